@@ -1,0 +1,1 @@
+"""Sub-commands of ``python -m tasks``: one module each, with ``register(subparsers)``."""

@@ -1,0 +1,99 @@
+"""Import task-breakdown tables from any file users have.
+
+:func:`load_plan` looks at the file's bytes (not only its extension), refuses
+what it cannot read with one clear :class:`~tasks.errors.ImportFailed`, and
+hands tables (xlsx/xls/csv) to :mod:`.tables` and policy documents
+(txt/docx/html) to :mod:`.documents`.
+
+>>> plan = load_plan("data/sample-block-plan.txt")   # doctest: +SKIP
+>>> len(plan.tasks)
+4
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..errors import ImportFailed
+from ..model import Plan
+from ..units import AliasTable
+from .common import apply_aliases
+
+MAX_BYTES = 20 * 1024 * 1024
+TABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
+DOCUMENT_SUFFIXES = {".txt", ".docx", ".html", ".htm"}
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(path: Path) -> str:
+    """The file's real kind: ``xlsx``, ``xls``, ``csv``, ``docx``, ``html`` or ``txt``.
+
+    Raises :class:`ImportFailed` for encrypted workbooks and files whose
+    content does not match their extension (a text file renamed ``.xlsx``).
+    """
+    name, suffix = path.name, path.suffix.lower()
+    head = path.read_bytes()[:4096]
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+        except zipfile.BadZipFile:
+            raise ImportFailed("文件已损坏(不是有效的 xlsx/docx 压缩包),请重新导出后再上传", file=name)
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        raise ImportFailed("无法识别的压缩文件,请上传 xlsx、xls、csv、docx、txt 或 html 文件", file=name)
+    if head.startswith(_OLE2):
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data:
+            raise ImportFailed("工作簿已加密(设有打开密码),请在 Excel 中取消密码后另存再上传", file=name)
+        if suffix == ".doc":
+            raise ImportFailed("暂不支持旧版 .doc 文档,请在 Word 中另存为 .docx 后上传", file=name)
+        return "xls"
+    if suffix in (".xlsx", ".xlsm", ".xls", ".docx"):
+        raise ImportFailed(
+            f"文件扩展名为 {suffix},但内容不是 Excel/Word 文件(可能是改了扩展名的文本文件),"
+            "请用 Excel/Word 另存为正确格式后上传", file=name)
+    if suffix == ".csv":
+        return "csv"
+    text_head = head.lstrip().lower()
+    if suffix in (".html", ".htm") or text_head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if suffix in DOCUMENT_SUFFIXES or suffix == "":
+        return "txt"
+    raise ImportFailed(f"不支持的文件类型 {suffix},请上传 xlsx、xls、csv、docx、txt 或 html 文件", file=name)
+
+
+def load_plan(path: str | Path, *, aliases: AliasTable | None = None,
+              display_name: str | None = None) -> Plan:
+    """Read any supported file into a :class:`Plan`; raise :class:`ImportFailed` on bad input.
+
+    ``display_name`` is the name the user knows the file by (an upload's
+    original name) and goes into messages and ``source.file``.
+    """
+    p = Path(path)
+    name = display_name or p.name
+    if not p.is_file():
+        raise ImportFailed("文件不存在", file=name)
+    size = p.stat().st_size
+    if size == 0:
+        raise ImportFailed("文件是空的", file=name)
+    if size > MAX_BYTES:
+        raise ImportFailed(f"文件过大({size / 1048576:.1f} MB),上限为 {MAX_BYTES // 1048576} MB,"
+                           "请删除无关工作表或图片后再上传", file=name)
+    kind = sniff(p)
+    if kind in ("xlsx", "xls", "csv"):
+        from .tables import read_table
+        plan = read_table(p, kind=kind, display_name=name)
+    else:
+        from .documents import read_document
+        plan = read_document(p, kind=kind, display_name=name)
+    if not plan.tasks:
+        raise ImportFailed("没有找到任何任务(未识别到任务分解表或“牵头单位”等字样),"
+                           "请确认文件内容与编码", file=name)
+    table = aliases or AliasTable.load()
+    for t in plan.tasks:
+        apply_aliases(t, table)
+    plan.source_file = plan.source_file or name
+    return plan

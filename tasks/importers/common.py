@@ -1,0 +1,68 @@
+"""Building a :class:`~tasks.model.Task` from raw cell text, shared by every importer."""
+from __future__ import annotations
+
+import re
+
+from ..deadlines import parse_deadline
+from ..model import Source, Task
+from ..units import AliasTable, is_collective, split_units
+
+
+def clean_text(value: object) -> str:
+    """Cell text with line breaks and runs of spaces folded (Chinese text has no spaces)."""
+    if value is None:
+        return ""
+    s = str(value).replace("\r", "\n")
+    s = re.sub(r"[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*", "\n", s).strip()
+    # a line break inside Chinese prose is layout, not content
+    s = re.sub(r"(?<=[^\x00-\x7f])\n(?=[^\x00-\x7f])", "", s)
+    return re.sub(r"[ \t\u3000\xa0]+", " ", s.replace("\n", " ")).strip()
+
+
+def make_task(
+    task_id: str,
+    *,
+    title: object = "",
+    description: object = "",
+    section: str = "",
+    lead: object = "",
+    responsible: object = "",
+    deadline: object = None,
+    predecessors: list[str] | None = None,
+    source: Source | None = None,
+    plan_year: int | None = None,
+) -> Task:
+    """A task from raw cells: units split, deadline parsed, warnings collected.
+
+    >>> t = make_task("1", title="简政放权", lead="市审改办、市政务服务中心", deadline="2021年底前")
+    >>> t.lead_units, t.deadline.isoformat()
+    (['市审改办', '市政务服务中心'], '2021-12-31')
+    """
+    d = parse_deadline(deadline, plan_year)
+    task = Task(
+        id=str(task_id),
+        title=clean_text(title),
+        description=clean_text(description),
+        section=section,
+        lead_units=split_units(lead),
+        responsible_units=split_units(responsible),
+        deadline=d.deadline,
+        deadline_text=d.text,
+        deadline_kind=d.kind,
+        milestones=d.milestones,
+        predecessors=list(predecessors or []),
+        source=source or Source(),
+    )
+    if d.warning:
+        task.warnings.append(f"任务{task.id}:{d.warning}")
+    if not task.lead_units:
+        task.warnings.append(f"任务{task.id}:没有牵头单位")
+    return task
+
+
+def apply_aliases(task: Task, aliases: AliasTable) -> Task:
+    """Fill the canonical-name and collective-unit fields (names as written stay as they are)."""
+    task.lead_units_canonical = [aliases.canonical(u) for u in task.lead_units]
+    task.responsible_units_canonical = [aliases.canonical(u) for u in task.responsible_units]
+    task.collective_units = [u for u in task.units if is_collective(u)]
+    return task

@@ -1,0 +1,135 @@
+"""Plain data classes for plans and tasks.
+
+Everything the importers produce and the graph, store and UI consume is one of
+these.  They hold plain values (str, date, list) so they serialise to JSON and
+compare by value.
+
+>>> t = Task(id="1", title="推进简政放权", lead_units=["市审改办"])
+>>> t.to_dict()["lead_units"]
+['市审改办']
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+#: ``deadline_kind`` values
+DATE, ONGOING, UNKNOWN, NONE = "date", "ongoing", "unknown", "none"
+
+
+@dataclass
+class Source:
+    """Where a task was read: file name, sheet (None for text) and 1-based row or line."""
+
+    file: str = ""
+    sheet: str | None = None
+    row: int | None = None
+
+    def label(self) -> str:
+        """Human readable location, e.g. ``plan.xlsx / 任务表 / 第5行``."""
+        parts = [self.file] if self.file else []
+        if self.sheet:
+            parts.append(self.sheet)
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        return " / ".join(parts)
+
+
+@dataclass
+class Milestone:
+    """One dated step of a task (``2017年9月底前上线试运行``)."""
+
+    date: date | None
+    text: str
+
+
+@dataclass
+class Task:
+    """One row of a task-breakdown table (任务分解表).
+
+    ``lead_units``/``responsible_units`` are the names as written in the source
+    (split and trimmed); the ``*_canonical`` lists hold the alias-table names in
+    the same order.  ``deadline`` is the first dated milestone, ``None`` for an
+    ongoing task (``deadline_kind == "ongoing"``) or unreadable text
+    (``deadline_kind == "unknown"``, with a warning).
+    """
+
+    id: str
+    title: str = ""
+    section: str = ""
+    description: str = ""
+    lead_units: list[str] = field(default_factory=list)
+    responsible_units: list[str] = field(default_factory=list)
+    deadline: date | None = None
+    deadline_text: str = ""
+    deadline_kind: str = NONE
+    milestones: list[Milestone] = field(default_factory=list)
+    predecessors: list[str] = field(default_factory=list)
+    source: Source = field(default_factory=Source)
+    lead_units_canonical: list[str] = field(default_factory=list)
+    responsible_units_canonical: list[str] = field(default_factory=list)
+    collective_units: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[str]:
+        """Lead then responsible units, without repeats."""
+        return list(dict.fromkeys(self.lead_units + self.responsible_units))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (dates as ISO strings)."""
+        d = asdict(self)
+        d["deadline"] = self.deadline.isoformat() if self.deadline else None
+        d["milestones"] = [
+            {"date": m.date.isoformat() if m.date else None, "text": m.text} for m in self.milestones
+        ]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Task":
+        """Inverse of :meth:`to_dict`."""
+        d = dict(d)
+        d["deadline"] = date.fromisoformat(d["deadline"]) if d.get("deadline") else None
+        d["milestones"] = [
+            Milestone(date.fromisoformat(m["date"]) if m.get("date") else None, m.get("text", ""))
+            for m in d.get("milestones") or []
+        ]
+        d["source"] = Source(**(d.get("source") or {}))
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass
+class Plan:
+    """A programme: its title, issuing body, date, source file and tasks.
+
+    ``used`` says what the importer read (sheet and row range, or the text
+    layouts found); ``warnings`` are messages a user should see.
+    """
+
+    title: str = ""
+    issuer: str = ""
+    date: date | None = None
+    source_file: str = ""
+    tasks: list[Task] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    used: dict[str, Any] = field(default_factory=dict)
+
+    def task(self, task_id: str) -> Task:
+        """The task with this id (KeyError if absent)."""
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        raise KeyError(task_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "issuer": self.issuer,
+            "date": self.date.isoformat() if self.date else None,
+            "source_file": self.source_file,
+            "used": self.used,
+            "warnings": list(self.warnings),
+            "tasks": [t.to_dict() for t in self.tasks],
+        }

@@ -1,0 +1,100 @@
+"""Unit lists (牵头单位/责任单位 cells) to unit names, and the alias table.
+
+Cells list several units separated by ``、 , , ; ;`` or newlines; separators
+inside brackets belong to the name (``各县(市、区)人民政府`` is one unit).
+Trailing ``等``, ``按职责分工负责`` and punctuation are trimmed.
+
+>>> split_units("市审改办、市政务服务中心牵头")
+['市审改办', '市政务服务中心']
+>>> split_units("各县(市、区)人民政府,市直有关单位")
+['各县(市、区)人民政府', '市直有关单位']
+>>> is_collective("市直各相关单位"), is_collective("市财政局")
+(True, False)
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SEPARATORS = "、,，;；\n"
+_OPEN, _CLOSE = "(（[【〔", ")）]】〕"
+_TRAILERS = re.compile(
+    r"(?:按照?职责分工(?:负责|落实|配合)?|按职责(?:负责|落实)|分工负责|负责落实|配合|负责|牵头)+$"
+)
+_ETC = re.compile(r"等(?:相关|有关)?(?:涉及)?(?:部门|单位)?$")
+_COLLECTIVE = re.compile(r"^各|^市直|^县直|各相关|各有关|有关单位|相关单位|相关部门|有关部门|成员单位|涉及部门")
+#: the alias table shipped with the workbench; users extend it
+DEFAULT_ALIASES = Path(__file__).resolve().parent.parent / "data" / "unit_aliases.csv"
+
+
+def split_units(text: object) -> list[str]:
+    """Split a unit cell into trimmed names, never inside brackets."""
+    if text is None:
+        return []
+    s = str(text).replace("\r", "\n")
+    parts, buf, depth = [], [], 0
+    for ch in s:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        if ch in SEPARATORS and depth == 0:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    parts.append("".join(buf))
+    out: list[str] = []
+    for p in parts:
+        name = clean_unit(p)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def clean_unit(name: str) -> str:
+    """Trim spaces, trailing punctuation, ``等`` and duty phrases from one name."""
+    n = re.sub(r"\s+", "", name).strip("。.:：·•-—")
+    for _ in range(3):
+        before = n
+        n = _TRAILERS.sub("", n)
+        n = _ETC.sub("", n) if len(_ETC.sub("", n)) >= 2 else n
+        n = n.strip("。.:：,，、")
+        if n == before:
+            break
+    return n
+
+
+def is_collective(name: str) -> bool:
+    """True for names that stand for many units (``市直各相关单位``, ``各乡镇(街道)``)."""
+    return bool(_COLLECTIVE.search(name))
+
+
+@dataclass
+class AliasTable:
+    """Maps the names units are written under to one canonical name.
+
+    The CSV has two columns ``别名,标准名称`` (alias, canonical).
+
+    >>> t = AliasTable({"市行政服务中心管委会": "市政务服务中心"})
+    >>> t.canonical("市行政服务中心管委会"), t.canonical("市财政局")
+    ('市政务服务中心', '市财政局')
+    """
+
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "AliasTable":
+        p = Path(path) if path else DEFAULT_ALIASES
+        if not p.exists():
+            return cls()
+        with p.open(encoding="utf-8-sig", newline="") as f:
+            rows = [r for r in csv.reader(f) if len(r) >= 2]
+        if rows and rows[0][0].strip() in ("别名", "alias"):
+            rows = rows[1:]
+        return cls({clean_unit(a): clean_unit(c) for a, c, *_ in rows if a.strip() and c.strip()})
+
+    def canonical(self, name: str) -> str:
+        return self.aliases.get(name, name)

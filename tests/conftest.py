@@ -1,0 +1,36 @@
+"""Shared fixtures: where the real seed documents are, and a temporary store."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
+SEEDS = SHARED / "seeds"
+SAMPLES = SHARED / "samples"
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the real seed documents live in ../shared beside the clone")
+    return path
+
+
+@pytest.fixture
+def seed_2021() -> Path:
+    """The 2021 Leiyang action plan (policy text with its 32-row appendix table)."""
+    return _need(SEEDS / "leiyang-2021-action-plan.txt")
+
+
+@pytest.fixture
+def block_sample() -> Path:
+    """The made-up plan in the ``牵头单位:`` block layout."""
+    return _need(SAMPLES / "block-format-example.txt")
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return _need(SEEDS)
