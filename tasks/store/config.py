@@ -1,0 +1,94 @@
+"""Where the store lives and how to connect to it.
+
+The URL comes from env ``WORKBENCH_DB_URL`` (e.g.
+``postgresql+psycopg://user@host/db``); without it the store is the SQLite file
+``var/workbench.db`` under the repository (``var/`` is not versioned).  SQLite
+runs in WAL mode with a generous busy timeout, and write transactions start
+with ``BEGIN IMMEDIATE`` so concurrent uploads queue instead of failing with
+"database is locked".
+
+>>> default_url().endswith("workbench.db") or "WORKBENCH_DB_URL" in os.environ
+True
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool, StaticPool
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DEFAULT_SQLITE = ROOT / "var" / "workbench.db"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+ENV_URL = "WORKBENCH_DB_URL"
+BUSY_TIMEOUT_MS = 60_000
+
+
+def default_url() -> str:
+    """``WORKBENCH_DB_URL`` or the SQLite file under ``var/``."""
+    url = os.environ.get(ENV_URL, "").strip()
+    return url or f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default :func:`default_url`), SQLite tuned for many writers."""
+    url = url or default_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        memory = not path or path == ":memory:"
+        if not memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
+                                                  "check_same_thread": False},
+                               poolclass=StaticPool if memory else NullPool)
+        _tune_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        immediate = conn.get_execution_options().get("write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (no-op when it is there already)."""
+    if current_revision(engine) == head_revision():
+        return
+    cfg = _alembic_config()
+    with engine.connect().execution_options(write=True) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.commit()

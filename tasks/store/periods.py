@@ -1,0 +1,94 @@
+"""Reporting and report periods: ``2021-09`` (month), ``2021-Q3`` (quarter), ``2021-H2`` (half), ``2021`` (year).
+
+>>> p = parse_period("2021-Q3"); (p.kind, p.start.isoformat(), p.end.isoformat())
+('quarter', '2021-07-01', '2021-09-30')
+>>> [m.key for m in parse_period("2021-H2").months()][:2]
+['2021-07', '2021-08']
+>>> parse_period("2021年9月").key
+'2021-09'
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..errors import WorkbenchError
+
+MONTH, QUARTER, HALF, YEAR = "month", "quarter", "half", "year"
+KIND_NAMES = {MONTH: "月度", QUARTER: "季度", HALF: "半年", YEAR: "年度"}
+
+
+class BadPeriod(WorkbenchError):
+    """A period text that cannot be read."""
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    kind: str
+    start: date
+    end: date
+
+    def months(self) -> list["Period"]:
+        """The months inside this period, in order."""
+        out, d = [], self.start
+        while d <= self.end:
+            out.append(month_period(d.year, d.month))
+            d = (d.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return out
+
+    def label(self) -> str:
+        """Chinese label, e.g. ``2021年9月``, ``2021年第三季度``, ``2021年下半年``."""
+        y = self.start.year
+        if self.kind == MONTH:
+            return f"{y}年{self.start.month}月"
+        if self.kind == QUARTER:
+            return f"{y}年第{'一二三四'[(self.start.month - 1) // 3]}季度"
+        if self.kind == HALF:
+            return f"{y}年{'上' if self.start.month == 1 else '下'}半年"
+        return f"{y}年"
+
+    def contains(self, d: date) -> bool:
+        return self.start <= d <= self.end
+
+
+def month_period(year: int, month: int) -> Period:
+    last = calendar.monthrange(year, month)[1]
+    return Period(f"{year:04d}-{month:02d}", MONTH, date(year, month, 1), date(year, month, last))
+
+
+def month_of(d: date) -> Period:
+    return month_period(d.year, d.month)
+
+
+_MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
+_QUARTER = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:Q|q|第)\s*([1-4一二三四])\s*(?:季度)?$")
+_HALF = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:H([12])|([上下])半年)$")
+
+
+def parse_period(text: object, kind: str | None = None) -> Period:
+    """Read a period key or its Chinese spelling; ``kind`` checks what was expected."""
+    s = str(text or "").strip()
+    p: Period | None = None
+    if m := _MONTH.match(s):
+        y, mo = int(m.group(1)), int(m.group(2))
+        if 1 <= mo <= 12:
+            p = month_period(y, mo)
+    elif m := _QUARTER.match(s):
+        y, q = int(m.group(1)), "1234一二三四".index(m.group(2)) % 4 + 1
+        start = date(y, 3 * q - 2, 1)
+        p = Period(f"{y}-Q{q}", QUARTER, start, month_period(y, 3 * q).end)
+    elif m := _HALF.match(s):
+        y = int(m.group(1))
+        h = int(m.group(2)) if m.group(2) else (1 if m.group(3) == "上" else 2)
+        p = Period(f"{y}-H{h}", HALF, date(y, 1 if h == 1 else 7, 1), date(y, 6, 30) if h == 1 else date(y, 12, 31))
+    elif re.fullmatch(r"\d{4}年?", s):
+        y = int(s[:4])
+        p = Period(f"{y}", YEAR, date(y, 1, 1), date(y, 12, 31))
+    if p is None:
+        raise BadPeriod(f"无法识别的报告期“{s}”,请写成 2021-09(月)、2021-Q3(季度)或 2021-H2(半年)")
+    if kind and p.kind != kind:
+        raise BadPeriod(f"报告期“{s}”不是{KIND_NAMES.get(kind, kind)}报告期")
+    return p

@@ -1,0 +1,464 @@
+"""The progress store: plans, tasks, units, periods, uploads and the append-only history.
+
+Every call that changes data takes ``actor`` (the account name; the CLI passes
+``"cli"``) and writes an audit row in the same transaction, so a later access
+layer can guard exactly these calls.
+
+>>> store = Store("sqlite://")                      # doctest: +SKIP
+>>> store.load_plan_into_store(plan, actor="cli")   # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Iterator, Sequence
+
+from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..errors import WorkbenchError
+from ..model import Plan, Task
+from ..units import is_collective
+from .config import make_engine, migrate
+from .periods import Period, parse_period
+from .schema import (LEAD, RESPONSIBLE, AuditRow, PeriodRow, PlanRow, PredecessorRow,
+                     ProgressReportRow, TaskRow, TaskUnitRow, UnitRow, UploadRow)
+
+#: default days after a period's end by which its report is due
+DEFAULT_GRACE_DAYS = 5
+
+
+class StoreError(WorkbenchError):
+    """A store request that cannot be done (unknown plan, closed period...)."""
+
+
+@dataclass
+class StoredTask:
+    """A task as the store holds it, with canonical unit names."""
+
+    pk: int
+    plan: str
+    id: str
+    title: str
+    section: str
+    deadline: date | None
+    deadline_kind: str
+    deadline_text: str
+    lead_units: list[str] = field(default_factory=list)
+    responsible_units: list[str] = field(default_factory=list)
+    predecessors: list[str] = field(default_factory=list)
+    archived: bool = False
+    plan_issued: date | None = None
+
+    @property
+    def units(self) -> list[str]:
+        return list(dict.fromkeys(self.lead_units + self.responsible_units))
+
+    def role_of(self, unit: str) -> str | None:
+        """``lead``, ``responsible`` or None."""
+        if unit in self.lead_units:
+            return LEAD
+        if unit in self.responsible_units:
+            return RESPONSIBLE
+        return None
+
+
+@dataclass
+class PeriodInfo:
+    key: str
+    start: date
+    end: date
+    due: date
+    closed: bool
+
+
+@dataclass
+class ReportRecord:
+    """One accepted progress row, as replay needs it."""
+
+    id: int
+    upload_id: int
+    task_pk: int
+    unit: str
+    period: str
+    status: str
+    percent: float
+    report_date: date
+    progress: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    evidence: str = ""
+
+
+@dataclass
+class LoadResult:
+    plan: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"计划“{self.plan}”:新增 {len(self.added)} 项,更新 {len(self.updated)} 项,"
+                f"归档 {len(self.archived)} 项,未变 {self.unchanged} 项")
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def _canonical(names: list[str], canonical: list[str]) -> list[tuple[str, str]]:
+    """(canonical, as written) pairs; canonical lists of another length are ignored."""
+    if canonical and len(canonical) == len(names):
+        return list(zip(canonical, names))
+    return [(n, n) for n in names]
+
+
+_TASK_FIELDS = ("title", "section", "description", "deadline", "deadline_text", "deadline_kind")
+
+
+class Store:
+    """Handle on one database; creates/upgrades the schema on open.
+
+    ``Store()`` uses ``WORKBENCH_DB_URL`` or ``var/workbench.db``.
+    """
+
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None,
+                 upgrade: bool = True):
+        self.engine = engine or make_engine(url)
+        self.url = str(self.engine.url)
+        if upgrade:
+            migrate(self.engine)
+        self._write_engine = self.engine.execution_options(write=True)
+
+    # -- sessions ----------------------------------------------------------
+    @contextmanager
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """A transaction: committed on success, rolled back on error."""
+        with Session(self._write_engine if write else self.engine, expire_on_commit=False) as s:
+            with s.begin():
+                yield s
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @staticmethod
+    def _audit(s: Session, actor: str, action: str, target: str, detail: dict | None = None) -> None:
+        if not actor or not str(actor).strip():
+            raise StoreError("缺少操作人(actor),无法记录操作日志")
+        s.execute(insert(AuditRow), [{"at": _now(), "actor": str(actor), "action": action,
+                                      "target": target, "detail": detail or {}}])
+
+    # -- plans and tasks ---------------------------------------------------
+    def load_plan_into_store(self, plan: Plan, actor: str, key: str | None = None) -> LoadResult:
+        """Insert or update a plan: tasks by id, removed ones archived, history kept."""
+        key = (key or plan.title or plan.source_file or "未命名计划").strip()
+        now = _now()
+        result = LoadResult(plan=key)
+        seen = [t.id for t in plan.tasks]
+        dupes = sorted({i for i in seen if seen.count(i) > 1})
+        if dupes:
+            raise StoreError(f"计划“{key}”中任务编号重复:{'、'.join(dupes)},请修正后再导入")
+        with self.session(write=True) as s:
+            prow = s.scalar(select(PlanRow).where(PlanRow.key == key))
+            if prow is None:
+                prow = PlanRow(key=key, title=plan.title, issuer=plan.issuer, issued=plan.date,
+                               source_file=plan.source_file, loaded_at=now, archived=False)
+                s.add(prow)
+                s.flush()
+            else:
+                prow.title, prow.issuer, prow.issued = plan.title, plan.issuer, plan.date
+                prow.source_file, prow.loaded_at, prow.archived = plan.source_file, now, False
+            existing = {r.task_id: r for r in s.scalars(select(TaskRow).where(TaskRow.plan_id == prow.id))}
+            units = {u.name: u.id for u in s.scalars(select(UnitRow))}
+            for pos, t in enumerate(plan.tasks):
+                values = {f: getattr(t, f) for f in _TASK_FIELDS}
+                data = t.to_dict()
+                row = existing.get(t.id)
+                if row is None:
+                    row = TaskRow(plan_id=prow.id, task_id=t.id, data=data, position=pos,
+                                  archived=False, created_at=now, updated_at=now, **values)
+                    s.add(row)
+                    s.flush()
+                    result.added.append(t.id)
+                else:
+                    changed = [f for f in _TASK_FIELDS if getattr(row, f) != values[f]]
+                    if row.data != data or row.archived:
+                        changed = changed or ["data"]
+                    if changed:
+                        for f, v in values.items():
+                            setattr(row, f, v)
+                        row.data, row.archived, row.updated_at = data, False, now
+                        result.updated.append(t.id)
+                    else:
+                        result.unchanged += 1
+                    row.position = pos
+                    s.execute(delete(TaskUnitRow).where(TaskUnitRow.task_pk == row.id))
+                roles: dict[tuple[int, str], str] = {}
+                for role, names, canon in ((LEAD, t.lead_units, t.lead_units_canonical),
+                                           (RESPONSIBLE, t.responsible_units, t.responsible_units_canonical)):
+                    for name, written in _canonical(names, canon):
+                        if name not in units:
+                            u = UnitRow(name=name, collective=is_collective(name))
+                            s.add(u)
+                            s.flush()
+                            units[name] = u.id
+                        if (units[name], LEAD) in roles and role == RESPONSIBLE:
+                            continue
+                        roles[(units[name], role)] = written
+                if roles:
+                    s.execute(insert(TaskUnitRow), [{"task_pk": row.id, "unit_id": uid, "role": role,
+                                                     "name_as_written": w} for (uid, role), w in roles.items()])
+                existing[t.id] = row
+            for tid, row in existing.items():
+                if tid not in seen and not row.archived:
+                    row.archived, row.updated_at = True, now
+                    result.archived.append(tid)
+            s.flush()
+            pk = {tid: r.id for tid, r in existing.items()}
+            for t in plan.tasks:
+                s.execute(delete(PredecessorRow).where(PredecessorRow.task_pk == pk[t.id]))
+                preds = [p for p in dict.fromkeys(t.predecessors) if p != t.id]
+                missing = [p for p in preds if p not in pk]
+                if missing:
+                    result.warnings.append(f"任务{t.id}的前置任务{'、'.join(missing)}不在计划中,已忽略")
+                rows = [{"task_pk": pk[t.id], "predecessor_pk": pk[p]} for p in preds if p in pk]
+                if rows:
+                    s.execute(insert(PredecessorRow), rows)
+            self._audit(s, actor, "load_plan", key, {
+                "source_file": plan.source_file, "added": result.added, "updated": result.updated,
+                "archived": result.archived})
+        return result
+
+    def set_predecessors(self, plan: str | None, task_id: str, predecessors: Sequence[str],
+                         actor: str) -> None:
+        """Replace a task's predecessor list (ids within the same plan)."""
+        with self.session(write=True) as s:
+            pid = self._plan_id(s, plan)
+            ids = {r.task_id: r.id for r in s.execute(
+                select(TaskRow.task_id, TaskRow.id).where(TaskRow.plan_id == pid))}
+            unknown = [t for t in [task_id, *predecessors] if t not in ids]
+            if unknown:
+                raise StoreError(f"任务编号不存在:{'、'.join(unknown)}")
+            s.execute(delete(PredecessorRow).where(PredecessorRow.task_pk == ids[task_id]))
+            preds = [p for p in dict.fromkeys(predecessors) if p != task_id]
+            if preds:
+                s.execute(insert(PredecessorRow), [{"task_pk": ids[task_id], "predecessor_pk": ids[p]}
+                                                   for p in preds])
+            self._audit(s, actor, "set_predecessors", f"{plan or ''}#{task_id}", {"predecessors": preds})
+
+    def _plan_id(self, s: Session, plan: str | None) -> int:
+        rows = list(s.execute(select(PlanRow.id, PlanRow.key).where(PlanRow.archived.is_(False))
+                              .order_by(PlanRow.loaded_at.desc(), PlanRow.id.desc())))
+        if plan:
+            for pid, key in rows:
+                if key == plan:
+                    return pid
+            raise StoreError(f"库中没有计划“{plan}”,可用的计划:{'、'.join(k for _, k in rows) or '无'}")
+        if not rows:
+            raise StoreError("库中还没有计划,请先用 python -m tasks load 文件 导入任务分解表")
+        if len(rows) > 1:
+            raise StoreError(f"库中有多个计划({'、'.join(k for _, k in rows)}),请用 --plan 指定其一")
+        return rows[0][0]
+
+    def plan_key(self, plan: str | None = None) -> str:
+        """Resolve ``plan`` (or the only plan in the store) to its key."""
+        with self.session() as s:
+            pid = self._plan_id(s, plan)
+            return s.scalar(select(PlanRow.key).where(PlanRow.id == pid))
+
+    def plans(self) -> list[dict[str, Any]]:
+        with self.session() as s:
+            counts = dict(s.execute(select(TaskRow.plan_id, func.count()).where(TaskRow.archived.is_(False))
+                                    .group_by(TaskRow.plan_id)).all())
+            return [{"key": p.key, "title": p.title, "issuer": p.issuer, "date": p.issued,
+                     "source_file": p.source_file, "loaded_at": p.loaded_at, "tasks": counts.get(p.id, 0)}
+                    for p in s.scalars(select(PlanRow).order_by(PlanRow.id))]
+
+    def tasks(self, plan: str | None = None, *, all_plans: bool = False,
+              include_archived: bool = False) -> list[StoredTask]:
+        """Tasks of one plan (or all plans), in plan order, with units and predecessors."""
+        with self.session() as s:
+            q = select(TaskRow, PlanRow.key, PlanRow.issued).join(PlanRow, PlanRow.id == TaskRow.plan_id)
+            if not all_plans:
+                q = q.where(TaskRow.plan_id == self._plan_id(s, plan))
+            else:
+                q = q.where(PlanRow.archived.is_(False))
+            if not include_archived:
+                q = q.where(TaskRow.archived.is_(False))
+            rows = s.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
+            pks = [r[0].id for r in rows]
+            roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {LEAD: [], RESPONSIBLE: []})
+            preds: dict[int, list[int]] = defaultdict(list)
+            if pks:
+                for tpk, name, role in s.execute(
+                        select(TaskUnitRow.task_pk, UnitRow.name, TaskUnitRow.role)
+                        .join(UnitRow, UnitRow.id == TaskUnitRow.unit_id)):
+                    roles[tpk][role].append(name)
+                for tpk, ppk in s.execute(select(PredecessorRow.task_pk, PredecessorRow.predecessor_pk)):
+                    preds[tpk].append(ppk)
+            id_of = {tr.id: tr.task_id for tr, *_ in s.execute(select(TaskRow))} if preds else {}
+        out = []
+        for tr, key, issued in rows:
+            order = {n: i for i, n in enumerate(tr.data.get("lead_units_canonical") or tr.data.get("lead_units") or [])}
+            lead = sorted(roles[tr.id][LEAD], key=lambda n: order.get(n, 999))
+            order = {n: i for i, n in enumerate(tr.data.get("responsible_units_canonical")
+                                                or tr.data.get("responsible_units") or [])}
+            resp = sorted(roles[tr.id][RESPONSIBLE], key=lambda n: order.get(n, 999))
+            out.append(StoredTask(pk=tr.id, plan=key, id=tr.task_id, title=tr.title, section=tr.section,
+                                  deadline=tr.deadline, deadline_kind=tr.deadline_kind,
+                                  deadline_text=tr.deadline_text, lead_units=lead, responsible_units=resp,
+                                  predecessors=[id_of[p] for p in preds.get(tr.id, [])],
+                                  archived=tr.archived, plan_issued=issued))
+        return out
+
+    def task_dicts(self, plan: str | None = None) -> list[Task]:
+        """The stored tasks as :class:`tasks.model.Task` (as last imported)."""
+        with self.session() as s:
+            pid = self._plan_id(s, plan)
+            rows = s.scalars(select(TaskRow).where(TaskRow.plan_id == pid, TaskRow.archived.is_(False))
+                             .order_by(TaskRow.position))
+            return [Task.from_dict(r.data) for r in rows]
+
+    def units(self, *, include_collective: bool = False) -> list[str]:
+        """Units that have a role in a live task, by name."""
+        with self.session() as s:
+            q = (select(UnitRow.name).join(TaskUnitRow, TaskUnitRow.unit_id == UnitRow.id)
+                 .join(TaskRow, TaskRow.id == TaskUnitRow.task_pk).where(TaskRow.archived.is_(False)))
+            if not include_collective:
+                q = q.where(UnitRow.collective.is_(False))
+            return sorted(set(s.scalars(q)))
+
+    def unit_exists(self, name: str) -> bool:
+        with self.session() as s:
+            return s.scalar(select(UnitRow.id).where(UnitRow.name == name)) is not None
+
+    # -- periods ------------------------------------------------------------
+    def open_period(self, period: str, actor: str, *, due: date | None = None,
+                    grace_days: int = DEFAULT_GRACE_DAYS) -> PeriodInfo:
+        """Register a monthly reporting period (idempotent); its report is due ``grace_days`` after its end."""
+        p = parse_period(period, "month")
+        existing = self.period(p.key)
+        if existing:
+            return existing
+        due = due or p.end + timedelta(days=grace_days)
+        try:
+            with self.session(write=True) as s:
+                s.execute(insert(PeriodRow), [{"key": p.key, "start": p.start, "end": p.end, "due": due,
+                                               "closed": False, "closed_at": None}])
+                self._audit(s, actor, "open_period", p.key, {"due": due.isoformat()})
+        except IntegrityError:  # opened by someone else meanwhile
+            pass
+        return self.period(p.key)
+
+    def close_period(self, period: str, actor: str) -> PeriodInfo:
+        """Close a period: later uploads for it are refused."""
+        p = parse_period(period, "month")
+        self.open_period(p.key, actor)
+        with self.session(write=True) as s:
+            s.execute(update(PeriodRow).where(PeriodRow.key == p.key).values(closed=True, closed_at=_now()))
+            self._audit(s, actor, "close_period", p.key)
+        return self.period(p.key)
+
+    def period(self, key: str) -> PeriodInfo | None:
+        with self.session() as s:
+            r = s.scalar(select(PeriodRow).where(PeriodRow.key == key))
+            return PeriodInfo(r.key, r.start, r.end, r.due, r.closed) if r else None
+
+    def periods(self) -> list[PeriodInfo]:
+        with self.session() as s:
+            return [PeriodInfo(r.key, r.start, r.end, r.due, r.closed)
+                    for r in s.scalars(select(PeriodRow).order_by(PeriodRow.start))]
+
+    # -- uploads and history -------------------------------------------------
+    def has_upload(self, sha256: str) -> bool:
+        with self.session() as s:
+            return s.scalar(select(UploadRow.id).where(UploadRow.sha256 == sha256)) is not None
+
+    def add_upload(self, *, sha256: str, filename: str, unit: str, plan: str, person: str, period: str,
+                   rows: list[dict[str, Any]], actor: str) -> int | None:
+        """Write one file's rows in one transaction; None if the same file (hash) is already there.
+
+        Each row dict has ``task_id, status, percent, progress, problems,
+        next_steps, evidence, report_date, period, source_sheet, source_row``.
+        Raises :class:`StoreError` when a row's period is closed (checked
+        again inside the transaction).
+        """
+        try:
+            with self.session(write=True) as s:
+                if s.scalar(select(UploadRow.id).where(UploadRow.sha256 == sha256)) is not None:
+                    return None
+                pid = self._plan_id(s, plan)
+                uid = s.scalar(select(UnitRow.id).where(UnitRow.name == unit))
+                if uid is None:
+                    raise StoreError(f"单位“{unit}”不在任务分解表中")
+                closed = set(s.scalars(select(PeriodRow.key).where(PeriodRow.closed.is_(True))))
+                bad = sorted({r["period"] for r in rows} & closed)
+                if bad:
+                    raise StoreError(f"报告期 {'、'.join(bad)} 已关闭,不再接收填报")
+                pk = dict(s.execute(select(TaskRow.task_id, TaskRow.id).where(TaskRow.plan_id == pid)).all())
+                res = s.execute(insert(UploadRow).returning(UploadRow.id), [{
+                    "sha256": sha256, "filename": filename, "unit_id": uid, "plan_id": pid, "person": person,
+                    "period": period, "uploaded_at": _now(), "actor": actor, "row_count": len(rows)}])
+                upload_id = res.scalar_one()
+                s.execute(insert(ProgressReportRow), [{
+                    "upload_id": upload_id, "task_pk": pk[r["task_id"]], "unit_id": uid,
+                    "period": r["period"], "status": r["status"], "percent": float(r["percent"]),
+                    "progress": r.get("progress", ""), "problems": r.get("problems", ""),
+                    "next_steps": r.get("next_steps", ""), "evidence": r.get("evidence", ""),
+                    "report_date": r["report_date"], "source_sheet": r.get("source_sheet", ""),
+                    "source_row": int(r["source_row"])} for r in rows])
+                self._audit(s, actor, "upload", filename, {"upload_id": upload_id, "unit": unit,
+                                                           "period": period, "rows": len(rows),
+                                                           "sha256": sha256})
+                return upload_id
+        except IntegrityError:
+            if self.has_upload(sha256):
+                return None
+            raise
+
+    def reports(self, *, as_of: date | None = None, plan: str | None = None,
+                all_plans: bool = True) -> list[ReportRecord]:
+        """Accepted progress rows with report date ≤ ``as_of``, oldest first (the replay input)."""
+        with self.session() as s:
+            q = (select(ProgressReportRow.id, ProgressReportRow.upload_id, ProgressReportRow.task_pk,
+                        UnitRow.name, ProgressReportRow.period, ProgressReportRow.status,
+                        ProgressReportRow.percent, ProgressReportRow.report_date, ProgressReportRow.progress,
+                        ProgressReportRow.problems, ProgressReportRow.next_steps, ProgressReportRow.evidence)
+                 .join(UnitRow, UnitRow.id == ProgressReportRow.unit_id))
+            if as_of:
+                q = q.where(ProgressReportRow.report_date <= as_of)
+            if plan or not all_plans:
+                pid = self._plan_id(s, plan)
+                q = q.join(TaskRow, TaskRow.id == ProgressReportRow.task_pk).where(TaskRow.plan_id == pid)
+            q = q.order_by(ProgressReportRow.report_date, ProgressReportRow.id)
+            return [ReportRecord(*r) for r in s.execute(q)]
+
+    def uploads(self) -> list[dict[str, Any]]:
+        with self.session() as s:
+            q = (select(UploadRow, UnitRow.name).join(UnitRow, UnitRow.id == UploadRow.unit_id)
+                 .order_by(UploadRow.id))
+            return [{"id": u.id, "unit": name, "person": u.person, "filename": u.filename, "sha256": u.sha256,
+                     "period": u.period, "uploaded_at": u.uploaded_at, "actor": u.actor, "rows": u.row_count}
+                    for u, name in s.execute(q)]
+
+    def audit_log(self) -> list[dict[str, Any]]:
+        with self.session() as s:
+            return [{"at": a.at, "actor": a.actor, "action": a.action, "target": a.target, "detail": a.detail}
+                    for a in s.scalars(select(AuditRow).order_by(AuditRow.id))]
+
+    def record_action(self, actor: str, action: str, target: str, detail: dict | None = None) -> None:
+        """Audit an action done outside the database (e.g. saving the rules file)."""
+        with self.session(write=True) as s:
+            self._audit(s, actor, action, target, detail)
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every table (tests use it to prove nothing was written)."""
+        from .schema import Base
+        with self.session() as s:
+            return {name: s.scalar(select(func.count()).select_from(t))
+                    for name, t in sorted(Base.metadata.tables.items())}
