@@ -1,0 +1,30 @@
+"""The dependency graph of a programme (networkx): build, analyse, export.
+
+>>> from tasks.graph import build_graph, analyse          # doctest: +SKIP
+>>> g = build_graph(plan, read_predecessor_file("predecessors.csv"))
+>>> analyse(g)["critical_path"]["tasks"]
+['10', '11', '12']
+"""
+from .analysis import (analyse, critical_path, dated_dag, deadline_inversions, finishes, slack,
+                       slip_impact)
+from .build import (build_combined, build_graph, check_acyclic, due_date, expand_collectives,
+                    load_members, task_node, unit_node)
+from .edit import check_predecessors, set_predecessors
+from .errors import (BadPredecessorText, CycleError, GraphError, PredecessorFileError,
+                     UnknownPredecessor)
+from .export import (edge_list, export_all, neighbourhood, render, to_dot, write_edge_list,
+                     write_gexf, write_graphml)
+from .load import collaboration_pairs, load_table, unit_centrality, unit_load, unit_projection
+from .predecessors import (PredecessorLink, links_from_plan, parse_predecessor_text,
+                           predecessor_file_beside, read_predecessor_file)
+
+__all__ = [
+    "analyse", "critical_path", "dated_dag", "deadline_inversions", "finishes", "slack", "slip_impact",
+    "build_combined", "build_graph", "check_acyclic", "due_date", "expand_collectives", "load_members",
+    "task_node", "unit_node", "check_predecessors", "set_predecessors", "BadPredecessorText",
+    "CycleError", "GraphError", "PredecessorFileError", "UnknownPredecessor", "edge_list",
+    "export_all", "neighbourhood", "render", "to_dot", "write_edge_list", "write_gexf",
+    "write_graphml", "collaboration_pairs", "load_table", "unit_centrality", "unit_load",
+    "unit_projection", "PredecessorLink", "links_from_plan", "parse_predecessor_text",
+    "predecessor_file_beside", "read_predecessor_file",
+]

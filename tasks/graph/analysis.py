@@ -1,0 +1,266 @@
+"""Date analyses of the predecessor links: inversions, critical path, slack, slip impact.
+
+Task-breakdown tables give deadlines, never durations, so every analysis here
+works on **due dates** only (:func:`tasks.graph.build.due_date`: the last dated
+milestone where a task has milestones, else its deadline).  Ongoing (长期坚持)
+and undated tasks have no due date: they and the links touching them are left
+out of these analyses (their ids are listed under ``excluded``).
+
+Definitions (the tests compute them by hand the same way):
+
+* **Inversion** — a link ``p → t`` with ``due(t) < due(p)``: the task is due
+  ``days = due(p) - due(t)`` days before its predecessor.  Equal dates are fine.
+* **Finish** — a task cannot finish before its predecessors:
+  ``finish(t) = max(due(t), finish(p) for every predecessor p)``.  A task whose
+  finish passes its due date is *at risk*.
+* **Slip impact** of task X late by N days — X's finish becomes
+  ``max(due(X) + N, finish of its predecessors)`` and the rule above carries it
+  downstream; the affected tasks are those whose finish moves and so passes
+  their due date (X itself excluded).  A successor due late enough absorbs the
+  slip and stops it.
+* **Slack** of a task — ``min(due(u)) - due(t)`` over every task ``u``
+  downstream of it: the days it can slip with nothing downstream put at risk
+  (negative: something downstream is already due before it).  ``None`` when
+  nothing dated depends on it.
+* **Critical path by deadlines** — with no durations, the longest-path rule of
+  CPM has nothing to add up, so we take the *longest chain* of predecessor
+  links between dated tasks: the run with the most tasks that must be done one
+  after another.  Among chains of equal length the *tightest* wins: the least
+  total slack along its links, ``sum(due(next) - due(prev))`` (= due of the
+  last minus due of the first).  Remaining ties: the chain whose ids come first.
+  No links → an empty path.
+
+>>> from tasks.model import Plan, Task
+>>> from datetime import date
+>>> from tasks.graph.build import build_graph
+>>> g = build_graph(Plan(tasks=[Task("1", deadline=date(2021, 8, 31)),
+...                             Task("2", deadline=date(2021, 6, 30), predecessors=["1"])]))
+>>> deadline_inversions(g)[0]["days"]
+62
+>>> slip_impact(g, "1", 10)["affected_tasks"]
+['2']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import networkx as nx
+
+from .build import LEAD, ROLE_WORDS, id_key, task_node
+from .errors import GraphError
+
+
+@dataclass
+class DatedDag:
+    """The predecessor links between dated tasks as plain dicts (fast to walk).
+
+    ``order`` is a topological order (ties by natural id order), ``due`` maps
+    task id → due date; ``preds``/``succs`` map id → ids.
+    """
+
+    due: dict[str, date] = field(default_factory=dict)
+    preds: dict[str, list[str]] = field(default_factory=dict)
+    succs: dict[str, list[str]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+
+def dated_dag(g: nx.DiGraph) -> DatedDag:
+    """Extract the dated task DAG from a plan graph (see the module doc for what is left out)."""
+    d = DatedDag()
+    for n, a in g.nodes(data=True):
+        if a.get("kind") != "task":
+            continue
+        if a.get("due") is None:
+            d.excluded.append(a["task_id"])
+        else:
+            d.due[a["task_id"]] = a["due"]
+    for tid in d.due:
+        d.preds[tid], d.succs[tid] = [], []
+    nodes = g.nodes
+    for u, v, k in g.edges(data="kind"):
+        if k != "precedes":
+            continue
+        pu, tv = nodes[u]["task_id"], nodes[v]["task_id"]
+        if pu in d.due and tv in d.due:
+            d.succs[pu].append(tv)
+            d.preds[tv].append(pu)
+    d.excluded.sort(key=id_key)
+    # Kahn's algorithm, smallest id first, so results never depend on insertion order
+    import heapq
+    indeg = {t: len(p) for t, p in d.preds.items()}
+    heap = [(id_key(t), t) for t, n in indeg.items() if n == 0]
+    heapq.heapify(heap)
+    while heap:
+        _, t = heapq.heappop(heap)
+        d.order.append(t)
+        for s in d.succs[t]:
+            indeg[s] -= 1
+            if indeg[s] == 0:
+                heapq.heappush(heap, (id_key(s), s))
+    if len(d.order) != len(d.due):  # build_graph refuses cycles; a hand-made graph may not
+        raise GraphError("前置任务出现循环依赖,无法排出先后顺序")
+    return d
+
+
+def deadline_inversions(g: nx.DiGraph, dag: DatedDag | None = None) -> list[dict[str, Any]]:
+    """Links where the task is due before its predecessor, largest gap first.
+
+    Each item: ``task``, ``predecessor``, ``days`` (> 0), ``task_due``, ``predecessor_due``.
+    """
+    d = dag or dated_dag(g)
+    out = [
+        {"task": t, "predecessor": p, "days": (d.due[p] - d.due[t]).days,
+         "task_due": d.due[t].isoformat(), "predecessor_due": d.due[p].isoformat()}
+        for t in d.order for p in d.preds[t] if d.due[t] < d.due[p]
+    ]
+    out.sort(key=lambda r: (-r["days"], id_key(r["task"]), id_key(r["predecessor"])))
+    return out
+
+
+def finishes(d: DatedDag, override: dict[str, date] | None = None) -> dict[str, date]:
+    """``finish(t) = max(due(t), finish(preds))``; ``override`` replaces some tasks' own date."""
+    override = override or {}
+    f: dict[str, date] = {}
+    for t in d.order:
+        own = override.get(t, d.due[t])
+        f[t] = max([own, *(f[p] for p in d.preds[t])])
+    return f
+
+
+def slack(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, int | None]:
+    """Days each dated task can slip before anything downstream is at risk (None: nothing depends on it)."""
+    d = dag or dated_dag(g)
+    min_down: dict[str, date | None] = {}
+    for t in reversed(d.order):
+        best = None
+        for s in d.succs[t]:
+            for cand in (d.due[s], min_down[s]):
+                if cand is not None and (best is None or cand < best):
+                    best = cand
+        min_down[t] = best
+    return {t: (None if min_down[t] is None else (min_down[t] - d.due[t]).days) for t in d.order}
+
+
+def critical_path(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
+    """The longest chain of links between dated tasks, tightest first (module doc has the rule).
+
+    Returns ``tasks`` (ids in order), ``steps`` (id, due, days after the
+    previous step), ``total_slack_days`` and ``length``.
+    """
+    d = dag or dated_dag(g)
+    best: dict[str, tuple[int, int, str | None]] = {}
+    for t in d.order:
+        length, gap, via = 1, 0, None
+        for p in sorted(d.preds[t], key=id_key):
+            pl, pg, _ = best[p]
+            cand_gap = pg + (d.due[t] - d.due[p]).days
+            if pl + 1 > length or (pl + 1 == length and cand_gap < gap):
+                length, gap, via = pl + 1, cand_gap, p
+        best[t] = (length, gap, via)
+    if not best or max(b[0] for b in best.values()) < 2:
+        return {"tasks": [], "steps": [], "total_slack_days": 0, "length": 0}
+
+    def chain(end: str) -> list[str]:
+        out = [end]
+        while best[out[-1]][2] is not None:
+            out.append(best[out[-1]][2])
+        return out[::-1]
+
+    longest = max(b[0] for b in best.values())
+    ends = [t for t, b in best.items() if b[0] == longest]
+    tight = min(best[t][1] for t in ends)
+    path = min((chain(t) for t in ends if best[t][1] == tight), key=lambda c: [id_key(x) for x in c])
+    steps = [{"task": t, "due": d.due[t].isoformat(),
+              "days_after_previous": None if i == 0 else (d.due[t] - d.due[path[i - 1]]).days}
+             for i, t in enumerate(path)]
+    return {"tasks": path, "steps": steps, "total_slack_days": tight, "length": longest}
+
+
+def _units_of(g: nx.DiGraph, task_id: str) -> list[tuple[str, str]]:
+    n = task_node(task_id)
+    return [(g.nodes[u]["label"], dd["role"]) for u, _, dd in g.in_edges(n, data=True)
+            if dd.get("kind") == "unit" and not dd.get("via")]
+
+
+def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = None) -> dict[str, Any]:
+    """What a slip of ``task_id`` by ``days`` puts at risk downstream (module doc has the rule).
+
+    Returns ``affected_tasks`` (ids, topological order), ``details`` (per task:
+    due, new finish, days late, units), ``affected_units`` (unit, roles, tasks),
+    ``absorbed_by`` (successors whose due date leaves room: the slip stops there).
+    """
+    d = dag or dated_dag(g)
+    node = task_node(task_id)
+    if node not in g or g.nodes[node].get("kind") != "task":
+        raise GraphError(f"任务“{task_id}”不存在")
+    if task_id not in d.due:
+        raise GraphError(f"任务“{task_id}”为{g.nodes[node].get('deadline_text') or '无完成时限'}的任务,"
+                         "没有完成日期,无法计算延误影响")
+    if days < 0:
+        raise GraphError("延误天数不能为负数")
+    base = finishes(d)
+    new_own = d.due[task_id] + timedelta(days=days)
+    moved = {task_id}
+    new: dict[str, date] = {task_id: max([new_own, *(base[p] for p in d.preds[task_id])])}
+    # walk only the descendants, in topological order
+    down: set[str] = set()
+    stack = list(d.succs[task_id])
+    while stack:
+        s = stack.pop()
+        if s not in down:
+            down.add(s)
+            stack.extend(d.succs[s])
+    affected, absorbed = [], []
+    for t in d.order:
+        if t not in down:
+            continue
+        f = max([d.due[t], *(new.get(p, base[p]) for p in d.preds[t])])
+        new[t] = f
+        if f > base[t]:  # finish moved; base >= due, so it now passes the due date
+            moved.add(t)
+            affected.append(t)
+        elif any(p in moved for p in d.preds[t]):
+            absorbed.append(t)
+    details, units = [], {}
+    for t in affected:
+        us = _units_of(g, t)
+        details.append({"task": t, "title": g.nodes[task_node(t)].get("title", ""),
+                        "due": d.due[t].isoformat(), "finish": new[t].isoformat(),
+                        "days_late": (new[t] - d.due[t]).days,
+                        "lead_units": [u for u, r in us if r == LEAD],
+                        "responsible_units": [u for u, r in us if r != LEAD]})
+        for u, r in us:
+            entry = units.setdefault(u, {"unit": u, "roles": [], "tasks": []})
+            if ROLE_WORDS[r] not in entry["roles"]:
+                entry["roles"].append(ROLE_WORDS[r])
+            entry["tasks"].append(t)
+    return {
+        "task": task_id, "days": days, "due": d.due[task_id].isoformat(),
+        "finish": new[task_id].isoformat(), "affected_tasks": affected, "details": details,
+        "affected_units": sorted(units.values(), key=lambda e: (-len(e["tasks"]), e["unit"])),
+        "absorbed_by": absorbed,
+    }
+
+
+def analyse(g: nx.DiGraph) -> dict[str, Any]:
+    """Counts, inversions, critical path and the tightest tasks, in one pass over the DAG."""
+    d = dated_dag(g)
+    kinds: dict[str, int] = {}
+    for _, k in g.nodes(data="kind"):
+        kinds[k] = kinds.get(k, 0) + 1
+    links = sum(1 for *_, k in g.edges(data="kind") if k == "precedes")
+    sl = slack(g, d)
+    tight = sorted(((t, s) for t, s in sl.items() if s is not None), key=lambda x: (x[1], id_key(x[0])))
+    return {
+        "counts": {"tasks": kinds.get("task", 0), "units": kinds.get("unit", 0),
+                   "sections": kinds.get("section", 0), "predecessor_links": links,
+                   "dated_tasks": len(d.due), "excluded_tasks": len(d.excluded)},
+        "excluded": d.excluded,
+        "inversions": deadline_inversions(g, d),
+        "critical_path": critical_path(g, d),
+        "slack": dict(sorted(sl.items(), key=lambda x: id_key(x[0]))),
+        "least_slack": [{"task": t, "slack_days": s} for t, s in tight[:10]],
+    }

@@ -1,0 +1,216 @@
+"""A plan as a networkx graph: tasks, units and sections as nodes.
+
+Nodes (string ids, ``kind`` attribute):
+
+* ``task:<id>`` — a task (``task:2021/5`` in a combined graph); attributes
+  ``task_id`` (what analyses return), ``plan``, ``title``, ``section``,
+  ``deadline`` (date or None), ``due`` (the date graph analyses use: the last
+  dated milestone, else the deadline; None for ongoing/undated tasks),
+  ``deadline_kind``, ``deadline_text``, ``milestones`` (list of (date, text)),
+  ``source``.
+* ``unit:<name>`` — a unit under its canonical name (alias table applied);
+  ``collective=True`` for names that stand for many units (``市直各相关单位``).
+* ``section:<plan>/<title>`` — a section heading (``一、深入推进…``).
+
+Edges: ``unit → task`` with ``kind="unit"`` and ``role`` ``lead``/``responsible``;
+``section → task`` ``kind="section"``; ``predecessor → task`` ``kind="precedes"``
+with ``origin`` (where the link was written); ``collective → member``
+``kind="member"`` after :func:`expand_collectives`.
+
+>>> from tasks.model import Plan, Task
+>>> from datetime import date
+>>> plan = Plan(tasks=[Task("1", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+...                    Task("2", lead_units=["市审改办"], deadline=date(2021, 9, 30), predecessors=["1"])])
+>>> g = build_graph(plan)
+>>> sorted(g.predecessors("task:2"))
+['task:1', 'unit:市审改办']
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+
+from ..model import ONGOING, Plan, Task
+from ..units import is_collective
+from .errors import CycleError, GraphError, UnknownPredecessor
+from .predecessors import PredecessorLink, links_from_plan
+
+LEAD, RESPONSIBLE = "lead", "responsible"
+ROLE_WORDS = {LEAD: "牵头", RESPONSIBLE: "责任"}
+DEFAULT_MEMBERS = Path(__file__).resolve().parents[2] / "data" / "collective_units.csv"
+
+
+def task_node(task_id: str) -> str:
+    """Node id of a task (its display id, plan-prefixed in a combined graph)."""
+    return f"task:{task_id}"
+
+
+def unit_node(name: str) -> str:
+    return f"unit:{name}"
+
+
+def due_date(task: Task) -> date | None:
+    """The date graph analyses use for a task: its last dated milestone, else its deadline.
+
+    A task written ``2017年9月底前上线试运行,2018-2019年扩容推广`` is done at
+    its last milestone (2019-12-31); ``Task.deadline`` keeps the first.
+    Ongoing (长期坚持) and undated tasks have no due date.
+    """
+    if task.deadline_kind == ONGOING:
+        return None
+    dated = [m.date for m in task.milestones if m.date]
+    if dated:
+        return max(dated)
+    return task.deadline
+
+
+def _units(written: list[str], canonical: list[str]) -> list[str]:
+    names = canonical if canonical and len(canonical) == len(written) else written
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _add_plan(g: nx.DiGraph, plan: Plan, prefix: str, plan_key: str) -> None:
+    for t in plan.tasks:
+        tid = f"{prefix}{t.id}"
+        g.add_node(
+            task_node(tid), kind="task", task_id=tid, plan=plan_key, local_id=t.id,
+            title=t.title, section=t.section, deadline=t.deadline, due=due_date(t),
+            deadline_kind=t.deadline_kind, deadline_text=t.deadline_text,
+            milestones=[(m.date, m.text) for m in t.milestones], source=t.source.label(),
+            label=f"{tid} {t.title[:16]}".strip(),
+        )
+        if t.section:
+            sec = f"section:{plan_key}/{t.section}" if plan_key else f"section:{t.section}"
+            if sec not in g:
+                g.add_node(sec, kind="section", label=t.section, plan=plan_key)
+            g.add_edge(sec, task_node(tid), kind="section")
+        lead = _units(t.lead_units, t.lead_units_canonical)
+        resp = [u for u in _units(t.responsible_units, t.responsible_units_canonical) if u not in lead]
+        for role, names in ((LEAD, lead), (RESPONSIBLE, resp)):
+            for name in names:
+                un = unit_node(name)
+                if un not in g:
+                    g.add_node(un, kind="unit", label=name, collective=is_collective(name))
+                g.add_edge(un, task_node(tid), kind="unit", role=role)
+
+
+def _add_links(g: nx.DiGraph, links: Iterable[PredecessorLink], prefix: str) -> None:
+    for link in links:
+        t, p = task_node(f"{prefix}{link.task}"), task_node(f"{prefix}{link.predecessor}")
+        if t not in g:
+            raise UnknownPredecessor(link.task, origin=link.origin, role="任务")
+        if p not in g:
+            raise UnknownPredecessor(link.predecessor, origin=link.origin)
+        if p == t:
+            raise CycleError([link.task, link.task], [link.origin])
+        if g.has_edge(p, t):
+            continue
+        g.add_edge(p, t, kind="precedes", origin=link.origin)
+
+
+def check_acyclic(g: nx.DiGraph) -> None:
+    """Raise :class:`CycleError` naming one loop (``5 → 7 → 5``) and the rows of its links."""
+    dag = nx.DiGraph((u, v) for u, v, k in g.edges(data="kind") if k == "precedes")
+    try:
+        cycle = nx.find_cycle(dag)
+    except nx.NetworkXNoCycle:
+        return
+    # rotate so the loop starts at its smallest id: the message is the same every run
+    ids = [g.nodes[u]["task_id"] for u, _ in cycle]
+    k = min(range(len(ids)), key=lambda i: id_key(ids[i]))
+    ids = ids[k:] + ids[:k]
+    edges = cycle[k:] + cycle[:k]
+    raise CycleError(ids + [ids[0]], [g.edges[u, v].get("origin", "") for u, v in edges])
+
+
+def id_key(task_id: str) -> tuple:
+    """Natural order of ids: ``2`` before ``10``, ``2021/3`` before ``2021/12``."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", task_id))
+
+
+def build_graph(plan: Plan, links: Iterable[PredecessorLink] = (), *, prefix: str = "",
+                plan_key: str = "", graph: nx.DiGraph | None = None) -> nx.DiGraph:
+    """The graph of one plan; ``links`` add predecessor links (e.g. from a predecessors file).
+
+    Links from ``Task.predecessors`` are always included.  Raises
+    :class:`UnknownPredecessor` for an id the plan lacks and :class:`CycleError`
+    for a loop, both naming the row the link came from.  ``prefix``/``plan_key``
+    are used by :func:`build_combined`.
+    """
+    g = graph if graph is not None else nx.DiGraph(title=plan.title)
+    _add_plan(g, plan, prefix, plan_key)
+    _add_links(g, [*links_from_plan(plan), *links], prefix)
+    check_acyclic(g)
+    return g
+
+
+def build_combined(plans: Mapping[str, Plan],
+                   links: Mapping[str, Iterable[PredecessorLink]] | None = None) -> nx.DiGraph:
+    """One graph across several plans; task ids become ``<key>/<id>`` (``2021/5``).
+
+    Units are shared: a unit in two programmes is one node, so its load and
+    collaborations add up across them.
+
+    >>> from tasks.model import Plan, Task
+    >>> g = build_combined({"A": Plan(tasks=[Task("1", lead_units=["市财政局"])]),
+    ...                     "B": Plan(tasks=[Task("1", lead_units=["市财政局"])])})
+    >>> sorted(g.successors("unit:市财政局"))
+    ['task:A/1', 'task:B/1']
+    """
+    g = nx.DiGraph(title=" + ".join(plans))
+    for key, plan in plans.items():
+        if "/" in key:
+            raise GraphError(f"方案代号“{key}”不能含“/”")
+        build_graph(plan, (links or {}).get(key, ()), prefix=f"{key}/", plan_key=key, graph=g)
+    return g
+
+
+def load_members(path: str | Path | None = None) -> dict[str, list[str]]:
+    """Collective unit → member units, from a csv ``集体单位,成员单位[,说明]`` (one member a row).
+
+    The bundled ``data/collective_units.csv`` is an illustrative list, not an
+    official one; offices replace it with their own.
+    """
+    p = Path(path) if path else DEFAULT_MEMBERS
+    if not p.is_file():
+        return {}
+    out: dict[str, list[str]] = {}
+    with p.open(encoding="utf-8-sig", newline="") as f:
+        for i, row in enumerate(csv.reader(f), start=1):
+            if len(row) < 2 or not row[0].strip() or row[0].strip() in ("集体单位", "collective"):
+                continue
+            if not row[1].strip():
+                raise GraphError(f"{p.name} 第{i}行: “成员单位”是空的")
+            out.setdefault(row[0].strip(), [])
+            if row[1].strip() not in out[row[0].strip()]:
+                out[row[0].strip()].append(row[1].strip())
+    return out
+
+
+def expand_collectives(g: nx.DiGraph, members: Mapping[str, list[str]]) -> nx.DiGraph:
+    """A copy where each collective unit with a member list links to its members.
+
+    The collective node stays (``collective → member``, ``kind="member"``) and
+    each member also gets the collective's task edges, marked ``via=<collective>``,
+    so load and collaboration count them.  Direct edges win over ``via`` ones.
+    """
+    h = g.copy()
+    for name, names in members.items():
+        cn = unit_node(name)
+        if cn not in h:
+            continue
+        task_edges = [(t, d["role"]) for _, t, d in g.out_edges(cn, data=True) if d.get("kind") == "unit"]
+        for member in names:
+            mn = unit_node(member)
+            if mn not in h:
+                h.add_node(mn, kind="unit", label=member, collective=is_collective(member))
+            h.add_edge(cn, mn, kind="member")
+            for t, role in task_edges:
+                if not h.has_edge(mn, t):
+                    h.add_edge(mn, t, kind="unit", role=role, via=name)
+    return h

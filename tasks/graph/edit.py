@@ -1,0 +1,75 @@
+"""Setting a task's predecessors from the dashboard, checked before anything is saved.
+
+:func:`check_predecessors` says what a new predecessor list would cause,
+without touching the plan; :func:`set_predecessors` applies it only when
+nothing blocks (unknown ids, a loop).  Inversions are warnings: the office may
+keep them knowingly.
+
+>>> from tasks.model import Plan, Task
+>>> from datetime import date
+>>> plan = Plan(tasks=[Task("5", deadline=date(2021, 9, 30)), Task("7", deadline=date(2021, 8, 31),
+...                                                                 predecessors=["5"])])
+>>> [p["kind"] for p in check_predecessors(plan, "5", ["7"])]
+['cycle']
+>>> plan.task("5").predecessors
+[]
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ..model import Plan
+from .analysis import deadline_inversions
+from .build import build_graph
+from .errors import BadPredecessorText, CycleError, UnknownPredecessor
+from .predecessors import parse_predecessor_text
+
+BLOCKING = ("unknown", "cycle", "text")
+
+
+def check_predecessors(plan: Plan, task_id: str, predecessors: list[str] | str) -> list[dict[str, Any]]:
+    """Problems a new predecessor list for ``task_id`` would cause: dicts with ``kind`` and ``message``.
+
+    ``kind`` is ``text`` (unreadable), ``unknown`` (no such task), ``cycle``
+    (``loop`` holds the ids) or ``inversion`` (``days`` the task would be due
+    before that predecessor).  An empty list means it can be saved as is.
+    """
+    try:
+        ids = parse_predecessor_text(predecessors) if isinstance(predecessors, str) else \
+            [i for p in predecessors for i in parse_predecessor_text(p)]
+    except BadPredecessorText as err:
+        return [{"kind": "text", "message": str(err)}]
+    trial = copy.deepcopy(plan)
+    try:
+        trial.task(task_id).predecessors = list(dict.fromkeys(ids))
+    except KeyError:
+        return [{"kind": "unknown", "task": task_id, "message": f"任务“{task_id}”不存在"}]
+    for t in trial.tasks:  # the dashboard edits one task; leave the others' messages out
+        t.source.file = t.source.file or "方案"
+    try:
+        g = build_graph(trial)
+    except UnknownPredecessor as err:
+        return [{"kind": "unknown", "task": err.task_id, "message": f"前置任务“{err.task_id}”不存在"}]
+    except CycleError as err:
+        return [{"kind": "cycle", "loop": err.loop,
+                 "message": f"会形成循环依赖:{' → '.join(err.loop)},请去掉其中一条前置关系"}]
+    return [
+        {"kind": "inversion", "predecessor": inv["predecessor"], "days": inv["days"],
+         "message": f"任务{task_id}的完成时限({inv['task_due']})比前置任务{inv['predecessor']}"
+                    f"({inv['predecessor_due']})早{inv['days']}天"}
+        for inv in deadline_inversions(g) if inv["task"] == task_id
+    ]
+
+
+def set_predecessors(plan: Plan, task_id: str, predecessors: list[str] | str) -> list[dict[str, Any]]:
+    """Check, then save into ``plan`` unless a problem blocks; returns the problems either way.
+
+    The plan is changed only when no problem has a kind in :data:`BLOCKING`.
+    """
+    problems = check_predecessors(plan, task_id, predecessors)
+    if not any(p["kind"] in BLOCKING for p in problems):
+        ids = parse_predecessor_text(predecessors) if isinstance(predecessors, str) else \
+            [i for p in predecessors for i in parse_predecessor_text(p)]
+        plan.task(task_id).predecessors = list(dict.fromkeys(ids))
+    return problems

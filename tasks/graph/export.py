@@ -1,0 +1,191 @@
+"""Exports: GraphML and GEXF (Gephi, yEd), a graphviz picture, a tidy edge list.
+
+GraphML/GEXF hold only strings, numbers and booleans, so dates become ISO
+text, lists become ``;``-joined text and missing values are left out.  The
+picture is drawn by graphviz's ``dot`` (through pydot) with a CJK font.
+
+>>> from tasks.model import Plan, Task
+>>> from tasks.graph.build import build_graph
+>>> g = build_graph(Plan(tasks=[Task("1", lead_units=["市审改办"])]))
+>>> edge_list(g)[0]["关系"]
+'牵头'
+"""
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ..errors import WorkbenchError
+from .build import ROLE_WORDS, task_node
+
+FONT = "Noto Sans CJK SC"
+KIND_WORDS = {"task": "任务", "unit": "单位", "section": "章节"}
+EDGE_WORDS = {"precedes": "前置", "section": "包含", "member": "成员"}
+_STYLE = {
+    "task": {"shape": "box", "style": "rounded,filled", "fillcolor": "#e8f0fe"},
+    "unit": {"shape": "ellipse", "style": "filled", "fillcolor": "#fef7e0"},
+    "collective": {"shape": "doubleoctagon", "style": "filled", "fillcolor": "#fce8e6"},
+    "section": {"shape": "note", "style": "filled", "fillcolor": "#e6f4ea"},
+}
+
+
+class ExportFailed(WorkbenchError):
+    """An export that could not be written (graphviz missing, bad format)."""
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ";".join(" ".join(str(_plain(x)) for x in v) if isinstance(v, tuple) else str(_plain(v))
+                        for v in value)
+    return value
+
+
+def plain_graph(g: nx.DiGraph) -> nx.DiGraph:
+    """A copy whose attributes GraphML/GEXF can store (ISO dates, joined lists, no None)."""
+    h = nx.DiGraph()
+    h.graph.update({k: _plain(v) for k, v in g.graph.items() if v is not None})
+    for n, a in g.nodes(data=True):
+        h.add_node(n, **{k: _plain(v) for k, v in a.items() if v is not None})
+    for u, v, a in g.edges(data=True):
+        attrs = {k: _plain(x) for k, x in a.items() if x is not None}
+        attrs["label"] = ROLE_WORDS.get(a.get("role"), EDGE_WORDS.get(a.get("kind"), ""))
+        h.add_edge(u, v, **attrs)
+    return h
+
+
+def write_graphml(g: nx.DiGraph, path: str | Path) -> Path:
+    nx.write_graphml(plain_graph(g), path)
+    return Path(path)
+
+
+def write_gexf(g: nx.DiGraph, path: str | Path) -> Path:
+    nx.write_gexf(plain_graph(g), path)
+    return Path(path)
+
+
+def neighbourhood(g: nx.DiGraph, task_id: str, radius: int = 1) -> nx.DiGraph:
+    """One task with its predecessors, successors and units up to ``radius`` steps (either direction)."""
+    n = task_node(task_id)
+    if n not in g:
+        raise WorkbenchError(f"任务“{task_id}”不存在")
+    keep = set(nx.ego_graph(g, n, radius=radius, undirected=True).nodes)
+    return g.subgraph(keep).copy()
+
+
+def to_dot(g: nx.DiGraph, title: str = "") -> str:
+    """The DOT text of a picture: tasks as boxes with their due date, units as ellipses."""
+    import pydot
+    dot = pydot.Dot(graph_type="digraph", rankdir="LR", charset="UTF-8", fontname=FONT,
+                    label=title or g.graph.get("title", ""), labelloc="t")
+    dot.set_node_defaults(fontname=FONT, fontsize="10")
+    dot.set_edge_defaults(fontname=FONT, fontsize="8")
+    ids = {n: f"n{i}" for i, n in enumerate(g.nodes)}
+    for n, a in g.nodes(data=True):
+        kind = a.get("kind", "task")
+        style = _STYLE["collective" if a.get("collective") else kind]
+        if kind == "task":
+            due = a.get("due")
+            when = due.isoformat() if due else (a.get("deadline_text") or "无时限")
+            label = f"{a['task_id']}. {a.get('title', '')[:14]}\\n{when}"
+        else:
+            label = a.get("label", n)
+        dot.add_node(pydot.Node(ids[n], label=f'"{label}"', **style))
+    for u, v, a in g.edges(data=True):
+        k = a.get("kind")
+        attrs: dict[str, str] = {}
+        if k == "precedes":
+            attrs = {"color": "#d93025", "penwidth": "2"}
+        elif k == "unit":
+            attrs = {"color": "#5f6368", "style": "solid" if a.get("role") == "lead" else "dashed",
+                     "label": f'"{ROLE_WORDS.get(a.get("role"), "")}"'}
+        else:
+            attrs = {"color": "#9aa0a6", "style": "dotted"}
+        dot.add_edge(pydot.Edge(ids[u], ids[v], **attrs))
+    return dot.to_string()
+
+
+def render(g: nx.DiGraph, path: str | Path, title: str = "") -> Path:
+    """Draw the graph to ``path``; the format follows the suffix (svg, png, pdf, dot)."""
+    import subprocess
+    p = Path(path)
+    fmt = p.suffix.lower().lstrip(".")
+    text = to_dot(g, title)
+    if fmt in ("dot", "gv"):
+        p.write_text(text, encoding="utf-8")
+        return p
+    if fmt not in ("svg", "png", "pdf"):
+        raise ExportFailed(f"不支持的图片格式“{fmt}”,请用 svg、png、pdf 或 dot")
+    try:
+        out = subprocess.run(["dot", f"-T{fmt}"], input=text.encode("utf-8"),
+                             capture_output=True, check=True, timeout=120)
+    except FileNotFoundError:
+        raise ExportFailed("未安装 graphviz(找不到 dot 命令),无法生成图片;GraphML/GEXF 导出不受影响") from None
+    except subprocess.CalledProcessError as err:
+        raise ExportFailed(f"graphviz 绘图失败:{err.stderr.decode('utf-8', 'replace')[:200]}") from None
+    p.write_bytes(out.stdout)
+    return p
+
+
+def edge_list(g: nx.DiGraph) -> list[dict[str, Any]]:
+    """One row per edge with Chinese column names, ready for Excel."""
+    rows = []
+    for u, v, a in g.edges(data=True):
+        au, av = g.nodes[u], g.nodes[v]
+        rows.append({
+            "起点": au.get("task_id") or au.get("label", u),
+            "起点类型": KIND_WORDS.get(au.get("kind"), ""),
+            "终点": av.get("task_id") or av.get("label", v),
+            "终点类型": KIND_WORDS.get(av.get("kind"), ""),
+            "关系": ROLE_WORDS.get(a.get("role"), EDGE_WORDS.get(a.get("kind"), "")),
+            "经由集体单位": a.get("via", ""),
+            "来源": a.get("origin", ""),
+        })
+    return rows
+
+
+def write_edge_list(g: nx.DiGraph, path: str | Path) -> Path:
+    """The edge list as csv (UTF-8 with BOM, opens in Excel) or xlsx, by suffix."""
+    p = Path(path)
+    rows = edge_list(g)
+    header = ["起点", "起点类型", "终点", "终点类型", "关系", "经由集体单位", "来源"]
+    if p.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "边列表"
+        ws.append(header)
+        for r in rows:
+            ws.append([r[h] for h in header])
+        ws.freeze_panes = "A2"
+        wb.save(p)
+    else:
+        with p.open("w", encoding="utf-8-sig", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=header)
+            w.writeheader()
+            w.writerows(rows)
+    return p
+
+
+def export_all(g: nx.DiGraph, directory: str | Path, *, focus: str | None = None,
+               picture: bool = True) -> list[Path]:
+    """Write graph.graphml, graph.gexf, edges.csv, edges.xlsx and the picture (svg/png) into ``directory``.
+
+    With ``focus`` (a task id) the picture shows only that task's neighbourhood.
+    """
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    out = [write_graphml(g, d / "graph.graphml"), write_gexf(g, d / "graph.gexf"),
+           write_edge_list(g, d / "edges.csv"), write_edge_list(g, d / "edges.xlsx")]
+    if picture:
+        pic = neighbourhood(g, focus) if focus else g
+        stem = f"task-{focus.replace('/', '-')}" if focus else "graph"
+        out.append(render(pic, d / f"{stem}.dot"))
+        out.append(render(pic, d / f"{stem}.svg"))
+        out.append(render(pic, d / f"{stem}.png"))
+    return out

@@ -1,0 +1,201 @@
+"""Predecessor links (前置任务): parse the cell text, read a predecessors file.
+
+Three places give links: a 前置任务/依赖 column of the task table (the table
+importer fills ``Task.predecessors`` with :func:`parse_predecessor_text`), a
+predecessors file next to a plan (csv/xlsx, columns ``task,predecessor`` or
+``任务,前置任务``, one link a row) and the dashboard (:mod:`tasks.graph.edit`).
+Each link keeps where it was written (``origin``) so errors can name the row.
+
+>>> parse_predecessor_text("3-5、7,九")
+['3', '4', '5', '7', '9']
+>>> parse_predecessor_text("无")
+[]
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Plan
+from ..numbers import CN_NUMERAL_CHARS, cn_to_int
+from .errors import BadPredecessorText, PredecessorFileError
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９－～．", "0123456789-~.")
+_NONE_WORDS = {"", "无", "没有", "暂无", "-", "—", "——", "/", "／", "none", "n/a", "na", "0"}
+_SEPARATORS = re.compile(r"[、,，;；\s]+|和|及|与")
+_NUM = rf"(?:\d+|[{CN_NUMERAL_CHARS}]+)"
+_RANGE = re.compile(rf"^(?:第|任务|序号)?({_NUM})[项条号]?(?:-|~|–|—|至|到)(?:第|任务)?({_NUM})[项条号]?$")
+_SINGLE = re.compile(rf"^(?:第|任务|序号)?\(?({_NUM}(?:\.\d+)*)\)?[项条号]?$")
+#: a range longer than this is surely a typo (``3-300``), not a list
+MAX_RANGE = 200
+
+TASK_HEADERS = ("task", "任务", "任务编号", "任务序号", "序号", "编号")
+PREDECESSOR_HEADERS = ("predecessor", "前置任务", "前置任务编号", "前置", "依赖", "依赖任务")
+
+
+@dataclass(frozen=True)
+class PredecessorLink:
+    """``task`` cannot finish before ``predecessor``; ``origin`` says where this was written."""
+
+    task: str
+    predecessor: str
+    origin: str = ""
+
+
+def _number(token: str) -> str | None:
+    if re.fullmatch(r"\d+(?:\.\d+)*", token):
+        return token if "." in token else str(int(token))
+    n = cn_to_int(token)
+    return None if n is None else str(n)
+
+
+def parse_predecessor_text(text: object) -> list[str]:
+    """Task ids in a 前置任务 cell: ids, ranges (``3-5``, ``三至五``), Chinese numerals.
+
+    Raises :class:`BadPredecessorText` (no location; the caller adds it) for
+    text that is not a list of numbers.
+
+    >>> parse_predecessor_text("第2项、任务4至6")
+    ['2', '4', '5', '6']
+    >>> parse_predecessor_text(12.0)
+    ['12']
+    """
+    if text is None or isinstance(text, bool):
+        return []
+    if isinstance(text, (int, float)):
+        if float(text).is_integer() and text > 0:
+            return [str(int(text))]
+        raise BadPredecessorText(str(text))
+    raw = str(text).strip()
+    s = raw.translate(_FULLWIDTH).replace("(", "(").replace(")", ")")
+    if s.lower() in _NONE_WORDS:
+        return []
+    out: list[str] = []
+    for part in _SEPARATORS.split(s):
+        part = part.strip()
+        if not part:
+            continue
+        if re.fullmatch(r"\d+\.0", part):  # Excel float text
+            part = part[:-2]
+        m = _RANGE.match(part)
+        if m:
+            a, b = cn_to_int(m[1]), cn_to_int(m[2])
+            if a is None or b is None or b < a or b - a > MAX_RANGE:
+                raise BadPredecessorText(raw, part)
+            out.extend(str(i) for i in range(a, b + 1))
+            continue
+        m = _SINGLE.match(part)
+        ident = _number(m[1]) if m else None
+        if ident is None:
+            raise BadPredecessorText(raw, part)
+        out.append(ident)
+    return list(dict.fromkeys(out))
+
+
+def links_from_plan(plan: Plan) -> list[PredecessorLink]:
+    """The links the importer read from the table's 前置任务 column, with each task's source row."""
+    return [
+        PredecessorLink(t.id, p, t.source.label() or f"任务{t.id}")
+        for t in plan.tasks for p in t.predecessors
+    ]
+
+
+def _decode(data: bytes) -> str:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _rows(path: Path, name: str) -> list[list[object]]:
+    head = path.read_bytes()[:8]
+    if head.startswith(b"PK"):
+        from openpyxl import load_workbook
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as err:  # openpyxl raises many kinds for damaged files
+            raise PredecessorFileError(f"无法读取 Excel 文件({err}),请重新另存为 xlsx", file=name)
+        ws = wb.worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        wb.close()
+        return rows
+    if path.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
+        raise PredecessorFileError("文件扩展名是 Excel,但内容不是 xlsx,请另存为 xlsx 或 csv", file=name)
+    return [list(r) for r in csv.reader(io.StringIO(_decode(path.read_bytes())))]
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def read_predecessor_file(path: str | Path, display_name: str | None = None) -> list[PredecessorLink]:
+    """Links from a csv/xlsx with columns ``task,predecessor`` (or ``任务,前置任务``), one a row.
+
+    Row numbers in ``origin`` are the file's own (header = 第1行).  A
+    predecessor cell may hold several ids or a range (``3-5``).  Ids are not
+    checked here: the graph does that against the plan and names the row.
+
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "predecessors.csv")
+    >>> _ = open(p, "w", encoding="utf-8").write("任务,前置任务\\n11,10\\n12,10-11\\n")
+    >>> [(l.task, l.predecessor, l.origin) for l in read_predecessor_file(p)][:2]
+    [('11', '10', 'predecessors.csv 第2行'), ('12', '10', 'predecessors.csv 第3行')]
+    """
+    p = Path(path)
+    name = display_name or p.name
+    if not p.is_file():
+        raise PredecessorFileError("前置任务文件不存在", file=name)
+    rows = _rows(p, name)
+    header_at = next((i for i, r in enumerate(rows) if any(_cell(c) for c in r)), None)
+    if header_at is None:
+        raise PredecessorFileError("前置任务文件是空的", file=name)
+    header = [_cell(c).lower() for c in rows[header_at]]
+    try:
+        ti = next(i for i, h in enumerate(header) if h in TASK_HEADERS)
+        pi = next(i for i, h in enumerate(header) if h in PREDECESSOR_HEADERS)
+    except StopIteration:
+        raise PredecessorFileError(
+            "找不到表头:第一行应为“任务,前置任务”(或 task,predecessor)两列", file=name,
+            row=header_at + 1) from None
+    links: list[PredecessorLink] = []
+    for i, r in enumerate(rows[header_at + 1:], start=header_at + 2):
+        task_text = _cell(r[ti]) if ti < len(r) else ""
+        pred_text = r[pi] if pi < len(r) else None
+        if not task_text and not _cell(pred_text):
+            continue
+        origin = f"{name} 第{i}行"
+        task_ids = parse_predecessor_text(task_text) if task_text else []
+        if len(task_ids) != 1:
+            raise PredecessorFileError("“任务”列应填写一个任务序号", file=name, row=i)
+        try:
+            preds = parse_predecessor_text(pred_text)
+        except BadPredecessorText as err:
+            raise BadPredecessorText(err.text, err.part, origin) from None
+        if not preds:
+            raise PredecessorFileError("“前置任务”列是空的,请填写前置任务序号或删除该行", file=name, row=i)
+        links.extend(PredecessorLink(task_ids[0], pr, origin) for pr in preds)
+    return links
+
+
+def predecessor_file_beside(plan_path: str | Path) -> Path | None:
+    """The predecessors file stored next to a plan, if any.
+
+    Looked for as ``<plan>.predecessors.csv|xlsx`` or ``<plan>.前置任务.csv|xlsx``
+    (``plan.xlsx`` → ``plan.predecessors.csv``).
+    """
+    p = Path(plan_path)
+    for stem in ("predecessors", "前置任务"):
+        for ext in ("csv", "xlsx"):
+            cand = p.with_name(f"{p.stem}.{stem}.{ext}")
+            if cand.is_file():
+                return cand
+    return None
