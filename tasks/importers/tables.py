@@ -28,10 +28,10 @@ from .tables_header import Header, find_header, is_header_repeat
 from .tables_read import Grid, cell_text, is_blank, read_grids
 
 _CN = CN_NUMERAL_CHARS
-SECTION_RE = re.compile(rf"^\s*(?:[{_CN}]+\s*[、.．]|第[{_CN}0-9]+(?:部分|章|篇|类|项)|[((][{_CN}]+[))])")
-NOTE_RE = re.compile(r"^\s*(?:注|备注|说明|附注|注释)\s*(?:[::]|[0-9一1][、.．]|$)")
+SECTION_RE = re.compile(rf"^\s*(?:[{_CN}]+\s*[、.．]|第[{_CN}0-9]+(?:部分|章|篇|类|项)|[(\uff08][{_CN}]+[)\uff09])")
+NOTE_RE = re.compile(r"^\s*(?:注|备注|说明|附注|注释)\s*(?:[:\uff1a]|[0-9一1][、.．]|$)")
 _CN_ONLY = re.compile(rf"^\s*[(（]?([{_CN}]+)[)）]?\s*[、.．]?\s*$")
-_ATTACHMENT = re.compile(r"^\s*附\s*件\s*[0-9一二三四五六七八九十]*\s*[::]?\s*")
+_ATTACHMENT = re.compile(r"^\s*附\s*件\s*[0-9一二三四五六七八九十]*\s*[:\uff1a]?\s*")
 _YEAR = re.compile(rf"((?:19|20)\d{{2}}|[{_CN}]{{4}})\s*年")
 _NONE_WORDS = {"无", "-", "—", "--", "/", "／", "0", "暂无", "无前置任务"}
 _RANGE = re.compile(r"^(.+?)\s*[-~～—–至到]\s*(.+)$")
@@ -54,7 +54,7 @@ def parse_predecessors(value: Any) -> tuple[list[str], str | None]:
         return [], None
     out: list[str] = []
     bad: list[str] = []
-    for part in re.split(r"[、,,;;\s\n]+|和|及", text):
+    for part in re.split(r"[\u3001,\uff0c;\uff1b\s]+|和|及", text):
         p = re.sub(r"^(?:任务|第|序号)", "", part.strip())
         p = re.sub(r"(?:项|号|条)$", "", p)
         if not p:

@@ -40,7 +40,7 @@ _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _EXACT = {"序": "serial", "序号": "serial", "编号": "serial", "no": "serial", "任务": "title",
           "措施": "description", "内容": "description", "时间": "deadline", "责任": "responsible",
           "配合": "responsible", "协办": "responsible", "单位": "responsible"}
-_NORMALISE = re.compile(r"[\s\u3000::()()\[\]【】<>《》*※/／、,,.。]")
+_NORMALISE = re.compile(r"[\s\u3000:\uff1a()\uff08\uff09\[\]【】<>《》*※/／、,\uff0c.。]")
 
 
 def normalise_header(text: str) -> str:

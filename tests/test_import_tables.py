@@ -1,0 +1,322 @@
+"""Task-breakdown tables from xlsx, xls and csv, built here with every feature real tables have."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tasks.importers import load_plan
+from tasks.importers.tables import parse_predecessors, read_table
+from tasks.importers.tables_header import header_field
+
+TITLE = "某市2022年政务服务改革攻坚行动任务分解表"
+
+
+def _merge(ws, ref: str, value=None) -> None:
+    first = ref.split(":")[0]
+    if value is not None:
+        ws[first] = value
+    ws.merge_cells(ref)
+
+
+def rich_workbook(path: Path) -> Path:
+    """Decoy sheets first, then the table: 附件 line, merged title, two-row header, merged
+    sections, multi-line cells, Chinese numerals, date cells beside text, blank rows, a task
+    spread over two rows by vertical merges, a repeated header, a 注 row and a footer."""
+    wb = openpyxl.Workbook()
+    info = wb.active
+    info.title = "说明"
+    info["A1"] = "填表说明:序号按任务顺序填写,牵头单位负总责。"
+    info["A2"] = "完成时限请写到月。"
+    stats = wb.create_sheet("统计")
+    stats.append(["序号", "单位", "任务数", "已完成"])
+    stats.append([1, "市审改办", 3, 1])
+    stats.append([2, "市政务服务中心", 4, 0])
+    ws = wb.create_sheet("任务分解表")
+    ws["A1"] = "附件2"
+    _merge(ws, "A2:G2", TITLE)
+    for ref, label in (("A3:A4", "编号"), ("B3:B4", "任务名称"), ("C3:C4", "具体措施"),
+                       ("F3:F4", "时间节点"), ("G3:G4", "前置任务")):
+        _merge(ws, ref, label)
+    _merge(ws, "D3:E3", "责任单位")
+    ws["D4"], ws["E4"] = "牵头单位", "配合单位"
+    # row 5 blank
+    _merge(ws, "A6:G6", "一、深化审批制度改革")
+    rows = {
+        7: ["一", "推进简政放权", "按照应放尽放原则\uff1b\n继续下放审批事项。", "市审改办\n市政务服务中心",
+            "各县(市、区)人民政府、市直各相关单位", datetime(2022, 8, 31), None],
+        8: [2, "推进清单管理", "编制公布政务服务事项清单。", "市审改办", "市委编办、市司法局等",
+            "2022年底前", "1"],
+        # row 9 blank
+        11: ["三", "推行周末轮班", "高频事项窗口周末无休。", "市政务服务中心",
+             "市人社局\uff1b市医保局\n市公安局按职责分工负责", "长期坚持", "1、2"],
+        12: ["4", "推行延时服务", "窗口提供预约、延时服务。", "市政务服务中心", None, "8月底前", "1-3"],
+        13: ["(五)", "建设一网通办平台", "平台上线试运行。", "市数据局", "市政务服务中心",
+             "2022年9月底前上线试运行", "四"],
+        14: [None, None, "全市推广应用。", "市财政局", None, "2023年扩容推广", None],
+        16: [6, "完善评价制度", "推行好差评。", "市政务服务中心", "市直各相关单位", "视情况而定", None],
+    }
+    for r, vals in rows.items():
+        for c, v in enumerate(vals, start=1):
+            if v is not None:
+                ws.cell(r, c, v)
+    ws.cell(7, 6).number_format = "yyyy-mm-dd"
+    _merge(ws, "A13:A14")
+    _merge(ws, "B13:B14")
+    _merge(ws, "A10:G10", "二、优化窗口服务")
+    # row 15: the header printed again (the table ran over a page)
+    for c, label in enumerate(["编号", "任务名称", "具体措施", "牵头单位", "配合单位", "时间节点", "前置任务"], 1):
+        ws.cell(15, c, label)
+    _merge(ws, "A17:G17", "注\uff1a1.牵头单位负总责\uff1b\n2.完成时限为最迟时间。")
+    ws["A18"] = "填表人:张三"
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def rich_plan(tmp_path):
+    return load_plan(rich_workbook(tmp_path / "计划.xlsx"))
+
+
+def test_rich_workbook_picks_the_table_sheet_and_rows(rich_plan):
+    assert rich_plan.title == TITLE
+    assert rich_plan.used["sheet"] == "任务分解表"
+    assert rich_plan.used["header_row"] == 3
+    assert rich_plan.used["rows"] == [7, 16]
+    assert rich_plan.warnings[0] == "读取了工作表“任务分解表”第7–16行(表头在第3行),共6项任务"
+    assert "未使用的工作表:说明、统计" in rich_plan.warnings
+    assert [t.id for t in rich_plan.tasks] == ["1", "2", "3", "4", "5", "6"]
+    assert [t.source.row for t in rich_plan.tasks] == [7, 8, 11, 12, 13, 16]
+    assert {t.source.sheet for t in rich_plan.tasks} == {"任务分解表"}
+    assert {t.source.file for t in rich_plan.tasks} == {"计划.xlsx"}
+
+
+def test_rich_workbook_fields(rich_plan):
+    t1, t2, t3, t4, t5, t6 = rich_plan.tasks
+    assert t1.section == "一、深化审批制度改革"
+    assert t1.title == "推进简政放权"
+    assert t1.description == "按照应放尽放原则\uff1b继续下放审批事项。"
+    assert t1.lead_units == ["市审改办", "市政务服务中心"]
+    assert t1.responsible_units == ["各县(市、区)人民政府", "市直各相关单位"]
+    assert t1.deadline == date(2022, 8, 31) and t1.deadline_kind == "date"  # a date cell
+    assert t1.predecessors == []
+    assert t2.responsible_units == ["市委编办", "市司法局"]
+    assert (t2.deadline, t2.deadline_text) == (date(2022, 12, 31), "2022年底前")
+    assert t2.predecessors == ["1"]
+    assert t3.section == "二、优化窗口服务"
+    assert t3.responsible_units == ["市人社局", "市医保局", "市公安局"]
+    assert t3.deadline is None and t3.deadline_kind == "ongoing"
+    assert t3.predecessors == ["1", "2"]
+    assert t4.deadline == date(2022, 8, 31)  # 8月底前 takes the year of the title
+    assert t4.predecessors == ["1", "2", "3"]
+    assert t4.responsible_units == []
+    # task 5 spreads over rows 13-14 (序号 and 任务名称 merged down)
+    assert t5.title == "建设一网通办平台"
+    assert t5.description == "平台上线试运行。全市推广应用。"
+    assert t5.lead_units == ["市数据局", "市财政局"]
+    assert t5.deadline == date(2022, 9, 30)
+    assert [(m.date, m.text) for m in t5.milestones] == [
+        (date(2022, 9, 30), "2022年9月底前上线试运行"), (date(2023, 12, 31), "2023年扩容推广")]
+    assert t5.predecessors == ["4"]
+    assert t6.deadline is None and t6.deadline_kind == "unknown" and t6.deadline_text == "视情况而定"
+
+
+def test_unreadable_deadline_is_a_plan_warning(rich_plan):
+    t6 = rich_plan.task("6")
+    assert t6.warnings and "视情况而定" in t6.warnings[0]
+    assert t6.warnings[0] in rich_plan.warnings
+
+
+def test_note_and_footer_rows_are_not_tasks(rich_plan):
+    assert all("注" not in t.title and "填表人" not in t.title for t in rich_plan.tasks)
+    assert not any("第18行" in w or "第17行" in w for w in rich_plan.warnings)
+
+
+def test_workbook_with_only_the_table_and_header_on_first_row(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "重点任务", "工作内容", "牵头部门", "责任部门", "完成时间"])
+    ws.append([1, "设立综合窗口", "一窗受理、集成服务", "市政务服务中心", "市直各相关单位", "2021/6/30"])
+    ws.append([2, "自助服务", "", "市政务服务中心", "", "2021年上半年"])
+    wb.save(tmp_path / "t.xlsx")
+    plan = load_plan(tmp_path / "t.xlsx")
+    assert plan.title == "t"  # no title row: the file name
+    assert plan.used == {"sheet": "Sheet", "header_row": 1, "rows": [2, 3],
+                         "columns": {"序号": "serial", "重点任务": "title", "工作内容": "description",
+                                     "牵头部门": "lead", "责任部门": "responsible", "完成时间": "deadline"}}
+    assert [(t.title, t.description, t.deadline) for t in plan.tasks] == [
+        ("设立综合窗口", "一窗受理、集成服务", date(2021, 6, 30)),
+        ("自助服务", "", date(2021, 6, 30))]
+
+
+def test_only_one_text_column_is_the_title(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "主要任务", "牵头单位", "完成时限"])
+    ws.append([1, "推行告知承诺制", "市司法局", "2021年底前"])
+    wb.save(tmp_path / "t.xlsx")
+    (t,) = load_plan(tmp_path / "t.xlsx").tasks
+    assert (t.title, t.description) == ("推行告知承诺制", "")
+
+
+def test_section_numbered_in_the_serial_column_and_renumbered_serials(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作要点", "牵头单位", "完成时限"])
+    ws.append(["一", "审批改革", None, None])
+    ws.append([1, "简政放权", "市审改办", "2021年底前"])
+    ws.append([2, "清单管理", "市委编办", "2021年底前"])
+    ws.append(["二", "窗口服务", None, None])
+    ws.append([1, "延时服务", "市政务服务中心", "2021年底前"])
+    wb.save(tmp_path / "t.xlsx")
+    plan = load_plan(tmp_path / "t.xlsx")
+    assert [(t.id, t.section, t.title) for t in plan.tasks] == [
+        ("1", "一、审批改革", "简政放权"), ("2", "一、审批改革", "清单管理"), ("3", "二、窗口服务", "延时服务")]
+    assert any("重新编号" in w for w in plan.warnings)
+
+
+def test_plan_year_from_deadlines_when_the_title_has_none(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作要点", "牵头单位", "完成时限"])
+    ws.append([1, "简政放权", "市审改办", "2020年底前"])
+    ws.append([2, "清单管理", "市审改办", "2020年6月底前"])
+    ws.append([3, "延时服务", "市政务服务中心", "9月底前"])
+    wb.save(tmp_path / "t.xlsx")
+    assert load_plan(tmp_path / "t.xlsx").task("3").deadline == date(2020, 9, 30)
+
+
+def test_row_without_serial_gets_the_next_number(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作要点", "牵头单位", "完成时限"])
+    ws.append([1, "简政放权", "市审改办", "2021年底前"])
+    ws.append([None, "清单管理", "市委编办", "2021年底前"])
+    wb.save(tmp_path / "t.xlsx")
+    plan = load_plan(tmp_path / "t.xlsx")
+    assert [(t.id, t.title) for t in plan.tasks] == [("1", "简政放权"), ("2", "清单管理")]
+    assert "第3行没有序号,已编为2号" in plan.warnings
+
+
+@pytest.mark.parametrize("label, field", [
+    ("序号", "serial"), ("编号", "serial"), ("序 号", "serial"),
+    ("工作要点", "title"), ("任务名称", "title"), ("重点任务", "title"),
+    ("主要任务", "description"), ("工作内容", "description"), ("具体措施", "description"),
+    ("牵头部门", "lead"), ("牵头单位", "lead"), ("牵头\n单位", "lead"),
+    ("责任部门", "responsible"), ("责任单位", "responsible"), ("配合单位", "responsible"),
+    ("协办单位", "responsible"),
+    ("完成时限", "deadline"), ("完成时间", "deadline"), ("时间节点", "deadline"),
+    ("完成时限(时间节点)", "deadline"), ("完成时限\uff08时间节点\uff09", "deadline"),
+    ("前置任务", "predecessors"), ("依赖", "predecessors"), ("备注", "note"),
+    ("耒阳市2021年优化营商环境政务服务便利化攻坚行动方案任务分解表", None), ("市审改办", None), (3, None),
+])
+def test_header_variants(label, field):
+    assert header_field(label) == field
+
+
+@pytest.mark.parametrize("value, ids", [
+    ("3、5", ["3", "5"]), ("3\uff0c5", ["3", "5"]), ("3-5", ["3", "4", "5"]), ("3~5,8", ["3", "4", "5", "8"]),
+    ("三", ["3"]), ("二、十二", ["2", "12"]), ("任务3", ["3"]), ("第4项", ["4"]),
+    (7, ["7"]), (7.0, ["7"]), ("无", []), (None, []), ("—", []),
+])
+def test_predecessor_forms(value, ids):
+    assert parse_predecessors(value) == (ids, None)
+
+
+def test_unreadable_predecessor_is_a_warning(tmp_path):
+    got, warning = parse_predecessors("3、见上")
+    assert got == ["3"] and "见上" in warning
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作要点", "牵头单位", "完成时限", "前置任务"])
+    ws.append([1, "简政放权", "市审改办", "2021年底前", "9"])
+    wb.save(tmp_path / "t.xlsx")
+    plan = load_plan(tmp_path / "t.xlsx")
+    assert "任务1:前置任务9在表中不存在" in plan.warnings
+
+
+def _table_rows() -> list[list[str]]:
+    return [
+        [TITLE, "", "", "", "", ""],
+        ["序号", "工作要点", "主要任务", "牵头部门", "责任部门", "完成时限"],
+        ["一、深化审批制度改革", "", "", "", "", ""],
+        ["1", "推进简政放权", "按照应放尽放原则\uff1b\n继续下放审批事项。", "市审改办\n市政务服务中心",
+         "各县(市、区)人民政府、市直各相关单位", "2022年8月底前"],
+        ["", "", "", "", "", ""],
+        ["二、优化窗口服务", "", "", "", "", ""],
+        ["二", "推行周末轮班", "高频事项窗口周末无休。", "市政务服务中心", "市人社局\uff0c市医保局", "2022/6/30"],
+        ["注:完成时限为最迟时间。", "", "", "", "", ""],
+    ]
+
+
+def _check_simple(plan, sheet):
+    assert plan.title == TITLE
+    assert plan.used["sheet"] == sheet and plan.used["header_row"] == 2 and plan.used["rows"] == [4, 7]
+    t1, t2 = plan.tasks
+    assert (t1.id, t1.section, t1.title) == ("1", "一、深化审批制度改革", "推进简政放权")
+    assert t1.description == "按照应放尽放原则\uff1b继续下放审批事项。"
+    assert t1.lead_units == ["市审改办", "市政务服务中心"]
+    assert t1.responsible_units == ["各县(市、区)人民政府", "市直各相关单位"]
+    assert t1.deadline == date(2022, 8, 31)
+    assert (t2.id, t2.section, t2.source.row) == ("2", "二、优化窗口服务", 7)
+    assert t2.responsible_units == ["市人社局", "市医保局"]
+    assert t2.deadline == date(2022, 6, 30)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings(tmp_path, encoding):
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf).writerows(_table_rows())
+    path = tmp_path / "任务表.csv"
+    path.write_bytes(buf.getvalue().encode(encoding))
+    plan = load_plan(path)
+    _check_simple(plan, None)
+    assert plan.tasks[0].source.sheet is None
+    assert plan.warnings[0] == "读取了文件第4–7行(表头在第2行),共2项任务"
+
+
+def test_csv_tab_separated(tmp_path):
+    text = "\n".join("\t".join(c.replace("\n", " ") for c in r) for r in _table_rows())
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    assert [t.title for t in load_plan(path).tasks] == ["推进简政放权", "推行周末轮班"]
+
+
+def test_xls_written_with_xlwt(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook(encoding="utf-8")
+    wb.add_sheet("封面").write(0, 0, "封面")
+    ws = wb.add_sheet("分解表")
+    rows = _table_rows()
+    ws.write_merge(0, 0, 0, 5, rows[0][0])
+    for c, v in enumerate(rows[1]):
+        ws.write(1, c, v)
+    ws.write_merge(2, 2, 0, 5, rows[2][0])
+    for c, v in enumerate(rows[3]):
+        ws.write(3, c, float(v) if c == 0 else v)
+    ws.write_merge(5, 5, 0, 5, rows[5][0])
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for c, v in enumerate(rows[6]):
+        if c == 5:
+            ws.write(6, c, datetime(2022, 6, 30), date_style)
+        else:
+            ws.write(6, c, v)
+    ws.write_merge(7, 7, 0, 5, rows[7][0])
+    path = tmp_path / "旧版.xls"
+    wb.save(str(path))
+    plan = load_plan(path)
+    _check_simple(plan, "分解表")
+    assert plan.tasks[1].deadline_text == "2022-06-30"
+
+
+def test_read_table_directly(tmp_path):
+    path = rich_workbook(tmp_path / "p.xlsx")
+    plan = read_table(path, kind="xlsx", display_name="上传的计划.xlsx")
+    assert plan.source_file == "上传的计划.xlsx"
+    assert plan.tasks[0].source.file == "上传的计划.xlsx"
+    assert len(plan.tasks) == 6
