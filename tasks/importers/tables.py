@@ -328,7 +328,8 @@ def read_table(path: Path, *, kind: str, display_name: str | None = None) -> Pla
     grids = read_grids(path, kind, name)
     nonempty = [g for g in grids if any(not is_blank(v) for row in g.rows for v in row)]
     if not nonempty:
-        raise ImportFailed("工作簿是空的(所有工作表都没有内容),请确认上传的是填好的任务分解表", file=name)
+        what = "CSV 文件没有内容(只有空行或分隔符)" if kind == "csv" else "工作簿是空的(所有工作表都没有内容)"
+        raise ImportFailed(f"{what},请确认上传的是填好的任务分解表", file=name)
     results = []
     for g in nonempty:
         header = find_header(g)

@@ -90,6 +90,12 @@ def _xlsx_merges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, 
     return out
 
 
+def _one_line(err: Exception, limit: int = 80) -> str:
+    """An exception's text cut to one short line (messages are shown on one line)."""
+    text = " ".join(str(err).split())
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
 def _fail_xlsx(name: str, err: Exception) -> ImportFailed:
     return ImportFailed(
         f"无法读取 Excel 工作簿({type(err).__name__}),文件可能已损坏或不是 Excel 保存的 xlsx;"
@@ -133,7 +139,7 @@ def read_xls(path: Path, name: str) -> list[Grid]:
             book = xlrd.open_workbook(str(path), on_demand=False)
     except Exception as err:  # noqa: BLE001 - xlrd raises XLRDError, CompDocError, struct.error …
         raise ImportFailed(
-            f"无法读取 .xls 工作簿({type(err).__name__}: {err}),文件可能已损坏或设有密码;"
+            f"无法读取 .xls 工作簿({type(err).__name__}: {_one_line(err)}),文件可能已损坏或设有密码;"
             "请用 Excel/WPS 打开后另存为 xlsx 再上传", file=name) from err
     grids = []
     try:
