@@ -1,0 +1,34 @@
+"""Shared set-up for the dashboard tests: a small plan workbook and a temporary store."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from tasks.model import Plan, Task
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+def small_plan() -> Plan:
+    """Four tasks, two sections, two lead units, one ongoing task, one chain 1→2."""
+    return Plan(title="测试计划", issuer="测试领导小组", tasks=[
+        Task(id="1", section="一、简政放权", title="清理证明事项", lead_units=["市审改办"],
+             responsible_units=["市司法局"], deadline=date(2021, 6, 30), deadline_text="2021年6月30日前",
+             deadline_kind="date"),
+        Task(id="2", section="一、简政放权", title="公布保留证明清单", lead_units=["市审改办"],
+             responsible_units=["市直各相关单位"], deadline=date(2021, 8, 31), deadline_text="2021年8月底前",
+             deadline_kind="date", predecessors=["1"]),
+        Task(id="3", section="二、优化服务", title="设立综合窗口", lead_units=["市政务服务中心"],
+             responsible_units=["市自然资源局", "市住建局"], deadline=date(2021, 12, 31),
+             deadline_text="2021年底前", deadline_kind="date"),
+        Task(id="4", section="二、优化服务", title="推行周末无休", lead_units=["市政务服务中心"],
+             responsible_units=["市公安局"], deadline=None, deadline_text="长期坚持", deadline_kind="ongoing"),
+    ])
+
+
+def write_small_plan(directory: Path) -> Path:
+    from tasks.importers.workbook_writer import write_plan_workbook
+
+    directory.mkdir(parents=True, exist_ok=True)
+    return write_plan_workbook(small_plan(), directory / "测试计划.xlsx")

@@ -1,0 +1,46 @@
+"""AppTest: the 任务 page shows the plans' tasks and its filters narrow the table."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from test_ui_support import APP, write_small_plan
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    plans = tmp_path / "plans"
+    write_small_plan(plans)
+    monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(plans))
+    monkeypatch.setenv("WORKBENCH_DB_URL", f"sqlite:///{tmp_path / 'wb.db'}")
+    import ui.common
+    monkeypatch.setattr(ui.common, "PLANS_DIR", plans)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("ui/page_tasks.py").run()
+    return at
+
+
+def test_tasks_page_shows_the_plan_in_chinese(app):
+    assert not app.exception
+    df = app.dataframe[0].value
+    assert list(df.columns)[:6] == ["计划", "编号", "板块", "任务", "具体内容", "牵头单位"]
+    assert sorted(df["编号"]) == ["1", "2", "3", "4"]
+    assert "推行周末无休" in set(df["任务"])
+
+
+def test_unit_filter_narrows_the_table(app):
+    app.multiselect(key="tasks_units").set_value(["市政务服务中心"]).run()
+    df = app.dataframe[0].value
+    assert sorted(df["编号"]) == ["3", "4"]
+    app.radio(key="tasks_role").set_value("责任").run()
+    assert len(app.dataframe[0].value) == 0
+
+
+def test_deadline_range_and_search_narrow_the_table(app):
+    from datetime import date
+    app.checkbox(key="tasks_undated").uncheck().run()
+    app.date_input(key="tasks_range").set_value((date(2021, 7, 1), date(2021, 12, 31))).run()
+    assert sorted(app.dataframe[0].value["编号"]) == ["2", "3"]
+    app.text_input(key="tasks_text").input("综合窗口").run()
+    assert list(app.dataframe[0].value["编号"]) == ["3"]

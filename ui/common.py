@@ -1,0 +1,181 @@
+"""Shared dashboard helpers: error display, cached loading of plans, Chinese table frames.
+
+Pages call :func:`guard` around anything a user can break, so a
+:class:`~tasks.errors.WorkbenchError` shows its Chinese message and anything
+unexpected shows a generic Chinese message (details go to the log, never a
+traceback on the page).
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+import streamlit as st
+
+from tasks.errors import WorkbenchError
+from tasks.model import Plan, Task
+
+log = logging.getLogger("workbench.ui")
+
+ROOT = Path(__file__).resolve().parent.parent
+import os
+
+PLANS_DIR = Path(os.environ.get("WORKBENCH_PLANS_DIR") or ROOT / "data" / "plans")
+PLAN_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt", ".docx", ".html", ".htm"}
+
+GENERIC_ERROR = "操作未能完成:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员(详细信息已记入日志)。"
+
+DEADLINE_KIND_CN = {"date": "有期限", "ongoing": "长期", "unknown": "无法识别", "none": "未填写"}
+STATUS_CN = {"done": "已完成", "on_track": "正常推进", "at_risk": "临期风险", "overdue": "逾期",
+             "ongoing": "长期推进", "not_started": "未开始", "unknown": "未知"}
+
+
+def show_error(exc: BaseException) -> None:
+    """Show ``exc`` on the page in Chinese: its own message if the user caused it, else a generic one."""
+    if isinstance(exc, WorkbenchError):
+        st.error(str(exc), icon=":material/error:")
+    else:
+        log.exception("unexpected error in the dashboard", exc_info=exc)
+        st.error(GENERIC_ERROR, icon=":material/error:")
+
+
+@contextmanager
+def guard(action: str = "") -> Iterator[None]:
+    """Run a block; on error show a Chinese message (prefixed with ``action``) instead of a traceback.
+
+    >>> with guard("导入文件"):          # doctest: +SKIP
+    ...     load_plan(path)
+    """
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the page must never show a traceback
+        if action and isinstance(exc, WorkbenchError):
+            st.error(f"{action}失败:{exc}", icon=":material/error:")
+        elif action:
+            log.exception("unexpected error while %s", action)
+            st.error(f"{action}失败:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员。",
+                     icon=":material/error:")
+        else:
+            show_error(exc)
+
+
+@dataclass
+class PlanLoad:
+    """A bundled plan file and what came of reading it (``plan`` or a Chinese ``error``)."""
+
+    name: str
+    plan: Plan | None = None
+    error: str = ""
+
+
+def _plan_files() -> tuple[tuple[str, float], ...]:
+    return tuple((str(p), p.stat().st_mtime) for p in sorted(PLANS_DIR.glob("*"))
+                 if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES)
+
+
+@st.cache_data(show_spinner="正在读取示例计划…")
+def _load_bundled(files: tuple[tuple[str, float], ...]) -> list[PlanLoad]:
+    from tasks.importers import load_plan
+
+    out = []
+    for path, _mtime in files:
+        name = Path(path).name
+        try:
+            out.append(PlanLoad(name, plan=load_plan(path)))
+        except WorkbenchError as exc:
+            out.append(PlanLoad(name, error=str(exc)))
+        except Exception:  # noqa: BLE001 - an importer still being written must not break the page
+            log.exception("reading bundled plan %s", name)
+            out.append(PlanLoad(name, error=f"{name}: 暂时无法读取此文件(导入模块出错,详情见日志)"))
+    return out
+
+
+def bundled_plans() -> list[PlanLoad]:
+    """Every plan file under ``data/plans`` read with the importers (cached on name and mtime)."""
+    return _load_bundled(_plan_files())
+
+
+def units_text(units: list[str]) -> str:
+    return "、".join(units)
+
+
+def tasks_frame(tasks: list[Task], plan_title: str = "", status: dict[str, str] | None = None) -> pd.DataFrame:
+    """A Chinese-labelled table of tasks (one row per task) for display and filtering.
+
+    Hidden helper columns (``_units``, ``_deadline``) keep lists and dates for filters.
+    """
+    rows = []
+    for t in tasks:
+        rows.append({
+            "计划": plan_title,
+            "编号": t.id,
+            "板块": t.section,
+            "任务": t.title,
+            "具体内容": t.description,
+            "牵头单位": units_text(t.lead_units),
+            "责任单位": units_text(t.responsible_units),
+            "完成时限": t.deadline,
+            "时限原文": t.deadline_text,
+            "时限类型": DEADLINE_KIND_CN.get(t.deadline_kind, t.deadline_kind),
+            "状态": STATUS_CN.get((status or {}).get(t.id, ""), (status or {}).get(t.id, "")),
+            "前置任务": "、".join(t.predecessors),
+            "出处": t.source.label(),
+            "提示": ";".join(t.warnings),
+            "_lead": list(t.lead_units_canonical or t.lead_units),
+            "_resp": list(t.responsible_units_canonical or t.responsible_units),
+        })
+    df = pd.DataFrame(rows, columns=["计划", "编号", "板块", "任务", "具体内容", "牵头单位", "责任单位",
+                                     "完成时限", "时限原文", "时限类型", "状态", "前置任务", "出处", "提示",
+                                     "_lead", "_resp"])
+    df["完成时限"] = pd.to_datetime(df["完成时限"], errors="coerce")
+    return df
+
+
+def filter_tasks(df: pd.DataFrame, *, sections: list[str] | None = None, units: list[str] | None = None,
+                 role: str = "全部", statuses: list[str] | None = None,
+                 deadline_from: date | None = None, deadline_to: date | None = None,
+                 include_undated: bool = True, text: str = "") -> pd.DataFrame:
+    """Rows of :func:`tasks_frame` matching the dashboard filters (pure presentation filtering)."""
+    mask = pd.Series(True, index=df.index)
+    if sections:
+        mask &= df["板块"].isin(sections)
+    if statuses:
+        mask &= df["状态"].isin(statuses)
+    if units:
+        wanted = set(units)
+        if role == "牵头":
+            cols = ["_lead"]
+        elif role == "责任":
+            cols = ["_resp"]
+        else:
+            cols = ["_lead", "_resp"]
+        mask &= df[cols].apply(lambda r: any(wanted & set(v) for v in r), axis=1)
+    dl = df["完成时限"]
+    in_range = pd.Series(True, index=df.index)
+    if deadline_from:
+        in_range &= dl >= pd.Timestamp(deadline_from)
+    if deadline_to:
+        in_range &= dl <= pd.Timestamp(deadline_to)
+    mask &= in_range | (dl.isna() & include_undated)
+    if text.strip():
+        needle = text.strip()
+        hay = df[["编号", "板块", "任务", "具体内容", "牵头单位", "责任单位", "时限原文"]].astype(str).agg(" ".join, axis=1)
+        mask &= hay.str.contains(needle, regex=False)
+    return df[mask]
+
+
+def visible(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` without the hidden helper columns."""
+    return df[[c for c in df.columns if not c.startswith("_")]]
+
+
+TASK_COLUMN_CONFIG = {
+    "完成时限": st.column_config.DateColumn("完成时限", format="YYYY-MM-DD"),
+    "任务": st.column_config.TextColumn("任务", width="large"),
+    "具体内容": st.column_config.TextColumn("具体内容", width="medium"),
+}
