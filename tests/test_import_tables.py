@@ -320,3 +320,91 @@ def test_read_table_directly(tmp_path):
     assert plan.source_file == "上传的计划.xlsx"
     assert plan.tasks[0].source.file == "上传的计划.xlsx"
     assert len(plan.tasks) == 6
+
+
+# ---------------------------------------------------------------- the writer and the bundled workbook
+BUNDLED = Path(__file__).resolve().parent.parent / "data" / "plans" / "leiyang-2021-tasks.xlsx"
+_COMPARED = ("id", "section", "title", "description", "lead_units", "responsible_units", "deadline",
+             "deadline_text", "deadline_kind", "milestones", "predecessors")
+
+
+def _hand_plan():
+    from tasks.importers.common import make_task
+    from tasks.model import Plan
+
+    sec1, sec2 = "一、深化审批制度改革", "二、优化窗口服务"
+    return Plan(title="示例市2023年任务分解表", tasks=[
+        make_task("1", title="推进简政放权", description="继续下放审批事项\uff1b开展回头看。", section=sec1,
+                  lead="市审改办\n市政务服务中心", responsible="各县(市、区)人民政府、市直各相关单位",
+                  deadline="2023年底前"),
+        make_task("2", title="推行周末轮班", section=sec2, lead="市政务服务中心",
+                  responsible="市人社局、市医保局", deadline="2023年9月底前上线试运行,2024年扩容推广",
+                  predecessors=["1"]),
+        make_task("3", title="延时服务", section=sec2, lead="市政务服务中心", deadline="长期坚持"),
+    ])
+
+
+def test_writer_round_trip_and_layout(tmp_path):
+    from tasks.importers.workbook_writer import DEFAULT_README, write_plan_workbook
+
+    plan = _hand_plan()
+    path = write_plan_workbook(plan, tmp_path / "out.xlsx", readme=DEFAULT_README)
+    back = load_plan(path)
+    assert back.title == plan.title
+    assert [{k: t.to_dict()[k] for k in _COMPARED} for t in back.tasks] == \
+        [{k: t.to_dict()[k] for k in _COMPARED} for t in plan.tasks]
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["任务分解表", "说明"]
+    ws = wb["任务分解表"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:G1", "A3:G3", "A5:G5"} <= merged  # title and the two section rows
+    assert [c.value for c in ws[2]] == ["序号", "工作要点", "主要任务", "牵头部门", "责任部门", "完成时限", "前置任务"]
+    assert ws["E4"].alignment.wrap_text
+    assert str(ws.cell(ws.max_row, 1).value).startswith("注")
+
+
+@pytest.fixture
+def bundled():
+    return load_plan(BUNDLED)
+
+
+def test_bundled_workbook_rows(bundled):
+    """The shipped workbook, checked against the appendix of the 2021 plan written out here."""
+    assert bundled.used["sheet"] == "任务分解表"
+    assert len(bundled.tasks) == 32
+    assert [t.id for t in bundled.tasks] == [str(i) for i in range(1, 33)]
+    assert len({t.section for t in bundled.tasks}) == 8
+    t1 = bundled.task("1")
+    assert (t1.section, t1.title) == ("一、深入推进行政审批制度改革", "大力推进简政放权")
+    assert t1.lead_units == ["市审改办", "市政务服务中心"]
+    assert t1.responsible_units == ["市经济开发区", "各乡镇(街道)", "市直各相关单位"]
+    assert t1.deadline == date(2021, 12, 31)
+    t2 = bundled.task("2")
+    assert t2.lead_units == ["市审改办", "市委编办", "市司法局", "市政务服务中心"]
+    assert (t2.deadline, t2.deadline_text) == (date(2021, 8, 31), "20218月底前")
+    assert bundled.task("5").deadline == date(2021, 9, 30)
+    assert bundled.task("6").section == "二、持续推进三集中三到位改革"
+    assert bundled.task("7").lead_units == ["市委组织部", "市民政局", "市政务服务中心"]
+    assert bundled.task("32").lead_units == ["市财政局", "市科工信局", "市税务局", "市人社局", "市政务服务中心"]
+    assert bundled.task("32").deadline == date(2021, 12, 31)
+    assert {t.id for t in bundled.tasks if t.deadline_kind == "ongoing"} == {"22", "24", "29", "30"}
+
+
+def test_bundled_workbook_matches_the_seed_text(bundled, seed_2021):
+    seed = load_plan(seed_2021)
+    assert len(seed.tasks) == 32
+    assert [{k: t.to_dict()[k] for k in _COMPARED} for t in bundled.tasks] == \
+        [{k: t.to_dict()[k] for k in _COMPARED} for t in seed.tasks]
+
+
+def test_regenerating_the_bundled_workbook_gives_the_same_tasks(tmp_path, seeds_dir, bundled):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_sample_workbooks", BUNDLED.parent.parent.parent / "scripts" / "make_sample_workbooks.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    fresh = load_plan(mod.make_leiyang(seeds_dir, tmp_path))
+    assert fresh.title == bundled.title
+    assert [t.to_dict() | {"source": None} for t in fresh.tasks] == \
+        [t.to_dict() | {"source": None} for t in bundled.tasks]
