@@ -126,11 +126,13 @@ def unit_centrality(g: nx.DiGraph, top: int | None = 10, seed: int = 0) -> dict[
     p = unit_projection(g)
     n = p.number_of_nodes()
     if n > EXACT_BETWEENNESS_LIMIT:
-        bc = nx.betweenness_centrality(p, k=BETWEENNESS_SAMPLES, seed=seed)
+        raw = nx.betweenness_centrality(p, k=BETWEENNESS_SAMPLES, seed=seed, normalized=False)
         method = f"单位协作网络的中介中心性,按{BETWEENNESS_SAMPLES}个抽样单位估算(共{n}个单位)"
     else:
-        bc = nx.betweenness_centrality(p) if n > 2 else {u: 0.0 for u in p}
+        raw = nx.betweenness_centrality(p, normalized=False) if n > 2 else {u: 0.0 for u in p}
         method = f"单位协作网络的中介中心性,精确计算(共{n}个单位)"
+    pairs = (n - 1) * (n - 2) / 2 or 1
+    bc = {u: v / pairs for u, v in raw.items()}
     load = {r["unit"]: r for r in unit_load(g)}
     waiting: dict[str, set[str]] = defaultdict(set)
     for u, v, a in g.edges(data=True):
@@ -138,14 +140,14 @@ def unit_centrality(g: nx.DiGraph, top: int | None = 10, seed: int = 0) -> dict[
             waiting[g.nodes[u]["label"]].update(
                 s for _, s, k in g.out_edges(v, data="kind") if k == "precedes")
     dependants = Counter({u: len(s) for u, s in waiting.items()})
-    ranked = sorted(p.nodes, key=lambda u: (-bc.get(u, 0.0), -p.degree(u), -load[u]["total"], u))
+    ranked = sorted(p.nodes, key=lambda u: (-round(bc.get(u, 0.0), 9), -load[u]["total"], -p.degree(u), u))
     out = []
     for rank, u in enumerate(ranked[:top] if top else ranked, start=1):
         r = load[u]
         words = [f"牵头{r['led']}项、参与{r['joined']}项任务", f"与{p.degree(u)}个单位共同承担任务"]
         b = bc.get(u, 0.0)
-        if b > 0:
-            words.append(f"中介中心性{b:.3f}(第{rank}位),不少单位之间的协作要经过它")
+        if raw.get(u, 0.0) >= 0.5:
+            words.append(f"中介中心性{b:.3f}:约{raw[u]:.0f}对不直接协作的单位要经过它才能联系,是协作枢纽")
         else:
             words.append("不处在其他单位协作的必经位置")
         if dependants[u]:
