@@ -1,0 +1,259 @@
+"""Warning and scoring rules read from ``data/rules.toml`` (the office edits that file).
+
+Localities differ: colours, levels (yellow/red, or blue/orange/red), the
+conditions of each level, escalation and point deductions are all in the file.
+
+>>> r = default_rules()
+>>> [lv.name for lv in r.levels]
+['黄牌', '红牌']
+>>> r.card({"status": "overdue", "missed_reports": 0}).name
+'红牌'
+>>> r.card({"status": "on_track", "missed_reports": 0}) is None
+True
+"""
+from __future__ import annotations
+
+import operator
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import WorkbenchError
+
+RULES_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "rules.toml"
+STATUSES = ("done", "on_track", "at_risk", "overdue", "ongoing", "not_started")
+METRICS = ("status", "missed_reports", "late_reports", "overdue_days", "gap")
+_OPS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le,
+        ">": operator.gt, "<": operator.lt}
+_COND = re.compile(r"^\s*(\w+)\s*(==|!=|>=|<=|>|<)\s*([\w.]+)\s*$")
+METRIC_NAMES = {"status": "状态", "missed_reports": "连续未报送期数", "late_reports": "迟报次数",
+                "overdue_days": "逾期天数", "gap": "落后时间进度百分点"}
+STATUS_NAMES = {"done": "已完成", "on_track": "正常推进", "at_risk": "有风险", "overdue": "逾期",
+                "ongoing": "长期推进", "not_started": "未启动"}
+
+
+class BadRules(WorkbenchError):
+    """The rules file has an error; the message names the entry to fix."""
+
+
+@dataclass
+class Condition:
+    metric: str
+    op: str
+    value: Any
+
+    @classmethod
+    def parse(cls, text: str, where: str) -> "Condition":
+        m = _COND.match(str(text))
+        if not m:
+            raise BadRules(f"{where}:条件“{text}”写法不对,应为“指标 比较符 数值”,如 missed_reports >= 2")
+        metric, op, value = m.groups()
+        if metric not in METRICS:
+            raise BadRules(f"{where}:未知指标“{metric}”,可用:{'、'.join(METRICS)}")
+        if metric == "status":
+            if value not in STATUSES or op not in ("==", "!="):
+                raise BadRules(f"{where}:状态条件应写成 status == 状态,状态可为 {'、'.join(STATUSES)}")
+        else:
+            try:
+                value = float(value)
+            except ValueError:
+                raise BadRules(f"{where}:指标 {metric} 后应为数字,而不是“{value}”") from None
+        return cls(metric, op, value)
+
+    def holds(self, metrics: dict[str, Any]) -> bool:
+        v = metrics.get(self.metric)
+        if v is None:
+            return False
+        return bool(_OPS[self.op](v, self.value))
+
+    def text(self) -> str:
+        v = self.value
+        if self.metric == "status":
+            return f"状态{'为' if self.op == '==' else '不为'}{STATUS_NAMES[v]}"
+        v = int(v) if float(v).is_integer() else v
+        return f"{METRIC_NAMES[self.metric]}{self.op}{v}"
+
+    def source(self) -> str:
+        v = self.value
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return f"{self.metric} {self.op} {v}"
+
+
+@dataclass
+class Level:
+    key: str
+    name: str
+    color: str
+    points: float
+    when: list[Condition]
+
+    def describe(self) -> str:
+        return f"{self.name}:" + ";或".join(c.text() for c in self.when)
+
+
+@dataclass
+class Rules:
+    grace_days: int = 5
+    at_risk_gap: float = 20
+    levels: list[Level] = field(default_factory=list)
+    escalate_after: int = 0
+    base: float = 100
+    late_report: float = 1
+    missed_report: float = 2
+    done_on_time: float = 0
+    path: str = ""
+
+    def card(self, metrics: dict[str, Any]) -> Level | None:
+        """The highest level whose conditions hold (any of them), or None."""
+        hit = None
+        for lv in self.levels:
+            if any(c.holds(metrics) for c in lv.when):
+                hit = lv
+        return hit
+
+    def escalate(self, level: Level | None) -> Level | None:
+        if level is None:
+            return None
+        i = self.levels.index(level)
+        return self.levels[min(i + 1, len(self.levels) - 1)]
+
+    def level(self, key: str) -> Level:
+        for lv in self.levels:
+            if lv.key == key:
+                return lv
+        raise KeyError(key)
+
+    def scoring_text(self) -> str:
+        """The ranking rule in words, shown beside every ranking."""
+        parts = [f"基础分{_n(self.base)}"]
+        parts += [f"− {lv.name}数×{_n(lv.points)}" for lv in self.levels if lv.points]
+        if self.late_report:
+            parts.append(f"− 迟报次数×{_n(self.late_report)}")
+        if self.missed_report:
+            parts.append(f"− 未报送次数×{_n(self.missed_report)}")
+        if self.done_on_time:
+            parts.append(f"+ 按时完成任务数×{_n(self.done_on_time)}")
+        return ("得分 = " + " ".join(parts) + ";得分相同按按时完成数、报送率、单位名称排序。"
+                "预警规则:" + ";".join(lv.describe() for lv in self.levels))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reporting": {"grace_days": self.grace_days},
+            "status": {"at_risk_gap": self.at_risk_gap},
+            "levels": [{"key": lv.key, "name": lv.name, "color": lv.color, "points": lv.points,
+                        "when": [c.source() for c in lv.when]} for lv in self.levels],
+            "escalation": {"after_periods": self.escalate_after},
+            "scoring": {"base": self.base, "late_report": self.late_report,
+                        "missed_report": self.missed_report, "done_on_time": self.done_on_time},
+        }
+
+    def to_toml(self) -> str:
+        return dumps_toml(self.to_dict())
+
+
+def _n(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def rules_from_dict(d: dict[str, Any], where: str = "规则") -> Rules:
+    """Validate a parsed rules document; every mistake is a :class:`BadRules` naming the entry."""
+    def num(section: str, key: str, default: float) -> float:
+        v = (d.get(section) or {}).get(key, default)
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise BadRules(f"{where}:[{section}] {key} 应为数字,而不是“{v}”")
+        return v
+
+    levels = []
+    raw = d.get("levels") or []
+    if not isinstance(raw, list) or not raw:
+        raise BadRules(f"{where}:至少需要一个 [[levels]] 预警等级")
+    for i, lv in enumerate(raw, 1):
+        w = f"{where}:第{i}个 [[levels]]"
+        if not lv.get("key") or not lv.get("name"):
+            raise BadRules(f"{w} 缺少 key 或 name")
+        when = lv.get("when") or []
+        if isinstance(when, str):
+            when = [when]
+        color = str(lv.get("color", "FFC000")).lstrip("#").upper()
+        if not re.fullmatch(r"[0-9A-F]{6}", color):
+            raise BadRules(f"{w} 的颜色“{lv.get('color')}”应为 6 位十六进制,如 FFC000")
+        pts = lv.get("points", 0)
+        if isinstance(pts, bool) or not isinstance(pts, (int, float)):
+            raise BadRules(f"{w} 的 points 应为数字")
+        levels.append(Level(str(lv["key"]), str(lv["name"]), color, pts,
+                            [Condition.parse(c, w) for c in when]))
+    if len({lv.key for lv in levels}) != len(levels):
+        raise BadRules(f"{where}:预警等级的 key 重复")
+    return Rules(grace_days=int(num("reporting", "grace_days", 5)),
+                 at_risk_gap=num("status", "at_risk_gap", 20), levels=levels,
+                 escalate_after=int(num("escalation", "after_periods", 0)),
+                 base=num("scoring", "base", 100), late_report=num("scoring", "late_report", 1),
+                 missed_report=num("scoring", "missed_report", 2),
+                 done_on_time=num("scoring", "done_on_time", 0))
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """Read and check the rules file (default ``data/rules.toml``)."""
+    p = Path(path) if path else RULES_FILE
+    if not p.exists():
+        raise BadRules(f"找不到规则文件 {p}")
+    try:
+        d = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise BadRules(f"{p.name}:格式错误({err}),请检查引号和方括号") from None
+    rules = rules_from_dict(d, p.name)
+    rules.path = str(p)
+    return rules
+
+
+def default_rules() -> Rules:
+    """The common yellow/red scheme (same as the shipped ``data/rules.toml``)."""
+    return rules_from_dict({"levels": [
+        {"key": "yellow", "name": "黄牌", "color": "FFC000", "points": 1,
+         "when": ["status == at_risk", "missed_reports >= 1"]},
+        {"key": "red", "name": "红牌", "color": "C00000", "points": 3,
+         "when": ["status == overdue", "missed_reports >= 2"]}]})
+
+
+def save_rules(rules: Rules | dict[str, Any], actor: str, store: Any = None,
+               path: str | Path | None = None) -> Rules:
+    """Check and write the rules file; the change is audited in ``store`` when given."""
+    if isinstance(rules, dict):
+        rules = rules_from_dict(rules)
+    text = "# 红黄牌预警与考核规则(由工作台保存)\n" + rules.to_toml()
+    rules_from_dict(tomllib.loads(text))  # round-trip check before overwriting
+    p = Path(path) if path else RULES_FILE
+    if store is not None:
+        store.record_action(actor, "save_rules", str(p.name), rules.to_dict())
+    p.write_text(text, encoding="utf-8")
+    rules.path = str(p)
+    return rules
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    raise TypeError(type(v))
+
+
+def dumps_toml(d: dict[str, Any]) -> str:
+    """Tiny TOML writer for the rules document (tables, arrays of tables, scalars, lists)."""
+    out = []
+    for section, body in d.items():
+        if isinstance(body, list):
+            for item in body:
+                out.append(f"\n[[{section}]]")
+                out += [f"{k} = {_toml_value(v)}" for k, v in item.items()]
+        else:
+            out.append(f"\n[{section}]")
+            out += [f"{k} = {_toml_value(v)}" for k, v in body.items()]
+    return "\n".join(out).lstrip("\n") + "\n"

@@ -1,0 +1,186 @@
+"""Per-unit progress templates (xlsx): locked task columns, drop-downs, an instruction sheet.
+
+The unit, period and plan are in the header and in a hidden sheet ``_meta``
+(named cells ``WB_UNIT``, ``WB_PERIOD``, ``WB_PLAN``) so an upload knows
+which template it is.
+
+>>> data = template_bytes(store, "市政务服务中心", "2021-09")   # doctest: +SKIP
+>>> zip_bytes = all_templates_zip(store, "2021-09")               # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..store import LEAD, Store, StoreError, parse_period
+from .safe import safe_text
+
+TEMPLATE_MARK = "workbench-progress-template"
+TEMPLATE_VERSION = 1
+DATA_SHEET, HELP_SHEET, META_SHEET = "进度填报", "填报说明", "_meta"
+STATUS_CHOICES = ("未启动", "推进中", "已完成", "滞后", "暂缓")
+ROLE_NAMES = {"lead": "牵头", "responsible": "责任"}
+#: template columns: (header, width, input?)
+COLUMNS = [("任务编号", 9, False), ("工作要点", 36, False), ("完成时限", 16, False), ("本单位角色", 10, False),
+           ("状态", 10, True), ("完成进度(%)", 11, True), ("进展情况", 40, True), ("存在问题", 28, True),
+           ("下步计划", 28, True), ("佐证材料", 20, True), ("填报日期", 12, True)]
+HEADER_ROW, FIRST_DATA_ROW = 3, 4
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
+_HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
+_INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+
+
+def unit_tasks(store: Store, unit: str, plan: str | None = None) -> list[tuple]:
+    """(task, role) pairs of a unit's live tasks, lead roles first within plan order."""
+    out = [(t, t.role_of(unit)) for t in store.tasks(plan)]
+    return [(t, r) for t, r in out if r]
+
+
+def build_template(store: Store, unit: str, period: str, plan: str | None = None) -> Workbook:
+    """The template workbook for one unit and reporting month."""
+    p = parse_period(period, "month")
+    plan_key = store.plan_key(plan)
+    rows = unit_tasks(store, unit, plan_key)
+    if not rows:
+        raise StoreError(f"单位“{unit}”在计划“{plan_key}”中没有牵头或责任任务,无法生成填报模板")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    ncol = len(COLUMNS)
+    last = chr(ord("A") + ncol - 1)
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"] = safe_text(f"{plan_key} 任务进展填报表({p.label()})")
+    ws["A1"].font = Font(name="宋体", size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+    header = [("A2", "填报单位:"), ("B2", safe_text(unit)), ("D2", "报告期:"), ("E2", p.key),
+              ("F2", "填报人:"), ("H2", "联系电话:")]
+    for ref, v in header:
+        ws[ref] = v
+        ws[ref].font = Font(name="宋体", size=11, bold=ref in ("A2", "D2", "F2", "H2"))
+    ws.merge_cells("B2:C2")
+    for ref in ("G2", "I2"):
+        ws[ref].protection = Protection(locked=False)
+        ws[ref].border = _BORDER
+    for j, (name, width, _inp) in enumerate(COLUMNS, 1):
+        c = ws.cell(HEADER_ROW, j, name)
+        c.font = Font(name="宋体", bold=True, color="FFFFFF")
+        c.fill = _HEAD_FILL
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        c.border = _BORDER
+        ws.column_dimensions[c.column_letter].width = width
+    for i, (t, role) in enumerate(rows):
+        r = FIRST_DATA_ROW + i
+        values = [t.id, t.title, t.deadline_text or (t.deadline.isoformat() if t.deadline else ""),
+                  ROLE_NAMES[role]]
+        for j, (name, _w, inp) in enumerate(COLUMNS, 1):
+            c = ws.cell(r, j, safe_text(values[j - 1]) if j <= len(values) else None)
+            c.border = _BORDER
+            c.alignment = Alignment(vertical="top", wrap_text=True)
+            c.font = Font(name="宋体", size=10)
+            if inp:
+                c.protection = Protection(locked=False)
+                c.fill = _INPUT_FILL
+            else:
+                c.fill = _LOCKED_FILL
+        ws.cell(r, 6).number_format = "0"
+        ws.cell(r, 11).number_format = "yyyy-mm-dd"
+    last_row = FIRST_DATA_ROW + len(rows) - 1
+    dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
+                        showErrorMessage=True, errorTitle="状态无效", error="请从下拉列表中选择状态",
+                        promptTitle="状态", prompt="未启动/推进中/已完成/滞后/暂缓")
+    dv.add(f"E{FIRST_DATA_ROW}:E{last_row}")
+    pct = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+                         showErrorMessage=True, errorTitle="完成进度无效", error="请填写 0 到 100 之间的数字",
+                         promptTitle="完成进度", prompt="0–100,已完成须填 100")
+    pct.add(f"F{FIRST_DATA_ROW}:F{last_row}")
+    dt = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
+                        allow_blank=True, showErrorMessage=True, errorTitle="日期无效",
+                        error="请填写日期,如 2021-09-30", promptTitle="填报日期", prompt="不填则按上传当天计")
+    dt.add(f"K{FIRST_DATA_ROW}:K{last_row}")
+    for v in (dv, pct, dt):
+        ws.add_data_validation(v)
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3)
+    ws.protection.sheet = True
+    ws.protection.formatRows = False
+    ws.protection.formatColumns = False
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    _help_sheet(wb, unit, p.label(), plan_key)
+    _meta_sheet(wb, unit, p.key, plan_key)
+    wb.active = 0
+    return wb
+
+
+def _help_sheet(wb: Workbook, unit: str, label: str, plan_key: str) -> None:
+    ws = wb.create_sheet(HELP_SHEET)
+    lines = [
+        f"{label}任务进展填报说明",
+        f"填报单位:{unit};所属计划:{plan_key}",
+        "1. 灰色列(任务编号、工作要点、完成时限、本单位角色)已锁定,请勿修改,也不要增删行。",
+        "2. 状态:从下拉列表选择 未启动 / 推进中 / 已完成 / 滞后 / 暂缓。",
+        "3. 完成进度:填 0–100 的数字(百分比,不带%号);状态为“已完成”时须填 100。",
+        "4. 进展情况、存在问题、下步计划:简要文字;佐证材料:文件名或链接。",
+        "5. 填报日期:不填则按上传当天计;不得晚于上传当天,不得早于报告期开始。",
+        "6. 本单位没有进展的任务也请选择状态并填写进度;整行空白视为未填报。",
+        "7. 报送期限:报告期结束后 5 日内(以领导小组办公室通知为准);报告期关闭后不再接收。",
+        "8. 系统逐行检查,发现问题会一次列出所在工作表、行、列和原因,修改后整表重新上传。",
+        "9. 同一文件重复上传会被识别并忽略;修改内容后再上传即为新的一次填报,以最新填报日期为准。",
+    ]
+    for i, line in enumerate(lines, 1):
+        c = ws.cell(i, 1, safe_text(line))
+        c.font = Font(name="宋体", size=14 if i == 1 else 11, bold=i == 1)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 100
+
+
+def _meta_sheet(wb: Workbook, unit: str, period: str, plan_key: str) -> None:
+    ws = wb.create_sheet(META_SHEET)
+    for r, (k, v) in enumerate([("mark", TEMPLATE_MARK), ("unit", unit), ("period", period),
+                                ("plan", plan_key), ("version", TEMPLATE_VERSION),
+                                ("generated", date.today().isoformat())], 1):
+        ws.cell(r, 1, k)
+        ws.cell(r, 2, safe_text(v))
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+    for name, ref in (("WB_UNIT", "$B$2"), ("WB_PERIOD", "$B$3"), ("WB_PLAN", "$B$4")):
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'{META_SHEET}'!{ref}")
+
+
+def template_bytes(store: Store, unit: str, period: str, plan: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    build_template(store, unit, period, plan).save(buf)
+    return buf.getvalue()
+
+
+def template_filename(unit: str, period: str) -> str:
+    return f"{parse_period(period).key}_{unit}_进度填报表.xlsx"
+
+
+def write_template(store: Store, unit: str, period: str, out: str | Path | None = None,
+                   plan: str | None = None) -> Path:
+    """Write one unit's template; ``out`` may be a directory or a file name."""
+    target = Path(out) if out else Path(template_filename(unit, period))
+    if target.is_dir():
+        target = target / template_filename(unit, period)
+    target.write_bytes(template_bytes(store, unit, period, plan))
+    return target
+
+
+def all_templates_zip(store: Store, period: str, plan: str | None = None) -> bytes:
+    """A zip with the template of every (non-collective) unit that has tasks."""
+    plan_key = store.plan_key(plan)
+    units = sorted({u for t in store.tasks(plan_key) for u in t.units} & set(store.units()))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for u in units:
+            z.writestr(template_filename(u, period), template_bytes(store, u, period, plan_key))
+    return buf.getvalue()

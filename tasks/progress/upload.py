@@ -1,0 +1,544 @@
+"""Check filled progress sheets and save clean ones: all or nothing per file.
+
+:func:`validate_upload` reads a file and lists every problem at once (sheet,
+row, column and a Chinese reason) without writing anything;
+:func:`commit_upload` then saves a clean file in one transaction.  Our own
+templates are recognised by their hidden ``_meta`` sheet; other sheets are
+matched by their header names.
+
+>>> report = validate_upload(store, "市政务服务中心.xlsx", today=date(2021, 10, 3))   # doctest: +SKIP
+>>> report.ok, [str(p) for p in report.problems]                                    # doctest: +SKIP
+(True, [])
+>>> commit_upload(store, report, actor="cli")                                       # doctest: +SKIP
+17
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl import load_workbook
+
+from ..errors import WorkbenchError
+from ..store import BadPeriod, Store, StoreError, month_of, parse_period
+from .rules import Rules, load_rules
+from .safe import unsafe_text
+from .template import DATA_SHEET, META_SHEET, STATUS_CHOICES, TEMPLATE_MARK
+
+MAX_BYTES = 10 * 1024 * 1024
+TEXT_LIMIT = 4000
+DONE = "已完成"
+
+#: field -> header names it is known under (normalised: no spaces, brackets or %)
+HEADERS: dict[str, tuple[str, ...]] = {
+    "task_id": ("任务编号", "编号", "序号", "任务序号", "任务id", "id"),
+    "status": ("状态", "进展状态", "完成状态", "推进状态", "任务状态", "当前状态"),
+    "percent": ("完成进度", "进度", "完成比例", "完成率", "完成百分比", "进度百分比", "完成进度百分比"),
+    "progress": ("进展情况", "工作进展", "推进情况", "完成情况", "进展", "工作进展情况"),
+    "problems": ("存在问题", "问题", "存在的问题", "困难和问题", "存在困难"),
+    "next_steps": ("下步计划", "下一步计划", "下步工作", "下一步工作", "下步打算", "下一步工作计划"),
+    "evidence": ("佐证材料", "佐证", "证明材料", "附件"),
+    "report_date": ("填报日期", "报告日期", "日期", "填报时间"),
+    "period": ("报告期", "填报期", "所属期", "月份"),
+}
+FIELD_NAMES = {"task_id": "任务编号", "status": "状态", "percent": "完成进度(%)", "progress": "进展情况",
+               "problems": "存在问题", "next_steps": "下步计划", "evidence": "佐证材料",
+               "report_date": "填报日期", "period": "报告期"}
+REQUIRED = ("task_id", "status", "percent")
+INPUTS = ("status", "percent", "progress", "problems", "next_steps", "evidence", "report_date")
+
+
+class UploadRejected(WorkbenchError):
+    """A file with problems was asked to be saved."""
+
+
+@dataclass
+class Problem:
+    """One reason a file is refused, located so the unit can find it."""
+
+    reason: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self) -> str:
+        where = [self.sheet] if self.sheet else []
+        if self.row is not None:
+            where.append(f"第{self.row}行")
+        if self.column:
+            where.append(f"“{self.column}”列")
+        return f"{' '.join(where)}:{self.reason}" if where else self.reason
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason,
+                "message": str(self)}
+
+
+@dataclass
+class UploadReport:
+    """What :func:`validate_upload` found; ``ok`` means the file can be saved."""
+
+    filename: str
+    sha256: str
+    unit: str = ""
+    person: str = ""
+    period: str = ""
+    plan: str = ""
+    is_template: bool = False
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    duplicate: bool = False
+    skipped_rows: int = 0
+    grace_days: int = 5
+    upload_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.duplicate and bool(self.rows)
+
+    @property
+    def outcome(self) -> str:
+        """``accepted`` (clean), ``rejected``, ``duplicate`` or ``saved``."""
+        if self.upload_id is not None:
+            return "saved"
+        if self.duplicate:
+            return "duplicate"
+        return "rejected" if self.problems else "accepted"
+
+    def summary(self) -> str:
+        """Chinese summary lines for the CLI and the dashboard."""
+        head = f"{self.filename}({self.unit or '单位未知'},{self.period or '报告期未知'})"
+        if self.duplicate:
+            return f"{head}:该文件已上传过(内容完全相同),本次忽略"
+        if self.problems:
+            lines = [f"{head}:发现 {len(self.problems)} 处问题,整个文件未保存,请修改后重新上传:"]
+            return "\n".join(lines + [f"  - {p}" for p in self.problems])
+        state = "已保存" if self.upload_id is not None else "检查通过(尚未保存,确认后保存)"
+        return f"{head}:{len(self.rows)} 行{state}" + (f",{self.skipped_rows} 行空白未填" if self.skipped_rows else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"filename": self.filename, "sha256": self.sha256, "unit": self.unit, "person": self.person,
+                "period": self.period, "plan": self.plan, "template": self.is_template,
+                "outcome": self.outcome, "accepted_rows": len(self.rows) if not self.problems else 0,
+                "skipped_rows": self.skipped_rows, "upload_id": self.upload_id,
+                "problems": [p.to_dict() for p in self.problems],
+                "rows": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()}
+                         for r in self.rows]}
+
+
+# -- reading cells ----------------------------------------------------------
+def norm_header(v: Any) -> str:
+    """``完成进度(%)`` → ``完成进度``; spaces, stars and brackets dropped."""
+    s = re.sub(r"[\s*＊:：]", "", str(v or ""))
+    s = re.sub(r"[((][^))]*[))]", "", s)
+    return s.replace("%", "").replace("%", "").lower()
+
+
+_HEADER_LOOKUP = {n: f for f, names in HEADERS.items() for n in names}
+
+
+def cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, datetime):
+        v = v.date()
+    return str(unsafe_text(v) if isinstance(v, str) else v).strip()
+
+
+def parse_percent(v: Any, number_format: str = "") -> float | None:
+    """A percent 0–100 from 80, 0.8 in a %-formatted cell, '80%', '80'; None if unreadable."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        x = float(v)
+        if "%" in (number_format or "") and 0 <= x <= 1:
+            x *= 100
+    else:
+        s = cell_text(v).replace("%", "%").replace(" ", "")
+        frac = s.endswith("%")
+        s = s.rstrip("%")
+        try:
+            x = float(s)
+        except ValueError:
+            return None
+    return None if math.isnan(x) or math.isinf(x) else round(x, 2)
+
+
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(v: Any) -> date | None:
+    """A date from a date cell, an Excel serial number or ``2021-09-30``/``2021年9月30日``/``20210930``."""
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and 20000 < v < 80000:
+        return date(1899, 12, 30) + timedelta(days=int(v))
+    s = cell_text(v)
+    m = _DATE_RE.match(s) or re.match(r"^(\d{4})(\d{2})(\d{2})$", s)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass
+class _Sheet:
+    name: str
+    rows: list[tuple[int, list[Any], list[str]]]  # (row number, values, number formats)
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def _read_xlsx(data: bytes) -> tuple[list[_Sheet], dict[str, str]]:
+    wb = load_workbook(io.BytesIO(data), data_only=True)
+    meta: dict[str, str] = {}
+    if META_SHEET in wb.sheetnames:
+        ms = wb[META_SHEET]
+        meta = {cell_text(r[0].value): cell_text(r[1].value) for r in ms.iter_rows(min_row=1, max_col=2)
+                if r[0].value}
+        if meta.get("mark") != TEMPLATE_MARK:
+            meta = {}
+    sheets = []
+    for ws in wb.worksheets:
+        if ws.title == META_SHEET or ws.sheet_state != "visible" and ws.title != DATA_SHEET:
+            continue
+        rows = []
+        for r in ws.iter_rows():
+            vals = [c.value for c in r]
+            if any(v not in (None, "") for v in vals):
+                rows.append((r[0].row, vals, [c.number_format or "" for c in r]))
+        sheets.append(_Sheet(ws.title, rows))
+    return sheets, meta
+
+
+def _read_csv(data: bytes, name: str) -> list[_Sheet]:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UploadRejected(f"{name}:无法识别文件编码,请另存为 UTF-8 或 xlsx")
+    rows = [(i, list(r), [""] * len(r)) for i, r in enumerate(csv.reader(io.StringIO(text)), 1)
+            if any(x.strip() for x in r)]
+    return [_Sheet(Path(name).stem, rows)]
+
+
+def _find_header(sheet: _Sheet) -> tuple[int, dict[str, int]] | None:
+    """Index into ``sheet.rows`` of the header row and field → column index."""
+    best = None
+    for i, (_rn, vals, _f) in enumerate(sheet.rows[:20]):
+        cols: dict[str, int] = {}
+        for j, v in enumerate(vals):
+            f = _HEADER_LOOKUP.get(norm_header(v))
+            if f and f not in cols:
+                cols[f] = j
+        if "task_id" in cols and len(cols) >= 2 and (best is None or len(cols) > len(best[1])):
+            best = (i, cols)
+    return best
+
+
+def _label_value(sheet: _Sheet, upto: int, labels: Iterable[str]) -> tuple[str, int] | None:
+    """A value written beside a label above the header (``填报单位:X`` or label cell + next cell)."""
+    labels = tuple(labels)
+    for rn, vals, _f in sheet.rows[:upto]:
+        for j, v in enumerate(vals):
+            t = cell_text(v)
+            for lab in labels:
+                if t.startswith(lab):
+                    rest = t[len(lab):].lstrip(":: ")
+                    if rest:
+                        return rest, rn
+                    nxt = next((cell_text(x) for x in vals[j + 1:] if cell_text(x)), "")
+                    if nxt:
+                        return nxt, rn
+    return None
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- validation -----------------------------------------------------------------
+def validate_upload(store: Store, source: bytes | str | Path, filename: str | None = None, *,
+                    unit: str | None = None, period: str | None = None, plan: str | None = None,
+                    person: str | None = None, today: date | None = None,
+                    rules: Rules | None = None) -> UploadReport:
+    """Read and check one file; nothing is written.  Every problem is listed in ``problems``.
+
+    ``unit`` is the uploading unit (a template for another unit is refused);
+    ``period``/``plan`` are needed only for sheets that are not our template.
+    """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        filename = filename or path.name
+        if not path.is_file():
+            raise UploadRejected(f"{filename}:文件不存在")
+        data = path.read_bytes()
+    else:
+        data = bytes(source)
+        filename = filename or "上传文件.xlsx"
+    today = today or date.today()
+    rules = rules or load_rules()
+    rep = UploadReport(filename=filename, sha256=sha256_of(data), grace_days=rules.grace_days)
+    if store.has_upload(rep.sha256):
+        rep.duplicate = True
+        return rep
+    if len(data) > MAX_BYTES:
+        rep.problems.append(Problem(f"文件超过 {MAX_BYTES // 1024 // 1024} MB,请只保留填报表后再上传"))
+        return rep
+    meta: dict[str, str] = {}
+    try:
+        if filename.lower().endswith(".csv"):
+            sheets = _read_csv(data, filename)
+        elif data[:2] == b"PK":
+            sheets, meta = _read_xlsx(data)
+        elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            rep.problems.append(Problem("这是旧版 .xls 或加密的工作簿,请用 Excel 另存为 .xlsx(不设密码)后上传"))
+            return rep
+        else:
+            rep.problems.append(Problem("文件不是 Excel 工作簿(xlsx),请上传填报模板或 xlsx/csv 表格"))
+            return rep
+    except UploadRejected as err:
+        rep.problems.append(Problem(str(err)))
+        return rep
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        rep.problems.append(Problem(f"无法读取工作簿({type(err).__name__}),文件可能已损坏,请重新保存后上传"))
+        return rep
+    rep.is_template = bool(meta)
+    _check(store, rep, sheets, meta, unit=unit, period=period, plan=plan, person=person, today=today)
+    if rep.problems:
+        rep.rows = []
+    return rep
+
+
+def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str, str], *, unit: str | None,
+           period: str | None, plan: str | None, person: str | None, today: date) -> None:
+    found = None
+    if meta:
+        sheet = next((s for s in sheets if s.name == DATA_SHEET), None)
+        if sheet is not None:
+            found = (sheet, _find_header(sheet))
+        if found is None or found[1] is None:
+            rep.problems.append(Problem(f"找不到“{DATA_SHEET}”工作表或其表头,请使用下载的模板原样填写"))
+            return
+    else:
+        for s in sheets:
+            h = _find_header(s)
+            if h:
+                found = (s, h)
+                break
+        if found is None:
+            rep.problems.append(Problem(
+                "找不到表头:需要有“任务编号”(或序号)、“状态”、“完成进度”等列名的一行。"
+                "请使用下载的填报模板,或在表格第一行写上这些列名"))
+            return
+    sheet, (hidx, cols) = found
+    header_rn = sheet.rows[hidx][0]
+    missing = [FIELD_NAMES[f] for f in REQUIRED if f not in cols]
+    if missing:
+        rep.problems.append(Problem(f"缺少必需的列:{'、'.join(missing)}(表头在第{header_rn}行)",
+                                    sheet.name, header_rn))
+        return
+
+    # unit
+    if meta:
+        tpl_unit = meta.get("unit", "")
+        if unit and unit != tpl_unit:
+            rep.problems.append(Problem(
+                f"这是“{tpl_unit}”的填报模板,不能作为“{unit}”的填报上传;请下载本单位的模板",
+                sheet.name, 2, "填报单位"))
+            return
+        rep.unit = tpl_unit
+    else:
+        lab = _label_value(sheet, hidx, ("填报单位", "单位名称", "报送单位"))
+        if unit and lab and lab[0] != unit:
+            rep.problems.append(Problem(f"表中填报单位为“{lab[0]}”,与上传单位“{unit}”不一致",
+                                        sheet.name, lab[1], "填报单位"))
+            return
+        rep.unit = unit or (lab[0] if lab else "")
+        if not rep.unit:
+            rep.problems.append(Problem("无法确定填报单位:请使用本单位模板,或在表头写“填报单位:单位名称”,"
+                                        "或上传时指定单位(--unit)", sheet.name))
+            return
+    if not store.unit_exists(rep.unit):
+        rep.problems.append(Problem(f"单位“{rep.unit}”不在任务分解表中,请核对单位全称", sheet.name))
+        return
+
+    # plan
+    try:
+        rep.plan = store.plan_key(meta.get("plan") or plan)
+    except StoreError as err:
+        rep.problems.append(Problem(str(err), sheet.name))
+        return
+
+    # period
+    file_period, period_row = None, None
+    if meta:
+        file_period, period_row = meta.get("period"), 2
+        if period and parse_period(period).key != parse_period(file_period).key:
+            rep.problems.append(Problem(f"模板的报告期为 {file_period},与指定的报告期 {period} 不一致",
+                                        sheet.name, 2, "报告期"))
+            return
+    else:
+        lab = _label_value(sheet, hidx, ("报告期", "填报期", "所属期"))
+        file_period, period_row = (period, None) if period else (lab if lab else (None, None))
+    if file_period:
+        try:
+            file_period = parse_period(file_period, "month").key
+        except BadPeriod as err:
+            rep.problems.append(Problem(str(err), sheet.name, period_row, "报告期"))
+            return
+    rep.period = file_period or ""
+
+    # person
+    if person:
+        rep.person = person
+    else:
+        lab = _label_value(sheet, hidx, ("填报人", "联系人"))
+        rep.person = lab[0] if lab and not lab[0].startswith("联系电话") else ""
+
+    tasks = {t.id: t for t in store.tasks(rep.plan, include_archived=True)}
+    periods = {p.key: p for p in store.periods()}
+    seen: dict[str, int] = {}
+    for rn, vals, fmts in sheet.rows[hidx + 1:]:
+        def get(f: str) -> Any:
+            j = cols.get(f)
+            return vals[j] if j is not None and j < len(vals) else None
+
+        def fmt(f: str) -> str:
+            j = cols.get(f)
+            return fmts[j] if j is not None and j < len(fmts) else ""
+
+        def bad(f: str, reason: str) -> None:
+            rep.problems.append(Problem(reason, sheet.name, rn, FIELD_NAMES[f]))
+
+        tid = cell_text(get("task_id"))
+        if not any(cell_text(get(f)) for f in INPUTS):
+            rep.skipped_rows += 1
+            continue
+        before = len(rep.problems)
+        task = tasks.get(tid)
+        if not tid:
+            bad("task_id", "任务编号为空,请勿删除或修改模板中的任务编号")
+        elif task is None:
+            bad("task_id", f"任务编号“{tid}”不在计划“{rep.plan}”中,请核对编号")
+        elif task.archived:
+            bad("task_id", f"任务{tid}已从计划中撤销(归档),无需再填报")
+        elif task.role_of(rep.unit) is None:
+            bad("task_id", f"“{rep.unit}”不是任务{tid}的牵头或责任单位,不能填报该任务")
+        elif tid in seen:
+            bad("task_id", f"任务{tid}在本表中重复填报(第{seen[tid]}行已填),每项任务只填一行")
+        if tid and tid not in seen:
+            seen[tid] = rn
+        status = cell_text(get("status"))
+        if not status:
+            bad("status", "状态为空,请从下拉列表选择 " + "/".join(STATUS_CHOICES))
+        elif status not in STATUS_CHOICES:
+            bad("status", f"状态“{status}”无效,应为 " + "/".join(STATUS_CHOICES) + " 之一")
+        raw_pct = get("percent")
+        pct = None
+        if cell_text(raw_pct) == "":
+            if status == "未启动":
+                pct = 0.0
+            else:
+                bad("percent", "完成进度为空,请填写 0–100 的数字")
+        else:
+            pct = parse_percent(raw_pct, fmt("percent"))
+            if pct is None:
+                bad("percent", f"完成进度“{cell_text(raw_pct)}”不是数字,请填写 0–100 的数字")
+                pct = None
+            elif not 0 <= pct <= 100:
+                bad("percent", f"完成进度 {cell_text(raw_pct)} 超出 0–100 的范围")
+                pct = None
+        if status == "已完成" and pct is not None and pct < 100:
+            bad("percent", f"状态为“已完成”但完成进度为 {pct:g}%,已完成的任务完成进度须为 100")
+        raw_date = get("report_date")
+        rdate = today
+        if cell_text(raw_date):
+            rdate = parse_date(raw_date)
+            if rdate is None:
+                bad("report_date", f"填报日期“{cell_text(raw_date)}”无法识别,请写成 2021-09-30")
+            elif rdate > today:
+                bad("report_date", f"填报日期 {rdate.isoformat()} 晚于今天({today.isoformat()}),不能预填将来的日期")
+        row_period = rep.period
+        raw_period = cell_text(get("period"))
+        if raw_period and not meta:
+            try:
+                row_period = parse_period(raw_period, "month").key
+            except BadPeriod as err:
+                bad("period", str(err))
+        if not row_period and rdate:
+            row_period = month_of(rdate).key
+        pinfo = periods.get(row_period)
+        if row_period and pinfo and pinfo.closed:
+            bad("period", f"报告期 {row_period} 已关闭,不再接收填报;如需补报请联系领导小组办公室")
+        if rdate and row_period and rdate < parse_period(row_period).start:
+            bad("report_date", f"填报日期 {rdate.isoformat()} 早于报告期 {row_period} 的开始日期")
+        texts = {f: cell_text(get(f)) for f in ("progress", "problems", "next_steps", "evidence")}
+        for f, t in texts.items():
+            if len(t) > TEXT_LIMIT:
+                bad(f, f"内容超过 {TEXT_LIMIT} 字,请精简")
+        if len(rep.problems) == before:
+            rep.rows.append({"task_id": tid, "status": status, "percent": pct, "report_date": rdate,
+                             "period": row_period, "source_sheet": sheet.name, "source_row": rn, **texts})
+    if not rep.rows and not rep.problems:
+        rep.problems.append(Problem("表中没有填写任何任务的进展(状态、完成进度等均为空)", sheet.name))
+    if not rep.period and rep.rows:
+        rep.period = rep.rows[0]["period"]
+
+
+def commit_upload(store: Store, report: UploadReport, actor: str) -> int | None:
+    """Save a clean report in one transaction; None when the same file was saved before.
+
+    Raises :class:`UploadRejected` for a report with problems (nothing is written).
+    """
+    if report.duplicate:
+        return None
+    if report.problems or not report.rows:
+        raise UploadRejected(report.summary())
+    for key in sorted({r["period"] for r in report.rows}):
+        store.open_period(key, actor, grace_days=report.grace_days)
+    try:
+        upload_id = store.add_upload(sha256=report.sha256, filename=report.filename, unit=report.unit,
+                                     plan=report.plan, person=report.person, period=report.period,
+                                     rows=report.rows, actor=actor)
+    except StoreError as err:
+        report.problems.append(Problem(str(err)))
+        raise UploadRejected(report.summary()) from None
+    if upload_id is None:
+        report.duplicate = True
+    report.upload_id = upload_id
+    return upload_id
+
+
+def upload_files(store: Store, files: Iterable[str | Path | tuple[str, bytes]], *, actor: str,
+                 save: bool = False, **kwargs: Any) -> list[UploadReport]:
+    """Validate many files (and save the clean ones when ``save``); one report per file."""
+    out = []
+    for f in files:
+        if isinstance(f, tuple):
+            rep = validate_upload(store, f[1], f[0], **kwargs)
+        else:
+            rep = validate_upload(store, f, **kwargs)
+        if save and rep.ok:
+            try:
+                commit_upload(store, rep, actor)
+            except UploadRejected:
+                pass
+        out.append(rep)
+    return out
