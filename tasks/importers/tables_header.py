@@ -49,8 +49,8 @@ def normalise_header(text: str) -> str:
 
 def header_field(value: object) -> str | None:
     """Which task field a header cell names, or None."""
-    if is_blank(value) or not isinstance(value, str):
-        return None
+    if not isinstance(value, str) or len(value) > 40 or not value.strip():
+        return None  # header labels are short text
     t = normalise_header(value)
     if not t or len(t) > 16:
         return None
