@@ -1,0 +1,155 @@
+"""Who arrives when: non-homogeneous Poisson arrivals by type and 30-minute slot.
+
+Random numbers come from one stream per (seed, type name, day) so two scenarios
+with the same types see the same customers on days where their demand is the same
+(common random numbers, :mod:`sim.compare`); service times come from a separate
+stream per (seed, type, day), so the k-th customer of a type and day has the same
+service time whichever window serves it.
+
+Within a day, the type's demand is spread over the slots when a window serving it
+is open, in proportion to the slot weights (weekday or weekend profile). A share
+``weekend_shift`` of the demand of a day when the type is not served (weekend
+without rota, holiday) arrives on the next day it is served. Appointment holders
+book a slot and arrive within ±10 minutes of its start (never outside the hours).
+
+>>> from sim.scenario import Scenario, ServiceType, WindowGroup, CalendarSpec
+>>> import datetime as dt
+>>> s = Scenario("x", [ServiceType("a", daily_volume=[100] * 7)], [WindowGroup("g", ["a"])],
+...              calendar=CalendarSpec(dt.date(2026, 11, 2), 7))
+>>> c = generate(s, build_days(s.calendar), seed=1)
+>>> 400 < len(c.arrival) < 1100  # 5 weekdays of 100 plus half of the weekend's 200
+True
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .calendar import Day, build_days
+from .scenario import SLOT_MINUTES, Scenario, ServiceType, min_to_hm
+from .schedule import DAY_MINUTES, sessions, type_open_intervals
+
+__all__ = ["Customers", "generate", "build_days", "sample_service", "type_day_intervals"]
+
+
+@dataclass
+class Customers:
+    """Arrays, one entry per customer, sorted by arrival (absolute minutes from day 0 00:00)."""
+
+    arrival: np.ndarray
+    type: np.ndarray
+    service: np.ndarray
+    appointment: np.ndarray
+    patience: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.arrival)
+
+
+def _stream(seed: int, name: str, day: int, part: int) -> np.random.Generator:
+    return np.random.default_rng([int(seed) & 0xFFFFFFFF, zlib.crc32(name.encode("utf-8")), day, part])
+
+
+def sample_service(t: ServiceType, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Service times in minutes: lognormal by mean and CV, exponential, or resampled sample."""
+    if n == 0:
+        return np.empty(0)
+    if t.service_dist == "exponential":
+        return rng.exponential(t.service_mean, n)
+    if t.service_dist == "empirical" and t.service_sample:
+        return rng.choice(np.asarray(t.service_sample, dtype=float), n)
+    cv = max(float(t.service_cv), 1e-9)
+    sigma2 = np.log1p(cv * cv)
+    mu = np.log(t.service_mean) - sigma2 / 2
+    return rng.lognormal(mu, np.sqrt(sigma2), n)
+
+
+def type_day_intervals(scenario: Scenario, day: Day) -> dict[str, list[tuple[int, int]]]:
+    """For each type, when its tickets can be taken on ``day`` (minutes of day)."""
+    per_group = {g.name: sessions(g, day) for g in scenario.groups}
+    out = {}
+    for t in scenario.types:
+        out[t.name] = type_open_intervals([per_group[g.name] for g in scenario.groups if t.name in g.types])
+    return out
+
+
+def _weights(profile: dict[str, float] | None, fallback: dict[str, float]) -> dict[str, float]:
+    return profile if profile else fallback
+
+
+def _segments(intervals: list[tuple[int, int]], weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split open intervals at slot boundaries: (start, end, weight) arrays."""
+    starts, ends, ws = [], [], []
+    for a, b in intervals:
+        x = a
+        while x < b:
+            slot_start = (x // SLOT_MINUTES) * SLOT_MINUTES
+            y = min(b, slot_start + SLOT_MINUTES)
+            w = weights.get(min_to_hm(slot_start), 0.0) if weights else 1.0
+            starts.append(x), ends.append(y), ws.append(float(w) * (y - x) / SLOT_MINUTES)
+            x = y
+    s, e, w = np.array(starts, float), np.array(ends, float), np.array(ws, float)
+    if len(w) and w.sum() <= 0:  # profile silent on these hours: spread evenly
+        w = (e - s) / SLOT_MINUTES
+    return s, e, w
+
+
+def _volume(t: ServiceType, day: Day) -> float:
+    if day.kind == "swap_workday":
+        return float(np.mean(t.daily_volume[:5]))
+    return float(t.daily_volume[day.weekday])
+
+
+def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0,
+             volume_factor: float = 1.0) -> Customers:
+    """All customers of the run (see the module docstring for the model)."""
+    days = build_days(scenario.calendar) if days is None else days
+    parts: list[tuple[np.ndarray, ...]] = []
+    carry = {t.name: 0.0 for t in scenario.types}
+    open_by_day = [type_day_intervals(scenario, d) for d in days]
+    for d, opened in zip(days, open_by_day):
+        weekend = d.as_weekday >= 5
+        for ti, t in enumerate(scenario.types):
+            demand = _volume(t, d) * volume_factor
+            ivs = opened[t.name]
+            if not ivs:
+                carry[t.name] += demand * t.weekend_shift
+                continue
+            demand += carry[t.name]
+            carry[t.name] = 0.0
+            prof = _weights(t.weekend_profile if weekend else t.weekday_profile,
+                            scenario.weekend_profile if weekend else scenario.weekday_profile)
+            s, e, w = _segments(ivs, prof)
+            if demand <= 0 or not len(w):
+                continue
+            rng = _stream(seed, t.name, d.index, 0)
+            counts = rng.poisson(demand * w / w.sum())
+            n = int(counts.sum())
+            if n == 0:
+                continue
+            seg = np.repeat(np.arange(len(s)), counts)
+            times = s[seg] + rng.random(n) * (e[seg] - s[seg])
+            appt = rng.random(n) < t.appointment_share
+            if appt.any():
+                slot0 = (s[seg] // SLOT_MINUTES) * SLOT_MINUTES
+                jitter = slot0 + rng.uniform(-10.0, 10.0, n)
+                lo, hi = ivs[0][0], ivs[-1][1] - 1e-6
+                times = np.where(appt, np.clip(jitter, lo, hi), times)
+            order = np.argsort(times, kind="stable")
+            times, appt = times[order], appt[order]
+            srng = _stream(seed, t.name, d.index, 1)
+            service = sample_service(t, srng, n)
+            patience = (srng.exponential(t.patience_mean, n) if t.patience_mean
+                        else np.full(n, np.inf))
+            parts.append((times + d.index * DAY_MINUTES, np.full(n, ti, np.int32), service, appt, patience))
+    if not parts:
+        z = np.empty(0)
+        return Customers(z, np.empty(0, np.int32), z, np.empty(0, bool), z)
+    arr = np.concatenate([p[0] for p in parts])
+    order = np.argsort(arr, kind="stable")
+    return Customers(arr[order], np.concatenate([p[1] for p in parts])[order],
+                     np.concatenate([p[2] for p in parts])[order],
+                     np.concatenate([p[3] for p in parts])[order],
+                     np.concatenate([p[4] for p in parts])[order])

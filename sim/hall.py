@@ -1,0 +1,480 @@
+"""The service-hall model: tickets, windows that open and close, a dispatcher, SimPy clock.
+
+Why not ``simpy.Resource``: its capacity is read-only and must be > 0, so windows
+that open, close or stay shut all weekend cannot be expressed, and one SimPy
+process per customer is the dominant cost. Instead the model keeps its own state
+and lets SimPy's event queue drive a few callbacks (arrival, service end, renege,
+schedule change, controller check) — no process per customer.
+
+Queue discipline (stated once, tested in ``tests/test_sim_exact.py``):
+
+* each type has two FIFO deques of waiting tickets: appointment holders and walk-ins;
+* an arriving customer goes straight to an idle open window of a group that serves
+  the type (groups tried from the most specialised — fewest types — to the most
+  pooled, so comprehensive windows stay free for what only they can do);
+  otherwise the ticket waits;
+* a window that becomes free calls, among the types its group serves, the
+  longest-waiting appointment ticket if any, else the longest-waiting walk-in
+  ticket (the head with the earliest ticket time across the group's deques);
+* with one type and no appointments this is exactly FCFS M/M/c.
+
+Closing: at the end of a session (noon closing, evening closing) a group's windows
+keep calling tickets issued before that moment until none is left — nobody with a
+ticket goes home unserved (不得限号); the minutes past closing are overtime. If a
+group has no window left open but tickets are waiting, one window reopens to serve them.
+
+Public entry points:
+
+* :func:`simulate` — a scenario over its calendar, optionally with a staffing plan
+  ``windows_by_slot`` that fixes the open windows per (group, day, slot);
+* :func:`slot_service_levels` — per (group, day, slot) service levels of a run,
+  what the staffing search needs;
+* :func:`simulate_arrays` — given arrival and service times, ``c`` windows always
+  open (M/M/c, the exact test and ``python -m sim mmc``).
+
+>>> import numpy as np
+>>> run = simulate_arrays(np.array([0.0, 1.0, 2.0]), np.array([5.0, 5.0, 5.0]), servers=2)
+>>> run.wait().tolist()
+[0.0, 0.0, 3.0]
+"""
+from __future__ import annotations
+
+import math
+import time as _time
+from collections import deque
+from heapq import heappush
+from typing import Callable
+
+import numpy as np
+import simpy
+
+from .arrivals import Customers, generate
+from .calendar import Day, build_days
+from .results import HallRun, slot_service_levels  # noqa: F401  (re-exported for staffing)
+from .scenario import Policy, Scenario, min_to_hm
+from .schedule import DAY_MINUTES, Change, group_changes
+
+INF = math.inf
+URGENT, NORMAL = 0, 1
+
+
+class Cancelled(Exception):
+    """Raised inside a run when the caller's cancel flag is set (see :mod:`sim.replicate`)."""
+
+
+class _Ev:
+    """A bare SimPy-compatible event: what ``Environment.step`` needs and nothing more."""
+
+    __slots__ = ("callbacks", "arg")
+    _ok = True
+
+    def __init__(self, callbacks, arg):
+        self.callbacks = callbacks
+        self.arg = arg
+
+
+class HallEngine:
+    """One run of the hall. Build with arrays, call :meth:`run`, read :attr:`result`.
+
+    ``group_types[g]`` lists the type indices group ``g`` serves; ``changes`` are
+    the open-window targets over time (:class:`sim.schedule.Change`);
+    ``reserve[g]`` the reserve windows the controller may open under ``policy``.
+    """
+
+    def __init__(self, customers: Customers, group_types: list[list[int]], changes: list[Change], *,
+                 n_types: int, reserve: list[int] | None = None, policy: Policy | None = None,
+                 group_names: list[str] | None = None, type_names: list[str] | None = None,
+                 policy_windows: list[tuple[float, float]] | None = None,
+                 day_starts: list[float] | None = None,
+                 on_day: Callable[[int], None] | None = None,
+                 cancel: Callable[[], bool] | None = None):
+        self.c = customers
+        self.n_types = n_types
+        self.group_types = group_types
+        self.n_groups = len(group_types)
+        self.changes = sorted(changes, key=lambda ch: (ch.time, ch.group))
+        self.reserve = reserve or [0] * self.n_groups
+        self.policy = policy if (policy and policy.enabled) else None
+        self.group_names = group_names or [f"G{g}" for g in range(self.n_groups)]
+        self.type_names = type_names or [f"T{t}" for t in range(n_types)]
+        self.policy_windows = policy_windows or []
+        self.day_starts = day_starts or []
+        self.on_day, self.cancel = on_day, cancel
+        # types → groups, most specialised first
+        tg: list[list[int]] = [[] for _ in range(n_types)]
+        for g in sorted(range(self.n_groups), key=lambda g: (len(group_types[g]), g)):
+            for t in group_types[g]:
+                tg[t].append(g)
+        self.type_groups = tg
+        # window ids per group: enough for the largest target plus reserve plus a drain window
+        cap = [1] * self.n_groups
+        for ch in self.changes:
+            cap[ch.group] = max(cap[ch.group], ch.windows)
+        self.window_group: list[int] = []
+        self.window_index: list[int] = []
+        self.closed_pool: list[list[int]] = []
+        for g in range(self.n_groups):
+            ids = list(range(len(self.window_group), len(self.window_group) + cap[g] + self.reserve[g]))
+            self.window_group += [g] * len(ids)
+            self.window_index += list(range(1, len(ids) + 1))
+            self.closed_pool.append(ids[::-1])
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> HallRun:
+        c = self.c
+        n = len(c.arrival)
+        env = simpy.Environment()
+        self.env = env
+        self._q, self._eid = env._queue, env._eid  # absolute-time scheduling (see _at)
+        self.arr = c.arrival.tolist()
+        self.typ = c.type.tolist()
+        self.svc = c.service.tolist()
+        self.appt = c.appointment.tolist()
+        pat = c.patience
+        self.has_patience = bool(n and np.isfinite(pat).any())
+        self.pat = pat.tolist()
+        self.start = [-1.0] * n
+        self.win = [-1] * n
+        self.abandoned = [False] * n
+        nw = len(self.window_group)
+        self.is_open = [False] * nw
+        self.closing = [False] * nw
+        self.busy = [False] * nw
+        self.open_since = [0.0] * nw
+        self.idle_since = [0.0] * nw
+        self.open_log: list[tuple[int, float, float]] = []
+        self.overtime: list[tuple[int, float, float]] = []
+        self.adjustments: list[dict] = []
+        self.switch_minutes = 0.0
+        ng = self.n_groups
+        self.idle: list[list[int]] = [[] for _ in range(ng)]
+        self.n_open = [0] * ng
+        self.target = [0] * ng
+        self.reserve_active = [0] * ng
+        self.pending = [0] * ng
+        self.draining = [False] * ng
+        self.close_time = [0.0] * ng
+        self.appt_q = [deque() for _ in range(self.n_types)]
+        self.walk_q = [deque() for _ in range(self.n_types)]
+        self.nwait = [0] * self.n_types
+        self._cb_arrival = (self._on_arrival,)
+        self._cb_complete = (self._on_complete,)
+        self._cb_renege = (self._on_renege,)
+        self._cb_change = (self._on_change,)
+        self._cb_check = (self._on_check,)
+        self._cb_activate = (self._on_activate,)
+        self._cb_day = (self._on_day,)
+        for ch in self.changes:
+            self._at(ch.time, self._cb_change, ch, URGENT)
+        if self.policy:
+            step = self.policy.check_every
+            for lo, hi in self.policy_windows:
+                k = 1
+                while lo + k * step < hi:
+                    self._at(lo + k * step, self._cb_check, None)
+                    k += 1
+        if self.on_day or self.cancel:
+            for d, t0 in enumerate(self.day_starts):
+                self._at(t0, self._cb_day, d, URGENT)
+        if n:
+            self._at(self.arr[0], self._cb_arrival, 0)
+        env.run()
+        for w in range(nw):  # windows still open when the schedule ends (always-open runs)
+            if self.is_open[w]:
+                self.open_log.append((w, self.open_since[w], env._now))
+        return HallRun(
+            customers=c, start=np.asarray(self.start), window=np.asarray(self.win, dtype=np.int32),
+            abandoned=np.asarray(self.abandoned, dtype=bool), window_group=np.asarray(self.window_group),
+            window_index=np.asarray(self.window_index), group_names=list(self.group_names),
+            type_names=list(self.type_names), open_log=self.open_log, overtime=self.overtime,
+            adjustments=self.adjustments, switch_minutes=self.switch_minutes, end_time=env._now)
+
+    def _at(self, t: float, callbacks, arg, priority: int = NORMAL) -> None:
+        """Schedule at the absolute time ``t`` (not ``now + delay``): arrival and
+        completion times are then bit-identical to the inputs' arithmetic."""
+        heappush(self._q, (t, priority, next(self._eid), _Ev(callbacks, arg)))
+
+    # ------------------------------------------------------------ dispatch
+    def _begin(self, w: int, i: int, now: float) -> None:
+        self.start[i] = now
+        self.win[i] = w
+        self.busy[w] = True
+        heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))
+
+    def _on_arrival(self, ev) -> None:
+        i = ev.arg
+        now = self.env._now
+        t = self.typ[i]
+        for g in self.type_groups[t]:
+            idle = self.idle[g]
+            if idle:
+                w = idle.pop()
+                self.start[i] = now
+                self.win[i] = w
+                self.busy[w] = True
+                heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))
+                break
+        else:
+            (self.appt_q if self.appt[i] else self.walk_q)[t].append(i)
+            self.nwait[t] += 1
+            if self.has_patience and self.pat[i] < INF:
+                self._at(now + self.pat[i], self._cb_renege, i)
+        j = i + 1
+        if j < len(self.arr):
+            heappush(self._q, (self.arr[j], NORMAL, next(self._eid), _Ev(self._cb_arrival, j)))
+
+    def _pick(self, g: int, limit: float = INF) -> int:
+        """The ticket window group ``g`` calls next, or -1 (see module docstring)."""
+        arr = self.arr
+        for queues in (self.appt_q, self.walk_q):
+            best, bt = -1, limit
+            for t in self.group_types[g]:
+                dq = queues[t]
+                if self.has_patience:
+                    while dq and self.abandoned[dq[0]]:
+                        dq.popleft()
+                if dq:
+                    a = arr[dq[0]]
+                    if a < bt:
+                        bt, best = a, t
+            if best >= 0:
+                self.nwait[best] -= 1
+                return queues[best].popleft()
+        return -1
+
+    def _on_complete(self, ev) -> None:
+        w = ev.arg
+        now = self.env._now
+        self.busy[w] = False
+        g = self.window_group[w]
+        if self.closing[w]:
+            self._close(w, now)
+            return
+        if self.draining[g]:
+            i = self._pick(g, self.close_time[g])
+            if i < 0:
+                self._close(w, now)
+                return
+        else:
+            i = self._pick(g)
+            if i < 0:
+                self.idle[g].append(w)
+                self.idle_since[w] = now
+                return
+        self.start[i] = now
+        self.win[i] = w
+        self.busy[w] = True
+        heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))
+
+    def _on_renege(self, ev) -> None:
+        i = ev.arg
+        if self.start[i] < 0 and not self.abandoned[i]:
+            self.abandoned[i] = True
+            self.nwait[self.typ[i]] -= 1
+
+    # ------------------------------------------------------ open and close
+    def _open(self, g: int, now: float) -> None:
+        w = self.closed_pool[g].pop()
+        self.is_open[w] = True
+        self.open_since[w] = now
+        self.n_open[g] += 1
+        i = self._pick(g, self.close_time[g] if self.draining[g] else INF)
+        if i >= 0:
+            self._begin(w, i, now)
+        else:
+            self.idle[g].append(w)
+            self.idle_since[w] = now
+
+    def _close(self, w: int, now: float) -> None:
+        g = self.window_group[w]
+        if not self.closing[w]:
+            self.n_open[g] -= 1
+        self.closing[w] = False
+        self.is_open[w] = False
+        self.open_log.append((w, self.open_since[w], now))
+        if self.draining[g] and now > self.close_time[g]:
+            self.overtime.append((g, self.close_time[g], now))
+        self.closed_pool[g].append(w)
+
+    def _rebalance(self, g: int, now: float) -> None:
+        want = self.target[g] + self.reserve_active[g]
+        while self.n_open[g] < want:
+            flagged = next((w for w, gg in enumerate(self.window_group)
+                            if gg == g and self.closing[w]), -1)
+            if flagged >= 0:
+                self.closing[flagged] = False
+                self.n_open[g] += 1
+            elif self.closed_pool[g]:
+                self._open(g, now)
+            else:
+                break
+        while self.n_open[g] > want:
+            idle = self.idle[g]
+            if idle:
+                self._close(idle.pop(0), now)  # the longest idle
+                continue
+            w = next(w for w, gg in enumerate(self.window_group)
+                     if gg == g and self.is_open[w] and not self.closing[w])
+            self.closing[w] = True
+            self.n_open[g] -= 1
+
+    def _waiting(self, g: int) -> tuple[int, float]:
+        """(tickets waiting for the group's types, earliest ticket time among them)."""
+        n, first = 0, INF
+        for t in self.group_types[g]:
+            n += self.nwait[t]
+            for dq in (self.appt_q[t], self.walk_q[t]):
+                if self.has_patience:
+                    while dq and self.abandoned[dq[0]]:
+                        dq.popleft()
+                if dq and self.arr[dq[0]] < first:
+                    first = self.arr[dq[0]]
+        return n, first
+
+    def _on_change(self, ev) -> None:
+        ch: Change = ev.arg
+        g, now = ch.group, self.env._now
+        if ch.drain:
+            self.draining[g] = True
+            self.close_time[g] = now
+            self.target[g] = 0
+            self.reserve_active[g] = 0
+            for w, gg in enumerate(self.window_group):
+                if gg == g and self.closing[w]:  # everyone busy now drains the queue
+                    self.closing[w] = False
+                    self.n_open[g] += 1
+            while self.idle[g]:
+                self._close(self.idle[g].pop(), now)
+            if not any(self.busy[w] for w, gg in enumerate(self.window_group) if gg == g):
+                if self._waiting(g)[1] < now and self.closed_pool[g]:
+                    self._open(g, now)
+            return
+        self.draining[g] = False
+        self.target[g] = ch.windows
+        self._rebalance(g, now)
+
+    # ---------------------------------------------------------- controller
+    def _on_check(self, ev) -> None:
+        p, now = self.policy, self.env._now
+        for g in range(self.n_groups):
+            if not self.reserve[g] or self.draining[g] or self.target[g] <= 0:
+                continue
+            waiting, first = self._waiting(g)
+            per = waiting / max(self.n_open[g], 1)
+            longest = now - first if first < INF else 0.0
+            if (per > p.open_per_window or longest > p.open_longest_wait) and \
+                    self.reserve_active[g] + self.pending[g] < self.reserve[g]:
+                self.pending[g] += 1
+                reason = (f"每窗等候{per:.1f}人>阈值{p.open_per_window:g}" if per > p.open_per_window
+                          else f"最长等候{longest:.0f}分钟>阈值{p.open_longest_wait:g}分钟")
+                self.switch_minutes += p.switch_delay
+                self._at(now + p.switch_delay, self._cb_activate, (g, reason, now))
+            elif self.reserve_active[g] > 0 and self.idle[g] and \
+                    now - self.idle_since[self.idle[g][0]] >= p.close_idle and self.pending[g] == 0:
+                idle_for = now - self.idle_since[self.idle[g][0]]
+                self.reserve_active[g] -= 1
+                self._close(self.idle[g].pop(0), now)
+                self._log(g, now, "关闭", f"窗口空闲{idle_for:.0f}分钟≥{p.close_idle:g}分钟")
+
+    def _on_activate(self, ev) -> None:
+        g, reason, asked = ev.arg
+        now = self.env._now
+        self.pending[g] -= 1
+        if self.draining[g] or self.target[g] <= 0:
+            return
+        self.reserve_active[g] += 1
+        self._rebalance(g, now)
+        self._log(g, now, "开启", f"{reason}(于{min_to_hm(asked % DAY_MINUTES)}发起,切换延迟后开窗)")
+
+    def _log(self, g: int, now: float, action: str, reason: str) -> None:
+        self.adjustments.append({
+            "day": int(now // DAY_MINUTES), "time": min_to_hm(now % DAY_MINUTES), "minute": now,
+            "group": self.group_names[g], "action": action, "reason": reason,
+            "open_after": self.n_open[g]})
+
+    def _on_day(self, ev) -> None:
+        if self.cancel and self.cancel():
+            raise Cancelled()
+        if self.on_day:
+            self.on_day(ev.arg)
+
+
+# ---------------------------------------------------------------- public API
+def build_engine(scenario: Scenario, *, days: int | None = None, seed: int = 0,
+                 windows_by_slot: dict[tuple[str, int, int], int] | None = None,
+                 customers: Customers | None = None, policy: Policy | None = None,
+                 on_day: Callable[[int], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> tuple[HallEngine, list[Day]]:
+    """The engine for a scenario (arrivals generated unless ``customers`` is given)."""
+    day_list = build_days(scenario.calendar, days)
+    cust = customers if customers is not None else generate(scenario, day_list, seed)
+    tindex = {t.name: i for i, t in enumerate(scenario.types)}
+    group_types = [[tindex[n] for n in g.types if n in tindex] for g in scenario.groups]
+    changes: list[Change] = []
+    windows: list[tuple[float, float]] = []
+    for d in day_list:
+        lo, hi = INF, -INF
+        for gi, g in enumerate(scenario.groups):
+            ch = group_changes(gi, g, d, windows_by_slot)
+            changes += ch
+            if ch:
+                lo, hi = min(lo, ch[0].time), max(hi, ch[-1].time)
+        if lo < hi:
+            windows.append((lo, hi))
+    pol = policy if policy is not None else scenario.policy
+    if windows_by_slot is not None:
+        pol = None  # a staffing plan fixes the windows: no controller on top
+    eng = HallEngine(cust, group_types, changes, n_types=len(scenario.types),
+                     reserve=[g.reserve for g in scenario.groups], policy=pol,
+                     group_names=[g.name for g in scenario.groups],
+                     type_names=[t.name for t in scenario.types], policy_windows=windows,
+                     day_starts=[d.index * DAY_MINUTES for d in day_list], on_day=on_day, cancel=cancel)
+    return eng, day_list
+
+
+def simulate(scenario: Scenario, *, days: int | None = None, seed: int = 0,
+             windows_by_slot: dict[tuple[str, int, int], int] | None = None,
+             customers: Customers | None = None, policy: Policy | None = None,
+             on_day: Callable[[int], None] | None = None,
+             cancel: Callable[[], bool] | None = None) -> HallRun:
+    """Run the hall over ``days`` days of its calendar (default ``scenario.calendar.days``).
+
+    ``windows_by_slot[(group name, day index, slot)] = n`` fixes the open windows of
+    that group in that 30-minute slot (slot = minute of day // 30, day index from 0),
+    replacing the regular counts there (a staffing plan; the controller is then off).
+    Slots outside the group's hours are ignored. The result's
+    :meth:`~sim.results.HallRun.log` is the per-customer DataFrame and
+    :func:`slot_service_levels` gives per (group, day, slot) service levels.
+
+    >>> from sim.scenario_io import load_scenario
+    >>> from sim.results import slot_service_levels
+    >>> s = load_scenario("data/hall/sample-hall.json")
+    >>> run = simulate(s, days=1, seed=1, windows_by_slot={("户籍", 0, 18): 5})
+    >>> sl = slot_service_levels(run, target=15)
+    >>> list(sl.columns)[:4]
+    ['group', 'day', 'slot', 'customers']
+    """
+    t0 = _time.perf_counter()
+    eng, day_list = build_engine(scenario, days=days, seed=seed, windows_by_slot=windows_by_slot,
+                                 customers=customers, policy=policy, on_day=on_day, cancel=cancel)
+    run = eng.run()
+    run.days = day_list
+    run.scenario_name = scenario.name
+    run.target_wait = scenario.policy.target_wait
+    run.wall_seconds = _time.perf_counter() - t0
+    return run
+
+
+def simulate_arrays(arrival: np.ndarray, service: np.ndarray, servers: int,
+                    appointment: np.ndarray | None = None) -> HallRun:
+    """FCFS with ``servers`` windows always open, for given arrival/service times (minutes).
+
+    The same :class:`HallEngine` as every scenario, with one type and one group.
+    """
+    n = len(arrival)
+    cust = Customers(np.asarray(arrival, float), np.zeros(n, np.int32), np.asarray(service, float),
+                     np.zeros(n, bool) if appointment is None else np.asarray(appointment, bool),
+                     np.full(n, np.inf))
+    eng = HallEngine(cust, [[0]], [Change(0.0, 0, servers)], n_types=1,
+                     group_names=["窗口"], type_names=["业务"])
+    return eng.run()

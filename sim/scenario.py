@@ -1,0 +1,203 @@
+"""What a service hall is: service types, window groups, adjustment policy, calendar.
+
+Plain dataclasses so the dashboard, notebooks, the xlsx/JSON readers
+(:mod:`sim.scenario_io`) and the model (:mod:`sim.hall`) share one vocabulary.
+Times of day are ``"HH:MM"`` strings; durations are minutes.
+
+>>> t = ServiceType("户籍", department="公安局", daily_volume=[200, 150, 150, 150, 150, 60, 40])
+>>> g = WindowGroup("户籍窗口", types=["户籍"], regular=3)
+>>> s = Scenario("示例", types=[t], groups=[g])
+>>> s.group("户籍窗口").regular
+3
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SLOT_MINUTES = 30
+WEEKDAYS_CN = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+DEFAULT_WEEKDAY_HOURS = "08:30-17:30"
+SERVICE_DISTS = ("lognormal", "exponential", "empirical")
+LUNCH_MODES = ("closed", "staggered")
+
+
+def hm_to_min(text: str) -> int:
+    """``"08:30"`` → 510 minutes after midnight.
+
+    >>> hm_to_min("13:30")
+    810
+    """
+    hh, mm = str(text).strip().replace(":", ":").split(":")[:2]
+    value = int(hh) * 60 + int(mm)
+    if not 0 <= value <= 24 * 60:
+        raise ValueError(f"时刻超出范围: {text}")
+    return value
+
+
+def min_to_hm(minutes: float) -> str:
+    """510 → ``"08:30"``.
+
+    >>> min_to_hm(810)
+    '13:30'
+    """
+    m = int(round(minutes))
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def parse_hours(text: str | None) -> list[tuple[int, int]]:
+    """Opening hours ``"08:30-12:00,13:30-17:30"`` → minute intervals; empty/``休`` → closed.
+
+    >>> parse_hours("08:30-12:00,13:30-17:30")
+    [(510, 720), (810, 1050)]
+    >>> parse_hours("休")
+    []
+    """
+    if text is None:
+        return []
+    s = str(text).strip().replace(",", ",").replace(";", ",").replace("—", "-").replace("~", "-")
+    if s in ("", "休", "闭厅", "不开放", "-", "无", "nan", "None"):
+        return []
+    out = []
+    for part in s.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        a, b = part.split("-")
+        lo, hi = hm_to_min(a), hm_to_min(b)
+        if hi <= lo:
+            raise ValueError(f"结束时刻应晚于开始时刻: {part}")
+        out.append((lo, hi))
+    return sorted(out)
+
+
+@dataclass
+class ServiceType:
+    """One kind of business customers take a ticket for.
+
+    ``daily_volume`` holds expected visits Mon..Sun on an ordinary week; the
+    Saturday/Sunday values are the demand *if* the type is served that day.
+    When no window serves the type on a day, ``weekend_shift`` of that day's
+    demand arrives on the next day it is served instead (the Monday peak).
+    """
+
+    name: str
+    department: str = ""
+    daily_volume: list[float] = field(default_factory=lambda: [100.0] * 5 + [0.0, 0.0])
+    service_dist: str = "lognormal"
+    service_mean: float = 10.0
+    service_cv: float = 0.6
+    service_sample: list[float] = field(default_factory=list)
+    appointment_share: float = 0.0
+    patience_mean: float | None = None
+    weekend_shift: float = 0.5
+    weekday_profile: dict[str, float] | None = None
+    weekend_profile: dict[str, float] | None = None
+
+
+@dataclass
+class WindowGroup:
+    """Windows that serve the same set of types (专窗 = one department, 综合窗 = pooled).
+
+    ``hours`` has one entry per weekday Mon..Sun, ``""`` when closed. With
+    ``lunch_mode="closed"`` the lunch interval is cut out of the hours; with
+    ``"staggered"`` (午间不打烊) half of the staff lunch in each half of it.
+    ``weekend_windows`` is the Saturday/Sunday rota size (default: ``regular``).
+    """
+
+    name: str
+    types: list[str]
+    regular: int = 1
+    reserve: int = 0
+    kind: str = "专窗"
+    hours: list[str] = field(default_factory=lambda: [DEFAULT_WEEKDAY_HOURS] * 5 + ["", ""])
+    lunch_start: str = "12:00"
+    lunch_end: str = "13:30"
+    lunch_mode: str = "closed"
+    weekend_windows: int | None = None
+
+
+@dataclass
+class Policy:
+    """Dynamic window adjustment (窗口动态调整): open reserve windows when queues grow."""
+
+    enabled: bool = False
+    open_per_window: float = 4.0
+    open_longest_wait: float = 30.0
+    switch_delay: float = 10.0
+    close_idle: float = 20.0
+    check_every: float = 5.0
+    target_wait: float = 15.0
+
+
+@dataclass
+class DayOverride:
+    """A local calendar change: ``kind`` is ``"holiday"`` (closed) or ``"workday"`` (调休上班)."""
+
+    date: dt.date
+    kind: str
+    note: str = ""
+
+
+@dataclass
+class CalendarSpec:
+    start: dt.date = dt.date(2026, 11, 2)
+    days: int = 7
+    overrides: list[DayOverride] = field(default_factory=list)
+    use_official: bool = True
+
+
+@dataclass
+class Scenario:
+    """A whole hall. ``weekday_profile``/``weekend_profile`` map slot start → weight."""
+
+    name: str
+    types: list[ServiceType]
+    groups: list[WindowGroup]
+    policy: Policy = field(default_factory=Policy)
+    calendar: CalendarSpec = field(default_factory=CalendarSpec)
+    weekday_profile: dict[str, float] = field(default_factory=dict)
+    weekend_profile: dict[str, float] = field(default_factory=dict)
+    description: str = ""
+
+    def type(self, name: str) -> ServiceType:
+        for t in self.types:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def group(self, name: str) -> WindowGroup:
+        for g in self.groups:
+            if g.name == name:
+                return g
+        raise KeyError(name)
+
+    def copy(self) -> "Scenario":
+        return copy.deepcopy(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["calendar"]["start"] = self.calendar.start.isoformat()
+        for o in d["calendar"]["overrides"]:
+            o["date"] = o["date"].isoformat()
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Scenario":
+        cal = dict(d.get("calendar") or {})
+        if "start" in cal:
+            cal["start"] = dt.date.fromisoformat(str(cal["start"]))
+        cal["overrides"] = [DayOverride(dt.date.fromisoformat(str(o["date"])), o["kind"], o.get("note", ""))
+                            for o in cal.get("overrides", [])]
+        return cls(
+            name=d["name"],
+            types=[ServiceType(**t) for t in d["types"]],
+            groups=[WindowGroup(**g) for g in d["groups"]],
+            policy=Policy(**(d.get("policy") or {})),
+            calendar=CalendarSpec(**cal),
+            weekday_profile={k: float(v) for k, v in (d.get("weekday_profile") or {}).items()},
+            weekend_profile={k: float(v) for k, v in (d.get("weekend_profile") or {}).items()},
+            description=d.get("description", ""),
+        )
