@@ -57,6 +57,7 @@ def test_neighbourhood_of_one_task(g):
 def test_dot_text_has_every_node_and_the_due_dates(g):
     text = to_dot(neighbourhood(g, "11"))
     assert "2021-06-30" in text and "Noto Sans CJK SC" in text and "牵头" in text
+    assert "倒挂62天" in text  # the 10 → 11 link is marked on the picture
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is not installed")

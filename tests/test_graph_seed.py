@@ -18,7 +18,6 @@ from test_graph_helpers import LINKS_CSV, SEED_DEADLINES
 
 @pytest.fixture
 def seed_plan(seed_2021):
-    pytest.importorskip("tasks.importers.documents", reason="the document importer has not landed yet")
     from tasks.importers import load_plan
     return load_plan(seed_2021)
 
@@ -87,7 +86,6 @@ def test_seed_collaboration(g):
 
 
 def test_seed_cli_json(seed_2021, links_file, capsys):
-    pytest.importorskip("tasks.importers.documents", reason="the document importer has not landed yet")
     code = run(build_parser("tasks", "", "tasks.commands"),
                ["graph", str(seed_2021), "--predecessors", str(links_file), "--json", "--slip", "10", "30"])
     out, err = capsys.readouterr()

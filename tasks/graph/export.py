@@ -100,7 +100,10 @@ def to_dot(g: nx.DiGraph, title: str = "") -> str:
         k = a.get("kind")
         attrs: dict[str, str] = {}
         if k == "precedes":
-            attrs = {"color": "#d93025", "penwidth": "2"}
+            attrs = {"color": "#1a73e8", "penwidth": "2"}
+            du, dv = g.nodes[u].get("due"), g.nodes[v].get("due")
+            if du and dv and dv < du:  # an inversion: the successor is due first
+                attrs.update(color="#d93025", fontcolor="#d93025", label=f'"倒挂{(du - dv).days}天"')
         elif k == "unit":
             attrs = {"color": "#5f6368", "style": "solid" if a.get("role") == "lead" else "dashed",
                      "label": f'"{ROLE_WORDS.get(a.get("role"), "")}"'}
