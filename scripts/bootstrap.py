@@ -1,7 +1,8 @@
 """Prepare the bundled sample data before `make run` starts the dashboard.
 
-Loads the sample plans into the default store when it is empty (the store is
-added by the progress-tracking work; until then the dashboard reads data/).
+Loads every sample plan in ``data/plans/`` into the default store
+(``WORKBENCH_DB_URL`` or ``var/workbench.db``) when the store has no plan yet,
+so the dashboard opens on real data.  An existing store is left alone.
 """
 from __future__ import annotations
 
@@ -13,11 +14,24 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
+    from tasks.errors import WorkbenchError
     from tasks.importers import load_plan
+    from tasks.store import Store
 
+    store = Store()
+    if store.plans():
+        print(f"进度库已有 {len(store.plans())} 个计划,跳过示例数据导入({store.url})")
+        return 0
     for f in sorted((ROOT / "data" / "plans").glob("*")):
-        plan = load_plan(f)
-        print(f"示例计划 {f.name}: {len(plan.tasks)} 项任务")
+        if f.name.startswith("."):
+            continue
+        try:
+            plan = load_plan(f)
+        except WorkbenchError as err:
+            print(f"示例计划 {f.name} 未导入:{err}", file=sys.stderr)
+            continue
+        res = store.load_plan_into_store(plan, actor="bootstrap")
+        print(f"示例计划 {f.name}:{res.summary()}")
     return 0
 
 

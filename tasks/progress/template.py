@@ -48,7 +48,7 @@ def unit_tasks(store: Store, unit: str, plan: str | None = None) -> list[tuple]:
 def build_template(store: Store, unit: str, period: str, plan: str | None = None) -> Workbook:
     """The template workbook for one unit and reporting month."""
     p = parse_period(period, "month")
-    plan_key = store.plan_key(plan)
+    plan_key = store.plan_key(plan, unit=unit)
     rows = unit_tasks(store, unit, plan_key)
     if not rows:
         raise StoreError(f"单位“{unit}”在计划“{plan_key}”中没有牵头或责任任务,无法生成填报模板")

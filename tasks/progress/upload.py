@@ -381,7 +381,7 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
 
     # plan
     try:
-        rep.plan = store.plan_key(meta.get("plan") or plan)
+        rep.plan = store.plan_key(meta.get("plan") or plan, unit=rep.unit)
     except StoreError as err:
         rep.problems.append(Problem(str(err), sheet.name))
         return

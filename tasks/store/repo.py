@@ -265,10 +265,22 @@ class Store:
             raise StoreError(f"库中有多个计划({'、'.join(k for _, k in rows)}),请用 --plan 指定其一")
         return rows[0][0]
 
-    def plan_key(self, plan: str | None = None) -> str:
-        """Resolve ``plan`` (or the only plan in the store) to its key."""
+    def plan_key(self, plan: str | None = None, unit: str | None = None) -> str:
+        """Resolve ``plan`` to its key: the only plan, or the only one where ``unit`` has tasks."""
         with self.session() as s:
-            pid = self._plan_id(s, plan)
+            try:
+                pid = self._plan_id(s, plan)
+            except StoreError:
+                if plan or not unit:
+                    raise
+                keys = sorted(set(s.scalars(
+                    select(PlanRow.key).join(TaskRow, TaskRow.plan_id == PlanRow.id)
+                    .join(TaskUnitRow, TaskUnitRow.task_pk == TaskRow.id)
+                    .join(UnitRow, UnitRow.id == TaskUnitRow.unit_id)
+                    .where(UnitRow.name == unit, TaskRow.archived.is_(False), PlanRow.archived.is_(False)))))
+                if len(keys) != 1:
+                    raise
+                return keys[0]
             return s.scalar(select(PlanRow.key).where(PlanRow.id == pid))
 
     def plans(self) -> list[dict[str, Any]]:
