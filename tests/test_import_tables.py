@@ -408,3 +408,56 @@ def test_regenerating_the_bundled_workbook_gives_the_same_tasks(tmp_path, seeds_
     assert fresh.title == bundled.title
     assert [t.to_dict() | {"source": None} for t in fresh.tasks] == \
         [t.to_dict() | {"source": None} for t in bundled.tasks]
+
+
+def test_html_table_saved_as_xls(tmp_path):
+    """What many web systems' “导出Excel” writes: an HTML page named .xls, in GB2312."""
+    html = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>导出</title></head><body>
+<table border="1">
+<tr><td colspan="6">某市2022年政务服务改革攻坚行动任务分解表</td></tr>
+<tr><th>序号</th><th>工作要点</th><th>主要任务</th><th>牵头部门</th><th>责任部门</th><th>完成时限</th></tr>
+<tr><td colspan="6">一、深化审批制度改革</td></tr>
+<tr><td>1</td><td>推进简政放权</td><td>按照应放尽放原则\uff1b<br>继续下放审批事项。</td>
+<td>市审改办<br>市政务服务中心</td><td>各县(市、区)人民政府、市直各相关单位</td><td>2022年8月底前</td></tr>
+<tr><td></td><td></td><td></td><td></td><td></td><td></td></tr>
+<tr><td colspan="6">二、优化窗口服务</td></tr>
+<tr><td rowspan="1">二</td><td>推行周末轮班</td><td>高频事项窗口周末无休。</td><td>市政务服务中心</td>
+<td>市人社局\uff0c市医保局</td><td>2022/6/30</td></tr>
+<tr><td colspan="6">注\uff1a完成时限为最迟时间。</td></tr>
+</table></body></html>"""
+    path = tmp_path / "导出.xls"
+    path.write_bytes(html.encode("gb2312"))
+    plan = load_plan(path)
+    _check_simple(plan, "表格1")
+
+
+def test_html_rowspan_continues_the_task(tmp_path):
+    html = """<html><body><table>
+<tr><td>序号</td><td>任务名称</td><td>具体措施</td><td>牵头单位</td><td>完成时限</td></tr>
+<tr><td rowspan="2">1</td><td rowspan="2">建设一网通办平台</td><td>平台上线试运行。</td><td>市数据局</td>
+<td>2022年9月底前上线试运行</td></tr>
+<tr><td>全市推广应用。</td><td>市财政局</td><td>2023年扩容推广</td></tr>
+<tr><td>2</td><td>推行周末轮班</td><td>周末无休。</td><td>市政务服务中心</td><td>2022年底前</td></tr>
+</table></body></html>"""
+    path = tmp_path / "t.xls"
+    path.write_text(html, encoding="utf-8")
+    t1, t2 = load_plan(path).tasks
+    assert t1.description == "平台上线试运行。全市推广应用。"
+    assert t1.lead_units == ["市数据局", "市财政局"]
+    assert [m.date for m in t1.milestones] == [date(2022, 9, 30), date(2023, 12, 31)]
+    assert (t2.id, t2.source.row) == ("2", 4)
+
+
+def test_table_without_serial_column_numbers_tasks_in_order(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["任务名称", "工作内容", "牵头单位", "完成时限"])
+    ws.append(["简政放权", "下放事项", "市审改办", "2021年底前"])
+    ws.append([None, "开展回头看", None, None])
+    ws.append(["清单管理", "编制清单", "市委编办", "2021年底前"])
+    wb.save(tmp_path / "t.xlsx")
+    plan = load_plan(tmp_path / "t.xlsx")
+    assert [(t.id, t.title, t.description) for t in plan.tasks] == [
+        ("1", "简政放权", "下放事项开展回头看"), ("2", "清单管理", "编制清单")]
+    assert not any("没有序号" in w for w in plan.warnings)

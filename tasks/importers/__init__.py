@@ -25,8 +25,17 @@ DOCUMENT_SUFFIXES = {".txt", ".docx", ".html", ".htm"}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+def _is_html_table(path: Path) -> bool:
+    """An HTML page holding a <table> (what “export to Excel” of many web systems writes)."""
+    with path.open("rb") as f:
+        text = f.read(262144).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")) \
+        and b"<table" in text
+
+
 def sniff(path: Path) -> str:
-    """The file's real kind: ``xlsx``, ``xls``, ``csv``, ``docx``, ``html`` or ``txt``.
+    """The file's real kind: ``xlsx``, ``xls``, ``csv``, ``html_table`` (an HTML table saved
+    as .xls), ``docx``, ``html`` or ``txt``.
 
     Raises :class:`ImportFailed` for encrypted workbooks and files whose
     content does not match their extension (a text file renamed ``.xlsx``).
@@ -51,6 +60,8 @@ def sniff(path: Path) -> str:
         if suffix == ".doc":
             raise ImportFailed("暂不支持旧版 .doc 文档,请在 Word 中另存为 .docx 后上传", file=name)
         return "xls"
+    if suffix in (".xls", ".xlsx") and _is_html_table(path):
+        return "html_table"  # many government systems export an HTML table named .xls
     if suffix in (".xlsx", ".xlsm", ".xls", ".docx"):
         raise ImportFailed(
             f"文件扩展名为 {suffix},但内容不是 Excel/Word 文件(可能是改了扩展名的文本文件),"
@@ -83,7 +94,7 @@ def load_plan(path: str | Path, *, aliases: AliasTable | None = None,
         raise ImportFailed(f"文件过大({size / 1048576:.1f} MB),上限为 {MAX_BYTES // 1048576} MB,"
                            "请删除无关工作表或图片后再上传", file=name)
     kind = sniff(p)
-    if kind in ("xlsx", "xls", "csv"):
+    if kind in ("xlsx", "xls", "csv", "html_table"):
         from .tables import read_table
         plan = read_table(p, kind=kind, display_name=name)
     else:

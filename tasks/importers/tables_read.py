@@ -1,4 +1,4 @@
-"""Reading xlsx/xls/csv files into plain grids of cell values.
+"""Reading xlsx/xls/csv files (and HTML tables saved as .xls) into plain grids of cell values.
 
 A :class:`Grid` is one sheet: ``rows[i]`` holds the values of sheet row
 ``i + 1`` (so row numbers users see in Excel stay true) and ``merges`` the
@@ -138,6 +138,9 @@ def read_xls(path: Path, name: str) -> list[Grid]:
         except NotImplementedError:  # formatting_info is not available for some BIFF versions
             book = xlrd.open_workbook(str(path), on_demand=False)
     except Exception as err:  # noqa: BLE001 - xlrd raises XLRDError, CompDocError, struct.error …
+        if "encrypt" in str(err).lower():
+            raise ImportFailed("工作簿已加密(设有打开密码),请在 Excel 中取消密码后另存再上传",
+                               file=name) from err
         raise ImportFailed(
             f"无法读取 .xls 工作簿({type(err).__name__}: {_one_line(err)}),文件可能已损坏或设有密码;"
             "请用 Excel/WPS 打开后另存为 xlsx 再上传", file=name) from err
@@ -220,6 +223,65 @@ def read_csv(path: Path, name: str) -> list[Grid]:
     return [Grid(None, rows, [])]
 
 
+def _html_cell_text(cell: Any) -> str | None:
+    for br in cell.find_all("br"):
+        br.replace_with("\n")
+    text = "\n".join(line.strip() for line in cell.get_text().splitlines())
+    return text.strip() or None
+
+
+def _span(td: Any, attr: str, cap: int) -> int:
+    v = str(td.get(attr) or "1").strip()
+    return max(1, min(int(v), cap)) if v.isdigit() else 1
+
+
+def read_html_tables(path: Path, name: str) -> list[Grid]:
+    """Each <table> of an HTML page (an “Excel export” of a web system) as a grid;
+    rowspan/colspan become merged ranges, as in a real workbook."""
+    from bs4 import BeautifulSoup
+
+    data = path.read_bytes()
+    meta = re.search(rb'charset=["\']?([\w-]+)', data[:4096], re.I)
+    text = None
+    if meta:
+        try:
+            enc = meta[1].decode("ascii").lower()
+            text = data.decode("gb18030" if enc in ("gb2312", "gbk", "gb18030") else enc)
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    soup = BeautifulSoup(text if text is not None else decode_text(data, name), "lxml")
+    grids = []
+    for i, table in enumerate(soup.find_all("table"), start=1):
+        if table.find_parent("table") is not None:
+            continue  # a table nested in a cell belongs to that cell
+        cells: dict[tuple[int, int], Any] = {}
+        taken: set[tuple[int, int]] = set()
+        merges = []
+        nrows = 0
+        for r, tr in enumerate(table.find_all("tr"), start=1):
+            if tr.find_parent("table") is not table:
+                continue
+            nrows = r
+            c = 1
+            for td in tr.find_all(["td", "th"], recursive=False):
+                while (r, c) in taken:
+                    c += 1
+                rs, cs = _span(td, "rowspan", 1000), _span(td, "colspan", 100)
+                cells[(r, c)] = _html_cell_text(td)
+                for rr in range(r, r + rs):
+                    for cc in range(c, c + cs):
+                        taken.add((rr, cc))
+                if rs > 1 or cs > 1:
+                    merges.append((r, c, r + rs - 1, c + cs - 1))
+                c += cs
+        width = max((c for _, c in taken), default=0)
+        rows = [tuple(cells.get((r, c)) for c in range(1, width + 1)) for r in range(1, nrows + 1)]
+        grids.append(Grid(f"表格{i}", rows, merges))
+    if not grids:
+        raise ImportFailed("网页文件中没有表格,请在系统中重新“导出 Excel”或另存为 xlsx 后上传", file=name)
+    return grids
+
+
 def read_grids(path: Path, kind: str, name: str) -> list[Grid]:
     """Every sheet of a table file of the given kind (``xlsx``, ``xls`` or ``csv``)."""
     if kind == "xlsx":
@@ -228,6 +290,8 @@ def read_grids(path: Path, kind: str, name: str) -> list[Grid]:
         return read_xls(path, name)
     if kind == "csv":
         return read_csv(path, name)
+    if kind == "html_table":
+        return read_html_tables(path, name)
     raise ImportFailed(f"不支持的表格类型 {kind}", file=name)
 
 
