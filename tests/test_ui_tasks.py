@@ -44,3 +44,38 @@ def test_deadline_range_and_search_narrow_the_table(app):
     assert sorted(app.dataframe[0].value["编号"]) == ["2", "3"]
     app.text_input(key="tasks_text").input("综合窗口").run()
     assert list(app.dataframe[0].value["编号"]) == ["3"]
+
+
+def _open_predecessors(app):
+    app.multiselect(key="tasks_plans").set_value(["测试计划"]).run()
+    app.segmented_control(key="tasks_view").set_value("前置任务").run()
+    assert not app.exception
+
+
+def test_predecessor_edit_with_a_cycle_is_refused(app, tmp_path):
+    from tasks.store import Store
+
+    _open_predecessors(app)
+    app.selectbox(key="pred_one_task").set_value("1").run()
+    app.text_input(key="pred_one_text").input("2").run()
+    app.button(key="pred_one_check").click().run()
+    errors = " ".join(e.value for e in app.error)
+    assert "循环" in errors and "未保存" in errors
+    assert not [b for b in app.button if b.key == "pred_save"]
+    stored = {t.id: t.predecessors for t in Store(f"sqlite:///{tmp_path / 'wb.db'}").tasks("测试计划")}
+    assert stored["1"] == [] and stored["2"] == ["1"]
+
+
+def test_predecessor_edit_without_problems_is_saved(app, tmp_path):
+    from tasks.store import Store
+
+    _open_predecessors(app)
+    app.selectbox(key="pred_one_task").set_value("3").run()
+    app.text_input(key="pred_one_text").input("2").run()
+    app.button(key="pred_one_check").click().run()
+    assert not app.error
+    app.button(key="pred_save").click().run()
+    assert not app.exception
+    stored = {t.id: t.predecessors for t in Store(f"sqlite:///{tmp_path / 'wb.db'}").tasks("测试计划")}
+    assert stored["3"] == ["2"]
+    assert any("已保存" in s.value for s in app.success)

@@ -31,8 +31,11 @@ PLAN_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt", ".docx", ".html", ".htm"}
 GENERIC_ERROR = "操作未能完成:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员(详细信息已记入日志)。"
 
 DEADLINE_KIND_CN = {"date": "有期限", "ongoing": "长期", "unknown": "无法识别", "none": "未填写"}
-STATUS_CN = {"done": "已完成", "on_track": "正常推进", "at_risk": "临期风险", "overdue": "逾期",
-             "ongoing": "长期推进", "not_started": "未开始", "unknown": "未知"}
+#: same words as tasks.progress.rules.STATUS_NAMES (kept here so the page renders while it is absent)
+STATUS_CN = {"done": "已完成", "on_track": "正常推进", "at_risk": "有风险", "overdue": "逾期",
+             "ongoing": "长期推进", "not_started": "未启动"}
+STATUS_COLORS = {"已完成": "#2e7d32", "正常推进": "#1565c0", "有风险": "#f9a825", "逾期": "#c62828",
+                 "长期推进": "#6a1b9a", "未启动": "#9e9e9e", "": "#9e9e9e"}
 
 
 def show_error(exc: BaseException) -> None:
@@ -42,6 +45,16 @@ def show_error(exc: BaseException) -> None:
     else:
         log.exception("unexpected error in the dashboard", exc_info=exc)
         st.error(GENERIC_ERROR, icon=":material/error:")
+
+
+def flash(message: str) -> None:
+    """Show ``message`` as a success note on the next run (survives ``st.rerun``)."""
+    st.session_state.setdefault("_flash", []).append(message)
+
+
+def show_flash() -> None:
+    for message in st.session_state.pop("_flash", []):
+        st.success(message, icon=":material/check_circle:")
 
 
 @contextmanager
@@ -179,3 +192,123 @@ TASK_COLUMN_CONFIG = {
     "任务": st.column_config.TextColumn("任务", width="large"),
     "具体内容": st.column_config.TextColumn("具体内容", width="medium"),
 }
+
+
+# -- the store ------------------------------------------------------------------
+ACTOR = "dashboard"
+
+
+@st.cache_resource(show_spinner="正在连接数据库…")
+def _store(url: str):
+    from tasks.store import Store
+
+    store = Store(url)
+    if not store.plans():
+        seed_store(store)
+    return store
+
+
+def seed_store(store) -> list[str]:
+    """Load the bundled sample plans into an empty store, so the dashboard opens on real data."""
+    loaded = []
+    for load in bundled_plans():
+        if load.plan is not None:
+            store.load_plan_into_store(load.plan, actor=ACTOR)
+            loaded.append(load.name)
+    return loaded
+
+
+def get_store():
+    """The store of ``WORKBENCH_DB_URL`` (default SQLite file), seeded with the samples when empty."""
+    from tasks.store import default_url
+
+    return _store(default_url())
+
+
+def data_version(store) -> int:
+    """A number that changes whenever anything is written (newest audit row); cache key for reads."""
+    from sqlalchemy import func, select
+
+    from tasks.store.schema import AuditRow
+
+    with store.session() as s:
+        return int(s.scalar(select(func.max(AuditRow.id))) or 0)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _plan_from_store(url: str, key: str, version: int) -> Plan:
+    store = _store(url)
+    info = next((p for p in store.plans() if p["key"] == key), None)
+    tasks = store.task_dicts(key)
+    preds = {t.id: t.predecessors for t in store.tasks(key)}
+    for t in tasks:  # predecessors edited in the dashboard live in their own table
+        t.predecessors = list(preds.get(t.id, t.predecessors))
+    return Plan(title=(info or {}).get("title") or key, issuer=(info or {}).get("issuer", ""),
+                date=(info or {}).get("date"), source_file=(info or {}).get("source_file", ""), tasks=tasks)
+
+
+def store_plans(store=None) -> dict[str, Plan]:
+    """Every live plan of the store by key (cached until the store changes)."""
+    from tasks.store import default_url
+
+    store = store or get_store()
+    version = data_version(store)
+    url = default_url()
+    return {p["key"]: _plan_from_store(url, p["key"], version) for p in store.plans() if p["tasks"]}
+
+
+def forget_cached_data() -> None:
+    """Drop cached reads after this session wrote to the store."""
+    _plan_from_store.clear()
+
+
+# -- status as of a date (tasks.progress) --------------------------------------------
+def as_of_control(where=None) -> date:
+    """The dashboard-wide "as of" date (sidebar), kept across pages; default today."""
+    where = where or st.sidebar
+    current = st.session_state.get("_as_of") or date.today()
+
+    def _keep() -> None:
+        st.session_state["_as_of"] = st.session_state["as_of_widget"]
+
+    st.session_state.setdefault("as_of_widget", current)
+    where.date_input("截至日期", key="as_of_widget", on_change=_keep, format="YYYY-MM-DD",
+                     help="查看该日期时的任务状态(按当日及以前的填报记录重算)")
+    return st.session_state.get("_as_of") or st.session_state["as_of_widget"]
+
+
+def current_as_of() -> date:
+    return st.session_state.get("_as_of") or st.session_state.get("as_of_widget") or date.today()
+
+
+@st.cache_data(show_spinner="正在计算任务状态…", max_entries=16)
+def _snapshot(url: str, as_of: date, version: int):
+    from tasks.progress import snapshot
+
+    return snapshot(_store(url), as_of)
+
+
+def get_snapshot(store=None, as_of: date | None = None):
+    """:func:`tasks.progress.snapshot` of all plans, cached until the store changes."""
+    from tasks.store import default_url
+
+    store = store or get_store()
+    return _snapshot(default_url(), as_of or current_as_of(), data_version(store))
+
+
+def plan_status(store, plan_key: str, as_of: date | None = None) -> dict[str, str]:
+    """Task id → status key for one plan as of the date ({} when progress tracking is unavailable)."""
+    try:
+        snap = get_snapshot(store, as_of)
+    except ImportError:
+        log.warning("tasks.progress is not available yet; statuses are not shown")
+        return {}
+    return {s.id: s.status for s in snap.statuses if s.plan == plan_key}
+
+
+def page_header(title: str, caption: str = "") -> None:
+    """The page title, an optional caption, and any pending success notes."""
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    show_flash()
