@@ -8,10 +8,11 @@ When both the body and the appendix table hold the tasks, the table wins
 field by field, the body fills its gaps, and every disagreement becomes a
 Chinese warning in ``plan.warnings`` — nothing is dropped silently.
 
->>> plan = read_document(Path("../shared/samples/block-format-example.txt"), kind="txt",
-...                      display_name="block.txt")   # doctest: +SKIP
->>> [t.id for t in plan.tasks], plan.date.isoformat()
-(['1', '2', '3', '4'], '2018-06-12')
+Example (the sample plan beside the repository)::
+
+    plan = read_document(Path("../shared/samples/block-format-example.txt"), kind="txt",
+                         display_name="block.txt")
+    [t.id for t in plan.tasks], plan.date.isoformat()   # (['1', '2', '3', '4'], '2018-06-12')
 """
 from __future__ import annotations
 

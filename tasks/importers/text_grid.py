@@ -56,7 +56,7 @@ def parse_grid(rows: list[list[str]], *, sheet: str) -> Found:
         values = [c for c in row if c]
         if not values:
             continue
-        if sum(1 for c in row if header_role(c)) >= 3:
+        if len({header_role(c) for c in row} - {None}) >= 3:
             continue  # header repeated after a page break
         if re.match(r"^(?:注|备注|说明)\s*[:：]", values[0]):
             break

@@ -68,17 +68,24 @@ _ROLE_WORDS = [
     ("title", ("工作要点", "任务名称", "重点任务", "工作任务", "任务事项", "重点工作", "项目名称", "工作事项", "任务")),
     ("note", ("备注", "说明")),
 ]
+_EXACT_ONLY = {"任务", "牵头", "时限", "说明"}
 
 
 def header_role(cell: object) -> str | None:
     """The column a header cell names (``牵头部门`` → ``lead``), or None."""
     s = re.sub(r"\s+", "", str(cell or ""))
-    if not s or len(s) > 12:
+    if not s or len(s) > 12 or re.match(rf"^[(（]?[{CN_NUMERAL_CHARS}\d]+[)）]?[、.．]", s):
         return None
     for role, words in _ROLE_WORDS:
-        if any(w in s for w in words):
+        if any(w == s if w in _EXACT_ONLY else w in s for w in words):
             return role
     return None
+
+
+def is_header_word(text: str) -> bool:
+    """True when the whole line is one header word (a header repeated after a page break)."""
+    s = re.sub(r"\s+", "", text)
+    return any(s == w for _, words in _ROLE_WORDS for w in words)
 
 
 SECTION_RE = re.compile(rf"^\s*[{CN_NUMERAL_CHARS}]+\s*[、.．]\s*\S")
@@ -179,7 +186,7 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
             rows.append(cur)
             expected = serial + 1
             continue
-        if header_role(text) and cur is not None and not cur[2]:
+        if is_header_word(text) and cur is not None and not cur[2]:
             continue
         if SECTION_RE.match(text) and len(text) <= 40 and "。" not in text:
             section, cur = text, None
@@ -209,7 +216,7 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
                 while k is not None and end + 1 < len(texts) and dl[end + 1]:
                     end += 1
         if k is not None:
-            deadline = ",".join(texts[k:end + 1])
+            deadline = ",".join(t.rstrip(",，;；、") for t in texts[k:end + 1])
             middle = texts[1:k]
             last_used = idx[end]
             if end + 1 < len(texts) and not is_last:
@@ -451,7 +458,7 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
             else:
                 break
             j += 1
-        own_fields = parse_fields(rest) if _FIELD_RE.search(rest) else {}
+        own_fields = parse_fields(rest) if _FIELD_RE.search(rest) and inline is None else {}
         if field_lines or own_fields:
             fields = dict(own_fields)
             pos = _FIELD_RE.search(rest)
