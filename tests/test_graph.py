@@ -326,3 +326,14 @@ def test_check_and_set_predecessors_before_saving():
                          "message": "任务10的完成时限(2021-08-31)比前置任务1(2021-12-31)早122天"}]
     assert plan.task("10").predecessors == ["1", "6"]
     assert set_predecessors(plan, "12", ["11"]) == []
+
+
+def test_cycle_found_behind_a_long_chain():
+    # 1 → 2 → … → 60, plus 60 → 30: the loop is 30 → 31 → … → 60 → 30; 1-29 lead into it but are not on it
+    plan = Plan(tasks=[Task(str(i), deadline=date(2021, 1, 1), predecessors=[str(i - 1)] if i > 1 else [])
+                       for i in range(1, 61)])
+    plan.task("30").predecessors.append("60")
+    with pytest.raises(CycleError) as e:
+        build_graph(plan)
+    assert e.value.loop == [str(i) for i in range(30, 61)] + ["30"]
+    assert e.value.origins[-1] == "任务30"  # a hand-made plan has no source row: the task is named
