@@ -337,3 +337,15 @@ def test_cycle_found_behind_a_long_chain():
         build_graph(plan)
     assert e.value.loop == [str(i) for i in range(30, 61)] + ["30"]
     assert e.value.origins[-1] == "任务30"  # a hand-made plan has no source row: the task is named
+
+
+def test_with_links_keeps_file_links_on_a_copy(links, tmp_path):
+    from tasks.graph import with_links
+    plan = seed_like_plan()
+    merged = with_links(plan, links)
+    assert merged.task("12").predecessors == ["11"] and plan.task("12").predecessors == []
+    assert deadline_inversions(build_graph(merged))[0]["task"] == "11"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("任务,前置任务\n5,7\n7,5\n", encoding="utf-8")
+    with pytest.raises(CycleError):
+        with_links(plan, read_predecessor_file(bad))

@@ -103,3 +103,15 @@ def test_export_and_real_subprocess(plan, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (out / "graph.graphml").is_file() and (out / "edges.xlsx").is_file()
     assert json.loads(proc.stdout)["critical_path"] == ["3", "4"]
+
+
+def test_expand_collective_with_member_file(plan, tmp_path, capsys):
+    members = tmp_path / "members.csv"
+    members.write_text("集体单位,成员单位,说明\n市直各相关单位,市司法局,示例\n市直各相关单位,市民政局,示例\n",
+                       encoding="utf-8")
+    code, out, err = graph(str(plan), "--json", "--expand-collective", "--members", str(members),
+                           "--top", "50", capsys=capsys)
+    assert code == 0, err
+    rows = {r["unit"]: r for r in json.loads(out)["top_units"]}
+    # 市直各相关单位 joins tasks 1, 2, 3 and 6; each member now joins them too
+    assert rows["市司法局"]["joined"] == 4 and rows["市直各相关单位"]["joined"] == 4

@@ -23,7 +23,7 @@ from ..model import Plan
 from .analysis import deadline_inversions
 from .build import build_graph
 from .errors import BadPredecessorText, CycleError, UnknownPredecessor
-from .predecessors import parse_predecessor_text
+from .predecessors import PredecessorLink, parse_predecessor_text
 
 BLOCKING = ("unknown", "cycle", "text")
 
@@ -73,3 +73,19 @@ def set_predecessors(plan: Plan, task_id: str, predecessors: list[str] | str) ->
             [i for p in predecessors for i in parse_predecessor_text(p)]
         plan.task(task_id).predecessors = list(dict.fromkeys(ids))
     return problems
+
+
+def with_links(plan: Plan, links: list[PredecessorLink]) -> Plan:
+    """A copy of ``plan`` whose ``Task.predecessors`` also hold ``links`` (e.g. a predecessors file).
+
+    Checked first: an unknown id or a loop raises the same errors as
+    :func:`~tasks.graph.build.build_graph`, naming the row, and nothing is
+    returned.  Use it to keep file links with the plan (store, workbook export).
+    """
+    build_graph(plan, links)
+    merged = copy.deepcopy(plan)
+    for link in links:
+        t = merged.task(link.task)
+        if link.predecessor not in t.predecessors:
+            t.predecessors.append(link.predecessor)
+    return merged
