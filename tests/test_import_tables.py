@@ -461,3 +461,36 @@ def test_table_without_serial_column_numbers_tasks_in_order(tmp_path):
     assert [(t.id, t.title, t.description) for t in plan.tasks] == [
         ("1", "简政放权", "下放事项开展回头看"), ("2", "清单管理", "编制清单")]
     assert not any("没有序号" in w for w in plan.warnings)
+
+
+def test_cells_merged_down_over_several_tasks_belong_to_each(tmp_path):
+    """One 工作要点 and one 牵头单位 merged over three numbered 主要任务 rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作要点", "主要任务", "牵头单位", "责任单位", "完成时限"])
+    ws.append([1, "推进一件事一次办", "梳理事项清单。", "市政务服务中心", "市直各相关单位", "2021年6月底前"])
+    ws.append([2, None, "再造办事流程。", None, "市人社局", "2021年8月底前"])
+    ws.append([3, None, "设立综合窗口。", None, None, None])
+    ws.append([4, "加强督查", "每月一检查。", "市委督查室", None, "长期坚持"])
+    for ref in ("B2:B4", "D2:D4", "F3:F4"):
+        ws.merge_cells(ref)
+    wb.save(tmp_path / "t.xlsx")
+    tasks = load_plan(tmp_path / "t.xlsx").tasks
+    assert [(t.id, t.title, t.description, t.lead_units, t.responsible_units, t.deadline) for t in tasks] == [
+        ("1", "推进一件事一次办", "梳理事项清单。", ["市政务服务中心"], ["市直各相关单位"], date(2021, 6, 30)),
+        ("2", "推进一件事一次办", "再造办事流程。", ["市政务服务中心"], ["市人社局"], date(2021, 8, 31)),
+        ("3", "推进一件事一次办", "设立综合窗口。", ["市政务服务中心"], [], date(2021, 8, 31)),
+        ("4", "加强督查", "每月一检查。", ["市委督查室"], [], None),
+    ]
+
+
+def test_merged_ranges_are_read_from_xlsx(tmp_path):
+    from tasks.importers.tables_read import read_xlsx
+
+    grids = read_xlsx(rich_workbook(tmp_path / "p.xlsx"), "p.xlsx")
+    assert [g.name for g in grids] == ["说明", "统计", "任务分解表"]
+    table = grids[2]
+    assert {(2, 1, 2, 7), (3, 4, 3, 5), (6, 1, 6, 7), (13, 1, 14, 1), (17, 1, 17, 7)} <= set(table.merges)
+    assert table.value(13, 2) == "建设一网通办平台" and table.value(14, 2) is None
+    assert table.merged_value(14, 2) == "建设一网通办平台"
+    assert table.rows[6][5] == datetime(2022, 8, 31)  # row 7: a real date cell

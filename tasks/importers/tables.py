@@ -140,6 +140,18 @@ def _continues_above(grid: Grid, r: int, c: int | None) -> bool:
     return bool(span and span[0] < r)
 
 
+def _fill_down(grid: Grid, r: int, row: tuple, width: int) -> tuple:
+    """A task row with the values of cells merged down from rows above filled in
+    (one 牵头单位 merged over several tasks belongs to each of them)."""
+    out = list(row) + [None] * (width - len(row))
+    for c, v in enumerate(out):
+        if is_blank(v):
+            span = grid.span(r, c + 1)
+            if span and span[0] < r:
+                out[c] = grid.value(span[0], span[1])
+    return tuple(out)
+
+
 def _plan_title(grid: Grid, header: Header) -> str:
     """The merged title row above the header (``附件…`` lines skipped)."""
     best = ""
@@ -189,6 +201,7 @@ def parse_sheet(grid: Grid, header: Header, file_name: str) -> SheetResult:
     pendings: list[_Pending] = []
     section = ""
     after_note = False
+    key_col = serial_col if serial_col is not None else title_col
     for r in range(header.last_row + 1, len(grid.rows) + 1):
         row = grid.rows[r - 1]
         filled = [(c, v) for c, v in enumerate(row) if not is_blank(v)]
@@ -200,6 +213,10 @@ def parse_sheet(grid: Grid, header: Header, file_name: str) -> SheetResult:
             continue
         if is_header_repeat(row, header):
             continue
+        merged_cont = bool(pendings) and _continues_above(grid, r, key_col)
+        if not merged_cont and grid.merges:
+            row = _fill_down(grid, r, row, header.width)
+            filled = [(c, v) for c, v in enumerate(row) if not is_blank(v)]
         serial_cell = row[serial_col] if serial_col is not None and serial_col < len(row) else None
         serial = parse_serial(serial_cell)
         title = _texts(row, cols.get("title"))
@@ -229,8 +246,7 @@ def parse_sheet(grid: Grid, header: Header, file_name: str) -> SheetResult:
             continue
         pending = pendings[-1] if pendings else None
         continuation = pending is not None and serial is None and (
-            _continues_above(grid, r, serial_col if serial_col is not None else title_col)
-            or (not title and (desc or has_meta or preds)))
+            merged_cont or (not title and (desc or has_meta or preds)))
         if continuation:
             assert pending is not None
             if not _continues_above(grid, r, title_col):

@@ -79,7 +79,7 @@ def _xlsx_merges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, 
     """Merged ranges read straight from the sheet XML (read-only openpyxl does not expose them)."""
     with archive.open(member) as f:
         data = f.read()
-    start = data.rfind(b"mergeCells")
+    start = data.find(b"mergeCell", max(data.rfind(b"sheetData"), 0))  # merges follow the cell data
     if start < 0:
         return []
     out = []
