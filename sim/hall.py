@@ -48,8 +48,11 @@ from typing import Callable
 import numpy as np
 import simpy
 
+from tasks.errors import WorkbenchError
+
 from .arrivals import Customers, generate
 from .calendar import Day, build_days
+from .policy import decide
 from .results import HallRun, slot_service_levels  # noqa: F401  (re-exported for staffing)
 from .scenario import Policy, Scenario, min_to_hm
 from .schedule import DAY_MINUTES, Change, group_changes
@@ -58,8 +61,11 @@ INF = math.inf
 URGENT, NORMAL = 0, 1
 
 
-class Cancelled(Exception):
+class Cancelled(WorkbenchError):
     """Raised inside a run when the caller's cancel flag is set (see :mod:`sim.replicate`)."""
+
+    def __init__(self, message: str = "仿真已按要求取消,未产生结果"):
+        super().__init__(message)
 
 
 class _Ev:
@@ -360,21 +366,23 @@ class HallEngine:
             if not self.reserve[g] or self.draining[g] or self.target[g] <= 0:
                 continue
             waiting, first = self._waiting(g)
-            per = waiting / max(self.n_open[g], 1)
-            longest = now - first if first < INF else 0.0
-            if (per > p.open_per_window or longest > p.open_longest_wait) and \
-                    self.reserve_active[g] + self.pending[g] < self.reserve[g]:
+            idle = self.idle[g]
+            d = decide(p, waiting=waiting, open_windows=self.n_open[g],
+                       longest_wait=now - first if first < INF else 0.0,
+                       reserve_free=self.reserve[g] - self.reserve_active[g] - self.pending[g],
+                       longest_idle=now - self.idle_since[idle[0]] if idle else None,
+                       pending=self.pending[g], reserve_active=self.reserve_active[g])
+            if d is None:
+                continue
+            action, reason = d
+            if action == "open":
                 self.pending[g] += 1
-                reason = (f"每窗等候{per:.1f}人>阈值{p.open_per_window:g}" if per > p.open_per_window
-                          else f"最长等候{longest:.0f}分钟>阈值{p.open_longest_wait:g}分钟")
                 self.switch_minutes += p.switch_delay
                 self._at(now + p.switch_delay, self._cb_activate, (g, reason, now))
-            elif self.reserve_active[g] > 0 and self.idle[g] and \
-                    now - self.idle_since[self.idle[g][0]] >= p.close_idle and self.pending[g] == 0:
-                idle_for = now - self.idle_since[self.idle[g][0]]
+            else:
                 self.reserve_active[g] -= 1
-                self._close(self.idle[g].pop(0), now)
-                self._log(g, now, "关闭", f"窗口空闲{idle_for:.0f}分钟≥{p.close_idle:g}分钟")
+                self._close(idle.pop(0), now)
+                self._log(g, now, "关闭", reason)
 
     def _on_activate(self, ev) -> None:
         g, reason, asked = ev.arg

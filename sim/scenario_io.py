@@ -1,0 +1,483 @@
+"""Scenarios as Excel workbooks planners edit (Chinese sheets and columns) or as JSON.
+
+One sheet per part: 说明, 业务类型, 窗口组, 到达曲线, 经验办理时长, 调整策略, 日历, 日历调整.
+Every mistake is reported with its sheet, row and column, all at once, so a planner
+fixes the workbook in one pass; nothing is half-loaded.
+
+>>> from sim.sample_hall import sample_scenario
+>>> import tempfile, os
+>>> p = os.path.join(tempfile.mkdtemp(), "hall.xlsx")
+>>> write_xlsx(sample_scenario(), p)
+>>> load_scenario(p).group("社会服务").types
+['交通农林水', '民政教育', '房管财政']
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tasks.errors import WorkbenchError
+
+from .scenario import (LUNCH_MODES, SERVICE_DISTS, WEEKDAYS_CN, CalendarSpec, DayOverride, Policy, Scenario,
+                       ServiceType, WindowGroup, hm_to_min, min_to_hm, parse_hours)
+
+S_INFO, S_TYPES, S_GROUPS, S_PROFILE, S_SAMPLE, S_POLICY, S_CAL, S_CALADJ = (
+    "说明", "业务类型", "窗口组", "到达曲线", "经验办理时长", "调整策略", "日历", "日历调整")
+
+TYPE_COLS = ["业务名称", "所属部门"] + [f"{d}到达量" for d in WEEKDAYS_CN] + [
+    "办理时长分布", "平均办理时长(分钟)", "变异系数", "预约比例", "平均耐心(分钟)", "周末转次日比例"]
+GROUP_COLS = ["窗口组", "类别", "可办业务", "常设窗口数", "后备窗口数"] + [f"{d}营业时间" for d in WEEKDAYS_CN] + [
+    "午休开始", "午休结束", "午休方式", "周末窗口数"]
+PROFILE_COLS = ["业务名称", "日类型", "时段", "权重"]
+SAMPLE_COLS = ["业务名称", "办理时长(分钟)"]
+KV_COLS = ["参数", "取值"]
+CALADJ_COLS = ["日期", "类型", "说明"]
+
+DIST_CN = {"lognormal": "对数正态", "exponential": "指数", "empirical": "经验样本"}
+DIST_FROM_CN = {v: k for k, v in DIST_CN.items()} | {k: k for k in DIST_CN}
+LUNCH_CN = {"closed": "午间闭厅", "staggered": "午间不打烊"}
+LUNCH_FROM_CN = {v: k for k, v in LUNCH_CN.items()} | {k: k for k in LUNCH_CN} | {"闭厅": "closed",
+                                                                                   "错峰": "staggered"}
+POLICY_KEYS = [("enabled", "启用动态调整"), ("open_per_window", "每窗等候人数阈值"),
+               ("open_longest_wait", "最长等候阈值(分钟)"), ("switch_delay", "切换延迟(分钟)"),
+               ("close_idle", "空闲关闭(分钟)"), ("check_every", "检查间隔(分钟)"),
+               ("target_wait", "服务目标(分钟)")]
+ALL_TYPES = "全部"
+DAYKIND = {"工作日": "weekday", "周末": "weekend"}
+CALKIND = {"放假": "holiday", "节假日": "holiday", "调休上班": "workday", "上班": "workday"}
+CALKIND_CN = {"holiday": "放假", "workday": "调休上班"}
+YES = ("是", "启用", "开", "true", "True", "1", "yes", "Y", "y")
+NO = ("否", "不启用", "关", "false", "False", "0", "no", "N", "n")
+
+
+class ScenarioInvalid(WorkbenchError):
+    """All problems of a scenario file; each names sheet, row and column.
+
+    >>> str(ScenarioInvalid("a.xlsx", [("窗口组", 3, "可办业务", "业务“X”不存在")]))
+    'a.xlsx 有1处错误:\\n  窗口组 第3行 “可办业务”列: 业务“X”不存在'
+    """
+
+    def __init__(self, file: str, issues: list[tuple[str, int | None, str | None, str]]):
+        self.file, self.issues = file, issues
+        lines = []
+        for sheet, row, col, msg in issues:
+            where = sheet + (f" 第{row}行" if row is not None else "") + (f" “{col}”列" if col else "")
+            lines.append(f"  {where}: {msg}")
+        super().__init__(f"{file} 有{len(issues)}处错误:\n" + "\n".join(lines))
+
+
+class _Issues:
+    def __init__(self) -> None:
+        self.items: list[tuple[str, int | None, str | None, str]] = []
+
+    def add(self, sheet: str, row: int | None, col: str | None, msg: str) -> None:
+        self.items.append((sheet, row, col, msg))
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
+
+
+def _text(v: Any) -> str:
+    if _blank(v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _num(iss: _Issues, where: tuple, v: Any, *, lo: float | None = None, hi: float | None = None,
+         integer: bool = False, default: float | None = None, what: str = "数值") -> float | None:
+    sheet, row, col = where
+    if _blank(v):
+        if default is None:
+            iss.add(sheet, row, col, f"不能为空,请填写{what}")
+        return default
+    try:
+        x = float(str(v).strip().rstrip("%")) / (100 if str(v).strip().endswith("%") else 1)
+    except ValueError:
+        iss.add(sheet, row, col, f"“{v}”不是数字,请填写{what}")
+        return default
+    if integer and not float(x).is_integer():
+        iss.add(sheet, row, col, f"“{v}”应为整数")
+        return default
+    if (lo is not None and x < lo) or (hi is not None and x > hi):
+        rng = f"{lo:g}~{hi:g}" if hi is not None else f"不小于{lo:g}"
+        iss.add(sheet, row, col, f"“{v}”超出范围,应为{rng}")
+        return default
+    return int(x) if integer else x
+
+
+def _hours(iss: _Issues, where: tuple, v: Any) -> str:
+    s = _text(v)
+    try:
+        if not parse_hours(s):
+            return ""
+    except (ValueError, IndexError):
+        iss.add(*where, f"营业时间“{s}”无法识别,应写成 08:30-17:30 或 08:30-12:00,13:30-17:30,不开放填“休”")
+        return ""
+    return s
+
+
+def _hm(iss: _Issues, where: tuple, v: Any, default: str) -> str:
+    if _blank(v):
+        return default
+    if isinstance(v, dt.time):
+        return f"{v.hour:02d}:{v.minute:02d}"
+    try:
+        return min_to_hm(hm_to_min(_text(v)))
+    except (ValueError, IndexError):
+        iss.add(*where, f"时刻“{v}”无法识别,应写成 12:00")
+        return default
+
+
+def _rows(wb, name: str, cols: list[str], iss: _Issues, required: bool = True) -> list[tuple[int, dict]]:
+    """Data rows of a sheet as (excel row number, {column: value}); header checked."""
+    if name not in wb.sheetnames:
+        if required:
+            iss.add(name, None, None, f"缺少工作表“{name}”")
+        return []
+    ws = wb[name]
+    it = ws.iter_rows(values_only=True)
+    header = next(it, None) or ()
+    header = [_text(h) for h in header]
+    pos = {}
+    for c in cols:
+        if c in header:
+            pos[c] = header.index(c)
+        elif required:
+            iss.add(name, 1, c, f"缺少列“{c}”(表头应为:{'、'.join(cols)})")
+    out = []
+    for r, values in enumerate(it, start=2):
+        if values is None or all(_blank(v) for v in values):
+            continue
+        out.append((r, {c: (values[i] if i < len(values) else None) for c, i in pos.items()}))
+    return out
+
+
+def _kv(rows: list[tuple[int, dict]]) -> dict[str, tuple[int, Any]]:
+    return {_text(d.get("参数")): (r, d.get("取值")) for r, d in rows if _text(d.get("参数"))}
+
+
+def _bool(iss: _Issues, where: tuple, v: Any, default: bool) -> bool:
+    s = _text(v)
+    if not s:
+        return default
+    if s in YES:
+        return True
+    if s in NO:
+        return False
+    iss.add(*where, f"“{s}”应填“是”或“否”")
+    return default
+
+
+def _date(iss: _Issues, where: tuple, v: Any) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    s = _text(v).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
+    try:
+        y, m, d = (int(x) for x in s.split("-"))
+        return dt.date(y, m, d)
+    except (ValueError, TypeError):
+        iss.add(*where, f"日期“{_text(v)}”无法识别,应写成 2026-11-02")
+        return None
+
+
+# ----------------------------------------------------------------- reading
+def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
+    """A scenario from a workbook; raises :class:`ScenarioInvalid` listing every problem."""
+    name = display_name or Path(path).name
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a damaged or wrong file
+        raise ScenarioInvalid(name, [("", None, None, f"不是可读取的xlsx工作簿({type(err).__name__})")]) from err
+    iss = _Issues()
+    info = _kv(_rows(wb, S_INFO, KV_COLS, iss, required=False))
+    types: list[ServiceType] = []
+    type_rows: dict[str, int] = {}
+    for r, d in _rows(wb, S_TYPES, TYPE_COLS, iss):
+        w = lambda c: (S_TYPES, r, c)  # noqa: E731
+        tname = _text(d.get("业务名称"))
+        if not tname:
+            iss.add(S_TYPES, r, "业务名称", "业务名称不能为空")
+            continue
+        if tname in type_rows:
+            iss.add(S_TYPES, r, "业务名称", f"业务“{tname}”与第{type_rows[tname]}行重名")
+            continue
+        type_rows[tname] = r
+        vols = [_num(iss, w(f"{day}到达量"), d.get(f"{day}到达量"), lo=0, default=0.0, what="日均到达人次")
+                for day in WEEKDAYS_CN]
+        dist_cn = _text(d.get("办理时长分布")) or "对数正态"
+        dist = DIST_FROM_CN.get(dist_cn)
+        if dist is None:
+            iss.add(S_TYPES, r, "办理时长分布", f"“{dist_cn}”不可用,应为{'、'.join(DIST_CN.values())}")
+            dist = "lognormal"
+        mean = _num(iss, w("平均办理时长(分钟)"), d.get("平均办理时长(分钟)"), lo=0.01,
+                    default=None if dist != "empirical" else 10.0, what="平均办理时长") or 10.0
+        cv = _num(iss, w("变异系数"), d.get("变异系数"), lo=0, hi=5, default=1.0 if dist == "exponential" else 0.6)
+        appt = _num(iss, w("预约比例"), d.get("预约比例"), lo=0, hi=1, default=0.0)
+        pat = _num(iss, w("平均耐心(分钟)"), d.get("平均耐心(分钟)"), lo=0.01, default=-1.0)
+        shift = _num(iss, w("周末转次日比例"), d.get("周末转次日比例"), lo=0, hi=1, default=0.5)
+        types.append(ServiceType(tname, _text(d.get("所属部门")), vols, dist, mean, cv, [], appt,
+                                 None if pat is None or pat < 0 else pat, shift))
+    groups: list[WindowGroup] = []
+    group_rows: dict[str, int] = {}
+    for r, d in _rows(wb, S_GROUPS, GROUP_COLS, iss):
+        w = lambda c: (S_GROUPS, r, c)  # noqa: E731
+        gname = _text(d.get("窗口组"))
+        if not gname:
+            iss.add(S_GROUPS, r, "窗口组", "窗口组名称不能为空")
+            continue
+        if gname in group_rows:
+            iss.add(S_GROUPS, r, "窗口组", f"窗口组“{gname}”与第{group_rows[gname]}行重名")
+            continue
+        group_rows[gname] = r
+        served = [x.strip() for x in _text(d.get("可办业务")).replace(",", "、").replace(",", "、")
+                  .replace(";", "、").replace("\n", "、").split("、") if x.strip()]
+        if not served:
+            iss.add(S_GROUPS, r, "可办业务", "至少填写一项可办业务(多项用“、”分隔)")
+        for x in served:
+            if x not in type_rows:
+                iss.add(S_GROUPS, r, "可办业务", f"业务“{x}”不在“{S_TYPES}”表中")
+        regular = _num(iss, w("常设窗口数"), d.get("常设窗口数"), lo=0, integer=True, what="窗口数")
+        reserve = _num(iss, w("后备窗口数"), d.get("后备窗口数"), lo=0, integer=True, default=0)
+        hours = [_hours(iss, w(f"{day}营业时间"), d.get(f"{day}营业时间")) for day in WEEKDAYS_CN]
+        mode_cn = _text(d.get("午休方式")) or "午间闭厅"
+        mode = LUNCH_FROM_CN.get(mode_cn)
+        if mode is None:
+            iss.add(S_GROUPS, r, "午休方式", f"“{mode_cn}”不可用,应为“午间闭厅”或“午间不打烊”")
+            mode = "closed"
+        ls = _hm(iss, w("午休开始"), d.get("午休开始"), "12:00")
+        le = _hm(iss, w("午休结束"), d.get("午休结束"), "13:30")
+        if hm_to_min(le) <= hm_to_min(ls):
+            iss.add(S_GROUPS, r, "午休结束", "午休结束应晚于午休开始")
+        wk = d.get("周末窗口数")
+        wkn = None if _blank(wk) else _num(iss, w("周末窗口数"), wk, lo=0, integer=True, default=0)
+        groups.append(WindowGroup(gname, served, int(regular or 0), int(reserve or 0),
+                                  _text(d.get("类别")) or ("综合窗" if len(served) > 1 else "专窗"),
+                                  hours, ls, le, mode, wkn))
+    served_all = {t for g in groups for t in g.types}
+    for tname, r in type_rows.items():
+        if tname not in served_all:
+            iss.add(S_TYPES, r, "业务名称", f"业务“{tname}”没有任何窗口组可办理,请在“{S_GROUPS}”表的“可办业务”中加入")
+    weekday_prof: dict[str, float] = {}
+    weekend_prof: dict[str, float] = {}
+    per_type: dict[tuple[str, str], dict[str, float]] = {}
+    for r, d in _rows(wb, S_PROFILE, PROFILE_COLS, iss, required=False):
+        tname = _text(d.get("业务名称")) or ALL_TYPES
+        if tname != ALL_TYPES and tname not in type_rows:
+            iss.add(S_PROFILE, r, "业务名称", f"业务“{tname}”不在“{S_TYPES}”表中(对所有业务填“{ALL_TYPES}”)")
+            continue
+        kind = DAYKIND.get(_text(d.get("日类型")))
+        if kind is None:
+            iss.add(S_PROFILE, r, "日类型", f"“{_text(d.get('日类型'))}”应为“工作日”或“周末”")
+            continue
+        slot = _hm(iss, (S_PROFILE, r, "时段"), d.get("时段"), "")
+        if slot and hm_to_min(slot) % 30:
+            iss.add(S_PROFILE, r, "时段", f"时段“{slot}”应为整点或半点(每30分钟一个时段)")
+            continue
+        weight = _num(iss, (S_PROFILE, r, "权重"), d.get("权重"), lo=0, what="权重")
+        if not slot or weight is None:
+            continue
+        if tname == ALL_TYPES:
+            (weekday_prof if kind == "weekday" else weekend_prof)[slot] = weight
+        else:
+            per_type.setdefault((tname, kind), {})[slot] = weight
+    samples: dict[str, list[float]] = {}
+    for r, d in _rows(wb, S_SAMPLE, SAMPLE_COLS, iss, required=False):
+        tname = _text(d.get("业务名称"))
+        if tname not in type_rows:
+            iss.add(S_SAMPLE, r, "业务名称", f"业务“{tname}”不在“{S_TYPES}”表中")
+            continue
+        x = _num(iss, (S_SAMPLE, r, "办理时长(分钟)"), d.get("办理时长(分钟)"), lo=0.01, what="办理时长")
+        if x is not None:
+            samples.setdefault(tname, []).append(x)
+    for t in types:
+        t.weekday_profile = per_type.get((t.name, "weekday"))
+        t.weekend_profile = per_type.get((t.name, "weekend"))
+        t.service_sample = samples.get(t.name, [])
+        if t.service_dist == "empirical" and not t.service_sample:
+            iss.add(S_TYPES, type_rows[t.name], "办理时长分布",
+                    f"选了“经验样本”,但“{S_SAMPLE}”表中没有业务“{t.name}”的办理时长")
+    pol = _kv(_rows(wb, S_POLICY, KV_COLS, iss, required=False))
+    policy = Policy()
+    for key, label in POLICY_KEYS:
+        if label not in pol:
+            continue
+        r, v = pol[label]
+        if key == "enabled":
+            policy.enabled = _bool(iss, (S_POLICY, r, "取值"), v, policy.enabled)
+        else:
+            setattr(policy, key, _num(iss, (S_POLICY, r, "取值"), v, lo=0, default=getattr(policy, key)))
+    if policy.check_every <= 0:
+        iss.add(S_POLICY, pol.get("检查间隔(分钟)", (None,))[0], "取值", "检查间隔应大于0")
+    cal = _kv(_rows(wb, S_CAL, KV_COLS, iss, required=False))
+    spec = CalendarSpec()
+    if "开始日期" in cal:
+        r, v = cal["开始日期"]
+        spec.start = _date(iss, (S_CAL, r, "取值"), v) or spec.start
+    if "天数" in cal:
+        r, v = cal["天数"]
+        spec.days = int(_num(iss, (S_CAL, r, "取值"), v, lo=1, hi=3660, integer=True, default=7))
+    if "使用法定节假日" in cal:
+        r, v = cal["使用法定节假日"]
+        spec.use_official = _bool(iss, (S_CAL, r, "取值"), v, True)
+    for r, d in _rows(wb, S_CALADJ, CALADJ_COLS, iss, required=False):
+        day = _date(iss, (S_CALADJ, r, "日期"), d.get("日期"))
+        kind = CALKIND.get(_text(d.get("类型")))
+        if kind is None:
+            iss.add(S_CALADJ, r, "类型", f"“{_text(d.get('类型'))}”应为“放假”或“调休上班”")
+        if day and kind:
+            spec.overrides.append(DayOverride(day, kind, _text(d.get("说明"))))
+    if iss.items:
+        raise ScenarioInvalid(name, iss.items)
+    sname = _text(info.get("场景名称", (0, ""))[1]) or Path(name).stem
+    return Scenario(sname, types, groups, policy, spec, weekday_prof, weekend_prof,
+                    _text(info.get("说明", (0, ""))[1]))
+
+
+def read_json(path: str | Path, display_name: str | None = None) -> Scenario:
+    """A scenario from JSON (``Scenario.to_dict`` layout), checked like a workbook."""
+    name = display_name or Path(path).name
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        scenario = Scenario.from_dict(data)
+    except (ValueError, TypeError, KeyError) as err:
+        raise ScenarioInvalid(name, [("", None, None, f"JSON内容不是有效的场景({type(err).__name__}: {err})")]) from err
+    issues = validate(scenario)
+    if issues:
+        raise ScenarioInvalid(name, issues)
+    return scenario
+
+
+def validate(s: Scenario) -> list[tuple[str, int | None, str | None, str]]:
+    """Semantic checks of a scenario built in code or JSON (rows = item number + 1, as in the workbook)."""
+    iss = _Issues()
+    names = [t.name for t in s.types]
+    for i, t in enumerate(s.types, start=2):
+        if len(t.daily_volume) != 7 or any(v < 0 for v in t.daily_volume):
+            iss.add(S_TYPES, i, "周一到达量", "应有周一至周日7个不小于0的到达量")
+        if t.service_dist not in SERVICE_DISTS:
+            iss.add(S_TYPES, i, "办理时长分布", f"“{t.service_dist}”不可用")
+        if t.service_mean <= 0:
+            iss.add(S_TYPES, i, "平均办理时长(分钟)", "应大于0")
+        if not 0 <= t.appointment_share <= 1:
+            iss.add(S_TYPES, i, "预约比例", "应在0~1之间")
+        if t.service_dist == "empirical" and not t.service_sample:
+            iss.add(S_TYPES, i, "办理时长分布", "经验样本为空")
+        if names.count(t.name) > 1:
+            iss.add(S_TYPES, i, "业务名称", f"业务“{t.name}”重名")
+    for i, g in enumerate(s.groups, start=2):
+        for x in g.types:
+            if x not in names:
+                iss.add(S_GROUPS, i, "可办业务", f"业务“{x}”不在“{S_TYPES}”中")
+        if g.regular < 0 or g.reserve < 0:
+            iss.add(S_GROUPS, i, "常设窗口数", "窗口数不能为负")
+        if g.lunch_mode not in LUNCH_MODES:
+            iss.add(S_GROUPS, i, "午休方式", f"“{g.lunch_mode}”不可用")
+        if len(g.hours) != 7:
+            iss.add(S_GROUPS, i, "周一营业时间", "应有周一至周日7个营业时间")
+        for d, h in zip(WEEKDAYS_CN, g.hours):
+            try:
+                parse_hours(h)
+            except (ValueError, IndexError):
+                iss.add(S_GROUPS, i, f"{d}营业时间", f"营业时间“{h}”无法识别")
+    served = {t for g in s.groups for t in g.types}
+    for i, t in enumerate(s.types, start=2):
+        if t.name not in served:
+            iss.add(S_TYPES, i, "业务名称", f"业务“{t.name}”没有任何窗口组可办理")
+    return iss.items
+
+
+def load_scenario(path: str | Path, display_name: str | None = None) -> Scenario:
+    """xlsx or JSON by extension."""
+    p = Path(path)
+    if not p.exists():
+        raise ScenarioInvalid(display_name or str(path), [("", None, None, "文件不存在")])
+    if p.suffix.lower() == ".json":
+        return read_json(p, display_name)
+    return read_xlsx(p, display_name)
+
+
+# ----------------------------------------------------------------- writing
+HEAD_FONT = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _sheet(wb: Workbook, title: str, cols: list[str], rows: list[list[Any]], widths: dict[int, int] | None = None,
+           validations: list[tuple[str, str]] | None = None) -> None:
+    ws = wb.create_sheet(title)
+    ws.append(cols)
+    for c in ws[1]:
+        c.font, c.fill = HEAD_FONT, HEAD_FILL
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r in rows:
+        ws.append(r)
+    for i, col in enumerate(cols, start=1):
+        letter = ws.cell(1, i).column_letter
+        ws.column_dimensions[letter].width = (widths or {}).get(i, max(10, min(40, 2 * len(col) + 2)))
+    ws.freeze_panes = "A2"
+    for rng, formula in validations or []:
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+        ws.add_data_validation(dv)
+        dv.add(rng)
+
+
+def write_xlsx(s: Scenario, path: str | Path) -> None:
+    """Write a workbook :func:`read_xlsx` reads back to an equal scenario."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, S_INFO, KV_COLS, [["场景名称", s.name], ["说明", s.description],
+                                 ["填写提示", "时间单位为分钟;营业时间写成 08:30-17:30,不开放填“休”;"
+                                           "到达量为该星期几的日均取号人次(周末为开放时的需求)。"]],
+           widths={1: 14, 2: 90})
+    _sheet(wb, S_TYPES, TYPE_COLS, [
+        [t.name, t.department, *t.daily_volume, DIST_CN[t.service_dist], t.service_mean, t.service_cv,
+         t.appointment_share, t.patience_mean if t.patience_mean else None, t.weekend_shift] for t in s.types],
+        widths={1: 20, 2: 30}, validations=[("J2:J500", '"对数正态,指数,经验样本"')])
+    _sheet(wb, S_GROUPS, GROUP_COLS, [
+        [g.name, g.kind, "、".join(g.types), g.regular, g.reserve, *[h or "休" for h in g.hours],
+         g.lunch_start, g.lunch_end, LUNCH_CN[g.lunch_mode], g.weekend_windows] for g in s.groups],
+        widths={1: 18, 3: 40}, validations=[("O2:O200", '"午间闭厅,午间不打烊"'), ("B2:B200", '"专窗,综合窗"')])
+    prof_rows = [[ALL_TYPES, "工作日", k, v] for k, v in s.weekday_profile.items()]
+    prof_rows += [[ALL_TYPES, "周末", k, v] for k, v in s.weekend_profile.items()]
+    for t in s.types:
+        prof_rows += [[t.name, "工作日", k, v] for k, v in (t.weekday_profile or {}).items()]
+        prof_rows += [[t.name, "周末", k, v] for k, v in (t.weekend_profile or {}).items()]
+    _sheet(wb, S_PROFILE, PROFILE_COLS, prof_rows, widths={1: 20},
+           validations=[("B2:B5000", '"工作日,周末"')])
+    _sheet(wb, S_SAMPLE, SAMPLE_COLS, [[t.name, x] for t in s.types for x in t.service_sample], widths={1: 20})
+    p = s.policy
+    _sheet(wb, S_POLICY, KV_COLS, [[label, ("是" if p.enabled else "否") if key == "enabled" else getattr(p, key)]
+                                   for key, label in POLICY_KEYS], widths={1: 22})
+    _sheet(wb, S_CAL, KV_COLS, [["开始日期", s.calendar.start], ["天数", s.calendar.days],
+                                ["使用法定节假日", "是" if s.calendar.use_official else "否"]], widths={1: 18, 2: 14})
+    _sheet(wb, S_CALADJ, CALADJ_COLS, [[o.date, CALKIND_CN.get(o.kind, o.kind), o.note]
+                                       for o in s.calendar.overrides], widths={1: 14, 3: 30},
+           validations=[("B2:B500", '"放假,调休上班"')])
+    for ws in (wb[S_CAL], wb[S_CALADJ]):
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if isinstance(c.value, dt.date):
+                    c.number_format = "yyyy-mm-dd"
+    wb.save(path)
+
+
+def write_json(s: Scenario, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(s.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def save_scenario(s: Scenario, path: str | Path) -> None:
+    """xlsx or JSON by extension."""
+    (write_json if str(path).lower().endswith(".json") else write_xlsx)(s, path)
+
+
+Reader = Callable[[str | Path], Scenario]
