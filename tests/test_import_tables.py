@@ -494,3 +494,17 @@ def test_merged_ranges_are_read_from_xlsx(tmp_path):
     assert table.value(13, 2) == "建设一网通办平台" and table.value(14, 2) is None
     assert table.merged_value(14, 2) == "建设一网通办平台"
     assert table.rows[6][5] == datetime(2022, 8, 31)  # row 7: a real date cell
+
+
+def test_two_row_header_in_csv_without_merge_information(tmp_path):
+    text = ("序号,工作要点,责任单位,,完成时限,,\n"
+            ",,牵头单位,配合单位,,,\n"
+            "1,简政放权,市审改办,市直各相关单位,2021年底前,,\n")
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    plan = load_plan(path)
+    assert plan.used["header_row"] == 1 and plan.used["rows"] == [3, 3]
+    assert plan.used["columns"] == {"序号": "serial", "工作要点": "title", "责任单位/牵头单位": "lead",
+                                    "责任单位/配合单位": "responsible", "完成时限": "deadline"}
+    (t,) = plan.tasks
+    assert (t.lead_units, t.responsible_units, t.deadline) == (["市审改办"], ["市直各相关单位"], date(2021, 12, 31))

@@ -119,17 +119,16 @@ def _build(grid: Grid, r: int, two_rows: bool) -> Header:
     width = max(len(upper), len(grid.rows[r]) if two_rows else 0)
     carried = ""
     for c in range(width):
-        up = grid.merged_value(r, c + 1)
-        up_text = cell_text(up)
-        if not is_blank(upper[c] if c < len(upper) else None):
-            carried = up_text
-        elif not up_text and two_rows:
-            up_text = carried  # no merge information (csv): the upper label spans to the right
+        up_text = cell_text(grid.merged_value(r, c + 1))
         low_text = ""
         if two_rows:
             span = grid.span(r + 1, c + 1)
             if not (span and span[0] < r + 1):
                 low_text = cell_text(grid.value(r + 1, c + 1))
+        if not is_blank(upper[c] if c < len(upper) else None):
+            carried = up_text
+        elif not up_text and low_text and not grid.merges:
+            up_text = carried  # no merge information (csv): the upper label spans to the right
         name = header_field(low_text) or header_field(up_text)
         label = "/".join(t for t in (up_text, low_text) if t) or ""
         if label:
