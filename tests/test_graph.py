@@ -349,3 +349,9 @@ def test_with_links_keeps_file_links_on_a_copy(links, tmp_path):
     bad.write_text("任务,前置任务\n5,7\n7,5\n", encoding="utf-8")
     with pytest.raises(CycleError):
         with_links(plan, read_predecessor_file(bad))
+
+
+def test_predecessor_file_with_a_serial_column_uses_the_task_column(tmp_path):
+    p = tmp_path / "p.csv"
+    p.write_text("序号,任务,前置任务\n1,11,10\n2,12,11\n", encoding="utf-8")
+    assert [(l.task, l.predecessor) for l in read_predecessor_file(p)] == [("11", "10"), ("12", "11")]

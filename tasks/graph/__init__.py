@@ -1,9 +1,10 @@
 """The dependency graph of a programme (networkx): build, analyse, export.
 
->>> from tasks.graph import build_graph, analyse          # doctest: +SKIP
->>> g = build_graph(plan, read_predecessor_file("predecessors.csv"))
->>> analyse(g)["critical_path"]["tasks"]
-['10', '11', '12']
+Typical use (``plan`` from :func:`tasks.importers.load_plan`)::
+
+    g = build_graph(plan, read_predecessor_file("predecessors.csv"))
+    analyse(g)["critical_path"]["tasks"]        # ['10', '11', '12']
+    slip_impact(g, "10", 30)["affected_tasks"]  # ['11', '12']
 """
 from .analysis import (analyse, critical_path, dated_dag, deadline_inversions, finishes, slack,
                        slip_impact)

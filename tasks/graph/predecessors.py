@@ -159,9 +159,9 @@ def read_predecessor_file(path: str | Path, display_name: str | None = None) -> 
     if header_at is None:
         raise PredecessorFileError("前置任务文件是空的", file=name)
     header = [_cell(c).lower() for c in rows[header_at]]
-    try:
-        ti = next(i for i, h in enumerate(header) if h in TASK_HEADERS)
-        pi = next(i for i, h in enumerate(header) if h in PREDECESSOR_HEADERS)
+    try:  # by header priority: in ``序号,任务,前置任务`` the task column is 任务, not 序号
+        pi = next(header.index(h) for h in PREDECESSOR_HEADERS if h in header)
+        ti = next(header.index(h) for h in TASK_HEADERS if h in header and header.index(h) != pi)
     except StopIteration:
         raise PredecessorFileError(
             "找不到表头:第一行应为“任务,前置任务”(或 task,predecessor)两列", file=name,
