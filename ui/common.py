@@ -312,3 +312,39 @@ def page_header(title: str, caption: str = "") -> None:
     if caption:
         st.caption(caption)
     show_flash()
+
+
+def plan_picker(store, key: str, label: str = "计划", where=None) -> str | None:
+    """A select box of the store's plans (by key); None when the store has none."""
+    where = where or st
+    keys = [p["key"] for p in store.plans() if p["tasks"]]
+    if not keys:
+        where.info("库中还没有计划。请到“导入”页上传任务分解表。")
+        return None
+    return where.selectbox(label, keys, key=key)
+
+
+def go_to_task(plan_key: str, task_id: str) -> None:
+    """Open the 任务 page on one task's detail (used by buttons on other pages)."""
+    st.session_state["tasks_plans"] = [plan_key]
+    st.session_state["tasks_view"] = "任务详情"
+    st.session_state["tasks_detail_pick"] = f"{plan_key}|{task_id}"
+    for k in ("tasks_units", "tasks_sections", "tasks_status", "tasks_text"):
+        st.session_state.pop(k, None)
+    st.session_state.pop("tasks_range", None)
+    st.switch_page("ui/page_tasks.py")
+
+
+def go_to_unit(unit: str) -> None:
+    """Open the 单位考评 page on one unit's scorecard."""
+    st.session_state["units_pick"] = unit
+    st.switch_page("ui/page_units.py")
+
+
+def selected_row(event) -> int | None:
+    """Index of the row picked in a ``st.dataframe(on_select=...)`` event, or None."""
+    try:
+        rows = event.selection.rows
+    except AttributeError:
+        return None
+    return rows[0] if rows else None

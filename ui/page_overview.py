@@ -1,0 +1,104 @@
+"""总览 page: KPI cards, reporting compliance, deadlines ahead, cards and units to remind, as of a date."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from ui.common import (STATUS_COLORS, as_of_control, get_snapshot, get_store, go_to_task, go_to_unit, guard,
+                       page_header, selected_row)
+
+page_header("总览", "任务推进总体情况;左侧“截至日期”可回看任意一天的状态。")
+as_of = as_of_control()
+
+with guard("计算总览"):
+    store = get_store()
+    snap = get_snapshot(store, as_of)
+    counts = snap.counts()
+    total = len(snap.statuses)
+    from tasks.progress import reminders
+
+    due_periods = [p for p in snap.periods if p.due < as_of]
+    period = due_periods[-1].key if due_periods else None
+    duties = [d for d in snap.duties if d.period == period] if period else []
+    compliance = (sum(1 for d in duties if d.reported) / len(duties)) if duties else None
+
+    cols = st.columns(7)
+    cols[0].metric("任务总数", total, border=True)
+    for col, (key, label) in zip(cols[1:], [("done", "已完成"), ("on_track", "正常推进"), ("at_risk", "有风险"),
+                                            ("overdue", "逾期"), ("ongoing", "长期推进")]):
+        col.metric(label, counts.get(key, 0), border=True)
+    cols[6].metric(f"本期报送率({period or '暂无到期报告期'})",
+                   f"{compliance:.0%}" if compliance is not None else "—", border=True,
+                   help="最近一个已过报送期限的月份中,应报任务里已报送的比例")
+    st.caption(f"截至 {as_of.isoformat()};未启动 {counts.get('not_started', 0)} 项。")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("30 天内到期")
+        soon = [s for s in snap.statuses if s.deadline and as_of <= s.deadline <= as_of + timedelta(days=30)
+                and s.status != "done"]
+        soon.sort(key=lambda s: s.deadline)
+        df_soon = pd.DataFrame([{"计划": s.plan, "编号": s.id, "任务": s.title, "完成时限": s.deadline,
+                                 "牵头单位": "、".join(s.lead_units), "状态": s.status_label,
+                                 "进度(%)": s.percent} for s in soon],
+                               columns=["计划", "编号", "任务", "完成时限", "牵头单位", "状态", "进度(%)"])
+        if df_soon.empty:
+            st.info("未来 30 天内没有到期的未完成任务。")
+        else:
+            ev = st.dataframe(df_soon.drop(columns=["计划"]), hide_index=True, width="stretch",
+                              on_select="rerun", selection_mode="single-row", key="ov_soon")
+            i = selected_row(ev)
+            if i is not None:
+                r = df_soon.iloc[i]
+                st.button(f"查看任务 {r['编号']} 的详情", key="ov_soon_go", on_click=go_to_task,
+                          args=(r["计划"], r["编号"]))
+    with right:
+        st.subheader("红黄牌预警")
+        carded = [s for s in snap.statuses if s.card]
+        carded.sort(key=lambda s: (s.card_name, s.plan, s.id))
+        df_cards = pd.DataFrame([{"计划": s.plan, "编号": s.id, "任务": s.title, "预警": s.card_name,
+                                  "原因": s.card_reason, "牵头单位": "、".join(s.lead_units)} for s in carded],
+                                columns=["计划", "编号", "任务", "预警", "原因", "牵头单位"])
+        if df_cards.empty:
+            st.success("当前没有红黄牌。")
+        else:
+            ev = st.dataframe(df_cards.drop(columns=["计划"]), hide_index=True, width="stretch",
+                              on_select="rerun", selection_mode="single-row", key="ov_cards")
+            i = selected_row(ev)
+            if i is not None:
+                r = df_cards.iloc[i]
+                st.button(f"查看任务 {r['编号']} 的详情", key="ov_cards_go", on_click=go_to_task,
+                          args=(r["计划"], r["编号"]))
+
+    st.subheader("待催办单位")
+    rem = reminders(snap)
+    if not rem:
+        st.info("没有需要催办的单位(或尚无已到报送期限的报告期)。")
+    else:
+        df_rem = pd.DataFrame([{"单位": r.unit, "报告期": r.period, "报送期限": r.due,
+                                "是否超期": "已超期" if r.overdue else "未超期", "欠报任务数": len(r.tasks),
+                                "涉及任务": "、".join(t["id"] for t in r.tasks)} for r in rem])
+        ev = st.dataframe(df_rem, hide_index=True, width="stretch", on_select="rerun",
+                          selection_mode="single-row", key="ov_rem")
+        i = selected_row(ev)
+        if i is not None:
+            st.button(f"查看 {df_rem.iloc[i]['单位']} 的考评", key="ov_rem_go", on_click=go_to_unit,
+                      args=(df_rem.iloc[i]["单位"],))
+
+    st.subheader("全部任务状态")
+    df_all = pd.DataFrame([{"计划": s.plan, "编号": s.id, "任务": s.title, "状态": s.status_label,
+                            "完成时限": s.deadline, "进度(%)": s.percent, "预警": s.card_name,
+                            "最近填报": s.last_report_date} for s in snap.statuses])
+    if not df_all.empty:
+        import altair as alt
+
+        agg = df_all.groupby("状态").size().reset_index(name="任务数")
+        st.altair_chart(alt.Chart(agg).mark_bar().encode(
+            x=alt.X("任务数:Q"), y=alt.Y("状态:N", sort="-x", title=None),
+            color=alt.Color("状态:N", scale=alt.Scale(domain=list(STATUS_COLORS)[:-1],
+                                                       range=list(STATUS_COLORS.values())[:-1]), legend=None)
+        ).properties(height=180), width="stretch")
+        st.dataframe(df_all, hide_index=True, width="stretch", key="ov_all",
+                     column_config={"完成时限": st.column_config.DateColumn(format="YYYY-MM-DD")})
