@@ -508,3 +508,35 @@ def test_two_row_header_in_csv_without_merge_information(tmp_path):
                                     "责任单位/配合单位": "responsible", "完成时限": "deadline"}
     (t,) = plan.tasks
     assert (t.lead_units, t.responsible_units, t.deadline) == (["市审改办"], ["市直各相关单位"], date(2021, 12, 31))
+
+
+def test_an_empty_template_sheet_with_the_same_header_is_not_chosen(tmp_path):
+    wb = openpyxl.Workbook()
+    template = wb.active
+    template.title = "模板"
+    header = ["序号", "工作要点", "牵头单位", "责任单位", "完成时限"]
+    template.append(header)
+    real = wb.create_sheet("2021年")
+    real.append(header)
+    real.append([1, "简政放权", "市审改办", "市直各相关单位", "2021年底前"])
+    real.cell(5, 30, "   ")  # a stray formatted cell far to the right
+    wb.save(tmp_path / "t.xlsx")
+    plan = load_plan(tmp_path / "t.xlsx")
+    assert plan.used["sheet"] == "2021年" and [t.title for t in plan.tasks] == ["简政放权"]
+    assert "未使用的工作表:模板" in plan.warnings
+
+
+def test_sheet_with_too_many_rows_is_refused(tmp_path, monkeypatch):
+    from tasks.errors import ImportFailed
+    from tasks.importers import tables_read
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作要点", "牵头单位", "完成时限"])
+    for i in range(1, 11):
+        ws.append([i, f"任务{i}", "市审改办", "2021年底前"])
+    wb.save(tmp_path / "t.xlsx")
+    assert len(load_plan(tmp_path / "t.xlsx").tasks) == 10
+    monkeypatch.setattr(tables_read, "MAX_ROWS", 5)
+    with pytest.raises(ImportFailed, match="行数超过 5 行"):
+        load_plan(tmp_path / "t.xlsx")

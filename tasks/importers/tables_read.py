@@ -23,6 +23,8 @@ from typing import Any
 from ..errors import ImportFailed
 
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+#: more rows than any task table has: a sheet formatted down to row 1,048,576
+MAX_ROWS = 100_000
 #: merged ranges larger than this are not expanded cell by cell (a whole-sheet merge is decoration)
 _MAX_COVER = 200_000
 
@@ -66,6 +68,14 @@ class Grid:
         """The value shown in this cell: a merged range shows its top-left value everywhere."""
         m = self.span(row, col)
         return self.value(m[0], m[1]) if m else self.value(row, col)
+
+
+def _trim(row: tuple[Any, ...] | list[Any]) -> tuple[Any, ...]:
+    """The row without its trailing empty cells (formatted but empty cells to column XFD cost memory)."""
+    n = len(row)
+    while n and is_blank(row[n - 1]):
+        n -= 1
+    return tuple(row[:n])
 
 
 def _col_number(letters: bytes) -> int:
@@ -115,7 +125,12 @@ def read_xlsx(path: Path, name: str) -> list[Grid]:
         archive = getattr(wb, "_archive", None)
         for ws in wb.worksheets:
             ws.reset_dimensions()  # some writers store a wrong <dimension>
-            rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+            rows = []
+            for r in ws.iter_rows(values_only=True):
+                if len(rows) >= MAX_ROWS:
+                    raise ImportFailed(f"工作表行数超过 {MAX_ROWS} 行,请删除多余的空行或无关内容后再上传",
+                                       file=name, sheet=ws.title)
+                rows.append(_trim(r))
             member = getattr(ws, "_worksheet_path", None)
             merges = _xlsx_merges(archive, member) if archive is not None and member else []
             grids.append(Grid(ws.title, rows, merges))
@@ -160,7 +175,7 @@ def read_xls(path: Path, name: str) -> list[Grid]:
                         vals.append(None)
                     else:
                         vals.append(cell.value)
-                rows.append(tuple(vals))
+                rows.append(_trim(vals))
             merges = [(r1 + 1, c1 + 1, r2, c2) for r1, r2, c1, c2 in getattr(sh, "merged_cells", [])]
             grids.append(Grid(sh.name, rows, merges))
     finally:
@@ -216,7 +231,7 @@ def read_csv(path: Path, name: str) -> list[Grid]:
     text = decode_text(path.read_bytes(), name)
     delimiter = _guess_delimiter(text[:16384])
     try:
-        rows = [tuple(v if v.strip() else None for v in r)
+        rows = [_trim(tuple(v if v.strip() else None for v in r))
                 for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as err:
         raise ImportFailed(f"CSV 格式错误({err}),请检查引号是否成对", file=name) from err
