@@ -102,12 +102,33 @@ def _volume(t: ServiceType, day: Day) -> float:
     return float(t.daily_volume[day.weekday])
 
 
+def _carry_in(scenario: Scenario, first: Day | None, volume_factor: float) -> dict[str, float]:
+    """Demand shifted into the run from the closed days just before it (the weekend
+    before a run that starts on Monday), so the first Monday has its peak too."""
+    carry = {t.name: 0.0 for t in scenario.types}
+    if first is None:
+        return carry
+    from .scenario import CalendarSpec
+    import datetime as dt
+
+    spec = scenario.calendar
+    before = build_days(CalendarSpec(first.date - dt.timedelta(days=7), 7, spec.overrides, spec.use_official))
+    for d in before:
+        opened = type_day_intervals(scenario, d)
+        for t in scenario.types:
+            if opened[t.name]:
+                carry[t.name] = 0.0
+            else:
+                carry[t.name] += _volume(t, d) * volume_factor * t.weekend_shift
+    return carry
+
+
 def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0,
              volume_factor: float = 1.0) -> Customers:
     """All customers of the run (see the module docstring for the model)."""
     days = build_days(scenario.calendar) if days is None else days
     parts: list[tuple[np.ndarray, ...]] = []
-    carry = {t.name: 0.0 for t in scenario.types}
+    carry = _carry_in(scenario, days[0] if days else None, volume_factor)
     open_by_day = [type_day_intervals(scenario, d) for d in days]
     for d, opened in zip(days, open_by_day):
         weekend = d.as_weekday >= 5

@@ -31,13 +31,13 @@ WEEKEND_PROFILE = {
 WEEKDAY_HOURS = "08:30-17:30"
 WEEKEND_HOURS = "09:00-17:00"
 
-# name, department, mid-week volume, service mean, CV, appointment share, weekend rota (windows)
+# name, department, mid-week volume, service mean, CV, appointment share, weekend rota (1 = yes)
 DEDICATED = [
-    ("不动产登记", "自然资源局(不动产登记中心)", 200, 15.0, 0.7, 0.2, 2),
+    ("不动产登记", "自然资源局(不动产登记中心)", 200, 15.0, 0.7, 0.2, 1),
     ("住房公积金", "住房公积金管理中心", 120, 10.0, 0.6, 0.0, 1),
-    ("社保医保", "人社局、医保局", 300, 8.0, 0.8, 0.0, 2),
+    ("社保医保", "人社局、医保局", 300, 8.0, 0.8, 0.0, 1),
     ("婚姻登记", "民政局", 50, 15.0, 0.4, 0.4, 0),
-    ("户籍", "公安局(户政)", 200, 7.0, 0.6, 0.0, 2),
+    ("户籍", "公安局(户政)", 200, 7.0, 0.6, 0.0, 1),
     ("出入境", "公安局(出入境)", 90, 9.0, 0.5, 0.3, 1),
     ("交警", "公安局(交警大队)", 150, 9.0, 0.7, 0.0, 1),
     ("水电气", "供水公司、供电公司、燃气公司", 130, 6.0, 0.6, 0.0, 0),
@@ -76,6 +76,11 @@ def _windows(volume: float, mean: float) -> int:
     return max(1, math.ceil(load * 1.2))
 
 
+def _weekend_windows(volume: float, mean: float) -> int:
+    """Saturday rota size: 1.25 × Saturday's average load over 8 hours."""
+    return max(1, math.ceil(volume * 0.5 * mean / 480.0 * 1.25))
+
+
 def sample_scenario() -> Scenario:
     types: list[ServiceType] = []
     groups: list[WindowGroup] = []
@@ -87,7 +92,7 @@ def sample_scenario() -> Scenario:
         n = _windows(vol * MONDAY * 0.9, mean)
         groups.append(WindowGroup(name, [name], regular=n, reserve=max(1, n // 3), kind="专窗",
                                   hours=hours, lunch_mode="staggered" if staggered else "closed",
-                                  weekend_windows=rota or None))
+                                  weekend_windows=_weekend_windows(vol, mean) if rota else None))
     for gname, items in COMPREHENSIVE.items():
         load = 0.0
         for name, dept, vol, mean, cv in items:
