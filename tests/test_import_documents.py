@@ -450,3 +450,29 @@ def test_aliases_apply_to_document_tasks_without_replacing_names(tmp_path, block
     plan = load_plan(block_sample, aliases=AliasTable({"市效能办": "市机关效能建设办公室"}))
     t4 = plan.task("4")
     assert t4.lead_units == ["市效能办"] and t4.lead_units_canonical == ["市机关效能建设办公室"]
+
+
+def test_tab_separated_table_pasted_as_text(tmp_path):
+    text = ("某县2021年任务分解表\n"
+            "序号\t工作要点\t牵头单位\t责任单位\t完成时限\t前置任务\n"
+            "一、第一部分\t\t\t\t\t\n"
+            "1\t建设平台\t县数据局\t\"县直各相关\n单位\"\t2021年6月底前\t\n"
+            "2\t上线运行\t县政务服务中心\t县数据局\t年底前\t1\n")
+    plan = load_plan(_write(tmp_path, "pasted.txt", text))
+    assert [u["layout"] for u in plan.used["layouts"]] == ["tsv"]
+    t1, t2 = plan.tasks
+    assert (t1.section, t1.responsible_units, _iso(t1.deadline)) == ("一、第一部分", ["县直各相关单位"], "2021-06-30")
+    assert (t2.predecessors, _iso(t2.deadline), t2.source.row) == (["1"], "2021-12-31", 6)
+
+
+def test_grid_two_row_header():
+    from tasks.importers.text_grid import parse_grid
+
+    rows = [["序号", "重点任务", "责任单位", "责任单位", "完成时限"],
+            ["", "", "牵头单位", "配合单位", ""],
+            ["1", "推行一窗受理", "市政务服务中心", "市直各相关单位", "2021年底前"],
+            ["注:各单位每月报送进展。", "", "", "", ""],
+            ["2", "不应读到", "市财政局", "", "2021年底前"]]
+    found = parse_grid(rows, sheet="表格1")
+    assert [(t.id, t.lead, t.responsible, t.line) for t in found.tasks] == [
+        ("1", "市政务服务中心", "市直各相关单位", 3)]

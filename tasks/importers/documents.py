@@ -23,7 +23,7 @@ from ..errors import ImportFailed
 from ..model import Plan, Source, Task
 from .common import clean_text, make_task
 from .text_decode import decode_bytes, looks_garbled
-from .text_grid import parse_grid
+from .text_grid import parse_grid, parse_tsv
 from .text_layouts import Found, Line, RawTask, parse_appendix, parse_body
 from .text_meta import plan_year, read_meta
 
@@ -32,6 +32,7 @@ LAYOUT_LABELS = {
     "table": "文档中的任务分解表(表格)",
     "block": "任务段落 + “牵头单位:/责任单位:/完成时限:”行",
     "inline": "正文段落末尾括注(×牵头,×负责,时限)",
+    "tsv": "制表符分隔的任务表(从 Excel/Word 复制出的文本)",
 }
 
 
@@ -152,9 +153,15 @@ def _html_content(text: str) -> tuple[list[Line], list[tuple[str, list[list[str]
 
 # ---------------------------------------------------------------- reading
 def _build(raw: RawTask, name: str, year: int | None) -> Task:
-    return make_task(raw.id, title=raw.title, description=raw.description, section=raw.section,
+    from .tables import parse_predecessors
+
+    preds, warning = parse_predecessors(raw.predecessors) if raw.predecessors else ([], None)
+    task = make_task(raw.id, title=raw.title, description=raw.description, section=raw.section,
                      lead=raw.lead, responsible=raw.responsible, deadline=raw.deadline or None,
-                     source=Source(name, raw.sheet, raw.line), plan_year=year)
+                     predecessors=preds, source=Source(name, raw.sheet, raw.line), plan_year=year)
+    if warning:
+        task.warnings.append(f"任务{task.id}:{warning}")
+    return task
 
 
 def _fmt(units: list[str]) -> str:
@@ -166,12 +173,14 @@ def _deadline_label(t: Task) -> str:
 
 
 def reconcile(table: list[RawTask], body: list[RawTask], name: str,
-              year: int | None) -> tuple[list[Task], list[str]]:
+              year: int | None, built: dict[str, Task] | None = None) -> tuple[list[Task], list[str]]:
     """Merge body tasks into the appendix table's; return tasks and warnings.
 
     The table is authoritative for every field; an empty table field is
     filled from the body (with a warning); every difference is reported.
+    ``built`` holds body tasks already built, by id (saves parsing twice).
     """
+    built = built or {}
     warnings: list[str] = []
     body_by_id = {r.id: r for r in body}
     table_ids = {r.id for r in table}
@@ -182,7 +191,8 @@ def reconcile(table: list[RawTask], body: list[RawTask], name: str,
             warnings.append(f"任务{raw.id}:只在附件表中出现,正文中没有对应的任务段落")
             tasks.append(_build(raw, name, year))
             continue
-        tt, bt = _build(raw, name, year), _build(b, name, year)
+        tt = _build(raw, name, year)
+        bt = built[b.id] if b.id in built and built[b.id].source.row == b.line else _build(b, name, year)
         merged = RawTask(**{**raw.__dict__})
         msgs: list[str] = []
         if not raw.title and b.title:
@@ -220,7 +230,7 @@ def reconcile(table: list[RawTask], body: list[RawTask], name: str,
                         f"附件表为“{_deadline_label(tt)}”,已采用附件表")
         elif not b_has and b.deadline:
             msgs.append(f"正文中的完成时限“{_deadline_label(bt)}”无法识别,已采用附件表的“{_deadline_label(tt)}”")
-        task = _build(merged, name, year)
+        task = _build(merged, name, year) if merged.__dict__ != raw.__dict__ else tt
         for m in msgs:
             w = f"任务{raw.id}:{m}"
             warnings.append(w)
@@ -264,6 +274,7 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
     name = display_name
     grids: list[tuple[str, list[list[str]]]] = []
     used: dict = {"kind": kind}
+    tsv = None
     if kind == "docx":
         lines, grids = _docx_content(path, name)
     else:
@@ -273,6 +284,7 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
             lines, grids = _html_content(text)
         else:
             lines = _text_lines(text)
+            tsv = parse_tsv(text)
     all_text = [t for _, t in lines]
     if looks_garbled("".join(all_text)):
         return Plan(source_file=name, used=used,
@@ -282,17 +294,20 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
     warnings: list[str] = []
 
     body = parse_body(lines)
-    hints = {}
+    hints, built = {}, {}
     for r in body.tasks:
-        t = _build(r, name, year)
+        t = built[r.id] = _build(r, name, year)
         hints[r.id] = (set(t.lead_units), set(t.responsible_units))
     appendix = parse_appendix(lines, plan_year=year, hints=hints)
-    if appendix is not None:
-        # the body must not read the appendix's lines
-        first = next(i for i, (n, _) in enumerate(lines) if n == appendix.first)
-        last = next(i for i, (n, _) in enumerate(lines) if n == appendix.last)
+    text_table = appendix or tsv
+    if text_table is not None:
+        # the body must not read the table's lines
+        first = next(i for i, (n, _) in enumerate(lines) if n >= text_table.first)
+        last = max(i for i, (n, _) in enumerate(lines) if n <= text_table.last)
         body = parse_body(lines, skip=(first, last + 1))
     tables: list[Found] = [f for f in (parse_grid(rows, sheet=s) for s, rows in grids) if f.tasks]
+    if tsv is not None:
+        tables.insert(0, tsv)
     if appendix is not None:
         tables.insert(0, appendix)
     table = max(tables, key=lambda f: len(f.tasks)) if tables else None
@@ -307,8 +322,12 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
         table_raw, w = _unique_ids(list(table.tasks), "任务表")
         warnings += w + table.warnings
         layouts.append(_used_entry(table))
+        # the same keys as the table importer, for summaries that show where the table was
+        used.update({"rows": [table.first, table.last], "header_row": table.first})
+        if table.sheet:
+            used["sheet"] = table.sheet
         if body_raw:
-            tasks, rec = reconcile(table_raw, body_raw, name, year)
+            tasks, rec = reconcile(table_raw, body_raw, name, year, built)
             warnings += rec
         else:
             tasks = [_build(r, name, year) for r in table_raw]

@@ -13,6 +13,8 @@ returns :class:`~.text_layouts.RawTask` records.
 """
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from ..numbers import parse_serial
@@ -28,6 +30,15 @@ def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
             if role and role not in cols:
                 cols[role] = c
         if len(cols) >= 3 and ("lead" in cols or "responsible" in cols):
+            # a two-row header: 责任单位 over 牵头单位 | 配合单位
+            if r + 1 < len(rows):
+                sub = {c: header_role(cell) for c, cell in enumerate(rows[r + 1])}
+                sub = {c: role for c, role in sub.items() if role in ("lead", "responsible")}
+                if sub:
+                    cols = {role: c for role, c in cols.items() if c not in sub}
+                    for c, role in sorted(sub.items()):
+                        cols.setdefault(role, c)
+                    return r + 1, cols
             return r, cols
     return None
 
@@ -77,6 +88,35 @@ def parse_grid(rows: list[list[str]], *, sheet: str) -> Found:
             lead=_units(_cell(row, cols.get("lead"))),
             responsible=_units(_cell(row, cols.get("responsible"))),
             deadline=_cell(row, cols.get("deadline")),
-            line=r + 1, sheet=sheet, layout="table"))
+            line=r + 1, sheet=sheet, layout="table",
+            predecessors=_cell(row, cols.get("predecessors"))))
         found.last = r + 1
+    return found
+
+
+def parse_tsv(text: str) -> Found | None:
+    """A table pasted from Excel/Word as tab-separated text (quoted multi-line cells allowed).
+
+    Rows start at the header line (the first line with three header words
+    between tabs); ``line`` of each task is its line in the file.
+    """
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    start = next((i for i, l in enumerate(raw) if "\t" in l
+                  and len({header_role(c) for c in l.split("\t")} - {None}) >= 3), None)
+    if start is None:
+        return None
+    reader = csv.reader(io.StringIO("\n".join(raw[start:])), delimiter="\t")
+    rows, first_lines = [], []
+    line_before = 0
+    for row in reader:
+        first_lines.append(start + line_before + 1)
+        line_before = reader.line_num
+        rows.append(row)
+    found = parse_grid(rows, sheet="tsv")
+    if not found.tasks:
+        return None
+    for t in found.tasks:
+        t.line, t.sheet, t.layout = first_lines[t.line - 1], None, "tsv"
+    found.first, found.last = first_lines[found.first - 1], first_lines[found.last - 1]
+    found.layout, found.sheet = "tsv", None
     return found

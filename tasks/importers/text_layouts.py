@@ -17,6 +17,7 @@ caller turns them into :class:`~tasks.model.Task` once the plan year is known.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..deadlines import parse_deadline
@@ -43,6 +44,7 @@ class RawTask:
     sheet: str | None = None
     layout: str = ""
     notes: list[str] = field(default_factory=list)
+    predecessors: str = ""
 
 
 @dataclass
@@ -91,6 +93,7 @@ def is_header_word(text: str) -> bool:
 SECTION_RE = re.compile(rf"^\s*[{CN_NUMERAL_CHARS}]+\s*[、.．]\s*\S")
 
 
+@lru_cache(maxsize=4096)
 def is_deadline_text(text: str, plan_year: int | None = None) -> bool:
     """True for a short line that reads as a 完成时限 (date, milestones or 长期坚持)."""
     s = text.strip()
@@ -205,15 +208,17 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
         # line after the title (what follows is the document's footer)
         k = end = None
         if "deadline" in roles:
-            dl = [j >= 1 and is_deadline_text(t, plan_year) for j, t in enumerate(texts)]
-            if not is_last and dl[-1]:
+            def dl_at(j: int) -> bool:
+                return j >= 1 and is_deadline_text(texts[j], plan_year)
+
+            if not is_last and dl_at(len(texts) - 1):
                 k = end = len(texts) - 1
-                while k - 1 >= 1 and dl[k - 1]:
+                while k - 1 >= 1 and dl_at(k - 1):
                     k -= 1
             else:
-                k = next((j for j in range(1, len(texts)) if dl[j]), None)
+                k = next((j for j in range(1, len(texts)) if dl_at(j)), None)
                 end = k
-                while k is not None and end + 1 < len(texts) and dl[end + 1]:
+                while k is not None and end + 1 < len(texts) and dl_at(end + 1):
                     end += 1
         if k is not None:
             deadline = ",".join(t.rstrip(",，;；、") for t in texts[k:end + 1])

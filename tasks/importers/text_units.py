@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..units import SEPARATORS, split_units
 
@@ -27,6 +28,7 @@ _TRAILING_BRACKET = re.compile(r"[(（][^()（）]*[)）]$")
 _OPEN, _CLOSE = "(（[【〔", ")）]】〕"
 
 
+@lru_cache(maxsize=4096)
 def is_unit_name(name: str) -> bool:
     """True if ``name`` looks like one organisation (ends like 局/办/中心/单位/政府…)."""
     n = name.strip()
@@ -55,6 +57,7 @@ def _parts(line: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+@lru_cache(maxsize=4096)
 def is_unit_line(line: str) -> bool:
     """True if every name on the line (split on 、,;) is shaped like a unit."""
     s = line.strip()
