@@ -540,3 +540,15 @@ def test_sheet_with_too_many_rows_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(tables_read, "MAX_ROWS", 5)
     with pytest.raises(ImportFailed, match="行数超过 5 行"):
         load_plan(tmp_path / "t.xlsx")
+
+
+def test_prenumbered_empty_template_rows_are_not_tasks(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作要点", "牵头单位", "完成时限"])
+    ws.append([1, "简政放权", "市审改办", "2021年底前"])
+    for i in range(2, 6):
+        ws.append([i, None, None, None])
+    wb.save(tmp_path / "t.xlsx")
+    plan = load_plan(tmp_path / "t.xlsx")
+    assert [t.id for t in plan.tasks] == ["1"] and plan.used["rows"] == [2, 2]

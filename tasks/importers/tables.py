@@ -262,6 +262,8 @@ def parse_sheet(grid: Grid, header: Header, file_name: str) -> SheetResult:
             if serial is None and not has_meta and not title:
                 warnings.append(f"第{r}行没有序号和任务名称,已跳过")
                 continue
+            if not (title or desc or has_meta):
+                continue  # a numbered but empty row of a template
             pendings.append(_Pending(r, serial, section, title, desc, lead, resp, deadline, preds, r))
             continue
         if not after_note:
