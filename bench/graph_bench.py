@@ -81,9 +81,10 @@ def main() -> None:
     root = min(dag.order[:50], key=lambda t: -len(dag.succs[t]))
     slip = step(f"slip impact (task {root}, 30 days)", lambda: slip_impact(g, root, 30, dag))
     load = step("unit load by month", lambda: unit_load(g))
-    step("load table (heat map)", lambda: load_table(g))
+    step("load table (heat map)", lambda: load_table(g, load))
     pairs = step("collaboration pairs", lambda: collaboration_pairs(g))
-    cen = step("unit centrality", lambda: unit_centrality(g, top=10))
+    cen = step("unit centrality (reuses load and pairs)",
+               lambda: unit_centrality(g, top=10, load=load, pairs=pairs))
     total = sum(t for _, t in times)
 
     print(f"programme: {a.tasks} tasks, {g.number_of_nodes()} nodes, {g.number_of_edges()} edges, "

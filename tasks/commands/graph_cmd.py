@@ -73,9 +73,12 @@ def _result(args: argparse.Namespace) -> dict[str, Any]:
         "critical_path": a["critical_path"]["tasks"], "critical_path_steps": a["critical_path"]["steps"],
         "critical_path_slack_days": a["critical_path"]["total_slack_days"],
         "slack": a["slack"], "least_slack": a["least_slack"],
-        "top_units": unit_load(g)[: args.top],
-        "collaboration_pairs": collaboration_pairs(g)[: args.top],
-        "centrality": unit_centrality(g, top=args.top),
+    })
+    load, pairs = unit_load(g), collaboration_pairs(g)
+    out.update({
+        "top_units": load[: args.top],
+        "collaboration_pairs": pairs[: args.top],
+        "centrality": unit_centrality(g, top=args.top, load=load, pairs=pairs),
     })
     if args.slip:
         try:

@@ -76,9 +76,13 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
     return rows
 
 
-def load_table(g: nx.DiGraph) -> tuple[list[str], dict[str, dict[str, int]]]:
-    """Months (sorted, 长期/未定 last) and unit → month → tasks (led + joined): a heat-map's data."""
-    rows = unit_load(g)
+def load_table(g: nx.DiGraph, rows: list[dict[str, Any]] | None = None
+               ) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """Months (sorted, 长期/未定 last) and unit → month → tasks (led + joined): a heat-map's data.
+
+    ``rows`` reuses a :func:`unit_load` result.
+    """
+    rows = unit_load(g) if rows is None else rows
     months = sorted({m for r in rows for m in r["by_month"]},
                     key=lambda m: (m in (ONGOING_KEY, UNDATED_KEY), m))
     return months, {r["unit"]: {m: c["led"] + c["joined"] for m, c in r["by_month"].items()} for r in rows}
@@ -93,37 +97,44 @@ def collaboration_pairs(g: nx.DiGraph, min_tasks: int = 1,
             if include_collective or not g.nodes[u].get("collective"):
                 per_task[v].append(g.nodes[u]["label"])
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for node, names in per_task.items():
-        tid = g.nodes[node]["task_id"]
+    ordered = sorted((g.nodes[node]["task_id"], names) for node, names in per_task.items())
+    ordered.sort(key=lambda x: id_key(x[0]))  # tasks in natural order: every task_ids list comes out sorted
+    for tid, names in ordered:
         for a, b in combinations(sorted(set(names)), 2):
             shared[(a, b)].append(tid)
-    out = [{"units": [a, b], "tasks": len(ts), "task_ids": sorted(ts, key=id_key)}
+    out = [{"units": [a, b], "tasks": len(ts), "task_ids": ts}
            for (a, b), ts in shared.items() if len(ts) >= min_tasks]
     out.sort(key=lambda r: (-r["tasks"], r["units"]))
     return out
 
 
-def unit_projection(g: nx.DiGraph) -> nx.Graph:
-    """Units joined when they share a task; ``weight`` = shared tasks (the bipartite projection)."""
+def unit_projection(g: nx.DiGraph, pairs: list[dict[str, Any]] | None = None) -> nx.Graph:
+    """Units joined when they share a task; ``weight`` = shared tasks (the bipartite projection).
+
+    ``pairs`` reuses a :func:`collaboration_pairs` result already at hand.
+    """
     p = nx.Graph()
     for n, a in g.nodes(data=True):
         if a.get("kind") == "unit":
             p.add_node(a["label"])
-    for pair in collaboration_pairs(g):
+    for pair in collaboration_pairs(g) if pairs is None else pairs:
         p.add_edge(*pair["units"], weight=pair["tasks"])
     return p
 
 
-def unit_centrality(g: nx.DiGraph, top: int | None = 10, seed: int = 0) -> dict[str, Any]:
+def unit_centrality(g: nx.DiGraph, top: int | None = 10, seed: int = 0, *,
+                    load: list[dict[str, Any]] | None = None,
+                    pairs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Which units are hubs and bottlenecks, with the reason in words.
 
     Betweenness is computed on the unit projection (units that share tasks),
     exactly up to :data:`EXACT_BETWEENNESS_LIMIT` units and from
     :data:`BETWEENNESS_SAMPLES` sampled units above (``method`` says which).
     ``dependants`` counts the tasks that wait on one of the unit's tasks.
-    Ranked by betweenness, then partners, then tasks.
+    Ranked by betweenness, then tasks, then partners.  ``load``/``pairs``
+    reuse :func:`unit_load`/:func:`collaboration_pairs` results (all pairs).
     """
-    p = unit_projection(g)
+    p = unit_projection(g, pairs)
     n = p.number_of_nodes()
     if n > EXACT_BETWEENNESS_LIMIT:
         raw = nx.betweenness_centrality(p, k=BETWEENNESS_SAMPLES, seed=seed, normalized=False)
@@ -133,17 +144,23 @@ def unit_centrality(g: nx.DiGraph, top: int | None = 10, seed: int = 0) -> dict[
         method = f"单位协作网络的中介中心性,精确计算(共{n}个单位)"
     pairs = (n - 1) * (n - 2) / 2 or 1
     bc = {u: v / pairs for u, v in raw.items()}
-    load = {r["unit"]: r for r in unit_load(g)}
+    by_unit = {r["unit"]: r for r in (load if load is not None else unit_load(g))}
+    successors: dict[str, set[str]] = defaultdict(set)
+    unit_edges = []
+    for u, v, k in g.edges(data="kind"):
+        if k == "precedes":
+            successors[u].add(v)
+        elif k == "unit":
+            unit_edges.append((u, v))
     waiting: dict[str, set[str]] = defaultdict(set)
-    for u, v, a in g.edges(data=True):
-        if a.get("kind") == "unit":
-            waiting[g.nodes[u]["label"]].update(
-                s for _, s, k in g.out_edges(v, data="kind") if k == "precedes")
+    for u, v in unit_edges:
+        if v in successors:
+            waiting[u[len("unit:"):]].update(successors[v])
     dependants = Counter({u: len(s) for u, s in waiting.items()})
-    ranked = sorted(p.nodes, key=lambda u: (-round(bc.get(u, 0.0), 9), -load[u]["total"], -p.degree(u), u))
+    ranked = sorted(p.nodes, key=lambda u: (-round(bc.get(u, 0.0), 9), -by_unit[u]["total"], -p.degree(u), u))
     out = []
     for rank, u in enumerate(ranked[:top] if top else ranked, start=1):
-        r = load[u]
+        r = by_unit[u]
         words = [f"牵头{r['led']}项、参与{r['joined']}项任务", f"与{p.degree(u)}个单位共同承担任务"]
         b = bc.get(u, 0.0)
         if raw.get(u, 0.0) >= 0.5:
