@@ -476,3 +476,13 @@ def test_grid_two_row_header():
     found = parse_grid(rows, sheet="表格1")
     assert [(t.id, t.lead, t.responsible, t.line) for t in found.tasks] == [
         ("1", "市政务服务中心", "市直各相关单位", 3)]
+
+
+def test_lead_marked_inside_responsible_list_and_mixed_inline(tmp_path):
+    text = ("某区2021年方案\n一、任务\n"
+            "(一)推行综合窗口。\n责任单位:区发改局(牵头)、区财政局\n完成时限:\n2021年底前\n"
+            "(二)推行帮代办。(区政务服务中心牵头;完成时限:2021年9月底前)\n")
+    plan = load_plan(_write(tmp_path, "marks.txt", text))
+    t1, t2 = plan.tasks
+    assert (t1.lead_units, t1.responsible_units, _iso(t1.deadline)) == (["区发改局"], ["区财政局"], "2021-12-31")
+    assert (t2.lead_units, _iso(t2.deadline)) == (["区政务服务中心"], "2021-09-30")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..errors import ImportFailed
 from ..model import Plan, Source, Task
+from ..units import split_units
 from .common import clean_text, make_task
 from .text_decode import decode_bytes, looks_garbled
 from .text_grid import parse_grid, parse_tsv
@@ -152,12 +153,30 @@ def _html_content(text: str) -> tuple[list[Line], list[tuple[str, list[list[str]
 
 
 # ---------------------------------------------------------------- reading
+_LEAD_MARK = re.compile(r"[(（]\s*牵头(?:单位|部门)?\s*[)）]")
+
+
+def _lead_marked(lead: str, responsible: str) -> tuple[str, str]:
+    """``责任单位:市发改局(牵头)、市财政局`` names its lead inside the list: move it out.
+
+    >>> _lead_marked("", "市发改局(牵头)、市财政局")
+    ('市发改局', '市财政局')
+    """
+    if lead.strip() or not _LEAD_MARK.search(responsible):
+        return lead, responsible
+    names = split_units(responsible)
+    leads = [_LEAD_MARK.sub("", n) for n in names if _LEAD_MARK.search(n)]
+    others = [n for n in names if not _LEAD_MARK.search(n)]
+    return "、".join(leads), "、".join(others)
+
+
 def _build(raw: RawTask, name: str, year: int | None) -> Task:
     from .tables import parse_predecessors
 
     preds, warning = parse_predecessors(raw.predecessors) if raw.predecessors else ([], None)
+    lead, responsible = _lead_marked(raw.lead, raw.responsible)
     task = make_task(raw.id, title=raw.title, description=raw.description, section=raw.section,
-                     lead=raw.lead, responsible=raw.responsible, deadline=raw.deadline or None,
+                     lead=lead, responsible=responsible, deadline=raw.deadline or None,
                      predecessors=preds, source=Source(name, raw.sheet, raw.line), plan_year=year)
     if warning:
         task.warnings.append(f"任务{task.id}:{warning}")

@@ -346,8 +346,13 @@ def parse_inline(content: str) -> dict[str, str] | None:
     >>> parse_inline("市审改办、市政务服务中心牵头,市直各相关单位按职责分工负责,2021年底前完成")
     {'lead': '市审改办、市政务服务中心', 'responsible': '市直各相关单位', 'deadline': '2021年底前'}
     """
-    if _FIELD_RE.search(content):
+    label = _FIELD_RE.search(content)
+    if label:
         fields = parse_fields(content)
+        before = content[:label.start()].strip(" ,，;；")
+        if before:  # 市X牵头;完成时限:2021年底前
+            for k, v in (parse_inline(before) or {}).items():
+                fields.setdefault(k, v)
         return fields or None
     if not re.search(r"牵头|负责|配合|完成|长期|持续", content):
         return None
