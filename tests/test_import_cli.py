@@ -90,3 +90,15 @@ def test_missing_alias_file_is_an_error(tmp_path):
     proc = run_cli(str(BUNDLED), "--aliases", str(tmp_path / "none.csv"))
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("error: ") and "别名表文件不存在" in proc.stderr
+
+
+def test_document_summary_and_json(block_sample):
+    proc = run_cli(str(block_sample))
+    assert proc.returncode == 0, proc.stderr
+    assert "计划:某市优化窗口服务工作方案" in proc.stdout and "任务数:4" in proc.stdout
+    assert "读取范围:" in proc.stdout
+    data = json.loads(run_cli(str(block_sample), "--json").stdout)
+    assert len(data) == 4 and all(CONTRACT_KEYS <= set(t) for t in data)
+    assert data[0]["lead_units"] == ["市数字办", "市政务服务中心管委会"]
+    assert data[0]["lead_units_canonical"] == ["市数字办", "市政务服务中心"]
+    assert data[0]["deadline"] == "2018-08-31"

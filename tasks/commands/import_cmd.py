@@ -26,10 +26,15 @@ def summary_lines(plan: Plan) -> list[str]:
     """The readable (non-JSON) report of an imported plan, in Chinese."""
     lines = [f"计划:{plan.title}", f"来源:{plan.source_file}"]
     used = plan.used or {}
-    if used.get("rows"):
+    if used.get("layouts"):  # a policy document: which layouts were found where
+        for lay in used["layouts"]:
+            lines.append(f"读取范围:{lay.get('label', lay.get('layout', ''))},{lay.get('where', '')},"
+                         f"{lay.get('tasks', '?')}项")
+    elif used.get("rows"):
         first, last = used["rows"]
         sheet = f"工作表“{used['sheet']}”" if used.get("sheet") else "文件"
-        lines.append(f"读取范围:{sheet}第{first}–{last}行(表头在第{used.get('header_row')}行)")
+        head = f"(表头在第{used['header_row']}行)" if used.get("header_row") else ""
+        lines.append(f"读取范围:{sheet}第{first}–{last}行{head}")
     lines.append(f"任务数:{len(plan.tasks)}")
     lines.append("")
     section = None
