@@ -1,0 +1,55 @@
+"""AppTest: the 导入 page previews an uploaded table, commits it as a plan, and refuses a bad file."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from test_ui_support import APP, small_plan, write_small_plan
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(plans))   # an empty store: nothing bundled
+    monkeypatch.setenv("WORKBENCH_DB_URL", f"sqlite:///{tmp_path / 'wb.db'}")
+    import ui.common
+    monkeypatch.setattr(ui.common, "PLANS_DIR", plans)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("ui/page_import.py").run()
+    return at
+
+
+def test_upload_preview_and_commit_as_new_plan(app, tmp_path):
+    from tasks.store import Store
+
+    xlsx = write_small_plan(tmp_path / "src").read_bytes()
+    app.file_uploader(key="imp_file_0").set_value(("任务分解表.xlsx", xlsx, "application/octet-stream")).run()
+    assert not app.exception and not app.error
+    preview = app.data_editor[0].value
+    assert list(preview["编号"]) == ["1", "2", "3", "4"]
+    assert preview.loc[3, "完成时限"] == "长期坚持"
+    name_box = next(t for t in app.text_input if t.label == "计划名称")
+    assert name_box.value == "测试计划"
+    name_box.input("新计划").run()
+    app.button(key="imp_commit").click().run()
+    assert not app.exception
+    assert any("新增 4 项" in s.value for s in app.success)
+    stored = Store(f"sqlite:///{tmp_path / 'wb.db'}").tasks("新计划")
+    assert [t.id for t in stored] == ["1", "2", "3", "4"]
+    assert stored[1].predecessors == ["1"]
+
+
+def test_bad_file_shows_chinese_error_and_writes_nothing(app, tmp_path):
+    from tasks.store import Store
+
+    app.file_uploader(key="imp_file_0").set_value(("假表格.xlsx", "这不是表格".encode(), "text/plain")).run()
+    assert not app.exception
+    msg = " ".join(e.value for e in app.error)
+    assert "假表格.xlsx" in msg and "扩展名" in msg
+    assert Store(f"sqlite:///{tmp_path / 'wb.db'}").plans() == []
+
+
+def test_small_plan_fixture_is_what_the_workbook_holds():
+    assert [t.id for t in small_plan().tasks] == ["1", "2", "3", "4"]
