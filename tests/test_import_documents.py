@@ -486,3 +486,13 @@ def test_lead_marked_inside_responsible_list_and_mixed_inline(tmp_path):
     t1, t2 = plan.tasks
     assert (t1.lead_units, t1.responsible_units, _iso(t1.deadline)) == (["区发改局"], ["区财政局"], "2021-12-31")
     assert (t2.lead_units, _iso(t2.deadline)) == (["区政务服务中心"], "2021-09-30")
+
+
+def test_html_bracket_on_its_own_line_joins_its_paragraph(tmp_path):
+    html = ("<html><body><p>某市2021年方案</p><p>1.推行一窗受理。设置综合窗口。<br>"
+            "(市政务服务中心牵头,市妇联、市残联按职责分工负责,2021年底前完成)</p>"
+            "<p>2.推行预约服务。<br>(市政务服务中心牵头,长期坚持)</p></body></html>")
+    plan = load_plan(_write(tmp_path, "br.html", html))
+    assert [(t.id, t.title, t.lead_units, t.responsible_units) for t in plan.tasks] == [
+        ("1", "推行一窗受理", ["市政务服务中心"], ["市妇联", "市残联"]),
+        ("2", "推行预约服务", ["市政务服务中心"], [])]

@@ -320,10 +320,7 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
     appendix = parse_appendix(lines, plan_year=year, hints=hints)
     text_table = appendix or tsv
     if text_table is not None:
-        # the body must not read the table's lines
-        first = next(i for i, (n, _) in enumerate(lines) if n >= text_table.first)
-        last = max(i for i, (n, _) in enumerate(lines) if n <= text_table.last)
-        body = parse_body(lines, skip=(first, last + 1))
+        body = parse_body(lines, skip=(text_table.first, text_table.last))  # not the table's lines
     tables: list[Found] = [f for f in (parse_grid(rows, sheet=s) for s, rows in grids) if f.tasks]
     if tsv is not None:
         tables.insert(0, tsv)

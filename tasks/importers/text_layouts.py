@@ -418,12 +418,29 @@ class BodyResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def _attach_bracket_lines(lines: list[Line]) -> list[Line]:
+    """A line that is only ``(X牵头,…完成)`` belongs to the paragraph above (an HTML <br>)."""
+    out: list[Line] = []
+    for n, text in lines:
+        paren = trailing_paren(text) if text.lstrip()[:1] in _OPENERS else None
+        if out and paren and paren[1] == len(text) - len(text.lstrip()) and parse_inline(paren[0]) \
+                and not _numbered(text) and not trailing_paren(out[-1][1]):
+            out[-1] = (out[-1][0], out[-1][1] + text.strip())
+        else:
+            out.append((n, text))
+    return out
+
+
 def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> BodyResult:
     """Block-layout and inline-layout tasks in document order.
 
-    ``skip`` is an index range (the flattened appendix table) not to read.
+    ``skip`` is a range of line numbers, both ends included (the flattened
+    appendix table), not to read.
     """
     result = BodyResult()
+    if skip:
+        lines = [(n, t) for n, t in lines if not skip[0] <= n <= skip[1]]
+    lines = _attach_bracket_lines(lines)
     by_layout: dict[str, Found] = {}
     top, sub = "", ""
     n = len(lines)
@@ -437,9 +454,6 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
         result.tasks.append(raw)
 
     while i < n:
-        if skip and skip[0] <= i < skip[1]:
-            i = skip[1]
-            continue
         lineno, text = lines[i]
         num = _numbered(text)
         paren = trailing_paren(text)
@@ -452,7 +466,7 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
         field_lines: list[int] = []
         extra: list[int] = []
         j = i + 1
-        while j < n and not (skip and skip[0] <= j < skip[1]):
+        while j < n:
             t = lines[j][1]
             if _FIELD_RE.match(t.strip()):
                 field_lines.append(j)
