@@ -15,7 +15,8 @@ def clean_text(value: object) -> str:
     s = str(value).replace("\r", "\n")
     s = re.sub(r"[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*", "\n", s).strip()
     # a line break inside Chinese prose is layout, not content
-    s = re.sub(r"(?<=[^\x00-\x7f])\n(?=[^\x00-\x7f])", "", s)
+    s = re.sub(r"(?<=[^\x00-\x7f,;:.!?])\n(?=[^\x00-\x7f])", "", s)
+    s = re.sub(r"(?<=[,;:.!?])\n(?=[^\x00-\x7f])", "", s)
     return re.sub(r"[ \t\u3000\xa0]+", " ", s.replace("\n", " ")).strip()
 
 
