@@ -9,8 +9,10 @@ message shows the cell's source and its error.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -82,17 +84,20 @@ def test_notebook_runs_top_to_bottom(path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def hard_coded_numbers(source: str) -> list[str]:
-    """Chinese prose lines of a cell that carry digits outside ``{...}`` replacement fields."""
+    """Chinese string literals of a cell that carry digits outside ``{...}`` replacement fields."""
     bad = []
-    for line in source.splitlines():
-        if line.lstrip().startswith("#") or not re.search(r"[\u4e00-\u9fff]", line):
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type != tokenize.STRING or not re.search(r"[\u4e00-\u9fff]", tok.string):
             continue
-        prose = re.sub(r"\{[^{}]*\}", "", line)
+        is_f = bool(re.match(r"[rRbB]*[fF]", tok.string))
+        prose = re.sub(r"\{[^{}]*\}", "", tok.string) if is_f else tok.string
         if re.search(r"\d", prose):
-            bad.append(line.strip())
+            bad.append(tok.string)
     return bad
 
 
 def test_hard_coded_number_check_itself():
     assert hard_coded_numbers('md = f"共{n}项任务,延误{days}天"') == []
-    assert hard_coded_numbers('md = f"共32项任务"') == ['md = f"共32项任务"']
+    assert hard_coded_numbers('md = f"共32项任务"') == ['f"共32项任务"']
+    assert hard_coded_numbers('n = int(df["牌"].sum()) if len(df) else 0') == []
+    assert hard_coded_numbers('x = "第3项"') == ['"第3项"']
