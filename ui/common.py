@@ -367,3 +367,18 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@st.cache_resource(show_spinner="正在构建依赖图…", max_entries=8)
+def _graph(url: str, key: str, version: int):
+    from tasks.graph import build_graph
+
+    plan = _plan_from_store(url, key, version)
+    return build_graph(plan)
+
+
+def plan_graph(store, plan_key: str):
+    """The dependency graph (networkx) of a stored plan, cached until the store changes. Do not mutate."""
+    from tasks.store import default_url
+
+    return _graph(default_url(), plan_key, data_version(store))

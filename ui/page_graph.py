@@ -1,0 +1,180 @@
+"""依赖图 page: the network (or one task's neighbourhood), critical path, inversions, slip impact,
+unit load by month, exports."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ui.common import get_snapshot, get_store, guard, page_header, plan_graph, plan_picker, store_plans
+
+page_header("依赖图", "任务、单位之间的关系网络;关键路径、时限倒挂、延误影响和单位负荷。")
+
+BIG = 120  # above this many tasks the picture starts on one task's neighbourhood
+
+
+def highlight(dot_text: str, path: list[str]) -> str:
+    """Colour the critical-path task boxes and links of a DOT picture (presentation only)."""
+    import pydot
+
+    graphs = pydot.graph_from_dot_data(dot_text)
+    if not graphs or not path:
+        return dot_text
+    g = graphs[0]
+    on_path = set(path)
+    ids = {}
+    for n in g.get_nodes():
+        label = (n.get_label() or "").strip('"')
+        tid = label.split(". ", 1)[0] if ". " in label else None
+        if tid in on_path:
+            n.set("color", "#d93025")
+            n.set("penwidth", "3")
+            ids[n.get_name()] = tid
+    pairs = set(zip(path, path[1:]))
+    for e in g.get_edges():
+        if (ids.get(e.get_source()), ids.get(e.get_destination())) in pairs:
+            e.set("color", "#d93025")
+            e.set("penwidth", "3")
+    return g.to_string()
+
+
+@st.cache_data(show_spinner="正在生成导出文件…", max_entries=16)
+def export_bytes(_g, version_key: tuple, kind: str) -> bytes:
+    from tasks.graph import render, write_gexf, write_graphml, write_edge_list
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / {"graphml": "g.graphml", "gexf": "g.gexf", "svg": "g.svg", "png": "g.png",
+                          "xlsx": "edges.xlsx"}[kind]
+        {"graphml": write_graphml, "gexf": write_gexf, "xlsx": write_edge_list}.get(kind, render)(_g, path)
+        return path.read_bytes()
+
+
+with guard("构建依赖图"):
+    from tasks.graph import analyse, load_table, neighbourhood, slip_impact, to_dot, unit_load
+    from ui.common import data_version
+
+    store = get_store()
+    plan_key = plan_picker(store, key="graph_plan")
+    if not plan_key:
+        st.stop()
+    plan = store_plans(store)[plan_key]
+    g = plan_graph(store, plan_key)
+    info = analyse(g)
+    counts = info["counts"]
+    m = st.columns(5)
+    m[0].metric("任务", counts["tasks"], border=True)
+    m[1].metric("单位", counts["units"], border=True)
+    m[2].metric("前置关系", counts["predecessor_links"], border=True)
+    m[3].metric("时限倒挂", len(info["inversions"]), border=True)
+    m[4].metric("关键路径长度", info["critical_path"]["length"], border=True)
+
+tab_net, tab_slip, tab_load, tab_exp = st.tabs(["关系网络", "延误影响", "单位负荷", "导出"])
+
+with tab_net:
+    with guard("绘制关系网络"):
+        ids = [t.id for t in plan.tasks]
+        c1, c2, c3 = st.columns([2, 1, 1])
+        whole = "(整个计划)"
+        default = whole if len(ids) <= BIG else ids[0]
+        focus = c1.selectbox("范围", [whole] + ids, index=([whole] + ids).index(default), key="graph_focus",
+                             format_func=lambda i: i if i == whole else f"任务 {i} 的邻域:{plan.task(i).title[:24]}")
+        radius = c2.number_input("邻域层数", 1, 4, 1, key="graph_radius", disabled=focus == whole)
+        show_units = c3.checkbox("显示单位", value=len(ids) <= 40, key="graph_units")
+        sub = g if focus == whole else neighbourhood(g, focus, int(radius))
+        if not show_units:
+            sub = sub.subgraph([n for n, k in sub.nodes(data="kind") if k != "unit"]).copy()
+        if focus == whole and len(ids) > BIG:
+            st.warning(f"计划有 {len(ids)} 项任务,整图较大,绘制可能较慢;建议选择某项任务的邻域。")
+        path = info["critical_path"]["tasks"]
+        st.graphviz_chart(highlight(to_dot(sub, plan_key), path), width="stretch")
+        st.caption("蓝色实线:前置关系;红色粗线/框:关键路径;红色“倒挂”:后续任务的完成时限早于前置任务。")
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**关键路径**(前后衔接最长、最紧的一串任务)")
+            if path:
+                st.dataframe(pd.DataFrame([{"序": i + 1, "编号": s["task"], "任务": plan.task(s["task"]).title,
+                                            "完成时限": s["due"], "距前一步(天)": s["days_after_previous"]}
+                                           for i, s in enumerate(info["critical_path"]["steps"])]),
+                             hide_index=True, width="stretch", key="graph_cp")
+            else:
+                st.info("还没有前置关系,无法确定关键路径。可在“任务”页编辑前置任务。")
+        with right:
+            st.markdown("**时限倒挂**")
+            if info["inversions"]:
+                st.dataframe(pd.DataFrame([{"任务": v["task"], "完成时限": v["task_due"],
+                                            "前置任务": v["predecessor"], "前置任务时限": v["predecessor_due"],
+                                            "早于前置(天)": v["days"]} for v in info["inversions"]]),
+                             hide_index=True, width="stretch", key="graph_inv")
+            else:
+                st.success("没有时限倒挂。")
+
+with tab_slip:
+    with guard("计算延误影响"):
+        dated = [t.id for t in plan.tasks if t.id not in set(info["excluded"])]
+        if not dated:
+            st.info("没有带完成日期的任务。")
+        else:
+            c1, c2 = st.columns([3, 1])
+            tid = c1.selectbox("延误的任务", dated, key="graph_slip_task",
+                               format_func=lambda i: f"{i} {plan.task(i).title[:30]}")
+            days = c2.number_input("延误天数", 0, 3650, 30, step=5, key="graph_slip_days")
+            res = slip_impact(g, tid, int(days))
+            st.markdown(f"任务 {tid} 原定 {res['due']} 完成,延误 {days} 天后为 {res['finish']}。")
+            if res["affected_tasks"]:
+                st.error(f"将使 {len(res['affected_tasks'])} 项后续任务无法按期完成:", icon=":material/warning:")
+                st.dataframe(pd.DataFrame([{"编号": d["task"], "任务": d["title"], "完成时限": d["due"],
+                                            "预计完成": d["finish"], "超期(天)": d["days_late"],
+                                            "牵头单位": "、".join(d["lead_units"]),
+                                            "责任单位": "、".join(d["responsible_units"])} for d in res["details"]]),
+                             hide_index=True, width="stretch", key="graph_slip_tbl")
+                st.markdown("**受影响单位**")
+                st.dataframe(pd.DataFrame([{"单位": u["unit"], "角色": "、".join(u["roles"]),
+                                            "涉及任务": "、".join(u["tasks"])} for u in res["affected_units"]]),
+                             hide_index=True, width="stretch", key="graph_slip_units")
+            else:
+                st.success("没有后续任务会因此超期。")
+            if res["absorbed_by"]:
+                st.caption(f"时限宽裕、可吸收此次延误的后续任务:{'、'.join(res['absorbed_by'])}")
+
+with tab_load:
+    with guard("计算单位负荷"):
+        try:
+            snap = get_snapshot(store)
+            done = {s.id for s in snap.statuses if s.plan == plan_key and s.status == "done"}
+        except ImportError:
+            done = set()
+        rows = unit_load(g, done)
+        months, table = load_table(g, rows)
+        include_collective = st.checkbox("含集合单位(如“市直各相关单位”)", value=False, key="graph_coll")
+        top = st.slider("显示单位数", 5, max(5, len(rows)), min(25, max(5, len(rows))), key="graph_top")
+        keep = [r for r in rows if include_collective or not r["collective"]][:top]
+        heat = pd.DataFrame([{"单位": r["unit"], "月份": mth, "任务数": table[r["unit"]].get(mth, 0)}
+                             for r in keep for mth in months])
+        if heat.empty:
+            st.info("没有单位负荷数据。")
+        else:
+            st.altair_chart(alt.Chart(heat).mark_rect().encode(
+                x=alt.X("月份:O", sort=months, title="完成时限所在月份"),
+                y=alt.Y("单位:N", sort=[r["unit"] for r in keep], title=None),
+                color=alt.Color("任务数:Q", scale=alt.Scale(scheme="orangered")),
+                tooltip=["单位", "月份", "任务数"]).properties(height=max(200, 22 * len(keep))),
+                width="stretch")
+            st.dataframe(pd.DataFrame([{"单位": r["unit"], "牵头": r["led"], "参与": r["joined"],
+                                        "未完成": r["open"], "长期任务": r["ongoing"]} for r in keep]),
+                         hide_index=True, width="stretch", key="graph_load_tbl")
+
+with tab_exp:
+    with guard("导出依赖图"):
+        vkey = (plan_key, data_version(store))
+        st.caption("GraphML/GEXF 可用 Gephi、yEd 打开;边列表可用 Excel 打开;图片为 SVG。")
+        c = st.columns(4)
+        for col, (kind, label, mime) in zip(c, [("graphml", "GraphML", "application/xml"),
+                                                 ("gexf", "GEXF", "application/xml"),
+                                                 ("xlsx", "边列表(xlsx)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                                                 ("svg", "图片(SVG)", "image/svg+xml")]):
+            col.download_button(label, data=lambda kind=kind: export_bytes(g, vkey, kind),
+                                file_name=f"{plan_key[:40]}.{kind}", mime=mime, key=f"graph_dl_{kind}",
+                                icon=":material/download:", on_click="ignore")
