@@ -99,8 +99,12 @@ def scorecards(snap: Snapshot, units: list[str] | None = None) -> list[Scorecard
 
 
 def ranking(snap: Snapshot, units: list[str] | None = None) -> list[Scorecard]:
-    """Scorecards best first; equal (score, on-time completions, compliance) share a rank."""
-    cards = sorted(scorecards(snap, units), key=lambda c: (-c.score, -c.done_on_time, -c.compliance, c.unit))
+    """Scorecards of units that lead tasks, best first; equal (score, on-time completions, compliance) share a rank.
+
+    Units that only join tasks (责任单位) owe no reports and are not ranked.
+    """
+    cards = sorted((c for c in scorecards(snap, units) if c.led),
+                   key=lambda c: (-c.score, -c.done_on_time, -c.compliance, c.unit))
     prev, rank = None, 0
     for i, c in enumerate(cards, 1):
         key = (c.score, c.done_on_time, c.compliance)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -124,7 +124,7 @@ class ProgressReportRow(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     period: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(20))
-    percent: Mapped[float] = mapped_column()
+    percent: Mapped[float] = mapped_column(Float)
     progress: Mapped[str] = mapped_column(Text, default="")
     problems: Mapped[str] = mapped_column(Text, default="")
     next_steps: Mapped[str] = mapped_column(Text, default="")
