@@ -13,7 +13,7 @@ import pytest
 from tasks.deadlines import parse_deadline
 from tasks.errors import ImportFailed
 from tasks.importers import load_plan
-from tasks.importers.text_layouts import parse_inline
+from tasks.importers.text_body import parse_inline
 from tasks.importers.text_units import is_unit_line, join_unit_fragments
 from tasks.units import AliasTable, is_collective, split_units
 

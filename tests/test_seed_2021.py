@@ -11,7 +11,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import pytest
 
 from tasks.importers import load_plan
 

@@ -25,7 +25,9 @@ from ..units import split_units
 from .common import clean_text, make_task
 from .text_decode import decode_bytes, looks_garbled
 from .text_grid import parse_grid, parse_tsv
-from .text_layouts import Found, Line, RawTask, parse_appendix, parse_body
+from .text_appendix import parse_appendix
+from .text_body import parse_body
+from .text_layouts import Found, Line, RawTask
 from .text_meta import plan_year, read_meta
 
 LAYOUT_LABELS = {
