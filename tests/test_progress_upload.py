@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from progress_helpers import fill, plain_sheet, small_plan
+from test_progress_helpers import fill, plain_sheet, small_plan
 from tasks.progress import (UploadRejected, commit_upload, default_rules, report_xlsx, template_bytes,
                             validate_upload)
 from tasks.progress.reports import build_report
