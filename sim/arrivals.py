@@ -10,7 +10,7 @@ Within a day, the type's demand is spread over the slots when a window serving i
 is open, in proportion to the slot weights (weekday or weekend profile). A share
 ``weekend_shift`` of the demand of a day when the type is not served (weekend
 without rota, holiday) arrives on the next day it is served. Appointment holders
-book a slot and arrive within ±10 minutes of its start (never outside the hours).
+book a slot and arrive within ±10 minutes of its start (never outside that session's hours).
 
 >>> from sim.scenario import Scenario, ServiceType, WindowGroup, CalendarSpec
 >>> import datetime as dt
@@ -79,9 +79,10 @@ def _weights(profile: dict[str, float] | None, fallback: dict[str, float]) -> di
     return profile if profile else fallback
 
 
-def _segments(intervals: list[tuple[int, int]], weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Split open intervals at slot boundaries: (start, end, weight) arrays."""
-    starts, ends, ws = [], [], []
+def _segments(intervals: list[tuple[int, int]], weights: dict[str, float]) -> tuple[np.ndarray, ...]:
+    """Split open intervals at slot boundaries: start, end, weight, and the bounds of
+    the open interval each piece belongs to."""
+    starts, ends, ws, lo, hi = [], [], [], [], []
     for a, b in intervals:
         x = a
         while x < b:
@@ -89,11 +90,12 @@ def _segments(intervals: list[tuple[int, int]], weights: dict[str, float]) -> tu
             y = min(b, slot_start + SLOT_MINUTES)
             w = weights.get(min_to_hm(slot_start), 0.0) if weights else 1.0
             starts.append(x), ends.append(y), ws.append(float(w) * (y - x) / SLOT_MINUTES)
+            lo.append(a), hi.append(b)
             x = y
     s, e, w = np.array(starts, float), np.array(ends, float), np.array(ws, float)
     if len(w) and w.sum() <= 0:  # profile silent on these hours: spread evenly
         w = (e - s) / SLOT_MINUTES
-    return s, e, w
+    return s, e, w, np.array(lo, float), np.array(hi, float)
 
 
 def _volume(t: ServiceType, day: Day) -> float:
@@ -142,7 +144,7 @@ def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0,
             carry[t.name] = 0.0
             prof = _weights(t.weekend_profile if weekend else t.weekday_profile,
                             scenario.weekend_profile if weekend else scenario.weekday_profile)
-            s, e, w = _segments(ivs, prof)
+            s, e, w, ilo, ihi = _segments(ivs, prof)
             if demand <= 0 or not len(w):
                 continue
             rng = _stream(seed, t.name, d.index, 0)
@@ -156,8 +158,7 @@ def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0,
             if appt.any():
                 slot0 = (s[seg] // SLOT_MINUTES) * SLOT_MINUTES
                 jitter = slot0 + rng.uniform(-10.0, 10.0, n)
-                lo, hi = ivs[0][0], ivs[-1][1] - 1e-6
-                times = np.where(appt, np.clip(jitter, lo, hi), times)
+                times = np.where(appt, np.clip(jitter, ilo[seg], ihi[seg] - 1e-6), times)
             order = np.argsort(times, kind="stable")
             times, appt = times[order], appt[order]
             srng = _stream(seed, t.name, d.index, 1)

@@ -65,6 +65,9 @@ class ScenarioInvalid(WorkbenchError):
 
     def __init__(self, file: str, issues: list[tuple[str, int | None, str | None, str]]):
         self.file, self.issues = file, issues
+        if len(issues) == 1 and not issues[0][0]:
+            super().__init__(f"{file}: {issues[0][3]}")
+            return
         lines = []
         for sheet, row, col, msg in issues:
             where = sheet + (f" 第{row}行" if row is not None else "") + (f" “{col}”列" if col else "")
