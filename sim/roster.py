@@ -1,0 +1,457 @@
+"""Staff roster with OR-Tools CP-SAT: named people, skills, weekly limits, fair weekend duty, 调休.
+
+Why: the staffing step says how many windows each group needs per 30-minute slot; this module
+decides who opens them, day by day, so that the rota is legal and fair and can be simulated.
+
+Rules (each is checked again on the solved roster by the tests, not trusted from the solver):
+- at most one shift a day, only shifts allowed on that kind of day, only groups the person can serve,
+  never on a day the person is unavailable;
+- at most ``max_days_per_week`` (5) working days in each calendar week (Mon–Sun) and at most
+  the person's weekly hours; never more than ``max_consecutive`` (6) working days in a row;
+- 调休: after every duty on a rest day (weekend or public holiday) the person has at least one
+  day off on a statutory working day within the next 7 days (when those days lie in the horizon);
+- weekend duties (duties on rest days) differ by at most 1 between eligible people (those who can
+  serve a group open on rest days and are available on at least one such day);
+- coverage: for each group, date and slot, the people on duty there ≥ the requirement; a shortfall
+  is allowed only at a high penalty and is reported slot by slot.
+Objective (lexicographic by weights): shortfall, then paid staff-hours (= excess over the
+requirement), then unfairness (spread of weekend duties).
+
+>>> from datetime import date
+>>> days = [Day(date(2026, 3, 2), workday=True)]
+>>> people = [Person("甲", "社会服务", ("社会服务",))]
+>>> req = {("社会服务", date(2026, 3, 2), 510): 1}
+>>> r = solve_roster(people, default_shifts(), days, req, time_limit=5)
+>>> r.status, r.shortfall_total
+('OPTIMAL', 0)
+"""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Iterable, Mapping
+
+from ortools.sat.python import cp_model
+
+SLOT = 30  # minutes per slot
+
+#: requirement: (group, date, slot start in minutes from midnight) -> windows to staff
+Requirement = Mapping[tuple[str, date, int], int]
+
+
+@dataclass(frozen=True)
+class Person:
+    """One member of staff; ``groups`` are the window groups the person may serve."""
+
+    name: str
+    home_group: str
+    groups: tuple[str, ...]
+    weekly_hours: float = 40.0
+    unavailable: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A shift from ``start`` to ``end`` (minutes from midnight) with an optional unpaid lunch break.
+
+    ``days``: "workday" (statutory working days), "restday" (weekends and holidays) or "all".
+    """
+
+    code: str
+    name: str
+    start: int
+    end: int
+    lunch: tuple[int, int] | None = None
+    days: str = "all"
+    colour: str = "C6EFCE"
+
+    def covers(self, slot: int) -> bool:
+        """True when the person is at the window for the whole slot starting at ``slot``."""
+        if slot < self.start or slot + SLOT > self.end:
+            return False
+        return not (self.lunch and slot < self.lunch[1] and slot + SLOT > self.lunch[0])
+
+    @property
+    def paid_minutes(self) -> int:
+        lunch = (self.lunch[1] - self.lunch[0]) if self.lunch else 0
+        return self.end - self.start - lunch
+
+    def allowed_on(self, day: "Day") -> bool:
+        return self.days == "all" or (self.days == "workday") == day.workday
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date of the horizon; ``workday`` is a statutory working day (incl. adjusted working weekends)."""
+
+    date: date
+    workday: bool
+    label: str = ""
+
+
+def hm(text: str) -> int:
+    """"08:30" -> 510."""
+    h, m = str(text).strip().replace(":", ":").split(":")[:2]
+    return int(h) * 60 + int(m)
+
+
+def default_shifts() -> list[Shift]:
+    """Full day with lunch closed, two staggered lunch-cover full days (午间不打烊), half days, weekend."""
+    return [
+        Shift("D", "全天", hm("08:30"), hm("17:30"), (hm("12:00"), hm("13:30")), "all", "C6EFCE"),
+        Shift("D1", "全天(早午休)", hm("08:30"), hm("17:30"), (hm("11:30"), hm("12:30")), "all", "A9D08E"),
+        Shift("D2", "全天(晚午休)", hm("08:30"), hm("17:30"), (hm("12:30"), hm("13:30")), "all", "70AD47"),
+        Shift("AM", "上午", hm("08:30"), hm("12:00"), None, "all", "FFF2CC"),
+        Shift("PM", "下午", hm("13:30"), hm("17:30"), None, "all", "FCE4D6"),
+        Shift("W", "周末班", hm("09:00"), hm("17:00"), (hm("12:00"), hm("13:00")), "restday", "BDD7EE"),
+    ]
+
+
+@dataclass
+class RosterResult:
+    """The solved roster and everything a planner needs to judge it."""
+
+    status: str
+    assignments: list[tuple[str, date, str, str]]  # (person, date, shift code, group)
+    coverage: dict[tuple[str, date, int], int]
+    requirement: dict[tuple[str, date, int], int]
+    shortfall: dict[tuple[str, date, int], int]
+    weekend_duties: dict[str, int]
+    eligible_weekend: list[str]
+    pending_comp_rest: list[tuple[str, date]]
+    objective: float | None
+    bound: float | None
+    wall_seconds: float
+    paid_hours: float
+    required_window_hours: float
+    days: list[Day] = field(default_factory=list)
+    phase1_status: str = ""
+    phase1_seconds: float = 0.0
+    greedy_shortfall: int | None = None
+
+    @property
+    def shortfall_total(self) -> int:
+        return sum(self.shortfall.values())
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        return abs(self.objective - self.bound) / max(1.0, abs(self.objective))
+
+    @property
+    def weekend_duty_spread(self) -> int:
+        vals = [self.weekend_duties.get(p, 0) for p in self.eligible_weekend]
+        return (max(vals) - min(vals)) if vals else 0
+
+    def windows_open(self) -> dict[tuple[str, date, int], int]:
+        """Windows open per (group, date, slot) = people on duty there."""
+        return dict(self.coverage)
+
+    def summary(self) -> dict:
+        return {"status": self.status, "objective": self.objective, "bound": self.bound, "gap": self.gap,
+                "wall_seconds": round(self.wall_seconds, 3), "phase1_status": self.phase1_status,
+                "phase1_seconds": round(self.phase1_seconds, 3), "greedy_shortfall": self.greedy_shortfall, "shortfall_slots": len(self.shortfall),
+                "shortfall_window_slots": self.shortfall_total,
+                "weekend_duty_spread": self.weekend_duty_spread, "paid_hours": self.paid_hours,
+                "required_window_hours": self.required_window_hours,
+                "paid_to_required": (self.paid_hours / self.required_window_hours
+                                     if self.required_window_hours else None),
+                "pending_comp_rest": [[p, d.isoformat()] for p, d in self.pending_comp_rest]}
+
+
+def weeks_of(days: list[Day]) -> list[list[int]]:
+    """Indices of ``days`` grouped by calendar week (Monday–Sunday)."""
+    out: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, d in enumerate(days):
+        out[tuple(d.date.isocalendar())[:2]].append(i)
+    return list(out.values())
+
+
+def comp_rest_window(days: list[Day], i: int) -> list[int] | None:
+    """Workday indices within 7 days after rest-day duty ``i``; None when they fall outside the horizon."""
+    end = days[i].date + timedelta(days=7)
+    window = [j for j in range(i + 1, len(days)) if days[j].date <= end and days[j].workday]
+    if days[-1].date < end and not window:
+        return None
+    return window
+
+
+def _greedy(people: list[Person], shifts: list[Shift], days: list[Day], req: dict,
+            need_by_day: dict, useful: dict, max_days_per_week: int,
+            max_consecutive: int) -> set[tuple[int, int, int, str]]:
+    """A quick day-by-day roster used as the solver's starting hint (it may leave gaps)."""
+    week_of = {i: n for n, week in enumerate(weeks_of(days)) for i in week}
+    days_in_week: dict[tuple[int, int], int] = defaultdict(int)
+    mins_in_week: dict[tuple[int, int], int] = defaultdict(int)
+    run = [0] * len(people)
+    duties = [0] * len(people)
+    owed: list[list[int]] = [[] for _ in people]      # last workday index by which a rest is due
+    total = [0] * len(people)
+    chosen: set[tuple[int, int, int, str]] = set()
+    for i, day in enumerate(days):
+        # shifts per group: cover the day's profile, most newly covered window-slots per paid minute
+        demands = []
+        for g, slots in need_by_day.get(i, {}).items():
+            left = {s: req[g, day.date, s] for s in slots}
+            while any(v > 0 for v in left.values()):
+                def gain(k):
+                    return sum(1 for s, v in left.items() if v > 0 and shifts[k].covers(s))
+                best = max(useful.get((i, g), []), key=lambda k: gain(k) / shifts[k].paid_minutes, default=None)
+                if best is None or gain(best) == 0:
+                    break
+                for s in left:
+                    if shifts[best].covers(s):
+                        left[s] -= 1
+                demands.append((g, best))
+        cands = {g: [p for p, pr in enumerate(people) if g in pr.groups] for g, _ in demands}
+        demands.sort(key=lambda d: len(cands[d[0]]))
+        busy: set[int] = set()
+        for g, k in demands:
+            ok = []
+            for p in cands[g]:
+                pr = people[p]
+                if p in busy or day.date in pr.unavailable or run[p] >= max_consecutive:
+                    continue
+                if days_in_week[p, week_of[i]] >= max_days_per_week:
+                    continue
+                if mins_in_week[p, week_of[i]] + shifts[k].paid_minutes > pr.weekly_hours * 60:
+                    continue
+                if day.workday and any(due <= i for due in owed[p]):
+                    continue
+                ok.append(p)
+            if not ok:
+                continue
+            p = min(ok, key=lambda q: ((duties[q] if not day.workday else 0), days_in_week[q, week_of[i]],
+                                       total[q], len(people[q].groups)))
+            busy.add(p)
+            chosen.add((p, i, k, g))
+        for p in range(len(people)):
+            if p in busy:
+                run[p] += 1
+                total[p] += 1
+                days_in_week[p, week_of[i]] += 1
+                k = next(c[2] for c in chosen if c[0] == p and c[1] == i)
+                mins_in_week[p, week_of[i]] += shifts[k].paid_minutes
+                if not day.workday:
+                    duties[p] += 1
+                    window = comp_rest_window(days, i)
+                    if window:
+                        owed[p].append(window[-1])
+            else:
+                run[p] = 0
+                if day.workday and owed[p]:
+                    owed[p].pop(0)
+    return chosen
+
+
+def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], requirement: Requirement, *,
+                 max_days_per_week: int = 5, max_consecutive: int = 6, fair_spread: int = 1,
+                 time_limit: float = 30.0, workers: int = 2, seed: int = 0,
+                 phase1_share: float = 0.5) -> RosterResult:
+    """Build and solve the CP-SAT model; see the module docstring for the rules."""
+    t0 = time.perf_counter()
+    req = {k: int(v) for k, v in requirement.items() if v and v > 0}
+    day_index = {d.date: i for i, d in enumerate(days)}
+    req = {k: v for k, v in req.items() if k[1] in day_index}
+    groups = sorted({g for g, _, _ in req})
+    need_by_day: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for (g, d, s) in req:
+        need_by_day[day_index[d]][g].append(s)
+
+    # per (day, group): the useful shifts, dropping any shift another one dominates (covers a
+    # superset of the required slots for no more paid time) — a smaller model, same optimum
+    useful: dict[tuple[int, str], list[int]] = {}
+    for i, by_group in need_by_day.items():
+        for g, slots in by_group.items():
+            cov = {k: frozenset(s for s in slots if sh.covers(s)) for k, sh in enumerate(shifts)
+                   if sh.allowed_on(days[i])}
+            keep = []
+            for k, c in cov.items():
+                if not c:
+                    continue
+                dominated = any(
+                    k2 != k and c <= c2 and shifts[k2].paid_minutes <= shifts[k].paid_minutes
+                    and (c2 != c or shifts[k2].paid_minutes < shifts[k].paid_minutes or k2 < k)
+                    for k2, c2 in cov.items())
+                if not dominated:
+                    keep.append(k)
+            useful[i, g] = keep
+
+    m = cp_model.CpModel()
+    y: dict[tuple[int, int, int, str], cp_model.IntVar] = {}
+    work: dict[tuple[int, int], list] = defaultdict(list)
+    minutes: dict[tuple[int, int], list] = defaultdict(list)
+    for p, person in enumerate(people):
+        for i, day in enumerate(days):
+            if day.date in person.unavailable or i not in need_by_day:
+                continue
+            for g in person.groups:
+                for k in useful.get((i, g), ()):
+                    sh = shifts[k]
+                    v = m.new_bool_var(f"y_{p}_{i}_{k}_{g}")
+                    y[p, i, k, g] = v
+                    work[p, i].append(v)
+                    minutes[p, i].append((sh.paid_minutes, v))
+    w: dict[tuple[int, int], cp_model.IntVar | int] = {}
+    for p in range(len(people)):
+        for i in range(len(days)):
+            if work[p, i]:
+                wv = m.new_bool_var(f"w_{p}_{i}")
+                m.add(sum(work[p, i]) == wv)
+                w[p, i] = wv
+            else:
+                w[p, i] = 0
+
+    # coverage with penalised shortfall
+    cover_terms: dict[tuple[str, int, int], list] = defaultdict(list)
+    for (p, i, k, g), v in y.items():
+        for s in need_by_day[i][g]:
+            if shifts[k].covers(s):
+                cover_terms[g, i, s].append(v)
+    short_vars = {}
+    for (g, d, s), n in req.items():
+        i = day_index[d]
+        sv = m.new_int_var(0, n, f"short_{g}_{i}_{s}")
+        short_vars[g, d, s] = sv
+        m.add(sum(cover_terms.get((g, i, s), [])) + sv >= n)
+
+    # weekly limits and consecutive days
+    for p, person in enumerate(people):
+        for week in weeks_of(days):
+            terms = [w[p, i] for i in week if not isinstance(w[p, i], int)]
+            if terms:
+                m.add(sum(terms) <= max_days_per_week)
+                mins = [c * v for i in week for c, v in minutes[p, i]]
+                m.add(sum(mins) <= int(round(person.weekly_hours * 60)))
+        for start in range(0, len(days) - max_consecutive):
+            span = [w[p, i] for i in range(start, start + max_consecutive + 1)
+                    if (days[start + max_consecutive].date - days[start].date).days == max_consecutive]
+            terms = [t for t in span if not isinstance(t, int)]
+            if len(terms) > max_consecutive:
+                m.add(sum(terms) <= max_consecutive)
+
+    # 调休: a day off on a working day within 7 days after rest-day duty
+    pending_windows: dict[int, None] = {}
+    for i, day in enumerate(days):
+        if day.workday:
+            continue
+        window = comp_rest_window(days, i)
+        if window is None:
+            pending_windows[i] = None
+            continue
+        for p in range(len(people)):
+            if isinstance(w[p, i], int):
+                continue
+            offs = [1 - w[p, j] if not isinstance(w[p, j], int) else 1 for j in window]
+            if any(isinstance(o, int) and o == 1 for o in offs):
+                continue  # already a guaranteed day off in the window
+            m.add(sum(offs) >= 1).only_enforce_if(w[p, i])
+
+    # fair weekend duty
+    rest_days = [i for i, d in enumerate(days) if not d.workday and i in need_by_day]
+    rest_groups = {g for i in rest_days for g in need_by_day[i]}
+    eligible = [p for p, person in enumerate(people)
+                if set(person.groups) & rest_groups
+                and any(days[i].date not in person.unavailable for i in rest_days)]
+    duty = {}
+    spread = 0
+    if eligible:
+        hi = m.new_int_var(0, len(rest_days), "duty_max")
+        lo = m.new_int_var(0, len(rest_days), "duty_min")
+        for p in eligible:
+            terms = [w[p, i] for i in rest_days if not isinstance(w[p, i], int)]
+            dv = m.new_int_var(0, len(rest_days), f"duty_{p}")
+            m.add(dv == sum(terms))
+            duty[p] = dv
+            m.add(dv <= hi)
+            m.add(dv >= lo)
+        m.add(hi - lo <= fair_spread)
+        spread = hi - lo
+
+    paid = [c * v for lst in minutes.values() for c, v in lst]
+    # Two phases, lexicographic: (1) least shortfall; (2) with shortfall held at that value, least
+    # paid minutes (= excess staff-hours over the requirement), then the weekend-duty spread
+    # (minutes are multiples of 30, so one unit of spread weighs less than any paid time).
+    # Phase 2 starts from phase 1's roster as a hint.  Two phases solve far faster than one
+    # weighted objective on 2 cores.
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = int(workers)
+    solver.parameters.random_seed = int(seed)
+    solver.parameters.max_time_in_seconds = max(1.0, float(time_limit) * phase1_share)
+    total_short = sum(short_vars.values())
+    m.minimize(total_short)
+    start = _greedy(people, shifts, days, req, need_by_day, useful, max_days_per_week, max_consecutive)
+    for key, v in y.items():
+        m.add_hint(v, 1 if key in start else 0)
+    code = solver.solve(m)
+    phase1 = solver.status_name(code)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        wall = time.perf_counter() - t0
+        return RosterResult(phase1, [], {}, req, dict(req), {}, [people[p].name for p in eligible], [],
+                            None, None, wall, 0.0, sum(req.values()) * SLOT / 60, days)
+    best_short = int(round(solver.objective_value))
+    phase1_seconds = time.perf_counter() - t0
+    greedy_cov: dict = defaultdict(int)
+    for (p, i, k, g) in start:
+        for s in need_by_day[i][g]:
+            if shifts[k].covers(s):
+                greedy_cov[g, days[i].date, s] += 1
+    greedy_short = sum(max(0, n - greedy_cov.get(key, 0)) for key, n in req.items())
+    hint_vars = list(y.values()) + list(short_vars.values())
+    hints = [solver.value(v) for v in hint_vars]
+    m.add(total_short <= best_short)
+    m.clear_objective()
+    m.clear_hints()
+    m.minimize(sum(paid) + spread)
+    for v, h in zip(hint_vars, hints):
+        m.add_hint(v, h)
+    remaining = float(time_limit) - (time.perf_counter() - t0)
+    solver.parameters.max_time_in_seconds = max(1.0, remaining)
+    code = solver.solve(m)
+    status = solver.status_name(code)
+    if status == "OPTIMAL" and phase1 != "OPTIMAL":
+        status = "FEASIBLE"
+    wall = time.perf_counter() - t0
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return RosterResult(status, [], {}, req, dict(req), {}, [people[p].name for p in eligible], [],
+                            None, None, wall, 0.0, sum(req.values()) * SLOT / 60, days)
+
+    assignments = []
+    coverage: dict[tuple[str, date, int], int] = defaultdict(int)
+    paid_min = 0
+    for (p, i, k, g), v in y.items():
+        if solver.value(v):
+            sh = shifts[k]
+            assignments.append((people[p].name, days[i].date, sh.code, g))
+            paid_min += sh.paid_minutes
+            for s in need_by_day[i][g]:
+                if sh.covers(s):
+                    coverage[g, days[i].date, s] += 1
+    assignments.sort(key=lambda a: (a[1], a[0]))
+    objective = solver.objective_value      # phase 2: paid minutes + weekend-duty spread
+    bound = solver.best_objective_bound
+    shortfall = {k: n - coverage.get(k, 0) for k, n in req.items() if coverage.get(k, 0) < n}
+    duties = {people[p].name: sum(1 for i in rest_days if not isinstance(w[p, i], int) and solver.value(w[p, i]))
+              for p in range(len(people))}
+    pending = [(people[p].name, days[i].date) for i in pending_windows for p in range(len(people))
+               if not isinstance(w[p, i], int) and solver.value(w[p, i])]
+    return RosterResult(status, assignments, dict(coverage), req, shortfall, duties,
+                        [people[p].name for p in eligible], pending, objective, bound, wall,
+                        paid_min / 60, sum(req.values()) * SLOT / 60, days, phase1, phase1_seconds,
+                        greedy_short)
+
+
+def days_from_calendar(start: date, n_days: int, workday_of: "callable[[date], bool]") -> list[Day]:
+    """The horizon as ``Day`` objects; ``workday_of(d)`` says whether d is a statutory working day."""
+    out = []
+    for k in range(n_days):
+        d = start + timedelta(days=k)
+        out.append(Day(d, bool(workday_of(d))))
+    return out
+
+
+def people_index(people: Iterable[Person]) -> dict[str, Person]:
+    return {p.name: p for p in people}
