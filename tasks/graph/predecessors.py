@@ -24,7 +24,7 @@ from ..numbers import CN_NUMERAL_CHARS, cn_to_int
 from .errors import BadPredecessorText, PredecessorFileError
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９－～．", "0123456789-~.")
-_NONE_WORDS = {"", "无", "没有", "暂无", "-", "—", "——", "/", "／", "none", "n/a", "na", "0"}
+_NONE_WORDS = {"", "无", "没有", "暂无", "无前置任务", "-", "--", "—", "——", "/", "／", "none", "n/a", "na", "0"}
 _SEPARATORS = re.compile(r"[、,，;；\s]+|和|及|与")
 _NUM = rf"(?:\d+|[{CN_NUMERAL_CHARS}]+)"
 _RANGE = re.compile(rf"^(?:第|任务|序号)?({_NUM})[项条号]?(?:-|~|–|—|至|到)(?:第|任务)?({_NUM})[项条号]?$")
@@ -52,6 +52,49 @@ def _number(token: str) -> str | None:
     return None if n is None else str(n)
 
 
+def split_predecessor_text(text: object) -> tuple[list[str], list[str]]:
+    """Lenient form of :func:`parse_predecessor_text`: ``(ids, unreadable parts)``.
+
+    The table importer uses it so one bad part becomes a warning, not a lost row.
+
+    >>> split_predecessor_text("3、见上")
+    (['3'], ['见上'])
+    """
+    if text is None or isinstance(text, bool):
+        return [], []
+    if isinstance(text, (int, float)):
+        if float(text).is_integer() and text > 0:
+            return [str(int(text))], []
+        return [], [str(text)]
+    raw = str(text).strip()
+    s = raw.translate(_FULLWIDTH).replace("\uff08", "(").replace("\uff09", ")")
+    if s.lower() in _NONE_WORDS:
+        return [], []
+    out: list[str] = []
+    bad: list[str] = []
+    for part in _SEPARATORS.split(s):
+        part = part.strip()
+        if not part:
+            continue
+        if re.fullmatch(r"\d+\.0", part):  # Excel float text
+            part = part[:-2]
+        m = _RANGE.match(part)
+        if m:
+            a, b = cn_to_int(m[1]), cn_to_int(m[2])
+            if a is None or b is None or b < a or b - a > MAX_RANGE:
+                bad.append(part)
+            else:
+                out.extend(str(i) for i in range(a, b + 1))
+            continue
+        m = _SINGLE.match(part)
+        ident = _number(m[1]) if m else None
+        if ident is None:
+            bad.append(part)
+        else:
+            out.append(ident)
+    return list(dict.fromkeys(out)), bad
+
+
 def parse_predecessor_text(text: object) -> list[str]:
     """Task ids in a 前置任务 cell: ids, ranges (``3-5``, ``三至五``), Chinese numerals.
 
@@ -63,36 +106,11 @@ def parse_predecessor_text(text: object) -> list[str]:
     >>> parse_predecessor_text(12.0)
     ['12']
     """
-    if text is None or isinstance(text, bool):
-        return []
-    if isinstance(text, (int, float)):
-        if float(text).is_integer() and text > 0:
-            return [str(int(text))]
-        raise BadPredecessorText(str(text))
-    raw = str(text).strip()
-    s = raw.translate(_FULLWIDTH).replace("(", "(").replace(")", ")")
-    if s.lower() in _NONE_WORDS:
-        return []
-    out: list[str] = []
-    for part in _SEPARATORS.split(s):
-        part = part.strip()
-        if not part:
-            continue
-        if re.fullmatch(r"\d+\.0", part):  # Excel float text
-            part = part[:-2]
-        m = _RANGE.match(part)
-        if m:
-            a, b = cn_to_int(m[1]), cn_to_int(m[2])
-            if a is None or b is None or b < a or b - a > MAX_RANGE:
-                raise BadPredecessorText(raw, part)
-            out.extend(str(i) for i in range(a, b + 1))
-            continue
-        m = _SINGLE.match(part)
-        ident = _number(m[1]) if m else None
-        if ident is None:
-            raise BadPredecessorText(raw, part)
-        out.append(ident)
-    return list(dict.fromkeys(out))
+    ids, bad = split_predecessor_text(text)
+    if bad:
+        raw = str(text).strip()
+        raise BadPredecessorText(raw, bad[0])
+    return ids
 
 
 def links_from_plan(plan: Plan) -> list[PredecessorLink]:

@@ -33,45 +33,24 @@ NOTE_RE = re.compile(r"^\s*(?:注|备注|说明|附注|注释)\s*(?:[:\uff1a]|[0
 _CN_ONLY = re.compile(rf"^\s*[(（]?([{_CN}]+)[)）]?\s*[、.．]?\s*$")
 _ATTACHMENT = re.compile(r"^\s*附\s*件\s*[0-9一二三四五六七八九十]*\s*[:\uff1a]?\s*")
 _YEAR = re.compile(rf"((?:19|20)\d{{2}}|[{_CN}]{{4}})\s*年")
-_NONE_WORDS = {"无", "-", "—", "--", "/", "／", "0", "暂无", "无前置任务"}
-_RANGE = re.compile(r"^(.+?)\s*[-~～—–至到]\s*(.+)$")
 
 
 # ---------------------------------------------------------------- predecessors
 def parse_predecessors(value: Any) -> tuple[list[str], str | None]:
-    """A 前置任务 cell to task ids: ``3、5`` → ['3', '5'], ``3-5`` → ['3', '4', '5'], ``三`` → ['3'].
+    """A 前置任务 cell to task ids and a warning for the parts that are not ids.
+
+    The parsing rules live in :mod:`tasks.graph.predecessors`.
 
     >>> parse_predecessors("2、4-6"), parse_predecessors("任务三"), parse_predecessors(7.0)
     ((['2', '4', '5', '6'], None), (['3'], None), (['7'], None))
     """
-    if is_blank(value):
-        return [], None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        n = parse_serial(value)
-        return ([str(n)], None) if n else ([], f"前置任务“{value}”不是任务序号")
+    from ..graph.predecessors import split_predecessor_text
+
+    ids, bad = split_predecessor_text(value)
+    if not bad:
+        return ids, None
     text = cell_text(value)
-    if text in _NONE_WORDS:
-        return [], None
-    out: list[str] = []
-    bad: list[str] = []
-    for part in re.split(r"[\u3001,\uff0c;\uff1b\s]+|和|及", text):
-        p = re.sub(r"^(?:任务|第|序号)", "", part.strip())
-        p = re.sub(r"(?:项|号|条)$", "", p)
-        if not p:
-            continue
-        m = _RANGE.match(p)
-        if m:
-            a, b = parse_serial(m[1]), parse_serial(m[2])
-            if a and b and a <= b and b - a < 1000:
-                out.extend(str(i) for i in range(a, b + 1))
-                continue
-        n = parse_serial(p)
-        if n:
-            out.append(str(n))
-        else:
-            bad.append(part)
-    warning = f"前置任务“{text}”中“{'、'.join(bad)}”不是任务序号,请写成如“3、5”或“3-5”" if bad else None
-    return list(dict.fromkeys(out)), warning
+    return ids, f"前置任务“{text}”中“{'、'.join(bad)}”不是任务序号,请写成如“3、5”或“3-5”"
 
 
 # ---------------------------------------------------------------- rows
