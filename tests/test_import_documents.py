@@ -496,3 +496,17 @@ def test_html_bracket_on_its_own_line_joins_its_paragraph(tmp_path):
     assert [(t.id, t.title, t.lead_units, t.responsible_units) for t in plan.tasks] == [
         ("1", "推行一窗受理", ["市政务服务中心"], ["市妇联", "市残联"]),
         ("2", "推行预约服务", ["市政务服务中心"], [])]
+
+
+def test_flattened_appendix_numbering_restarts_and_gaps(tmp_path):
+    text = ("序号\n工作要点\n牵头单位\n责任单位\n完成时限\n"
+            "一、甲\n1\n任务甲一\n市财政局\n市直各相关单位\n2021年底前\n"
+            "二、乙\n1\n任务乙一\n市税务局\n市直各相关单位\n2021年6月底前\n"
+            "3\n任务乙三\n市人社局\n市直各相关单位\n长期坚持\n")
+    plan = load_plan(_write(tmp_path, "restart.txt", text))
+    assert [(t.id, t.title, t.section, t.lead_units) for t in plan.tasks] == [
+        ("1", "任务甲一", "一、甲", ["市财政局"]), ("2", "任务乙一", "二、乙", ["市税务局"]),
+        ("3", "任务乙三", "二、乙", ["市人社局"])]
+    assert [t.source.row for t in plan.tasks] == [7, 13, 18]
+    assert "附件表序号不连续:第1项之后是第3项,请核对是否漏项" in plan.warnings
+    assert any("重新编号" in w for w in plan.warnings)

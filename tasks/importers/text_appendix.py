@@ -89,26 +89,39 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
         return None
     h0, h1, roles = head
     found = Found("appendix", first=lines[h0][0])
-    # rows: (serial, section, [line indices])
-    rows: list[tuple[int, str, list[int]]] = []
+    # rows: [serial, section, index of the serial line, [indices of the cell lines]]
+    rows: list[tuple[int, str, int, list[int]]] = []
     section, expected, cur = "", None, None
+
+    def title_follows(i: int) -> bool:
+        nxt = lines[i + 1][1].strip() if i + 1 < len(lines) else ""
+        return bool(nxt) and parse_serial(nxt) is None and not is_unit_line(nxt) \
+            and not is_deadline_text(nxt, plan_year)
+
     for i in range(h1, len(lines)):
         text = lines[i][1].strip()
-        serial = parse_serial(text)
-        if serial is not None and (expected is None or serial == expected) and len(text) <= 6:
-            cur = (serial, section, [])
+        serial = parse_serial(text) if len(text) <= 6 else None
+        starts = serial is not None and (expected is None or serial == expected)
+        if serial is not None and not starts and expected is not None and title_follows(i):
+            if serial == 1 and cur is None and rows:
+                starts = True  # numbering starts again in a new section
+            elif 0 < serial - expected <= 5 and is_deadline_text(lines[i - 1][1].strip(), plan_year):
+                found.warnings.append(f"附件表序号不连续:第{expected - 1}项之后是第{serial}项,请核对是否漏项")
+                starts = True
+        if starts:
+            cur = (serial, section, i, [])
             rows.append(cur)
             expected = serial + 1
             continue
-        if is_header_word(text) and cur is not None and not cur[2]:
+        if is_header_word(text) and cur is not None and not cur[3]:
             continue
         if SECTION_RE.match(text) and len(text) <= 40 and "。" not in text:
             section, cur = text, None
             continue
         if cur is not None:
-            cur[2].append(i)
+            cur[3].append(i)
     last_used = h1 - 1
-    for r_index, (serial, sec, idx) in enumerate(rows):
+    for r_index, (serial, sec, serial_i, idx) in enumerate(rows):
         tid = str(serial)
         texts = [lines[i][1].strip() for i in idx]
         is_last = r_index == len(rows) - 1
@@ -166,13 +179,6 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
         found.tasks.append(RawTask(
             id=tid, title=title, description=description, section=sec,
             lead="\n".join(lead), responsible="\n".join(resp), deadline=deadline,
-            line=lines[idx[0] - 1][0] if idx and idx[0] > 0 else None, layout="appendix"))
-    # the serial line is the task's first line
-    serial_lines = {}
-    for serial, _sec, idx in rows:
-        if idx:
-            serial_lines[str(serial)] = lines[idx[0] - 1][0]
-    for t in found.tasks:
-        t.line = serial_lines.get(t.id, t.line)
+            line=lines[serial_i][0], layout="appendix"))
     found.last = lines[last_used][0] if last_used >= 0 else found.first
     return found if found.tasks else None
