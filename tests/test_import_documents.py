@@ -510,3 +510,11 @@ def test_flattened_appendix_numbering_restarts_and_gaps(tmp_path):
     assert [t.source.row for t in plan.tasks] == [7, 13, 18]
     assert "附件表序号不连续:第1项之后是第3项,请核对是否漏项" in plan.warnings
     assert any("重新编号" in w for w in plan.warnings)
+
+
+def test_gbk_file_cut_in_the_middle_of_a_character(tmp_path, block_sample):
+    data = block_sample.read_text(encoding="utf-8").encode("gbk") + "某".encode("gbk")[:1]
+    p = tmp_path / "cut.txt"
+    p.write_bytes(data)
+    plan = load_plan(p)
+    assert len(plan.tasks) == 4 and plan.used["encoding"] == "gb18030"

@@ -29,6 +29,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return data.decode(enc), enc
         except UnicodeDecodeError:
             continue
+    for enc in ("utf-8", "gb18030"):  # a cut-off last character or one bad byte
+        text = data.decode(enc, errors="replace")
+        if text.count("\ufffd") <= max(2, len(text) // 1000):
+            return text, enc
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
