@@ -518,3 +518,30 @@ def test_gbk_file_cut_in_the_middle_of_a_character(tmp_path, block_sample):
     p.write_bytes(data)
     plan = load_plan(p)
     assert len(plan.tasks) == 4 and plan.used["encoding"] == "gb18030"
+
+
+def test_reconcile_reports_every_kind_of_difference():
+    from tasks.importers.documents import reconcile
+    from tasks.importers.text_layouts import RawTask
+
+    table = [RawTask("1", "甲", lead="市财政局", responsible="市税务局", deadline="2021年9月底前试运行,2022年全面推行"),
+             RawTask("2", "乙", lead="", responsible="市税务局", deadline="尽快"),
+             RawTask("3", "丙", lead="市人社局", responsible="", deadline="2021年底前")]
+    body = [RawTask("1", "甲", lead="市财政局", responsible="市税务局", deadline="2021年9月底前"),
+            RawTask("2", "乙", lead="市发改局", responsible="市税务局", deadline="2021年6月底前"),
+            RawTask("3", "丙", lead="市医保局", responsible="市直各相关单位", deadline="长期坚持")]
+    tasks, warnings = reconcile(table, body, "p.txt", 2021)
+    assert warnings == [
+        "任务1:正文与附件表的时间节点不一致:正文为“2021年9月底前”,附件表为“2021年9月底前试运行,2022年全面推行”,已采用附件表",
+        "任务2:附件表未写牵头单位,已采用正文中的“市发改局”",
+        "任务2:附件表完成时限为“尽快”,已采用正文中的“2021年6月底前”",
+        "任务3:正文与附件表的牵头单位不一致:正文为“市医保局”,附件表为“市人社局”,已采用附件表",
+        "任务3:附件表未写责任单位,已采用正文中的“市直各相关单位”",
+        "任务3:正文与附件表的完成时限不一致:正文为“长期坚持”,附件表为“2021年底前”,已采用附件表",
+    ]
+    t1, t2, t3 = tasks
+    assert len(t1.milestones) == 2
+    assert (t2.lead_units, t2.deadline.isoformat(), t2.deadline_kind) == (["市发改局"], "2021-06-30", "date")
+    assert not any("无法识别" in w or "没有牵头单位" in w for w in t2.warnings)
+    assert (t3.lead_units, t3.responsible_units, t3.deadline.isoformat()) == (
+        ["市人社局"], ["市直各相关单位"], "2021-12-31")

@@ -249,6 +249,9 @@ def reconcile(table: list[RawTask], body: list[RawTask], name: str,
         elif b_has and (tt.deadline, tt.deadline_kind) != (bt.deadline, bt.deadline_kind):
             msgs.append(f"正文与附件表的完成时限不一致:正文为“{_deadline_label(bt)}”,"
                         f"附件表为“{_deadline_label(tt)}”,已采用附件表")
+        elif b_has and [m.date for m in tt.milestones] != [m.date for m in bt.milestones]:
+            msgs.append(f"正文与附件表的时间节点不一致:正文为“{_deadline_label(bt)}”,"
+                        f"附件表为“{_deadline_label(tt)}”,已采用附件表")
         elif not b_has and b.deadline:
             msgs.append(f"正文中的完成时限“{_deadline_label(bt)}”无法识别,已采用附件表的“{_deadline_label(tt)}”")
         task = _build(merged, name, year) if merged.__dict__ != raw.__dict__ else tt
