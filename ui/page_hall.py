@@ -1,0 +1,235 @@
+"""窗口仿真 page: load or edit a hall scenario, run replications with a progress bar, read KPIs with
+confidence intervals, wait heat-map, queue length, utilisation, adjustment log; compare variants."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ui.common import ROOT, XLSX_MIME, guard, page_header, show_error
+from ui.hall_views import (GROUP_COLS, LUNCH_CN, TYPE_COLS, groups_frame, heatmap, queue_chart, queue_length,
+                           scenario_from_frames, scenario_key, types_frame, utilisation_chart,
+                           wait_by_weekday_slot)
+
+page_header("窗口仿真", "模拟大厅一周的取号、等候与办理:调整窗口数、综合窗口、周末轮班和动态调整策略,比较效果。")
+
+SAMPLE = ROOT / "data" / "hall" / "sample-hall.xlsx"
+KPIS = [("mean_wait", "平均等候(分钟)", "{:.1f}"), ("p90_wait", "P90 等候(分钟)", "{:.1f}"),
+        ("within_target", "目标内办理比例", "{:.0%}"), ("utilisation", "窗口利用率", "{:.0%}"),
+        ("overtime_minutes", "延时服务(分钟)", "{:.0f}"), ("adjustments", "窗口调整次数", "{:.0f}"),
+        ("customers", "取号人次", "{:.0f}")]
+
+
+@st.cache_resource
+def _results() -> dict:
+    """Finished runs by (scenario hash, settings): a run is never repeated for the same inputs."""
+    return {}
+
+
+@st.cache_data(show_spinner="正在读取场景…", max_entries=8)
+def read_scenario(name: str, data: bytes):
+    from sim.scenario_io import load_scenario
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / Path(name).name
+        p.write_bytes(data)
+        return load_scenario(p, display_name=name)
+
+
+@st.cache_data(show_spinner=False)
+def scenario_xlsx(_s, key: str) -> bytes:
+    from sim.scenario_io import write_xlsx
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "hall.xlsx"
+        write_xlsx(_s, p)
+        return p.read_bytes()
+
+
+def load_base():
+    source = st.radio("场景来源", ["示例大厅(示例数据)", "上传场景文件"], horizontal=True, key="hall_source")
+    if source.startswith("上传"):
+        up = st.file_uploader("场景工作簿(xlsx)或 JSON", type=["xlsx", "json"], key="hall_upload")
+        if up is None:
+            st.info("可先下载示例场景工作簿,按说明修改后上传。")
+            st.download_button("下载示例场景工作簿", data=SAMPLE.read_bytes(), file_name="示例大厅场景.xlsx",
+                               mime=XLSX_MIME, key="hall_dl_sample", on_click="ignore")
+            return None
+        try:
+            return read_scenario(up.name, up.getvalue())
+        except Exception as exc:  # noqa: BLE001 - the message lists every sheet/row/column to fix
+            show_error(exc)
+            return None
+    from sim.scenario_io import load_scenario
+
+    return load_scenario(SAMPLE)
+
+
+def edit(base):
+    """The scenario as edited on the page (tables and controls), or None with errors shown."""
+    from sim.scenario_io import validate
+
+    bkey = scenario_key(base)
+    with st.expander("编辑场景(业务类型、窗口组、调整策略、日历)", expanded=False):
+        t1, t2, t3 = st.tabs(["业务类型", "窗口组", "调整策略与日历"])
+        with t1:
+            st.caption("每天到达量(人次)按周一至周日填写;周末的数值是“若当天开放”时的需求。")
+            types = st.data_editor(types_frame(base), key=f"hall_types_{bkey}", num_rows="dynamic",
+                                   hide_index=True, width="stretch")
+        with t2:
+            st.caption("可办业务用顿号分隔;营业时间如 08:30-17:30,不开放留空;周末窗口为周末轮班的窗口数。")
+            groups = st.data_editor(groups_frame(base), key=f"hall_groups_{bkey}", num_rows="dynamic",
+                                    hide_index=True, width="stretch",
+                                    column_config={"午休方式": st.column_config.SelectboxColumn(
+                                        options=list(LUNCH_CN.values())),
+                                        "类型": st.column_config.SelectboxColumn(options=["专窗", "综合窗"])})
+        with t3:
+            p = base.policy
+            c1, c2, c3 = st.columns(3)
+            enabled = c1.checkbox("启用窗口动态调整", value=p.enabled, key=f"hall_pol_on_{bkey}")
+            per_window = c1.number_input("每窗等候人数超过此值即开备用窗口", 0.5, 50.0, float(p.open_per_window),
+                                         0.5, key=f"hall_pol_pw_{bkey}")
+            longest = c2.number_input("最长等候超过(分钟)即开窗", 1.0, 240.0, float(p.open_longest_wait), 5.0,
+                                      key=f"hall_pol_lw_{bkey}")
+            delay = c2.number_input("开窗准备时间(分钟)", 0.0, 60.0, float(p.switch_delay), 1.0,
+                                    key=f"hall_pol_sd_{bkey}")
+            target = c3.number_input("等候目标(分钟)", 1.0, 120.0, float(p.target_wait), 1.0,
+                                     key=f"hall_pol_tw_{bkey}")
+            start = c3.date_input("仿真开始日期", value=base.calendar.start, key=f"hall_cal_start_{bkey}")
+    s = scenario_from_frames(base, types, groups)
+    s.policy.enabled, s.policy.open_per_window, s.policy.open_longest_wait = enabled, per_window, longest
+    s.policy.switch_delay, s.policy.target_wait, s.calendar.start = delay, target, start
+    issues = validate(s)
+    if issues:
+        from sim.scenario_io import ScenarioInvalid
+
+        st.error(str(ScenarioInvalid("编辑后的场景", issues)).replace("\n", "  \n") +
+                 "  \n请按提示修改表格后再运行。", icon=":material/error:")
+        return None
+    return s
+
+
+def run(s, reps: int, days: int, seed: int):
+    from sim.replicate import replicate
+    from sim.hall import simulate
+
+    key = (scenario_key(s), reps, days, seed)
+    cache = _results()
+    if key not in cache:
+        bar = st.progress(0.0, text="正在仿真…")
+        rep = replicate(s, reps=reps, days=days, seed=seed, workers=1,
+                        progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次重复"))
+        bar.progress(1.0, text="正在整理代表性运行…")
+        log = simulate(s, days=days, seed=rep.seeds[0]).log()  # replication 1 in full, for the day views
+        bar.empty()
+        cache[key] = (rep, log)
+    return cache[key]
+
+
+def show(rep, log) -> None:
+    ci = rep.ci.set_index("metric")
+    cols = st.columns(len(KPIS))
+    for col, (m, label, fmt) in zip(cols, KPIS):
+        if m not in ci.index:
+            continue
+        r = ci.loc[m]
+        col.metric(label, fmt.format(r["mean"]), border=True,
+                   help=f"{int(r['reps'])} 次重复的均值;95% 置信区间 {fmt.format(r['lo'])} ~ {fmt.format(r['hi'])}")
+        col.caption(f"95%CI {fmt.format(r['lo'])}~{fmt.format(r['hi'])}")
+    st.caption(f"{len(rep.seeds)} 次重复,共 {rep.customers} 人次,用时 {rep.wall_seconds:.1f} 秒;"
+               "热力图与排队曲线取第 1 次重复。")
+    tabs = st.tabs(["等候热力图", "排队人数", "窗口利用率", "调整记录", "分业务", "分窗口组"])
+    with tabs[0]:
+        st.altair_chart(heatmap(wait_by_weekday_slot(log)), width="stretch")
+    with tabs[1]:
+        st.altair_chart(queue_chart(queue_length(log)), width="stretch")
+    with tabs[2]:
+        if len(rep.tables.get("by_group", [])):
+            st.altair_chart(utilisation_chart(rep.tables["by_group"]), width="stretch")
+    with tabs[3]:
+        adj = rep.adjustments
+        if adj is None or adj.empty:
+            st.info("本次运行没有窗口调整(未启用动态调整,或排队未达到阈值)。")
+        else:
+            st.dataframe(adj.rename(columns={"day": "日", "time": "时刻", "group": "窗口组", "action": "动作",
+                                             "reason": "原因", "open_after": "调整后开窗数"}),
+                         hide_index=True, width="stretch", key="hall_adj")
+    with tabs[4]:
+        st.dataframe(_cn(rep.tables["by_type"]), hide_index=True, width="stretch", key="hall_by_type")
+    with tabs[5]:
+        st.dataframe(_cn(rep.tables["by_group"]), hide_index=True, width="stretch", key="hall_by_group")
+
+
+def _cn(df: pd.DataFrame) -> pd.DataFrame:
+    from sim.results import KPI_LABELS_CN
+
+    names = {"type": "业务", "group": "窗口组", "busy_hours": "忙碌时长(小时)", **KPI_LABELS_CN}
+    return df.rename(columns=names)
+
+
+with guard("准备场景"):
+    base = load_base()
+if base is None:
+    st.stop()
+with guard("编辑场景"):
+    scenario = edit(base)
+    st.caption(f"场景:{base.name}。{base.description}")
+if scenario is None:
+    st.stop()
+
+st.subheader("运行仿真")
+c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
+reps = c1.number_input("重复次数", 1, 50, 5, key="hall_reps")
+days = c2.number_input("仿真天数", 1, 28, int(scenario.calendar.days), key="hall_days")
+seed = c3.number_input("随机种子", 0, 10**6, 2026, key="hall_seed", help="相同种子、相同场景得到相同结果")
+c4.download_button("下载当前场景(xlsx)", data=scenario_xlsx(scenario, scenario_key(scenario)),
+                   file_name="大厅场景.xlsx", mime=XLSX_MIME, key="hall_dl_current", on_click="ignore")
+if st.button("运行仿真", type="primary", key="hall_run"):
+    st.session_state["hall_last"] = (scenario_key(scenario), int(reps), int(days), int(seed))
+last = st.session_state.get("hall_last")
+if last and last[0] == scenario_key(scenario):
+    with guard("运行仿真"):
+        rep, log = run(scenario, *last[1:])
+        show(rep, log)
+elif last:
+    st.info("场景已修改,请重新运行仿真。")
+
+st.subheader("方案比较")
+st.caption("同一批随机到达(共同随机数)下比较各方案;差值的置信区间按重复逐一配对计算。")
+with guard("方案比较"):
+    from sim.sample_hall import policy_variant, pooled_variant, weekend_rota_variant
+
+    options = {"动态调整:开 vs 关": "policy", "周末轮班:开 vs 关": "rota", "综合窗口 vs 专窗": "pool"}
+    choice = st.radio("比较内容", list(options), horizontal=True, key="hall_cmp_kind")
+    kind = options[choice]
+    if kind == "pool":
+        dedicated = [g.name for g in scenario.groups if g.kind == "专窗"]
+        merge = st.multiselect("合并为综合窗口的专窗", dedicated, default=dedicated[:3], key="hall_cmp_pool")
+        variants = [scenario, pooled_variant(scenario, merge)] if len(merge) >= 2 else []
+        if len(merge) < 2:
+            st.info("请至少选择两个专窗组。")
+    elif kind == "rota":
+        variants = [weekend_rota_variant(scenario, True), weekend_rota_variant(scenario, False)]
+    else:
+        variants = [policy_variant(scenario, True), policy_variant(scenario, False)]
+    cmp_reps = st.number_input("每个方案的重复次数", 2, 30, 4, key="hall_cmp_reps")
+    if variants and st.button("运行比较", key="hall_cmp_run"):
+        from sim.compare import compare
+
+        bar = st.progress(0.0, text="正在比较…")
+        c = compare(variants, reps=int(cmp_reps), days=int(days), seed=int(seed), workers=1,
+                    progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次运行"))
+        bar.empty()
+        st.session_state["hall_cmp"] = (choice, c.table.drop(columns=["metric"]),
+                                        c.diff.drop(columns=["metric"]))
+    res = st.session_state.get("hall_cmp")
+    if res:
+        title, table, diff = res
+        st.markdown(f"**{title}**")
+        st.dataframe(table, hide_index=True, width="stretch", key="hall_cmp_table")
+        if len(diff):
+            st.markdown("与第一个方案的差值(95% 配对置信区间)")
+            st.dataframe(diff.rename(columns={"scenario": "方案", "difference": "差值", "lo": "下限", "hi": "上限"}),
+                         hide_index=True, width="stretch", key="hall_cmp_diff")
