@@ -259,6 +259,7 @@ lines = [
     f"- 开周末轮班,周一人次从 {monday_customers[0]:.0f} 降到 {monday_customers[1]:.0f},"
     f"周一平均等候差 {rota_d[0]:+.2f} 分钟(区间 [{rota_d[1]:.2f}, {rota_d[2]:.2f}])——这就是“周一效应”;"
     f"代价是每周人员工时 {diff_of(cmp_rota, 'staff_hours')[0]:+.0f} 人·小时。",
-    f"- 以上每个方案各重复 {REPS} 次;区间包含零的差异还不能下结论,正式比较请关掉小数据开关、加大重复次数。",
+    f"- 以上每个方案各重复 {REPS} 次;区间包含零的差异还不能下结论"
+    + (",正式比较请关掉小数据开关、加大重复次数。" if SMALL else "。"),
 ]
 display(Markdown("### 规划人员从本笔记本得到的结论\n\n" + "\n".join(lines)))
