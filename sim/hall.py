@@ -355,6 +355,10 @@ class HallEngine:
                 if self._waiting(g)[1] < now and self.closed_pool[g]:
                     self._open(g, now)
             return
+        if self.draining[g]:  # still serving the last session's tickets when the next one starts
+            for w, gg in enumerate(self.window_group):
+                if gg == g and self.is_open[w] and now > self.close_time[g]:
+                    self.overtime.append((g, self.close_time[g], now))
         self.draining[g] = False
         self.target[g] = ch.windows
         self._rebalance(g, now)
