@@ -117,8 +117,9 @@ def _plan_start(t: StoredTask, periods: list[PeriodInfo]) -> date | None:
 
 
 def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[PeriodInfo],
-            as_of: date, rules: Rules) -> Snapshot:
+            as_of: date, rules: Rules, *, escalate: bool = True) -> Snapshot:
     """Pure replay: statuses and duties from plain data (reports after ``as_of`` are ignored)."""
+    all_reports = reports
     reports = [r for r in reports if r.report_date <= as_of]
     by_task: dict[int, list[ReportRecord]] = defaultdict(list)
     for r in sorted(reports, key=lambda r: (r.report_date, r.id)):
@@ -196,8 +197,11 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
                 continue
             for u in t.lead_units:
                 duties.append(UnitDuty(u, t.pk, t.id, p.key, p.due, unit_first.get((u, p.key))))
-    return Snapshot(as_of=as_of, rules=rules, tasks=tasks, statuses=statuses, duties=duties,
+    snap = Snapshot(as_of=as_of, rules=rules, tasks=tasks, statuses=statuses, duties=duties,
                     periods=periods, reports=reports)
+    if escalate and rules.escalate_after > 0:
+        _escalate(snap, (tasks, all_reports, periods), rules)
+    return snap
 
 
 def _escalate(snap: Snapshot, store_data: tuple, rules: Rules) -> None:
@@ -207,7 +211,7 @@ def _escalate(snap: Snapshot, store_data: tuple, rules: Rules) -> None:
     if n <= 0 or len(ends) < n:
         return
     tasks, reports, periods = store_data
-    past = [compute(tasks, reports, periods, d, rules) for d in ends]
+    past = [compute(tasks, reports, periods, d, rules, escalate=False) for d in ends]
     for i, s in enumerate(snap.statuses):
         if s.card and all(p.statuses[i].card == s.card for p in past):
             up = rules.escalate(rules.level(s.card))
@@ -224,10 +228,7 @@ def snapshot(store: Store, as_of: date | None = None, *, plan: str | None = None
     tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
     reports = store.reports(as_of=as_of, plan=plan)
     periods = store.periods()
-    snap = compute(tasks, reports, periods, as_of, rules)
-    if rules.escalate_after > 0:
-        _escalate(snap, (tasks, reports, periods), rules)
-    return snap
+    return compute(tasks, reports, periods, as_of, rules)
 
 
 def task_status(store: Store, as_of: date | None = None, *, plan: str | None = None,
