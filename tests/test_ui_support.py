@@ -32,3 +32,44 @@ def write_small_plan(directory: Path) -> Path:
 
     directory.mkdir(parents=True, exist_ok=True)
     return write_plan_workbook(small_plan(), directory / "测试计划.xlsx")
+
+
+def app_on(tmp_path, monkeypatch, page: str, plans_dir: Path | None = None, timeout: int = 120):
+    """An AppTest of ``page`` against a fresh SQLite store seeded from ``plans_dir`` (default: the small plan)."""
+    from streamlit.testing.v1 import AppTest
+
+    import ui.common
+
+    if plans_dir is None:
+        plans_dir = tmp_path / "plans"
+        write_small_plan(plans_dir)
+    monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(plans_dir))
+    monkeypatch.setenv("WORKBENCH_DB_URL", f"sqlite:///{tmp_path / 'wb.db'}")
+    monkeypatch.setattr(ui.common, "PLANS_DIR", plans_dir)
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.run()
+    at.switch_page(page).run()
+    return at
+
+
+def filled_template(store, unit: str, period: str, plan: str, status: str = "已完成", percent: float = 100,
+                    report_date=None) -> bytes:
+    """The unit's template with every task row filled in (what a unit sends back)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tasks.progress import template_bytes
+
+    wb = load_workbook(io.BytesIO(template_bytes(store, unit, period, plan)))
+    ws = wb["进度填报"]
+    for r in range(4, ws.max_row + 1):
+        if ws.cell(r, 1).value:
+            ws.cell(r, 5, status)
+            ws.cell(r, 6, percent)
+            ws.cell(r, 7, "按计划推进,已完成全部工作" if status == "已完成" else "正在推进")
+            if report_date:
+                ws.cell(r, 11, report_date)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,69 @@
+"""AppTest: 进展填报 upload → confirm → status on 总览/单位考评/报告; a bad sheet is refused row by row."""
+from __future__ import annotations
+
+from datetime import date
+
+from test_ui_support import app_on, filled_template
+
+PLAN = "测试计划"
+
+
+def _store(tmp_path):
+    from tasks.store import Store
+
+    return Store(f"sqlite:///{tmp_path / 'wb.db'}")
+
+
+def test_filled_template_is_checked_saved_and_changes_the_status(tmp_path, monkeypatch):
+    at = app_on(tmp_path, monkeypatch, "ui/page_progress.py")
+    assert at.selectbox(key="prog_plan").value == PLAN
+    store = _store(tmp_path)
+    data = filled_template(store, "市政务服务中心", "2021-07", PLAN, report_date=date(2021, 7, 20))
+    at.file_uploader(key="prog_files_0").set_value(("市政务服务中心.xlsx", data, "application/octet-stream")).run()
+    assert not at.exception and not at.error
+    assert any("检查通过" in s.value for s in at.success)
+    assert store.uploads() == []                      # nothing saved before confirming
+    at.button(key="prog_confirm").click().run()
+    assert not at.exception
+    assert any("已保存" in s.value for s in at.success)
+    assert [u["unit"] for u in store.uploads()] == ["市政务服务中心"]
+
+    at.switch_page("ui/page_overview.py").run()
+    at.date_input(key="as_of_widget").set_value(date(2021, 8, 1)).run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["已完成"] == "2"                    # tasks 3 and 4 (its lead unit) reported done
+    at.date_input(key="as_of_widget").set_value(date(2021, 7, 10)).run()
+    assert {m.label: m.value for m in at.metric}["已完成"] == "0"   # before the report: replayed
+
+
+def test_sheet_with_bad_rows_is_refused_and_nothing_is_saved(tmp_path, monkeypatch):
+    at = app_on(tmp_path, monkeypatch, "ui/page_progress.py")
+    store = _store(tmp_path)
+    data = filled_template(store, "市审改办", "2021-07", PLAN, status="已完成", percent=250)
+    at.file_uploader(key="prog_files_0").set_value(("市审改办.xlsx", data, "application/octet-stream")).run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "问题" in errors and "不会保存" in errors
+    problems = at.dataframe[0].value
+    assert set(problems["列"]) >= {"完成进度(%)"} and problems["行"].notna().all()
+    assert not [b for b in at.button if b.key == "prog_confirm"]
+    assert store.uploads() == []
+
+
+def test_units_page_ranks_and_offers_the_reminder_sheet(tmp_path, monkeypatch):
+    at = app_on(tmp_path, monkeypatch, "ui/page_units.py")
+    at.date_input(key="as_of_widget").set_value(date(2021, 9, 1)).run()
+    assert not at.exception and not at.error
+    ranking = at.dataframe[0].value
+    assert {"市审改办", "市政务服务中心"} <= set(ranking["单位"])
+    assert "得分" in " ".join(i.value for i in at.info)   # the scoring rule is shown
+
+
+def test_reports_page_builds_downloads(tmp_path, monkeypatch):
+    at = app_on(tmp_path, monkeypatch, "ui/page_reports.py")
+    at.text_input(key="rep_period_month").input("2021-07").run()
+    at.button(key="rep_build").click().run()
+    assert not at.exception and not at.error
+    assert any("已生成" in s.value for s in at.success)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下载 Excel 报表" in labels and "下载 Word 通报稿" in labels
