@@ -109,14 +109,14 @@ class UploadReport:
         """``accepted`` (clean), ``rejected``, ``duplicate`` or ``saved``."""
         if self.upload_id is not None:
             return "saved"
-        if self.duplicate:
-            return "duplicate"
-        return "rejected" if self.problems else "accepted"
+        if self.problems:
+            return "rejected"
+        return "duplicate" if self.duplicate else "accepted"
 
     def summary(self) -> str:
         """Chinese summary lines for the CLI and the dashboard."""
         head = f"{self.filename}({self.unit or '单位未知'},{self.period or '报告期未知'})"
-        if self.duplicate:
+        if self.duplicate and not self.problems:
             return f"{head}:该文件已上传过(内容完全相同),本次忽略"
         if self.problems:
             lines = [f"{head}:发现 {len(self.problems)} 处问题,整个文件未保存,请修改后重新上传:"]
@@ -295,9 +295,6 @@ def validate_upload(store: Store, source: bytes | str | Path, filename: str | No
     today = today or date.today()
     rules = rules or load_rules()
     rep = UploadReport(filename=filename, sha256=sha256_of(data), grace_days=rules.grace_days)
-    if store.has_upload(rep.sha256):
-        rep.duplicate = True
-        return rep
     if len(data) > MAX_BYTES:
         rep.problems.append(Problem(f"文件超过 {MAX_BYTES // 1024 // 1024} MB,请只保留填报表后再上传"))
         return rep
@@ -323,6 +320,8 @@ def validate_upload(store: Store, source: bytes | str | Path, filename: str | No
     _check(store, rep, sheets, meta, unit=unit, period=period, plan=plan, person=person, today=today)
     if rep.problems:
         rep.rows = []
+    elif store.has_upload(rep.sha256):
+        rep.duplicate = True
     return rep
 
 
@@ -507,9 +506,11 @@ def commit_upload(store: Store, report: UploadReport, actor: str) -> int | None:
 
     Raises :class:`UploadRejected` for a report with problems (nothing is written).
     """
+    if report.problems or not report.rows and not report.duplicate:
+        raise UploadRejected(report.summary())
     if report.duplicate:
         return None
-    if report.problems or not report.rows:
+    if not report.rows:
         raise UploadRejected(report.summary())
     for key in sorted({r["period"] for r in report.rows}):
         store.open_period(key, actor, grace_days=report.grace_days)

@@ -1,0 +1,104 @@
+"""The progress command line: load, template, upload (exit codes), status --json, report, periods, reminders."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from test_progress_helpers import fill
+from tasks.__main__ import main
+from tasks.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "data" / "plans" / "leiyang-2021-tasks.xlsx"
+STATUSES = {"done", "on_track", "at_risk", "overdue", "ongoing", "not_started"}
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    if not BUNDLED.exists():
+        pytest.skip("bundled sample plan data/plans/leiyang-2021-tasks.xlsx is absent")
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("WORKBENCH_DB_URL", url)
+    return url
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_round_trip(db, tmp_path, capsys):
+    code, out, _ = run(capsys, "load", str(BUNDLED))
+    assert code == 0 and "新增 32 项" in out
+    code, out, _ = run(capsys, "load", str(BUNDLED))
+    assert code == 0 and "未变 32 项" in out
+    code, out, _ = run(capsys, "template", "--unit", "市审改办", "--period", "2021-09", "--out", str(tmp_path))
+    tpl = tmp_path / "2021-09_市审改办_进度填报表.xlsx"
+    assert code == 0 and tpl.exists()
+    assert [c.value for c in load_workbook(tpl)["进度填报"]["A"]][3:8] == ["1", "2", "3", "4", "5"]
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(fill(tpl.read_bytes(), {"1": {"status": "推进中", "percent": 130, "date": date(2021, 9, 28)},
+                                            "2": {"status": "已完成", "percent": 90, "date": date(2021, 9, 28)}}))
+    code, out, _ = run(capsys, "upload", str(bad), "--yes")
+    assert code == 1 and "发现 2 处问题" in out and "第4行 “完成进度(%)”列" in out
+    assert Store(db).counts()["uploads"] == 0
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(fill(tpl.read_bytes(), {"1": {"status": "推进中", "percent": 40, "date": date(2021, 9, 28)},
+                                             "2": {"status": "已完成", "percent": 100, "date": date(2021, 9, 28)}}))
+    code, out, _ = run(capsys, "upload", str(good))
+    assert code == 0 and "尚未保存" in out and Store(db).counts()["uploads"] == 0
+    code, out, _ = run(capsys, "upload", str(good), "--yes", "--unit", "市审改办")
+    assert code == 0 and "2 行已保存" in out and Store(db).counts()["progress_reports"] == 2
+    code, out, _ = run(capsys, "upload", str(good), "--yes")
+    assert code == 0 and "已上传过" in out and Store(db).counts()["uploads"] == 1
+    code, out, _ = run(capsys, "upload", str(good), "--unit", "市财政局")
+    assert code == 1 and "这是“市审改办”的填报模板" in out
+
+    code, out, _ = run(capsys, "status", "--as-of", "2021-10-10", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["as_of"] == "2021-10-10" and len(data["tasks"]) == 32
+    assert {t["status"] for t in data["tasks"]} <= STATUSES
+    by_id = {t["id"]: t for t in data["tasks"]}
+    assert by_id["2"]["status"] == "done" and by_id["1"]["percent"] == 40.0
+    assert by_id["4"]["status"] == "overdue" and by_id["4"]["card"] == "red" and by_id["4"]["card_name"] == "红牌"
+
+    for name in ("月报.xlsx", "月报.docx"):
+        code, out, _ = run(capsys, "report", "--kind", "month", "--period", "2021-09", "--out", str(tmp_path / name))
+        assert code == 0 and (tmp_path / name).stat().st_size > 5000
+    code, out, err = run(capsys, "report", "--kind", "quarter", "--period", "2021-09", "--out", str(tmp_path / "q.xlsx"))
+    assert code == 2 and err.startswith("error: ") and "不是季度报告期" in err and "Traceback" not in err
+
+    code, out, _ = run(capsys, "reminders", "--period", "2021-09", "--as-of", "2021-10-10", "--json")
+    owed = {r["unit"]: [t["id"] for t in r["tasks"]] for r in json.loads(out)}
+    assert code == 0 and "市政务服务中心" in owed and owed["市审改办"] == ["3", "4", "5"]   # 1 and 2 were sent
+
+    code, out, _ = run(capsys, "periods", "--close", "2021-09")
+    assert code == 0 and "2021-09" in out and "已关闭" in out
+    late = tmp_path / "late.xlsx"
+    late.write_bytes(fill(tpl.read_bytes(), {"3": {"status": "推进中", "percent": 10, "date": date(2021, 9, 29)}}))
+    code, out, _ = run(capsys, "upload", str(late), "--yes")
+    assert code == 1 and "已关闭" in out
+    assert [a["actor"] for a in Store(db).audit_log()] == ["cli"] * len(Store(db).audit_log())
+
+
+def test_python_m_tasks_status_json_subprocess(db, tmp_path):
+    env = {**os.environ, "WORKBENCH_DB_URL": db}
+    r = subprocess.run([sys.executable, "-m", "tasks", "load", str(BUNDLED)], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, "-m", "tasks", "status", "--as-of", "2021-07-01", "--json"], cwd=ROOT,
+                       env=env, capture_output=True, text=True, timeout=120)
+    data = json.loads(r.stdout)
+    assert r.returncode == 0 and data["counts"]["not_started"] + data["counts"]["ongoing"] + \
+        data["counts"]["at_risk"] + data["counts"]["overdue"] == 32
+    assert all("card" in t for t in data["tasks"])
