@@ -353,7 +353,7 @@ def read_json(path: str | Path, display_name: str | None = None) -> Scenario:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         scenario = Scenario.from_dict(data)
-    except (ValueError, TypeError, KeyError) as err:
+    except (ValueError, TypeError, KeyError, AttributeError) as err:
         raise ScenarioInvalid(name, [("", None, None, f"JSON内容不是有效的场景({type(err).__name__}: {err})")]) from err
     issues = validate(scenario)
     if issues:
