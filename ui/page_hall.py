@@ -178,6 +178,7 @@ with guard("编辑场景"):
     st.caption(f"场景:{base.name}。{base.description}")
 if scenario is None:
     st.stop()
+st.session_state["hall_current"] = scenario   # the 排班 page sizes this hall
 
 st.subheader("运行仿真")
 c1, c2, c3, c4 = st.columns([1, 1, 1, 2])

@@ -1,0 +1,25 @@
+"""AppTest: 排班 — a staffing run produces the requirement table; a bad target is a Chinese message."""
+from __future__ import annotations
+
+from test_ui_support import app_on
+
+
+def test_staffing_run_produces_a_requirement_table(tmp_path, monkeypatch):
+    at = app_on(tmp_path, monkeypatch, "ui/page_staffing.py", timeout=300)
+    assert not at.exception and not at.error
+    at.radio(key="staff_method").set_value("仅 Erlang C").run()
+    at.button(key="staff_run").click().run()
+    assert not at.exception and not at.error
+    table = next(d.value for d in at.dataframe if "Erlang C 窗口数" in d.value.columns)
+    assert {"窗口组", "星期", "时段"} <= set(table.columns)
+    assert len(table) > 100 and (table["Erlang C 窗口数"] >= 1).all()
+    assert set(table["星期"]) >= {"周一", "周五"}
+    labels = {m.label: m.value for m in at.metric}
+    assert float(labels["Erlang C 窗口·小时/周"]) > 0
+
+
+def test_unreadable_target_is_refused_in_chinese(tmp_path, monkeypatch):
+    at = app_on(tmp_path, monkeypatch, "ui/page_staffing.py")
+    at.text_input(key="staff_target").input("九成十五分钟").run()
+    assert not at.exception
+    assert any("服务目标" in e.value and "90%<=15" in e.value for e in at.error)

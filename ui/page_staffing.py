@@ -1,0 +1,117 @@
+"""排班 page: windows needed per weekday and slot (Erlang C, then corrected by simulation), then the
+staff roster solved with CP-SAT and checked again by simulation."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ui.common import XLSX_MIME, guard, page_header, xlsx_bytes
+from ui.hall_views import scenario_key
+
+page_header("排班", "按服务目标测算各时段最少开窗数(Erlang C 与仿真修正对照),再排出人员班表并用仿真验证。")
+
+SLOT_COLS = {"group": "窗口组", "weekday_cn": "星期", "slot_start": "时段", "erlang_windows": "Erlang C 窗口数",
+             "erlang_predicted_level": "Erlang C 预测达标率", "erlang_sim_level": "Erlang C 仿真达标率",
+             "erlang_met": "Erlang C 达标", "sim_windows": "仿真修正窗口数", "sim_level": "修正后仿真达标率",
+             "sim_met": "修正后达标", "customers": "取号人次"}
+
+
+@st.cache_resource
+def _results() -> dict:
+    """Finished staffing runs by (scenario hash, target, method, reps, seed)."""
+    return {}
+
+
+def current_scenario():
+    """The scenario edited on the 窗口仿真 page in this session, else the bundled sample hall."""
+    s = st.session_state.get("hall_current")
+    if s is not None:
+        return s, "窗口仿真页当前场景"
+    from sim.scenario_io import load_scenario
+    from ui.common import ROOT
+
+    return load_scenario(ROOT / "data" / "hall" / "sample-hall.xlsx"), "示例大厅(示例数据)"
+
+
+def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -> dict:
+    from sim.staffing import staffing_report
+
+    key = (scenario_key(scenario), target_text, method, reps, seed)
+    cache = _results()
+    if key not in cache:
+        with st.spinner("正在测算开窗需求(Erlang C 逐时段计算;仿真修正需多轮模拟,请稍候)…"):
+            cache[key] = staffing_report(scenario, target_text, method, reps=reps, seed=seed)
+    return cache[key]
+
+
+def heat(df: pd.DataFrame, col: str, title: str) -> alt.Chart:
+    from sim.scenario import WEEKDAYS_CN
+
+    return alt.Chart(df).mark_rect().encode(
+        x=alt.X("时段:O", title="时段"), y=alt.Y("星期:O", sort=WEEKDAYS_CN, title=None),
+        color=alt.Color(f"{col}:Q", title="窗口数", scale=alt.Scale(scheme="blues")),
+        tooltip=["星期", "时段", f"{col}:Q"]).properties(title=title, height=220)
+
+
+with guard("准备排班"):
+    from sim.targets import parse_target
+
+    scenario, source = current_scenario()
+    st.caption(f"场景:{scenario.name}({source})")
+    c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
+    target_text = c1.text_input("服务目标", value="90%<=15", key="staff_target",
+                                help="如 90%<=15(90% 的群众等候不超过 15 分钟),mean<=10(平均等候不超过 10 分钟),可用逗号组合")
+    method_name = c2.radio("方法", ["Erlang C + 仿真修正", "仅 Erlang C"], horizontal=True, key="staff_method")
+    reps = c3.number_input("仿真重复", 2, 50, 5, key="staff_reps")
+    seed = c4.number_input("随机种子", 0, 10**6, 1, key="staff_seed")
+    target = parse_target(target_text)
+    st.info(target.definition(), icon=":material/flag:")
+    method = "sim" if method_name.startswith("Erlang C +") else "erlang"
+    if st.button("测算开窗需求", type="primary", key="staff_run"):
+        st.session_state["staff_last"] = (scenario_key(scenario), target.text, method, int(reps), int(seed))
+
+last = st.session_state.get("staff_last")
+if last and last[0] == scenario_key(scenario):
+    with guard("测算开窗需求"):
+        rep = requirement(scenario, *last[1:])
+        slots = pd.DataFrame(rep["slots"])
+        for col in ("erlang_met", "sim_met"):
+            if col in slots:
+                slots[col] = slots[col].map({True: "达标", False: "未达标"}).fillna("—")
+        erl, cor = rep["erlang"], rep["sim"]
+        m = st.columns(4)
+        m[0].metric("Erlang C 窗口·小时/周", f"{erl['staff_hours_per_week']:.0f}", border=True)
+        m[1].metric("Erlang C 达标时段", f"{erl['share_meeting_target']:.0%}", border=True,
+                    help="按新的随机种子仿真检验")
+        if cor:
+            m[2].metric("仿真修正 窗口·小时/周", f"{cor['staff_hours_per_week']:.0f}", border=True,
+                        delta=f"{cor['staff_hours_per_week'] - erl['staff_hours_per_week']:+.0f}",
+                        delta_color="off")
+            m[3].metric("仿真修正 达标时段", f"{cor['share_meeting_target']:.0%}", border=True)
+            st.caption(f"仿真修正:{cor['stop_reason']},用时 {cor['wall_seconds']:.1f} 秒。")
+        groups = sorted(slots["group"].unique())
+        g = st.selectbox("窗口组", groups, key="staff_group")
+        view = slots[slots["group"] == g].rename(columns=SLOT_COLS)
+        left, right = st.columns(2)
+        left.altair_chart(heat(view, "Erlang C 窗口数", "Erlang C"), width="stretch")
+        if cor:
+            right.altair_chart(heat(view, "仿真修正窗口数", "仿真修正"), width="stretch")
+        table = slots.drop(columns=["weekday", "slot"]).rename(columns=SLOT_COLS)
+        st.markdown("**开窗需求表**(每个窗口组、星期、半小时时段)")
+        st.dataframe(table, hide_index=True, width="stretch", key="staff_table")
+        st.download_button("下载开窗需求(xlsx)", data=xlsx_bytes({"开窗需求": table}), file_name="开窗需求.xlsx",
+                           mime=XLSX_MIME, key="staff_dl_req", on_click="ignore", icon=":material/download:")
+        st.session_state["staff_requirement"] = (last, rep)
+elif last:
+    st.info("场景或目标已修改,请重新测算。")
+
+st.divider()
+st.subheader("人员排班")
+try:
+    from ui.roster_views import roster_section
+except ImportError:
+    st.info("排班求解模块正在接入;可先下载开窗需求表。")
+else:
+    with guard("人员排班"):
+        roster_section(scenario, st.session_state.get("staff_requirement"))
