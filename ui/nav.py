@@ -27,6 +27,11 @@ PAGE_SPECS = [spec for specs in PAGE_SPECS_BY_GROUP.values() for spec in specs]
 DEFAULT_PAGE = "ui/page_tasks.py"
 
 
+def url_path(script: str) -> str:
+    """``ui/page_tasks.py`` → ``tasks`` (the page's address in the browser)."""
+    return script.rsplit("/", 1)[-1].removeprefix("page_").removesuffix(".py")
+
+
 def build_pages(role: str | None = None, *, root=None) -> dict[str, list[st.Page]]:
     """Grouped ``st.Page`` objects for ``st.navigation``; pages whose file is missing are skipped.
 
@@ -37,7 +42,8 @@ def build_pages(role: str | None = None, *, root=None) -> dict[str, list[st.Page
     base = Path(root) if root else Path(__file__).resolve().parent.parent
     groups: dict[str, list[st.Page]] = {}
     for group, specs in PAGE_SPECS_BY_GROUP.items():
-        pages = [st.Page(script, title=title, icon=icon, default=(script == DEFAULT_PAGE))
+        pages = [st.Page(script, title=title, icon=icon, default=(script == DEFAULT_PAGE),
+                         url_path=url_path(script))
                  for script, title, icon in specs if (base / script).is_file()]
         if pages:
             groups[group] = pages

@@ -29,10 +29,10 @@ with guard("计算总览"):
     for col, (key, label) in zip(cols[1:], [("done", "已完成"), ("on_track", "正常推进"), ("at_risk", "有风险"),
                                             ("overdue", "逾期"), ("ongoing", "长期推进")]):
         col.metric(label, counts.get(key, 0), border=True)
-    cols[6].metric(f"本期报送率({period or '暂无到期报告期'})",
-                   f"{compliance:.0%}" if compliance is not None else "—", border=True,
-                   help="最近一个已过报送期限的月份中,应报任务里已报送的比例")
-    st.caption(f"截至 {as_of.isoformat()};未启动 {counts.get('not_started', 0)} 项。")
+    cols[6].metric("本期报送率", f"{compliance:.0%}" if compliance is not None else "—", border=True,
+                   help=f"报告期 {period or '(暂无已到报送期限的报告期)'}:应报任务中已报送的比例")
+    st.caption(f"截至 {as_of.isoformat()};未启动 {counts.get('not_started', 0)} 项;"
+               f"本期报送率按报告期 {period or '—'} 计。")
 
     left, right = st.columns(2)
     with left:
