@@ -1,0 +1,432 @@
+"""Staff lists and shift definitions in xlsx, and the styled roster exports planners print.
+
+Why: the office keeps its staff list in Excel; every mistake must be reported by sheet, row and
+column before anything is solved.  The exports are what clerks and managers read: the roster
+(person × day, shifts coloured, weekend duties counted), the requirement heat-map, the
+slot-by-slot shortfall and each person's own schedule.
+
+Staff workbook: sheet ``人员`` (姓名, 所属窗口组, 可办理窗口组, 每周工时, 不可排班日期) and an
+optional sheet ``班次`` (班次代码, 班次名称, 开始, 结束, 午休开始, 午休结束, 适用日, 颜色).
+
+>>> people = sample_staff({"户籍": 2, "交警": 1}, 3)
+>>> [p.home_group for p in people]
+['户籍', '户籍', '交警']
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from tasks.errors import WorkbenchError
+
+from .roster import SLOT, Day, Person, RosterResult, Shift, default_shifts, hm
+
+WEEKDAYS_CN = ["一", "二", "三", "四", "五", "六", "日"]
+STAFF_SHEET, SHIFT_SHEET = "人员", "班次"
+STAFF_COLS = ["姓名", "所属窗口组", "可办理窗口组", "每周工时", "不可排班日期"]
+SHIFT_COLS = ["班次代码", "班次名称", "开始", "结束", "午休开始", "午休结束", "适用日", "颜色"]
+DAYS_CN = {"工作日": "workday", "休息日": "restday", "周末": "restday", "全部": "all", "": "all"}
+HEAD = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+REST_FILL = PatternFill("solid", fgColor="F2F2F2")
+WEEKEND_HEAD = PatternFill("solid", fgColor="F8CBAD")
+THIN = Border(*(Side(style="thin", color="BFBFBF"),) * 4)
+NOTE = "示例数据:人员名单为演示用的虚构数据,不代表任何真实单位。"
+
+
+class StaffInvalid(WorkbenchError):
+    """A staff workbook with mistakes; the message lists each with sheet, row and column."""
+
+    def __init__(self, file: str, problems: list[tuple[str, int | None, str | None, str]]):
+        self.problems = problems
+        lines = []
+        for sheet, row, col, msg in problems[:20]:
+            where = [file, sheet] + ([f"第{row}行"] if row else []) + ([f"“{col}”列"] if col else [])
+            lines.append(f"{' / '.join(p for p in where if p)}: {msg}")
+        more = f"(另有{len(problems) - 20}处)" if len(problems) > 20 else ""
+        super().__init__(";".join(lines) + more)
+
+
+def _text(v) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def _split(v) -> list[str]:
+    return [x.strip() for x in re.split(r"[、,,;;/\n]+", _text(v)) if x.strip()]
+
+
+def _parse_dates(v, problems, row, col) -> list[dt.date]:
+    out = []
+    if isinstance(v, (dt.datetime, dt.date)):
+        return [v.date() if isinstance(v, dt.datetime) else v]
+    for part in _split(v):
+        part = part.replace("/", "-").replace(".", "-")
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:\s*(?:~|至|--)\s*(\d{4})-(\d{1,2})-(\d{1,2}))?", part)
+        if not m:
+            problems.append((STAFF_SHEET, row, col, f"日期“{part}”无法识别,请写成 2026-11-03 或 2026-11-03至2026-11-05"))
+            continue
+        try:
+            a = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            b = dt.date(int(m[4]), int(m[5]), int(m[6])) if m[4] else a
+        except ValueError:
+            problems.append((STAFF_SHEET, row, col, f"日期“{part}”不存在"))
+            continue
+        while a <= b:
+            out.append(a)
+            a += dt.timedelta(days=1)
+    return out
+
+
+def _header(ws, cols: list[str], required: list[str], problems) -> dict[str, int] | None:
+    head = [_text(c.value) for c in ws[1]] if ws.max_row >= 1 else []
+    idx = {name: head.index(name) for name in cols if name in head}
+    missing = [c for c in required if c not in idx]
+    if missing:
+        problems.append((ws.title, 1, None, f"缺少列:{'、'.join(missing)}(表头应为:{'、'.join(cols)})"))
+        return None
+    return idx
+
+
+def read_staff(path: str | Path, groups: list[str] | None = None,
+               display_name: str | None = None) -> tuple[list[Person], list[Shift]]:
+    """People and shifts from the staff workbook; ``groups`` (the scenario's) are checked when given."""
+    name = display_name or Path(path).name
+    try:
+        wb = load_workbook(path, data_only=True, read_only=True)
+    except FileNotFoundError:
+        raise StaffInvalid(name, [("", None, None, "文件不存在")]) from None
+    except Exception as err:  # openpyxl raises several kinds for a non-xlsx file
+        raise StaffInvalid(name, [("", None, None, f"不是有效的xlsx文件({type(err).__name__})")]) from None
+    problems: list[tuple[str, int | None, str | None, str]] = []
+    if STAFF_SHEET not in wb.sheetnames:
+        raise StaffInvalid(name, [("", None, None, f"缺少工作表“{STAFF_SHEET}”(现有:{'、'.join(wb.sheetnames)})")])
+    ws = wb[STAFF_SHEET]
+    people: list[Person] = []
+    idx = _header(ws, STAFF_COLS, STAFF_COLS[:3], problems)
+    seen: dict[str, int] = {}
+    if idx is not None:
+        for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+            get = lambda c: row[idx[c]] if c in idx and idx[c] < len(row) else None  # noqa: E731
+            if all(_text(v) == "" for v in row):
+                continue
+            pname = _text(get("姓名"))
+            if not pname:
+                problems.append((STAFF_SHEET, r, "姓名", "姓名为空"))
+                continue
+            if pname in seen:
+                problems.append((STAFF_SHEET, r, "姓名", f"姓名“{pname}”与第{seen[pname]}行重复"))
+                continue
+            seen[pname] = r
+            home = _text(get("所属窗口组"))
+            can = _split(get("可办理窗口组"))
+            if not home:
+                problems.append((STAFF_SHEET, r, "所属窗口组", "所属窗口组为空"))
+            if home and home not in can:
+                can = [home] + can
+            for g in can:
+                if groups is not None and g not in groups:
+                    problems.append((STAFF_SHEET, r, "可办理窗口组",
+                                     f"窗口组“{g}”不在场景中(可选:{'、'.join(groups)})"))
+            hours_raw = get("每周工时")
+            hours = 40.0
+            if _text(hours_raw):
+                try:
+                    hours = float(hours_raw)
+                except (TypeError, ValueError):
+                    problems.append((STAFF_SHEET, r, "每周工时", f"“{hours_raw}”不是数字"))
+                else:
+                    if not 0 < hours <= 60:
+                        problems.append((STAFF_SHEET, r, "每周工时", f"每周工时{hours:g}应在0到60之间"))
+            off = _parse_dates(get("不可排班日期"), problems, r, "不可排班日期")
+            people.append(Person(pname, home, tuple(dict.fromkeys(can)), hours, frozenset(off)))
+        if not people and not problems:
+            problems.append((STAFF_SHEET, 2, None, "人员名单为空"))
+    shifts = default_shifts()
+    if SHIFT_SHEET in wb.sheetnames:
+        shifts = _read_shifts(wb[SHIFT_SHEET], problems) or shifts
+    wb.close()
+    if problems:
+        raise StaffInvalid(name, problems)
+    return people, shifts
+
+
+def _read_shifts(ws, problems) -> list[Shift]:
+    idx = _header(ws, SHIFT_COLS, SHIFT_COLS[:4], problems)
+    if idx is None:
+        return []
+    out, codes = [], set()
+    for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        get = lambda c: row[idx[c]] if c in idx and idx[c] < len(row) else None  # noqa: E731
+        if all(_text(v) == "" for v in row):
+            continue
+        code = _text(get("班次代码"))
+        if not code or code in codes:
+            problems.append((SHIFT_SHEET, r, "班次代码", "班次代码为空或重复"))
+            continue
+        codes.add(code)
+        try:
+            times = {c: (hm(_hm_text(get(c))) if _text(get(c)) else None)
+                     for c in ("开始", "结束", "午休开始", "午休结束")}
+        except (ValueError, IndexError):
+            problems.append((SHIFT_SHEET, r, None, "时刻应写成 08:30 这样的格式"))
+            continue
+        if times["开始"] is None or times["结束"] is None or times["结束"] <= times["开始"]:
+            problems.append((SHIFT_SHEET, r, "结束", "结束时刻应晚于开始时刻"))
+            continue
+        lunch = None
+        if times["午休开始"] is not None or times["午休结束"] is not None:
+            if None in (times["午休开始"], times["午休结束"]) or not (
+                    times["开始"] < times["午休开始"] < times["午休结束"] < times["结束"]):
+                problems.append((SHIFT_SHEET, r, "午休开始", "午休应在班次之内,且开始早于结束"))
+                continue
+            lunch = (times["午休开始"], times["午休结束"])
+        days = DAYS_CN.get(_text(get("适用日")))
+        if days is None:
+            problems.append((SHIFT_SHEET, r, "适用日", "适用日应为 工作日、休息日 或 全部"))
+            continue
+        colour = _text(get("颜色")).lstrip("#") or "C6EFCE"
+        if not re.fullmatch(r"[0-9A-Fa-f]{6}", colour):
+            problems.append((SHIFT_SHEET, r, "颜色", "颜色应为6位十六进制,如 C6EFCE"))
+            continue
+        out.append(Shift(code, _text(get("班次名称")) or code, times["开始"], times["结束"], lunch, days,
+                         colour.upper()))
+    return out
+
+
+def _hm_text(v) -> str:
+    if isinstance(v, dt.time):
+        return v.strftime("%H:%M")
+    if isinstance(v, float) and 0 <= v < 1:  # Excel time fraction
+        m = round(v * 1440)
+        return f"{m // 60:02d}:{m % 60:02d}"
+    return _text(v)
+
+
+def _fmt(m: int | None) -> str:
+    return "" if m is None else f"{m // 60:02d}:{m % 60:02d}"
+
+
+def _style_head(ws, row: int = 1) -> None:
+    for c in ws[row]:
+        c.font, c.fill, c.border = HEAD, HEAD_FILL, THIN
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def write_staff(people: list[Person], path: str | Path, shifts: list[Shift] | None = None) -> None:
+    """The staff workbook (人员, 班次, 说明)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = STAFF_SHEET
+    ws.append(STAFF_COLS)
+    for p in people:
+        ws.append([p.name, p.home_group, "、".join(p.groups), p.weekly_hours,
+                   ",".join(d.isoformat() for d in sorted(p.unavailable))])
+    _style_head(ws)
+    for col, w in zip("ABCDE", (10, 14, 36, 10, 28)):
+        ws.column_dimensions[col].width = w
+    ws2 = wb.create_sheet(SHIFT_SHEET)
+    ws2.append(SHIFT_COLS)
+    for s in shifts or default_shifts():
+        ws2.append([s.code, s.name, _fmt(s.start), _fmt(s.end), _fmt(s.lunch[0] if s.lunch else None),
+                    _fmt(s.lunch[1] if s.lunch else None),
+                    {"workday": "工作日", "restday": "休息日", "all": "全部"}[s.days], s.colour])
+        ws2.cell(ws2.max_row, 8).fill = PatternFill("solid", fgColor=s.colour)
+    _style_head(ws2)
+    ws3 = wb.create_sheet("说明")
+    for line in (NOTE, "“可办理窗口组”用顿号分隔;“不可排班日期”写成 2026-11-03 或 2026-11-03至2026-11-05,多个用逗号分隔。",
+                 "“班次”表:适用日为 工作日(法定工作日,含调休上班)、休息日(周末和节假日)或 全部。"):
+        ws3.append([line])
+    ws3.column_dimensions["A"].width = 100
+    wb.save(path)
+
+
+def sample_staff(headcount: dict[str, int], n: int | None = None, seed: int = 7) -> list[Person]:
+    """An illustrative staff list: ``headcount[group]`` people based in each group, each also
+    trained for one or two other groups; a few people have days of leave.
+
+    Names are generated (示例数据).  Cross-training follows departments: 户籍/出入境/交警 are all
+    public-security windows.
+    """
+    rng = random.Random(seed)
+    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建文斌宇浩凯"
+    groups = list(headcount)
+    people: list[Person] = []
+    used: set[str] = set()
+    for g in groups:
+        for _ in range(headcount[g]):
+            while True:
+                name = rng.choice(surnames) + rng.choice(given) + (rng.choice(given) if rng.random() < 0.6 else "")
+                if name not in used:
+                    used.add(name)
+                    break
+            others = [h for h in groups if h != g]
+            extra = rng.sample(others, k=min(len(others), rng.choice((1, 1, 2)))) if others else []
+            people.append(Person(name, g, tuple([g] + extra), 40.0))
+    if n is not None:
+        people = people[:n]
+    return people
+
+
+def add_leave(people: list[Person], start: dt.date, days: int, share: float = 0.15, seed: int = 7) -> list[Person]:
+    """Give ``share`` of the people two to four consecutive weekdays of leave in the horizon."""
+    rng = random.Random(seed)
+    out = []
+    for p in people:
+        if rng.random() < share:
+            first = start + dt.timedelta(days=rng.randrange(0, max(1, days - 4)))
+            length = rng.choice((2, 3, 4))
+            off = frozenset(first + dt.timedelta(days=k) for k in range(length))
+            p = Person(p.name, p.home_group, p.groups, p.weekly_hours, off)
+        out.append(p)
+    return out
+
+
+# ------------------------------------------------------------------ exports
+def _day_head(d: Day) -> str:
+    return f"{d.date.month}/{d.date.day}\n周{WEEKDAYS_CN[d.date.weekday()]}"
+
+
+def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift], path: str | Path, *,
+                  verification: dict | None = None, definition: str = "") -> None:
+    """Styled roster workbook: 排班表, 需求热力图, 缺口明细, 个人排班 (one sheet each), 班次, 说明."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "排班表"
+    shift_by = {s.code: s for s in shifts}
+    cell_of = {(n, d): (code, g) for n, d, code, g in result.assignments}
+    days = result.days
+    ws.append(["姓名", "所属窗口组"] + [_day_head(d) for d in days] + ["出勤天数", "周末值班", "工时(小时)"])
+    _style_head(ws)
+    ws.row_dimensions[1].height = 32
+    for j, d in enumerate(days, start=3):
+        if not d.workday:
+            ws.cell(1, j).fill = WEEKEND_HEAD
+    for p in people:
+        row = [p.name, p.home_group]
+        worked, hours = 0, 0.0
+        for d in days:
+            if (p.name, d.date) in cell_of:
+                code, g = cell_of[p.name, d.date]
+                row.append(code if g == p.home_group else f"{code}·{g[:2]}")
+                worked += 1
+                hours += shift_by[code].paid_minutes / 60
+            else:
+                row.append("假" if d.date in p.unavailable else "休")
+        row += [worked, result.weekend_duties.get(p.name, 0), hours]
+        ws.append(row)
+        r = ws.max_row
+        for j, d in enumerate(days, start=3):
+            c = ws.cell(r, j)
+            c.alignment = Alignment(horizontal="center")
+            c.border = THIN
+            if (p.name, d.date) in cell_of:
+                c.fill = PatternFill("solid", fgColor=shift_by[cell_of[p.name, d.date][0]].colour)
+            elif not d.workday:
+                c.fill = REST_FILL
+    ws.freeze_panes = "C2"
+    ws.column_dimensions["A"].width = 9
+    ws.column_dimensions["B"].width = 12
+    for j in range(3, len(days) + 3):
+        ws.column_dimensions[get_column_letter(j)].width = 7
+    ws.append([])
+    ws.append(["图例:", "、".join(f"{s.code}={s.name}" for s in shifts) + ";“·XX”表示支援其他窗口组;休=休息,假=不可排班"])
+
+    # requirement heat-map: rows (group, slot), columns dates
+    hm_ws = wb.create_sheet("需求热力图")
+    hm_ws.append(["窗口组", "时段"] + [_day_head(d) for d in days])
+    _style_head(hm_ws)
+    hm_ws.row_dimensions[1].height = 32
+    keys = sorted({(g, s) for g, _d, s in result.requirement})
+    for g, s in keys:
+        hm_ws.append([g, _fmt(s) + "-" + _fmt(s + SLOT)] +
+                     [result.requirement.get((g, d.date, s), None) for d in days])
+    if keys:
+        rng = f"C2:{get_column_letter(len(days) + 2)}{len(keys) + 1}"
+        hm_ws.conditional_formatting.add(rng, ColorScaleRule(start_type="min", start_color="FFFFFF",
+                                                             mid_type="percentile", mid_value=50,
+                                                             mid_color="FFEB84", end_type="max",
+                                                             end_color="F8696B"))
+    hm_ws.freeze_panes = "C2"
+    hm_ws.column_dimensions["A"].width = 14
+    hm_ws.column_dimensions["B"].width = 12
+
+    sf = wb.create_sheet("缺口明细")
+    sf.append(["窗口组", "日期", "星期", "时段", "需求窗口", "在岗人数", "缺口"])
+    _style_head(sf)
+    for (g, d, s), short in sorted(result.shortfall.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])):
+        need = result.requirement[(g, d, s)]
+        sf.append([g, d.isoformat(), "周" + WEEKDAYS_CN[d.weekday()], _fmt(s) + "-" + _fmt(s + SLOT), need,
+                   need - short, short])
+    if not result.shortfall:
+        sf.append(["无缺口:每个时段的在岗人数均不少于需求"])
+
+    info = wb.create_sheet("说明")
+    summ = result.summary()
+    lines = [NOTE, f"求解状态:{result.status};目标值 {summ['objective']};下界 {summ['bound']};"
+             f"相对差距 {summ['gap'] if summ['gap'] is not None else '—'};用时 {summ['wall_seconds']} 秒",
+             f"缺口时段数:{summ['shortfall_slots']};周末值班次数极差(最多-最少):{summ['weekend_duty_spread']}",
+             f"排班工时 {summ['paid_hours']:.1f} 小时,需求窗口工时 {summ['required_window_hours']:.1f} 小时"
+             + (f",比值 {summ['paid_to_required']:.2f}" if summ['paid_to_required'] else ""),
+             "规则:每人每天至多一个班次,只排其可办理的窗口组;每周(周一至周日)至多5天且不超过本人每周工时;"
+             "连续工作不超过6天;休息日(周末、节假日)值班后7天内须在一个工作日调休;"
+             "有周末值班资格者之间的周末值班次数相差不超过1;优先满足需求,其次减少多余工时,再次均衡周末值班。"]
+    if summ["pending_comp_rest"]:
+        lines.append("排班期末的周末值班,调休须在下一排班期安排:" +
+                     "、".join(f"{p}({d})" for p, d in summ["pending_comp_rest"]))
+    if definition:
+        lines.append(definition)
+    if verification:
+        lines.append(f"仿真验证:开放时段 {verification['open_slots']} 个,达标 {verification['slots_meeting_target']} 个,"
+                     f"未达标 {verification['open_slots'] - verification['slots_meeting_target']} 个"
+                     f"(新随机种子,{verification.get('reps', '')} 次重复)")
+    for line in lines:
+        info.append([line])
+    info.column_dimensions["A"].width = 120
+
+    shifts_ws = wb.create_sheet("班次")
+    shifts_ws.append(["代码", "名称", "开始", "结束", "午休", "计薪小时", "适用日"])
+    _style_head(shifts_ws)
+    for s in shifts:
+        shifts_ws.append([s.code, s.name, _fmt(s.start), _fmt(s.end),
+                          f"{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])}" if s.lunch else "无(午间值守)",
+                          s.paid_minutes / 60, {"workday": "工作日", "restday": "休息日", "all": "全部"}[s.days]])
+        shifts_ws.cell(shifts_ws.max_row, 1).fill = PatternFill("solid", fgColor=s.colour)
+
+    by_person = defaultdict(list)
+    for n, d, code, g in result.assignments:
+        by_person[n].append((d, code, g))
+    used_titles: set[str] = set(wb.sheetnames)
+    for p in people:
+        title = re.sub(r"[\[\]:*?/\\]", "", f"个人-{p.name}")[:31]
+        while title in used_titles:
+            title = title[:29] + f"{len(used_titles) % 100:02d}"
+        used_titles.add(title)
+        pw = wb.create_sheet(title)
+        pw.append([f"{p.name}({p.home_group})个人排班", "", "", "", ""])
+        pw["A1"].font = Font(bold=True, size=12)
+        pw.append(["日期", "星期", "班次", "时间", "窗口组"])
+        _style_head(pw, 2)
+        duties = {d: (code, g) for d, code, g in by_person[p.name]}
+        for d in days:
+            if d.date in duties:
+                code, g = duties[d.date]
+                s = shift_by[code]
+                t = f"{_fmt(s.start)}-{_fmt(s.end)}" + (f"(午休{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])})" if s.lunch else "")
+                pw.append([d.date.isoformat(), "周" + WEEKDAYS_CN[d.date.weekday()], s.name, t, g])
+                pw.cell(pw.max_row, 3).fill = PatternFill("solid", fgColor=s.colour)
+            else:
+                pw.append([d.date.isoformat(), "周" + WEEKDAYS_CN[d.date.weekday()],
+                           "不可排班" if d.date in p.unavailable else "休息", "", ""])
+        pw.append([f"出勤 {len(duties)} 天,周末值班 {result.weekend_duties.get(p.name, 0)} 次"])
+        for col, w in zip("ABCDE", (12, 6, 14, 30, 14)):
+            pw.column_dimensions[col].width = w
+    wb.save(path)

@@ -1,0 +1,136 @@
+"""Proof that a roster works: its open windows per slot go back into the hall model.
+
+Why: a roster that covers the requirement on paper can still miss the target (queues carry
+over between slots, service is not exponential); only a fresh simulation (new seeds) of the
+very windows the roster opens says pass or fail, slot by slot.
+
+Also the glue between a staffing plan (per weekday) and a dated roster horizon.
+
+>>> import datetime as dt
+>>> from sim.sample_hall import sample_scenario
+>>> cal, days = horizon(sample_scenario(), dt.date(2026, 11, 4), weeks=1)
+>>> days[0].date.isoformat(), days[5].workday
+('2026-11-09', False)
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from .calendar import Day as CalDay
+from .calendar import build_days
+from .hall import simulate
+from .replicate import rep_seeds
+from .roster import SLOT, Day, RosterResult
+from .scenario import SLOT_MINUTES, WEEKDAYS_CN, CalendarSpec, Scenario, min_to_hm
+from .schedule import DAY_MINUTES
+from .staffing import StaffingPlan, open_slots
+from .targets import Target, parse_target
+
+
+def horizon(scenario: Scenario, start: dt.date | None = None, weeks: int = 4) -> tuple[list[CalDay], list[Day]]:
+    """The roster horizon from the first Monday on or after ``start`` (default: the scenario's start),
+    with the scenario's calendar (public holidays, 调休上班, local overrides)."""
+    start = start or scenario.calendar.start
+    start = start + dt.timedelta(days=(7 - start.weekday()) % 7)
+    spec = CalendarSpec(start, weeks * 7, scenario.calendar.overrides, scenario.calendar.use_official)
+    cal = build_days(spec)
+    return cal, [Day(d.date, d.kind in ("workday", "swap_workday"), d.kind) for d in cal]
+
+
+def requirement_from_plan(scenario: Scenario, plan: StaffingPlan, cal: list[CalDay],
+                          groups: set[str] | None = None) -> dict[tuple[str, dt.date, int], int]:
+    """Windows needed per (group, date, slot start minute) over the horizon, for ``groups``."""
+    req = {}
+    for d in cal:
+        for g, slots in open_slots(scenario, d).items():
+            if groups is not None and g not in groups:
+                continue
+            for s in slots:
+                n = plan.windows.get((g, d.as_weekday, s), 0)
+                if n > 0:
+                    req[g, d.date, s * SLOT_MINUTES] = n
+    return req
+
+
+def roster_windows(scenario: Scenario, result: RosterResult, plan: StaffingPlan | None, cal: list[CalDay],
+                   rostered: set[str]) -> dict[tuple[str, int, int], int]:
+    """``windows_by_slot`` for :func:`sim.hall.simulate`: the roster's people on duty for rostered
+    groups (0 where nobody is), the staffing plan for the other groups."""
+    out = {}
+    for d in cal:
+        for g, slots in open_slots(scenario, d).items():
+            for s in slots:
+                if g in rostered:
+                    out[g, d.index, s] = result.coverage.get((g, d.date, s * SLOT_MINUTES), 0)
+                elif plan is not None and (g, d.as_weekday, s) in plan.windows:
+                    out[g, d.index, s] = plan.windows[g, d.as_weekday, s]
+    return out
+
+
+def verify_roster(scenario: Scenario, result: RosterResult, cal: list[CalDay], target: str | Target,
+                  rostered: set[str], plan: StaffingPlan | None = None, *, reps: int = 10,
+                  seed: int = 20_260_101) -> dict:
+    """Simulate the horizon ``reps`` times with fresh seeds; pass/fail per (group, date, slot)
+    of the rostered groups, pooled over the replications."""
+    tg = parse_target(target)
+    within = tg.within if tg.within is not None else 15.0
+    sc = scenario.copy()
+    sc.calendar = CalendarSpec(cal[0].date, len(cal), scenario.calendar.overrides, scenario.calendar.use_official)
+    wbs = roster_windows(scenario, result, plan, cal, rostered)
+    gi = {g.name: i for i, g in enumerate(scenario.groups)}
+    first_group = np.array([next((k for k, g in enumerate(scenario.groups) if t.name in g.types), 0)
+                            for t in scenario.types], int)
+    shape = (len(scenario.groups), len(cal), DAY_MINUTES // SLOT_MINUTES)
+    n, ok, wsum = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    for s in rep_seeds(seed, reps):
+        run = simulate(sc, seed=s, windows_by_slot=wbs)
+        arr = run.customers.arrival
+        served = run.start >= 0
+        grp = np.where(served, np.asarray(run.window_group)[np.where(served, run.window, 0)],
+                       first_group[run.customers.type])
+        day = (arr // DAY_MINUTES).astype(int)
+        slot = ((arr - day * DAY_MINUTES) // SLOT_MINUTES).astype(int)
+        wait = np.where(served, run.start - arr, np.inf)
+        np.add.at(n, (grp, day, slot), 1)
+        np.add.at(ok, (grp, day, slot), (wait <= within + 1e-9).astype(float))
+        np.add.at(wsum, (grp, day, slot), np.where(np.isfinite(wait), wait, 0.0))
+    rows = []
+    for d in cal:
+        for g, slots in open_slots(scenario, d).items():
+            if g not in rostered:
+                continue
+            for s in slots:
+                c = n[gi[g], d.index, s]
+                level = float(ok[gi[g], d.index, s] / c) if c else None
+                mw = float(wsum[gi[g], d.index, s] / c) if c else None
+                rows.append({"group": g, "date": d.date.isoformat(), "weekday_cn": WEEKDAYS_CN[d.weekday],
+                             "slot_start": min_to_hm(s * SLOT_MINUTES),
+                             "required": result.requirement.get((g, d.date, s * SLOT), 0),
+                             "on_duty": wbs.get((g, d.index, s), 0), "customers": int(c),
+                             "service_level": level, "mean_wait": mw, "pass": tg.met(level, mw)})
+    met = sum(1 for r in rows if r["pass"])
+    return {"status": result.status, "gap": result.gap, "shortfall_slots": len(result.shortfall),
+            "shortfall_window_slots": result.shortfall_total, "open_slots": len(rows),
+            "slots_meeting_target": met, "share_meeting_target": met / len(rows) if rows else None,
+            "weekend_duty_spread": result.weekend_duty_spread, "reps": reps,
+            "target": tg.to_dict(), "rostered_groups": sorted(rostered), "slots": rows}
+
+
+def roster_for_scenario(scenario: Scenario, people: list, shifts: list, *, weeks: int = 4,
+                        start: dt.date | None = None, target: str | Target = "90%<=15", method: str = "sim",
+                        plan: StaffingPlan | None = None, time_limit: float = 30.0, reps: int = 20,
+                        seed: int = 1) -> tuple[RosterResult, StaffingPlan, list[CalDay], set[str]]:
+    """Staffing plan → dated requirement for the groups the staff list covers → CP-SAT roster."""
+    from .roster import solve_roster
+    from .staffing import simulation_corrected, sipp
+
+    tg = parse_target(target)
+    if plan is None:
+        plan = simulation_corrected(scenario, tg, reps=reps, seed=seed) if method == "sim" else sipp(scenario, tg)
+    cal, days = horizon(scenario, start, weeks)
+    rostered = {g for p in people for g in p.groups} & {g.name for g in scenario.groups}
+    req = requirement_from_plan(scenario, plan, cal, rostered)
+    result = solve_roster(people, shifts, days, req, time_limit=time_limit)
+    return result, plan, cal, rostered
