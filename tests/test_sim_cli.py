@@ -64,3 +64,12 @@ def test_bad_scenario_is_one_error_line(capsys, tmp_path):
     assert main(["run", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: bad.json") and "Traceback" not in err
+
+
+def test_compare_builtin_variants(capsys):
+    assert main(["compare", HALL, "--variant", "rota:off", "--variant", "pooled:户籍,交警", "--days", "2",
+                 "--reps", "2", "--workers", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["scenarios"]) == 3 and "周末轮班关" in out["scenarios"][1]
+    assert main(["compare", HALL, "--variant", "pooled:户籍,无此组"]) == 2
+    assert "无此组" in capsys.readouterr().err

@@ -53,6 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("compare", help="并排比较多个场景(共同随机数)")
     p.add_argument("scenarios", nargs="+")
+    p.add_argument("--variant", action="append", default=[], metavar="KIND[:ARG]",
+                   help="由第一个场景派生的对照方案,可重复:policy:on|off(动态调整)、rota:on|off(周末轮班)、"
+                        "pooled:组1,组2,…(合并为综合窗口,人数不变)")
     p.add_argument("--days", type=int, default=None)
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--seed", type=int, default=0)
@@ -158,6 +161,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for p, s in zip(args.scenarios, scenarios):
         if [x.name for x in scenarios].count(s.name) > 1:
             s.name = Path(p).stem
+    scenarios += [variant(scenarios[0], v) for v in args.variant]
     c = compare(scenarios, reps=args.reps, days=args.days, seed=args.seed, workers=args.workers,
                 progress=None if args.json else _progress)
     if args.json:
@@ -171,6 +175,25 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(d[["指标", "scenario", "difference", "区间"]].rename(
             columns={"scenario": "场景", "difference": "差值"}).round(3).to_string(index=False))
     return 0
+
+
+def variant(base, spec: str):
+    """``policy:off``, ``rota:on``, ``pooled:户籍,交警`` → a scenario derived from ``base``."""
+    from tasks.errors import WorkbenchError
+
+    from ..sample_hall import policy_variant, pooled_variant, weekend_rota_variant
+
+    kind, _, arg = spec.partition(":")
+    if kind in ("policy", "rota") and arg in ("on", "off"):
+        return (policy_variant if kind == "policy" else weekend_rota_variant)(base, arg == "on")
+    if kind == "pooled":
+        names = [x.strip() for x in arg.replace(",", ",").split(",") if x.strip()]
+        missing = [n for n in names if n not in {g.name for g in base.groups}]
+        if len(names) < 2 or missing:
+            raise WorkbenchError(f"--variant {spec}: 需列出至少两个已有窗口组" +
+                                 (f",找不到:{'、'.join(missing)}" if missing else ""))
+        return pooled_variant(base, names)
+    raise WorkbenchError(f"--variant {spec}: 应为 policy:on|off、rota:on|off 或 pooled:组1,组2")
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
