@@ -102,14 +102,18 @@ def _metric(page, label: str) -> str:
 def _no_traceback(page) -> None:
     body = page.inner_text("body")
     assert "Traceback" not in body and "Error:" not in body, body[:2000]
+    assert "Page not found" not in body, body[:500]
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_every_page_renders_in_chromium_with_chinese_text(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    from ui.nav import DEFAULT_PAGE, url_path
+
     for name in PAGES:
-        page.goto(f"{server['base']}/{name}")
+        # the default page lives at the root address
+        page.goto(f"{server['base']}/{'' if name == url_path(DEFAULT_PAGE) else name}")
         _settle(page)
         _no_traceback(page)
         assert page.locator("h1").first.inner_text().strip()

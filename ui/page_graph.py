@@ -82,7 +82,8 @@ with tab_net:
         focus = c1.selectbox("范围", [whole] + ids, index=([whole] + ids).index(default), key="graph_focus",
                              format_func=lambda i: i if i == whole else f"任务 {i} 的邻域:{plan.task(i).title[:24]}")
         radius = c2.number_input("邻域层数", 1, 4, 1, key="graph_radius", disabled=focus == whole)
-        show_units = c3.checkbox("显示单位", value=len(ids) <= 40, key="graph_units")
+        show_units = c3.checkbox("显示单位", value=len(ids) <= 12, key="graph_units",
+                                 help="整个计划的单位较多时,建议只在查看某项任务的邻域时显示单位")
         sub = g if focus == whole else neighbourhood(g, focus, int(radius))
         if not show_units:
             sub = sub.subgraph([n for n, k in sub.nodes(data="kind") if k != "unit"]).copy()

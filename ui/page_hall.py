@@ -215,7 +215,7 @@ with guard("方案比较"):
         variants = [weekend_rota_variant(scenario, True), weekend_rota_variant(scenario, False)]
     else:
         variants = [policy_variant(scenario, True), policy_variant(scenario, False)]
-    cmp_reps = st.number_input("每个方案的重复次数", 2, 30, 4, key="hall_cmp_reps")
+    cmp_reps = st.columns(4)[0].number_input("每个方案的重复次数", 2, 30, 4, key="hall_cmp_reps")
     if variants and st.button("运行比较", key="hall_cmp_run"):
         from sim.compare import compare
 
