@@ -27,6 +27,116 @@ def _erlang(args: argparse.Namespace) -> int:
     return 0
 
 
+def _staff(args: argparse.Namespace) -> int:
+    from sim.scenario_io import load_scenario
+    from sim.staffing import staffing_report
+    from sim.targets import parse_target
+
+    scenario = load_scenario(args.scenario)
+    target = parse_target(args.target)
+    rep = staffing_report(scenario, target, args.method, reps=args.reps, seed=args.seed)
+    if args.xlsx:
+        write_staffing_xlsx(rep, args.xlsx)
+    if args.json:
+        print_json(rep)
+        return 0
+    e, c = rep["erlang"], rep["sim"]
+    print(rep["target"]["definition"])
+    print(f"逐时段Erlang C:每周 {e['staff_hours_per_week']:.1f} 窗口·小时,仿真中 "
+          f"{e['slots_meeting_target']}/{e['open_slots']} 个时段达标")
+    if c:
+        print(f"仿真修正:每周 {c['staff_hours_per_week']:.1f} 窗口·小时,仿真中 "
+              f"{c['slots_meeting_target']}/{c['open_slots']} 个时段达标({c['stop_reason']})")
+    if args.xlsx:
+        print(f"已写出 {args.xlsx}")
+    return 0
+
+
+STAFF_HEAD = {"group": "窗口组", "weekday_cn": "星期", "slot_start": "时段开始", "customers": "仿真取号人次",
+              "erlang_windows": "Erlang C窗口数", "erlang_predicted_level": "Erlang C预测达标率",
+              "erlang_sim_level": "Erlang C方案仿真达标率", "erlang_met": "Erlang C方案达标",
+              "sim_windows": "仿真修正窗口数", "sim_level": "仿真修正方案达标率", "sim_met": "仿真修正方案达标"}
+
+
+def write_staffing_xlsx(rep: dict, path: str) -> None:
+    """Per-slot table of both methods side by side, misses highlighted, and a summary sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "逐时段对比"
+    cols = [k for k in STAFF_HEAD if rep["sim"] is not None or not k.startswith("sim_")]
+    ws.append([STAFF_HEAD[k] for k in cols])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    miss = PatternFill("solid", fgColor="F8CBAD")
+    for r in rep["slots"]:
+        ws.append([{True: "是", False: "否", None: ""}.get(r.get(k), r.get(k)) if isinstance(r.get(k), bool)
+                   or r.get(k) is None else r.get(k) for k in cols])
+        for j, k in enumerate(cols, start=1):
+            if k.endswith("_met") and r.get(k) is False:
+                ws.cell(ws.max_row, j).fill = miss
+    ws.freeze_panes = "D2"
+    info = wb.create_sheet("汇总")
+    info.append([rep["target"]["definition"]])
+    for key, label in (("erlang", "逐时段Erlang C"), ("sim", "仿真修正")):
+        p = rep[key]
+        if p:
+            info.append([f"{label}:每周 {p['staff_hours_per_week']:.1f} 窗口·小时;仿真达标时段 "
+                         f"{p['slots_meeting_target']}/{p['open_slots']};{p['stop_reason']}"])
+    info.column_dimensions["A"].width = 110
+    wb.save(path)
+
+
+def _roster(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from sim.roster_io import export_roster, read_staff
+    from sim.scenario_io import load_scenario
+    from sim.targets import parse_target
+    from sim.verify import roster_for_scenario, verify_roster
+
+    scenario = load_scenario(args.scenario)
+    people, shifts = read_staff(args.staff, [g.name for g in scenario.groups])
+    target = parse_target(args.target)
+    start = dt.date.fromisoformat(args.start) if args.start else None
+    if args.weeks < 1 or args.weeks > 12:
+        raise WorkbenchError("--weeks 应在1到12之间")
+    result, plan, cal, rostered = roster_for_scenario(
+        scenario, people, shifts, weeks=args.weeks, start=start, target=target, method=args.method,
+        time_limit=args.time_limit, reps=args.reps, seed=args.seed)
+    if not result.assignments and result.status not in ("OPTIMAL", "FEASIBLE"):
+        raise WorkbenchError(f"排班求解失败(状态 {result.status}):请放宽时限(--time-limit)或检查人员名单")
+    ver = verify_roster(scenario, result, cal, target, rostered, plan, reps=args.reps) if args.verify else None
+    if args.out:
+        export_roster(result, people, shifts, args.out, verification=ver, definition=target.definition())
+    out = result.summary() | {"rostered_groups": sorted(rostered), "people": len(people),
+                              "days": len(cal), "start": cal[0].date.isoformat(), "target": target.text,
+                              "definition": target.definition(),
+                              "shortfall": [{"group": g, "date": d.isoformat(), "slot_start": f"{s // 60:02d}:{s % 60:02d}",
+                                             "missing": n} for (g, d, s), n in sorted(result.shortfall.items(),
+                                                                                     key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))],
+                              "weekend_duties": result.weekend_duties}
+    if ver:
+        out |= {k: v for k, v in ver.items() if k not in ("target",)}
+        out["failed_slots"] = [r for r in ver["slots"] if not r["pass"]]
+        if not args.slots:
+            out.pop("slots")
+    if args.json:
+        print_json(out)
+        return 0
+    print(f"排班:{len(people)} 人 × {len(cal)} 天({cal[0].date} 起),窗口组:{'、'.join(sorted(rostered))}")
+    print(f"求解状态 {result.status},相对差距 {result.gap if result.gap is not None else '—'},"
+          f"用时 {result.wall_seconds:.1f} 秒;缺口时段 {len(result.shortfall)} 个;"
+          f"周末值班极差 {result.weekend_duty_spread};工时比 {out['paid_to_required'] or 0:.2f}")
+    if ver:
+        print(f"仿真验证:{ver['slots_meeting_target']}/{ver['open_slots']} 个开放时段达标")
+    if args.out:
+        print(f"已写出 {args.out}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("erlang", help="Erlang C 计算器:满足服务目标的最少窗口数")
     p.add_argument("--arrival-rate", type=float, required=True, help="到达率(人/分钟)")
@@ -35,3 +145,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--minimum", type=int, default=0, help="窗口数下限")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_erlang)
+
+    p = sub.add_parser("staff", help="各窗口组每个星期几、每半小时需开窗口数(Erlang C 与仿真修正对比)")
+    p.add_argument("scenario", help="场景文件(xlsx 或 JSON)")
+    p.add_argument("--target", default="90%<=15")
+    p.add_argument("--method", choices=["erlang", "sim"], default="sim")
+    p.add_argument("--reps", type=int, default=20, help="每轮仿真的重复次数(每次一周)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--xlsx", metavar="OUT")
+    p.set_defaults(func=_staff)
+
+    p = sub.add_parser("roster", help="按人员名单排班(CP-SAT),可用仿真验证")
+    p.add_argument("scenario", help="场景文件(xlsx 或 JSON)")
+    p.add_argument("staff", help="人员名单 xlsx(工作表“人员”,可选“班次”)")
+    p.add_argument("--weeks", type=int, default=4)
+    p.add_argument("--start", help="起始日期(取其当天或之后的第一个周一),默认场景起始日期")
+    p.add_argument("--out", help="排班表 xlsx")
+    p.add_argument("--target", default="90%<=15")
+    p.add_argument("--method", choices=["erlang", "sim"], default="sim", help="需求来源")
+    p.add_argument("--time-limit", type=float, default=30.0, help="求解时限(秒)")
+    p.add_argument("--reps", type=int, default=10)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--verify", action="store_true", help="用新随机种子仿真排班,逐时段判定是否达标")
+    p.add_argument("--slots", action="store_true", help="JSON 中输出每个时段的验证结果")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_roster)
