@@ -1,0 +1,314 @@
+"""Local accounts in the workbench database: create, list, disable, reset; log in, sessions, log out.
+
+Passwords are argon2 hashes; a generated password is returned once to the
+caller (who prints or shows it once) and never stored, logged or audited.
+Repeated failed logins lock an account for :attr:`AccountPolicy.lockout`;
+sessions end after :attr:`AccountPolicy.session_idle` without activity.
+Every change writes an audit row (``audit_log``) with the acting account.
+A ``clock`` can be injected (tests use a fake one).
+
+>>> book = AccountBook(store)                                        # doctest: +SKIP
+>>> pw = book.add("zwzx", "unit", unit="市政务服务中心", actor="ban")  # doctest: +SKIP
+>>> login = book.login("zwzx", pw)                                   # doctest: +SKIP
+>>> book.resume(login.token).unit                                    # doctest: +SKIP
+'市政务服务中心'
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..store.schema import AuditRow
+from .errors import AccountError, AccountLocked, LoginFailed, SessionExpired
+from .passwords import burn_time, check_strength, hash_password, needs_rehash, random_password, verify_password
+from .policy import AccountPolicy
+from .roles import OFFICE, ROLE_NAMES, ROLES, UNIT, Account
+from .schema import AccountRow, AccountSessionRow
+
+ANONYMOUS = "(未登录)"
+#: last_seen is written at most this often (every page interaction would be a write otherwise)
+TOUCH_SECONDS = 30
+_NAME = re.compile(r"^[\w.\-@\u4e00-\u9fff]{2,100}$")
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class LoginSession:
+    """A successful login: the token to keep (e.g. in the browser session) and the account."""
+
+    token: str
+    account: Account
+
+    def __repr__(self) -> str:  # never print the token by accident
+        return f"LoginSession(account={self.account.name!r})"
+
+
+def _account(row: AccountRow) -> Account:
+    return Account(name=row.name, role=row.role, unit=row.unit, display_name=row.display_name or "",
+                   disabled=bool(row.disabled), source="local")
+
+
+class AccountBook:
+    """Accounts of one :class:`tasks.store.Store`."""
+
+    def __init__(self, store: Any, policy: AccountPolicy | None = None,
+                 clock: Callable[[], datetime] | None = None):
+        self.store = store
+        self.policy = policy or AccountPolicy.from_env()
+        self.clock = clock or _now
+
+    # -- helpers -------------------------------------------------------------
+    def _audit(self, s: Session, actor: str, action: str, target: str, detail: dict | None = None) -> None:
+        s.execute(insert(AuditRow), [{"at": self.clock(), "actor": actor or ANONYMOUS, "action": action,
+                                      "target": target, "detail": detail or {}}])
+
+    @staticmethod
+    def _row(s: Session, name: str) -> AccountRow | None:
+        return s.scalar(select(AccountRow).where(AccountRow.name == name))
+
+    def _must(self, s: Session, name: str) -> AccountRow:
+        row = self._row(s, name)
+        if row is None:
+            raise AccountError(f"账号“{name}”不存在")
+        return row
+
+    def _check_role(self, role: str, unit: str | None) -> str | None:
+        if role not in ROLES:
+            raise AccountError(f"角色“{role}”无效,应为 {'/'.join(ROLES)}"
+                               f"({'、'.join(ROLE_NAMES[r] for r in ROLES)})")
+        unit = (unit or "").strip() or None
+        if role == UNIT:
+            if not unit:
+                raise AccountError("单位账号须指定所属单位(--unit)")
+            if not self.store.unit_exists(unit):
+                raise AccountError(f"单位“{unit}”不在任务分解表中,请核对单位全称(可先导入计划)")
+            return unit
+        if unit:
+            raise AccountError(f"只有单位账号才绑定单位,{ROLE_NAMES[role]}账号不能指定单位")
+        return None
+
+    @staticmethod
+    def _end_sessions(s: Session, account_id: int, now: datetime) -> None:
+        s.execute(update(AccountSessionRow).where(AccountSessionRow.account_id == account_id,
+                                                  AccountSessionRow.ended_at.is_(None)).values(ended_at=now))
+
+    def _active_offices(self, s: Session) -> int:
+        return s.scalar(select(func.count()).select_from(AccountRow)
+                        .where(AccountRow.role == OFFICE, AccountRow.disabled.is_(False))) or 0
+
+    # -- reading ---------------------------------------------------------------
+    def count(self) -> int:
+        with self.store.session() as s:
+            return s.scalar(select(func.count()).select_from(AccountRow)) or 0
+
+    def get(self, name: str) -> Account | None:
+        with self.store.session() as s:
+            row = self._row(s, name)
+            return _account(row) if row else None
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every account as a plain dict — never with its hash."""
+        now = self.clock()
+        with self.store.session() as s:
+            rows = list(s.scalars(select(AccountRow).order_by(AccountRow.role, AccountRow.name)))
+        return [{"name": r.name, "display_name": r.display_name, "role": r.role,
+                 "role_name": ROLE_NAMES.get(r.role, r.role), "unit": r.unit, "disabled": bool(r.disabled),
+                 "locked_until": r.locked_until if r.locked_until and r.locked_until > now else None,
+                 "failed_logins": r.failed_logins, "must_change_password": bool(r.must_change_password),
+                 "last_login_at": r.last_login_at, "created_at": r.created_at} for r in rows]
+
+    # -- managing ----------------------------------------------------------------
+    def add(self, name: str, role: str, *, actor: str, unit: str | None = None, password: str | None = None,
+            display_name: str = "") -> str | None:
+        """Create an account; returns the generated password when none is given (show it once)."""
+        name = (name or "").strip()
+        if not _NAME.match(name):
+            raise AccountError(f"账号名“{name}”无效:2–100 位,可用汉字、字母、数字和 . - _ @,不能有空格")
+        unit = self._check_role(role, unit)
+        generated = password is None
+        if generated:
+            password = random_password()
+        else:
+            check_strength(password, name)
+        now = self.clock()
+        with self.store.session(write=True) as s:
+            if self._row(s, name) is not None:
+                raise AccountError(f"账号“{name}”已存在")
+            s.add(AccountRow(name=name, display_name=display_name.strip(), role=role, unit=unit,
+                             password_hash=hash_password(password), disabled=False, failed_logins=0,
+                             locked_until=None, must_change_password=generated, created_at=now,
+                             updated_at=now, last_login_at=None))
+            self._audit(s, actor, "account_add", name, {"role": role, "unit": unit})
+        return password if generated else None
+
+    def update(self, name: str, *, actor: str, role: str | None = None, unit: str | None = None,
+               display_name: str | None = None) -> Account:
+        """Change an account's role/unit/display name (the last active office account keeps its role)."""
+        with self.store.session(write=True) as s:
+            row = self._must(s, name)
+            new_role = role or row.role
+            new_unit = self._check_role(new_role, unit if unit is not None or role else row.unit)
+            if row.role == OFFICE and new_role != OFFICE and not row.disabled and self._active_offices(s) <= 1:
+                raise AccountError("这是唯一在用的办公室账号,不能改为其他角色;请先另建一个办公室账号")
+            row.role, row.unit = new_role, new_unit
+            if display_name is not None:
+                row.display_name = display_name.strip()
+            row.updated_at = self.clock()
+            self._end_sessions(s, row.id, row.updated_at)
+            self._audit(s, actor, "account_update", name, {"role": new_role, "unit": new_unit})
+            return _account(row)
+
+    def set_disabled(self, name: str, disabled: bool, *, actor: str) -> None:
+        """Disable (ending its sessions) or enable an account; the last active office account stays."""
+        with self.store.session(write=True) as s:
+            row = self._must(s, name)
+            if disabled and row.role == OFFICE and not row.disabled and self._active_offices(s) <= 1:
+                raise AccountError("这是唯一在用的办公室账号,不能停用;请先另建一个办公室账号")
+            row.disabled, row.updated_at = disabled, self.clock()
+            if disabled:
+                self._end_sessions(s, row.id, row.updated_at)
+            self._audit(s, actor, "account_disable" if disabled else "account_enable", name)
+
+    def reset_password(self, name: str, *, actor: str) -> str:
+        """A new random password (returned once); clears the lockout and ends the account's sessions."""
+        password = random_password()
+        with self.store.session(write=True) as s:
+            row = self._must(s, name)
+            now = self.clock()
+            row.password_hash, row.must_change_password = hash_password(password), True
+            row.failed_logins, row.locked_until, row.updated_at = 0, None, now
+            self._end_sessions(s, row.id, now)
+            self._audit(s, actor, "account_reset_password", name)
+        return password
+
+    def change_password(self, name: str, old: str, new: str) -> None:
+        """The user changes their own password (the old one must be right)."""
+        self.authenticate(name, old)
+        check_strength(new, name)
+        if new == old:
+            raise AccountError("新密码不能与原密码相同")
+        with self.store.session(write=True) as s:
+            row = self._must(s, name)
+            row.password_hash, row.must_change_password, row.updated_at = hash_password(new), False, self.clock()
+            self._audit(s, name, "account_change_password", name)
+
+    def unlock(self, name: str, *, actor: str) -> None:
+        with self.store.session(write=True) as s:
+            row = self._must(s, name)
+            row.failed_logins, row.locked_until, row.updated_at = 0, None, self.clock()
+            self._audit(s, actor, "account_unlock", name)
+
+    # -- logging in ------------------------------------------------------------------
+    def authenticate(self, name: str, password: str) -> Account:
+        """The account when ``password`` is right; else :class:`LoginFailed` / :class:`AccountLocked`.
+
+        Wrong name and wrong password give the same message.  The failure count
+        and lockout are committed before the error is raised.
+        """
+        name = (name or "").strip()
+        now = self.clock()
+        error: LoginFailed | None = None
+        with self.store.session(write=True) as s:
+            row = self._row(s, name)
+            if row is None:
+                burn_time(password or "")
+                # the typed name is not recorded: it may be a password typed in the wrong box
+                self._audit(s, ANONYMOUS, "login_failed", "(未知账号)")
+                error = LoginFailed("账号或密码错误")
+            elif row.locked_until and now < row.locked_until:
+                burn_time(password or "")
+                self._audit(s, name, "login_refused_locked", name)
+                error = AccountLocked(self._locked_text(row.locked_until), row.locked_until)
+            elif not verify_password(row.password_hash, password or ""):
+                row.failed_logins = (row.failed_logins or 0) + 1
+                if row.failed_logins >= self.policy.max_failures:
+                    row.failed_logins, row.locked_until = 0, now + self.policy.lockout
+                    self._audit(s, name, "account_locked", name, {"until": row.locked_until.isoformat()})
+                    error = AccountLocked(self._locked_text(row.locked_until), row.locked_until)
+                else:
+                    left = self.policy.max_failures - row.failed_logins
+                    self._audit(s, name, "login_failed", name)
+                    error = LoginFailed(f"账号或密码错误(再错 {left} 次账号将被锁定 "
+                                        f"{self.policy.lockout_minutes:g} 分钟)")
+            elif row.disabled:
+                self._audit(s, name, "login_refused_disabled", name)
+                error = LoginFailed(f"账号“{name}”已停用,请联系领导小组办公室")
+            else:
+                row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
+                if needs_rehash(row.password_hash):
+                    row.password_hash = hash_password(password)
+                account = _account(row)
+        if error is not None:
+            raise error
+        return account
+
+    def _locked_text(self, until: datetime) -> str:
+        return (f"连续 {self.policy.max_failures} 次登录失败,账号已锁定至 {until:%Y-%m-%d %H:%M},"
+                f"请届时再试,或请领导小组办公室解锁")
+
+    def login(self, name: str, password: str) -> LoginSession:
+        """Check the password and open a session; keep ``.token`` and pass it to :meth:`resume`."""
+        account = self.authenticate(name, password)
+        token = secrets.token_urlsafe(32)
+        now = self.clock()
+        with self.store.session(write=True) as s:
+            row = self._must(s, account.name)
+            s.add(AccountSessionRow(token_hash=token_hash(token), account_id=row.id, created_at=now,
+                                    last_seen=now, ended_at=None))
+            self._audit(s, account.name, "login", account.name)
+        return LoginSession(token, account)
+
+    def resume(self, token: str | None) -> Account:
+        """The account of a live session (and mark it active); :class:`SessionExpired` otherwise."""
+        if not token:
+            raise SessionExpired("请先登录")
+        now = self.clock()
+        reason = None
+        with self.store.session(write=True) as s:
+            sess = s.scalar(select(AccountSessionRow).where(AccountSessionRow.token_hash == token_hash(token)))
+            row = s.get(AccountRow, sess.account_id) if sess else None
+            if sess is None or row is None or sess.ended_at is not None:
+                reason = "登录已失效,请重新登录"
+            elif now - sess.last_seen > self.policy.session_idle:
+                reason = f"超过 {self.policy.session_idle_minutes:g} 分钟未操作,登录已超时,请重新登录"
+            elif now - sess.created_at > self.policy.session_max:
+                reason = f"登录已超过 {self.policy.session_max_hours:g} 小时,请重新登录"
+            elif row.disabled:
+                reason = "账号已停用,请联系领导小组办公室"
+            if reason:
+                if sess is not None and sess.ended_at is None:
+                    sess.ended_at = now
+                    self._audit(s, row.name if row else ANONYMOUS, "session_expired", row.name if row else "")
+            else:
+                if (now - sess.last_seen).total_seconds() >= TOUCH_SECONDS:
+                    sess.last_seen = now
+                account = _account(row)
+        if reason:
+            raise SessionExpired(reason)
+        return account
+
+    def logout(self, token: str | None) -> None:
+        """End the session (no error when it already ended)."""
+        if not token:
+            return
+        with self.store.session(write=True) as s:
+            sess = s.scalar(select(AccountSessionRow).where(AccountSessionRow.token_hash == token_hash(token)))
+            if sess is None or sess.ended_at is not None:
+                return
+            sess.ended_at = self.clock()
+            row = s.get(AccountRow, sess.account_id)
+            self._audit(s, row.name if row else ANONYMOUS, "logout", row.name if row else "")

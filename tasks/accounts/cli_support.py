@@ -1,0 +1,52 @@
+"""Who the command line acts as: the office by default (shell access on the server is trusted),
+or, with ``python -m tasks --as NAME …``, that local account — so a unit's view and its
+refusals can be reproduced exactly.
+
+>>> use_cli_account(None); cli_account().role
+'office'
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import AccountError
+from .guarded import GuardedStore
+from .roles import OFFICE, Account
+
+#: the server's command line; audit rows of CLI changes carry this name
+CLI_ACCOUNT = Account("cli", OFFICE, display_name="服务器命令行", source="cli")
+
+_requested: str | None = None
+_resolved: Account | None = None
+
+
+def use_cli_account(name: str | None) -> None:
+    """Remember the ``--as`` name (resolved on first use, so commands without a store stay fast)."""
+    global _requested, _resolved
+    _requested, _resolved = (name or "").strip() or None, None
+
+
+def cli_account(store: Any = None) -> Account:
+    """The acting account: :data:`CLI_ACCOUNT`, or the ``--as`` account (must exist and be enabled)."""
+    global _resolved
+    if _requested is None:
+        return CLI_ACCOUNT
+    if _resolved is None:
+        from ..store import Store
+        from .book import AccountBook
+        account = AccountBook(store if store is not None else Store()).get(_requested)
+        if account is None:
+            raise AccountError(f"--as 指定的账号“{_requested}”不存在(python -m tasks users list 查看账号)")
+        if account.disabled:
+            raise AccountError(f"--as 指定的账号“{_requested}”已停用")
+        _resolved = account
+    return _resolved
+
+
+def acting_store(store: Any = None) -> GuardedStore:
+    """The default store (or ``store``) guarded as the acting account."""
+    if store is None:
+        from ..store import Store
+        store = Store()
+    raw = store._store if isinstance(store, GuardedStore) else store
+    return GuardedStore(raw, cli_account(raw))

@@ -1,0 +1,280 @@
+"""The store as one account may use it: every change checks the role, then runs with ``actor=account.name``.
+
+:class:`GuardedStore` offers the same methods as :class:`tasks.store.Store`
+(so library functions such as ``validate_upload``, ``commit_upload``,
+``snapshot`` or ``save_rules`` accept it in place of a store) plus the
+higher-level calls the dashboard and the command line use.  For a unit
+account the reads are narrowed to its own tasks, uploads, scorecard and
+reminders, uploads are forced to its own unit, and a file reporting on a task
+where the unit has no role is refused — in the library, whatever the UI shows.
+The raw store's transactions are not exposed.
+
+>>> g = GuardedStore(store, Account("zwzx", "unit", unit="市政务服务中心"))   # doctest: +SKIP
+>>> g.close_period("2021-09")                                               # doctest: +SKIP
+Traceback (most recent call last):
+PermissionDenied: 责任单位账号“zwzx”无权关闭报告期;如确需办理,请联系领导小组办公室
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from ..model import Plan, Task
+from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask
+from .book import AccountBook
+from .roles import UNIT, Account, PermissionDenied, require
+
+
+class GuardedStore:
+    """``store`` seen and changed as ``account``."""
+
+    def __init__(self, store: Store, account: Account, *, book: AccountBook | None = None):
+        if isinstance(store, GuardedStore):
+            store = store._store
+        self._store = store
+        self.account = account
+        self._book = book
+
+    # -- who ------------------------------------------------------------------------
+    @property
+    def actor(self) -> str:
+        return self.account.name
+
+    @property
+    def url(self) -> str:
+        return self._store.url
+
+    @property
+    def is_unit(self) -> bool:
+        return self.account.role == UNIT
+
+    def _own(self, unit: str | None, action: str) -> str | None:
+        """The unit a scoped call is for: a unit account's own unit (asking for another is refused)."""
+        if self.is_unit:
+            if unit and unit != self.account.unit:
+                require(self.account, action, unit)  # raises with the clear message
+            return self.account.unit
+        return unit
+
+    def _book_(self) -> AccountBook:
+        if self._book is None:
+            self._book = AccountBook(self._store)
+        return self._book
+
+    def _own_task_pks(self) -> set[int]:
+        unit = self.account.unit
+        return {t.pk for t in self._store.tasks(all_plans=True, include_archived=True) if t.role_of(unit)}
+
+    # -- reads (Store-compatible) ---------------------------------------------------------
+    def plans(self) -> list[dict[str, Any]]:
+        return self._store.plans()
+
+    def plan_key(self, plan: str | None = None, unit: str | None = None) -> str:
+        if self.is_unit and unit and unit != self.account.unit:
+            require(self.account, "view_tasks", unit)
+        return self._store.plan_key(plan, unit=unit)
+
+    def tasks(self, plan: str | None = None, *, all_plans: bool = False,
+              include_archived: bool = False) -> list[StoredTask]:
+        """All tasks, or only those where a unit account's unit leads or takes part."""
+        rows = self._store.tasks(plan, all_plans=all_plans, include_archived=include_archived)
+        if self.is_unit:
+            require(self.account, "view_tasks", self.account.unit)
+            rows = [t for t in rows if t.role_of(self.account.unit)]
+        return rows
+
+    def task_dicts(self, plan: str | None = None) -> list[Task]:
+        rows = self._store.task_dicts(plan)
+        if self.is_unit:
+            mine = {t.id for t in self.tasks(plan)}
+            rows = [t for t in rows if t.id in mine]
+        return rows
+
+    def units(self, *, include_collective: bool = False) -> list[str]:
+        if self.is_unit:
+            return [self.account.unit]
+        return self._store.units(include_collective=include_collective)
+
+    def unit_exists(self, name: str) -> bool:
+        return self._store.unit_exists(name)
+
+    def period(self, key: str) -> PeriodInfo | None:
+        return self._store.period(key)
+
+    def periods(self) -> list[PeriodInfo]:
+        return self._store.periods()
+
+    def has_upload(self, sha256: str) -> bool:
+        return self._store.has_upload(sha256)
+
+    def reports(self, *, as_of: date | None = None, plan: str | None = None,
+                all_plans: bool = True) -> list[ReportRecord]:
+        """Accepted rows; a unit account sees those on its own tasks (co-units' rows included)."""
+        rows = self._store.reports(as_of=as_of, plan=plan, all_plans=all_plans)
+        if self.is_unit:
+            mine = self._own_task_pks()
+            rows = [r for r in rows if r.task_pk in mine]
+        return rows
+
+    def uploads(self) -> list[dict[str, Any]]:
+        rows = self._store.uploads()
+        if self.is_unit:
+            rows = [u for u in rows if u["unit"] == self.account.unit]
+        return rows
+
+    def audit_log(self) -> list[dict[str, Any]]:
+        """The audit trail (office only)."""
+        require(self.account, "read_audit")
+        return self._store.audit_log()
+
+    def counts(self) -> dict[str, int]:
+        return self._store.counts()
+
+    # -- changes (Store-compatible; ``actor`` is always the account) ------------------------------
+    def load_plan_into_store(self, plan: Plan, actor: str | None = None, key: str | None = None):
+        require(self.account, "load_plan")
+        return self._store.load_plan_into_store(plan, self.actor, key=key)
+
+    def set_predecessors(self, plan: str | None, task_id: str, predecessors: Sequence[str],
+                         actor: str | None = None) -> None:
+        require(self.account, "set_predecessors")
+        self._store.set_predecessors(plan, task_id, predecessors, self.actor)
+
+    def open_period(self, period: str, actor: str | None = None, *, due: date | None = None,
+                    grace_days: int = DEFAULT_GRACE_DAYS) -> PeriodInfo:
+        """Office: open with any due date.  Units may only register a month with the default
+        due date (it happens when they upload for a month nobody opened yet)."""
+        require(self.account, "open_period" if due is not None or not self.is_unit else "register_period")
+        return self._store.open_period(period, self.actor, due=due, grace_days=grace_days)
+
+    def close_period(self, period: str, actor: str | None = None) -> PeriodInfo:
+        require(self.account, "close_period")
+        return self._store.close_period(period, self.actor)
+
+    def add_upload(self, *, sha256: str, filename: str, unit: str, plan: str, person: str, period: str,
+                   rows: list[dict[str, Any]], actor: str | None = None) -> int | None:
+        """Refused unless the account may upload for ``unit`` and ``unit`` has a role in every row's task."""
+        require(self.account, "upload_progress", unit)
+        roles = {t.id: t.role_of(unit) for t in self._store.tasks(self._store.plan_key(plan), include_archived=True)}
+        foreign = sorted({str(r["task_id"]) for r in rows if not roles.get(str(r["task_id"]))},
+                         key=lambda x: (len(x), x))
+        if foreign:
+            raise PermissionDenied(f"“{unit}”不是任务{'、'.join(foreign)}的牵头或责任单位,"
+                                   f"不能填报这些任务;整个文件未保存")
+        return self._store.add_upload(sha256=sha256, filename=filename, unit=unit, plan=plan, person=person,
+                                      period=period, rows=rows, actor=self.actor)
+
+    def record_action(self, actor: str | None, action: str, target: str, detail: dict | None = None) -> None:
+        """Audit a change made outside the database; the action itself must be allowed (office otherwise)."""
+        from .roles import ACTIONS
+        require(self.account, action if action in ACTIONS else "manage_accounts")
+        self._store.record_action(self.actor, action, target, detail)
+
+    # -- progress, the way the dashboard and CLI call it ----------------------------------------------
+    def template_bytes(self, unit: str | None, period: str, plan: str | None = None) -> bytes:
+        """A unit's xlsx template; a unit account gets only its own."""
+        from ..progress import template_bytes
+        unit = self._own(unit, "download_template")
+        require(self.account, "download_template", unit)
+        return template_bytes(self._store, unit, period, plan)
+
+    def all_templates_zip(self, period: str, plan: str | None = None) -> bytes:
+        from ..progress import all_templates_zip
+        require(self.account, "download_template")  # unit accounts: refused (all units)
+        return all_templates_zip(self._store, period, plan)
+
+    def validate_upload(self, source: bytes | str | Path, filename: str | None = None, *,
+                        unit: str | None = None, **kwargs: Any):
+        """Check a file (nothing written); a unit account's files are checked as its own unit's,
+        so another unit's template or rows for another unit's tasks are reported as problems."""
+        from ..progress import validate_upload
+        unit = self._own(unit, "upload_progress")
+        require(self.account, "upload_progress", unit)
+        return validate_upload(self._store, source, filename, unit=unit, **kwargs)
+
+    def commit_upload(self, report) -> int | None:
+        """Save a clean report as this account (checks unit and every row's task again)."""
+        from ..progress import commit_upload
+        require(self.account, "upload_progress", report.unit)
+        return commit_upload(self, report, self.actor)
+
+    def upload_files(self, files: Iterable[str | Path | tuple[str, bytes]], *, save: bool = False,
+                     **kwargs: Any) -> list:
+        """Validate many files, saving the clean ones when ``save``."""
+        from ..progress.upload import UploadRejected
+        out = []
+        for f in files:
+            rep = self.validate_upload(f[1], f[0], **kwargs) if isinstance(f, tuple) else \
+                self.validate_upload(f, **kwargs)
+            if save and rep.ok:
+                try:
+                    self.commit_upload(rep)
+                except UploadRejected:
+                    pass
+            out.append(rep)
+        return out
+
+    def snapshot(self, as_of: date | None = None, *, plan: str | None = None, rules=None):
+        """Status replay; a unit account's covers only its own tasks."""
+        from ..progress import snapshot
+        if not self.is_unit:
+            require(self.account, "read_all")
+        return snapshot(self, as_of, plan=plan, rules=rules)
+
+    def scorecards(self, as_of: date | None = None, *, plan: str | None = None, rules=None) -> list:
+        """Scorecards with rank; a unit account gets only its own card."""
+        from ..progress import ranking
+        cards = ranking(self.snapshot(as_of, plan=plan, rules=rules))
+        if self.is_unit:
+            require(self.account, "view_units", self.account.unit)
+            cards = [c for c in cards if c.unit == self.account.unit]
+        else:
+            require(self.account, "view_units")
+        return cards
+
+    def reminders(self, as_of: date | None = None, period: str | None = None, *, plan: str | None = None,
+                  rules=None) -> list:
+        """催办名单; a unit account gets only its own reminder."""
+        from ..progress import reminders
+        items = reminders(self.snapshot(as_of, plan=plan, rules=rules), period)
+        if self.is_unit:
+            items = [r for r in items if r.unit == self.account.unit]
+        return items
+
+    def save_rules(self, rules, path: str | Path | None = None):
+        """Write the warning/scoring rules (office only; audited)."""
+        from ..progress import save_rules
+        require(self.account, "save_rules")
+        return save_rules(rules, self.actor, store=self, path=path)
+
+    # -- accounts (office) ------------------------------------------------------------------------
+    def list_accounts(self) -> list[dict[str, Any]]:
+        require(self.account, "manage_accounts")
+        return self._book_().list()
+
+    def add_account(self, name: str, role: str, *, unit: str | None = None, password: str | None = None,
+                    display_name: str = "") -> str | None:
+        require(self.account, "manage_accounts")
+        return self._book_().add(name, role, unit=unit, password=password, display_name=display_name,
+                                 actor=self.actor)
+
+    def update_account(self, name: str, **changes: Any):
+        require(self.account, "manage_accounts")
+        return self._book_().update(name, actor=self.actor, **changes)
+
+    def disable_account(self, name: str) -> None:
+        require(self.account, "manage_accounts")
+        self._book_().set_disabled(name, True, actor=self.actor)
+
+    def enable_account(self, name: str) -> None:
+        require(self.account, "manage_accounts")
+        self._book_().set_disabled(name, False, actor=self.actor)
+
+    def reset_password(self, name: str) -> str:
+        require(self.account, "manage_accounts")
+        return self._book_().reset_password(name, actor=self.actor)
+
+    def unlock_account(self, name: str) -> None:
+        require(self.account, "manage_accounts")
+        self._book_().unlock(name, actor=self.actor)

@@ -1,0 +1,80 @@
+"""OpenID Connect identities (``st.login``) mapped to a workbench role and unit.
+
+Local accounts stay the default.  Where an identity provider exists, the
+dashboard can log users in with ``st.login`` and map the identity token's
+claims (``st.user``) with this mapping, read from ``.streamlit/secrets.toml``
+(see ``.streamlit/secrets.example.toml``)::
+
+    [workbench_oidc]
+    provider = ""                        # [auth.<provider>] to use; "" = the single [auth] provider
+    name_claim = "preferred_username"    # becomes the account name (audit trail)
+    display_claim = "name"
+    role_claim = "groups"                # a string or a list of strings
+    unit_claim = "department"            # unit of unit accounts
+    [workbench_oidc.roles]               # claim value -> office / planner / unit / leader
+    "wb-office" = "office"
+    "wb-unit" = "unit"
+    [workbench_oidc.units]               # optional: claim value -> unit name in the task table
+    "zwzx" = "市政务服务中心"
+
+When several claim values map to roles, the most privileged wins
+(office > planner > leader > unit).  No mapped role: access is refused.
+
+>>> m = {"role_claim": "groups", "unit_claim": "dept", "roles": {"wb-unit": "unit"}, "units": {"zw": "市政务服务中心"}}
+>>> a = account_from_oidc({"preferred_username": "li", "groups": ["x", "wb-unit"], "dept": "zw"}, m)
+>>> (a.name, a.role, a.unit, a.source)
+('oidc:li', 'unit', '市政务服务中心', 'oidc')
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+
+from .roles import LEADER, OFFICE, PLANNER, ROLES, UNIT, Account, PermissionDenied
+
+PRIORITY = (OFFICE, PLANNER, LEADER, UNIT)
+PREFIX = "oidc:"
+
+
+def _values(v: Any) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [x.strip() for x in re.split(r"[,;]", v) if x.strip()]
+    if isinstance(v, Iterable):
+        return [str(x).strip() for x in v if str(x).strip()]
+    return [str(v)]
+
+
+def account_from_oidc(claims: Mapping[str, Any], mapping: Mapping[str, Any],
+                      known_units: Iterable[str] | None = None) -> Account:
+    """The :class:`Account` for an identity-token's ``claims``; :class:`PermissionDenied` if unmapped.
+
+    ``known_units`` (the store's units) rejects a unit the task table does not know.
+    """
+    name_claim = mapping.get("name_claim", "preferred_username")
+    raw_name = str(claims.get(name_claim) or claims.get("email") or claims.get("sub") or "").strip()
+    if not raw_name:
+        raise PermissionDenied(f"身份令牌中没有“{name_claim}”,无法确定用户,请联系系统管理员")
+    role_map = {str(k): str(v) for k, v in (mapping.get("roles") or {}).items()}
+    bad = sorted({v for v in role_map.values() if v not in ROLES})
+    if bad:
+        raise PermissionDenied(f"统一身份认证的角色映射有误:{'、'.join(bad)} 不是有效角色({'/'.join(ROLES)})")
+    role_claim = mapping.get("role_claim", "groups")
+    roles = {role_map[v] for v in _values(claims.get(role_claim)) if v in role_map}
+    if not roles:
+        raise PermissionDenied(f"用户“{raw_name}”未被授权使用工作台(身份令牌“{role_claim}”中没有已映射的角色),"
+                               f"请联系领导小组办公室")
+    role = next(r for r in PRIORITY if r in roles)
+    unit = None
+    if role == UNIT:
+        unit_claim = mapping.get("unit_claim", "department")
+        raw_unit = next(iter(_values(claims.get(unit_claim))), "")
+        unit = str((mapping.get("units") or {}).get(raw_unit, raw_unit)).strip()
+        if not unit:
+            raise PermissionDenied(f"单位用户“{raw_name}”的身份令牌中没有所属单位(“{unit_claim}”),请联系系统管理员")
+        if known_units is not None and unit not in set(known_units):
+            raise PermissionDenied(f"单位“{unit}”不在任务分解表中,请在 secrets.toml 的 [workbench_oidc.units] "
+                                   f"中把它映射为表中的单位全称")
+    display = str(claims.get(mapping.get("display_claim", "name")) or "").strip()
+    return Account(name=PREFIX + raw_name, role=role, unit=unit, display_name=display, source="oidc")

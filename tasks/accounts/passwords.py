@@ -1,0 +1,67 @@
+"""Password hashing (argon2id via argon2-cffi) and random passwords.
+
+Only the hash is ever stored; a clear password exists only in the caller's
+hands (typed by the user, or printed once when generated).
+
+>>> h = hash_password("correct horse battery")
+>>> h.startswith("$argon2id$") and verify_password(h, "correct horse battery")
+True
+>>> verify_password(h, "wrong")
+False
+>>> len(random_password())
+16
+"""
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from .errors import AccountError
+
+MIN_LENGTH = 10
+#: no look-alike characters (0/O, 1/l/I), so a printed password can be typed back
+ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_HASHER = PasswordHasher()
+#: verified against when the account does not exist, so both cases take the same time
+_DUMMY_HASH = _HASHER.hash(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when ``password`` matches; a damaged hash counts as a mismatch."""
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def burn_time(password: str) -> None:
+    """Spend the time of one verification (unknown account names must not answer faster)."""
+    verify_password(_DUMMY_HASH, password)
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _HASHER.check_needs_rehash(password_hash)
+
+
+def random_password(length: int = 16) -> str:
+    """A random password from :data:`ALPHABET` with at least one digit, lower and upper case letter."""
+    while True:
+        pw = "".join(secrets.choice(ALPHABET) for _ in range(length))
+        if any(c.isdigit() for c in pw) and any(c.islower() for c in pw) and any(c.isupper() for c in pw):
+            return pw
+
+
+def check_strength(password: str, name: str = "") -> None:
+    """Refuse short or obvious passwords with a Chinese reason."""
+    if len(password) < MIN_LENGTH:
+        raise AccountError(f"密码至少 {MIN_LENGTH} 位")
+    if name and name.lower() in password.lower():
+        raise AccountError("密码不能包含账号名")
+    if len(set(password)) < 4:
+        raise AccountError("密码过于简单,请混用字母、数字和符号")

@@ -1,0 +1,145 @@
+"""Roles, the permission matrix, and :func:`require` — the one check every guarded call makes.
+
+Four roles: ``office`` (领导小组办公室: everything), ``planner`` (规划人员: reads
+everything, runs simulations and staffing, changes nothing), ``unit`` (责任单位:
+its own tasks, template, uploads, scorecard and reminders) and ``leader``
+(领导: read-only overview, units, reports).  Actions marked *scoped* carry a unit:
+a unit account may do them only for its own unit.
+
+>>> office = Account("ban", "office")
+>>> require(office, "close_period")
+>>> unit = Account("zwzx", "unit", unit="市政务服务中心")
+>>> require(unit, "upload_progress", unit="市政务服务中心")
+>>> allowed(unit, "upload_progress", unit="市公安局")
+False
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import WorkbenchError
+
+OFFICE, PLANNER, UNIT, LEADER = "office", "planner", "unit", "leader"
+ROLES = (OFFICE, PLANNER, UNIT, LEADER)
+ROLE_NAMES = {OFFICE: "领导小组办公室", PLANNER: "规划人员", UNIT: "责任单位", LEADER: "领导(只读)"}
+
+#: every action the workbench guards, with the Chinese words used in refusals
+ACTIONS: dict[str, str] = {
+    # pages / reading
+    "view_overview": "查看总览",
+    "view_tasks": "查看任务",
+    "view_graph": "查看依赖图",
+    "view_progress": "进入进展填报",
+    "view_units": "查看单位考评",
+    "view_reports": "查看和下载报告",
+    "view_hall": "进行窗口仿真",
+    "view_staffing": "进行排班测算",
+    "view_import": "导入任务分解表",
+    "read_all": "查看全部单位的数据",
+    # changes
+    "load_plan": "导入或更新计划",
+    "set_predecessors": "编辑前置任务",
+    "download_template": "下载进展填报模板",
+    "upload_progress": "上传进展填报",
+    "register_period": "登记报告期",
+    "open_period": "开启报告期",
+    "close_period": "关闭报告期",
+    "save_rules": "修改预警与考核规则",
+    "manage_accounts": "管理账号",
+    "read_audit": "查看操作日志",
+}
+#: actions a unit account may do only for its own unit
+SCOPED = frozenset({"view_tasks", "view_progress", "view_units", "download_template", "upload_progress"})
+
+_READ_ALL = {"view_overview", "view_tasks", "view_graph", "view_units", "view_reports", "read_all"}
+PERMISSIONS: dict[str, frozenset[str]] = {
+    OFFICE: frozenset(ACTIONS),
+    PLANNER: frozenset(_READ_ALL | {"view_hall", "view_staffing"}),
+    UNIT: frozenset({"view_tasks", "view_progress", "view_units", "download_template", "upload_progress",
+                     "register_period"}),
+    LEADER: frozenset({"view_overview", "view_units", "view_reports", "read_all"}),
+}
+
+
+class PermissionDenied(WorkbenchError):
+    """The acting account may not do this; ``str()`` says who, what, and whom to ask."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is acting: a local account, an OpenID Connect identity, or the server's command line.
+
+    ``unit`` is set for (and only for) unit accounts.
+    """
+
+    name: str
+    role: str
+    unit: str | None = None
+    display_name: str = ""
+    disabled: bool = False
+    source: str = "local"  # local | oidc | cli
+
+    @property
+    def label(self) -> str:
+        """``张三(市政务服务中心)`` / ``ban(领导小组办公室)`` for page headers."""
+        who = self.display_name or self.name
+        return f"{who}({self.unit if self.role == UNIT and self.unit else ROLE_NAMES.get(self.role, self.role)})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "role": self.role, "role_name": ROLE_NAMES.get(self.role, self.role),
+                "unit": self.unit, "display_name": self.display_name, "disabled": self.disabled,
+                "source": self.source}
+
+
+def allowed(account: Account | None, action: str, unit: str | None = None) -> bool:
+    """True when :func:`require` would pass."""
+    try:
+        require(account, action, unit)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def require(account: Account | None, action: str, unit: str | None = None) -> None:
+    """Raise :class:`PermissionDenied` unless ``account`` may do ``action`` (for ``unit``).
+
+    For a unit account a scoped action needs ``unit`` equal to its own unit
+    (``unit=None`` means "for all units" and is refused).
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    what = ACTIONS[action]
+    if account is None:
+        raise PermissionDenied(f"请先登录后再{what}")
+    if account.disabled:
+        raise PermissionDenied(f"账号“{account.name}”已停用,不能{what};如有需要请联系领导小组办公室")
+    role_name = ROLE_NAMES.get(account.role, account.role)
+    if account.role not in PERMISSIONS:
+        raise PermissionDenied(f"账号“{account.name}”的角色“{account.role}”无效,请联系领导小组办公室")
+    if action not in PERMISSIONS[account.role]:
+        raise PermissionDenied(f"{role_name}账号“{account.name}”无权{what};如确需办理,请联系领导小组办公室")
+    if account.role == UNIT and action in SCOPED:
+        if not account.unit:
+            raise PermissionDenied(f"单位账号“{account.name}”未绑定单位,不能{what},请联系领导小组办公室")
+        if unit != account.unit:
+            target = f"“{unit}”" if unit else "其他单位"
+            raise PermissionDenied(f"单位账号“{account.name}”只能为本单位“{account.unit}”{what},"
+                                   f"不能为{target}{what}")
+
+
+def actions_of(role: str) -> list[str]:
+    """The actions of a role, in :data:`ACTIONS` order (for the permission table)."""
+    return [a for a in ACTIONS if a in PERMISSIONS.get(role, ())]
+
+
+def permission_table() -> list[dict[str, str]]:
+    """The matrix as rows (action × role → ✓/本单位/—) for the accounts page and the README."""
+    rows = []
+    for action, words in ACTIONS.items():
+        row = {"操作": words}
+        for role in ROLES:
+            ok = action in PERMISSIONS[role]
+            row[ROLE_NAMES[role]] = ("本单位" if role == UNIT and action in SCOPED else "✓") if ok else "—"
+        rows.append(row)
+    return rows
