@@ -55,7 +55,7 @@ from .calendar import Day, build_days
 from .policy import decide
 from .results import HallRun, slot_service_levels  # noqa: F401  (re-exported for staffing)
 from .scenario import Policy, Scenario, min_to_hm
-from .schedule import DAY_MINUTES, Change, group_changes
+from .schedule import DAY_MINUTES, Change, group_changes, lunch_relief_minutes
 
 INF = math.inf
 URGENT, NORMAL = 0, 1
@@ -92,6 +92,7 @@ class HallEngine:
                  group_names: list[str] | None = None, type_names: list[str] | None = None,
                  policy_windows: list[tuple[float, float]] | None = None,
                  day_starts: list[float] | None = None,
+                 lunch_relief: list[float] | None = None,
                  on_day: Callable[[int], None] | None = None,
                  cancel: Callable[[], bool] | None = None):
         self.c = customers
@@ -105,6 +106,7 @@ class HallEngine:
         self.type_names = type_names or [f"T{t}" for t in range(n_types)]
         self.policy_windows = policy_windows or []
         self.day_starts = day_starts or []
+        self.lunch_relief = lunch_relief or [0.0] * self.n_groups
         self.on_day, self.cancel = on_day, cancel
         # types → groups, most specialised first
         tg: list[list[int]] = [[] for _ in range(n_types)]
@@ -151,7 +153,7 @@ class HallEngine:
         self.open_log: list[tuple[int, float, float]] = []
         self.overtime: list[tuple[int, float, float]] = []
         self.adjustments: list[dict] = []
-        self.switch_minutes = 0.0
+        self.switch_minutes = [0.0] * self.n_groups
         ng = self.n_groups
         self.idle: list[list[int]] = [[] for _ in range(ng)]
         self.n_open = [0] * ng
@@ -193,7 +195,8 @@ class HallEngine:
             abandoned=np.asarray(self.abandoned, dtype=bool), window_group=np.asarray(self.window_group),
             window_index=np.asarray(self.window_index), group_names=list(self.group_names),
             type_names=list(self.type_names), open_log=self.open_log, overtime=self.overtime,
-            adjustments=self.adjustments, switch_minutes=self.switch_minutes, end_time=env._now)
+            adjustments=self.adjustments, switch_minutes=self.switch_minutes,
+            lunch_relief_minutes=list(self.lunch_relief), end_time=env._now)
 
     def _at(self, t: float, callbacks, arg, priority: int = NORMAL) -> None:
         """Schedule at the absolute time ``t`` (not ``now + delay``): arrival and
@@ -381,7 +384,7 @@ class HallEngine:
             action, reason = d
             if action == "open":
                 self.pending[g] += 1
-                self.switch_minutes += p.switch_delay
+                self.switch_minutes[g] += p.switch_delay
                 self._at(now + p.switch_delay, self._cb_activate, (g, reason, now))
             else:
                 self.reserve_active[g] -= 1
@@ -424,11 +427,14 @@ def build_engine(scenario: Scenario, *, days: int | None = None, seed: int = 0,
     group_types = [[tindex[n] for n in g.types if n in tindex] for g in scenario.groups]
     changes: list[Change] = []
     windows: list[tuple[float, float]] = []
+    relief = [0.0] * len(scenario.groups)
     for d in day_list:
         lo, hi = INF, -INF
         for gi, g in enumerate(scenario.groups):
             ch = group_changes(gi, g, d, windows_by_slot)
             changes += ch
+            if ch and windows_by_slot is None:
+                relief[gi] += lunch_relief_minutes(g, d)
             if ch:
                 lo, hi = min(lo, ch[0].time), max(hi, ch[-1].time)
         if lo < hi:
@@ -440,7 +446,8 @@ def build_engine(scenario: Scenario, *, days: int | None = None, seed: int = 0,
                      reserve=[g.reserve for g in scenario.groups], policy=pol,
                      group_names=[g.name for g in scenario.groups],
                      type_names=[t.name for t in scenario.types], policy_windows=windows,
-                     day_starts=[d.index * DAY_MINUTES for d in day_list], on_day=on_day, cancel=cancel)
+                     day_starts=[d.index * DAY_MINUTES for d in day_list], lunch_relief=relief,
+                     on_day=on_day, cancel=cancel)
     return eng, day_list
 
 

@@ -47,7 +47,8 @@ class HallRun:
     open_log: list[tuple[int, float, float]]
     overtime: list[tuple[int, float, float]]
     adjustments: list[dict]
-    switch_minutes: float = 0.0
+    switch_minutes: list[float] = field(default_factory=list)
+    lunch_relief_minutes: list[float] = field(default_factory=list)
     end_time: float = 0.0
     days: list = field(default_factory=list)
     scenario_name: str = ""
@@ -125,7 +126,8 @@ def group_table(run: HallRun, df: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per group: open-window-hours, busy hours, utilisation, staff-hours, overtime, adjustments.
 
     Staff-hours = open-window-hours + the minutes reserve staff spend switching over
-    from the back office (counted on the group that called them).
+    from the back office + the lunch-rotation minutes of 午间不打烊 groups (staff on
+    duty whose window is shut while they eat).
     """
     df = run.log() if df is None else df
     rows = []
@@ -139,24 +141,13 @@ def group_table(run: HallRun, df: pd.DataFrame | None = None) -> pd.DataFrame:
     adj = pd.Series([a["group"] for a in run.adjustments]).value_counts() if run.adjustments else pd.Series()
     for g, name in enumerate(run.group_names):
         b = float(busy.get(name, 0.0))
+        extra = (run.switch_minutes[g] if run.switch_minutes else 0.0) + \
+            (run.lunch_relief_minutes[g] if run.lunch_relief_minutes else 0.0)
         rows.append({"group": name, "open_window_hours": open_min[g] / 60, "busy_hours": b / 60,
                      "utilisation": b / open_min[g] if open_min[g] > 0 else np.nan,
-                     "staff_hours": open_min[g] / 60, "overtime_minutes": ot[g],
+                     "staff_hours": (open_min[g] + extra) / 60, "overtime_minutes": ot[g],
                      "adjustments": int(adj.get(name, 0))})
-    out = pd.DataFrame(rows)
-    if len(out) and run.switch_minutes:
-        out["staff_hours"] = out["staff_hours"] + _switch_share(run, out)
-    return out
-
-
-def _switch_share(run: HallRun, out: pd.DataFrame) -> np.ndarray:
-    """Switching minutes per group (each opening costs the same delay)."""
-    opens = pd.Series([a["group"] for a in run.adjustments if a["action"] == "开启"]).value_counts()
-    total = opens.sum()
-    if not total:
-        return np.zeros(len(out))
-    per_open = run.switch_minutes / max(total, 1) / 60
-    return np.array([opens.get(g, 0) * per_open for g in out["group"]])
+    return pd.DataFrame(rows)
 
 
 def kpis(run: HallRun, target: float | None = None) -> dict[str, Any]:

@@ -109,3 +109,14 @@ def type_open_intervals(group_sessions: list[list[tuple[int, int]]]) -> list[tup
         else:
             out.append([a, b])
     return [(a, b) for a, b in out]
+
+
+def lunch_relief_minutes(group: WindowGroup, day: Day) -> float:
+    """Staff minutes on duty but at lunch in rotation (午间不打烊): they count as staff-hours
+    though their windows are shut. ``n`` staff, lunch of ``L`` minutes: ``n·L/2`` (none for n=1)."""
+    if group.lunch_mode != "staggered" or not sessions(group, day):
+        return 0.0
+    n = group.weekend_windows if (day.as_weekday >= 5 and group.weekend_windows is not None) else group.regular
+    lo, hi = hm_to_min(group.lunch_start), hm_to_min(group.lunch_end)
+    inside = any(a <= lo and hi <= b for a, b in sessions(group, day))
+    return n * (hi - lo) / 2 if inside and n > 1 else 0.0

@@ -178,6 +178,8 @@ def test_staggered_lunch_keeps_fewer_windows_open_at_noon():
     assert ((m >= 720) & (m < 810)).sum() > 5  # tickets are issued at noon
     open_at = lambda x: sum(1 for _w, a, b in run.open_log if a <= x < b)  # noqa: E731
     assert open_at(740) == 2 and open_at(790) == 2 and open_at(600) == 4
+    grp = kpis(run)["by_group"].iloc[0]  # staff eating in rotation are on duty: 4 staff × 90 min / 2
+    assert grp["staff_hours"] - grp["open_window_hours"] == pytest.approx(3.0)
 
 
 def test_abandonment_is_optional_and_reported_apart():
