@@ -422,6 +422,10 @@ def build_engine(scenario: Scenario, *, days: int | None = None, seed: int = 0,
                  cancel: Callable[[], bool] | None = None) -> tuple[HallEngine, list[Day]]:
     """The engine for a scenario (arrivals generated unless ``customers`` is given)."""
     day_list = build_days(scenario.calendar, days)
+    if windows_by_slot:
+        unknown = {k[0] for k in windows_by_slot} - {g.name for g in scenario.groups}
+        if unknown:
+            raise WorkbenchError(f"人员配置方案中的窗口组不在场景中:{'、'.join(sorted(unknown))}")
     cust = customers if customers is not None else generate(scenario, day_list, seed)
     tindex = {t.name: i for i, t in enumerate(scenario.types)}
     group_types = [[tindex[n] for n in g.types if n in tindex] for g in scenario.groups]
