@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -482,5 +482,3 @@ def save_scenario(s: Scenario, path: str | Path) -> None:
     """xlsx or JSON by extension."""
     (write_json if str(path).lower().endswith(".json") else write_xlsx)(s, path)
 
-
-Reader = Callable[[str | Path], Scenario]

@@ -10,7 +10,7 @@ from sim.arrivals import generate
 from sim.calendar import build_days
 from sim.hall import simulate
 from sim.results import kpis, slot_service_levels
-from sim.sample_hall import policy_variant, pooled_variant, sample_scenario, weekend_rota_variant
+from sim.sample_hall import policy_variant, pooled_variant, weekend_rota_variant
 from sim.scenario import CalendarSpec, DayOverride, Policy, Scenario, ServiceType, WindowGroup, hm_to_min
 from sim.scenario_io import load_scenario
 from conftest import DATA
