@@ -41,7 +41,7 @@ _INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
 
 def unit_tasks(store: Store, unit: str, plan: str | None = None) -> list[tuple]:
     """(task, role) pairs of a unit's live tasks, lead roles first within plan order."""
-    out = [(t, t.role_of(unit)) for t in store.tasks(plan)]
+    out = [(t, t.role_of(unit)) for t in store.tasks(plan, unit=unit)]
     return [(t, r) for t, r in out if r]
 
 

@@ -411,7 +411,9 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
         lab = _label_value(sheet, hidx, ("填报人", "联系人"))
         rep.person = lab[0] if lab and not lab[0].startswith("联系电话") else ""
 
-    tasks = {t.id: t for t in store.tasks(rep.plan, include_archived=True)}
+    tasks = {t.id: t for t in store.tasks(rep.plan, include_archived=True, unit=rep.unit)}
+    id_col = cols["task_id"]
+    known = store.task_ids(rep.plan, [cell_text(v[id_col]) for _, v, _ in sheet.rows[hidx + 1:] if id_col < len(v)])
     periods = {p.key: p for p in store.periods()}
     seen: dict[str, int] = {}
     for rn, vals, fmts in sheet.rows[hidx + 1:]:
@@ -434,11 +436,11 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
         task = tasks.get(tid)
         if not tid:
             bad("task_id", "任务编号为空,请勿删除或修改模板中的任务编号")
-        elif task is None:
+        elif tid not in known:
             bad("task_id", f"任务编号“{tid}”不在计划“{rep.plan}”中,请核对编号")
-        elif task.archived:
+        elif known[tid]:
             bad("task_id", f"任务{tid}已从计划中撤销(归档),无需再填报")
-        elif task.role_of(rep.unit) is None:
+        elif task is None or task.role_of(rep.unit) is None:
             bad("task_id", f"“{rep.unit}”不是任务{tid}的牵头或责任单位,不能填报该任务")
         elif tid in seen:
             bad("task_id", f"任务{tid}在本表中重复填报(第{seen[tid]}行已填),每项任务只填一行")

@@ -20,7 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.pool import StaticPool
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_SQLITE = ROOT / "var" / "workbench.db"
@@ -45,7 +45,7 @@ def make_engine(url: str | None = None) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
                                                   "check_same_thread": False},
-                               poolclass=StaticPool if memory else NullPool)
+                               **({"poolclass": StaticPool} if memory else {"pool_size": 5, "max_overflow": 40}))
         _tune_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -9,7 +9,7 @@ layer can guard exactly these calls.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -118,6 +118,15 @@ def _canonical(names: list[str], canonical: list[str]) -> list[tuple[str, str]]:
     return [(n, n) for n in names]
 
 
+def _in_source_order(names: list[str], data: dict, field: str) -> list[str]:
+    """Unit names in the order the plan lists them (the database returns them unordered)."""
+    if len(names) < 2:
+        return names
+    listed = data.get(f"{field}_canonical") or data.get(field) or []
+    order = {n: i for i, n in enumerate(listed)}
+    return sorted(names, key=lambda n: order.get(n, len(order)))
+
+
 _TASK_FIELDS = ("title", "section", "description", "deadline", "deadline_text", "deadline_kind")
 
 
@@ -160,9 +169,10 @@ class Store:
         now = _now()
         result = LoadResult(plan=key)
         seen = [t.id for t in plan.tasks]
-        dupes = sorted({i for i in seen if seen.count(i) > 1})
+        dupes = sorted(i for i, n in Counter(seen).items() if n > 1)
         if dupes:
             raise StoreError(f"计划“{key}”中任务编号重复:{'、'.join(dupes)},请修正后再导入")
+        nosync = {"synchronize_session": False}
         with self.session(write=True) as s:
             prow = s.scalar(select(PlanRow).where(PlanRow.key == key))
             if prow is None:
@@ -174,7 +184,23 @@ class Store:
                 prow.title, prow.issuer, prow.issued = plan.title, plan.issuer, plan.date
                 prow.source_file, prow.loaded_at, prow.archived = plan.source_file, now, False
             existing = {r.task_id: r for r in s.scalars(select(TaskRow).where(TaskRow.plan_id == prow.id))}
-            units = {u.name: u.id for u in s.scalars(select(UnitRow))}
+            # units first, in one insert
+            units = dict(s.execute(select(UnitRow.name, UnitRow.id)).all())
+            roles_of: dict[str, dict[tuple[str, str], str]] = {}
+            for t in plan.tasks:
+                roles: dict[tuple[str, str], str] = {}
+                for role, names, canon in ((LEAD, t.lead_units, t.lead_units_canonical),
+                                           (RESPONSIBLE, t.responsible_units, t.responsible_units_canonical)):
+                    for name, written in _canonical(names, canon):
+                        if role == RESPONSIBLE and (name, LEAD) in roles:
+                            continue
+                        roles[(name, role)] = written
+                roles_of[t.id] = roles
+            new_units = sorted({n for r in roles_of.values() for n, _ in r} - set(units))
+            if new_units:
+                s.execute(insert(UnitRow), [{"name": n, "collective": is_collective(n)} for n in new_units])
+                units = dict(s.execute(select(UnitRow.name, UnitRow.id)).all())
+            # tasks: update changed ones, add new ones (one flush)
             for pos, t in enumerate(plan.tasks):
                 values = {f: getattr(t, f) for f in _TASK_FIELDS}
                 data = t.to_dict()
@@ -183,52 +209,41 @@ class Store:
                     row = TaskRow(plan_id=prow.id, task_id=t.id, data=data, position=pos,
                                   archived=False, created_at=now, updated_at=now, **values)
                     s.add(row)
-                    s.flush()
+                    existing[t.id] = row
                     result.added.append(t.id)
+                    continue
+                changed = any(getattr(row, f) != values[f] for f in _TASK_FIELDS) or row.data != data or row.archived
+                if changed:
+                    for f, v in values.items():
+                        setattr(row, f, v)
+                    row.data, row.archived, row.updated_at = data, False, now
+                    result.updated.append(t.id)
                 else:
-                    changed = [f for f in _TASK_FIELDS if getattr(row, f) != values[f]]
-                    if row.data != data or row.archived:
-                        changed = changed or ["data"]
-                    if changed:
-                        for f, v in values.items():
-                            setattr(row, f, v)
-                        row.data, row.archived, row.updated_at = data, False, now
-                        result.updated.append(t.id)
-                    else:
-                        result.unchanged += 1
-                    row.position = pos
-                    s.execute(delete(TaskUnitRow).where(TaskUnitRow.task_pk == row.id))
-                roles: dict[tuple[int, str], str] = {}
-                for role, names, canon in ((LEAD, t.lead_units, t.lead_units_canonical),
-                                           (RESPONSIBLE, t.responsible_units, t.responsible_units_canonical)):
-                    for name, written in _canonical(names, canon):
-                        if name not in units:
-                            u = UnitRow(name=name, collective=is_collective(name))
-                            s.add(u)
-                            s.flush()
-                            units[name] = u.id
-                        if (units[name], LEAD) in roles and role == RESPONSIBLE:
-                            continue
-                        roles[(units[name], role)] = written
-                if roles:
-                    s.execute(insert(TaskUnitRow), [{"task_pk": row.id, "unit_id": uid, "role": role,
-                                                     "name_as_written": w} for (uid, role), w in roles.items()])
-                existing[t.id] = row
+                    result.unchanged += 1
+                row.position = pos
             for tid, row in existing.items():
-                if tid not in seen and not row.archived:
+                if tid not in roles_of and not row.archived:
                     row.archived, row.updated_at = True, now
                     result.archived.append(tid)
             s.flush()
             pk = {tid: r.id for tid, r in existing.items()}
+            plan_tasks = select(TaskRow.id).where(TaskRow.plan_id == prow.id)
+            s.execute(delete(TaskUnitRow).where(TaskUnitRow.task_pk.in_(plan_tasks)).execution_options(**nosync))
+            s.execute(delete(PredecessorRow).where(PredecessorRow.task_pk.in_(plan_tasks))
+                      .execution_options(**nosync))
+            role_rows = [{"task_pk": pk[tid], "unit_id": units[name], "role": role, "name_as_written": w}
+                         for tid, roles in roles_of.items() for (name, role), w in roles.items()]
+            if role_rows:
+                s.execute(insert(TaskUnitRow), role_rows)
+            pred_rows = []
             for t in plan.tasks:
-                s.execute(delete(PredecessorRow).where(PredecessorRow.task_pk == pk[t.id]))
                 preds = [p for p in dict.fromkeys(t.predecessors) if p != t.id]
-                missing = [p for p in preds if p not in pk]
+                missing = [p for p in preds if p not in roles_of]
                 if missing:
                     result.warnings.append(f"任务{t.id}的前置任务{'、'.join(missing)}不在计划中,已忽略")
-                rows = [{"task_pk": pk[t.id], "predecessor_pk": pk[p]} for p in preds if p in pk]
-                if rows:
-                    s.execute(insert(PredecessorRow), rows)
+                pred_rows += [{"task_pk": pk[t.id], "predecessor_pk": pk[p]} for p in preds if p in roles_of]
+            if pred_rows:
+                s.execute(insert(PredecessorRow), pred_rows)
             self._audit(s, actor, "load_plan", key, {
                 "source_file": plan.source_file, "added": result.added, "updated": result.updated,
                 "archived": result.archived})
@@ -292,40 +307,58 @@ class Store:
                     for p in s.scalars(select(PlanRow).order_by(PlanRow.id))]
 
     def tasks(self, plan: str | None = None, *, all_plans: bool = False,
-              include_archived: bool = False) -> list[StoredTask]:
-        """Tasks of one plan (or all plans), in plan order, with units and predecessors."""
+              include_archived: bool = False, unit: str | None = None) -> list[StoredTask]:
+        """Tasks of one plan (or all plans), in plan order, with units and predecessors.
+
+        ``unit`` keeps only the tasks that unit leads or joins (a cheap query
+        for templates and uploads).
+        """
         with self.session() as s:
-            q = select(TaskRow, PlanRow.key, PlanRow.issued).join(PlanRow, PlanRow.id == TaskRow.plan_id)
+            q = (select(TaskRow.id, TaskRow.task_id, TaskRow.title, TaskRow.section, TaskRow.deadline,
+                        TaskRow.deadline_kind, TaskRow.deadline_text, TaskRow.archived,
+                        PlanRow.key, PlanRow.issued)
+                 .join(PlanRow, PlanRow.id == TaskRow.plan_id))
             if not all_plans:
                 q = q.where(TaskRow.plan_id == self._plan_id(s, plan))
             else:
                 q = q.where(PlanRow.archived.is_(False))
             if not include_archived:
                 q = q.where(TaskRow.archived.is_(False))
+            if unit is not None:
+                q = q.where(TaskRow.id.in_(select(TaskUnitRow.task_pk).join(UnitRow, UnitRow.id == TaskUnitRow.unit_id)
+                                           .where(UnitRow.name == unit)))
             rows = s.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
-            pks = [r[0].id for r in rows]
+            pks = [r[0] for r in rows]
             roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {LEAD: [], RESPONSIBLE: []})
             preds: dict[int, list[int]] = defaultdict(list)
             if pks:
-                for tpk, name, role in s.execute(
-                        select(TaskUnitRow.task_pk, UnitRow.name, TaskUnitRow.role)
-                        .join(UnitRow, UnitRow.id == TaskUnitRow.unit_id)):
+                rq = select(TaskUnitRow.task_pk, UnitRow.name, TaskUnitRow.role).join(
+                    UnitRow, UnitRow.id == TaskUnitRow.unit_id)
+                pq = select(PredecessorRow.task_pk, PredecessorRow.predecessor_pk)
+                if unit is not None:
+                    rq = rq.where(TaskUnitRow.task_pk.in_(pks))
+                    pq = pq.where(PredecessorRow.task_pk.in_(pks))
+                for tpk, name, role in s.execute(rq):
                     roles[tpk][role].append(name)
-                for tpk, ppk in s.execute(select(PredecessorRow.task_pk, PredecessorRow.predecessor_pk)):
+                for tpk, ppk in s.execute(pq):
                     preds[tpk].append(ppk)
-            id_of = {tr.id: tr.task_id for tr, *_ in s.execute(select(TaskRow))} if preds else {}
+            id_of = dict(s.execute(select(TaskRow.id, TaskRow.task_id)).all()) if preds else {}
+            # the source order of units is only needed where a role has several units
+            several = [pk for pk, r in roles.items() if len(r[LEAD]) > 1 or len(r[RESPONSIBLE]) > 1]
+            datas: dict[int, dict] = {}
+            for i in range(0, len(several), 500):
+                datas.update(s.execute(select(TaskRow.id, TaskRow.data)
+                                       .where(TaskRow.id.in_(several[i:i + 500]))).all())
         out = []
-        for tr, key, issued in rows:
-            order = {n: i for i, n in enumerate(tr.data.get("lead_units_canonical") or tr.data.get("lead_units") or [])}
-            lead = sorted(roles[tr.id][LEAD], key=lambda n: order.get(n, 999))
-            order = {n: i for i, n in enumerate(tr.data.get("responsible_units_canonical")
-                                                or tr.data.get("responsible_units") or [])}
-            resp = sorted(roles[tr.id][RESPONSIBLE], key=lambda n: order.get(n, 999))
-            out.append(StoredTask(pk=tr.id, plan=key, id=tr.task_id, title=tr.title, section=tr.section,
-                                  deadline=tr.deadline, deadline_kind=tr.deadline_kind,
-                                  deadline_text=tr.deadline_text, lead_units=lead, responsible_units=resp,
-                                  predecessors=[id_of[p] for p in preds.get(tr.id, [])],
-                                  archived=tr.archived, plan_issued=issued))
+        for pk, tid, title, section, deadline, kind, dtext, archived, key, issued in rows:
+            data = datas.get(pk, {})
+            r = roles.get(pk) or {LEAD: [], RESPONSIBLE: []}
+            out.append(StoredTask(pk=pk, plan=key, id=tid, title=title, section=section, deadline=deadline,
+                                  deadline_kind=kind, deadline_text=dtext,
+                                  lead_units=_in_source_order(r[LEAD], data, "lead_units"),
+                                  responsible_units=_in_source_order(r[RESPONSIBLE], data, "responsible_units"),
+                                  predecessors=[id_of[p] for p in preds.get(pk, [])],
+                                  archived=archived, plan_issued=issued))
         return out
 
     def task_dicts(self, plan: str | None = None) -> list[Task]:
@@ -344,6 +377,14 @@ class Store:
             if not include_collective:
                 q = q.where(UnitRow.collective.is_(False))
             return sorted(set(s.scalars(q)))
+
+    def task_ids(self, plan: str | None = None, ids: Sequence[str] | None = None) -> dict[str, bool]:
+        """Task id → archived flag for a plan (only ``ids`` when given): for checking uploaded ids."""
+        with self.session() as s:
+            q = select(TaskRow.task_id, TaskRow.archived).where(TaskRow.plan_id == self._plan_id(s, plan))
+            if ids is not None:
+                q = q.where(TaskRow.task_id.in_(sorted(set(ids))))
+            return dict(s.execute(q).all())
 
     def unit_exists(self, name: str) -> bool:
         with self.session() as s:
@@ -412,7 +453,9 @@ class Store:
                 bad = sorted({r["period"] for r in rows} & closed)
                 if bad:
                     raise StoreError(f"报告期 {'、'.join(bad)} 已关闭,不再接收填报")
-                pk = dict(s.execute(select(TaskRow.task_id, TaskRow.id).where(TaskRow.plan_id == pid)).all())
+                ids = sorted({r["task_id"] for r in rows})
+                pk = dict(s.execute(select(TaskRow.task_id, TaskRow.id)
+                                    .where(TaskRow.plan_id == pid, TaskRow.task_id.in_(ids))).all())
                 res = s.execute(insert(UploadRow).returning(UploadRow.id), [{
                     "sha256": sha256, "filename": filename, "unit_id": uid, "plan_id": pid, "person": person,
                     "period": period, "uploaded_at": _now(), "actor": actor, "row_count": len(rows)}])
