@@ -166,9 +166,13 @@ def sipp(scenario: Scenario, target: str | Target = "90%<=15", minimum: int = 1)
 
 @dataclass
 class SlotStats:
+    """Pooled per-slot results; ``*_se`` are standard errors across replications (days)."""
+
     customers: dict[Key, int]
     within: dict[Key, float]
     mean_wait: dict[Key, float]
+    within_se: dict[Key, float] = field(default_factory=dict)
+    mean_wait_se: dict[Key, float] = field(default_factory=dict)
 
 
 def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Target | None = None) -> SlotStats:
@@ -186,6 +190,8 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
     n = np.zeros((G, 7, S))
     ok = np.zeros((G, 7, S))
     wsum = np.zeros((G, 7, S))
+    # per-replication moments: one replication is one sample of each weekday slot
+    reps_seen, l1, l2, m1, m2 = (np.zeros((G, 7, S)) for _ in range(5))
     sc = scenario.copy()
     sc.calendar = CalendarSpec(representative_week(scenario)[0].date, 7, scenario.calendar.overrides,
                                scenario.calendar.use_official)
@@ -204,18 +210,41 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
         slot = ((arr - day * DAY_MINUTES) // SLOT_MINUTES).astype(int)
         wd = as_wd[day]
         wait = np.where(served, run.start - arr, np.inf)
-        np.add.at(n, (grp, wd, slot), 1)
-        np.add.at(ok, (grp, wd, slot), (wait <= within_t + 1e-9).astype(float))
-        np.add.at(wsum, (grp, wd, slot), np.where(np.isfinite(wait), wait, 0.0))
+        rn, rok, rw = np.zeros((G, 7, S)), np.zeros((G, 7, S)), np.zeros((G, 7, S))
+        np.add.at(rn, (grp, wd, slot), 1)
+        np.add.at(rok, (grp, wd, slot), (wait <= within_t + 1e-9).astype(float))
+        np.add.at(rw, (grp, wd, slot), np.where(np.isfinite(wait), wait, 0.0))
+        n += rn
+        ok += rok
+        wsum += rw
+        has = rn > 0
+        lv = np.divide(rok, rn, out=np.zeros_like(rn), where=has)
+        mv = np.divide(rw, rn, out=np.zeros_like(rn), where=has)
+        reps_seen += has
+        l1 += lv
+        l2 += lv * lv
+        m1 += mv
+        m2 += mv * mv
     gi = {g: i for i, g in enumerate(gnames)}
-    cust, lvl, mw = {}, {}, {}
+    cust, lvl, mw, lse, mse = {}, {}, {}, {}, {}
     for key in plan.windows:
         g, wd, s = key
-        c = n[gi[g], wd, s]
+        ix = (gi[g], wd, s)
+        c = n[ix]
         cust[key] = int(c)
-        lvl[key] = float(ok[gi[g], wd, s] / c) if c else 1.0
-        mw[key] = float(wsum[gi[g], wd, s] / c) if c else 0.0
-    return SlotStats(cust, lvl, mw)
+        lvl[key] = float(ok[ix] / c) if c else 1.0
+        mw[key] = float(wsum[ix] / c) if c else 0.0
+        r = reps_seen[ix]
+        lse[key] = _se(l1[ix], l2[ix], r)
+        mse[key] = _se(m1[ix], m2[ix], r)
+    return SlotStats(cust, lvl, mw, lse, mse)
+
+
+def _se(s1: float, s2: float, r: float) -> float:
+    if r < 2:
+        return 0.0
+    var = max(0.0, (s2 - s1 * s1 / r) / (r - 1))
+    return float(np.sqrt(var / r))
 
 
 def attach(plan: StaffingPlan, stats: SlotStats) -> StaffingPlan:
@@ -223,13 +252,14 @@ def attach(plan: StaffingPlan, stats: SlotStats) -> StaffingPlan:
     return plan
 
 
-def simulation_corrected(scenario: Scenario, target: str | Target = "90%<=15", *, reps: int = 20,
-                         seed: int = 1, max_iter: int = 20, margin: float = 0.02,
+def simulation_corrected(scenario: Scenario, target: str | Target = "90%<=15", *, reps: int = 40,
+                         seed: int = 1, max_iter: int = 20, z: float = 1.645, margin: float = 0.0,
                          start: StaffingPlan | None = None,
                          progress: Callable[[int, int], None] | None = None) -> StaffingPlan:
-    """Start from SIPP; simulate; add one window to every slot that misses the target
-    (with ``margin`` on the percentage, so fresh seeds pass too); repeat until none misses,
-    a plan repeats (cycle) or ``max_iter`` iterations.
+    """Start from SIPP; simulate ``reps`` weeks; add one window to every slot whose one-sided
+    confidence bound (``z`` standard errors across replications, plus ``margin``) misses the
+    target, so that fresh seeds pass too; repeat until none misses, a plan repeats (cycle) or
+    ``max_iter`` iterations.
 
     The increments only go up, so the search converges; cycle detection guards any variant.
     """
@@ -244,7 +274,9 @@ def simulation_corrected(scenario: Scenario, target: str | Target = "90%<=15", *
     stats = None
     for it in range(1, max_iter + 1):
         stats = measure(scenario, plan, seeds, strict)
-        miss = [k for k in plan.windows if not strict.met(stats.within[k], stats.mean_wait[k])]
+        miss = [k for k in plan.windows
+                if not strict.met(stats.within[k] - z * stats.within_se[k],
+                                  stats.mean_wait[k] + z * stats.mean_wait_se[k])]
         plan.iterations.append({"iteration": it, "staff_hours": plan.staff_hours, "missed_slots": len(miss)})
         if progress:
             progress(it, max_iter)
@@ -286,7 +318,7 @@ def compare_rows(erlang: StaffingPlan, corrected: StaffingPlan | None) -> list[d
 
 
 def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method: str = "sim", *,
-                    reps: int = 20, seed: int = 1, check_seed: int = 99) -> dict:
+                    reps: int = 40, seed: int = 1, check_seed: int = 99) -> dict:
     """Both methods side by side, each judged in a fresh simulation (new seeds)."""
     tg = parse_target(target)
     erl = sipp(scenario, tg)

@@ -1,0 +1,131 @@
+"""Staffing: SIPP from Erlang C, the simulation-corrected search on the hall model, the report and CLI."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from sim.erlang import evaluate
+from sim.sample_hall import sample_scenario
+from sim.replicate import rep_seeds
+from sim.scenario import CalendarSpec, Scenario, ServiceType, WindowGroup
+from sim.staffing import (expected_demand, measure, representative_week, simulation_corrected, sipp,
+                          staffing_report)
+from sim.targets import parse_target
+
+ROOT = Path(__file__).resolve().parent.parent
+PEAK = {"08:30": 1.0, "09:00": 3.0, "09:30": 3.5, "10:00": 3.0, "10:30": 1.5, "11:00": 1.0, "11:30": 0.6,
+        "13:30": 0.8, "14:00": 1.5, "14:30": 1.5, "15:00": 1.0, "15:30": 0.8, "16:00": 0.6, "16:30": 0.5,
+        "17:00": 0.3}
+
+
+def profile_scenario() -> Scenario:
+    """A one-group test profile with a sharp morning peak and lognormal service (CV 0.8)."""
+    t = ServiceType("综合业务", daily_volume=[330, 300, 300, 300, 280, 0, 0], service_dist="lognormal",
+                    service_mean=12.0, service_cv=0.8, weekend_shift=0.0)
+    g = WindowGroup("综合窗口", ["综合业务"], regular=8, hours=["08:30-17:30"] * 5 + ["", ""])
+    return Scenario("测试时段曲线", [t], [g], calendar=CalendarSpec(dt.date(2026, 11, 2), 7),
+                    weekday_profile=dict(PEAK), weekend_profile={})
+
+
+def test_expected_demand_adds_up_to_daily_volume():
+    s = profile_scenario()
+    d = expected_demand(s, representative_week(s))
+    for day, vol in enumerate([330, 300, 300, 300, 280]):
+        total = sum(n for (g, di, _), (n, _m) in d.items() if di == day)
+        assert total == pytest.approx(vol, rel=1e-9)
+    assert all(ms == pytest.approx(12.0) for (_n, ms) in d.values())
+    # the peak slot gets the largest share
+    mon = {slot: n for (g, di, slot), (n, _m) in d.items() if di == 0}
+    assert max(mon, key=mon.get) == 19  # 09:30
+
+
+def test_sipp_is_erlang_c_per_slot():
+    s = profile_scenario()
+    tg = parse_target("90%<=15")
+    plan = sipp(s, tg)
+    d = expected_demand(s, representative_week(s))
+    for (g, wd, slot), c in plan.windows.items():
+        n, ms = d[(g, wd, slot)]
+        lam, mu = n / 30, 1 / ms
+        assert evaluate(c, lam, mu, 15).service_level >= 0.9
+        if c > 1:
+            assert evaluate(c - 1, lam, mu, 15).service_level < 0.9
+    # lunch is closed (no 12:00-13:30 slots) and the weekend is closed
+    assert not any(slot in (24, 25, 26) for (_g, _wd, slot) in plan.windows)
+    assert not any(wd >= 5 for (_g, wd, _s) in plan.windows)
+
+
+def test_correction_converges_and_beats_sipp_on_test_profile():
+    s = profile_scenario()
+    tg = parse_target("90%<=15")
+    cor = simulation_corrected(s, tg, reps=30, seed=3)
+    assert cor.stop_reason.startswith("第") and "收敛" in cor.stop_reason
+    assert len(cor.iterations) <= 20
+    erl = sipp(s, tg)
+    assert cor.staff_hours >= erl.staff_hours
+    assert all(cor.windows[k] >= erl.windows[k] for k in erl.windows)
+    # fresh seeds, many simulated weeks per slot
+    fresh = rep_seeds(999, 100)
+    erl_stats = measure(s, erl, fresh, tg)
+    cor_stats = measure(s, cor, fresh, tg)
+    erl_miss = [k for k in erl.windows if not tg.met(erl_stats.within[k], erl_stats.mean_wait[k])]
+    cor_miss = [k for k in cor.windows if not tg.met(cor_stats.within[k], cor_stats.mean_wait[k])]
+    assert len(erl_miss) >= 3, "the test profile should show per-slot Erlang C missing after the peak"
+    assert len(cor_miss) <= 0.05 * len(cor.windows)
+
+
+def test_iteration_cap_is_reported():
+    s = profile_scenario()
+    cor = simulation_corrected(s, "90%<=15", reps=5, seed=3, max_iter=1)
+    assert "上限" in cor.stop_reason and len(cor.iterations) == 1
+
+
+def test_mean_wait_target_is_used():
+    s = profile_scenario()
+    loose = sipp(s, "mean<=10")
+    tight = sipp(s, "mean<=1")
+    assert tight.staff_hours > loose.staff_hours
+    both = sipp(s, "90%<=15,mean<=1")
+    assert all(both.windows[k] >= tight.windows[k] for k in tight.windows)
+
+
+@pytest.fixture(scope="module")
+def sample_report():
+    return staffing_report(sample_scenario(), "90%<=15", "sim", reps=30, seed=1, check_seed=4242)
+
+
+def test_sample_hall_corrected_meets_target_in_fresh_simulation(sample_report):
+    e, c = sample_report["erlang"], sample_report["sim"]
+    assert c["share_meeting_target"] >= 0.95
+    assert c["staff_hours_per_week"] >= e["staff_hours_per_week"]
+    assert len(c["iterations"]) <= 20 and "收敛" in c["stop_reason"]
+    # Erlang C is shown side by side, with its misses
+    misses = [r for r in sample_report["slots"] if r["erlang_met"] is False]
+    assert misses and e["slots_meeting_target"] == e["open_slots"] - len(misses)
+    assert all({"erlang_windows", "sim_windows", "erlang_sim_level", "sim_level"} <= set(r)
+               for r in sample_report["slots"])
+    # weekend slots exist only for the rota groups
+    weekend_groups = {r["group"] for r in sample_report["slots"] if r["weekday"] >= 5}
+    assert weekend_groups == {g.name for g in sample_scenario().groups if g.hours[5]}
+    assert "90%" in sample_report["target"]["definition"]
+
+
+def test_staff_cli_json_and_xlsx(tmp_path):
+    out = tmp_path / "staff.xlsx"
+    p = subprocess.run([sys.executable, "-m", "sim", "staff", str(ROOT / "data/hall/sample-hall.json"),
+                        "--target", "90%<=15", "--method", "erlang", "--reps", "3", "--json", "--xlsx", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, check=True)
+    data = json.loads(p.stdout)
+    assert data["sim"] is None and data["erlang"]["open_slots"] == len(data["slots"])
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["逐时段对比", "汇总"]
+    assert wb["逐时段对比"].max_row == len(data["slots"]) + 1
+    bad = subprocess.run([sys.executable, "-m", "sim", "staff", str(ROOT / "data/hall/sample-hall.json"),
+                          "--target", "90%<=abc"], cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.startswith("error:")
