@@ -214,3 +214,12 @@ def test_formula_injection_neutralised_in_exports(store):
     values = [c.value for ws in out.worksheets for row in ws.iter_rows() for c in row]
     assert not any(v.startswith(("=", "+", "-", "@")) for v in values if isinstance(v, str))
     assert not any(c.data_type == "f" for ws in out.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_reject_task_archived_after_reimport(store):
+    data = fill(tpl(store), {"2": good()})
+    revised = small_plan()
+    revised.tasks = [t for t in revised.tasks if t.id != "2"]
+    assert store.load_plan_into_store(revised, actor="cli").archived == ["2"]
+    rep = check(store, data)
+    assert_rejected(store, rep, "任务编号", "已从计划中撤销", row=5)

@@ -88,7 +88,12 @@ def migrate(engine: Engine) -> None:
     if current_revision(engine) == head_revision():
         return
     cfg = _alembic_config()
-    with engine.connect().execution_options(write=True) as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.commit()
+    try:
+        with engine.connect().execution_options(write=True) as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()
+    except Exception:
+        # another process opening the same fresh store may have migrated it meanwhile
+        if current_revision(engine) != head_revision():
+            raise
