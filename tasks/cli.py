@@ -20,6 +20,9 @@ from .errors import WorkbenchError
 def build_parser(prog: str, description: str, commands_pkg: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    if commands_pkg.startswith("tasks."):
+        parser.add_argument("--as", dest="as_account", metavar="ACCOUNT",
+                            help="以该账号的身份执行(默认以领导小组办公室身份执行)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     pkg = importlib.import_module(commands_pkg)
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
@@ -31,6 +34,9 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
     """Parse and dispatch; map user errors to ``error: …`` + exit 2."""
     args = parser.parse_args(argv)
     try:
+        if hasattr(args, "as_account"):
+            from .accounts.cli_support import use_cli_account
+            use_cli_account(args.as_account)
         return int(args.func(args) or 0)
     except WorkbenchError as err:
         if args.debug:

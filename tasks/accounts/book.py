@@ -29,8 +29,11 @@ from ..store.schema import AuditRow
 from .errors import AccountError, AccountLocked, LoginFailed, SessionExpired
 from .passwords import burn_time, check_strength, hash_password, needs_rehash, random_password, verify_password
 from .policy import AccountPolicy
+from .redact import install as _install_log_redaction
 from .roles import OFFICE, ROLE_NAMES, ROLES, UNIT, Account
 from .schema import AccountRow, AccountSessionRow
+
+_install_log_redaction()
 
 ANONYMOUS = "(未登录)"
 #: last_seen is written at most this often (every page interaction would be a write otherwise)

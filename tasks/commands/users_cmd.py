@@ -1,0 +1,195 @@
+"""Account commands: ``users add|list|disable|enable|unlock|reset|audit|roles``.
+
+The command line acts as the office (``cli``) unless ``--as NAME`` is given,
+so ``python -m tasks --as zwzx users list`` is refused like in the dashboard.
+A generated password is printed once and never again; hashes are never printed.
+
+    python -m tasks users add zwzx --role unit --unit 市政务服务中心
+    python -m tasks users add li --role leader --password-stdin < pw.txt
+    python -m tasks users list --json
+    python -m tasks users reset zwzx
+    python -m tasks users audit --out 操作日志.xlsx
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from pathlib import Path
+
+from ..cli import print_json
+from ..errors import WorkbenchError
+
+
+def _guarded():
+    from ..accounts import acting_store
+    return acting_store()
+
+
+def _password_note(name: str, password: str) -> str:
+    return (f"账号“{name}”的密码:{password}\n"
+            f"(只显示这一次,请当面或通过安全渠道交给本人,首次登录后修改)")
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise WorkbenchError("标准输入中没有密码")
+    g = _guarded()
+    generated = g.add_account(args.name, args.role, unit=args.unit, password=password,
+                              display_name=args.display_name or "")
+    from ..accounts import ROLE_NAMES
+    print(f"已创建账号“{args.name}”({ROLE_NAMES[args.role]}{'·' + args.unit if args.unit else ''})")
+    if generated:
+        print(_password_note(args.name, generated))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    rows = _guarded().list_accounts()
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("尚无账号")
+    for r in rows:
+        state = "已停用" if r["disabled"] else (f"锁定至 {r['locked_until']:%Y-%m-%d %H:%M}" if r["locked_until"]
+                                                else "正常")
+        last = f"{r['last_login_at']:%Y-%m-%d %H:%M}" if r["last_login_at"] else "从未登录"
+        print(f"{r['name']:<16} {r['role_name']:<8} {r['unit'] or '':<16} {state}  最近登录 {last}")
+    return 0
+
+
+def cmd_disable(args: argparse.Namespace) -> int:
+    _guarded().disable_account(args.name)
+    print(f"已停用账号“{args.name}”,其登录会话已结束")
+    return 0
+
+
+def cmd_enable(args: argparse.Namespace) -> int:
+    _guarded().enable_account(args.name)
+    print(f"已启用账号“{args.name}”")
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    _guarded().unlock_account(args.name)
+    print(f"已解锁账号“{args.name}”")
+    return 0
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    password = _guarded().reset_password(args.name)
+    print(f"已重置账号“{args.name}”的密码,原有登录会话已结束,锁定已解除。")
+    print(_password_note(args.name, password))
+    return 0
+
+
+AUDIT_HEADERS = ["时间", "操作账号", "操作", "对象", "详情"]
+
+
+def audit_rows(entries: list[dict]) -> list[list[str]]:
+    """Audit entries as text rows (details flattened ``key=value``), neutralised for spreadsheets."""
+    from ..progress import safe_text
+    out = []
+    for a in entries:
+        detail = ";".join(f"{k}={v}" for k, v in (a.get("detail") or {}).items())
+        out.append([f"{a['at']:%Y-%m-%d %H:%M:%S}", *(safe_text(str(x)) for x in
+                                                       (a["actor"], a["action"], a["target"], detail))])
+    return out
+
+
+def write_audit(entries: list[dict], out: Path) -> Path:
+    """The audit trail as xlsx or csv (UTF-8 with BOM so Excel reads the Chinese)."""
+    rows = audit_rows(entries)
+    if out.suffix.lower() == ".csv":
+        buf = io.StringIO()
+        csv.writer(buf).writerows([AUDIT_HEADERS, *rows])
+        out.write_text(buf.getvalue(), encoding="utf-8-sig")
+        return out
+    if out.suffix.lower() != ".xlsx":
+        raise WorkbenchError(f"输出文件“{out.name}”须为 .xlsx 或 .csv")
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "操作日志"
+    ws.append(AUDIT_HEADERS)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for r in rows:
+        ws.append(r)
+    for col, width in zip("ABCDE", (20, 16, 22, 30, 60)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    wb.save(out)
+    return out
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    entries = _guarded().audit_log()
+    if args.actor:
+        entries = [a for a in entries if a["actor"] == args.actor]
+    if args.limit:
+        entries = entries[-args.limit:]
+    if args.out:
+        print(f"已导出 {len(entries)} 条操作日志:{write_audit(entries, Path(args.out))}")
+    elif args.json:
+        print_json(entries)
+    else:
+        for row in audit_rows(entries):
+            print("  ".join(x for x in row if x))
+    return 0
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    from ..accounts import permission_table
+    rows = permission_table()
+    if args.json:
+        print_json(rows)
+        return 0
+    heads = list(rows[0])
+    print(" | ".join(heads))
+    for r in rows:
+        print(" | ".join(r[h] for h in heads))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from ..accounts import ROLES
+    p = sub.add_parser("users", help="账号管理(新增、列出、停用、启用、解锁、重置密码、操作日志)")
+    users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+
+    a = users.add_parser("add", help="新增账号(不给密码则生成随机密码并只显示一次)")
+    a.add_argument("name")
+    a.add_argument("--role", required=True, choices=ROLES,
+                   help="office 领导小组办公室 / planner 规划人员 / unit 责任单位 / leader 领导(只读)")
+    a.add_argument("--unit", help="所属单位(单位账号必填,须与任务分解表中的单位全称一致)")
+    a.add_argument("--display-name", help="姓名或说明")
+    a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码(不出现在命令行历史中)")
+    a.set_defaults(func=cmd_add)
+
+    a = users.add_parser("list", help="列出账号(不含密码)")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_list)
+
+    for name, func, text in (("disable", cmd_disable, "停用账号并结束其登录"), ("enable", cmd_enable, "启用账号"),
+                             ("unlock", cmd_unlock, "解除登录失败锁定"),
+                             ("reset", cmd_reset, "重置密码(新随机密码只显示一次)")):
+        a = users.add_parser(name, help=text)
+        a.add_argument("name")
+        a.set_defaults(func=func)
+
+    a = users.add_parser("audit", help="操作日志(谁在何时做了什么)")
+    a.add_argument("--actor", help="只看某个账号")
+    a.add_argument("--limit", type=int, default=0, help="只看最近 N 条")
+    a.add_argument("--out", help="导出为 .xlsx 或 .csv")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_audit)
+
+    a = users.add_parser("roles", help="角色权限表")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_roles)
