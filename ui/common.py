@@ -235,7 +235,7 @@ def data_version(store) -> int:
         return int(s.scalar(select(func.max(AuditRow.id))) or 0)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _plan_from_store(url: str, key: str, version: int) -> Plan:
     store = _store(url)
     info = next((p for p in store.plans() if p["key"] == key), None)
@@ -248,7 +248,7 @@ def _plan_from_store(url: str, key: str, version: int) -> Plan:
 
 
 def store_plans(store=None) -> dict[str, Plan]:
-    """Every live plan of the store by key (cached until the store changes)."""
+    """Every live plan of the store by key (cached until the store changes; shared, do not mutate)."""
     from tasks.store import default_url
 
     store = store or get_store()
@@ -281,7 +281,7 @@ def current_as_of() -> date:
     return st.session_state.get("_as_of") or st.session_state.get("as_of_widget") or date.today()
 
 
-@st.cache_data(show_spinner="正在计算任务状态…", max_entries=16)
+@st.cache_resource(show_spinner="正在计算任务状态…", max_entries=16)
 def _snapshot(url: str, as_of: date, version: int):
     from tasks.progress import snapshot
 
@@ -289,7 +289,7 @@ def _snapshot(url: str, as_of: date, version: int):
 
 
 def get_snapshot(store=None, as_of: date | None = None):
-    """:func:`tasks.progress.snapshot` of all plans, cached until the store changes."""
+    """:func:`tasks.progress.snapshot` of all plans, cached until the store changes (shared, do not mutate)."""
     from tasks.store import default_url
 
     store = store or get_store()
@@ -382,3 +382,22 @@ def plan_graph(store, plan_key: str):
     from tasks.store import default_url
 
     return _graph(default_url(), plan_key, data_version(store))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _plan_units(url: str, key: str, version: int) -> dict[str, int]:
+    store = _store(url)
+    named = set(store.units())   # collective names (市直各相关单位) get no template
+    counts: dict[str, int] = {}
+    for t in store.tasks(key):
+        for u in t.units:
+            if u in named:
+                counts[u] = counts.get(u, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def plan_units(store, plan_key: str) -> dict[str, int]:
+    """Units with a lead or responsible role in the plan → their number of tasks (cached)."""
+    from tasks.store import default_url
+
+    return _plan_units(default_url(), plan_key, data_version(store))

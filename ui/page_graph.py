@@ -2,6 +2,7 @@
 unit load by month, exports."""
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -17,28 +18,29 @@ BIG = 120  # above this many tasks the picture starts on one task's neighbourhoo
 
 
 def highlight(dot_text: str, path: list[str]) -> str:
-    """Colour the critical-path task boxes and links of a DOT picture (presentation only)."""
-    import pydot
+    """Colour the critical-path task boxes and links of a DOT picture (presentation only).
 
-    graphs = pydot.graph_from_dot_data(dot_text)
-    if not graphs or not path:
+    Works on the lines :func:`tasks.graph.to_dot` writes (``n3 [label="12. …"];``,
+    ``n3 -> n5 [...];``); a repeated attribute in DOT takes the last value.
+    """
+    if not path:
         return dot_text
-    g = graphs[0]
-    on_path = set(path)
-    ids = {}
-    for n in g.get_nodes():
-        label = (n.get_label() or "").strip('"')
-        tid = label.split(". ", 1)[0] if ". " in label else None
-        if tid in on_path:
-            n.set("color", "#d93025")
-            n.set("penwidth", "3")
-            ids[n.get_name()] = tid
-    pairs = set(zip(path, path[1:]))
-    for e in g.get_edges():
-        if (ids.get(e.get_source()), ids.get(e.get_destination())) in pairs:
-            e.set("color", "#d93025")
-            e.set("penwidth", "3")
-    return g.to_string()
+    on_path, pairs = set(path), set(zip(path, path[1:]))
+    node_re = re.compile(r'^(n\d+) \[label="([^".]+)\. ')
+    edge_re = re.compile(r'^(n\d+) -> (n\d+) \[')
+    red = ', color="#d93025", penwidth=3];'
+    ids: dict[str, str] = {}
+    lines = dot_text.splitlines()
+    for i, line in enumerate(lines):
+        m = node_re.match(line)
+        if m and m.group(2) in on_path and line.endswith("];"):
+            ids[m.group(1)] = m.group(2)
+            lines[i] = line[:-2] + red
+    for i, line in enumerate(lines):
+        m = edge_re.match(line)
+        if m and (ids.get(m.group(1)), ids.get(m.group(2))) in pairs and line.endswith("];"):
+            lines[i] = line[:-2] + red
+    return "\n".join(lines)
 
 
 @st.cache_data(show_spinner="正在生成导出文件…", max_entries=16)
@@ -52,8 +54,42 @@ def export_bytes(_g, version_key: tuple, kind: str) -> bytes:
         return path.read_bytes()
 
 
+@st.cache_data(show_spinner="正在分析依赖图…", max_entries=16)
+def analysed(_g, version_key: tuple) -> dict:
+    from tasks.graph import analyse
+
+    return analyse(_g)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def slipped(_g, version_key: tuple, task_id: str, days: int) -> dict:
+    from tasks.graph import slip_impact
+
+    return slip_impact(_g, task_id, days)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def around(_g, version_key: tuple, task_id: str, radius: int, units: bool):
+    """One task's neighbourhood (units dropped unless asked), cached; not to be mutated."""
+    from tasks.graph import neighbourhood
+
+    sub = neighbourhood(_g, task_id, radius)
+    if not units:
+        sub = sub.subgraph([n for n, k in sub.nodes(data="kind") if k != "unit"]).copy()
+    return sub
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def loads(_g, version_key: tuple, done: frozenset) -> tuple[list, list, dict]:
+    from tasks.graph import load_table, unit_load
+
+    rows = unit_load(_g, done)
+    months, table = load_table(_g, rows)
+    return rows, months, table
+
+
 with guard("构建依赖图"):
-    from tasks.graph import analyse, load_table, neighbourhood, slip_impact, to_dot, unit_load
+    from tasks.graph import to_dot
     from ui.common import data_version
 
     store = get_store()
@@ -62,7 +98,8 @@ with guard("构建依赖图"):
         st.stop()
     plan = store_plans(store)[plan_key]
     g = plan_graph(store, plan_key)
-    info = analyse(g)
+    vkey = (plan_key, data_version(store))
+    info = analysed(g, vkey)
     counts = info["counts"]
     m = st.columns(5)
     m[0].metric("任务", counts["tasks"], border=True)
@@ -76,17 +113,19 @@ tab_net, tab_slip, tab_load, tab_exp = st.tabs(["关系网络", "延误影响", 
 with tab_net:
     with guard("绘制关系网络"):
         ids = [t.id for t in plan.tasks]
+        titles = {t.id: t.title for t in plan.tasks}
         c1, c2, c3 = st.columns([2, 1, 1])
         whole = "(整个计划)"
         default = whole if len(ids) <= BIG else ids[0]
         focus = c1.selectbox("范围", [whole] + ids, index=([whole] + ids).index(default), key="graph_focus",
-                             format_func=lambda i: i if i == whole else f"任务 {i} 的邻域:{plan.task(i).title[:24]}")
+                             format_func=lambda i: i if i == whole else f"任务 {i} 的邻域:{titles.get(i, '')[:24]}")
         radius = c2.number_input("邻域层数", 1, 4, 1, key="graph_radius", disabled=focus == whole)
         show_units = c3.checkbox("显示单位", value=len(ids) <= 12, key="graph_units",
                                  help="整个计划的单位较多时,建议只在查看某项任务的邻域时显示单位")
-        sub = g if focus == whole else neighbourhood(g, focus, int(radius))
-        if not show_units:
-            sub = sub.subgraph([n for n, k in sub.nodes(data="kind") if k != "unit"]).copy()
+        if focus == whole:
+            sub = g if show_units else g.subgraph([n for n, k in g.nodes(data="kind") if k != "unit"])
+        else:
+            sub = around(g, vkey, focus, int(radius), show_units)
         if focus == whole and len(ids) > BIG:
             st.warning(f"计划有 {len(ids)} 项任务,整图较大,绘制可能较慢;建议选择某项任务的邻域。")
         path = info["critical_path"]["tasks"]
@@ -96,7 +135,7 @@ with tab_net:
         with left:
             st.markdown("**关键路径**(前后衔接最长、最紧的一串任务)")
             if path:
-                st.dataframe(pd.DataFrame([{"序": i + 1, "编号": s["task"], "任务": plan.task(s["task"]).title,
+                st.dataframe(pd.DataFrame([{"序": i + 1, "编号": s["task"], "任务": titles.get(s["task"], ""),
                                             "完成时限": s["due"], "距前一步(天)": s["days_after_previous"]}
                                            for i, s in enumerate(info["critical_path"]["steps"])]),
                              hide_index=True, width="stretch", key="graph_cp")
@@ -114,18 +153,20 @@ with tab_net:
 
 with tab_slip:
     with guard("计算延误影响"):
-        dated = [t.id for t in plan.tasks if t.id not in set(info["excluded"])]
+        excluded = set(info["excluded"])
+        titles = {t.id: t.title for t in plan.tasks}
+        dated = [t.id for t in plan.tasks if t.id not in excluded]
         if not dated:
             st.info("没有带完成日期的任务。")
         else:
             c1, c2 = st.columns([3, 1])
             tid = c1.selectbox("延误的任务", dated, key="graph_slip_task",
-                               format_func=lambda i: f"{i} {plan.task(i).title[:30]}")
+                               format_func=lambda i: f"{i} {titles.get(i, '')[:30]}")
             days = c2.number_input("延误天数", 0, 3650, 30, step=5, key="graph_slip_days")
-            res = slip_impact(g, tid, int(days))
+            res = slipped(g, vkey, tid, int(days))
             st.markdown(f"任务 {tid} 原定 {res['due']} 完成,延误 {days} 天后为 {res['finish']}。")
             if res["affected_tasks"]:
-                st.error(f"将使 {len(res['affected_tasks'])} 项后续任务无法按期完成:", icon=":material/warning:")
+                st.warning(f"将使 {len(res['affected_tasks'])} 项后续任务无法按期完成:", icon=":material/warning:")
                 st.dataframe(pd.DataFrame([{"编号": d["task"], "任务": d["title"], "完成时限": d["due"],
                                             "预计完成": d["finish"], "超期(天)": d["days_late"],
                                             "牵头单位": "、".join(d["lead_units"]),
@@ -147,8 +188,7 @@ with tab_load:
             done = {s.id for s in snap.statuses if s.plan == plan_key and s.status == "done"}
         except ImportError:
             done = set()
-        rows = unit_load(g, done)
-        months, table = load_table(g, rows)
+        rows, months, table = loads(g, vkey, frozenset(done))
         include_collective = st.checkbox("含集合单位(如“市直各相关单位”)", value=False, key="graph_coll")
         top = st.slider("显示单位数", 5, max(5, len(rows)), min(25, max(5, len(rows))), key="graph_top")
         keep = [r for r in rows if include_collective or not r["collective"]][:top]
@@ -169,7 +209,6 @@ with tab_load:
 
 with tab_exp:
     with guard("导出依赖图"):
-        vkey = (plan_key, data_version(store))
         st.caption("GraphML/GEXF 可用 Gephi、yEd 打开;边列表可用 Excel 打开;图片为 SVG。")
         c = st.columns(4)
         for col, (kind, label, mime) in zip(c, [("graphml", "GraphML", "application/xml"),

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.common import (ACTOR, current_as_of, flash, get_store, guard, page_header, plan_picker,
-                       show_error)
+                       plan_units, show_error)
 
 page_header("进展填报", "各单位下载本单位填报模板,在 Excel 中填写后上传;系统逐行检查,确认后保存。")
 
@@ -17,7 +17,6 @@ tab_tpl, tab_up, tab_hist = st.tabs(["下载模板", "上传填报表", "上传�
 with tab_tpl:
     with guard("生成填报模板"):
         from tasks.progress import all_templates_zip, template_bytes, template_filename
-        from tasks.progress.template import unit_tasks
 
         plan_key = plan_picker(store, key="prog_plan")
         if plan_key:
@@ -26,11 +25,12 @@ with tab_tpl:
             from tasks.store import parse_period
 
             period = parse_period(period, "month").key
-            units = sorted({u for t in store.tasks(plan_key) for u in t.units} & set(store.units()))
+            unit_counts = plan_units(store, plan_key)
+            units = list(unit_counts)
             c1, c2 = st.columns([3, 2])
             unit = c1.selectbox("单位", units, key="prog_unit")
             if unit:
-                n = len(unit_tasks(store, unit, plan_key))
+                n = unit_counts[unit]
                 c1.caption(f"{unit}在本计划中有 {n} 项牵头或责任任务。")
                 c1.download_button("下载本单位模板", data=lambda: template_bytes(store, unit, period, plan_key),
                                    file_name=template_filename(unit, period),

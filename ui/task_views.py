@@ -23,6 +23,7 @@ def timeline_chart(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
         st.caption(f"任务较多,时间轴只显示完成时限最早的 {TIMELINE_LIMIT} 项;可用上方筛选缩小范围。")
         dated = dated.sort_values("完成时限").head(TIMELINE_LIMIT)
     percent = _percents(store)
+    by_id = {(k, t.id): t for k, p in plans.items() for t in p.tasks}
     rows, marks = [], []
     for _, r in dated.iterrows():
         plan = plans.get(r["计划"])
@@ -30,11 +31,8 @@ def timeline_chart(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
         label = f"{r['编号']} {str(r['任务'])[:18]}"
         rows.append({"任务": label, "开始": start, "完成时限": r["完成时限"], "状态": r["状态"] or "未填报",
                      "进度": percent.get((r["计划"], r["编号"]), 0.0), "牵头单位": r["牵头单位"]})
-        if plan:
-            try:
-                task = plan.task(r["编号"])
-            except KeyError:
-                continue
+        task = by_id.get((r["计划"], r["编号"]))
+        if task:
             for m in task.milestones:
                 if m.date:
                     marks.append({"任务": label, "日期": pd.Timestamp(m.date), "节点": m.text})
@@ -75,9 +73,10 @@ def history_table(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
     if shown.empty:
         st.info("筛选结果为空。")
         return
-    options = [f"{r['计划']}|{r['编号']}" for _, r in shown.iterrows()]
+    options = [f"{p}|{i}" for p, i in zip(shown["计划"], shown["编号"])]
+    titles = dict(zip(options, shown["任务"].astype(str)))
     pick = st.selectbox("选择任务", options, key="tasks_detail_pick",
-                        format_func=lambda o: f"{o.split('|', 1)[1]} {_title(plans, o)}({o.split('|', 1)[0]})")
+                        format_func=lambda o: f"{o.split('|', 1)[1]} {titles.get(o, '')[:30]}({o.split('|', 1)[0]})")
     plan_key, task_id = pick.split("|", 1)
     task = plans[plan_key].task(task_id)
     c1, c2 = st.columns(2)
@@ -111,14 +110,6 @@ def history_table(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
                  hide_index=True, width="stretch")
 
 
-def _title(plans: dict[str, Plan], option: str) -> str:
-    plan_key, task_id = option.split("|", 1)
-    try:
-        return plans[plan_key].task(task_id).title[:30]
-    except KeyError:
-        return ""
-
-
 def review_predecessor_changes(plan: Plan, changes: dict[str, str]) -> tuple[Plan, list[str], list[str]]:
     """Apply ``changes`` (task id → predecessor text) to a copy of the plan with the graph checks.
 
@@ -139,6 +130,7 @@ def review_predecessor_changes(plan: Plan, changes: dict[str, str]) -> tuple[Pla
 def predecessor_editor(store, plan_key: str, plan: Plan, shown: pd.DataFrame) -> None:
     """Edit predecessors in a table (or one task at a time); loops and unknown ids are refused before saving."""
     ids = set(shown["编号"])
+    titles = {t.id: t.title for t in plan.tasks}
     base = pd.DataFrame([{"编号": t.id, "任务": t.title, "完成时限": t.deadline,
                           "前置任务": "、".join(t.predecessors)} for t in plan.tasks if t.id in ids])
     st.caption("在“前置任务”列填写任务编号,多个用顿号分隔(如“3、5”)。保存前会检查循环依赖和时限倒挂。")
@@ -151,7 +143,7 @@ def predecessor_editor(store, plan_key: str, plan: Plan, shown: pd.DataFrame) ->
     with st.expander("逐项修改", expanded=False):
         c1, c2 = st.columns([2, 3])
         one = c1.selectbox("任务", [""] + list(base["编号"]), key="pred_one_task",
-                           format_func=lambda i: f"{i} {plan.task(i).title[:24]}" if i else "(选择任务)")
+                           format_func=lambda i: f"{i} {titles.get(i, '')[:24]}" if i else "(选择任务)")
         text = c2.text_input("前置任务编号", key="pred_one_text", placeholder="如:3、5;留空表示无前置任务")
         if one and st.button("检查此项", key="pred_one_check"):
             st.session_state["pred_one_pending"] = {one: text}
