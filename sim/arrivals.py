@@ -9,7 +9,9 @@ service time whichever window serves it.
 Within a day, the type's demand is spread over the slots when a window serving it
 is open, in proportion to the slot weights (weekday or weekend profile). A share
 ``weekend_shift`` of the demand of a day when the type is not served (weekend
-without rota, holiday) arrives on the next day it is served. Appointment holders
+without rota, holiday) arrives on the next day it is served — at most doubling that
+day's own demand (``MAX_CARRY_SHARE``); after a long holiday the rest spreads over
+the following days instead of one impossible day. Appointment holders
 book a slot and arrive within ±10 minutes of its start (never outside that session's hours).
 
 >>> from sim.scenario import Scenario, ServiceType, WindowGroup, CalendarSpec
@@ -30,6 +32,8 @@ import numpy as np
 from .calendar import Day, build_days
 from .scenario import SLOT_MINUTES, Scenario, ServiceType, min_to_hm
 from .schedule import DAY_MINUTES, sessions, type_open_intervals
+
+MAX_CARRY_SHARE = 1.0  # a day absorbs shifted demand up to its own volume; the rest waits a day more
 
 __all__ = ["Customers", "generate", "build_days", "sample_service", "type_day_intervals"]
 
@@ -118,11 +122,17 @@ def _carry_in(scenario: Scenario, first: Day | None, volume_factor: float) -> di
     for d in before:
         opened = type_day_intervals(scenario, d)
         for t in scenario.types:
-            if opened[t.name]:
-                carry[t.name] = 0.0
-            else:
-                carry[t.name] += _volume(t, d) * volume_factor * t.weekend_shift
+            _, carry[t.name] = _carried(t, _volume(t, d) * volume_factor, carry[t.name], bool(opened[t.name]))
     return carry
+
+
+def _carried(t: ServiceType, demand: float, carry: float, open_today: bool) -> tuple[float, float]:
+    """(today's demand, carry to the next days). A closed day passes ``weekend_shift`` of its
+    demand on; an open day takes the carried demand up to ``MAX_CARRY_SHARE`` of its own."""
+    if not open_today:
+        return 0.0, carry + demand * t.weekend_shift
+    take = min(carry, MAX_CARRY_SHARE * demand) if demand > 0 else carry
+    return demand + take, carry - take
 
 
 def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0,
@@ -137,11 +147,9 @@ def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0,
         for ti, t in enumerate(scenario.types):
             demand = _volume(t, d) * volume_factor
             ivs = opened[t.name]
+            demand, carry[t.name] = _carried(t, demand, carry[t.name], bool(ivs))
             if not ivs:
-                carry[t.name] += demand * t.weekend_shift
                 continue
-            demand += carry[t.name]
-            carry[t.name] = 0.0
             prof = _weights(t.weekend_profile if weekend else t.weekday_profile,
                             scenario.weekend_profile if weekend else scenario.weekday_profile)
             s, e, w, ilo, ihi = _segments(ivs, prof)
