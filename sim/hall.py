@@ -399,13 +399,13 @@ class HallEngine:
             return
         self.reserve_active[g] += 1
         self._rebalance(g, now)
-        self._log(g, now, "开启", f"{reason}(于{min_to_hm(asked % DAY_MINUTES)}发起,切换延迟后开窗)")
+        self._log(g, now, "开启", f"{reason}(于{min_to_hm(asked % DAY_MINUTES)}发起,切换延迟后开窗)", asked)
 
-    def _log(self, g: int, now: float, action: str, reason: str) -> None:
+    def _log(self, g: int, now: float, action: str, reason: str, requested: float | None = None) -> None:
         self.adjustments.append({
             "day": int(now // DAY_MINUTES), "time": min_to_hm(now % DAY_MINUTES), "minute": now,
             "group": self.group_names[g], "action": action, "reason": reason,
-            "open_after": self.n_open[g]})
+            "open_after": self.n_open[g], "requested": now if requested is None else requested})
 
     def _on_day(self, ev) -> None:
         if self.cancel and self.cancel():

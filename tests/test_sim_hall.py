@@ -152,6 +152,8 @@ def test_surge_makes_the_controller_open_windows_and_the_wait_falls():
     first = opened["minute"].min()
     assert hm_to_min("10:00") <= first <= hm_to_min("11:30")  # it reacts to the surge, not before
     assert (adj["action"] == "关闭").any() and adj["reason"].str.len().gt(0).all()
+    assert (opened["minute"] - opened["requested"] == 10).all()  # the switching delay
+    assert adj["open_after"].max() <= 6 + 4  # never beyond regular + reserve
     assert r_on.adjustments and not r_off.adjustments
     assert np.nanmean(r_on.wait()) < 0.7 * np.nanmean(r_off.wait())
     assert r_on.unserved() == 0

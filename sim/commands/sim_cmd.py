@@ -27,7 +27,8 @@ LOG_CN = {"customer": "顾客序号", "day": "第几天", "date": "日期", "wee
 TABLE_CN = {"type": "业务类型", "group": "窗口组", "weekday": "星期", "weekday_cn": "星期", "slot": "时段序号",
             "slot_start": "时段", "busy_hours": "办理时长合计(小时)", **KPI_LABELS_CN}
 ADJ_CN = {"day": "第几天", "time": "时间", "minute": "时刻(分钟)", "group": "窗口组", "action": "动作",
-          "reason": "原因", "open_after": "调整后开放窗口数"}
+          "reason": "原因", "open_after": "调整后开放窗口数",
+          "requested": "发起时刻(分钟)"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
