@@ -1,0 +1,176 @@
+"""The roster part of the 排班 page: staff list, CP-SAT solve with a progress bar, the grid,
+shortfalls, verification by simulation, download.  Solving and checking are :mod:`sim`'s."""
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ui.common import ROOT, XLSX_MIME, show_error
+from ui.hall_views import scenario_key
+
+STAFF = ROOT / "data" / "hall" / "staff.xlsx"
+
+
+@st.cache_resource
+def _rosters() -> dict:
+    """Solved rosters by all their inputs: the same request is never solved twice."""
+    return {}
+
+
+@st.cache_data(show_spinner="正在读取人员名单…", max_entries=8)
+def read_staff_file(name: str, data: bytes, groups: tuple[str, ...]):
+    from sim.roster_io import read_staff
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / Path(name).name
+        p.write_bytes(data)
+        return read_staff(p, list(groups), display_name=name)
+
+
+def _while(bar, fn, seconds: float, text: str):
+    """Run ``fn`` in a worker thread, moving ``bar`` with the elapsed share of ``seconds``."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fut = pool.submit(fn)
+        t0 = time.perf_counter()
+        while not fut.done():
+            share = min(0.99, (time.perf_counter() - t0) / max(seconds, 0.1))
+            bar.progress(share, text=f"{text}(已用 {time.perf_counter() - t0:.0f} 秒,最长约 {seconds:.0f} 秒)")
+            time.sleep(0.25)
+        return fut.result()
+
+
+def solve(scenario, people, shifts, staff_key: str, target, method: str, weeks: int, start, limit: float,
+          seed: int):
+    from sim.staffing import simulation_corrected, sipp
+    from sim.verify import roster_for_scenario, verify_roster
+
+    key = (scenario_key(scenario), staff_key, target.text, method, weeks, start, limit, seed)
+    cache = _rosters()
+    if key in cache:
+        return cache[key]
+    bar = st.progress(0.0, text="第 1/3 步:测算开窗需求…")
+    if method == "sim":
+        plan = simulation_corrected(scenario, target, reps=10, seed=seed,
+                                    progress=lambda i, n: bar.progress(min(0.3, 0.3 * i / n),
+                                                                       text=f"第 1/3 步:仿真修正第 {i} 轮"))
+    else:
+        plan = sipp(scenario, target)
+    result, plan, cal, rostered = _while(
+        bar, lambda: roster_for_scenario(scenario, people, shifts, weeks=weeks, start=start, target=target,
+                                         plan=plan, time_limit=limit, seed=seed), limit + 2,
+        "第 2/3 步:求解排班")
+    bar.progress(0.99, text="第 3/3 步:用新的随机种子仿真验证排班…")
+    ver = None
+    if result.assignments:
+        ver = verify_roster(scenario, result, cal, target, rostered, plan, reps=5)
+    bar.empty()
+    cache[key] = (result, plan, cal, rostered, ver)
+    return cache[key]
+
+
+def grid(result, people) -> pd.DataFrame:
+    """Person × date table of shift codes (the group's first two characters when away from home)."""
+    cell = {(n, d): (code, g) for n, d, code, g in result.assignments}
+    rows = []
+    for p in people:
+        row = {"姓名": p.name, "所属窗口组": p.home_group}
+        for d in result.days:
+            head = f"{d.date.month}/{d.date.day}{'周' + '一二三四五六日'[d.date.weekday()]}"
+            if (p.name, d.date) in cell:
+                code, g = cell[p.name, d.date]
+                row[head] = code if g == p.home_group else f"{code}·{g[:2]}"
+            else:
+                row[head] = "假" if d.date in p.unavailable else "休"
+        row["周末值班"] = result.weekend_duties.get(p.name, 0)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def roster_bytes(result, people, shifts, ver, definition: str) -> bytes:
+    from sim.roster_io import export_roster
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "roster.xlsx"
+        export_roster(result, people, shifts, p, verification=ver, definition=definition)
+        return p.read_bytes()
+
+
+def roster_section(scenario, requirement) -> None:
+    """Staff list → roster → verification, for the scenario of the page."""
+    from sim.targets import parse_target
+
+    groups = tuple(g.name for g in scenario.groups)
+    c1, c2 = st.columns([3, 2])
+    up = c1.file_uploader("人员名单(xlsx,工作表“人员”,可选“班次”)", type=["xlsx"], key="roster_staff")
+    c2.download_button("下载示例人员名单", data=STAFF.read_bytes(), file_name="示例人员名单.xlsx", mime=XLSX_MIME,
+                       key="roster_dl_sample", on_click="ignore", icon=":material/download:")
+    name, data = (up.name, up.getvalue()) if up is not None else (STAFF.name, STAFF.read_bytes())
+    try:
+        people, shifts = read_staff_file(name, data, groups)
+    except Exception as exc:  # noqa: BLE001 - the message names sheet, row and column
+        show_error(exc)
+        return
+    staff_key = hashlib.sha256(data).hexdigest()[:16]
+    covered = sorted({g for p in people for g in p.groups} & set(groups))
+    st.caption(f"{'上传的' if up else '示例'}人员名单:{len(people)} 人,班次 {len(shifts)} 种;"
+               f"排班的窗口组:{'、'.join(covered) or '无'}(其余窗口组按开窗需求计)。")
+    c1, c2, c3, c4 = st.columns(4)
+    weeks = c1.number_input("排班周数", 1, 8, 2, key="roster_weeks")
+    start = c2.date_input("起始日期(取其后第一个周一)", value=scenario.calendar.start, key="roster_start")
+    limit = c3.number_input("求解时限(秒)", 2, 300, 20, key="roster_limit")
+    method_name = c4.radio("需求来源", ["仿真修正", "Erlang C"], key="roster_method")
+    target = parse_target(st.session_state.get("staff_target", "90%<=15"))
+    st.caption(target.definition())
+    if st.button("求解排班", type="primary", key="roster_run"):
+        st.session_state["roster_last"] = (scenario_key(scenario), staff_key, target.text,
+                                           "sim" if method_name == "仿真修正" else "erlang", int(weeks), start,
+                                           float(limit), 1)
+    last = st.session_state.get("roster_last")
+    if not last or last[0] != scenario_key(scenario) or last[1] != staff_key:
+        return
+    result, plan, cal, rostered, ver = solve(scenario, people, shifts, staff_key, target, *last[3:])
+    if not result.assignments:
+        st.error(f"排班未能求出(求解状态 {result.status})。请延长求解时限、减少排班周数,"
+                 "或在人员名单中增加可上岗人员/放宽请假安排后重试。", icon=":material/error:")
+        return
+    s = result.summary()
+    m = st.columns(5)
+    m[0].metric("求解状态", {"OPTIMAL": "最优", "FEASIBLE": "可行"}.get(result.status, result.status), border=True,
+                help=f"相对差距 {s['gap']:.4f}" if s["gap"] is not None else None)
+    m[1].metric("缺口时段", s["shortfall_slots"], border=True)
+    m[2].metric("周末值班极差", s["weekend_duty_spread"], border=True)
+    m[3].metric("工时/需求", f"{(s['paid_to_required'] or 0):.2f}", border=True)
+    if ver:
+        m[4].metric("仿真验证达标时段", f"{ver['slots_meeting_target']}/{ver['open_slots']}", border=True)
+    if result.shortfall:
+        st.warning(f"人员不足:{len(result.shortfall)} 个时段缺 {result.shortfall_total} 个窗口·时段,明细见下表;"
+                   "可增加人员或跨组培训。", icon=":material/warning:")
+        st.dataframe(pd.DataFrame([{"窗口组": g, "日期": d, "时段": f"{t // 60:02d}:{t % 60:02d}", "缺少窗口": n}
+                                   for (g, d, t), n in sorted(result.shortfall.items(),
+                                                              key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))]),
+                     hide_index=True, width="stretch", key="roster_short")
+    if s["pending_comp_rest"]:
+        st.caption(f"{len(s['pending_comp_rest'])} 次周末值班的调休落在排班期之后,请在下一期安排。")
+    st.markdown("**排班表**(D 全天;D1/D2 错峰午休;AM 上午;PM 下午;W 周末班;“·户籍”表示到其他窗口组支援)")
+    st.dataframe(grid(result, people), hide_index=True, width="stretch", key="roster_grid")
+    if ver:
+        slots = pd.DataFrame(ver["slots"])
+        failed = slots[~slots["pass"]]
+        st.markdown(f"**仿真验证**:{ver['reps']} 次重复,{ver['slots_meeting_target']}/{ver['open_slots']} "
+                    "个开放时段达到服务目标。")
+        if len(failed):
+            st.dataframe(failed.rename(columns={"group": "窗口组", "date": "日期", "weekday_cn": "星期",
+                                                "slot_start": "时段", "required": "需求窗口", "on_duty": "在岗人数",
+                                                "customers": "取号人次", "service_level": "达标率",
+                                                "mean_wait": "平均等候(分钟)", "pass": "达标"}),
+                         hide_index=True, width="stretch", key="roster_failed")
+    st.download_button("下载排班表(xlsx)", data=roster_bytes(result, people, shifts, ver, target.definition()),
+                       file_name="排班表.xlsx", mime=XLSX_MIME, key="roster_dl", on_click="ignore",
+                       icon=":material/download:")
