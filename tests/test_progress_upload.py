@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from test_progress_helpers import fill, plain_sheet, small_plan
-from tasks.progress import (UploadRejected, commit_upload, default_rules, report_xlsx, template_bytes,
+from tasks.progress import (UploadRejected, commit_upload, default_rules, report_xlsx, template_bytes, upload_files,
                             validate_upload)
 from tasks.progress.reports import build_report
 from tasks.store.testing import temporary_store
@@ -223,3 +223,12 @@ def test_reject_task_archived_after_reimport(store):
     assert store.load_plan_into_store(revised, actor="cli").archived == ["2"]
     rep = check(store, data)
     assert_rejected(store, rep, "任务编号", "已从计划中撤销", row=5)
+
+
+def test_gbk_csv_matched_by_headers_and_upload_files(store):
+    text = "序号,状态,完成进度,进展情况,填报日期\n1,推进中,45,窗口已调整,2021-09-30\n2,已完成,100,清单已公布,2021-09-29\n"
+    reps = upload_files(store, [("审改办九月.csv", text.encode("gbk"))], actor="cli", save=True, unit="市审改办",
+                        period="2021-09", today=TODAY, rules=RULES)
+    assert [r.outcome for r in reps] == ["saved"]
+    assert [(r.task_id, r.unit, r.percent, r.progress) for r in sorted(store.reports(), key=lambda r: r.id)] == [
+        ("1", "市审改办", 45.0, "窗口已调整"), ("2", "市审改办", 100.0, "清单已公布")]

@@ -91,6 +91,8 @@ class ReportRecord:
     problems: str = ""
     next_steps: str = ""
     evidence: str = ""
+    task_id: str = ""
+    plan: str = ""
 
 
 @dataclass
@@ -483,13 +485,15 @@ class Store:
             q = (select(ProgressReportRow.id, ProgressReportRow.upload_id, ProgressReportRow.task_pk,
                         UnitRow.name, ProgressReportRow.period, ProgressReportRow.status,
                         ProgressReportRow.percent, ProgressReportRow.report_date, ProgressReportRow.progress,
-                        ProgressReportRow.problems, ProgressReportRow.next_steps, ProgressReportRow.evidence)
-                 .join(UnitRow, UnitRow.id == ProgressReportRow.unit_id))
+                        ProgressReportRow.problems, ProgressReportRow.next_steps, ProgressReportRow.evidence,
+                        TaskRow.task_id, PlanRow.key)
+                 .join(UnitRow, UnitRow.id == ProgressReportRow.unit_id)
+                 .join(TaskRow, TaskRow.id == ProgressReportRow.task_pk)
+                 .join(PlanRow, PlanRow.id == TaskRow.plan_id))
             if as_of:
                 q = q.where(ProgressReportRow.report_date <= as_of)
             if plan or not all_plans:
-                pid = self._plan_id(s, plan)
-                q = q.join(TaskRow, TaskRow.id == ProgressReportRow.task_pk).where(TaskRow.plan_id == pid)
+                q = q.where(TaskRow.plan_id == self._plan_id(s, plan))
             q = q.order_by(ProgressReportRow.report_date, ProgressReportRow.id)
             return [ReportRecord(*r) for r in s.execute(q)]
 
