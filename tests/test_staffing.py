@@ -129,3 +129,35 @@ def test_staff_cli_json_and_xlsx(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "sim", "staff", str(ROOT / "data/hall/sample-hall.json"),
                           "--target", "90%<=abc"], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("error:")
+
+
+def test_expected_demand_matches_the_hall_models_arrivals():
+    """SIPP's λ per slot must be what :func:`sim.arrivals.generate` actually produces."""
+    import numpy as np
+
+    from sim.arrivals import generate
+
+    s = sample_scenario()
+    days = representative_week(s)
+    exp = expected_demand(s, days)
+    reps = 60
+    counts: dict = {}
+    tgroup = {t: g.name for g in s.groups for t in g.types}
+    for seed in range(reps):
+        c = generate(s, days, seed=seed)
+        day = (c.arrival // 1440).astype(int)
+        slot = ((c.arrival - day * 1440) // 30).astype(int)
+        appt = c.appointment
+        for ti, d, sl, a in zip(c.type, day, slot, appt):
+            if not a:  # appointment holders are jittered ±10 min around their slot
+                key = (tgroup[s.types[ti].name], int(d), int(sl))
+                counts[key] = counts.get(key, 0) + 1
+    total_exp = sum(n for n, _m in exp.values())
+    total_sim = sum(counts.values()) / reps
+    walk_in = 1 - np.average([t.appointment_share for t in s.types],
+                             weights=[sum(t.daily_volume) for t in s.types])
+    assert total_sim == pytest.approx(total_exp * walk_in, rel=0.03)
+    # slot by slot for a walk-in-only group
+    for key, (n, _m) in exp.items():
+        if key[0] == "户籍" and n > 10:
+            assert counts.get(key, 0) / reps == pytest.approx(n, rel=0.15), key
