@@ -53,3 +53,40 @@ def test_bad_file_shows_chinese_error_and_writes_nothing(app, tmp_path):
 
 def test_small_plan_fixture_is_what_the_workbook_holds():
     assert [t.id for t in small_plan().tasks] == ["1", "2", "3", "4"]
+
+
+def test_reimport_as_update_changes_the_existing_plan(app, tmp_path):
+    from tasks.importers.workbook_writer import write_plan_workbook
+    from tasks.store import Store
+
+    from test_ui_support import small_plan
+
+    first = write_small_plan(tmp_path / "v1").read_bytes()
+    app.file_uploader(key="imp_file_0").set_value(("v1.xlsx", first, "application/octet-stream")).run()
+    app.button(key="imp_commit").click().run()
+    assert any("新增 4 项" in s.value for s in app.success)
+
+    plan = small_plan()
+    plan.tasks[2].deadline_text = "2021年10月底前"      # task 3 moved, task 4 dropped
+    plan.tasks = plan.tasks[:3]
+    (tmp_path / "v2").mkdir()
+    second = write_plan_workbook(plan, tmp_path / "v2" / "v2.xlsx").read_bytes()
+    app.file_uploader(key="imp_file_1").set_value(("v2.xlsx", second, "application/octet-stream")).run()
+    app.radio(key="imp_mode").set_value("更新已有计划").run()
+    assert app.selectbox(key="imp_target").value == "测试计划"
+    app.button(key="imp_commit").click().run()
+    assert not app.exception
+    assert any("新增 0 项" in s.value and "归档 1 项" in s.value for s in app.success)
+    stored = {t.id: t for t in Store(f"sqlite:///{tmp_path / 'wb.db'}").tasks("测试计划")}
+    assert sorted(stored) == ["1", "2", "3"] and stored["3"].deadline.isoformat() == "2021-10-31"
+
+
+def test_unreachable_database_is_a_chinese_message(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from test_ui_support import APP
+
+    monkeypatch.setenv("WORKBENCH_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("无法打开任务数据库" in e.value and "WORKBENCH_DB_URL" in e.value for e in at.error)

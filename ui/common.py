@@ -219,10 +219,25 @@ def seed_store(store) -> list[str]:
 
 
 def get_store():
-    """The store of ``WORKBENCH_DB_URL`` (default SQLite file), seeded with the samples when empty."""
+    """The store of ``WORKBENCH_DB_URL`` (default SQLite file), seeded with the samples when empty.
+
+    When the database cannot be reached the page says so in Chinese and stops (no traceback).
+    """
     from tasks.store import default_url
 
-    return _store(default_url())
+    try:
+        return _store(default_url())
+    except Exception as exc:  # noqa: BLE001 - a bad URL or a down server must not show a traceback
+        log.exception("cannot open the store")
+        detail = str(exc) if isinstance(exc, WorkbenchError) else "连接失败(详情见日志)"
+        st.error(f"无法打开任务数据库:{detail}。请检查环境变量 WORKBENCH_DB_URL 或数据库服务是否可用,"
+                 "修正后刷新页面。", icon=":material/database_off:")
+        st.stop()
+
+
+def current_actor() -> str:
+    """Who is acting, for the store's audit trail (the accounts work replaces this with the login)."""
+    return st.session_state.get("_actor") or ACTOR
 
 
 def data_version(store) -> int:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from tasks.model import Plan
-from ui.common import ACTOR, DEADLINE_KIND_CN, flash, get_store, guard, page_header, show_error
+from ui.common import DEADLINE_KIND_CN, current_actor, flash, get_store, guard, page_header, show_error
 
 page_header("导入", "上传任务分解表(xlsx/xls/csv)或政策文件(docx/txt/html),核对识别结果,修正后导入为新计划或更新已有计划。")
 
@@ -135,7 +135,7 @@ with guard("显示识别结果"):
             st.info("库中还没有计划,请选择“作为新计划”。")
     if st.button("导入", type="primary", key="imp_commit", disabled=not key or clash):
         with guard("导入到库"):
-            result = store.load_plan_into_store(fixed, actor=ACTOR, key=key)
+            result = store.load_plan_into_store(fixed, actor=current_actor(), key=key)
             msg = result.summary() + ("。" + ";".join(result.warnings) if result.warnings else "")
             flash(msg)
             st.session_state["imp_round"] = round_ + 1

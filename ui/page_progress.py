@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ui.common import (ACTOR, current_as_of, flash, get_store, guard, page_header, plan_picker,
+from ui.common import (current_actor, current_as_of, flash, get_store, guard, page_header, plan_picker,
                        plan_units, show_error)
 
 page_header("进展填报", "各单位下载本单位填报模板,在 Excel 中填写后上传;系统逐行检查,确认后保存。")
@@ -82,7 +82,7 @@ with tab_up:
             saved = []
             with guard("保存填报"):
                 for rep in good:
-                    if commit_upload(store, rep, actor=ACTOR) is not None:
+                    if commit_upload(store, rep, actor=current_actor()) is not None:
                         saved.append(f"{rep.unit} {rep.filename}({len(rep.rows)} 行)")
             if saved:
                 flash("已保存:" + ";".join(saved))

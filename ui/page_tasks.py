@@ -4,12 +4,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.common import (TASK_COLUMN_CONFIG, filter_tasks, get_store, guard, page_header, plan_status, store_plans,
-                       tasks_frame, visible)
+from ui.common import (TASK_COLUMN_CONFIG, as_of_control, filter_tasks, get_store, guard, page_header, plan_status,
+                       store_plans, tasks_frame, visible)
 from ui.task_views import history_table, predecessor_editor, timeline_chart
 
 page_header("任务", "按计划、板块、单位、状态和时限筛选任务;查看时间轴、任务详情,编辑前置任务。")
 
+as_of = as_of_control()
 with guard("读取任务"):
     store = get_store()
     plans = store_plans(store)
@@ -20,7 +21,7 @@ if not locals().get("plans"):
 with guard("显示任务表"):
     keys = list(plans)
     chosen = st.multiselect("计划", keys, default=keys, key="tasks_plans")
-    frames = [tasks_frame(plans[k].tasks, k, plan_status(store, k)) for k in chosen]
+    frames = [tasks_frame(plans[k].tasks, k, plan_status(store, k, as_of)) for k in chosen]
     df = pd.concat(frames, ignore_index=True) if frames else tasks_frame([], "")
 
     all_units = sorted({u for col in ("_lead", "_resp") for v in df[col] for u in v})

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from tasks.model import Plan
-from ui.common import ACTOR, STATUS_COLORS, current_as_of, flash, get_snapshot, log
+from ui.common import STATUS_COLORS, current_actor, current_as_of, flash, get_snapshot, log
 
 TIMELINE_LIMIT = 300
 
@@ -166,7 +166,7 @@ def predecessor_editor(store, plan_key: str, plan: Plan, shown: pd.DataFrame) ->
         confirm = st.checkbox("我已知晓时限倒挂,仍然保存", key="pred_accept_inversions")
     if st.button("保存前置任务", type="primary", key="pred_save", disabled=not confirm):
         for tid in changes:
-            store.set_predecessors(plan_key, tid, trial.task(tid).predecessors, actor=ACTOR)
+            store.set_predecessors(plan_key, tid, trial.task(tid).predecessors, actor=current_actor())
         log.info("predecessors saved for %s: %s", plan_key, changes)
         st.session_state["pred_round"] = st.session_state.get("pred_round", 0) + 1
         st.session_state.pop("pred_one_pending", None)
