@@ -16,6 +16,7 @@ PermissionDenied: 责任单位账号“zwzx”无权关闭报告期;如确需办
 """
 from __future__ import annotations
 
+import inspect
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -24,6 +25,9 @@ from ..model import Plan, Task
 from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask
 from .book import AccountBook
 from .roles import UNIT, Account, PermissionDenied, require
+
+#: never handed out: with them any role could write around the checks
+_HIDDEN = frozenset({"session", "engine", "dispose", "_write_engine"})
 
 
 class GuardedStore:
@@ -63,8 +67,27 @@ class GuardedStore:
         return self._book
 
     def _own_task_pks(self) -> set[int]:
-        unit = self.account.unit
-        return {t.pk for t in self._store.tasks(all_plans=True, include_archived=True) if t.role_of(unit)}
+        return {t.pk for t in self._store.tasks(all_plans=True, include_archived=True, unit=self.account.unit)}
+
+    # -- anything else the store offers -------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        """Other store reads pass through; other store *changes* (methods taking ``actor``) are
+        office-only and run as the account; transactions and the engine stay hidden."""
+        if name.startswith("_") or name in _HIDDEN:
+            raise AttributeError(f"GuardedStore does not expose {name!r}")
+        attr = getattr(self._store, name)
+        if not callable(attr):
+            return attr
+        sig = inspect.signature(attr)
+        if "actor" not in sig.parameters:
+            return attr
+
+        def change(*args: Any, **kwargs: Any) -> Any:
+            require(self.account, "change_store")
+            bound = sig.bind_partial(*args, **kwargs)
+            bound.arguments["actor"] = self.actor
+            return attr(*bound.args, **bound.kwargs)
+        return change
 
     # -- reads (Store-compatible) ---------------------------------------------------------
     def plans(self) -> list[dict[str, Any]]:
@@ -75,14 +98,15 @@ class GuardedStore:
             require(self.account, "view_tasks", unit)
         return self._store.plan_key(plan, unit=unit)
 
-    def tasks(self, plan: str | None = None, *, all_plans: bool = False,
-              include_archived: bool = False) -> list[StoredTask]:
-        """All tasks, or only those where a unit account's unit leads or takes part."""
-        rows = self._store.tasks(plan, all_plans=all_plans, include_archived=include_archived)
-        if self.is_unit:
-            require(self.account, "view_tasks", self.account.unit)
-            rows = [t for t in rows if t.role_of(self.account.unit)]
-        return rows
+    def tasks(self, plan: str | None = None, *, all_plans: bool = False, include_archived: bool = False,
+              unit: str | None = None) -> list[StoredTask]:
+        """All tasks (or ``unit``'s); for a unit account only those where its own unit leads or takes part."""
+        if not self.is_unit:
+            return self._store.tasks(plan, all_plans=all_plans, include_archived=include_archived, unit=unit)
+        require(self.account, "view_tasks", self.account.unit)
+        rows = self._store.tasks(plan, all_plans=all_plans, include_archived=include_archived,
+                                 unit=self.account.unit)
+        return [t for t in rows if unit is None or t.role_of(unit)]
 
     def task_dicts(self, plan: str | None = None) -> list[Task]:
         rows = self._store.task_dicts(plan)
@@ -156,7 +180,8 @@ class GuardedStore:
                    rows: list[dict[str, Any]], actor: str | None = None) -> int | None:
         """Refused unless the account may upload for ``unit`` and ``unit`` has a role in every row's task."""
         require(self.account, "upload_progress", unit)
-        roles = {t.id: t.role_of(unit) for t in self._store.tasks(self._store.plan_key(plan), include_archived=True)}
+        roles = {t.id: t.role_of(unit)
+                 for t in self._store.tasks(self._store.plan_key(plan), include_archived=True, unit=unit)}
         foreign = sorted({str(r["task_id"]) for r in rows if not roles.get(str(r["task_id"]))},
                          key=lambda x: (len(x), x))
         if foreign:
@@ -168,7 +193,7 @@ class GuardedStore:
     def record_action(self, actor: str | None, action: str, target: str, detail: dict | None = None) -> None:
         """Audit a change made outside the database; the action itself must be allowed (office otherwise)."""
         from .roles import ACTIONS
-        require(self.account, action if action in ACTIONS else "manage_accounts")
+        require(self.account, action if action in ACTIONS else "change_store")
         self._store.record_action(self.actor, action, target, detail)
 
     # -- progress, the way the dashboard and CLI call it ----------------------------------------------
@@ -196,7 +221,8 @@ class GuardedStore:
     def commit_upload(self, report) -> int | None:
         """Save a clean report as this account (checks unit and every row's task again)."""
         from ..progress import commit_upload
-        require(self.account, "upload_progress", report.unit)
+        # a report with problems is refused by commit_upload itself (UploadRejected, nothing written)
+        require(self.account, "upload_progress", report.unit if report.ok or not self.is_unit else self.account.unit)
         return commit_upload(self, report, self.actor)
 
     def upload_files(self, files: Iterable[str | Path | tuple[str, bytes]], *, save: bool = False,
@@ -224,14 +250,13 @@ class GuardedStore:
 
     def scorecards(self, as_of: date | None = None, *, plan: str | None = None, rules=None) -> list:
         """Scorecards with rank; a unit account gets only its own card."""
-        from ..progress import ranking
-        cards = ranking(self.snapshot(as_of, plan=plan, rules=rules))
-        if self.is_unit:
+        from ..progress import ranking, snapshot
+        if self.is_unit:   # its rank is among all units, so rank on everything, then keep its own card
             require(self.account, "view_units", self.account.unit)
-            cards = [c for c in cards if c.unit == self.account.unit]
-        else:
-            require(self.account, "view_units")
-        return cards
+            cards = ranking(snapshot(self._store, as_of, plan=plan, rules=rules))
+            return [c for c in cards if c.unit == self.account.unit]
+        require(self.account, "view_units")
+        return ranking(self.snapshot(as_of, plan=plan, rules=rules))
 
     def reminders(self, as_of: date | None = None, period: str | None = None, *, plan: str | None = None,
                   rules=None) -> list:

@@ -48,6 +48,7 @@ ACTIONS: dict[str, str] = {
     "save_rules": "修改预警与考核规则",
     "manage_accounts": "管理账号",
     "read_audit": "查看操作日志",
+    "change_store": "修改进度库",
 }
 #: actions a unit account may do only for its own unit
 SCOPED = frozenset({"view_tasks", "view_progress", "view_units", "download_template", "upload_progress"})
