@@ -201,3 +201,37 @@ def test_bad_staff_workbook_names_sheet_row_column(tmp_path):
     assert "第4行 / “不可排班日期”列" in msg
     with pytest.raises(StaffInvalid, match="文件不存在"):
         read_staff(tmp_path / "missing.xlsx")
+
+
+def test_holiday_calendar_swap_workdays_and_local_overrides():
+    """Around National Day 2026: closed on public holidays, a 调休上班 Saturday runs on Monday's
+    plan, a local override closes one more day; the weekly and 调休 rules still hold."""
+    from sim.scenario import DayOverride
+    from sim.staffing import sipp
+    from sim.verify import horizon, requirement_from_plan
+
+    scenario = load_scenario(HALL)
+    scenario.calendar.overrides = [DayOverride(dt.date(2026, 9, 29), "holiday", "本地停电检修")]
+    people, shifts = read_staff(STAFF, [g.name for g in scenario.groups])
+    plan = sipp(scenario, "90%<=15")
+    cal, days = horizon(scenario, dt.date(2026, 9, 28), weeks=2)
+    kinds = {d.date: d.kind for d in cal}
+    assert kinds[dt.date(2026, 10, 1)] == "holiday" and kinds[dt.date(2026, 10, 10)] == "swap_workday"
+    rostered = {"住房公积金", "户籍", "出入境", "交警"}
+    req = requirement_from_plan(scenario, plan, cal, rostered)
+    req_days = {d for (_g, d, _s) in req}
+    closed = {d for d, k in kinds.items() if k == "holiday"}
+    assert dt.date(2026, 9, 29) in closed and not (req_days & closed)
+    sat = dt.date(2026, 10, 10)
+    mon_plan = {(g, s): n for (g, wd, s), n in plan.windows.items() if wd == 0 and g in rostered}
+    assert {(g, s // 30): n for (g, d, s), n in req.items() if d == sat} == mon_plan
+    r = solve_roster(people, shifts, days, req, time_limit=20)
+    assert r.status in ("OPTIMAL", "FEASIBLE") and not r.shortfall
+    worked = _worked(r)
+    assert not any(d in closed for ds in worked.values() for d in ds)
+    for name, ds in worked.items():
+        for wk in {d.isocalendar()[:2] for d in ds}:
+            assert sum(1 for d in ds if d.isocalendar()[:2] == wk) <= 5
+    # the only rest day with service is Sunday 10-11; its duty is fairly spread
+    duties = [len(worked[p.name] & {dt.date(2026, 10, 11)}) for p in people]
+    assert max(duties) - min(duties) <= 1 and sum(duties) > 0

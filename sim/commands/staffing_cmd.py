@@ -8,7 +8,7 @@ from tasks.errors import WorkbenchError
 
 
 def _erlang(args: argparse.Namespace) -> int:
-    from sim.erlang import staff_for
+    from sim.erlang import beta_for_p_wait, sqrt_staffing, staff_for
     from sim.targets import parse_target
 
     target = parse_target(args.target)
@@ -18,11 +18,16 @@ def _erlang(args: argparse.Namespace) -> int:
                     percent=target.percent, max_mean_wait=target.max_mean_wait, minimum=args.minimum)
     data = res.to_dict() | {"offered_load": args.arrival_rate / args.service_rate, "target": target.text,
                             "definition": target.definition()}
+    if 0 < res.p_wait < 1:  # the square-root rule at the same delay probability, to compare
+        beta = beta_for_p_wait(res.p_wait)
+        data["sqrt_rule"] = {"beta": beta, "servers": sqrt_staffing(args.arrival_rate, args.service_rate, beta)}
     if args.json:
         print_json(data)
     else:
         print(f"至少需要 {res.servers} 个窗口:等候概率 {res.p_wait:.3f},平均等候 {res.mean_wait:.2f} 分钟,"
               f"{target.within or 15:g} 分钟内叫号比例 {res.service_level:.1%},窗口利用率 {res.utilisation:.1%}")
+        if "sqrt_rule" in data:
+            print(f"平方根法则(β={data['sqrt_rule']['beta']:.2f}):{data['sqrt_rule']['servers']} 个窗口")
         print(target.definition())
     return 0
 
