@@ -27,7 +27,7 @@ from conftest import ROOT  # noqa: E402
 NOTEBOOKS = ROOT / "notebooks"
 PATHS = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.py"))
 #: the planners' notebooks, in reading order (issue 8)
-EXPECTED = ["01_tasks_graph", "02_progress", "03_hall_sim"]
+EXPECTED = ["01_tasks_graph", "02_progress", "03_hall_sim", "04_staffing_roster"]
 CELL_TIMEOUT = 300
 
 
