@@ -392,6 +392,21 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
         info.append([line])
     info.column_dimensions["A"].width = 120
 
+    if verification:
+        vs = wb.create_sheet("仿真验证")
+        vs.append(["窗口组", "日期", "星期", "时段开始", "需求窗口", "在岗人数", "仿真取号人次", "目标内比例",
+                   "平均等候(分钟)", "是否达标"])
+        _style_head(vs)
+        bad = PatternFill("solid", fgColor="F8CBAD")
+        for r in verification["slots"]:
+            vs.append([r["group"], r["date"], "周" + r["weekday_cn"][-1], r["slot_start"], r["required"],
+                       r["on_duty"], r["customers"],
+                       None if r["service_level"] is None else round(r["service_level"], 4),
+                       None if r["mean_wait"] is None else round(r["mean_wait"], 2), "达标" if r["pass"] else "未达标"])
+            if not r["pass"]:
+                vs.cell(vs.max_row, 10).fill = bad
+        vs.freeze_panes = "A2"
+
     shifts_ws = wb.create_sheet("班次")
     shifts_ws.append(["代码", "名称", "开始", "结束", "午休", "计薪小时", "适用日"])
     _style_head(shifts_ws)

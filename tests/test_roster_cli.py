@@ -26,6 +26,7 @@ def test_roster_cli_verify_json(tmp_path):
     assert 0 < data["slots_meeting_target"] <= data["open_slots"]
     assert len(data["failed_slots"]) == data["open_slots"] - data["slots_meeting_target"]
     wb = load_workbook(out)
+    assert "仿真验证" in wb.sheetnames and wb["仿真验证"].max_row == data["open_slots"] + 1
     assert "排班表" in wb.sheetnames and any("仿真验证" in str(r[0]) for r in wb["说明"].iter_rows(values_only=True))
 
 

@@ -113,7 +113,8 @@ def _roster(args: argparse.Namespace) -> int:
         time_limit=args.time_limit, reps=args.reps, seed=args.seed)
     if not result.assignments and result.status not in ("OPTIMAL", "FEASIBLE"):
         raise WorkbenchError(f"排班求解失败(状态 {result.status}):请放宽时限(--time-limit)或检查人员名单")
-    ver = verify_roster(scenario, result, cal, target, rostered, plan, reps=args.reps) if args.verify else None
+    ver = (verify_roster(scenario, result, cal, target, rostered, plan, reps=args.verify_reps)
+           if args.verify else None)
     if args.out:
         export_roster(result, people, shifts, args.out, verification=ver, definition=target.definition())
     out = result.summary() | {"rostered_groups": sorted(rostered), "people": len(people),
@@ -170,9 +171,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--target", default="90%<=15")
     p.add_argument("--method", choices=["erlang", "sim"], default="sim", help="需求来源")
     p.add_argument("--time-limit", type=float, default=30.0, help="求解时限(秒)")
-    p.add_argument("--reps", type=int, default=10)
+    p.add_argument("--reps", type=int, default=40, help="仿真修正需求时每轮仿真的周数")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--verify", action="store_true", help="用新随机种子仿真排班,逐时段判定是否达标")
+    p.add_argument("--verify-reps", type=int, default=10, help="验证仿真的重复次数(每次整个排班期)")
     p.add_argument("--slots", action="store_true", help="JSON 中输出每个时段的验证结果")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_roster)
