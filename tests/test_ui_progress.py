@@ -67,3 +67,19 @@ def test_reports_page_builds_downloads(tmp_path, monkeypatch):
     assert any("已生成" in s.value for s in at.success)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "下载 Excel 报表" in labels and "下载 Word 通报稿" in labels
+
+
+def test_demo_progress_loads_through_validation_and_fills_the_overview(tmp_path, monkeypatch):
+    from test_ui_support import ROOT
+
+    at = app_on(tmp_path, monkeypatch, "ui/page_progress.py", plans_dir=ROOT / "data" / "plans", timeout=300)
+    at.button(key="prog_demo").click().run()
+    assert not at.exception and not at.error
+    assert any("演示填报" in s.value for s in at.success)
+    store = _store(tmp_path)
+    assert len(store.uploads()) > 40
+    assert at.button(key="prog_demo").disabled          # only once
+    at.switch_page("ui/page_overview.py").run()
+    at.date_input(key="as_of_widget").set_value(date(2021, 12, 10)).run()
+    metrics = {m.label: int(m.value) for m in at.metric if m.value.isdigit()}
+    assert metrics["已完成"] > 10 and metrics["任务总数"] == 36

@@ -1,0 +1,96 @@
+"""Demo progress reports (示例数据) for the bundled 2021 plan: four months of filled unit templates.
+
+Why: a fresh store has plans but no reports, so the overview, cards, rankings and the "as of"
+replay have nothing to show.  These files are made the way a unit makes them — the unit's own
+template (:func:`tasks.progress.template_bytes`) filled in — and go through the normal
+validation and saving (:func:`tasks.progress.validate_upload` / ``commit_upload``).  The values
+are invented, deterministic (fixed seed), and some units report late or not at all, so the
+reminder list and cards have content.
+
+>>> files = demo_files(store, plan_key)        # doctest: +SKIP
+>>> load_demo(store, plan_key, actor="office")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import io
+import random
+from datetime import date, timedelta
+
+MONTHS = ["2021-09", "2021-10", "2021-11", "2021-12"]
+
+
+def _month_end(key: str) -> date:
+    y, m = map(int, key.split("-"))
+    return (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1))
+
+
+def demo_files(store, plan_key: str, seed: int = 2021) -> list[tuple[str, bytes, str, date]]:
+    """(file name, xlsx bytes, unit, report day) for every unit and month, oldest first."""
+    from openpyxl import load_workbook
+
+    from tasks.progress import template_bytes, template_filename
+
+    rng = random.Random(seed)
+    tasks = {t.id: t for t in store.tasks(plan_key)}
+    named = set(store.units())
+    units = sorted({u for t in tasks.values() for u in t.units} & named)
+    start = next(iter(tasks.values())).plan_issued or date(2021, 8, 1)
+    percent: dict[tuple[str, str], float] = {}
+    out = []
+    for month in MONTHS:
+        end = _month_end(month)
+        for unit in units:
+            if rng.random() < 0.12:           # this month's report is missing
+                continue
+            day = end + timedelta(days=rng.choice([1, 2, 3, 3, 4, 5, 5, 8]))   # due 5 days after the end
+            wb = load_workbook(io.BytesIO(template_bytes(store, unit, month, plan_key)))
+            ws = wb["进度填报"]
+            for r in range(4, ws.max_row + 1):
+                tid = ws.cell(r, 1).value
+                if not tid or str(tid) not in tasks:
+                    continue
+                t = tasks[str(tid)]
+                before = percent.get((unit, t.id), 0.0)
+                if before >= 100:
+                    status, pct = "已完成", 100.0
+                elif t.deadline is None:
+                    status, pct = "推进中", min(90.0, before + rng.choice([10, 15, 20]))
+                else:
+                    span = max(1, (t.deadline - start).days)
+                    expected = min(100.0, 100.0 * (day - start).days / span)
+                    if t.deadline <= day and rng.random() < 0.8:
+                        status, pct = "已完成", 100.0
+                    elif rng.random() < 0.15:
+                        status, pct = "滞后", max(before, expected - rng.choice([25, 35, 45]))
+                    else:
+                        pct = max(before, min(95.0, expected + rng.choice([-10, -5, 0, 5, 10])))
+                        status = "推进中" if pct > 0 else "未启动"
+                pct = round(max(0.0, pct))
+                percent[(unit, t.id)] = pct
+                ws.cell(r, 5, status)
+                ws.cell(r, 6, pct)
+                ws.cell(r, 7, {"已完成": "已按要求完成,相关材料已归档", "滞后": "受审批流程影响进度滞后",
+                               "推进中": "正在按计划推进", "未启动": "尚未启动"}[status])
+                if status == "滞后":
+                    ws.cell(r, 8, "部门间协调难度较大")
+                    ws.cell(r, 9, "下月召开专题协调会")
+                ws.cell(r, 11, day)
+            buf = io.BytesIO()
+            wb.save(buf)
+            out.append((f"示例_{template_filename(unit, month)}", buf.getvalue(), unit, day))
+    out.sort(key=lambda f: (f[3], f[2]))
+    return out
+
+
+def load_demo(store, plan_key: str, actor: str, seed: int = 2021) -> tuple[int, list[str]]:
+    """Validate and save every demo file as of its report day: (files saved, problems seen)."""
+    from tasks.progress import commit_upload, validate_upload
+
+    saved, problems = 0, []
+    for name, data, unit, day in demo_files(store, plan_key, seed):
+        rep = validate_upload(store, data, name, unit=unit, today=day)
+        if rep.ok and commit_upload(store, rep, actor) is not None:
+            saved += 1
+        elif rep.problems:
+            problems.append(rep.summary())
+    return saved, problems
