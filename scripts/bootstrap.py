@@ -3,6 +3,8 @@
 Loads every sample plan in ``data/plans/`` into the default store
 (``WORKBENCH_DB_URL`` or ``var/workbench.db``) when the store has no plan yet,
 so the dashboard opens on real data.  An existing store is left alone.
+When the store has no account yet, it creates the first office account with a
+random password printed once here (there is no default password).
 """
 from __future__ import annotations
 
@@ -21,18 +23,29 @@ def main() -> int:
     store = Store()
     if store.plans():
         print(f"进度库已有 {len(store.plans())} 个计划,跳过示例数据导入({store.url})")
-        return 0
-    for f in sorted((ROOT / "data" / "plans").glob("*")):
-        if f.name.startswith("."):
-            continue
-        try:
-            plan = load_plan(f)
-        except WorkbenchError as err:
-            print(f"示例计划 {f.name} 未导入:{err}", file=sys.stderr)
-            continue
-        res = store.load_plan_into_store(plan, actor="bootstrap")
-        print(f"示例计划 {f.name}:{res.summary()}")
+    else:
+        for f in sorted((ROOT / "data" / "plans").glob("*")):
+            if f.name.startswith("."):
+                continue
+            try:
+                plan = load_plan(f)
+            except WorkbenchError as err:
+                print(f"示例计划 {f.name} 未导入:{err}", file=sys.stderr)
+                continue
+            res = store.load_plan_into_store(plan, actor="bootstrap")
+            print(f"示例计划 {f.name}:{res.summary()}")
+    first_account(store)
     return 0
+
+
+def first_account(store) -> None:
+    """First start: an office account with a random password, printed once (never stored in clear)."""
+    from tasks.accounts import FIRST_ACCOUNT, ensure_office_account, first_start_message
+    password = ensure_office_account(store)
+    if password:
+        print("=" * 60)
+        print(first_start_message(FIRST_ACCOUNT, password))
+        print("=" * 60)
 
 
 if __name__ == "__main__":
