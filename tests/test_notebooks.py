@@ -101,3 +101,27 @@ def test_hard_coded_number_check_itself():
     assert hard_coded_numbers('md = f"共32项任务"') == ['f"共32项任务"']
     assert hard_coded_numbers('n = int(df["牌"].sum()) if len(df) else 0') == []
     assert hard_coded_numbers('x = "第3项"') == ['"第3项"']
+
+
+#: what notebook code may import: the workbench libraries, plotting/table glue and the standard library
+ALLOWED_IMPORTS = {"tasks", "sim", "altair", "pandas", "openpyxl", "IPython", "os", "sys", "io", "random",
+                   "tempfile", "zipfile", "datetime", "pathlib"}
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
+def test_notebook_code_calls_the_libraries_only(path: Path):
+    """Notebooks hold glue, not logic: they import the workbench (tasks/, sim/) and plotting only."""
+    import ast
+
+    nb = jupytext.read(path)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    tree = ast.parse(code)
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            used |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            used.add((node.module or "").split(".")[0])
+    assert used - ALLOWED_IMPORTS == set()
+    assert used & {"tasks", "sim"}, "a notebook must use the workbench libraries"
+    assert "WORKBENCH_SMALL" in code, "every notebook honours the small-data switch"
