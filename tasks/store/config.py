@@ -48,7 +48,7 @@ def make_engine(url: str | None = None) -> Engine:
                                **({"poolclass": StaticPool} if memory else {"pool_size": 5, "max_overflow": 40}))
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=40)
 
 
 def _tune_sqlite(engine: Engine) -> None:
