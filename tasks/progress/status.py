@@ -1,9 +1,20 @@
 """Status of every task as of a date, replayed from the append-only history.
 
 Nothing here reads "current" columns: the state on any date is recomputed
-from the reports dated on or before it, so ``as_of=2021-09-30`` gives exactly
-what the office saw that day.  Statuses: ``done, on_track, at_risk, overdue,
-ongoing, not_started``; cards come from the rules file.
+from the reports whose report date (填报日期) is on or before it, so
+``as_of=2021-09-30`` gives the state as reported for that day.  Statuses:
+``done, on_track, at_risk, overdue, ongoing, not_started``; cards come from
+the rules file.
+
+Definitions (all dates inclusive):
+- a task's progress is its lead units' latest report (any unit's if no lead reported);
+- ``done``: that report says 已完成; ``overdue``: past the deadline and not done;
+- ``ongoing`` (长期) tasks: ``ongoing`` while they report every period, else ``at_risk``;
+- ``at_risk``: reported 滞后, or progress behind the share of time elapsed since the
+  plan's date by more than ``at_risk_gap`` points; ``not_started``: nothing reported;
+- a period is owed once its due date has passed; ``missed_reports`` counts the
+  latest owed periods in a row with no report on the task from any unit;
+- each lead unit owes a report on each of its open tasks for each period (duties).
 
 >>> snap = snapshot(store, date(2021, 11, 10))            # doctest: +SKIP
 >>> [(s.id, s.status, s.card) for s in snap.statuses][:2]  # doctest: +SKIP
