@@ -253,10 +253,11 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
                  phase1_share: float = 0.5) -> RosterResult:
     """Build and solve the CP-SAT model; see the module docstring for the rules."""
     t0 = time.perf_counter()
+    if any((b.date - a.date).days != 1 for a, b in zip(days, days[1:])):
+        raise ValueError("the horizon's days must be consecutive dates")
     req = {k: int(v) for k, v in requirement.items() if v and v > 0}
     day_index = {d.date: i for i, d in enumerate(days)}
     req = {k: v for k, v in req.items() if k[1] in day_index}
-    groups = sorted({g for g, _, _ in req})
     need_by_day: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for (g, d, s) in req:
         need_by_day[day_index[d]][g].append(s)
@@ -326,10 +327,9 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
                 m.add(sum(terms) <= max_days_per_week)
                 mins = [c * v for i in week for c, v in minutes[p, i]]
                 m.add(sum(mins) <= int(round(person.weekly_hours * 60)))
+        # any max_consecutive + 1 consecutive days hold a day off (the horizon's days are consecutive)
         for start in range(0, len(days) - max_consecutive):
-            span = [w[p, i] for i in range(start, start + max_consecutive + 1)
-                    if (days[start + max_consecutive].date - days[start].date).days == max_consecutive]
-            terms = [t for t in span if not isinstance(t, int)]
+            terms = [w[p, i] for i in range(start, start + max_consecutive + 1) if not isinstance(w[p, i], int)]
             if len(terms) > max_consecutive:
                 m.add(sum(terms) <= max_consecutive)
 

@@ -112,7 +112,10 @@ def _roster(args: argparse.Namespace) -> int:
         scenario, people, shifts, weeks=args.weeks, start=start, target=target, method=args.method,
         time_limit=args.time_limit, reps=args.reps, seed=args.seed)
     if not result.assignments and result.status not in ("OPTIMAL", "FEASIBLE"):
-        raise WorkbenchError(f"排班求解失败(状态 {result.status}):请放宽时限(--time-limit)或检查人员名单")
+        if result.status == "INFEASIBLE":
+            raise WorkbenchError(f"{args.staff}: 排班规则无法同时满足(周末值班均衡、调休、每周至多5天、"
+                                 "不可排班日期相互冲突):请检查“人员”表的不可排班日期与可办理窗口组")
+        raise WorkbenchError(f"排班求解在时限内未找到方案(状态 {result.status}):请放宽时限 --time-limit")
     ver = (verify_roster(scenario, result, cal, target, rostered, plan, reps=args.verify_reps)
            if args.verify else None)
     if args.out:
