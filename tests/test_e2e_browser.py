@@ -174,6 +174,19 @@ def test_upload_filled_template_changes_status_on_overview(server, browser):
     page.screenshot(path=str(ARTIFACTS / "overview-after-upload.png"), full_page=True)
     assert done_after == done_before + filled
 
+    # a red/yellow card is one click away from its task's detail
+    cards = page.locator('[data-testid="stDataFrame"]').nth(0)
+    box = cards.bounding_box()
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)          # the first row's selection box
+    go = page.get_by_role("button", name="的详情")
+    go.first.wait_for(timeout=30_000)
+    go.first.click()
+    page.get_by_text("的状态").first.wait_for(timeout=60_000)
+    _settle(page)
+    _no_traceback(page)
+    assert "任务详情" in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "task-detail-from-overview.png"), full_page=True)
+
     from tasks.store import Store
 
     assert [u["unit"] for u in Store(server["db_url"]).uploads()] == [UNIT]

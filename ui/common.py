@@ -340,7 +340,7 @@ def plan_picker(store, key: str, label: str = "计划", where=None) -> str | Non
 
 
 def go_to_task(plan_key: str, task_id: str) -> None:
-    """Open the 任务 page on one task's detail (used by buttons on other pages)."""
+    """Open the 任务 page on one task's detail (call it in the script, not in a widget callback)."""
     st.session_state["tasks_plans"] = [plan_key]
     st.session_state["tasks_view"] = "任务详情"
     st.session_state["tasks_detail_pick"] = f"{plan_key}|{task_id}"

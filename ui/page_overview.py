@@ -52,8 +52,8 @@ with guard("计算总览"):
             i = selected_row(ev)
             if i is not None:
                 r = df_soon.iloc[i]
-                st.button(f"查看任务 {r['编号']} 的详情", key="ov_soon_go", on_click=go_to_task,
-                          args=(r["计划"], r["编号"]))
+                if st.button(f"查看任务 {r['编号']} 的详情", key="ov_soon_go"):
+                    go_to_task(r["计划"], r["编号"])
     with right:
         st.subheader("红黄牌预警")
         carded = [s for s in snap.statuses if s.card]
@@ -69,8 +69,8 @@ with guard("计算总览"):
             i = selected_row(ev)
             if i is not None:
                 r = df_cards.iloc[i]
-                st.button(f"查看任务 {r['编号']} 的详情", key="ov_cards_go", on_click=go_to_task,
-                          args=(r["计划"], r["编号"]))
+                if st.button(f"查看任务 {r['编号']} 的详情", key="ov_cards_go"):
+                    go_to_task(r["计划"], r["编号"])
 
     st.subheader("待催办单位")
     rem = reminders(snap)
@@ -84,8 +84,8 @@ with guard("计算总览"):
                           selection_mode="single-row", key="ov_rem")
         i = selected_row(ev)
         if i is not None:
-            st.button(f"查看 {df_rem.iloc[i]['单位']} 的考评", key="ov_rem_go", on_click=go_to_unit,
-                      args=(df_rem.iloc[i]["单位"],))
+            if st.button(f"查看 {df_rem.iloc[i]['单位']} 的考评", key="ov_rem_go"):
+                go_to_unit(df_rem.iloc[i]["单位"])
 
     st.subheader("全部任务状态")
     df_all = pd.DataFrame([{"计划": s.plan, "编号": s.id, "任务": s.title, "状态": s.status_label,

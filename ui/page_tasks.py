@@ -20,7 +20,10 @@ if not locals().get("plans"):
 
 with guard("显示任务表"):
     keys = list(plans)
-    chosen = st.multiselect("计划", keys, default=keys, key="tasks_plans")
+    if [k for k in st.session_state.get("tasks_plans", []) if k not in keys]:
+        del st.session_state["tasks_plans"]          # a plan was removed meanwhile
+    chosen = st.multiselect("计划", keys, default=None if "tasks_plans" in st.session_state else keys,
+                            key="tasks_plans")
     frames = [tasks_frame(plans[k].tasks, k, plan_status(store, k, as_of)) for k in chosen]
     df = pd.concat(frames, ignore_index=True) if frames else tasks_frame([], "")
 
@@ -48,7 +51,8 @@ with guard("显示任务表"):
                          deadline_from=d_from, deadline_to=d_to, include_undated=include_undated, text=text)
     st.caption(f"共 {len(df)} 项任务,筛选后 {len(shown)} 项")
 
-view = st.segmented_control("视图", ["任务表", "时间轴", "任务详情", "前置任务"], default="任务表",
+view = st.segmented_control("视图", ["任务表", "时间轴", "任务详情", "前置任务"],
+                            default=None if "tasks_view" in st.session_state else "任务表",
                             key="tasks_view", label_visibility="collapsed") or "任务表"
 
 if view == "任务表":

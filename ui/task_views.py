@@ -75,6 +75,8 @@ def history_table(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
         return
     options = [f"{p}|{i}" for p, i in zip(shown["计划"], shown["编号"])]
     titles = dict(zip(options, shown["任务"].astype(str)))
+    if st.session_state.get("tasks_detail_pick") not in options:
+        st.session_state.pop("tasks_detail_pick", None)      # filtered out meanwhile
     pick = st.selectbox("选择任务", options, key="tasks_detail_pick",
                         format_func=lambda o: f"{o.split('|', 1)[1]} {titles.get(o, '')[:30]}({o.split('|', 1)[0]})")
     plan_key, task_id = pick.split("|", 1)
