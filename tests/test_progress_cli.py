@@ -102,3 +102,25 @@ def test_python_m_tasks_status_json_subprocess(db, tmp_path):
     assert r.returncode == 0 and data["counts"]["not_started"] + data["counts"]["ongoing"] + \
         data["counts"]["at_risk"] + data["counts"]["overdue"] == 32
     assert all("card" in t for t in data["tasks"])
+
+
+def test_upload_a_zip_of_filled_templates(db, tmp_path, capsys):
+    import io
+    import zipfile
+    assert run(capsys, "load", str(BUNDLED))[0] == 0
+    assert run(capsys, "template", "--all", "--period", "2021-09", "--out", str(tmp_path / "all.zip"))[0] == 0
+    src = zipfile.ZipFile(tmp_path / "all.zip")
+    filled = io.BytesIO()
+    with zipfile.ZipFile(filled, "w") as z:
+        for unit, pct in (("市审改办", 30), ("市财政局", 40)):
+            name = f"2021-09_{unit}_进度填报表.xlsx"
+            first = load_workbook(io.BytesIO(src.read(name)))["进度填报"]["A4"].value
+            z.writestr(name, fill(src.read(name), {first: {"status": "推进中", "percent": pct,
+                                                          "date": date(2021, 9, 25)}}))
+        z.writestr("说明.txt", "附:两个单位的填报表")
+    (tmp_path / "filled.zip").write_bytes(filled.getvalue())
+    code, out, _ = run(capsys, "upload", str(tmp_path / "filled.zip"), "--yes")
+    assert code == 0 and out.count("1 行已保存") == 2 and "filled.zip/2021-09_市财政局_进度填报表.xlsx" in out
+    assert sorted(u["unit"] for u in Store(db).uploads()) == ["市审改办", "市财政局"]
+    code, _, err = run(capsys, "upload", str(tmp_path / "nothere.xlsx"))
+    assert code == 2 and "文件不存在" in err

@@ -232,3 +232,11 @@ def test_gbk_csv_matched_by_headers_and_upload_files(store):
     assert [r.outcome for r in reps] == ["saved"]
     assert [(r.task_id, r.unit, r.percent, r.progress) for r in sorted(store.reports(), key=lambda r: r.id)] == [
         ("1", "市审改办", 45.0, "窗口已调整"), ("2", "市审改办", 100.0, "清单已公布")]
+
+
+def test_zip_given_as_one_file_is_explained(store):
+    buf = io.BytesIO()
+    with __import__("zipfile").ZipFile(buf, "w") as z:
+        z.writestr("a.xlsx", tpl(store))
+    rep = validate_upload(store, buf.getvalue(), "填报.zip", unit="市审改办", today=TODAY, rules=RULES)
+    assert not rep.ok and "压缩包" in rep.problems[0].reason

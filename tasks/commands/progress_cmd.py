@@ -24,8 +24,9 @@ ACTOR = "cli"
 
 
 def _store():
-    from ..store import Store
-    return Store()
+    """The store as the acting account: the office (``cli``), or ``python -m tasks --as NAME …``."""
+    from ..accounts import acting_store
+    return acting_store()
 
 
 def _date(text: str) -> date:
@@ -71,13 +72,16 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_upload(args: argparse.Namespace) -> int:
     from ..progress import commit_upload, load_rules, validate_upload
-    from ..progress.upload import UploadRejected
+    from ..progress.upload import UploadRejected, expand_files
     store = _store()
     rules = load_rules()
     reports, bad = [], False
-    for f in args.files:
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        raise WorkbenchError(f"文件不存在:{'、'.join(missing)}")
+    for name, data in expand_files(args.files):
         try:
-            rep = validate_upload(store, f, unit=args.unit, period=args.period, plan=args.plan,
+            rep = validate_upload(store, data, name, unit=args.unit, period=args.period, plan=args.plan,
                                   person=args.person, rules=rules)
         except UploadRejected as err:
             print(f"error: {err}")

@@ -269,6 +269,40 @@ def _label_value(sheet: _Sheet, upto: int, labels: Iterable[str]) -> tuple[str, 
     return None
 
 
+def _is_workbook(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return "xl/workbook.xml" in z.namelist()
+    except zipfile.BadZipFile:
+        return True   # let the workbook reader report the damage
+
+
+def expand_files(files: Iterable[str | Path | tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """(name, bytes) for every file; a zip of filled sheets becomes its xlsx/csv members.
+
+    >>> [n for n, _ in expand_files([("a.csv", b"x")])]
+    ['a.csv']
+    """
+    out: list[tuple[str, bytes]] = []
+    for f in files:
+        name, data = (f[0], f[1]) if isinstance(f, tuple) else (Path(f).name, Path(f).read_bytes())
+        if data[:2] == b"PK" and not _is_workbook(data):
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                for info in z.infolist():
+                    member = info.filename
+                    if info.flag_bits & 0x800 == 0:      # names from Windows zip tools are often GBK
+                        try:
+                            member = member.encode("cp437").decode("gbk")
+                        except (UnicodeEncodeError, UnicodeDecodeError):
+                            pass
+                    base = member.rsplit("/", 1)[-1]
+                    if base.lower().endswith((".xlsx", ".xlsm", ".csv")) and not base.startswith(("~$", ".")):
+                        out.append((f"{name}/{base}", z.read(info)))
+        else:
+            out.append((name, data))
+    return out
+
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -302,6 +336,10 @@ def validate_upload(store: Store, source: bytes | str | Path, filename: str | No
     try:
         if filename.lower().endswith(".csv"):
             sheets = _read_csv(data, filename)
+        elif data[:2] == b"PK" and not _is_workbook(data):
+            rep.problems.append(Problem("这是一个压缩包而不是 xlsx 工作簿:请解压后上传其中的填报表"
+                                        "(命令行和批量上传会自动展开 zip)"))
+            return rep
         elif data[:2] == b"PK":
             sheets, meta = _read_xlsx(data)
         elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -531,13 +569,13 @@ def commit_upload(store: Store, report: UploadReport, actor: str) -> int | None:
 
 def upload_files(store: Store, files: Iterable[str | Path | tuple[str, bytes]], *, actor: str,
                  save: bool = False, **kwargs: Any) -> list[UploadReport]:
-    """Validate many files (and save the clean ones when ``save``); one report per file."""
+    """Validate many files (and save the clean ones when ``save``); one report per file.
+
+    Zips are opened and each xlsx/csv inside is one file.
+    """
     out = []
-    for f in files:
-        if isinstance(f, tuple):
-            rep = validate_upload(store, f[1], f[0], **kwargs)
-        else:
-            rep = validate_upload(store, f, **kwargs)
+    for name, data in expand_files(files):
+        rep = validate_upload(store, data, name, **kwargs)
         if save and rep.ok:
             try:
                 commit_upload(store, rep, actor)
