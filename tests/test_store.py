@@ -160,3 +160,9 @@ def test_store_reopens_without_migrating_again(tmp_path):
     assert again.engine.dialect.name == "sqlite"
     with again.engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_unreachable_database_is_a_clear_error():
+    with pytest.raises(StoreError, match="无法打开进度数据库") as err:
+        Store("postgresql+psycopg://nobody:secret@127.0.0.1:1/x")
+    assert "secret" not in str(err.value) and "WORKBENCH_DB_URL" in str(err.value)

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterator, Sequence
 
 from sqlalchemy import Engine, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..errors import WorkbenchError
@@ -141,9 +141,14 @@ class Store:
     def __init__(self, url: str | None = None, *, engine: Engine | None = None,
                  upgrade: bool = True):
         self.engine = engine or make_engine(url)
-        self.url = str(self.engine.url)
+        self.url = self.engine.url.render_as_string(hide_password=True)
         if upgrade:
-            migrate(self.engine)
+            try:
+                migrate(self.engine)
+            except (OperationalError, InterfaceError) as err:
+                reason = str(getattr(err, "orig", err)).strip().splitlines()[0][:200]
+                raise StoreError(f"无法打开进度数据库 {self.url}:{reason}。"
+                                 "请检查 WORKBENCH_DB_URL、数据库服务是否启动以及文件权限") from None
         self._write_engine = self.engine.execution_options(write=True)
 
     # -- sessions ----------------------------------------------------------
