@@ -114,6 +114,10 @@ def build_template(store: Store, unit: str, period: str, plan: str | None = None
     ws.protection.formatRows = False
     ws.protection.formatColumns = False
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     _help_sheet(wb, unit, p.label(), plan_key)
     _meta_sheet(wb, unit, p.key, plan_key)
     wb.active = 0
