@@ -1,11 +1,17 @@
 """AppTest: 进展填报 upload → confirm → status on 总览/单位考评/报告; a bad sheet is refused row by row."""
 from __future__ import annotations
 
+import os
 from datetime import date
+
+import pytest
 
 from test_ui_support import app_on, filled_template
 
 PLAN = "测试计划"
+
+
+PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
 
 
 def _store(tmp_path):
@@ -14,10 +20,27 @@ def _store(tmp_path):
     return Store(f"sqlite:///{tmp_path / 'wb.db'}")
 
 
-def test_filled_template_is_checked_saved_and_changes_the_status(tmp_path, monkeypatch):
-    at = app_on(tmp_path, monkeypatch, "ui/page_progress.py")
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"))])
+def db_url(request, tmp_path):
+    """The dashboard's store: a SQLite file, or a fresh PostgreSQL database (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'wb.db'}"
+        return
+    from tasks.store.testing import temporary_database
+
+    with temporary_database(PG_URL) as url:
+        yield url
+        from ui.common import _store as cached
+        cached.clear()                          # close the dashboard's pooled connections
+
+
+def test_filled_template_is_checked_saved_and_changes_the_status(tmp_path, monkeypatch, db_url):
+    from tasks.store import Store
+
+    at = app_on(tmp_path, monkeypatch, "ui/page_progress.py", db_url=db_url)
     assert at.selectbox(key="prog_plan").value == PLAN
-    store = _store(tmp_path)
+    store = Store(db_url)
     data = filled_template(store, "市政务服务中心", "2021-07", PLAN, report_date=date(2021, 7, 20))
     at.file_uploader(key="prog_files_0").set_value(("市政务服务中心.xlsx", data, "application/octet-stream")).run()
     assert not at.exception and not at.error
@@ -34,6 +57,7 @@ def test_filled_template_is_checked_saved_and_changes_the_status(tmp_path, monke
     assert metrics["已完成"] == "2"                    # tasks 3 and 4 (its lead unit) reported done
     at.date_input(key="as_of_widget").set_value(date(2021, 7, 10)).run()
     assert {m.label: m.value for m in at.metric}["已完成"] == "0"   # before the report: replayed
+    store.dispose()
 
 
 def test_sheet_with_bad_rows_is_refused_and_nothing_is_saved(tmp_path, monkeypatch):

@@ -34,8 +34,10 @@ def write_small_plan(directory: Path) -> Path:
     return write_plan_workbook(small_plan(), directory / "测试计划.xlsx")
 
 
-def app_on(tmp_path, monkeypatch, page: str, plans_dir: Path | None = None, timeout: int = 120):
-    """An AppTest of ``page`` against a fresh SQLite store seeded from ``plans_dir`` (default: the small plan)."""
+def app_on(tmp_path, monkeypatch, page: str, plans_dir: Path | None = None, timeout: int = 120,
+           db_url: str | None = None):
+    """An AppTest of ``page`` against a fresh store (SQLite file unless ``db_url``) seeded from
+    ``plans_dir`` (default: the small plan)."""
     from streamlit.testing.v1 import AppTest
 
     import ui.common
@@ -44,7 +46,7 @@ def app_on(tmp_path, monkeypatch, page: str, plans_dir: Path | None = None, time
         plans_dir = tmp_path / "plans"
         write_small_plan(plans_dir)
     monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(plans_dir))
-    monkeypatch.setenv("WORKBENCH_DB_URL", f"sqlite:///{tmp_path / 'wb.db'}")
+    monkeypatch.setenv("WORKBENCH_DB_URL", db_url or f"sqlite:///{tmp_path / 'wb.db'}")
     monkeypatch.setattr(ui.common, "PLANS_DIR", plans_dir)
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.run()
