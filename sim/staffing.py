@@ -31,7 +31,7 @@ from .hall import simulate
 from .replicate import rep_seeds
 from .scenario import SLOT_MINUTES, WEEKDAYS_CN, CalendarSpec, Scenario, ServiceType, min_to_hm
 from .schedule import DAY_MINUTES, sessions
-from .targets import Target, parse_target
+from .targets import Target, TargetError, parse_target
 
 Key = tuple[str, int, int]  # (group, weekday, slot)
 
@@ -140,10 +140,18 @@ class StaffingPlan:
         return out
 
 
+def _slot_target(target: str | Target) -> Target:
+    """Staffing decides windows slot by slot, so the target must be judged per slot."""
+    tg = parse_target(target)
+    if tg.scope != "slot":
+        raise TargetError("按时段配置窗口时,服务目标须按每个半小时时段统计(scope=slot)")
+    return tg
+
+
 def sipp(scenario: Scenario, target: str | Target = "90%<=15", minimum: int = 1) -> StaffingPlan:
     """Stationary independent period-by-period staffing: Erlang C per group, weekday and slot."""
     t0 = time.perf_counter()
-    tg = parse_target(target)
+    tg = _slot_target(target)
     days = representative_week(scenario)
     demand = expected_demand(scenario, days)
     windows, level = {}, {}
@@ -181,7 +189,7 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
     Customers count in the slot they took their ticket, for the group that served them
     (all arrivals are served: 不限号).
     """
-    tg = target or plan.target
+    tg = _slot_target(target or plan.target)
     within_t = tg.within if tg.within is not None else 15.0
     gnames = [g.name for g in scenario.groups]
     first_group = np.array([next((gi for gi, g in enumerate(scenario.groups) if t.name in g.types), 0)
@@ -190,6 +198,7 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
     n = np.zeros((G, 7, S))
     ok = np.zeros((G, 7, S))
     wsum = np.zeros((G, 7, S))
+    nserved = np.zeros((G, 7, S))
     # per-replication moments: one replication is one sample of each weekday slot
     reps_seen, l1, l2, m1, m2 = (np.zeros((G, 7, S)) for _ in range(5))
     sc = scenario.copy()
@@ -210,16 +219,19 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
         slot = ((arr - day * DAY_MINUTES) // SLOT_MINUTES).astype(int)
         wd = as_wd[day]
         wait = np.where(served, run.start - arr, np.inf)
-        rn, rok, rw = np.zeros((G, 7, S)), np.zeros((G, 7, S)), np.zeros((G, 7, S))
-        np.add.at(rn, (grp, wd, slot), 1)
-        np.add.at(rok, (grp, wd, slot), (wait <= within_t + 1e-9).astype(float))
-        np.add.at(rw, (grp, wd, slot), np.where(np.isfinite(wait), wait, 0.0))
+        counted = served if tg.counted == "served" else np.ones(len(arr), bool)
+        rn, rok, rw, rs = (np.zeros((G, 7, S)) for _ in range(4))
+        np.add.at(rn, (grp, wd, slot), counted.astype(float))
+        np.add.at(rok, (grp, wd, slot), ((wait <= within_t + 1e-9) & counted).astype(float))
+        np.add.at(rw, (grp, wd, slot), np.where(served, wait, 0.0))
+        np.add.at(rs, (grp, wd, slot), served.astype(float))
         n += rn
         ok += rok
         wsum += rw
+        nserved += rs
         has = rn > 0
         lv = np.divide(rok, rn, out=np.zeros_like(rn), where=has)
-        mv = np.divide(rw, rn, out=np.zeros_like(rn), where=has)
+        mv = np.divide(rw, rs, out=np.zeros_like(rn), where=rs > 0)
         reps_seen += has
         l1 += lv
         l2 += lv * lv
@@ -233,7 +245,7 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
         c = n[ix]
         cust[key] = int(c)
         lvl[key] = float(ok[ix] / c) if c else 1.0
-        mw[key] = float(wsum[ix] / c) if c else 0.0
+        mw[key] = float(wsum[ix] / nserved[ix]) if nserved[ix] else 0.0
         r = reps_seen[ix]
         lse[key] = _se(l1[ix], l2[ix], r)
         mse[key] = _se(m1[ix], m2[ix], r)
@@ -264,7 +276,7 @@ def simulation_corrected(scenario: Scenario, target: str | Target = "90%<=15", *
     The increments only go up, so the search converges; cycle detection guards any variant.
     """
     t0 = time.perf_counter()
-    tg = parse_target(target)
+    tg = _slot_target(target)
     strict = Target(percent=min(1.0, tg.percent + margin) if tg.percent is not None else None,
                     within=tg.within, max_mean_wait=tg.max_mean_wait, scope=tg.scope, counted=tg.counted)
     base = start or sipp(scenario, tg)
@@ -320,7 +332,7 @@ def compare_rows(erlang: StaffingPlan, corrected: StaffingPlan | None) -> list[d
 def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method: str = "sim", *,
                     reps: int = 40, seed: int = 1, check_seed: int = 99) -> dict:
     """Both methods side by side, each judged in a fresh simulation (new seeds)."""
-    tg = parse_target(target)
+    tg = _slot_target(target)
     erl = sipp(scenario, tg)
     fresh = rep_seeds(check_seed, reps)
     attach(erl, measure(scenario, erl, fresh, tg))

@@ -26,7 +26,7 @@ from .roster import SLOT, Day, RosterResult
 from .scenario import SLOT_MINUTES, WEEKDAYS_CN, CalendarSpec, Scenario, min_to_hm
 from .schedule import DAY_MINUTES
 from .staffing import StaffingPlan, open_slots
-from .targets import Target, parse_target
+from .targets import Target, TargetError, parse_target
 
 
 def horizon(scenario: Scenario, start: dt.date | None = None, weeks: int = 4) -> tuple[list[CalDay], list[Day]]:
@@ -75,6 +75,8 @@ def verify_roster(scenario: Scenario, result: RosterResult, cal: list[CalDay], t
     """Simulate the horizon ``reps`` times with fresh seeds; pass/fail per (group, date, slot)
     of the rostered groups, pooled over the replications."""
     tg = parse_target(target)
+    if tg.scope != "slot":
+        raise TargetError("排班验证按每个半小时时段判定,服务目标须按时段统计(scope=slot)")
     within = tg.within if tg.within is not None else 15.0
     sc = scenario.copy()
     sc.calendar = CalendarSpec(cal[0].date, len(cal), scenario.calendar.overrides, scenario.calendar.use_official)
@@ -83,7 +85,7 @@ def verify_roster(scenario: Scenario, result: RosterResult, cal: list[CalDay], t
     first_group = np.array([next((k for k, g in enumerate(scenario.groups) if t.name in g.types), 0)
                             for t in scenario.types], int)
     shape = (len(scenario.groups), len(cal), DAY_MINUTES // SLOT_MINUTES)
-    n, ok, wsum = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    n, ok, wsum, nserved = np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape)
     for s in rep_seeds(seed, reps):
         run = simulate(sc, seed=s, windows_by_slot=wbs)
         arr = run.customers.arrival
@@ -93,9 +95,11 @@ def verify_roster(scenario: Scenario, result: RosterResult, cal: list[CalDay], t
         day = (arr // DAY_MINUTES).astype(int)
         slot = ((arr - day * DAY_MINUTES) // SLOT_MINUTES).astype(int)
         wait = np.where(served, run.start - arr, np.inf)
-        np.add.at(n, (grp, day, slot), 1)
-        np.add.at(ok, (grp, day, slot), (wait <= within + 1e-9).astype(float))
-        np.add.at(wsum, (grp, day, slot), np.where(np.isfinite(wait), wait, 0.0))
+        counted = served if tg.counted == "served" else np.ones(len(arr), bool)
+        np.add.at(n, (grp, day, slot), counted.astype(float))
+        np.add.at(ok, (grp, day, slot), ((wait <= within + 1e-9) & counted).astype(float))
+        np.add.at(wsum, (grp, day, slot), np.where(served, wait, 0.0))
+        np.add.at(nserved, (grp, day, slot), served.astype(float))
     rows = []
     for d in cal:
         for g, slots in open_slots(scenario, d).items():
@@ -104,7 +108,8 @@ def verify_roster(scenario: Scenario, result: RosterResult, cal: list[CalDay], t
             for s in slots:
                 c = n[gi[g], d.index, s]
                 level = float(ok[gi[g], d.index, s] / c) if c else None
-                mw = float(wsum[gi[g], d.index, s] / c) if c else None
+                ns = nserved[gi[g], d.index, s]
+                mw = float(wsum[gi[g], d.index, s] / ns) if ns else None
                 rows.append({"group": g, "date": d.date.isoformat(), "weekday_cn": WEEKDAYS_CN[d.weekday],
                              "slot_start": min_to_hm(s * SLOT_MINUTES),
                              "required": result.requirement.get((g, d.date, s * SLOT), 0),

@@ -161,3 +161,22 @@ def test_expected_demand_matches_the_hall_models_arrivals():
     for key, (n, _m) in exp.items():
         if key[0] == "户籍" and n > 10:
             assert counts.get(key, 0) / reps == pytest.approx(n, rel=0.15), key
+
+
+def test_counting_rule_and_scope_of_the_target():
+    """Counted over all arrivals, a customer who gave up is a miss; over served ones, not."""
+    from sim.targets import Target, TargetError
+
+    s = profile_scenario()
+    s.types[0].patience_mean = 10.0   # impatient customers leave: abandonment is reported apart
+    plan = sipp(s, "90%<=15")
+    for k in plan.windows:
+        plan.windows[k] = max(1, plan.windows[k] - 3)   # understaffed: queues and leavers
+    seeds = rep_seeds(5, 5)
+    arrivals = measure(s, plan, seeds, Target(0.9, 15.0, counted="arrivals"))
+    served = measure(s, plan, seeds, Target(0.9, 15.0, counted="served"))
+    lower = [k for k in plan.windows if arrivals.within[k] < served.within[k] - 1e-9]
+    assert lower and all(arrivals.within[k] <= served.within[k] + 1e-9 for k in plan.windows)
+    assert all(served.customers[k] <= arrivals.customers[k] for k in plan.windows)
+    with pytest.raises(TargetError, match="时段"):
+        sipp(s, Target(0.9, 15.0, scope="day"))
