@@ -321,8 +321,20 @@ def plan_status(store, plan_key: str, as_of: date | None = None) -> dict[str, st
     return {s.id: s.status for s in snap.statuses if s.plan == plan_key}
 
 
+#: Streamlit's file uploader has English text built in; these rules show Chinese instead.
+CHINESE_WIDGETS_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "选择文件"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::before {
+  content: "或把文件拖到此处(单个文件不超过 20 MB)"; font-size: 0.8rem; }
+</style>"""
+
+
 def page_header(title: str, caption: str = "") -> None:
-    """The page title, an optional caption, and any pending success notes."""
+    """The page title, an optional caption, any pending success notes, and the Chinese widget texts."""
+    st.html(CHINESE_WIDGETS_CSS)
     st.title(title)
     if caption:
         st.caption(caption)
