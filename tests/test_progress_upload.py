@@ -240,3 +240,13 @@ def test_zip_given_as_one_file_is_explained(store):
         z.writestr("a.xlsx", tpl(store))
     rep = validate_upload(store, buf.getvalue(), "填报.zip", unit="市审改办", today=TODAY, rules=RULES)
     assert not rep.ok and "压缩包" in rep.problems[0].reason
+
+
+def test_foreign_sheet_unknown_unit_and_bad_period(store):
+    data = plain_sheet([["任务编号", "状态", "完成进度"], ["1", "推进中", 10]])
+    rep = validate_upload(store, data, "f.xlsx", unit="市不存在局", period="2021-09", today=TODAY, rules=RULES)
+    assert not rep.ok and "不在任务分解表中" in rep.problems[0].reason
+    data = plain_sheet([["填报单位:市审改办", "报告期:九月份"], ["任务编号", "状态", "完成进度"], ["1", "推进中", 10]])
+    rep = validate_upload(store, data, "g.xlsx", today=TODAY, rules=RULES)
+    assert not rep.ok and rep.problems[0].column == "报告期" and "无法识别的报告期" in rep.problems[0].reason
+    assert store.counts()["uploads"] == 0
