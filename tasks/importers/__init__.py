@@ -5,9 +5,9 @@ what it cannot read with one clear :class:`~tasks.errors.ImportFailed`, and
 hands tables (xlsx/xls/csv) to :mod:`.tables` and policy documents
 (txt/docx/html) to :mod:`.documents`.
 
->>> plan = load_plan("data/sample-block-plan.txt")   # doctest: +SKIP
->>> len(plan.tasks)
-4
+>>> plan = load_plan("data/plans/sample-block-plan.txt")
+>>> len(plan.tasks), plan.tasks[0].lead_units
+(4, ['市数字办', '市政务服务中心管委会'])
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ rows that continue the task above (vertical merges), blank rows and the
 trailing ``注:`` row.  It says which sheet and rows it used.
 
 >>> plan = read_table(Path("data/plans/leiyang-2021-tasks.xlsx"), kind="xlsx",
-...                   display_name="leiyang-2021-tasks.xlsx")   # doctest: +SKIP
+...                   display_name="leiyang-2021-tasks.xlsx")
 >>> plan.used["sheet"], len(plan.tasks)
 ('任务分解表', 32)
 """
