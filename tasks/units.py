@@ -29,25 +29,33 @@ _COLLECTIVE = re.compile(r"^各|^市直|^县直|各相关|各有关|有关单位
 DEFAULT_ALIASES = Path(__file__).resolve().parent.parent / "data" / "unit_aliases.csv"
 
 
-def split_units(text: object) -> list[str]:
-    """Split a unit cell into trimmed names, never inside brackets."""
-    if text is None:
-        return []
-    s = str(text).replace("\r", "\n")
+def split_top_level(text: str, separators: str = SEPARATORS) -> list[str]:
+    """Pieces of ``text`` split on ``separators`` outside brackets, stripped, empties dropped.
+
+    >>> split_top_level("各县(市、区)人民政府、市财政局")
+    ['各县(市、区)人民政府', '市财政局']
+    """
     parts, buf, depth = [], [], 0
-    for ch in s:
+    for ch in text:
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        if ch in SEPARATORS and depth == 0:
+        if ch in separators and depth == 0:
             parts.append("".join(buf))
             buf = []
         else:
             buf.append(ch)
     parts.append("".join(buf))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def split_units(text: object) -> list[str]:
+    """Split a unit cell into trimmed names, never inside brackets."""
+    if text is None:
+        return []
     out: list[str] = []
-    for p in parts:
+    for p in split_top_level(str(text).replace("\r", "\n")):
         name = clean_unit(p)
         if name and name not in out:
             out.append(name)

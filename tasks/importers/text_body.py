@@ -21,6 +21,7 @@ from ..deadlines import parse_deadline
 from ..model import DATE, ONGOING
 from ..numbers import CN_NUMERAL_CHARS, parse_serial
 from .text_layouts import SECTION_RE, Found, Line, RawTask, is_deadline_text
+from ..units import split_top_level
 from .text_units import is_unit_line
 
 
@@ -80,22 +81,6 @@ def trailing_paren(text: str) -> tuple[str, int] | None:
     return None
 
 
-def _top_level_split(s: str) -> list[str]:
-    parts, buf, depth = [], [], 0
-    for ch in s:
-        if ch in "(（[【〔":
-            depth += 1
-        elif ch in ")）]】〕":
-            depth = max(0, depth - 1)
-        if ch in ",，;；" and depth == 0:
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-    parts.append("".join(buf))
-    return [p.strip() for p in parts if p.strip()]
-
-
 def parse_inline(content: str) -> dict[str, str] | None:
     """``市审改办牵头,市直各相关单位按职责分工负责,2021年底前完成`` → lead/responsible/deadline.
 
@@ -117,7 +102,7 @@ def parse_inline(content: str) -> dict[str, str] | None:
     resp: list[str] = []
     deadline: list[str] = []
     pending: list[str] = []
-    for clause in _top_level_split(content):
+    for clause in split_top_level(content, ",，;；"):
         c = re.sub(r"^(?:由|请)", "", clause)
         if re.search(r"牵头(?:负责|抓总)?$", c):
             lead.extend(pending + [re.sub(r"牵头(?:负责|抓总)?$", "", c)])

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..units import SEPARATORS, split_units
+from ..units import split_top_level, split_units
 
 _SUFFIX = re.compile(
     r"(?:办公室|办|局|委员会|管委会|委|部|中心|单位|部门|机关|机构|政府|办事处|街道|社区|区|县|市|镇|乡"
@@ -26,7 +26,6 @@ _SUFFIX = re.compile(
 )
 _BARE_SUFFIX = re.compile(r"^(?:单位|部门|中心|人民政府|政府|办事处|办公室|管委会|委员会|局|办)$")
 _TRAILING_BRACKET = re.compile(r"[(（][^()（）]*[)）]$")
-_OPEN, _CLOSE = "(（[【〔", ")）]】〕"
 
 
 @lru_cache(maxsize=4096)
@@ -39,23 +38,6 @@ def is_unit_name(name: str) -> bool:
     for _ in range(3):
         core = _TRAILING_BRACKET.sub("", core)
     return bool(core) and bool(_SUFFIX.search(core))
-
-
-def _parts(line: str) -> list[str]:
-    """Top-level pieces of ``line`` split on unit separators (raw, not cleaned)."""
-    parts, buf, depth = [], [], 0
-    for ch in line:
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        if ch in SEPARATORS and depth == 0:
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-    parts.append("".join(buf))
-    return [p.strip() for p in parts if p.strip()]
 
 
 @lru_cache(maxsize=4096)
@@ -71,7 +53,7 @@ def is_unit_line(line: str) -> bool:
 def _should_join(current: str, nxt: str) -> bool:
     if _BARE_SUFFIX.match(nxt.strip()):
         return True
-    cur_parts, next_parts = _parts(current), _parts(nxt)
+    cur_parts, next_parts = split_top_level(current), split_top_level(nxt)
     if not cur_parts or not next_parts:
         return False
     last, first = cur_parts[-1], next_parts[0]
