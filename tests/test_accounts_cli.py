@@ -151,3 +151,43 @@ def test_no_default_password_anywhere():
     text = "\n".join(f.read_text(encoding="utf-8") for f in files if f.exists())
     assert not re.search(r"(?i)(default|默认)[ _]?(password|密码)\s*[=:]", text)
     assert "admin123" not in text and "123456" not in text
+
+
+def test_progress_commands_run_as_the_given_account(db, capsys, tmp_path):
+    from datetime import date
+
+    from test_progress_helpers import fill, plain_sheet
+    run(capsys, "users", "add", "zwzx", "--role", "unit", "--unit", UNIT_A)
+    other = tmp_path / "市审改办.xlsx"
+    assert run(capsys, "template", "--unit", "市审改办", "--period", "2021-09", "--out", str(other))[0] == 0
+    other.write_bytes(fill(other.read_bytes(), {"2": {"status": "推进中", "percent": 30, "date": date(2021, 9, 28)}}))
+    hand = tmp_path / "自制.xlsx"
+    hand.write_bytes(plain_sheet([["任务编号", "状态", "完成进度", "填报日期"], ["2", "推进中", 30, "2021-09-28"]]))
+    before = dump(db)
+    for args in (("template", "--unit", "市审改办", "--period", "2021-09", "--out", str(tmp_path / "x.xlsx")),
+                 ("upload", str(other), "--yes"),
+                 ("upload", str(hand), "--unit", "市审改办", "--period", "2021-09", "--yes"),
+                 ("upload", str(hand), "--period", "2021-09", "--yes"),
+                 ("periods", "--close", "2021-09"),
+                 ("load", str(tmp_path / "nothing.xlsx"))):
+        code, out, err = run(capsys, "--as", "zwzx", *args)
+        assert code != 0, (args, out, err)
+        assert "Traceback" not in err
+    assert dump(db) == before
+    assert not (tmp_path / "x.xlsx").exists()
+    # "all templates" for a unit account holds its own template only
+    assert run(capsys, "--as", "zwzx", "template", "--all", "--period", "2021-09",
+               "--out", str(tmp_path / "all.zip"))[0] == 0
+    with zipfile.ZipFile(tmp_path / "all.zip") as z:
+        assert len(z.namelist()) == 1 and UNIT_A in z.namelist()[0]
+    # its own template and upload work, recorded under its name
+    mine = tmp_path / "mine.xlsx"
+    assert run(capsys, "--as", "zwzx", "template", "--unit", UNIT_A, "--period", "2021-09", "--out", str(mine))[0] == 0
+    mine.write_bytes(fill(mine.read_bytes(), {"3": {"status": "推进中", "percent": 30, "date": date(2021, 9, 28)}}))
+    code, out, err = run(capsys, "--as", "zwzx", "upload", str(mine), "--yes")
+    assert code == 0 and "已保存" in out, out + err
+    assert db.uploads()[-1]["actor"] == "zwzx"
+    code, out, _ = run(capsys, "--as", "zwzx", "status", "--as-of", "2021-10-20", "--json")
+    assert sorted(t["id"] for t in json.loads(out)["tasks"]) == ["1", "3"]
+    code, out, _ = run(capsys, "status", "--as-of", "2021-10-20", "--json")
+    assert sorted(t["id"] for t in json.loads(out)["tasks"]) == ["1", "2", "3"]

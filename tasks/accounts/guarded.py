@@ -95,7 +95,8 @@ class GuardedStore:
 
     def plan_key(self, plan: str | None = None, unit: str | None = None) -> str:
         if self.is_unit and unit and unit != self.account.unit:
-            require(self.account, "view_tasks", unit)
+            raise PermissionDenied(f"单位账号“{self.account.name}”只能查看和填报本单位“{self.account.unit}”的任务,"
+                                   f"不能使用“{unit}”的填报模板或任务")
         return self._store.plan_key(plan, unit=unit)
 
     def tasks(self, plan: str | None = None, *, all_plans: bool = False, include_archived: bool = False,
