@@ -19,15 +19,25 @@ KW = {"today": TODAY, "rules": RULES}
 GOOD = {"status": "推进中", "percent": 50, "progress": "按计划推进", "date": date(2021, 9, 28)}
 
 
-@pytest.fixture(params=BACKENDS)
-def env(request, tmp_path):
-    with temporary_store(request.param, tmp_path, PG_URL) as store:
+def _env(kind, tmp_path):
+    with temporary_store(kind, tmp_path, PG_URL) as store:
         store.load_plan_into_store(small_plan(), actor="cli")
         store.open_period("2021-09", "cli")
         AccountBook(store).add("zwzx", "unit", unit=UNIT_A, actor="cli")   # the one the office manages
         accounts = [Account("ban", "office"), Account("gh", "planner"), Account("ld", "leader"),
                     Account("zwzx", "unit", unit=UNIT_A), Account("sgb", "unit", unit=UNIT_B)]
         yield store, {a.name: GuardedStore(store, a) for a in accounts}, tmp_path
+
+
+@pytest.fixture(params=BACKENDS)
+def env(request, tmp_path):
+    yield from _env(request.param, tmp_path)
+
+
+@pytest.fixture
+def env_sqlite(tmp_path):
+    """The role × change matrix: the guard does not depend on the backend (the upload tests run on both)."""
+    yield from _env("sqlite", tmp_path)
 
 
 def _template_for_b(store):
@@ -64,8 +74,8 @@ FORBIDDEN = {
 
 
 @pytest.mark.parametrize("who, change", [(w, c) for w, cs in FORBIDDEN.items() for c in cs])
-def test_forbidden_change_refused_and_database_unchanged(env, who, change):
-    store, g, tmp = env
+def test_forbidden_change_refused_and_database_unchanged(env_sqlite, who, change):
+    store, g, tmp = env_sqlite
     before = dump(store)
     with pytest.raises(PermissionDenied) as err:
         CHANGES[change](g[who], store, tmp)
@@ -76,8 +86,8 @@ def test_forbidden_change_refused_and_database_unchanged(env, who, change):
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
-def test_office_may_do_every_change_as_itself(env, change):
-    store, g, tmp = env
+def test_office_may_do_every_change_as_itself(env_sqlite, change):
+    store, g, tmp = env_sqlite
     n = len(store.audit_log())
     CHANGES[change](g["ban"], store, tmp)
     new = store.audit_log()[n:]
@@ -215,3 +225,19 @@ def test_other_store_changes_are_office_only_and_transactions_hidden(env):
     g["ban"].__getattr__("record_action")("cli", "note", "x")
     assert store.audit_log()[-1]["actor"] == "ban"
     assert g["zwzx"].task_ids(None, ["1", "2"]) == {"1": False, "2": False}   # reads pass through
+
+
+def test_zip_of_sheets_from_a_unit_checked_file_by_file(env):
+    import io
+    import zipfile
+    store, g, _ = env
+    unit = g["zwzx"]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("own.xlsx", fill(template_bytes(store, UNIT_A, "2021-09"), {"3": GOOD}))
+        z.writestr("other.xlsx", _template_for_b(store))
+    reps = unit.upload_files([("批量.zip", buf.getvalue())], save=True, **KW)
+    by = {r.filename.split("/")[-1]: r for r in reps}
+    assert by["own.xlsx"].upload_id is not None
+    assert by["other.xlsx"].upload_id is None and "这是“市审改办”的填报模板" in by["other.xlsx"].problems[0].reason
+    assert [u["unit"] for u in store.uploads()] == [UNIT_A]

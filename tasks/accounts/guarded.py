@@ -227,20 +227,12 @@ class GuardedStore:
         return commit_upload(self, report, self.actor)
 
     def upload_files(self, files: Iterable[str | Path | tuple[str, bytes]], *, save: bool = False,
-                     **kwargs: Any) -> list:
-        """Validate many files, saving the clean ones when ``save``."""
-        from ..progress.upload import UploadRejected
-        out = []
-        for f in files:
-            rep = self.validate_upload(f[1], f[0], **kwargs) if isinstance(f, tuple) else \
-                self.validate_upload(f, **kwargs)
-            if save and rep.ok:
-                try:
-                    self.commit_upload(rep)
-                except UploadRejected:
-                    pass
-            out.append(rep)
-        return out
+                     unit: str | None = None, **kwargs: Any) -> list:
+        """Validate many files (zips opened), saving the clean ones when ``save``; a unit's as its own."""
+        from ..progress import upload_files
+        unit = self._own(unit, "upload_progress")
+        require(self.account, "upload_progress", unit)
+        return upload_files(self, files, actor=self.actor, save=save, unit=unit, **kwargs)
 
     def snapshot(self, as_of: date | None = None, *, plan: str | None = None, rules=None):
         """Status replay; a unit account's covers only its own tasks."""
