@@ -113,7 +113,8 @@ def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
 
 def heatmap(df: pd.DataFrame) -> alt.Chart:
     return alt.Chart(df).mark_rect().encode(
-        x=alt.X("时段:O", title="取号时段"), y=alt.Y("星期:O", sort=WEEKDAYS_CN, title=None),
+        x=alt.X("时段:O", title="取号时段"),
+        y=alt.Y("星期:O", sort=WEEKDAYS_CN, title=None, axis=alt.Axis(labelOverlap=False)),
         color=alt.Color("平均等候(分钟):Q", scale=alt.Scale(scheme="orangered")),
         tooltip=["星期", "时段", alt.Tooltip("平均等候(分钟):Q", format=".1f"), "人次"]).properties(height=240)
 

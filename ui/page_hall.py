@@ -130,7 +130,7 @@ def run(s, reps: int, days: int, seed: int):
 
 def show(rep, log) -> None:
     ci = rep.ci.set_index("metric")
-    cols = st.columns(len(KPIS))
+    cols = st.columns(4) + st.columns(4)
     for col, (m, label, fmt) in zip(cols, KPIS):
         if m not in ci.index:
             continue

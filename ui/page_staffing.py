@@ -45,13 +45,15 @@ def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -
     return cache[key]
 
 
-def heat(df: pd.DataFrame, col: str, title: str) -> alt.Chart:
+def heat(df: pd.DataFrame, col: str, title: str, top: float) -> alt.Chart:
+    """Windows by weekday × slot; both methods share the colour scale ``0..top`` so they compare."""
     from sim.scenario import WEEKDAYS_CN
 
     return alt.Chart(df).mark_rect().encode(
-        x=alt.X("时段:O", title="时段"), y=alt.Y("星期:O", sort=WEEKDAYS_CN, title=None),
-        color=alt.Color(f"{col}:Q", title="窗口数", scale=alt.Scale(scheme="blues")),
-        tooltip=["星期", "时段", f"{col}:Q"]).properties(title=title, height=220)
+        x=alt.X("时段:O", title="时段"),
+        y=alt.Y("星期:O", sort=WEEKDAYS_CN, title=None, axis=alt.Axis(labelOverlap=False)),
+        color=alt.Color(f"{col}:Q", title="窗口数", scale=alt.Scale(scheme="blues", domain=[0, top])),
+        tooltip=["星期", "时段", f"{col}:Q"]).properties(title=title, height=230)
 
 
 with guard("准备排班"):
@@ -93,10 +95,12 @@ if last and last[0] == scenario_key(scenario):
         groups = sorted(slots["group"].unique())
         g = st.selectbox("窗口组", groups, key="staff_group")
         view = slots[slots["group"] == g].rename(columns=SLOT_COLS)
+        top = float(max(view["Erlang C 窗口数"].max(),
+                        view["仿真修正窗口数"].max() if "仿真修正窗口数" in view else 0, 1))
         left, right = st.columns(2)
-        left.altair_chart(heat(view, "Erlang C 窗口数", "Erlang C"), width="stretch")
+        left.altair_chart(heat(view, "Erlang C 窗口数", "Erlang C", top), width="stretch")
         if cor:
-            right.altair_chart(heat(view, "仿真修正窗口数", "仿真修正"), width="stretch")
+            right.altair_chart(heat(view, "仿真修正窗口数", "仿真修正", top), width="stretch")
         table = slots.drop(columns=["weekday", "slot"]).rename(columns=SLOT_COLS)
         st.markdown("**开窗需求表**(每个窗口组、星期、半小时时段)")
         st.dataframe(table, hide_index=True, width="stretch", key="staff_table")

@@ -41,23 +41,29 @@ def timeline_chart(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
     height = max(160, 22 * len(df))
     colors = alt.Scale(domain=list(STATUS_COLORS)[:-1] + ["未填报"],
                        range=list(STATUS_COLORS.values())[:-1] + ["#9e9e9e"])
-    base = alt.Chart(df).encode(y=alt.Y("任务:N", sort=order, title=None))
+    lo, hi = df["开始"].min(), df["完成时限"].max() + pd.Timedelta(days=30)
+    as_of = pd.Timestamp(current_as_of())
+    x_scale = alt.Scale(domain=[lo, max(hi, as_of) if as_of - hi < pd.Timedelta(days=400) else hi])
+    y = alt.Y("任务:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
+    base = alt.Chart(df).encode(y=y)
     bars = base.mark_bar(opacity=0.35).encode(
-        x=alt.X("开始:T", title="日期"), x2="完成时限:T", color=alt.Color("状态:N", scale=colors),
+        x=alt.X("开始:T", title="日期", scale=x_scale), x2="完成时限:T", color=alt.Color("状态:N", scale=colors),
         tooltip=["任务", "牵头单位", "状态", alt.Tooltip("完成时限:T", format="%Y-%m-%d"),
                  alt.Tooltip("进度:Q", format=".0f")])
     ends = base.mark_point(shape="diamond", filled=True, size=70).encode(
         x="完成时限:T", color=alt.Color("状态:N", scale=colors))
-    text = base.mark_text(align="left", dx=6, fontSize=10).encode(
+    text = base.mark_text(align="left", dx=6, fontSize=10).transform_filter(alt.datum.进度 > 0).encode(
         x="完成时限:T", text=alt.Text("进度:Q", format=".0f"))
     layers = [bars, ends, text]
     if marks:
         layers.append(alt.Chart(pd.DataFrame(marks)).mark_tick(color="#333", thickness=2, size=14).encode(
-            x="日期:T", y=alt.Y("任务:N", sort=order), tooltip=["节点", alt.Tooltip("日期:T", format="%Y-%m-%d")]))
-    today = pd.DataFrame({"日期": [pd.Timestamp(current_as_of())]})
-    layers.append(alt.Chart(today).mark_rule(color="#b22222", strokeDash=[4, 3]).encode(x="日期:T"))
+            x="日期:T", y=y, tooltip=["节点", alt.Tooltip("日期:T", format="%Y-%m-%d")]))
+    if as_of <= x_scale.domain[1]:
+        layers.append(alt.Chart(pd.DataFrame({"日期": [as_of]})).mark_rule(color="#b22222", strokeDash=[4, 3])
+                      .encode(x="日期:T"))
     st.altair_chart(alt.layer(*layers).properties(height=height), width="stretch")
-    st.caption("色条:计划印发至完成时限;◆ 完成时限;竖线 阶段节点;数字为最近一次填报的完成进度(%);红色虚线为截至日期。")
+    st.caption("色条:计划印发至完成时限;◆ 完成时限;竖线 阶段节点;数字为最近一次填报的完成进度(%);"
+               "红色虚线为截至日期(远晚于各项时限时不画)。")
 
 
 def _percents(store) -> dict[tuple[str, str], float]:
