@@ -199,7 +199,8 @@ with tab_load:
         else:
             st.altair_chart(alt.Chart(heat).mark_rect().encode(
                 x=alt.X("月份:O", sort=months, title="完成时限所在月份"),
-                y=alt.Y("单位:N", sort=[r["unit"] for r in keep], title=None),
+                y=alt.Y("单位:N", sort=[r["unit"] for r in keep], title=None,
+                        axis=alt.Axis(labelOverlap=False, labelLimit=220)),
                 color=alt.Color("任务数:Q", scale=alt.Scale(scheme="orangered")),
                 tooltip=["单位", "月份", "任务数"]).properties(height=max(200, 22 * len(keep))),
                 width="stretch")

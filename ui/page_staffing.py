@@ -65,7 +65,8 @@ with guard("准备排班"):
     target_text = c1.text_input("服务目标", value="90%<=15", key="staff_target",
                                 help="如 90%<=15(90% 的群众等候不超过 15 分钟),mean<=10(平均等候不超过 10 分钟),可用逗号组合")
     method_name = c2.radio("方法", ["Erlang C + 仿真修正", "仅 Erlang C"], horizontal=True, key="staff_method")
-    reps = c3.number_input("仿真重复", 2, 50, 5, key="staff_reps")
+    reps = c3.number_input("仿真重复", 2, 50, 10, key="staff_reps",
+                           help="仿真修正每轮的重复次数;次数越多结果越稳定,用时也越长")
     seed = c4.number_input("随机种子", 0, 10**6, 1, key="staff_seed")
     target = parse_target(target_text)
     st.info(target.definition(), icon=":material/flag:")
