@@ -100,7 +100,7 @@ def test_audit_export_files_have_no_secrets(db, capsys, tmp_path):
         code, out, _ = run(capsys, "users", "audit", "--out", str(tmp_path / name))
         assert code == 0 and "已导出" in out
     text = (tmp_path / "log.csv").read_text(encoding="utf-8-sig")
-    assert "account_add" in text and "login" in text and "account_reset_password" in text
+    assert "新增账号" in text and "登录" in text and "重置密码" in text
     with zipfile.ZipFile(tmp_path / "log.xlsx") as z:
         xml = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     assert "zwzx" in xml

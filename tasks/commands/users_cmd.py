@@ -13,8 +13,6 @@ A generated password is printed once and never again; hashes are never printed.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from pathlib import Path
 
@@ -88,48 +86,8 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return 0
 
 
-AUDIT_HEADERS = ["时间", "操作账号", "操作", "对象", "详情"]
-
-
-def audit_rows(entries: list[dict]) -> list[list[str]]:
-    """Audit entries as text rows (details flattened ``key=value``), neutralised for spreadsheets."""
-    from ..progress import safe_text
-    out = []
-    for a in entries:
-        detail = ";".join(f"{k}={v}" for k, v in (a.get("detail") or {}).items())
-        out.append([f"{a['at']:%Y-%m-%d %H:%M:%S}", *(safe_text(str(x)) for x in
-                                                       (a["actor"], a["action"], a["target"], detail))])
-    return out
-
-
-def write_audit(entries: list[dict], out: Path) -> Path:
-    """The audit trail as xlsx or csv (UTF-8 with BOM so Excel reads the Chinese)."""
-    rows = audit_rows(entries)
-    if out.suffix.lower() == ".csv":
-        buf = io.StringIO()
-        csv.writer(buf).writerows([AUDIT_HEADERS, *rows])
-        out.write_text(buf.getvalue(), encoding="utf-8-sig")
-        return out
-    if out.suffix.lower() != ".xlsx":
-        raise WorkbenchError(f"输出文件“{out.name}”须为 .xlsx 或 .csv")
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "操作日志"
-    ws.append(AUDIT_HEADERS)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    for r in rows:
-        ws.append(r)
-    for col, width in zip("ABCDE", (20, 16, 22, 30, 60)):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
-    wb.save(out)
-    return out
-
-
 def cmd_audit(args: argparse.Namespace) -> int:
+    from ..accounts.audit import audit_rows, write_audit
     entries = _guarded().audit_log()
     if args.actor:
         entries = [a for a in entries if a["actor"] == args.actor]
