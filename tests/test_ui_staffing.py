@@ -38,3 +38,7 @@ def test_roster_solve_gives_a_grid_and_a_verification(tmp_path, monkeypatch):
     assert grid[day_cols].isin(["休", "假"]).to_numpy().sum() < grid[day_cols].size   # people are on duty
     metrics = {m.label: m.value for m in at.metric}
     assert "仿真验证达标时段" in metrics and metrics["求解状态"] in ("最优", "可行")
+    assert at.get("vega_lite_chart")          # the pass/fail map of the verification
+    at.checkbox(key="roster_only_failed").uncheck().run()
+    slots = next(d.value for d in at.dataframe if "在岗人数" in d.value.columns)
+    assert set(slots["达标"]) <= {"是", "否"} and len(slots) > 50

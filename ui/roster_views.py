@@ -165,12 +165,31 @@ def roster_section(scenario, requirement) -> None:
         failed = slots[~slots["pass"]]
         st.markdown(f"**仿真验证**:{ver['reps']} 次重复,{ver['slots_meeting_target']}/{ver['open_slots']} "
                     "个开放时段达到服务目标。")
-        if len(failed):
-            st.dataframe(failed.rename(columns={"group": "窗口组", "date": "日期", "weekday_cn": "星期",
-                                                "slot_start": "时段", "required": "需求窗口", "on_duty": "在岗人数",
-                                                "customers": "取号人次", "service_level": "达标率",
-                                                "mean_wait": "平均等候(分钟)", "pass": "达标"}),
+        g = st.selectbox("查看窗口组", sorted(slots["group"].unique()), key="roster_ver_group")
+        view = slots[slots["group"] == g].assign(
+            日期=lambda d: d["date"].str[5:] + d["weekday_cn"],
+            结果=lambda d: d["pass"].map({True: "达标", False: "未达标"}))
+        import altair as alt
+
+        st.altair_chart(alt.Chart(view).mark_rect(stroke="white").encode(
+            x=alt.X("slot_start:O", title="时段"),
+            y=alt.Y("日期:O", sort=list(dict.fromkeys(view["日期"])), title=None,
+                    axis=alt.Axis(labelOverlap=False)),
+            color=alt.Color("结果:N", scale=alt.Scale(domain=["达标", "未达标"], range=["#a5d6a7", "#c62828"])),
+            tooltip=["日期", alt.Tooltip("slot_start:N", title="时段"), alt.Tooltip("on_duty:Q", title="在岗人数"),
+                     alt.Tooltip("required:Q", title="需求窗口"), alt.Tooltip("service_level:Q", title="达标率",
+                                                                           format=".0%"), "结果"]
+        ).properties(height=max(160, 18 * view["日期"].nunique())), width="stretch")
+        names = {"group": "窗口组", "date": "日期", "weekday_cn": "星期", "slot_start": "时段", "required": "需求窗口",
+                 "on_duty": "在岗人数", "customers": "取号人次", "service_level": "达标率",
+                 "mean_wait": "平均等候(分钟)", "pass": "达标"}
+        only_failed = st.checkbox("只列出未达标时段", value=True, key="roster_only_failed")
+        table = failed if only_failed else slots
+        if len(table):
+            st.dataframe(table.assign(**{"pass": table["pass"].map({True: "是", False: "否"})}).rename(columns=names),
                          hide_index=True, width="stretch", key="roster_failed")
+        else:
+            st.success("所有开放时段均达到服务目标。")
     st.download_button("下载排班表(xlsx)", data=roster_bytes(result, people, shifts, ver, target.definition()),
                        file_name="排班表.xlsx", mime=XLSX_MIME, key="roster_dl", on_click="ignore",
                        icon=":material/download:")
