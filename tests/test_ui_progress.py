@@ -107,3 +107,42 @@ def test_demo_progress_loads_through_validation_and_fills_the_overview(tmp_path,
     at.date_input(key="as_of_widget").set_value(date(2021, 12, 10)).run()
     metrics = {m.label: int(m.value) for m in at.metric if m.value.isdigit()}
     assert metrics["已完成"] > 10 and metrics["任务总数"] == 36
+
+
+@pytest.fixture
+def rules_copy(tmp_path, monkeypatch):
+    """The rules file the dashboard reads and writes, as a copy (the repository's stays untouched)."""
+    import shutil
+
+    from tasks.progress import rules as rules_mod
+
+    copy = tmp_path / "rules.toml"
+    shutil.copy(rules_mod.RULES_FILE, copy)
+    monkeypatch.setattr(rules_mod, "RULES_FILE", copy)
+    return copy
+
+
+def test_rules_edit_is_checked_saved_and_rescores(tmp_path, monkeypatch, rules_copy):
+    at = app_on(tmp_path, monkeypatch, "ui/page_units.py")
+    at.date_input(key="as_of_widget").set_value(date(2021, 9, 1)).run()   # task 1 overdue: a red card
+    rank = at.dataframe[0].value.set_index("单位")
+    score, red = rank.loc["市审改办", "得分"], rank.loc["市审改办", "红牌"]
+    assert red == 2                     # tasks 1 and 2 are overdue on 2021-09-01
+    text = rules_copy.read_text(encoding="utf-8")
+    at.text_area(key="units_rules_text").input(text.replace("points = 3", "points = 7")).run()
+    at.button(key="units_rules_save").click().run()
+    assert not at.exception and not at.error
+    assert any("规则已保存" in s.value for s in at.success)
+    assert "points = 7" in rules_copy.read_text(encoding="utf-8")
+    after = dict(zip(at.dataframe[0].value["单位"], at.dataframe[0].value["得分"]))["市审改办"]
+    assert after == score - 4 * red      # each red card now costs 7 points instead of 3
+
+
+def test_bad_rules_are_refused_and_the_file_is_kept(tmp_path, monkeypatch, rules_copy):
+    before = rules_copy.read_text(encoding="utf-8")
+    at = app_on(tmp_path, monkeypatch, "ui/page_units.py")
+    at.text_area(key="units_rules_text").input(before.replace('"status == overdue"', '"colour == red"')).run()
+    at.button(key="units_rules_save").click().run()
+    assert not at.exception
+    assert any("保存规则失败" in e.value for e in at.error)
+    assert rules_copy.read_text(encoding="utf-8") == before

@@ -297,10 +297,22 @@ def current_as_of() -> date:
 
 
 @st.cache_resource(show_spinner="正在计算任务状态…", max_entries=16)
-def _snapshot(url: str, as_of: date, version: int):
+def _snapshot(url: str, as_of: date, version: int, rules_stamp: tuple):
     from tasks.progress import snapshot
 
     return snapshot(_store(url), as_of)
+
+
+def rules_stamp() -> tuple:
+    """The rules file's (path, mtime, size): statuses are recomputed when the office edits it."""
+    from tasks.progress import rules as rules_mod
+
+    p = Path(rules_mod.RULES_FILE)
+    try:
+        st_ = p.stat()
+        return (str(p), st_.st_mtime_ns, st_.st_size)
+    except OSError:
+        return (str(p), 0, 0)
 
 
 def get_snapshot(store=None, as_of: date | None = None):
@@ -308,7 +320,7 @@ def get_snapshot(store=None, as_of: date | None = None):
     from tasks.store import default_url
 
     store = store or get_store()
-    return _snapshot(default_url(), as_of or current_as_of(), data_version(store))
+    return _snapshot(default_url(), as_of or current_as_of(), data_version(store), rules_stamp())
 
 
 def plan_status(store, plan_key: str, as_of: date | None = None) -> dict[str, str]:

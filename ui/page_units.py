@@ -1,10 +1,13 @@
 """单位考评 page: ranking with its rule, one unit's scorecard and tasks, the reminder list and sheet."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
-from ui.common import (XLSX_MIME, as_of_control, get_snapshot, get_store, guard, page_header, xlsx_bytes)
+from ui.common import (XLSX_MIME, as_of_control, current_actor, flash, get_snapshot, get_store, guard, page_header,
+                       xlsx_bytes)
 
 page_header("单位考评", "按规则计分排名;红黄牌、报送情况一目了然;可下载催办单。")
 as_of = as_of_control()
@@ -68,3 +71,26 @@ with guard("计算单位考评"):
             st.download_button("下载催办单(xlsx)", data=xlsx_bytes({f"{period}催办单": rem_df}),
                                file_name=f"{period}_催办单.xlsx", mime=XLSX_MIME, key="units_rem_dl",
                                icon=":material/download:", on_click="ignore")
+
+with st.expander("预警与计分规则(领导小组办公室维护)"):
+    st.caption("规则保存在 data/rules.toml;保存前会检查写法,出错时不会覆盖原文件。保存后状态、红黄牌和排名立即按新规则重算。")
+    with guard("读取规则"):
+        from tasks.progress import rules as rules_mod
+
+        current = Path(rules_mod.RULES_FILE).read_text(encoding="utf-8")
+    text = st.text_area("规则文件(TOML)", value=current, height=360, key="units_rules_text")
+    if st.button("检查并保存规则", key="units_rules_save", disabled=text == current):
+        with guard("保存规则"):
+            import tomllib
+
+            from tasks.progress import BadRules, save_rules
+            from tasks.progress.rules import rules_from_dict
+
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as err:
+                raise BadRules(f"规则格式错误({err}),请检查引号、方括号和等号") from None
+            saved = save_rules(rules_from_dict(data, "规则"), current_actor(), get_store())
+            flash(f"规则已保存。{saved.scoring_text()}")
+            st.session_state.pop("units_rules_text", None)
+            st.rerun()

@@ -1,0 +1,164 @@
+"""Who is using the dashboard: login state, session expiry, logout, and the role's pages.
+
+Local accounts are the default: :func:`login` keeps the session token (never
+the password) in ``st.session_state``; every run calls
+:meth:`tasks.accounts.AccountBook.resume`, so inactivity ends the session and
+the login page shows why.  Where ``.streamlit/secrets.toml`` has
+``[workbench_oidc]`` (see ``.streamlit/secrets.example.toml``), ``st.login``
+identities are mapped with :func:`tasks.accounts.account_from_oidc`.
+Pages get the store through :func:`guarded_store`, so the library refuses
+whatever the role may not do, whatever the page shows.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import streamlit as st
+
+from tasks.accounts import (ACTIONS, PERMISSIONS, UNIT, Account, AccountBook, GuardedStore, PermissionDenied,
+                            SessionExpired, account_from_oidc, allowed)
+
+log = logging.getLogger("workbench.ui.auth")
+
+TOKEN_KEY = "wb_session_token"
+NOTICE_KEY = "wb_login_notice"
+LOGIN_PAGE = "ui/login.py"
+ACCOUNTS_PAGE = "ui/accounts.py"
+
+#: the action a role needs to see each page (tasks.accounts.roles.PERMISSIONS decides)
+PAGE_ACTIONS: dict[str, str] = {
+    "ui/page_overview.py": "view_overview",
+    "ui/page_tasks.py": "view_tasks",
+    "ui/page_graph.py": "view_graph",
+    "ui/page_import.py": "view_import",
+    "ui/page_progress.py": "view_progress",
+    "ui/page_units.py": "view_units",
+    "ui/page_reports.py": "view_reports",
+    "ui/page_hall.py": "view_hall",
+    "ui/page_staffing.py": "view_staffing",
+    ACCOUNTS_PAGE: "manage_accounts",
+}
+assert set(PAGE_ACTIONS.values()) <= set(ACTIONS)
+
+
+def role_may_see(role: str | None, script: str) -> bool:
+    """True when ``role`` may open the page ``script`` (unknown pages: office only)."""
+    if role is None:
+        return script == LOGIN_PAGE
+    return PAGE_ACTIONS.get(script, "change_store") in PERMISSIONS.get(role, ())
+
+
+# -- the account book of the dashboard's store ------------------------------------------
+def raw_store():
+    """The unguarded store (for login itself and cached reads); pages use :func:`guarded_store`."""
+    from ui.common import get_store
+    store = get_store()
+    return store._store if isinstance(store, GuardedStore) else store
+
+
+def book() -> AccountBook:
+    return AccountBook(raw_store())
+
+
+def oidc_mapping() -> dict[str, Any] | None:
+    """``[workbench_oidc]`` from secrets.toml, or None when OpenID Connect is not configured."""
+    try:
+        section = st.secrets.get("workbench_oidc")
+    except Exception:  # noqa: BLE001 - no secrets.toml at all: local accounts only
+        return None
+    return dict(section) if section else None
+
+
+def _oidc_account(mapping: dict[str, Any]) -> Account | None:
+    user = getattr(st, "user", None)
+    if user is None or not getattr(user, "is_logged_in", False):
+        return None
+    try:
+        return account_from_oidc(user.to_dict(), mapping, known_units=raw_store().units())
+    except PermissionDenied as err:
+        st.session_state[NOTICE_KEY] = str(err)
+        return None
+
+
+# -- login state -------------------------------------------------------------------------
+def current_account() -> Account | None:
+    """The logged-in account, or None (not logged in, session expired, account disabled)."""
+    mapping = oidc_mapping()
+    if mapping is not None:
+        account = _oidc_account(mapping)
+        if account is not None:
+            return account
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        return None
+    try:
+        return book().resume(token)
+    except SessionExpired as err:
+        st.session_state.pop(TOKEN_KEY, None)
+        st.session_state[NOTICE_KEY] = str(err)
+        return None
+
+
+def login(name: str, password: str) -> Account:
+    """Check the password and keep the new session's token; raises LoginFailed/AccountLocked."""
+    session = book().login(name, password)
+    st.session_state[TOKEN_KEY] = session.token
+    st.session_state.pop(NOTICE_KEY, None)
+    return session.account
+
+
+def logout() -> None:
+    token = st.session_state.pop(TOKEN_KEY, None)
+    if token:
+        book().logout(token)
+    st.session_state[NOTICE_KEY] = "已退出登录"
+    if oidc_mapping() is not None and getattr(getattr(st, "user", None), "is_logged_in", False):
+        st.logout()
+
+
+def guarded_store(account: Account | None = None) -> GuardedStore:
+    """The store as the logged-in account; pages call this instead of the raw store."""
+    account = account or current_account()
+    if account is None:
+        raise PermissionDenied("请先登录")
+    return GuardedStore(raw_store(), account)
+
+
+def require_page(action: str) -> Account:
+    """Top of a page: the account, or a Chinese refusal and ``st.stop()`` (defence behind the navigation)."""
+    account = current_account()
+    scope = account.unit if account is not None and account.role == UNIT else None
+    if not allowed(account, action, scope):
+        st.error("您的账号无权查看此页面。" if account else "请先登录。", icon=":material/lock:")
+        st.stop()
+    return account
+
+
+def sidebar(account: Account) -> None:
+    """Who is logged in, change password, logout — in the sidebar of every page."""
+    with st.sidebar:
+        st.caption(f"当前用户:{account.label}")
+        if account.source == "local":
+            with st.popover("修改密码", icon=":material/key:"):
+                _change_password_form(account)
+        if st.button("退出登录", icon=":material/logout:", key="wb_logout"):
+            logout()
+            st.rerun()
+
+
+def _change_password_form(account: Account) -> None:
+    from tasks.errors import WorkbenchError
+    with st.form("wb_change_password", clear_on_submit=True):
+        old = st.text_input("原密码", type="password")
+        new = st.text_input("新密码(至少 10 位)", type="password")
+        again = st.text_input("再次输入新密码", type="password")
+        if st.form_submit_button("保存新密码"):
+            if new != again:
+                st.error("两次输入的新密码不一致")
+            else:
+                try:
+                    book().change_password(account.name, old, new)
+                    st.success("密码已修改")
+                except WorkbenchError as err:
+                    st.error(str(err))
