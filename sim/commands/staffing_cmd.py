@@ -39,7 +39,7 @@ def _staff(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     target = parse_target(args.target)
-    rep = staffing_report(scenario, target, args.method, reps=args.reps, seed=args.seed)
+    rep = staffing_report(scenario, target, args.method, reps=args.reps, seed=args.seed, trim=args.trim)
     if args.xlsx:
         write_staffing_xlsx(rep, args.xlsx)
     if args.json:
@@ -159,7 +159,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", help="场景文件(xlsx 或 JSON)")
     p.add_argument("--target", default="90%<=15")
     p.add_argument("--method", choices=["erlang", "sim"], default="sim")
-    p.add_argument("--reps", type=int, default=20, help="每轮仿真的重复次数(每次一周)")
+    p.add_argument("--reps", type=int, default=30, help="每轮仿真的重复次数(每次一周)")
+    p.add_argument("--trim", action="store_true",
+                   help="仿真修正时也削减富余时段的窗口(窗口工时更少,但时段曲线更起伏)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true")
     p.add_argument("--xlsx", metavar="OUT")
@@ -174,7 +176,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--target", default="90%<=15")
     p.add_argument("--method", choices=["erlang", "sim"], default="sim", help="需求来源")
     p.add_argument("--time-limit", type=float, default=30.0, help="求解时限(秒)")
-    p.add_argument("--reps", type=int, default=40, help="仿真修正需求时每轮仿真的周数")
+    p.add_argument("--reps", type=int, default=30, help="仿真修正需求时每轮仿真的周数")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--verify", action="store_true", help="用新随机种子仿真排班,逐时段判定是否达标")
     p.add_argument("--verify-reps", type=int, default=10, help="验证仿真的重复次数(每次整个排班期)")
