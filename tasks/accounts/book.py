@@ -72,7 +72,11 @@ class AccountBook:
                  clock: Callable[[], datetime] | None = None):
         self.store = store
         self.policy = policy or AccountPolicy.from_env()
-        self.clock = clock or _now
+        self._clock = clock
+
+    def clock(self) -> datetime:
+        """Now: the injected clock, else the module's ``_now`` (looked up each time, so tests can patch it)."""
+        return self._clock() if self._clock else _now()
 
     # -- helpers -------------------------------------------------------------
     def _audit(self, s: Session, actor: str, action: str, target: str, detail: dict | None = None) -> None:

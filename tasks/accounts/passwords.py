@@ -61,7 +61,7 @@ def check_strength(password: str, name: str = "") -> None:
     """Refuse short or obvious passwords with a Chinese reason."""
     if len(password) < MIN_LENGTH:
         raise AccountError(f"密码至少 {MIN_LENGTH} 位")
-    if name and name.lower() in password.lower():
+    if len(name) >= 4 and name.lower() in password.lower():
         raise AccountError("密码不能包含账号名")
     if len(set(password)) < 4:
         raise AccountError("密码过于简单,请混用字母、数字和符号")
