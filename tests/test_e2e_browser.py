@@ -7,9 +7,7 @@ page goes to ``test-artifacts/`` (gitignored).
 """
 from __future__ import annotations
 
-import io
 import os
-import shutil
 import socket
 import subprocess
 import sys

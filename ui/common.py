@@ -440,3 +440,33 @@ def plan_units(store, plan_key: str) -> dict[str, int]:
     from tasks.store import default_url
 
     return _plan_units(default_url(), plan_key, data_version(store))
+
+
+class RecentResults:
+    """A small shared store of finished long runs by their inputs, keeping only the ``size`` most recent.
+
+    Used through ``st.cache_resource`` so a simulation or a roster is never run twice for the
+    same inputs, while memory stays bounded.
+    """
+
+    def __init__(self, size: int = 12):
+        from collections import OrderedDict
+        from threading import Lock
+
+        self.size, self._items, self._lock = size, OrderedDict(), Lock()
+
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._items
+
+    def __getitem__(self, key):
+        with self._lock:
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def __setitem__(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)

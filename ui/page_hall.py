@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ui.common import ROOT, XLSX_MIME, guard, page_header, show_error
-from ui.hall_views import (GROUP_COLS, LUNCH_CN, TYPE_COLS, groups_frame, heatmap, queue_chart, queue_length,
+from ui.common import ROOT, XLSX_MIME, RecentResults, guard, page_header, show_error
+from ui.hall_views import (LUNCH_CN, groups_frame, heatmap, queue_chart, queue_length,
                            scenario_from_frames, scenario_key, types_frame, utilisation_chart,
                            wait_by_weekday_slot)
 
@@ -23,9 +23,9 @@ KPIS = [("mean_wait", "平均等候(分钟)", "{:.1f}"), ("p90_wait", "P90 等�
 
 
 @st.cache_resource
-def _results() -> dict:
+def _results() -> RecentResults:
     """Finished runs by (scenario hash, settings): a run is never repeated for the same inputs."""
-    return {}
+    return RecentResults(12)
 
 
 @st.cache_data(show_spinner="正在读取场景…", max_entries=8)

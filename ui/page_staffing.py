@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui.common import XLSX_MIME, guard, page_header, xlsx_bytes
+from ui.common import XLSX_MIME, RecentResults, guard, page_header, xlsx_bytes
 from ui.hall_views import scenario_key
 
 page_header("排班", "按服务目标测算各时段最少开窗数(Erlang C 与仿真修正对照),再排出人员班表并用仿真验证。")
@@ -18,9 +18,9 @@ SLOT_COLS = {"group": "窗口组", "weekday_cn": "星期", "slot_start": "时段
 
 
 @st.cache_resource
-def _results() -> dict:
+def _results() -> RecentResults:
     """Finished staffing runs by (scenario hash, target, method, reps, seed)."""
-    return {}
+    return RecentResults(12)
 
 
 def current_scenario():
