@@ -79,3 +79,20 @@ def test_predecessor_edit_without_problems_is_saved(app, tmp_path):
     stored = {t.id: t.predecessors for t in Store(f"sqlite:///{tmp_path / 'wb.db'}").tasks("测试计划")}
     assert stored["3"] == ["2"]
     assert any("已保存" in s.value for s in app.success)
+
+
+def test_predecessor_edit_with_an_inversion_needs_confirmation(app, tmp_path):
+    from tasks.store import Store
+
+    _open_predecessors(app)
+    app.selectbox(key="pred_one_task").set_value("1").run()
+    app.text_input(key="pred_one_text").input("3").run()      # 3 is due 2021-12-31, task 1 on 2021-06-30
+    app.button(key="pred_one_check").click().run()
+    assert not app.error
+    assert any("早184天" in w.value for w in app.warning)
+    assert app.button(key="pred_save").disabled
+    app.checkbox(key="pred_accept_inversions").check().run()
+    app.button(key="pred_save").click().run()
+    assert not app.exception
+    stored = {t.id: t.predecessors for t in Store(f"sqlite:///{tmp_path / 'wb.db'}").tasks("测试计划")}
+    assert stored["1"] == ["3"]
