@@ -90,3 +90,12 @@ def test_unreachable_database_is_a_chinese_message(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert any("无法打开任务数据库" in e.value and "WORKBENCH_DB_URL" in e.value for e in at.error)
+
+
+def test_policy_document_preview_lists_body_table_disagreements(app, seed_2021):
+    app.file_uploader(key="imp_file_0").set_value((seed_2021.name, seed_2021.read_bytes(), "text/plain")).run()
+    assert not app.exception and not app.error
+    assert len(app.data_editor[0].value) == 32
+    warnings = next(d.value for d in app.dataframe if "提示" in d.value.columns)
+    assert any("正文与附件表" in w for w in warnings["提示"])
+    assert any("附件任务分解表" in c.value for c in app.caption)     # which layout/lines were read
