@@ -371,7 +371,8 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
 
     info = wb.create_sheet("说明")
     summ = result.summary()
-    lines = [NOTE, f"求解状态:{result.status};目标值 {summ['objective']};下界 {summ['bound']};"
+    lines = [NOTE, f"求解状态:{result.status}(先使缺口最小:{summ['phase1_status']});"
+             f"第二阶段目标值(计薪分钟+周末值班极差){summ['objective']},下界 {summ['bound']};"
              f"相对差距 {summ['gap'] if summ['gap'] is not None else '—'};用时 {summ['wall_seconds']} 秒",
              f"缺口时段数:{summ['shortfall_slots']};周末值班次数极差(最多-最少):{summ['weekend_duty_spread']}",
              f"排班工时 {summ['paid_hours']:.1f} 小时,需求窗口工时 {summ['required_window_hours']:.1f} 小时"
