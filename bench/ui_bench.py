@@ -96,6 +96,23 @@ def main(argv: list[str] | None = None) -> int:
         problems = [e.value for e in at.exception] + [e.value for e in at.error]
         print(f"{page:<22}{first:>15.2f}{again:>12.2f}  {'; '.join(str(p)[:80] for p in problems) or '-'}")
     print(f"slowest page after the first load: {worst:.2f} s (target ≤ 2 s)")
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.session_state["_as_of"] = date(2021, 10, 10)
+    at.run()
+    at.switch_page("ui/page_tasks.py").run()
+    steps = [("unit filter", lambda: at.multiselect(key="tasks_units").set_value(["单位000"])),
+             ("role = 牵头", lambda: at.radio(key="tasks_role").set_value("牵头")),
+             ("full-text search", lambda: at.text_input(key="tasks_text").input("任务1")),
+             ("timeline view", lambda: at.segmented_control(key="tasks_view").set_value("时间轴")),
+             ("task detail view", lambda: at.segmented_control(key="tasks_view").set_value("任务详情"))]
+    for label, act in steps:
+        act()
+        t0 = time.perf_counter()
+        at.run()
+        rows = len(at.dataframe[0].value) if label != "timeline view" and len(at.dataframe) else "-"
+        print(f"任务 page, {label:<18}{time.perf_counter() - t0:>8.2f} s   rows shown: {rows}"
+              f"{'  ERROR' if at.exception or at.error else ''}")
     return 0
 
 
