@@ -62,9 +62,7 @@ def load_base():
         except Exception as exc:  # noqa: BLE001 - the message lists every sheet/row/column to fix
             show_error(exc)
             return None
-    from sim.scenario_io import load_scenario
-
-    return load_scenario(SAMPLE)
+    return read_scenario(SAMPLE.name, SAMPLE.read_bytes())
 
 
 def edit(base):

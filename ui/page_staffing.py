@@ -28,10 +28,23 @@ def current_scenario():
     s = st.session_state.get("hall_current")
     if s is not None:
         return s, "窗口仿真页当前场景"
-    from sim.scenario_io import load_scenario
     from ui.common import ROOT
 
-    return load_scenario(ROOT / "data" / "hall" / "sample-hall.xlsx"), "示例大厅(示例数据)"
+    sample = ROOT / "data" / "hall" / "sample-hall.xlsx"
+    return _sample(sample.read_bytes()), "示例大厅(示例数据)"
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _sample(data: bytes):
+    import tempfile
+    from pathlib import Path
+
+    from sim.scenario_io import load_scenario
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "sample-hall.xlsx"
+        p.write_bytes(data)
+        return load_scenario(p, display_name="sample-hall.xlsx")
 
 
 def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -> dict:
