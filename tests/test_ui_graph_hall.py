@@ -57,3 +57,18 @@ def test_bad_scenario_upload_names_sheet_row_and_column(tmp_path, monkeypatch):
     msg = " ".join(e.value for e in at.error)
     assert "我的大厅.xlsx" in msg and "窗口组" in msg and "第2行" in msg and "不存在的业务" in msg
     assert not [b for b in at.button if b.key == "hall_run"]
+
+
+def test_hall_comparison_puts_scenarios_side_by_side(tmp_path, monkeypatch):
+    at = app_on(tmp_path, monkeypatch, "ui/page_hall.py")
+    at.number_input(key="hall_days").set_value(1).run()
+    at.radio(key="hall_cmp_kind").set_value("周末轮班:开 vs 关").run()
+    at.number_input(key="hall_cmp_reps").set_value(2).run()
+    at.button(key="hall_cmp_run").click().run()
+    assert not at.exception and not at.error
+    table = next(d.value for d in at.dataframe if "指标" in d.value.columns and len(d.value.columns) == 5)
+    names = [c for c in table.columns if c != "指标" and not c.endswith("±")]
+    assert len(names) == 2 and names[0].endswith("周末轮班开") and names[1].endswith("周末轮班关")
+    assert "平均等候(分钟)" in set(table["指标"])
+    diff = next(d.value for d in at.dataframe if "差值" in d.value.columns)
+    assert (diff["下限"] <= diff["差值"]).all() and (diff["差值"] <= diff["上限"]).all()
