@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 
@@ -135,14 +136,34 @@ def _carried(t: ServiceType, demand: float, carry: float, open_today: bool) -> t
     return demand + take, carry - take
 
 
-def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0,
-             volume_factor: float = 1.0) -> Customers:
-    """All customers of the run (see the module docstring for the model)."""
-    days = build_days(scenario.calendar) if days is None else days
-    parts: list[tuple[np.ndarray, ...]] = []
+@dataclass
+class DemandPiece:
+    """Expected arrivals of one type on one day, split at 30-minute slot boundaries.
+
+    ``start``/``end`` are minutes of the day, ``expected`` the mean number of
+    arrivals in each piece; ``lo``/``hi`` bound the open interval each piece
+    belongs to (appointments stay inside it).
+    """
+
+    day: Day
+    type_index: int
+    type: ServiceType
+    start: np.ndarray
+    end: np.ndarray
+    expected: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+
+def expected_pieces(scenario: Scenario, days: list[Day], volume_factor: float = 1.0) -> Iterator[DemandPiece]:
+    """The demand model without the dice: what :func:`generate` draws Poisson counts from.
+
+    Staffing uses it so that Erlang C sees exactly the demand the simulation
+    produces (same weekday volumes, slot profiles and closed-day carry-over).
+    """
     carry = _carry_in(scenario, days[0] if days else None, volume_factor)
-    open_by_day = [type_day_intervals(scenario, d) for d in days]
-    for d, opened in zip(days, open_by_day):
+    for d in days:
+        opened = type_day_intervals(scenario, d)
         weekend = d.as_weekday >= 5
         for ti, t in enumerate(scenario.types):
             demand = _volume(t, d) * volume_factor
@@ -155,25 +176,36 @@ def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0,
             s, e, w, ilo, ihi = _segments(ivs, prof)
             if demand <= 0 or not len(w):
                 continue
-            rng = _stream(seed, t.name, d.index, 0)
-            counts = rng.poisson(demand * w / w.sum())
-            n = int(counts.sum())
-            if n == 0:
-                continue
-            seg = np.repeat(np.arange(len(s)), counts)
-            times = s[seg] + rng.random(n) * (e[seg] - s[seg])
-            appt = rng.random(n) < t.appointment_share
-            if appt.any():
-                slot0 = (s[seg] // SLOT_MINUTES) * SLOT_MINUTES
-                jitter = slot0 + rng.uniform(-10.0, 10.0, n)
-                times = np.where(appt, np.clip(jitter, ilo[seg], ihi[seg] - 1e-6), times)
-            order = np.argsort(times, kind="stable")
-            times, appt = times[order], appt[order]
-            srng = _stream(seed, t.name, d.index, 1)
-            service = sample_service(t, srng, n)
-            patience = (srng.exponential(t.patience_mean, n) if t.patience_mean
-                        else np.full(n, np.inf))
-            parts.append((times + d.index * DAY_MINUTES, np.full(n, ti, np.int32), service, appt, patience))
+            yield DemandPiece(d, ti, t, s, e, demand * w / w.sum(), ilo, ihi)
+
+
+def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0,
+             volume_factor: float = 1.0) -> Customers:
+    """All customers of the run (see the module docstring for the model)."""
+    days = build_days(scenario.calendar) if days is None else days
+    parts: list[tuple[np.ndarray, ...]] = []
+    for piece in expected_pieces(scenario, days, volume_factor):
+        d, ti, t = piece.day, piece.type_index, piece.type
+        s, e, ilo, ihi = piece.start, piece.end, piece.lo, piece.hi
+        rng = _stream(seed, t.name, d.index, 0)
+        counts = rng.poisson(piece.expected)
+        n = int(counts.sum())
+        if n == 0:
+            continue
+        seg = np.repeat(np.arange(len(s)), counts)
+        times = s[seg] + rng.random(n) * (e[seg] - s[seg])
+        appt = rng.random(n) < t.appointment_share
+        if appt.any():
+            slot0 = (s[seg] // SLOT_MINUTES) * SLOT_MINUTES
+            jitter = slot0 + rng.uniform(-10.0, 10.0, n)
+            times = np.where(appt, np.clip(jitter, ilo[seg], ihi[seg] - 1e-6), times)
+        order = np.argsort(times, kind="stable")
+        times, appt = times[order], appt[order]
+        srng = _stream(seed, t.name, d.index, 1)
+        service = sample_service(t, srng, n)
+        patience = (srng.exponential(t.patience_mean, n) if t.patience_mean
+                    else np.full(n, np.inf))
+        parts.append((times + d.index * DAY_MINUTES, np.full(n, ti, np.int32), service, appt, patience))
     if not parts:
         z = np.empty(0)
         return Customers(z, np.empty(0, np.int32), z, np.empty(0, bool), z)

@@ -24,7 +24,7 @@ from typing import Callable
 
 import numpy as np
 
-from .arrivals import _carry_in, _segments, _volume, _weights, type_day_intervals
+from .arrivals import expected_pieces
 from .calendar import Day, build_days
 from .erlang import evaluate, staff_for
 from .hall import simulate
@@ -63,41 +63,26 @@ def open_slots(scenario: Scenario, day: Day) -> dict[str, list[int]]:
 def expected_demand(scenario: Scenario, days: list[Day] | None = None) -> dict[tuple[str, int, int], tuple[float, float]]:
     """Expected arrivals per (group, day index, slot) and their mean service time (minutes).
 
-    Mirrors :func:`sim.arrivals.generate` without the dice (same carry-in of closed-day demand,
-    same slot weights); a type served by several open groups is split evenly among them.
+    The demand is :func:`sim.arrivals.expected_pieces`, the model :func:`sim.arrivals.generate`
+    draws from; a type served by several open groups is split evenly among them.
     """
     days = representative_week(scenario) if days is None else days
-    carry = _carry_in(scenario, days[0] if days else None, 1.0)
     count: dict[tuple[str, int, int], float] = {}
     work: dict[tuple[str, int, int], float] = {}
-    for d in days:
-        opened = type_day_intervals(scenario, d)
-        weekend = d.as_weekday >= 5
-        gsess = {g.name: sessions(g, d) for g in scenario.groups}
-        for t in scenario.types:
-            demand = _volume(t, d)
-            ivs = opened[t.name]
-            if not ivs:
-                carry[t.name] += demand * t.weekend_shift
-                continue
-            demand += carry[t.name]
-            carry[t.name] = 0.0
-            prof = _weights(t.weekend_profile if weekend else t.weekday_profile,
-                            scenario.weekend_profile if weekend else scenario.weekday_profile)
-            s, e, w, _lo, _hi = _segments(ivs, prof)
-            if demand <= 0 or not len(w):
-                continue
-            expected = demand * w / w.sum()
-            ms = mean_service(t)
-            for a, b, n in zip(s, e, expected):
-                slot = int(a // SLOT_MINUTES)
-                mid = (a + b) / 2
-                gs = [g.name for g in scenario.groups
-                      if t.name in g.types and any(x <= mid < y for x, y in gsess[g.name])]
-                for gname in gs:
-                    k = (gname, d.index, slot)
-                    count[k] = count.get(k, 0.0) + n / len(gs)
-                    work[k] = work.get(k, 0.0) + n / len(gs) * ms
+    sess_by_day: dict[int, dict[str, list[tuple[int, int]]]] = {}
+    for piece in expected_pieces(scenario, days):
+        d, t = piece.day, piece.type
+        gsess = sess_by_day.setdefault(d.index, {g.name: sessions(g, d) for g in scenario.groups})
+        ms = mean_service(t)
+        for a, b, n in zip(piece.start, piece.end, piece.expected):
+            slot = int(a // SLOT_MINUTES)
+            mid = (a + b) / 2
+            gs = [g.name for g in scenario.groups
+                  if t.name in g.types and any(x <= mid < y for x, y in gsess[g.name])]
+            for gname in gs:
+                k = (gname, d.index, slot)
+                count[k] = count.get(k, 0.0) + n / len(gs)
+                work[k] = work.get(k, 0.0) + n / len(gs) * ms
     return {k: (n, work[k] / n if n else 0.0) for k, n in count.items()}
 
 
