@@ -16,24 +16,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
-    from tasks.errors import WorkbenchError
-    from tasks.importers import load_plan
+    from tasks.samples import load_bundled_plans
     from tasks.store import Store
 
     store = Store()
     if store.plans():
         print(f"进度库已有 {len(store.plans())} 个计划,跳过示例数据导入({store.url})")
     else:
-        for f in sorted((ROOT / "data" / "plans").glob("*")):
-            if f.name.startswith("."):
-                continue
-            try:
-                plan = load_plan(f)
-            except WorkbenchError as err:
-                print(f"示例计划 {f.name} 未导入:{err}", file=sys.stderr)
-                continue
-            res = store.load_plan_into_store(plan, actor="bootstrap")
-            print(f"示例计划 {f.name}:{res.summary()}")
+        print("\n".join(load_bundled_plans(store, actor="bootstrap")))
     first_account(store)
     return 0
 

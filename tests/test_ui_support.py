@@ -40,14 +40,11 @@ def app_on(tmp_path, monkeypatch, page: str, plans_dir: Path | None = None, time
     ``plans_dir`` (default: the small plan)."""
     from streamlit.testing.v1 import AppTest
 
-    import ui.common
-
     if plans_dir is None:
         plans_dir = tmp_path / "plans"
         write_small_plan(plans_dir)
     monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(plans_dir))
     monkeypatch.setenv("WORKBENCH_DB_URL", db_url or f"sqlite:///{tmp_path / 'wb.db'}")
-    monkeypatch.setattr(ui.common, "PLANS_DIR", plans_dir)
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.run()
     at.switch_page(page).run()

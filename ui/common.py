@@ -25,8 +25,6 @@ log = logging.getLogger("workbench.ui")
 ROOT = Path(__file__).resolve().parent.parent
 import os
 
-PLANS_DIR = Path(os.environ.get("WORKBENCH_PLANS_DIR") or ROOT / "data" / "plans")
-PLAN_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt", ".docx", ".html", ".htm"}
 
 GENERIC_ERROR = "操作未能完成:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员(详细信息已记入日志)。"
 
@@ -87,19 +85,20 @@ class PlanLoad:
 
 
 def _plan_files() -> tuple[tuple[str, float], ...]:
-    return tuple((str(p), p.stat().st_mtime) for p in sorted(PLANS_DIR.glob("*"))
-                 if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES)
+    from tasks.samples import plan_files, predecessor_stamp
+
+    return tuple((str(p), predecessor_stamp(p)) for p in plan_files())
 
 
 @st.cache_data(show_spinner="正在读取示例计划…")
 def _load_bundled(files: tuple[tuple[str, float], ...]) -> list[PlanLoad]:
-    from tasks.importers import load_plan
+    from tasks.samples import read_plan_file
 
     out = []
     for path, _mtime in files:
         name = Path(path).name
         try:
-            out.append(PlanLoad(name, plan=load_plan(path)))
+            out.append(PlanLoad(name, plan=read_plan_file(path)))
         except WorkbenchError as exc:
             out.append(PlanLoad(name, error=str(exc)))
         except Exception:  # noqa: BLE001 - an importer still being written must not break the page
@@ -109,7 +108,7 @@ def _load_bundled(files: tuple[tuple[str, float], ...]) -> list[PlanLoad]:
 
 
 def bundled_plans() -> list[PlanLoad]:
-    """Every plan file under ``data/plans`` read with the importers (cached on name and mtime)."""
+    """Every bundled plan (:mod:`tasks.samples`), cached on file names and modification times."""
     return _load_bundled(_plan_files())
 
 
