@@ -175,8 +175,47 @@ def kpis(run: HallRun, target: float | None = None) -> dict[str, Any]:
     return {"overall": overall, "by_type": _table(df, "type", target),
             "by_group": _table(df[df["group"] != ""], "group", target).merge(groups, on="group", how="right")
             if len(groups) else groups,
-            "by_weekday": by_weekday, "by_slot": by_slot,
+            "by_weekday": by_weekday, "by_slot": by_slot, "by_weekday_slot": weekday_slot_table(df, target),
             "adjustments": pd.DataFrame(run.adjustments), "log": df}
+
+
+def weekday_slot_table(log: pd.DataFrame, target: float) -> pd.DataFrame:
+    """Wait statistics per (weekday, 30-minute slot of ticket time), for heat-maps.
+
+    Columns: ``weekday``, ``weekday_cn``, ``slot``, ``slot_start`` and those of
+    the other KPI tables (``customers``, ``mean_wait``, ``p90_wait``, ``within_target`` …).
+    """
+    t = _table(log, ["weekday", "slot"], target)
+    if len(t):
+        t.insert(1, "weekday_cn", [WEEKDAYS_CN[int(d)] for d in t["weekday"]])
+        t.insert(3, "slot_start", [min_to_hm(int(x) * SLOT_MINUTES) for x in t["slot"]])
+    return t
+
+
+def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
+    """Tickets taken but not yet called, every ``step`` minutes of each day of a run.
+
+    Columns: ``day``, ``weekday``, ``minute`` (of the day), ``time`` (HH:MM), ``waiting``.
+
+    >>> log = pd.DataFrame({"day": 0, "weekday": 0, "arrival": [540.0, 541, 542], "start": [550.0, 543, 560]})
+    >>> queue_length(log).set_index("time")["waiting"].loc[["09:00", "09:05", "09:15", "09:20"]].tolist()
+    [1, 2, 1, 0]
+    """
+    frames = []
+    for day, d in log.groupby("day"):
+        base = day * 24 * 60
+        arr = d["arrival"].to_numpy(float) - base
+        start = d["start"].to_numpy(float)
+        called = np.where(np.isnan(start), np.inf, start - base)   # leavers never get called
+        last = np.where(np.isinf(called), arr, called).max()
+        grid = np.arange(np.floor(arr.min() / step) * step, np.ceil(last / step) * step + step, step)
+        waiting = (np.searchsorted(np.sort(arr), grid, side="right")
+                   - np.searchsorted(np.sort(called), grid, side="right"))
+        frames.append(pd.DataFrame({"day": int(day), "weekday": int(d["weekday"].iloc[0]), "minute": grid,
+                                    "time": [min_to_hm(int(m)) for m in grid], "waiting": waiting}))
+    if not frames:
+        return pd.DataFrame(columns=["day", "weekday", "minute", "time", "waiting"])
+    return pd.concat(frames, ignore_index=True)
 
 
 def flat_summary(run: HallRun, target: float | None = None) -> dict[str, float]:

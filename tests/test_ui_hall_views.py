@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from sim.sample_hall import sample_scenario
-from ui.hall_views import (groups_frame, queue_length, scenario_from_frames, scenario_key, types_frame,
+from ui.hall_views import (groups_frame, queue_frame, scenario_from_frames, scenario_key, types_frame,
                            wait_by_weekday_slot)
 
 
@@ -47,13 +47,13 @@ def test_new_group_row_and_blank_rows():
 def _log(arrival, start, weekday=0):
     arrival, start = np.asarray(arrival, float), np.asarray(start, float)
     return pd.DataFrame({"day": 0, "weekday": weekday, "slot": (arrival // 30).astype(int), "arrival": arrival,
-                         "start": start, "wait": start - arrival})
+                         "start": start, "wait": start - arrival, "abandoned": False})
 
 
 def test_queue_length_counts_tickets_not_yet_called():
     # tickets at 9:00, 9:01, 9:02; called at 9:10, 9:03, 9:20 (minutes of day 540...)
     log = _log([540, 541, 542], [550, 543, 560])
-    q = queue_length(log, step=5).set_index("时刻")["等候人数"]
+    q = queue_frame(log, step=5).set_index("时刻")["等候人数"]
     assert q["09:00"] == 1          # only the 9:00 ticket is in at 9:00
     assert q["09:05"] == 2          # 541 was called at 543; 540 and 542 still wait
     assert q["09:15"] == 1          # 540 called at 550

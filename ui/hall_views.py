@@ -1,8 +1,7 @@
 """Parts of the 窗口仿真 page: scenario tables for editing, and the charts of a run.
 
-The scenario ↔ table mapping and the two views of the per-customer log
-(wait by weekday × slot, queue length over the day) are presentation only;
-the simulation itself is :mod:`sim`.
+The scenario ↔ table mapping and the Chinese framing of two views of the
+per-customer log (computed by :mod:`sim.results`) are presentation only.
 """
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from sim.results import queue_length, weekday_slot_table
 from sim.scenario import WEEKDAYS_CN, Scenario, ServiceType, WindowGroup
 
 LUNCH_CN = {"closed": "午休关闭", "staggered": "午间不打烊"}
@@ -81,34 +81,20 @@ def scenario_from_frames(base: Scenario, types: pd.DataFrame, groups: pd.DataFra
     return s
 
 
-def wait_by_weekday_slot(log: pd.DataFrame) -> pd.DataFrame:
-    """Mean wait per (weekday, slot start) of a run's customer log."""
-    if log.empty:
+def wait_by_weekday_slot(log: pd.DataFrame, target: float = 15.0) -> pd.DataFrame:
+    """:func:`sim.results.weekday_slot_table` with the Chinese column names the heat-map shows."""
+    t = weekday_slot_table(log, target)
+    if t.empty:
         return pd.DataFrame(columns=["星期", "时段", "平均等候(分钟)", "人次"])
-    df = log.assign(星期=[WEEKDAYS_CN[int(d)] for d in log["weekday"]],
-                    时段=[f"{int(s) * 30 // 60:02d}:{int(s) * 30 % 60:02d}" for s in log["slot"]])
-    out = df.groupby(["星期", "时段"]).agg(**{"平均等候(分钟)": ("wait", "mean"), "人次": ("wait", "size")})
-    return out.reset_index()
+    return t.rename(columns={"weekday_cn": "星期", "slot_start": "时段", "mean_wait": "平均等候(分钟)",
+                             "customers": "人次"})[["星期", "时段", "平均等候(分钟)", "人次"]]
 
 
-def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
-    """Customers waiting (ticket taken, not yet called) at each ``step`` minutes of each day."""
-    rows = []
-    if log.empty:
-        return pd.DataFrame(columns=["日", "星期", "时刻", "等候人数"])
-    for day, d in log.groupby("day"):
-        base = day * 24 * 60
-        arr = d["arrival"].to_numpy() - base
-        called = np.where(np.isnan(d["start"].to_numpy()), np.inf, d["start"].to_numpy() - base)
-        lo, hi = np.floor(arr.min() / step) * step, np.ceil(np.nanmax(np.where(np.isinf(called), arr, called))
-                                                            / step) * step
-        grid = np.arange(lo, hi + step, step)
-        arr_s, called_s = np.sort(arr), np.sort(called)
-        waiting = np.searchsorted(arr_s, grid, side="right") - np.searchsorted(called_s, grid, side="right")
-        wd = WEEKDAYS_CN[int(d["weekday"].iloc[0])]
-        rows += [{"日": int(day) + 1, "星期": wd, "时刻": f"{int(t) // 60:02d}:{int(t) % 60:02d}",
-                  "等候人数": int(w)} for t, w in zip(grid, waiting)]
-    return pd.DataFrame(rows)
+def queue_frame(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
+    """:func:`sim.results.queue_length` with Chinese column names (日 counts from 1)."""
+    q = queue_length(log, step)
+    return pd.DataFrame({"日": q["day"] + 1, "星期": [WEEKDAYS_CN[int(d)] for d in q["weekday"]],
+                         "时刻": q["time"], "等候人数": q["waiting"].astype(int)})
 
 
 def heatmap(df: pd.DataFrame) -> alt.Chart:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.common import ROOT, XLSX_MIME, RecentResults, guard, page_header, show_error
-from ui.hall_views import (LUNCH_CN, groups_frame, heatmap, queue_chart, queue_length,
+from ui.hall_views import (LUNCH_CN, groups_frame, heatmap, queue_chart, queue_frame,
                            scenario_from_frames, scenario_key, types_frame, utilisation_chart,
                            wait_by_weekday_slot)
 
@@ -142,7 +142,7 @@ def show(rep, log) -> None:
     with tabs[0]:
         st.altair_chart(heatmap(wait_by_weekday_slot(log)), width="stretch")
     with tabs[1]:
-        st.altair_chart(queue_chart(queue_length(log)), width="stretch")
+        st.altair_chart(queue_chart(queue_frame(log)), width="stretch")
     with tabs[2]:
         if len(rep.tables.get("by_group", [])):
             st.altair_chart(utilisation_chart(rep.tables["by_group"]), width="stretch")
