@@ -1,7 +1,19 @@
-"""政务服务改革工作台 — Streamlit entry: navigation only (pages live in ui/)."""
+"""政务服务改革工作台 — Streamlit entry: navigation only (pages live in ui/).
+
+Before login only the login page exists; after login the navigation holds the
+pages the account's role may see (``ui.nav.build_pages``).
+"""
 import streamlit as st
 
-from ui.nav import build_pages
+from ui import auth
+from ui.nav import build_pages, login_pages
 
 st.set_page_config(page_title="政务服务改革工作台", page_icon=":material/account_balance:", layout="wide")
-st.navigation(build_pages()).run()
+account = auth.current_account()
+if account is None:
+    st.session_state.pop(auth.ACCOUNT_KEY, None)
+    st.navigation(login_pages()).run()
+else:
+    st.session_state[auth.ACCOUNT_KEY] = account
+    auth.sidebar(account)
+    st.navigation(build_pages(account.role)).run()

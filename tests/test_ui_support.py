@@ -34,10 +34,31 @@ def write_small_plan(directory: Path) -> Path:
     return write_plan_workbook(small_plan(), directory / "测试计划.xlsx")
 
 
+TEST_PASSWORD = "Test-Only-Pass-9"   # accounts made by log_in live only in throw-away test databases
+
+
+def log_in(at, role: str = "office", unit: str | None = None, name: str | None = None):
+    """Give the AppTest a logged-in session of an account of ``role`` (created if missing) in the
+    store of ``WORKBENCH_DB_URL``; the dashboard shows only the login page otherwise."""
+    from tasks.accounts import AccountBook
+    from tasks.store import Store, default_url
+
+    store = Store(default_url())
+    try:
+        book = AccountBook(store)
+        name = name or f"test-{role}"
+        if book.get(name) is None:
+            book.add(name, role, unit=unit, password=TEST_PASSWORD, actor="test")
+        at.session_state["wb_session_token"] = book.login(name, TEST_PASSWORD).token
+    finally:
+        store.dispose()
+    return at
+
+
 def app_on(tmp_path, monkeypatch, page: str, plans_dir: Path | None = None, timeout: int = 120,
-           db_url: str | None = None):
+           db_url: str | None = None, role: str = "office", unit: str | None = None):
     """An AppTest of ``page`` against a fresh store (SQLite file unless ``db_url``) seeded from
-    ``plans_dir`` (default: the small plan)."""
+    ``plans_dir`` (default: the small plan), logged in as an account of ``role`` (default the office)."""
     from streamlit.testing.v1 import AppTest
 
     if plans_dir is None:
@@ -46,6 +67,7 @@ def app_on(tmp_path, monkeypatch, page: str, plans_dir: Path | None = None, time
     monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(plans_dir))
     monkeypatch.setenv("WORKBENCH_DB_URL", db_url or f"sqlite:///{tmp_path / 'wb.db'}")
     at = AppTest.from_file(APP, default_timeout=timeout)
+    log_in(at, role, unit)
     at.run()
     at.switch_page(page).run()
     return at

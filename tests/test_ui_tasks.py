@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from test_ui_support import APP, write_small_plan
+from test_ui_support import APP, log_in, write_small_plan
 
 
 @pytest.fixture
@@ -13,9 +13,8 @@ def app(tmp_path, monkeypatch):
     write_small_plan(plans)
     monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(plans))
     monkeypatch.setenv("WORKBENCH_DB_URL", f"sqlite:///{tmp_path / 'wb.db'}")
-    import ui.common
-    monkeypatch.setattr(ui.common, "PLANS_DIR", plans)
     at = AppTest.from_file(APP, default_timeout=60)
+    log_in(at)
     at.run()
     at.switch_page("ui/page_tasks.py").run()
     return at

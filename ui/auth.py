@@ -23,6 +23,7 @@ log = logging.getLogger("workbench.ui.auth")
 
 TOKEN_KEY = "wb_session_token"
 NOTICE_KEY = "wb_login_notice"
+ACCOUNT_KEY = "wb_account"   # the account app.py resolved for this run
 LOGIN_PAGE = "ui/login.py"
 ACCOUNTS_PAGE = "ui/accounts.py"
 
@@ -52,9 +53,8 @@ def role_may_see(role: str | None, script: str) -> bool:
 # -- the account book of the dashboard's store ------------------------------------------
 def raw_store():
     """The unguarded store (for login itself and cached reads); pages use :func:`guarded_store`."""
-    from ui.common import get_store
-    store = get_store()
-    return store._store if isinstance(store, GuardedStore) else store
+    from ui.common import get_raw_store
+    return get_raw_store()
 
 
 def book() -> AccountBook:
@@ -100,6 +100,12 @@ def current_account() -> Account | None:
         return None
 
 
+def acting_account() -> Account | None:
+    """The account of this run (resolved once by ``app.py``), else :func:`current_account`."""
+    account = st.session_state.get(ACCOUNT_KEY)
+    return account if isinstance(account, Account) else current_account()
+
+
 def login(name: str, password: str) -> Account:
     """Check the password and keep the new session's token; raises LoginFailed/AccountLocked."""
     session = book().login(name, password)
@@ -109,6 +115,7 @@ def login(name: str, password: str) -> Account:
 
 
 def logout() -> None:
+    st.session_state.pop(ACCOUNT_KEY, None)
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:
         book().logout(token)
@@ -119,7 +126,7 @@ def logout() -> None:
 
 def guarded_store(account: Account | None = None) -> GuardedStore:
     """The store as the logged-in account; pages call this instead of the raw store."""
-    account = account or current_account()
+    account = account or acting_account()
     if account is None:
         raise PermissionDenied("请先登录")
     return GuardedStore(raw_store(), account)

@@ -221,25 +221,49 @@ def seed_store(store) -> list[str]:
 
 
 def get_store():
-    """The store of ``WORKBENCH_DB_URL`` (default SQLite file), seeded with the samples when empty.
+    """The store of ``WORKBENCH_DB_URL`` (default SQLite file), seeded with the samples when empty,
+    as the logged-in account (:class:`tasks.accounts.GuardedStore`): the library refuses what the
+    role may not do.
 
     When the database cannot be reached the page says so in Chinese and stops (no traceback).
     """
+    from tasks.accounts import GuardedStore
+    from ui.auth import acting_account
+
+    store = get_raw_store()
+    account = acting_account()
+    return GuardedStore(store, account) if account is not None else store
+
+
+def get_raw_store():
+    """The unguarded store (logging in, cached reads); pages use :func:`get_store`."""
     from tasks.store import default_url
 
     try:
-        return _store(default_url())
+        store = _store(default_url())
     except Exception as exc:  # noqa: BLE001 - a bad URL or a down server must not show a traceback
         log.exception("cannot open the store")
         detail = str(exc) if isinstance(exc, WorkbenchError) else "连接失败(详情见日志)"
         st.error(f"无法打开任务数据库:{detail}。请检查环境变量 WORKBENCH_DB_URL 或数据库服务是否可用,"
                  "修正后刷新页面。", icon=":material/database_off:")
         st.stop()
+    return store
 
 
 def current_actor() -> str:
-    """Who is acting, for the store's audit trail (the accounts work replaces this with the login)."""
-    return st.session_state.get("_actor") or ACTOR
+    """Who is acting, for the store's audit trail: the logged-in account (the guarded store enforces it)."""
+    from ui.auth import acting_account
+
+    account = acting_account()
+    return account.name if account is not None else ACTOR
+
+
+def unit_scope() -> str | None:
+    """The logged-in unit account's unit (its pages show only its own tasks and cards), else None."""
+    from ui.auth import acting_account
+
+    account = acting_account()
+    return account.unit if account is not None and account.role == "unit" else None
 
 
 def data_version(store) -> int:
@@ -248,6 +272,7 @@ def data_version(store) -> int:
 
     from tasks.store.schema import AuditRow
 
+    store = getattr(store, "_store", store)   # a GuardedStore hides transactions; this read is harmless
     with store.session() as s:
         return int(s.scalar(select(func.max(AuditRow.id))) or 0)
 
@@ -271,7 +296,23 @@ def store_plans(store=None) -> dict[str, Plan]:
     store = store or get_store()
     version = data_version(store)
     url = default_url()
-    return {p["key"]: _plan_from_store(url, p["key"], version) for p in store.plans() if p["tasks"]}
+    plans = {p["key"]: _plan_from_store(url, p["key"], version) for p in store.plans() if p["tasks"]}
+    unit = unit_scope()
+    if unit:  # a unit account sees only the tasks its unit leads or joins
+        plans = {k: _unit_plan(p, unit) for k, p in plans.items()}
+        plans = {k: p for k, p in plans.items() if p.tasks}
+    return plans
+
+
+def _unit_plan(plan: Plan, unit: str) -> Plan:
+    import copy
+
+    def mine(t: Task) -> bool:
+        return unit in (t.lead_units_canonical or t.lead_units) or \
+            unit in (t.responsible_units_canonical or t.responsible_units)
+    out = copy.copy(plan)
+    out.tasks = [t for t in plan.tasks if mine(t)]
+    return out
 
 
 def forget_cached_data() -> None:

@@ -25,6 +25,9 @@ def _submit() -> None:
 
 st.title("政务服务改革工作台")
 st.caption("领导小组办公室 · 规划人员 · 各责任单位 · 领导")
+if auth.book().count() == 0:   # also shows a Chinese message (and stops) when the database is unreachable
+    st.warning("还没有任何账号。请在服务器上运行 make run(首次启动会创建办公室账号并在控制台显示一次密码),"
+               "或运行 python -m tasks users add 账号 --role office。", icon=":material/person_add:")
 
 notice = st.session_state.pop(auth.NOTICE_KEY, None)
 if notice:

@@ -1,4 +1,8 @@
-"""The dashboard's page list, built in one place so it can later be filtered by role.
+"""The dashboard's page list, built in one place and filtered by the logged-in account's role.
+
+Which role sees which page is decided by :mod:`tasks.accounts.roles` (see
+``ui.auth.PAGE_ACTIONS``); before login only the login page exists, so no
+other page can be opened by address.
 
 >>> [p for p, _t, _i in PAGE_SPECS][:2]
 ['ui/page_overview.py', 'ui/page_tasks.py']
@@ -22,9 +26,15 @@ PAGE_SPECS_BY_GROUP: dict[str, list[tuple[str, str, str]]] = {
         ("ui/page_hall.py", "窗口仿真", ":material/groups:"),
         ("ui/page_staffing.py", "排班", ":material/calendar_month:"),
     ],
+    "系统管理": [
+        ("ui/accounts.py", "账号管理", ":material/manage_accounts:"),
+    ],
 }
 PAGE_SPECS = [spec for specs in PAGE_SPECS_BY_GROUP.values() for spec in specs]
 DEFAULT_PAGE = "ui/page_tasks.py"
+#: where each role lands after login when the general default page is not theirs
+ROLE_DEFAULT = {"unit": "ui/page_progress.py", "leader": "ui/page_overview.py"}
+LOGIN_PAGE = "ui/login.py"
 
 
 def url_path(script: str) -> str:
@@ -32,19 +42,31 @@ def url_path(script: str) -> str:
     return script.rsplit("/", 1)[-1].removeprefix("page_").removesuffix(".py")
 
 
-def build_pages(role: str | None = None, *, root=None) -> dict[str, list[st.Page]]:
-    """Grouped ``st.Page`` objects for ``st.navigation``; pages whose file is missing are skipped.
+def pages_for(role: str | None) -> list[str]:
+    """The page scripts ``role`` may see, in sidebar order (``None``: every page, for tools and benches)."""
+    from ui.auth import role_may_see
 
-    ``role`` is reserved for the accounts issue (pages will be filtered by role).
-    """
+    return [s for s, _t, _i in PAGE_SPECS if role is None or role_may_see(role, s)]
+
+
+def build_pages(role: str | None = None, *, root=None) -> dict[str, list[st.Page]]:
+    """Grouped ``st.Page`` objects for ``st.navigation``, only those ``role`` may see; pages whose
+    file is missing are skipped.  The app always passes the logged-in account's role."""
     from pathlib import Path
 
     base = Path(root) if root else Path(__file__).resolve().parent.parent
+    allowed = set(pages_for(role))
+    default = DEFAULT_PAGE if DEFAULT_PAGE in allowed else ROLE_DEFAULT.get(role or "", DEFAULT_PAGE)
     groups: dict[str, list[st.Page]] = {}
     for group, specs in PAGE_SPECS_BY_GROUP.items():
-        pages = [st.Page(script, title=title, icon=icon, default=(script == DEFAULT_PAGE),
+        pages = [st.Page(script, title=title, icon=icon, default=(script == default),
                          url_path=url_path(script))
-                 for script, title, icon in specs if (base / script).is_file()]
+                 for script, title, icon in specs if script in allowed and (base / script).is_file()]
         if pages:
             groups[group] = pages
     return groups
+
+
+def login_pages() -> list[st.Page]:
+    """Before login: the login page only."""
+    return [st.Page(LOGIN_PAGE, title="登录", icon=":material/login:", default=True, url_path="login")]

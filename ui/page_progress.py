@@ -6,8 +6,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from tasks.accounts import allowed
+from ui.auth import acting_account
 from ui.common import (current_actor, current_as_of, flash, get_store, guard, page_header, plan_picker,
-                       plan_units, show_error)
+                       plan_units, show_error, unit_scope)
 
 page_header("进展填报", "各单位下载本单位填报模板,在 Excel 中填写后上传;系统逐行检查,确认后保存。")
 
@@ -27,6 +29,9 @@ with tab_tpl:
             period = parse_period(period, "month").key
             unit_counts = plan_units(store, plan_key)
             units = list(unit_counts)
+            scope = unit_scope()
+            if scope:  # a unit account: its own template only
+                units = [u for u in units if u == scope]
             c1, c2 = st.columns([3, 2])
             unit = c1.selectbox("单位", units, key="prog_unit")
             if unit:
@@ -36,10 +41,11 @@ with tab_tpl:
                                    file_name=template_filename(unit, period),
                                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                    key="prog_dl_one", icon=":material/download:", on_click="ignore")
-            c2.download_button(f"下载全部 {len(units)} 个单位的模板(zip)",
-                               data=lambda: all_templates_zip(store, period, plan_key),
-                               file_name=f"{period}_进度填报模板.zip", mime="application/zip",
-                               key="prog_dl_all", icon=":material/folder_zip:", on_click="ignore")
+            if not scope:
+                c2.download_button(f"下载全部 {len(units)} 个单位的模板(zip)",
+                                   data=lambda: all_templates_zip(store, period, plan_key),
+                                   file_name=f"{period}_进度填报模板.zip", mime="application/zip",
+                                   key="prog_dl_all", icon=":material/folder_zip:", on_click="ignore")
 
 with tab_up:
     round_ = st.session_state.get("prog_round", 0)
@@ -104,29 +110,30 @@ with tab_hist:
             st.dataframe(df[["上传时间", "单位", "报告期", "文件", "行数", "填报人", "操作人"]]
                          .sort_values("上传时间", ascending=False), hide_index=True, width="stretch")
 
-with st.expander("演示数据(示例)"):
-    st.caption("为内置的2021年示例计划载入2021年9–12月的示例填报(数值为虚构,部分单位迟报或漏报),"
-               "用于体验总览、红黄牌、排名和“截至日期”回看。只在该计划尚无填报时可用。")
-    with guard("载入演示数据"):
-        import importlib.util
+if allowed(acting_account(), "load_plan"):   # demo uploads for many units: the office only
+    with st.expander("演示数据(示例)"):
+        st.caption("为内置的2021年示例计划载入2021年9–12月的示例填报(数值为虚构,部分单位迟报或漏报),"
+                   "用于体验总览、红黄牌、排名和“截至日期”回看。只在该计划尚无填报时可用。")
+        with guard("载入演示数据"):
+            import importlib.util
 
-        from ui.common import ROOT
+            from ui.common import ROOT
 
-        demo_plan = next((p["key"] for p in store.plans() if "耒阳" in p["key"] and p["tasks"]), None)
-        has_reports = bool(demo_plan) and bool(store.reports(plan=demo_plan))
-        if st.button("载入演示填报数据", key="prog_demo", disabled=not demo_plan or has_reports):
-            spec = importlib.util.spec_from_file_location("demo_progress", ROOT / "data" / "demo" / "demo_progress.py")
-            demo = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(demo)
-            files = demo.demo_files(store, demo_plan)
-            from tasks.progress import commit_upload, validate_upload
+            demo_plan = next((p["key"] for p in store.plans() if "耒阳" in p["key"] and p["tasks"]), None)
+            has_reports = bool(demo_plan) and bool(store.reports(plan=demo_plan))
+            if st.button("载入演示填报数据", key="prog_demo", disabled=not demo_plan or has_reports):
+                spec = importlib.util.spec_from_file_location("demo_progress", ROOT / "data" / "demo" / "demo_progress.py")
+                demo = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(demo)
+                files = demo.demo_files(store, demo_plan)
+                from tasks.progress import commit_upload, validate_upload
 
-            bar = st.progress(0.0, text="正在载入演示数据…")
-            saved = 0
-            for i, (name, data, unit, day) in enumerate(files, 1):
-                rep = validate_upload(store, data, name, unit=unit, today=day)
-                if rep.ok and commit_upload(store, rep, actor=current_actor()) is not None:
-                    saved += 1
-                bar.progress(i / len(files), text=f"已处理 {i}/{len(files)} 份")
-            flash(f"已载入 {saved} 份演示填报(2021年9–12月)。可在“总览”把截至日期设为 2021-12-10 查看。")
-            st.rerun()
+                bar = st.progress(0.0, text="正在载入演示数据…")
+                saved = 0
+                for i, (name, data, unit, day) in enumerate(files, 1):
+                    rep = validate_upload(store, data, name, unit=unit, today=day)
+                    if rep.ok and commit_upload(store, rep, actor=current_actor()) is not None:
+                        saved += 1
+                    bar.progress(i / len(files), text=f"已处理 {i}/{len(files)} 份")
+                flash(f"已载入 {saved} 份演示填报(2021年9–12月)。可在“总览”把截至日期设为 2021-12-10 查看。")
+                st.rerun()

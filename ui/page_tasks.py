@@ -72,7 +72,12 @@ elif view == "任务详情":
         history_table(store, plans, shown)
 else:
     with guard("编辑前置任务"):
-        if len(chosen) != 1:
+        from tasks.accounts import allowed
+        from ui.auth import acting_account
+
+        if not allowed(acting_account(), "set_predecessors"):
+            st.info("只有领导小组办公室账号可以编辑前置任务。", icon=":material/lock:")
+        elif len(chosen) != 1:
             st.info("编辑前置任务时请只选择一个计划。")
         else:
             predecessor_editor(store, chosen[0], plans[chosen[0]], shown)

@@ -6,8 +6,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from tasks.accounts import allowed
+from ui.auth import acting_account
 from ui.common import (XLSX_MIME, as_of_control, current_actor, flash, get_snapshot, get_store, guard, page_header,
-                       xlsx_bytes)
+                       unit_scope, xlsx_bytes)
 
 page_header("单位考评", "按规则计分排名;红黄牌、报送情况一目了然;可下载催办单。")
 as_of = as_of_control()
@@ -18,6 +20,9 @@ with guard("计算单位考评"):
     store = get_store()
     snap = get_snapshot(store, as_of)
     cards = ranking(snap)
+    scope = unit_scope()
+    if scope:  # a unit account sees its own card (its rank among all units) and its own reminders
+        cards = [c for c in cards if c.unit == scope]
     levels = [(lv.key, lv.name) for lv in snap.rules.levels]
     st.subheader("单位排名")
     st.info(f"计分规则:{ranking_rule(snap)}", icon=":material/rule:")
@@ -59,7 +64,7 @@ with guard("计算单位考评"):
         st.info("截至该日期还没有已过报送期限的报告期。")
     else:
         period = st.selectbox("报告期", list(reversed(due)), key="units_rem_period")
-        rem = reminders(snap, period)
+        rem = [r for r in reminders(snap, period) if not scope or r.unit == scope]
         if not rem:
             st.success(f"{period} 各单位均已报送。")
         else:
@@ -78,8 +83,11 @@ with st.expander("预警与计分规则(领导小组办公室维护)"):
         from tasks.progress import rules as rules_mod
 
         current = Path(rules_mod.RULES_FILE).read_text(encoding="utf-8")
-    text = st.text_area("规则文件(TOML)", value=current, height=360, key="units_rules_text")
-    if st.button("检查并保存规则", key="units_rules_save", disabled=text == current):
+    may_edit = allowed(acting_account(), "save_rules")
+    text = st.text_area("规则文件(TOML)", value=current, height=360, key="units_rules_text", disabled=not may_edit)
+    if not may_edit:
+        st.caption("只有领导小组办公室账号可以修改规则。")
+    elif st.button("检查并保存规则", key="units_rules_save", disabled=text == current):
         with guard("保存规则"):
             import tomllib
 
