@@ -33,14 +33,14 @@ def _is_html_table(path: Path) -> bool:
         and b"<table" in text
 
 
-def sniff(path: Path) -> str:
+def sniff(path: Path, display_name: str | None = None) -> str:
     """The file's real kind: ``xlsx``, ``xls``, ``csv``, ``html_table`` (an HTML table saved
     as .xls), ``docx``, ``html`` or ``txt``.
 
     Raises :class:`ImportFailed` for encrypted workbooks and files whose
     content does not match their extension (a text file renamed ``.xlsx``).
     """
-    name, suffix = path.name, path.suffix.lower()
+    name, suffix = display_name or path.name, Path(display_name or path.name).suffix.lower()
     head = path.read_bytes()[:4096]
     if head.startswith(b"PK"):
         try:
@@ -93,7 +93,7 @@ def load_plan(path: str | Path, *, aliases: AliasTable | None = None,
     if size > MAX_BYTES:
         raise ImportFailed(f"文件过大({size / 1048576:.1f} MB),上限为 {MAX_BYTES // 1048576} MB,"
                            "请删除无关工作表或图片后再上传", file=name)
-    kind = sniff(p)
+    kind = sniff(p, name)
     if kind in ("xlsx", "xls", "csv", "html_table"):
         from .tables import read_table
         plan = read_table(p, kind=kind, display_name=name)
