@@ -5,11 +5,10 @@ import io
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from tasks.model import Plan, Task
-
-COL = {"status": 5, "percent": 6, "progress": 7, "problems": 8, "next_steps": 9, "evidence": 10, "date": 11}
+from tasks.progress import fill_template
 
 
 def small_plan(title: str = "测试方案") -> Plan:
@@ -23,26 +22,8 @@ def small_plan(title: str = "测试方案") -> Plan:
 
 
 def fill(template: bytes, values: dict[str, dict[str, Any]], person: str = "") -> bytes:
-    """Fill a downloaded template like a unit would: rows by task id, columns by field name.
-
-    ``values[task_id]`` may also hold ``id`` to overwrite the (locked) task id cell.
-    """
-    wb = load_workbook(io.BytesIO(template))
-    ws = wb["进度填报"]
-    if person:
-        ws["G2"] = person
-    for r in range(4, ws.max_row + 1):
-        tid = str(ws.cell(r, 1).value)
-        for field, v in values.get(tid, {}).items():
-            if field == "id":
-                ws.cell(r, 1, v)
-            else:
-                c = ws.cell(r, COL[field], v)
-                if isinstance(v, str) and v.startswith("="):
-                    c.data_type = "s"   # typed as text (e.g. pasted), not a formula
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """Fill a downloaded template like a unit would (see :func:`tasks.progress.fill_template`)."""
+    return fill_template(template, values, person=person)
 
 
 def plain_sheet(rows: list[list[Any]]) -> bytes:

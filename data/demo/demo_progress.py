@@ -12,11 +12,12 @@ reminder list and cards have content.
 """
 from __future__ import annotations
 
-import io
 import random
 from datetime import date, timedelta
 
 MONTHS = ["2021-09", "2021-10", "2021-11", "2021-12"]
+PROGRESS_TEXT = {"已完成": "已按要求完成,相关材料已归档", "滞后": "受审批流程影响进度滞后",
+                 "推进中": "正在按计划推进", "未启动": "尚未启动"}
 
 
 def _month_end(key: str) -> date:
@@ -26,9 +27,7 @@ def _month_end(key: str) -> date:
 
 def demo_files(store, plan_key: str, seed: int = 2021) -> list[tuple[str, bytes, str, date]]:
     """(file name, xlsx bytes, unit, report day) for every unit and month, oldest first."""
-    from openpyxl import load_workbook
-
-    from tasks.progress import template_bytes, template_filename
+    from tasks.progress import fill_template, template_bytes, template_filename
 
     rng = random.Random(seed)
     tasks = {t.id: t for t in store.tasks(plan_key)}
@@ -43,13 +42,11 @@ def demo_files(store, plan_key: str, seed: int = 2021) -> list[tuple[str, bytes,
             if rng.random() < 0.12:           # this month's report is missing
                 continue
             day = end + timedelta(days=rng.choice([1, 2, 3, 3, 4, 5, 5, 8]))   # due 5 days after the end
-            wb = load_workbook(io.BytesIO(template_bytes(store, unit, month, plan_key)))
-            ws = wb["进度填报"]
-            for r in range(4, ws.max_row + 1):
-                tid = ws.cell(r, 1).value
-                if not tid or str(tid) not in tasks:
+            template = template_bytes(store, unit, month, plan_key)
+            values: dict[str, dict[str, object]] = {}
+            for t in tasks.values():
+                if unit not in t.units:
                     continue
-                t = tasks[str(tid)]
                 before = percent.get((unit, t.id), 0.0)
                 if before >= 100:
                     status, pct = "已完成", 100.0
@@ -67,17 +64,11 @@ def demo_files(store, plan_key: str, seed: int = 2021) -> list[tuple[str, bytes,
                         status = "推进中" if pct > 0 else "未启动"
                 pct = round(max(0.0, pct))
                 percent[(unit, t.id)] = pct
-                ws.cell(r, 5, status)
-                ws.cell(r, 6, pct)
-                ws.cell(r, 7, {"已完成": "已按要求完成,相关材料已归档", "滞后": "受审批流程影响进度滞后",
-                               "推进中": "正在按计划推进", "未启动": "尚未启动"}[status])
+                values[t.id] = {"status": status, "percent": pct, "progress": PROGRESS_TEXT[status], "date": day}
                 if status == "滞后":
-                    ws.cell(r, 8, "部门间协调难度较大")
-                    ws.cell(r, 9, "下月召开专题协调会")
-                ws.cell(r, 11, day)
-            buf = io.BytesIO()
-            wb.save(buf)
-            out.append((f"示例_{template_filename(unit, month)}", buf.getvalue(), unit, day))
+                    values[t.id].update(problems="部门间协调难度较大", next_steps="下月召开专题协调会")
+            data = fill_template(template, values)
+            out.append((f"示例_{template_filename(unit, month)}", data, unit, day))
     out.sort(key=lambda f: (f[3], f[2]))
     return out
 

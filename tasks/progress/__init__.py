@@ -8,8 +8,8 @@ from .rules import BadRules, Level, Rules, default_rules, load_rules, save_rules
 from .safe import safe_text
 from .scorecard import Reminder, Scorecard, ranking, ranking_rule, reminders, scorecards
 from .status import Snapshot, TaskStatus, compute, snapshot, task_status
-from .template import (STATUS_CHOICES, all_templates_zip, build_template, template_bytes,
-                       template_filename, write_template)
+from .template import (STATUS_CHOICES, all_templates_zip, build_template, fill_template,
+                       template_bytes, template_filename, write_template)
 from .upload import (Problem, UploadRejected, UploadReport, commit_upload, upload_files,
                      validate_upload)
 
@@ -17,6 +17,7 @@ __all__ = [
     "PeriodReport", "build_report", "write_report", "report_docx", "report_xlsx", "BadRules", "Level", "Rules", "default_rules",
     "load_rules", "save_rules", "RULES_FILE", "safe_text", "Reminder", "Scorecard", "ranking",
     "ranking_rule", "reminders", "scorecards", "Snapshot", "TaskStatus", "compute", "snapshot",
-    "task_status", "STATUS_CHOICES", "all_templates_zip", "build_template", "template_bytes",
+    "task_status", "STATUS_CHOICES", "all_templates_zip", "build_template", "fill_template",
+    "template_bytes",
     "template_filename", "write_template", "Problem", "UploadRejected", "UploadReport",
     "commit_upload", "upload_files", "validate_upload"]

@@ -165,6 +165,53 @@ def template_bytes(store: Store, unit: str, period: str, plan: str | None = None
     return buf.getvalue()
 
 
+#: ``fill_template`` field names → template column headers
+FIELDS = {"status": "状态", "percent": "完成进度(%)", "progress": "进展情况", "problems": "存在问题",
+          "next_steps": "下步计划", "evidence": "佐证材料", "date": "填报日期"}
+
+
+def fill_template(template: bytes, values: dict[str, dict[str, object]], *, person: str = "",
+                  phone: str = "") -> bytes:
+    """Fill a downloaded template the way a unit does in Excel; returns the xlsx bytes.
+
+    ``values[task_id]`` maps a field (``status``, ``percent``, ``progress``,
+    ``problems``, ``next_steps``, ``evidence``, ``date`` — or the Chinese column
+    header) to the value typed in; ``id`` overwrites the locked task-id cell (as
+    a careless unit might).  Demo data, notebooks and tests make uploads this way,
+    so they go through exactly the validation real files do.
+
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "已完成", "percent": 100}})
+    >>> from openpyxl import load_workbook; import io
+    >>> [c.value for c in load_workbook(io.BytesIO(data))[DATA_SHEET][FIRST_DATA_ROW]][4:6]
+    ['已完成', 100]
+    """
+    from openpyxl import load_workbook
+
+    col = {name: j for j, (name, _w, _i) in enumerate(COLUMNS, 1)}
+    wb = load_workbook(io.BytesIO(template))
+    ws = wb[DATA_SHEET]
+    if person:
+        ws["G2"] = person
+    if phone:
+        ws["I2"] = phone
+    for r in range(FIRST_DATA_ROW, ws.max_row + 1):
+        tid = ws.cell(r, 1).value
+        for field, v in values.get(str(tid) if tid is not None else "", {}).items():
+            if field == "id":
+                ws.cell(r, 1, v)
+                continue
+            c = ws.cell(r, col[FIELDS.get(field, field)], v)
+            if isinstance(v, str) and v[:1] in "=+-@":
+                c.data_type = "s"   # typed as text, not a formula
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def template_filename(unit: str, period: str) -> str:
     return f"{parse_period(period).key}_{unit}_进度填报表.xlsx"
 
