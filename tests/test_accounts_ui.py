@@ -129,3 +129,116 @@ def test_expired_session_must_log_in_again(store, monkeypatch):
     assert "wb_session_token" not in at.session_state
     assert "超过 30 分钟未操作" in at.session_state["wb_login_notice"]
     monkeypatch.undo()
+
+
+# -- the whole app: per-role navigation, logout, expiry ---------------------------------------------
+ALL_PAGES = ["ui/page_overview.py", "ui/page_tasks.py", "ui/page_graph.py", "ui/page_import.py",
+             "ui/page_progress.py", "ui/page_units.py", "ui/page_reports.py", "ui/page_hall.py",
+             "ui/page_staffing.py", "ui/accounts.py"]
+ROLE_PAGES = {
+    "office": ALL_PAGES,
+    "planner": ["ui/page_overview.py", "ui/page_tasks.py", "ui/page_graph.py", "ui/page_units.py",
+                "ui/page_reports.py", "ui/page_hall.py", "ui/page_staffing.py"],
+    "unit": ["ui/page_tasks.py", "ui/page_progress.py", "ui/page_units.py"],
+    "leader": ["ui/page_overview.py", "ui/page_units.py", "ui/page_reports.py"],
+}
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    from test_ui_support import write_small_plan
+    from tasks.importers import load_plan
+    plans = tmp_path / "plans"
+    write_small_plan(plans)
+    url = f"sqlite:///{tmp_path / 'wb.db'}"
+    monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(plans))
+    monkeypatch.setenv("WORKBENCH_DB_URL", url)
+    s = Store(url)
+    s.load_plan_into_store(load_plan(plans / "测试计划.xlsx"), actor="cli")
+    yield s
+    s.dispose()
+
+
+def app_as(role: str | None, unit: str | None = None):
+    from streamlit.testing.v1 import AppTest
+    from test_ui_support import APP, log_in
+    at = AppTest.from_file(APP, default_timeout=120)
+    if role:
+        log_in(at, role, unit)
+    return at.run()
+
+
+@pytest.mark.parametrize("role", list(ROLE_PAGES))
+def test_each_role_sees_its_pages_and_cannot_switch_to_others(app_env, role):
+    at = app_as(role, UNIT_A if role == "unit" else None)
+    assert not at.exception
+    for page in ALL_PAGES:
+        if page in ROLE_PAGES[role]:
+            at.switch_page(page).run()
+            assert not at.exception, (page, [e.value for e in at.exception])
+            assert not at.error, (page, [e.value for e in at.error])
+            assert at.title and at.title[0].value != "政务服务改革工作台", page
+        else:
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(page)
+
+
+def test_not_logged_in_only_the_login_page(app_env):
+    at = app_as(None)
+    assert [t.value for t in at.title] == ["政务服务改革工作台"]
+    assert at.text_input(key="wb_login_password")
+    for page in ALL_PAGES:
+        with pytest.raises(ValueError):
+            at.switch_page(page)
+
+
+def test_login_then_logout_through_the_app(app_env):
+    AccountBook(app_env).add("ld", "leader", password=PASSWORDS["ld"], actor="cli")
+    at = app_as(None)
+    at.text_input(key="wb_login_name").input("ld")
+    at.text_input(key="wb_login_password").input(PASSWORDS["ld"])
+    at.button[0].click().run()
+    assert [t.value for t in at.title] == ["总览"]            # a leader lands on the overview
+    token = at.session_state["wb_session_token"]
+    assert any("ld" in c.value for c in at.sidebar.caption)
+    at.sidebar.button(key="wb_logout").click().run()
+    assert [t.value for t in at.title] == ["政务服务改革工作台"]
+    assert "wb_session_token" not in at.session_state
+    with pytest.raises(Exception):
+        AccountBook(app_env).resume(token)
+    assert [a["action"] for a in app_env.audit_log()][-2:] == ["login", "logout"]
+
+
+def test_app_session_expires_after_inactivity(app_env, monkeypatch):
+    import tasks.accounts.book as book_mod
+    at = app_as("office")
+    at.switch_page("ui/page_tasks.py").run()
+    assert [t.value for t in at.title] == ["任务"]
+    later = datetime.now() + timedelta(minutes=45)
+    monkeypatch.setattr(book_mod, "_now", lambda: later.replace(microsecond=0))
+    at.run()
+    assert [t.value for t in at.title] == ["政务服务改革工作台"]
+    assert any("未操作,登录已超时" in w.value for w in at.warning)
+    with pytest.raises(ValueError):
+        at.switch_page("ui/page_tasks.py")
+
+
+def test_unit_account_sees_only_its_own_tasks_template_and_card(app_env):
+    at = app_as("unit", UNIT_A)
+    at.switch_page("ui/page_tasks.py").run()
+    assert sorted(at.dataframe[0].value["编号"]) == ["3", "4"]     # 市政务服务中心 leads 3 and 4 only
+    at.switch_page("ui/page_progress.py").run()
+    assert at.selectbox(key="prog_unit").options == [UNIT_A]
+    assert not [b for b in at.get("download_button") if "全部" in str(b.proto.label)]
+    at.switch_page("ui/page_units.py").run()
+    assert list(at.dataframe[0].value["单位"]) == [UNIT_A]
+    assert at.selectbox(key="units_pick").options == [UNIT_A]
+    assert at.text_area(key="units_rules_text").disabled
+
+
+def test_planner_cannot_edit_predecessors_in_the_page(app_env):
+    at = app_as("planner")
+    at.switch_page("ui/page_tasks.py").run()
+    at.segmented_control(key="tasks_view").set_value("前置任务").run()
+    assert any("只有领导小组办公室账号可以编辑前置任务" in i.value for i in at.info)
+    assert not at.data_editor

@@ -20,6 +20,7 @@ with guard("计算单位考评"):
     store = get_store()
     snap = get_snapshot(store, as_of)
     cards = ranking(snap)
+    total = len(cards)
     scope = unit_scope()
     if scope:  # a unit account sees its own card (its rank among all units) and its own reminders
         cards = [c for c in cards if c.unit == scope]
@@ -45,7 +46,7 @@ with guard("计算单位考评"):
         unit = st.selectbox("单位", units, key="units_pick")
         c = next(c for c in cards if c.unit == unit)
         m = st.columns(6)
-        m[0].metric("名次", f"{c.rank}/{len(cards)}", border=True)
+        m[0].metric("名次", f"{c.rank}/{total}", border=True)
         m[1].metric("得分", c.score, border=True)
         m[2].metric("牵头任务", c.led, border=True)
         m[3].metric("逾期", c.overdue, border=True)
