@@ -44,11 +44,11 @@ from IPython.display import Markdown, display
 from openpyxl import load_workbook
 
 from tasks.importers import load_plan
-from tasks.progress import (STATUS_CHOICES, all_templates_zip, commit_upload, load_rules, ranking,
+from tasks.progress import (STATUS_CHOICES, all_templates_zip, commit_upload, fill_template, load_rules, ranking,
                             ranking_rule, reminders, snapshot, template_bytes, template_filename,
                             validate_upload, write_report)
 from tasks.progress.rules import STATUS_NAMES
-from tasks.progress.template import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
+from tasks.progress.template import DATA_SHEET, FIRST_DATA_ROW
 from tasks.store import Store, parse_period
 
 SMALL = os.environ.get("WORKBENCH_SMALL") == "1"   # 小数据开关:自动测试时置 1
@@ -122,37 +122,32 @@ style_of = {u: ("按时" if u == "市政务服务中心" else style_names[i % le
 pd.DataFrame({"牵头单位": list(style_of), "填报作风(示例)": list(style_of.values())})
 
 # %%
-col = {name: j for j, (name, _w, _inp) in enumerate(COLUMNS, 1)}
 plan_start = plan.date or date(2021, 8, 1)
 
 
-def fill_template(unit: str, month: str, report_day: date) -> bytes:
-    """Open the unit's template for ``month`` and write what this unit would report on ``report_day``."""
-    wb = load_workbook(io.BytesIO(template_bytes(store, unit, month)))
-    ws = wb[DATA_SHEET]
-    ws.cell(2, 7, f"{unit}联络员")
+def unit_values(unit: str, month: str, report_day: date) -> dict[str, dict]:
+    """What this unit would report on ``report_day`` for each of its tasks (by its invented style)."""
     lo, hi = STYLES[style_of[unit]]["pace"]
-    for r in range(FIRST_DATA_ROW, ws.max_row + 1):
-        tid = ws.cell(r, col["任务编号"]).value
-        if not tid:
-            continue
-        task = plan.task(str(tid))
-        pace = random.Random(f"{unit}/{tid}").uniform(lo, hi)   # 每个单位每项任务的推进快慢固定
+    values = {}
+    for stored in store.tasks(PLAN, unit=unit):
+        task = plan.task(stored.id)
+        pace = random.Random(f"{unit}/{task.id}").uniform(lo, hi)   # 每个单位每项任务的推进快慢固定
         if task.deadline:
             share = (report_day - plan_start).days / max(1, (task.deadline - plan_start).days)
         else:
             share = (report_day - plan_start).days / 365        # 长期坚持的任务按一年计
         pct = min(100, round(100 * share * pace))
         status = "已完成" if pct >= 100 else ("滞后" if pace < 0.7 else "推进中")
-        ws.cell(r, col["状态"], status)
-        ws.cell(r, col["完成进度(%)"], pct)
-        ws.cell(r, col["进展情况"], f"{month} 按计划推进,完成约{pct}%")
-        ws.cell(r, col["存在问题"], "人手紧张,部门协调慢" if status == "滞后" else "无")
-        ws.cell(r, col["下步计划"], "加快推进" if status != "已完成" else "巩固成果")
-        ws.cell(r, col["填报日期"], report_day)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        values[task.id] = {"status": status, "percent": pct, "progress": f"{month} 按计划推进,完成约{pct}%",
+                           "problems": "人手紧张,部门协调慢" if status == "滞后" else "无",
+                           "next_steps": "加快推进" if status != "已完成" else "巩固成果", "date": report_day}
+    return values
+
+
+def unit_report(unit: str, month: str, report_day: date) -> bytes:
+    """The unit's own template for ``month``, filled in as the unit would (库函数 fill_template)."""
+    return fill_template(template_bytes(store, unit, month), unit_values(unit, month, report_day),
+                         person=f"{unit}联络员")
 
 
 uploads = []
@@ -163,7 +158,7 @@ for month in MONTHS:
         if month in style["skip"]:
             continue
         day = end + timedelta(days=style["delay"])
-        data = fill_template(unit, month, day)
+        data = unit_report(unit, month, day)
         report = validate_upload(store, data, template_filename(unit, month), unit=unit, today=day)
         if report.ok:
             commit_upload(store, report, actor=ACTOR)
@@ -183,15 +178,13 @@ uploads_df.pivot_table(index="单位", columns="月份", values="行数", aggfun
 # %%
 bad_month, bad_unit = "2021-10", lead_units[0]
 bad_day = parse_period(bad_month).end + timedelta(days=2)
-wb = load_workbook(io.BytesIO(fill_template(bad_unit, bad_month, bad_day)))
-ws = wb[DATA_SHEET]
-ws.cell(FIRST_DATA_ROW, col["状态"], "已完成")
-ws.cell(FIRST_DATA_ROW, col["完成进度(%)"], 60)
-ws.cell(FIRST_DATA_ROW + 1, col["完成进度(%)"], 120)
-buf = io.BytesIO()
-wb.save(buf)
+mistakes = unit_values(bad_unit, bad_month, bad_day)
+first, second = list(mistakes)[:2]
+mistakes[first].update(status="已完成", percent=60)
+mistakes[second].update(percent=120)
+bad_file = fill_template(template_bytes(store, bad_unit, bad_month), mistakes)
 counts_before = store.counts()
-bad = validate_upload(store, buf.getvalue(), "填错的表.xlsx", unit=bad_unit, today=bad_day)
+bad = validate_upload(store, bad_file, "填错的表.xlsx", unit=bad_unit, today=bad_day)
 print(bad.summary())
 print("库中记录数没有变化:", store.counts() == counts_before)
 data, name, unit, day = last_saved
