@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: chromium + a CJK font (browser test), PostgreSQL
-# (store tests run on SQLite and PostgreSQL), graphviz (graph pictures).
-# Installs only what is missing; needs root (CI and the dev machines run as root).
+# Debian packages the tests need: chromium + a CJK font (browser test; without the font
+# every Chinese character renders as a box), PostgreSQL (store tests run on SQLite and
+# PostgreSQL), graphviz (graph pictures). Installs only what is missing; needs root.
 set -euo pipefail
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-command -v dot >/dev/null 2>&1 || need+=(graphviz)
+for pkg in chromium fonts-noto-cjk postgresql graphviz fontconfig; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "missing Debian packages: ${need[*]} (run as root: apt-get install ${need[*]})" >&2
+  echo "missing Debian packages: ${need[*]} (as root: apt-get install ${need[*]}); the tests that need them skip" >&2
   exit 0
 fi
 echo "installing Debian packages: ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null
-apt-get install -y -q --no-install-recommends "${need[@]}" fontconfig >/dev/null
+apt-get install -y -q "${need[@]}" >/dev/null
