@@ -1,13 +1,15 @@
 """End to end in a real browser: `streamlit run app.py` on a free port against a temporary SQLite store,
 headless Debian chromium driven by Playwright (no browser download).
 
-A unit's progress template is downloaded from the 进展填报 page, filled in with openpyxl, uploaded
-through the page and confirmed; the 总览 page then shows the tasks as done.  A screenshot of every
-page goes to ``test-artifacts/`` (gitignored).
+The dashboard is behind a login.  A unit account logs in, downloads its progress template from the
+进展填报 page, fills it in with openpyxl, uploads it through the page, confirms and logs out; the office
+logs in and its 总览 page shows the tasks as done.  The office also visits every page (screenshots go
+to ``test-artifacts/``, gitignored).
 """
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -24,7 +26,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 UNIT = "市政务服务中心"
-PAGES = ["overview", "tasks", "graph", "import", "progress", "units", "reports", "hall", "staffing"]
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed "
                                 "(make test installs it with scripts/install_system_deps.sh)")
@@ -36,10 +37,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _accounts(url: str) -> dict[str, tuple[str, str]]:
+    """The sample plans and two accounts (office, and the unit UNIT) with fresh random passwords."""
+    from tasks.accounts import AccountBook, random_password
+    from tasks.samples import load_bundled_plans
+    from tasks.store import Store
+
+    store = Store(url)
+    load_bundled_plans(store, actor="test")
+    book = AccountBook(store)
+    out = {"office": ("ban", random_password()), "unit": ("zwzx", random_password())}
+    book.add("ban", "office", password=out["office"][1], actor="test")
+    book.add("zwzx", "unit", unit=UNIT, password=out["unit"][1], actor="test")
+    store.dispose()
+    return out
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
     url = f"sqlite:///{tmp / 'wb.db'}"
+    accounts = _accounts(url)
     port = _free_port()
     env = {**os.environ, "WORKBENCH_DB_URL": url, "PYTHONUNBUFFERED": "1"}
     log = open(tmp / "streamlit.log", "w")
@@ -57,7 +75,7 @@ def server(tmp_path_factory):
                 time.sleep(0.5)
         else:
             raise RuntimeError("streamlit did not start:\n" + (tmp / "streamlit.log").read_text())
-        yield {"base": base, "db_url": url, "tmp": tmp}
+        yield {"base": base, "db_url": url, "tmp": tmp, "accounts": accounts}
     finally:
         proc.terminate()
         try:
@@ -104,36 +122,80 @@ def _no_traceback(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def _login(page, server, who: str) -> None:
+    """Open the app (a new session shows the login page) and log in as ``who`` (office/unit)."""
+    name, password = server["accounts"][who]
+    page.goto(server["base"])
+    page.get_by_label("账号").wait_for(timeout=60_000)
+    _settle(page)
+    page.get_by_label("账号").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)
+    _settle(page)
+    assert name in page.locator('[data-testid="stSidebar"]').inner_text()
+
+
+def _logout(page) -> None:
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_label("账号").wait_for(timeout=60_000)
+    _settle(page)
+    assert "已退出登录" in page.inner_text("body")
+
+
+def _open(page, title: str) -> None:
+    """Switch page through the sidebar navigation (a reload would start a new, logged-out session)."""
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    more = nav.get_by_role("button", name=re.compile("View|more|更多", re.I))
+    if more.count() and nav.locator('[data-testid="stSidebarNavLink"]').filter(
+            has_text=re.compile(rf"{title}$")).count() == 0:
+        more.first.click()
+    nav.locator('[data-testid="stSidebarNavLink"]').filter(has_text=re.compile(rf"{title}$")).first.click()
+    page.wait_for_function("t => [...document.querySelectorAll('h1')].some(h => h.innerText.includes(t))",
+                           arg=title, timeout=60_000)
+    _settle(page)
+
+
 def test_every_page_renders_in_chromium_with_chinese_text(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    from ui.nav import DEFAULT_PAGE, url_path
+    page.goto(server["base"])
+    page.get_by_label("账号").wait_for(timeout=60_000)
+    _settle(page)
+    _no_traceback(page)
+    page.screenshot(path=str(ARTIFACTS / "page-login.png"), full_page=True)
+    from ui.nav import PAGE_SPECS, url_path
 
-    for name in PAGES:
-        # the default page lives at the root address
-        page.goto(f"{server['base']}/{'' if name == url_path(DEFAULT_PAGE) else name}")
-        _settle(page)
+    _login(page, server, "office")
+    for script, title, _icon in PAGE_SPECS:
+        _open(page, title)
         _no_traceback(page)
         assert page.locator("h1").first.inner_text().strip()
-        page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"page-{url_path(script)}.png"), full_page=True)
     page.close()
 
 
-def test_upload_filled_template_changes_status_on_overview(server, browser):
+def test_unit_uploads_then_office_sees_the_change(server, browser):
     from openpyxl import load_workbook
 
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True)
-    page.goto(f"{server['base']}/overview")
-    _settle(page)
+    _login(page, server, "office")
+    _open(page, "总览")
     done_before = int(_metric(page, "已完成"))
+    _logout(page)
 
-    page.goto(f"{server['base']}/progress")
-    _settle(page)
-    # the unit's template, downloaded through the page
+    # the unit logs in: it sees only its own pages and its own template
+    _login(page, server, "unit")
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "进展填报" in nav and "总览" not in nav and "账号管理" not in nav and "导入" not in nav
+    _open(page, "进展填报")
     page.get_by_role("tab", name="下载模板").click()
+    _settle(page)
     unit_box = page.locator('[data-testid="stSelectbox"]').filter(has_text="单位").first
     unit_box.click()
+    page.get_by_role("option").first.wait_for(timeout=30_000)
+    assert [o.strip() for o in page.get_by_role("option").all_inner_texts()] == [UNIT]   # its own only
     page.get_by_role("option", name=UNIT, exact=True).click()
     _settle(page)
     with page.expect_download(timeout=60_000) as dl:
@@ -164,9 +226,11 @@ def test_upload_filled_template_changes_status_on_overview(server, browser):
     page.get_by_text("已保存").first.wait_for(timeout=60_000)
     _settle(page)
     page.screenshot(path=str(ARTIFACTS / "upload-saved.png"), full_page=True)
+    _logout(page)
 
-    page.goto(f"{server['base']}/overview")
-    _settle(page)
+    # the office logs in and sees the change
+    _login(page, server, "office")
+    _open(page, "总览")
     _no_traceback(page)
     done_after = int(_metric(page, "已完成"))
     page.screenshot(path=str(ARTIFACTS / "overview-after-upload.png"), full_page=True)
@@ -187,5 +251,6 @@ def test_upload_filled_template_changes_status_on_overview(server, browser):
 
     from tasks.store import Store
 
-    assert [u["unit"] for u in Store(server["db_url"]).uploads()] == [UNIT]
+    ups = Store(server["db_url"]).uploads()
+    assert [(u["unit"], u["actor"]) for u in ups] == [(UNIT, "zwzx")]      # recorded under the unit's account
     page.close()
