@@ -242,3 +242,16 @@ def test_planner_cannot_edit_predecessors_in_the_page(app_env):
     at.segmented_control(key="tasks_view").set_value("前置任务").run()
     assert any("只有领导小组办公室账号可以编辑前置任务" in i.value for i in at.info)
     assert not at.data_editor
+
+
+def test_initial_password_prompts_a_change_in_the_sidebar(app_env):
+    from streamlit.testing.v1 import AppTest
+    from test_ui_support import APP
+    pw = AccountBook(app_env).add("gh", "planner", actor="cli")          # generated: must be changed
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["wb_session_token"] = AccountBook(app_env).login("gh", pw).token
+    at.run()
+    assert any("初始密码" in w.value for w in at.sidebar.warning)
+    AccountBook(app_env).change_password("gh", pw, "Gui-Hua-Ren-Yuan-7")
+    at.run()
+    assert not any("初始密码" in w.value for w in at.sidebar.warning)

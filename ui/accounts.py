@@ -27,6 +27,10 @@ if once:  # shown on this run only, never stored anywhere
 tab_list, tab_add, tab_audit, tab_roles = st.tabs(["账号", "新增账号", "操作日志", "角色权限"])
 
 
+def _when(t) -> str:
+    return f"{t:%Y-%m-%d %H:%M}" if t else ""
+
+
 def _do(action: str, fn, *args) -> None:
     try:
         result = fn(*args)
@@ -47,8 +51,8 @@ with tab_list:
     frame = pd.DataFrame([{
         "账号": r["name"], "姓名/说明": r["display_name"], "角色": r["role_name"], "所属单位": r["unit"] or "",
         "状态": "已停用" if r["disabled"] else ("已锁定" if r["locked_until"] else "正常"),
-        "锁定至": r["locked_until"], "需改密码": "是" if r["must_change_password"] else "",
-        "最近登录": r["last_login_at"]} for r in rows],
+        "锁定至": _when(r["locked_until"]), "需改密码": "是" if r["must_change_password"] else "",
+        "最近登录": _when(r["last_login_at"]) or "从未登录"} for r in rows],
         columns=["账号", "姓名/说明", "角色", "所属单位", "状态", "锁定至", "需改密码", "最近登录"])
     st.dataframe(frame, hide_index=True, width="stretch")
     names = [r["name"] for r in rows]

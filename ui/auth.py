@@ -146,6 +146,8 @@ def sidebar(account: Account) -> None:
     """Who is logged in, change password, logout — in the sidebar of every page."""
     with st.sidebar:
         st.caption(f"当前用户:{account.label}")
+        if account.source == "local" and (book().info(account.name) or {}).get("must_change_password"):
+            st.warning("您正在使用初始密码,请尽快修改。", icon=":material/key:")
         if account.source == "local":
             with st.popover("修改密码", icon=":material/key:"):
                 _change_password_form(account)

@@ -138,6 +138,10 @@ class AccountBook:
                  "failed_logins": r.failed_logins, "must_change_password": bool(r.must_change_password),
                  "last_login_at": r.last_login_at, "created_at": r.created_at} for r in rows]
 
+    def info(self, name: str) -> dict[str, Any] | None:
+        """One account as :meth:`list` gives it (no hash), or None."""
+        return next((a for a in self.list() if a["name"] == name), None)
+
     # -- managing ----------------------------------------------------------------
     def add(self, name: str, role: str, *, actor: str, unit: str | None = None, password: str | None = None,
             display_name: str = "") -> str | None:
