@@ -347,6 +347,7 @@ class HallEngine:
             self.draining[g] = True
             self.close_time[g] = now
             self.target[g] = 0
+            withdrawn = self.reserve_active[g]
             self.reserve_active[g] = 0
             for w, gg in enumerate(self.window_group):
                 if gg == g and self.closing[w]:  # everyone busy now drains the queue
@@ -357,6 +358,8 @@ class HallEngine:
             if not any(self.busy[w] for w, gg in enumerate(self.window_group) if gg == g):
                 if self._waiting(g)[1] < now and self.closed_pool[g]:
                     self._open(g, now)
+            for _ in range(withdrawn):  # every close is logged, not only the controller's
+                self._log(g, now, "关闭", "营业时段结束,后备窗口撤回(已取号者由仍在办理的窗口办完)")
             return
         if self.draining[g]:  # still serving the last session's tickets when the next one starts
             for w, gg in enumerate(self.window_group):

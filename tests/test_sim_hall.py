@@ -93,6 +93,14 @@ def test_no_window_serves_two_customers_at_once_and_only_while_open(week):
         assert any(a - 1e-9 <= r.start and r.end <= b + 1e-9 for a, b in ivs)
 
 
+def test_every_reserve_window_opened_is_logged_closed_with_a_reason(week):
+    adj = kpis(week)["adjustments"]
+    assert len(adj) and adj["reason"].str.len().gt(0).all()
+    counts = adj.groupby(["group", "action"]).size().unstack(fill_value=0)
+    assert (counts["开启"] == counts["关闭"]).all(), counts  # none silently withdrawn at closing time
+    assert adj["reason"].str.contains("营业时段结束").any()  # some were still open at noon/evening closing
+
+
 def test_same_seed_same_log_other_seed_other_log(sample):
     a = simulate(sample, days=2, seed=5).log()
     b = simulate(sample, days=2, seed=5).log()
