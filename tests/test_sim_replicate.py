@@ -55,3 +55,16 @@ def test_compare_uses_common_random_numbers(hall):
     d = c.diff.set_index("metric").loc["customers"]
     assert d["difference"] == 0 and d["lo"] == d["hi"] == 0
     assert t.loc["adjustments", c.names[0]] == 0 < t.loc["adjustments", c.names[1]]
+
+
+def test_cancel_in_parallel_mode_stops_before_all_replications(hall):
+    ev = threading.Event()
+    done = []
+
+    def progress(d, n):
+        done.append(d)
+        ev.set()  # the user presses 取消 after the first replication is back
+
+    with pytest.raises(Cancelled):
+        replicate(hall, reps=8, days=1, seed=2, workers=2, progress=progress, cancel=ev)
+    assert 1 <= len(done) < 8
