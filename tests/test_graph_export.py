@@ -68,3 +68,14 @@ def test_picture_svg_and_png(g, tmp_path):
     files = export_all(g, tmp_path / "out", focus="11")
     assert sorted(p.name for p in files) == ["edges.csv", "edges.xlsx", "graph.gexf", "graph.graphml",
                                              "task-11.dot", "task-11.png", "task-11.svg"]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is not installed")
+def test_picture_with_ascii_quotes_and_backslashes_in_names(tmp_path):
+    # titles and unit names typed in a csv may hold " and \ ; they used to end the DOT string early
+    from datetime import date
+    from tasks.model import Plan, Task
+    g = build_graph(Plan(title='方案"试行"', tasks=[
+        Task("1", title='推进"一件事"办\\理', lead_units=['单位"甲"'], deadline=date(2021, 8, 31))]))
+    svg = render(g, tmp_path / "q.svg").read_text(encoding="utf-8")
+    assert "推进&quot;一件事&quot;办\\理" in svg and "单位&quot;甲&quot;" in svg and "方案&quot;试行&quot;" in svg

@@ -78,11 +78,21 @@ def neighbourhood(g: nx.DiGraph, task_id: str, radius: int = 1) -> nx.DiGraph:
     return g.subgraph(keep).copy()
 
 
+def _quoted(*lines: str) -> str:
+    """A DOT string literal: quotes and backslashes escaped, lines joined by ``\\n``.
+
+    >>> _quoted('推进"一件事"', "2021-08-31")
+    '"推进\\\\"一件事\\\\"\\\\n2021-08-31"'
+    """
+    esc = (str(x).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") for x in lines)
+    return '"' + "\\n".join(esc) + '"'
+
+
 def to_dot(g: nx.DiGraph, title: str = "") -> str:
     """The DOT text of a picture: tasks as boxes with their due date, units as ellipses."""
     import pydot
     dot = pydot.Dot(graph_type="digraph", rankdir="LR", charset="UTF-8", fontname=FONT,
-                    label=title or g.graph.get("title", ""), labelloc="t")
+                    label=_quoted(title or g.graph.get("title", "")), labelloc="t")
     dot.set_node_defaults(fontname=FONT, fontsize="10")
     dot.set_edge_defaults(fontname=FONT, fontsize="8")
     ids = {n: f"n{i}" for i, n in enumerate(g.nodes)}
@@ -92,10 +102,10 @@ def to_dot(g: nx.DiGraph, title: str = "") -> str:
         if kind == "task":
             due = a.get("due")
             when = due.isoformat() if due else (a.get("deadline_text") or "无时限")
-            label = f"{a['task_id']}. {a.get('title', '')[:14]}\\n{when}"
+            label = _quoted(f"{a['task_id']}. {a.get('title', '')[:14]}", when)
         else:
-            label = a.get("label", n)
-        dot.add_node(pydot.Node(ids[n], label=f'"{label}"', **style))
+            label = _quoted(a.get("label", n))
+        dot.add_node(pydot.Node(ids[n], label=label, **style))
     for u, v, a in g.edges(data=True):
         k = a.get("kind")
         attrs: dict[str, str] = {}
@@ -106,7 +116,7 @@ def to_dot(g: nx.DiGraph, title: str = "") -> str:
                 attrs.update(color="#d93025", fontcolor="#d93025", label=f'"倒挂{(du - dv).days}天"')
         elif k == "unit":
             attrs = {"color": "#5f6368", "style": "solid" if a.get("role") == "lead" else "dashed",
-                     "label": f'"{ROLE_WORDS.get(a.get("role"), "")}"'}
+                     "label": _quoted(ROLE_WORDS.get(a.get("role"), ""))}
         else:
             attrs = {"color": "#9aa0a6", "style": "dotted"}
         dot.add_edge(pydot.Edge(ids[u], ids[v], **attrs))
