@@ -71,8 +71,21 @@ def run_one(scenario: Scenario, days: int | None, seed: int, target: float | Non
             "wall_seconds": run.wall_seconds}
 
 
+SHARES = ("within_target", "utilisation")  # metrics that are shares, never above 1
+
+
 def confidence(summaries: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Student-t interval of each column's mean (half-width 0 with one replication)."""
+    """Student-t interval of each column's mean (half-width 0 with one replication).
+
+    Every hall KPI is a count, a duration or a share, so ``lo``/``hi`` are clipped
+    to [0, ∞) and shares to [0, 1]: with few replications a raw interval such as
+    "overtime −2,217 … 9,096 minutes" only confuses readers; ``half_width`` keeps
+    the unclipped value.
+
+    >>> confidence(pd.DataFrame({"overtime_minutes": [0.0, 100.0], "within_target": [0.9, 1.0]}))[
+    ...     ["metric", "lo", "hi"]].round(2).values.tolist()
+    [['overtime_minutes', 0.0, 685.31], ['within_target', 0.31, 1.0]]
+    """
     rows = []
     n = len(summaries)
     q = stats.t.ppf(0.5 + level / 2, n - 1) if n > 1 else 0.0
@@ -83,7 +96,9 @@ def confidence(summaries: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
             continue
         m = float(v.mean())
         hw = float(q * v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else 0.0
-        rows.append({"metric": col, "mean": m, "half_width": hw, "lo": m - hw, "hi": m + hw, "reps": len(v)})
+        hi_cap = 1.0 if col.split("|")[0] in SHARES else np.inf
+        rows.append({"metric": col, "mean": m, "half_width": hw, "lo": max(m - hw, 0.0),
+                     "hi": min(m + hw, hi_cap), "reps": len(v)})
     return pd.DataFrame(rows)
 
 
