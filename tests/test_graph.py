@@ -297,6 +297,25 @@ def test_expand_collective_from_data_file(g):
     assert not g.has_node("unit:市财政局")  # the original is untouched
 
 
+
+def test_member_list_as_gbk_csv_or_xlsx_and_a_missing_file(tmp_path):
+    # offices edit the list in Excel: GBK csv or xlsx must read the same as the bundled UTF-8 csv
+    from openpyxl import Workbook
+    text = "集体单位,成员单位,说明\n市直各相关单位,市财政局,\n市直各相关单位,市人社局,\n各乡镇(街道),城关镇,\n"
+    (tmp_path / "m.csv").write_bytes(text.encode("gbk"))
+    want = {"市直各相关单位": ["市财政局", "市人社局"], "各乡镇(街道)": ["城关镇"]}
+    assert load_members(tmp_path / "m.csv") == want
+    wb = Workbook()
+    for line in text.splitlines():
+        wb.active.append(line.split(","))
+    wb.save(tmp_path / "m.xlsx")
+    assert load_members(tmp_path / "m.xlsx") == want
+    with pytest.raises(WorkbenchError, match="nope.csv: 集体单位成员表文件不存在"):
+        load_members(tmp_path / "nope.csv")
+    (tmp_path / "m.csv").write_text("集体单位,成员单位\n市直各相关单位,\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match="m.csv 第2行: “成员单位”是空的"):
+        load_members(tmp_path / "m.csv")
+
 def test_combined_graph_prefixes_ids_and_shares_units():
     a, b = seed_like_plan(), seed_like_plan()
     b.task("2").predecessors = ["1"]

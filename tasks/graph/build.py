@@ -27,7 +27,6 @@ with ``origin`` (where the link was written); ``collective → member``
 """
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -38,7 +37,7 @@ import networkx as nx
 from ..model import ONGOING, Plan, Task
 from ..units import is_collective
 from .errors import CycleError, GraphError, UnknownPredecessor
-from .predecessors import PredecessorLink, links_from_plan
+from .predecessors import PredecessorLink, _cell, _rows, links_from_plan
 
 LEAD, RESPONSIBLE = "lead", "responsible"
 ROLE_WORDS = {LEAD: "牵头", RESPONSIBLE: "责任"}
@@ -192,24 +191,28 @@ def build_combined(plans: Mapping[str, Plan],
 
 
 def load_members(path: str | Path | None = None) -> dict[str, list[str]]:
-    """Collective unit → member units, from a csv ``集体单位,成员单位[,说明]`` (one member a row).
+    """Collective unit → member units, from a csv/xlsx ``集体单位,成员单位[,说明]`` (one member a row).
 
     The bundled ``data/collective_units.csv`` is an illustrative list, not an
-    official one; offices replace it with their own.
+    official one; offices replace it with their own (saved by Excel as xlsx,
+    or as csv in UTF-8 or GBK).  A file named but missing is an error; the
+    bundled one missing just means no member lists.
     """
+    if path is not None and not Path(path).is_file():
+        raise GraphError(f"{Path(path).name}: 集体单位成员表文件不存在")
     p = Path(path) if path else DEFAULT_MEMBERS
     if not p.is_file():
         return {}
     out: dict[str, list[str]] = {}
-    with p.open(encoding="utf-8-sig", newline="") as f:
-        for i, row in enumerate(csv.reader(f), start=1):
-            if len(row) < 2 or not row[0].strip() or row[0].strip() in ("集体单位", "collective"):
-                continue
-            if not row[1].strip():
-                raise GraphError(f"{p.name} 第{i}行: “成员单位”是空的")
-            out.setdefault(row[0].strip(), [])
-            if row[1].strip() not in out[row[0].strip()]:
-                out[row[0].strip()].append(row[1].strip())
+    for i, row in enumerate(_rows(p, p.name), start=1):
+        cells = [_cell(c) for c in row]
+        if len(cells) < 2 or not cells[0] or cells[0] in ("集体单位", "collective"):
+            continue
+        if not cells[1]:
+            raise GraphError(f"{p.name} 第{i}行: “成员单位”是空的")
+        members = out.setdefault(cells[0], [])
+        if cells[1] not in members:
+            members.append(cells[1])
     return out
 
 
