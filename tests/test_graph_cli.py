@@ -115,3 +115,23 @@ def test_expand_collective_with_member_file(plan, tmp_path, capsys):
     rows = {r["unit"]: r for r in json.loads(out)["top_units"]}
     # 市直各相关单位 joins tasks 1, 2, 3 and 6; each member now joins them too
     assert rows["市司法局"]["joined"] == 4 and rows["市直各相关单位"]["joined"] == 4
+
+
+def test_bare_id_in_a_combined_graph_says_how_to_write_it(plan, tmp_path, capsys):
+    other = tmp_path / "other.csv"
+    other.write_text(PLAN_CSV, encoding="utf-8")
+    code, out, err = graph(str(plan), str(other), "--slip", "3", "10", capsys=capsys)
+    assert code == 2 and out == ""
+    assert err.strip() == "error: 任务“3”不存在;合并多个方案时任务编号要带方案名,如“other/3”“plan/3”"
+    links = str(tmp_path / "links.csv")
+    code, out, err = graph(str(plan), str(other), "--json", "--predecessors", links, "--predecessors", links,
+                           "--slip", "plan/3", "10", capsys=capsys)
+    assert code == 0 and json.loads(out)["affected_tasks"] == ["plan/4", "plan/5"]
+
+
+def test_focus_is_checked_before_anything_is_written(plan, tmp_path, capsys):
+    code, _, err = graph(str(plan), "--focus", "3", capsys=capsys)
+    assert code == 2 and "--export" in err
+    out = tmp_path / "out"
+    code, _, err = graph(str(plan), "--export", str(out), "--focus", "99", capsys=capsys)
+    assert code == 2 and err.strip() == "error: 任务“99”不存在" and not out.exists()

@@ -15,7 +15,7 @@ from ..cli import print_json
 from ..errors import WorkbenchError
 from ..graph import (analyse, build_combined, build_graph, collaboration_pairs, expand_collectives,
                      export_all, load_members, predecessor_file_beside, read_predecessor_file,
-                     slip_impact, unit_centrality, unit_load)
+                     require_task, slip_impact, unit_centrality, unit_load)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,7 +65,11 @@ def _build(args: argparse.Namespace):
 
 
 def _result(args: argparse.Namespace) -> dict[str, Any]:
+    if args.focus and not args.export:
+        raise WorkbenchError("--focus 只决定导出图片画哪个任务,请同时用 --export DIR 指定导出目录")
     g, plans, files = _build(args)
+    if args.focus:
+        require_task(g, args.focus)  # before anything is written
     out: dict[str, Any] = {"plans": [p.title or p.source_file for p in plans], "predecessor_files": files}
     a = analyse(g)
     out.update({

@@ -48,7 +48,7 @@ from typing import Any
 
 import networkx as nx
 
-from .build import LEAD, ROLE_WORDS, id_key, task_node
+from .build import LEAD, ROLE_WORDS, id_key, require_task, task_node
 from .errors import GraphError
 
 
@@ -193,9 +193,7 @@ def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = N
     ``absorbed_by`` (successors whose due date leaves room: the slip stops there).
     """
     d = dag or dated_dag(g)
-    node = task_node(task_id)
-    if node not in g or g.nodes[node].get("kind") != "task":
-        raise GraphError(f"任务“{task_id}”不存在")
+    node = require_task(g, task_id)
     if task_id not in d.due:
         raise GraphError(f"任务“{task_id}”为{g.nodes[node].get('deadline_text') or '无完成时限'}的任务,"
                          "没有完成日期,无法计算延误影响")

@@ -49,6 +49,21 @@ def task_node(task_id: str) -> str:
     return f"task:{task_id}"
 
 
+def require_task(g: nx.DiGraph, task_id: str) -> str:
+    """The node of task ``task_id``, or a :class:`GraphError` that says how to write it.
+
+    In a combined graph ids carry the plan (``2021/5``); a bare ``5`` names
+    the ids it could mean.
+    """
+    node = task_node(task_id)
+    if node in g and g.nodes[node].get("kind") == "task":
+        return node
+    like = sorted((a["task_id"] for _, a in g.nodes(data=True)
+                   if a.get("kind") == "task" and a.get("local_id") == task_id), key=id_key)
+    hint = f";合并多个方案时任务编号要带方案名,如“{'”“'.join(like[:3])}”" if like else ""
+    raise GraphError(f"任务“{task_id}”不存在{hint}")
+
+
 def unit_node(name: str) -> str:
     return f"unit:{name}"
 

@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import WorkbenchError
-from .build import ROLE_WORDS, task_node
+from .build import ROLE_WORDS, require_task
 
 FONT = "Noto Sans CJK SC"
 KIND_WORDS = {"task": "任务", "unit": "单位", "section": "章节"}
@@ -71,9 +71,7 @@ def write_gexf(g: nx.DiGraph, path: str | Path) -> Path:
 
 def neighbourhood(g: nx.DiGraph, task_id: str, radius: int = 1) -> nx.DiGraph:
     """One task with its predecessors, successors and units up to ``radius`` steps (either direction)."""
-    n = task_node(task_id)
-    if n not in g:
-        raise WorkbenchError(f"任务“{task_id}”不存在")
+    n = require_task(g, task_id)
     keep = set(nx.ego_graph(g, n, radius=radius, undirected=True).nodes)
     return g.subgraph(keep).copy()
 
