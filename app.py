@@ -11,9 +11,7 @@ from ui.nav import build_pages, login_pages
 st.set_page_config(page_title="政务服务改革工作台", page_icon=":material/account_balance:", layout="wide")
 account = auth.current_account()
 if account is None:
-    st.session_state.pop(auth.ACCOUNT_KEY, None)
     st.navigation(login_pages()).run()
 else:
-    st.session_state[auth.ACCOUNT_KEY] = account
     auth.sidebar(account)
     st.navigation(build_pages(account.role)).run()

@@ -23,7 +23,6 @@ log = logging.getLogger("workbench.ui.auth")
 
 TOKEN_KEY = "wb_session_token"
 NOTICE_KEY = "wb_login_notice"
-ACCOUNT_KEY = "wb_account"   # the account app.py resolved for this run
 LOGIN_PAGE = "ui/login.py"
 ACCOUNTS_PAGE = "ui/accounts.py"
 
@@ -101,9 +100,9 @@ def current_account() -> Account | None:
 
 
 def acting_account() -> Account | None:
-    """The account of this run (resolved once by ``app.py``), else :func:`current_account`."""
-    account = st.session_state.get(ACCOUNT_KEY)
-    return account if isinstance(account, Account) else current_account()
+    """The account acting now: checked again on every call (a callback may run before ``app.py``
+    notices an expired session, so nothing cached from an earlier run is trusted)."""
+    return current_account()
 
 
 def login(name: str, password: str) -> Account:
@@ -115,7 +114,6 @@ def login(name: str, password: str) -> Account:
 
 
 def logout() -> None:
-    st.session_state.pop(ACCOUNT_KEY, None)
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:
         book().logout(token)

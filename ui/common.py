@@ -232,7 +232,10 @@ def get_store():
 
     store = get_raw_store()
     account = acting_account()
-    return GuardedStore(store, account) if account is not None else store
+    if account is None:  # never the raw store for someone not logged in
+        st.warning("请先登录。", icon=":material/lock:")
+        st.stop()
+    return GuardedStore(store, account)
 
 
 def get_raw_store():

@@ -284,33 +284,41 @@ class AccountBook:
         return LoginSession(token, account)
 
     def resume(self, token: str | None) -> Account:
-        """The account of a live session (and mark it active); :class:`SessionExpired` otherwise."""
+        """The account of a live session (and mark it active); :class:`SessionExpired` otherwise.
+
+        Called on every page run, so it only reads, except every :data:`TOUCH_SECONDS` (to mark
+        activity) and when it ends a session.
+        """
         if not token:
             raise SessionExpired("请先登录")
         now = self.clock()
-        reason = None
-        with self.store.session(write=True) as s:
-            sess = s.scalar(select(AccountSessionRow).where(AccountSessionRow.token_hash == token_hash(token)))
+        digest = token_hash(token)
+        with self.store.session() as s:
+            sess = s.scalar(select(AccountSessionRow).where(AccountSessionRow.token_hash == digest))
             row = s.get(AccountRow, sess.account_id) if sess else None
-            if sess is None or row is None or sess.ended_at is not None:
-                reason = "登录已失效,请重新登录"
-            elif now - sess.last_seen > self.policy.session_idle:
-                reason = f"超过 {self.policy.session_idle_minutes:g} 分钟未操作,登录已超时,请重新登录"
-            elif now - sess.created_at > self.policy.session_max:
-                reason = f"登录已超过 {self.policy.session_max_hours:g} 小时,请重新登录"
-            elif row.disabled:
-                reason = "账号已停用,请联系领导小组办公室"
-            if reason:
-                if sess is not None and sess.ended_at is None:
-                    sess.ended_at = now
-                    self._audit(s, row.name if row else ANONYMOUS, "session_expired", row.name if row else "")
-            else:
-                if (now - sess.last_seen).total_seconds() >= TOUCH_SECONDS:
-                    sess.last_seen = now
-                account = _account(row)
+        reason = None
+        if sess is None or row is None or sess.ended_at is not None:
+            raise SessionExpired("登录已失效,请重新登录")
+        if now - sess.last_seen > self.policy.session_idle:
+            reason = f"超过 {self.policy.session_idle_minutes:g} 分钟未操作,登录已超时,请重新登录"
+        elif now - sess.created_at > self.policy.session_max:
+            reason = f"登录已超过 {self.policy.session_max_hours:g} 小时,请重新登录"
+        elif row.disabled:
+            reason = "账号已停用,请联系领导小组办公室"
         if reason:
+            with self.store.session(write=True) as s:
+                done = s.execute(update(AccountSessionRow).where(AccountSessionRow.id == sess.id,
+                                                                 AccountSessionRow.ended_at.is_(None))
+                                 .values(ended_at=now)).rowcount
+                if done:
+                    self._audit(s, row.name, "session_expired", row.name)
             raise SessionExpired(reason)
-        return account
+        if (now - sess.last_seen).total_seconds() >= TOUCH_SECONDS:
+            with self.store.session(write=True) as s:
+                s.execute(update(AccountSessionRow).where(AccountSessionRow.id == sess.id,
+                                                          AccountSessionRow.ended_at.is_(None))
+                          .values(last_seen=now))
+        return _account(row)
 
     def logout(self, token: str | None) -> None:
         """End the session (no error when it already ended)."""
