@@ -79,3 +79,12 @@ def test_picture_with_ascii_quotes_and_backslashes_in_names(tmp_path):
         Task("1", title='推进"一件事"办\\理', lead_units=['单位"甲"'], deadline=date(2021, 8, 31))]))
     svg = render(g, tmp_path / "q.svg").read_text(encoding="utf-8")
     assert "推进&quot;一件事&quot;办\\理" in svg and "单位&quot;甲&quot;" in svg and "方案&quot;试行&quot;" in svg
+
+
+def test_undated_milestone_is_written_without_none(tmp_path):
+    from datetime import date
+    from tasks.model import Milestone, Plan, Task
+    g = build_graph(Plan(tasks=[Task("1", deadline=date(2021, 6, 30), milestones=[
+        Milestone(date(2021, 6, 30), "完成试点"), Milestone(None, "逐步推开")])]))
+    back = nx.read_graphml(write_graphml(g, tmp_path / "m.graphml"))
+    assert back.nodes["task:1"]["milestones"] == "2021-06-30 完成试点;逐步推开"

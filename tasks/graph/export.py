@@ -41,8 +41,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return ";".join(" ".join(str(_plain(x)) for x in v) if isinstance(v, tuple) else str(_plain(v))
-                        for v in value)
+        return ";".join(" ".join(str(_plain(x)) for x in v if x is not None) if isinstance(v, tuple)
+                        else str(_plain(v)) for v in value)
     return value
 
 
