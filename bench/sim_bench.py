@@ -6,7 +6,8 @@
     the code behind ``python -m sim mmc``), a bare SimPy ``Resource`` model and Ciw in
     the same run: rates and ratios; the hall model again with skills (3 types, two
     dedicated groups and a pooled one), 20% appointments and the per-customer
-    DataFrame log; peak memory (tracemalloc) of the 200,000-customer runs.
+    DataFrame log; peak memory of the 200,000-customer runs: tracemalloc (the run's own
+    allocations) and the peak RSS of a fresh process before and after the run.
 
 Usage: ``.venv/bin/python bench/sim_bench.py [--customers N] [--skip-ciw]``
 """
@@ -150,6 +151,32 @@ def main() -> None:
           f"hall + skills/log {peak_mib(hall_skills, n):.1f} MiB")
     if not args.skip_ciw:
         print(f"    Ciw {peak_mib(ciw_mmc, n):.1f} MiB")
+    print("    peak RSS of a fresh process, imports alone -> after the run (tracemalloc above counts only the run):")
+    hall_run = ("import numpy as np; from sim.hall import simulate_arrays; rng = np.random.default_rng(1); "
+                f"a = np.cumsum(rng.exponential(1 / {LAM}, {n})); s = rng.exponential(1 / {MU}, {n}); "
+                f"simulate_arrays(a, s, {C}).wait().mean()")
+    print(f"    hall model {rss_mib(hall_run, 'import numpy, sim.hall')}")
+    if not args.skip_ciw:
+        ciw_run = ("import numpy, ciw; net = ciw.create_network(arrival_distributions=[ciw.dists.Exponential("
+                   f"rate={LAM})], service_distributions=[ciw.dists.Exponential(rate={MU})], number_of_servers=[{C}]);"
+                   f" ciw.seed(1); q = ciw.Simulation(net); q.simulate_until_max_customers({n}, method='Finish');"
+                   " numpy.mean([r.waiting_time for r in q.get_all_records()])")
+        print(f"    Ciw        {rss_mib(ciw_run, 'import numpy, ciw')}")
+
+
+def rss_mib(run: str, imports: str) -> str:
+    """Peak resident memory (MiB) of new interpreters: after ``imports`` only, and after ``run``."""
+    import subprocess
+
+    def peak(code: str) -> float:
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (this bench)
+        script = (f"import sys; sys.path[:0] = [{str(ROOT)!r}]; {code}; "
+                  "print([x for x in open('/proc/self/status') if x.startswith('VmHWM')][0].split()[1])")
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        return int(out.stdout.split()[-1]) / 1024  # KiB
+
+    a, b = peak(imports), peak(run)
+    return f"{a:.0f} -> {b:.0f} MiB (+{b - a:.0f})"
 
 
 def erlang_c_wait() -> float:
