@@ -166,3 +166,28 @@ def test_unreachable_database_is_a_clear_error():
     with pytest.raises(StoreError, match="无法打开进度数据库") as err:
         Store("postgresql+psycopg://nobody:secret@127.0.0.1:1/x")
     assert "secret" not in str(err.value) and "WORKBENCH_DB_URL" in str(err.value)
+
+
+def test_task_added_by_reimport_owes_reports_from_the_day_it_was_added(store, monkeypatch):
+    """Missed periods of a task added later count from its addition, not from the plan's date."""
+    from datetime import datetime
+
+    import tasks.store.repo as repo
+    from tasks.progress import default_rules, snapshot
+
+    monkeypatch.setattr(repo, "_now", lambda: datetime(2021, 8, 10, 9, 0))
+    store.load_plan_into_store(small_plan(ids=("1", "2", "3")), actor="cli")
+    for m in ("2021-08", "2021-09", "2021-10"):
+        store.open_period(m, "cli")
+    monkeypatch.setattr(repo, "_now", lambda: datetime(2021, 10, 20, 9, 0))
+    store.load_plan_into_store(small_plan(ids=("1", "2", "3", "4")), actor="cli")
+    by_id = {t.id: t for t in store.tasks()}
+    assert by_id["4"].added_on == date(2021, 10, 20) and by_id["1"].added_on is None
+    snap = snapshot(store, date(2021, 11, 10), rules=default_rules())
+    t1, t4 = snap.by_id("1"), snap.by_id("4")
+    assert t1.total_missed == 3 and t1.card == "red"                # Aug, Sep, Oct unreported
+    assert t4.total_missed == 1 and t4.missed_reports == 1          # only October is owed
+    assert t4.card == "red" and t4.status == "overdue"              # red for being overdue, not for misses
+    assert {d.period for d in snap.duties if d.task_id == "4"} == {"2021-10"}
+    earlier = snapshot(store, date(2021, 10, 10), rules=default_rules()).by_id("4")
+    assert earlier.total_missed == 0 and earlier.card is None       # before it was added, nothing owed

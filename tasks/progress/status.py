@@ -12,6 +12,7 @@ Definitions (all dates inclusive):
 - ``ongoing`` (长期) tasks: ``ongoing`` while they report every period, else ``at_risk``;
 - ``at_risk``: reported 滞后, or progress behind the share of time elapsed since the
   plan's date by more than ``at_risk_gap`` points; ``not_started``: nothing reported;
+- a task added by a later re-import owes reports (and its time share runs) from the day it was added;
 - a period is owed once its due date has passed; ``missed_reports`` counts the
   latest owed periods in a row with no report on the task from any unit;
 - each lead unit owes a report on each of its open tasks for each period (duties).
@@ -122,9 +123,11 @@ def _pick_chain(t: StoredTask, reps: list[ReportRecord]) -> list[ReportRecord]:
 
 
 def _plan_start(t: StoredTask, periods: list[PeriodInfo]) -> date | None:
-    if t.plan_issued:
-        return t.plan_issued
-    return periods[0].start if periods else None
+    """When the task's clock starts: the plan's date, or the day a later re-import added it."""
+    start = t.plan_issued or (periods[0].start if periods else None)
+    if t.added_on and (start is None or t.added_on > start):
+        return t.added_on
+    return start
 
 
 def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[PeriodInfo],

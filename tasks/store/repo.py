@@ -52,6 +52,8 @@ class StoredTask:
     predecessors: list[str] = field(default_factory=list)
     archived: bool = False
     plan_issued: date | None = None
+    #: the day a later re-import added this task (None for tasks of the plan's first import)
+    added_on: date | None = None
 
     @property
     def units(self) -> list[str]:
@@ -323,7 +325,7 @@ class Store:
         with self.session() as s:
             q = (select(TaskRow.id, TaskRow.task_id, TaskRow.title, TaskRow.section, TaskRow.deadline,
                         TaskRow.deadline_kind, TaskRow.deadline_text, TaskRow.archived,
-                        PlanRow.key, PlanRow.issued)
+                        PlanRow.key, PlanRow.issued, TaskRow.created_at, TaskRow.plan_id)
                  .join(PlanRow, PlanRow.id == TaskRow.plan_id))
             if not all_plans:
                 q = q.where(TaskRow.plan_id == self._plan_id(s, plan))
@@ -335,6 +337,9 @@ class Store:
                 q = q.where(TaskRow.id.in_(select(TaskUnitRow.task_pk).join(UnitRow, UnitRow.id == TaskUnitRow.unit_id)
                                            .where(UnitRow.name == unit)))
             rows = s.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
+            first_load = dict(s.execute(select(TaskRow.plan_id, func.min(TaskRow.created_at))
+                                        .where(TaskRow.plan_id.in_(sorted({r[-1] for r in rows})))
+                                        .group_by(TaskRow.plan_id)).all()) if rows else {}
             pks = [r[0] for r in rows]
             roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {LEAD: [], RESPONSIBLE: []})
             preds: dict[int, list[int]] = defaultdict(list)
@@ -357,7 +362,7 @@ class Store:
                 datas.update(s.execute(select(TaskRow.id, TaskRow.data)
                                        .where(TaskRow.id.in_(several[i:i + 500]))).all())
         out = []
-        for pk, tid, title, section, deadline, kind, dtext, archived, key, issued in rows:
+        for pk, tid, title, section, deadline, kind, dtext, archived, key, issued, created, plan_pk in rows:
             data = datas.get(pk, {})
             r = roles.get(pk) or {LEAD: [], RESPONSIBLE: []}
             out.append(StoredTask(pk=pk, plan=key, id=tid, title=title, section=section, deadline=deadline,
@@ -365,7 +370,8 @@ class Store:
                                   lead_units=_in_source_order(r[LEAD], data, "lead_units"),
                                   responsible_units=_in_source_order(r[RESPONSIBLE], data, "responsible_units"),
                                   predecessors=[id_of[p] for p in preds.get(pk, [])],
-                                  archived=archived, plan_issued=issued))
+                                  archived=archived, plan_issued=issued,
+                                  added_on=created.date() if created > first_load[plan_pk] else None))
         return out
 
     def task_dicts(self, plan: str | None = None) -> list[Task]:
