@@ -152,7 +152,7 @@ def test_templates_zip_and_period_reports(loaded, tmp_path):
     assert [wb["进度填报"].cell(r, 1).value for r in (4, 5, 6)] == ["15", "23", "32"]
 
     rep = build_report(loaded, "month", "2021-10", rules=RULES)
-    assert rep.as_of == date(2021, 11, 5)
+    assert rep.as_of == date(2021, 11, 6)
     xl = load_workbook(io.BytesIO(report_xlsx(rep)))
     assert xl.sheetnames == ["概况", "单位排名", "任务状态", "逾期任务", "红黄牌预警", "催办名单"]
     assert xl["逾期任务"]["A3"].value == "5"

@@ -33,10 +33,11 @@ def store(tmp_path):
 
 def test_quarter_report_figures(store):
     rep = build_report(store, "quarter", "2021年第三季度", rules=RULES)
-    assert rep.as_of == date(2021, 10, 5) and rep.period_label == "2021年第三季度"
+    assert rep.as_of == date(2021, 10, 6) and rep.period_label == "2021年第三季度"
     assert rep.title == "测试方案2021年第三季度季度评估"
     assert [s.id for s in rep.overdue] == ["2"]
-    assert [(s.id, s.card) for s in rep.carded] == [("2", "red"), ("1", "yellow"), ("3", "yellow")]   # Aug unreported
+    # on 10-06 task 3 has missed August and September (red); task 1 was reported for September
+    assert [(s.id, s.card) for s in rep.carded] == [("2", "red"), ("3", "red")]
     # August is a registered month of the quarter: nobody reported it; September: 政务服务中心 owes 3 and 1
     assert [(r.unit, r.period, [t["id"] for t in r.tasks]) for r in rep.reminders] == [
         ("市审改办", "2021-08", ["1", "2"]), ("市政务服务中心", "2021-08", ["1", "3"]),
@@ -75,3 +76,17 @@ def test_bad_requests_are_clear(store, tmp_path):
         build_report(store, "year", "2021")
     with pytest.raises(WorkbenchError, match=".xlsx 或 .docx"):
         write_report(store, "month", "2021-09", tmp_path / "x.pdf", rules=RULES)
+
+
+def test_period_reports_rank_on_the_period_reporting(store):
+    """A month report counts only that month's reports; the quarter counts all its months (August missed)."""
+    month = build_report(store, "month", "2021-09", rules=RULES)
+    quarter = build_report(store, "quarter", "2021-Q3", rules=RULES)
+    m = {c.unit: c for c in month.ranking}
+    q = {c.unit: c for c in quarter.ranking}
+    assert (m["市审改办"].duties, m["市审改办"].reported, m["市审改办"].missed) == (2, 2, 0)
+    assert (q["市审改办"].duties, q["市审改办"].reported, q["市审改办"].missed) == (4, 2, 2)
+    assert q["市审改办"].score == m["市审改办"].score - 2 * RULES.missed_report
+    assert "只计2021年9月内各月" in month.rule_text and "只计2021年第三季度内各月" in quarter.rule_text
+    wb = load_workbook(io.BytesIO(report_xlsx(month)))
+    assert "只计2021年9月" in str(wb["单位排名"].cell(wb["单位排名"].max_row, 1).value)

@@ -24,7 +24,7 @@ from ..errors import WorkbenchError
 from ..store import Store, parse_period
 from .rules import STATUS_NAMES, Rules, load_rules
 from .safe import safe_text
-from .scorecard import Reminder, Scorecard, ranking, reminders
+from .scorecard import Reminder, Scorecard, ranking, ranking_rule, reminders
 from .status import Snapshot, TaskStatus, snapshot
 
 KINDS = {"month": ("月度检查", "month"), "quarter": ("季度评估", "quarter"), "half": ("半年通报", "half")}
@@ -52,13 +52,17 @@ class PeriodReport:
 
 def build_report(store: Store, kind: str, period: str, *, plan: str | None = None,
                  rules: Rules | None = None, as_of: date | None = None) -> PeriodReport:
-    """Collect a period report; ``as_of`` defaults to the due date of the period's last month."""
+    """Collect a period report; ``as_of`` defaults to the day after the due date of the period's last month.
+
+    The day after: on the due day itself a missing report is not yet missed, so a
+    report dated then could not judge the period's reporting.
+    """
     if kind not in KINDS:
         raise WorkbenchError(f"报告类型“{kind}”无效,应为 month(月度)、quarter(季度)或 half(半年)")
     name, pkind = KINDS[kind]
     p = parse_period(period, pkind)
     rules = rules or load_rules()
-    as_of = as_of or min(p.end + timedelta(days=rules.grace_days), date.today())
+    as_of = as_of or min(p.end + timedelta(days=rules.grace_days + 1), date.today())
     snap = snapshot(store, as_of, plan=plan, rules=rules)
     plan_title = plan or (store.plans()[0]["key"] if len(store.plans()) == 1 else "各项改革任务")
     rem: list[Reminder] = []
@@ -68,7 +72,7 @@ def build_report(store: Store, kind: str, period: str, *, plan: str | None = Non
             rem += reminders(snap, m.key)
     return PeriodReport(
         kind=kind, title=f"{plan_title}{p.label()}{name}", period_label=p.label(), as_of=as_of, snap=snap,
-        ranking=ranking(snap), rule_text=rules.scoring_text(),
+        ranking=ranking(snap, period=p.key), rule_text=ranking_rule(snap, p.key),
         overdue=[s for s in snap.statuses if s.status == "overdue"],
         carded=sorted([s for s in snap.statuses if s.card],
                       key=lambda s: (-[lv.key for lv in rules.levels].index(s.card), s.plan, _num(s.id))),

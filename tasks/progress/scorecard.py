@@ -50,10 +50,17 @@ class Scorecard:
         return d
 
 
-def scorecards(snap: Snapshot, units: list[str] | None = None) -> list[Scorecard]:
-    """One card per unit that leads or joins a task (collective names such as 市直各相关单位 excluded)."""
+def scorecards(snap: Snapshot, units: list[str] | None = None, *, period: str | None = None) -> list[Scorecard]:
+    """One card per unit that leads or joins a task (collective names such as 市直各相关单位 excluded).
+
+    ``period`` (``2021-09``, ``2021-Q3``, ``2021-H2``) counts reporting duties
+    (reported, late, missed) only for the months of that period, so a period
+    report ranks units on that period; task states and cards are as of the
+    snapshot date.  Without it every duty since the plan started counts.
+    """
     from ..units import is_collective
 
+    months = {m.key for m in parse_period(period).months()} if period else None
     cards: dict[str, Scorecard] = {}
 
     def card(u: str) -> Scorecard:
@@ -78,6 +85,8 @@ def scorecards(snap: Snapshot, units: list[str] | None = None) -> list[Scorecard
                 card(u).joined += 1
     for d in snap.duties:
         if is_collective(d.unit) or d.due >= snap.as_of and d.reported is None:
+            continue
+        if months is not None and d.period not in months:
             continue  # not due yet and not sent: no merit, no fault
         c = card(d.unit)
         c.duties += 1
@@ -98,12 +107,12 @@ def scorecards(snap: Snapshot, units: list[str] | None = None) -> list[Scorecard
     return out
 
 
-def ranking(snap: Snapshot, units: list[str] | None = None) -> list[Scorecard]:
+def ranking(snap: Snapshot, units: list[str] | None = None, *, period: str | None = None) -> list[Scorecard]:
     """Scorecards of units that lead tasks, best first; equal (score, on-time completions, compliance) share a rank.
 
     Units that only join tasks (责任单位) owe no reports and are not ranked.
     """
-    cards = sorted((c for c in scorecards(snap, units) if c.led),
+    cards = sorted((c for c in scorecards(snap, units, period=period) if c.led),
                    key=lambda c: (-c.score, -c.done_on_time, -c.compliance, c.unit))
     prev, rank = None, 0
     for i, c in enumerate(cards, 1):
@@ -114,9 +123,12 @@ def ranking(snap: Snapshot, units: list[str] | None = None) -> list[Scorecard]:
     return cards
 
 
-def ranking_rule(snap: Snapshot) -> str:
-    """The scoring rule in words, to print beside every ranking."""
-    return snap.rules.scoring_text()
+def ranking_rule(snap: Snapshot, period: str | None = None) -> str:
+    """The scoring rule in words, to print beside every ranking (``period`` as given to :func:`ranking`)."""
+    text = snap.rules.scoring_text()
+    if period:
+        text += f"。报送情况(应报、迟报、未报送)只计{parse_period(period).label()}内各月,任务状态和预警截至{snap.as_of.isoformat()}"
+    return text
 
 
 @dataclass
