@@ -389,6 +389,9 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
         lines.append(f"仿真验证:开放时段 {verification['open_slots']} 个,达标 {verification['slots_meeting_target']} 个,"
                      f"未达标 {verification['open_slots'] - verification['slots_meeting_target']} 个"
                      f"(新随机种子,{verification.get('reps', '')} 次重复)")
+        if "group_days" in verification:
+            lines.append(f"按全天汇总:{verification['group_days_meeting_target']}/{verification['group_days']} "
+                         "个窗口组·日达标")
     for line in lines:
         info.append([line])
     info.column_dimensions["A"].width = 120

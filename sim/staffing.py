@@ -106,7 +106,17 @@ class StaffingPlan:
         """Window-hours of one week (each slot is half an hour)."""
         return sum(self.windows.values()) * SLOT_MINUTES / 60
 
+    day_level: dict[tuple[str, int], float] = field(default_factory=dict)   # pooled over the day
+    day_mean_wait: dict[tuple[str, int], float] = field(default_factory=dict)
+
     def met(self, key: Key) -> bool | None:
+        """Whether the slot meets the target as defined: its own level (scope "slot"), or the
+        level of its group's whole day pooled (scope "day")."""
+        if self.target.scope == "day":
+            day = key[:2]
+            if day not in self.day_level:
+                return None
+            return self.target.met(self.day_level[day], self.day_mean_wait.get(day))
         if key not in self.sim_level:
             return None
         return self.target.met(self.sim_level[key], self.sim_mean_wait.get(key))
@@ -114,6 +124,13 @@ class StaffingPlan:
     def slots_meeting(self) -> tuple[int, int]:
         keys = list(self.windows)
         return sum(1 for k in keys if self.met(k)), len(keys)
+
+    def days_meeting(self) -> tuple[int, int]:
+        """(group, weekday) pairs whose whole day, pooled, meets the target; and how many there are."""
+        days = sorted({k[:2] for k in self.windows})
+        ok = sum(1 for d in days if d in self.day_level
+                 and self.target.met(self.day_level[d], self.day_mean_wait.get(d)))
+        return ok, len(days)
 
     def windows_by_slot(self, days: list[Day]) -> dict[tuple[str, int, int], int]:
         """The plan laid onto a run's days, in :func:`sim.hall.simulate`'s key format."""
@@ -126,10 +143,10 @@ class StaffingPlan:
 
 
 def _slot_target(target: str | Target) -> Target:
-    """Staffing decides windows slot by slot, so the target must be judged per slot."""
+    """The target; windows are decided slot by slot under either scope (per slot or pooled day)."""
     tg = parse_target(target)
-    if tg.scope != "slot":
-        raise TargetError("按时段配置窗口时,服务目标须按每个半小时时段统计(scope=slot)")
+    if tg.scope not in ("slot", "day"):
+        raise TargetError(f"统计口径无效:scope={tg.scope}")
     return tg
 
 
@@ -166,6 +183,11 @@ class SlotStats:
     mean_wait: dict[Key, float]
     within_se: dict[Key, float] = field(default_factory=dict)
     mean_wait_se: dict[Key, float] = field(default_factory=dict)
+    # the same pooled over each (group, weekday) — for a target judged over the whole day
+    day_within: dict[tuple[str, int], float] = field(default_factory=dict)
+    day_mean_wait: dict[tuple[str, int], float] = field(default_factory=dict)
+    day_within_se: dict[tuple[str, int], float] = field(default_factory=dict)
+    day_mean_wait_se: dict[tuple[str, int], float] = field(default_factory=dict)
 
 
 def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Target | None = None) -> SlotStats:
@@ -186,6 +208,7 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
     nserved = np.zeros((G, 7, S))
     # per-replication moments: one replication is one sample of each weekday slot
     reps_seen, l1, l2, m1, m2 = (np.zeros((G, 7, S)) for _ in range(5))
+    dreps, dl1, dl2, dm1, dm2 = (np.zeros((G, 7)) for _ in range(5))
     sc = scenario.copy()
     sc.calendar = CalendarSpec(representative_week(scenario)[0].date, 7, scenario.calendar.overrides,
                                scenario.calendar.use_official)
@@ -222,6 +245,14 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
         l2 += lv * lv
         m1 += mv
         m2 += mv * mv
+        dn, dok, dw, ds = rn.sum(axis=2), rok.sum(axis=2), rw.sum(axis=2), rs.sum(axis=2)
+        dlv = np.divide(dok, dn, out=np.zeros_like(dn), where=dn > 0)
+        dmv = np.divide(dw, ds, out=np.zeros_like(dn), where=ds > 0)
+        dreps += dn > 0
+        dl1 += dlv
+        dl2 += dlv * dlv
+        dm1 += dmv
+        dm2 += dmv * dmv
     gi = {g: i for i, g in enumerate(gnames)}
     cust, lvl, mw, lse, mse = {}, {}, {}, {}, {}
     for key in plan.windows:
@@ -234,7 +265,15 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
         r = reps_seen[ix]
         lse[key] = _se(l1[ix], l2[ix], r)
         mse[key] = _se(m1[ix], m2[ix], r)
-    return SlotStats(cust, lvl, mw, lse, mse)
+    dlvl, dmw, dlse, dmse = {}, {}, {}, {}
+    for g, wd in {k[:2] for k in plan.windows}:
+        ix = (gi[g], wd)
+        c, cs = n[ix].sum(), nserved[ix].sum()
+        dlvl[g, wd] = float(ok[ix].sum() / c) if c else 1.0
+        dmw[g, wd] = float(wsum[ix].sum() / cs) if cs else 0.0
+        dlse[g, wd] = _se(dl1[ix], dl2[ix], dreps[ix])
+        dmse[g, wd] = _se(dm1[ix], dm2[ix], dreps[ix])
+    return SlotStats(cust, lvl, mw, lse, mse, dlvl, dmw, dlse, dmse)
 
 
 def _se(s1: float, s2: float, r: float) -> float:
@@ -246,6 +285,7 @@ def _se(s1: float, s2: float, r: float) -> float:
 
 def attach(plan: StaffingPlan, stats: SlotStats) -> StaffingPlan:
     plan.sim_level, plan.sim_mean_wait, plan.sim_customers = stats.within, stats.mean_wait, stats.customers
+    plan.day_level, plan.day_mean_wait = stats.day_within, stats.day_mean_wait
     return plan
 
 
@@ -282,9 +322,14 @@ def simulation_corrected(scenario: Scenario, target: str | Target = "90%<=15", *
         stats = measure(scenario, plan, seeds, strict)
         lcb = {k: stats.within[k] - z * stats.within_se[k] for k in plan.windows}
         ucb = {k: stats.mean_wait[k] + z * stats.mean_wait_se[k] for k in plan.windows}
-        miss = [k for k in plan.windows if not strict.met(lcb[k], ucb[k])]
-        cut = ([k for k in plan.windows if trim and k not in frozen and plan.windows[k] > 1
-                and roomy.met(lcb[k], ucb[k])] if not miss or it < max_iter else [])
+        if tg.scope == "day":
+            miss, cut = _day_moves(plan, stats, strict, roomy, z, frozen, trim)
+        else:
+            miss = [k for k in plan.windows if not strict.met(lcb[k], ucb[k])]
+            cut = [k for k in plan.windows if trim and k not in frozen and plan.windows[k] > 1
+                   and roomy.met(lcb[k], ucb[k])]
+        if miss and it == max_iter:
+            cut = []
         plan.iterations.append({"iteration": it, "staff_hours": plan.staff_hours, "missed_slots": len(miss),
                                 "trimmed_slots": len(cut)})
         if progress:
@@ -316,6 +361,29 @@ def simulation_corrected(scenario: Scenario, target: str | Target = "90%<=15", *
     return plan
 
 
+def _day_moves(plan: StaffingPlan, stats: SlotStats, strict: Target, roomy: Target, z: float,
+               frozen: set[Key], trim: bool) -> tuple[list[Key], list[Key]]:
+    """For a target pooled over the day: a (group, weekday) whose day misses (confidence bound)
+    gets one more window in its worst slot; with ``trim``, a day with room to spare loses one
+    window in its best unfrozen slot."""
+    by_day: dict[tuple[str, int], list[Key]] = {}
+    for k in plan.windows:
+        by_day.setdefault(k[:2], []).append(k)
+    miss, cut = [], []
+    for day, keys in sorted(by_day.items()):
+        lcb = stats.day_within[day] - z * stats.day_within_se[day]
+        ucb = stats.day_mean_wait[day] + z * stats.day_mean_wait_se[day]
+        busy = [k for k in keys if stats.customers.get(k)]
+        if not strict.met(lcb, ucb):
+            if busy:
+                miss.append(min(busy, key=lambda k: (stats.within[k], -stats.mean_wait[k], k)))
+        elif trim and roomy.met(lcb, ucb):
+            spare = [k for k in keys if k not in frozen and plan.windows[k] > 1]
+            if spare:
+                cut.append(max(spare, key=lambda k: (stats.within[k], -stats.mean_wait[k], k)))
+    return miss, cut
+
+
 def compare_rows(erlang: StaffingPlan, corrected: StaffingPlan | None) -> list[dict]:
     """Per-slot rows side by side, for tables and exports."""
     rows = []
@@ -330,9 +398,17 @@ def compare_rows(erlang: StaffingPlan, corrected: StaffingPlan | None) -> list[d
             r.update({"sim_windows": corrected.windows.get(key),
                       "sim_level": round(corrected.sim_level[key], 4) if key in corrected.sim_level else None,
                       "sim_met": corrected.met(key)})
+        if erlang.target.scope == "day":   # the judged level is the group's whole day, pooled
+            r["erlang_day_level"] = _rounded(erlang.day_level.get(key[:2]))
+            if corrected is not None:
+                r["sim_day_level"] = _rounded(corrected.day_level.get(key[:2]))
         r["customers"] = (corrected or erlang).sim_customers.get(key)
         rows.append(r)
     return rows
+
+
+def _rounded(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
 
 
 def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method: str = "sim", *,
@@ -354,6 +430,8 @@ def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method
 
 def _plan_summary(p: StaffingPlan) -> dict:
     met, total = p.slots_meeting()
+    dmet, dtotal = p.days_meeting()
     return {"method": p.method, "staff_hours_per_week": p.staff_hours, "open_slots": total,
             "slots_meeting_target": met, "share_meeting_target": met / total if total else None,
+            "group_days": dtotal, "group_days_meeting_target": dmet,
             "iterations": p.iterations, "stop_reason": p.stop_reason, "wall_seconds": round(p.wall_seconds, 3)}

@@ -46,6 +46,13 @@ def test_published_table_values():
     assert erlang_c(2, 1.0) == pytest.approx(1 / 3, abs=1e-12)
     # M/M/1: P(wait) = rho
     assert erlang_c(1, 0.7) == pytest.approx(0.7)
+    # the call-centre worked example (100 calls per 30 min, 180 s handling: a = 10 Erlangs):
+    # 11 agents -> P(wait) 68.21 %, 39.0 % answered within 20 s; 14 agents -> 88.8 %
+    lam, mu = 100 / 30, 1 / 3
+    assert erlang_c(11, 10.0) == pytest.approx(0.6821, abs=5e-5)
+    assert evaluate(11, lam, mu, within=1 / 3).service_level == pytest.approx(0.390, abs=5e-4)
+    assert evaluate(14, lam, mu, within=1 / 3).service_level == pytest.approx(0.888, abs=5e-4)
+    assert min_servers(lam, mu, within=1 / 3, percent=0.8) == 14
 
 
 def test_large_c_and_heavy_load_are_stable():
@@ -97,3 +104,6 @@ def test_erlang_cli_json():
     bad = subprocess.run([sys.executable, "-m", "sim", "erlang", "--arrival-rate", "1", "--service-rate", "0.1",
                           "--target", "soon"], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
+    huge = subprocess.run([sys.executable, "-m", "sim", "erlang", "--arrival-rate", "1e9", "--service-rate", "1",
+                           "--json"], cwd=ROOT, capture_output=True, text=True)
+    assert huge.returncode == 2 and "窗口" in huge.stderr and "Traceback" not in huge.stderr

@@ -153,6 +153,22 @@ def test_roster_meets_target_in_fresh_simulation(solved):
     assert vb["slots_meeting_target"] < v["slots_meeting_target"] - 5
 
 
+def test_verification_pooled_over_the_day(solved):
+    from sim.targets import Target
+
+    scenario, _p, _sh, result, plan, cal, rostered = solved
+    v = verify_roster(scenario, result, cal, Target(0.9, 15.0, scope="day"), rostered, plan, reps=2, seed=5)
+    days = {(r["group"], r["date"]): r for r in v["group_day_results"]}
+    assert v["group_days"] == len(days) == len({(r["group"], r["date"]) for r in v["slots"]})
+    for r in v["slots"]:
+        assert r["pass"] == days[r["group"], r["date"]]["pass"]
+    for (g, d), row in days.items():
+        slots = [r for r in v["slots"] if (r["group"], r["date"]) == (g, d) and r["customers"]]
+        n = sum(r["customers"] for r in slots)
+        assert row["service_level"] == pytest.approx(sum(r["service_level"] * r["customers"] for r in slots) / n)
+    assert "全天" in v["definition"]
+
+
 def test_exports(solved, tmp_path):
     _s, people, shifts, result, *_ = solved
     out = tmp_path / "roster.xlsx"

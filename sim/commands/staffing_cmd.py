@@ -14,8 +14,12 @@ def _erlang(args: argparse.Namespace) -> int:
     target = parse_target(args.target)
     if args.arrival_rate < 0 or args.service_rate <= 0:
         raise WorkbenchError("到达率须不小于0、服务率须大于0(单位:人/分钟)")
-    res = staff_for(args.arrival_rate, args.service_rate, within=target.within if target.within else 15.0,
-                    percent=target.percent, max_mean_wait=target.max_mean_wait, minimum=args.minimum)
+    try:
+        res = staff_for(args.arrival_rate, args.service_rate, within=target.within if target.within else 15.0,
+                        percent=target.percent, max_mean_wait=target.max_mean_wait, minimum=args.minimum)
+    except ValueError:
+        raise WorkbenchError(f"负荷过大:需要超过10万个窗口才能满足“{target.text}”,请检查到达率与服务率的单位"
+                             "(人/分钟)") from None
     data = res.to_dict() | {"offered_load": args.arrival_rate / args.service_rate, "target": target.text,
                             "definition": target.definition()}
     if 0 < res.p_wait < 1:  # the square-root rule at the same delay probability, to compare
@@ -38,7 +42,7 @@ def _staff(args: argparse.Namespace) -> int:
     from sim.targets import parse_target
 
     scenario = load_scenario(args.scenario)
-    target = parse_target(args.target)
+    target = parse_target(args.target, scope=args.scope, counted=args.counted)
     rep = staffing_report(scenario, target, args.method, reps=args.reps, seed=args.seed, trim=args.trim)
     if args.xlsx:
         write_staffing_xlsx(rep, args.xlsx)
@@ -52,6 +56,10 @@ def _staff(args: argparse.Namespace) -> int:
     if c:
         print(f"仿真修正:每周 {c['staff_hours_per_week']:.1f} 窗口·小时,仿真中 "
               f"{c['slots_meeting_target']}/{c['open_slots']} 个时段达标({c['stop_reason']})")
+    if target.scope == "day":
+        for p, label in ((e, "逐时段Erlang C"), (c, "仿真修正")):
+            if p:
+                print(f"{label}:按全天汇总,{p['group_days_meeting_target']}/{p['group_days']} 个窗口组·星期达标")
     if args.xlsx:
         print(f"已写出 {args.xlsx}")
     return 0
@@ -60,7 +68,9 @@ def _staff(args: argparse.Namespace) -> int:
 STAFF_HEAD = {"group": "窗口组", "weekday_cn": "星期", "slot_start": "时段开始", "customers": "仿真取号人次",
               "erlang_windows": "Erlang C窗口数", "erlang_predicted_level": "Erlang C预测达标率",
               "erlang_sim_level": "Erlang C方案仿真达标率", "erlang_met": "Erlang C方案达标",
-              "sim_windows": "仿真修正窗口数", "sim_level": "仿真修正方案达标率", "sim_met": "仿真修正方案达标"}
+              "erlang_day_level": "Erlang C方案全天汇总达标率",
+              "sim_windows": "仿真修正窗口数", "sim_level": "仿真修正方案达标率",
+              "sim_day_level": "仿真修正方案全天汇总达标率", "sim_met": "仿真修正方案达标"}
 
 
 def write_staffing_xlsx(rep: dict, path: str) -> None:
@@ -71,7 +81,8 @@ def write_staffing_xlsx(rep: dict, path: str) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "逐时段对比"
-    cols = [k for k in STAFF_HEAD if rep["sim"] is not None or not k.startswith("sim_")]
+    present = set().union(*(r.keys() for r in rep["slots"])) if rep["slots"] else set()
+    cols = [k for k in STAFF_HEAD if k in present or k in ("customers",)]
     ws.append([STAFF_HEAD[k] for k in cols])
     for c in ws[1]:
         c.font = Font(bold=True)
@@ -104,7 +115,7 @@ def _roster(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     people, shifts = read_staff(args.staff, [g.name for g in scenario.groups])
-    target = parse_target(args.target)
+    target = parse_target(args.target, scope=args.scope, counted=args.counted)
     start = dt.date.fromisoformat(args.start) if args.start else None
     if args.weeks < 1 or args.weeks > 12:
         raise WorkbenchError("--weeks 应在1到12之间")
@@ -132,6 +143,7 @@ def _roster(args: argparse.Namespace) -> int:
         out["failed_slots"] = [r for r in ver["slots"] if not r["pass"]]
         if not args.slots:
             out.pop("slots")
+            out.pop("group_day_results")
     if args.json:
         print_json(out)
         return 0
@@ -140,7 +152,8 @@ def _roster(args: argparse.Namespace) -> int:
           f"用时 {result.wall_seconds:.1f} 秒;缺口时段 {len(result.shortfall)} 个;"
           f"周末值班极差 {result.weekend_duty_spread};工时比 {out['paid_to_required'] or 0:.2f}")
     if ver:
-        print(f"仿真验证:{ver['slots_meeting_target']}/{ver['open_slots']} 个开放时段达标")
+        print(f"仿真验证:{ver['slots_meeting_target']}/{ver['open_slots']} 个开放时段达标;按全天汇总 "
+              f"{ver['group_days_meeting_target']}/{ver['group_days']} 个窗口组·日达标")
     if args.out:
         print(f"已写出 {args.out}")
     return 0
@@ -158,6 +171,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("staff", help="各窗口组每个星期几、每半小时需开窗口数(Erlang C 与仿真修正对比)")
     p.add_argument("scenario", help="场景文件(xlsx 或 JSON)")
     p.add_argument("--target", default="90%<=15")
+    p.add_argument("--scope", choices=["slot", "day"], default="slot",
+                   help="达标口径:slot 每个半小时时段分别判定;day 每个窗口组全天汇总判定")
+    p.add_argument("--counted", choices=["arrivals", "served"], default="arrivals",
+                   help="计数口径:arrivals 全部取号者(离开未办者计为未达标);served 仅已办结者")
     p.add_argument("--method", choices=["erlang", "sim"], default="sim")
     p.add_argument("--reps", type=int, default=30, help="每轮仿真的重复次数(每次一周)")
     p.add_argument("--trim", action="store_true",
@@ -174,12 +191,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--start", help="起始日期(取其当天或之后的第一个周一),默认场景起始日期")
     p.add_argument("--out", help="排班表 xlsx")
     p.add_argument("--target", default="90%<=15")
+    p.add_argument("--scope", choices=["slot", "day"], default="slot",
+                   help="达标口径:slot 每个半小时时段分别判定;day 每个窗口组全天汇总判定")
+    p.add_argument("--counted", choices=["arrivals", "served"], default="arrivals",
+                   help="计数口径:arrivals 全部取号者(离开未办者计为未达标);served 仅已办结者")
     p.add_argument("--method", choices=["erlang", "sim"], default="sim", help="需求来源")
     p.add_argument("--time-limit", type=float, default=30.0, help="求解时限(秒)")
     p.add_argument("--reps", type=int, default=30, help="仿真修正需求时每轮仿真的周数")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--verify", action="store_true", help="用新随机种子仿真排班,逐时段判定是否达标")
     p.add_argument("--verify-reps", type=int, default=10, help="验证仿真的重复次数(每次整个排班期)")
-    p.add_argument("--slots", action="store_true", help="JSON 中输出每个时段的验证结果")
+    p.add_argument("--slots", action="store_true", help="JSON 中输出每个时段及每个窗口组·日的验证结果")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_roster)
