@@ -124,3 +124,35 @@ def test_upload_a_zip_of_filled_templates(db, tmp_path, capsys):
     assert sorted(u["unit"] for u in Store(db).uploads()) == ["市审改办", "市财政局"]
     code, _, err = run(capsys, "upload", str(tmp_path / "nothere.xlsx"))
     assert code == 2 and "文件不存在" in err
+
+
+def test_many_files_at_once_bad_one_and_same_file_twice(db, tmp_path, capsys):
+    """One command, several files: clean ones saved, the rejected one not, the repeated one known by its hash."""
+    assert run(capsys, "load", str(BUNDLED))[0] == 0
+    files = {}
+    for unit, pct in (("市审改办", 30), ("市财政局", 140), ("市政务服务中心", 50)):
+        assert run(capsys, "template", "--unit", unit, "--period", "2021-09", "--out", str(tmp_path))[0] == 0
+        tpl = tmp_path / f"2021-09_{unit}_进度填报表.xlsx"
+        first = load_workbook(tpl)["进度填报"]["A4"].value
+        files[unit] = tmp_path / f"{unit}-填报.xlsx"
+        files[unit].write_bytes(fill(tpl.read_bytes(), {first: {"status": "推进中", "percent": pct,
+                                                                "date": date(2021, 9, 25)}}))
+    copy = tmp_path / "副本.xlsx"
+    copy.write_bytes(files["市审改办"].read_bytes())
+    before = Store(db).counts()
+    argv = [str(files["市审改办"]), str(files["市财政局"]), str(files["市政务服务中心"]), str(copy)]
+    code, out, _ = run(capsys, "upload", *argv)                      # check only: nothing written
+    assert code == 1 and "超出 0–100" in out and out.count("行检查通过") == 2 and "与本批的“市审改办-填报.xlsx”内容完全相同" in out
+    assert Store(db).counts() == before
+    code, out, _ = run(capsys, "upload", *argv, "--yes", "--json")
+    data = {r["filename"]: r for r in json.loads(out)}
+    assert code == 1
+    assert [data[p.name]["outcome"] for p in (files["市审改办"], files["市财政局"], files["市政务服务中心"], copy)] == [
+        "saved", "rejected", "saved", "duplicate"]
+    assert data["市财政局-填报.xlsx"]["problems"][0]["row"] == 4
+    assert sorted(u["unit"] for u in Store(db).uploads()) == ["市审改办", "市政务服务中心"]
+    code, out, _ = run(capsys, "reminders", "--period", "2021-09", "--as-of", "2021-10-10",
+                       "--out", str(tmp_path / "催办.xlsx"))
+    ws = load_workbook(tmp_path / "催办.xlsx")["催办名单"]
+    units = [ws.cell(r, 1).value for r in range(3, ws.max_row + 1)]
+    assert code == 0 and "市财政局" in units and "市委优化办" in units and ws["A1"].value.startswith("催办名单")

@@ -58,7 +58,9 @@ def tpl(store, unit="市审改办", period="2021-09"):
 
 def test_clean_template_saved_with_source_rows(store):
     data = fill(tpl(store), {"1": good(), "2": good(status="已完成", percent=100)}, person="李四")
+    before = store.counts()
     rep = check(store, data)
+    assert store.counts() == before                         # a clean file is not written until confirmed
     assert rep.ok and rep.is_template and (rep.unit, rep.period, rep.person) == ("市审改办", "2021-09", "李四")
     assert [(r["task_id"], r["source_row"]) for r in rep.rows] == [("1", 4), ("2", 5)]
     assert store.counts()["progress_reports"] == 0          # validation writes nothing
@@ -250,3 +252,59 @@ def test_foreign_sheet_unknown_unit_and_bad_period(store):
     rep = validate_upload(store, data, "g.xlsx", today=TODAY, rules=RULES)
     assert not rep.ok and rep.problems[0].column == "报告期" and "无法识别的报告期" in rep.problems[0].reason
     assert store.counts()["uploads"] == 0
+
+
+def _no_formula(data: bytes) -> list[str]:
+    """Every string cell of an xlsx; fails if any could run as a formula."""
+    wb = load_workbook(io.BytesIO(data))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert not any(t.startswith(("=", "+", "-", "@")) for t in texts), [t for t in texts if t[:1] in "=+-@"]
+    return texts
+
+
+def test_every_export_neutralises_formulas(tmp_path):
+    """Templates, the templates zip, report xlsx and docx, and the reminder list: no cell runs as a formula."""
+    import zipfile
+
+    from docx import Document
+
+    from tasks.model import Plan, Task
+    from tasks.progress import all_templates_zip, reminders, reminders_xlsx, report_docx, snapshot
+    from tasks.progress.rules import rules_from_dict
+    from tasks.store import Store
+
+    evil = "=HYPERLINK(\"http://evil\",\"点我\")"
+    plan = Plan(title="+注入测试方案", date=date(2021, 8, 1), tasks=[
+        Task(id="1", title=evil, lead_units=["市审改办"], deadline=date(2021, 8, 31), deadline_text="-8月底前",
+             deadline_kind="date"),
+        Task(id="2", title="@SUM(A1)", lead_units=["市财政局"], deadline=date(2021, 12, 31),
+             deadline_text="2021年底前", deadline_kind="date")])
+    store = Store(f"sqlite:///{tmp_path / 'x.db'}")
+    store.load_plan_into_store(plan, actor="cli")
+    store.open_period("2021-09", "cli")
+    texts = _no_formula(template_bytes(store, "市审改办", "2021-09"))
+    assert "'" + evil in texts and "'-8月底前" in texts and "'+注入测试方案 任务进展填报表(2021年9月)" in texts
+    z = zipfile.ZipFile(io.BytesIO(all_templates_zip(store, "2021-09")))
+    assert len(z.namelist()) == 2
+    for name in z.namelist():
+        _no_formula(z.read(name))
+    data = fill(template_bytes(store, "市审改办", "2021-09"),
+                {"1": {"status": "推进中", "percent": 50, "date": date(2021, 9, 20), "progress": "-已推进",
+                       "problems": "@人手不足"}})
+    rep = check(store, data)
+    assert rep.ok and rep.rows[0]["problems"] == "@人手不足"
+    commit_upload(store, rep, "cli")
+    ladder = rules_from_dict({"levels": [{"key": "y", "name": "=黄牌", "when": ["missed_reports >= 1"]},
+                                         {"key": "r", "name": "+红牌", "when": ["status == overdue"]}]})
+    report = build_report(store, "quarter", "2021-Q3", rules=ladder, as_of=date(2021, 10, 10))
+    texts = _no_formula(report_xlsx(report))
+    assert "'" + evil in texts and "'=黄牌" in texts and "'@人手不足" in texts
+    doc = Document(io.BytesIO(report_docx(report)))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "'" + evil in cells and not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+    items = reminders(snapshot(store, date(2021, 10, 10), rules=ladder), "2021-09")
+    assert [r.unit for r in items] == ["市财政局"]
+    texts = _no_formula(reminders_xlsx(items))
+    assert any(t.startswith("2 @SUM(A1)") for t in texts)

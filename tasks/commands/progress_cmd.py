@@ -71,29 +71,13 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_upload(args: argparse.Namespace) -> int:
-    from ..progress import commit_upload, load_rules, validate_upload
-    from ..progress.upload import UploadRejected, expand_files
-    store = _store()
-    rules = load_rules()
-    reports, bad = [], False
+    from ..progress import load_rules, upload_files
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         raise WorkbenchError(f"文件不存在:{'、'.join(missing)}")
-    for name, data in expand_files(args.files):
-        try:
-            rep = validate_upload(store, data, name, unit=args.unit, period=args.period, plan=args.plan,
-                                  person=args.person, rules=rules)
-        except UploadRejected as err:
-            print(f"error: {err}")
-            bad = True
-            continue
-        if args.yes and rep.ok:
-            try:
-                commit_upload(store, rep, ACTOR)
-            except UploadRejected:
-                pass
-        bad = bad or bool(rep.problems)
-        reports.append(rep)
+    reports = upload_files(_store(), args.files, actor=ACTOR, save=args.yes, unit=args.unit, period=args.period,
+                           plan=args.plan, person=args.person, rules=load_rules())
+    bad = any(r.problems for r in reports)
     if args.json:
         print_json([r.to_dict() for r in reports])
     else:
@@ -153,6 +137,13 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     from ..progress import reminders, snapshot
     snap = snapshot(_store(), args.as_of, plan=args.plan)
     items = reminders(snap, args.period)
+    if args.out:
+        from ..progress import reminders_xlsx
+        out = Path(args.out)
+        if out.suffix.lower() != ".xlsx":
+            raise WorkbenchError(f"催办名单文件名应以 .xlsx 结尾:{out.name}")
+        out.write_bytes(reminders_xlsx(items, f"催办名单(截至 {snap.as_of.isoformat()})"))
+        print(f"已生成:{out}")
     if args.json:
         print_json([r.to_dict() for r in items])
     else:
@@ -213,5 +204,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--period", help="报告期,默认最近一个已到期的")
     p.add_argument("--as-of", type=_date, default=None)
     p.add_argument("--plan")
+    p.add_argument("--out", help="另存为催办单 .xlsx")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_reminders)

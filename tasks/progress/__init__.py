@@ -3,7 +3,7 @@
 >>> from tasks.store import Store
 >>> from tasks.progress import snapshot, ranking, reminders, validate_upload, commit_upload
 """
-from .reports import PeriodReport, build_report, report_docx, report_xlsx, write_report
+from .reports import PeriodReport, build_report, reminders_xlsx, report_docx, report_xlsx, write_report
 from .rules import BadRules, Level, Rules, default_rules, load_rules, save_rules, RULES_FILE
 from .safe import safe_text
 from .scorecard import Reminder, Scorecard, ranking, ranking_rule, reminders, scorecards
@@ -14,7 +14,7 @@ from .upload import (Problem, UploadRejected, UploadReport, commit_upload, uploa
                      validate_upload)
 
 __all__ = [
-    "PeriodReport", "build_report", "write_report", "report_docx", "report_xlsx", "BadRules", "Level", "Rules", "default_rules",
+    "PeriodReport", "build_report", "reminders_xlsx", "write_report", "report_docx", "report_xlsx", "BadRules", "Level", "Rules", "default_rules",
     "load_rules", "save_rules", "RULES_FILE", "safe_text", "Reminder", "Scorecard", "ranking",
     "ranking_rule", "reminders", "scorecards", "Snapshot", "TaskStatus", "compute", "snapshot",
     "task_status", "STATUS_CHOICES", "all_templates_zip", "build_template", "fill_template",

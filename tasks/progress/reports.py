@@ -95,7 +95,7 @@ def _table(ws, title: str, headers: list[str], rows: list[list[Any]], widths: li
     ws.cell(1, 1, safe_text(title)).font = Font(name="宋体", size=14, bold=True)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     for j, h in enumerate(headers, 1):
-        c = ws.cell(2, j, h)
+        c = ws.cell(2, j, safe_text(h))   # level names come from the editable rules file
         c.font = Font(name="宋体", bold=True, color="FFFFFF")
         c.fill, c.border = _HEAD, _BORDER
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -162,6 +162,28 @@ def report_xlsx(rep: PeriodReport) -> bytes:
     return buf.getvalue()
 
 
+def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
+    """The reminder list (催办单) as a styled xlsx: one row per unit and period, text neutralised.
+
+    >>> from datetime import date
+    >>> data = reminders_xlsx([Reminder("=市财政局", "2021-10", date(2021, 11, 5), True,
+    ...                                  [{"id": "32", "title": "+健全机制"}])])
+    >>> from openpyxl import load_workbook
+    >>> load_workbook(io.BytesIO(data)).active["A3"].value
+    "'=市财政局"
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "催办名单"
+    _table(ws, title, ["单位", "报告期", "报送期限", "情况", "欠报任务", "催办内容"],
+           [[r.unit, r.period, r.due.isoformat(), "已超期" if r.overdue else "未超期",
+             "、".join(f"{t['id']} {t['title']}" for t in r.tasks), r.text()] for r in items],
+           [24, 10, 12, 8, 50, 70])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 # -- docx ----------------------------------------------------------------------
 def _font(run, size: float | None = None, bold: bool = False, name: str = "仿宋") -> None:
     run.font.name = name
@@ -188,7 +210,7 @@ def _doc_table(doc, headers: list[str], rows: list[list[Any]]) -> None:
     for j, h in enumerate(headers):
         cell = t.rows[0].cells[j]
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(h), 10.5, True, "黑体")
+        _font(cell.paragraphs[0].add_run(str(safe_text(h))), 10.5, True, "黑体")
     for row in rows:
         cells = t.add_row().cells
         for j, v in enumerate(row):

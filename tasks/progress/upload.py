@@ -99,6 +99,8 @@ class UploadReport:
     skipped_rows: int = 0
     grace_days: int = 5
     upload_id: int | None = None
+    #: name of an earlier file of the same batch with exactly these bytes
+    duplicate_of: str = ""
 
     @property
     def ok(self) -> bool:
@@ -117,6 +119,8 @@ class UploadReport:
         """Chinese summary lines for the CLI and the dashboard."""
         head = f"{self.filename}({self.unit or '单位未知'},{self.period or '报告期未知'})"
         if self.duplicate and not self.problems:
+            if self.duplicate_of:
+                return f"{head}:与本批的“{self.duplicate_of}”内容完全相同,本次忽略"
             return f"{head}:该文件已上传过(内容完全相同),本次忽略"
         if self.problems:
             lines = [f"{head}:发现 {len(self.problems)} 处问题,整个文件未保存,请修改后重新上传:"]
@@ -571,11 +575,16 @@ def upload_files(store: Store, files: Iterable[str | Path | tuple[str, bytes]], 
                  save: bool = False, **kwargs: Any) -> list[UploadReport]:
     """Validate many files (and save the clean ones when ``save``); one report per file.
 
-    Zips are opened and each xlsx/csv inside is one file.
+    Zips are opened and each xlsx/csv inside is one file.  A file whose bytes
+    repeat an earlier one of the batch is a duplicate (checked or saved once).
     """
-    out = []
+    out: list[UploadReport] = []
+    first: dict[str, str] = {}
     for name, data in expand_files(files):
         rep = validate_upload(store, data, name, **kwargs)
+        if rep.sha256 in first and not rep.problems and not rep.duplicate:
+            rep.duplicate, rep.duplicate_of = True, first[rep.sha256]
+        first.setdefault(rep.sha256, name)
         if save and rep.ok:
             try:
                 commit_upload(store, rep, actor)
