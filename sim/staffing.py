@@ -97,6 +97,10 @@ class StaffingPlan:
     sim_level: dict[Key, float] = field(default_factory=dict)          # measured in simulation
     sim_mean_wait: dict[Key, float] = field(default_factory=dict)
     sim_customers: dict[Key, int] = field(default_factory=dict)
+    sim_level_se: dict[Key, float] = field(default_factory=dict)       # across simulated weeks
+    sim_reps: int = 0
+    day_level: dict[tuple[str, int], float] = field(default_factory=dict)   # pooled over the day
+    day_mean_wait: dict[tuple[str, int], float] = field(default_factory=dict)
     iterations: list[dict] = field(default_factory=list)
     stop_reason: str = ""
     wall_seconds: float = 0.0
@@ -105,9 +109,6 @@ class StaffingPlan:
     def staff_hours(self) -> float:
         """Window-hours of one week (each slot is half an hour)."""
         return sum(self.windows.values()) * SLOT_MINUTES / 60
-
-    day_level: dict[tuple[str, int], float] = field(default_factory=dict)   # pooled over the day
-    day_mean_wait: dict[tuple[str, int], float] = field(default_factory=dict)
 
     def met(self, key: Key) -> bool | None:
         """Whether the slot meets the target as defined: its own level (scope "slot"), or the
@@ -188,6 +189,7 @@ class SlotStats:
     day_mean_wait: dict[tuple[str, int], float] = field(default_factory=dict)
     day_within_se: dict[tuple[str, int], float] = field(default_factory=dict)
     day_mean_wait_se: dict[tuple[str, int], float] = field(default_factory=dict)
+    reps: int = 0
 
 
 def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Target | None = None) -> SlotStats:
@@ -273,7 +275,7 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
         dmw[g, wd] = float(wsum[ix].sum() / cs) if cs else 0.0
         dlse[g, wd] = _se(dl1[ix], dl2[ix], dreps[ix])
         dmse[g, wd] = _se(dm1[ix], dm2[ix], dreps[ix])
-    return SlotStats(cust, lvl, mw, lse, mse, dlvl, dmw, dlse, dmse)
+    return SlotStats(cust, lvl, mw, lse, mse, dlvl, dmw, dlse, dmse, len(seeds))
 
 
 def _se(s1: float, s2: float, r: float) -> float:
@@ -286,6 +288,7 @@ def _se(s1: float, s2: float, r: float) -> float:
 def attach(plan: StaffingPlan, stats: SlotStats) -> StaffingPlan:
     plan.sim_level, plan.sim_mean_wait, plan.sim_customers = stats.within, stats.mean_wait, stats.customers
     plan.day_level, plan.day_mean_wait = stats.day_within, stats.day_mean_wait
+    plan.sim_level_se, plan.sim_reps = stats.within_se, stats.reps
     return plan
 
 
@@ -393,11 +396,11 @@ def compare_rows(erlang: StaffingPlan, corrected: StaffingPlan | None) -> list[d
              "slot_start": min_to_hm(s * SLOT_MINUTES), "erlang_windows": erlang.windows[key],
              "erlang_predicted_level": round(erlang.erlang_level.get(key, float("nan")), 4),
              "erlang_sim_level": round(erlang.sim_level[key], 4) if key in erlang.sim_level else None,
-             "erlang_met": erlang.met(key)}
+             "erlang_met": erlang.met(key), "erlang_ci95": _ci95(erlang, key)}
         if corrected is not None:
             r.update({"sim_windows": corrected.windows.get(key),
                       "sim_level": round(corrected.sim_level[key], 4) if key in corrected.sim_level else None,
-                      "sim_met": corrected.met(key)})
+                      "sim_met": corrected.met(key), "sim_ci95": _ci95(corrected, key)})
         if erlang.target.scope == "day":   # the judged level is the group's whole day, pooled
             r["erlang_day_level"] = _rounded(erlang.day_level.get(key[:2]))
             if corrected is not None:
@@ -407,16 +410,25 @@ def compare_rows(erlang: StaffingPlan, corrected: StaffingPlan | None) -> list[d
     return rows
 
 
+def _ci95(plan: StaffingPlan, key: Key) -> float | None:
+    """Half-width of the 95% confidence interval of the slot's measured level (across weeks)."""
+    return round(1.96 * plan.sim_level_se[key], 4) if key in plan.sim_level_se else None
+
+
 def _rounded(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
 def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method: str = "sim", *,
-                    reps: int = 30, seed: int = 1, check_seed: int = 99, trim: bool = False) -> dict:
-    """Both methods side by side, each judged in a fresh simulation (new seeds)."""
+                    reps: int = 30, seed: int = 1, check_seed: int = 99, trim: bool = False,
+                    check_reps: int | None = None) -> dict:
+    """Both methods side by side, each judged in a fresh simulation (new seeds, ``check_reps``
+    weeks, default ``reps``).  Each slot's 95% confidence half-width is reported, so a planner
+    sees whether the fresh check is long enough for its pass/fail to mean anything: with few
+    weeks, slots truly at 92% fall below 90% by chance, for either method."""
     tg = _slot_target(target)
     erl = sipp(scenario, tg)
-    fresh = rep_seeds(check_seed, reps)
+    fresh = rep_seeds(check_seed, check_reps or reps)
     attach(erl, measure(scenario, erl, fresh, tg))
     cor = None
     if method == "sim":
@@ -433,5 +445,9 @@ def _plan_summary(p: StaffingPlan) -> dict:
     dmet, dtotal = p.days_meeting()
     return {"method": p.method, "staff_hours_per_week": p.staff_hours, "open_slots": total,
             "slots_meeting_target": met, "share_meeting_target": met / total if total else None,
-            "group_days": dtotal, "group_days_meeting_target": dmet,
+            "group_days": dtotal, "group_days_meeting_target": dmet, "fresh_reps": p.sim_reps,
+            "ci95_halfwidth_mean": _rounded(float(np.mean(list(p.sim_level_se.values()))) * 1.96
+                                            if p.sim_level_se else None),
+            "ci95_halfwidth_max": _rounded(max(p.sim_level_se.values()) * 1.96 if p.sim_level_se else None),
             "iterations": p.iterations, "stop_reason": p.stop_reason, "wall_seconds": round(p.wall_seconds, 3)}
+

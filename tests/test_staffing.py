@@ -132,9 +132,11 @@ def test_staff_cli_json_and_xlsx(tmp_path):
     assert wb.sheetnames == ["逐时段对比", "汇总"]
     assert wb["逐时段对比"].max_row == len(data["slots"]) + 1
     pooled = subprocess.run([sys.executable, "-m", "sim", "staff", str(ROOT / "data/hall/sample-hall.json"),
-                             "--method", "erlang", "--reps", "2", "--scope", "day", "--counted", "served",
+                             "--method", "erlang", "--reps", "2", "--check-reps", "2", "--scope", "day",
+                             "--counted", "served",
                              "--json"], cwd=ROOT, capture_output=True, text=True, check=True)
     pd = json.loads(pooled.stdout)
+    assert data["erlang"]["fresh_reps"] == 60 and all(r["erlang_ci95"] is not None for r in data["slots"])
     assert (pd["target"]["scope"], pd["target"]["counted"]) == ("day", "served")
     assert "全天" in pd["target"]["definition"] and "已办结" in pd["target"]["definition"]
     assert 0 < pd["erlang"]["group_days"] and "erlang_day_level" in pd["slots"][0]
@@ -224,3 +226,13 @@ def test_target_pooled_over_the_day():
     assert total == 5 and met == 5
     slot_cor = simulation_corrected(s, "90%<=15", reps=10, seed=3)
     assert cor.staff_hours < slot_cor.staff_hours    # pooling over the day asks for less
+
+
+def test_fresh_check_reports_how_tight_each_slot_is():
+    """Each slot's 95% half-width comes with the fresh check; more weeks make it tighter."""
+    s = profile_scenario()
+    short = staffing_report(s, "90%<=15", "erlang", reps=2, check_reps=4)
+    long = staffing_report(s, "90%<=15", "erlang", reps=2, check_reps=16)
+    assert short["erlang"]["fresh_reps"] == 4 and long["erlang"]["fresh_reps"] == 16
+    assert 0 < long["erlang"]["ci95_halfwidth_mean"] < short["erlang"]["ci95_halfwidth_mean"]
+    assert all(r["erlang_ci95"] is not None and r["erlang_ci95"] >= 0 for r in long["slots"])

@@ -43,7 +43,8 @@ def _staff(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     target = parse_target(args.target, scope=args.scope, counted=args.counted)
-    rep = staffing_report(scenario, target, args.method, reps=args.reps, seed=args.seed, trim=args.trim)
+    rep = staffing_report(scenario, target, args.method, reps=args.reps, seed=args.seed, trim=args.trim,
+                          check_reps=args.check_reps)
     if args.xlsx:
         write_staffing_xlsx(rep, args.xlsx)
     if args.json:
@@ -51,6 +52,8 @@ def _staff(args: argparse.Namespace) -> int:
         return 0
     e, c = rep["erlang"], rep["sim"]
     print(rep["target"]["definition"])
+    print(f"检验:新随机种子仿真 {e['fresh_reps']} 周;逐时段达标率95%置信半宽平均 "
+          f"{e['ci95_halfwidth_mean'] or 0:.1%},最大 {e['ci95_halfwidth_max'] or 0:.1%}")
     print(f"逐时段Erlang C:每周 {e['staff_hours_per_week']:.1f} 窗口·小时,仿真中 "
           f"{e['slots_meeting_target']}/{e['open_slots']} 个时段达标")
     if c:
@@ -68,9 +71,10 @@ def _staff(args: argparse.Namespace) -> int:
 STAFF_HEAD = {"group": "窗口组", "weekday_cn": "星期", "slot_start": "时段开始", "customers": "仿真取号人次",
               "erlang_windows": "Erlang C窗口数", "erlang_predicted_level": "Erlang C预测达标率",
               "erlang_sim_level": "Erlang C方案仿真达标率", "erlang_met": "Erlang C方案达标",
-              "erlang_day_level": "Erlang C方案全天汇总达标率",
+              "erlang_ci95": "Erlang C方案达标率95%置信半宽", "erlang_day_level": "Erlang C方案全天汇总达标率",
               "sim_windows": "仿真修正窗口数", "sim_level": "仿真修正方案达标率",
-              "sim_day_level": "仿真修正方案全天汇总达标率", "sim_met": "仿真修正方案达标"}
+              "sim_ci95": "仿真修正方案达标率95%置信半宽", "sim_day_level": "仿真修正方案全天汇总达标率",
+              "sim_met": "仿真修正方案达标"}
 
 
 def write_staffing_xlsx(rep: dict, path: str) -> None:
@@ -96,6 +100,9 @@ def write_staffing_xlsx(rep: dict, path: str) -> None:
     ws.freeze_panes = "D2"
     info = wb.create_sheet("汇总")
     info.append([rep["target"]["definition"]])
+    e = rep["erlang"]
+    info.append([f"检验:新随机种子仿真 {e['fresh_reps']} 周;逐时段达标率95%置信半宽平均 "
+                 f"{e['ci95_halfwidth_mean'] or 0:.1%},最大 {e['ci95_halfwidth_max'] or 0:.1%}"])
     for key, label in (("erlang", "逐时段Erlang C"), ("sim", "仿真修正")):
         p = rep[key]
         if p:
@@ -179,6 +186,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reps", type=int, default=30, help="每轮仿真的重复次数(每次一周)")
     p.add_argument("--trim", action="store_true",
                    help="仿真修正时也削减富余时段的窗口(窗口工时更少,但时段曲线更起伏)")
+    p.add_argument("--check-reps", type=int, default=60,
+                   help="用新随机种子检验两种方案时仿真的周数(越多,逐时段达标判定越可靠)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true")
     p.add_argument("--xlsx", metavar="OUT")
