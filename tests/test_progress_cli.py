@@ -156,3 +156,42 @@ def test_many_files_at_once_bad_one_and_same_file_twice(db, tmp_path, capsys):
     ws = load_workbook(tmp_path / "催办.xlsx")["催办名单"]
     units = [ws.cell(r, 1).value for r in range(3, ws.max_row + 1)]
     assert code == 0 and "市财政局" in units and "市委优化办" in units and ws["A1"].value.startswith("催办名单")
+
+
+def test_cli_follows_an_edited_rules_file(db, tmp_path, capsys, monkeypatch):
+    """A locality's blue/orange/red ladder with points, set in the rules file, drives status and the ranking."""
+    import tasks.progress.rules as rules_mod
+    ladder = tmp_path / "rules.toml"
+    ladder.write_text("""
+[status]
+at_risk_gap = 10
+[[levels]]
+key = "blue"
+name = "蓝色提示"
+color = "5B9BD5"
+points = 0.5
+when = ["status == at_risk", "status == not_started"]
+[[levels]]
+key = "orange"
+name = "橙色预警"
+color = "ED7D31"
+points = 2
+when = ["missed_reports >= 1"]
+[[levels]]
+key = "red"
+name = "红色督办"
+color = "C00000"
+points = 5
+when = ["status == overdue"]
+[scoring]
+base = 60
+""", encoding="utf-8")
+    monkeypatch.setattr(rules_mod, "RULES_FILE", ladder)
+    assert run(capsys, "load", str(BUNDLED))[0] == 0
+    code, out, _ = run(capsys, "status", "--as-of", "2021-07-01", "--json")
+    tasks = json.loads(out)["tasks"]
+    assert code == 0 and {t["card"] for t in tasks} <= {"blue", "orange", "red", None}
+    blue = [t for t in tasks if t["status"] == "not_started"]
+    assert blue and all((t["card"], t["card_name"], t["card_color"]) == ("blue", "蓝色提示", "5B9BD5") for t in blue)
+    code, out, _ = run(capsys, "status", "--as-of", "2022-03-01", "--ranking")
+    assert code == 0 and "【红色督办】" in out and "基础分60" in out and "红色督办数×5" in out
