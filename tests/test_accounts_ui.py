@@ -255,3 +255,23 @@ def test_initial_password_prompts_a_change_in_the_sidebar(app_env):
     AccountBook(app_env).change_password("gh", pw, "Gui-Hua-Ren-Yuan-7")
     at.run()
     assert not any("初始密码" in w.value for w in at.sidebar.warning)
+
+
+def test_oidc_identity_gets_its_mapped_role_and_unit(app_env, monkeypatch):
+    """With [workbench_oidc] configured, an st.login identity is mapped to a role and unit."""
+    import ui.auth
+    mapping = {"role_claim": "groups", "unit_claim": "dept", "roles": {"wb-unit": "unit", "wb-office": "office"},
+               "units": {"zwzx": UNIT_A}}
+    claims = {"preferred_username": "wang", "groups": ["wb-unit"], "dept": "zwzx"}
+    monkeypatch.setattr(ui.auth, "oidc_mapping", lambda: mapping)
+    monkeypatch.setattr(ui.auth, "_oidc_claims", lambda: claims)
+    at = app_as(None)
+    assert any("oidc:wang" in c.value and UNIT_A in c.value for c in at.sidebar.caption)
+    at.switch_page("ui/page_progress.py").run()
+    assert at.selectbox(key="prog_unit").options == [UNIT_A]
+    with pytest.raises(ValueError):
+        at.switch_page("ui/accounts.py")
+    claims["groups"] = ["staff"]                       # no mapped role: back to the login page, with the reason
+    at.run()
+    assert [t.value for t in at.title] == ["政务服务改革工作台"]
+    assert any("未被授权使用工作台" in w.value for w in at.warning)

@@ -69,12 +69,20 @@ def oidc_mapping() -> dict[str, Any] | None:
     return dict(section) if section else None
 
 
-def _oidc_account(mapping: dict[str, Any]) -> Account | None:
+def _oidc_claims() -> dict[str, Any] | None:
+    """The identity token's claims when logged in through ``st.login``, else None."""
     user = getattr(st, "user", None)
     if user is None or not getattr(user, "is_logged_in", False):
         return None
+    return user.to_dict()
+
+
+def _oidc_account(mapping: dict[str, Any]) -> Account | None:
+    claims = _oidc_claims()
+    if claims is None:
+        return None
     try:
-        return account_from_oidc(user.to_dict(), mapping, known_units=raw_store().units())
+        return account_from_oidc(claims, mapping, known_units=raw_store().units())
     except PermissionDenied as err:
         st.session_state[NOTICE_KEY] = str(err)
         return None
@@ -118,7 +126,7 @@ def logout() -> None:
     if token:
         book().logout(token)
     st.session_state[NOTICE_KEY] = "已退出登录"
-    if oidc_mapping() is not None and getattr(getattr(st, "user", None), "is_logged_in", False):
+    if oidc_mapping() is not None and _oidc_claims() is not None:
         st.logout()
 
 
