@@ -191,3 +191,14 @@ def test_progress_commands_run_as_the_given_account(db, capsys, tmp_path):
     assert sorted(t["id"] for t in json.loads(out)["tasks"]) == ["1", "3"]
     code, out, _ = run(capsys, "status", "--as-of", "2021-10-20", "--json")
     assert sorted(t["id"] for t in json.loads(out)["tasks"]) == ["1", "2", "3"]
+
+
+def test_set_changes_role_and_unit(db, capsys):
+    run(capsys, "users", "add", "zwzx", "--role", "unit", "--unit", UNIT_A)
+    code, out, _ = run(capsys, "users", "set", "zwzx", "--role", "leader")
+    assert code == 0 and "领导(只读)" in out
+    assert AccountBook(db).get("zwzx").unit is None and AccountBook(db).get("zwzx").role == "leader"
+    code, out, _ = run(capsys, "users", "set", "zwzx", "--role", "unit", "--unit", "市审改办")
+    assert code == 0 and AccountBook(db).get("zwzx").unit == "市审改办"
+    code, _, err = run(capsys, "users", "set", "zwzx")
+    assert code == 2 and "请指定要修改的内容" in err

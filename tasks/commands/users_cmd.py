@@ -1,4 +1,4 @@
-"""Account commands: ``users add|list|disable|enable|unlock|reset|audit|roles``.
+"""Account commands: ``users add|set|list|disable|enable|unlock|reset|audit|roles``.
 
 The command line acts as the office (``cli``) unless ``--as NAME`` is given,
 so ``python -m tasks --as zwzx users list`` is refused like in the dashboard.
@@ -58,6 +58,16 @@ def cmd_list(args: argparse.Namespace) -> int:
                                                 else "正常")
         last = f"{r['last_login_at']:%Y-%m-%d %H:%M}" if r["last_login_at"] else "从未登录"
         print(f"{r['name']:<16} {r['role_name']:<8} {r['unit'] or '':<16} {state}  最近登录 {last}")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    if args.role is None and args.unit is None and args.display_name is None:
+        raise WorkbenchError("请指定要修改的内容:--role、--unit 或 --display-name")
+    from ..accounts import ROLE_NAMES
+    account = _guarded().update_account(args.name, role=args.role, unit=args.unit, display_name=args.display_name)
+    print(f"已修改账号“{account.name}”:{ROLE_NAMES[account.role]}{'·' + account.unit if account.unit else ''}"
+          f"(其登录会话已结束)")
     return 0
 
 
@@ -129,6 +139,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--display-name", help="姓名或说明")
     a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码(不出现在命令行历史中)")
     a.set_defaults(func=cmd_add)
+
+    a = users.add_parser("set", help="修改账号的角色、所属单位或姓名")
+    a.add_argument("name")
+    a.add_argument("--role", choices=ROLES)
+    a.add_argument("--unit")
+    a.add_argument("--display-name")
+    a.set_defaults(func=cmd_set)
 
     a = users.add_parser("list", help="列出账号(不含密码)")
     a.add_argument("--json", action="store_true")
