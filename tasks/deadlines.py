@@ -93,23 +93,30 @@ def _parse_piece(piece: str, plan_year: int | None) -> date | None:
         elif re.fullmatch(r"(?:19|20)\d{4,6}(?:前|以前|之前|完成)?", s):
             return _compact_digits(re.match(r"\d+", s)[0])
     y = year or plan_year
+    # month ranges: 8月至9月 / 8-9月 → the last month
+    rest = re.sub(rf"{_N}{{1,2}}月?[-~至到—–]({_N}{{1,2}})月", r"\1月", rest, count=1)
     # month and day
-    m = re.search(rf"({_N}{{1,2}})月(?:({_N}{{1,3}})[日号])?", rest)
-    if m and y:
+    m = re.search(rf"({_N}{{1,2}})月(?:({_N}{{1,3}})[日号]|([上中下])旬)?", rest)
+    if m:
         month = _num(m[1])
-        if month and 1 <= month <= 12:
-            if m[2]:
-                return date(y, month, _num(m[2]))
-            return month_end(y, month)
+        if not (month and 1 <= month <= 12):
+            return None  # 13月 is a typo to show the user, not a year-end date
+        if y is None:
+            return None
+        if m[2]:
+            return date(y, month, _num(m[2]))
+        if m[3] in ("上", "中"):
+            return date(y, month, 10 if m[3] == "上" else 20)
+        return month_end(y, month)
     if y is None:
         return None
     if re.search(r"上半年", rest):
         return date(y, 6, 30)
     if re.search(r"下半年", rest):
         return date(y, 12, 31)
-    m = re.search(rf"(?:第)?([一二三四1-4])季度", rest)
-    if m:
-        return month_end(y, 3 * _num(m[1]))
+    if "季度" in rest:
+        m = re.search(rf"(?:第)?([一二三四1-4])季度", rest)
+        return month_end(y, 3 * _num(m[1])) if m else None  # 第五季度: not a quarter
     if year is not None or re.search(r"年底|年末|年内|全年", rest):
         return date(y, 12, 31)  # 2021年底前, 2019年全面推行, 年内
     return None

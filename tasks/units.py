@@ -14,6 +14,7 @@ Trailing ``等``, ``按职责分工负责`` and punctuation are trimmed.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,8 +99,11 @@ class AliasTable:
         p = Path(path) if path else DEFAULT_ALIASES
         if not p.exists():
             return cls()
-        with p.open(encoding="utf-8-sig", newline="") as f:
-            rows = [r for r in csv.reader(f) if len(r) >= 2]
+        # Excel on a Chinese Windows saves CSV as GBK: read it without asking
+        from .importers.text_decode import decode_bytes
+
+        text, _ = decode_bytes(p.read_bytes())
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if len(r) >= 2]
         if rows and rows[0][0].strip() in ("别名", "alias"):
             rows = rows[1:]
         return cls({clean_unit(a): clean_unit(c) for a, c, *_ in rows if a.strip() and c.strip()})

@@ -389,6 +389,11 @@ def test_text_without_tasks_is_refused(tmp_path):
     (44439, "2021-08-31"),                 # Excel serial day
     (datetime(2021, 8, 31), "2021-08-31"),  # Excel date cell
     (date(2021, 8, 31), "2021-08-31"),
+    ("2021年9月上旬", "2021-09-10"),
+    ("2021年9月中旬", "2021-09-20"),
+    ("2021年9月下旬", "2021-09-30"),
+    ("2021年8月至9月", "2021-09-30"),        # a month range ends with its last month
+    ("2021年8-9月", "2021-09-30"),
 ])
 def test_deadline_forms(value, expected):
     d = parse_deadline(value, 2021)
@@ -406,6 +411,12 @@ def test_deadline_milestones():
     assert _iso(d.deadline) == "2017-09-30"
     assert [(_iso(m.date), m.text) for m in d.milestones] == [
         ("2017-09-30", "2017年9月底前上线试运行"), ("2019-12-31", "2018-2019年扩容推广")]
+
+
+@pytest.mark.parametrize("value", ["2021年13月底前", "2021年0月底前", "2021年32月", "2021年第五季度"])
+def test_impossible_month_or_quarter_is_unreadable_not_year_end(value):
+    d = parse_deadline(value, 2021)  # was silently read as 2021-12-31
+    assert (d.deadline, d.kind, d.text) == (None, "unknown", value) and value in d.warning
 
 
 def test_unreadable_deadline_keeps_text_and_warns():
@@ -444,6 +455,14 @@ def test_unit_aliases_and_collectives(tmp_path):
     assert AliasTable.load(extra).canonical("县行政服务中心") == "县政务服务中心"
     assert is_collective("市直各相关单位") and is_collective("各乡镇(街道)")
     assert not is_collective("市财政局")
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
+def test_alias_table_saved_by_excel_is_read(tmp_path, encoding):
+    """Excel on a Chinese Windows saves the alias CSV as GBK; a BOM comes from “CSV UTF-8”."""
+    extra = tmp_path / "aliases.csv"
+    extra.write_bytes("别名,标准名称\r\n县行政服务中心,县政务服务中心\r\n".encode(encoding))
+    assert AliasTable.load(extra).aliases == {"县行政服务中心": "县政务服务中心"}
 
 
 def test_aliases_apply_to_document_tasks_without_replacing_names(tmp_path, block_sample):
