@@ -387,8 +387,9 @@ def _day_moves(plan: StaffingPlan, stats: SlotStats, strict: Target, roomy: Targ
     return miss, cut
 
 
-def compare_rows(erlang: StaffingPlan, corrected: StaffingPlan | None) -> list[dict]:
-    """Per-slot rows side by side, for tables and exports."""
+def compare_rows(erlang: StaffingPlan, corrected: StaffingPlan | None, with_ci: bool = False) -> list[dict]:
+    """Per-slot rows side by side, for tables and exports; ``with_ci`` adds each slot's 95%
+    half-width (``erlang_ci95``, ``sim_ci95``)."""
     rows = []
     for key in sorted(erlang.windows, key=lambda k: (k[0], k[1], k[2])):
         g, wd, s = key
@@ -396,11 +397,15 @@ def compare_rows(erlang: StaffingPlan, corrected: StaffingPlan | None) -> list[d
              "slot_start": min_to_hm(s * SLOT_MINUTES), "erlang_windows": erlang.windows[key],
              "erlang_predicted_level": round(erlang.erlang_level.get(key, float("nan")), 4),
              "erlang_sim_level": round(erlang.sim_level[key], 4) if key in erlang.sim_level else None,
-             "erlang_met": erlang.met(key), "erlang_ci95": _ci95(erlang, key)}
+             "erlang_met": erlang.met(key)}
+        if with_ci:
+            r["erlang_ci95"] = _ci95(erlang, key)
         if corrected is not None:
             r.update({"sim_windows": corrected.windows.get(key),
                       "sim_level": round(corrected.sim_level[key], 4) if key in corrected.sim_level else None,
-                      "sim_met": corrected.met(key), "sim_ci95": _ci95(corrected, key)})
+                      "sim_met": corrected.met(key)})
+            if with_ci:
+                r["sim_ci95"] = _ci95(corrected, key)
         if erlang.target.scope == "day":   # the judged level is the group's whole day, pooled
             r["erlang_day_level"] = _rounded(erlang.day_level.get(key[:2]))
             if corrected is not None:
@@ -421,7 +426,7 @@ def _rounded(x: float | None) -> float | None:
 
 def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method: str = "sim", *,
                     reps: int = 30, seed: int = 1, check_seed: int = 99, trim: bool = False,
-                    check_reps: int | None = None) -> dict:
+                    check_reps: int | None = None, with_ci: bool = False) -> dict:
     """Both methods side by side, each judged in a fresh simulation (new seeds, ``check_reps``
     weeks, default ``reps``).  Each slot's 95% confidence half-width is reported, so a planner
     sees whether the fresh check is long enough for its pass/fail to mean anything: with few
@@ -436,7 +441,7 @@ def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method
         attach(cor, measure(scenario, cor, fresh, tg))
     out = {"target": tg.to_dict(), "method": method,
            "erlang": _plan_summary(erl), "sim": _plan_summary(cor) if cor else None,
-           "slots": compare_rows(erl, cor)}
+           "slots": compare_rows(erl, cor, with_ci)}
     return out
 
 

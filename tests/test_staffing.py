@@ -232,7 +232,7 @@ def test_fresh_check_reports_how_tight_each_slot_is():
     """Each slot's 95% half-width comes with the fresh check; more weeks make it tighter."""
     s = profile_scenario()
     short = staffing_report(s, "90%<=15", "erlang", reps=2, check_reps=4)
-    long = staffing_report(s, "90%<=15", "erlang", reps=2, check_reps=16)
+    long = staffing_report(s, "90%<=15", "erlang", reps=2, check_reps=16, with_ci=True)
     assert short["erlang"]["fresh_reps"] == 4 and long["erlang"]["fresh_reps"] == 16
     assert 0 < long["erlang"]["ci95_halfwidth_mean"] < short["erlang"]["ci95_halfwidth_mean"]
     assert all(r["erlang_ci95"] is not None and r["erlang_ci95"] >= 0 for r in long["slots"])

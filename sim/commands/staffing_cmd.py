@@ -44,7 +44,7 @@ def _staff(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     target = parse_target(args.target, scope=args.scope, counted=args.counted)
     rep = staffing_report(scenario, target, args.method, reps=args.reps, seed=args.seed, trim=args.trim,
-                          check_reps=args.check_reps)
+                          check_reps=args.check_reps, with_ci=True)
     if args.xlsx:
         write_staffing_xlsx(rep, args.xlsx)
     if args.json:
