@@ -61,6 +61,26 @@ def encrypted_workbook(tmp: Path) -> Path:
     return p
 
 
+def encrypted_xls(tmp: Path) -> Path:
+    """An old .xls with an open password: its globals carry a FILEPASS record (type 0x2F)."""
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("任务表")
+    for col, value in enumerate(["序号", "工作要点", "牵头单位", "完成时限"]):
+        sheet.write(0, col, value)
+    buf = io.BytesIO()
+    book.save(buf)
+    data = buf.getvalue()
+    at = data.find(b"\xe1\x00\x02\x00")  # INTERFACEHDR, same length: retyped as FILEPASS
+    assert at > 0
+    p = tmp / "加密旧表.xls"
+    p.write_bytes(data[:at] + b"\x2f\x00" + data[at + 2:])
+    return p
+
+
 def oversized(tmp: Path) -> Path:
     p = tmp / "巨大.xlsx"
     with p.open("wb") as f:  # sparse: costs no disk
@@ -132,6 +152,7 @@ CASES = {
     "empty_workbook": (empty_workbook, "工作簿是空的"),
     "no_header": (no_header, "没有找到任务分解表的表头"),
     "encrypted": (encrypted_workbook, "已加密"),
+    "encrypted_xls": (encrypted_xls, "已加密"),
     "oversized": (oversized, "文件过大"),
     "corrupt_zip": (corrupt_zip, "已损坏"),
     "broken_sheet_xml": (broken_sheet_xml, "无法读取 Excel 工作簿"),
