@@ -84,6 +84,43 @@ EXPECTED_WARNINGS = [
 ]
 
 
+# 工作要点 of each appendix row, as written (row 14's stray quotes are the seed's own extraction damage)
+TITLES = [
+    "大力推进简政放权",
+    "推进政务服务事项标准化、规范化、便利化清单管理",
+    "全面落实证明事项和涉企经营许可事项告知承诺制",
+    "推行行政审批超时默认制度",
+    "推行政务服务事项四减举措",
+    "推进政务服务大厅三集中三到位改革",
+    "推进基层公共服务一门式全覆盖",
+    "推行政务服务大厅标准化管理",
+    "推行政务服务预约、延时服务",
+    "统一规范政务服务事项办事指南标准化",
+    "推进一件事一次办改革",
+    "推进企业开办全流程一件事一次办便利化改革",
+    "推进互联网+政务服务一体化平台一件事一次办系统和一件事一次办微信小程序应用业务工作",
+    "加快推进政务服务事项跨域通办”“全程网办",
+    "持续推进政策兑现一件事一次办",
+    "优化工程建设项目审批服务模式",
+    "压缩市政公用服务报装流程",
+    "优化外线施工办理环节",
+    "推行工程建设项目帮代办服务",
+    "推进工程建设项目联合踏勘、联合审图、联合验收工作机制",
+    "推动数字政务建设、推进数据融合共享",
+    "完善互联网+监管工作建设运维机制,强化互联网+监管系统应用",
+    "加快网上中介超市建设",
+    "完善政府网站政务服务旗舰店服务功能和应用场景",
+    "提升政务服务满意度",
+    "加快12345政务服务便民热线归并优化工作",
+    "提高工单办理实效",
+    "加强问题交办和处理",
+    "建设政府信息公开专栏,主动公开各类规划",
+    "推进政府信息公开政策解读",
+    "加强政府网站和政务新媒体建设管理",
+    "抓好惠企政策兑现实施",
+]
+
+
 def _check_rows(plan, *, only_fields=("lead", "resp", "deadline", "section")):
     assert [t.id for t in plan.tasks] == [row[0] for row in EXPECTED]
     for tid, section, lead, resp, deadline, text in EXPECTED:
@@ -104,6 +141,17 @@ def _check_rows(plan, *, only_fields=("lead", "resp", "deadline", "section")):
 def test_seed_appendix_rows(seed_2021):
     plan = load_plan(seed_2021)
     assert len(plan.tasks) == 32
+    _check_rows(plan, only_fields=("lead", "resp", "deadline", "text", "section"))
+
+
+def test_seed_appendix_titles(seed_2021):
+    plan = load_plan(seed_2021)
+    assert [t.title for t in plan.tasks] == TITLES
+
+
+def test_bundled_workbook_titles():
+    plan = load_plan(ROOT / "data" / "plans" / "leiyang-2021-tasks.xlsx")  # runs without ../shared
+    assert [t.title for t in plan.tasks] == TITLES
     _check_rows(plan, only_fields=("lead", "resp", "deadline", "text", "section"))
 
 
