@@ -36,11 +36,26 @@ from .targets import Target, TargetError, parse_target
 Key = tuple[str, int, int]  # (group, weekday, slot)
 
 
+def _ordinary(d: Day) -> bool:
+    return d.kind == ("weekend" if d.weekday >= 5 else "workday")
+
+
 def representative_week(scenario: Scenario) -> list[Day]:
-    """The 7 days from the Monday of the scenario's start week (holidays as the calendar says)."""
-    start = scenario.calendar.start - dt.timedelta(days=scenario.calendar.start.weekday())
-    spec = CalendarSpec(start, 7, scenario.calendar.overrides, scenario.calendar.use_official)
-    return build_days(spec)
+    """The first ordinary week from the Monday of the scenario's start week: Monday–Friday
+    working days and a plain weekend, after an ordinary week (so no holiday carry-over).
+
+    Why: the plan is one template per weekday; a start week holding National Day would leave
+    Thursday to Sunday without any windows (and a 调休 Saturday would overwrite Monday).
+    Falls back to a plain week without the official calendar when a year has no ordinary week.
+    """
+    cal = scenario.calendar
+    monday = cal.start - dt.timedelta(days=cal.start.weekday())
+    for k in range(53):
+        first = monday + dt.timedelta(weeks=k)
+        two = build_days(CalendarSpec(first - dt.timedelta(weeks=1), 14, cal.overrides, cal.use_official))
+        if all(_ordinary(d) for d in two):
+            return build_days(CalendarSpec(first, 7, cal.overrides, cal.use_official))
+    return build_days(CalendarSpec(monday, 7, [], False))
 
 
 def mean_service(t: ServiceType) -> float:

@@ -236,3 +236,15 @@ def test_fresh_check_reports_how_tight_each_slot_is():
     assert short["erlang"]["fresh_reps"] == 4 and long["erlang"]["fresh_reps"] == 16
     assert 0 < long["erlang"]["ci95_halfwidth_mean"] < short["erlang"]["ci95_halfwidth_mean"]
     assert all(r["erlang_ci95"] is not None and r["erlang_ci95"] >= 0 for r in long["slots"])
+
+
+def test_a_start_week_with_holidays_still_plans_every_weekday():
+    """Starting in the National Day week must not leave Thursday–Sunday without windows."""
+    s = sample_scenario()
+    s.calendar.start = dt.date(2026, 9, 30)
+    week = representative_week(s)
+    assert [d.weekday for d in week] == list(range(7))
+    assert all(d.kind == ("weekend" if d.weekday >= 5 else "workday") for d in week)
+    plan = sipp(s, "90%<=15")
+    assert {wd for (_g, wd, _s) in plan.windows} == set(range(7))
+    assert plan.windows == sipp(sample_scenario(), "90%<=15").windows
