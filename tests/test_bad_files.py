@@ -205,3 +205,12 @@ def test_missing_file_cli(tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 2 and proc.stderr.strip() == "error: 无.xlsx: 文件不存在"
 
+
+
+def test_folder_is_not_a_file_cli(tmp_path):
+    folder = tmp_path / "任务表.xlsx"
+    folder.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "tasks", "import", str(folder), "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip() == "error: 任务表.xlsx: 这是一个文件夹,不是文件,请选择其中的任务分解表文件"

@@ -11,6 +11,7 @@ hands tables (xlsx/xls/csv) to :mod:`.tables` and policy documents
 """
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -85,8 +86,12 @@ def load_plan(path: str | Path, *, aliases: AliasTable | None = None,
     """
     p = Path(path)
     name = display_name or p.name
+    if p.is_dir():
+        raise ImportFailed("这是一个文件夹,不是文件,请选择其中的任务分解表文件", file=name)
     if not p.is_file():
         raise ImportFailed("文件不存在", file=name)
+    if not os.access(p, os.R_OK):
+        raise ImportFailed("没有读取该文件的权限,请检查文件权限或先复制到自己的目录", file=name)
     size = p.stat().st_size
     if size == 0:
         raise ImportFailed("文件是空的", file=name)
