@@ -115,25 +115,14 @@ if allowed(acting_account(), "load_plan"):   # demo uploads for many units: the 
         st.caption("为内置的2021年示例计划载入2021年9–12月的示例填报(数值为虚构,部分单位迟报或漏报),"
                    "用于体验总览、红黄牌、排名和“截至日期”回看。只在该计划尚无填报时可用。")
         with guard("载入演示数据"):
-            import importlib.util
-
-            from ui.common import ROOT
+            from tasks.progress.demo import load_demo
 
             demo_plan = next((p["key"] for p in store.plans() if "耒阳" in p["key"] and p["tasks"]), None)
             has_reports = bool(demo_plan) and bool(store.reports(plan=demo_plan))
             if st.button("载入演示填报数据", key="prog_demo", disabled=not demo_plan or has_reports):
-                spec = importlib.util.spec_from_file_location("demo_progress", ROOT / "data" / "demo" / "demo_progress.py")
-                demo = importlib.util.module_from_spec(spec)
-                spec.loader.exec_module(demo)
-                files = demo.demo_files(store, demo_plan)
-                from tasks.progress import commit_upload, validate_upload
-
                 bar = st.progress(0.0, text="正在载入演示数据…")
-                saved = 0
-                for i, (name, data, unit, day) in enumerate(files, 1):
-                    rep = validate_upload(store, data, name, unit=unit, today=day)
-                    if rep.ok and commit_upload(store, rep, actor=current_actor()) is not None:
-                        saved += 1
-                    bar.progress(i / len(files), text=f"已处理 {i}/{len(files)} 份")
+                saved, _problems = load_demo(
+                    store, demo_plan, actor=current_actor(),
+                    progress=lambda i, n: bar.progress(i / n, text=f"已处理 {i}/{n} 份"))
                 flash(f"已载入 {saved} 份演示填报(2021年9–12月)。可在“总览”把截至日期设为 2021-12-10 查看。")
                 st.rerun()

@@ -7,13 +7,20 @@ validation and saving (:func:`tasks.progress.validate_upload` / ``commit_upload`
 are invented, deterministic (fixed seed), and some units report late or not at all, so the
 reminder list and cards have content.
 
->>> files = demo_files(store, plan_key)        # doctest: +SKIP
->>> load_demo(store, plan_key, actor="office")  # doctest: +SKIP
+>>> from tasks.store import Store
+>>> from tasks.samples import load_bundled_plans
+>>> store = Store("sqlite://")
+>>> _ = load_bundled_plans(store, actor="doc")
+>>> plan_key = next(p["key"] for p in store.plans() if "耒阳" in p["key"])
+>>> saved, problems = load_demo(store, plan_key, actor="office")
+>>> saved > 50, problems
+(True, [])
 """
 from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Callable
 
 MONTHS = ["2021-09", "2021-10", "2021-11", "2021-12"]
 PROGRESS_TEXT = {"已完成": "已按要求完成,相关材料已归档", "滞后": "受审批流程影响进度滞后",
@@ -73,15 +80,22 @@ def demo_files(store, plan_key: str, seed: int = 2021) -> list[tuple[str, bytes,
     return out
 
 
-def load_demo(store, plan_key: str, actor: str, seed: int = 2021) -> tuple[int, list[str]]:
-    """Validate and save every demo file as of its report day: (files saved, problems seen)."""
+def load_demo(store, plan_key: str, actor: str, seed: int = 2021,
+              progress: Callable[[int, int], None] | None = None) -> tuple[int, list[str]]:
+    """Validate and save every demo file as of its report day: (files saved, problems seen).
+
+    ``progress(done, total)`` is called after each file (the dashboard shows a bar).
+    """
     from tasks.progress import commit_upload, validate_upload
 
     saved, problems = 0, []
-    for name, data, unit, day in demo_files(store, plan_key, seed):
+    files = demo_files(store, plan_key, seed)
+    for i, (name, data, unit, day) in enumerate(files, 1):
         rep = validate_upload(store, data, name, unit=unit, today=day)
         if rep.ok and commit_upload(store, rep, actor) is not None:
             saved += 1
         elif rep.problems:
             problems.append(rep.summary())
+        if progress:
+            progress(i, len(files))
     return saved, problems
