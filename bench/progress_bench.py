@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from openpyxl import load_workbook  # noqa: E402
 
 from tasks.model import Plan, Task  # noqa: E402
-from tasks.progress import commit_upload, default_rules, snapshot, template_bytes, validate_upload  # noqa: E402
+from tasks.progress import (all_templates_zip, commit_upload, default_rules, snapshot, template_bytes,  # noqa: E402
+                            validate_upload)
 from tasks.store import Store  # noqa: E402
 from tasks.store.testing import temporary_store  # noqa: E402
 
@@ -64,6 +65,9 @@ def run(store: Store) -> None:
     store.load_plan_into_store(make_plan(), actor="bench")
     store.open_period("2021-09", "bench")
     print(f"load plan of {UNITS * ROWS} tasks: {time.perf_counter() - t:.2f} s")
+    t = time.perf_counter()
+    zipped = all_templates_zip(store, "2021-09")
+    print(f"zip of all {UNITS} units' templates ({len(zipped) // 1024} KiB): {time.perf_counter() - t:.2f} s")
     t = time.perf_counter()
     files = [(f"基准单位{i:03d}", filled(store, f"基准单位{i:03d}", rng)) for i in range(UNITS)]
     print(f"write + fill {UNITS} templates (not timed by the target): {time.perf_counter() - t:.2f} s")

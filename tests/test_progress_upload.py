@@ -197,6 +197,8 @@ def test_template_is_locked_with_dropdowns_and_hidden_identity(store):
     assert [ws.cell(r, 1).value for r in (4, 5)] == ["1", "2"] and ws["D4"].value == "牵头"
     assert ws["A4"].protection.locked and ws["B4"].protection.locked
     assert not ws["E4"].protection.locked and not ws["F4"].protection.locked
+    assert ws["A5"].protection.locked and not ws["E5"].protection.locked and not ws["K5"].protection.locked
+    assert (ws["F5"].number_format, ws["K5"].number_format, ws["B5"].font.name) == ("0", "yyyy-mm-dd", "宋体")
     dvs = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     assert dvs["E4:E5"].formula1 == '"未启动,推进中,已完成,滞后,暂缓"'
     assert (dvs["F4:F5"].type, dvs["F4:F5"].formula1, dvs["F4:F5"].formula2) == ("decimal", "0", "100")
