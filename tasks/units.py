@@ -25,7 +25,9 @@ _TRAILERS = re.compile(
     r"(?:按照?职责分工(?:负责|落实|配合)?|按职责(?:负责|落实)|分工负责|负责落实|配合|负责|牵头)+$"
 )
 _ETC = re.compile(r"等(?:相关|有关)?(?:涉及)?(?:部门|单位)?$")
-_COLLECTIVE = re.compile(r"^各|^市直|^县直|各相关|各有关|有关单位|相关单位|相关部门|有关部门|成员单位|涉及部门")
+# 市直各相关单位 / 县直单位 stand for many units; 市直机关工委 is one real unit
+_COLLECTIVE = re.compile(r"^各|^[市县区]直属?(?:各|有关|相关)?(?:单位|部门)|各(?:相关|有关)?(?:单位|部门)|"
+                         r"有关单位|相关单位|相关部门|有关部门|成员单位|涉及部门")
 #: the alias table shipped with the workbench; users extend it
 DEFAULT_ALIASES = Path(__file__).resolve().parent.parent / "data" / "unit_aliases.csv"
 

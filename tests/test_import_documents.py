@@ -457,6 +457,16 @@ def test_unit_aliases_and_collectives(tmp_path):
     assert not is_collective("市财政局")
 
 
+@pytest.mark.parametrize("name,collective", [
+    ("市直各相关单位", True), ("县直有关单位", True), ("市直单位", True), ("市直机关各单位", True),
+    ("各乡镇(街道)", True), ("各县(市、区)人民政府", True), ("领导小组成员单位", True),
+    ("市直机关工委", False),  # one real unit (scorecards rank it), not “all units under the city”
+    ("县直机关工委", False), ("市政务服务中心", False),
+])
+def test_collective_units(name, collective):
+    assert is_collective(name) is collective
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
 def test_alias_table_saved_by_excel_is_read(tmp_path, encoding):
     """Excel on a Chinese Windows saves the alias CSV as GBK; a BOM comes from “CSV UTF-8”."""
