@@ -455,7 +455,10 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
 
     tasks = {t.id: t for t in store.tasks(rep.plan, include_archived=True, unit=rep.unit)}
     id_col = cols["task_id"]
-    known = store.task_ids(rep.plan, [cell_text(v[id_col]) for _, v, _ in sheet.rows[hidx + 1:] if id_col < len(v)])
+    known = {t.id: t.archived for t in tasks.values()}
+    others = {cell_text(v[id_col]) for _, v, _ in sheet.rows[hidx + 1:] if id_col < len(v)} - set(known) - {""}
+    if others:   # ids outside the unit's tasks: in the plan at all?
+        known.update(store.task_ids(rep.plan, sorted(others)))
     periods = {p.key: p for p in store.periods()}
     seen: dict[str, int] = {}
     for rn, vals, fmts in sheet.rows[hidx + 1:]:
