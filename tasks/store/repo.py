@@ -337,9 +337,9 @@ class Store:
                 q = q.where(TaskRow.id.in_(select(TaskUnitRow.task_pk).join(UnitRow, UnitRow.id == TaskUnitRow.unit_id)
                                            .where(UnitRow.name == unit)))
             rows = s.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
-            first_load = dict(s.execute(select(TaskRow.plan_id, func.min(TaskRow.created_at))
-                                        .where(TaskRow.plan_id.in_(sorted({r[-1] for r in rows})))
-                                        .group_by(TaskRow.plan_id)).all()) if rows else {}
+            # a plan's first import: when its first task row was made (rows are never deleted)
+            first_load = {pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid)
+                                        .order_by(TaskRow.id).limit(1)) for pid in sorted({r[-1] for r in rows})}
             pks = [r[0] for r in rows]
             roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {LEAD: [], RESPONSIBLE: []})
             preds: dict[int, list[int]] = defaultdict(list)
