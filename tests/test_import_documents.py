@@ -214,6 +214,28 @@ def test_flattened_appendix_unit_lines(tmp_path):
     assert [t.source.row for t in plan.tasks] == [10, 17, 25, 33]  # the serial lines
 
 
+@pytest.mark.parametrize("written", ["尽快", "2021年13月底前", "视情况而定"])
+def test_flattened_appendix_unreadable_deadline_is_kept_and_warned(tmp_path, written):
+    """The cell stays the row's 完成时限 (not glued to the units or lost) and the user is told."""
+    text = APPENDIX.replace("县直各相关\n单位\n长期坚持", f"县直各相关\n单位\n{written}")
+    plan = load_plan(_write(tmp_path, "appendix.txt", text))
+    t2 = plan.task("2")
+    assert (t2.deadline, t2.deadline_kind, t2.deadline_text) == (None, "unknown", written)
+    assert (t2.lead_units, t2.responsible_units) == (["县政务服务中心"], ["县直各相关单位"])
+    assert t2.description == "内容二,不写句号"
+    assert any(w.startswith(f"任务2:完成时限“{written}”无法识别") for w in plan.warnings)
+    assert plan.task("3").lead_units == ["县财政局", "县税务局"]  # the next rows are unchanged
+
+
+@pytest.mark.parametrize("written", ["尽快", "2021年13月底前"])
+def test_inline_unreadable_deadline_is_kept_and_warned(tmp_path, written):
+    text = INLINE.replace("(市政务服务中心负责,长期坚持)", f"(市政务服务中心负责,{written}完成)")
+    t3 = load_plan(_write(tmp_path, "inline.txt", text)).task("3")
+    assert (t3.deadline, t3.deadline_kind, t3.deadline_text) == (None, "unknown", written)
+    assert t3.lead_units == ["市政务服务中心"]
+    assert any(f"完成时限“{written}”无法识别" in w for w in t3.warnings)
+
+
 def test_join_unit_fragments_and_unit_lines():
     assert join_unit_fragments(["市直各相关", "单位"]) == ["市直各相关单位"]
     assert join_unit_fragments(["市政务服务", "中心"]) == ["市政务服务中心"]

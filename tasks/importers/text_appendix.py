@@ -77,6 +77,14 @@ def _split_units_lines(unit_lines: list[str], roles: list[str], hint: tuple[set,
     return unit_lines[:k], unit_lines[k:], note
 
 
+def _unreadable_deadline_cell(texts: list[str]) -> bool:
+    """The row ends with a short non-unit line after its unit lines: a 完成时限 the parser
+    cannot read (``尽快``, ``2021年13月底前``), not part of the description."""
+    last = texts[-1]
+    return len(texts) >= 3 and len(last) <= 20 and "。" not in last and not is_unit_line(last) \
+        and is_unit_line(texts[-2])
+
+
 def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
                    hints: dict[str, tuple[set, set]] | None = None, start: int = 0) -> Found | None:
     """The flattened task-breakdown table (one cell per line), or None if there is none.
@@ -144,6 +152,8 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
                 end = k
                 while k is not None and end + 1 < len(texts) and dl_at(end + 1):
                     end += 1
+            if k is None and not is_last and _unreadable_deadline_cell(texts):
+                k = end = len(texts) - 1  # kept as written; make_task warns that it is unreadable
         if k is not None:
             deadline = ",".join(t.rstrip(",，;；、") for t in texts[k:end + 1])
             middle = texts[1:k]

@@ -124,6 +124,8 @@ def parse_inline(content: str) -> dict[str, str] | None:
             continue
         if is_unit_line(c):
             pending.append(c)
+        elif re.search(r"完成$", c) and d_text:  # 2021年13月底前完成 / 尽快完成: kept, warned later
+            deadline.append(d_text)
     if pending:
         (resp if lead else lead).extend(pending)
     if not (lead or resp or deadline):
