@@ -207,25 +207,37 @@ class _Sheet:
 
 
 def _read_xlsx(data: bytes) -> tuple[list[_Sheet], dict[str, str]]:
-    wb = load_workbook(io.BytesIO(data), data_only=True)
-    meta: dict[str, str] = {}
-    if META_SHEET in wb.sheetnames:
-        ms = wb[META_SHEET]
-        meta = {cell_text(r[0].value): cell_text(r[1].value) for r in ms.iter_rows(min_row=1, max_col=2)
-                if r[0].value}
-        if meta.get("mark") != TEMPLATE_MARK:
-            meta = {}
-    sheets = []
-    for ws in wb.worksheets:
-        if ws.title == META_SHEET or ws.sheet_state != "visible" and ws.title != DATA_SHEET:
-            continue
-        rows = []
-        for r in ws.iter_rows():
-            vals = [c.value for c in r]
-            if any(v not in (None, "") for v in vals):
-                rows.append((r[0].row, vals, [c.number_format or "" for c in r]))
-        sheets.append(_Sheet(ws.title, rows))
-    return sheets, meta
+    """Values and number formats of the visible sheets, and our template's ``_meta`` (if any).
+
+    Read-only mode streams the cells (about twice as fast); dimensions written by
+    other tools may be wrong, so they are recomputed while reading.
+    """
+    wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    try:
+        meta: dict[str, str] = {}
+        if META_SHEET in wb.sheetnames:
+            ms = wb[META_SHEET]
+            ms.reset_dimensions()
+            meta = {cell_text(r[0].value): cell_text(r[1].value)
+                    for r in ms.iter_rows(min_row=1, max_col=2) if len(r) > 1 and r[0].value}
+            if meta.get("mark") != TEMPLATE_MARK:
+                meta = {}
+        sheets = []
+        for ws in wb.worksheets:
+            if ws.title == META_SHEET or ws.sheet_state != "visible" and ws.title != DATA_SHEET:
+                continue
+            if not hasattr(ws, "reset_dimensions"):   # a chart sheet
+                continue
+            ws.reset_dimensions()
+            rows = []
+            for rn, r in enumerate(ws.iter_rows(min_row=1), 1):
+                vals = [c.value for c in r]
+                if any(v not in (None, "") for v in vals):
+                    rows.append((rn, vals, [getattr(c, "number_format", None) or "" for c in r]))
+            sheets.append(_Sheet(ws.title, rows))
+        return sheets, meta
+    finally:
+        wb.close()
 
 
 def _read_csv(data: bytes, name: str) -> list[_Sheet]:
