@@ -76,21 +76,11 @@ def app_on(tmp_path, monkeypatch, page: str, plans_dir: Path | None = None, time
 def filled_template(store, unit: str, period: str, plan: str, status: str = "已完成", percent: float = 100,
                     report_date=None) -> bytes:
     """The unit's template with every task row filled in (what a unit sends back)."""
-    import io
+    from tasks.progress import fill_template, template_bytes
+    from tasks.progress.template import unit_tasks
 
-    from openpyxl import load_workbook
-
-    from tasks.progress import template_bytes
-
-    wb = load_workbook(io.BytesIO(template_bytes(store, unit, period, plan)))
-    ws = wb["进度填报"]
-    for r in range(4, ws.max_row + 1):
-        if ws.cell(r, 1).value:
-            ws.cell(r, 5, status)
-            ws.cell(r, 6, percent)
-            ws.cell(r, 7, "按计划推进,已完成全部工作" if status == "已完成" else "正在推进")
-            if report_date:
-                ws.cell(r, 11, report_date)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    text = "按计划推进,已完成全部工作" if status == "已完成" else "正在推进"
+    values = {t.id: {"status": status, "percent": percent, "progress": text,
+                     **({"date": report_date} if report_date else {})}
+              for t, _role in unit_tasks(store, unit, plan)}
+    return fill_template(template_bytes(store, unit, period, plan), values)
