@@ -8,8 +8,9 @@ Rules (each is checked again on the solved roster by the tests, not trusted from
   never on a day the person is unavailable;
 - at most ``max_days_per_week`` (5) working days in each calendar week (Mon–Sun) and at most
   the person's weekly hours; never more than ``max_consecutive`` (6) working days in a row;
-- 调休: after every duty on a rest day (weekend or public holiday) the person has at least one
-  day off on a statutory working day within the next 7 days (when those days lie in the horizon);
+- 调休: every duty on a rest day (weekend or public holiday) earns its own day off on a statutory
+  working day within the next 7 days (two weekend days worked, two days off); a duty whose 7 days
+  run past the horizon and cannot be compensated inside it is reported as pending;
 - weekend duties (duties on rest days) differ by at most 1 between eligible people (those who can
   serve a group open on rest days and are available on at least one such day);
 - coverage: for each group, date and slot, the people on duty there ≥ the requirement; a shortfall
@@ -130,6 +131,7 @@ class RosterResult:
     phase1_status: str = ""
     phase1_seconds: float = 0.0
     greedy_shortfall: int | None = None
+    comp_rest: dict[tuple[str, date], date] = field(default_factory=dict)  # (person, duty day) -> 调休 day
 
     @property
     def shortfall_total(self) -> int:
@@ -159,6 +161,7 @@ class RosterResult:
                 "required_window_hours": self.required_window_hours,
                 "paid_to_required": (self.paid_hours / self.required_window_hours
                                      if self.required_window_hours else None),
+                "comp_rest_days": len(self.comp_rest),
                 "pending_comp_rest": [[p, d.isoformat()] for p, d in self.pending_comp_rest]}
 
 
@@ -333,8 +336,13 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
             if len(terms) > max_consecutive:
                 m.add(sum(terms) <= max_consecutive)
 
-    # 调休: a day off on a working day within 7 days after rest-day duty
+    # 调休: each rest-day duty earns its own day off on a working day within the next 7 days.
+    # A matching: z[p, i, j] says duty i is compensated on working day j; every working day
+    # compensates at most one duty.  A duty whose 7 days run past the horizon may stay
+    # unmatched: it is reported as pending (to be given in the next roster period).
     pending_windows: dict[int, None] = {}
+    comp: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)   # (p, j) -> duties
+    comp_of: dict[tuple[int, int], list] = {}                                          # (p, i) -> z vars
     for i, day in enumerate(days):
         if day.workday:
             continue
@@ -342,13 +350,27 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
         if window is None:
             pending_windows[i] = None
             continue
+        truncated = days[-1].date < day.date + timedelta(days=7)
         for p in range(len(people)):
             if isinstance(w[p, i], int):
                 continue
-            offs = [1 - w[p, j] if not isinstance(w[p, j], int) else 1 for j in window]
-            if any(isinstance(o, int) and o == 1 for o in offs):
-                continue  # already a guaranteed day off in the window
-            m.add(sum(offs) >= 1).only_enforce_if(w[p, i])
+            zs = []
+            for j in window:
+                if days[j].date in people[p].unavailable:
+                    continue  # leave is not 调休
+                z = m.new_bool_var(f"comp_{p}_{i}_{j}")
+                if not isinstance(w[p, j], int):
+                    m.add_implication(z, w[p, j].Not())
+                comp[p, j].append((i, z))
+                zs.append(z)
+            comp_of[p, i] = zs
+            if truncated:
+                m.add(sum(zs) <= w[p, i])
+            else:
+                m.add(sum(zs) == w[p, i])
+    for zs in comp.values():
+        if len(zs) > 1:
+            m.add_at_most_one(z for _i, z in zs)
 
     # fair weekend duty
     rest_days = [i for i, d in enumerate(days) if not d.workday and i in need_by_day]
@@ -438,10 +460,15 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
               for p in range(len(people))}
     pending = [(people[p].name, days[i].date) for i in pending_windows for p in range(len(people))
                if not isinstance(w[p, i], int) and solver.value(w[p, i])]
+    pending += [(people[p].name, days[i].date) for (p, i), zs in comp_of.items()
+                if solver.value(w[p, i]) and not any(solver.value(z) for z in zs)]
+    pending.sort(key=lambda x: (x[1], x[0]))
+    comp_rest = {(people[p].name, days[i].date): days[j].date for (p, j), zs in comp.items()
+                 for i, z in zs if solver.value(z)}
     return RosterResult(status, assignments, dict(coverage), req, shortfall, duties,
                         [people[p].name for p in eligible], pending, objective, bound, wall,
                         paid_min / 60, sum(req.values()) * SLOT / 60, days, phase1, phase1_seconds,
-                        greedy_short)
+                        greedy_short, comp_rest)
 
 
 def days_from_calendar(start: date, n_days: int, workday_of: "callable[[date], bool]") -> list[Day]:

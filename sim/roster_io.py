@@ -303,6 +303,7 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     ws.title = "排班表"
     shift_by = {s.code: s for s in shifts}
     cell_of = {(n, d): (code, g) for n, d, code, g in result.assignments}
+    comp_days = {(n, rest): duty for (n, duty), rest in result.comp_rest.items()}
     days = result.days
     ws.append(["姓名", "所属窗口组"] + [_day_head(d) for d in days] + ["出勤天数", "周末值班", "工时(小时)"])
     _style_head(ws)
@@ -320,7 +321,7 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
                 worked += 1
                 hours += shift_by[code].paid_minutes / 60
             else:
-                row.append("假" if d.date in p.unavailable else "休")
+                row.append("假" if d.date in p.unavailable else "调" if (p.name, d.date) in comp_days else "休")
         row += [worked, result.weekend_duties.get(p.name, 0), hours]
         ws.append(row)
         r = ws.max_row
@@ -338,7 +339,7 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     for j in range(3, len(days) + 3):
         ws.column_dimensions[get_column_letter(j)].width = 7
     ws.append([])
-    ws.append(["图例:", "、".join(f"{s.code}={s.name}" for s in shifts) + ";“·XX”表示支援其他窗口组;休=休息,假=不可排班"])
+    ws.append(["图例:", "、".join(f"{s.code}={s.name}" for s in shifts) + ";“·XX”表示支援其他窗口组;休=休息,调=休息日值班的调休,假=不可排班"])
 
     # requirement heat-map: rows (group, slot), columns dates
     hm_ws = wb.create_sheet("需求热力图")
@@ -378,7 +379,7 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
              f"排班工时 {summ['paid_hours']:.1f} 小时,需求窗口工时 {summ['required_window_hours']:.1f} 小时"
              + (f",比值 {summ['paid_to_required']:.2f}" if summ['paid_to_required'] else ""),
              "规则:每人每天至多一个班次,只排其可办理的窗口组;每周(周一至周日)至多5天且不超过本人每周工时;"
-             "连续工作不超过6天;休息日(周末、节假日)值班后7天内须在一个工作日调休;"
+             "连续工作不超过6天;休息日(周末、节假日)每值班一天,须在其后7天内的一个工作日调休一天;"
              "有周末值班资格者之间的周末值班次数相差不超过1;优先满足需求,其次减少多余工时,再次均衡周末值班。"]
     if summ["pending_comp_rest"]:
         lines.append("排班期末的周末值班,调休须在下一排班期安排:" +
@@ -443,8 +444,10 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
                 pw.append([d.date.isoformat(), "周" + WEEKDAYS_CN[d.date.weekday()], s.name, t, g])
                 pw.cell(pw.max_row, 3).fill = PatternFill("solid", fgColor=s.colour)
             else:
+                duty = comp_days.get((p.name, d.date))
                 pw.append([d.date.isoformat(), "周" + WEEKDAYS_CN[d.date.weekday()],
-                           "不可排班" if d.date in p.unavailable else "休息", "", ""])
+                           "不可排班" if d.date in p.unavailable else "调休" if duty else "休息",
+                           f"补{duty.month}月{duty.day}日值班" if duty else "", ""])
         pw.append([f"出勤 {len(duties)} 天,周末值班 {result.weekend_duties.get(p.name, 0)} 次"])
         for col, w in zip("ABCDE", (12, 6, 14, 30, 14)):
             pw.column_dimensions[col].width = w

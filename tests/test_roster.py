@@ -102,23 +102,62 @@ def test_weekly_limits_and_consecutive_days(solved):
         assert best <= 6, p.name
 
 
-def test_compensatory_rest_after_weekend_duty(solved):
-    _s, people, _sh, result, *_ = solved
+def _check_comp_rest(people, result) -> int:
+    """Each rest-day duty gets its own working day off within the next 7 days (earliest-deadline
+    matching, exact for these equal-length windows); unmatched only when the 7 days run past
+    the horizon, and then reported as pending."""
     worked = _worked(result)
     days = result.days
     last = days[-1].date
     checked = 0
     for p in people:
+        used: set = set()
         for day in days:
             if day.workday or day.date not in worked[p.name]:
                 continue
-            window = [d for d in days if day.date < d.date <= day.date + dt.timedelta(days=7) and d.workday]
-            if not window and last < day.date + dt.timedelta(days=7):
-                assert (p.name, day.date) in result.pending_comp_rest
+            window = [d.date for d in days if day.date < d.date <= day.date + dt.timedelta(days=7) and d.workday
+                      and d.date not in worked[p.name] | p.unavailable and d.date not in used]
+            if window:
+                used.add(window[0])
+                checked += 1
                 continue
-            assert any(d.date not in worked[p.name] for d in window), f"{p.name} no 调休 after {day.date}"
-            checked += 1
-    assert checked > 20
+            assert last < day.date + dt.timedelta(days=7), f"{p.name}: no 调休 of its own after {day.date}"
+            assert (p.name, day.date) in result.pending_comp_rest
+        # the solver's own matching names distinct working days off
+        mine = [rest for (n, _duty), rest in result.comp_rest.items() if n == p.name]
+        assert len(mine) == len(set(mine)) and not set(mine) & (worked[p.name] | p.unavailable)
+    return checked
+
+
+def test_compensatory_rest_after_weekend_duty(solved):
+    _s, people, _sh, result, *_ = solved
+    assert _check_comp_rest(people, result) > 20
+    worked = _worked(result)
+    both = [(p.name, d.date) for p in people for d in result.days
+            if d.date.weekday() == 5 and not d.workday and d.date in worked[p.name]
+            and d.date + dt.timedelta(days=1) in worked[p.name]]
+    assert both, "the sample has people on duty both weekend days: each day earns its own 调休"
+
+
+def test_two_weekend_days_earn_two_rest_days():
+    """One person, both weekend days needed, then a full working week wanted: only 3 weekdays can be
+    worked (two 调休 days; one would still allow 4 under the 6-in-a-row rule), so two weekday slots
+    stay short and are reported."""
+    days = [Day(dt.date(2026, 11, 7) + dt.timedelta(days=k), workday=k not in (0, 1, 7, 8)) for k in range(9)]
+    people = [Person("甲", "户籍", ("户籍",))]
+    req = {("户籍", d.date, 600): 1 for d in days[:7]}
+    r = solve_roster(people, default_shifts(), days, req, time_limit=10)
+    assert r.status == "OPTIMAL"
+    worked = _worked(r)["甲"]
+    # with one 调休 for the whole weekend, Sat–Thu (6 in a row) would cover 6 of the 7 days
+    assert len(worked) == 5 and len(r.shortfall) == 2
+    duties = sorted(d for d in worked if d.weekday() >= 5)
+    assert sorted(duty for (_n, duty) in r.comp_rest) == duties
+    assert _check_comp_rest(people, r) == len(duties)
+    # a day of leave is not 调休: on leave on Monday, 甲 can work only 4 of the 7 days
+    r2 = solve_roster([Person("甲", "户籍", ("户籍",), unavailable=frozenset({days[2].date}))],
+                      default_shifts(), days, req, time_limit=10)
+    assert len(_worked(r2)["甲"]) == 4 and days[2].date not in r2.comp_rest.values()
 
 
 def test_weekend_duty_is_fair(solved):
@@ -182,8 +221,11 @@ def test_exports(solved, tmp_path):
     for row in ws.iter_rows(min_row=2, max_row=len(people) + 1):
         name = row[0].value
         assert row[len(head) - 2].value == result.weekend_duties[name]
-        coloured = [c for c in row[2:2 + len(result.days)] if c.value not in ("休", "假")]
+        coloured = [c for c in row[2:2 + len(result.days)] if c.value not in ("休", "假", "调")]
         assert all(c.fill.fgColor.rgb.endswith(tuple(s.colour for s in shifts)) for c in coloured)
+    marked = sum(1 for row in ws.iter_rows(min_row=2, max_row=len(people) + 1, values_only=True)
+                 for v in row if v == "调")
+    assert marked == len(result.comp_rest) > 0
     hm = wb["需求热力图"]
     assert hm.conditional_formatting and hm.max_row > 10
 
