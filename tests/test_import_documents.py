@@ -227,6 +227,16 @@ def test_flattened_appendix_unreadable_deadline_is_kept_and_warned(tmp_path, wri
     assert plan.task("3").lead_units == ["县财政局", "县税务局"]  # the next rows are unchanged
 
 
+def test_flattened_appendix_unreadable_deadline_in_the_last_row(tmp_path):
+    """The last row is followed by the footer: its dated 印发 line is not the task's deadline."""
+    plan = load_plan(_write(tmp_path, "appendix.txt", APPENDIX.replace("三季度末", "尽快")))
+    t4 = plan.task("4")
+    assert (t4.deadline, t4.deadline_kind, t4.deadline_text) == (None, "unknown", "尽快")
+    assert t4.lead_units == ["县政务服务中心"] and t4.responsible_units == ["县城管局", "国网某县供电公司"]
+    assert plan.used["layouts"][0]["lines"] == [3, 38]
+    assert any(w.startswith("任务4:完成时限“尽快”无法识别") for w in plan.warnings)
+
+
 @pytest.mark.parametrize("written", ["尽快", "2021年13月底前"])
 def test_inline_unreadable_deadline_is_kept_and_warned(tmp_path, written):
     text = INLINE.replace("(市政务服务中心负责,长期坚持)", f"(市政务服务中心负责,{written}完成)")

@@ -13,6 +13,8 @@ body text's hints and collective units decide where the lead cell ends.
 """
 from __future__ import annotations
 
+import re
+
 from ..numbers import parse_serial
 from ..units import is_collective, split_units
 from .text_layouts import SECTION_RE, Found, Line, RawTask, header_role, is_deadline_text, is_header_word
@@ -75,6 +77,9 @@ def _split_units_lines(unit_lines: list[str], roles: list[str], hint: tuple[set,
     note = (f"任务{task_id}:附件表牵头单位与责任单位分在{n}行,无法确定分界,"
             f"已按最后一行为责任单位处理,请核对")
     return unit_lines[:k], unit_lines[k:], note
+
+
+_FOOTER_RE = re.compile(r"^(?:抄\s*送|主\s*送|送\s*[::]|印\s*发|附\s*件|联系人|备\s*注|注\s*[::])")
 
 
 def _unreadable_deadline_cell(texts: list[str]) -> bool:
@@ -154,6 +159,14 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
                     end += 1
             if k is None and not is_last and _unreadable_deadline_cell(texts):
                 k = end = len(texts) - 1  # kept as written; make_task warns that it is unreadable
+            elif is_last:  # the line right after the unit lines, unless it is the footer
+                after = next((j for j in range(2, len(texts)) if is_unit_line(texts[j - 1])
+                              and not is_unit_line(texts[j])
+                              and not (j + 1 < len(texts) and is_unit_line(texts[j] + texts[j + 1]))),
+                             None)  # 市直各相关 / 单位 is a unit broken over two lines
+                if after is not None and (k is None or k > after) \
+                        and _unreadable_deadline_cell(texts[:after + 1]) and not _FOOTER_RE.match(texts[after]):
+                    k = end = after
         if k is not None:
             deadline = ",".join(t.rstrip(",，;；、") for t in texts[k:end + 1])
             middle = texts[1:k]
