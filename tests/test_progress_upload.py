@@ -310,3 +310,20 @@ def test_every_export_neutralises_formulas(tmp_path):
     assert [r.unit for r in items] == ["市财政局"]
     texts = _no_formula(reminders_xlsx(items))
     assert any(t.startswith("2 @SUM(A1)") for t in texts)
+
+
+def test_foreign_sheet_with_wrong_dimension_and_blank_top_rows_read_whole(store):
+    """Some tools write a wrong <dimension>; every row is still read, with its real row number."""
+    import re
+    import zipfile
+    data = plain_sheet([[], [], ["任务编号", "状态", "完成进度"], ["1", "推进中", 10], ["2", "推进中", 150]])
+    zin, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for n in zin.namelist():
+            body = zin.read(n)
+            if n == "xl/worksheets/sheet1.xml":
+                body = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:C4"', body)
+            z.writestr(n, body)
+    rep = validate_upload(store, out.getvalue(), "h.xlsx", unit="市审改办", period="2021-09", today=TODAY,
+                          rules=RULES)
+    assert [(p.row, p.column) for p in rep.problems] == [(5, "完成进度(%)")]
