@@ -23,7 +23,8 @@ def app(tmp_path, monkeypatch):
 def test_tasks_page_shows_the_plan_in_chinese(app):
     assert not app.exception
     df = app.dataframe[0].value
-    assert list(df.columns)[:6] == ["计划", "编号", "板块", "任务", "具体内容", "牵头单位"]
+    # one plan shown: no 计划 column repeating its title in every row
+    assert list(df.columns)[:5] == ["编号", "板块", "任务", "具体内容", "牵头单位"]
     assert sorted(df["编号"]) == ["1", "2", "3", "4"]
     assert "推行周末无休" in set(df["任务"])
 
@@ -95,3 +96,20 @@ def test_predecessor_edit_with_an_inversion_needs_confirmation(app, tmp_path):
     assert not app.exception
     stored = {t.id: t.predecessors for t in Store(f"sqlite:///{tmp_path / 'wb.db'}").tasks("测试计划")}
     assert stored["1"] == ["3"]
+
+
+def test_plan_column_shows_short_names_when_several_plans_are_shown():
+    import pandas as pd
+    from ui.common import short_plan_names, table_for_display
+
+    long = "耒阳市2021年优化营商环境“政务服务便利化”攻坚行动方案任务分解表"
+    names = short_plan_names([long, "某市优化窗口服务工作方案", "某市2022年深化政务服务改革重点任务清单及分工"])
+    assert names[long] == "政务服务便利化"
+    assert names["某市优化窗口服务工作方案"] == "某市优化窗口服务"
+    assert len(names["某市2022年深化政务服务改革重点任务清单及分工"]) <= 12
+    df = pd.DataFrame({"计划": [long, "某市优化窗口服务工作方案"], "编号": ["1", "1"], "_lead": [[], []]})
+    assert list(table_for_display(df, 2)["计划"]) == ["政务服务便利化", "某市优化窗口服务"]
+    assert "计划" not in table_for_display(df.iloc[:1], 1).columns
+    # two titles that shorten alike keep their full titles rather than become indistinguishable
+    twins = short_plan_names(["甲市“一网通办”方案", "乙市“一网通办”方案"])
+    assert twins == {"甲市“一网通办”方案": "甲市“一网通办”方案", "乙市“一网通办”方案": "乙市“一网通办”方案"}

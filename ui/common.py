@@ -8,6 +8,7 @@ traceback on the page).
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -182,6 +183,44 @@ def filter_tasks(df: pd.DataFrame, *, sections: list[str] | None = None, units: 
             found |= df[c].astype(str).str.contains(needle, regex=False)
         mask &= found
     return df[mask]
+
+
+_PLAN_SUFFIXES = ("任务分解表", "任务清单", "工作方案", "实施方案", "行动方案", "方案")
+
+
+def short_plan_names(titles: list[str], limit: int = 12) -> dict[str, str]:
+    """Full plan title → a short name for a table column (the quoted theme, else the title without its
+    document-type suffix, cut to ``limit`` characters); names stay distinct, else the full title is kept.
+
+    >>> short_plan_names(["耒阳市2021年优化营商环境“政务服务便利化”攻坚行动方案任务分解表"])
+    {'耒阳市2021年优化营商环境“政务服务便利化”攻坚行动方案任务分解表': '政务服务便利化'}
+    """
+    def short(title: str) -> str:
+        quoted = re.search(r'[“"]([^”"]{2,20})[”"]', title)
+        if quoted:
+            return quoted.group(1)
+        name = title
+        for suffix in _PLAN_SUFFIXES:
+            if name.endswith(suffix) and len(name) > len(suffix) + 1:
+                name = name[: -len(suffix)]
+                break
+        return name if len(name) <= limit else name[: limit - 1] + "…"
+
+    names = {t: short(t) for t in titles}
+    counts: dict[str, int] = {}
+    for n in names.values():
+        counts[n] = counts.get(n, 0) + 1
+    return {t: (n if counts[n] == 1 else t) for t, n in names.items()}
+
+
+def table_for_display(df: pd.DataFrame, plans_chosen: int) -> pd.DataFrame:
+    """The visible task table: no 计划 column when one plan is shown, else short plan names."""
+    out = visible(df)
+    if plans_chosen <= 1:
+        return out.drop(columns=["计划"])
+    out = out.copy()
+    out["计划"] = out["计划"].map(short_plan_names(sorted(set(out["计划"]))))
+    return out
 
 
 def visible(df: pd.DataFrame) -> pd.DataFrame:
