@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import pkgutil
 import sys
 from typing import Any, Sequence
@@ -38,6 +39,9 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
             from .accounts.cli_support import use_cli_account
             use_cli_account(args.as_account)
         return int(args.func(args) or 0)
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except WorkbenchError as err:
         if args.debug:
             raise
