@@ -27,3 +27,13 @@ def test_navigation_lists_every_page_once():
     scripts = [s for s, _t, _i in PAGE_SPECS]
     assert sorted(scripts) == sorted(PAGES)
     assert all((ROOT / s).exists() for s in scripts)
+
+
+def test_overview_tables_name_the_plan_briefly_when_several_plans_are_loaded(tmp_path, monkeypatch):
+    """Two bundled plans share task ids ("1"): the cards table must say which plan, in a short name."""
+    at = app_on(tmp_path, monkeypatch, "ui/page_overview.py", plans_dir=ROOT / "data" / "plans")
+    assert not at.exception
+    cards = next(d.value for d in at.dataframe if "原因" in d.value.columns)
+    assert set(cards["计划"]) == {"政务服务便利化", "某市优化窗口服务"}
+    assert "报送率" in {m.label for m in at.metric}
+    assert not any("—  计" in c.value or "报告期 — 计" in c.value for c in at.caption)

@@ -213,14 +213,21 @@ def short_plan_names(titles: list[str], limit: int = 12) -> dict[str, str]:
     return {t: (n if counts[n] == 1 else t) for t, n in names.items()}
 
 
-def table_for_display(df: pd.DataFrame, plans_chosen: int) -> pd.DataFrame:
-    """The visible task table: no 计划 column when one plan is shown, else short plan names."""
-    out = visible(df)
-    if plans_chosen <= 1:
-        return out.drop(columns=["计划"])
-    out = out.copy()
+def short_plan_column(df: pd.DataFrame, plans_shown: int | None = None) -> pd.DataFrame:
+    """``df`` for display: its 计划 column dropped when one plan is shown (default: counted in ``df``),
+    else holding short plan names; rows keep their order, so a selected row index still fits ``df``."""
+    if "计划" not in df.columns:
+        return df
+    if (df["计划"].nunique() if plans_shown is None else plans_shown) <= 1:
+        return df.drop(columns=["计划"])
+    out = df.copy()
     out["计划"] = out["计划"].map(short_plan_names(sorted(set(out["计划"]))))
     return out
+
+
+def table_for_display(df: pd.DataFrame, plans_chosen: int) -> pd.DataFrame:
+    """The visible task table: no 计划 column when one plan is shown, else short plan names."""
+    return short_plan_column(visible(df), plans_chosen)
 
 
 def visible(df: pd.DataFrame) -> pd.DataFrame:

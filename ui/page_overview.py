@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.common import (STATUS_COLORS, as_of_control, get_snapshot, get_store, go_to_task, go_to_unit, guard,
-                       page_header, selected_row)
+                       page_header, selected_row, short_plan_column)
 
 page_header("总览", "任务推进总体情况;左侧“截至日期”可回看任意一天的状态。")
 as_of = as_of_control()
@@ -29,10 +29,10 @@ with guard("计算总览"):
     for col, (key, label) in zip(cols[1:], [("done", "已完成"), ("on_track", "正常推进"), ("at_risk", "有风险"),
                                             ("overdue", "逾期"), ("ongoing", "长期推进")]):
         col.metric(label, counts.get(key, 0), border=True)
-    cols[6].metric("本期报送率", f"{compliance:.0%}" if compliance is not None else "—", border=True,
-                   help=f"报告期 {period or '(暂无已到报送期限的报告期)'}:应报任务中已报送的比例")
+    cols[6].metric("报送率", f"{compliance:.0%}" if compliance is not None else "—", border=True,
+                   help=f"本期(报告期 {period or '—'})应报任务中已报送的比例")
     st.caption(f"截至 {as_of.isoformat()};未启动 {counts.get('not_started', 0)} 项;"
-               f"本期报送率按报告期 {period or '—'} 计。")
+               + (f"报送率按报告期 {period} 计。" if period else "尚无已到报送期限的报告期,报送率暂不计算。"))
 
     left, right = st.columns(2)
     with left:
@@ -47,7 +47,7 @@ with guard("计算总览"):
         if df_soon.empty:
             st.info("未来 30 天内没有到期的未完成任务。")
         else:
-            ev = st.dataframe(df_soon.drop(columns=["计划"]), hide_index=True, width="stretch",
+            ev = st.dataframe(short_plan_column(df_soon), hide_index=True, width="stretch",
                               on_select="rerun", selection_mode="single-row", key="ov_soon")
             i = selected_row(ev)
             if i is not None:
@@ -64,7 +64,7 @@ with guard("计算总览"):
         if df_cards.empty:
             st.success("当前没有红黄牌。")
         else:
-            ev = st.dataframe(df_cards.drop(columns=["计划"]), hide_index=True, width="stretch",
+            ev = st.dataframe(short_plan_column(df_cards), hide_index=True, width="stretch",
                               on_select="rerun", selection_mode="single-row", key="ov_cards")
             i = selected_row(ev)
             if i is not None:
@@ -100,5 +100,5 @@ with guard("计算总览"):
             color=alt.Color("状态:N", scale=alt.Scale(domain=list(STATUS_COLORS)[:-1],
                                                        range=list(STATUS_COLORS.values())[:-1]), legend=None)
         ).properties(height=180), width="stretch")
-        st.dataframe(df_all, hide_index=True, width="stretch", key="ov_all",
+        st.dataframe(short_plan_column(df_all), hide_index=True, width="stretch", key="ov_all",
                      column_config={"完成时限": st.column_config.DateColumn(format="YYYY-MM-DD")})
