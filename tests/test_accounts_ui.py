@@ -275,3 +275,58 @@ def test_oidc_identity_gets_its_mapped_role_and_unit(app_env, monkeypatch):
     at.run()
     assert [t.value for t in at.title] == ["政务服务改革工作台"]
     assert any("未被授权使用工作台" in w.value for w in at.warning)
+
+
+# -- a page reload keeps the login (opaque token in a browser session cookie, never in the URL) ---------------
+def _html(at) -> str:
+    return "\n".join(e.proto.body for e in at.get("html"))
+
+
+def reload_with_cookie(monkeypatch, token: str | None):
+    """A fresh browser session (what a reload is) whose request carries the ``wb_session`` cookie."""
+    import ui.auth
+    monkeypatch.setattr(ui.auth, "_cookie_token", lambda: token)
+    return app_as(None)
+
+
+def test_reload_keeps_the_login_through_the_session_cookie(app_env, monkeypatch):
+    AccountBook(app_env).add("ld", "leader", password=PASSWORDS["ld"], actor="cli")
+    at = app_as(None)
+    at.text_input(key="wb_login_name").input("ld")
+    at.text_input(key="wb_login_password").input(PASSWORDS["ld"])
+    at.button[0].click().run()
+    token = at.session_state["wb_session_token"]
+    script = _html(at)
+    assert f'encodeURIComponent("{token}")' in script and "SameSite=Strict" in script and "max-age" not in script
+    assert PASSWORDS["ld"] not in script and not at.query_params     # the token is not in the URL
+    again = reload_with_cookie(monkeypatch, token)
+    assert [t.value for t in again.title] == ["总览"]                 # still logged in after the reload
+    assert any("ld" in c.value for c in again.sidebar.caption)
+    assert not AccountBook(app_env).resume(token).disabled            # the same session, not a new login
+    assert [a["action"] for a in app_env.audit_log()].count("login") == 1
+
+
+def test_logout_revokes_the_cookie_token_and_deletes_the_cookie(app_env, monkeypatch):
+    AccountBook(app_env).add("ld", "leader", password=PASSWORDS["ld"], actor="cli")
+    token = AccountBook(app_env).login("ld", PASSWORDS["ld"]).token
+    at = reload_with_cookie(monkeypatch, token)
+    assert [t.value for t in at.title] == ["总览"]
+    at.sidebar.button(key="wb_logout").click().run()
+    assert [t.value for t in at.title] == ["政务服务改革工作台"]
+    assert any(i.value == "已退出登录" for i in at.info)            # the stale cookie of this tab is ignored
+    assert "max-age=0" in _html(at)                                   # the browser is told to forget it
+    again = reload_with_cookie(monkeypatch, token)                    # a cookie that survived anyway
+    assert [t.value for t in again.title] == ["政务服务改革工作台"]
+    assert "wb_session_token" not in again.session_state
+
+
+def test_cookie_of_an_idle_session_must_log_in_again(app_env, monkeypatch):
+    import tasks.accounts.book as book_mod
+    AccountBook(app_env).add("ld", "leader", password=PASSWORDS["ld"], actor="cli")
+    token = AccountBook(app_env).login("ld", PASSWORDS["ld"]).token
+    later = datetime.now() + timedelta(minutes=31)
+    monkeypatch.setattr(book_mod, "_now", lambda: later.replace(microsecond=0))
+    at = reload_with_cookie(monkeypatch, token)
+    assert [t.value for t in at.title] == ["政务服务改革工作台"]
+    assert any("未操作,登录已超时" in w.value for w in at.warning)
+    assert "max-age=0" in _html(at)

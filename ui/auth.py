@@ -3,7 +3,12 @@
 Local accounts are the default: :func:`login` keeps the session token (never
 the password) in ``st.session_state``; every run calls
 :meth:`tasks.accounts.AccountBook.resume`, so inactivity ends the session and
-the login page shows why.  Where ``.streamlit/secrets.toml`` has
+the login page shows why.  So that reloading the page does not log the user
+out, the same opaque token is also kept in a browser session cookie
+(``wb_session``: ``SameSite=Strict``, no expiry date, so it ends with the
+browser; ``Secure`` over https).  Not in the URL: a copied link must not carry
+a login.  The server keeps only the token's SHA-256, checks idle/max age on
+every resume, and :func:`logout` revokes it (a stale cookie then opens nothing).  Where ``.streamlit/secrets.toml`` has
 ``[workbench_oidc]`` (see ``.streamlit/secrets.example.toml``), ``st.login``
 identities are mapped with :func:`tasks.accounts.account_from_oidc`.
 Pages get the store through :func:`guarded_store`, so the library refuses
@@ -11,6 +16,7 @@ whatever the role may not do, whatever the page shows.
 """
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -23,6 +29,10 @@ log = logging.getLogger("workbench.ui.auth")
 
 TOKEN_KEY = "wb_session_token"
 NOTICE_KEY = "wb_login_notice"
+#: browser cookie holding the opaque session token (survives a reload, not a browser restart)
+COOKIE = "wb_session"
+#: set after logout / a refused cookie: this browser session's cookie snapshot is stale, ignore it
+IGNORE_COOKIE_KEY = "wb_ignore_cookie"
 LOGIN_PAGE = "ui/login.py"
 ACCOUNTS_PAGE = "ui/accounts.py"
 
@@ -88,23 +98,57 @@ def _oidc_account(mapping: dict[str, Any]) -> Account | None:
         return None
 
 
+# -- the session cookie (reload keeps the login) ----------------------------------------------
+def _cookie_token() -> str | None:
+    """The token in the ``wb_session`` cookie the browser sent when this page was (re)loaded."""
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 - no browser request (bare script run): no cookie
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def cookie_script(token: str | None) -> str:
+    """JavaScript setting (``token``) or deleting (None) the session cookie in the browser."""
+    value = json.dumps(token or "")
+    expiry = "" if token else "; max-age=0"
+    return (f"<script>document.cookie = {json.dumps(COOKIE + '=')} + encodeURIComponent({value}) + "
+            f"'; path=/; SameSite=Strict{expiry}' + (location.protocol === 'https:' ? '; Secure' : '');</script>")
+
+
+def sync_cookie(account: Account | None) -> None:
+    """Write the session cookie for a logged-in local account, delete it otherwise (each run; idempotent)."""
+    token = st.session_state.get(TOKEN_KEY) if account is not None and account.source == "local" else None
+    st.html(cookie_script(token), unsafe_allow_javascript=True, width="content")
+
+
 # -- login state -------------------------------------------------------------------------
 def current_account() -> Account | None:
-    """The logged-in account, or None (not logged in, session expired, account disabled)."""
+    """The logged-in account, or None (not logged in, session expired, account disabled).
+
+    The token is the session's own, else (after a page reload) the browser cookie's.
+    """
     mapping = oidc_mapping()
     if mapping is not None:
         account = _oidc_account(mapping)
         if account is not None:
             return account
     token = st.session_state.get(TOKEN_KEY)
+    from_cookie = False
+    if not token and not st.session_state.get(IGNORE_COOKIE_KEY):
+        token, from_cookie = _cookie_token(), True
     if not token:
         return None
     try:
-        return book().resume(token)
+        account = book().resume(token)
     except SessionExpired as err:
         st.session_state.pop(TOKEN_KEY, None)
+        st.session_state[IGNORE_COOKIE_KEY] = True
         st.session_state[NOTICE_KEY] = str(err)
         return None
+    if from_cookie:
+        st.session_state[TOKEN_KEY] = token
+    return account
 
 
 def acting_account() -> Account | None:
@@ -118,13 +162,15 @@ def login(name: str, password: str) -> Account:
     session = book().login(name, password)
     st.session_state[TOKEN_KEY] = session.token
     st.session_state.pop(NOTICE_KEY, None)
+    st.session_state.pop(IGNORE_COOKIE_KEY, None)
     return session.account
 
 
 def logout() -> None:
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:
-        book().logout(token)
+        book().logout(token)   # revoked: the browser cookie (deleted on the login page) opens nothing
+    st.session_state[IGNORE_COOKIE_KEY] = True
     st.session_state[NOTICE_KEY] = "已退出登录"
     if oidc_mapping() is not None and _oidc_claims() is not None:
         st.logout()
@@ -151,6 +197,7 @@ def require_page(action: str) -> Account:
 def sidebar(account: Account) -> None:
     """Who is logged in, change password, logout — in the sidebar of every page."""
     with st.sidebar:
+        sync_cookie(account)
         st.caption(f"当前用户:{account.label}")
         if account.source == "local" and (book().info(account.name) or {}).get("must_change_password"):
             st.warning("您正在使用初始密码,请尽快修改。", icon=":material/key:")

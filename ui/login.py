@@ -23,6 +23,8 @@ def _submit() -> None:
         st.session_state[ERROR_KEY] = str(err)
 
 
+if not st.session_state.get(auth.TOKEN_KEY):
+    auth.sync_cookie(None)   # logged out: the browser forgets any session cookie (revoked anyway)
 st.title("政务服务改革工作台")
 st.caption("领导小组办公室 · 规划人员 · 各责任单位 · 领导")
 if auth.book().count() == 0:   # also shows a Chinese message (and stops) when the database is unreachable
