@@ -149,6 +149,27 @@ def test_tampered_report_refused_at_commit(env):
     assert dump(store) == before
 
 
+def test_refused_upload_for_a_new_month_registers_nothing(env):
+    """A unit's month is registered only with an accepted upload: a bare request or a refused
+    (tampered) file for a month nobody opened leaves the database unchanged."""
+    store, g, _ = env
+    unit = g["zwzx"]
+    before = dump(store)
+    info = unit.open_period("2020-01")                   # allowed to ask, but nothing is written
+    assert info.key == "2020-01" and store.period("2020-01") is None
+    data = fill(unit.template_bytes(None, "2021-10"), {"3": dict(GOOD, date=date(2021, 10, 2))})
+    rep = unit.validate_upload(data, "十月.xlsx", **KW)
+    assert rep.ok, rep.summary()
+    rep.rows.append(dict(rep.rows[0], task_id="2"))     # a row on another unit's task, added by hand
+    with pytest.raises(PermissionDenied, match="不是任务2的牵头或责任单位"):
+        commit_upload(unit, rep, actor="cli")          # the plain library call (opens months first)
+    with pytest.raises(PermissionDenied, match="不是任务2的牵头或责任单位"):
+        unit.commit_upload(rep)
+    assert dump(store) == before and store.period("2021-10") is None
+    with pytest.raises(PermissionDenied, match="无权开启报告期"):
+        unit.open_period("2021-11", due=date(2021, 12, 1))
+
+
 def test_unit_uploads_for_itself_recorded_under_its_account(env):
     store, g, _ = env
     unit = g["zwzx"]

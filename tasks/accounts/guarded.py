@@ -17,12 +17,12 @@ PermissionDenied: 责任单位账号“zwzx”无权关闭报告期;如确需办
 from __future__ import annotations
 
 import inspect
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..model import Plan, Task
-from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask
+from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
 from .book import AccountBook
 from .roles import UNIT, Account, PermissionDenied, require
 
@@ -39,6 +39,8 @@ class GuardedStore:
         self._store = store
         self.account = account
         self._book = book
+        #: months a unit account asked to register: written only with an accepted upload for them
+        self._pending_periods: dict[str, int] = {}
 
     # -- who ------------------------------------------------------------------------
     @property
@@ -169,9 +171,18 @@ class GuardedStore:
     def open_period(self, period: str, actor: str | None = None, *, due: date | None = None,
                     grace_days: int = DEFAULT_GRACE_DAYS) -> PeriodInfo:
         """Office: open with any due date.  Units may only register a month with the default
-        due date (it happens when they upload for a month nobody opened yet)."""
+        due date (it happens when they upload for a month nobody opened yet); for them nothing is
+        written here — the month is registered by :meth:`add_upload` once their rows pass every
+        check, so a refused upload (or a bare call) leaves the database unchanged."""
         require(self.account, "open_period" if due is not None or not self.is_unit else "register_period")
-        return self._store.open_period(period, self.actor, due=due, grace_days=grace_days)
+        if not self.is_unit:
+            return self._store.open_period(period, self.actor, due=due, grace_days=grace_days)
+        p = parse_period(period, "month")
+        existing = self._store.period(p.key)
+        if existing:
+            return existing
+        self._pending_periods[p.key] = grace_days
+        return PeriodInfo(p.key, p.start, p.end, p.end + timedelta(days=grace_days), False)
 
     def close_period(self, period: str, actor: str | None = None) -> PeriodInfo:
         require(self.account, "close_period")
@@ -180,6 +191,14 @@ class GuardedStore:
     def add_upload(self, *, sha256: str, filename: str, unit: str, plan: str, person: str, period: str,
                    rows: list[dict[str, Any]], actor: str | None = None) -> int | None:
         """Refused unless the account may upload for ``unit`` and ``unit`` has a role in every row's task."""
+        self._check_rows(unit, plan, rows)
+        for key in sorted({str(r["period"]) for r in rows} & set(self._pending_periods)):
+            self._store.open_period(key, self.actor, grace_days=self._pending_periods.pop(key))
+        return self._store.add_upload(sha256=sha256, filename=filename, unit=unit, plan=plan, person=person,
+                                      period=period, rows=rows, actor=self.actor)
+
+    def _check_rows(self, unit: str, plan: str, rows: list[dict[str, Any]]) -> None:
+        """Refuse (before anything is written) rows the account may not save for ``unit``."""
         require(self.account, "upload_progress", unit)
         roles = {t.id: t.role_of(unit)
                  for t in self._store.tasks(self._store.plan_key(plan), include_archived=True, unit=unit)}
@@ -188,8 +207,6 @@ class GuardedStore:
         if foreign:
             raise PermissionDenied(f"“{unit}”不是任务{'、'.join(foreign)}的牵头或责任单位,"
                                    f"不能填报这些任务;整个文件未保存")
-        return self._store.add_upload(sha256=sha256, filename=filename, unit=unit, plan=plan, person=person,
-                                      period=period, rows=rows, actor=self.actor)
 
     def record_action(self, actor: str | None, action: str, target: str, detail: dict | None = None) -> None:
         """Audit a change made outside the database; the action itself must be allowed (office otherwise)."""
@@ -224,6 +241,8 @@ class GuardedStore:
         from ..progress import commit_upload
         # a report with problems is refused by commit_upload itself (UploadRejected, nothing written)
         require(self.account, "upload_progress", report.unit if report.ok or not self.is_unit else self.account.unit)
+        if report.ok and report.rows:
+            self._check_rows(report.unit, report.plan, report.rows)
         return commit_upload(self, report, self.actor)
 
     def upload_files(self, files: Iterable[str | Path | tuple[str, bytes]], *, save: bool = False,
