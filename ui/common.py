@@ -482,13 +482,20 @@ def selected_row(event) -> int | None:
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """A plain xlsx download of one or more tables (sheet name → table)."""
+    """A plain xlsx download of one or more tables (sheet name → table).
+
+    Text cells starting with ``= + - @`` are neutralised (:func:`tasks.progress.safe_text`),
+    so a task title cannot become a live formula in the user's Excel.
+    """
     import io
+
+    from tasks.progress import safe_text
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, df in sheets.items():
-            df.to_excel(xw, sheet_name=name[:31], index=False)
+            safe = df.map(safe_text).rename(columns=lambda c: safe_text(str(c)))
+            safe.to_excel(xw, sheet_name=name[:31], index=False)
             ws = xw.sheets[name[:31]]
             for col in ws.columns:
                 width = max(len(str(c.value or "")) for c in col)

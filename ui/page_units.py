@@ -9,13 +9,13 @@ import streamlit as st
 from tasks.accounts import allowed
 from ui.auth import acting_account
 from ui.common import (XLSX_MIME, as_of_control, current_actor, flash, get_snapshot, get_store, guard, page_header,
-                       unit_scope, xlsx_bytes)
+                       unit_scope)
 
 page_header("单位考评", "按规则计分排名;红黄牌、报送情况一目了然;可下载催办单。")
 as_of = as_of_control()
 
 with guard("计算单位考评"):
-    from tasks.progress import ranking, ranking_rule, reminders
+    from tasks.progress import ranking, ranking_rule, reminders, reminders_xlsx
 
     store = get_store()
     snap = get_snapshot(store, as_of)
@@ -74,7 +74,7 @@ with guard("计算单位考评"):
                                     "欠报任务": "、".join(f"{t['id']} {t['title']}" for t in r.tasks),
                                     "催办内容": r.text()} for r in rem])
             st.dataframe(rem_df, hide_index=True, width="stretch", key="units_rem")
-            st.download_button("下载催办单(xlsx)", data=xlsx_bytes({f"{period}催办单": rem_df}),
+            st.download_button("下载催办单(xlsx)", data=reminders_xlsx(rem, f"{period} 催办单"),
                                file_name=f"{period}_催办单.xlsx", mime=XLSX_MIME, key="units_rem_dl",
                                icon=":material/download:", on_click="ignore")
 
