@@ -47,6 +47,10 @@ def _sample(data: bytes):
         return load_scenario(p, display_name="sample-hall.xlsx")
 
 
+#: weeks of fresh simulation that judge both plans: a short check is too noisy to tell them apart
+CHECK_REPS = 20
+
+
 def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -> dict:
     from sim.staffing import staffing_report
 
@@ -54,7 +58,8 @@ def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -
     cache = _results()
     if key not in cache:
         with st.spinner("正在测算开窗需求(Erlang C 逐时段计算;仿真修正需多轮模拟,请稍候)…"):
-            cache[key] = staffing_report(scenario, target_text, method, reps=reps, seed=seed)
+            cache[key] = staffing_report(scenario, target_text, method, reps=reps, seed=seed,
+                                          check_reps=max(reps, CHECK_REPS))
     return cache[key]
 
 

@@ -77,6 +77,9 @@ def solve(scenario, people, shifts, staff_key: str, target, method: str, weeks: 
 def grid(result, people) -> pd.DataFrame:
     """Person × date table of shift codes (the group's first two characters when away from home)."""
     cell = {(n, d): (code, g) for n, d, code, g in result.assignments}
+    comp_days: dict[str, set] = {}
+    for (name, _duty), rest in result.comp_rest.items():   # 调休 days earned by weekend duty
+        comp_days.setdefault(name, set()).add(rest)
     rows = []
     for p in people:
         row = {"姓名": p.name, "所属窗口组": p.home_group}
@@ -85,8 +88,10 @@ def grid(result, people) -> pd.DataFrame:
             if (p.name, d.date) in cell:
                 code, g = cell[p.name, d.date]
                 row[head] = code if g == p.home_group else f"{code}·{g[:2]}"
+            elif d.date in p.unavailable:
+                row[head] = "假"
             else:
-                row[head] = "假" if d.date in p.unavailable else "休"
+                row[head] = "调" if d.date in comp_days.get(p.name, ()) else "休"
         row["周末值班"] = result.weekend_duties.get(p.name, 0)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -157,7 +162,7 @@ def roster_section(scenario, requirement) -> None:
                      hide_index=True, width="stretch", key="roster_short")
     if s["pending_comp_rest"]:
         st.caption(f"{len(s['pending_comp_rest'])} 次周末值班的调休落在排班期之后,请在下一期安排。")
-    st.markdown("**排班表**(D 全天;D1/D2 错峰午休;AM 上午;PM 下午;W 周末班;“·户籍”表示到其他窗口组支援)")
+    st.markdown("**排班表**(D 全天;D1/D2 错峰午休;AM 上午;PM 下午;W 周末班;调 调休;假 请假;休 休息;“·户籍”表示到其他窗口组支援)")
     st.dataframe(grid(result, people), hide_index=True, width="stretch", key="roster_grid")
     if ver:
         slots = pd.DataFrame(ver["slots"])
