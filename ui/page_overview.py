@@ -19,10 +19,8 @@ with guard("计算总览"):
     total = len(snap.statuses)
     from tasks.progress import reminders
 
-    due_periods = [p for p in snap.periods if p.due < as_of]
-    period = due_periods[-1].key if due_periods else None
-    duties = [d for d in snap.duties if d.period == period] if period else []
-    compliance = (sum(1 for d in duties if d.reported) / len(duties)) if duties else None
+    period = snap.latest_due_period()
+    compliance = snap.compliance(period)
 
     cols = st.columns(7)
     cols[0].metric("任务总数", total, border=True)

@@ -31,7 +31,7 @@ with guard("计算单位考评"):
                              "已完成": c.done, "按期完成": c.done_on_time, "逾期": c.overdue, "有风险": c.at_risk,
                              **{name: c.cards.get(key, 0) for key, name in levels},
                              "应报": c.duties, "已报": c.reported, "迟报": c.late, "漏报": c.missed,
-                             "报送率": c.compliance} for c in cards])
+                             "报送率": c.compliance if c.duties else None} for c in cards])
     if rank_df.empty:
         st.info("没有可考评的单位。")
     else:
@@ -51,7 +51,7 @@ with guard("计算单位考评"):
         m[2].metric("牵头任务", c.led, border=True)
         m[3].metric("逾期", c.overdue, border=True)
         m[4].metric("红黄牌", sum(c.cards.values()), border=True)
-        m[5].metric("报送率", f"{c.compliance:.0%}", border=True)
+        m[5].metric("报送率", f"{c.compliance:.0%}" if c.duties else "—", border=True)
         mine = [s for s in snap.statuses if unit in s.lead_units or unit in s.responsible_units]
         st.dataframe(pd.DataFrame([{"计划": s.plan, "编号": s.id, "任务": s.title,
                                     "角色": "牵头" if unit in s.lead_units else "责任", "状态": s.status_label,

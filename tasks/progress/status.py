@@ -115,6 +115,20 @@ class Snapshot:
             out[s.status] += 1
         return out
 
+    def latest_due_period(self) -> str | None:
+        """The most recent reporting period whose deadline has passed by ``as_of`` (the one to check)."""
+        due = [p for p in self.periods if p.due < self.as_of]
+        return due[-1].key if due else None
+
+    def compliance(self, period: str | None = None) -> float | None:
+        """Share of ``period``'s reporting duties that were met (default: :meth:`latest_due_period`).
+
+        None when nothing was due: a rate of 100% would claim reports nobody owed.
+        """
+        period = period or self.latest_due_period()
+        duties = [d for d in self.duties if d.period == period] if period else []
+        return sum(1 for d in duties if d.reported) / len(duties) if duties else None
+
 
 def _pick_chain(t: StoredTask, reps: list[ReportRecord]) -> list[ReportRecord]:
     """The reports that speak for the task: its lead units' if any, else everyone's."""
