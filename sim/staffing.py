@@ -441,19 +441,30 @@ def _rounded(x: float | None) -> float | None:
 
 def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method: str = "sim", *,
                     reps: int = 30, seed: int = 1, check_seed: int = 99, trim: bool = False,
-                    check_reps: int | None = None, with_ci: bool = False) -> dict:
+                    check_reps: int | None = None, with_ci: bool = False,
+                    progress: Callable[[str, float], None] | None = None) -> dict:
     """Both methods side by side, each judged in a fresh simulation (new seeds, ``check_reps``
     weeks, default ``reps``).  Each slot's 95% confidence half-width is reported, so a planner
     sees whether the fresh check is long enough for its pass/fail to mean anything: with few
-    weeks, slots truly at 92% fall below 90% by chance, for either method."""
+    weeks, slots truly at 92% fall below 90% by chance, for either method.
+
+    ``progress(step, share)`` reports the stage (Chinese text) and the share done, for a bar.
+    """
+    say = progress or (lambda step, share: None)
     tg = _slot_target(target)
+    say("逐时段 Erlang C 测算", 0.0)
     erl = sipp(scenario, tg)
     fresh = rep_seeds(check_seed, check_reps or reps)
+    say("新随机数仿真检验 Erlang C 方案", 0.1)
     attach(erl, measure(scenario, erl, fresh, tg))
     cor = None
     if method == "sim":
-        cor = simulation_corrected(scenario, tg, reps=reps, seed=seed, trim=trim)
+        cor = simulation_corrected(
+            scenario, tg, reps=reps, seed=seed, trim=trim,
+            progress=lambda it, n: say(f"仿真修正第 {it} 轮(最多 {n} 轮)", 0.2 + 0.6 * it / n))
+        say("新随机数仿真检验修正方案", 0.85)
         attach(cor, measure(scenario, cor, fresh, tg))
+    say("完成", 1.0)
     out = {"target": tg.to_dict(), "method": method,
            "erlang": _plan_summary(erl), "sim": _plan_summary(cor) if cor else None,
            "slots": compare_rows(erl, cor, with_ci)}

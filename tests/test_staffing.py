@@ -248,3 +248,14 @@ def test_a_start_week_with_holidays_still_plans_every_weekday():
     plan = sipp(s, "90%<=15")
     assert {wd for (_g, wd, _s) in plan.windows} == set(range(7))
     assert plan.windows == sipp(sample_scenario(), "90%<=15").windows
+
+
+def test_staffing_report_reports_its_progress_in_order():
+    """The dashboard's bar: stages in Chinese, shares rising to 1."""
+    from sim.sample_hall import sample_scenario
+    from sim.staffing import staffing_report
+
+    seen = []
+    staffing_report(sample_scenario(), "90%<=15", "erlang", reps=2, progress=lambda step, share: seen.append((step, share)))
+    shares = [s for _step, s in seen]
+    assert shares == sorted(shares) and shares[-1] == 1.0 and seen[0][0] == "逐时段 Erlang C 测算"

@@ -57,9 +57,11 @@ def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -
     key = (scenario_key(scenario), target_text, method, reps, seed)
     cache = _results()
     if key not in cache:
-        with st.spinner("正在测算开窗需求(Erlang C 逐时段计算;仿真修正需多轮模拟,请稍候)…"):
-            cache[key] = staffing_report(scenario, target_text, method, reps=reps, seed=seed,
-                                          check_reps=max(reps, CHECK_REPS))
+        bar = st.progress(0.0, text="正在测算开窗需求…")
+        cache[key] = staffing_report(scenario, target_text, method, reps=reps, seed=seed,
+                                     check_reps=max(reps, CHECK_REPS),
+                                     progress=lambda step, share: bar.progress(min(share, 1.0), text=step))
+        bar.empty()
     return cache[key]
 
 
