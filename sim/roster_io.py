@@ -104,7 +104,7 @@ def read_staff(path: str | Path, groups: list[str] | None = None,
     except FileNotFoundError:
         raise StaffInvalid(name, [("", None, None, "文件不存在")]) from None
     except Exception as err:  # openpyxl raises several kinds for a non-xlsx file
-        raise StaffInvalid(name, [("", None, None, f"不是有效的xlsx文件({type(err).__name__})")]) from None
+        raise StaffInvalid(name, [("", None, None, "不是可读取的 xlsx 工作簿(文件损坏或不是 Excel 格式),请用 Excel 另存为 .xlsx 后再上传")]) from None
     problems: list[tuple[str, int | None, str | None, str]] = []
     if STAFF_SHEET not in wb.sheetnames:
         raise StaffInvalid(name, [("", None, None, f"缺少工作表“{STAFF_SHEET}”(现有:{'、'.join(wb.sheetnames)})")])

@@ -201,7 +201,7 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a damaged or wrong file
-        raise ScenarioInvalid(name, [("", None, None, f"不是可读取的xlsx工作簿({type(err).__name__})")]) from err
+        raise ScenarioInvalid(name, [("", None, None, "不是可读取的 xlsx 工作簿(文件损坏或不是 Excel 格式),请用 Excel 另存为 .xlsx 后再上传")]) from err
     iss = _Issues()
     info = _kv(_rows(wb, S_INFO, KV_COLS, iss, required=False))
     types: list[ServiceType] = []
@@ -347,6 +347,15 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
                     _text(info.get("说明", (0, ""))[1]))
 
 
+def _json_problem(err: Exception) -> str:
+    """A Chinese description of why JSON is not a scenario (what to fix, not the exception class)."""
+    if isinstance(err, json.JSONDecodeError):
+        return f"不是有效的 JSON(第{err.lineno}行第{err.colno}列附近格式错误),请检查括号、引号和逗号"
+    if isinstance(err, KeyError):
+        return f"JSON 中缺少必填项“{err.args[0]}”,请对照示例场景(data/hall/sample-hall.json)补上"
+    return "JSON 的结构与场景格式不符,请从看板或 python -m sim 导出的场景文件改起"
+
+
 def read_json(path: str | Path, display_name: str | None = None) -> Scenario:
     """A scenario from JSON (``Scenario.to_dict`` layout), checked like a workbook."""
     name = display_name or Path(path).name
@@ -354,7 +363,7 @@ def read_json(path: str | Path, display_name: str | None = None) -> Scenario:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         scenario = Scenario.from_dict(data)
     except (ValueError, TypeError, KeyError, AttributeError) as err:
-        raise ScenarioInvalid(name, [("", None, None, f"JSON内容不是有效的场景({type(err).__name__}: {err})")]) from err
+        raise ScenarioInvalid(name, [("", None, None, _json_problem(err))]) from err
     issues = validate(scenario)
     if issues:
         raise ScenarioInvalid(name, issues)

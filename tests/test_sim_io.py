@@ -94,9 +94,14 @@ def test_bad_json_and_non_workbook_are_clear_errors(tmp_path):
     with pytest.raises(ScenarioInvalid, match="窗口组 第3行 “可办业务”列"):
         load_scenario(j)
     j.write_text("{not json", encoding="utf-8")
-    with pytest.raises(ScenarioInvalid, match="JSON内容不是有效的场景"):
+    with pytest.raises(ScenarioInvalid, match="不是有效的 JSON.第1行第2列附近格式错误") as err:
+        load_scenario(j)
+    assert "Error" not in str(err.value)            # what to fix, not an exception class
+    del d["types"][0]["name"]
+    j.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ScenarioInvalid, match="缺少必填项“name”"):
         load_scenario(j)
     x = tmp_path / "x.xlsx"
     x.write_text("not a workbook")
-    with pytest.raises(ScenarioInvalid, match="不是可读取的xlsx工作簿"):
+    with pytest.raises(ScenarioInvalid, match="不是可读取的 xlsx 工作簿"):
         load_scenario(x)
