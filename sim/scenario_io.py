@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -351,8 +352,10 @@ def _json_problem(err: Exception) -> str:
     """A Chinese description of why JSON is not a scenario (what to fix, not the exception class)."""
     if isinstance(err, json.JSONDecodeError):
         return f"不是有效的 JSON(第{err.lineno}行第{err.colno}列附近格式错误),请检查括号、引号和逗号"
-    if isinstance(err, KeyError):
-        return f"JSON 中缺少必填项“{err.args[0]}”,请对照示例场景(data/hall/sample-hall.json)补上"
+    missing = re.findall(r"'(\w+)'", str(err)) if "required" in str(err) else []
+    if isinstance(err, KeyError) or missing:
+        name = err.args[0] if isinstance(err, KeyError) else "、".join(missing)
+        return f"JSON 中缺少必填项“{name}”,请对照示例场景(data/hall/sample-hall.json)补上"
     return "JSON 的结构与场景格式不符,请从看板或 python -m sim 导出的场景文件改起"
 
 
