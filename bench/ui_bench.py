@@ -11,6 +11,7 @@ to the page or changing a widget.  Target: ≤ 2 s after the first load.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import sys
@@ -18,6 +19,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -73,11 +75,20 @@ def office_token(url: str) -> str:
     return book.login("bench-office", password).token
 
 
+def quiet_bare_mode_warnings() -> None:
+    """Cached calls made outside a page run log "missing ScriptRunContext" each time: noise here."""
+    from streamlit.runtime.scriptrunner_utils import script_run_context
+
+    logging.getLogger(script_run_context.__name__).addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tasks", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
+    quiet_bare_mode_warnings()
     tmp = Path(tempfile.mkdtemp(prefix="ui-bench-"))
     url = f"sqlite:///{tmp / 'wb.db'}"
     os.environ["WORKBENCH_DB_URL"] = url
