@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from .hall import Cancelled, simulate
-from .results import flat_summary, kpis
+from .results import kpis, summary_of
 from .scenario import Scenario
 
 TABLES = ("by_type", "by_group", "by_weekday", "by_slot")
@@ -66,7 +66,7 @@ def run_one(scenario: Scenario, days: int | None, seed: int, target: float | Non
     """One replication reduced to picklable summaries (what a worker process returns)."""
     run = simulate(scenario, days=days, seed=seed, windows_by_slot=windows_by_slot, cancel=cancel)
     k = kpis(run, target)
-    return {"summary": flat_summary(run, target), "tables": {t: k[t] for t in TABLES},
+    return {"summary": summary_of(k), "tables": {t: k[t] for t in TABLES},
             "adjustments": k["adjustments"], "customers": len(run.customers.arrival),
             "wall_seconds": run.wall_seconds}
 

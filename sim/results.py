@@ -220,7 +220,18 @@ def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
 
 def flat_summary(run: HallRun, target: float | None = None) -> dict[str, float]:
     """Scalar KPIs for replication averages: overall ones plus ``mean_wait|<type>`` etc."""
-    k = kpis(run, target)
+    return summary_of(kpis(run, target))
+
+
+def summary_of(k: dict[str, Any]) -> dict[str, float]:
+    """:func:`flat_summary` from tables :func:`kpis` already computed (no second pass over the log).
+
+    >>> import numpy as np
+    >>> from sim.hall import simulate_arrays
+    >>> run = simulate_arrays(np.array([0.0, 1.0]), np.array([3.0, 3.0]), servers=1)
+    >>> summary_of(kpis(run)) == flat_summary(run)
+    True
+    """
     out = {key: float(v) for key, v in k["overall"].items()}
     for _, r in k["by_type"].iterrows():
         out[f"mean_wait|{r['type']}"] = float(r["mean_wait"])
