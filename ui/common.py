@@ -24,8 +24,6 @@ from tasks.model import Plan, Task
 log = logging.getLogger("workbench.ui")
 
 ROOT = Path(__file__).resolve().parent.parent
-import os
-
 
 GENERIC_ERROR = "操作未能完成:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员(详细信息已记入日志)。"
 
@@ -120,7 +118,7 @@ def units_text(units: list[str]) -> str:
 def tasks_frame(tasks: list[Task], plan_title: str = "", status: dict[str, str] | None = None) -> pd.DataFrame:
     """A Chinese-labelled table of tasks (one row per task) for display and filtering.
 
-    Hidden helper columns (``_units``, ``_deadline``) keep lists and dates for filters.
+    Hidden helper columns (``_lead``, ``_resp``) keep unit lists for filters.
     """
     rows = []
     for t in tasks:
@@ -362,11 +360,6 @@ def _unit_plan(plan: Plan, unit: str) -> Plan:
     out = copy.copy(plan)
     out.tasks = [t for t in plan.tasks if mine(t)]
     return out
-
-
-def forget_cached_data() -> None:
-    """Drop cached reads after this session wrote to the store."""
-    _plan_from_store.clear()
 
 
 # -- status as of a date (tasks.progress) --------------------------------------------
