@@ -28,9 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 GENERIC_ERROR = "操作未能完成:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员(详细信息已记入日志)。"
 
 DEADLINE_KIND_CN = {"date": "有期限", "ongoing": "长期", "unknown": "无法识别", "none": "未填写"}
-#: same words as tasks.progress.rules.STATUS_NAMES (kept here so the page renders while it is absent)
-STATUS_CN = {"done": "已完成", "on_track": "正常推进", "at_risk": "有风险", "overdue": "逾期",
-             "ongoing": "长期推进", "not_started": "未启动"}
 STATUS_COLORS = {"已完成": "#2e7d32", "正常推进": "#1565c0", "有风险": "#f9a825", "逾期": "#c62828",
                  "长期推进": "#6a1b9a", "未启动": "#9e9e9e", "": "#9e9e9e"}
 
@@ -120,6 +117,8 @@ def tasks_frame(tasks: list[Task], plan_title: str = "", status: dict[str, str] 
 
     Hidden helper columns (``_lead``, ``_resp``) keep unit lists for filters.
     """
+    from tasks.progress.rules import STATUS_NAMES
+
     rows = []
     for t in tasks:
         rows.append({
@@ -133,7 +132,7 @@ def tasks_frame(tasks: list[Task], plan_title: str = "", status: dict[str, str] 
             "完成时限": t.deadline,
             "时限原文": t.deadline_text,
             "时限类型": DEADLINE_KIND_CN.get(t.deadline_kind, t.deadline_kind),
-            "状态": STATUS_CN.get((status or {}).get(t.id, ""), (status or {}).get(t.id, "")),
+            "状态": STATUS_NAMES.get((status or {}).get(t.id, ""), (status or {}).get(t.id, "")),
             "前置任务": "、".join(t.predecessors),
             "出处": t.source.label(),
             "提示": ";".join(t.warnings),
