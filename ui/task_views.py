@@ -1,12 +1,11 @@
 """Parts of the 任务 page: timeline, one task's detail and history, the predecessor editor."""
 from __future__ import annotations
 
-import copy
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from tasks.graph import review_changes
 from tasks.model import Plan
 from ui.common import STATUS_COLORS, current_actor, current_as_of, flash, get_snapshot, log
 
@@ -118,23 +117,6 @@ def history_table(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
                  hide_index=True, width="stretch")
 
 
-def review_predecessor_changes(plan: Plan, changes: dict[str, str]) -> tuple[Plan, list[str], list[str]]:
-    """Apply ``changes`` (task id → predecessor text) to a copy of the plan with the graph checks.
-
-    Returns the trial plan, the blocking messages (unknown id, loop, unreadable text) and the
-    warnings (deadline inversions).  The real plan is never touched.
-    """
-    from tasks.graph import set_predecessors
-    from tasks.graph.edit import BLOCKING
-
-    trial = copy.deepcopy(plan)
-    blocking, warnings = [], []
-    for tid, text in changes.items():
-        for p in set_predecessors(trial, tid, text):
-            (blocking if p["kind"] in BLOCKING else warnings).append(f"任务{tid}:{p['message']}")
-    return trial, blocking, warnings
-
-
 def predecessor_editor(store, plan_key: str, plan: Plan, shown: pd.DataFrame) -> None:
     """Edit predecessors in a table (or one task at a time); loops and unknown ids are refused before saving."""
     ids = set(shown["编号"])
@@ -160,7 +142,7 @@ def predecessor_editor(store, plan_key: str, plan: Plan, shown: pd.DataFrame) ->
             changes = dict(pending)
     if not changes:
         return
-    trial, blocking, warnings = review_predecessor_changes(plan, changes)
+    trial, blocking, warnings = review_changes(plan, changes)
     st.write(f"待保存的修改:{len(changes)} 项任务")
     for msg in blocking:
         st.error(msg, icon=":material/block:")

@@ -10,7 +10,7 @@ from .analysis import (analyse, critical_path, dated_dag, deadline_inversions, f
                        slip_impact)
 from .build import (build_combined, build_graph, check_acyclic, due_date, expand_collectives,
                     load_members, require_task, task_node, unit_node)
-from .edit import check_predecessors, set_predecessors, with_links
+from .edit import check_predecessors, review_changes, set_predecessors, with_links
 from .errors import (BadPredecessorText, CycleError, GraphError, PredecessorFileError,
                      UnknownPredecessor)
 from .export import (edge_list, export_all, neighbourhood, render, to_dot, write_edge_list,
@@ -22,7 +22,7 @@ from .predecessors import (PredecessorLink, links_from_plan, parse_predecessor_t
 __all__ = [
     "analyse", "critical_path", "dated_dag", "deadline_inversions", "finishes", "slack", "slip_impact",
     "build_combined", "build_graph", "check_acyclic", "due_date", "expand_collectives", "load_members",
-    "require_task", "task_node", "unit_node", "check_predecessors", "set_predecessors", "with_links", "BadPredecessorText",
+    "require_task", "task_node", "unit_node", "check_predecessors", "review_changes", "set_predecessors", "with_links", "BadPredecessorText",
     "CycleError", "GraphError", "PredecessorFileError", "UnknownPredecessor", "edge_list",
     "export_all", "neighbourhood", "render", "to_dot", "write_edge_list", "write_gexf",
     "write_graphml", "collaboration_pairs", "load_table", "unit_centrality", "unit_load",

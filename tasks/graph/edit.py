@@ -75,6 +75,30 @@ def set_predecessors(plan: Plan, task_id: str, predecessors: list[str] | str) ->
     return problems
 
 
+def review_changes(plan: Plan, changes: dict[str, str]) -> tuple[Plan, list[str], list[str]]:
+    """Apply ``changes`` (task id → predecessor text) to a copy of ``plan`` with the checks above.
+
+    Returns the trial plan, the blocking messages (unknown id, loop, unreadable
+    text) and the warnings (deadline inversions), each prefixed with its task,
+    so an editor can show them all before saving.  ``plan`` is never touched.
+
+    >>> from tasks.model import Plan, Task
+    >>> plan = Plan(tasks=[Task("1"), Task("2", predecessors=["1"])])
+    >>> trial, blocking, warnings = review_changes(plan, {"1": "2"})
+    >>> blocking
+    ['任务1:会形成循环依赖:1 → 2 → 1,请去掉其中一条前置关系']
+    >>> plan.task("1").predecessors
+    []
+    """
+    trial = copy.deepcopy(plan)
+    blocking: list[str] = []
+    warnings: list[str] = []
+    for tid, text in changes.items():
+        for p in set_predecessors(trial, tid, text):
+            (blocking if p["kind"] in BLOCKING else warnings).append(f"任务{tid}:{p['message']}")
+    return trial, blocking, warnings
+
+
 def with_links(plan: Plan, links: list[PredecessorLink]) -> Plan:
     """A copy of ``plan`` whose ``Task.predecessors`` also hold ``links`` (e.g. a predecessors file).
 
