@@ -11,20 +11,17 @@ KINDS = {"月度检查": "month", "季度评估": "quarter", "半年通报": "ha
 
 with guard("生成报告"):
     from tasks.progress.reports import build_report, report_docx, report_xlsx
-    from tasks.store import parse_period
+    from tasks.store import parse_period, period_of
 
     store = get_store()
     plans = [p["key"] for p in store.plans() if p["tasks"]]
     c1, c2, c3 = st.columns(3)
     kind_name = c1.radio("报告类型", list(KINDS), horizontal=True, key="rep_kind")
     kind = KINDS[kind_name]
-    d = current_as_of()
-    default = {"month": d.strftime("%Y-%m"), "quarter": f"{d.year}-Q{(d.month - 1) // 3 + 1}",
-               "half": f"{d.year}-H{1 if d.month <= 6 else 2}"}[kind]
-    period_text = c2.text_input("报告期", value=default, key=f"rep_period_{kind}",
+    period_text = c2.text_input("报告期", value=period_of(current_as_of(), kind).key, key=f"rep_period_{kind}",
                                 help="月度如 2021-09,季度如 2021-Q3,半年如 2021-H2")
     plan = c3.selectbox("计划", ["全部计划"] + plans, key="rep_plan")
-    period = parse_period(period_text, {"month": "month", "quarter": "quarter", "half": "half"}[kind]).key
+    period = parse_period(period_text, kind).key
     if st.button("生成报告", type="primary", key="rep_build"):
         with st.spinner("正在生成报告…"):
             rep = build_report(store, kind, period, plan=None if plan == "全部计划" else plan)

@@ -63,6 +63,17 @@ def month_of(d: date) -> Period:
     return month_period(d.year, d.month)
 
 
+def period_of(d: date, kind: str) -> Period:
+    """The ``kind`` period (month, quarter, half, year) that holds ``d``: the default a report form offers.
+
+    >>> [period_of(date(2021, 8, 15), k).key for k in (MONTH, QUARTER, HALF, YEAR)]
+    ['2021-08', '2021-Q3', '2021-H2', '2021']
+    """
+    keys = {MONTH: f"{d.year}-{d.month:02d}", QUARTER: f"{d.year}-Q{(d.month - 1) // 3 + 1}",
+            HALF: f"{d.year}-H{1 if d.month <= 6 else 2}", YEAR: f"{d.year}"}
+    return parse_period(keys[kind], kind)
+
+
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
 _QUARTER = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:Q|q|第)\s*([1-4一二三四])\s*(?:季度)?$")
 _HALF = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:H([12])|([上下])半年)$")
