@@ -96,6 +96,16 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
+def split_names(v: Any) -> list[str]:
+    """Names in a 可办业务 cell: separated by 、 , , ; or line breaks, blanks dropped.
+
+    >>> split_names("户籍、婚姻登记, 社保")
+    ['户籍', '婚姻登记', '社保']
+    """
+    return [x.strip() for x in _text(v).replace(",", "、").replace(",", "、").replace(";", "、")
+            .replace("\n", "、").split("、") if x.strip()]
+
+
 def _num(iss: _Issues, where: tuple, v: Any, *, lo: float | None = None, hi: float | None = None,
          integer: bool = False, default: float | None = None, what: str = "数值") -> float | None:
     sheet, row, col = where
@@ -244,8 +254,7 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
             iss.add(S_GROUPS, r, "窗口组", f"窗口组“{gname}”与第{group_rows[gname]}行重名")
             continue
         group_rows[gname] = r
-        served = [x.strip() for x in _text(d.get("可办业务")).replace(",", "、").replace(",", "、")
-                  .replace(";", "、").replace("\n", "、").split("、") if x.strip()]
+        served = split_names(d.get("可办业务"))
         if not served:
             iss.add(S_GROUPS, r, "可办业务", "至少填写一项可办业务(多项用“、”分隔)")
         for x in served:

@@ -1,6 +1,7 @@
 """Parts of the 窗口仿真 page: scenario tables for editing, and the charts of a run.
 
-The scenario ↔ table mapping and the Chinese framing of two views of the
+The scenario ↔ table mapping (lunch-mode words and 可办业务 splitting are the workbook's,
+:mod:`sim.scenario_io`) and the Chinese framing of two views of the
 per-customer log (computed by :mod:`sim.results`) are presentation only.
 """
 from __future__ import annotations
@@ -14,9 +15,8 @@ import pandas as pd
 
 from sim.results import queue_length, weekday_slot_table
 from sim.scenario import WEEKDAYS_CN, Scenario, ServiceType, WindowGroup
+from sim.scenario_io import LUNCH_CN, LUNCH_FROM_CN, split_names
 
-LUNCH_CN = {"closed": "午休关闭", "staggered": "午间不打烊"}
-LUNCH_KEY = {v: k for k, v in LUNCH_CN.items()}
 TYPE_COLS = ["业务名称", "部门", *WEEKDAYS_CN, "平均办理时长(分钟)", "办理时长变异系数", "预约比例"]
 GROUP_COLS = ["窗口组", "类型", "可办业务", "常设窗口", "备用窗口", "周末窗口", "工作日时间", "周六时间",
               "周日时间", "午休方式"]
@@ -68,14 +68,13 @@ def scenario_from_frames(base: Scenario, types: pd.DataFrame, groups: pd.DataFra
             continue
         g = WindowGroup(**{**old_groups[name].__dict__}) if name in old_groups else WindowGroup(name, [])
         g.kind = _text(r["类型"]) or "专窗"
-        g.types = [x.strip() for x in _text(r["可办业务"]).replace(",", "、").replace(",", "、").split("、")
-                   if x.strip()]
+        g.types = split_names(r["可办业务"])
         g.regular = int(r["常设窗口"] or 0)
         g.reserve = int(r["备用窗口"] or 0)
         ww = r["周末窗口"]
         g.weekend_windows = None if ww is None or (isinstance(ww, float) and np.isnan(ww)) else int(ww)
         g.hours = [_text(r["工作日时间"])] * 5 + [_text(r["周六时间"]), _text(r["周日时间"])]
-        g.lunch_mode = LUNCH_KEY.get(_text(r["午休方式"]), _text(r["午休方式"]))
+        g.lunch_mode = LUNCH_FROM_CN.get(_text(r["午休方式"]), _text(r["午休方式"]))
         new_groups.append(g)
     s.types, s.groups = new_types, new_groups
     return s
