@@ -148,6 +148,19 @@ class RosterResult:
         vals = [self.weekend_duties.get(p, 0) for p in self.eligible_weekend]
         return (max(vals) - min(vals)) if vals else 0
 
+    def shortfall_list(self) -> list[tuple[str, date, int, int]]:
+        """Shortfalls as (group, date, slot start minute, missing windows) by date, group, slot:
+        the one order the CLI, the roster workbook and the page list them in.
+
+        >>> d1, d2 = date(2026, 3, 2), date(2026, 3, 3)
+        >>> r = RosterResult("FEASIBLE", [], {}, {}, {("综合", d2, 510): 1, ("综合", d1, 540): 2, ("综合", d1, 510): 1},
+        ...                  {}, [], [], None, None, 0.0, 0.0, 0.0)
+        >>> [(d.day, s, n) for _, d, s, n in r.shortfall_list()]
+        [(2, 510, 1), (2, 540, 2), (3, 510, 1)]
+        """
+        return [(g, d, s, n) for (g, d, s), n in sorted(self.shortfall.items(),
+                                                          key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))]
+
     def windows_open(self) -> dict[tuple[str, date, int], int]:
         """Windows open per (group, date, slot) = people on duty there."""
         return dict(self.coverage)

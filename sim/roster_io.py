@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from tasks.errors import WorkbenchError
 
 from .roster import SLOT, Day, Person, RosterResult, Shift, default_shifts, hm
+from .scenario import min_to_hm
 
 WEEKDAYS_CN = ["一", "二", "三", "四", "五", "六", "日"]
 STAFF_SHEET, SHIFT_SHEET = "人员", "班次"
@@ -205,13 +206,12 @@ def _hm_text(v) -> str:
     if isinstance(v, dt.time):
         return v.strftime("%H:%M")
     if isinstance(v, float) and 0 <= v < 1:  # Excel time fraction
-        m = round(v * 1440)
-        return f"{m // 60:02d}:{m % 60:02d}"
+        return min_to_hm(v * 1440)
     return _text(v)
 
 
 def _fmt(m: int | None) -> str:
-    return "" if m is None else f"{m // 60:02d}:{m % 60:02d}"
+    return "" if m is None else min_to_hm(m)
 
 
 def _style_head(ws, row: int = 1) -> None:
@@ -363,7 +363,7 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     sf = wb.create_sheet("缺口明细")
     sf.append(["窗口组", "日期", "星期", "时段", "需求窗口", "在岗人数", "缺口"])
     _style_head(sf)
-    for (g, d, s), short in sorted(result.shortfall.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])):
+    for g, d, s, short in result.shortfall_list():
         need = result.requirement[(g, d, s)]
         sf.append([g, d.isoformat(), "周" + WEEKDAYS_CN[d.weekday()], _fmt(s) + "-" + _fmt(s + SLOT), need,
                    need - short, short])

@@ -108,6 +108,7 @@ def roster_bytes(result, people, shifts, ver, definition: str) -> bytes:
 
 def roster_section(scenario, requirement) -> None:
     """Staff list → roster → verification, for the scenario of the page."""
+    from sim.scenario import min_to_hm
     from sim.targets import parse_target
 
     groups = tuple(g.name for g in scenario.groups)
@@ -156,9 +157,8 @@ def roster_section(scenario, requirement) -> None:
     if result.shortfall:
         st.warning(f"人员不足:{len(result.shortfall)} 个时段缺 {result.shortfall_total} 个窗口·时段,明细见下表;"
                    "可增加人员或跨组培训。", icon=":material/warning:")
-        st.dataframe(pd.DataFrame([{"窗口组": g, "日期": d, "时段": f"{t // 60:02d}:{t % 60:02d}", "缺少窗口": n}
-                                   for (g, d, t), n in sorted(result.shortfall.items(),
-                                                              key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))]),
+        st.dataframe(pd.DataFrame([{"窗口组": g, "日期": d, "时段": min_to_hm(t), "缺少窗口": n}
+                                   for g, d, t, n in result.shortfall_list()]),
                      hide_index=True, width="stretch", key="roster_short")
     if s["pending_comp_rest"]:
         st.caption(f"{len(s['pending_comp_rest'])} 次周末值班的调休落在排班期之后,请在下一期安排。")

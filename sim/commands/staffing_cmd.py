@@ -116,6 +116,7 @@ def _roster(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from sim.roster_io import export_roster, read_staff
+    from sim.scenario import min_to_hm
     from sim.scenario_io import load_scenario
     from sim.targets import parse_target
     from sim.verify import roster_for_scenario, verify_roster
@@ -141,9 +142,8 @@ def _roster(args: argparse.Namespace) -> int:
     out = result.summary() | {"rostered_groups": sorted(rostered), "people": len(people),
                               "days": len(cal), "start": cal[0].date.isoformat(), "target": target.text,
                               "definition": target.definition(),
-                              "shortfall": [{"group": g, "date": d.isoformat(), "slot_start": f"{s // 60:02d}:{s % 60:02d}",
-                                             "missing": n} for (g, d, s), n in sorted(result.shortfall.items(),
-                                                                                     key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))],
+                              "shortfall": [{"group": g, "date": d.isoformat(), "slot_start": min_to_hm(s),
+                                             "missing": n} for g, d, s, n in result.shortfall_list()],
                               "weekend_duties": result.weekend_duties}
     if ver:
         out |= {k: v for k, v in ver.items() if k not in ("target",)}
