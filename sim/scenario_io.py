@@ -431,6 +431,25 @@ def load_scenario(path: str | Path, display_name: str | None = None) -> Scenario
     return read_xlsx(p, display_name)
 
 
+def scenario_from_bytes(name: str, data: bytes) -> Scenario:
+    """An uploaded file's content as a scenario (xlsx or JSON by the extension of ``name``).
+
+    Errors name the file as the user called it, not a temporary path.
+
+    >>> import json
+    >>> from sim.sample_hall import sample_scenario
+    >>> raw = json.dumps(sample_scenario().to_dict(), ensure_ascii=False, default=str).encode()
+    >>> scenario_from_bytes("上传/hall.json", raw).group("社会服务").types
+    ['交通农林水', '民政教育', '房管财政']
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / Path(name).name
+        p.write_bytes(data)
+        return load_scenario(p, display_name=name)
+
+
 # ----------------------------------------------------------------- writing
 HEAD_FONT = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")

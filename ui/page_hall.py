@@ -30,12 +30,9 @@ def _results() -> RecentResults:
 
 @st.cache_data(show_spinner="正在读取场景…", max_entries=8)
 def read_scenario(name: str, data: bytes):
-    from sim.scenario_io import load_scenario
+    from sim.scenario_io import scenario_from_bytes
 
-    with tempfile.TemporaryDirectory() as d:
-        p = Path(d) / Path(name).name
-        p.write_bytes(data)
-        return load_scenario(p, display_name=name)
+    return scenario_from_bytes(name, data)
 
 
 @st.cache_data(show_spinner=False)

@@ -36,15 +36,9 @@ def current_scenario():
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _sample(data: bytes):
-    import tempfile
-    from pathlib import Path
+    from sim.scenario_io import scenario_from_bytes
 
-    from sim.scenario_io import load_scenario
-
-    with tempfile.TemporaryDirectory() as d:
-        p = Path(d) / "sample-hall.xlsx"
-        p.write_bytes(data)
-        return load_scenario(p, display_name="sample-hall.xlsx")
+    return scenario_from_bytes("sample-hall.xlsx", data)
 
 
 #: weeks of fresh simulation that judge both plans: a short check is too noisy to tell them apart
@@ -133,10 +127,7 @@ elif last:
 
 st.divider()
 st.subheader("人员排班")
-try:
+with guard("人员排班"):
     from ui.roster_views import roster_section
-except ImportError:
-    st.info("排班求解模块正在接入;可先下载开窗需求表。")
-else:
-    with guard("人员排班"):
-        roster_section(scenario, st.session_state.get("staff_requirement"))
+
+    roster_section(scenario, st.session_state.get("staff_requirement"))
