@@ -1,8 +1,6 @@
 """总览 page: KPI cards, reporting compliance, deadlines ahead, cards and units to remind, as of a date."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pandas as pd
 import streamlit as st
 
@@ -13,12 +11,12 @@ page_header("总览", "任务推进总体情况;左侧“截至日期”可回�
 as_of = as_of_control()
 
 with guard("计算总览"):
+    from tasks.progress import reminders
+
     store = get_store()
     snap = get_snapshot(store, as_of)
     counts = snap.counts()
     total = len(snap.statuses)
-    from tasks.progress import reminders
-
     period = snap.latest_due_period()
     compliance = snap.compliance(period)
 
@@ -35,9 +33,7 @@ with guard("计算总览"):
     left, right = st.columns(2)
     with left:
         st.subheader("30 天内到期")
-        soon = [s for s in snap.statuses if s.deadline and as_of <= s.deadline <= as_of + timedelta(days=30)
-                and s.status != "done"]
-        soon.sort(key=lambda s: s.deadline)
+        soon = snap.due_within(30)
         df_soon = pd.DataFrame([{"计划": s.plan, "编号": s.id, "任务": s.title, "完成时限": s.deadline,
                                  "牵头单位": "、".join(s.lead_units), "状态": s.status_label,
                                  "进度(%)": s.percent} for s in soon],

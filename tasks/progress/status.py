@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ..model import ONGOING
@@ -114,6 +114,20 @@ class Snapshot:
         for s in self.statuses:
             out[s.status] += 1
         return out
+
+    def due_within(self, days: int) -> list[TaskStatus]:
+        """Unfinished tasks whose deadline falls in the next ``days`` days (from ``as_of``), soonest first.
+
+        >>> from tasks.progress.rules import default_rules
+        >>> def ts(i, d, status="on_track"): return TaskStatus("p", i, "", "", d, "", [], [], status, "")
+        >>> snap = Snapshot(date(2021, 9, 1), default_rules(), [], [ts("1", date(2021, 9, 20)),
+        ...     ts("2", date(2021, 9, 10)), ts("3", date(2021, 9, 5), "done"), ts("4", date(2021, 12, 1))])
+        >>> [s.id for s in snap.due_within(30)]
+        ['2', '1']
+        """
+        end = self.as_of + timedelta(days=days)
+        soon = [s for s in self.statuses if s.deadline and self.as_of <= s.deadline <= end and s.status != "done"]
+        return sorted(soon, key=lambda s: s.deadline)
 
     def latest_due_period(self) -> str | None:
         """The most recent reporting period whose deadline has passed by ``as_of`` (the one to check)."""
