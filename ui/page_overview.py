@@ -7,6 +7,18 @@ import streamlit as st
 from ui.common import (STATUS_COLORS, as_of_control, get_snapshot, get_store, go_to_task, go_to_unit, guard,
                        page_header, selected_row, short_plan_column)
 
+
+def task_table(df: pd.DataFrame, key: str) -> None:
+    """A selectable task table (short plan names) with a button opening the picked task's detail."""
+    ev = st.dataframe(short_plan_column(df), hide_index=True, width="stretch",
+                      on_select="rerun", selection_mode="single-row", key=key)
+    i = selected_row(ev)
+    if i is not None:
+        r = df.iloc[i]
+        if st.button(f"查看任务 {r['编号']} 的详情", key=f"{key}_go"):
+            go_to_task(r["计划"], r["编号"])
+
+
 page_header("总览", "任务推进总体情况;左侧“截至日期”可回看任意一天的状态。")
 as_of = as_of_control()
 
@@ -41,13 +53,7 @@ with guard("计算总览"):
         if df_soon.empty:
             st.info("未来 30 天内没有到期的未完成任务。")
         else:
-            ev = st.dataframe(short_plan_column(df_soon), hide_index=True, width="stretch",
-                              on_select="rerun", selection_mode="single-row", key="ov_soon")
-            i = selected_row(ev)
-            if i is not None:
-                r = df_soon.iloc[i]
-                if st.button(f"查看任务 {r['编号']} 的详情", key="ov_soon_go"):
-                    go_to_task(r["计划"], r["编号"])
+            task_table(df_soon, "ov_soon")
     with right:
         st.subheader("红黄牌预警")
         carded = [s for s in snap.statuses if s.card]
@@ -58,13 +64,7 @@ with guard("计算总览"):
         if df_cards.empty:
             st.success("当前没有红黄牌。")
         else:
-            ev = st.dataframe(short_plan_column(df_cards), hide_index=True, width="stretch",
-                              on_select="rerun", selection_mode="single-row", key="ov_cards")
-            i = selected_row(ev)
-            if i is not None:
-                r = df_cards.iloc[i]
-                if st.button(f"查看任务 {r['编号']} 的详情", key="ov_cards_go"):
-                    go_to_task(r["计划"], r["编号"])
+            task_table(df_cards, "ov_cards")
 
     st.subheader("待催办单位")
     rem = reminders(snap)
