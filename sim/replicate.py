@@ -65,7 +65,7 @@ def run_one(scenario: Scenario, days: int | None, seed: int, target: float | Non
             windows_by_slot: dict | None = None, cancel: Callable[[], bool] | None = None) -> dict[str, Any]:
     """One replication reduced to picklable summaries (what a worker process returns)."""
     run = simulate(scenario, days=days, seed=seed, windows_by_slot=windows_by_slot, cancel=cancel)
-    k = kpis(run, target)
+    k = kpis(run, target, weekday_slot=False)
     return {"summary": summary_of(k), "tables": {t: k[t] for t in TABLES},
             "adjustments": k["adjustments"], "customers": len(run.customers.arrival),
             "wall_seconds": run.wall_seconds}

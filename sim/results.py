@@ -22,6 +22,7 @@ import pandas as pd
 from .scenario import SLOT_MINUTES, WEEKDAYS_CN, min_to_hm
 
 DAY_MINUTES = 24 * 60
+_HM = np.array([min_to_hm(m) for m in range(DAY_MINUTES + 1)], dtype=object)  # minute of day -> "HH:MM"
 
 KPI_LABELS_CN = {
     "customers": "取号人次", "served": "已办理", "abandoned": "中途离开", "mean_wait": "平均等候(分钟)",
@@ -87,7 +88,7 @@ class HallRun:
             "type": np.array(self.type_names, dtype=object)[c.type] if len(arr) else [],
             "appointment": c.appointment,
             "arrival": arr,
-            "ticket_time": [min_to_hm(m) for m in np.floor(minute)],
+            "ticket_time": _HM[np.floor(minute).astype(int)],
             "start": np.where(served, self.start, np.nan),
             "end": np.where(served, self.start + c.service, np.nan),
             "wait": self.wait(),
@@ -150,8 +151,12 @@ def group_table(run: HallRun, df: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def kpis(run: HallRun, target: float | None = None) -> dict[str, Any]:
-    """All KPI tables of one run; ``overall`` is a flat dict (what replications average)."""
+def kpis(run: HallRun, target: float | None = None, weekday_slot: bool = True) -> dict[str, Any]:
+    """All KPI tables of one run; ``overall`` is a flat dict (what replications average).
+
+    ``weekday_slot=False`` skips ``by_weekday_slot`` (left empty), the dearest table, which
+    replications do not average.
+    """
     target = run.target_wait if target is None else target
     df = run.log()
     groups = group_table(run, df)
@@ -175,7 +180,7 @@ def kpis(run: HallRun, target: float | None = None) -> dict[str, Any]:
     return {"overall": overall, "by_type": _table(df, "type", target),
             "by_group": _table(df[df["group"] != ""], "group", target).merge(groups, on="group", how="right")
             if len(groups) else groups,
-            "by_weekday": by_weekday, "by_slot": by_slot, "by_weekday_slot": weekday_slot_table(df, target),
+            "by_weekday": by_weekday, "by_slot": by_slot, "by_weekday_slot": weekday_slot_table(df, target) if weekday_slot else pd.DataFrame(),
             "adjustments": pd.DataFrame(run.adjustments), "log": df}
 
 
