@@ -8,7 +8,7 @@ import streamlit as st
 
 from tasks.accounts import allowed
 from ui.auth import acting_account
-from ui.common import (current_actor, current_as_of, flash, get_store, guard, page_header, plan_picker,
+from ui.common import (XLSX_MIME, current_actor, current_as_of, flash, get_store, guard, page_header, plan_picker,
                        plan_units, show_error, unit_scope)
 
 page_header("进展填报", "各单位下载本单位填报模板,在 Excel 中填写后上传;系统逐行检查,确认后保存。")
@@ -39,7 +39,7 @@ with tab_tpl:
                 c1.caption(f"{unit}在本计划中有 {n} 项牵头或责任任务。")
                 c1.download_button("下载本单位模板", data=lambda: template_bytes(store, unit, period, plan_key),
                                    file_name=template_filename(unit, period),
-                                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                   mime=XLSX_MIME,
                                    key="prog_dl_one", icon=":material/download:", on_click="ignore")
             if not scope:
                 c2.download_button(f"下载全部 {len(units)} 个单位的模板(zip)",
