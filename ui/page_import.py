@@ -37,28 +37,18 @@ def editable(plan: Plan) -> pd.DataFrame:
                         columns=EDIT_COLS)
 
 
+#: editor column → :func:`tasks.importers.common.reread_rows` cell name
+EDIT_FIELDS = {"编号": "id", "板块": "section", "任务": "title", "具体内容": "description", "牵头单位": "lead",
+               "责任单位": "responsible", "完成时限": "deadline", "前置任务": "predecessors"}
+
+
 def apply_fixes(plan: Plan, before: pd.DataFrame, after: pd.DataFrame) -> Plan:
     """The plan with edited rows re-read by the importer's own cell rules (units split, deadline parsed)."""
-    import copy
+    from tasks.importers.common import reread_rows
 
-    from tasks.graph import parse_predecessor_text
-    from tasks.importers.common import apply_aliases, make_task
-    from tasks.units import AliasTable
-
-    fixed = copy.deepcopy(plan)
-    year = plan.date.year if plan.date else plan.used.get("plan_year")
-    aliases = AliasTable.load()
-    for i, (b, a) in enumerate(zip(before.to_dict("records"), after.to_dict("records"))):
-        if b == a:
-            continue
-        old = fixed.tasks[i]
-        t = make_task(str(a["编号"]).strip(), title=a["任务"], description=a["具体内容"], section=a["板块"] or "",
-                      lead=a["牵头单位"], responsible=a["责任单位"], deadline=a["完成时限"] or None,
-                      predecessors=parse_predecessor_text(a["前置任务"] or ""), source=old.source, plan_year=year)
-        fixed.tasks[i] = apply_aliases(t, aliases)
-    fixed.warnings = [w for w in plan.warnings if not w.startswith("任务")] + \
-        [w for t in fixed.tasks for w in t.warnings]
-    return fixed
+    edits = {i: {EDIT_FIELDS[c]: v for c, v in a.items()}
+             for i, (b, a) in enumerate(zip(before.to_dict("records"), after.to_dict("records"))) if b != a}
+    return reread_rows(plan, edits)
 
 
 def used_text(plan: Plan) -> str:

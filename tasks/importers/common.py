@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..deadlines import parse_deadline
-from ..model import Source, Task
+from ..model import Plan, Source, Task
 from ..units import AliasTable, is_collective, split_units
 
 
@@ -67,3 +67,38 @@ def apply_aliases(task: Task, aliases: AliasTable) -> Task:
     task.responsible_units_canonical = [aliases.canonical(u) for u in task.responsible_units]
     task.collective_units = [u for u in task.units if is_collective(u)]
     return task
+
+
+def reread_rows(plan: Plan, edits: dict[int, dict[str, object]], aliases: AliasTable | None = None) -> Plan:
+    """A copy of ``plan`` whose edited rows are read again by the import's own cell rules.
+
+    ``edits`` maps a row index to its new cells (``id``, ``title``, ``description``,
+    ``section``, ``lead``, ``responsible``, ``deadline``, ``predecessors`` text), as
+    a reviewer corrects them before committing: units are split, the deadline parsed,
+    warnings collected again; the row keeps its source.  ``plan`` is not changed.
+
+    >>> plan = Plan(tasks=[make_task("1", title="甲", lead="市审改办", deadline="2021年底前")],
+    ...             used={"plan_year": 2021})
+    >>> fixed = reread_rows(plan, {0: {"id": "1", "title": "甲", "lead": "市审改办、市政务服务中心",
+    ...                                "deadline": "9月底前", "predecessors": ""}})
+    >>> fixed.tasks[0].lead_units, fixed.tasks[0].deadline.isoformat(), plan.tasks[0].lead_units
+    (['市审改办', '市政务服务中心'], '2021-09-30', ['市审改办'])
+    """
+    import copy
+
+    from ..graph import parse_predecessor_text
+
+    fixed = copy.deepcopy(plan)
+    year = plan.date.year if plan.date else plan.used.get("plan_year")
+    aliases = aliases or AliasTable.load()
+    for i, row in edits.items():
+        t = make_task(str(row.get("id", "")).strip(), title=row.get("title", ""),
+                      description=row.get("description", ""), section=row.get("section") or "",
+                      lead=row.get("lead", ""), responsible=row.get("responsible", ""),
+                      deadline=row.get("deadline") or None,
+                      predecessors=parse_predecessor_text(row.get("predecessors") or ""),
+                      source=fixed.tasks[i].source, plan_year=year)
+        fixed.tasks[i] = apply_aliases(t, aliases)
+    fixed.warnings = [w for w in plan.warnings if not w.startswith("任务")] + \
+        [w for t in fixed.tasks for w in t.warnings]
+    return fixed
