@@ -407,14 +407,18 @@ def get_snapshot(store=None, as_of: date | None = None):
     return _snapshot(default_url(), as_of or current_as_of(), data_version(store), rules_stamp())
 
 
-def plan_status(store, plan_key: str, as_of: date | None = None) -> dict[str, str]:
-    """Task id → status key for one plan as of the date ({} when progress tracking is unavailable)."""
+def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]:
+    """Plan key → task id → status key as of the date, from one snapshot ({} when progress tracking is
+    unavailable)."""
     try:
         snap = get_snapshot(store, as_of)
     except ImportError:
         log.warning("tasks.progress is not available yet; statuses are not shown")
         return {}
-    return {s.id: s.status for s in snap.statuses if s.plan == plan_key}
+    out: dict[str, dict[str, str]] = {}
+    for s in snap.statuses:
+        out.setdefault(s.plan, {})[s.id] = s.status
+    return out
 
 
 #: Streamlit's file uploader has English text built in; these rules show Chinese instead.

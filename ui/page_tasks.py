@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.common import (TASK_COLUMN_CONFIG, as_of_control, filter_tasks, get_store, guard, page_header, plan_status,
+from ui.common import (TASK_COLUMN_CONFIG, as_of_control, filter_tasks, get_store, guard, page_header, plan_statuses,
                        store_plans, table_for_display, tasks_frame)
 from ui.task_views import history_table, predecessor_editor, timeline_chart
 
@@ -24,7 +24,8 @@ with guard("显示任务表"):
         del st.session_state["tasks_plans"]          # a plan was removed meanwhile
     chosen = st.multiselect("计划", keys, default=None if "tasks_plans" in st.session_state else keys,
                             key="tasks_plans")
-    frames = [tasks_frame(plans[k].tasks, k, plan_status(store, k, as_of)) for k in chosen]
+    statuses_by_plan = plan_statuses(store, as_of)
+    frames = [tasks_frame(plans[k].tasks, k, statuses_by_plan.get(k, {})) for k in chosen]
     df = pd.concat(frames, ignore_index=True) if frames else tasks_frame([], "")
 
     all_units = sorted({u for col in ("_lead", "_resp") for v in df[col] for u in v})
