@@ -291,6 +291,34 @@ def add_leave(people: list[Person], start: dt.date, days: int, share: float = 0.
 
 
 # ------------------------------------------------------------------ exports
+def roster_marks(result: RosterResult, people: list[Person]) -> dict[tuple[str, dt.date], str]:
+    """What each person's day shows in a roster (workbook and page alike): the shift code
+    (``code·组名`` when serving away from the home group), 假 (unavailable), 调 (调休 earned by a
+    rest-day duty) or 休.
+
+    >>> from sim.roster import Day
+    >>> d1, d2, d3, d4 = (dt.date(2026, 3, k) for k in (7, 9, 10, 11))
+    >>> r = RosterResult("OPTIMAL", [("甲", d1, "W", "户籍"), ("甲", d2, "D", "社会服务")], {}, {}, {}, {},
+    ...                  [], [], None, None, 0.0, 0.0, 0.0, days=[Day(d, d != d1) for d in (d1, d2, d3, d4)],
+    ...                  comp_rest={("甲", d1): d3})
+    >>> p = Person("甲", "社会服务", ("社会服务", "户籍"), unavailable=frozenset({d4}))
+    >>> [roster_marks(r, [p])["甲", d] for d in (d1, d2, d3, d4)]
+    ['W·户籍', 'D', '调', '假']
+    """
+    cell_of = {(n, d): (code, g) for n, d, code, g in result.assignments}
+    comp_days = {(n, rest) for (n, _duty), rest in result.comp_rest.items()}
+    marks = {}
+    for p in people:
+        for d in result.days:
+            if (p.name, d.date) in cell_of:
+                code, g = cell_of[p.name, d.date]
+                mark = code if g == p.home_group else f"{code}·{g[:2]}"
+            else:
+                mark = "假" if d.date in p.unavailable else "调" if (p.name, d.date) in comp_days else "休"
+            marks[p.name, d.date] = mark
+    return marks
+
+
 def _day_head(d: Day) -> str:
     return f"{d.date.month}/{d.date.day}\n周{WEEKDAYS_CN[d.date.weekday()]}"
 
@@ -303,6 +331,7 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     ws.title = "排班表"
     shift_by = {s.code: s for s in shifts}
     cell_of = {(n, d): (code, g) for n, d, code, g in result.assignments}
+    marks = roster_marks(result, people)
     comp_days = {(n, rest): duty for (n, duty), rest in result.comp_rest.items()}
     days = result.days
     ws.append(["姓名", "所属窗口组"] + [_day_head(d) for d in days] + ["出勤天数", "周末值班", "工时(小时)"])
@@ -315,13 +344,10 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
         row = [p.name, p.home_group]
         worked, hours = 0, 0.0
         for d in days:
+            row.append(marks[p.name, d.date])
             if (p.name, d.date) in cell_of:
-                code, g = cell_of[p.name, d.date]
-                row.append(code if g == p.home_group else f"{code}·{g[:2]}")
                 worked += 1
-                hours += shift_by[code].paid_minutes / 60
-            else:
-                row.append("假" if d.date in p.unavailable else "调" if (p.name, d.date) in comp_days else "休")
+                hours += shift_by[cell_of[p.name, d.date][0]].paid_minutes / 60
         row += [worked, result.weekend_duties.get(p.name, 0), hours]
         ws.append(row)
         r = ws.max_row

@@ -75,23 +75,15 @@ def solve(scenario, people, shifts, staff_key: str, target, method: str, weeks: 
 
 
 def grid(result, people) -> pd.DataFrame:
-    """Person × date table of shift codes (the group's first two characters when away from home)."""
-    cell = {(n, d): (code, g) for n, d, code, g in result.assignments}
-    comp_days: dict[str, set] = {}
-    for (name, _duty), rest in result.comp_rest.items():   # 调休 days earned by weekend duty
-        comp_days.setdefault(name, set()).add(rest)
+    """Person × date table of what each day shows (:func:`sim.roster_io.roster_marks`)."""
+    from sim.roster_io import roster_marks
+
+    marks = roster_marks(result, people)
     rows = []
     for p in people:
         row = {"姓名": p.name, "所属窗口组": p.home_group}
         for d in result.days:
-            head = f"{d.date.month}/{d.date.day}{'周' + '一二三四五六日'[d.date.weekday()]}"
-            if (p.name, d.date) in cell:
-                code, g = cell[p.name, d.date]
-                row[head] = code if g == p.home_group else f"{code}·{g[:2]}"
-            elif d.date in p.unavailable:
-                row[head] = "假"
-            else:
-                row[head] = "调" if d.date in comp_days.get(p.name, ()) else "休"
+            row[f"{d.date.month}/{d.date.day}{'周' + '一二三四五六日'[d.date.weekday()]}"] = marks[p.name, d.date]
         row["周末值班"] = result.weekend_duties.get(p.name, 0)
         rows.append(row)
     return pd.DataFrame(rows)
