@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..store import LEAD, Store, StoreError, parse_period
+from ..store import Store, StoreError, parse_period
 from .safe import safe_text
 
 TEMPLATE_MARK = "workbench-progress-template"

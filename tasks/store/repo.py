@@ -23,7 +23,7 @@ from ..errors import WorkbenchError
 from ..model import Plan, Task
 from ..units import is_collective
 from .config import make_engine, migrate
-from .periods import Period, parse_period
+from .periods import parse_period
 from .schema import (LEAD, RESPONSIBLE, AuditRow, PeriodRow, PlanRow, PredecessorRow,
                      ProgressReportRow, TaskRow, TaskUnitRow, UnitRow, UploadRow)
 
