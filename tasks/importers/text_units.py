@@ -71,16 +71,3 @@ def join_unit_fragments(lines: list[str]) -> list[str]:
         else:
             out.append(line)
     return out
-
-
-def join_fragment_indices(lines: list[str]) -> list[tuple[str, int]]:
-    """Like :func:`join_unit_fragments`, with the index of each result's first line."""
-    out: list[tuple[str, int]] = []
-    for i, line in enumerate(l.strip() for l in lines):
-        if not line:
-            continue
-        if out and _should_join(out[-1][0], line):
-            out[-1] = (out[-1][0] + line, out[-1][1])
-        else:
-            out.append((line, i))
-    return out
