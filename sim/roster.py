@@ -32,7 +32,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from ortools.sat.python import cp_model
 
@@ -160,10 +160,6 @@ class RosterResult:
         """
         return [(g, d, s, n) for (g, d, s), n in sorted(self.shortfall.items(),
                                                           key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))]
-
-    def windows_open(self) -> dict[tuple[str, date, int], int]:
-        """Windows open per (group, date, slot) = people on duty there."""
-        return dict(self.coverage)
 
     def summary(self) -> dict:
         return {"status": self.status, "objective": self.objective, "bound": self.bound, "gap": self.gap,
@@ -482,16 +478,3 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
                         [people[p].name for p in eligible], pending, objective, bound, wall,
                         paid_min / 60, sum(req.values()) * SLOT / 60, days, phase1, phase1_seconds,
                         greedy_short, comp_rest)
-
-
-def days_from_calendar(start: date, n_days: int, workday_of: "callable[[date], bool]") -> list[Day]:
-    """The horizon as ``Day`` objects; ``workday_of(d)`` says whether d is a statutory working day."""
-    out = []
-    for k in range(n_days):
-        d = start + timedelta(days=k)
-        out.append(Day(d, bool(workday_of(d))))
-    return out
-
-
-def people_index(people: Iterable[Person]) -> dict[str, Person]:
-    return {p.name: p for p in people}

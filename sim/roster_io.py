@@ -276,20 +276,6 @@ def sample_staff(headcount: dict[str, int], n: int | None = None, seed: int = 7)
     return people
 
 
-def add_leave(people: list[Person], start: dt.date, days: int, share: float = 0.15, seed: int = 7) -> list[Person]:
-    """Give ``share`` of the people two to four consecutive weekdays of leave in the horizon."""
-    rng = random.Random(seed)
-    out = []
-    for p in people:
-        if rng.random() < share:
-            first = start + dt.timedelta(days=rng.randrange(0, max(1, days - 4)))
-            length = rng.choice((2, 3, 4))
-            off = frozenset(first + dt.timedelta(days=k) for k in range(length))
-            p = Person(p.name, p.home_group, p.groups, p.weekly_hours, off)
-        out.append(p)
-    return out
-
-
 # ------------------------------------------------------------------ exports
 def roster_marks(result: RosterResult, people: list[Person]) -> dict[tuple[str, dt.date], str]:
     """What each person's day shows in a roster (workbook and page alike): the shift code

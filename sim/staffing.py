@@ -26,7 +26,7 @@ import numpy as np
 
 from .arrivals import expected_pieces
 from .calendar import Day, build_days
-from .erlang import evaluate, staff_for
+from .erlang import staff_for
 from .hall import simulate
 from .replicate import rep_seeds
 from .scenario import SLOT_MINUTES, WEEKDAYS_CN, CalendarSpec, Scenario, ServiceType, min_to_hm
