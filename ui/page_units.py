@@ -90,16 +90,10 @@ with st.expander("预警与计分规则(领导小组办公室维护)"):
         st.caption("只有领导小组办公室账号可以修改规则。")
     elif st.button("检查并保存规则", key="units_rules_save", disabled=text == current):
         with guard("保存规则"):
-            import tomllib
+            from tasks.progress import save_rules
+            from tasks.progress.rules import rules_from_toml
 
-            from tasks.progress import BadRules, save_rules
-            from tasks.progress.rules import rules_from_dict
-
-            try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as err:
-                raise BadRules(f"规则格式错误({err}),请检查引号、方括号和等号") from None
-            saved = save_rules(rules_from_dict(data, "规则"), current_actor(), get_store())
+            saved = save_rules(rules_from_toml(text), current_actor(), get_store())
             flash(f"规则已保存。{saved.scoring_text()}")
             st.session_state.pop("units_rules_text", None)
             st.rerun()

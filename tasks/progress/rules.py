@@ -195,6 +195,25 @@ def rules_from_dict(d: dict[str, Any], where: str = "规则") -> Rules:
                  done_on_time=num("scoring", "done_on_time", 0))
 
 
+def rules_from_toml(text: str, where: str = "规则") -> Rules:
+    """Read and check rules typed as TOML (the dashboard's rules editor); a syntax error says what to check.
+
+    >>> lines = ['[[levels]]', 'key = "red"', 'name = "红牌"', 'color = "C00000"', 'points = 3',
+    ...          'when = ["status == overdue"]']
+    >>> rules_from_toml(chr(10).join(lines)).levels[0].name
+    '红牌'
+    >>> rules_from_toml("levels = [")
+    Traceback (most recent call last):
+    ...
+    tasks.progress.rules.BadRules: 规则格式错误(...),请检查引号、方括号和等号
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise BadRules(f"{where}格式错误({err}),请检查引号、方括号和等号") from None
+    return rules_from_dict(data, where)
+
+
 def load_rules(path: str | Path | None = None) -> Rules:
     """Read and check the rules file (default ``data/rules.toml``)."""
     p = Path(path) if path else RULES_FILE
