@@ -202,7 +202,7 @@ def rules_from_toml(text: str, where: str = "规则") -> Rules:
     ...          'when = ["status == overdue"]']
     >>> rules_from_toml(chr(10).join(lines)).levels[0].name
     '红牌'
-    >>> rules_from_toml("levels = [")
+    >>> rules_from_toml("levels = [")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     tasks.progress.rules.BadRules: 规则格式错误(...),请检查引号、方括号和等号
