@@ -31,6 +31,12 @@ KPI_LABELS_CN = {
     "open_window_hours": "开窗时长(窗口·小时)", "staff_hours": "人员工时(人·小时)",
     "overtime_minutes": "延时服务(分钟)", "adjustments": "窗口调整次数", "mean_service": "平均办理时长(分钟)",
 }
+#: Chinese column names of the KPI tables (by_type, by_group …) and of the adjustment log,
+#: shared by the exported workbook and the dashboard
+TABLE_CN = {"type": "业务类型", "group": "窗口组", "weekday": "星期", "weekday_cn": "星期", "slot": "时段序号",
+            "slot_start": "时段", "busy_hours": "办理时长合计(小时)", **KPI_LABELS_CN}
+ADJ_CN = {"day": "第几天", "time": "时间", "minute": "时刻(分钟)", "group": "窗口组", "action": "动作",
+          "reason": "原因", "open_after": "调整后开放窗口数", "requested": "发起时刻(分钟)"}
 
 
 @dataclass

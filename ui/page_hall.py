@@ -148,10 +148,11 @@ def show(rep, log) -> None:
         if adj is None or adj.empty:
             st.info("本次运行没有窗口调整(未启用动态调整,或排队未达到阈值)。")
         else:
+            from sim.results import ADJ_CN
+
             shown = adj.drop(columns=[c for c in ("minute", "requested") if c in adj.columns])
             shown = shown.assign(day=shown["day"] + 1) if "day" in shown else shown
-            st.dataframe(shown.rename(columns={"day": "第几天", "time": "时刻", "group": "窗口组", "action": "动作",
-                                               "reason": "原因", "open_after": "调整后开窗数"}),
+            st.dataframe(shown.rename(columns=ADJ_CN),
                          hide_index=True, width="stretch", key="hall_adj")
     with tabs[4]:
         st.dataframe(_cn(rep.tables["by_type"]), hide_index=True, width="stretch", key="hall_by_type")
@@ -160,10 +161,9 @@ def show(rep, log) -> None:
 
 
 def _cn(df: pd.DataFrame) -> pd.DataFrame:
-    from sim.results import KPI_LABELS_CN
+    from sim.results import TABLE_CN
 
-    names = {"type": "业务", "group": "窗口组", "busy_hours": "忙碌时长(小时)", **KPI_LABELS_CN}
-    return df.rename(columns=names)
+    return df.rename(columns=TABLE_CN)
 
 
 with guard("准备场景"):

@@ -17,18 +17,13 @@ from ..calibrate import calibrate
 from ..compare import compare
 from ..hall import simulate, simulate_arrays
 from ..replicate import Replications, replicate, rep_seeds
-from ..results import KPI_LABELS_CN, kpis
+from ..results import ADJ_CN, KPI_LABELS_CN, TABLE_CN, kpis
 from ..scenario_io import load_scenario, save_scenario
 
 LOG_CN = {"customer": "顾客序号", "day": "第几天", "date": "日期", "weekday": "星期(0=周一)", "slot": "时段序号",
           "type": "业务类型", "appointment": "预约", "arrival": "取号时刻(分钟)", "ticket_time": "取号时间",
           "start": "叫号时刻(分钟)", "end": "办结时刻(分钟)", "wait": "等候(分钟)", "service": "办理时长(分钟)",
           "group": "窗口组", "window": "窗口", "abandoned": "中途离开"}
-TABLE_CN = {"type": "业务类型", "group": "窗口组", "weekday": "星期", "weekday_cn": "星期", "slot": "时段序号",
-            "slot_start": "时段", "busy_hours": "办理时长合计(小时)", **KPI_LABELS_CN}
-ADJ_CN = {"day": "第几天", "time": "时间", "minute": "时刻(分钟)", "group": "窗口组", "action": "动作",
-          "reason": "原因", "open_after": "调整后开放窗口数",
-          "requested": "发起时刻(分钟)"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
