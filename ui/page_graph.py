@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui.common import get_snapshot, get_store, guard, page_header, plan_graph, plan_picker, store_plans
+from ui.common import XLSX_MIME, get_snapshot, get_store, guard, page_header, plan_graph, plan_picker, store_plans
 
 page_header("依赖图", "任务、单位之间的关系网络;关键路径、时限倒挂、延误影响和单位负荷。")
 
@@ -214,7 +214,7 @@ with tab_exp:
         c = st.columns(4)
         for col, (kind, label, mime) in zip(c, [("graphml", "GraphML", "application/xml"),
                                                  ("gexf", "GEXF", "application/xml"),
-                                                 ("xlsx", "边列表(xlsx)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                                                 ("xlsx", "边列表(xlsx)", XLSX_MIME),
                                                  ("svg", "图片(SVG)", "image/svg+xml")]):
             col.download_button(label, data=lambda kind=kind: export_bytes(g, vkey, kind),
                                 file_name=f"{plan_key[:40]}.{kind}", mime=mime, key=f"graph_dl_{kind}",
