@@ -28,9 +28,8 @@ from openpyxl.utils import get_column_letter
 from tasks.errors import WorkbenchError
 
 from .roster import SLOT, Day, Person, RosterResult, Shift, default_shifts, hm
-from .scenario import min_to_hm
+from .scenario import WEEKDAYS_CN, min_to_hm
 
-WEEKDAYS_CN = ["一", "二", "三", "四", "五", "六", "日"]
 STAFF_SHEET, SHIFT_SHEET = "人员", "班次"
 STAFF_COLS = ["姓名", "所属窗口组", "可办理窗口组", "每周工时", "不可排班日期"]
 SHIFT_COLS = ["班次代码", "班次名称", "开始", "结束", "午休开始", "午休结束", "适用日", "颜色"]
@@ -306,7 +305,7 @@ def roster_marks(result: RosterResult, people: list[Person]) -> dict[tuple[str, 
 
 
 def _day_head(d: Day) -> str:
-    return f"{d.date.month}/{d.date.day}\n周{WEEKDAYS_CN[d.date.weekday()]}"
+    return f"{d.date.month}/{d.date.day}\n{WEEKDAYS_CN[d.date.weekday()]}"
 
 
 def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift], path: str | Path, *,
@@ -377,7 +376,7 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     _style_head(sf)
     for g, d, s, short in result.shortfall_list():
         need = result.requirement[(g, d, s)]
-        sf.append([g, d.isoformat(), "周" + WEEKDAYS_CN[d.weekday()], _fmt(s) + "-" + _fmt(s + SLOT), need,
+        sf.append([g, d.isoformat(), WEEKDAYS_CN[d.weekday()], _fmt(s) + "-" + _fmt(s + SLOT), need,
                    need - short, short])
     if not result.shortfall:
         sf.append(["无缺口:每个时段的在岗人数均不少于需求"])
@@ -453,11 +452,11 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
                 code, g = duties[d.date]
                 s = shift_by[code]
                 t = f"{_fmt(s.start)}-{_fmt(s.end)}" + (f"(午休{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])})" if s.lunch else "")
-                pw.append([d.date.isoformat(), "周" + WEEKDAYS_CN[d.date.weekday()], s.name, t, g])
+                pw.append([d.date.isoformat(), WEEKDAYS_CN[d.date.weekday()], s.name, t, g])
                 pw.cell(pw.max_row, 3).fill = PatternFill("solid", fgColor=s.colour)
             else:
                 duty = comp_days.get((p.name, d.date))
-                pw.append([d.date.isoformat(), "周" + WEEKDAYS_CN[d.date.weekday()],
+                pw.append([d.date.isoformat(), WEEKDAYS_CN[d.date.weekday()],
                            "不可排班" if d.date in p.unavailable else "调休" if duty else "休息",
                            f"补{duty.month}月{duty.day}日值班" if duty else "", ""])
         pw.append([f"出勤 {len(duties)} 天,周末值班 {result.weekend_duties.get(p.name, 0)} 次"])

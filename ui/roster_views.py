@@ -77,13 +77,14 @@ def solve(scenario, people, shifts, staff_key: str, target, method: str, weeks: 
 def grid(result, people) -> pd.DataFrame:
     """Person × date table of what each day shows (:func:`sim.roster_io.roster_marks`)."""
     from sim.roster_io import roster_marks
+    from sim.scenario import WEEKDAYS_CN
 
     marks = roster_marks(result, people)
     rows = []
     for p in people:
         row = {"姓名": p.name, "所属窗口组": p.home_group}
         for d in result.days:
-            row[f"{d.date.month}/{d.date.day}{'周' + '一二三四五六日'[d.date.weekday()]}"] = marks[p.name, d.date]
+            row[f"{d.date.month}/{d.date.day}{WEEKDAYS_CN[d.date.weekday()]}"] = marks[p.name, d.date]
         row["周末值班"] = result.weekend_duties.get(p.name, 0)
         rows.append(row)
     return pd.DataFrame(rows)
