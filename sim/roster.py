@@ -36,6 +36,8 @@ from typing import Mapping
 
 from ortools.sat.python import cp_model
 
+from .scenario import hm_to_min
+
 SLOT = 30  # minutes per slot
 
 #: requirement: (group, date, slot start in minutes from midnight) -> windows to staff
@@ -92,21 +94,15 @@ class Day:
     label: str = ""
 
 
-def hm(text: str) -> int:
-    """"08:30" -> 510."""
-    h, m = str(text).strip().replace(":", ":").split(":")[:2]
-    return int(h) * 60 + int(m)
-
-
 def default_shifts() -> list[Shift]:
     """Full day with lunch closed, two staggered lunch-cover full days (午间不打烊), half days, weekend."""
     return [
-        Shift("D", "全天", hm("08:30"), hm("17:30"), (hm("12:00"), hm("13:30")), "all", "C6EFCE"),
-        Shift("D1", "全天(早午休)", hm("08:30"), hm("17:30"), (hm("11:30"), hm("12:30")), "all", "A9D08E"),
-        Shift("D2", "全天(晚午休)", hm("08:30"), hm("17:30"), (hm("12:30"), hm("13:30")), "all", "70AD47"),
-        Shift("AM", "上午", hm("08:30"), hm("12:00"), None, "all", "FFF2CC"),
-        Shift("PM", "下午", hm("13:30"), hm("17:30"), None, "all", "FCE4D6"),
-        Shift("W", "周末班", hm("09:00"), hm("17:00"), (hm("12:00"), hm("13:00")), "restday", "BDD7EE"),
+        Shift("D", "全天", hm_to_min("08:30"), hm_to_min("17:30"), (hm_to_min("12:00"), hm_to_min("13:30")), "all", "C6EFCE"),
+        Shift("D1", "全天(早午休)", hm_to_min("08:30"), hm_to_min("17:30"), (hm_to_min("11:30"), hm_to_min("12:30")), "all", "A9D08E"),
+        Shift("D2", "全天(晚午休)", hm_to_min("08:30"), hm_to_min("17:30"), (hm_to_min("12:30"), hm_to_min("13:30")), "all", "70AD47"),
+        Shift("AM", "上午", hm_to_min("08:30"), hm_to_min("12:00"), None, "all", "FFF2CC"),
+        Shift("PM", "下午", hm_to_min("13:30"), hm_to_min("17:30"), None, "all", "FCE4D6"),
+        Shift("W", "周末班", hm_to_min("09:00"), hm_to_min("17:00"), (hm_to_min("12:00"), hm_to_min("13:00")), "restday", "BDD7EE"),
     ]
 
 

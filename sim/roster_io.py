@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 
 from tasks.errors import WorkbenchError
 
-from .roster import SLOT, Day, Person, RosterResult, Shift, default_shifts, hm
-from .scenario import WEEKDAYS_CN, min_to_hm
+from .roster import SLOT, Day, Person, RosterResult, Shift, default_shifts
+from .scenario import WEEKDAYS_CN, hm_to_min, min_to_hm
 
 STAFF_SHEET, SHIFT_SHEET = "人员", "班次"
 STAFF_COLS = ["姓名", "所属窗口组", "可办理窗口组", "每周工时", "不可排班日期"]
@@ -173,7 +173,7 @@ def _read_shifts(ws, problems) -> list[Shift]:
             continue
         codes.add(code)
         try:
-            times = {c: (hm(_hm_text(get(c))) if _text(get(c)) else None)
+            times = {c: (hm_to_min(_hm_text(get(c))) if _text(get(c)) else None)
                      for c in ("开始", "结束", "午休开始", "午休结束")}
         except (ValueError, IndexError):
             problems.append((SHIFT_SHEET, r, None, "时刻应写成 08:30 这样的格式"))
