@@ -42,7 +42,7 @@ from sim.hall import simulate
 from sim.results import KPI_LABELS_CN, kpis
 from sim.sample_hall import pooled_variant, policy_variant, weekend_rota_variant
 from sim.scenario import WEEKDAYS_CN
-from sim.scenario_io import load_scenario
+from sim.scenario_io import LUNCH_CN, load_scenario
 
 SMALL = os.environ.get("WORKBENCH_SMALL") == "1"   # 小数据开关:自动测试时置 1
 REPS = 3 if SMALL else 10                          # 每个方案的独立重复次数
@@ -66,7 +66,7 @@ types_df = pd.DataFrame([{
 groups_df = pd.DataFrame([{
     "窗口组": g.name, "类型": g.kind, "服务业务": "、".join(g.types), "常设窗口": g.regular, "后备窗口": g.reserve,
     "周一营业": g.hours[0], "周六营业": g.hours[5] or "休息", "周末轮班窗口": g.weekend_windows or "",
-    "午休": "午间不打烊" if g.lunch_mode == "staggered" else "午休关闭"} for g in scenario.groups])
+    "午休": LUNCH_CN[g.lunch_mode]} for g in scenario.groups])
 print(f"{len(types_df)} 类业务、{len(groups_df)} 个窗口组,"
       f"周三预计 {types_df['周三'].sum():.0f} 人次,周一 {types_df['周一'].sum():.0f} 人次")
 groups_df
