@@ -206,6 +206,20 @@ def _date(iss: _Issues, where: tuple, v: Any) -> dt.date | None:
 
 
 # ----------------------------------------------------------------- reading
+def _unique_name(iss: "_Issues", sheet: str, row: int, col: str, value: object, seen: dict[str, int],
+                 what: str) -> str | None:
+    """The row's name, or None (with the problem recorded) when it is empty or repeats an earlier row."""
+    name = _text(value)
+    if not name:
+        iss.add(sheet, row, col, f"{what}名称不能为空")
+        return None
+    if name in seen:
+        iss.add(sheet, row, col, f"{what}“{name}”与第{seen[name]}行重名")
+        return None
+    seen[name] = row
+    return name
+
+
 def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     """A scenario from a workbook; raises :class:`ScenarioInvalid` listing every problem."""
     name = display_name or Path(path).name
@@ -219,14 +233,9 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     type_rows: dict[str, int] = {}
     for r, d in _rows(wb, S_TYPES, TYPE_COLS, iss):
         w = lambda c: (S_TYPES, r, c)  # noqa: E731
-        tname = _text(d.get("业务名称"))
+        tname = _unique_name(iss, S_TYPES, r, "业务名称", d.get("业务名称"), type_rows, "业务")
         if not tname:
-            iss.add(S_TYPES, r, "业务名称", "业务名称不能为空")
             continue
-        if tname in type_rows:
-            iss.add(S_TYPES, r, "业务名称", f"业务“{tname}”与第{type_rows[tname]}行重名")
-            continue
-        type_rows[tname] = r
         vols = [_num(iss, w(f"{day}到达量"), d.get(f"{day}到达量"), lo=0, default=0.0, what="日均到达人次")
                 for day in WEEKDAYS_CN]
         dist_cn = _text(d.get("办理时长分布")) or "对数正态"
@@ -246,14 +255,9 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     group_rows: dict[str, int] = {}
     for r, d in _rows(wb, S_GROUPS, GROUP_COLS, iss):
         w = lambda c: (S_GROUPS, r, c)  # noqa: E731
-        gname = _text(d.get("窗口组"))
+        gname = _unique_name(iss, S_GROUPS, r, "窗口组", d.get("窗口组"), group_rows, "窗口组")
         if not gname:
-            iss.add(S_GROUPS, r, "窗口组", "窗口组名称不能为空")
             continue
-        if gname in group_rows:
-            iss.add(S_GROUPS, r, "窗口组", f"窗口组“{gname}”与第{group_rows[gname]}行重名")
-            continue
-        group_rows[gname] = r
         served = split_names(d.get("可办业务"))
         if not served:
             iss.add(S_GROUPS, r, "可办业务", "至少填写一项可办业务(多项用“、”分隔)")

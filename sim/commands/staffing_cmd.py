@@ -166,6 +166,15 @@ def _roster(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_target_args(p) -> None:
+    """The service target and its definition (scope, what is counted), shared by ``staff`` and ``roster``."""
+    p.add_argument("--target", default="90%<=15")
+    p.add_argument("--scope", choices=["slot", "day"], default="slot",
+                   help="达标口径:slot 每个半小时时段分别判定;day 每个窗口组全天汇总判定")
+    p.add_argument("--counted", choices=["arrivals", "served"], default="arrivals",
+                   help="计数口径:arrivals 全部取号者(离开未办者计为未达标);served 仅已办结者")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("erlang", help="Erlang C 计算器:满足服务目标的最少窗口数")
     p.add_argument("--arrival-rate", type=float, required=True, help="到达率(人/分钟)")
@@ -177,11 +186,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("staff", help="各窗口组每个星期几、每半小时需开窗口数(Erlang C 与仿真修正对比)")
     p.add_argument("scenario", help="场景文件(xlsx 或 JSON)")
-    p.add_argument("--target", default="90%<=15")
-    p.add_argument("--scope", choices=["slot", "day"], default="slot",
-                   help="达标口径:slot 每个半小时时段分别判定;day 每个窗口组全天汇总判定")
-    p.add_argument("--counted", choices=["arrivals", "served"], default="arrivals",
-                   help="计数口径:arrivals 全部取号者(离开未办者计为未达标);served 仅已办结者")
+    _add_target_args(p)
     p.add_argument("--method", choices=["erlang", "sim"], default="sim")
     p.add_argument("--reps", type=int, default=30, help="每轮仿真的重复次数(每次一周)")
     p.add_argument("--trim", action="store_true",
@@ -199,11 +204,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--weeks", type=int, default=4)
     p.add_argument("--start", help="起始日期(取其当天或之后的第一个周一),默认场景起始日期")
     p.add_argument("--out", help="排班表 xlsx")
-    p.add_argument("--target", default="90%<=15")
-    p.add_argument("--scope", choices=["slot", "day"], default="slot",
-                   help="达标口径:slot 每个半小时时段分别判定;day 每个窗口组全天汇总判定")
-    p.add_argument("--counted", choices=["arrivals", "served"], default="arrivals",
-                   help="计数口径:arrivals 全部取号者(离开未办者计为未达标);served 仅已办结者")
+    _add_target_args(p)
     p.add_argument("--method", choices=["erlang", "sim"], default="sim", help="需求来源")
     p.add_argument("--time-limit", type=float, default=30.0, help="求解时限(秒)")
     p.add_argument("--reps", type=int, default=30, help="仿真修正需求时每轮仿真的周数")
