@@ -1,7 +1,7 @@
 """``python -m sim COMMAND …`` — see ``python -m sim --help``."""
 import sys
 
-from tasks.cli import build_parser, run
+from core.cli import build_parser, run
 
 
 def main(argv=None) -> int:

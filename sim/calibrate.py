@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tasks.errors import ImportFailed
+from core.errors import InputError as ImportFailed
 
 from .results import HallRun
 from .scenario import (SLOT_MINUTES, CalendarSpec, Policy, Scenario, ServiceType, WindowGroup, hm_to_min,

@@ -48,7 +48,7 @@ from typing import Callable
 import numpy as np
 import simpy
 
-from tasks.errors import WorkbenchError
+from core.errors import WorkbenchError
 
 from .arrivals import Customers, generate
 from .calendar import Day, build_days

@@ -25,7 +25,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from tasks.errors import WorkbenchError
+from core.errors import WorkbenchError
 
 from .roster import SLOT, Day, Person, RosterResult, Shift, default_shifts
 from .scenario import WEEKDAYS_CN, hm_to_min, min_to_hm

@@ -23,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tasks.errors import WorkbenchError
+from core.errors import WorkbenchError
 
 from .scenario import (LUNCH_MODES, SERVICE_DISTS, WEEKDAYS_CN, CalendarSpec, DayOverride, Policy, Scenario,
                        ServiceType, WindowGroup, hm_to_min, min_to_hm, parse_hours)

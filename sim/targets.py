@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tasks.errors import WorkbenchError
+from core.errors import WorkbenchError
 
 SCOPES = {"slot": "按每个半小时时段分别统计", "day": "按全天汇总统计"}
 COUNTED = {"arrivals": "以该时段内取号的全部群众计(不限号,所有取号者均获服务)",

@@ -1,60 +1,31 @@
-"""Shared command-line plumbing for ``python -m tasks`` and ``python -m sim``.
-
-Each package has a ``commands`` sub-package; every module in it defines
-``register(subparsers)`` that adds one or more sub-commands whose handler is
-``args.func(args) -> int``.  Errors a user can cause print one ``error: …``
-line on stderr and exit 2, never a traceback (``--debug`` shows it).
-"""
+"""The ``python -m tasks`` command line: :mod:`core.cli` plus ``--as ACCOUNT``."""
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
-import os
-import pkgutil
-import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
 
-from .errors import WorkbenchError
+from core.cli import build_parser as _build_parser
+from core.cli import print_json
+from core.cli import run as _run
+
+__all__ = ["build_parser", "print_json", "run"]
 
 
-def build_parser(prog: str, description: str, commands_pkg: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=description)
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    if commands_pkg.startswith("tasks."):
-        parser.add_argument("--as", dest="as_account", metavar="ACCOUNT",
-                            help="以该账号的身份执行(默认以领导小组办公室身份执行)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    pkg = importlib.import_module(commands_pkg)
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        importlib.import_module(f"{commands_pkg}.{info.name}").register(sub)
-    return parser
+def _add_as(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as", dest="as_account", metavar="ACCOUNT",
+                        help="以该账号的身份执行(默认以领导小组办公室身份执行)")
+
+
+def _use_account(args: argparse.Namespace) -> None:
+    from .accounts.cli_support import use_cli_account
+    use_cli_account(getattr(args, "as_account", None))
+
+
+def build_parser(prog: str, description: str, commands_pkg: str = "tasks.commands") -> argparse.ArgumentParser:
+    """The ``tasks`` parser: every sub-command of :mod:`tasks.commands`, and ``--as``."""
+    return _build_parser(prog, description, commands_pkg, add_globals=_add_as)
 
 
 def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
-    """Parse and dispatch; map user errors to ``error: …`` + exit 2."""
-    args = parser.parse_args(argv)
-    try:
-        if hasattr(args, "as_account"):
-            from .accounts.cli_support import use_cli_account
-            use_cli_account(args.as_account)
-        return int(args.func(args) or 0)
-    except BrokenPipeError:  # output piped into `head` and closed early: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except WorkbenchError as err:
-        if args.debug:
-            raise
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except (OSError, ValueError, KeyError) as err:  # unreadable input the readers did not foresee
-        if args.debug:
-            raise
-        print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
-        return 2
-
-
-def print_json(data: Any) -> None:
-    """JSON on stdout, Chinese kept readable, dates as ISO strings."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+    """Dispatch as :func:`core.cli.run`, acting as the ``--as`` account."""
+    return _run(parser, argv, before=_use_account)

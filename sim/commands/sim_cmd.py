@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tasks.cli import print_json
+from core.cli import print_json
 
 from ..calibrate import calibrate
 from ..compare import compare
@@ -128,7 +128,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def mmc(servers: int, arrival_rate: float, service_rate: float, customers: int, seed: int) -> dict[str, Any]:
     """M/M/c by the hall model: the ``python -m sim mmc`` contract (minutes, rates per minute)."""
     if servers < 1 or arrival_rate <= 0 or service_rate <= 0 or customers < 1:
-        from tasks.errors import WorkbenchError
+        from core.errors import WorkbenchError
 
         raise WorkbenchError("参数应为正数:窗口数≥1,到达率、服务率>0,顾客数≥1")
     t0 = time.perf_counter()
@@ -175,7 +175,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def variant(base, spec: str):
     """``policy:off``, ``rota:on``, ``pooled:户籍,交警`` → a scenario derived from ``base``."""
-    from tasks.errors import WorkbenchError
+    from core.errors import WorkbenchError
 
     from ..sample_hall import policy_variant, pooled_variant, weekend_rota_variant
 

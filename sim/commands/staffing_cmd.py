@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from tasks.cli import print_json
-from tasks.errors import WorkbenchError
+from core.cli import print_json
+from core.errors import WorkbenchError
 
 
 def _erlang(args: argparse.Namespace) -> int:
