@@ -20,11 +20,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks.graph import (build_graph, collaboration_pairs, critical_path, dated_dag,  # noqa: E402
-                         deadline_inversions, load_table, slack, slip_impact, unit_centrality,
-                         unit_load)
-from tasks.graph.predecessors import PredecessorLink  # noqa: E402
-from tasks.model import DATE, ONGOING, Milestone, Plan, Task  # noqa: E402
+from tasks.graph import (
+    build_graph,
+    collaboration_pairs,
+    critical_path,
+    dated_dag,
+    deadline_inversions,
+    load_table,
+    slack,
+    slip_impact,
+    unit_centrality,
+    unit_load,
+)
+from tasks.graph.predecessors import PredecessorLink
+from tasks.model import DATE, ONGOING, Milestone, Plan, Task
 
 
 def generate(n_tasks: int, n_units: int, n_links: int, seed: int) -> tuple[Plan, list[PredecessorLink]]:

@@ -44,9 +44,20 @@ from IPython.display import Markdown, display
 from openpyxl import load_workbook
 
 from tasks.importers import load_plan
-from tasks.progress import (STATUS_CHOICES, all_templates_zip, commit_upload, fill_template, load_rules, ranking,
-                            ranking_rule, reminders, snapshot, template_bytes, template_filename,
-                            validate_upload, write_report)
+from tasks.progress import (
+    all_templates_zip,
+    commit_upload,
+    fill_template,
+    load_rules,
+    ranking,
+    ranking_rule,
+    reminders,
+    snapshot,
+    template_bytes,
+    template_filename,
+    validate_upload,
+    write_report,
+)
 from tasks.progress.rules import STATUS_NAMES
 from tasks.progress.template import DATA_SHEET, FIRST_DATA_ROW
 from tasks.store import Store, parse_period

@@ -40,7 +40,7 @@ from IPython.display import Markdown, display
 from sim.compare import compare
 from sim.hall import simulate
 from sim.results import KPI_LABELS_CN, kpis
-from sim.sample_hall import pooled_variant, policy_variant, weekend_rota_variant
+from sim.sample_hall import policy_variant, pooled_variant, weekend_rota_variant
 from sim.scenario import WEEKDAYS_CN
 from sim.scenario_io import LUNCH_CN, load_scenario
 

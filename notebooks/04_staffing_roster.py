@@ -43,7 +43,7 @@ from openpyxl import load_workbook
 from sim.erlang import evaluate, min_servers, sqrt_staffing
 from sim.replicate import rep_seeds
 from sim.roster_io import export_roster, read_staff
-from sim.scenario import WEEKDAYS_CN, min_to_hm
+from sim.scenario import WEEKDAYS_CN
 from sim.scenario_io import load_scenario
 from sim.staffing import attach, compare_rows, measure, simulation_corrected, sipp
 from sim.targets import parse_target

@@ -25,8 +25,8 @@ True
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 
@@ -115,8 +115,9 @@ def _carry_in(scenario: Scenario, first: Day | None, volume_factor: float) -> di
     carry = {t.name: 0.0 for t in scenario.types}
     if first is None:
         return carry
-    from .scenario import CalendarSpec
     import datetime as dt
+
+    from .scenario import CalendarSpec
 
     spec = scenario.calendar
     before = build_days(CalendarSpec(first.date - dt.timedelta(days=7), 7, spec.overrides, spec.use_official))

@@ -37,8 +37,7 @@ import pandas as pd
 from core.errors import InputError as ImportFailed
 
 from .results import HallRun
-from .scenario import (SLOT_MINUTES, CalendarSpec, Policy, Scenario, ServiceType, WindowGroup, hm_to_min,
-                       min_to_hm)
+from .scenario import SLOT_MINUTES, CalendarSpec, Policy, Scenario, ServiceType, WindowGroup, hm_to_min, min_to_hm
 
 COLUMNS = {"取号时间": ["取号时间", "取号", "ticket_time"], "叫号时间": ["叫号时间", "叫号", "call_time"],
            "办结时间": ["办结时间", "办结", "完成时间", "finish_time"], "窗口": ["窗口", "窗口号", "window"],
@@ -104,7 +103,7 @@ def ticket_log(run: HallRun) -> pd.DataFrame:
     df = run.log()
     df = df[df["start"].notna()]
     start = pd.Timestamp(run.days[0].date) if run.days else pd.Timestamp("2026-01-05")
-    td = lambda m: start + pd.to_timedelta(m, unit="min")  # noqa: E731
+    td = lambda m: start + pd.to_timedelta(m, unit="min")
     return pd.DataFrame({"取号时间": td(df["arrival"].to_numpy()), "叫号时间": td(df["start"].to_numpy()),
                          "办结时间": td(df["end"].to_numpy()), "窗口": df["window"].to_numpy(),
                          "窗口组": df["group"].to_numpy(), "业务类型": df["type"].to_numpy(),
@@ -143,7 +142,7 @@ def calibrate(log: pd.DataFrame | str | Path, base: Scenario | None = None, *, n
                    minute=(df["取号时间"] - day).dt.total_seconds() / 60,
                    service=(df["办结时间"] - df["叫号时间"]).dt.total_seconds() / 60)
     days_per_wd = df.groupby("weekday")["date"].nunique()
-    n_days = lambda wd: int(days_per_wd.get(wd, 0))  # noqa: E731
+    n_days = lambda wd: int(days_per_wd.get(wd, 0))
     wd_mask = df["weekday"] < 5
     weekday_days = int(df.loc[wd_mask, "date"].nunique())
     weekend_days = int(df.loc[~wd_mask, "date"].nunique())

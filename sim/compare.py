@@ -14,8 +14,9 @@ policy's, not the dice's. Differences against the first scenario get a paired
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -42,8 +42,8 @@ from __future__ import annotations
 import math
 import time as _time
 from collections import deque
+from collections.abc import Callable
 from heapq import heappush
-from typing import Callable
 
 import numpy as np
 import simpy
@@ -355,9 +355,12 @@ class HallEngine:
                     self.n_open[g] += 1
             while self.idle[g]:
                 self._close(self.idle[g].pop(), now)
-            if not any(self.busy[w] for w, gg in enumerate(self.window_group) if gg == g):
-                if self._waiting(g)[1] < now and self.closed_pool[g]:
-                    self._open(g, now)
+            if (
+                not any(self.busy[w] for w, gg in enumerate(self.window_group) if gg == g)
+                and self._waiting(g)[1] < now
+                and self.closed_pool[g]
+            ):
+                self._open(g, now)
             for _ in range(withdrawn):  # every close is logged, not only the controller's
                 self._log(g, now, "关闭", "营业时段结束,后备窗口撤回(已取号者由仍在办理的窗口办完)")
             return

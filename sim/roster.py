@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Mapping
 
 from ortools.sat.python import cp_model
 
@@ -81,7 +81,7 @@ class Shift:
         lunch = (self.lunch[1] - self.lunch[0]) if self.lunch else 0
         return self.end - self.start - lunch
 
-    def allowed_on(self, day: "Day") -> bool:
+    def allowed_on(self, day: Day) -> bool:
         return self.days == "all" or (self.days == "workday") == day.workday
 
 
@@ -205,7 +205,7 @@ def _greedy(people: list[Person], shifts: list[Shift], days: list[Day], req: dic
         for g, slots in need_by_day.get(i, {}).items():
             left = {s: req[g, day.date, s] for s in slots}
             while any(v > 0 for v in left.values()):
-                def gain(k):
+                def gain(k, left=left):
                     return sum(1 for s, v in left.items() if v > 0 and shifts[k].covers(s))
                 best = max(useful.get((i, g), []), key=lambda k: gain(k) / shifts[k].paid_minutes, default=None)
                 if best is None or gain(best) == 0:
@@ -316,7 +316,7 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
 
     # coverage with penalised shortfall
     cover_terms: dict[tuple[str, int, int], list] = defaultdict(list)
-    for (p, i, k, g), v in y.items():
+    for (_p, i, k, g), v in y.items():
         for s in need_by_day[i][g]:
             if shifts[k].covers(s):
                 cover_terms[g, i, s].append(v)
@@ -422,7 +422,7 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
     best_short = int(round(solver.objective_value))
     phase1_seconds = time.perf_counter() - t0
     greedy_cov: dict = defaultdict(int)
-    for (p, i, k, g) in start:
+    for (_p, i, k, g) in start:
         for s in need_by_day[i][g]:
             if shifts[k].covers(s):
                 greedy_cov[g, days[i].date, s] += 1

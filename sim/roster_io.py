@@ -103,7 +103,7 @@ def read_staff(path: str | Path, groups: list[str] | None = None,
         wb = load_workbook(path, data_only=True, read_only=True)
     except FileNotFoundError:
         raise StaffInvalid(name, [("", None, None, "文件不存在")]) from None
-    except Exception as err:  # openpyxl raises several kinds for a non-xlsx file
+    except Exception:  # openpyxl raises several kinds for a non-xlsx file
         raise StaffInvalid(name, [("", None, None, "不是可读取的 xlsx 工作簿(文件损坏或不是 Excel 格式),请用 Excel 另存为 .xlsx 后再上传")]) from None
     problems: list[tuple[str, int | None, str | None, str]] = []
     if STAFF_SHEET not in wb.sheetnames:
@@ -114,7 +114,7 @@ def read_staff(path: str | Path, groups: list[str] | None = None,
     seen: dict[str, int] = {}
     if idx is not None:
         for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-            get = lambda c: row[idx[c]] if c in idx and idx[c] < len(row) else None  # noqa: E731
+            get = lambda c, row=row: row[idx[c]] if c in idx and idx[c] < len(row) else None
             if all(_text(v) == "" for v in row):
                 continue
             pname = _text(get("姓名"))
@@ -164,7 +164,7 @@ def _read_shifts(ws, problems) -> list[Shift]:
         return []
     out, codes = [], set()
     for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-        get = lambda c: row[idx[c]] if c in idx and idx[c] < len(row) else None  # noqa: E731
+        get = lambda c, row=row: row[idx[c]] if c in idx and idx[c] < len(row) else None
         if all(_text(v) == "" for v in row):
             continue
         code = _text(get("班次代码"))

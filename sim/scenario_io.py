@@ -25,8 +25,20 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.errors import WorkbenchError
 
-from .scenario import (LUNCH_MODES, SERVICE_DISTS, WEEKDAYS_CN, CalendarSpec, DayOverride, Policy, Scenario,
-                       ServiceType, WindowGroup, hm_to_min, min_to_hm, parse_hours)
+from .scenario import (
+    LUNCH_MODES,
+    SERVICE_DISTS,
+    WEEKDAYS_CN,
+    CalendarSpec,
+    DayOverride,
+    Policy,
+    Scenario,
+    ServiceType,
+    WindowGroup,
+    hm_to_min,
+    min_to_hm,
+    parse_hours,
+)
 
 S_INFO, S_TYPES, S_GROUPS, S_PROFILE, S_SAMPLE, S_POLICY, S_CAL, S_CALADJ = (
     "说明", "业务类型", "窗口组", "到达曲线", "经验办理时长", "调整策略", "日历", "日历调整")
@@ -206,7 +218,7 @@ def _date(iss: _Issues, where: tuple, v: Any) -> dt.date | None:
 
 
 # ----------------------------------------------------------------- reading
-def _unique_name(iss: "_Issues", sheet: str, row: int, col: str, value: object, seen: dict[str, int],
+def _unique_name(iss: _Issues, sheet: str, row: int, col: str, value: object, seen: dict[str, int],
                  what: str) -> str | None:
     """The row's name, or None (with the problem recorded) when it is empty or repeats an earlier row."""
     name = _text(value)
@@ -232,7 +244,7 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     types: list[ServiceType] = []
     type_rows: dict[str, int] = {}
     for r, d in _rows(wb, S_TYPES, TYPE_COLS, iss):
-        w = lambda c: (S_TYPES, r, c)  # noqa: E731
+        w = lambda c, r=r: (S_TYPES, r, c)
         tname = _unique_name(iss, S_TYPES, r, "业务名称", d.get("业务名称"), type_rows, "业务")
         if not tname:
             continue
@@ -254,7 +266,7 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     groups: list[WindowGroup] = []
     group_rows: dict[str, int] = {}
     for r, d in _rows(wb, S_GROUPS, GROUP_COLS, iss):
-        w = lambda c: (S_GROUPS, r, c)  # noqa: E731
+        w = lambda c, r=r: (S_GROUPS, r, c)
         gname = _unique_name(iss, S_GROUPS, r, "窗口组", d.get("窗口组"), group_rows, "窗口组")
         if not gname:
             continue

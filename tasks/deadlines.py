@@ -115,7 +115,7 @@ def _parse_piece(piece: str, plan_year: int | None) -> date | None:
     if re.search(r"下半年", rest):
         return date(y, 12, 31)
     if "季度" in rest:
-        m = re.search(rf"(?:第)?([一二三四1-4])季度", rest)
+        m = re.search(r"(?:第)?([一二三四1-4])季度", rest)
         return month_end(y, 3 * _num(m[1])) if m else None  # 第五季度: not a quarter
     if year is not None or re.search(r"年底|年末|年内|全年", rest):
         return date(y, 12, 31)  # 2021年底前, 2019年全面推行, 年内

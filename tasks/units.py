@@ -97,7 +97,7 @@ class AliasTable:
     aliases: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "AliasTable":
+    def load(cls, path: str | Path | None = None) -> AliasTable:
         p = Path(path) if path else DEFAULT_ALIASES
         if not p.exists():
             return cls()

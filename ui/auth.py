@@ -22,8 +22,18 @@ from typing import Any
 
 import streamlit as st
 
-from tasks.accounts import (ACTIONS, PERMISSIONS, UNIT, Account, AccountBook, GuardedStore, PermissionDenied,
-                            SessionExpired, account_from_oidc, allowed)
+from tasks.accounts import (
+    ACTIONS,
+    PERMISSIONS,
+    UNIT,
+    Account,
+    AccountBook,
+    GuardedStore,
+    PermissionDenied,
+    SessionExpired,
+    account_from_oidc,
+    allowed,
+)
 
 log = logging.getLogger("workbench.ui.auth")
 
@@ -74,7 +84,7 @@ def oidc_mapping() -> dict[str, Any] | None:
     """``[workbench_oidc]`` from secrets.toml, or None when OpenID Connect is not configured."""
     try:
         section = st.secrets.get("workbench_oidc")
-    except Exception:  # noqa: BLE001 - no secrets.toml at all: local accounts only
+    except Exception:
         return None
     return dict(section) if section else None
 
@@ -103,7 +113,7 @@ def _cookie_token() -> str | None:
     """The token in the ``wb_session`` cookie the browser sent when this page was (re)loaded."""
     try:
         value = st.context.cookies.get(COOKIE)
-    except Exception:  # noqa: BLE001 - no browser request (bare script run): no cookie
+    except Exception:
         return None
     return value if isinstance(value, str) and value else None
 

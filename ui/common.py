@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 import streamlit as st
@@ -60,7 +60,7 @@ def guard(action: str = "") -> Iterator[None]:
     """
     try:
         yield
-    except Exception as exc:  # noqa: BLE001 - the page must never show a traceback
+    except Exception as exc:
         if action and isinstance(exc, WorkbenchError):
             st.error(f"{action}失败:{exc}", icon=":material/error:")
         elif action:
@@ -97,7 +97,7 @@ def _load_bundled(files: tuple[tuple[str, float], ...]) -> list[PlanLoad]:
             out.append(PlanLoad(name, plan=read_plan_file(path)))
         except WorkbenchError as exc:
             out.append(PlanLoad(name, error=str(exc)))
-        except Exception:  # noqa: BLE001 - an importer still being written must not break the page
+        except Exception:
             log.exception("reading bundled plan %s", name)
             out.append(PlanLoad(name, error=f"{name}: 暂时无法读取此文件(导入模块出错,详情见日志)"))
     return out
@@ -287,7 +287,7 @@ def get_raw_store():
 
     try:
         store = _store(default_url())
-    except Exception as exc:  # noqa: BLE001 - a bad URL or a down server must not show a traceback
+    except Exception as exc:
         log.exception("cannot open the store")
         detail = str(exc) if isinstance(exc, WorkbenchError) else "连接失败(详情见日志)"
         st.error(f"无法打开任务数据库:{detail}。请检查环境变量 WORKBENCH_DB_URL 或数据库服务是否可用,"

@@ -9,9 +9,18 @@ import pandas as pd
 import streamlit as st
 
 from ui.common import ROOT, XLSX_MIME, RecentResults, guard, page_header, show_error
-from ui.hall_views import (LUNCH_CN, groups_frame, heatmap, queue_chart, queue_frame,
-                           scenario_from_frames, scenario_key, types_frame, utilisation_chart,
-                           wait_by_weekday_slot)
+from ui.hall_views import (
+    LUNCH_CN,
+    groups_frame,
+    heatmap,
+    queue_chart,
+    queue_frame,
+    scenario_from_frames,
+    scenario_key,
+    types_frame,
+    utilisation_chart,
+    wait_by_weekday_slot,
+)
 
 page_header("窗口仿真", "模拟大厅一周的取号、等候与办理:调整窗口数、综合窗口、周末轮班和动态调整策略,比较效果。")
 
@@ -56,7 +65,7 @@ def load_base():
             return None
         try:
             return read_scenario(up.name, up.getvalue())
-        except Exception as exc:  # noqa: BLE001 - the message lists every sheet/row/column to fix
+        except Exception as exc:
             show_error(exc)
             return None
     return read_scenario(SAMPLE.name, SAMPLE.read_bytes())
@@ -107,8 +116,8 @@ def edit(base):
 
 
 def run(s, reps: int, days: int, seed: int):
-    from sim.replicate import replicate
     from sim.hall import simulate
+    from sim.replicate import replicate
 
     key = (scenario_key(s), reps, days, seed)
     cache = _results()

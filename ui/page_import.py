@@ -72,7 +72,7 @@ if up is None:
 data = up.getvalue()
 try:
     plan = read_upload(up.name, data)
-except Exception as exc:  # noqa: BLE001 - a bad file shows its Chinese message, nothing is written
+except Exception as exc:
     show_error(exc)
     st.caption("文件未导入,库中数据未作任何改动。")
     st.stop()

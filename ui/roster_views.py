@@ -112,7 +112,7 @@ def roster_section(scenario, requirement) -> None:
     name, data = (up.name, up.getvalue()) if up is not None else (STAFF.name, STAFF.read_bytes())
     try:
         people, shifts = read_staff_file(name, data, groups)
-    except Exception as exc:  # noqa: BLE001 - the message names sheet, row and column
+    except Exception as exc:
         show_error(exc)
         return
     staff_key = hashlib.sha256(data).hexdigest()[:16]

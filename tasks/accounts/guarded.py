@@ -17,9 +17,10 @@ PermissionDenied: 责任单位账号“zwzx”无权关闭报告期;如确需办
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..model import Plan, Task
 from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, parse_period

@@ -41,7 +41,7 @@ class AccountPolicy:
         return timedelta(hours=self.session_max_hours)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "AccountPolicy":
+    def from_env(cls, environ: dict[str, str] | None = None) -> AccountPolicy:
         env = os.environ if environ is None else environ
         values = {}
         for field, var in ENV.items():

@@ -13,9 +13,21 @@ from typing import Any
 
 from ..cli import print_json
 from ..errors import WorkbenchError
-from ..graph import (analyse, build_combined, build_graph, collaboration_pairs, expand_collectives,
-                     export_all, load_members, predecessor_file_beside, read_predecessor_file,
-                     require_task, slip_impact, unit_centrality, unit_load)
+from ..graph import (
+    analyse,
+    build_combined,
+    build_graph,
+    collaboration_pairs,
+    expand_collectives,
+    export_all,
+    load_members,
+    predecessor_file_beside,
+    read_predecessor_file,
+    require_task,
+    slip_impact,
+    unit_centrality,
+    unit_load,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

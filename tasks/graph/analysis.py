@@ -70,7 +70,7 @@ class DatedDag:
 def dated_dag(g: nx.DiGraph) -> DatedDag:
     """Extract the dated task DAG from a plan graph (see the module doc for what is left out)."""
     d = DatedDag()
-    for n, a in g.nodes(data=True):
+    for _n, a in g.nodes(data=True):
         if a.get("kind") != "task":
             continue
         if a.get("due") is None:

@@ -23,10 +23,10 @@ from ..errors import ImportFailed
 from ..model import Plan, Source, Task
 from ..units import split_units
 from .common import clean_text, make_task
-from .text_decode import decode_bytes, looks_garbled
-from .text_grid import parse_grid, parse_tsv
 from .text_appendix import parse_appendix
 from .text_body import parse_body
+from .text_decode import decode_bytes, looks_garbled
+from .text_grid import parse_grid, parse_tsv
 from .text_layouts import Found, Line, RawTask
 from .text_meta import plan_year, read_meta
 
@@ -122,7 +122,7 @@ def _html_grid(table) -> list[list[str]]:
         for cell in tr.find_all(["td", "th"], recursive=False):
             while (r, c) in grid:
                 c += 1
-            text = "\n".join(l.strip() for l in _html_text(cell).split("\n") if l.strip())
+            text = "\n".join(ln.strip() for ln in _html_text(cell).split("\n") if ln.strip())
             rs = int(re.sub(r"\D", "", cell.get("rowspan", "1")) or 1)
             cs = int(re.sub(r"\D", "", cell.get("colspan", "1")) or 1)
             for dr in range(min(rs, 500)):

@@ -55,7 +55,7 @@ def _split_units_lines(unit_lines: list[str], roles: list[str], hint: tuple[set,
         return unit_lines[:1], unit_lines[1:], None
 
     def units(ls: list[str]) -> set[str]:
-        return {u for l in ls for u in split_units(l)}
+        return {u for ln in ls for u in split_units(ln)}
 
     if hint and (hint[0] or hint[1]):
         lead_h, resp_h = hint
@@ -145,7 +145,7 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
         # line after the title (what follows is the document's footer)
         k = end = None
         if "deadline" in roles:
-            def dl_at(j: int) -> bool:
+            def dl_at(j: int, texts: list[str] = texts) -> bool:
                 return j >= 1 and is_deadline_text(texts[j], plan_year)
 
             if not is_last and dl_at(len(texts) - 1):

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from ..deadlines import parse_deadline
 from ..model import DATE, ONGOING
 from ..numbers import CN_NUMERAL_CHARS, parse_serial
-from .text_layouts import SECTION_RE, Found, Line, RawTask, is_deadline_text
 from ..units import split_top_level
+from .text_layouts import SECTION_RE, Found, Line, RawTask, is_deadline_text
 from .text_units import is_unit_line
-
 
 _NUMBERED = re.compile(
     rf"^\s*(?:[(（]\s*(?P<p>[{CN_NUMERAL_CHARS}]+|\d{{1,3}})\s*[)）]\s*[、.．]?"

@@ -101,8 +101,8 @@ def parse_tsv(text: str) -> Found | None:
     between tabs); ``line`` of each task is its line in the file.
     """
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    start = next((i for i, l in enumerate(raw) if "\t" in l
-                  and len({header_role(c) for c in l.split("\t")} - {None}) >= 3), None)
+    start = next((i for i, ln in enumerate(raw) if "\t" in ln
+                  and len({header_role(c) for c in ln.split("\t")} - {None}) >= 3), None)
     if start is None:
         return None
     reader = csv.reader(io.StringIO("\n".join(raw[start:])), delimiter="\t")

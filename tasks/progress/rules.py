@@ -45,7 +45,7 @@ class Condition:
     value: Any
 
     @classmethod
-    def parse(cls, text: str, where: str) -> "Condition":
+    def parse(cls, text: str, where: str) -> Condition:
         m = _COND.match(str(text))
         if not m:
             raise BadRules(f"{where}:条件“{text}”写法不对,应为“指标 比较符 数值”,如 missed_reports >= 2")

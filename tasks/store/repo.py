@@ -10,10 +10,11 @@ layer can guard exactly these calls.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -24,8 +25,19 @@ from ..model import Plan, Task
 from ..units import is_collective
 from .config import make_engine, migrate
 from .periods import parse_period
-from .schema import (LEAD, RESPONSIBLE, AuditRow, PeriodRow, PlanRow, PredecessorRow,
-                     ProgressReportRow, TaskRow, TaskUnitRow, UnitRow, UploadRow)
+from .schema import (
+    LEAD,
+    RESPONSIBLE,
+    AuditRow,
+    PeriodRow,
+    PlanRow,
+    PredecessorRow,
+    ProgressReportRow,
+    TaskRow,
+    TaskUnitRow,
+    UnitRow,
+    UploadRow,
+)
 
 #: default days after a period's end by which its report is due
 DEFAULT_GRACE_DAYS = 5
@@ -157,9 +169,8 @@ class Store:
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
         """A transaction: committed on success, rolled back on error."""
-        with Session(self._write_engine if write else self.engine, expire_on_commit=False) as s:
-            with s.begin():
-                yield s
+        with Session(self._write_engine if write else self.engine, expire_on_commit=False) as s, s.begin():
+            yield s
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -2,13 +2,26 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
-
 from accounts_helpers import BACKENDS, PG_URL, UNIT_A, FakeClock, make_book
 from progress_helpers import small_plan
-from tasks.accounts import (ACTIONS, PERMISSIONS, ROLES, Account, AccountError, AccountLocked, AccountPolicy,
-                            LoginFailed, PermissionDenied, SessionExpired, account_from_oidc, allowed,
-                            ensure_office_account, require)
+from sqlalchemy import select
+
+from tasks.accounts import (
+    ACTIONS,
+    PERMISSIONS,
+    ROLES,
+    Account,
+    AccountError,
+    AccountLocked,
+    AccountPolicy,
+    LoginFailed,
+    PermissionDenied,
+    SessionExpired,
+    account_from_oidc,
+    allowed,
+    ensure_office_account,
+    require,
+)
 from tasks.accounts.schema import AccountRow, AccountSessionRow
 from tasks.store.testing import temporary_store
 

@@ -10,11 +10,11 @@ import sys
 import zipfile
 
 import pytest
-
 from accounts_helpers import UNIT_A, dump
 from progress_helpers import small_plan
+
 from tasks.__main__ import main
-from tasks.accounts import AccountBook
+from tasks.accounts import AccountBook, LoginFailed
 from tasks.store import Store
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
@@ -55,12 +55,12 @@ def test_add_list_reset_print_the_password_once_and_never_a_hash(db, capsys):
         assert code == 0 and "zwzx" in out
         assert pw not in out + err and not HASH.search(out + err)
     rows = json.loads(run(capsys, "users", "list", "--json")[1])
-    assert rows[0]["name"] == "zwzx" and not any("hash" in k or "password" == k for k in rows[0])
+    assert rows[0]["name"] == "zwzx" and not any("hash" in k or k == "password" for k in rows[0])
     code, out, _ = run(capsys, "users", "reset", "zwzx")
     new = _password(out)
     assert code == 0 and new != pw and "原有登录会话已结束" in out
     assert book.authenticate("zwzx", new).name == "zwzx"
-    with pytest.raises(Exception):
+    with pytest.raises(LoginFailed):
         book.authenticate("zwzx", pw)
 
 
@@ -116,7 +116,7 @@ def test_no_password_or_hash_in_logs(db, caplog, capsys):
         pw = book.add("zwzx", "unit", unit=UNIT_A, actor="ban")
         login = book.login("zwzx", pw)
         book.resume(login.token)
-        with pytest.raises(Exception):
+        with pytest.raises(LoginFailed):
             book.login("zwzx", "Wrong-Password-1")
         new = book.reset_password("zwzx", actor="ban")
         book.change_password("zwzx", new, "Zi-Ji-De-Mi-Ma-9")

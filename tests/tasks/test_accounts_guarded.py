@@ -5,12 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from accounts_helpers import BACKENDS, PG_URL, UNIT_A, UNIT_B, dump
 from progress_helpers import fill, plain_sheet, small_plan
+
 from tasks.accounts import Account, AccountBook, GuardedStore, PermissionDenied
-from tasks.progress import (UploadRejected, commit_upload, default_rules, ranking, reminders, snapshot,
-                            template_bytes, validate_upload)
+from tasks.progress import (
+    UploadRejected,
+    commit_upload,
+    default_rules,
+    ranking,
+    reminders,
+    snapshot,
+    template_bytes,
+    validate_upload,
+)
 from tasks.store.testing import temporary_store
 
 TODAY = date(2021, 10, 3)
@@ -239,7 +247,7 @@ def test_other_store_changes_are_office_only_and_transactions_hidden(env):
     with pytest.raises(AttributeError):
         g["zwzx"].session(write=True)
     with pytest.raises(AttributeError):
-        g["zwzx"].engine
+        _ = g["zwzx"].engine
     before = dump(store)
     with pytest.raises(PermissionDenied, match="无权修改进度库"):
         g["ld"].record_action("cli", "note", "x")    # explicit wrapper: unknown action → office only

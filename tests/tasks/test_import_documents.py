@@ -366,7 +366,7 @@ def test_html_table_and_body(tmp_path, charset, encoding):
 
 
 def test_html_block_layout(tmp_path, block_sample):
-    paras = "".join(f"<p>{l}</p>" for l in block_sample.read_text(encoding="utf-8").splitlines() if l.strip())
+    paras = "".join(f"<p>{ln}</p>" for ln in block_sample.read_text(encoding="utf-8").splitlines() if ln.strip())
     plan = load_plan(_write(tmp_path, "block.htm", f"<html><body>{paras}</body></html>"))
     assert [t.id for t in plan.tasks] == ["1", "2", "3", "4"]
     assert plan.task("1").lead_units == ["市数字办", "市政务服务中心管委会"]

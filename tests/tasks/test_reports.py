@@ -7,11 +7,18 @@ from datetime import date
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-
 from progress_helpers import fill, small_plan
+
 from tasks.errors import WorkbenchError
-from tasks.progress import (build_report, commit_upload, default_rules, report_docx, report_xlsx, template_bytes,
-                            validate_upload, write_report)
+from tasks.progress import (
+    build_report,
+    commit_upload,
+    default_rules,
+    report_xlsx,
+    template_bytes,
+    validate_upload,
+    write_report,
+)
 from tasks.store import Store
 
 RULES = default_rules()

@@ -11,10 +11,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from conftest import ROOT
 
 from tasks.importers import load_plan
-
-from conftest import ROOT
 
 S1 = "一、深入推进行政审批制度改革"
 S2 = "二、持续推进三集中三到位改革"
@@ -123,7 +122,7 @@ TITLES = [
 
 def _check_rows(plan, *, only_fields=("lead", "resp", "deadline", "section")):
     assert [t.id for t in plan.tasks] == [row[0] for row in EXPECTED]
-    for tid, section, lead, resp, deadline, text in EXPECTED:
+    for tid, section, lead, resp, deadline, _text in EXPECTED:
         t = plan.task(tid)
         if "lead" in only_fields:
             assert t.lead_units == lead, tid
@@ -192,7 +191,7 @@ def test_body_agrees_with_table_except_reported_differences(seed_2021):
 
 def _write_part(src: Path, dst: Path, keep) -> Path:
     lines = src.read_text(encoding="utf-8").split("\n")
-    dst.write_text("\n".join(l for n, l in enumerate(lines, start=1) if keep(n)), encoding="utf-8")
+    dst.write_text("\n".join(ln for n, ln in enumerate(lines, start=1) if keep(n)), encoding="utf-8")
     return dst
 
 

@@ -5,8 +5,14 @@ import numpy as np
 import pandas as pd
 
 from sim.sample_hall import sample_scenario
-from ui.hall_views import (groups_frame, queue_frame, scenario_from_frames, scenario_key, types_frame,
-                           wait_by_weekday_slot)
+from ui.hall_views import (
+    groups_frame,
+    queue_frame,
+    scenario_from_frames,
+    scenario_key,
+    types_frame,
+    wait_by_weekday_slot,
+)
 
 
 def test_tables_round_trip_to_the_same_scenario():

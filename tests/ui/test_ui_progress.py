@@ -5,7 +5,6 @@ import os
 from datetime import date
 
 import pytest
-
 from ui_support import app_on, filled_template
 
 PLAN = "测试计划"
