@@ -122,7 +122,7 @@ TITLES = [
 
 def _check_rows(plan, *, only_fields=("lead", "resp", "deadline", "section")):
     assert [t.id for t in plan.tasks] == [row[0] for row in EXPECTED]
-    for tid, section, lead, resp, deadline, _text in EXPECTED:
+    for tid, section, lead, resp, deadline, text in EXPECTED:
         t = plan.task(tid)
         if "lead" in only_fields:
             assert t.lead_units == lead, tid
@@ -229,7 +229,7 @@ def test_cli_import_json(seed_2021):
     rows = json.loads(out.stdout)
     assert len(rows) == 32
     by_id = {r["id"]: r for r in rows}
-    for tid, section, lead, resp, deadline, text in EXPECTED:
+    for tid, section, lead, resp, deadline, _text in EXPECTED:
         r = by_id[tid]
         assert (r["lead_units"], r["responsible_units"], r["deadline"], r["section"]) == (lead, resp, deadline, section)
     assert by_id["1"]["source"] == {"file": "leiyang-2021-action-plan.txt", "sheet": None, "row": 173}
