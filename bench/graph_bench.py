@@ -59,9 +59,9 @@ def generate(n_tasks: int, n_units: int, n_links: int, seed: int) -> tuple[Plan,
         tasks.append(t)
     links: set[tuple[int, int]] = set()
     while len(links) < n_links:
-        t = rng.randint(2, n_tasks)
-        p = rng.randint(max(1, t - 300), t - 1)  # earlier ids only: a DAG
-        links.add((t, p))
+        t = rng.randint(2, n_tasks)  # type: ignore[assignment]
+        p = rng.randint(max(1, t - 300), t - 1)  # type: ignore[operator]  # earlier ids only: a DAG
+        links.add((t, p))  # type: ignore[arg-type]
     return Plan(title="生成的基准方案", tasks=tasks), [
         PredecessorLink(str(t), str(p), f"bench 第{k + 2}行") for k, (t, p) in enumerate(sorted(links))]
 

@@ -74,7 +74,7 @@ print(target.definition())
 lam, mu = 1.0, 0.1
 c_min = min_servers(lam, mu, within=target.within, percent=target.percent)
 calc = pd.DataFrame([{"窗口数": c, "排队概率": r.p_wait, "平均等候(分钟)": r.mean_wait, "15分钟内比例": r.service_level}
-                     for c in range(c_min - 1, c_min + 3) for r in [evaluate(c, lam, mu, within=target.within)]])
+                     for c in range(c_min - 1, c_min + 3) for r in [evaluate(c, lam, mu, within=target.within)]])  # type: ignore[arg-type]
 print(f"满足目标的最少窗口数:{c_min};平方根法则(β=1)给出 {sqrt_staffing(lam, mu, 1.0)}")
 calc.round(3)
 

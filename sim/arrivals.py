@@ -94,13 +94,13 @@ def _segments(intervals: list[tuple[int, int]], weights: dict[str, float]) -> tu
             slot_start = (x // SLOT_MINUTES) * SLOT_MINUTES
             y = min(b, slot_start + SLOT_MINUTES)
             w = weights.get(min_to_hm(slot_start), 0.0) if weights else 1.0
-            starts.append(x), ends.append(y), ws.append(float(w) * (y - x) / SLOT_MINUTES)
-            lo.append(a), hi.append(b)
+            starts.append(x), ends.append(y), ws.append(float(w) * (y - x) / SLOT_MINUTES)  # type: ignore[func-returns-value]
+            lo.append(a), hi.append(b)  # type: ignore[func-returns-value]
             x = y
-    s, e, w = np.array(starts, float), np.array(ends, float), np.array(ws, float)
-    if len(w) and w.sum() <= 0:  # profile silent on these hours: spread evenly
+    s, e, w = np.array(starts, float), np.array(ends, float), np.array(ws, float)  # type: ignore[assignment]
+    if len(w) and w.sum() <= 0:  # type: ignore[arg-type, attr-defined]  # profile silent on these hours: spread evenly
         w = (e - s) / SLOT_MINUTES
-    return s, e, w, np.array(lo, float), np.array(hi, float)
+    return s, e, w, np.array(lo, float), np.array(hi, float)  # type: ignore[return-value]
 
 
 def _volume(t: ServiceType, day: Day) -> float:

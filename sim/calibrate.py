@@ -67,7 +67,7 @@ def read_ticket_log(path: str | Path, display_name: str | None = None) -> pd.Dat
             sheet = None
     except (OSError, ValueError) as err:
         raise ImportFailed(f"无法读取叫号记录({type(err).__name__})", file=name) from err
-    return normalise_log(raw, name, sheet)
+    return normalise_log(raw, name, sheet)  # type: ignore[arg-type]
 
 
 def normalise_log(raw: pd.DataFrame, name: str = "叫号记录", sheet: str | None = None) -> pd.DataFrame:
@@ -116,7 +116,7 @@ def _profile(minutes: pd.Series, days: int) -> dict[str, float]:
     slots = (minutes // SLOT_MINUTES).astype(int).value_counts().sort_index()
     w = slots / days
     w = w / w.mean()
-    return {min_to_hm(s * SLOT_MINUTES): round(float(v), 4) for s, v in w.items()}
+    return {min_to_hm(s * SLOT_MINUTES): round(float(v), 4) for s, v in w.items()}  # type: ignore[operator]
 
 
 def _hours(day_minutes: pd.DataFrame) -> tuple[list[str], bool]:
@@ -128,7 +128,7 @@ def _hours(day_minutes: pd.DataFrame) -> tuple[list[str], bool]:
         m = part["minute"]
         a = int(np.floor(m.quantile(0.001) / SLOT_MINUTES) * SLOT_MINUTES)
         b = int(np.ceil(m.max() / SLOT_MINUTES) * SLOT_MINUTES)
-        hours[int(wd)] = f"{min_to_hm(a)}-{min_to_hm(min(b, 24 * 60))}"
+        hours[int(wd)] = f"{min_to_hm(a)}-{min_to_hm(min(b, 24 * 60))}"  # type: ignore[arg-type]
         lunch_tickets += int(((m >= lo_l) & (m < hi_l)).sum())
     return hours, lunch_tickets == 0
 
@@ -155,7 +155,7 @@ def calibrate(log: pd.DataFrame | str | Path, base: Scenario | None = None, *, n
         mean = float(s.mean()) if len(s) else 10.0
         cv = float(s.std(ddof=1) / mean) if len(s) > 1 else 0.6
         appt = float((part["预约"].astype(str) == "是").mean()) if "预约" in part else 0.0
-        t = ServiceType(tname, "", vols, "empirical" if empirical else "lognormal", round(mean, 3),
+        t = ServiceType(tname, "", vols, "empirical" if empirical else "lognormal", round(mean, 3),  # type: ignore[arg-type]
                         round(cv, 3), [round(float(x), 2) for x in s[:2000]] if empirical else [],
                         round(appt, 3), None, 0.0)
         if per_type_profiles:

@@ -34,6 +34,7 @@ from tasks.accounts import (
     account_from_oidc,
     allowed,
 )
+from ui.store import get_raw_store
 
 log = logging.getLogger("workbench.ui.auth")
 
@@ -72,7 +73,6 @@ def role_may_see(role: str | None, script: str) -> bool:
 # -- the account book of the dashboard's store ------------------------------------------
 def raw_store():
     """The unguarded store (for login itself and cached reads); pages use :func:`guarded_store`."""
-    from ui.common import get_raw_store
     return get_raw_store()
 
 
@@ -201,7 +201,7 @@ def require_page(action: str) -> Account:
     if not allowed(account, action, scope):
         st.error("您的账号无权查看此页面。" if account else "请先登录。", icon=":material/lock:")
         st.stop()
-    return account
+    return account  # type: ignore[return-value]
 
 
 def sidebar(account: Account) -> None:

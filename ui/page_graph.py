@@ -212,6 +212,6 @@ with tab_exp, guard("导出依赖图"):
                                              ("gexf", "GEXF", "application/xml"),
                                              ("xlsx", "边列表(xlsx)", XLSX_MIME),
                                              ("svg", "图片(SVG)", "image/svg+xml")]):
-        col.download_button(label, data=lambda kind=kind: export_bytes(g, vkey, kind),
+        col.download_button(label, data=lambda kind=kind: export_bytes(g, vkey, kind),  # type: ignore[misc]
                             file_name=f"{plan_key[:40]}.{kind}", mime=mime, key=f"graph_dl_{kind}",
                             icon=":material/download:", on_click="ignore")

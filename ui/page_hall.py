@@ -124,7 +124,7 @@ def run(s, reps: int, days: int, seed: int):
     if key not in cache:
         bar = st.progress(0.0, text="正在仿真…")
         rep = replicate(s, reps=reps, days=days, seed=seed, workers=1,
-                        progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次重复"))
+                        progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次重复"))  # type: ignore[arg-type]
         bar.progress(1.0, text="正在整理代表性运行…")
         log = simulate(s, days=days, seed=rep.seeds[0]).log()  # replication 1 in full, for the day views
         bar.empty()
@@ -227,7 +227,7 @@ with guard("方案比较"):
 
         bar = st.progress(0.0, text="正在比较…")
         c = compare(variants, reps=int(cmp_reps), days=int(days), seed=int(seed), workers=1,
-                    progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次运行"))
+                    progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次运行"))  # type: ignore[arg-type]
         bar.empty()
         st.session_state["hall_cmp"] = (choice, c.table.drop(columns=["metric"]),
                                         c.diff.drop(columns=["metric"]))

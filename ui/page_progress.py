@@ -130,8 +130,8 @@ if allowed(acting_account(), "load_plan"):   # demo uploads for many units: the 
             has_reports = bool(demo_plan) and bool(store.reports(plan=demo_plan))
             if st.button("载入演示填报数据", key="prog_demo", disabled=not demo_plan or has_reports):
                 bar = st.progress(0.0, text="正在载入演示数据…")
-                saved, _problems = load_demo(
-                    store, demo_plan, actor=current_actor(),
-                    progress=lambda i, n: bar.progress(i / n, text=f"已处理 {i}/{n} 份"))
+                saved, _problems = load_demo(  # type: ignore[assignment]
+                    store, demo_plan, actor=current_actor(),  # type: ignore[arg-type]
+                    progress=lambda i, n: bar.progress(i / n, text=f"已处理 {i}/{n} 份"))  # type: ignore[arg-type]
                 flash(f"已载入 {saved} 份演示填报(2021年9–12月)。可在“总览”把截至日期设为 2021-12-10 查看。")
                 st.rerun()

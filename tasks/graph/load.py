@@ -72,7 +72,7 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
             "led": led, "joined": joined, "total": led + joined, "open": open_, "ongoing": ongoing,
             "by_month": dict(sorted(by_month.items())),
         })
-    rows.sort(key=lambda r: (-r["open"], -r["led"], r["unit"]))
+    rows.sort(key=lambda r: (-r["open"], -r["led"], r["unit"]))  # type: ignore[operator]
     return rows
 
 
@@ -103,7 +103,7 @@ def collaboration_pairs(g: nx.DiGraph, min_tasks: int = 1,
             shared[(a, b)].append(tid)
     out = [{"units": [a, b], "tasks": len(ts), "task_ids": ts}
            for (a, b), ts in shared.items() if len(ts) >= min_tasks]
-    out.sort(key=lambda r: (-r["tasks"], r["units"]))
+    out.sort(key=lambda r: (-r["tasks"], r["units"]))  # type: ignore[operator]
     return out
 
 
@@ -141,7 +141,7 @@ def unit_centrality(g: nx.DiGraph, top: int | None = 10, seed: int = 0, *,
     else:
         raw = nx.betweenness_centrality(p, normalized=False) if n > 2 else dict.fromkeys(p, 0.0)
         method = f"单位协作网络的中介中心性,精确计算(共{n}个单位)"
-    pairs = (n - 1) * (n - 2) / 2 or 1
+    pairs = (n - 1) * (n - 2) / 2 or 1  # type: ignore[assignment]
     bc = {u: v / pairs for u, v in raw.items()}
     by_unit = {r["unit"]: r for r in (load if load is not None else unit_load(g))}
     successors: dict[str, set[str]] = defaultdict(set)

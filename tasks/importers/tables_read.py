@@ -125,7 +125,7 @@ def read_xlsx(path: Path, name: str) -> list[Grid]:
         archive = getattr(wb, "_archive", None)
         for ws in wb.worksheets:
             ws.reset_dimensions()  # some writers store a wrong <dimension>
-            rows = []
+            rows = []  # type: ignore[var-annotated]
             for r in ws.iter_rows(values_only=True):
                 if len(rows) >= MAX_ROWS:
                     raise ImportFailed(f"工作表行数超过 {MAX_ROWS} 行,请删除多余的空行或无关内容后再上传",

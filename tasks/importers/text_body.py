@@ -235,7 +235,7 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
                 if _FIELD_RE.match(t):
                     for r, v in parse_fields(t).items():
                         fields[r] = fields[r] + "、" + v if r in fields and r != "deadline" else v
-                    role = _LABEL_ROLE[_FIELD_RE.match(t)[1]]
+                    role = _LABEL_ROLE[_FIELD_RE.match(t)[1]]  # type: ignore[index]
                 elif role:
                     sep = "," if role == "deadline" else "\n"
                     fields[role] = fields.get(role, "") + sep + t
@@ -250,9 +250,9 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
             i = (field_lines[-1] + 1) if field_lines else i + 1
             continue
         if inline is not None:
-            body_text = text[:paren[1]]
+            body_text = text[:paren[1]]  # type: ignore[index]
             if num:
-                body_text = rest[: max(0, len(rest) - (len(text) - paren[1]))]
+                body_text = rest[: max(0, len(rest) - (len(text) - paren[1]))]  # type: ignore[index]
             title, desc = _title_and_description(body_text)
             counter += 1
             raw = RawTask(id=str(parse_serial(number) or counter) if number else str(counter),

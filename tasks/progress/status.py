@@ -127,7 +127,7 @@ class Snapshot:
         """
         end = self.as_of + timedelta(days=days)
         soon = [s for s in self.statuses if s.deadline and self.as_of <= s.deadline <= end and s.status != "done"]
-        return sorted(soon, key=lambda s: s.deadline)
+        return sorted(soon, key=lambda s: s.deadline)  # type: ignore[arg-type, return-value]
 
     def latest_due_period(self) -> str | None:
         """The most recent reporting period whose deadline has passed by ``as_of`` (the one to check)."""

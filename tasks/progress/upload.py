@@ -399,7 +399,7 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
                 "找不到表头:需要有“任务编号”(或序号)、“状态”、“完成进度”等列名的一行。"
                 "请使用下载的填报模板,或在表格第一行写上这些列名"))
             return
-    sheet, (hidx, cols) = found
+    sheet, (hidx, cols) = found  # type: ignore[misc]
     header_rn = sheet.rows[hidx][0]
     missing = [FIELD_NAMES[f] for f in REQUIRED if f not in cols]
     if missing:
@@ -527,7 +527,7 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
         raw_date = get("report_date")
         rdate = today
         if cell_text(raw_date):
-            rdate = parse_date(raw_date)
+            rdate = parse_date(raw_date)  # type: ignore[assignment]
             if rdate is None:
                 bad("report_date", f"填报日期“{cell_text(raw_date)}”无法识别,请写成 2021-09-30")
             elif rdate > today:

@@ -12,7 +12,7 @@ True
 """
 from __future__ import annotations
 
-import os
+import os  # noqa: F401  (the doctest above reads os.environ)
 from pathlib import Path
 
 from alembic import command
@@ -22,17 +22,17 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_SQLITE = ROOT / "var" / "workbench.db"
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+from core import config
+from core.config import package_file
+
+MIGRATIONS = package_file("tasks.store", "migrations")
 ENV_URL = "WORKBENCH_DB_URL"
 BUSY_TIMEOUT_MS = 60_000
 
 
 def default_url() -> str:
-    """``WORKBENCH_DB_URL`` or the SQLite file under ``var/``."""
-    url = os.environ.get(ENV_URL, "").strip()
-    return url or f"sqlite:///{DEFAULT_SQLITE}"
+    """``WORKBENCH_DB_URL`` or the SQLite file under ``var/`` (:func:`core.config.db_url`)."""
+    return config.db_url()
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -75,7 +75,7 @@ def _alembic_config() -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()  # type: ignore[return-value]
 
 
 def current_revision(engine: Engine) -> str | None:

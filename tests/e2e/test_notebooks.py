@@ -42,7 +42,7 @@ def kernel_name() -> str:
     return "workbench"
 
 
-def run_notebook(path: Path) -> nbformat.NotebookNode:  # noqa: F821
+def run_notebook(path: Path) -> nbformat.NotebookNode:  # type: ignore[name-defined]  # noqa: F821
     nb = jupytext.read(path)
     client = nbclient.NotebookClient(
         nb, kernel_name=kernel_name(), timeout=CELL_TIMEOUT, allow_errors=False,

@@ -48,7 +48,7 @@ def test_feasible_without_shortfall_and_status_reported(solved):
 def test_coverage_recomputed_from_assignments(solved):
     _s, people, shifts, result, *_ = solved
     by_code = {s.code: s for s in shifts}
-    cov = defaultdict(int)
+    cov = defaultdict(int)  # type: ignore[var-annotated]
     for _name, d, code, g in result.assignments:
         for (rg, rd, slot) in result.requirement:
             if rg == g and rd == d and by_code[code].start <= slot and slot + SLOT <= by_code[code].end and not (
@@ -86,7 +86,7 @@ def test_weekly_limits_and_consecutive_days(solved):
     _s, people, shifts, result, *_ = solved
     by_code = {s.code: s for s in shifts}
     worked = _worked(result)
-    week_days, week_min = defaultdict(int), defaultdict(int)
+    week_days, week_min = defaultdict(int), defaultdict(int)  # type: ignore[var-annotated]
     for name, d, code, _g in result.assignments:
         wk = d.isocalendar()[:2]
         week_days[name, wk] += 1

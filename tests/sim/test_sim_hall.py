@@ -84,7 +84,7 @@ def test_no_window_serves_two_customers_at_once_and_only_while_open(week):
     log = week.log().sort_values(["window", "start"])
     for _, part in log.groupby("window"):
         assert (part["start"].to_numpy()[1:] >= part["end"].to_numpy()[:-1] - 1e-9).all()
-    opened = {}
+    opened = {}  # type: ignore[var-annotated]
     for w, a, b in week.open_log:
         opened.setdefault(w, []).append((a, b))
     names = {f"{week.group_names[g]}-{k}": i for i, (g, k) in enumerate(zip(week.window_group, week.window_index))}
@@ -220,7 +220,7 @@ def test_staffing_plan_override_sets_open_windows_per_slot(sample):
     hj = sl[sl["group"] == "户籍"].set_index("slot")
     base = slot_service_levels(simulate(s, days=1, seed=1), 15)
     hb = base[base["group"] == "户籍"].set_index("slot")
-    assert hj.loc[19, "mean_wait"] <= hb.loc[19, "mean_wait"]  # more windows in the morning, no longer waits
+    assert hj.loc[19, "mean_wait"] <= hb.loc[19, "mean_wait"]  # type: ignore[arg-type, operator]  # more windows in the morning, no longer waits
     assert hj.loc[list(range(31, 35)), "mean_wait"].mean() > hb.loc[list(range(31, 35)), "mean_wait"].mean()
 
 

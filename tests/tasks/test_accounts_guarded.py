@@ -71,7 +71,7 @@ CHANGES = {
     "all_templates": lambda g, store, tmp: g.all_templates_zip("2021-09"),
     "template_of_b": lambda g, store, tmp: g.template_bytes(UNIT_B, "2021-09"),
     "upload_for_b": lambda g, store, tmp: g.commit_upload(
-        validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)),
+        validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)),  # type: ignore[arg-type]
     "add_upload_for_b": lambda g, store, tmp: g.add_upload(
         sha256="f" * 64, filename="b.xlsx", unit=UNIT_B, plan="测试方案", person="", period="2021-09",
         rows=[{"task_id": "2", "status": "推进中", "percent": 50, "report_date": date(2021, 9, 28),
@@ -200,7 +200,7 @@ def test_unit_uploads_for_itself_recorded_under_its_account(env):
 def test_plain_library_calls_with_guarded_store_act_as_the_account(env):
     store, g, _ = env
     unit = g["sgb"]
-    rep = validate_upload(unit, _template_for_b(store), "b.xlsx", **KW)
+    rep = validate_upload(unit, _template_for_b(store), "b.xlsx", **KW)  # type: ignore[arg-type]
     assert rep.ok
     commit_upload(unit, rep, actor="cli")          # the passed actor is ignored
     assert store.uploads()[-1]["actor"] == "sgb"
@@ -211,7 +211,7 @@ def test_plain_library_calls_with_guarded_store_act_as_the_account(env):
 def test_unit_reads_only_its_own(env):
     store, g, _ = env
     office, unit = g["ban"], g["zwzx"]
-    b_rep = validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)
+    b_rep = validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)  # type: ignore[arg-type]
     office.commit_upload(b_rep)
     assert [t.id for t in office.tasks()] == ["1", "2", "3"]
     assert [t.id for t in unit.tasks()] == ["1", "3"]

@@ -250,10 +250,10 @@ def test_initial_password_prompts_a_change_in_the_sidebar(app_env):
     from ui_support import APP
     pw = AccountBook(app_env).add("gh", "planner", actor="cli")          # generated: must be changed
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["wb_session_token"] = AccountBook(app_env).login("gh", pw).token
+    at.session_state["wb_session_token"] = AccountBook(app_env).login("gh", pw).token  # type: ignore[arg-type]
     at.run()
     assert any("初始密码" in w.value for w in at.sidebar.warning)
-    AccountBook(app_env).change_password("gh", pw, "Gui-Hua-Ren-Yuan-7")
+    AccountBook(app_env).change_password("gh", pw, "Gui-Hua-Ren-Yuan-7")  # type: ignore[arg-type]
     at.run()
     assert not any("初始密码" in w.value for w in at.sidebar.warning)
 

@@ -76,7 +76,7 @@ def test_reimport_as_update_changes_the_existing_plan(app, tmp_path):
     assert not app.exception
     assert any("新增 0 项" in s.value and "归档 1 项" in s.value for s in app.success)
     stored = {t.id: t for t in Store(f"sqlite:///{tmp_path / 'wb.db'}").tasks("测试计划")}
-    assert sorted(stored) == ["1", "2", "3"] and stored["3"].deadline.isoformat() == "2021-10-31"
+    assert sorted(stored) == ["1", "2", "3"] and stored["3"].deadline.isoformat() == "2021-10-31"  # type: ignore[union-attr]
 
 
 def test_unreachable_database_is_a_chinese_message(tmp_path, monkeypatch):

@@ -30,7 +30,7 @@ def db_url(request, tmp_path):
 
     with temporary_database(PG_URL) as url:
         yield url
-        from ui.common import _store as cached
+        from ui.common import _store as cached  # type: ignore[attr-defined]
         cached.clear()                          # close the dashboard's pooled connections
 
 
