@@ -4,4 +4,8 @@
 """
 from .errors import InputError, Issue, WorkbenchError
 
-__all__ = ["InputError", "Issue", "WorkbenchError"]
+__all__ = [
+    "InputError",
+    "Issue",
+    "WorkbenchError",
+]

@@ -45,6 +45,9 @@ from openpyxl import load_workbook
 
 from tasks.importers import load_plan
 from tasks.progress import (
+    DATA_SHEET,
+    FIRST_DATA_ROW,
+    STATUS_NAMES,
     all_templates_zip,
     commit_upload,
     fill_template,
@@ -58,8 +61,6 @@ from tasks.progress import (
     validate_upload,
     write_report,
 )
-from tasks.progress.rules import STATUS_NAMES
-from tasks.progress.template import DATA_SHEET, FIRST_DATA_ROW
 from tasks.store import Store, parse_period
 
 SMALL = os.environ.get("WORKBENCH_SMALL") == "1"   # 小数据开关:自动测试时置 1

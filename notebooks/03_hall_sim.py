@@ -37,12 +37,18 @@ import altair as alt
 import pandas as pd
 from IPython.display import Markdown, display
 
+from sim import (
+    KPI_LABELS_CN,
+    LUNCH_CN,
+    WEEKDAYS_CN,
+    kpis,
+    load_scenario,
+    policy_variant,
+    pooled_variant,
+    simulate,
+    weekend_rota_variant,
+)
 from sim.compare import compare
-from sim.hall import simulate
-from sim.results import KPI_LABELS_CN, kpis
-from sim.sample_hall import policy_variant, pooled_variant, weekend_rota_variant
-from sim.scenario import WEEKDAYS_CN
-from sim.scenario_io import LUNCH_CN, load_scenario
 
 SMALL = os.environ.get("WORKBENCH_SMALL") == "1"   # 小数据开关:自动测试时置 1
 REPS = 3 if SMALL else 10                          # 每个方案的独立重复次数

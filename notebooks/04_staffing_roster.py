@@ -40,14 +40,24 @@ import pandas as pd
 from IPython.display import Markdown, display
 from openpyxl import load_workbook
 
-from sim.erlang import evaluate, min_servers, sqrt_staffing
+from sim import (
+                     WEEKDAYS_CN,
+                     attach,
+                     compare_rows,
+                     evaluate,
+                     export_roster,
+                     load_scenario,
+                     measure,
+                     min_servers,
+                     parse_target,
+                     read_staff,
+                     roster_for_scenario,
+                     simulation_corrected,
+                     sipp,
+                     sqrt_staffing,
+                     verify_roster,
+)
 from sim.replicate import rep_seeds
-from sim.roster_io import export_roster, read_staff
-from sim.scenario import WEEKDAYS_CN
-from sim.scenario_io import load_scenario
-from sim.staffing import attach, compare_rows, measure, simulation_corrected, sipp
-from sim.targets import parse_target
-from sim.verify import roster_for_scenario, verify_roster
 
 SMALL = os.environ.get("WORKBENCH_SMALL") == "1"   # 小数据开关:自动测试时置 1
 REPS = 4 if SMALL else 40            # 仿真修正时每轮模拟的周数

@@ -26,6 +26,12 @@ from .replicate import Replications, replicate
 from .results import KPI_LABELS_CN
 from .scenario import Scenario
 
+__all__ = [
+    "Comparison",
+    "SHOWN",
+    "compare",
+]
+
 SHOWN = ["customers", "mean_wait", "p50_wait", "p90_wait", "p95_wait", "max_wait", "within_target",
          "utilisation", "open_window_hours", "staff_hours", "overtime_minutes", "adjustments", "abandoned"]
 

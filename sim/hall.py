@@ -43,10 +43,10 @@ import math
 import time as _time
 from collections import deque
 from collections.abc import Callable
-from heapq import heappush
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL, URGENT
 
 from core.errors import WorkbenchError
 
@@ -58,7 +58,6 @@ from .scenario import Policy, Scenario, min_to_hm
 from .schedule import DAY_MINUTES, Change, group_changes, lunch_relief_minutes
 
 INF = math.inf
-URGENT, NORMAL = 0, 1
 
 
 class Cancelled(WorkbenchError):
@@ -69,14 +68,20 @@ class Cancelled(WorkbenchError):
 
 
 class _Ev:
-    """A bare SimPy-compatible event: what ``Environment.step`` needs and nothing more."""
+    """A bare SimPy-compatible event: what ``Environment.step`` needs and nothing more.
 
-    __slots__ = ("callbacks", "arg")
+    ``t`` is the absolute time it was meant for; callbacks read it instead of ``env.now`` so arrival
+    and completion times are bit-identical to the inputs' arithmetic (``env.schedule`` stores
+    ``now + delay``, which can differ from ``t`` in the last bit).
+    """
+
+    __slots__ = ("callbacks", "arg", "t")
     _ok = True
 
-    def __init__(self, callbacks, arg):
+    def __init__(self, callbacks, arg, t: float):
         self.callbacks = callbacks
         self.arg = arg
+        self.t = t
 
 
 class HallEngine:
@@ -133,7 +138,8 @@ class HallEngine:
         n = len(c.arrival)
         env = simpy.Environment()
         self.env = env
-        self._q, self._eid = env._queue, env._eid  # absolute-time scheduling (see _at)
+        # SimPy's public API: schedule(event, priority, delay); our events are the bare _Ev
+        self._schedule: Callable[..., None] = env.schedule
         self.arr = c.arrival.tolist()
         self.typ = c.type.tolist()
         self.svc = c.service.tolist()
@@ -189,30 +195,31 @@ class HallEngine:
         env.run()
         for w in range(nw):  # windows still open when the schedule ends (always-open runs)
             if self.is_open[w]:
-                self.open_log.append((w, self.open_since[w], env._now))
+                self.open_log.append((w, self.open_since[w], env.now))
         return HallRun(
             customers=c, start=np.asarray(self.start), window=np.asarray(self.win, dtype=np.int32),
             abandoned=np.asarray(self.abandoned, dtype=bool), window_group=np.asarray(self.window_group),
             window_index=np.asarray(self.window_index), group_names=list(self.group_names),
             type_names=list(self.type_names), open_log=self.open_log, overtime=self.overtime,
             adjustments=self.adjustments, switch_minutes=self.switch_minutes,
-            lunch_relief_minutes=list(self.lunch_relief), end_time=env._now)
+            lunch_relief_minutes=list(self.lunch_relief), end_time=env.now)
 
-    def _at(self, t: float, callbacks, arg, priority: int = NORMAL) -> None:
-        """Schedule at the absolute time ``t`` (not ``now + delay``): arrival and
-        completion times are then bit-identical to the inputs' arithmetic."""
-        heappush(self._q, (t, priority, next(self._eid), _Ev(callbacks, arg)))  # type: ignore[misc]
+    def _at(self, t: float, callbacks, arg, priority: int = NORMAL, now: float = 0.0) -> None:
+        """Schedule at the absolute time ``t`` (``now`` is the current event's time); the callback
+        sees ``t`` itself as its time (see :class:`_Ev`)."""
+        self._schedule(_Ev(callbacks, arg, t), priority, t - now)
 
     # ------------------------------------------------------------ dispatch
     def _begin(self, w: int, i: int, now: float) -> None:
         self.start[i] = now
         self.win[i] = w
         self.busy[w] = True
-        heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))  # type: ignore[misc]
+        s = self.svc[i]
+        self._schedule(_Ev(self._cb_complete, w, now + s), NORMAL, s)
 
     def _on_arrival(self, ev) -> None:
         i = ev.arg
-        now = self.env._now
+        now = ev.t
         t = self.typ[i]
         for g in self.type_groups[t]:
             idle = self.idle[g]
@@ -221,16 +228,18 @@ class HallEngine:
                 self.start[i] = now
                 self.win[i] = w
                 self.busy[w] = True
-                heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))  # type: ignore[misc]
+                s = self.svc[i]
+                self._schedule(_Ev(self._cb_complete, w, now + s), NORMAL, s)
                 break
         else:
             (self.appt_q if self.appt[i] else self.walk_q)[t].append(i)
             self.nwait[t] += 1
             if self.has_patience and self.pat[i] < INF:
-                self._at(now + self.pat[i], self._cb_renege, i)
+                self._at(now + self.pat[i], self._cb_renege, i, NORMAL, now)
         j = i + 1
         if j < len(self.arr):
-            heappush(self._q, (self.arr[j], NORMAL, next(self._eid), _Ev(self._cb_arrival, j)))  # type: ignore[misc]
+            t_next = self.arr[j]
+            self._schedule(_Ev(self._cb_arrival, j, t_next), NORMAL, t_next - now)
 
     def _pick(self, g: int, limit: float = INF) -> int:
         """The ticket window group ``g`` calls next, or -1 (see module docstring)."""
@@ -253,7 +262,7 @@ class HallEngine:
 
     def _on_complete(self, ev) -> None:
         w = ev.arg
-        now = self.env._now
+        now = ev.t
         self.busy[w] = False
         g = self.window_group[w]
         if self.closing[w]:
@@ -273,7 +282,8 @@ class HallEngine:
         self.start[i] = now
         self.win[i] = w
         self.busy[w] = True
-        heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))  # type: ignore[misc]
+        s = self.svc[i]
+        self._schedule(_Ev(self._cb_complete, w, now + s), NORMAL, s)
 
     def _on_renege(self, ev) -> None:
         i = ev.arg
@@ -342,7 +352,7 @@ class HallEngine:
 
     def _on_change(self, ev) -> None:
         ch: Change = ev.arg
-        g, now = ch.group, self.env._now
+        g, now = ch.group, ev.t
         if ch.drain:
             self.draining[g] = True
             self.close_time[g] = now
@@ -374,7 +384,7 @@ class HallEngine:
 
     # ---------------------------------------------------------- controller
     def _on_check(self, ev) -> None:
-        p, now = self.policy, self.env._now
+        p, now = self.policy, ev.t
         for g in range(self.n_groups):
             if not self.reserve[g] or self.draining[g] or self.target[g] <= 0:
                 continue
@@ -391,7 +401,7 @@ class HallEngine:
             if action == "open":
                 self.pending[g] += 1
                 self.switch_minutes[g] += p.switch_delay  # type: ignore[union-attr]
-                self._at(now + p.switch_delay, self._cb_activate, (g, reason, now))  # type: ignore[union-attr]
+                self._at(now + p.switch_delay, self._cb_activate, (g, reason, now), NORMAL, now)  # type: ignore[union-attr]
             else:
                 self.reserve_active[g] -= 1
                 self._close(idle.pop(0), now)
@@ -399,7 +409,7 @@ class HallEngine:
 
     def _on_activate(self, ev) -> None:
         g, reason, asked = ev.arg
-        now = self.env._now
+        now = ev.t
         self.pending[g] -= 1
         if self.draining[g] or self.target[g] <= 0:
             return

@@ -28,6 +28,18 @@ from .hall import Cancelled, simulate
 from .results import kpis, summary_of
 from .scenario import Scenario
 
+__all__ = [
+    "KEYS",
+    "Replications",
+    "SHARES",
+    "TABLES",
+    "cancel_fn",
+    "confidence",
+    "rep_seeds",
+    "replicate",
+    "run_one",
+]
+
 TABLES = ("by_type", "by_group", "by_weekday", "by_slot")
 KEYS = {"by_type": ["type"], "by_group": ["group"], "by_weekday": ["weekday", "weekday_cn"],
         "by_slot": ["slot", "slot_start"]}

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tasks.accounts import ROLE_NAMES, ROLES, UNIT, permission_table
-from tasks.accounts.audit import action_label, audit_csv, audit_xlsx
+from tasks.accounts import ROLE_NAMES, ROLES, UNIT, action_label, audit_csv, audit_xlsx, permission_table
 from tasks.errors import WorkbenchError
 from ui import auth
 

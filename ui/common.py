@@ -8,7 +8,6 @@ traceback on the page).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from tasks import Plan, Task, short_plan_names, unit_view
 from tasks.errors import WorkbenchError
-from tasks.model import Plan, Task
 from ui.auth import acting_account
 from ui.store import ACTOR, get_raw_store, store_at
 
@@ -83,14 +82,14 @@ class PlanLoad:
 
 
 def _plan_files() -> tuple[tuple[str, float], ...]:
-    from tasks.samples import plan_files, predecessor_stamp
+    from tasks import plan_files, predecessor_stamp
 
     return tuple((str(p), predecessor_stamp(p)) for p in plan_files())
 
 
 @st.cache_data(show_spinner="正在读取示例计划…")
 def _load_bundled(files: tuple[tuple[str, float], ...]) -> list[PlanLoad]:
-    from tasks.samples import read_plan_file
+    from tasks import read_plan_file
 
     out = []
     for path, _mtime in files:
@@ -119,7 +118,7 @@ def tasks_frame(tasks: list[Task], plan_title: str = "", status: dict[str, str] 
 
     Hidden helper columns (``_lead``, ``_resp``) keep unit lists for filters.
     """
-    from tasks.progress.rules import STATUS_NAMES
+    from tasks.progress import STATUS_NAMES
 
     rows = []
     for t in tasks:
@@ -184,34 +183,6 @@ def filter_tasks(df: pd.DataFrame, *, sections: list[str] | None = None, units: 
     return df[mask]
 
 
-_PLAN_SUFFIXES = ("任务分解表", "任务清单", "工作方案", "实施方案", "行动方案", "方案")
-
-
-def short_plan_names(titles: list[str], limit: int = 12) -> dict[str, str]:
-    """Full plan title → a short name for a table column (the quoted theme, else the title without its
-    document-type suffix, cut to ``limit`` characters); names stay distinct, else the full title is kept.
-
-    >>> short_plan_names(["耒阳市2021年优化营商环境“政务服务便利化”攻坚行动方案任务分解表"])
-    {'耒阳市2021年优化营商环境“政务服务便利化”攻坚行动方案任务分解表': '政务服务便利化'}
-    """
-    def short(title: str) -> str:
-        quoted = re.search(r'[“"]([^”"]{2,20})[”"]', title)
-        if quoted:
-            return quoted.group(1)
-        name = title
-        for suffix in _PLAN_SUFFIXES:
-            if name.endswith(suffix) and len(name) > len(suffix) + 1:
-                name = name[: -len(suffix)]
-                break
-        return name if len(name) <= limit else name[: limit - 1] + "…"
-
-    names = {t: short(t) for t in titles}
-    counts: dict[str, int] = {}
-    for n in names.values():
-        counts[n] = counts.get(n, 0) + 1
-    return {t: (n if counts[n] == 1 else t) for t, n in names.items()}
-
-
 def short_plan_column(df: pd.DataFrame, plans_shown: int | None = None) -> pd.DataFrame:
     """``df`` for display: its 计划 column dropped when one plan is shown (default: counted in ``df``),
     else holding short plan names; rows keep their order, so a selected row index still fits ``df``."""
@@ -272,26 +243,13 @@ def unit_scope() -> str | None:
 
 
 def data_version(store) -> int:
-    """A number that changes whenever anything is written (newest audit row); cache key for reads."""
-    from sqlalchemy import func, select
-
-    from tasks.store.schema import AuditRow
-
-    store = getattr(store, "_store", store)   # a GuardedStore hides transactions; this read is harmless
-    with store.session() as s:
-        return int(s.scalar(select(func.max(AuditRow.id))) or 0)
+    """A number that changes whenever anything is written (:meth:`tasks.store.Store.data_version`)."""
+    return store.data_version()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _plan_from_store(url: str, key: str, version: int) -> Plan:
-    store = store_at(url)
-    info = next((p for p in store.plans() if p["key"] == key), None)
-    tasks = store.task_dicts(key)
-    preds = {t.id: t.predecessors for t in store.tasks(key)}
-    for t in tasks:  # predecessors edited in the dashboard live in their own table
-        t.predecessors = list(preds.get(t.id, t.predecessors))
-    return Plan(title=(info or {}).get("title") or key, issuer=(info or {}).get("issuer", ""),
-                date=(info or {}).get("date"), source_file=(info or {}).get("source_file", ""), tasks=tasks)
+    return store_at(url).plan(key)
 
 
 def store_plans(store=None) -> dict[str, Plan]:
@@ -304,20 +262,9 @@ def store_plans(store=None) -> dict[str, Plan]:
     plans = {p["key"]: _plan_from_store(url, p["key"], version) for p in store.plans() if p["tasks"]}
     unit = unit_scope()
     if unit:  # a unit account sees only the tasks its unit leads or joins
-        plans = {k: _unit_plan(p, unit) for k, p in plans.items()}
+        plans = {k: unit_view(p, unit) for k, p in plans.items()}
         plans = {k: p for k, p in plans.items() if p.tasks}
     return plans
-
-
-def _unit_plan(plan: Plan, unit: str) -> Plan:
-    import copy
-
-    def mine(t: Task) -> bool:
-        return unit in (t.lead_units_canonical or t.lead_units) or \
-            unit in (t.responsible_units_canonical or t.responsible_units)
-    out = copy.copy(plan)
-    out.tasks = [t for t in plan.tasks if mine(t)]
-    return out
 
 
 # -- status as of a date (tasks.progress) --------------------------------------------
@@ -479,14 +426,9 @@ def plan_graph(store, plan_key: str):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _plan_units(url: str, key: str, version: int) -> dict[str, int]:
-    store = store_at(url)
-    named = set(store.units())   # collective names (市直各相关单位) get no template
-    counts: dict[str, int] = {}
-    for t in store.tasks(key):
-        for u in t.units:
-            if u in named:
-                counts[u] = counts.get(u, 0) + 1
-    return dict(sorted(counts.items()))
+    from tasks.store import unit_task_counts
+
+    return unit_task_counts(store_at(url), key)
 
 
 def plan_units(store, plan_key: str) -> dict[str, int]:

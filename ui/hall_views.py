@@ -13,9 +13,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from sim.results import queue_length, weekday_slot_table
-from sim.scenario import WEEKDAYS_CN, Scenario, ServiceType, WindowGroup
-from sim.scenario_io import LUNCH_CN, LUNCH_FROM_CN, split_names
+from sim import (
+    LUNCH_CN,
+    LUNCH_FROM_CN,
+    WEEKDAYS_CN,
+    Scenario,
+    ServiceType,
+    WindowGroup,
+    queue_length,
+    split_names,
+    weekday_slot_table,
+)
 
 TYPE_COLS = ["业务名称", "部门", *WEEKDAYS_CN, "平均办理时长(分钟)", "办理时长变异系数", "预约比例"]
 GROUP_COLS = ["窗口组", "类型", "可办业务", "常设窗口", "备用窗口", "周末窗口", "工作日时间", "周六时间",

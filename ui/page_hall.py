@@ -39,14 +39,14 @@ def _results() -> RecentResults:
 
 @st.cache_data(show_spinner="正在读取场景…", max_entries=8)
 def read_scenario(name: str, data: bytes):
-    from sim.scenario_io import scenario_from_bytes
+    from sim import scenario_from_bytes
 
     return scenario_from_bytes(name, data)
 
 
 @st.cache_data(show_spinner=False)
 def scenario_xlsx(_s, key: str) -> bytes:
-    from sim.scenario_io import write_xlsx
+    from sim import write_xlsx
 
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "hall.xlsx"
@@ -73,7 +73,7 @@ def load_base():
 
 def edit(base):
     """The scenario as edited on the page (tables and controls), or None with errors shown."""
-    from sim.scenario_io import validate
+    from sim import validate
 
     bkey = scenario_key(base)
     with st.expander("编辑场景(业务类型、窗口组、调整策略、日历)", expanded=False):
@@ -107,7 +107,7 @@ def edit(base):
     s.policy.switch_delay, s.policy.target_wait, s.calendar.start = delay, target, start
     issues = validate(s)
     if issues:
-        from sim.scenario_io import ScenarioInvalid
+        from sim import ScenarioInvalid
 
         st.error(str(ScenarioInvalid("编辑后的场景", issues)).replace("\n", "  \n") +
                  "  \n请按提示修改表格后再运行。", icon=":material/error:")
@@ -116,7 +116,7 @@ def edit(base):
 
 
 def run(s, reps: int, days: int, seed: int):
-    from sim.hall import simulate
+    from sim import simulate
     from sim.replicate import replicate
 
     key = (scenario_key(s), reps, days, seed)
@@ -157,7 +157,7 @@ def show(rep, log) -> None:
         if adj is None or adj.empty:
             st.info("本次运行没有窗口调整(未启用动态调整,或排队未达到阈值)。")
         else:
-            from sim.results import ADJ_CN
+            from sim import ADJ_CN
 
             shown = adj.drop(columns=[c for c in ("minute", "requested") if c in adj.columns])
             shown = shown.assign(day=shown["day"] + 1) if "day" in shown else shown
@@ -170,7 +170,7 @@ def show(rep, log) -> None:
 
 
 def _cn(df: pd.DataFrame) -> pd.DataFrame:
-    from sim.results import TABLE_CN
+    from sim import TABLE_CN
 
     return df.rename(columns=TABLE_CN)
 
@@ -206,7 +206,7 @@ elif last:
 st.subheader("方案比较")
 st.caption("同一批随机到达(共同随机数)下比较各方案;差值的置信区间按重复逐一配对计算。")
 with guard("方案比较"):
-    from sim.sample_hall import policy_variant, pooled_variant, weekend_rota_variant
+    from sim import policy_variant, pooled_variant, weekend_rota_variant
 
     options = {"动态调整:开 vs 关": "policy", "周末轮班:开 vs 关": "rota", "综合窗口 vs 专窗": "pool"}
     choice = st.radio("比较内容", list(options), horizontal=True, key="hall_cmp_kind")

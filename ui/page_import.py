@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tasks.model import Plan
+from tasks import Plan
 from ui.common import DEADLINE_KIND_CN, current_actor, flash, get_store, guard, page_header, show_error
 
 page_header("导入", "上传任务分解表(xlsx/xls/csv)或政策文件(docx/txt/html),核对识别结果,修正后导入为新计划或更新已有计划。")
@@ -44,7 +44,7 @@ EDIT_FIELDS = {"编号": "id", "板块": "section", "任务": "title", "具体�
 
 def apply_fixes(plan: Plan, before: pd.DataFrame, after: pd.DataFrame) -> Plan:
     """The plan with edited rows re-read by the importer's own cell rules (units split, deadline parsed)."""
-    from tasks.importers.common import reread_rows
+    from tasks.importers import reread_rows
 
     edits = {i: {EDIT_FIELDS[c]: v for c, v in a.items()}  # type: ignore[index]
              for i, (b, a) in enumerate(zip(before.to_dict("records"), after.to_dict("records"))) if b != a}

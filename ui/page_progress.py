@@ -124,7 +124,7 @@ if allowed(acting_account(), "load_plan"):   # demo uploads for many units: the 
         st.caption("为内置的2021年示例计划载入2021年9–12月的示例填报(数值为虚构,部分单位迟报或漏报),"
                    "用于体验总览、红黄牌、排名和“截至日期”回看。只在该计划尚无填报时可用。")
         with guard("载入演示数据"):
-            from tasks.progress.demo import load_demo
+            from tasks.progress import load_demo
 
             demo_plan = next((p["key"] for p in store.plans() if "耒阳" in p["key"] and p["tasks"]), None)
             has_reports = bool(demo_plan) and bool(store.reports(plan=demo_plan))

@@ -10,7 +10,7 @@ page_header("报告", "每月一检查、一季一评估、半年一通报:生�
 KINDS = {"月度检查": "month", "季度评估": "quarter", "半年通报": "half"}
 
 with guard("生成报告"):
-    from tasks.progress.reports import build_report, report_docx, report_xlsx
+    from tasks.progress import build_report, report_docx, report_xlsx
     from tasks.store import parse_period, period_of
 
     store = get_store()

@@ -36,7 +36,7 @@ def current_scenario():
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _sample(data: bytes):
-    from sim.scenario_io import scenario_from_bytes
+    from sim import scenario_from_bytes
 
     return scenario_from_bytes("sample-hall.xlsx", data)
 
@@ -46,7 +46,7 @@ CHECK_REPS = 20
 
 
 def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -> dict:
-    from sim.staffing import staffing_report
+    from sim import staffing_report
 
     key = (scenario_key(scenario), target_text, method, reps, seed)
     cache = _results()
@@ -61,7 +61,7 @@ def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -
 
 def heat(df: pd.DataFrame, col: str, title: str, top: float) -> alt.Chart:
     """Windows by weekday × slot; both methods share the colour scale ``0..top`` so they compare."""
-    from sim.scenario import WEEKDAYS_CN
+    from sim import WEEKDAYS_CN
 
     return alt.Chart(df).mark_rect().encode(
         x=alt.X("时段:O", title="时段"),
@@ -71,7 +71,7 @@ def heat(df: pd.DataFrame, col: str, title: str, top: float) -> alt.Chart:
 
 
 with guard("准备排班"):
-    from sim.targets import parse_target
+    from sim import parse_target
 
     scenario, source = current_scenario()
     st.caption(f"场景:{scenario.name}({source})")

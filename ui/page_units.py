@@ -99,8 +99,7 @@ with st.expander("预警与计分规则(领导小组办公室维护)"):
         st.caption("只有领导小组办公室账号可以修改规则。")
     elif st.button("检查并保存规则", key="units_rules_save", disabled=text == current):
         with guard("保存规则"):
-            from tasks.progress import save_rules
-            from tasks.progress.rules import rules_from_toml
+            from tasks.progress import rules_from_toml, save_rules
 
             saved = save_rules(rules_from_toml(text), current_actor(), get_store())
             flash(f"规则已保存。{saved.scoring_text()}")

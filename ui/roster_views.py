@@ -25,7 +25,7 @@ def _rosters() -> RecentResults:
 
 @st.cache_data(show_spinner="正在读取人员名单…", max_entries=8)
 def read_staff_file(name: str, data: bytes, groups: tuple[str, ...]):
-    from sim.roster_io import read_staff
+    from sim import read_staff
 
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / Path(name).name
@@ -47,8 +47,7 @@ def _while(bar, fn, seconds: float, text: str):
 
 def solve(scenario, people, shifts, staff_key: str, target, method: str, weeks: int, start, limit: float,
           seed: int):
-    from sim.staffing import simulation_corrected, sipp
-    from sim.verify import roster_for_scenario, verify_roster
+    from sim import roster_for_scenario, simulation_corrected, sipp, verify_roster
 
     key = (scenario_key(scenario), staff_key, target.text, method, weeks, start, limit, seed)
     cache = _rosters()
@@ -76,8 +75,7 @@ def solve(scenario, people, shifts, staff_key: str, target, method: str, weeks: 
 
 def grid(result, people) -> pd.DataFrame:
     """Person × date table of what each day shows (:func:`sim.roster_io.roster_marks`)."""
-    from sim.roster_io import roster_marks
-    from sim.scenario import WEEKDAYS_CN
+    from sim import WEEKDAYS_CN, roster_marks
 
     marks = roster_marks(result, people)
     rows = []
@@ -91,7 +89,7 @@ def grid(result, people) -> pd.DataFrame:
 
 
 def roster_bytes(result, people, shifts, ver, definition: str) -> bytes:
-    from sim.roster_io import export_roster
+    from sim import export_roster
 
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "roster.xlsx"
@@ -101,8 +99,7 @@ def roster_bytes(result, people, shifts, ver, definition: str) -> bytes:
 
 def roster_section(scenario, requirement) -> None:
     """Staff list → roster → verification, for the scenario of the page."""
-    from sim.scenario import min_to_hm
-    from sim.targets import parse_target
+    from sim import min_to_hm, parse_target
 
     groups = tuple(g.name for g in scenario.groups)
     c1, c2 = st.columns([3, 2])

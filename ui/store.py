@@ -9,8 +9,8 @@ import logging
 
 import streamlit as st
 
+from tasks import load_bundled_plans
 from tasks.errors import WorkbenchError
-from tasks.samples import load_bundled_plans
 from tasks.store import Store, default_url
 
 log = logging.getLogger("workbench.ui")

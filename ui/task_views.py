@@ -5,8 +5,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from tasks import Plan
 from tasks.graph import review_changes
-from tasks.model import Plan
 from ui.common import STATUS_COLORS, current_actor, current_as_of, flash, get_snapshot, log
 
 TIMELINE_LIMIT = 300

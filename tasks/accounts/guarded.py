@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Plan, Task
+from ..plan_views import unit_view
 from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
 from .book import AccountBook
 from .roles import UNIT, Account, PermissionDenied, require
@@ -95,6 +96,14 @@ class GuardedStore:
     # -- reads (Store-compatible) ---------------------------------------------------------
     def plans(self) -> list[dict[str, Any]]:
         return self._store.plans()
+
+    def plan(self, key: str) -> Plan:
+        """The plan ``key`` (:meth:`tasks.store.Store.plan`); for a unit account only its own unit's tasks."""
+        plan = self._store.plan(key)
+        if not self.is_unit:
+            return plan
+        require(self.account, "view_tasks", self.account.unit)
+        return unit_view(plan, self.account.unit or "")
 
     def plan_key(self, plan: str | None = None, unit: str | None = None) -> str:
         if self.is_unit and unit and unit != self.account.unit:

@@ -18,7 +18,19 @@ from pathlib import Path
 from ..errors import ImportFailed
 from ..model import Plan
 from ..units import AliasTable
-from .common import apply_aliases
+from .common import apply_aliases, reread_rows
+from .workbook_writer import DEFAULT_README, write_plan_workbook
+
+__all__ = [
+    "DEFAULT_README",
+    "DOCUMENT_SUFFIXES",
+    "MAX_BYTES",
+    "TABLE_SUFFIXES",
+    "load_plan",
+    "reread_rows",
+    "sniff",
+    "write_plan_workbook",
+]
 
 MAX_BYTES = 20 * 1024 * 1024
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}

@@ -9,7 +9,30 @@ from .config import default_url, make_engine, migrate
 from .periods import BadPeriod, Period, month_of, month_period, parse_period, period_of
 from .repo import DEFAULT_GRACE_DAYS, LoadResult, PeriodInfo, ReportRecord, Store, StoredTask, StoreError
 from .schema import LEAD, RESPONSIBLE
+from .testing import temporary_store
+from .views import data_version, plan_from_store, unit_task_counts
 
-__all__ = ["Store", "StoredTask", "StoreError", "LoadResult", "PeriodInfo", "ReportRecord",
-           "Period", "BadPeriod", "parse_period", "period_of", "month_of", "month_period", "default_url",
-           "make_engine", "migrate", "LEAD", "RESPONSIBLE", "DEFAULT_GRACE_DAYS"]
+__all__ = [
+    "BadPeriod",
+    "DEFAULT_GRACE_DAYS",
+    "LEAD",
+    "LoadResult",
+    "Period",
+    "PeriodInfo",
+    "RESPONSIBLE",
+    "ReportRecord",
+    "Store",
+    "StoreError",
+    "StoredTask",
+    "data_version",
+    "default_url",
+    "make_engine",
+    "migrate",
+    "month_of",
+    "month_period",
+    "parse_period",
+    "period_of",
+    "plan_from_store",
+    "temporary_store",
+    "unit_task_counts",
+]

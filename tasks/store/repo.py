@@ -527,6 +527,18 @@ class Store:
                      "period": u.period, "uploaded_at": u.uploaded_at, "actor": u.actor, "rows": u.row_count}
                     for u, name in s.execute(q)]
 
+    def plan(self, key: str) -> Plan:
+        """The live plan ``key`` with its current predecessors (:func:`tasks.store.views.plan_from_store`)."""
+        from .views import plan_from_store
+
+        return plan_from_store(self, key)
+
+    def data_version(self) -> int:
+        """Grows with every write (newest audit row): a cache key (:func:`tasks.store.views.data_version`)."""
+        from .views import data_version
+
+        return data_version(self)
+
     def audit_log(self) -> list[dict[str, Any]]:
         with self.session() as s:
             return [{"at": a.at, "actor": a.actor, "action": a.action, "target": a.target, "detail": a.detail}

@@ -26,8 +26,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]
 UNIT = "市政务服务中心"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed "
-                                "(make test installs it with scripts/install_system_deps.sh)")
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed "
+                                 "(make test installs it with scripts/install_system_deps.sh)")]
 
 
 def _free_port() -> int:

@@ -75,8 +75,8 @@ def test_twenty_processes_upload_into_sqlite_at_once(tmp_path):
     check_store(store, N)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"))])
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
+    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])])
 def test_twenty_threads_with_repeated_files(tmp_path, backend):
     """15 distinct files, 5 of them sent twice at the same moment: each saved exactly once."""
     with temporary_store(backend, tmp_path, PG_URL) as store:

@@ -33,8 +33,8 @@ from tasks.progress import (
 from tasks.store.testing import temporary_store
 
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"))]
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
+    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])]
 RULES = default_rules()
 CENTER, REFORM, FINANCE = "市政务服务中心", "市审改办", "市财政局"
 UPLOADED_ON = date(2021, 11, 20)

@@ -22,8 +22,8 @@ from tasks.progress.reports import build_report
 from tasks.store.testing import temporary_store
 
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"))]
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
+    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])]
 TODAY = date(2021, 10, 3)
 RULES = default_rules()
 

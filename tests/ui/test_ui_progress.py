@@ -19,8 +19,8 @@ def _store(tmp_path):
     return Store(f"sqlite:///{tmp_path / 'wb.db'}")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"))])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
+    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])])
 def db_url(request, tmp_path):
     """The dashboard's store: a SQLite file, or a fresh PostgreSQL database (dropped afterwards)."""
     if request.param == "sqlite":
