@@ -22,10 +22,13 @@ if TYPE_CHECKING:
     from .hall import Cancelled, HallEngine, simulate
     from .replicate import rep_seeds
     from .results import (
+        ACTION_CN,
         ADJ_CN,
         KPI_LABELS_CN,
         TABLE_CN,
+        Adjustment,
         HallRun,
+        adjustments_frame,
         kpis,
         queue_length,
         slot_service_levels,
@@ -51,7 +54,9 @@ if TYPE_CHECKING:
     from .verify import horizon, requirement_from_plan, roster_for_scenario, verify_roster
 
 __all__ = [
+    "ACTION_CN",
     "ADJ_CN",
+    "Adjustment",
     "Cancelled",
     "Change",
     "Customers",
@@ -66,6 +71,7 @@ __all__ = [
     "TABLE_CN",
     "WEEKDAYS_CN",
     "WindowGroup",
+    "adjustments_frame",
     "attach",
     "compare_rows",
     "default_shifts",
@@ -118,7 +124,10 @@ __getattr__, __dir__ = lazy_exports(
         "HallEngine": "sim.hall",
         "simulate": "sim.hall",
         "rep_seeds": "sim.replicate",
+        "ACTION_CN": "sim.results",
         "ADJ_CN": "sim.results",
+        "Adjustment": "sim.results",
+        "adjustments_frame": "sim.results",
         "HallRun": "sim.results",
         "KPI_LABELS_CN": "sim.results",
         "TABLE_CN": "sim.results",

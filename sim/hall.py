@@ -43,6 +43,7 @@ import math
 import time as _time
 from collections import deque
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 import simpy
@@ -53,7 +54,7 @@ from core.errors import WorkbenchError
 from .arrivals import Customers, generate
 from .calendar import Day, build_days
 from .policy import decide
-from .results import HallRun, slot_service_levels  # noqa: F401  (re-exported for staffing)
+from .results import Adjustment, HallRun, slot_service_levels  # noqa: F401  (re-exported for staffing)
 from .scenario import Policy, Scenario, min_to_hm
 from .schedule import DAY_MINUTES, Change, group_changes, lunch_relief_minutes
 
@@ -133,7 +134,15 @@ class HallEngine:
             self.closed_pool.append(ids[::-1])
 
     # ------------------------------------------------------------------ run
-    def run(self) -> HallRun:
+    def run(self, *, days: list[Day] | None = None, scenario_name: str = "", target_wait: float = 15.0,
+            started: float | None = None) -> HallRun:
+        """Simulate and return the run, built once with everything it carries.
+
+        ``days`` (the calendar days simulated), ``scenario_name`` and ``target_wait`` are recorded in
+        the result; ``started`` (a :func:`time.perf_counter` reading) makes ``wall_seconds`` count
+        from then (default: from this call).
+        """
+        t0 = _time.perf_counter() if started is None else started
         c = self.c
         n = len(c.arrival)
         env = simpy.Environment()
@@ -158,7 +167,7 @@ class HallEngine:
         self.idle_since = [0.0] * nw
         self.open_log: list[tuple[int, float, float]] = []
         self.overtime: list[tuple[int, float, float]] = []
-        self.adjustments: list[dict] = []
+        self.adjustments: list[Adjustment] = []
         self.switch_minutes = [0.0] * self.n_groups
         ng = self.n_groups
         self.idle: list[list[int]] = [[] for _ in range(ng)]
@@ -202,7 +211,8 @@ class HallEngine:
             window_index=np.asarray(self.window_index), group_names=list(self.group_names),
             type_names=list(self.type_names), open_log=self.open_log, overtime=self.overtime,
             adjustments=self.adjustments, switch_minutes=self.switch_minutes,
-            lunch_relief_minutes=list(self.lunch_relief), end_time=env.now)
+            lunch_relief_minutes=list(self.lunch_relief), end_time=env.now, days=list(days or []),
+            scenario_name=scenario_name, target_wait=target_wait, wall_seconds=_time.perf_counter() - t0)
 
     def _at(self, t: float, callbacks, arg, priority: int = NORMAL, now: float = 0.0) -> None:
         """Schedule at the absolute time ``t`` (``now`` is the current event's time); the callback
@@ -372,7 +382,7 @@ class HallEngine:
             ):
                 self._open(g, now)
             for _ in range(withdrawn):  # every close is logged, not only the controller's
-                self._log(g, now, "关闭", "营业时段结束,后备窗口撤回(已取号者由仍在办理的窗口办完)")
+                self._log(g, now, "close", "营业时段结束,后备窗口撤回(已取号者由仍在办理的窗口办完)")
             return
         if self.draining[g]:  # still serving the last session's tickets when the next one starts
             for w, gg in enumerate(self.window_group):
@@ -405,7 +415,7 @@ class HallEngine:
             else:
                 self.reserve_active[g] -= 1
                 self._close(idle.pop(0), now)
-                self._log(g, now, "关闭", reason)
+                self._log(g, now, "close", reason)
 
     def _on_activate(self, ev) -> None:
         g, reason, asked = ev.arg
@@ -415,13 +425,14 @@ class HallEngine:
             return
         self.reserve_active[g] += 1
         self._rebalance(g, now)
-        self._log(g, now, "开启", f"{reason}(于{min_to_hm(asked % DAY_MINUTES)}发起,切换延迟后开窗)", asked)
+        self._log(g, now, "open", f"{reason}(于{min_to_hm(asked % DAY_MINUTES)}发起,切换延迟后开窗)", asked)
 
-    def _log(self, g: int, now: float, action: str, reason: str, requested: float | None = None) -> None:
-        self.adjustments.append({
-            "day": int(now // DAY_MINUTES), "time": min_to_hm(now % DAY_MINUTES), "minute": now,
-            "group": self.group_names[g], "action": action, "reason": reason,
-            "open_after": self.n_open[g], "requested": now if requested is None else requested})
+    def _log(self, g: int, now: float, action: Literal["open", "close"], reason: str,
+             requested: float | None = None) -> None:
+        self.adjustments.append(Adjustment(
+            day=int(now // DAY_MINUTES), time=min_to_hm(now % DAY_MINUTES), minute=now,
+            group=self.group_names[g], action=action, reason=reason,
+            open_after=self.n_open[g], requested=now if requested is None else requested))
 
     def _on_day(self, ev) -> None:
         if self.cancel and self.cancel():
@@ -496,12 +507,7 @@ def simulate(scenario: Scenario, *, days: int | None = None, seed: int = 0,
     t0 = _time.perf_counter()
     eng, day_list = build_engine(scenario, days=days, seed=seed, windows_by_slot=windows_by_slot,
                                  customers=customers, policy=policy, on_day=on_day, cancel=cancel)
-    run = eng.run()
-    run.days = day_list
-    run.scenario_name = scenario.name
-    run.target_wait = scenario.policy.target_wait
-    run.wall_seconds = _time.perf_counter() - t0
-    return run
+    return eng.run(days=day_list, scenario_name=scenario.name, target_wait=scenario.policy.target_wait, started=t0)
 
 
 def simulate_arrays(arrival: np.ndarray, service: np.ndarray, servers: int,

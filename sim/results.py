@@ -14,7 +14,7 @@ per group: window utilisation, open-window-hours, staff-hours, overtime, adjustm
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -37,11 +37,46 @@ TABLE_CN = {"type": "业务类型", "group": "窗口组", "weekday": "星期", "
             "slot_start": "时段", "busy_hours": "办理时长合计(小时)", **KPI_LABELS_CN}
 ADJ_CN = {"day": "第几天", "time": "时间", "minute": "时刻(分钟)", "group": "窗口组", "action": "动作",
           "reason": "原因", "open_after": "调整后开放窗口数", "requested": "发起时刻(分钟)"}
+#: Chinese words of :attr:`Adjustment.action` for display and exports
+ACTION_CN = {"open": "开启", "close": "关闭"}
 
 
-@dataclass
+@dataclass(frozen=True)
+class Adjustment:
+    """One entry of the window-adjustment log: a window group opened or closed a window.
+
+    ``day`` counts from 0; ``time`` is the clock time (``HH:MM``) and ``minute`` the simulation
+    minute of the change; ``requested`` the minute the controller asked for it (later than
+    ``minute`` by the switch delay when opening). ``reason`` is the Chinese explanation shown to users.
+
+    >>> a = Adjustment(day=0, time="09:30", minute=570.0, group="户籍", action="open", reason="排队过长",
+    ...                open_after=4, requested=565.0)
+    >>> adjustments_frame([a]).loc[0, "动作"]
+    '开启'
+    """
+
+    day: int
+    time: str
+    minute: float
+    group: str
+    action: Literal["open", "close"]
+    reason: str
+    open_after: int
+    requested: float
+
+
+def adjustments_frame(adjustments: list[Adjustment] | pd.DataFrame) -> pd.DataFrame:
+    """The adjustment log with Chinese column names and actions (:data:`ADJ_CN`, :data:`ACTION_CN`),
+    for display and exports."""
+    df = adjustments if isinstance(adjustments, pd.DataFrame) else pd.DataFrame(adjustments)
+    if "action" in df.columns:
+        df = df.assign(action=df["action"].map(ACTION_CN).fillna(df["action"]))
+    return df.rename(columns=ADJ_CN)
+
+
+@dataclass(frozen=True)
 class HallRun:
-    """Raw outcome of :class:`sim.hall.HallEngine`; arrays indexed by customer."""
+    """Raw outcome of :class:`sim.hall.HallEngine`; arrays indexed by customer. Built once, not changed."""
 
     customers: Any
     start: np.ndarray
@@ -53,11 +88,11 @@ class HallRun:
     type_names: list[str]
     open_log: list[tuple[int, float, float]]
     overtime: list[tuple[int, float, float]]
-    adjustments: list[dict]
+    adjustments: list[Adjustment]
     switch_minutes: list[float] = field(default_factory=list)
     lunch_relief_minutes: list[float] = field(default_factory=list)
     end_time: float = 0.0
-    days: list = field(default_factory=list)
+    days: list[Any] = field(default_factory=list)
     scenario_name: str = ""
     target_wait: float = 15.0
     wall_seconds: float = 0.0
@@ -145,7 +180,7 @@ def group_table(run: HallRun, df: pd.DataFrame | None = None) -> pd.DataFrame:
     ot = np.zeros(len(run.group_names))
     for g, a, b in run.overtime:
         ot[g] += b - a
-    adj = pd.Series([a["group"] for a in run.adjustments]).value_counts() if run.adjustments else pd.Series()
+    adj = pd.Series([a.group for a in run.adjustments]).value_counts() if run.adjustments else pd.Series()
     for g, name in enumerate(run.group_names):
         b = float(busy.get(name, 0.0))
         extra = (run.switch_minutes[g] if run.switch_minutes else 0.0) + \

@@ -157,11 +157,11 @@ def show(rep, log) -> None:
         if adj is None or adj.empty:
             st.info("本次运行没有窗口调整(未启用动态调整,或排队未达到阈值)。")
         else:
-            from sim import ADJ_CN
+            from sim import adjustments_frame
 
             shown = adj.drop(columns=[c for c in ("minute", "requested") if c in adj.columns])
             shown = shown.assign(day=shown["day"] + 1) if "day" in shown else shown
-            st.dataframe(shown.rename(columns=ADJ_CN),
+            st.dataframe(adjustments_frame(shown),
                          hide_index=True, width="stretch", key="hall_adj")
     with tabs[4]:
         st.dataframe(_cn(rep.tables["by_type"]), hide_index=True, width="stretch", key="hall_by_type")

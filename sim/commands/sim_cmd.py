@@ -17,7 +17,7 @@ from ..calibrate import calibrate
 from ..compare import compare
 from ..hall import simulate, simulate_arrays
 from ..replicate import Replications, rep_seeds, replicate
-from ..results import ADJ_CN, KPI_LABELS_CN, TABLE_CN, kpis
+from ..results import KPI_LABELS_CN, TABLE_CN, adjustments_frame, kpis
 from ..scenario_io import load_scenario, save_scenario
 
 LOG_CN = {"customer": "顾客序号", "day": "第几天", "date": "日期", "weekday": "星期(0=周一)", "slot": "时段序号",
@@ -111,7 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             for key, title in (("by_type", "按业务"), ("by_group", "按窗口组"), ("by_weekday", "按星期"),
                                ("by_slot", "按时段")):
                 r.tables[key].rename(columns=TABLE_CN).to_excel(xw, sheet_name=title, index=False)
-            k["adjustments"].rename(columns=ADJ_CN).to_excel(xw, sheet_name="窗口调整记录", index=False)
+            adjustments_frame(k["adjustments"]).to_excel(xw, sheet_name="窗口调整记录", index=False)
             k["log"].rename(columns=LOG_CN).to_excel(xw, sheet_name="顾客明细(第1次)", index=False)
         print(f"已写入 {args.xlsx}")
         return 0

@@ -97,7 +97,7 @@ def test_every_reserve_window_opened_is_logged_closed_with_a_reason(week):
     adj = kpis(week)["adjustments"]
     assert len(adj) and adj["reason"].str.len().gt(0).all()
     counts = adj.groupby(["group", "action"]).size().unstack(fill_value=0)
-    assert (counts["开启"] == counts["关闭"]).all(), counts  # none silently withdrawn at closing time
+    assert (counts["open"] == counts["close"]).all(), counts  # none silently withdrawn at closing time
     assert adj["reason"].str.contains("营业时段结束").any()  # some were still open at noon/evening closing
 
 
@@ -155,11 +155,11 @@ def test_surge_makes_the_controller_open_windows_and_the_wait_falls():
     r_off = simulate(off, seed=9, customers=cust)
     r_on = simulate(on, seed=9, customers=cust)
     adj = kpis(r_on)["adjustments"]
-    opened = adj[adj["action"] == "开启"]
+    opened = adj[adj["action"] == "open"]
     assert len(opened) >= 2 and opened["reason"].str.contains("阈值").all()
     first = opened["minute"].min()
     assert hm_to_min("10:00") <= first <= hm_to_min("11:30")  # it reacts to the surge, not before
-    assert (adj["action"] == "关闭").any() and adj["reason"].str.len().gt(0).all()
+    assert (adj["action"] == "close").any() and adj["reason"].str.len().gt(0).all()
     assert (opened["minute"] - opened["requested"] == 10).all()  # the switching delay
     assert adj["open_after"].max() <= 6 + 4  # never beyond regular + reserve
     assert r_on.adjustments and not r_off.adjustments
