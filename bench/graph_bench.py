@@ -13,12 +13,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasks.graph import (
     build_graph,

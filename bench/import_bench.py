@@ -18,9 +18,6 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
 UNITS = ["市审改办", "市政务服务中心", "市委编办", "市司法局", "市发改局", "市自然资源局", "市住建局",
          "市市场监督管理局", "市人社局", "市医保局", "市公安局", "市财政局", "各县(市、区)人民政府",
          "市直各相关单位", "各乡镇(街道)"]

@@ -15,9 +15,6 @@ import sys
 import tempfile
 import time
 from datetime import date
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import load_workbook
 

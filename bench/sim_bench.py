@@ -18,21 +18,18 @@ import os
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import simpy
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sim.arrivals import Customers  # noqa: E402
-from sim.commands.sim_cmd import mmc  # noqa: E402
-from sim.hall import HallEngine, simulate  # noqa: E402
-from sim.replicate import replicate  # noqa: E402
-from sim.results import kpis  # noqa: E402
-from sim.scenario_io import load_scenario  # noqa: E402
-from sim.schedule import Change  # noqa: E402
+from core import config
+from sim.arrivals import Customers
+from sim.commands.sim_cmd import mmc
+from sim.hall import HallEngine, simulate
+from sim.replicate import replicate
+from sim.results import kpis
+from sim.scenario_io import load_scenario
+from sim.schedule import Change
 
 C, RHO, MU = 5, 0.9, 1.0
 LAM = RHO * C * MU
@@ -116,7 +113,7 @@ def main() -> None:
     n = args.customers
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, SimPy {simpy.__version__}")
 
-    hall = load_scenario(ROOT / "data" / "hall" / "sample-hall.xlsx")
+    hall = load_scenario(config.data_dir() / "hall" / "sample-hall.xlsx")
     simulate(hall, days=1, seed=0)  # warm caches (calendar, imports)
     t0 = time.perf_counter()
     run = simulate(hall, seed=1)
@@ -170,7 +167,7 @@ def rss_mib(run: str, imports: str) -> str:
 
     def peak(code: str) -> float:
         # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (this bench)
-        script = (f"import sys; sys.path[:0] = [{str(ROOT)!r}]; {code}; "
+        script = (f"{code}; "
                   "print([x for x in open('/proc/self/status') if x.startswith('VmHWM')][0].split()[1])")
         out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
         return int(out.stdout.split()[-1]) / 1024  # KiB

@@ -4,19 +4,15 @@
 """
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sim.replicate import rep_seeds  # noqa: E402
-from sim.roster import default_shifts, solve_roster  # noqa: E402
-from sim.roster_io import read_staff, sample_staff  # noqa: E402
-from sim.sample_hall import sample_scenario  # noqa: E402
-from sim.staffing import measure, simulation_corrected, sipp  # noqa: E402
-from sim.verify import horizon, requirement_from_plan, roster_for_scenario, verify_roster  # noqa: E402
+from core import config
+from sim.replicate import rep_seeds
+from sim.roster import default_shifts, solve_roster
+from sim.roster_io import read_staff, sample_staff
+from sim.sample_hall import sample_scenario
+from sim.staffing import measure, simulation_corrected, sipp
+from sim.verify import horizon, requirement_from_plan, roster_for_scenario, verify_roster
 
 
 def main() -> None:
@@ -56,7 +52,7 @@ def main() -> None:
               f"weekend spread {r.weekend_duty_spread}, paid/required {r.paid_hours / r.required_window_hours:.2f}"
               f"  [<= {limit:.0f} s]")
 
-    people, shifts = read_staff(ROOT / "data/hall/staff.xlsx", [g.name for g in s.groups])
+    people, shifts = read_staff(config.data_dir() / "hall" / "staff.xlsx", [g.name for g in s.groups])
     r, plan, cal, rostered = roster_for_scenario(s, people, shifts, weeks=4, plan=cor, time_limit=30)
     v = verify_roster(s, r, cal, "90%<=15", rostered, plan, reps=10)
     print(f"sample roster ({len(people)} people, 4 weeks): status {r.status}, {r.wall_seconds:.1f} s, "

@@ -39,6 +39,7 @@ __all__ = [
     "plans_dir",
     "rules_file",
     "setting",
+    "shared_dir",
     "var_dir",
 ]
 
@@ -117,6 +118,12 @@ def rules_file(environ: Mapping[str, str] | None = None) -> Path:
     """The office's rules file: ``WORKBENCH_RULES_FILE`` or ``<data dir>/rules.toml``."""
     explicit = setting("WORKBENCH_RULES_FILE", environ=environ)
     return Path(explicit) if explicit else data_dir(environ) / "rules.toml"
+
+
+def shared_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The real seed documents: ``WORKBENCH_SHARED`` or ``shared/`` beside the home folder."""
+    explicit = setting("WORKBENCH_SHARED", environ=environ)
+    return Path(explicit) if explicit else home(environ).parent / "shared"
 
 
 def files_dir(environ: Mapping[str, str] | None = None) -> Path:

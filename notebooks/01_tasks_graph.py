@@ -23,18 +23,14 @@
 # 运行前请在 Jupyter 中选择内核 **Workbench (.venv)**。
 
 # %%
-import os
-import sys
 import tempfile
 from pathlib import Path
-
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "tasks" / "__init__.py").is_file())
-sys.path.insert(0, str(ROOT))
 
 import altair as alt
 import pandas as pd
 from IPython.display import SVG, Markdown, display
 
+from core import config
 from tasks.graph import (
     analyse,
     build_graph,
@@ -51,7 +47,8 @@ from tasks.graph import (
 )
 from tasks.importers import load_plan
 
-SMALL = os.environ.get("WORKBENCH_SMALL") == "1"   # 小数据开关:自动测试时置 1
+SMALL = config.flag("WORKBENCH_SMALL")             # 小数据开关:自动测试时置 1
+DATA = config.data_dir()                           # 仓库自带的示例数据(data/)
 OUT = Path(tempfile.mkdtemp(prefix="nb01_"))      # 本笔记本的导出文件都写到临时目录
 pd.set_option("display.max_colwidth", 60)
 
@@ -63,9 +60,9 @@ pd.set_option("display.max_colwidth", 60)
 # `load_plan` 会自己判断文件类型(txt/docx/html/xlsx/xls/csv),并说明读了哪些内容。
 
 # %%
-SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
+SHARED = config.shared_dir()                       # WORKBENCH_SHARED,默认为仓库旁的 shared/
 SEED = SHARED / "seeds" / "leiyang-2021-action-plan.txt"
-SOURCE = SEED if SEED.is_file() else ROOT / "data" / "plans" / "leiyang-2021-tasks.xlsx"
+SOURCE = SEED if SEED.is_file() else DATA / "plans" / "leiyang-2021-tasks.xlsx"
 
 plan = load_plan(SOURCE)
 print("文件:", SOURCE.name)

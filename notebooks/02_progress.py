@@ -27,22 +27,18 @@
 
 # %%
 import io
-import os
 import random
-import sys
 import tempfile
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
-
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "tasks" / "__init__.py").is_file())
-sys.path.insert(0, str(ROOT))
 
 import altair as alt
 import pandas as pd
 from IPython.display import Markdown, display
 from openpyxl import load_workbook
 
+from core import config
 from tasks.importers import load_plan
 from tasks.progress import (
     DATA_SHEET,
@@ -63,7 +59,8 @@ from tasks.progress import (
 )
 from tasks.store import Store, parse_period
 
-SMALL = os.environ.get("WORKBENCH_SMALL") == "1"   # 小数据开关:自动测试时置 1
+SMALL = config.flag("WORKBENCH_SMALL")             # 小数据开关:自动测试时置 1
+DATA = config.data_dir()                           # 仓库自带的示例数据(data/)
 OUT = Path(tempfile.mkdtemp(prefix="nb02_"))      # 数据库、模板和报告都写到临时目录
 ACTOR = "规划人员笔记本"
 
@@ -74,9 +71,9 @@ ACTOR = "规划人员笔记本"
 # 不影响看板的正式数据。
 
 # %%
-SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
+SHARED = config.shared_dir()                       # WORKBENCH_SHARED,默认为仓库旁的 shared/
 SEED = SHARED / "seeds" / "leiyang-2021-action-plan.txt"
-SOURCE = SEED if SEED.is_file() else ROOT / "data" / "plans" / "leiyang-2021-tasks.xlsx"
+SOURCE = SEED if SEED.is_file() else DATA / "plans" / "leiyang-2021-tasks.xlsx"
 
 store = Store(f"sqlite:///{OUT / 'progress.db'}")
 plan = load_plan(SOURCE)

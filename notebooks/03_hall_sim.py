@@ -26,17 +26,13 @@
 # 仿真由工作台的库(`sim/`)完成,笔记本只负责串联和画图。
 
 # %%
-import os
-import sys
-from pathlib import Path
 
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "sim" / "__init__.py").is_file())
-sys.path.insert(0, str(ROOT))
 
 import altair as alt
 import pandas as pd
 from IPython.display import Markdown, display
 
+from core import config
 from sim import (
     KPI_LABELS_CN,
     LUNCH_CN,
@@ -50,7 +46,8 @@ from sim import (
 )
 from sim.compare import compare
 
-SMALL = os.environ.get("WORKBENCH_SMALL") == "1"   # 小数据开关:自动测试时置 1
+SMALL = config.flag("WORKBENCH_SMALL")             # 小数据开关:自动测试时置 1
+DATA = config.data_dir()                           # 仓库自带的示例数据(data/)
 REPS = 3 if SMALL else 10                          # 每个方案的独立重复次数
 WORKERS = 1 if SMALL else None                     # 并行进程数(None:按 CPU 核数)
 SEED = 2026
@@ -62,7 +59,7 @@ SEED = 2026
 # 窗口组(服务哪些业务、常设和后备窗口数、营业时间、周末是否开放、午休方式)、调整策略、日历。
 
 # %%
-scenario = load_scenario(ROOT / "data" / "hall" / "sample-hall.xlsx")
+scenario = load_scenario(DATA / "hall" / "sample-hall.xlsx")
 print(scenario.name)
 print(scenario.description)
 types_df = pd.DataFrame([{

@@ -27,19 +27,15 @@
 # 示例大厅与人员名单都是**示例数据**。所有计算都在工作台的库(`sim/`)里,笔记本只负责串联和画图。
 
 # %%
-import os
-import sys
 import tempfile
 from pathlib import Path
-
-ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "sim" / "__init__.py").is_file())
-sys.path.insert(0, str(ROOT))
 
 import altair as alt
 import pandas as pd
 from IPython.display import Markdown, display
 from openpyxl import load_workbook
 
+from core import config
 from sim import (
                      WEEKDAYS_CN,
                      attach,
@@ -59,7 +55,8 @@ from sim import (
 )
 from sim.replicate import rep_seeds
 
-SMALL = os.environ.get("WORKBENCH_SMALL") == "1"   # 小数据开关:自动测试时置 1
+SMALL = config.flag("WORKBENCH_SMALL")             # 小数据开关:自动测试时置 1
+DATA = config.data_dir()                           # 仓库自带的示例数据(data/)
 REPS = 4 if SMALL else 40            # 仿真修正时每轮模拟的周数
 CHECK_REPS = 4 if SMALL else 20      # 用新种子复核时模拟的周数
 WEEKS = 4                            # 排班周期(周)
@@ -96,7 +93,7 @@ calc.round(3)
 # 两种方案最后都用**新的随机种子**重新仿真打分,公平比较。
 
 # %%
-scenario = load_scenario(ROOT / "data" / "hall" / "sample-hall.xlsx")
+scenario = load_scenario(DATA / "hall" / "sample-hall.xlsx")
 erlang_plan = sipp(scenario, target)
 corrected = simulation_corrected(scenario, target, reps=REPS, seed=1)
 fresh = rep_seeds(99, CHECK_REPS)
@@ -152,7 +149,7 @@ alt.Chart(heat, title=f"{GROUP}:各时段需开窗口数").mark_rect().encode(
 # 另有班次表)。名单覆盖的窗口组按仿真修正后的需求排班,其他窗口组沿用需求本身。
 
 # %%
-people, shifts = read_staff(ROOT / "data" / "hall" / "staff.xlsx", [g.name for g in scenario.groups])
+people, shifts = read_staff(DATA / "hall" / "staff.xlsx", [g.name for g in scenario.groups])
 print(f"{len(people)} 人,{len(shifts)} 种班次:", "、".join(f"{s.code}={s.name}" for s in shifts))
 result, plan, cal, rostered = roster_for_scenario(scenario, people, shifts, weeks=WEEKS, plan=corrected,
                                                   target=target, time_limit=TIME_LIMIT)

@@ -24,8 +24,6 @@ from ui.store import ACTOR, get_raw_store, store_at
 
 log = logging.getLogger("workbench.ui")
 
-ROOT = Path(__file__).resolve().parent.parent
-
 GENERIC_ERROR = "操作未能完成:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员(详细信息已记入日志)。"
 
 DEADLINE_KIND_CN = {"date": "有期限", "ongoing": "长期", "unknown": "无法识别", "none": "未填写"}

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ui.common import ROOT, XLSX_MIME, RecentResults, guard, page_header, show_error
+from core import config
+from ui.common import XLSX_MIME, RecentResults, guard, page_header, show_error
 from ui.hall_views import (
     LUNCH_CN,
     groups_frame,
@@ -24,7 +25,7 @@ from ui.hall_views import (
 
 page_header("窗口仿真", "模拟大厅一周的取号、等候与办理:调整窗口数、综合窗口、周末轮班和动态调整策略,比较效果。")
 
-SAMPLE = ROOT / "data" / "hall" / "sample-hall.xlsx"
+SAMPLE = config.data_dir() / "hall" / "sample-hall.xlsx"
 KPIS = [("mean_wait", "平均等候(分钟)", "{:.1f}"), ("p90_wait", "P90 等候(分钟)", "{:.1f}"),
         ("within_target", "目标内办理比例", "{:.0%}"), ("utilisation", "窗口利用率", "{:.0%}"),
         ("overtime_minutes", "延时服务(分钟)", "{:.0f}"), ("adjustments", "窗口调整次数", "{:.0f}"),

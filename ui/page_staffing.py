@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from core import config
 from ui.common import XLSX_MIME, RecentResults, guard, page_header, xlsx_bytes
 from ui.hall_views import scenario_key
 
@@ -28,9 +29,8 @@ def current_scenario():
     s = st.session_state.get("hall_current")
     if s is not None:
         return s, "窗口仿真页当前场景"
-    from ui.common import ROOT
 
-    sample = ROOT / "data" / "hall" / "sample-hall.xlsx"
+    sample = config.data_dir() / "hall" / "sample-hall.xlsx"
     return _sample(sample.read_bytes()), "示例大厅(示例数据)"
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ui.common import ROOT, XLSX_MIME, RecentResults, show_error
+from core import config
+from ui.common import XLSX_MIME, RecentResults, show_error
 from ui.hall_views import scenario_key
 
-STAFF = ROOT / "data" / "hall" / "staff.xlsx"
+STAFF = config.data_dir() / "hall" / "staff.xlsx"
 
 
 @st.cache_resource
