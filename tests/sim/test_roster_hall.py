@@ -66,7 +66,7 @@ def test_every_rule_holds_on_the_combined_roster(hall):
     assert all(len(v) <= 5 and sum(v) <= 40 * 60 for v in worked.values())
     # coverage recomputed from the assignments equals what is reported, and so does the shortfall
     cov = Counter()
-    for name, d, code, g in r.assignments:
+    for _name, d, code, g in r.assignments:
         for (g2, d2, s) in req:
             if g2 == g and d2 == d and shifts[code].covers(s):
                 cov[g, d, s] += 1
