@@ -65,7 +65,7 @@ def test_every_rule_holds_on_the_combined_roster(hall):
         worked[name, d.isocalendar()[1]].append(shifts[code].paid_minutes)
     assert all(len(v) <= 5 and sum(v) <= 40 * 60 for v in worked.values())
     # coverage recomputed from the assignments equals what is reported, and so does the shortfall
-    cov = Counter()
+    cov: Counter[tuple] = Counter()
     for _name, d, code, g in r.assignments:
         for (g2, d2, s) in req:
             if g2 == g and d2 == d and shifts[code].covers(s):

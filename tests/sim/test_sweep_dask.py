@@ -95,7 +95,7 @@ def test_missing_hall_file_and_bad_scheduler_address(tmp_path):
 
 
 def test_cancel_stops_between_jobs():
-    calls = []
+    calls: list[int] = []
 
     def cancel() -> bool:
         return len(calls) >= 2
