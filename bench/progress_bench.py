@@ -9,7 +9,6 @@ Targets (issue 4): all 200 uploads (validate + commit, one file after another)
 from __future__ import annotations
 
 import io
-import os
 import random
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
+from core import config
 from tasks.model import Plan, Task
 from tasks.progress import all_templates_zip, commit_upload, default_rules, snapshot, template_bytes, validate_upload
 from tasks.store import Store
@@ -85,7 +85,7 @@ def run(store: Store) -> None:
 
 
 def main() -> int:
-    url = os.environ.get("WORKBENCH_BENCH_DB_URL", "").strip()
+    url = config.setting("WORKBENCH_BENCH_DB_URL")
     with tempfile.TemporaryDirectory() as tmp:
         if url:
             with temporary_store("postgresql", tmp, url) as store:

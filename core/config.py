@@ -10,7 +10,7 @@ Values are read when a function is called (not at import), so a test can set a v
 ``monkeypatch.setenv`` and see it honoured.
 
 >>> sorted(VARIABLES)[:3]
-['WORKBENCH_BENCH_DB_URL', 'WORKBENCH_DATA_DIR', 'WORKBENCH_DB_URL']
+['WORKBENCH_BENCH_DB_URL', 'WORKBENCH_DASK_SCHEDULER', 'WORKBENCH_DATA_DIR']
 >>> setting("WORKBENCH_DB_URL", environ={"WORKBENCH_DB_URL": "  sqlite:///x.db "})
 'sqlite:///x.db'
 >>> home(environ={"WORKBENCH_HOME": "/srv/wb"})
@@ -46,6 +46,7 @@ __all__ = [
 #: every environment variable the workbench reads, with what it sets (the single list: docs refer here)
 VARIABLES: dict[str, str] = {
     "WORKBENCH_BENCH_DB_URL": "database URL the progress benchmark writes to (default: a temporary SQLite file)",
+    "WORKBENCH_DASK_SCHEDULER": "address of a running Dask scheduler for replications and sweeps (default: local)",
     "WORKBENCH_DATA_DIR": "folder of user-facing data: sample plans, rules.toml (default: <home>/data)",
     "WORKBENCH_DB_URL": "SQLAlchemy URL of the task store (default: SQLite file <home>/var/workbench.db)",
     "WORKBENCH_FILES_DIR": "where evidence files are stored, content-addressed (default: <home>/var/files)",

@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from core.config import setting
 from core.errors import WorkbenchError
 
 from .hall import Cancelled
@@ -36,7 +37,7 @@ def scheduler_address(scheduler: str | None = None) -> str | None:
     >>> scheduler_address("tcp://10.0.0.5:8786")
     'tcp://10.0.0.5:8786'
     """
-    addr = (scheduler or os.environ.get(SCHEDULER_ENV, "")).strip()
+    addr = (scheduler or setting(SCHEDULER_ENV)).strip()
     if addr and not addr.startswith(("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")):
         raise WorkbenchError(f"Dask 调度器地址“{addr}”应形如 tcp://主机:8786")
     return addr or None
