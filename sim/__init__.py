@@ -49,7 +49,16 @@ if TYPE_CHECKING:
         write_xlsx,
     )
     from .schedule import Change
-    from .staffing import attach, compare_rows, measure, simulation_corrected, sipp, staffing_report
+    from .staffing import (
+        PlanSummary,
+        StaffingReport,
+        attach,
+        compare_rows,
+        measure,
+        simulation_corrected,
+        sipp,
+        staffing_report,
+    )
     from .targets import parse_target
     from .verify import horizon, requirement_from_plan, roster_for_scenario, verify_roster
 
@@ -65,9 +74,11 @@ __all__ = [
     "KPI_LABELS_CN",
     "LUNCH_CN",
     "LUNCH_FROM_CN",
+    "PlanSummary",
     "Scenario",
     "ScenarioInvalid",
     "ServiceType",
+    "StaffingReport",
     "TABLE_CN",
     "WEEKDAYS_CN",
     "WindowGroup",
@@ -159,6 +170,8 @@ __getattr__, __dir__ = lazy_exports(
         "validate": "sim.scenario_io",
         "write_xlsx": "sim.scenario_io",
         "Change": "sim.schedule",
+        "PlanSummary": "sim.staffing",
+        "StaffingReport": "sim.staffing",
         "attach": "sim.staffing",
         "compare_rows": "sim.staffing",
         "measure": "sim.staffing",

@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -439,10 +440,56 @@ def _rounded(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
+@dataclass(frozen=True)
+class PlanSummary:
+    """What one staffing method gives, judged in a fresh simulation (a row of the comparison).
+
+    ``share_meeting_target`` is ``slots_meeting_target / open_slots`` (None without slots);
+    ``ci95_halfwidth_*`` are the 95% confidence half-widths of the slots' measured levels across the
+    ``fresh_reps`` simulated weeks; ``iterations`` and ``stop_reason`` (Chinese) tell how the
+    simulation correction ended.
+    """
+
+    method: str
+    staff_hours_per_week: float
+    open_slots: int
+    slots_meeting_target: int
+    share_meeting_target: float | None
+    group_days: int
+    group_days_meeting_target: int
+    fresh_reps: int
+    ci95_halfwidth_mean: float | None
+    ci95_halfwidth_max: float | None
+    iterations: list[dict[str, Any]]
+    stop_reason: str
+    wall_seconds: float
+
+
+@dataclass(frozen=True)
+class StaffingReport:
+    """Both staffing methods side by side (:func:`staffing_report`).
+
+    ``target`` is :meth:`sim.targets.Target.to_dict`; ``erlang`` and ``sim`` (None when only Erlang C
+    was asked for) summarise each method; ``slots`` holds one row per (group, weekday, slot), ready
+    for :class:`pandas.DataFrame` (columns named in English; ``sim.commands.staffing_cmd.STAFF_HEAD``
+    gives their Chinese headings).
+    """
+
+    target: dict[str, Any]
+    method: str
+    erlang: PlanSummary
+    sim: PlanSummary | None
+    slots: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dicts and lists, for JSON."""
+        return asdict(self)
+
+
 def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method: str = "sim", *,
                     reps: int = 30, seed: int = 1, check_seed: int = 99, trim: bool = False,
                     check_reps: int | None = None, with_ci: bool = False,
-                    progress: Callable[[str, float], None] | None = None) -> dict:
+                    progress: Callable[[str, float], None] | None = None) -> StaffingReport:
     """Both methods side by side, each judged in a fresh simulation (new seeds, ``check_reps``
     weeks, default ``reps``).  Each slot's 95% confidence half-width is reported, so a planner
     sees whether the fresh check is long enough for its pass/fail to mean anything: with few
@@ -465,20 +512,19 @@ def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method
         say("新随机数仿真检验修正方案", 0.85)
         attach(cor, measure(scenario, cor, fresh, tg))
     say("完成", 1.0)
-    out = {"target": tg.to_dict(), "method": method,
-           "erlang": _plan_summary(erl), "sim": _plan_summary(cor) if cor else None,
-           "slots": compare_rows(erl, cor, with_ci)}
-    return out
+    return StaffingReport(target=tg.to_dict(), method=method, erlang=_plan_summary(erl),
+                          sim=_plan_summary(cor) if cor else None, slots=compare_rows(erl, cor, with_ci))
 
 
-def _plan_summary(p: StaffingPlan) -> dict:
+def _plan_summary(p: StaffingPlan) -> PlanSummary:
     met, total = p.slots_meeting()
     dmet, dtotal = p.days_meeting()
-    return {"method": p.method, "staff_hours_per_week": p.staff_hours, "open_slots": total,
-            "slots_meeting_target": met, "share_meeting_target": met / total if total else None,
-            "group_days": dtotal, "group_days_meeting_target": dmet, "fresh_reps": p.sim_reps,
-            "ci95_halfwidth_mean": _rounded(float(np.mean(list(p.sim_level_se.values()))) * 1.96
-                                            if p.sim_level_se else None),
-            "ci95_halfwidth_max": _rounded(max(p.sim_level_se.values()) * 1.96 if p.sim_level_se else None),
-            "iterations": p.iterations, "stop_reason": p.stop_reason, "wall_seconds": round(p.wall_seconds, 3)}
+    return PlanSummary(
+        method=p.method, staff_hours_per_week=p.staff_hours, open_slots=total,
+        slots_meeting_target=met, share_meeting_target=met / total if total else None,
+        group_days=dtotal, group_days_meeting_target=dmet, fresh_reps=p.sim_reps,
+        ci95_halfwidth_mean=_rounded(float(np.mean(list(p.sim_level_se.values()))) * 1.96
+                                     if p.sim_level_se else None),
+        ci95_halfwidth_max=_rounded(max(p.sim_level_se.values()) * 1.96 if p.sim_level_se else None),
+        iterations=list(p.iterations), stop_reason=p.stop_reason, wall_seconds=round(p.wall_seconds, 3))
 

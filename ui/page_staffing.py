@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import config
+from sim import StaffingReport
 from ui.common import XLSX_MIME, RecentResults, guard, page_header, xlsx_bytes
 from ui.hall_views import scenario_key
 
@@ -45,7 +46,7 @@ def _sample(data: bytes):
 CHECK_REPS = 20
 
 
-def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -> dict:
+def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -> StaffingReport:
     from sim import staffing_report
 
     key = (scenario_key(scenario), target_text, method, reps, seed)
@@ -92,21 +93,21 @@ last = st.session_state.get("staff_last")
 if last and last[0] == scenario_key(scenario):
     with guard("测算开窗需求"):
         rep = requirement(scenario, *last[1:])
-        slots = pd.DataFrame(rep["slots"])
+        slots = pd.DataFrame(rep.slots)
         for col in ("erlang_met", "sim_met"):
             if col in slots:
                 slots[col] = slots[col].map({True: "达标", False: "未达标"}).fillna("—")
-        erl, cor = rep["erlang"], rep["sim"]
+        erl, cor = rep.erlang, rep.sim
         m = st.columns(4)
-        m[0].metric("Erlang C 窗口·小时/周", f"{erl['staff_hours_per_week']:.0f}", border=True)
-        m[1].metric("Erlang C 达标时段", f"{erl['share_meeting_target']:.0%}", border=True,
+        m[0].metric("Erlang C 窗口·小时/周", f"{erl.staff_hours_per_week:.0f}", border=True)
+        m[1].metric("Erlang C 达标时段", f"{erl.share_meeting_target or 0:.0%}", border=True,
                     help="按新的随机种子仿真检验")
         if cor:
-            m[2].metric("仿真修正 窗口·小时/周", f"{cor['staff_hours_per_week']:.0f}", border=True,
-                        delta=f"{cor['staff_hours_per_week'] - erl['staff_hours_per_week']:+.0f}",
+            m[2].metric("仿真修正 窗口·小时/周", f"{cor.staff_hours_per_week:.0f}", border=True,
+                        delta=f"{cor.staff_hours_per_week - erl.staff_hours_per_week:+.0f}",
                         delta_color="off")
-            m[3].metric("仿真修正 达标时段", f"{cor['share_meeting_target']:.0%}", border=True)
-            st.caption(f"仿真修正:{cor['stop_reason']},用时 {cor['wall_seconds']:.1f} 秒。")
+            m[3].metric("仿真修正 达标时段", f"{cor.share_meeting_target or 0:.0%}", border=True)
+            st.caption(f"仿真修正:{cor.stop_reason},用时 {cor.wall_seconds:.1f} 秒。")
         groups = sorted(slots["group"].unique())
         g = st.selectbox("窗口组", groups, key="staff_group")
         view = slots[slots["group"] == g].rename(columns=SLOT_COLS)

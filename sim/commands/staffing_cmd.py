@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from core.cli import print_json
 from core.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from ..staffing import StaffingReport
 
 
 def _erlang(args: argparse.Namespace) -> int:
@@ -48,21 +52,21 @@ def _staff(args: argparse.Namespace) -> int:
     if args.xlsx:
         write_staffing_xlsx(rep, args.xlsx)
     if args.json:
-        print_json(rep)
+        print_json(rep.to_dict())
         return 0
-    e, c = rep["erlang"], rep["sim"]
-    print(rep["target"]["definition"])
-    print(f"检验:新随机种子仿真 {e['fresh_reps']} 周;逐时段达标率95%置信半宽平均 "
-          f"{e['ci95_halfwidth_mean'] or 0:.1%},最大 {e['ci95_halfwidth_max'] or 0:.1%}")
-    print(f"逐时段Erlang C:每周 {e['staff_hours_per_week']:.1f} 窗口·小时,仿真中 "
-          f"{e['slots_meeting_target']}/{e['open_slots']} 个时段达标")
+    e, c = rep.erlang, rep.sim
+    print(rep.target["definition"])
+    print(f"检验:新随机种子仿真 {e.fresh_reps} 周;逐时段达标率95%置信半宽平均 "
+          f"{e.ci95_halfwidth_mean or 0:.1%},最大 {e.ci95_halfwidth_max or 0:.1%}")
+    print(f"逐时段Erlang C:每周 {e.staff_hours_per_week:.1f} 窗口·小时,仿真中 "
+          f"{e.slots_meeting_target}/{e.open_slots} 个时段达标")
     if c:
-        print(f"仿真修正:每周 {c['staff_hours_per_week']:.1f} 窗口·小时,仿真中 "
-              f"{c['slots_meeting_target']}/{c['open_slots']} 个时段达标({c['stop_reason']})")
+        print(f"仿真修正:每周 {c.staff_hours_per_week:.1f} 窗口·小时,仿真中 "
+              f"{c.slots_meeting_target}/{c.open_slots} 个时段达标({c.stop_reason})")
     if target.scope == "day":
         for p, label in ((e, "逐时段Erlang C"), (c, "仿真修正")):
             if p:
-                print(f"{label}:按全天汇总,{p['group_days_meeting_target']}/{p['group_days']} 个窗口组·星期达标")
+                print(f"{label}:按全天汇总,{p.group_days_meeting_target}/{p.group_days} 个窗口组·星期达标")
     if args.xlsx:
         print(f"已写出 {args.xlsx}")
     return 0
@@ -77,7 +81,7 @@ STAFF_HEAD = {"group": "窗口组", "weekday_cn": "星期", "slot_start": "时�
               "sim_met": "仿真修正方案达标"}
 
 
-def write_staffing_xlsx(rep: dict, path: str) -> None:
+def write_staffing_xlsx(rep: StaffingReport, path: str) -> None:
     """Per-slot table of both methods side by side, misses highlighted, and a summary sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -85,13 +89,13 @@ def write_staffing_xlsx(rep: dict, path: str) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "逐时段对比"
-    present = set().union(*(r.keys() for r in rep["slots"])) if rep["slots"] else set()
+    present = set().union(*(r.keys() for r in rep.slots)) if rep.slots else set()
     cols = [k for k in STAFF_HEAD if k in present or k in ("customers",)]
     ws.append([STAFF_HEAD[k] for k in cols])
     for c in ws[1]:
         c.font = Font(bold=True)
     miss = PatternFill("solid", fgColor="F8CBAD")
-    for r in rep["slots"]:
+    for r in rep.slots:
         ws.append([{True: "是", False: "否", None: ""}.get(r.get(k), r.get(k)) if isinstance(r.get(k), bool)
                    or r.get(k) is None else r.get(k) for k in cols])
         for j, k in enumerate(cols, start=1):
@@ -99,15 +103,14 @@ def write_staffing_xlsx(rep: dict, path: str) -> None:
                 ws.cell(ws.max_row, j).fill = miss
     ws.freeze_panes = "D2"
     info = wb.create_sheet("汇总")
-    info.append([rep["target"]["definition"]])
-    e = rep["erlang"]
-    info.append([f"检验:新随机种子仿真 {e['fresh_reps']} 周;逐时段达标率95%置信半宽平均 "
-                 f"{e['ci95_halfwidth_mean'] or 0:.1%},最大 {e['ci95_halfwidth_max'] or 0:.1%}"])
-    for key, label in (("erlang", "逐时段Erlang C"), ("sim", "仿真修正")):
-        p = rep[key]
+    info.append([rep.target["definition"]])
+    e = rep.erlang
+    info.append([f"检验:新随机种子仿真 {e.fresh_reps} 周;逐时段达标率95%置信半宽平均 "
+                 f"{e.ci95_halfwidth_mean or 0:.1%},最大 {e.ci95_halfwidth_max or 0:.1%}"])
+    for p, label in ((rep.erlang, "逐时段Erlang C"), (rep.sim, "仿真修正")):
         if p:
-            info.append([f"{label}:每周 {p['staff_hours_per_week']:.1f} 窗口·小时;仿真达标时段 "
-                         f"{p['slots_meeting_target']}/{p['open_slots']};{p['stop_reason']}"])
+            info.append([f"{label}:每周 {p.staff_hours_per_week:.1f} 窗口·小时;仿真达标时段 "
+                         f"{p.slots_meeting_target}/{p.open_slots};{p.stop_reason}"])
     info.column_dimensions["A"].width = 110
     wb.save(path)
 

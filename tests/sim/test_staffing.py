@@ -1,6 +1,7 @@
 """Staffing: SIPP from Erlang C, the simulation-corrected search on the hall model, the report and CLI."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import subprocess
@@ -104,20 +105,25 @@ def sample_report():
 
 
 def test_sample_hall_corrected_meets_target_in_fresh_simulation(sample_report):
-    e, c = sample_report["erlang"], sample_report["sim"]
-    assert c["share_meeting_target"] >= 0.95
-    assert abs(c["staff_hours_per_week"] / e["staff_hours_per_week"] - 1) < 0.15
-    assert any(r["sim_windows"] != r["erlang_windows"] for r in sample_report["slots"])
-    assert len(c["iterations"]) <= 20 and ("收敛" in c["stop_reason"] or "循环" in c["stop_reason"])
+    e, c = sample_report.erlang, sample_report.sim
+    assert c is not None and c.share_meeting_target is not None
+    assert c.share_meeting_target >= 0.95
+    assert abs(c.staff_hours_per_week / e.staff_hours_per_week - 1) < 0.15
+    assert any(r["sim_windows"] != r["erlang_windows"] for r in sample_report.slots)
+    assert len(c.iterations) <= 20 and ("收敛" in c.stop_reason or "循环" in c.stop_reason)
     # Erlang C is shown side by side, with its misses
-    misses = [r for r in sample_report["slots"] if r["erlang_met"] is False]
-    assert misses and e["slots_meeting_target"] == e["open_slots"] - len(misses)
+    misses = [r for r in sample_report.slots if r["erlang_met"] is False]
+    assert misses and e.slots_meeting_target == e.open_slots - len(misses)
     assert all({"erlang_windows", "sim_windows", "erlang_sim_level", "sim_level"} <= set(r)
-               for r in sample_report["slots"])
+               for r in sample_report.slots)
     # weekend slots exist only for the rota groups
-    weekend_groups = {r["group"] for r in sample_report["slots"] if r["weekday"] >= 5}
+    weekend_groups = {r["group"] for r in sample_report.slots if r["weekday"] >= 5}
     assert weekend_groups == {g.name for g in sample_scenario().groups if g.hours[5]}
-    assert "90%" in sample_report["target"]["definition"]
+    assert "90%" in sample_report.target["definition"]
+    # the records are frozen and turn into plain JSON-able dicts
+    assert sample_report.to_dict()["erlang"]["open_slots"] == e.open_slots
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        e.open_slots = 0  # type: ignore[misc]
 
 
 def test_staff_cli_json_and_xlsx(tmp_path):
@@ -232,9 +238,10 @@ def test_fresh_check_reports_how_tight_each_slot_is():
     s = profile_scenario()
     short = staffing_report(s, "90%<=15", "erlang", reps=2, check_reps=4)
     long = staffing_report(s, "90%<=15", "erlang", reps=2, check_reps=16, with_ci=True)
-    assert short["erlang"]["fresh_reps"] == 4 and long["erlang"]["fresh_reps"] == 16
-    assert 0 < long["erlang"]["ci95_halfwidth_mean"] < short["erlang"]["ci95_halfwidth_mean"]
-    assert all(r["erlang_ci95"] is not None and r["erlang_ci95"] >= 0 for r in long["slots"])
+    assert short.erlang.fresh_reps == 4 and long.erlang.fresh_reps == 16
+    assert long.erlang.ci95_halfwidth_mean is not None and short.erlang.ci95_halfwidth_mean is not None
+    assert 0 < long.erlang.ci95_halfwidth_mean < short.erlang.ci95_halfwidth_mean
+    assert all(r["erlang_ci95"] is not None and r["erlang_ci95"] >= 0 for r in long.slots)
 
 
 def test_a_start_week_with_holidays_still_plans_every_weekday():
