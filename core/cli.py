@@ -8,6 +8,7 @@ line on stderr and exit 2, never a traceback (``--debug`` shows it).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import json
 import os
@@ -26,6 +27,22 @@ def build_parser(prog: str, description: str, commands_pkg: str,
                  ) -> argparse.ArgumentParser:
     """A parser with one sub-command per module of ``commands_pkg``.
 
+    Parameters
+    ----------
+    prog, description
+        Shown by ``--help``.
+    commands_pkg
+        Dotted name of a package whose every module defines ``register(subparsers)``.
+    add_globals
+        Adds options common to every sub-command (before the sub-command name).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        With ``--debug`` (show tracebacks) and one sub-parser per command module.
+
+    Examples
+    --------
     >>> p = build_parser("python -m sim", "仿真", "sim.commands")
     >>> p.parse_args(["erlang", "--arrival-rate", "1", "--service-rate", "1"]).command
     'erlang'
@@ -45,8 +62,30 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None,
         before: Callable[[argparse.Namespace], None] | None = None) -> int:
     """Parse and dispatch; map user errors to ``error: …`` + exit 2.
 
-    ``before(args)`` runs first inside the same error handling (``tasks`` uses it to
-    resolve ``--as ACCOUNT``).
+    Parameters
+    ----------
+    parser
+        From :func:`build_parser`.
+    argv
+        Arguments (default ``sys.argv[1:]``).
+    before
+        Runs first inside the same error handling (``tasks`` uses it to resolve ``--as ACCOUNT``).
+
+    Returns
+    -------
+    int
+        The command's exit status; 2 after a :class:`~core.errors.WorkbenchError` (or an unreadable
+        input) was printed as one ``error: …`` line on stderr (``--debug`` re-raises instead).
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     code = run(build_parser("python -m sim", "仿真", "sim.commands"),
+    ...                ["erlang", "--arrival-rate", "1", "--service-rate", "0"])
+    >>> code, err.getvalue().startswith("error: ")
+    (2, True)
     """
     args = parser.parse_args(argv)
     try:
@@ -68,7 +107,30 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None,
         return 2
 
 
+def _jsonable(value: Any) -> Any:
+    """Frozen records as their fields; anything else json cannot write (dates …) as ``str``."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return str(value)
+
+
 def print_json(data: Any) -> None:
-    """JSON on stdout, Chinese kept readable, dates as ISO strings."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    """JSON on stdout, Chinese kept readable, dates as ISO strings, dataclass records as objects.
+
+    >>> import datetime
+    >>> from core.errors import Issue
+    >>> print_json({"day": datetime.date(2021, 8, 31), "issue": Issue("应为日期", row=3)})
+    {
+      "day": "2021-08-31",
+      "issue": {
+        "message": "应为日期",
+        "file": "",
+        "sheet": null,
+        "row": 3,
+        "column": null,
+        "task": null
+      }
+    }
+    """
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=_jsonable)
     sys.stdout.write("\n")
