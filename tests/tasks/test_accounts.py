@@ -81,6 +81,7 @@ def test_account_validation_messages(store, clock):
     assert [a["name"] for a in book.list()] == ["u1"]
 
 
+@pytest.mark.slow
 def test_locked_account_stays_locked_for_its_period(store, clock):
     book = make_book(store, clock, max_failures=3, lockout_minutes=15)
     book.add("zwzx", "unit", unit=UNIT_A, password="Right-Pass-2021", actor="ban")

@@ -108,6 +108,7 @@ def test_audit_export_files_have_no_secrets(db, capsys, tmp_path):
         assert pw not in blob and not HASH.search(blob)
 
 
+@pytest.mark.slow
 def test_no_password_or_hash_in_logs(db, caplog, capsys):
     caplog.set_level(logging.DEBUG)
     logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)    # SQL with parameters, as when debugging
@@ -130,6 +131,7 @@ def test_no_password_or_hash_in_logs(db, caplog, capsys):
     assert not HASH.search(text) and "[已隐藏]" in text        # …with the hashes blanked
 
 
+@pytest.mark.slow
 def test_bootstrap_prints_a_random_office_password_once(tmp_path):
     env = {"WORKBENCH_DB_URL": f"sqlite:///{tmp_path / 'first.db'}", "PATH": "/usr/bin:/bin"}
     first = subprocess.run([sys.executable, str(ROOT / "scripts" / "bootstrap.py")], capture_output=True,

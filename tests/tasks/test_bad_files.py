@@ -185,6 +185,7 @@ def test_size_limit_is_configurable(tmp_path, monkeypatch):
         load_plan(path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_cli_one_error_line_exit_2(tmp_path, case):
     maker, words = CASES[case]

@@ -95,6 +95,7 @@ def test_combined_plans_prefix_ids(plan, tmp_path, capsys):
     assert [i["task"] for i in r["inversions"]] == ["other/4", "plan/4"]
 
 
+@pytest.mark.slow
 def test_export_and_real_subprocess(plan, tmp_path):
     (tmp_path / "plan.predecessors.csv").write_text(LINKS_CSV.splitlines()[0] + "\n4,3\n", encoding="utf-8")
     out = tmp_path / "out"

@@ -42,6 +42,7 @@ def test_json_is_an_array_of_tasks_with_the_contract_fields(bundled_json):
     assert len(ongoing) == 4 and all(t["deadline"] is None and t["deadline_kind"] == "ongoing" for t in ongoing)
 
 
+@pytest.mark.slow
 def test_unit_names_as_written_and_canonical_separately(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -62,6 +63,7 @@ def test_unit_names_as_written_and_canonical_separately(tmp_path):
     assert data[0]["lead_units_canonical"] == ["市行政服务中心管委会"]  # the given table replaces the default
 
 
+@pytest.mark.slow
 def test_summary_in_chinese():
     proc = run_cli(str(BUNDLED))
     assert proc.returncode == 0, proc.stderr
@@ -73,6 +75,7 @@ def test_summary_in_chinese():
     assert "未使用的工作表:说明" in out
 
 
+@pytest.mark.slow
 def test_summary_lists_unreadable_deadlines(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -92,6 +95,7 @@ def test_missing_alias_file_is_an_error(tmp_path):
     assert proc.stderr.strip().startswith("error: ") and "别名表文件不存在" in proc.stderr
 
 
+@pytest.mark.slow
 def test_document_summary_and_json(block_sample):
     proc = run_cli(str(block_sample))
     assert proc.returncode == 0, proc.stderr

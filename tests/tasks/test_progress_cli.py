@@ -35,6 +35,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+@pytest.mark.slow
 def test_cli_round_trip(db, tmp_path, capsys):
     code, out, _ = run(capsys, "load", str(BUNDLED))
     assert code == 0 and "新增 32 项" in out
@@ -91,6 +92,7 @@ def test_cli_round_trip(db, tmp_path, capsys):
     assert [a["actor"] for a in Store(db).audit_log()] == ["cli"] * len(Store(db).audit_log())
 
 
+@pytest.mark.slow
 def test_python_m_tasks_status_json_subprocess(db, tmp_path):
     env = {**os.environ, "WORKBENCH_DB_URL": db}
     r = subprocess.run([sys.executable, "-m", "tasks", "load", str(BUNDLED)], cwd=ROOT, env=env,

@@ -55,6 +55,7 @@ def check_store(store: Store, expected_uploads: int) -> None:
     assert len({u["sha256"] for u in store.uploads()}) == expected_uploads
 
 
+@pytest.mark.slow
 def test_twenty_processes_upload_into_sqlite_at_once(tmp_path):
     url = f"sqlite:///{tmp_path / 'concurrent.db'}"
     store = Store(url)
@@ -75,6 +76,7 @@ def test_twenty_processes_upload_into_sqlite_at_once(tmp_path):
     check_store(store, N)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
     not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])])
 def test_twenty_threads_with_repeated_files(tmp_path, backend):
