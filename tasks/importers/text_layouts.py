@@ -44,6 +44,12 @@ class RawTask:
     layout: str = ""
     notes: list[str] = field(default_factory=list)
     predecessors: str = ""
+    #: person labels (牵头负责领导/责任领导): people, not units
+    persons: str = ""
+    #: the units came from a list without 牵头/责任 words
+    unlabelled: bool = False
+    #: the source text the fields were read from (paragraph and field lines)
+    text: str = ""
 
 
 @dataclass
