@@ -13,7 +13,7 @@ by the importer, and the import profile used.  The command line prints it
 >>> c["tasks"], c["no_lead"], c["unlabelled"], c["unknown_labels"], c["level"]
 (2, ['2'], ['2'], ['主办科室'], 'low')
 >>> confidence_lines(plan)[0]
-'识别可信度:低(2项任务中需核对2项)'
+'识别可信度:低(2项任务中需核对1项)'
 """
 from __future__ import annotations
 
