@@ -31,7 +31,7 @@ from core.errors import InputError
 
 __all__ = ["ImportProfile", "COLUMN_ROLES", "profile_from_dict", "profile_to_dict", "profile_from_toml",
            "profile_to_toml", "profiles_dir", "load_profile_file", "save_profile_file", "list_profile_files",
-           "find_profile", "active_profile", "using_profile", "ROLE_CN"]
+           "find_profile", "active_profile", "profile_column", "using_profile", "ROLE_CN"]
 
 #: roles a table column (or a field label) can be given
 COLUMN_ROLES = ("id", "section", "title", "description", "lead", "responsible", "deadline",
@@ -223,6 +223,14 @@ def find_profile(name_or_path: str, *, store: Any = None) -> ImportProfile:
 
 
 _ACTIVE: contextvars.ContextVar[ImportProfile | None] = contextvars.ContextVar("import_profile", default=None)
+
+
+def profile_column(header: object) -> str | None:
+    """The role the active profile gives this header cell (None: no profile or not named there)."""
+    p = _ACTIVE.get()
+    if p is None or not p.columns or not isinstance(header, str):
+        return None
+    return p.column_role(header)
 
 
 def active_profile() -> ImportProfile | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .profiles import profile_column
 from .tables_read import Grid, cell_text, is_blank
 
 FIELDS = ("serial", "section", "title", "description", "lead", "responsible", "deadline",
@@ -51,6 +52,9 @@ def header_field(value: object) -> str | None:
     """Which task field a header cell names, or None."""
     if not isinstance(value, str) or len(value) > 40 or not value.strip():
         return None  # header labels are short text
+    profiled = profile_column(value)
+    if profiled is not None:
+        return {"id": "serial", "ignore": None, "persons": None}.get(profiled, profiled) or None
     t = normalise_header(value)
     if not t or len(t) > 16:
         return None

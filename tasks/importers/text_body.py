@@ -325,7 +325,7 @@ def _split_subitem_lines(lines: list[Line]) -> list[Line]:
     return out
 
 
-_NOT_FIELD_LABELS = ("发文单位", "主送单位", "抄送单位", "印发单位", "联系单位", "发文机关", "成文单位", "主办单位")
+_NOT_FIELD_LABELS = ("发文单位", "主送单位", "抄送单位", "印发单位", "联系单位", "发文机关", "成文单位")
 
 
 def _unknown_labels(text: str, lab: Labels) -> list[str]:
@@ -389,10 +389,11 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
             return f"{parent[0]}.{serial}"
         return str(serial)
 
-    while i < n:
-        lineno, text = lines[i]
+    for _, text in lines:
         for w in _unknown_labels(text, lab):
             unknown.setdefault(w, None)
+    while i < n:
+        lineno, text = lines[i]
         if follow_document and not first_leads and FIRST_LEADS_RULE.search(text):
             first_leads = True
             result.first_leads_line = lineno
