@@ -21,7 +21,7 @@ from typing import Any
 
 from ..model import Plan
 
-__all__ = ["confidence", "confidence_lines", "LEVEL_CN"]
+__all__ = ["confidence", "confidence_lines", "LEVEL_CN", "SEGMENT_FIELDS", "source_segments"]
 
 LEVEL_CN = {"high": "高", "medium": "中", "low": "低"}
 
@@ -70,4 +70,41 @@ def confidence_lines(plan: Plan) -> list[str]:
         out.append(f"文中没有编号、由导入程序编号的任务:{_ids(c['renumbered'])}")
     if c["traditional"]:
         out.append("文档为繁体字,已按简体识别")
+    return out
+
+
+#: field → the highlight it gets where the page shows a task's source text
+SEGMENT_FIELDS = ("title", "lead", "responsible", "persons", "deadline")
+
+
+def source_segments(text: str, task: Any) -> list[tuple[str, str | None]]:
+    """``text`` cut into pieces, each tagged with the field it was read into (None: not used).
+
+    >>> from tasks.model import Task
+    >>> t = Task(id="1", title="推行叫号", lead_units=["市数字办"], responsible_units=["各乡镇"],
+    ...          deadline_text="2021年底前")
+    >>> source_segments("1.推行叫号。(市数字办牵头,各乡镇负责,2021年底前完成)", t)[:4]
+    [('1.', None), ('推行叫号', 'title'), ('。(', None), ('市数字办', 'lead')]
+    """
+    wanted: list[tuple[str, str]] = []
+    for field, values in (("lead", task.lead_units), ("responsible", task.responsible_units),
+                          ("persons", getattr(task, "persons", [])), ("deadline", [task.deadline_text]),
+                          ("title", [task.title])):
+        wanted += [(v, field) for v in values if v]
+    tags: list[str | None] = [None] * len(text)
+    for value, field in sorted(wanted, key=lambda x: -len(x[0])):
+        start = text.find(value)
+        while start >= 0:
+            span = range(start, start + len(value))
+            if all(tags[k] is None for k in span):
+                for k in span:
+                    tags[k] = field
+                break
+            start = text.find(value, start + 1)
+    out: list[tuple[str, str | None]] = []
+    for ch, tag in zip(text, tags):
+        if out and out[-1][1] == tag:
+            out[-1] = (out[-1][0] + ch, tag)
+        else:
+            out.append((ch, tag))
     return out

@@ -31,7 +31,8 @@ from core.errors import InputError
 
 __all__ = ["ImportProfile", "COLUMN_ROLES", "profile_from_dict", "profile_to_dict", "profile_from_toml",
            "profile_to_toml", "profiles_dir", "load_profile_file", "save_profile_file", "list_profile_files",
-           "find_profile", "active_profile", "profile_column", "using_profile", "ROLE_CN"]
+           "find_profile", "active_profile", "profile_column", "FIRST_LEADS_CHOICES", "profile_from_form",
+           "profile_form_values", "using_profile", "ROLE_CN"]
 
 #: roles a table column (or a field label) can be given
 COLUMN_ROLES = ("id", "section", "title", "description", "lead", "responsible", "deadline",
@@ -246,3 +247,45 @@ def using_profile(p: ImportProfile | None) -> Iterator[None]:
         yield
     finally:
         _ACTIVE.reset(token)
+
+
+#: the three answers to "does the first unit of an unlabelled list lead?"
+FIRST_LEADS_CHOICES = {"按文件说明": None, "第一个单位为牵头单位": True, "全部为责任单位": False}
+
+
+def profile_from_form(name: str, *, lead: str = "", responsible: str = "", persons: str = "",
+                      first: str = "按文件说明", columns: str = "", description: str = "") -> ImportProfile:
+    """A profile from the import page's rule form (labels comma-separated; ``表头=角色`` lines,
+    the role in Chinese or English).
+
+    >>> p = profile_from_form("临时", lead="主办单位", responsible="协办科室、配合科室",
+    ...                       first="第一个单位为牵头单位", columns="主办科室=牵头单位\\n备注=ignore")
+    >>> p.lead_labels, p.responsible_labels, p.first_listed_leads, p.columns
+    (('主办单位',), ('协办科室', '配合科室'), True, (('主办科室', 'lead'), ('备注', 'ignore')))
+    """
+    role_of = {cn: role for role, cn in ROLE_CN.items()} | {r: r for r in (*COLUMN_ROLES, "ignore")}
+    cols: dict[str, str] = {}
+    for n, line in enumerate(columns.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = re.split(r"\s*[=＝:：]\s*", line.strip(), maxsplit=1)
+        header, role = (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "")
+        if not header.strip() or role.strip() not in role_of:
+            raise InputError(f"列对应第{n}行“{line.strip()}”应写成“表头=角色”,角色为"
+                             f"{'、'.join(ROLE_CN.values())}之一", file=name or "导入方案")
+        cols[header.strip()] = role_of[role.strip()]
+    if first not in FIRST_LEADS_CHOICES:
+        raise InputError(f"“未标明的单位列表”只能选 {'、'.join(FIRST_LEADS_CHOICES)}", file=name or "导入方案")
+    return profile_from_dict({"name": name, "description": description, "lead_labels": lead,
+                              "responsible_labels": responsible, "person_labels": persons,
+                              "first_listed_leads": FIRST_LEADS_CHOICES[first], "columns": cols})
+
+
+def profile_form_values(p: ImportProfile | None) -> dict[str, str]:
+    """The form fields showing ``p`` (empty form for the defaults)."""
+    if p is None:
+        return {"lead": "", "responsible": "", "persons": "", "first": "按文件说明", "columns": ""}
+    first = next(k for k, v in FIRST_LEADS_CHOICES.items() if v == p.first_listed_leads)
+    return {"lead": "、".join(p.lead_labels), "responsible": "、".join(p.responsible_labels),
+            "persons": "、".join(p.person_labels), "first": first,
+            "columns": "\n".join(f"{h}={ROLE_CN.get(r, r)}" for h, r in p.columns)}
