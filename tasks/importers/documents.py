@@ -421,7 +421,7 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
     if as_written is not None:
         texts = {k: as_written(v) for k, v in texts.items()}
     used["source_text"] = texts
-    if all(t.id.isdigit() for t in tasks):
-        tasks.sort(key=lambda t: int(t.id))
+    if table is not None and all(t.id.isdigit() for t in tasks):
+        tasks.sort(key=lambda t: int(t.id))  # body-only tasks join the table's order
     return Plan(title=clean_text(title), issuer=issuer, date=doc_date, source_file=name,
                 tasks=tasks, warnings=warnings, used=used)
