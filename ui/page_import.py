@@ -114,7 +114,7 @@ def _profiles() -> dict[str, str]:
     from tasks.importers.profile_store import profile_names
     from tasks.importers.profiles import list_profile_files
 
-    out = {n: "文件" for n in list_profile_files()}
+    out = dict.fromkeys(list_profile_files(), "文件")
     for n in profile_names(store):
         out[n] = "文件+库" if n in out else "库"
     return out
@@ -141,7 +141,7 @@ profile = None
 if chosen != DEFAULT_RULES:
     try:
         profile = _load_profile(chosen)
-    except Exception as exc:  # noqa: BLE001 - a damaged profile file shows its Chinese message
+    except Exception as exc:
         show_error(exc)
         st.stop()
 rules = st.session_state.get("imp_rules")  # rules edited on this page and applied with 重新识别
@@ -159,7 +159,7 @@ def _profile_json(p) -> str:
 
 try:
     plan = read_upload(up.name, data, _profile_json(profile))
-except Exception as exc:  # noqa: BLE001 - a bad file shows its Chinese message, nothing is written
+except Exception as exc:
     show_error(exc)
     st.caption("文件未导入,库中数据未作任何改动。可在下方调整识别规则后重新识别。")
     plan = None

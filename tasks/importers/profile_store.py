@@ -26,7 +26,7 @@ from .profiles import ImportProfile, profile_from_dict, profile_to_dict
 __all__ = ["save_profile", "get_profile", "profile_names", "delete_profile"]
 
 
-def _engine(store: Any, action: str | None):
+def _engine(store: Any, action: str | None) -> tuple[Any, str]:
     account = getattr(store, "account", None)
     if account is not None and action:
         from ..accounts import require
@@ -68,6 +68,7 @@ def delete_profile(store: Any, name: str) -> bool:
     """Remove a saved profile; False if there was none."""
     engine, _ = _engine(store, "load_plan")
     with Session(engine.execution_options(write=True)) as s:
-        n = s.execute(delete(ImportProfileRow).where(ImportProfileRow.name == name)).rowcount
+        result: Any = s.execute(delete(ImportProfileRow).where(ImportProfileRow.name == name))
+        n = result.rowcount
         s.commit()
         return bool(n)

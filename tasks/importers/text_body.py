@@ -21,11 +21,10 @@ from functools import lru_cache
 from ..deadlines import parse_deadline
 from ..model import DATE, ONGOING
 from ..numbers import CN_NUMERAL_CHARS, parse_serial
-from .text_layouts import SECTION_RE, Found, Line, RawTask, is_deadline_text
 from ..units import split_top_level, split_units
 from .profiles import active_profile
+from .text_layouts import SECTION_RE, Found, Line, RawTask, is_deadline_text
 from .text_units import is_unit_line, is_unit_name
-
 
 _NUMBERED = re.compile(
     rf"^\s*(?:[(（]\s*(?P<p>[{CN_NUMERAL_CHARS}]+|\d{{1,4}})\s*[)）]\s*[、.．]?"
@@ -125,7 +124,7 @@ def parse_fields(text: str, notes: list[str] | None = None) -> dict[str, str]:
         value, note = _cut_note(text[m.end():end].strip())
         if note and notes is not None:
             notes.append(note)
-        value = value.strip().rstrip(";；,,。 ")
+        value = value.strip().rstrip(";；,,。 ")  # noqa: B005 - a set of trailing characters
         if value:
             out.setdefault(lab.role[m[1]], []).append(value)
     return {k: "、".join(v) if k != "deadline" else ",".join(v) for k, v in out.items()}
@@ -300,7 +299,7 @@ def split_subitems(text: str) -> list[str]:
     while i < len(text):
         ch = text[i]
         m = _SUBITEM.match(text, i) if depth == 0 else None
-        if m and i > 0 and text[i - 1] in "。;；)）:：" and (m[2] or i == 0 or True):
+        if m and i > 0 and text[i - 1] in "。;；)）:：":
             starts.append(i)
             i = m.end()
             continue
@@ -507,7 +506,6 @@ def _drop_truncated_tail(result: BodyResult, lines: list[Line]) -> None:
         return
     last_no, last_text = lines[-1]
     tail = last_text.strip()
-    numbered_tail = _numbered(tail)
     opens = sum(tail.count(c) for c in _OPENERS)
     closes = sum(tail.count(c) for c in _CLOSERS)
     if opens > closes and re.search(r"牵头|负责|单位|部门|完成", tail) \
@@ -518,9 +516,9 @@ def _drop_truncated_tail(result: BodyResult, lines: list[Line]) -> None:
     if not result.tasks:
         return
     raw = result.tasks[-1]
-    if raw.text.split("\n")[-1] != last_text or tail.endswith(tuple("。.;；)）〕]】")) and numbered_tail is None:
-        return
-    for role, value in (("responsible", raw.responsible), ("lead", raw.lead)):
+    if raw.text.split("\n")[-1] != last_text or tail.endswith(tuple("。.;；)）〕]】")):
+        return  # the last task is not at the end of the text, or the text ends complete
+    for value in (raw.responsible, raw.lead):
         if value.strip():
             if _value_is_truncated(value):
                 result.tasks.pop()

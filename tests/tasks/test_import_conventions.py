@@ -214,7 +214,7 @@ def test_a_block_task_cut_off_in_its_unit_list_is_a_warning(tmp_path):
                            "责任单位:市公安局、区")
     assert [t.id for t in plan.tasks] == ["1"]
     assert any("任务2" in w and "疑似截断" in w and "“区”" in w for w in plan.warnings)
-    assert all("区" != u for t in plan.tasks for u in t.units)
+    assert all(u != "区" for t in plan.tasks for u in t.units)
 
 
 # ---------------------------------------------------------------- length caps (issue 19)

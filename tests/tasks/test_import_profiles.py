@@ -12,8 +12,14 @@ import pytest
 
 from tasks.errors import InputError
 from tasks.importers import load_plan
-from tasks.importers.profiles import (ImportProfile, find_profile, load_profile_file, profile_from_dict,
-                                      profile_to_toml, save_profile_file)
+from tasks.importers.profiles import (
+    ImportProfile,
+    find_profile,
+    load_profile_file,
+    profile_from_dict,
+    profile_to_toml,
+    save_profile_file,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()

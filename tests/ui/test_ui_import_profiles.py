@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from ui_support import APP, log_in
 
 # the default rules know neither 主办单位 nor 协办科室: no task gets a lead

@@ -3,12 +3,12 @@
 Revision ID: 0007_import_profiles
 Revises: 0002_accounts
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # Registers the model on the store's metadata, so that comparing the migrated
 # database with ``tasks.store.schema.Base.metadata`` sees it.
-import tasks.store.schema_import_profiles  # noqa: F401,E402
+import tasks.store.schema_import_profiles  # noqa: F401
 
 revision = "0007_import_profiles"
 down_revision = "0002_accounts"
