@@ -177,8 +177,9 @@ def load_profile_file(path: str | Path) -> ImportProfile:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"导入方案不是有效的 JSON(第{exc.lineno}行)", file=p.name) from None
-        if isinstance(data, dict):
-            data.setdefault("name", p.stem)
+        if not isinstance(data, dict):
+            raise InputError("导入方案应为键值表(JSON 对象),例如 {\"lead_labels\": [\"主办单位\"]}", file=p.name)
+        data.setdefault("name", p.stem)
         return profile_from_dict(data)
     try:
         data = tomllib.loads(text)

@@ -237,3 +237,16 @@ def test_a_million_character_title_is_refused(tmp_path):
 def test_a_description_over_the_cap_in_a_text_document_is_refused(tmp_path):
     with pytest.raises(ImportFailed, match="具体内容有.*字,超过上限20,000字"):
         _plan(tmp_path, "某市2021年方案\n1.推行叫号。" + "说" * 25000 + "。(市数字办牵头)\n")
+
+
+def test_traditional_html_table(tmp_path):
+    html = ("<html><body><p>某市2021年任務分解表</p><table>"
+            "<tr><th>序號</th><th>工作任務</th><th>牽頭單位</th><th>責任單位</th><th>完成時限</th></tr>"
+            "<tr><td>1</td><td>推行綜合窗口</td><td>市政務服務中心</td><td>市財政局、市人社局</td><td>2021年6月底前</td></tr>"
+            "<tr><td>2</td><td>推行周末輪班</td><td>市人社局</td><td>各縣(市、區)人民政府</td><td>長期堅持</td></tr>"
+            "</table></body></html>")
+    plan = _plan(tmp_path, html, name="t.html")
+    assert _rows(plan) == [("1", ["市政務服務中心"], ["市財政局", "市人社局"], "2021-06-30"),
+                           ("2", ["市人社局"], ["各縣(市、區)人民政府"], None)]
+    assert plan.tasks[1].responsible_units_canonical == ["各县(市、区)人民政府"]
+    assert plan.tasks[1].deadline_kind == "ongoing"

@@ -247,3 +247,10 @@ def test_cli_unknown_profile_is_one_error_line(tmp_path):
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("error: ") and "找不到导入方案“没有这个”" in proc.stderr
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_json_profile_that_is_not_an_object_is_refused(tmp_path):
+    bad = tmp_path / "list.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(InputError, match="list.json: 导入方案应为键值表"):
+        load_profile_file(bad)
