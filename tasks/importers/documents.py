@@ -413,7 +413,9 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
     used["layouts"] = layouts
     used["plan_year"] = year
     used["unknown_labels"] = body.unknown_labels
-    used["unlabelled_tasks"] = [r.id for r in body_raw if r.unlabelled]
+    # a task the table also holds takes its units from the table's labelled columns
+    in_table = {r.id for r in table.tasks} if table is not None else set()
+    used["unlabelled_tasks"] = [r.id for r in body_raw if r.unlabelled and r.id not in in_table]
     used["renumbered"] = list(body.renumbered)
     if body.first_leads_line is not None:
         used["first_leads_line"] = body.first_leads_line

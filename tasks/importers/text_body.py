@@ -21,7 +21,7 @@ from functools import lru_cache
 from ..deadlines import parse_deadline
 from ..model import DATE, ONGOING
 from ..numbers import CN_NUMERAL_CHARS, parse_serial
-from ..units import split_top_level, split_units
+from ..units import is_collective, split_top_level, split_units
 from .profiles import active_profile
 from .text_layouts import SECTION_RE, Found, Line, RawTask, is_deadline_text
 from .text_units import is_unit_line, is_unit_name
@@ -339,6 +339,8 @@ def _unknown_labels(text: str, lab: Labels) -> list[str]:
             continue
         if word in _NOT_FIELD_LABELS and word not in lab.role:
             continue
+        if not text[m.end():].strip() or is_collective(word) or re.match(r"^(?:各|[市县区]直)", word):
+            continue  # 各县(市、区)人民政府,市直有关单位: — the addressees of a notice, not a field
         out.append(word)
     return out
 

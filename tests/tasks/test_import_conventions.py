@@ -250,3 +250,10 @@ def test_traditional_html_table(tmp_path):
                            ("2", ["市人社局"], ["各縣(市、區)人民政府"], None)]
     assert plan.tasks[1].responsible_units_canonical == ["各县(市、区)人民政府"]
     assert plan.tasks[1].deadline_kind == "ongoing"
+
+
+def test_addressees_of_the_notice_are_not_unrecognised_labels(tmp_path):
+    plan = _plan(tmp_path, "某市2021年方案\n各县(市、区)人民政府,市直有关单位:\n现将方案印发给你们。\n"
+                           "1.推行叫号。\n牵头单位:市数字办\n主办科室:信息科\n")
+    assert plan.used["unknown_labels"] == ["主办科室"]
+    assert confidence(plan)["level"] == "low"
