@@ -58,6 +58,8 @@ def header_field(value: object) -> str | None:
     t = normalise_header(value)
     if not t or len(t) > 16:
         return None
+    if re.search(r"领导|责任人|联系人", t):
+        return None  # 牵头负责领导 / 责任领导 name people, not units (issue 14)
     if t in _EXACT:
         return _EXACT[t]
     for name, words in _KEYWORDS:

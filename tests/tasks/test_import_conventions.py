@@ -257,3 +257,15 @@ def test_addressees_of_the_notice_are_not_unrecognised_labels(tmp_path):
                            "1.推行叫号。\n牵头单位:市数字办\n主办科室:信息科\n")
     assert plan.used["unknown_labels"] == ["主办科室"]
     assert confidence(plan)["level"] == "low"
+
+
+def test_a_leader_column_in_a_workbook_is_not_the_lead_unit(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "任务名称", "牵头单位", "牵头负责领导", "责任单位", "责任领导", "完成时限"])
+    ws.append([1, "推行叫号", "市数字办", "王某", "市公安局", "李某", "2021年底前"])
+    wb.save(tmp_path / "t.xlsx")
+    t = load_plan(tmp_path / "t.xlsx").tasks[0]
+    assert (t.lead_units, t.responsible_units) == (["市数字办"], ["市公安局"])
