@@ -150,6 +150,13 @@ def trailing_paren(text: str) -> tuple[str, int] | None:
     return None
 
 
+def _units_and_deadline(content: str) -> bool:
+    """``市人社局、市医保局,2021年底前``: a unit list and a deadline without any role word."""
+    clauses = split_top_level(content, ",，;；")
+    return len(clauses) >= 2 and is_unit_line(clauses[0]) and \
+        any(parse_deadline(c, 2000).kind in (DATE, ONGOING) and not is_unit_line(c) for c in clauses[1:])
+
+
 def parse_inline(content: str, first_leads: bool = False) -> dict[str, str] | None:
     """``市审改办牵头,市直各相关单位按职责分工负责,2021年底前完成`` → lead/responsible/deadline.
 
@@ -176,7 +183,7 @@ def parse_inline(content: str, first_leads: bool = False) -> dict[str, str] | No
         if note:
             fields["note"] = note
         return fields or None
-    if not re.search(r"牵头|负责|配合|完成|长期|持续", content):
+    if not re.search(r"牵头|负责|配合|完成|长期|持续", content) and not _units_and_deadline(content):
         return None
     has_lead_word = "牵头" in content
     lead: list[str] = []

@@ -269,3 +269,10 @@ def test_a_leader_column_in_a_workbook_is_not_the_lead_unit(tmp_path):
     wb.save(tmp_path / "t.xlsx")
     t = load_plan(tmp_path / "t.xlsx").tasks[0]
     assert (t.lead_units, t.responsible_units) == (["市数字办"], ["市公安局"])
+
+
+def test_a_unit_list_and_a_deadline_without_role_words(tmp_path):
+    plan = _plan(tmp_path, "某市2021年方案\n1.推行延时。(市人社局、市医保局,2021年底前)\n2.推行帮办。(市审改办,9月底前)\n"
+                           "3.本条(含说明,试行)不是任务。\n")
+    assert _rows(plan) == [("1", [], ["市人社局", "市医保局"], "2021-12-31"), ("2", ["市审改办"], [], "2021-09-30")]
+    assert confidence(plan)["unlabelled"] == ["1"]
