@@ -7,7 +7,6 @@ named import profile (database and ``data/import_profiles/``).
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import tempfile
 from pathlib import Path
@@ -17,6 +16,7 @@ import streamlit as st
 
 from tasks.model import Plan
 from ui.common import DEADLINE_KIND_CN, current_actor, flash, get_store, guard, page_header, show_error
+from ui.import_views import FIELD_CN, MARK, highlighted
 
 page_header("导入", "上传任务分解表(xlsx/xls/csv)或政策文件(docx/txt/html),核对识别结果,修正后导入为新计划或更新已有计划。")
 
@@ -37,33 +37,6 @@ def read_upload(name: str, data: bytes, profile_json: str = "") -> Plan:
         path = Path(d) / safe
         path.write_bytes(data)
         return load_plan(path, display_name=name, profile=profile)
-
-
-_MARK = {"title": "#e8e8ff", "lead": "#ffe08a", "responsible": "#cdeafe", "persons": "#f9d0e6",
-         "deadline": "#c9f2c9"}
-_FIELD_CN = {"title": "任务名称", "lead": "牵头单位", "responsible": "责任单位", "persons": "责任领导",
-             "deadline": "完成时限"}
-
-
-def _plain(text: str) -> str:
-    """User text as inert HTML: escaped, and Markdown/Streamlit directive characters as entities."""
-    out = html.escape(text, quote=True)
-    for ch in "[]()!*_~:`#|\\{}$>-+":
-        out = out.replace(ch, f"&#{ord(ch)};")
-    return out.replace("\n", "<br>")
-
-
-def highlighted(text: str, task) -> str:
-    """The task's source text with each field's words marked in its colour (HTML, user text escaped)."""
-    from tasks.importers.confidence import source_segments
-
-    parts = []
-    for piece, field in source_segments(text, task):
-        if field is None:
-            parts.append(_plain(piece))
-        else:
-            parts.append(f'<mark style="background:{_MARK[field]}" title="{_FIELD_CN[field]}">{_plain(piece)}</mark>')
-    return "<div>" + "".join(parts) + "</div>"
 
 
 def editable(plan: Plan) -> pd.DataFrame:
@@ -236,7 +209,7 @@ with guard("显示识别结果"):
             pick = st.selectbox("任务", ids, key=f"imp_src_{digest}",
                                 format_func=lambda i: f"{i} {fixed.task(i).title[:30]}") if ids else None
             if pick is not None:
-                legend = " ".join(f'<mark style="background:{c}">{_FIELD_CN[f]}</mark>' for f, c in _MARK.items())
+                legend = " ".join(f'<mark style="background:{c}">{FIELD_CN[f]}</mark>' for f, c in MARK.items())
                 st.markdown(legend, unsafe_allow_html=True)
                 st.markdown(highlighted(sources[pick], fixed.task(pick)), unsafe_allow_html=True)
                 t = fixed.task(pick)
