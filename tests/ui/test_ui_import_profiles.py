@@ -88,3 +88,12 @@ def test_bad_rule_line_is_a_chinese_error(app):
     app.button(key="imp_reparse").click().run()
     assert not app.exception
     assert any("应写成“表头=角色”" in e.value for e in app.error)
+
+
+def test_source_text_with_markdown_and_html_stays_text(app):
+    doc = "某市2021年方案\n1.推行叫号![x](http://evil.example/p.png):red[系统通知]<img src=x>。(市数字办牵头,2021年底前完成)\n"
+    app.file_uploader(key="imp_file_0").set_value(("恶意.txt", doc.encode(), "text/plain")).run()
+    assert not app.exception
+    shown = " ".join(m.value for m in app.markdown)
+    assert "市数字办</mark>" in shown
+    assert "](http" not in shown and ":red[" not in shown and "<img" not in shown
