@@ -55,7 +55,7 @@ def apply_fixes(plan: Plan, before: pd.DataFrame, after: pd.DataFrame) -> Plan:
     """The plan with edited rows re-read by the importer's own cell rules (units split, deadline parsed)."""
     from tasks.importers.common import reread_rows
 
-    edits = {i: {EDIT_FIELDS[c]: v for c, v in a.items()}
+    edits = {i: {EDIT_FIELDS[c]: v for c, v in a.items()}  # type: ignore[index]
              for i, (b, a) in enumerate(zip(before.to_dict("records"), after.to_dict("records"))) if b != a}
     return reread_rows(plan, edits)
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import json
-import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -161,8 +160,9 @@ def profile_from_toml(text: str, name: str | None = None) -> ImportProfile:
 
 def profiles_dir() -> Path:
     """``WORKBENCH_IMPORT_PROFILES_DIR`` or the repository's ``data/import_profiles``."""
-    env = os.environ.get("WORKBENCH_IMPORT_PROFILES_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "data" / "import_profiles"
+    from core.config import import_profiles_dir
+
+    return import_profiles_dir()
 
 
 def load_profile_file(path: str | Path) -> ImportProfile:

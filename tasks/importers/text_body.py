@@ -467,9 +467,9 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
             i = (field_lines[-1] + 1) if field_lines else i + 1
             continue
         if inline is not None:
-            body_text = text[:paren[1]]
+            body_text = text[:paren[1]]  # type: ignore[index]
             if num:
-                body_text = rest[: max(0, len(rest) - (len(text) - paren[1]))]
+                body_text = rest[: max(0, len(rest) - (len(text) - paren[1]))]  # type: ignore[index]
             title, desc = _title_and_description(body_text)
             if kind == "a":
                 parent = None
