@@ -21,6 +21,10 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tasks.model import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -109,10 +113,11 @@ def expected_text_tasks(n_tasks: int) -> int:
     return n_tasks + sum(1 for n in range(1, n_tasks + 1) if n % 5 == 4)
 
 
-def _time(label: str, path: Path, expected: int, repeat: int) -> object:
+def _time(label: str, path: Path, expected: int, repeat: int) -> Plan:
     from tasks.importers import load_plan
 
-    times, cpu = [], []
+    times: list[float] = []
+    cpu: list[float] = []
     plan = None
     for _ in range(repeat):
         t0, c0 = time.perf_counter(), time.process_time()

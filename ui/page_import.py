@@ -130,6 +130,7 @@ def _profile_json(p) -> str:
     return json.dumps(profile_to_dict(p), ensure_ascii=False, sort_keys=True) if p is not None else ""
 
 
+plan: Plan | None
 try:
     plan = read_upload(up.name, data, _profile_json(profile))
 except Exception as exc:

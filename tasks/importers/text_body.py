@@ -124,7 +124,7 @@ def parse_fields(text: str, notes: list[str] | None = None) -> dict[str, str]:
         value, note = _cut_note(text[m.end():end].strip())
         if note and notes is not None:
             notes.append(note)
-        value = value.strip().rstrip(";；,,。 ")  # noqa: B005 - a set of trailing characters
+        value = value.strip().rstrip(";；,,。 ")
         if value:
             out.setdefault(lab.role[m[1]], []).append(value)
     return {k: "、".join(v) if k != "deadline" else ",".join(v) for k, v in out.items()}

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -102,8 +103,8 @@ def test_option_columns_in_a_workbook(tmp_path):
                                           ("办结期限", "deadline")))
     plan = load_plan(tmp_path / "t.xlsx", profile=profile)
     t = plan.tasks[0]
-    assert (t.id, t.title, t.lead_units, t.responsible_units, t.deadline.isoformat()) == (
-        "1", "推行叫号", ["市数字办"], ["市公安局"], "2021-12-31")
+    assert (t.id, t.title, t.lead_units, t.responsible_units, t.deadline) == (
+        "1", "推行叫号", ["市数字办"], ["市公安局"], date(2021, 12, 31))
 
 
 def test_option_columns_reassign_a_known_header(tmp_path):
@@ -178,7 +179,7 @@ def test_profiles_in_the_database_and_roles():
     save_profile(office, p)
     assert profile_names(office) == ["主办协办"] and get_profile(office, "主办协办") == p
     save_profile(office, ImportProfile("主办协办", lead_labels=("主办科室",)))  # replaced, not doubled
-    assert get_profile(store, "主办协办").lead_labels == ("主办科室",)
+    assert get_profile(store, "主办协办") == ImportProfile("主办协办", lead_labels=("主办科室",))
     with pytest.raises(PermissionDenied):
         save_profile(unit, p)
     with pytest.raises(PermissionDenied):
@@ -198,7 +199,7 @@ def test_profiles_on_each_backend(backend, tmp_path):
         save_profile(store, ImportProfile("国家部委", first_listed_leads=True), actor="test")
         save_profile(store, ImportProfile("国家部委", first_listed_leads=False), actor="test")
         assert profile_names(store) == ["国家部委"]
-        assert get_profile(store, "国家部委").first_listed_leads is False
+        assert get_profile(store, "国家部委") == ImportProfile("国家部委", first_listed_leads=False)
 
 
 # ---------------------------------------------------------------- command line round trip

@@ -42,6 +42,7 @@ def _widget(items, prefix):
 
 def test_rules_reparse_save_profile_and_reuse(app, tmp_path):
     from tasks.importers.profile_store import get_profile
+    from tasks.importers.profiles import ImportProfile
     from tasks.store import Store
 
     app.file_uploader(key="imp_file_0").set_value(("安排.txt", ZHUBAN.encode(), "text/plain")).run()
@@ -68,7 +69,7 @@ def test_rules_reparse_save_profile_and_reuse(app, tmp_path):
     app.button(key="imp_save_profile").click().run()
     assert not app.exception and not app.error
     saved = get_profile(Store(f"sqlite:///{tmp_path / 'wb.db'}"), "主办协办")
-    assert saved.lead_labels == ("主办单位",) and saved.responsible_labels == ("协办科室",)
+    assert saved == ImportProfile("主办协办", lead_labels=("主办单位",), responsible_labels=("协办科室",))
     assert (tmp_path / "profiles" / "主办协办.toml").is_file()
     # a new upload read with the saved profile
     app.file_uploader(key="imp_file_0").set_value(("安排2.txt", ZHUBAN.replace("2022", "2023").encode(),
