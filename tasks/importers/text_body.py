@@ -28,7 +28,8 @@ from .text_units import is_unit_line, is_unit_name
 
 _NUMBERED = re.compile(
     rf"^\s*(?:[(（]\s*(?P<p>[{CN_NUMERAL_CHARS}]+|\d{{1,4}})\s*[)）]\s*[、.．]?"
-    rf"|(?P<a>\d{{1,5}})\s*[.、．](?!\d)|(?P<c>[{CN_NUMERAL_CHARS}]+)\s*[、.．]|第(?P<d>[{CN_NUMERAL_CHARS}\d]+)[条项])"
+    rf"|(?P<a>\d{{1,5}})\s*[.、．](?!\d)|(?P<c>[{CN_NUMERAL_CHARS}]+)\s*[、.．]|第(?P<d>[{CN_NUMERAL_CHARS}\d]+)[条项]"
+    r"|(?P<b>\d{1,4})\s*[)）]|(?P<e>[\u2460-\u2473]))"
     r"\s*(?P<rest>.*)$"
 )
 #: the field labels known without a profile; compound labels (牵头责任单位) are matched before
@@ -87,13 +88,22 @@ FIRST_LEADS_RULE = re.compile(r"(?:排|列)(?:在|于)?(?:第一位|首位|第�
 
 
 def _numbered(text: str) -> tuple[str, str, str] | None:
-    """``(kind, number, rest)`` for a numbered paragraph, kind in p/a/c/d."""
+    """``(kind, number, rest)`` for a numbered paragraph, kind in p/a/c/d: ``(1)``, ``1)`` and ``①``
+    are all sub-item numbers (kind p).
+
+    >>> _numbered("1)推行叫号"), _numbered("③推行预约"), _numbered("(十三)推行延时")
+    (('p', '1', '推行叫号'), ('p', '3', '推行预约'), ('p', '十三', '推行延时'))
+    """
     m = _NUMBERED.match(text)
     if not m:
         return None
     for kind in "pacd":
         if m[kind]:
             return kind, m[kind], m["rest"].strip()
+    if m["b"]:
+        return "p", m["b"], m["rest"].strip()
+    if m["e"]:
+        return "p", str(ord(m["e"]) - 0x2460 + 1), m["rest"].strip()
     return None
 
 

@@ -276,3 +276,9 @@ def test_a_unit_list_and_a_deadline_without_role_words(tmp_path):
                            "3.本条(含说明,试行)不是任务。\n")
     assert _rows(plan) == [("1", [], ["市人社局", "市医保局"], "2021-12-31"), ("2", ["市审改办"], [], "2021-09-30")]
     assert confidence(plan)["unlabelled"] == ["1"]
+
+
+def test_half_bracket_and_circled_sub_item_numbers(tmp_path):
+    plan = _plan(tmp_path, "某市2021年方案\n2.提升服务。\n1)推行叫号。(市数字办牵头)\n②推行预约。(市政务服务中心牵头)\n")
+    assert [(t.id, t.title, t.section, t.lead_units) for t in plan.tasks] == [
+        ("2.1", "推行叫号", "2.提升服务", ["市数字办"]), ("2.2", "推行预约", "2.提升服务", ["市政务服务中心"])]
