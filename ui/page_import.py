@@ -75,7 +75,9 @@ def used_text(plan: Plan) -> str:
 round_ = st.session_state.get("imp_round", 0)
 up = st.file_uploader("选择文件", type=KINDS, key=f"imp_file_{round_}")
 if up is None:
-    st.info("支持带标题行、合并单元格、板块行、多工作表的任务分解表,以及附件表、“牵头单位:”分段、正文括注三种政策文件写法。")
+    st.info("支持带标题行、合并单元格、板块行、多工作表的任务分解表,以及附件表、“牵头单位:”分段、正文括注三种政策文件写法"
+            "(含“牵头责任单位/协同责任单位”等复合标签、“排在第一位的部门为牵头部门”、(1)(2)分项、〔〕[]括号、繁体字)。"
+            "读错的版式可在识别后调整规则并保存为导入方案。")
     st.stop()
 
 data = up.getvalue()
