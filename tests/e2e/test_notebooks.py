@@ -60,6 +60,7 @@ def test_notebooks_are_there_as_jupytext_files_only():
     assert not list(NOTEBOOKS.glob("*.ipynb"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 def test_notebook_runs_top_to_bottom(path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("WORKBENCH_SMALL", "1")

@@ -104,6 +104,7 @@ def test_targets_parse_and_define():
         parse_target("fast please")
 
 
+@pytest.mark.slow
 def test_erlang_cli_json():
     out = subprocess.run([sys.executable, "-m", "sim", "erlang", "--arrival-rate", "1", "--service-rate", "0.1",
                           "--target", "90%<=15", "--json"], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -28,6 +28,7 @@ def solved():
     return scenario, people, shifts, result, plan, cal, rostered
 
 
+@pytest.mark.slow
 def test_staff_list_is_the_illustrative_sample(solved):
     _s, people, shifts, *_ = solved
     assert 35 <= len(people) <= 45
@@ -36,6 +37,7 @@ def test_staff_list_is_the_illustrative_sample(solved):
     assert "示例数据" in wb["说明"]["A1"].value
 
 
+@pytest.mark.slow
 def test_feasible_without_shortfall_and_status_reported(solved):
     _s, _p, _sh, result, _plan, cal, rostered = solved
     assert result.status in ("OPTIMAL", "FEASIBLE")
@@ -45,6 +47,7 @@ def test_feasible_without_shortfall_and_status_reported(solved):
     assert rostered == {"住房公积金", "户籍", "出入境", "交警"}
 
 
+@pytest.mark.slow
 def test_coverage_recomputed_from_assignments(solved):
     _s, people, shifts, result, *_ = solved
     by_code = {s.code: s for s in shifts}
@@ -59,6 +62,7 @@ def test_coverage_recomputed_from_assignments(solved):
         assert result.coverage.get(key, 0) == cov[key]
 
 
+@pytest.mark.slow
 def test_one_shift_a_day_skills_leave_and_day_kinds(solved):
     _s, people, shifts, result, *_ = solved
     by_name = {p.name: p for p in people}
@@ -82,6 +86,7 @@ def _worked(result):
     return out
 
 
+@pytest.mark.slow
 def test_weekly_limits_and_consecutive_days(solved):
     _s, people, shifts, result, *_ = solved
     by_code = {s.code: s for s in shifts}
@@ -129,6 +134,7 @@ def _check_comp_rest(people, result) -> int:
     return checked
 
 
+@pytest.mark.slow
 def test_compensatory_rest_after_weekend_duty(solved):
     _s, people, _sh, result, *_ = solved
     assert _check_comp_rest(people, result) > 20
@@ -160,6 +166,7 @@ def test_two_weekend_days_earn_two_rest_days():
     assert len(_worked(r2)["甲"]) == 4 and days[2].date not in r2.comp_rest.values()
 
 
+@pytest.mark.slow
 def test_weekend_duty_is_fair(solved):
     _s, people, _sh, result, *_ = solved
     worked = _worked(result)
@@ -174,11 +181,13 @@ def test_weekend_duty_is_fair(solved):
     assert result.weekend_duty_spread == max(duties) - min(duties)
 
 
+@pytest.mark.slow
 def test_paid_hours_close_to_requirement(solved):
     *_, result, _plan, _cal, _r = solved
     assert result.paid_hours <= 1.25 * result.required_window_hours
 
 
+@pytest.mark.slow
 def test_roster_meets_target_in_fresh_simulation(solved):
     scenario, _p, _sh, result, plan, cal, rostered = solved
     v = verify_roster(scenario, result, cal, "90%<=15", rostered, plan, reps=10, seed=777)
@@ -192,6 +201,7 @@ def test_roster_meets_target_in_fresh_simulation(solved):
     assert vb["slots_meeting_target"] < v["slots_meeting_target"] - 5
 
 
+@pytest.mark.slow
 def test_verification_pooled_over_the_day(solved):
     from sim.targets import Target
 
@@ -208,6 +218,7 @@ def test_verification_pooled_over_the_day(solved):
     assert "全天" in v["definition"]
 
 
+@pytest.mark.slow
 def test_exports(solved, tmp_path):
     _s, people, shifts, result, *_ = solved
     out = tmp_path / "roster.xlsx"

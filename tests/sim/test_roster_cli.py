@@ -6,11 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_roster_cli_verify_json(tmp_path):
     out = tmp_path / "roster.xlsx"
     p = subprocess.run([sys.executable, "-m", "sim", "roster", "data/hall/sample-hall.xlsx", "data/hall/staff.xlsx",
@@ -30,6 +32,7 @@ def test_roster_cli_verify_json(tmp_path):
     assert "排班表" in wb.sheetnames and any("仿真验证" in str(r[0]) for r in wb["说明"].iter_rows(values_only=True))
 
 
+@pytest.mark.slow
 def test_roster_cli_bad_staff_file(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_text("not a workbook")

@@ -39,6 +39,7 @@ def hall():
     return people, req, solve_hall_roster(people, default_shifts(), DAYS, req, time_limit=30, seed=1)
 
 
+@pytest.mark.slow
 def test_repair_lends_cross_trained_people(hall):
     people, req, h = hall
     alone = solve_roster([p for p in people if p.home_group == "户籍"], default_shifts(), DAYS,
@@ -50,6 +51,7 @@ def test_repair_lends_cross_trained_people(hall):
     assert lent and lent <= {"交0", "交1", "交2"}
 
 
+@pytest.mark.slow
 def test_every_rule_holds_on_the_combined_roster(hall):
     people, req, h = hall
     r = h.result
@@ -84,6 +86,7 @@ def test_every_rule_holds_on_the_combined_roster(hall):
     assert max(duties) - min(duties) <= 1
 
 
+@pytest.mark.slow
 def test_gap_is_against_a_valid_bound(hall):
     _people, req, h = hall
     required = sum(req.values()) * SLOT / 60

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import DATA
 from openpyxl import load_workbook
 
@@ -23,6 +24,7 @@ def test_mmc_json_contract(capsys):
     assert 0 < out["p_wait_gt"]["15"] < out["p_wait_gt"]["5"] < out["p_wait"] < 1
 
 
+@pytest.mark.slow
 def test_run_json_and_xlsx(capsys, tmp_path):
     assert main(["run", HALL, "--days", "1", "--reps", "2", "--seed", "1", "--workers", "1", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -49,6 +51,7 @@ def test_compare_prints_side_by_side(capsys, tmp_path):
     assert "方案乙" in out and "平均等候(分钟)" in out and "配对95%置信区间" in out
 
 
+@pytest.mark.slow
 def test_calibrate_writes_a_scenario(capsys, tmp_path):
     log = tmp_path / "log.xlsx"
     ticket_log(simulate(sample_scenario(), days=3, seed=2)).to_excel(log, index=False, engine="openpyxl")

@@ -33,6 +33,7 @@ def batch_ci(x: np.ndarray, batches: int = 20) -> tuple[float, float]:
 CUSTOMERS = {0.5: 40_000, 0.8: 80_000, 0.95: 200_000}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("c", [1, 5, 20])
 @pytest.mark.parametrize("rho", [0.5, 0.8, 0.95])
 def test_mmc_matches_erlang_c(c, rho):

@@ -16,6 +16,7 @@ def hall():
     return sample_scenario()
 
 
+@pytest.mark.slow
 def test_same_seed_same_numbers_serial_or_parallel(hall):
     seen = []
     a = replicate(hall, reps=3, days=1, seed=42, workers=1, progress=lambda d, n: seen.append((d, n)))
@@ -57,6 +58,7 @@ def test_compare_uses_common_random_numbers(hall):
     assert t.loc["adjustments", c.names[0]] == 0 < t.loc["adjustments", c.names[1]]  # type: ignore[operator]
 
 
+@pytest.mark.slow
 def test_cancel_in_parallel_mode_stops_before_all_replications(hall):
     ev = threading.Event()
     done = []

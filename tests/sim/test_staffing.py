@@ -61,6 +61,7 @@ def test_sipp_is_erlang_c_per_slot():
     assert not any(wd >= 5 for (_g, wd, _s) in plan.windows)
 
 
+@pytest.mark.slow
 def test_correction_converges_and_beats_sipp_on_test_profile():
     s = profile_scenario()
     tg = parse_target("90%<=15")
@@ -104,6 +105,7 @@ def sample_report():
     return staffing_report(sample_scenario(), "90%<=15", "sim", reps=30, seed=1, check_seed=4242)
 
 
+@pytest.mark.slow
 def test_sample_hall_corrected_meets_target_in_fresh_simulation(sample_report):
     e, c = sample_report.erlang, sample_report.sim
     assert c is not None and c.share_meeting_target is not None
@@ -126,6 +128,7 @@ def test_sample_hall_corrected_meets_target_in_fresh_simulation(sample_report):
         e.open_slots = 0  # type: ignore[misc]
 
 
+@pytest.mark.slow
 def test_staff_cli_json_and_xlsx(tmp_path):
     out = tmp_path / "staff.xlsx"
     p = subprocess.run([sys.executable, "-m", "sim", "staff", str(ROOT / "data/hall/sample-hall.json"),

@@ -67,6 +67,7 @@ def test_scaled_hall_keeps_the_original():
         scaled(s, 0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text, message", [
     ("reps = 2\n", "至少要有一个"),
     ("[[halls]]\nname = 'x'\n", "缺少 path"),
@@ -85,6 +86,7 @@ def test_bad_sweep_files_get_one_clear_error(tmp_path, text, message):
     assert r.returncode == 2 and r.stderr.startswith("error: ") and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_missing_hall_file_and_bad_scheduler_address(tmp_path):
     f = tmp_path / "s.toml"
     f.write_text("[[halls]]\npath = 'nowhere.xlsx'\n", encoding="utf-8")
