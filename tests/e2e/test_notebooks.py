@@ -104,13 +104,14 @@ def test_hard_coded_number_check_itself():
 
 
 #: what notebook code may import: the workbench libraries, plotting/table glue and the standard library
-ALLOWED_IMPORTS = {"tasks", "sim", "altair", "pandas", "openpyxl", "IPython", "os", "sys", "io", "random",
+ALLOWED_IMPORTS = {"tasks", "sim", "core", "altair", "pandas", "openpyxl", "IPython", "os", "sys", "io", "random",
                    "tempfile", "zipfile", "datetime", "pathlib"}
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 def test_notebook_code_calls_the_libraries_only(path: Path):
-    """Notebooks hold glue, not logic: they import the workbench (tasks/, sim/) and plotting only."""
+    """Notebooks hold glue, not logic: they import the workbench (tasks/, sim/, core/ for settings and
+    data paths) and plotting only."""
     import ast
 
     nb = jupytext.read(path)

@@ -1,6 +1,7 @@
 """AppTest: 排班 — a staffing run produces the requirement table; a bad target is a Chinese message."""
 from __future__ import annotations
 
+import pytest
 from ui_support import app_on
 
 
@@ -25,6 +26,7 @@ def test_unreadable_target_is_refused_in_chinese(tmp_path, monkeypatch):
     assert any("服务目标" in e.value and "90%<=15" in e.value for e in at.error)
 
 
+@pytest.mark.slow
 def test_roster_solve_gives_a_grid_and_a_verification(tmp_path, monkeypatch):
     at = app_on(tmp_path, monkeypatch, "ui/page_staffing.py", timeout=300)
     at.number_input(key="roster_weeks").set_value(1).run()
