@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.errors import WorkbenchError
+from core.safe_export import save_workbook
 
 from .scenario import (LUNCH_MODES, SERVICE_DISTS, WEEKDAYS_CN, CalendarSpec, DayOverride, Policy, Scenario,
                        ServiceType, WindowGroup, hm_to_min, min_to_hm, parse_hours)
@@ -515,7 +516,7 @@ def write_xlsx(s: Scenario, path: str | Path) -> None:
             for c in row:
                 if isinstance(c.value, dt.date):
                     c.number_format = "yyyy-mm-dd"
-    wb.save(path)
+    save_workbook(wb, path)
 
 
 def write_json(s: Scenario, path: str | Path) -> None:

@@ -480,19 +480,19 @@ def selected_row(event) -> int | None:
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     """A plain xlsx download of one or more tables (sheet name → table).
 
-    Text cells starting with ``= + - @`` are neutralised (:func:`tasks.progress.safe_text`),
+    Text cells starting with ``= + - @`` are neutralised (:mod:`core.safe_export`),
     so a task title cannot become a live formula in the user's Excel.
     """
     import io
 
-    from tasks.progress import safe_text
+    from core.safe_export import safe_frame, safe_sheet_title
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, df in sheets.items():
-            safe = df.map(safe_text).rename(columns=lambda c: safe_text(str(c)))
-            safe.to_excel(xw, sheet_name=name[:31], index=False)
-            ws = xw.sheets[name[:31]]
+            title = safe_sheet_title(name)
+            safe_frame(df).to_excel(xw, sheet_name=title, index=False)
+            ws = xw.sheets[title]
             for col in ws.columns:
                 width = max(len(str(c.value or "")) for c in col)
                 ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width * 1.6))

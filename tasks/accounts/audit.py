@@ -13,6 +13,8 @@ import io
 from pathlib import Path
 from typing import Any
 
+from core.safe_export import save_workbook
+
 from ..errors import WorkbenchError
 
 HEADERS = ["时间", "操作账号", "操作", "对象", "详情"]
@@ -57,7 +59,7 @@ def audit_xlsx(entries: list[dict[str, Any]]) -> bytes:
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
-    wb.save(buf)
+    save_workbook(wb, buf)
     return buf.getvalue()
 
 
