@@ -46,7 +46,7 @@ def _row_problems(r: dict[str, Any], today: date) -> list[str]:
                    f"({today.isoformat()})之间")
     try:
         period = parse_period(str(r.get("period") or ""), "month")
-    except Exception:  # noqa: BLE001 - any unreadable month is the same refusal
+    except Exception:
         out.append(f"报告期“{r.get('period')}”无效")
     else:
         if not EARLIEST_DATE <= period.start <= today:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-
 from progress_helpers import small_plan
+
 from tasks.model import Plan, Task
 
 EVIL = ["=HYPERLINK(\"http://evil.example/x\",\"点此\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)",

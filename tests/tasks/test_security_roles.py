@@ -7,9 +7,9 @@ import json
 from datetime import date
 
 import pytest
-
 from accounts_helpers import UNIT_A, UNIT_B, dump
 from progress_helpers import fill, small_plan
+
 from tasks.__main__ import main
 from tasks.accounts import Account, AccountBook, GuardedStore
 from tasks.errors import WorkbenchError
