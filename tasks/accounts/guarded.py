@@ -36,6 +36,8 @@ class GuardedStore:
     def __init__(self, store: Store, account: Account, *, book: AccountBook | None = None):
         if isinstance(store, GuardedStore):
             store = store._store
+        if account.must_change_password:   # a generated password still in use: nothing until it is changed
+            require(account, "view_tasks")
         self._store = store
         self.account = account
         self._book = book
