@@ -194,6 +194,15 @@ def require_page(action: str) -> Account:
     return account
 
 
+def page_guard(script_file: str) -> Account:
+    """First line of every page script: the page checks its own role (:func:`require_page` with the
+    page's action), so a page run directly — not through the navigation — refuses what the role may
+    not see; the page then reads through the guarded store, so a unit sees only its own data."""
+    from pathlib import Path
+
+    return require_page(PAGE_ACTIONS.get(f"ui/{Path(script_file).name}", "change_store"))
+
+
 def sidebar(account: Account) -> None:
     """Who is logged in, change password, logout — in the sidebar of every page."""
     with st.sidebar:

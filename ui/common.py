@@ -32,6 +32,21 @@ STATUS_COLORS = {"已完成": "#2e7d32", "正常推进": "#1565c0", "有风险":
                  "长期推进": "#6a1b9a", "未启动": "#9e9e9e", "": "#9e9e9e"}
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$&=^])")
+
+
+def md(text: object) -> str:
+    """User text (task titles, unit, file and scenario names) made inert for ``st.markdown``,
+    captions, headers and notices: every Markdown/directive character is backslash-escaped, so
+    ``![x](http://host/p.png)`` fetches nothing and ``:red[…]`` shows as typed; newlines kept.
+
+    >>> print(md("![x](http://h/p.png) :red[通知]"))
+    \\!\\[x\\]\\(http\\:\\/\\/h\\/p\\.png\\) \\:red\\[通知\\]
+    """
+    text = "" if text is None else str(text)
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("/", "\\/").replace("\n", "  \n")
+
+
 def show_error(exc: BaseException) -> None:
     """Show ``exc`` on the page in Chinese: its own message if the user caused it, else a generic one."""
     if isinstance(exc, WorkbenchError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui.auth import page_guard
 from ui.common import (STATUS_COLORS, as_of_control, get_snapshot, get_store, go_to_task, go_to_unit, guard,
                        page_header, selected_row, short_plan_column)
 
@@ -19,6 +20,7 @@ def task_table(df: pd.DataFrame, key: str) -> None:
             go_to_task(r["计划"], r["编号"])
 
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("总览", "任务推进总体情况;左侧“截至日期”可回看任意一天的状态。")
 as_of = as_of_control()
 

@@ -7,10 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from tasks.accounts import allowed
+from ui.auth import page_guard
 from ui.auth import acting_account
-from ui.common import (XLSX_MIME, current_actor, current_as_of, flash, get_store, guard, page_header, plan_picker,
+from ui.common import (XLSX_MIME, current_actor, current_as_of, flash, get_store, guard, md, page_header, plan_picker,
                        plan_units, show_error, unit_scope)
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("进展填报", "各单位下载本单位填报模板,在 Excel 中填写后上传;系统逐行检查,确认后保存。")
 
 store = get_store()
@@ -65,7 +67,7 @@ with tab_up:
                 rep = validate_upload(store, f.getvalue(), f.name, unit=extra_unit or None,
                                       period=extra_period or None, plan=extra_plan or None, today=date.today())
             except Exception as exc:  # noqa: BLE001 - shown per file, the others still go through
-                st.markdown(f"**{f.name}**")
+                st.markdown(f"**{md(f.name)}**")
                 show_error(exc)
                 continue
             reports.append(rep)

@@ -4,10 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui.auth import page_guard
 from ui.common import (TASK_COLUMN_CONFIG, as_of_control, filter_tasks, get_store, guard, page_header, plan_statuses,
                        store_plans, table_for_display, tasks_frame)
 from ui.task_views import history_table, predecessor_editor, timeline_chart
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("任务", "按计划、板块、单位、状态和时限筛选任务;查看时间轴、任务详情,编辑前置任务。")
 
 as_of = as_of_control()
