@@ -34,6 +34,8 @@ COOKIE = "wb_session"
 #: set after logout / a refused cookie: this browser session's cookie snapshot is stale, ignore it
 IGNORE_COOKIE_KEY = "wb_ignore_cookie"
 LOGIN_PAGE = "ui/login.py"
+#: the only page of an account whose generated (first or reset) password must be changed
+CHANGE_PASSWORD_PAGE = "ui/change_password.py"
 ACCOUNTS_PAGE = "ui/accounts.py"
 
 #: the action a role needs to see each page (tasks.accounts.roles.PERMISSIONS decides)
@@ -157,9 +159,18 @@ def acting_account() -> Account | None:
     return current_account()
 
 
+def client_source() -> str:
+    """The browser's address as Streamlit sees it ("" when unknown): failed logins are counted per
+    account *and* source, so guesses from one place do not lock the real user out elsewhere."""
+    try:
+        return str(st.context.ip_address or "")
+    except Exception:  # noqa: BLE001 - no browser request (bare script run)
+        return ""
+
+
 def login(name: str, password: str) -> Account:
     """Check the password and keep the new session's token; raises LoginFailed/AccountLocked."""
-    session = book().login(name, password)
+    session = book().login(name, password, source=client_source())
     st.session_state[TOKEN_KEY] = session.token
     st.session_state.pop(NOTICE_KEY, None)
     st.session_state.pop(IGNORE_COOKIE_KEY, None)
@@ -210,7 +221,7 @@ def sidebar(account: Account) -> None:
         st.caption(f"当前用户:{account.label}")
         if account.source == "local" and (book().info(account.name) or {}).get("must_change_password"):
             st.warning("您正在使用初始密码,请尽快修改。", icon=":material/key:")
-        if account.source == "local":
+        if account.source == "local" and not account.must_change_password:   # else the page is the form
             with st.popover("修改密码", icon=":material/key:"):
                 _change_password_form(account)
         if st.button("退出登录", icon=":material/logout:", key="wb_logout"):
@@ -218,7 +229,7 @@ def sidebar(account: Account) -> None:
             st.rerun()
 
 
-def _change_password_form(account: Account) -> None:
+def _change_password_form(account: Account, *, rerun: bool = False) -> None:
     from tasks.errors import WorkbenchError
     with st.form("wb_change_password", clear_on_submit=True):
         old = st.text_input("原密码", type="password")
@@ -229,7 +240,11 @@ def _change_password_form(account: Account) -> None:
                 st.error("两次输入的新密码不一致")
             else:
                 try:
-                    book().change_password(account.name, old, new)
-                    st.success("密码已修改")
+                    # every other session of the account ends; this one stays
+                    book().change_password(account.name, old, new, keep_token=st.session_state.get(TOKEN_KEY),
+                                           source=client_source())
+                    st.success("密码已修改,其他设备上的登录已退出")
+                    if rerun:
+                        st.rerun()
                 except WorkbenchError as err:
                     st.error(str(err))

@@ -447,9 +447,39 @@ CHINESE_WIDGETS_CSS = """<style>
 </style>"""
 
 
+#: Streamlit's own "Download as CSV" on every table writes formulas live: hidden; pages offer
+#: :func:`table_download` (neutralised by core.safe_export) instead.
+HIDE_TABLE_CSV_CSS = """<style>
+[data-testid="stElementToolbar"] button[aria-label="Download as CSV"],
+[data-testid="stElementToolbar"] [data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]),
+[data-testid="stElementToolbar"] button[title="Download as CSV"] { display: none !important; }
+</style>"""
+
+
+def table_csv(df: pd.DataFrame) -> bytes:
+    """A table as neutralised csv (UTF-8 with BOM): what :func:`table_download` offers.
+
+    >>> table_csv(pd.DataFrame({"任务": ["=1+1"]})).decode("utf-8-sig").splitlines()
+    ['任务', "'=1+1"]
+    """
+    from core.safe_export import csv_bytes
+
+    shown = visible(df)
+    return csv_bytes(shown.astype(object).where(shown.notna(), "").values.tolist(), [str(c) for c in shown.columns])
+
+
+def table_download(df: pd.DataFrame, file_name: str, key: str, where=None) -> None:
+    """Our own "download this table" (replaces Streamlit's hidden one): formulas neutralised."""
+    from core.safe_export import safe_filename
+
+    (where or st).download_button("下载表格(csv)", data=table_csv(df), file_name=safe_filename(file_name),
+                                  mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
+
+
 def page_header(title: str, caption: str = "") -> None:
     """The page title, an optional caption, any pending success notes, and the Chinese widget texts."""
     st.html(CHINESE_WIDGETS_CSS)
+    st.html(HIDE_TABLE_CSV_CSS)
     st.title(title)
     if caption:
         st.caption(caption)

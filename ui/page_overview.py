@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui.auth import page_guard
 from ui.common import (STATUS_COLORS, as_of_control, get_snapshot, get_store, go_to_task, go_to_unit, guard,
-                       page_header, selected_row, short_plan_column)
+                       page_header, selected_row, short_plan_column, table_download)
 
 
 def task_table(df: pd.DataFrame, key: str) -> None:
@@ -98,3 +98,4 @@ with guard("计算总览"):
         ).properties(height=180), width="stretch")
         st.dataframe(short_plan_column(df_all), hide_index=True, width="stretch", key="ov_all",
                      column_config={"完成时限": st.column_config.DateColumn(format="YYYY-MM-DD")})
+        table_download(short_plan_column(df_all), "全部任务状态.csv", "ov_all_csv")

@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from ui.auth import page_guard
-from ui.common import (TASK_COLUMN_CONFIG, as_of_control, filter_tasks, get_store, guard, page_header, plan_statuses,
-                       store_plans, table_for_display, tasks_frame)
+from ui.common import (TASK_COLUMN_CONFIG, as_of_control, filter_tasks, get_store, guard, page_header,
+                       plan_statuses, store_plans, table_download, table_for_display, tasks_frame)
 from ui.task_views import history_table, predecessor_editor, timeline_chart
 
 page_guard(__file__)   # the page checks its role itself (also when run directly)
@@ -62,6 +62,7 @@ if view == "任务表":
     with guard("显示任务表"):
         st.dataframe(table_for_display(shown, len(chosen)), hide_index=True, width="stretch",
                      column_config=TASK_COLUMN_CONFIG, key="tasks_table")
+        table_download(table_for_display(shown, len(chosen)), "任务表.csv", "tasks_table_csv")
         warn = shown[shown["提示"] != ""]
         if len(warn):
             with st.expander(f"需要核对的任务({len(warn)} 项)"):

@@ -64,8 +64,8 @@ def check_strength(password: str, name: str = "") -> None:
     """Refuse short, over-long or guessable passwords with a Chinese reason.
 
     Guessable means zxcvbn's score below :data:`MIN_SCORE`: its lists of common
-    passwords, names and words, keyboard runs (``qwertyuiop``), sequences
-    (``1234567890``) and repeats, with the account name as a word too.
+    passwords, names and words, keyboard runs (``qwertyuiop``), runs of digits
+    or letters and repeats, with the account name as a word too.
 
     >>> check_strength("password12")
     Traceback (most recent call last):
