@@ -218,7 +218,8 @@ def sidebar(account: Account) -> None:
     """Who is logged in, change password, logout — in the sidebar of every page."""
     with st.sidebar:
         sync_cookie(account)
-        st.caption(f"当前用户:{account.label}")
+        from ui.common import md
+        st.caption(f"当前用户:{md(account.label)}")
         if account.source == "local" and (book().info(account.name) or {}).get("must_change_password"):
             st.warning("您正在使用初始密码,请尽快修改。", icon=":material/key:")
         if account.source == "local" and not account.must_change_password:   # else the page is the form

@@ -182,7 +182,7 @@ with tab_slip:
             else:
                 st.success("没有后续任务会因此超期。")
             if res["absorbed_by"]:
-                st.caption(f"时限宽裕、可吸收此次延误的后续任务:{'、'.join(res['absorbed_by'])}")
+                st.caption(f"时限宽裕、可吸收此次延误的后续任务:{md('、'.join(res['absorbed_by']))}")
 
 with tab_load:
     with guard("计算单位负荷"):
