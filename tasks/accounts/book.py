@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..store.schema import AuditRow
@@ -275,7 +276,25 @@ class AccountBook:
         name = (name or "").strip()
         source = (source or "").strip()[:200]
         now = self.clock()
+        account: Account | None = None
         error: LoginFailed | None = None
+        for attempt in (1, 2):
+            try:
+                account, error = self._attempt(name, password, source, now)
+                break
+            except IntegrityError:   # a concurrent first failure of the same pair/source: count again
+                if attempt == 2:
+                    raise
+        if error is not None:
+            raise error
+        assert account is not None
+        return account
+
+    def _attempt(self, name: str, password: str, source: str, now: datetime) -> tuple[Account | None,
+                                                                                    LoginFailed | None]:
+        """One login attempt in one write transaction: (account, None) or (None, the error to raise)."""
+        error: LoginFailed | None = None
+        account: Account | None = None
         with self.store.session(write=True) as s:
             buckets = self._buckets(s, name, source, now)
             until = max((b.blocked_until for b, _limit in buckets
@@ -305,9 +324,7 @@ class AccountBook:
                 if needs_rehash(row.password_hash):
                     row.password_hash = hash_password(password)
                 account = _account(row)
-        if error is not None:
-            raise error
-        return account
+        return account, error
 
     def _buckets(self, s: Session, name: str, source: str, now: datetime) -> list[tuple[LoginThrottleRow, int]]:
         """The (name, source) counter and, for a known source, the source's counter over all names,
