@@ -22,8 +22,20 @@ from typing import Any
 
 import streamlit as st
 
-from tasks.accounts import (ACTIONS, PERMISSIONS, UNIT, Account, AccountBook, GuardedStore, PermissionDenied,
-                            SessionExpired, account_from_oidc, allowed)
+from tasks.accounts import (
+    ACTIONS,
+    PERMISSIONS,
+    UNIT,
+    Account,
+    AccountBook,
+    GuardedStore,
+    PermissionDenied,
+    SessionExpired,
+    account_from_oidc,
+    allowed,
+)
+from ui.store import get_raw_store
+from ui.text import md
 
 log = logging.getLogger("workbench.ui.auth")
 
@@ -64,7 +76,6 @@ def role_may_see(role: str | None, script: str) -> bool:
 # -- the account book of the dashboard's store ------------------------------------------
 def raw_store():
     """The unguarded store (for login itself and cached reads); pages use :func:`guarded_store`."""
-    from ui.common import get_raw_store
     return get_raw_store()
 
 
@@ -76,7 +87,7 @@ def oidc_mapping() -> dict[str, Any] | None:
     """``[workbench_oidc]`` from secrets.toml, or None when OpenID Connect is not configured."""
     try:
         section = st.secrets.get("workbench_oidc")
-    except Exception:  # noqa: BLE001 - no secrets.toml at all: local accounts only
+    except Exception:
         return None
     return dict(section) if section else None
 
@@ -105,7 +116,7 @@ def _cookie_token() -> str | None:
     """The token in the ``wb_session`` cookie the browser sent when this page was (re)loaded."""
     try:
         value = st.context.cookies.get(COOKIE)
-    except Exception:  # noqa: BLE001 - no browser request (bare script run): no cookie
+    except Exception:
         return None
     return value if isinstance(value, str) and value else None
 
@@ -164,7 +175,7 @@ def client_source() -> str:
     account *and* source, so guesses from one place do not lock the real user out elsewhere."""
     try:
         return str(st.context.ip_address or "")
-    except Exception:  # noqa: BLE001 - no browser request (bare script run)
+    except Exception:  # no browser request (bare script run)
         return ""
 
 
@@ -202,7 +213,7 @@ def require_page(action: str) -> Account:
     if not allowed(account, action, scope):
         st.error("您的账号无权查看此页面。" if account else "请先登录。", icon=":material/lock:")
         st.stop()
-    return account
+    return account  # type: ignore[return-value]
 
 
 def page_guard(script_file: str) -> Account:
@@ -218,7 +229,6 @@ def sidebar(account: Account) -> None:
     """Who is logged in, change password, logout — in the sidebar of every page."""
     with st.sidebar:
         sync_cookie(account)
-        from ui.common import md
         st.caption(f"当前用户:{md(account.label)}")
         if account.source == "local" and (book().info(account.name) or {}).get("must_change_password"):
             st.warning("您正在使用初始密码,请尽快修改。", icon=":material/key:")

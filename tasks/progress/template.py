@@ -15,12 +15,12 @@ from copy import copy
 from datetime import date
 from pathlib import Path
 
-from core.safe_export import safe_filename, save_workbook
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from core.safe_export import safe_filename, save_workbook
 
 from ..store import Store, StoreError, parse_period
 from .safe import safe_text

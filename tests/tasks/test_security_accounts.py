@@ -9,11 +9,20 @@ import stat
 from datetime import timedelta
 
 import pytest
-
 from accounts_helpers import BACKENDS, PG_URL, UNIT_A, FakeClock, make_book
 from progress_helpers import small_plan
-from tasks.accounts import (AccountError, AccountLocked, GuardedStore, LoginFailed, PermissionDenied,
-                            SessionExpired, ensure_office_account, hash_password, require)
+
+from tasks.accounts import (
+    AccountError,
+    AccountLocked,
+    GuardedStore,
+    LoginFailed,
+    PermissionDenied,
+    SessionExpired,
+    ensure_office_account,
+    hash_password,
+    require,
+)
 from tasks.store import Store
 from tasks.store.testing import temporary_store
 
