@@ -11,7 +11,8 @@ import re
 
 __all__ = ["md"]
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$&=^])")
+#: ``[`` escaped is enough to stop ``:red[…]``/``:material/…[`` directives, so ``:`` stays as typed
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&=^])")
 
 
 def md(text: object) -> str:
@@ -20,7 +21,7 @@ def md(text: object) -> str:
     ``![x](http://host/p.png)`` fetches nothing and ``:red[…]`` shows as typed; newlines kept.
 
     >>> print(md("![x](http://h/p.png) :red[通知]"))
-    \\!\\[x\\]\\(http\\:\\/\\/h\\/p\\.png\\) \\:red\\[通知\\]
+    \\!\\[x\\]\\(http:\\/\\/h\\/p\\.png\\) :red\\[通知\\]
     """
     text = "" if text is None else str(text)
     return _MD_SPECIAL.sub(r"\\\1", text).replace("/", "\\/").replace("\n", "  \n")
