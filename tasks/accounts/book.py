@@ -75,6 +75,8 @@ LOGIN_FAILED = "账号或密码错误"
 SOURCE_FACTOR = 4
 #: failures older than this are forgotten
 FORGET_AFTER = timedelta(hours=24)
+#: the throttle rows of one attempt, each with its failure limit
+_Buckets = list[tuple[LoginThrottleRow, int]]
 
 
 def _name_hash(name: str) -> str:
@@ -327,7 +329,7 @@ class AccountBook:
                 account = _account(row)
         return account, error
 
-    def _buckets(self, s: Session, name: str, source: str, now: datetime) -> list[tuple[LoginThrottleRow, int]]:
+    def _buckets(self, s: Session, name: str, source: str, now: datetime) -> _Buckets:
         """The (name, source) counter and, for a known source, the source's counter over all names,
         each with its limit (new rows join the session only when a failure is counted)."""
         wanted = [(_key_hash(name, source), _name_hash(name), self.policy.max_failures)]
@@ -344,7 +346,7 @@ class AccountBook:
             out.append((b, limit))
         return out
 
-    def _count_failure(self, s: Session, buckets: list[tuple[LoginThrottleRow, int]],
+    def _count_failure(self, s: Session, buckets: _Buckets,
                        now: datetime) -> datetime | None:
         """Count one failure in every bucket; the time until which the source must now wait, or None."""
         until = None

@@ -288,12 +288,12 @@ class GuardedStore:
         """A period report (office, planners, leaders; units lack ``view_reports``)."""
         from ..progress import build_report
         require(self.account, "view_reports")
-        return build_report(self, kind, period, **kwargs)
+        return build_report(self, kind, period, **kwargs)  # type: ignore[arg-type]
 
     def write_report(self, kind: str, period: str, out: str | Path, **kwargs: Any) -> Path:
         from ..progress import write_report
         require(self.account, "view_reports")
-        return write_report(self, kind, period, out, **kwargs)
+        return write_report(self, kind, period, out, **kwargs)  # type: ignore[arg-type]
 
     def save_rules(self, rules, path: str | Path | None = None):
         """Write the warning/scoring rules (office only; audited)."""

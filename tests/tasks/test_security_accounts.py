@@ -116,6 +116,7 @@ def test_reset_disable_and_role_change_end_every_session(store, clock):
 
 def test_first_office_password_must_be_changed_before_anything_else(store, clock):
     pw = ensure_office_account(store)
+    assert pw
     book = make_book(store, clock)
     session = book.login("office", pw)
     account = book.resume(session.token)

@@ -124,7 +124,8 @@ def test_generated_password_must_be_changed_before_any_page(store):
     at.text_input[1].input("Xin-Mi-Ma-2021")
     at.text_input[2].input("Xin-Mi-Ma-2021")
     next(b for b in at.button if b.label == "保存新密码").click().run()
-    assert not AccountBook(store).info("ban")["must_change_password"]
+    info = AccountBook(store).info("ban")
+    assert info is not None and not info["must_change_password"]
     assert AccountBook(store).resume(token).name == "ban"  # this session stays
     at.run()
     at.switch_page("ui/page_tasks.py").run()
