@@ -392,12 +392,12 @@ CHINESE_WIDGETS_CSS = """<style>
 </style>"""
 
 
-#: Streamlit's own "Download as CSV" on every table writes formulas live: hidden; pages offer
+#: Streamlit's own "Download as CSV" on every table and editor writes formulas live: hidden (its button's
+#: aria-label is "Download as CSV" or "Download as CSV: <table>" in Streamlit 1.67); pages offer
 #: :func:`table_download` (neutralised by core.safe_export) instead.
 HIDE_TABLE_CSV_CSS = """<style>
-[data-testid="stElementToolbar"] button[aria-label="Download as CSV"],
-[data-testid="stElementToolbar"] [data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]),
-[data-testid="stElementToolbar"] button[title="Download as CSV"] { display: none !important; }
+[data-testid="stElementToolbar"] [data-testid="stElementToolbarButton"]:has(button[aria-label^="Download as CSV"]),
+[data-testid="stElementToolbar"] button[aria-label^="Download as CSV"] { display: none !important; }
 </style>"""
 
 
