@@ -102,3 +102,18 @@ def test_template_file_and_zip_entry_names_are_plain(tmp_path, unit):
             names = z.namelist()
     assert names and all("/" not in n and "\\" not in n and ".." not in n.split("_")[1][:2] for n in names)
     assert any("市局" in n for n in names)
+
+
+def test_sheet_titles_from_user_text_are_inert_and_legal():
+    from openpyxl import Workbook
+
+    from core.safe_export import save_workbook
+
+    wb = Workbook()
+    wb.active.title = "=HYPERLINK(1)"
+    wb.create_sheet("+cmd")
+    wb.create_sheet("@SUM")
+    data = save_workbook(wb)
+    assert isinstance(data, bytes)
+    titles = load_workbook(io.BytesIO(data)).sheetnames
+    assert len(titles) == 3 and not any(t[:1] in "=+-@" for t in titles), titles
