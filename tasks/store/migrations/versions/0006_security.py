@@ -1,7 +1,7 @@
 """Login throttling per account name and source (issue 19: hostile files, role crossings, secrets).
 
 Revision ID: 0006_security
-Revises: 0002_accounts
+Revises: 0007_import_profiles (written against 0002_accounts; chained after the import profiles that landed first)
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import tasks.accounts.schema_security  # noqa: F401,E402
 
 revision = "0006_security"
-down_revision = "0002_accounts"
+down_revision = "0007_import_profiles"
 branch_labels = None
 depends_on = None
 
