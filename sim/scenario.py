@@ -81,6 +81,11 @@ class ServiceType:
     Saturday/Sunday values are the demand *if* the type is served that day.
     When no window serves the type on a day, ``weekend_shift`` of that day's
     demand arrives on the next day it is served instead (the Monday peak).
+
+    ``no_show`` is the share of ticket holders gone when called (过号); ``route`` lists the
+    types of the later steps a share ``route_share`` of visits go on to without a new ticket
+    (多窗联办, e.g. 不动产登记 → 税务 → 缴费); ``priority_share`` the share of visitors with
+    priority (老年人、孕妇、残疾人 …) — the three are estimated by :mod:`sim.calibrate`.
     """
 
     name: str
@@ -95,6 +100,10 @@ class ServiceType:
     weekend_shift: float = 0.5
     weekday_profile: dict[str, float] | None = None
     weekend_profile: dict[str, float] | None = None
+    no_show: float = 0.0
+    route: list[str] = field(default_factory=list)
+    route_share: float = 0.0
+    priority_share: float = 0.0
 
 
 @dataclass

@@ -44,7 +44,7 @@ import pandas as pd
 from core.errors import InputError, Issue
 
 __all__ = ["FIELDS", "REQUIRED", "STATUSES", "RowProblem", "TicketLog", "accept", "from_frame",
-           "problems_text", "read_table", "read_ticket_log", "synthetic_log", "visits"]
+           "problems_text", "read_table", "read_ticket_log", "synthetic_log", "visits", "with_steps"]
 
 #: canonical column → header variants (compared without spaces, case-insensitive)
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -215,8 +215,8 @@ def find_columns(raw: pd.DataFrame, fields: dict[str, tuple[str, ...]], required
 
 
 def _text(col: pd.Series) -> pd.Series:
-    s = col.astype(str).str.strip()
-    return s.mask(s.isin(_EMPTY), "")
+    s = col.astype(str).fillna("").str.strip()  # pandas 3: astype(str) keeps missing values missing
+    return s.mask(s.isin(list(_EMPTY)), "")
 
 
 def parse_times(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -342,23 +342,36 @@ def _check(grid: pd.DataFrame, name: str, sheet: str | None) -> TicketLog:
 
 
 # ------------------------------------------------------------------ visits
+def with_steps(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with ``visit`` (an id) and ``step`` (0 = the ticket's first business) columns.
+
+    Steps of one visit share 票号 (or, when 票号 is empty, 办件编号) on the same day and are
+    ordered by 取号时间; a row with neither is a visit of its own.
+    """
+    key = frame["票号"].where(frame["票号"] != "", frame["办件编号"])
+    key = key.where(key != "", "#" + frame.index.astype(str))
+    day = frame["取号时间"].dt.normalize()
+    order = np.lexsort((frame["取号时间"].to_numpy(), key.to_numpy(), day.to_numpy()))
+    df = frame.iloc[order]
+    vid = pd.factorize(pd.MultiIndex.from_arrays([day.iloc[order], key.iloc[order]]))[0]
+    df = df.assign(visit=vid)
+    df["step"] = df.groupby("visit").cumcount()
+    return df
+
+
 def visits(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per visit (a ticket and its transfers): first business, route, time in hall.
 
-    Steps of one visit share 票号 (or, when 票号 is empty, 办件编号) on the same day; they are
-    ordered by 取号时间. ``route`` is the businesses joined by ``→``; ``time_in_hall`` is the
-    last 办结 (or call, for 过号) minus the first 取号, in minutes.
+    ``route`` is the businesses joined by ``→``; ``time_in_hall`` is the last 办结 (or call,
+    for 过号) minus the first 取号, in minutes; ``status`` that of the last step.
     """
-    key = frame["票号"].where(frame["票号"] != "", frame["办件编号"])
-    anon = key == ""
-    key = key.where(~anon, "#" + frame.index.astype(str))
-    df = frame.assign(_day=frame["取号时间"].dt.normalize(), _key=key).sort_values(["_day", "_key", "取号时间"])
-    g = df.groupby(["_day", "_key"], sort=False)
+    df = with_steps(frame)
+    g = df.groupby("visit", sort=False)
     last_t = df["办结时间"].fillna(df["叫号时间"]).fillna(df["取号时间"])
     out = pd.DataFrame({
         "first": g["业务类型"].first(), "route": g["业务类型"].agg("→".join), "steps": g.size(),
-        "start": g["取号时间"].min(), "end": last_t.groupby([df["_day"], df["_key"]], sort=False).max(),
-        "status": g["状态"].last()})
+        "start": g["取号时间"].min(), "end": last_t.groupby(df["visit"], sort=False).max(),
+        "first_status": g["状态"].first(), "status": g["状态"].last()})
     out["time_in_hall"] = (out["end"] - out["start"]).dt.total_seconds() / 60
     return out.reset_index(drop=True)
 

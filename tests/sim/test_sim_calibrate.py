@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tasks.errors import ImportFailed
 
+from core.errors import InputError as ImportFailed
 from sim.calibrate import calibrate, compare_parameters, read_ticket_log, ticket_log
 from sim.hall import simulate
 from sim.sample_hall import policy_variant, sample_scenario
