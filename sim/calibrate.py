@@ -11,7 +11,9 @@ What is estimated, and how:
   itself with ``empirical=True``); the appointment share if the log has a 预约 column, the
   priority share if it has a 优先 column (是/1/老年人… = yes);
 * volumes count *visits* by their first business: the later steps of a transferred ticket
-  (转号, same 票号) are the route, not new demand; ``no_show`` = 过号 / first-step tickets;
+  (转号, same 票号) are the route, not new demand; ``no_show`` = 过号 / first-step tickets
+  called from a queue (过号 or called after the ticket time — as in the model, whoever finds
+  a window free is there);
   ``route``/``route_share`` = the most frequent multi-window route starting at the type and
   its share of the type's visits served at the first step (all routes are in ``routes``);
 * window groups: from a 窗口组 column if present, else windows with the same set of
@@ -146,7 +148,9 @@ def calibrate(log: pd.DataFrame | str | Path | TicketLog, base: Scenario | None 
         appt = float(part["预约"].astype(str).isin(_YES).mean()) if "预约" in part and len(part) else 0.0
         prio = float((part["优先"].astype(str).str.strip().isin(_YES + ("老年人", "孕妇", "残疾人", "爱心通道"))).mean()
                      ) if "优先" in part and len(part) else 0.0
-        no_show = float((part["状态"] == "过号").mean()) if len(part) else 0.0
+        called = part[part["状态"].isin(("正常", "转号", "过号"))]
+        queued = called[(called["状态"] == "过号") | (called["叫号时间"] > called["取号时间"])]
+        no_show = float((queued["状态"] == "过号").mean()) if len(queued) else 0.0
         r = routes[routes["first"] == tname]
         route, route_share = ([], 0.0) if r.empty else (r.iloc[0]["route"].split("→")[1:], float(r.iloc[0]["share"]))
         t = ServiceType(tname, "", vols, "empirical" if empirical else "lognormal", round(mean, 3),

@@ -114,6 +114,8 @@ class WindowGroup:
     ``lunch_mode="closed"`` the lunch interval is cut out of the hours; with
     ``"staggered"`` (午间不打烊) half of the staff lunch in each half of it.
     ``weekend_windows`` is the Saturday/Sunday rota size (default: ``regular``).
+    ``priority_lane`` marks a dedicated priority window group (爱心窗口): with
+    ``Practice.priority_mode == "dedicated"`` it serves only priority visitors of its types.
     """
 
     name: str
@@ -126,6 +128,7 @@ class WindowGroup:
     lunch_end: str = "13:30"
     lunch_mode: str = "closed"
     weekend_windows: int | None = None
+    priority_lane: bool = False
 
 
 @dataclass
@@ -139,6 +142,32 @@ class Policy:
     close_idle: float = 20.0
     check_every: float = 5.0
     target_wait: float = 15.0
+
+
+@dataclass
+class Practice:
+    """How the hall treats no-shows, priority visitors and appointments (see :mod:`sim.hall_features`).
+
+    * 过号: a window calling an absent holder spends ``recall_minutes``; ``no_show_policy``
+      ``"drop"`` (the ticket is void) or ``"keep"`` (顺延: called again after ``keep_calls``
+      later calls of the group, and then served);
+    * priority: ``priority_mode`` ``"first"`` (called before everyone else at every window
+      serving them) or ``"dedicated"`` (served only at ``priority_lane`` groups);
+    * 预约: ``appointment_quota[type]`` caps appointments per 30-minute slot (the rest come as
+      walk-ins); bookings are made ``booking_lead_days`` (exponential mean) ahead and those
+      for Saturday/Sunday made after ``weekend_cutoff`` (weekday 0=Mon, "HH:MM", e.g.
+      ``"4 12:00"`` = Friday noon) are refused; ``weekend_appointment_only`` turns
+      weekend walk-ins away (counted, not served).
+    """
+
+    recall_minutes: float = 1.0
+    no_show_policy: str = "drop"
+    keep_calls: int = 3
+    priority_mode: str = "first"
+    appointment_quota: dict[str, int] = field(default_factory=dict)
+    booking_lead_days: float = 3.0
+    weekend_cutoff: str = ""
+    weekend_appointment_only: bool = False
 
 
 @dataclass
@@ -170,6 +199,7 @@ class Scenario:
     weekday_profile: dict[str, float] = field(default_factory=dict)
     weekend_profile: dict[str, float] = field(default_factory=dict)
     description: str = ""
+    practice: Practice = field(default_factory=Practice)
 
     def type(self, name: str) -> ServiceType:
         for t in self.types:
@@ -209,4 +239,5 @@ class Scenario:
             weekday_profile={k: float(v) for k, v in (d.get("weekday_profile") or {}).items()},
             weekend_profile={k: float(v) for k, v in (d.get("weekend_profile") or {}).items()},
             description=d.get("description", ""),
+            practice=Practice(**(d.get("practice") or {})),
         )

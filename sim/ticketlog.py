@@ -385,7 +385,8 @@ def synthetic_log(days: int = 20, *, seed: int = 0, start: str = "2026-11-02",
     """A ticket log with known parameters (for tests, benchmarks and demonstrations).
 
     ``businesses`` = tickets per working day (Poisson), ``windows`` = windows per business,
-    ``service_mean`` = exponential service mean (min), ``no_show`` = share gone when called,
+    ``service_mean`` = exponential service mean (min), ``no_show`` = share gone when called
+    from the queue (as in the model: whoever finds a window free is there),
     ``abandon`` = share that leave before being called, ``routes[b] = (next businesses, share)``
     = the share of ``b``'s served visits transferred along that route (转号, same 票号).
     Waits are FCFS per business with its windows; weekends are skipped.
@@ -441,7 +442,7 @@ def synthetic_log(days: int = 20, *, seed: int = 0, start: str = "2026-11-02",
             j = int(np.argmin(free[b]))
             call = max(t, free[b][j])
             w = win_names[b][wins[b][j]]
-            if first_step and rng.random() < no_show.get(b, 0.0):
+            if first_step and call > t and rng.random() < no_show.get(b, 0.0):
                 recs.append((date, t, call, np.nan, b, w, clerks[w], case, ticket, "过号"))
                 free[b][j] = call + 0.5  # the window waits a moment and calls the next
                 continue
