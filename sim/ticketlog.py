@@ -162,10 +162,7 @@ def read_table(path: str | Path | bytes, name: str, what: str = "叫号记录") 
             wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
             sheet = wb.sheet_names[0]
             rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-            raw = pd.DataFrame(rows[1:], columns=list(range(len(rows[0])))) if rows else pd.DataFrame()
-            if rows:
-                raw = pd.concat([pd.DataFrame([rows[0]], columns=raw.columns), raw], ignore_index=True)
-            return raw, sheet
+            return pd.DataFrame(rows), sheet
         for enc in ("utf-8-sig", "gb18030"):
             try:
                 text = data.decode(enc)
@@ -176,13 +173,36 @@ def read_table(path: str | Path | bytes, name: str, what: str = "叫号记录") 
             raise InputError(f"无法识别{what}的编码,请另存为“CSV UTF-8(逗号分隔)”后再导入", file=name)
         if "\x00" in text[:4096]:
             raise InputError("文件不是文本格式的 CSV(含有二进制内容),请另存为 CSV 或 xlsx 后再导入", file=name)
-        raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                          skip_blank_lines=False, engine="c")
-        return raw, None
+        return _read_csv_text(text), None
     except InputError:
         raise
     except Exception as err:
         raise InputError(f"无法读取{what}({type(err).__name__}),请确认是 xlsx 或 csv 文件", file=name) from err
+
+
+def _read_csv_text(text: str) -> pd.DataFrame:
+    """All cells as strings, no header: Arrow's multi-threaded reader, else pandas' C parser
+    (title rows narrower than the table, odd quoting)."""
+    import csv
+
+    sample = [r for r in csv.reader(text[:200_000].splitlines()[:50])]
+    ncols = max((len(r) for r in sample), default=1)
+    names = [f"f{i}" for i in range(ncols)]
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        table = pacsv.read_csv(io.BytesIO(text.encode("utf-8")),
+                               read_options=pacsv.ReadOptions(column_names=names),
+                               convert_options=pacsv.ConvertOptions(
+                                   column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                                   quoted_strings_can_be_null=False))
+        raw = table.to_pandas()
+    except Exception:  # noqa: BLE001 — the tolerant parser below decides what is wrong
+        raw = pd.read_csv(io.StringIO(text), header=None, names=names, dtype=str, keep_default_na=False,
+                          skip_blank_lines=False, engine="c")
+    raw.columns = range(raw.shape[1])
+    return raw
 
 
 def _norm(text: object) -> str:
@@ -343,19 +363,26 @@ def _check(grid: pd.DataFrame, name: str, sheet: str | None) -> TicketLog:
 
 # ------------------------------------------------------------------ visits
 def with_steps(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with ``visit`` (an id) and ``step`` (0 = the ticket's first business) columns.
+    """The frame with ``visit`` (an id) and ``step`` (0 = the ticket's first business) columns,
+    sorted by visit and step.
 
     Steps of one visit share 票号 (or, when 票号 is empty, 办件编号) on the same day and are
     ordered by 取号时间; a row with neither is a visit of its own.
     """
-    key = frame["票号"].where(frame["票号"] != "", frame["办件编号"])
-    key = key.where(key != "", "#" + frame.index.astype(str))
-    day = frame["取号时间"].dt.normalize()
-    order = np.lexsort((frame["取号时间"].to_numpy(), key.to_numpy(), day.to_numpy()))
-    df = frame.iloc[order]
-    vid = pd.factorize(pd.MultiIndex.from_arrays([day.iloc[order], key.iloc[order]]))[0]
-    df = df.assign(visit=vid)
-    df["step"] = df.groupby("visit").cumcount()
+    key = frame["票号"].where(frame["票号"] != "", frame["办件编号"]).to_numpy()
+    codes = pd.factorize(key)[0].astype(np.int64)
+    anon = key == ""
+    codes[anon] = codes.max(initial=0) + 1 + np.arange(int(anon.sum()))
+    day = frame["取号时间"].dt.normalize().to_numpy().astype("int64")
+    t = frame["取号时间"].to_numpy().astype("int64")
+    order = np.lexsort((t, codes, day))
+    d, c = day[order], codes[order]
+    new_visit = np.r_[True, (d[1:] != d[:-1]) | (c[1:] != c[:-1])] if len(order) else np.zeros(0, bool)
+    vid = np.cumsum(new_visit) - 1
+    starts = np.flatnonzero(new_visit)
+    step = np.arange(len(order)) - starts[vid] if len(order) else np.zeros(0, np.int64)
+    df = frame.iloc[order].copy()
+    df["visit"], df["step"] = vid, step
     return df
 
 
@@ -366,14 +393,25 @@ def visits(frame: pd.DataFrame) -> pd.DataFrame:
     for 过号) minus the first 取号, in minutes; ``status`` that of the last step.
     """
     df = with_steps(frame)
-    g = df.groupby("visit", sort=False)
-    last_t = df["办结时间"].fillna(df["叫号时间"]).fillna(df["取号时间"])
-    out = pd.DataFrame({
-        "first": g["业务类型"].first(), "route": g["业务类型"].agg("→".join), "steps": g.size(),
-        "start": g["取号时间"].min(), "end": last_t.groupby(df["visit"], sort=False).max(),
-        "first_status": g["状态"].first(), "status": g["状态"].last()})
+    if df.empty:
+        return pd.DataFrame(columns=["first", "route", "steps", "start", "end", "first_status", "status",
+                                     "time_in_hall"])
+    first = np.flatnonzero(df["step"].to_numpy() == 0)
+    last = np.r_[first[1:] - 1, len(df) - 1]
+    last_t = df["办结时间"].fillna(df["叫号时间"]).fillna(df["取号时间"]).to_numpy().astype("int64")
+    end = np.maximum.reduceat(last_t, first)
+    biz = df["业务类型"].to_numpy()
+    route = biz[first].astype(object)
+    multi = np.flatnonzero(last > first)
+    for k in multi:  # few: only transferred tickets
+        route[k] = "→".join(biz[first[k]:last[k] + 1])
+    st = df["状态"].to_numpy()
+    start = df["取号时间"].to_numpy()[first]
+    out = pd.DataFrame({"first": biz[first], "route": route, "steps": last - first + 1, "start": start,
+                        "end": end.astype("datetime64[ns]"),
+                        "first_status": st[first], "status": st[last]})
     out["time_in_hall"] = (out["end"] - out["start"]).dt.total_seconds() / 60
-    return out.reset_index(drop=True)
+    return out
 
 
 # --------------------------------------------------------------- synthetic
