@@ -185,7 +185,7 @@ def _read_csv_text(text: str) -> pd.DataFrame:
     (title rows narrower than the table, odd quoting)."""
     import csv
 
-    sample = [r for r in csv.reader(text[:200_000].splitlines()[:50])]
+    sample = list(csv.reader(text[:200_000].splitlines()[:50]))
     ncols = max((len(r) for r in sample), default=1)
     names = [f"f{i}" for i in range(ncols)]
     try:
@@ -198,11 +198,11 @@ def _read_csv_text(text: str) -> pd.DataFrame:
                                    column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
                                    quoted_strings_can_be_null=False))
         raw = table.to_pandas()
-    except Exception:  # noqa: BLE001 — the tolerant parser below decides what is wrong
+    except Exception:  # the tolerant parser below decides what is wrong
         raw = pd.read_csv(io.StringIO(text), header=None, names=names, dtype=str, keep_default_na=False,
                           skip_blank_lines=False, engine="c")
     raw.columns = range(raw.shape[1])
-    return raw
+    return pd.DataFrame(raw)
 
 
 def _norm(text: object) -> str:
