@@ -334,10 +334,14 @@ def _index_requirement(requirement: Requirement, days: list[Day]
     return req, day_index, need_by_day
 
 
-def _useful_shifts(b: _Build) -> None:
+def _useful_shifts(b: _Build, half_days_capped: bool = False) -> None:
     """Per (day, group): the useful shifts, dropping any shift another one dominates (covers a
-    superset of the required slots for no more paid time) — a smaller model, same optimum."""
+    superset of the required slots for no more paid time) — a smaller model, same optimum.
+    With a cap on half days a half-day shift never makes a full-day one redundant."""
     shifts, days = b.shifts, b.days
+
+    def half(k: int) -> bool:
+        return shifts[k].paid_minutes < HALF_DAY_MINUTES
     for i, by_group in b.need_by_day.items():
         for g, slots in by_group.items():
             cov = {k: frozenset(s for s in slots if sh.covers(s)) for k, sh in enumerate(shifts)
@@ -348,6 +352,7 @@ def _useful_shifts(b: _Build) -> None:
                     continue
                 dominated = any(
                     k2 != k and c <= c2 and shifts[k2].paid_minutes <= shifts[k].paid_minutes
+                    and not (half_days_capped and half(k2) and not half(k))
                     and (c2 != c or shifts[k2].paid_minutes < shifts[k].paid_minutes or k2 < k)
                     for k2, c2 in cov.items())
                 if not dominated:
@@ -632,7 +637,7 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
     if ab_cover:
         check_backups(people)
     b = _Build(people, shifts, days, req, day_index, need_by_day)
-    _useful_shifts(b)
+    _useful_shifts(b, balance is not None and balance.max_half_days is not None)
     _add_assignments(b)
     _add_coverage(b)
     _add_work_limits(b, max_days_per_week, max_consecutive)
