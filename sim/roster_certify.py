@@ -184,10 +184,12 @@ def _target_cn(tg: Target) -> str:
     return "且".join(parts) + "(排班期内各窗口组合计)"
 
 
-def bench_case(n_people: int = 60, days: int = 28, *, time_limit: float = 55.0, seed: int = 3
+def bench_case(n_people: int = 60, days: int = 28, *, time_limit: float = 60.0, seed: int = 3
                ) -> tuple[RosterResult, list[Person]]:
-    """The benchmark roster: ``n_people`` staff of the sample hall over ``days`` days with AB岗
-    (two named backups each, some leave requests) and balance (hours band, caps)."""
+    """The benchmark roster: ``n_people`` staff (five public-facing groups of the sample hall, as in
+    ``bench/staffing_bench.py``) over ``days`` days with AB岗 (two named backups each, two leave
+    requests each) and balance (paid hours within ±25 % of the mean, at most 6 half days and 8
+    days lent out per person)."""
     from .roster import Balance, default_shifts, solve_roster
     from .roster_io import sample_staff
     from .sample_hall import sample_scenario
@@ -197,12 +199,14 @@ def bench_case(n_people: int = 60, days: int = 28, *, time_limit: float = 55.0, 
     s = sample_scenario()
     plan = sipp(s, "90%<=15")
     cal, hdays = horizon(s, None, weeks=max(1, days // 7))
-    people = sample_staff({g.name: g.regular for g in s.groups}, n_people, seed=seed)
+    share = {"住房公积金": 10, "出入境": 8, "交警": 11, "户籍": 11, "社保医保": 20}
+    scale = n_people / sum(share.values())
+    people = sample_staff({g: max(2, round(k * scale)) for g, k in share.items()}, seed=seed)[:n_people]
     rng = np.random.default_rng(seed)
     people = [replace(p, leave_requests=frozenset(hdays[int(k)].date for k in rng.choice(len(hdays), 2, replace=False)))
               for p in pair_backups(people)]
-    rostered = {g for p in people for g in p.groups} & {g.name for g in s.groups}
-    req = requirement_from_plan(s, plan, cal, rostered)
+    req = requirement_from_plan(s, plan, cal, set(share))
+    mean_h = sum(req.values()) * 0.5 / len(people)
     res = solve_roster(people, default_shifts(), hdays, req, time_limit=time_limit, ab_cover=True,
-                       balance=Balance(hours_band=(120.0, 160.0), max_half_days=6, max_lent_days=8))
+                       balance=Balance(hours_band=(0.75 * mean_h, 1.25 * mean_h), max_half_days=6, max_lent_days=8))
     return res, people
