@@ -492,15 +492,15 @@ def check_backups(people: list[Person]) -> None:
 
 
 def _add_ab_cover(b: _Build) -> None:
-    """AB岗: on every day the person's home group is open, the person or one of their backups is
-    on duty (a gap is allowed only at the highest penalty); requested leave is granted unless it
+    """AB岗: on every working day the person's home group is open, the person or one of their
+    backups is on duty (weekend rota days are covered by the rota itself) (a gap is allowed only at the highest penalty); requested leave is granted unless it
     would break that cover (a refused request costs more than any shortfall)."""
     m, people = b.m, b.people
     index = {p.name: k for k, p in enumerate(people)}
     for p, person in enumerate(people):
         backs = [index[x] for x in person.backups if x in index and x != person.name]
-        for i in range(len(b.days)):
-            if person.home_group not in b.need_by_day.get(i, {}):
+        for i, day in enumerate(b.days):
+            if not day.workday or person.home_group not in b.need_by_day.get(i, {}):
                 continue
             terms = [b.w[q, i] for q in [p, *backs] if not isinstance(b.w[q, i], int)]
             gap = m.new_bool_var(f"abgap_{p}_{i}")

@@ -139,8 +139,10 @@ def verify_roster(scenario: Scenario, result: RosterResult, cal: list[CalDay], t
 def roster_for_scenario(scenario: Scenario, people: list, shifts: list, *, weeks: int = 4,
                         start: dt.date | None = None, target: str | Target = "90%<=15", method: str = "sim",
                         plan: StaffingPlan | None = None, time_limit: float = 30.0, reps: int = 20,
-                        seed: int = 1) -> tuple[RosterResult, StaffingPlan, list[CalDay], set[str]]:
-    """Staffing plan → dated requirement for the groups the staff list covers → CP-SAT roster."""
+                        seed: int = 1, **solve_options: object
+                        ) -> tuple[RosterResult, StaffingPlan, list[CalDay], set[str]]:
+    """Staffing plan → dated requirement for the groups the staff list covers → CP-SAT roster
+    (``solve_options`` go to :func:`sim.roster.solve_roster`, e.g. ``ab_cover``, ``balance``)."""
     from .roster import solve_roster
     from .staffing import simulation_corrected, sipp
 
@@ -150,5 +152,5 @@ def roster_for_scenario(scenario: Scenario, people: list, shifts: list, *, weeks
     cal, days = horizon(scenario, start, weeks)
     rostered = {g for p in people for g in p.groups} & {g.name for g in scenario.groups}
     req = requirement_from_plan(scenario, plan, cal, rostered)
-    result = solve_roster(people, shifts, days, req, time_limit=time_limit)
+    result = solve_roster(people, shifts, days, req, time_limit=time_limit, **solve_options)  # type: ignore[arg-type]
     return result, plan, cal, rostered
