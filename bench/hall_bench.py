@@ -74,15 +74,15 @@ def bench_log(n: int, xlsx: bool) -> None:
 
 def bench_month() -> None:
     s = sample_scenario()
-    for t in s.types:
-        t.no_show, t.priority_share = 0.05, 0.08
+    for st in s.types:
+        st.no_show, st.priority_share = 0.05, 0.08
     s.types[0].route, s.types[0].route_share = [s.types[1].name], 0.3
     s.practice.no_show_policy, s.practice.keep_calls = "keep", 3
     s.practice.appointment_quota = {s.types[0].name: 4}
     s.practice.weekend_cutoff = "4 12:00"
-    t = time.perf_counter()
+    t0 = time.perf_counter()
     fr = simulate_features(s, days=28, seed=1)
-    wall = time.perf_counter() - t
+    wall = time.perf_counter() - t0
     print(f"(c) sample hall, 28 days, every practice on: {len(fr.run.customers.arrival):,} tickets in {wall:.2f} s = "
           f"{wall / 4:.2f} s per simulated week  [<= 2 s]")
 

@@ -95,7 +95,7 @@ def _profile(minutes: pd.Series, days: int) -> dict[str, float]:
     slots = (minutes // SLOT_MINUTES).astype(int).value_counts().sort_index()
     w = slots / days
     w = w / w.mean()
-    return {min_to_hm(s * SLOT_MINUTES): round(float(v), 4) for s, v in w.items()}
+    return {min_to_hm(s * SLOT_MINUTES): round(float(v), 4) for s, v in w.items()}  # type: ignore[operator]
 
 
 def _hours(day_minutes: pd.DataFrame) -> tuple[list[str], bool]:
@@ -107,7 +107,7 @@ def _hours(day_minutes: pd.DataFrame) -> tuple[list[str], bool]:
         m = part["minute"]
         a = int(np.floor(m.quantile(0.001) / SLOT_MINUTES) * SLOT_MINUTES)
         b = int(np.ceil(m.max() / SLOT_MINUTES) * SLOT_MINUTES)
-        hours[int(wd)] = f"{min_to_hm(a)}-{min_to_hm(min(b, 24 * 60))}"
+        hours[int(wd)] = f"{min_to_hm(a)}-{min_to_hm(min(b, 24 * 60))}"  # type: ignore[arg-type]
         lunch_tickets += int(((m >= lo_l) & (m < hi_l)).sum())
     return hours, lunch_tickets == 0
 
@@ -205,8 +205,8 @@ def _routes(steps: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"first": [], "route": [], "visits": [], "share": []})
     route = multi.groupby("visit", sort=False)["业务类型"].agg("→".join)
     first_t = route.str.split("→").str[0]
-    tab = pd.DataFrame({"first": first_t, "route": route}).groupby(["first", "route"]).size().rename("visits")
-    tab = tab.reset_index()
+    counts = pd.DataFrame({"first": first_t, "route": route}).groupby(["first", "route"]).size()
+    tab: pd.DataFrame = counts.rename("visits").reset_index()
     tab["share"] = tab["visits"] / tab["first"].map(base)
     return tab.sort_values(["first", "visits"], ascending=[True, False], kind="stable").reset_index(drop=True)
 

@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -88,7 +89,7 @@ class Shift:
         lunch = (self.lunch[1] - self.lunch[0]) if self.lunch else 0
         return self.end - self.start - lunch
 
-    def allowed_on(self, day: "Day") -> bool:
+    def allowed_on(self, day: Day) -> bool:
         return self.days == "all" or (self.days == "workday") == day.workday
 
 
@@ -186,7 +187,7 @@ def weeks_of(days: list[Day]) -> list[list[int]]:
     """Indices of ``days`` grouped by calendar week (Monday–Sunday)."""
     out: dict[tuple[int, int], list[int]] = defaultdict(list)
     for i, d in enumerate(days):
-        out[tuple(d.date.isocalendar())[:2]].append(i)
+        out[tuple(d.date.isocalendar())[:2]].append(i)  # type: ignore[index]
     return list(out.values())
 
 
@@ -217,7 +218,7 @@ def _greedy(people: list[Person], shifts: list[Shift], days: list[Day], req: dic
         for g, slots in need_by_day.get(i, {}).items():
             left = {s: req[g, day.date, s] for s in slots}
             while any(v > 0 for v in left.values()):
-                def gain(k):
+                def gain(k, left=left):
                     return sum(1 for s, v in left.items() if v > 0 and shifts[k].covers(s))
                 best = max(useful.get((i, g), []), key=lambda k: gain(k) / shifts[k].paid_minutes, default=None)
                 if best is None or gain(best) == 0:
@@ -386,7 +387,7 @@ def _add_assignments(b: _Build) -> None:
 def _add_coverage(b: _Build) -> None:
     """People on duty per (group, date, slot) + shortfall ≥ requirement (shortfall penalised)."""
     cover_terms: dict[tuple[str, int, int], list] = defaultdict(list)
-    for (p, i, k, g), v in b.y.items():
+    for (_p, i, k, g), v in b.y.items():
         for s in b.need_by_day[i][g]:
             if b.shifts[k].covers(s):
                 cover_terms[g, i, s].append(v)
@@ -448,7 +449,7 @@ def _add_comp_rest(b: _Build) -> None:
                 m.add(sum(zs) == b.w[p, i])
     for zs in b.comp.values():
         if len(zs) > 1:
-            m.add_at_most_one(z for _i, z in zs)
+            m.add_at_most_one(z for _i, z in zs)  # type: ignore[has-type, misc]
 
 
 def _add_weekend_fairness(b: _Build, fair_spread: int) -> None:
@@ -507,12 +508,12 @@ def _add_ab_cover(b: _Build) -> None:
             b.ab_gap[p, i] = gap
             m.add(sum(terms) + gap >= 1)
         for d in sorted(person.leave_requests):
-            i = b.day_index.get(d)
-            if i is None or isinstance(b.w[p, i], int):
+            li = b.day_index.get(d)
+            if li is None or isinstance(b.w[p, li], int):
                 continue
-            g = m.new_bool_var(f"leave_{p}_{i}")
-            b.leave[p, i] = g
-            m.add(b.w[p, i] == 0).only_enforce_if(g)
+            g = m.new_bool_var(f"leave_{p}_{li}")
+            b.leave[p, li] = g
+            m.add(b.w[p, li] == 0).only_enforce_if(g)
 
 
 def _add_balance(b: _Build, bal: Balance) -> None:
@@ -537,7 +538,7 @@ def _add_balance(b: _Build, bal: Balance) -> None:
 
 def _solve_phases(b: _Build, *, time_limit: float, workers: int, seed: int, phase1_share: float,
                   max_days_per_week: int, max_consecutive: int, t0: float
-                  ) -> tuple[cp_model.CpSolver, int, str, str, float, int]:
+                  ) -> tuple[cp_model.CpSolver, Any, str, str, float, int]:
     """Two phases, lexicographic: (1) AB岗 gaps, refused leave, shortfall, hours outside the band
     (weights W_*); (2) with phase 1's value held, least paid minutes (= excess staff-hours over the
     requirement), then the weekend-duty spread (minutes are multiples of 30, so one unit of spread
@@ -557,7 +558,7 @@ def _solve_phases(b: _Build, *, time_limit: float, workers: int, seed: int, phas
     code = solver.solve(m)
     phase1 = solver.status_name(code)
     greedy_cov: dict = defaultdict(int)
-    for (p, i, k, g) in start:
+    for (_p, i, k, g) in start:
         for s in b.need_by_day[i][g]:
             if b.shifts[k].covers(s):
                 greedy_cov[g, b.days[i].date, s] += 1

@@ -171,8 +171,9 @@ def certify(scenario: Scenario, result: RosterResult, people: list[Person], shif
         levels.append(level)
         holds += bool(tg.met(level, mean_wait))
     lb = clopper_pearson_lower(holds, reps, confidence)
-    return Certificate(lb >= required, reps, holds, leave_rate, confidence, required, lb,
-                       *(float(x) for x in totals / reps), _target_cn(tg), tuple(levels))
+    mean = [float(x) for x in totals / reps]
+    return Certificate(lb >= required, reps, holds, leave_rate, confidence, required, lb, mean[0], mean[1],
+                       mean[2], _target_cn(tg), tuple(levels))
 
 
 def _target_cn(tg: Target) -> str:

@@ -70,6 +70,8 @@ class Task:
     lead_units_canonical: list[str] = field(default_factory=list)
     responsible_units_canonical: list[str] = field(default_factory=list)
     collective_units: list[str] = field(default_factory=list)
+    #: people named by 牵头负责领导/责任领导 (not units)
+    persons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -87,7 +89,7 @@ class Task:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Task":
+    def from_dict(cls, d: dict[str, Any]) -> Task:
         """Inverse of :meth:`to_dict`."""
         d = dict(d)
         d["deadline"] = date.fromisoformat(d["deadline"]) if d.get("deadline") else None

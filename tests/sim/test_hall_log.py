@@ -140,7 +140,7 @@ def test_calibration_recovers_the_known_parameters(files):
     for b, vol in VOLUMES.items():
         fitted = np.mean(cal.scenario.type(b).daily_volume[:5])
         assert abs(fitted - vol) / vol < 0.08, (b, fitted)
-        assert abs(rep.loc[b, "service_mean"] - SERVICE[b]) / SERVICE[b] < 0.08, b
+        assert abs(rep["service_mean"].to_dict()[b] - SERVICE[b]) / SERVICE[b] < 0.08, b
         assert abs(cal.scenario.type(b).no_show - NO_SHOW.get(b, 0.0)) < 0.02, b
     t = cal.scenario.type("不动产登记")
     assert t.route == ROUTE[0] and abs(t.route_share - ROUTE[1]) < 0.04
@@ -163,11 +163,15 @@ def test_ratings_figures_equal_independent_counts(files, log_df, ratings_df):
     rep = build_hall_report(log, ratings, FIX_LIMIT)
     out = hall_report_json(rep)["ratings"]
     # independent counts, by plain loops over what was generated
-    served = defaultdict(int)
+    served: defaultdict[str, int] = defaultdict(int)
     for st, w in zip(log_df["状态"], log_df["窗口"]):
         if st in ("正常", "转号"):
             served[w] += 1
-    cnt, bad, on_time, revisit, rated = (defaultdict(int) for _ in range(5))
+    cnt: defaultdict[str, int] = defaultdict(int)
+    bad: defaultdict[str, int] = defaultdict(int)
+    on_time: defaultdict[str, int] = defaultdict(int)
+    revisit: defaultdict[str, int] = defaultdict(int)
+    rated: defaultdict[str, int] = defaultdict(int)
     for r in ratings_df.to_dict("records"):
         if r["_step"] < 0:
             continue
@@ -225,7 +229,7 @@ def test_hall_report_figures_match_the_log(files, log_df):
         assert fig["mean_wait"] == pytest.approx(wait.mean(), abs=1e-4)
         assert fig["p90_wait"] == pytest.approx(np.quantile(wait, 0.9), abs=1e-4)
         assert fig["mean_service"] == pytest.approx(svc.mean(), abs=1e-4)
-    for w, fig in js["by_window"].items():
+    for fig in js["by_window"].values():
         assert 0 < fig["saturation"] <= 1
     assert js["ratings"] == {"by_window": {}, "unmatched": []}
     v = visits(rep.log.frame)

@@ -34,7 +34,7 @@ def test_roster_cli_with_ab_balance_and_certificate(tmp_path):
     assert "排班可靠性检验" in notes and "AB岗" in notes
     # half days counted on the roster sheet: at most one per person
     ws = wb["排班表"]
-    half = defaultdict(int)
+    half: defaultdict[str, int] = defaultdict(int)
     for row in ws.iter_rows(min_row=2, values_only=True):
         if row[0] and row[1]:
             half[row[0]] += sum(1 for v in row[2:9] if isinstance(v, str) and v.split("·")[0] in ("AM", "PM"))
