@@ -45,7 +45,7 @@ from .calendar import official_kind
 from .ticketlog import RowProblem, TicketLog, _text, find_columns, parse_times, read_table
 
 __all__ = ["BAD_GRADES", "GRADES", "RATING_FIELDS", "Ratings", "RatingJoin", "join_ratings", "rating_stats",
-           "ratings_from_frame", "read_ratings", "working_days_between"]
+           "ratings_from_frame", "read_ratings", "synthetic_ratings", "working_days_between"]
 
 GRADES = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
 BAD_GRADES = ("不满意", "非常不满意")
@@ -236,3 +236,28 @@ def rating_stats(join: RatingJoin, by: str | list[str] = "窗口") -> pd.DataFra
     out["fix_on_time_rate"] = np.where(out["bad"] > 0, out["fixed_on_time"] / out["bad"].clip(lower=1), np.nan)
     out["revisit_rate"] = np.where(out["bad"] > 0, out["revisited"] / out["bad"].clip(lower=1), np.nan)
     return out.reset_index()
+
+
+def synthetic_ratings(log: pd.DataFrame, share: float = 0.3, *, seed: int = 0) -> pd.DataFrame:
+    """A ratings export for a (synthetic) ticket log: ``share`` of served steps rated a few minutes
+    after 办结; bad grades fixed within 0–30 days (most), revisited mostly (示例数据).
+
+    >>> from sim.ticketlog import synthetic_log
+    >>> r = synthetic_ratings(synthetic_log(2, seed=1, businesses={"户籍": 40}), seed=1)
+    >>> list(r.columns)[:4], len(r) > 5
+    (['评价时间', '办件编号', '窗口', '工号'], True)
+    """
+    rng = np.random.default_rng(seed)
+    served = log[log["状态"].isin(("正常", "转号"))]
+    picked = served[rng.random(len(served)) < share]
+    n = len(picked)
+    grades = rng.choice(list(GRADES), n, p=[0.55, 0.3, 0.08, 0.05, 0.02])
+    rt = picked["办结时间"] + pd.to_timedelta(rng.uniform(0.5, 10, n), unit="min")
+    bad = np.isin(grades, BAD_GRADES)
+    fixed = (rt.dt.normalize() + pd.to_timedelta(rng.integers(1, 30, n), unit="D")).dt.strftime("%Y-%m-%d")
+    revisit = (rt.dt.normalize() + pd.to_timedelta(rng.integers(1, 5, n), unit="D")).dt.strftime("%Y-%m-%d")
+    return pd.DataFrame({"评价时间": rt.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(), "办件编号": picked["办件编号"].to_numpy(),
+                         "窗口": picked["窗口"].to_numpy(), "工号": picked["工号"].to_numpy(), "评价等级": grades,
+                         "差评原因": np.where(bad, "等候时间长", ""),
+                         "整改时间": np.where(bad & (rng.random(n) < 0.9), fixed, ""),
+                         "回访时间": np.where(bad & (rng.random(n) < 0.8), revisit, "")})

@@ -47,19 +47,40 @@ rating_file = c2.file_uploader("好差评数据(可选)", type=["xlsx", "xlsm", 
 fix_limit = c3.number_input("差评整改时限(工作日)", min_value=0, max_value=90, value=15, step=1,
                             key="hall_report_fix_limit")
 
+@st.cache_data(show_spinner="正在生成示例数据…", max_entries=1)
+def _sample() -> tuple[bytes, bytes]:
+    from sim.ratings import synthetic_ratings
+    from sim.ticketlog import synthetic_log
+
+    log = synthetic_log(20, seed=16, no_show={"户籍": 0.08, "税务": 0.04}, abandon=0.01,
+                        routes={"不动产登记": (["税务", "缴费"], 0.4)})
+    return (log.to_csv(index=False).encode("utf-8-sig"),
+            synthetic_ratings(log, seed=16).to_csv(index=False).encode("utf-8-sig"))
+
+
 if log_file is None:
     st.info("请上传叫号记录。表头可为“取号时间/取号”“叫号时间/呼叫时间”“办结时间/完成时间”“业务类型/事项名称”"
             "“窗口/窗口号”“工号”“办件编号”“票号/排队号”“状态”(正常、过号、弃号、转号)等常见写法。")
-    st.stop()
+    if not st.checkbox("先用示例数据看看(模拟生成的20个工作日叫号记录和好差评,非真实数据)",
+                       key="hall_report_sample"):
+        st.stop()
+    sample_log, sample_ratings = _sample()
+    log_name, log_bytes = "示例叫号记录.csv", sample_log
+    if rating_file is None:
+        rating_name, rating_bytes = "示例好差评.csv", sample_ratings
+else:
+    log_name, log_bytes = log_file.name, log_file.getvalue()
+if rating_file is not None:
+    rating_name, rating_bytes = rating_file.name, rating_file.getvalue()
 
 log = ratings = None
 with guard("读取叫号记录"):
-    log = _read_log(log_file.name, log_file.getvalue())
+    log = _read_log(log_name, log_bytes)
 if log is None:
     st.stop()
-if rating_file is not None:
+if rating_file is not None or log_file is None:
     with guard("读取好差评数据"):
-        ratings = _read_ratings(rating_file.name, rating_file.getvalue())
+        ratings = _read_ratings(rating_name, rating_bytes)
 
 bad = list(log.problems) + (list(ratings.problems) if ratings else [])
 if bad:

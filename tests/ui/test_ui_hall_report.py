@@ -39,3 +39,15 @@ def test_hall_report_page_confirms_bad_rows_then_reports(tmp_path, monkeypatch):
     assert any("1 条评价未能与叫号记录对应" in w.value for w in at.warning)
     text = " ".join(str(d.value.to_numpy().tolist()) for d in at.dataframe)
     assert "nan" not in text.lower() and "None" not in text
+
+
+def test_hall_report_page_on_the_sample_data(tmp_path, monkeypatch):
+    at = app_on(tmp_path, monkeypatch, "ui/page_hall_report.py")
+    assert not at.metric
+    at.checkbox(key="hall_report_sample").check().run()
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["取号数"].replace(",", "")) > 3000
+    shown = " ".join(" ".join(map(str, d.value.columns)) for d in at.dataframe)
+    assert "差评整改按时率" in shown and "平均在厅时间(分钟)" in shown
+    assert any(b.label == "下载报告(docx)" for b in at.get("download_button"))
