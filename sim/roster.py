@@ -15,8 +15,15 @@ Rules (each is checked again on the solved roster by the tests, not trusted from
   serve a group open on rest days and are available on at least one such day);
 - coverage: for each group, date and slot, the people on duty there ≥ the requirement; a shortfall
   is allowed only at a high penalty and is reported slot by slot.
-Objective (lexicographic by weights): shortfall, then paid staff-hours (= excess over the
-requirement), then unfairness (spread of weekend duties).
+- AB岗 (``ab_cover=True``): every person names backups (:func:`check_backups`); on each working
+  day their home group is open, the person or one of the backups is on duty; a leave request
+  (``Person.leave_requests``) is granted unless granting it would break that cover;
+- balance (``balance=Balance(...)``): paid hours per person within a band over the horizon,
+  at most so many half-day shifts and so many days lent to other groups per person.
+Objective (lexicographic): phase 1 — AB岗 gaps, then refused leave, then shortfall, then hours
+outside the band (weights ``W_*``); phase 2 — with that held, paid staff-hours (= excess over the
+requirement), then unfairness (spread of weekend duties). The steps that build the model are
+named functions (``_add_coverage``, ``_add_work_limits``, ``_add_comp_rest`` …).
 
 >>> from datetime import date
 >>> days = [Day(date(2026, 3, 2), workday=True)]
