@@ -1,7 +1,7 @@
 """Import the ticket logs (叫号记录) that queuing systems export: xlsx or csv, UTF-8 or GBK.
 
 One row per ticket step: 取号时间, 叫号时间, 办结时间, 业务类型, 窗口, 工号, 办件编号, 票号,
-状态 (正常/过号/弃号/转号). Columns are found by header variants (``取号时间``/``取号``/…); the
+状态 (正常/过号/弃号/转号); times may be times of day beside a 日期 column. Columns are found by header variants (``取号时间``/``取号``/…); the
 header may sit below a title row. Reading is columnar (python-calamine for xlsx, the pandas C
 parser for csv) and every check is vectorised, so half a million tickets take a few seconds.
 
@@ -60,6 +60,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "窗口组": ("窗口组", "窗口分组", "group"),
     "预约": ("预约", "是否预约", "appointment"),
     "优先": ("优先", "优先通道", "爱心通道", "绿色通道", "priority"),
+    "日期": ("日期", "业务日期", "取号日期", "办理日期", "date"),
 }
 REQUIRED = ("取号时间", "叫号时间", "办结时间", "业务类型", "窗口")
 STATUSES = ("正常", "过号", "弃号", "转号")
@@ -304,6 +305,13 @@ def _check(grid: pd.DataFrame, name: str, sheet: str | None) -> TicketLog:
         blank &= (s == "").to_numpy()
     out = pd.DataFrame(index=body.index)
     flags: list[tuple[np.ndarray, str, str]] = []  # (mask, column, why) in the order checked
+    if "日期" in text:  # times of day beside a date column (09:30:00 + 2026-11-02)
+        day = text["日期"].str.replace(r"\s+00:00(:00)?$", "", regex=True)
+        for c in _TIME_COLS:
+            if c in text:
+                only_time = text[c].str.match(r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$") & (day != "")
+                if only_time.any():
+                    text[c] = text[c].mask(only_time, day + " " + text[c])
     for c in _TIME_COLS:
         if c in text:
             t, unreadable = parse_times(text[c])

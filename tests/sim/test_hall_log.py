@@ -273,3 +273,18 @@ def test_hall_report_cli_json_contract_and_files(files, tmp_path, log_df):
     assert r.returncode == 2 and r.stderr.startswith("error: ") and ".xlsx 或 .docx" in r.stderr
     r = _cli("hall-report", tmp_path / "nope.csv", "--json")
     assert r.returncode == 2 and "文件不存在" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_times_of_day_beside_a_date_column(tmp_path, log_df):
+    df = log_df.head(40).copy()
+    out = pd.DataFrame({"日期": df["取号时间"].dt.strftime("%Y/%m/%d"), "排队号": df["票号"],
+                        "取号": df["取号时间"].dt.strftime("%H:%M:%S"),
+                        "叫号": df["叫号时间"].dt.strftime("%H:%M:%S").fillna(""),
+                        "完成时间": df["办结时间"].dt.strftime("%H:%M:%S").fillna(""),
+                        "业务名称": df["业务类型"], "窗口号": df["窗口"], "状态": df["状态"]})
+    p = tmp_path / "分列.csv"
+    out.to_csv(p, index=False, encoding="gbk")
+    log = read_ticket_log(p)
+    assert not log.problems
+    for col in ("取号时间", "叫号时间", "办结时间"):
+        assert log.frame[col].equals(df[col].reset_index(drop=True).astype("datetime64[ns]")), col
