@@ -6,7 +6,8 @@
   costs the recall time) — within 4 %;
 * no-shows (keep, 过号顺延): a hand-worked example;
 * priority "first": M/M/c non-pre-emptive priority, equal service rates (Cobham):
-  Wq_k = C(c, a) / (cμ (1 − σ_{k−1})(1 − σ_k)) — within 6 %;
+  Wq_k = C(c, a) / (cμ (1 − σ_{k−1})(1 − σ_k)) — within 6 %; and the same set-up in Ciw
+  (priority classes) — within 10 %;
 * priority "dedicated": two independent M/M/c (Erlang C) — within 6 %;
 * routes: a tandem of M/M/c stations; by Burke's theorem the second sees Poisson arrivals,
   so the mean time in hall = Σ (Erlang C wait + service) — within 5 %;
@@ -224,3 +225,26 @@ def test_sample_hall_with_every_feature_reports_lanes_routes_and_no_shows():
     assert len(two) > 100 and two["time_in_hall"].mean() > v.loc[v["steps"] == 1, "time_in_hall"].mean()
     assert 0.005 < (fr.no_show_called >= 0).mean() < 0.05  # only those called from a queue can be gone
     assert any(n.endswith("(优先)") for n in fr.run.type_names)
+
+
+def test_priority_first_agrees_with_the_same_setup_in_ciw():
+    import ciw
+
+    c, mu, lam, share, horizon = 3, 1.0, 2.4, 0.3, 40_000.0
+    net = ciw.create_network(
+        arrival_distributions={"prio": [ciw.dists.Exponential(rate=lam * share)],
+                               "normal": [ciw.dists.Exponential(rate=lam * (1 - share))]},
+        service_distributions={"prio": [ciw.dists.Exponential(rate=mu)], "normal": [ciw.dists.Exponential(rate=mu)]},
+        number_of_servers=[c], priority_classes={"prio": 0, "normal": 1})
+    ciw.seed(16)
+    q = ciw.Simulation(net)
+    q.simulate_until_max_time(horizon)
+    ciw_wait: dict[str, list[float]] = {"prio": [], "normal": []}
+    for r in q.get_all_records():
+        ciw_wait[r.customer_class].append(r.waiting_time)
+    arr, svc, rng = _mm(int(lam * horizon), lam, 1 / mu, 165)
+    prio = rng.random(len(arr)) < share
+    w = run_arrays(_customers(arr, svc), servers=c, priority=prio).run.wait()
+    for mask, name in ((prio, "prio"), (~prio, "normal")):
+        ours, theirs = w[mask].mean(), float(np.mean(ciw_wait[name]))
+        assert abs(ours - theirs) / theirs < 0.1, (name, ours, theirs)
