@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         slot_service_levels,
         weekday_slot_table,
     )
-    from .roster import default_shifts, solve_roster
+    from .roster import Balance, default_shifts, solve_roster
     from .roster_io import export_roster, read_staff, roster_marks, sample_staff
     from .sample_hall import policy_variant, pooled_variant, sample_scenario, weekend_rota_variant
     from .scenario import WEEKDAYS_CN, Scenario, ServiceType, WindowGroup, min_to_hm
@@ -66,6 +66,7 @@ __all__ = [
     "ACTION_CN",
     "ADJ_CN",
     "Adjustment",
+    "Balance",
     "Cancelled",
     "Change",
     "Customers",
@@ -146,6 +147,7 @@ __getattr__, __dir__ = lazy_exports(
         "queue_length": "sim.results",
         "slot_service_levels": "sim.results",
         "weekday_slot_table": "sim.results",
+        "Balance": "sim.roster",
         "default_shifts": "sim.roster",
         "solve_roster": "sim.roster",
         "export_roster": "sim.roster_io",
