@@ -10,8 +10,8 @@ cells at ``A1`` and ``XFD1048576`` would ask for 512 GB).  CSV bytes are decoded
 detection (UTF-8 with or without BOM, UTF-16 with BOM, GB18030 ⊃ GBK, then a guess).
 
 Values are Python values: text, ``int`` (a whole number, as Excel shows it), ``float``, ``bool``,
-``datetime.date``/``datetime.datetime``/``datetime.time`` for date-formatted cells, ``None``
-for empty cells.  Errors are :class:`~core.errors.InputError` (or the subclass a caller
+``datetime.datetime`` for date-formatted cells (midnight for a plain date, as openpyxl and xlrd
+give them), ``datetime.time`` for time-formatted ones, ``None`` for empty cells.  Errors are :class:`~core.errors.InputError` (or the subclass a caller
 passes as ``error``) naming file, sheet, row and column, with a Chinese message saying
 what to do.
 
@@ -33,9 +33,9 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -198,6 +198,8 @@ def _clean_row(raw: Iterable[Any], r: int, name: str, sheet: str | None,
             if len(v) > MAX_CELL_CHARS:
                 raise _too_long(name, sheet, r, c, len(v), error)
             out.append(v)
+        elif type(v) is date:  # a date cell is a datetime, as openpyxl and xlrd give it
+            out.append(datetime(v.year, v.month, v.day))
         else:
             out.append(v)
     n = len(out)
@@ -614,11 +616,13 @@ def _span(cell: Any, attr: str) -> int:
 
 
 def html_table(table: Any, name: str, sheet: str, *, max_rows: int = MAX_ROWS,
+               text: Callable[[Any], str | None] | None = None,
                error: type[InputError] = InputError) -> Sheet:
     """A BeautifulSoup ``<table>`` as a :class:`Sheet`: rowspan/colspan become merged ranges.
 
     Spans are capped at :data:`~core.limits.MAX_SPAN` (HTML itself caps colspan at 1000) and
     the table at :data:`~core.limits.MAX_TABLE_CELLS` cells, so ``colspan="300000000"`` costs nothing.
+    ``text`` turns a cell into its text (default: its text with ``<br>`` as line breaks).
 
     >>> from bs4 import BeautifulSoup
     >>> t = BeautifulSoup('<table><tr><td colspan="300000000">a</td></tr><tr><td>b</td></tr></table>',
@@ -643,10 +647,10 @@ def html_table(table: Any, name: str, sheet: str, *, max_rows: int = MAX_ROWS,
             if len(taken) + rs * cs > MAX_TABLE_CELLS:
                 raise error(f"网页表格过大(合并单元格展开后超过 {MAX_TABLE_CELLS} 个单元格),"
                             "请检查 rowspan/colspan 或另存为 xlsx 后上传", file=name, sheet=sheet, row=r)
-            text = _html_cell_text(td)
-            if text is not None and len(text) > MAX_CELL_CHARS:
-                raise _too_long(name, sheet, r, c, len(text), error)
-            cells[(r, c)] = text
+            value = (text or _html_cell_text)(td)
+            if value is not None and len(value) > MAX_CELL_CHARS:
+                raise _too_long(name, sheet, r, c, len(value), error)
+            cells[(r, c)] = value
             for rr in range(r, r + rs):
                 for cc in range(c, c + cs):
                     taken.add((rr, cc))
