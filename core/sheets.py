@@ -298,9 +298,12 @@ def guess_delimiter(sample: str) -> str:
 
 
 def read_csv(source: bytes | str | Path, name: str | None = None, *, sheet: str | None = None,
-             max_rows: int = MAX_ROWS, delimiter: str | None = None,
+             max_rows: int = MAX_ROWS, delimiter: str | None = None, trim: bool = True,
              error: type[InputError] = InputError) -> Sheet:
-    """A CSV as one :class:`Sheet` of text cells (blank cells None); the delimiter is guessed when not given."""
+    """A CSV as one :class:`Sheet` of text cells (blank cells None); the delimiter is guessed when not given.
+
+    ``trim=False`` keeps each record's trailing empty cells (``a,`` is two cells).
+    """
     name = name or (Path(source).name if not isinstance(source, bytes) else "上传文件.csv")
     text = decode_csv(_source_bytes(source, name, error), name, error)
     delim = delimiter or guess_delimiter(text[:16384])
@@ -311,7 +314,7 @@ def read_csv(source: bytes | str | Path, name: str | None = None, *, sheet: str 
             if r > max_rows:
                 raise _too_many_rows(name, sheet, max_rows, error)
             vals = [v if v.strip() else None for v in record]
-            while vals and vals[-1] is None:
+            while trim and vals and vals[-1] is None:
                 vals.pop()
             for c, v in enumerate(vals, start=1):
                 if v is not None and len(v) > MAX_CELL_CHARS:
