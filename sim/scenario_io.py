@@ -423,6 +423,82 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
                     _text(info.get("说明", (0, ""))[1]))
 
 
+# ----------------------------------------------------------------- tables (the dashboard's editor)
+def _type_cells(t: ServiceType) -> list[Any]:
+    return [t.name, t.department, *t.daily_volume, DIST_CN[t.service_dist], t.service_mean, t.service_cv,
+            t.appointment_share, t.patience_mean if t.patience_mean else None, t.weekend_shift]
+
+
+def _group_cells(g: WindowGroup) -> list[Any]:
+    return [g.name, g.kind, "、".join(g.types), g.regular, g.reserve, *[h or "休" for h in g.hours],
+            g.lunch_start, g.lunch_end, LUNCH_CN[g.lunch_mode], g.weekend_windows]
+
+
+def types_table(s: Scenario) -> list[dict[str, Any]]:
+    """The 业务类型 sheet as rows keyed by the workbook's column names (:data:`TYPE_COLS`).
+
+    >>> from sim.sample_hall import sample_scenario
+    >>> types_table(sample_scenario())[0]["业务名称"]
+    '不动产登记'
+    """
+    return [dict(zip(TYPE_COLS, _type_cells(t), strict=True)) for t in s.types]
+
+
+def groups_table(s: Scenario) -> list[dict[str, Any]]:
+    """The 窗口组 sheet as rows keyed by the workbook's column names (:data:`GROUP_COLS`)."""
+    return [dict(zip(GROUP_COLS, _group_cells(g), strict=True)) for g in s.groups]
+
+
+def scenario_from_tables(base: Scenario, types: list[dict[str, Any]], groups: list[dict[str, Any]],
+                         name: str = "编辑后的场景") -> Scenario:
+    """``base`` with its types and window groups replaced by edited table rows, checked as the workbook is.
+
+    Rows use the workbook's column names; a column a row lacks keeps the value ``base`` has for
+    the same name (the weekday/weekend profiles and empirical samples of a type always come
+    from ``base``); rows with every cell blank are ignored.  Raises :class:`ScenarioInvalid`
+    listing every problem (row numbers as in the workbook: the first row below the header is 2).
+
+    >>> from sim.sample_hall import sample_scenario
+    >>> s = sample_scenario()
+    >>> rows = groups_table(s); rows[0]["常设窗口数"] += 1
+    >>> scenario_from_tables(s, types_table(s), rows).groups[0].regular == s.groups[0].regular + 1
+    True
+    """
+    iss = _Issues()
+    old_types = {r["业务名称"]: r for r in types_table(base)}
+    old_groups = {r["窗口组"]: r for r in groups_table(base)}
+    type_rows: dict[str, int] = {}
+    new_types: list[ServiceType] = []
+    for r, row in enumerate(types, start=2):
+        if all(_blank(v) for v in row.values()):
+            continue
+        full = {**old_types.get(_text(row.get("业务名称")), {}), **row}
+        t = _type_row(iss, r, full, type_rows)
+        if t is not None:
+            new_types.append(t)
+    group_rows: dict[str, int] = {}
+    new_groups: list[WindowGroup] = []
+    for r, row in enumerate(groups, start=2):
+        if all(_blank(v) for v in row.values()):
+            continue
+        full = {**old_groups.get(_text(row.get("窗口组")), {}), **row}
+        g = _group_row(iss, r, full, type_rows, group_rows)
+        if g is not None:
+            new_groups.append(g)
+    _check_served(iss, type_rows, new_groups)
+    if iss.items:
+        raise ScenarioInvalid(name, iss.items)
+    by_name = {t.name: t for t in base.types}
+    for t in new_types:
+        if t.name in by_name:
+            old = by_name[t.name]
+            t.weekday_profile, t.weekend_profile = old.weekday_profile, old.weekend_profile
+            t.service_sample = list(old.service_sample)
+    out = base.copy()
+    out.types, out.groups = new_types, new_groups
+    return out
+
+
 def _json_problem(err: Exception) -> str:
     """A Chinese description of why JSON is not a scenario (what to fix, not the exception class)."""
     if isinstance(err, json.JSONDecodeError):

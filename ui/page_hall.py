@@ -93,7 +93,13 @@ def edit(base):
             target = c3.number_input("等候目标(分钟)", 1.0, 120.0, float(p.target_wait), 1.0,
                                      key=f"hall_pol_tw_{bkey}")
             start = c3.date_input("仿真开始日期", value=base.calendar.start, key=f"hall_cal_start_{bkey}")
-    s = scenario_from_frames(base, types, groups)
+    from sim.scenario_io import ScenarioInvalid
+
+    try:
+        s = scenario_from_frames(base, types, groups)
+    except ScenarioInvalid as err:
+        st.error(str(err).replace("\n", "  \n") + "  \n请按提示修改表格后再运行。", icon=":material/error:")
+        return None
     s.policy.enabled, s.policy.open_per_window, s.policy.open_longest_wait = enabled, per_window, longest
     s.policy.switch_delay, s.policy.target_wait, s.calendar.start = delay, target, start
     issues = validate(s)
