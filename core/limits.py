@@ -94,7 +94,7 @@ def check_zip(source: bytes | str | Path, name: str, error: type[InputError] = I
     >>> check_zip(buf.getvalue(), "a.zip")
     Traceback (most recent call last):
     ...
-    core.errors.InputError: a.zip: 压缩包内的“big.csv”解压后 3 MB,压缩比超过 100 倍(疑似“压缩炸弹”),已拒绝;请上传正常保存的文件
+    core.errors.InputError: a.zip: 压缩包内的“big.csv”解压后 3 MB,压缩比超过 100 倍(疑似“压缩炸弹”),已拒绝;请删除多余内容、用 Excel/Word 重新保存后再上传
     """
     with io.BytesIO(source) if isinstance(source, bytes) else Path(source).open("rb") as fileobj:
         try:
@@ -105,10 +105,26 @@ def check_zip(source: bytes | str | Path, name: str, error: type[InputError] = I
             _check_members(archive, name, error, member_limit, total_limit)
 
 
+def _part(member: str) -> str:
+    """What a package member is, in the user's words.
+
+    >>> _part("xl/worksheets/sheet1.xml"), _part("xl/sharedStrings.xml"), _part("审改办.csv")
+    ('工作表数据“xl/worksheets/sheet1.xml”', '单元格文字“xl/sharedStrings.xml”', '“审改办.csv”')
+    """
+    if member.startswith("xl/worksheets/"):
+        return f"工作表数据“{member}”"
+    if member == "xl/sharedStrings.xml":
+        return f"单元格文字“{member}”"
+    if member == "word/document.xml":
+        return f"文档正文“{member}”"
+    return f"“{member}”"
+
+
 def _refuse_member(info: zipfile.ZipInfo, size: int, name: str, error: type[InputError], why: str) -> InputError:
-    return error(f"压缩包内的“{info.filename}”解压后{why},已拒绝;请上传正常保存的文件", file=name) \
-        if size < 0 else error(f"压缩包内的“{info.filename}”解压后 {_mb(size)},{why},已拒绝;请上传正常保存的文件",
-                               file=name)
+    hint = "(可能含有大量行、超长单元格或被篡改)" if info.filename.endswith(".xml") else ""
+    size_text = f" {_mb(size)}," if size >= 0 else ""
+    return error(f"压缩包内的{_part(info.filename)}解压后{size_text}{why}{hint},已拒绝;"
+                 "请删除多余内容、用 Excel/Word 重新保存后再上传", file=name)
 
 
 def _check_members(archive: zipfile.ZipFile, name: str, error: type[InputError],
@@ -137,8 +153,7 @@ def _check_members(archive: zipfile.ZipFile, name: str, error: type[InputError],
                     actual += len(chunk)
                     total += len(chunk)
                     if actual > max(info.file_size, 0) or actual > member_limit or total > total_limit:
-                        raise _refuse_member(info, -1, name, error,
-                                             "的大小与压缩包记录的不符或超过上限(文件可能被篡改)")
+                        raise _refuse_member(info, -1, name, error, "的大小与压缩包记录的不符或超过上限")
         except InputError:
             raise
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError) as err:
