@@ -408,6 +408,50 @@ class _Scan:
     percent: set[tuple[int, int]] = field(default_factory=set)
 
 
+_TEXT_OPEN = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>$")
+_LONG_TEXT = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]{%d,})" % (MAX_CELL_CHARS + 1))
+#: the most bytes a cell of MAX_CELL_CHARS characters takes in UTF-8
+_MAX_TEXT_BYTES = 4 * MAX_CELL_CHARS + 1024
+
+
+def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
+    """A member's bytes 1 MB at a time, each piece ending before the last ``<`` (a tag or a cell's
+    text is never cut), so regular expressions can scan the pieces one by one."""
+    carry = b""
+    with archive.open(member) as f:
+        while chunk := f.read(_CHUNK):
+            buf = carry + chunk
+            cut = buf.rfind(b"<")
+            if cut < 0 or len(buf) - cut > _MAX_TEXT_BYTES:
+                # nothing open at the end, or a text longer than any cell may be: keep a short tail
+                # (enough to see which tag was open) and let _check_text_runs judge the piece
+                cut = len(buf) if cut < 0 else max(cut, len(buf) - 256)
+            yield buf[:cut]
+            carry = buf[cut:]
+    if carry:
+        yield carry
+
+
+def _long_text_at(buf: bytes) -> int:
+    """Where a cell text longer than MAX_CELL_CHARS characters starts in ``buf`` (-1: none), found
+    before any parser holds it."""
+    if len(buf) <= MAX_CELL_CHARS:
+        return -1
+    for m in _LONG_TEXT.finditer(buf):
+        if len(m[1].decode("utf-8", "replace")) > MAX_CELL_CHARS:
+            return m.start()
+    last = buf.rfind(b"<")
+    if last >= 0 and len(buf) - last > _MAX_TEXT_BYTES - 256 and \
+            _TEXT_OPEN.match(buf, last, buf.find(b">", last) + 1):
+        return last
+    return -1
+
+
+def _long_text(name: str, sheet: str | None, row: int | None, error: type[InputError]) -> InputError:
+    return error(f"有单元格内容超过 {MAX_CELL_CHARS} 个字符的上限(Excel 单元格的上限),"
+                 "请删减该单元格内容后再上传", file=name, sheet=sheet, row=row)
+
+
 def _scan_sheet(archive: zipfile.ZipFile, member: str, sheet: str, name: str, max_rows: int,
                 percent_styles: set[int], error: type[InputError]) -> _Scan:
     """One streaming pass over a worksheet's XML (1 MB at a time): rows (stops at the first past
@@ -416,38 +460,30 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, sheet: str, name: str, ma
     pct = re.compile(rb'<(?:[\w.-]+:)?c\s([^>]*?\bs\s*=\s*"(?:' +
                      b"|".join(str(i).encode() for i in sorted(percent_styles)) + rb')"[^>]*)>') \
         if percent_styles else None
-    carry = b""
-    with archive.open(member) as f:
-        while True:
-            chunk = f.read(_CHUNK)
-            buf = carry + chunk
-            if chunk:
-                cut = buf.rfind(b"<")
-                if cut < 0 or len(buf) - cut > 65536:  # no tag open at the end (or a tag that long is junk)
-                    cut = len(buf)
-                buf, carry = buf[:cut], buf[cut:]
-            for m in _ROW_TAG.finditer(buf):
-                r_attr = _R_ATTR.search(m[1])
-                scan.last_row = int(r_attr[1]) if r_attr else scan.last_row + 1
-                scan.rows += 1
-                if scan.last_row > max_rows or scan.rows > max_rows:
-                    raise _too_many_rows(name, sheet, max_rows, error)
-            for m in _WIDE_CELL.finditer(buf):
-                if not m[3]:
-                    scan.width = max(scan.width, _col_number(m[1]))
-            if b"mergeCell" in buf:
-                for m in _MERGE.finditer(buf):
-                    c1, r1 = _col_number(m[1]), int(m[2])
-                    c2, r2 = (_col_number(m[3]), int(m[4])) if m[3] else (c1, r1)
-                    if len(scan.merges) < MAX_CELLS // 100:
-                        scan.merges.append((r1, c1, r2, c2))
-            if pct is not None:
-                for m in pct.finditer(buf):
-                    ref = _CELL_REF.search(m[1])
-                    if ref:
-                        scan.percent.add((int(ref[2]), _col_number(ref[1])))
-            if not chunk:
-                break
+    for buf in _chunks(archive, member):
+        long_at = _long_text_at(buf)
+        for m in _ROW_TAG.finditer(buf, 0, long_at if long_at >= 0 else len(buf)):
+            r_attr = _R_ATTR.search(m[1])
+            scan.last_row = int(r_attr[1]) if r_attr else scan.last_row + 1
+            scan.rows += 1
+            if scan.last_row > max_rows or scan.rows > max_rows:
+                raise _too_many_rows(name, sheet, max_rows, error)
+        if long_at >= 0:
+            raise _long_text(name, sheet, scan.last_row or None, error)
+        for m in _WIDE_CELL.finditer(buf):
+            if not m[3]:
+                scan.width = max(scan.width, _col_number(m[1]))
+        if b"mergeCell" in buf:
+            for m in _MERGE.finditer(buf):
+                c1, r1 = _col_number(m[1]), int(m[2])
+                c2, r2 = (_col_number(m[3]), int(m[4])) if m[3] else (c1, r1)
+                if len(scan.merges) < MAX_CELLS // 100:
+                    scan.merges.append((r1, c1, r2, c2))
+        if pct is not None:
+            for m in pct.finditer(buf):
+                ref = _CELL_REF.search(m[1])
+                if ref:
+                    scan.percent.add((int(ref[2]), _col_number(ref[1])))
     if scan.width * max(scan.last_row, 1) > MAX_CELLS:
         raise error(f"工作表的已用区域过大(约 {scan.last_row} 行 × {scan.width} 列,超过 {MAX_CELLS} 个单元格),"
                     f"最右边有内容的一列是 {column_letter(scan.width)} 列;请删除远处多余的单元格后再上传",
@@ -502,6 +538,10 @@ def _read_xlsx(data: bytes, name: str, wanted: Collection[str] | None, max_rows:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = _xlsx_parts(archive)
             styles = _percent_styles(archive) if percent else set()
+            if "xl/sharedStrings.xml" in archive.namelist():
+                for buf in _chunks(archive, "xl/sharedStrings.xml"):
+                    if _long_text_at(buf) >= 0:
+                        raise _long_text(name, None, None, error)
             scans: dict[str, _Scan] = {}
             for sheet, member, _visible in parts:
                 if member is None or (wanted is not None and sheet not in wanted):
