@@ -392,11 +392,12 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
 
 # ---------------------------------------------------------------- xlsx: the streaming scan
 _ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
-_R_ATTR = re.compile(rb'\br\s*=\s*"(\d+)"')
+_R_ATTR = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
 # cells at column AA or beyond, with content (not self-closing): the ones that widen the used range
-_WIDE_CELL = re.compile(rb'<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*"([A-Z]{2,3})(\d+)"[^>]*?(/?)>')
-_MERGE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_CELL_REF = re.compile(rb'\br\s*=\s*"([A-Z]+)(\d+)"')
+# (any attribute r="AB12": only cells have one of that form, and XML allows spaces and either quote)
+_WIDE_CELL = re.compile(rb"""\sr\s*=\s*["']([A-Z]{2,3})(\d+)["'][^>]*?(/?)>""")
+_MERGE = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*["']([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?["']""")
+_CELL_REF = re.compile(rb"""\br\s*=\s*["']([A-Z]+)(\d+)["']""")
 
 
 @dataclass
@@ -408,10 +409,11 @@ class _Scan:
     percent: set[tuple[int, int]] = field(default_factory=set)
 
 
-_TEXT_OPEN = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>$")
-_LONG_TEXT = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]{%d,})" % (MAX_CELL_CHARS + 1))
-#: the most bytes a cell of MAX_CELL_CHARS characters takes in UTF-8
-_MAX_TEXT_BYTES = 4 * MAX_CELL_CHARS + 1024
+# any text between tags that long (a cell's text, or junk where no text belongs)
+_LONG_TEXT = re.compile(rb">([^<]{%d,})" % (MAX_CELL_CHARS + 1))
+#: more bytes than a cell of MAX_CELL_CHARS characters takes in UTF-8 (a longer run is cut into
+#: pieces, the first of which still holds more than MAX_CELL_CHARS characters after its ``>``)
+_MAX_TEXT_BYTES = 4 * MAX_CELL_CHARS + 4096
 
 
 def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
@@ -440,16 +442,12 @@ def _long_text_at(buf: bytes) -> int:
     for m in _LONG_TEXT.finditer(buf):
         if len(m[1].decode("utf-8", "replace")) > MAX_CELL_CHARS:
             return m.start()
-    last = buf.rfind(b"<")
-    if last >= 0 and len(buf) - last > _MAX_TEXT_BYTES - 256 and \
-            _TEXT_OPEN.match(buf, last, buf.find(b">", last) + 1):
-        return last
     return -1
 
 
 def _long_text(name: str, sheet: str | None, row: int | None, error: type[InputError]) -> InputError:
-    return error(f"有单元格内容超过 {MAX_CELL_CHARS} 个字符的上限(Excel 单元格的上限),"
-                 "请删减该单元格内容后再上传", file=name, sheet=sheet, row=row)
+    return error(f"有单元格内容(或文件中的一段文字)超过 {MAX_CELL_CHARS} 个字符的上限(Excel 单元格的上限),"
+                 "请删减该单元格内容、用 Excel 重新保存后再上传", file=name, sheet=sheet, row=row)
 
 
 def _scan_sheet(archive: zipfile.ZipFile, member: str, sheet: str, name: str, max_rows: int,
@@ -457,8 +455,8 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, sheet: str, name: str, ma
     """One streaming pass over a worksheet's XML (1 MB at a time): rows (stops at the first past
     ``max_rows``), the widest column holding content, merged ranges, percent-formatted cells."""
     scan = _Scan()
-    pct = re.compile(rb'<(?:[\w.-]+:)?c\s([^>]*?\bs\s*=\s*"(?:' +
-                     b"|".join(str(i).encode() for i in sorted(percent_styles)) + rb')"[^>]*)>') \
+    pct = re.compile(rb"""<(?:[\w.-]+:)?c\s([^>]*?\bs\s*=\s*["'](?:""" +
+                     b"|".join(str(i).encode() for i in sorted(percent_styles)) + rb""")["'][^>]*)>""") \
         if percent_styles else None
     for buf in _chunks(archive, member):
         long_at = _long_text_at(buf)
