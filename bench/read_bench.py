@@ -23,8 +23,11 @@ import tempfile
 import time
 import zipfile
 from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+_T = TypeVar("_T")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -94,17 +97,18 @@ def read_core(path: Path) -> tuple[int, int]:
 
 def scan_only(path: Path) -> int:
     from core import limits, sheets
+    from core.errors import InputError
 
     data = path.read_bytes()
     limits.check_zip(data, path.name)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         parts = sheets._xlsx_parts(z)
-        return sum(sheets._scan_sheet(z, m, s, path.name, limits.MAX_ROWS, set(), limits.InputError).rows
+        return sum(sheets._scan_sheet(z, m, s, path.name, limits.MAX_ROWS, set(), InputError).rows
                    for s, m, _v in parts if m)
 
 
-def best(fn, path: Path, repeat: int) -> tuple[float, object]:
-    times, out = [], None
+def best(fn: Callable[[Path], _T], path: Path, repeat: int) -> tuple[float, _T]:
+    times: list[float] = []
     for _ in range(repeat):
         t0 = time.process_time()
         out = fn(path)
@@ -123,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         make_workbook(path, args.rows)
         print(f"generated {args.rows} task rows in {time.process_time() - t0:.2f} s CPU "
               f"({path.stat().st_size / 1024:.0f} KiB)")
-        t_old, (rows_old, merges_old) = best(read_openpyxl, path, args.repeat)  # type: ignore[misc]
-        t_new, (rows_new, merges_new) = best(read_core, path, args.repeat)  # type: ignore[misc]
+        t_old, (rows_old, merges_old) = best(read_openpyxl, path, args.repeat)
+        t_new, (rows_new, merges_new) = best(read_core, path, args.repeat)
         t_scan, _ = best(scan_only, path, args.repeat)
         print(f"openpyxl read-only + merges : {t_old:6.2f} s CPU  ({rows_old} rows, {merges_old} merged ranges)")
         print(f"core.sheets (calamine)      : {t_new:6.2f} s CPU  ({rows_new} rows, {merges_new} merged ranges)")

@@ -147,7 +147,7 @@ def _hours(iss: _Issues, where: tuple, v: Any) -> str:
         if not parse_hours(s):
             return ""
     except (ValueError, IndexError):
-        iss.add(*where, f"营业时间“{s}”无法识别,应写成 08:30-17:30 或 08:30-12:00,13:30-17:30,不开放填“休”")
+        iss.add(*where, f"营业时间“{s}”无法识别,应写成 08:30-17:30 或 08:30-12:00,13:30-17:30,不开放填“休”")  # type: ignore[call-arg]
         return ""
     return s
 
@@ -160,7 +160,7 @@ def _hm(iss: _Issues, where: tuple, v: Any, default: str) -> str:
     try:
         return min_to_hm(hm_to_min(_text(v)))
     except (ValueError, IndexError):
-        iss.add(*where, f"时刻“{v}”无法识别,应写成 12:00")
+        iss.add(*where, f"时刻“{v}”无法识别,应写成 12:00")  # type: ignore[call-arg]
         return default
 
 
@@ -215,7 +215,7 @@ def _bool(iss: _Issues, where: tuple, v: Any, default: bool) -> bool:
         return True
     if s in NO:
         return False
-    iss.add(*where, f"“{s}”应填“是”或“否”")
+    iss.add(*where, f"“{s}”应填“是”或“否”")  # type: ignore[call-arg]
     return default
 
 
@@ -229,7 +229,7 @@ def _date(iss: _Issues, where: tuple, v: Any) -> dt.date | None:
         y, m, d = (int(x) for x in s.split("-"))
         return dt.date(y, m, d)
     except (ValueError, TypeError):
-        iss.add(*where, f"日期“{_text(v)}”无法识别,应写成 2026-11-02")
+        iss.add(*where, f"日期“{_text(v)}”无法识别,应写成 2026-11-02")  # type: ignore[call-arg]
         return None
 
 
@@ -267,8 +267,8 @@ def _type_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int]) -> Servi
     appt = _num(iss, w("预约比例"), d.get("预约比例"), lo=0, hi=1, default=0.0)
     pat = _num(iss, w("平均耐心(分钟)"), d.get("平均耐心(分钟)"), lo=0.01, default=-1.0)
     shift = _num(iss, w("周末转次日比例"), d.get("周末转次日比例"), lo=0, hi=1, default=0.5)
-    return ServiceType(tname, _text(d.get("所属部门")), vols, dist, mean, cv, [], appt,
-                       None if pat is None or pat < 0 else pat, shift)
+    return ServiceType(tname, _text(d.get("所属部门")), vols, dist, mean, cv, [], appt,  # type: ignore[arg-type]
+                       None if pat is None or pat < 0 else pat, shift)  # type: ignore[arg-type]
 
 
 def _group_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int],
@@ -297,7 +297,7 @@ def _group_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int],
     if hm_to_min(le) <= hm_to_min(ls):
         iss.add(S_GROUPS, r, "午休结束", "午休结束应晚于午休开始")
     wk = d.get("周末窗口数")
-    wkn = None if _blank(wk) else _num(iss, w("周末窗口数"), wk, lo=0, integer=True, default=0)
+    wkn = None if _blank(wk) else int(_num(iss, w("周末窗口数"), wk, lo=0, integer=True, default=0) or 0)
     return WindowGroup(gname, served, int(regular or 0), int(reserve or 0),
                        _text(d.get("类别")) or ("综合窗" if len(served) > 1 else "专窗"), hours, ls, le, mode, wkn)
 
@@ -350,9 +350,9 @@ def _attach_samples(book: dict[str, Sheet], iss: _Issues, types: list[ServiceTyp
         if tname not in type_rows:
             iss.add(S_SAMPLE, r, "业务名称", f"业务“{tname}”不在“{S_TYPES}”表中")
             continue
-        x = _num(iss, (S_SAMPLE, r, "办理时长(分钟)"), d.get("办理时长(分钟)"), lo=0.01, what="办理时长")
+        x = _num(iss, (S_SAMPLE, r, "办理时长(分钟)"), d.get("办理时长(分钟)"), lo=0.01, what="办理时长")  # type: ignore[assignment]
         if x is not None:
-            samples.setdefault(tname, []).append(x)
+            samples.setdefault(tname, []).append(x)  # type: ignore[arg-type]
     for t in types:
         t.weekday_profile = per_type.get((t.name, "weekday"))
         t.weekend_profile = per_type.get((t.name, "weekend"))
@@ -386,7 +386,7 @@ def _read_calendar(book: dict[str, Sheet], iss: _Issues) -> CalendarSpec:
         spec.start = _date(iss, (S_CAL, r, "取值"), v) or spec.start
     if "天数" in cal:
         r, v = cal["天数"]
-        spec.days = int(_num(iss, (S_CAL, r, "取值"), v, lo=1, hi=3660, integer=True, default=7))
+        spec.days = int(_num(iss, (S_CAL, r, "取值"), v, lo=1, hi=3660, integer=True, default=7))  # type: ignore[arg-type]
     if "使用法定节假日" in cal:
         r, v = cal["使用法定节假日"]
         spec.use_official = _bool(iss, (S_CAL, r, "取值"), v, True)

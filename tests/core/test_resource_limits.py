@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import bombs
+import pytest
 
 LIMIT_MB = 500
 PLAN = "data/plans/leiyang-2021-tasks.xlsx"
