@@ -634,20 +634,48 @@ def _read_xls_or_ods(data: bytes, kind: str, name: str, wanted: Collection[str] 
     return out
 
 
-_ODS_REPEAT = re.compile(rb'number-(rows|columns)-repeated\s*=\s*"(\d+)"')
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(/?)>")
+_ODS_ROW_END = b"</table:table-row>"
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(/?)>")
+_ODS_ROWS_REP = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)["']""")
+_ODS_COLS_REP = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)["']""")
 
 
 def _scan_ods(data: bytes, name: str, max_rows: int, error: type[InputError]) -> None:
-    """Refuse repeated rows/columns that would expand past the limits (LibreOffice writes large
-    repeats only for trailing empty cells, which are ``<table:table-cell/>`` with no content)."""
+    """Refuse repeated rows/columns that would expand past the limits.  LibreOffice writes large
+    repeats for trailing empty cells and rows (``<table:table-cell/>``, no value): those are not
+    counted; a repeated cell or row with content is counted as often as it repeats."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         content = _read_member(archive, "content.xml")
-    for m in re.finditer(rb"<table:table-(row|cell)\b([^>]*?)(/?)>", content):
-        rep = _ODS_REPEAT.search(m[2])
-        if rep is None or m[3]:  # self-closing: an empty cell or row, not materialised
-            continue
-        if int(rep[2]) > (max_rows if m[1] == b"row" else 16384) and m[1] == b"cell":
-            raise error("表格中有重复次数过大的单元格,已用区域过大,请删除远处多余的单元格后再上传", file=name)
+    if _long_text_at(content) >= 0:
+        raise _long_text(name, None, None, error)
+    starts = [m.start() for m in re.finditer(rb"<table:table[\s>]", content)] + [len(content)]
+    for t_start, t_end in zip(starts, starts[1:], strict=False):
+        _scan_ods_table(content, t_start, t_end, name, max_rows, error)
+
+
+def _scan_ods_table(content: bytes, pos: int, stop: int, name: str, max_rows: int,
+                    error: type[InputError]) -> None:
+    row_no = last_row = width = 0
+    while (m := _ODS_ROW.search(content, pos, stop)) is not None:
+        reps = int(r[1]) if (r := _ODS_ROWS_REP.search(m[1])) else 1
+        end = m.end() if m[2] else content.find(_ODS_ROW_END, m.end(), stop)
+        end = stop if end < 0 else end
+        col = used = 0
+        for c in _ODS_CELL.finditer(content, m.end(), end):
+            n = int(r[1]) if (r := _ODS_COLS_REP.search(c[1])) else 1
+            col += n
+            if not c[2] or b"value-type" in c[1]:
+                used = col
+        row_no += reps
+        if used:
+            last_row, width = row_no, max(width, used)
+            if last_row > max_rows:
+                raise _too_many_rows(name, None, max_rows, error)
+            if last_row * width > MAX_CELLS:
+                raise error(f"表格的已用区域过大(约 {last_row} 行 × {width} 列,超过 {MAX_CELLS} 个单元格),"
+                            "请删除远处多余的单元格后再上传", file=name)
+        pos = end
 
 
 # ---------------------------------------------------------------- HTML tables

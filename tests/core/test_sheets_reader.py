@@ -260,3 +260,53 @@ def test_broken_xml_in_a_batch_is_a_message_and_the_rest_are_checked(db, tmp_pat
     from tasks.store import Store
 
     assert sorted(u["filename"] for u in Store(db).uploads()) == ["a.xlsx", "c.xlsx"]
+
+
+_ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def _ods(rows_xml: str) -> bytes:
+    """A minimal OpenDocument spreadsheet with one table."""
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
+               f'<office:body><office:spreadsheet><table:table table:name="任务">{rows_xml}</table:table>'
+               "</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest)
+        z.writestr("content.xml", content)
+    return buf.getvalue()
+
+
+def _cell(v: str) -> str:
+    return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+
+
+def test_ods_values_and_trailing_repeats():
+    data = _ods("<table:table-row>" + _cell("序号") + _cell("工作要点") +
+                '<table:table-cell table:number-columns-repeated="16382"/></table:table-row>'
+                '<table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+                "</table:table-cell>" + _cell("简政放权") + "</table:table-row>"
+                '<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+                'table:number-columns-repeated="16384"/></table:table-row>')
+    [s] = read_workbook(data, "a.ods")
+    assert s.name == "任务" and s.rows[:2] == (("序号", "工作要点"), (1, "简政放权"))
+
+
+def test_ods_repeated_content_past_the_limits_is_refused():
+    wide = _ods('<table:table-row table:number-rows-repeated="50000"><table:table-cell '
+                'table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p>'
+                "</table:table-cell></table:table-row>")
+    with pytest.raises(InputError, match="已用区域过大"):
+        read_workbook(wide, "a.ods")
+    tall = _ods('<table:table-row table:number-rows-repeated="1048576">' + _cell("x") + "</table:table-row>")
+    with pytest.raises(InputError, match="行数超过 100000 行"):
+        read_workbook(tall, "a.ods")
