@@ -25,9 +25,9 @@ from typing import TypeVar
 from .errors import InputError
 
 __all__ = [
-    "MAX_CELLS", "MAX_CELL_CHARS", "MAX_MEMBERS", "MAX_MEMBER_BYTES", "MAX_PROBLEMS", "MAX_RATIO", "MAX_ROWS",
+    "MAX_CELLS", "MAX_CELL_CHARS", "MAX_DOCX_XML_BYTES", "MAX_FILLED_CELLS", "MAX_HTML_BYTES", "MAX_MEMBERS", "MAX_MEMBER_BYTES", "MAX_PROBLEMS", "MAX_RATIO", "MAX_ROWS",
     "MAX_SPAN", "MAX_TABLE_CELLS", "MAX_TOTAL_BYTES", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_MB", "RATIO_FLOOR",
-    "cap_problems", "check_size", "check_zip", "more_problems_line",
+    "cap_problems", "check_html_size", "check_size", "check_zip", "more_problems_line",
 ]
 
 #: one uploaded or imported file, in MB (the dashboard's upload widget uses the same number)
@@ -38,11 +38,17 @@ MAX_ROWS = 100_000
 #: characters in one cell: Excel's own limit, so no cell typed in Excel is refused
 MAX_CELL_CHARS = 32_767
 #: the area (rows × columns) of one sheet's used range, which a columnar reader allocates densely
-MAX_CELLS = 4_000_000
+MAX_CELLS = 3_000_000
+#: cells holding something in one sheet (each becomes a Python object)
+MAX_FILLED_CELLS = 1_000_000
 #: one member of a zip package (a sheet's XML, shared strings, a CSV in a zip) once inflated
 MAX_MEMBER_BYTES = 100 * 1024 * 1024
 #: all members of one package once inflated
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
+#: an HTML page or table: a parsed HTML tree takes about 60 times the page's size
+MAX_HTML_BYTES = 5 * 1024 * 1024
+#: a Word document's body (word/document.xml) once inflated: its parsed tree takes about 10 times that
+MAX_DOCX_XML_BYTES = 20 * 1024 * 1024
 #: inflated ÷ compressed size allowed for members larger than :data:`RATIO_FLOOR`
 MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024
@@ -76,6 +82,19 @@ def check_size(size: int, name: str, error: type[InputError] = InputError) -> No
     if size > MAX_UPLOAD_BYTES:
         raise error(f"文件过大({size / 1048576:.1f} MB),上限为 {MAX_UPLOAD_MB} MB,"
                     "请删除无关工作表或图片后再上传", file=name)
+
+
+def check_html_size(size: int, name: str, error: type[InputError] = InputError) -> None:
+    """Refuse an HTML file larger than :data:`MAX_HTML_BYTES` (its parsed tree would not fit).
+
+    >>> check_html_size(6 * 1024 * 1024, "a.html")
+    Traceback (most recent call last):
+    ...
+    core.errors.InputError: a.html: 网页文件过大(6.0 MB),网页格式的上限为 5 MB,请在 Excel/Word 中另存为 xlsx 或 docx 后再上传
+    """
+    if size > MAX_HTML_BYTES:
+        raise error(f"网页文件过大({size / 1048576:.1f} MB),网页格式的上限为 {MAX_HTML_BYTES // 1048576} MB,"
+                    "请在 Excel/Word 中另存为 xlsx 或 docx 后再上传", file=name)
 
 
 def check_zip(source: bytes | str | Path, name: str, error: type[InputError] = InputError, *,

@@ -44,10 +44,12 @@ from .errors import InputError
 from .limits import (
     MAX_CELL_CHARS,
     MAX_CELLS,
+    MAX_FILLED_CELLS,
     MAX_MEMBER_BYTES,
     MAX_ROWS,
     MAX_SPAN,
     MAX_TABLE_CELLS,
+    check_html_size,
     check_size,
     check_zip,
 )
@@ -308,6 +310,7 @@ def read_csv(source: bytes | str | Path, name: str | None = None, *, sheet: str 
     text = decode_csv(_source_bytes(source, name, error), name, error)
     delim = delimiter or guess_delimiter(text[:16384])
     rows: list[Row] = []
+    filled = 0
     csv.field_size_limit(MAX_CELL_CHARS + 1)
     try:
         for r, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), start=1):
@@ -319,6 +322,10 @@ def read_csv(source: bytes | str | Path, name: str | None = None, *, sheet: str 
             for c, v in enumerate(vals, start=1):
                 if v is not None and len(v) > MAX_CELL_CHARS:
                     raise _too_long(name, sheet, r, c, len(v), error)
+            filled += len(vals)
+            if filled > MAX_FILLED_CELLS:
+                raise error(f"CSV 中的单元格超过 {MAX_FILLED_CELLS} 个(已读到第 {r} 行),"
+                            "请拆分成几个文件或删除无关内容后再上传", file=name, sheet=sheet, row=r)
             rows.append(tuple(vals))
     except csv.Error as err:
         if "field larger than field limit" in str(err):
@@ -403,6 +410,7 @@ _CELL_REF = re.compile(rb"""\br\s*=\s*["']([A-Z]+)(\d+)["']""")
 @dataclass
 class _Scan:
     rows: int = 0
+    filled: int = 0
     last_row: int = 0
     width: int = 0
     merges: list[Merge] = field(default_factory=list)
@@ -468,6 +476,10 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, sheet: str, name: str, ma
                 raise _too_many_rows(name, sheet, max_rows, error)
         if long_at >= 0:
             raise _long_text(name, sheet, scan.last_row or None, error)
+        scan.filled += buf.count(b"</c>") + buf.count(b":c>")  # cells with content end with a closing tag
+        if scan.filled > MAX_FILLED_CELLS:
+            raise error(f"工作表中有内容的单元格超过 {MAX_FILLED_CELLS} 个(已读到第 {scan.last_row} 行),"
+                        "请拆分成几个文件或删除无关内容后再上传", file=name, sheet=sheet)
         for m in _WIDE_CELL.finditer(buf):
             if not m[3]:
                 scan.width = max(scan.width, _col_number(m[1]))
@@ -740,6 +752,8 @@ def _html_cell_text(cell: Any) -> str | None:
 
 def _read_html(data: bytes, name: str, max_rows: int, error: type[InputError]) -> list[Sheet]:
     from bs4 import BeautifulSoup
+
+    check_html_size(len(data), name, error)
 
     meta = re.search(rb'charset=["\']?([\w-]+)', data[:4096], re.I)
     text = None

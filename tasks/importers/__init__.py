@@ -103,7 +103,9 @@ def load_plan(path: str | Path, *, aliases: AliasTable | None = None,
                            "请删除无关工作表或图片后再上传", file=name)
     kind = sniff(p, name)
     if kind == "docx":  # xlsx packages are checked by the reader itself
-        limits.check_zip(p, name, ImportFailed)
+        limits.check_zip(p, name, ImportFailed, member_limit=limits.MAX_DOCX_XML_BYTES)
+    if kind in ("html", "html_table"):
+        limits.check_html_size(size, name, ImportFailed)
     if kind in ("xlsx", "xls", "csv", "html_table"):
         from .tables import read_table
         plan = read_table(p, kind=kind, display_name=name)

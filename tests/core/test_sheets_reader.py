@@ -310,3 +310,17 @@ def test_ods_repeated_content_past_the_limits_is_refused():
     tall = _ods('<table:table-row table:number-rows-repeated="1048576">' + _cell("x") + "</table:table-row>")
     with pytest.raises(InputError, match="行数超过 100000 行"):
         read_workbook(tall, "a.ods")
+
+
+def test_html_over_5_mb_and_csv_over_a_million_cells_are_refused(tmp_path):
+    """A parsed HTML tree takes ~60× the page (13 MB of HTML reached 968 MB); a million cells ~250 MB."""
+    from tasks.errors import ImportFailed
+    from tasks.importers import load_plan
+
+    page = tmp_path / "大.html"
+    page.write_text("<html><body><table>" + "<tr><td>任务</td></tr>" * 300_000 + "</table></body></html>",
+                    encoding="utf-8")
+    with pytest.raises(ImportFailed, match="网页文件过大"):
+        load_plan(page)
+    with pytest.raises(InputError, match="单元格超过 1000000 个"):
+        read_csv(("a," * 99 + "a\n").encode() * 10_001, "a.csv")
