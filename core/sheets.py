@@ -594,7 +594,7 @@ def _scan_xls(data: bytes, name: str, max_rows: int, error: type[InputError]) ->
         raise error("无法读取 .xls 工作簿(文件中没有工作簿数据),文件可能已损坏;请用 Excel/WPS 打开后另存为 xlsx 再上传",
                     file=name)
     pos, n = 0, len(stream)
-    depth, sheet_no, last_row, last_col = 0, -1, 0, 0
+    depth, sheet_no, last_row, last_col, filled = 0, -1, 0, 0, 0
     while pos + 4 <= n:
         rtype = int.from_bytes(stream[pos:pos + 2], "little")
         size = int.from_bytes(stream[pos + 2:pos + 4], "little")
@@ -606,14 +606,19 @@ def _scan_xls(data: bytes, name: str, max_rows: int, error: type[InputError]) ->
             depth += 1
             if depth == 1:  # the globals (0), then each sheet; charts inside a sheet are deeper
                 sheet_no += 1
-                last_row = last_col = 0
+                last_row = last_col = filled = 0
         elif rtype == _BIFF_EOF:
             depth = max(0, depth - 1)
         elif depth == 1 and len(body) >= 4 and (rtype in _BIFF_CELLS or rtype == _BIFF_MULRK):
             row = int.from_bytes(body[0:2], "little")
             col = int.from_bytes(body[2:4], "little")
+            filled += 1
             if rtype == _BIFF_MULRK and len(body) >= 6:
                 col = int.from_bytes(body[-2:], "little")
+                filled += (len(body) - 6) // 6
+            if filled > MAX_FILLED_CELLS:
+                raise error(f"工作表中有内容的单元格超过 {MAX_FILLED_CELLS} 个,请拆分成几个文件或删除无关内容后再上传",
+                            file=name, sheet=f"第{sheet_no}个工作表")
             if row > last_row or col > last_col:
                 last_row, last_col = max(last_row, row), max(last_col, col)
                 where = f"第{sheet_no}个工作表"
