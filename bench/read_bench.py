@@ -22,8 +22,8 @@ import sys
 import tempfile
 import time
 import zipfile
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
