@@ -275,6 +275,12 @@ class OfficialDoc:
         props.language = "zh-CN"
         props.comments = ""
 
+    @property
+    def text_width_mm(self) -> float:
+        """Width of the type area (156 mm on portrait A4)."""
+        sec = self.doc.sections[0]
+        return float((sec.page_width - sec.left_margin - sec.right_margin) / Mm(1))
+
     @staticmethod
     def _spacing(p: Any, line_pt: float = LINE_PT) -> None:
         f = p.paragraph_format
@@ -335,10 +341,12 @@ class OfficialDoc:
             cells = t.add_row().cells
             for j, v in enumerate(row):
                 self._cell(cells[j], _cell_text(v), BODY_FONT, size_pt)
-        if widths_mm:
-            for row in t.rows:
-                for j, wmm in enumerate(widths_mm):
-                    row.cells[j].width = Mm(wmm)
+        widths_mm = list(widths_mm) if widths_mm else _auto_widths(headers, rows, self.text_width_mm)
+        t.autofit = False
+        for j, wmm in enumerate(widths_mm):
+            t.columns[j].width = Mm(wmm)
+            for cell in t.columns[j].cells:
+                cell.width = Mm(wmm)
         self._spacing(self.doc.add_paragraph(), size_pt * 1.2)
 
     def _cell(self, cell: Any, text: str, font: str, size_pt: float, *, center: bool = False) -> None:
@@ -365,6 +373,12 @@ class OfficialDoc:
             p.paragraph_format.right_indent = Pt(indent)
             _set_run_font(p.add_run(text), BODY_FONT, BODY_PT)
 
+    def page_break(self) -> None:
+        """Start a new page (e.g. before an annex)."""
+        from docx.enum.text import WD_BREAK
+
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
     # -- output ------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
@@ -375,6 +389,20 @@ class OfficialDoc:
         path = Path(path)
         path.write_bytes(self.to_bytes())
         return path
+
+
+def _auto_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], total_mm: float) -> list[float]:
+    """Column widths sharing ``total_mm`` by how much text each column holds (long columns capped).
+
+    >>> [round(w) for w in _auto_widths(["编号", "任务"], [["1", "清理证明事项并公布清单"]], 156)]
+    [34, 122]
+    """
+    weights = []
+    for j, h in enumerate(headers):
+        longest = max([len(str(h))] + [len(_cell_text(r[j])) for r in rows if j < len(r)])
+        weights.append(min(max(longest, len(str(h))) + 1.5, 24))   # +1.5: the cell's own padding
+    total = sum(weights)
+    return [total_mm * w / total for w in weights]
 
 
 def _cell_text(v: Any) -> str:

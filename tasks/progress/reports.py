@@ -240,7 +240,7 @@ def report_docx(rep: PeriodReport) -> bytes:
             ids = "、".join(t["id"] for t in r.tasks)
             state = "已超过报送期限仍未报送" if r.overdue else "尚未报送"
             doc.paragraph(f"{r.unit}:{parse_period(r.period).label()}进展{state}(报送期限{cn_date(r.due)}),"
-                          f"涉及任务{ids}。")
+                          f"涉及任务{ids}。", align="left")
     else:
         doc.paragraph("各单位均已按时报送。")
     doc.heading("下步工作要求")
