@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.common import (TASK_COLUMN_CONFIG, as_of_control, filter_tasks, get_store, guard, page_header, plan_statuses,
-                       store_plans, table_for_display, tasks_frame)
+from ui.common import (TASK_COLUMN_CONFIG, as_of_control, filter_tasks, get_snapshot, get_store, guard, page_header,
+                       plan_statuses, store_plans, table_for_display, tasks_frame)
 from ui.task_views import history_table, predecessor_editor, timeline_chart
 
 page_header("任务", "按计划、板块、单位、状态和时限筛选任务;查看时间轴、任务详情,编辑前置任务。")
@@ -60,6 +60,9 @@ if view == "任务表":
     with guard("显示任务表"):
         st.dataframe(table_for_display(shown, len(chosen)), hide_index=True, width="stretch",
                      column_config=TASK_COLUMN_CONFIG, key="tasks_table")
+        from ui.exports import task_list_button
+
+        task_list_button(shown, get_snapshot(store, as_of), as_of)
         warn = shown[shown["提示"] != ""]
         if len(warn):
             with st.expander(f"需要核对的任务({len(warn)} 项)"):

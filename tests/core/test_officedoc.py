@@ -12,11 +12,10 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-
-from core.officedoc import (BODY_FONT, HEADING1_FONT, HEADING2_FONT, TITLE_FONT, OfficialDoc, doubled_words)
 from progress_helpers import fill, small_plan
-from tasks.progress import (build_report, commit_upload, default_rules, report_docx, template_bytes,
-                            validate_upload)
+
+from core.officedoc import BODY_FONT, HEADING1_FONT, HEADING2_FONT, TITLE_FONT, OfficialDoc, doubled_words
+from tasks.progress import build_report, commit_upload, default_rules, report_docx, template_bytes, validate_upload
 from tasks.store import Store
 
 RULES = default_rules()
