@@ -9,12 +9,18 @@ from ui.common import current_actor, flash, get_store, guard, show_error
 def rules_form() -> None:
     """Number fields and one group of fields per card level; saving checks everything, rescoring follows."""
     from tasks.progress import load_rules, save_rules
-    from tasks.progress.rules_form import (FIELDS, STATUS_FLAGS, THRESHOLDS, form_from_rules, representable,
-                                           rules_from_form)
+    from tasks.progress.rules_form import (
+        FIELDS,
+        STATUS_FLAGS,
+        THRESHOLDS,
+        form_from_rules,
+        representable,
+        rules_from_form,
+    )
 
     try:
         current = load_rules()
-    except Exception as exc:  # noqa: BLE001 - a broken rules file is shown in Chinese, not as a traceback
+    except Exception as exc:
         show_error(exc)
         return
     if not representable(current):

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import ARGS, ARTIFACTS, CHROMIUM, login, open_page, settle, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
