@@ -30,6 +30,7 @@ b'PK'
 >>> heading_number(2, 1), heading_number(12, 2)
 ('二、', '(十二)')
 """
+
 from __future__ import annotations
 
 import io
@@ -47,9 +48,25 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
-__all__ = ["OfficialDoc", "cn_date", "join_words", "doubled_words", "cn_number", "heading_number", "FONT_FALLBACKS", "TITLE_FONT",
-           "BODY_FONT", "HEADING1_FONT", "HEADING2_FONT", "PAGE_NUMBER_FONT", "MARGINS_MM", "TITLE_PT",
-           "BODY_PT", "TABLE_PT", "LATIN_FONT"]
+__all__ = [
+    "OfficialDoc",
+    "cn_date",
+    "join_words",
+    "doubled_words",
+    "cn_number",
+    "heading_number",
+    "FONT_FALLBACKS",
+    "TITLE_FONT",
+    "BODY_FONT",
+    "HEADING1_FONT",
+    "HEADING2_FONT",
+    "PAGE_NUMBER_FONT",
+    "MARGINS_MM",
+    "TITLE_PT",
+    "BODY_PT",
+    "TABLE_PT",
+    "LATIN_FONT",
+]
 
 #: page margins in millimetres (GB/T 9704-2012 §5.2.1: 天头 37 mm, 订口 28 mm; 版心 156 × 225 mm)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -61,8 +78,13 @@ PAGE_NUMBER_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
 TITLE_PT, BODY_PT, PAGE_NUMBER_PT, TABLE_PT = 22, 16, 14, 12
 #: a font the reader's computer may lack → what Word should use instead (written into the font table)
-FONT_FALLBACKS = {TITLE_FONT: "华文中宋", BODY_FONT: "仿宋", HEADING2_FONT: "楷体", HEADING1_FONT: "SimHei",
-                  PAGE_NUMBER_FONT: "SimSun"}
+FONT_FALLBACKS = {
+    TITLE_FONT: "华文中宋",
+    BODY_FONT: "仿宋",
+    HEADING2_FONT: "楷体",
+    HEADING1_FONT: "SimHei",
+    PAGE_NUMBER_FONT: "SimSun",
+}
 #: exact line pitch: 225 mm type area / 22 lines ≈ 28.9 pt
 LINE_PT = 28.9
 _DIGITS = "零一二三四五六七八九"
@@ -96,8 +118,8 @@ def doubled_words(text: str, *, min_len: int = 2) -> list[str]:
     found = []
     for n in range(min_len, len(text) // 2 + 1):
         for i in range(len(text) - 2 * n + 1):
-            w = text[i:i + n]
-            if w == text[i + n:i + 2 * n] and not w.isdigit() and w not in found:
+            w = text[i : i + n]
+            if w == text[i + n : i + 2 * n] and not w.isdigit() and w not in found:
                 found.append(w)
     return found
 
@@ -171,7 +193,7 @@ def _declare_fallbacks(doc: Any) -> None:
         font = etree.SubElement(root, f"{{{w}}}font")
         font.set(f"{{{w}}}name", name)
         etree.SubElement(font, f"{{{w}}}altName").set(f"{{{w}}}val", alt)
-        etree.SubElement(font, f"{{{w}}}charset").set(f"{{{w}}}val", "86")   # GB2312
+        etree.SubElement(font, f"{{{w}}}charset").set(f"{{{w}}}val", "86")  # GB2312
         etree.SubElement(font, f"{{{w}}}family").set(f"{{{w}}}val", "modern" if "黑" in name else "roman")
         etree.SubElement(font, f"{{{w}}}pitch").set(f"{{{w}}}val", "variable")
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -190,6 +212,7 @@ def _first_line_indent(paragraph: Any, chars: int, size_pt: float) -> None:
 
 def _page_field(paragraph: Any, size_pt: float) -> None:
     """``— PAGE —`` as a real field (Word and LibreOffice fill in the number)."""
+
     def run(text: str = "") -> Any:
         r = paragraph.add_run(text)
         _set_run_font(r, PAGE_NUMBER_FONT, size_pt)
@@ -225,8 +248,9 @@ class OfficialDoc:
     their places relative to the text).
     """
 
-    def __init__(self, title: str, *, addressee: str | None = None, author: str = "",
-                 landscape: bool = False, subtitle: str = "") -> None:
+    def __init__(
+        self, title: str, *, addressee: str | None = None, author: str = "", landscape: bool = False, subtitle: str = ""
+    ) -> None:
         self.title = title
         self.doc = Document()
         self._numbers = [0, 0]
@@ -265,9 +289,9 @@ class OfficialDoc:
             p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
             p.alignment = align
             if align == WD_ALIGN_PARAGRAPH.RIGHT:
-                p.paragraph_format.right_indent = Pt(PAGE_NUMBER_PT)   # 单页码居右空一字
+                p.paragraph_format.right_indent = Pt(PAGE_NUMBER_PT)  # 单页码居右空一字
             else:
-                p.paragraph_format.left_indent = Pt(PAGE_NUMBER_PT)    # 双页码居左空一字
+                p.paragraph_format.left_indent = Pt(PAGE_NUMBER_PT)  # 双页码居左空一字
             _page_field(p, PAGE_NUMBER_PT)
         props = doc.core_properties
         props.title = self.title
@@ -279,7 +303,8 @@ class OfficialDoc:
     def text_width_mm(self) -> float:
         """Width of the type area (156 mm on portrait A4)."""
         sec = self.doc.sections[0]
-        return float((sec.page_width - sec.left_margin - sec.right_margin) / Mm(1))
+        width = int(sec.page_width or Mm(210)) - int(sec.left_margin or 0) - int(sec.right_margin or 0)
+        return width / int(Mm(1))
 
     @staticmethod
     def _spacing(p: Any, line_pt: float = LINE_PT) -> None:
@@ -309,19 +334,29 @@ class OfficialDoc:
         p.paragraph_format.keep_with_next = True
         _set_run_font(p.add_run(text), HEADING1_FONT if level == 1 else HEADING2_FONT, BODY_PT)
 
-    def paragraph(self, text: str, *, indent: bool = True, size_pt: float = BODY_PT,
-                  align: str = "justify") -> None:
+    def paragraph(self, text: str, *, indent: bool = True, size_pt: float = BODY_PT, align: str = "justify") -> None:
         """Body text in 仿宋 三号 with a two-character first-line indent (leading spaces are dropped)."""
         p = self.doc.add_paragraph()
         self._spacing(p, LINE_PT if size_pt >= BODY_PT else size_pt * 1.6)
-        p.alignment = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "left": WD_ALIGN_PARAGRAPH.LEFT,
-                       "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+        p.alignment = {
+            "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+            "left": WD_ALIGN_PARAGRAPH.LEFT,
+            "center": WD_ALIGN_PARAGRAPH.CENTER,
+            "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        }[align]
         if indent:
             _first_line_indent(p, 2, size_pt)
         _set_run_font(p.add_run(text.lstrip(" \u3000")), BODY_FONT, size_pt)
 
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, empty: str = "(无)",
-              widths_mm: Sequence[float] | None = None, size_pt: float = TABLE_PT) -> None:
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        empty: str = "(无)",
+        widths_mm: Sequence[float] | None = None,
+        size_pt: float = TABLE_PT,
+    ) -> None:
         """A bordered table: header row in 黑体, cells in 仿宋 (``None`` shows as ``—``), header repeated on
         every page.  No rows: one body paragraph saying ``empty``."""
         if not rows:
@@ -400,7 +435,7 @@ def _auto_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], total_mm
     weights = []
     for j, h in enumerate(headers):
         longest = max([len(str(h))] + [len(_cell_text(r[j])) for r in rows if j < len(r)])
-        weights.append(min(max(longest, len(str(h))) + 1.5, 24))   # +1.5: the cell's own padding
+        weights.append(min(max(longest, len(str(h))) + 1.5, 24))  # +1.5: the cell's own padding
     total = sum(weights)
     return [total_mm * w / total for w in weights]
 
@@ -409,7 +444,7 @@ def _cell_text(v: Any) -> str:
     if v is None:
         return "—"
     if isinstance(v, float):
-        if v != v:   # NaN
+        if v != v:  # NaN
             return "—"
         return f"{v:g}"
     if isinstance(v, date):

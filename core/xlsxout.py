@@ -21,6 +21,7 @@ so a task title cannot become a live formula.
 >>> ws.auto_filter.ref, ws.print_title_rows, ws.page_setup.paperSize, ws["B4"].value
 ('A2:C4', '$1:$2', 9, None)
 """
+
 from __future__ import annotations
 
 import io
@@ -35,8 +36,22 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["Column", "Sheet", "write_table", "table_workbook", "print_setup", "TEXT", "LONG", "DATE", "PERCENT",
-           "NUMBER", "INTEGER", "DATE_FORMAT", "PERCENT_FORMAT", "cell_value"]
+__all__ = [
+    "Column",
+    "Sheet",
+    "write_table",
+    "table_workbook",
+    "print_setup",
+    "TEXT",
+    "LONG",
+    "DATE",
+    "PERCENT",
+    "NUMBER",
+    "INTEGER",
+    "DATE_FORMAT",
+    "PERCENT_FORMAT",
+    "cell_value",
+]
 
 TEXT, LONG, DATE, PERCENT, NUMBER, INTEGER = "text", "long", "date", "percent", "number", "integer"
 DATE_FORMAT, PERCENT_FORMAT = "yyyy-mm-dd", "0%"
@@ -101,7 +116,7 @@ def cell_value(v: Any, kind: str = TEXT) -> Any:
         except (TypeError, ValueError):
             return str(v)
         return int(f) if kind == INTEGER and f.is_integer() else f
-    if hasattr(v, "item") and not isinstance(v, str):   # numpy scalars
+    if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars
         return v.item()
     return v
 
@@ -124,9 +139,17 @@ def print_setup(ws: Worksheet, *, header_rows: str, total_width: float) -> None:
         footer.center.text = "第 &P 页,共 &N 页"
 
 
-def write_table(ws: Worksheet, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]], *,
-                fills: Sequence[str | None] | None = None, notes: Sequence[str] = (),
-                clean: Callable[[Any], Any] | None = None, empty: str = "(无)") -> None:
+def write_table(
+    ws: Worksheet,
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    *,
+    fills: Sequence[str | None] | None = None,
+    notes: Sequence[str] = (),
+    clean: Callable[[Any], Any] | None = None,
+    empty: str = "(无)",
+) -> None:
     """Write a titled table into ``ws`` (title row 1, header row 2, data from row 3)."""
     clean = clean or (lambda x: x)
     n = len(columns)
@@ -148,8 +171,9 @@ def write_table(ws: Worksheet, title: str, columns: Sequence[Column], rows: Sequ
             c = ws.cell(i, j, clean(v) if isinstance(v, str) else v)
             c.border = _BORDER
             c.font = Font(name="宋体", size=10)
-            c.alignment = Alignment(vertical="top", wrap_text=col.kind in (TEXT, LONG),
-                                    horizontal="center" if col.kind == DATE else None)
+            c.alignment = Alignment(
+                vertical="top", wrap_text=col.kind in (TEXT, LONG), horizontal="center" if col.kind == DATE else None
+            )
             if isinstance(v, date):
                 c.number_format = DATE_FORMAT
             elif col.kind in _FORMATS and not isinstance(v, str):

@@ -14,8 +14,9 @@ policy's, not the dice's. Differences against the first scenario get a paired
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,7 +55,8 @@ def _metrics(runs: list[Replications]) -> list[str]:
 
 def compare(scenarios: list[Scenario], *, reps: int = 5, days: int | None = None, seed: int = 0,
             workers: int | None = None, target: float | None = None,
-            progress: Callable[[int, int], None] | None = None, cancel: Any = None) -> Comparison:
+            progress: Callable[[int, int], None] | None = None, cancel: Any = None,
+            scheduler: str | None = None) -> Comparison:
     """Replicate each scenario with the same seeds and tabulate KPIs side by side."""
     names = []
     for i, s in enumerate(scenarios):
@@ -65,7 +67,7 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, days: int | None = None
     for i, s in enumerate(scenarios):
         step = (lambda d, _n, i=i: progress(i * reps + d, total)) if progress else None
         runs.append(replicate(s, reps=reps, days=days, seed=seed, workers=workers, target=target,
-                              progress=step, cancel=cancel))
+                              progress=step, cancel=cancel, scheduler=scheduler))
     metrics = _metrics(runs)
     rows, diffs = [], []
     q = stats.t.ppf(0.975, reps - 1) if reps > 1 else 0.0
@@ -73,8 +75,8 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, days: int | None = None
         row: dict[str, Any] = {"指标": _label(m), "metric": m}
         for n, r in zip(names, runs):
             ci = r.ci.set_index("metric")
-            row[n] = float(ci.loc[m, "mean"]) if m in ci.index else np.nan
-            row[f"{n} ±"] = float(ci.loc[m, "half_width"]) if m in ci.index else np.nan
+            row[n] = float(ci.loc[m, "mean"]) if m in ci.index else np.nan  # type: ignore[arg-type]
+            row[f"{n} ±"] = float(ci.loc[m, "half_width"]) if m in ci.index else np.nan  # type: ignore[arg-type]
         rows.append(row)
         base = runs[0].summaries[m].to_numpy(float)
         for n, r in zip(names[1:], runs[1:]):

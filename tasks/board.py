@@ -32,6 +32,7 @@ that had been reported by the board's date.
 >>> [(r.id, r.overdue_days) for r in b.late], [r.id for r in b.due_soon]
 ([('3', 41), ('2', 20)], ['4'])
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -43,8 +44,21 @@ from .progress.scorecard import Scorecard, ranking, ranking_rule
 from .progress.status import Snapshot, TaskStatus, compute
 from .store import month_of
 
-__all__ = ["Board", "BoardRow", "LaggingUnit", "TrendPoint", "build_board", "headline", "trend", "trend_sentence",
-           "late_tasks", "lagging_units", "board_rows", "unit_task_rows", "change_words"]
+__all__ = [
+    "Board",
+    "BoardRow",
+    "LaggingUnit",
+    "TrendPoint",
+    "build_board",
+    "headline",
+    "trend",
+    "trend_sentence",
+    "late_tasks",
+    "lagging_units",
+    "board_rows",
+    "unit_task_rows",
+    "change_words",
+]
 
 
 @dataclass(frozen=True)
@@ -123,12 +137,27 @@ def board_rows(statuses: list[TaskStatus], as_of: date) -> list[BoardRow]:
     out = []
     for s in statuses:
         reason = s.card_reason or (f"已逾期{s.overdue_days}天" if s.overdue_days else "")
-        out.append(BoardRow(
-            plan=s.plan, id=s.id, status=s.status, status_label=s.status_label, percent=s.percent,
-            deadline=s.deadline, deadline_text=s.deadline_text, card=s.card or "", card_name=s.card_name,
-            overdue_days=s.overdue_days, days_left=(s.deadline - as_of).days if s.deadline else None,
-            lead_units="、".join(s.lead_units), reason=reason, title=s.title,
-            last_report_date=s.last_report_date, last_progress=s.last_progress, leads=tuple(s.lead_units)))
+        out.append(
+            BoardRow(
+                plan=s.plan,
+                id=s.id,
+                status=s.status,
+                status_label=s.status_label,
+                percent=s.percent,
+                deadline=s.deadline,
+                deadline_text=s.deadline_text,
+                card=s.card or "",
+                card_name=s.card_name,
+                overdue_days=s.overdue_days,
+                days_left=(s.deadline - as_of).days if s.deadline else None,
+                lead_units="、".join(s.lead_units),
+                reason=reason,
+                title=s.title,
+                last_report_date=s.last_report_date,
+                last_progress=s.last_progress,
+                leads=tuple(s.lead_units),
+            )
+        )
     return out
 
 
@@ -151,11 +180,22 @@ def lagging_units(snap: Snapshot, n: int = 5, cards: list[Scorecard] | None = No
     names = {lv.key: lv.name for lv in snap.rules.levels}
     behind = [c for c in cards if c.score < base or c.overdue or c.at_risk]
     worst = sorted(behind, key=lambda c: (-c.rank, c.unit))[:n]
-    return [LaggingUnit(rank=c.rank, units_ranked=len(cards), unit=c.unit, score=c.score, led=c.led,
-                        overdue=c.overdue, at_risk=c.at_risk,
-                        cards="、".join(f"{names.get(k, k)}{v}张" for k, v in c.cards.items() if v) or "无",
-                        missed=c.missed, late=c.late, compliance=c.compliance if c.duties else None)
-            for c in worst]
+    return [
+        LaggingUnit(
+            rank=c.rank,
+            units_ranked=len(cards),
+            unit=c.unit,
+            score=c.score,
+            led=c.led,
+            overdue=c.overdue,
+            at_risk=c.at_risk,
+            cards="、".join(f"{names.get(k, k)}{v}张" for k, v in c.cards.items() if v) or "无",
+            missed=c.missed,
+            late=c.late,
+            compliance=c.compliance if c.duties else None,
+        )
+        for c in worst
+    ]
 
 
 def _month_ends(snap: Snapshot, months: int) -> list[tuple[str, date]]:
@@ -177,13 +217,23 @@ def trend(snap: Snapshot, months: int = 12) -> list[TrendPoint]:
     ends = _month_ends(snap, months)
     one_year = len({key[:4] for key, _day in ends}) <= 1
     for key, day in ends:
-        past = snap if day == snap.as_of else compute(snap.tasks, snap.reports, snap.periods, day, snap.rules,
-                                                      escalate=False)
+        past = (
+            snap
+            if day == snap.as_of
+            else compute(snap.tasks, snap.reports, snap.periods, day, snap.rules, escalate=False)
+        )
         counts = past.counts() if past.statuses else {}
         m = int(key[5:])
-        out.append(TrendPoint(month=key, label=f"{m}月" if one_year else f"{key[:4]}年{m}月", on=day, done=counts.get("done", 0),
-                              overdue=counts.get("overdue", 0),
-                              compliance=snap.compliance(key) if key in due else None))
+        out.append(
+            TrendPoint(
+                month=key,
+                label=f"{m}月" if one_year else f"{key[:4]}年{m}月",
+                on=day,
+                done=counts.get("done", 0),
+                overdue=counts.get("overdue", 0),
+                compliance=snap.compliance(key) if key in due else None,
+            )
+        )
     return out
 
 
@@ -223,10 +273,15 @@ def headline(snap: Snapshot) -> str:
     counts = snap.counts()
     total = len(snap.statuses)
     month_start = snap.as_of.replace(day=1)
-    new_overdue = sum(1 for s in snap.statuses
-                      if s.status == "overdue" and s.deadline and s.deadline >= month_start - timedelta(days=1))
-    parts = [f"截至{cn_date(snap.as_of)},{total}项任务已办结{counts.get('done', 0)}项",
-             f"本月新增逾期{new_overdue}项" if new_overdue else "本月无新增逾期任务"]
+    new_overdue = sum(
+        1
+        for s in snap.statuses
+        if s.status == "overdue" and s.deadline and s.deadline >= month_start - timedelta(days=1)
+    )
+    parts = [
+        f"截至{cn_date(snap.as_of)},{total}项任务已办结{counts.get('done', 0)}项",
+        f"本月新增逾期{new_overdue}项" if new_overdue else "本月无新增逾期任务",
+    ]
     period = snap.latest_due_period()
     rate = snap.compliance(period) if period else None
     if rate is None:
@@ -248,12 +303,20 @@ def build_board(snap: Snapshot, *, due_days: int = 30, lagging: int = 5, months:
     points = trend(snap, months)
     period = snap.latest_due_period()
     return Board(
-        as_of=snap.as_of, total=len(snap.statuses), counts=snap.counts(),
-        compliance=snap.compliance(period) if period else None, period=period,
-        headline=headline(snap), late=late_tasks(snap), lagging=lagging_units(snap, lagging, cards),
-        due_soon=board_rows(snap.due_within(due_days), snap.as_of), trend=points,
-        trend_sentence=trend_sentence(points), rule_text=ranking_rule(snap),
-        plans=sorted({s.plan for s in snap.statuses}))
+        as_of=snap.as_of,
+        total=len(snap.statuses),
+        counts=snap.counts(),
+        compliance=snap.compliance(period) if period else None,
+        period=period,
+        headline=headline(snap),
+        late=late_tasks(snap),
+        lagging=lagging_units(snap, lagging, cards),
+        due_soon=board_rows(snap.due_within(due_days), snap.as_of),
+        trend=points,
+        trend_sentence=trend_sentence(points),
+        rule_text=ranking_rule(snap),
+        plans=sorted({s.plan for s in snap.statuses}),
+    )
 
 
 def unit_task_rows(snap: Snapshot, unit: str) -> list[BoardRow]:

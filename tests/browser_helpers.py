@@ -1,5 +1,6 @@
 """Shared helpers for the browser tests: a real `streamlit run app.py` on a free port, headless Debian
 chromium through Playwright (no browser download), logging in and switching pages through the sidebar."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,14 @@ from ui_support import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:
@@ -34,10 +41,27 @@ def streamlit_server(db_url: str, log_dir: Path) -> Iterator[str]:
     env = {**os.environ, "WORKBENCH_DB_URL": db_url, "PYTHONUNBUFFERED": "1"}
     log_path = log_dir / "streamlit.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                 "--server.headless", "true", "--server.address", "127.0.0.1",
-                                 "--browser.gatherUsageStats", "false"],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(240):
@@ -63,8 +87,10 @@ def settle(page, timeout: float = 120) -> None:
     end = time.time() + timeout
     quiet = 0
     while time.time() < end:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0 or \
-            page.locator('[data-testid="stSkeleton"]').count() > 0
+        running = (
+            page.locator('[data-testid="stStatusWidget"]').count() > 0
+            or page.locator('[data-testid="stSkeleton"]').count() > 0
+        )
         quiet = 0 if running else quiet + 1
         if quiet >= 4:
             return
@@ -90,6 +116,7 @@ def open_page(page, title: str) -> None:
     if more.count() and link.count() == 0:
         more.first.click()
     link.first.click()
-    page.wait_for_function("t => [...document.querySelectorAll('h1')].some(h => h.innerText.includes(t))",
-                           arg=title, timeout=120_000)
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('h1')].some(h => h.innerText.includes(t))", arg=title, timeout=120_000
+    )
     settle(page)

@@ -3,6 +3,7 @@ trend chart, a task's read-only detail, and the per-unit printouts.
 
 Links to other pages are offered only when the viewer's role may open them (:func:`ui.auth.role_may_see`).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -35,9 +36,15 @@ def rows_frame(rows: list[BoardRow], plans_shown: int, *, days: str = "overdue")
         rec: dict[str, object] = {}
         if plans_shown > 1:
             rec["计划"] = names.get(r.plan, r.plan)
-        rec.update({"编号": r.id, "状态": r.status_label or DASH, "进度": f"{r.percent:g}%",
-                    "完成时限": r.deadline.isoformat() if r.deadline else (r.deadline_text or DASH),
-                    "预警": r.card_name or DASH})
+        rec.update(
+            {
+                "编号": r.id,
+                "状态": r.status_label or DASH,
+                "进度": f"{r.percent:g}%",
+                "完成时限": r.deadline.isoformat() if r.deadline else (r.deadline_text or DASH),
+                "预警": r.card_name or DASH,
+            }
+        )
         if days == "overdue":
             rec["逾期天数"] = r.overdue_days
         else:
@@ -50,21 +57,42 @@ def rows_frame(rows: list[BoardRow], plans_shown: int, *, days: str = "overdue")
 def pick_task(rows: list[BoardRow], plans_shown: int, key: str, *, days: str = "overdue") -> BoardRow | None:
     """A selectable table of ``rows``; returns the picked row (or None)."""
     df = rows_frame(rows, plans_shown, days=days)
-    ev = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key=key, column_config={"任务": st.column_config.TextColumn(width="large"),
-                                              "原因": st.column_config.TextColumn(width="medium")})
+    ev = st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+        column_config={
+            "任务": st.column_config.TextColumn(width="large"),
+            "原因": st.column_config.TextColumn(width="medium"),
+        },
+    )
     i = selected_row(ev)
     return rows[i] if i is not None and i < len(rows) else None
 
 
 def lagging_table(units: list[LaggingUnit], key: str) -> str | None:
     """The lagging units with their figures; returns the picked unit's name (or None)."""
-    df = pd.DataFrame([{"名次": f"{u.rank}/{u.units_ranked}", "单位": u.unit, "得分": f"{u.score:g}",
-                        "牵头任务": u.led, "逾期": u.overdue, "有风险": u.at_risk, "预警": u.cards,
-                        "未报送": u.missed, "迟报": u.late,
-                        "报送率": f"{u.compliance:.0%}" if u.compliance is not None else DASH} for u in units])
-    ev = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key=key)
+    df = pd.DataFrame(
+        [
+            {
+                "名次": f"{u.rank}/{u.units_ranked}",
+                "单位": u.unit,
+                "得分": f"{u.score:g}",
+                "牵头任务": u.led,
+                "逾期": u.overdue,
+                "有风险": u.at_risk,
+                "预警": u.cards,
+                "未报送": u.missed,
+                "迟报": u.late,
+                "报送率": f"{u.compliance:.0%}" if u.compliance is not None else DASH,
+            }
+            for u in units
+        ]
+    )
+    ev = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=key)
     i = selected_row(ev)
     return units[i].unit if i is not None and i < len(units) else None
 
@@ -75,24 +103,46 @@ def trend_chart(points: list[TrendPoint], sentence: str) -> None:
         st.info("尚无可比较的月份。")
         return
     order = [p.label for p in points]
-    counts = pd.DataFrame([{"月份": p.label, "指标": name, "任务数": v} for p in points
-                           for name, v in (("已办结", p.done), ("逾期", p.overdue))])
+    counts = pd.DataFrame(
+        [
+            {"月份": p.label, "指标": name, "任务数": v}
+            for p in points
+            for name, v in (("已办结", p.done), ("逾期", p.overdue))
+        ]
+    )
     x = alt.X("月份:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=False))
-    bars = alt.Chart(counts).mark_bar().encode(
-        x=x, xOffset=alt.XOffset("指标:N", sort=["已办结", "逾期"]), y=alt.Y("任务数:Q", title="任务数(项)"),
-        color=alt.Color("指标:N", scale=alt.Scale(domain=["已办结", "逾期"], range=["#2e7d32", "#c62828"]),
-                        legend=alt.Legend(title=None, orient="top")),
-        tooltip=["月份", "指标", "任务数"]).properties(height=220, title="已办结与逾期任务")
+    bars = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=x,
+            xOffset=alt.XOffset("指标:N", sort=["已办结", "逾期"]),
+            y=alt.Y("任务数:Q", title="任务数(项)"),
+            color=alt.Color(
+                "指标:N",
+                scale=alt.Scale(domain=["已办结", "逾期"], range=["#2e7d32", "#c62828"]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=["月份", "指标", "任务数"],
+        )
+        .properties(height=220, title="已办结与逾期任务")
+    )
     rates = pd.DataFrame([{"月份": p.label, "报送率": p.compliance} for p in points if p.compliance is not None])
     c1, c2 = st.columns(2)
     c1.altair_chart(bars, width="stretch")
     if rates.empty:
         c2.info("尚无已到报送期限的月份,报送率暂不计算。")
     else:
-        line = alt.Chart(rates).mark_line(point=True, color="#1565c0").encode(
-            x=alt.X("月份:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
-            y=alt.Y("报送率:Q", title="报送率", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-            tooltip=["月份", alt.Tooltip("报送率:Q", format=".0%")]).properties(height=220, title="各月报送率")
+        line = (
+            alt.Chart(rates)
+            .mark_line(point=True, color="#1565c0")
+            .encode(
+                x=alt.X("月份:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+                y=alt.Y("报送率:Q", title="报送率", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+                tooltip=["月份", alt.Tooltip("报送率:Q", format=".0%")],
+            )
+            .properties(height=220, title="各月报送率")
+        )
         c2.altair_chart(line, width="stretch")
     st.markdown(f"**{sentence}**")
 
@@ -110,14 +160,18 @@ def task_detail(snap, plans: dict, row: BoardRow) -> None:
     with st.container(border=True):
         st.markdown(f"##### 任务详情(只读):{s.id}. {s.title}")
         c1, c2 = st.columns(2)
-        c1.markdown(f"**计划** {s.plan}  \n**板块** {s.section or DASH}  \n"
-                    f"**牵头单位** {'、'.join(s.lead_units) or DASH}  \n"
-                    f"**责任单位** {'、'.join(s.responsible_units) or DASH}")
+        c1.markdown(
+            f"**计划** {s.plan}  \n**板块** {s.section or DASH}  \n"
+            f"**牵头单位** {'、'.join(s.lead_units) or DASH}  \n"
+            f"**责任单位** {'、'.join(s.responsible_units) or DASH}"
+        )
         deadline = s.deadline.isoformat() if s.deadline else "无具体日期"
-        c2.markdown(f"**完成时限** {s.deadline_text or DASH}({deadline})  \n"
-                    f"**截至 {snap.as_of.isoformat()} 的状态** {s.status_label} · 进度 {s.percent:g}%  \n"
-                    f"**预警** {s.card_name or '无'}{('(' + s.card_reason + ')') if s.card_reason else ''}  \n"
-                    f"**最近填报** {s.last_report_date.isoformat() if s.last_report_date else '尚未填报'}")
+        c2.markdown(
+            f"**完成时限** {s.deadline_text or DASH}({deadline})  \n"
+            f"**截至 {snap.as_of.isoformat()} 的状态** {s.status_label} · 进度 {s.percent:g}%  \n"
+            f"**预警** {s.card_name or '无'}{('(' + s.card_reason + ')') if s.card_reason else ''}  \n"
+            f"**最近填报** {s.last_report_date.isoformat() if s.last_report_date else '尚未填报'}"
+        )
         if task is not None and task.description:
             st.caption(task.description)
         pk = next((t.pk for t in snap.tasks if t.plan == row.plan and t.id == row.id), None)
@@ -125,10 +179,24 @@ def task_detail(snap, plans: dict, row: BoardRow) -> None:
         if not hist:
             st.caption("尚无填报记录。")
         else:
-            st.dataframe(pd.DataFrame([{"填报日期": r.report_date.isoformat(), "报告期": r.period, "单位": r.unit,
-                                        "状态": r.status or DASH, "完成进度": f"{r.percent:g}%",
-                                        "进展情况": r.progress or DASH, "存在问题": r.problems or DASH}
-                                       for r in reversed(hist)]), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "填报日期": r.report_date.isoformat(),
+                            "报告期": r.period,
+                            "单位": r.unit,
+                            "状态": r.status or DASH,
+                            "完成进度": f"{r.percent:g}%",
+                            "进展情况": r.progress or DASH,
+                            "存在问题": r.problems or DASH,
+                        }
+                        for r in reversed(hist)
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 
 def unit_printouts(snap, units: list[str], key: str) -> None:
@@ -145,11 +213,22 @@ def unit_printouts(snap, units: list[str], key: str) -> None:
     names = short_plan_names(sorted({r.plan for r in rows}))
     as_of: date = snap.as_of
     c1, c2 = st.columns(2)
-    c1.download_button("下载打印版(网页,可直接打印或另存为 PDF)",
-                       data=unit_list_html(unit, rows, as_of, plan_names=names).encode("utf-8"),
-                       file_name=f"{unit}任务清单.html", mime="text/html", key=f"{key}_html",
-                       icon=":material/print:", on_click="ignore")
-    c2.download_button("下载 Word 版(公文格式)", data=unit_list_docx(unit, rows, as_of, plan_names=names),
-                       file_name=f"{unit}任务清单.docx", mime=DOCX_MIME, key=f"{key}_docx",
-                       icon=":material/article:", on_click="ignore")
+    c1.download_button(
+        "下载打印版(网页,可直接打印或另存为 PDF)",
+        data=unit_list_html(unit, rows, as_of, plan_names=names).encode("utf-8"),
+        file_name=f"{unit}任务清单.html",
+        mime="text/html",
+        key=f"{key}_html",
+        icon=":material/print:",
+        on_click="ignore",
+    )
+    c2.download_button(
+        "下载 Word 版(公文格式)",
+        data=unit_list_docx(unit, rows, as_of, plan_names=names),
+        file_name=f"{unit}任务清单.docx",
+        mime=DOCX_MIME,
+        key=f"{key}_docx",
+        icon=":material/article:",
+        on_click="ignore",
+    )
     st.caption(f"{unit}:牵头或参与任务 {len(rows)} 项。")

@@ -1,4 +1,5 @@
 """Our own Chinese download buttons for tables (Streamlit's English table toolbar is hidden by ui.common's CSS)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,10 +18,14 @@ def task_rows(shown: pd.DataFrame, snap) -> list[dict]:
     for rec in shown.to_dict("records"):
         s = by_key.get((rec.get("计划"), rec.get("编号")))
         deadline = rec.get("完成时限")
-        rows.append({**{k: v for k, v in rec.items() if not str(k).startswith("_")},
-                     "完成时限": deadline if not pd.isna(deadline) else None,
-                     "完成进度": round(s.percent / 100, 4) if s is not None else None,
-                     "预警": s.card_name if s is not None else ""})
+        rows.append(
+            {
+                **{k: v for k, v in rec.items() if not str(k).startswith("_")},
+                "完成时限": deadline if not pd.isna(deadline) else None,
+                "完成进度": round(s.percent / 100, 4) if s is not None else None,
+                "预警": s.card_name if s is not None else "",
+            }
+        )
     return rows
 
 
@@ -29,6 +34,13 @@ def task_list_button(shown: pd.DataFrame, snap, as_of: date, key: str = "tasks_e
     from tasks.printouts import task_list_xlsx
 
     title = f"任务清单(截至{as_of.isoformat()},{len(shown)}项)"
-    st.download_button("导出筛选结果(Excel)", data=task_list_xlsx(task_rows(shown, snap), title),
-                       file_name=f"任务清单_{as_of.isoformat()}.xlsx", mime=XLSX_MIME, key=key,
-                       icon=":material/download:", on_click="ignore", disabled=shown.empty)
+    st.download_button(
+        "导出筛选结果(Excel)",
+        data=task_list_xlsx(task_rows(shown, snap), title),
+        file_name=f"任务清单_{as_of.isoformat()}.xlsx",
+        mime=XLSX_MIME,
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=shown.empty,
+    )

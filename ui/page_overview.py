@@ -3,6 +3,7 @@
 The office and leaders see the same board; leaders read only.  A task's detail opens here, read-only,
 for every role; links to other pages appear only for roles that may open them.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -57,11 +58,23 @@ with guard("计算总览"):
     counts = board.counts
     cols = st.columns(7)
     cols[0].metric("任务总数", board.total, border=True)
-    for col, (key, label) in zip(cols[1:], [("done", "已完成"), ("on_track", "正常推进"), ("at_risk", "有风险"),
-                                            ("overdue", "逾期"), ("ongoing", "长期推进")]):
+    for col, (key, label) in zip(
+        cols[1:],
+        [
+            ("done", "已完成"),
+            ("on_track", "正常推进"),
+            ("at_risk", "有风险"),
+            ("overdue", "逾期"),
+            ("ongoing", "长期推进"),
+        ],
+    ):
         col.metric(label, counts.get(key, 0), border=True)
-    cols[6].metric("报送率", f"{board.compliance:.0%}" if board.compliance is not None else "—", border=True,
-                   help=f"报告期 {board.period} 应报任务中已报送的比例" if board.period else "尚无已到报送期限的报告期")
+    cols[6].metric(
+        "报送率",
+        f"{board.compliance:.0%}" if board.compliance is not None else "—",
+        border=True,
+        help=f"报告期 {board.period} 应报任务中已报送的比例" if board.period else "尚无已到报送期限的报告期",
+    )
 
     st.subheader(f"逾期与红牌任务({len(board.late)} 项,逾期最久的在前)")
     if board.late:
@@ -94,14 +107,28 @@ with st.expander("待催办单位"), guard("列出待催办单位"):
     if not rem:
         st.info("没有需要催办的单位(或尚无已到报送期限的报告期)。")
     else:
-        df_rem = pd.DataFrame([{"单位": r.unit, "报告期": r.period, "报送期限": r.due.isoformat(),
-                                "是否超期": "已超期" if r.overdue else "未超期", "欠报任务数": len(r.tasks),
-                                "涉及任务": "、".join(t["id"] for t in r.tasks)} for r in rem])
-        ev = st.dataframe(df_rem, hide_index=True, width="stretch", on_select="rerun",
-                          selection_mode="single-row", key="ov_rem")
+        df_rem = pd.DataFrame(
+            [
+                {
+                    "单位": r.unit,
+                    "报告期": r.period,
+                    "报送期限": r.due.isoformat(),
+                    "是否超期": "已超期" if r.overdue else "未超期",
+                    "欠报任务数": len(r.tasks),
+                    "涉及任务": "、".join(t["id"] for t in r.tasks),
+                }
+                for r in rem
+            ]
+        )
+        ev = st.dataframe(
+            df_rem, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="ov_rem"
+        )
         i = selected_row(ev)
-        if i is not None and may_open(UNITS_PAGE) and st.button(f"查看 {df_rem.iloc[i]['单位']} 的考评",
-                                                                 key="ov_rem_go"):
+        if (
+            i is not None
+            and may_open(UNITS_PAGE)
+            and st.button(f"查看 {df_rem.iloc[i]['单位']} 的考评", key="ov_rem_go")
+        ):
             go_to_unit(df_rem.iloc[i]["单位"])
 
 with st.expander("各状态任务数"), guard("统计任务状态"):
@@ -110,11 +137,21 @@ with st.expander("各状态任务数"), guard("统计任务状态"):
     agg = pd.DataFrame([{"状态": s.status_label} for s in snap.statuses])
     if not agg.empty:
         agg = agg.groupby("状态").size().reset_index(name="任务数")
-        st.altair_chart(alt.Chart(agg).mark_bar().encode(
-            x=alt.X("任务数:Q"), y=alt.Y("状态:N", sort="-x", title=None),
-            color=alt.Color("状态:N", scale=alt.Scale(domain=list(STATUS_COLORS)[:-1],
-                                                       range=list(STATUS_COLORS.values())[:-1]), legend=None)
-        ).properties(height=180), width="stretch")
+        st.altair_chart(
+            alt.Chart(agg)
+            .mark_bar()
+            .encode(
+                x=alt.X("任务数:Q"),
+                y=alt.Y("状态:N", sort="-x", title=None),
+                color=alt.Color(
+                    "状态:N",
+                    scale=alt.Scale(domain=list(STATUS_COLORS)[:-1], range=list(STATUS_COLORS.values())[:-1]),
+                    legend=None,
+                ),
+            )
+            .properties(height=180),
+            width="stretch",
+        )
 
 with st.expander("打印单位任务清单"), guard("生成单位任务清单"):
     from tasks.units import is_collective

@@ -18,6 +18,7 @@ Traceback (most recent call last):
 ...
 tasks.progress.rules.BadRules: 预警等级第1行(黄牌):颜色“黄色”应为6位十六进制色值,如 FFC000
 """
+
 from __future__ import annotations
 
 import math
@@ -39,8 +40,12 @@ FIELDS: dict[str, tuple[str, float, float, bool]] = {
     "每项按时完成加分": ("done_on_time", 0, 100, False),
 }
 #: threshold columns of a level row → metric (condition ``metric >= value``)
-THRESHOLDS = {"连续未报送≥(期)": "missed_reports", "迟报≥(次)": "late_reports", "逾期≥(天)": "overdue_days",
-              "落后时间进度≥(百分点)": "gap"}
+THRESHOLDS = {
+    "连续未报送≥(期)": "missed_reports",
+    "迟报≥(次)": "late_reports",
+    "逾期≥(天)": "overdue_days",
+    "落后时间进度≥(百分点)": "gap",
+}
 STATUS_FLAGS = {"状态为有风险": "at_risk", "状态为逾期": "overdue"}
 LEVEL_COLUMNS = ["代码", "名称", "颜色", "扣分", *STATUS_FLAGS, *THRESHOLDS]
 
@@ -54,7 +59,9 @@ def representable(rules: Rules) -> bool:
                     return False
             elif c.op != ">=" or c.metric not in THRESHOLDS.values():
                 return False
-        if len({c.metric for c in lv.when if c.metric != "status"}) != len([c for c in lv.when if c.metric != "status"]):
+        if len({c.metric for c in lv.when if c.metric != "status"}) != len(
+            [c for c in lv.when if c.metric != "status"]
+        ):
             return False
     return True
 
@@ -142,12 +149,18 @@ def rules_from_form(fields: dict[str, Any], levels: list[dict[str, Any]]) -> Rul
         if not when:
             raise BadRules(f"{where}:至少勾选或填写一个亮牌条件")
         out_levels.append({"key": key, "name": name, "color": color, "points": _whole(points), "when": when})
-    return rules_from_dict({
-        "reporting": {"grace_days": int(values["grace_days"])},
-        "status": {"at_risk_gap": _whole(values["at_risk_gap"])},
-        "levels": out_levels,
-        "escalation": {"after_periods": int(values["escalate_after"])},
-        "scoring": {"base": _whole(values["base"]), "late_report": _whole(values["late_report"]),
-                    "missed_report": _whole(values["missed_report"]),
-                    "done_on_time": _whole(values["done_on_time"])}}, "规则")
-
+    return rules_from_dict(
+        {
+            "reporting": {"grace_days": int(values["grace_days"])},
+            "status": {"at_risk_gap": _whole(values["at_risk_gap"])},
+            "levels": out_levels,
+            "escalation": {"after_periods": int(values["escalate_after"])},
+            "scoring": {
+                "base": _whole(values["base"]),
+                "late_report": _whole(values["late_report"]),
+                "missed_report": _whole(values["missed_report"]),
+                "done_on_time": _whole(values["done_on_time"]),
+            },
+        },
+        "规则",
+    )

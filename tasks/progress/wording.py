@@ -19,25 +19,43 @@ a card, as :func:`reason_phrase` (what actually happened, with the task's figure
 >>> reason_phrase("gap", 25.0, {})
 '落后时间进度25个百分点'
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 __all__ = ["condition_phrase", "reason_phrase", "OP_WORDS"]
 
-STATUS_NAMES = {"done": "已完成", "on_track": "正常推进", "at_risk": "有风险", "overdue": "逾期",
-                "ongoing": "长期推进", "not_started": "未启动"}
-METRIC_NAMES = {"status": "状态", "missed_reports": "连续未报送期数", "late_reports": "迟报次数",
-                "overdue_days": "逾期天数", "gap": "落后时间进度百分点"}
+STATUS_NAMES = {
+    "done": "已完成",
+    "on_track": "正常推进",
+    "at_risk": "有风险",
+    "overdue": "逾期",
+    "ongoing": "长期推进",
+    "not_started": "未启动",
+}
+METRIC_NAMES = {
+    "status": "状态",
+    "missed_reports": "连续未报送期数",
+    "late_reports": "迟报次数",
+    "overdue_days": "逾期天数",
+    "gap": "落后时间进度百分点",
+}
 #: comparison → words (≥ is 不少于, > is 超过 …)
 OP_WORDS = {">=": "不少于", ">": "超过", "<=": "不超过", "<": "少于", "==": "为", "!=": "不为"}
 #: metric → (phrase for "≥ v", phrase for "> v") with {v} for the number
-_AT_LEAST = {"missed_reports": ("连续{v}期及以上未报送", "连续未报送超过{v}期"),
-             "late_reports": ("迟报{v}次及以上", "迟报超过{v}次"),
-             "overdue_days": ("逾期{v}天及以上", "逾期超过{v}天"),
-             "gap": ("落后时间进度{v}个百分点及以上", "落后时间进度超过{v}个百分点")}
-_ACTUAL = {"missed_reports": "连续{v}期未报送", "late_reports": "迟报{v}次", "overdue_days": "逾期{v}天",
-           "gap": "落后时间进度{v}个百分点"}
+_AT_LEAST = {
+    "missed_reports": ("连续{v}期及以上未报送", "连续未报送超过{v}期"),
+    "late_reports": ("迟报{v}次及以上", "迟报超过{v}次"),
+    "overdue_days": ("逾期{v}天及以上", "逾期超过{v}天"),
+    "gap": ("落后时间进度{v}个百分点及以上", "落后时间进度超过{v}个百分点"),
+}
+_ACTUAL = {
+    "missed_reports": "连续{v}期未报送",
+    "late_reports": "迟报{v}次",
+    "overdue_days": "逾期{v}天",
+    "gap": "落后时间进度{v}个百分点",
+}
 
 
 def _num(v: Any) -> str:

@@ -1,4 +1,5 @@
 """Every docx the workbench writes is in the GB/T 9704 layout; one is rendered to PDF with LibreOffice."""
+
 from __future__ import annotations
 
 import io
@@ -28,9 +29,13 @@ def report_bytes(tmp_path) -> bytes:
     s.load_plan_into_store(small_plan(), actor="cli")
     for m in ("2021-08", "2021-09"):
         s.open_period(m, "cli")
-    data = fill(template_bytes(s, "市审改办", "2021-09"),
-                {"1": {"status": "推进中", "percent": 30, "date": date(2021, 9, 20)},
-                 "2": {"status": "推进中", "percent": 90, "date": date(2021, 9, 20)}})
+    data = fill(
+        template_bytes(s, "市审改办", "2021-09"),
+        {
+            "1": {"status": "推进中", "percent": 30, "date": date(2021, 9, 20)},
+            "2": {"status": "推进中", "percent": 90, "date": date(2021, 9, 20)},
+        },
+    )
     commit_upload(s, validate_upload(s, data, "a.xlsx", unit="市审改办", today=date(2021, 10, 1), rules=RULES), "cli")
     out = report_docx(build_report(s, "quarter", "2021-Q3", rules=RULES))
     s.dispose()
@@ -55,21 +60,23 @@ def test_every_docx_has_the_official_page_and_fonts(report_bytes):
     for name, data in _docs(report_bytes).items():
         doc = Document(io.BytesIO(data))
         sec = doc.sections[0]
-        assert (abs(sec.page_width - Mm(210)) < Mm(0.5), abs(sec.page_height - Mm(297)) < Mm(0.5)) == (True, True), name
-        for got, want in ((sec.top_margin, 37), (sec.bottom_margin, 35), (sec.left_margin, 28),
-                          (sec.right_margin, 26)):
-            assert abs(got - Mm(want)) < Mm(0.2), (name, got.mm, want)
+        assert abs(int(sec.page_width or 0) - Mm(210)) < Mm(0.5), name
+        assert abs(int(sec.page_height or 0) - Mm(297)) < Mm(0.5), name
+        for got, want in ((sec.top_margin, 37), (sec.bottom_margin, 35), (sec.left_margin, 28), (sec.right_margin, 26)):
+            assert got is not None and abs(got - Mm(want)) < Mm(0.2), (name, want)
         paras = [p for p in doc.paragraphs if p.text.strip()]
         title = paras[0]
-        assert title.alignment == 1 and _east_asia(title.runs[0]) == TITLE_FONT, name     # centred, 小标宋
-        assert title.runs[0].font.size == Pt(22), name                                      # 二号
+        assert title.alignment == 1 and _east_asia(title.runs[0]) == TITLE_FONT, name  # centred, 小标宋
+        assert title.runs[0].font.size == Pt(22), name  # 二号
         assert doubled_words(title.text) == [], title.text
         body = next(p for p in paras if p.text.startswith(("根据", "请各单位")))
-        assert _east_asia(body.runs[0]) == BODY_FONT and body.runs[0].font.size == Pt(16), name   # 仿宋 三号
-        ind = body._p.pPr.find(qn("w:ind"))
+        assert _east_asia(body.runs[0]) == BODY_FONT and body.runs[0].font.size == Pt(16), name  # 仿宋 三号
+        ppr = body._p.pPr
+        assert ppr is not None, name
+        ind = ppr.find(qn("w:ind"))
         assert ind.get(qn("w:firstLineChars")) == "200" and not body.text.startswith((" ", "\u3000")), name
         h1 = next(p for p in paras if re.match(r"^[一二三四五六七八九十]+、", p.text))
-        assert _east_asia(h1.runs[0]) == HEADING1_FONT, name                                # 黑体
+        assert _east_asia(h1.runs[0]) == HEADING1_FONT, name  # 黑体
         # 落款: the office over the date, date in words, right-aligned at the end
         assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", paras[-1].text) and paras[-1].alignment == 2, name
         assert paras[-2].text.endswith(("办公室", "领导小组")), name
@@ -93,7 +100,7 @@ def test_report_docx_words_and_headings(report_bytes):
     text = [p.text for p in doc.paragraphs if p.text.strip()]
     assert text[0] == "关于测试方案2021年第三季度任务推进情况的通报"
     assert text[1] == "各有关单位:"
-    assert "2021年10月6日" in "".join(text)                 # dates as words, no leading zeros
+    assert "2021年10月6日" in "".join(text)  # dates as words, no leading zeros
     rule = next(t for t in text if t.startswith("排名规则"))
     assert "连续1期及以上未报送" in rule and ">=" not in rule
     reasons = [row.cells[4].text for row in doc.tables[-1].rows[1:]]
@@ -110,28 +117,45 @@ def test_report_docx_words_and_headings(report_bytes):
 def _pdf(tmp_path, data: bytes, name: str):
     src = tmp_path / f"{name}.docx"
     src.write_bytes(data)
-    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-                   check=True, capture_output=True, timeout=240)
+    subprocess.run(
+        [
+            str(SOFFICE),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     pdf = tmp_path / f"{name}.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
-    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    found = re.search(r"Pages:\s+(\d+)", info)
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert found and size, info
+    pages = int(found.group(1))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     return pages, (float(size.group(1)), float(size.group(2))), text
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice (soffice) or poppler-utils (pdftotext) is not installed; "
-                           "scripts/install_system_deps.sh installs libreoffice-writer-nogui and poppler-utils")
+@pytest.mark.skipif(
+    SOFFICE is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) or poppler-utils (pdftotext) is not installed; "
+    "scripts/install_system_deps.sh installs libreoffice-writer-nogui and poppler-utils",
+)
 def test_docx_renders_to_pdf_with_title_and_page_numbers(report_bytes, tmp_path):
     # the period report: A4, the title in the text layer
     pages, (w, h), text = _pdf(tmp_path, report_bytes, "report")
     assert pages >= 1 and abs(w - 595.3) < 2 and abs(h - 841.9) < 2
     flat = re.sub(r"\s+", "", text)
     assert "关于测试方案2021年第三季度任务推进情况的通报" in flat
-    assert "—1—" in flat                                  # the PAGE field was filled in
+    assert "—1—" in flat  # the PAGE field was filled in
     # a document with two page breaks has exactly three pages, numbered — 1 — … — 3 —
     doc = OfficialDoc("关于分页测试的通知", addressee="各有关单位")
     for n in range(3):

@@ -6,6 +6,7 @@ goes to ``test-artifacts/every-page/`` (gitignored).  The visible text checked i
 the cells of every table (Streamlit draws tables on a canvas; their cells are read from the grid's
 accessible copy).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,15 +15,22 @@ from pathlib import Path
 import pytest
 from browser_helpers import ARGS, ARTIFACTS, CHROMIUM, login, open_page, settle, streamlit_server
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed "
-                                 "(make test installs it with scripts/install_system_deps.sh)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian chromium is not installed (make test installs it with scripts/install_system_deps.sh)",
+    ),
+]
 
 UNIT = "市政务服务中心"
 ROLES = {"office": None, "planner": None, "leader": None, "unit": UNIT}
 #: what must never be visible: Python's empty values, tracebacks, English error words
-BAD = re.compile(r"(?<![A-Za-z])(None|nan|NaN|NaT|null|undefined)(?![A-Za-z])|Traceback|Exception|Error:|"
-                 r"Page not found|StreamlitAPI")
+BAD = re.compile(
+    r"(?<![A-Za-z])(None|nan|NaN|NaT|null|undefined)(?![A-Za-z])|Traceback|Exception|Error:|"
+    r"Page not found|StreamlitAPI"
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,15 +69,21 @@ def browser():
 
 def _table_cells(page) -> str:
     """Every table cell drawn (Streamlit's data grid keeps an accessible copy of its cells in the page)."""
-    return page.eval_on_selector_all('[data-testid="stDataFrame"] [role="gridcell"], '
-                                     '[data-testid="stDataFrame"] td, [data-testid="stTable"] td',
-                                     "els => els.map(e => e.textContent).join('\\n')")
+    return page.eval_on_selector_all(
+        '[data-testid="stDataFrame"] [role="gridcell"], [data-testid="stDataFrame"] td, [data-testid="stTable"] td',
+        "els => els.map(e => e.textContent).join('\\n')",
+    )
 
 
 def _visible_text(page) -> str:
     """The page's text and every table cell."""
-    return page.inner_text("[data-testid='stMain']") + "\n" + page.inner_text("[data-testid='stSidebar']") + \
-        "\n" + _table_cells(page)
+    return (
+        page.inner_text("[data-testid='stMain']")
+        + "\n"
+        + page.inner_text("[data-testid='stSidebar']")
+        + "\n"
+        + _table_cells(page)
+    )
 
 
 @pytest.mark.parametrize("role", list(ROLES))
@@ -84,7 +98,7 @@ def test_every_page_of_the_role_is_clean(role, site, browser):
     titles = {s: t for s, t, _i in PAGE_SPECS}
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     problems = []
-    read_cells = 0      # pages whose table cells were read (tables in closed tabs are not drawn)
+    read_cells = 0  # pages whose table cells were read (tables in closed tabs are not drawn)
     for script in [s for s, _t, _i in PAGE_SPECS]:
         if script not in allowed:
             assert not re.search(rf"(^|\n){titles[script]}(\n|$)", nav), f"{role} is offered {script}"
@@ -98,7 +112,9 @@ def test_every_page_of_the_role_is_clean(role, site, browser):
         text = _visible_text(page)
         read_cells += bool(_table_cells(page).strip())
         for m in BAD.finditer(text):
-            problems.append(f"{role} {script}: shows {m.group(0)!r} in …{text[max(0, m.start() - 60):m.end() + 60]!r}")
+            problems.append(
+                f"{role} {script}: shows {m.group(0)!r} in …{text[max(0, m.start() - 60) : m.end() + 60]!r}"
+            )
     page.close()
     assert not problems, "\n".join(problems[:40])
     assert read_cells, f"{role}: no table cell could be read on any page, the check would be blind"

@@ -1,4 +1,5 @@
 """AppTest: the 总览 decision board as the office and as a leader, and the task-list export button."""
+
 from __future__ import annotations
 
 import io
@@ -68,16 +69,17 @@ def test_board_answers_what_is_late_and_who_is_lagging(role, demo_db):
     late = _frame(at, "逾期天数")
     days = list(late["逾期天数"])
     assert days == sorted(days, reverse=True) and len(late) == len(board.late) >= 3
-    assert list(late.columns[:6]) == ["计划", "编号", "状态", "进度", "完成时限", "预警"]   # several plans: named
-    assert list(late.columns[-1:]) == ["任务"]                                            # long text last
-    assert set(late["计划"]) == {"某市优化窗口服务"}                        # short name, on every row
+    assert list(late.columns[:6]) == ["计划", "编号", "状态", "进度", "完成时限", "预警"]  # several plans: named
+    assert list(late.columns[-1:]) == ["任务"]  # long text last
+    assert set(late["计划"]) == {"某市优化窗口服务"}  # short name, on every row
     lagging = _frame(at, "得分")
     assert list(lagging["单位"]) == [u.unit for u in board.lagging] and len(lagging) == 5
-    assert lagging["单位"].iloc[0] == "市政务服务中心"                       # worst first
+    assert lagging["单位"].iloc[0] == "市政务服务中心"  # worst first
     assert [int(r.split("/")[0]) for r in lagging["名次"]] == sorted(
-        [int(r.split("/")[0]) for r in lagging["名次"]], reverse=True)
-    assert any("与10月相比" in m.value for m in at.markdown)               # the trend's one-line conclusion
-    assert len(at.get("vega_lite_chart")) >= 2                            # done/overdue and 报送率 by month
+        [int(r.split("/")[0]) for r in lagging["名次"]], reverse=True
+    )
+    assert any("与10月相比" in m.value for m in at.markdown)  # the trend's one-line conclusion
+    assert len(at.get("vega_lite_chart")) >= 2  # done/overdue and 报送率 by month
     shown = " ".join(str(v) for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel())
     assert "None" not in shown and "nan" not in shown and "NaT" not in shown
 
@@ -91,12 +93,12 @@ def test_leader_opens_a_task_detail_read_only_without_links_it_cannot_follow(dem
     first = _expected(demo_db).late[0]
     assert any(m.value.startswith(f"##### 任务详情(只读):{first.id}.") for m in at.markdown)
     labels = [b.label for b in at.button]
-    assert not any("任务页" in label for label in labels), labels          # the leader may not open 任务
+    assert not any("任务页" in label for label in labels), labels  # the leader may not open 任务
     assert not at.main.text_input and not at.main.text_area and not at.main.get("arrow_data_frame_editor")  # read-only
     at.session_state["ov_lagging"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     _clean(at)
-    assert any("的考评" in b.label for b in at.button)                    # 单位考评 is a leader's page
+    assert any("的考评" in b.label for b in at.button)  # 单位考评 is a leader's page
 
 
 def test_office_detail_links_to_the_task_page(demo_db):
