@@ -34,6 +34,7 @@ b'PK'
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,8 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 __all__ = [
+    "Block",
+    "outline",
     "OfficialDoc",
     "cn_date",
     "join_words",
@@ -450,3 +453,61 @@ def _cell_text(v: Any) -> str:
     if isinstance(v, date):
         return v.isoformat()
     return str(v) if str(v) != "" else "—"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a document for an on-screen preview: ``kind`` is title, heading, paragraph, signature
+    or table; ``text`` the words, ``rows`` the cells of a table (header first)."""
+
+    kind: str
+    text: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+def outline(data: bytes) -> list[Block]:
+    """The blocks of a docx in reading order (paragraphs and tables), for showing it before download.
+
+    >>> doc = OfficialDoc("关于测试的通知", addressee="各单位")
+    >>> doc.heading("要求")
+    >>> doc.table(["编号", "任务"], [["1", "清理"]])
+    >>> doc.signature("办公室", date(2021, 11, 30))
+    >>> [(b.kind, b.text or b.rows) for b in outline(doc.to_bytes())]  # doctest: +NORMALIZE_WHITESPACE
+    [('title', '关于测试的通知'), ('paragraph', '各单位:'), ('heading', '一、要求'),
+     ('table', (('编号', '任务'), ('1', '清理'))), ('signature', '办公室'), ('signature', '2021年11月30日')]
+    """
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    doc = Document(io.BytesIO(data))
+    blocks: list[Block] = []
+    body = doc.element.body
+    for child in body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            table = Table(child, doc)
+            blocks.append(Block("table", rows=tuple(tuple(c.text for c in row.cells) for row in table.rows)))
+        elif child.tag == qn("w:p"):
+            p = Paragraph(child, doc)
+            text = p.text.strip()
+            if not text:
+                continue
+            font = _east_asia_of(p)
+            if not blocks:
+                kind = "title"
+            elif font in (HEADING1_FONT, HEADING2_FONT):
+                kind = "heading"
+            elif p.alignment == WD_ALIGN_PARAGRAPH.RIGHT:
+                kind = "signature"
+            else:
+                kind = "paragraph"
+            blocks.append(Block(kind, text))
+    return blocks
+
+
+def _east_asia_of(paragraph: Any) -> str | None:
+    for run in paragraph.runs:
+        rpr = run._element.rPr
+        fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+        if fonts is not None and fonts.get(qn("w:eastAsia")):
+            return str(fonts.get(qn("w:eastAsia")))
+    return None

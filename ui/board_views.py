@@ -232,3 +232,38 @@ def unit_printouts(snap, units: list[str], key: str) -> None:
         on_click="ignore",
     )
     st.caption(f"{unit}:牵头或参与任务 {len(rows)} 项。")
+
+
+def document_preview(data: bytes) -> None:
+    """A docx on screen as it reads (title, headings, paragraphs, tables, 落款) before it is downloaded."""
+    from core.officedoc import outline
+
+    with st.container(border=True):
+        for block in outline(data):
+            if block.kind == "title":
+                st.markdown(f"<h3 style='text-align:center'>{_escape(block.text)}</h3>", unsafe_allow_html=True)
+            elif block.kind == "heading":
+                st.markdown(f"**{_escape(block.text)}**")
+            elif block.kind == "signature":
+                st.markdown(f"<div style='text-align:right'>{_escape(block.text)}</div>", unsafe_allow_html=True)
+            elif block.kind == "table" and block.rows:
+                head, *body = block.rows
+                st.dataframe(pd.DataFrame([list(r) for r in body], columns=_unique(head)), hide_index=True,
+                             width="stretch")
+            else:
+                st.write(_escape(block.text))
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text).replace("*", "\\*").replace("_", "\\_")
+
+
+def _unique(names) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}{seen[n]}")
+    return out

@@ -36,3 +36,8 @@ with guard("生成报告"):
                            key="rep_dl_xlsx", icon=":material/table:", on_click="ignore")
         d2.download_button("下载 Word 通报稿", data=docx, file_name=f"{title}.docx", mime=DOCX_MIME,
                            key="rep_dl_docx", icon=":material/article:", on_click="ignore")
+        st.subheader("通报稿预览")
+        st.caption("下面是 Word 通报稿的内容(公文格式:A4,仿宋三号正文,页码居外侧);下载后可直接印发或按需修改。")
+        from ui.board_views import document_preview
+
+        document_preview(docx)

@@ -149,3 +149,18 @@ def downloads(monkeypatch) -> dict[str, bytes]:
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
     return seen
+
+
+def test_reports_page_previews_the_document_before_download(demo_db):
+    at = _board_app("leader", "ui/page_reports.py")
+    _clean(at)
+    at.text_input(key="rep_period_month").input("2021-10").run()
+    at.button(key="rep_build").click().run()
+    _clean(at)
+    titles = [m.value for m in at.markdown if "<h3" in m.value]
+    assert titles and "关于各项改革任务2021年10月任务推进情况的通报" in titles[0]
+    text = " ".join(m.value for m in at.markdown)
+    assert "一、总体情况" in text and "各有关单位:" in text and "2021年11月6日" in text
+    tables = [d.value for d in at.dataframe]
+    assert any(list(t.columns[:3]) == ["名次", "单位", "得分"] for t in tables)
+    assert ">=" not in text and "None" not in text
