@@ -34,8 +34,9 @@ def _check(value: float | None, name: str) -> float | None:
     return v
 
 
-def target_from_numbers(percent: float, minutes: float, *, mean_minutes: float | None = None,
-                        scope: str = "slot", counted: str = "arrivals") -> Target:
+def target_from_numbers(
+    percent: float, minutes: float, *, mean_minutes: float | None = None, scope: str = "slot", counted: str = "arrivals"
+) -> Target:
     """``percent`` (1–100) of people wait at most ``minutes`` (> 0); optionally a mean wait ≤ ``mean_minutes``."""
     p = _check(percent, "达标比例")
     m = _check(minutes, "等候时限")
@@ -57,5 +58,8 @@ def numbers_of(target: Target) -> tuple[float, float, float | None]:
     >>> numbers_of(target_from_numbers(90, 15, mean_minutes=8))
     (90.0, 15.0, 8.0)
     """
-    return (round((target.percent or 0.9) * 100, 4), float(target.within or 15.0),
-            None if target.max_mean_wait is None else float(target.max_mean_wait))
+    return (
+        round((target.percent or 0.9) * 100, 4),
+        float(target.within or 15.0),
+        None if target.max_mean_wait is None else float(target.max_mean_wait),
+    )
