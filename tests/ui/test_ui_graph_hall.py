@@ -74,7 +74,9 @@ def test_hall_comparison_puts_scenarios_side_by_side(tmp_path, monkeypatch):
     assert re.fullmatch(r"\d+\.\d ± \d+\.\d", rows.loc["平均等候(分钟)", names[0]])      # minutes, one decimal
     assert re.fullmatch(r"\d+\.\d% ± \d+\.\d%", rows.loc["窗口利用率", names[0]])          # shares as percentages
     sentence = next(i.value for i in at.info if i.value.startswith("关闭周末轮班:"))
-    lo, hi = map(float, re.search(r"95%置信区间 (−?[\d.]+)–(−?[\d.]+)", sentence.replace("−", "-")).groups())
+    found = re.search(r"95%置信区间 (-?[\d.]+)–(-?[\d.]+)", sentence.replace("−", "-"))
+    assert found, sentence
+    lo, hi = map(float, found.groups())
     assert re.match(r"关闭周末轮班:平均等候(增加|减少|不变)", sentence) and lo <= hi
     chart = json.dumps(json.loads(at.get("vega_lite_chart")[-1].proto.spec), ensure_ascii=False)
     assert all(day in chart for day in ("周一", "周三", "周日"))                         # every weekday label
