@@ -58,6 +58,7 @@ __all__ = [
     "board_rows",
     "unit_task_rows",
     "change_words",
+    "plan_starts",
 ]
 
 
@@ -332,3 +333,22 @@ def unit_task_rows(snap: Snapshot, unit: str) -> list[BoardRow]:
     mine = [s for s in snap.statuses if unit in s.lead_units or unit in s.responsible_units]
     mine.sort(key=lambda s: (unit not in s.lead_units, s.plan, _id_key(s.id)))
     return board_rows(mine, snap.as_of)
+
+
+def plan_starts(snap: Snapshot) -> dict[str, date]:
+    """Each plan's start date as the supervision loop counts it (its issue date, else the first reporting
+    period's start); plans with neither are left out.
+
+    >>> from tasks.progress.rules import default_rules
+    >>> from tasks.store import StoredTask
+    >>> t = StoredTask(1, "甲", "1", "", "", None, "none", "", plan_issued=date(2021, 8, 9))
+    >>> plan_starts(Snapshot(date(2021, 9, 1), default_rules(), [t], []))
+    {'甲': datetime.date(2021, 8, 9)}
+    """
+    first_period = min((p.start for p in snap.periods), default=None)
+    out: dict[str, date] = {}
+    for t in snap.tasks:
+        start = t.plan_issued or first_period
+        if start is not None and (t.plan not in out or start < out[t.plan]):
+            out[t.plan] = start
+    return out

@@ -164,3 +164,26 @@ def test_reports_page_previews_the_document_before_download(demo_db):
     tables = [d.value for d in at.dataframe]
     assert any(list(t.columns[:3]) == ["名次", "单位", "得分"] for t in tables)
     assert ">=" not in text and "None" not in text
+
+
+def test_timeline_starts_each_plan_at_its_start_and_groups_by_plan(demo_db):
+    from tasks.board import plan_starts
+    from tasks.progress import snapshot
+
+    at = _board_app("office", "ui/page_tasks.py")
+    at.segmented_control(key="tasks_view").set_value("时间轴").run()
+    _clean(at)
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in at.get("vega_lite_chart")[0].proto.datasets]
+    bars = next(f for f in frames if {"开始", "计划", "完成时限"} <= set(f.columns))
+    rows = [{**r, "开始": str(r["开始"]), "完成时限": str(r["完成时限"])} for r in bars.to_dict("records")]
+    starts = plan_starts(snapshot(demo_db, AS_OF))
+    short = {"政务服务便利化": next(k for k in starts if "耒阳" in k), "某市优化窗口服务": "某市优化窗口服务工作方案"}
+    for r in rows:
+        begin = starts[short[r["计划"]]].isoformat()
+        assert r["开始"][:10] == min(begin, r["完成时限"][:10]), r
+        assert r["任务"].startswith(r["计划"] + " · ")  # several plans: each bar names its plan
+    plans_in_order = [r["计划"] for r in rows]
+    assert plans_in_order == sorted(plans_in_order, key=plans_in_order.index)  # grouped, not interleaved
+    assert len(set(plans_in_order)) == 2
