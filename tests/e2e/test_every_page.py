@@ -29,7 +29,8 @@ ROLES = {"office": None, "planner": None, "leader": None, "unit": UNIT}
 #: what must never be visible: Python's empty values, tracebacks, English error words
 BAD = re.compile(
     r"(?<![A-Za-z])(None|nan|NaN|NaT|null|undefined)(?![A-Za-z])|Traceback|Exception|Error:|"
-    r"Page not found|StreamlitAPI"
+    r"Page not found|StreamlitAPI|Choose an option|Choose options|No results|Press Enter to|Running\.\.\.|"
+    r"Deploy|Download as CSV"
 )
 
 
