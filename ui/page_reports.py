@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui.common import DOCX_MIME, XLSX_MIME, current_as_of, get_store, guard, page_header
 
-page_header("报告", "每月一检查、一季一评估、半年一通报:生成后下载,在 Word/Excel 中修改后印发。")
+page_header("报告", "每月一检查、一季一评估、半年一通报:生成后先在页面上预览,再下载 Word 通报稿(公文格式)和 Excel 报表。")
 
 KINDS = {"月度检查": "month", "季度评估": "quarter", "半年通报": "half"}
 
@@ -31,13 +31,14 @@ with guard("生成报告"):
     if files:
         title, xlsx, docx, n_over, n_card, n_rem, as_of = files
         st.success(f"已生成《{title}》(截至 {as_of}):逾期 {n_over} 项,红黄牌 {n_card} 项,催办 {n_rem} 家单位。")
+        st.subheader("通报稿预览")
+        st.caption("下面是 Word 通报稿的内容(公文格式:A4,仿宋三号正文,页码居外侧);核对无误后在下方下载,"
+                   "可直接印发或按需修改。")
+        from ui.board_views import document_preview
+
+        document_preview(docx)
         d1, d2 = st.columns(2)
         d1.download_button("下载 Excel 报表", data=xlsx, file_name=f"{title}.xlsx", mime=XLSX_MIME,
                            key="rep_dl_xlsx", icon=":material/table:", on_click="ignore")
         d2.download_button("下载 Word 通报稿", data=docx, file_name=f"{title}.docx", mime=DOCX_MIME,
                            key="rep_dl_docx", icon=":material/article:", on_click="ignore")
-        st.subheader("通报稿预览")
-        st.caption("下面是 Word 通报稿的内容(公文格式:A4,仿宋三号正文,页码居外侧);下载后可直接印发或按需修改。")
-        from ui.board_views import document_preview
-
-        document_preview(docx)
