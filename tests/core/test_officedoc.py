@@ -167,3 +167,36 @@ def test_docx_renders_to_pdf_with_title_and_page_numbers(report_bytes, tmp_path)
     flat = re.sub(r"\s+", "", text)
     assert pages == 3
     assert all(f"—{n}—" in flat for n in (1, 2, 3)) and "关于分页测试的通知" in flat and "2021年11月30日" in flat
+
+
+def test_unit_task_list_docx_is_an_official_landscape_document():
+    from tasks.board import BoardRow
+    from tasks.printouts import unit_list_docx
+
+    row = BoardRow(
+        plan="测试方案",
+        id="1",
+        status="overdue",
+        status_label="逾期",
+        percent=30.0,
+        deadline=date(2021, 8, 31),
+        deadline_text="2021年8月底前",
+        card="red",
+        card_name="红牌",
+        overdue_days=91,
+        days_left=-91,
+        lead_units="市审改办",
+        reason="已逾期91天",
+        title="清单管理",
+        leads=("市审改办",),
+    )
+    doc = Document(io.BytesIO(unit_list_docx("市审改办", [row], date(2021, 11, 30), office="测试领导小组办公室")))
+    sec = doc.sections[0]
+    assert abs(int(sec.page_width or 0) - Mm(297)) < Mm(0.5) and abs(int(sec.page_height or 0) - Mm(210)) < Mm(0.5)
+    assert sec.top_margin is not None and abs(sec.top_margin - Mm(37)) < Mm(0.2)
+    paras = [p for p in doc.paragraphs if p.text.strip()]
+    assert paras[0].text == "市审改办任务清单" and _east_asia(paras[0].runs[0]) == TITLE_FONT
+    assert " PAGE " in sec.footer._element.xml
+    cells = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    assert cells[1][:6] == ["测试方案", "1", "牵头", "逾期", "30%", "2021-08-31"] and "—" in cells[1]  # 最近填报: —
+    assert paras[-1].text == "2021年11月30日" and paras[-2].text == "测试领导小组办公室"
