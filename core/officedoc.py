@@ -34,8 +34,8 @@ b'PK'
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any

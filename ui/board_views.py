@@ -248,8 +248,9 @@ def document_preview(data: bytes) -> None:
                 st.markdown(f"<div style='text-align:right'>{_escape(block.text)}</div>", unsafe_allow_html=True)
             elif block.kind == "table" and block.rows:
                 head, *body = block.rows
-                st.dataframe(pd.DataFrame([list(r) for r in body], columns=_unique(head)), hide_index=True,
-                             width="stretch")
+                st.dataframe(
+                    pd.DataFrame([list(r) for r in body], columns=_unique(head)), hide_index=True, width="stretch"
+                )
             else:
                 st.write(_escape(block.text))
 
