@@ -30,7 +30,7 @@ def db_url(request, tmp_path):
 
     with temporary_database(PG_URL) as url:
         yield url
-        from ui.common import _store as cached  # type: ignore[attr-defined]
+        from ui.store import store_at as cached
         cached.clear()                          # close the dashboard's pooled connections
 
 
