@@ -24,7 +24,6 @@ so a task title cannot become a live formula.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -200,6 +199,8 @@ def table_workbook(sheets: Sequence[Sheet], *, clean: Callable[[Any], Any] | Non
     for sh in sheets:
         ws = wb.create_sheet(sh.name[:31])
         write_table(ws, sh.title, sh.columns, sh.rows, fills=sh.fills, notes=sh.notes, clean=clean)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from core.safe_export import save_workbook
+
+    data = save_workbook(wb)  # every text cell neutralised once more (formula injection)
+    assert isinstance(data, bytes)
+    return data

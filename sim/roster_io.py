@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from core.errors import WorkbenchError
+from core.safe_export import save_workbook
 
 from .roster import SLOT, Day, Person, RosterResult, Shift, default_shifts
 from .scenario import WEEKDAYS_CN, hm_to_min, min_to_hm
@@ -244,7 +245,7 @@ def write_staff(people: list[Person], path: str | Path, shifts: list[Shift] | No
                  "“班次”表:适用日为 工作日(法定工作日,含调休上班)、休息日(周末和节假日)或 全部。"):
         ws3.append([line])
     ws3.column_dimensions["A"].width = 100
-    wb.save(path)
+    save_workbook(wb, path)
 
 
 def sample_staff(headcount: dict[str, int], n: int | None = None, seed: int = 7) -> list[Person]:
@@ -462,4 +463,4 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
         pw.append([f"出勤 {len(duties)} 天,周末值班 {result.weekend_duties.get(p.name, 0)} 次"])
         for col, w in zip("ABCDE", (12, 6, 14, 30, 14)):
             pw.column_dimensions[col].width = w
-    wb.save(path)
+    save_workbook(wb, path)

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from tasks.board import BoardRow, LaggingUnit, TrendPoint
-from ui.common import selected_row, short_plan_names
+from ui.common import md, selected_row, short_plan_names
 
 DASH = "—"
 TASKS_PAGE, UNITS_PAGE = "ui/page_tasks.py", "ui/page_units.py"
@@ -158,22 +158,22 @@ def task_detail(snap, plans: dict, row: BoardRow) -> None:
     if plan is not None:
         task = next((t for t in plan.tasks if t.id == row.id), None)
     with st.container(border=True):
-        st.markdown(f"##### 任务详情(只读):{s.id}. {s.title}")
+        st.markdown(f"##### 任务详情(只读):{md(s.id)}. {md(s.title)}")
         c1, c2 = st.columns(2)
         c1.markdown(
-            f"**计划** {s.plan}  \n**板块** {s.section or DASH}  \n"
-            f"**牵头单位** {'、'.join(s.lead_units) or DASH}  \n"
-            f"**责任单位** {'、'.join(s.responsible_units) or DASH}"
+            f"**计划** {md(s.plan)}  \n**板块** {md(s.section) or DASH}  \n"
+            f"**牵头单位** {md('、'.join(s.lead_units)) or DASH}  \n"
+            f"**责任单位** {md('、'.join(s.responsible_units)) or DASH}"
         )
         deadline = s.deadline.isoformat() if s.deadline else "无具体日期"
         c2.markdown(
-            f"**完成时限** {s.deadline_text or DASH}({deadline})  \n"
+            f"**完成时限** {md(s.deadline_text) or DASH}({deadline})  \n"
             f"**截至 {snap.as_of.isoformat()} 的状态** {s.status_label} · 进度 {s.percent:g}%  \n"
-            f"**预警** {s.card_name or '无'}{('(' + s.card_reason + ')') if s.card_reason else ''}  \n"
+            f"**预警** {md(s.card_name) or '无'}{('(' + md(s.card_reason) + ')') if s.card_reason else ''}  \n"
             f"**最近填报** {s.last_report_date.isoformat() if s.last_report_date else '尚未填报'}"
         )
         if task is not None and task.description:
-            st.caption(task.description)
+            st.caption(md(task.description))
         pk = next((t.pk for t in snap.tasks if t.plan == row.plan and t.id == row.id), None)
         hist = [r for r in snap.reports if r.task_pk == pk]
         if not hist:
@@ -231,7 +231,7 @@ def unit_printouts(snap, units: list[str], key: str) -> None:
         icon=":material/article:",
         on_click="ignore",
     )
-    st.caption(f"{unit}:牵头或参与任务 {len(rows)} 项。")
+    st.caption(f"{md(unit)}:牵头或参与任务 {len(rows)} 项。")
 
 
 def document_preview(data: bytes) -> None:
@@ -243,7 +243,7 @@ def document_preview(data: bytes) -> None:
             if block.kind == "title":
                 st.markdown(f"<h3 style='text-align:center'>{_escape(block.text)}</h3>", unsafe_allow_html=True)
             elif block.kind == "heading":
-                st.markdown(f"**{_escape(block.text)}**")
+                st.markdown(f"**{md(block.text)}**")
             elif block.kind == "signature":
                 st.markdown(f"<div style='text-align:right'>{_escape(block.text)}</div>", unsafe_allow_html=True)
             elif block.kind == "table" and block.rows:
@@ -252,13 +252,17 @@ def document_preview(data: bytes) -> None:
                     pd.DataFrame([list(r) for r in body], columns=_unique(head)), hide_index=True, width="stretch"
                 )
             else:
-                st.write(_escape(block.text))
+                st.markdown(md(block.text))
 
 
 def _escape(text: str) -> str:
+    """User text inside our own HTML: tags, Markdown and ``:directive[…]`` made inert."""
     import html
 
-    return html.escape(text).replace("*", "\\*").replace("_", "\\_")
+    out = html.escape(text)
+    for ch, ent in (("[", "&#91;"), ("]", "&#93;"), ("*", "&#42;"), ("_", "&#95;"), ("`", "&#96;"), ("$", "&#36;")):
+        out = out.replace(ch, ent)
+    return out
 
 
 def _unique(names) -> list[str]:

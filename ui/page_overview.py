@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui.auth import page_guard
 from ui.board_views import (
     TASKS_PAGE,
     UNITS_PAGE,
@@ -27,11 +28,13 @@ from ui.common import (
     go_to_task,
     go_to_unit,
     guard,
+    md,
     page_header,
     selected_row,
     store_plans,
 )
 
+page_guard(__file__)  # the page checks its role itself (also when run directly)
 page_header("总览", "任务推进总体情况:哪些任务逾期、哪些单位落后、近期到期什么;左侧“截至日期”可回看任意一天。")
 as_of = as_of_control()
 
@@ -83,7 +86,7 @@ with guard("计算总览"):
         st.success("没有逾期或亮红牌的任务。")
 
     st.subheader("落后单位")
-    st.caption("按排名规则取得分最低的五个单位(只列扣了分或有逾期、风险任务的单位)。" + board.rule_text)
+    st.caption("按排名规则取得分最低的五个单位(只列扣了分或有逾期、风险任务的单位)。" + md(board.rule_text))
     if board.lagging:
         unit = lagging_table(board.lagging, "ov_lagging")
         if unit and may_open(UNITS_PAGE) and st.button(f"查看 {unit} 的考评", key="ov_lagging_go"):

@@ -6,9 +6,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui.common import XLSX_MIME, RecentResults, guard, page_header, xlsx_bytes
+from ui.auth import page_guard
+from ui.common import XLSX_MIME, RecentResults, guard, md, page_header, xlsx_bytes
 from ui.hall_views import scenario_key
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("排班", "按服务目标测算各时段最少开窗数(Erlang C 与仿真修正对照),再排出人员班表并用仿真验证。")
 
 SLOT_COLS = {"group": "窗口组", "weekday_cn": "星期", "slot_start": "时段", "erlang_windows": "Erlang C 窗口数",
@@ -72,7 +74,7 @@ def heat(df: pd.DataFrame, col: str, title: str, top: float) -> alt.Chart:
 
 with guard("准备排班"):
     scenario, source = current_scenario()
-    st.caption(f"场景:{scenario.name}({source})")
+    st.caption(f"场景:{md(scenario.name)}({md(source)})")
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
     t1, t2, t3 = c1.columns(3)   # the service target as numbers (sim.target_form checks them)
     pct = t1.number_input("达标比例(%)", 1.0, 100.0, 90.0, 5.0, format="%g", key="staff_target_pct",

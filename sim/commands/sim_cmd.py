@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from core.cli import print_json
+from core.safe_export import safe_frame
 
 from ..calibrate import calibrate
 from ..compare import compare
@@ -111,12 +112,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         run0 = simulate(scenario, days=args.days, seed=rep_seeds(args.seed, args.reps)[0])
         k = kpis(run0)
         with pd.ExcelWriter(args.xlsx, engine="openpyxl") as xw:
-            _ci_text(r).to_excel(xw, sheet_name="总体指标", index=False)
+            safe_frame(_ci_text(r)).to_excel(xw, sheet_name="总体指标", index=False)
             for key, title in (("by_type", "按业务"), ("by_group", "按窗口组"), ("by_weekday", "按星期"),
                                ("by_slot", "按时段")):
-                r.tables[key].rename(columns=TABLE_CN).to_excel(xw, sheet_name=title, index=False)
-            k["adjustments"].rename(columns=ADJ_CN).to_excel(xw, sheet_name="窗口调整记录", index=False)
-            k["log"].rename(columns=LOG_CN).to_excel(xw, sheet_name="顾客明细(第1次)", index=False)
+                safe_frame(r.tables[key].rename(columns=TABLE_CN)).to_excel(xw, sheet_name=title, index=False)
+            safe_frame(k["adjustments"].rename(columns=ADJ_CN)).to_excel(xw, sheet_name="窗口调整记录", index=False)
+            safe_frame(k["log"].rename(columns=LOG_CN)).to_excel(xw, sheet_name="顾客明细(第1次)", index=False)
         print(f"已写入 {args.xlsx}")
         return 0
     print(f"场景:{scenario.name}  重复{args.reps}次  种子{args.seed}  顾客{r.customers}人次  "

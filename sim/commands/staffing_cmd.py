@@ -5,6 +5,7 @@ import argparse
 
 from core.cli import print_json
 from core.errors import WorkbenchError
+from core.safe_export import save_workbook
 
 
 def _erlang(args: argparse.Namespace) -> int:
@@ -109,7 +110,7 @@ def write_staffing_xlsx(rep: dict, path: str) -> None:
             info.append([f"{label}:每周 {p['staff_hours_per_week']:.1f} 窗口·小时;仿真达标时段 "
                          f"{p['slots_meeting_target']}/{p['open_slots']};{p['stop_reason']}"])
     info.column_dimensions["A"].width = 110
-    wb.save(path)
+    save_workbook(wb, path)
 
 
 def _roster(args: argparse.Namespace) -> int:

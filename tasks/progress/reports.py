@@ -16,6 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from core.officedoc import OfficialDoc, cn_date, join_words
+from core.safe_export import save_workbook
 from core.xlsxout import DATE, INTEGER, PERCENT, TEXT, Column, write_table
 
 from ..errors import WorkbenchError
@@ -180,7 +181,7 @@ def report_xlsx(rep: PeriodReport) -> bytes:
              "、".join(f"{t['id']} {t['title']}" for t in r.tasks)] for r in rep.reminders],
            [24, 10, 12, 8, 70], kinds={"报送期限": DATE})
     buf = io.BytesIO()
-    wb.save(buf)
+    save_workbook(wb, buf)
     return buf.getvalue()
 
 
@@ -202,7 +203,7 @@ def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
              "、".join(f"{t['id']} {t['title']}" for t in r.tasks), r.text()] for r in items],
            [24, 10, 12, 8, 50, 70], kinds={"报送期限": DATE})
     buf = io.BytesIO()
-    wb.save(buf)
+    save_workbook(wb, buf)
     return buf.getvalue()
 
 
