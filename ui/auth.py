@@ -60,6 +60,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "ui/page_units.py": "view_units",
     "ui/page_reports.py": "view_reports",
     "ui/page_hall.py": "view_hall",
+    "ui/page_hall_report.py": "view_hall",
     "ui/page_staffing.py": "view_staffing",
     ACCOUNTS_PAGE: "manage_accounts",
 }

@@ -134,11 +134,11 @@ def test_expired_session_must_log_in_again(store, monkeypatch):
 # -- the whole app: per-role navigation, logout, expiry ---------------------------------------------
 ALL_PAGES = ["ui/page_overview.py", "ui/page_tasks.py", "ui/page_graph.py", "ui/page_import.py",
              "ui/page_progress.py", "ui/page_units.py", "ui/page_reports.py", "ui/page_hall.py",
-             "ui/page_staffing.py", "ui/accounts.py"]
+             "ui/page_hall_report.py", "ui/page_staffing.py", "ui/accounts.py"]
 ROLE_PAGES = {
     "office": ALL_PAGES,
     "planner": ["ui/page_overview.py", "ui/page_tasks.py", "ui/page_graph.py", "ui/page_units.py",
-                "ui/page_reports.py", "ui/page_hall.py", "ui/page_staffing.py"],
+                "ui/page_reports.py", "ui/page_hall.py", "ui/page_hall_report.py", "ui/page_staffing.py"],
     "unit": ["ui/page_tasks.py", "ui/page_progress.py", "ui/page_units.py"],
     "leader": ["ui/page_overview.py", "ui/page_units.py", "ui/page_reports.py"],
 }
