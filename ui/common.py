@@ -381,7 +381,9 @@ def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]
     return out
 
 
-#: Streamlit's file uploader has English text built in; these rules show Chinese instead.
+#: Streamlit's file uploader has English text built in; these rules show Chinese instead.  Streamlit's own
+#: English elsewhere is hidden: the main menu, the table/chart toolbar (tables are downloaded with our own
+#: Chinese xlsx buttons), the "Press Enter to apply" hints; the running indicator reads 正在计算….
 CHINESE_WIDGETS_CSS = """<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
@@ -389,6 +391,9 @@ CHINESE_WIDGETS_CSS = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::before {
   content: "或把文件拖到此处(单个文件不超过 20 MB)"; font-size: 0.8rem; }
+[data-testid="stMainMenu"], [data-testid="stElementToolbar"], [data-testid="InputInstructions"] { display: none; }
+[data-testid="stStatusWidget"] * { font-size: 0 !important; }
+[data-testid="stStatusWidget"]::after { content: "正在计算…"; font-size: 0.875rem; }
 </style>"""
 
 

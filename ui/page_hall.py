@@ -237,14 +237,9 @@ with guard("方案比较"):
         c = compare(variants, reps=int(cmp_reps), days=int(days), seed=int(seed), workers=1,
                     progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次运行"))  # type: ignore[arg-type]
         bar.empty()
-        st.session_state["hall_cmp"] = (choice, c.table.drop(columns=["metric"]),
-                                        c.diff.drop(columns=["metric"]))
+        st.session_state["hall_cmp"] = (choice, c.table, c.diff)
     res = st.session_state.get("hall_cmp")
     if res:
-        title, table, diff = res
-        st.markdown(f"**{title}**")
-        st.dataframe(table, hide_index=True, width="stretch", key="hall_cmp_table")
-        if len(diff):
-            st.markdown("与第一个方案的差值(95% 配对置信区间)")
-            st.dataframe(diff.rename(columns={"scenario": "方案", "difference": "差值", "lo": "下限", "hi": "上限"}),
-                         hide_index=True, width="stretch", key="hall_cmp_diff")
+        from ui.hall_compare import comparison_view
+
+        comparison_view(*res)

@@ -71,11 +71,16 @@ class Condition:
         return bool(_OPS[self.op](v, self.value))
 
     def text(self) -> str:
-        v = self.value
-        if self.metric == "status":
-            return f"状态{'为' if self.op == '==' else '不为'}{STATUS_NAMES[v]}"
-        v = int(v) if float(v).is_integer() else v
-        return f"{METRIC_NAMES[self.metric]}{self.op}{v}"
+        """The condition in words (``连续2期及以上未报送``), never as an operator."""
+        from .wording import condition_phrase
+
+        return condition_phrase(self.metric, self.op, self.value)
+
+    def reason(self, metrics: dict[str, Any]) -> str:
+        """Why a task meets this condition, with its own figure (``连续3期未报送``)."""
+        from .wording import reason_phrase
+
+        return reason_phrase(self.metric, metrics.get(self.metric), metrics)
 
     def source(self) -> str:
         v = self.value

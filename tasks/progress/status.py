@@ -224,7 +224,7 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
         level = rules.card(metrics)
         if level:
             ts.card, ts.card_name, ts.card_color = level.key, level.name, level.color
-            ts.card_reason = ";".join(c.text() for c in level.when if c.holds(metrics))
+            ts.card_reason = ";".join(dict.fromkeys(c.reason(metrics) for c in level.when if c.holds(metrics)))
         statuses.append(ts)
         # duties: each lead unit reports each owed period (plus the period containing as_of when due)
         unit_first: dict[tuple[str, str], date] = {}
