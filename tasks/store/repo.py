@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ..errors import WorkbenchError
 from ..model import Plan, Task
 from ..units import is_collective
+from . import schema_supervision  # noqa: F401  (registers the supervision tables)
 from .config import make_engine, migrate
 from .periods import parse_period
 from .schema import (LEAD, RESPONSIBLE, AuditRow, PeriodRow, PlanRow, PredecessorRow,
@@ -54,6 +55,10 @@ class StoredTask:
     plan_issued: date | None = None
     #: the day a later re-import added this task (None for tasks of the plan's first import)
     added_on: date | None = None
+    #: the day the task was first stored (its 交办 day: the signing clock starts here)
+    assigned_on: date | None = None
+    #: the day the plan was first loaded (its start when the document has no date)
+    plan_loaded: date | None = None
 
     @property
     def units(self) -> list[str]:
@@ -371,7 +376,8 @@ class Store:
                                   responsible_units=_in_source_order(r[RESPONSIBLE], data, "responsible_units"),
                                   predecessors=[id_of[p] for p in preds.get(pk, [])],
                                   archived=archived, plan_issued=issued,
-                                  added_on=created.date() if created > first_load[plan_pk] else None))
+                                  added_on=created.date() if created > first_load[plan_pk] else None,
+                                  assigned_on=created.date(), plan_loaded=first_load[plan_pk].date()))
         return out
 
     def task_dicts(self, plan: str | None = None) -> list[Task]:
