@@ -34,7 +34,7 @@ with guard("计算总览"):
 
     cols = st.columns(7)
     cols[0].metric("任务总数", total, border=True)
-    for col, (key, label) in zip(cols[1:], [("done", "已完成"), ("on_track", "正常推进"), ("at_risk", "有风险"),
+    for col, (key, label) in zip(cols[1:], [("done", "已办结"), ("on_track", "正常推进"), ("at_risk", "有风险"),
                                             ("overdue", "逾期"), ("ongoing", "长期推进")]):
         col.metric(label, counts.get(key, 0), border=True)
     cols[6].metric("报送率", f"{compliance:.0%}" if compliance is not None else "—", border=True,

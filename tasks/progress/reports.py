@@ -128,7 +128,7 @@ def report_xlsx(rep: PeriodReport) -> bytes:
     _table(ws, rep.title, ["项目", "数值"], rows, [22, 90])
     lv_names = [lv.name for lv in rep.snap.rules.levels]
     _table(wb.create_sheet("单位排名"), f"{rep.title} 单位排名",
-           ["名次", "单位", "得分", "牵头任务", "参与任务", "已完成", "按时完成", "逾期", "有风险",
+           ["名次", "单位", "得分", "牵头任务", "参与任务", "已办结", "按期办结", "逾期", "有风险",
             "应报次数", "已报", "按时报", "迟报", "未报", "报送率", *lv_names],
            [[c.rank, c.unit, c.score, c.led, c.joined, c.done, c.done_on_time, c.overdue, c.at_risk, c.duties,
              c.reported, c.on_time, c.late, c.missed, f"{c.compliance:.0%}",
@@ -229,12 +229,12 @@ def report_docx(rep: PeriodReport) -> bytes:
     _para(doc, f"    根据“每月一检查、一季一评估、半年一通报”工作安排,现将截至{rep.as_of.year}年{rep.as_of.month}月"
                f"{rep.as_of.day}日各项任务推进情况通报如下。", 14)
     _para(doc, "一、总体情况", 16, True, name="黑体")
-    _para(doc, f"    纳入督查的任务共 {total} 项,其中已完成 {counts['done']} 项,正常推进 {counts['on_track']} 项,"
+    _para(doc, f"    纳入督查的任务共 {total} 项,其中已办结 {counts['done']} 项,正常推进 {counts['on_track']} 项,"
                f"长期推进 {counts['ongoing']} 项,有风险 {counts['at_risk']} 项,逾期 {counts['overdue']} 项,"
                f"未启动 {counts['not_started']} 项。"
                + "".join(f"亮{lv.name} {n_cards[lv.key]} 项;" for lv in levels), 14)
     _para(doc, "二、单位排名", 16, True, name="黑体")
-    _doc_table(doc, ["名次", "单位", "得分", "牵头任务", "按时完成", "逾期", "报送率", *[lv.name for lv in levels]],
+    _doc_table(doc, ["名次", "单位", "得分", "牵头任务", "按期办结", "逾期", "报送率", *[lv.name for lv in levels]],
                [[c.rank, c.unit, c.score, c.led, c.done_on_time, c.overdue, f"{c.compliance:.0%}",
                  *[c.cards.get(lv.key, 0) for lv in levels]] for c in rep.ranking])
     _para(doc, "    排名规则:" + rep.rule_text, 12)

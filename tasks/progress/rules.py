@@ -32,7 +32,7 @@ METRIC_NAMES = {"status": "状态", "missed_reports": "连续未报送期数", "
                 "overdue_days": "逾期天数", "gap": "落后时间进度百分点"}
 DEFAULT_SYNONYMS = {"进行中": "推进中", "正在推进": "推进中", "推进": "推进中", "完成": "已完成",
                     "已完结": "已完成", "办结": "已完成", "未开始": "未启动", "落后": "滞后"}
-STATUS_NAMES = {"done": "已完成", "on_track": "正常推进", "at_risk": "有风险", "overdue": "逾期",
+STATUS_NAMES = {"done": "已办结", "on_track": "正常推进", "at_risk": "有风险", "overdue": "逾期",
                 "ongoing": "长期推进", "not_started": "未启动"}
 
 

@@ -260,7 +260,10 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
         expected = gap = None
         if deadline and start:
             span = (deadline - start).days
-            share = 1.0 if span <= 0 else min(1.0, max(0.0, (as_of - start).days / span))
+            if span <= 0:   # deadline on or before the plan's start: all the time is used up at the deadline
+                share = 1.0 if as_of >= deadline else 0.0
+            else:
+                share = min(1.0, max(0.0, (as_of - start).days / span))
             expected = round(share * 100, 1)
             gap = round(expected - percent, 1)
         overdue_days = (as_of - deadline).days if deadline and as_of > deadline and not done_date else 0
