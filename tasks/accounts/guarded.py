@@ -435,6 +435,11 @@ class GuardedStore:
         require(self.account, "set_calendar")
         return set_calendar(self._store, plan, start=start, cycle=cycle, due_day=due_day, actor=self.actor)
 
+    def calendar(self, plan: str | None):
+        """A plan's reporting calendar (anyone who may see the plan)."""
+        from ..progress.lifecycle import calendar_of
+        return calendar_of(self._store, self.plan_key(plan))
+
     def freeze_baseline(self, plan: str | None, label: str = ""):
         """Freeze a baseline on demand (office)."""
         from ..progress.baselines import freeze_baseline

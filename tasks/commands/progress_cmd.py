@@ -156,7 +156,8 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("load", help="把任务分解表导入(或更新到)进度库")
+    from .supervision_cmd import one_line_errors
+    p = one_line_errors(sub.add_parser("load", help="把任务分解表导入(或更新到)进度库"))
     p.add_argument("path")
     p.add_argument("--plan", help="计划名称(默认取文件中的标题);同名再次导入即更新")
     p.add_argument("--start", type=_date, help="计划起始日 YYYY-MM-DD(此前的报告期不计未报)")

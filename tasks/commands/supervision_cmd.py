@@ -21,7 +21,7 @@ from ..cli import print_json
 from ..errors import WorkbenchError
 from .progress_cmd import _date, _store
 
-__all__ = ["register"]
+__all__ = ["register", "one_line_errors"]
 
 
 def _print_event(ev, as_json: bool, line: str) -> None:
@@ -105,14 +105,13 @@ def cmd_appeal(args: argparse.Namespace) -> int:
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
-    from ..progress.lifecycle import calendar_of
     from ..store.periods import CYCLE_NAMES
     store = _store()
     if args.start or args.cycle or args.due_day is not None:
-        cur = calendar_of(store, args.plan)
+        cur = store.calendar(args.plan)
         store.set_calendar(args.plan, start=args.start or cur.start, cycle=args.cycle or cur.cycle,
                            due_day=args.due_day if args.due_day is not None else cur.due_day)
-    cal = calendar_of(store, args.plan)
+    cal = store.calendar(args.plan)
     if args.json:
         print_json({"plan": cal.plan, "start": cal.start, "cycle": cal.cycle, "due_day": cal.due_day})
     else:
@@ -191,7 +190,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     return 0
 
 
-def _one_line_errors(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def one_line_errors(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Usage mistakes print one ``error:`` line and exit 2, like every other refusal."""
     def error(message: str):
         print(f"error: 参数错误:{message}(用 --help 查看用法)", file=sys.stderr)
@@ -203,7 +202,7 @@ def _one_line_errors(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = _one_line_errors(sub.add_parser("sign", help="签收任务(牵头单位)"))
+    p = one_line_errors(sub.add_parser("sign", help="签收任务(牵头单位)"))
     p.add_argument("task", metavar="TASK")
     p.add_argument("--plan", required=True)
     p.add_argument("--unit", help="牵头单位(办公室代为办理、或任务有多个牵头单位时)")
@@ -211,7 +210,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_sign)
 
-    p = _one_line_errors(sub.add_parser("extend", help="申请延期(输出申请编号)"))
+    p = one_line_errors(sub.add_parser("extend", help="申请延期(输出申请编号)"))
     p.add_argument("task", metavar="TASK")
     p.add_argument("--plan", required=True)
     p.add_argument("--to", required=True, type=_date, help="申请的新完成时限 YYYY-MM-DD")
@@ -220,7 +219,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_extend)
 
-    p = _one_line_errors(sub.add_parser("decide", help="审批延期申请(办公室)"))
+    p = one_line_errors(sub.add_parser("decide", help="审批延期申请(办公室)"))
     p.add_argument("request", type=int, metavar="REQUEST")
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--approve", action="store_true")
@@ -230,7 +229,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_decide)
 
-    p = _one_line_errors(sub.add_parser("claim", help="申请办结,附佐证材料"))
+    p = one_line_errors(sub.add_parser("claim", help="申请办结,附佐证材料"))
     p.add_argument("task", metavar="TASK")
     p.add_argument("--plan", required=True)
     p.add_argument("--evidence", action="append", metavar="FILE", help="佐证材料(pdf/jpg/png/docx/xlsx,≤20MB),可多次")
@@ -239,7 +238,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_claim)
 
-    p = _one_line_errors(sub.add_parser("review", help="办结审核(办公室):通过销号或退回"))
+    p = one_line_errors(sub.add_parser("review", help="办结审核(办公室):通过销号或退回"))
     p.add_argument("task", metavar="TASK")
     p.add_argument("--plan", required=True)
     g = p.add_mutually_exclusive_group(required=True)
@@ -250,7 +249,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_review)
 
-    p = _one_line_errors(sub.add_parser("appeal", help="对预警牌申诉(单位),或处理申诉(办公室 --decide)"))
+    p = one_line_errors(sub.add_parser("appeal", help="对预警牌申诉(单位),或处理申诉(办公室 --decide)"))
     p.add_argument("task", nargs="?", metavar="TASK")
     p.add_argument("--plan")
     p.add_argument("--card", help="预警等级 key(默认为任务当前的牌)")
@@ -263,7 +262,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_appeal)
 
-    p = _one_line_errors(sub.add_parser("calendar", help="查看或设置计划的报送日历"))
+    p = one_line_errors(sub.add_parser("calendar", help="查看或设置计划的报送日历"))
     p.add_argument("--plan", required=True)
     p.add_argument("--start", type=_date)
     p.add_argument("--cycle", choices=["monthly", "quarterly"])
@@ -271,14 +270,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_calendar)
 
-    p = _one_line_errors(sub.add_parser("events", help="督办记录(签收、延期、办结、退回、申诉)"))
+    p = one_line_errors(sub.add_parser("events", help="督办记录(签收、延期、办结、退回、申诉)"))
     p.add_argument("task", nargs="?", metavar="TASK")
     p.add_argument("--plan")
     p.add_argument("--as-of", type=_date)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_events)
 
-    p = _one_line_errors(sub.add_parser("evidence", help="列出或下载佐证材料"))
+    p = one_line_errors(sub.add_parser("evidence", help="列出或下载佐证材料"))
     p.add_argument("task", nargs="?", metavar="TASK")
     p.add_argument("--plan")
     p.add_argument("--download", type=int, metavar="ID")
@@ -286,7 +285,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evidence)
 
-    p = _one_line_errors(sub.add_parser("baseline", help="基线:与冻结的基线对比,或冻结/列出基线"))
+    p = one_line_errors(sub.add_parser("baseline", help="基线:与冻结的基线对比,或冻结/列出基线"))
     p.add_argument("--plan", required=True)
     p.add_argument("--against", type=_date, help="对比该日及以前最近一次冻结的基线(默认导入时的基线)")
     p.add_argument("--freeze", action="store_true", help="现在冻结一条基线")
