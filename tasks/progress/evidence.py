@@ -34,7 +34,6 @@ __all__ = ["BadEvidence", "EvidenceFile", "MAX_BYTES", "ENV_FILES_DIR", "files_d
 
 MAX_BYTES = 20 * 1024 * 1024
 ENV_FILES_DIR = "WORKBENCH_FILES_DIR"
-_ROOT = Path(__file__).resolve().parent.parent.parent
 
 #: allowed kind → (MIME type, Chinese name, extensions that may carry it)
 KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -67,9 +66,9 @@ class EvidenceFile:
 
 
 def files_dir() -> Path:
-    """The file store: ``WORKBENCH_FILES_DIR`` or ``var/files/`` under the repository."""
-    env = os.environ.get(ENV_FILES_DIR, "").strip()
-    return Path(env) if env else _ROOT / "var" / "files"
+    """The file store: ``WORKBENCH_FILES_DIR`` or ``var/files/`` under the workbench home (:mod:`core.config`)."""
+    from core.config import files_dir as configured
+    return configured()
 
 
 def sanitize_filename(name: str) -> str:

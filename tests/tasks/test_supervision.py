@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-
 from accounts_helpers import BACKENDS, PG_URL, dump
 from supervision_helpers import EXE, HTML, PDF, PNG, UNIT_A, UNIT_B, docx_bytes, files_in, loop_plan, xlsx_bytes
+
 from tasks.accounts import Account, GuardedStore, PermissionDenied
 from tasks.progress import default_rules, snapshot
 from tasks.progress.evidence import MAX_BYTES, BadEvidence
@@ -248,6 +248,7 @@ def test_quarterly_calendar_and_due_day(env):
 def test_red_card_turns_yellow_on_catching_up_and_appeal_withdraws(env):
     store, g, _files = env
     from progress_helpers import fill
+
     from tasks.progress import commit_upload, template_bytes, validate_upload
     # task 4 (ongoing, led by A) misses Aug and Sep: red on 2021-10-06
     red = status_of(store, date(2021, 10, 6), "4")

@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from accounts_helpers import dump
 from supervision_helpers import PDF, PNG, UNIT_A, UNIT_B, files_in, loop_plan
+
 from tasks.__main__ import main
 from tasks.accounts import AccountBook
 from tasks.store import Store
