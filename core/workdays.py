@@ -38,7 +38,7 @@ def official_kind(day: dt.date) -> str:
         pass
     import holidays
 
-    if day in holidays.China(years=day.year):
+    if day in holidays.China(years=day.year):  # type: ignore[no-untyped-call]
         return "holiday"
     return "weekend" if weekend else "workday"
 

@@ -204,7 +204,7 @@ def set_calendar(store: Store, plan: str | None, *, start: date, cycle: str = MO
         raise LifecycleError(f"报送截止日“{due_day}”应为 1–31 之间的整数(如 5 表示次月5日前,25 表示当月25日前)")
     with store.session(write=True) as s:
         pid = store._plan_id(s, plan)
-        key = s.scalar(select(PlanRow.key).where(PlanRow.id == pid))
+        key = str(s.scalar(select(PlanRow.key).where(PlanRow.id == pid)))
         row = s.get(PlanCalendarRow, pid)
         values = {"start": start, "cycle": cycle, "due_day": due_day, "updated_at": _now(), "actor": actor}
         if row is None:
@@ -383,7 +383,7 @@ class _Ctx:
 
 def _context(store: Store, s: Session, plan: str | None, task: str) -> _Ctx:
     pid = store._plan_id(s, plan)
-    key = s.scalar(select(PlanRow.key).where(PlanRow.id == pid))
+    key = str(s.scalar(select(PlanRow.key).where(PlanRow.id == pid)))
     row = s.execute(select(TaskRow.id, TaskRow.deadline, TaskRow.archived)
                     .where(TaskRow.plan_id == pid, TaskRow.task_id == str(task))).first()
     if row is None:

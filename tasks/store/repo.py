@@ -388,7 +388,7 @@ class Store:
                                   predecessors=[id_of[p] for p in preds.get(pk, [])],
                                   archived=archived, plan_issued=issued,
                                   added_on=created.date() if created > first_load[plan_pk] else None,
-                                  assigned_on=created.date(), plan_loaded=first_load[plan_pk].date()))
+                                  assigned_on=created.date(), plan_loaded=(first_load[plan_pk] or created).date()))
         return out
 
     def task_dicts(self, plan: str | None = None) -> list[Task]:
