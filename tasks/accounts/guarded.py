@@ -436,6 +436,12 @@ class GuardedStore:
         require(self.account, "set_calendar")
         return set_calendar(self._store, plan, start=start, cycle=cycle, due_day=due_day, actor=self.actor)
 
+    def office_queue(self, plan: str | None):
+        """Pending extension requests, claims and appeals (office)."""
+        from ..progress.lifecycle import office_queue
+        require(self.account, "review_claim")
+        return office_queue(self._store, plan)
+
     def calendar(self, plan: str | None):
         """A plan's reporting calendar (anyone who may see the plan)."""
         from ..progress.lifecycle import calendar_of

@@ -49,7 +49,7 @@ __all__ = ["PENDING_SIGN", "IN_PROGRESS", "CLAIMED", "CLOSED", "STATES", "STATE_
            "LifecycleError", "LifecycleEvent", "UnitLifecycle", "TaskLifecycle", "Extension", "Appeal",
            "sign", "request_extension", "decide_extension", "claim", "review", "appeal", "decide_appeal",
            "events", "lifecycles", "replay", "set_calendar", "calendars", "calendar_of", "evidence_list",
-           "evidence_bytes", "EvidenceInfo", "task_units", "unit_of_event", "sign_due"]
+           "evidence_bytes", "EvidenceInfo", "task_units", "unit_of_event", "sign_due", "QueueItem", "office_queue"]
 
 PENDING_SIGN, IN_PROGRESS, CLAIMED, CLOSED = "pending_sign", "in_progress", "claimed", "closed"
 STATES = (PENDING_SIGN, IN_PROGRESS, CLAIMED, CLOSED)
@@ -663,3 +663,43 @@ def evidence_bytes(store: Store, evidence_id: int, root: os.PathLike | str | Non
 def sign_due(assigned_on: date | None, within: int) -> date | None:
     """The last day to sign: ``within`` working days after the task was assigned."""
     return add_working_days(assigned_on, within) if assigned_on and within > 0 else None
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """Something waiting for the office: a pending extension request, claim or appeal."""
+
+    kind: str          # extension | claim | appeal
+    id: int            # request / claim / appeal event id
+    plan: str
+    task: str
+    unit: str
+    at: datetime
+    text: str          # reason / note
+    new_date: date | None = None
+    evidence: tuple[int, ...] = ()
+
+
+def office_queue(store: Store, plan: str | None) -> list[QueueItem]:
+    """What waits for the office's decision in a plan (oldest first).
+
+    >>> office_queue(Store("sqlite://"), None)   # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    tasks.store.repo.StoreError: ...
+    """
+    out = []
+    for lc in lifecycles(store, plan).values():
+        for e in lc.extensions:
+            if e.decision == "pending":
+                out.append(QueueItem("extension", e.id, lc.plan, lc.task, e.unit, e.requested_at, e.reason,
+                                     e.requested_to))
+        for u in lc.units.values():
+            if u.state == CLAIMED and u.claim_id is not None:
+                out.append(QueueItem("claim", u.claim_id, lc.plan, lc.task, u.unit,
+                                     datetime.combine(u.claim_date or date.today(), datetime.min.time()), "",
+                                     u.claim_date, tuple(u.evidence)))
+        for a in lc.appeals:
+            if a.decision == "pending":
+                out.append(QueueItem("appeal", a.id, lc.plan, lc.task, a.unit, a.filed_at, a.reason))
+    return sorted(out, key=lambda q: (q.at, q.id))
