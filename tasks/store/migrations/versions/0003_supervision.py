@@ -3,6 +3,7 @@
 Revision ID: 0003_supervision
 Revises: 0007_import_profiles (re-chained after main landed it)
 """
+
 from alembic import op
 import sqlalchemy as sa
 
