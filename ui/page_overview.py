@@ -64,7 +64,7 @@ with guard("计算总览"):
     for col, (key, label) in zip(
         cols[1:],
         [
-            ("done", "已完成"),
+            ("done", "已办结"),
             ("on_track", "正常推进"),
             ("at_risk", "有风险"),
             ("overdue", "逾期"),

@@ -35,7 +35,7 @@ with guard("计算单位考评"):
     st.subheader("单位排名")
     st.info(f"计分规则:{ranking_rule(snap)}", icon=":material/rule:")
     rank_df = pd.DataFrame([{"名次": c.rank, "单位": c.unit, "得分": c.score, "牵头任务": c.led, "参与任务": c.joined,
-                             "已完成": c.done, "按期完成": c.done_on_time, "逾期": c.overdue, "有风险": c.at_risk,
+                             "已办结": c.done, "按期办结": c.done_on_time, "逾期": c.overdue, "有风险": c.at_risk,
                              **{name: c.cards.get(key, 0) for key, name in levels},
                              "应报": c.duties, "已报": c.reported, "迟报": c.late, "漏报": c.missed,
                              "报送率": c.compliance if c.duties else None} for c in cards])

@@ -8,7 +8,7 @@ overdue list, cards, units to remind) that the office edits before issuing.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,8 @@ class PeriodReport:
     def doc_title(self) -> str:
         """The docx title in the usual form: ``关于……2021年第三季度任务推进情况的通报``."""
         return f"关于{self.subject}{self.period_label}任务推进情况的通报"
+    #: quarterly and half-year reports: each plan compared with its baseline at load (see tasks.progress.baselines)
+    baselines: list[dict] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -86,7 +88,8 @@ def build_report(store: Store, kind: str, period: str, *, plan: str | None = Non
         overdue=[s for s in snap.statuses if s.status == "overdue"],
         carded=sorted([s for s in snap.statuses if s.card],
                       key=lambda s: (-[lv.key for lv in rules.levels].index(s.card), s.plan, _num(s.id))),  # type: ignore[arg-type]
-        reminders=rem, office=issuing_office((info or {}).get("issuer", "")), subject=report_subject(plan_title))
+        reminders=rem, office=issuing_office((info or {}).get("issuer", "")), subject=report_subject(plan_title),
+        baselines=_baselines(store, snap) if kind in ("quarter", "half") else [])
 
 
 def issuing_office(issuer: str) -> str:
@@ -111,6 +114,20 @@ def report_subject(plan_title: str) -> str:
         if plan_title.endswith(suffix) and len(plan_title) > len(suffix):
             return plan_title[: -len(suffix)]
     return plan_title
+
+
+def _baselines(store: Store, snap: Snapshot) -> list[dict]:
+    """Every plan of the report compared with its first baseline (plans without one are left out)."""
+    from .baselines import compare
+    from .lifecycle import LifecycleError
+    raw = getattr(store, "_store", store)
+    out = []
+    for plan in dict.fromkeys(s.plan for s in snap.statuses):
+        try:
+            out.append(compare(raw, plan))
+        except LifecycleError:
+            continue
+    return out
 
 
 def _num(task_id: str) -> tuple:
@@ -149,7 +166,7 @@ def report_xlsx(rep: PeriodReport) -> bytes:
     _table(ws, rep.title, ["项目", "数值"], rows, [22, 90])  # type: ignore[arg-type]
     lv_names = [lv.name for lv in rep.snap.rules.levels]
     _table(wb.create_sheet("单位排名"), f"{rep.title} 单位排名",
-           ["名次", "单位", "得分", "牵头任务", "参与任务", "已完成", "按时完成", "逾期", "有风险",
+           ["名次", "单位", "得分", "牵头任务", "参与任务", "已办结", "按期办结", "逾期", "有风险",
             "应报次数", "已报", "按时报", "迟报", "未报", "报送率", *lv_names],
            [[c.rank, c.unit, c.score, c.led, c.joined, c.done, c.done_on_time, c.overdue, c.at_risk, c.duties,
              c.reported, c.on_time, c.late, c.missed, c.compliance,
@@ -159,30 +176,50 @@ def report_xlsx(rep: PeriodReport) -> bytes:
     sts = rep.snap.statuses
     _table(wb.create_sheet("任务状态"), f"{rep.title} 任务状态",
            ["计划", "编号", "工作要点", "牵头单位", "完成时限", "状态", "完成进度", "时间进度", "最近填报",
-            "连续未报", "预警", "预警原因", "最新进展"],
+            "连续未报", "预警", "预警原因", "最新进展", "督办状态", "原定时限"],
            [[s.plan, s.id, s.title, "、".join(s.lead_units), s.deadline or s.deadline_text, s.status_label,
              _pct(s.percent), _pct(s.expected), s.last_report_date,
-             s.missed_reports, s.card_name, s.card_reason, s.last_progress] for s in sts],
-           [18, 6, 30, 22, 12, 8, 8, 8, 11, 8, 6, 24, 40], [s.card_color or None for s in sts],
+             s.missed_reports, s.card_name, s.card_reason, s.last_progress, s.lifecycle_label,
+             s.original_deadline] for s in sts],
+           [18, 6, 30, 22, 12, 8, 8, 8, 11, 8, 6, 24, 40, 9, 11], [s.card_color or None for s in sts],
            kinds={"完成时限": DATE, "完成进度": PERCENT, "时间进度": PERCENT, "最近填报": DATE,
-                  "连续未报": INTEGER})
+                  "连续未报": INTEGER, "原定时限": DATE})
     _table(wb.create_sheet("逾期任务"), f"{rep.title} 逾期任务",
-           ["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度", "存在问题"],
+           ["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度", "存在问题", "计划"],
            [[s.id, s.title, "、".join(s.lead_units), s.deadline or s.deadline_text, s.overdue_days, _pct(s.percent),
-             s.last_problems] for s in rep.overdue], [6, 36, 24, 12, 8, 8, 40],
+             s.last_problems, s.plan] for s in rep.overdue], [6, 36, 24, 12, 8, 8, 40, 18],
            kinds={"完成时限": DATE, "逾期天数": INTEGER, "完成进度": PERCENT})
     _table(wb.create_sheet("红黄牌预警"), f"{rep.title} 预警",
-           ["预警", "编号", "工作要点", "牵头单位", "状态", "原因"],
-           [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.status_label, s.card_reason] for s in rep.carded],
-           [8, 6, 36, 24, 10, 40], [s.card_color for s in rep.carded])
+           ["预警", "编号", "工作要点", "牵头单位", "状态", "原因", "计划"],
+           [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.status_label, s.card_reason, s.plan]
+            for s in rep.carded], [8, 6, 36, 24, 10, 40, 18], [s.card_color for s in rep.carded])
+    if rep.baselines:
+        base_rows: list[list[Any]] = []
+        for d in rep.baselines:
+            b = d["baseline"]
+            head = f"{b['label']}({b['at'][:10]})"
+            base_rows += [[d["plan"], head, "新增任务", t, "", ""] for t in d["added"]]
+            base_rows += [[d["plan"], head, "归档任务", t, "", ""] for t in d["archived"]]
+            base_rows += [[d["plan"], head, "调整时限", m["task"], f"{m['from'] or '—'} → {m['to'] or '—'}",
+                      f"延期申请 {m['extension']['id']}:{m['extension']['reason']}" if m["extension"] else ""]
+                     for m in d["deadline_moves"]]
+            base_rows += [[d["plan"], head, "完成偏差", v["task"], f"较原定时限 {v['original_deadline']} 晚 {v['days_late']} 天",
+                      "已办结" if v["closed"] else "未办结"] for v in d["variance"] if v["days_late"]]
+        _table(wb.create_sheet("基线对比"), f"{rep.title} 基线对比", ["计划", "基线", "变化", "编号", "内容", "依据/说明"],
+               base_rows, [18, 22, 10, 6, 36, 40])
     _table(wb.create_sheet("催办名单"), f"{rep.title} 催办名单",
            ["单位", "报告期", "报送期限", "情况", "未报任务"],
            [[r.unit, r.period, r.due, "已逾期" if r.overdue else "未报送",
-             "、".join(f"{t['id']} {t['title']}" for t in r.tasks)] for r in rep.reminders],
+             "、".join(_task_ref(t) for t in r.tasks)] for r in rep.reminders],
            [24, 10, 12, 8, 70], kinds={"报送期限": DATE})
     buf = io.BytesIO()
     save_workbook(wb, buf)
     return buf.getvalue()
+
+
+def _task_ref(t: dict) -> str:
+    """``《计划》1 工作要点``: every reminder row names the plan of each task it lists."""
+    return (f"《{t['plan']}》" if t.get("plan") else "") + f"{t['id']} {t['title']}"
 
 
 def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
@@ -200,7 +237,7 @@ def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
     ws.title = "催办名单"
     _table(ws, title, ["单位", "报告期", "报送期限", "情况", "欠报任务", "催办内容"],
            [[r.unit, r.period, r.due, "已超期" if r.overdue else "未超期",
-             "、".join(f"{t['id']} {t['title']}" for t in r.tasks), r.text()] for r in items],
+             "、".join(_task_ref(t) for t in r.tasks), r.text()] for r in items],
            [24, 10, 12, 8, 50, 70], kinds={"报送期限": DATE})
     buf = io.BytesIO()
     save_workbook(wb, buf)
@@ -219,11 +256,11 @@ def report_docx(rep: PeriodReport) -> bytes:
                   f"(统计截至{cn_date(rep.as_of)})通报如下。")
     doc.heading("总体情况")
     cards_text = "、".join(f"{lv.name}{n_cards[lv.key]}项" for lv in levels)
-    doc.paragraph(f"纳入督查的任务共{total}项,其中已完成{counts['done']}项,正常推进{counts['on_track']}项,"
+    doc.paragraph(f"纳入督查的任务共{total}项,其中已办结{counts['done']}项,正常推进{counts['on_track']}项,"
                   f"长期推进{counts['ongoing']}项,有风险{counts['at_risk']}项,逾期{counts['overdue']}项,"
                   f"未启动{counts['not_started']}项" + (f";亮牌预警{cards_text}。" if levels else "。"))
     doc.heading("单位排名")
-    doc.table(["名次", "单位", "得分", "牵头任务", "按时完成", "逾期", "报送率", *[lv.name for lv in levels]],
+    doc.table(["名次", "单位", "得分", "牵头任务", "按期办结", "逾期", "报送率", *[lv.name for lv in levels]],
               [[c.rank, c.unit, f"{c.score:g}", c.led, c.done_on_time, c.overdue, f"{c.compliance:.0%}",
                 *[c.cards.get(lv.key, 0) for lv in levels]] for c in rep.ranking])
     doc.paragraph("排名规则:" + rep.rule_text + "。", size_pt=12)
@@ -244,6 +281,16 @@ def report_docx(rep: PeriodReport) -> bytes:
                           f"涉及任务{ids}。", align="left")
     else:
         doc.paragraph("各单位均已按时报送。")
+    if rep.baselines:
+        doc.heading("与基线对比")
+        for d in rep.baselines:
+            moves = "、".join(f"任务{m['task']}由{m['from'] or '无'}调整为{m['to'] or '无'}"
+                              + (f"(经批准的延期申请{m['extension']['id']})" if m["extension"] else "")
+                              for m in d["deadline_moves"]) or "无"
+            late = [v for v in d["variance"] if v["days_late"]]
+            doc.paragraph(f"{d['plan']}:与{d['baseline']['label']}基线相比,新增任务{len(d['added'])}项,"
+                          f"归档任务{len(d['archived'])}项;调整完成时限:{moves};"
+                          f"较原定时限滞后的任务{len(late)}项。")
     doc.heading("下步工作要求")
     doc.paragraph("请亮牌单位对照问题认真整改,逾期任务的牵头单位于5个工作日内书面说明原因和整改措施;"
                   "未按时报送的单位请立即补报。领导小组办公室将持续跟踪督办。")

@@ -72,9 +72,13 @@ class Problem:
     sheet: str = ""
     row: int | None = None
     column: str = ""
+    #: the task number of the row, when the problem is in a task's row
+    task: str = ""
 
     def __str__(self) -> str:
         where = [self.sheet] if self.sheet else []
+        if self.task:
+            where.append(f"任务{self.task}")
         if self.row is not None:
             where.append(f"第{self.row}行")
         if self.column:
@@ -82,8 +86,8 @@ class Problem:
         return f"{' '.join(where)}:{self.reason}" if where else self.reason
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason,
-                "message": str(self)}
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "task": self.task,
+                "reason": self.reason, "message": str(self)}
 
 
 @dataclass
@@ -107,6 +111,8 @@ class UploadReport:
     duplicate_of: str = ""
     #: problems found beyond the first :data:`core.limits.MAX_PROBLEMS` (counted, not listed)
     more_problems: int = 0
+    #: task numbers of template rows left blank (reported back, not counted as reports)
+    not_filled: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -133,13 +139,18 @@ class UploadReport:
             more = [f"  - {more_problems_line(self.more_problems)}"] if self.more_problems else []
             return "\n".join(lines + [f"  - {p}" for p in self.problems] + more)
         state = "已保存" if self.upload_id is not None else "检查通过(尚未保存,确认后保存)"
-        return f"{head}:{len(self.rows)} 行{state}" + (f",{self.skipped_rows} 行空白未填" if self.skipped_rows else "")
+        blank = ""
+        if self.not_filled:
+            blank = f";未填写:任务{'、'.join(self.not_filled)}(如本期确无进展也请填写状态和进度)"
+        elif self.skipped_rows:
+            blank = f",{self.skipped_rows} 行空白未填"
+        return f"{head}:{len(self.rows)} 行{state}" + blank
 
     def to_dict(self) -> dict[str, Any]:
         return {"filename": self.filename, "sha256": self.sha256, "unit": self.unit, "person": self.person,
                 "period": self.period, "plan": self.plan, "template": self.is_template,
                 "outcome": self.outcome, "accepted_rows": len(self.rows) if not self.problems else 0,
-                "skipped_rows": self.skipped_rows, "upload_id": self.upload_id,
+                "skipped_rows": self.skipped_rows, "not_filled": list(self.not_filled), "upload_id": self.upload_id,
                 "problems": [p.to_dict() for p in self.problems], "more_problems": self.more_problems,
                 "rows": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()}
                          for r in self.rows]}
@@ -376,7 +387,8 @@ def validate_upload(store: Store, source: bytes | str | Path, filename: str | No
         rep.problems.append(Problem(f"无法读取工作簿({type(err).__name__}),文件可能已损坏,请重新保存后上传"))
         return rep
     rep.is_template = bool(meta)
-    _check(store, rep, sheets, meta, unit=unit, period=period, plan=plan, person=person, today=today)
+    _check(store, rep, sheets, meta, unit=unit, period=period, plan=plan, person=person, today=today,
+           synonyms=rules.status_synonyms)
     rep.problems, rep.more_problems = cap_problems(rep.problems)
     if rep.problems:
         rep.rows = []
@@ -386,7 +398,8 @@ def validate_upload(store: Store, source: bytes | str | Path, filename: str | No
 
 
 def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str, str], *, unit: str | None,
-           period: str | None, plan: str | None, person: str | None, today: date) -> None:
+           period: str | None, plan: str | None, person: str | None, today: date,
+           synonyms: dict[str, str] | None = None) -> None:
     found = None
     if meta:
         sheet = next((s for s in sheets if s.name == DATA_SHEET), None)
@@ -488,12 +501,15 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
             j = cols.get(f)
             return fmts[j] if j is not None and j < len(fmts) else ""
 
-        def bad(f: str, reason: str, rn: int = rn) -> None:
-            rep.problems.append(Problem(reason, sheet.name, rn, FIELD_NAMES[f]))
-
         tid = cell_text(get("task_id"))
+
+        def bad(f: str, reason: str, rn: int = rn, tid: str = tid) -> None:
+            rep.problems.append(Problem(reason, sheet.name, rn, FIELD_NAMES[f], tid))
+
         if not any(cell_text(get(f)) for f in INPUTS):
             rep.skipped_rows += 1
+            if meta and tid:
+                rep.not_filled.append(tid)
             continue
         before = len(rep.problems)
         task = tasks.get(tid)
@@ -510,6 +526,7 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
         if tid and tid not in seen:
             seen[tid] = rn
         status = cell_text(get("status"))
+        status = (synonyms or {}).get(status, status)
         if not status:
             bad("status", "状态为空,请从下拉列表选择 " + "/".join(STATUS_CHOICES))
         elif status not in STATUS_CHOICES:

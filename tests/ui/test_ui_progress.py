@@ -50,12 +50,21 @@ def test_filled_template_is_checked_saved_and_changes_the_status(tmp_path, monke
     assert any("已保存" in s.value for s in at.success)
     assert [u["unit"] for u in store.uploads()] == ["市政务服务中心"]
 
+    # a reported 已完成 is a claim: done (已办结) only once the office accepts it
+    from datetime import datetime
+
+    from tasks.progress.lifecycle import claim, review, sign
+    for tid in ("3", "4"):
+        sign(store, PLAN, tid, actor="test", at=datetime(2021, 7, 1, 9))
+        claim(store, PLAN, tid, actor="test", evidence=[("纪要.pdf", b"%PDF-1.4\n%%EOF\n")], at=datetime(2021, 7, 20, 9))
+    review(store, PLAN, "3", accept=True, actor="test", at=datetime(2021, 7, 25, 9))
+    review(store, PLAN, "4", accept=True, actor="test", at=datetime(2021, 7, 25, 9))
     at.switch_page("ui/page_overview.py").run()
     at.date_input(key="as_of_widget").set_value(date(2021, 8, 1)).run()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["已完成"] == "2"                    # tasks 3 and 4 (its lead unit) reported done
+    assert metrics["已办结"] == "2"                    # tasks 3 and 4: claimed with evidence, accepted
     at.date_input(key="as_of_widget").set_value(date(2021, 7, 10)).run()
-    assert {m.label: m.value for m in at.metric}["已完成"] == "0"   # before the report: replayed
+    assert {m.label: m.value for m in at.metric}["已办结"] == "0"   # before the claim: replayed
     store.dispose()
 
 
@@ -105,7 +114,7 @@ def test_demo_progress_loads_through_validation_and_fills_the_overview(tmp_path,
     at.switch_page("ui/page_overview.py").run()
     at.date_input(key="as_of_widget").set_value(date(2021, 12, 10)).run()
     metrics = {m.label: int(m.value) for m in at.metric if m.value.isdigit()}
-    assert metrics["已完成"] > 10 and metrics["任务总数"] == 36
+    assert metrics["已办结"] > 10 and metrics["任务总数"] == 36
 
 
 @pytest.fixture
