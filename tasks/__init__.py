@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .importers import load_plan
     from .plan_views import short_plan_names, unit_tasks, unit_view
     from .samples import load_bundled_plans, plan_files, predecessor_stamp, read_plan_file
-    from .units import AliasTable
+    from .units import AliasTable, is_collective
 
 __all__ = [
     "AliasTable",
@@ -35,6 +35,7 @@ __all__ = [
     "Source",
     "Task",
     "WorkbenchError",
+    "is_collective",
     "load_bundled_plans",
     "load_plan",
     "plan_files",
@@ -60,5 +61,6 @@ __getattr__, __dir__ = lazy_exports(
         "predecessor_stamp": "tasks.samples",
         "read_plan_file": "tasks.samples",
         "AliasTable": "tasks.units",
+        "is_collective": "tasks.units",
     },
 )

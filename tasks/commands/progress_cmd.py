@@ -40,7 +40,8 @@ def _date(text: str) -> date:
 def cmd_load(args: argparse.Namespace) -> int:
     from ..importers import load_plan
     plan = load_plan(args.path)
-    res = _store().load_plan_into_store(plan, ACTOR, key=args.plan)
+    res = _store().load_plan_into_store(plan, ACTOR, key=args.plan, start=args.start, cycle=args.cycle,
+                                        due_day=args.due_day)
     if args.json:
         print_json({"plan": res.plan, "added": res.added, "updated": res.updated, "archived": res.archived,
                     "unchanged": res.unchanged, "warnings": plan.warnings + res.warnings})
@@ -155,9 +156,13 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("load", help="把任务分解表导入(或更新到)进度库")
+    from .supervision_cmd import one_line_errors
+    p = one_line_errors(sub.add_parser("load", help="把任务分解表导入(或更新到)进度库"))
     p.add_argument("path")
     p.add_argument("--plan", help="计划名称(默认取文件中的标题);同名再次导入即更新")
+    p.add_argument("--start", type=_date, help="计划起始日 YYYY-MM-DD(此前的报告期不计未报)")
+    p.add_argument("--cycle", choices=["monthly", "quarterly"], help="报送周期(默认按月)")
+    p.add_argument("--due-day", type=int, help="报送截止日:1–15 为次期N日前,16–31 为当期N日前")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_load)
 
