@@ -49,6 +49,10 @@ ACTIONS: dict[str, str] = {
     "manage_accounts": "管理账号",
     "read_audit": "查看操作日志",
     "change_store": "修改进度库",
+    # reminders (issue 17)
+    "manage_notify": "维护联系人、通知模板与提醒规则",
+    "view_outbox": "查看发件箱",
+    "send_notify": "发送提醒",
 }
 #: actions a unit account may do only for its own unit
 SCOPED = frozenset({"view_tasks", "view_progress", "view_units", "download_template", "upload_progress"})
