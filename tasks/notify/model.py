@@ -81,17 +81,22 @@ class Contact:
     def webhook_kind(self) -> str:
         """``dingtalk``, ``wecom`` or ``webhook`` from the robot address (empty without one).
 
+        Recognised by the robots' API paths, so 政务钉钉/专有钉钉 deployments on other hosts count too.
+
         >>> Contact("x", webhook="https://oapi.dingtalk.com/robot/send?access_token=1").webhook_kind
         'dingtalk'
         >>> Contact("x", webhook="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1").webhook_kind
         'wecom'
+        >>> Contact("x", webhook="https://oa.example.gov.cn/api/notice").webhook_kind
+        'webhook'
         """
-        url = self.webhook.lower()
-        if not url:
+        if not self.webhook:
             return ""
-        if "dingtalk.com" in url:
+        from urllib.parse import urlsplit
+        parts = urlsplit(self.webhook.lower())
+        if "dingtalk.com" in parts.netloc or parts.path.rstrip("/").endswith("/robot/send"):
             return "dingtalk"
-        if "qyapi.weixin.qq.com" in url:
+        if "qyapi.weixin.qq.com" in parts.netloc or parts.path.rstrip("/").endswith("/cgi-bin/webhook/send"):
             return "wecom"
         return "webhook"
 
