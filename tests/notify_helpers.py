@@ -3,6 +3,7 @@ that record what they receive, a small store with contacts, and an independent é
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -17,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from progress_helpers import small_plan
+
 from tasks.notify import Contact, save_contact
 from tasks.store import Store
 
@@ -59,7 +61,7 @@ class SmtpSink:
         sink = self
 
         class Handler:
-            async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+            async def handle_DATA(self, server, session, envelope):
                 sink.mails.append(Mail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
                                        or envelope.content))
                 return "250 OK"
@@ -67,7 +69,7 @@ class SmtpSink:
         self.port = free_port()
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
 
-    def __enter__(self) -> "SmtpSink":
+    def __enter__(self) -> SmtpSink:
         self.controller.start()
         return self
 
@@ -91,14 +93,14 @@ class HttpSink:
     hits: list[Hit] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
 
-    def __enter__(self) -> "HttpSink":
+    def __enter__(self) -> HttpSink:
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's hook name
+            def do_POST(self) -> None:
                 parts = urllib.parse.urlsplit(self.path)
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length).decode("utf-8"))
@@ -117,10 +119,8 @@ class HttpSink:
                 self.send_header("Content-Length", str(len(data)) if parts.path != "/hook" else "0")
                 self.end_headers()
                 if parts.path != "/hook":
-                    try:
+                    with contextlib.suppress(OSError):
                         self.wfile.write(data)
-                    except OSError:
-                        pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -47,6 +47,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "ui/page_reports.py": "view_reports",
     "ui/page_hall.py": "view_hall",
     "ui/page_staffing.py": "view_staffing",
+    "ui/page_notify.py": "view_outbox",
     ACCOUNTS_PAGE: "manage_accounts",
 }
 assert set(PAGE_ACTIONS.values()) <= set(ACTIONS)

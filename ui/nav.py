@@ -21,6 +21,7 @@ PAGE_SPECS_BY_GROUP: dict[str, list[tuple[str, str, str]]] = {
         ("ui/page_progress.py", "进展填报", ":material/edit_note:"),
         ("ui/page_units.py", "单位考评", ":material/leaderboard:"),
         ("ui/page_reports.py", "报告", ":material/description:"),
+        ("ui/page_notify.py", "提醒与发件箱", ":material/notifications:"),
     ],
     "窗口与排班": [
         ("ui/page_hall.py", "窗口仿真", ":material/groups:"),

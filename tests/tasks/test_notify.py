@@ -7,13 +7,39 @@ import urllib.parse
 from datetime import date, datetime, timedelta
 
 import pytest
+from notify_helpers import (
+    DING_PATH,
+    DING_SECRET,
+    UNIT_A,
+    UNIT_B,
+    UNIT_C,
+    WECOM_PATH,
+    HttpSink,
+    SmtpSink,
+    add_contacts,
+    expected_sign,
+    plan_store,
+    report,
+)
 from openpyxl import load_workbook
 
-from notify_helpers import (DING_PATH, DING_SECRET, UNIT_A, UNIT_B, UNIT_C, WECOM_PATH, HttpSink, SmtpSink,
-                            add_contacts, expected_sign, plan_store, report)
-from tasks.notify import (MailSettings, NotifyError, NotifyRules, TaskEvent, export_send_list, notify_events,
-                          outbox, plan_scheduled, retry_messages, cancel_messages, run_notify, save_notify_rules,
-                          save_template, send_mail, ChannelError)
+from tasks.notify import (
+    ChannelError,
+    MailSettings,
+    NotifyError,
+    NotifyRules,
+    TaskEvent,
+    cancel_messages,
+    export_send_list,
+    notify_events,
+    outbox,
+    plan_scheduled,
+    retry_messages,
+    run_notify,
+    save_notify_rules,
+    save_template,
+    send_mail,
+)
 
 T0 = datetime(2021, 10, 8, 9, 0)          # after the 2021-09 cut-off (2021-10-05)
 WEBHOOKS = frozenset({"dingtalk", "wecom", "webhook"})

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
-
 from accounts_helpers import dump
 from notify_helpers import DING_PATH, UNIT_A, UNIT_B, UNIT_C, WECOM_PATH, HttpSink, SmtpSink, plan_store
+from openpyxl import Workbook
+
 from tasks.__main__ import main
 from tasks.notify import contacts, outbox
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from openpyxl import Workbook
-
 from accounts_helpers import dump
 from notify_helpers import UNIT_A, UNIT_B, add_contacts, plan_store
+from openpyxl import Workbook
+
 from tasks.__main__ import main
 from tasks.accounts import Account, AccountBook, GuardedStore, PermissionDenied
 from tasks.notify import Contact, NotifyRules
@@ -76,7 +76,7 @@ def test_raw_store_change_methods_stay_office_only_through_getattr(store):
     """The generic pass-through for store changes is office-only too (the unit cannot reach the session)."""
     g = GuardedStore(store, UNIT)
     with pytest.raises(AttributeError):
-        g.session
+        _ = g.session
     with pytest.raises(PermissionDenied):
         g.record_action(None, "manage_notify", "x")
 
