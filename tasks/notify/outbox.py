@@ -475,43 +475,44 @@ def queue_messages(store: Store, messages: Sequence[Message], now: datetime, act
     if not messages:
         return []
     keys = [m.key for m in messages]
-    with store.session(write=True) as s:
-        have = set()
-        for i in range(0, len(keys), 500):
-            have |= set(s.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(keys[i : i + 500]))))
-        new = [m for m in {m.key: m for m in messages}.values() if m.key not in have]
-        rows = [
-            OutboxRow(
-                key=m.key,
-                reason=m.reason,
-                unit=m.unit,
-                person=m.person,
-                channel=m.channel,
-                address=m.address,
-                subject=m.subject,
-                body=m.body,
-                plan=m.plan,
-                task_id=m.task_id,
-                period=m.period,
-                created_at=now,
-                next_at=now,
-                status="pending",
-                attempts=0,
-                last_error="",
-                sent_at=None,
-                updated_at=now,
-            )
-            for m in new
-        ]
-        s.add_all(rows)
-        try:
+    try:
+        with store.session(write=True) as s:
+            have = set()
+            for i in range(0, len(keys), 500):
+                have |= set(s.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(keys[i : i + 500]))))
+            new = [m for m in {m.key: m for m in messages}.values() if m.key not in have]
+            rows = [
+                OutboxRow(
+                    key=m.key,
+                    reason=m.reason,
+                    unit=m.unit,
+                    person=m.person,
+                    channel=m.channel,
+                    address=m.address,
+                    subject=m.subject,
+                    body=m.body,
+                    plan=m.plan,
+                    task_id=m.task_id,
+                    period=m.period,
+                    created_at=now,
+                    next_at=now,
+                    status="pending",
+                    attempts=0,
+                    last_error="",
+                    sent_at=None,
+                    updated_at=now,
+                )
+                for m in new
+            ]
+            s.add_all(rows)
             s.flush()
-        except IntegrityError:  # another run queued the same key meanwhile: that run's copy stands
-            s.rollback()
-            return queue_messages(store, [m for m in messages if m.key not in set(_existing(store, keys))], now, actor)
-        if rows:
-            store._audit(s, actor, "notify_queue", f"{len(rows)} 条", {"keys": [r.key for r in rows][:200]})
-        return [replace(m, id=r.id, created_at=now, next_at=now) for m, r in zip(new, rows)]
+            if rows:
+                store._audit(s, actor, "notify_queue", f"{len(rows)} 条", {"keys": [r.key for r in rows][:200]})
+            queued = [replace(m, id=r.id, created_at=now, next_at=now) for m, r in zip(new, rows)]
+    except IntegrityError:  # another run queued one of these keys meanwhile: its copy stands, queue the rest
+        there = set(_existing(store, keys))
+        return queue_messages(store, [m for m in messages if m.key not in there], now, actor)
+    return queued
 
 
 def _existing(store: Store, keys: list[str]) -> list[str]:
