@@ -36,6 +36,23 @@ def _when(text: str) -> datetime:
     raise argparse.ArgumentTypeError(f"时间“{text}”无法识别,请写成 2021-10-08 09:00")
 
 
+def after_load(store, result) -> str | None:
+    """Queue 签收通知 for the tasks a ``load`` added (when a channel is on); a sentence for the user, or None.
+
+    A reminder problem never fails the load that already happened: it becomes a 提示 line.
+    """
+    from ..notify import NotifyError, enabled_channels
+    from ..notify.hooks import sign_events
+
+    try:
+        if not result.added or not enabled_channels():
+            return None
+        queued = store.notify_events(sign_events(store.tasks(result.plan), result.added, datetime.now()))
+    except NotifyError as err:
+        return f"签收通知未加入发件箱:{err}"
+    return f"已将 {len(queued)} 条签收通知加入发件箱(python -m tasks notify --send 发送)" if queued else None
+
+
 def cmd_contacts_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():

@@ -93,6 +93,7 @@ class Contact:
         if not self.webhook:
             return ""
         from urllib.parse import urlsplit
+
         parts = urlsplit(self.webhook.lower())
         if "dingtalk.com" in parts.netloc or parts.path.rstrip("/").endswith("/robot/send"):
             return "dingtalk"
@@ -278,6 +279,8 @@ class TaskEvent:
     deadline: date | None = None
     detail: str = ""
     task_closed: bool = False
+    #: several tasks in one notice (one line each, e.g. ``4 周末轮班(完成时限 2021-10-31)``)
+    items: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in EVENT_REASONS:

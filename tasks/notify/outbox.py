@@ -280,6 +280,15 @@ class Planned:
     wanted_units: frozenset[tuple[str, str]] = frozenset()  # (reason, unit) still owed a reminder
 
 
+def _key(text: str) -> str:
+    """The message key, shortened with a hash when names make it longer than the column."""
+    if len(text) <= 300:
+        return text
+    import hashlib
+
+    return text[:255] + "#" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
 def _message(
     reason: str,
     unit: str,
@@ -293,7 +302,7 @@ def _message(
 ) -> Message:
     subject, body = render(tpl, {**values, "单位": unit, "联系人": (c.person if c else "") or "同志"})
     return Message(
-        key=key,
+        key=_key(key),
         reason=reason,
         unit=unit,
         channel=channel,
@@ -445,8 +454,9 @@ def plan_events(
             "任务": e.task_title,
             "完成时限": e.deadline.isoformat() if e.deadline else "无",
             "说明": e.detail,
-            "任务数": 1,
-            "任务清单": f"{e.task_id} {e.task_title}",
+            "任务数": len(e.items) or 1,
+            "任务清单": "\n".join(e.items)
+            or f"{e.task_id} {e.task_title}" + (f"(完成时限 {e.deadline.isoformat()})" if e.deadline else ""),
         }
         for channel, address in routes:
             messages.append(
@@ -746,6 +756,30 @@ def _recheck(store: Store, planned: Planned, rules: NotifyRules, channels: Itera
     return skipped
 
 
+_CARDS_KEY = "cards"
+
+
+def _card_changes(store: Store, snap: Any, now: datetime) -> tuple[list[TaskEvent], dict[str, str]]:
+    """预警通知 events since the cards last seen (kept in the settings); the first look only records them."""
+    from .hooks import card_events
+
+    with store.session() as s:
+        row = s.get(SettingRow, _CARDS_KEY)
+        before = dict(row.value) if row is not None else None
+    names = {lv.key: lv.name for lv in snap.rules.levels}
+    evs, after = card_events(before or {}, snap.statuses, names, now)
+    return (evs if before is not None else []), after
+
+
+def _save_setting(store: Store, key: str, value: dict[str, Any], actor: str, now: datetime) -> None:
+    with store.session(write=True) as s:
+        row = s.get(SettingRow, key)
+        if row is None:
+            s.add(SettingRow(key=key, value=value, updated_at=now, updated_by=actor))
+        elif row.value != value:
+            row.value, row.updated_at, row.updated_by = value, now, actor
+
+
 @dataclass
 class RunReport:
     """What ``notify`` did (or, in a dry run, would do)."""
@@ -831,12 +865,19 @@ def run_notify(
     Without ``send`` — or with no channel turned on — nothing is written: the report shows what
     would be queued, for every channel the contacts have.
     """
+    from ..progress import snapshot
+
     now = now or _now()
     chans = enabled_channels() if channels is None else frozenset(channels)
     rules = rules or load_notify_rules(store)
     dry = not send or not chans
     plan_channels = ("mail", "dingtalk", "wecom", "webhook", "sms") if dry else tuple(sorted(chans))
-    planned = plan_scheduled(store, now, rules=rules, channels=plan_channels, closed_tasks=closed_tasks)
+    snap = snapshot(store, now.date())
+    planned = plan_scheduled(store, now, rules=rules, channels=plan_channels, closed_tasks=closed_tasks, snap=snap)
+    cards_after = None
+    if rules.on("card"):
+        card_evs, cards_after = _card_changes(store, snap, now)
+        events = [*events, *card_evs]
     if events:
         ev = plan_events(store, events, now, rules=rules, channels=plan_channels)
         planned = Planned(planned.messages + ev.messages, planned.unreached + ev.unreached, planned.wanted_units)
@@ -854,6 +895,8 @@ def run_notify(
         fresh = tuple(m for m in planned.messages if m.key not in have)
         return RunReport(now, True, tuple(sorted(chans)), rules, fresh, (), planned.unreached, pending_due=pending)
     queued = queue_messages(store, planned.messages, now, actor)
+    if cards_after is not None:
+        _save_setting(store, _CARDS_KEY, cards_after, actor, now)
     skipped = _recheck(store, planned, rules, chans, now)
     rep = send_due(store, now, actor, channels=chans, rules=rules, mail=mail, deliver=deliver, opener=opener)
     return RunReport(

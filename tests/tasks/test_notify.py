@@ -301,7 +301,7 @@ def test_lifecycle_events_become_messages_once(store):
         assert len(texts) == 3
         assert any("同意延期至2021-11-30" in t and "2021-11-30" in t for t in texts)
         assert any("黄牌→红牌" in t for t in texts)
-        assert any("请签收任务 1" in t for t in texts)
+        assert any("请签收 1 项交办任务" in t and "1 推进简政放权(完成时限 2021-12-31)" in t for t in texts)
         (wecom,) = http.at(WECOM_PATH)
         assert "佐证材料不全" in wecom.body["markdown"]["content"]
 
@@ -333,3 +333,48 @@ def test_send_list_xlsx_and_csv(store):
     assert all(m.status == "sent" for m in by(store, channel="sms"))
     data, n = export_send_list(store, "ban", fmt="csv", now=T0)
     assert n == 0 and data.decode("utf-8-sig").splitlines() == ["单位,联系人,手机,短信内容"]
+
+
+def test_card_issued_or_changed_is_notified_once(store):
+    add_contacts(store)
+    rules = NotifyRules(reasons=("card",), quiet_start="00:00", quiet_end="00:00")
+    got = []
+
+    def deliver(m, c):
+        got.append((m.unit, m.subject))
+
+    def run(day):
+        return run_notify(store, datetime(2021, day[0], day[1], 9, 0), send=True, channels={"mail"}, rules=rules,
+                          deliver=deliver)
+
+    rep = run((8, 30))                                   # first look: task 2's yellow card is only recorded
+    assert rep.queued == () and got == []
+    run((9, 1))                                          # task 2 overdue: yellow → red
+    assert got == [(UNIT_A, "【预警通知】任务 2 黄牌→红牌")]
+    run((9, 1))
+    run((9, 15))                                         # task 1 falls behind: yellow card for both leads
+    assert sorted(got[1:]) == [(UNIT_A, "【预警通知】任务 1 亮黄牌"), (UNIT_B, "【预警通知】任务 1 亮黄牌")]
+    run((9, 16))
+    assert len(got) == 3
+    assert run_notify(store, datetime(2021, 9, 16, 9, 0), send=False, channels={"mail"}, rules=rules).planned == ()
+
+
+def test_sign_notices_for_newly_loaded_tasks(store):
+    from progress_helpers import small_plan
+
+    from tasks.model import Task
+    from tasks.notify.hooks import sign_events
+
+    add_contacts(store)
+    plan = small_plan()
+    plan.tasks.append(Task(id="4", title="周末轮班", lead_units=[UNIT_B], responsible_units=[UNIT_C],
+                           deadline=date(2021, 10, 31), deadline_text="2021年10月底前", deadline_kind="date"))
+    plan.tasks.append(Task(id="5", title="综合窗口", lead_units=[UNIT_B], deadline_kind="ongoing"))
+    res = store.load_plan_into_store(plan, actor="cli")
+    at = datetime(2021, 9, 1, 8, 0)
+    queued = notify_events(store, sign_events(store.tasks(res.plan), res.added, at), "cli", now=at, channels={"mail"})
+    assert [(m.unit, m.reason) for m in queued] == [(UNIT_B, "sign")]        # one notice listing both tasks
+    assert queued[0].subject == "【签收通知】请签收 2 项交办任务"
+    assert "4 周末轮班(完成时限 2021-10-31)\n5 综合窗口" in queued[0].body
+    assert notify_events(store, sign_events(store.tasks(res.plan), res.added, at), "cli", now=at,
+                         channels={"mail"}) == []

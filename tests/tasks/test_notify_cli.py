@@ -178,3 +178,33 @@ def test_bad_settings_are_one_error_line(db, capsys, monkeypatch):
     with pytest.raises(SystemExit) as exit_:
         main(["notify", "--now", "明天"])
     assert exit_.value.code == 2 and "时间“明天”无法识别" in capsys.readouterr().err
+
+
+def test_load_queues_sign_notices_for_new_tasks_when_a_channel_is_on(db, tmp_path, capsys, monkeypatch):
+    from datetime import date
+
+    from progress_helpers import small_plan
+
+    from tasks.importers.workbook_writer import write_plan_workbook
+    from tasks.model import Task
+
+    run(capsys, "contacts", "import", str(good_sheet(tmp_path)))
+    plan = small_plan()
+    plan.tasks.append(Task(id="4", title="周末轮班", lead_units=[UNIT_B], deadline=date(2021, 10, 31),
+                           deadline_text="2021年10月底前", deadline_kind="date"))
+    path = write_plan_workbook(plan, tmp_path / "v2.xlsx")
+    code, out, _ = run(capsys, "load", str(path), "--plan", "测试方案")
+    assert code == 0 and "签收通知" not in out and outbox(db) == []          # channels off: nothing queued
+    plan.tasks.append(Task(id="5", title="综合窗口", lead_units=[UNIT_B], deadline_kind="ongoing",
+                           deadline_text="长期坚持"))
+    path = write_plan_workbook(plan, tmp_path / "v3.xlsx")
+    monkeypatch.setenv("WORKBENCH_NOTIFY_CHANNELS", "mail")
+    code, out, _ = run(capsys, "load", str(path), "--plan", "测试方案")
+    assert code == 0 and "已将 1 条签收通知加入发件箱" in out
+    (m,) = outbox(db)
+    assert (m.reason, m.unit, m.channel, m.task_id) == ("sign", UNIT_B, "mail", "5")
+    monkeypatch.setenv("WORKBENCH_NOTIFY_CHANNELS", "pager")
+    plan.tasks.append(Task(id="6", title="预约服务", lead_units=[UNIT_B], deadline_kind="ongoing",
+                           deadline_text="长期坚持"))
+    code, out, _ = run(capsys, "load", str(write_plan_workbook(plan, tmp_path / "v4.xlsx")), "--plan", "测试方案")
+    assert code == 0 and "提示:签收通知未加入发件箱:WORKBENCH_NOTIFY_CHANNELS 中的“pager”无效" in out
