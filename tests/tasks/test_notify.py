@@ -378,3 +378,26 @@ def test_sign_notices_for_newly_loaded_tasks(store):
     assert "4 周末轮班(完成时限 2021-10-31)\n5 综合窗口" in queued[0].body
     assert notify_events(store, sign_events(store.tasks(res.plan), res.added, at), "cli", now=at,
                          channels={"mail"}) == []
+
+
+def test_supervision_steps_become_decision_and_return_notices(store):
+    """The supervision loop's stored steps (plain records here) → 延期审批结果 / 办结申请退回, once each."""
+    from types import SimpleNamespace as Step
+
+    from tasks.notify.hooks import lifecycle_events
+
+    add_contacts(store)
+    at = datetime(2021, 10, 8, 10, 0)
+    steps = [Step(id=11, plan="测试方案", task="2", unit=UNIT_A, kind="extension_rejected", at=at,
+                  note="理由不充分", new_date=None),
+             Step(id=12, plan="测试方案", task="3", unit=UNIT_B, kind="claim_returned", at=at,
+                  note="缺少佐证材料", new_date=None),
+             Step(id=13, plan="测试方案", task="1", unit=UNIT_B, kind="sign", at=at, note="", new_date=None)]
+    titles = {(t.plan, t.id): (t.title, t.deadline) for t in store.tasks()}
+    evs = lifecycle_events(steps, titles)
+    assert [(e.kind, e.event_id) for e in evs] == [("extension", "lifecycle-11"), ("returned", "lifecycle-12")]
+    queued = notify_events(store, evs, "ban", now=at, channels={"mail"})
+    bodies = {m.unit: m.body for m in queued}
+    assert "不同意延期,意见:理由不充分" in bodies[UNIT_A] and "2 清单管理" in bodies[UNIT_A]
+    assert "退回意见:缺少佐证材料" in bodies[UNIT_B] and "3 窗口动态调整" in bodies[UNIT_B]
+    assert notify_events(store, lifecycle_events(steps, titles), "ban", now=at, channels={"mail"}) == []
