@@ -52,15 +52,23 @@ class Mail:
 
 
 class SmtpSink:
-    """aiosmtpd on a free local port; ``mails`` holds every accepted message."""
+    """aiosmtpd on a free local port; ``mails`` holds every accepted message; ``refuse`` addresses get 550."""
 
-    def __init__(self) -> None:
+    def __init__(self, refuse: tuple[str, ...] = ()) -> None:
         from aiosmtpd.controller import Controller
 
         self.mails: list[Mail] = []
+        self.refused: list[str] = []
         sink = self
 
         class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if address in refuse:
+                    sink.refused.append(address)
+                    return "550 5.1.1 mailbox unavailable"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, server, session, envelope):
                 sink.mails.append(Mail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
                                        or envelope.content))

@@ -401,3 +401,36 @@ def test_supervision_steps_become_decision_and_return_notices(store):
     assert "不同意延期,意见:理由不充分" in bodies[UNIT_A] and "2 清单管理" in bodies[UNIT_A]
     assert "退回意见:缺少佐证材料" in bodies[UNIT_B] and "3 窗口动态调整" in bodies[UNIT_B]
     assert notify_events(store, lifecycle_events(steps, titles), "ban", now=at, channels={"mail"}) == []
+
+
+def test_mail_settings_from_secrets_file_env_first_password_never_shown(tmp_path):
+    from tasks.notify import mail_settings
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('WORKBENCH_SMTP_HOST = "smtp.example.gov.cn"\nWORKBENCH_SMTP_USER = "ban@example.gov.cn"\n'
+                       'WORKBENCH_SMTP_PASSWORD = "S3cret-Pa55"\nWORKBENCH_SMTP_TLS = "ssl"\n\n[auth]\nx = 1\n',
+                       encoding="utf-8")
+    s = mail_settings({}, secrets)
+    assert (s.host, s.port, s.user, s.sender, s.tls) == ("smtp.example.gov.cn", 465, "ban@example.gov.cn",
+                                                         "ban@example.gov.cn", "ssl")
+    assert "S3cret" not in repr(s) and "S3cret" not in s.describe() and s.password == "S3cret-Pa55"
+    s = mail_settings({"WORKBENCH_SMTP_HOST": "127.0.0.1", "WORKBENCH_SMTP_TLS": "none"}, secrets)
+    assert (s.host, s.port, s.tls) == ("127.0.0.1", 25, "none")
+    assert mail_settings({}, tmp_path / "none.toml") is None
+    secrets.write_text('WORKBENCH_SMTP_HOST = "smtp\n', encoding="utf-8")
+    with pytest.raises(NotifyError, match="secrets.toml 无法读取"):
+        mail_settings({}, secrets)
+
+
+def test_smtp_refusal_retried_then_failed_other_units_delivered(store):
+    add_contacts(store)
+    rules = NotifyRules(reasons=("urge",), max_attempts=2, backoff_minutes=10)
+    with SmtpSink(refuse=("wangwu@example.gov.cn",)) as smtp:
+        rep = run_notify(store, T0, send=True, channels={"mail"}, rules=rules, mail=mail_to(smtp))
+        assert len(rep.send.sent) == 1 and len(rep.send.retrying) == 1
+        a = by(store, unit=UNIT_A)[0]
+        assert a.status == "pending" and "拒收" in a.last_error and "wangwu@example.gov.cn" in a.last_error
+        run_notify(store, T0 + timedelta(minutes=10), send=True, channels={"mail"}, rules=rules, mail=mail_to(smtp))
+    a = by(store, unit=UNIT_A)[0]
+    assert a.status == "failed" and a.attempts == 2 and smtp.refused == ["wangwu@example.gov.cn"] * 2
+    assert [tuple(m.rcpt) for m in smtp.mails] == [("zhaoliu@example.gov.cn", "office@example.gov.cn")]
