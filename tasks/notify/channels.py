@@ -47,6 +47,7 @@ __all__ = [
     "check_webhook_url",
     "mask_url",
     "sign_dingtalk",
+    "net_reason",
     "dingtalk_url",
     "robot_payload",
     "send_mail",
@@ -176,6 +177,29 @@ def mask_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+def net_reason(err: object) -> str:
+    """A network failure in Chinese words (no English exception names for users).
+
+    >>> net_reason(ConnectionRefusedError(111, "Connection refused"))
+    '对方拒绝连接(服务未启动或端口不对)'
+    """
+    if isinstance(err, ssl.SSLError):
+        return "加密连接(SSL/TLS)失败,请检查端口与加密方式"
+    if isinstance(err, (TimeoutError, socket.timeout)):
+        return "连接超时"
+    if isinstance(err, ConnectionRefusedError):
+        return "对方拒绝连接(服务未启动或端口不对)"
+    if isinstance(err, socket.gaierror):
+        return "找不到服务器地址(域名无法解析)"
+    if isinstance(err, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
+        return "连接被对方中断"
+    if isinstance(err, smtplib.SMTPServerDisconnected):
+        return "邮件服务器断开了连接"
+    if isinstance(err, OSError):
+        return "网络不通或服务器不可用"
+    return "发送失败"
+
+
 def sign_dingtalk(secret: str, timestamp_ms: int) -> str:
     """钉钉's 加签: base64(HMAC-SHA256(secret, "timestamp\\nsecret")), url-encoded."""
     digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
@@ -239,7 +263,7 @@ def post_webhook(
         reason = getattr(err, "reason", err)
         if isinstance(reason, (TimeoutError, socket.timeout)):
             raise ChannelError(f"机器人接口 {timeout:g} 秒内无应答(超时)") from None
-        raise ChannelError(f"无法连接机器人接口:{reason}") from None
+        raise ChannelError(f"无法连接机器人接口:{net_reason(reason)}") from None
     if kind in ("dingtalk", "wecom"):
         try:
             answer = json.loads(raw.decode("utf-8") or "{}")
@@ -299,7 +323,7 @@ def send_mail(
     except smtplib.SMTPResponseException as err:
         raise ChannelError(f"邮件服务器返回 {err.smtp_code}") from None
     except (smtplib.SMTPException, OSError) as err:
-        raise ChannelError(f"无法通过 {settings.host}:{settings.port} 发信:{type(err).__name__} {err}"[:300]) from None
+        raise ChannelError(f"无法通过 {settings.host}:{settings.port} 发信:{net_reason(err)}") from None
 
 
 SEND_LIST_COLUMNS = ["单位", "联系人", "手机", "短信内容"]

@@ -23,6 +23,7 @@ The cycle :func:`run_notify` does what ``python -m tasks notify --send`` does:
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -84,6 +85,8 @@ __all__ = [
     "SendReport",
     "STALE_SENDING",
 ]
+
+log = logging.getLogger("workbench.notify")
 
 #: a message left "sending" longer than this (the process died mid-send) is marked failed, never resent blindly
 STALE_SENDING = timedelta(minutes=15)
@@ -701,7 +704,8 @@ def send_due(
         except ChannelError as err:
             error = str(err)
         except Exception as err:
-            error = f"{type(err).__name__}: {err}"[:300]
+            log.exception("unexpected error sending outbox message %s", m.id)
+            error = "发送时出现内部错误,详情见服务器日志"
         attempts = m.attempts + 1
         mid = int(m.id or 0)
         with store.session(write=True) as s:

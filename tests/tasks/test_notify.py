@@ -434,3 +434,16 @@ def test_smtp_refusal_retried_then_failed_other_units_delivered(store):
     a = by(store, unit=UNIT_A)[0]
     assert a.status == "failed" and a.attempts == 2 and smtp.refused == ["wangwu@example.gov.cn"] * 2
     assert [tuple(m.rcpt) for m in smtp.mails] == [("zhaoliu@example.gov.cn", "office@example.gov.cn")]
+
+
+def test_unreachable_servers_give_chinese_errors(store):
+    from notify_helpers import free_port
+
+    add_contacts(store)                                   # robots at http://127.0.0.1:9 (nothing listens)
+    rules = NotifyRules(reasons=("urge",), max_attempts=1)
+    run_notify(store, T0, send=True, channels=ALL, rules=rules,
+               mail=MailSettings("127.0.0.1", free_port(), sender="ban@example.gov.cn", tls="none"))
+    errors = {m.channel: m.last_error for m in outbox(store)}
+    assert set(errors) == {"mail", "dingtalk", "wecom"} and {m.status for m in outbox(store)} == {"failed"}
+    for text in errors.values():
+        assert "对方拒绝连接" in text and "Error" not in text and "errno" not in text.lower()
