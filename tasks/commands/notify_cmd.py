@@ -17,12 +17,17 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cli import print_json
 from ..errors import WorkbenchError
 
+if TYPE_CHECKING:
+    from ..accounts import GuardedStore
+    from ..store import LoadResult
 
-def _store():
+
+def _store() -> GuardedStore:
     from ..accounts import acting_store
     return acting_store()
 
@@ -36,7 +41,7 @@ def _when(text: str) -> datetime:
     raise argparse.ArgumentTypeError(f"时间“{text}”无法识别,请写成 2021-10-08 09:00")
 
 
-def after_load(store, result) -> str | None:
+def after_load(store: GuardedStore, result: LoadResult) -> str | None:
     """Queue 签收通知 for the tasks a ``load`` added (when a channel is on); a sentence for the user, or None.
 
     A reminder problem never fails the load that already happened: it becomes a 提示 line.
@@ -137,7 +142,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from ..notify import STATUSES
 
     p = sub.add_parser("contacts", help="单位联系人:导入联系人表、列出联系方式")

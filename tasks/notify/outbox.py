@@ -703,7 +703,7 @@ def send_due(
             error = ""
         except ChannelError as err:
             error = str(err)
-        except Exception as err:
+        except Exception:
             log.exception("unexpected error sending outbox message %s", m.id)
             error = "发送时出现内部错误,详情见服务器日志"
         attempts = m.attempts + 1
