@@ -98,9 +98,10 @@ class NotifyMethods:
 
     def notify_events(self, events: Sequence[TaskEvent], *, now: datetime | None = None,
                       channels: Iterable[str] | None = None) -> list[Message]:
-        """Queue lifecycle-event messages.  Not guarded by role: the lifecycle change that causes them is
-        (a unit signing or claiming triggers notices to others); the audit row names this account."""
+        """Queue lifecycle-event messages (office: the steps that notify units — loading tasks, deciding an
+        extension, returning a claim — are the office's; a unit could otherwise message other units)."""
         from ..notify import notify_events
+        require(self.account, "send_notify")
         return notify_events(self._store, events, self.actor, now=now, channels=channels)
 
     def retry_messages(self, ids: Sequence[int]) -> list[int]:

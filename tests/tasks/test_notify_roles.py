@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from tasks.__main__ import main
 from tasks.accounts import Account, AccountBook, GuardedStore, PermissionDenied
-from tasks.notify import Contact, NotifyRules
+from tasks.notify import Contact, NotifyRules, TaskEvent
 
 UNIT = Account("zwzx", "unit", unit=UNIT_B)
 LEADER = Account("ld", "leader")
@@ -47,6 +47,8 @@ CALLS = {
     "retry": lambda g, p: g.retry_messages([1]),
     "cancel": lambda g, p: g.cancel_messages([1]),
     "send list": lambda g, p: g.export_send_list(),
+    "queue event notices": lambda g, p: g.notify_events(
+        [TaskEvent("sign", "x", "测试方案", "1", UNIT_A, "推进简政放权")], channels={"mail"}),
 }
 
 
