@@ -447,3 +447,21 @@ def test_unreachable_servers_give_chinese_errors(store):
     assert set(errors) == {"mail", "dingtalk", "wecom"} and {m.status for m in outbox(store)} == {"failed"}
     for text in errors.values():
         assert "对方拒绝连接" in text and "Error" not in text and "errno" not in text.lower()
+
+
+def test_interrupted_send_is_marked_failed_never_resent_blindly(store):
+    from sqlalchemy import update
+
+    from tasks.store.schema_notify import OutboxRow
+
+    add_contacts(store)
+    rules = NotifyRules(reasons=("urge",))
+    run_notify(store, datetime(2021, 10, 8, 23, 0), send=True, channels={"mail"}, rules=rules)   # queued (quiet)
+    with store.session(write=True) as s:                # a run died after claiming one message
+        s.execute(update(OutboxRow).where(OutboxRow.unit == UNIT_A).values(status="sending"))
+    sent = []
+    rep = run_notify(store, datetime(2021, 10, 9, 9, 0), send=True, channels={"mail"}, rules=rules,
+                     deliver=lambda m, c: sent.append(m.unit))
+    a = by(store, unit=UNIT_A)[0]
+    assert a.status == "failed" and "是否送达未知" in a.last_error and a.id in rep.send.failed
+    assert sent == [UNIT_B]
