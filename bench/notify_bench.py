@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tasks.model import Plan, Task  # noqa: E402
-from tasks.notify import Contact, NotifyRules, run_notify, save_contact  # noqa: E402
-from tasks.store import Store  # noqa: E402
+from tasks.model import Plan, Task
+from tasks.notify import Contact, NotifyRules, run_notify, save_contact
+from tasks.store import Store
 
 UNITS, PER_UNIT = 300, 10
 
@@ -30,7 +30,7 @@ class Robot(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         Robot.hits += 1
         body = b'{"errcode":0}'
