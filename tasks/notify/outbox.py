@@ -323,12 +323,13 @@ def plan_scheduled(
     *,
     rules: NotifyRules | None = None,
     channels: Iterable[str] = ("mail", "dingtalk", "wecom", "webhook", "sms"),
-    closed_tasks: Iterable[tuple[str, str]] = (),
+    closed_tasks: Iterable[tuple[str, ...]] = (),
     snap: Any = None,
 ) -> Planned:
     """催办 and deadline reminders wanted at ``now`` (nothing written).
 
-    ``closed_tasks``: (plan, task id) pairs whose lifecycle is closed (销号): nobody is reminded of them.
+    ``closed_tasks``: (plan, task id) pairs whose lifecycle is closed (销号): nobody is reminded of them;
+    (plan, task id, unit) triples: that lead unit's part is closed, so that unit is not reminded.
     """
     from ..progress import reminders, snapshot
 
@@ -372,7 +373,11 @@ def plan_scheduled(
 
     if rules.on("urge"):
         for r in reminders(snap):
-            tasks = [dict(t, plan_shown=plans_many) for t in r.tasks if (t["plan"], t["id"]) not in closed]
+            tasks = [
+                dict(t, plan_shown=plans_many)
+                for t in r.tasks
+                if (t["plan"], t["id"]) not in closed and (t["plan"], t["id"], r.unit) not in closed
+            ]
             if not tasks:
                 continue
             emit(
@@ -398,7 +403,7 @@ def plan_scheduled(
             if (st.plan, st.id) in closed:
                 continue
             for u in dict.fromkeys(st.lead_units + st.responsible_units):
-                if not is_collective(u):
+                if not is_collective(u) and (st.plan, st.id, u) not in closed:
                     per_unit[u].append(
                         {
                             "plan": st.plan,
@@ -861,7 +866,7 @@ def run_notify(
     mail: MailSettings | None = None,
     deliver: Deliver | None = None,
     opener: Any = None,
-    closed_tasks: Iterable[tuple[str, str]] = (),
+    closed_tasks: Iterable[tuple[str, ...]] = (),
     events: Sequence[TaskEvent] = (),
 ) -> RunReport:
     """Plan, then (with ``send`` and at least one channel on) queue, re-check and send what is due.

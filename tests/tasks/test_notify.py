@@ -107,6 +107,10 @@ def test_deadline_reminders_days_ahead_and_done_tasks_left_out(store):
                      actor="cli", rows=[{"task_id": "2", "status": "已完成", "percent": 100, "report_date": date(2021, 8, 24),
                                          "period": "2021-08", "source_sheet": "进展", "source_row": 5}])
     assert plan_scheduled(store, datetime(2021, 8, 25, 9, 0), channels={"mail"}, rules=rules).messages == ()
+    # one lead unit's part closed in the lifecycle: that unit is not reminded of it, the other still is
+    plan = plan_scheduled(store, T0, channels={"mail"}, rules=NotifyRules(reasons=("urge",)),
+                          closed_tasks={("测试方案", "1", UNIT_B), ("测试方案", "3", UNIT_B)})
+    assert [(m.unit, m.task_id) for m in plan.messages] == [(UNIT_A, "1")]
     # closed in the lifecycle (销号): nobody is reminded either
     assert plan_scheduled(store, T0, channels=ALL, rules=NotifyRules(reasons=("urge",)),
                           closed_tasks={("测试方案", "1"), ("测试方案", "2"), ("测试方案", "3")}).messages == ()
