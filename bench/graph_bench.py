@@ -20,11 +20,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks.graph import (build_graph, collaboration_pairs, critical_path, dated_dag,  # noqa: E402
-                         deadline_inversions, load_table, slack, slip_impact, unit_centrality,
-                         unit_load)
-from tasks.graph.predecessors import PredecessorLink  # noqa: E402
-from tasks.model import DATE, ONGOING, Milestone, Plan, Task  # noqa: E402
+from tasks.graph import (
+    build_graph,
+    collaboration_pairs,
+    critical_path,
+    dated_dag,
+    deadline_inversions,
+    load_table,
+    slack,
+    slip_impact,
+    unit_centrality,
+    unit_load,
+)
+from tasks.graph.predecessors import PredecessorLink
+from tasks.model import DATE, ONGOING, Milestone, Plan, Task
 
 
 def generate(n_tasks: int, n_units: int, n_links: int, seed: int) -> tuple[Plan, list[PredecessorLink]]:
@@ -50,9 +59,9 @@ def generate(n_tasks: int, n_units: int, n_links: int, seed: int) -> tuple[Plan,
         tasks.append(t)
     links: set[tuple[int, int]] = set()
     while len(links) < n_links:
-        t = rng.randint(2, n_tasks)
-        p = rng.randint(max(1, t - 300), t - 1)  # earlier ids only: a DAG
-        links.add((t, p))
+        t = rng.randint(2, n_tasks)  # type: ignore[assignment]
+        p = rng.randint(max(1, t - 300), t - 1)  # type: ignore[operator]  # earlier ids only: a DAG
+        links.add((t, p))  # type: ignore[arg-type]
     return Plan(title="生成的基准方案", tasks=tasks), [
         PredecessorLink(str(t), str(p), f"bench 第{k + 2}行") for k, (t, p) in enumerate(sorted(links))]
 

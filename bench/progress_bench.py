@@ -19,13 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openpyxl import load_workbook  # noqa: E402
+from openpyxl import load_workbook
 
-from tasks.model import Plan, Task  # noqa: E402
-from tasks.progress import (all_templates_zip, commit_upload, default_rules, snapshot, template_bytes,  # noqa: E402
-                            validate_upload)
-from tasks.store import Store  # noqa: E402
-from tasks.store.testing import temporary_store  # noqa: E402
+from tasks.model import Plan, Task
+from tasks.progress import all_templates_zip, commit_upload, default_rules, snapshot, template_bytes, validate_upload
+from tasks.store import Store
+from tasks.store.testing import temporary_store
 
 UNITS, ROWS = 200, 25
 STATUSES = ["推进中", "推进中", "推进中", "滞后", "已完成", "未启动"]

@@ -11,13 +11,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.roster import default_shifts  # noqa: E402
+from sim.replicate import rep_seeds  # noqa: E402
+from sim.roster import default_shifts, solve_roster  # noqa: E402
 from sim.roster_io import read_staff, sample_staff  # noqa: E402
 from sim.sample_hall import sample_scenario  # noqa: E402
-from sim.replicate import rep_seeds  # noqa: E402
 from sim.staffing import measure, simulation_corrected, sipp  # noqa: E402
 from sim.verify import horizon, requirement_from_plan, roster_for_scenario, verify_roster  # noqa: E402
-from sim.roster import solve_roster  # noqa: E402
 
 
 def main() -> None:

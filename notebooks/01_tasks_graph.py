@@ -35,9 +35,20 @@ import altair as alt
 import pandas as pd
 from IPython.display import SVG, Markdown, display
 
-from tasks.graph import (analyse, build_graph, check_predecessors, collaboration_pairs,
-                         load_table, neighbourhood, read_predecessor_file, render, slip_impact,
-                         unit_centrality, unit_load, write_edge_list)
+from tasks.graph import (
+    analyse,
+    build_graph,
+    check_predecessors,
+    collaboration_pairs,
+    load_table,
+    neighbourhood,
+    read_predecessor_file,
+    render,
+    slip_impact,
+    unit_centrality,
+    unit_load,
+    write_edge_list,
+)
 from tasks.importers import load_plan
 
 SMALL = os.environ.get("WORKBENCH_SMALL") == "1"   # 小数据开关:自动测试时置 1

@@ -44,9 +44,20 @@ from IPython.display import Markdown, display
 from openpyxl import load_workbook
 
 from tasks.importers import load_plan
-from tasks.progress import (STATUS_CHOICES, all_templates_zip, commit_upload, fill_template, load_rules, ranking,
-                            ranking_rule, reminders, snapshot, template_bytes, template_filename,
-                            validate_upload, write_report)
+from tasks.progress import (
+    all_templates_zip,
+    commit_upload,
+    fill_template,
+    load_rules,
+    ranking,
+    ranking_rule,
+    reminders,
+    snapshot,
+    template_bytes,
+    template_filename,
+    validate_upload,
+    write_report,
+)
 from tasks.progress.rules import STATUS_NAMES
 from tasks.progress.template import DATA_SHEET, FIRST_DATA_ROW
 from tasks.store import Store, parse_period
@@ -127,11 +138,11 @@ plan_start = plan.date or date(2021, 8, 1)
 
 def unit_values(unit: str, month: str, report_day: date) -> dict[str, dict]:
     """What this unit would report on ``report_day`` for each of its tasks (by its invented style)."""
-    lo, hi = STYLES[style_of[unit]]["pace"]
+    lo, hi = STYLES[style_of[unit]]["pace"]  # type: ignore[misc]
     values = {}
     for stored in store.tasks(PLAN, unit=unit):
         task = plan.task(stored.id)
-        pace = random.Random(f"{unit}/{task.id}").uniform(lo, hi)   # 每个单位每项任务的推进快慢固定
+        pace = random.Random(f"{unit}/{task.id}").uniform(lo, hi)   # type: ignore[has-type]  # 每个单位每项任务的推进快慢固定
         if task.deadline:
             share = (report_day - plan_start).days / max(1, (task.deadline - plan_start).days)
         else:
@@ -155,9 +166,9 @@ for month in MONTHS:
     end = parse_period(month).end
     for unit in lead_units:
         style = STYLES[style_of[unit]]
-        if month in style["skip"]:
+        if month in style["skip"]:  # type: ignore[operator]
             continue
-        day = end + timedelta(days=style["delay"])
+        day = end + timedelta(days=style["delay"])  # type: ignore[arg-type]
         data = unit_report(unit, month, day)
         report = validate_upload(store, data, template_filename(unit, month), unit=unit, today=day)
         if report.ok:
@@ -291,8 +302,8 @@ print("半年通报工作簿的工作表:", half.sheetnames)
 # ## 小结
 
 # %%
-first, last = AS_OF[0], AS_OF[-1]
-c0, c1 = snaps[first].counts(), final.counts()
+first, last = AS_OF[0], AS_OF[-1]  # type: ignore[assignment]
+c0, c1 = snaps[first].counts(), final.counts()  # type: ignore[index]
 best, worst = rank_df.iloc[0], rank_df.iloc[-1]
 n_red = int((cards_df["牌"] == rules.levels[-1].name).sum()) if len(cards_df) else 0
 lines = [

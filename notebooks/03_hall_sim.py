@@ -40,7 +40,7 @@ from IPython.display import Markdown, display
 from sim.compare import compare
 from sim.hall import simulate
 from sim.results import KPI_LABELS_CN, kpis
-from sim.sample_hall import pooled_variant, policy_variant, weekend_rota_variant
+from sim.sample_hall import policy_variant, pooled_variant, weekend_rota_variant
 from sim.scenario import WEEKDAYS_CN
 from sim.scenario_io import LUNCH_CN, load_scenario
 
@@ -221,7 +221,7 @@ base.mark_bar().encode(y=alt.Y("平均等候:Q", title="平均等候(分钟)")) 
 # %%
 monday = cmp_rota.diff[cmp_rota.diff["metric"] == "mean_wait|周一"].iloc[0]
 monday_customers = [r.tables["by_weekday"].set_index("weekday_cn").loc["周一", "customers"] for r in cmp_rota.runs]
-print(f"周一人次:轮班关 {monday_customers[0]:.0f},轮班开 {monday_customers[1]:.0f}")
+print(f"周一人次:轮班关 {monday_customers[0]:.0f},轮班开 {monday_customers[1]:.0f}")  # type: ignore[str-bytes-safe]
 print(f"周一平均等候差(开 − 关):{monday['difference']:.2f} 分钟,95% 配对区间 [{monday['lo']:.2f}, {monday['hi']:.2f}]")
 side_by_side(cmp_rota)
 
@@ -256,7 +256,7 @@ lines = [
     f"{mean_of(cmp_pool, 1, 'mean_wait'):.1f} 分钟(差 {pool_d[0]:+.2f},{CI:.0%} 区间 [{pool_d[1]:.2f}, {pool_d[2]:.2f}])。",
     f"- 动态调整开启后平均等候差 {pol_d[0]:+.2f} 分钟(区间 [{pol_d[1]:.2f}, {pol_d[2]:.2f}]),"
     f"延时服务差 {pol_ot[0]:+.0f} 分钟,平均每周调整 {mean_of(cmp_policy, 1, 'adjustments'):.0f} 次。",
-    f"- 开周末轮班,周一人次从 {monday_customers[0]:.0f} 降到 {monday_customers[1]:.0f},"
+    f"- 开周末轮班,周一人次从 {monday_customers[0]:.0f} 降到 {monday_customers[1]:.0f},"  # type: ignore[str-bytes-safe]
     f"周一平均等候差 {rota_d[0]:+.2f} 分钟(区间 [{rota_d[1]:.2f}, {rota_d[2]:.2f}])——这就是“周一效应”;"
     f"代价是每周人员工时 {diff_of(cmp_rota, 'staff_hours')[0]:+.0f} 人·小时。",
     f"- 以上每个方案各重复 {REPS} 次;区间包含零的差异还不能下结论"

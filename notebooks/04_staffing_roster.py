@@ -43,7 +43,7 @@ from openpyxl import load_workbook
 from sim.erlang import evaluate, min_servers, sqrt_staffing
 from sim.replicate import rep_seeds
 from sim.roster_io import export_roster, read_staff
-from sim.scenario import WEEKDAYS_CN, min_to_hm
+from sim.scenario import WEEKDAYS_CN
 from sim.scenario_io import load_scenario
 from sim.staffing import attach, compare_rows, measure, simulation_corrected, sipp
 from sim.targets import parse_target
@@ -74,7 +74,7 @@ print(target.definition())
 lam, mu = 1.0, 0.1
 c_min = min_servers(lam, mu, within=target.within, percent=target.percent)
 calc = pd.DataFrame([{"窗口数": c, "排队概率": r.p_wait, "平均等候(分钟)": r.mean_wait, "15分钟内比例": r.service_level}
-                     for c in range(c_min - 1, c_min + 3) for r in [evaluate(c, lam, mu, within=target.within)]])
+                     for c in range(c_min - 1, c_min + 3) for r in [evaluate(c, lam, mu, within=target.within)]])  # type: ignore[arg-type]
 print(f"满足目标的最少窗口数:{c_min};平方根法则(β=1)给出 {sqrt_staffing(lam, mu, 1.0)}")
 calc.round(3)
 

@@ -25,8 +25,8 @@ True
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 
@@ -94,13 +94,13 @@ def _segments(intervals: list[tuple[int, int]], weights: dict[str, float]) -> tu
             slot_start = (x // SLOT_MINUTES) * SLOT_MINUTES
             y = min(b, slot_start + SLOT_MINUTES)
             w = weights.get(min_to_hm(slot_start), 0.0) if weights else 1.0
-            starts.append(x), ends.append(y), ws.append(float(w) * (y - x) / SLOT_MINUTES)
-            lo.append(a), hi.append(b)
+            starts.append(x), ends.append(y), ws.append(float(w) * (y - x) / SLOT_MINUTES)  # type: ignore[func-returns-value]
+            lo.append(a), hi.append(b)  # type: ignore[func-returns-value]
             x = y
-    s, e, w = np.array(starts, float), np.array(ends, float), np.array(ws, float)
-    if len(w) and w.sum() <= 0:  # profile silent on these hours: spread evenly
+    s, e, w = np.array(starts, float), np.array(ends, float), np.array(ws, float)  # type: ignore[assignment]
+    if len(w) and w.sum() <= 0:  # type: ignore[arg-type, attr-defined]  # profile silent on these hours: spread evenly
         w = (e - s) / SLOT_MINUTES
-    return s, e, w, np.array(lo, float), np.array(hi, float)
+    return s, e, w, np.array(lo, float), np.array(hi, float)  # type: ignore[return-value]
 
 
 def _volume(t: ServiceType, day: Day) -> float:
@@ -115,8 +115,9 @@ def _carry_in(scenario: Scenario, first: Day | None, volume_factor: float) -> di
     carry = {t.name: 0.0 for t in scenario.types}
     if first is None:
         return carry
-    from .scenario import CalendarSpec
     import datetime as dt
+
+    from .scenario import CalendarSpec
 
     spec = scenario.calendar
     before = build_days(CalendarSpec(first.date - dt.timedelta(days=7), 7, spec.overrides, spec.use_official))

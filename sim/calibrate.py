@@ -37,8 +37,7 @@ import pandas as pd
 from core.errors import InputError as ImportFailed
 
 from .results import HallRun
-from .scenario import (SLOT_MINUTES, CalendarSpec, Policy, Scenario, ServiceType, WindowGroup, hm_to_min,
-                       min_to_hm)
+from .scenario import SLOT_MINUTES, CalendarSpec, Policy, Scenario, ServiceType, WindowGroup, hm_to_min, min_to_hm
 
 COLUMNS = {"取号时间": ["取号时间", "取号", "ticket_time"], "叫号时间": ["叫号时间", "叫号", "call_time"],
            "办结时间": ["办结时间", "办结", "完成时间", "finish_time"], "窗口": ["窗口", "窗口号", "window"],
@@ -68,7 +67,7 @@ def read_ticket_log(path: str | Path, display_name: str | None = None) -> pd.Dat
             sheet = None
     except (OSError, ValueError) as err:
         raise ImportFailed(f"无法读取叫号记录({type(err).__name__})", file=name) from err
-    return normalise_log(raw, name, sheet)
+    return normalise_log(raw, name, sheet)  # type: ignore[arg-type]
 
 
 def normalise_log(raw: pd.DataFrame, name: str = "叫号记录", sheet: str | None = None) -> pd.DataFrame:
@@ -104,7 +103,7 @@ def ticket_log(run: HallRun) -> pd.DataFrame:
     df = run.log()
     df = df[df["start"].notna()]
     start = pd.Timestamp(run.days[0].date) if run.days else pd.Timestamp("2026-01-05")
-    td = lambda m: start + pd.to_timedelta(m, unit="min")  # noqa: E731
+    td = lambda m: start + pd.to_timedelta(m, unit="min")
     return pd.DataFrame({"取号时间": td(df["arrival"].to_numpy()), "叫号时间": td(df["start"].to_numpy()),
                          "办结时间": td(df["end"].to_numpy()), "窗口": df["window"].to_numpy(),
                          "窗口组": df["group"].to_numpy(), "业务类型": df["type"].to_numpy(),
@@ -117,7 +116,7 @@ def _profile(minutes: pd.Series, days: int) -> dict[str, float]:
     slots = (minutes // SLOT_MINUTES).astype(int).value_counts().sort_index()
     w = slots / days
     w = w / w.mean()
-    return {min_to_hm(s * SLOT_MINUTES): round(float(v), 4) for s, v in w.items()}
+    return {min_to_hm(s * SLOT_MINUTES): round(float(v), 4) for s, v in w.items()}  # type: ignore[operator]
 
 
 def _hours(day_minutes: pd.DataFrame) -> tuple[list[str], bool]:
@@ -129,7 +128,7 @@ def _hours(day_minutes: pd.DataFrame) -> tuple[list[str], bool]:
         m = part["minute"]
         a = int(np.floor(m.quantile(0.001) / SLOT_MINUTES) * SLOT_MINUTES)
         b = int(np.ceil(m.max() / SLOT_MINUTES) * SLOT_MINUTES)
-        hours[int(wd)] = f"{min_to_hm(a)}-{min_to_hm(min(b, 24 * 60))}"
+        hours[int(wd)] = f"{min_to_hm(a)}-{min_to_hm(min(b, 24 * 60))}"  # type: ignore[arg-type]
         lunch_tickets += int(((m >= lo_l) & (m < hi_l)).sum())
     return hours, lunch_tickets == 0
 
@@ -143,7 +142,7 @@ def calibrate(log: pd.DataFrame | str | Path, base: Scenario | None = None, *, n
                    minute=(df["取号时间"] - day).dt.total_seconds() / 60,
                    service=(df["办结时间"] - df["叫号时间"]).dt.total_seconds() / 60)
     days_per_wd = df.groupby("weekday")["date"].nunique()
-    n_days = lambda wd: int(days_per_wd.get(wd, 0))  # noqa: E731
+    n_days = lambda wd: int(days_per_wd.get(wd, 0))
     wd_mask = df["weekday"] < 5
     weekday_days = int(df.loc[wd_mask, "date"].nunique())
     weekend_days = int(df.loc[~wd_mask, "date"].nunique())
@@ -156,7 +155,7 @@ def calibrate(log: pd.DataFrame | str | Path, base: Scenario | None = None, *, n
         mean = float(s.mean()) if len(s) else 10.0
         cv = float(s.std(ddof=1) / mean) if len(s) > 1 else 0.6
         appt = float((part["预约"].astype(str) == "是").mean()) if "预约" in part else 0.0
-        t = ServiceType(tname, "", vols, "empirical" if empirical else "lognormal", round(mean, 3),
+        t = ServiceType(tname, "", vols, "empirical" if empirical else "lognormal", round(mean, 3),  # type: ignore[arg-type]
                         round(cv, 3), [round(float(x), 2) for x in s[:2000]] if empirical else [],
                         round(appt, 3), None, 0.0)
         if per_type_profiles:

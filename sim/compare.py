@@ -14,8 +14,9 @@ policy's, not the dice's. Differences against the first scenario get a paired
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,8 +74,8 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, days: int | None = None
         row: dict[str, Any] = {"指标": _label(m), "metric": m}
         for n, r in zip(names, runs):
             ci = r.ci.set_index("metric")
-            row[n] = float(ci.loc[m, "mean"]) if m in ci.index else np.nan
-            row[f"{n} ±"] = float(ci.loc[m, "half_width"]) if m in ci.index else np.nan
+            row[n] = float(ci.loc[m, "mean"]) if m in ci.index else np.nan  # type: ignore[arg-type]
+            row[f"{n} ±"] = float(ci.loc[m, "half_width"]) if m in ci.index else np.nan  # type: ignore[arg-type]
         rows.append(row)
         base = runs[0].summaries[m].to_numpy(float)
         for n, r in zip(names[1:], runs[1:]):

@@ -42,8 +42,8 @@ from __future__ import annotations
 import math
 import time as _time
 from collections import deque
+from collections.abc import Callable
 from heapq import heappush
-from typing import Callable
 
 import numpy as np
 import simpy
@@ -162,8 +162,8 @@ class HallEngine:
         self.pending = [0] * ng
         self.draining = [False] * ng
         self.close_time = [0.0] * ng
-        self.appt_q = [deque() for _ in range(self.n_types)]
-        self.walk_q = [deque() for _ in range(self.n_types)]
+        self.appt_q = [deque() for _ in range(self.n_types)]  # type: ignore[var-annotated]
+        self.walk_q = [deque() for _ in range(self.n_types)]  # type: ignore[var-annotated]
         self.nwait = [0] * self.n_types
         self._cb_arrival = (self._on_arrival,)
         self._cb_complete = (self._on_complete,)
@@ -201,14 +201,14 @@ class HallEngine:
     def _at(self, t: float, callbacks, arg, priority: int = NORMAL) -> None:
         """Schedule at the absolute time ``t`` (not ``now + delay``): arrival and
         completion times are then bit-identical to the inputs' arithmetic."""
-        heappush(self._q, (t, priority, next(self._eid), _Ev(callbacks, arg)))
+        heappush(self._q, (t, priority, next(self._eid), _Ev(callbacks, arg)))  # type: ignore[misc]
 
     # ------------------------------------------------------------ dispatch
     def _begin(self, w: int, i: int, now: float) -> None:
         self.start[i] = now
         self.win[i] = w
         self.busy[w] = True
-        heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))
+        heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))  # type: ignore[misc]
 
     def _on_arrival(self, ev) -> None:
         i = ev.arg
@@ -221,7 +221,7 @@ class HallEngine:
                 self.start[i] = now
                 self.win[i] = w
                 self.busy[w] = True
-                heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))
+                heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))  # type: ignore[misc]
                 break
         else:
             (self.appt_q if self.appt[i] else self.walk_q)[t].append(i)
@@ -230,7 +230,7 @@ class HallEngine:
                 self._at(now + self.pat[i], self._cb_renege, i)
         j = i + 1
         if j < len(self.arr):
-            heappush(self._q, (self.arr[j], NORMAL, next(self._eid), _Ev(self._cb_arrival, j)))
+            heappush(self._q, (self.arr[j], NORMAL, next(self._eid), _Ev(self._cb_arrival, j)))  # type: ignore[misc]
 
     def _pick(self, g: int, limit: float = INF) -> int:
         """The ticket window group ``g`` calls next, or -1 (see module docstring)."""
@@ -273,7 +273,7 @@ class HallEngine:
         self.start[i] = now
         self.win[i] = w
         self.busy[w] = True
-        heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))
+        heappush(self._q, (now + self.svc[i], NORMAL, next(self._eid), _Ev(self._cb_complete, w)))  # type: ignore[misc]
 
     def _on_renege(self, ev) -> None:
         i = ev.arg
@@ -355,9 +355,12 @@ class HallEngine:
                     self.n_open[g] += 1
             while self.idle[g]:
                 self._close(self.idle[g].pop(), now)
-            if not any(self.busy[w] for w, gg in enumerate(self.window_group) if gg == g):
-                if self._waiting(g)[1] < now and self.closed_pool[g]:
-                    self._open(g, now)
+            if (
+                not any(self.busy[w] for w, gg in enumerate(self.window_group) if gg == g)
+                and self._waiting(g)[1] < now
+                and self.closed_pool[g]
+            ):
+                self._open(g, now)
             for _ in range(withdrawn):  # every close is logged, not only the controller's
                 self._log(g, now, "关闭", "营业时段结束,后备窗口撤回(已取号者由仍在办理的窗口办完)")
             return
@@ -377,7 +380,7 @@ class HallEngine:
                 continue
             waiting, first = self._waiting(g)
             idle = self.idle[g]
-            d = decide(p, waiting=waiting, open_windows=self.n_open[g],
+            d = decide(p, waiting=waiting, open_windows=self.n_open[g],  # type: ignore[arg-type]
                        longest_wait=now - first if first < INF else 0.0,
                        reserve_free=self.reserve[g] - self.reserve_active[g] - self.pending[g],
                        longest_idle=now - self.idle_since[idle[0]] if idle else None,
@@ -387,8 +390,8 @@ class HallEngine:
             action, reason = d
             if action == "open":
                 self.pending[g] += 1
-                self.switch_minutes[g] += p.switch_delay
-                self._at(now + p.switch_delay, self._cb_activate, (g, reason, now))
+                self.switch_minutes[g] += p.switch_delay  # type: ignore[union-attr]
+                self._at(now + p.switch_delay, self._cb_activate, (g, reason, now))  # type: ignore[union-attr]
             else:
                 self.reserve_active[g] -= 1
                 self._close(idle.pop(0), now)
@@ -448,7 +451,7 @@ def build_engine(scenario: Scenario, *, days: int | None = None, seed: int = 0,
             windows.append((lo, hi))
     pol = policy if policy is not None else scenario.policy
     if windows_by_slot is not None:
-        pol = None  # a staffing plan fixes the windows: no controller on top
+        pol = None  # type: ignore[assignment]  # a staffing plan fixes the windows: no controller on top
     eng = HallEngine(cust, group_types, changes, n_types=len(scenario.types),
                      reserve=[g.reserve for g in scenario.groups], policy=pol,
                      group_names=[g.name for g in scenario.groups],

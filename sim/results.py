@@ -214,7 +214,7 @@ def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
     """
     frames = []
     for day, d in log.groupby("day"):
-        base = day * 24 * 60
+        base = day * 24 * 60  # type: ignore[operator]
         arr = d["arrival"].to_numpy(float) - base
         start = d["start"].to_numpy(float)
         called = np.where(np.isnan(start), np.inf, start - base)   # leavers never get called
@@ -222,7 +222,7 @@ def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
         grid = np.arange(np.floor(arr.min() / step) * step, np.ceil(last / step) * step + step, step)
         waiting = (np.searchsorted(np.sort(arr), grid, side="right")
                    - np.searchsorted(np.sort(called), grid, side="right"))
-        frames.append(pd.DataFrame({"day": int(day), "weekday": int(d["weekday"].iloc[0]), "minute": grid,
+        frames.append(pd.DataFrame({"day": int(day), "weekday": int(d["weekday"].iloc[0]), "minute": grid,  # type: ignore[arg-type]
                                     "time": [min_to_hm(int(m)) for m in grid], "waiting": waiting}))
     if not frames:
         return pd.DataFrame(columns=["day", "weekday", "minute", "time", "waiting"])

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Mapping
 
 from ortools.sat.python import cp_model
 
@@ -81,7 +81,7 @@ class Shift:
         lunch = (self.lunch[1] - self.lunch[0]) if self.lunch else 0
         return self.end - self.start - lunch
 
-    def allowed_on(self, day: "Day") -> bool:
+    def allowed_on(self, day: Day) -> bool:
         return self.days == "all" or (self.days == "workday") == day.workday
 
 
@@ -174,7 +174,7 @@ def weeks_of(days: list[Day]) -> list[list[int]]:
     """Indices of ``days`` grouped by calendar week (Monday–Sunday)."""
     out: dict[tuple[int, int], list[int]] = defaultdict(list)
     for i, d in enumerate(days):
-        out[tuple(d.date.isocalendar())[:2]].append(i)
+        out[tuple(d.date.isocalendar())[:2]].append(i)  # type: ignore[index]
     return list(out.values())
 
 
@@ -205,7 +205,7 @@ def _greedy(people: list[Person], shifts: list[Shift], days: list[Day], req: dic
         for g, slots in need_by_day.get(i, {}).items():
             left = {s: req[g, day.date, s] for s in slots}
             while any(v > 0 for v in left.values()):
-                def gain(k):
+                def gain(k, left=left):
                     return sum(1 for s, v in left.items() if v > 0 and shifts[k].covers(s))
                 best = max(useful.get((i, g), []), key=lambda k: gain(k) / shifts[k].paid_minutes, default=None)
                 if best is None or gain(best) == 0:
@@ -316,7 +316,7 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
 
     # coverage with penalised shortfall
     cover_terms: dict[tuple[str, int, int], list] = defaultdict(list)
-    for (p, i, k, g), v in y.items():
+    for (_p, i, k, g), v in y.items():
         for s in need_by_day[i][g]:
             if shifts[k].covers(s):
                 cover_terms[g, i, s].append(v)
@@ -365,7 +365,7 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
                     continue  # leave is not 调休
                 z = m.new_bool_var(f"comp_{p}_{i}_{j}")
                 if not isinstance(w[p, j], int):
-                    m.add_implication(z, w[p, j].Not())
+                    m.add_implication(z, w[p, j].Not())  # type: ignore[union-attr]
                 comp[p, j].append((i, z))
                 zs.append(z)
             comp_of[p, i] = zs
@@ -373,9 +373,9 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
                 m.add(sum(zs) <= w[p, i])
             else:
                 m.add(sum(zs) == w[p, i])
-    for zs in comp.values():
+    for zs in comp.values():  # type: ignore[assignment]
         if len(zs) > 1:
-            m.add_at_most_one(z for _i, z in zs)
+            m.add_at_most_one(z for _i, z in zs)  # type: ignore[has-type, misc]
 
     # fair weekend duty
     rest_days = [i for i, d in enumerate(days) if not d.workday and i in need_by_day]
@@ -396,7 +396,7 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
             m.add(dv <= hi)
             m.add(dv >= lo)
         m.add(hi - lo <= fair_spread)
-        spread = hi - lo
+        spread = hi - lo  # type: ignore[assignment]
 
     paid = [c * v for lst in minutes.values() for c, v in lst]
     # Two phases, lexicographic: (1) least shortfall; (2) with shortfall held at that value, least
@@ -410,9 +410,9 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
     solver.parameters.max_time_in_seconds = max(1.0, float(time_limit) * phase1_share)
     total_short = sum(short_vars.values())
     m.minimize(total_short)
-    start = _greedy(people, shifts, days, req, need_by_day, useful, max_days_per_week, max_consecutive)
+    start = _greedy(people, shifts, days, req, need_by_day, useful, max_days_per_week, max_consecutive)  # type: ignore[assignment]
     for key, v in y.items():
-        m.add_hint(v, 1 if key in start else 0)
+        m.add_hint(v, 1 if key in start else 0)  # type: ignore[operator]
     code = solver.solve(m)
     phase1 = solver.status_name(code)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -422,7 +422,7 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
     best_short = int(round(solver.objective_value))
     phase1_seconds = time.perf_counter() - t0
     greedy_cov: dict = defaultdict(int)
-    for (p, i, k, g) in start:
+    for (_p, i, k, g) in start:  # type: ignore[attr-defined]
         for s in need_by_day[i][g]:
             if shifts[k].covers(s):
                 greedy_cov[g, days[i].date, s] += 1

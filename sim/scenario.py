@@ -174,7 +174,7 @@ class Scenario:
                 return g
         raise KeyError(name)
 
-    def copy(self) -> "Scenario":
+    def copy(self) -> Scenario:
         return copy.deepcopy(self)
 
     def to_dict(self) -> dict[str, Any]:
@@ -185,7 +185,7 @@ class Scenario:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Scenario":
+    def from_dict(cls, d: dict[str, Any]) -> Scenario:
         cal = dict(d.get("calendar") or {})
         if "start" in cal:
             cal["start"] = dt.date.fromisoformat(str(cal["start"]))

@@ -25,8 +25,20 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.errors import WorkbenchError
 
-from .scenario import (LUNCH_MODES, SERVICE_DISTS, WEEKDAYS_CN, CalendarSpec, DayOverride, Policy, Scenario,
-                       ServiceType, WindowGroup, hm_to_min, min_to_hm, parse_hours)
+from .scenario import (
+    LUNCH_MODES,
+    SERVICE_DISTS,
+    WEEKDAYS_CN,
+    CalendarSpec,
+    DayOverride,
+    Policy,
+    Scenario,
+    ServiceType,
+    WindowGroup,
+    hm_to_min,
+    min_to_hm,
+    parse_hours,
+)
 
 S_INFO, S_TYPES, S_GROUPS, S_PROFILE, S_SAMPLE, S_POLICY, S_CAL, S_CALADJ = (
     "说明", "业务类型", "窗口组", "到达曲线", "经验办理时长", "调整策略", "日历", "日历调整")
@@ -134,7 +146,7 @@ def _hours(iss: _Issues, where: tuple, v: Any) -> str:
         if not parse_hours(s):
             return ""
     except (ValueError, IndexError):
-        iss.add(*where, f"营业时间“{s}”无法识别,应写成 08:30-17:30 或 08:30-12:00,13:30-17:30,不开放填“休”")
+        iss.add(*where, f"营业时间“{s}”无法识别,应写成 08:30-17:30 或 08:30-12:00,13:30-17:30,不开放填“休”")  # type: ignore[call-arg]
         return ""
     return s
 
@@ -147,7 +159,7 @@ def _hm(iss: _Issues, where: tuple, v: Any, default: str) -> str:
     try:
         return min_to_hm(hm_to_min(_text(v)))
     except (ValueError, IndexError):
-        iss.add(*where, f"时刻“{v}”无法识别,应写成 12:00")
+        iss.add(*where, f"时刻“{v}”无法识别,应写成 12:00")  # type: ignore[call-arg]
         return default
 
 
@@ -187,7 +199,7 @@ def _bool(iss: _Issues, where: tuple, v: Any, default: bool) -> bool:
         return True
     if s in NO:
         return False
-    iss.add(*where, f"“{s}”应填“是”或“否”")
+    iss.add(*where, f"“{s}”应填“是”或“否”")  # type: ignore[call-arg]
     return default
 
 
@@ -201,12 +213,12 @@ def _date(iss: _Issues, where: tuple, v: Any) -> dt.date | None:
         y, m, d = (int(x) for x in s.split("-"))
         return dt.date(y, m, d)
     except (ValueError, TypeError):
-        iss.add(*where, f"日期“{_text(v)}”无法识别,应写成 2026-11-02")
+        iss.add(*where, f"日期“{_text(v)}”无法识别,应写成 2026-11-02")  # type: ignore[call-arg]
         return None
 
 
 # ----------------------------------------------------------------- reading
-def _unique_name(iss: "_Issues", sheet: str, row: int, col: str, value: object, seen: dict[str, int],
+def _unique_name(iss: _Issues, sheet: str, row: int, col: str, value: object, seen: dict[str, int],
                  what: str) -> str | None:
     """The row's name, or None (with the problem recorded) when it is empty or repeats an earlier row."""
     name = _text(value)
@@ -232,7 +244,7 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     types: list[ServiceType] = []
     type_rows: dict[str, int] = {}
     for r, d in _rows(wb, S_TYPES, TYPE_COLS, iss):
-        w = lambda c: (S_TYPES, r, c)  # noqa: E731
+        w = lambda c, r=r: (S_TYPES, r, c)
         tname = _unique_name(iss, S_TYPES, r, "业务名称", d.get("业务名称"), type_rows, "业务")
         if not tname:
             continue
@@ -249,12 +261,12 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
         appt = _num(iss, w("预约比例"), d.get("预约比例"), lo=0, hi=1, default=0.0)
         pat = _num(iss, w("平均耐心(分钟)"), d.get("平均耐心(分钟)"), lo=0.01, default=-1.0)
         shift = _num(iss, w("周末转次日比例"), d.get("周末转次日比例"), lo=0, hi=1, default=0.5)
-        types.append(ServiceType(tname, _text(d.get("所属部门")), vols, dist, mean, cv, [], appt,
-                                 None if pat is None or pat < 0 else pat, shift))
+        types.append(ServiceType(tname, _text(d.get("所属部门")), vols, dist, mean, cv, [], appt,  # type: ignore[arg-type]
+                                 None if pat is None or pat < 0 else pat, shift))  # type: ignore[arg-type]
     groups: list[WindowGroup] = []
     group_rows: dict[str, int] = {}
     for r, d in _rows(wb, S_GROUPS, GROUP_COLS, iss):
-        w = lambda c: (S_GROUPS, r, c)  # noqa: E731
+        w = lambda c, r=r: (S_GROUPS, r, c)
         gname = _unique_name(iss, S_GROUPS, r, "窗口组", d.get("窗口组"), group_rows, "窗口组")
         if not gname:
             continue
@@ -280,7 +292,7 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
         wkn = None if _blank(wk) else _num(iss, w("周末窗口数"), wk, lo=0, integer=True, default=0)
         groups.append(WindowGroup(gname, served, int(regular or 0), int(reserve or 0),
                                   _text(d.get("类别")) or ("综合窗" if len(served) > 1 else "专窗"),
-                                  hours, ls, le, mode, wkn))
+                                  hours, ls, le, mode, wkn))  # type: ignore[arg-type]
     served_all = {t for g in groups for t in g.types}
     for tname, r in type_rows.items():
         if tname not in served_all:
@@ -314,9 +326,9 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
         if tname not in type_rows:
             iss.add(S_SAMPLE, r, "业务名称", f"业务“{tname}”不在“{S_TYPES}”表中")
             continue
-        x = _num(iss, (S_SAMPLE, r, "办理时长(分钟)"), d.get("办理时长(分钟)"), lo=0.01, what="办理时长")
+        x = _num(iss, (S_SAMPLE, r, "办理时长(分钟)"), d.get("办理时长(分钟)"), lo=0.01, what="办理时长")  # type: ignore[assignment]
         if x is not None:
-            samples.setdefault(tname, []).append(x)
+            samples.setdefault(tname, []).append(x)  # type: ignore[arg-type]
     for t in types:
         t.weekday_profile = per_type.get((t.name, "weekday"))
         t.weekend_profile = per_type.get((t.name, "weekend"))
@@ -343,7 +355,7 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
         spec.start = _date(iss, (S_CAL, r, "取值"), v) or spec.start
     if "天数" in cal:
         r, v = cal["天数"]
-        spec.days = int(_num(iss, (S_CAL, r, "取值"), v, lo=1, hi=3660, integer=True, default=7))
+        spec.days = int(_num(iss, (S_CAL, r, "取值"), v, lo=1, hi=3660, integer=True, default=7))  # type: ignore[arg-type]
     if "使用法定节假日" in cal:
         r, v = cal["使用法定节假日"]
         spec.use_official = _bool(iss, (S_CAL, r, "取值"), v, True)

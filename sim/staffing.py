@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -68,7 +68,7 @@ def open_slots(scenario: Scenario, day: Day) -> dict[str, list[int]]:
     """Slots (minute // 30) during which each group is open on ``day``."""
     out = {}
     for g in scenario.groups:
-        slots = set()
+        slots = set()  # type: ignore[var-annotated]
         for a, b in sessions(g, day):
             slots.update(range(a // SLOT_MINUTES, (b - 1) // SLOT_MINUTES + 1))
         out[g.name] = sorted(slots)
@@ -284,7 +284,7 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
         mse[key] = _se(m1[ix], m2[ix], r)
     dlvl, dmw, dlse, dmse = {}, {}, {}, {}
     for g, wd in {k[:2] for k in plan.windows}:
-        ix = (gi[g], wd)
+        ix = (gi[g], wd)  # type: ignore[assignment]
         c, cs = n[ix].sum(), nserved[ix].sum()
         dlvl[g, wd] = float(ok[ix].sum() / c) if c else 1.0
         dmw[g, wd] = float(wsum[ix].sum() / cs) if cs else 0.0

@@ -45,9 +45,7 @@ class Target:
             return True
         if self.percent is not None and (service_level is None or service_level < self.percent - 1e-12):
             return False
-        if self.max_mean_wait is not None and (mean_wait is None or mean_wait > self.max_mean_wait + 1e-12):
-            return False
-        return True
+        return not (self.max_mean_wait is not None and (mean_wait is None or mean_wait > self.max_mean_wait + 1e-12))
 
     @property
     def text(self) -> str:

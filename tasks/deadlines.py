@@ -91,7 +91,7 @@ def _parse_piece(piece: str, plan_year: int | None) -> date | None:
         if m:
             year, rest = int(m[1]), m[2] + s[m.end():]
         elif re.fullmatch(r"(?:19|20)\d{4,6}(?:前|以前|之前|完成)?", s):
-            return _compact_digits(re.match(r"\d+", s)[0])
+            return _compact_digits(re.match(r"\d+", s)[0])  # type: ignore[index]
     y = year or plan_year
     # month ranges: 8月至9月 / 8-9月 → the last month
     rest = re.sub(rf"{_N}{{1,2}}月?[-~至到—–]({_N}{{1,2}})月", r"\1月", rest, count=1)
@@ -104,7 +104,7 @@ def _parse_piece(piece: str, plan_year: int | None) -> date | None:
         if y is None:
             return None
         if m[2]:
-            return date(y, month, _num(m[2]))
+            return date(y, month, _num(m[2]))  # type: ignore[arg-type]
         if m[3] in ("上", "中"):
             return date(y, month, 10 if m[3] == "上" else 20)
         return month_end(y, month)
@@ -115,8 +115,8 @@ def _parse_piece(piece: str, plan_year: int | None) -> date | None:
     if re.search(r"下半年", rest):
         return date(y, 12, 31)
     if "季度" in rest:
-        m = re.search(rf"(?:第)?([一二三四1-4])季度", rest)
-        return month_end(y, 3 * _num(m[1])) if m else None  # 第五季度: not a quarter
+        m = re.search(r"(?:第)?([一二三四1-4])季度", rest)
+        return month_end(y, 3 * _num(m[1])) if m else None  # type: ignore[operator]  # 第五季度: not a quarter
     if year is not None or re.search(r"年底|年末|年内|全年", rest):
         return date(y, 12, 31)  # 2021年底前, 2019年全面推行, 年内
     return None
@@ -149,9 +149,9 @@ def parse_deadline(value: object, plan_year: int | None = None) -> Deadline:
         if not piece:
             continue
         try:
-            d = _parse_piece(piece, plan_year)
+            d = _parse_piece(piece, plan_year)  # type: ignore[assignment]
         except (ValueError, TypeError):
-            d = None
+            d = None  # type: ignore[assignment]
         if d is not None:
             milestones.append(Milestone(d, piece))
         elif any(w in piece for w in ONGOING_WORDS):

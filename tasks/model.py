@@ -87,7 +87,7 @@ class Task:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Task":
+    def from_dict(cls, d: dict[str, Any]) -> Task:
         """Inverse of :meth:`to_dict`."""
         d = dict(d)
         d["deadline"] = date.fromisoformat(d["deadline"]) if d.get("deadline") else None

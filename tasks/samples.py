@@ -13,19 +13,19 @@ are merged into the plan so the dependency views have something to show.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from core import config
 
 from .importers import DOCUMENT_SUFFIXES, TABLE_SUFFIXES, load_plan
 from .model import Plan
 
-PLANS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
 _SIDE_FILES = (".predecessors.", ".前置任务.")
 
 
 def plans_dir() -> Path:
-    """``WORKBENCH_PLANS_DIR`` if set (tests use an empty one), else ``data/plans``."""
-    return Path(os.environ.get("WORKBENCH_PLANS_DIR") or PLANS_DIR)
+    """``WORKBENCH_PLANS_DIR`` if set (tests use an empty one), else ``data/plans`` (:func:`core.config.plans_dir`)."""
+    return config.plans_dir()
 
 
 def plan_files(directory: str | Path | None = None) -> list[Path]:

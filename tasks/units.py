@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.config import package_file
+
 SEPARATORS = "、,，;；\n"
 _OPEN, _CLOSE = "(（[【〔", ")）]】〕"
 _TRAILERS = re.compile(
@@ -29,7 +31,7 @@ _ETC = re.compile(r"等(?:相关|有关)?(?:涉及)?(?:部门|单位)?$")
 _COLLECTIVE = re.compile(r"^各|^[市县区]直属?(?:各|有关|相关)?(?:单位|部门)|各(?:相关|有关)?(?:单位|部门)|"
                          r"有关单位|相关单位|相关部门|有关部门|成员单位|涉及部门")
 #: the alias table shipped with the workbench; users extend it
-DEFAULT_ALIASES = Path(__file__).resolve().parent.parent / "data" / "unit_aliases.csv"
+DEFAULT_ALIASES = package_file("tasks", "data", "unit_aliases.csv")
 
 
 def split_top_level(text: str, separators: str = SEPARATORS) -> list[str]:
@@ -38,7 +40,7 @@ def split_top_level(text: str, separators: str = SEPARATORS) -> list[str]:
     >>> split_top_level("各县(市、区)人民政府、市财政局")
     ['各县(市、区)人民政府', '市财政局']
     """
-    parts, buf, depth = [], [], 0
+    parts, buf, depth = [], [], 0  # type: ignore[var-annotated]
     for ch in text:
         if ch in _OPEN:
             depth += 1
@@ -97,7 +99,7 @@ class AliasTable:
     aliases: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "AliasTable":
+    def load(cls, path: str | Path | None = None) -> AliasTable:
         p = Path(path) if path else DEFAULT_ALIASES
         if not p.exists():
             return cls()

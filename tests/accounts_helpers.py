@@ -35,7 +35,7 @@ def dump(store) -> dict[str, list[tuple]]:
     with store.session() as s:
         for name, table in sorted(Base.metadata.tables.items()):
             rows = s.execute(select(table)).all()
-            out[name] = sorted((tuple(map(repr, r)) for r in rows))
+            out[name] = sorted(tuple(map(repr, r)) for r in rows)
     return out
 
 

@@ -22,8 +22,19 @@ from typing import Any
 
 import streamlit as st
 
-from tasks.accounts import (ACTIONS, PERMISSIONS, UNIT, Account, AccountBook, GuardedStore, PermissionDenied,
-                            SessionExpired, account_from_oidc, allowed)
+from tasks.accounts import (
+    ACTIONS,
+    PERMISSIONS,
+    UNIT,
+    Account,
+    AccountBook,
+    GuardedStore,
+    PermissionDenied,
+    SessionExpired,
+    account_from_oidc,
+    allowed,
+)
+from ui.store import get_raw_store
 
 log = logging.getLogger("workbench.ui.auth")
 
@@ -63,7 +74,6 @@ def role_may_see(role: str | None, script: str) -> bool:
 # -- the account book of the dashboard's store ------------------------------------------
 def raw_store():
     """The unguarded store (for login itself and cached reads); pages use :func:`guarded_store`."""
-    from ui.common import get_raw_store
     return get_raw_store()
 
 
@@ -75,7 +85,7 @@ def oidc_mapping() -> dict[str, Any] | None:
     """``[workbench_oidc]`` from secrets.toml, or None when OpenID Connect is not configured."""
     try:
         section = st.secrets.get("workbench_oidc")
-    except Exception:  # noqa: BLE001 - no secrets.toml at all: local accounts only
+    except Exception:
         return None
     return dict(section) if section else None
 
@@ -104,7 +114,7 @@ def _cookie_token() -> str | None:
     """The token in the ``wb_session`` cookie the browser sent when this page was (re)loaded."""
     try:
         value = st.context.cookies.get(COOKIE)
-    except Exception:  # noqa: BLE001 - no browser request (bare script run): no cookie
+    except Exception:
         return None
     return value if isinstance(value, str) and value else None
 
@@ -192,7 +202,7 @@ def require_page(action: str) -> Account:
     if not allowed(account, action, scope):
         st.error("您的账号无权查看此页面。" if account else "请先登录。", icon=":material/lock:")
         st.stop()
-    return account
+    return account  # type: ignore[return-value]
 
 
 def sidebar(account: Account) -> None:

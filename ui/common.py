@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 import streamlit as st
 
 from tasks.errors import WorkbenchError
 from tasks.model import Plan, Task
+from ui.auth import acting_account
+from ui.store import ACTOR, get_raw_store, store_at
 
 log = logging.getLogger("workbench.ui")
 
@@ -60,7 +62,7 @@ def guard(action: str = "") -> Iterator[None]:
     """
     try:
         yield
-    except Exception as exc:  # noqa: BLE001 - the page must never show a traceback
+    except Exception as exc:
         if action and isinstance(exc, WorkbenchError):
             st.error(f"{action}失败:{exc}", icon=":material/error:")
         elif action:
@@ -97,7 +99,7 @@ def _load_bundled(files: tuple[tuple[str, float], ...]) -> list[PlanLoad]:
             out.append(PlanLoad(name, plan=read_plan_file(path)))
         except WorkbenchError as exc:
             out.append(PlanLoad(name, error=str(exc)))
-        except Exception:  # noqa: BLE001 - an importer still being written must not break the page
+        except Exception:
             log.exception("reading bundled plan %s", name)
             out.append(PlanLoad(name, error=f"{name}: 暂时无法读取此文件(导入模块出错,详情见日志)"))
     return out
@@ -240,29 +242,6 @@ TASK_COLUMN_CONFIG = {
 
 
 # -- the store ------------------------------------------------------------------
-ACTOR = "dashboard"
-
-
-@st.cache_resource(show_spinner="正在连接数据库…")
-def _store(url: str):
-    from tasks.store import Store
-
-    store = Store(url)
-    if not store.plans():
-        seed_store(store)
-    return store
-
-
-def seed_store(store) -> list[str]:
-    """Load the bundled sample plans into an empty store, so the dashboard opens on real data."""
-    loaded = []
-    for load in bundled_plans():
-        if load.plan is not None:
-            store.load_plan_into_store(load.plan, actor=ACTOR)
-            loaded.append(load.name)
-    return loaded
-
-
 def get_store():
     """The store of ``WORKBENCH_DB_URL`` (default SQLite file), seeded with the samples when empty,
     as the logged-in account (:class:`tasks.accounts.GuardedStore`): the library refuses what the
@@ -271,7 +250,6 @@ def get_store():
     When the database cannot be reached the page says so in Chinese and stops (no traceback).
     """
     from tasks.accounts import GuardedStore
-    from ui.auth import acting_account
 
     store = get_raw_store()
     account = acting_account()
@@ -281,33 +259,14 @@ def get_store():
     return GuardedStore(store, account)
 
 
-def get_raw_store():
-    """The unguarded store (logging in, cached reads); pages use :func:`get_store`."""
-    from tasks.store import default_url
-
-    try:
-        store = _store(default_url())
-    except Exception as exc:  # noqa: BLE001 - a bad URL or a down server must not show a traceback
-        log.exception("cannot open the store")
-        detail = str(exc) if isinstance(exc, WorkbenchError) else "连接失败(详情见日志)"
-        st.error(f"无法打开任务数据库:{detail}。请检查环境变量 WORKBENCH_DB_URL 或数据库服务是否可用,"
-                 "修正后刷新页面。", icon=":material/database_off:")
-        st.stop()
-    return store
-
-
 def current_actor() -> str:
     """Who is acting, for the store's audit trail: the logged-in account (the guarded store enforces it)."""
-    from ui.auth import acting_account
-
     account = acting_account()
     return account.name if account is not None else ACTOR
 
 
 def unit_scope() -> str | None:
     """The logged-in unit account's unit (its pages show only its own tasks and cards), else None."""
-    from ui.auth import acting_account
-
     account = acting_account()
     return account.unit if account is not None and account.role == "unit" else None
 
@@ -325,7 +284,7 @@ def data_version(store) -> int:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _plan_from_store(url: str, key: str, version: int) -> Plan:
-    store = _store(url)
+    store = store_at(url)
     info = next((p for p in store.plans() if p["key"] == key), None)
     tasks = store.task_dicts(key)
     preds = {t.id: t.predecessors for t in store.tasks(key)}
@@ -384,7 +343,7 @@ def current_as_of() -> date:
 def _snapshot(url: str, as_of: date, version: int, rules_stamp: tuple):
     from tasks.progress import snapshot
 
-    return snapshot(_store(url), as_of)
+    return snapshot(store_at(url), as_of)
 
 
 def rules_stamp() -> tuple:
@@ -520,7 +479,7 @@ def plan_graph(store, plan_key: str):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _plan_units(url: str, key: str, version: int) -> dict[str, int]:
-    store = _store(url)
+    store = store_at(url)
     named = set(store.units())   # collective names (市直各相关单位) get no template
     counts: dict[str, int] = {}
     for t in store.tasks(key):
@@ -548,7 +507,7 @@ class RecentResults:
         from collections import OrderedDict
         from threading import Lock
 
-        self.size, self._items, self._lock = size, OrderedDict(), Lock()
+        self.size, self._items, self._lock = size, OrderedDict(), Lock()  # type: ignore[var-annotated]
 
     def __contains__(self, key) -> bool:
         with self._lock:

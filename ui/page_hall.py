@@ -9,9 +9,18 @@ import pandas as pd
 import streamlit as st
 
 from ui.common import ROOT, XLSX_MIME, RecentResults, guard, page_header, show_error
-from ui.hall_views import (LUNCH_CN, groups_frame, heatmap, queue_chart, queue_frame,
-                           scenario_from_frames, scenario_key, types_frame, utilisation_chart,
-                           wait_by_weekday_slot)
+from ui.hall_views import (
+    LUNCH_CN,
+    groups_frame,
+    heatmap,
+    queue_chart,
+    queue_frame,
+    scenario_from_frames,
+    scenario_key,
+    types_frame,
+    utilisation_chart,
+    wait_by_weekday_slot,
+)
 
 page_header("窗口仿真", "模拟大厅一周的取号、等候与办理:调整窗口数、综合窗口、周末轮班和动态调整策略,比较效果。")
 
@@ -56,7 +65,7 @@ def load_base():
             return None
         try:
             return read_scenario(up.name, up.getvalue())
-        except Exception as exc:  # noqa: BLE001 - the message lists every sheet/row/column to fix
+        except Exception as exc:
             show_error(exc)
             return None
     return read_scenario(SAMPLE.name, SAMPLE.read_bytes())
@@ -107,15 +116,15 @@ def edit(base):
 
 
 def run(s, reps: int, days: int, seed: int):
-    from sim.replicate import replicate
     from sim.hall import simulate
+    from sim.replicate import replicate
 
     key = (scenario_key(s), reps, days, seed)
     cache = _results()
     if key not in cache:
         bar = st.progress(0.0, text="正在仿真…")
         rep = replicate(s, reps=reps, days=days, seed=seed, workers=1,
-                        progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次重复"))
+                        progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次重复"))  # type: ignore[arg-type]
         bar.progress(1.0, text="正在整理代表性运行…")
         log = simulate(s, days=days, seed=rep.seeds[0]).log()  # replication 1 in full, for the day views
         bar.empty()
@@ -218,7 +227,7 @@ with guard("方案比较"):
 
         bar = st.progress(0.0, text="正在比较…")
         c = compare(variants, reps=int(cmp_reps), days=int(days), seed=int(seed), workers=1,
-                    progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次运行"))
+                    progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次运行"))  # type: ignore[arg-type]
         bar.empty()
         st.session_state["hall_cmp"] = (choice, c.table.drop(columns=["metric"]),
                                         c.diff.drop(columns=["metric"]))

@@ -46,7 +46,7 @@ def apply_fixes(plan: Plan, before: pd.DataFrame, after: pd.DataFrame) -> Plan:
     """The plan with edited rows re-read by the importer's own cell rules (units split, deadline parsed)."""
     from tasks.importers.common import reread_rows
 
-    edits = {i: {EDIT_FIELDS[c]: v for c, v in a.items()}
+    edits = {i: {EDIT_FIELDS[c]: v for c, v in a.items()}  # type: ignore[index]
              for i, (b, a) in enumerate(zip(before.to_dict("records"), after.to_dict("records"))) if b != a}
     return reread_rows(plan, edits)
 
@@ -72,7 +72,7 @@ if up is None:
 data = up.getvalue()
 try:
     plan = read_upload(up.name, data)
-except Exception as exc:  # noqa: BLE001 - a bad file shows its Chinese message, nothing is written
+except Exception as exc:
     show_error(exc)
     st.caption("文件未导入,库中数据未作任何改动。")
     st.stop()

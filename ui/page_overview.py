@@ -4,8 +4,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.common import (STATUS_COLORS, as_of_control, get_snapshot, get_store, go_to_task, go_to_unit, guard,
-                       page_header, selected_row, short_plan_column)
+from ui.common import (
+    STATUS_COLORS,
+    as_of_control,
+    get_snapshot,
+    get_store,
+    go_to_task,
+    go_to_unit,
+    guard,
+    page_header,
+    selected_row,
+    short_plan_column,
+)
 
 
 def task_table(df: pd.DataFrame, key: str) -> None:
@@ -77,9 +87,8 @@ with guard("计算总览"):
         ev = st.dataframe(df_rem, hide_index=True, width="stretch", on_select="rerun",
                           selection_mode="single-row", key="ov_rem")
         i = selected_row(ev)
-        if i is not None:
-            if st.button(f"查看 {df_rem.iloc[i]['单位']} 的考评", key="ov_rem_go"):
-                go_to_unit(df_rem.iloc[i]["单位"])
+        if i is not None and st.button(f"查看 {df_rem.iloc[i]['单位']} 的考评", key="ov_rem_go"):
+            go_to_unit(df_rem.iloc[i]["单位"])
 
     st.subheader("全部任务状态")
     df_all = pd.DataFrame([{"计划": s.plan, "编号": s.id, "任务": s.title, "状态": s.status_label,

@@ -8,44 +8,54 @@ import streamlit as st
 
 from tasks.accounts import allowed
 from ui.auth import acting_account
-from ui.common import (XLSX_MIME, current_actor, current_as_of, flash, get_store, guard, page_header, plan_picker,
-                       plan_units, show_error, unit_scope)
+from ui.common import (
+    XLSX_MIME,
+    current_actor,
+    current_as_of,
+    flash,
+    get_store,
+    guard,
+    page_header,
+    plan_picker,
+    plan_units,
+    show_error,
+    unit_scope,
+)
 
 page_header("进展填报", "各单位下载本单位填报模板,在 Excel 中填写后上传;系统逐行检查,确认后保存。")
 
 store = get_store()
 tab_tpl, tab_up, tab_hist = st.tabs(["下载模板", "上传填报表", "上传记录"])
 
-with tab_tpl:
-    with guard("生成填报模板"):
-        from tasks.progress import all_templates_zip, template_bytes, template_filename
+with tab_tpl, guard("生成填报模板"):
+    from tasks.progress import all_templates_zip, template_bytes, template_filename
 
-        plan_key = plan_picker(store, key="prog_plan")
-        if plan_key:
-            period = st.text_input("报告期(月份)", value=current_as_of().strftime("%Y-%m"), key="prog_period",
-                                   help="格式如 2021-09")
-            from tasks.store import parse_period
+    plan_key = plan_picker(store, key="prog_plan")
+    if plan_key:
+        period = st.text_input("报告期(月份)", value=current_as_of().strftime("%Y-%m"), key="prog_period",
+                               help="格式如 2021-09")
+        from tasks.store import parse_period
 
-            period = parse_period(period, "month").key
-            unit_counts = plan_units(store, plan_key)
-            units = list(unit_counts)
-            scope = unit_scope()
-            if scope:  # a unit account: its own template only
-                units = [u for u in units if u == scope]
-            c1, c2 = st.columns([3, 2])
-            unit = c1.selectbox("单位", units, key="prog_unit")
-            if unit:
-                n = unit_counts[unit]
-                c1.caption(f"{unit}在本计划中有 {n} 项牵头或责任任务。")
-                c1.download_button("下载本单位模板", data=lambda: template_bytes(store, unit, period, plan_key),
-                                   file_name=template_filename(unit, period),
-                                   mime=XLSX_MIME,
-                                   key="prog_dl_one", icon=":material/download:", on_click="ignore")
-            if not scope:
-                c2.download_button(f"下载全部 {len(units)} 个单位的模板(zip)",
-                                   data=lambda: all_templates_zip(store, period, plan_key),
-                                   file_name=f"{period}_进度填报模板.zip", mime="application/zip",
-                                   key="prog_dl_all", icon=":material/folder_zip:", on_click="ignore")
+        period = parse_period(period, "month").key
+        unit_counts = plan_units(store, plan_key)
+        units = list(unit_counts)
+        scope = unit_scope()
+        if scope:  # a unit account: its own template only
+            units = [u for u in units if u == scope]
+        c1, c2 = st.columns([3, 2])
+        unit = c1.selectbox("单位", units, key="prog_unit")
+        if unit:
+            n = unit_counts[unit]
+            c1.caption(f"{unit}在本计划中有 {n} 项牵头或责任任务。")
+            c1.download_button("下载本单位模板", data=lambda: template_bytes(store, unit, period, plan_key),
+                               file_name=template_filename(unit, period),
+                               mime=XLSX_MIME,
+                               key="prog_dl_one", icon=":material/download:", on_click="ignore")
+        if not scope:
+            c2.download_button(f"下载全部 {len(units)} 个单位的模板(zip)",
+                               data=lambda: all_templates_zip(store, period, plan_key),
+                               file_name=f"{period}_进度填报模板.zip", mime="application/zip",
+                               key="prog_dl_all", icon=":material/folder_zip:", on_click="ignore")
 
 with tab_up:
     round_ = st.session_state.get("prog_round", 0)
@@ -64,7 +74,7 @@ with tab_up:
             try:
                 rep = validate_upload(store, f.getvalue(), f.name, unit=extra_unit or None,
                                       period=extra_period or None, plan=extra_plan or None, today=date.today())
-            except Exception as exc:  # noqa: BLE001 - shown per file, the others still go through
+            except Exception as exc:
                 st.markdown(f"**{f.name}**")
                 show_error(exc)
                 continue
@@ -95,20 +105,19 @@ with tab_up:
                 st.session_state["prog_round"] = round_ + 1
                 st.rerun()
 
-with tab_hist:
-    with guard("读取上传记录"):
-        ups = store.uploads()
-        if not ups:
-            st.info("还没有上传记录。")
-        else:
-            df = pd.DataFrame(ups).rename(columns={"unit": "单位", "person": "填报人", "filename": "文件",
-                                                   "period": "报告期", "uploaded_at": "上传时间", "rows": "行数",
-                                                   "actor": "操作人"})
-            unit_f = st.selectbox("单位", ["全部"] + sorted(df["单位"].unique()), key="prog_hist_unit")
-            if unit_f != "全部":
-                df = df[df["单位"] == unit_f]
-            st.dataframe(df[["上传时间", "单位", "报告期", "文件", "行数", "填报人", "操作人"]]
-                         .sort_values("上传时间", ascending=False), hide_index=True, width="stretch")
+with tab_hist, guard("读取上传记录"):
+    ups = store.uploads()
+    if not ups:
+        st.info("还没有上传记录。")
+    else:
+        df = pd.DataFrame(ups).rename(columns={"unit": "单位", "person": "填报人", "filename": "文件",
+                                               "period": "报告期", "uploaded_at": "上传时间", "rows": "行数",
+                                               "actor": "操作人"})
+        unit_f = st.selectbox("单位", ["全部"] + sorted(df["单位"].unique()), key="prog_hist_unit")
+        if unit_f != "全部":
+            df = df[df["单位"] == unit_f]
+        st.dataframe(df[["上传时间", "单位", "报告期", "文件", "行数", "填报人", "操作人"]]
+                     .sort_values("上传时间", ascending=False), hide_index=True, width="stretch")
 
 if allowed(acting_account(), "load_plan"):   # demo uploads for many units: the office only
     with st.expander("演示数据(示例)"):
@@ -121,8 +130,8 @@ if allowed(acting_account(), "load_plan"):   # demo uploads for many units: the 
             has_reports = bool(demo_plan) and bool(store.reports(plan=demo_plan))
             if st.button("载入演示填报数据", key="prog_demo", disabled=not demo_plan or has_reports):
                 bar = st.progress(0.0, text="正在载入演示数据…")
-                saved, _problems = load_demo(
-                    store, demo_plan, actor=current_actor(),
-                    progress=lambda i, n: bar.progress(i / n, text=f"已处理 {i}/{n} 份"))
+                saved, _problems = load_demo(  # type: ignore[assignment]
+                    store, demo_plan, actor=current_actor(),  # type: ignore[arg-type]
+                    progress=lambda i, n: bar.progress(i / n, text=f"已处理 {i}/{n} 份"))  # type: ignore[arg-type]
                 flash(f"已载入 {saved} 份演示填报(2021年9–12月)。可在“总览”把截至日期设为 2021-12-10 查看。")
                 st.rerun()

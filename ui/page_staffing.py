@@ -54,7 +54,7 @@ def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -
         bar = st.progress(0.0, text="正在测算开窗需求…")
         cache[key] = staffing_report(scenario, target_text, method, reps=reps, seed=seed,
                                      check_reps=max(reps, CHECK_REPS),
-                                     progress=lambda step, share: bar.progress(min(share, 1.0), text=step))
+                                     progress=lambda step, share: bar.progress(min(share, 1.0), text=step))  # type: ignore[arg-type]
         bar.empty()
     return cache[key]
 

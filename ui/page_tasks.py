@@ -4,8 +4,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.common import (TASK_COLUMN_CONFIG, as_of_control, filter_tasks, get_store, guard, page_header, plan_statuses,
-                       store_plans, table_for_display, tasks_frame)
+from ui.common import (
+    TASK_COLUMN_CONFIG,
+    as_of_control,
+    filter_tasks,
+    get_store,
+    guard,
+    page_header,
+    plan_statuses,
+    store_plans,
+    table_for_display,
+    tasks_frame,
+)
 from ui.task_views import history_table, predecessor_editor, timeline_chart
 
 page_header("任务", "按计划、板块、单位、状态和时限筛选任务;查看时间轴、任务详情,编辑前置任务。")
@@ -42,7 +52,7 @@ with guard("显示任务表"):
     c5, c6, c7 = st.columns([2, 1, 3])
     lo = dated.min().date() if len(dated) else None
     hi = dated.max().date() if len(dated) else None
-    rng = c5.date_input("完成时限范围", value=(lo, hi) if lo else (), key="tasks_range", format="YYYY-MM-DD")
+    rng = c5.date_input("完成时限范围", value=(lo, hi) if lo else (), key="tasks_range", format="YYYY-MM-DD")  # type: ignore[arg-type]
     include_undated = c6.checkbox("含长期/无期限", value=True, key="tasks_undated")
     text = c7.text_input("全文搜索", key="tasks_text", placeholder="任务名称、内容、单位…")
 

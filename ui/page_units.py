@@ -8,8 +8,17 @@ import streamlit as st
 
 from tasks.accounts import allowed
 from ui.auth import acting_account
-from ui.common import (XLSX_MIME, as_of_control, current_actor, flash, get_snapshot, get_store, guard, page_header,
-                       unit_scope)
+from ui.common import (
+    XLSX_MIME,
+    as_of_control,
+    current_actor,
+    flash,
+    get_snapshot,
+    get_store,
+    guard,
+    page_header,
+    unit_scope,
+)
 
 page_header("单位考评", "按规则计分排名;红黄牌、报送情况一目了然;可下载催办单。")
 as_of = as_of_control()

@@ -57,7 +57,7 @@ def solve(scenario, people, shifts, staff_key: str, target, method: str, weeks: 
     bar = st.progress(0.0, text="第 1/3 步:测算开窗需求…")
     if method == "sim":
         plan = simulation_corrected(scenario, target, reps=10, seed=seed,
-                                    progress=lambda i, n: bar.progress(min(0.3, 0.3 * i / n),
+                                    progress=lambda i, n: bar.progress(min(0.3, 0.3 * i / n),  # type: ignore[arg-type]
                                                                        text=f"第 1/3 步:仿真修正第 {i} 轮"))
     else:
         plan = sipp(scenario, target)
@@ -112,7 +112,7 @@ def roster_section(scenario, requirement) -> None:
     name, data = (up.name, up.getvalue()) if up is not None else (STAFF.name, STAFF.read_bytes())
     try:
         people, shifts = read_staff_file(name, data, groups)
-    except Exception as exc:  # noqa: BLE001 - the message names sheet, row and column
+    except Exception as exc:
         show_error(exc)
         return
     staff_key = hashlib.sha256(data).hexdigest()[:16]

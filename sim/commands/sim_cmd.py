@@ -16,7 +16,7 @@ from core.cli import print_json
 from ..calibrate import calibrate
 from ..compare import compare
 from ..hall import simulate, simulate_arrays
-from ..replicate import Replications, replicate, rep_seeds
+from ..replicate import Replications, rep_seeds, replicate
 from ..results import ADJ_CN, KPI_LABELS_CN, TABLE_CN, kpis
 from ..scenario_io import load_scenario, save_scenario
 

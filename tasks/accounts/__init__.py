@@ -13,8 +13,22 @@ from .guarded import GuardedStore
 from .oidc import account_from_oidc
 from .passwords import hash_password, random_password, verify_password
 from .policy import AccountPolicy
-from .roles import (ACTIONS, LEADER, OFFICE, PERMISSIONS, PLANNER, ROLE_NAMES, ROLES, UNIT, Account,
-                    PermissionDenied, actions_of, allowed, permission_table, require)
+from .roles import (
+                    ACTIONS,
+                    LEADER,
+                    OFFICE,
+                    PERMISSIONS,
+                    PLANNER,
+                    ROLE_NAMES,
+                    ROLES,
+                    UNIT,
+                    Account,
+                    PermissionDenied,
+                    actions_of,
+                    allowed,
+                    permission_table,
+                    require,
+)
 
 __all__ = ["AccountBook", "LoginSession", "FIRST_ACCOUNT", "ensure_office_account", "first_start_message", "CLI_ACCOUNT",
            "acting_store", "cli_account", "use_cli_account", "AccountError", "AccountLocked", "LoginFailed",

@@ -18,9 +18,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -154,13 +155,13 @@ class AccountBook:
         if generated:
             password = random_password()
         else:
-            check_strength(password, name)
+            check_strength(password, name)  # type: ignore[arg-type]
         now = self.clock()
         with self.store.session(write=True) as s:
             if self._row(s, name) is not None:
                 raise AccountError(f"账号“{name}”已存在")
             s.add(AccountRow(name=name, display_name=display_name.strip(), role=role, unit=unit,
-                             password_hash=hash_password(password), disabled=False, failed_logins=0,
+                             password_hash=hash_password(password), disabled=False, failed_logins=0,  # type: ignore[arg-type]
                              locked_until=None, must_change_password=generated, created_at=now,
                              updated_at=now, last_login_at=None))
             self._audit(s, actor, "account_add", name, {"role": role, "unit": unit})

@@ -17,9 +17,10 @@ PermissionDenied: 责任单位账号“zwzx”无权关闭报告期;如确需办
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..model import Plan, Task
 from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
@@ -121,7 +122,7 @@ class GuardedStore(NotifyMethods):
 
     def units(self, *, include_collective: bool = False) -> list[str]:
         if self.is_unit:
-            return [self.account.unit]
+            return [self.account.unit]  # type: ignore[list-item]
         return self._store.units(include_collective=include_collective)
 
     def unit_exists(self, name: str) -> bool:
@@ -221,7 +222,7 @@ class GuardedStore(NotifyMethods):
         from ..progress import template_bytes
         unit = self._own(unit, "download_template")
         require(self.account, "download_template", unit)
-        return template_bytes(self._store, unit, period, plan)
+        return template_bytes(self._store, unit, period, plan)  # type: ignore[arg-type]
 
     def all_templates_zip(self, period: str, plan: str | None = None) -> bytes:
         from ..progress import all_templates_zip
@@ -244,7 +245,7 @@ class GuardedStore(NotifyMethods):
         require(self.account, "upload_progress", report.unit if report.ok or not self.is_unit else self.account.unit)
         if report.ok and report.rows:
             self._check_rows(report.unit, report.plan, report.rows)
-        return commit_upload(self, report, self.actor)
+        return commit_upload(self, report, self.actor)  # type: ignore[arg-type]
 
     def upload_files(self, files: Iterable[str | Path | tuple[str, bytes]], *, save: bool = False,
                      unit: str | None = None, **kwargs: Any) -> list:
@@ -252,14 +253,14 @@ class GuardedStore(NotifyMethods):
         from ..progress import upload_files
         unit = self._own(unit, "upload_progress")
         require(self.account, "upload_progress", unit)
-        return upload_files(self, files, actor=self.actor, save=save, unit=unit, **kwargs)
+        return upload_files(self, files, actor=self.actor, save=save, unit=unit, **kwargs)  # type: ignore[arg-type]
 
     def snapshot(self, as_of: date | None = None, *, plan: str | None = None, rules=None):
         """Status replay; a unit account's covers only its own tasks."""
         from ..progress import snapshot
         if not self.is_unit:
             require(self.account, "read_all")
-        return snapshot(self, as_of, plan=plan, rules=rules)
+        return snapshot(self, as_of, plan=plan, rules=rules)  # type: ignore[arg-type]
 
     def scorecards(self, as_of: date | None = None, *, plan: str | None = None, rules=None) -> list:
         """Scorecards with rank; a unit account gets only its own card."""

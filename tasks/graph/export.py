@@ -103,7 +103,7 @@ def to_dot(g: nx.DiGraph, title: str = "") -> str:
             label = _quoted(f"{a['task_id']}. {a.get('title', '')[:14]}", when)
         else:
             label = _quoted(a.get("label", n))
-        dot.add_node(pydot.Node(ids[n], label=label, **style))
+        dot.add_node(pydot.Node(ids[n], label=label, **style))  # type: ignore[arg-type]
     for u, v, a in g.edges(data=True):
         k = a.get("kind")
         attrs: dict[str, str] = {}
@@ -117,7 +117,7 @@ def to_dot(g: nx.DiGraph, title: str = "") -> str:
                      "label": _quoted(ROLE_WORDS.get(a.get("role"), ""))}
         else:
             attrs = {"color": "#9aa0a6", "style": "dotted"}
-        dot.add_edge(pydot.Edge(ids[u], ids[v], **attrs))
+        dot.add_edge(pydot.Edge(ids[u], ids[v], **attrs))  # type: ignore[arg-type]
     return dot.to_string()
 
 

@@ -72,7 +72,7 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
             "led": led, "joined": joined, "total": led + joined, "open": open_, "ongoing": ongoing,
             "by_month": dict(sorted(by_month.items())),
         })
-    rows.sort(key=lambda r: (-r["open"], -r["led"], r["unit"]))
+    rows.sort(key=lambda r: (-r["open"], -r["led"], r["unit"]))  # type: ignore[operator]
     return rows
 
 
@@ -93,9 +93,8 @@ def collaboration_pairs(g: nx.DiGraph, min_tasks: int = 1,
     """Pairs of units that share tasks, most shared first: ``units``, ``tasks`` (count), ``task_ids``."""
     per_task: dict[str, list[str]] = defaultdict(list)
     for u, v, a in g.edges(data=True):
-        if a.get("kind") == "unit":
-            if include_collective or not g.nodes[u].get("collective"):
-                per_task[v].append(g.nodes[u]["label"])
+        if a.get("kind") == "unit" and (include_collective or not g.nodes[u].get("collective")):
+            per_task[v].append(g.nodes[u]["label"])
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     ordered = sorted((g.nodes[node]["task_id"], names) for node, names in per_task.items())
     ordered.sort(key=lambda x: id_key(x[0]))  # tasks in natural order: every task_ids list comes out sorted
@@ -104,7 +103,7 @@ def collaboration_pairs(g: nx.DiGraph, min_tasks: int = 1,
             shared[(a, b)].append(tid)
     out = [{"units": [a, b], "tasks": len(ts), "task_ids": ts}
            for (a, b), ts in shared.items() if len(ts) >= min_tasks]
-    out.sort(key=lambda r: (-r["tasks"], r["units"]))
+    out.sort(key=lambda r: (-r["tasks"], r["units"]))  # type: ignore[operator]
     return out
 
 
@@ -114,7 +113,7 @@ def unit_projection(g: nx.DiGraph, pairs: list[dict[str, Any]] | None = None) ->
     ``pairs`` reuses a :func:`collaboration_pairs` result already at hand.
     """
     p = nx.Graph()
-    for n, a in g.nodes(data=True):
+    for _n, a in g.nodes(data=True):
         if a.get("kind") == "unit":
             p.add_node(a["label"])
     for pair in collaboration_pairs(g) if pairs is None else pairs:
@@ -140,9 +139,9 @@ def unit_centrality(g: nx.DiGraph, top: int | None = 10, seed: int = 0, *,
         raw = nx.betweenness_centrality(p, k=BETWEENNESS_SAMPLES, seed=seed, normalized=False)
         method = f"单位协作网络的中介中心性,按{BETWEENNESS_SAMPLES}个抽样单位估算(共{n}个单位)"
     else:
-        raw = nx.betweenness_centrality(p, normalized=False) if n > 2 else {u: 0.0 for u in p}
+        raw = nx.betweenness_centrality(p, normalized=False) if n > 2 else dict.fromkeys(p, 0.0)
         method = f"单位协作网络的中介中心性,精确计算(共{n}个单位)"
-    pairs = (n - 1) * (n - 2) / 2 or 1
+    pairs = (n - 1) * (n - 2) / 2 or 1  # type: ignore[assignment]
     bc = {u: v / pairs for u, v in raw.items()}
     by_unit = {r["unit"]: r for r in (load if load is not None else unit_load(g))}
     successors: dict[str, set[str]] = defaultdict(set)

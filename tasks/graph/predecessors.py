@@ -137,7 +137,7 @@ def _rows(path: Path, name: str) -> list[list[object]]:
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except Exception as err:  # openpyxl raises many kinds for damaged files
-            raise PredecessorFileError(f"无法读取 Excel 文件({err}),请重新另存为 xlsx", file=name)
+            raise PredecessorFileError(f"无法读取 Excel 文件({err}),请重新另存为 xlsx", file=name) from err
         ws = wb.worksheets[0]
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
         wb.close()

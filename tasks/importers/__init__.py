@@ -47,8 +47,8 @@ def sniff(path: Path, display_name: str | None = None) -> str:
         try:
             with zipfile.ZipFile(path) as z:
                 names = set(z.namelist())
-        except zipfile.BadZipFile:
-            raise ImportFailed("文件已损坏(不是有效的 xlsx/docx 压缩包),请重新导出后再上传", file=name)
+        except zipfile.BadZipFile as err:
+            raise ImportFailed("文件已损坏(不是有效的 xlsx/docx 压缩包),请重新导出后再上传", file=name) from err
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:

@@ -93,7 +93,7 @@ def reread_rows(plan: Plan, edits: dict[int, dict[str, object]], aliases: AliasT
     aliases = aliases or AliasTable.load()
     for i, row in edits.items():
         t = make_task(str(row.get("id", "")).strip(), title=row.get("title", ""),
-                      description=row.get("description", ""), section=row.get("section") or "",
+                      description=row.get("description", ""), section=row.get("section") or "",  # type: ignore[arg-type]
                       lead=row.get("lead", ""), responsible=row.get("responsible", ""),
                       deadline=row.get("deadline") or None,
                       predecessors=parse_predecessor_text(row.get("predecessors") or ""),

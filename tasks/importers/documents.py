@@ -23,10 +23,10 @@ from ..errors import ImportFailed
 from ..model import Plan, Source, Task
 from ..units import split_units
 from .common import clean_text, make_task
-from .text_decode import decode_bytes, looks_garbled
-from .text_grid import parse_grid, parse_tsv
 from .text_appendix import parse_appendix
 from .text_body import parse_body
+from .text_decode import decode_bytes, looks_garbled
+from .text_grid import parse_grid, parse_tsv
 from .text_layouts import Found, Line, RawTask
 from .text_meta import plan_year, read_meta
 
@@ -122,7 +122,7 @@ def _html_grid(table) -> list[list[str]]:
         for cell in tr.find_all(["td", "th"], recursive=False):
             while (r, c) in grid:
                 c += 1
-            text = "\n".join(l.strip() for l in _html_text(cell).split("\n") if l.strip())
+            text = "\n".join(ln.strip() for ln in _html_text(cell).split("\n") if ln.strip())
             rs = int(re.sub(r"\D", "", cell.get("rowspan", "1")) or 1)
             cs = int(re.sub(r"\D", "", cell.get("colspan", "1")) or 1)
             for dr in range(min(rs, 500)):
@@ -325,7 +325,7 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
     appendix = parse_appendix(lines, plan_year=year, hints=hints)
     text_table = appendix or tsv
     if text_table is not None:
-        body = parse_body(lines, skip=(text_table.first, text_table.last))  # not the table's lines
+        body = parse_body(lines, skip=(text_table.first, text_table.last))  # type: ignore[arg-type]  # not the table's lines
     tables: list[Found] = [f for f in (parse_grid(rows, sheet=s) for s, rows in grids) if f.tasks]
     if tsv is not None:
         tables.insert(0, tsv)
@@ -357,9 +357,9 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
     layouts += [_used_entry(f) for f in body.found]
     warnings += body.warnings
     for t in tasks:
-        for w in t.warnings:
+        for w in t.warnings:  # type: ignore[assignment]
             if w not in warnings:
-                warnings.append(w)
+                warnings.append(w)  # type: ignore[arg-type]
     used["layouts"] = layouts
     used["plan_year"] = year
     tasks.sort(key=lambda t: (int(t.id) if t.id.isdigit() else 10**9, t.id))

@@ -160,4 +160,4 @@ def find_header(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> Header | None:
 def is_header_repeat(row: tuple, header: Header) -> bool:
     """A header printed again inside the table (tables that ran over several pages)."""
     fields = {header_field(v) for v in row} - {None}
-    return len(fields) >= 3 and _is_table_header(fields)
+    return len(fields) >= 3 and _is_table_header(fields)  # type: ignore[arg-type]

@@ -118,14 +118,14 @@ def read_xlsx(path: Path, name: str) -> list[Grid]:
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
+    except Exception as err:
         raise _fail_xlsx(name, err) from err
     grids = []
     try:
         archive = getattr(wb, "_archive", None)
         for ws in wb.worksheets:
             ws.reset_dimensions()  # some writers store a wrong <dimension>
-            rows = []
+            rows = []  # type: ignore[var-annotated]
             for r in ws.iter_rows(values_only=True):
                 if len(rows) >= MAX_ROWS:
                     raise ImportFailed(f"工作表行数超过 {MAX_ROWS} 行,请删除多余的空行或无关内容后再上传",
@@ -136,7 +136,7 @@ def read_xlsx(path: Path, name: str) -> list[Grid]:
             grids.append(Grid(ws.title, rows, merges))
     except ImportFailed:
         raise
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         raise _fail_xlsx(name, err) from err
     finally:
         wb.close()
@@ -152,7 +152,7 @@ def read_xls(path: Path, name: str) -> list[Grid]:
             book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=False)
         except NotImplementedError:  # formatting_info is not available for some BIFF versions
             book = xlrd.open_workbook(str(path), on_demand=False)
-    except Exception as err:  # noqa: BLE001 - xlrd raises XLRDError, CompDocError, struct.error …
+    except Exception as err:
         if "encrypt" in str(err).lower():
             raise ImportFailed("工作簿已加密(设有打开密码),请在 Excel 中取消密码后另存再上传",
                                file=name) from err
@@ -165,11 +165,11 @@ def read_xls(path: Path, name: str) -> list[Grid]:
             rows = []
             for r in range(sh.nrows):
                 vals = []
-                for c, cell in enumerate(sh.row(r)):
+                for _c, cell in enumerate(sh.row(r)):
                     if cell.ctype == xlrd.XL_CELL_DATE:
                         try:
                             vals.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
-                        except Exception:  # noqa: BLE001 - an impossible date stays a number
+                        except Exception:
                             vals.append(cell.value)
                     elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
                         vals.append(None)
@@ -202,7 +202,7 @@ def decode_text(data: bytes, name: str) -> str:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
-    except Exception:  # noqa: BLE001
+    except Exception:
         best = None
     if best is None:
         raise ImportFailed("无法识别 CSV 文件的编码,请在 Excel 中另存为“CSV UTF-8(逗号分隔)”后上传", file=name)

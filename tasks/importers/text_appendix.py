@@ -55,7 +55,7 @@ def _split_units_lines(unit_lines: list[str], roles: list[str], hint: tuple[set,
         return unit_lines[:1], unit_lines[1:], None
 
     def units(ls: list[str]) -> set[str]:
-        return {u for l in ls for u in split_units(l)}
+        return {u for ln in ls for u in split_units(ln)}
 
     if hint and (hint[0] or hint[1]):
         lead_h, resp_h = hint
@@ -104,7 +104,7 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
     found = Found("appendix", first=lines[h0][0])
     # rows: [serial, section, index of the serial line, [indices of the cell lines]]
     rows: list[tuple[int, str, int, list[int]]] = []
-    section, expected, cur = "", None, None
+    section, expected, cur = "", None, None  # type: ignore[var-annotated]
 
     def title_follows(i: int) -> bool:
         nxt = lines[i + 1][1].strip() if i + 1 < len(lines) else ""
@@ -123,8 +123,8 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
                 starts = True
         if starts:
             cur = (serial, section, i, [])
-            rows.append(cur)
-            expected = serial + 1
+            rows.append(cur)  # type: ignore[arg-type]
+            expected = serial + 1  # type: ignore[operator]
             continue
         if is_header_word(text) and cur is not None and not cur[3]:
             continue
@@ -145,7 +145,7 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
         # line after the title (what follows is the document's footer)
         k = end = None
         if "deadline" in roles:
-            def dl_at(j: int) -> bool:
+            def dl_at(j: int, texts: list[str] = texts) -> bool:
                 return j >= 1 and is_deadline_text(texts[j], plan_year)
 
             if not is_last and dl_at(len(texts) - 1):
@@ -155,8 +155,8 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
             else:
                 k = next((j for j in range(1, len(texts)) if dl_at(j)), None)
                 end = k
-                while k is not None and end + 1 < len(texts) and dl_at(end + 1):
-                    end += 1
+                while k is not None and end + 1 < len(texts) and dl_at(end + 1):  # type: ignore[operator]
+                    end += 1  # type: ignore[operator]
             if k is None and not is_last and _unreadable_deadline_cell(texts):
                 k = end = len(texts) - 1  # kept as written; make_task warns that it is unreadable
             elif is_last:  # the line right after the unit lines, unless it is the footer
@@ -168,11 +168,11 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
                         and _unreadable_deadline_cell(texts[:after + 1]) and not _FOOTER_RE.match(texts[after]):
                     k = end = after
         if k is not None:
-            deadline = ",".join(t.rstrip(",，;；、") for t in texts[k:end + 1])
+            deadline = ",".join(t.rstrip(",，;；、") for t in texts[k:end + 1])  # type: ignore[operator]
             middle = texts[1:k]
-            last_used = idx[end]
-            if end + 1 < len(texts) and not is_last:
-                found.warnings.append(f"任务{tid}:完成时限之后还有内容“{''.join(texts[end + 1:])[:40]}”,未导入")
+            last_used = idx[end]  # type: ignore[index]
+            if end + 1 < len(texts) and not is_last:  # type: ignore[operator]
+                found.warnings.append(f"任务{tid}:完成时限之后还有内容“{''.join(texts[end + 1:])[:40]}”,未导入")  # type: ignore[operator]
         else:
             deadline = ""
             middle = texts[1:]

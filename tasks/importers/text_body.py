@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from ..deadlines import parse_deadline
 from ..model import DATE, ONGOING
 from ..numbers import CN_NUMERAL_CHARS, parse_serial
-from .text_layouts import SECTION_RE, Found, Line, RawTask, is_deadline_text
 from ..units import split_top_level
+from .text_layouts import SECTION_RE, Found, Line, RawTask, is_deadline_text
 from .text_units import is_unit_line
-
 
 _NUMBERED = re.compile(
     rf"^\s*(?:[(（]\s*(?P<p>[{CN_NUMERAL_CHARS}]+|\d{{1,3}})\s*[)）]\s*[、.．]?"
@@ -236,7 +235,7 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
                 if _FIELD_RE.match(t):
                     for r, v in parse_fields(t).items():
                         fields[r] = fields[r] + "、" + v if r in fields and r != "deadline" else v
-                    role = _LABEL_ROLE[_FIELD_RE.match(t)[1]]
+                    role = _LABEL_ROLE[_FIELD_RE.match(t)[1]]  # type: ignore[index]
                 elif role:
                     sep = "," if role == "deadline" else "\n"
                     fields[role] = fields.get(role, "") + sep + t
@@ -251,9 +250,9 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
             i = (field_lines[-1] + 1) if field_lines else i + 1
             continue
         if inline is not None:
-            body_text = text[:paren[1]]
+            body_text = text[:paren[1]]  # type: ignore[index]
             if num:
-                body_text = rest[: max(0, len(rest) - (len(text) - paren[1]))]
+                body_text = rest[: max(0, len(rest) - (len(text) - paren[1]))]  # type: ignore[index]
             title, desc = _title_and_description(body_text)
             counter += 1
             raw = RawTask(id=str(parse_serial(number) or counter) if number else str(counter),

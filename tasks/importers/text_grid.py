@@ -37,7 +37,7 @@ def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
                 if sub:
                     cols = {role: c for role, c in cols.items() if c not in sub}
                     for c, role in sorted(sub.items()):
-                        cols.setdefault(role, c)
+                        cols.setdefault(role, c)  # type: ignore[arg-type]
                     return r + 1, cols
             return r, cols
     return None
@@ -101,8 +101,8 @@ def parse_tsv(text: str) -> Found | None:
     between tabs); ``line`` of each task is its line in the file.
     """
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    start = next((i for i, l in enumerate(raw) if "\t" in l
-                  and len({header_role(c) for c in l.split("\t")} - {None}) >= 3), None)
+    start = next((i for i, ln in enumerate(raw) if "\t" in ln
+                  and len({header_role(c) for c in ln.split("\t")} - {None}) >= 3), None)
     if start is None:
         return None
     reader = csv.reader(io.StringIO("\n".join(raw[start:])), delimiter="\t")
@@ -116,7 +116,7 @@ def parse_tsv(text: str) -> Found | None:
     if not found.tasks:
         return None
     for t in found.tasks:
-        t.line, t.sheet, t.layout = first_lines[t.line - 1], None, "tsv"
-    found.first, found.last = first_lines[found.first - 1], first_lines[found.last - 1]
+        t.line, t.sheet, t.layout = first_lines[t.line - 1], None, "tsv"  # type: ignore[operator]
+    found.first, found.last = first_lines[found.first - 1], first_lines[found.last - 1]  # type: ignore[operator]
     found.layout, found.sheet = "tsv", None
     return found

@@ -17,8 +17,8 @@ caller turns them into :class:`~tasks.model.Task` once the plan year is known.
 """
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..deadlines import parse_deadline
 from ..model import DATE, ONGOING

@@ -63,7 +63,7 @@ def _should_join(current: str, nxt: str) -> bool:
 def join_unit_fragments(lines: list[str]) -> list[str]:
     """Glue a line that ends in half a unit name to the next line."""
     out: list[str] = []
-    for line in (l.strip() for l in lines):
+    for line in (ln.strip() for ln in lines):
         if not line:
             continue
         if out and _should_join(out[-1], line):

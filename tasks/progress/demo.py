@@ -19,8 +19,8 @@ reminder list and cards have content.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Callable
 
 MONTHS = ["2021-09", "2021-10", "2021-11", "2021-12"]
 PROGRESS_TEXT = {"已完成": "已按要求完成,相关材料已归档", "滞后": "受审批流程影响进度滞后",

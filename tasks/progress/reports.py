@@ -75,7 +75,7 @@ def build_report(store: Store, kind: str, period: str, *, plan: str | None = Non
         ranking=ranking(snap, period=p.key), rule_text=ranking_rule(snap, p.key),
         overdue=[s for s in snap.statuses if s.status == "overdue"],
         carded=sorted([s for s in snap.statuses if s.card],
-                      key=lambda s: (-[lv.key for lv in rules.levels].index(s.card), s.plan, _num(s.id))),
+                      key=lambda s: (-[lv.key for lv in rules.levels].index(s.card), s.plan, _num(s.id))),  # type: ignore[arg-type]
         reminders=rem)
 
 
@@ -125,7 +125,7 @@ def report_xlsx(rep: PeriodReport) -> bytes:
         rows.append([lv.name, sum(1 for s in rep.snap.statuses if s.card == lv.key)])
     rows.append(["未按期报送单位(次)", len(rep.reminders)])
     rows.append(["排名规则", rep.rule_text])
-    _table(ws, rep.title, ["项目", "数值"], rows, [22, 90])
+    _table(ws, rep.title, ["项目", "数值"], rows, [22, 90])  # type: ignore[arg-type]
     lv_names = [lv.name for lv in rep.snap.rules.levels]
     _table(wb.create_sheet("单位排名"), f"{rep.title} 单位排名",
            ["名次", "单位", "得分", "牵头任务", "参与任务", "已完成", "按时完成", "逾期", "有风险",

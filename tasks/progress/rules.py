@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.config import rules_file
+
 from ..errors import WorkbenchError
 
-RULES_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "rules.toml"
+RULES_FILE = rules_file()  # WORKBENCH_RULES_FILE or data/rules.toml (core.config)
 STATUSES = ("done", "on_track", "at_risk", "overdue", "ongoing", "not_started")
 METRICS = ("status", "missed_reports", "late_reports", "overdue_days", "gap")
 _OPS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le,
@@ -45,7 +47,7 @@ class Condition:
     value: Any
 
     @classmethod
-    def parse(cls, text: str, where: str) -> "Condition":
+    def parse(cls, text: str, where: str) -> Condition:
         m = _COND.match(str(text))
         if not m:
             raise BadRules(f"{where}:条件“{text}”写法不对,应为“指标 比较符 数值”,如 missed_reports >= 2")

@@ -181,4 +181,4 @@ def reminders(snap: Snapshot, period: str | None = None) -> list[Reminder]:
                              "status": st.status, "status_label": st.status_label})
     pinfo = next((p for p in snap.periods if p.key == key), None)
     due_date = pinfo.due if pinfo else due_of
-    return [Reminder(u, key, due_date, snap.as_of > due_date, owed[u]) for u in sorted(owed)]
+    return [Reminder(u, key, due_date, snap.as_of > due_date, owed[u]) for u in sorted(owed)]  # type: ignore[arg-type, operator]

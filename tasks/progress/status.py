@@ -110,7 +110,7 @@ class Snapshot:
         raise KeyError(task_id)
 
     def counts(self) -> dict[str, int]:
-        out = {k: 0 for k in STATUS_NAMES}
+        out = dict.fromkeys(STATUS_NAMES, 0)
         for s in self.statuses:
             out[s.status] += 1
         return out
@@ -127,7 +127,7 @@ class Snapshot:
         """
         end = self.as_of + timedelta(days=days)
         soon = [s for s in self.statuses if s.deadline and self.as_of <= s.deadline <= end and s.status != "done"]
-        return sorted(soon, key=lambda s: s.deadline)
+        return sorted(soon, key=lambda s: s.deadline)  # type: ignore[arg-type, return-value]
 
     def latest_due_period(self) -> str | None:
         """The most recent reporting period whose deadline has passed by ``as_of`` (the one to check)."""
@@ -204,9 +204,7 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
             status = "overdue"
         elif t.deadline_kind == ONGOING:
             status = "ongoing" if streak == 0 and (chain or not owed) else "at_risk"
-        elif last and last.status == LAGGING:
-            status = "at_risk"
-        elif gap is not None and gap > rules.at_risk_gap:
+        elif last and last.status == LAGGING or gap is not None and gap > rules.at_risk_gap:
             status = "at_risk"
         elif not last or (last.status == "未启动" and percent == 0):
             status = "not_started"

@@ -14,16 +14,18 @@ matched by their header names.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import math
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -169,7 +171,6 @@ def parse_percent(v: Any, number_format: str = "") -> float | None:
             x *= 100
     else:
         s = cell_text(v).replace("%", "%").replace(" ", "")
-        frac = s.endswith("%")
         s = s.rstrip("%")
         try:
             x = float(s)
@@ -307,10 +308,8 @@ def expand_files(files: Iterable[str | Path | tuple[str, bytes]]) -> list[tuple[
                 for info in z.infolist():
                     member = info.filename
                     if info.flag_bits & 0x800 == 0:      # names from Windows zip tools are often GBK
-                        try:
+                        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
                             member = member.encode("cp437").decode("gbk")
-                        except (UnicodeEncodeError, UnicodeDecodeError):
-                            pass
                     base = member.rsplit("/", 1)[-1]
                     if base.lower().endswith((".xlsx", ".xlsm", ".csv")) and not base.startswith(("~$", ".")):
                         out.append((f"{name}/{base}", z.read(info)))
@@ -400,7 +399,7 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
                 "找不到表头:需要有“任务编号”(或序号)、“状态”、“完成进度”等列名的一行。"
                 "请使用下载的填报模板,或在表格第一行写上这些列名"))
             return
-    sheet, (hidx, cols) = found
+    sheet, (hidx, cols) = found  # type: ignore[misc]
     header_rn = sheet.rows[hidx][0]
     missing = [FIELD_NAMES[f] for f in REQUIRED if f not in cols]
     if missing:
@@ -474,15 +473,15 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
     periods = {p.key: p for p in store.periods()}
     seen: dict[str, int] = {}
     for rn, vals, fmts in sheet.rows[hidx + 1:]:
-        def get(f: str) -> Any:
+        def get(f: str, vals: list[Any] = vals) -> Any:
             j = cols.get(f)
             return vals[j] if j is not None and j < len(vals) else None
 
-        def fmt(f: str) -> str:
+        def fmt(f: str, fmts: list[str] = fmts) -> str:
             j = cols.get(f)
             return fmts[j] if j is not None and j < len(fmts) else ""
 
-        def bad(f: str, reason: str) -> None:
+        def bad(f: str, reason: str, rn: int = rn) -> None:
             rep.problems.append(Problem(reason, sheet.name, rn, FIELD_NAMES[f]))
 
         tid = cell_text(get("task_id"))
@@ -528,7 +527,7 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
         raw_date = get("report_date")
         rdate = today
         if cell_text(raw_date):
-            rdate = parse_date(raw_date)
+            rdate = parse_date(raw_date)  # type: ignore[assignment]
             if rdate is None:
                 bad("report_date", f"填报日期“{cell_text(raw_date)}”无法识别,请写成 2021-09-30")
             elif rdate > today:
@@ -601,9 +600,7 @@ def upload_files(store: Store, files: Iterable[str | Path | tuple[str, bytes]], 
             rep.duplicate, rep.duplicate_of = True, first[rep.sha256]
         first.setdefault(rep.sha256, name)
         if save and rep.ok:
-            try:
+            with contextlib.suppress(UploadRejected):
                 commit_upload(store, rep, actor)
-            except UploadRejected:
-                pass
         out.append(rep)
     return out

@@ -7,8 +7,7 @@
 """
 from .config import default_url, make_engine, migrate
 from .periods import BadPeriod, Period, month_of, month_period, parse_period, period_of
-from .repo import (DEFAULT_GRACE_DAYS, LoadResult, PeriodInfo, ReportRecord, Store, StoredTask,
-                   StoreError)
+from .repo import DEFAULT_GRACE_DAYS, LoadResult, PeriodInfo, ReportRecord, Store, StoredTask, StoreError
 from .schema import LEAD, RESPONSIBLE
 
 __all__ = ["Store", "StoredTask", "StoreError", "LoadResult", "PeriodInfo", "ReportRecord",

@@ -12,7 +12,7 @@ True
 """
 from __future__ import annotations
 
-import os
+import os  # noqa: F401  (the doctest above reads os.environ)
 from pathlib import Path
 
 from alembic import command
@@ -22,17 +22,17 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_SQLITE = ROOT / "var" / "workbench.db"
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+from core import config
+from core.config import package_file
+
+MIGRATIONS = package_file("tasks.store", "migrations")
 ENV_URL = "WORKBENCH_DB_URL"
 BUSY_TIMEOUT_MS = 60_000
 
 
 def default_url() -> str:
-    """``WORKBENCH_DB_URL`` or the SQLite file under ``var/``."""
-    url = os.environ.get(ENV_URL, "").strip()
-    return url or f"sqlite:///{DEFAULT_SQLITE}"
+    """``WORKBENCH_DB_URL`` or the SQLite file under ``var/`` (:func:`core.config.db_url`)."""
+    return config.db_url()
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -53,7 +53,7 @@ def make_engine(url: str | None = None) -> Engine:
 
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+    def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -63,7 +63,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
+    def _on_begin(conn):
         immediate = conn.get_execution_options().get("write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -75,7 +75,7 @@ def _alembic_config() -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()  # type: ignore[return-value]
 
 
 def current_revision(engine: Engine) -> str | None:

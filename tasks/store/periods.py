@@ -31,7 +31,7 @@ class Period:
     start: date
     end: date
 
-    def months(self) -> list["Period"]:
+    def months(self) -> list[Period]:
         """The months inside this period, in order."""
         out, d = [], self.start
         while d <= self.end:

@@ -10,10 +10,11 @@ layer can guard exactly these calls.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -24,8 +25,19 @@ from ..model import Plan, Task
 from ..units import is_collective
 from .config import make_engine, migrate
 from .periods import parse_period
-from .schema import (LEAD, RESPONSIBLE, AuditRow, PeriodRow, PlanRow, PredecessorRow,
-                     ProgressReportRow, TaskRow, TaskUnitRow, UnitRow, UploadRow)
+from .schema import (
+    LEAD,
+    RESPONSIBLE,
+    AuditRow,
+    PeriodRow,
+    PlanRow,
+    PredecessorRow,
+    ProgressReportRow,
+    TaskRow,
+    TaskUnitRow,
+    UnitRow,
+    UploadRow,
+)
 
 #: default days after a period's end by which its report is due
 DEFAULT_GRACE_DAYS = 5
@@ -157,9 +169,8 @@ class Store:
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
         """A transaction: committed on success, rolled back on error."""
-        with Session(self._write_engine if write else self.engine, expire_on_commit=False) as s:
-            with s.begin():
-                yield s
+        with Session(self._write_engine if write else self.engine, expire_on_commit=False) as s, s.begin():
+            yield s
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -305,7 +316,7 @@ class Store:
                 if len(keys) != 1:
                     raise
                 return keys[0]
-            return s.scalar(select(PlanRow.key).where(PlanRow.id == pid))
+            return s.scalar(select(PlanRow.key).where(PlanRow.id == pid))  # type: ignore[return-value]
 
     def plans(self) -> list[dict[str, Any]]:
         with self.session() as s:
@@ -339,7 +350,7 @@ class Store:
             rows = s.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
             # a plan's first import: when its first task row was made (rows are never deleted)
             first_load = {pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid)
-                                        .order_by(TaskRow.id).limit(1)) for pid in sorted({r[-1] for r in rows})}
+                                        .order_by(TaskRow.id).limit(1)) for pid in sorted({r[-1] for r in rows})}  # type: ignore[type-var]
             pks = [r[0] for r in rows]
             roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {LEAD: [], RESPONSIBLE: []})
             preds: dict[int, list[int]] = defaultdict(list)
@@ -419,7 +430,7 @@ class Store:
                 self._audit(s, actor, "open_period", p.key, {"due": due.isoformat()})
         except IntegrityError:  # opened by someone else meanwhile
             pass
-        return self.period(p.key)
+        return self.period(p.key)  # type: ignore[return-value]
 
     def close_period(self, period: str, actor: str) -> PeriodInfo:
         """Close a period: later uploads for it are refused."""
@@ -428,7 +439,7 @@ class Store:
         with self.session(write=True) as s:
             s.execute(update(PeriodRow).where(PeriodRow.key == p.key).values(closed=True, closed_at=_now()))
             self._audit(s, actor, "close_period", p.key)
-        return self.period(p.key)
+        return self.period(p.key)  # type: ignore[return-value]
 
     def period(self, key: str) -> PeriodInfo | None:
         with self.session() as s:
@@ -530,5 +541,5 @@ class Store:
         """Row count of every table (tests use it to prove nothing was written)."""
         from .schema import Base
         with self.session() as s:
-            return {name: s.scalar(select(func.count()).select_from(t))
+            return {name: s.scalar(select(func.count()).select_from(t))  # type: ignore[misc]
                     for name, t in sorted(Base.metadata.tables.items())}

@@ -9,9 +9,9 @@ a database ``wbtest_<random>`` is created, migrated, and dropped afterwards.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url

@@ -18,7 +18,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from ui_support import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -60,7 +59,7 @@ def server(tmp_path_factory):
     accounts = _accounts(url)
     port = _free_port()
     env = {**os.environ, "WORKBENCH_DB_URL": url, "PYTHONUNBUFFERED": "1"}
-    log = open(tmp / "streamlit.log", "w")
+    log = open(tmp / "streamlit.log", "w")  # noqa: SIM115 (closed in the finally below, after the server stops)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.headless", "true", "--server.address", "127.0.0.1",
                              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],

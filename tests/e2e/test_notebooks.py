@@ -19,10 +19,9 @@ import pytest
 
 jupytext = pytest.importorskip("jupytext")
 nbclient = pytest.importorskip("nbclient")
+from conftest import ROOT  # noqa: E402
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # noqa: E402
 from nbclient.exceptions import CellExecutionError  # noqa: E402
-
-from conftest import ROOT  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
 PATHS = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.py"))
@@ -43,7 +42,7 @@ def kernel_name() -> str:
     return "workbench"
 
 
-def run_notebook(path: Path) -> "nbformat.NotebookNode":  # noqa: F821
+def run_notebook(path: Path) -> nbformat.NotebookNode:  # type: ignore[name-defined]  # noqa: F821
     nb = jupytext.read(path)
     client = nbclient.NotebookClient(
         nb, kernel_name=kernel_name(), timeout=CELL_TIMEOUT, allow_errors=False,

@@ -6,13 +6,22 @@ import math
 import subprocess
 import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
-from sim.erlang import (beta_for_p_wait, erlang_b, erlang_c, evaluate, halfin_whitt_p_wait, mean_wait,
-                        min_servers, p_wait_gt, sqrt_staffing)
+from sim.erlang import (
+    beta_for_p_wait,
+    erlang_b,
+    erlang_c,
+    evaluate,
+    halfin_whitt_p_wait,
+    mean_wait,
+    min_servers,
+    p_wait_gt,
+    sqrt_staffing,
+)
 from sim.targets import TargetError, parse_target
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -48,8 +48,8 @@ def test_feasible_without_shortfall_and_status_reported(solved):
 def test_coverage_recomputed_from_assignments(solved):
     _s, people, shifts, result, *_ = solved
     by_code = {s.code: s for s in shifts}
-    cov = defaultdict(int)
-    for name, d, code, g in result.assignments:
+    cov = defaultdict(int)  # type: ignore[var-annotated]
+    for _name, d, code, g in result.assignments:
         for (rg, rd, slot) in result.requirement:
             if rg == g and rd == d and by_code[code].start <= slot and slot + SLOT <= by_code[code].end and not (
                     by_code[code].lunch and slot < by_code[code].lunch[1] and slot + SLOT > by_code[code].lunch[0]):
@@ -86,7 +86,7 @@ def test_weekly_limits_and_consecutive_days(solved):
     _s, people, shifts, result, *_ = solved
     by_code = {s.code: s for s in shifts}
     worked = _worked(result)
-    week_days, week_min = defaultdict(int), defaultdict(int)
+    week_days, week_min = defaultdict(int), defaultdict(int)  # type: ignore[var-annotated]
     for name, d, code, _g in result.assignments:
         wk = d.isocalendar()[:2]
         week_days[name, wk] += 1
@@ -287,7 +287,7 @@ def test_holiday_calendar_swap_workdays_and_local_overrides():
     assert r.status in ("OPTIMAL", "FEASIBLE") and not r.shortfall
     worked = _worked(r)
     assert not any(d in closed for ds in worked.values() for d in ds)
-    for name, ds in worked.items():
+    for ds in worked.values():
         for wk in {d.isocalendar()[:2] for d in ds}:
             assert sum(1 for d in ds if d.isocalendar()[:2] == wk) <= 5
     # the only rest day with service is Sunday 10-11; its duty is fairly spread

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
+from conftest import DATA
 from openpyxl import load_workbook
 
-from conftest import DATA
 from sim.__main__ import main
 from sim.calibrate import ticket_log
 from sim.hall import simulate

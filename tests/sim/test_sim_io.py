@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import DATA
 from openpyxl import load_workbook
 
-from conftest import DATA
 from sim.sample_hall import sample_scenario
 from sim.scenario_io import ScenarioInvalid, load_scenario, save_scenario
 

@@ -42,7 +42,7 @@ def test_cancel_by_event_and_by_callable(hall):
     with pytest.raises(Cancelled):
         replicate(hall, reps=4, days=1, seed=1, workers=1, progress=progress, cancel=lambda: len(calls) >= 1)
     assert calls == [1]
-    days = []
+    days = []  # type: ignore[var-annotated]
     with pytest.raises(Cancelled):  # inside one long run: stops at a day boundary
         simulate(hall, days=7, seed=1, on_day=days.append, cancel=lambda: len(days) >= 2)
     assert days == [0, 1]
@@ -51,10 +51,10 @@ def test_cancel_by_event_and_by_callable(hall):
 def test_compare_uses_common_random_numbers(hall):
     c = compare([policy_variant(hall, False), policy_variant(hall, True)], reps=2, days=1, seed=3, workers=1)
     t = c.table.set_index("metric")
-    assert t.loc["customers", c.names[0]] == t.loc["customers", c.names[1]]  # the same customers
+    assert t.loc["customers", c.names[0]] == t.loc["customers", c.names[1]]  # type: ignore[operator]  # the same customers
     d = c.diff.set_index("metric").loc["customers"]
     assert d["difference"] == 0 and d["lo"] == d["hi"] == 0
-    assert t.loc["adjustments", c.names[0]] == 0 < t.loc["adjustments", c.names[1]]
+    assert t.loc["adjustments", c.names[0]] == 0 < t.loc["adjustments", c.names[1]]  # type: ignore[operator]
 
 
 def test_cancel_in_parallel_mode_stops_before_all_replications(hall):

@@ -11,11 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from sim.erlang import evaluate
-from sim.sample_hall import sample_scenario
 from sim.replicate import rep_seeds
+from sim.sample_hall import sample_scenario
 from sim.scenario import CalendarSpec, Scenario, ServiceType, WindowGroup
-from sim.staffing import (expected_demand, measure, representative_week, simulation_corrected, sipp,
-                          staffing_report)
+from sim.staffing import expected_demand, measure, representative_week, simulation_corrected, sipp, staffing_report
 from sim.targets import parse_target
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +41,7 @@ def test_expected_demand_adds_up_to_daily_volume():
     assert all(ms == pytest.approx(12.0) for (_n, ms) in d.values())
     # the peak slot gets the largest share
     mon = {slot: n for (g, di, slot), (n, _m) in d.items() if di == 0}
-    assert max(mon, key=mon.get) == 19  # 09:30
+    assert max(mon, key=mon.get) == 19  # type: ignore[arg-type]  # 09:30
 
 
 def test_sipp_is_erlang_c_per_slot():
@@ -139,7 +138,7 @@ def test_staff_cli_json_and_xlsx(tmp_path):
     assert data["erlang"]["fresh_reps"] == 60 and all(r["erlang_ci95"] is not None for r in data["slots"])
     assert (pd["target"]["scope"], pd["target"]["counted"]) == ("day", "served")
     assert "全天" in pd["target"]["definition"] and "已办结" in pd["target"]["definition"]
-    assert 0 < pd["erlang"]["group_days"] and "erlang_day_level" in pd["slots"][0]
+    assert pd["erlang"]["group_days"] > 0 and "erlang_day_level" in pd["slots"][0]
     bad = subprocess.run([sys.executable, "-m", "sim", "staff", str(ROOT / "data/hall/sample-hall.json"),
                           "--target", "90%<=abc"], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("error:")

@@ -2,13 +2,26 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
-
 from accounts_helpers import BACKENDS, PG_URL, UNIT_A, FakeClock, make_book
 from progress_helpers import small_plan
-from tasks.accounts import (ACTIONS, PERMISSIONS, ROLES, Account, AccountError, AccountLocked, AccountPolicy,
-                            LoginFailed, PermissionDenied, SessionExpired, account_from_oidc, allowed,
-                            ensure_office_account, require)
+from sqlalchemy import select
+
+from tasks.accounts import (
+    ACTIONS,
+    PERMISSIONS,
+    ROLES,
+    Account,
+    AccountError,
+    AccountLocked,
+    AccountPolicy,
+    LoginFailed,
+    PermissionDenied,
+    SessionExpired,
+    account_from_oidc,
+    allowed,
+    ensure_office_account,
+    require,
+)
 from tasks.accounts.schema import AccountRow, AccountSessionRow
 from tasks.store.testing import temporary_store
 
@@ -40,11 +53,11 @@ def test_password_is_stored_as_argon2_hash_only(store, clock):
 def test_generated_password_returned_once_and_must_be_changed(store, clock):
     book = make_book(store, clock)
     pw = book.add("ban", "office", actor="bootstrap")
-    assert len(pw) == 16 and book.list()[0]["must_change_password"] is True
-    book.change_password("ban", pw, "Xin-Mi-Ma-2021")
+    assert len(pw) == 16 and book.list()[0]["must_change_password"] is True  # type: ignore[arg-type]
+    book.change_password("ban", pw, "Xin-Mi-Ma-2021")  # type: ignore[arg-type]
     assert book.list()[0]["must_change_password"] is False
     with pytest.raises(LoginFailed):
-        book.authenticate("ban", pw)
+        book.authenticate("ban", pw)  # type: ignore[arg-type]
     assert book.authenticate("ban", "Xin-Mi-Ma-2021").role == "office"
 
 

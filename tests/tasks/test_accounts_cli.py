@@ -10,11 +10,11 @@ import sys
 import zipfile
 
 import pytest
-
 from accounts_helpers import UNIT_A, dump
 from progress_helpers import small_plan
+
 from tasks.__main__ import main
-from tasks.accounts import AccountBook
+from tasks.accounts import AccountBook, LoginFailed
 from tasks.store import Store
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ def run(capsys, *argv, stdin: str | None = None, monkeypatch=None):
 
 
 def _password(out: str) -> str:
-    return re.search(r"的密码:(\S+)", out).group(1)
+    return re.search(r"的密码:(\S+)", out).group(1)  # type: ignore[union-attr]
 
 
 def test_add_list_reset_print_the_password_once_and_never_a_hash(db, capsys):
@@ -55,12 +55,12 @@ def test_add_list_reset_print_the_password_once_and_never_a_hash(db, capsys):
         assert code == 0 and "zwzx" in out
         assert pw not in out + err and not HASH.search(out + err)
     rows = json.loads(run(capsys, "users", "list", "--json")[1])
-    assert rows[0]["name"] == "zwzx" and not any("hash" in k or "password" == k for k in rows[0])
+    assert rows[0]["name"] == "zwzx" and not any("hash" in k or k == "password" for k in rows[0])
     code, out, _ = run(capsys, "users", "reset", "zwzx")
     new = _password(out)
     assert code == 0 and new != pw and "原有登录会话已结束" in out
     assert book.authenticate("zwzx", new).name == "zwzx"
-    with pytest.raises(Exception):
+    with pytest.raises(LoginFailed):
         book.authenticate("zwzx", pw)
 
 
@@ -114,9 +114,9 @@ def test_no_password_or_hash_in_logs(db, caplog, capsys):
     try:
         book = AccountBook(db)
         pw = book.add("zwzx", "unit", unit=UNIT_A, actor="ban")
-        login = book.login("zwzx", pw)
+        login = book.login("zwzx", pw)  # type: ignore[arg-type]
         book.resume(login.token)
-        with pytest.raises(Exception):
+        with pytest.raises(LoginFailed):
             book.login("zwzx", "Wrong-Password-1")
         new = book.reset_password("zwzx", actor="ban")
         book.change_password("zwzx", new, "Zi-Ji-De-Mi-Ma-9")
@@ -126,7 +126,7 @@ def test_no_password_or_hash_in_logs(db, caplog, capsys):
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "INSERT INTO accounts" in text                    # the SQL was logged…
     for secret in (pw, new, "Zi-Ji-De-Mi-Ma-9", "Wrong-Password-1", login.token):
-        assert secret not in text
+        assert secret not in text  # type: ignore[operator]
     assert not HASH.search(text) and "[已隐藏]" in text        # …with the hashes blanked
 
 
@@ -135,7 +135,7 @@ def test_bootstrap_prints_a_random_office_password_once(tmp_path):
     first = subprocess.run([sys.executable, str(ROOT / "scripts" / "bootstrap.py")], capture_output=True,
                            text=True, env=env, timeout=300)
     assert first.returncode == 0, first.stderr
-    pw = re.search(r"初始密码:(\S+)", first.stdout).group(1)
+    pw = re.search(r"初始密码:(\S+)", first.stdout).group(1)  # type: ignore[union-attr]
     second = subprocess.run([sys.executable, str(ROOT / "scripts" / "bootstrap.py")], capture_output=True,
                             text=True, env=env, timeout=300)
     assert "初始密码" not in second.stdout and pw not in second.stdout
@@ -197,8 +197,8 @@ def test_set_changes_role_and_unit(db, capsys):
     run(capsys, "users", "add", "zwzx", "--role", "unit", "--unit", UNIT_A)
     code, out, _ = run(capsys, "users", "set", "zwzx", "--role", "leader")
     assert code == 0 and "领导(只读)" in out
-    assert AccountBook(db).get("zwzx").unit is None and AccountBook(db).get("zwzx").role == "leader"
+    assert AccountBook(db).get("zwzx").unit is None and AccountBook(db).get("zwzx").role == "leader"  # type: ignore[union-attr]
     code, out, _ = run(capsys, "users", "set", "zwzx", "--role", "unit", "--unit", "市审改办")
-    assert code == 0 and AccountBook(db).get("zwzx").unit == "市审改办"
+    assert code == 0 and AccountBook(db).get("zwzx").unit == "市审改办"  # type: ignore[union-attr]
     code, _, err = run(capsys, "users", "set", "zwzx")
     assert code == 2 and "请指定要修改的内容" in err

@@ -5,12 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from accounts_helpers import BACKENDS, PG_URL, UNIT_A, UNIT_B, dump
 from progress_helpers import fill, plain_sheet, small_plan
+
 from tasks.accounts import Account, AccountBook, GuardedStore, PermissionDenied
-from tasks.progress import (UploadRejected, commit_upload, default_rules, ranking, reminders, snapshot,
-                            template_bytes, validate_upload)
+from tasks.progress import (
+    UploadRejected,
+    commit_upload,
+    default_rules,
+    ranking,
+    reminders,
+    snapshot,
+    template_bytes,
+    validate_upload,
+)
 from tasks.store.testing import temporary_store
 
 TODAY = date(2021, 10, 3)
@@ -63,7 +71,7 @@ CHANGES = {
     "all_templates": lambda g, store, tmp: g.all_templates_zip("2021-09"),
     "template_of_b": lambda g, store, tmp: g.template_bytes(UNIT_B, "2021-09"),
     "upload_for_b": lambda g, store, tmp: g.commit_upload(
-        validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)),
+        validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)),  # type: ignore[arg-type]
     "add_upload_for_b": lambda g, store, tmp: g.add_upload(
         sha256="f" * 64, filename="b.xlsx", unit=UNIT_B, plan="测试方案", person="", period="2021-09",
         rows=[{"task_id": "2", "status": "推进中", "percent": 50, "report_date": date(2021, 9, 28),
@@ -192,7 +200,7 @@ def test_unit_uploads_for_itself_recorded_under_its_account(env):
 def test_plain_library_calls_with_guarded_store_act_as_the_account(env):
     store, g, _ = env
     unit = g["sgb"]
-    rep = validate_upload(unit, _template_for_b(store), "b.xlsx", **KW)
+    rep = validate_upload(unit, _template_for_b(store), "b.xlsx", **KW)  # type: ignore[arg-type]
     assert rep.ok
     commit_upload(unit, rep, actor="cli")          # the passed actor is ignored
     assert store.uploads()[-1]["actor"] == "sgb"
@@ -203,7 +211,7 @@ def test_plain_library_calls_with_guarded_store_act_as_the_account(env):
 def test_unit_reads_only_its_own(env):
     store, g, _ = env
     office, unit = g["ban"], g["zwzx"]
-    b_rep = validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)
+    b_rep = validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)  # type: ignore[arg-type]
     office.commit_upload(b_rep)
     assert [t.id for t in office.tasks()] == ["1", "2", "3"]
     assert [t.id for t in unit.tasks()] == ["1", "3"]
@@ -239,7 +247,7 @@ def test_other_store_changes_are_office_only_and_transactions_hidden(env):
     with pytest.raises(AttributeError):
         g["zwzx"].session(write=True)
     with pytest.raises(AttributeError):
-        g["zwzx"].engine
+        _ = g["zwzx"].engine
     before = dump(store)
     with pytest.raises(PermissionDenied, match="无权修改进度库"):
         g["ld"].record_action("cli", "note", "x")    # explicit wrapper: unknown action → office only

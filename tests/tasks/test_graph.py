@@ -10,15 +10,33 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from graph_helpers import LINKS_CSV, seed_like_plan
 
 from tasks.errors import WorkbenchError
-from tasks.graph import (BadPredecessorText, CycleError, PredecessorFileError, UnknownPredecessor,
-                         analyse, build_combined, build_graph, check_predecessors, collaboration_pairs,
-                         critical_path, deadline_inversions, expand_collectives, load_members,
-                         load_table, parse_predecessor_text, read_predecessor_file, set_predecessors,
-                         slack, slip_impact, unit_centrality, unit_load)
+from tasks.graph import (
+    BadPredecessorText,
+    CycleError,
+    PredecessorFileError,
+    UnknownPredecessor,
+    analyse,
+    build_combined,
+    build_graph,
+    check_predecessors,
+    collaboration_pairs,
+    critical_path,
+    deadline_inversions,
+    expand_collectives,
+    load_members,
+    load_table,
+    parse_predecessor_text,
+    read_predecessor_file,
+    set_predecessors,
+    slack,
+    slip_impact,
+    unit_centrality,
+    unit_load,
+)
 from tasks.model import Milestone, Plan, Task
-from graph_helpers import LINKS_CSV, seed_like_plan
 
 
 @pytest.fixture
@@ -53,7 +71,7 @@ def test_parse_predecessor_text_refuses_what_is_not_ids(text):
 def test_read_predecessor_file_keeps_rows_and_expands_ranges(tmp_path):
     p = tmp_path / "links.csv"
     p.write_bytes("任务,前置任务\n12,10-11\n\n7,六\n".encode("gbk"))  # GBK, as Excel on Chinese Windows saves
-    got = [(l.task, l.predecessor, l.origin) for l in read_predecessor_file(p)]
+    got = [(ln.task, ln.predecessor, ln.origin) for ln in read_predecessor_file(p)]
     assert got == [("12", "10", "links.csv 第2行"), ("12", "11", "links.csv 第2行"),
                    ("7", "6", "links.csv 第4行")]
 
@@ -65,7 +83,7 @@ def test_read_predecessor_file_xlsx_english_headers(tmp_path):
     wb.active.append([11, 10])
     wb.active.append(["12", "11"])
     wb.save(tmp_path / "p.xlsx")
-    assert [(l.task, l.predecessor, l.origin) for l in read_predecessor_file(tmp_path / "p.xlsx")] == [
+    assert [(ln.task, ln.predecessor, ln.origin) for ln in read_predecessor_file(tmp_path / "p.xlsx")] == [
         ("11", "10", "p.xlsx 第2行"), ("12", "11", "p.xlsx 第3行")]
 
 
@@ -373,4 +391,4 @@ def test_with_links_keeps_file_links_on_a_copy(links, tmp_path):
 def test_predecessor_file_with_a_serial_column_uses_the_task_column(tmp_path):
     p = tmp_path / "p.csv"
     p.write_text("序号,任务,前置任务\n1,11,10\n2,12,11\n", encoding="utf-8")
-    assert [(l.task, l.predecessor) for l in read_predecessor_file(p)] == [("11", "10"), ("12", "11")]
+    assert [(ln.task, ln.predecessor) for ln in read_predecessor_file(p)] == [("11", "10"), ("12", "11")]

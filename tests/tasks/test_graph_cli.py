@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from graph_helpers import LINKS_CSV
 
 from tasks.cli import build_parser, run
-from graph_helpers import LINKS_CSV
 
 PLAN_CSV = "\n".join([
     "序号,工作要点,牵头单位,责任单位,完成时限",

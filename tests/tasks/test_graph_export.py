@@ -6,11 +6,21 @@ import shutil
 
 import networkx as nx
 import pytest
+from graph_helpers import LINKS_CSV, seed_like_plan
 from openpyxl import load_workbook
 
-from tasks.graph import (build_graph, edge_list, export_all, neighbourhood, read_predecessor_file,
-                         render, to_dot, write_edge_list, write_gexf, write_graphml)
-from graph_helpers import LINKS_CSV, seed_like_plan
+from tasks.graph import (
+    build_graph,
+    edge_list,
+    export_all,
+    neighbourhood,
+    read_predecessor_file,
+    render,
+    to_dot,
+    write_edge_list,
+    write_gexf,
+    write_graphml,
+)
 
 
 @pytest.fixture
@@ -74,6 +84,7 @@ def test_picture_svg_and_png(g, tmp_path):
 def test_picture_with_ascii_quotes_and_backslashes_in_names(tmp_path):
     # titles and unit names typed in a csv may hold " and \ ; they used to end the DOT string early
     from datetime import date
+
     from tasks.model import Plan, Task
     g = build_graph(Plan(title='方案"试行"', tasks=[
         Task("1", title='推进"一件事"办\\理', lead_units=['单位"甲"'], deadline=date(2021, 8, 31))]))
@@ -83,6 +94,7 @@ def test_picture_with_ascii_quotes_and_backslashes_in_names(tmp_path):
 
 def test_undated_milestone_is_written_without_none(tmp_path):
     from datetime import date
+
     from tasks.model import Milestone, Plan, Task
     g = build_graph(Plan(tasks=[Task("1", deadline=date(2021, 6, 30), milestones=[
         Milestone(date(2021, 6, 30), "完成试点"), Milestone(None, "逐步推开")])]))

@@ -9,11 +9,19 @@ from __future__ import annotations
 import json
 
 import pytest
+from graph_helpers import LINKS_CSV, SEED_DEADLINES
 
 from tasks.cli import build_parser, run
-from tasks.graph import (build_graph, collaboration_pairs, critical_path, deadline_inversions,
-                         read_predecessor_file, slack, slip_impact, unit_load)
-from graph_helpers import LINKS_CSV, SEED_DEADLINES
+from tasks.graph import (
+    build_graph,
+    collaboration_pairs,
+    critical_path,
+    deadline_inversions,
+    read_predecessor_file,
+    slack,
+    slip_impact,
+    unit_load,
+)
 
 
 @pytest.fixture

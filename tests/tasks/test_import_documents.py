@@ -366,7 +366,7 @@ def test_html_table_and_body(tmp_path, charset, encoding):
 
 
 def test_html_block_layout(tmp_path, block_sample):
-    paras = "".join(f"<p>{l}</p>" for l in block_sample.read_text(encoding="utf-8").splitlines() if l.strip())
+    paras = "".join(f"<p>{ln}</p>" for ln in block_sample.read_text(encoding="utf-8").splitlines() if ln.strip())
     plan = load_plan(_write(tmp_path, "block.htm", f"<html><body>{paras}</body></html>"))
     assert [t.id for t in plan.tasks] == ["1", "2", "3", "4"]
     assert plan.task("1").lead_units == ["市数字办", "市政务服务中心管委会"]
@@ -448,12 +448,12 @@ def test_deadline_milestones():
 @pytest.mark.parametrize("value", ["2021年13月底前", "2021年0月底前", "2021年32月", "2021年第五季度"])
 def test_impossible_month_or_quarter_is_unreadable_not_year_end(value):
     d = parse_deadline(value, 2021)  # was silently read as 2021-12-31
-    assert (d.deadline, d.kind, d.text) == (None, "unknown", value) and value in d.warning
+    assert (d.deadline, d.kind, d.text) == (None, "unknown", value) and value in d.warning  # type: ignore[operator]
 
 
 def test_unreadable_deadline_keeps_text_and_warns():
     d = parse_deadline("尽快", 2021)
-    assert (d.deadline, d.kind, d.text) == (None, "unknown", "尽快") and "尽快" in d.warning
+    assert (d.deadline, d.kind, d.text) == (None, "unknown", "尽快") and "尽快" in d.warning  # type: ignore[operator]
     assert parse_deadline("年底前", None).kind == "unknown"  # no plan year: not guessed
 
 
@@ -602,7 +602,7 @@ def test_reconcile_reports_every_kind_of_difference():
     ]
     t1, t2, t3 = tasks
     assert len(t1.milestones) == 2
-    assert (t2.lead_units, t2.deadline.isoformat(), t2.deadline_kind) == (["市发改局"], "2021-06-30", "date")
+    assert (t2.lead_units, t2.deadline.isoformat(), t2.deadline_kind) == (["市发改局"], "2021-06-30", "date")  # type: ignore[union-attr]
     assert not any("无法识别" in w or "没有牵头单位" in w for w in t2.warnings)
-    assert (t3.lead_units, t3.responsible_units, t3.deadline.isoformat()) == (
+    assert (t3.lead_units, t3.responsible_units, t3.deadline.isoformat()) == (  # type: ignore[union-attr]
         ["市人社局"], ["市直各相关单位"], "2021-12-31")

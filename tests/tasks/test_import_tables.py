@@ -59,7 +59,7 @@ def rich_workbook(path: Path) -> Path:
         16: [6, "完善评价制度", "推行好差评。", "市政务服务中心", "市直各相关单位", "视情况而定", None],
     }
     for r, vals in rows.items():
-        for c, v in enumerate(vals, start=1):
+        for c, v in enumerate(vals, start=1):  # type: ignore[arg-type, var-annotated]
             if v is not None:
                 ws.cell(r, c, v)
     ws.cell(7, 6).number_format = "yyyy-mm-dd"
@@ -227,7 +227,7 @@ def test_predecessor_forms(value, ids):
 
 def test_unreadable_predecessor_is_a_warning(tmp_path):
     got, warning = parse_predecessors("3、见上")
-    assert got == ["3"] and "见上" in warning
+    assert got == ["3"] and "见上" in warning  # type: ignore[operator]
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["序号", "工作要点", "牵头单位", "完成时限", "前置任务"])
@@ -402,8 +402,8 @@ def test_regenerating_the_bundled_workbook_gives_the_same_tasks(tmp_path, seeds_
 
     spec = importlib.util.spec_from_file_location(
         "make_sample_workbooks", BUNDLED.parent.parent.parent / "scripts" / "make_sample_workbooks.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
     fresh = load_plan(mod.make_leiyang(seeds_dir, tmp_path))
     assert fresh.title == bundled.title
     assert [t.to_dict() | {"source": None} for t in fresh.tasks] == \

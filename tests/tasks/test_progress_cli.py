@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-
 from progress_helpers import fill
+
 from tasks.__main__ import main
 from tasks.store import Store
 

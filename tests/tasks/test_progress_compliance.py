@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from progress_helpers import small_plan
+
 from tasks.progress import commit_upload, fill_template, snapshot, template_bytes, validate_upload
 from tasks.store import Store
 

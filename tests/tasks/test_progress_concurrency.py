@@ -7,8 +7,8 @@ import threading
 from datetime import date
 
 import pytest
-
 from progress_helpers import fill
+
 from tasks.model import Plan, Task
 from tasks.progress import commit_upload, default_rules, template_bytes, validate_upload
 from tasks.store import Store

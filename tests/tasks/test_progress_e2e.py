@@ -14,11 +14,22 @@ from datetime import date
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-
 from progress_helpers import fill
+
 from tasks.importers import load_plan
-from tasks.progress import (all_templates_zip, build_report, commit_upload, default_rules, ranking, reminders,
-                            report_docx, report_xlsx, snapshot, validate_upload, write_template)
+from tasks.progress import (
+    all_templates_zip,
+    build_report,
+    commit_upload,
+    default_rules,
+    ranking,
+    reminders,
+    report_docx,
+    report_xlsx,
+    snapshot,
+    validate_upload,
+    write_template,
+)
 from tasks.store.testing import temporary_store
 
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
@@ -91,9 +102,9 @@ def loaded(request, tmp_path, seed_2021):
 def test_status_cards_ranking_and_reminders(loaded):
     snap = snapshot(loaded, date(2021, 11, 10), rules=RULES)
     status = {s.id: s.status for s in snap.statuses}
-    expected = {i: "done" for i in DUE_BY_SEPT - {"5"}}
-    expected.update({"5": "overdue", "7": "at_risk", **{i: "on_track" for i in ("1", "3", "16", "21", "32")},
-                     **{i: "ongoing" for i in ONGOING}})
+    expected = dict.fromkeys(DUE_BY_SEPT - {"5"}, "done")
+    expected.update({"5": "overdue", "7": "at_risk", **dict.fromkeys(("1", "3", "16", "21", "32"), "on_track"),
+                     **dict.fromkeys(ONGOING, "ongoing")})
     assert status == expected
     cards = {s.id: (s.card, s.card_reason) for s in snap.statuses if s.card}
     assert cards == {"5": ("red", "状态为逾期"), "7": ("yellow", "状态为有风险"),
@@ -129,9 +140,9 @@ def test_status_cards_ranking_and_reminders(loaded):
 def test_replay_as_of_an_earlier_date(loaded):
     snap = snapshot(loaded, date(2021, 9, 30), rules=RULES)
     status = {s.id: s.status for s in snap.statuses}
-    expected = {i: "done" for i in DUE_BY_SEPT - {"5"}}
-    expected.update({"5": "at_risk", **{i: "on_track" for i in ("1", "3", "7", "16", "21", "32")},
-                     **{i: "ongoing" for i in ONGOING}})
+    expected = dict.fromkeys(DUE_BY_SEPT - {"5"}, "done")
+    expected.update({"5": "at_risk", **dict.fromkeys(("1", "3", "7", "16", "21", "32"), "on_track"),
+                     **dict.fromkeys(ONGOING, "ongoing")})
     assert status == expected
     s5 = snap.by_id("5")
     assert (s5.card, s5.percent, s5.expected, s5.gap) == ("yellow", 60.0, 100.0, 40.0)

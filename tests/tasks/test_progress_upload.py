@@ -7,10 +7,17 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-
 from progress_helpers import fill, plain_sheet, small_plan
-from tasks.progress import (UploadRejected, commit_upload, default_rules, report_xlsx, template_bytes, upload_files,
-                            validate_upload)
+
+from tasks.progress import (
+    UploadRejected,
+    commit_upload,
+    default_rules,
+    report_xlsx,
+    template_bytes,
+    upload_files,
+    validate_upload,
+)
 from tasks.progress.reports import build_report
 from tasks.store.testing import temporary_store
 

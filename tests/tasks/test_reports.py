@@ -7,11 +7,18 @@ from datetime import date
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-
 from progress_helpers import fill, small_plan
+
 from tasks.errors import WorkbenchError
-from tasks.progress import (build_report, commit_upload, default_rules, report_docx, report_xlsx, template_bytes,
-                            validate_upload, write_report)
+from tasks.progress import (
+    build_report,
+    commit_upload,
+    default_rules,
+    report_xlsx,
+    template_bytes,
+    validate_upload,
+    write_report,
+)
 from tasks.store import Store
 
 RULES = default_rules()
@@ -60,7 +67,7 @@ def test_xlsx_is_styled_and_complete(store):
 
 def test_docx_bulletin_is_editable_draft(store, tmp_path):
     out = write_report(store, "half", "2021-H2", tmp_path / "通报.docx", rules=RULES, as_of=date(2021, 10, 10))
-    doc = Document(out)
+    doc = Document(out)  # type: ignore[arg-type]
     text = [p.text for p in doc.paragraphs]
     assert text[0] == "测试方案2021年下半年半年通报"
     assert "一、总体情况" in text and "六、下步工作要求" in text

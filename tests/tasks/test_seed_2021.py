@@ -11,10 +11,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from conftest import ROOT
 
 from tasks.importers import load_plan
-
-from conftest import ROOT
 
 S1 = "一、深入推进行政审批制度改革"
 S2 = "二、持续推进三集中三到位改革"
@@ -192,7 +191,7 @@ def test_body_agrees_with_table_except_reported_differences(seed_2021):
 
 def _write_part(src: Path, dst: Path, keep) -> Path:
     lines = src.read_text(encoding="utf-8").split("\n")
-    dst.write_text("\n".join(l for n, l in enumerate(lines, start=1) if keep(n)), encoding="utf-8")
+    dst.write_text("\n".join(ln for n, ln in enumerate(lines, start=1) if keep(n)), encoding="utf-8")
     return dst
 
 
@@ -230,7 +229,7 @@ def test_cli_import_json(seed_2021):
     rows = json.loads(out.stdout)
     assert len(rows) == 32
     by_id = {r["id"]: r for r in rows}
-    for tid, section, lead, resp, deadline, text in EXPECTED:
+    for tid, section, lead, resp, deadline, _text in EXPECTED:
         r = by_id[tid]
         assert (r["lead_units"], r["responsible_units"], r["deadline"], r["section"]) == (lead, resp, deadline, section)
     assert by_id["1"]["source"] == {"file": "leiyang-2021-action-plan.txt", "sheet": None, "row": 173}

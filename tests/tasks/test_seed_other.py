@@ -15,13 +15,12 @@ import sys
 from datetime import date
 
 import pytest
+from conftest import ROOT
 
 from tasks.errors import ImportFailed
 from tasks.importers import load_plan
 from tasks.importers.documents import read_document
 from tasks.importers.text_meta import read_meta
-
-from conftest import ROOT
 
 
 @pytest.mark.parametrize("name", ["dunhuang-2018-one-window.txt", "hubei-2009-service-system.txt"])

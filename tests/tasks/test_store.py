@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 
 from tasks.model import Plan, Task
 from tasks.store import Store, StoreError, parse_period
-from tasks.store.config import head_revision, current_revision
+from tasks.store.config import current_revision, head_revision
 from tasks.store.schema import Base
 from tasks.store.testing import temporary_store
 
@@ -109,8 +109,8 @@ def test_periods_open_close_and_upload_dedupe(store):
     assert (p.start, p.end, p.due, p.closed) == (date(2021, 9, 1), date(2021, 9, 30), date(2021, 10, 5), False)
     row = {"task_id": "1", "status": "推进中", "percent": 10, "report_date": date(2021, 9, 3),
            "period": "2021-09", "source_row": 4}
-    kw = dict(sha256="b" * 64, filename="b.xlsx", unit="市审改办", plan=None, person="", period="2021-09",
-              actor="cli", rows=[row])
+    kw = {"sha256": "b" * 64, "filename": "b.xlsx", "unit": "市审改办", "plan": None, "person": "",
+          "period": "2021-09", "actor": "cli", "rows": [row]}
     first = store.add_upload(**kw)
     assert isinstance(first, int)
     assert store.add_upload(**kw) is None                         # same hash

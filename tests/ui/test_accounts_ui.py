@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-
 from accounts_helpers import UNIT_A, dump
 from progress_helpers import small_plan
-from tasks.accounts import AccountBook
+
+from tasks.accounts import AccountBook, SessionExpired
 from tasks.store import Store
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
@@ -147,6 +147,7 @@ ROLE_PAGES = {
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
     from ui_support import write_small_plan
+
     from tasks.importers import load_plan
     plans = tmp_path / "plans"
     write_small_plan(plans)
@@ -204,7 +205,7 @@ def test_login_then_logout_through_the_app(app_env):
     at.sidebar.button(key="wb_logout").click().run()
     assert [t.value for t in at.title] == ["政务服务改革工作台"]
     assert "wb_session_token" not in at.session_state
-    with pytest.raises(Exception):
+    with pytest.raises(SessionExpired):
         AccountBook(app_env).resume(token)
     assert [a["action"] for a in app_env.audit_log()][-2:] == ["login", "logout"]
 
@@ -249,10 +250,10 @@ def test_initial_password_prompts_a_change_in_the_sidebar(app_env):
     from ui_support import APP
     pw = AccountBook(app_env).add("gh", "planner", actor="cli")          # generated: must be changed
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["wb_session_token"] = AccountBook(app_env).login("gh", pw).token
+    at.session_state["wb_session_token"] = AccountBook(app_env).login("gh", pw).token  # type: ignore[arg-type]
     at.run()
     assert any("初始密码" in w.value for w in at.sidebar.warning)
-    AccountBook(app_env).change_password("gh", pw, "Gui-Hua-Ren-Yuan-7")
+    AccountBook(app_env).change_password("gh", pw, "Gui-Hua-Ren-Yuan-7")  # type: ignore[arg-type]
     at.run()
     assert not any("初始密码" in w.value for w in at.sidebar.warning)
 

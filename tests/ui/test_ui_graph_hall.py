@@ -41,7 +41,6 @@ def test_hall_run_produces_kpis_with_intervals(tmp_path, monkeypatch):
 
 def test_bad_scenario_upload_names_sheet_row_and_column(tmp_path, monkeypatch):
     from openpyxl import load_workbook
-
     from ui_support import ROOT
 
     wb = load_workbook(ROOT / "data" / "hall" / "sample-hall.xlsx")

@@ -5,8 +5,14 @@ import numpy as np
 import pandas as pd
 
 from sim.sample_hall import sample_scenario
-from ui.hall_views import (groups_frame, queue_frame, scenario_from_frames, scenario_key, types_frame,
-                           wait_by_weekday_slot)
+from ui.hall_views import (
+    groups_frame,
+    queue_frame,
+    scenario_from_frames,
+    scenario_key,
+    types_frame,
+    wait_by_weekday_slot,
+)
 
 
 def test_tables_round_trip_to_the_same_scenario():
@@ -20,13 +26,13 @@ def test_edited_cells_change_the_scenario_and_its_key():
     s = sample_scenario()
     groups = groups_frame(s)
     types = types_frame(s)
-    groups.loc[0, "常设窗口"] = int(groups.loc[0, "常设窗口"]) + 2
+    groups.loc[0, "常设窗口"] = int(groups.loc[0, "常设窗口"]) + 2  # type: ignore[arg-type, index]
     groups.loc[0, "周六时间"] = ""
     types.loc[1, "周一"] = 999.0
     e = scenario_from_frames(s, types, groups)
-    g0 = e.group(groups.loc[0, "窗口组"])
+    g0 = e.group(groups.loc[0, "窗口组"])  # type: ignore[arg-type]
     assert g0.regular == s.groups[0].regular + 2 and g0.hours[5] == ""
-    assert e.type(types.loc[1, "业务名称"]).daily_volume[0] == 999.0
+    assert e.type(types.loc[1, "业务名称"]).daily_volume[0] == 999.0  # type: ignore[arg-type]
     assert scenario_key(e) != scenario_key(s)
     assert s.groups[0].regular != g0.regular          # the base is not modified
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from ui_support import APP, log_in, small_plan, write_small_plan
 
 
@@ -55,10 +54,10 @@ def test_small_plan_fixture_is_what_the_workbook_holds():
 
 
 def test_reimport_as_update_changes_the_existing_plan(app, tmp_path):
+    from ui_support import small_plan
+
     from tasks.importers.workbook_writer import write_plan_workbook
     from tasks.store import Store
-
-    from ui_support import small_plan
 
     first = write_small_plan(tmp_path / "v1").read_bytes()
     app.file_uploader(key="imp_file_0").set_value(("v1.xlsx", first, "application/octet-stream")).run()
@@ -77,12 +76,11 @@ def test_reimport_as_update_changes_the_existing_plan(app, tmp_path):
     assert not app.exception
     assert any("新增 0 项" in s.value and "归档 1 项" in s.value for s in app.success)
     stored = {t.id: t for t in Store(f"sqlite:///{tmp_path / 'wb.db'}").tasks("测试计划")}
-    assert sorted(stored) == ["1", "2", "3"] and stored["3"].deadline.isoformat() == "2021-10-31"
+    assert sorted(stored) == ["1", "2", "3"] and stored["3"].deadline.isoformat() == "2021-10-31"  # type: ignore[union-attr]
 
 
 def test_unreachable_database_is_a_chinese_message(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
-
     from ui_support import APP
 
     monkeypatch.setenv("WORKBENCH_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")

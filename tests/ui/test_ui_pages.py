@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ui_support import ROOT, app_on
 
 PAGES = ["ui/page_overview.py", "ui/page_tasks.py", "ui/page_graph.py", "ui/page_import.py",

@@ -5,7 +5,6 @@ import os
 from datetime import date
 
 import pytest
-
 from ui_support import app_on, filled_template
 
 PLAN = "测试计划"
@@ -31,7 +30,7 @@ def db_url(request, tmp_path):
 
     with temporary_database(PG_URL) as url:
         yield url
-        from ui.common import _store as cached
+        from ui.common import _store as cached  # type: ignore[attr-defined]
         cached.clear()                          # close the dashboard's pooled connections
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from ui_support import APP, log_in, write_small_plan
 
 
@@ -100,6 +99,7 @@ def test_predecessor_edit_with_an_inversion_needs_confirmation(app, tmp_path):
 
 def test_plan_column_shows_short_names_when_several_plans_are_shown():
     import pandas as pd
+
     from ui.common import short_plan_names, table_for_display
 
     long = "耒阳市2021年优化营商环境“政务服务便利化”攻坚行动方案任务分解表"
