@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import io
 import json
-import os
 import smtplib
 import socket
 import ssl
@@ -36,6 +35,8 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from pathlib import Path
 from typing import Any
+
+from core.config import home, setting
 
 from .model import NotifyError
 
@@ -53,12 +54,16 @@ __all__ = [
     "send_mail",
     "post_webhook",
     "send_list_bytes",
-    "SECRETS_FILE",
+    "secrets_file",
     "CHANNELS_ENV",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+
+
+def secrets_file() -> Path:
+    """``.streamlit/secrets.toml`` under the workbench home (where Streamlit reads it too)."""
+    return home() / ".streamlit" / "secrets.toml"
+
 CHANNELS_ENV = "WORKBENCH_NOTIFY_CHANNELS"
 _SMTP_KEYS = ("HOST", "PORT", "USER", "PASSWORD", "FROM", "TLS")
 #: channel words in WORKBENCH_NOTIFY_CHANNELS → the outbox channels they turn on
@@ -86,7 +91,7 @@ class MailSettings:
 
 
 def _secrets(path: Path | None) -> Mapping[str, Any]:
-    p = path or SECRETS_FILE
+    p = path or secrets_file()
     if not p.is_file():
         return {}
     try:
@@ -105,15 +110,11 @@ def mail_settings(env: Mapping[str, str] | None = None, secrets_path: Path | Non
     Traceback (most recent call last):
     tasks.notify.model.NotifyError: WORKBENCH_SMTP_PORT 应为端口号(1–65535),现为“x”
     """
-    env = os.environ if env is None else env
     secrets = _secrets(secrets_path)
     values: dict[str, str] = {}
     for key in _SMTP_KEYS:
         name = f"WORKBENCH_SMTP_{key}"
-        raw = env.get(name)
-        if raw is None or not str(raw).strip():
-            raw = secrets.get(name, "")
-        values[key] = str(raw).strip()
+        values[key] = setting(name, environ=env) or str(secrets.get(name, "")).strip()
     if not values["HOST"]:
         return None
     tls = (values["TLS"] or "starttls").lower()
@@ -137,9 +138,8 @@ def enabled_channels(env: Mapping[str, str] | None = None) -> frozenset[str]:
     Traceback (most recent call last):
     tasks.notify.model.NotifyError: WORKBENCH_NOTIFY_CHANNELS 中的“fax”无效,可用:mail、webhook、sms
     """
-    env = os.environ if env is None else env
     out: set[str] = set()
-    for word in str(env.get(CHANNELS_ENV, "")).replace(",", ",").split(","):
+    for word in setting(CHANNELS_ENV, environ=env).replace(",", ",").split(","):
         word = word.strip().lower()
         if not word:
             continue
