@@ -5,6 +5,7 @@ Prints seconds and counts; asserts nothing.
 
     .venv/bin/python bench/notify_bench.py
 """
+
 from __future__ import annotations
 
 import sys
@@ -42,9 +43,17 @@ class Robot(BaseHTTPRequestHandler):
 
 def main() -> None:
     units = [f"基准单位{i:03d}" for i in range(UNITS)]
-    tasks = [Task(id=str(i + 1), title=f"基准任务{i + 1}", lead_units=[units[i // PER_UNIT]],
-                  deadline=date(2021, 10, 1 + i % 28), deadline_text="", deadline_kind="date")
-             for i in range(UNITS * PER_UNIT)]
+    tasks = [
+        Task(
+            id=str(i + 1),
+            title=f"基准任务{i + 1}",
+            lead_units=[units[i // PER_UNIT]],
+            deadline=date(2021, 10, 1 + i % 28),
+            deadline_text="",
+            deadline_kind="date",
+        )
+        for i in range(UNITS * PER_UNIT)
+    ]
     server = ThreadingHTTPServer(("127.0.0.1", 0), Robot)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=k"
@@ -64,10 +73,11 @@ def main() -> None:
         store.dispose()
     server.shutdown()
     print(f"units {UNITS}, tasks {UNITS * PER_UNIT}")
-    print(f"first cycle: queued {len(rep.queued)}, sent {len(rep.send.sent) if rep.send else 0}, "
-          f"robot received {Robot.hits}: {t1 - t0:.2f} s")
-    print(f"second cycle: queued {len(again.queued)}, sent {len(again.send.sent) if again.send else 0}: "
-          f"{t2 - t1:.2f} s")
+    print(
+        f"first cycle: queued {len(rep.queued)}, sent {len(rep.send.sent)}, "
+        f"robot received {Robot.hits}: {t1 - t0:.2f} s"
+    )
+    print(f"second cycle: queued {len(again.queued)}, sent {len(again.send.sent)}: {t2 - t1:.2f} s")
 
 
 if __name__ == "__main__":

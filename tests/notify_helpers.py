@@ -1,5 +1,6 @@
 """Shared helpers for the reminder tests: a real SMTP server (aiosmtpd) and a real HTTP server
 that record what they receive, a small store with contacts, and an independent 钉钉 signature check."""
+
 from __future__ import annotations
 
 import base64
@@ -70,8 +71,9 @@ class SmtpSink:
                 return "250 OK"
 
             async def handle_DATA(self, server, session, envelope):
-                sink.mails.append(Mail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
-                                       or envelope.content))
+                sink.mails.append(
+                    Mail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content)
+                )
                 return "250 OK"
 
         self.port = free_port()
@@ -119,8 +121,11 @@ class HttpSink:
                     self.send_response(500)
                     self.end_headers()
                     return
-                answer = {"errcode": 310000, "errmsg": "sign not match"} if parts.path.startswith("/refuse") else \
-                    {"errcode": 0, "errmsg": "ok"}
+                answer = (
+                    {"errcode": 310000, "errmsg": "sign not match"}
+                    if parts.path.startswith("/refuse")
+                    else {"errcode": 0, "errmsg": "ok"}
+                )
                 data = json.dumps(answer).encode()
                 self.send_response(204 if parts.path == "/hook" else 200)
                 self.send_header("Content-Type", "application/json")
@@ -163,10 +168,27 @@ def plan_store(url: str) -> Store:
 
 def report(store: Store, unit: str, task_id: str, sha: str, day: date = date(2021, 10, 3)) -> None:
     """An accepted progress row for ``unit`` on ``task_id`` in 2021-09."""
-    store.add_upload(sha256=sha * 64, filename=f"{unit}.xlsx", unit=unit, plan="测试方案", person="张三",
-                     period="2021-09", actor="cli", rows=[{
-                         "task_id": task_id, "status": "正常推进", "percent": 50, "progress": "推进中",
-                         "report_date": day, "period": "2021-09", "source_sheet": "进展", "source_row": 5}])
+    store.add_upload(
+        sha256=sha * 64,
+        filename=f"{unit}.xlsx",
+        unit=unit,
+        plan="测试方案",
+        person="张三",
+        period="2021-09",
+        actor="cli",
+        rows=[
+            {
+                "task_id": task_id,
+                "status": "正常推进",
+                "percent": 50,
+                "progress": "推进中",
+                "report_date": day,
+                "period": "2021-09",
+                "source_sheet": "进展",
+                "source_row": 5,
+            }
+        ],
+    )
 
 
 DING_PATH, WECOM_PATH = "/robot/send", "/cgi-bin/webhook/send"
@@ -175,8 +197,21 @@ DING_PATH, WECOM_PATH = "/robot/send", "/cgi-bin/webhook/send"
 def add_contacts(store: Store, http: HttpSink | None = None, *, a_prefix: str = "") -> None:
     """A: mail + 钉钉 robot (signed); B: mail + 企业微信 robot; C: plain JSON webhook + mobile."""
     base = http.url if http else "http://127.0.0.1:9"
-    save_contact(store, Contact(UNIT_A, "王五", "13800000001", "wangwu@example.gov.cn",
-                                f"{base}{a_prefix}{DING_PATH}?access_token=tok-a", DING_SECRET), "cli")
-    save_contact(store, Contact(UNIT_B, "赵六", "", "zhaoliu@example.gov.cn,office@example.gov.cn",
-                                f"{base}{WECOM_PATH}?key=key-b"), "cli")
+    save_contact(
+        store,
+        Contact(
+            UNIT_A,
+            "王五",
+            "13800000001",
+            "wangwu@example.gov.cn",
+            f"{base}{a_prefix}{DING_PATH}?access_token=tok-a",
+            DING_SECRET,
+        ),
+        "cli",
+    )
+    save_contact(
+        store,
+        Contact(UNIT_B, "赵六", "", "zhaoliu@example.gov.cn,office@example.gov.cn", f"{base}{WECOM_PATH}?key=key-b"),
+        "cli",
+    )
     save_contact(store, Contact(UNIT_C, "钱七", "13800000003", "", f"{base}/hook"), "cli")

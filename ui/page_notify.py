@@ -1,5 +1,6 @@
 """提醒与发件箱 page (office only): the outbox with retry/cancel, a send button, unit contacts,
 reminder rules and templates.  Everything goes through the guarded store (tasks.notify does the work)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -20,7 +21,9 @@ from ui.auth import require_page
 from ui.common import XLSX_MIME, flash, get_store, guard, page_header
 
 require_page("view_outbox")
-page_header("提醒与发件箱", "催办、到期提醒和签收、延期、退回、预警通知:先预览,开启通道后由系统发送;失败的消息可重试或取消。")
+page_header(
+    "提醒与发件箱", "催办、到期提醒和签收、延期、退回、预警通知:先预览,开启通道后由系统发送;失败的消息可重试或取消。"
+)
 store = get_store()
 
 
@@ -37,8 +40,10 @@ with guard("读取发送设置"):
     channels = enabled_channels()
     rules = store.notify_rules()
     on = sorted({CHANNEL_NAMES[c] for c in channels})
-    st.info(f"已开启的通道:{'、'.join(on) if on else '无(只预览,不发送;由服务器环境变量 WORKBENCH_NOTIFY_CHANNELS 开启)'}",
-            icon=":material/send:")
+    st.info(
+        f"已开启的通道:{'、'.join(on) if on else '无(只预览,不发送;由服务器环境变量 WORKBENCH_NOTIFY_CHANNELS 开启)'}",
+        icon=":material/send:",
+    )
     if "mail" in channels:
         mail = mail_settings()
         st.caption(f"邮件服务器:{mail.describe() if mail else '未设置(WORKBENCH_SMTP_HOST 等)'}")
@@ -52,8 +57,15 @@ with tab_out:
         with guard("预览"):
             rep = store.run_notify(send=False)
             st.session_state["nt_preview_rows"] = [
-                {"类型": REASONS[m.reason], "通道": CHANNEL_NAMES[m.channel], "单位": m.unit, "标题": m.subject,
-                 "正文": m.body} for m in rep.planned]
+                {
+                    "类型": REASONS[m.reason],
+                    "通道": CHANNEL_NAMES[m.channel],
+                    "单位": m.unit,
+                    "标题": m.subject,
+                    "正文": m.body,
+                }
+                for m in rep.planned
+            ]
             st.session_state["nt_preview_text"] = rep.summary()
     if c2.button("立即发送", key="nt_send", type="primary", icon=":material/send:", disabled=not channels):
         with guard("发送提醒"):
@@ -66,8 +78,15 @@ with tab_out:
             st.session_state["nt_sms_file"] = (data, n)
     if "nt_sms_file" in st.session_state:
         data, n = st.session_state["nt_sms_file"]
-        st.download_button(f"下载短信发送清单({n} 条,已标记为已发送)", data=data, file_name="短信发送清单.xlsx",
-                           mime=XLSX_MIME, key="nt_sms_dl", icon=":material/download:", on_click="ignore")
+        st.download_button(
+            f"下载短信发送清单({n} 条,已标记为已发送)",
+            data=data,
+            file_name="短信发送清单.xlsx",
+            mime=XLSX_MIME,
+            key="nt_sms_dl",
+            icon=":material/download:",
+            on_click="ignore",
+        )
     if "nt_preview_text" in st.session_state:
         st.caption(st.session_state["nt_preview_text"])
         rows = st.session_state.get("nt_preview_rows") or []
@@ -81,11 +100,25 @@ with tab_out:
         if not msgs:
             st.info("发件箱中没有消息。")
         else:
-            df = pd.DataFrame([{"编号": m.id, "状态": STATUS_NAMES[m.status], "类型": REASONS[m.reason],
-                                "通道": CHANNEL_NAMES.get(m.channel, m.channel), "单位": m.unit, "联系人": m.person,
-                                "地址": m.to_dict()["address"], "标题": m.subject, "尝试次数": m.attempts,
-                                "说明": m.last_error, "加入时间": _when(m.created_at), "发送时间": _when(m.sent_at)}
-                               for m in msgs])
+            df = pd.DataFrame(
+                [
+                    {
+                        "编号": m.id,
+                        "状态": STATUS_NAMES[m.status],
+                        "类型": REASONS[m.reason],
+                        "通道": CHANNEL_NAMES.get(m.channel, m.channel),
+                        "单位": m.unit,
+                        "联系人": m.person,
+                        "地址": m.to_dict()["address"],
+                        "标题": m.subject,
+                        "尝试次数": m.attempts,
+                        "说明": m.last_error,
+                        "加入时间": _when(m.created_at),
+                        "发送时间": _when(m.sent_at),
+                    }
+                    for m in msgs
+                ]
+            )
             st.dataframe(df, hide_index=True, width="stretch", key="nt_outbox")
             actionable = [m.id for m in msgs if m.status in ("failed", "pending")]
             picked = st.multiselect("选择消息(发送失败或待发送)", actionable, key="nt_pick")
@@ -104,18 +137,34 @@ with tab_out:
                     st.rerun()
 
 with tab_contacts:
-    st.caption("手机、邮箱、群机器人地址至少填一项;机器人地址只接受 http(s) 网址。钉钉机器人如启用“加签”,请填写加签密钥"
-               "(已保存的密钥不再显示,留空表示不变)。")
+    st.caption(
+        "手机、邮箱、群机器人地址至少填一项;机器人地址只接受 http(s) 网址。钉钉机器人如启用“加签”,请填写加签密钥"
+        "(已保存的密钥不再显示,留空表示不变)。"
+    )
     with guard("读取联系人"):
         people = {c.unit: c for c in store.notify_contacts()}
         units = store.units()
-        base = pd.DataFrame([{"单位": u, "联系人": people[u].person if u in people else "",
-                              "手机": people[u].phone if u in people else "",
-                              "邮箱": people[u].email if u in people else "",
-                              "群机器人地址": people[u].webhook if u in people else "",
-                              "加签密钥": ""} for u in units])
-        edited = st.data_editor(base, hide_index=True, width="stretch", key="nt_contacts_edit", disabled=["单位"],
-                                column_config={"加签密钥": st.column_config.TextColumn(help="留空表示不变")})
+        base = pd.DataFrame(
+            [
+                {
+                    "单位": u,
+                    "联系人": people[u].person if u in people else "",
+                    "手机": people[u].phone if u in people else "",
+                    "邮箱": people[u].email if u in people else "",
+                    "群机器人地址": people[u].webhook if u in people else "",
+                    "加签密钥": "",
+                }
+                for u in units
+            ]
+        )
+        edited = st.data_editor(
+            base,
+            hide_index=True,
+            width="stretch",
+            key="nt_contacts_edit",
+            disabled=["单位"],
+            column_config={"加签密钥": st.column_config.TextColumn(help="留空表示不变")},
+        )
         if st.button("保存联系人", key="nt_contacts_save"):
             changed = 0
             errors = []
@@ -128,9 +177,13 @@ with tab_contacts:
                         changed += 1
                     continue
                 try:
-                    store.save_contact(Contact(new["单位"], *(_cell(new[k]) for k in ("联系人", "手机", "邮箱",
-                                                                                   "群机器人地址", "加签密钥"))),
-                                       keep_secret=True)
+                    store.save_contact(
+                        Contact(
+                            new["单位"],
+                            *(_cell(new[k]) for k in ("联系人", "手机", "邮箱", "群机器人地址", "加签密钥")),
+                        ),
+                        keep_secret=True,
+                    )
                     changed += 1
                 except WorkbenchError as err:  # shown per unit; the others are still saved
                     errors.append(f"{new['单位']}:{err}")
@@ -139,8 +192,11 @@ with tab_contacts:
             if not errors:
                 flash(f"已保存 {changed} 个单位的联系方式。")
                 st.rerun()
-    up = st.file_uploader("导入联系人表(xlsx/csv:单位、联系人、手机、邮箱、群机器人地址,可加“加签密钥”列)",
-                          type=["xlsx", "csv"], key="nt_contacts_file")
+    up = st.file_uploader(
+        "导入联系人表(xlsx/csv:单位、联系人、手机、邮箱、群机器人地址,可加“加签密钥”列)",
+        type=["xlsx", "csv"],
+        key="nt_contacts_file",
+    )
     if up is not None and st.button("检查并导入", key="nt_contacts_import"):
         with guard("导入联系人表"):
             import tempfile
@@ -152,21 +208,35 @@ with tab_contacts:
                 sheet = store.import_contacts(path, name=up.name)
             if sheet.issues:
                 st.error(sheet.summary(), icon=":material/error:")
-                st.dataframe(pd.DataFrame([{"工作表": i.sheet or "", "行": i.row or "", "列": i.column or "",
-                                            "问题": i.message} for i in sheet.issues]),
-                             hide_index=True, width="stretch", key="nt_contacts_issues")
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            {"工作表": i.sheet or "", "行": i.row or "", "列": i.column or "", "问题": i.message}
+                            for i in sheet.issues
+                        ]
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                    key="nt_contacts_issues",
+                )
             else:
                 flash("已导入:" + sheet.summary())
                 st.rerun()
 
 with tab_rules:
     with st.form("nt_rules_form"):
-        reasons = st.multiselect("开启的提醒", list(REASONS), default=list(rules.reasons),
-                                 format_func=lambda r: REASONS[r], key="nt_reasons")
+        reasons = st.multiselect(
+            "开启的提醒", list(REASONS), default=list(rules.reasons), format_func=lambda r: REASONS[r], key="nt_reasons"
+        )
         r1, r2, r3 = st.columns(3)
         days = r1.number_input("到期前几天提醒", 0, 365, rules.days_ahead, key="nt_days")
-        period = r2.selectbox("同一单位同类提醒至多一次/", list(PERIODS), index=list(PERIODS).index(rules.period),
-                              format_func=lambda p: PERIODS[p], key="nt_period")
+        period = r2.selectbox(
+            "同一单位同类提醒至多一次/",
+            list(PERIODS),
+            index=list(PERIODS).index(rules.period),
+            format_func=lambda p: PERIODS[p],
+            key="nt_period",
+        )
         attempts = r3.number_input("最多尝试次数", 1, 20, rules.max_attempts, key="nt_attempts")
         q1, q2, q3 = st.columns(3)
         qs = q1.text_input("免打扰开始(时:分)", rules.quiet_start, key="nt_qs")
@@ -177,11 +247,20 @@ with tab_rules:
         ucap = d2.number_input("每单位每日上限(0 为不限)", 0, 1000, rules.unit_daily_cap, key="nt_ucap")
         if st.form_submit_button("保存规则"):
             with guard("保存提醒规则"):
-                saved = store.save_notify_rules({"reasons": reasons, "days_ahead": days, "period": period,
-                                                 "quiet_start": qs, "quiet_end": qe, "daily_cap": cap,
-                                                 "unit_daily_cap": ucap, "max_attempts": attempts,
-                                                 "backoff_minutes": backoff,
-                                                 "timeout_seconds": rules.timeout_seconds})
+                saved = store.save_notify_rules(
+                    {
+                        "reasons": reasons,
+                        "days_ahead": days,
+                        "period": period,
+                        "quiet_start": qs,
+                        "quiet_end": qe,
+                        "daily_cap": cap,
+                        "unit_daily_cap": ucap,
+                        "max_attempts": attempts,
+                        "backoff_minutes": backoff,
+                        "timeout_seconds": rules.timeout_seconds,
+                    }
+                )
                 flash("提醒规则已保存:" + saved.describe())
                 st.rerun()
 

@@ -11,6 +11,7 @@
 Channels are off until ``WORKBENCH_NOTIFY_CHANNELS=mail,webhook`` (and ``sms``) turns them on;
 mail settings come from ``WORKBENCH_SMTP_*`` or ``.streamlit/secrets.toml``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 def _store() -> GuardedStore:
     from ..accounts import acting_store
+
     return acting_store()
 
 
@@ -64,10 +66,25 @@ def cmd_contacts_import(args: argparse.Namespace) -> int:
         raise WorkbenchError(f"文件不存在:{args.file}")
     sheet = _store().import_contacts(path, save=not args.check)
     if args.json:
-        print_json({"file": sheet.file, "ok": sheet.ok, "saved": sheet.ok and not args.check,
-                    "contacts": [c.to_dict() for c in sheet.contacts],
-                    "issues": [{"message": i.message, "file": i.file, "sheet": i.sheet, "row": i.row,
-                                "column": i.column, "text": str(i)} for i in sheet.issues]})
+        print_json(
+            {
+                "file": sheet.file,
+                "ok": sheet.ok,
+                "saved": sheet.ok and not args.check,
+                "contacts": [c.to_dict() for c in sheet.contacts],
+                "issues": [
+                    {
+                        "message": i.message,
+                        "file": i.file,
+                        "sheet": i.sheet,
+                        "row": i.row,
+                        "column": i.column,
+                        "text": str(i),
+                    }
+                    for i in sheet.issues
+                ],
+            }
+        )
     if sheet.issues:
         if not args.json:
             for i in sheet.issues:
@@ -112,6 +129,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
     for m in report.planned if report.dry_run else report.queued:
         print(f"  [{m.to_dict()['channel_name']}] {m.unit} → {m.to_dict()['address']}:{m.subject}")
     from ..notify import REASONS
+
     for reason, unit in report.unreached:
         print(f"  提示:{unit} 没有可用的联系方式,无法发送{REASONS[reason]}")
     for w in report.to_dict()["warnings"]:

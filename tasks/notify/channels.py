@@ -59,10 +59,10 @@ __all__ = [
 ]
 
 
-
 def secrets_file() -> Path:
     """``.streamlit/secrets.toml`` under the workbench home (where Streamlit reads it too)."""
     return home() / ".streamlit" / "secrets.toml"
+
 
 CHANNELS_ENV = "WORKBENCH_NOTIFY_CHANNELS"
 _SMTP_KEYS = ("HOST", "PORT", "USER", "PASSWORD", "FROM", "TLS")

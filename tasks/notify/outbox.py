@@ -801,7 +801,7 @@ class RunReport:
     queued: tuple[Message, ...] = ()
     unreached: tuple[tuple[str, str], ...] = ()
     skipped: tuple[int, ...] = ()
-    send: SendReport | None = None
+    send: SendReport = field(default_factory=SendReport)
     pending_due: int = 0
     warnings: tuple[str, ...] = ()
 
@@ -819,22 +819,21 @@ class RunReport:
             parts = [f"新加入发件箱 {len(self.queued)} 条"]
             if self.skipped:
                 parts.append(f"不再需要而跳过 {len(self.skipped)} 条")
-            if self.send:
-                parts.append(f"发送成功 {len(self.send.sent)} 条")
-                if self.send.retrying:
-                    parts.append(f"失败待重试 {len(self.send.retrying)} 条")
-                if self.send.failed:
-                    parts.append(f"发送失败 {len(self.send.failed)} 条")
-                if self.send.quiet:
-                    parts.append(f"当前处于免打扰时段({self.rules.quiet_start}—{self.rules.quiet_end}),暂不发送")
-                if self.send.deferred:
-                    parts.append(f"因每日上限顺延 {self.send.deferred} 条")
+            parts.append(f"发送成功 {len(self.send.sent)} 条")
+            if self.send.retrying:
+                parts.append(f"失败待重试 {len(self.send.retrying)} 条")
+            if self.send.failed:
+                parts.append(f"发送失败 {len(self.send.failed)} 条")
+            if self.send.quiet:
+                parts.append(f"当前处于免打扰时段({self.rules.quiet_start}—{self.rules.quiet_end}),暂不发送")
+            if self.send.deferred:
+                parts.append(f"因每日上限顺延 {self.send.deferred} 条")
         if self.unreached:
             parts.append(f"{len({u for _, u in self.unreached})} 个单位没有可用的联系方式")
         return ";".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        send = self.send or SendReport()
+        send = self.send
         return {
             "now": self.now.isoformat(sep=" "),
             "dry_run": self.dry_run,

@@ -1,5 +1,6 @@
 """Reminders: planning from the store, a real SMTP server and a real HTTP server receiving them,
 retries, quiet hours, daily caps, the unique key, lifecycle events, the send list."""
+
 from __future__ import annotations
 
 import io
@@ -41,7 +42,7 @@ from tasks.notify import (
     send_mail,
 )
 
-T0 = datetime(2021, 10, 8, 9, 0)          # after the 2021-09 cut-off (2021-10-05)
+T0 = datetime(2021, 10, 8, 9, 0)  # after the 2021-09 cut-off (2021-10-05)
 WEBHOOKS = frozenset({"dingtalk", "wecom", "webhook"})
 ALL = WEBHOOKS | {"mail"}
 
@@ -81,13 +82,25 @@ def test_pending_reminder_skipped_once_the_unit_reports(store):
     rules = NotifyRules(reasons=("urge",), quiet_start="00:00", quiet_end="00:00")
     sent = []
     night = datetime(2021, 10, 8, 21, 0)
-    run_notify(store, night, send=True, channels={"mail"}, rules=NotifyRules(reasons=("urge",)),
-               deliver=lambda m, c: sent.append(m))     # quiet hours: queued, not sent
+    run_notify(
+        store,
+        night,
+        send=True,
+        channels={"mail"},
+        rules=NotifyRules(reasons=("urge",)),
+        deliver=lambda m, c: sent.append(m),
+    )  # quiet hours: queued, not sent
     assert sent == [] and {m.unit for m in by(store, status="pending")} == {UNIT_A, UNIT_B}
     report(store, UNIT_B, "1", "b")
     report(store, UNIT_B, "3", "c")
-    rep = run_notify(store, night + timedelta(hours=12), send=True, channels={"mail"}, rules=rules,
-                     deliver=lambda m, c: sent.append(m))
+    rep = run_notify(
+        store,
+        night + timedelta(hours=12),
+        send=True,
+        channels={"mail"},
+        rules=rules,
+        deliver=lambda m, c: sent.append(m),
+    )
     assert [m.unit for m in sent] == [UNIT_A]
     skipped = by(store, status="skipped")
     assert [m.unit for m in skipped] == [UNIT_B] and "已报送" in skipped[0].last_error
@@ -103,17 +116,47 @@ def test_deadline_reminders_days_ahead_and_done_tasks_left_out(store):
     assert "剩 6 天" in plan.messages[0].body and (("deadline", UNIT_C) in plan.unreached)
     assert plan_scheduled(store, datetime(2021, 8, 20, 9, 0), channels={"mail"}, rules=rules).messages == ()
     report(store, UNIT_A, "2", "d", day=date(2021, 8, 24))
-    store.add_upload(sha256="e" * 64, filename="x.xlsx", unit=UNIT_A, plan="测试方案", person="", period="2021-08",
-                     actor="cli", rows=[{"task_id": "2", "status": "已完成", "percent": 100, "report_date": date(2021, 8, 24),
-                                         "period": "2021-08", "source_sheet": "进展", "source_row": 5}])
+    store.add_upload(
+        sha256="e" * 64,
+        filename="x.xlsx",
+        unit=UNIT_A,
+        plan="测试方案",
+        person="",
+        period="2021-08",
+        actor="cli",
+        rows=[
+            {
+                "task_id": "2",
+                "status": "已完成",
+                "percent": 100,
+                "report_date": date(2021, 8, 24),
+                "period": "2021-08",
+                "source_sheet": "进展",
+                "source_row": 5,
+            }
+        ],
+    )
     assert plan_scheduled(store, datetime(2021, 8, 25, 9, 0), channels={"mail"}, rules=rules).messages == ()
     # one lead unit's part closed in the lifecycle: that unit is not reminded of it, the other still is
-    plan = plan_scheduled(store, T0, channels={"mail"}, rules=NotifyRules(reasons=("urge",)),
-                          closed_tasks={("测试方案", "1", UNIT_B), ("测试方案", "3", UNIT_B)})
+    plan = plan_scheduled(
+        store,
+        T0,
+        channels={"mail"},
+        rules=NotifyRules(reasons=("urge",)),
+        closed_tasks={("测试方案", "1", UNIT_B), ("测试方案", "3", UNIT_B)},
+    )
     assert [(m.unit, m.task_id) for m in plan.messages] == [(UNIT_A, "1")]
     # closed in the lifecycle (销号): nobody is reminded either
-    assert plan_scheduled(store, T0, channels=ALL, rules=NotifyRules(reasons=("urge",)),
-                          closed_tasks={("测试方案", "1"), ("测试方案", "2"), ("测试方案", "3")}).messages == ()
+    assert (
+        plan_scheduled(
+            store,
+            T0,
+            channels=ALL,
+            rules=NotifyRules(reasons=("urge",)),
+            closed_tasks={("测试方案", "1"), ("测试方案", "2"), ("测试方案", "3")},
+        ).messages
+        == ()
+    )
 
 
 def test_dry_run_writes_nothing_and_channels_off_means_preview(store):
@@ -121,7 +164,7 @@ def test_dry_run_writes_nothing_and_channels_off_means_preview(store):
     before = store.counts()
     rep = run_notify(store, T0, send=False, channels=ALL)
     assert rep.dry_run and rep.planned and store.counts() == before
-    rep = run_notify(store, T0, send=True, channels=frozenset())          # nothing turned on
+    rep = run_notify(store, T0, send=True, channels=frozenset())  # nothing turned on
     assert rep.dry_run and "未开启任何发送通道" in rep.summary() and store.counts() == before
 
 
@@ -129,15 +172,16 @@ def test_dry_run_writes_nothing_and_channels_off_means_preview(store):
 def test_mail_over_real_smtp_server_with_chinese_headers_and_body(store):
     add_contacts(store)
     with SmtpSink() as smtp:
-        rep = run_notify(store, T0, send=True, channels={"mail"}, rules=NotifyRules(reasons=("urge",)),
-                         mail=mail_to(smtp))
+        rep = run_notify(
+            store, T0, send=True, channels={"mail"}, rules=NotifyRules(reasons=("urge",)), mail=mail_to(smtp)
+        )
     assert len(rep.send.sent) == 2 and not rep.send.failed
     mails = {tuple(m.rcpt): m for m in smtp.mails}
     assert set(mails) == {("wangwu@example.gov.cn",), ("zhaoliu@example.gov.cn", "office@example.gov.cn")}
     a = mails[("wangwu@example.gov.cn",)]
     assert a.subject == "【催办】市审改办 2021-09 工作进展尚未报送"
     assert "王五您好" in a.body and "1 推进简政放权" in a.body and "报送期限 2021-10-05" in a.body
-    raw_head = a.raw.split(b"\r\n\r\n", 1)[0].decode("ascii")          # headers are pure ASCII (RFC 2047)
+    raw_head = a.raw.split(b"\r\n\r\n", 1)[0].decode("ascii")  # headers are pure ASCII (RFC 2047)
     assert "=?utf-8?" in raw_head.lower() and "领导小组办公室" not in raw_head
     assert a.message["From"].addresses[0].display_name == "领导小组办公室"
     assert a.message["To"].addresses[0].display_name == "王五"
@@ -163,14 +207,14 @@ def test_robot_webhooks_json_and_dingtalk_signature(store):
     hit = ding[0]
     assert hit.query["access_token"] == "tok-a"
     assert hit.query["sign"] == expected_sign(DING_SECRET, hit.query["timestamp"])
-    assert "sign=" + urllib.parse.quote_plus(hit.query["sign"]) in hit.raw_query      # url-encoded on the wire
+    assert "sign=" + urllib.parse.quote_plus(hit.query["sign"]) in hit.raw_query  # url-encoded on the wire
     assert hit.body["msgtype"] == "markdown"
     assert hit.body["markdown"]["title"] == "【催办】市审改办 2021-09 工作进展尚未报送"
     assert "1 推进简政放权" in hit.body["markdown"]["text"]
     wecom = http.at(WECOM_PATH)
     assert len(wecom) == 1 and wecom[0].query == {"key": "key-b"}
     assert wecom[0].body["msgtype"] == "markdown" and "市政务服务中心" in wecom[0].body["markdown"]["content"]
-    assert "timestamp" not in wecom[0].query                                        # only 钉钉 is signed
+    assert "timestamp" not in wecom[0].query  # only 钉钉 is signed
     # 市司法局 owes no report (not a lead) and has no task due within 7 days: nothing to its plain webhook
     assert http.at("/hook") == []
 
@@ -180,12 +224,12 @@ def test_failing_server_is_retried_with_backoff_then_failed_and_others_still_sen
     with HttpSink() as http:
         add_contacts(store, http, a_prefix="/fail")
         rep = run_notify(store, T0, send=True, channels=WEBHOOKS, rules=rules)
-        assert len(rep.send.sent) == 1 and len(rep.send.retrying) == 1      # B went out although A failed
+        assert len(rep.send.sent) == 1 and len(rep.send.retrying) == 1  # B went out although A failed
         a = by(store, unit=UNIT_A)[0]
         assert a.status == "pending" and a.attempts == 1 and "HTTP 500" in a.last_error
         assert a.next_at == T0 + timedelta(minutes=5)
         run_notify(store, T0 + timedelta(minutes=4), send=True, channels=WEBHOOKS, rules=rules)
-        assert len(http.at("/fail" + DING_PATH)) == 1                       # not due yet
+        assert len(http.at("/fail" + DING_PATH)) == 1  # not due yet
         run_notify(store, T0 + timedelta(minutes=5), send=True, channels=WEBHOOKS, rules=rules)
         a = by(store, unit=UNIT_A)[0]
         assert a.attempts == 2 and a.next_at == T0 + timedelta(minutes=15)  # backoff doubles
@@ -225,13 +269,19 @@ def test_same_reminder_never_sent_twice(store):
     with HttpSink() as http:
         add_contacts(store, http)
         for minutes in (0, 5, 30, 120):
-            run_notify(store, T0 + timedelta(minutes=minutes), send=True, channels=WEBHOOKS,
-                       rules=NotifyRules(reasons=("urge",)))
+            run_notify(
+                store,
+                T0 + timedelta(minutes=minutes),
+                send=True,
+                channels=WEBHOOKS,
+                rules=NotifyRules(reasons=("urge",)),
+            )
         assert len(http.at(DING_PATH)) == 1 and len(http.at(WECOM_PATH)) == 1
         # next week (a new rule period) the units that still owe are reminded again, once
         run_notify(store, T0 + timedelta(days=7), send=True, channels=WEBHOOKS, rules=NotifyRules(reasons=("urge",)))
-        run_notify(store, T0 + timedelta(days=7, hours=1), send=True, channels=WEBHOOKS,
-                   rules=NotifyRules(reasons=("urge",)))
+        run_notify(
+            store, T0 + timedelta(days=7, hours=1), send=True, channels=WEBHOOKS, rules=NotifyRules(reasons=("urge",))
+        )
         assert len(http.at(DING_PATH)) == 2
 
 
@@ -248,31 +298,49 @@ def test_quiet_hours_hold_messages_until_morning(store):
 
 
 def test_daily_caps(store):
-    rules = NotifyRules(reasons=("urge", "deadline"), daily_cap=2, unit_daily_cap=0, quiet_start="00:00",
-                        quiet_end="00:00", days_ahead=100)
+    rules = NotifyRules(
+        reasons=("urge", "deadline"),
+        daily_cap=2,
+        unit_daily_cap=0,
+        quiet_start="00:00",
+        quiet_end="00:00",
+        days_ahead=100,
+    )
     with HttpSink() as http:
         add_contacts(store, http)
         rep = run_notify(store, T0, send=True, channels=WEBHOOKS, rules=rules)
         # urge: A, B; deadline (task 1 due 2021-12-31 within 100 days): its leads A, B → 4 messages
         assert len(rep.queued) == 4 and len(rep.send.sent) == 2 and rep.send.deferred == 2 and rep.send.capped
         rep = run_notify(store, T0 + timedelta(hours=5), send=True, channels=WEBHOOKS, rules=rules)
-        assert rep.send.sent == [] and len(http.hits) == 2                 # same day: cap reached
+        assert rep.send.sent == [] and len(http.hits) == 2  # same day: cap reached
         rep = run_notify(store, T0 + timedelta(days=1), send=True, channels=WEBHOOKS, rules=rules)
         assert len(rep.send.sent) == 2
-    unit_rules = NotifyRules(reasons=("urge", "deadline"), daily_cap=0, unit_daily_cap=1, days_ahead=100,
-                             quiet_start="00:00", quiet_end="00:00")
+    unit_rules = NotifyRules(
+        reasons=("urge", "deadline"),
+        daily_cap=0,
+        unit_daily_cap=1,
+        days_ahead=100,
+        quiet_start="00:00",
+        quiet_end="00:00",
+    )
     with HttpSink() as http:
         add_contacts(store, http)
         rep = run_notify(store, T0 + timedelta(days=14), send=True, channels=WEBHOOKS, rules=unit_rules)
         units = [m.unit for m in outbox(store) if m.id in rep.send.sent]
-        assert sorted(units) == [UNIT_A, UNIT_B] and rep.send.deferred == 2   # one per unit that day
+        assert sorted(units) == [UNIT_A, UNIT_B] and rep.send.deferred == 2  # one per unit that day
 
 
 def test_reason_turned_off_skips_pending_and_plans_nothing(store):
     add_contacts(store)
     run_notify(store, datetime(2021, 10, 8, 23, 0), send=True, channels={"mail"}, rules=NotifyRules(reasons=("urge",)))
-    rep = run_notify(store, datetime(2021, 10, 9, 9, 0), send=True, channels={"mail"},
-                     rules=NotifyRules(reasons=("deadline",)), deliver=lambda m, c: None)
+    rep = run_notify(
+        store,
+        datetime(2021, 10, 9, 9, 0),
+        send=True,
+        channels={"mail"},
+        rules=NotifyRules(reasons=("deadline",)),
+        deliver=lambda m, c: None,
+    )
     assert rep.send.sent == [] and all("已关闭" in m.last_error for m in by(store, status="skipped"))
     assert len(by(store, status="skipped")) == 2
 
@@ -282,8 +350,9 @@ def events() -> list[TaskEvent]:
     at = datetime(2021, 10, 8, 10, 0)
     return [
         TaskEvent("sign", "task-1-new", "测试方案", "1", UNIT_A, "推进简政放权", at, date(2021, 12, 31)),
-        TaskEvent("extension", "req-7", "测试方案", "2", UNIT_A, "清单管理", at, date(2021, 11, 30),
-                  "同意延期至2021-11-30"),
+        TaskEvent(
+            "extension", "req-7", "测试方案", "2", UNIT_A, "清单管理", at, date(2021, 11, 30), "同意延期至2021-11-30"
+        ),
         TaskEvent("returned", "claim-3", "测试方案", "3", UNIT_B, "窗口动态调整", at, None, "佐证材料不全"),
         TaskEvent("card", "card-9", "测试方案", "2", UNIT_A, "清单管理", at, date(2021, 8, 31), "黄牌→红牌"),
         TaskEvent("sign", "task-3-closed", "测试方案", "3", UNIT_B, "窗口动态调整", at, task_closed=True),
@@ -296,11 +365,20 @@ def test_lifecycle_events_become_messages_once(store):
         add_contacts(store, http)
         queued = notify_events(store, events(), "ban", now=T0, channels=WEBHOOKS)
         # closed task and collective unit name: nothing
-        assert sorted((m.reason, m.unit) for m in queued) == [("card", UNIT_A), ("extension", UNIT_A),
-                                                              ("returned", UNIT_B), ("sign", UNIT_A)]
-        assert notify_events(store, events(), "ban", now=T0, channels=WEBHOOKS) == []      # same events again
-        run_notify(store, T0, send=True, channels=WEBHOOKS, rules=NotifyRules(reasons=tuple(
-            r for r in ("sign", "extension", "returned", "card"))))
+        assert sorted((m.reason, m.unit) for m in queued) == [
+            ("card", UNIT_A),
+            ("extension", UNIT_A),
+            ("returned", UNIT_B),
+            ("sign", UNIT_A),
+        ]
+        assert notify_events(store, events(), "ban", now=T0, channels=WEBHOOKS) == []  # same events again
+        run_notify(
+            store,
+            T0,
+            send=True,
+            channels=WEBHOOKS,
+            rules=NotifyRules(reasons=tuple(r for r in ("sign", "extension", "returned", "card"))),
+        )
         texts = [h.body["markdown"]["text"] for h in http.at(DING_PATH)]
         assert len(texts) == 3
         assert any("同意延期至2021-11-30" in t and "2021-11-30" in t for t in texts)
@@ -315,7 +393,9 @@ def test_event_reason_off_and_template_edited(store):
     save_notify_rules(store, {"reasons": ["urge", "extension"]}, "ban")
     save_template(store, "extension", "延期结果:{任务编号}", "{单位}:{说明}", "ban")
     queued = notify_events(store, events(), "ban", now=T0, channels={"mail"})
-    assert [(m.reason, m.subject, m.body) for m in queued] == [("extension", "延期结果:2", "市审改办:同意延期至2021-11-30")]
+    assert [(m.reason, m.subject, m.body) for m in queued] == [
+        ("extension", "延期结果:2", "市审改办:同意延期至2021-11-30")
+    ]
     with pytest.raises(NotifyError, match="未知占位符"):
         save_template(store, "urge", "催办{部门}", "x", "ban")
     with pytest.raises(NotifyError, match="未知的事件类型"):
@@ -325,10 +405,15 @@ def test_event_reason_off_and_template_edited(store):
 # -- send list ------------------------------------------------------------------------------------------------------
 def test_send_list_xlsx_and_csv(store):
     add_contacts(store)
-    run_notify(store, datetime(2021, 8, 25, 9, 0), send=True, channels={"sms"},
-               rules=NotifyRules(reasons=("urge", "deadline"), days_ahead=10))
+    run_notify(
+        store,
+        datetime(2021, 8, 25, 9, 0),
+        send=True,
+        channels={"sms"},
+        rules=NotifyRules(reasons=("urge", "deadline"), days_ahead=10),
+    )
     pending = by(store, channel="sms", status="pending")
-    assert {m.unit for m in pending} == {UNIT_A, UNIT_C}      # task 2 due 08-31: its lead A and responsible C
+    assert {m.unit for m in pending} == {UNIT_A, UNIT_C}  # task 2 due 08-31: its lead A and responsible C
     data, n = export_send_list(store, "ban", fmt="xlsx", now=T0)
     ws = load_workbook(io.BytesIO(data)).active
     rows = list(ws.values)
@@ -348,15 +433,16 @@ def test_card_issued_or_changed_is_notified_once(store):
         got.append((m.unit, m.subject))
 
     def run(day):
-        return run_notify(store, datetime(2021, day[0], day[1], 9, 0), send=True, channels={"mail"}, rules=rules,
-                          deliver=deliver)
+        return run_notify(
+            store, datetime(2021, day[0], day[1], 9, 0), send=True, channels={"mail"}, rules=rules, deliver=deliver
+        )
 
-    rep = run((8, 30))                                   # first look: task 2's yellow card is only recorded
+    rep = run((8, 30))  # first look: task 2's yellow card is only recorded
     assert rep.queued == () and got == []
-    run((9, 1))                                          # task 2 overdue: yellow → red
+    run((9, 1))  # task 2 overdue: yellow → red
     assert got == [(UNIT_A, "【预警通知】任务 2 黄牌→红牌")]
     run((9, 1))
-    run((9, 15))                                         # task 1 falls behind: yellow card for both leads
+    run((9, 15))  # task 1 falls behind: yellow card for both leads
     assert sorted(got[1:]) == [(UNIT_A, "【预警通知】任务 1 亮黄牌"), (UNIT_B, "【预警通知】任务 1 亮黄牌")]
     run((9, 16))
     assert len(got) == 3
@@ -371,17 +457,27 @@ def test_sign_notices_for_newly_loaded_tasks(store):
 
     add_contacts(store)
     plan = small_plan()
-    plan.tasks.append(Task(id="4", title="周末轮班", lead_units=[UNIT_B], responsible_units=[UNIT_C],
-                           deadline=date(2021, 10, 31), deadline_text="2021年10月底前", deadline_kind="date"))
+    plan.tasks.append(
+        Task(
+            id="4",
+            title="周末轮班",
+            lead_units=[UNIT_B],
+            responsible_units=[UNIT_C],
+            deadline=date(2021, 10, 31),
+            deadline_text="2021年10月底前",
+            deadline_kind="date",
+        )
+    )
     plan.tasks.append(Task(id="5", title="综合窗口", lead_units=[UNIT_B], deadline_kind="ongoing"))
     res = store.load_plan_into_store(plan, actor="cli")
     at = datetime(2021, 9, 1, 8, 0)
     queued = notify_events(store, sign_events(store.tasks(res.plan), res.added, at), "cli", now=at, channels={"mail"})
-    assert [(m.unit, m.reason) for m in queued] == [(UNIT_B, "sign")]        # one notice listing both tasks
+    assert [(m.unit, m.reason) for m in queued] == [(UNIT_B, "sign")]  # one notice listing both tasks
     assert queued[0].subject == "【签收通知】请签收 2 项交办任务"
     assert "4 周末轮班(完成时限 2021-10-31)\n5 综合窗口" in queued[0].body
-    assert notify_events(store, sign_events(store.tasks(res.plan), res.added, at), "cli", now=at,
-                         channels={"mail"}) == []
+    assert (
+        notify_events(store, sign_events(store.tasks(res.plan), res.added, at), "cli", now=at, channels={"mail"}) == []
+    )
 
 
 def test_supervision_steps_become_decision_and_return_notices(store):
@@ -392,11 +488,29 @@ def test_supervision_steps_become_decision_and_return_notices(store):
 
     add_contacts(store)
     at = datetime(2021, 10, 8, 10, 0)
-    steps = [Step(id=11, plan="测试方案", task="2", unit=UNIT_A, kind="extension_rejected", at=at,
-                  note="理由不充分", new_date=None),
-             Step(id=12, plan="测试方案", task="3", unit=UNIT_B, kind="claim_returned", at=at,
-                  note="缺少佐证材料", new_date=None),
-             Step(id=13, plan="测试方案", task="1", unit=UNIT_B, kind="sign", at=at, note="", new_date=None)]
+    steps = [
+        Step(
+            id=11,
+            plan="测试方案",
+            task="2",
+            unit=UNIT_A,
+            kind="extension_rejected",
+            at=at,
+            note="理由不充分",
+            new_date=None,
+        ),
+        Step(
+            id=12,
+            plan="测试方案",
+            task="3",
+            unit=UNIT_B,
+            kind="claim_returned",
+            at=at,
+            note="缺少佐证材料",
+            new_date=None,
+        ),
+        Step(id=13, plan="测试方案", task="1", unit=UNIT_B, kind="sign", at=at, note="", new_date=None),
+    ]
     titles = {(t.plan, t.id): (t.title, t.deadline) for t in store.tasks()}
     evs = lifecycle_events(steps, titles)
     assert [(e.kind, e.event_id) for e in evs] == [("extension", "lifecycle-11"), ("returned", "lifecycle-12")]
@@ -411,14 +525,23 @@ def test_mail_settings_from_secrets_file_env_first_password_never_shown(tmp_path
     from tasks.notify import mail_settings
 
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text('WORKBENCH_SMTP_HOST = "smtp.example.gov.cn"\nWORKBENCH_SMTP_USER = "ban@example.gov.cn"\n'
-                       'WORKBENCH_SMTP_PASSWORD = "S3cret-Pa55"\nWORKBENCH_SMTP_TLS = "ssl"\n\n[auth]\nx = 1\n',
-                       encoding="utf-8")
+    secrets.write_text(
+        'WORKBENCH_SMTP_HOST = "smtp.example.gov.cn"\nWORKBENCH_SMTP_USER = "ban@example.gov.cn"\n'
+        'WORKBENCH_SMTP_PASSWORD = "S3cret-Pa55"\nWORKBENCH_SMTP_TLS = "ssl"\n\n[auth]\nx = 1\n',
+        encoding="utf-8",
+    )
     s = mail_settings({}, secrets)
-    assert (s.host, s.port, s.user, s.sender, s.tls) == ("smtp.example.gov.cn", 465, "ban@example.gov.cn",
-                                                         "ban@example.gov.cn", "ssl")
+    assert s is not None
+    assert (s.host, s.port, s.user, s.sender, s.tls) == (
+        "smtp.example.gov.cn",
+        465,
+        "ban@example.gov.cn",
+        "ban@example.gov.cn",
+        "ssl",
+    )
     assert "S3cret" not in repr(s) and "S3cret" not in s.describe() and s.password == "S3cret-Pa55"
     s = mail_settings({"WORKBENCH_SMTP_HOST": "127.0.0.1", "WORKBENCH_SMTP_TLS": "none"}, secrets)
+    assert s is not None
     assert (s.host, s.port, s.tls) == ("127.0.0.1", 25, "none")
     assert mail_settings({}, tmp_path / "none.toml") is None
     secrets.write_text('WORKBENCH_SMTP_HOST = "smtp\n', encoding="utf-8")
@@ -443,10 +566,16 @@ def test_smtp_refusal_retried_then_failed_other_units_delivered(store):
 def test_unreachable_servers_give_chinese_errors(store):
     from notify_helpers import free_port
 
-    add_contacts(store)                                   # robots at http://127.0.0.1:9 (nothing listens)
+    add_contacts(store)  # robots at http://127.0.0.1:9 (nothing listens)
     rules = NotifyRules(reasons=("urge",), max_attempts=1)
-    run_notify(store, T0, send=True, channels=ALL, rules=rules,
-               mail=MailSettings("127.0.0.1", free_port(), sender="ban@example.gov.cn", tls="none"))
+    run_notify(
+        store,
+        T0,
+        send=True,
+        channels=ALL,
+        rules=rules,
+        mail=MailSettings("127.0.0.1", free_port(), sender="ban@example.gov.cn", tls="none"),
+    )
     errors = {m.channel: m.last_error for m in outbox(store)}
     assert set(errors) == {"mail", "dingtalk", "wecom"} and {m.status for m in outbox(store)} == {"failed"}
     for text in errors.values():
@@ -460,12 +589,18 @@ def test_interrupted_send_is_marked_failed_never_resent_blindly(store):
 
     add_contacts(store)
     rules = NotifyRules(reasons=("urge",))
-    run_notify(store, datetime(2021, 10, 8, 23, 0), send=True, channels={"mail"}, rules=rules)   # queued (quiet)
-    with store.session(write=True) as s:                # a run died after claiming one message
+    run_notify(store, datetime(2021, 10, 8, 23, 0), send=True, channels={"mail"}, rules=rules)  # queued (quiet)
+    with store.session(write=True) as s:  # a run died after claiming one message
         s.execute(update(OutboxRow).where(OutboxRow.unit == UNIT_A).values(status="sending"))
     sent = []
-    rep = run_notify(store, datetime(2021, 10, 9, 9, 0), send=True, channels={"mail"}, rules=rules,
-                     deliver=lambda m, c: sent.append(m.unit))
+    rep = run_notify(
+        store,
+        datetime(2021, 10, 9, 9, 0),
+        send=True,
+        channels={"mail"},
+        rules=rules,
+        deliver=lambda m, c: sent.append(m.unit),
+    )
     a = by(store, unit=UNIT_A)[0]
     assert a.status == "failed" and "是否送达未知" in a.last_error and a.id in rep.send.failed
     assert sent == [UNIT_B]

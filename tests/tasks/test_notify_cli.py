@@ -1,5 +1,6 @@
 """Reminder command line: contacts import (row-level errors, nothing written), contacts list --json,
 notify (dry run by default; --send twice sends each message once), outbox retry/cancel, send list."""
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,7 @@ def sheet(path: Path, rows: list[list], header=("单位", "联系人", "手机",
     wb = Workbook()
     ws = wb.active
     ws.title = "联系人"
-    ws.append(["各单位联系人表"])          # a title row above the header, as offices make them
+    ws.append(["各单位联系人表"])  # a title row above the header, as offices make them
     ws.append(list(header))
     for r in rows:
         ws.append(r)
@@ -49,12 +50,15 @@ def sheet(path: Path, rows: list[list], header=("单位", "联系人", "手机",
 def good_sheet(tmp_path: Path, http: HttpSink | None = None) -> Path:
     ding = http.url if http else "https://oapi.dingtalk.com"
     wecom = http.url if http else "https://qyapi.weixin.qq.com"
-    return sheet(tmp_path / "联系人.xlsx", [
-        [UNIT_A, "王五", 13800000001, "wangwu@example.gov.cn", f"{ding}{DING_PATH}?access_token=tok-a"],
-        [UNIT_B, "赵六", "138-0000-0002", "zhaoliu@example.gov.cn", f"{wecom}{WECOM_PATH}?key=key-b"],
-        [None, None, None, None, None],
-        [UNIT_C, "钱七", "0734-8221234", "qianqi@example.gov.cn", ""],
-    ])
+    return sheet(
+        tmp_path / "联系人.xlsx",
+        [
+            [UNIT_A, "王五", 13800000001, "wangwu@example.gov.cn", f"{ding}{DING_PATH}?access_token=tok-a"],
+            [UNIT_B, "赵六", "138-0000-0002", "zhaoliu@example.gov.cn", f"{wecom}{WECOM_PATH}?key=key-b"],
+            [None, None, None, None, None],
+            [UNIT_C, "钱七", "0734-8221234", "qianqi@example.gov.cn", ""],
+        ],
+    )
 
 
 def test_contacts_import_and_list(db, tmp_path, capsys):
@@ -66,19 +70,22 @@ def test_contacts_import_and_list(db, tmp_path, capsys):
     code, out, _ = run(capsys, "contacts", "list", "--json")
     rows = {r["unit"]: r for r in json.loads(out)}
     assert code == 0 and rows[UNIT_A]["email"] == "wangwu@example.gov.cn"
-    assert rows[UNIT_A]["webhook_kind"] == "dingtalk" and "tok-a" not in rows[UNIT_A]["webhook"]   # token masked
+    assert rows[UNIT_A]["webhook_kind"] == "dingtalk" and "tok-a" not in rows[UNIT_A]["webhook"]  # token masked
     assert rows[UNIT_B]["webhook_kind"] == "wecom"
 
 
 def test_contacts_import_bad_rows_named_and_nothing_written(db, tmp_path, capsys):
     before = dump(db)
-    bad = sheet(tmp_path / "坏表.xlsx", [
-        ["市不存在局", "甲", "13800000001", "", ""],
-        [UNIT_A, "乙", "12345", "a@b", "ftp://robot.example.cn/x"],
-        [UNIT_B, "丙", "", "", ""],
-        [UNIT_B, "丁", "13800000002", "", ""],
-        [UNIT_C, "戊", "13800000003", "ok@example.gov.cn", "https://oapi.dingtalk.com/robot/send?access_token=1"],
-    ])
+    bad = sheet(
+        tmp_path / "坏表.xlsx",
+        [
+            ["市不存在局", "甲", "13800000001", "", ""],
+            [UNIT_A, "乙", "12345", "a@b", "ftp://robot.example.cn/x"],
+            [UNIT_B, "丙", "", "", ""],
+            [UNIT_B, "丁", "13800000002", "", ""],
+            [UNIT_C, "戊", "13800000003", "ok@example.gov.cn", "https://oapi.dingtalk.com/robot/send?access_token=1"],
+        ],
+    )
     code, out, err = run(capsys, "contacts", "import", str(bad))
     assert code == 2 and "Traceback" not in err
     lines = err.splitlines()
@@ -89,15 +96,16 @@ def test_contacts_import_bad_rows_named_and_nothing_written(db, tmp_path, capsys
     assert any("第5行" in line and "至少填写一项" in line for line in lines)
     assert any("第6行 / “单位”列" in line and "重复,第5行已填写" in line for line in lines)
     assert lines[-1] == "error: 坏表.xlsx:发现 6 处问题,未导入任何联系人"
-    assert dump(db) == before                                       # the good row 7 was not imported either
+    assert dump(db) == before  # the good row 7 was not imported either
     code, out, _ = run(capsys, "contacts", "import", str(bad), "--json")
     data = json.loads(out)
     assert code == 2 and not data["ok"] and data["issues"][0]["row"] == 3 and data["issues"][0]["column"] == "单位"
 
 
 def test_contacts_import_missing_column_and_wrong_type(db, tmp_path, capsys):
-    no_mail = sheet(tmp_path / "缺列.xlsx", [[UNIT_A, "甲", "13800000001", ""]],
-                    header=("单位", "联系人", "手机", "群机器人地址"))
+    no_mail = sheet(
+        tmp_path / "缺列.xlsx", [[UNIT_A, "甲", "13800000001", ""]], header=("单位", "联系人", "手机", "群机器人地址")
+    )
     code, _, err = run(capsys, "contacts", "import", str(no_mail))
     assert code == 2 and "缺少列:邮箱" in err and "第2行" in err
     txt = tmp_path / "联系人.txt"
@@ -147,7 +155,7 @@ def test_notify_send_twice_sends_each_message_once(db, tmp_path, capsys, monkeyp
 
 def test_outbox_retry_cancel_and_send_list(db, tmp_path, capsys, monkeypatch):
     run(capsys, "contacts", "import", str(good_sheet(tmp_path)))
-    monkeypatch.setenv("WORKBENCH_NOTIFY_CHANNELS", "mail,sms")   # mail on but no server configured
+    monkeypatch.setenv("WORKBENCH_NOTIFY_CHANNELS", "mail,sms")  # mail on but no server configured
     code, out, _ = run(capsys, "notify", "--send", *NOW)
     assert code == 0 and "未设置邮件服务器" in out
     ids = [m.id for m in outbox(db, status="pending") if m.channel == "mail"]
@@ -161,7 +169,9 @@ def test_outbox_retry_cancel_and_send_list(db, tmp_path, capsys, monkeypatch):
     code, out, _ = run(capsys, "notify", "--send-list", str(out_file))
     assert code == 0 and "短信 2 条" in out
     lines = out_file.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "单位,联系人,手机,短信内容" and any(line.startswith(f"{UNIT_A},王五,13800000001") for line in lines)
+    assert lines[0] == "单位,联系人,手机,短信内容" and any(
+        line.startswith(f"{UNIT_A},王五,13800000001") for line in lines
+    )
     code, _, err = run(capsys, "notify", "--send-list", str(tmp_path / "x.pdf"))
     assert code == 2 and ".xlsx 或 .csv" in err
 
@@ -190,13 +200,22 @@ def test_load_queues_sign_notices_for_new_tasks_when_a_channel_is_on(db, tmp_pat
 
     run(capsys, "contacts", "import", str(good_sheet(tmp_path)))
     plan = small_plan()
-    plan.tasks.append(Task(id="4", title="周末轮班", lead_units=[UNIT_B], deadline=date(2021, 10, 31),
-                           deadline_text="2021年10月底前", deadline_kind="date"))
+    plan.tasks.append(
+        Task(
+            id="4",
+            title="周末轮班",
+            lead_units=[UNIT_B],
+            deadline=date(2021, 10, 31),
+            deadline_text="2021年10月底前",
+            deadline_kind="date",
+        )
+    )
     path = write_plan_workbook(plan, tmp_path / "v2.xlsx")
     code, out, _ = run(capsys, "load", str(path), "--plan", "测试方案")
-    assert code == 0 and "签收通知" not in out and outbox(db) == []          # channels off: nothing queued
-    plan.tasks.append(Task(id="5", title="综合窗口", lead_units=[UNIT_B], deadline_kind="ongoing",
-                           deadline_text="长期坚持"))
+    assert code == 0 and "签收通知" not in out and outbox(db) == []  # channels off: nothing queued
+    plan.tasks.append(
+        Task(id="5", title="综合窗口", lead_units=[UNIT_B], deadline_kind="ongoing", deadline_text="长期坚持")
+    )
     path = write_plan_workbook(plan, tmp_path / "v3.xlsx")
     monkeypatch.setenv("WORKBENCH_NOTIFY_CHANNELS", "mail")
     code, out, _ = run(capsys, "load", str(path), "--plan", "测试方案")
@@ -204,7 +223,8 @@ def test_load_queues_sign_notices_for_new_tasks_when_a_channel_is_on(db, tmp_pat
     (m,) = outbox(db)
     assert (m.reason, m.unit, m.channel, m.task_id) == ("sign", UNIT_B, "mail", "5")
     monkeypatch.setenv("WORKBENCH_NOTIFY_CHANNELS", "pager")
-    plan.tasks.append(Task(id="6", title="预约服务", lead_units=[UNIT_B], deadline_kind="ongoing",
-                           deadline_text="长期坚持"))
+    plan.tasks.append(
+        Task(id="6", title="预约服务", lead_units=[UNIT_B], deadline_kind="ongoing", deadline_text="长期坚持")
+    )
     code, out, _ = run(capsys, "load", str(write_plan_workbook(plan, tmp_path / "v4.xlsx")), "--plan", "测试方案")
     assert code == 0 and "提示:签收通知未加入发件箱:WORKBENCH_NOTIFY_CHANNELS 中的“pager”无效" in out

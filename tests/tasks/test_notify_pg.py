@@ -1,4 +1,5 @@
 """The outbox on SQLite and PostgreSQL: two sending runs at the same time still deliver each message once."""
+
 from __future__ import annotations
 
 import threading
@@ -13,8 +14,18 @@ from tasks.notify import NotifyRules, outbox, run_notify
 from tasks.store.testing import temporary_database
 
 T0 = datetime(2021, 10, 8, 9, 0)
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
-    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[
+            pytest.mark.pg,
+            pytest.mark.skipif(
+                not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"
+            ),
+        ],
+    ),
+]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -43,8 +54,14 @@ def test_parallel_runs_deliver_each_message_once(url):
         try:
             start.wait()
             for _ in range(3):
-                run_notify(store, T0, send=True, channels={"mail", "dingtalk", "wecom", "webhook"}, rules=rules,
-                           deliver=deliver)
+                run_notify(
+                    store,
+                    T0,
+                    send=True,
+                    channels={"mail", "dingtalk", "wecom", "webhook"},
+                    rules=rules,
+                    deliver=deliver,
+                )
         except BaseException as err:
             errors.append(err)
 

@@ -1,4 +1,5 @@
 """Only the office may change contacts, templates or rules, see the outbox, or send (enforced in the library)."""
+
 from __future__ import annotations
 
 import pytest
@@ -48,7 +49,8 @@ CALLS = {
     "cancel": lambda g, p: g.cancel_messages([1]),
     "send list": lambda g, p: g.export_send_list(),
     "queue event notices": lambda g, p: g.notify_events(
-        [TaskEvent("sign", "x", "测试方案", "1", UNIT_A, "推进简政放权")], channels={"mail"}),
+        [TaskEvent("sign", "x", "测试方案", "1", UNIT_A, "推进简政放权")], channels={"mail"}
+    ),
 }
 
 
@@ -87,8 +89,12 @@ def test_cli_as_unit_account_is_refused(store, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("WORKBENCH_DB_URL", str(store.engine.url))
     AccountBook(store).add("zwzx", "unit", unit=UNIT_B, password="Zheng-Wu-2021x", actor="cli")
     before = dump(store)
-    for argv in (["contacts", "import", str(contact_sheet(tmp_path / "c.xlsx"))], ["contacts", "list"],
-                 ["notify", "--send"], ["outbox", "--retry", "1"]):
+    for argv in (
+        ["contacts", "import", str(contact_sheet(tmp_path / "c.xlsx"))],
+        ["contacts", "list"],
+        ["notify", "--send"],
+        ["outbox", "--retry", "1"],
+    ):
         code = main(["--as", "zwzx", *argv])
         err = capsys.readouterr().err
         assert code == 2 and err.startswith("error: 责任单位账号“zwzx”无权"), argv

@@ -1,5 +1,6 @@
 """提醒与发件箱 page (AppTest): office sends, previews, retries failed messages, edits rules and templates;
 units and leaders cannot open it."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,8 +16,11 @@ PAGE = "ui/page_notify.py"
 
 
 def texts(at) -> str:
-    return "\n".join(str(e.value) for kind in ("error", "warning", "info", "success", "caption", "markdown")
-                     for e in getattr(at, kind))
+    return "\n".join(
+        str(e.value)
+        for kind in ("error", "warning", "info", "success", "caption", "markdown")
+        for e in getattr(at, kind)
+    )
 
 
 @pytest.fixture
@@ -29,17 +33,25 @@ def test_office_sends_and_retries_a_failed_message(tmp_path, monkeypatch, db):
     at = app_on(tmp_path, monkeypatch, PAGE, db_url=db)
     assert not at.exception
     assert "只预览,不发送" in texts(at)
-    assert at.button(key="nt_send").disabled                      # no channel on: nothing can leave
+    assert at.button(key="nt_send").disabled  # no channel on: nothing can leave
     store = Store(db)
     with HttpSink() as http:
         save_contact(store, Contact("市审改办", "王五", webhook=f"{http.url}{DING_PATH}?access_token=t"), "test")
-        save_contact(store, Contact("市政务服务中心", "赵六", webhook=f"{http.url}/fail{DING_PATH}?access_token=u"),
-                     "test")
+        save_contact(
+            store, Contact("市政务服务中心", "赵六", webhook=f"{http.url}/fail{DING_PATH}?access_token=u"), "test"
+        )
         save_notify_rules(store, NotifyRules(quiet_start="00:00", quiet_end="00:00", max_attempts=1), "test")
         when = datetime(2021, 10, 8, 10, 0)
-        notify_events(store, [TaskEvent("sign", "e1", "测试计划", "1", "市审改办", "清理证明事项", when),
-                              TaskEvent("sign", "e2", "测试计划", "3", "市政务服务中心", "设立综合窗口", when)],
-                      "test", now=when, channels={"dingtalk"})
+        notify_events(
+            store,
+            [
+                TaskEvent("sign", "e1", "测试计划", "1", "市审改办", "清理证明事项", when),
+                TaskEvent("sign", "e2", "测试计划", "3", "市政务服务中心", "设立综合窗口", when),
+            ],
+            "test",
+            now=when,
+            channels={"dingtalk"},
+        )
         monkeypatch.setenv("WORKBENCH_NOTIFY_CHANNELS", "webhook")
         at.run()
         at.button(key="nt_send").click().run()
@@ -64,6 +76,7 @@ def test_office_edits_rules_and_templates(tmp_path, monkeypatch, db):
     store = Store(db)
     assert store.counts()["notify_settings"] == 1
     from tasks.notify import load_notify_rules
+
     assert load_notify_rules(store).days_ahead == 3 and load_notify_rules(store).quiet_start == "21:30"
     at.text_input(key="nt_qe").set_value("8点")
     at.button[[b.label for b in at.button].index("保存规则")].click().run()
@@ -74,6 +87,7 @@ def test_office_edits_rules_and_templates(tmp_path, monkeypatch, db):
     at.text_input(key="nt_tpl_subject_urge").set_value("请{单位}报送{报告期}进展")
     at.button(key="nt_tpl_save").click().run()
     from tasks.notify import templates
+
     assert templates(store)["urge"].subject == "请{单位}报送{报告期}进展"
     store.dispose()
 
@@ -88,6 +102,7 @@ def test_units_and_leaders_cannot_open_the_page(tmp_path, monkeypatch, db, role,
     assert PAGE not in pages_for(role)
     monkeypatch.setenv("WORKBENCH_DB_URL", db)
     from ui_support import small_plan
+
     store = Store(db)
     store.load_plan_into_store(small_plan(), actor="test")
     store.dispose()
