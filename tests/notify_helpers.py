@@ -55,8 +55,18 @@ class Mail:
 class SmtpSink:
     """aiosmtpd on a free local port; ``mails`` holds every accepted message; ``refuse`` addresses get 550."""
 
-    def __init__(self, refuse: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        refuse: tuple[str, ...] = (),
+        *,
+        tls: str = "none",
+        cert: tuple[str, str] | None = None,
+        password: str = "",
+    ) -> None:
+        import ssl
+
         from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
 
         self.mails: list[Mail] = []
         self.refused: list[str] = []
@@ -76,8 +86,26 @@ class SmtpSink:
                 )
                 return "250 OK"
 
+        self.logins: list[tuple[str, str]] = []
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            login, secret = auth_data.login.decode(), auth_data.password.decode()
+            sink.logins.append((login, secret))
+            return AuthResult(success=secret == password, handled=False)
+
+        kwargs: dict[str, Any] = {}
+        if cert:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*cert)
+            if tls == "ssl":
+                kwargs["ssl_context"] = ctx
+            else:
+                kwargs.update(tls_context=ctx, require_starttls=True)
+        if password:
+            # implicit TLS (ssl) is invisible to aiosmtpd's STARTTLS bookkeeping: there AUTH is allowed as such
+            kwargs.update(authenticator=authenticator, auth_require_tls=tls != "ssl")
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **kwargs)
 
     def __enter__(self) -> SmtpSink:
         self.controller.start()
@@ -215,3 +243,43 @@ def add_contacts(store: Store, http: HttpSink | None = None, *, a_prefix: str = 
         "cli",
     )
     save_contact(store, Contact(UNIT_C, "钱七", "13800000003", "", f"{base}/hook"), "cli")
+
+
+def self_signed(directory) -> tuple[str, str]:
+    """A certificate for 127.0.0.1/localhost and its key (PEM files), for TLS tests."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=36500))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = f"{directory}/cert.pem", f"{directory}/key.pem"
+    with open(cert_path, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(key_path, "wb") as f:
+        f.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+    return cert_path, key_path

@@ -282,9 +282,19 @@ def _sender(text: str) -> str:
 
 
 def send_mail(
-    settings: MailSettings, to: Sequence[str], subject: str, body: str, *, timeout: float = 10.0, to_name: str = ""
+    settings: MailSettings,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    *,
+    timeout: float = 10.0,
+    to_name: str = "",
+    context: ssl.SSLContext | None = None,
 ) -> None:
-    """Send one UTF-8 text mail; raise :class:`ChannelError` (no password in it) when it fails."""
+    """Send one UTF-8 text mail; raise :class:`ChannelError` (no password in it) when it fails.
+
+    The server's certificate is verified against the system's trusted CAs (``context`` replaces them).
+    """
     msg = EmailMessage()
     msg["Subject"] = subject
     msg["From"] = _sender(settings.sender)
@@ -299,7 +309,7 @@ def send_mail(
     try:
         if settings.tls == "ssl":
             server: smtplib.SMTP = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=timeout, context=ssl.create_default_context()
+                settings.host, settings.port, timeout=timeout, context=context or ssl.create_default_context()
             )
         else:
             server = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
@@ -310,7 +320,7 @@ def send_mail(
                     raise ChannelError(
                         f"邮件服务器 {settings.host} 不支持 STARTTLS;如确认无需加密,请设 WORKBENCH_SMTP_TLS=none"
                     )
-                server.starttls(context=ssl.create_default_context())
+                server.starttls(context=context or ssl.create_default_context())
             if settings.user:
                 server.login(settings.user, settings.password)
             refused = server.send_message(msg, from_addr=envelope_from, to_addrs=list(to))

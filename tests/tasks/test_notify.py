@@ -604,3 +604,28 @@ def test_interrupted_send_is_marked_failed_never_resent_blindly(store):
     a = by(store, unit=UNIT_A)[0]
     assert a.status == "failed" and "是否送达未知" in a.last_error and a.id in rep.send.failed
     assert sent == [UNIT_B]
+
+
+@pytest.mark.parametrize("tls", ["starttls", "ssl"])
+def test_mail_over_tls_with_login_certificate_checked(tmp_path, tls):
+    import ssl
+
+    from notify_helpers import self_signed
+
+    cert = self_signed(tmp_path)
+    trusted = ssl.create_default_context(cafile=cert[0])
+    with SmtpSink(tls=tls, cert=cert, password="S3cret-Pa55") as smtp:
+        settings = MailSettings(
+            "127.0.0.1", smtp.port, "ban@example.gov.cn", "S3cret-Pa55", "领导小组办公室 <ban@example.gov.cn>", tls
+        )
+        send_mail(settings, ["wangwu@example.gov.cn"], "【催办】测试", "请报送进展。", to_name="王五", context=trusted)
+        assert [m.subject for m in smtp.mails] == ["【催办】测试"] and smtp.logins == [
+            ("ban@example.gov.cn", "S3cret-Pa55")
+        ]
+        with pytest.raises(ChannelError) as err:  # untrusted certificate: refused, nothing sent
+            send_mail(settings, ["wangwu@example.gov.cn"], "主题", "正文")
+        assert "加密连接" in str(err.value) and "S3cret" not in str(err.value)
+        wrong = MailSettings("127.0.0.1", smtp.port, "ban@example.gov.cn", "wrong-password", "ban@example.gov.cn", tls)
+        with pytest.raises(ChannelError, match="登录失败"):
+            send_mail(wrong, ["wangwu@example.gov.cn"], "主题", "正文", context=trusted)
+    assert len(smtp.mails) == 1
