@@ -257,7 +257,7 @@ def self_signed(directory) -> tuple[str, str]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
