@@ -780,6 +780,23 @@ def _card_changes(store: Store, snap: Any, now: datetime) -> tuple[list[TaskEven
     return (evs if before is not None else []), after
 
 
+_STEPS_KEY = "lifecycle"
+
+
+def _new_steps(store: Store, steps: Sequence[Any], snap: Any) -> tuple[list[TaskEvent], dict[str, int]]:
+    """Notices for the lifecycle steps after the last one seen; the first look only records it."""
+    from .hooks import lifecycle_events
+
+    with store.session() as s:
+        row = s.get(SettingRow, _STEPS_KEY)
+        last = int(row.value.get("last_id", 0)) if row is not None else None
+    top = max((int(st.id) for st in steps), default=last or 0)
+    if last is None:
+        return [], {"last_id": top}
+    titles = {(t.plan, t.id): (t.title, t.deadline) for t in snap.tasks}
+    return lifecycle_events([st for st in steps if int(st.id) > last], titles), {"last_id": max(top, last)}
+
+
 def _save_setting(store: Store, key: str, value: dict[str, Any], actor: str, now: datetime) -> None:
     with store.session(write=True) as s:
         row = s.get(SettingRow, key)
@@ -867,11 +884,16 @@ def run_notify(
     opener: Any = None,
     closed_tasks: Iterable[tuple[str, ...]] = (),
     events: Sequence[TaskEvent] = (),
+    steps: Sequence[Any] | None = None,
 ) -> RunReport:
     """Plan, then (with ``send`` and at least one channel on) queue, re-check and send what is due.
 
     Without ``send`` — or with no channel turned on — nothing is written: the report shows what
     would be queued, for every channel the contacts have.
+
+    ``steps``: the supervision loop's stored steps (objects with ``id, plan, task, unit, kind, at,
+    note, new_date``); those newer than the last run's become 延期审批结果/办结申请退回 notices
+    (the first run only records where it stands).  ``closed_tasks``: see :func:`plan_scheduled`.
     """
     from ..progress import snapshot
 
@@ -886,6 +908,10 @@ def run_notify(
     if rules.on("card"):
         card_evs, cards_after = _card_changes(store, snap, now)
         events = [*events, *card_evs]
+    seen_after = None
+    if steps is not None:
+        step_evs, seen_after = _new_steps(store, steps, snap)
+        events = [*events, *step_evs]
     if events:
         ev = plan_events(store, events, now, rules=rules, channels=plan_channels)
         planned = Planned(planned.messages + ev.messages, planned.unreached + ev.unreached, planned.wanted_units)
@@ -905,6 +931,8 @@ def run_notify(
     queued = queue_messages(store, planned.messages, now, actor)
     if cards_after is not None:
         _save_setting(store, _CARDS_KEY, cards_after, actor, now)
+    if seen_after is not None:
+        _save_setting(store, _STEPS_KEY, seen_after, actor, now)
     skipped = _recheck(store, planned, rules, chans, now)
     rep = send_due(store, now, actor, channels=chans, rules=rules, mail=mail, deliver=deliver, opener=opener)
     return RunReport(

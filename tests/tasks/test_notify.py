@@ -629,3 +629,43 @@ def test_mail_over_tls_with_login_certificate_checked(tmp_path, tls):
         with pytest.raises(ChannelError, match="登录失败"):
             send_mail(wrong, ["wangwu@example.gov.cn"], "主题", "正文", context=trusted)
     assert len(smtp.mails) == 1
+
+
+def test_lifecycle_steps_since_last_run_are_notified_once(store):
+    """run_notify(steps=…) — the one call the supervision loop needs: new steps since the last run."""
+    from types import SimpleNamespace as Step
+
+    add_contacts(store)
+    rules = NotifyRules(reasons=("extension", "returned"), quiet_start="00:00", quiet_end="00:00")
+    at = datetime(2021, 10, 8, 10, 0)
+    old = Step(
+        id=5,
+        plan="测试方案",
+        task="2",
+        unit=UNIT_A,
+        kind="extension_approved",
+        at=at,
+        note="",
+        new_date=date(2021, 9, 30),
+    )
+    got = []
+
+    def run(steps, hour):
+        return run_notify(
+            store,
+            at.replace(hour=hour),
+            send=True,
+            channels={"mail"},
+            rules=rules,
+            steps=steps,
+            deliver=lambda m, c: got.append((m.unit, m.reason, m.body)),
+        )
+
+    run([old], 10)  # first look: history before the notifier is only recorded
+    assert got == []
+    new = Step(
+        id=9, plan="测试方案", task="3", unit=UNIT_B, kind="claim_returned", at=at, note="请补充照片", new_date=None
+    )
+    run([old, new], 11)
+    run([old, new], 12)
+    assert [(u, r) for u, r, _ in got] == [(UNIT_B, "returned")] and "请补充照片" in got[0][2]
