@@ -49,6 +49,7 @@ from .channels import (
 )
 from .contacts import ContactSheet, check_contact, is_mobile, read_contacts, split_emails
 from .model import (
+    CHANNEL_NAMES,
     REASONS,
     SCHEDULED,
     Contact,
@@ -596,12 +597,29 @@ class SendReport:
 Deliver = Callable[[Message, Contact | None], None]
 
 
+def _current_address(m: Message, c: Contact | None) -> str:
+    """Where ``m`` goes now: the unit's current address on its channel (ChannelError if it was removed)."""
+    if c is None:
+        raise ChannelError(f"“{m.unit}”的联系方式已被删除")
+    if m.channel == "mail":
+        address = c.email
+    elif m.channel == "sms":
+        address = c.phone
+    else:
+        address = c.webhook if c.webhook_kind == m.channel else ""
+    if not address:
+        raise ChannelError(f"“{m.unit}”已没有{CHANNEL_NAMES.get(m.channel, m.channel)}联系方式")
+    return address
+
+
 def _deliverer(mail: MailSettings | None, timeout: float, opener: Any = None) -> Deliver:
     def deliver(m: Message, c: Contact | None) -> None:
+        # the office may have changed the unit's address since the message was queued: use the current one
+        address = _current_address(m, c)
         if m.channel == "mail":
             if mail is None:
                 raise ChannelError("未设置邮件服务器(WORKBENCH_SMTP_HOST 等)")
-            send_mail(mail, split_emails(m.address), m.subject, m.body, timeout=timeout, to_name=m.person)
+            send_mail(mail, split_emails(address), m.subject, m.body, timeout=timeout, to_name=m.person)
         elif m.channel in _ROBOTS:
             extra = {
                 "key": m.key,
@@ -614,7 +632,7 @@ def _deliverer(mail: MailSettings | None, timeout: float, opener: Any = None) ->
             }
             post_webhook(
                 m.channel,
-                m.address,
+                address,
                 robot_payload(m.channel, m.subject, m.body, extra),
                 secret=c.webhook_secret if c else "",
                 timeout=timeout,
@@ -741,6 +759,7 @@ def send_due(
 def _recheck(store: Store, planned: Planned, rules: NotifyRules, channels: Iterable[str], now: datetime) -> list[int]:
     """Skip pending scheduled messages the rules no longer want; returns their ids."""
     wanted_keys = {m.key for m in planned.messages}
+    wanted_routes = {(m.reason, m.unit, m.channel) for m in planned.messages}
     chans = set(channels)
     skipped = []
     with store.session(write=True) as s:
@@ -754,8 +773,10 @@ def _recheck(store: Store, planned: Planned, rules: NotifyRules, channels: Itera
                 continue
             if not rules.on(r.reason):
                 why = f"“{REASONS[r.reason]}”已关闭,不再发送"
-            elif (r.reason, r.unit) in planned.wanted_units:
+            elif (r.reason, r.unit, r.channel) in wanted_routes:
                 why = "已由新一期的提醒取代"
+            elif (r.reason, r.unit) in planned.wanted_units:
+                why = f"单位已没有{CHANNEL_NAMES.get(r.channel, r.channel)}联系方式,未发送"
             elif r.reason == "urge":
                 why = "单位已报送(或任务已完成、已办结),不再催办"
             else:

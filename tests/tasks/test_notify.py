@@ -669,3 +669,26 @@ def test_lifecycle_steps_since_last_run_are_notified_once(store):
     run([old, new], 11)
     run([old, new], 12)
     assert [(u, r) for u, r, _ in got] == [(UNIT_B, "returned")] and "请补充照片" in got[0][2]
+
+
+def test_changed_address_is_used_and_removed_one_fails_cleanly(store):
+    from tasks.notify import Contact, delete_contact, save_contact
+
+    add_contacts(store)
+    rules = NotifyRules(reasons=("urge",), max_attempts=1)
+    run_notify(store, datetime(2021, 10, 8, 23, 0), send=True, channels={"mail"}, rules=rules)  # queued at night
+    save_contact(store, Contact(UNIT_A, "王五", email="new-wangwu@example.gov.cn"), "ban")
+    delete_contact(store, UNIT_B, "ban")
+    with SmtpSink() as smtp:
+        run_notify(store, datetime(2021, 10, 9, 9, 0), send=True, channels={"mail"}, rules=rules, mail=mail_to(smtp))
+    assert [m.rcpt for m in smtp.mails] == [["new-wangwu@example.gov.cn"]]
+    b = by(store, unit=UNIT_B)[0]  # no longer reachable by mail: not sent, and said why
+    assert b.status == "skipped" and "单位已没有邮件联系方式" in b.last_error
+    # removed between queueing and sending (send_due alone, no re-planning): fails with the reason
+    from tasks.notify import send_due
+
+    run_notify(store, datetime(2021, 10, 15, 23, 0), send=True, channels={"mail"}, rules=rules)
+    delete_contact(store, UNIT_A, "ban")
+    rep = send_due(store, datetime(2021, 10, 16, 9, 0), "ban", channels={"mail"}, rules=rules, mail=mail_to(smtp))
+    a = by(store, unit=UNIT_A)[0]
+    assert rep.failed == [a.id] and "联系方式已被删除" in a.last_error
