@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tasks.errors import WorkbenchError
 from tasks.notify import (
     CHANNEL_NAMES,
     PERIODS,
@@ -166,27 +165,11 @@ with tab_contacts:
             column_config={"加签密钥": st.column_config.TextColumn(help="留空表示不变")},
         )
         if st.button("保存联系人", key="nt_contacts_save"):
-            changed = 0
-            errors = []
-            for (_, old), (_, new) in zip(base.iterrows(), edited.iterrows()):
-                if all(_cell(old[k]) == _cell(new[k]) for k in base.columns):
-                    continue
-                if not any(_cell(new[k]) for k in ("联系人", "手机", "邮箱", "群机器人地址")):
-                    if new["单位"] in people:
-                        store.delete_contact(new["单位"])
-                        changed += 1
-                    continue
-                try:
-                    store.save_contact(
-                        Contact(
-                            new["单位"],
-                            *(_cell(new[k]) for k in ("联系人", "手机", "邮箱", "群机器人地址", "加签密钥")),
-                        ),
-                        keep_secret=True,
-                    )
-                    changed += 1
-                except WorkbenchError as err:  # shown per unit; the others are still saved
-                    errors.append(f"{new['单位']}:{err}")
+            rows = [
+                Contact(str(r["单位"]), *(_cell(r[k]) for k in ("联系人", "手机", "邮箱", "群机器人地址", "加签密钥")))
+                for _, r in edited.iterrows()
+            ]
+            changed, errors = store.apply_contact_edits(rows)
             for e in errors:
                 st.error(e, icon=":material/error:")
             if not errors:

@@ -51,6 +51,13 @@ class NotifyMethods:
         require(self.account, "manage_notify")
         return save_contact(self._store, contact, self.actor, keep_secret=keep_secret)
 
+    def apply_contact_edits(self, edited: Sequence[Contact]) -> tuple[int, list[str]]:
+        """Save the changed rows of the contact table (office only)."""
+        from ..notify import apply_contact_edits
+
+        require(self.account, "manage_notify")
+        return apply_contact_edits(self._store, edited, self.actor)
+
     def delete_contact(self, unit: str) -> None:
         from ..notify import delete_contact
 

@@ -39,6 +39,7 @@ from .model import (
 from .outbox import (
     RunReport,
     SendReport,
+    apply_contact_edits,
     cancel_messages,
     contact,
     contacts,
@@ -63,6 +64,7 @@ from .outbox import (
 from .templates import DEFAULT_TEMPLATES, PLACEHOLDERS, Template, check_template, render
 
 __all__ = [
+    "apply_contact_edits",
     "ChannelError",
     "MailSettings",
     "check_webhook_url",

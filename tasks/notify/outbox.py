@@ -66,6 +66,7 @@ __all__ = [
     "contact",
     "save_contact",
     "delete_contact",
+    "apply_contact_edits",
     "import_contacts",
     "templates",
     "save_template",
@@ -159,6 +160,38 @@ def save_contact(store: Store, c: Contact, actor: str, *, keep_secret: bool = Fa
             {"webhook": bool(c.webhook), "email": bool(c.email), "phone": bool(c.phone)},
         )
     return c
+
+
+def apply_contact_edits(store: Store, edited: Sequence[Contact], actor: str) -> tuple[int, list[str]]:
+    """Save the rows of the dashboard's contact table that changed: a row with every field empty removes
+    that unit's contact; an empty 加签密钥 keeps the stored one.  One bad row does not stop the others.
+
+    Returns how many units changed and one Chinese message per refused row.
+    """
+    current = {c.unit: c for c in contacts(store)}
+    changed, errors = 0, []
+    for c in edited:
+        old = current.get(c.unit)
+        empty = not any((c.person.strip(), c.phone.strip(), c.email.strip(), c.webhook.strip()))
+        if empty:
+            if old is not None:
+                delete_contact(store, c.unit, actor)
+                changed += 1
+            continue
+        same = (
+            old is not None
+            and (old.person, old.phone, old.email, old.webhook)
+            == (c.person.strip(), c.phone.strip(), c.email.strip(), c.webhook.strip())
+            and not c.webhook_secret
+        )
+        if same:
+            continue
+        try:
+            save_contact(store, c, actor, keep_secret=True)
+            changed += 1
+        except NotifyError as err:
+            errors.append(f"{c.unit}:{err}")
+    return changed, errors
 
 
 def delete_contact(store: Store, unit: str, actor: str) -> None:

@@ -692,3 +692,22 @@ def test_changed_address_is_used_and_removed_one_fails_cleanly(store):
     rep = send_due(store, datetime(2021, 10, 16, 9, 0), "ban", channels={"mail"}, rules=rules, mail=mail_to(smtp))
     a = by(store, unit=UNIT_A)[0]
     assert rep.failed == [a.id] and "联系方式已被删除" in a.last_error
+
+
+def test_contact_table_edits_saved_row_by_row(store):
+    from tasks.notify import Contact, apply_contact_edits, contacts
+
+    add_contacts(store)
+    before = {c.unit: c for c in contacts(store)}
+    edited = [
+        Contact(UNIT_A, "王五", "13800000001", "wangwu@example.gov.cn", before[UNIT_A].webhook, ""),  # unchanged
+        Contact(UNIT_B, "", "", "", "", ""),  # cleared
+        Contact(UNIT_C, "钱七", "12", "", "", ""),  # bad phone
+        Contact("市公安局", "孙八", "13900000000", "", "", ""),  # not in the plan: refused
+    ]
+    changed, errors = apply_contact_edits(store, edited, "ban")
+    after = {c.unit: c for c in contacts(store)}
+    assert changed == 1 and set(after) == {UNIT_A, UNIT_C}
+    assert after[UNIT_A].webhook_secret == DING_SECRET  # empty secret field keeps the stored one
+    assert after[UNIT_C] == before[UNIT_C]  # the bad row changed nothing
+    assert [e.split(":")[0] for e in errors] == [UNIT_C, "市公安局"] and "手机号“12”无效" in errors[0]

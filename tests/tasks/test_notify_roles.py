@@ -36,6 +36,7 @@ def contact_sheet(path):
 CALLS = {
     "set own robot address": lambda g, p: g.save_contact(Contact(UNIT_B, webhook="https://evil.example.com/hook")),
     "delete a contact": lambda g, p: g.delete_contact(UNIT_A),
+    "edit the contact table": lambda g, p: g.apply_contact_edits([Contact(UNIT_B, "我", "13800000009")]),
     "import contacts": lambda g, p: g.import_contacts(contact_sheet(p / "c.xlsx")),
     "read contacts": lambda g, p: g.notify_contacts(),
     "edit a template": lambda g, p: g.save_template("urge", "催办", "请报送"),
