@@ -27,7 +27,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -294,17 +294,21 @@ def _routes(c: Contact | None, channels: Iterable[str]) -> list[tuple[str, str]]
 
 
 def _task_line(t: dict[str, Any], now: datetime | None = None) -> str:
+    """``1 推进简政放权(完成时限 2021-12-31,剩 5 天)``; the plan named first when several plans are loaded.
+
+    >>> _task_line({"id": "1", "title": "推进简政放权", "deadline": "2021-12-31", "plan": "方案",
+    ...             "plan_shown": True}, datetime(2021, 12, 26, 9, 0))
+    '1 推进简政放权(方案,完成时限 2021-12-31,剩 5 天)'
+    """
     line = f"{t['id']} {t['title']}"
     extra = []
+    if t.get("plan_shown"):
+        extra.append(str(t["plan"]))
     if t.get("deadline"):
         extra.append(f"完成时限 {t['deadline']}")
-    if now is not None and t.get("deadline"):
-        from datetime import date
-
-        left = (date.fromisoformat(str(t["deadline"])) - now.date()).days
-        extra.append("今天到期" if left == 0 else f"剩 {left} 天")
-    if len({t.get("plan")}) and t.get("plan_shown"):
-        extra.insert(0, str(t["plan"]))
+        if now is not None:
+            left = (date.fromisoformat(str(t["deadline"])) - now.date()).days
+            extra.append("今天到期" if left == 0 else f"剩 {left} 天")
     return line + (f"({','.join(extra)})" if extra else "")
 
 
