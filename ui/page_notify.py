@@ -17,7 +17,7 @@ from tasks.notify import (
     mail_settings,
 )
 from ui.auth import require_page
-from ui.common import XLSX_MIME, flash, get_store, guard, page_header
+from ui.common import XLSX_MIME, flash, get_store, guard, md, page_header
 
 require_page("view_outbox")
 page_header(
@@ -45,7 +45,7 @@ with guard("读取发送设置"):
     )
     if "mail" in channels:
         mail = mail_settings()
-        st.caption(f"邮件服务器:{mail.describe() if mail else '未设置(WORKBENCH_SMTP_HOST 等)'}")
+        st.caption(f"邮件服务器:{md(mail.describe()) if mail else '未设置(WORKBENCH_SMTP_HOST 等)'}")
     st.caption("规则:" + rules.describe())
 
 tab_out, tab_contacts, tab_rules = st.tabs(["发件箱", "单位联系人", "规则与模板"])
@@ -171,7 +171,7 @@ with tab_contacts:
             ]
             changed, errors = store.apply_contact_edits(rows)
             for e in errors:
-                st.error(e, icon=":material/error:")
+                st.error(md(e), icon=":material/error:")
             if not errors:
                 flash(f"已保存 {changed} 个单位的联系方式。")
                 st.rerun()
@@ -190,7 +190,7 @@ with tab_contacts:
                 path.write_bytes(up.getvalue())
                 sheet = store.import_contacts(path, name=up.name)
             if sheet.issues:
-                st.error(sheet.summary(), icon=":material/error:")
+                st.error(md(sheet.summary()), icon=":material/error:")
                 st.dataframe(
                     pd.DataFrame(
                         [
@@ -203,7 +203,7 @@ with tab_contacts:
                     key="nt_contacts_issues",
                 )
             else:
-                flash("已导入:" + sheet.summary())
+                flash("已导入:" + md(sheet.summary()))
                 st.rerun()
 
 with tab_rules:

@@ -15,10 +15,8 @@ password is left out of ``repr``).  Channels are off until ``WORKBENCH_NOTIFY_CH
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
 import hmac
-import io
 import json
 import smtplib
 import socket
@@ -340,14 +338,16 @@ SEND_LIST_COLUMNS = ["单位", "联系人", "手机", "短信内容"]
 
 
 def send_list_bytes(rows: Sequence[Mapping[str, str]], fmt: str = "xlsx") -> bytes:
-    """The send list (单位, 联系人, 手机, 短信内容) as xlsx or UTF-8-with-BOM csv (opens right in Excel)."""
+    """The send list (单位, 联系人, 手机, 短信内容) as xlsx or UTF-8-with-BOM csv (opens right in Excel);
+    written by :mod:`core.safe_export`, so text from users' files cannot become a live formula.
+
+    >>> send_list_bytes([{"单位": "=HYPERLINK(1)", "短信内容": "请报送"}], "csv").decode("utf-8-sig").splitlines()[1]
+    "'=HYPERLINK(1),,,请报送"
+    """
+    from core.safe_export import csv_bytes, save_workbook
+
     if fmt == "csv":
-        text = io.StringIO()
-        w = csv.writer(text)
-        w.writerow(SEND_LIST_COLUMNS)
-        for r in rows:
-            w.writerow([r.get(c, "") for c in SEND_LIST_COLUMNS])
-        return ("\ufeff" + text.getvalue()).encode("utf-8")
+        return csv_bytes([dict(r) for r in rows], SEND_LIST_COLUMNS)
     if fmt != "xlsx":
         raise NotifyError(f"发送清单只能保存为 xlsx 或 csv,不支持“{fmt}”")
     from openpyxl import Workbook
@@ -370,6 +370,6 @@ def send_list_bytes(rows: Sequence[Mapping[str, str]], fmt: str = "xlsx") -> byt
     for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
         for cell in row:
             cell.number_format = "@"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    data = save_workbook(wb)
+    assert isinstance(data, bytes)
+    return data
