@@ -5,8 +5,10 @@ pages the account's role may see (``ui.nav.build_pages``).
 """
 import streamlit as st
 
-from ui import auth
+from ui import auth, tables
 from ui.nav import build_pages, login_pages
+
+tables.install()   # every table draws — for a missing value, never "None"
 
 st.set_page_config(page_title="政务服务改革工作台", page_icon=":material/account_balance:", layout="wide")
 account = auth.current_account()

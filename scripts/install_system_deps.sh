@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: chromium + a CJK font (browser test; without the font
 # every Chinese character renders as a box), PostgreSQL (store tests run on SQLite and
-# PostgreSQL), graphviz (graph pictures). Installs only what is missing; needs root.
+# PostgreSQL), graphviz (graph pictures), LibreOffice Writer + poppler-utils (official documents are
+# rendered to PDF and their text layer checked). Installs only what is missing; needs root.
 set -euo pipefail
 need=()
-for pkg in chromium fonts-noto-cjk postgresql graphviz fontconfig; do
+for pkg in chromium fonts-noto-cjk postgresql graphviz fontconfig libreoffice-writer-nogui poppler-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+
+from core.workdays import official_kind
 
 from .scenario import CalendarSpec
 
@@ -38,29 +39,6 @@ class Day:
     @property
     def closed_all(self) -> bool:
         return self.kind == "holiday"
-
-
-@lru_cache(maxsize=4096)
-def official_kind(day: dt.date) -> str:
-    """``workday``/``weekend``/``holiday``/``swap_workday`` by the official calendar."""
-    weekend = day.weekday() >= 5
-    try:
-        import chinese_calendar
-
-        workday = chinese_calendar.is_workday(day)
-        if workday:
-            return "swap_workday" if weekend else "workday"
-        if weekend:
-            holiday, _name = chinese_calendar.get_holiday_detail(day)
-            return "holiday" if holiday and _name else "weekend"
-        return "holiday"
-    except (NotImplementedError, ImportError):
-        pass
-    import holidays
-
-    if day in holidays.China(years=day.year):
-        return "holiday"
-    return "weekend" if weekend else "workday"
 
 
 def build_days(spec: CalendarSpec, days: int | None = None) -> list[Day]:

@@ -21,13 +21,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from core.errors import WorkbenchError
+from core.errors import InputError, WorkbenchError
 from core.safe_export import save_workbook
+from core.sheets import Sheet, cell_text, read_workbook, sniff_kind
 
 from .roster import SLOT, Day, Person, RosterResult, Shift, default_shifts
 from .scenario import WEEKDAYS_CN, hm_to_min, min_to_hm
@@ -58,7 +59,7 @@ class StaffInvalid(WorkbenchError):
 
 
 def _text(v) -> str:
-    return "" if v is None else str(v).strip()
+    return cell_text(v)
 
 
 def _split(v) -> list[str]:
@@ -87,12 +88,12 @@ def _parse_dates(v, problems, row, col) -> list[dt.date]:
     return out
 
 
-def _header(ws, cols: list[str], required: list[str], problems) -> dict[str, int] | None:
-    head = [_text(c.value) for c in ws[1]] if ws.max_row >= 1 else []
+def _header(ws: Sheet, cols: list[str], required: list[str], problems) -> dict[str, int] | None:
+    head = [_text(c) for c in ws.rows[0]] if ws.rows else []
     idx = {name: head.index(name) for name in cols if name in head}
     missing = [c for c in required if c not in idx]
     if missing:
-        problems.append((ws.title, 1, None, f"缺少列:{'、'.join(missing)}(表头应为:{'、'.join(cols)})"))
+        problems.append((ws.name, 1, None, f"缺少列:{'、'.join(missing)}(表头应为:{'、'.join(cols)})"))
         return None
     return idx
 
@@ -101,21 +102,26 @@ def read_staff(path: str | Path, groups: list[str] | None = None,
                display_name: str | None = None) -> tuple[list[Person], list[Shift]]:
     """People and shifts from the staff workbook; ``groups`` (the scenario's) are checked when given."""
     name = display_name or Path(path).name
+    if not Path(path).is_file():
+        raise StaffInvalid(name, [("", None, None, "文件不存在")])
     try:
-        wb = load_workbook(path, data_only=True, read_only=True)
-    except FileNotFoundError:
-        raise StaffInvalid(name, [("", None, None, "文件不存在")]) from None
-    except Exception:  # openpyxl raises several kinds for a non-xlsx file
-        raise StaffInvalid(name, [("", None, None, "不是可读取的 xlsx 工作簿(文件损坏或不是 Excel 格式),请用 Excel 另存为 .xlsx 后再上传")]) from None
+        data = Path(path).read_bytes()
+        if sniff_kind(data[:8] if data[:2] != b"PK" else data, name) not in ("xlsx", "xls", "ods"):
+            raise InputError("not a workbook")
+        wb = {s.name: s for s in read_workbook(data, name)}
+    except InputError as err:
+        msg = err.message if "过大" in err.message or "超过" in err.message or "压缩" in err.message else \
+            "不是可读取的 xlsx 工作簿(文件损坏或不是 Excel 格式),请用 Excel 另存为 .xlsx 后再上传"
+        raise StaffInvalid(name, [(err.sheet or "", err.row, err.column, msg)]) from None
     problems: list[tuple[str, int | None, str | None, str]] = []
-    if STAFF_SHEET not in wb.sheetnames:
-        raise StaffInvalid(name, [("", None, None, f"缺少工作表“{STAFF_SHEET}”(现有:{'、'.join(wb.sheetnames)})")])
+    if STAFF_SHEET not in wb:
+        raise StaffInvalid(name, [("", None, None, f"缺少工作表“{STAFF_SHEET}”(现有:{'、'.join(map(str, wb))})")])
     ws = wb[STAFF_SHEET]
     people: list[Person] = []
     idx = _header(ws, STAFF_COLS, STAFF_COLS[:3], problems)
     seen: dict[str, int] = {}
     if idx is not None:
-        for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        for r, row in enumerate(ws.rows[1:], start=2):
             get = lambda c, row=row: row[idx[c]] if c in idx and idx[c] < len(row) else None
             if all(_text(v) == "" for v in row):
                 continue
@@ -152,20 +158,19 @@ def read_staff(path: str | Path, groups: list[str] | None = None,
         if not people and not problems:
             problems.append((STAFF_SHEET, 2, None, "人员名单为空"))
     shifts = default_shifts()
-    if SHIFT_SHEET in wb.sheetnames:
+    if SHIFT_SHEET in wb:
         shifts = _read_shifts(wb[SHIFT_SHEET], problems) or shifts
-    wb.close()
     if problems:
         raise StaffInvalid(name, problems)
     return people, shifts
 
 
-def _read_shifts(ws, problems) -> list[Shift]:
+def _read_shifts(ws: Sheet, problems) -> list[Shift]:
     idx = _header(ws, SHIFT_COLS, SHIFT_COLS[:4], problems)
     if idx is None:
         return []
     out, codes = [], set()
-    for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+    for r, row in enumerate(ws.rows[1:], start=2):
         get = lambda c, row=row: row[idx[c]] if c in idx and idx[c] < len(row) else None
         if all(_text(v) == "" for v in row):
             continue

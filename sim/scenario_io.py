@@ -19,12 +19,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.errors import WorkbenchError
+from core.errors import InputError, WorkbenchError
 from core.safe_export import save_workbook
+from core.sheets import Sheet, read_workbook, sniff_kind
 
 from .scenario import (
     LUNCH_MODES,
@@ -164,16 +165,31 @@ def _hm(iss: _Issues, where: tuple, v: Any, default: str) -> str:
         return default
 
 
-def _rows(wb, name: str, cols: list[str], iss: _Issues, required: bool = True) -> list[tuple[int, dict]]:
+NOT_A_WORKBOOK = "不是可读取的 xlsx 工作簿(文件损坏或不是 Excel 格式),请用 Excel 另存为 .xlsx 后再上传"
+
+
+def _open_book(path: str | Path, name: str) -> dict[str, Sheet]:
+    """The workbook's sheets by name, read by :func:`core.sheets.read_workbook` (limits checked first)."""
+    try:
+        data = Path(path).read_bytes()
+        if sniff_kind(data[:8] if data[:2] != b"PK" else data, name) not in ("xlsx", "xls", "ods"):
+            raise ScenarioInvalid(name, [("", None, None, NOT_A_WORKBOOK)])
+        return {s.name or "": s for s in read_workbook(data, name)}
+    except InputError as err:
+        msg = err.message if "过大" in err.message or "超过" in err.message or "压缩" in err.message else \
+            f"{NOT_A_WORKBOOK}({err.message})"
+        raise ScenarioInvalid(name, [(err.sheet or "", err.row, err.column, msg)]) from err
+
+
+def _rows(book: dict[str, Sheet], name: str, cols: list[str], iss: _Issues,
+          required: bool = True) -> list[tuple[int, dict]]:
     """Data rows of a sheet as (excel row number, {column: value}); header checked."""
-    if name not in wb.sheetnames:
+    if name not in book:
         if required:
             iss.add(name, None, None, f"缺少工作表“{name}”")
         return []
-    ws = wb[name]
-    it = ws.iter_rows(values_only=True)
-    header = next(it, None) or ()
-    header = [_text(h) for h in header]
+    rows = book[name].rows
+    header = [_text(h) for h in (rows[0] if rows else ())]
     pos = {}
     for c in cols:
         if c in header:
@@ -181,8 +197,8 @@ def _rows(wb, name: str, cols: list[str], iss: _Issues, required: bool = True) -
         elif required:
             iss.add(name, 1, c, f"缺少列“{c}”(表头应为:{'、'.join(cols)})")
     out = []
-    for r, values in enumerate(it, start=2):
-        if values is None or all(_blank(v) for v in values):
+    for r, values in enumerate(rows[1:], start=2):
+        if all(_blank(v) for v in values):
             continue
         out.append((r, {c: (values[i] if i < len(values) else None) for c, i in pos.items()}))
     return out
@@ -233,75 +249,77 @@ def _unique_name(iss: _Issues, sheet: str, row: int, col: str, value: object, se
     return name
 
 
-def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
-    """A scenario from a workbook; raises :class:`ScenarioInvalid` listing every problem."""
-    name = display_name or Path(path).name
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds for a damaged or wrong file
-        raise ScenarioInvalid(name, [("", None, None, "不是可读取的 xlsx 工作簿(文件损坏或不是 Excel 格式),请用 Excel 另存为 .xlsx 后再上传")]) from err
-    iss = _Issues()
-    info = _kv(_rows(wb, S_INFO, KV_COLS, iss, required=False))
-    types: list[ServiceType] = []
-    type_rows: dict[str, int] = {}
-    for r, d in _rows(wb, S_TYPES, TYPE_COLS, iss):
-        w = lambda c, r=r: (S_TYPES, r, c)
-        tname = _unique_name(iss, S_TYPES, r, "业务名称", d.get("业务名称"), type_rows, "业务")
-        if not tname:
-            continue
-        vols = [_num(iss, w(f"{day}到达量"), d.get(f"{day}到达量"), lo=0, default=0.0, what="日均到达人次")
-                for day in WEEKDAYS_CN]
-        dist_cn = _text(d.get("办理时长分布")) or "对数正态"
-        dist = DIST_FROM_CN.get(dist_cn)
-        if dist is None:
-            iss.add(S_TYPES, r, "办理时长分布", f"“{dist_cn}”不可用,应为{'、'.join(DIST_CN.values())}")
-            dist = "lognormal"
-        mean = _num(iss, w("平均办理时长(分钟)"), d.get("平均办理时长(分钟)"), lo=0.01,
-                    default=None if dist != "empirical" else 10.0, what="平均办理时长") or 10.0
-        cv = _num(iss, w("变异系数"), d.get("变异系数"), lo=0, hi=5, default=1.0 if dist == "exponential" else 0.6)
-        appt = _num(iss, w("预约比例"), d.get("预约比例"), lo=0, hi=1, default=0.0)
-        pat = _num(iss, w("平均耐心(分钟)"), d.get("平均耐心(分钟)"), lo=0.01, default=-1.0)
-        shift = _num(iss, w("周末转次日比例"), d.get("周末转次日比例"), lo=0, hi=1, default=0.5)
-        types.append(ServiceType(tname, _text(d.get("所属部门")), vols, dist, mean, cv, [], appt,  # type: ignore[arg-type]
-                                 None if pat is None or pat < 0 else pat, shift))  # type: ignore[arg-type]
-    groups: list[WindowGroup] = []
-    group_rows: dict[str, int] = {}
-    for r, d in _rows(wb, S_GROUPS, GROUP_COLS, iss):
-        w = lambda c, r=r: (S_GROUPS, r, c)
-        gname = _unique_name(iss, S_GROUPS, r, "窗口组", d.get("窗口组"), group_rows, "窗口组")
-        if not gname:
-            continue
-        served = split_names(d.get("可办业务"))
-        if not served:
-            iss.add(S_GROUPS, r, "可办业务", "至少填写一项可办业务(多项用“、”分隔)")
-        for x in served:
-            if x not in type_rows:
-                iss.add(S_GROUPS, r, "可办业务", f"业务“{x}”不在“{S_TYPES}”表中")
-        regular = _num(iss, w("常设窗口数"), d.get("常设窗口数"), lo=0, integer=True, what="窗口数")
-        reserve = _num(iss, w("后备窗口数"), d.get("后备窗口数"), lo=0, integer=True, default=0)
-        hours = [_hours(iss, w(f"{day}营业时间"), d.get(f"{day}营业时间")) for day in WEEKDAYS_CN]
-        mode_cn = _text(d.get("午休方式")) or "午间闭厅"
-        mode = LUNCH_FROM_CN.get(mode_cn)
-        if mode is None:
-            iss.add(S_GROUPS, r, "午休方式", f"“{mode_cn}”不可用,应为“午间闭厅”或“午间不打烊”")
-            mode = "closed"
-        ls = _hm(iss, w("午休开始"), d.get("午休开始"), "12:00")
-        le = _hm(iss, w("午休结束"), d.get("午休结束"), "13:30")
-        if hm_to_min(le) <= hm_to_min(ls):
-            iss.add(S_GROUPS, r, "午休结束", "午休结束应晚于午休开始")
-        wk = d.get("周末窗口数")
-        wkn = None if _blank(wk) else _num(iss, w("周末窗口数"), wk, lo=0, integer=True, default=0)
-        groups.append(WindowGroup(gname, served, int(regular or 0), int(reserve or 0),
-                                  _text(d.get("类别")) or ("综合窗" if len(served) > 1 else "专窗"),
-                                  hours, ls, le, mode, wkn))  # type: ignore[arg-type]
+def _type_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int]) -> ServiceType | None:
+    """One row of 业务类型 as a service type (None, with the problem recorded, for a bad name)."""
+    w = lambda c: (S_TYPES, r, c)
+    tname = _unique_name(iss, S_TYPES, r, "业务名称", d.get("业务名称"), type_rows, "业务")
+    if not tname:
+        return None
+    vols = [_num(iss, w(f"{day}到达量"), d.get(f"{day}到达量"), lo=0, default=0.0, what="日均到达人次")
+            for day in WEEKDAYS_CN]
+    dist_cn = _text(d.get("办理时长分布")) or "对数正态"
+    dist = DIST_FROM_CN.get(dist_cn)
+    if dist is None:
+        iss.add(S_TYPES, r, "办理时长分布", f"“{dist_cn}”不可用,应为{'、'.join(DIST_CN.values())}")
+        dist = "lognormal"
+    mean = _num(iss, w("平均办理时长(分钟)"), d.get("平均办理时长(分钟)"), lo=0.01,
+                default=None if dist != "empirical" else 10.0, what="平均办理时长") or 10.0
+    cv = _num(iss, w("变异系数"), d.get("变异系数"), lo=0, hi=5, default=1.0 if dist == "exponential" else 0.6)
+    appt = _num(iss, w("预约比例"), d.get("预约比例"), lo=0, hi=1, default=0.0)
+    pat = _num(iss, w("平均耐心(分钟)"), d.get("平均耐心(分钟)"), lo=0.01, default=-1.0)
+    shift = _num(iss, w("周末转次日比例"), d.get("周末转次日比例"), lo=0, hi=1, default=0.5)
+    return ServiceType(tname, _text(d.get("所属部门")), vols, dist, mean, cv, [], appt,  # type: ignore[arg-type]
+                       None if pat is None or pat < 0 else pat, shift)  # type: ignore[arg-type]
+
+
+def _group_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int],
+               group_rows: dict[str, int]) -> WindowGroup | None:
+    """One row of 窗口组 as a window group (None, with the problem recorded, for a bad name)."""
+    w = lambda c: (S_GROUPS, r, c)
+    gname = _unique_name(iss, S_GROUPS, r, "窗口组", d.get("窗口组"), group_rows, "窗口组")
+    if not gname:
+        return None
+    served = split_names(d.get("可办业务"))
+    if not served:
+        iss.add(S_GROUPS, r, "可办业务", "至少填写一项可办业务(多项用“、”分隔)")
+    for x in served:
+        if x not in type_rows:
+            iss.add(S_GROUPS, r, "可办业务", f"业务“{x}”不在“{S_TYPES}”表中")
+    regular = _num(iss, w("常设窗口数"), d.get("常设窗口数"), lo=0, integer=True, what="窗口数")
+    reserve = _num(iss, w("后备窗口数"), d.get("后备窗口数"), lo=0, integer=True, default=0)
+    hours = [_hours(iss, w(f"{day}营业时间"), d.get(f"{day}营业时间")) for day in WEEKDAYS_CN]
+    mode_cn = _text(d.get("午休方式")) or "午间闭厅"
+    mode = LUNCH_FROM_CN.get(mode_cn)
+    if mode is None:
+        iss.add(S_GROUPS, r, "午休方式", f"“{mode_cn}”不可用,应为“午间闭厅”或“午间不打烊”")
+        mode = "closed"
+    ls = _hm(iss, w("午休开始"), d.get("午休开始"), "12:00")
+    le = _hm(iss, w("午休结束"), d.get("午休结束"), "13:30")
+    if hm_to_min(le) <= hm_to_min(ls):
+        iss.add(S_GROUPS, r, "午休结束", "午休结束应晚于午休开始")
+    wk = d.get("周末窗口数")
+    wkn = None if _blank(wk) else int(_num(iss, w("周末窗口数"), wk, lo=0, integer=True, default=0) or 0)
+    return WindowGroup(gname, served, int(regular or 0), int(reserve or 0),
+                       _text(d.get("类别")) or ("综合窗" if len(served) > 1 else "专窗"), hours, ls, le, mode, wkn)
+
+
+def _check_served(iss: _Issues, type_rows: dict[str, int], groups: list[WindowGroup]) -> None:
     served_all = {t for g in groups for t in g.types}
     for tname, r in type_rows.items():
         if tname not in served_all:
             iss.add(S_TYPES, r, "业务名称", f"业务“{tname}”没有任何窗口组可办理,请在“{S_GROUPS}”表的“可办业务”中加入")
-    weekday_prof: dict[str, float] = {}
-    weekend_prof: dict[str, float] = {}
-    per_type: dict[tuple[str, str], dict[str, float]] = {}
-    for r, d in _rows(wb, S_PROFILE, PROFILE_COLS, iss, required=False):
+
+
+Profile = dict[str, float]
+
+
+def _read_profiles(book: dict[str, Sheet], iss: _Issues, type_rows: dict[str, int]
+                   ) -> tuple[Profile, Profile, dict[tuple[str, str], Profile]]:
+    """到达曲线: the all-types weekday and weekend profiles and per-type ones."""
+    weekday_prof: Profile = {}
+    weekend_prof: Profile = {}
+    per_type: dict[tuple[str, str], Profile] = {}
+    for r, d in _rows(book, S_PROFILE, PROFILE_COLS, iss, required=False):
         tname = _text(d.get("业务名称")) or ALL_TYPES
         if tname != ALL_TYPES and tname not in type_rows:
             iss.add(S_PROFILE, r, "业务名称", f"业务“{tname}”不在“{S_TYPES}”表中(对所有业务填“{ALL_TYPES}”)")
@@ -321,8 +339,14 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
             (weekday_prof if kind == "weekday" else weekend_prof)[slot] = weight
         else:
             per_type.setdefault((tname, kind), {})[slot] = weight
+    return weekday_prof, weekend_prof, per_type
+
+
+def _attach_samples(book: dict[str, Sheet], iss: _Issues, types: list[ServiceType], type_rows: dict[str, int],
+                    per_type: dict[tuple[str, str], Profile]) -> None:
+    """经验办理时长 and the per-type profiles onto the service types."""
     samples: dict[str, list[float]] = {}
-    for r, d in _rows(wb, S_SAMPLE, SAMPLE_COLS, iss, required=False):
+    for r, d in _rows(book, S_SAMPLE, SAMPLE_COLS, iss, required=False):
         tname = _text(d.get("业务名称"))
         if tname not in type_rows:
             iss.add(S_SAMPLE, r, "业务名称", f"业务“{tname}”不在“{S_TYPES}”表中")
@@ -337,7 +361,10 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
         if t.service_dist == "empirical" and not t.service_sample:
             iss.add(S_TYPES, type_rows[t.name], "办理时长分布",
                     f"选了“经验样本”,但“{S_SAMPLE}”表中没有业务“{t.name}”的办理时长")
-    pol = _kv(_rows(wb, S_POLICY, KV_COLS, iss, required=False))
+
+
+def _read_policy(book: dict[str, Sheet], iss: _Issues) -> Policy:
+    pol = _kv(_rows(book, S_POLICY, KV_COLS, iss, required=False))
     policy = Policy()
     for key, label in POLICY_KEYS:
         if label not in pol:
@@ -349,7 +376,11 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
             setattr(policy, key, _num(iss, (S_POLICY, r, "取值"), v, lo=0, default=getattr(policy, key)))
     if policy.check_every <= 0:
         iss.add(S_POLICY, pol.get("检查间隔(分钟)", (None,))[0], "取值", "检查间隔应大于0")
-    cal = _kv(_rows(wb, S_CAL, KV_COLS, iss, required=False))
+    return policy
+
+
+def _read_calendar(book: dict[str, Sheet], iss: _Issues) -> CalendarSpec:
+    cal = _kv(_rows(book, S_CAL, KV_COLS, iss, required=False))
     spec = CalendarSpec()
     if "开始日期" in cal:
         r, v = cal["开始日期"]
@@ -360,18 +391,113 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     if "使用法定节假日" in cal:
         r, v = cal["使用法定节假日"]
         spec.use_official = _bool(iss, (S_CAL, r, "取值"), v, True)
-    for r, d in _rows(wb, S_CALADJ, CALADJ_COLS, iss, required=False):
+    for r, d in _rows(book, S_CALADJ, CALADJ_COLS, iss, required=False):
         day = _date(iss, (S_CALADJ, r, "日期"), d.get("日期"))
         kind = CALKIND.get(_text(d.get("类型")))
         if kind is None:
             iss.add(S_CALADJ, r, "类型", f"“{_text(d.get('类型'))}”应为“放假”或“调休上班”")
         if day and kind:
             spec.overrides.append(DayOverride(day, kind, _text(d.get("说明"))))
+    return spec
+
+
+def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
+    """A scenario from a workbook; raises :class:`ScenarioInvalid` listing every problem."""
+    name = display_name or Path(path).name
+    book = _open_book(path, name)
+    iss = _Issues()
+    info = _kv(_rows(book, S_INFO, KV_COLS, iss, required=False))
+    type_rows: dict[str, int] = {}
+    types = [t for r, d in _rows(book, S_TYPES, TYPE_COLS, iss) if (t := _type_row(iss, r, d, type_rows))]
+    group_rows: dict[str, int] = {}
+    groups = [g for r, d in _rows(book, S_GROUPS, GROUP_COLS, iss)
+              if (g := _group_row(iss, r, d, type_rows, group_rows))]
+    _check_served(iss, type_rows, groups)
+    weekday_prof, weekend_prof, per_type = _read_profiles(book, iss, type_rows)
+    _attach_samples(book, iss, types, type_rows, per_type)
+    policy = _read_policy(book, iss)
+    spec = _read_calendar(book, iss)
     if iss.items:
         raise ScenarioInvalid(name, iss.items)
     sname = _text(info.get("场景名称", (0, ""))[1]) or Path(name).stem
     return Scenario(sname, types, groups, policy, spec, weekday_prof, weekend_prof,
                     _text(info.get("说明", (0, ""))[1]))
+
+
+# ----------------------------------------------------------------- tables (the dashboard's editor)
+def _type_cells(t: ServiceType) -> list[Any]:
+    return [t.name, t.department, *t.daily_volume, DIST_CN[t.service_dist], t.service_mean, t.service_cv,
+            t.appointment_share, t.patience_mean if t.patience_mean else None, t.weekend_shift]
+
+
+def _group_cells(g: WindowGroup) -> list[Any]:
+    return [g.name, g.kind, "、".join(g.types), g.regular, g.reserve, *[h or "休" for h in g.hours],
+            g.lunch_start, g.lunch_end, LUNCH_CN[g.lunch_mode], g.weekend_windows]
+
+
+def types_table(s: Scenario) -> list[dict[str, Any]]:
+    """The 业务类型 sheet as rows keyed by the workbook's column names (:data:`TYPE_COLS`).
+
+    >>> from sim.sample_hall import sample_scenario
+    >>> types_table(sample_scenario())[0]["业务名称"]
+    '不动产登记'
+    """
+    return [dict(zip(TYPE_COLS, _type_cells(t), strict=True)) for t in s.types]
+
+
+def groups_table(s: Scenario) -> list[dict[str, Any]]:
+    """The 窗口组 sheet as rows keyed by the workbook's column names (:data:`GROUP_COLS`)."""
+    return [dict(zip(GROUP_COLS, _group_cells(g), strict=True)) for g in s.groups]
+
+
+def scenario_from_tables(base: Scenario, types: list[dict[str, Any]], groups: list[dict[str, Any]],
+                         name: str = "编辑后的场景") -> Scenario:
+    """``base`` with its types and window groups replaced by edited table rows, checked as the workbook is.
+
+    Rows use the workbook's column names; a column a row lacks keeps the value ``base`` has for
+    the same name (the weekday/weekend profiles and empirical samples of a type always come
+    from ``base``); rows with every cell blank are ignored.  Raises :class:`ScenarioInvalid`
+    listing every problem (row numbers as in the workbook: the first row below the header is 2).
+
+    >>> from sim.sample_hall import sample_scenario
+    >>> s = sample_scenario()
+    >>> rows = groups_table(s); rows[0]["常设窗口数"] += 1
+    >>> scenario_from_tables(s, types_table(s), rows).groups[0].regular == s.groups[0].regular + 1
+    True
+    """
+    iss = _Issues()
+    old_types = {r["业务名称"]: r for r in types_table(base)}
+    old_groups = {r["窗口组"]: r for r in groups_table(base)}
+    type_rows: dict[str, int] = {}
+    new_types: list[ServiceType] = []
+    for r, row in enumerate(types, start=2):
+        if all(_blank(v) for v in row.values()):
+            continue
+        full = {**old_types.get(_text(row.get("业务名称")), {}), **row}
+        t = _type_row(iss, r, full, type_rows)
+        if t is not None:
+            new_types.append(t)
+    group_rows: dict[str, int] = {}
+    new_groups: list[WindowGroup] = []
+    for r, row in enumerate(groups, start=2):
+        if all(_blank(v) for v in row.values()):
+            continue
+        full = {**old_groups.get(_text(row.get("窗口组")), {}), **row}
+        g = _group_row(iss, r, full, type_rows, group_rows)
+        if g is not None:
+            new_groups.append(g)
+    _check_served(iss, type_rows, new_groups)
+    if iss.items:
+        raise ScenarioInvalid(name, iss.items)
+    by_name = {t.name: t for t in base.types}
+    for t in new_types:
+        if t.name in by_name:
+            old = by_name[t.name]
+            t.weekday_profile, t.weekend_profile = old.weekday_profile, old.weekend_profile
+            t.service_sample = list(old.service_sample)
+    out = base.copy()
+    out.types, out.groups = new_types, new_groups
+    return out
 
 
 def _json_problem(err: Exception) -> str:

@@ -13,8 +13,6 @@ Trailing ``等``, ``按职责分工负责`` and punctuation are trimmed.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,16 +99,15 @@ class AliasTable:
     @classmethod
     def load(cls, path: str | Path | None = None) -> AliasTable:
         p = Path(path) if path else DEFAULT_ALIASES
-        if not p.exists():
+        if not p.exists() or p.stat().st_size == 0:
             return cls()
-        # Excel on a Chinese Windows saves CSV as GBK: read it without asking
-        from .importers.text_decode import decode_bytes
+        # Excel on a Chinese Windows saves CSV as GBK: the one reader detects it without asking
+        from core.sheets import cell_text, read_csv
 
-        text, _ = decode_bytes(p.read_bytes())
-        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if len(r) >= 2]
-        if rows and rows[0][0].strip() in ("别名", "alias"):
+        rows = [[cell_text(v) for v in r] for r in read_csv(p, p.name, delimiter=",").rows if len(r) >= 2]
+        if rows and rows[0][0] in ("别名", "alias"):
             rows = rows[1:]
-        return cls({clean_unit(a): clean_unit(c) for a, c, *_ in rows if a.strip() and c.strip()})
+        return cls({clean_unit(a): clean_unit(c) for a, c, *_ in rows if a and c})
 
     def canonical(self, name: str) -> str:
         return self.aliases.get(name, name)

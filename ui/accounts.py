@@ -9,6 +9,7 @@ from tasks.accounts import ROLE_NAMES, ROLES, UNIT, permission_table
 from tasks.accounts.audit import action_label, audit_csv, audit_xlsx
 from tasks.errors import WorkbenchError
 from ui import auth
+from ui.tables import detail_text
 
 ONCE_KEY = "wb_once_password"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,7 +92,7 @@ with tab_audit:
              and (not pick_action or action_label(a["action"]) in pick_action)]
     st.dataframe(pd.DataFrame([{
         "时间": a["at"], "操作账号": a["actor"], "操作": action_label(a["action"]), "对象": a["target"],
-        "详情": ";".join(f"{k}={v}" for k, v in (a.get("detail") or {}).items())} for a in shown],
+        "详情": detail_text(a.get("detail"))} for a in shown],
         columns=["时间", "操作账号", "操作", "对象", "详情"]), hide_index=True, width="stretch")
     st.caption(f"共 {len(shown)} 条(最新在前)。")
     d1, d2 = st.columns(2)

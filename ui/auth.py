@@ -57,6 +57,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "ui/page_graph.py": "view_graph",
     "ui/page_import.py": "view_import",
     "ui/page_progress.py": "view_progress",
+    "ui/page_supervision.py": "view_progress",
     "ui/page_units.py": "view_units",
     "ui/page_reports.py": "view_reports",
     "ui/page_hall.py": "view_hall",

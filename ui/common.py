@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GENERIC_ERROR = "操作未能完成:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员(详细信息已记入日志)。"
 
 DEADLINE_KIND_CN = {"date": "有期限", "ongoing": "长期", "unknown": "无法识别", "none": "未填写"}
-STATUS_COLORS = {"已完成": "#2e7d32", "正常推进": "#1565c0", "有风险": "#f9a825", "逾期": "#c62828",
+STATUS_COLORS = {"已办结": "#2e7d32", "已完成": "#2e7d32", "正常推进": "#1565c0", "有风险": "#f9a825", "逾期": "#c62828",
                  "长期推进": "#6a1b9a", "未启动": "#9e9e9e", "": "#9e9e9e"}
 
 
@@ -381,7 +381,9 @@ def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]
     return out
 
 
-#: Streamlit's file uploader has English text built in; these rules show Chinese instead.
+#: Streamlit's file uploader has English text built in; these rules show Chinese instead.  Streamlit's own
+#: English elsewhere is hidden: the main menu, the table/chart toolbar (tables are downloaded with our own
+#: Chinese xlsx buttons), the "Press Enter to apply" hints; the running indicator reads 正在计算….
 CHINESE_WIDGETS_CSS = """<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
@@ -389,6 +391,9 @@ CHINESE_WIDGETS_CSS = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::before {
   content: "或把文件拖到此处(单个文件不超过 20 MB)"; font-size: 0.8rem; }
+[data-testid="stMainMenu"], [data-testid="stElementToolbar"], [data-testid="InputInstructions"] { display: none; }
+[data-testid="stStatusWidget"] * { font-size: 0 !important; }
+[data-testid="stStatusWidget"]::after { content: "正在计算…"; font-size: 0.875rem; }
 </style>"""
 
 

@@ -1,8 +1,8 @@
 """Parts of the 窗口仿真 page: scenario tables for editing, and the charts of a run.
 
-The scenario ↔ table mapping (lunch-mode words and 可办业务 splitting are the workbook's,
-:mod:`sim.scenario_io`) and the Chinese framing of two views of the
-per-customer log (computed by :mod:`sim.results`) are presentation only.
+The scenario tables and their checking are :mod:`sim.scenario_io`'s (the workbook's columns and
+rules); this module only puts them under the page's short column labels.  The Chinese framing
+of two views of the per-customer log (computed by :mod:`sim.results`) is presentation only.
 """
 from __future__ import annotations
 
@@ -14,12 +14,22 @@ import numpy as np
 import pandas as pd
 
 from sim.results import queue_length, weekday_slot_table
-from sim.scenario import WEEKDAYS_CN, Scenario, ServiceType, WindowGroup
-from sim.scenario_io import LUNCH_CN, LUNCH_FROM_CN, split_names
+from sim.scenario import WEEKDAYS_CN, Scenario
+from sim.scenario_io import LUNCH_CN, groups_table, scenario_from_tables, types_table
+
+__all__ = ["GROUP_COLS", "LUNCH_CN", "TYPE_COLS", "groups_frame", "heatmap", "queue_chart", "queue_frame",
+           "scenario_from_frames", "scenario_key", "types_frame", "utilisation_chart", "wait_by_weekday_slot"]
 
 TYPE_COLS = ["业务名称", "部门", *WEEKDAYS_CN, "平均办理时长(分钟)", "办理时长变异系数", "预约比例"]
 GROUP_COLS = ["窗口组", "类型", "可办业务", "常设窗口", "备用窗口", "周末窗口", "工作日时间", "周六时间",
               "周日时间", "午休方式"]
+#: the page's short column labels → the workbook's column names (:mod:`sim.scenario_io` reads the rows)
+TYPE_LABELS = {"业务名称": "业务名称", "部门": "所属部门", **{d: f"{d}到达量" for d in WEEKDAYS_CN},
+               "平均办理时长(分钟)": "平均办理时长(分钟)", "办理时长变异系数": "变异系数", "预约比例": "预约比例"}
+GROUP_LABELS = {"窗口组": "窗口组", "类型": "类别", "可办业务": "可办业务", "常设窗口": "常设窗口数",
+                "备用窗口": "后备窗口数", "周末窗口": "周末窗口数", "周六时间": "周六营业时间",
+                "周日时间": "周日营业时间", "午休方式": "午休方式"}
+_WORKDAYS = WEEKDAYS_CN[:5]
 
 
 def scenario_key(s: Scenario) -> str:
@@ -29,55 +39,41 @@ def scenario_key(s: Scenario) -> str:
 
 
 def types_frame(s: Scenario) -> pd.DataFrame:
-    return pd.DataFrame([[t.name, t.department, *[float(v) for v in t.daily_volume], float(t.service_mean),
-                          float(t.service_cv), float(t.appointment_share)] for t in s.types], columns=TYPE_COLS)
+    """:func:`sim.scenario_io.types_table` under the page's short labels."""
+    rows = types_table(s)
+    return pd.DataFrame([[float(r[TYPE_LABELS[c]]) if c in WEEKDAYS_CN or c in TYPE_COLS[-3:] else r[TYPE_LABELS[c]]
+                          for c in TYPE_COLS] for r in rows], columns=TYPE_COLS)
 
 
 def groups_frame(s: Scenario) -> pd.DataFrame:
-    return pd.DataFrame([[g.name, g.kind, "、".join(g.types), int(g.regular), int(g.reserve),
-                          None if g.weekend_windows is None else int(g.weekend_windows),
-                          g.hours[0], g.hours[5], g.hours[6], LUNCH_CN.get(g.lunch_mode, g.lunch_mode)]
-                         for g in s.groups], columns=GROUP_COLS)
+    """:func:`sim.scenario_io.groups_table` under the page's short labels (one column for Monday–Friday hours)."""
+    rows = groups_table(s)
+    out = []
+    for g, r in zip(s.groups, rows, strict=True):
+        row = {c: r[w] for c, w in GROUP_LABELS.items()}
+        row["工作日时间"], row["周六时间"], row["周日时间"] = g.hours[0], g.hours[5], g.hours[6]
+        out.append(row)
+    return pd.DataFrame(out, columns=GROUP_COLS)
 
 
-def _text(v) -> str:
-    return "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
+def _rows(frame: pd.DataFrame, labels: dict[str, str]) -> list[dict]:
+    """The edited table's rows under the workbook's column names (NaN → None)."""
+    rows = []
+    for r in frame.to_dict("records"):
+        row = {labels[c]: (None if isinstance(v, float) and np.isnan(v) else v)
+               for c, v in r.items() if c in labels}
+        if "工作日时间" in r:
+            v = r["工作日时间"]
+            for d in _WORKDAYS:
+                row[f"{d}营业时间"] = None if isinstance(v, float) and np.isnan(v) else v
+        rows.append(row)
+    return rows
 
 
 def scenario_from_frames(base: Scenario, types: pd.DataFrame, groups: pd.DataFrame) -> Scenario:
-    """``base`` with its types and window groups replaced by the edited tables (other fields kept)."""
-    s = base.copy()
-    old_types = {t.name: t for t in base.types}
-    new_types = []
-    for r in types.to_dict("records"):
-        name = _text(r["业务名称"])
-        if not name:
-            continue
-        t = ServiceType(**{**old_types[name].__dict__}) if name in old_types else ServiceType(name)
-        t.department = _text(r["部门"])
-        t.daily_volume = [float(r[d] or 0) for d in WEEKDAYS_CN]
-        t.service_mean = float(r["平均办理时长(分钟)"] or 0)
-        t.service_cv = float(r["办理时长变异系数"] or 0)
-        t.appointment_share = float(r["预约比例"] or 0)
-        new_types.append(t)
-    old_groups = {g.name: g for g in base.groups}
-    new_groups = []
-    for r in groups.to_dict("records"):
-        name = _text(r["窗口组"])
-        if not name:
-            continue
-        g = WindowGroup(**{**old_groups[name].__dict__}) if name in old_groups else WindowGroup(name, [])
-        g.kind = _text(r["类型"]) or "专窗"
-        g.types = split_names(r["可办业务"])
-        g.regular = int(r["常设窗口"] or 0)
-        g.reserve = int(r["备用窗口"] or 0)
-        ww = r["周末窗口"]
-        g.weekend_windows = None if ww is None or (isinstance(ww, float) and np.isnan(ww)) else int(ww)
-        g.hours = [_text(r["工作日时间"])] * 5 + [_text(r["周六时间"]), _text(r["周日时间"])]
-        g.lunch_mode = LUNCH_FROM_CN.get(_text(r["午休方式"]), _text(r["午休方式"]))
-        new_groups.append(g)
-    s.types, s.groups = new_types, new_groups
-    return s
+    """``base`` with its types and window groups replaced by the edited tables, checked by
+    :func:`sim.scenario_io.scenario_from_tables` (raises :class:`~sim.scenario_io.ScenarioInvalid`)."""
+    return scenario_from_tables(base, _rows(types, TYPE_LABELS), _rows(groups, GROUP_LABELS))
 
 
 def wait_by_weekday_slot(log: pd.DataFrame, target: float = 15.0) -> pd.DataFrame:

@@ -19,6 +19,7 @@ PAGE_SPECS_BY_GROUP: dict[str, list[tuple[str, str, str]]] = {
         ("ui/page_graph.py", "依赖图", ":material/account_tree:"),
         ("ui/page_import.py", "导入", ":material/upload_file:"),
         ("ui/page_progress.py", "进展填报", ":material/edit_note:"),
+        ("ui/page_supervision.py", "督办", ":material/assignment_turned_in:"),
         ("ui/page_units.py", "单位考评", ":material/leaderboard:"),
         ("ui/page_reports.py", "报告", ":material/description:"),
         ("ui/page_notify.py", "提醒与发件箱", ":material/notifications:"),

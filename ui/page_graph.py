@@ -116,23 +116,31 @@ tab_net, tab_slip, tab_load, tab_exp = st.tabs(["关系网络", "延误影响", 
 with tab_net, guard("绘制关系网络"):
     ids = [t.id for t in plan.tasks]
     titles = {t.id: t.title for t in plan.tasks}
-    c1, c2, c3 = st.columns([2, 1, 1])
-    whole = "(整个计划)"
-    default = whole if len(ids) <= BIG else ids[0]
-    focus = c1.selectbox("范围", [whole] + ids, index=([whole] + ids).index(default), key="graph_focus",
-                         format_func=lambda i: i if i == whole else f"任务 {i} 的邻域:{titles.get(i, '')[:24]}")
-    radius = c2.number_input("邻域层数", 1, 4, 1, key="graph_radius", disabled=focus == whole)
-    show_units = c3.checkbox("显示单位", value=len(ids) <= 12, key="graph_units",
-                             help="整个计划的单位较多时,建议只在查看某项任务的邻域时显示单位")
-    if focus == whole:
-        sub = g if show_units else g.subgraph([n for n, k in g.nodes(data="kind") if k != "unit"])
-    else:
-        sub = around(g, vkey, focus, int(radius), show_units)
-    if focus == whole and len(ids) > BIG:
-        st.warning(f"计划有 {len(ids)} 项任务,整图较大,绘制可能较慢;建议选择某项任务的邻域。")
+    view = st.segmented_control("视图", ["易读视图", "整个计划"], default="易读视图", key="graph_view",
+                                help="易读视图:关键路径和所选任务的前后任务,按状态着色;整个计划:全部任务和单位")
     path = info["critical_path"]["tasks"]
-    st.graphviz_chart(highlight(to_dot(sub, plan_key), path), width="stretch")
-    st.caption("蓝色实线:前置关系;红色粗线/框:关键路径;红色“倒挂”:后续任务的完成时限早于前置任务。")
+    if (view or "易读视图") == "易读视图":
+        from ui.graph_readable import readable_view
+
+        readable_view(g, plan_key, ids, titles, path, get_snapshot(store))
+    else:
+        c1, c2, c3 = st.columns([2, 1, 1])
+        whole = "(整个计划)"
+        default = whole if len(ids) <= BIG else ids[0]
+        focus = c1.selectbox("范围", [whole] + ids, index=([whole] + ids).index(default), key="graph_focus",
+                             format_func=lambda i: i if i == whole else f"任务 {i} 的邻域:{titles.get(i, '')[:24]}")
+        radius = c2.number_input("邻域层数", 1, 4, 1, key="graph_radius", disabled=focus == whole)
+        show_units = c3.checkbox("显示单位", value=len(ids) <= 12, key="graph_units",
+                                 help="整个计划的单位较多时,建议只在查看某项任务的邻域时显示单位")
+        if focus == whole:
+            sub = g if show_units else g.subgraph([n for n, k in g.nodes(data="kind") if k != "unit"])
+        else:
+            sub = around(g, vkey, focus, int(radius), show_units)
+        if focus == whole and len(ids) > BIG:
+            st.warning(f"计划有 {len(ids)} 项任务,整图较大,绘制可能较慢;建议选择某项任务的邻域。")
+        path = info["critical_path"]["tasks"]
+        st.graphviz_chart(highlight(to_dot(sub, plan_key), path), width="stretch")
+        st.caption("蓝色实线:前置关系;红色粗线/框:关键路径;红色“倒挂”:后续任务的完成时限早于前置任务。")
     left, right = st.columns(2)
     with left:
         st.markdown("**关键路径**(前后衔接最长、最紧的一串任务)")

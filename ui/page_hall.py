@@ -104,7 +104,13 @@ def edit(base):
             target = c3.number_input("等候目标(分钟)", 1.0, 120.0, float(p.target_wait), 1.0,
                                      key=f"hall_pol_tw_{bkey}")
             start = c3.date_input("仿真开始日期", value=base.calendar.start, key=f"hall_cal_start_{bkey}")
-    s = scenario_from_frames(base, types, groups)
+    from sim.scenario_io import ScenarioInvalid
+
+    try:
+        s = scenario_from_frames(base, types, groups)
+    except ScenarioInvalid as err:
+        st.error(str(err).replace("\n", "  \n") + "  \n请按提示修改表格后再运行。", icon=":material/error:")
+        return None
     s.policy.enabled, s.policy.open_per_window, s.policy.open_longest_wait = enabled, per_window, longest
     s.policy.switch_delay, s.policy.target_wait, s.calendar.start = delay, target, start
     issues = validate(s)
@@ -231,14 +237,9 @@ with guard("方案比较"):
         c = compare(variants, reps=int(cmp_reps), days=int(days), seed=int(seed), workers=1,
                     progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次运行"))  # type: ignore[arg-type]
         bar.empty()
-        st.session_state["hall_cmp"] = (choice, c.table.drop(columns=["metric"]),
-                                        c.diff.drop(columns=["metric"]))
+        st.session_state["hall_cmp"] = (choice, c.table, c.diff)
     res = st.session_state.get("hall_cmp")
     if res:
-        title, table, diff = res
-        st.markdown(f"**{title}**")
-        st.dataframe(table, hide_index=True, width="stretch", key="hall_cmp_table")
-        if len(diff):
-            st.markdown("与第一个方案的差值(95% 配对置信区间)")
-            st.dataframe(diff.rename(columns={"scenario": "方案", "difference": "差值", "lo": "下限", "hi": "上限"}),
-                         hide_index=True, width="stretch", key="hall_cmp_diff")
+        from ui.hall_compare import comparison_view
+
+        comparison_view(*res)

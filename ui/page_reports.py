@@ -8,7 +8,7 @@ from ui.auth import page_guard
 from ui.common import DOCX_MIME, XLSX_MIME, current_as_of, get_store, guard, md, page_header
 
 page_guard(__file__)   # the page checks its role itself (also when run directly)
-page_header("报告", "每月一检查、一季一评估、半年一通报:生成后下载,在 Word/Excel 中修改后印发。")
+page_header("报告", "每月一检查、一季一评估、半年一通报:生成后先在页面上预览,再下载 Word 通报稿(公文格式)和 Excel 报表。")
 
 KINDS = {"月度检查": "month", "季度评估": "quarter", "半年通报": "half"}
 
@@ -34,6 +34,12 @@ with guard("生成报告"):
     if files:
         title, xlsx, docx, n_over, n_card, n_rem, as_of = files
         st.success(f"已生成《{md(title)}》(截至 {as_of}):逾期 {n_over} 项,红黄牌 {n_card} 项,催办 {n_rem} 家单位。")
+        st.subheader("通报稿预览")
+        st.caption("下面是 Word 通报稿的内容(公文格式:A4,仿宋三号正文,页码居外侧);核对无误后在下方下载,"
+                   "可直接印发或按需修改。")
+        from ui.board_views import document_preview
+
+        document_preview(docx)
         d1, d2 = st.columns(2)
         d1.download_button("下载 Excel 报表", data=xlsx, file_name=safe_filename(f"{title}.xlsx"), mime=XLSX_MIME,
                            key="rep_dl_xlsx", icon=":material/table:", on_click="ignore")

@@ -73,18 +73,23 @@ def heat(df: pd.DataFrame, col: str, title: str, top: float) -> alt.Chart:
 
 
 with guard("准备排班"):
-    from sim.targets import parse_target
-
     scenario, source = current_scenario()
     st.caption(f"场景:{md(scenario.name)}({md(source)})")
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
-    target_text = c1.text_input("服务目标", value="90%<=15", key="staff_target",
-                                help="如 90%<=15(90% 的群众等候不超过 15 分钟),mean<=10(平均等候不超过 10 分钟),可用逗号组合")
+    t1, t2, t3 = c1.columns(3)   # the service target as numbers (sim.target_form checks them)
+    pct = t1.number_input("达标比例(%)", 1.0, 100.0, 90.0, 5.0, format="%g", key="staff_target_pct",
+                          help="至少多少比例的群众等候不超过右侧的分钟数")
+    within = t2.number_input("等候不超过(分钟)", 1.0, 480.0, 15.0, 1.0, format="%g", key="staff_target_min")
+    mean_max = t3.number_input("平均等候上限(分钟)", 0.0, 480.0, 0.0, 1.0, format="%g", key="staff_target_mean",
+                               help="0 表示不设平均等候条件")
     method_name = c2.radio("方法", ["Erlang C + 仿真修正", "仅 Erlang C"], horizontal=True, key="staff_method")
     reps = c3.number_input("仿真重复", 2, 50, 10, key="staff_reps",
                            help="仿真修正每轮的重复次数;次数越多结果越稳定,用时也越长")
     seed = c4.number_input("随机种子", 0, 10**6, 1, key="staff_seed")
-    target = parse_target(target_text)
+    from sim.target_form import target_from_numbers
+
+    target = target_from_numbers(pct, within, mean_minutes=mean_max)
+    st.session_state["staff_target"] = target.text   # the roster part reads the same target
     st.info(target.definition(), icon=":material/flag:")
     method = "sim" if method_name.startswith("Erlang C +") else "erlang"
     if st.button("测算开窗需求", type="primary", key="staff_run"):

@@ -9,6 +9,7 @@ from ui.common import (
     TASK_COLUMN_CONFIG,
     as_of_control,
     filter_tasks,
+    get_snapshot,
     get_store,
     guard,
     page_header,
@@ -73,6 +74,9 @@ if view == "任务表":
     with guard("显示任务表"):
         st.dataframe(table_for_display(shown, len(chosen)), hide_index=True, width="stretch",
                      column_config=TASK_COLUMN_CONFIG, key="tasks_table")
+        from ui.exports import task_list_button
+
+        task_list_button(shown, get_snapshot(store, as_of), as_of)
         table_download(table_for_display(shown, len(chosen)), "任务表.csv", "tasks_table_csv")
         warn = shown[shown["提示"] != ""]
         if len(warn):

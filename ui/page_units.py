@@ -1,8 +1,6 @@
 """单位考评 page: ranking with its rule, one unit's scorecard and tasks, the reminder list and sheet."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -11,8 +9,6 @@ from ui.auth import acting_account, page_guard
 from ui.common import (
     XLSX_MIME,
     as_of_control,
-    current_actor,
-    flash,
     get_snapshot,
     get_store,
     guard,
@@ -39,7 +35,7 @@ with guard("计算单位考评"):
     st.subheader("单位排名")
     st.info(f"计分规则:{ranking_rule(snap)}", icon=":material/rule:")
     rank_df = pd.DataFrame([{"名次": c.rank, "单位": c.unit, "得分": c.score, "牵头任务": c.led, "参与任务": c.joined,
-                             "已完成": c.done, "按期完成": c.done_on_time, "逾期": c.overdue, "有风险": c.at_risk,
+                             "已办结": c.done, "按期办结": c.done_on_time, "逾期": c.overdue, "有风险": c.at_risk,
                              **{name: c.cards.get(key, 0) for key, name in levels},
                              "应报": c.duties, "已报": c.reported, "迟报": c.late, "漏报": c.missed,
                              "报送率": c.compliance if c.duties else None} for c in cards])
@@ -90,22 +86,9 @@ with guard("计算单位考评"):
                                file_name=f"{period}_催办单.xlsx", mime=XLSX_MIME, key="units_rem_dl",
                                icon=":material/download:", on_click="ignore")
 
-with st.expander("预警与计分规则(领导小组办公室维护)"):
-    st.caption("规则保存在 data/rules.toml;保存前会检查写法,出错时不会覆盖原文件。保存后状态、红黄牌和排名立即按新规则重算。")
-    with guard("读取规则"):
-        from tasks.progress import rules as rules_mod
+if allowed(acting_account(), "save_rules"):   # only the office sees and edits the rules
+    with st.expander("预警与计分规则(领导小组办公室维护)"):
+        st.caption("保存前会逐项检查,出错时不会覆盖原规则。保存后状态、红黄牌和排名立即按新规则重算。")
+        from ui.rules_editor import rules_form
 
-        current = Path(rules_mod.RULES_FILE).read_text(encoding="utf-8")
-    may_edit = allowed(acting_account(), "save_rules")
-    text = st.text_area("规则文件(TOML)", value=current, height=360, key="units_rules_text", disabled=not may_edit)
-    if not may_edit:
-        st.caption("只有领导小组办公室账号可以修改规则。")
-    elif st.button("检查并保存规则", key="units_rules_save", disabled=text == current):
-        with guard("保存规则"):
-            from tasks.progress import save_rules
-            from tasks.progress.rules import rules_from_toml
-
-            saved = save_rules(rules_from_toml(text), current_actor(), get_store())
-            flash(f"规则已保存。{saved.scoring_text()}")
-            st.session_state.pop("units_rules_text", None)
-            st.rerun()
+        rules_form()

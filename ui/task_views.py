@@ -7,7 +7,7 @@ import streamlit as st
 
 from tasks.graph import review_changes
 from tasks.model import Plan
-from ui.common import STATUS_COLORS, current_actor, current_as_of, flash, get_snapshot, log, md
+from ui.common import STATUS_COLORS, current_actor, current_as_of, flash, get_snapshot, log, md, short_plan_names
 
 TIMELINE_LIMIT = 300
 
@@ -22,13 +22,20 @@ def timeline_chart(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
         st.caption(f"任务较多,时间轴只显示完成时限最早的 {TIMELINE_LIMIT} 项;可用上方筛选缩小范围。")
         dated = dated.sort_values("完成时限").head(TIMELINE_LIMIT)
     percent = _percents(store)
+    starts = _plan_starts(store)
     by_id = {(k, t.id): t for k, p in plans.items() for t in p.tasks}
+    names = short_plan_names(sorted(set(dated["计划"])))
+    several = len(names) > 1
+    dated = dated.assign(_plan_order=dated["计划"].map({k: i for i, k in enumerate(plans)}))
+    dated = dated.sort_values(["_plan_order", "完成时限"], kind="stable")   # bars grouped by plan
     rows, marks = [], []
     for _, r in dated.iterrows():
         plan = plans.get(r["计划"])
-        start = pd.Timestamp(plan.date) if plan and plan.date else dated["完成时限"].min() - pd.Timedelta(days=90)
-        label = f"{r['编号']} {str(r['任务'])[:18]}"
-        rows.append({"任务": label, "开始": start, "完成时限": r["完成时限"], "状态": r["状态"] or "未填报",
+        begin = starts.get(r["计划"]) or (plan.date if plan and plan.date else None)
+        start = pd.Timestamp(begin) if begin else dated["完成时限"].min() - pd.Timedelta(days=90)
+        label = (f"{names[r['计划']]} · " if several else "") + f"{r['编号']} {str(r['任务'])[:18]}"
+        rows.append({"任务": label, "计划": names[r["计划"]], "开始": min(start, r["完成时限"]),
+                     "完成时限": r["完成时限"], "状态": r["状态"] or "未填报",
                      "进度": percent.get((r["计划"], r["编号"]), 0.0), "牵头单位": r["牵头单位"]})
         task = by_id.get((r["计划"], r["编号"]))
         if task:
@@ -47,7 +54,8 @@ def timeline_chart(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
     base = alt.Chart(df).encode(y=y)
     bars = base.mark_bar(opacity=0.35).encode(
         x=alt.X("开始:T", title="日期", scale=x_scale), x2="完成时限:T", color=alt.Color("状态:N", scale=colors),
-        tooltip=["任务", "牵头单位", "状态", alt.Tooltip("完成时限:T", format="%Y-%m-%d"),
+        tooltip=["计划", "任务", "牵头单位", "状态", alt.Tooltip("开始:T", format="%Y-%m-%d"),
+                 alt.Tooltip("完成时限:T", format="%Y-%m-%d"),
                  alt.Tooltip("进度:Q", format=".0f")])
     ends = base.mark_point(shape="diamond", filled=True, size=70).encode(
         x="完成时限:T", color=alt.Color("状态:N", scale=colors))
@@ -61,8 +69,17 @@ def timeline_chart(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
         layers.append(alt.Chart(pd.DataFrame({"日期": [as_of]})).mark_rule(color="#b22222", strokeDash=[4, 3])
                       .encode(x="日期:T"))
     st.altair_chart(alt.layer(*layers).properties(height=height), width="stretch")
-    st.caption("色条:计划印发至完成时限;◆ 完成时限;竖线 阶段节点;数字为最近一次填报的完成进度(%);"
+    st.caption("色条:所属计划的开始日期(印发或首个报告期)至完成时限,按计划分组;◆ 完成时限;竖线 阶段节点;数字为最近一次填报的完成进度(%);"
                "红色虚线为截至日期(远晚于各项时限时不画)。")
+
+
+def _plan_starts(store) -> dict:
+    from tasks.board import plan_starts
+
+    try:
+        return plan_starts(get_snapshot(store))
+    except ImportError:
+        return {}
 
 
 def _percents(store) -> dict[tuple[str, str], float]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from ..model import Plan, Task
 from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
 from .book import AccountBook
 from .guarded_notify import NotifyMethods
-from .roles import UNIT, Account, PermissionDenied, require
+from .roles import ACTIONS, UNIT, Account, PermissionDenied, require
 
 #: never handed out: with them any role could write around the checks
 _HIDDEN = frozenset({"session", "engine", "dispose", "_write_engine"})
@@ -163,9 +163,22 @@ class GuardedStore(NotifyMethods):
         return self._store.counts()
 
     # -- changes (Store-compatible; ``actor`` is always the account) ------------------------------
-    def load_plan_into_store(self, plan: Plan, actor: str | None = None, key: str | None = None):
+    def load_plan_into_store(self, plan: Plan, actor: str | None = None, key: str | None = None, *,
+                             start: date | None = None, cycle: str | None = None, due_day: int | None = None):
+        """Load (or update) a plan and freeze a baseline; ``start``/``cycle``/``due_day`` set its calendar."""
+        from ..progress.baselines import freeze_baseline
+        from ..progress.lifecycle import calendar_of, set_calendar
         require(self.account, "load_plan")
-        return self._store.load_plan_into_store(plan, self.actor, key=key)
+        if due_day is not None and not 1 <= int(due_day) <= 31:
+            from ..progress.lifecycle import LifecycleError
+            raise LifecycleError(f"报送截止日“{due_day}”应为 1–31 之间的整数(如 5 表示次月5日前,25 表示当月25日前)")
+        res = self._store.load_plan_into_store(plan, self.actor, key=key)
+        if start is not None or cycle is not None or due_day is not None:
+            cal = calendar_of(self._store, res.plan)
+            set_calendar(self._store, res.plan, start=start or cal.start, cycle=cycle or cal.cycle,
+                         due_day=due_day if due_day is not None else cal.due_day, actor=self.actor)
+        freeze_baseline(self._store, res.plan, kind="load", label="导入时", actor=self.actor)
+        return res
 
     def set_predecessors(self, plan: str | None, task_id: str, predecessors: Sequence[str],
                          actor: str | None = None) -> None:
@@ -189,8 +202,10 @@ class GuardedStore(NotifyMethods):
         return PeriodInfo(p.key, p.start, p.end, p.end + timedelta(days=grace_days), False)
 
     def close_period(self, period: str, actor: str | None = None) -> PeriodInfo:
+        """Close a period (office) and freeze a baseline of every plan."""
+        from ..progress.baselines import close_period_and_freeze
         require(self.account, "close_period")
-        return self._store.close_period(period, self.actor)
+        return close_period_and_freeze(self._store, period, self.actor)
 
     def add_upload(self, *, sha256: str, filename: str, unit: str, plan: str, person: str, period: str,
                    rows: list[dict[str, Any]], actor: str | None = None) -> int | None:
@@ -216,7 +231,6 @@ class GuardedStore(NotifyMethods):
 
     def record_action(self, actor: str | None, action: str, target: str, detail: dict | None = None) -> None:
         """Audit a change made outside the database; the action itself must be allowed (office otherwise)."""
-        from .roles import ACTIONS
         require(self.account, action if action in ACTIONS else "change_store")
         self._store.record_action(self.actor, action, target, detail)
 
@@ -332,3 +346,136 @@ class GuardedStore(NotifyMethods):
     def unlock_account(self, name: str) -> None:
         require(self.account, "manage_accounts")
         self._book_().unlock(name, actor=self.actor)
+
+    # -- the supervision loop (督办) -------------------------------------------------------------------
+    def _acting_unit(self, plan: str | None, task: str, unit: str | None, action: str) -> str | None:
+        """The unit a unit-side step is for: a unit account acts only for its own unit, on tasks it leads."""
+        from ..progress.lifecycle import task_units
+        if not self.is_unit:
+            require(self.account, action)
+            return unit
+        unit = self._own(unit, action)
+        require(self.account, action, unit)
+        key = self._store.plan_key(plan)
+        ids = {t.id: t.pk for t in self._store.tasks(key, include_archived=True, unit=unit)}
+        pk = ids.get(str(task))
+        if pk is None or unit not in task_units(self._store, key).get(pk, []):
+            raise PermissionDenied(f"单位账号“{self.account.name}”({unit})不是计划“{key}”任务 {task} 的牵头单位,"
+                                   f"不能{ACTIONS[action]};只能办理本单位牵头的任务")
+        return unit
+
+    def sign_task(self, plan: str | None, task: str, *, unit: str | None = None, note: str = "",
+                  at: datetime | None = None):
+        """签收 (a lead unit, or the office for it)."""
+        from ..progress.lifecycle import sign
+        unit = self._acting_unit(plan, task, unit, "sign_task")
+        return sign(self._store, plan, task, unit=unit, actor=self.actor, note=note, at=at)
+
+    def request_extension(self, plan: str | None, task: str, *, to: date, reason: str, unit: str | None = None,
+                          at: datetime | None = None):
+        """延期申请; the returned event's id is the request id."""
+        from ..progress.lifecycle import request_extension
+        unit = self._acting_unit(plan, task, unit, "request_extension")
+        return request_extension(self._store, plan, task, to=to, reason=reason, unit=unit, actor=self.actor, at=at)
+
+    def decide_extension(self, request_id: int, *, approve: bool, to: date | None = None, note: str = "",
+                         at: datetime | None = None):
+        """延期审批 (office)."""
+        from ..progress.lifecycle import decide_extension
+        require(self.account, "decide_extension")
+        return decide_extension(self._store, request_id, approve=approve, to=to, note=note, actor=self.actor, at=at)
+
+    def claim_done(self, plan: str | None, task: str, *, evidence: Sequence[tuple[str, bytes]] = (),
+                   unit: str | None = None, note: str = "", at: datetime | None = None, rules=None):
+        """申请办结 with evidence files."""
+        from ..progress import load_rules
+        from ..progress.lifecycle import claim
+        unit = self._acting_unit(plan, task, unit, "claim_done")
+        rules = rules or load_rules()
+        return claim(self._store, plan, task, evidence=evidence, unit=unit, note=note, actor=self.actor, at=at,
+                     evidence_required=rules.evidence_required)
+
+    def review_claim(self, plan: str | None, task: str, *, accept: bool, note: str = "", unit: str | None = None,
+                     at: datetime | None = None):
+        """办结审核 (office): accept → 已办结, or return with a reason."""
+        from ..progress.lifecycle import review
+        require(self.account, "review_claim")
+        return review(self._store, plan, task, accept=accept, note=note, unit=unit, actor=self.actor, at=at)
+
+    def appeal_card(self, plan: str | None, task: str, *, card: str, reason: str, unit: str | None = None,
+                    at: datetime | None = None):
+        """申诉 against a task's card (its lead unit)."""
+        from ..progress.lifecycle import appeal
+        unit = self._acting_unit(plan, task, unit, "appeal_card")
+        return appeal(self._store, plan, task, card=card, reason=reason, unit=unit, actor=self.actor, at=at)
+
+    def decide_appeal(self, appeal_id: int, *, uphold: bool, note: str, at: datetime | None = None):
+        """申诉处理 (office)."""
+        from ..progress.lifecycle import decide_appeal
+        require(self.account, "decide_appeal")
+        return decide_appeal(self._store, appeal_id, uphold=uphold, note=note, actor=self.actor, at=at)
+
+    def lifecycle_events(self, plan: str | None = None, task: str | None = None, *, as_of: date | None = None):
+        """The stored steps; a unit account sees those on its own tasks."""
+        from ..progress.lifecycle import events
+        rows = events(self._store, plan, task, as_of=as_of, all_plans=plan is None)
+        if self.is_unit:
+            require(self.account, "view_tasks", self.account.unit)
+            mine = {(t.plan, t.id) for t in self._store.tasks(all_plans=True, include_archived=True,
+                                                              unit=self.account.unit)}
+            rows = [e for e in rows if (e.plan, e.task) in mine]
+        elif self.account.role != "office":
+            require(self.account, "read_all")
+        return rows
+
+    def evidence_list(self, plan: str | None, task: str | None = None):
+        """Evidence descriptions of a plan (or task); a unit account sees its own unit's."""
+        from ..progress.lifecycle import evidence_list
+        rows = evidence_list(self._store, plan, task)
+        if self.is_unit:
+            rows = [r for r in rows if r.unit == self.account.unit]
+        else:
+            require(self.account, "download_evidence")
+        return rows
+
+    def evidence_download(self, evidence_id: int):
+        """(description, bytes) of an evidence file: the office and the owning unit only."""
+        from ..progress.lifecycle import evidence_bytes, evidence_list
+        found = evidence_list(self._store, ids=[evidence_id])
+        owner = found[0].unit if found else None
+        require(self.account, "download_evidence", owner if self.is_unit else None)
+        return evidence_bytes(self._store, evidence_id)
+
+    def set_calendar(self, plan: str | None, *, start: date, cycle: str = "month", due_day: int | None = None):
+        """A plan's reporting calendar (office)."""
+        from ..progress.lifecycle import set_calendar
+        require(self.account, "set_calendar")
+        return set_calendar(self._store, plan, start=start, cycle=cycle, due_day=due_day, actor=self.actor)
+
+    def office_queue(self, plan: str | None):
+        """Pending extension requests, claims and appeals (office)."""
+        from ..progress.lifecycle import office_queue
+        require(self.account, "review_claim")
+        return office_queue(self._store, plan)
+
+    def calendar(self, plan: str | None):
+        """A plan's reporting calendar (anyone who may see the plan)."""
+        from ..progress.lifecycle import calendar_of
+        return calendar_of(self._store, self.plan_key(plan))
+
+    def freeze_baseline(self, plan: str | None, label: str = ""):
+        """Freeze a baseline on demand (office)."""
+        from ..progress.baselines import freeze_baseline
+        require(self.account, "freeze_baseline")
+        return freeze_baseline(self._store, plan, kind="manual", label=label, actor=self.actor)
+
+    def compare_baseline(self, plan: str | None, against: date | int | None = None):
+        """Now against a baseline (office, leaders, planners: readers of all data)."""
+        from ..progress.baselines import compare
+        require(self.account, "read_all")
+        return compare(self._store, plan, against)
+
+    def baselines(self, plan: str | None):
+        from ..progress.baselines import baselines
+        require(self.account, "read_all")
+        return baselines(self._store, plan)

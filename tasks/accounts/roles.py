@@ -49,20 +49,33 @@ ACTIONS: dict[str, str] = {
     "manage_accounts": "管理账号",
     "read_audit": "查看操作日志",
     "change_store": "修改进度库",
+    # the supervision loop (督办)
+    "sign_task": "签收任务",
+    "request_extension": "申请延期",
+    "decide_extension": "审批延期申请",
+    "claim_done": "申请办结",
+    "review_claim": "审核办结申请",
+    "appeal_card": "对预警牌提出申诉",
+    "decide_appeal": "处理申诉",
+    "download_evidence": "下载佐证材料",
+    "set_calendar": "设置计划的报送日历",
+    "freeze_baseline": "冻结基线",
     # reminders (issue 17)
     "manage_notify": "维护联系人、通知模板与提醒规则",
     "view_outbox": "查看发件箱",
     "send_notify": "发送提醒",
 }
 #: actions a unit account may do only for its own unit
-SCOPED = frozenset({"view_tasks", "view_progress", "view_units", "download_template", "upload_progress"})
+SCOPED = frozenset({"view_tasks", "view_progress", "view_units", "download_template", "upload_progress",
+                    "sign_task", "request_extension", "claim_done", "appeal_card", "download_evidence"})
 
 _READ_ALL = {"view_overview", "view_tasks", "view_graph", "view_units", "view_reports", "read_all"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     OFFICE: frozenset(ACTIONS),
     PLANNER: frozenset(_READ_ALL | {"view_hall", "view_staffing"}),
     UNIT: frozenset({"view_tasks", "view_progress", "view_units", "download_template", "upload_progress",
-                     "register_period"}),
+                     "register_period", "sign_task", "request_extension", "claim_done", "appeal_card",
+                     "download_evidence"}),
     LEADER: frozenset({"view_overview", "view_units", "view_reports", "read_all"}),
 }
 

@@ -41,7 +41,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     from ..importers import load_plan
     plan = load_plan(args.path)
     store = _store()
-    res = store.load_plan_into_store(plan, ACTOR, key=args.plan)
+    res = store.load_plan_into_store(plan, ACTOR, key=args.plan, start=args.start, cycle=args.cycle,
+                                     due_day=args.due_day)
     from .notify_cmd import after_load
     notice = after_load(store, res)   # 签收通知 for new tasks (issue 17), when a channel is on
     if notice:
@@ -160,9 +161,13 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("load", help="把任务分解表导入(或更新到)进度库")
+    from .supervision_cmd import one_line_errors
+    p = one_line_errors(sub.add_parser("load", help="把任务分解表导入(或更新到)进度库"))
     p.add_argument("path")
     p.add_argument("--plan", help="计划名称(默认取文件中的标题);同名再次导入即更新")
+    p.add_argument("--start", type=_date, help="计划起始日 YYYY-MM-DD(此前的报告期不计未报)")
+    p.add_argument("--cycle", choices=["monthly", "quarterly"], help="报送周期(默认按月)")
+    p.add_argument("--due-day", type=int, help="报送截止日:1–15 为次期N日前,16–31 为当期N日前")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_load)
 

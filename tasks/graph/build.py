@@ -35,11 +35,12 @@ from pathlib import Path
 import networkx as nx
 
 from core.config import package_file
+from core.sheets import cell_text
 
 from ..model import ONGOING, Plan, Task
 from ..units import is_collective
 from .errors import CycleError, GraphError, UnknownPredecessor
-from .predecessors import PredecessorLink, _cell, _rows, links_from_plan
+from .predecessors import PredecessorLink, _rows, links_from_plan
 
 LEAD, RESPONSIBLE = "lead", "responsible"
 ROLE_WORDS = {LEAD: "牵头", RESPONSIBLE: "责任"}
@@ -222,7 +223,7 @@ def load_members(path: str | Path | None = None) -> dict[str, list[str]]:
         return {}
     out: dict[str, list[str]] = {}
     for i, row in enumerate(_rows(p, p.name), start=1):
-        cells = [_cell(c) for c in row]
+        cells = [cell_text(c) for c in row]
         if len(cells) < 2 or not cells[0] or cells[0] in ("集体单位", "collective"):
             continue
         if not cells[1]:

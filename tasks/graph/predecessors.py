@@ -13,11 +13,12 @@ Each link keeps where it was written (``origin``) so errors can name the row.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from core.errors import InputError
+from core.sheets import cell_text, read_csv, read_workbook, sniff_kind
 
 from ..model import Plan
 from ..numbers import CN_NUMERAL_CHARS, cn_to_int
@@ -121,38 +122,17 @@ def links_from_plan(plan: Plan) -> list[PredecessorLink]:
     ]
 
 
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
-
-
 def _rows(path: Path, name: str) -> list[list[object]]:
-    head = path.read_bytes()[:8]
-    if head.startswith(b"PK"):
-        from openpyxl import load_workbook
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as err:  # openpyxl raises many kinds for damaged files
-            raise PredecessorFileError(f"无法读取 Excel 文件({err}),请重新另存为 xlsx", file=name) from err
-        ws = wb.worksheets[0]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        wb.close()
-        return rows
-    if path.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
+    """The first sheet of an xlsx/xls/csv file, read by :func:`core.sheets.read_workbook`."""
+    if path.suffix.lower() in (".xlsx", ".xls", ".xlsm") and sniff_kind(path.read_bytes()[:8]) == "csv":
         raise PredecessorFileError("文件扩展名是 Excel,但内容不是 xlsx,请另存为 xlsx 或 csv", file=name)
-    return [list(r) for r in csv.reader(io.StringIO(_decode(path.read_bytes())))]
-
-
-def _cell(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
+    try:
+        data = path.read_bytes()
+        sheets = [read_csv(data, name, trim=False)] if sniff_kind(data[:8]) == "csv" else read_workbook(data, name)
+    except InputError as err:
+        where = "".join(f"{p} " for p in (err.sheet, f"“{err.column}”列" if err.column else None) if p)
+        raise PredecessorFileError(f"{where}{err.message}", file=name, row=err.row) from None
+    return [list(r) for r in sheets[0].rows] if sheets else []
 
 
 def read_predecessor_file(path: str | Path, display_name: str | None = None) -> list[PredecessorLink]:
@@ -173,10 +153,10 @@ def read_predecessor_file(path: str | Path, display_name: str | None = None) -> 
     if not p.is_file():
         raise PredecessorFileError("前置任务文件不存在", file=name)
     rows = _rows(p, name)
-    header_at = next((i for i, r in enumerate(rows) if any(_cell(c) for c in r)), None)
+    header_at = next((i for i, r in enumerate(rows) if any(cell_text(c) for c in r)), None)
     if header_at is None:
         raise PredecessorFileError("前置任务文件是空的", file=name)
-    header = [_cell(c).lower() for c in rows[header_at]]
+    header = [cell_text(c).lower() for c in rows[header_at]]
     try:  # by header priority: in ``序号,任务,前置任务`` the task column is 任务, not 序号
         pi = next(header.index(h) for h in PREDECESSOR_HEADERS if h in header)
         ti = next(header.index(h) for h in TASK_HEADERS if h in header and header.index(h) != pi)
@@ -186,9 +166,9 @@ def read_predecessor_file(path: str | Path, display_name: str | None = None) -> 
             row=header_at + 1) from None
     links: list[PredecessorLink] = []
     for i, r in enumerate(rows[header_at + 1:], start=header_at + 2):
-        task_text = _cell(r[ti]) if ti < len(r) else ""
+        task_text = cell_text(r[ti]) if ti < len(r) else ""
         pred_text = r[pi] if pi < len(r) else None
-        if not task_text and not _cell(pred_text):
+        if not task_text and not cell_text(pred_text):
             continue
         origin = f"{name} 第{i}行"
         task_ids = parse_predecessor_text(task_text) if task_text else []

@@ -15,13 +15,16 @@ import os
 import zipfile
 from pathlib import Path
 
+from core import limits
+
 from ..errors import ImportFailed
 from ..model import Plan
 from ..units import AliasTable
 from .common import apply_aliases
 from .profiles import ImportProfile, using_profile
 
-MAX_BYTES = 20 * 1024 * 1024
+#: the one upload size limit (:data:`core.limits.MAX_UPLOAD_BYTES`)
+MAX_BYTES = limits.MAX_UPLOAD_BYTES
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 DOCUMENT_SUFFIXES = {".txt", ".docx", ".html", ".htm"}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -110,6 +113,10 @@ def _load_plan(path: str | Path, *, aliases: AliasTable | None, display_name: st
         raise ImportFailed(f"文件过大({size / 1048576:.1f} MB),上限为 {MAX_BYTES // 1048576} MB,"
                            "请删除无关工作表或图片后再上传", file=name)
     kind = sniff(p, name)
+    if kind == "docx":  # xlsx packages are checked by the reader itself
+        limits.check_zip(p, name, ImportFailed, member_limit=limits.MAX_DOCX_XML_BYTES)
+    if kind in ("html", "html_table"):
+        limits.check_html_size(size, name, ImportFailed)
     if kind in ("xlsx", "xls", "csv", "html_table"):
         from .tables import read_table
         plan = read_table(p, kind=kind, display_name=name)

@@ -19,6 +19,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from core.limits import MAX_SPAN, MAX_TABLE_CELLS
+from core.sheets import html_table
+
 from ..errors import ImportFailed
 from ..model import Plan, Source, Task
 from ..units import split_units
@@ -71,11 +74,35 @@ def _docx_content(path: Path, name: str) -> tuple[list[Line], list[tuple[str, li
                 if s:
                     lines.append((para_no, s))
         elif isinstance(item, Table):
-            rows = []
-            for row in item.rows:
-                rows.append([c.text for c in row.cells])
-            grids.append((f"表格{len(grids) + 1}", rows))
+            sheet = f"表格{len(grids) + 1}"
+            grids.append((sheet, _docx_table_rows(item, name, sheet)))
     return lines, grids
+
+
+def _docx_table_rows(table, name: str, sheet: str) -> list[list[str]]:
+    """A Word table as rows of cell texts, a cell spanning columns repeated in each (as python-docx's
+    ``row.cells`` does), but with ``gridSpan`` capped and the table's size limited, so a
+    ``<w:gridSpan w:val="300000000"/>`` costs nothing; a vertically merged cell repeats the text above."""
+    from docx.table import _Cell
+
+    rows: list[list[str]] = []
+    cells = 0
+    for r, tr in enumerate(table._tbl.tr_lst, start=1):
+        row: list[str] = []
+        above = rows[-1] if rows else []
+        for tc in tr.tc_lst:
+            span = max(1, min(int(tc.grid_span or 1), MAX_SPAN))
+            if tc.vMerge == "continue":
+                text = above[len(row)] if len(row) < len(above) else ""
+            else:
+                text = _Cell(tc, table).text
+            cells += span
+            if cells > MAX_TABLE_CELLS:
+                raise ImportFailed(f"Word 表格过大(合并单元格展开后超过 {MAX_TABLE_CELLS} 个单元格),"
+                                   "请检查表格或另存为 xlsx 后上传", file=name, sheet=sheet, row=r)
+            row.extend([text] * span)
+        rows.append(row)
+    return rows
 
 
 _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
@@ -111,33 +138,29 @@ def _html_text(node) -> str:
     return "".join(out)
 
 
-def _html_grid(table) -> list[list[str]]:
-    """Rows of cell texts, rowspan/colspan expanded by repeating the merged cell."""
-    grid: dict[tuple[int, int], str] = {}
-    r = 0
-    for tr in table.find_all("tr"):
-        if tr.find_parent("table") is not table:
-            continue
-        c = 0
-        for cell in tr.find_all(["td", "th"], recursive=False):
-            while (r, c) in grid:
-                c += 1
-            text = "\n".join(ln.strip() for ln in _html_text(cell).split("\n") if ln.strip())
-            rs = int(re.sub(r"\D", "", cell.get("rowspan", "1")) or 1)
-            cs = int(re.sub(r"\D", "", cell.get("colspan", "1")) or 1)
-            for dr in range(min(rs, 500)):
-                for dc in range(min(cs, 50)):
-                    grid[(r + dr, c + dc)] = text
-            c += cs
-        r += 1
-    if not grid:
+def _html_grid(table, name: str = "", sheet: str = "") -> list[list[str]]:
+    """Rows of cell texts, rowspan/colspan expanded by repeating the merged cell.
+
+    Spans and the table's size are capped by :func:`core.sheets.html_table`
+    (``colspan="300000000"`` is read as 1000 columns, a table past a million cells is refused).
+    """
+    grid = html_table(table, name, sheet, text=_html_cell, error=ImportFailed)
+    if not grid.rows:
         return []
-    nrows = max(k[0] for k in grid) + 1
-    ncols = max(k[1] for k in grid) + 1
-    return [[grid.get((i, j), "") for j in range(ncols)] for i in range(nrows)]
+    width = grid.width
+    return [[_fill_text(grid.merged_value(r, c)) for c in range(1, width + 1)]
+            for r in range(1, len(grid.rows) + 1)]
 
 
-def _html_content(text: str) -> tuple[list[Line], list[tuple[str, list[list[str]]]]]:
+def _html_cell(cell) -> str:
+    return "\n".join(line.strip() for line in _html_text(cell).split("\n") if line.strip())
+
+
+def _fill_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _html_content(text: str, file: str = "") -> tuple[list[Line], list[tuple[str, list[list[str]]]]]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "lxml")
@@ -145,8 +168,8 @@ def _html_content(text: str) -> tuple[list[Line], list[tuple[str, list[list[str]
     for table in soup.find_all("table"):
         if table.find("table"):
             continue  # a layout table around the content
-        rows = _html_grid(table)
         name = f"表格{len(grids) + 1}"
+        rows = _html_grid(table, file, name)
         if parse_grid(rows, sheet=name).tasks:
             grids.append((name, rows))
             table.replace_with(soup.new_string(f"\n〔{name}〕\n"))
@@ -340,7 +363,7 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
         text, encoding = decode_bytes(path.read_bytes())
         used["encoding"] = encoding
         if kind == "html":
-            lines, grids = _html_content(text)
+            lines, grids = _html_content(text, name)
         else:
             lines = _text_lines(text)
             tsv = parse_tsv(text)

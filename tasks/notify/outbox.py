@@ -841,6 +841,16 @@ def _card_changes(store: Store, snap: Any, now: datetime) -> tuple[list[TaskEven
 _STEPS_KEY = "lifecycle"
 
 
+def _closed_in_lifecycle(snap: Any) -> set[tuple[str, ...]]:
+    """Tasks closed (销号) in the supervision loop, and lead units whose own part is closed."""
+    out: set[tuple[str, ...]] = set()
+    for st in snap.statuses:
+        if st.lifecycle == "closed":
+            out.add((st.plan, st.id))
+        out.update((st.plan, st.id, u) for u, state in st.unit_lifecycle.items() if state == "closed")
+    return out
+
+
 def _new_steps(store: Store, steps: Sequence[Any], snap: Any) -> tuple[list[TaskEvent], dict[str, int]]:
     """Notices for the lifecycle steps after the last one seen; the first look only records it."""
     from .hooks import lifecycle_events
@@ -949,9 +959,11 @@ def run_notify(
     Without ``send`` — or with no channel turned on — nothing is written: the report shows what
     would be queued, for every channel the contacts have.
 
-    ``steps``: the supervision loop's stored steps (objects with ``id, plan, task, unit, kind, at,
-    note, new_date``); those newer than the last run's become 延期审批结果/办结申请退回 notices
-    (the first run only records where it stands).  ``closed_tasks``: see :func:`plan_scheduled`.
+    ``steps``: the supervision loop's stored steps (default: read from the store; objects with ``id,
+    plan, task, unit, kind, at, note, new_date``); those newer than the last run's become
+    延期审批结果/办结申请退回 notices (the first run only records where it stands).  Tasks closed in the
+    loop (销号, whole or one lead unit's part) get no 催办 or deadline reminder; ``closed_tasks`` adds
+    more (see :func:`plan_scheduled`).
     """
     from ..progress import snapshot
 
@@ -961,7 +973,12 @@ def run_notify(
     dry = not send or not chans
     plan_channels = ("mail", "dingtalk", "wecom", "webhook", "sms") if dry else tuple(sorted(chans))
     snap = snapshot(store, now.date())
-    planned = plan_scheduled(store, now, rules=rules, channels=plan_channels, closed_tasks=closed_tasks, snap=snap)
+    closed = {*closed_tasks, *_closed_in_lifecycle(snap)}
+    if steps is None:  # the supervision loop's stored steps (延期审批, 退回…) since the last run
+        from ..progress.lifecycle import events as lifecycle_steps
+
+        steps = lifecycle_steps(store, all_plans=True)
+    planned = plan_scheduled(store, now, rules=rules, channels=plan_channels, closed_tasks=closed, snap=snap)
     cards_after = None
     if rules.on("card"):
         card_evs, cards_after = _card_changes(store, snap, now)

@@ -98,4 +98,43 @@ def load_demo(store, plan_key: str, actor: str, seed: int = 2021,
             problems.append(rep.summary())
         if progress:
             progress(i, len(files))
+    demo_lifecycle(store, plan_key, actor)
     return saved, problems
+
+
+#: a one-page PDF used as the demo's 佐证材料
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def demo_lifecycle(store, plan_key: str, actor: str) -> int:
+    """Walk the demo through the supervision loop: every lead unit signs the day after the plan's
+    date; a unit whose reports say 已完成 claims on that day with a PDF, and the office accepts two
+    days later.  Returns the number of steps written."""
+    from datetime import datetime, time
+
+    from .lifecycle import CLOSED, IN_PROGRESS, PENDING_SIGN, claim, lifecycles, review, sign
+    raw = getattr(store, "_store", store)
+    tasks = raw.tasks(plan_key)
+    lcs = lifecycles(raw, plan_key, tasks=tasks)
+    done: dict[tuple[int, str], date] = {}
+    for r in raw.reports(plan=plan_key):
+        if r.status == "已完成":
+            done.setdefault((r.task_pk, r.unit), r.report_date)
+    steps = 0
+    for t in tasks:
+        start = t.plan_issued or date(2021, 8, 1)
+        for unit, lu in lcs[t.pk].units.items():
+            if lu.state == CLOSED:
+                continue
+            if lu.state == PENDING_SIGN:
+                sign(raw, plan_key, t.id, unit=unit, actor=actor, at=datetime.combine(start + timedelta(days=1), time(9)))
+                steps += 1
+            day = done.get((t.pk, unit))
+            if day is not None and lu.state in (PENDING_SIGN, IN_PROGRESS):
+                claim(raw, plan_key, t.id, unit=unit, actor=actor, evidence=[("办结佐证.pdf", DEMO_PDF)],
+                      at=datetime.combine(day, time(10)))
+                review(raw, plan_key, t.id, unit=unit, accept=True, actor=actor,
+                       at=datetime.combine(day + timedelta(days=2), time(10)))
+                steps += 2
+    return steps

@@ -8,19 +8,16 @@ overdue list, cards, units to remind) that the office edits before issuing.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from core.officedoc import OfficialDoc, cn_date, join_words
 from core.safe_export import save_workbook
+from core.xlsxout import DATE, INTEGER, PERCENT, TEXT, Column, write_table
 
 from ..errors import WorkbenchError
 from ..store import Store, parse_period
@@ -46,6 +43,17 @@ class PeriodReport:
     overdue: list[TaskStatus]
     carded: list[TaskStatus]
     reminders: list[Reminder]
+    #: the issuing office for the document's 落款 (the plan's issuer, else the leading-group office)
+    office: str = "领导小组办公室"
+    #: the plan (or "各项改革任务") the report is about, without its document-type suffix
+    subject: str = ""
+
+    @property
+    def doc_title(self) -> str:
+        """The docx title in the usual form: ``关于……2021年第三季度任务推进情况的通报``."""
+        return f"关于{self.subject}{self.period_label}任务推进情况的通报"
+    #: quarterly and half-year reports: each plan compared with its baseline at load (see tasks.progress.baselines)
+    baselines: list[dict] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -66,19 +74,60 @@ def build_report(store: Store, kind: str, period: str, *, plan: str | None = Non
     rules = rules or load_rules()
     as_of = as_of or min(p.end + timedelta(days=rules.grace_days + 1), date.today())
     snap = snapshot(store, as_of, plan=plan, rules=rules)
-    plan_title = plan or (store.plans()[0]["key"] if len(store.plans()) == 1 else "各项改革任务")
+    plans = store.plans()
+    plan_title = plan or (plans[0]["key"] if len(plans) == 1 else "各项改革任务")
+    info = next((x for x in plans if x["key"] == plan_title), None)
     rem: list[Reminder] = []
     registered = {x.key for x in snap.periods}
     for m in p.months():
         if m.key in registered:
             rem += reminders(snap, m.key)
     return PeriodReport(
-        kind=kind, title=f"{plan_title}{p.label()}{name}", period_label=p.label(), as_of=as_of, snap=snap,
+        kind=kind, title=join_words(plan_title + p.label(), name), period_label=p.label(), as_of=as_of, snap=snap,
         ranking=ranking(snap, period=p.key), rule_text=ranking_rule(snap, p.key),
         overdue=[s for s in snap.statuses if s.status == "overdue"],
         carded=sorted([s for s in snap.statuses if s.card],
                       key=lambda s: (-[lv.key for lv in rules.levels].index(s.card), s.plan, _num(s.id))),  # type: ignore[arg-type]
-        reminders=rem)
+        reminders=rem, office=issuing_office((info or {}).get("issuer", "")), subject=report_subject(plan_title),
+        baselines=_baselines(store, snap) if kind in ("quarter", "half") else [])
+
+
+def issuing_office(issuer: str) -> str:
+    """The 落款 of a report on a plan issued by ``issuer``: its leading group's office.
+
+    >>> issuing_office("市优化营商环境工作领导小组"), issuing_office("某市领导小组办公室"), issuing_office("")
+    ('市优化营商环境工作领导小组办公室', '某市领导小组办公室', '领导小组办公室')
+    """
+    issuer = (issuer or "").strip()
+    if not issuer:
+        return "领导小组办公室"
+    return issuer + "办公室" if issuer.endswith("领导小组") else issuer
+
+
+def report_subject(plan_title: str) -> str:
+    """A plan's title without the table's suffix, for a document title (``…行动方案任务分解表`` → ``…行动方案``).
+
+    >>> report_subject("某市2021年攻坚行动方案任务分解表")
+    '某市2021年攻坚行动方案'
+    """
+    for suffix in ("任务分解表", "任务清单", "分解表"):
+        if plan_title.endswith(suffix) and len(plan_title) > len(suffix):
+            return plan_title[: -len(suffix)]
+    return plan_title
+
+
+def _baselines(store: Store, snap: Snapshot) -> list[dict]:
+    """Every plan of the report compared with its first baseline (plans without one are left out)."""
+    from .baselines import compare
+    from .lifecycle import LifecycleError
+    raw = getattr(store, "_store", store)
+    out = []
+    for plan in dict.fromkeys(s.plan for s in snap.statuses):
+        try:
+            out.append(compare(raw, plan))
+        except LifecycleError:
+            continue
+    return out
 
 
 def _num(task_id: str) -> tuple:
@@ -86,33 +135,20 @@ def _num(task_id: str) -> tuple:
 
 
 # -- xlsx ----------------------------------------------------------------------
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD = PatternFill("solid", fgColor="1F4E78")
-
-
 def _table(ws, title: str, headers: list[str], rows: list[list[Any]], widths: list[int],
-           fills: list[str | None] | None = None) -> None:
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.cell(1, 1, safe_text(title)).font = Font(name="宋体", size=14, bold=True)
-    ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    for j, h in enumerate(headers, 1):
-        c = ws.cell(2, j, safe_text(h))   # level names come from the editable rules file
-        c.font = Font(name="宋体", bold=True, color="FFFFFF")
-        c.fill, c.border = _HEAD, _BORDER
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[c.column_letter].width = widths[j - 1]
-    for i, row in enumerate(rows, 3):
-        for j, v in enumerate(row, 1):
-            c = ws.cell(i, j, safe_text(v))
-            c.border = _BORDER
-            c.font = Font(name="宋体", size=10)
-            c.alignment = Alignment(vertical="top", wrap_text=True)
-            if fills and fills[i - 3]:
-                c.fill = PatternFill("solid", fgColor=fills[i - 3])
-    if not rows:
-        ws.cell(3, 1, "(无)")
-    ws.freeze_panes = "A3"
+           fills: list[str | None] | None = None, kinds: dict[str, str] | None = None,
+           notes: tuple[str, ...] = ()) -> None:
+    """A styled table (:func:`core.xlsxout.write_table`: dates as dates, percentages as numbers, autofilter,
+    A4 print set-up); ``kinds`` maps a header to its column kind; text is neutralised (level names come
+    from the editable rules file)."""
+    kinds = kinds or {}
+    write_table(ws, title, [Column(h, w, kinds.get(h, TEXT)) for h, w in zip(headers, widths)], rows,
+                fills=fills, notes=notes, clean=safe_text)
+
+
+def _pct(value: float | None) -> float | None:
+    """A 0–100 progress figure as the fraction a percent-formatted cell holds."""
+    return None if value is None else round(value / 100, 4)
 
 
 def report_xlsx(rep: PeriodReport) -> bytes:
@@ -121,7 +157,7 @@ def report_xlsx(rep: PeriodReport) -> bytes:
     ws.title = "概况"
     counts = rep.counts
     total = sum(counts.values())
-    rows = [["统计截止日期", rep.as_of.isoformat()], ["任务总数", total]]
+    rows = [["统计截止日期", rep.as_of], ["任务总数", total]]
     rows += [[STATUS_NAMES[k], v] for k, v in counts.items()]
     for lv in rep.snap.rules.levels:
         rows.append([lv.name, sum(1 for s in rep.snap.statuses if s.card == lv.key)])
@@ -130,38 +166,60 @@ def report_xlsx(rep: PeriodReport) -> bytes:
     _table(ws, rep.title, ["项目", "数值"], rows, [22, 90])  # type: ignore[arg-type]
     lv_names = [lv.name for lv in rep.snap.rules.levels]
     _table(wb.create_sheet("单位排名"), f"{rep.title} 单位排名",
-           ["名次", "单位", "得分", "牵头任务", "参与任务", "已完成", "按时完成", "逾期", "有风险",
+           ["名次", "单位", "得分", "牵头任务", "参与任务", "已办结", "按期办结", "逾期", "有风险",
             "应报次数", "已报", "按时报", "迟报", "未报", "报送率", *lv_names],
            [[c.rank, c.unit, c.score, c.led, c.joined, c.done, c.done_on_time, c.overdue, c.at_risk, c.duties,
-             c.reported, c.on_time, c.late, c.missed, f"{c.compliance:.0%}",
+             c.reported, c.on_time, c.late, c.missed, c.compliance,
              *[c.cards.get(lv.key, 0) for lv in rep.snap.rules.levels]] for c in rep.ranking],
-           [6, 24, 8, 8, 8, 8, 8, 6, 6, 8, 6, 6, 6, 6, 8, *[6] * len(lv_names)])
-    wsr = wb["单位排名"]
-    wsr.cell(len(rep.ranking) + 4, 1, safe_text("排名规则:" + rep.rule_text)).font = Font(name="宋体", italic=True)
+           [6, 24, 8, 8, 8, 8, 8, 6, 6, 8, 6, 6, 6, 6, 8, *[6] * len(lv_names)],
+           kinds={"报送率": PERCENT}, notes=("排名规则:" + rep.rule_text,))
     sts = rep.snap.statuses
     _table(wb.create_sheet("任务状态"), f"{rep.title} 任务状态",
            ["计划", "编号", "工作要点", "牵头单位", "完成时限", "状态", "完成进度", "时间进度", "最近填报",
-            "连续未报", "预警", "预警原因", "最新进展"],
-           [[s.plan, s.id, s.title, "、".join(s.lead_units), s.deadline_text, s.status_label, s.percent,
-             s.expected if s.expected is not None else "", s.last_report_date.isoformat() if s.last_report_date else "",
-             s.missed_reports, s.card_name, s.card_reason, s.last_progress] for s in sts],
-           [18, 6, 30, 22, 14, 8, 8, 8, 11, 8, 6, 24, 40], [s.card_color or None for s in sts])
+            "连续未报", "预警", "预警原因", "最新进展", "督办状态", "原定时限"],
+           [[s.plan, s.id, s.title, "、".join(s.lead_units), s.deadline or s.deadline_text, s.status_label,
+             _pct(s.percent), _pct(s.expected), s.last_report_date,
+             s.missed_reports, s.card_name, s.card_reason, s.last_progress, s.lifecycle_label,
+             s.original_deadline] for s in sts],
+           [18, 6, 30, 22, 12, 8, 8, 8, 11, 8, 6, 24, 40, 9, 11], [s.card_color or None for s in sts],
+           kinds={"完成时限": DATE, "完成进度": PERCENT, "时间进度": PERCENT, "最近填报": DATE,
+                  "连续未报": INTEGER, "原定时限": DATE})
     _table(wb.create_sheet("逾期任务"), f"{rep.title} 逾期任务",
-           ["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度", "存在问题"],
-           [[s.id, s.title, "、".join(s.lead_units), s.deadline_text, s.overdue_days, s.percent, s.last_problems]
-            for s in rep.overdue], [6, 36, 24, 14, 8, 8, 40])
+           ["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度", "存在问题", "计划"],
+           [[s.id, s.title, "、".join(s.lead_units), s.deadline or s.deadline_text, s.overdue_days, _pct(s.percent),
+             s.last_problems, s.plan] for s in rep.overdue], [6, 36, 24, 12, 8, 8, 40, 18],
+           kinds={"完成时限": DATE, "逾期天数": INTEGER, "完成进度": PERCENT})
     _table(wb.create_sheet("红黄牌预警"), f"{rep.title} 预警",
-           ["预警", "编号", "工作要点", "牵头单位", "状态", "原因"],
-           [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.status_label, s.card_reason] for s in rep.carded],
-           [8, 6, 36, 24, 10, 40], [s.card_color for s in rep.carded])
+           ["预警", "编号", "工作要点", "牵头单位", "状态", "原因", "计划"],
+           [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.status_label, s.card_reason, s.plan]
+            for s in rep.carded], [8, 6, 36, 24, 10, 40, 18], [s.card_color for s in rep.carded])
+    if rep.baselines:
+        base_rows: list[list[Any]] = []
+        for d in rep.baselines:
+            b = d["baseline"]
+            head = f"{b['label']}({b['at'][:10]})"
+            base_rows += [[d["plan"], head, "新增任务", t, "", ""] for t in d["added"]]
+            base_rows += [[d["plan"], head, "归档任务", t, "", ""] for t in d["archived"]]
+            base_rows += [[d["plan"], head, "调整时限", m["task"], f"{m['from'] or '—'} → {m['to'] or '—'}",
+                      f"延期申请 {m['extension']['id']}:{m['extension']['reason']}" if m["extension"] else ""]
+                     for m in d["deadline_moves"]]
+            base_rows += [[d["plan"], head, "完成偏差", v["task"], f"较原定时限 {v['original_deadline']} 晚 {v['days_late']} 天",
+                      "已办结" if v["closed"] else "未办结"] for v in d["variance"] if v["days_late"]]
+        _table(wb.create_sheet("基线对比"), f"{rep.title} 基线对比", ["计划", "基线", "变化", "编号", "内容", "依据/说明"],
+               base_rows, [18, 22, 10, 6, 36, 40])
     _table(wb.create_sheet("催办名单"), f"{rep.title} 催办名单",
            ["单位", "报告期", "报送期限", "情况", "未报任务"],
-           [[r.unit, r.period, r.due.isoformat(), "已逾期" if r.overdue else "未报送",
-             "、".join(f"{t['id']} {t['title']}" for t in r.tasks)] for r in rep.reminders],
-           [24, 10, 12, 8, 70])
+           [[r.unit, r.period, r.due, "已逾期" if r.overdue else "未报送",
+             "、".join(_task_ref(t) for t in r.tasks)] for r in rep.reminders],
+           [24, 10, 12, 8, 70], kinds={"报送期限": DATE})
     buf = io.BytesIO()
     save_workbook(wb, buf)
     return buf.getvalue()
+
+
+def _task_ref(t: dict) -> str:
+    """``《计划》1 工作要点``: every reminder row names the plan of each task it lists."""
+    return (f"《{t['plan']}》" if t.get("plan") else "") + f"{t['id']} {t['title']}"
 
 
 def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
@@ -178,88 +236,66 @@ def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
     ws = wb.active
     ws.title = "催办名单"
     _table(ws, title, ["单位", "报告期", "报送期限", "情况", "欠报任务", "催办内容"],
-           [[r.unit, r.period, r.due.isoformat(), "已超期" if r.overdue else "未超期",
-             "、".join(f"{t['id']} {t['title']}" for t in r.tasks), r.text()] for r in items],
-           [24, 10, 12, 8, 50, 70])
+           [[r.unit, r.period, r.due, "已超期" if r.overdue else "未超期",
+             "、".join(_task_ref(t) for t in r.tasks), r.text()] for r in items],
+           [24, 10, 12, 8, 50, 70], kinds={"报送期限": DATE})
     buf = io.BytesIO()
     save_workbook(wb, buf)
     return buf.getvalue()
 
 
 # -- docx ----------------------------------------------------------------------
-def _font(run, size: float | None = None, bold: bool = False, name: str = "仿宋") -> None:
-    run.font.name = name
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
-    if size:
-        run.font.size = Pt(size)
-    run.bold = bold
-
-
-def _para(doc, text: str, size: float = 14, bold: bool = False, center: bool = False, name: str = "仿宋"):
-    p = doc.add_paragraph()
-    _font(p.add_run(text), size, bold, name)
-    if center:
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    return p
-
-
-def _doc_table(doc, headers: list[str], rows: list[list[Any]]) -> None:
-    if not rows:
-        _para(doc, "(无)", 12)
-        return
-    t = doc.add_table(rows=1, cols=len(headers))
-    t.style = "Table Grid"
-    for j, h in enumerate(headers):
-        cell = t.rows[0].cells[j]
-        cell.text = ""
-        _font(cell.paragraphs[0].add_run(str(safe_text(h))), 10.5, True, "黑体")
-    for row in rows:
-        cells = t.add_row().cells
-        for j, v in enumerate(row):
-            _font(cells[j].paragraphs[0].add_run(str(safe_text(v if v is not None else ""))), 10.5)
-
-
 def report_docx(rep: PeriodReport) -> bytes:
-    doc = Document()
-    _para(doc, rep.title.replace("通报", "") + ("通报" if rep.kind == "half" else "情况通报"), 20, True,
-          True, "方正小标宋简体")
+    """The report as an official document (GB/T 9704 layout, :mod:`core.officedoc`), ready to send."""
+    doc = OfficialDoc(rep.doc_title, addressee="各有关单位", author=rep.office)
     counts = rep.counts
     total = sum(counts.values())
     levels = rep.snap.rules.levels
     n_cards = {lv.key: sum(1 for s in rep.snap.statuses if s.card == lv.key) for lv in levels}
-    _para(doc, "各有关单位:", 14)
-    _para(doc, f"    根据“每月一检查、一季一评估、半年一通报”工作安排,现将截至{rep.as_of.year}年{rep.as_of.month}月"
-               f"{rep.as_of.day}日各项任务推进情况通报如下。", 14)
-    _para(doc, "一、总体情况", 16, True, name="黑体")
-    _para(doc, f"    纳入督查的任务共 {total} 项,其中已完成 {counts['done']} 项,正常推进 {counts['on_track']} 项,"
-               f"长期推进 {counts['ongoing']} 项,有风险 {counts['at_risk']} 项,逾期 {counts['overdue']} 项,"
-               f"未启动 {counts['not_started']} 项。"
-               + "".join(f"亮{lv.name} {n_cards[lv.key]} 项;" for lv in levels), 14)
-    _para(doc, "二、单位排名", 16, True, name="黑体")
-    _doc_table(doc, ["名次", "单位", "得分", "牵头任务", "按时完成", "逾期", "报送率", *[lv.name for lv in levels]],
-               [[c.rank, c.unit, c.score, c.led, c.done_on_time, c.overdue, f"{c.compliance:.0%}",
-                 *[c.cards.get(lv.key, 0) for lv in levels]] for c in rep.ranking])
-    _para(doc, "    排名规则:" + rep.rule_text, 12)
-    _para(doc, "三、逾期任务", 16, True, name="黑体")
-    _doc_table(doc, ["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度"],
-               [[s.id, s.title, "、".join(s.lead_units), s.deadline_text, s.overdue_days, f"{s.percent:g}%"]
-                for s in rep.overdue])
-    _para(doc, "四、预警情况", 16, True, name="黑体")
-    _doc_table(doc, ["预警", "编号", "工作要点", "牵头单位", "原因"],
-               [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.card_reason] for s in rep.carded])
-    _para(doc, "五、未按时报送单位", 16, True, name="黑体")
+    doc.paragraph(f"根据“每月一检查、一季一评估、半年一通报”工作安排,现将{rep.period_label}各项任务推进情况"
+                  f"(统计截至{cn_date(rep.as_of)})通报如下。")
+    doc.heading("总体情况")
+    cards_text = "、".join(f"{lv.name}{n_cards[lv.key]}项" for lv in levels)
+    doc.paragraph(f"纳入督查的任务共{total}项,其中已办结{counts['done']}项,正常推进{counts['on_track']}项,"
+                  f"长期推进{counts['ongoing']}项,有风险{counts['at_risk']}项,逾期{counts['overdue']}项,"
+                  f"未启动{counts['not_started']}项" + (f";亮牌预警{cards_text}。" if levels else "。"))
+    doc.heading("单位排名")
+    doc.table(["名次", "单位", "得分", "牵头任务", "按期办结", "逾期", "报送率", *[lv.name for lv in levels]],
+              [[c.rank, c.unit, f"{c.score:g}", c.led, c.done_on_time, c.overdue, f"{c.compliance:.0%}",
+                *[c.cards.get(lv.key, 0) for lv in levels]] for c in rep.ranking])
+    doc.paragraph("排名规则:" + rep.rule_text + "。", size_pt=12)
+    doc.heading("逾期任务")
+    doc.table(["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度"],
+              [[s.id, s.title, "、".join(s.lead_units), s.deadline_text, s.overdue_days, f"{s.percent:g}%"]
+               for s in rep.overdue], empty="本期没有逾期任务。")
+    doc.heading("预警情况")
+    doc.table(["预警", "编号", "工作要点", "牵头单位", "原因"],
+              [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.card_reason] for s in rep.carded],
+              empty="本期没有亮牌预警的任务。")
+    doc.heading("未按时报送单位")
     if rep.reminders:
         for r in rep.reminders:
-            _para(doc, "    " + r.text() + "。", 14)
+            ids = "、".join(t["id"] for t in r.tasks)
+            state = "已超过报送期限仍未报送" if r.overdue else "尚未报送"
+            doc.paragraph(f"{r.unit}:{parse_period(r.period).label()}进展{state}(报送期限{cn_date(r.due)}),"
+                          f"涉及任务{ids}。", align="left")
     else:
-        _para(doc, "    各单位均已按时报送。", 14)
-    _para(doc, "六、下步工作要求", 16, True, name="黑体")
-    _para(doc, "    请亮牌单位对照问题认真整改,逾期任务的牵头单位于 5 个工作日内书面说明原因和整改措施;"
-               "未按时报送的单位请立即补报。领导小组办公室将持续跟踪督办。", 14)
-    _para(doc, f"{rep.as_of.year}年{rep.as_of.month}月{rep.as_of.day}日", 14).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+        doc.paragraph("各单位均已按时报送。")
+    if rep.baselines:
+        doc.heading("与基线对比")
+        for d in rep.baselines:
+            moves = "、".join(f"任务{m['task']}由{m['from'] or '无'}调整为{m['to'] or '无'}"
+                              + (f"(经批准的延期申请{m['extension']['id']})" if m["extension"] else "")
+                              for m in d["deadline_moves"]) or "无"
+            late = [v for v in d["variance"] if v["days_late"]]
+            doc.paragraph(f"{d['plan']}:与{d['baseline']['label']}基线相比,新增任务{len(d['added'])}项,"
+                          f"归档任务{len(d['archived'])}项;调整完成时限:{moves};"
+                          f"较原定时限滞后的任务{len(late)}项。")
+    doc.heading("下步工作要求")
+    doc.paragraph("请亮牌单位对照问题认真整改,逾期任务的牵头单位于5个工作日内书面说明原因和整改措施;"
+                  "未按时报送的单位请立即补报。领导小组办公室将持续跟踪督办。")
+    doc.signature(rep.office, rep.as_of)
+    return doc.to_bytes()
 
 
 def write_report(store: Store, kind: str, period: str, out: str | Path, *, plan: str | None = None,

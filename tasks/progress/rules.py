@@ -32,7 +32,9 @@ _OPS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.
 _COND = re.compile(r"^\s*(\w+)\s*(==|!=|>=|<=|>|<)\s*([\w.]+)\s*$")
 METRIC_NAMES = {"status": "状态", "missed_reports": "连续未报送期数", "late_reports": "迟报次数",
                 "overdue_days": "逾期天数", "gap": "落后时间进度百分点"}
-STATUS_NAMES = {"done": "已完成", "on_track": "正常推进", "at_risk": "有风险", "overdue": "逾期",
+DEFAULT_SYNONYMS = {"进行中": "推进中", "正在推进": "推进中", "推进": "推进中", "完成": "已完成",
+                    "已完结": "已完成", "办结": "已完成", "未开始": "未启动", "落后": "滞后"}
+STATUS_NAMES = {"done": "已办结", "on_track": "正常推进", "at_risk": "有风险", "overdue": "逾期",
                 "ongoing": "长期推进", "not_started": "未启动"}
 
 
@@ -71,11 +73,16 @@ class Condition:
         return bool(_OPS[self.op](v, self.value))
 
     def text(self) -> str:
-        v = self.value
-        if self.metric == "status":
-            return f"状态{'为' if self.op == '==' else '不为'}{STATUS_NAMES[v]}"
-        v = int(v) if float(v).is_integer() else v
-        return f"{METRIC_NAMES[self.metric]}{self.op}{v}"
+        """The condition in words (``连续2期及以上未报送``), never as an operator."""
+        from .wording import condition_phrase
+
+        return condition_phrase(self.metric, self.op, self.value)
+
+    def reason(self, metrics: dict[str, Any]) -> str:
+        """Why a task meets this condition, with its own figure (``连续3期未报送``)."""
+        from .wording import reason_phrase
+
+        return reason_phrase(self.metric, metrics.get(self.metric), metrics)
 
     def source(self) -> str:
         v = self.value
@@ -106,6 +113,18 @@ class Rules:
     late_report: float = 1
     missed_report: float = 2
     done_on_time: float = 0
+    #: 督办: working days a lead unit has to sign a newly assigned task
+    sign_within_days: int = 3
+    #: a 申请办结 needs at least one evidence file
+    evidence_required: bool = True
+    #: "done" means 已办结 (claim accepted by the office); False: a reported 已完成 counts as done
+    completion_review: bool = True
+    #: score 按期办结 against the deadline after approved extensions instead of the original one
+    extended_deadline_counts: bool = False
+    #: the level a card drops to when the unit has caught up (a red card turns yellow, not green); "" = none
+    recover_to: str = "yellow"
+    #: words units type in the status column and the status they mean (基层减负)
+    status_synonyms: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SYNONYMS))
     path: str = ""
 
     def card(self, metrics: dict[str, Any]) -> Level | None:
@@ -150,6 +169,12 @@ class Rules:
             "escalation": {"after_periods": self.escalate_after},
             "scoring": {"base": self.base, "late_report": self.late_report,
                         "missed_report": self.missed_report, "done_on_time": self.done_on_time},
+            "supervision": {"sign_within_days": self.sign_within_days,
+                            "evidence_required": self.evidence_required,
+                            "completion_review": self.completion_review,
+                            "extended_deadline_counts": self.extended_deadline_counts,
+                            "recover_to": self.recover_to},
+            "synonyms": dict(self.status_synonyms),
         }
 
     def to_toml(self) -> str:
@@ -189,7 +214,25 @@ def rules_from_dict(d: dict[str, Any], where: str = "规则") -> Rules:
                             [Condition.parse(c, w) for c in when]))
     if len({lv.key for lv in levels}) != len(levels):
         raise BadRules(f"{where}:预警等级的 key 重复")
-    return Rules(grace_days=int(num("reporting", "grace_days", 5)),
+    sup = d.get("supervision") or {}
+
+    def flag(key: str, default: bool) -> bool:
+        v = sup.get(key, default)
+        if not isinstance(v, bool):
+            raise BadRules(f"{where}:[supervision] {key} 应为 true 或 false,而不是“{v}”")
+        return v
+    recover = str(sup.get("recover_to", levels[0].key if len(levels) > 1 else ""))
+    if recover and recover not in {lv.key for lv in levels}:
+        raise BadRules(f"{where}:[supervision] recover_to“{recover}”不是已定义的预警等级 key")
+    syn = d.get("synonyms", DEFAULT_SYNONYMS)
+    if not isinstance(syn, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in syn.items()):
+        raise BadRules(f"{where}:[synonyms] 应写成 进行中 = \"推进中\" 这样的对照")
+    return Rules(
+        sign_within_days=int(num("supervision", "sign_within_days", 3)),
+        evidence_required=flag("evidence_required", True), completion_review=flag("completion_review", True),
+        extended_deadline_counts=flag("extended_deadline_counts", False), recover_to=recover,
+        status_synonyms={k.strip(): v.strip() for k, v in syn.items()},
+grace_days=int(num("reporting", "grace_days", 5)),
                  at_risk_gap=num("status", "at_risk_gap", 20), levels=levels,
                  escalate_after=int(num("escalation", "after_periods", 0)),
                  base=num("scoring", "base", 100), late_report=num("scoring", "late_report", 1),
@@ -266,6 +309,10 @@ def _toml_value(v: Any) -> str:
     raise TypeError(type(v))
 
 
+def _toml_key(k: str) -> str:
+    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _toml_value(k)
+
+
 def dumps_toml(d: dict[str, Any]) -> str:
     """Tiny TOML writer for the rules document (tables, arrays of tables, scalars, lists)."""
     out = []
@@ -276,5 +323,5 @@ def dumps_toml(d: dict[str, Any]) -> str:
                 out += [f"{k} = {_toml_value(v)}" for k, v in item.items()]
         else:
             out.append(f"\n[{section}]")
-            out += [f"{k} = {_toml_value(v)}" for k, v in body.items()]
+            out += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in body.items()]
     return "\n".join(out).lstrip("\n") + "\n"

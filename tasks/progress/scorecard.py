@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from core.officedoc import cn_date
+
 from ..store import parse_period
 from .status import Snapshot
 
@@ -127,7 +129,7 @@ def ranking_rule(snap: Snapshot, period: str | None = None) -> str:
     """The scoring rule in words, to print beside every ranking (``period`` as given to :func:`ranking`)."""
     text = snap.rules.scoring_text()
     if period:
-        text += f"。报送情况(应报、迟报、未报送)只计{parse_period(period).label()}内各月,任务状态和预警截至{snap.as_of.isoformat()}"
+        text += f"。报送情况(应报、迟报、未报送)只计{parse_period(period).label()}内各月,任务状态和预警截至{cn_date(snap.as_of)}"
     return text
 
 

@@ -23,13 +23,16 @@ Definitions (all dates inclusive):
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from ..model import ONGOING
-from ..store import PeriodInfo, ReportRecord, Store, StoredTask
+from ..store import BadPeriod, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
+from ..store.periods import PlanCalendar
+from .lifecycle import CLOSED, PENDING_SIGN, STATE_NAMES, LifecycleEvent, TaskLifecycle, replay, sign_due
 from .rules import STATUS_NAMES, Rules, load_rules
 
 DONE_STATUS, LAGGING = "已完成", "滞后"
@@ -67,10 +70,23 @@ class TaskStatus:
     card_name: str = ""
     card_color: str = ""
     card_reason: str = ""
+    #: 督办: lifecycle (pending_sign / in_progress / claimed / closed) and the per-unit states
+    lifecycle: str = "in_progress"
+    lifecycle_label: str = "办理中"
+    unit_lifecycle: dict[str, str] = field(default_factory=dict)
+    #: the deadline as first set; ``deadline`` is the current one (after approved extensions)
+    original_deadline: date | None = None
+    extensions: list[dict[str, Any]] = field(default_factory=list)
+    claim_date: date | None = None
+    returned_note: str = ""
+    sign_due: date | None = None
+    sign_overdue: bool = False
+    #: the card(s) the task carries, each with the rule behind it and any appeal
+    cards: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for k in ("deadline", "last_report_date", "done_date"):
+        for k in ("deadline", "last_report_date", "done_date", "original_deadline", "claim_date", "sign_due"):
             d[k] = d[k].isoformat() if d[k] else None
         return d
 
@@ -150,41 +166,93 @@ def _pick_chain(t: StoredTask, reps: list[ReportRecord]) -> list[ReportRecord]:
     return lead or reps
 
 
-def _plan_start(t: StoredTask, periods: list[PeriodInfo]) -> date | None:
-    """When the task's clock starts: the plan's date, or the day a later re-import added it."""
-    start = t.plan_issued or (periods[0].start if periods else None)
+@dataclass
+class Supervision:
+    """What the supervision loop adds to a replay: plan calendars and task lifecycles (as of the date)."""
+
+    calendars: dict[str, PlanCalendar] = field(default_factory=dict)
+    lifecycles: dict[int, TaskLifecycle] = field(default_factory=dict)
+    #: the inputs of the replay, to see the loop as of an earlier date
+    units: dict[int, list[str]] = field(default_factory=dict)
+    events: list[LifecycleEvent] = field(default_factory=list)
+
+    def at(self, as_of: date, tasks: list[StoredTask]) -> Supervision:
+        """The same loop replayed as of an earlier date."""
+        return Supervision(self.calendars, replay(tasks, self.units, self.events, as_of, ordered=True), self.units,
+                           self.events)
+
+
+def _plan_start(t: StoredTask, periods: list[PeriodInfo], cal: PlanCalendar | None = None) -> date | None:
+    """When the task's clock starts: the plan's calendar start (else its date, else the day it was
+    loaded), or the day a later re-import added it."""
+    start = (cal.start if cal else None) or t.plan_issued or t.plan_loaded or (periods[0].start if periods else None)
     if t.added_on and (start is None or t.added_on > start):
         return t.added_on
     return start
 
 
+def _calendar_periods(cal: PlanCalendar, as_of: date, rules: Rules) -> list[PeriodInfo]:
+    return [PeriodInfo(p.key, p.start, p.end, due, False) for p, due in cal.periods(as_of, rules.grace_days)]
+
+
 def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[PeriodInfo],
-            as_of: date, rules: Rules, *, escalate: bool = True) -> Snapshot:
-    """Pure replay: statuses and duties from plain data (reports after ``as_of`` are ignored)."""
+            as_of: date, rules: Rules, *, escalate: bool = True, supervision: Supervision | None = None,
+            recover: bool = True) -> Snapshot:
+    """Pure replay: statuses and duties from plain data (reports after ``as_of`` are ignored).
+
+    With ``supervision``, a plan with its own calendar owes its own periods (from its start),
+    "done" means 已办结 when ``rules.completion_review``, and deadlines follow approved extensions.
+    """
     all_reports = reports
+    sup = supervision
+    cal_periods: dict[str, list[PeriodInfo]] = {}
+    period_key: dict[tuple[str, str], str] = {}
     reports = [r for r in reports if r.report_date <= as_of]
     by_task: dict[int, list[ReportRecord]] = defaultdict(list)
     for r in sorted(reports, key=lambda r: (r.report_date, r.id)):
         by_task[r.task_pk].append(r)
     periods = sorted(periods, key=lambda p: p.start)
     statuses, duties = [], []
+    lifecycles_by_status: list[TaskLifecycle | None] = []
     for t in tasks:
         reps = by_task.get(t.pk, [])
         chain = _pick_chain(t, reps)
         last = chain[-1] if chain else None
+        cal = sup.calendars.get(t.plan) if sup else None
+        lc = sup.lifecycles.get(t.pk) if sup else None
+        deadline = lc.deadline if lc else t.deadline
         done_date = None
-        for r in chain:
-            if r.status == DONE_STATUS:
-                done_date = done_date or r.report_date
-            else:
-                done_date = None
-        start = _plan_start(t, periods)
+        if lc is not None and rules.completion_review:
+            done_date = lc.closed_date
+        else:
+            for r in chain:
+                if r.status == DONE_STATUS:
+                    done_date = done_date or r.report_date
+                else:
+                    done_date = None
+        start = _plan_start(t, periods, cal)
+        task_periods = periods
+        if cal is not None:
+            if t.plan not in cal_periods:
+                cal_periods[t.plan] = _calendar_periods(cal, as_of, rules)
+            task_periods = cal_periods[t.plan]
+
+        def pkey(r: ReportRecord, t: StoredTask = t, cal: PlanCalendar | None = cal) -> str:
+            if cal is None:
+                return r.period
+            k = (t.plan, r.period)
+            if k not in period_key:
+                try:
+                    period_key[k] = cal.period_of(parse_period(r.period).start).key
+                except BadPeriod:
+                    period_key[k] = r.period
+            return period_key[k]
         # reporting periods this task owes: due by as_of, not before the plan, not after completion
-        owed = [p for p in periods if p.due < as_of and (start is None or p.end >= start)
+        owed = [p for p in task_periods if p.due < as_of and (start is None or p.end >= start)
                 and (done_date is None or done_date >= p.start)]
         first_report: dict[str, date] = {}
         for r in reps:
-            first_report.setdefault(r.period, r.report_date)
+            first_report.setdefault(pkey(r), r.report_date)
         streak = 0
         for p in owed:
             streak = 0 if p.key in first_report else streak + 1
@@ -192,12 +260,15 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
         late = sum(1 for p in owed if p.key in first_report and first_report[p.key] > p.due)
         percent = float(last.percent) if last else 0.0
         expected = gap = None
-        if t.deadline and start:
-            span = (t.deadline - start).days
-            share = 1.0 if span <= 0 else min(1.0, max(0.0, (as_of - start).days / span))
+        if deadline and start:
+            span = (deadline - start).days
+            if span <= 0:   # deadline on or before the plan's start: all the time is used up at the deadline
+                share = 1.0 if as_of >= deadline else 0.0
+            else:
+                share = min(1.0, max(0.0, (as_of - start).days / span))
             expected = round(share * 100, 1)
             gap = round(expected - percent, 1)
-        overdue_days = (as_of - t.deadline).days if t.deadline and as_of > t.deadline and not done_date else 0
+        overdue_days = (as_of - deadline).days if deadline and as_of > deadline and not done_date else 0
         if done_date:
             status = "done"
         elif overdue_days > 0:
@@ -210,27 +281,42 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
             status = "not_started"
         else:
             status = "on_track"
+        scored_deadline = deadline if rules.extended_deadline_counts else t.deadline
         ts = TaskStatus(
-            plan=t.plan, id=t.id, title=t.title, section=t.section, deadline=t.deadline,
+            plan=t.plan, id=t.id, title=t.title, section=t.section, deadline=deadline,
             deadline_text=t.deadline_text, lead_units=t.lead_units, responsible_units=t.responsible_units,
             status=status, status_label=STATUS_NAMES[status], percent=percent, expected=expected, gap=gap,
             last_report_date=last.report_date if last else None, last_status=last.status if last else "",
             last_progress=last.progress if last else "", last_problems=last.problems if last else "",
             reported_by=last.unit if last else "", missed_reports=streak, total_missed=total_missed,
             late_reports=late, overdue_days=overdue_days, done_date=done_date,
-            done_on_time=bool(done_date and (t.deadline is None or done_date <= t.deadline)))
+            done_on_time=bool(done_date and (scored_deadline is None or done_date <= scored_deadline)),
+            original_deadline=t.deadline)
+        if lc is not None:
+            ts.lifecycle, ts.lifecycle_label = lc.state, lc.state_label
+            ts.unit_lifecycle = {u: v.state for u, v in lc.units.items()}
+            ts.extensions = [e.to_dict() for e in lc.extensions]
+            claims = [v.claim_date for v in lc.units.values() if v.claim_date]
+            ts.claim_date = max(claims) if claims else None
+            ts.returned_note = lc.returned_note
+            if lc.state == PENDING_SIGN:
+                ts.sign_due = sign_due(t.assigned_on, rules.sign_within_days)
+                ts.sign_overdue = bool(ts.sign_due and as_of > ts.sign_due)
+        elif done_date:
+            ts.lifecycle, ts.lifecycle_label = CLOSED, STATE_NAMES[CLOSED]
         metrics = {"status": status, "missed_reports": streak, "late_reports": late,
                    "overdue_days": overdue_days, "gap": gap if gap is not None else 0}
         level = rules.card(metrics)
         if level:
             ts.card, ts.card_name, ts.card_color = level.key, level.name, level.color
-            ts.card_reason = ";".join(c.text() for c in level.when if c.holds(metrics))
+            ts.card_reason = ";".join(dict.fromkeys(c.reason(metrics) for c in level.when if c.holds(metrics)))
         statuses.append(ts)
+        lifecycles_by_status.append(lc)
         # duties: each lead unit reports each owed period (plus the period containing as_of when due)
         unit_first: dict[tuple[str, str], date] = {}
         for r in reps:
-            unit_first.setdefault((r.unit, r.period), r.report_date)
-        for p in periods:
+            unit_first.setdefault((r.unit, pkey(r)), r.report_date)
+        for p in task_periods:
             if (start is not None and p.end < start) or p.start > as_of:
                 continue
             if done_date is not None and done_date < p.start:
@@ -241,7 +327,49 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
                     periods=periods, reports=reports)
     if escalate and rules.escalate_after > 0:
         _escalate(snap, (tasks, all_reports, periods), rules)
+    if recover and rules.recover_to:
+        _recover(snap, (tasks, all_reports, periods, sup), rules)
+    for ts, lc in zip(snap.statuses, lifecycles_by_status):
+        _card_list(ts, lc)
     return snap
+
+
+def _previous_check(snap: Snapshot, sup: Supervision | None) -> date | None:
+    """The last period due date before ``as_of`` among all calendars in play (the previous check)."""
+    dues = [p.due for p in snap.periods if p.due < snap.as_of]
+    if sup:
+        for cal in sup.calendars.values():
+            dues += [d for _p, d in cal.periods(snap.as_of, snap.rules.grace_days) if d < snap.as_of]
+    return max(dues) if dues else None
+
+
+def _recover(snap: Snapshot, data: tuple, rules: Rules) -> None:
+    """A task that held the top card at the previous check and has caught up drops to ``recover_to``
+    (a red card turns yellow, not green) until the next check."""
+    tasks, reports, periods, sup = data
+    top = rules.levels[-1].key if rules.levels else None
+    prev = _previous_check(snap, sup)
+    if not top or prev is None or top == rules.recover_to:
+        return
+    to = rules.level(rules.recover_to)
+    order = [lv.key for lv in rules.levels]
+    # only a task now without a card, or with one below recover_to, can drop to it
+    idx = [i for i, s in enumerate(snap.statuses) if s.status != "done"
+           and (s.card is None or order.index(s.card) < order.index(to.key))]
+    if not idx:
+        return
+    some = [tasks[i] for i in idx]
+    wanted = {t.pk for t in some}
+    prev_sup = sup.at(prev, some) if sup is not None else None
+    past = compute(some, [r for r in reports if r.task_pk in wanted], periods, prev, rules, escalate=False,
+                   supervision=prev_sup, recover=False)
+    for i, p in zip(idx, past.statuses):
+        s = snap.statuses[i]
+        if p.card != top:
+            continue
+        if s.card is None or order.index(s.card) < order.index(to.key):
+            s.card, s.card_name, s.card_color = to.key, to.name, to.color
+            s.card_reason = f"{rules.level(top).name}已整改,降为{to.name}(上期{p.card_reason})"
 
 
 def _escalate(snap: Snapshot, store_data: tuple, rules: Rules) -> None:
@@ -260,15 +388,45 @@ def _escalate(snap: Snapshot, store_data: tuple, rules: Rules) -> None:
                 s.card, s.card_name, s.card_color = up.key, up.name, up.color
 
 
+def _card_list(ts: TaskStatus, lc: TaskLifecycle | None) -> None:
+    """``ts.cards``: the card the task carries with the rule behind it; an upheld appeal withdraws it."""
+    if not ts.card:
+        ts.cards = []
+        return
+    appeals = [a for a in (lc.appeals if lc else []) if a.card == ts.card]
+    entry = {"level": ts.card, "name": ts.card_name, "color": ts.card_color, "reason": ts.card_reason,
+             "state": "active", "appeals": [a.to_dict() for a in appeals]}
+    if any(a.decision == "upheld" for a in appeals):
+        entry["state"] = "withdrawn"
+        ts.card, ts.card_name, ts.card_color = None, "", ""
+        ts.card_reason = "申诉成立,预警撤销"
+    ts.cards = [entry]
+
+
+def supervision_data(store: Store, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
+    """Calendars and lifecycles (as of ``as_of``) for :func:`compute`."""
+    from .lifecycle import calendars, events
+    raw = getattr(store, "_store", store)   # lifecycle reads are narrowed by the task list
+    units = {t.pk: sorted(t.lead_units or t.responsible_units) for t in tasks}
+    evs = events(raw, plan, as_of=as_of, all_plans=plan is None)
+    return Supervision(calendars(raw), replay(tasks, units, evs, as_of, ordered=True), units, evs)
+
+
 def snapshot(store: Store, as_of: date | None = None, *, plan: str | None = None,
              rules: Rules | None = None) -> Snapshot:
     """Replay the store's history up to ``as_of`` (default today) for one plan or all plans."""
     as_of = as_of or date.today()
     rules = rules or load_rules()
-    tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
-    reports = store.reports(as_of=as_of, plan=plan)
-    periods = store.periods()
-    return compute(tasks, reports, periods, as_of, rules)
+    collecting = gc.isenabled()
+    gc.disable()   # tens of thousands of short-lived records: the cyclic collector would double the time
+    try:
+        tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
+        reports = store.reports(as_of=as_of, plan=plan)
+        periods = store.periods()
+        return compute(tasks, reports, periods, as_of, rules, supervision=supervision_data(store, as_of, plan, tasks))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def task_status(store: Store, as_of: date | None = None, *, plan: str | None = None,

@@ -51,6 +51,23 @@ def unit_tasks(store: Store, unit: str, plan: str | None = None, tasks: list | N
     return [(t, r) for t, r in out if r]
 
 
+def _open_rows(store: Store, unit: str, plan_key: str, rows: list[tuple]) -> tuple[list[tuple], dict[str, str]]:
+    """基层减负: drop the tasks closed (已办结) for this unit; the office's reason for each returned claim."""
+    from .lifecycle import CLOSED, IN_PROGRESS, lifecycles
+    raw = getattr(store, "_store", store)
+    lcs = lifecycles(raw, plan_key, tasks=[t for t, _r in rows])
+    keep, notes = [], {}
+    for t, role in rows:
+        lc = lcs[t.pk]
+        mine = lc.units.get(unit)
+        if (mine is not None and mine.state == CLOSED) or lc.state == CLOSED:
+            continue
+        if mine is not None and mine.state == IN_PROGRESS and mine.returned_note:
+            notes[t.id] = mine.returned_note
+        keep.append((t, role))
+    return keep, notes
+
+
 def build_template(store: Store, unit: str, period: str, plan: str | None = None, *,
                    tasks: list | None = None) -> Workbook:
     """The template workbook for one unit and reporting month (``tasks``: the plan's tasks, if already read)."""
@@ -59,6 +76,9 @@ def build_template(store: Store, unit: str, period: str, plan: str | None = None
     rows = unit_tasks(store, unit, plan_key, tasks)
     if not rows:
         raise StoreError(f"单位“{unit}”在计划“{plan_key}”中没有牵头或责任任务,无法生成填报模板")
+    rows, notes = _open_rows(store, unit, plan_key, rows)
+    if not rows:
+        raise StoreError(f"单位“{unit}”在计划“{plan_key}”中的任务均已办结(销号),本期无需填报")
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
@@ -102,7 +122,7 @@ def build_template(store: Store, unit: str, period: str, plan: str | None = None
     styles = [ws.cell(FIRST_DATA_ROW, j)._style for j in range(1, len(COLUMNS) + 1)]
     for i, (t, role) in enumerate(rows):
         r = FIRST_DATA_ROW + i
-        values = [t.id, t.title, t.deadline_text or (t.deadline.isoformat() if t.deadline else ""),
+        values = [t.id, t.title + (f"\n【办公室退回意见】{notes[t.id]}" if t.id in notes else ""), t.deadline_text or (t.deadline.isoformat() if t.deadline else ""),
                   ROLE_NAMES[role]]
         for j in range(1, len(COLUMNS) + 1):
             c = ws.cell(r, j, safe_text(values[j - 1]) if j <= len(values) else None)

@@ -15,7 +15,6 @@ matched by their header names.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import io
 import math
@@ -27,15 +26,18 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
+from core.limits import MAX_UPLOAD_BYTES, cap_problems, check_zip, more_problems_line
+from core.sheets import Sheet, read_csv, read_workbook, sniff_kind
+from core.sheets import cell_text as core_cell_text
 
-from ..errors import WorkbenchError
+from ..errors import InputError
 from ..store import BadPeriod, Store, StoreError, month_of, parse_period
 from .rules import Rules, load_rules
 from .safe import unsafe_text
 from .template import DATA_SHEET, META_SHEET, STATUS_CHOICES, TEMPLATE_MARK
 
-MAX_BYTES = 10 * 1024 * 1024
+#: the one upload size limit (:data:`core.limits.MAX_UPLOAD_BYTES`)
+MAX_BYTES = MAX_UPLOAD_BYTES
 TEXT_LIMIT = 4000
 DONE = "已完成"
 
@@ -58,8 +60,8 @@ REQUIRED = ("task_id", "status", "percent")
 INPUTS = ("status", "percent", "progress", "problems", "next_steps", "evidence", "report_date")
 
 
-class UploadRejected(WorkbenchError):
-    """A file with problems was asked to be saved."""
+class UploadRejected(InputError):
+    """A file with problems was asked to be saved (or could not be read: then ``sheet``/``row``/``column`` say where)."""
 
 
 @dataclass
@@ -70,9 +72,13 @@ class Problem:
     sheet: str = ""
     row: int | None = None
     column: str = ""
+    #: the task number of the row, when the problem is in a task's row
+    task: str = ""
 
     def __str__(self) -> str:
         where = [self.sheet] if self.sheet else []
+        if self.task:
+            where.append(f"任务{self.task}")
         if self.row is not None:
             where.append(f"第{self.row}行")
         if self.column:
@@ -80,8 +86,8 @@ class Problem:
         return f"{' '.join(where)}:{self.reason}" if where else self.reason
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason,
-                "message": str(self)}
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "task": self.task,
+                "reason": self.reason, "message": str(self)}
 
 
 @dataclass
@@ -103,6 +109,10 @@ class UploadReport:
     upload_id: int | None = None
     #: name of an earlier file of the same batch with exactly these bytes
     duplicate_of: str = ""
+    #: problems found beyond the first :data:`core.limits.MAX_PROBLEMS` (counted, not listed)
+    more_problems: int = 0
+    #: task numbers of template rows left blank (reported back, not counted as reports)
+    not_filled: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -125,17 +135,23 @@ class UploadReport:
                 return f"{head}:与本批的“{self.duplicate_of}”内容完全相同,本次忽略"
             return f"{head}:该文件已上传过(内容完全相同),本次忽略"
         if self.problems:
-            lines = [f"{head}:发现 {len(self.problems)} 处问题,整个文件未保存,请修改后重新上传:"]
-            return "\n".join(lines + [f"  - {p}" for p in self.problems])
+            lines = [f"{head}:发现 {len(self.problems) + self.more_problems} 处问题,整个文件未保存,请修改后重新上传:"]
+            more = [f"  - {more_problems_line(self.more_problems)}"] if self.more_problems else []
+            return "\n".join(lines + [f"  - {p}" for p in self.problems] + more)
         state = "已保存" if self.upload_id is not None else "检查通过(尚未保存,确认后保存)"
-        return f"{head}:{len(self.rows)} 行{state}" + (f",{self.skipped_rows} 行空白未填" if self.skipped_rows else "")
+        blank = ""
+        if self.not_filled:
+            blank = f";未填写:任务{'、'.join(self.not_filled)}(如本期确无进展也请填写状态和进度)"
+        elif self.skipped_rows:
+            blank = f",{self.skipped_rows} 行空白未填"
+        return f"{head}:{len(self.rows)} 行{state}" + blank
 
     def to_dict(self) -> dict[str, Any]:
         return {"filename": self.filename, "sha256": self.sha256, "unit": self.unit, "person": self.person,
                 "period": self.period, "plan": self.plan, "template": self.is_template,
                 "outcome": self.outcome, "accepted_rows": len(self.rows) if not self.problems else 0,
-                "skipped_rows": self.skipped_rows, "upload_id": self.upload_id,
-                "problems": [p.to_dict() for p in self.problems],
+                "skipped_rows": self.skipped_rows, "not_filled": list(self.not_filled), "upload_id": self.upload_id,
+                "problems": [p.to_dict() for p in self.problems], "more_problems": self.more_problems,
                 "rows": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()}
                          for r in self.rows]}
 
@@ -152,13 +168,12 @@ _HEADER_LOOKUP = {n: f for f, names in HEADERS.items() for n in names}
 
 
 def cell_text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    if isinstance(v, datetime):
-        v = v.date()
-    return str(unsafe_text(v) if isinstance(v, str) else v).strip()
+    """:func:`core.sheets.cell_text` of a value, our exports' formula guard undone.
+
+    >>> cell_text(3.0), cell_text("'=1+1"), cell_text(None)
+    ('3', '=1+1', '')
+    """
+    return core_cell_text(unsafe_text(v) if isinstance(v, str) else v)
 
 
 def parse_percent(v: Any, number_format: str = "") -> float | None:
@@ -207,52 +222,35 @@ class _Sheet:
     meta: dict[str, str] = field(default_factory=dict)
 
 
-def _read_xlsx(data: bytes) -> tuple[list[_Sheet], dict[str, str]]:
-    """Values and number formats of the visible sheets, and our template's ``_meta`` (if any).
+def _sheet_rows(sheet: Sheet) -> list[tuple[int, list[Any], list[str]]]:
+    """(row number, values, number formats) of the rows that hold anything; a percent-formatted
+    cell's format is ``"0%"`` (0.8 in it means 80), other cells' ``""``."""
+    out = []
+    for rn, vals in enumerate(sheet.rows, 1):
+        if any(v not in (None, "") for v in vals):
+            out.append((rn, list(vals), ["0%" if (rn, c) in sheet.percent else "" for c in range(1, len(vals) + 1)]))
+    return out
 
-    Read-only mode streams the cells (about twice as fast); dimensions written by
-    other tools may be wrong, so they are recomputed while reading.
-    """
-    wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-    try:
-        meta: dict[str, str] = {}
-        if META_SHEET in wb.sheetnames:
-            ms = wb[META_SHEET]
-            ms.reset_dimensions()
-            meta = {cell_text(r[0].value): cell_text(r[1].value)
-                    for r in ms.iter_rows(min_row=1, max_col=2) if len(r) > 1 and r[0].value}
+
+def _read_xlsx(data: bytes, name: str = "上传文件.xlsx") -> tuple[list[_Sheet], dict[str, str]]:
+    """Values and percent formats of the visible sheets, and our template's ``_meta`` (if any),
+    read by :func:`core.sheets.read_workbook` (limits checked before parsing)."""
+    book = read_workbook(data, name, kind="xlsx", percent=True, error=UploadRejected)
+    meta: dict[str, str] = {}
+    sheets = []
+    for ws in book:
+        if ws.name == META_SHEET:
+            meta = {cell_text(r[0]): cell_text(r[1]) for r in ws.rows if len(r) > 1 and r[0] is not None}
             if meta.get("mark") != TEMPLATE_MARK:
                 meta = {}
-        sheets = []
-        for ws in wb.worksheets:
-            if ws.title == META_SHEET or ws.sheet_state != "visible" and ws.title != DATA_SHEET:
-                continue
-            if not hasattr(ws, "reset_dimensions"):   # a chart sheet
-                continue
-            ws.reset_dimensions()
-            rows = []
-            for rn, r in enumerate(ws.iter_rows(min_row=1), 1):
-                vals = [c.value for c in r]
-                if any(v not in (None, "") for v in vals):
-                    rows.append((rn, vals, [getattr(c, "number_format", None) or "" for c in r]))
-            sheets.append(_Sheet(ws.title, rows))
-        return sheets, meta
-    finally:
-        wb.close()
+        elif ws.visible or ws.name == DATA_SHEET:
+            sheets.append(_Sheet(ws.name or "", _sheet_rows(ws)))
+    return sheets, meta
 
 
 def _read_csv(data: bytes, name: str) -> list[_Sheet]:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UploadRejected(f"{name}:无法识别文件编码,请另存为 UTF-8 或 xlsx")
-    rows = [(i, list(r), [""] * len(r)) for i, r in enumerate(csv.reader(io.StringIO(text)), 1)
-            if any(x.strip() for x in r)]
-    return [_Sheet(Path(name).stem, rows)]
+    sheet = read_csv(data, name, sheet=Path(name).stem, error=UploadRejected)
+    return [_Sheet(Path(name).stem, _sheet_rows(sheet))]
 
 
 def _find_header(sheet: _Sheet) -> tuple[int, dict[str, int]] | None:
@@ -297,13 +295,29 @@ def _is_workbook(data: bytes) -> bool:
 def expand_files(files: Iterable[str | Path | tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """(name, bytes) for every file; a zip of filled sheets becomes its xlsx/csv members.
 
+    The whole batch is looked at before anything is checked or saved: a file that is not a
+    filled sheet (a Word document, a PDF, a zip with no sheet in it) or a zip bomb refuses the
+    batch with :class:`UploadRejected` naming it.
+
     >>> [n for n, _ in expand_files([("a.csv", b"x")])]
     ['a.csv']
     """
     out: list[tuple[str, bytes]] = []
     for f in files:
         name, data = (f[0], f[1]) if isinstance(f, tuple) else (Path(f).name, Path(f).read_bytes())
-        if data[:2] == b"PK" and not _is_workbook(data):
+        kind = sniff_kind(data[:8] if data[:2] != b"PK" else data, name)
+        suffix = Path(name).suffix.lower()
+        if kind == "docx" or suffix in (".docx", ".doc", ".pdf", ".txt", ".html", ".htm", ".json", ".xls"):
+            raise UploadRejected(f"{name}:不支持的文件类型({suffix or kind}),进度填报请上传填报模板 xlsx、"
+                                 "csv 表格或装有它们的 zip 压缩包")
+        if kind == "zip":
+            if len(data) > MAX_BYTES:
+                raise UploadRejected(f"{name}:文件超过 {MAX_BYTES // 1024 // 1024} MB,请分批上传")
+            try:
+                check_zip(data, name, UploadRejected)
+            except UploadRejected as err:
+                raise UploadRejected(str(err).replace(f"{name}: ", f"{name}:", 1)) from None
+            members = []
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 for info in z.infolist():
                     member = info.filename
@@ -312,7 +326,10 @@ def expand_files(files: Iterable[str | Path | tuple[str, bytes]]) -> list[tuple[
                             member = member.encode("cp437").decode("gbk")
                     base = member.rsplit("/", 1)[-1]
                     if base.lower().endswith((".xlsx", ".xlsm", ".csv")) and not base.startswith(("~$", ".")):
-                        out.append((f"{name}/{base}", z.read(info)))
+                        members.append((f"{name}/{base}", z.read(info)))
+            if not members:
+                raise UploadRejected(f"{name}:压缩包中没有 xlsx 或 csv 填报表")
+            out.extend(members)
         else:
             out.append((name, data))
     return out
@@ -356,7 +373,7 @@ def validate_upload(store: Store, source: bytes | str | Path, filename: str | No
                                         "(命令行和批量上传会自动展开 zip)"))
             return rep
         elif data[:2] == b"PK":
-            sheets, meta = _read_xlsx(data)
+            sheets, meta = _read_xlsx(data, filename)
         elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             rep.problems.append(Problem("这是旧版 .xls 或加密的工作簿,请用 Excel 另存为 .xlsx(不设密码)后上传"))
             return rep
@@ -364,13 +381,15 @@ def validate_upload(store: Store, source: bytes | str | Path, filename: str | No
             rep.problems.append(Problem("文件不是 Excel 工作簿(xlsx),请上传填报模板或 xlsx/csv 表格"))
             return rep
     except UploadRejected as err:
-        rep.problems.append(Problem(str(err)))
+        rep.problems.append(Problem(err.message, err.sheet or "", err.row, err.column or ""))
         return rep
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
         rep.problems.append(Problem(f"无法读取工作簿({type(err).__name__}),文件可能已损坏,请重新保存后上传"))
         return rep
     rep.is_template = bool(meta)
-    _check(store, rep, sheets, meta, unit=unit, period=period, plan=plan, person=person, today=today)
+    _check(store, rep, sheets, meta, unit=unit, period=period, plan=plan, person=person, today=today,
+           synonyms=rules.status_synonyms)
+    rep.problems, rep.more_problems = cap_problems(rep.problems)
     if rep.problems:
         rep.rows = []
     elif store.has_upload(rep.sha256):
@@ -379,7 +398,8 @@ def validate_upload(store: Store, source: bytes | str | Path, filename: str | No
 
 
 def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str, str], *, unit: str | None,
-           period: str | None, plan: str | None, person: str | None, today: date) -> None:
+           period: str | None, plan: str | None, person: str | None, today: date,
+           synonyms: dict[str, str] | None = None) -> None:
     found = None
     if meta:
         sheet = next((s for s in sheets if s.name == DATA_SHEET), None)
@@ -481,12 +501,15 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
             j = cols.get(f)
             return fmts[j] if j is not None and j < len(fmts) else ""
 
-        def bad(f: str, reason: str, rn: int = rn) -> None:
-            rep.problems.append(Problem(reason, sheet.name, rn, FIELD_NAMES[f]))
-
         tid = cell_text(get("task_id"))
+
+        def bad(f: str, reason: str, rn: int = rn, tid: str = tid) -> None:
+            rep.problems.append(Problem(reason, sheet.name, rn, FIELD_NAMES[f], tid))
+
         if not any(cell_text(get(f)) for f in INPUTS):
             rep.skipped_rows += 1
+            if meta and tid:
+                rep.not_filled.append(tid)
             continue
         before = len(rep.problems)
         task = tasks.get(tid)
@@ -503,6 +526,7 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
         if tid and tid not in seen:
             seen[tid] = rn
         status = cell_text(get("status"))
+        status = (synonyms or {}).get(status, status)
         if not status:
             bad("status", "状态为空,请从下拉列表选择 " + "/".join(STATUS_CHOICES))
         elif status not in STATUS_CHOICES:
@@ -594,13 +618,15 @@ def upload_files(store: Store, files: Iterable[str | Path | tuple[str, bytes]], 
     """
     out: list[UploadReport] = []
     first: dict[str, str] = {}
-    for name, data in expand_files(files):
+    for name, data in expand_files(files):   # every file is checked before any is saved
         rep = validate_upload(store, data, name, **kwargs)
         if rep.sha256 in first and not rep.problems and not rep.duplicate:
             rep.duplicate, rep.duplicate_of = True, first[rep.sha256]
         first.setdefault(rep.sha256, name)
-        if save and rep.ok:
-            with contextlib.suppress(UploadRejected):
-                commit_upload(store, rep, actor)
         out.append(rep)
+    if save:
+        for rep in out:
+            if rep.ok:
+                with contextlib.suppress(UploadRejected):   # a race with another upload: the report says so
+                    commit_upload(store, rep, actor)
     return out

@@ -103,3 +103,58 @@ def parse_period(text: object, kind: str | None = None) -> Period:
     if kind and p.kind != kind:
         raise BadPeriod(f"报告期“{s}”不是{KIND_NAMES.get(kind, kind)}报告期")
     return p
+
+
+CYCLES = {"monthly": MONTH, "month": MONTH, "quarterly": QUARTER, "quarter": QUARTER}
+CYCLE_NAMES = {MONTH: "按月", QUARTER: "按季度"}
+
+
+@dataclass(frozen=True)
+class PlanCalendar:
+    """A plan's own reporting calendar.
+
+    ``due_day`` is the cut-off day: 16–31 means 当期N日前 (the period's last month,
+    e.g. 每月25日前报送当月), 1–15 means 次期N日前 (the month after the period,
+    e.g. 次月5日前报送上月); None means ``grace_days`` after the period's end.
+
+    >>> cal = PlanCalendar("p", date(2021, 8, 20), MONTH, 5)
+    >>> [(p.key, d.isoformat()) for p, d in cal.periods(date(2021, 10, 31))]
+    [('2021-08', '2021-09-05'), ('2021-09', '2021-10-05'), ('2021-10', '2021-11-05')]
+    >>> PlanCalendar("p", date(2021, 8, 20), QUARTER, 25).periods(date(2021, 9, 1))[0][1].isoformat()
+    '2021-09-25'
+    """
+
+    plan: str
+    start: date
+    cycle: str = MONTH
+    due_day: int | None = None
+
+    def due(self, p: Period, grace_days: int = 5) -> date:
+        """The day ``p``'s report is due."""
+        if self.due_day is None:
+            return p.end + timedelta(days=grace_days)
+        if self.due_day > 15:
+            return p.end.replace(day=min(self.due_day, p.end.day))
+        nxt = p.end + timedelta(days=1)
+        return nxt.replace(day=min(self.due_day, calendar.monthrange(nxt.year, nxt.month)[1]))
+
+    def period_of(self, d: date) -> Period:
+        return period_of(d, self.cycle)
+
+    def periods(self, until: date, grace_days: int = 5) -> list[tuple[Period, date]]:
+        """The plan's periods from the one holding ``start`` to the one holding ``until``, with due dates."""
+        out: list[tuple[Period, date]] = []
+        p = self.period_of(self.start)
+        while p.start <= until:
+            out.append((p, self.due(p, grace_days)))
+            p = self.period_of(p.end + timedelta(days=1))
+        return out
+
+
+def parse_cycle(text: str | None) -> str:
+    """``monthly``/``quarterly`` (or 按月/按季度) → ``month``/``quarter``."""
+    s = str(text or "monthly").strip().lower()
+    s = {"按月": "month", "月": "month", "按季度": "quarter", "季度": "quarter"}.get(s, s)
+    if s not in CYCLES:
+        raise BadPeriod(f"报送周期“{text}”无法识别,请写 monthly(按月)或 quarterly(按季度)")
+    return CYCLES[s]

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ..errors import WorkbenchError
 from ..model import Plan, Task
 from ..units import is_collective
+from . import schema_supervision  # noqa: F401  (registers the supervision tables)
 from .config import make_engine, migrate
 from .periods import parse_period
 from .schema import (
@@ -66,6 +67,10 @@ class StoredTask:
     plan_issued: date | None = None
     #: the day a later re-import added this task (None for tasks of the plan's first import)
     added_on: date | None = None
+    #: the day the task was first stored (its 交办 day: the signing clock starts here)
+    assigned_on: date | None = None
+    #: the day the plan was first loaded (its start when the document has no date)
+    plan_loaded: date | None = None
 
     @property
     def units(self) -> list[str]:
@@ -382,7 +387,8 @@ class Store:
                                   responsible_units=_in_source_order(r[RESPONSIBLE], data, "responsible_units"),
                                   predecessors=[id_of[p] for p in preds.get(pk, [])],
                                   archived=archived, plan_issued=issued,
-                                  added_on=created.date() if created > first_load[plan_pk] else None))
+                                  added_on=created.date() if created > first_load[plan_pk] else None,
+                                  assigned_on=created.date(), plan_loaded=(first_load[plan_pk] or created).date()))
         return out
 
     def task_dicts(self, plan: str | None = None) -> list[Task]:
@@ -517,7 +523,8 @@ class Store:
             if plan or not all_plans:
                 q = q.where(TaskRow.plan_id == self._plan_id(s, plan))
             q = q.order_by(ProgressReportRow.report_date, ProgressReportRow.id)
-            return [ReportRecord(*r) for r in s.execute(q)]
+            # plain columns through the connection: no ORM row processing for tens of thousands of rows
+            return [ReportRecord(*r) for r in s.connection().execute(q)]
 
     def uploads(self) -> list[dict[str, Any]]:
         with self.session() as s:

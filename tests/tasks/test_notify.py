@@ -115,27 +115,13 @@ def test_deadline_reminders_days_ahead_and_done_tasks_left_out(store):
     assert [(m.unit, m.task_id) for m in plan.messages] == [(UNIT_A, "2")]
     assert "剩 6 天" in plan.messages[0].body and (("deadline", UNIT_C) in plan.unreached)
     assert plan_scheduled(store, datetime(2021, 8, 20, 9, 0), channels={"mail"}, rules=rules).messages == ()
-    report(store, UNIT_A, "2", "d", day=date(2021, 8, 24))
-    store.add_upload(
-        sha256="e" * 64,
-        filename="x.xlsx",
-        unit=UNIT_A,
-        plan="测试方案",
-        person="",
-        period="2021-08",
-        actor="cli",
-        rows=[
-            {
-                "task_id": "2",
-                "status": "已完成",
-                "percent": 100,
-                "report_date": date(2021, 8, 24),
-                "period": "2021-08",
-                "source_sheet": "进展",
-                "source_row": 5,
-            }
-        ],
-    )
+    # 市审改办 closes task 2 in the supervision loop (签收 → 申请办结 → 审核通过 销号): no more reminders
+    from tasks.progress import lifecycle
+
+    at = datetime(2021, 8, 24, 9, 0)
+    lifecycle.sign(store, "测试方案", "2", unit=UNIT_A, actor="sgb", at=at)
+    lifecycle.claim(store, "测试方案", "2", unit=UNIT_A, actor="sgb", at=at, evidence_required=False)
+    lifecycle.review(store, "测试方案", "2", accept=True, unit=UNIT_A, actor="ban", at=at)
     assert plan_scheduled(store, datetime(2021, 8, 25, 9, 0), channels={"mail"}, rules=rules).messages == ()
     # one lead unit's part closed in the lifecycle: that unit is not reminded of it, the other still is
     plan = plan_scheduled(
@@ -711,3 +697,34 @@ def test_contact_table_edits_saved_row_by_row(store):
     assert after[UNIT_A].webhook_secret == DING_SECRET  # empty secret field keeps the stored one
     assert after[UNIT_C] == before[UNIT_C]  # the bad row changed nothing
     assert [e.split(":")[0] for e in errors] == [UNIT_C, "市公安局"] and "手机号“12”无效" in errors[0]
+
+
+def test_real_supervision_loop_decision_reaches_the_unit(store):
+    """Hooked to the supervision loop: an approved extension is read from the store by the next run."""
+    from tasks.progress import lifecycle
+
+    add_contacts(store)
+    rules = NotifyRules(reasons=("extension", "returned"), quiet_start="00:00", quiet_end="00:00")
+    got = []
+
+    def run(at):
+        return run_notify(
+            store,
+            at,
+            send=True,
+            channels={"mail"},
+            rules=rules,
+            deliver=lambda m, c: got.append((m.unit, m.subject, m.body)),
+        )
+
+    run(datetime(2021, 10, 8, 9, 0))  # first run: records where the loop stands
+    at = datetime(2021, 10, 8, 10, 0)
+    lifecycle.sign(store, "测试方案", "1", unit=UNIT_A, actor="sgb", at=at)
+    req = lifecycle.request_extension(
+        store, "测试方案", "1", to=date(2022, 3, 31), reason="需协调省级系统", unit=UNIT_A, actor="sgb", at=at
+    )
+    lifecycle.decide_extension(store, req.id, approve=True, note="同意", actor="ban", at=at)
+    run(datetime(2021, 10, 8, 11, 0))
+    run(datetime(2021, 10, 8, 12, 0))
+    assert [(u, s) for u, s, _ in got] == [(UNIT_A, "【延期审批结果】任务 1")]
+    assert "同意延期至 2022-03-31" in got[0][2] and "2022-03-31" in got[0][2]

@@ -41,7 +41,7 @@ def store(tmp_path):
 def test_quarter_report_figures(store):
     rep = build_report(store, "quarter", "2021年第三季度", rules=RULES)
     assert rep.as_of == date(2021, 10, 6) and rep.period_label == "2021年第三季度"
-    assert rep.title == "测试方案2021年第三季度季度评估"
+    assert rep.title == "测试方案2021年第三季度评估"   # not "季度季度评估"
     assert [s.id for s in rep.overdue] == ["2"]
     # on 10-06 task 3 has missed August and September (red); task 1 was reported for September
     assert [(s.id, s.card) for s in rep.carded] == [("2", "red"), ("3", "red")]
@@ -69,9 +69,9 @@ def test_docx_bulletin_is_editable_draft(store, tmp_path):
     out = write_report(store, "half", "2021-H2", tmp_path / "通报.docx", rules=RULES, as_of=date(2021, 10, 10))
     doc = Document(out)  # type: ignore[arg-type]
     text = [p.text for p in doc.paragraphs]
-    assert text[0] == "测试方案2021年下半年半年通报"
+    assert text[0] == "关于测试方案2021年下半年任务推进情况的通报"   # no "半年半年"
     assert "一、总体情况" in text and "六、下步工作要求" in text
-    assert any("纳入督查的任务共 3 项" in t and "逾期 1 项" in t for t in text)
+    assert any("纳入督查的任务共3项" in t and "逾期1项" in t for t in text)
     ranking = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert ranking[0][:3] == ["名次", "单位", "得分"] and {r[1] for r in ranking[1:]} == {"市审改办", "市政务服务中心"}
 

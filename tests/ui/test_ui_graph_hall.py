@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import json
+import re
 
 from ui_support import app_on
 
@@ -65,9 +67,16 @@ def test_hall_comparison_puts_scenarios_side_by_side(tmp_path, monkeypatch):
     at.number_input(key="hall_cmp_reps").set_value(2).run()
     at.button(key="hall_cmp_run").click().run()
     assert not at.exception and not at.error
-    table = next(d.value for d in at.dataframe if "指标" in d.value.columns and len(d.value.columns) == 5)
-    names = [c for c in table.columns if c != "指标" and not c.endswith("±")]
+    table = next(d.value for d in at.dataframe if "指标" in d.value.columns and len(d.value.columns) == 3)
+    names = [c for c in table.columns if c != "指标"]
     assert len(names) == 2 and names[0].endswith("周末轮班开") and names[1].endswith("周末轮班关")
-    assert "平均等候(分钟)" in set(table["指标"])
-    diff = next(d.value for d in at.dataframe if "差值" in d.value.columns)
-    assert (diff["下限"] <= diff["差值"]).all() and (diff["差值"] <= diff["上限"]).all()
+    rows = table.set_index("指标")
+    assert re.fullmatch(r"\d+\.\d ± \d+\.\d", rows.loc["平均等候(分钟)", names[0]])      # minutes, one decimal
+    assert re.fullmatch(r"\d+\.\d% ± \d+\.\d%", rows.loc["窗口利用率", names[0]])          # shares as percentages
+    sentence = next(i.value for i in at.info if i.value.startswith("关闭周末轮班:"))
+    found = re.search(r"95%置信区间 (-?[\d.]+)–(-?[\d.]+)", sentence.replace("−", "-"))
+    assert found, sentence
+    lo, hi = map(float, found.groups())
+    assert re.match(r"关闭周末轮班:平均等候(增加|减少|不变)", sentence) and lo <= hi
+    chart = json.dumps(json.loads(at.get("vega_lite_chart")[-1].proto.spec), ensure_ascii=False)
+    assert all(day in chart for day in ("周一", "周三", "周日"))                         # every weekday label

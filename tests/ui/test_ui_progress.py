@@ -30,7 +30,7 @@ def db_url(request, tmp_path):
 
     with temporary_database(PG_URL) as url:
         yield url
-        from ui.common import _store as cached  # type: ignore[attr-defined]
+        from ui.store import store_at as cached
         cached.clear()                          # close the dashboard's pooled connections
 
 
@@ -50,12 +50,21 @@ def test_filled_template_is_checked_saved_and_changes_the_status(tmp_path, monke
     assert any("已保存" in s.value for s in at.success)
     assert [u["unit"] for u in store.uploads()] == ["市政务服务中心"]
 
+    # a reported 已完成 is a claim: done (已办结) only once the office accepts it
+    from datetime import datetime
+
+    from tasks.progress.lifecycle import claim, review, sign
+    for tid in ("3", "4"):
+        sign(store, PLAN, tid, actor="test", at=datetime(2021, 7, 1, 9))
+        claim(store, PLAN, tid, actor="test", evidence=[("纪要.pdf", b"%PDF-1.4\n%%EOF\n")], at=datetime(2021, 7, 20, 9))
+    review(store, PLAN, "3", accept=True, actor="test", at=datetime(2021, 7, 25, 9))
+    review(store, PLAN, "4", accept=True, actor="test", at=datetime(2021, 7, 25, 9))
     at.switch_page("ui/page_overview.py").run()
     at.date_input(key="as_of_widget").set_value(date(2021, 8, 1)).run()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["已完成"] == "2"                    # tasks 3 and 4 (its lead unit) reported done
+    assert metrics["已办结"] == "2"                    # tasks 3 and 4: claimed with evidence, accepted
     at.date_input(key="as_of_widget").set_value(date(2021, 7, 10)).run()
-    assert {m.label: m.value for m in at.metric}["已完成"] == "0"   # before the report: replayed
+    assert {m.label: m.value for m in at.metric}["已办结"] == "0"   # before the claim: replayed
     store.dispose()
 
 
@@ -105,7 +114,7 @@ def test_demo_progress_loads_through_validation_and_fills_the_overview(tmp_path,
     at.switch_page("ui/page_overview.py").run()
     at.date_input(key="as_of_widget").set_value(date(2021, 12, 10)).run()
     metrics = {m.label: int(m.value) for m in at.metric if m.value.isdigit()}
-    assert metrics["已完成"] > 10 and metrics["任务总数"] == 36
+    assert metrics["已办结"] > 10 and metrics["任务总数"] == 36
 
 
 @pytest.fixture
@@ -127,9 +136,9 @@ def test_rules_edit_is_checked_saved_and_rescores(tmp_path, monkeypatch, rules_c
     rank = at.dataframe[0].value.set_index("单位")
     score, red = rank.loc["市审改办", "得分"], rank.loc["市审改办", "红牌"]
     assert red == 2                     # tasks 1 and 2 are overdue on 2021-09-01
-    text = rules_copy.read_text(encoding="utf-8")
-    at.text_area(key="units_rules_text").input(text.replace("points = 3", "points = 7")).run()
-    at.button(key="units_rules_save").click().run()
+    assert at.number_input(key="rf0_1_points").label == "扣分(每张牌)"    # a form with Chinese labels, no TOML
+    at.number_input(key="rf0_1_points").set_value(7.0)                      # the red card: 3 -> 7 points
+    at.button(key="rf0_save").click().run()                                  # (a form: set and submit at once)
     assert not at.exception and not at.error
     assert any("规则已保存" in s.value for s in at.success)
     assert "points = 7" in rules_copy.read_text(encoding="utf-8")
@@ -140,8 +149,13 @@ def test_rules_edit_is_checked_saved_and_rescores(tmp_path, monkeypatch, rules_c
 def test_bad_rules_are_refused_and_the_file_is_kept(tmp_path, monkeypatch, rules_copy):
     before = rules_copy.read_text(encoding="utf-8")
     at = app_on(tmp_path, monkeypatch, "ui/page_units.py")
-    at.text_area(key="units_rules_text").input(before.replace('"status == overdue"', '"colour == red"')).run()
-    at.button(key="units_rules_save").click().run()
+    at.text_input(key="rf0_1_name").input("")                        # a level without a name
+    at.button(key="rf0_save").click().run()
     assert not at.exception
-    assert any("保存规则失败" in e.value for e in at.error)
+    assert any("保存规则失败" in e.value and "预警等级第2行:请填写名称" in e.value for e in at.error)
+    at.text_input(key="rf0_1_name").input("红牌")
+    at.text_input(key="rf0_1_key").input("yellow")                   # the same code as the level above
+    at.button(key="rf0_save").click().run()
+    assert any("预警等级第2行(红牌):代码“yellow”与上面的等级重复" in e.value for e in at.error), \
+        [e.value for e in at.error]
     assert rules_copy.read_text(encoding="utf-8") == before

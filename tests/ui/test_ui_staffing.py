@@ -18,11 +18,15 @@ def test_staffing_run_produces_a_requirement_table(tmp_path, monkeypatch):
     assert float(labels["Erlang C 窗口·小时/周"]) > 0
 
 
-def test_unreadable_target_is_refused_in_chinese(tmp_path, monkeypatch):
+def test_service_target_is_two_numbers_in_a_form(tmp_path, monkeypatch):
     at = app_on(tmp_path, monkeypatch, "ui/page_staffing.py")
-    at.text_input(key="staff_target").input("九成十五分钟").run()
-    assert not at.exception
-    assert any("服务目标" in e.value and "90%<=15" in e.value for e in at.error)
+    assert not at.exception and not at.main.text_input          # no "90%<=15" to type
+    assert {n.label for n in at.number_input} >= {"达标比例(%)", "等候不超过(分钟)"}
+    at.number_input(key="staff_target_pct").set_value(80.0).run()
+    at.number_input(key="staff_target_min").set_value(20.0).run()
+    assert not at.exception and not at.error
+    assert any("至少80%的群众等候时间不超过20分钟" in i.value for i in at.info)
+    assert at.session_state["staff_target"] == "80%<=20"
 
 
 def test_roster_solve_gives_a_grid_and_a_verification(tmp_path, monkeypatch):

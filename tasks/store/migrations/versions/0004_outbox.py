@@ -1,7 +1,7 @@
 """Reminders: unit contacts, templates, settings and the outbox (issue 17).
 
 Revision ID: 0004_outbox
-Revises: 0006_security (chained after main's migrations when merging main)
+Revises: 0003_supervision (chained after main's migrations when merging main)
 """
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 import tasks.store.schema_notify  # noqa: F401
 
 revision = "0004_outbox"
-down_revision = "0006_security"
+down_revision = "0003_supervision"
 branch_labels = None
 depends_on = None
 
