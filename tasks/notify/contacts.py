@@ -14,7 +14,7 @@ tasks.notify.model.NotifyError: 手机号“12345”无效:应为 11 位手机�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -117,7 +117,7 @@ class ContactSheet:
         return f"{self.file}:{len(self.contacts)} 个单位的联系方式"
 
 
-def _find_header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]] | None:
+def _find_header(rows: Sequence[tuple[Any, ...]]) -> tuple[int, dict[str, int]] | None:
     from ..importers.tables_read import cell_text
 
     for i, row in enumerate(rows[:15]):
