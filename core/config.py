@@ -35,6 +35,7 @@ __all__ = [
     "files_dir",
     "flag",
     "home",
+    "import_profiles_dir",
     "package_file",
     "plans_dir",
     "rules_file",
@@ -49,6 +50,7 @@ VARIABLES: dict[str, str] = {
     "WORKBENCH_DB_URL": "SQLAlchemy URL of the task store (default: SQLite file <home>/var/workbench.db)",
     "WORKBENCH_FILES_DIR": "where evidence files are stored, content-addressed (default: <home>/var/files)",
     "WORKBENCH_HOME": "base folder for data/ and var/ (default: the source checkout, else the current folder)",
+    "WORKBENCH_IMPORT_PROFILES_DIR": "folder of the office's import profiles (default: <data dir>/import_profiles)",
     "WORKBENCH_LOCKOUT_MINUTES": "minutes an account stays locked after too many failed logins (15)",
     "WORKBENCH_LOGIN_MAX_FAILURES": "failed logins before the account is locked (5)",
     "WORKBENCH_PLANS_DIR": "folder of the bundled sample plans (default: <data dir>/plans)",
@@ -117,6 +119,16 @@ def rules_file(environ: Mapping[str, str] | None = None) -> Path:
     """The office's rules file: ``WORKBENCH_RULES_FILE`` or ``<data dir>/rules.toml``."""
     explicit = setting("WORKBENCH_RULES_FILE", environ=environ)
     return Path(explicit) if explicit else data_dir(environ) / "rules.toml"
+
+
+def import_profiles_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The office's import profiles: ``WORKBENCH_IMPORT_PROFILES_DIR`` or ``<data dir>/import_profiles``.
+
+    >>> import_profiles_dir(environ={"WORKBENCH_HOME": "/srv/wb"})
+    PosixPath('/srv/wb/data/import_profiles')
+    """
+    explicit = setting("WORKBENCH_IMPORT_PROFILES_DIR", environ=environ)
+    return Path(explicit) if explicit else data_dir(environ) / "import_profiles"
 
 
 def files_dir(environ: Mapping[str, str] | None = None) -> Path:

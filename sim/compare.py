@@ -55,7 +55,8 @@ def _metrics(runs: list[Replications]) -> list[str]:
 
 def compare(scenarios: list[Scenario], *, reps: int = 5, days: int | None = None, seed: int = 0,
             workers: int | None = None, target: float | None = None,
-            progress: Callable[[int, int], None] | None = None, cancel: Any = None) -> Comparison:
+            progress: Callable[[int, int], None] | None = None, cancel: Any = None,
+            scheduler: str | None = None) -> Comparison:
     """Replicate each scenario with the same seeds and tabulate KPIs side by side."""
     names = []
     for i, s in enumerate(scenarios):
@@ -66,7 +67,7 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, days: int | None = None
     for i, s in enumerate(scenarios):
         step = (lambda d, _n, i=i: progress(i * reps + d, total)) if progress else None
         runs.append(replicate(s, reps=reps, days=days, seed=seed, workers=workers, target=target,
-                              progress=step, cancel=cancel))
+                              progress=step, cancel=cancel, scheduler=scheduler))
     metrics = _metrics(runs)
     rows, diffs = [], []
     q = stats.t.ppf(0.975, reps - 1) if reps > 1 else 0.0

@@ -1,5 +1,6 @@
 """Independent replications in parallel processes, with 95% confidence intervals.
 
+Replications run in this process or on Dask (:mod:`sim.cluster`).
 Replication ``r`` uses the seed ``SeedSequence(seed).spawn(reps)[r]`` reduced to one
 integer, so the same ``seed`` gives the same numbers whatever the worker count or
 completion order. Long runs report ``progress(done, total)`` and stop when
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .cluster import map_jobs, scheduler_address
 from .hall import Cancelled, simulate
 from .results import kpis, summary_of
 from .scenario import Scenario
@@ -60,6 +61,12 @@ def cancel_fn(cancel: Any) -> Callable[[], bool] | None:
     if hasattr(cancel, "is_set"):
         return cancel.is_set
     return cancel
+
+
+def _run_job(seed: int, *, scenario: Scenario, days: int | None, target: float | None,
+             windows_by_slot: dict | None) -> dict[str, Any]:
+    """:func:`run_one` with the shared arguments by keyword (what :func:`map_jobs` sends)."""
+    return run_one(scenario, days, seed, target, windows_by_slot)
 
 
 def run_one(scenario: Scenario, days: int | None, seed: int, target: float | None,
@@ -115,38 +122,30 @@ def _average(tables: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
 def replicate(scenario: Scenario, *, reps: int = 10, days: int | None = None, seed: int = 0,
               workers: int | None = None, target: float | None = None,
               windows_by_slot: dict | None = None,
-              progress: Callable[[int, int], None] | None = None, cancel: Any = None) -> Replications:
-    """Run ``reps`` replications (in ``workers`` processes; 1 = in this process)."""
+              progress: Callable[[int, int], None] | None = None, cancel: Any = None,
+              scheduler: str | None = None) -> Replications:
+    """Run ``reps`` replications: in this process (``workers=1``), on a local Dask cluster of
+    ``workers`` processes, or on the Dask ``scheduler`` given (or ``WORKBENCH_DASK_SCHEDULER``).
+    The numbers are the same in every case (one seed per replication)."""
     import time
 
     t0 = time.perf_counter()
     seeds = rep_seeds(seed, reps)
     stop = cancel_fn(cancel)
     workers = workers or min(reps, os.cpu_count() or 1)
-    results: dict[int, dict[str, Any]] = {}
-    if workers <= 1 or reps == 1:
+    if (workers <= 1 or reps == 1) and not scheduler_address(scheduler):
+        ordered = []
         for r, s in enumerate(seeds):
             if stop and stop():
                 raise Cancelled()
-            results[r] = run_one(scenario, days, s, target, windows_by_slot, stop)
+            ordered.append(run_one(scenario, days, s, target, windows_by_slot, stop))
             if progress:
                 progress(r + 1, reps)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futs = {pool.submit(run_one, scenario, days, s, target, windows_by_slot): r for r, s in enumerate(seeds)}
-            pending = set(futs)
-            while pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for f in done:
-                    results[futs[f]] = f.result()
-                    if progress:
-                        progress(len(results), reps)
-                if stop and stop() and pending:
-                    for f in pending:
-                        f.cancel()
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise Cancelled()
-    ordered = [results[r] for r in range(reps)]
+    else:  # worker processes of a local Dask cluster, or an existing scheduler
+        ordered = map_jobs(_run_job, [(s,) for s in seeds], workers=workers, scheduler=scheduler,
+                           shared={"scenario": scenario, "days": days, "target": target,
+                                   "windows_by_slot": windows_by_slot},
+                           progress=progress, cancel=stop)
     summaries = pd.DataFrame([o["summary"] for o in ordered])
     tables = {t: _average([o["tables"][t] for o in ordered], KEYS[t]) for t in TABLES}
     return Replications(seed, seeds, summaries, confidence(summaries), tables, ordered[0]["adjustments"],

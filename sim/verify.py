@@ -136,12 +136,22 @@ def verify_roster(scenario: Scenario, result: RosterResult, cal: list[CalDay], t
             "slots": rows, "group_day_results": day_rows}
 
 
+#: staff lists of this size or more are rostered by decomposition (one model stalls above ~100)
+DECOMPOSE_FROM = 90
+
+
 def roster_for_scenario(scenario: Scenario, people: list, shifts: list, *, weeks: int = 4,
                         start: dt.date | None = None, target: str | Target = "90%<=15", method: str = "sim",
                         plan: StaffingPlan | None = None, time_limit: float = 30.0, reps: int = 20,
-                        seed: int = 1) -> tuple[RosterResult, StaffingPlan, list[CalDay], set[str]]:
-    """Staffing plan → dated requirement for the groups the staff list covers → CP-SAT roster."""
+                        seed: int = 1, solver: str = "auto") -> tuple[RosterResult, StaffingPlan, list[CalDay], set[str]]:
+    """Staffing plan → dated requirement for the groups the staff list covers → CP-SAT roster.
+
+    ``solver``: ``"single"`` one CP-SAT model; ``"decompose"`` by window group with repair across
+    groups (:mod:`sim.roster_hall`, for whole halls); ``"auto"`` decomposes from
+    :data:`DECOMPOSE_FROM` people or 6 groups up.
+    """
     from .roster import solve_roster
+    from .roster_hall import solve_hall_roster
     from .staffing import simulation_corrected, sipp
 
     tg = parse_target(target)
@@ -150,5 +160,9 @@ def roster_for_scenario(scenario: Scenario, people: list, shifts: list, *, weeks
     cal, days = horizon(scenario, start, weeks)
     rostered = {g for p in people for g in p.groups} & {g.name for g in scenario.groups}
     req = requirement_from_plan(scenario, plan, cal, rostered)
-    result = solve_roster(people, shifts, days, req, time_limit=time_limit)
+    big = len(people) >= DECOMPOSE_FROM or len({p.home_group for p in people}) >= 6
+    if solver == "decompose" or (solver == "auto" and big):
+        result = solve_hall_roster(people, shifts, days, req, time_limit=time_limit).result
+    else:
+        result = solve_roster(people, shifts, days, req, time_limit=time_limit)
     return result, plan, cal, rostered

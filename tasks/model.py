@@ -70,6 +70,8 @@ class Task:
     lead_units_canonical: list[str] = field(default_factory=list)
     responsible_units_canonical: list[str] = field(default_factory=list)
     collective_units: list[str] = field(default_factory=list)
+    #: people named by 牵头负责领导/责任领导 (not units)
+    persons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property

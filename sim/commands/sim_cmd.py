@@ -19,6 +19,7 @@ from ..hall import simulate, simulate_arrays
 from ..replicate import Replications, rep_seeds, replicate
 from ..results import ADJ_CN, KPI_LABELS_CN, TABLE_CN, kpis
 from ..scenario_io import load_scenario, save_scenario
+from ..sweep import apply_variant
 
 LOG_CN = {"customer": "顾客序号", "day": "第几天", "date": "日期", "weekday": "星期(0=周一)", "slot": "时段序号",
           "type": "业务类型", "appointment": "预约", "arrival": "取号时刻(分钟)", "ticket_time": "取号时间",
@@ -33,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reps", type=int, default=5, help="重复次数(默认5)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=None, help="并行进程数(默认CPU数)")
+    p.add_argument("--scheduler", metavar="ADDR", help="已有的 Dask 调度器地址(tcp://主机:8786);"
+                   "默认取环境变量 WORKBENCH_DASK_SCHEDULER,没有则在本机启动")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="以JSON输出")
     out.add_argument("--xlsx", metavar="OUT", help="把指标、调整记录和顾客明细写入xlsx")
@@ -56,6 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--scheduler", metavar="ADDR", help="已有的 Dask 调度器地址(tcp://主机:8786)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compare)
 
@@ -96,7 +100,7 @@ def _ci_text(r: Replications) -> pd.DataFrame:
 def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     r = replicate(scenario, reps=args.reps, days=args.days, seed=args.seed, workers=args.workers,
-                  progress=None if args.json else _progress)
+                  progress=None if args.json else _progress, scheduler=args.scheduler)
     if args.json:
         print_json({"scenario": scenario.name, "reps": args.reps, "seed": args.seed, "seeds": r.seeds,
                     "customers": r.customers, "wall_seconds": round(r.wall_seconds, 3),
@@ -159,7 +163,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             s.name = Path(p).stem
     scenarios += [variant(scenarios[0], v) for v in args.variant]
     c = compare(scenarios, reps=args.reps, days=args.days, seed=args.seed, workers=args.workers,
-                progress=None if args.json else _progress)
+                progress=None if args.json else _progress, scheduler=args.scheduler)
     if args.json:
         print_json({"scenarios": c.names, "table": _records(c.table), "diff": _records(c.diff)})
         return 0
@@ -175,21 +179,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def variant(base, spec: str):
     """``policy:off``, ``rota:on``, ``pooled:户籍,交警`` → a scenario derived from ``base``."""
-    from core.errors import WorkbenchError
-
-    from ..sample_hall import policy_variant, pooled_variant, weekend_rota_variant
-
-    kind, _, arg = spec.partition(":")
-    if kind in ("policy", "rota") and arg in ("on", "off"):
-        return (policy_variant if kind == "policy" else weekend_rota_variant)(base, arg == "on")
-    if kind == "pooled":
-        names = [x.strip() for x in arg.replace(",", ",").split(",") if x.strip()]
-        missing = [n for n in names if n not in {g.name for g in base.groups}]
-        if len(names) < 2 or missing:
-            raise WorkbenchError(f"--variant {spec}: 需列出至少两个已有窗口组" +
-                                 (f",找不到:{'、'.join(missing)}" if missing else ""))
-        return pooled_variant(base, names)
-    raise WorkbenchError(f"--variant {spec}: 应为 policy:on|off、rota:on|off 或 pooled:组1,组2")
+    return apply_variant(base, spec)
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from ..errors import ImportFailed
 from ..model import Plan
 from ..units import AliasTable
 from .common import apply_aliases
+from .profiles import ImportProfile, using_profile
 
 MAX_BYTES = 20 * 1024 * 1024
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
@@ -78,12 +79,22 @@ def sniff(path: Path, display_name: str | None = None) -> str:
 
 
 def load_plan(path: str | Path, *, aliases: AliasTable | None = None,
-              display_name: str | None = None) -> Plan:
+              display_name: str | None = None, profile: ImportProfile | None = None) -> Plan:
     """Read any supported file into a :class:`Plan`; raise :class:`ImportFailed` on bad input.
 
     ``display_name`` is the name the user knows the file by (an upload's
-    original name) and goes into messages and ``source.file``.
+    original name) and goes into messages and ``source.file``.  ``profile``
+    is an office's import profile (extra labels, first-listed-leads, columns);
+    :func:`tasks.importers.confidence.confidence` summarises what to check.
     """
+    with using_profile(profile):
+        plan = _load_plan(path, aliases=aliases, display_name=display_name)
+    if profile is not None:
+        plan.used["profile"] = profile.name
+    return plan
+
+
+def _load_plan(path: str | Path, *, aliases: AliasTable | None, display_name: str | None) -> Plan:
     p = Path(path)
     name = display_name or p.name
     if p.is_dir():

@@ -2,10 +2,56 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..deadlines import parse_deadline
+from ..errors import ImportFailed
 from ..model import Plan, Source, Task
 from ..units import AliasTable, is_collective, split_units
+
+__all__ = ["MAX_TITLE", "MAX_DESCRIPTION", "clean_text", "make_task", "apply_aliases", "reread_rows",
+           "simplified", "traditional_share"]
+
+#: longest task title / description an import accepts (characters); a spreadsheet cell holds 32,767
+MAX_TITLE = 1000
+MAX_DESCRIPTION = 20000
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def _char_t2s(ch: str) -> str:
+    out = _t2s().convert(ch)
+    return out if len(out) == 1 else ch
+
+
+def simplified(text: str) -> str:
+    """``text`` with traditional characters replaced one for one by simplified ones (same length,
+    so positions in both texts match).
+
+    >>> simplified("牽頭單位:市財政局;按職責分工負責,6月底完成")
+    '牵头单位:市财政局;按职责分工负责,6月底完成'
+    """
+    if text.isascii():
+        return text
+    return "".join(_char_t2s(c) if c > "\u2fff" else c for c in text)
+
+
+def traditional_share(text: str, sample: int = 20000) -> float:
+    """Share of the CJK characters of ``text`` (its first ``sample``) that are traditional forms.
+
+    >>> traditional_share("牽頭單位") > 0.5, traditional_share("牵头单位")
+    (True, 0.0)
+    """
+    cjk = [c for c in text[:sample] if "\u4e00" <= c <= "\u9fff"]
+    if not cjk:
+        return 0.0
+    return sum(1 for c in cjk if _char_t2s(c) != c) / len(cjk)
 
 
 def clean_text(value: object) -> str:
@@ -32,13 +78,25 @@ def make_task(
     predecessors: list[str] | None = None,
     source: Source | None = None,
     plan_year: int | None = None,
+    persons: object = "",
 ) -> Task:
     """A task from raw cells: units split, deadline parsed, warnings collected.
+
+    A title longer than :data:`MAX_TITLE` or a description longer than
+    :data:`MAX_DESCRIPTION` characters is refused with :class:`ImportFailed`
+    naming the task and where it is (nothing is imported).
 
     >>> t = make_task("1", title="简政放权", lead="市审改办、市政务服务中心", deadline="2021年底前")
     >>> t.lead_units, t.deadline.isoformat()
     (['市审改办', '市政务服务中心'], '2021-12-31')
     """
+    src = source or Source()
+    for what, value, limit in (("任务名称", title, MAX_TITLE), ("具体内容", description, MAX_DESCRIPTION)):
+        length = len(str(value)) if value is not None else 0
+        if length > limit:
+            raise ImportFailed(f"{what}有{length:,}字,超过上限{limit:,}字(可能是误把整段或整篇文字放进了一格),"
+                               "请拆分或删减后再导入;未导入任何任务",
+                               file=src.file, sheet=src.sheet, row=src.row, column=what, task=str(task_id))
     d = parse_deadline(deadline, plan_year)
     task = Task(
         id=str(task_id),
@@ -52,7 +110,8 @@ def make_task(
         deadline_kind=d.kind,
         milestones=d.milestones,
         predecessors=list(predecessors or []),
-        source=source or Source(),
+        source=src,
+        persons=[re.sub(r"\s+", "", p) for p in re.split(r"[、,，;；\n]", str(persons or "")) if p.strip()],
     )
     if d.warning:
         task.warnings.append(f"任务{task.id}:{d.warning}")
@@ -63,8 +122,8 @@ def make_task(
 
 def apply_aliases(task: Task, aliases: AliasTable) -> Task:
     """Fill the canonical-name and collective-unit fields (names as written stay as they are)."""
-    task.lead_units_canonical = [aliases.canonical(u) for u in task.lead_units]
-    task.responsible_units_canonical = [aliases.canonical(u) for u in task.responsible_units]
+    task.lead_units_canonical = [aliases.canonical(simplified(u)) for u in task.lead_units]
+    task.responsible_units_canonical = [aliases.canonical(simplified(u)) for u in task.responsible_units]
     task.collective_units = [u for u in task.units if is_collective(u)]
     return task
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import ImportFailed
 from ..model import Plan, Source, Task
 from ..units import split_units
-from .common import clean_text, make_task
+from .common import clean_text, make_task, simplified, traditional_share
 from .text_appendix import parse_appendix
 from .text_body import parse_body
 from .text_decode import decode_bytes, looks_garbled
@@ -179,10 +179,45 @@ def _build(raw: RawTask, name: str, year: int | None) -> Task:
     lead, responsible = _lead_marked(raw.lead, raw.responsible)
     task = make_task(raw.id, title=raw.title, description=raw.description, section=raw.section,
                      lead=lead, responsible=responsible, deadline=raw.deadline or None,
-                     predecessors=preds, source=Source(name, raw.sheet, raw.line), plan_year=year)
+                     predecessors=preds, source=Source(name, raw.sheet, raw.line), plan_year=year,
+                     persons=raw.persons)
     if warning:
         task.warnings.append(f"任务{task.id}:{warning}")
+    for note in raw.notes:
+        task.warnings.append(f"任务{task.id}:括号内“{note[:40]}”是说明文字,不是单位,未计入")
+    if raw.unlabelled:
+        task.warnings.append(
+            f"任务{task.id}:单位列表未写明牵头或责任" + (
+                ",已按文中“排在第一位的部门为牵头部门”的说明以第一个单位为牵头单位" if task.lead_units else
+                "(文中也没有“排在第一位的部门为牵头部门”一类说明),已全部列为责任单位,请核对牵头单位"))
     return task
+
+
+_TRADITIONAL_SHARE = 0.04
+
+
+class _AsWritten:
+    """Maps text read from the simplified copy of a traditional document back to how it is written."""
+
+    def __init__(self, original: str):
+        self.original = original
+        self.simple = simplified(original)
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, s: str) -> str:
+        if not s:
+            return s
+        if s not in self._cache:
+            k = self.simple.find(s)
+            self._cache[s] = self.original[k:k + len(s)] if k >= 0 else s
+        return self._cache[s]
+
+    def task(self, t: Task) -> None:
+        t.lead_units = [self(u) for u in t.lead_units]
+        t.responsible_units = [self(u) for u in t.responsible_units]
+        t.persons = [self(u) for u in t.persons]
+        t.title, t.description, t.section = self(t.title), self(t.description), self(t.section)
+        t.deadline_text = self(t.deadline_text)
 
 
 def _fmt(units: list[str]) -> str:
@@ -313,9 +348,20 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
     if looks_garbled("".join(all_text)):
         return Plan(source_file=name, used=used,
                     warnings=["文本疑似乱码(编码识别失败或文件已损坏),未导入任何任务,请另存为 UTF-8 后重试"])
+    warnings: list[str] = []
+    as_written = None
+    if traditional_share("".join(all_text)) >= _TRADITIONAL_SHARE:
+        # labels and deadlines are read from a simplified copy; names are given back as written
+        as_written = _AsWritten("\n".join(all_text + [c for _, g in grids for row in g for c in row]))
+        lines = [(n, simplified(t)) for n, t in lines]
+        grids = [(g, [[simplified(c) for c in row] for row in rows]) for g, rows in grids]
+        if tsv is not None:
+            tsv = parse_tsv(simplified(text))
+        all_text = [t for _, t in lines]
+        used["traditional"] = True
+        warnings.append("文档为繁体字:已按简体识别标签与时限,单位名称、任务名称保留原文写法,规范名为简体")
     title, issuer, doc_date = read_meta(all_text)
     year = plan_year(title, doc_date, all_text)
-    warnings: list[str] = []
 
     body = parse_body(lines)
     hints, built = {}, {}
@@ -356,12 +402,28 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
         tasks = [_build(r, name, year) for r in body_raw]
     layouts += [_used_entry(f) for f in body.found]
     warnings += body.warnings
+    if as_written is not None:
+        for t in tasks:
+            as_written.task(t)
+        title, issuer = as_written(title), as_written(issuer)
     for t in tasks:
         for w in t.warnings:  # type: ignore[assignment]
             if w not in warnings:
                 warnings.append(w)  # type: ignore[arg-type]
     used["layouts"] = layouts
     used["plan_year"] = year
-    tasks.sort(key=lambda t: (int(t.id) if t.id.isdigit() else 10**9, t.id))
+    used["unknown_labels"] = body.unknown_labels
+    # a task the table also holds takes its units from the table's labelled columns
+    in_table = {r.id for r in table.tasks} if table is not None else set()
+    used["unlabelled_tasks"] = [r.id for r in body_raw if r.unlabelled and r.id not in in_table]
+    used["renumbered"] = list(body.renumbered)
+    if body.first_leads_line is not None:
+        used["first_leads_line"] = body.first_leads_line
+    texts = {r.id: r.text for r in body_raw if r.text}
+    if as_written is not None:
+        texts = {k: as_written(v) for k, v in texts.items()}
+    used["source_text"] = texts
+    if table is not None and all(t.id.isdigit() for t in tasks):
+        tasks.sort(key=lambda t: int(t.id))  # body-only tasks join the table's order
     return Plan(title=clean_text(title), issuer=issuer, date=doc_date, source_file=name,
                 tasks=tasks, warnings=warnings, used=used)

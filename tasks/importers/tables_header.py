@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .profiles import profile_column
 from .tables_read import Grid, cell_text, is_blank
 
 FIELDS = ("serial", "section", "title", "description", "lead", "responsible", "deadline",
@@ -51,9 +52,14 @@ def header_field(value: object) -> str | None:
     """Which task field a header cell names, or None."""
     if not isinstance(value, str) or len(value) > 40 or not value.strip():
         return None  # header labels are short text
+    profiled = profile_column(value)
+    if profiled is not None:
+        return {"id": "serial", "ignore": None, "persons": None}.get(profiled, profiled) or None
     t = normalise_header(value)
     if not t or len(t) > 16:
         return None
+    if re.search(r"领导|责任人|联系人", t):
+        return None  # 牵头负责领导 / 责任领导 name people, not units (issue 14)
     if t in _EXACT:
         return _EXACT[t]
     for name, words in _KEYWORDS:

@@ -23,6 +23,7 @@ from functools import lru_cache
 from ..deadlines import parse_deadline
 from ..model import DATE, ONGOING
 from ..numbers import CN_NUMERAL_CHARS
+from .profiles import profile_column
 from .text_units import is_unit_line
 
 Line = tuple[int, str]
@@ -44,6 +45,12 @@ class RawTask:
     layout: str = ""
     notes: list[str] = field(default_factory=list)
     predecessors: str = ""
+    #: person labels (牵头负责领导/责任领导): people, not units
+    persons: str = ""
+    #: the units came from a list without 牵头/责任 words
+    unlabelled: bool = False
+    #: the source text the fields were read from (paragraph and field lines)
+    text: str = ""
 
 
 @dataclass
@@ -74,6 +81,9 @@ _EXACT_ONLY = {"任务", "牵头", "时限", "说明"}
 
 def header_role(cell: object) -> str | None:
     """The column a header cell names (``牵头部门`` → ``lead``), or None."""
+    profiled = profile_column(str(cell or ""))
+    if profiled is not None:  # an import profile names this column
+        return None if profiled in ("ignore", "persons", "section") else profiled
     s = re.sub(r"\s+", "", str(cell or ""))
     if not s or len(s) > 12 or re.match(rf"^[(（]?[{CN_NUMERAL_CHARS}\d]+[)）]?[、.．]", s):
         return None
