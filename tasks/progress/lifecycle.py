@@ -41,6 +41,7 @@ from core.workdays import add_working_days
 from ..errors import WorkbenchError
 from ..store import Store, StoreError
 from ..store.periods import MONTH, PlanCalendar, parse_cycle
+from ..store.kept import bump_version
 from ..store.schema import LEAD, RESPONSIBLE, PlanRow, TaskRow, TaskUnitRow, UnitRow
 from ..store.schema_supervision import EvidenceFileRow, PlanCalendarRow, SupervisionEventRow
 from .evidence import BadEvidence, EvidenceFile, check_evidence, files_dir, store_file
@@ -211,6 +212,7 @@ def set_calendar(store: Store, plan: str | None, *, start: date, cycle: str = MO
             s.execute(insert(PlanCalendarRow), [{"plan_id": pid, **values}])
         else:
             s.execute(update(PlanCalendarRow).where(PlanCalendarRow.plan_id == pid).values(**values))
+        bump_version(s, pid)
         store._audit(s, actor, "set_calendar", key, {"start": start.isoformat(), "cycle": cycle,
                                                      "due_day": due_day})
     return PlanCalendar(key, start, cycle, due_day)
@@ -427,6 +429,7 @@ def _write(store: Store, s: Session, ctx: _Ctx, unit: str, kind: str, actor: str
         "plan_id": ctx.plan_id, "task_pk": ctx.task_pk, "unit_id": ctx.units[unit], "kind": kind, "at": at,
         "actor": actor, "note": note or "", "ref_id": ref_id, "new_date": new_date, "data": data or {}}])
     eid = res.scalar_one()
+    bump_version(s, ctx.plan_id)
     store._audit(s, actor, kind, f"{ctx.plan}/{ctx.task}", {
         "event_id": eid, "unit": unit, "note": note or "", "ref_id": ref_id,
         "new_date": new_date.isoformat() if new_date else None})
@@ -559,6 +562,7 @@ def claim(store: Store, plan: str | None, task: str, *, evidence: Sequence[tuple
                 ids.append(r.scalar_one())
             s.execute(update(SupervisionEventRow).where(SupervisionEventRow.id == eid)
                       .values(data={"evidence": ids}))
+            bump_version(s, ctx.plan_id)
             store._audit(s, actor, CLAIM, f"{ctx.plan}/{ctx.task}", {
                 "event_id": eid, "unit": u, "note": note or "", "evidence": [
                     {"id": i, "name": ev.filename, "sha256": ev.sha256, "size": ev.size} for i, ev in zip(ids, checked)]})
