@@ -40,8 +40,8 @@ from core.workdays import add_working_days
 
 from ..errors import WorkbenchError
 from ..store import Store, StoreError
-from ..store.periods import MONTH, PlanCalendar, parse_cycle
 from ..store.kept import bump_version
+from ..store.periods import MONTH, PlanCalendar, parse_cycle
 from ..store.schema import LEAD, RESPONSIBLE, PlanRow, TaskRow, TaskUnitRow, UnitRow
 from ..store.schema_supervision import EvidenceFileRow, PlanCalendarRow, SupervisionEventRow
 from .evidence import BadEvidence, EvidenceFile, check_evidence, files_dir, store_file

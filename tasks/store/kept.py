@@ -123,10 +123,10 @@ def latest_reports(store, *, as_of: date | None = None, plan: str | None = None)
         pid = store._plan_id(s, plan) if plan else None
         later = False
         if as_of is not None:
-            q = select(func.count()).select_from(ProgressLatestRow).where(ProgressLatestRow.report_date > as_of)
+            cq = select(func.count()).select_from(ProgressLatestRow).where(ProgressLatestRow.report_date > as_of)
             if pid is not None:
-                q = q.join(TaskRow, TaskRow.id == ProgressLatestRow.task_pk).where(TaskRow.plan_id == pid)
-            later = bool(s.scalar(q))
+                cq = cq.join(TaskRow, TaskRow.id == ProgressLatestRow.task_pk).where(TaskRow.plan_id == pid)
+            later = bool(s.scalar(cq))
         if not later:
             q = (select(*cols).select_from(ProgressLatestRow)
                  .join(R, R.id == ProgressLatestRow.report_id))
