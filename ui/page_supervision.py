@@ -11,7 +11,7 @@ import streamlit as st
 from tasks.accounts import allowed
 from tasks.progress.lifecycle import STATE_NAMES
 from ui.auth import acting_account
-from ui.common import flash, get_snapshot, get_store, guard, page_header, plan_picker, unit_scope
+from ui.common import flash, get_store, guard, page_header, plan_picker, unit_scope
 
 page_header("督办", "签收 → 办理 → 延期申请/审批 → 申请办结(附佐证材料)→ 办结审核(销号或退回),每一步留痕。")
 
@@ -22,7 +22,10 @@ plan_key = plan_picker(store, key="sup_plan")
 if not plan_key:
     st.stop()
 
-snap = get_snapshot(store, date.today())
+with guard("计算督办状态"):
+    from tasks.progress import snapshot
+
+    snap = snapshot(store, date.today(), plan=plan_key)   # fresh: each step below changes it
 rows = [s for s in snap.statuses if s.plan == plan_key and (scope is None or scope in s.unit_lifecycle)]
 
 
@@ -56,7 +59,8 @@ with views[tabs[0]]:
         st.dataframe(table, hide_index=True, width="stretch")
     mine = [s for s in rows if scope is None or scope in s.unit_lifecycle]
     if scope and mine:
-        s = st.selectbox("选择任务", mine, format_func=_task_label, key="sup_task")
+        by_id = {t.id: t for t in mine}
+        s = by_id[st.selectbox("选择任务", list(by_id), format_func=lambda i: _task_label(by_id[i]), key="sup_task")]
         state = s.unit_lifecycle.get(scope, "")
         st.markdown(f"**任务 {s.id}**:{STATE_NAMES.get(state, state)};当前完成时限 {_d(s.deadline)}"
                     f"(原定 {_d(s.original_deadline)})")

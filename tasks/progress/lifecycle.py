@@ -249,18 +249,27 @@ def _event_query():
             .join(UnitRow, UnitRow.id == SupervisionEventRow.unit_id))
 
 
-def _to_event(row: SupervisionEventRow, plan: str, task: str, unit: str) -> LifecycleEvent:
+def _to_event(row: Any, plan: str, task: str, unit: str) -> LifecycleEvent:
     data = row.data or {}
     return LifecycleEvent(row.id, plan, task, unit, row.kind, row.actor, row.at, row.note or "", row.ref_id,
                           row.new_date, tuple(data.get("evidence") or ()),
-                          tuple(sorted((k, v) for k, v in data.items() if k != "evidence")))
+                          tuple(sorted((k, v) for k, v in data.items() if k != "evidence")) if len(data) > 1 or
+                          (data and "evidence" not in data) else ())
+
+
+_EVENT_COLUMNS = (SupervisionEventRow.id, SupervisionEventRow.kind, SupervisionEventRow.actor, SupervisionEventRow.at,
+                  SupervisionEventRow.note, SupervisionEventRow.ref_id, SupervisionEventRow.new_date,
+                  SupervisionEventRow.data)
 
 
 def events(store: Store, plan: str | None = None, task: str | None = None, *, as_of: date | None = None,
            all_plans: bool = False) -> list[LifecycleEvent]:
     """Stored steps (up to the end of ``as_of``), oldest first."""
     with store.session() as s:
-        q = _event_query()
+        q = (select(*_EVENT_COLUMNS, PlanRow.key, TaskRow.task_id, UnitRow.name)
+             .join(PlanRow, PlanRow.id == SupervisionEventRow.plan_id)
+             .join(TaskRow, TaskRow.id == SupervisionEventRow.task_pk)
+             .join(UnitRow, UnitRow.id == SupervisionEventRow.unit_id))
         if not all_plans or plan:
             pid = store._plan_id(s, plan)
             q = q.where(SupervisionEventRow.plan_id == pid)
@@ -269,7 +278,7 @@ def events(store: Store, plan: str | None = None, task: str | None = None, *, as
         if as_of is not None:
             q = q.where(SupervisionEventRow.at < datetime.combine(as_of, datetime.max.time()))
         q = q.order_by(SupervisionEventRow.at, SupervisionEventRow.id)
-        return [_to_event(*r) for r in s.execute(q)]
+        return [_to_event(r, r.key, r.task_id, r.name) for r in s.execute(q)]
 
 
 def task_units(store: Store, plan: str | None = None, *, all_plans: bool = False) -> dict[int, list[str]]:
@@ -287,7 +296,8 @@ def task_units(store: Store, plan: str | None = None, *, all_plans: bool = False
 
 
 def replay(tasks: Iterable[Any], units: dict[int, list[str]], evs: Sequence[LifecycleEvent],
-           as_of: date | None = None, *, pks: dict[tuple[str, str], int] | None = None) -> dict[int, TaskLifecycle]:
+           as_of: date | None = None, *, pks: dict[tuple[str, str], int] | None = None,
+           ordered: bool = False) -> dict[int, TaskLifecycle]:
     """Pure replay: each task's lifecycle from its events up to ``as_of`` (``tasks`` are StoredTask-like).
 
     >>> from types import SimpleNamespace as T
@@ -310,7 +320,7 @@ def replay(tasks: Iterable[Any], units: dict[int, list[str]], evs: Sequence[Life
     limit = datetime.combine(as_of, datetime.max.time()) if as_of else None
     requests: dict[int, Extension] = {}
     appeals: dict[int, Appeal] = {}
-    for e in sorted(evs, key=lambda e: (e.at, e.id)):
+    for e in (evs if ordered else sorted(evs, key=lambda e: (e.at, e.id))):
         if limit and e.at > limit:
             break
         pk = index.get((e.plan, e.task))

@@ -23,6 +23,7 @@ Definitions (all dates inclusive):
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -177,7 +178,8 @@ class Supervision:
 
     def at(self, as_of: date, tasks: list[StoredTask]) -> Supervision:
         """The same loop replayed as of an earlier date."""
-        return Supervision(self.calendars, replay(tasks, self.units, self.events, as_of), self.units, self.events)
+        return Supervision(self.calendars, replay(tasks, self.units, self.events, as_of, ordered=True), self.units,
+                           self.events)
 
 
 def _plan_start(t: StoredTask, periods: list[PeriodInfo], cal: PlanCalendar | None = None) -> date | None:
@@ -349,12 +351,21 @@ def _recover(snap: Snapshot, data: tuple, rules: Rules) -> None:
     prev = _previous_check(snap, sup)
     if not top or prev is None or top == rules.recover_to:
         return
-    prev_sup = sup.at(prev, tasks) if sup is not None else None
-    past = compute(tasks, reports, periods, prev, rules, escalate=False, supervision=prev_sup, recover=False)
     to = rules.level(rules.recover_to)
     order = [lv.key for lv in rules.levels]
-    for s, p in zip(snap.statuses, past.statuses):
-        if p.card != top or s.status == "done":
+    # only a task now without a card, or with one below recover_to, can drop to it
+    idx = [i for i, s in enumerate(snap.statuses) if s.status != "done"
+           and (s.card is None or order.index(s.card) < order.index(to.key))]
+    if not idx:
+        return
+    some = [tasks[i] for i in idx]
+    wanted = {t.pk for t in some}
+    prev_sup = sup.at(prev, some) if sup is not None else None
+    past = compute(some, [r for r in reports if r.task_pk in wanted], periods, prev, rules, escalate=False,
+                   supervision=prev_sup, recover=False)
+    for i, p in zip(idx, past.statuses):
+        s = snap.statuses[i]
+        if p.card != top:
             continue
         if s.card is None or order.index(s.card) < order.index(to.key):
             s.card, s.card_name, s.card_color = to.key, to.name, to.color
@@ -394,11 +405,11 @@ def _card_list(ts: TaskStatus, lc: TaskLifecycle | None) -> None:
 
 def supervision_data(store: Store, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
     """Calendars and lifecycles (as of ``as_of``) for :func:`compute`."""
-    from .lifecycle import calendars, events, task_units
+    from .lifecycle import calendars, events
     raw = getattr(store, "_store", store)   # lifecycle reads are narrowed by the task list
-    units = task_units(raw, plan, all_plans=plan is None)
+    units = {t.pk: sorted(t.lead_units or t.responsible_units) for t in tasks}
     evs = events(raw, plan, as_of=as_of, all_plans=plan is None)
-    return Supervision(calendars(raw), replay(tasks, units, evs, as_of), units, evs)
+    return Supervision(calendars(raw), replay(tasks, units, evs, as_of, ordered=True), units, evs)
 
 
 def snapshot(store: Store, as_of: date | None = None, *, plan: str | None = None,
@@ -406,10 +417,16 @@ def snapshot(store: Store, as_of: date | None = None, *, plan: str | None = None
     """Replay the store's history up to ``as_of`` (default today) for one plan or all plans."""
     as_of = as_of or date.today()
     rules = rules or load_rules()
-    tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
-    reports = store.reports(as_of=as_of, plan=plan)
-    periods = store.periods()
-    return compute(tasks, reports, periods, as_of, rules, supervision=supervision_data(store, as_of, plan, tasks))
+    collecting = gc.isenabled()
+    gc.disable()   # tens of thousands of short-lived records: the cyclic collector would double the time
+    try:
+        tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
+        reports = store.reports(as_of=as_of, plan=plan)
+        periods = store.periods()
+        return compute(tasks, reports, periods, as_of, rules, supervision=supervision_data(store, as_of, plan, tasks))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def task_status(store: Store, as_of: date | None = None, *, plan: str | None = None,
