@@ -57,30 +57,33 @@ def _month(start: date, k: int) -> date:
     return date(start.year + y, m + 1, 1)
 
 
-def monthly_rows(plan: Plan, start: date, months: int, *,
-                 seed: int = 0) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
-    """(unit, period, rows) for each lead unit and month: one row per task it leads, report dates
-    around the 20th (some late, some in the next month), statuses drifting towards 已完成."""
-    rng = random.Random(seed)
+def monthly_rows(plan: Plan, start: date, months: int, *, seed: int = 0,
+                 first: int = 0) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+    """(unit, period, rows) for each lead unit and month ``first`` … ``months - 1`` after ``start``:
+    one row per task it leads (8% missed), report dates from the 11th to the next month's 9th,
+    each task finished (已完成) from a month of its own, with some relapses.  Each month has its
+    own random stream, so a history can be written in parts."""
     by_unit: dict[str, list[Task]] = {}
     for t in plan.tasks:
         for u in t.lead_units:
             by_unit.setdefault(u, []).append(t)
-    done: set[tuple[str, str]] = set()
-    for k in range(months):
-        first = _month(start, k)
-        period = f"{first.year}-{first.month:02d}"
+    pick = random.Random(seed)
+    done_from = {t.id: pick.randrange(2, 48) for t in plan.tasks}
+    for k in range(first, months):
+        rng = random.Random(seed * 1_000_003 + k)
+        month = _month(start, k)
+        period = f"{month.year}-{month.month:02d}"
         for unit in sorted(by_unit):
             rows = []
             for n, t in enumerate(by_unit[unit]):
                 if rng.random() < 0.08:   # missed this month
                     continue
-                key = (unit, t.id)
-                status = "已完成" if key in done and rng.random() < 0.9 else rng.choice(STATUSES)
-                if status == "已完成":
-                    done.add(key)
+                if k >= done_from[t.id] and rng.random() < 0.9:
+                    status = "已完成"
+                else:
+                    status = rng.choice(STATUSES)
                 percent = 100.0 if status == "已完成" else float(rng.randrange(0, 100, 5))
-                rdate = first + timedelta(days=rng.randrange(10, 40))
+                rdate = month + timedelta(days=rng.randrange(10, 40))
                 rows.append({"task_id": t.id, "status": status, "percent": percent, "report_date": rdate,
                              "period": period, "progress": f"第{k + 1}月进展", "problems": "",
                              "next_steps": "", "evidence": "", "source_sheet": "进度", "source_row": n + 3})
@@ -89,7 +92,7 @@ def monthly_rows(plan: Plan, start: date, months: int, *,
 
 
 def bulk_history(store, plan_key: str, plan: Plan, start: date, months: int, *, seed: int = 0,
-                 actor: str = "bench") -> int:
+                 first: int = 0, actor: str = "bench") -> int:
     """Write the history of :func:`monthly_rows` with bulk inserts (linear); returns the row count."""
     total = 0
     with store.session(write=True) as s:
@@ -98,7 +101,7 @@ def bulk_history(store, plan_key: str, plan: Plan, start: date, months: int, *, 
         units = dict(s.execute(select(UnitRow.name, UnitRow.id)).all())
         next_upload = int(s.scalar(select(func.max(UploadRow.id))) or 0) + 1
         uploads, reports = [], []
-        for unit, period, rows in monthly_rows(plan, start, months, seed=seed):
+        for unit, period, rows in monthly_rows(plan, start, months, seed=seed, first=first):
             uid = next_upload
             next_upload += 1
             sha = hashlib.sha256(f"{plan_key}/{unit}/{period}/{seed}".encode()).hexdigest()
