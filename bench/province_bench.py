@@ -31,12 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tasks.progress import default_rules, snapshot  # noqa: E402
-from tasks.progress.lifecycle import set_calendar  # noqa: E402
-from tasks.store import Store  # noqa: E402
-from tasks.store.kept import latest_reports  # noqa: E402
-from tasks.store.synthetic import bulk_history, synthetic_plan  # noqa: E402
-from tasks.store.testing import temporary_store  # noqa: E402
+from tasks.progress import default_rules, snapshot
+from tasks.progress.lifecycle import set_calendar
+from tasks.store import Store
+from tasks.store.kept import latest_reports
+from tasks.store.synthetic import bulk_history, synthetic_plan
+from tasks.store.testing import temporary_store
 
 START = date(2024, 1, 1)
 TARGET = {"now": 1.0, "past": 2.0}
