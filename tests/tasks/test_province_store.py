@@ -11,13 +11,17 @@ import os
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from accounts_helpers import make_book
+from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import select, update
 
 from tasks.accounts.errors import LoginFailed
 from tasks.progress import lifecycle
 from tasks.progress.status import snapshot
 from tasks.store import StoreError
+from tasks.store.config import _alembic_config, current_revision, migrate
 from tasks.store.kept import data_version, latest_reports, rebuild_latest
 from tasks.store.schema import PeriodRow
 from tasks.store.schema_province import ProgressLatestRow
@@ -157,3 +161,27 @@ def test_refused_upload_keeps_state_and_versions(store):
         s.execute(update(PeriodRow).values(closed=False))
     assert _upload(store, "甲市方案", unit, period, rows)
     assert _kept(store) == _replayed_latest(store)
+
+
+def test_migration_backfills_an_existing_database(store):
+    """A database made before 0005_province (history, no kept state) gets it filled on upgrade."""
+    _year(store, n_tasks=30, seed=7)
+    expected = _replayed_latest(store)
+    parents = ScriptDirectory.from_config(_alembic_config()).get_revision("0005_province").down_revision
+    parents = [parents] if isinstance(parents, str) else list(parents)
+    with store.engine.begin() as conn:                 # the database as the revisions before left it
+        conn.execute(sa.text("DROP TABLE progress_latest"))
+        conn.execute(sa.text("DROP TABLE data_versions"))
+        conn.execute(sa.text("DELETE FROM alembic_version"))
+        for rev in parents:
+            conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:r)"), {"r": rev})
+    assert "progress_latest" not in sa.inspect(store.engine).get_table_names()
+    cfg = _alembic_config()
+    with store.engine.connect().execution_options(write=True) as conn:   # what migrate() runs
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.commit()
+    migrate(store.engine)                               # and then finds nothing left to do
+    assert current_revision(store.engine) == "0005_province"
+    assert _kept(store) == expected and len(expected) > 30
+    assert data_version(store) == 1 and data_version(store, "省方案") == 1
