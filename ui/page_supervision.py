@@ -13,6 +13,9 @@ from tasks.progress.lifecycle import STATE_NAMES
 from ui.auth import acting_account
 from ui.common import flash, get_store, guard, page_header, plan_picker, unit_scope
 
+#: queue items shown at once (each has its own buttons)
+QUEUE_PAGE = 20
+
 page_header("督办", "签收 → 办理 → 延期申请/审批 → 申请办结(附佐证材料)→ 办结审核(销号或退回),每一步留痕。")
 
 store = get_store()
@@ -56,7 +59,7 @@ with views[tabs[0]]:
     if table.empty:
         st.info("本计划中没有需要本单位牵头办理的任务。" if scope else "本计划还没有任务。")
     else:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", height=420)
     mine = [s for s in rows if scope is None or scope in s.unit_lifecycle]
     if scope and mine:
         by_id = {t.id: t for t in mine}
@@ -117,8 +120,14 @@ if office:
         queue = store.office_queue(plan_key)
         if not queue:
             st.info("没有待审批的延期申请、办结申请或申诉。")
+        elif len(queue) > QUEUE_PAGE:
+            st.caption(f"共 {len(queue)} 项待办,按提交时间先后显示最早的 {QUEUE_PAGE} 项;办理后自动显示后续各项。")
         names = {"extension": "延期申请", "claim": "办结申请", "appeal": "申诉"}
-        for q in queue:
+        files_of: dict[int, list] = {}
+        if any(q.kind == "claim" for q in queue[:QUEUE_PAGE]):
+            for ev in store.evidence_list(plan_key):
+                files_of.setdefault(ev.event_id, []).append(ev)
+        for q in queue[:QUEUE_PAGE]:
             with st.container(border=True):
                 st.markdown(f"**{names[q.kind]}** · 任务 {q.task} · {q.unit} · {q.at:%Y-%m-%d}"
                             + (f" · 申请至 {q.new_date.isoformat()}" if q.kind == "extension" and q.new_date else ""))
@@ -140,7 +149,7 @@ if office:
                             flash(f"已驳回任务 {q.task} 的延期申请")
                             st.rerun()
                 elif q.kind == "claim":
-                    for ev in store.evidence_list(plan_key, q.task):
+                    for ev in files_of.get(q.id, []):
                         if ev.event_id == q.id:
                             st.download_button(f"下载佐证材料:{ev.filename}({ev.size // 1024 + 1} KB)",
                                                data=lambda i=ev.id: store.evidence_download(i)[1],
@@ -235,6 +244,8 @@ with views["督办记录"], guard("读取督办记录"):
     if not evs:
         st.info("还没有督办记录。")
     else:
+        if len(evs) > 1000:
+            st.caption(f"共 {len(evs)} 条记录,显示最近 1000 条(完整记录可用 python -m tasks events 导出)。")
         st.dataframe(pd.DataFrame([{"时间": e.at, "任务编号": e.task, "单位": e.unit, "事项": e.label,
                                     "日期": _d(e.new_date), "操作人": e.actor, "说明": e.note or "—"}
-                                   for e in reversed(evs)]), hide_index=True, width="stretch")
+                                   for e in reversed(evs[-1000:])]), hide_index=True, width="stretch")

@@ -8,7 +8,7 @@ overdue list, cards, units to remind) that the office edits before issuing.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,8 @@ class PeriodReport:
     overdue: list[TaskStatus]
     carded: list[TaskStatus]
     reminders: list[Reminder]
+    #: quarterly and half-year reports: each plan compared with its baseline at load (see tasks.progress.baselines)
+    baselines: list[dict] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -76,7 +78,21 @@ def build_report(store: Store, kind: str, period: str, *, plan: str | None = Non
         overdue=[s for s in snap.statuses if s.status == "overdue"],
         carded=sorted([s for s in snap.statuses if s.card],
                       key=lambda s: (-[lv.key for lv in rules.levels].index(s.card), s.plan, _num(s.id))),  # type: ignore[arg-type]
-        reminders=rem)
+        reminders=rem, baselines=_baselines(store, snap) if kind in ("quarter", "half") else [])
+
+
+def _baselines(store: Store, snap: Snapshot) -> list[dict]:
+    """Every plan of the report compared with its first baseline (plans without one are left out)."""
+    from .baselines import compare
+    from .lifecycle import LifecycleError
+    raw = getattr(store, "_store", store)
+    out = []
+    for plan in dict.fromkeys(s.plan for s in snap.statuses):
+        try:
+            out.append(compare(raw, plan))
+        except LifecycleError:
+            continue
+    return out
 
 
 def _num(task_id: str) -> tuple:
@@ -139,19 +155,35 @@ def report_xlsx(rep: PeriodReport) -> bytes:
     sts = rep.snap.statuses
     _table(wb.create_sheet("任务状态"), f"{rep.title} 任务状态",
            ["计划", "编号", "工作要点", "牵头单位", "完成时限", "状态", "完成进度", "时间进度", "最近填报",
-            "连续未报", "预警", "预警原因", "最新进展"],
+            "连续未报", "预警", "预警原因", "最新进展", "督办状态", "原定时限", "当前时限"],
            [[s.plan, s.id, s.title, "、".join(s.lead_units), s.deadline_text, s.status_label, s.percent,
              s.expected if s.expected is not None else "", s.last_report_date.isoformat() if s.last_report_date else "",
-             s.missed_reports, s.card_name, s.card_reason, s.last_progress] for s in sts],
-           [18, 6, 30, 22, 14, 8, 8, 8, 11, 8, 6, 24, 40], [s.card_color or None for s in sts])
+             s.missed_reports, s.card_name, s.card_reason, s.last_progress, s.lifecycle_label,
+             s.original_deadline.isoformat() if s.original_deadline else "",
+             s.deadline.isoformat() if s.deadline else ""] for s in sts],
+           [18, 6, 30, 22, 14, 8, 8, 8, 11, 8, 6, 24, 40, 9, 11, 11], [s.card_color or None for s in sts])
     _table(wb.create_sheet("逾期任务"), f"{rep.title} 逾期任务",
-           ["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度", "存在问题"],
-           [[s.id, s.title, "、".join(s.lead_units), s.deadline_text, s.overdue_days, s.percent, s.last_problems]
-            for s in rep.overdue], [6, 36, 24, 14, 8, 8, 40])
+           ["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度", "存在问题", "计划"],
+           [[s.id, s.title, "、".join(s.lead_units), s.deadline_text, s.overdue_days, s.percent, s.last_problems,
+             s.plan] for s in rep.overdue], [6, 36, 24, 14, 8, 8, 40, 18])
     _table(wb.create_sheet("红黄牌预警"), f"{rep.title} 预警",
-           ["预警", "编号", "工作要点", "牵头单位", "状态", "原因"],
-           [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.status_label, s.card_reason] for s in rep.carded],
-           [8, 6, 36, 24, 10, 40], [s.card_color for s in rep.carded])
+           ["预警", "编号", "工作要点", "牵头单位", "状态", "原因", "计划"],
+           [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.status_label, s.card_reason, s.plan]
+            for s in rep.carded], [8, 6, 36, 24, 10, 40, 18], [s.card_color for s in rep.carded])
+    if rep.baselines:
+        rows = []
+        for d in rep.baselines:
+            b = d["baseline"]
+            head = f"{b['label']}({b['at'][:10]})"
+            rows += [[d["plan"], head, "新增任务", t, "", ""] for t in d["added"]]
+            rows += [[d["plan"], head, "归档任务", t, "", ""] for t in d["archived"]]
+            rows += [[d["plan"], head, "调整时限", m["task"], f"{m['from'] or '—'} → {m['to'] or '—'}",
+                      f"延期申请 {m['extension']['id']}:{m['extension']['reason']}" if m["extension"] else ""]
+                     for m in d["deadline_moves"]]
+            rows += [[d["plan"], head, "完成偏差", v["task"], f"较原定时限 {v['original_deadline']} 晚 {v['days_late']} 天",
+                      "已办结" if v["closed"] else "未办结"] for v in d["variance"] if v["days_late"]]
+        _table(wb.create_sheet("基线对比"), f"{rep.title} 基线对比", ["计划", "基线", "变化", "编号", "内容", "依据/说明"],
+               rows, [18, 22, 10, 6, 36, 40])
     _table(wb.create_sheet("催办名单"), f"{rep.title} 催办名单",
            ["单位", "报告期", "报送期限", "情况", "未报任务"],
            [[r.unit, r.period, r.due.isoformat(), "已逾期" if r.overdue else "未报送",
@@ -251,7 +283,19 @@ def report_docx(rep: PeriodReport) -> bytes:
             _para(doc, "    " + r.text() + "。", 14)
     else:
         _para(doc, "    各单位均已按时报送。", 14)
-    _para(doc, "六、下步工作要求", 16, True, name="黑体")
+    n = "六"
+    if rep.baselines:
+        _para(doc, "六、与基线对比", 16, True, name="黑体")
+        for d in rep.baselines:
+            moves = "、".join(f"任务{m['task']}由{m['from'] or '无'}调整为{m['to'] or '无'}"
+                              + (f"(经批准的延期申请{m['extension']['id']})" if m["extension"] else "")
+                              for m in d["deadline_moves"]) or "无"
+            late = [v for v in d["variance"] if v["days_late"]]
+            _para(doc, f"    {d['plan']}:与{d['baseline']['label']}基线相比,新增任务 {len(d['added'])} 项,"
+                       f"归档任务 {len(d['archived'])} 项;调整完成时限:{moves};"
+                       f"较原定时限滞后的任务 {len(late)} 项。", 14)
+        n = "七"
+    _para(doc, f"{n}、下步工作要求", 16, True, name="黑体")
     _para(doc, "    请亮牌单位对照问题认真整改,逾期任务的牵头单位于 5 个工作日内书面说明原因和整改措施;"
                "未按时报送的单位请立即补报。领导小组办公室将持续跟踪督办。", 14)
     _para(doc, f"{rep.as_of.year}年{rep.as_of.month}月{rep.as_of.day}日", 14).alignment = WD_ALIGN_PARAGRAPH.RIGHT

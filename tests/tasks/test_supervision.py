@@ -329,3 +329,30 @@ def test_lifecycles_replay_matches_step_by_step(env):
     pk = store.tasks(PLAN)[1].pk
     assert [(d, lifecycles(store, PLAN, d)[pk].state) for d, _ in seen] == seen
     assert [s for _d, s in seen] == ["in_progress", "claimed", "in_progress", "claimed", "closed"]
+
+
+def test_quarter_report_has_the_lifecycle_columns_and_the_baseline_section(env, tmp_path):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from tasks.progress import build_report, report_docx, report_xlsx
+    store, g, _files = env
+    g["zwzx"].sign_task(PLAN, "1", at=at(8, 10))
+    req = g["zwzx"].request_extension(PLAN, "1", to=date(2021, 11, 30), reason="等待对接", at=at(9, 1))
+    g["ban"].decide_extension(req.id, approve=True, at=at(9, 2))
+    g["zwzx"].claim_done(PLAN, "1", evidence=[("a.pdf", PDF)], at=at(9, 20), rules=RULES)
+    g["ban"].review_claim(PLAN, "1", accept=True, at=at(9, 21))
+    rep = build_report(store, "quarter", "2021-Q3", plan=PLAN, rules=RULES, as_of=date(2021, 10, 6))
+    wb = load_workbook(io.BytesIO(report_xlsx(rep)))
+    rows = [r for r in wb["任务状态"].iter_rows(values_only=True)]
+    head = rows[1] if "督办状态" in rows[1] else rows[2]
+    t1 = next(r for r in rows if r[0] == PLAN and r[1] == "1")
+    cell = dict(zip(head, t1))
+    assert (cell["状态"], cell["督办状态"], cell["原定时限"], cell["当前时限"]) == ("已办结", "已办结", "2021-10-31",
+                                                                            "2021-11-30")
+    base = [r for r in wb["基线对比"].iter_rows(values_only=True) if r[2] == "调整时限"]
+    assert base and base[0][3] == "1" and f"延期申请 {req.id}" in base[0][5]
+    text = "\n".join(p.text for p in Document(io.BytesIO(report_docx(rep))).paragraphs)
+    assert "与基线对比" in text and f"经批准的延期申请{req.id}" in text and "已办结 1 项" in text
