@@ -340,7 +340,9 @@ def current_as_of() -> date:
 def _snapshot(url: str, as_of: date, version: int, rules_stamp: tuple):
     from tasks.progress import snapshot
 
-    return snapshot(store_at(url), as_of)
+    snap = snapshot(store_at(url), as_of)
+    snap.reports = []   # bounded memory: pages read one task's history with tasks.store.kept.task_reports
+    return snap
 
 
 def rules_stamp() -> tuple:

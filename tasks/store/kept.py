@@ -21,7 +21,7 @@ from .schema import PlanRow, ProgressReportRow, TaskRow, UnitRow
 from .schema_province import DataVersionRow, ProgressLatestRow
 
 __all__ = ["GLOBAL", "plan_scope", "bump_version", "data_version", "plan_version", "keep_latest",
-           "latest_reports", "rebuild_latest", "LATEST_BACKFILL_SQL"]
+           "latest_reports", "task_reports", "rebuild_latest", "LATEST_BACKFILL_SQL"]
 
 #: the scope of the whole store's data version
 GLOBAL = ""
@@ -142,6 +142,34 @@ def latest_reports(store, *, as_of: date | None = None, plan: str | None = None)
              .join(PlanRow, PlanRow.id == TaskRow.plan_id))
         if pid is not None:
             q = q.where(TaskRow.plan_id == pid)
+        return _records(s, q.order_by(R.report_date, R.id))
+
+
+def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = None) -> list:
+    """One task's accepted reports (≤ ``as_of``), oldest first: the rows :meth:`Store.reports` holds
+    for it, read through the (task, report date) index instead of kept in memory with a snapshot.
+
+    >>> from tasks.store import Store
+    >>> task_reports(Store("sqlite://"), None, "1")
+    []
+    """
+    from .repo import StoreError
+    store = getattr(store, "_store", store)
+    R = ProgressReportRow
+    with store.session() as s:
+        try:
+            pid = store._plan_id(s, plan)
+        except StoreError:   # no such plan (or none yet): no history to show
+            return []
+        pk = s.scalar(select(TaskRow.id).where(TaskRow.plan_id == pid, TaskRow.task_id == task_id))
+        if pk is None:
+            return []
+        q = (select(R.id, R.upload_id, R.task_pk, UnitRow.name, R.period, R.status, R.percent, R.report_date,
+                    R.progress, R.problems, R.next_steps, R.evidence, TaskRow.task_id, PlanRow.key)
+             .join(UnitRow, UnitRow.id == R.unit_id).join(TaskRow, TaskRow.id == R.task_pk)
+             .join(PlanRow, PlanRow.id == TaskRow.plan_id).where(R.task_pk == pk))
+        if as_of is not None:
+            q = q.where(R.report_date <= as_of)
         return _records(s, q.order_by(R.report_date, R.id))
 
 

@@ -22,7 +22,7 @@ from tasks.progress import lifecycle
 from tasks.progress.status import snapshot
 from tasks.store import StoreError
 from tasks.store.config import _alembic_config, current_revision, migrate
-from tasks.store.kept import data_version, latest_reports, rebuild_latest
+from tasks.store.kept import data_version, latest_reports, rebuild_latest, task_reports
 from tasks.store.schema import PeriodRow
 from tasks.store.schema_province import ProgressLatestRow
 from tasks.store.synthetic import monthly_rows, synthetic_plan
@@ -185,3 +185,12 @@ def test_migration_backfills_an_existing_database(store):
     assert current_revision(store.engine) == "0005_province"
     assert _kept(store) == expected and len(expected) > 30
     assert data_version(store) == 1 and data_version(store, "省方案") == 1
+
+
+def test_task_reports_are_the_replays_rows_of_that_task(store):
+    _year(store, n_tasks=20, seed=11)
+    for as_of in (None, date(2024, 7, 15)):
+        every = store.reports(as_of=as_of, plan="省方案")
+        for task_id in ("1", "6", "20"):
+            assert task_reports(store, "省方案", task_id, as_of=as_of) == [r for r in every if r.task_id == task_id]
+    assert task_reports(store, "省方案", "999") == [] and task_reports(store, "没有的方案", "1") == []
