@@ -10,6 +10,7 @@ again, the office accepts the rest; 12 months of progress rows (fixed seed).
 
     .venv/bin/python bench/supervision_bench.py
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,9 +45,17 @@ def make_plan() -> Plan:
     tasks = []
     for i in range(UNITS * PER_UNIT):
         deadline = date(2021, 3 + i % 10, 28)
-        tasks.append(Task(id=str(i + 1), title=f"督办基准任务{i + 1}", lead_units=[units[i // PER_UNIT]],
-                          responsible_units=[units[(i // PER_UNIT + 1) % UNITS]], deadline=deadline,
-                          deadline_text=f"{deadline.year}年{deadline.month}月底前", deadline_kind="date"))
+        tasks.append(
+            Task(
+                id=str(i + 1),
+                title=f"督办基准任务{i + 1}",
+                lead_units=[units[i // PER_UNIT]],
+                responsible_units=[units[(i // PER_UNIT + 1) % UNITS]],
+                deadline=deadline,
+                deadline_text=f"{deadline.year}年{deadline.month}月底前",
+                deadline_kind="date",
+            )
+        )
     return Plan(title="督办基准计划", date=START, tasks=tasks)
 
 
@@ -58,27 +67,53 @@ def fill(store: Store, seed: int) -> dict[str, int]:
         pid = s.scalar(select(PlanRow.id).where(PlanRow.key == "督办基准计划"))
         units = dict(s.execute(select(UnitRow.name, UnitRow.id)).all())
         tasks = s.execute(select(TaskRow.id, TaskRow.task_id, TaskRow.deadline).where(TaskRow.plan_id == pid)).all()
-        events, evidence, reports, uploads = [], [], [], []
+        events: list[dict] = []
+        evidence: list[dict] = []
+        reports: list[dict] = []
+        uploads: list[dict] = []
         eid = 0
 
         def ev(pk, unit, kind, at, note="", ref=None, new_date=None, data=None):
             nonlocal eid
             eid += 1
-            events.append({"id": eid, "plan_id": pid, "task_pk": pk, "unit_id": unit, "kind": kind, "at": at,
-                           "actor": "bench", "note": note, "ref_id": ref, "new_date": new_date, "data": data or {}})
+            events.append(
+                {
+                    "id": eid,
+                    "plan_id": pid,
+                    "task_pk": pk,
+                    "unit_id": unit,
+                    "kind": kind,
+                    "at": at,
+                    "actor": "bench",
+                    "note": note,
+                    "ref_id": ref,
+                    "new_date": new_date,
+                    "data": data or {},
+                }
+            )
             return eid
 
-        for pk, tid, deadline in tasks:
+        for pk, tid, task_deadline in tasks:
+            deadline: date = task_deadline or START
             unit = units[f"基准单位{(int(tid) - 1) // PER_UNIT:03d}"]
             t = datetime(2021, 1, 4, 9) + timedelta(days=rng.randint(0, 6), hours=rng.randint(0, 8))
             ev(pk, unit, "sign", t)
             if rng.random() < 0.33:
-                t = datetime.combine(deadline - timedelta(days=rng.randint(5, 40)), datetime.min.time()) + timedelta(hours=10)
+                t = datetime.combine(deadline - timedelta(days=rng.randint(5, 40)), datetime.min.time()) + timedelta(
+                    hours=10
+                )
                 new = deadline + timedelta(days=rng.choice([15, 30, 60]))
                 req = ev(pk, unit, "extension_request", t, "等待上级系统对接", new_date=new)
                 ok = rng.random() < 0.8
-                ev(pk, unit, "extension_approved" if ok else "extension_rejected", t + timedelta(days=2),
-                   "" if ok else "理由不充分", ref=req, new_date=new if ok else None)
+                ev(
+                    pk,
+                    unit,
+                    "extension_approved" if ok else "extension_rejected",
+                    t + timedelta(days=2),
+                    "" if ok else "理由不充分",
+                    ref=req,
+                    new_date=new if ok else None,
+                )
                 if ok:
                     deadline = new
             if rng.random() < 0.66:
@@ -89,9 +124,19 @@ def fill(store: Store, seed: int) -> dict[str, int]:
                     ev(pk, unit, "claim_returned", t + timedelta(days=2), "佐证不足", ref=c)
                     t += timedelta(days=7)
                 c = ev(pk, unit, "claim", t, "已完成", new_date=t.date(), data={"evidence": [len(evidence) + 1]})
-                evidence.append({"sha256": hashlib.sha256(tid.encode()).hexdigest(), "filename": f"佐证{tid}.pdf",
-                                 "size": 1024, "mime": "application/pdf", "task_pk": pk, "unit_id": unit,
-                                 "event_id": c, "uploaded_at": t, "actor": "bench"})
+                evidence.append(
+                    {
+                        "sha256": hashlib.sha256(tid.encode()).hexdigest(),
+                        "filename": f"佐证{tid}.pdf",
+                        "size": 1024,
+                        "mime": "application/pdf",
+                        "task_pk": pk,
+                        "unit_id": unit,
+                        "event_id": c,
+                        "uploaded_at": t,
+                        "actor": "bench",
+                    }
+                )
                 if rng.random() < 0.9:
                     ev(pk, unit, "claim_accepted", t + timedelta(days=3), ref=c, new_date=t.date())
         s.execute(insert(SupervisionEventRow), events)
@@ -102,17 +147,39 @@ def fill(store: Store, seed: int) -> dict[str, int]:
         up_id = 0
         for month in range(1, 13):
             for unit, pks in by_unit.items():
-                if rng.random() < 0.1:      # this month's report missing
+                if rng.random() < 0.1:  # this month's report missing
                     continue
                 up_id += 1
                 day = date(2021, month, 28) if month < 12 else date(2021, 12, 20)
-                uploads.append({"id": up_id, "sha256": f"{unit}-{month}", "filename": "x.xlsx", "unit_id": unit,
-                                "plan_id": pid, "person": "", "period": f"2021-{month:02d}", "uploaded_at": datetime(2021, 12, 31),
-                                "actor": "bench", "row_count": len(pks)})
+                uploads.append(
+                    {
+                        "id": up_id,
+                        "sha256": f"{unit}-{month}",
+                        "filename": "x.xlsx",
+                        "unit_id": unit,
+                        "plan_id": pid,
+                        "person": "",
+                        "period": f"2021-{month:02d}",
+                        "uploaded_at": datetime(2021, 12, 31),
+                        "actor": "bench",
+                        "row_count": len(pks),
+                    }
+                )
                 for pk in pks:
-                    reports.append({"upload_id": up_id, "task_pk": pk, "unit_id": unit, "period": f"2021-{month:02d}",
-                                    "status": "推进中", "percent": min(95.0, month * 8.0), "progress": "按计划推进",
-                                    "report_date": day, "source_sheet": "进度填报", "source_row": 4})
+                    reports.append(
+                        {
+                            "upload_id": up_id,
+                            "task_pk": pk,
+                            "unit_id": unit,
+                            "period": f"2021-{month:02d}",
+                            "status": "推进中",
+                            "percent": min(95.0, month * 8.0),
+                            "progress": "按计划推进",
+                            "report_date": day,
+                            "source_sheet": "进度填报",
+                            "source_row": 4,
+                        }
+                    )
         s.execute(insert(UploadRow), uploads)
         s.execute(insert(ProgressReportRow), reports)
     return {"events": len(events), "evidence": len(evidence), "reports": len(reports)}
@@ -131,8 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(url)
     t0 = time.perf_counter()
     n = fill(store, args.seed)
-    print(f"store: {UNITS * PER_UNIT} tasks × {UNITS} units, {n['events']} lifecycle events, {n['evidence']} evidence "
-          f"files, {n['reports']} progress rows; written in {time.perf_counter() - t0:.1f} s ({url})")
+    print(
+        f"store: {UNITS * PER_UNIT} tasks × {UNITS} units, {n['events']} lifecycle events, {n['evidence']} evidence "
+        f"files, {n['reports']} progress rows; written in {time.perf_counter() - t0:.1f} s ({url})"
+    )
     rules = default_rules()
     for as_of in (date(2021, 3, 15), date(2021, 7, 10), date(2021, 12, 31)):
         t0 = time.perf_counter()
@@ -142,12 +211,15 @@ def main(argv: list[str] | None = None) -> int:
         for s in snap.statuses:
             states[s.lifecycle] = states.get(s.lifecycle, 0) + 1
         cards = sum(1 for s in snap.statuses if s.card)
-        print(f"status of {len(snap.statuses)} tasks as of {as_of}: {took:.2f} s (target ≤ 1 s)  "
-              f"lifecycle {states}  cards {cards}")
+        print(
+            f"status of {len(snap.statuses)} tasks as of {as_of}: {took:.2f} s (target ≤ 1 s)  "
+            f"lifecycle {states}  cards {cards}"
+        )
 
     from streamlit.testing.v1 import AppTest
 
     from tasks.accounts import AccountBook, random_password
+
     book = AccountBook(store)
     password = random_password()
     book.add("bench-office", "office", password=password, actor="bench")

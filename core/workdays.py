@@ -12,6 +12,7 @@ package is used for the years it covers, else ``holidays.China`` plus ordinary w
 >>> working_days_between(dt.date(2026, 9, 29), dt.date(2026, 10, 9))
 3
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,6 +1,7 @@
 """督办 page: units sign, ask for extensions, claim completion with evidence and appeal cards; the office
 decides requests, reviews claims, sets each plan's reporting calendar, opens and closes periods, and
 compares baselines.  Every step is a :class:`tasks.accounts.GuardedStore` call (the library checks roles)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -28,7 +29,7 @@ if not plan_key:
 with guard("计算督办状态"):
     from tasks.progress import snapshot
 
-    snap = snapshot(store, date.today(), plan=plan_key)   # fresh: each step below changes it
+    snap = snapshot(store, date.today(), plan=plan_key)  # fresh: each step below changes it
 rows = [s for s in snap.statuses if s.plan == plan_key and (scope is None or scope in s.unit_lifecycle)]
 
 
@@ -40,13 +41,23 @@ def _task_label(s) -> str:
     return f"{s.id} {s.title[:30]}"
 
 
-table = pd.DataFrame([{
-    "任务编号": s.id, "工作要点": s.title, "督办状态": s.lifecycle_label,
-    "各牵头单位": ";".join(f"{u}:{STATE_NAMES[v]}" for u, v in s.unit_lifecycle.items()) or "—",
-    "当前时限": _d(s.deadline), "原定时限": _d(s.original_deadline), "状态": s.status_label,
-    "退回意见": s.returned_note or "—", "签收期限": _d(s.sign_due) if s.lifecycle == "pending_sign" else "—",
-    "超期未签收": "是" if s.sign_overdue else "",
-} for s in rows])
+table = pd.DataFrame(
+    [
+        {
+            "任务编号": s.id,
+            "工作要点": s.title,
+            "督办状态": s.lifecycle_label,
+            "各牵头单位": ";".join(f"{u}:{STATE_NAMES[v]}" for u, v in s.unit_lifecycle.items()) or "—",
+            "当前时限": _d(s.deadline),
+            "原定时限": _d(s.original_deadline),
+            "状态": s.status_label,
+            "退回意见": s.returned_note or "—",
+            "签收期限": _d(s.sign_due) if s.lifecycle == "pending_sign" else "—",
+            "超期未签收": "是" if s.sign_overdue else "",
+        }
+        for s in rows
+    ]
+)
 
 tabs = ["我的任务" if scope else "任务督办状态"]
 office = allowed(account, "review_claim")
@@ -65,8 +76,10 @@ with views[tabs[0]]:
         by_id = {t.id: t for t in mine}
         s = by_id[st.selectbox("选择任务", list(by_id), format_func=lambda i: _task_label(by_id[i]), key="sup_task")]
         state = s.unit_lifecycle.get(scope, "")
-        st.markdown(f"**任务 {s.id}**:{STATE_NAMES.get(state, state)};当前完成时限 {_d(s.deadline)}"
-                    f"(原定 {_d(s.original_deadline)})")
+        st.markdown(
+            f"**任务 {s.id}**:{STATE_NAMES.get(state, state)};当前完成时限 {_d(s.deadline)}"
+            f"(原定 {_d(s.original_deadline)})"
+        )
         if s.returned_note and state == "in_progress":
             st.warning(f"办公室退回意见:{s.returned_note}", icon=":material/undo:")
         if state == "pending_sign":
@@ -90,14 +103,18 @@ with views[tabs[0]]:
                         st.rerun()
             with c2:
                 st.subheader("申请办结")
-                files = st.file_uploader("佐证材料(pdf/jpg/png/docx/xlsx,每个不超过 20 MB)",
-                                         type=["pdf", "jpg", "jpeg", "png", "docx", "xlsx"],
-                                         accept_multiple_files=True, key=f"sup_ev_{st.session_state.get('sup_round', 0)}")
+                files = st.file_uploader(
+                    "佐证材料(pdf/jpg/png/docx/xlsx,每个不超过 20 MB)",
+                    type=["pdf", "jpg", "jpeg", "png", "docx", "xlsx"],
+                    accept_multiple_files=True,
+                    key=f"sup_ev_{st.session_state.get('sup_round', 0)}",
+                )
                 note = st.text_area("办结说明", key="sup_claim_note")
                 if st.button("提交办结申请", type="primary", key="sup_claim"):
                     with guard("申请办结"):
-                        store.claim_done(plan_key, s.id, evidence=[(f.name, f.getvalue()) for f in files or []],
-                                         note=note)
+                        store.claim_done(
+                            plan_key, s.id, evidence=[(f.name, f.getvalue()) for f in files or []], note=note
+                        )
                         st.session_state["sup_round"] = st.session_state.get("sup_round", 0) + 1
                         flash(f"任务 {s.id} 已申请办结,等待办公室审核")
                         st.rerun()
@@ -129,8 +146,10 @@ if office:
                 files_of.setdefault(ev.event_id, []).append(ev)
         for q in queue[:QUEUE_PAGE]:
             with st.container(border=True):
-                st.markdown(f"**{names[q.kind]}** · 任务 {q.task} · {q.unit} · {q.at:%Y-%m-%d}"
-                            + (f" · 申请至 {q.new_date.isoformat()}" if q.kind == "extension" and q.new_date else ""))
+                st.markdown(
+                    f"**{names[q.kind]}** · 任务 {q.task} · {q.unit} · {q.at:%Y-%m-%d}"
+                    + (f" · 申请至 {q.new_date.isoformat()}" if q.kind == "extension" and q.new_date else "")
+                )
                 if q.text:
                     st.caption(f"理由/说明:{q.text}")
                 k = f"{q.kind}_{q.id}"
@@ -151,10 +170,14 @@ if office:
                 elif q.kind == "claim":
                     for ev in files_of.get(q.id, []):
                         if ev.event_id == q.id:
-                            st.download_button(f"下载佐证材料:{ev.filename}({ev.size // 1024 + 1} KB)",
-                                               data=lambda i=ev.id: store.evidence_download(i)[1],
-                                               file_name=ev.filename, mime="application/octet-stream",
-                                               key=f"sup_dl_{ev.id}", on_click="ignore")
+                            st.download_button(
+                                f"下载佐证材料:{ev.filename}({ev.size // 1024 + 1} KB)",
+                                data=store.evidence_download(ev.id)[1],
+                                file_name=ev.filename,
+                                mime="application/octet-stream",
+                                key=f"sup_dl_{ev.id}",
+                                on_click="ignore",
+                            )
                     note = st.text_input("审核意见(退回时必填,单位将看到)", key=f"sup_note_{k}")
                     c1, c2 = st.columns(2)
                     if c1.button("审核通过(销号)", key=f"sup_ok_{k}", type="primary"):
@@ -183,10 +206,20 @@ if office:
         cal = store.calendar(plan_key)
         c1, c2, c3 = st.columns(3)
         start = c1.date_input("计划起始日(此前的报告期不计未报)", value=cal.start, key="sup_cal_start")
-        cycle = c2.selectbox("报送周期", ["month", "quarter"], index=0 if cal.cycle == "month" else 1,
-                             format_func=lambda c: {"month": "按月", "quarter": "按季度"}[c], key="sup_cal_cycle")
-        due = c3.number_input("报送截止日(0=期末后宽限期;1–15 次期N日前;16–31 当期N日前)", min_value=0,
-                              max_value=31, value=cal.due_day or 0, key="sup_cal_due")
+        cycle = c2.selectbox(
+            "报送周期",
+            ["month", "quarter"],
+            index=0 if cal.cycle == "month" else 1,
+            format_func=lambda c: {"month": "按月", "quarter": "按季度"}[c],
+            key="sup_cal_cycle",
+        )
+        due = c3.number_input(
+            "报送截止日(0=期末后宽限期;1–15 次期N日前;16–31 当期N日前)",
+            min_value=0,
+            max_value=31,
+            value=cal.due_day or 0,
+            key="sup_cal_due",
+        )
         if st.button("保存报送日历", key="sup_cal_save"):
             store.set_calendar(plan_key, start=start, cycle=cycle, due_day=int(due) or None)
             flash("报送日历已保存")
@@ -194,13 +227,26 @@ if office:
         st.divider()
         periods = store.periods()
         if periods:
-            st.dataframe(pd.DataFrame([{"报告期": p.key, "起止": f"{p.start}~{p.end}", "报送期限": p.due.isoformat(),
-                                        "状态": "已关闭" if p.closed else "开放"} for p in periods]),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "报告期": p.key,
+                            "起止": f"{p.start}~{p.end}",
+                            "报送期限": p.due.isoformat(),
+                            "状态": "已关闭" if p.closed else "开放",
+                        }
+                        for p in periods
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         c1, c2 = st.columns(2)
         new = c1.text_input("开启报告期(如 2021-09)", key="sup_open")
         if c1.button("开启", key="sup_open_btn") and new:
             from tasks.progress import load_rules
+
             store.open_period(new, grace_days=load_rules().grace_days)
             flash(f"已开启报告期 {new}")
             st.rerun()
@@ -216,24 +262,54 @@ if office:
         if not bases:
             st.info("本计划还没有冻结的基线。")
         else:
-            b = st.selectbox("对比的基线", bases, format_func=lambda b: f"[{b['id']}] {b['at']:%Y-%m-%d %H:%M} {b['label']}",
-                             key="sup_base")
+            b = st.selectbox(
+                "对比的基线",
+                bases,
+                format_func=lambda b: f"[{b['id']}] {b['at']:%Y-%m-%d %H:%M} {b['label']}",
+                key="sup_base",
+            )
             d = store.compare_baseline(plan_key, int(b["id"]))
             c1, c2, c3 = st.columns(3)
             c1.metric("新增任务", len(d["added"]))
             c2.metric("归档任务", len(d["archived"]))
             c3.metric("调整时限", len(d["deadline_moves"]))
             if d["deadline_moves"]:
-                st.dataframe(pd.DataFrame([{
-                    "任务编号": m["task"], "原时限": m["from"] or "—", "现时限": m["to"] or "—", "天数": m["days"],
-                    "依据": f"延期申请 {m['extension']['id']}:{m['extension']['reason']}" if m["extension"] else "—"}
-                    for m in d["deadline_moves"]]), hide_index=True, width="stretch")
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            {
+                                "任务编号": m["task"],
+                                "原时限": m["from"] or "—",
+                                "现时限": m["to"] or "—",
+                                "天数": m["days"],
+                                "依据": f"延期申请 {m['extension']['id']}:{m['extension']['reason']}"
+                                if m["extension"]
+                                else "—",
+                            }
+                            for m in d["deadline_moves"]
+                        ]
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
             late = [v for v in d["variance"] if v["days_late"]]
             if late:
                 st.markdown("**完成偏差(较原定时限)**")
-                st.dataframe(pd.DataFrame([{"任务编号": v["task"], "原定时限": v["original_deadline"],
-                                            "办结日期": v["closed_date"] or "未办结", "晚(天)": v["days_late"]}
-                                           for v in late]), hide_index=True, width="stretch")
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            {
+                                "任务编号": v["task"],
+                                "原定时限": v["original_deadline"],
+                                "办结日期": v["closed_date"] or "未办结",
+                                "晚(天)": v["days_late"],
+                            }
+                            for v in late
+                        ]
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
         if st.button("现在冻结一条基线", key="sup_freeze"):
             store.freeze_baseline(plan_key, "手动冻结")
             flash("已冻结基线")
@@ -246,6 +322,21 @@ with views["督办记录"], guard("读取督办记录"):
     else:
         if len(evs) > 1000:
             st.caption(f"共 {len(evs)} 条记录,显示最近 1000 条(完整记录可用 python -m tasks events 导出)。")
-        st.dataframe(pd.DataFrame([{"时间": e.at, "任务编号": e.task, "单位": e.unit, "事项": e.label,
-                                    "日期": _d(e.new_date), "操作人": e.actor, "说明": e.note or "—"}
-                                   for e in reversed(evs[-1000:])]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "时间": e.at,
+                        "任务编号": e.task,
+                        "单位": e.unit,
+                        "事项": e.label,
+                        "日期": _d(e.new_date),
+                        "操作人": e.actor,
+                        "说明": e.note or "—",
+                    }
+                    for e in reversed(evs[-1000:])
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )

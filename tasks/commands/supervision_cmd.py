@@ -11,6 +11,7 @@ Each acts as ``--as ACCOUNT`` (default: the office, ``cli``); a refused step pri
     python -m tasks review 3 --plan 耒阳 --accept  |  --return --note 佐证不足
     python -m tasks baseline --plan 耒阳 [--against 2021-10-01] --json
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,11 @@ def cmd_claim(args: argparse.Namespace) -> int:
             raise WorkbenchError(f"佐证材料文件不存在:{f}")
         files.append((p.name, p.read_bytes()))
     ev = _store().claim_done(args.plan, args.task, evidence=files, unit=args.unit, note=args.note or "")
-    _print_event(ev, args.json, f"已申请办结:计划“{ev.plan}”任务 {ev.task}({ev.unit}),"
-                                f"佐证材料 {len(ev.evidence)} 份,等待办公室审核")
+    _print_event(
+        ev,
+        args.json,
+        f"已申请办结:计划“{ev.plan}”任务 {ev.task}({ev.unit}),佐证材料 {len(ev.evidence)} 份,等待办公室审核",
+    )
     return 0
 
 
@@ -92,6 +96,7 @@ def cmd_appeal(args: argparse.Namespace) -> int:
     card = args.card
     if not card:
         from ..progress import snapshot
+
         st = snapshot(store, plan=args.plan).by_id(args.task)
         if not st.card:
             raise WorkbenchError(f"任务 {args.task} 目前没有预警牌,无需申诉")
@@ -106,11 +111,16 @@ def cmd_appeal(args: argparse.Namespace) -> int:
 
 def cmd_calendar(args: argparse.Namespace) -> int:
     from ..store.periods import CYCLE_NAMES
+
     store = _store()
     if args.start or args.cycle or args.due_day is not None:
         cur = store.calendar(args.plan)
-        store.set_calendar(args.plan, start=args.start or cur.start, cycle=args.cycle or cur.cycle,
-                           due_day=args.due_day if args.due_day is not None else cur.due_day)
+        store.set_calendar(
+            args.plan,
+            start=args.start or cur.start,
+            cycle=args.cycle or cur.cycle,
+            due_day=args.due_day if args.due_day is not None else cur.due_day,
+        )
     cal = store.calendar(args.plan)
     if args.json:
         print_json({"plan": cal.plan, "start": cal.start, "cycle": cal.cycle, "due_day": cal.due_day})
@@ -127,8 +137,10 @@ def cmd_events(args: argparse.Namespace) -> int:
     else:
         for e in rows:
             extra = f" → {e.new_date.isoformat()}" if e.new_date else ""
-            print(f"{e.at:%Y-%m-%d %H:%M} [{e.id}] 任务 {e.task} {e.unit} {e.label}{extra} "
-                  f"({e.actor}){':' + e.note if e.note else ''}")
+            print(
+                f"{e.at:%Y-%m-%d %H:%M} [{e.id}] 任务 {e.task} {e.unit} {e.label}{extra} "
+                f"({e.actor}){':' + e.note if e.note else ''}"
+            )
         if not rows:
             print("没有督办记录")
     return 0
@@ -146,9 +158,22 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         return 0
     rows = store.evidence_list(args.plan, args.task)
     if args.json:
-        print_json([{"id": r.id, "task": r.task, "unit": r.unit, "filename": r.filename, "size": r.size,
-                     "mime": r.mime, "sha256": r.sha256, "uploaded_at": r.uploaded_at, "actor": r.actor}
-                    for r in rows])
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "task": r.task,
+                    "unit": r.unit,
+                    "filename": r.filename,
+                    "size": r.size,
+                    "mime": r.mime,
+                    "sha256": r.sha256,
+                    "uploaded_at": r.uploaded_at,
+                    "actor": r.actor,
+                }
+                for r in rows
+            ]
+        )
     else:
         for r in rows:
             print(f"[{r.id}] 任务 {r.task} {r.unit} {r.filename}({r.size} 字节,{r.uploaded_at:%Y-%m-%d})")
@@ -185,19 +210,28 @@ def cmd_baseline(args: argparse.Namespace) -> int:
         print(f"  任务 {m['task']} 时限 {m['from']} → {m['to']}{why}")
     late = [v for v in d["variance"] if v["days_late"]]
     for v in late:
-        print(f"  任务 {v['task']} 较原定时限 {v['original_deadline']} 晚 {v['days_late']} 天"
-              f"{'(已办结)' if v['closed'] else '(未办结)'}")
+        print(
+            f"  任务 {v['task']} 较原定时限 {v['original_deadline']} 晚 {v['days_late']} 天"
+            f"{'(已办结)' if v['closed'] else '(未办结)'}"
+        )
     return 0
 
 
 def one_line_errors(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Usage mistakes print one ``error:`` line and exit 2, like every other refusal."""
+
     def error(message: str):
         print(f"error: 参数错误:{message}(用 --help 查看用法)", file=sys.stderr)
         sys.exit(2)
+
     p.error = error  # type: ignore[method-assign]
-    p.add_argument("--as", dest="as_account", metavar="ACCOUNT", default=argparse.SUPPRESS,
-                   help="以该账号的身份执行(也可写在子命令之前)")
+    p.add_argument(
+        "--as",
+        dest="as_account",
+        metavar="ACCOUNT",
+        default=argparse.SUPPRESS,
+        help="以该账号的身份执行(也可写在子命令之前)",
+    )
     return p
 
 

@@ -16,6 +16,7 @@ tasks.progress.evidence.BadEvidence: 佐证材料“照片.pdf”的内容是 PN
 >>> sanitize_filename("../../etc/passwd<script>.pdf")
 'passwd_script_.pdf'
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,18 @@ import filetype
 
 from ..errors import WorkbenchError
 
-__all__ = ["BadEvidence", "EvidenceFile", "MAX_BYTES", "ENV_FILES_DIR", "files_dir", "check_evidence",
-           "sanitize_filename", "store_file", "read_file", "KINDS"]
+__all__ = [
+    "BadEvidence",
+    "EvidenceFile",
+    "MAX_BYTES",
+    "ENV_FILES_DIR",
+    "files_dir",
+    "check_evidence",
+    "sanitize_filename",
+    "store_file",
+    "read_file",
+    "KINDS",
+]
 
 MAX_BYTES = 20 * 1024 * 1024
 ENV_FILES_DIR = "WORKBENCH_FILES_DIR"
@@ -68,6 +79,7 @@ class EvidenceFile:
 def files_dir() -> Path:
     """The file store: ``WORKBENCH_FILES_DIR`` or ``var/files/`` under the workbench home (:mod:`core.config`)."""
     from core.config import files_dir as configured
+
     return configured()
 
 
@@ -80,7 +92,7 @@ def sanitize_filename(name: str) -> str:
         return "佐证材料"
     stem, dot, ext = base.rpartition(".")
     if dot and len(base) > 120:
-        base = stem[:120 - len(ext) - 1] + "." + ext
+        base = stem[: 120 - len(ext) - 1] + "." + ext
     return base[:120]
 
 
@@ -100,16 +112,17 @@ def check_evidence(filename: str, content: bytes) -> EvidenceFile:
     if not content:
         raise BadEvidence(f"佐证材料“{name}”是空文件,请重新选择文件")
     if len(content) > MAX_BYTES:
-        raise BadEvidence(f"佐证材料“{name}”有 {len(content) / 1048576:.1f} MB,超过 20 MB 上限;"
-                          "请压缩或拆分后再上传")
+        raise BadEvidence(f"佐证材料“{name}”有 {len(content) / 1048576:.1f} MB,超过 20 MB 上限;请压缩或拆分后再上传")
     kind = _kind_of(content)
     ext = Path(name).suffix.lower()
     if kind is None:
         raise BadEvidence(f"佐证材料“{name}”不是可接受的文件类型(按文件内容判断);只接受 {_ALLOWED_TEXT}")
     mime, kind_name, exts = KINDS[kind]
     if ext not in exts:
-        raise BadEvidence(f"佐证材料“{name}”的内容是 {kind_name},与扩展名 {ext or '(无)'} 不符;"
-                          f"请确认文件无误并使用正确的扩展名({'、'.join(exts)})")
+        raise BadEvidence(
+            f"佐证材料“{name}”的内容是 {kind_name},与扩展名 {ext or '(无)'} 不符;"
+            f"请确认文件无误并使用正确的扩展名({'、'.join(exts)})"
+        )
     return EvidenceFile(name, kind, mime, len(content), hashlib.sha256(content).hexdigest(), content)
 
 

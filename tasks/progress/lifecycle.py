@@ -25,6 +25,7 @@ Traceback (most recent call last):
 ...
 tasks.store.repo.StoreError: ...
 """
+
 from __future__ import annotations
 
 import os
@@ -46,11 +47,42 @@ from ..store.schema import LEAD, RESPONSIBLE, PlanRow, TaskRow, TaskUnitRow, Uni
 from ..store.schema_supervision import EvidenceFileRow, PlanCalendarRow, SupervisionEventRow
 from .evidence import BadEvidence, EvidenceFile, check_evidence, files_dir, store_file
 
-__all__ = ["PENDING_SIGN", "IN_PROGRESS", "CLAIMED", "CLOSED", "STATES", "STATE_NAMES", "KIND_NAMES",
-           "LifecycleError", "LifecycleEvent", "UnitLifecycle", "TaskLifecycle", "Extension", "Appeal",
-           "sign", "request_extension", "decide_extension", "claim", "review", "appeal", "decide_appeal",
-           "events", "lifecycles", "replay", "set_calendar", "calendars", "calendar_of", "evidence_list",
-           "evidence_bytes", "EvidenceInfo", "task_units", "unit_of_event", "sign_due", "QueueItem", "office_queue"]
+__all__ = [
+    "PENDING_SIGN",
+    "IN_PROGRESS",
+    "CLAIMED",
+    "CLOSED",
+    "STATES",
+    "STATE_NAMES",
+    "KIND_NAMES",
+    "LifecycleError",
+    "LifecycleEvent",
+    "UnitLifecycle",
+    "TaskLifecycle",
+    "Extension",
+    "Appeal",
+    "sign",
+    "request_extension",
+    "decide_extension",
+    "claim",
+    "review",
+    "appeal",
+    "decide_appeal",
+    "events",
+    "lifecycles",
+    "replay",
+    "set_calendar",
+    "calendars",
+    "calendar_of",
+    "evidence_list",
+    "evidence_bytes",
+    "EvidenceInfo",
+    "task_units",
+    "unit_of_event",
+    "sign_due",
+    "QueueItem",
+    "office_queue",
+]
 
 PENDING_SIGN, IN_PROGRESS, CLAIMED, CLOSED = "pending_sign", "in_progress", "claimed", "closed"
 STATES = (PENDING_SIGN, IN_PROGRESS, CLAIMED, CLOSED)
@@ -59,9 +91,18 @@ STATE_NAMES = {PENDING_SIGN: "待签收", IN_PROGRESS: "办理中", CLAIMED: "�
 SIGN, EXT_REQUEST, EXT_APPROVED, EXT_REJECTED = "sign", "extension_request", "extension_approved", "extension_rejected"
 CLAIM, ACCEPTED, RETURNED = "claim", "claim_accepted", "claim_returned"
 APPEAL, APPEAL_UPHELD, APPEAL_REJECTED = "appeal", "appeal_upheld", "appeal_rejected"
-KIND_NAMES = {SIGN: "签收", EXT_REQUEST: "延期申请", EXT_APPROVED: "延期批准", EXT_REJECTED: "延期驳回",
-              CLAIM: "申请办结", ACCEPTED: "办结审核通过(销号)", RETURNED: "退回", APPEAL: "申诉",
-              APPEAL_UPHELD: "申诉成立", APPEAL_REJECTED: "申诉驳回"}
+KIND_NAMES = {
+    SIGN: "签收",
+    EXT_REQUEST: "延期申请",
+    EXT_APPROVED: "延期批准",
+    EXT_REJECTED: "延期驳回",
+    CLAIM: "申请办结",
+    ACCEPTED: "办结审核通过(销号)",
+    RETURNED: "退回",
+    APPEAL: "申诉",
+    APPEAL_UPHELD: "申诉成立",
+    APPEAL_REJECTED: "申诉驳回",
+}
 
 
 class LifecycleError(WorkbenchError):
@@ -90,10 +131,20 @@ class LifecycleEvent:
         return KIND_NAMES.get(self.kind, self.kind)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "plan": self.plan, "task": self.task, "unit": self.unit, "kind": self.kind,
-                "label": self.label, "actor": self.actor, "at": self.at.isoformat(sep=" "), "note": self.note,
-                "ref_id": self.ref_id, "new_date": self.new_date.isoformat() if self.new_date else None,
-                "evidence": list(self.evidence)}
+        return {
+            "id": self.id,
+            "plan": self.plan,
+            "task": self.task,
+            "unit": self.unit,
+            "kind": self.kind,
+            "label": self.label,
+            "actor": self.actor,
+            "at": self.at.isoformat(sep=" "),
+            "note": self.note,
+            "ref_id": self.ref_id,
+            "new_date": self.new_date.isoformat() if self.new_date else None,
+            "evidence": list(self.evidence),
+        }
 
 
 @dataclass
@@ -106,19 +157,26 @@ class Extension:
     reason: str
     requested_at: datetime
     deadline_before: date | None
-    decision: str = "pending"   # pending | approved | rejected
+    decision: str = "pending"  # pending | approved | rejected
     decided_to: date | None = None
     note: str = ""
     decided_at: datetime | None = None
     decided_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "unit": self.unit, "requested_to": self.requested_to.isoformat(),
-                "reason": self.reason, "requested_at": self.requested_at.isoformat(sep=" "),
-                "deadline_before": self.deadline_before.isoformat() if self.deadline_before else None,
-                "decision": self.decision, "decided_to": self.decided_to.isoformat() if self.decided_to else None,
-                "note": self.note, "decided_at": self.decided_at.isoformat(sep=" ") if self.decided_at else None,
-                "decided_by": self.decided_by}
+        return {
+            "id": self.id,
+            "unit": self.unit,
+            "requested_to": self.requested_to.isoformat(),
+            "reason": self.reason,
+            "requested_at": self.requested_at.isoformat(sep=" "),
+            "deadline_before": self.deadline_before.isoformat() if self.deadline_before else None,
+            "decision": self.decision,
+            "decided_to": self.decided_to.isoformat() if self.decided_to else None,
+            "note": self.note,
+            "decided_at": self.decided_at.isoformat(sep=" ") if self.decided_at else None,
+            "decided_by": self.decided_by,
+        }
 
 
 @dataclass
@@ -130,16 +188,23 @@ class Appeal:
     card: str
     reason: str
     filed_at: datetime
-    decision: str = "pending"   # pending | upheld | rejected
+    decision: str = "pending"  # pending | upheld | rejected
     note: str = ""
     decided_at: datetime | None = None
     decided_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "unit": self.unit, "card": self.card, "reason": self.reason,
-                "filed_at": self.filed_at.isoformat(sep=" "), "decision": self.decision, "note": self.note,
-                "decided_at": self.decided_at.isoformat(sep=" ") if self.decided_at else None,
-                "decided_by": self.decided_by}
+        return {
+            "id": self.id,
+            "unit": self.unit,
+            "card": self.card,
+            "reason": self.reason,
+            "filed_at": self.filed_at.isoformat(sep=" "),
+            "decision": self.decision,
+            "note": self.note,
+            "decided_at": self.decided_at.isoformat(sep=" ") if self.decided_at else None,
+            "decided_by": self.decided_by,
+        }
 
 
 @dataclass
@@ -197,8 +262,10 @@ class TaskLifecycle:
 
 # -- calendars ------------------------------------------------------------------------------------------
 
-def set_calendar(store: Store, plan: str | None, *, start: date, cycle: str = MONTH, due_day: int | None = None,
-                 actor: str) -> PlanCalendar:
+
+def set_calendar(
+    store: Store, plan: str | None, *, start: date, cycle: str = MONTH, due_day: int | None = None, actor: str
+) -> PlanCalendar:
     """Set (or change) a plan's reporting calendar; audited."""
     cycle = parse_cycle(cycle)
     if due_day is not None and not 1 <= int(due_day) <= 31:
@@ -213,8 +280,7 @@ def set_calendar(store: Store, plan: str | None, *, start: date, cycle: str = MO
         else:
             s.execute(update(PlanCalendarRow).where(PlanCalendarRow.plan_id == pid).values(**values))
         bump_version(s, pid)
-        store._audit(s, actor, "set_calendar", key, {"start": start.isoformat(), "cycle": cycle,
-                                                     "due_day": due_day})
+        store._audit(s, actor, "set_calendar", key, {"start": start.isoformat(), "cycle": cycle, "due_day": due_day})
     return PlanCalendar(key, start, cycle, due_day)
 
 
@@ -222,7 +288,8 @@ def calendars(store: Store) -> dict[str, PlanCalendar]:
     """Plans with a calendar set by the office (``load --start`` or the settings page)."""
     with store.session() as s:
         q = select(PlanRow.key, PlanCalendarRow.start, PlanCalendarRow.cycle, PlanCalendarRow.due_day).join(
-            PlanCalendarRow, PlanCalendarRow.plan_id == PlanRow.id)
+            PlanCalendarRow, PlanCalendarRow.plan_id == PlanRow.id
+        )
         return {k: PlanCalendar(k, st, cy, dd) for k, st, cy, dd in s.execute(q)}
 
 
@@ -238,38 +305,68 @@ def calendar_of(store: Store, plan: str | None) -> PlanCalendar:
 
 # -- reading and replaying --------------------------------------------------------------------------------
 
+
 def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
 def _event_query():
-    return (select(SupervisionEventRow, PlanRow.key, TaskRow.task_id, UnitRow.name)
-            .join(PlanRow, PlanRow.id == SupervisionEventRow.plan_id)
-            .join(TaskRow, TaskRow.id == SupervisionEventRow.task_pk)
-            .join(UnitRow, UnitRow.id == SupervisionEventRow.unit_id))
+    return (
+        select(SupervisionEventRow, PlanRow.key, TaskRow.task_id, UnitRow.name)
+        .join(PlanRow, PlanRow.id == SupervisionEventRow.plan_id)
+        .join(TaskRow, TaskRow.id == SupervisionEventRow.task_pk)
+        .join(UnitRow, UnitRow.id == SupervisionEventRow.unit_id)
+    )
 
 
 def _to_event(row: Any, plan: str, task: str, unit: str) -> LifecycleEvent:
     data = row.data or {}
-    return LifecycleEvent(row.id, plan, task, unit, row.kind, row.actor, row.at, row.note or "", row.ref_id,
-                          row.new_date, tuple(data.get("evidence") or ()),
-                          tuple(sorted((k, v) for k, v in data.items() if k != "evidence")) if len(data) > 1 or
-                          (data and "evidence" not in data) else ())
+    return LifecycleEvent(
+        row.id,
+        plan,
+        task,
+        unit,
+        row.kind,
+        row.actor,
+        row.at,
+        row.note or "",
+        row.ref_id,
+        row.new_date,
+        tuple(data.get("evidence") or ()),
+        tuple(sorted((k, v) for k, v in data.items() if k != "evidence"))
+        if len(data) > 1 or (data and "evidence" not in data)
+        else (),
+    )
 
 
-_EVENT_COLUMNS = (SupervisionEventRow.id, SupervisionEventRow.kind, SupervisionEventRow.actor, SupervisionEventRow.at,
-                  SupervisionEventRow.note, SupervisionEventRow.ref_id, SupervisionEventRow.new_date,
-                  SupervisionEventRow.data)
+_EVENT_COLUMNS = (
+    SupervisionEventRow.id,
+    SupervisionEventRow.kind,
+    SupervisionEventRow.actor,
+    SupervisionEventRow.at,
+    SupervisionEventRow.note,
+    SupervisionEventRow.ref_id,
+    SupervisionEventRow.new_date,
+    SupervisionEventRow.data,
+)
 
 
-def events(store: Store, plan: str | None = None, task: str | None = None, *, as_of: date | None = None,
-           all_plans: bool = False) -> list[LifecycleEvent]:
+def events(
+    store: Store,
+    plan: str | None = None,
+    task: str | None = None,
+    *,
+    as_of: date | None = None,
+    all_plans: bool = False,
+) -> list[LifecycleEvent]:
     """Stored steps (up to the end of ``as_of``), oldest first."""
     with store.session() as s:
-        q = (select(*_EVENT_COLUMNS, PlanRow.key, TaskRow.task_id, UnitRow.name)
-             .join(PlanRow, PlanRow.id == SupervisionEventRow.plan_id)
-             .join(TaskRow, TaskRow.id == SupervisionEventRow.task_pk)
-             .join(UnitRow, UnitRow.id == SupervisionEventRow.unit_id))
+        q = (
+            select(*_EVENT_COLUMNS, PlanRow.key, TaskRow.task_id, UnitRow.name)
+            .join(PlanRow, PlanRow.id == SupervisionEventRow.plan_id)
+            .join(TaskRow, TaskRow.id == SupervisionEventRow.task_pk)
+            .join(UnitRow, UnitRow.id == SupervisionEventRow.unit_id)
+        )
         if not all_plans or plan:
             pid = store._plan_id(s, plan)
             q = q.where(SupervisionEventRow.plan_id == pid)
@@ -284,8 +381,11 @@ def events(store: Store, plan: str | None = None, task: str | None = None, *, as
 def task_units(store: Store, plan: str | None = None, *, all_plans: bool = False) -> dict[int, list[str]]:
     """task pk → the units that carry its lifecycle: its lead units (else its responsible units)."""
     with store.session() as s:
-        q = (select(TaskUnitRow.task_pk, UnitRow.name, TaskUnitRow.role)
-             .join(UnitRow, UnitRow.id == TaskUnitRow.unit_id).join(TaskRow, TaskRow.id == TaskUnitRow.task_pk))
+        q = (
+            select(TaskUnitRow.task_pk, UnitRow.name, TaskUnitRow.role)
+            .join(UnitRow, UnitRow.id == TaskUnitRow.unit_id)
+            .join(TaskRow, TaskRow.id == TaskUnitRow.task_pk)
+        )
         if not all_plans or plan:
             q = q.where(TaskRow.plan_id == store._plan_id(s, plan))
         lead: dict[int, list[str]] = {}
@@ -295,9 +395,15 @@ def task_units(store: Store, plan: str | None = None, *, all_plans: bool = False
     return {pk: sorted(lead.get(pk) or resp.get(pk) or []) for pk in set(lead) | set(resp)}
 
 
-def replay(tasks: Iterable[Any], units: dict[int, list[str]], evs: Sequence[LifecycleEvent],
-           as_of: date | None = None, *, pks: dict[tuple[str, str], int] | None = None,
-           ordered: bool = False) -> dict[int, TaskLifecycle]:
+def replay(
+    tasks: Iterable[Any],
+    units: dict[int, list[str]],
+    evs: Sequence[LifecycleEvent],
+    as_of: date | None = None,
+    *,
+    pks: dict[tuple[str, str], int] | None = None,
+    ordered: bool = False,
+) -> dict[int, TaskLifecycle]:
     """Pure replay: each task's lifecycle from its events up to ``as_of`` (``tasks`` are StoredTask-like).
 
     >>> from types import SimpleNamespace as T
@@ -314,13 +420,14 @@ def replay(tasks: Iterable[Any], units: dict[int, list[str]], evs: Sequence[Life
     out: dict[int, TaskLifecycle] = {}
     index: dict[tuple[str, str], int] = dict(pks or {})
     for t in tasks:
-        out[t.pk] = TaskLifecycle(t.pk, t.plan, t.id, t.deadline, t.deadline,
-                                  {u: UnitLifecycle(u) for u in units.get(t.pk, [])})
+        out[t.pk] = TaskLifecycle(
+            t.pk, t.plan, t.id, t.deadline, t.deadline, {u: UnitLifecycle(u) for u in units.get(t.pk, [])}
+        )
         index[(t.plan, t.id)] = t.pk
     limit = datetime.combine(as_of, datetime.max.time()) if as_of else None
     requests: dict[int, Extension] = {}
     appeals: dict[int, Appeal] = {}
-    for e in (evs if ordered else sorted(evs, key=lambda e: (e.at, e.id))):
+    for e in evs if ordered else sorted(evs, key=lambda e: (e.at, e.id)):
         if limit and e.at > limit:
             break
         pk = index.get((e.plan, e.task))
@@ -360,13 +467,23 @@ def replay(tasks: Iterable[Any], units: dict[int, list[str]], evs: Sequence[Life
     return out
 
 
-def lifecycles(store: Store, plan: str | None = None, as_of: date | None = None, *,
-               all_plans: bool = False, tasks: Sequence[Any] | None = None) -> dict[int, TaskLifecycle]:
+def lifecycles(
+    store: Store,
+    plan: str | None = None,
+    as_of: date | None = None,
+    *,
+    all_plans: bool = False,
+    tasks: Sequence[Any] | None = None,
+) -> dict[int, TaskLifecycle]:
     """Every task's lifecycle as of a date (default: now), from the stored events."""
     if tasks is None:
         tasks = store.tasks(plan, all_plans=all_plans) if (plan or not all_plans) else store.tasks(all_plans=True)
-    return replay(tasks, task_units(store, plan, all_plans=all_plans or plan is None),
-                  events(store, plan, as_of=as_of, all_plans=all_plans or plan is None), as_of)
+    return replay(
+        tasks,
+        task_units(store, plan, all_plans=all_plans or plan is None),
+        events(store, plan, as_of=as_of, all_plans=all_plans or plan is None),
+        as_of,
+    )
 
 
 def unit_of_event(store: Store, event_id: int) -> tuple[str, str, str, str]:
@@ -381,6 +498,7 @@ def unit_of_event(store: Store, event_id: int) -> tuple[str, str, str, str]:
 
 # -- the steps ------------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Ctx:
     plan_id: int
@@ -389,27 +507,40 @@ class _Ctx:
     task: str
     deadline: date | None
     archived: bool
-    units: dict[str, int]                      # lifecycle units: name → id
+    units: dict[str, int]  # lifecycle units: name → id
     lc: TaskLifecycle
 
 
 def _context(store: Store, s: Session, plan: str | None, task: str) -> _Ctx:
     pid = store._plan_id(s, plan)
     key = str(s.scalar(select(PlanRow.key).where(PlanRow.id == pid)))
-    row = s.execute(select(TaskRow.id, TaskRow.deadline, TaskRow.archived)
-                    .where(TaskRow.plan_id == pid, TaskRow.task_id == str(task))).first()
+    row = s.execute(
+        select(TaskRow.id, TaskRow.deadline, TaskRow.archived).where(
+            TaskRow.plan_id == pid, TaskRow.task_id == str(task)
+        )
+    ).first()
     if row is None:
         raise StoreError(f"计划“{key}”中没有编号为 {task} 的任务,请核对任务编号")
     pk, deadline, archived = row
-    roles = s.execute(select(UnitRow.name, UnitRow.id, TaskUnitRow.role).join(
-        TaskUnitRow, TaskUnitRow.unit_id == UnitRow.id).where(TaskUnitRow.task_pk == pk)).all()
+    roles = s.execute(
+        select(UnitRow.name, UnitRow.id, TaskUnitRow.role)
+        .join(TaskUnitRow, TaskUnitRow.unit_id == UnitRow.id)
+        .where(TaskUnitRow.task_pk == pk)
+    ).all()
     lead = {n: i for n, i, r in roles if r == LEAD}
     units = lead or {n: i for n, i, r in roles if r == RESPONSIBLE}
-    evs = [_to_event(*r) for r in s.execute(_event_query().where(SupervisionEventRow.task_pk == pk)
-                                            .order_by(SupervisionEventRow.at, SupervisionEventRow.id))]
+    evs = [
+        _to_event(*r)
+        for r in s.execute(
+            _event_query()
+            .where(SupervisionEventRow.task_pk == pk)
+            .order_by(SupervisionEventRow.at, SupervisionEventRow.id)
+        )
+    ]
 
     class _T:
         pass
+
     t = _T()
     t.pk, t.plan, t.id, t.deadline = pk, key, str(task), deadline  # type: ignore[attr-defined]
     lc = replay([t], {pk: sorted(units)}, evs)[pk]
@@ -420,8 +551,10 @@ def _unit(ctx: _Ctx, unit: str | None, states: Sequence[str] | None = None) -> s
     """The lead unit a step is for: the one named, else the only one (or the only one in ``states``)."""
     if unit:
         if unit not in ctx.units:
-            raise LifecycleError(f"“{unit}”不是计划“{ctx.plan}”任务 {ctx.task} 的牵头单位,不能办理该任务的签收、"
-                                 f"延期或办结;牵头单位为:{'、'.join(sorted(ctx.units)) or '(无)'}")
+            raise LifecycleError(
+                f"“{unit}”不是计划“{ctx.plan}”任务 {ctx.task} 的牵头单位,不能办理该任务的签收、"
+                f"延期或办结;牵头单位为:{'、'.join(sorted(ctx.units)) or '(无)'}"
+            )
         return unit
     cands = sorted(ctx.units)
     if states is not None and len(cands) > 1:
@@ -433,26 +566,76 @@ def _unit(ctx: _Ctx, unit: str | None, states: Sequence[str] | None = None) -> s
     raise LifecycleError(f"计划“{ctx.plan}”任务 {ctx.task} 有多个牵头单位({'、'.join(cands)}),请用 --unit 指定单位")
 
 
-def _write(store: Store, s: Session, ctx: _Ctx, unit: str, kind: str, actor: str, at: datetime, note: str = "",
-           ref_id: int | None = None, new_date: date | None = None, data: dict | None = None) -> LifecycleEvent:
-    res = s.execute(insert(SupervisionEventRow).returning(SupervisionEventRow.id), [{
-        "plan_id": ctx.plan_id, "task_pk": ctx.task_pk, "unit_id": ctx.units[unit], "kind": kind, "at": at,
-        "actor": actor, "note": note or "", "ref_id": ref_id, "new_date": new_date, "data": data or {}}])
+def _write(
+    store: Store,
+    s: Session,
+    ctx: _Ctx,
+    unit: str,
+    kind: str,
+    actor: str,
+    at: datetime,
+    note: str = "",
+    ref_id: int | None = None,
+    new_date: date | None = None,
+    data: dict | None = None,
+) -> LifecycleEvent:
+    res = s.execute(
+        insert(SupervisionEventRow).returning(SupervisionEventRow.id),
+        [
+            {
+                "plan_id": ctx.plan_id,
+                "task_pk": ctx.task_pk,
+                "unit_id": ctx.units[unit],
+                "kind": kind,
+                "at": at,
+                "actor": actor,
+                "note": note or "",
+                "ref_id": ref_id,
+                "new_date": new_date,
+                "data": data or {},
+            }
+        ],
+    )
     eid = res.scalar_one()
     bump_version(s, ctx.plan_id)
-    store._audit(s, actor, kind, f"{ctx.plan}/{ctx.task}", {
-        "event_id": eid, "unit": unit, "note": note or "", "ref_id": ref_id,
-        "new_date": new_date.isoformat() if new_date else None})
+    store._audit(
+        s,
+        actor,
+        kind,
+        f"{ctx.plan}/{ctx.task}",
+        {
+            "event_id": eid,
+            "unit": unit,
+            "note": note or "",
+            "ref_id": ref_id,
+            "new_date": new_date.isoformat() if new_date else None,
+        },
+    )
     data = data or {}
-    return LifecycleEvent(eid, ctx.plan, ctx.task, unit, kind, actor, at, note or "", ref_id, new_date,
-                          tuple(data.get("evidence") or ()),
-                          tuple(sorted((k, v) for k, v in data.items() if k != "evidence")))
+    return LifecycleEvent(
+        eid,
+        ctx.plan,
+        ctx.task,
+        unit,
+        kind,
+        actor,
+        at,
+        note or "",
+        ref_id,
+        new_date,
+        tuple(data.get("evidence") or ()),
+        tuple(sorted((k, v) for k, v in data.items() if k != "evidence")),
+    )
 
 
 def _state_error(ctx: _Ctx, unit: str, what: str) -> LifecycleError:
     st = ctx.lc.units[unit].state
-    hint = {PENDING_SIGN: "请先签收", IN_PROGRESS: "任务正在办理中", CLAIMED: "已申请办结,等待办公室审核",
-            CLOSED: "任务已办结(销号)"}[st]
+    hint = {
+        PENDING_SIGN: "请先签收",
+        IN_PROGRESS: "任务正在办理中",
+        CLAIMED: "已申请办结,等待办公室审核",
+        CLOSED: "任务已办结(销号)",
+    }[st]
     return LifecycleError(f"计划“{ctx.plan}”任务 {ctx.task}({unit})当前为“{STATE_NAMES[st]}”,不能{what}:{hint}")
 
 
@@ -461,8 +644,16 @@ def _live(ctx: _Ctx) -> None:
         raise LifecycleError(f"计划“{ctx.plan}”任务 {ctx.task} 已归档(不在最新的任务分解表中),不能再办理")
 
 
-def sign(store: Store, plan: str | None, task: str, *, unit: str | None = None, actor: str, note: str = "",
-         at: datetime | None = None) -> LifecycleEvent:
+def sign(
+    store: Store,
+    plan: str | None,
+    task: str,
+    *,
+    unit: str | None = None,
+    actor: str,
+    note: str = "",
+    at: datetime | None = None,
+) -> LifecycleEvent:
     """签收: the unit acknowledges the task (待签收 → 办理中)."""
     with store.session(write=True) as s:
         ctx = _context(store, s, plan, task)
@@ -473,8 +664,17 @@ def sign(store: Store, plan: str | None, task: str, *, unit: str | None = None, 
         return _write(store, s, ctx, u, SIGN, actor, at or _now(), note)
 
 
-def request_extension(store: Store, plan: str | None, task: str, *, to: date, reason: str,
-                      unit: str | None = None, actor: str, at: datetime | None = None) -> LifecycleEvent:
+def request_extension(
+    store: Store,
+    plan: str | None,
+    task: str,
+    *,
+    to: date,
+    reason: str,
+    unit: str | None = None,
+    actor: str,
+    at: datetime | None = None,
+) -> LifecycleEvent:
     """延期申请: before the current deadline, for a later date, with a reason; the event id is the request id."""
     at = at or _now()
     if not str(reason or "").strip():
@@ -492,20 +692,36 @@ def request_extension(store: Store, plan: str | None, task: str, *, to: date, re
         if deadline is None:
             raise LifecycleError(f"计划“{ctx.plan}”任务 {ctx.task} 没有具体完成时限(如长期任务),无需申请延期")
         if at.date() > deadline:
-            raise LifecycleError(f"计划“{ctx.plan}”任务 {ctx.task} 的完成时限 {deadline.isoformat()} 已过,"
-                                 f"延期须在时限届满前申请;请向领导小组办公室说明情况")
+            raise LifecycleError(
+                f"计划“{ctx.plan}”任务 {ctx.task} 的完成时限 {deadline.isoformat()} 已过,"
+                f"延期须在时限届满前申请;请向领导小组办公室说明情况"
+            )
         if to <= deadline:
-            raise LifecycleError(f"申请的新时限 {to.isoformat()} 不晚于当前完成时限 {deadline.isoformat()},"
-                                 f"延期申请应填写更晚的日期")
+            raise LifecycleError(
+                f"申请的新时限 {to.isoformat()} 不晚于当前完成时限 {deadline.isoformat()},延期申请应填写更晚的日期"
+            )
         if ctx.lc.pending_extension is not None:
-            raise LifecycleError(f"计划“{ctx.plan}”任务 {ctx.task} 已有待审批的延期申请"
-                                 f"(编号 {ctx.lc.pending_extension.id}),请等待办公室审批")
-        return _write(store, s, ctx, u, EXT_REQUEST, actor, at, reason.strip(), new_date=to,
-                      data={"deadline_before": deadline.isoformat()})
+            raise LifecycleError(
+                f"计划“{ctx.plan}”任务 {ctx.task} 已有待审批的延期申请"
+                f"(编号 {ctx.lc.pending_extension.id}),请等待办公室审批"
+            )
+        return _write(
+            store,
+            s,
+            ctx,
+            u,
+            EXT_REQUEST,
+            actor,
+            at,
+            reason.strip(),
+            new_date=to,
+            data={"deadline_before": deadline.isoformat()},
+        )
 
 
-def _event_ctx(store: Store, s: Session, event_id: int, kinds: Sequence[str], what: str
-               ) -> tuple[_Ctx, SupervisionEventRow, str]:
+def _event_ctx(
+    store: Store, s: Session, event_id: int, kinds: Sequence[str], what: str
+) -> tuple[_Ctx, SupervisionEventRow, str]:
     r = s.execute(_event_query().where(SupervisionEventRow.id == int(event_id))).first()
     if r is None or r[0].kind not in kinds:
         raise LifecycleError(f"找不到编号为 {event_id} 的{what}")
@@ -513,16 +729,26 @@ def _event_ctx(store: Store, s: Session, event_id: int, kinds: Sequence[str], wh
     return _context(store, s, plan, task), row, unit
 
 
-def decide_extension(store: Store, request_id: int, *, approve: bool, to: date | None = None, note: str = "",
-                     actor: str, at: datetime | None = None) -> LifecycleEvent:
+def decide_extension(
+    store: Store,
+    request_id: int,
+    *,
+    approve: bool,
+    to: date | None = None,
+    note: str = "",
+    actor: str,
+    at: datetime | None = None,
+) -> LifecycleEvent:
     """延期审批: approve (with the requested or another later date) or reject with a note."""
     at = at or _now()
     with store.session(write=True) as s:
         ctx, row, unit = _event_ctx(store, s, request_id, [EXT_REQUEST], "延期申请")
         ext = next(e for e in ctx.lc.extensions if e.id == row.id)
         if ext.decision != "pending":
-            raise LifecycleError(f"延期申请 {request_id} 已于 {ext.decided_at:%Y-%m-%d} "
-                                 f"{'批准' if ext.decision == 'approved' else '驳回'},不能重复审批")
+            raise LifecycleError(
+                f"延期申请 {request_id} 已于 {ext.decided_at:%Y-%m-%d} "
+                f"{'批准' if ext.decision == 'approved' else '驳回'},不能重复审批"
+            )
         if ctx.lc.units[unit].state == CLOSED:
             raise LifecycleError(f"计划“{ctx.plan}”任务 {ctx.task} 已办结(销号),延期申请不再审批")
         if not approve:
@@ -532,16 +758,40 @@ def decide_extension(store: Store, request_id: int, *, approve: bool, to: date |
         new = to or ext.requested_to
         if ctx.lc.deadline and new <= ctx.lc.deadline:
             raise LifecycleError(f"批准的新时限 {new.isoformat()} 应晚于当前完成时限 {ctx.lc.deadline.isoformat()}")
-        return _write(store, s, ctx, unit, EXT_APPROVED, actor, at, (note or "").strip(), ref_id=row.id,
-                      new_date=new, data={"requested_to": ext.requested_to.isoformat(),
-                                          "deadline_before": ctx.lc.deadline.isoformat() if ctx.lc.deadline else None})
+        return _write(
+            store,
+            s,
+            ctx,
+            unit,
+            EXT_APPROVED,
+            actor,
+            at,
+            (note or "").strip(),
+            ref_id=row.id,
+            new_date=new,
+            data={
+                "requested_to": ext.requested_to.isoformat(),
+                "deadline_before": ctx.lc.deadline.isoformat() if ctx.lc.deadline else None,
+            },
+        )
 
 
-def claim(store: Store, plan: str | None, task: str, *, evidence: Sequence[tuple[str, bytes]] = (),
-          unit: str | None = None, note: str = "", actor: str, at: datetime | None = None,
-          evidence_required: bool = True, root: os.PathLike | str | None = None) -> LifecycleEvent:
+def claim(
+    store: Store,
+    plan: str | None,
+    task: str,
+    *,
+    evidence: Sequence[tuple[str, bytes]] = (),
+    unit: str | None = None,
+    note: str = "",
+    actor: str,
+    at: datetime | None = None,
+    evidence_required: bool = True,
+    root: os.PathLike | str | None = None,
+) -> LifecycleEvent:
     """申请办结 with evidence files (checked by content before anything is written;办理中 → 申请办结)."""
     from pathlib import Path
+
     at = at or _now()
     checked: list[EvidenceFile] = [check_evidence(name, content) for name, content in evidence]
     if evidence_required and not checked:
@@ -559,33 +809,78 @@ def claim(store: Store, plan: str | None, task: str, *, evidence: Sequence[tuple
                 path, new = store_file(ev, folder)
                 if new:
                     written.append(path)
-            res = s.execute(insert(SupervisionEventRow).returning(SupervisionEventRow.id), [{
-                "plan_id": ctx.plan_id, "task_pk": ctx.task_pk, "unit_id": ctx.units[u], "kind": CLAIM, "at": at,
-                "actor": actor, "note": note or "", "ref_id": None, "new_date": at.date(), "data": {}}])
+            res = s.execute(
+                insert(SupervisionEventRow).returning(SupervisionEventRow.id),
+                [
+                    {
+                        "plan_id": ctx.plan_id,
+                        "task_pk": ctx.task_pk,
+                        "unit_id": ctx.units[u],
+                        "kind": CLAIM,
+                        "at": at,
+                        "actor": actor,
+                        "note": note or "",
+                        "ref_id": None,
+                        "new_date": at.date(),
+                        "data": {},
+                    }
+                ],
+            )
             eid = res.scalar_one()
             ids = []
             for ev in checked:
-                r = s.execute(insert(EvidenceFileRow).returning(EvidenceFileRow.id), [{
-                    "sha256": ev.sha256, "filename": ev.filename, "size": ev.size, "mime": ev.mime,
-                    "task_pk": ctx.task_pk, "unit_id": ctx.units[u], "event_id": eid, "uploaded_at": at,
-                    "actor": actor}])
+                r = s.execute(
+                    insert(EvidenceFileRow).returning(EvidenceFileRow.id),
+                    [
+                        {
+                            "sha256": ev.sha256,
+                            "filename": ev.filename,
+                            "size": ev.size,
+                            "mime": ev.mime,
+                            "task_pk": ctx.task_pk,
+                            "unit_id": ctx.units[u],
+                            "event_id": eid,
+                            "uploaded_at": at,
+                            "actor": actor,
+                        }
+                    ],
+                )
                 ids.append(r.scalar_one())
-            s.execute(update(SupervisionEventRow).where(SupervisionEventRow.id == eid)
-                      .values(data={"evidence": ids}))
+            s.execute(update(SupervisionEventRow).where(SupervisionEventRow.id == eid).values(data={"evidence": ids}))
             bump_version(s, ctx.plan_id)
-            store._audit(s, actor, CLAIM, f"{ctx.plan}/{ctx.task}", {
-                "event_id": eid, "unit": u, "note": note or "", "evidence": [
-                    {"id": i, "name": ev.filename, "sha256": ev.sha256, "size": ev.size} for i, ev in zip(ids, checked)]})
-            return LifecycleEvent(eid, ctx.plan, ctx.task, u, CLAIM, actor, at, note or "", None, at.date(),
-                                  tuple(ids))
+            store._audit(
+                s,
+                actor,
+                CLAIM,
+                f"{ctx.plan}/{ctx.task}",
+                {
+                    "event_id": eid,
+                    "unit": u,
+                    "note": note or "",
+                    "evidence": [
+                        {"id": i, "name": ev.filename, "sha256": ev.sha256, "size": ev.size}
+                        for i, ev in zip(ids, checked)
+                    ],
+                },
+            )
+            return LifecycleEvent(eid, ctx.plan, ctx.task, u, CLAIM, actor, at, note or "", None, at.date(), tuple(ids))
     except BaseException:
-        for p in written:   # a refused or failed claim leaves no file behind
+        for p in written:  # a refused or failed claim leaves no file behind
             p.unlink(missing_ok=True)
         raise
 
 
-def review(store: Store, plan: str | None, task: str, *, accept: bool, note: str = "", unit: str | None = None,
-           actor: str, at: datetime | None = None) -> LifecycleEvent:
+def review(
+    store: Store,
+    plan: str | None,
+    task: str,
+    *,
+    accept: bool,
+    note: str = "",
+    unit: str | None = None,
+    actor: str,
+    at: datetime | None = None,
+) -> LifecycleEvent:
     """办结审核: accept → 已办结 (on the claim's date); return → 办理中 with the reason."""
     with store.session(write=True) as s:
         ctx = _context(store, s, plan, task)
@@ -595,12 +890,31 @@ def review(store: Store, plan: str | None, task: str, *, accept: bool, note: str
             raise _state_error(ctx, u, "审核办结" if accept else "退回")
         if not accept and not str(note or "").strip():
             raise LifecycleError("退回须写明理由(--note),单位将在下次填报模板和工作台中看到")
-        return _write(store, s, ctx, u, ACCEPTED if accept else RETURNED, actor, at or _now(), (note or "").strip(),
-                      ref_id=lu.claim_id, new_date=lu.claim_date if accept else None)
+        return _write(
+            store,
+            s,
+            ctx,
+            u,
+            ACCEPTED if accept else RETURNED,
+            actor,
+            at or _now(),
+            (note or "").strip(),
+            ref_id=lu.claim_id,
+            new_date=lu.claim_date if accept else None,
+        )
 
 
-def appeal(store: Store, plan: str | None, task: str, *, card: str, reason: str, unit: str | None = None,
-           actor: str, at: datetime | None = None) -> LifecycleEvent:
+def appeal(
+    store: Store,
+    plan: str | None,
+    task: str,
+    *,
+    card: str,
+    reason: str,
+    unit: str | None = None,
+    actor: str,
+    at: datetime | None = None,
+) -> LifecycleEvent:
     """申诉: a unit contests the card its task carries, with a reason."""
     if not str(reason or "").strip():
         raise LifecycleError("申诉须写明理由")
@@ -614,8 +928,9 @@ def appeal(store: Store, plan: str | None, task: str, *, card: str, reason: str,
         return _write(store, s, ctx, u, APPEAL, actor, at or _now(), reason.strip(), data={"card": card})
 
 
-def decide_appeal(store: Store, appeal_id: int, *, uphold: bool, note: str, actor: str,
-                  at: datetime | None = None) -> LifecycleEvent:
+def decide_appeal(
+    store: Store, appeal_id: int, *, uphold: bool, note: str, actor: str, at: datetime | None = None
+) -> LifecycleEvent:
     """申诉处理: uphold (the card is withdrawn) or reject, with a note."""
     if not str(note or "").strip():
         raise LifecycleError("处理申诉须写明意见")
@@ -624,11 +939,22 @@ def decide_appeal(store: Store, appeal_id: int, *, uphold: bool, note: str, acto
         ap = next(a for a in ctx.lc.appeals if a.id == row.id)
         if ap.decision != "pending":
             raise LifecycleError(f"申诉 {appeal_id} 已处理,不能重复处理")
-        return _write(store, s, ctx, unit, APPEAL_UPHELD if uphold else APPEAL_REJECTED, actor, at or _now(),
-                      note.strip(), ref_id=row.id, data={"card": ap.card})
+        return _write(
+            store,
+            s,
+            ctx,
+            unit,
+            APPEAL_UPHELD if uphold else APPEAL_REJECTED,
+            actor,
+            at or _now(),
+            note.strip(),
+            ref_id=row.id,
+            data={"card": ap.card},
+        )
 
 
 # -- evidence -----------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class EvidenceInfo:
@@ -645,29 +971,35 @@ class EvidenceInfo:
     event_id: int
 
 
-def evidence_list(store: Store, plan: str | None = None, task: str | None = None, *,
-                  ids: Sequence[int] | None = None) -> list[EvidenceInfo]:
+def evidence_list(
+    store: Store, plan: str | None = None, task: str | None = None, *, ids: Sequence[int] | None = None
+) -> list[EvidenceInfo]:
     """Stored evidence descriptions (of a task, or by id)."""
     with store.session() as s:
-        q = (select(EvidenceFileRow, PlanRow.key, TaskRow.task_id, UnitRow.name)
-             .join(TaskRow, TaskRow.id == EvidenceFileRow.task_pk).join(PlanRow, PlanRow.id == TaskRow.plan_id)
-             .join(UnitRow, UnitRow.id == EvidenceFileRow.unit_id))
+        q = (
+            select(EvidenceFileRow, PlanRow.key, TaskRow.task_id, UnitRow.name)
+            .join(TaskRow, TaskRow.id == EvidenceFileRow.task_pk)
+            .join(PlanRow, PlanRow.id == TaskRow.plan_id)
+            .join(UnitRow, UnitRow.id == EvidenceFileRow.unit_id)
+        )
         if ids is not None:
             q = q.where(EvidenceFileRow.id.in_([int(i) for i in ids]))
         else:
             q = q.where(TaskRow.plan_id == store._plan_id(s, plan))
             if task is not None:
                 q = q.where(TaskRow.task_id == str(task))
-        return [EvidenceInfo(r.id, p, t, u, r.filename, r.size, r.mime, r.sha256, r.uploaded_at, r.actor, r.event_id)
-                for r, p, t, u in s.execute(q.order_by(EvidenceFileRow.id))]
+        return [
+            EvidenceInfo(r.id, p, t, u, r.filename, r.size, r.mime, r.sha256, r.uploaded_at, r.actor, r.event_id)
+            for r, p, t, u in s.execute(q.order_by(EvidenceFileRow.id))
+        ]
 
 
-def evidence_bytes(store: Store, evidence_id: int, root: os.PathLike | str | None = None
-                   ) -> tuple[EvidenceInfo, bytes]:
+def evidence_bytes(store: Store, evidence_id: int, root: os.PathLike | str | None = None) -> tuple[EvidenceInfo, bytes]:
     """One evidence file's description and bytes (callers check who may download it)."""
     from pathlib import Path
 
     from .evidence import read_file
+
     found = evidence_list(store, ids=[evidence_id])
     if not found:
         raise LifecycleError(f"找不到编号为 {evidence_id} 的佐证材料")
@@ -683,13 +1015,13 @@ def sign_due(assigned_on: date | None, within: int) -> date | None:
 class QueueItem:
     """Something waiting for the office: a pending extension request, claim or appeal."""
 
-    kind: str          # extension | claim | appeal
-    id: int            # request / claim / appeal event id
+    kind: str  # extension | claim | appeal
+    id: int  # request / claim / appeal event id
     plan: str
     task: str
     unit: str
     at: datetime
-    text: str          # reason / note
+    text: str  # reason / note
     new_date: date | None = None
     evidence: tuple[int, ...] = ()
 
@@ -706,13 +1038,24 @@ def office_queue(store: Store, plan: str | None) -> list[QueueItem]:
     for lc in lifecycles(store, plan).values():
         for e in lc.extensions:
             if e.decision == "pending":
-                out.append(QueueItem("extension", e.id, lc.plan, lc.task, e.unit, e.requested_at, e.reason,
-                                     e.requested_to))
+                out.append(
+                    QueueItem("extension", e.id, lc.plan, lc.task, e.unit, e.requested_at, e.reason, e.requested_to)
+                )
         for u in lc.units.values():
             if u.state == CLAIMED and u.claim_id is not None:
-                out.append(QueueItem("claim", u.claim_id, lc.plan, lc.task, u.unit,
-                                     datetime.combine(u.claim_date or date.today(), datetime.min.time()), "",
-                                     u.claim_date, tuple(u.evidence)))
+                out.append(
+                    QueueItem(
+                        "claim",
+                        u.claim_id,
+                        lc.plan,
+                        lc.task,
+                        u.unit,
+                        datetime.combine(u.claim_date or date.today(), datetime.min.time()),
+                        "",
+                        u.claim_date,
+                        tuple(u.evidence),
+                    )
+                )
         for a in lc.appeals:
             if a.decision == "pending":
                 out.append(QueueItem("appeal", a.id, lc.plan, lc.task, a.unit, a.filed_at, a.reason))

@@ -171,19 +171,19 @@ def report_xlsx(rep: PeriodReport) -> bytes:
            [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.status_label, s.card_reason, s.plan]
             for s in rep.carded], [8, 6, 36, 24, 10, 40, 18], [s.card_color for s in rep.carded])
     if rep.baselines:
-        rows = []
+        base_rows: list[list[Any]] = []
         for d in rep.baselines:
             b = d["baseline"]
             head = f"{b['label']}({b['at'][:10]})"
-            rows += [[d["plan"], head, "新增任务", t, "", ""] for t in d["added"]]
-            rows += [[d["plan"], head, "归档任务", t, "", ""] for t in d["archived"]]
-            rows += [[d["plan"], head, "调整时限", m["task"], f"{m['from'] or '—'} → {m['to'] or '—'}",
+            base_rows += [[d["plan"], head, "新增任务", t, "", ""] for t in d["added"]]
+            base_rows += [[d["plan"], head, "归档任务", t, "", ""] for t in d["archived"]]
+            base_rows += [[d["plan"], head, "调整时限", m["task"], f"{m['from'] or '—'} → {m['to'] or '—'}",
                       f"延期申请 {m['extension']['id']}:{m['extension']['reason']}" if m["extension"] else ""]
                      for m in d["deadline_moves"]]
-            rows += [[d["plan"], head, "完成偏差", v["task"], f"较原定时限 {v['original_deadline']} 晚 {v['days_late']} 天",
+            base_rows += [[d["plan"], head, "完成偏差", v["task"], f"较原定时限 {v['original_deadline']} 晚 {v['days_late']} 天",
                       "已办结" if v["closed"] else "未办结"] for v in d["variance"] if v["days_late"]]
         _table(wb.create_sheet("基线对比"), f"{rep.title} 基线对比", ["计划", "基线", "变化", "编号", "内容", "依据/说明"],
-               rows, [18, 22, 10, 6, 36, 40])
+               base_rows, [18, 22, 10, 6, 36, 40])
     _table(wb.create_sheet("催办名单"), f"{rep.title} 催办名单",
            ["单位", "报告期", "报送期限", "情况", "未报任务"],
            [[r.unit, r.period, r.due.isoformat(), "已逾期" if r.overdue else "未报送",

@@ -7,6 +7,7 @@ from the rows up to that date (:mod:`tasks.progress.lifecycle`).
 >>> {"plan_calendars", "supervision_events", "evidence_files", "baselines"} <= set(Base.metadata.tables)
 True
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -4,6 +4,7 @@ A unit signs a task, requests an extension, the office approves it, the unit cla
 the office returns the claim with a reason, the unit claims again, the office accepts: the task is 已办结
 in the overview and in the period report downloaded from the 报告 page.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,11 @@ from test_e2e_browser import (
 )
 from ui_support import ROOT
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
+]
 PLAN = "督办演练计划"
 
 
@@ -43,7 +47,8 @@ def server(tmp_path_factory):
     url = f"sqlite:///{tmp / 'wb.db'}"
     store = Store(url)
     GuardedStore(store, Account("setup", "office")).load_plan_into_store(
-        loop_plan(PLAN, date.today().year + 1), start=date.today())
+        loop_plan(PLAN, date.today().year + 1), start=date.today()
+    )
     accounts = {"office": ("ban", random_password()), "unit": ("zwzx", random_password())}
     AccountBook(store).add("ban", "office", password=accounts["office"][1], actor="test")
     AccountBook(store).add("zwzx", "unit", unit=UNIT_A, password=accounts["unit"][1], actor="test")
@@ -51,10 +56,29 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "WORKBENCH_DB_URL": url, "WORKBENCH_FILES_DIR": str(tmp / "files"), "PYTHONUNBUFFERED": "1"}
     log = open(tmp / "streamlit.log", "w")  # noqa: SIM115 (closed after the server stops)
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -115,6 +139,7 @@ def _claim(page, server) -> None:
 def _events(server) -> list[str]:
     from tasks.progress.lifecycle import events
     from tasks.store import Store
+
     store = Store(server["db_url"])
     try:
         return [e.kind for e in events(store, PLAN)]
@@ -170,8 +195,15 @@ def test_the_whole_loop_in_the_browser(server, browser):
     _queue(page)
     _click(page, "审核通过(销号)", "已办结")
     page.screenshot(path=str(ARTIFACTS / "supervision-office-accepted.png"), full_page=True)
-    assert _events(server) == ["sign", "extension_request", "extension_approved", "claim", "claim_returned",
-                               "claim", "claim_accepted"]
+    assert _events(server) == [
+        "sign",
+        "extension_request",
+        "extension_approved",
+        "claim",
+        "claim_returned",
+        "claim",
+        "claim_accepted",
+    ]
 
     # 已办结 in the overview …
     _open(page, "总览")
@@ -186,8 +218,7 @@ def test_the_whole_loop_in_the_browser(server, browser):
         page.get_by_role("button", name="下载 Excel 报表").click()
     path = server["tmp"] / "report.xlsx"
     dl.value.save_as(path)
-    rows = [[c for c in r] for ws in load_workbook(path).worksheets for r in ws.iter_rows(values_only=True)]
+    rows = [list(r) for ws in load_workbook(path).worksheets for r in ws.iter_rows(values_only=True)]
     task_rows = [r for r in rows if PLAN in [str(c) for c in r] and "1" in [str(c) for c in r]]
     assert task_rows and any("已办结" in [str(c) for c in r] for r in task_rows), task_rows
     page.close()
-

@@ -1,6 +1,7 @@
 """The supervision loop's command line, as outside checks drive it: each step as ``--as ACCOUNT``,
 ``extend`` prints the request id, ``status --json`` and ``baseline --json``, refusals are one
 ``error:`` line with exit 2 and change nothing."""
+
 from __future__ import annotations
 
 import json
@@ -26,13 +27,29 @@ PLAN = "督办计划"
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     from tasks.importers.workbook_writer import write_plan_workbook
+
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("WORKBENCH_DB_URL", url)
     monkeypatch.setenv("WORKBENCH_FILES_DIR", str(tmp_path / "files"))
     plan = loop_plan(PLAN, FAR)
     path = write_plan_workbook(plan, tmp_path / "督办计划.xlsx")
-    assert main(["load", str(path), "--plan", PLAN, "--start", date.today().isoformat(), "--cycle", "monthly",
-                 "--due-day", "5"]) == 0
+    assert (
+        main(
+            [
+                "load",
+                str(path),
+                "--plan",
+                PLAN,
+                "--start",
+                date.today().isoformat(),
+                "--cycle",
+                "monthly",
+                "--due-day",
+                "5",
+            ]
+        )
+        == 0
+    )
     store = Store(url)
     for name, role, unit in (("zwzx", "unit", UNIT_A), ("sgb", "unit", UNIT_B), ("ld", "leader", None)):
         AccountBook(store).add(name, role, unit=unit, password="Test-Only-Pass-9", actor="test")
@@ -44,10 +61,11 @@ def cli(tmp_path, monkeypatch):
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     from tasks.accounts.cli_support import use_cli_account
+
     try:
         code = main(list(argv))
-    except SystemExit as e:           # argparse usage errors
-        code = e.code
+    except SystemExit as e:  # argparse usage errors
+        code = int(e.code or 0)
     finally:
         use_cli_account(None)
     out = capsys.readouterr()
@@ -67,8 +85,12 @@ def test_the_loop_on_the_command_line(cli, capsys):
     store, path, tmp = cli
     files = tmp / "files"
     code, out, _ = run(capsys, "calendar", "--plan", PLAN, "--json")
-    assert code == 0 and json.loads(out) == {"plan": PLAN, "start": date.today().isoformat(), "cycle": "month",
-                                             "due_day": 5}
+    assert code == 0 and json.loads(out) == {
+        "plan": PLAN,
+        "start": date.today().isoformat(),
+        "cycle": "month",
+        "due_day": 5,
+    }
     code, out, _ = run(capsys, "status", "--plan", PLAN, "--json")
     tasks = {t["id"]: t for t in json.loads(out)["tasks"]}
     assert code == 0 and tasks["1"]["lifecycle"] == "pending_sign" and tasks["1"]["missed_reports"] == 0
@@ -76,14 +98,41 @@ def test_the_loop_on_the_command_line(cli, capsys):
 
     refused(capsys, store, files, "--as", "zwzx", "sign", "2", "--plan", PLAN, match="不是")
     refused(capsys, store, files, "--as", "ld", "sign", "1", "--plan", PLAN, match="无权")
-    refused(capsys, store, files, "--as", "zwzx", "claim", "1", "--plan", PLAN, "--evidence", str(tmp / "纪要.pdf"),
-            match="请先签收")
+    refused(
+        capsys,
+        store,
+        files,
+        "--as",
+        "zwzx",
+        "claim",
+        "1",
+        "--plan",
+        PLAN,
+        "--evidence",
+        str(tmp / "纪要.pdf"),
+        match="请先签收",
+    )
     assert run(capsys, "--as", "zwzx", "sign", "1", "--plan", PLAN)[0] == 0
-    refused(capsys, store, files, "sign", "1", "--plan", PLAN, "--as", "zwzx", match="办理中")   # --as after too
-    refused(capsys, store, files, "--as", "zwzx", "extend", "1", "--plan", PLAN, "--to", f"{FAR}-10-01",
-            "--reason", "x", match="不晚于")
-    code, out, _ = run(capsys, "--as", "zwzx", "extend", "1", "--plan", PLAN, "--to", f"{FAR}-11-30",
-                       "--reason", "等待省级系统对接")
+    refused(capsys, store, files, "sign", "1", "--plan", PLAN, "--as", "zwzx", match="办理中")  # --as after too
+    refused(
+        capsys,
+        store,
+        files,
+        "--as",
+        "zwzx",
+        "extend",
+        "1",
+        "--plan",
+        PLAN,
+        "--to",
+        f"{FAR}-10-01",
+        "--reason",
+        "x",
+        match="不晚于",
+    )
+    code, out, _ = run(
+        capsys, "--as", "zwzx", "extend", "1", "--plan", PLAN, "--to", f"{FAR}-11-30", "--reason", "等待省级系统对接"
+    )
     assert code == 0 and out.strip().isdigit()
     request = out.strip()
     refused(capsys, store, files, "--as", "zwzx", "decide", request, "--approve", match="无权")
@@ -92,8 +141,20 @@ def test_the_loop_on_the_command_line(cli, capsys):
     assert run(capsys, "decide", request, "--approve", "--to", f"{FAR}-12-15")[0] == 0
     refused(capsys, store, files, "decide", request, "--reject", "--note", "x", match="不能重复")
 
-    refused(capsys, store, files, "--as", "zwzx", "claim", "1", "--plan", PLAN, "--evidence", str(tmp / "假的.pdf"),
-            match="与扩展名 .pdf 不符")
+    refused(
+        capsys,
+        store,
+        files,
+        "--as",
+        "zwzx",
+        "claim",
+        "1",
+        "--plan",
+        PLAN,
+        "--evidence",
+        str(tmp / "假的.pdf"),
+        match="与扩展名 .pdf 不符",
+    )
     refused(capsys, store, files, "--as", "zwzx", "claim", "1", "--plan", PLAN, match="至少一份佐证材料")
     assert run(capsys, "--as", "zwzx", "claim", "1", "--plan", PLAN, "--evidence", str(tmp / "纪要.pdf"))[0] == 0
     refused(capsys, store, files, "--as", "zwzx", "review", "1", "--plan", PLAN, "--accept", match="无权")
@@ -102,8 +163,22 @@ def test_the_loop_on_the_command_line(cli, capsys):
     code, out, _ = run(capsys, "--as", "zwzx", "status", "--plan", PLAN, "--json")
     t1 = {t["id"]: t for t in json.loads(out)["tasks"]}["1"]
     assert t1["lifecycle"] == "in_progress" and t1["returned_note"] == "缺少验收材料"
-    assert run(capsys, "--as", "zwzx", "claim", "1", "--plan", PLAN, "--evidence", str(tmp / "纪要.pdf"),
-               "--note", "已补充")[0] == 0
+    assert (
+        run(
+            capsys,
+            "--as",
+            "zwzx",
+            "claim",
+            "1",
+            "--plan",
+            PLAN,
+            "--evidence",
+            str(tmp / "纪要.pdf"),
+            "--note",
+            "已补充",
+        )[0]
+        == 0
+    )
     assert run(capsys, "review", "1", "--plan", PLAN, "--accept")[0] == 0
 
     code, out, _ = run(capsys, "status", "--as-of", date.today().isoformat(), "--plan", PLAN, "--json")
@@ -116,7 +191,8 @@ def test_the_loop_on_the_command_line(cli, capsys):
     d = json.loads(out)
     assert code == 0 and d["baseline"]["kind"] == "load" and d["added"] == [] and d["archived"] == []
     assert [(m["task"], m["to"], m["extension"]["id"]) for m in d["deadline_moves"]] == [
-        ("1", f"{FAR}-12-15", int(request))]
+        ("1", f"{FAR}-12-15", int(request))
+    ]
     code, out, _ = run(capsys, "baseline", "--plan", PLAN, "--against", "2000-01-01", "--json")
     assert code == 2
 
@@ -124,29 +200,81 @@ def test_the_loop_on_the_command_line(cli, capsys):
     code, out, _ = run(capsys, "evidence", "1", "--plan", PLAN, "--json")
     ev = json.loads(out)
     assert code == 0 and len(ev) == 2 and ev[0]["filename"] == "纪要.pdf"
-    refused(capsys, store, files, "--as", "sgb", "evidence", "--download", str(ev[0]["id"]), "--out", str(tmp),
-            match="只能")
+    refused(
+        capsys, store, files, "--as", "sgb", "evidence", "--download", str(ev[0]["id"]), "--out", str(tmp), match="只能"
+    )
     refused(capsys, store, files, "--as", "ld", "evidence", "--download", str(ev[0]["id"]), match="无权")
     code, out, _ = run(capsys, "--as", "zwzx", "evidence", "--download", str(ev[0]["id"]), "--out", str(tmp / "dl.pdf"))
     assert code == 0 and (tmp / "dl.pdf").read_bytes() == PDF
     code, out, _ = run(capsys, "events", "1", "--plan", PLAN, "--json")
-    assert [e["kind"] for e in json.loads(out)] == ["sign", "extension_request", "extension_approved", "claim",
-                                                    "claim_returned", "claim", "claim_accepted"]
+    assert [e["kind"] for e in json.loads(out)] == [
+        "sign",
+        "extension_request",
+        "extension_approved",
+        "claim",
+        "claim_returned",
+        "claim",
+        "claim_accepted",
+    ]
 
 
 def test_errors_are_one_line_in_a_real_process(cli):
     """Run as outside checks do: a child process, its stderr one ``error:`` line, exit 2."""
     store, path, tmp = cli
     env = {**os.environ}
-    r = subprocess.run([sys.executable, "-m", "tasks", "load", str(path), "--plan", PLAN, "--start", "2021-13-01"],
-                       cwd=ROOT, env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "tasks", "load", str(path), "--plan", PLAN, "--start", "2021-13-01"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2 and r.stderr.startswith("error: ") and r.stderr.count("\n") == 1
-    r = subprocess.run([sys.executable, "-m", "tasks", "load", str(path), "--plan", PLAN, "--start", "2021-01-01",
-                        "--cycle", "quarterly"], cwd=ROOT, env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tasks",
+            "load",
+            str(path),
+            "--plan",
+            PLAN,
+            "--start",
+            "2021-01-01",
+            "--cycle",
+            "quarterly",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
-    r = subprocess.run([sys.executable, "-m", "tasks", "--as", "zwzx", "claim", "1", "--plan", PLAN, "--evidence",
-                        str(tmp / "不存在.pdf")], cwd=ROOT, env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tasks",
+            "--as",
+            "zwzx",
+            "claim",
+            "1",
+            "--plan",
+            PLAN,
+            "--evidence",
+            str(tmp / "不存在.pdf"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "不存在" in r.stderr
-    r = subprocess.run([sys.executable, "-m", "tasks", "calendar", "--plan", PLAN, "--json"], cwd=ROOT, env=env,
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "tasks", "calendar", "--plan", PLAN, "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert json.loads(r.stdout) == {"plan": PLAN, "start": "2021-01-01", "cycle": "quarter", "due_day": 5}

@@ -1,5 +1,6 @@
 """基层减负: the unit's template lists only its open tasks, shows a returned claim's reason; blank rows are
 reported by task number; synonyms from the rules file are accepted; every row error names its task."""
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,11 @@ PLAN = "督办测试计划"
 
 def rows_of(data: bytes) -> dict[str, str]:
     ws = load_workbook(io.BytesIO(data))[DATA_SHEET]
-    return {str(ws.cell(r, 1).value): ws.cell(r, 2).value for r in range(FIRST_DATA_ROW, ws.max_row + 1)
-            if ws.cell(r, 1).value}
+    return {
+        str(ws.cell(r, 1).value): ws.cell(r, 2).value
+        for r in range(FIRST_DATA_ROW, ws.max_row + 1)
+        if ws.cell(r, 1).value
+    }
 
 
 def test_template_open_tasks_returned_reason_blank_rows_synonyms(tmp_path, monkeypatch):
@@ -39,7 +43,7 @@ def test_template_open_tasks_returned_reason_blank_rows_synonyms(tmp_path, monke
         office.review_claim(PLAN, "4", accept=False, note="长期任务不能销号,请继续报送", at=datetime(2021, 9, 4, 9))
         tpl = template_bytes(store, UNIT_A, "2021-09", PLAN)
         rows = rows_of(tpl)
-        assert sorted(rows) == ["3", "4"]                                   # the closed task 1 is gone
+        assert sorted(rows) == ["3", "4"]  # the closed task 1 is gone
         assert "【办公室退回意见】长期任务不能销号,请继续报送" in rows["4"]
         # synonyms: 进行中 → 推进中; a blank row is reported by its task number
         data = fill(tpl, {"4": {"status": "进行中", "percent": 50, "date": date(2021, 9, 28)}})
@@ -51,6 +55,6 @@ def test_template_open_tasks_returned_reason_blank_rows_synonyms(tmp_path, monke
         rep = validate_upload(store, data, "b.xlsx", unit=UNIT_A, today=date(2021, 9, 30), rules=default_rules())
         assert not rep.ok and rep.problems[0].task == "4" and "任务4" in str(rep.problems[0])
         rules = default_rules()
-        rules.status_synonyms = {"差不多": "推进中"}                          # the office's own list
+        rules.status_synonyms = {"差不多": "推进中"}  # the office's own list
         rep = validate_upload(store, data, "b.xlsx", unit=UNIT_A, today=date(2021, 9, 30), rules=rules)
         assert rep.ok and rep.rows[0]["status"] == "推进中"

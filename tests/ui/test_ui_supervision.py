@@ -1,4 +1,5 @@
 """The 督办 page: a unit signs and claims with a PDF, the office sees the claim in its queue and accepts it."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,6 +11,7 @@ from ui_support import app_on
 def _seed(tmp_path):
     from tasks.accounts import Account, GuardedStore
     from tasks.store import Store
+
     store = Store(f"sqlite:///{tmp_path / 'wb.db'}")
     plan = loop_plan("督办页面计划", date.today().year + 1)
     GuardedStore(store, Account("ban", "office")).load_plan_into_store(plan, start=date.today())
@@ -26,6 +28,7 @@ def test_unit_signs_and_claims_office_accepts(tmp_path, monkeypatch):
     at.button(key="sup_sign").click().run()
     assert not at.exception and not at.error
     from tasks.progress.lifecycle import events
+
     assert [e.kind for e in events(store, "督办页面计划")] == ["sign"]
     # claiming without evidence is refused by the library, shown in Chinese, nothing written
     at.button(key="sup_claim").click().run()
@@ -44,5 +47,6 @@ def test_office_sees_every_tab(tmp_path, monkeypatch):
     at.button(key="sup_freeze").click().run()
     assert not at.exception
     from tasks.progress.baselines import baselines
+
     assert [b["kind"] for b in baselines(store, "督办页面计划")] == ["load", "manual"]
     store.dispose()

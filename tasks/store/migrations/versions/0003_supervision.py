@@ -1,8 +1,9 @@
 """Supervision loop (issue 13): plan calendars, lifecycle events, evidence files, baselines.
 
 Revision ID: 0003_supervision
-Revises: 0002_accounts
+Revises: 0007_import_profiles (re-chained after main landed it)
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 import tasks.store.schema_supervision  # noqa: F401,E402
 
 revision = "0003_supervision"
-down_revision = "0002_accounts"
+down_revision = "0007_import_profiles"
 branch_labels = None
 depends_on = None
 
