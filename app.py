@@ -12,6 +12,10 @@ st.set_page_config(page_title="政务服务改革工作台", page_icon=":materia
 account = auth.current_account()
 if account is None:
     st.navigation(login_pages()).run()
+elif account.must_change_password:   # a generated password: nothing else until it is changed
+    auth.sidebar(account)
+    st.navigation([st.Page(auth.CHANGE_PASSWORD_PAGE, title="修改初始密码", icon=":material/key:",
+                           default=True, url_path="change-password")]).run()
 else:
     auth.sidebar(account)
     st.navigation(build_pages(account.role)).run()

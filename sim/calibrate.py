@@ -7,8 +7,15 @@ What is estimated, and how:
   is already in the Monday volume: the fitted types get ``weekend_shift = 0``);
 * the arrival profile by 30-minute slot (weekday and weekend), pooled over types
   (per type only with ``per_type_profiles=True``);
-* service time = 办结 − 叫号, as lognormal by mean and CV (or the sample itself with
-  ``empirical=True``); the appointment share if the log has a 预约 column;
+* service time = 办结 − 叫号 of served steps, as lognormal by mean and CV (or the sample
+  itself with ``empirical=True``); the appointment share if the log has a 预约 column, the
+  priority share if it has a 优先 column (是/1/老年人… = yes);
+* volumes count *visits* by their first business: the later steps of a transferred ticket
+  (转号, same 票号) are the route, not new demand; ``no_show`` = 过号 / first-step tickets
+  called from a queue (过号 or called after the ticket time — as in the model, whoever finds
+  a window free is there);
+  ``route``/``route_share`` = the most frequent multi-window route starting at the type and
+  its share of the type's visits served at the first step (all routes are in ``routes``);
 * window groups: from a 窗口组 column if present, else windows with the same set of
   served types form a group; regular windows = median of distinct windows used per
   day, reserve = the maximum minus that; hours = first/last ticket of each weekday
@@ -28,7 +35,7 @@ types' arrival and service parameters are replaced.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -38,64 +45,36 @@ from core.errors import InputError as ImportFailed
 
 from .results import HallRun
 from .scenario import SLOT_MINUTES, CalendarSpec, Policy, Scenario, ServiceType, WindowGroup, hm_to_min, min_to_hm
+from .ticketlog import FIELDS, TicketLog, accept, from_frame, with_steps
+from .ticketlog import read_ticket_log as read_log_file
 
-COLUMNS = {"取号时间": ["取号时间", "取号", "ticket_time"], "叫号时间": ["叫号时间", "叫号", "call_time"],
-           "办结时间": ["办结时间", "办结", "完成时间", "finish_time"], "窗口": ["窗口", "窗口号", "window"],
-           "业务类型": ["业务类型", "业务", "事项类型", "type"]}
-OPTIONAL = {"窗口组": ["窗口组", "group"], "预约": ["预约", "是否预约", "appointment"]}
+COLUMNS = {c: list(FIELDS[c]) for c in ("取号时间", "叫号时间", "办结时间", "窗口", "业务类型")}
+OPTIONAL = {c: list(FIELDS[c]) for c in ("窗口组", "预约", "优先", "状态", "票号", "办件编号", "工号")}
+_YES = ("是", "1", "Y", "y", "yes", "预约", "优先", "true", "True")
 
 
 @dataclass
 class Calibration:
     scenario: Scenario
-    report: pd.DataFrame  # per type: tickets, days, weekday volumes, service mean/CV
+    report: pd.DataFrame  # per type: tickets, days, weekday volumes, service mean/CV, shares
+    routes: pd.DataFrame = field(default_factory=pd.DataFrame)  # first type, route, visits, share
 
 
-def read_ticket_log(path: str | Path, display_name: str | None = None) -> pd.DataFrame:
-    """The log as a DataFrame with the canonical Chinese columns; bad rows named by row/column."""
-    name = display_name or Path(path).name
+def read_ticket_log(path: str | Path, display_name: str | None = None, *,
+                    skip_bad_rows: bool = False) -> pd.DataFrame:
+    """The log's good rows (canonical Chinese columns, see :mod:`sim.ticketlog`).
+
+    With bad rows it raises :class:`~core.errors.InputError` naming the first (row, column,
+    why) and counting the rest, unless ``skip_bad_rows`` (the user confirmed).
+    """
     p = Path(path)
-    try:
-        if p.suffix.lower() in (".xlsx", ".xlsm"):
-            raw = pd.read_excel(p, engine="openpyxl")
-            sheet = pd.ExcelFile(p, engine="openpyxl").sheet_names[0]
-        else:
-            try:
-                raw = pd.read_csv(p, encoding="utf-8-sig")
-            except UnicodeDecodeError:
-                raw = pd.read_csv(p, encoding="gbk")
-            sheet = None
-    except (OSError, ValueError) as err:
-        raise ImportFailed(f"无法读取叫号记录({type(err).__name__})", file=name) from err
-    return normalise_log(raw, name, sheet)  # type: ignore[arg-type]
+    return accept(read_log_file(p, display_name or p.name), skip_bad_rows).frame
 
 
-def normalise_log(raw: pd.DataFrame, name: str = "叫号记录", sheet: str | None = None) -> pd.DataFrame:
-    cols = {str(c).strip(): c for c in raw.columns}
-    out = pd.DataFrame(index=raw.index)
-    for canon, aliases in list(COLUMNS.items()) + list(OPTIONAL.items()):
-        found = next((cols[a] for a in aliases if a in cols), None)
-        if found is None:
-            if canon in COLUMNS:
-                raise ImportFailed(f"缺少“{canon}”列(需要:{'、'.join(COLUMNS)})", file=name, sheet=sheet, row=1)
-            continue
-        out[canon] = raw[found]
-    for c in ("取号时间", "叫号时间", "办结时间"):
-        parsed = pd.to_datetime(out[c], errors="coerce")
-        bad = parsed.isna() & out[c].notna() | out[c].isna()
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ImportFailed(f"时间“{out[c].iloc[i]}”无法识别,应为 2026-11-02 09:30:00 这样的日期时间",
-                               file=name, sheet=sheet, row=i + 2, column=c)
-        out[c] = parsed
-    for a, b in (("取号时间", "叫号时间"), ("叫号时间", "办结时间")):
-        bad = out[b] < out[a]
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ImportFailed(f"{b}早于{a}", file=name, sheet=sheet, row=i + 2, column=b)
-    out["窗口"] = out["窗口"].astype(str).str.strip()
-    out["业务类型"] = out["业务类型"].astype(str).str.strip()
-    return out.reset_index(drop=True)
+def normalise_log(raw: pd.DataFrame, name: str = "叫号记录", sheet: str | None = None, *,
+                  skip_bad_rows: bool = False) -> pd.DataFrame:
+    """A log held in a DataFrame, checked like a file."""
+    return accept(from_frame(raw, file=name, sheet=sheet), skip_bad_rows).frame
 
 
 def ticket_log(run: HallRun) -> pd.DataFrame:
@@ -133,37 +112,59 @@ def _hours(day_minutes: pd.DataFrame) -> tuple[list[str], bool]:
     return hours, lunch_tickets == 0
 
 
-def calibrate(log: pd.DataFrame | str | Path, base: Scenario | None = None, *, name: str | None = None,
-              empirical: bool = False, per_type_profiles: bool = False) -> Calibration:
+def calibrate(log: pd.DataFrame | str | Path | TicketLog, base: Scenario | None = None, *, name: str | None = None,
+              empirical: bool = False, per_type_profiles: bool = False, skip_bad_rows: bool = False) -> Calibration:
     """A scenario fitted to the log (see the module docstring for each estimate)."""
-    df = read_ticket_log(log) if isinstance(log, (str, Path)) else normalise_log(log)
+    if isinstance(log, TicketLog):
+        raw = accept(log, skip_bad_rows).frame
+    elif isinstance(log, (str, Path)):
+        raw = read_ticket_log(log, skip_bad_rows=skip_bad_rows)
+    else:
+        raw = normalise_log(log, skip_bad_rows=skip_bad_rows)
+    steps = with_steps(raw)
+    served_steps = steps[steps["状态"].isin(("正常", "转号"))]
+    df = steps[steps["step"] == 0]
     day = df["取号时间"].dt.normalize()
     df = df.assign(date=day.dt.date, weekday=day.dt.weekday,
-                   minute=(df["取号时间"] - day).dt.total_seconds() / 60,
-                   service=(df["办结时间"] - df["叫号时间"]).dt.total_seconds() / 60)
+                   minute=(df["取号时间"] - day).dt.total_seconds() / 60)
+    service_by_type = {t: ((p["办结时间"] - p["叫号时间"]).dt.total_seconds() / 60).to_numpy(float)
+                       for t, p in served_steps.groupby("业务类型", sort=False)}
+    routes = _routes(steps)
     days_per_wd = df.groupby("weekday")["date"].nunique()
     n_days = lambda wd: int(days_per_wd.get(wd, 0))
     wd_mask = df["weekday"] < 5
     weekday_days = int(df.loc[wd_mask, "date"].nunique())
     weekend_days = int(df.loc[~wd_mask, "date"].nunique())
     types, report = [], []
-    for tname, part in df.groupby("业务类型", sort=False):
+    names = list(dict.fromkeys(list(df["业务类型"]) + list(steps["业务类型"])))
+    for tname in names:
+        part = df[df["业务类型"] == tname]
         counts = part.groupby("weekday").size()
         vols = [round(float(counts.get(wd, 0)) / n_days(wd), 2) if n_days(wd) else 0.0 for wd in range(7)]
-        s = part["service"].to_numpy(float)
+        s = service_by_type.get(tname, np.zeros(0))
         s = s[s > 0]
         mean = float(s.mean()) if len(s) else 10.0
         cv = float(s.std(ddof=1) / mean) if len(s) > 1 else 0.6
-        appt = float((part["预约"].astype(str) == "是").mean()) if "预约" in part else 0.0
-        t = ServiceType(tname, "", vols, "empirical" if empirical else "lognormal", round(mean, 3),  # type: ignore[arg-type]
+        appt = float(part["预约"].astype(str).isin(_YES).mean()) if "预约" in part and len(part) else 0.0
+        prio = float((part["优先"].astype(str).str.strip().isin(_YES + ("老年人", "孕妇", "残疾人", "爱心通道"))).mean()
+                     ) if "优先" in part and len(part) else 0.0
+        called = part[part["状态"].isin(("正常", "转号", "过号"))]
+        queued = called[(called["状态"] == "过号") | (called["叫号时间"] > called["取号时间"])]
+        no_show = float((queued["状态"] == "过号").mean()) if len(queued) else 0.0
+        r = routes[routes["first"] == tname]
+        route, route_share = ([], 0.0) if r.empty else (r.iloc[0]["route"].split("→")[1:], float(r.iloc[0]["share"]))
+        t = ServiceType(tname, "", vols, "empirical" if empirical else "lognormal", round(mean, 3),
                         round(cv, 3), [round(float(x), 2) for x in s[:2000]] if empirical else [],
-                        round(appt, 3), None, 0.0)
+                        round(appt, 3), None, 0.0, no_show=round(no_show, 4), route=route,
+                        route_share=round(route_share, 4), priority_share=round(prio, 4))
         if per_type_profiles:
             t.weekday_profile = _profile(part.loc[part["weekday"] < 5, "minute"], weekday_days) or None
             t.weekend_profile = _profile(part.loc[part["weekday"] >= 5, "minute"], weekend_days) or None
         types.append(t)
         report.append({"type": tname, "tickets": len(part), "service_mean": mean, "service_cv": cv,
-                       "appointment_share": appt, **{f"volume_{wd}": v for wd, v in enumerate(vols)}})
+                       "appointment_share": appt, "no_show": no_show, "route": "→".join([tname, *route])
+                       if route else "", "route_share": route_share, "priority_share": prio,
+                       **{f"volume_{wd}": v for wd, v in enumerate(vols)}})
     if base is not None:
         scen = base.copy()
         fitted = {t.name: t for t in types}
@@ -176,6 +177,7 @@ def calibrate(log: pd.DataFrame | str | Path, base: Scenario | None = None, *, n
                 f.daily_volume, f.service_dist, f.service_mean, f.service_cv)
             t.service_sample, t.appointment_share, t.weekend_shift = f.service_sample, f.appointment_share, 0.0
             t.weekday_profile, t.weekend_profile = f.weekday_profile, f.weekend_profile
+            t.no_show, t.route, t.route_share, t.priority_share = f.no_show, f.route, f.route_share, f.priority_share
         known = {t.name for t in scen.types}
         unknown = [t.name for t in types if t.name not in known]
         if unknown:
@@ -189,7 +191,24 @@ def calibrate(log: pd.DataFrame | str | Path, base: Scenario | None = None, *, n
     scen.weekend_profile = _profile(df.loc[~wd_mask, "minute"], weekend_days)
     if name:
         scen.name = name
-    return Calibration(scen, pd.DataFrame(report))
+    return Calibration(scen, pd.DataFrame(report), routes)
+
+
+def _routes(steps: pd.DataFrame) -> pd.DataFrame:
+    """Multi-window routes: per first type, each route's visits and share of the visits
+    served at the first step (most frequent first)."""
+    first = steps[steps["step"] == 0]
+    served_first = first[first["状态"].isin(("正常", "转号"))]
+    base = served_first.groupby("业务类型").size()
+    multi = steps[steps["visit"].isin(served_first.loc[served_first["状态"] == "转号", "visit"])]
+    if multi.empty:
+        return pd.DataFrame({"first": [], "route": [], "visits": [], "share": []})
+    route = multi.groupby("visit", sort=False)["业务类型"].agg("→".join)
+    first_t = route.str.split("→").str[0]
+    counts = pd.DataFrame({"first": first_t, "route": route}).groupby(["first", "route"]).size()
+    tab: pd.DataFrame = counts.rename("visits").reset_index()
+    tab["share"] = tab["visits"] / tab["first"].map(base)
+    return tab.sort_values(["first", "visits"], ascending=[True, False], kind="stable").reset_index(drop=True)
 
 
 def _groups(df: pd.DataFrame) -> list[WindowGroup]:

@@ -471,7 +471,8 @@ def simulate(scenario: Scenario, *, days: int | None = None, seed: int = 0,
     ``windows_by_slot[(group name, day index, slot)] = n`` fixes the open windows of
     that group in that 30-minute slot (slot = minute of day // 30, day index from 0),
     replacing the regular counts there (a staffing plan; the controller is then off).
-    Slots outside the group's hours are ignored. The result's
+    Slots outside the group's hours are ignored. With no-shows, routes, priority visitors or
+    appointment quotas in the scenario the run goes through :mod:`sim.hall_features`. The result's
     :meth:`~sim.results.HallRun.log` is the per-customer DataFrame and
     :func:`slot_service_levels` gives per (group, day, slot) service levels.
 
@@ -483,6 +484,11 @@ def simulate(scenario: Scenario, *, days: int | None = None, seed: int = 0,
     >>> list(sl.columns)[:4]
     ['group', 'day', 'slot', 'customers']
     """
+    from .hall_features import simulate_features, uses_features  # no-shows, routes, priority, quotas
+
+    if uses_features(scenario):
+        return simulate_features(scenario, days=days, seed=seed, windows_by_slot=windows_by_slot,
+                                 customers=customers, policy=policy, on_day=on_day, cancel=cancel).run
     t0 = _time.perf_counter()
     eng, day_list = build_engine(scenario, days=days, seed=seed, windows_by_slot=windows_by_slot,
                                  customers=customers, policy=policy, on_day=on_day, cancel=cancel)

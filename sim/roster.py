@@ -15,8 +15,15 @@ Rules (each is checked again on the solved roster by the tests, not trusted from
   serve a group open on rest days and are available on at least one such day);
 - coverage: for each group, date and slot, the people on duty there ≥ the requirement; a shortfall
   is allowed only at a high penalty and is reported slot by slot.
-Objective (lexicographic by weights): shortfall, then paid staff-hours (= excess over the
-requirement), then unfairness (spread of weekend duties).
+- AB岗 (``ab_cover=True``): every person names backups (:func:`check_backups`); on each working
+  day their home group is open, the person or one of the backups is on duty; a leave request
+  (``Person.leave_requests``) is granted unless granting it would break that cover;
+- balance (``balance=Balance(...)``): paid hours per person within a band over the horizon,
+  at most so many half-day shifts and so many days lent to other groups per person.
+Objective (lexicographic): phase 1 — AB岗 gaps, then refused leave, then shortfall, then hours
+outside the band (weights ``W_*``); phase 2 — with that held, paid staff-hours (= excess over the
+requirement), then unfairness (spread of weekend duties). The steps that build the model are
+named functions (``_add_coverage``, ``_add_work_limits``, ``_add_comp_rest`` …).
 
 >>> from datetime import date
 >>> days = [Day(date(2026, 3, 2), workday=True)]
@@ -33,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -46,13 +54,20 @@ Requirement = Mapping[tuple[str, date, int], int]
 
 @dataclass(frozen=True)
 class Person:
-    """One member of staff; ``groups`` are the window groups the person may serve."""
+    """One member of staff; ``groups`` are the window groups the person may serve.
+
+    ``unavailable`` days are fixed (approved leave, training); ``backups`` name the person's
+    AB岗 B-post colleagues; ``leave_requests`` are days asked off, granted by the roster unless
+    granting would leave the post without cover (see :func:`solve_roster` ``ab_cover``).
+    """
 
     name: str
     home_group: str
     groups: tuple[str, ...]
     weekly_hours: float = 40.0
     unavailable: frozenset[date] = frozenset()
+    backups: tuple[str, ...] = ()
+    leave_requests: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -128,6 +143,9 @@ class RosterResult:
     phase1_seconds: float = 0.0
     greedy_shortfall: int | None = None
     comp_rest: dict[tuple[str, date], date] = field(default_factory=dict)  # (person, duty day) -> 调休 day
+    leave_granted: list[tuple[str, date]] = field(default_factory=list)
+    leave_refused: list[tuple[str, date]] = field(default_factory=list)  # would have broken AB岗 cover
+    ab_gaps: list[tuple[str, date]] = field(default_factory=list)  # post open, neither A nor a B on duty
 
     @property
     def shortfall_total(self) -> int:
@@ -166,7 +184,9 @@ class RosterResult:
                 "required_window_hours": self.required_window_hours,
                 "paid_to_required": (self.paid_hours / self.required_window_hours
                                      if self.required_window_hours else None),
-                "comp_rest_days": len(self.comp_rest),
+                "comp_rest_days": len(self.comp_rest), "leave_granted": len(self.leave_granted),
+                "leave_refused": [[p, d.isoformat()] for p, d in self.leave_refused],
+                "ab_gaps": [[p, d.isoformat()] for p, d in self.ab_gaps],
                 "pending_comp_rest": [[p, d.isoformat()] for p, d in self.pending_comp_rest]}
 
 
@@ -255,12 +275,62 @@ def _greedy(people: list[Person], shifts: list[Shift], days: list[Day], req: dic
     return chosen
 
 
-def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], requirement: Requirement, *,
-                 max_days_per_week: int = 5, max_consecutive: int = 6, fair_spread: int = 1,
-                 time_limit: float = 30.0, workers: int = 2, seed: int = 0,
-                 phase1_share: float = 0.5) -> RosterResult:
-    """Build and solve the CP-SAT model; see the module docstring for the rules."""
-    t0 = time.perf_counter()
+@dataclass(frozen=True)
+class Balance:
+    """Balance rules over the horizon (``None`` = no rule).
+
+    ``hours_band``: paid hours per person within (low, high) — scaled down for a person by the
+    share of the horizon's days they are available — as a soft rule (every hour outside costs,
+    after shortfall); ``max_half_days``: at most this many half-day shifts (under 5 paid hours)
+    per person; ``max_lent_days``: at most this many days per person at a group other than
+    their home group (lent out).
+    """
+
+    hours_band: tuple[float, float] | None = None
+    max_half_days: int | None = None
+    max_lent_days: int | None = None
+
+
+#: phase-1 weights (per minute of the balance band): AB岗 cover first, then granted leave, then
+#: the requirement, then the band; phase 2 keeps phase 1's value and minimises paid time + spread
+W_AB, W_LEAVE, W_SHORT, W_BAND = 3_000_000, 30_000, 300, 1
+HALF_DAY_MINUTES = 300
+
+
+@dataclass
+class _Build:
+    """The CP-SAT model under construction and the index structures its steps share."""
+
+    people: list[Person]
+    shifts: list[Shift]
+    days: list[Day]
+    req: dict[tuple[str, date, int], int]
+    day_index: dict[date, int]
+    need_by_day: dict[int, dict[str, list[int]]]
+    useful: dict[tuple[int, str], list[int]] = field(default_factory=dict)
+    m: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    y: dict[tuple[int, int, int, str], cp_model.IntVar] = field(default_factory=dict)
+    work: dict[tuple[int, int], list] = field(default_factory=lambda: defaultdict(list))
+    minutes: dict[tuple[int, int], list] = field(default_factory=lambda: defaultdict(list))
+    w: dict[tuple[int, int], cp_model.IntVar | int] = field(default_factory=dict)
+    short_vars: dict[tuple[str, date, int], cp_model.IntVar] = field(default_factory=dict)
+    comp: dict[tuple[int, int], list] = field(default_factory=lambda: defaultdict(list))
+    comp_of: dict[tuple[int, int], list] = field(default_factory=dict)
+    pending_windows: dict[int, None] = field(default_factory=dict)
+    eligible: list[int] = field(default_factory=list)
+    rest_days: list[int] = field(default_factory=list)
+    spread: Any = 0
+    ab_gap: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    leave: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    band_dev: list = field(default_factory=list)
+
+    def works(self, p: int, i: int) -> Any:
+        return self.w.get((p, i), 0)
+
+
+def _index_requirement(requirement: Requirement, days: list[Day]
+                       ) -> tuple[dict, dict[date, int], dict[int, dict[str, list[int]]]]:
+    """Positive requirements inside the horizon, the day index, and the required slots per day and group."""
     if any((b.date - a.date).days != 1 for a, b in zip(days, days[1:])):
         raise ValueError("the horizon's days must be consecutive dates")
     req = {k: int(v) for k, v in requirement.items() if v and v > 0}
@@ -269,11 +339,18 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
     need_by_day: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for (g, d, s) in req:
         need_by_day[day_index[d]][g].append(s)
+    return req, day_index, need_by_day
 
-    # per (day, group): the useful shifts, dropping any shift another one dominates (covers a
-    # superset of the required slots for no more paid time) — a smaller model, same optimum
-    useful: dict[tuple[int, str], list[int]] = {}
-    for i, by_group in need_by_day.items():
+
+def _useful_shifts(b: _Build, half_days_capped: bool = False) -> None:
+    """Per (day, group): the useful shifts, dropping any shift another one dominates (covers a
+    superset of the required slots for no more paid time) — a smaller model, same optimum.
+    With a cap on half days a half-day shift never makes a full-day one redundant."""
+    shifts, days = b.shifts, b.days
+
+    def half(k: int) -> bool:
+        return shifts[k].paid_minutes < HALF_DAY_MINUTES
+    for i, by_group in b.need_by_day.items():
         for g, slots in by_group.items():
             cov = {k: frozenset(s for s in slots if sh.covers(s)) for k, sh in enumerate(shifts)
                    if sh.allowed_on(days[i])}
@@ -283,156 +360,227 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
                     continue
                 dominated = any(
                     k2 != k and c <= c2 and shifts[k2].paid_minutes <= shifts[k].paid_minutes
+                    and not (half_days_capped and half(k2) and not half(k))
                     and (c2 != c or shifts[k2].paid_minutes < shifts[k].paid_minutes or k2 < k)
                     for k2, c2 in cov.items())
                 if not dominated:
                     keep.append(k)
-            useful[i, g] = keep
+            b.useful[i, g] = keep
 
-    m = cp_model.CpModel()
-    y: dict[tuple[int, int, int, str], cp_model.IntVar] = {}
-    work: dict[tuple[int, int], list] = defaultdict(list)
-    minutes: dict[tuple[int, int], list] = defaultdict(list)
-    for p, person in enumerate(people):
-        for i, day in enumerate(days):
-            if day.date in person.unavailable or i not in need_by_day:
+
+def _add_assignments(b: _Build) -> None:
+    """y[p, i, k, g]: person p works shift k at group g on day i; w[p, i]: p works that day (≤ 1 shift)."""
+    m = b.m
+    for p, person in enumerate(b.people):
+        for i, day in enumerate(b.days):
+            if day.date in person.unavailable or i not in b.need_by_day:
                 continue
             for g in person.groups:
-                for k in useful.get((i, g), ()):
-                    sh = shifts[k]
+                for k in b.useful.get((i, g), ()):
                     v = m.new_bool_var(f"y_{p}_{i}_{k}_{g}")
-                    y[p, i, k, g] = v
-                    work[p, i].append(v)
-                    minutes[p, i].append((sh.paid_minutes, v))
-    w: dict[tuple[int, int], cp_model.IntVar | int] = {}
-    for p in range(len(people)):
-        for i in range(len(days)):
-            if work[p, i]:
+                    b.y[p, i, k, g] = v
+                    b.work[p, i].append(v)
+                    b.minutes[p, i].append((b.shifts[k].paid_minutes, v))
+    for p in range(len(b.people)):
+        for i in range(len(b.days)):
+            if b.work[p, i]:
                 wv = m.new_bool_var(f"w_{p}_{i}")
-                m.add(sum(work[p, i]) == wv)
-                w[p, i] = wv
+                m.add(sum(b.work[p, i]) == wv)
+                b.w[p, i] = wv
             else:
-                w[p, i] = 0
+                b.w[p, i] = 0
 
-    # coverage with penalised shortfall
+
+def _add_coverage(b: _Build) -> None:
+    """People on duty per (group, date, slot) + shortfall ≥ requirement (shortfall penalised)."""
     cover_terms: dict[tuple[str, int, int], list] = defaultdict(list)
-    for (_p, i, k, g), v in y.items():
-        for s in need_by_day[i][g]:
-            if shifts[k].covers(s):
+    for (_p, i, k, g), v in b.y.items():
+        for s in b.need_by_day[i][g]:
+            if b.shifts[k].covers(s):
                 cover_terms[g, i, s].append(v)
-    short_vars = {}
-    for (g, d, s), n in req.items():
-        i = day_index[d]
-        sv = m.new_int_var(0, n, f"short_{g}_{i}_{s}")
-        short_vars[g, d, s] = sv
-        m.add(sum(cover_terms.get((g, i, s), [])) + sv >= n)
+    for (g, d, s), n in b.req.items():
+        i = b.day_index[d]
+        sv = b.m.new_int_var(0, n, f"short_{g}_{i}_{s}")
+        b.short_vars[g, d, s] = sv
+        b.m.add(sum(cover_terms.get((g, i, s), [])) + sv >= n)
 
-    # weekly limits and consecutive days
-    for p, person in enumerate(people):
+
+def _add_work_limits(b: _Build, max_days_per_week: int, max_consecutive: int) -> None:
+    """Days and hours per calendar week; a day off in any ``max_consecutive + 1`` days."""
+    m, days = b.m, b.days
+    for p, person in enumerate(b.people):
         for week in weeks_of(days):
-            terms = [w[p, i] for i in week if not isinstance(w[p, i], int)]
+            terms = [b.w[p, i] for i in week if not isinstance(b.w[p, i], int)]
             if terms:
                 m.add(sum(terms) <= max_days_per_week)
-                mins = [c * v for i in week for c, v in minutes[p, i]]
+                mins = [c * v for i in week for c, v in b.minutes[p, i]]
                 m.add(sum(mins) <= int(round(person.weekly_hours * 60)))
-        # any max_consecutive + 1 consecutive days hold a day off (the horizon's days are consecutive)
         for start in range(0, len(days) - max_consecutive):
-            terms = [w[p, i] for i in range(start, start + max_consecutive + 1) if not isinstance(w[p, i], int)]
+            terms = [b.w[p, i] for i in range(start, start + max_consecutive + 1) if not isinstance(b.w[p, i], int)]
             if len(terms) > max_consecutive:
                 m.add(sum(terms) <= max_consecutive)
 
-    # 调休: each rest-day duty earns its own day off on a working day within the next 7 days.
-    # A matching: z[p, i, j] says duty i is compensated on working day j; every working day
-    # compensates at most one duty.  A duty whose 7 days run past the horizon may stay
-    # unmatched: it is reported as pending (to be given in the next roster period).
-    pending_windows: dict[int, None] = {}
-    comp: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)   # (p, j) -> duties
-    comp_of: dict[tuple[int, int], list] = {}                                          # (p, i) -> z vars
+
+def _add_comp_rest(b: _Build) -> None:
+    """调休: each rest-day duty earns its own day off on a working day within the next 7 days.
+
+    A matching: z[p, i, j] says duty i is compensated on working day j; every working day
+    compensates at most one duty. A duty whose 7 days run past the horizon may stay unmatched:
+    it is reported as pending (to be given in the next roster period)."""
+    m, days, people = b.m, b.days, b.people
     for i, day in enumerate(days):
         if day.workday:
             continue
         window = comp_rest_window(days, i)
         if window is None:
-            pending_windows[i] = None
+            b.pending_windows[i] = None
             continue
         truncated = days[-1].date < day.date + timedelta(days=7)
         for p in range(len(people)):
-            if isinstance(w[p, i], int):
+            if isinstance(b.w[p, i], int):
                 continue
             zs = []
             for j in window:
                 if days[j].date in people[p].unavailable:
                     continue  # leave is not 调休
                 z = m.new_bool_var(f"comp_{p}_{i}_{j}")
-                if not isinstance(w[p, j], int):
-                    m.add_implication(z, w[p, j].Not())  # type: ignore[union-attr]
-                comp[p, j].append((i, z))
+                wj = b.w[p, j]
+                if not isinstance(wj, int):
+                    m.add_implication(z, wj.Not())
+                b.comp[p, j].append((i, z))
                 zs.append(z)
-            comp_of[p, i] = zs
+            b.comp_of[p, i] = zs
             if truncated:
-                m.add(sum(zs) <= w[p, i])
+                m.add(sum(zs) <= b.w[p, i])
             else:
-                m.add(sum(zs) == w[p, i])
-    for zs in comp.values():  # type: ignore[assignment]
+                m.add(sum(zs) == b.w[p, i])
+    for zs in b.comp.values():
         if len(zs) > 1:
             m.add_at_most_one(z for _i, z in zs)  # type: ignore[has-type, misc]
 
-    # fair weekend duty
-    rest_days = [i for i, d in enumerate(days) if not d.workday and i in need_by_day]
-    rest_groups = {g for i in rest_days for g in need_by_day[i]}
-    eligible = [p for p, person in enumerate(people)
-                if set(person.groups) & rest_groups
-                and any(days[i].date not in person.unavailable for i in rest_days)]
-    duty = {}
-    spread = 0
-    if eligible:
-        hi = m.new_int_var(0, len(rest_days), "duty_max")
-        lo = m.new_int_var(0, len(rest_days), "duty_min")
-        for p in eligible:
-            terms = [w[p, i] for i in rest_days if not isinstance(w[p, i], int)]
-            dv = m.new_int_var(0, len(rest_days), f"duty_{p}")
-            m.add(dv == sum(terms))
-            duty[p] = dv
-            m.add(dv <= hi)
-            m.add(dv >= lo)
-        m.add(hi - lo <= fair_spread)
-        spread = hi - lo  # type: ignore[assignment]
 
-    paid = [c * v for lst in minutes.values() for c, v in lst]
-    # Two phases, lexicographic: (1) least shortfall; (2) with shortfall held at that value, least
-    # paid minutes (= excess staff-hours over the requirement), then the weekend-duty spread
-    # (minutes are multiples of 30, so one unit of spread weighs less than any paid time).
-    # Phase 2 starts from phase 1's roster as a hint.  Two phases solve far faster than one
-    # weighted objective on 2 cores.
+def _add_weekend_fairness(b: _Build, fair_spread: int) -> None:
+    """Rest-day duties differ by at most ``fair_spread`` between eligible people."""
+    m, days, people = b.m, b.days, b.people
+    b.rest_days = [i for i, d in enumerate(days) if not d.workday and i in b.need_by_day]
+    rest_groups = {g for i in b.rest_days for g in b.need_by_day[i]}
+    b.eligible = [p for p, person in enumerate(people)
+                  if set(person.groups) & rest_groups
+                  and any(days[i].date not in person.unavailable for i in b.rest_days)]
+    if not b.eligible:
+        return
+    n = len(b.rest_days)
+    hi, lo = m.new_int_var(0, n, "duty_max"), m.new_int_var(0, n, "duty_min")
+    for p in b.eligible:
+        dv = m.new_int_var(0, n, f"duty_{p}")
+        m.add(dv == sum(b.w[p, i] for i in b.rest_days if not isinstance(b.w[p, i], int)))
+        m.add(dv <= hi)
+        m.add(dv >= lo)
+    m.add(hi - lo <= fair_spread)
+    b.spread = hi - lo
+
+
+def check_backups(people: list[Person]) -> None:
+    """AB岗: every person (post) names at least one backup who is on the staff list and not themself.
+
+    >>> check_backups([Person("甲", "户籍", ("户籍",), backups=("乙",)), Person("乙", "户籍", ("户籍",), backups=("甲",))])
+    >>> check_backups([Person("甲", "户籍", ("户籍",))])
+    Traceback (most recent call last):
+    core.errors.WorkbenchError: AB岗:以下人员没有指定B岗(备岗)人员:甲
+    """
+    from core.errors import WorkbenchError
+
+    names = {p.name for p in people}
+    missing = [p.name for p in people if not [x for x in p.backups if x != p.name]]
+    if missing:
+        raise WorkbenchError("AB岗:以下人员没有指定B岗(备岗)人员:" + "、".join(missing))
+    unknown = sorted({f"{p.name}的备岗“{x}”" for p in people for x in p.backups if x not in names})
+    if unknown:
+        raise WorkbenchError("AB岗:备岗人员不在人员名单中:" + "、".join(unknown))
+
+
+def _add_ab_cover(b: _Build) -> None:
+    """AB岗: on every working day the person's home group is open, the person or one of their
+    backups is on duty (weekend rota days are covered by the rota itself) (a gap is allowed only at the highest penalty); requested leave is granted unless it
+    would break that cover (a refused request costs more than any shortfall)."""
+    m, people = b.m, b.people
+    index = {p.name: k for k, p in enumerate(people)}
+    for p, person in enumerate(people):
+        backs = [index[x] for x in person.backups if x in index and x != person.name]
+        for i, day in enumerate(b.days):
+            if not day.workday or person.home_group not in b.need_by_day.get(i, {}):
+                continue
+            terms = [b.w[q, i] for q in [p, *backs] if not isinstance(b.w[q, i], int)]
+            gap = m.new_bool_var(f"abgap_{p}_{i}")
+            b.ab_gap[p, i] = gap
+            m.add(sum(terms) + gap >= 1)
+        for d in sorted(person.leave_requests):
+            li = b.day_index.get(d)
+            if li is None or isinstance(b.w[p, li], int):
+                continue
+            g = m.new_bool_var(f"leave_{p}_{li}")
+            b.leave[p, li] = g
+            m.add(b.w[p, li] == 0).only_enforce_if(g)
+
+
+def _add_balance(b: _Build, bal: Balance) -> None:
+    """Paid hours in the band (soft), half-day shifts and days lent out capped (hard)."""
+    m, people, days = b.m, b.people, b.days
+    for p, person in enumerate(people):
+        ys = [(k, g, v) for (q, _i, k, g), v in b.y.items() if q == p]
+        if bal.max_half_days is not None:
+            m.add(sum(v for k, _g, v in ys if b.shifts[k].paid_minutes < HALF_DAY_MINUTES) <= bal.max_half_days)
+        if bal.max_lent_days is not None:
+            m.add(sum(v for _k, g, v in ys if g != person.home_group) <= bal.max_lent_days)
+        if bal.hours_band is not None:
+            avail = sum(1 for d in days if d.date not in person.unavailable) / max(1, len(days))
+            lo, hi = (int(round(h * 60 * avail)) for h in bal.hours_band)
+            total = sum(c * v for i in range(len(days)) for c, v in b.minutes[p, i])
+            under = m.new_int_var(0, max(lo, 0), f"under_{p}")
+            over = m.new_int_var(0, 60 * 24 * len(days), f"over_{p}")
+            m.add(total + under >= lo)
+            m.add(total - over <= hi)
+            b.band_dev += [under, over]
+
+
+def _solve_phases(b: _Build, *, time_limit: float, workers: int, seed: int, phase1_share: float,
+                  max_days_per_week: int, max_consecutive: int, t0: float
+                  ) -> tuple[cp_model.CpSolver, Any, str, str, float, int]:
+    """Two phases, lexicographic: (1) AB岗 gaps, refused leave, shortfall, hours outside the band
+    (weights W_*); (2) with phase 1's value held, least paid minutes (= excess staff-hours over the
+    requirement), then the weekend-duty spread (minutes are multiples of 30, so one unit of spread
+    weighs less than any paid time). Phase 2 starts from phase 1's roster as a hint; the greedy
+    roster is phase 1's hint. Two phases solve far faster than one weighted objective on 2 cores."""
+    m = b.m
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
     solver.parameters.max_time_in_seconds = max(1.0, float(time_limit) * phase1_share)
-    total_short = sum(short_vars.values())
-    m.minimize(total_short)
-    start = _greedy(people, shifts, days, req, need_by_day, useful, max_days_per_week, max_consecutive)  # type: ignore[assignment]
-    for key, v in y.items():
-        m.add_hint(v, 1 if key in start else 0)  # type: ignore[operator]
+    phase1_obj = (W_SHORT * sum(b.short_vars.values()) + W_AB * sum(b.ab_gap.values())
+                  + W_LEAVE * sum(1 - g for g in b.leave.values()) + W_BAND * sum(b.band_dev))
+    m.minimize(phase1_obj)
+    start = _greedy(b.people, b.shifts, b.days, b.req, b.need_by_day, b.useful, max_days_per_week, max_consecutive)
+    for key, v in b.y.items():
+        m.add_hint(v, 1 if key in start else 0)
     code = solver.solve(m)
     phase1 = solver.status_name(code)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        wall = time.perf_counter() - t0
-        return RosterResult(phase1, [], {}, req, dict(req), {}, [people[p].name for p in eligible], [],
-                            None, None, wall, 0.0, sum(req.values()) * SLOT / 60, days)
-    best_short = int(round(solver.objective_value))
-    phase1_seconds = time.perf_counter() - t0
     greedy_cov: dict = defaultdict(int)
-    for (_p, i, k, g) in start:  # type: ignore[attr-defined]
-        for s in need_by_day[i][g]:
-            if shifts[k].covers(s):
-                greedy_cov[g, days[i].date, s] += 1
-    greedy_short = sum(max(0, n - greedy_cov.get(key, 0)) for key, n in req.items())
-    hint_vars = list(y.values()) + list(short_vars.values())
+    for (_p, i, k, g) in start:
+        for s in b.need_by_day[i][g]:
+            if b.shifts[k].covers(s):
+                greedy_cov[g, b.days[i].date, s] += 1
+    greedy_short = sum(max(0, n - greedy_cov.get(key, 0)) for key, n in b.req.items())
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solver, code, phase1, phase1, 0.0, greedy_short
+    best = int(round(solver.objective_value))
+    phase1_seconds = time.perf_counter() - t0
+    hint_vars = list(b.y.values()) + list(b.short_vars.values())
     hints = [solver.value(v) for v in hint_vars]
-    m.add(total_short <= best_short)
+    m.add(phase1_obj <= best)
     m.clear_objective()
     m.clear_hints()
-    m.minimize(sum(paid) + spread)
+    paid = [c * v for lst in b.minutes.values() for c, v in lst]
+    m.minimize(sum(paid) + b.spread)
     for v, h in zip(hint_vars, hints):
         m.add_hint(v, h)
     remaining = float(time_limit) - (time.perf_counter() - t0)
@@ -441,36 +589,77 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
     status = solver.status_name(code)
     if status == "OPTIMAL" and phase1 != "OPTIMAL":
         status = "FEASIBLE"
-    wall = time.perf_counter() - t0
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return RosterResult(status, [], {}, req, dict(req), {}, [people[p].name for p in eligible], [],
-                            None, None, wall, 0.0, sum(req.values()) * SLOT / 60, days)
+    return solver, code, status, phase1, phase1_seconds, greedy_short
 
+
+def _extract(b: _Build, solver: cp_model.CpSolver, status: str, phase1: str, phase1_seconds: float,
+             greedy_short: int, wall: float) -> RosterResult:
+    """The solved roster read back from the solver, with its checks and reports."""
+    people, days, shifts = b.people, b.days, b.shifts
     assignments = []
     coverage: dict[tuple[str, date, int], int] = defaultdict(int)
     paid_min = 0
-    for (p, i, k, g), v in y.items():
+    for (p, i, k, g), v in b.y.items():
         if solver.value(v):
             sh = shifts[k]
             assignments.append((people[p].name, days[i].date, sh.code, g))
             paid_min += sh.paid_minutes
-            for s in need_by_day[i][g]:
+            for s in b.need_by_day[i][g]:
                 if sh.covers(s):
                     coverage[g, days[i].date, s] += 1
     assignments.sort(key=lambda a: (a[1], a[0]))
-    objective = solver.objective_value      # phase 2: paid minutes + weekend-duty spread
-    bound = solver.best_objective_bound
-    shortfall = {k: n - coverage.get(k, 0) for k, n in req.items() if coverage.get(k, 0) < n}
-    duties = {people[p].name: sum(1 for i in rest_days if not isinstance(w[p, i], int) and solver.value(w[p, i]))
-              for p in range(len(people))}
-    pending = [(people[p].name, days[i].date) for i in pending_windows for p in range(len(people))
-               if not isinstance(w[p, i], int) and solver.value(w[p, i])]
-    pending += [(people[p].name, days[i].date) for (p, i), zs in comp_of.items()
-                if solver.value(w[p, i]) and not any(solver.value(z) for z in zs)]
+    shortfall = {k: n - coverage.get(k, 0) for k, n in b.req.items() if coverage.get(k, 0) < n}
+
+    def on(p: int, i: int) -> bool:
+        wv = b.w[p, i]
+        return not isinstance(wv, int) and bool(solver.value(wv))
+
+    duties = {people[p].name: sum(1 for i in b.rest_days if on(p, i)) for p in range(len(people))}
+    pending = [(people[p].name, days[i].date) for i in b.pending_windows for p in range(len(people)) if on(p, i)]
+    pending += [(people[p].name, days[i].date) for (p, i), zs in b.comp_of.items()
+                if on(p, i) and not any(solver.value(z) for z in zs)]
     pending.sort(key=lambda x: (x[1], x[0]))
-    comp_rest = {(people[p].name, days[i].date): days[j].date for (p, j), zs in comp.items()
+    comp_rest = {(people[p].name, days[i].date): days[j].date for (p, j), zs in b.comp.items()
                  for i, z in zs if solver.value(z)}
-    return RosterResult(status, assignments, dict(coverage), req, shortfall, duties,
-                        [people[p].name for p in eligible], pending, objective, bound, wall,
-                        paid_min / 60, sum(req.values()) * SLOT / 60, days, phase1, phase1_seconds,
-                        greedy_short, comp_rest)
+    granted = sorted((people[p].name, days[i].date) for (p, i), g in b.leave.items() if solver.value(g))
+    refused = sorted((people[p].name, days[i].date) for (p, i), g in b.leave.items() if not solver.value(g))
+    gaps = sorted((people[p].name, days[i].date) for (p, i), g in b.ab_gap.items() if solver.value(g))
+    return RosterResult(status, assignments, dict(coverage), b.req, shortfall, duties,
+                        [people[p].name for p in b.eligible], pending, solver.objective_value,
+                        solver.best_objective_bound, wall, paid_min / 60, sum(b.req.values()) * SLOT / 60, days,
+                        phase1, phase1_seconds, greedy_short, comp_rest, granted, refused, gaps)
+
+
+def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], requirement: Requirement, *,
+                 max_days_per_week: int = 5, max_consecutive: int = 6, fair_spread: int = 1,
+                 time_limit: float = 30.0, workers: int = 2, seed: int = 0,
+                 phase1_share: float = 0.5, ab_cover: bool = False,
+                 balance: Balance | None = None) -> RosterResult:
+    """Build and solve the CP-SAT model; see the module docstring for the rules.
+
+    ``ab_cover``: AB岗 (every person names backups, :func:`check_backups`; cover on every open
+    day; leave requests refused only where they would break it); ``balance``: :class:`Balance`.
+    """
+    t0 = time.perf_counter()
+    req, day_index, need_by_day = _index_requirement(requirement, days)
+    if ab_cover:
+        check_backups(people)
+    b = _Build(people, shifts, days, req, day_index, need_by_day)
+    _useful_shifts(b, balance is not None and balance.max_half_days is not None)
+    _add_assignments(b)
+    _add_coverage(b)
+    _add_work_limits(b, max_days_per_week, max_consecutive)
+    _add_comp_rest(b)
+    _add_weekend_fairness(b, fair_spread)
+    if ab_cover:
+        _add_ab_cover(b)
+    if balance is not None:
+        _add_balance(b, balance)
+    solver, code, status, phase1, phase1_seconds, greedy_short = _solve_phases(
+        b, time_limit=time_limit, workers=workers, seed=seed, phase1_share=phase1_share,
+        max_days_per_week=max_days_per_week, max_consecutive=max_consecutive, t0=t0)
+    wall = time.perf_counter() - t0
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return RosterResult(status, [], {}, req, dict(req), {}, [people[p].name for p in b.eligible], [],
+                            None, None, wall, 0.0, sum(req.values()) * SLOT / 60, days)
+    return _extract(b, solver, status, phase1, phase1_seconds, greedy_short, wall)

@@ -19,6 +19,7 @@ import random
 import re
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import ColorScaleRule
@@ -26,6 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from core.errors import WorkbenchError
+from core.safe_export import save_workbook
 
 from .roster import SLOT, Day, Person, RosterResult, Shift, default_shifts
 from .scenario import WEEKDAYS_CN, hm_to_min, min_to_hm
@@ -244,7 +246,7 @@ def write_staff(people: list[Person], path: str | Path, shifts: list[Shift] | No
                  "“班次”表:适用日为 工作日(法定工作日,含调休上班)、休息日(周末和节假日)或 全部。"):
         ws3.append([line])
     ws3.column_dimensions["A"].width = 100
-    wb.save(path)
+    save_workbook(wb, path)
 
 
 def sample_staff(headcount: dict[str, int], n: int | None = None, seed: int = 7) -> list[Person]:
@@ -309,15 +311,32 @@ def _day_head(d: Day) -> str:
 
 
 def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift], path: str | Path, *,
-                  verification: dict | None = None, definition: str = "") -> None:
-    """Styled roster workbook: 排班表, 需求热力图, 缺口明细, 个人排班 (one sheet each), 班次, 说明."""
+                  verification: dict | None = None, definition: str = "", certificate: Any = None) -> None:
+    """Styled roster workbook: 排班表, 需求热力图, 缺口明细, 说明, 仿真验证, 班次, 个人排班 (one sheet each).
+
+    ``certificate`` (:class:`sim.roster_certify.Certificate`) adds the fit-to-publish verdict
+    to the notes sheet in plain Chinese.
+    """
     wb = Workbook()
+    shift_by = {s.code: s for s in shifts}
+    _sheet_roster(wb, result, people, shifts, shift_by)
+    _sheet_heatmap(wb, result)
+    _sheet_shortfall(wb, result)
+    _sheet_notes(wb, result, definition, verification, certificate)
+    if verification:
+        _sheet_verification(wb, verification)
+    _sheet_shifts(wb, shifts)
+    _sheets_personal(wb, result, people, shift_by)
+    save_workbook(wb, path)
+
+
+def _sheet_roster(wb: Workbook, result: RosterResult, people: list[Person], shifts: list[Shift],
+                  shift_by: dict[str, Shift]) -> None:
+    """排班表: one row per person, one column per day, coloured by shift; days and hours totals."""
     ws = wb.active
     ws.title = "排班表"
-    shift_by = {s.code: s for s in shifts}
     cell_of = {(n, d): (code, g) for n, d, code, g in result.assignments}
     marks = roster_marks(result, people)
-    comp_days = {(n, rest): duty for (n, duty), rest in result.comp_rest.items()}
     days = result.days
     ws.append(["姓名", "所属窗口组"] + [_day_head(d) for d in days] + ["出勤天数", "周末值班", "工时(小时)"])
     _style_head(ws)
@@ -352,7 +371,11 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     ws.append([])
     ws.append(["图例:", "、".join(f"{s.code}={s.name}" for s in shifts) + ";“·XX”表示支援其他窗口组;休=休息,调=休息日值班的调休,假=不可排班"])
 
-    # requirement heat-map: rows (group, slot), columns dates
+
+
+def _sheet_heatmap(wb: Workbook, result: RosterResult) -> None:
+    """需求热力图: rows (group, slot), columns dates, coloured by the windows required."""
+    days = result.days
     hm_ws = wb.create_sheet("需求热力图")
     hm_ws.append(["窗口组", "时段"] + [_day_head(d) for d in days])
     _style_head(hm_ws)
@@ -371,6 +394,10 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     hm_ws.column_dimensions["A"].width = 14
     hm_ws.column_dimensions["B"].width = 12
 
+
+
+def _sheet_shortfall(wb: Workbook, result: RosterResult) -> None:
+    """缺口明细: every (group, date, slot) with fewer people than required."""
     sf = wb.create_sheet("缺口明细")
     sf.append(["窗口组", "日期", "星期", "时段", "需求窗口", "在岗人数", "缺口"])
     _style_head(sf)
@@ -381,6 +408,11 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     if not result.shortfall:
         sf.append(["无缺口:每个时段的在岗人数均不少于需求"])
 
+
+
+def _sheet_notes(wb: Workbook, result: RosterResult, definition: str, verification: dict | None,
+                 certificate: Any) -> None:
+    """说明: how the roster was made, its rules, AB岗 and balance, verification and certificate."""
     info = wb.create_sheet("说明")
     summ = result.summary()
     lines = [NOTE, f"求解状态:{result.status}(先使缺口最小:{summ['phase1_status']});"
@@ -404,25 +436,48 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
         if "group_days" in verification:
             lines.append(f"按全天汇总:{verification['group_days_meeting_target']}/{verification['group_days']} "
                          "个窗口组·日达标")
+    lines += _ab_lines(result)
+    if certificate is not None:
+        lines.append(certificate.text)
     for line in lines:
         info.append([line])
     info.column_dimensions["A"].width = 120
 
-    if verification:
-        vs = wb.create_sheet("仿真验证")
-        vs.append(["窗口组", "日期", "星期", "时段开始", "需求窗口", "在岗人数", "仿真取号人次", "目标内比例",
-                   "平均等候(分钟)", "是否达标"])
-        _style_head(vs)
-        bad = PatternFill("solid", fgColor="F8CBAD")
-        for r in verification["slots"]:
-            vs.append([r["group"], r["date"], "周" + r["weekday_cn"][-1], r["slot_start"], r["required"],
-                       r["on_duty"], r["customers"],
-                       None if r["service_level"] is None else round(r["service_level"], 4),
-                       None if r["mean_wait"] is None else round(r["mean_wait"], 2), "达标" if r["pass"] else "未达标"])
-            if not r["pass"]:
-                vs.cell(vs.max_row, 10).fill = bad
-        vs.freeze_panes = "A2"
 
+
+def _ab_lines(result: RosterResult) -> list[str]:
+    """AB岗 and leave in plain Chinese (nothing when the roster was made without them)."""
+    out = []
+    if result.leave_granted or result.leave_refused:
+        out.append(f"请假:共批准 {len(result.leave_granted)} 天" + (
+            ";以下请假因会使AB岗无人在岗而未批准:" + "、".join(f"{p}({d.month}月{d.day}日)"
+                                                     for p, d in result.leave_refused)
+            if result.leave_refused else ",没有因AB岗而不予批准的请假。"))
+    if result.ab_gaps:
+        out.append("AB岗缺岗(本人和备岗人员都不在岗):" + "、".join(f"{p}({d.month}月{d.day}日)"
+                                                           for p, d in result.ab_gaps))
+    return out
+
+
+def _sheet_verification(wb: Workbook, verification: dict) -> None:
+    """仿真验证: pass or fail per slot from the simulation of the roster."""
+    vs = wb.create_sheet("仿真验证")
+    vs.append(["窗口组", "日期", "星期", "时段开始", "需求窗口", "在岗人数", "仿真取号人次", "目标内比例",
+               "平均等候(分钟)", "是否达标"])
+    _style_head(vs)
+    bad = PatternFill("solid", fgColor="F8CBAD")
+    for r in verification["slots"]:
+        vs.append([r["group"], r["date"], "周" + r["weekday_cn"][-1], r["slot_start"], r["required"],
+                   r["on_duty"], r["customers"],
+                   None if r["service_level"] is None else round(r["service_level"], 4),
+                   None if r["mean_wait"] is None else round(r["mean_wait"], 2), "达标" if r["pass"] else "未达标"])
+        if not r["pass"]:
+            vs.cell(vs.max_row, 10).fill = bad
+    vs.freeze_panes = "A2"
+
+
+def _sheet_shifts(wb: Workbook, shifts: list[Shift]) -> None:
+    """班次: the shift definitions."""
     shifts_ws = wb.create_sheet("班次")
     shifts_ws.append(["代码", "名称", "开始", "结束", "午休", "计薪小时", "适用日"])
     _style_head(shifts_ws)
@@ -432,9 +487,15 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
                           s.paid_minutes / 60, {"workday": "工作日", "restday": "休息日", "all": "全部"}[s.days]])  # type: ignore[attr-defined]
         shifts_ws.cell(shifts_ws.max_row, 1).fill = PatternFill("solid", fgColor=s.colour)  # type: ignore[attr-defined]
 
-    by_person = defaultdict(list)
-    for n, d, code, g in result.assignments:  # type: ignore[assignment]
-        by_person[n].append((d, code, g))
+
+
+def _sheets_personal(wb: Workbook, result: RosterResult, people: list[Person], shift_by: dict[str, Shift]) -> None:
+    """个人-姓名: one sheet per person with their days, shifts, rest and 调休."""
+    days = result.days
+    comp_days = {(n, rest): duty for (n, duty), rest in result.comp_rest.items()}
+    by_person: dict[str, list[tuple[dt.date, str, str]]] = defaultdict(list)
+    for n, duty_day, code, g in result.assignments:
+        by_person[n].append((duty_day, code, g))
     used_titles: set[str] = set(wb.sheetnames)
     for p in people:
         title = re.sub(r"[\[\]:*?/\\]", "", f"个人-{p.name}")[:31]
@@ -446,14 +507,14 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
         pw["A1"].font = Font(bold=True, size=12)
         pw.append(["日期", "星期", "班次", "时间", "窗口组"])
         _style_head(pw, 2)
-        duties = {d: (code, g) for d, code, g in by_person[p.name]}
+        duties = {dd: (code, g) for dd, code, g in by_person[p.name]}
         for d in days:
             if d.date in duties:
-                code, g = duties[d.date]  # type: ignore[index]
-                s = shift_by[code]  # type: ignore[assignment]
-                t = f"{_fmt(s.start)}-{_fmt(s.end)}" + (f"(午休{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])})" if s.lunch else "")  # type: ignore[attr-defined]
-                pw.append([d.date.isoformat(), WEEKDAYS_CN[d.date.weekday()], s.name, t, g])  # type: ignore[attr-defined]
-                pw.cell(pw.max_row, 3).fill = PatternFill("solid", fgColor=s.colour)  # type: ignore[attr-defined]
+                code, g = duties[d.date]
+                s = shift_by[code]
+                t = f"{_fmt(s.start)}-{_fmt(s.end)}" + (f"(午休{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])})" if s.lunch else "")
+                pw.append([d.date.isoformat(), WEEKDAYS_CN[d.date.weekday()], s.name, t, g])
+                pw.cell(pw.max_row, 3).fill = PatternFill("solid", fgColor=s.colour)
             else:
                 duty = comp_days.get((p.name, d.date))
                 pw.append([d.date.isoformat(), WEEKDAYS_CN[d.date.weekday()],
@@ -462,4 +523,3 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
         pw.append([f"出勤 {len(duties)} 天,周末值班 {result.weekend_duties.get(p.name, 0)} 次"])
         for col, w in zip("ABCDE", (12, 6, 14, 30, 14)):
             pw.column_dimensions[col].width = w
-    wb.save(path)

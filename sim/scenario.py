@@ -81,6 +81,11 @@ class ServiceType:
     Saturday/Sunday values are the demand *if* the type is served that day.
     When no window serves the type on a day, ``weekend_shift`` of that day's
     demand arrives on the next day it is served instead (the Monday peak).
+
+    ``no_show`` is the share of ticket holders gone when called (过号); ``route`` lists the
+    types of the later steps a share ``route_share`` of visits go on to without a new ticket
+    (多窗联办, e.g. 不动产登记 → 税务 → 缴费); ``priority_share`` the share of visitors with
+    priority (老年人、孕妇、残疾人 …) — the three are estimated by :mod:`sim.calibrate`.
     """
 
     name: str
@@ -95,6 +100,10 @@ class ServiceType:
     weekend_shift: float = 0.5
     weekday_profile: dict[str, float] | None = None
     weekend_profile: dict[str, float] | None = None
+    no_show: float = 0.0
+    route: list[str] = field(default_factory=list)
+    route_share: float = 0.0
+    priority_share: float = 0.0
 
 
 @dataclass
@@ -105,6 +114,8 @@ class WindowGroup:
     ``lunch_mode="closed"`` the lunch interval is cut out of the hours; with
     ``"staggered"`` (午间不打烊) half of the staff lunch in each half of it.
     ``weekend_windows`` is the Saturday/Sunday rota size (default: ``regular``).
+    ``priority_lane`` marks a dedicated priority window group (爱心窗口): with
+    ``Practice.priority_mode == "dedicated"`` it serves only priority visitors of its types.
     """
 
     name: str
@@ -117,6 +128,7 @@ class WindowGroup:
     lunch_end: str = "13:30"
     lunch_mode: str = "closed"
     weekend_windows: int | None = None
+    priority_lane: bool = False
 
 
 @dataclass
@@ -130,6 +142,32 @@ class Policy:
     close_idle: float = 20.0
     check_every: float = 5.0
     target_wait: float = 15.0
+
+
+@dataclass
+class Practice:
+    """How the hall treats no-shows, priority visitors and appointments (see :mod:`sim.hall_features`).
+
+    * 过号: a window calling an absent holder spends ``recall_minutes``; ``no_show_policy``
+      ``"drop"`` (the ticket is void) or ``"keep"`` (顺延: called again after ``keep_calls``
+      later calls of the group, and then served);
+    * priority: ``priority_mode`` ``"first"`` (called before everyone else at every window
+      serving them) or ``"dedicated"`` (served only at ``priority_lane`` groups);
+    * 预约: ``appointment_quota[type]`` caps appointments per 30-minute slot (the rest come as
+      walk-ins); bookings are made ``booking_lead_days`` (exponential mean) ahead and those
+      for Saturday/Sunday made after ``weekend_cutoff`` (weekday 0=Mon, "HH:MM", e.g.
+      ``"4 12:00"`` = Friday noon) are refused; ``weekend_appointment_only`` turns
+      weekend walk-ins away (counted, not served).
+    """
+
+    recall_minutes: float = 1.0
+    no_show_policy: str = "drop"
+    keep_calls: int = 3
+    priority_mode: str = "first"
+    appointment_quota: dict[str, int] = field(default_factory=dict)
+    booking_lead_days: float = 3.0
+    weekend_cutoff: str = ""
+    weekend_appointment_only: bool = False
 
 
 @dataclass
@@ -161,6 +199,7 @@ class Scenario:
     weekday_profile: dict[str, float] = field(default_factory=dict)
     weekend_profile: dict[str, float] = field(default_factory=dict)
     description: str = ""
+    practice: Practice = field(default_factory=Practice)
 
     def type(self, name: str) -> ServiceType:
         for t in self.types:
@@ -200,4 +239,5 @@ class Scenario:
             weekday_profile={k: float(v) for k, v in (d.get("weekday_profile") or {}).items()},
             weekend_profile={k: float(v) for k, v in (d.get("weekend_profile") or {}).items()},
             description=d.get("description", ""),
+            practice=Practice(**(d.get("practice") or {})),
         )

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.errors import WorkbenchError
+from core.safe_export import save_workbook
 
 from .scenario import (
     LUNCH_MODES,
@@ -527,7 +528,7 @@ def write_xlsx(s: Scenario, path: str | Path) -> None:
             for c in row:
                 if isinstance(c.value, dt.date):
                     c.number_format = "yyyy-mm-dd"
-    wb.save(path)
+    save_workbook(wb, path)
 
 
 def write_json(s: Scenario, path: str | Path) -> None:

@@ -143,12 +143,15 @@ DECOMPOSE_FROM = 90
 def roster_for_scenario(scenario: Scenario, people: list, shifts: list, *, weeks: int = 4,
                         start: dt.date | None = None, target: str | Target = "90%<=15", method: str = "sim",
                         plan: StaffingPlan | None = None, time_limit: float = 30.0, reps: int = 20,
-                        seed: int = 1, solver: str = "auto") -> tuple[RosterResult, StaffingPlan, list[CalDay], set[str]]:
+                        seed: int = 1, solver: str = "auto", **solve_options: object
+                        ) -> tuple[RosterResult, StaffingPlan, list[CalDay], set[str]]:
     """Staffing plan → dated requirement for the groups the staff list covers → CP-SAT roster.
 
     ``solver``: ``"single"`` one CP-SAT model; ``"decompose"`` by window group with repair across
     groups (:mod:`sim.roster_hall`, for whole halls); ``"auto"`` decomposes from
-    :data:`DECOMPOSE_FROM` people or 6 groups up.
+    :data:`DECOMPOSE_FROM` people or 6 groups up. ``solve_options`` (AB岗 ``ab_cover``,
+    ``balance``) go to :func:`sim.roster.solve_roster` and need the single model: with them
+    ``"auto"`` solves one model.
     """
     from .roster import solve_roster
     from .roster_hall import solve_hall_roster
@@ -160,9 +163,10 @@ def roster_for_scenario(scenario: Scenario, people: list, shifts: list, *, weeks
     cal, days = horizon(scenario, start, weeks)
     rostered = {g for p in people for g in p.groups} & {g.name for g in scenario.groups}
     req = requirement_from_plan(scenario, plan, cal, rostered)
+    rules = {k: v for k, v in solve_options.items() if v}
     big = len(people) >= DECOMPOSE_FROM or len({p.home_group for p in people}) >= 6
-    if solver == "decompose" or (solver == "auto" and big):
+    if solver == "decompose" or (solver == "auto" and big and not rules):
         result = solve_hall_roster(people, shifts, days, req, time_limit=time_limit).result
     else:
-        result = solve_roster(people, shifts, days, req, time_limit=time_limit)
+        result = solve_roster(people, shifts, days, req, time_limit=time_limit, **rules)  # type: ignore[arg-type]
     return result, plan, cal, rostered

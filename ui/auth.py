@@ -35,6 +35,7 @@ from tasks.accounts import (
     allowed,
 )
 from ui.store import get_raw_store
+from ui.text import md
 
 log = logging.getLogger("workbench.ui.auth")
 
@@ -45,6 +46,8 @@ COOKIE = "wb_session"
 #: set after logout / a refused cookie: this browser session's cookie snapshot is stale, ignore it
 IGNORE_COOKIE_KEY = "wb_ignore_cookie"
 LOGIN_PAGE = "ui/login.py"
+#: the only page of an account whose generated (first or reset) password must be changed
+CHANGE_PASSWORD_PAGE = "ui/change_password.py"
 ACCOUNTS_PAGE = "ui/accounts.py"
 
 #: the action a role needs to see each page (tasks.accounts.roles.PERMISSIONS decides)
@@ -58,6 +61,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "ui/page_units.py": "view_units",
     "ui/page_reports.py": "view_reports",
     "ui/page_hall.py": "view_hall",
+    "ui/page_hall_report.py": "view_hall",
     "ui/page_staffing.py": "view_staffing",
     ACCOUNTS_PAGE: "manage_accounts",
 }
@@ -168,9 +172,19 @@ def acting_account() -> Account | None:
     return current_account()
 
 
+def client_source() -> str:
+    """The browser's address as Streamlit sees it ("" when unknown): failed logins are counted per
+    account *and* source, so guesses from one place do not lock the real user out elsewhere."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # no browser request (bare script run)
+        return ""
+    return ip if isinstance(ip, str) else ""   # the test harness hands out a mock
+
+
 def login(name: str, password: str) -> Account:
     """Check the password and keep the new session's token; raises LoginFailed/AccountLocked."""
-    session = book().login(name, password)
+    session = book().login(name, password, source=client_source())
     st.session_state[TOKEN_KEY] = session.token
     st.session_state.pop(NOTICE_KEY, None)
     st.session_state.pop(IGNORE_COOKIE_KEY, None)
@@ -205,14 +219,23 @@ def require_page(action: str) -> Account:
     return account  # type: ignore[return-value]
 
 
+def page_guard(script_file: str) -> Account:
+    """First line of every page script: the page checks its own role (:func:`require_page` with the
+    page's action), so a page run directly — not through the navigation — refuses what the role may
+    not see; the page then reads through the guarded store, so a unit sees only its own data."""
+    from pathlib import Path
+
+    return require_page(PAGE_ACTIONS.get(f"ui/{Path(script_file).name}", "change_store"))
+
+
 def sidebar(account: Account) -> None:
     """Who is logged in, change password, logout — in the sidebar of every page."""
     with st.sidebar:
         sync_cookie(account)
-        st.caption(f"当前用户:{account.label}")
+        st.caption(f"当前用户:{md(account.label)}")
         if account.source == "local" and (book().info(account.name) or {}).get("must_change_password"):
             st.warning("您正在使用初始密码,请尽快修改。", icon=":material/key:")
-        if account.source == "local":
+        if account.source == "local" and not account.must_change_password:   # else the page is the form
             with st.popover("修改密码", icon=":material/key:"):
                 _change_password_form(account)
         if st.button("退出登录", icon=":material/logout:", key="wb_logout"):
@@ -220,7 +243,7 @@ def sidebar(account: Account) -> None:
             st.rerun()
 
 
-def _change_password_form(account: Account) -> None:
+def _change_password_form(account: Account, *, rerun: bool = False) -> None:
     from tasks.errors import WorkbenchError
     with st.form("wb_change_password", clear_on_submit=True):
         old = st.text_input("原密码", type="password")
@@ -231,7 +254,11 @@ def _change_password_form(account: Account) -> None:
                 st.error("两次输入的新密码不一致")
             else:
                 try:
-                    book().change_password(account.name, old, new)
-                    st.success("密码已修改")
+                    # every other session of the account ends; this one stays
+                    book().change_password(account.name, old, new, keep_token=st.session_state.get(TOKEN_KEY),
+                                           source=client_source())
+                    st.success("密码已修改,其他设备上的登录已退出")
+                    if rerun:
+                        st.rerun()
                 except WorkbenchError as err:
                     st.error(str(err))

@@ -25,6 +25,7 @@ PAGE_SPECS_BY_GROUP: dict[str, list[tuple[str, str, str]]] = {
     ],
     "窗口与排班": [
         ("ui/page_hall.py", "窗口仿真", ":material/groups:"),
+        ("ui/page_hall_report.py", "大厅运行报告", ":material/query_stats:"),
         ("ui/page_staffing.py", "排班", ":material/calendar_month:"),
     ],
     "系统管理": [

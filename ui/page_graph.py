@@ -10,8 +10,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui.common import XLSX_MIME, get_snapshot, get_store, guard, page_header, plan_graph, plan_picker, store_plans
+from core.safe_export import safe_filename
+from ui.auth import page_guard
+from ui.common import XLSX_MIME, get_snapshot, get_store, guard, md, page_header, plan_graph, plan_picker, store_plans
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("依赖图", "任务、单位之间的关系网络;关键路径、时限倒挂、延误影响和单位负荷。")
 
 BIG = 120  # above this many tasks the picture starts on one task's neighbourhood
@@ -162,7 +165,7 @@ with tab_slip, guard("计算延误影响"):
                            format_func=lambda i: f"{i} {titles.get(i, '')[:30]}")
         days = c2.number_input("延误天数", 0, 3650, 30, step=5, key="graph_slip_days")
         res = slipped(g, vkey, tid, int(days))
-        st.markdown(f"任务 {tid} 原定 {res['due']} 完成,延误 {days} 天后为 {res['finish']}。")
+        st.markdown(f"任务 {md(tid)} 原定 {res['due']} 完成,延误 {days} 天后为 {res['finish']}。")
         if res["affected_tasks"]:
             st.warning(f"将使 {len(res['affected_tasks'])} 项后续任务无法按期完成:", icon=":material/warning:")
             st.dataframe(pd.DataFrame([{"编号": d["task"], "任务": d["title"], "完成时限": d["due"],
@@ -177,7 +180,7 @@ with tab_slip, guard("计算延误影响"):
         else:
             st.success("没有后续任务会因此超期。")
         if res["absorbed_by"]:
-            st.caption(f"时限宽裕、可吸收此次延误的后续任务:{'、'.join(res['absorbed_by'])}")
+            st.caption(f"时限宽裕、可吸收此次延误的后续任务:{md('、'.join(res['absorbed_by']))}")
 
 with tab_load, guard("计算单位负荷"):
     try:
@@ -213,5 +216,5 @@ with tab_exp, guard("导出依赖图"):
                                              ("xlsx", "边列表(xlsx)", XLSX_MIME),
                                              ("svg", "图片(SVG)", "image/svg+xml")]):
         col.download_button(label, data=lambda kind=kind: export_bytes(g, vkey, kind),  # type: ignore[misc]
-                            file_name=f"{plan_key[:40]}.{kind}", mime=mime, key=f"graph_dl_{kind}",
+                            file_name=safe_filename(f"{plan_key[:40]}.{kind}"), mime=mime, key=f"graph_dl_{kind}",
                             icon=":material/download:", on_click="ignore")

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ui.common import ROOT, XLSX_MIME, RecentResults, guard, page_header, show_error
+from ui.auth import page_guard
+from ui.common import ROOT, XLSX_MIME, RecentResults, guard, md, page_header, show_error
 from ui.hall_views import (
     LUNCH_CN,
     groups_frame,
@@ -22,6 +23,7 @@ from ui.hall_views import (
     wait_by_weekday_slot,
 )
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("窗口仿真", "模拟大厅一周的取号、等候与办理:调整窗口数、综合窗口、周末轮班和动态调整策略,比较效果。")
 
 SAMPLE = ROOT / "data" / "hall" / "sample-hall.xlsx"
@@ -181,7 +183,7 @@ if base is None:
     st.stop()
 with guard("编辑场景"):
     scenario = edit(base)
-    st.caption(f"场景:{base.name}。{base.description}")
+    st.caption(f"场景:{md(base.name)}。{md(base.description)}")
 if scenario is None:
     st.stop()
 st.session_state["hall_current"] = scenario   # the 排班 page sizes this hall

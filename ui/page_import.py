@@ -15,9 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from tasks.model import Plan
-from ui.common import DEADLINE_KIND_CN, current_actor, flash, get_store, guard, page_header, show_error
+from ui.auth import page_guard
+from ui.common import DEADLINE_KIND_CN, current_actor, flash, get_store, guard, md, page_header, show_error
 from ui.import_views import FIELD_CN, MARK, highlighted
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("导入", "上传任务分解表(xlsx/xls/csv)或政策文件(docx/txt/html),核对识别结果,修正后导入为新计划或更新已有计划。")
 
 KINDS = ["xlsx", "xls", "xlsm", "csv", "docx", "txt", "html", "htm"]
@@ -182,7 +184,7 @@ if plan is None:
     st.stop()
 
 with guard("显示识别结果"):
-    st.subheader(plan.title or up.name)
+    st.subheader(md(plan.title or up.name))
     meta = [f"共识别 {len(plan.tasks)} 项任务"]
     if plan.issuer:
         meta.append(f"发文单位:{plan.issuer}")
@@ -190,7 +192,7 @@ with guard("显示识别结果"):
         meta.append(f"日期:{plan.date.isoformat()}")
     if used_text(plan):
         meta.append(f"读取范围:{used_text(plan)}")
-    st.caption(" · ".join(meta))
+    st.caption(md(" · ".join(meta)))
 
     digest = hashlib.sha256(data).hexdigest()[:16]
     before = editable(plan)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui.auth import page_guard
 from ui.common import (
     STATUS_COLORS,
     as_of_control,
@@ -15,6 +16,7 @@ from ui.common import (
     page_header,
     selected_row,
     short_plan_column,
+    table_download,
 )
 
 
@@ -29,6 +31,7 @@ def task_table(df: pd.DataFrame, key: str) -> None:
             go_to_task(r["计划"], r["编号"])
 
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("总览", "任务推进总体情况;左侧“截至日期”可回看任意一天的状态。")
 as_of = as_of_control()
 
@@ -105,3 +108,4 @@ with guard("计算总览"):
         ).properties(height=180), width="stretch")
         st.dataframe(short_plan_column(df_all), hide_index=True, width="stretch", key="ov_all",
                      column_config={"完成时限": st.column_config.DateColumn(format="YYYY-MM-DD")})
+        table_download(short_plan_column(df_all), "全部任务状态.csv", "ov_all_csv")

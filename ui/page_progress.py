@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from tasks.accounts import allowed
-from ui.auth import acting_account
+from ui.auth import acting_account, page_guard
 from ui.common import (
     XLSX_MIME,
     current_actor,
@@ -15,6 +15,7 @@ from ui.common import (
     flash,
     get_store,
     guard,
+    md,
     page_header,
     plan_picker,
     plan_units,
@@ -22,6 +23,7 @@ from ui.common import (
     unit_scope,
 )
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("进展填报", "各单位下载本单位填报模板,在 Excel 中填写后上传;系统逐行检查,确认后保存。")
 
 store = get_store()
@@ -46,7 +48,7 @@ with tab_tpl, guard("生成填报模板"):
         unit = c1.selectbox("单位", units, key="prog_unit")
         if unit:
             n = unit_counts[unit]
-            c1.caption(f"{unit}在本计划中有 {n} 项牵头或责任任务。")
+            c1.caption(f"{md(unit)}在本计划中有 {n} 项牵头或责任任务。")
             c1.download_button("下载本单位模板", data=lambda: template_bytes(store, unit, period, plan_key),
                                file_name=template_filename(unit, period),
                                mime=XLSX_MIME,
@@ -75,19 +77,19 @@ with tab_up:
                 rep = validate_upload(store, f.getvalue(), f.name, unit=extra_unit or None,
                                       period=extra_period or None, plan=extra_plan or None, today=date.today())
             except Exception as exc:
-                st.markdown(f"**{f.name}**")
+                st.markdown(f"**{md(f.name)}**")
                 show_error(exc)
                 continue
             reports.append(rep)
             if rep.duplicate:
-                st.info(rep.summary(), icon=":material/content_copy:")
+                st.info(md(rep.summary()), icon=":material/content_copy:")
             elif rep.problems:
-                st.error(f"{rep.filename}({rep.unit or '单位未知'}):发现 {len(rep.problems)} 处问题,"
+                st.error(f"{md(rep.filename)}({md(rep.unit or '单位未知')}):发现 {len(rep.problems)} 处问题,"
                          "整个文件不会保存,请按下表修改后重新上传。", icon=":material/error:")
                 st.dataframe(pd.DataFrame([{"工作表": p.sheet, "行": p.row, "列": p.column, "问题": p.reason}
                                            for p in rep.problems]), hide_index=True, width="stretch")
             else:
-                st.success(rep.summary(), icon=":material/task_alt:")
+                st.success(md(rep.summary()), icon=":material/task_alt:")
                 with st.expander(f"预览 {rep.filename} 的 {len(rep.rows)} 行"):
                     st.dataframe(pd.DataFrame([{"任务编号": r["task_id"], "状态": r["status"],
                                                 "完成进度(%)": r["percent"], "进展情况": r.get("progress", ""),

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.common import DOCX_MIME, XLSX_MIME, current_as_of, get_store, guard, page_header
+from core.safe_export import safe_filename
+from ui.auth import page_guard
+from ui.common import DOCX_MIME, XLSX_MIME, current_as_of, get_store, guard, md, page_header
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("报告", "每月一检查、一季一评估、半年一通报:生成后下载,在 Word/Excel 中修改后印发。")
 
 KINDS = {"月度检查": "month", "季度评估": "quarter", "半年通报": "half"}
 
 with guard("生成报告"):
-    from tasks.progress.reports import build_report, report_docx, report_xlsx
+    from tasks.progress.reports import report_docx, report_xlsx
     from tasks.store import parse_period, period_of
 
     store = get_store()
@@ -24,15 +27,15 @@ with guard("生成报告"):
     period = parse_period(period_text, kind).key
     if st.button("生成报告", type="primary", key="rep_build"):
         with st.spinner("正在生成报告…"):
-            rep = build_report(store, kind, period, plan=None if plan == "全部计划" else plan)
+            rep = store.build_report(kind, period, plan=None if plan == "全部计划" else plan)
             st.session_state["rep_files"] = (rep.title, report_xlsx(rep), report_docx(rep), len(rep.overdue),
                                              len(rep.carded), len(rep.reminders), rep.as_of.isoformat())
     files = st.session_state.get("rep_files")
     if files:
         title, xlsx, docx, n_over, n_card, n_rem, as_of = files
-        st.success(f"已生成《{title}》(截至 {as_of}):逾期 {n_over} 项,红黄牌 {n_card} 项,催办 {n_rem} 家单位。")
+        st.success(f"已生成《{md(title)}》(截至 {as_of}):逾期 {n_over} 项,红黄牌 {n_card} 项,催办 {n_rem} 家单位。")
         d1, d2 = st.columns(2)
-        d1.download_button("下载 Excel 报表", data=xlsx, file_name=f"{title}.xlsx", mime=XLSX_MIME,
+        d1.download_button("下载 Excel 报表", data=xlsx, file_name=safe_filename(f"{title}.xlsx"), mime=XLSX_MIME,
                            key="rep_dl_xlsx", icon=":material/table:", on_click="ignore")
-        d2.download_button("下载 Word 通报稿", data=docx, file_name=f"{title}.docx", mime=DOCX_MIME,
+        d2.download_button("下载 Word 通报稿", data=docx, file_name=safe_filename(f"{title}.docx"), mime=DOCX_MIME,
                            key="rep_dl_docx", icon=":material/article:", on_click="ignore")

@@ -6,9 +6,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui.common import XLSX_MIME, RecentResults, guard, page_header, xlsx_bytes
+from ui.auth import page_guard
+from ui.common import XLSX_MIME, RecentResults, guard, md, page_header, xlsx_bytes
 from ui.hall_views import scenario_key
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("排班", "按服务目标测算各时段最少开窗数(Erlang C 与仿真修正对照),再排出人员班表并用仿真验证。")
 
 SLOT_COLS = {"group": "窗口组", "weekday_cn": "星期", "slot_start": "时段", "erlang_windows": "Erlang C 窗口数",
@@ -74,7 +76,7 @@ with guard("准备排班"):
     from sim.targets import parse_target
 
     scenario, source = current_scenario()
-    st.caption(f"场景:{scenario.name}({source})")
+    st.caption(f"场景:{md(scenario.name)}({md(source)})")
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
     target_text = c1.text_input("服务目标", value="90%<=15", key="staff_target",
                                 help="如 90%<=15(90% 的群众等候不超过 15 分钟),mean<=10(平均等候不超过 10 分钟),可用逗号组合")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui.auth import page_guard
 from ui.common import (
     TASK_COLUMN_CONFIG,
     as_of_control,
@@ -13,11 +14,13 @@ from ui.common import (
     page_header,
     plan_statuses,
     store_plans,
+    table_download,
     table_for_display,
     tasks_frame,
 )
 from ui.task_views import history_table, predecessor_editor, timeline_chart
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("任务", "按计划、板块、单位、状态和时限筛选任务;查看时间轴、任务详情,编辑前置任务。")
 
 as_of = as_of_control()
@@ -70,6 +73,7 @@ if view == "任务表":
     with guard("显示任务表"):
         st.dataframe(table_for_display(shown, len(chosen)), hide_index=True, width="stretch",
                      column_config=TASK_COLUMN_CONFIG, key="tasks_table")
+        table_download(table_for_display(shown, len(chosen)), "任务表.csv", "tasks_table_csv")
         warn = shown[shown["提示"] != ""]
         if len(warn):
             with st.expander(f"需要核对的任务({len(warn)} 项)"):

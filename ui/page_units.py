@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from tasks.accounts import allowed
-from ui.auth import acting_account
+from ui.auth import acting_account, page_guard
 from ui.common import (
     XLSX_MIME,
     as_of_control,
@@ -17,9 +17,11 @@ from ui.common import (
     get_store,
     guard,
     page_header,
+    table_download,
     unit_scope,
 )
 
+page_guard(__file__)   # the page checks its role itself (also when run directly)
 page_header("单位考评", "按规则计分排名;红黄牌、报送情况一目了然;可下载催办单。")
 as_of = as_of_control()
 
@@ -47,6 +49,7 @@ with guard("计算单位考评"):
         st.dataframe(rank_df, hide_index=True, width="stretch", key="units_rank",
                      column_config={"报送率": st.column_config.ProgressColumn(format="percent", min_value=0,
                                                                                max_value=1)})
+        table_download(rank_df, "单位排名.csv", "units_rank_csv")
 
         st.subheader("单位考评卡")
         units = list(rank_df["单位"])

@@ -46,11 +46,20 @@ def _while(bar, fn, seconds: float, text: str):
 
 
 def solve(scenario, people, shifts, staff_key: str, target, method: str, weeks: int, start, limit: float,
-          seed: int):
+          seed: int, rules: tuple = ()):
+    """``rules`` = (AB岗 on, hours band or None, half-day cap or None, lent-day cap or None, leave rate or None)."""
+    from sim.roster import Balance
+    from sim.roster_certify import certify, pair_backups
     from sim.staffing import simulation_corrected, sipp
     from sim.verify import roster_for_scenario, verify_roster
 
-    key = (scenario_key(scenario), staff_key, target.text, method, weeks, start, limit, seed)
+    key = (scenario_key(scenario), staff_key, target.text, method, weeks, start, limit, seed, rules)
+    ab, band, half, lent, leave_rate = rules or (False, None, None, None, None)
+    if ab:
+        people = pair_backups(people)
+    options: dict = {"ab_cover": bool(ab)}
+    if band or half is not None or lent is not None:
+        options["balance"] = Balance(band, half, lent)
     cache = _rosters()
     if key in cache:
         return cache[key]
@@ -63,14 +72,18 @@ def solve(scenario, people, shifts, staff_key: str, target, method: str, weeks: 
         plan = sipp(scenario, target)
     result, plan, cal, rostered = _while(
         bar, lambda: roster_for_scenario(scenario, people, shifts, weeks=weeks, start=start, target=target,
-                                         plan=plan, time_limit=limit, seed=seed), limit + 2,
+                                         plan=plan, time_limit=limit, seed=seed, **options), limit + 2,
         "第 2/3 步:求解排班")
     bar.progress(0.99, text="第 3/3 步:用新的随机种子仿真验证排班…")
-    ver = None
+    ver = cert = None
     if result.assignments:
         ver = verify_roster(scenario, result, cal, target, rostered, plan, reps=5)
+        if leave_rate is not None:
+            bar.progress(0.99, text="可靠性检验:随机缺勤、AB岗顶岗后重复仿真…")
+            cert = certify(scenario, result, people, shifts, cal, target, rostered, plan, leave_rate=leave_rate,
+                           reps=10)
     bar.empty()
-    cache[key] = (result, plan, cal, rostered, ver)
+    cache[key] = (result, plan, cal, rostered, ver, cert, people)
     return cache[key]
 
 
@@ -90,12 +103,12 @@ def grid(result, people) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def roster_bytes(result, people, shifts, ver, definition: str) -> bytes:
+def roster_bytes(result, people, shifts, ver, definition: str, cert=None) -> bytes:
     from sim.roster_io import export_roster
 
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "roster.xlsx"
-        export_roster(result, people, shifts, p, verification=ver, definition=definition)
+        export_roster(result, people, shifts, p, verification=ver, definition=definition, certificate=cert)
         return p.read_bytes()
 
 
@@ -126,14 +139,31 @@ def roster_section(scenario, requirement) -> None:
     method_name = c4.radio("需求来源", ["仿真修正", "Erlang C"], key="roster_method")
     target = parse_target(st.session_state.get("staff_target", "90%<=15"))
     st.caption(target.definition())
+    with st.expander("AB岗、工时均衡与可靠性检验"):
+        r1, r2, r3 = st.columns(3)
+        ab = r1.checkbox("AB岗:每个岗位有备岗人员,请假会使岗位无人时不予批准", key="roster_ab",
+                         help="人员名单未指定备岗人员时,按同组顺序自动指定两名。")
+        use_band = r2.checkbox("每人工时在范围内", key="roster_use_band")
+        band_lo = r2.number_input("工时下限(小时)", 0, 400, 60, key="roster_band_lo", disabled=not use_band)
+        band_hi = r2.number_input("工时上限(小时)", 0, 400, 120, key="roster_band_hi", disabled=not use_band)
+        half = r3.number_input("每人半天班上限(-1 为不限)", -1, 60, -1, key="roster_half")
+        lent = r3.number_input("每人支援其他组天数上限(-1 为不限)", -1, 60, -1, key="roster_lent")
+        certify_on = r1.checkbox("可靠性检验:随机缺勤后仿真,判定是否可以发布", key="roster_certify")
+        leave_rate = r1.number_input("临时缺勤概率", 0.0, 0.5, 0.05, step=0.01, key="roster_leave_rate",
+                                     disabled=not certify_on)
+    if use_band and band_lo > band_hi:
+        st.error("工时下限不能高于上限。", icon=":material/error:")
+        return
+    rules = (bool(ab), (float(band_lo), float(band_hi)) if use_band else None, None if half < 0 else int(half),
+             None if lent < 0 else int(lent), float(leave_rate) if certify_on else None)
     if st.button("求解排班", type="primary", key="roster_run"):
         st.session_state["roster_last"] = (scenario_key(scenario), staff_key, target.text,
                                            "sim" if method_name == "仿真修正" else "erlang", int(weeks), start,
-                                           float(limit), 1)
+                                           float(limit), 1, rules)
     last = st.session_state.get("roster_last")
     if not last or last[0] != scenario_key(scenario) or last[1] != staff_key:
         return
-    result, plan, cal, rostered, ver = solve(scenario, people, shifts, staff_key, target, *last[3:])
+    result, plan, cal, rostered, ver, cert, people = solve(scenario, people, shifts, staff_key, target, *last[3:])
     if not result.assignments:
         st.error(f"排班未能求出(求解状态 {result.status})。请延长求解时限、减少排班周数,"
                  "或在人员名单中增加可上岗人员/放宽请假安排后重试。", icon=":material/error:")
@@ -153,6 +183,15 @@ def roster_section(scenario, requirement) -> None:
         st.dataframe(pd.DataFrame([{"窗口组": g, "日期": d, "时段": min_to_hm(t), "缺少窗口": n}
                                    for g, d, t, n in result.shortfall_list()]),
                      hide_index=True, width="stretch", key="roster_short")
+    if cert is not None:
+        (st.success if cert.fit else st.warning)(cert.text, icon=":material/verified:" if cert.fit else
+                                                 ":material/warning:")
+    if result.leave_refused:
+        st.info("以下请假因会使AB岗无人在岗而未批准:" + "、".join(f"{p}({d.month}月{d.day}日)"
+                                                  for p, d in result.leave_refused))
+    if result.ab_gaps:
+        st.warning("AB岗缺岗(本人和备岗人员都不在岗):" + "、".join(f"{p}({d.month}月{d.day}日)"
+                                                      for p, d in result.ab_gaps), icon=":material/warning:")
     if s["pending_comp_rest"]:
         st.caption(f"{len(s['pending_comp_rest'])} 次周末值班的调休落在排班期之后,请在下一期安排。")
     st.markdown("**排班表**(D 全天;D1/D2 错峰午休;AM 上午;PM 下午;W 周末班;调 调休;假 请假;休 休息;“·户籍”表示到其他窗口组支援)")
@@ -187,6 +226,6 @@ def roster_section(scenario, requirement) -> None:
                          hide_index=True, width="stretch", key="roster_failed")
         else:
             st.success("所有开放时段均达到服务目标。")
-    st.download_button("下载排班表(xlsx)", data=roster_bytes(result, people, shifts, ver, target.definition()),
+    st.download_button("下载排班表(xlsx)", data=roster_bytes(result, people, shifts, ver, target.definition(), cert),
                        file_name="排班表.xlsx", mime=XLSX_MIME, key="roster_dl", on_click="ignore",
                        icon=":material/download:")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from tasks.graph import review_changes
 from tasks.model import Plan
-from ui.common import STATUS_COLORS, current_actor, current_as_of, flash, get_snapshot, log
+from ui.common import STATUS_COLORS, current_actor, current_as_of, flash, get_snapshot, log, md
 
 TIMELINE_LIMIT = 300
 
@@ -87,14 +87,15 @@ def history_table(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
     plan_key, task_id = pick.split("|", 1)
     task = plans[plan_key].task(task_id)
     c1, c2 = st.columns(2)
-    c1.markdown(f"**{task.id}. {task.title}**")
-    c1.write(task.description or "")
-    c2.markdown(f"**板块** {task.section or '—'}  \n**牵头单位** {'、'.join(task.lead_units) or '—'}  \n"
-                f"**责任单位** {'、'.join(task.responsible_units) or '—'}  \n"
-                f"**完成时限** {task.deadline_text or '—'}({task.deadline or '无具体日期'})  \n"
-                f"**前置任务** {'、'.join(task.predecessors) or '无'}  \n**出处** {task.source.label()}")
+    # user text is escaped (md) or plain text: no outside images, no fake coloured notices
+    c1.markdown(f"**{md(task.id)}. {md(task.title)}**")
+    c1.text(task.description or "")
+    c2.markdown(f"**板块** {md(task.section or '—')}  \n**牵头单位** {md('、'.join(task.lead_units) or '—')}  \n"
+                f"**责任单位** {md('、'.join(task.responsible_units) or '—')}  \n"
+                f"**完成时限** {md(task.deadline_text or '—')}({task.deadline or '无具体日期'})  \n"
+                f"**前置任务** {md('、'.join(task.predecessors) or '无')}  \n**出处** {md(task.source.label())}")
     for m in task.milestones:
-        c2.caption(f"节点:{m.date or '—'} {m.text}")
+        c2.caption(f"节点:{m.date or '—'} {md(m.text)}")
     try:
         snap = get_snapshot(store)
     except ImportError:
@@ -104,7 +105,7 @@ def history_table(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
         s = snap.by_id(task_id, plan_key)
     except KeyError:
         return
-    st.markdown(f"**截至 {snap.as_of} 的状态:{s.status_label}**" + (f" · {s.card_name}({s.card_reason})"
+    st.markdown(f"**截至 {snap.as_of} 的状态:{s.status_label}**" + (f" · {md(s.card_name)}({md(s.card_reason)})"
                                                                       if s.card else ""))
     from tasks.store.kept import task_reports  # the task's own rows, not a whole history in memory
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from core.cli import print_json
+from core.safe_export import safe_frame
 
 from ..calibrate import calibrate
 from ..compare import compare
@@ -68,6 +69,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base", help="基础场景:保留其窗口组、策略和日历,只替换到达与办理参数")
     p.add_argument("--out", help="把标定出的场景写入 .xlsx 或 .json")
     p.add_argument("--empirical", action="store_true", help="办理时长用经验样本而非对数正态")
+    p.add_argument("--skip-bad-rows", action="store_true",
+                   help="确认跳过无法读取的行,只用其余的行标定(默认:有无法读取的行时报错并列出)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_calibrate)
 
@@ -111,12 +114,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         run0 = simulate(scenario, days=args.days, seed=rep_seeds(args.seed, args.reps)[0])
         k = kpis(run0)
         with pd.ExcelWriter(args.xlsx, engine="openpyxl") as xw:
-            _ci_text(r).to_excel(xw, sheet_name="总体指标", index=False)
+            safe_frame(_ci_text(r)).to_excel(xw, sheet_name="总体指标", index=False)
             for key, title in (("by_type", "按业务"), ("by_group", "按窗口组"), ("by_weekday", "按星期"),
                                ("by_slot", "按时段")):
-                r.tables[key].rename(columns=TABLE_CN).to_excel(xw, sheet_name=title, index=False)
-            k["adjustments"].rename(columns=ADJ_CN).to_excel(xw, sheet_name="窗口调整记录", index=False)
-            k["log"].rename(columns=LOG_CN).to_excel(xw, sheet_name="顾客明细(第1次)", index=False)
+                safe_frame(r.tables[key].rename(columns=TABLE_CN)).to_excel(xw, sheet_name=title, index=False)
+            safe_frame(k["adjustments"].rename(columns=ADJ_CN)).to_excel(xw, sheet_name="窗口调整记录", index=False)
+            safe_frame(k["log"].rename(columns=LOG_CN)).to_excel(xw, sheet_name="顾客明细(第1次)", index=False)
         print(f"已写入 {args.xlsx}")
         return 0
     print(f"场景:{scenario.name}  重复{args.reps}次  种子{args.seed}  顾客{r.customers}人次  "
@@ -184,15 +187,23 @@ def variant(base, spec: str):
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     base = load_scenario(args.base) if args.base else None
-    cal = calibrate(Path(args.log), base, empirical=args.empirical)
+    from ..ticketlog import accept, read_ticket_log
+
+    log = accept(read_ticket_log(Path(args.log)), args.skip_bad_rows)
+    for p in log.problems:
+        print(f"已跳过无法读取的行:{p.text(log.file, log.sheet)}", file=sys.stderr)
+    cal = calibrate(log, base, empirical=args.empirical)
     if args.out:
         save_scenario(cal.scenario, args.out)
     if args.json:
-        print_json({"scenario": cal.scenario.to_dict(), "report": _records(cal.report)})
+        print_json({"scenario": cal.scenario.to_dict(), "report": _records(cal.report),
+                    "routes": _records(cal.routes)})
     else:
         print(cal.report.round(3).rename(columns={"type": "业务类型", "tickets": "记录数",
                                                   "service_mean": "平均办理时长", "service_cv": "变异系数",
-                                                  "appointment_share": "预约比例"}).to_string(index=False))
+                                                  "appointment_share": "预约比例", "no_show": "过号比例",
+                                                  "route": "多窗联办路线", "route_share": "联办比例",
+                                                  "priority_share": "优先比例"}).to_string(index=False))
         if args.out:
             print(f"已写入 {args.out}")
     return 0

@@ -5,6 +5,7 @@ import argparse
 
 from core.cli import print_json
 from core.errors import WorkbenchError
+from core.safe_export import save_workbook
 
 
 def _erlang(args: argparse.Namespace) -> int:
@@ -109,7 +110,7 @@ def write_staffing_xlsx(rep: dict, path: str) -> None:
             info.append([f"{label}:每周 {p['staff_hours_per_week']:.1f} 窗口·小时;仿真达标时段 "
                          f"{p['slots_meeting_target']}/{p['open_slots']};{p['stop_reason']}"])
     info.column_dimensions["A"].width = 110
-    wb.save(path)
+    save_workbook(wb, path)
 
 
 def _roster(args: argparse.Namespace) -> int:
@@ -127,9 +128,14 @@ def _roster(args: argparse.Namespace) -> int:
     start = dt.date.fromisoformat(args.start) if args.start else None
     if args.weeks < 1 or args.weeks > 12:
         raise WorkbenchError("--weeks 应在1到12之间")
+    options = _roster_rules(args)
+    if args.ab:
+        from sim.roster_certify import pair_backups
+
+        people = pair_backups(people)
     result, plan, cal, rostered = roster_for_scenario(
         scenario, people, shifts, weeks=args.weeks, start=start, target=target, method=args.method,
-        time_limit=args.time_limit, reps=args.reps, seed=args.seed)
+        time_limit=args.time_limit, reps=args.reps, seed=args.seed, **options)
     if not result.assignments and result.status not in ("OPTIMAL", "FEASIBLE"):
         if result.status == "INFEASIBLE":
             raise WorkbenchError(f"{args.staff}: 排班规则无法同时满足(周末值班均衡、调休、每周至多5天、"
@@ -137,14 +143,25 @@ def _roster(args: argparse.Namespace) -> int:
         raise WorkbenchError(f"排班求解在时限内未找到方案(状态 {result.status}):请放宽时限 --time-limit")
     ver = (verify_roster(scenario, result, cal, target, rostered, plan, reps=args.verify_reps)
            if args.verify else None)
+    cert = None
+    if args.certify:
+        from sim.roster_certify import certify
+
+        cert = certify(scenario, result, people, shifts, cal, target, rostered, plan, leave_rate=args.leave_rate,
+                       reps=args.certify_reps, confidence=args.confidence, required=args.required)
     if args.out:
-        export_roster(result, people, shifts, args.out, verification=ver, definition=target.definition())
+        export_roster(result, people, shifts, args.out, verification=ver, definition=target.definition(),
+                      certificate=cert)
     out = result.summary() | {"rostered_groups": sorted(rostered), "people": len(people),
                               "days": len(cal), "start": cal[0].date.isoformat(), "target": target.text,
                               "definition": target.definition(),
                               "shortfall": [{"group": g, "date": d.isoformat(), "slot_start": min_to_hm(s),
                                              "missing": n} for g, d, s, n in result.shortfall_list()],
                               "weekend_duties": result.weekend_duties}
+    if cert is not None:
+        out["certificate"] = {"fit": cert.fit, "reps": cert.reps, "holds": cert.holds, "leave_rate": cert.leave_rate,
+                              "confidence": cert.confidence, "required": cert.required,
+                              "lower_bound": round(cert.lower_bound, 4), "text": cert.text}
     if ver:
         out |= {k: v for k, v in ver.items() if k not in ("target",)}
         out["failed_slots"] = [r for r in ver["slots"] if not r["pass"]]
@@ -161,9 +178,34 @@ def _roster(args: argparse.Namespace) -> int:
     if ver:
         print(f"仿真验证:{ver['slots_meeting_target']}/{ver['open_slots']} 个开放时段达标;按全天汇总 "
               f"{ver['group_days_meeting_target']}/{ver['group_days']} 个窗口组·日达标")
+    if cert is not None:
+        print(cert.text)
     if args.out:
         print(f"已写出 {args.out}")
     return 0
+
+
+def _roster_rules(args: argparse.Namespace) -> dict:
+    """AB岗 and balance options for :func:`sim.roster.solve_roster` from the command line."""
+    from sim.roster import Balance
+
+    band = None
+    if args.hours_band:
+        try:
+            lo, hi = (float(x) for x in args.hours_band.replace("~", "-").split("-"))
+        except ValueError:
+            raise WorkbenchError(f"--hours-band 应写成“下限-上限”(小时),如 120-160,而不是“{args.hours_band}”") from None
+        if not 0 <= lo <= hi:
+            raise WorkbenchError("--hours-band 的下限应不大于上限且不小于0")
+        band = (lo, hi)
+    for name in ("max_half_days", "max_lent_days"):
+        v = getattr(args, name)
+        if v is not None and v < 0:
+            raise WorkbenchError(f"--{name.replace('_', '-')} 应为不小于0的天数")
+    out: dict = {"ab_cover": bool(args.ab)}
+    if band or args.max_half_days is not None or args.max_lent_days is not None:
+        out["balance"] = Balance(band, args.max_half_days, args.max_lent_days)
+    return out
 
 
 def _add_target_args(p) -> None:
@@ -212,5 +254,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--verify", action="store_true", help="用新随机种子仿真排班,逐时段判定是否达标")
     p.add_argument("--verify-reps", type=int, default=10, help="验证仿真的重复次数(每次整个排班期)")
     p.add_argument("--slots", action="store_true", help="JSON 中输出每个时段及每个窗口组·日的验证结果")
+    p.add_argument("--ab", action="store_true",
+                   help="AB岗:每人须有备岗人员(名单未指定时按同组顺序自动指定两名),请假会使岗位无人时不予批准")
+    p.add_argument("--hours-band", metavar="LO-HI", help="排班期内每人计薪工时范围(小时),如 120-160")
+    p.add_argument("--max-half-days", type=int, default=None, help="每人半天班次上限")
+    p.add_argument("--max-lent-days", type=int, default=None, help="每人支援其他窗口组的天数上限")
+    p.add_argument("--certify", action="store_true", help="随机缺勤、AB岗顶岗后重复仿真,判定排班是否可以发布")
+    p.add_argument("--leave-rate", type=float, default=0.05, help="每个班次临时缺勤的概率(默认0.05)")
+    p.add_argument("--certify-reps", type=int, default=20, help="可靠性检验的仿真次数")
+    p.add_argument("--confidence", type=float, default=0.9, help="可靠性检验的置信度")
+    p.add_argument("--required", type=float, default=0.8, help="发布要求:达标概率的下限")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_roster)

@@ -8,10 +8,11 @@ exports neutralise cells that a spreadsheet would run as formulas.
 """
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 from typing import Any
+
+from core.safe_export import csv_bytes, save_workbook
 
 from ..errors import WorkbenchError
 
@@ -57,15 +58,13 @@ def audit_xlsx(entries: list[dict[str, Any]]) -> bytes:
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
-    wb.save(buf)
+    save_workbook(wb, buf)
     return buf.getvalue()
 
 
 def audit_csv(entries: list[dict[str, Any]]) -> bytes:
     """UTF-8 with BOM so Excel shows the Chinese."""
-    buf = io.StringIO()
-    csv.writer(buf).writerows([HEADERS, *audit_rows(entries)])
-    return buf.getvalue().encode("utf-8-sig")
+    return csv_bytes(audit_rows(entries), HEADERS)
 
 
 def write_audit(entries: list[dict[str, Any]], out: str | Path) -> Path:

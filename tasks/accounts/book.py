@@ -20,10 +20,11 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..store.schema import AuditRow
@@ -33,6 +34,7 @@ from .policy import AccountPolicy
 from .redact import install as _install_log_redaction
 from .roles import OFFICE, ROLE_NAMES, ROLES, UNIT, Account
 from .schema import AccountRow, AccountSessionRow
+from .schema_security import LoginThrottleRow
 
 _install_log_redaction()
 
@@ -63,7 +65,27 @@ class LoginSession:
 
 def _account(row: AccountRow) -> Account:
     return Account(name=row.name, role=row.role, unit=row.unit, display_name=row.display_name or "",
-                   disabled=bool(row.disabled), source="local")
+                   disabled=bool(row.disabled), source="local",
+                   must_change_password=bool(row.must_change_password))
+
+
+#: one message for every failed login, whether the account exists or not
+LOGIN_FAILED = "账号或密码错误"
+#: a source's failures over all names before it must wait too (times the per-account limit)
+SOURCE_FACTOR = 4
+#: failures older than this are forgotten
+FORGET_AFTER = timedelta(hours=24)
+#: the throttle rows of one attempt, each with its failure limit
+_Buckets = list[tuple[LoginThrottleRow, int]]
+
+
+def _name_hash(name: str) -> str:
+    return hashlib.sha256(("name\x00" + name).encode("utf-8")).hexdigest()
+
+
+def _key_hash(name: str | None, source: str) -> str:
+    head = "source\x00" if name is None else "pair\x00" + name + "\x00"
+    return hashlib.sha256((head + source).encode("utf-8")).hexdigest()
 
 
 class AccountBook:
@@ -133,10 +155,17 @@ class AccountBook:
         now = self.clock()
         with self.store.session() as s:
             rows = list(s.scalars(select(AccountRow).order_by(AccountRow.role, AccountRow.name)))
+            waits: dict[str, tuple[datetime | None, int]] = {}
+            for t in s.scalars(select(LoginThrottleRow).where(LoginThrottleRow.name_hash != "")):
+                until, n = waits.get(t.name_hash, (None, 0))
+                if t.blocked_until and t.blocked_until > now and (until is None or t.blocked_until > until):
+                    until = t.blocked_until
+                waits[t.name_hash] = (until, n + (t.failures or 0))
         return [{"name": r.name, "display_name": r.display_name, "role": r.role,
                  "role_name": ROLE_NAMES.get(r.role, r.role), "unit": r.unit, "disabled": bool(r.disabled),
-                 "locked_until": r.locked_until if r.locked_until and r.locked_until > now else None,
-                 "failed_logins": r.failed_logins, "must_change_password": bool(r.must_change_password),
+                 "locked_until": waits.get(_name_hash(r.name), (None, 0))[0],
+                 "failed_logins": waits.get(_name_hash(r.name), (None, 0))[1],
+                 "must_change_password": bool(r.must_change_password),
                  "last_login_at": r.last_login_at, "created_at": r.created_at} for r in rows]
 
     def info(self, name: str) -> dict[str, Any] | None:
@@ -204,77 +233,141 @@ class AccountBook:
             row.password_hash, row.must_change_password = hash_password(password), True
             row.failed_logins, row.locked_until, row.updated_at = 0, None, now
             self._end_sessions(s, row.id, now)
+            s.execute(delete(LoginThrottleRow).where(LoginThrottleRow.name_hash == _name_hash(name)))
             self._audit(s, actor, "account_reset_password", name)
         return password
 
-    def change_password(self, name: str, old: str, new: str) -> None:
-        """The user changes their own password (the old one must be right)."""
-        self.authenticate(name, old)
+    def change_password(self, name: str, old: str, new: str, *, keep_token: str | None = None,
+                        source: str = "") -> None:
+        """The user changes their own password (the old one must be right); every other session of
+        the account ends (``keep_token``: the session the change was made in stays)."""
+        self.authenticate(name, old, source=source)
         check_strength(new, name)
         if new == old:
             raise AccountError("新密码不能与原密码相同")
         with self.store.session(write=True) as s:
             row = self._must(s, name)
-            row.password_hash, row.must_change_password, row.updated_at = hash_password(new), False, self.clock()
+            now = self.clock()
+            row.password_hash, row.must_change_password, row.updated_at = hash_password(new), False, now
+            others = update(AccountSessionRow).where(AccountSessionRow.account_id == row.id,
+                                                     AccountSessionRow.ended_at.is_(None))
+            if keep_token:
+                others = others.where(AccountSessionRow.token_hash != token_hash(keep_token))
+            s.execute(others.values(ended_at=now))
             self._audit(s, name, "account_change_password", name)
 
     def unlock(self, name: str, *, actor: str) -> None:
         with self.store.session(write=True) as s:
             row = self._must(s, name)
             row.failed_logins, row.locked_until, row.updated_at = 0, None, self.clock()
+            s.execute(delete(LoginThrottleRow).where(LoginThrottleRow.name_hash == _name_hash(name)))
             self._audit(s, actor, "account_unlock", name)
 
     # -- logging in ------------------------------------------------------------------
-    def authenticate(self, name: str, password: str) -> Account:
+    def authenticate(self, name: str, password: str, *, source: str = "") -> Account:
         """The account when ``password`` is right; else :class:`LoginFailed` / :class:`AccountLocked`.
 
-        Wrong name and wrong password give the same message.  The failure count
-        and lockout are committed before the error is raised.
+        Every failure gives the same message, whether the account exists or not.
+        Failures are counted per typed name *and* ``source`` (the client's
+        address): after :attr:`AccountPolicy.max_failures` that pair must wait,
+        :attr:`AccountPolicy.backoff` at first, then twice as long after each
+        further failure, at most :attr:`AccountPolicy.lockout`; a source failing
+        on many names waits as well.  Others (the real user at another
+        computer) are not locked out.  The counts are committed before the
+        error is raised.
         """
         name = (name or "").strip()
+        source = (source or "").strip()[:200]
         now = self.clock()
+        account: Account | None = None
         error: LoginFailed | None = None
+        for attempt in (1, 2):
+            try:
+                account, error = self._attempt(name, password, source, now)
+                break
+            except IntegrityError:   # a concurrent first failure of the same pair/source: count again
+                if attempt == 2:
+                    raise
+        if error is not None:
+            raise error
+        assert account is not None
+        return account
+
+    def _attempt(self, name: str, password: str, source: str, now: datetime) -> tuple[Account | None,
+                                                                                    LoginFailed | None]:
+        """One login attempt in one write transaction: (account, None) or (None, the error to raise)."""
+        error: LoginFailed | None = None
+        account: Account | None = None
         with self.store.session(write=True) as s:
+            buckets = self._buckets(s, name, source, now)
+            until = max((b.blocked_until for b, _limit in buckets
+                         if b.blocked_until is not None and now < b.blocked_until), default=None)
             row = self._row(s, name)
-            if row is None:
+            who, target = (name, name) if row is not None else (ANONYMOUS, "(未知账号)")
+            detail = {"source": source} if source else None
+            if until is not None:
                 burn_time(password or "")
-                # the typed name is not recorded: it may be a password typed in the wrong box
-                self._audit(s, ANONYMOUS, "login_failed", "(未知账号)")
-                error = LoginFailed("账号或密码错误")
-            elif row.locked_until and now < row.locked_until:
-                burn_time(password or "")
-                self._audit(s, name, "login_refused_locked", name)
-                error = AccountLocked(self._locked_text(row.locked_until), row.locked_until)
-            elif not verify_password(row.password_hash, password or ""):
-                row.failed_logins = (row.failed_logins or 0) + 1
-                if row.failed_logins >= self.policy.max_failures:
-                    row.failed_logins, row.locked_until = 0, now + self.policy.lockout
-                    self._audit(s, name, "account_locked", name, {"until": row.locked_until.isoformat()})
-                    error = AccountLocked(self._locked_text(row.locked_until), row.locked_until)
-                else:
-                    left = self.policy.max_failures - row.failed_logins
-                    self._audit(s, name, "login_failed", name)
-                    error = LoginFailed(f"账号或密码错误(再错 {left} 次账号将被锁定 "
-                                        f"{self.policy.lockout_minutes:g} 分钟)")
+                self._audit(s, who, "login_refused_locked", target, detail)
+                error = AccountLocked(self._locked_text(until), until)
+            elif row is None or not verify_password(row.password_hash, password or ""):
+                if row is None:
+                    # the typed name is not recorded: it may be a password typed in the wrong box
+                    burn_time(password or "")
+                until = self._count_failure(s, buckets, now)
+                self._audit(s, who, "account_locked" if until else "login_failed", target, detail)
+                error = AccountLocked(self._locked_text(until), until) if until else LoginFailed(LOGIN_FAILED)
             elif row.disabled:
                 self._audit(s, name, "login_refused_disabled", name)
                 error = LoginFailed(f"账号“{name}”已停用,请联系领导小组办公室")
             else:
                 row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
+                pair = buckets[0][0]
+                if pair.id is not None:
+                    s.delete(pair)
                 if needs_rehash(row.password_hash):
                     row.password_hash = hash_password(password)
                 account = _account(row)
-        if error is not None:
-            raise error
-        return account
+        return account, error
+
+    def _buckets(self, s: Session, name: str, source: str, now: datetime) -> _Buckets:
+        """The (name, source) counter and, for a known source, the source's counter over all names,
+        each with its limit (new rows join the session only when a failure is counted)."""
+        wanted = [(_key_hash(name, source), _name_hash(name), self.policy.max_failures)]
+        if source:
+            wanted.append((_key_hash(None, source), "", self.policy.max_failures * SOURCE_FACTOR))
+        out = []
+        for key, name_hash, limit in wanted:
+            b = s.scalar(select(LoginThrottleRow).where(LoginThrottleRow.key_hash == key))
+            if b is None:
+                b = LoginThrottleRow(key_hash=key, name_hash=name_hash, failures=0, blocked_until=None,
+                                     last_failure_at=now)
+            elif now - b.last_failure_at > FORGET_AFTER:
+                b.failures, b.blocked_until = 0, None
+            out.append((b, limit))
+        return out
+
+    def _count_failure(self, s: Session, buckets: _Buckets,
+                       now: datetime) -> datetime | None:
+        """Count one failure in every bucket; the time until which the source must now wait, or None."""
+        until = None
+        for b, limit in buckets:
+            b.failures = (b.failures or 0) + 1
+            b.last_failure_at = now
+            if b.failures >= limit:
+                wait = min(self.policy.lockout, self.policy.backoff * 2 ** min(b.failures - limit, 20))
+                b.blocked_until = now + wait
+                until = b.blocked_until if until is None else max(until, b.blocked_until)
+            if b.id is None:
+                s.add(b)
+        return until
 
     def _locked_text(self, until: datetime) -> str:
-        return (f"连续 {self.policy.max_failures} 次登录失败,账号已锁定至 {until:%Y-%m-%d %H:%M},"
-                f"请届时再试,或请领导小组办公室解锁")
+        return (f"登录失败次数过多,请于 {until:%Y-%m-%d %H:%M:%S} 后再试;"
+                f"忘记密码请联系领导小组办公室重置")
 
-    def login(self, name: str, password: str) -> LoginSession:
+    def login(self, name: str, password: str, *, source: str = "") -> LoginSession:
         """Check the password and open a session; keep ``.token`` and pass it to :meth:`resume`."""
-        account = self.authenticate(name, password)
+        account = self.authenticate(name, password, source=source)
         token = secrets.token_urlsafe(32)
         now = self.clock()
         with self.store.session(write=True) as s:

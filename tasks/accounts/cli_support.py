@@ -7,6 +7,7 @@ refusals can be reproduced exactly.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from .errors import AccountError
@@ -39,7 +40,8 @@ def cli_account(store: Any = None) -> Account:
             raise AccountError(f"--as 指定的账号“{_requested}”不存在(python -m tasks users list 查看账号)")
         if account.disabled:
             raise AccountError(f"--as 指定的账号“{_requested}”已停用")
-        _resolved = account
+        # the server's shell needs no password, so a password still to be changed does not apply here
+        _resolved = dataclasses.replace(account, must_change_password=False)
     return _resolved
 
 

@@ -37,6 +37,8 @@ class GuardedStore:
     def __init__(self, store: Store, account: Account, *, book: AccountBook | None = None):
         if isinstance(store, GuardedStore):
             store = store._store
+        if account.must_change_password:   # a generated password still in use: nothing until it is changed
+            require(account, "view_tasks")
         self._store = store
         self.account = account
         self._book = book
@@ -223,6 +225,8 @@ class GuardedStore:
         if foreign:
             raise PermissionDenied(f"“{unit}”不是任务{'、'.join(foreign)}的牵头或责任单位,"
                                    f"不能填报这些任务;整个文件未保存")
+        from ..progress.saved_rows import check_saved_rows
+        check_saved_rows(rows)   # status, percent, dates, texts: checked here, whoever built the rows
 
     def record_action(self, actor: str | None, action: str, target: str, detail: dict | None = None) -> None:
         """Audit a change made outside the database; the action itself must be allowed (office otherwise)."""
@@ -293,6 +297,17 @@ class GuardedStore:
         if self.is_unit:
             items = [r for r in items if r.unit == self.account.unit]
         return items
+
+    def build_report(self, kind: str, period: str, **kwargs: Any):
+        """A period report (office, planners, leaders; units lack ``view_reports``)."""
+        from ..progress import build_report
+        require(self.account, "view_reports")
+        return build_report(self, kind, period, **kwargs)  # type: ignore[arg-type]
+
+    def write_report(self, kind: str, period: str, out: str | Path, **kwargs: Any) -> Path:
+        from ..progress import write_report
+        require(self.account, "view_reports")
+        return write_report(self, kind, period, out, **kwargs)  # type: ignore[arg-type]
 
     def save_rules(self, rules, path: str | Path | None = None):
         """Write the warning/scoring rules (office only; audited)."""

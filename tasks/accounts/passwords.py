@@ -21,6 +21,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from .errors import AccountError
 
 MIN_LENGTH = 10
+MAX_LENGTH = 128
+#: zxcvbn's score (0–4) a chosen password needs: 3 is "safely unguessable" against online attacks
+MIN_SCORE = 3
 #: no look-alike characters (0/O, 1/l/I), so a printed password can be typed back
 ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _HASHER = PasswordHasher()
@@ -58,10 +61,24 @@ def random_password(length: int = 16) -> str:
 
 
 def check_strength(password: str, name: str = "") -> None:
-    """Refuse short or obvious passwords with a Chinese reason."""
+    """Refuse short, over-long or guessable passwords with a Chinese reason.
+
+    Guessable means zxcvbn's score below :data:`MIN_SCORE`: its lists of common
+    passwords, names and words, keyboard runs (``qwertyuiop``), runs of digits
+    or letters and repeats, with the account name as a word too.
+
+    >>> check_strength("password12")
+    Traceback (most recent call last):
+    tasks.accounts.errors.AccountError: 密码过于常见或容易猜到(如常见密码、连续数字或字母、键盘顺序),请换一个更长、更不规则的密码
+    """
     if len(password) < MIN_LENGTH:
         raise AccountError(f"密码至少 {MIN_LENGTH} 位")
+    if len(password) > MAX_LENGTH:
+        raise AccountError(f"密码不能超过 {MAX_LENGTH} 位")
     if len(name) >= 4 and name.lower() in password.lower():
         raise AccountError("密码不能包含账号名")
     if len(set(password)) < 4:
         raise AccountError("密码过于简单,请混用字母、数字和符号")
+    from zxcvbn import zxcvbn
+    if zxcvbn(password, user_inputs=[name] if name else [])["score"] < MIN_SCORE:
+        raise AccountError("密码过于常见或容易猜到(如常见密码、连续数字或字母、键盘顺序),请换一个更长、更不规则的密码")

@@ -28,10 +28,16 @@ class AccountPolicy:
     lockout_minutes: float = 15
     session_idle_minutes: float = 30
     session_max_hours: float = 12
+    #: first wait after ``max_failures`` failures from one source; doubled after each further one
+    backoff_seconds: float = 60
 
     @property
     def lockout(self) -> timedelta:
         return timedelta(minutes=self.lockout_minutes)
+
+    @property
+    def backoff(self) -> timedelta:
+        return timedelta(seconds=self.backoff_seconds)
 
     @property
     def session_idle(self) -> timedelta:

@@ -13,7 +13,8 @@ import logging
 import re
 
 ENGINE_LOGGER = "sqlalchemy.engine.Engine"
-_HASH = re.compile(r"\$argon2(?:id|i|d)\$[^'\"\s,)\]]+")
+#: the whole PHC string: ``$argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>`` (commas included)
+_HASH = re.compile(r"\$argon2[a-z]*\$[A-Za-z0-9+/=,.$-]+")
 MASK = "[已隐藏]"
 
 

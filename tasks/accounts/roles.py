@@ -93,6 +93,8 @@ class Account:
     display_name: str = ""
     disabled: bool = False
     source: str = "local"  # local | oidc | cli
+    #: a generated (first or reset) password still in use: nothing is allowed until it is changed
+    must_change_password: bool = False
 
     @property
     def label(self) -> str:
@@ -128,6 +130,8 @@ def require(account: Account | None, action: str, unit: str | None = None) -> No
         raise PermissionDenied(f"请先登录后再{what}")
     if account.disabled:
         raise PermissionDenied(f"账号“{account.name}”已停用,不能{what};如有需要请联系领导小组办公室")
+    if account.must_change_password:
+        raise PermissionDenied(f"账号“{account.name}”仍在使用初始密码:请先修改初始密码,再{what}")
     role_name = ROLE_NAMES.get(account.role, account.role)
     if account.role not in PERMISSIONS:
         raise PermissionDenied(f"账号“{account.name}”的角色“{account.role}”无效,请联系领导小组办公室")

@@ -90,8 +90,9 @@ def cmd_upload(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from ..progress import ranking, snapshot
-    snap = snapshot(_store(), args.as_of, plan=args.plan)
+    from ..progress import snapshot
+    store = _store()
+    snap = snapshot(store, args.as_of, plan=args.plan)
     if args.json:
         print_json({"as_of": snap.as_of.isoformat(), "counts": snap.counts(),
                     "tasks": [s.to_dict() for s in snap.statuses]})
@@ -103,14 +104,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     print("合计:" + ",".join(f"{k} {v}" for k, v in snap.counts().items()))
     if args.ranking:
         print("单位排名:" + snap.rules.scoring_text())
-        for c in ranking(snap):
+        for c in store.scorecards(snap.as_of, plan=args.plan, rules=snap.rules):   # a unit: its own row
             print(f"  {c.rank:>3}. {c.unit} {c.score:g} 分(逾期 {c.overdue},报送率 {c.compliance:.0%})")
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from ..progress import write_report
-    out = write_report(_store(), args.kind, args.period, args.out, plan=args.plan, as_of=args.as_of)
+    out = _store().write_report(args.kind, args.period, args.out, plan=args.plan, as_of=args.as_of)
     print(f"已生成:{out}")
     return 0
 
@@ -135,15 +135,15 @@ def cmd_periods(args: argparse.Namespace) -> int:
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
-    from ..progress import reminders, snapshot
-    snap = snapshot(_store(), args.as_of, plan=args.plan)
-    items = reminders(snap, args.period)
+    from ..progress import load_rules
+    as_of = args.as_of or date.today()
+    items = _store().reminders(as_of, args.period, plan=args.plan, rules=load_rules())   # a unit: its own
     if args.out:
         from ..progress import reminders_xlsx
         out = Path(args.out)
         if out.suffix.lower() != ".xlsx":
             raise WorkbenchError(f"催办名单文件名应以 .xlsx 结尾:{out.name}")
-        out.write_bytes(reminders_xlsx(items, f"催办名单(截至 {snap.as_of.isoformat()})"))
+        out.write_bytes(reminders_xlsx(items, f"催办名单(截至 {as_of.isoformat()})"))
         print(f"已生成:{out}")
     if args.json:
         print_json([r.to_dict() for r in items])

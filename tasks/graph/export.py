@@ -12,12 +12,13 @@ picture is drawn by graphviz's ``dot`` (through pydot) with a CJK font.
 """
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
+from core.safe_export import save_workbook, write_csv
 
 from ..errors import WorkbenchError
 from .build import ROLE_WORDS, require_task
@@ -174,12 +175,9 @@ def write_edge_list(g: nx.DiGraph, path: str | Path) -> Path:
         for r in rows:
             ws.append([r[h] for h in header])
         ws.freeze_panes = "A2"
-        wb.save(p)
+        save_workbook(wb, p)
     else:
-        with p.open("w", encoding="utf-8-sig", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=header)
-            w.writeheader()
-            w.writerows(rows)
+        write_csv(p, rows, header)
     return p
 
 

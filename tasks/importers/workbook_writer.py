@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.safe_export import save_workbook
+
 from ..model import Plan, Task
 
 HEADER = ["序号", "工作要点", "主要任务", "牵头部门", "责任部门", "完成时限"]
@@ -101,5 +103,5 @@ def write_plan_workbook(plan: Plan, path: str | Path, *, sheet_title: str = "任
         info.column_dimensions["A"].width = 90
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    save_workbook(wb, out)
     return out

@@ -20,6 +20,8 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from core.safe_export import save_workbook
+
 from ..errors import WorkbenchError
 from ..store import Store, parse_period
 from .rules import STATUS_NAMES, Rules, load_rules
@@ -190,7 +192,7 @@ def report_xlsx(rep: PeriodReport) -> bytes:
              "、".join(f"{t['id']} {t['title']}" for t in r.tasks)] for r in rep.reminders],
            [24, 10, 12, 8, 70])
     buf = io.BytesIO()
-    wb.save(buf)
+    save_workbook(wb, buf)
     return buf.getvalue()
 
 
@@ -212,7 +214,7 @@ def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
              "、".join(f"{t['id']} {t['title']}" for t in r.tasks), r.text()] for r in items],
            [24, 10, 12, 8, 50, 70])
     buf = io.BytesIO()
-    wb.save(buf)
+    save_workbook(wb, buf)
     return buf.getvalue()
 
 

@@ -20,6 +20,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.safe_export import safe_filename, save_workbook
+
 from ..store import Store, StoreError, parse_period
 from .safe import safe_text
 
@@ -194,7 +196,7 @@ def _meta_sheet(wb: Workbook, unit: str, period: str, plan_key: str) -> None:
 def template_bytes(store: Store, unit: str, period: str, plan: str | None = None, *,
                    tasks: list | None = None) -> bytes:
     buf = io.BytesIO()
-    build_template(store, unit, period, plan, tasks=tasks).save(buf)
+    save_workbook(build_template(store, unit, period, plan, tasks=tasks), buf)
     return buf.getvalue()
 
 
@@ -246,7 +248,7 @@ def fill_template(template: bytes, values: dict[str, dict[str, object]], *, pers
 
 
 def template_filename(unit: str, period: str) -> str:
-    return f"{parse_period(period).key}_{unit}_进度填报表.xlsx"
+    return safe_filename(f"{parse_period(period).key}_{unit}_进度填报表.xlsx")
 
 
 def write_template(store: Store, unit: str, period: str, out: str | Path | None = None,

@@ -42,13 +42,25 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split("///", 1)[1] if "///" in url else ""
         memory = not path or path == ":memory:"
         if not memory:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(Path(path))
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
                                                   "check_same_thread": False},
                                **({"poolclass": StaticPool} if memory else {"pool_size": 5, "max_overflow": 40}))
         _tune_sqlite(engine)
         return engine
     return create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=40)
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Create the database file ``0600`` in a ``0700`` directory before SQLite does (its WAL and
+    shared-memory files then get the same mode); the workbench's own ``var/`` is tightened too."""
+    from core.private_files import private_dir, touch_private
+
+    if path.parent.resolve() == config.var_dir().resolve():
+        private_dir(path.parent, tighten=True)
+    else:
+        private_dir(path.parent)
+    touch_private(path)
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.errors import InputError as ImportFailed
 from sim.calibrate import calibrate, compare_parameters, read_ticket_log, ticket_log
 from sim.hall import simulate
 from sim.sample_hall import policy_variant, sample_scenario
-from tasks.errors import ImportFailed
 
 
 @pytest.fixture(scope="module")

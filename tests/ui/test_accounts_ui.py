@@ -71,7 +71,7 @@ def test_login_page_shows_lockout(store, monkeypatch):
     at.text_input(key="wb_login_name").input("ld")
     at.text_input(key="wb_login_password").input(PASSWORDS["ld"])
     at.button[0].click().run()
-    assert "账号已锁定至" in texts(at) and "wb_session_token" not in at.session_state
+    assert "登录失败次数过多" in texts(at) and "wb_session_token" not in at.session_state
 
 
 def test_accounts_page_office_adds_account_password_shown_once(store):
@@ -134,11 +134,11 @@ def test_expired_session_must_log_in_again(store, monkeypatch):
 # -- the whole app: per-role navigation, logout, expiry ---------------------------------------------
 ALL_PAGES = ["ui/page_overview.py", "ui/page_tasks.py", "ui/page_graph.py", "ui/page_import.py",
              "ui/page_progress.py", "ui/page_units.py", "ui/page_reports.py", "ui/page_hall.py",
-             "ui/page_staffing.py", "ui/accounts.py"]
+             "ui/page_hall_report.py", "ui/page_staffing.py", "ui/accounts.py"]
 ROLE_PAGES = {
     "office": ALL_PAGES,
     "planner": ["ui/page_overview.py", "ui/page_tasks.py", "ui/page_graph.py", "ui/page_units.py",
-                "ui/page_reports.py", "ui/page_hall.py", "ui/page_staffing.py"],
+                "ui/page_reports.py", "ui/page_hall.py", "ui/page_hall_report.py", "ui/page_staffing.py"],
     "unit": ["ui/page_tasks.py", "ui/page_progress.py", "ui/page_units.py"],
     "leader": ["ui/page_overview.py", "ui/page_units.py", "ui/page_reports.py"],
 }
@@ -246,14 +246,17 @@ def test_planner_cannot_edit_predecessors_in_the_page(app_env):
 
 
 def test_initial_password_prompts_a_change_in_the_sidebar(app_env):
+    """Issue 19: a generated password opens only the change page (the sidebar warns too)."""
     from streamlit.testing.v1 import AppTest
     from ui_support import APP
     pw = AccountBook(app_env).add("gh", "planner", actor="cli")          # generated: must be changed
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["wb_session_token"] = AccountBook(app_env).login("gh", pw).token  # type: ignore[arg-type]
+    token = AccountBook(app_env).login("gh", pw).token  # type: ignore[arg-type]
+    at.session_state["wb_session_token"] = token
     at.run()
     assert any("初始密码" in w.value for w in at.sidebar.warning)
-    AccountBook(app_env).change_password("gh", pw, "Gui-Hua-Ren-Yuan-7")  # type: ignore[arg-type]
+    assert at.title[0].value == "修改初始密码"
+    AccountBook(app_env).change_password("gh", pw, "Gui-Hua-Ren-Yuan-7", keep_token=token)  # type: ignore[arg-type]
     at.run()
     assert not any("初始密码" in w.value for w in at.sidebar.warning)
 
