@@ -14,7 +14,6 @@ again, the office accepts the rest; 12 months of progress rows (fixed seed).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import os
 import random
@@ -32,6 +31,7 @@ from sqlalchemy import insert, select  # noqa: E402
 from tasks.accounts import Account, GuardedStore  # noqa: E402
 from tasks.model import Plan, Task  # noqa: E402
 from tasks.progress import default_rules, snapshot  # noqa: E402
+from tasks.progress.evidence import check_evidence, store_file  # noqa: E402
 from tasks.store import Store  # noqa: E402
 from tasks.store.schema import PlanRow, ProgressReportRow, TaskRow, UnitRow, UploadRow  # noqa: E402
 from tasks.store.schema_supervision import EvidenceFileRow, SupervisionEventRow  # noqa: E402
@@ -63,6 +63,8 @@ def fill(store: Store, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     office = GuardedStore(store, Account("bench", "office"))
     office.load_plan_into_store(make_plan(), start=START)
+    pdf = check_evidence("佐证.pdf", b"%PDF-1.4\n%%EOF\n")
+    store_file(pdf)  # one real file in the file store; every claim of the bench points at it
     with store.session(write=True) as s:
         pid = s.scalar(select(PlanRow.id).where(PlanRow.key == "督办基准计划"))
         units = dict(s.execute(select(UnitRow.name, UnitRow.id)).all())
@@ -126,9 +128,9 @@ def fill(store: Store, seed: int) -> dict[str, int]:
                 c = ev(pk, unit, "claim", t, "已完成", new_date=t.date(), data={"evidence": [len(evidence) + 1]})
                 evidence.append(
                     {
-                        "sha256": hashlib.sha256(tid.encode()).hexdigest(),
+                        "sha256": pdf.sha256,
                         "filename": f"佐证{tid}.pdf",
-                        "size": 1024,
+                        "size": pdf.size,
                         "mime": "application/pdf",
                         "task_pk": pk,
                         "unit_id": unit,

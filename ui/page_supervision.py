@@ -5,6 +5,7 @@ compares baselines.  Every step is a :class:`tasks.accounts.GuardedStore` call (
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -31,6 +32,11 @@ with guard("计算督办状态"):
 
     snap = snapshot(store, date.today(), plan=plan_key)  # fresh: each step below changes it
 rows = [s for s in snap.statuses if s.plan == plan_key and (scope is None or scope in s.unit_lifecycle)]
+
+
+def _evidence_bytes(evidence_id: int) -> bytes:
+    """Read only when the office clicks download (checked again by the library)."""
+    return store.evidence_download(evidence_id)[1]
 
 
 def _d(x) -> str:
@@ -172,7 +178,7 @@ if office:
                         if ev.event_id == q.id:
                             st.download_button(
                                 f"下载佐证材料:{ev.filename}({ev.size // 1024 + 1} KB)",
-                                data=store.evidence_download(ev.id)[1],
+                                data=partial(_evidence_bytes, ev.id),
                                 file_name=ev.filename,
                                 mime="application/octet-stream",
                                 key=f"sup_dl_{ev.id}",

@@ -375,7 +375,7 @@ def events(
         if as_of is not None:
             q = q.where(SupervisionEventRow.at < datetime.combine(as_of, datetime.max.time()))
         q = q.order_by(SupervisionEventRow.at, SupervisionEventRow.id)
-        return [_to_event(r, r.key, r.task_id, r.name) for r in s.execute(q)]
+        return [_to_event(r, r.key, r.task_id, r.name) for r in s.connection().execute(q)]
 
 
 def task_units(store: Store, plan: str | None = None, *, all_plans: bool = False) -> dict[int, list[str]]:

@@ -189,11 +189,16 @@ def report_xlsx(rep: PeriodReport) -> bytes:
     _table(wb.create_sheet("催办名单"), f"{rep.title} 催办名单",
            ["单位", "报告期", "报送期限", "情况", "未报任务"],
            [[r.unit, r.period, r.due.isoformat(), "已逾期" if r.overdue else "未报送",
-             "、".join(f"{t['id']} {t['title']}" for t in r.tasks)] for r in rep.reminders],
+             "、".join(_task_ref(t) for t in r.tasks)] for r in rep.reminders],
            [24, 10, 12, 8, 70])
     buf = io.BytesIO()
     save_workbook(wb, buf)
     return buf.getvalue()
+
+
+def _task_ref(t: dict) -> str:
+    """``《计划》1 工作要点``: every reminder row names the plan of each task it lists."""
+    return (f"《{t['plan']}》" if t.get("plan") else "") + f"{t['id']} {t['title']}"
 
 
 def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
@@ -211,7 +216,7 @@ def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
     ws.title = "催办名单"
     _table(ws, title, ["单位", "报告期", "报送期限", "情况", "欠报任务", "催办内容"],
            [[r.unit, r.period, r.due.isoformat(), "已超期" if r.overdue else "未超期",
-             "、".join(f"{t['id']} {t['title']}" for t in r.tasks), r.text()] for r in items],
+             "、".join(_task_ref(t) for t in r.tasks), r.text()] for r in items],
            [24, 10, 12, 8, 50, 70])
     buf = io.BytesIO()
     save_workbook(wb, buf)

@@ -529,7 +529,8 @@ class Store:
             if plan or not all_plans:
                 q = q.where(TaskRow.plan_id == self._plan_id(s, plan))
             q = q.order_by(ProgressReportRow.report_date, ProgressReportRow.id)
-            return [ReportRecord(*r) for r in s.execute(q)]
+            # plain columns through the connection: no ORM row processing for tens of thousands of rows
+            return [ReportRecord(*r) for r in s.connection().execute(q)]
 
     def uploads(self) -> list[dict[str, Any]]:
         with self.session() as s:
