@@ -316,7 +316,7 @@ def test_every_export_neutralises_formulas(tmp_path):
     items = reminders(snapshot(store, date(2021, 10, 10), rules=ladder), "2021-09")
     assert [r.unit for r in items] == ["市财政局"]
     texts = _no_formula(reminders_xlsx(items))
-    assert any(t.startswith("2 @SUM(A1)") for t in texts)
+    assert any(t.startswith("《") and "》2 @SUM(A1)" in t for t in texts)   # each task named with its plan
 
 
 def test_foreign_sheet_with_wrong_dimension_and_blank_top_rows_read_whole(store):

@@ -1,7 +1,7 @@
 """Supervision loop (issue 13): plan calendars, lifecycle events, evidence files, baselines.
 
 Revision ID: 0003_supervision
-Revises: 0007_import_profiles (re-chained after main landed it)
+Revises: 0006_security (re-chained after main landed 0007 and 0006)
 """
 
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import tasks.store.schema_supervision  # noqa: F401,E402
 
 revision = "0003_supervision"
-down_revision = "0007_import_profiles"
+down_revision = "0006_security"
 branch_labels = None
 depends_on = None
 
