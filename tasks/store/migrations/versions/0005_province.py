@@ -1,11 +1,10 @@
 """Kept current state (issue 18): the latest report per task and unit, and data versions.
 
 Existing databases are backfilled: the latest report of each unit on each task from the history,
-and version 1 for the store and every plan.  It also joins the supervision (0003) and security
-(0006) branches of the chain in this branch; the integrator re-chains the revisions at merge.
+and version 1 for the store and every plan.  (The integrator re-chains the revisions at merge.)
 
 Revision ID: 0005_province
-Revises: 0003_supervision, 0006_security
+Revises: 0003_supervision
 """
 import sqlalchemy as sa
 from alembic import op
@@ -15,7 +14,7 @@ import tasks.store.schema_province  # noqa: F401
 from tasks.store.kept import LATEST_BACKFILL_SQL
 
 revision = "0005_province"
-down_revision = ("0003_supervision", "0006_security")
+down_revision = "0003_supervision"
 branch_labels = None
 depends_on = None
 
