@@ -866,12 +866,21 @@ def _new_steps(store: Store, steps: Sequence[Any], snap: Any) -> tuple[list[Task
 
 
 def _save_setting(store: Store, key: str, value: dict[str, Any], actor: str, now: datetime) -> None:
-    with store.session(write=True) as s:
-        row = s.get(SettingRow, key)
-        if row is None:
-            s.add(SettingRow(key=key, value=value, updated_at=now, updated_by=actor))
-        elif row.value != value:
-            row.value, row.updated_at, row.updated_by = value, now, actor
+    """Insert or update one setting; a concurrent run that inserted it first turns ours into an update."""
+    from sqlalchemy.exc import IntegrityError
+
+    for attempt in range(2):
+        try:
+            with store.session(write=True) as s:
+                row = s.get(SettingRow, key)
+                if row is None:
+                    s.add(SettingRow(key=key, value=value, updated_at=now, updated_by=actor))
+                elif row.value != value:
+                    row.value, row.updated_at, row.updated_by = value, now, actor
+            return
+        except IntegrityError:
+            if attempt:
+                raise
 
 
 @dataclass

@@ -114,7 +114,7 @@ def test_snapshot_last_report_agrees_with_kept_state(store):
     """Status's "last report" of each task is one of the kept rows (the lead units' newest)."""
     _year(store, n_tasks=25, seed=9)
     for as_of in (date(2024, 5, 31), date(2024, 12, 31)):
-        kept = {}
+        kept: dict[str, list] = {}
         for r in latest_reports(store, as_of=as_of):
             kept.setdefault(r.task_id, []).append(r)
         for st in snapshot(store, as_of).statuses:
@@ -168,7 +168,7 @@ def test_migration_backfills_an_existing_database(store):
     _year(store, n_tasks=30, seed=7)
     expected = _replayed_latest(store)
     parents = ScriptDirectory.from_config(_alembic_config()).get_revision("0005_province").down_revision
-    parents = [parents] if isinstance(parents, str) else list(parents)
+    parents = [parents] if isinstance(parents, str) else list(parents or ())
     with store.engine.begin() as conn:                 # the database as the revisions before left it
         conn.execute(sa.text("DROP TABLE progress_latest"))
         conn.execute(sa.text("DROP TABLE data_versions"))

@@ -4,7 +4,7 @@ Existing databases are backfilled: the latest report of each unit on each task f
 and version 1 for the store and every plan.  (The integrator re-chains the revisions at merge.)
 
 Revision ID: 0005_province
-Revises: 0003_supervision
+Revises: 0004_outbox
 """
 import sqlalchemy as sa
 from alembic import op
@@ -14,7 +14,7 @@ import tasks.store.schema_province  # noqa: F401
 from tasks.store.kept import LATEST_BACKFILL_SQL
 
 revision = "0005_province"
-down_revision = "0003_supervision"
+down_revision = "0004_outbox"
 branch_labels = None
 depends_on = None
 
