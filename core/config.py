@@ -61,6 +61,13 @@ VARIABLES: dict[str, str] = {
     "WORKBENCH_SESSION_MAX_HOURS": "dashboard session ends this many hours after login (12)",
     "WORKBENCH_SHARED": "folder of the real seed documents used by tests and notebooks (default: ../shared)",
     "WORKBENCH_SMALL": "1 = notebooks and benches use small data (automatic runs)",
+    "WORKBENCH_NOTIFY_CHANNELS": "reminder channels turned on: mail,webhook,sms (default none: preview only)",
+    "WORKBENCH_SMTP_HOST": "mail server for reminders (or the same key in .streamlit/secrets.toml)",
+    "WORKBENCH_SMTP_PORT": "mail server port (default 25 / 587 starttls / 465 ssl)",
+    "WORKBENCH_SMTP_USER": "mail server login (empty: no login)",
+    "WORKBENCH_SMTP_PASSWORD": "mail server password (never stored in the database or logged)",
+    "WORKBENCH_SMTP_FROM": "sender of reminder mails, e.g. 领导小组办公室 <ban@example.gov.cn>",
+    "WORKBENCH_SMTP_TLS": "none / starttls / ssl (default starttls)",
     "WORKBENCH_TEST_PG_URL": "PostgreSQL URL for the pg-marked tests (unset: they are skipped)",
 }
 

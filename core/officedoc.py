@@ -49,6 +49,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
+from core.safe_export import safe_text
+
 __all__ = [
     "Block",
     "outline",
@@ -374,11 +376,12 @@ class OfficialDoc:
         repeat.set(qn("w:val"), "true")
         trpr.append(repeat)
         for j, h in enumerate(headers):
-            self._cell(head.cells[j], str(h), HEADING1_FONT, size_pt, center=True)
+            self._cell(head.cells[j], str(safe_text(h)), HEADING1_FONT, size_pt, center=True)
         for row in rows:
             cells = t.add_row().cells
             for j, v in enumerate(row):
-                self._cell(cells[j], _cell_text(v), BODY_FONT, size_pt)
+                # neutralised like every export: a cell copied from Word into a spreadsheet stays text
+                self._cell(cells[j], _cell_text(safe_text(v)), BODY_FONT, size_pt)
         widths_mm = list(widths_mm) if widths_mm else _auto_widths(headers, rows, self.text_width_mm)
         t.autofit = False
         for j, wmm in enumerate(widths_mm):

@@ -63,6 +63,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "ui/page_hall.py": "view_hall",
     "ui/page_hall_report.py": "view_hall",
     "ui/page_staffing.py": "view_staffing",
+    "ui/page_notify.py": "view_outbox",
     ACCOUNTS_PAGE: "manage_accounts",
 }
 assert set(PAGE_ACTIONS.values()) <= set(ACTIONS)

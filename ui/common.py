@@ -241,9 +241,12 @@ def unit_scope() -> str | None:
     return account.unit if account is not None and account.role == "unit" else None
 
 
-def data_version(store) -> int:
-    """A number that changes whenever anything is written (:meth:`tasks.store.Store.data_version`)."""
-    return store.data_version()
+def data_version(store, plan: str | None = None) -> int:
+    """The store's data version (``plan``: that plan's): bumped in the same transaction as any change
+    of tasks, reports or lifecycle, never by logins; the cache key for reads."""
+    from tasks.store.kept import data_version as kept_version
+
+    return kept_version(store, plan)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -256,9 +259,9 @@ def store_plans(store=None) -> dict[str, Plan]:
     from tasks.store import default_url
 
     store = store or get_store()
-    version = data_version(store)
     url = default_url()
-    plans = {p["key"]: _plan_from_store(url, p["key"], version) for p in store.plans() if p["tasks"]}
+    plans = {p["key"]: _plan_from_store(url, p["key"], data_version(store, p["key"]))
+             for p in store.plans() if p["tasks"]}
     unit = unit_scope()
     if unit:  # a unit account sees only the tasks its unit leads or joins
         plans = {k: unit_view(p, unit) for k, p in plans.items()}
@@ -285,11 +288,13 @@ def current_as_of() -> date:
     return st.session_state.get("_as_of") or st.session_state.get("as_of_widget") or date.today()
 
 
-@st.cache_resource(show_spinner="正在计算任务状态…", max_entries=16)
+@st.cache_resource(show_spinner="正在计算任务状态…", max_entries=4)
 def _snapshot(url: str, as_of: date, version: int, rules_stamp: tuple):
     from tasks.progress import snapshot
 
-    return snapshot(store_at(url), as_of)
+    snap = snapshot(store_at(url), as_of)
+    snap.reports = []   # bounded memory: pages read one task's history with tasks.store.kept.task_reports
+    return snap
 
 
 def rules_stamp() -> tuple:
@@ -455,7 +460,7 @@ def plan_graph(store, plan_key: str):
     """The dependency graph (networkx) of a stored plan, cached until the store changes. Do not mutate."""
     from tasks.store import default_url
 
-    return _graph(default_url(), plan_key, data_version(store))
+    return _graph(default_url(), plan_key, data_version(store, plan_key))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -469,7 +474,7 @@ def plan_units(store, plan_key: str) -> dict[str, int]:
     """Units with a lead or responsible role in the plan → their number of tasks (cached)."""
     from tasks.store import default_url
 
-    return _plan_units(default_url(), plan_key, data_version(store))
+    return _plan_units(default_url(), plan_key, data_version(store, plan_key))
 
 
 class RecentResults:

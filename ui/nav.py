@@ -22,6 +22,7 @@ PAGE_SPECS_BY_GROUP: dict[str, list[tuple[str, str, str]]] = {
         ("ui/page_supervision.py", "督办", ":material/assignment_turned_in:"),
         ("ui/page_units.py", "单位考评", ":material/leaderboard:"),
         ("ui/page_reports.py", "报告", ":material/description:"),
+        ("ui/page_notify.py", "提醒与发件箱", ":material/notifications:"),
     ],
     "窗口与排班": [
         ("ui/page_hall.py", "窗口仿真", ":material/groups:"),

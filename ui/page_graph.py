@@ -101,7 +101,7 @@ with guard("构建依赖图"):
         st.stop()
     plan = store_plans(store)[plan_key]
     g = plan_graph(store, plan_key)
-    vkey = (plan_key, data_version(store))
+    vkey = (plan_key, data_version(store, plan_key))
     info = analysed(g, vkey)
     counts = info["counts"]
     m = st.columns(5)

@@ -124,8 +124,9 @@ def history_table(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
         return
     st.markdown(f"**截至 {snap.as_of} 的状态:{s.status_label}**" + (f" · {md(s.card_name)}({md(s.card_reason)})"
                                                                       if s.card else ""))
-    pk = next((t.pk for t in snap.tasks if t.plan == plan_key and t.id == task_id), None)
-    hist = [r for r in snap.reports if r.task_pk == pk]
+    from tasks.store.kept import task_reports  # the task's own rows, not a whole history in memory
+
+    hist = task_reports(store, plan_key, task_id, as_of=snap.as_of)
     if not hist:
         st.caption("尚无填报记录。")
         return

@@ -26,13 +26,14 @@ from ..model import Plan, Task
 from ..plan_views import unit_view
 from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
 from .book import AccountBook
+from .guarded_notify import NotifyMethods
 from .roles import ACTIONS, UNIT, Account, PermissionDenied, require
 
 #: never handed out: with them any role could write around the checks
 _HIDDEN = frozenset({"session", "engine", "dispose", "_write_engine"})
 
 
-class GuardedStore:
+class GuardedStore(NotifyMethods):
     """``store`` seen and changed as ``account``."""
 
     def __init__(self, store: Store, account: Account, *, book: AccountBook | None = None):

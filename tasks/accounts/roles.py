@@ -60,6 +60,10 @@ ACTIONS: dict[str, str] = {
     "download_evidence": "下载佐证材料",
     "set_calendar": "设置计划的报送日历",
     "freeze_baseline": "冻结基线",
+    # reminders (issue 17)
+    "manage_notify": "维护联系人、通知模板与提醒规则",
+    "view_outbox": "查看发件箱",
+    "send_notify": "发送提醒",
 }
 #: actions a unit account may do only for its own unit
 SCOPED = frozenset({"view_tasks", "view_progress", "view_units", "download_template", "upload_progress",

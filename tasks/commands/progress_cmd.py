@@ -40,8 +40,13 @@ def _date(text: str) -> date:
 def cmd_load(args: argparse.Namespace) -> int:
     from ..importers import load_plan
     plan = load_plan(args.path)
-    res = _store().load_plan_into_store(plan, ACTOR, key=args.plan, start=args.start, cycle=args.cycle,
-                                        due_day=args.due_day)
+    store = _store()
+    res = store.load_plan_into_store(plan, ACTOR, key=args.plan, start=args.start, cycle=args.cycle,
+                                     due_day=args.due_day)
+    from .notify_cmd import after_load
+    notice = after_load(store, res)   # 签收通知 for new tasks (issue 17), when a channel is on
+    if notice:
+        plan.warnings.append(notice)
     if args.json:
         print_json({"plan": res.plan, "added": res.added, "updated": res.updated, "archived": res.archived,
                     "unchanged": res.unchanged, "warnings": plan.warnings + res.warnings})

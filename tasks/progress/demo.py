@@ -88,7 +88,14 @@ def load_demo(store, plan_key: str, actor: str, seed: int = 2021,
     """
     from tasks.progress import commit_upload, validate_upload
 
+    from .lifecycle import calendars, set_calendar
+
     saved, problems = 0, []
+    if plan_key not in calendars(store):
+        # the demo reports from August 2021: the plan's calendar starts then, as an office would set it
+        tasks = store.tasks(plan_key)
+        start = (tasks[0].plan_issued if tasks else None) or date(2021, 8, 1)
+        set_calendar(store, plan_key, start=start, actor=actor)
     files = demo_files(store, plan_key, seed)
     for i, (name, data, unit, day) in enumerate(files, 1):
         rep = validate_upload(store, data, name, unit=unit, today=day)

@@ -41,6 +41,7 @@ from core.workdays import add_working_days
 
 from ..errors import WorkbenchError
 from ..store import Store, StoreError
+from ..store.kept import bump_version
 from ..store.periods import MONTH, PlanCalendar, parse_cycle
 from ..store.schema import LEAD, RESPONSIBLE, PlanRow, TaskRow, TaskUnitRow, UnitRow
 from ..store.schema_supervision import EvidenceFileRow, PlanCalendarRow, SupervisionEventRow
@@ -278,6 +279,7 @@ def set_calendar(
             s.execute(insert(PlanCalendarRow), [{"plan_id": pid, **values}])
         else:
             s.execute(update(PlanCalendarRow).where(PlanCalendarRow.plan_id == pid).values(**values))
+        bump_version(s, pid)
         store._audit(s, actor, "set_calendar", key, {"start": start.isoformat(), "cycle": cycle, "due_day": due_day})
     return PlanCalendar(key, start, cycle, due_day)
 
@@ -595,6 +597,7 @@ def _write(
         ],
     )
     eid = res.scalar_one()
+    bump_version(s, ctx.plan_id)
     store._audit(
         s,
         actor,
@@ -844,6 +847,7 @@ def claim(
                 )
                 ids.append(r.scalar_one())
             s.execute(update(SupervisionEventRow).where(SupervisionEventRow.id == eid).values(data={"evidence": ids}))
+            bump_version(s, ctx.plan_id)
             store._audit(
                 s,
                 actor,

@@ -176,14 +176,14 @@ def report_xlsx(rep: PeriodReport) -> bytes:
     sts = rep.snap.statuses
     _table(wb.create_sheet("任务状态"), f"{rep.title} 任务状态",
            ["计划", "编号", "工作要点", "牵头单位", "完成时限", "状态", "完成进度", "时间进度", "最近填报",
-            "连续未报", "预警", "预警原因", "最新进展", "督办状态", "原定时限"],
+            "连续未报", "预警", "预警原因", "最新进展", "督办状态", "原定时限", "当前时限"],
            [[s.plan, s.id, s.title, "、".join(s.lead_units), s.deadline or s.deadline_text, s.status_label,
              _pct(s.percent), _pct(s.expected), s.last_report_date,
              s.missed_reports, s.card_name, s.card_reason, s.last_progress, s.lifecycle_label,
-             s.original_deadline] for s in sts],
-           [18, 6, 30, 22, 12, 8, 8, 8, 11, 8, 6, 24, 40, 9, 11], [s.card_color or None for s in sts],
+             s.original_deadline, s.deadline] for s in sts],
+           [18, 6, 30, 22, 12, 8, 8, 8, 11, 8, 6, 24, 40, 9, 11, 11], [s.card_color or None for s in sts],
            kinds={"完成时限": DATE, "完成进度": PERCENT, "时间进度": PERCENT, "最近填报": DATE,
-                  "连续未报": INTEGER, "原定时限": DATE})
+                  "连续未报": INTEGER, "原定时限": DATE, "当前时限": DATE})
     _table(wb.create_sheet("逾期任务"), f"{rep.title} 逾期任务",
            ["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度", "存在问题", "计划"],
            [[s.id, s.title, "、".join(s.lead_units), s.deadline or s.deadline_text, s.overdue_days, _pct(s.percent),

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from ..errors import WorkbenchError
 from ..model import Plan, Task
 from ..units import is_collective
-from . import schema_supervision  # noqa: F401  (registers the supervision tables)
+from . import schema_province, schema_supervision  # noqa: F401  (registers the supervision/kept-state tables)
 from .config import make_engine, migrate
+from .kept import bump_version, keep_latest
 from .periods import parse_period
 from .schema import (
     LEAD,
@@ -186,6 +187,7 @@ class Store:
             raise StoreError("缺少操作人(actor),无法记录操作日志")
         s.execute(insert(AuditRow), [{"at": _now(), "actor": str(actor), "action": action,
                                       "target": target, "detail": detail or {}}])
+        bump_version(s)   # every store change moves the data version (account logins do not come here)
 
     # -- plans and tasks ---------------------------------------------------
     def load_plan_into_store(self, plan: Plan, actor: str, key: str | None = None) -> LoadResult:
@@ -269,6 +271,7 @@ class Store:
                 pred_rows += [{"task_pk": pk[t.id], "predecessor_pk": pk[p]} for p in preds if p in roles_of]
             if pred_rows:
                 s.execute(insert(PredecessorRow), pred_rows)
+            bump_version(s, prow.id)
             self._audit(s, actor, "load_plan", key, {
                 "source_file": plan.source_file, "added": result.added, "updated": result.updated,
                 "archived": result.archived})
@@ -289,6 +292,7 @@ class Store:
             if preds:
                 s.execute(insert(PredecessorRow), [{"task_pk": ids[task_id], "predecessor_pk": ids[p]}
                                                    for p in preds])
+            bump_version(s, pid)
             self._audit(s, actor, "set_predecessors", f"{plan or ''}#{task_id}", {"predecessors": preds})
 
     def _plan_id(self, s: Session, plan: str | None) -> int:
@@ -497,6 +501,8 @@ class Store:
                     "next_steps": r.get("next_steps", ""), "evidence": r.get("evidence", ""),
                     "report_date": r["report_date"], "source_sheet": r.get("source_sheet", ""),
                     "source_row": int(r["source_row"])} for r in rows])
+                keep_latest(s, upload_id, uid)   # the kept current state, in the same transaction
+                bump_version(s, pid)
                 self._audit(s, actor, "upload", filename, {"upload_id": upload_id, "unit": unit,
                                                            "period": period, "rows": len(rows),
                                                            "sha256": sha256})

@@ -1,0 +1,133 @@
+"""Province store benchmark: status of 5,000 and 50,000 tasks after 3 and 36 months of monthly reports.
+
+For each size the plan (monthly calendar from 2024-01) gets 3 months of reports, is measured, gets
+the other 33 months appended, and is measured again.  Histories are written with bulk inserts by the
+linear generator :mod:`tasks.store.synthetic` (one row per lead unit, task and month, 8% missed).
+
+Measured, as of the end of the history ("now") and as of a date half-way back ("past"):
+
+- ``replay``: :func:`tasks.progress.snapshot` statuses (replays every report up to the date);
+- ``kept``: :func:`tasks.store.kept.latest_reports` (the kept latest report per task and unit;
+  a window query for the past date).
+
+Targets (issue 18): status ≤ 1 s now and ≤ 2 s as of a past date.  Prints wall and CPU seconds
+and "target met" only where the CPU figure is within the target (the machine is shared, so wall
+time also counts other processes).  On PostgreSQL the CPU column is this process only: the
+server's share of a query shows in the wall figure.
+
+    .venv/bin/python bench/province_bench.py                  # SQLite, 5,000 and 50,000 tasks
+    .venv/bin/python bench/province_bench.py --sizes 5000     # smaller run
+    WORKBENCH_TEST_PG_URL=postgresql+psycopg://... .venv/bin/python bench/province_bench.py --pg
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tasks.progress import default_rules, snapshot
+from tasks.progress.lifecycle import set_calendar
+from tasks.store import Store
+from tasks.store.kept import latest_reports
+from tasks.store.synthetic import bulk_history, synthetic_plan
+from tasks.store.testing import temporary_store
+
+START = date(2024, 1, 1)
+TARGET = {"now": 1.0, "past": 2.0}
+
+
+def _month(k: int) -> date:
+    y, m = divmod(START.month - 1 + k, 12)
+    return date(START.year + y, m + 1, 1)
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one call, garbage collected before."""
+    gc.collect()
+    w, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w, time.process_time() - c
+
+
+def measure(store: Store, months: int) -> dict[str, tuple[float, float]]:
+    rules = default_rules()
+    now = _month(months) + timedelta(days=10)
+    past = _month(months // 2) + timedelta(days=3)
+    out = {}
+    for label, day in (("now", now), ("past", past)):
+        def replay(day: date = day) -> object:
+            return snapshot(store, day, rules=rules).statuses
+
+        def kept(day: date | None = None if label == "now" else day) -> object:
+            return latest_reports(store, as_of=day)
+
+        out[f"replay {label}"] = timed(replay)
+        out[f"kept {label}"] = timed(kept)
+    return out
+
+
+def run(store: Store, backend: str, n: int, table: list[tuple]) -> None:
+    """Load ``n`` tasks into a fresh store, write 3 then 36 months of history, measure after each."""
+    key = f"全省方案{n}"
+    plan = synthetic_plan(n, max(2, n // 25), seed=n, title=key, issued=START)
+    t = time.perf_counter()
+    store.load_plan_into_store(plan, actor="bench", key=key)
+    set_calendar(store, key, start=START, cycle="monthly", actor="bench")
+    print(f"[{backend}] {n} tasks loaded in {time.perf_counter() - t:.1f} s", flush=True)
+    done = 0
+    for months in (3, 36):
+        t = time.perf_counter()
+        rows = bulk_history(store, key, plan, START, months, seed=n, first=done)
+        done = months
+        print(f"[{backend}] +{rows} report rows ({months} months) written in {time.perf_counter() - t:.1f} s",
+              flush=True)
+        total = store.counts()["progress_reports"]
+        for what, (wall, cpu) in measure(store, months).items():
+            table.append((backend, n, months, total, what, wall, cpu))
+            print(f"[{backend}] {n:>6} tasks {months:>2} months {total:>8} rows  {what:<12} "
+                  f"{wall:7.2f} s (CPU {cpu:.2f} s)", flush=True)
+
+
+def report(table: list[tuple]) -> None:
+    print("\nGrowth (seconds wall; CPU in brackets, judged on CPU):")
+    print(f"{'backend':<10} {'tasks':>6} {'months':>6} {'rows':>9}  {'measure':<12} {'seconds':>8}  target")
+    for backend, n, months, rows, what, wall, cpu in table:
+        method, kind = what.split()
+        if method == "kept":   # the kept latest reports are an input of status, not status itself
+            verdict = "(latest reports only: the status targets do not apply)"
+        else:
+            # judged on CPU seconds: on this shared 2-core machine the wall clock measures the neighbours
+            verdict = "target met" if cpu <= TARGET[kind] else f"over the {TARGET[kind]:.0f} s target"
+        print(f"{backend:<10} {n:>6} {months:>6} {rows:>9}  {what:<12} {wall:8.2f}  ({cpu:.2f})  {verdict}")
+    print("\nGrowth from 3 to 36 months (ratio of CPU seconds):")
+    by = {(b, n, m, w): cpu for b, n, m, _r, w, _wall, cpu in table}
+    for (b, n, m, w), cpu in by.items():
+        if m == 36 and (b, n, 3, w) in by:
+            print(f"{b:<10} {n:>6} tasks  {w:<12} ×{cpu / max(by[(b, n, 3, w)], 1e-3):.1f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[5000, 50000])
+    ap.add_argument("--pg", action="store_true", help="also on PostgreSQL (WORKBENCH_TEST_PG_URL)")
+    args = ap.parse_args()
+    table: list[tuple] = []
+    pg = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
+    backends = ["sqlite"] + (["postgresql"] if args.pg and pg else [])
+    for backend in backends:
+        for n in args.sizes:
+            with tempfile.TemporaryDirectory() as tmp, temporary_store(backend, tmp, pg or None) as store:
+                run(store, backend, n, table)
+    report(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Kept current state and data versions (issue 18) on SQLite and PostgreSQL.
+
+The kept ``progress_latest`` table must say exactly what a replay of the history says, after
+uploads committed one by one (some re-reporting an older date), as of today and of past dates;
+data versions move with every data change and never with a login.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from accounts_helpers import make_book
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import select, update
+
+from tasks.accounts.errors import LoginFailed
+from tasks.progress import lifecycle
+from tasks.progress.status import snapshot
+from tasks.store import StoreError
+from tasks.store.config import _alembic_config, current_revision, migrate
+from tasks.store.kept import data_version, latest_reports, rebuild_latest, task_reports
+from tasks.store.schema import PeriodRow
+from tasks.store.schema_province import ProgressLatestRow
+from tasks.store.synthetic import monthly_rows, synthetic_plan
+from tasks.store.testing import temporary_store
+
+PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
+    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])]
+START = date(2024, 1, 1)
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    with temporary_store(request.param, tmp_path, PG_URL) as s:
+        yield s
+
+
+def _upload(store, key: str, unit: str, period: str, rows: list[dict], tag: str = "") -> int | None:
+    sha = hashlib.sha256(f"{key}/{unit}/{period}/{tag}".encode()).hexdigest()
+    return store.add_upload(sha256=sha, filename=f"{unit}-{period}{tag}.xlsx", unit=unit, plan=key, person="",
+                            period=period, rows=[dict(r) for r in rows], actor="test")
+
+
+def _year(store, key: str = "省方案", n_tasks: int = 60, seed: int = 3):
+    plan = synthetic_plan(n_tasks, 7, seed=seed, title=key, issued=START)
+    store.load_plan_into_store(plan, actor="test", key=key)
+    for unit, period, rows in monthly_rows(plan, START, 12, seed=seed):
+        _upload(store, key, unit, period, rows)
+    return plan
+
+
+def _replayed_latest(store, as_of=None, plan=None) -> dict[tuple[int, str], tuple]:
+    """The last report per (task, unit) from a full replay of the history."""
+    out = {}
+    for r in store.reports(as_of=as_of, plan=plan):       # oldest first, by (report date, id)
+        out[(r.task_pk, r.unit)] = r
+    return {k: (r.id, r.report_date, r.status, r.percent, r.progress, r.period) for k, r in out.items()}
+
+
+def _kept(store, as_of=None, plan=None):
+    return {(r.task_pk, r.unit): (r.id, r.report_date, r.status, r.percent, r.progress, r.period)
+            for r in latest_reports(store, as_of=as_of, plan=plan)}
+
+
+DATES = [None, date(2024, 2, 10), date(2024, 6, 30), date(2024, 9, 25), date(2025, 1, 15), date(2023, 12, 1)]
+
+
+def test_kept_latest_equals_replay_after_a_year(store):
+    _year(store)
+    # a late correction dated before the unit's newest report must not replace it; a newer one must
+    plan_units = store.tasks("省方案")[0].lead_units
+    unit = plan_units[0]
+    old = {"task_id": "1", "status": "滞后", "percent": 5.0, "report_date": date(2024, 3, 3), "period": "2024-03",
+           "progress": "补报", "source_row": 3}
+    new = {**old, "status": "推进中", "percent": 55.0, "report_date": date(2025, 1, 2), "period": "2024-12",
+           "progress": "最新"}
+    _upload(store, "省方案", unit, "2024-03", [old], "fix")
+    _upload(store, "省方案", unit, "2024-12", [new], "new")
+    for as_of in DATES:
+        replayed = _replayed_latest(store, as_of)
+        assert _kept(store, as_of) == replayed, as_of
+        assert _kept(store, as_of, plan="省方案") == _replayed_latest(store, as_of, plan="省方案")
+    latest = _kept(store)
+    pk1 = next(t.pk for t in store.tasks("省方案") if t.id == "1")
+    assert latest[(pk1, unit)][4] == "最新"
+    assert _kept(store, date(2023, 12, 1)) == {}          # before any report
+    # order matches the replay's (report date, id)
+    rows = latest_reports(store)
+    assert [(r.report_date, r.id) for r in rows] == sorted((r.report_date, r.id) for r in rows)
+
+
+def test_rebuild_matches_what_uploads_kept(store):
+    """The migration's backfill (the same SQL as ``rebuild_latest``) gives the table the uploads kept."""
+    _year(store, n_tasks=30, seed=5)
+    with store.session() as s:
+        kept = sorted(tuple(r) for r in s.execute(select(
+            ProgressLatestRow.task_pk, ProgressLatestRow.unit_id, ProgressLatestRow.report_id,
+            ProgressLatestRow.report_date, ProgressLatestRow.status, ProgressLatestRow.percent)))
+    with store.session(write=True) as s:
+        rebuild_latest(s)
+    with store.session() as s:
+        rebuilt = sorted(tuple(r) for r in s.execute(select(
+            ProgressLatestRow.task_pk, ProgressLatestRow.unit_id, ProgressLatestRow.report_id,
+            ProgressLatestRow.report_date, ProgressLatestRow.status, ProgressLatestRow.percent)))
+    assert kept == rebuilt and len(kept) > 30
+
+
+def test_snapshot_last_report_agrees_with_kept_state(store):
+    """Status's "last report" of each task is one of the kept rows (the lead units' newest)."""
+    _year(store, n_tasks=25, seed=9)
+    for as_of in (date(2024, 5, 31), date(2024, 12, 31)):
+        kept: dict[str, list] = {}
+        for r in latest_reports(store, as_of=as_of):
+            kept.setdefault(r.task_id, []).append(r)
+        for st in snapshot(store, as_of).statuses:
+            mine = [r for r in kept.get(st.id, []) if r.unit in st.lead_units] or kept.get(st.id, [])
+            if not mine:
+                assert st.last_report_date is None
+                continue
+            newest = max(mine, key=lambda r: (r.report_date, r.id))
+            assert (st.last_report_date, st.last_status, st.percent, st.reported_by) == \
+                (newest.report_date, newest.status, newest.percent, newest.unit)
+
+
+def test_versions_move_with_data_not_with_logins(store):
+    plan = synthetic_plan(10, 3, seed=1, title="甲市方案")
+    store.load_plan_into_store(plan, actor="test", key="甲市方案")
+    store.load_plan_into_store(synthetic_plan(10, 3, seed=2, title="乙市方案"), actor="test", key="乙市方案")
+    book = make_book(store)
+    book.add("office1", "office", actor="test", password="Secret-pass-123")
+    v0, a0, b0 = data_version(store), data_version(store, "甲市方案"), data_version(store, "乙市方案")
+    book.login("office1", "Secret-pass-123")
+    with pytest.raises(LoginFailed):
+        book.login("office1", "wrong-password")
+    assert (data_version(store), data_version(store, "甲市方案"), data_version(store, "乙市方案")) == (v0, a0, b0)
+    unit, period, rows = next(iter(monthly_rows(plan, START, 1, seed=1)))
+    _upload(store, "甲市方案", unit, period, rows)
+    assert data_version(store) > v0 and data_version(store, "甲市方案") > a0
+    assert data_version(store, "乙市方案") == b0           # another plan's caches stay
+    a1, v1 = data_version(store, "甲市方案"), data_version(store)
+    lifecycle.sign(store, "甲市方案", "2", actor="test")
+    assert data_version(store, "甲市方案") > a1 and data_version(store) > v1
+    assert data_version(store, "没有的方案") == 0
+
+
+def test_refused_upload_keeps_state_and_versions(store):
+    plan = synthetic_plan(10, 3, seed=1, title="甲市方案")
+    store.load_plan_into_store(plan, actor="test", key="甲市方案")
+    unit, period, rows = next(iter(monthly_rows(plan, START, 1, seed=1)))
+    store.close_period(period, actor="test")
+    before = (store.counts(), data_version(store), data_version(store, "甲市方案"))
+    with pytest.raises(StoreError, match="已关闭"):
+        _upload(store, "甲市方案", unit, period, rows)
+    assert (store.counts(), data_version(store), data_version(store, "甲市方案")) == before
+    with store.session(write=True) as s:
+        s.execute(update(PeriodRow).values(closed=False))
+    assert _upload(store, "甲市方案", unit, period, rows)
+    assert _kept(store) == _replayed_latest(store)
+
+
+def test_migration_backfills_an_existing_database(store):
+    """A database made before 0005_province (history, no kept state) gets it filled on upgrade."""
+    _year(store, n_tasks=30, seed=7)
+    expected = _replayed_latest(store)
+    parents = ScriptDirectory.from_config(_alembic_config()).get_revision("0005_province").down_revision
+    parents = [parents] if isinstance(parents, str) else list(parents or ())
+    with store.engine.begin() as conn:                 # the database as the revisions before left it
+        conn.execute(sa.text("DROP TABLE progress_latest"))
+        conn.execute(sa.text("DROP TABLE data_versions"))
+        conn.execute(sa.text("DELETE FROM alembic_version"))
+        for rev in parents:
+            conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:r)"), {"r": rev})
+    assert "progress_latest" not in sa.inspect(store.engine).get_table_names()
+    cfg = _alembic_config()
+    with store.engine.connect().execution_options(write=True) as conn:   # what migrate() runs
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.commit()
+    migrate(store.engine)                               # and then finds nothing left to do
+    assert current_revision(store.engine) == "0005_province"
+    assert _kept(store) == expected and len(expected) > 30
+    assert data_version(store) == 1 and data_version(store, "省方案") == 1
+
+
+def test_task_reports_are_the_replays_rows_of_that_task(store):
+    _year(store, n_tasks=20, seed=11)
+    for as_of in (None, date(2024, 7, 15)):
+        every = store.reports(as_of=as_of, plan="省方案")
+        for task_id in ("1", "6", "20"):
+            assert task_reports(store, "省方案", task_id, as_of=as_of) == [r for r in every if r.task_id == task_id]
+    assert task_reports(store, "省方案", "999") == [] and task_reports(store, "没有的方案", "1") == []
