@@ -418,10 +418,12 @@ class _Scan:
 
 
 # any text between tags that long (a cell's text, or junk where no text belongs)
+_ENTITY = re.compile(rb"&#?[0-9A-Za-z]+;")
 _LONG_TEXT = re.compile(rb">([^<]{%d,})" % (MAX_CELL_CHARS + 1))
-#: more bytes than a cell of MAX_CELL_CHARS characters takes in UTF-8 (a longer run is cut into
-#: pieces, the first of which still holds more than MAX_CELL_CHARS characters after its ``>``)
-_MAX_TEXT_BYTES = 4 * MAX_CELL_CHARS + 4096
+#: more bytes than a cell of MAX_CELL_CHARS characters takes in UTF-8 or as character references
+#: (``&#1114111;``: 10 bytes a character); a longer run is cut into pieces, the first of which still
+#: holds more than MAX_CELL_CHARS characters after its ``>``
+_MAX_TEXT_BYTES = 10 * MAX_CELL_CHARS + 4096
 
 
 def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
@@ -448,7 +450,9 @@ def _long_text_at(buf: bytes) -> int:
     if len(buf) <= MAX_CELL_CHARS:
         return -1
     for m in _LONG_TEXT.finditer(buf):
-        if len(m[1].decode("utf-8", "replace")) > MAX_CELL_CHARS:
+        # a character written as a reference (``&#38271;``, ``&amp;``) is one character of the cell
+        text = _ENTITY.sub(b"x", m[1])
+        if len(text) > MAX_CELL_CHARS and len(text.decode("utf-8", "replace")) > MAX_CELL_CHARS:
             return m.start()
     return -1
 

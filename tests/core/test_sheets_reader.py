@@ -28,6 +28,19 @@ def _xlsx(build) -> bytes:
     return buf.getvalue()
 
 
+def _with_text(xlsx: bytes, marker: str, text: str) -> bytes:
+    """``xlsx`` with ``marker`` replaced by ``text`` in UTF-8 (openpyxl itself cuts cells at 32,767
+    characters and writes other scripts as character references, so a longer cell is made by hand)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(marker.encode(), text.encode())
+            dst.writestr(item, data)
+    return buf.getvalue()
+
+
 def test_values_dates_merges_and_row_numbers():
     def build(wb):
         ws = wb.active
@@ -99,8 +112,11 @@ def test_csv_row_limit_stops_at_the_first_row_past_it():
 def test_long_cells_are_refused_with_their_place():
     long = "长" * (limits.MAX_CELL_CHARS + 1)
     with pytest.raises(InputError) as err:
-        read_workbook(_xlsx(lambda wb: wb.active.append(["序号", long])), "a.xlsx")
+        read_workbook(_with_text(_xlsx(lambda wb: wb.active.append(["序号", "LONGTEXT"])), "LONGTEXT", long), "a.xlsx")
     assert (err.value.sheet, err.value.row) == ("Sheet", 1)
+    # exactly Excel's limit, written as character references as openpyxl does, is a legal cell
+    at_limit = read_workbook(_xlsx(lambda wb: wb.active.append(["序号", long[:-1]])), "a.xlsx")
+    assert len(at_limit[0].rows[0][1]) == limits.MAX_CELL_CHARS
     assert "超过 32767 个字符" in str(err.value)
     shared = _xlsx(lambda wb: wb.active.append(["序号"]))  # the long text in the shared strings part
     buf = io.BytesIO()

@@ -225,13 +225,30 @@ def test_a_million_character_title_is_refused(tmp_path):
     ws = wb.active
     ws.append(["序号", "任务名称", "牵头单位", "完成时限"])
     ws.append([1, "推行叫号", "市数字办", "2021年底前"])
-    ws.append([2, "长" * 1_000_000, "市数字办", "2021年底前"])
+    ws.append([2, "长" * 5_000, "市数字办", "2021年底前"])
     wb.save(tmp_path / "big.xlsx")
     with pytest.raises(ImportFailed) as err:
         load_plan(tmp_path / "big.xlsx")
     msg = str(err.value)
     assert "big.xlsx" in msg and "第3行" in msg and "任务2" in msg and "超过上限1,000字" in msg
     assert "任务名称有" in msg
+    # a million characters never reach the importer: the one reader refuses the cell (file, sheet, row);
+    # openpyxl cuts cells at 32,767 characters, so the long cell is written into the sheet's XML by hand
+    import zipfile
+
+    ws.cell(3, 2, "LONGTEXT")
+    wb.save(tmp_path / "marked.xlsx")
+    with zipfile.ZipFile(tmp_path / "marked.xlsx") as src, zipfile.ZipFile(tmp_path / "huge.xlsx", "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"LONGTEXT", ("长" * 1_000_000).encode())
+                item.compress_type = zipfile.ZIP_STORED   # a 3 MB file, not a suspicious compression ratio
+            dst.writestr(item, data)
+    with pytest.raises(ImportFailed) as err:
+        load_plan(tmp_path / "huge.xlsx")
+    msg = str(err.value)
+    assert "huge.xlsx" in msg and "第3行" in msg and "32767" in msg
 
 
 def test_a_description_over_the_cap_in_a_text_document_is_refused(tmp_path):
