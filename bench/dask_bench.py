@@ -3,6 +3,7 @@
 Prints wall time of each, the speed-up (target ≥ 1.7× on this 2-core machine) and checks that
 the numbers are identical.  `python bench/dask_bench.py [--reps 16] [--scale 8] [--days 1]`
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,10 @@ def main() -> None:
     t2 = time.perf_counter()
     same = one.summaries.equals(two.summaries)
     speed = (t1 - t0) / (t2 - t1)
-    print(f"{args.reps} replications of the sample hall ×{args.scale:g}, {args.days} day(s), "
-          f"{one.customers:,} customers in all")
+    print(
+        f"{args.reps} replications of the sample hall ×{args.scale:g}, {args.days} day(s), "
+        f"{one.customers:,} customers in all"
+    )
     print(f"  one process        {t1 - t0:7.2f} s")
     print(f"  Dask, 2 workers    {t2 - t1:7.2f} s (cluster start-up included)")
     print(f"  speed-up           {speed:7.2f}×" + ("  (target ≥ 1.7× met)" if speed >= 1.7 else ""))

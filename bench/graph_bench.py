@@ -9,6 +9,7 @@ sample of 60 source units (the output says so).
 
     .venv/bin/python bench/graph_bench.py [--tasks 5000] [--units 200] [--links 10000] [--seed 7]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,13 @@ def generate(n_tasks: int, n_units: int, n_links: int, seed: int) -> tuple[Plan,
     for i in range(1, n_tasks + 1):
         lead = rng.choices(units[:n_units], weights[:n_units], k=rng.randint(1, 2))
         resp = rng.choices(units, weights, k=rng.randint(1, 4))
-        t = Task(id=str(i), title=f"任务{i}", section=f"{(i - 1) * 20 // n_tasks + 1}、第{(i - 1) * 20 // n_tasks + 1}部分",
-                 lead_units=list(dict.fromkeys(lead)), responsible_units=list(dict.fromkeys(resp)))
+        t = Task(
+            id=str(i),
+            title=f"任务{i}",
+            section=f"{(i - 1) * 20 // n_tasks + 1}、第{(i - 1) * 20 // n_tasks + 1}部分",
+            lead_units=list(dict.fromkeys(lead)),
+            responsible_units=list(dict.fromkeys(resp)),
+        )
         if rng.random() < 0.05:
             t.deadline_kind, t.deadline_text = ONGOING, "长期坚持"
         else:
@@ -59,7 +65,8 @@ def generate(n_tasks: int, n_units: int, n_links: int, seed: int) -> tuple[Plan,
         p = rng.randint(max(1, t - 300), t - 1)  # type: ignore[operator]  # earlier ids only: a DAG
         links.add((t, p))  # type: ignore[arg-type]
     return Plan(title="生成的基准方案", tasks=tasks), [
-        PredecessorLink(str(t), str(p), f"bench 第{k + 2}行") for k, (t, p) in enumerate(sorted(links))]
+        PredecessorLink(str(t), str(p), f"bench 第{k + 2}行") for k, (t, p) in enumerate(sorted(links))
+    ]
 
 
 def main() -> None:
@@ -88,20 +95,25 @@ def main() -> None:
     load = step("unit load by month", lambda: unit_load(g))
     step("load table (heat map)", lambda: load_table(g, load))
     pairs = step("collaboration pairs", lambda: collaboration_pairs(g))
-    cen = step("unit centrality (reuses load and pairs)",
-               lambda: unit_centrality(g, top=10, load=load, pairs=pairs))
+    cen = step("unit centrality (reuses load and pairs)", lambda: unit_centrality(g, top=10, load=load, pairs=pairs))
     total = sum(t for _, t in times)
 
-    print(f"programme: {a.tasks} tasks, {g.number_of_nodes()} nodes, {g.number_of_edges()} edges, "
-          f"{len(links)} predecessor links, {sum(1 for r in load if not r['collective'])} units (+1 collective)")
+    print(
+        f"programme: {a.tasks} tasks, {g.number_of_nodes()} nodes, {g.number_of_edges()} edges, "
+        f"{len(links)} predecessor links, {sum(1 for r in load if not r['collective'])} units (+1 collective)"
+    )
     for name, t in times:
         print(f"  {name:<40s} {t * 1000:8.1f} ms")
-    print(f"  {'TOTAL build + all analyses':<40s} {total * 1000:8.1f} ms   (target ≤ 2000 ms: "
-          f"{'met' if total <= 2 else 'NOT met'})")
-    print(f"results: {len(inv)} inversions, critical path {cp['length']} tasks, "
-          f"{sum(1 for v in sl.values() if v is not None and v < 0)} tasks with negative slack, "
-          f"slip of {root} affects {len(slip['affected_tasks'])} tasks / {len(slip['affected_units'])} units, "
-          f"{len(pairs)} collaboration pairs")
+    print(
+        f"  {'TOTAL build + all analyses':<40s} {total * 1000:8.1f} ms   (target ≤ 2000 ms: "
+        f"{'met' if total <= 2 else 'NOT met'})"
+    )
+    print(
+        f"results: {len(inv)} inversions, critical path {cp['length']} tasks, "
+        f"{sum(1 for v in sl.values() if v is not None and v < 0)} tasks with negative slack, "
+        f"slip of {root} affects {len(slip['affected_tasks'])} tasks / {len(slip['affected_units'])} units, "
+        f"{len(pairs)} collaboration pairs"
+    )
     print(f"centrality: {cen['method']}; top unit {cen['units'][0]['unit']}")
 
 

@@ -8,6 +8,7 @@
 
 Usage: ``.venv/bin/python bench/hall_bench.py [--tickets N] [--skip-xlsx] [--skip-roster]``
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,9 +31,15 @@ def bench_log(n: int, xlsx: bool) -> None:
     per_day = {"户籍": 900.0, "不动产登记": 600.0, "税务": 450.0, "缴费": 300.0, "社保医保": 1000.0}
     days = max(1, round(n / (sum(per_day.values()) * 1.15)))
     t = time.perf_counter()
-    log = synthetic_log(days, seed=1, businesses=per_day, no_show={"户籍": 0.08}, abandon=0.01,
-                        routes={"不动产登记": (["税务", "缴费"], 0.4)},
-                        windows={"户籍": 12, "不动产登记": 12, "税务": 11, "缴费": 6, "社保医保": 14})
+    log = synthetic_log(
+        days,
+        seed=1,
+        businesses=per_day,
+        no_show={"户籍": 0.08},
+        abandon=0.01,
+        routes={"不动产登记": (["税务", "缴费"], 0.4)},
+        windows={"户籍": 12, "不动产登记": 12, "税务": 11, "缴费": 6, "社保医保": 14},
+    )
     print(f"synthetic log: {len(log):,} tickets over {days} working days, made in {time.perf_counter() - t:.1f} s")
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "log.csv"
@@ -40,9 +47,11 @@ def bench_log(n: int, xlsx: bool) -> None:
         t, c = time.perf_counter(), time.process_time()
         rec = read_ticket_log(csv)
         dt_csv, cpu = time.perf_counter() - t, time.process_time() - c
-        print(f"(a) import GBK csv: {len(rec.frame):,} rows in {dt_csv:.2f} s wall, {cpu:.2f} s CPU "
-              f"({len(rec.frame) / dt_csv:,.0f} rows/s), {len(rec.problems)} bad rows  [<= 10 s]; "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"(a) import GBK csv: {len(rec.frame):,} rows in {dt_csv:.2f} s wall, {cpu:.2f} s CPU "
+            f"({len(rec.frame) / dt_csv:,.0f} rows/s), {len(rec.problems)} bad rows  [<= 10 s]; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
         if xlsx:
             path = Path(tmp) / "log.xlsx"
             t = time.perf_counter()
@@ -60,8 +69,10 @@ def bench_log(n: int, xlsx: bool) -> None:
             t, c = time.perf_counter(), time.process_time()
             rec_x = read_ticket_log(path)
             dt_x, cpu = time.perf_counter() - t, time.process_time() - c
-            print(f"(a) import xlsx: {len(rec_x.frame):,} rows in {dt_x:.2f} s wall, {cpu:.2f} s CPU  [<= 10 s]; "
-                  f"load average {os.getloadavg()[0]:.1f}")
+            print(
+                f"(a) import xlsx: {len(rec_x.frame):,} rows in {dt_x:.2f} s wall, {cpu:.2f} s CPU  [<= 10 s]; "
+                f"load average {os.getloadavg()[0]:.1f}"
+            )
     t = time.perf_counter()
     rep = build_hall_report(rec)
     t1 = time.perf_counter()
@@ -71,8 +82,10 @@ def bench_log(n: int, xlsx: bool) -> None:
     t3 = time.perf_counter()
     d = hall_report_docx(rep)
     t4 = time.perf_counter()
-    print(f"(b) hall report of {len(rec.frame):,} tickets: tables {t1 - t:.2f} s, JSON {t2 - t1:.2f} s, "
-          f"xlsx {t3 - t2:.2f} s ({len(x) / 1e3:.0f} kB), docx {t4 - t3:.2f} s ({len(d) / 1e3:.0f} kB)")
+    print(
+        f"(b) hall report of {len(rec.frame):,} tickets: tables {t1 - t:.2f} s, JSON {t2 - t1:.2f} s, "
+        f"xlsx {t3 - t2:.2f} s ({len(x) / 1e3:.0f} kB), docx {t4 - t3:.2f} s ({len(d) / 1e3:.0f} kB)"
+    )
 
 
 def bench_month() -> None:
@@ -86,8 +99,10 @@ def bench_month() -> None:
     t0 = time.perf_counter()
     fr = simulate_features(s, days=28, seed=1)
     wall = time.perf_counter() - t0
-    print(f"(c) sample hall, 28 days, every practice on: {len(fr.run.customers.arrival):,} tickets in {wall:.2f} s = "
-          f"{wall / 4:.2f} s per simulated week  [<= 2 s]")
+    print(
+        f"(c) sample hall, 28 days, every practice on: {len(fr.run.customers.arrival):,} tickets in {wall:.2f} s = "
+        f"{wall / 4:.2f} s per simulated week  [<= 2 s]"
+    )
 
 
 def bench_roster() -> None:
@@ -96,10 +111,12 @@ def bench_roster() -> None:
     t, c = time.perf_counter(), time.process_time()
     res, people = bench_case(60, 28)
     wall, cpu = time.perf_counter() - t, time.process_time() - c
-    print(f"(d) roster {len(people)} people x 28 days with AB岗 and balance: {res.status} in {wall:.1f} s wall "
-          f"({cpu:.1f} s CPU, load average {os.getloadavg()[0]:.1f}), shortfall {res.shortfall_total} window-slots "
-          f"(greedy start {res.greedy_shortfall}), AB岗 gaps {len(res.ab_gaps)}, leave granted "
-          f"{len(res.leave_granted)} / refused {len(res.leave_refused)}  [<= 60 s]")
+    print(
+        f"(d) roster {len(people)} people x 28 days with AB岗 and balance: {res.status} in {wall:.1f} s wall "
+        f"({cpu:.1f} s CPU, load average {os.getloadavg()[0]:.1f}), shortfall {res.shortfall_total} window-slots "
+        f"(greedy start {res.greedy_shortfall}), AB岗 gaps {len(res.ab_gaps)}, leave granted "
+        f"{len(res.leave_granted)} / refused {len(res.leave_refused)}  [<= 60 s]"
+    )
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ Targets (issue 4): all 200 uploads (validate + commit, one file after another)
     .venv/bin/python bench/progress_bench.py            # SQLite in a temp dir
     WORKBENCH_BENCH_DB_URL=postgresql+psycopg://... .venv/bin/python bench/progress_bench.py
 """
+
 from __future__ import annotations
 
 import io
@@ -32,9 +33,17 @@ def make_plan() -> Plan:
     tasks = []
     for i in range(UNITS * ROWS):
         deadline = date(2021, 6 + i % 7, 28)
-        tasks.append(Task(id=str(i + 1), title=f"基准任务{i + 1}", lead_units=[units[i // ROWS]],
-                          responsible_units=[units[(i // ROWS + 1) % UNITS]], deadline=deadline,
-                          deadline_text=f"{deadline.year}年{deadline.month}月底前", deadline_kind="date"))
+        tasks.append(
+            Task(
+                id=str(i + 1),
+                title=f"基准任务{i + 1}",
+                lead_units=[units[i // ROWS]],
+                responsible_units=[units[(i // ROWS + 1) % UNITS]],
+                deadline=deadline,
+                deadline_text=f"{deadline.year}年{deadline.month}月底前",
+                deadline_kind="date",
+            )
+        )
     return Plan(title="基准计划", date=date(2021, 3, 1), tasks=tasks)
 
 

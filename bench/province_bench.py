@@ -19,6 +19,7 @@ server's share of a query shows in the wall figure.
     .venv/bin/python bench/province_bench.py --sizes 5000     # smaller run
     WORKBENCH_TEST_PG_URL=postgresql+psycopg://... .venv/bin/python bench/province_bench.py --pg
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,6 +64,7 @@ def measure(store: Store, months: int) -> dict[str, tuple[float, float]]:
     past = _month(months // 2) + timedelta(days=3)
     out = {}
     for label, day in (("now", now), ("past", past)):
+
         def replay(day: date = day) -> object:
             return snapshot(store, day, rules=rules).statuses
 
@@ -87,13 +89,17 @@ def run(store: Store, backend: str, n: int, table: list[tuple]) -> None:
         t = time.perf_counter()
         rows = bulk_history(store, key, plan, START, months, seed=n, first=done)
         done = months
-        print(f"[{backend}] +{rows} report rows ({months} months) written in {time.perf_counter() - t:.1f} s",
-              flush=True)
+        print(
+            f"[{backend}] +{rows} report rows ({months} months) written in {time.perf_counter() - t:.1f} s", flush=True
+        )
         total = store.counts()["progress_reports"]
         for what, (wall, cpu) in measure(store, months).items():
             table.append((backend, n, months, total, what, wall, cpu))
-            print(f"[{backend}] {n:>6} tasks {months:>2} months {total:>8} rows  {what:<12} "
-                  f"{wall:7.2f} s (CPU {cpu:.2f} s)", flush=True)
+            print(
+                f"[{backend}] {n:>6} tasks {months:>2} months {total:>8} rows  {what:<12} "
+                f"{wall:7.2f} s (CPU {cpu:.2f} s)",
+                flush=True,
+            )
 
 
 def report(table: list[tuple]) -> None:
@@ -101,7 +107,7 @@ def report(table: list[tuple]) -> None:
     print(f"{'backend':<10} {'tasks':>6} {'months':>6} {'rows':>9}  {'measure':<12} {'seconds':>8}  target")
     for backend, n, months, rows, what, wall, cpu in table:
         method, kind = what.split()
-        if method == "kept":   # the kept latest reports are an input of status, not status itself
+        if method == "kept":  # the kept latest reports are an input of status, not status itself
             verdict = "(latest reports only: the status targets do not apply)"
         else:
             # judged on CPU seconds: on this shared 2-core machine the wall clock measures the neighbours

@@ -12,6 +12,7 @@ read back with ``ws.max_row``), then times, best of ``--repeat``:
 
     .venv/bin/python bench/read_bench.py [--rows 50000] [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,21 @@ _T = TypeVar("_T")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-UNITS = ["市审改办", "市政务服务中心", "市委编办", "市司法局", "市发改局", "市自然资源局", "市住建局",
-         "市市场监督管理局", "市人社局", "市医保局", "市公安局", "市财政局", "各县(市、区)人民政府"]
+UNITS = [
+    "市审改办",
+    "市政务服务中心",
+    "市委编办",
+    "市司法局",
+    "市发改局",
+    "市自然资源局",
+    "市住建局",
+    "市市场监督管理局",
+    "市人社局",
+    "市医保局",
+    "市公安局",
+    "市财政局",
+    "各县(市、区)人民政府",
+]
 #: issue 18 measured calamine alone 7.5× faster than openpyxl; the reader adds the zip checks and the
 #: streaming pre-scan (about a third of its time), and must stay at least 3× faster
 TARGET_SPEEDUP = 3.0
@@ -57,9 +71,17 @@ def make_workbook(path: Path, n_rows: int, seed: int = 7) -> Path:
             row += 1
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
         deadline = datetime(2021, rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.3 else "2021年底前"
-        ws.append([i, f"推进第{i}项改革任务", f"梳理事项清单,\n压减办理材料;\n第{i}项措施落实到位。",
-                   "、".join(rng.sample(UNITS, rng.randint(1, 3))), rng.choice(UNITS), deadline,
-                   str(rng.randint(1, i)) if i > 1 and rng.random() < 0.2 else None])
+        ws.append(
+            [
+                i,
+                f"推进第{i}项改革任务",
+                f"梳理事项清单,\n压减办理材料;\n第{i}项措施落实到位。",
+                "、".join(rng.sample(UNITS, rng.randint(1, 3))),
+                rng.choice(UNITS),
+                deadline,
+                str(rng.randint(1, i)) if i > 1 and rng.random() < 0.2 else None,
+            ]
+        )
         row += 1
     wb.save(path)
     return path
@@ -103,8 +125,9 @@ def scan_only(path: Path) -> int:
     limits.check_zip(data, path.name)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         parts = sheets._xlsx_parts(z)
-        return sum(sheets._scan_sheet(z, m, s, path.name, limits.MAX_ROWS, set(), InputError).rows
-                   for s, m, _v in parts if m)
+        return sum(
+            sheets._scan_sheet(z, m, s, path.name, limits.MAX_ROWS, set(), InputError).rows for s, m, _v in parts if m
+        )
 
 
 def best(fn: Callable[[Path], _T], path: Path, repeat: int) -> tuple[float, _T]:
@@ -125,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(tmp) / "bench.xlsx"
         t0 = time.process_time()
         make_workbook(path, args.rows)
-        print(f"generated {args.rows} task rows in {time.process_time() - t0:.2f} s CPU "
-              f"({path.stat().st_size / 1024:.0f} KiB)")
+        print(
+            f"generated {args.rows} task rows in {time.process_time() - t0:.2f} s CPU "
+            f"({path.stat().st_size / 1024:.0f} KiB)"
+        )
         t_old, (rows_old, merges_old) = best(read_openpyxl, path, args.repeat)
         t_new, (rows_new, merges_new) = best(read_core, path, args.repeat)
         t_scan, _ = best(scan_only, path, args.repeat)

@@ -11,6 +11,7 @@
 
 Usage: ``.venv/bin/python bench/sim_bench.py [--customers N] [--skip-ciw]``
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,8 +69,11 @@ def simpy_resource(n: int, seed: int = 1) -> float:
 def ciw_mmc(n: int, seed: int = 1) -> float:
     import ciw
 
-    net = ciw.create_network(arrival_distributions=[ciw.dists.Exponential(rate=LAM)],
-                             service_distributions=[ciw.dists.Exponential(rate=MU)], number_of_servers=[C])
+    net = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=LAM)],
+        service_distributions=[ciw.dists.Exponential(rate=MU)],
+        number_of_servers=[C],
+    )
     ciw.seed(seed)
     q = ciw.Simulation(net)
     q.simulate_until_max_customers(n, method="Finish")
@@ -85,8 +89,14 @@ def hall_skills(n: int, seed: int = 1) -> float:
     types = rng.choice(3, n, p=[0.4, 0.4, 0.2]).astype(np.int32)
     cust = Customers(arrival, types, rng.exponential(1 / MU, n), rng.random(n) < 0.2, np.full(n, np.inf))
     changes = [Change(0.0, 0, 2), Change(0.0, 1, 2), Change(0.0, 2, 1)]
-    run = HallEngine(cust, [[0, 2], [1, 2], [0, 1, 2]], changes, n_types=3,
-                     group_names=["甲", "乙", "综合"], type_names=["a", "b", "c"]).run()
+    run = HallEngine(
+        cust,
+        [[0, 2], [1, 2], [0, 1, 2]],
+        changes,
+        n_types=3,
+        group_names=["甲", "乙", "综合"],
+        type_names=["a", "b", "c"],
+    ).run()
     log = run.log()
     return float(log["wait"].mean())
 
@@ -102,7 +112,7 @@ def peak_mib(fn, n: int) -> float:
     fn(n)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return peak / 2 ** 20
+    return peak / 2**20
 
 
 def main() -> None:
@@ -123,12 +133,16 @@ def main() -> None:
     t_kpi = time.perf_counter() - t0
     nc = len(run.customers.arrival)
     print(f"\n(a) sample hall, one week ({hall.calendar.days} days), {nc} customers")
-    print(f"    1 replication: simulate {t_sim:.3f} s ({nc / t_sim:,.0f} customers/s), KPIs {t_kpi:.3f} s,"
-          f" total {t_sim + t_kpi:.3f} s per replication")
+    print(
+        f"    1 replication: simulate {t_sim:.3f} s ({nc / t_sim:,.0f} customers/s), KPIs {t_kpi:.3f} s,"
+        f" total {t_sim + t_kpi:.3f} s per replication"
+    )
     workers = os.cpu_count() or 1
     r = replicate(hall, reps=8, seed=1, workers=workers)
-    print(f"    8 replications in {workers} processes (KPIs included): {r.wall_seconds:.2f} s,"
-          f" {r.customers / r.wall_seconds:,.0f} customers/s overall")
+    print(
+        f"    8 replications in {workers} processes (KPIs included): {r.wall_seconds:.2f} s,"
+        f" {r.customers / r.wall_seconds:,.0f} customers/s overall"
+    )
 
     print(f"\n(b) M/M/c c={C} rho={RHO} mu={MU}/min, {n:,} customers (times include random draws)")
     t_h, w_h = timed(hall_mmc, n)
@@ -140,24 +154,32 @@ def main() -> None:
     if not args.skip_ciw:
         t_c, w_c = timed(ciw_mmc, n)
         print(f"    Ciw                          {t_c:6.2f} s  {n / t_c:>10,.0f} customers/s  mean wait {w_c:.3f}")
-        print(f"    ratio hall/Ciw {t_c / t_h:.2f}x (target >= 2), SimPy Resource/Ciw {t_c / t_r:.2f}x,"
-              f" hall+skills/Ciw {t_c / t_s:.2f}x (target >= 1)")
+        print(
+            f"    ratio hall/Ciw {t_c / t_h:.2f}x (target >= 2), SimPy Resource/Ciw {t_c / t_r:.2f}x,"
+            f" hall+skills/Ciw {t_c / t_s:.2f}x (target >= 1)"
+        )
     print(f"    Erlang C mean wait: {erlang_c_wait():.3f}")
     print("\n    peak memory (tracemalloc) for the 200k-style runs:")
-    print(f"    hall model {peak_mib(hall_mmc, n):.1f} MiB (target < 100), "
-          f"hall + skills/log {peak_mib(hall_skills, n):.1f} MiB")
+    print(
+        f"    hall model {peak_mib(hall_mmc, n):.1f} MiB (target < 100), "
+        f"hall + skills/log {peak_mib(hall_skills, n):.1f} MiB"
+    )
     if not args.skip_ciw:
         print(f"    Ciw {peak_mib(ciw_mmc, n):.1f} MiB")
     print("    peak RSS of a fresh process, imports alone -> after the run (tracemalloc above counts only the run):")
-    hall_run = ("import numpy as np; from sim.hall import simulate_arrays; rng = np.random.default_rng(1); "
-                f"a = np.cumsum(rng.exponential(1 / {LAM}, {n})); s = rng.exponential(1 / {MU}, {n}); "
-                f"simulate_arrays(a, s, {C}).wait().mean()")
+    hall_run = (
+        "import numpy as np; from sim.hall import simulate_arrays; rng = np.random.default_rng(1); "
+        f"a = np.cumsum(rng.exponential(1 / {LAM}, {n})); s = rng.exponential(1 / {MU}, {n}); "
+        f"simulate_arrays(a, s, {C}).wait().mean()"
+    )
     print(f"    hall model {rss_mib(hall_run, 'import numpy, sim.hall')}")
     if not args.skip_ciw:
-        ciw_run = ("import numpy, ciw; net = ciw.create_network(arrival_distributions=[ciw.dists.Exponential("
-                   f"rate={LAM})], service_distributions=[ciw.dists.Exponential(rate={MU})], number_of_servers=[{C}]);"
-                   f" ciw.seed(1); q = ciw.Simulation(net); q.simulate_until_max_customers({n}, method='Finish');"
-                   " numpy.mean([r.waiting_time for r in q.get_all_records()])")
+        ciw_run = (
+            "import numpy, ciw; net = ciw.create_network(arrival_distributions=[ciw.dists.Exponential("
+            f"rate={LAM})], service_distributions=[ciw.dists.Exponential(rate={MU})], number_of_servers=[{C}]);"
+            f" ciw.seed(1); q = ciw.Simulation(net); q.simulate_until_max_customers({n}, method='Finish');"
+            " numpy.mean([r.waiting_time for r in q.get_all_records()])"
+        )
         print(f"    Ciw        {rss_mib(ciw_run, 'import numpy, ciw')}")
 
 
@@ -167,8 +189,7 @@ def rss_mib(run: str, imports: str) -> str:
 
     def peak(code: str) -> float:
         # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (this bench)
-        script = (f"{code}; "
-                  "print([x for x in open('/proc/self/status') if x.startswith('VmHWM')][0].split()[1])")
+        script = f"{code}; print([x for x in open('/proc/self/status') if x.startswith('VmHWM')][0].split()[1])"
         out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
         return int(out.stdout.split()[-1]) / 1024  # KiB
 
@@ -180,8 +201,8 @@ def erlang_c_wait() -> float:
     import math
 
     a = LAM / MU
-    top = a ** C / math.factorial(C) * C / (C - a)
-    p = top / (sum(a ** k / math.factorial(k) for k in range(C)) + top)
+    top = a**C / math.factorial(C) * C / (C - a)
+    p = top / (sum(a**k / math.factorial(k) for k in range(C)) + top)
     return p / (C * MU - LAM)
 
 

@@ -8,6 +8,7 @@ to the page or changing a widget.  Target: ≤ 2 s after the first load.
 
     .venv/bin/python bench/ui_bench.py [--tasks 5000] [--seed 7]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,9 +25,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-PAGES = ["ui/page_overview.py", "ui/page_tasks.py", "ui/page_graph.py", "ui/page_import.py",
-         "ui/page_progress.py", "ui/page_units.py", "ui/page_reports.py", "ui/page_hall.py",
-         "ui/page_staffing.py"]
+PAGES = [
+    "ui/page_overview.py",
+    "ui/page_tasks.py",
+    "ui/page_graph.py",
+    "ui/page_import.py",
+    "ui/page_progress.py",
+    "ui/page_units.py",
+    "ui/page_reports.py",
+    "ui/page_hall.py",
+    "ui/page_staffing.py",
+]
 
 
 def fill_store(url: str, n_tasks: int, seed: int) -> tuple[str, int]:
@@ -54,11 +63,29 @@ def fill_store(url: str, n_tasks: int, seed: int) -> tuple[str, int]:
         period = f"2021-{month:02d}"
         store.open_period(period, "bench")
         for unit, ids in by_unit.items():
-            rows = [{"task_id": i, "status": rng.choice(["推进中", "已完成", "滞后"]),
-                     "percent": rng.choice([30, 60, 100]), "progress": "推进中", "report_date": date(2021, month, 28),
-                     "period": period, "source_sheet": "进度填报", "source_row": k + 4} for k, i in enumerate(ids)]
-            store.add_upload(sha256=f"{unit}-{period}", filename=f"{unit}.xlsx", unit=unit, plan=plan.title,
-                             person="", period=period, rows=rows, actor="bench")
+            rows = [
+                {
+                    "task_id": i,
+                    "status": rng.choice(["推进中", "已完成", "滞后"]),
+                    "percent": rng.choice([30, 60, 100]),
+                    "progress": "推进中",
+                    "report_date": date(2021, month, 28),
+                    "period": period,
+                    "source_sheet": "进度填报",
+                    "source_row": k + 4,
+                }
+                for k, i in enumerate(ids)
+            ]
+            store.add_upload(
+                sha256=f"{unit}-{period}",
+                filename=f"{unit}.xlsx",
+                unit=unit,
+                plan=plan.title,
+                person="",
+                period=period,
+                rows=rows,
+                actor="bench",
+            )
             n_rows += len(rows)
     return f"{load_s:.2f}", n_rows
 
@@ -79,7 +106,8 @@ def quiet_bare_mode_warnings() -> None:
     from streamlit.runtime.scriptrunner_utils import script_run_context
 
     logging.getLogger(script_run_context.__name__).addFilter(
-        lambda record: "missing ScriptRunContext" not in record.getMessage())
+        lambda record: "missing ScriptRunContext" not in record.getMessage()
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="ui-bench-"))
     url = f"sqlite:///{tmp / 'wb.db'}"
     os.environ["WORKBENCH_DB_URL"] = url
-    os.environ["WORKBENCH_PLANS_DIR"] = str(tmp / "no-plans")   # nothing bundled: only the generated plan
+    os.environ["WORKBENCH_PLANS_DIR"] = str(tmp / "no-plans")  # nothing bundled: only the generated plan
     load_s, n_rows = fill_store(url, args.tasks, args.seed)
     print(f"store: {args.tasks} tasks loaded in {load_s} s, {n_rows} progress rows, {url}")
 
@@ -127,18 +155,22 @@ def main(argv: list[str] | None = None) -> int:
     at.session_state["_as_of"] = date(2021, 10, 10)
     at.run()
     at.switch_page("ui/page_tasks.py").run()
-    steps = [("unit filter", lambda: at.multiselect(key="tasks_units").set_value(["单位000"])),
-             ("role = 牵头", lambda: at.radio(key="tasks_role").set_value("牵头")),
-             ("full-text search", lambda: at.text_input(key="tasks_text").input("任务1")),
-             ("timeline view", lambda: at.segmented_control(key="tasks_view").set_value("时间轴")),
-             ("task detail view", lambda: at.segmented_control(key="tasks_view").set_value("任务详情"))]
+    steps = [
+        ("unit filter", lambda: at.multiselect(key="tasks_units").set_value(["单位000"])),
+        ("role = 牵头", lambda: at.radio(key="tasks_role").set_value("牵头")),
+        ("full-text search", lambda: at.text_input(key="tasks_text").input("任务1")),
+        ("timeline view", lambda: at.segmented_control(key="tasks_view").set_value("时间轴")),
+        ("task detail view", lambda: at.segmented_control(key="tasks_view").set_value("任务详情")),
+    ]
     for label, act in steps:
         act()
         t0 = time.perf_counter()
         at.run()
         rows = len(at.dataframe[0].value) if label != "timeline view" and len(at.dataframe) else "-"
-        print(f"任务 page, {label:<18}{time.perf_counter() - t0:>8.2f} s   rows shown: {rows}"
-              f"{'  ERROR' if at.exception or at.error else ''}")
+        print(
+            f"任务 page, {label:<18}{time.perf_counter() - t0:>8.2f} s   rows shown: {rows}"
+            f"{'  ERROR' if at.exception or at.error else ''}"
+        )
     return 0
 
 

@@ -2,6 +2,7 @@
 
 ``tasks`` and ``sim`` both import ``core`` and never each other; ``core`` imports neither.
 """
+
 from .errors import InputError, Issue, WorkbenchError
 
 __all__ = [

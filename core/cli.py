@@ -5,6 +5,7 @@ Each package has a ``commands`` sub-package; every module in it defines
 ``args.func(args) -> int``.  Errors a user can cause print one ``error: …``
 line on stderr and exit 2, never a traceback (``--debug`` shows it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,9 +23,12 @@ from .errors import WorkbenchError
 __all__ = ["build_parser", "print_json", "run"]
 
 
-def build_parser(prog: str, description: str, commands_pkg: str,
-                 add_globals: Callable[[argparse.ArgumentParser], None] | None = None,
-                 ) -> argparse.ArgumentParser:
+def build_parser(
+    prog: str,
+    description: str,
+    commands_pkg: str,
+    add_globals: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> argparse.ArgumentParser:
     """A parser with one sub-command per module of ``commands_pkg``.
 
     Parameters
@@ -58,8 +62,11 @@ def build_parser(prog: str, description: str, commands_pkg: str,
     return parser
 
 
-def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None,
-        before: Callable[[argparse.Namespace], None] | None = None) -> int:
+def run(
+    parser: argparse.ArgumentParser,
+    argv: Sequence[str] | None = None,
+    before: Callable[[argparse.Namespace], None] | None = None,
+) -> int:
     """Parse and dispatch; map user errors to ``error: …`` + exit 2.
 
     Parameters

@@ -3,6 +3,7 @@
 Every "your file is wrong" error carries :class:`Issue` records (file, sheet, row, column,
 message) so that the UI, the command line and the tests all read the same fields.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,8 +52,16 @@ class InputError(WorkbenchError):
     ('a.xlsx / Sheet1: 找不到表头', 'Sheet1')
     """
 
-    def __init__(self, message: str, *, file: str = "", sheet: str | None = None,
-                 row: int | None = None, column: str | None = None, task: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str = "",
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        task: str | None = None,
+    ):
         self.issue = Issue(message, file=file, sheet=sheet, row=row, column=column, task=task)
         self.message, self.file, self.sheet, self.row, self.column = message, file, sheet, row, column
         super().__init__(str(self.issue))

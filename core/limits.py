@@ -14,6 +14,7 @@ True
 >>> len(shown), more
 (200, 50)
 """
+
 from __future__ import annotations
 
 import io
@@ -25,9 +26,27 @@ from typing import TypeVar
 from .errors import InputError
 
 __all__ = [
-    "MAX_CELLS", "MAX_CELL_CHARS", "MAX_DOCX_XML_BYTES", "MAX_FILLED_CELLS", "MAX_HTML_BYTES", "MAX_MEMBERS", "MAX_MEMBER_BYTES", "MAX_PROBLEMS", "MAX_RATIO", "MAX_ROWS",
-    "MAX_SPAN", "MAX_TABLE_CELLS", "MAX_TOTAL_BYTES", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_MB", "RATIO_FLOOR",
-    "cap_problems", "check_html_size", "check_size", "check_zip", "more_problems_line",
+    "MAX_CELLS",
+    "MAX_CELL_CHARS",
+    "MAX_DOCX_XML_BYTES",
+    "MAX_FILLED_CELLS",
+    "MAX_HTML_BYTES",
+    "MAX_MEMBERS",
+    "MAX_MEMBER_BYTES",
+    "MAX_PROBLEMS",
+    "MAX_RATIO",
+    "MAX_ROWS",
+    "MAX_SPAN",
+    "MAX_TABLE_CELLS",
+    "MAX_TOTAL_BYTES",
+    "MAX_UPLOAD_BYTES",
+    "MAX_UPLOAD_MB",
+    "RATIO_FLOOR",
+    "cap_problems",
+    "check_html_size",
+    "check_size",
+    "check_zip",
+    "more_problems_line",
 ]
 
 #: one uploaded or imported file, in MB (the dashboard's upload widget uses the same number)
@@ -80,8 +99,9 @@ def check_size(size: int, name: str, error: type[InputError] = InputError) -> No
     if size == 0:
         raise error("文件是空的", file=name)
     if size > MAX_UPLOAD_BYTES:
-        raise error(f"文件过大({size / 1048576:.1f} MB),上限为 {MAX_UPLOAD_MB} MB,"
-                    "请删除无关工作表或图片后再上传", file=name)
+        raise error(
+            f"文件过大({size / 1048576:.1f} MB),上限为 {MAX_UPLOAD_MB} MB,请删除无关工作表或图片后再上传", file=name
+        )
 
 
 def check_html_size(size: int, name: str, error: type[InputError] = InputError) -> None:
@@ -93,12 +113,21 @@ def check_html_size(size: int, name: str, error: type[InputError] = InputError) 
     core.errors.InputError: a.html: 网页文件过大(6.0 MB),网页格式的上限为 5 MB,请在 Excel/Word 中另存为 xlsx 或 docx 后再上传
     """
     if size > MAX_HTML_BYTES:
-        raise error(f"网页文件过大({size / 1048576:.1f} MB),网页格式的上限为 {MAX_HTML_BYTES // 1048576} MB,"
-                    "请在 Excel/Word 中另存为 xlsx 或 docx 后再上传", file=name)
+        raise error(
+            f"网页文件过大({size / 1048576:.1f} MB),网页格式的上限为 {MAX_HTML_BYTES // 1048576} MB,"
+            "请在 Excel/Word 中另存为 xlsx 或 docx 后再上传",
+            file=name,
+        )
 
 
-def check_zip(source: bytes | str | Path, name: str, error: type[InputError] = InputError, *,
-              member_limit: int = MAX_MEMBER_BYTES, total_limit: int = MAX_TOTAL_BYTES) -> None:
+def check_zip(
+    source: bytes | str | Path,
+    name: str,
+    error: type[InputError] = InputError,
+    *,
+    member_limit: int = MAX_MEMBER_BYTES,
+    total_limit: int = MAX_TOTAL_BYTES,
+) -> None:
     """Check a zip package (xlsx, docx, a zip of CSVs) before anything parses it.
 
     Every member's declared size, and the size it really inflates to (read in 1 MB chunks and
@@ -142,12 +171,16 @@ def _part(member: str) -> str:
 def _refuse_member(info: zipfile.ZipInfo, size: int, name: str, error: type[InputError], why: str) -> InputError:
     hint = "(可能含有大量行、超长单元格或被篡改)" if info.filename.endswith(".xml") else ""
     size_text = f" {_mb(size)}," if size >= 0 else ""
-    return error(f"压缩包内的{_part(info.filename)}解压后{size_text}{why}{hint},已拒绝;"
-                 "请删除多余内容、用 Excel/Word 重新保存后再上传", file=name)
+    return error(
+        f"压缩包内的{_part(info.filename)}解压后{size_text}{why}{hint},已拒绝;"
+        "请删除多余内容、用 Excel/Word 重新保存后再上传",
+        file=name,
+    )
 
 
-def _check_members(archive: zipfile.ZipFile, name: str, error: type[InputError],
-                   member_limit: int, total_limit: int) -> None:
+def _check_members(
+    archive: zipfile.ZipFile, name: str, error: type[InputError], member_limit: int, total_limit: int
+) -> None:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise error(f"压缩包内有 {len(infos)} 个文件,超过 {MAX_MEMBERS} 个,已拒绝", file=name)
@@ -157,8 +190,7 @@ def _check_members(archive: zipfile.ZipFile, name: str, error: type[InputError],
         if info.file_size > member_limit:
             raise _refuse_member(info, info.file_size, name, error, f"超过 {_mb(member_limit)} 的上限")
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise _refuse_member(info, info.file_size, name, error,
-                                 f"压缩比超过 {MAX_RATIO} 倍(疑似“压缩炸弹”)")
+            raise _refuse_member(info, info.file_size, name, error, f"压缩比超过 {MAX_RATIO} 倍(疑似“压缩炸弹”)")
     if declared > total_limit:
         raise error(f"压缩包解压后共 {_mb(declared)},超过 {_mb(total_limit)} 的上限,已拒绝", file=name)
     total = 0
@@ -177,8 +209,10 @@ def _check_members(archive: zipfile.ZipFile, name: str, error: type[InputError],
             raise
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError) as err:
             # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method
-            raise error(f"压缩包内的“{info.filename}”无法解压({type(err).__name__}),文件已损坏或设有密码,"
-                        "请重新保存后再上传", file=name) from err
+            raise error(
+                f"压缩包内的“{info.filename}”无法解压({type(err).__name__}),文件已损坏或设有密码,请重新保存后再上传",
+                file=name,
+            ) from err
         if actual > RATIO_FLOOR and actual > MAX_RATIO * max(info.compress_size, 1):
             raise _refuse_member(info, actual, name, error, f"压缩比超过 {MAX_RATIO} 倍(疑似“压缩炸弹”)")
 

@@ -10,6 +10,7 @@ not be tightened because a database was put there), except when asked
 >>> oct(stat.S_IMODE(d.stat().st_mode)), oct(stat.S_IMODE(write_private(d / "a", b"x").stat().st_mode))
 ('0o700', '0o600')
 """
+
 from __future__ import annotations
 
 import os

@@ -25,6 +25,7 @@ name) into a plain file name without directories.
 >>> csv_bytes([["任务", "单位"], ["=1+1", "+市局"]]).decode("utf-8-sig").splitlines()
 ['任务,单位', "'=1+1,'+市局"]
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,8 +36,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DANGEROUS", "safe_text", "unsafe_text", "safe_row", "neutralise_workbook", "save_workbook",
-           "csv_bytes", "write_csv", "safe_frame", "safe_filename", "safe_sheet_title"]
+__all__ = [
+    "DANGEROUS",
+    "safe_text",
+    "unsafe_text",
+    "safe_row",
+    "neutralise_workbook",
+    "save_workbook",
+    "csv_bytes",
+    "write_csv",
+    "safe_frame",
+    "safe_filename",
+    "safe_sheet_title",
+]
 
 #: first characters that make Excel/WPS/LibreOffice treat a cell as a formula
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -49,16 +61,23 @@ def safe_text(value: Any) -> Any:
     Strings whose first character is dangerous, or whose first non-blank character is one of
     ``= + - @`` (``"  =1+1"``), are prefixed; other values are returned unchanged.
     """
-    if isinstance(value, str) and value and (value.startswith(DANGEROUS)
-                                             or value.lstrip()[:1] in tuple(_FORMULA_START)):
+    if (
+        isinstance(value, str)
+        and value
+        and (value.startswith(DANGEROUS) or value.lstrip()[:1] in tuple(_FORMULA_START))
+    ):
         return "'" + value
     return value
 
 
 def unsafe_text(value: Any) -> Any:
     """Undo :func:`safe_text` when reading our own exports back."""
-    if isinstance(value, str) and value.startswith("'") and len(value) > 1 \
-            and (value[1] in DANGEROUS or value[1:].lstrip()[:1] in tuple(_FORMULA_START)):
+    if (
+        isinstance(value, str)
+        and value.startswith("'")
+        and len(value) > 1
+        and (value[1] in DANGEROUS or value[1:].lstrip()[:1] in tuple(_FORMULA_START))
+    ):
         return value[1:]
     return value
 
@@ -116,8 +135,13 @@ def _rows(rows: Iterable[Sequence[Any] | Mapping[str, Any]], header: Sequence[st
     if header is not None:
         out.append(safe_row(header))
     for r in rows:
-        values = [r.get(h, "") for h in header] if isinstance(r, Mapping) and header is not None \
-            else list(r.values()) if isinstance(r, Mapping) else list(r)
+        values = (
+            [r.get(h, "") for h in header]
+            if isinstance(r, Mapping) and header is not None
+            else list(r.values())
+            if isinstance(r, Mapping)
+            else list(r)
+        )
         out.append(safe_row("" if v is None else v for v in values))
     return out
 
@@ -129,8 +153,9 @@ def csv_bytes(rows: Iterable[Sequence[Any] | Mapping[str, Any]], header: Sequenc
     return buf.getvalue().encode("utf-8-sig")
 
 
-def write_csv(path: str | Path, rows: Iterable[Sequence[Any] | Mapping[str, Any]],
-              header: Sequence[str] | None = None) -> Path:
+def write_csv(
+    path: str | Path, rows: Iterable[Sequence[Any] | Mapping[str, Any]], header: Sequence[str] | None = None
+) -> Path:
     p = Path(path)
     p.write_bytes(csv_bytes(rows, header))
     return p

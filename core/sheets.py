@@ -26,6 +26,7 @@ what to do.
 >>> s.name, s.rows, s.merges, s.merged_value(1, 3)
 ('任务', (('任务分解表',), (1, 2.5, 'x')), ((1, 1, 1, 3),), '任务分解表')
 """
+
 from __future__ import annotations
 
 import csv
@@ -55,8 +56,18 @@ from .limits import (
 )
 
 __all__ = [
-    "KINDS", "Sheet", "cell_text", "column_letter", "decode_csv", "guess_delimiter", "html_table",
-    "is_blank", "iter_values", "read_csv", "read_workbook", "sniff_kind",
+    "KINDS",
+    "Sheet",
+    "cell_text",
+    "column_letter",
+    "decode_csv",
+    "guess_delimiter",
+    "html_table",
+    "is_blank",
+    "iter_values",
+    "read_csv",
+    "read_workbook",
+    "sniff_kind",
 ]
 
 Merge = tuple[int, int, int, int]
@@ -131,8 +142,9 @@ def is_blank(value: Any) -> bool:
     >>> is_blank(" "), is_blank(float("nan")), is_blank(0)
     (True, True, False)
     """
-    return value is None or (isinstance(value, str) and not value.strip()) or \
-        (isinstance(value, float) and value != value)
+    return (
+        value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and value != value)
+    )
 
 
 def cell_text(value: Any) -> str:
@@ -177,18 +189,21 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _too_long(name: str, sheet: str | None, row: int, col: int, n: int,
-              error: type[InputError]) -> InputError:
-    return error(f"单元格内容有 {n} 个字符,超过 {MAX_CELL_CHARS} 个字符的上限(Excel 单元格的上限),"
-                 "请删减该单元格内容后再上传", file=name, sheet=sheet, row=row, column=column_letter(col))
+def _too_long(name: str, sheet: str | None, row: int, col: int, n: int, error: type[InputError]) -> InputError:
+    return error(
+        f"单元格内容有 {n} 个字符,超过 {MAX_CELL_CHARS} 个字符的上限(Excel 单元格的上限),请删减该单元格内容后再上传",
+        file=name,
+        sheet=sheet,
+        row=row,
+        column=column_letter(col),
+    )
 
 
 def _too_many_rows(name: str, sheet: str | None, max_rows: int, error: type[InputError]) -> InputError:
     return error(f"工作表行数超过 {max_rows} 行,请删除多余的空行或无关内容后再上传", file=name, sheet=sheet)
 
 
-def _clean_row(raw: Iterable[Any], r: int, name: str, sheet: str | None,
-               error: type[InputError]) -> Row:
+def _clean_row(raw: Iterable[Any], r: int, name: str, sheet: str | None, error: type[InputError]) -> Row:
     """Calamine's row as Python values: '' → None, whole floats → int; long text refused; trailing blanks cut."""
     out: list[Any] = []
     for c, v in enumerate(raw, start=1):
@@ -288,8 +303,10 @@ def guess_delimiter(sample: str) -> str:
     best, best_score = ",", -1
     for d in (",", "\t", ";"):
         try:
-            widths = [len(r) for r, _ in zip(csv.reader(io.StringIO(sample, newline=""), delimiter=d),
-                                              range(40), strict=False)]
+            widths = [
+                len(r)
+                for r, _ in zip(csv.reader(io.StringIO(sample, newline=""), delimiter=d), range(40), strict=False)
+            ]
         except csv.Error:
             continue
         wide = [w for w in widths if w >= 3]
@@ -299,9 +316,16 @@ def guess_delimiter(sample: str) -> str:
     return best
 
 
-def read_csv(source: bytes | str | Path, name: str | None = None, *, sheet: str | None = None,
-             max_rows: int = MAX_ROWS, delimiter: str | None = None, trim: bool = True,
-             error: type[InputError] = InputError) -> Sheet:
+def read_csv(
+    source: bytes | str | Path,
+    name: str | None = None,
+    *,
+    sheet: str | None = None,
+    max_rows: int = MAX_ROWS,
+    delimiter: str | None = None,
+    trim: bool = True,
+    error: type[InputError] = InputError,
+) -> Sheet:
     """A CSV as one :class:`Sheet` of text cells (blank cells None); the delimiter is guessed when not given.
 
     ``trim=False`` keeps each record's trailing empty cells (``a,`` is two cells).
@@ -324,15 +348,22 @@ def read_csv(source: bytes | str | Path, name: str | None = None, *, sheet: str 
                     raise _too_long(name, sheet, r, c, len(v), error)
             filled += len(vals)
             if filled > MAX_FILLED_CELLS:
-                raise error(f"CSV 中的单元格超过 {MAX_FILLED_CELLS} 个(已读到第 {r} 行),"
-                            "请拆分成几个文件或删除无关内容后再上传", file=name, sheet=sheet, row=r)
+                raise error(
+                    f"CSV 中的单元格超过 {MAX_FILLED_CELLS} 个(已读到第 {r} 行),请拆分成几个文件或删除无关内容后再上传",
+                    file=name,
+                    sheet=sheet,
+                    row=r,
+                )
             rows.append(tuple(vals))
     except csv.Error as err:
         if "field larger than field limit" in str(err):
-            raise error(f"CSV 中有单元格超过 {MAX_CELL_CHARS} 个字符的上限,请删减后再上传", file=name,
-                        sheet=sheet, row=len(rows) + 1) from None
-        raise error(f"CSV 格式错误({err}),请检查引号是否成对", file=name, sheet=sheet,
-                    row=len(rows) + 1) from None
+            raise error(
+                f"CSV 中有单元格超过 {MAX_CELL_CHARS} 个字符的上限,请删减后再上传",
+                file=name,
+                sheet=sheet,
+                row=len(rows) + 1,
+            ) from None
+        raise error(f"CSV 格式错误({err}),请检查引号是否成对", file=name, sheet=sheet, row=len(rows) + 1) from None
     return Sheet(sheet, tuple(rows))
 
 
@@ -346,8 +377,9 @@ def _attrs(raw: bytes) -> dict[str, str]:
     out: dict[str, str] = {}
     for m in _ATTR.finditer(raw):
         key = (m[1] or m[3]).decode("utf-8", "replace")
-        out[key.rsplit(":", 1)[-1] if key.startswith("r:") else key] = \
-            html.unescape((m[2] if m[1] else m[4]).decode("utf-8", "replace"))
+        out[key.rsplit(":", 1)[-1] if key.startswith("r:") else key] = html.unescape(
+            (m[2] if m[1] else m[4]).decode("utf-8", "replace")
+        )
     return out
 
 
@@ -383,9 +415,11 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
     if "xl/styles.xml" not in archive.namelist():
         return set()
     styles = _read_member(archive, "xl/styles.xml")
-    custom = {int(a["numFmtId"]) for m in re.finditer(rb"<(?:\w+:)?numFmt\b([^>]*)>", styles)
-              if "%" in (a := _attrs(m[1])).get("formatCode", "").replace("\\%", "") and
-              a.get("numFmtId", "").isdigit()}
+    custom = {
+        int(a["numFmtId"])
+        for m in re.finditer(rb"<(?:\w+:)?numFmt\b([^>]*)>", styles)
+        if "%" in (a := _attrs(m[1])).get("formatCode", "").replace("\\%", "") and a.get("numFmtId", "").isdigit()
+    }
     section = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.S)
     if not section:
         return set()
@@ -458,18 +492,36 @@ def _long_text_at(buf: bytes) -> int:
 
 
 def _long_text(name: str, sheet: str | None, row: int | None, error: type[InputError]) -> InputError:
-    return error(f"有单元格内容(或文件中的一段文字)超过 {MAX_CELL_CHARS} 个字符的上限(Excel 单元格的上限),"
-                 "请删减该单元格内容、用 Excel 重新保存后再上传", file=name, sheet=sheet, row=row)
+    return error(
+        f"有单元格内容(或文件中的一段文字)超过 {MAX_CELL_CHARS} 个字符的上限(Excel 单元格的上限),"
+        "请删减该单元格内容、用 Excel 重新保存后再上传",
+        file=name,
+        sheet=sheet,
+        row=row,
+    )
 
 
-def _scan_sheet(archive: zipfile.ZipFile, member: str, sheet: str, name: str, max_rows: int,
-                percent_styles: set[int], error: type[InputError]) -> _Scan:
+def _scan_sheet(
+    archive: zipfile.ZipFile,
+    member: str,
+    sheet: str,
+    name: str,
+    max_rows: int,
+    percent_styles: set[int],
+    error: type[InputError],
+) -> _Scan:
     """One streaming pass over a worksheet's XML (1 MB at a time): rows (stops at the first past
     ``max_rows``), the widest column holding content, merged ranges, percent-formatted cells."""
     scan = _Scan()
-    pct = re.compile(rb"""<(?:[\w.-]+:)?c\s([^>]*?\bs\s*=\s*["'](?:""" +
-                     b"|".join(str(i).encode() for i in sorted(percent_styles)) + rb""")["'][^>]*)>""") \
-        if percent_styles else None
+    pct = (
+        re.compile(
+            rb"""<(?:[\w.-]+:)?c\s([^>]*?\bs\s*=\s*["'](?:"""
+            + b"|".join(str(i).encode() for i in sorted(percent_styles))
+            + rb""")["'][^>]*)>"""
+        )
+        if percent_styles
+        else None
+    )
     for buf in _chunks(archive, member):
         long_at = _long_text_at(buf)
         for m in _ROW_TAG.finditer(buf, 0, long_at if long_at >= 0 else len(buf)):
@@ -482,8 +534,12 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, sheet: str, name: str, ma
             raise _long_text(name, sheet, scan.last_row or None, error)
         scan.filled += buf.count(b"</c>") + buf.count(b":c>")  # cells with content end with a closing tag
         if scan.filled > MAX_FILLED_CELLS:
-            raise error(f"工作表中有内容的单元格超过 {MAX_FILLED_CELLS} 个(已读到第 {scan.last_row} 行),"
-                        "请拆分成几个文件或删除无关内容后再上传", file=name, sheet=sheet)
+            raise error(
+                f"工作表中有内容的单元格超过 {MAX_FILLED_CELLS} 个(已读到第 {scan.last_row} 行),"
+                "请拆分成几个文件或删除无关内容后再上传",
+                file=name,
+                sheet=sheet,
+            )
         for m in _WIDE_CELL.finditer(buf):
             if not m[3]:
                 scan.width = max(scan.width, _col_number(m[1]))
@@ -499,9 +555,12 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, sheet: str, name: str, ma
                 if ref:
                     scan.percent.add((int(ref[2]), _col_number(ref[1])))
     if scan.width * max(scan.last_row, 1) > MAX_CELLS:
-        raise error(f"工作表的已用区域过大(约 {scan.last_row} 行 × {scan.width} 列,超过 {MAX_CELLS} 个单元格),"
-                    f"最右边有内容的一列是 {column_letter(scan.width)} 列;请删除远处多余的单元格后再上传",
-                    file=name, sheet=sheet)
+        raise error(
+            f"工作表的已用区域过大(约 {scan.last_row} 行 × {scan.width} 列,超过 {MAX_CELLS} 个单元格),"
+            f"最右边有内容的一列是 {column_letter(scan.width)} 列;请删除远处多余的单元格后再上传",
+            file=name,
+            sheet=sheet,
+        )
     return scan
 
 
@@ -511,11 +570,17 @@ def _calamine_error(kind: str, name: str, err: Exception, error: type[InputError
     if "password" in text.lower() or "encrypt" in text.lower() or type(err).__name__ == "PasswordError":
         return error("工作簿已加密(设有打开密码),请在 Excel 中取消密码后另存再上传", file=name)
     if kind == "xls":
-        return error(f"无法读取 .xls 工作簿({type(err).__name__}: {text}),文件可能已损坏或设有密码;"
-                     "请用 Excel/WPS 打开后另存为 xlsx 再上传", file=name)
+        return error(
+            f"无法读取 .xls 工作簿({type(err).__name__}: {text}),文件可能已损坏或设有密码;"
+            "请用 Excel/WPS 打开后另存为 xlsx 再上传",
+            file=name,
+        )
     what = "ODS 表格" if kind == "ods" else "Excel 工作簿"
-    return error(f"无法读取 {what}({type(err).__name__}),文件可能已损坏或不是 Excel 保存的 {kind};"
-                 "请用 Excel/WPS 打开后“另存为”xlsx 再上传", file=name)
+    return error(
+        f"无法读取 {what}({type(err).__name__}),文件可能已损坏或不是 Excel 保存的 {kind};"
+        "请用 Excel/WPS 打开后“另存为”xlsx 再上传",
+        file=name,
+    )
 
 
 def _open_calamine(data: bytes, kind: str, name: str, error: type[InputError]) -> Any:
@@ -527,8 +592,9 @@ def _open_calamine(data: bytes, kind: str, name: str, error: type[InputError]) -
         raise _calamine_error(kind, name, err, error) from err
 
 
-def _calamine_rows(book: Any, sheet: str, kind: str, name: str, max_rows: int,
-                   error: type[InputError]) -> tuple[tuple[Row, ...], list[Merge] | None]:
+def _calamine_rows(
+    book: Any, sheet: str, kind: str, name: str, max_rows: int, error: type[InputError]
+) -> tuple[tuple[Row, ...], list[Merge] | None]:
     try:
         ws = book.get_sheet_by_name(sheet)
         raw = ws.to_python(skip_empty_area=False)
@@ -545,8 +611,9 @@ def _calamine_rows(book: Any, sheet: str, kind: str, name: str, max_rows: int,
     return tuple(rows), merges
 
 
-def _read_xlsx(data: bytes, name: str, wanted: Collection[str] | None, max_rows: int, percent: bool,
-               error: type[InputError]) -> list[Sheet]:
+def _read_xlsx(
+    data: bytes, name: str, wanted: Collection[str] | None, max_rows: int, percent: bool, error: type[InputError]
+) -> list[Sheet]:
     check_zip(data, name, error)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -573,15 +640,26 @@ def _read_xlsx(data: bytes, name: str, wanted: Collection[str] | None, max_rows:
                 continue
             rows, merges = _calamine_rows(book, sheet, "xlsx", name, max_rows, error)
             scan = scans[sheet]
-            out.append(Sheet(sheet, rows, tuple(merges if merges is not None else scan.merges), visible,
-                             frozenset(scan.percent)))
+            out.append(
+                Sheet(
+                    sheet, rows, tuple(merges if merges is not None else scan.merges), visible, frozenset(scan.percent)
+                )
+            )
     finally:
         book.close()
     return out
 
 
 # ---------------------------------------------------------------- xls: a scan of the BIFF records
-_BIFF_CELLS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x00D6}  # NUMBER RK LABELSST LABEL BOOLERR FORMULA RSTRING
+_BIFF_CELLS = {
+    0x0203,
+    0x027E,
+    0x00FD,
+    0x0204,
+    0x0205,
+    0x0006,
+    0x00D6,
+}  # NUMBER RK LABELSST LABEL BOOLERR FORMULA RSTRING
 _BIFF_MULRK, _BIFF_BOF, _BIFF_EOF, _BIFF_FILEPASS = 0x00BD, 0x0809, 0x000A, 0x002F
 
 
@@ -595,14 +673,16 @@ def _scan_xls(data: bytes, name: str, max_rows: int, error: type[InputError]) ->
     except Exception as err:  # xlrd raises CompDocError, struct.error, IndexError …
         raise _calamine_error("xls", name, err, error) from err
     if not stream:
-        raise error("无法读取 .xls 工作簿(文件中没有工作簿数据),文件可能已损坏;请用 Excel/WPS 打开后另存为 xlsx 再上传",
-                    file=name)
+        raise error(
+            "无法读取 .xls 工作簿(文件中没有工作簿数据),文件可能已损坏;请用 Excel/WPS 打开后另存为 xlsx 再上传",
+            file=name,
+        )
     pos, n = 0, len(stream)
     depth, sheet_no, last_row, last_col, filled = 0, -1, 0, 0, 0
     while pos + 4 <= n:
-        rtype = int.from_bytes(stream[pos:pos + 2], "little")
-        size = int.from_bytes(stream[pos + 2:pos + 4], "little")
-        body = stream[pos + 4:pos + 4 + size]
+        rtype = int.from_bytes(stream[pos : pos + 2], "little")
+        size = int.from_bytes(stream[pos + 2 : pos + 4], "little")
+        body = stream[pos + 4 : pos + 4 + size]
         pos += 4 + size
         if rtype == _BIFF_FILEPASS and sheet_no <= 0:
             raise error("工作簿已加密(设有打开密码),请在 Excel 中取消密码后另存再上传", file=name)
@@ -621,20 +701,28 @@ def _scan_xls(data: bytes, name: str, max_rows: int, error: type[InputError]) ->
                 col = int.from_bytes(body[-2:], "little")
                 filled += (len(body) - 6) // 6
             if filled > MAX_FILLED_CELLS:
-                raise error(f"工作表中有内容的单元格超过 {MAX_FILLED_CELLS} 个,请拆分成几个文件或删除无关内容后再上传",
-                            file=name, sheet=f"第{sheet_no}个工作表")
+                raise error(
+                    f"工作表中有内容的单元格超过 {MAX_FILLED_CELLS} 个,请拆分成几个文件或删除无关内容后再上传",
+                    file=name,
+                    sheet=f"第{sheet_no}个工作表",
+                )
             if row > last_row or col > last_col:
                 last_row, last_col = max(last_row, row), max(last_col, col)
                 where = f"第{sheet_no}个工作表"
                 if last_row + 1 > max_rows:
                     raise _too_many_rows(name, where, max_rows, error)
                 if (last_row + 1) * (last_col + 1) > MAX_CELLS:
-                    raise error(f"工作表的已用区域过大(约 {last_row + 1} 行 × {last_col + 1} 列),"
-                                "请删除远处多余的单元格后再上传", file=name, sheet=where)
+                    raise error(
+                        f"工作表的已用区域过大(约 {last_row + 1} 行 × {last_col + 1} 列),"
+                        "请删除远处多余的单元格后再上传",
+                        file=name,
+                        sheet=where,
+                    )
 
 
-def _read_xls_or_ods(data: bytes, kind: str, name: str, wanted: Collection[str] | None, max_rows: int,
-                     error: type[InputError]) -> list[Sheet]:
+def _read_xls_or_ods(
+    data: bytes, kind: str, name: str, wanted: Collection[str] | None, max_rows: int, error: type[InputError]
+) -> list[Sheet]:
     if kind == "xls":
         _scan_xls(data, name, max_rows, error)
     else:
@@ -675,8 +763,7 @@ def _scan_ods(data: bytes, name: str, max_rows: int, error: type[InputError]) ->
         _scan_ods_table(content, t_start, t_end, name, max_rows, error)
 
 
-def _scan_ods_table(content: bytes, pos: int, stop: int, name: str, max_rows: int,
-                    error: type[InputError]) -> None:
+def _scan_ods_table(content: bytes, pos: int, stop: int, name: str, max_rows: int, error: type[InputError]) -> None:
     row_no = last_row = width = 0
     while (m := _ODS_ROW.search(content, pos, stop)) is not None:
         reps = int(r[1]) if (r := _ODS_ROWS_REP.search(m[1])) else 1
@@ -694,8 +781,11 @@ def _scan_ods_table(content: bytes, pos: int, stop: int, name: str, max_rows: in
             if last_row > max_rows:
                 raise _too_many_rows(name, None, max_rows, error)
             if last_row * width > MAX_CELLS:
-                raise error(f"表格的已用区域过大(约 {last_row} 行 × {width} 列,超过 {MAX_CELLS} 个单元格),"
-                            "请删除远处多余的单元格后再上传", file=name)
+                raise error(
+                    f"表格的已用区域过大(约 {last_row} 行 × {width} 列,超过 {MAX_CELLS} 个单元格),"
+                    "请删除远处多余的单元格后再上传",
+                    file=name,
+                )
         pos = end
 
 
@@ -705,9 +795,15 @@ def _span(cell: Any, attr: str) -> int:
     return max(1, min(int(v), MAX_SPAN)) if v else 1
 
 
-def html_table(table: Any, name: str, sheet: str, *, max_rows: int = MAX_ROWS,
-               text: Callable[[Any], str | None] | None = None,
-               error: type[InputError] = InputError) -> Sheet:
+def html_table(
+    table: Any,
+    name: str,
+    sheet: str,
+    *,
+    max_rows: int = MAX_ROWS,
+    text: Callable[[Any], str | None] | None = None,
+    error: type[InputError] = InputError,
+) -> Sheet:
     """A BeautifulSoup ``<table>`` as a :class:`Sheet`: rowspan/colspan become merged ranges.
 
     Spans are capped at :data:`~core.limits.MAX_SPAN` (HTML itself caps colspan at 1000) and
@@ -735,8 +831,13 @@ def html_table(table: Any, name: str, sheet: str, *, max_rows: int = MAX_ROWS,
                 c += 1
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
             if len(taken) + rs * cs > MAX_TABLE_CELLS:
-                raise error(f"网页表格过大(合并单元格展开后超过 {MAX_TABLE_CELLS} 个单元格),"
-                            "请检查 rowspan/colspan 或另存为 xlsx 后上传", file=name, sheet=sheet, row=r)
+                raise error(
+                    f"网页表格过大(合并单元格展开后超过 {MAX_TABLE_CELLS} 个单元格),"
+                    "请检查 rowspan/colspan 或另存为 xlsx 后上传",
+                    file=name,
+                    sheet=sheet,
+                    row=r,
+                )
             value = (text or _html_cell_text)(td)
             if value is not None and len(value) > MAX_CELL_CHARS:
                 raise _too_long(name, sheet, r, c, len(value), error)
@@ -784,9 +885,16 @@ def _read_html(data: bytes, name: str, max_rows: int, error: type[InputError]) -
 
 
 # ---------------------------------------------------------------- the entry point
-def read_workbook(source: bytes | str | Path, name: str | None = None, *, kind: str | None = None,
-                  sheets: Collection[str] | None = None, max_rows: int = MAX_ROWS, percent: bool = False,
-                  error: type[InputError] = InputError) -> list[Sheet]:
+def read_workbook(
+    source: bytes | str | Path,
+    name: str | None = None,
+    *,
+    kind: str | None = None,
+    sheets: Collection[str] | None = None,
+    max_rows: int = MAX_ROWS,
+    percent: bool = False,
+    error: type[InputError] = InputError,
+) -> list[Sheet]:
     """Every sheet (or only those named in ``sheets``) of an xlsx/xlsm, xls, ods or csv file.
 
     ``kind`` is sniffed from the bytes when not given (``html_table`` — an HTML page saved
@@ -814,4 +922,3 @@ def iter_values(sheet: Sheet) -> Iterator[tuple[int, Row]]:
     for r, values in enumerate(sheet.rows, start=1):
         if any(not is_blank(v) for v in values):
             yield r, values
-

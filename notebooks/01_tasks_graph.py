@@ -47,9 +47,9 @@ from tasks.graph import (
 )
 from tasks.importers import load_plan
 
-SMALL = config.flag("WORKBENCH_SMALL")             # 小数据开关:自动测试时置 1
-DATA = config.data_dir()                           # 仓库自带的示例数据(data/)
-OUT = Path(tempfile.mkdtemp(prefix="nb01_"))      # 本笔记本的导出文件都写到临时目录
+SMALL = config.flag("WORKBENCH_SMALL")  # 小数据开关:自动测试时置 1
+DATA = config.data_dir()  # 仓库自带的示例数据(data/)
+OUT = Path(tempfile.mkdtemp(prefix="nb01_"))  # 本笔记本的导出文件都写到临时目录
 pd.set_option("display.max_colwidth", 60)
 
 # %% [markdown]
@@ -60,7 +60,7 @@ pd.set_option("display.max_colwidth", 60)
 # `load_plan` 会自己判断文件类型(txt/docx/html/xlsx/xls/csv),并说明读了哪些内容。
 
 # %%
-SHARED = config.shared_dir()                       # WORKBENCH_SHARED,默认为仓库旁的 shared/
+SHARED = config.shared_dir()  # WORKBENCH_SHARED,默认为仓库旁的 shared/
 SEED = SHARED / "seeds" / "leiyang-2021-action-plan.txt"
 SOURCE = SEED if SEED.is_file() else DATA / "plans" / "leiyang-2021-tasks.xlsx"
 
@@ -72,12 +72,22 @@ print("任务数:", len(plan.tasks))
 print("读取范围:", plan.used)
 
 # %%
-tasks_df = pd.DataFrame([{
-    "序号": t.id, "分节": t.section, "工作要点": t.title,
-    "牵头单位": "、".join(t.lead_units), "责任单位": "、".join(t.responsible_units),
-    "完成时限(原文)": t.deadline_text, "完成日期": t.deadline, "类型": t.deadline_kind,
-    "出处": t.source.label(),
-} for t in plan.tasks])
+tasks_df = pd.DataFrame(
+    [
+        {
+            "序号": t.id,
+            "分节": t.section,
+            "工作要点": t.title,
+            "牵头单位": "、".join(t.lead_units),
+            "责任单位": "、".join(t.responsible_units),
+            "完成时限(原文)": t.deadline_text,
+            "完成日期": t.deadline,
+            "类型": t.deadline_kind,
+            "出处": t.source.label(),
+        }
+        for t in plan.tasks
+    ]
+)
 tasks_df.head(8 if SMALL else len(tasks_df))
 
 # %% [markdown]
@@ -89,8 +99,9 @@ tasks_df.head(8 if SMALL else len(tasks_df))
 # %%
 task_warnings = [{"序号": t.id, "警告": w} for t in plan.tasks for w in t.warnings]
 seen = {w["警告"] for w in task_warnings}
-warnings_df = pd.DataFrame([{"序号": "(全文)", "警告": w} for w in plan.warnings if w not in seen] + task_warnings,
-                           columns=["序号", "警告"])
+warnings_df = pd.DataFrame(
+    [{"序号": "(全文)", "警告": w} for w in plan.warnings if w not in seen] + task_warnings, columns=["序号", "警告"]
+)
 print(f"共 {len(warnings_df)} 条警告,涉及 {len({w['序号'] for w in task_warnings})} 项任务")
 warnings_df
 
@@ -98,12 +109,17 @@ warnings_df
 # 完成时限按月份分布(“长期坚持”类任务没有日期,单独计数):
 
 # %%
-by_month = (tasks_df.assign(月份=pd.to_datetime(tasks_df["完成日期"]).dt.strftime("%Y-%m"))
-            .fillna({"月份": "长期/未定"})
-            .groupby("月份").size().rename("任务数").reset_index())
+by_month = (
+    tasks_df.assign(月份=pd.to_datetime(tasks_df["完成日期"]).dt.strftime("%Y-%m"))
+    .fillna({"月份": "长期/未定"})
+    .groupby("月份")
+    .size()
+    .rename("任务数")
+    .reset_index()
+)
 alt.Chart(by_month, title="各月到期的任务数").mark_bar().encode(
-    x=alt.X("月份:N", title="完成月份"), y=alt.Y("任务数:Q", title="任务数"),
-    tooltip=["月份", "任务数"])
+    x=alt.X("月份:N", title="完成月份"), y=alt.Y("任务数:Q", title="任务数"), tooltip=["月份", "任务数"]
+)
 
 # %% [markdown]
 # ## 2. 补充前置关系
@@ -120,7 +136,8 @@ alt.Chart(by_month, title="各月到期的任务数").mark_bar().encode(
 # %%
 links_df = pd.DataFrame(
     [("11", "10"), ("12", "11"), ("13", "11"), ("7", "6"), ("8", "6"), ("14", "21"), ("19", "16")],
-    columns=["任务", "前置任务"])
+    columns=["任务", "前置任务"],
+)
 pred_file = OUT / "leiyang-2021.predecessors.csv"
 links_df.to_csv(pred_file, index=False, encoding="utf-8-sig")
 links = read_predecessor_file(pred_file)
@@ -149,9 +166,15 @@ for p in problems:
 
 # %%
 summary = analyse(g)
-inversions_df = pd.DataFrame(summary["inversions"]).rename(columns={
-    "task": "任务", "predecessor": "前置任务", "days": "倒挂天数",
-    "task_due": "任务时限", "predecessor_due": "前置任务时限"})
+inversions_df = pd.DataFrame(summary["inversions"]).rename(
+    columns={
+        "task": "任务",
+        "predecessor": "前置任务",
+        "days": "倒挂天数",
+        "task_due": "任务时限",
+        "predecessor_due": "前置任务时限",
+    }
+)
 print("图的规模:", summary["counts"])
 print("不参与日期分析的任务(长期坚持/无日期):", "、".join(summary["excluded"]) or "无")
 inversions_df
@@ -159,8 +182,9 @@ inversions_df
 # %%
 cp = summary["critical_path"]
 title_of = {t.id: t.title for t in plan.tasks}
-cp_df = pd.DataFrame(cp["steps"]).rename(columns={
-    "task": "任务", "due": "完成时限", "days_after_previous": "距上一步(天)"})
+cp_df = pd.DataFrame(cp["steps"]).rename(
+    columns={"task": "任务", "due": "完成时限", "days_after_previous": "距上一步(天)"}
+)
 cp_df.insert(1, "工作要点", cp_df["任务"].map(title_of))
 print("关键路径:", " → ".join(cp["tasks"]), f"(共 {cp['length']} 项,总余量 {cp['total_slack_days']} 天)")
 cp_df
@@ -185,15 +209,24 @@ SLIP_DAYS = 30
 slipped = cp["tasks"][0] if cp["tasks"] else plan.tasks[0].id
 impact = slip_impact(g, slipped, SLIP_DAYS)
 print(f"任务 {slipped}「{title_of[slipped]}」原定 {impact['due']} 完成,延误后 {impact['finish']}")
-impact_df = pd.DataFrame(impact["details"]).rename(columns={
-    "task": "任务", "title": "工作要点", "due": "原时限", "finish": "新完成日", "days_late": "超期天数",
-    "lead_units": "牵头单位", "responsible_units": "责任单位"})
+impact_df = pd.DataFrame(impact["details"]).rename(
+    columns={
+        "task": "任务",
+        "title": "工作要点",
+        "due": "原时限",
+        "finish": "新完成日",
+        "days_late": "超期天数",
+        "lead_units": "牵头单位",
+        "responsible_units": "责任单位",
+    }
+)
 impact_df[["牵头单位", "责任单位"]] = impact_df[["牵头单位", "责任单位"]].map("、".join)
 impact_df
 
 # %%
 units_hit = pd.DataFrame(impact["affected_units"]).rename(
-    columns={"unit": "单位", "roles": "角色", "tasks": "受影响任务"})
+    columns={"unit": "单位", "roles": "角色", "tasks": "受影响任务"}
+)
 units_hit[["角色", "受影响任务"]] = units_hit[["角色", "受影响任务"]].map("、".join)
 print("延误被这些后续任务吸收:", "、".join(impact["absorbed_by"]) or "无")
 units_hit
@@ -202,19 +235,25 @@ units_hit
 timeline = pd.DataFrame(
     [{"任务": r["任务"], "日期": r["原时限"], "口径": "原时限"} for r in impact_df.to_dict("records")]
     + [{"任务": r["任务"], "日期": r["新完成日"], "口径": "延误后完成日"} for r in impact_df.to_dict("records")]
-    + [{"任务": slipped, "日期": impact["due"], "口径": "原时限"},
-       {"任务": slipped, "日期": impact["finish"], "口径": "延误后完成日"}])
+    + [
+        {"任务": slipped, "日期": impact["due"], "口径": "原时限"},
+        {"任务": slipped, "日期": impact["finish"], "口径": "延误后完成日"},
+    ]
+)
 alt.Chart(timeline, title=f"任务 {slipped} 延误 {SLIP_DAYS} 天:原时限与延误后完成日").mark_point(
-    filled=True, size=90).encode(
-    x=alt.X("日期:T", title="日期"), y=alt.Y("任务:N", title="任务", sort=None),
-    color=alt.Color("口径:N", title=""), tooltip=["任务", "日期", "口径"])
+    filled=True, size=90
+).encode(
+    x=alt.X("日期:T", title="日期"),
+    y=alt.Y("任务:N", title="任务", sort=None),
+    color=alt.Color("口径:N", title=""),
+    tooltip=["任务", "日期", "口径"],
+)
 
 # %% [markdown]
 # 延误任务及其上下游的关系图(graphviz 绘制,方框是任务、椭圆是单位):
 
 # %%
-picture = render(neighbourhood(g, slipped, radius=1), OUT / f"task-{slipped}.svg",
-                 title=f"任务{slipped}及其上下游")
+picture = render(neighbourhood(g, slipped, radius=1), OUT / f"task-{slipped}.svg", title=f"任务{slipped}及其上下游")
 SVG(filename=str(picture))
 
 # %% [markdown]
@@ -226,9 +265,21 @@ SVG(filename=str(picture))
 # %%
 TOP = 8 if SMALL else 15
 load = unit_load(g)
-load_df = pd.DataFrame(load).rename(columns={
-    "unit": "单位", "collective": "集体单位", "led": "牵头", "joined": "参与", "total": "合计",
-    "open": "未完成", "ongoing": "长期任务"}).drop(columns=["by_month"])
+load_df = (
+    pd.DataFrame(load)
+    .rename(
+        columns={
+            "unit": "单位",
+            "collective": "集体单位",
+            "led": "牵头",
+            "joined": "参与",
+            "total": "合计",
+            "open": "未完成",
+            "ongoing": "长期任务",
+        }
+    )
+    .drop(columns=["by_month"])
+)
 load_df.head(TOP)
 
 # %%
@@ -236,9 +287,11 @@ months, cells = load_table(g)
 heat = pd.DataFrame([{"单位": u, "月份": m, "任务数": n} for u, row in cells.items() for m, n in row.items()])
 top_units = load_df["单位"].head(TOP).tolist()
 alt.Chart(heat[heat["单位"].isin(top_units)], title="各单位按完成月份的任务负荷(牵头+参与)").mark_rect().encode(
-    x=alt.X("月份:O", title="完成月份", sort=months), y=alt.Y("单位:N", title="单位", sort=top_units),
+    x=alt.X("月份:O", title="完成月份", sort=months),
+    y=alt.Y("单位:N", title="单位", sort=top_units),
     color=alt.Color("任务数:Q", title="任务数", scale=alt.Scale(scheme="oranges")),
-    tooltip=["单位", "月份", "任务数"])
+    tooltip=["单位", "月份", "任务数"],
+)
 
 # %%
 pairs_df = pd.DataFrame(collaboration_pairs(g, include_collective=False)).head(TOP)
@@ -249,7 +302,8 @@ pairs_df.rename(columns={"tasks": "共同任务数", "task_ids": "任务"})[["�
 hubs = unit_centrality(g, top=5)
 print(hubs["method"])
 pd.DataFrame(hubs["units"])[["rank", "unit", "reason"]].rename(
-    columns={"rank": "名次", "unit": "单位", "reason": "原因"})
+    columns={"rank": "名次", "unit": "单位", "reason": "原因"}
+)
 
 # %% [markdown]
 # 图和边表可以导出给 Gephi/yEd 或 Excel 继续分析:
@@ -270,8 +324,11 @@ lines = [
     f"- 从《{plan.title or SOURCE.name}》导入 **{len(plan.tasks)}** 项任务,"
     f"其中 {ongoing} 项为长期坚持或无日期;导入警告 {n_warn} 条,需要逐条核对。",
     f"- 补充 {len(links)} 条前置关系后,发现 **{len(inversions_df)}** 处时限倒挂"
-    + (f",最严重的是任务 {worst['任务']} 比前置任务 {worst['前置任务']} 早 {worst['倒挂天数']} 天到期。"
-       if worst is not None else "。"),
+    + (
+        f",最严重的是任务 {worst['任务']} 比前置任务 {worst['前置任务']} 早 {worst['倒挂天数']} 天到期。"
+        if worst is not None
+        else "。"
+    ),
     f"- 关键路径为 {' → '.join(cp['tasks']) or '(无)'},共 {cp['length']} 项任务。",
     f"- 任务 {slipped} 延误 {SLIP_DAYS} 天,会让 **{len(impact['affected_tasks'])}** 项后续任务超期"
     f"({'、'.join(impact['affected_tasks']) or '无'}),波及 {len(impact['affected_units'])} 个单位;"

@@ -59,9 +59,9 @@ from tasks.progress import (
 )
 from tasks.store import Store, parse_period
 
-SMALL = config.flag("WORKBENCH_SMALL")             # 小数据开关:自动测试时置 1
-DATA = config.data_dir()                           # 仓库自带的示例数据(data/)
-OUT = Path(tempfile.mkdtemp(prefix="nb02_"))      # 数据库、模板和报告都写到临时目录
+SMALL = config.flag("WORKBENCH_SMALL")  # 小数据开关:自动测试时置 1
+DATA = config.data_dir()  # 仓库自带的示例数据(data/)
+OUT = Path(tempfile.mkdtemp(prefix="nb02_"))  # 数据库、模板和报告都写到临时目录
 ACTOR = "规划人员笔记本"
 
 # %% [markdown]
@@ -71,7 +71,7 @@ ACTOR = "规划人员笔记本"
 # 不影响看板的正式数据。
 
 # %%
-SHARED = config.shared_dir()                       # WORKBENCH_SHARED,默认为仓库旁的 shared/
+SHARED = config.shared_dir()  # WORKBENCH_SHARED,默认为仓库旁的 shared/
 SEED = SHARED / "seeds" / "leiyang-2021-action-plan.txt"
 SOURCE = SEED if SEED.is_file() else DATA / "plans" / "leiyang-2021-tasks.xlsx"
 
@@ -115,7 +115,7 @@ pd.DataFrame(sample[DATA_SHEET].iter_rows(min_row=FIRST_DATA_ROW - 1, max_col=4,
 # 填表用的是库生成的模板本身:打开模板、在可填写的列里写入、存成 xlsx,再像单位上传那样走校验和保存。
 
 # %%
-MONTHS = ["2021-08", "2021-09", "2021-10", "2021-11", "2021-12"]   # 方案 8 月印发,到年底
+MONTHS = ["2021-08", "2021-09", "2021-10", "2021-11", "2021-12"]  # 方案 8 月印发,到年底
 if SMALL:
     MONTHS = MONTHS[:3]
 STYLES = {
@@ -126,8 +126,9 @@ STYLES = {
 }
 lead_units = sorted({u for t in store.tasks(PLAN) for u in t.lead_units} & set(store.units()))
 style_names = list(STYLES)
-style_of = {u: ("按时" if u == "市政务服务中心" else style_names[i % len(style_names)])
-            for i, u in enumerate(lead_units)}
+style_of = {
+    u: ("按时" if u == "市政务服务中心" else style_names[i % len(style_names)]) for i, u in enumerate(lead_units)
+}
 pd.DataFrame({"牵头单位": list(style_of), "填报作风(示例)": list(style_of.values())})
 
 # %%
@@ -140,23 +141,29 @@ def unit_values(unit: str, month: str, report_day: date) -> dict[str, dict]:
     values = {}
     for stored in store.tasks(PLAN, unit=unit):
         task = plan.task(stored.id)
-        pace = random.Random(f"{unit}/{task.id}").uniform(lo, hi)   # type: ignore[has-type]  # 每个单位每项任务的推进快慢固定
+        pace = random.Random(f"{unit}/{task.id}").uniform(lo, hi)  # type: ignore[has-type]  # 每个单位每项任务的推进快慢固定
         if task.deadline:
             share = (report_day - plan_start).days / max(1, (task.deadline - plan_start).days)
         else:
-            share = (report_day - plan_start).days / 365        # 长期坚持的任务按一年计
+            share = (report_day - plan_start).days / 365  # 长期坚持的任务按一年计
         pct = min(100, round(100 * share * pace))
         status = "已完成" if pct >= 100 else ("滞后" if pace < 0.7 else "推进中")
-        values[task.id] = {"status": status, "percent": pct, "progress": f"{month} 按计划推进,完成约{pct}%",
-                           "problems": "人手紧张,部门协调慢" if status == "滞后" else "无",
-                           "next_steps": "加快推进" if status != "已完成" else "巩固成果", "date": report_day}
+        values[task.id] = {
+            "status": status,
+            "percent": pct,
+            "progress": f"{month} 按计划推进,完成约{pct}%",
+            "problems": "人手紧张,部门协调慢" if status == "滞后" else "无",
+            "next_steps": "加快推进" if status != "已完成" else "巩固成果",
+            "date": report_day,
+        }
     return values
 
 
 def unit_report(unit: str, month: str, report_day: date) -> bytes:
     """The unit's own template for ``month``, filled in as the unit would (库函数 fill_template)."""
-    return fill_template(template_bytes(store, unit, month), unit_values(unit, month, report_day),
-                         person=f"{unit}联络员")
+    return fill_template(
+        template_bytes(store, unit, month), unit_values(unit, month, report_day), person=f"{unit}联络员"
+    )
 
 
 uploads = []
@@ -172,8 +179,16 @@ for month in MONTHS:
         if report.ok:
             commit_upload(store, report, actor=ACTOR)
             last_saved = (data, report.filename, unit, day)
-        uploads.append({"月份": month, "单位": unit, "报送日期": day, "结果": report.outcome,
-                        "行数": len(report.rows), "问题": len(report.problems)})
+        uploads.append(
+            {
+                "月份": month,
+                "单位": unit,
+                "报送日期": day,
+                "结果": report.outcome,
+                "行数": len(report.rows),
+                "问题": len(report.problems),
+            }
+        )
 uploads_df = pd.DataFrame(uploads)
 print(f"共上传 {len(uploads_df)} 份,保存 {int((uploads_df['结果'] == 'saved').sum())} 份")
 uploads_df.pivot_table(index="单位", columns="月份", values="行数", aggfunc="sum", fill_value=0)
@@ -209,16 +224,24 @@ print("重复上传:", again.outcome)
 # %%
 rules = load_rules()
 AS_OF = [date(2021, 9, 6), date(2021, 10, 10), date(2021, 11, 10), date(2021, 12, 10), date(2022, 1, 10)]
-AS_OF = AS_OF[:len(MONTHS)]   # 模拟到哪个月,就回放到哪个月
+AS_OF = AS_OF[: len(MONTHS)]  # 模拟到哪个月,就回放到哪个月
 snaps = {d: snapshot(store, d, plan=PLAN, rules=rules) for d in AS_OF}
-counts_df = pd.DataFrame([{"日期": d.isoformat(), "状态": STATUS_NAMES[k], "任务数": n}
-                          for d, s in snaps.items() for k, n in s.counts().items()])
+counts_df = pd.DataFrame(
+    [
+        {"日期": d.isoformat(), "状态": STATUS_NAMES[k], "任务数": n}
+        for d, s in snaps.items()
+        for k, n in s.counts().items()
+    ]
+)
 counts_df.pivot(index="状态", columns="日期", values="任务数")
 
 # %%
 alt.Chart(counts_df, title="各日期的任务状态分布").mark_bar().encode(
-    x=alt.X("日期:N", title="回放日期"), y=alt.Y("任务数:Q", title="任务数"),
-    color=alt.Color("状态:N", title="状态"), tooltip=["日期", "状态", "任务数"])
+    x=alt.X("日期:N", title="回放日期"),
+    y=alt.Y("任务数:Q", title="任务数"),
+    color=alt.Color("状态:N", title="状态"),
+    tooltip=["日期", "状态", "任务数"],
+)
 
 # %% [markdown]
 # ## 4. 红黄牌
@@ -229,21 +252,38 @@ alt.Chart(counts_df, title="各日期的任务状态分布").mark_bar().encode(
 print("\n".join(f"{lv.name}:{lv.describe()}" for lv in rules.levels))
 final_day = AS_OF[-1]
 final = snaps[final_day]
-cards_df = pd.DataFrame([{
-    "任务": s.id, "工作要点": s.title, "状态": s.status_label, "进度%": s.percent, "时间进度%": s.expected,
-    "牌": s.card_name, "原因": s.card_reason, "牵头单位": "、".join(s.lead_units)}
-    for s in final.statuses if s.card])
+cards_df = pd.DataFrame(
+    [
+        {
+            "任务": s.id,
+            "工作要点": s.title,
+            "状态": s.status_label,
+            "进度%": s.percent,
+            "时间进度%": s.expected,
+            "牌": s.card_name,
+            "原因": s.card_reason,
+            "牵头单位": "、".join(s.lead_units),
+        }
+        for s in final.statuses
+        if s.card
+    ]
+)
 print(f"{final_day} 共 {len(cards_df)} 项任务亮牌")
 cards_df.head(10 if SMALL else len(cards_df))
 
 # %%
-cards_over_time = pd.DataFrame([{"日期": d.isoformat(), "牌": s.card_name}
-                                for d, snap in snaps.items() for s in snap.statuses if s.card])
+cards_over_time = pd.DataFrame(
+    [{"日期": d.isoformat(), "牌": s.card_name} for d, snap in snaps.items() for s in snap.statuses if s.card]
+)
 alt.Chart(cards_over_time, title="各日期亮牌数").mark_bar().encode(
-    x=alt.X("日期:N", title="回放日期"), y=alt.Y("count():Q", title="亮牌任务数"),
-    color=alt.Color("牌:N", title="等级",
-                    scale=alt.Scale(domain=[lv.name for lv in rules.levels],
-                                    range=[f"#{lv.color}" for lv in rules.levels])))
+    x=alt.X("日期:N", title="回放日期"),
+    y=alt.Y("count():Q", title="亮牌任务数"),
+    color=alt.Color(
+        "牌:N",
+        title="等级",
+        scale=alt.Scale(domain=[lv.name for lv in rules.levels], range=[f"#{lv.color}" for lv in rules.levels]),
+    ),
+)
 
 # %% [markdown]
 # ## 5. 单位排名
@@ -252,18 +292,36 @@ alt.Chart(cards_over_time, title="各日期亮牌数").mark_bar().encode(
 
 # %%
 print(ranking_rule(final))
-rank_df = pd.DataFrame([{
-    "名次": c.rank, "单位": c.unit, "得分": c.score, "作风(示例)": style_of[c.unit],
-    "牵头": c.led, "已完成": c.done, "按期完成": c.done_on_time, "逾期": c.overdue, "有风险": c.at_risk,
-    "应报": c.duties, "按时报": c.on_time, "迟报": c.late, "漏报": c.missed,
-    **{lv.name: c.cards.get(lv.key, 0) for lv in rules.levels}} for c in ranking(final, units=lead_units)])
+rank_df = pd.DataFrame(
+    [
+        {
+            "名次": c.rank,
+            "单位": c.unit,
+            "得分": c.score,
+            "作风(示例)": style_of[c.unit],
+            "牵头": c.led,
+            "已完成": c.done,
+            "按期完成": c.done_on_time,
+            "逾期": c.overdue,
+            "有风险": c.at_risk,
+            "应报": c.duties,
+            "按时报": c.on_time,
+            "迟报": c.late,
+            "漏报": c.missed,
+            **{lv.name: c.cards.get(lv.key, 0) for lv in rules.levels},
+        }
+        for c in ranking(final, units=lead_units)
+    ]
+)
 rank_df
 
 # %%
 alt.Chart(rank_df, title=f"单位得分({final_day})").mark_bar().encode(
     x=alt.X("得分:Q", title="得分", scale=alt.Scale(zero=False)),
     y=alt.Y("单位:N", title="单位", sort="-x"),
-    color=alt.Color("作风(示例)", title="填报作风"), tooltip=["名次", "单位", "得分", "迟报", "漏报"])
+    color=alt.Color("作风(示例)", title="填报作风"),
+    tooltip=["名次", "单位", "得分", "迟报", "漏报"],
+)
 
 # %% [markdown]
 # ## 6. 催办名单
@@ -275,8 +333,12 @@ REMIND_PERIOD, REMIND_DAY = "2021-09", date(2021, 10, 10)
 remind = reminders(snaps[REMIND_DAY], REMIND_PERIOD)
 for r in remind:
     print(r.text())
-remind_df = pd.DataFrame([{"单位": r.unit, "报告期": r.period, "报送期限": r.due, "已超期": r.overdue,
-                           "欠报任务数": len(r.tasks)} for r in remind])
+remind_df = pd.DataFrame(
+    [
+        {"单位": r.unit, "报告期": r.period, "报送期限": r.due, "已超期": r.overdue, "欠报任务数": len(r.tasks)}
+        for r in remind
+    ]
+)
 remind_df
 
 # %% [markdown]

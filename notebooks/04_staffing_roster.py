@@ -37,30 +37,30 @@ from openpyxl import load_workbook
 
 from core import config
 from sim import (
-                     WEEKDAYS_CN,
-                     attach,
-                     compare_rows,
-                     evaluate,
-                     export_roster,
-                     load_scenario,
-                     measure,
-                     min_servers,
-                     parse_target,
-                     read_staff,
-                     roster_for_scenario,
-                     simulation_corrected,
-                     sipp,
-                     sqrt_staffing,
-                     verify_roster,
+    WEEKDAYS_CN,
+    attach,
+    compare_rows,
+    evaluate,
+    export_roster,
+    load_scenario,
+    measure,
+    min_servers,
+    parse_target,
+    read_staff,
+    roster_for_scenario,
+    simulation_corrected,
+    sipp,
+    sqrt_staffing,
+    verify_roster,
 )
 from sim.replicate import rep_seeds
 
-SMALL = config.flag("WORKBENCH_SMALL")             # 小数据开关:自动测试时置 1
-DATA = config.data_dir()                           # 仓库自带的示例数据(data/)
-REPS = 4 if SMALL else 40            # 仿真修正时每轮模拟的周数
-CHECK_REPS = 4 if SMALL else 20      # 用新种子复核时模拟的周数
-WEEKS = 4                            # 排班周期(周)
-TIME_LIMIT = 20 if SMALL else 60     # CP-SAT 求解时限(秒)
+SMALL = config.flag("WORKBENCH_SMALL")  # 小数据开关:自动测试时置 1
+DATA = config.data_dir()  # 仓库自带的示例数据(data/)
+REPS = 4 if SMALL else 40  # 仿真修正时每轮模拟的周数
+CHECK_REPS = 4 if SMALL else 20  # 用新种子复核时模拟的周数
+WEEKS = 4  # 排班周期(周)
+TIME_LIMIT = 20 if SMALL else 60  # CP-SAT 求解时限(秒)
 OUT = Path(tempfile.mkdtemp(prefix="nb04_"))
 
 # %% [markdown]
@@ -80,8 +80,13 @@ print(target.definition())
 # %%
 lam, mu = 1.0, 0.1
 c_min = min_servers(lam, mu, within=target.within, percent=target.percent)
-calc = pd.DataFrame([{"窗口数": c, "排队概率": r.p_wait, "平均等候(分钟)": r.mean_wait, "15分钟内比例": r.service_level}
-                     for c in range(c_min - 1, c_min + 3) for r in [evaluate(c, lam, mu, within=target.within)]])  # type: ignore[arg-type]
+calc = pd.DataFrame(
+    [
+        {"窗口数": c, "排队概率": r.p_wait, "平均等候(分钟)": r.mean_wait, "15分钟内比例": r.service_level}
+        for c in range(c_min - 1, c_min + 3)
+        for r in [evaluate(c, lam, mu, within=target.within)]  # type: ignore[arg-type]
+    ]
+)  # type: ignore[arg-type]
 print(f"满足目标的最少窗口数:{c_min};平方根法则(β=1)给出 {sqrt_staffing(lam, mu, 1.0)}")
 calc.round(3)
 
@@ -100,47 +105,65 @@ fresh = rep_seeds(99, CHECK_REPS)
 attach(erlang_plan, measure(scenario, erlang_plan, fresh, target))
 attach(corrected, measure(scenario, corrected, fresh, target))
 print("仿真修正:", corrected.stop_reason, f"(用时 {corrected.wall_seconds:.1f} 秒)")
-pd.DataFrame(corrected.iterations).rename(columns={
-    "iteration": "轮次", "staff_hours": "每周窗口·小时", "missed_slots": "未达标时段数"})
+pd.DataFrame(corrected.iterations).rename(
+    columns={"iteration": "轮次", "staff_hours": "每周窗口·小时", "missed_slots": "未达标时段数"}
+)
 
 # %%
 methods = {"逐时段 Erlang C": erlang_plan, "仿真修正": corrected}
-side = pd.DataFrame([{
-    "方法": name, "每周窗口·小时": p.staff_hours, "开放时段数": p.slots_meeting()[1],
-    "新种子仿真达标时段": p.slots_meeting()[0], "达标比例": p.slots_meeting()[0] / p.slots_meeting()[1]}
-    for name, p in methods.items()])
+side = pd.DataFrame(
+    [
+        {
+            "方法": name,
+            "每周窗口·小时": p.staff_hours,
+            "开放时段数": p.slots_meeting()[1],
+            "新种子仿真达标时段": p.slots_meeting()[0],
+            "达标比例": p.slots_meeting()[0] / p.slots_meeting()[1],
+        }
+        for name, p in methods.items()
+    ]
+)
 side.round(3)
 
 # %%
 rows = pd.DataFrame(compare_rows(erlang_plan, corrected))
 misses = rows[rows["erlang_met"] == False]  # noqa: E712  (None = slot without customers)
-print(f"Erlang C 方案有 {len(misses)} 个时段在仿真中不达标,仿真修正后还有 "
-      f"{int((rows['sim_met'] == False).sum())} 个")  # noqa: E712
+print(f"Erlang C 方案有 {len(misses)} 个时段在仿真中不达标,仿真修正后还有 {int((rows['sim_met'] == False).sum())} 个")  # noqa: E712
 misses.groupby(["group", "weekday_cn"]).size().rename("未达标时段数").reset_index().rename(
-    columns={"group": "窗口组", "weekday_cn": "星期"}).sort_values("未达标时段数", ascending=False).head(10)
+    columns={"group": "窗口组", "weekday_cn": "星期"}
+).sort_values("未达标时段数", ascending=False).head(10)
 
 # %%
-levels = pd.concat([
-    rows.assign(方法="逐时段 Erlang C", 达标率=rows["erlang_sim_level"]),
-    rows.assign(方法="仿真修正", 达标率=rows["sim_level"])])
+levels = pd.concat(
+    [
+        rows.assign(方法="逐时段 Erlang C", 达标率=rows["erlang_sim_level"]),
+        rows.assign(方法="仿真修正", 达标率=rows["sim_level"]),
+    ]
+)
 alt.Chart(levels.dropna(subset=["达标率"]), title="各时段在新种子仿真中的达标率(虚线为目标)").mark_tick(
-    thickness=1).encode(
+    thickness=1
+).encode(
     x=alt.X("达标率:Q", title="15 分钟内被叫号的比例", scale=alt.Scale(domain=[0.5, 1])),
-    y=alt.Y("方法:N", title=""), color=alt.Color("方法:N", legend=None),
-    tooltip=["group", "weekday_cn", "slot_start", "达标率"]) + \
-    alt.Chart(pd.DataFrame({"目标": [target.percent]})).mark_rule(strokeDash=[4, 4]).encode(x="目标:Q")
+    y=alt.Y("方法:N", title=""),
+    color=alt.Color("方法:N", legend=None),
+    tooltip=["group", "weekday_cn", "slot_start", "达标率"],
+) + alt.Chart(pd.DataFrame({"目标": [target.percent]})).mark_rule(strokeDash=[4, 4]).encode(x="目标:Q")
 
 # %%
 GROUP = misses["group"].value_counts().index[0] if len(misses) else scenario.groups[0].name
 heat = rows[rows["group"] == GROUP].melt(
-    id_vars=["weekday_cn", "slot_start"], value_vars=["erlang_windows", "sim_windows"],
-    var_name="方法", value_name="窗口数")
+    id_vars=["weekday_cn", "slot_start"],
+    value_vars=["erlang_windows", "sim_windows"],
+    var_name="方法",
+    value_name="窗口数",
+)
 heat["方法"] = heat["方法"].map({"erlang_windows": "逐时段 Erlang C", "sim_windows": "仿真修正"})
 alt.Chart(heat, title=f"{GROUP}:各时段需开窗口数").mark_rect().encode(
-    x=alt.X("slot_start:O", title="时段"), y=alt.Y("weekday_cn:O", title="星期", sort=WEEKDAYS_CN),
+    x=alt.X("slot_start:O", title="时段"),
+    y=alt.Y("weekday_cn:O", title="星期", sort=WEEKDAYS_CN),
     color=alt.Color("窗口数:Q", title="窗口数", scale=alt.Scale(scheme="blues")),
-    tooltip=["weekday_cn", "slot_start", "窗口数"]).properties(width=420, height=150).facet(
-    row=alt.Row("方法:N", title=""))
+    tooltip=["weekday_cn", "slot_start", "窗口数"],
+).properties(width=420, height=150).facet(row=alt.Row("方法:N", title=""))
 
 # %% [markdown]
 # ## 3. 四周排班(CP-SAT)
@@ -151,16 +174,24 @@ alt.Chart(heat, title=f"{GROUP}:各时段需开窗口数").mark_rect().encode(
 # %%
 people, shifts = read_staff(DATA / "hall" / "staff.xlsx", [g.name for g in scenario.groups])
 print(f"{len(people)} 人,{len(shifts)} 种班次:", "、".join(f"{s.code}={s.name}" for s in shifts))
-result, plan, cal, rostered = roster_for_scenario(scenario, people, shifts, weeks=WEEKS, plan=corrected,
-                                                  target=target, time_limit=TIME_LIMIT)
+result, plan, cal, rostered = roster_for_scenario(
+    scenario, people, shifts, weeks=WEEKS, plan=corrected, target=target, time_limit=TIME_LIMIT
+)
 summary = result.summary()
 print(f"排班窗口组:{'、'.join(sorted(rostered))};{cal[0].date} 起 {len(cal)} 天")
-pd.Series({
-    "求解状态": summary["status"], "相对间隙": summary["gap"], "求解用时(秒)": summary["wall_seconds"],
-    "缺口时段数": summary["shortfall_slots"], "周末值班次数极差": summary["weekend_duty_spread"],
-    "支付工时": summary["paid_hours"], "需求窗口·小时": summary["required_window_hours"],
-    "工时/需求": summary["paid_to_required"], "调休落在周期外的人次": len(summary["pending_comp_rest"]),
-}).to_frame("结果")
+pd.Series(
+    {
+        "求解状态": summary["status"],
+        "相对间隙": summary["gap"],
+        "求解用时(秒)": summary["wall_seconds"],
+        "缺口时段数": summary["shortfall_slots"],
+        "周末值班次数极差": summary["weekend_duty_spread"],
+        "支付工时": summary["paid_hours"],
+        "需求窗口·小时": summary["required_window_hours"],
+        "工时/需求": summary["paid_to_required"],
+        "调休落在周期外的人次": len(summary["pending_comp_rest"]),
+    }
+).to_frame("结果")
 
 # %% [markdown]
 # 规则不是只信求解器:直接从排出的表里数一数每人出勤天数和周末值班次数。
@@ -169,19 +200,26 @@ pd.Series({
 assign = pd.DataFrame(result.assignments, columns=["姓名", "日期", "班次", "窗口组"])
 assign["周"] = [(d - cal[0].date).days // 7 + 1 for d in assign["日期"]]
 rest_days = {d.date for d in result.days if not d.workday}
-per_person = assign.groupby("姓名").agg(出勤天数=("日期", "size")).join(
-    assign[assign["日期"].isin(rest_days)].groupby("姓名").size().rename("周末/节假日值班")).fillna(0)
+per_person = (
+    assign.groupby("姓名")
+    .agg(出勤天数=("日期", "size"))
+    .join(assign[assign["日期"].isin(rest_days)].groupby("姓名").size().rename("周末/节假日值班"))
+    .fillna(0)
+)
 per_week_max = int(assign.groupby(["姓名", "周"]).size().max())
 print(f"任何人一周最多出勤 {per_week_max} 天")
 alt.Chart(per_person.reset_index(), title="每人周末/节假日值班次数").mark_bar().encode(
-    x=alt.X("周末/节假日值班:O", title="值班次数"), y=alt.Y("count():Q", title="人数"))
+    x=alt.X("周末/节假日值班:O", title="值班次数"), y=alt.Y("count():Q", title="人数")
+)
 
 # %%
 daily = assign.groupby(["日期", "窗口组"]).size().rename("上班人数").reset_index()
 daily["日期"] = pd.to_datetime(daily["日期"])
 alt.Chart(daily, title="每天各窗口组上班人数").mark_bar().encode(
-    x=alt.X("yearmonthdate(日期):O", title="日期"), y=alt.Y("上班人数:Q", title="人数"),
-    color=alt.Color("窗口组:N", title="窗口组"))
+    x=alt.X("yearmonthdate(日期):O", title="日期"),
+    y=alt.Y("上班人数:Q", title="人数"),
+    color=alt.Color("窗口组:N", title="窗口组"),
+)
 
 # %% [markdown]
 # ## 4. 仿真验证,导出排班表
@@ -191,13 +229,16 @@ alt.Chart(daily, title="每天各窗口组上班人数").mark_bar().encode(
 # %%
 verification = verify_roster(scenario, result, cal, target, rostered, plan, reps=CHECK_REPS)
 ver = pd.DataFrame(verification["slots"])
-print(f"{verification['open_slots']} 个开放时段中 {verification['slots_meeting_target']} 个达标"
-      f"({verification['share_meeting_target']:.1%})")
+print(
+    f"{verification['open_slots']} 个开放时段中 {verification['slots_meeting_target']} 个达标"
+    f"({verification['share_meeting_target']:.1%})"
+)
 by_day = ver.groupby(["date", "weekday_cn"])["pass"].mean().rename("达标比例").reset_index()
 alt.Chart(by_day, title="排班表在仿真中各天的时段达标比例").mark_bar().encode(
-    x=alt.X("date:O", title="日期"), y=alt.Y("达标比例:Q", title="达标时段比例", axis=alt.Axis(format="%"),
-                                          scale=alt.Scale(domain=[0, 1])),
-    color=alt.Color("weekday_cn:N", title="星期", sort=WEEKDAYS_CN))
+    x=alt.X("date:O", title="日期"),
+    y=alt.Y("达标比例:Q", title="达标时段比例", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+    color=alt.Color("weekday_cn:N", title="星期", sort=WEEKDAYS_CN),
+)
 
 # %%
 roster_file = OUT / "四周排班表.xlsx"

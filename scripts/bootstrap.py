@@ -6,6 +6,7 @@ so the dashboard opens on real data.  An existing store is left alone.
 When the store has no account yet, it creates the first office account with a
 random password printed once here (there is no default password).
 """
+
 from __future__ import annotations
 
 import sys
@@ -31,6 +32,7 @@ def main() -> int:
 def first_account(store) -> None:
     """First start: an office account with a random password, printed once (never stored in clear)."""
     from tasks.accounts import FIRST_ACCOUNT, ensure_office_account, first_start_message
+
     password = ensure_office_account(store)
     if password:
         print("=" * 60)

@@ -7,6 +7,7 @@ with the document importer and written back as a real-looking workbook
 
     .venv/bin/python scripts/make_sample_workbooks.py [--seeds DIR] [--out DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,10 @@ sys.path.insert(0, str(ROOT))
 
 SEED = "leiyang-2021-action-plan.txt"
 OUTPUT = "leiyang-2021-tasks.xlsx"
-NOTE = ("注:本表根据《耒阳市2021年优化营商环境“政务服务便利化”攻坚行动方案》附件整理;"
-        "“牵头部门”负总责,“责任部门”按职责分工配合;完成时限为最迟时间。")
+NOTE = (
+    "注:本表根据《耒阳市2021年优化营商环境“政务服务便利化”攻坚行动方案》附件整理;"
+    "“牵头部门”负总责,“责任部门”按职责分工配合;完成时限为最迟时间。"
+)
 
 
 def make_leiyang(seeds: Path, out_dir: Path) -> Path:

@@ -10,6 +10,7 @@ with their modules, so they are imported from those: ``from sim.compare import c
 >>> isinstance(run, sim.HallRun), sim.__all__ == sorted(sim.__all__)
 (True, True)
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

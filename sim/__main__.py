@@ -1,4 +1,5 @@
 """``python -m sim COMMAND …`` — see ``python -m sim --help``."""
+
 import sys
 
 from core.cli import build_parser, run

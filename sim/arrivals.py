@@ -22,6 +22,7 @@ book a slot and arrive within ±10 minutes of its start (never outside that sess
 >>> 400 < len(c.arrival) < 1100  # 5 weekdays of 100 plus half of the weekend's 200
 True
 """
+
 from __future__ import annotations
 
 import zlib
@@ -172,16 +173,17 @@ def expected_pieces(scenario: Scenario, days: list[Day], volume_factor: float = 
             demand, carry[t.name] = _carried(t, demand, carry[t.name], bool(ivs))
             if not ivs:
                 continue
-            prof = _weights(t.weekend_profile if weekend else t.weekday_profile,
-                            scenario.weekend_profile if weekend else scenario.weekday_profile)
+            prof = _weights(
+                t.weekend_profile if weekend else t.weekday_profile,
+                scenario.weekend_profile if weekend else scenario.weekday_profile,
+            )
             s, e, w, ilo, ihi = _segments(ivs, prof)
             if demand <= 0 or not len(w):
                 continue
             yield DemandPiece(d, ti, t, s, e, demand * w / w.sum(), ilo, ihi)
 
 
-def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0,
-             volume_factor: float = 1.0) -> Customers:
+def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0, volume_factor: float = 1.0) -> Customers:
     """All customers of the run (see the module docstring for the model)."""
     days = build_days(scenario.calendar) if days is None else days
     parts: list[tuple[np.ndarray, ...]] = []
@@ -204,15 +206,17 @@ def generate(scenario: Scenario, days: list[Day] | None = None, seed: int = 0,
         times, appt = times[order], appt[order]
         srng = _stream(seed, t.name, d.index, 1)
         service = sample_service(t, srng, n)
-        patience = (srng.exponential(t.patience_mean, n) if t.patience_mean
-                    else np.full(n, np.inf))
+        patience = srng.exponential(t.patience_mean, n) if t.patience_mean else np.full(n, np.inf)
         parts.append((times + d.index * DAY_MINUTES, np.full(n, ti, np.int32), service, appt, patience))
     if not parts:
         z = np.empty(0)
         return Customers(z, np.empty(0, np.int32), z, np.empty(0, bool), z)
     arr = np.concatenate([p[0] for p in parts])
     order = np.argsort(arr, kind="stable")
-    return Customers(arr[order], np.concatenate([p[1] for p in parts])[order],
-                     np.concatenate([p[2] for p in parts])[order],
-                     np.concatenate([p[3] for p in parts])[order],
-                     np.concatenate([p[4] for p in parts])[order])
+    return Customers(
+        arr[order],
+        np.concatenate([p[1] for p in parts])[order],
+        np.concatenate([p[2] for p in parts])[order],
+        np.concatenate([p[3] for p in parts])[order],
+        np.concatenate([p[4] for p in parts])[order],
+    )

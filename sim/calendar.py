@@ -10,6 +10,7 @@ from the maintained ``chinesecalendar`` package (years it covers), else from
 [('2026-09-28', 'workday'), ('2026-09-29', 'workday'), ('2026-09-30', 'workday'),
  ('2026-10-01', 'holiday'), ('2026-10-02', 'holiday')]
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -33,6 +33,7 @@ types' arrival and service parameters are replaced.
 >>> cal.scenario.type("户籍").service_mean
 9.0
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -60,8 +61,7 @@ class Calibration:
     routes: pd.DataFrame = field(default_factory=pd.DataFrame)  # first type, route, visits, share
 
 
-def read_ticket_log(path: str | Path, display_name: str | None = None, *,
-                    skip_bad_rows: bool = False) -> pd.DataFrame:
+def read_ticket_log(path: str | Path, display_name: str | None = None, *, skip_bad_rows: bool = False) -> pd.DataFrame:
     """The log's good rows (canonical Chinese columns, see :mod:`sim.ticketlog`).
 
     With bad rows it raises :class:`~core.errors.InputError` naming the first (row, column,
@@ -71,8 +71,9 @@ def read_ticket_log(path: str | Path, display_name: str | None = None, *,
     return accept(read_log_file(p, display_name or p.name), skip_bad_rows).frame
 
 
-def normalise_log(raw: pd.DataFrame, name: str = "叫号记录", sheet: str | None = None, *,
-                  skip_bad_rows: bool = False) -> pd.DataFrame:
+def normalise_log(
+    raw: pd.DataFrame, name: str = "叫号记录", sheet: str | None = None, *, skip_bad_rows: bool = False
+) -> pd.DataFrame:
     """A log held in a DataFrame, checked like a file."""
     return accept(from_frame(raw, file=name, sheet=sheet), skip_bad_rows).frame
 
@@ -83,10 +84,17 @@ def ticket_log(run: HallRun) -> pd.DataFrame:
     df = df[df["start"].notna()]
     start = pd.Timestamp(run.days[0].date) if run.days else pd.Timestamp("2026-01-05")
     td = lambda m: start + pd.to_timedelta(m, unit="min")
-    return pd.DataFrame({"取号时间": td(df["arrival"].to_numpy()), "叫号时间": td(df["start"].to_numpy()),
-                         "办结时间": td(df["end"].to_numpy()), "窗口": df["window"].to_numpy(),
-                         "窗口组": df["group"].to_numpy(), "业务类型": df["type"].to_numpy(),
-                         "预约": np.where(df["appointment"].to_numpy(), "是", "否")})
+    return pd.DataFrame(
+        {
+            "取号时间": td(df["arrival"].to_numpy()),
+            "叫号时间": td(df["start"].to_numpy()),
+            "办结时间": td(df["end"].to_numpy()),
+            "窗口": df["window"].to_numpy(),
+            "窗口组": df["group"].to_numpy(),
+            "业务类型": df["type"].to_numpy(),
+            "预约": np.where(df["appointment"].to_numpy(), "是", "否"),
+        }
+    )
 
 
 def _profile(minutes: pd.Series, days: int) -> dict[str, float]:
@@ -112,8 +120,15 @@ def _hours(day_minutes: pd.DataFrame) -> tuple[list[str], bool]:
     return hours, lunch_tickets == 0
 
 
-def calibrate(log: pd.DataFrame | str | Path | TicketLog, base: Scenario | None = None, *, name: str | None = None,
-              empirical: bool = False, per_type_profiles: bool = False, skip_bad_rows: bool = False) -> Calibration:
+def calibrate(
+    log: pd.DataFrame | str | Path | TicketLog,
+    base: Scenario | None = None,
+    *,
+    name: str | None = None,
+    empirical: bool = False,
+    per_type_profiles: bool = False,
+    skip_bad_rows: bool = False,
+) -> Calibration:
     """A scenario fitted to the log (see the module docstring for each estimate)."""
     if isinstance(log, TicketLog):
         raw = accept(log, skip_bad_rows).frame
@@ -125,10 +140,11 @@ def calibrate(log: pd.DataFrame | str | Path | TicketLog, base: Scenario | None 
     served_steps = steps[steps["状态"].isin(("正常", "转号"))]
     df = steps[steps["step"] == 0]
     day = df["取号时间"].dt.normalize()
-    df = df.assign(date=day.dt.date, weekday=day.dt.weekday,
-                   minute=(df["取号时间"] - day).dt.total_seconds() / 60)
-    service_by_type = {t: ((p["办结时间"] - p["叫号时间"]).dt.total_seconds() / 60).to_numpy(float)
-                       for t, p in served_steps.groupby("业务类型", sort=False)}
+    df = df.assign(date=day.dt.date, weekday=day.dt.weekday, minute=(df["取号时间"] - day).dt.total_seconds() / 60)
+    service_by_type = {
+        t: ((p["办结时间"] - p["叫号时间"]).dt.total_seconds() / 60).to_numpy(float)
+        for t, p in served_steps.groupby("业务类型", sort=False)
+    }
     routes = _routes(steps)
     days_per_wd = df.groupby("weekday")["date"].nunique()
     n_days = lambda wd: int(days_per_wd.get(wd, 0))
@@ -146,25 +162,50 @@ def calibrate(log: pd.DataFrame | str | Path | TicketLog, base: Scenario | None 
         mean = float(s.mean()) if len(s) else 10.0
         cv = float(s.std(ddof=1) / mean) if len(s) > 1 else 0.6
         appt = float(part["预约"].astype(str).isin(_YES).mean()) if "预约" in part and len(part) else 0.0
-        prio = float((part["优先"].astype(str).str.strip().isin(_YES + ("老年人", "孕妇", "残疾人", "爱心通道"))).mean()
-                     ) if "优先" in part and len(part) else 0.0
+        prio = (
+            float((part["优先"].astype(str).str.strip().isin(_YES + ("老年人", "孕妇", "残疾人", "爱心通道"))).mean())
+            if "优先" in part and len(part)
+            else 0.0
+        )
         called = part[part["状态"].isin(("正常", "转号", "过号"))]
         queued = called[(called["状态"] == "过号") | (called["叫号时间"] > called["取号时间"])]
         no_show = float((queued["状态"] == "过号").mean()) if len(queued) else 0.0
         r = routes[routes["first"] == tname]
         route, route_share = ([], 0.0) if r.empty else (r.iloc[0]["route"].split("→")[1:], float(r.iloc[0]["share"]))
-        t = ServiceType(tname, "", vols, "empirical" if empirical else "lognormal", round(mean, 3),
-                        round(cv, 3), [round(float(x), 2) for x in s[:2000]] if empirical else [],
-                        round(appt, 3), None, 0.0, no_show=round(no_show, 4), route=route,
-                        route_share=round(route_share, 4), priority_share=round(prio, 4))
+        t = ServiceType(
+            tname,
+            "",
+            vols,
+            "empirical" if empirical else "lognormal",
+            round(mean, 3),
+            round(cv, 3),
+            [round(float(x), 2) for x in s[:2000]] if empirical else [],
+            round(appt, 3),
+            None,
+            0.0,
+            no_show=round(no_show, 4),
+            route=route,
+            route_share=round(route_share, 4),
+            priority_share=round(prio, 4),
+        )
         if per_type_profiles:
             t.weekday_profile = _profile(part.loc[part["weekday"] < 5, "minute"], weekday_days) or None
             t.weekend_profile = _profile(part.loc[part["weekday"] >= 5, "minute"], weekend_days) or None
         types.append(t)
-        report.append({"type": tname, "tickets": len(part), "service_mean": mean, "service_cv": cv,
-                       "appointment_share": appt, "no_show": no_show, "route": "→".join([tname, *route])
-                       if route else "", "route_share": route_share, "priority_share": prio,
-                       **{f"volume_{wd}": v for wd, v in enumerate(vols)}})
+        report.append(
+            {
+                "type": tname,
+                "tickets": len(part),
+                "service_mean": mean,
+                "service_cv": cv,
+                "appointment_share": appt,
+                "no_show": no_show,
+                "route": "→".join([tname, *route]) if route else "",
+                "route_share": route_share,
+                "priority_share": prio,
+                **{f"volume_{wd}": v for wd, v in enumerate(vols)},
+            }
+        )
     if base is not None:
         scen = base.copy()
         fitted = {t.name: t for t in types}
@@ -174,19 +215,29 @@ def calibrate(log: pd.DataFrame | str | Path | TicketLog, base: Scenario | None 
                 t.daily_volume = [0.0] * 7
                 continue
             t.daily_volume, t.service_dist, t.service_mean, t.service_cv = (
-                f.daily_volume, f.service_dist, f.service_mean, f.service_cv)
+                f.daily_volume,
+                f.service_dist,
+                f.service_mean,
+                f.service_cv,
+            )
             t.service_sample, t.appointment_share, t.weekend_shift = f.service_sample, f.appointment_share, 0.0
             t.weekday_profile, t.weekend_profile = f.weekday_profile, f.weekend_profile
             t.no_show, t.route, t.route_share, t.priority_share = f.no_show, f.route, f.route_share, f.priority_share
         known = {t.name for t in scen.types}
         unknown = [t.name for t in types if t.name not in known]
         if unknown:
-            raise ImportFailed(f"叫号记录中的业务类型不在基础场景中:{'、'.join(unknown[:5])}", file="叫号记录",
-                               column="业务类型")
+            raise ImportFailed(
+                f"叫号记录中的业务类型不在基础场景中:{'、'.join(unknown[:5])}", file="叫号记录", column="业务类型"
+            )
     else:
-        scen = Scenario(name or "由叫号记录标定的场景", types, _groups(df), Policy(),
-                        CalendarSpec(start=min(df["date"]), days=int((max(df["date"]) - min(df["date"])).days) + 1),
-                        description="由叫号记录自动标定")
+        scen = Scenario(
+            name or "由叫号记录标定的场景",
+            types,
+            _groups(df),
+            Policy(),
+            CalendarSpec(start=min(df["date"]), days=int((max(df["date"]) - min(df["date"])).days) + 1),
+            description="由叫号记录自动标定",
+        )
     scen.weekday_profile = _profile(df.loc[wd_mask, "minute"], weekday_days)
     scen.weekend_profile = _profile(df.loc[~wd_mask, "minute"], weekend_days)
     if name:
@@ -223,9 +274,17 @@ def _groups(df: pd.DataFrame) -> list[WindowGroup]:
         per_day = part.groupby("date")["窗口"].nunique()
         regular = int(np.median(per_day)) if len(per_day) else 1
         hours, lunch_closed = _hours(part[["weekday", "minute"]])
-        groups.append(WindowGroup(str(gname), served, max(regular, 1), int(per_day.max()) - regular,
-                                  "综合窗" if len(served) > 1 else "专窗", hours,
-                                  lunch_mode="closed" if lunch_closed else "staggered"))
+        groups.append(
+            WindowGroup(
+                str(gname),
+                served,
+                max(regular, 1),
+                int(per_day.max()) - regular,
+                "综合窗" if len(served) > 1 else "专窗",
+                hours,
+                lunch_mode="closed" if lunch_closed else "staggered",
+            )
+        )
     return groups
 
 
@@ -238,9 +297,12 @@ def compare_parameters(true: Scenario, fitted: Scenario) -> pd.DataFrame:
         except KeyError:
             continue
         tv, fv = np.mean(t.daily_volume[1:4]), np.mean(f.daily_volume[1:4])
-        rows.append({"type": t.name, "volume_rel_err": abs(fv - tv) / tv if tv else np.nan,
-                     "mean_rel_err": abs(f.service_mean - t.service_mean) / t.service_mean,
-                     "cv_rel_err": abs(f.service_cv - t.service_cv) / t.service_cv if t.service_cv else np.nan})
+        rows.append(
+            {
+                "type": t.name,
+                "volume_rel_err": abs(fv - tv) / tv if tv else np.nan,
+                "mean_rel_err": abs(f.service_mean - t.service_mean) / t.service_mean,
+                "cv_rel_err": abs(f.service_cv - t.service_cv) / t.service_cv if t.service_cv else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
-
-

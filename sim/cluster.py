@@ -13,6 +13,7 @@ callable returning True) stops the study between jobs and cancels what is still 
 >>> map_jobs(pow, [(2, 3), (3, 2)], workers=1)
 [8, 9]
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -65,8 +66,12 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             client.close()
         return
     n = max(1, int(workers or (os.cpu_count() or 1)))
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=40) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 
@@ -78,9 +83,16 @@ def _stopper(cancel: Any) -> Callable[[], bool] | None:
     return cancel  # type: ignore[no-any-return]
 
 
-def map_jobs(fn: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], *, workers: int | None = 1,
-             scheduler: str | None = None, shared: dict[str, Any] | None = None,
-             progress: Callable[[int, int], None] | None = None, cancel: Any = None) -> list[Any]:
+def map_jobs(
+    fn: Callable[..., Any],
+    jobs: Sequence[tuple[Any, ...]],
+    *,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    shared: dict[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Any = None,
+) -> list[Any]:
     """``[fn(*job, **shared) for job in jobs]``, in input order, here or on Dask.
 
     Parameters

@@ -12,6 +12,7 @@ policy's, not the dice's. Differences against the first scenario get a paired
 >>> list(c.table.columns)[:2]
 ['指标', '示例县政务服务中心(示例数据)-动态调整关']
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -32,8 +33,21 @@ __all__ = [
     "compare",
 ]
 
-SHOWN = ["customers", "mean_wait", "p50_wait", "p90_wait", "p95_wait", "max_wait", "within_target",
-         "utilisation", "open_window_hours", "staff_hours", "overtime_minutes", "adjustments", "abandoned"]
+SHOWN = [
+    "customers",
+    "mean_wait",
+    "p50_wait",
+    "p90_wait",
+    "p95_wait",
+    "max_wait",
+    "within_target",
+    "utilisation",
+    "open_window_hours",
+    "staff_hours",
+    "overtime_minutes",
+    "adjustments",
+    "abandoned",
+]
 
 
 @dataclass
@@ -59,10 +73,18 @@ def _metrics(runs: list[Replications]) -> list[str]:
     return [m for m in SHOWN + extra if all(m in r.summaries.columns for r in runs)]
 
 
-def compare(scenarios: list[Scenario], *, reps: int = 5, days: int | None = None, seed: int = 0,
-            workers: int | None = None, target: float | None = None,
-            progress: Callable[[int, int], None] | None = None, cancel: Any = None,
-            scheduler: str | None = None) -> Comparison:
+def compare(
+    scenarios: list[Scenario],
+    *,
+    reps: int = 5,
+    days: int | None = None,
+    seed: int = 0,
+    workers: int | None = None,
+    target: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Any = None,
+    scheduler: str | None = None,
+) -> Comparison:
     """Replicate each scenario with the same seeds and tabulate KPIs side by side."""
     names = []
     for i, s in enumerate(scenarios):
@@ -72,8 +94,19 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, days: int | None = None
     runs = []
     for i, s in enumerate(scenarios):
         step = (lambda d, _n, i=i: progress(i * reps + d, total)) if progress else None
-        runs.append(replicate(s, reps=reps, days=days, seed=seed, workers=workers, target=target,
-                              progress=step, cancel=cancel, scheduler=scheduler))
+        runs.append(
+            replicate(
+                s,
+                reps=reps,
+                days=days,
+                seed=seed,
+                workers=workers,
+                target=target,
+                progress=step,
+                cancel=cancel,
+                scheduler=scheduler,
+            )
+        )
     metrics = _metrics(runs)
     rows, diffs = [], []
     q = stats.t.ppf(0.975, reps - 1) if reps > 1 else 0.0
@@ -90,7 +123,8 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, days: int | None = None
             d = d[~np.isnan(d)]
             hw = float(q * d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
             mean = float(d.mean()) if len(d) else np.nan
-            diffs.append({"指标": _label(m), "metric": m, "scenario": n, "difference": mean,
-                          "lo": mean - hw, "hi": mean + hw})
+            diffs.append(
+                {"指标": _label(m), "metric": m, "scenario": n, "difference": mean, "lo": mean - hw, "hi": mean + hw}
+            )
     cols = ["指标"] + names + [f"{n} ±" for n in names] + ["metric"]
     return Comparison(names, runs, pd.DataFrame(rows)[cols], pd.DataFrame(diffs))

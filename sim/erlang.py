@@ -13,6 +13,7 @@ Rates are per minute, times in minutes.
 >>> min_servers(1.0, 0.1, within=15, percent=0.9)   # λ=1/min, mean service 10 min
 12
 """
+
 from __future__ import annotations
 
 import math
@@ -57,8 +58,13 @@ class ErlangResult:
     utilisation: float
 
     def to_dict(self) -> dict:
-        return {"servers": self.servers, "p_wait": self.p_wait, "mean_wait": self.mean_wait,
-                "service_level": self.service_level, "utilisation": self.utilisation}
+        return {
+            "servers": self.servers,
+            "p_wait": self.p_wait,
+            "mean_wait": self.mean_wait,
+            "service_level": self.service_level,
+            "utilisation": self.utilisation,
+        }
 
 
 def _kpis(c: int, lam: float, mu: float, within: float, pw: float) -> ErlangResult:
@@ -88,19 +94,36 @@ def evaluate(c: int, lam: float, mu: float, within: float = 15.0) -> ErlangResul
     return _kpis(c, lam, mu, within, erlang_c(c, lam / mu) if lam > 0 else 0.0)
 
 
-def min_servers(lam: float, mu: float, *, within: float | None = 15.0, percent: float | None = 0.9,
-                max_mean_wait: float | None = None, minimum: int = 0, limit: int = 100_000) -> int:
+def min_servers(
+    lam: float,
+    mu: float,
+    *,
+    within: float | None = 15.0,
+    percent: float | None = 0.9,
+    max_mean_wait: float | None = None,
+    minimum: int = 0,
+    limit: int = 100_000,
+) -> int:
     """Smallest c meeting every stated part of the target (O(c), one recursion pass).
 
     ``percent`` of customers wait at most ``within`` minutes, and/or the mean wait is at most
     ``max_mean_wait`` minutes.  ``minimum`` is a floor (e.g. 1 window whenever a group is open).
     """
-    return staff_for(lam, mu, within=within, percent=percent, max_mean_wait=max_mean_wait,
-                     minimum=minimum, limit=limit).servers
+    return staff_for(
+        lam, mu, within=within, percent=percent, max_mean_wait=max_mean_wait, minimum=minimum, limit=limit
+    ).servers
 
 
-def staff_for(lam: float, mu: float, *, within: float | None = 15.0, percent: float | None = 0.9,
-              max_mean_wait: float | None = None, minimum: int = 0, limit: int = 100_000) -> ErlangResult:
+def staff_for(
+    lam: float,
+    mu: float,
+    *,
+    within: float | None = 15.0,
+    percent: float | None = 0.9,
+    max_mean_wait: float | None = None,
+    minimum: int = 0,
+    limit: int = 100_000,
+) -> ErlangResult:
     """Like :func:`min_servers` but returns the KPIs at the chosen c."""
     if mu <= 0 or lam < 0:
         raise ValueError("rates must be positive")

@@ -37,6 +37,7 @@ Public entry points:
 >>> run.wait().tolist()
 [0.0, 0.0, 3.0]
 """
+
 from __future__ import annotations
 
 import math
@@ -93,14 +94,23 @@ class HallEngine:
     ``reserve[g]`` the reserve windows the controller may open under ``policy``.
     """
 
-    def __init__(self, customers: Customers, group_types: list[list[int]], changes: list[Change], *,
-                 n_types: int, reserve: list[int] | None = None, policy: Policy | None = None,
-                 group_names: list[str] | None = None, type_names: list[str] | None = None,
-                 policy_windows: list[tuple[float, float]] | None = None,
-                 day_starts: list[float] | None = None,
-                 lunch_relief: list[float] | None = None,
-                 on_day: Callable[[int], None] | None = None,
-                 cancel: Callable[[], bool] | None = None):
+    def __init__(
+        self,
+        customers: Customers,
+        group_types: list[list[int]],
+        changes: list[Change],
+        *,
+        n_types: int,
+        reserve: list[int] | None = None,
+        policy: Policy | None = None,
+        group_names: list[str] | None = None,
+        type_names: list[str] | None = None,
+        policy_windows: list[tuple[float, float]] | None = None,
+        day_starts: list[float] | None = None,
+        lunch_relief: list[float] | None = None,
+        on_day: Callable[[int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ):
         self.c = customers
         self.n_types = n_types
         self.group_types = group_types
@@ -134,8 +144,14 @@ class HallEngine:
             self.closed_pool.append(ids[::-1])
 
     # ------------------------------------------------------------------ run
-    def run(self, *, days: list[Day] | None = None, scenario_name: str = "", target_wait: float = 15.0,
-            started: float | None = None) -> HallRun:
+    def run(
+        self,
+        *,
+        days: list[Day] | None = None,
+        scenario_name: str = "",
+        target_wait: float = 15.0,
+        started: float | None = None,
+    ) -> HallRun:
         """Simulate and return the run, built once with everything it carries.
 
         ``days`` (the calendar days simulated), ``scenario_name`` and ``target_wait`` are recorded in
@@ -206,13 +222,25 @@ class HallEngine:
             if self.is_open[w]:
                 self.open_log.append((w, self.open_since[w], env.now))
         return HallRun(
-            customers=c, start=np.asarray(self.start), window=np.asarray(self.win, dtype=np.int32),
-            abandoned=np.asarray(self.abandoned, dtype=bool), window_group=np.asarray(self.window_group),
-            window_index=np.asarray(self.window_index), group_names=list(self.group_names),
-            type_names=list(self.type_names), open_log=self.open_log, overtime=self.overtime,
-            adjustments=self.adjustments, switch_minutes=self.switch_minutes,
-            lunch_relief_minutes=list(self.lunch_relief), end_time=env.now, days=list(days or []),
-            scenario_name=scenario_name, target_wait=target_wait, wall_seconds=_time.perf_counter() - t0)
+            customers=c,
+            start=np.asarray(self.start),
+            window=np.asarray(self.win, dtype=np.int32),
+            abandoned=np.asarray(self.abandoned, dtype=bool),
+            window_group=np.asarray(self.window_group),
+            window_index=np.asarray(self.window_index),
+            group_names=list(self.group_names),
+            type_names=list(self.type_names),
+            open_log=self.open_log,
+            overtime=self.overtime,
+            adjustments=self.adjustments,
+            switch_minutes=self.switch_minutes,
+            lunch_relief_minutes=list(self.lunch_relief),
+            end_time=env.now,
+            days=list(days or []),
+            scenario_name=scenario_name,
+            target_wait=target_wait,
+            wall_seconds=_time.perf_counter() - t0,
+        )
 
     def _at(self, t: float, callbacks, arg, priority: int = NORMAL, now: float | None = None) -> None:
         """Schedule at the absolute time ``t``; ``now`` is the current event's time (default
@@ -328,8 +356,7 @@ class HallEngine:
     def _rebalance(self, g: int, now: float) -> None:
         want = self.target[g] + self.reserve_active[g]
         while self.n_open[g] < want:
-            flagged = next((w for w, gg in enumerate(self.window_group)
-                            if gg == g and self.closing[w]), -1)
+            flagged = next((w for w, gg in enumerate(self.window_group) if gg == g and self.closing[w]), -1)
             if flagged >= 0:
                 self.closing[flagged] = False
                 self.n_open[g] += 1
@@ -342,8 +369,7 @@ class HallEngine:
             if idle:
                 self._close(idle.pop(0), now)  # the longest idle
                 continue
-            w = next(w for w, gg in enumerate(self.window_group)
-                     if gg == g and self.is_open[w] and not self.closing[w])
+            w = next(w for w, gg in enumerate(self.window_group) if gg == g and self.is_open[w] and not self.closing[w])
             self.closing[w] = True
             self.n_open[g] -= 1
 
@@ -400,11 +426,16 @@ class HallEngine:
                 continue
             waiting, first = self._waiting(g)
             idle = self.idle[g]
-            d = decide(p, waiting=waiting, open_windows=self.n_open[g],  # type: ignore[arg-type]
-                       longest_wait=now - first if first < INF else 0.0,
-                       reserve_free=self.reserve[g] - self.reserve_active[g] - self.pending[g],
-                       longest_idle=now - self.idle_since[idle[0]] if idle else None,
-                       pending=self.pending[g], reserve_active=self.reserve_active[g])
+            d = decide(
+                p,  # type: ignore[arg-type]
+                waiting=waiting,
+                open_windows=self.n_open[g],  # type: ignore[arg-type]
+                longest_wait=now - first if first < INF else 0.0,
+                reserve_free=self.reserve[g] - self.reserve_active[g] - self.pending[g],
+                longest_idle=now - self.idle_since[idle[0]] if idle else None,
+                pending=self.pending[g],
+                reserve_active=self.reserve_active[g],
+            )
             if d is None:
                 continue
             action, reason = d
@@ -427,12 +458,21 @@ class HallEngine:
         self._rebalance(g, now)
         self._log(g, now, "open", f"{reason}(于{min_to_hm(asked % DAY_MINUTES)}发起,切换延迟后开窗)", asked)
 
-    def _log(self, g: int, now: float, action: Literal["open", "close"], reason: str,
-             requested: float | None = None) -> None:
-        self.adjustments.append(Adjustment(
-            day=int(now // DAY_MINUTES), time=min_to_hm(now % DAY_MINUTES), minute=now,
-            group=self.group_names[g], action=action, reason=reason,
-            open_after=self.n_open[g], requested=now if requested is None else requested))
+    def _log(
+        self, g: int, now: float, action: Literal["open", "close"], reason: str, requested: float | None = None
+    ) -> None:
+        self.adjustments.append(
+            Adjustment(
+                day=int(now // DAY_MINUTES),
+                time=min_to_hm(now % DAY_MINUTES),
+                minute=now,
+                group=self.group_names[g],
+                action=action,
+                reason=reason,
+                open_after=self.n_open[g],
+                requested=now if requested is None else requested,
+            )
+        )
 
     def _on_day(self, ev) -> None:
         if self.cancel and self.cancel():
@@ -442,11 +482,17 @@ class HallEngine:
 
 
 # ---------------------------------------------------------------- public API
-def build_engine(scenario: Scenario, *, days: int | None = None, seed: int = 0,
-                 windows_by_slot: dict[tuple[str, int, int], int] | None = None,
-                 customers: Customers | None = None, policy: Policy | None = None,
-                 on_day: Callable[[int], None] | None = None,
-                 cancel: Callable[[], bool] | None = None) -> tuple[HallEngine, list[Day]]:
+def build_engine(
+    scenario: Scenario,
+    *,
+    days: int | None = None,
+    seed: int = 0,
+    windows_by_slot: dict[tuple[str, int, int], int] | None = None,
+    customers: Customers | None = None,
+    policy: Policy | None = None,
+    on_day: Callable[[int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> tuple[HallEngine, list[Day]]:
     """The engine for a scenario (arrivals generated unless ``customers`` is given)."""
     day_list = build_days(scenario.calendar, days)
     if windows_by_slot:
@@ -473,20 +519,35 @@ def build_engine(scenario: Scenario, *, days: int | None = None, seed: int = 0,
     pol = policy if policy is not None else scenario.policy
     if windows_by_slot is not None:
         pol = None  # type: ignore[assignment]  # a staffing plan fixes the windows: no controller on top
-    eng = HallEngine(cust, group_types, changes, n_types=len(scenario.types),
-                     reserve=[g.reserve for g in scenario.groups], policy=pol,
-                     group_names=[g.name for g in scenario.groups],
-                     type_names=[t.name for t in scenario.types], policy_windows=windows,
-                     day_starts=[d.index * DAY_MINUTES for d in day_list], lunch_relief=relief,
-                     on_day=on_day, cancel=cancel)
+    eng = HallEngine(
+        cust,
+        group_types,
+        changes,
+        n_types=len(scenario.types),
+        reserve=[g.reserve for g in scenario.groups],
+        policy=pol,
+        group_names=[g.name for g in scenario.groups],
+        type_names=[t.name for t in scenario.types],
+        policy_windows=windows,
+        day_starts=[d.index * DAY_MINUTES for d in day_list],
+        lunch_relief=relief,
+        on_day=on_day,
+        cancel=cancel,
+    )
     return eng, day_list
 
 
-def simulate(scenario: Scenario, *, days: int | None = None, seed: int = 0,
-             windows_by_slot: dict[tuple[str, int, int], int] | None = None,
-             customers: Customers | None = None, policy: Policy | None = None,
-             on_day: Callable[[int], None] | None = None,
-             cancel: Callable[[], bool] | None = None) -> HallRun:
+def simulate(
+    scenario: Scenario,
+    *,
+    days: int | None = None,
+    seed: int = 0,
+    windows_by_slot: dict[tuple[str, int, int], int] | None = None,
+    customers: Customers | None = None,
+    policy: Policy | None = None,
+    on_day: Callable[[int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> HallRun:
     """Run the hall over ``days`` days of its calendar (default ``scenario.calendar.days``).
 
     ``windows_by_slot[(group name, day index, slot)] = n`` fixes the open windows of
@@ -508,24 +569,44 @@ def simulate(scenario: Scenario, *, days: int | None = None, seed: int = 0,
     from .hall_features import simulate_features, uses_features  # no-shows, routes, priority, quotas
 
     if uses_features(scenario):
-        return simulate_features(scenario, days=days, seed=seed, windows_by_slot=windows_by_slot,
-                                 customers=customers, policy=policy, on_day=on_day, cancel=cancel).run
+        return simulate_features(
+            scenario,
+            days=days,
+            seed=seed,
+            windows_by_slot=windows_by_slot,
+            customers=customers,
+            policy=policy,
+            on_day=on_day,
+            cancel=cancel,
+        ).run
     t0 = _time.perf_counter()
-    eng, day_list = build_engine(scenario, days=days, seed=seed, windows_by_slot=windows_by_slot,
-                                 customers=customers, policy=policy, on_day=on_day, cancel=cancel)
+    eng, day_list = build_engine(
+        scenario,
+        days=days,
+        seed=seed,
+        windows_by_slot=windows_by_slot,
+        customers=customers,
+        policy=policy,
+        on_day=on_day,
+        cancel=cancel,
+    )
     return eng.run(days=day_list, scenario_name=scenario.name, target_wait=scenario.policy.target_wait, started=t0)
 
 
-def simulate_arrays(arrival: np.ndarray, service: np.ndarray, servers: int,
-                    appointment: np.ndarray | None = None) -> HallRun:
+def simulate_arrays(
+    arrival: np.ndarray, service: np.ndarray, servers: int, appointment: np.ndarray | None = None
+) -> HallRun:
     """FCFS with ``servers`` windows always open, for given arrival/service times (minutes).
 
     The same :class:`HallEngine` as every scenario, with one type and one group.
     """
     n = len(arrival)
-    cust = Customers(np.asarray(arrival, float), np.zeros(n, np.int32), np.asarray(service, float),
-                     np.zeros(n, bool) if appointment is None else np.asarray(appointment, bool),
-                     np.full(n, np.inf))
-    eng = HallEngine(cust, [[0]], [Change(0.0, 0, servers)], n_types=1,
-                     group_names=["窗口"], type_names=["业务"])
+    cust = Customers(
+        np.asarray(arrival, float),
+        np.zeros(n, np.int32),
+        np.asarray(service, float),
+        np.zeros(n, bool) if appointment is None else np.asarray(appointment, bool),
+        np.full(n, np.inf),
+    )
+    eng = HallEngine(cust, [[0]], [Change(0.0, 0, servers)], n_types=1, group_names=["窗口"], type_names=["业务"])
     return eng.run()

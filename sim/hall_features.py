@@ -35,6 +35,7 @@ others' customers (common random numbers across variants).
 >>> r.run.start.tolist(), r.no_show_called.tolist()  # customer 1 absent at 5, next called at 6
 ([0.0, -1.0, 6.0], [-1.0, 5.0, -1.0])
 """
+
 from __future__ import annotations
 
 import math
@@ -63,8 +64,12 @@ PRIORITY_SUFFIX = "(优先)"
 def uses_features(s: Scenario) -> bool:
     """Whether any of the four practices is switched on in the scenario."""
     p = s.practice
-    return bool(any(t.no_show > 0 or (t.route and t.route_share > 0) or t.priority_share > 0 for t in s.types)
-                or p.appointment_quota or p.weekend_cutoff or p.weekend_appointment_only)
+    return bool(
+        any(t.no_show > 0 or (t.route and t.route_share > 0) or t.priority_share > 0 for t in s.types)
+        or p.appointment_quota
+        or p.weekend_cutoff
+        or p.weekend_appointment_only
+    )
 
 
 def _stream(seed: int, what: str, part: int = 0) -> np.random.Generator:
@@ -93,11 +98,26 @@ class FeatureRun:
         c = r.customers
         served = r.start >= 0
         end = np.where(served, r.start + c.service, np.where(self.no_show_called >= 0, self.no_show_called, np.nan))
-        df = pd.DataFrame({"visit": self.visit, "step": self.step, "arrival": c.arrival, "end": end,
-                           "served": served, "type": np.asarray(r.type_names, dtype=object)[c.type]})
+        df = pd.DataFrame(
+            {
+                "visit": self.visit,
+                "step": self.step,
+                "arrival": c.arrival,
+                "end": end,
+                "served": served,
+                "type": np.asarray(r.type_names, dtype=object)[c.type],
+            }
+        )
         g = df.sort_values(["visit", "step"]).groupby("visit")
-        out = pd.DataFrame({"first_type": g["type"].first(), "steps": g.size(), "start": g["arrival"].min(),
-                            "end": g["end"].max(), "completed": g["served"].all()})
+        out = pd.DataFrame(
+            {
+                "first_type": g["type"].first(),
+                "steps": g.size(),
+                "start": g["arrival"].min(),
+                "end": g["end"].max(),
+                "completed": g["served"].all(),
+            }
+        )
         out["time_in_hall"] = out["end"] - out["start"]
         return out.reset_index()
 
@@ -108,10 +128,16 @@ class FeatureRun:
         rows = []
         for name, mask in (("优先", self.priority), ("普通", ~self.priority)):
             v = w[mask & ~np.isnan(w)]
-            rows.append({"lane": name, "customers": int(mask.sum()), "served": len(v),
-                         "mean_wait": float(v.mean()) if len(v) else math.nan,
-                         "p90_wait": float(np.percentile(v, 90)) if len(v) else math.nan,
-                         "within_target": float((v <= tgt).mean()) if len(v) else math.nan})
+            rows.append(
+                {
+                    "lane": name,
+                    "customers": int(mask.sum()),
+                    "served": len(v),
+                    "mean_wait": float(v.mean()) if len(v) else math.nan,
+                    "p90_wait": float(np.percentile(v, 90)) if len(v) else math.nan,
+                    "within_target": float((v <= tgt).mean()) if len(v) else math.nan,
+                }
+            )
         return pd.DataFrame(rows)
 
 
@@ -124,11 +150,23 @@ class FeatureEngine(HallEngine):
     links a step to the next (−1 = last).
     """
 
-    def __init__(self, customers: Customers, group_types: list[list[int]], changes: list[Change], *,
-                 n_types: int, n_base: int, n_primary: int, no_show: np.ndarray, next_step: np.ndarray,
-                 visit: np.ndarray | None = None,
-                 recall: float = 1.0, keep_calls: int | None = None, priority_first: bool = True,
-                 **kw: Any):
+    def __init__(
+        self,
+        customers: Customers,
+        group_types: list[list[int]],
+        changes: list[Change],
+        *,
+        n_types: int,
+        n_base: int,
+        n_primary: int,
+        no_show: np.ndarray,
+        next_step: np.ndarray,
+        visit: np.ndarray | None = None,
+        recall: float = 1.0,
+        keep_calls: int | None = None,
+        priority_first: bool = True,
+        **kw: Any,
+    ):
         super().__init__(customers, group_types, changes, n_types=n_types, **kw)
         self.n_base, self.n_primary = n_base, n_primary
         self.no_show_flag = no_show.tolist()
@@ -227,8 +265,9 @@ class FeatureEngine(HallEngine):
         self._dispatch(j, now)
 
 
-def _as_feature_run(eng: FeatureEngine, run: HallRun, visit: np.ndarray, step: np.ndarray, priority: np.ndarray,
-                    **counts: int) -> FeatureRun:
+def _as_feature_run(
+    eng: FeatureEngine, run: HallRun, visit: np.ndarray, step: np.ndarray, priority: np.ndarray, **counts: int
+) -> FeatureRun:
     c = run.customers
     arrived = np.isfinite(np.asarray(eng.arr))
     called = np.asarray(eng.called)
@@ -237,17 +276,32 @@ def _as_feature_run(eng: FeatureEngine, run: HallRun, visit: np.ndarray, step: n
     dropped = (called >= 0) & (eng.keep_calls is None)
     start = np.where(dropped, -1.0, run.start)
     window = np.where(dropped, -1, run.window)
-    cust = Customers(np.asarray(eng.arr)[arrived], c.type[arrived], np.asarray(eng.true_svc)[arrived],
-                     c.appointment[arrived], c.patience[arrived])
-    new = replace(run, customers=cust, start=start[arrived], window=window[arrived].astype(np.int32),
-                  abandoned=(run.abandoned | dropped)[arrived])
-    return FeatureRun(new, np.where(first_call >= 0, first_call, -1.0)[arrived], visit[arrived], step[arrived],
-                      priority[arrived], **counts)
+    cust = Customers(
+        np.asarray(eng.arr)[arrived],
+        c.type[arrived],
+        np.asarray(eng.true_svc)[arrived],
+        c.appointment[arrived],
+        c.patience[arrived],
+    )
+    new = replace(
+        run,
+        customers=cust,
+        start=start[arrived],
+        window=window[arrived].astype(np.int32),
+        abandoned=(run.abandoned | dropped)[arrived],
+    )
+    return FeatureRun(
+        new,
+        np.where(first_call >= 0, first_call, -1.0)[arrived],
+        visit[arrived],
+        step[arrived],
+        priority[arrived],
+        **counts,
+    )
 
 
 # ------------------------------------------------------------------ scenario runs
-def apply_quotas(cust: Customers, scenario: Scenario, days: list[Day], seed: int
-                 ) -> tuple[Customers, dict[str, int]]:
+def apply_quotas(cust: Customers, scenario: Scenario, days: list[Day], seed: int) -> tuple[Customers, dict[str, int]]:
     """Appointment quotas per type and slot, the weekend booking cut-off, weekend by appointment only."""
     p: Practice = scenario.practice
     appt = cust.appointment.copy()
@@ -292,11 +346,17 @@ def apply_quotas(cust: Customers, scenario: Scenario, days: list[Day], seed: int
     return out, counts
 
 
-def simulate_features(scenario: Scenario, *, days: int | None = None, seed: int = 0,
-                      windows_by_slot: dict[tuple[str, int, int], int] | None = None,
-                      customers: Customers | None = None, policy: Any = None,
-                      on_day: Callable[[int], None] | None = None,
-                      cancel: Callable[[], bool] | None = None) -> FeatureRun:
+def simulate_features(
+    scenario: Scenario,
+    *,
+    days: int | None = None,
+    seed: int = 0,
+    windows_by_slot: dict[tuple[str, int, int], int] | None = None,
+    customers: Customers | None = None,
+    policy: Any = None,
+    on_day: Callable[[int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> FeatureRun:
     """Run the scenario with its practices (see the module docstring)."""
     import time as _time
 
@@ -306,8 +366,16 @@ def simulate_features(scenario: Scenario, *, days: int | None = None, seed: int 
         raise WorkbenchError(f"过号处理方式应为“drop”(作废)或“keep”(顺延),而不是“{p.no_show_policy}”")
     if p.priority_mode not in ("first", "dedicated"):
         raise WorkbenchError(f"优先通道方式应为“first”(优先叫号)或“dedicated”(专用窗口),而不是“{p.priority_mode}”")
-    base, day_list = build_engine(scenario, days=days, seed=seed, windows_by_slot=windows_by_slot,
-                                  customers=customers, policy=policy, on_day=on_day, cancel=cancel)
+    base, day_list = build_engine(
+        scenario,
+        days=days,
+        seed=seed,
+        windows_by_slot=windows_by_slot,
+        customers=customers,
+        policy=policy,
+        on_day=on_day,
+        cancel=cancel,
+    )
     cust, counts = apply_quotas(base.c, scenario, day_list, seed)
     nb = len(scenario.types)
     tindex = {t.name: k for k, t in enumerate(scenario.types)}
@@ -352,10 +420,13 @@ def simulate_features(scenario: Scenario, *, days: int | None = None, seed: int 
     all_type = np.concatenate([typ, step_type])
     all_prio = np.concatenate([prio, prio[visit[n0:]]]) if len(routed_steps) else prio
     all_type = np.where(all_prio, all_type + nb, all_type).astype(np.int32)
-    full = Customers(np.concatenate([cust.arrival, np.full(len(routed_steps), np.inf)]), all_type,
-                     np.concatenate([cust.service, svc_steps]),
-                     np.concatenate([cust.appointment, np.zeros(len(routed_steps), bool)]),
-                     np.concatenate([cust.patience, np.full(len(routed_steps), np.inf)]))
+    full = Customers(
+        np.concatenate([cust.arrival, np.full(len(routed_steps), np.inf)]),
+        all_type,
+        np.concatenate([cust.service, svc_steps]),
+        np.concatenate([cust.appointment, np.zeros(len(routed_steps), bool)]),
+        np.concatenate([cust.patience, np.full(len(routed_steps), np.inf)]),
+    )
     dedicated = p.priority_mode == "dedicated"
     group_types = []
     for g, ts in zip(scenario.groups, base.group_types):
@@ -363,31 +434,63 @@ def simulate_features(scenario: Scenario, *, days: int | None = None, seed: int 
             group_types.append([t + nb for t in ts] if g.priority_lane else list(ts))
         else:
             group_types.append(list(ts) + [t + nb for t in ts])
-    eng = FeatureEngine(full, group_types, base.changes, n_types=2 * nb, n_base=nb, n_primary=n0,
-                        no_show=np.concatenate([no_show, np.zeros(len(routed_steps), bool)]), next_step=next_step,
-                        visit=visit,
-                        recall=p.recall_minutes, keep_calls=p.keep_calls if p.no_show_policy == "keep" else None,
-                        priority_first=not dedicated, reserve=base.reserve, policy=base.policy,
-                        group_names=base.group_names,
-                        type_names=[t.name for t in scenario.types] + [t.name + PRIORITY_SUFFIX for t in scenario.types],
-                        policy_windows=base.policy_windows, day_starts=base.day_starts,
-                        lunch_relief=base.lunch_relief, on_day=on_day, cancel=cancel)
+    eng = FeatureEngine(
+        full,
+        group_types,
+        base.changes,
+        n_types=2 * nb,
+        n_base=nb,
+        n_primary=n0,
+        no_show=np.concatenate([no_show, np.zeros(len(routed_steps), bool)]),
+        next_step=next_step,
+        visit=visit,
+        recall=p.recall_minutes,
+        keep_calls=p.keep_calls if p.no_show_policy == "keep" else None,
+        priority_first=not dedicated,
+        reserve=base.reserve,
+        policy=base.policy,
+        group_names=base.group_names,
+        type_names=[t.name for t in scenario.types] + [t.name + PRIORITY_SUFFIX for t in scenario.types],
+        policy_windows=base.policy_windows,
+        day_starts=base.day_starts,
+        lunch_relief=base.lunch_relief,
+        on_day=on_day,
+        cancel=cancel,
+    )
     run = eng.run(days=day_list, scenario_name=scenario.name, target_wait=scenario.policy.target_wait, started=t0)
     fr = _as_feature_run(eng, run, visit, step, all_prio, **counts)
     return replace(fr, run=replace(fr.run, wall_seconds=_time.perf_counter() - t0))
 
 
-def run_arrays(c: Customers, servers: int, *, no_show: np.ndarray | None = None, recall: float = 1.0,
-               keep_calls: int | None = None, priority: np.ndarray | None = None,
-               priority_first: bool = True) -> FeatureRun:
+def run_arrays(
+    c: Customers,
+    servers: int,
+    *,
+    no_show: np.ndarray | None = None,
+    recall: float = 1.0,
+    keep_calls: int | None = None,
+    priority: np.ndarray | None = None,
+    priority_first: bool = True,
+) -> FeatureRun:
     """One group of ``servers`` windows always open, one type (plus its priority twin):
     the set-up of the exact and Ciw checks."""
     n = len(c.arrival)
     prio = np.zeros(n, bool) if priority is None else np.asarray(priority, bool)
     cust = Customers(c.arrival, np.where(prio, 1, 0).astype(np.int32), c.service, c.appointment, c.patience)
-    eng = FeatureEngine(cust, [[0, 1]], [Change(0.0, 0, servers)], n_types=2, n_base=1, n_primary=n,
-                        no_show=np.zeros(n, bool) if no_show is None else np.asarray(no_show, bool),
-                        next_step=np.full(n, -1), recall=recall, keep_calls=keep_calls,
-                        priority_first=priority_first, group_names=["窗口"], type_names=["业务", "业务(优先)"])
+    eng = FeatureEngine(
+        cust,
+        [[0, 1]],
+        [Change(0.0, 0, servers)],
+        n_types=2,
+        n_base=1,
+        n_primary=n,
+        no_show=np.zeros(n, bool) if no_show is None else np.asarray(no_show, bool),
+        next_step=np.full(n, -1),
+        recall=recall,
+        keep_calls=keep_calls,
+        priority_first=priority_first,
+        group_names=["窗口"],
+        type_names=["业务", "业务(优先)"],
+    )
     run = eng.run()
     return _as_feature_run(eng, run, np.arange(n), np.zeros(n, np.int64), prio)

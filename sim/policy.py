@@ -20,13 +20,23 @@ Each decision carries a Chinese reason that goes into the adjustment log.
 ...        reserve_active=1)
 ('close', '窗口空闲25分钟≥20分钟')
 """
+
 from __future__ import annotations
 
 from .scenario import Policy
 
 
-def decide(policy: Policy, *, waiting: int, open_windows: int, longest_wait: float, reserve_free: int,
-           longest_idle: float | None, pending: int, reserve_active: int = 0) -> tuple[str, str] | None:
+def decide(
+    policy: Policy,
+    *,
+    waiting: int,
+    open_windows: int,
+    longest_wait: float,
+    reserve_free: int,
+    longest_idle: float | None,
+    pending: int,
+    reserve_active: int = 0,
+) -> tuple[str, str] | None:
     """``("open"|"close", reason)`` or ``None`` (keep as is)."""
     per = waiting / max(open_windows, 1)
     if reserve_free > 0 and (per > policy.open_per_window or longest_wait > policy.open_longest_wait):

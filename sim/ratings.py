@@ -29,6 +29,7 @@ Figures per window, clerk, business type and month (the month the ticket was tak
 >>> int(s["ratings"]), float(s["bad_rate"]), float(s["fix_on_time_rate"]), len(j.unmatched)
 (1, 1.0, 1.0, 1)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,14 +45,38 @@ from core.errors import InputError
 from .calendar import official_kind
 from .ticketlog import RowProblem, TicketLog, _text, find_columns, parse_times, read_table
 
-__all__ = ["BAD_GRADES", "GRADES", "RATING_FIELDS", "Ratings", "RatingJoin", "join_ratings", "rating_stats",
-           "ratings_from_frame", "read_ratings", "synthetic_ratings", "working_days_between"]
+__all__ = [
+    "BAD_GRADES",
+    "GRADES",
+    "RATING_FIELDS",
+    "Ratings",
+    "RatingJoin",
+    "join_ratings",
+    "rating_stats",
+    "ratings_from_frame",
+    "read_ratings",
+    "synthetic_ratings",
+    "working_days_between",
+]
 
 GRADES = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
 BAD_GRADES = ("不满意", "非常不满意")
-_GRADE_ALIASES = {**{g: g for g in GRADES}, "5": "非常满意", "4": "满意", "3": "基本满意", "2": "不满意",
-                  "1": "非常不满意", "5星": "非常满意", "4星": "满意", "3星": "基本满意", "2星": "不满意",
-                  "1星": "非常不满意", "一般": "基本满意", "很满意": "非常满意", "很不满意": "非常不满意"}
+_GRADE_ALIASES = {
+    **{g: g for g in GRADES},
+    "5": "非常满意",
+    "4": "满意",
+    "3": "基本满意",
+    "2": "不满意",
+    "1": "非常不满意",
+    "5星": "非常满意",
+    "4星": "满意",
+    "3星": "基本满意",
+    "2星": "不满意",
+    "1星": "非常不满意",
+    "一般": "基本满意",
+    "很满意": "非常满意",
+    "很不满意": "非常不满意",
+}
 RATING_FIELDS: dict[str, tuple[str, ...]] = {
     "评价时间": ("评价时间", "评价日期", "rating_time"),
     "办件编号": ("办件编号", "办件号", "申请编号", "受理编号", "case_id"),
@@ -97,8 +122,13 @@ def read_ratings(path: str | Path | bytes, name: str | None = None) -> Ratings:
 
 def ratings_from_frame(raw: pd.DataFrame, *, file: str = "好差评数据", sheet: str | None = None) -> Ratings:
     """Check a ratings table already in a DataFrame (columns = its header)."""
-    grid = pd.concat([pd.DataFrame([list(raw.columns)], columns=range(raw.shape[1])),
-                      pd.DataFrame(raw.to_numpy(), columns=range(raw.shape[1]))], ignore_index=True)
+    grid = pd.concat(
+        [
+            pd.DataFrame([list(raw.columns)], columns=range(raw.shape[1])),
+            pd.DataFrame(raw.to_numpy(), columns=range(raw.shape[1])),
+        ],
+        ignore_index=True,
+    )
     return _check(grid, file, sheet)
 
 
@@ -106,7 +136,7 @@ def _check(grid: pd.DataFrame, name: str, sheet: str | None) -> Ratings:
     if grid.empty:
         raise InputError("文件中没有数据", file=name, sheet=sheet)
     hrow, cols = find_columns(grid, RATING_FIELDS, RATING_REQUIRED, name, sheet, "好差评数据")
-    body = grid.iloc[hrow + 1:]
+    body = grid.iloc[hrow + 1 :]
     text = {c: _text(body.iloc[:, pos]) for c, pos in cols.items()}
     n = len(body)
     rows = np.arange(hrow + 2, hrow + 2 + n)
@@ -126,8 +156,13 @@ def _check(grid: pd.DataFrame, name: str, sheet: str | None) -> Ratings:
     for c in ("办件编号", "票号", "窗口", "工号", "差评原因"):
         out[c] = text.get(c, "")
     grade = text["评价等级"].map(_GRADE_ALIASES)
-    flags.append((grade.isna().to_numpy(), "评价等级",
-                  "评价等级“{v}”无法识别,应为 非常满意、满意、基本满意、不满意 或 非常不满意"))
+    flags.append(
+        (
+            grade.isna().to_numpy(),
+            "评价等级",
+            "评价等级“{v}”无法识别,应为 非常满意、满意、基本满意、不满意 或 非常不满意",
+        )
+    )
     out["评价等级"] = grade.fillna("")
     any_bad = np.zeros(n, bool)
     problems: list[tuple[int, int, str, str]] = []
@@ -176,17 +211,21 @@ def join_ratings(log: TicketLog, ratings: Ratings, fix_limit: int = DEFAULT_FIX_
         by_ticket = by_ticket[by_ticket["取号时间"] <= by_ticket["评价时间"]]
         if len(by_ticket):
             picked.append(_pick(by_ticket.drop(columns="_d")))
-    link = (pd.concat(picked)[["rid", "tid"]] if picked else pd.DataFrame({"rid": [], "tid": []}, dtype=int))
+    link = pd.concat(picked)[["rid", "tid"]] if picked else pd.DataFrame({"rid": [], "tid": []}, dtype=int)
     tcols = served.set_index("tid")[["窗口", "工号", "业务类型", "月份", "取号时间"]]
     matched = r.merge(link, on="rid").drop(columns=["窗口", "工号"]).join(tcols, on="tid")
     un = r[~r["rid"].isin(link["rid"])].copy()
     case_known = un["办件编号"].isin(set(f["办件编号"])) & (un["办件编号"] != "")
     un["原因"] = np.where(
-        (un["办件编号"] == "") & (un["票号"] == ""), "没有办件编号,也没有票号",
-        np.where(case_known, "办件编号对应的记录未办理(过号或弃号)",
-                 np.where(un["票号"] != "", "办件编号找不到,当天也没有该票号的已办理记录", "办件编号在叫号记录中找不到")))
-    return RatingJoin(matched.reset_index(drop=True), un.drop(columns="rid").reset_index(drop=True),
-                      served, fix_limit)
+        (un["办件编号"] == "") & (un["票号"] == ""),
+        "没有办件编号,也没有票号",
+        np.where(
+            case_known,
+            "办件编号对应的记录未办理(过号或弃号)",
+            np.where(un["票号"] != "", "办件编号找不到,当天也没有该票号的已办理记录", "办件编号在叫号记录中找不到"),
+        ),
+    )
+    return RatingJoin(matched.reset_index(drop=True), un.drop(columns="rid").reset_index(drop=True), served, fix_limit)
 
 
 # -------------------------------------------------------------- figures
@@ -225,8 +264,15 @@ def rating_stats(join: RatingJoin, by: str | list[str] = "窗口") -> pd.DataFra
     m["on_time"] = on_time & m["bad"].to_numpy()
     m["revisited"] = m["回访时间"].notna() & m["bad"]
     g = m.groupby(keys)
-    out = pd.DataFrame({"ratings": g.size(), "rated_tickets": g["tid"].nunique(), "bad": g["bad"].sum(),
-                        "fixed_on_time": g["on_time"].sum(), "revisited": g["revisited"].sum()})
+    out = pd.DataFrame(
+        {
+            "ratings": g.size(),
+            "rated_tickets": g["tid"].nunique(),
+            "bad": g["bad"].sum(),
+            "fixed_on_time": g["on_time"].sum(),
+            "revisited": g["revisited"].sum(),
+        }
+    )
     served = join.served.groupby(keys).size().rename("served")
     out = out.join(served, how="outer").fillna(0)
     for c in ("ratings", "rated_tickets", "bad", "fixed_on_time", "revisited", "served"):
@@ -256,8 +302,15 @@ def synthetic_ratings(log: pd.DataFrame, share: float = 0.3, *, seed: int = 0) -
     bad = np.isin(grades, BAD_GRADES)
     fixed = (rt.dt.normalize() + pd.to_timedelta(rng.integers(1, 30, n), unit="D")).dt.strftime("%Y-%m-%d")
     revisit = (rt.dt.normalize() + pd.to_timedelta(rng.integers(1, 5, n), unit="D")).dt.strftime("%Y-%m-%d")
-    return pd.DataFrame({"评价时间": rt.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(), "办件编号": picked["办件编号"].to_numpy(),
-                         "窗口": picked["窗口"].to_numpy(), "工号": picked["工号"].to_numpy(), "评价等级": grades,
-                         "差评原因": np.where(bad, "等候时间长", ""),
-                         "整改时间": np.where(bad & (rng.random(n) < 0.9), fixed, ""),
-                         "回访时间": np.where(bad & (rng.random(n) < 0.8), revisit, "")})
+    return pd.DataFrame(
+        {
+            "评价时间": rt.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
+            "办件编号": picked["办件编号"].to_numpy(),
+            "窗口": picked["窗口"].to_numpy(),
+            "工号": picked["工号"].to_numpy(),
+            "评价等级": grades,
+            "差评原因": np.where(bad, "等候时间长", ""),
+            "整改时间": np.where(bad & (rng.random(n) < 0.9), fixed, ""),
+            "回访时间": np.where(bad & (rng.random(n) < 0.8), revisit, ""),
+        }
+    )

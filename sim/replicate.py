@@ -13,6 +13,7 @@ replications in parallel mode, between simulated days in a single process.
 >>> bool(row["lo"] <= row["mean"] <= row["hi"])
 True
 """
+
 from __future__ import annotations
 
 import os
@@ -42,8 +43,12 @@ __all__ = [
 ]
 
 TABLES = ("by_type", "by_group", "by_weekday", "by_slot")
-KEYS = {"by_type": ["type"], "by_group": ["group"], "by_weekday": ["weekday", "weekday_cn"],
-        "by_slot": ["slot", "slot_start"]}
+KEYS = {
+    "by_type": ["type"],
+    "by_group": ["group"],
+    "by_weekday": ["weekday", "weekday_cn"],
+    "by_slot": ["slot", "slot_start"],
+}
 
 
 @dataclass
@@ -75,20 +80,31 @@ def cancel_fn(cancel: Any) -> Callable[[], bool] | None:
     return cancel
 
 
-def _run_job(seed: int, *, scenario: Scenario, days: int | None, target: float | None,
-             windows_by_slot: dict | None) -> dict[str, Any]:
+def _run_job(
+    seed: int, *, scenario: Scenario, days: int | None, target: float | None, windows_by_slot: dict | None
+) -> dict[str, Any]:
     """:func:`run_one` with the shared arguments by keyword (what :func:`map_jobs` sends)."""
     return run_one(scenario, days, seed, target, windows_by_slot)
 
 
-def run_one(scenario: Scenario, days: int | None, seed: int, target: float | None,
-            windows_by_slot: dict | None = None, cancel: Callable[[], bool] | None = None) -> dict[str, Any]:
+def run_one(
+    scenario: Scenario,
+    days: int | None,
+    seed: int,
+    target: float | None,
+    windows_by_slot: dict | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> dict[str, Any]:
     """One replication reduced to picklable summaries (what a worker process returns)."""
     run = simulate(scenario, days=days, seed=seed, windows_by_slot=windows_by_slot, cancel=cancel)
     k = kpis(run, target, weekday_slot=False)
-    return {"summary": summary_of(k), "tables": {t: k[t] for t in TABLES},
-            "adjustments": k["adjustments"], "customers": len(run.customers.arrival),
-            "wall_seconds": run.wall_seconds}
+    return {
+        "summary": summary_of(k),
+        "tables": {t: k[t] for t in TABLES},
+        "adjustments": k["adjustments"],
+        "customers": len(run.customers.arrival),
+        "wall_seconds": run.wall_seconds,
+    }
 
 
 SHARES = ("within_target", "utilisation")  # metrics that are shares, never above 1
@@ -117,8 +133,16 @@ def confidence(summaries: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         m = float(v.mean())
         hw = float(q * v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else 0.0
         hi_cap = 1.0 if col.split("|")[0] in SHARES else np.inf
-        rows.append({"metric": col, "mean": m, "half_width": hw, "lo": max(m - hw, 0.0),
-                     "hi": min(m + hw, hi_cap), "reps": len(v)})
+        rows.append(
+            {
+                "metric": col,
+                "mean": m,
+                "half_width": hw,
+                "lo": max(m - hw, 0.0),
+                "hi": min(m + hw, hi_cap),
+                "reps": len(v),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -131,11 +155,19 @@ def _average(tables: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
     return df.groupby(keys, sort=True)[num].mean().reset_index()
 
 
-def replicate(scenario: Scenario, *, reps: int = 10, days: int | None = None, seed: int = 0,
-              workers: int | None = None, target: float | None = None,
-              windows_by_slot: dict | None = None,
-              progress: Callable[[int, int], None] | None = None, cancel: Any = None,
-              scheduler: str | None = None) -> Replications:
+def replicate(
+    scenario: Scenario,
+    *,
+    reps: int = 10,
+    days: int | None = None,
+    seed: int = 0,
+    workers: int | None = None,
+    target: float | None = None,
+    windows_by_slot: dict | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Any = None,
+    scheduler: str | None = None,
+) -> Replications:
     """Run ``reps`` replications: in this process (``workers=1``), on a local Dask cluster of
     ``workers`` processes, or on the Dask ``scheduler`` given (or ``WORKBENCH_DASK_SCHEDULER``).
     The numbers are the same in every case (one seed per replication)."""
@@ -154,11 +186,24 @@ def replicate(scenario: Scenario, *, reps: int = 10, days: int | None = None, se
             if progress:
                 progress(r + 1, reps)
     else:  # worker processes of a local Dask cluster, or an existing scheduler
-        ordered = map_jobs(_run_job, [(s,) for s in seeds], workers=workers, scheduler=scheduler,
-                           shared={"scenario": scenario, "days": days, "target": target,
-                                   "windows_by_slot": windows_by_slot},
-                           progress=progress, cancel=stop)
+        ordered = map_jobs(
+            _run_job,
+            [(s,) for s in seeds],
+            workers=workers,
+            scheduler=scheduler,
+            shared={"scenario": scenario, "days": days, "target": target, "windows_by_slot": windows_by_slot},
+            progress=progress,
+            cancel=stop,
+        )
     summaries = pd.DataFrame([o["summary"] for o in ordered])
     tables = {t: _average([o["tables"][t] for o in ordered], KEYS[t]) for t in TABLES}
-    return Replications(seed, seeds, summaries, confidence(summaries), tables, ordered[0]["adjustments"],
-                        time.perf_counter() - t0, sum(o["customers"] for o in ordered))
+    return Replications(
+        seed,
+        seeds,
+        summaries,
+        confidence(summaries),
+        tables,
+        ordered[0]["adjustments"],
+        time.perf_counter() - t0,
+        sum(o["customers"] for o in ordered),
+    )

@@ -11,6 +11,7 @@ per group: window utilisation, open-window-hours, staff-hours, overtime, adjustm
 >>> kpis(run)["overall"]["mean_wait"]
 1.0
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,18 +26,44 @@ DAY_MINUTES = 24 * 60
 _HM = np.array([min_to_hm(m) for m in range(DAY_MINUTES + 1)], dtype=object)  # minute of day -> "HH:MM"
 
 KPI_LABELS_CN = {
-    "customers": "取号人次", "served": "已办理", "abandoned": "中途离开", "mean_wait": "平均等候(分钟)",
-    "p50_wait": "等候中位数(分钟)", "p90_wait": "P90等候(分钟)", "p95_wait": "P95等候(分钟)",
-    "max_wait": "最长等候(分钟)", "within_target": "目标内办理比例", "utilisation": "窗口利用率",
-    "open_window_hours": "开窗时长(窗口·小时)", "staff_hours": "人员工时(人·小时)",
-    "overtime_minutes": "延时服务(分钟)", "adjustments": "窗口调整次数", "mean_service": "平均办理时长(分钟)",
+    "customers": "取号人次",
+    "served": "已办理",
+    "abandoned": "中途离开",
+    "mean_wait": "平均等候(分钟)",
+    "p50_wait": "等候中位数(分钟)",
+    "p90_wait": "P90等候(分钟)",
+    "p95_wait": "P95等候(分钟)",
+    "max_wait": "最长等候(分钟)",
+    "within_target": "目标内办理比例",
+    "utilisation": "窗口利用率",
+    "open_window_hours": "开窗时长(窗口·小时)",
+    "staff_hours": "人员工时(人·小时)",
+    "overtime_minutes": "延时服务(分钟)",
+    "adjustments": "窗口调整次数",
+    "mean_service": "平均办理时长(分钟)",
 }
 #: Chinese column names of the KPI tables (by_type, by_group …) and of the adjustment log,
 #: shared by the exported workbook and the dashboard
-TABLE_CN = {"type": "业务类型", "group": "窗口组", "weekday": "星期", "weekday_cn": "星期", "slot": "时段序号",
-            "slot_start": "时段", "busy_hours": "办理时长合计(小时)", **KPI_LABELS_CN}
-ADJ_CN = {"day": "第几天", "time": "时间", "minute": "时刻(分钟)", "group": "窗口组", "action": "动作",
-          "reason": "原因", "open_after": "调整后开放窗口数", "requested": "发起时刻(分钟)"}
+TABLE_CN = {
+    "type": "业务类型",
+    "group": "窗口组",
+    "weekday": "星期",
+    "weekday_cn": "星期",
+    "slot": "时段序号",
+    "slot_start": "时段",
+    "busy_hours": "办理时长合计(小时)",
+    **KPI_LABELS_CN,
+}
+ADJ_CN = {
+    "day": "第几天",
+    "time": "时间",
+    "minute": "时刻(分钟)",
+    "group": "窗口组",
+    "action": "动作",
+    "reason": "原因",
+    "open_after": "调整后开放窗口数",
+    "requested": "发起时刻(分钟)",
+}
 #: Chinese words of :attr:`Adjustment.action` for display and exports
 ACTION_CN = {"open": "开启", "close": "关闭"}
 
@@ -116,43 +143,61 @@ class HallRun:
         win = np.where(served, self.window, 0)
         gidx = np.where(served, self.window_group[win], -1)
         gnames = np.array(self.group_names + [""], dtype=object)
-        wnames = np.array([f"{self.group_names[g]}-{k}" for g, k in zip(self.window_group, self.window_index)]
-                          + [""], dtype=object)
+        wnames = np.array(
+            [f"{self.group_names[g]}-{k}" for g, k in zip(self.window_group, self.window_index)] + [""], dtype=object
+        )
         dates = [d.date for d in self.days] if self.days else None
-        weekday = (np.array([d.weekday for d in self.days])[day] if self.days else day % 7)
-        df = pd.DataFrame({
-            "customer": np.arange(len(arr)),
-            "day": day,
-            "date": [dates[d] for d in day] if dates else day,
-            "weekday": weekday,
-            "slot": (minute // SLOT_MINUTES).astype(int),
-            "type": np.array(self.type_names, dtype=object)[c.type] if len(arr) else [],
-            "appointment": c.appointment,
-            "arrival": arr,
-            "ticket_time": _HM[np.floor(minute).astype(int)],
-            "start": np.where(served, self.start, np.nan),
-            "end": np.where(served, self.start + c.service, np.nan),
-            "wait": self.wait(),
-            "service": c.service,
-            "group": gnames[gidx],
-            "window": wnames[np.where(served, self.window, -1)],
-            "abandoned": self.abandoned,
-        })
+        weekday = np.array([d.weekday for d in self.days])[day] if self.days else day % 7
+        df = pd.DataFrame(
+            {
+                "customer": np.arange(len(arr)),
+                "day": day,
+                "date": [dates[d] for d in day] if dates else day,
+                "weekday": weekday,
+                "slot": (minute // SLOT_MINUTES).astype(int),
+                "type": np.array(self.type_names, dtype=object)[c.type] if len(arr) else [],
+                "appointment": c.appointment,
+                "arrival": arr,
+                "ticket_time": _HM[np.floor(minute).astype(int)],
+                "start": np.where(served, self.start, np.nan),
+                "end": np.where(served, self.start + c.service, np.nan),
+                "wait": self.wait(),
+                "service": c.service,
+                "group": gnames[gidx],
+                "window": wnames[np.where(served, self.window, -1)],
+                "abandoned": self.abandoned,
+            }
+        )
         return df
 
 
 def _stats(w: pd.Series, target: float, abandoned: pd.Series) -> dict[str, float]:
     s = w.dropna()
     if not len(s):
-        return {"customers": int(len(w)), "served": 0, "abandoned": int(abandoned.sum()),
-                "mean_wait": np.nan, "p50_wait": np.nan, "p90_wait": np.nan, "p95_wait": np.nan,
-                "max_wait": np.nan, "within_target": np.nan}
+        return {
+            "customers": int(len(w)),
+            "served": 0,
+            "abandoned": int(abandoned.sum()),
+            "mean_wait": np.nan,
+            "p50_wait": np.nan,
+            "p90_wait": np.nan,
+            "p95_wait": np.nan,
+            "max_wait": np.nan,
+            "within_target": np.nan,
+        }
     v = s.to_numpy()
     p50, p90, p95 = np.percentile(v, [50, 90, 95])
-    return {"customers": int(len(w)), "served": int(len(v)), "abandoned": int(abandoned.sum()),
-            "mean_wait": float(v.mean()), "p50_wait": float(p50), "p90_wait": float(p90),
-            "p95_wait": float(p95), "max_wait": float(v.max()),
-            "within_target": float((v <= target).sum() / len(w))}
+    return {
+        "customers": int(len(w)),
+        "served": int(len(v)),
+        "abandoned": int(abandoned.sum()),
+        "mean_wait": float(v.mean()),
+        "p50_wait": float(p50),
+        "p90_wait": float(p90),
+        "p95_wait": float(p95),
+        "max_wait": float(v.max()),
+        "within_target": float((v <= target).sum() / len(w)),
+    }
 
 
 def _table(df: pd.DataFrame, by: str | list[str], target: float) -> pd.DataFrame:
@@ -183,12 +228,20 @@ def group_table(run: HallRun, df: pd.DataFrame | None = None) -> pd.DataFrame:
     adj = pd.Series([a.group for a in run.adjustments]).value_counts() if run.adjustments else pd.Series()
     for g, name in enumerate(run.group_names):
         b = float(busy.get(name, 0.0))
-        extra = (run.switch_minutes[g] if run.switch_minutes else 0.0) + \
-            (run.lunch_relief_minutes[g] if run.lunch_relief_minutes else 0.0)
-        rows.append({"group": name, "open_window_hours": open_min[g] / 60, "busy_hours": b / 60,
-                     "utilisation": b / open_min[g] if open_min[g] > 0 else np.nan,
-                     "staff_hours": (open_min[g] + extra) / 60, "overtime_minutes": ot[g],
-                     "adjustments": int(adj.get(name, 0))})
+        extra = (run.switch_minutes[g] if run.switch_minutes else 0.0) + (
+            run.lunch_relief_minutes[g] if run.lunch_relief_minutes else 0.0
+        )
+        rows.append(
+            {
+                "group": name,
+                "open_window_hours": open_min[g] / 60,
+                "busy_hours": b / 60,
+                "utilisation": b / open_min[g] if open_min[g] > 0 else np.nan,
+                "staff_hours": (open_min[g] + extra) / 60,
+                "overtime_minutes": ot[g],
+                "adjustments": int(adj.get(name, 0)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -204,25 +257,34 @@ def kpis(run: HallRun, target: float | None = None, weekday_slot: bool = True) -
     overall = _stats(df["wait"], target, df["abandoned"])
     open_h = float(groups["open_window_hours"].sum()) if len(groups) else 0.0
     busy_h = float(groups["busy_hours"].sum()) if len(groups) else 0.0
-    overall.update({
-        "mean_service": float(df["service"].mean()) if len(df) else np.nan,
-        "utilisation": busy_h / open_h if open_h else np.nan,
-        "open_window_hours": open_h,
-        "staff_hours": float(groups["staff_hours"].sum()) if len(groups) else 0.0,
-        "overtime_minutes": float(groups["overtime_minutes"].sum()) if len(groups) else 0.0,
-        "adjustments": len(run.adjustments),
-    })
+    overall.update(
+        {
+            "mean_service": float(df["service"].mean()) if len(df) else np.nan,
+            "utilisation": busy_h / open_h if open_h else np.nan,
+            "open_window_hours": open_h,
+            "staff_hours": float(groups["staff_hours"].sum()) if len(groups) else 0.0,
+            "overtime_minutes": float(groups["overtime_minutes"].sum()) if len(groups) else 0.0,
+            "adjustments": len(run.adjustments),
+        }
+    )
     by_weekday = _table(df, "weekday", target)
     if len(by_weekday):
         by_weekday.insert(1, "weekday_cn", [WEEKDAYS_CN[int(d)] for d in by_weekday["weekday"]])
     by_slot = _table(df, "slot", target)
     if len(by_slot):
         by_slot.insert(1, "slot_start", [min_to_hm(s * SLOT_MINUTES) for s in by_slot["slot"]])
-    return {"overall": overall, "by_type": _table(df, "type", target),
-            "by_group": _table(df[df["group"] != ""], "group", target).merge(groups, on="group", how="right")
-            if len(groups) else groups,
-            "by_weekday": by_weekday, "by_slot": by_slot, "by_weekday_slot": weekday_slot_table(df, target) if weekday_slot else pd.DataFrame(),
-            "adjustments": pd.DataFrame(run.adjustments), "log": df}
+    return {
+        "overall": overall,
+        "by_type": _table(df, "type", target),
+        "by_group": _table(df[df["group"] != ""], "group", target).merge(groups, on="group", how="right")
+        if len(groups)
+        else groups,
+        "by_weekday": by_weekday,
+        "by_slot": by_slot,
+        "by_weekday_slot": weekday_slot_table(df, target) if weekday_slot else pd.DataFrame(),
+        "adjustments": pd.DataFrame(run.adjustments),
+        "log": df,
+    }
 
 
 def weekday_slot_table(log: pd.DataFrame, target: float) -> pd.DataFrame:
@@ -252,13 +314,23 @@ def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
         base = day * 24 * 60  # type: ignore[operator]
         arr = d["arrival"].to_numpy(float) - base
         start = d["start"].to_numpy(float)
-        called = np.where(np.isnan(start), np.inf, start - base)   # leavers never get called
+        called = np.where(np.isnan(start), np.inf, start - base)  # leavers never get called
         last = np.where(np.isinf(called), arr, called).max()
         grid = np.arange(np.floor(arr.min() / step) * step, np.ceil(last / step) * step + step, step)
-        waiting = (np.searchsorted(np.sort(arr), grid, side="right")
-                   - np.searchsorted(np.sort(called), grid, side="right"))
-        frames.append(pd.DataFrame({"day": int(day), "weekday": int(d["weekday"].iloc[0]), "minute": grid,  # type: ignore[arg-type]
-                                    "time": [min_to_hm(int(m)) for m in grid], "waiting": waiting}))
+        waiting = np.searchsorted(np.sort(arr), grid, side="right") - np.searchsorted(
+            np.sort(called), grid, side="right"
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "day": int(day),  # type: ignore[arg-type]
+                    "weekday": int(d["weekday"].iloc[0]),
+                    "minute": grid,  # type: ignore[arg-type]
+                    "time": [min_to_hm(int(m)) for m in grid],
+                    "waiting": waiting,
+                }
+            )
+        )
     if not frames:
         return pd.DataFrame(columns=["day", "weekday", "minute", "time", "waiting"])
     return pd.concat(frames, ignore_index=True)
@@ -303,6 +375,10 @@ def slot_service_levels(run: HallRun, target: float | None = None, by: str = "gr
         df = df[df["group"] != ""]
     df = df.assign(ok=(df["wait"] <= target))
     g = df.groupby([by, "day", "slot"], sort=True)
-    out = g.agg(customers=("wait", "size"), within_target=("ok", "mean"), mean_wait=("wait", "mean"),
-                p90_wait=("wait", lambda s: float(np.nanpercentile(s, 90)) if s.notna().any() else np.nan))
+    out = g.agg(
+        customers=("wait", "size"),
+        within_target=("ok", "mean"),
+        mean_wait=("wait", "mean"),
+        p90_wait=("wait", lambda s: float(np.nanpercentile(s, 90)) if s.notna().any() else np.nan),
+    )
     return out.reset_index()

@@ -33,6 +33,7 @@ named functions (``_add_coverage``, ``_add_work_limits``, ``_add_comp_rest`` …
 >>> r.status, r.shortfall_total
 ('OPTIMAL', 0)
 """
+
 from __future__ import annotations
 
 import time
@@ -112,12 +113,44 @@ class Day:
 def default_shifts() -> list[Shift]:
     """Full day with lunch closed, two staggered lunch-cover full days (午间不打烊), half days, weekend."""
     return [
-        Shift("D", "全天", hm_to_min("08:30"), hm_to_min("17:30"), (hm_to_min("12:00"), hm_to_min("13:30")), "all", "C6EFCE"),
-        Shift("D1", "全天(早午休)", hm_to_min("08:30"), hm_to_min("17:30"), (hm_to_min("11:30"), hm_to_min("12:30")), "all", "A9D08E"),
-        Shift("D2", "全天(晚午休)", hm_to_min("08:30"), hm_to_min("17:30"), (hm_to_min("12:30"), hm_to_min("13:30")), "all", "70AD47"),
+        Shift(
+            "D",
+            "全天",
+            hm_to_min("08:30"),
+            hm_to_min("17:30"),
+            (hm_to_min("12:00"), hm_to_min("13:30")),
+            "all",
+            "C6EFCE",
+        ),
+        Shift(
+            "D1",
+            "全天(早午休)",
+            hm_to_min("08:30"),
+            hm_to_min("17:30"),
+            (hm_to_min("11:30"), hm_to_min("12:30")),
+            "all",
+            "A9D08E",
+        ),
+        Shift(
+            "D2",
+            "全天(晚午休)",
+            hm_to_min("08:30"),
+            hm_to_min("17:30"),
+            (hm_to_min("12:30"), hm_to_min("13:30")),
+            "all",
+            "70AD47",
+        ),
         Shift("AM", "上午", hm_to_min("08:30"), hm_to_min("12:00"), None, "all", "FFF2CC"),
         Shift("PM", "下午", hm_to_min("13:30"), hm_to_min("17:30"), None, "all", "FCE4D6"),
-        Shift("W", "周末班", hm_to_min("09:00"), hm_to_min("17:00"), (hm_to_min("12:00"), hm_to_min("13:00")), "restday", "BDD7EE"),
+        Shift(
+            "W",
+            "周末班",
+            hm_to_min("09:00"),
+            hm_to_min("17:00"),
+            (hm_to_min("12:00"), hm_to_min("13:00")),
+            "restday",
+            "BDD7EE",
+        ),
     ]
 
 
@@ -172,22 +205,33 @@ class RosterResult:
         >>> [(d.day, s, n) for _, d, s, n in r.shortfall_list()]
         [(2, 510, 1), (2, 540, 2), (3, 510, 1)]
         """
-        return [(g, d, s, n) for (g, d, s), n in sorted(self.shortfall.items(),
-                                                          key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))]
+        return [
+            (g, d, s, n)
+            for (g, d, s), n in sorted(self.shortfall.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))
+        ]
 
     def summary(self) -> dict:
-        return {"status": self.status, "objective": self.objective, "bound": self.bound, "gap": self.gap,
-                "wall_seconds": round(self.wall_seconds, 3), "phase1_status": self.phase1_status,
-                "phase1_seconds": round(self.phase1_seconds, 3), "greedy_shortfall": self.greedy_shortfall, "shortfall_slots": len(self.shortfall),
-                "shortfall_window_slots": self.shortfall_total,
-                "weekend_duty_spread": self.weekend_duty_spread, "paid_hours": self.paid_hours,
-                "required_window_hours": self.required_window_hours,
-                "paid_to_required": (self.paid_hours / self.required_window_hours
-                                     if self.required_window_hours else None),
-                "comp_rest_days": len(self.comp_rest), "leave_granted": len(self.leave_granted),
-                "leave_refused": [[p, d.isoformat()] for p, d in self.leave_refused],
-                "ab_gaps": [[p, d.isoformat()] for p, d in self.ab_gaps],
-                "pending_comp_rest": [[p, d.isoformat()] for p, d in self.pending_comp_rest]}
+        return {
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "wall_seconds": round(self.wall_seconds, 3),
+            "phase1_status": self.phase1_status,
+            "phase1_seconds": round(self.phase1_seconds, 3),
+            "greedy_shortfall": self.greedy_shortfall,
+            "shortfall_slots": len(self.shortfall),
+            "shortfall_window_slots": self.shortfall_total,
+            "weekend_duty_spread": self.weekend_duty_spread,
+            "paid_hours": self.paid_hours,
+            "required_window_hours": self.required_window_hours,
+            "paid_to_required": (self.paid_hours / self.required_window_hours if self.required_window_hours else None),
+            "comp_rest_days": len(self.comp_rest),
+            "leave_granted": len(self.leave_granted),
+            "leave_refused": [[p, d.isoformat()] for p, d in self.leave_refused],
+            "ab_gaps": [[p, d.isoformat()] for p, d in self.ab_gaps],
+            "pending_comp_rest": [[p, d.isoformat()] for p, d in self.pending_comp_rest],
+        }
 
 
 def weeks_of(days: list[Day]) -> list[list[int]]:
@@ -207,16 +251,23 @@ def comp_rest_window(days: list[Day], i: int) -> list[int] | None:
     return window
 
 
-def _greedy(people: list[Person], shifts: list[Shift], days: list[Day], req: dict,
-            need_by_day: dict, useful: dict, max_days_per_week: int,
-            max_consecutive: int) -> set[tuple[int, int, int, str]]:
+def _greedy(
+    people: list[Person],
+    shifts: list[Shift],
+    days: list[Day],
+    req: dict,
+    need_by_day: dict,
+    useful: dict,
+    max_days_per_week: int,
+    max_consecutive: int,
+) -> set[tuple[int, int, int, str]]:
     """A quick day-by-day roster used as the solver's starting hint (it may leave gaps)."""
     week_of = {i: n for n, week in enumerate(weeks_of(days)) for i in week}
     days_in_week: dict[tuple[int, int], int] = defaultdict(int)
     mins_in_week: dict[tuple[int, int], int] = defaultdict(int)
     run = [0] * len(people)
     duties = [0] * len(people)
-    owed: list[list[int]] = [[] for _ in people]      # last workday index by which a rest is due
+    owed: list[list[int]] = [[] for _ in people]  # last workday index by which a rest is due
     total = [0] * len(people)
     chosen: set[tuple[int, int, int, str]] = set()
     for i, day in enumerate(days):
@@ -225,8 +276,10 @@ def _greedy(people: list[Person], shifts: list[Shift], days: list[Day], req: dic
         for g, slots in need_by_day.get(i, {}).items():
             left = {s: req[g, day.date, s] for s in slots}
             while any(v > 0 for v in left.values()):
+
                 def gain(k, left=left):
                     return sum(1 for s, v in left.items() if v > 0 and shifts[k].covers(s))
+
                 best = max(useful.get((i, g), []), key=lambda k: gain(k) / shifts[k].paid_minutes, default=None)
                 if best is None or gain(best) == 0:
                     break
@@ -252,8 +305,15 @@ def _greedy(people: list[Person], shifts: list[Shift], days: list[Day], req: dic
                 ok.append(p)
             if not ok:
                 continue
-            p = min(ok, key=lambda q: ((duties[q] if not day.workday else 0), days_in_week[q, week_of[i]],
-                                       total[q], len(people[q].groups)))
+            p = min(
+                ok,
+                key=lambda q: (
+                    (duties[q] if not day.workday else 0),
+                    days_in_week[q, week_of[i]],
+                    total[q],
+                    len(people[q].groups),
+                ),
+            )
             busy.add(p)
             chosen.add((p, i, k, g))
         for p in range(len(people)):
@@ -328,8 +388,9 @@ class _Build:
         return self.w.get((p, i), 0)
 
 
-def _index_requirement(requirement: Requirement, days: list[Day]
-                       ) -> tuple[dict, dict[date, int], dict[int, dict[str, list[int]]]]:
+def _index_requirement(
+    requirement: Requirement, days: list[Day]
+) -> tuple[dict, dict[date, int], dict[int, dict[str, list[int]]]]:
     """Positive requirements inside the horizon, the day index, and the required slots per day and group."""
     if any((b.date - a.date).days != 1 for a, b in zip(days, days[1:])):
         raise ValueError("the horizon's days must be consecutive dates")
@@ -337,7 +398,7 @@ def _index_requirement(requirement: Requirement, days: list[Day]
     day_index = {d.date: i for i, d in enumerate(days)}
     req = {k: v for k, v in req.items() if k[1] in day_index}
     need_by_day: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for (g, d, s) in req:
+    for g, d, s in req:
         need_by_day[day_index[d]][g].append(s)
     return req, day_index, need_by_day
 
@@ -350,19 +411,24 @@ def _useful_shifts(b: _Build, half_days_capped: bool = False) -> None:
 
     def half(k: int) -> bool:
         return shifts[k].paid_minutes < HALF_DAY_MINUTES
+
     for i, by_group in b.need_by_day.items():
         for g, slots in by_group.items():
-            cov = {k: frozenset(s for s in slots if sh.covers(s)) for k, sh in enumerate(shifts)
-                   if sh.allowed_on(days[i])}
+            cov = {
+                k: frozenset(s for s in slots if sh.covers(s)) for k, sh in enumerate(shifts) if sh.allowed_on(days[i])
+            }
             keep = []
             for k, c in cov.items():
                 if not c:
                     continue
                 dominated = any(
-                    k2 != k and c <= c2 and shifts[k2].paid_minutes <= shifts[k].paid_minutes
+                    k2 != k
+                    and c <= c2
+                    and shifts[k2].paid_minutes <= shifts[k].paid_minutes
                     and not (half_days_capped and half(k2) and not half(k))
                     and (c2 != c or shifts[k2].paid_minutes < shifts[k].paid_minutes or k2 < k)
-                    for k2, c2 in cov.items())
+                    for k2, c2 in cov.items()
+                )
                 if not dominated:
                     keep.append(k)
             b.useful[i, g] = keep
@@ -464,9 +530,11 @@ def _add_weekend_fairness(b: _Build, fair_spread: int) -> None:
     m, days, people = b.m, b.days, b.people
     b.rest_days = [i for i, d in enumerate(days) if not d.workday and i in b.need_by_day]
     rest_groups = {g for i in b.rest_days for g in b.need_by_day[i]}
-    b.eligible = [p for p, person in enumerate(people)
-                  if set(person.groups) & rest_groups
-                  and any(days[i].date not in person.unavailable for i in b.rest_days)]
+    b.eligible = [
+        p
+        for p, person in enumerate(people)
+        if set(person.groups) & rest_groups and any(days[i].date not in person.unavailable for i in b.rest_days)
+    ]
     if not b.eligible:
         return
     n = len(b.rest_days)
@@ -543,9 +611,17 @@ def _add_balance(b: _Build, bal: Balance) -> None:
             b.band_dev += [under, over]
 
 
-def _solve_phases(b: _Build, *, time_limit: float, workers: int, seed: int, phase1_share: float,
-                  max_days_per_week: int, max_consecutive: int, t0: float
-                  ) -> tuple[cp_model.CpSolver, Any, str, str, float, int]:
+def _solve_phases(
+    b: _Build,
+    *,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    phase1_share: float,
+    max_days_per_week: int,
+    max_consecutive: int,
+    t0: float,
+) -> tuple[cp_model.CpSolver, Any, str, str, float, int]:
     """Two phases, lexicographic: (1) AB岗 gaps, refused leave, shortfall, hours outside the band
     (weights W_*); (2) with phase 1's value held, least paid minutes (= excess staff-hours over the
     requirement), then the weekend-duty spread (minutes are multiples of 30, so one unit of spread
@@ -556,8 +632,12 @@ def _solve_phases(b: _Build, *, time_limit: float, workers: int, seed: int, phas
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
     solver.parameters.max_time_in_seconds = max(1.0, float(time_limit) * phase1_share)
-    phase1_obj = (W_SHORT * sum(b.short_vars.values()) + W_AB * sum(b.ab_gap.values())
-                  + W_LEAVE * sum(1 - g for g in b.leave.values()) + W_BAND * sum(b.band_dev))
+    phase1_obj = (
+        W_SHORT * sum(b.short_vars.values())
+        + W_AB * sum(b.ab_gap.values())
+        + W_LEAVE * sum(1 - g for g in b.leave.values())
+        + W_BAND * sum(b.band_dev)
+    )
     m.minimize(phase1_obj)
     start = _greedy(b.people, b.shifts, b.days, b.req, b.need_by_day, b.useful, max_days_per_week, max_consecutive)
     for key, v in b.y.items():
@@ -565,7 +645,7 @@ def _solve_phases(b: _Build, *, time_limit: float, workers: int, seed: int, phas
     code = solver.solve(m)
     phase1 = solver.status_name(code)
     greedy_cov: dict = defaultdict(int)
-    for (_p, i, k, g) in start:
+    for _p, i, k, g in start:
         for s in b.need_by_day[i][g]:
             if b.shifts[k].covers(s):
                 greedy_cov[g, b.days[i].date, s] += 1
@@ -592,8 +672,15 @@ def _solve_phases(b: _Build, *, time_limit: float, workers: int, seed: int, phas
     return solver, code, status, phase1, phase1_seconds, greedy_short
 
 
-def _extract(b: _Build, solver: cp_model.CpSolver, status: str, phase1: str, phase1_seconds: float,
-             greedy_short: int, wall: float) -> RosterResult:
+def _extract(
+    b: _Build,
+    solver: cp_model.CpSolver,
+    status: str,
+    phase1: str,
+    phase1_seconds: float,
+    greedy_short: int,
+    wall: float,
+) -> RosterResult:
     """The solved roster read back from the solver, with its checks and reports."""
     people, days, shifts = b.people, b.days, b.shifts
     assignments = []
@@ -616,25 +703,59 @@ def _extract(b: _Build, solver: cp_model.CpSolver, status: str, phase1: str, pha
 
     duties = {people[p].name: sum(1 for i in b.rest_days if on(p, i)) for p in range(len(people))}
     pending = [(people[p].name, days[i].date) for i in b.pending_windows for p in range(len(people)) if on(p, i)]
-    pending += [(people[p].name, days[i].date) for (p, i), zs in b.comp_of.items()
-                if on(p, i) and not any(solver.value(z) for z in zs)]
+    pending += [
+        (people[p].name, days[i].date)
+        for (p, i), zs in b.comp_of.items()
+        if on(p, i) and not any(solver.value(z) for z in zs)
+    ]
     pending.sort(key=lambda x: (x[1], x[0]))
-    comp_rest = {(people[p].name, days[i].date): days[j].date for (p, j), zs in b.comp.items()
-                 for i, z in zs if solver.value(z)}
+    comp_rest = {
+        (people[p].name, days[i].date): days[j].date for (p, j), zs in b.comp.items() for i, z in zs if solver.value(z)
+    }
     granted = sorted((people[p].name, days[i].date) for (p, i), g in b.leave.items() if solver.value(g))
     refused = sorted((people[p].name, days[i].date) for (p, i), g in b.leave.items() if not solver.value(g))
     gaps = sorted((people[p].name, days[i].date) for (p, i), g in b.ab_gap.items() if solver.value(g))
-    return RosterResult(status, assignments, dict(coverage), b.req, shortfall, duties,
-                        [people[p].name for p in b.eligible], pending, solver.objective_value,
-                        solver.best_objective_bound, wall, paid_min / 60, sum(b.req.values()) * SLOT / 60, days,
-                        phase1, phase1_seconds, greedy_short, comp_rest, granted, refused, gaps)
+    return RosterResult(
+        status,
+        assignments,
+        dict(coverage),
+        b.req,
+        shortfall,
+        duties,
+        [people[p].name for p in b.eligible],
+        pending,
+        solver.objective_value,
+        solver.best_objective_bound,
+        wall,
+        paid_min / 60,
+        sum(b.req.values()) * SLOT / 60,
+        days,
+        phase1,
+        phase1_seconds,
+        greedy_short,
+        comp_rest,
+        granted,
+        refused,
+        gaps,
+    )
 
 
-def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], requirement: Requirement, *,
-                 max_days_per_week: int = 5, max_consecutive: int = 6, fair_spread: int = 1,
-                 time_limit: float = 30.0, workers: int = 2, seed: int = 0,
-                 phase1_share: float = 0.5, ab_cover: bool = False,
-                 balance: Balance | None = None) -> RosterResult:
+def solve_roster(
+    people: list[Person],
+    shifts: list[Shift],
+    days: list[Day],
+    requirement: Requirement,
+    *,
+    max_days_per_week: int = 5,
+    max_consecutive: int = 6,
+    fair_spread: int = 1,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    seed: int = 0,
+    phase1_share: float = 0.5,
+    ab_cover: bool = False,
+    balance: Balance | None = None,
+) -> RosterResult:
     """Build and solve the CP-SAT model; see the module docstring for the rules.
 
     ``ab_cover``: AB岗 (every person names backups, :func:`check_backups`; cover on every open
@@ -656,10 +777,31 @@ def solve_roster(people: list[Person], shifts: list[Shift], days: list[Day], req
     if balance is not None:
         _add_balance(b, balance)
     solver, code, status, phase1, phase1_seconds, greedy_short = _solve_phases(
-        b, time_limit=time_limit, workers=workers, seed=seed, phase1_share=phase1_share,
-        max_days_per_week=max_days_per_week, max_consecutive=max_consecutive, t0=t0)
+        b,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        phase1_share=phase1_share,
+        max_days_per_week=max_days_per_week,
+        max_consecutive=max_consecutive,
+        t0=t0,
+    )
     wall = time.perf_counter() - t0
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return RosterResult(status, [], {}, req, dict(req), {}, [people[p].name for p in b.eligible], [],
-                            None, None, wall, 0.0, sum(req.values()) * SLOT / 60, days)
+        return RosterResult(
+            status,
+            [],
+            {},
+            req,
+            dict(req),
+            {},
+            [people[p].name for p in b.eligible],
+            [],
+            None,
+            None,
+            wall,
+            0.0,
+            sum(req.values()) * SLOT / 60,
+            days,
+        )
     return _extract(b, solver, status, phase1, phase1_seconds, greedy_short, wall)

@@ -14,6 +14,7 @@ replications that all hold, the 90 % lower bound is 0.89.
 >>> round(clopper_pearson_lower(20, 20, 0.9), 3), round(clopper_pearson_lower(18, 20, 0.9), 3)
 (0.891, 0.755)
 """
+
 from __future__ import annotations
 
 import math
@@ -53,13 +54,15 @@ class Certificate:
     @property
     def text(self) -> str:
         verdict = "可以发布" if self.fit else "暂不宜发布"
-        return (f"排班可靠性检验:按每人每个班次有 {self.leave_rate:.0%} 的可能临时缺勤(病假、事假等)随机抽取,"
-                f"缺勤者的班次由其AB岗备岗人员顶岗(备岗人员当天须未排班且可办理该窗口业务),"
-                f"无人顶岗的窗口当班关闭;将这样的排班放回大厅仿真重复 {self.reps} 次。"
-                f"平均每次缺勤 {self.missed_duties:.1f} 个班次,其中 {self.covered_by_backup:.1f} 个由备岗人员顶上,"
-                f"{self.uncovered:.1f} 个无人顶岗。服务目标“{self.target_text}”在 {self.reps} 次中有 {self.holds} 次达到;"
-                f"据此有 {self.confidence:.0%} 的把握认为达标概率不低于 {self.lower_bound:.0%}"
-                f"(发布要求:不低于 {self.required:.0%})。结论:{verdict}。")
+        return (
+            f"排班可靠性检验:按每人每个班次有 {self.leave_rate:.0%} 的可能临时缺勤(病假、事假等)随机抽取,"
+            f"缺勤者的班次由其AB岗备岗人员顶岗(备岗人员当天须未排班且可办理该窗口业务),"
+            f"无人顶岗的窗口当班关闭;将这样的排班放回大厅仿真重复 {self.reps} 次。"
+            f"平均每次缺勤 {self.missed_duties:.1f} 个班次,其中 {self.covered_by_backup:.1f} 个由备岗人员顶上,"
+            f"{self.uncovered:.1f} 个无人顶岗。服务目标“{self.target_text}”在 {self.reps} 次中有 {self.holds} 次达到;"
+            f"据此有 {self.confidence:.0%} 的把握认为达标概率不低于 {self.lower_bound:.0%}"
+            f"(发布要求:不低于 {self.required:.0%})。结论:{verdict}。"
+        )
 
 
 def clopper_pearson_lower(k: int, n: int, confidence: float) -> float:
@@ -69,7 +72,7 @@ def clopper_pearson_lower(k: int, n: int, confidence: float) -> float:
     alpha = 1.0 - confidence
 
     def tail(p: float) -> float:  # P(X >= k | p)
-        return sum(math.comb(n, j) * p ** j * (1 - p) ** (n - j) for j in range(k, n + 1))
+        return sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
 
     lo, hi = 0.0, 1.0
     for _ in range(60):
@@ -104,8 +107,9 @@ def pair_backups(people: list[Person], n: int = 2) -> list[Person]:
     return out
 
 
-def absent_roster(result: RosterResult, people: list[Person], shifts: list[Shift], leave_rate: float,
-                  rng: np.random.Generator) -> tuple[RosterResult, int, int, int]:
+def absent_roster(
+    result: RosterResult, people: list[Person], shifts: list[Shift], leave_rate: float, rng: np.random.Generator
+) -> tuple[RosterResult, int, int, int]:
     """The roster after random absences and AB岗 cover: (roster, missed, covered, uncovered)."""
     by_name = {p.name: p for p in people}
     shift_by = {s.code: s for s in shifts}
@@ -119,8 +123,14 @@ def absent_roster(result: RosterResult, people: list[Person], shifts: list[Shift
             out.append((n, d, code, g))
             continue
         missed += 1
-        sub = next((b for b in by_name[n].backups if b in by_name and b not in on_duty[d]
-                    and d not in by_name[b].unavailable and g in by_name[b].groups), None)
+        sub = next(
+            (
+                b
+                for b in by_name[n].backups
+                if b in by_name and b not in on_duty[d] and d not in by_name[b].unavailable and g in by_name[b].groups
+            ),
+            None,
+        )
         if sub is not None:
             on_duty[d].add(sub)
             out.append((sub, d, code, g))
@@ -128,16 +138,28 @@ def absent_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     coverage: dict[tuple[str, date, int], int] = {}
     for _n, d, code, g in out:
         sh = shift_by[code]
-        for (gg, dd, s) in result.requirement:
+        for gg, dd, s in result.requirement:
             if gg == g and dd == d and sh.covers(s):
                 coverage[g, d, s] = coverage.get((g, d, s), 0) + 1
     return replace(result, assignments=out, coverage=coverage), missed, covered, missed - covered
 
 
-def certify(scenario: Scenario, result: RosterResult, people: list[Person], shifts: list[Shift],
-            cal: list[CalDay], target: str | Target, rostered: set[str], plan: Any = None, *,
-            leave_rate: float = 0.05, reps: int = 20, confidence: float = 0.9, required: float = 0.8,
-            seed: int = 20_261_130) -> Certificate:
+def certify(
+    scenario: Scenario,
+    result: RosterResult,
+    people: list[Person],
+    shifts: list[Shift],
+    cal: list[CalDay],
+    target: str | Target,
+    rostered: set[str],
+    plan: Any = None,
+    *,
+    leave_rate: float = 0.05,
+    reps: int = 20,
+    confidence: float = 0.9,
+    required: float = 0.8,
+    seed: int = 20_261_130,
+) -> Certificate:
     """Simulate the roster ``reps`` times with absences; see the module docstring."""
     from core.errors import WorkbenchError
 
@@ -150,8 +172,9 @@ def certify(scenario: Scenario, result: RosterResult, people: list[Person], shif
     sc = scenario.copy()
     sc.calendar = CalendarSpec(cal[0].date, len(cal), scenario.calendar.overrides, scenario.calendar.use_official)
     rost = np.array([g.name in rostered for g in scenario.groups])
-    first_group = np.array([next((k for k, g in enumerate(scenario.groups) if t.name in g.types), 0)
-                            for t in scenario.types], int)
+    first_group = np.array(
+        [next((k for k, g in enumerate(scenario.groups) if t.name in g.types), 0) for t in scenario.types], int
+    )
     holds, levels = 0, []
     totals = np.zeros(3)
     for r, s in enumerate(rep_seeds(seed, reps)):
@@ -160,8 +183,9 @@ def certify(scenario: Scenario, result: RosterResult, people: list[Person], shif
         totals += (missed, cov, unc)
         run = simulate(sc, seed=s, windows_by_slot=roster_windows(scenario, res, plan, cal, rostered))
         served = run.start >= 0
-        grp = np.where(served, np.asarray(run.window_group)[np.where(served, run.window, 0)],
-                       first_group[run.customers.type])
+        grp = np.where(
+            served, np.asarray(run.window_group)[np.where(served, run.window, 0)], first_group[run.customers.type]
+        )
         mine = rost[grp]
         wait = np.where(served, run.start - run.customers.arrival, np.inf)[mine]
         counted = served[mine] if tg.counted == "served" else np.ones(int(mine.sum()), bool)
@@ -172,8 +196,20 @@ def certify(scenario: Scenario, result: RosterResult, people: list[Person], shif
         holds += bool(tg.met(level, mean_wait))
     lb = clopper_pearson_lower(holds, reps, confidence)
     mean = [float(x) for x in totals / reps]
-    return Certificate(lb >= required, reps, holds, leave_rate, confidence, required, lb, mean[0], mean[1],
-                       mean[2], _target_cn(tg), tuple(levels))
+    return Certificate(
+        lb >= required,
+        reps,
+        holds,
+        leave_rate,
+        confidence,
+        required,
+        lb,
+        mean[0],
+        mean[1],
+        mean[2],
+        _target_cn(tg),
+        tuple(levels),
+    )
 
 
 def _target_cn(tg: Target) -> str:
@@ -185,8 +221,9 @@ def _target_cn(tg: Target) -> str:
     return "且".join(parts) + "(排班期内各窗口组合计)"
 
 
-def bench_case(n_people: int = 60, days: int = 28, *, time_limit: float = 60.0, seed: int = 3
-               ) -> tuple[RosterResult, list[Person]]:
+def bench_case(
+    n_people: int = 60, days: int = 28, *, time_limit: float = 60.0, seed: int = 3
+) -> tuple[RosterResult, list[Person]]:
     """The benchmark roster: ``n_people`` staff (five public-facing groups of the sample hall, as in
     ``bench/staffing_bench.py``) over ``days`` days with AB岗 (two named backups each, two leave
     requests each) and balance (paid hours within ±25 % of the mean, at most 6 half days and 8
@@ -204,10 +241,19 @@ def bench_case(n_people: int = 60, days: int = 28, *, time_limit: float = 60.0, 
     scale = n_people / sum(share.values())
     people = sample_staff({g: max(2, round(k * scale)) for g, k in share.items()}, seed=seed)[:n_people]
     rng = np.random.default_rng(seed)
-    people = [replace(p, leave_requests=frozenset(hdays[int(k)].date for k in rng.choice(len(hdays), 2, replace=False)))
-              for p in pair_backups(people)]
+    people = [
+        replace(p, leave_requests=frozenset(hdays[int(k)].date for k in rng.choice(len(hdays), 2, replace=False)))
+        for p in pair_backups(people)
+    ]
     req = requirement_from_plan(s, plan, cal, set(share))
     mean_h = sum(req.values()) * 0.5 / len(people)
-    res = solve_roster(people, default_shifts(), hdays, req, time_limit=time_limit, ab_cover=True,
-                       balance=Balance(hours_band=(0.75 * mean_h, 1.25 * mean_h), max_half_days=6, max_lent_days=8))
+    res = solve_roster(
+        people,
+        default_shifts(),
+        hdays,
+        req,
+        time_limit=time_limit,
+        ab_cover=True,
+        balance=Balance(hours_band=(0.75 * mean_h, 1.25 * mean_h), max_half_days=6, max_lent_days=8),
+    )
     return res, people

@@ -29,6 +29,7 @@ left short.
 >>> r.result.shortfall_total, r.repairs_kept >= 1
 (0, True)
 """
+
 from __future__ import annotations
 
 import time
@@ -68,11 +69,12 @@ def _score(short: int, paid: float) -> tuple[int, float]:
     return (short, paid)
 
 
-def _coverage(assignments: list[tuple[str, date, str, str]], shifts: dict[str, Shift],
-              req: dict[Key, int]) -> dict[Key, int]:
+def _coverage(
+    assignments: list[tuple[str, date, str, str]], shifts: dict[str, Shift], req: dict[Key, int]
+) -> dict[Key, int]:
     cov: dict[Key, int] = defaultdict(int)
     slots_of: dict[tuple[str, date], list[int]] = defaultdict(list)
-    for (g, d, s) in req:
+    for g, d, s in req:
         slots_of[g, d].append(s)
     for _name, d, code, g in assignments:
         sh = shifts[code]
@@ -82,16 +84,34 @@ def _coverage(assignments: list[tuple[str, date, str, str]], shifts: dict[str, S
     return cov
 
 
-def _solve_block(people: list[Person], shifts: list[Shift], days: list[Day], req: dict[Key, int],
-                 time_limit: float, workers: int, seed: int, opts: dict) -> RosterResult:
+def _solve_block(
+    people: list[Person],
+    shifts: list[Shift],
+    days: list[Day],
+    req: dict[Key, int],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    opts: dict,
+) -> RosterResult:
     return solve_roster(people, shifts, days, req, time_limit=time_limit, workers=workers, seed=seed, **opts)
 
 
-def solve_hall_roster(people: list[Person], shifts: list[Shift], days: list[Day], requirement: Requirement, *,
-                      time_limit: float = 60.0, workers: int = 2, seed: int = 0,
-                      max_days_per_week: int = 5, max_consecutive: int = 6, fair_spread: int = 1,
-                      first_share: float = 0.5,
-                      progress: Callable[[str], None] | None = None) -> HallRoster:
+def solve_hall_roster(
+    people: list[Person],
+    shifts: list[Shift],
+    days: list[Day],
+    requirement: Requirement,
+    *,
+    time_limit: float = 60.0,
+    workers: int = 2,
+    seed: int = 0,
+    max_days_per_week: int = 5,
+    max_consecutive: int = 6,
+    fair_spread: int = 1,
+    first_share: float = 0.5,
+    progress: Callable[[str], None] | None = None,
+) -> HallRoster:
     """Roster a whole hall within ``time_limit`` seconds by decomposition (see the module docstring).
 
     Parameters
@@ -110,8 +130,7 @@ def solve_hall_roster(people: list[Person], shifts: list[Shift], days: list[Day]
     HallRoster
     """
     t0 = time.perf_counter()
-    opts = {"max_days_per_week": max_days_per_week, "max_consecutive": max_consecutive,
-            "fair_spread": fair_spread}
+    opts = {"max_days_per_week": max_days_per_week, "max_consecutive": max_consecutive, "fair_spread": fair_spread}
     say = progress or (lambda _m: None)
     req = {k: int(v) for k, v in requirement.items() if v and v > 0}
     by_code = {s.code: s for s in shifts}
@@ -128,7 +147,7 @@ def solve_hall_roster(people: list[Person], shifts: list[Shift], days: list[Day]
     weight = {g: max(1, len(req_of[g])) for g in groups if home[g] and req_of[g]}
     total_w = sum(weight.values()) or 1
     assign: dict[str, list[tuple[str, date, str, str]]] = {}
-    comp: dict[str, dict[tuple[str, date], date]] = defaultdict(dict)    # group -> 调休 of its people
+    comp: dict[str, dict[tuple[str, date], date]] = defaultdict(dict)  # group -> 调休 of its people
     pending: dict[str, list[tuple[str, date]]] = defaultdict(list)
     solved: list[tuple[str, str, float]] = []
     for g in groups:
@@ -161,8 +180,9 @@ def solve_hall_roster(people: list[Person], shifts: list[Shift], days: list[Day]
         candidates = sorted((n, g) for g, n in short.items() if n > 0)
         hood = None
         for _n, g in reversed(candidates):
-            donors = sorted({p.home_group for p in people if g in p.groups and p.home_group != g},
-                            key=lambda d: -len(home[d]))
+            donors = sorted(
+                {p.home_group for p in people if g in p.groups and p.home_group != g}, key=lambda d: -len(home[d])
+            )
             for size in (1, 2, 3):
                 h = frozenset([g, *donors[:size]])
                 if h not in tabu and len(h) > 1:
@@ -174,8 +194,11 @@ def solve_hall_roster(people: list[Person], shifts: list[Shift], days: list[Day]
             break
         tabu.add(hood)
         tried += 1
-        members = [replace(p, groups=tuple(x for x in p.groups if x in hood) or (p.home_group,))
-                   for g in sorted(hood) for p in home[g]]
+        members = [
+            replace(p, groups=tuple(x for x in p.groups if x in hood) or (p.home_group,))
+            for g in sorted(hood)
+            for p in home[g]
+        ]
         names = {p.name for p in members}
         outside = [a for a in all_assignments() if a[0] not in names]
         cov_out = _coverage(outside, by_code, req)
@@ -187,8 +210,9 @@ def solve_hall_roster(people: list[Person], shifts: list[Shift], days: list[Day]
         left = time_limit - (time.perf_counter() - t0) - 1
         if left < 2:
             break
-        r = _solve_block(members, shifts, days, residual, min(left, max(5.0, time_limit * 0.25)), workers,
-                         seed + tried, opts)
+        r = _solve_block(
+            members, shifts, days, residual, min(left, max(5.0, time_limit * 0.25)), workers, seed + tried, opts
+        )
         if r.assignments and _score(r.shortfall_total, r.paid_hours) < _score(short_before, paid_before):
             home_of = {p.name: p.home_group for p in members}
             for g in hood:
@@ -206,14 +230,24 @@ def solve_hall_roster(people: list[Person], shifts: list[Shift], days: list[Day]
 
     comp_all = {k: v for g in groups for k, v in comp[g].items()}
     pending_all = [x for g in groups for x in pending[g]]
-    return _assemble(people, days, req, all_assignments(), comp_all, pending_all, tuple(solved), tried, kept, t0,
-                     by_code)
+    return _assemble(
+        people, days, req, all_assignments(), comp_all, pending_all, tuple(solved), tried, kept, t0, by_code
+    )
 
 
-def _assemble(people: list[Person], days: list[Day], req: dict[Key, int],
-              assignments: list[tuple[str, date, str, str]], comp: dict[tuple[str, date], date],
-              pending: list[tuple[str, date]], solved: tuple[tuple[str, str, float], ...],
-              tried: int, kept: int, t0: float, by_code: dict[str, Shift]) -> HallRoster:
+def _assemble(
+    people: list[Person],
+    days: list[Day],
+    req: dict[Key, int],
+    assignments: list[tuple[str, date, str, str]],
+    comp: dict[tuple[str, date], date],
+    pending: list[tuple[str, date]],
+    solved: tuple[tuple[str, str, float], ...],
+    tried: int,
+    kept: int,
+    t0: float,
+    by_code: dict[str, Shift],
+) -> HallRoster:
     """One :class:`RosterResult` for the hall from the sub-problems' rosters and 调休."""
     assignments = sorted(assignments, key=lambda a: (a[1], a[0]))
     cov = _coverage(assignments, by_code, req)
@@ -231,8 +265,22 @@ def _assemble(people: list[Person], days: list[Day], req: dict[Key, int],
     statuses = {s for _g, s, _t in solved}
     status = "FEASIBLE" if assignments else (statuses.pop() if len(statuses) == 1 else "UNKNOWN")
     wall = time.perf_counter() - t0
-    result = RosterResult(status, assignments, dict(cov), dict(req), shortfall, duties, eligible,
-                          sorted(pending, key=lambda x: (x[1], x[0])), paid * 60, bound * 60, wall, paid, required,
-                          list(days), comp_rest=dict(comp))
+    result = RosterResult(
+        status,
+        assignments,
+        dict(cov),
+        dict(req),
+        shortfall,
+        duties,
+        eligible,
+        sorted(pending, key=lambda x: (x[1], x[0])),
+        paid * 60,
+        bound * 60,
+        wall,
+        paid,
+        required,
+        list(days),
+        comp_rest=dict(comp),
+    )
     gap = (paid - bound) / paid if paid else 0.0
     return HallRoster(result, solved, tried, kept, bound, gap, wall)

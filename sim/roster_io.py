@@ -12,6 +12,7 @@ optional sheet ``班次`` (班次代码, 班次名称, 开始, 结束, 午休开
 >>> [p.home_group for p in people]
 ['户籍', '户籍', '交警']
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -74,7 +75,9 @@ def _parse_dates(v, problems, row, col) -> list[dt.date]:
         part = part.replace("/", "-").replace(".", "-")
         m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:\s*(?:~|至|--)\s*(\d{4})-(\d{1,2})-(\d{1,2}))?", part)
         if not m:
-            problems.append((STAFF_SHEET, row, col, f"日期“{part}”无法识别,请写成 2026-11-03 或 2026-11-03至2026-11-05"))
+            problems.append(
+                (STAFF_SHEET, row, col, f"日期“{part}”无法识别,请写成 2026-11-03 或 2026-11-03至2026-11-05")
+            )
             continue
         try:
             a = dt.date(int(m[1]), int(m[2]), int(m[3]))
@@ -98,8 +101,9 @@ def _header(ws: Sheet, cols: list[str], required: list[str], problems) -> dict[s
     return idx
 
 
-def read_staff(path: str | Path, groups: list[str] | None = None,
-               display_name: str | None = None) -> tuple[list[Person], list[Shift]]:
+def read_staff(
+    path: str | Path, groups: list[str] | None = None, display_name: str | None = None
+) -> tuple[list[Person], list[Shift]]:
     """People and shifts from the staff workbook; ``groups`` (the scenario's) are checked when given."""
     name = display_name or Path(path).name
     if not Path(path).is_file():
@@ -110,8 +114,11 @@ def read_staff(path: str | Path, groups: list[str] | None = None,
             raise InputError("not a workbook")
         wb = {s.name: s for s in read_workbook(data, name)}
     except InputError as err:
-        msg = err.message if "过大" in err.message or "超过" in err.message or "压缩" in err.message else \
-            "不是可读取的 xlsx 工作簿(文件损坏或不是 Excel 格式),请用 Excel 另存为 .xlsx 后再上传"
+        msg = (
+            err.message
+            if "过大" in err.message or "超过" in err.message or "压缩" in err.message
+            else "不是可读取的 xlsx 工作簿(文件损坏或不是 Excel 格式),请用 Excel 另存为 .xlsx 后再上传"
+        )
         raise StaffInvalid(name, [(err.sheet or "", err.row, err.column, msg)]) from None
     problems: list[tuple[str, int | None, str | None, str]] = []
     if STAFF_SHEET not in wb:
@@ -141,8 +148,9 @@ def read_staff(path: str | Path, groups: list[str] | None = None,
                 can = [home] + can
             for g in can:
                 if groups is not None and g not in groups:
-                    problems.append((STAFF_SHEET, r, "可办理窗口组",
-                                     f"窗口组“{g}”不在场景中(可选:{'、'.join(groups)})"))
+                    problems.append(
+                        (STAFF_SHEET, r, "可办理窗口组", f"窗口组“{g}”不在场景中(可选:{'、'.join(groups)})")
+                    )
             hours_raw = get("每周工时")
             hours = 40.0
             if _text(hours_raw):
@@ -180,8 +188,10 @@ def _read_shifts(ws: Sheet, problems) -> list[Shift]:
             continue
         codes.add(code)
         try:
-            times = {c: (hm_to_min(_hm_text(get(c))) if _text(get(c)) else None)
-                     for c in ("开始", "结束", "午休开始", "午休结束")}
+            times = {
+                c: (hm_to_min(_hm_text(get(c))) if _text(get(c)) else None)
+                for c in ("开始", "结束", "午休开始", "午休结束")
+            }
         except (ValueError, IndexError):
             problems.append((SHIFT_SHEET, r, None, "时刻应写成 08:30 这样的格式"))
             continue
@@ -191,7 +201,8 @@ def _read_shifts(ws: Sheet, problems) -> list[Shift]:
         lunch = None
         if times["午休开始"] is not None or times["午休结束"] is not None:
             if None in (times["午休开始"], times["午休结束"]) or not (
-                    times["开始"] < times["午休开始"] < times["午休结束"] < times["结束"]):  # type: ignore[operator]
+                times["开始"] < times["午休开始"] < times["午休结束"] < times["结束"]  # type: ignore[operator]
+            ):  # type: ignore[operator]
                 problems.append((SHIFT_SHEET, r, "午休开始", "午休应在班次之内,且开始早于结束"))
                 continue
             lunch = (times["午休开始"], times["午休结束"])
@@ -203,8 +214,17 @@ def _read_shifts(ws: Sheet, problems) -> list[Shift]:
         if not re.fullmatch(r"[0-9A-Fa-f]{6}", colour):
             problems.append((SHIFT_SHEET, r, "颜色", "颜色应为6位十六进制,如 C6EFCE"))
             continue
-        out.append(Shift(code, _text(get("班次名称")) or code, times["开始"], times["结束"], lunch, days,  # type: ignore[arg-type]
-                         colour.upper()))
+        out.append(
+            Shift(
+                code,
+                _text(get("班次名称")) or code,
+                times["开始"],
+                times["结束"],
+                lunch,  # type: ignore[arg-type]
+                days,  # type: ignore[arg-type]
+                colour.upper(),
+            )
+        )
     return out
 
 
@@ -233,22 +253,41 @@ def write_staff(people: list[Person], path: str | Path, shifts: list[Shift] | No
     ws.title = STAFF_SHEET
     ws.append(STAFF_COLS)
     for p in people:
-        ws.append([p.name, p.home_group, "、".join(p.groups), p.weekly_hours,
-                   ",".join(d.isoformat() for d in sorted(p.unavailable))])
+        ws.append(
+            [
+                p.name,
+                p.home_group,
+                "、".join(p.groups),
+                p.weekly_hours,
+                ",".join(d.isoformat() for d in sorted(p.unavailable)),
+            ]
+        )
     _style_head(ws)
     for col, w in zip("ABCDE", (10, 14, 36, 10, 28)):
         ws.column_dimensions[col].width = w
     ws2 = wb.create_sheet(SHIFT_SHEET)
     ws2.append(SHIFT_COLS)
     for s in shifts or default_shifts():
-        ws2.append([s.code, s.name, _fmt(s.start), _fmt(s.end), _fmt(s.lunch[0] if s.lunch else None),
-                    _fmt(s.lunch[1] if s.lunch else None),
-                    {"workday": "工作日", "restday": "休息日", "all": "全部"}[s.days], s.colour])
+        ws2.append(
+            [
+                s.code,
+                s.name,
+                _fmt(s.start),
+                _fmt(s.end),
+                _fmt(s.lunch[0] if s.lunch else None),
+                _fmt(s.lunch[1] if s.lunch else None),
+                {"workday": "工作日", "restday": "休息日", "all": "全部"}[s.days],
+                s.colour,
+            ]
+        )
         ws2.cell(ws2.max_row, 8).fill = PatternFill("solid", fgColor=s.colour)
     _style_head(ws2)
     ws3 = wb.create_sheet("说明")
-    for line in (NOTE, "“可办理窗口组”用顿号分隔;“不可排班日期”写成 2026-11-03 或 2026-11-03至2026-11-05,多个用逗号分隔。",
-                 "“班次”表:适用日为 工作日(法定工作日,含调休上班)、休息日(周末和节假日)或 全部。"):
+    for line in (
+        NOTE,
+        "“可办理窗口组”用顿号分隔;“不可排班日期”写成 2026-11-03 或 2026-11-03至2026-11-05,多个用逗号分隔。",
+        "“班次”表:适用日为 工作日(法定工作日,含调休上班)、休息日(周末和节假日)或 全部。",
+    ):
         ws3.append([line])
     ws3.column_dimensions["A"].width = 100
     save_workbook(wb, path)
@@ -262,7 +301,9 @@ def sample_staff(headcount: dict[str, int], n: int | None = None, seed: int = 7)
     public-security windows.
     """
     rng = random.Random(seed)
-    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    surnames = (
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    )
     given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建文斌宇浩凯"
     groups = list(headcount)
     people: list[Person] = []
@@ -315,8 +356,16 @@ def _day_head(d: Day) -> str:
     return f"{d.date.month}/{d.date.day}\n{WEEKDAYS_CN[d.date.weekday()]}"
 
 
-def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift], path: str | Path, *,
-                  verification: dict | None = None, definition: str = "", certificate: Any = None) -> None:
+def export_roster(
+    result: RosterResult,
+    people: list[Person],
+    shifts: list[Shift],
+    path: str | Path,
+    *,
+    verification: dict | None = None,
+    definition: str = "",
+    certificate: Any = None,
+) -> None:
     """Styled roster workbook: 排班表, 需求热力图, 缺口明细, 说明, 仿真验证, 班次, 个人排班 (one sheet each).
 
     ``certificate`` (:class:`sim.roster_certify.Certificate`) adds the fit-to-publish verdict
@@ -335,8 +384,9 @@ def export_roster(result: RosterResult, people: list[Person], shifts: list[Shift
     save_workbook(wb, path)
 
 
-def _sheet_roster(wb: Workbook, result: RosterResult, people: list[Person], shifts: list[Shift],
-                  shift_by: dict[str, Shift]) -> None:
+def _sheet_roster(
+    wb: Workbook, result: RosterResult, people: list[Person], shifts: list[Shift], shift_by: dict[str, Shift]
+) -> None:
     """排班表: one row per person, one column per day, coloured by shift; days and hours totals."""
     ws = wb.active
     ws.title = "排班表"
@@ -374,8 +424,13 @@ def _sheet_roster(wb: Workbook, result: RosterResult, people: list[Person], shif
     for j in range(3, len(days) + 3):
         ws.column_dimensions[get_column_letter(j)].width = 7
     ws.append([])
-    ws.append(["图例:", "、".join(f"{s.code}={s.name}" for s in shifts) + ";“·XX”表示支援其他窗口组;休=休息,调=休息日值班的调休,假=不可排班"])
-
+    ws.append(
+        [
+            "图例:",
+            "、".join(f"{s.code}={s.name}" for s in shifts)
+            + ";“·XX”表示支援其他窗口组;休=休息,调=休息日值班的调休,假=不可排班",
+        ]
+    )
 
 
 def _sheet_heatmap(wb: Workbook, result: RosterResult) -> None:
@@ -387,18 +442,24 @@ def _sheet_heatmap(wb: Workbook, result: RosterResult) -> None:
     hm_ws.row_dimensions[1].height = 32
     keys = sorted({(g, s) for g, _d, s in result.requirement})
     for g, s in keys:
-        hm_ws.append([g, _fmt(s) + "-" + _fmt(s + SLOT)] +
-                     [result.requirement.get((g, d.date, s), None) for d in days])
+        hm_ws.append([g, _fmt(s) + "-" + _fmt(s + SLOT)] + [result.requirement.get((g, d.date, s), None) for d in days])
     if keys:
         rng = f"C2:{get_column_letter(len(days) + 2)}{len(keys) + 1}"
-        hm_ws.conditional_formatting.add(rng, ColorScaleRule(start_type="min", start_color="FFFFFF",
-                                                             mid_type="percentile", mid_value=50,
-                                                             mid_color="FFEB84", end_type="max",
-                                                             end_color="F8696B"))
+        hm_ws.conditional_formatting.add(
+            rng,
+            ColorScaleRule(
+                start_type="min",
+                start_color="FFFFFF",
+                mid_type="percentile",
+                mid_value=50,
+                mid_color="FFEB84",
+                end_type="max",
+                end_color="F8696B",
+            ),
+        )
     hm_ws.freeze_panes = "C2"
     hm_ws.column_dimensions["A"].width = 14
     hm_ws.column_dimensions["B"].width = 12
-
 
 
 def _sheet_shortfall(wb: Workbook, result: RosterResult) -> None:
@@ -408,39 +469,55 @@ def _sheet_shortfall(wb: Workbook, result: RosterResult) -> None:
     _style_head(sf)
     for g, d, s, short in result.shortfall_list():  # type: ignore[assignment]
         need = result.requirement[(g, d, s)]  # type: ignore[index]
-        sf.append([g, d.isoformat(), WEEKDAYS_CN[d.weekday()], _fmt(s) + "-" + _fmt(s + SLOT), need,  # type: ignore[attr-defined]
-                   need - short, short])
+        sf.append(
+            [
+                g,
+                d.isoformat(),
+                WEEKDAYS_CN[d.weekday()],
+                _fmt(s) + "-" + _fmt(s + SLOT),
+                need,  # type: ignore[attr-defined]
+                need - short,
+                short,
+            ]
+        )
     if not result.shortfall:
         sf.append(["无缺口:每个时段的在岗人数均不少于需求"])
 
 
-
-def _sheet_notes(wb: Workbook, result: RosterResult, definition: str, verification: dict | None,
-                 certificate: Any) -> None:
+def _sheet_notes(
+    wb: Workbook, result: RosterResult, definition: str, verification: dict | None, certificate: Any
+) -> None:
     """说明: how the roster was made, its rules, AB岗 and balance, verification and certificate."""
     info = wb.create_sheet("说明")
     summ = result.summary()
-    lines = [NOTE, f"求解状态:{result.status}(先使缺口最小:{summ['phase1_status']});"
-             f"第二阶段目标值(计薪分钟+周末值班极差){summ['objective']},下界 {summ['bound']};"
-             f"相对差距 {summ['gap'] if summ['gap'] is not None else '—'};用时 {summ['wall_seconds']} 秒",
-             f"缺口时段数:{summ['shortfall_slots']};周末值班次数极差(最多-最少):{summ['weekend_duty_spread']}",
-             f"排班工时 {summ['paid_hours']:.1f} 小时,需求窗口工时 {summ['required_window_hours']:.1f} 小时"
-             + (f",比值 {summ['paid_to_required']:.2f}" if summ['paid_to_required'] else ""),
-             "规则:每人每天至多一个班次,只排其可办理的窗口组;每周(周一至周日)至多5天且不超过本人每周工时;"
-             "连续工作不超过6天;休息日(周末、节假日)每值班一天,须在其后7天内的一个工作日调休一天;"
-             "有周末值班资格者之间的周末值班次数相差不超过1;优先满足需求,其次减少多余工时,再次均衡周末值班。"]
+    lines = [
+        NOTE,
+        f"求解状态:{result.status}(先使缺口最小:{summ['phase1_status']});"
+        f"第二阶段目标值(计薪分钟+周末值班极差){summ['objective']},下界 {summ['bound']};"
+        f"相对差距 {summ['gap'] if summ['gap'] is not None else '—'};用时 {summ['wall_seconds']} 秒",
+        f"缺口时段数:{summ['shortfall_slots']};周末值班次数极差(最多-最少):{summ['weekend_duty_spread']}",
+        f"排班工时 {summ['paid_hours']:.1f} 小时,需求窗口工时 {summ['required_window_hours']:.1f} 小时"
+        + (f",比值 {summ['paid_to_required']:.2f}" if summ["paid_to_required"] else ""),
+        "规则:每人每天至多一个班次,只排其可办理的窗口组;每周(周一至周日)至多5天且不超过本人每周工时;"
+        "连续工作不超过6天;休息日(周末、节假日)每值班一天,须在其后7天内的一个工作日调休一天;"
+        "有周末值班资格者之间的周末值班次数相差不超过1;优先满足需求,其次减少多余工时,再次均衡周末值班。",
+    ]
     if summ["pending_comp_rest"]:
-        lines.append("排班期末的周末值班,调休须在下一排班期安排:" +
-                     "、".join(f"{p}({d})" for p, d in summ["pending_comp_rest"]))
+        lines.append(
+            "排班期末的周末值班,调休须在下一排班期安排:" + "、".join(f"{p}({d})" for p, d in summ["pending_comp_rest"])
+        )
     if definition:
         lines.append(definition)
     if verification:
-        lines.append(f"仿真验证:开放时段 {verification['open_slots']} 个,达标 {verification['slots_meeting_target']} 个,"
-                     f"未达标 {verification['open_slots'] - verification['slots_meeting_target']} 个"
-                     f"(新随机种子,{verification.get('reps', '')} 次重复)")
+        lines.append(
+            f"仿真验证:开放时段 {verification['open_slots']} 个,达标 {verification['slots_meeting_target']} 个,"
+            f"未达标 {verification['open_slots'] - verification['slots_meeting_target']} 个"
+            f"(新随机种子,{verification.get('reps', '')} 次重复)"
+        )
         if "group_days" in verification:
-            lines.append(f"按全天汇总:{verification['group_days_meeting_target']}/{verification['group_days']} "
-                         "个窗口组·日达标")
+            lines.append(
+                f"按全天汇总:{verification['group_days_meeting_target']}/{verification['group_days']} 个窗口组·日达标"
+            )
     lines += _ab_lines(result)
     if certificate is not None:
         lines.append(certificate.text)
@@ -449,33 +526,60 @@ def _sheet_notes(wb: Workbook, result: RosterResult, definition: str, verificati
     info.column_dimensions["A"].width = 120
 
 
-
 def _ab_lines(result: RosterResult) -> list[str]:
     """AB岗 and leave in plain Chinese (nothing when the roster was made without them)."""
     out = []
     if result.leave_granted or result.leave_refused:
-        out.append(f"请假:共批准 {len(result.leave_granted)} 天" + (
-            ";以下请假因会使AB岗无人在岗而未批准:" + "、".join(f"{p}({d.month}月{d.day}日)"
-                                                     for p, d in result.leave_refused)
-            if result.leave_refused else ",没有因AB岗而不予批准的请假。"))
+        out.append(
+            f"请假:共批准 {len(result.leave_granted)} 天"
+            + (
+                ";以下请假因会使AB岗无人在岗而未批准:"
+                + "、".join(f"{p}({d.month}月{d.day}日)" for p, d in result.leave_refused)
+                if result.leave_refused
+                else ",没有因AB岗而不予批准的请假。"
+            )
+        )
     if result.ab_gaps:
-        out.append("AB岗缺岗(本人和备岗人员都不在岗):" + "、".join(f"{p}({d.month}月{d.day}日)"
-                                                           for p, d in result.ab_gaps))
+        out.append(
+            "AB岗缺岗(本人和备岗人员都不在岗):" + "、".join(f"{p}({d.month}月{d.day}日)" for p, d in result.ab_gaps)
+        )
     return out
 
 
 def _sheet_verification(wb: Workbook, verification: dict) -> None:
     """仿真验证: pass or fail per slot from the simulation of the roster."""
     vs = wb.create_sheet("仿真验证")
-    vs.append(["窗口组", "日期", "星期", "时段开始", "需求窗口", "在岗人数", "仿真取号人次", "目标内比例",
-               "平均等候(分钟)", "是否达标"])
+    vs.append(
+        [
+            "窗口组",
+            "日期",
+            "星期",
+            "时段开始",
+            "需求窗口",
+            "在岗人数",
+            "仿真取号人次",
+            "目标内比例",
+            "平均等候(分钟)",
+            "是否达标",
+        ]
+    )
     _style_head(vs)
     bad = PatternFill("solid", fgColor="F8CBAD")
     for r in verification["slots"]:
-        vs.append([r["group"], r["date"], "周" + r["weekday_cn"][-1], r["slot_start"], r["required"],
-                   r["on_duty"], r["customers"],
-                   None if r["service_level"] is None else round(r["service_level"], 4),
-                   None if r["mean_wait"] is None else round(r["mean_wait"], 2), "达标" if r["pass"] else "未达标"])
+        vs.append(
+            [
+                r["group"],
+                r["date"],
+                "周" + r["weekday_cn"][-1],
+                r["slot_start"],
+                r["required"],
+                r["on_duty"],
+                r["customers"],
+                None if r["service_level"] is None else round(r["service_level"], 4),
+                None if r["mean_wait"] is None else round(r["mean_wait"], 2),
+                "达标" if r["pass"] else "未达标",
+            ]
+        )
         if not r["pass"]:
             vs.cell(vs.max_row, 10).fill = bad
     vs.freeze_panes = "A2"
@@ -487,11 +591,18 @@ def _sheet_shifts(wb: Workbook, shifts: list[Shift]) -> None:
     shifts_ws.append(["代码", "名称", "开始", "结束", "午休", "计薪小时", "适用日"])
     _style_head(shifts_ws)
     for s in shifts:  # type: ignore[assignment]
-        shifts_ws.append([s.code, s.name, _fmt(s.start), _fmt(s.end),  # type: ignore[attr-defined]
-                          f"{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])}" if s.lunch else "无(午间值守)",  # type: ignore[attr-defined]
-                          s.paid_minutes / 60, {"workday": "工作日", "restday": "休息日", "all": "全部"}[s.days]])  # type: ignore[attr-defined]
+        shifts_ws.append(
+            [
+                s.code,
+                s.name,
+                _fmt(s.start),
+                _fmt(s.end),  # type: ignore[attr-defined]
+                f"{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])}" if s.lunch else "无(午间值守)",  # type: ignore[attr-defined]
+                s.paid_minutes / 60,
+                {"workday": "工作日", "restday": "休息日", "all": "全部"}[s.days],
+            ]
+        )  # type: ignore[attr-defined]
         shifts_ws.cell(shifts_ws.max_row, 1).fill = PatternFill("solid", fgColor=s.colour)  # type: ignore[attr-defined]
-
 
 
 def _sheets_personal(wb: Workbook, result: RosterResult, people: list[Person], shift_by: dict[str, Shift]) -> None:
@@ -517,14 +628,22 @@ def _sheets_personal(wb: Workbook, result: RosterResult, people: list[Person], s
             if d.date in duties:
                 code, g = duties[d.date]
                 s = shift_by[code]
-                t = f"{_fmt(s.start)}-{_fmt(s.end)}" + (f"(午休{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])})" if s.lunch else "")
+                t = f"{_fmt(s.start)}-{_fmt(s.end)}" + (
+                    f"(午休{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])})" if s.lunch else ""
+                )
                 pw.append([d.date.isoformat(), WEEKDAYS_CN[d.date.weekday()], s.name, t, g])
                 pw.cell(pw.max_row, 3).fill = PatternFill("solid", fgColor=s.colour)
             else:
                 duty = comp_days.get((p.name, d.date))
-                pw.append([d.date.isoformat(), WEEKDAYS_CN[d.date.weekday()],
-                           "不可排班" if d.date in p.unavailable else "调休" if duty else "休息",
-                           f"补{duty.month}月{duty.day}日值班" if duty else "", ""])
+                pw.append(
+                    [
+                        d.date.isoformat(),
+                        WEEKDAYS_CN[d.date.weekday()],
+                        "不可排班" if d.date in p.unavailable else "调休" if duty else "休息",
+                        f"补{duty.month}月{duty.day}日值班" if duty else "",
+                        "",
+                    ]
+                )
         pw.append([f"出勤 {len(duties)} 天,周末值班 {result.weekend_duties.get(p.name, 0)} 次"])
         for col, w in zip("ABCDE", (12, 6, 14, 30, 14)):
             pw.column_dimensions[col].width = w

@@ -11,6 +11,7 @@ about 1,700 visits on a mid-week day, a Monday peak and a morning peak.
 >>> len(s.groups), sum(t.daily_volume[1] for t in s.types) > 1500
 (12, True)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,14 +20,42 @@ import math
 from .scenario import CalendarSpec, Policy, Scenario, ServiceType, WindowGroup
 
 WEEKDAY_PROFILE = {
-    "08:30": 0.9, "09:00": 1.4, "09:30": 1.6, "10:00": 1.6, "10:30": 1.4, "11:00": 1.1, "11:30": 0.7,
-    "12:00": 0.3, "12:30": 0.3, "13:00": 0.4, "13:30": 0.8, "14:00": 1.0, "14:30": 1.1, "15:00": 1.0,
-    "15:30": 0.9, "16:00": 0.8, "16:30": 0.6, "17:00": 0.3,
+    "08:30": 0.9,
+    "09:00": 1.4,
+    "09:30": 1.6,
+    "10:00": 1.6,
+    "10:30": 1.4,
+    "11:00": 1.1,
+    "11:30": 0.7,
+    "12:00": 0.3,
+    "12:30": 0.3,
+    "13:00": 0.4,
+    "13:30": 0.8,
+    "14:00": 1.0,
+    "14:30": 1.1,
+    "15:00": 1.0,
+    "15:30": 0.9,
+    "16:00": 0.8,
+    "16:30": 0.6,
+    "17:00": 0.3,
 }
 WEEKEND_PROFILE = {
-    "09:00": 1.0, "09:30": 1.3, "10:00": 1.4, "10:30": 1.3, "11:00": 1.0, "11:30": 0.7, "12:00": 0.4,
-    "12:30": 0.4, "13:00": 0.5, "13:30": 0.8, "14:00": 1.0, "14:30": 1.0, "15:00": 0.9, "15:30": 0.8,
-    "16:00": 0.6, "16:30": 0.4,
+    "09:00": 1.0,
+    "09:30": 1.3,
+    "10:00": 1.4,
+    "10:30": 1.3,
+    "11:00": 1.0,
+    "11:30": 0.7,
+    "12:00": 0.4,
+    "12:30": 0.4,
+    "13:00": 0.5,
+    "13:30": 0.8,
+    "14:00": 1.0,
+    "14:30": 1.0,
+    "15:00": 0.9,
+    "15:30": 0.8,
+    "16:00": 0.6,
+    "16:30": 0.4,
 }
 WEEKDAY_HOURS = "08:30-17:30"
 WEEKEND_HOURS = "09:00-17:00"
@@ -85,32 +114,60 @@ def sample_scenario() -> Scenario:
     types: list[ServiceType] = []
     groups: list[WindowGroup] = []
     for name, dept, vol, mean, cv, appt, rota in DEDICATED:
-        types.append(ServiceType(name, dept, _volumes(vol, bool(rota)), "lognormal", mean, cv,
-                                 appointment_share=appt, weekend_shift=0.6))
+        types.append(
+            ServiceType(
+                name, dept, _volumes(vol, bool(rota)), "lognormal", mean, cv, appointment_share=appt, weekend_shift=0.6
+            )
+        )
         hours = [WEEKDAY_HOURS] * 5 + ([WEEKEND_HOURS] * 2 if rota else ["", ""])
         staggered = name in ("社保医保", "不动产登记")
         n = _windows(vol * MONDAY * 0.9, mean)
-        groups.append(WindowGroup(name, [name], regular=n, reserve=max(1, n // 3), kind="专窗",
-                                  hours=hours, lunch_mode="staggered" if staggered else "closed",
-                                  weekend_windows=_weekend_windows(vol, mean) if rota else None))
+        groups.append(
+            WindowGroup(
+                name,
+                [name],
+                regular=n,
+                reserve=max(1, n // 3),
+                kind="专窗",
+                hours=hours,
+                lunch_mode="staggered" if staggered else "closed",
+                weekend_windows=_weekend_windows(vol, mean) if rota else None,
+            )
+        )
     for gname, items in COMPREHENSIVE.items():
         load = 0.0
         for name, dept, vol, mean, cv in items:
-            types.append(ServiceType(name, dept, _volumes(vol, False), "lognormal", mean, cv,
-                                     weekend_shift=0.6))
+            types.append(ServiceType(name, dept, _volumes(vol, False), "lognormal", mean, cv, weekend_shift=0.6))
             load += vol * MONDAY * 0.9 * mean
         n = max(1, math.ceil(load / 450.0 * 1.2))
-        groups.append(WindowGroup(gname, [i[0] for i in items], regular=n, reserve=max(1, n // 3),
-                                  kind="综合窗", hours=[WEEKDAY_HOURS] * 5 + ["", ""]))
+        groups.append(
+            WindowGroup(
+                gname,
+                [i[0] for i in items],
+                regular=n,
+                reserve=max(1, n // 3),
+                kind="综合窗",
+                hours=[WEEKDAY_HOURS] * 5 + ["", ""],
+            )
+        )
     return Scenario(
         name="示例县政务服务中心(示例数据)",
         description="示例数据:县级政务服务中心,数值为演示用的假设值,不代表任何真实大厅。"
-                    "综合窗口分类取自2018年敦煌市“一窗受理”改革方案。",
-        types=types, groups=groups,
-        policy=Policy(enabled=True, open_per_window=3.0, open_longest_wait=30.0, switch_delay=10.0,
-                      close_idle=20.0, check_every=5.0, target_wait=15.0),
+        "综合窗口分类取自2018年敦煌市“一窗受理”改革方案。",
+        types=types,
+        groups=groups,
+        policy=Policy(
+            enabled=True,
+            open_per_window=3.0,
+            open_longest_wait=30.0,
+            switch_delay=10.0,
+            close_idle=20.0,
+            check_every=5.0,
+            target_wait=15.0,
+        ),
         calendar=CalendarSpec(start=dt.date(2026, 11, 2), days=7),
-        weekday_profile=dict(WEEKDAY_PROFILE), weekend_profile=dict(WEEKEND_PROFILE),
+        weekday_profile=dict(WEEKDAY_PROFILE),
+        weekend_profile=dict(WEEKEND_PROFILE),
     )
 
 
@@ -118,11 +175,18 @@ def pooled_variant(scenario: Scenario, groups: list[str], name: str = "综合窗
     """Merge dedicated groups into one comprehensive group with the same staff (一窗受理)."""
     s = scenario.copy()
     chosen = [g for g in s.groups if g.name in groups]
-    merged = WindowGroup(name, [t for g in chosen for t in g.types], regular=sum(g.regular for g in chosen),
-                         reserve=sum(g.reserve for g in chosen), kind="综合窗", hours=list(chosen[0].hours),
-                         lunch_start=chosen[0].lunch_start, lunch_end=chosen[0].lunch_end,
-                         lunch_mode=chosen[0].lunch_mode,
-                         weekend_windows=(sum(g.weekend_windows or 0 for g in chosen) or None))
+    merged = WindowGroup(
+        name,
+        [t for g in chosen for t in g.types],
+        regular=sum(g.regular for g in chosen),
+        reserve=sum(g.reserve for g in chosen),
+        kind="综合窗",
+        hours=list(chosen[0].hours),
+        lunch_start=chosen[0].lunch_start,
+        lunch_end=chosen[0].lunch_end,
+        lunch_mode=chosen[0].lunch_mode,
+        weekend_windows=(sum(g.weekend_windows or 0 for g in chosen) or None),
+    )
     s.groups = [g for g in s.groups if g.name not in groups] + [merged]
     s.name = f"{scenario.name}-合并{name}"
     return s

@@ -10,6 +10,7 @@ Times of day are ``"HH:MM"`` strings; durations are minutes.
 >>> s.group("户籍窗口").regular
 3
 """
+
 from __future__ import annotations
 
 import copy
@@ -228,8 +229,10 @@ class Scenario:
         cal = dict(d.get("calendar") or {})
         if "start" in cal:
             cal["start"] = dt.date.fromisoformat(str(cal["start"]))
-        cal["overrides"] = [DayOverride(dt.date.fromisoformat(str(o["date"])), o["kind"], o.get("note", ""))
-                            for o in cal.get("overrides", [])]
+        cal["overrides"] = [
+            DayOverride(dt.date.fromisoformat(str(o["date"])), o["kind"], o.get("note", ""))
+            for o in cal.get("overrides", [])
+        ]
         return cls(
             name=d["name"],
             types=[ServiceType(**t) for t in d["types"]],

@@ -11,6 +11,7 @@ fixes the workbook in one pass; nothing is half-loaded.
 >>> load_scenario(p).group("社会服务").types
 ['交通农林水', '民政教育', '房管财政']
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,12 +44,26 @@ from .scenario import (
 )
 
 S_INFO, S_TYPES, S_GROUPS, S_PROFILE, S_SAMPLE, S_POLICY, S_CAL, S_CALADJ = (
-    "说明", "业务类型", "窗口组", "到达曲线", "经验办理时长", "调整策略", "日历", "日历调整")
+    "说明",
+    "业务类型",
+    "窗口组",
+    "到达曲线",
+    "经验办理时长",
+    "调整策略",
+    "日历",
+    "日历调整",
+)
 
-TYPE_COLS = ["业务名称", "所属部门"] + [f"{d}到达量" for d in WEEKDAYS_CN] + [
-    "办理时长分布", "平均办理时长(分钟)", "变异系数", "预约比例", "平均耐心(分钟)", "周末转次日比例"]
-GROUP_COLS = ["窗口组", "类别", "可办业务", "常设窗口数", "后备窗口数"] + [f"{d}营业时间" for d in WEEKDAYS_CN] + [
-    "午休开始", "午休结束", "午休方式", "周末窗口数"]
+TYPE_COLS = (
+    ["业务名称", "所属部门"]
+    + [f"{d}到达量" for d in WEEKDAYS_CN]
+    + ["办理时长分布", "平均办理时长(分钟)", "变异系数", "预约比例", "平均耐心(分钟)", "周末转次日比例"]
+)
+GROUP_COLS = (
+    ["窗口组", "类别", "可办业务", "常设窗口数", "后备窗口数"]
+    + [f"{d}营业时间" for d in WEEKDAYS_CN]
+    + ["午休开始", "午休结束", "午休方式", "周末窗口数"]
+)
 PROFILE_COLS = ["业务名称", "日类型", "时段", "权重"]
 SAMPLE_COLS = ["业务名称", "办理时长(分钟)"]
 KV_COLS = ["参数", "取值"]
@@ -57,12 +72,16 @@ CALADJ_COLS = ["日期", "类型", "说明"]
 DIST_CN = {"lognormal": "对数正态", "exponential": "指数", "empirical": "经验样本"}
 DIST_FROM_CN = {v: k for k, v in DIST_CN.items()} | {k: k for k in DIST_CN}
 LUNCH_CN = {"closed": "午间闭厅", "staggered": "午间不打烊"}
-LUNCH_FROM_CN = {v: k for k, v in LUNCH_CN.items()} | {k: k for k in LUNCH_CN} | {"闭厅": "closed",
-                                                                                   "错峰": "staggered"}
-POLICY_KEYS = [("enabled", "启用动态调整"), ("open_per_window", "每窗等候人数阈值"),
-               ("open_longest_wait", "最长等候阈值(分钟)"), ("switch_delay", "切换延迟(分钟)"),
-               ("close_idle", "空闲关闭(分钟)"), ("check_every", "检查间隔(分钟)"),
-               ("target_wait", "服务目标(分钟)")]
+LUNCH_FROM_CN = {v: k for k, v in LUNCH_CN.items()} | {k: k for k in LUNCH_CN} | {"闭厅": "closed", "错峰": "staggered"}
+POLICY_KEYS = [
+    ("enabled", "启用动态调整"),
+    ("open_per_window", "每窗等候人数阈值"),
+    ("open_longest_wait", "最长等候阈值(分钟)"),
+    ("switch_delay", "切换延迟(分钟)"),
+    ("close_idle", "空闲关闭(分钟)"),
+    ("check_every", "检查间隔(分钟)"),
+    ("target_wait", "服务目标(分钟)"),
+]
 ALL_TYPES = "全部"
 DAYKIND = {"工作日": "weekday", "周末": "weekend"}
 CALKIND = {"放假": "holiday", "节假日": "holiday", "调休上班": "workday", "上班": "workday"}
@@ -116,12 +135,24 @@ def split_names(v: Any) -> list[str]:
     >>> split_names("户籍、婚姻登记, 社保")
     ['户籍', '婚姻登记', '社保']
     """
-    return [x.strip() for x in _text(v).replace(",", "、").replace(",", "、").replace(";", "、")
-            .replace("\n", "、").split("、") if x.strip()]
+    return [
+        x.strip()
+        for x in _text(v).replace(",", "、").replace(",", "、").replace(";", "、").replace("\n", "、").split("、")
+        if x.strip()
+    ]
 
 
-def _num(iss: _Issues, where: tuple, v: Any, *, lo: float | None = None, hi: float | None = None,
-         integer: bool = False, default: float | None = None, what: str = "数值") -> float | None:
+def _num(
+    iss: _Issues,
+    where: tuple,
+    v: Any,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    integer: bool = False,
+    default: float | None = None,
+    what: str = "数值",
+) -> float | None:
     sheet, row, col = where
     if _blank(v):
         if default is None:
@@ -176,13 +207,17 @@ def _open_book(path: str | Path, name: str) -> dict[str, Sheet]:
             raise ScenarioInvalid(name, [("", None, None, NOT_A_WORKBOOK)])
         return {s.name or "": s for s in read_workbook(data, name)}
     except InputError as err:
-        msg = err.message if "过大" in err.message or "超过" in err.message or "压缩" in err.message else \
-            f"{NOT_A_WORKBOOK}({err.message})"
+        msg = (
+            err.message
+            if "过大" in err.message or "超过" in err.message or "压缩" in err.message
+            else f"{NOT_A_WORKBOOK}({err.message})"
+        )
         raise ScenarioInvalid(name, [(err.sheet or "", err.row, err.column, msg)]) from err
 
 
-def _rows(book: dict[str, Sheet], name: str, cols: list[str], iss: _Issues,
-          required: bool = True) -> list[tuple[int, dict]]:
+def _rows(
+    book: dict[str, Sheet], name: str, cols: list[str], iss: _Issues, required: bool = True
+) -> list[tuple[int, dict]]:
     """Data rows of a sheet as (excel row number, {column: value}); header checked."""
     if name not in book:
         if required:
@@ -235,8 +270,9 @@ def _date(iss: _Issues, where: tuple, v: Any) -> dt.date | None:
 
 
 # ----------------------------------------------------------------- reading
-def _unique_name(iss: _Issues, sheet: str, row: int, col: str, value: object, seen: dict[str, int],
-                 what: str) -> str | None:
+def _unique_name(
+    iss: _Issues, sheet: str, row: int, col: str, value: object, seen: dict[str, int], what: str
+) -> str | None:
     """The row's name, or None (with the problem recorded) when it is empty or repeats an earlier row."""
     name = _text(value)
     if not name:
@@ -255,25 +291,47 @@ def _type_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int]) -> Servi
     tname = _unique_name(iss, S_TYPES, r, "业务名称", d.get("业务名称"), type_rows, "业务")
     if not tname:
         return None
-    vols = [_num(iss, w(f"{day}到达量"), d.get(f"{day}到达量"), lo=0, default=0.0, what="日均到达人次")
-            for day in WEEKDAYS_CN]
+    vols = [
+        _num(iss, w(f"{day}到达量"), d.get(f"{day}到达量"), lo=0, default=0.0, what="日均到达人次")
+        for day in WEEKDAYS_CN
+    ]
     dist_cn = _text(d.get("办理时长分布")) or "对数正态"
     dist = DIST_FROM_CN.get(dist_cn)
     if dist is None:
         iss.add(S_TYPES, r, "办理时长分布", f"“{dist_cn}”不可用,应为{'、'.join(DIST_CN.values())}")
         dist = "lognormal"
-    mean = _num(iss, w("平均办理时长(分钟)"), d.get("平均办理时长(分钟)"), lo=0.01,
-                default=None if dist != "empirical" else 10.0, what="平均办理时长") or 10.0
+    mean = (
+        _num(
+            iss,
+            w("平均办理时长(分钟)"),
+            d.get("平均办理时长(分钟)"),
+            lo=0.01,
+            default=None if dist != "empirical" else 10.0,
+            what="平均办理时长",
+        )
+        or 10.0
+    )
     cv = _num(iss, w("变异系数"), d.get("变异系数"), lo=0, hi=5, default=1.0 if dist == "exponential" else 0.6)
     appt = _num(iss, w("预约比例"), d.get("预约比例"), lo=0, hi=1, default=0.0)
     pat = _num(iss, w("平均耐心(分钟)"), d.get("平均耐心(分钟)"), lo=0.01, default=-1.0)
     shift = _num(iss, w("周末转次日比例"), d.get("周末转次日比例"), lo=0, hi=1, default=0.5)
-    return ServiceType(tname, _text(d.get("所属部门")), vols, dist, mean, cv, [], appt,  # type: ignore[arg-type]
-                       None if pat is None or pat < 0 else pat, shift)  # type: ignore[arg-type]
+    return ServiceType(
+        tname,
+        _text(d.get("所属部门")),
+        vols,  # type: ignore[arg-type]
+        dist,
+        mean,
+        cv,  # type: ignore[arg-type]
+        [],
+        appt,  # type: ignore[arg-type]
+        None if pat is None or pat < 0 else pat,
+        shift,  # type: ignore[arg-type]
+    )  # type: ignore[arg-type]
 
 
-def _group_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int],
-               group_rows: dict[str, int]) -> WindowGroup | None:
+def _group_row(
+    iss: _Issues, r: int, d: dict, type_rows: dict[str, int], group_rows: dict[str, int]
+) -> WindowGroup | None:
     """One row of 窗口组 as a window group (None, with the problem recorded, for a bad name)."""
     w = lambda c: (S_GROUPS, r, c)
     gname = _unique_name(iss, S_GROUPS, r, "窗口组", d.get("窗口组"), group_rows, "窗口组")
@@ -299,8 +357,18 @@ def _group_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int],
         iss.add(S_GROUPS, r, "午休结束", "午休结束应晚于午休开始")
     wk = d.get("周末窗口数")
     wkn = None if _blank(wk) else int(_num(iss, w("周末窗口数"), wk, lo=0, integer=True, default=0) or 0)
-    return WindowGroup(gname, served, int(regular or 0), int(reserve or 0),
-                       _text(d.get("类别")) or ("综合窗" if len(served) > 1 else "专窗"), hours, ls, le, mode, wkn)
+    return WindowGroup(
+        gname,
+        served,
+        int(regular or 0),
+        int(reserve or 0),
+        _text(d.get("类别")) or ("综合窗" if len(served) > 1 else "专窗"),
+        hours,
+        ls,
+        le,
+        mode,
+        wkn,
+    )
 
 
 def _check_served(iss: _Issues, type_rows: dict[str, int], groups: list[WindowGroup]) -> None:
@@ -313,8 +381,9 @@ def _check_served(iss: _Issues, type_rows: dict[str, int], groups: list[WindowGr
 Profile = dict[str, float]
 
 
-def _read_profiles(book: dict[str, Sheet], iss: _Issues, type_rows: dict[str, int]
-                   ) -> tuple[Profile, Profile, dict[tuple[str, str], Profile]]:
+def _read_profiles(
+    book: dict[str, Sheet], iss: _Issues, type_rows: dict[str, int]
+) -> tuple[Profile, Profile, dict[tuple[str, str], Profile]]:
     """到达曲线: the all-types weekday and weekend profiles and per-type ones."""
     weekday_prof: Profile = {}
     weekend_prof: Profile = {}
@@ -342,8 +411,13 @@ def _read_profiles(book: dict[str, Sheet], iss: _Issues, type_rows: dict[str, in
     return weekday_prof, weekend_prof, per_type
 
 
-def _attach_samples(book: dict[str, Sheet], iss: _Issues, types: list[ServiceType], type_rows: dict[str, int],
-                    per_type: dict[tuple[str, str], Profile]) -> None:
+def _attach_samples(
+    book: dict[str, Sheet],
+    iss: _Issues,
+    types: list[ServiceType],
+    type_rows: dict[str, int],
+    per_type: dict[tuple[str, str], Profile],
+) -> None:
     """经验办理时长 and the per-type profiles onto the service types."""
     samples: dict[str, list[float]] = {}
     for r, d in _rows(book, S_SAMPLE, SAMPLE_COLS, iss, required=False):
@@ -359,8 +433,12 @@ def _attach_samples(book: dict[str, Sheet], iss: _Issues, types: list[ServiceTyp
         t.weekend_profile = per_type.get((t.name, "weekend"))
         t.service_sample = samples.get(t.name, [])
         if t.service_dist == "empirical" and not t.service_sample:
-            iss.add(S_TYPES, type_rows[t.name], "办理时长分布",
-                    f"选了“经验样本”,但“{S_SAMPLE}”表中没有业务“{t.name}”的办理时长")
+            iss.add(
+                S_TYPES,
+                type_rows[t.name],
+                "办理时长分布",
+                f"选了“经验样本”,但“{S_SAMPLE}”表中没有业务“{t.name}”的办理时长",
+            )
 
 
 def _read_policy(book: dict[str, Sheet], iss: _Issues) -> Policy:
@@ -410,8 +488,9 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     type_rows: dict[str, int] = {}
     types = [t for r, d in _rows(book, S_TYPES, TYPE_COLS, iss) if (t := _type_row(iss, r, d, type_rows))]
     group_rows: dict[str, int] = {}
-    groups = [g for r, d in _rows(book, S_GROUPS, GROUP_COLS, iss)
-              if (g := _group_row(iss, r, d, type_rows, group_rows))]
+    groups = [
+        g for r, d in _rows(book, S_GROUPS, GROUP_COLS, iss) if (g := _group_row(iss, r, d, type_rows, group_rows))
+    ]
     _check_served(iss, type_rows, groups)
     weekday_prof, weekend_prof, per_type = _read_profiles(book, iss, type_rows)
     _attach_samples(book, iss, types, type_rows, per_type)
@@ -420,19 +499,37 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     if iss.items:
         raise ScenarioInvalid(name, iss.items)
     sname = _text(info.get("场景名称", (0, ""))[1]) or Path(name).stem
-    return Scenario(sname, types, groups, policy, spec, weekday_prof, weekend_prof,
-                    _text(info.get("说明", (0, ""))[1]))
+    return Scenario(sname, types, groups, policy, spec, weekday_prof, weekend_prof, _text(info.get("说明", (0, ""))[1]))
 
 
 # ----------------------------------------------------------------- tables (the dashboard's editor)
 def _type_cells(t: ServiceType) -> list[Any]:
-    return [t.name, t.department, *t.daily_volume, DIST_CN[t.service_dist], t.service_mean, t.service_cv,
-            t.appointment_share, t.patience_mean if t.patience_mean else None, t.weekend_shift]
+    return [
+        t.name,
+        t.department,
+        *t.daily_volume,
+        DIST_CN[t.service_dist],
+        t.service_mean,
+        t.service_cv,
+        t.appointment_share,
+        t.patience_mean if t.patience_mean else None,
+        t.weekend_shift,
+    ]
 
 
 def _group_cells(g: WindowGroup) -> list[Any]:
-    return [g.name, g.kind, "、".join(g.types), g.regular, g.reserve, *[h or "休" for h in g.hours],
-            g.lunch_start, g.lunch_end, LUNCH_CN[g.lunch_mode], g.weekend_windows]
+    return [
+        g.name,
+        g.kind,
+        "、".join(g.types),
+        g.regular,
+        g.reserve,
+        *[h or "休" for h in g.hours],
+        g.lunch_start,
+        g.lunch_end,
+        LUNCH_CN[g.lunch_mode],
+        g.weekend_windows,
+    ]
 
 
 def types_table(s: Scenario) -> list[dict[str, Any]]:
@@ -450,8 +547,9 @@ def groups_table(s: Scenario) -> list[dict[str, Any]]:
     return [dict(zip(GROUP_COLS, _group_cells(g), strict=True)) for g in s.groups]
 
 
-def scenario_from_tables(base: Scenario, types: list[dict[str, Any]], groups: list[dict[str, Any]],
-                         name: str = "编辑后的场景") -> Scenario:
+def scenario_from_tables(
+    base: Scenario, types: list[dict[str, Any]], groups: list[dict[str, Any]], name: str = "编辑后的场景"
+) -> Scenario:
     """``base`` with its types and window groups replaced by edited table rows, checked as the workbook is.
 
     Rows use the workbook's column names; a column a row lacks keeps the value ``base`` has for
@@ -598,8 +696,14 @@ HEAD_FONT = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _sheet(wb: Workbook, title: str, cols: list[str], rows: list[list[Any]], widths: dict[int, int] | None = None,
-           validations: list[tuple[str, str]] | None = None) -> None:
+def _sheet(
+    wb: Workbook,
+    title: str,
+    cols: list[str],
+    rows: list[list[Any]],
+    widths: dict[int, int] | None = None,
+    validations: list[tuple[str, str]] | None = None,
+) -> None:
     ws = wb.create_sheet(title)
     ws.append(cols)
     for c in ws[1]:
@@ -621,34 +725,98 @@ def write_xlsx(s: Scenario, path: str | Path) -> None:
     """Write a workbook :func:`read_xlsx` reads back to an equal scenario."""
     wb = Workbook()
     wb.remove(wb.active)
-    _sheet(wb, S_INFO, KV_COLS, [["场景名称", s.name], ["说明", s.description],
-                                 ["填写提示", "时间单位为分钟;营业时间写成 08:30-17:30,不开放填“休”;"
-                                           "到达量为该星期几的日均取号人次(周末为开放时的需求)。"]],
-           widths={1: 14, 2: 90})
-    _sheet(wb, S_TYPES, TYPE_COLS, [
-        [t.name, t.department, *t.daily_volume, DIST_CN[t.service_dist], t.service_mean, t.service_cv,
-         t.appointment_share, t.patience_mean if t.patience_mean else None, t.weekend_shift] for t in s.types],
-        widths={1: 20, 2: 30}, validations=[("J2:J500", '"对数正态,指数,经验样本"')])
-    _sheet(wb, S_GROUPS, GROUP_COLS, [
-        [g.name, g.kind, "、".join(g.types), g.regular, g.reserve, *[h or "休" for h in g.hours],
-         g.lunch_start, g.lunch_end, LUNCH_CN[g.lunch_mode], g.weekend_windows] for g in s.groups],
-        widths={1: 18, 3: 40}, validations=[("O2:O200", '"午间闭厅,午间不打烊"'), ("B2:B200", '"专窗,综合窗"')])
+    _sheet(
+        wb,
+        S_INFO,
+        KV_COLS,
+        [
+            ["场景名称", s.name],
+            ["说明", s.description],
+            [
+                "填写提示",
+                "时间单位为分钟;营业时间写成 08:30-17:30,不开放填“休”;"
+                "到达量为该星期几的日均取号人次(周末为开放时的需求)。",
+            ],
+        ],
+        widths={1: 14, 2: 90},
+    )
+    _sheet(
+        wb,
+        S_TYPES,
+        TYPE_COLS,
+        [
+            [
+                t.name,
+                t.department,
+                *t.daily_volume,
+                DIST_CN[t.service_dist],
+                t.service_mean,
+                t.service_cv,
+                t.appointment_share,
+                t.patience_mean if t.patience_mean else None,
+                t.weekend_shift,
+            ]
+            for t in s.types
+        ],
+        widths={1: 20, 2: 30},
+        validations=[("J2:J500", '"对数正态,指数,经验样本"')],
+    )
+    _sheet(
+        wb,
+        S_GROUPS,
+        GROUP_COLS,
+        [
+            [
+                g.name,
+                g.kind,
+                "、".join(g.types),
+                g.regular,
+                g.reserve,
+                *[h or "休" for h in g.hours],
+                g.lunch_start,
+                g.lunch_end,
+                LUNCH_CN[g.lunch_mode],
+                g.weekend_windows,
+            ]
+            for g in s.groups
+        ],
+        widths={1: 18, 3: 40},
+        validations=[("O2:O200", '"午间闭厅,午间不打烊"'), ("B2:B200", '"专窗,综合窗"')],
+    )
     prof_rows = [[ALL_TYPES, "工作日", k, v] for k, v in s.weekday_profile.items()]
     prof_rows += [[ALL_TYPES, "周末", k, v] for k, v in s.weekend_profile.items()]
     for t in s.types:
         prof_rows += [[t.name, "工作日", k, v] for k, v in (t.weekday_profile or {}).items()]
         prof_rows += [[t.name, "周末", k, v] for k, v in (t.weekend_profile or {}).items()]
-    _sheet(wb, S_PROFILE, PROFILE_COLS, prof_rows, widths={1: 20},
-           validations=[("B2:B5000", '"工作日,周末"')])
+    _sheet(wb, S_PROFILE, PROFILE_COLS, prof_rows, widths={1: 20}, validations=[("B2:B5000", '"工作日,周末"')])
     _sheet(wb, S_SAMPLE, SAMPLE_COLS, [[t.name, x] for t in s.types for x in t.service_sample], widths={1: 20})
     p = s.policy
-    _sheet(wb, S_POLICY, KV_COLS, [[label, ("是" if p.enabled else "否") if key == "enabled" else getattr(p, key)]
-                                   for key, label in POLICY_KEYS], widths={1: 22})
-    _sheet(wb, S_CAL, KV_COLS, [["开始日期", s.calendar.start], ["天数", s.calendar.days],
-                                ["使用法定节假日", "是" if s.calendar.use_official else "否"]], widths={1: 18, 2: 14})
-    _sheet(wb, S_CALADJ, CALADJ_COLS, [[o.date, CALKIND_CN.get(o.kind, o.kind), o.note]
-                                       for o in s.calendar.overrides], widths={1: 14, 3: 30},
-           validations=[("B2:B500", '"放假,调休上班"')])
+    _sheet(
+        wb,
+        S_POLICY,
+        KV_COLS,
+        [[label, ("是" if p.enabled else "否") if key == "enabled" else getattr(p, key)] for key, label in POLICY_KEYS],
+        widths={1: 22},
+    )
+    _sheet(
+        wb,
+        S_CAL,
+        KV_COLS,
+        [
+            ["开始日期", s.calendar.start],
+            ["天数", s.calendar.days],
+            ["使用法定节假日", "是" if s.calendar.use_official else "否"],
+        ],
+        widths={1: 18, 2: 14},
+    )
+    _sheet(
+        wb,
+        S_CALADJ,
+        CALADJ_COLS,
+        [[o.date, CALKIND_CN.get(o.kind, o.kind), o.note] for o in s.calendar.overrides],
+        widths={1: 14, 3: 30},
+        validations=[("B2:B500", '"放假,调休上班"')],
+    )
     for ws in (wb[S_CAL], wb[S_CALADJ]):
         for row in ws.iter_rows(min_row=2):
             for c in row:
@@ -664,4 +832,3 @@ def write_json(s: Scenario, path: str | Path) -> None:
 def save_scenario(s: Scenario, path: str | Path) -> None:
     """xlsx or JSON by extension."""
     (write_json if str(path).lower().endswith(".json") else write_xlsx)(s, path)
-

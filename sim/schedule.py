@@ -11,6 +11,7 @@ the group's windows still serve every ticket issued before that moment.
 >>> sessions(g, Day(0, dt.date(2026, 11, 2), 0, "workday"))
 [(510, 720), (810, 1050)]
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,8 +61,9 @@ def base_windows(group: WindowGroup, day: Day, minute: float) -> int:
     return n
 
 
-def group_changes(gi: int, group: WindowGroup, day: Day,
-                  override: dict[tuple[str, int, int], int] | None = None) -> list[Change]:
+def group_changes(
+    gi: int, group: WindowGroup, day: Day, override: dict[tuple[str, int, int], int] | None = None
+) -> list[Change]:
     """Changes of the open-window target for one group and day.
 
     ``override[(group name, day index, slot)]`` replaces the regular count in that

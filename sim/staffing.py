@@ -15,6 +15,7 @@ A plan maps ``(group, weekday 0=Mon…6=Sun, slot)`` to windows; ``slot = minute
 >>> plan.windows[("户籍", 0, 19)] >= 1
 True
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -76,7 +77,9 @@ def open_slots(scenario: Scenario, day: Day) -> dict[str, list[int]]:
     return out
 
 
-def expected_demand(scenario: Scenario, days: list[Day] | None = None) -> dict[tuple[str, int, int], tuple[float, float]]:
+def expected_demand(
+    scenario: Scenario, days: list[Day] | None = None
+) -> dict[tuple[str, int, int], tuple[float, float]]:
     """Expected arrivals per (group, day index, slot) and their mean service time (minutes).
 
     The demand is :func:`sim.arrivals.expected_pieces`, the model :func:`sim.arrivals.generate`
@@ -93,8 +96,7 @@ def expected_demand(scenario: Scenario, days: list[Day] | None = None) -> dict[t
         for a, b, n in zip(piece.start, piece.end, piece.expected):
             slot = int(a // SLOT_MINUTES)
             mid = (a + b) / 2
-            gs = [g.name for g in scenario.groups
-                  if t.name in g.types and any(x <= mid < y for x, y in gsess[g.name])]
+            gs = [g.name for g in scenario.groups if t.name in g.types and any(x <= mid < y for x, y in gsess[g.name])]
             for gname in gs:
                 k = (gname, d.index, slot)
                 count[k] = count.get(k, 0.0) + n / len(gs)
@@ -109,13 +111,13 @@ class StaffingPlan:
     method: str
     target: Target
     windows: dict[Key, int]
-    erlang_level: dict[Key, float] = field(default_factory=dict)       # predicted by Erlang C
-    sim_level: dict[Key, float] = field(default_factory=dict)          # measured in simulation
+    erlang_level: dict[Key, float] = field(default_factory=dict)  # predicted by Erlang C
+    sim_level: dict[Key, float] = field(default_factory=dict)  # measured in simulation
     sim_mean_wait: dict[Key, float] = field(default_factory=dict)
     sim_customers: dict[Key, int] = field(default_factory=dict)
-    sim_level_se: dict[Key, float] = field(default_factory=dict)       # across simulated weeks
+    sim_level_se: dict[Key, float] = field(default_factory=dict)  # across simulated weeks
     sim_reps: int = 0
-    day_level: dict[tuple[str, int], float] = field(default_factory=dict)   # pooled over the day
+    day_level: dict[tuple[str, int], float] = field(default_factory=dict)  # pooled over the day
     day_mean_wait: dict[tuple[str, int], float] = field(default_factory=dict)
     iterations: list[dict] = field(default_factory=list)
     stop_reason: str = ""
@@ -145,8 +147,9 @@ class StaffingPlan:
     def days_meeting(self) -> tuple[int, int]:
         """(group, weekday) pairs whose whole day, pooled, meets the target; and how many there are."""
         days = sorted({k[:2] for k in self.windows})
-        ok = sum(1 for d in days if d in self.day_level
-                 and self.target.met(self.day_level[d], self.day_mean_wait.get(d)))
+        ok = sum(
+            1 for d in days if d in self.day_level and self.target.met(self.day_level[d], self.day_mean_wait.get(d))
+        )
         return ok, len(days)
 
     def windows_by_slot(self, days: list[Day]) -> dict[tuple[str, int, int], int]:
@@ -184,11 +187,13 @@ def sipp(scenario: Scenario, target: str | Target = "90%<=15", minimum: int = 1)
                     windows[key], level[key] = minimum, 1.0
                     continue
                 lam, mu = n / SLOT_MINUTES, 1.0 / ms
-                res = staff_for(lam, mu, within=within, percent=tg.percent, max_mean_wait=tg.max_mean_wait,
-                                minimum=minimum)
+                res = staff_for(
+                    lam, mu, within=within, percent=tg.percent, max_mean_wait=tg.max_mean_wait, minimum=minimum
+                )
                 windows[key], level[key] = res.servers, res.service_level
-    return StaffingPlan("erlang", tg, windows, erlang_level=level, stop_reason="逐时段Erlang C",
-                        wall_seconds=time.perf_counter() - t0)
+    return StaffingPlan(
+        "erlang", tg, windows, erlang_level=level, stop_reason="逐时段Erlang C", wall_seconds=time.perf_counter() - t0
+    )
 
 
 @dataclass
@@ -217,8 +222,9 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
     tg = _slot_target(target or plan.target)
     within_t = tg.within if tg.within is not None else 15.0
     gnames = [g.name for g in scenario.groups]
-    first_group = np.array([next((gi for gi, g in enumerate(scenario.groups) if t.name in g.types), 0)
-                            for t in scenario.types], int)
+    first_group = np.array(
+        [next((gi for gi, g in enumerate(scenario.groups) if t.name in g.types), 0) for t in scenario.types], int
+    )
     G, S = len(gnames), DAY_MINUTES // SLOT_MINUTES
     n = np.zeros((G, 7, S))
     ok = np.zeros((G, 7, S))
@@ -228,8 +234,9 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
     reps_seen, l1, l2, m1, m2 = (np.zeros((G, 7, S)) for _ in range(5))
     dreps, dl1, dl2, dm1, dm2 = (np.zeros((G, 7)) for _ in range(5))
     sc = scenario.copy()
-    sc.calendar = CalendarSpec(representative_week(scenario)[0].date, 7, scenario.calendar.overrides,
-                               scenario.calendar.use_official)
+    sc.calendar = CalendarSpec(
+        representative_week(scenario)[0].date, 7, scenario.calendar.overrides, scenario.calendar.use_official
+    )
     days = build_days(sc.calendar)
     wbs = plan.windows_by_slot(days)
     as_wd = np.array([d.as_weekday for d in days])
@@ -239,8 +246,9 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
         if not len(arr):
             continue
         served = run.start >= 0
-        grp = np.where(served, np.asarray(run.window_group)[np.where(served, run.window, 0)],
-                       first_group[run.customers.type])
+        grp = np.where(
+            served, np.asarray(run.window_group)[np.where(served, run.window, 0)], first_group[run.customers.type]
+        )
         day = (arr // DAY_MINUTES).astype(int)
         slot = ((arr - day * DAY_MINUTES) // SLOT_MINUTES).astype(int)
         wd = as_wd[day]
@@ -308,10 +316,20 @@ def attach(plan: StaffingPlan, stats: SlotStats) -> StaffingPlan:
     return plan
 
 
-def simulation_corrected(scenario: Scenario, target: str | Target = "90%<=15", *, reps: int = 30,
-                         seed: int = 1, max_iter: int = 20, z: float = 1.645, margin: float = 0.0,
-                         trim: bool = False, slack: float = 0.05, start: StaffingPlan | None = None,
-                         progress: Callable[[int, int], None] | None = None) -> StaffingPlan:
+def simulation_corrected(
+    scenario: Scenario,
+    target: str | Target = "90%<=15",
+    *,
+    reps: int = 30,
+    seed: int = 1,
+    max_iter: int = 20,
+    z: float = 1.645,
+    margin: float = 0.0,
+    trim: bool = False,
+    slack: float = 0.05,
+    start: StaffingPlan | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> StaffingPlan:
     """Start from SIPP and simulate ``reps`` weeks per iteration.  A slot *misses* when its
     one-sided confidence bound (``z`` standard errors across replications, plus ``margin``)
     fails the target: it gets one more window and is frozen (never trimmed again).  With
@@ -324,12 +342,20 @@ def simulation_corrected(scenario: Scenario, target: str | Target = "90%<=15", *
     """
     t0 = time.perf_counter()
     tg = _slot_target(target)
-    strict = Target(percent=min(1.0, tg.percent + margin) if tg.percent is not None else None,
-                    within=tg.within, max_mean_wait=tg.max_mean_wait, scope=tg.scope, counted=tg.counted)
-    roomy = Target(percent=min(1.0, strict.percent + slack) if strict.percent is not None else None,
-                   within=tg.within,
-                   max_mean_wait=tg.max_mean_wait * (1 - 2 * slack) if tg.max_mean_wait is not None else None,
-                   scope=tg.scope, counted=tg.counted)
+    strict = Target(
+        percent=min(1.0, tg.percent + margin) if tg.percent is not None else None,
+        within=tg.within,
+        max_mean_wait=tg.max_mean_wait,
+        scope=tg.scope,
+        counted=tg.counted,
+    )
+    roomy = Target(
+        percent=min(1.0, strict.percent + slack) if strict.percent is not None else None,
+        within=tg.within,
+        max_mean_wait=tg.max_mean_wait * (1 - 2 * slack) if tg.max_mean_wait is not None else None,
+        scope=tg.scope,
+        counted=tg.counted,
+    )
     base = start or sipp(scenario, tg)
     plan = StaffingPlan("sim", tg, dict(base.windows), erlang_level=dict(base.erlang_level))
     seeds = rep_seeds(seed, reps)
@@ -345,12 +371,16 @@ def simulation_corrected(scenario: Scenario, target: str | Target = "90%<=15", *
             miss, cut = _day_moves(plan, stats, strict, roomy, z, frozen, trim)
         else:
             miss = [k for k in plan.windows if not strict.met(lcb[k], ucb[k])]
-            cut = [k for k in plan.windows if trim and k not in frozen and plan.windows[k] > 1
-                   and roomy.met(lcb[k], ucb[k])]
+            cut = [
+                k
+                for k in plan.windows
+                if trim and k not in frozen and plan.windows[k] > 1 and roomy.met(lcb[k], ucb[k])
+            ]
         if miss and it == max_iter:
             cut = []
-        plan.iterations.append({"iteration": it, "staff_hours": plan.staff_hours, "missed_slots": len(miss),
-                                "trimmed_slots": len(cut)})
+        plan.iterations.append(
+            {"iteration": it, "staff_hours": plan.staff_hours, "missed_slots": len(miss), "trimmed_slots": len(cut)}
+        )
         if progress:
             progress(it, max_iter)
         if not miss and (best is None or sum(plan.windows.values()) < sum(best.values())):
@@ -380,8 +410,9 @@ def simulation_corrected(scenario: Scenario, target: str | Target = "90%<=15", *
     return plan
 
 
-def _day_moves(plan: StaffingPlan, stats: SlotStats, strict: Target, roomy: Target, z: float,
-               frozen: set[Key], trim: bool) -> tuple[list[Key], list[Key]]:
+def _day_moves(
+    plan: StaffingPlan, stats: SlotStats, strict: Target, roomy: Target, z: float, frozen: set[Key], trim: bool
+) -> tuple[list[Key], list[Key]]:
     """For a target pooled over the day: a (group, weekday) whose day misses (confidence bound)
     gets one more window in its worst slot; with ``trim``, a day with room to spare loses one
     window in its best unfrozen slot."""
@@ -409,20 +440,30 @@ def compare_rows(erlang: StaffingPlan, corrected: StaffingPlan | None, with_ci: 
     rows = []
     for key in sorted(erlang.windows, key=lambda k: (k[0], k[1], k[2])):
         g, wd, s = key
-        r = {"group": g, "weekday": wd, "weekday_cn": WEEKDAYS_CN[wd], "slot": s,
-             "slot_start": min_to_hm(s * SLOT_MINUTES), "erlang_windows": erlang.windows[key],
-             "erlang_predicted_level": round(erlang.erlang_level.get(key, float("nan")), 4),
-             "erlang_sim_level": round(erlang.sim_level[key], 4) if key in erlang.sim_level else None,
-             "erlang_met": erlang.met(key)}
+        r = {
+            "group": g,
+            "weekday": wd,
+            "weekday_cn": WEEKDAYS_CN[wd],
+            "slot": s,
+            "slot_start": min_to_hm(s * SLOT_MINUTES),
+            "erlang_windows": erlang.windows[key],
+            "erlang_predicted_level": round(erlang.erlang_level.get(key, float("nan")), 4),
+            "erlang_sim_level": round(erlang.sim_level[key], 4) if key in erlang.sim_level else None,
+            "erlang_met": erlang.met(key),
+        }
         if with_ci:
             r["erlang_ci95"] = _ci95(erlang, key)
         if corrected is not None:
-            r.update({"sim_windows": corrected.windows.get(key),
-                      "sim_level": round(corrected.sim_level[key], 4) if key in corrected.sim_level else None,
-                      "sim_met": corrected.met(key)})
+            r.update(
+                {
+                    "sim_windows": corrected.windows.get(key),
+                    "sim_level": round(corrected.sim_level[key], 4) if key in corrected.sim_level else None,
+                    "sim_met": corrected.met(key),
+                }
+            )
             if with_ci:
                 r["sim_ci95"] = _ci95(corrected, key)
-        if erlang.target.scope == "day":   # the judged level is the group's whole day, pooled
+        if erlang.target.scope == "day":  # the judged level is the group's whole day, pooled
             r["erlang_day_level"] = _rounded(erlang.day_level.get(key[:2]))
             if corrected is not None:
                 r["sim_day_level"] = _rounded(corrected.day_level.get(key[:2]))
@@ -486,10 +527,19 @@ class StaffingReport:
         return asdict(self)
 
 
-def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method: str = "sim", *,
-                    reps: int = 30, seed: int = 1, check_seed: int = 99, trim: bool = False,
-                    check_reps: int | None = None, with_ci: bool = False,
-                    progress: Callable[[str, float], None] | None = None) -> StaffingReport:
+def staffing_report(
+    scenario: Scenario,
+    target: str | Target = "90%<=15",
+    method: str = "sim",
+    *,
+    reps: int = 30,
+    seed: int = 1,
+    check_seed: int = 99,
+    trim: bool = False,
+    check_reps: int | None = None,
+    with_ci: bool = False,
+    progress: Callable[[str, float], None] | None = None,
+) -> StaffingReport:
     """Both methods side by side, each judged in a fresh simulation (new seeds, ``check_reps``
     weeks, default ``reps``).  Each slot's 95% confidence half-width is reported, so a planner
     sees whether the fresh check is long enough for its pass/fail to mean anything: with few
@@ -507,24 +557,40 @@ def staffing_report(scenario: Scenario, target: str | Target = "90%<=15", method
     cor = None
     if method == "sim":
         cor = simulation_corrected(
-            scenario, tg, reps=reps, seed=seed, trim=trim,
-            progress=lambda it, n: say(f"仿真修正第 {it} 轮(最多 {n} 轮)", 0.2 + 0.6 * it / n))
+            scenario,
+            tg,
+            reps=reps,
+            seed=seed,
+            trim=trim,
+            progress=lambda it, n: say(f"仿真修正第 {it} 轮(最多 {n} 轮)", 0.2 + 0.6 * it / n),
+        )
         say("新随机数仿真检验修正方案", 0.85)
         attach(cor, measure(scenario, cor, fresh, tg))
     say("完成", 1.0)
-    return StaffingReport(target=tg.to_dict(), method=method, erlang=_plan_summary(erl),
-                          sim=_plan_summary(cor) if cor else None, slots=compare_rows(erl, cor, with_ci))
+    return StaffingReport(
+        target=tg.to_dict(),
+        method=method,
+        erlang=_plan_summary(erl),
+        sim=_plan_summary(cor) if cor else None,
+        slots=compare_rows(erl, cor, with_ci),
+    )
 
 
 def _plan_summary(p: StaffingPlan) -> PlanSummary:
     met, total = p.slots_meeting()
     dmet, dtotal = p.days_meeting()
     return PlanSummary(
-        method=p.method, staff_hours_per_week=p.staff_hours, open_slots=total,
-        slots_meeting_target=met, share_meeting_target=met / total if total else None,
-        group_days=dtotal, group_days_meeting_target=dmet, fresh_reps=p.sim_reps,
-        ci95_halfwidth_mean=_rounded(float(np.mean(list(p.sim_level_se.values()))) * 1.96
-                                     if p.sim_level_se else None),
+        method=p.method,
+        staff_hours_per_week=p.staff_hours,
+        open_slots=total,
+        slots_meeting_target=met,
+        share_meeting_target=met / total if total else None,
+        group_days=dtotal,
+        group_days_meeting_target=dmet,
+        fresh_reps=p.sim_reps,
+        ci95_halfwidth_mean=_rounded(float(np.mean(list(p.sim_level_se.values()))) * 1.96 if p.sim_level_se else None),
         ci95_halfwidth_max=_rounded(max(p.sim_level_se.values()) * 1.96 if p.sim_level_se else None),
-        iterations=list(p.iterations), stop_reason=p.stop_reason, wall_seconds=round(p.wall_seconds, 3))
-
+        iterations=list(p.iterations),
+        stop_reason=p.stop_reason,
+        wall_seconds=round(p.wall_seconds, 3),
+    )

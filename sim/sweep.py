@@ -23,6 +23,7 @@ numbers: replication ``r`` of every hall and variant uses the seed ``rep_seeds(s
 >>> sorted(table["variant"].unique().tolist()), int(table["rep"].max())
 (['base', 'policy:on'], 0)
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,7 @@ from .replicate import rep_seeds, run_one
 from .scenario import Scenario
 from .targets import parse_target
 
-__all__ = ["HallSpec", "SweepSpec", "apply_variant", "load_spec", "run_sweep", "scaled", "spec_from_dict",
-           "summarise"]
+__all__ = ["HallSpec", "SweepSpec", "apply_variant", "load_spec", "run_sweep", "scaled", "spec_from_dict", "summarise"]
 
 #: columns that identify a row of the sweep table; the rest are KPI summaries
 ID_COLUMNS = ["hall", "variant", "rep", "seed"]
@@ -114,8 +114,9 @@ def apply_variant(base: Scenario, spec: str) -> Scenario:
         names = [x.strip() for x in arg.replace(",", ",").split(",") if x.strip()]
         missing = [n for n in names if n not in {g.name for g in base.groups}]
         if len(names) < 2 or missing:
-            raise WorkbenchError(f"方案 {spec}: 需列出至少两个已有窗口组" +
-                                 (f",找不到:{'、'.join(missing)}" if missing else ""))
+            raise WorkbenchError(
+                f"方案 {spec}: 需列出至少两个已有窗口组" + (f",找不到:{'、'.join(missing)}" if missing else "")
+            )
         return pooled_variant(base, names)
     raise WorkbenchError(f"方案 {spec}: 应为 base、policy:on|off、rota:on|off 或 pooled:组1,组2")
 
@@ -173,24 +174,32 @@ def spec_from_dict(raw: dict[str, Any], *, name: str = "研究方案", base_dir:
     if isinstance(variants, str):
         variants = [variants]
     if not isinstance(variants, list) or not variants or not all(isinstance(v, str) for v in variants):
-        raise WorkbenchError(f"{name}: variants 应为方案列表,如 [\"base\", \"rota:off\"]")
+        raise WorkbenchError(f'{name}: variants 应为方案列表,如 ["base", "rota:off"]')
     target = raw.get("target")
     if target is not None:
         parse_target(str(target))  # a readable target or a clear error now, not after an hour
     reps = _int(raw, "reps", 4, 1, 10_000, name)
     seed = _int(raw, "seed", 0, 0, 2**32 - 1, name)
-    return SweepSpec(halls=tuple(halls), variants=tuple(variants), reps=int(reps or 1),
-                     days=_int(raw, "days", None, 1, 366, name), seed=int(seed or 0),
-                     target=None if target is None else str(target), name=str(raw.get("name", "")),
-                     base_dir=base_dir)
+    return SweepSpec(
+        halls=tuple(halls),
+        variants=tuple(variants),
+        reps=int(reps or 1),
+        days=_int(raw, "days", None, 1, 366, name),
+        seed=int(seed or 0),
+        target=None if target is None else str(target),
+        name=str(raw.get("name", "")),
+        base_dir=base_dir,
+    )
 
 
 def _hall_scenario(h: HallSpec, base_dir: str) -> Scenario:
     if h.path == "sample":
         from .sample_hall import sample_scenario
+
         s = sample_scenario()
     else:
         from .scenario_io import load_scenario
+
         p = Path(h.path)
         s = load_scenario(p if p.is_absolute() else Path(base_dir) / p)
     s = scaled(s, h.scale)
@@ -199,16 +208,36 @@ def _hall_scenario(h: HallSpec, base_dir: str) -> Scenario:
     return s
 
 
-def _sweep_job(hall: str, variant: str, rep: int, seed: int, *, scenarios: dict[tuple[str, str], Scenario],
-               days: int | None, target: float | None) -> dict[str, Any]:
+def _sweep_job(
+    hall: str,
+    variant: str,
+    rep: int,
+    seed: int,
+    *,
+    scenarios: dict[tuple[str, str], Scenario],
+    days: int | None,
+    target: float | None,
+) -> dict[str, Any]:
     """One replication of one hall under one variant → a flat row (what a worker returns)."""
     out = run_one(scenarios[(hall, variant)], days, seed, target)
-    return {"hall": hall, "variant": variant, "rep": rep, "seed": seed, **out["summary"],
-            "wall_seconds": out["wall_seconds"]}
+    return {
+        "hall": hall,
+        "variant": variant,
+        "rep": rep,
+        "seed": seed,
+        **out["summary"],
+        "wall_seconds": out["wall_seconds"],
+    }
 
 
-def run_sweep(spec: SweepSpec, *, workers: int | None = 1, scheduler: str | None = None,
-              progress: Callable[[int, int], None] | None = None, cancel: Any = None) -> pd.DataFrame:
+def run_sweep(
+    spec: SweepSpec,
+    *,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Any = None,
+) -> pd.DataFrame:
     """Run every (hall, variant, replication) and return one tidy table.
 
     Parameters
@@ -238,16 +267,23 @@ def run_sweep(spec: SweepSpec, *, workers: int | None = 1, scheduler: str | None
             scenarios[(name, v)] = apply_variant(base, v)
     seeds = rep_seeds(spec.seed, spec.reps)
     jobs = [(hall, v, r, seeds[r]) for hall in names for v in spec.variants for r in range(spec.reps)]
-    rows = map_jobs(_sweep_job, jobs, workers=workers, scheduler=scheduler,
-                    shared={"scenarios": scenarios, "days": spec.days, "target": within},
-                    progress=progress, cancel=cancel)
+    rows = map_jobs(
+        _sweep_job,
+        jobs,
+        workers=workers,
+        scheduler=scheduler,
+        shared={"scenarios": scenarios, "days": spec.days, "target": within},
+        progress=progress,
+        cancel=cancel,
+    )
     table = pd.DataFrame(rows)
     metrics = [c for c in table.columns if c not in ID_COLUMNS]
     return table[ID_COLUMNS + metrics]
 
 
-def summarise(table: pd.DataFrame, metrics: tuple[str, ...] = ("mean_wait", "p90_wait", "within_target")
-              ) -> pd.DataFrame:
+def summarise(
+    table: pd.DataFrame, metrics: tuple[str, ...] = ("mean_wait", "p90_wait", "within_target")
+) -> pd.DataFrame:
     """Mean of each metric per (hall, variant) over the replications.
 
     >>> t = pd.DataFrame({"hall": ["甲"] * 2, "variant": ["base"] * 2, "rep": [0, 1], "seed": [1, 2],
@@ -260,4 +296,3 @@ def summarise(table: pd.DataFrame, metrics: tuple[str, ...] = ("mean_wait", "p90
     out = g[present].mean().reset_index()
     out.insert(2, "reps", g.size().to_numpy())
     return out
-

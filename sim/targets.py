@@ -9,6 +9,7 @@ written definition (Chinese) travels with every result.
 >>> parse_target("90%<=15, mean<=10").met(0.93, 9.0)
 True
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,7 @@ from dataclasses import dataclass
 from core.errors import WorkbenchError
 
 SCOPES = {"slot": "按每个半小时时段分别统计", "day": "按全天汇总统计"}
-COUNTED = {"arrivals": "以该时段内取号的全部群众计(不限号,所有取号者均获服务)",
-           "served": "以该时段内已办结的群众计"}
+COUNTED = {"arrivals": "以该时段内取号的全部群众计(不限号,所有取号者均获服务)", "served": "以该时段内已办结的群众计"}
 
 
 class TargetError(WorkbenchError):
@@ -64,13 +64,20 @@ class Target:
             parts.append(f"至少{_num(self.percent * 100)}%的群众等候时间不超过{_num(self.within)}分钟")
         if self.max_mean_wait is not None:
             parts.append(f"平均等候时间不超过{_num(self.max_mean_wait)}分钟")
-        return (f"服务目标:{'且'.join(parts)};{SCOPES[self.scope]};{COUNTED[self.counted]};"
-                "等候时间指取号至叫号的分钟数。")
+        return (
+            f"服务目标:{'且'.join(parts)};{SCOPES[self.scope]};{COUNTED[self.counted]};等候时间指取号至叫号的分钟数。"
+        )
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "percent": self.percent, "within": self.within,
-                "max_mean_wait": self.max_mean_wait, "scope": self.scope, "counted": self.counted,
-                "definition": self.definition()}
+        return {
+            "text": self.text,
+            "percent": self.percent,
+            "within": self.within,
+            "max_mean_wait": self.max_mean_wait,
+            "scope": self.scope,
+            "counted": self.counted,
+            "definition": self.definition(),
+        }
 
 
 def _num(x: float | None) -> str:

@@ -32,6 +32,7 @@ user confirmed importing the good rows only.
 >>> accept(log, confirmed=True).frame.shape[0]
 2
 """
+
 from __future__ import annotations
 
 import io
@@ -43,8 +44,21 @@ import pandas as pd
 
 from core.errors import InputError, Issue
 
-__all__ = ["FIELDS", "REQUIRED", "STATUSES", "RowProblem", "TicketLog", "accept", "from_frame",
-           "problems_text", "read_table", "read_ticket_log", "synthetic_log", "visits", "with_steps"]
+__all__ = [
+    "FIELDS",
+    "REQUIRED",
+    "STATUSES",
+    "RowProblem",
+    "TicketLog",
+    "accept",
+    "from_frame",
+    "problems_text",
+    "read_table",
+    "read_ticket_log",
+    "synthetic_log",
+    "visits",
+    "with_steps",
+]
 
 #: canonical column → header variants (compared without spaces, case-insensitive)
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -64,10 +78,26 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("取号时间", "叫号时间", "办结时间", "业务类型", "窗口")
 STATUSES = ("正常", "过号", "弃号", "转号")
-_STATUS_ALIASES = {"正常": "正常", "已办结": "正常", "办结": "正常", "完成": "正常", "已完成": "正常",
-                   "过号": "过号", "叫号未到": "过号", "未到": "过号", "过号作废": "过号",
-                   "弃号": "弃号", "放弃": "弃号", "未叫号": "弃号", "离开": "弃号", "作废": "弃号",
-                   "转号": "转号", "转办": "转号", "转窗": "转号", "转移": "转号"}
+_STATUS_ALIASES = {
+    "正常": "正常",
+    "已办结": "正常",
+    "办结": "正常",
+    "完成": "正常",
+    "已完成": "正常",
+    "过号": "过号",
+    "叫号未到": "过号",
+    "未到": "过号",
+    "过号作废": "过号",
+    "弃号": "弃号",
+    "放弃": "弃号",
+    "未叫号": "弃号",
+    "离开": "弃号",
+    "作废": "弃号",
+    "转号": "转号",
+    "转办": "转号",
+    "转窗": "转号",
+    "转移": "转号",
+}
 _TIME_COLS = ("取号时间", "叫号时间", "办结时间")
 _EMPTY = {"", "nan", "NaN", "NaT", "None", "none", "null", "NULL", "-"}
 HEADER_SCAN_ROWS = 15
@@ -135,9 +165,15 @@ def accept(log: TicketLog, confirmed: bool) -> TicketLog:
         others = "\n".join(problems_text(log, 10)[1:])
         more = f"\n……另有{len(log.problems) - 10}处问题" if len(log.problems) > 10 else ""
         ticket = f"(票号{first.ticket})" if first.ticket else ""
-        raise InputError(f"{first.why}{ticket}。共{log.bad_rows}行无法读取" + (f",其余:\n{others}{more}\n" if others else ";")
-                         + f"确认后可只导入其余{len(log.frame)}行(命令行加 --skip-bad-rows,页面上勾选“确认只导入可读的行”)",
-                         file=log.file, sheet=log.sheet, row=first.row, column=first.column)
+        raise InputError(
+            f"{first.why}{ticket}。共{log.bad_rows}行无法读取"
+            + (f",其余:\n{others}{more}\n" if others else ";")
+            + f"确认后可只导入其余{len(log.frame)}行(命令行加 --skip-bad-rows,页面上勾选“确认只导入可读的行”)",
+            file=log.file,
+            sheet=log.sheet,
+            row=first.row,
+            column=first.column,
+        )
     return TicketLog(log.frame, log.problems, log.file, log.sheet, log.rows_read, True)
 
 
@@ -193,15 +229,26 @@ def _read_csv_text(text: str) -> pd.DataFrame:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
-        table = pacsv.read_csv(io.BytesIO(text.encode("utf-8")),
-                               read_options=pacsv.ReadOptions(column_names=names),
-                               convert_options=pacsv.ConvertOptions(
-                                   column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
-                                   quoted_strings_can_be_null=False))
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
         raw = table.to_pandas()
     except Exception:  # the tolerant parser below decides what is wrong
-        raw = pd.read_csv(io.StringIO(text), header=None, names=names, dtype=str, keep_default_na=False,
-                          skip_blank_lines=False, engine="c")
+        raw = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            names=names,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
     raw.columns = range(raw.shape[1])
     return pd.DataFrame(raw)
 
@@ -210,8 +257,14 @@ def _norm(text: object) -> str:
     return "".join(str(text).split()).lower().replace("(", "(").replace(")", ")")
 
 
-def find_columns(raw: pd.DataFrame, fields: dict[str, tuple[str, ...]], required: tuple[str, ...],
-                 name: str, sheet: str | None, what: str = "叫号记录") -> tuple[int, dict[str, int]]:
+def find_columns(
+    raw: pd.DataFrame,
+    fields: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    name: str,
+    sheet: str | None,
+    what: str = "叫号记录",
+) -> tuple[int, dict[str, int]]:
     """(header row index, canonical field → column position) by header variants."""
     best: tuple[int, dict[str, int]] = (-1, {})
     for r in range(min(HEADER_SCAN_ROWS, len(raw))):
@@ -230,8 +283,12 @@ def find_columns(raw: pd.DataFrame, fields: dict[str, tuple[str, ...]], required
     row, found = best
     missing = [c for c in required if c not in found]
     if row < 0 or missing:
-        raise InputError(f"找不到{what}的表头,缺少“{'”“'.join(missing or list(required))}”列"
-                         f"(需要:{'、'.join(required)})", file=name, sheet=sheet, row=(row + 1) if row >= 0 else 1)
+        raise InputError(
+            f"找不到{what}的表头,缺少“{'”“'.join(missing or list(required))}”列(需要:{'、'.join(required)})",
+            file=name,
+            sheet=sheet,
+            row=(row + 1) if row >= 0 else 1,
+        )
     return row, found
 
 
@@ -270,12 +327,18 @@ def parse_times(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return out.astype("datetime64[ns]"), todo.to_numpy()
 
 
-def from_frame(raw: pd.DataFrame, *, file: str = "叫号记录", sheet: str | None = None,
-               header_found: bool = True) -> TicketLog:
+def from_frame(
+    raw: pd.DataFrame, *, file: str = "叫号记录", sheet: str | None = None, header_found: bool = True
+) -> TicketLog:
     """Check and normalise a log already in a DataFrame (columns = its header)."""
     if header_found:
-        grid = pd.concat([pd.DataFrame([list(raw.columns)], columns=range(raw.shape[1])),
-                          pd.DataFrame(raw.to_numpy(), columns=range(raw.shape[1]))], ignore_index=True)
+        grid = pd.concat(
+            [
+                pd.DataFrame([list(raw.columns)], columns=range(raw.shape[1])),
+                pd.DataFrame(raw.to_numpy(), columns=range(raw.shape[1])),
+            ],
+            ignore_index=True,
+        )
     else:
         grid = raw
     return _check(grid, file, sheet)
@@ -296,7 +359,7 @@ def _check(grid: pd.DataFrame, name: str, sheet: str | None) -> TicketLog:
     if grid.empty:
         raise InputError("文件中没有数据", file=name, sheet=sheet)
     hrow, cols = find_columns(grid, FIELDS, REQUIRED, name, sheet)
-    body = grid.iloc[hrow + 1:]
+    body = grid.iloc[hrow + 1 :]
     text = {c: _text(body.iloc[:, pos]) for c, pos in cols.items()}
     n = len(body)
     rows = np.arange(hrow + 2, hrow + 2 + n)
@@ -402,8 +465,9 @@ def visits(frame: pd.DataFrame) -> pd.DataFrame:
     """
     df = with_steps(frame)
     if df.empty:
-        return pd.DataFrame(columns=["first", "route", "steps", "start", "end", "first_status", "status",
-                                     "time_in_hall"])
+        return pd.DataFrame(
+            columns=["first", "route", "steps", "start", "end", "first_status", "status", "time_in_hall"]
+        )
     first = np.flatnonzero(df["step"].to_numpy() == 0)
     last = np.r_[first[1:] - 1, len(df) - 1]
     last_t = df["办结时间"].fillna(df["叫号时间"]).fillna(df["取号时间"]).to_numpy().astype("int64")
@@ -412,22 +476,38 @@ def visits(frame: pd.DataFrame) -> pd.DataFrame:
     route = biz[first].astype(object)
     multi = np.flatnonzero(last > first)
     for k in multi:  # few: only transferred tickets
-        route[k] = "→".join(biz[first[k]:last[k] + 1])
+        route[k] = "→".join(biz[first[k] : last[k] + 1])
     st = df["状态"].to_numpy()
     start = df["取号时间"].to_numpy()[first]
-    out = pd.DataFrame({"first": biz[first], "route": route, "steps": last - first + 1, "start": start,
-                        "end": end.astype("datetime64[ns]"),
-                        "first_status": st[first], "status": st[last]})
+    out = pd.DataFrame(
+        {
+            "first": biz[first],
+            "route": route,
+            "steps": last - first + 1,
+            "start": start,
+            "end": end.astype("datetime64[ns]"),
+            "first_status": st[first],
+            "status": st[last],
+        }
+    )
     out["time_in_hall"] = (out["end"] - out["start"]).dt.total_seconds() / 60
     return out
 
 
 # --------------------------------------------------------------- synthetic
-def synthetic_log(days: int = 20, *, seed: int = 0, start: str = "2026-11-02",
-                  businesses: dict[str, float] | None = None, windows: dict[str, int] | None = None,
-                  service_mean: dict[str, float] | None = None, no_show: dict[str, float] | None = None,
-                  abandon: float = 0.0, routes: dict[str, tuple[list[str], float]] | None = None,
-                  open_hm: tuple[int, int] = (9 * 60, 17 * 60)) -> pd.DataFrame:
+def synthetic_log(
+    days: int = 20,
+    *,
+    seed: int = 0,
+    start: str = "2026-11-02",
+    businesses: dict[str, float] | None = None,
+    windows: dict[str, int] | None = None,
+    service_mean: dict[str, float] | None = None,
+    no_show: dict[str, float] | None = None,
+    abandon: float = 0.0,
+    routes: dict[str, tuple[list[str], float]] | None = None,
+    open_hm: tuple[int, int] = (9 * 60, 17 * 60),
+) -> pd.DataFrame:
     """A ticket log with known parameters (for tests, benchmarks and demonstrations).
 
     ``businesses`` = tickets per working day (Poisson), ``windows`` = windows per business,
@@ -509,8 +589,17 @@ def synthetic_log(days: int = 20, *, seed: int = 0, start: str = "2026-11-02",
     def to_ts(col: str) -> pd.Series:
         return pd.to_datetime(df["date"]) + pd.to_timedelta(df[col].to_numpy(float), unit="min")
 
-    out = pd.DataFrame({"票号": df["票号"], "办件编号": df["办件编号"], "业务类型": df["业务类型"],
-                        "取号时间": to_ts("t").dt.floor("s"), "叫号时间": to_ts("c").dt.floor("s"),
-                        "办结时间": to_ts("e").dt.floor("s"), "窗口": df["窗口"], "工号": df["工号"],
-                        "状态": df["状态"]})
+    out = pd.DataFrame(
+        {
+            "票号": df["票号"],
+            "办件编号": df["办件编号"],
+            "业务类型": df["业务类型"],
+            "取号时间": to_ts("t").dt.floor("s"),
+            "叫号时间": to_ts("c").dt.floor("s"),
+            "办结时间": to_ts("e").dt.floor("s"),
+            "窗口": df["窗口"],
+            "工号": df["工号"],
+            "状态": df["状态"],
+        }
+    )
     return out.sort_values("取号时间", kind="stable").reset_index(drop=True)

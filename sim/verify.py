@@ -12,6 +12,7 @@ Also the glue between a staffing plan (per weekday) and a dated roster horizon.
 >>> days[0].date.isoformat(), days[5].workday
 ('2026-11-09', False)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,9 @@ def horizon(scenario: Scenario, start: dt.date | None = None, weeks: int = 4) ->
     return cal, [Day(d.date, d.kind in ("workday", "swap_workday"), d.kind) for d in cal]
 
 
-def requirement_from_plan(scenario: Scenario, plan: StaffingPlan, cal: list[CalDay],
-                          groups: set[str] | None = None) -> dict[tuple[str, dt.date, int], int]:
+def requirement_from_plan(
+    scenario: Scenario, plan: StaffingPlan, cal: list[CalDay], groups: set[str] | None = None
+) -> dict[tuple[str, dt.date, int], int]:
     """Windows needed per (group, date, slot start minute) over the horizon, for ``groups``."""
     req = {}
     for d in cal:
@@ -54,8 +56,9 @@ def requirement_from_plan(scenario: Scenario, plan: StaffingPlan, cal: list[CalD
     return req
 
 
-def roster_windows(scenario: Scenario, result: RosterResult, plan: StaffingPlan | None, cal: list[CalDay],
-                   rostered: set[str]) -> dict[tuple[str, int, int], int]:
+def roster_windows(
+    scenario: Scenario, result: RosterResult, plan: StaffingPlan | None, cal: list[CalDay], rostered: set[str]
+) -> dict[tuple[str, int, int], int]:
     """``windows_by_slot`` for :func:`sim.hall.simulate`: the roster's people on duty for rostered
     groups (0 where nobody is), the staffing plan for the other groups."""
     out = {}
@@ -69,9 +72,17 @@ def roster_windows(scenario: Scenario, result: RosterResult, plan: StaffingPlan 
     return out
 
 
-def verify_roster(scenario: Scenario, result: RosterResult, cal: list[CalDay], target: str | Target,
-                  rostered: set[str], plan: StaffingPlan | None = None, *, reps: int = 10,
-                  seed: int = 20_260_101) -> dict:
+def verify_roster(
+    scenario: Scenario,
+    result: RosterResult,
+    cal: list[CalDay],
+    target: str | Target,
+    rostered: set[str],
+    plan: StaffingPlan | None = None,
+    *,
+    reps: int = 10,
+    seed: int = 20_260_101,
+) -> dict:
     """Simulate the horizon ``reps`` times with fresh seeds; pass/fail per (group, date, slot)
     of the rostered groups, pooled over the replications.  With a target defined over the whole
     day (``scope="day"``) a slot passes when its group's day, pooled, passes; the per-day rows
@@ -84,16 +95,18 @@ def verify_roster(scenario: Scenario, result: RosterResult, cal: list[CalDay], t
     sc.calendar = CalendarSpec(cal[0].date, len(cal), scenario.calendar.overrides, scenario.calendar.use_official)
     wbs = roster_windows(scenario, result, plan, cal, rostered)
     gi = {g.name: i for i, g in enumerate(scenario.groups)}
-    first_group = np.array([next((k for k, g in enumerate(scenario.groups) if t.name in g.types), 0)
-                            for t in scenario.types], int)
+    first_group = np.array(
+        [next((k for k, g in enumerate(scenario.groups) if t.name in g.types), 0) for t in scenario.types], int
+    )
     shape = (len(scenario.groups), len(cal), DAY_MINUTES // SLOT_MINUTES)
     n, ok, wsum, nserved = np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape)
     for s in rep_seeds(seed, reps):
         run = simulate(sc, seed=s, windows_by_slot=wbs)
         arr = run.customers.arrival
         served = run.start >= 0
-        grp = np.where(served, np.asarray(run.window_group)[np.where(served, run.window, 0)],
-                       first_group[run.customers.type])
+        grp = np.where(
+            served, np.asarray(run.window_group)[np.where(served, run.window, 0)], first_group[run.customers.type]
+        )
         day = (arr // DAY_MINUTES).astype(int)
         slot = ((arr - day * DAY_MINUTES) // SLOT_MINUTES).astype(int)
         wait = np.where(served, run.start - arr, np.inf)
@@ -113,38 +126,76 @@ def verify_roster(scenario: Scenario, result: RosterResult, cal: list[CalDay], t
             dlevel = float(ok[ix].sum() / dc) if dc else None
             dmw = float(wsum[ix].sum() / dns) if dns else None
             dpass = tg.met(dlevel, dmw)
-            day_rows.append({"group": g, "date": d.date.isoformat(), "customers": int(dc),
-                             "service_level": dlevel, "mean_wait": dmw, "pass": dpass})
+            day_rows.append(
+                {
+                    "group": g,
+                    "date": d.date.isoformat(),
+                    "customers": int(dc),
+                    "service_level": dlevel,
+                    "mean_wait": dmw,
+                    "pass": dpass,
+                }
+            )
             for s in slots:
                 c = n[gi[g], d.index, s]
                 level = float(ok[gi[g], d.index, s] / c) if c else None
                 ns = nserved[gi[g], d.index, s]
                 mw = float(wsum[gi[g], d.index, s] / ns) if ns else None
-                rows.append({"group": g, "date": d.date.isoformat(), "weekday_cn": WEEKDAYS_CN[d.weekday],
-                             "slot_start": min_to_hm(s * SLOT_MINUTES),
-                             "required": result.requirement.get((g, d.date, s * SLOT), 0),
-                             "on_duty": wbs.get((g, d.index, s), 0), "customers": int(c),
-                             "service_level": level, "mean_wait": mw,
-                             "pass": dpass if tg.scope == "day" else tg.met(level, mw)})
+                rows.append(
+                    {
+                        "group": g,
+                        "date": d.date.isoformat(),
+                        "weekday_cn": WEEKDAYS_CN[d.weekday],
+                        "slot_start": min_to_hm(s * SLOT_MINUTES),
+                        "required": result.requirement.get((g, d.date, s * SLOT), 0),
+                        "on_duty": wbs.get((g, d.index, s), 0),
+                        "customers": int(c),
+                        "service_level": level,
+                        "mean_wait": mw,
+                        "pass": dpass if tg.scope == "day" else tg.met(level, mw),
+                    }
+                )
     met = sum(1 for r in rows if r["pass"])
-    return {"status": result.status, "gap": result.gap, "shortfall_slots": len(result.shortfall),
-            "shortfall_window_slots": result.shortfall_total, "open_slots": len(rows),
-            "slots_meeting_target": met, "share_meeting_target": met / len(rows) if rows else None,
-            "group_days": len(day_rows), "group_days_meeting_target": sum(1 for r in day_rows if r["pass"]),
-            "weekend_duty_spread": result.weekend_duty_spread, "reps": reps,
-            "target": tg.to_dict(), "definition": tg.definition(), "rostered_groups": sorted(rostered),
-            "slots": rows, "group_day_results": day_rows}
+    return {
+        "status": result.status,
+        "gap": result.gap,
+        "shortfall_slots": len(result.shortfall),
+        "shortfall_window_slots": result.shortfall_total,
+        "open_slots": len(rows),
+        "slots_meeting_target": met,
+        "share_meeting_target": met / len(rows) if rows else None,
+        "group_days": len(day_rows),
+        "group_days_meeting_target": sum(1 for r in day_rows if r["pass"]),
+        "weekend_duty_spread": result.weekend_duty_spread,
+        "reps": reps,
+        "target": tg.to_dict(),
+        "definition": tg.definition(),
+        "rostered_groups": sorted(rostered),
+        "slots": rows,
+        "group_day_results": day_rows,
+    }
 
 
 #: staff lists of this size or more are rostered by decomposition (one model stalls above ~100)
 DECOMPOSE_FROM = 90
 
 
-def roster_for_scenario(scenario: Scenario, people: list, shifts: list, *, weeks: int = 4,
-                        start: dt.date | None = None, target: str | Target = "90%<=15", method: str = "sim",
-                        plan: StaffingPlan | None = None, time_limit: float = 30.0, reps: int = 20,
-                        seed: int = 1, solver: str = "auto", **solve_options: object
-                        ) -> tuple[RosterResult, StaffingPlan, list[CalDay], set[str]]:
+def roster_for_scenario(
+    scenario: Scenario,
+    people: list,
+    shifts: list,
+    *,
+    weeks: int = 4,
+    start: dt.date | None = None,
+    target: str | Target = "90%<=15",
+    method: str = "sim",
+    plan: StaffingPlan | None = None,
+    time_limit: float = 30.0,
+    reps: int = 20,
+    seed: int = 1,
+    solver: str = "auto",
+    **solve_options: object,
+) -> tuple[RosterResult, StaffingPlan, list[CalDay], set[str]]:
     """Staffing plan → dated requirement for the groups the staff list covers → CP-SAT roster.
 
     ``solver``: ``"single"`` one CP-SAT model; ``"decompose"`` by window group with repair across

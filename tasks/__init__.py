@@ -10,6 +10,7 @@ public names: :mod:`tasks.importers`, :mod:`tasks.graph`, :mod:`tasks.store`, :m
 >>> len(plan.tasks), type(plan) is tasks.Plan
 (32, True)
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

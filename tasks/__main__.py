@@ -1,4 +1,5 @@
 """``python -m tasks COMMAND …`` — see ``python -m tasks --help``."""
+
 import sys
 
 from .cli import build_parser, run

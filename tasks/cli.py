@@ -1,4 +1,5 @@
 """The ``python -m tasks`` command line: :mod:`core.cli` plus ``--as ACCOUNT``."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,12 +13,14 @@ __all__ = ["build_parser", "print_json", "run"]
 
 
 def _add_as(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as", dest="as_account", metavar="ACCOUNT",
-                        help="以该账号的身份执行(默认以领导小组办公室身份执行)")
+    parser.add_argument(
+        "--as", dest="as_account", metavar="ACCOUNT", help="以该账号的身份执行(默认以领导小组办公室身份执行)"
+    )
 
 
 def _use_account(args: argparse.Namespace) -> None:
     from .accounts.cli_support import use_cli_account
+
     use_cli_account(getattr(args, "as_account", None))
 
 

@@ -12,6 +12,7 @@ datetime.date(2021, 8, 31)
 >>> [m.date.isoformat() for m in parse_deadline("2017年9月底前上线试运行,2018-2019年扩容推广").milestones]
 ['2017-09-30', '2019-12-31']
 """
+
 from __future__ import annotations
 
 import calendar
@@ -85,11 +86,11 @@ def _parse_piece(piece: str, plan_year: int | None) -> date | None:
     rest = s
     if m:
         year = _num(m[1])
-        rest = s[m.end():]
+        rest = s[m.end() :]
     else:
         m = re.match(r"((?:19|20)\d{2})(\d{1,2}月)", s)
         if m:
-            year, rest = int(m[1]), m[2] + s[m.end():]
+            year, rest = int(m[1]), m[2] + s[m.end() :]
         elif re.fullmatch(r"(?:19|20)\d{4,6}(?:前|以前|之前|完成)?", s):
             return _compact_digits(re.match(r"\d+", s)[0])  # type: ignore[index]
     y = year or plan_year

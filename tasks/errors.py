@@ -1,4 +1,5 @@
 """Errors users can cause, with a Chinese message that says where and what to fix."""
+
 from __future__ import annotations
 
 from core.errors import InputError, Issue, WorkbenchError
@@ -12,4 +13,3 @@ class ImportFailed(InputError):
     >>> str(ImportFailed("找不到表头", file="a.xlsx", sheet="Sheet1"))
     'a.xlsx / Sheet1: 找不到表头'
     """
-

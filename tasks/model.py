@@ -8,6 +8,7 @@ compare by value.
 >>> t.to_dict()["lead_units"]
 ['市审改办']
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -83,9 +84,7 @@ class Task:
         """JSON-ready dict (dates as ISO strings)."""
         d = asdict(self)
         d["deadline"] = self.deadline.isoformat() if self.deadline else None
-        d["milestones"] = [
-            {"date": m.date.isoformat() if m.date else None, "text": m.text} for m in self.milestones
-        ]
+        d["milestones"] = [{"date": m.date.isoformat() if m.date else None, "text": m.text} for m in self.milestones]
         return d
 
     @classmethod

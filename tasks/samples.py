@@ -11,6 +11,7 @@ are merged into the plan so the dependency views have something to show.
 >>> plan.task("11").predecessors
 ['10']
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,10 +34,14 @@ def plan_files(directory: str | Path | None = None) -> list[Path]:
     d = Path(directory) if directory else plans_dir()
     if not d.is_dir():
         return []
-    return [p for p in sorted(d.iterdir())
-            if p.is_file() and not p.name.startswith(".")
-            and p.suffix.lower() in TABLE_SUFFIXES | DOCUMENT_SUFFIXES
-            and not any(s in p.name for s in _SIDE_FILES)]
+    return [
+        p
+        for p in sorted(d.iterdir())
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.suffix.lower() in TABLE_SUFFIXES | DOCUMENT_SUFFIXES
+        and not any(s in p.name for s in _SIDE_FILES)
+    ]
 
 
 def read_plan_file(path: str | Path) -> Plan:

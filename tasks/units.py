@@ -11,6 +11,7 @@ Trailing ``等``, ``按职责分工负责`` and punctuation are trimmed.
 >>> is_collective("市直各相关单位"), is_collective("市财政局")
 (True, False)
 """
+
 from __future__ import annotations
 
 import re
@@ -21,13 +22,13 @@ from core.config import package_file
 
 SEPARATORS = "、,，;；\n"
 _OPEN, _CLOSE = "(（[【〔", ")）]】〕"
-_TRAILERS = re.compile(
-    r"(?:按照?职责分工(?:负责|落实|配合)?|按职责(?:负责|落实)|分工负责|负责落实|配合|负责|牵头)+$"
-)
+_TRAILERS = re.compile(r"(?:按照?职责分工(?:负责|落实|配合)?|按职责(?:负责|落实)|分工负责|负责落实|配合|负责|牵头)+$")
 _ETC = re.compile(r"等(?:相关|有关)?(?:涉及)?(?:部门|单位)?$")
 # 市直各相关单位 / 县直单位 stand for many units; 市直机关工委 is one real unit
-_COLLECTIVE = re.compile(r"^各|^[市县区]直属?(?:各|有关|相关)?(?:单位|部门)|各(?:相关|有关)?(?:单位|部门)|"
-                         r"有关单位|相关单位|相关部门|有关部门|成员单位|涉及部门")
+_COLLECTIVE = re.compile(
+    r"^各|^[市县区]直属?(?:各|有关|相关)?(?:单位|部门)|各(?:相关|有关)?(?:单位|部门)|"
+    r"有关单位|相关单位|相关部门|有关部门|成员单位|涉及部门"
+)
 #: the alias table shipped with the workbench; users extend it
 DEFAULT_ALIASES = package_file("tasks", "data", "unit_aliases.csv")
 

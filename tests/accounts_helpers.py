@@ -1,4 +1,5 @@
 """Shared helpers for the account tests: a fake clock, a full database dump, stores with accounts."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,18 @@ from tasks.accounts import AccountBook, AccountPolicy
 from tasks.store.schema import Base
 
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
-    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[
+            pytest.mark.pg,
+            pytest.mark.skipif(
+                not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"
+            ),
+        ],
+    ),
+]
 UNIT_A, UNIT_B = "市政务服务中心", "市审改办"
 
 

@@ -1,4 +1,5 @@
 """Shared fixtures: where the real seed documents are, and a temporary store."""
+
 from __future__ import annotations
 
 import os

@@ -4,14 +4,19 @@ Deadlines are those of the seed's appendix (2021); units are simplified but
 follow the seed where the tests look: 市政务服务中心 leads every task,
 市审改办 co-leads 1-5, 市直各相关单位 joins all but 12, 17 and 18.
 """
+
 from __future__ import annotations
 
 from datetime import date
 
 from tasks.model import DATE, ONGOING, Plan, Source, Task
 
-ENDS = {"12-31": (1, 3, 7, 16, 21, 32), "08-31": (2, 4, 6, 8, 9, 10, 12),
-        "09-30": (5, 13, 14, 15, 17, 18, 19, 20, 23), "06-30": (11, 25, 26, 27, 28, 31)}
+ENDS = {
+    "12-31": (1, 3, 7, 16, 21, 32),
+    "08-31": (2, 4, 6, 8, 9, 10, 12),
+    "09-30": (5, 13, 14, 15, 17, 18, 19, 20, 23),
+    "06-30": (11, 25, 26, 27, 28, 31),
+}
 ONGOING_IDS = (22, 24, 29, 30)
 SEED_DEADLINES: dict[str, date | None] = {str(i): None for i in ONGOING_IDS}
 for md, ids in ENDS.items():
@@ -34,10 +39,17 @@ def seed_like_plan() -> Plan:
         if i == 12:
             resp = ["市发改局", "市公安局"]
         d = SEED_DEADLINES[tid]
-        tasks.append(Task(
-            id=tid, title=f"任务{tid}", section="一、审批改革" if i <= 5 else "二、其他",
-            lead_units=lead, responsible_units=resp, deadline=d,
-            deadline_text="长期坚持" if d is None else f"2021年{d.month}月底前",
-            deadline_kind=ONGOING if d is None else DATE,
-            source=Source("耒阳方案.txt", None, 100 + i)))
+        tasks.append(
+            Task(
+                id=tid,
+                title=f"任务{tid}",
+                section="一、审批改革" if i <= 5 else "二、其他",
+                lead_units=lead,
+                responsible_units=resp,
+                deadline=d,
+                deadline_text="长期坚持" if d is None else f"2021年{d.month}月底前",
+                deadline_kind=ONGOING if d is None else DATE,
+                source=Source("耒阳方案.txt", None, 100 + i),
+            )
+        )
     return Plan(title="耒阳市2021年攻坚行动方案(手工)", tasks=tasks)

@@ -1,4 +1,5 @@
 """Shared set-up for the dashboard tests: a small plan workbook and a temporary store."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,19 +13,53 @@ APP = str(ROOT / "app.py")
 
 def small_plan() -> Plan:
     """Four tasks, two sections, two lead units, one ongoing task, one chain 1→2."""
-    return Plan(title="测试计划", issuer="测试领导小组", tasks=[
-        Task(id="1", section="一、简政放权", title="清理证明事项", lead_units=["市审改办"],
-             responsible_units=["市司法局"], deadline=date(2021, 6, 30), deadline_text="2021年6月30日前",
-             deadline_kind="date"),
-        Task(id="2", section="一、简政放权", title="公布保留证明清单", lead_units=["市审改办"],
-             responsible_units=["市直各相关单位"], deadline=date(2021, 8, 31), deadline_text="2021年8月底前",
-             deadline_kind="date", predecessors=["1"]),
-        Task(id="3", section="二、优化服务", title="设立综合窗口", lead_units=["市政务服务中心"],
-             responsible_units=["市自然资源局", "市住建局"], deadline=date(2021, 12, 31),
-             deadline_text="2021年底前", deadline_kind="date"),
-        Task(id="4", section="二、优化服务", title="推行周末无休", lead_units=["市政务服务中心"],
-             responsible_units=["市公安局"], deadline=None, deadline_text="长期坚持", deadline_kind="ongoing"),
-    ])
+    return Plan(
+        title="测试计划",
+        issuer="测试领导小组",
+        tasks=[
+            Task(
+                id="1",
+                section="一、简政放权",
+                title="清理证明事项",
+                lead_units=["市审改办"],
+                responsible_units=["市司法局"],
+                deadline=date(2021, 6, 30),
+                deadline_text="2021年6月30日前",
+                deadline_kind="date",
+            ),
+            Task(
+                id="2",
+                section="一、简政放权",
+                title="公布保留证明清单",
+                lead_units=["市审改办"],
+                responsible_units=["市直各相关单位"],
+                deadline=date(2021, 8, 31),
+                deadline_text="2021年8月底前",
+                deadline_kind="date",
+                predecessors=["1"],
+            ),
+            Task(
+                id="3",
+                section="二、优化服务",
+                title="设立综合窗口",
+                lead_units=["市政务服务中心"],
+                responsible_units=["市自然资源局", "市住建局"],
+                deadline=date(2021, 12, 31),
+                deadline_text="2021年底前",
+                deadline_kind="date",
+            ),
+            Task(
+                id="4",
+                section="二、优化服务",
+                title="推行周末无休",
+                lead_units=["市政务服务中心"],
+                responsible_units=["市公安局"],
+                deadline=None,
+                deadline_text="长期坚持",
+                deadline_kind="ongoing",
+            ),
+        ],
+    )
 
 
 def write_small_plan(directory: Path) -> Path:
@@ -34,7 +69,7 @@ def write_small_plan(directory: Path) -> Path:
     return write_plan_workbook(small_plan(), directory / "测试计划.xlsx")
 
 
-TEST_PASSWORD = "Test-Only-Pass-9"   # accounts made by log_in live only in throw-away test databases
+TEST_PASSWORD = "Test-Only-Pass-9"  # accounts made by log_in live only in throw-away test databases
 
 
 def log_in(at, role: str = "office", unit: str | None = None, name: str | None = None):
@@ -55,8 +90,16 @@ def log_in(at, role: str = "office", unit: str | None = None, name: str | None =
     return at
 
 
-def app_on(tmp_path, monkeypatch, page: str, plans_dir: Path | None = None, timeout: int = 120,
-           db_url: str | None = None, role: str = "office", unit: str | None = None):
+def app_on(
+    tmp_path,
+    monkeypatch,
+    page: str,
+    plans_dir: Path | None = None,
+    timeout: int = 120,
+    db_url: str | None = None,
+    role: str = "office",
+    unit: str | None = None,
+):
     """An AppTest of ``page`` against a fresh store (SQLite file unless ``db_url``) seeded from
     ``plans_dir`` (default: the small plan), logged in as an account of ``role`` (default the office)."""
     from streamlit.testing.v1 import AppTest
@@ -73,14 +116,16 @@ def app_on(tmp_path, monkeypatch, page: str, plans_dir: Path | None = None, time
     return at
 
 
-def filled_template(store, unit: str, period: str, plan: str, status: str = "已完成", percent: float = 100,
-                    report_date=None) -> bytes:
+def filled_template(
+    store, unit: str, period: str, plan: str, status: str = "已完成", percent: float = 100, report_date=None
+) -> bytes:
     """The unit's template with every task row filled in (what a unit sends back)."""
     from tasks.progress import fill_template, template_bytes
     from tasks.progress.template import unit_tasks
 
     text = "按计划推进,已完成全部工作" if status == "已完成" else "正在推进"
-    values = {t.id: {"status": status, "percent": percent, "progress": text,
-                     **({"date": report_date} if report_date else {})}
-              for t, _role in unit_tasks(store, unit, plan)}
+    values = {
+        t.id: {"status": status, "percent": percent, "progress": text, **({"date": report_date} if report_date else {})}
+        for t, _role in unit_tasks(store, unit, plan)
+    }
     return fill_template(template_bytes(store, unit, period, plan), values)

@@ -1,5 +1,6 @@
 """账号管理 — office only: accounts (add, disable, enable, unlock, reset password), the audit trail,
 the permission table.  Every change goes through the guarded store as the logged-in office account."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -20,8 +21,9 @@ st.title("账号管理")
 
 once = st.session_state.pop(ONCE_KEY, None)
 if once:  # shown on this run only, never stored anywhere
-    st.warning(f"账号“{once[0]}”的密码如下,只显示这一次,请当面或通过安全渠道交给本人,首次登录后修改:",
-               icon=":material/key:")
+    st.warning(
+        f"账号“{once[0]}”的密码如下,只显示这一次,请当面或通过安全渠道交给本人,首次登录后修改:", icon=":material/key:"
+    )
     st.code(once[1], language=None)
 
 tab_list, tab_add, tab_audit, tab_roles = st.tabs(["账号", "新增账号", "操作日志", "角色权限"])
@@ -48,12 +50,22 @@ with tab_list:
     if flash:
         st.success(flash, icon=":material/check_circle:")
     rows = store.list_accounts()
-    frame = pd.DataFrame([{
-        "账号": r["name"], "姓名/说明": r["display_name"], "角色": r["role_name"], "所属单位": r["unit"] or "",
-        "状态": "已停用" if r["disabled"] else ("已锁定" if r["locked_until"] else "正常"),
-        "锁定至": _when(r["locked_until"]), "需改密码": "是" if r["must_change_password"] else "",
-        "最近登录": _when(r["last_login_at"]) or "从未登录"} for r in rows],
-        columns=["账号", "姓名/说明", "角色", "所属单位", "状态", "锁定至", "需改密码", "最近登录"])
+    frame = pd.DataFrame(
+        [
+            {
+                "账号": r["name"],
+                "姓名/说明": r["display_name"],
+                "角色": r["role_name"],
+                "所属单位": r["unit"] or "",
+                "状态": "已停用" if r["disabled"] else ("已锁定" if r["locked_until"] else "正常"),
+                "锁定至": _when(r["locked_until"]),
+                "需改密码": "是" if r["must_change_password"] else "",
+                "最近登录": _when(r["last_login_at"]) or "从未登录",
+            }
+            for r in rows
+        ],
+        columns=["账号", "姓名/说明", "角色", "所属单位", "状态", "锁定至", "需改密码", "最近登录"],
+    )
     st.dataframe(frame, hide_index=True, width="stretch")
     names = [r["name"] for r in rows]
     if names:
@@ -87,12 +99,29 @@ with tab_audit:
     pick_actor = f1.multiselect("操作账号", actors, key="wb_audit_actor")
     labels = sorted({action_label(a["action"]) for a in entries})
     pick_action = f2.multiselect("操作", labels, key="wb_audit_action")
-    shown = [a for a in entries if (not pick_actor or a["actor"] in pick_actor)
-             and (not pick_action or action_label(a["action"]) in pick_action)]
-    st.dataframe(pd.DataFrame([{
-        "时间": a["at"], "操作账号": a["actor"], "操作": action_label(a["action"]), "对象": a["target"],
-        "详情": detail_text(a.get("detail"))} for a in shown],
-        columns=["时间", "操作账号", "操作", "对象", "详情"]), hide_index=True, width="stretch")
+    shown = [
+        a
+        for a in entries
+        if (not pick_actor or a["actor"] in pick_actor)
+        and (not pick_action or action_label(a["action"]) in pick_action)
+    ]
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "时间": a["at"],
+                    "操作账号": a["actor"],
+                    "操作": action_label(a["action"]),
+                    "对象": a["target"],
+                    "详情": detail_text(a.get("detail")),
+                }
+                for a in shown
+            ],
+            columns=["时间", "操作账号", "操作", "对象", "详情"],
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     st.caption(f"共 {len(shown)} 条(最新在前)。")
     d1, d2 = st.columns(2)
     d1.download_button("下载操作日志(xlsx)", audit_xlsx(list(reversed(shown))), "操作日志.xlsx", XLSX_MIME)
@@ -101,4 +130,3 @@ with tab_audit:
 with tab_roles:
     st.dataframe(pd.DataFrame(permission_table()), hide_index=True, width="stretch")
     st.caption("“本单位”:单位账号只能对本单位的任务和数据进行该操作。权限在函数库中检查,页面只是隐藏无权的功能。")
-

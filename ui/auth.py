@@ -14,6 +14,7 @@ identities are mapped with :func:`tasks.accounts.account_from_oidc`.
 Pages get the store through :func:`guarded_store`, so the library refuses
 whatever the role may not do, whatever the page shows.
 """
+
 from __future__ import annotations
 
 import json
@@ -128,8 +129,10 @@ def cookie_script(token: str | None) -> str:
     """JavaScript setting (``token``) or deleting (None) the session cookie in the browser."""
     value = json.dumps(token or "")
     expiry = "" if token else "; max-age=0"
-    return (f"<script>document.cookie = {json.dumps(COOKIE + '=')} + encodeURIComponent({value}) + "
-            f"'; path=/; SameSite=Strict{expiry}' + (location.protocol === 'https:' ? '; Secure' : '');</script>")
+    return (
+        f"<script>document.cookie = {json.dumps(COOKIE + '=')} + encodeURIComponent({value}) + "
+        f"'; path=/; SameSite=Strict{expiry}' + (location.protocol === 'https:' ? '; Secure' : '');</script>"
+    )
 
 
 def sync_cookie(account: Account | None) -> None:
@@ -180,7 +183,7 @@ def client_source() -> str:
         ip = st.context.ip_address
     except Exception:  # no browser request (bare script run)
         return ""
-    return ip if isinstance(ip, str) else ""   # the test harness hands out a mock
+    return ip if isinstance(ip, str) else ""  # the test harness hands out a mock
 
 
 def login(name: str, password: str) -> Account:
@@ -195,7 +198,7 @@ def login(name: str, password: str) -> Account:
 def logout() -> None:
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:
-        book().logout(token)   # revoked: the browser cookie (deleted on the login page) opens nothing
+        book().logout(token)  # revoked: the browser cookie (deleted on the login page) opens nothing
     st.session_state[IGNORE_COOKIE_KEY] = True
     st.session_state[NOTICE_KEY] = "已退出登录"
     if oidc_mapping() is not None and _oidc_claims() is not None:
@@ -236,7 +239,7 @@ def sidebar(account: Account) -> None:
         st.caption(f"当前用户:{md(account.label)}")
         if account.source == "local" and (book().info(account.name) or {}).get("must_change_password"):
             st.warning("您正在使用初始密码,请尽快修改。", icon=":material/key:")
-        if account.source == "local" and not account.must_change_password:   # else the page is the form
+        if account.source == "local" and not account.must_change_password:  # else the page is the form
             with st.popover("修改密码", icon=":material/key:"):
                 _change_password_form(account)
         if st.button("退出登录", icon=":material/logout:", key="wb_logout"):
@@ -246,6 +249,7 @@ def sidebar(account: Account) -> None:
 
 def _change_password_form(account: Account, *, rerun: bool = False) -> None:
     from tasks.errors import WorkbenchError
+
     with st.form("wb_change_password", clear_on_submit=True):
         old = st.text_input("原密码", type="password")
         new = st.text_input("新密码(至少 10 位)", type="password")
@@ -256,8 +260,9 @@ def _change_password_form(account: Account, *, rerun: bool = False) -> None:
             else:
                 try:
                     # every other session of the account ends; this one stays
-                    book().change_password(account.name, old, new, keep_token=st.session_state.get(TOKEN_KEY),
-                                           source=client_source())
+                    book().change_password(
+                        account.name, old, new, keep_token=st.session_state.get(TOKEN_KEY), source=client_source()
+                    )
                     st.success("密码已修改,其他设备上的登录已退出")
                     if rerun:
                         st.rerun()

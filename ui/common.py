@@ -5,6 +5,7 @@ Pages call :func:`guard` around anything a user can break, so a
 unexpected shows a generic Chinese message (details go to the log, never a
 traceback on the page).
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,8 +29,16 @@ log = logging.getLogger("workbench.ui")
 GENERIC_ERROR = "操作未能完成:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员(详细信息已记入日志)。"
 
 DEADLINE_KIND_CN = {"date": "有期限", "ongoing": "长期", "unknown": "无法识别", "none": "未填写"}
-STATUS_COLORS = {"已办结": "#2e7d32", "已完成": "#2e7d32", "正常推进": "#1565c0", "有风险": "#f9a825", "逾期": "#c62828",
-                 "长期推进": "#6a1b9a", "未启动": "#9e9e9e", "": "#9e9e9e"}
+STATUS_COLORS = {
+    "已办结": "#2e7d32",
+    "已完成": "#2e7d32",
+    "正常推进": "#1565c0",
+    "有风险": "#f9a825",
+    "逾期": "#c62828",
+    "长期推进": "#6a1b9a",
+    "未启动": "#9e9e9e",
+    "": "#9e9e9e",
+}
 
 
 def show_error(exc: BaseException) -> None:
@@ -65,8 +74,9 @@ def guard(action: str = "") -> Iterator[None]:
             st.error(f"{action}失败:{exc}", icon=":material/error:")
         elif action:
             log.exception("unexpected error while %s", action)
-            st.error(f"{action}失败:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员。",
-                     icon=":material/error:")
+            st.error(
+                f"{action}失败:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员。", icon=":material/error:"
+            )
         else:
             show_error(exc)
 
@@ -121,35 +131,63 @@ def tasks_frame(tasks: list[Task], plan_title: str = "", status: dict[str, str] 
 
     rows = []
     for t in tasks:
-        rows.append({
-            "计划": plan_title,
-            "编号": t.id,
-            "板块": t.section,
-            "任务": t.title,
-            "具体内容": t.description,
-            "牵头单位": units_text(t.lead_units),
-            "责任单位": units_text(t.responsible_units),
-            "完成时限": t.deadline,
-            "时限原文": t.deadline_text,
-            "时限类型": DEADLINE_KIND_CN.get(t.deadline_kind, t.deadline_kind),
-            "状态": STATUS_NAMES.get((status or {}).get(t.id, ""), (status or {}).get(t.id, "")),
-            "前置任务": "、".join(t.predecessors),
-            "出处": t.source.label(),
-            "提示": ";".join(t.warnings),
-            "_lead": list(t.lead_units_canonical or t.lead_units),
-            "_resp": list(t.responsible_units_canonical or t.responsible_units),
-        })
-    df = pd.DataFrame(rows, columns=["计划", "编号", "板块", "任务", "具体内容", "牵头单位", "责任单位",
-                                     "完成时限", "时限原文", "时限类型", "状态", "前置任务", "出处", "提示",
-                                     "_lead", "_resp"])
+        rows.append(
+            {
+                "计划": plan_title,
+                "编号": t.id,
+                "板块": t.section,
+                "任务": t.title,
+                "具体内容": t.description,
+                "牵头单位": units_text(t.lead_units),
+                "责任单位": units_text(t.responsible_units),
+                "完成时限": t.deadline,
+                "时限原文": t.deadline_text,
+                "时限类型": DEADLINE_KIND_CN.get(t.deadline_kind, t.deadline_kind),
+                "状态": STATUS_NAMES.get((status or {}).get(t.id, ""), (status or {}).get(t.id, "")),
+                "前置任务": "、".join(t.predecessors),
+                "出处": t.source.label(),
+                "提示": ";".join(t.warnings),
+                "_lead": list(t.lead_units_canonical or t.lead_units),
+                "_resp": list(t.responsible_units_canonical or t.responsible_units),
+            }
+        )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "计划",
+            "编号",
+            "板块",
+            "任务",
+            "具体内容",
+            "牵头单位",
+            "责任单位",
+            "完成时限",
+            "时限原文",
+            "时限类型",
+            "状态",
+            "前置任务",
+            "出处",
+            "提示",
+            "_lead",
+            "_resp",
+        ],
+    )
     df["完成时限"] = pd.to_datetime(df["完成时限"], errors="coerce")
     return df
 
 
-def filter_tasks(df: pd.DataFrame, *, sections: list[str] | None = None, units: list[str] | None = None,
-                 role: str = "全部", statuses: list[str] | None = None,
-                 deadline_from: date | None = None, deadline_to: date | None = None,
-                 include_undated: bool = True, text: str = "") -> pd.DataFrame:
+def filter_tasks(
+    df: pd.DataFrame,
+    *,
+    sections: list[str] | None = None,
+    units: list[str] | None = None,
+    role: str = "全部",
+    statuses: list[str] | None = None,
+    deadline_from: date | None = None,
+    deadline_to: date | None = None,
+    include_undated: bool = True,
+    text: str = "",
+) -> pd.DataFrame:
     """Rows of :func:`tasks_frame` matching the dashboard filters (pure presentation filtering)."""
     mask = pd.Series(True, index=df.index)
     if sections:
@@ -260,8 +298,9 @@ def store_plans(store=None) -> dict[str, Plan]:
 
     store = store or get_store()
     url = default_url()
-    plans = {p["key"]: _plan_from_store(url, p["key"], data_version(store, p["key"]))
-             for p in store.plans() if p["tasks"]}
+    plans = {
+        p["key"]: _plan_from_store(url, p["key"], data_version(store, p["key"])) for p in store.plans() if p["tasks"]
+    }
     unit = unit_scope()
     if unit:  # a unit account sees only the tasks its unit leads or joins
         plans = {k: unit_view(p, unit) for k, p in plans.items()}
@@ -279,8 +318,13 @@ def as_of_control(where=None) -> date:
         st.session_state["_as_of"] = st.session_state["as_of_widget"]
 
     st.session_state.setdefault("as_of_widget", current)
-    where.date_input("截至日期", key="as_of_widget", on_change=_keep, format="YYYY-MM-DD",
-                     help="查看该日期时的任务状态(按当日及以前的填报记录重算)")
+    where.date_input(
+        "截至日期",
+        key="as_of_widget",
+        on_change=_keep,
+        format="YYYY-MM-DD",
+        help="查看该日期时的任务状态(按当日及以前的填报记录重算)",
+    )
     return st.session_state.get("_as_of") or st.session_state["as_of_widget"]
 
 
@@ -293,7 +337,7 @@ def _snapshot(url: str, as_of: date, version: int, rules_stamp: tuple):
     from tasks.progress import snapshot
 
     snap = snapshot(store_at(url), as_of)
-    snap.reports = []   # bounded memory: pages read one task's history with tasks.store.kept.task_reports
+    snap.reports = []  # bounded memory: pages read one task's history with tasks.store.kept.task_reports
     return snap
 
 
@@ -372,8 +416,15 @@ def table_download(df: pd.DataFrame, file_name: str, key: str, where=None) -> No
     """Our own "download this table" (replaces Streamlit's hidden one): formulas neutralised."""
     from core.safe_export import safe_filename
 
-    (where or st).download_button("下载表格(csv)", data=table_csv(df), file_name=safe_filename(file_name),
-                                  mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
+    (where or st).download_button(
+        "下载表格(csv)",
+        data=table_csv(df),
+        file_name=safe_filename(file_name),
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def page_header(title: str, caption: str = "") -> None:

@@ -4,6 +4,7 @@ The scenario tables and their checking are :mod:`sim.scenario_io`'s (the workboo
 rules); this module only puts them under the page's short column labels.  The Chinese framing
 of two views of the per-customer log (computed by :mod:`sim.results`) is presentation only.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,32 +25,77 @@ from sim import (
     weekday_slot_table,
 )
 
-__all__ = ["GROUP_COLS", "LUNCH_CN", "TYPE_COLS", "groups_frame", "heatmap", "queue_chart", "queue_frame",
-           "scenario_from_frames", "scenario_key", "types_frame", "utilisation_chart", "wait_by_weekday_slot"]
+__all__ = [
+    "GROUP_COLS",
+    "LUNCH_CN",
+    "TYPE_COLS",
+    "groups_frame",
+    "heatmap",
+    "queue_chart",
+    "queue_frame",
+    "scenario_from_frames",
+    "scenario_key",
+    "types_frame",
+    "utilisation_chart",
+    "wait_by_weekday_slot",
+]
 
 TYPE_COLS = ["业务名称", "部门", *WEEKDAYS_CN, "平均办理时长(分钟)", "办理时长变异系数", "预约比例"]
-GROUP_COLS = ["窗口组", "类型", "可办业务", "常设窗口", "备用窗口", "周末窗口", "工作日时间", "周六时间",
-              "周日时间", "午休方式"]
+GROUP_COLS = [
+    "窗口组",
+    "类型",
+    "可办业务",
+    "常设窗口",
+    "备用窗口",
+    "周末窗口",
+    "工作日时间",
+    "周六时间",
+    "周日时间",
+    "午休方式",
+]
 #: the page's short column labels → the workbook's column names (:mod:`sim.scenario_io` reads the rows)
-TYPE_LABELS = {"业务名称": "业务名称", "部门": "所属部门", **{d: f"{d}到达量" for d in WEEKDAYS_CN},
-               "平均办理时长(分钟)": "平均办理时长(分钟)", "办理时长变异系数": "变异系数", "预约比例": "预约比例"}
-GROUP_LABELS = {"窗口组": "窗口组", "类型": "类别", "可办业务": "可办业务", "常设窗口": "常设窗口数",
-                "备用窗口": "后备窗口数", "周末窗口": "周末窗口数", "周六时间": "周六营业时间",
-                "周日时间": "周日营业时间", "午休方式": "午休方式"}
+TYPE_LABELS = {
+    "业务名称": "业务名称",
+    "部门": "所属部门",
+    **{d: f"{d}到达量" for d in WEEKDAYS_CN},
+    "平均办理时长(分钟)": "平均办理时长(分钟)",
+    "办理时长变异系数": "变异系数",
+    "预约比例": "预约比例",
+}
+GROUP_LABELS = {
+    "窗口组": "窗口组",
+    "类型": "类别",
+    "可办业务": "可办业务",
+    "常设窗口": "常设窗口数",
+    "备用窗口": "后备窗口数",
+    "周末窗口": "周末窗口数",
+    "周六时间": "周六营业时间",
+    "周日时间": "周日营业时间",
+    "午休方式": "午休方式",
+}
 _WORKDAYS = WEEKDAYS_CN[:5]
 
 
 def scenario_key(s: Scenario) -> str:
     """A short hash of the whole scenario (cache key for runs)."""
-    return hashlib.sha256(json.dumps(s.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
-                          .encode()).hexdigest()[:16]
+    return hashlib.sha256(
+        json.dumps(s.to_dict(), sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()[:16]
 
 
 def types_frame(s: Scenario) -> pd.DataFrame:
     """:func:`sim.scenario_io.types_table` under the page's short labels."""
     rows = types_table(s)
-    return pd.DataFrame([[float(r[TYPE_LABELS[c]]) if c in WEEKDAYS_CN or c in TYPE_COLS[-3:] else r[TYPE_LABELS[c]]
-                          for c in TYPE_COLS] for r in rows], columns=TYPE_COLS)
+    return pd.DataFrame(
+        [
+            [
+                float(r[TYPE_LABELS[c]]) if c in WEEKDAYS_CN or c in TYPE_COLS[-3:] else r[TYPE_LABELS[c]]
+                for c in TYPE_COLS
+            ]
+            for r in rows
+        ],
+        columns=TYPE_COLS,
+    )
 
 
 def groups_frame(s: Scenario) -> pd.DataFrame:
@@ -67,8 +113,7 @@ def _rows(frame: pd.DataFrame, labels: dict[str, str]) -> list[dict]:
     """The edited table's rows under the workbook's column names (NaN → None)."""
     rows = []
     for r in frame.to_dict("records"):
-        row = {labels[c]: (None if isinstance(v, float) and np.isnan(v) else v)
-               for c, v in r.items() if c in labels}
+        row = {labels[c]: (None if isinstance(v, float) and np.isnan(v) else v) for c, v in r.items() if c in labels}
         if "工作日时间" in r:
             v = r["工作日时间"]
             for d in _WORKDAYS:
@@ -88,36 +133,62 @@ def wait_by_weekday_slot(log: pd.DataFrame, target: float = 15.0) -> pd.DataFram
     t = weekday_slot_table(log, target)
     if t.empty:
         return pd.DataFrame(columns=["星期", "时段", "平均等候(分钟)", "人次"])
-    return t.rename(columns={"weekday_cn": "星期", "slot_start": "时段", "mean_wait": "平均等候(分钟)",
-                             "customers": "人次"})[["星期", "时段", "平均等候(分钟)", "人次"]]
+    return t.rename(
+        columns={"weekday_cn": "星期", "slot_start": "时段", "mean_wait": "平均等候(分钟)", "customers": "人次"}
+    )[["星期", "时段", "平均等候(分钟)", "人次"]]
 
 
 def queue_frame(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
     """:func:`sim.results.queue_length` with Chinese column names (日 counts from 1)."""
     q = queue_length(log, step)
-    return pd.DataFrame({"日": q["day"] + 1, "星期": [WEEKDAYS_CN[int(d)] for d in q["weekday"]],
-                         "时刻": q["time"], "等候人数": q["waiting"].astype(int)})
+    return pd.DataFrame(
+        {
+            "日": q["day"] + 1,
+            "星期": [WEEKDAYS_CN[int(d)] for d in q["weekday"]],
+            "时刻": q["time"],
+            "等候人数": q["waiting"].astype(int),
+        }
+    )
 
 
 def heatmap(df: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(df).mark_rect().encode(
-        x=alt.X("时段:O", title="取号时段"),
-        y=alt.Y("星期:O", sort=WEEKDAYS_CN, title=None, axis=alt.Axis(labelOverlap=False)),
-        color=alt.Color("平均等候(分钟):Q", scale=alt.Scale(scheme="orangered")),
-        tooltip=["星期", "时段", alt.Tooltip("平均等候(分钟):Q", format=".1f"), "人次"]).properties(height=240)
+    return (
+        alt.Chart(df)
+        .mark_rect()
+        .encode(
+            x=alt.X("时段:O", title="取号时段"),
+            y=alt.Y("星期:O", sort=WEEKDAYS_CN, title=None, axis=alt.Axis(labelOverlap=False)),
+            color=alt.Color("平均等候(分钟):Q", scale=alt.Scale(scheme="orangered")),
+            tooltip=["星期", "时段", alt.Tooltip("平均等候(分钟):Q", format=".1f"), "人次"],
+        )
+        .properties(height=240)
+    )
 
 
 def queue_chart(df: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(df).mark_line().encode(
-        x=alt.X("时刻:O", title="时刻", axis=alt.Axis(labelOverlap=True)),
-        y=alt.Y("等候人数:Q", title="等候人数"),
-        color=alt.Color("日:N", title="第几天"), tooltip=["日", "星期", "时刻", "等候人数"]).properties(height=260)
+    return (
+        alt.Chart(df)
+        .mark_line()
+        .encode(
+            x=alt.X("时刻:O", title="时刻", axis=alt.Axis(labelOverlap=True)),
+            y=alt.Y("等候人数:Q", title="等候人数"),
+            color=alt.Color("日:N", title="第几天"),
+            tooltip=["日", "星期", "时刻", "等候人数"],
+        )
+        .properties(height=260)
+    )
 
 
 def utilisation_chart(by_group: pd.DataFrame) -> alt.Chart:
     df = by_group.assign(利用率=by_group["utilisation"]).rename(columns={"group": "窗口组"})
-    return alt.Chart(df).mark_bar().encode(
-        x=alt.X("利用率:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("窗口组:N", sort="-x", title=None),
-        color=alt.condition(alt.datum.利用率 > 0.85, alt.value("#c62828"), alt.value("#1565c0")),
-        tooltip=["窗口组", alt.Tooltip("利用率:Q", format=".0%")]).properties(height=max(160, 24 * len(df)))
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("利用率:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("窗口组:N", sort="-x", title=None),
+            color=alt.condition(alt.datum.利用率 > 0.85, alt.value("#c62828"), alt.value("#1565c0")),
+            tooltip=["窗口组", alt.Tooltip("利用率:Q", format=".0%")],
+        )
+        .properties(height=max(160, 24 * len(df)))
+    )

@@ -9,16 +9,21 @@ document do anything on the page.
 >>> "<b>" in out, "](" in out, ":red[" in out, '<mark style="background:#ffe08a" title="牵头单位">市财政局</mark>' in out
 (False, False, False, True)
 """
+
 from __future__ import annotations
 
 from tasks import Task
 
 __all__ = ["MARK", "FIELD_CN", "plain", "highlighted"]
 
-MARK = {"title": "#e8e8ff", "lead": "#ffe08a", "responsible": "#cdeafe", "persons": "#f9d0e6",
-         "deadline": "#c9f2c9"}
-FIELD_CN = {"title": "任务名称", "lead": "牵头单位", "responsible": "责任单位", "persons": "责任领导",
-             "deadline": "完成时限"}
+MARK = {"title": "#e8e8ff", "lead": "#ffe08a", "responsible": "#cdeafe", "persons": "#f9d0e6", "deadline": "#c9f2c9"}
+FIELD_CN = {
+    "title": "任务名称",
+    "lead": "牵头单位",
+    "responsible": "责任单位",
+    "persons": "责任领导",
+    "deadline": "完成时限",
+}
 
 
 _ENTITY = {ch: f"&#{ord(ch)};" for ch in "[]()!*_~:`#|\\{}$<>&\"'-+="} | {"\n": "<br>"}
@@ -40,5 +45,3 @@ def highlighted(text: str, task: Task) -> str:
         else:
             parts.append(f'<mark style="background:{MARK[field]}" title="{FIELD_CN[field]}">{plain(piece)}</mark>')
     return "<div>" + "".join(parts) + "</div>"
-
-

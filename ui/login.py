@@ -3,6 +3,7 @@
 The password is checked in the submit callback and its widget emptied there,
 so it does not stay in the session state.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -24,12 +25,15 @@ def _submit() -> None:
 
 
 if not st.session_state.get(auth.TOKEN_KEY):
-    auth.sync_cookie(None)   # logged out: the browser forgets any session cookie (revoked anyway)
+    auth.sync_cookie(None)  # logged out: the browser forgets any session cookie (revoked anyway)
 st.title("政务服务改革工作台")
 st.caption("领导小组办公室 · 规划人员 · 各责任单位 · 领导")
-if auth.book().count() == 0:   # also shows a Chinese message (and stops) when the database is unreachable
-    st.warning("还没有任何账号。请在服务器上运行 make run(首次启动会创建办公室账号并在控制台显示一次密码),"
-               "或运行 python -m tasks users add 账号 --role office。", icon=":material/person_add:")
+if auth.book().count() == 0:  # also shows a Chinese message (and stops) when the database is unreachable
+    st.warning(
+        "还没有任何账号。请在服务器上运行 make run(首次启动会创建办公室账号并在控制台显示一次密码),"
+        "或运行 python -m tasks users add 账号 --role office。",
+        icon=":material/person_add:",
+    )
 
 notice = st.session_state.pop(auth.NOTICE_KEY, None)
 if notice:
@@ -53,5 +57,7 @@ with left:
         if st.button("使用统一身份认证登录", icon=":material/badge:"):
             st.login(provider) if provider else st.login()
 
-st.caption("账号由领导小组办公室分配;忘记密码或账号被锁定,请联系办公室重置或解锁。"
-           "连续多次输错密码须等待一段时间才能再试;长时间未操作将自动退出。")
+st.caption(
+    "账号由领导小组办公室分配;忘记密码或账号被锁定,请联系办公室重置或解锁。"
+    "连续多次输错密码须等待一段时间才能再试;长时间未操作将自动退出。"
+)

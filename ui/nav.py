@@ -7,6 +7,7 @@ other page can be opened by address.
 >>> [p for p, _t, _i in PAGE_SPECS][:2]
 ['ui/page_overview.py', 'ui/page_tasks.py']
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -62,9 +63,11 @@ def build_pages(role: str | None = None, *, root=None) -> dict[str, list[st.Page
     default = DEFAULT_PAGE if DEFAULT_PAGE in allowed else ROLE_DEFAULT.get(role or "", DEFAULT_PAGE)
     groups: dict[str, list[st.Page]] = {}
     for group, specs in PAGE_SPECS_BY_GROUP.items():
-        pages = [st.Page(script, title=title, icon=icon, default=(script == default),
-                         url_path=url_path(script))
-                 for script, title, icon in specs if script in allowed and (base / script).is_file()]
+        pages = [
+            st.Page(script, title=title, icon=icon, default=(script == default), url_path=url_path(script))
+            for script, title, icon in specs
+            if script in allowed and (base / script).is_file()
+        ]
         if pages:
             groups[group] = pages
     return groups

@@ -1,5 +1,6 @@
 """依赖图 page: the network (or one task's neighbourhood), critical path, inversions, slip impact,
 unit load by month, exports."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,7 @@ from core.safe_export import safe_filename
 from ui.auth import page_guard
 from ui.common import XLSX_MIME, get_snapshot, get_store, guard, md, page_header, plan_graph, plan_picker, store_plans
 
-page_guard(__file__)   # the page checks its role itself (also when run directly)
+page_guard(__file__)  # the page checks its role itself (also when run directly)
 page_header("依赖图", "任务、单位之间的关系网络;关键路径、时限倒挂、延误影响和单位负荷。")
 
 BIG = 120  # above this many tasks the picture starts on one task's neighbourhood
@@ -30,7 +31,7 @@ def highlight(dot_text: str, path: list[str]) -> str:
         return dot_text
     on_path, pairs = set(path), set(zip(path, path[1:]))
     node_re = re.compile(r'^(n\d+) \[label="([^".]+)\. ')
-    edge_re = re.compile(r'^(n\d+) -> (n\d+) \[')
+    edge_re = re.compile(r"^(n\d+) -> (n\d+) \[")
     red = ', color="#d93025", penwidth=3];'
     ids: dict[str, str] = {}
     lines = dot_text.splitlines()
@@ -51,8 +52,10 @@ def export_bytes(_g, version_key: tuple, kind: str) -> bytes:
     from tasks.graph import render, write_edge_list, write_gexf, write_graphml
 
     with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / {"graphml": "g.graphml", "gexf": "g.gexf", "svg": "g.svg", "png": "g.png",
-                          "xlsx": "edges.xlsx"}[kind]
+        path = (
+            Path(d)
+            / {"graphml": "g.graphml", "gexf": "g.gexf", "svg": "g.svg", "png": "g.png", "xlsx": "edges.xlsx"}[kind]
+        )
         {"graphml": write_graphml, "gexf": write_gexf, "xlsx": write_edge_list}.get(kind, render)(_g, path)
         return path.read_bytes()
 
@@ -116,8 +119,13 @@ tab_net, tab_slip, tab_load, tab_exp = st.tabs(["关系网络", "延误影响", 
 with tab_net, guard("绘制关系网络"):
     ids = [t.id for t in plan.tasks]
     titles = {t.id: t.title for t in plan.tasks}
-    view = st.segmented_control("视图", ["易读视图", "整个计划"], default="易读视图", key="graph_view",
-                                help="易读视图:关键路径和所选任务的前后任务,按状态着色;整个计划:全部任务和单位")
+    view = st.segmented_control(
+        "视图",
+        ["易读视图", "整个计划"],
+        default="易读视图",
+        key="graph_view",
+        help="易读视图:关键路径和所选任务的前后任务,按状态着色;整个计划:全部任务和单位",
+    )
     path = info["critical_path"]["tasks"]
     if (view or "易读视图") == "易读视图":
         from ui.graph_readable import readable_view
@@ -127,11 +135,20 @@ with tab_net, guard("绘制关系网络"):
         c1, c2, c3 = st.columns([2, 1, 1])
         whole = "(整个计划)"
         default = whole if len(ids) <= BIG else ids[0]
-        focus = c1.selectbox("范围", [whole] + ids, index=([whole] + ids).index(default), key="graph_focus",
-                             format_func=lambda i: i if i == whole else f"任务 {i} 的邻域:{titles.get(i, '')[:24]}")
+        focus = c1.selectbox(
+            "范围",
+            [whole] + ids,
+            index=([whole] + ids).index(default),
+            key="graph_focus",
+            format_func=lambda i: i if i == whole else f"任务 {i} 的邻域:{titles.get(i, '')[:24]}",
+        )
         radius = c2.number_input("邻域层数", 1, 4, 1, key="graph_radius", disabled=focus == whole)
-        show_units = c3.checkbox("显示单位", value=len(ids) <= 12, key="graph_units",
-                                 help="整个计划的单位较多时,建议只在查看某项任务的邻域时显示单位")
+        show_units = c3.checkbox(
+            "显示单位",
+            value=len(ids) <= 12,
+            key="graph_units",
+            help="整个计划的单位较多时,建议只在查看某项任务的邻域时显示单位",
+        )
         if focus == whole:
             sub = g if show_units else g.subgraph([n for n, k in g.nodes(data="kind") if k != "unit"])
         else:
@@ -145,19 +162,45 @@ with tab_net, guard("绘制关系网络"):
     with left:
         st.markdown("**关键路径**(前后衔接最长、最紧的一串任务)")
         if path:
-            st.dataframe(pd.DataFrame([{"序": i + 1, "编号": s["task"], "任务": titles.get(s["task"], ""),
-                                        "完成时限": s["due"], "距前一步(天)": s["days_after_previous"]}
-                                       for i, s in enumerate(info["critical_path"]["steps"])]),
-                         hide_index=True, width="stretch", key="graph_cp")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "序": i + 1,
+                            "编号": s["task"],
+                            "任务": titles.get(s["task"], ""),
+                            "完成时限": s["due"],
+                            "距前一步(天)": s["days_after_previous"],
+                        }
+                        for i, s in enumerate(info["critical_path"]["steps"])
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+                key="graph_cp",
+            )
         else:
             st.info("还没有前置关系,无法确定关键路径。可在“任务”页编辑前置任务。")
     with right:
         st.markdown("**时限倒挂**")
         if info["inversions"]:
-            st.dataframe(pd.DataFrame([{"任务": v["task"], "完成时限": v["task_due"],
-                                        "前置任务": v["predecessor"], "前置任务时限": v["predecessor_due"],
-                                        "早于前置(天)": v["days"]} for v in info["inversions"]]),
-                         hide_index=True, width="stretch", key="graph_inv")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "任务": v["task"],
+                            "完成时限": v["task_due"],
+                            "前置任务": v["predecessor"],
+                            "前置任务时限": v["predecessor_due"],
+                            "早于前置(天)": v["days"],
+                        }
+                        for v in info["inversions"]
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+                key="graph_inv",
+            )
         else:
             st.success("没有时限倒挂。")
 
@@ -169,22 +212,45 @@ with tab_slip, guard("计算延误影响"):
         st.info("没有带完成日期的任务。")
     else:
         c1, c2 = st.columns([3, 1])
-        tid = c1.selectbox("延误的任务", dated, key="graph_slip_task",
-                           format_func=lambda i: f"{i} {titles.get(i, '')[:30]}")
+        tid = c1.selectbox(
+            "延误的任务", dated, key="graph_slip_task", format_func=lambda i: f"{i} {titles.get(i, '')[:30]}"
+        )
         days = c2.number_input("延误天数", 0, 3650, 30, step=5, key="graph_slip_days")
         res = slipped(g, vkey, tid, int(days))
         st.markdown(f"任务 {md(tid)} 原定 {res['due']} 完成,延误 {days} 天后为 {res['finish']}。")
         if res["affected_tasks"]:
             st.warning(f"将使 {len(res['affected_tasks'])} 项后续任务无法按期完成:", icon=":material/warning:")
-            st.dataframe(pd.DataFrame([{"编号": d["task"], "任务": d["title"], "完成时限": d["due"],
-                                        "预计完成": d["finish"], "超期(天)": d["days_late"],
-                                        "牵头单位": "、".join(d["lead_units"]),
-                                        "责任单位": "、".join(d["responsible_units"])} for d in res["details"]]),
-                         hide_index=True, width="stretch", key="graph_slip_tbl")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "编号": d["task"],
+                            "任务": d["title"],
+                            "完成时限": d["due"],
+                            "预计完成": d["finish"],
+                            "超期(天)": d["days_late"],
+                            "牵头单位": "、".join(d["lead_units"]),
+                            "责任单位": "、".join(d["responsible_units"]),
+                        }
+                        for d in res["details"]
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+                key="graph_slip_tbl",
+            )
             st.markdown("**受影响单位**")
-            st.dataframe(pd.DataFrame([{"单位": u["unit"], "角色": "、".join(u["roles"]),
-                                        "涉及任务": "、".join(u["tasks"])} for u in res["affected_units"]]),
-                         hide_index=True, width="stretch", key="graph_slip_units")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {"单位": u["unit"], "角色": "、".join(u["roles"]), "涉及任务": "、".join(u["tasks"])}
+                        for u in res["affected_units"]
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+                key="graph_slip_units",
+            )
         else:
             st.success("没有后续任务会因此超期。")
         if res["absorbed_by"]:
@@ -200,29 +266,65 @@ with tab_load, guard("计算单位负荷"):
     include_collective = st.checkbox("含集合单位(如“市直各相关单位”)", value=False, key="graph_coll")
     top = st.slider("显示单位数", 5, max(5, len(rows)), min(25, max(5, len(rows))), key="graph_top")
     keep = [r for r in rows if include_collective or not r["collective"]][:top]
-    heat = pd.DataFrame([{"单位": r["unit"], "月份": mth, "任务数": table[r["unit"]].get(mth, 0)}
-                         for r in keep for mth in months])
+    heat = pd.DataFrame(
+        [{"单位": r["unit"], "月份": mth, "任务数": table[r["unit"]].get(mth, 0)} for r in keep for mth in months]
+    )
     if heat.empty:
         st.info("没有单位负荷数据。")
     else:
-        st.altair_chart(alt.Chart(heat).mark_rect().encode(
-            x=alt.X("月份:O", sort=months, title="完成时限所在月份"),
-            y=alt.Y("单位:N", sort=[r["unit"] for r in keep], title=None,
-                    axis=alt.Axis(labelOverlap=False, labelLimit=220)),
-            color=alt.Color("任务数:Q", scale=alt.Scale(scheme="orangered")),
-            tooltip=["单位", "月份", "任务数"]).properties(height=max(200, 22 * len(keep))),
-            width="stretch")
-        st.dataframe(pd.DataFrame([{"单位": r["unit"], "牵头": r["led"], "参与": r["joined"],
-                                    "未完成": r["open"], "长期任务": r["ongoing"]} for r in keep]),
-                     hide_index=True, width="stretch", key="graph_load_tbl")
+        st.altair_chart(
+            alt.Chart(heat)
+            .mark_rect()
+            .encode(
+                x=alt.X("月份:O", sort=months, title="完成时限所在月份"),
+                y=alt.Y(
+                    "单位:N",
+                    sort=[r["unit"] for r in keep],
+                    title=None,
+                    axis=alt.Axis(labelOverlap=False, labelLimit=220),
+                ),
+                color=alt.Color("任务数:Q", scale=alt.Scale(scheme="orangered")),
+                tooltip=["单位", "月份", "任务数"],
+            )
+            .properties(height=max(200, 22 * len(keep))),
+            width="stretch",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "单位": r["unit"],
+                        "牵头": r["led"],
+                        "参与": r["joined"],
+                        "未完成": r["open"],
+                        "长期任务": r["ongoing"],
+                    }
+                    for r in keep
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="graph_load_tbl",
+        )
 
 with tab_exp, guard("导出依赖图"):
     st.caption("GraphML/GEXF 可用 Gephi、yEd 打开;边列表可用 Excel 打开;图片为 SVG。")
     c = st.columns(4)
-    for col, (kind, label, mime) in zip(c, [("graphml", "GraphML", "application/xml"),
-                                             ("gexf", "GEXF", "application/xml"),
-                                             ("xlsx", "边列表(xlsx)", XLSX_MIME),
-                                             ("svg", "图片(SVG)", "image/svg+xml")]):
-        col.download_button(label, data=lambda kind=kind: export_bytes(g, vkey, kind),  # type: ignore[misc]
-                            file_name=safe_filename(f"{plan_key[:40]}.{kind}"), mime=mime, key=f"graph_dl_{kind}",
-                            icon=":material/download:", on_click="ignore")
+    for col, (kind, label, mime) in zip(
+        c,
+        [
+            ("graphml", "GraphML", "application/xml"),
+            ("gexf", "GEXF", "application/xml"),
+            ("xlsx", "边列表(xlsx)", XLSX_MIME),
+            ("svg", "图片(SVG)", "image/svg+xml"),
+        ],
+    ):
+        col.download_button(
+            label,
+            data=lambda kind=kind: export_bytes(g, vkey, kind),  # type: ignore[misc]
+            file_name=safe_filename(f"{plan_key[:40]}.{kind}"),
+            mime=mime,
+            key=f"graph_dl_{kind}",
+            icon=":material/download:",
+            on_click="ignore",
+        )

@@ -1,5 +1,6 @@
 """窗口仿真 page: load or edit a hall scenario, run replications with a progress bar, read KPIs with
 confidence intervals, wait heat-map, queue length, utilisation, adjustment log; compare variants."""
+
 from __future__ import annotations
 
 import tempfile
@@ -24,14 +25,19 @@ from ui.hall_views import (
     wait_by_weekday_slot,
 )
 
-page_guard(__file__)   # the page checks its role itself (also when run directly)
+page_guard(__file__)  # the page checks its role itself (also when run directly)
 page_header("窗口仿真", "模拟大厅一周的取号、等候与办理:调整窗口数、综合窗口、周末轮班和动态调整策略,比较效果。")
 
 SAMPLE = config.data_dir() / "hall" / "sample-hall.xlsx"
-KPIS = [("mean_wait", "平均等候(分钟)", "{:.1f}"), ("p90_wait", "P90 等候(分钟)", "{:.1f}"),
-        ("within_target", "目标内办理比例", "{:.0%}"), ("utilisation", "窗口利用率", "{:.0%}"),
-        ("overtime_minutes", "延时服务(分钟)", "{:.0f}"), ("adjustments", "窗口调整次数", "{:.0f}"),
-        ("customers", "取号人次", "{:.0f}")]
+KPIS = [
+    ("mean_wait", "平均等候(分钟)", "{:.1f}"),
+    ("p90_wait", "P90 等候(分钟)", "{:.1f}"),
+    ("within_target", "目标内办理比例", "{:.0%}"),
+    ("utilisation", "窗口利用率", "{:.0%}"),
+    ("overtime_minutes", "延时服务(分钟)", "{:.0f}"),
+    ("adjustments", "窗口调整次数", "{:.0f}"),
+    ("customers", "取号人次", "{:.0f}"),
+]
 
 
 @st.cache_resource
@@ -63,8 +69,14 @@ def load_base():
         up = st.file_uploader("场景工作簿(xlsx)或 JSON", type=["xlsx", "json"], key="hall_upload")
         if up is None:
             st.info("可先下载示例场景工作簿,按说明修改后上传。")
-            st.download_button("下载示例场景工作簿", data=SAMPLE.read_bytes(), file_name="示例大厅场景.xlsx",
-                               mime=XLSX_MIME, key="hall_dl_sample", on_click="ignore")
+            st.download_button(
+                "下载示例场景工作簿",
+                data=SAMPLE.read_bytes(),
+                file_name="示例大厅场景.xlsx",
+                mime=XLSX_MIME,
+                key="hall_dl_sample",
+                on_click="ignore",
+            )
             return None
         try:
             return read_scenario(up.name, up.getvalue())
@@ -83,27 +95,36 @@ def edit(base):
         t1, t2, t3 = st.tabs(["业务类型", "窗口组", "调整策略与日历"])
         with t1:
             st.caption("每天到达量(人次)按周一至周日填写;周末的数值是“若当天开放”时的需求。")
-            types = st.data_editor(types_frame(base), key=f"hall_types_{bkey}", num_rows="dynamic",
-                                   hide_index=True, width="stretch")
+            types = st.data_editor(
+                types_frame(base), key=f"hall_types_{bkey}", num_rows="dynamic", hide_index=True, width="stretch"
+            )
         with t2:
             st.caption("可办业务用顿号分隔;营业时间如 08:30-17:30,不开放留空;周末窗口为周末轮班的窗口数。")
-            groups = st.data_editor(groups_frame(base), key=f"hall_groups_{bkey}", num_rows="dynamic",
-                                    hide_index=True, width="stretch",
-                                    column_config={"午休方式": st.column_config.SelectboxColumn(
-                                        options=list(LUNCH_CN.values())),
-                                        "类型": st.column_config.SelectboxColumn(options=["专窗", "综合窗"])})
+            groups = st.data_editor(
+                groups_frame(base),
+                key=f"hall_groups_{bkey}",
+                num_rows="dynamic",
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "午休方式": st.column_config.SelectboxColumn(options=list(LUNCH_CN.values())),
+                    "类型": st.column_config.SelectboxColumn(options=["专窗", "综合窗"]),
+                },
+            )
         with t3:
             p = base.policy
             c1, c2, c3 = st.columns(3)
             enabled = c1.checkbox("启用窗口动态调整", value=p.enabled, key=f"hall_pol_on_{bkey}")
-            per_window = c1.number_input("每窗等候人数超过此值即开备用窗口", 0.5, 50.0, float(p.open_per_window),
-                                         0.5, key=f"hall_pol_pw_{bkey}")
-            longest = c2.number_input("最长等候超过(分钟)即开窗", 1.0, 240.0, float(p.open_longest_wait), 5.0,
-                                      key=f"hall_pol_lw_{bkey}")
-            delay = c2.number_input("开窗准备时间(分钟)", 0.0, 60.0, float(p.switch_delay), 1.0,
-                                    key=f"hall_pol_sd_{bkey}")
-            target = c3.number_input("等候目标(分钟)", 1.0, 120.0, float(p.target_wait), 1.0,
-                                     key=f"hall_pol_tw_{bkey}")
+            per_window = c1.number_input(
+                "每窗等候人数超过此值即开备用窗口", 0.5, 50.0, float(p.open_per_window), 0.5, key=f"hall_pol_pw_{bkey}"
+            )
+            longest = c2.number_input(
+                "最长等候超过(分钟)即开窗", 1.0, 240.0, float(p.open_longest_wait), 5.0, key=f"hall_pol_lw_{bkey}"
+            )
+            delay = c2.number_input(
+                "开窗准备时间(分钟)", 0.0, 60.0, float(p.switch_delay), 1.0, key=f"hall_pol_sd_{bkey}"
+            )
+            target = c3.number_input("等候目标(分钟)", 1.0, 120.0, float(p.target_wait), 1.0, key=f"hall_pol_tw_{bkey}")
             start = c3.date_input("仿真开始日期", value=base.calendar.start, key=f"hall_cal_start_{bkey}")
     from sim import ScenarioInvalid
 
@@ -118,8 +139,10 @@ def edit(base):
     if issues:
         from sim import ScenarioInvalid
 
-        st.error(str(ScenarioInvalid("编辑后的场景", issues)).replace("\n", "  \n") +
-                 "  \n请按提示修改表格后再运行。", icon=":material/error:")
+        st.error(
+            str(ScenarioInvalid("编辑后的场景", issues)).replace("\n", "  \n") + "  \n请按提示修改表格后再运行。",
+            icon=":material/error:",
+        )
         return None
     return s
 
@@ -132,8 +155,14 @@ def run(s, reps: int, days: int, seed: int):
     cache = _results()
     if key not in cache:
         bar = st.progress(0.0, text="正在仿真…")
-        rep = replicate(s, reps=reps, days=days, seed=seed, workers=1,
-                        progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次重复"))  # type: ignore[arg-type]
+        rep = replicate(
+            s,
+            reps=reps,
+            days=days,
+            seed=seed,
+            workers=1,
+            progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次重复"),  # type: ignore[arg-type]
+        )  # type: ignore[arg-type]
         bar.progress(1.0, text="正在整理代表性运行…")
         log = simulate(s, days=days, seed=rep.seeds[0]).log()  # replication 1 in full, for the day views
         bar.empty()
@@ -148,11 +177,17 @@ def show(rep, log) -> None:
         if m not in ci.index:
             continue
         r = ci.loc[m]
-        col.metric(label, fmt.format(r["mean"]), border=True,
-                   help=f"{int(r['reps'])} 次重复的均值;95% 置信区间 {fmt.format(r['lo'])} ~ {fmt.format(r['hi'])}")
+        col.metric(
+            label,
+            fmt.format(r["mean"]),
+            border=True,
+            help=f"{int(r['reps'])} 次重复的均值;95% 置信区间 {fmt.format(r['lo'])} ~ {fmt.format(r['hi'])}",
+        )
         col.caption(f"95%CI {fmt.format(r['lo'])}~{fmt.format(r['hi'])}")
-    st.caption(f"{len(rep.seeds)} 次重复,共 {rep.customers} 人次,用时 {rep.wall_seconds:.1f} 秒;"
-               "热力图与排队曲线取第 1 次重复。")
+    st.caption(
+        f"{len(rep.seeds)} 次重复,共 {rep.customers} 人次,用时 {rep.wall_seconds:.1f} 秒;"
+        "热力图与排队曲线取第 1 次重复。"
+    )
     tabs = st.tabs(["等候热力图", "排队人数", "窗口利用率", "调整记录", "分业务", "分窗口组"])
     with tabs[0]:
         st.altair_chart(heatmap(wait_by_weekday_slot(log)), width="stretch")
@@ -170,8 +205,7 @@ def show(rep, log) -> None:
 
             shown = adj.drop(columns=[c for c in ("minute", "requested") if c in adj.columns])
             shown = shown.assign(day=shown["day"] + 1) if "day" in shown else shown
-            st.dataframe(adjustments_frame(shown),
-                         hide_index=True, width="stretch", key="hall_adj")
+            st.dataframe(adjustments_frame(shown), hide_index=True, width="stretch", key="hall_adj")
     with tabs[4]:
         st.dataframe(_cn(rep.tables["by_type"]), hide_index=True, width="stretch", key="hall_by_type")
     with tabs[5]:
@@ -193,15 +227,21 @@ with guard("编辑场景"):
     st.caption(f"场景:{md(base.name)}。{md(base.description)}")
 if scenario is None:
     st.stop()
-st.session_state["hall_current"] = scenario   # the 排班 page sizes this hall
+st.session_state["hall_current"] = scenario  # the 排班 page sizes this hall
 
 st.subheader("运行仿真")
 c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
 reps = c1.number_input("重复次数", 1, 50, 5, key="hall_reps")
 days = c2.number_input("仿真天数", 1, 28, int(scenario.calendar.days), key="hall_days")
 seed = c3.number_input("随机种子", 0, 10**6, 2026, key="hall_seed", help="相同种子、相同场景得到相同结果")
-c4.download_button("下载当前场景(xlsx)", data=scenario_xlsx(scenario, scenario_key(scenario)),
-                   file_name="大厅场景.xlsx", mime=XLSX_MIME, key="hall_dl_current", on_click="ignore")
+c4.download_button(
+    "下载当前场景(xlsx)",
+    data=scenario_xlsx(scenario, scenario_key(scenario)),
+    file_name="大厅场景.xlsx",
+    mime=XLSX_MIME,
+    key="hall_dl_current",
+    on_click="ignore",
+)
 if st.button("运行仿真", type="primary", key="hall_run"):
     st.session_state["hall_last"] = (scenario_key(scenario), int(reps), int(days), int(seed))
 last = st.session_state.get("hall_last")
@@ -235,8 +275,14 @@ with guard("方案比较"):
         from sim.compare import compare
 
         bar = st.progress(0.0, text="正在比较…")
-        c = compare(variants, reps=int(cmp_reps), days=int(days), seed=int(seed), workers=1,
-                    progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次运行"))  # type: ignore[arg-type]
+        c = compare(
+            variants,
+            reps=int(cmp_reps),
+            days=int(days),
+            seed=int(seed),
+            workers=1,
+            progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次运行"),  # type: ignore[arg-type]
+        )  # type: ignore[arg-type]
         bar.empty()
         st.session_state["hall_cmp"] = (choice, c.table, c.diff)
     res = st.session_state.get("hall_cmp")

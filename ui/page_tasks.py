@@ -1,4 +1,5 @@
 """任务 page: filter the task table, see a timeline and one task's history, edit predecessors."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -21,7 +22,7 @@ from ui.common import (
 )
 from ui.task_views import history_table, predecessor_editor, timeline_chart
 
-page_guard(__file__)   # the page checks its role itself (also when run directly)
+page_guard(__file__)  # the page checks its role itself (also when run directly)
 page_header("任务", "按计划、板块、单位、状态和时限筛选任务;查看时间轴、任务详情,编辑前置任务。")
 
 as_of = as_of_control()
@@ -35,9 +36,10 @@ if not locals().get("plans"):
 with guard("显示任务表"):
     keys = list(plans)
     if [k for k in st.session_state.get("tasks_plans", []) if k not in keys]:
-        del st.session_state["tasks_plans"]          # a plan was removed meanwhile
-    chosen = st.multiselect("计划", keys, default=None if "tasks_plans" in st.session_state else keys,
-                            key="tasks_plans")
+        del st.session_state["tasks_plans"]  # a plan was removed meanwhile
+    chosen = st.multiselect(
+        "计划", keys, default=None if "tasks_plans" in st.session_state else keys, key="tasks_plans"
+    )
     statuses_by_plan = plan_statuses(store, as_of)
     frames = [tasks_frame(plans[k].tasks, k, statuses_by_plan.get(k, {})) for k in chosen]
     df = pd.concat(frames, ignore_index=True) if frames else tasks_frame([], "")
@@ -62,18 +64,39 @@ with guard("显示任务表"):
 
     d_from = rng[0] if isinstance(rng, (list, tuple)) and len(rng) >= 1 else None
     d_to = rng[1] if isinstance(rng, (list, tuple)) and len(rng) == 2 else None
-    shown = filter_tasks(df, sections=section_sel, units=units, role=role, statuses=status_sel,
-                         deadline_from=d_from, deadline_to=d_to, include_undated=include_undated, text=text)
+    shown = filter_tasks(
+        df,
+        sections=section_sel,
+        units=units,
+        role=role,
+        statuses=status_sel,
+        deadline_from=d_from,
+        deadline_to=d_to,
+        include_undated=include_undated,
+        text=text,
+    )
     st.caption(f"共 {len(df)} 项任务,筛选后 {len(shown)} 项")
 
-view = st.segmented_control("视图", ["任务表", "时间轴", "任务详情", "前置任务"],
-                            default=None if "tasks_view" in st.session_state else "任务表",
-                            key="tasks_view", label_visibility="collapsed") or "任务表"
+view = (
+    st.segmented_control(
+        "视图",
+        ["任务表", "时间轴", "任务详情", "前置任务"],
+        default=None if "tasks_view" in st.session_state else "任务表",
+        key="tasks_view",
+        label_visibility="collapsed",
+    )
+    or "任务表"
+)
 
 if view == "任务表":
     with guard("显示任务表"):
-        st.dataframe(table_for_display(shown, len(chosen)), hide_index=True, width="stretch",
-                     column_config=TASK_COLUMN_CONFIG, key="tasks_table")
+        st.dataframe(
+            table_for_display(shown, len(chosen)),
+            hide_index=True,
+            width="stretch",
+            column_config=TASK_COLUMN_CONFIG,
+            key="tasks_table",
+        )
         from ui.exports import task_list_button
 
         task_list_button(shown, get_snapshot(store, as_of), as_of)
@@ -81,8 +104,9 @@ if view == "任务表":
         warn = shown[shown["提示"] != ""]
         if len(warn):
             with st.expander(f"需要核对的任务({len(warn)} 项)"):
-                st.dataframe(warn[["计划", "编号", "任务", "时限原文", "提示", "出处"]], hide_index=True,
-                             width="stretch")
+                st.dataframe(
+                    warn[["计划", "编号", "任务", "时限原文", "提示", "出处"]], hide_index=True, width="stretch"
+                )
 elif view == "时间轴":
     with guard("绘制时间轴"):
         timeline_chart(store, plans, shown)

@@ -1,4 +1,5 @@
 """单位考评 page: ranking with its rule, one unit's scorecard and tasks, the reminder list and sheet."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -17,7 +18,7 @@ from ui.common import (
     unit_scope,
 )
 
-page_guard(__file__)   # the page checks its role itself (also when run directly)
+page_guard(__file__)  # the page checks its role itself (also when run directly)
 page_header("单位考评", "按规则计分排名;红黄牌、报送情况一目了然;可下载催办单。")
 as_of = as_of_control()
 
@@ -34,17 +35,38 @@ with guard("计算单位考评"):
     levels = [(lv.key, lv.name) for lv in snap.rules.levels]
     st.subheader("单位排名")
     st.info(f"计分规则:{ranking_rule(snap)}", icon=":material/rule:")
-    rank_df = pd.DataFrame([{"名次": c.rank, "单位": c.unit, "得分": c.score, "牵头任务": c.led, "参与任务": c.joined,
-                             "已办结": c.done, "按期办结": c.done_on_time, "逾期": c.overdue, "有风险": c.at_risk,
-                             **{name: c.cards.get(key, 0) for key, name in levels},
-                             "应报": c.duties, "已报": c.reported, "迟报": c.late, "漏报": c.missed,
-                             "报送率": c.compliance if c.duties else None} for c in cards])
+    rank_df = pd.DataFrame(
+        [
+            {
+                "名次": c.rank,
+                "单位": c.unit,
+                "得分": c.score,
+                "牵头任务": c.led,
+                "参与任务": c.joined,
+                "已办结": c.done,
+                "按期办结": c.done_on_time,
+                "逾期": c.overdue,
+                "有风险": c.at_risk,
+                **{name: c.cards.get(key, 0) for key, name in levels},
+                "应报": c.duties,
+                "已报": c.reported,
+                "迟报": c.late,
+                "漏报": c.missed,
+                "报送率": c.compliance if c.duties else None,
+            }
+            for c in cards
+        ]
+    )
     if rank_df.empty:
         st.info("没有可考评的单位。")
     else:
-        st.dataframe(rank_df, hide_index=True, width="stretch", key="units_rank",
-                     column_config={"报送率": st.column_config.ProgressColumn(format="percent", min_value=0,
-                                                                               max_value=1)})
+        st.dataframe(
+            rank_df,
+            hide_index=True,
+            width="stretch",
+            key="units_rank",
+            column_config={"报送率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        )
         table_download(rank_df, "单位排名.csv", "units_rank_csv")
 
         st.subheader("单位考评卡")
@@ -61,11 +83,27 @@ with guard("计算单位考评"):
         m[4].metric("红黄牌", sum(c.cards.values()), border=True)
         m[5].metric("报送率", f"{c.compliance:.0%}" if c.duties else "—", border=True)
         mine = [s for s in snap.statuses if unit in s.lead_units or unit in s.responsible_units]
-        st.dataframe(pd.DataFrame([{"计划": s.plan, "编号": s.id, "任务": s.title,
-                                    "角色": "牵头" if unit in s.lead_units else "责任", "状态": s.status_label,
-                                    "完成时限": s.deadline, "进度(%)": s.percent, "预警": s.card_name,
-                                    "最近填报": s.last_report_date} for s in mine]),
-                     hide_index=True, width="stretch", key="units_tasks")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "计划": s.plan,
+                        "编号": s.id,
+                        "任务": s.title,
+                        "角色": "牵头" if unit in s.lead_units else "责任",
+                        "状态": s.status_label,
+                        "完成时限": s.deadline,
+                        "进度(%)": s.percent,
+                        "预警": s.card_name,
+                        "最近填报": s.last_report_date,
+                    }
+                    for s in mine
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="units_tasks",
+        )
 
     st.subheader("催办名单")
     due = [p.key for p in snap.periods if p.due < as_of]
@@ -77,16 +115,31 @@ with guard("计算单位考评"):
         if not rem:
             st.success(f"{period} 各单位均已报送。")
         else:
-            rem_df = pd.DataFrame([{"单位": r.unit, "报告期": r.period, "报送期限": r.due.isoformat(),
-                                    "状态": "已超期" if r.overdue else "未超期",
-                                    "欠报任务": "、".join(f"{t['id']} {t['title']}" for t in r.tasks),
-                                    "催办内容": r.text()} for r in rem])
+            rem_df = pd.DataFrame(
+                [
+                    {
+                        "单位": r.unit,
+                        "报告期": r.period,
+                        "报送期限": r.due.isoformat(),
+                        "状态": "已超期" if r.overdue else "未超期",
+                        "欠报任务": "、".join(f"{t['id']} {t['title']}" for t in r.tasks),
+                        "催办内容": r.text(),
+                    }
+                    for r in rem
+                ]
+            )
             st.dataframe(rem_df, hide_index=True, width="stretch", key="units_rem")
-            st.download_button("下载催办单(xlsx)", data=reminders_xlsx(rem, f"{period} 催办单"),
-                               file_name=f"{period}_催办单.xlsx", mime=XLSX_MIME, key="units_rem_dl",
-                               icon=":material/download:", on_click="ignore")
+            st.download_button(
+                "下载催办单(xlsx)",
+                data=reminders_xlsx(rem, f"{period} 催办单"),
+                file_name=f"{period}_催办单.xlsx",
+                mime=XLSX_MIME,
+                key="units_rem_dl",
+                icon=":material/download:",
+                on_click="ignore",
+            )
 
-if allowed(acting_account(), "save_rules"):   # only the office sees and edits the rules
+if allowed(acting_account(), "save_rules"):  # only the office sees and edits the rules
     with st.expander("预警与计分规则(领导小组办公室维护)"):
         st.caption("保存前会逐项检查,出错时不会覆盖原规则。保存后状态、红黄牌和排名立即按新规则重算。")
         from ui.rules_editor import rules_form

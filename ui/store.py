@@ -3,6 +3,7 @@
 Kept apart from :mod:`ui.common` (display helpers) and :mod:`ui.auth` (accounts), which both use it,
 so the UI modules import each other in one direction only.
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,7 +38,9 @@ def get_raw_store() -> Store:
     except Exception as exc:
         log.exception("cannot open the store")
         detail = str(exc) if isinstance(exc, WorkbenchError) else "连接失败(详情见日志)"
-        st.error(f"无法打开任务数据库:{detail}。请检查环境变量 WORKBENCH_DB_URL 或数据库服务是否可用,"
-                 "修正后刷新页面。", icon=":material/database_off:")
+        st.error(
+            f"无法打开任务数据库:{detail}。请检查环境变量 WORKBENCH_DB_URL 或数据库服务是否可用,修正后刷新页面。",
+            icon=":material/database_off:",
+        )
         st.stop()
     return store

@@ -5,6 +5,7 @@ Task titles, unit, file and scenario names come from users' files: put into
 browser fetch an outside address and ``:red[…]`` shows fake notices.  Pages pass
 such text through :func:`md` (or show it with ``st.text``).
 """
+
 from __future__ import annotations
 
 import re

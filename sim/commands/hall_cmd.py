@@ -1,4 +1,5 @@
 """``python -m sim hall-report LOG [--ratings FILE] (--out FILE | --json)`` — the hall's statistics."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("hall-report", help="由叫号记录(及好差评数据)生成大厅运行统计报告")
     p.add_argument("log", help="叫号记录 xlsx 或 csv(UTF-8 或 GBK)")
     p.add_argument("--ratings", metavar="FILE", help="好差评数据 xlsx 或 csv")
-    p.add_argument("--fix-limit", type=int, default=DEFAULT_FIX_LIMIT, metavar="DAYS",
-                   help=f"差评整改时限(工作日,默认{DEFAULT_FIX_LIMIT})")
+    p.add_argument(
+        "--fix-limit",
+        type=int,
+        default=DEFAULT_FIX_LIMIT,
+        metavar="DAYS",
+        help=f"差评整改时限(工作日,默认{DEFAULT_FIX_LIMIT})",
+    )
     out = p.add_mutually_exclusive_group(required=True)
     out.add_argument("--out", metavar="FILE", help="写入 .xlsx 或 .docx")
     out.add_argument("--json", action="store_true", help="以JSON输出(时间单位分钟,比例为小数)")

@@ -5,6 +5,7 @@
 >>> office = book.authenticate("office", password)              # doctest: +SKIP
 >>> GuardedStore(store, office).close_period("2021-09")         # doctest: +SKIP
 """
+
 from .audit import action_label, audit_csv, audit_xlsx
 from .book import AccountBook, LoginSession
 from .bootstrap import FIRST_ACCOUNT, ensure_office_account, first_start_message
@@ -15,20 +16,20 @@ from .oidc import account_from_oidc
 from .passwords import hash_password, random_password, verify_password
 from .policy import AccountPolicy
 from .roles import (
-                    ACTIONS,
-                    LEADER,
-                    OFFICE,
-                    PERMISSIONS,
-                    PLANNER,
-                    ROLE_NAMES,
-                    ROLES,
-                    UNIT,
-                    Account,
-                    PermissionDenied,
-                    actions_of,
-                    allowed,
-                    permission_table,
-                    require,
+    ACTIONS,
+    LEADER,
+    OFFICE,
+    PERMISSIONS,
+    PLANNER,
+    ROLE_NAMES,
+    ROLES,
+    UNIT,
+    Account,
+    PermissionDenied,
+    actions_of,
+    allowed,
+    permission_table,
+    require,
 )
 
 __all__ = [

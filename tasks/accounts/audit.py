@@ -6,6 +6,7 @@ exports neutralise cells that a spreadsheet would run as formulas.
 >>> action_label("account_reset_password")
 '重置密码'
 """
+
 from __future__ import annotations
 
 import io
@@ -18,12 +19,25 @@ from ..errors import WorkbenchError
 
 HEADERS = ["时间", "操作账号", "操作", "对象", "详情"]
 ACTION_LABELS = {
-    "load_plan": "导入/更新计划", "set_predecessors": "修改前置任务", "open_period": "开启报告期",
-    "close_period": "关闭报告期", "upload": "上传进展", "save_rules": "修改预警规则",
-    "account_add": "新增账号", "account_update": "修改账号", "account_disable": "停用账号",
-    "account_enable": "启用账号", "account_reset_password": "重置密码", "account_change_password": "修改本人密码",
-    "account_unlock": "解除锁定", "account_locked": "连续失败被锁定", "login": "登录", "logout": "退出登录",
-    "login_failed": "登录失败", "login_refused_locked": "锁定期内尝试登录", "login_refused_disabled": "停用账号尝试登录",
+    "load_plan": "导入/更新计划",
+    "set_predecessors": "修改前置任务",
+    "open_period": "开启报告期",
+    "close_period": "关闭报告期",
+    "upload": "上传进展",
+    "save_rules": "修改预警规则",
+    "account_add": "新增账号",
+    "account_update": "修改账号",
+    "account_disable": "停用账号",
+    "account_enable": "启用账号",
+    "account_reset_password": "重置密码",
+    "account_change_password": "修改本人密码",
+    "account_unlock": "解除锁定",
+    "account_locked": "连续失败被锁定",
+    "login": "登录",
+    "logout": "退出登录",
+    "login_failed": "登录失败",
+    "login_refused_locked": "锁定期内尝试登录",
+    "login_refused_disabled": "停用账号尝试登录",
     "session_expired": "登录超时",
 }
 
@@ -35,6 +49,7 @@ def action_label(action: str) -> str:
 def audit_rows(entries: list[dict[str, Any]]) -> list[list[str]]:
     """Entries as text rows (details flattened ``key=value``), safe for spreadsheets."""
     from ..progress import safe_text
+
     out = []
     for a in entries:
         detail = ";".join(f"{k}={v}" for k, v in (a.get("detail") or {}).items())
@@ -46,6 +61,7 @@ def audit_rows(entries: list[dict[str, Any]]) -> list[list[str]]:
 def audit_xlsx(entries: list[dict[str, Any]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
     wb = Workbook()
     ws = wb.active
     ws.title = "操作日志"

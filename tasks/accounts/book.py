@@ -13,6 +13,7 @@ A ``clock`` can be injected (tests use a fake one).
 >>> book.resume(login.token).unit                                    # doctest: +SKIP
 '市政务服务中心'
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -64,9 +65,15 @@ class LoginSession:
 
 
 def _account(row: AccountRow) -> Account:
-    return Account(name=row.name, role=row.role, unit=row.unit, display_name=row.display_name or "",
-                   disabled=bool(row.disabled), source="local",
-                   must_change_password=bool(row.must_change_password))
+    return Account(
+        name=row.name,
+        role=row.role,
+        unit=row.unit,
+        display_name=row.display_name or "",
+        disabled=bool(row.disabled),
+        source="local",
+        must_change_password=bool(row.must_change_password),
+    )
 
 
 #: one message for every failed login, whether the account exists or not
@@ -91,8 +98,7 @@ def _key_hash(name: str | None, source: str) -> str:
 class AccountBook:
     """Accounts of one :class:`tasks.store.Store`."""
 
-    def __init__(self, store: Any, policy: AccountPolicy | None = None,
-                 clock: Callable[[], datetime] | None = None):
+    def __init__(self, store: Any, policy: AccountPolicy | None = None, clock: Callable[[], datetime] | None = None):
         self.store = store
         self.policy = policy or AccountPolicy.from_env()
         self._clock = clock
@@ -103,8 +109,18 @@ class AccountBook:
 
     # -- helpers -------------------------------------------------------------
     def _audit(self, s: Session, actor: str, action: str, target: str, detail: dict | None = None) -> None:
-        s.execute(insert(AuditRow), [{"at": self.clock(), "actor": actor or ANONYMOUS, "action": action,
-                                      "target": target, "detail": detail or {}}])
+        s.execute(
+            insert(AuditRow),
+            [
+                {
+                    "at": self.clock(),
+                    "actor": actor or ANONYMOUS,
+                    "action": action,
+                    "target": target,
+                    "detail": detail or {},
+                }
+            ],
+        )
 
     @staticmethod
     def _row(s: Session, name: str) -> AccountRow | None:
@@ -118,8 +134,7 @@ class AccountBook:
 
     def _check_role(self, role: str, unit: str | None) -> str | None:
         if role not in ROLES:
-            raise AccountError(f"角色“{role}”无效,应为 {'/'.join(ROLES)}"
-                               f"({'、'.join(ROLE_NAMES[r] for r in ROLES)})")
+            raise AccountError(f"角色“{role}”无效,应为 {'/'.join(ROLES)}({'、'.join(ROLE_NAMES[r] for r in ROLES)})")
         unit = (unit or "").strip() or None
         if role == UNIT:
             if not unit:
@@ -133,12 +148,21 @@ class AccountBook:
 
     @staticmethod
     def _end_sessions(s: Session, account_id: int, now: datetime) -> None:
-        s.execute(update(AccountSessionRow).where(AccountSessionRow.account_id == account_id,
-                                                  AccountSessionRow.ended_at.is_(None)).values(ended_at=now))
+        s.execute(
+            update(AccountSessionRow)
+            .where(AccountSessionRow.account_id == account_id, AccountSessionRow.ended_at.is_(None))
+            .values(ended_at=now)
+        )
 
     def _active_offices(self, s: Session) -> int:
-        return s.scalar(select(func.count()).select_from(AccountRow)
-                        .where(AccountRow.role == OFFICE, AccountRow.disabled.is_(False))) or 0
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(AccountRow)
+                .where(AccountRow.role == OFFICE, AccountRow.disabled.is_(False))
+            )
+            or 0
+        )
 
     # -- reading ---------------------------------------------------------------
     def count(self) -> int:
@@ -161,20 +185,38 @@ class AccountBook:
                 if t.blocked_until and t.blocked_until > now and (until is None or t.blocked_until > until):
                     until = t.blocked_until
                 waits[t.name_hash] = (until, n + (t.failures or 0))
-        return [{"name": r.name, "display_name": r.display_name, "role": r.role,
-                 "role_name": ROLE_NAMES.get(r.role, r.role), "unit": r.unit, "disabled": bool(r.disabled),
-                 "locked_until": waits.get(_name_hash(r.name), (None, 0))[0],
-                 "failed_logins": waits.get(_name_hash(r.name), (None, 0))[1],
-                 "must_change_password": bool(r.must_change_password),
-                 "last_login_at": r.last_login_at, "created_at": r.created_at} for r in rows]
+        return [
+            {
+                "name": r.name,
+                "display_name": r.display_name,
+                "role": r.role,
+                "role_name": ROLE_NAMES.get(r.role, r.role),
+                "unit": r.unit,
+                "disabled": bool(r.disabled),
+                "locked_until": waits.get(_name_hash(r.name), (None, 0))[0],
+                "failed_logins": waits.get(_name_hash(r.name), (None, 0))[1],
+                "must_change_password": bool(r.must_change_password),
+                "last_login_at": r.last_login_at,
+                "created_at": r.created_at,
+            }
+            for r in rows
+        ]
 
     def info(self, name: str) -> dict[str, Any] | None:
         """One account as :meth:`list` gives it (no hash), or None."""
         return next((a for a in self.list() if a["name"] == name), None)
 
     # -- managing ----------------------------------------------------------------
-    def add(self, name: str, role: str, *, actor: str, unit: str | None = None, password: str | None = None,
-            display_name: str = "") -> str | None:
+    def add(
+        self,
+        name: str,
+        role: str,
+        *,
+        actor: str,
+        unit: str | None = None,
+        password: str | None = None,
+        display_name: str = "",
+    ) -> str | None:
         """Create an account; returns the generated password when none is given (show it once)."""
         name = (name or "").strip()
         if not _NAME.match(name):
@@ -189,15 +231,34 @@ class AccountBook:
         with self.store.session(write=True) as s:
             if self._row(s, name) is not None:
                 raise AccountError(f"账号“{name}”已存在")
-            s.add(AccountRow(name=name, display_name=display_name.strip(), role=role, unit=unit,
-                             password_hash=hash_password(password), disabled=False, failed_logins=0,  # type: ignore[arg-type]
-                             locked_until=None, must_change_password=generated, created_at=now,
-                             updated_at=now, last_login_at=None))
+            s.add(
+                AccountRow(
+                    name=name,
+                    display_name=display_name.strip(),
+                    role=role,
+                    unit=unit,
+                    password_hash=hash_password(password),  # type: ignore[arg-type]
+                    disabled=False,
+                    failed_logins=0,  # type: ignore[arg-type]
+                    locked_until=None,
+                    must_change_password=generated,
+                    created_at=now,
+                    updated_at=now,
+                    last_login_at=None,
+                )
+            )
             self._audit(s, actor, "account_add", name, {"role": role, "unit": unit})
         return password if generated else None
 
-    def update(self, name: str, *, actor: str, role: str | None = None, unit: str | None = None,
-               display_name: str | None = None) -> Account:
+    def update(
+        self,
+        name: str,
+        *,
+        actor: str,
+        role: str | None = None,
+        unit: str | None = None,
+        display_name: str | None = None,
+    ) -> Account:
         """Change an account's role/unit/display name (the last active office account keeps its role)."""
         with self.store.session(write=True) as s:
             row = self._must(s, name)
@@ -237,8 +298,9 @@ class AccountBook:
             self._audit(s, actor, "account_reset_password", name)
         return password
 
-    def change_password(self, name: str, old: str, new: str, *, keep_token: str | None = None,
-                        source: str = "") -> None:
+    def change_password(
+        self, name: str, old: str, new: str, *, keep_token: str | None = None, source: str = ""
+    ) -> None:
         """The user changes their own password (the old one must be right); every other session of
         the account ends (``keep_token``: the session the change was made in stays)."""
         self.authenticate(name, old, source=source)
@@ -249,8 +311,9 @@ class AccountBook:
             row = self._must(s, name)
             now = self.clock()
             row.password_hash, row.must_change_password, row.updated_at = hash_password(new), False, now
-            others = update(AccountSessionRow).where(AccountSessionRow.account_id == row.id,
-                                                     AccountSessionRow.ended_at.is_(None))
+            others = update(AccountSessionRow).where(
+                AccountSessionRow.account_id == row.id, AccountSessionRow.ended_at.is_(None)
+            )
             if keep_token:
                 others = others.where(AccountSessionRow.token_hash != token_hash(keep_token))
             s.execute(others.values(ended_at=now))
@@ -285,7 +348,7 @@ class AccountBook:
             try:
                 account, error = self._attempt(name, password, source, now)
                 break
-            except IntegrityError:   # a concurrent first failure of the same pair/source: count again
+            except IntegrityError:  # a concurrent first failure of the same pair/source: count again
                 if attempt == 2:
                     raise
         if error is not None:
@@ -293,15 +356,18 @@ class AccountBook:
         assert account is not None
         return account
 
-    def _attempt(self, name: str, password: str, source: str, now: datetime) -> tuple[Account | None,
-                                                                                    LoginFailed | None]:
+    def _attempt(
+        self, name: str, password: str, source: str, now: datetime
+    ) -> tuple[Account | None, LoginFailed | None]:
         """One login attempt in one write transaction: (account, None) or (None, the error to raise)."""
         error: LoginFailed | None = None
         account: Account | None = None
         with self.store.session(write=True) as s:
             buckets = self._buckets(s, name, source, now)
-            until = max((b.blocked_until for b, _limit in buckets
-                         if b.blocked_until is not None and now < b.blocked_until), default=None)
+            until = max(
+                (b.blocked_until for b, _limit in buckets if b.blocked_until is not None and now < b.blocked_until),
+                default=None,
+            )
             row = self._row(s, name)
             who, target = (name, name) if row is not None else (ANONYMOUS, "(未知账号)")
             detail = {"source": source} if source else None
@@ -339,15 +405,15 @@ class AccountBook:
         for key, name_hash, limit in wanted:
             b = s.scalar(select(LoginThrottleRow).where(LoginThrottleRow.key_hash == key))
             if b is None:
-                b = LoginThrottleRow(key_hash=key, name_hash=name_hash, failures=0, blocked_until=None,
-                                     last_failure_at=now)
+                b = LoginThrottleRow(
+                    key_hash=key, name_hash=name_hash, failures=0, blocked_until=None, last_failure_at=now
+                )
             elif now - b.last_failure_at > FORGET_AFTER:
                 b.failures, b.blocked_until = 0, None
             out.append((b, limit))
         return out
 
-    def _count_failure(self, s: Session, buckets: _Buckets,
-                       now: datetime) -> datetime | None:
+    def _count_failure(self, s: Session, buckets: _Buckets, now: datetime) -> datetime | None:
         """Count one failure in every bucket; the time until which the source must now wait, or None."""
         until = None
         for b, limit in buckets:
@@ -362,8 +428,7 @@ class AccountBook:
         return until
 
     def _locked_text(self, until: datetime) -> str:
-        return (f"登录失败次数过多,请于 {until:%Y-%m-%d %H:%M:%S} 后再试;"
-                f"忘记密码请联系领导小组办公室重置")
+        return f"登录失败次数过多,请于 {until:%Y-%m-%d %H:%M:%S} 后再试;忘记密码请联系领导小组办公室重置"
 
     def login(self, name: str, password: str, *, source: str = "") -> LoginSession:
         """Check the password and open a session; keep ``.token`` and pass it to :meth:`resume`."""
@@ -372,8 +437,11 @@ class AccountBook:
         now = self.clock()
         with self.store.session(write=True) as s:
             row = self._must(s, account.name)
-            s.add(AccountSessionRow(token_hash=token_hash(token), account_id=row.id, created_at=now,
-                                    last_seen=now, ended_at=None))
+            s.add(
+                AccountSessionRow(
+                    token_hash=token_hash(token), account_id=row.id, created_at=now, last_seen=now, ended_at=None
+                )
+            )
             self._audit(s, account.name, "login", account.name)
         return LoginSession(token, account)
 
@@ -401,17 +469,21 @@ class AccountBook:
             reason = "账号已停用,请联系领导小组办公室"
         if reason:
             with self.store.session(write=True) as s:
-                done = s.execute(update(AccountSessionRow).where(AccountSessionRow.id == sess.id,
-                                                                 AccountSessionRow.ended_at.is_(None))
-                                 .values(ended_at=now)).rowcount
+                done = s.execute(
+                    update(AccountSessionRow)
+                    .where(AccountSessionRow.id == sess.id, AccountSessionRow.ended_at.is_(None))
+                    .values(ended_at=now)
+                ).rowcount
                 if done:
                     self._audit(s, row.name, "session_expired", row.name)
             raise SessionExpired(reason)
         if (now - sess.last_seen).total_seconds() >= TOUCH_SECONDS:
             with self.store.session(write=True) as s:
-                s.execute(update(AccountSessionRow).where(AccountSessionRow.id == sess.id,
-                                                          AccountSessionRow.ended_at.is_(None))
-                          .values(last_seen=now))
+                s.execute(
+                    update(AccountSessionRow)
+                    .where(AccountSessionRow.id == sess.id, AccountSessionRow.ended_at.is_(None))
+                    .values(last_seen=now)
+                )
         return _account(row)
 
     def logout(self, token: str | None) -> None:

@@ -8,6 +8,7 @@ random password that the caller prints once (``make run`` does, through
 >>> pw is None or len(pw) == 16            # doctest: +SKIP
 True
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,6 +30,8 @@ def ensure_office_account(store: Any, name: str = FIRST_ACCOUNT) -> str | None:
 
 def first_start_message(name: str, password: str) -> str:
     """The console text shown once (Chinese first, for the office; English after)."""
-    return (f"已创建首个办公室账号:{name}  初始密码:{password}\n"
-            f"该密码只显示这一次,请立即登录并修改;忘记时用 python -m tasks users reset {name} 重置。\n"
-            f"First office account created: {name} (password shown once above).")
+    return (
+        f"已创建首个办公室账号:{name}  初始密码:{password}\n"
+        f"该密码只显示这一次,请立即登录并修改;忘记时用 python -m tasks users reset {name} 重置。\n"
+        f"First office account created: {name} (password shown once above)."
+    )

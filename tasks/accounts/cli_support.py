@@ -5,6 +5,7 @@ refusals can be reproduced exactly.
 >>> use_cli_account(None); cli_account().role
 'office'
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -35,6 +36,7 @@ def cli_account(store: Any = None) -> Account:
     if _resolved is None:
         from ..store import Store
         from .book import AccountBook
+
         account = AccountBook(store if store is not None else Store()).get(_requested)
         if account is None:
             raise AccountError(f"--as 指定的账号“{_requested}”不存在(python -m tasks users list 查看账号)")
@@ -49,6 +51,7 @@ def acting_store(store: Any = None) -> GuardedStore:
     """The default store (or ``store``) guarded as the acting account."""
     if store is None:
         from ..store import Store
+
         store = Store()
     raw = store._store if isinstance(store, GuardedStore) else store
     return GuardedStore(raw, cli_account(raw))

@@ -1,4 +1,5 @@
 """Errors of logging in and of managing accounts (Chinese messages, no secrets in them)."""
+
 from __future__ import annotations
 
 from ..errors import WorkbenchError

@@ -14,6 +14,7 @@ The raw store's transactions are not exposed.
 Traceback (most recent call last):
 PermissionDenied: 责任单位账号“zwzx”无权关闭报告期;如确需办理,请联系领导小组办公室
 """
+
 from __future__ import annotations
 
 import inspect
@@ -39,7 +40,7 @@ class GuardedStore(NotifyMethods):
     def __init__(self, store: Store, account: Account, *, book: AccountBook | None = None):
         if isinstance(store, GuardedStore):
             store = store._store
-        if account.must_change_password:   # a generated password still in use: nothing until it is changed
+        if account.must_change_password:  # a generated password still in use: nothing until it is changed
             require(account, "view_tasks")
         self._store = store
         self.account = account
@@ -94,6 +95,7 @@ class GuardedStore(NotifyMethods):
             bound = sig.bind_partial(*args, **kwargs)
             bound.arguments["actor"] = self.actor
             return attr(*bound.args, **bound.kwargs)
+
         return change
 
     # -- reads (Store-compatible) ---------------------------------------------------------
@@ -110,18 +112,25 @@ class GuardedStore(NotifyMethods):
 
     def plan_key(self, plan: str | None = None, unit: str | None = None) -> str:
         if self.is_unit and unit and unit != self.account.unit:
-            raise PermissionDenied(f"单位账号“{self.account.name}”只能查看和填报本单位“{self.account.unit}”的任务,"
-                                   f"不能使用“{unit}”的填报模板或任务")
+            raise PermissionDenied(
+                f"单位账号“{self.account.name}”只能查看和填报本单位“{self.account.unit}”的任务,"
+                f"不能使用“{unit}”的填报模板或任务"
+            )
         return self._store.plan_key(plan, unit=unit)
 
-    def tasks(self, plan: str | None = None, *, all_plans: bool = False, include_archived: bool = False,
-              unit: str | None = None) -> list[StoredTask]:
+    def tasks(
+        self,
+        plan: str | None = None,
+        *,
+        all_plans: bool = False,
+        include_archived: bool = False,
+        unit: str | None = None,
+    ) -> list[StoredTask]:
         """All tasks (or ``unit``'s); for a unit account only those where its own unit leads or takes part."""
         if not self.is_unit:
             return self._store.tasks(plan, all_plans=all_plans, include_archived=include_archived, unit=unit)
         require(self.account, "view_tasks", self.account.unit)
-        rows = self._store.tasks(plan, all_plans=all_plans, include_archived=include_archived,
-                                 unit=self.account.unit)
+        rows = self._store.tasks(plan, all_plans=all_plans, include_archived=include_archived, unit=self.account.unit)
         return [t for t in rows if unit is None or t.role_of(unit)]
 
     def task_dicts(self, plan: str | None = None) -> list[Task]:
@@ -148,8 +157,9 @@ class GuardedStore(NotifyMethods):
     def has_upload(self, sha256: str) -> bool:
         return self._store.has_upload(sha256)
 
-    def reports(self, *, as_of: date | None = None, plan: str | None = None,
-                all_plans: bool = True) -> list[ReportRecord]:
+    def reports(
+        self, *, as_of: date | None = None, plan: str | None = None, all_plans: bool = True
+    ) -> list[ReportRecord]:
         """Accepted rows; a unit account sees those on its own tasks (co-units' rows included)."""
         rows = self._store.reports(as_of=as_of, plan=plan, all_plans=all_plans)
         if self.is_unit:
@@ -172,30 +182,48 @@ class GuardedStore(NotifyMethods):
         return self._store.counts()
 
     # -- changes (Store-compatible; ``actor`` is always the account) ------------------------------
-    def load_plan_into_store(self, plan: Plan, actor: str | None = None, key: str | None = None, *,
-                             start: date | None = None, cycle: str | None = None, due_day: int | None = None):
+    def load_plan_into_store(
+        self,
+        plan: Plan,
+        actor: str | None = None,
+        key: str | None = None,
+        *,
+        start: date | None = None,
+        cycle: str | None = None,
+        due_day: int | None = None,
+    ):
         """Load (or update) a plan and freeze a baseline; ``start``/``cycle``/``due_day`` set its calendar."""
         from ..progress.baselines import freeze_baseline
         from ..progress.lifecycle import calendar_of, set_calendar
+
         require(self.account, "load_plan")
         if due_day is not None and not 1 <= int(due_day) <= 31:
             from ..progress.lifecycle import LifecycleError
+
             raise LifecycleError(f"报送截止日“{due_day}”应为 1–31 之间的整数(如 5 表示次月5日前,25 表示当月25日前)")
         res = self._store.load_plan_into_store(plan, self.actor, key=key)
         if start is not None or cycle is not None or due_day is not None:
             cal = calendar_of(self._store, res.plan)
-            set_calendar(self._store, res.plan, start=start or cal.start, cycle=cycle or cal.cycle,
-                         due_day=due_day if due_day is not None else cal.due_day, actor=self.actor)
+            set_calendar(
+                self._store,
+                res.plan,
+                start=start or cal.start,
+                cycle=cycle or cal.cycle,
+                due_day=due_day if due_day is not None else cal.due_day,
+                actor=self.actor,
+            )
         freeze_baseline(self._store, res.plan, kind="load", label="导入时", actor=self.actor)
         return res
 
-    def set_predecessors(self, plan: str | None, task_id: str, predecessors: Sequence[str],
-                         actor: str | None = None) -> None:
+    def set_predecessors(
+        self, plan: str | None, task_id: str, predecessors: Sequence[str], actor: str | None = None
+    ) -> None:
         require(self.account, "set_predecessors")
         self._store.set_predecessors(plan, task_id, predecessors, self.actor)
 
-    def open_period(self, period: str, actor: str | None = None, *, due: date | None = None,
-                    grace_days: int = DEFAULT_GRACE_DAYS) -> PeriodInfo:
+    def open_period(
+        self, period: str, actor: str | None = None, *, due: date | None = None, grace_days: int = DEFAULT_GRACE_DAYS
+    ) -> PeriodInfo:
         """Office: open with any due date.  Units may only register a month with the default
         due date (it happens when they upload for a month nobody opened yet); for them nothing is
         written here — the month is registered by :meth:`add_upload` once their rows pass every
@@ -213,30 +241,54 @@ class GuardedStore(NotifyMethods):
     def close_period(self, period: str, actor: str | None = None) -> PeriodInfo:
         """Close a period (office) and freeze a baseline of every plan."""
         from ..progress.baselines import close_period_and_freeze
+
         require(self.account, "close_period")
         return close_period_and_freeze(self._store, period, self.actor)
 
-    def add_upload(self, *, sha256: str, filename: str, unit: str, plan: str, person: str, period: str,
-                   rows: list[dict[str, Any]], actor: str | None = None) -> int | None:
+    def add_upload(
+        self,
+        *,
+        sha256: str,
+        filename: str,
+        unit: str,
+        plan: str,
+        person: str,
+        period: str,
+        rows: list[dict[str, Any]],
+        actor: str | None = None,
+    ) -> int | None:
         """Refused unless the account may upload for ``unit`` and ``unit`` has a role in every row's task."""
         self._check_rows(unit, plan, rows)
         for key in sorted({str(r["period"]) for r in rows} & set(self._pending_periods)):
             self._store.open_period(key, self.actor, grace_days=self._pending_periods.pop(key))
-        return self._store.add_upload(sha256=sha256, filename=filename, unit=unit, plan=plan, person=person,
-                                      period=period, rows=rows, actor=self.actor)
+        return self._store.add_upload(
+            sha256=sha256,
+            filename=filename,
+            unit=unit,
+            plan=plan,
+            person=person,
+            period=period,
+            rows=rows,
+            actor=self.actor,
+        )
 
     def _check_rows(self, unit: str, plan: str, rows: list[dict[str, Any]]) -> None:
         """Refuse (before anything is written) rows the account may not save for ``unit``."""
         require(self.account, "upload_progress", unit)
-        roles = {t.id: t.role_of(unit)
-                 for t in self._store.tasks(self._store.plan_key(plan), include_archived=True, unit=unit)}
-        foreign = sorted({str(r["task_id"]) for r in rows if not roles.get(str(r["task_id"]))},
-                         key=lambda x: (len(x), x))
+        roles = {
+            t.id: t.role_of(unit)
+            for t in self._store.tasks(self._store.plan_key(plan), include_archived=True, unit=unit)
+        }
+        foreign = sorted(
+            {str(r["task_id"]) for r in rows if not roles.get(str(r["task_id"]))}, key=lambda x: (len(x), x)
+        )
         if foreign:
-            raise PermissionDenied(f"“{unit}”不是任务{'、'.join(foreign)}的牵头或责任单位,"
-                                   f"不能填报这些任务;整个文件未保存")
+            raise PermissionDenied(
+                f"“{unit}”不是任务{'、'.join(foreign)}的牵头或责任单位,不能填报这些任务;整个文件未保存"
+            )
         from ..progress.saved_rows import check_saved_rows
-        check_saved_rows(rows)   # status, percent, dates, texts: checked here, whoever built the rows
+
+        check_saved_rows(rows)  # status, percent, dates, texts: checked here, whoever built the rows
 
     def record_action(self, actor: str | None, action: str, target: str, detail: dict | None = None) -> None:
         """Audit a change made outside the database; the action itself must be allowed (office otherwise)."""
@@ -247,20 +299,24 @@ class GuardedStore(NotifyMethods):
     def template_bytes(self, unit: str | None, period: str, plan: str | None = None) -> bytes:
         """A unit's xlsx template; a unit account gets only its own."""
         from ..progress import template_bytes
+
         unit = self._own(unit, "download_template")
         require(self.account, "download_template", unit)
         return template_bytes(self._store, unit, period, plan)  # type: ignore[arg-type]
 
     def all_templates_zip(self, period: str, plan: str | None = None) -> bytes:
         from ..progress import all_templates_zip
+
         require(self.account, "download_template")  # unit accounts: refused (all units)
         return all_templates_zip(self._store, period, plan)
 
-    def validate_upload(self, source: bytes | str | Path, filename: str | None = None, *,
-                        unit: str | None = None, **kwargs: Any):
+    def validate_upload(
+        self, source: bytes | str | Path, filename: str | None = None, *, unit: str | None = None, **kwargs: Any
+    ):
         """Check a file (nothing written); a unit account's files are checked as its own unit's,
         so another unit's template or rows for another unit's tasks are reported as problems."""
         from ..progress import validate_upload
+
         unit = self._own(unit, "upload_progress")
         require(self.account, "upload_progress", unit)
         return validate_upload(self._store, source, filename, unit=unit, **kwargs)
@@ -268,16 +324,24 @@ class GuardedStore(NotifyMethods):
     def commit_upload(self, report) -> int | None:
         """Save a clean report as this account (checks unit and every row's task again)."""
         from ..progress import commit_upload
+
         # a report with problems is refused by commit_upload itself (UploadRejected, nothing written)
         require(self.account, "upload_progress", report.unit if report.ok or not self.is_unit else self.account.unit)
         if report.ok and report.rows:
             self._check_rows(report.unit, report.plan, report.rows)
         return commit_upload(self, report, self.actor)  # type: ignore[arg-type]
 
-    def upload_files(self, files: Iterable[str | Path | tuple[str, bytes]], *, save: bool = False,
-                     unit: str | None = None, **kwargs: Any) -> list:
+    def upload_files(
+        self,
+        files: Iterable[str | Path | tuple[str, bytes]],
+        *,
+        save: bool = False,
+        unit: str | None = None,
+        **kwargs: Any,
+    ) -> list:
         """Validate many files (zips opened), saving the clean ones when ``save``; a unit's as its own."""
         from ..progress import upload_files
+
         unit = self._own(unit, "upload_progress")
         require(self.account, "upload_progress", unit)
         return upload_files(self, files, actor=self.actor, save=save, unit=unit, **kwargs)  # type: ignore[arg-type]
@@ -285,6 +349,7 @@ class GuardedStore(NotifyMethods):
     def snapshot(self, as_of: date | None = None, *, plan: str | None = None, rules=None):
         """Status replay; a unit account's covers only its own tasks."""
         from ..progress import snapshot
+
         if not self.is_unit:
             require(self.account, "read_all")
         return snapshot(self, as_of, plan=plan, rules=rules)  # type: ignore[arg-type]
@@ -292,17 +357,20 @@ class GuardedStore(NotifyMethods):
     def scorecards(self, as_of: date | None = None, *, plan: str | None = None, rules=None) -> list:
         """Scorecards with rank; a unit account gets only its own card."""
         from ..progress import ranking, snapshot
-        if self.is_unit:   # its rank is among all units, so rank on everything, then keep its own card
+
+        if self.is_unit:  # its rank is among all units, so rank on everything, then keep its own card
             require(self.account, "view_units", self.account.unit)
             cards = ranking(snapshot(self._store, as_of, plan=plan, rules=rules))
             return [c for c in cards if c.unit == self.account.unit]
         require(self.account, "view_units")
         return ranking(self.snapshot(as_of, plan=plan, rules=rules))
 
-    def reminders(self, as_of: date | None = None, period: str | None = None, *, plan: str | None = None,
-                  rules=None) -> list:
+    def reminders(
+        self, as_of: date | None = None, period: str | None = None, *, plan: str | None = None, rules=None
+    ) -> list:
         """催办名单; a unit account gets only its own reminder."""
         from ..progress import reminders
+
         items = reminders(self.snapshot(as_of, plan=plan, rules=rules), period)
         if self.is_unit:
             items = [r for r in items if r.unit == self.account.unit]
@@ -311,17 +379,20 @@ class GuardedStore(NotifyMethods):
     def build_report(self, kind: str, period: str, **kwargs: Any):
         """A period report (office, planners, leaders; units lack ``view_reports``)."""
         from ..progress import build_report
+
         require(self.account, "view_reports")
         return build_report(self, kind, period, **kwargs)  # type: ignore[arg-type]
 
     def write_report(self, kind: str, period: str, out: str | Path, **kwargs: Any) -> Path:
         from ..progress import write_report
+
         require(self.account, "view_reports")
         return write_report(self, kind, period, out, **kwargs)  # type: ignore[arg-type]
 
     def save_rules(self, rules, path: str | Path | None = None):
         """Write the warning/scoring rules (office only; audited)."""
         from ..progress import save_rules
+
         require(self.account, "save_rules")
         return save_rules(rules, self.actor, store=self, path=path)
 
@@ -330,11 +401,11 @@ class GuardedStore(NotifyMethods):
         require(self.account, "manage_accounts")
         return self._book_().list()
 
-    def add_account(self, name: str, role: str, *, unit: str | None = None, password: str | None = None,
-                    display_name: str = "") -> str | None:
+    def add_account(
+        self, name: str, role: str, *, unit: str | None = None, password: str | None = None, display_name: str = ""
+    ) -> str | None:
         require(self.account, "manage_accounts")
-        return self._book_().add(name, role, unit=unit, password=password, display_name=display_name,
-                                 actor=self.actor)
+        return self._book_().add(name, role, unit=unit, password=password, display_name=display_name, actor=self.actor)
 
     def update_account(self, name: str, **changes: Any):
         require(self.account, "manage_accounts")
@@ -360,6 +431,7 @@ class GuardedStore(NotifyMethods):
     def _acting_unit(self, plan: str | None, task: str, unit: str | None, action: str) -> str | None:
         """The unit a unit-side step is for: a unit account acts only for its own unit, on tasks it leads."""
         from ..progress.lifecycle import task_units
+
         if not self.is_unit:
             require(self.account, action)
             return unit
@@ -369,69 +441,117 @@ class GuardedStore(NotifyMethods):
         ids = {t.id: t.pk for t in self._store.tasks(key, include_archived=True, unit=unit)}
         pk = ids.get(str(task))
         if pk is None or unit not in task_units(self._store, key).get(pk, []):
-            raise PermissionDenied(f"单位账号“{self.account.name}”({unit})不是计划“{key}”任务 {task} 的牵头单位,"
-                                   f"不能{ACTIONS[action]};只能办理本单位牵头的任务")
+            raise PermissionDenied(
+                f"单位账号“{self.account.name}”({unit})不是计划“{key}”任务 {task} 的牵头单位,"
+                f"不能{ACTIONS[action]};只能办理本单位牵头的任务"
+            )
         return unit
 
-    def sign_task(self, plan: str | None, task: str, *, unit: str | None = None, note: str = "",
-                  at: datetime | None = None):
+    def sign_task(
+        self, plan: str | None, task: str, *, unit: str | None = None, note: str = "", at: datetime | None = None
+    ):
         """签收 (a lead unit, or the office for it)."""
         from ..progress.lifecycle import sign
+
         unit = self._acting_unit(plan, task, unit, "sign_task")
         return sign(self._store, plan, task, unit=unit, actor=self.actor, note=note, at=at)
 
-    def request_extension(self, plan: str | None, task: str, *, to: date, reason: str, unit: str | None = None,
-                          at: datetime | None = None):
+    def request_extension(
+        self, plan: str | None, task: str, *, to: date, reason: str, unit: str | None = None, at: datetime | None = None
+    ):
         """延期申请; the returned event's id is the request id."""
         from ..progress.lifecycle import request_extension
+
         unit = self._acting_unit(plan, task, unit, "request_extension")
         return request_extension(self._store, plan, task, to=to, reason=reason, unit=unit, actor=self.actor, at=at)
 
-    def decide_extension(self, request_id: int, *, approve: bool, to: date | None = None, note: str = "",
-                         at: datetime | None = None):
+    def decide_extension(
+        self, request_id: int, *, approve: bool, to: date | None = None, note: str = "", at: datetime | None = None
+    ):
         """延期审批 (office)."""
         from ..progress.lifecycle import decide_extension
+
         require(self.account, "decide_extension")
         return decide_extension(self._store, request_id, approve=approve, to=to, note=note, actor=self.actor, at=at)
 
-    def claim_done(self, plan: str | None, task: str, *, evidence: Sequence[tuple[str, bytes]] = (),
-                   unit: str | None = None, note: str = "", at: datetime | None = None, rules=None):
+    def claim_done(
+        self,
+        plan: str | None,
+        task: str,
+        *,
+        evidence: Sequence[tuple[str, bytes]] = (),
+        unit: str | None = None,
+        note: str = "",
+        at: datetime | None = None,
+        rules=None,
+    ):
         """申请办结 with evidence files."""
         from ..progress import load_rules
         from ..progress.lifecycle import claim
+
         unit = self._acting_unit(plan, task, unit, "claim_done")
         rules = rules or load_rules()
-        return claim(self._store, plan, task, evidence=evidence, unit=unit, note=note, actor=self.actor, at=at,
-                     evidence_required=rules.evidence_required)
+        return claim(
+            self._store,
+            plan,
+            task,
+            evidence=evidence,
+            unit=unit,
+            note=note,
+            actor=self.actor,
+            at=at,
+            evidence_required=rules.evidence_required,
+        )
 
-    def review_claim(self, plan: str | None, task: str, *, accept: bool, note: str = "", unit: str | None = None,
-                     at: datetime | None = None):
+    def review_claim(
+        self,
+        plan: str | None,
+        task: str,
+        *,
+        accept: bool,
+        note: str = "",
+        unit: str | None = None,
+        at: datetime | None = None,
+    ):
         """办结审核 (office): accept → 已办结, or return with a reason."""
         from ..progress.lifecycle import review
+
         require(self.account, "review_claim")
         return review(self._store, plan, task, accept=accept, note=note, unit=unit, actor=self.actor, at=at)
 
-    def appeal_card(self, plan: str | None, task: str, *, card: str, reason: str, unit: str | None = None,
-                    at: datetime | None = None):
+    def appeal_card(
+        self,
+        plan: str | None,
+        task: str,
+        *,
+        card: str,
+        reason: str,
+        unit: str | None = None,
+        at: datetime | None = None,
+    ):
         """申诉 against a task's card (its lead unit)."""
         from ..progress.lifecycle import appeal
+
         unit = self._acting_unit(plan, task, unit, "appeal_card")
         return appeal(self._store, plan, task, card=card, reason=reason, unit=unit, actor=self.actor, at=at)
 
     def decide_appeal(self, appeal_id: int, *, uphold: bool, note: str, at: datetime | None = None):
         """申诉处理 (office)."""
         from ..progress.lifecycle import decide_appeal
+
         require(self.account, "decide_appeal")
         return decide_appeal(self._store, appeal_id, uphold=uphold, note=note, actor=self.actor, at=at)
 
     def lifecycle_events(self, plan: str | None = None, task: str | None = None, *, as_of: date | None = None):
         """The stored steps; a unit account sees those on its own tasks."""
         from ..progress.lifecycle import events
+
         rows = events(self._store, plan, task, as_of=as_of, all_plans=plan is None)
         if self.is_unit:
             require(self.account, "view_tasks", self.account.unit)
-            mine = {(t.plan, t.id) for t in self._store.tasks(all_plans=True, include_archived=True,
-                                                              unit=self.account.unit)}
+            mine = {
+                (t.plan, t.id) for t in self._store.tasks(all_plans=True, include_archived=True, unit=self.account.unit)
+            }
             rows = [e for e in rows if (e.plan, e.task) in mine]
         elif self.account.role != "office":
             require(self.account, "read_all")
@@ -440,6 +560,7 @@ class GuardedStore(NotifyMethods):
     def evidence_list(self, plan: str | None, task: str | None = None):
         """Evidence descriptions of a plan (or task); a unit account sees its own unit's."""
         from ..progress.lifecycle import evidence_list
+
         rows = evidence_list(self._store, plan, task)
         if self.is_unit:
             rows = [r for r in rows if r.unit == self.account.unit]
@@ -450,6 +571,7 @@ class GuardedStore(NotifyMethods):
     def evidence_download(self, evidence_id: int):
         """(description, bytes) of an evidence file: the office and the owning unit only."""
         from ..progress.lifecycle import evidence_bytes, evidence_list
+
         found = evidence_list(self._store, ids=[evidence_id])
         owner = found[0].unit if found else None
         require(self.account, "download_evidence", owner if self.is_unit else None)
@@ -458,33 +580,39 @@ class GuardedStore(NotifyMethods):
     def set_calendar(self, plan: str | None, *, start: date, cycle: str = "month", due_day: int | None = None):
         """A plan's reporting calendar (office)."""
         from ..progress.lifecycle import set_calendar
+
         require(self.account, "set_calendar")
         return set_calendar(self._store, plan, start=start, cycle=cycle, due_day=due_day, actor=self.actor)
 
     def office_queue(self, plan: str | None):
         """Pending extension requests, claims and appeals (office)."""
         from ..progress.lifecycle import office_queue
+
         require(self.account, "review_claim")
         return office_queue(self._store, plan)
 
     def calendar(self, plan: str | None):
         """A plan's reporting calendar (anyone who may see the plan)."""
         from ..progress.lifecycle import calendar_of
+
         return calendar_of(self._store, self.plan_key(plan))
 
     def freeze_baseline(self, plan: str | None, label: str = ""):
         """Freeze a baseline on demand (office)."""
         from ..progress.baselines import freeze_baseline
+
         require(self.account, "freeze_baseline")
         return freeze_baseline(self._store, plan, kind="manual", label=label, actor=self.actor)
 
     def compare_baseline(self, plan: str | None, against: date | int | None = None):
         """Now against a baseline (office, leaders, planners: readers of all data)."""
         from ..progress.baselines import compare
+
         require(self.account, "read_all")
         return compare(self._store, plan, against)
 
     def baselines(self, plan: str | None):
         from ..progress.baselines import baselines
+
         require(self.account, "read_all")
         return baselines(self._store, plan)

@@ -25,6 +25,7 @@ When several claim values map to roles, the most privileged wins
 >>> (a.name, a.role, a.unit, a.source)
 ('oidc:li', 'unit', '市政务服务中心', 'oidc')
 """
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,9 @@ def _values(v: Any) -> list[str]:
     return [str(v)]
 
 
-def account_from_oidc(claims: Mapping[str, Any], mapping: Mapping[str, Any],
-                      known_units: Iterable[str] | None = None) -> Account:
+def account_from_oidc(
+    claims: Mapping[str, Any], mapping: Mapping[str, Any], known_units: Iterable[str] | None = None
+) -> Account:
     """The :class:`Account` for an identity-token's ``claims``; :class:`PermissionDenied` if unmapped.
 
     ``known_units`` (the store's units) rejects a unit the task table does not know.
@@ -64,8 +66,9 @@ def account_from_oidc(claims: Mapping[str, Any], mapping: Mapping[str, Any],
     role_claim = mapping.get("role_claim", "groups")
     roles = {role_map[v] for v in _values(claims.get(role_claim)) if v in role_map}
     if not roles:
-        raise PermissionDenied(f"用户“{raw_name}”未被授权使用工作台(身份令牌“{role_claim}”中没有已映射的角色),"
-                               f"请联系领导小组办公室")
+        raise PermissionDenied(
+            f"用户“{raw_name}”未被授权使用工作台(身份令牌“{role_claim}”中没有已映射的角色),请联系领导小组办公室"
+        )
     role = next(r for r in PRIORITY if r in roles)
     unit = None
     if role == UNIT:
@@ -75,7 +78,8 @@ def account_from_oidc(claims: Mapping[str, Any], mapping: Mapping[str, Any],
         if not unit:
             raise PermissionDenied(f"单位用户“{raw_name}”的身份令牌中没有所属单位(“{unit_claim}”),请联系系统管理员")
         if known_units is not None and unit not in set(known_units):
-            raise PermissionDenied(f"单位“{unit}”不在任务分解表中,请在 secrets.toml 的 [workbench_oidc.units] "
-                                   f"中把它映射为表中的单位全称")
+            raise PermissionDenied(
+                f"单位“{unit}”不在任务分解表中,请在 secrets.toml 的 [workbench_oidc.units] 中把它映射为表中的单位全称"
+            )
     display = str(claims.get(mapping.get("display_claim", "name")) or "").strip()
     return Account(name=PREFIX + raw_name, role=role, unit=unit, display_name=display, source="oidc")

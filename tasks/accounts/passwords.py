@@ -11,6 +11,7 @@ False
 >>> len(random_password())
 16
 """
+
 from __future__ import annotations
 
 import secrets
@@ -80,5 +81,6 @@ def check_strength(password: str, name: str = "") -> None:
     if len(set(password)) < 4:
         raise AccountError("密码过于简单,请混用字母、数字和符号")
     from zxcvbn import zxcvbn
+
     if zxcvbn(password, user_inputs=[name] if name else [])["score"] < MIN_SCORE:
         raise AccountError("密码过于常见或容易猜到(如常见密码、连续数字或字母、键盘顺序),请换一个更长、更不规则的密码")

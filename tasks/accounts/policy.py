@@ -8,6 +8,7 @@ variable (read when :meth:`AccountPolicy.from_env` is called):
 >>> AccountPolicy(max_failures=3).lockout
 datetime.timedelta(seconds=900)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,9 +18,12 @@ from core.config import setting
 
 from .errors import AccountError
 
-ENV = {"max_failures": "WORKBENCH_LOGIN_MAX_FAILURES", "lockout_minutes": "WORKBENCH_LOCKOUT_MINUTES",
-       "session_idle_minutes": "WORKBENCH_SESSION_IDLE_MINUTES",
-       "session_max_hours": "WORKBENCH_SESSION_MAX_HOURS"}
+ENV = {
+    "max_failures": "WORKBENCH_LOGIN_MAX_FAILURES",
+    "lockout_minutes": "WORKBENCH_LOCKOUT_MINUTES",
+    "session_idle_minutes": "WORKBENCH_SESSION_IDLE_MINUTES",
+    "session_max_hours": "WORKBENCH_SESSION_MAX_HOURS",
+}
 
 
 @dataclass(frozen=True)

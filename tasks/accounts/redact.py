@@ -7,6 +7,7 @@ print the argon2 hash.  :func:`install` adds a filter that blanks them.
 >>> install(); logging.getLogger(ENGINE_LOGGER).filters[-1].__class__.__name__
 'RedactSecrets'
 """
+
 from __future__ import annotations
 
 import logging

@@ -13,6 +13,7 @@ a unit account may do them only for its own unit.
 >>> allowed(unit, "upload_progress", unit="市公安局")
 False
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -66,16 +67,40 @@ ACTIONS: dict[str, str] = {
     "send_notify": "发送提醒",
 }
 #: actions a unit account may do only for its own unit
-SCOPED = frozenset({"view_tasks", "view_progress", "view_units", "download_template", "upload_progress",
-                    "sign_task", "request_extension", "claim_done", "appeal_card", "download_evidence"})
+SCOPED = frozenset(
+    {
+        "view_tasks",
+        "view_progress",
+        "view_units",
+        "download_template",
+        "upload_progress",
+        "sign_task",
+        "request_extension",
+        "claim_done",
+        "appeal_card",
+        "download_evidence",
+    }
+)
 
 _READ_ALL = {"view_overview", "view_tasks", "view_graph", "view_units", "view_reports", "read_all"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     OFFICE: frozenset(ACTIONS),
     PLANNER: frozenset(_READ_ALL | {"view_hall", "view_staffing"}),
-    UNIT: frozenset({"view_tasks", "view_progress", "view_units", "download_template", "upload_progress",
-                     "register_period", "sign_task", "request_extension", "claim_done", "appeal_card",
-                     "download_evidence"}),
+    UNIT: frozenset(
+        {
+            "view_tasks",
+            "view_progress",
+            "view_units",
+            "download_template",
+            "upload_progress",
+            "register_period",
+            "sign_task",
+            "request_extension",
+            "claim_done",
+            "appeal_card",
+            "download_evidence",
+        }
+    ),
     LEADER: frozenset({"view_overview", "view_units", "view_reports", "read_all"}),
 }
 
@@ -107,9 +132,15 @@ class Account:
         return f"{who}({self.unit if self.role == UNIT and self.unit else ROLE_NAMES.get(self.role, self.role)})"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "role": self.role, "role_name": ROLE_NAMES.get(self.role, self.role),
-                "unit": self.unit, "display_name": self.display_name, "disabled": self.disabled,
-                "source": self.source}
+        return {
+            "name": self.name,
+            "role": self.role,
+            "role_name": ROLE_NAMES.get(self.role, self.role),
+            "unit": self.unit,
+            "display_name": self.display_name,
+            "disabled": self.disabled,
+            "source": self.source,
+        }
 
 
 def allowed(account: Account | None, action: str, unit: str | None = None) -> bool:
@@ -146,8 +177,7 @@ def require(account: Account | None, action: str, unit: str | None = None) -> No
             raise PermissionDenied(f"单位账号“{account.name}”未绑定单位,不能{what},请联系领导小组办公室")
         if unit != account.unit:
             target = f"“{unit}”" if unit else "其他单位"
-            raise PermissionDenied(f"单位账号“{account.name}”只能为本单位“{account.unit}”{what},"
-                                   f"不能为{target}{what}")
+            raise PermissionDenied(f"单位账号“{account.name}”只能为本单位“{account.unit}”{what},不能为{target}{what}")
 
 
 def actions_of(role: str) -> list[str]:

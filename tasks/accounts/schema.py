@@ -8,6 +8,7 @@ session-token *hashes* are kept, never the secrets themselves.
 >>> sorted(t for t in Base.metadata.tables if t.startswith("account"))
 ['account_sessions', 'accounts']
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -10,6 +10,7 @@ failures over all names (password spraying).  The Alembic revision
 >>> "login_throttle" in Base.metadata.tables
 True
 """
+
 from __future__ import annotations
 
 from datetime import datetime

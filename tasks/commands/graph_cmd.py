@@ -5,6 +5,7 @@ path by deadlines, the tightest tasks, the most loaded units, collaboration
 pairs and hub units; ``--slip`` adds what a delay of one task puts at risk.
 Several PATHs give one combined graph whose task ids are ``<file stem>/<id>``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,11 +32,19 @@ from ..graph import (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("graph", help="依赖关系图:倒挂、关键路径、延误影响、单位负荷",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "graph",
+        help="依赖关系图:倒挂、关键路径、延误影响、单位负荷",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="方案文件(xlsx/xls/csv/txt/docx/html),可多个")
-    p.add_argument("--predecessors", action="append", metavar="FILE",
-                   help="前置任务文件(csv/xlsx,列“任务,前置任务”);多个方案时按顺序各给一个")
+    p.add_argument(
+        "--predecessors",
+        action="append",
+        metavar="FILE",
+        help="前置任务文件(csv/xlsx,列“任务,前置任务”);多个方案时按顺序各给一个",
+    )
     p.add_argument("--slip", nargs=2, metavar=("ID", "DAYS"), help="任务 ID 延误 DAYS 天的影响")
     p.add_argument("--export", metavar="DIR", help="导出 GraphML、GEXF、边列表和图片到该目录")
     p.add_argument("--focus", metavar="ID", help="图片只画该任务及其相邻节点")
@@ -56,6 +65,7 @@ def _plan_keys(paths: list[Path]) -> list[str]:
 
 def _build(args: argparse.Namespace):
     from ..importers import load_plan
+
     paths = [Path(p) for p in args.paths]
     given = args.predecessors or []
     if given and len(given) != len(paths):
@@ -84,18 +94,26 @@ def _result(args: argparse.Namespace) -> dict[str, Any]:
         require_task(g, args.focus)  # before anything is written
     out: dict[str, Any] = {"plans": [p.title or p.source_file for p in plans], "predecessor_files": files}
     a = analyse(g)
-    out.update({
-        "counts": a["counts"], "excluded": a["excluded"], "inversions": a["inversions"],
-        "critical_path": a["critical_path"]["tasks"], "critical_path_steps": a["critical_path"]["steps"],
-        "critical_path_slack_days": a["critical_path"]["total_slack_days"],
-        "slack": a["slack"], "least_slack": a["least_slack"],
-    })
+    out.update(
+        {
+            "counts": a["counts"],
+            "excluded": a["excluded"],
+            "inversions": a["inversions"],
+            "critical_path": a["critical_path"]["tasks"],
+            "critical_path_steps": a["critical_path"]["steps"],
+            "critical_path_slack_days": a["critical_path"]["total_slack_days"],
+            "slack": a["slack"],
+            "least_slack": a["least_slack"],
+        }
+    )
     load, pairs = unit_load(g), collaboration_pairs(g)
-    out.update({
-        "top_units": load[: args.top],
-        "collaboration_pairs": pairs[: args.top],
-        "centrality": unit_centrality(g, top=args.top, load=load, pairs=pairs),
-    })
+    out.update(
+        {
+            "top_units": load[: args.top],
+            "collaboration_pairs": pairs[: args.top],
+            "centrality": unit_centrality(g, top=args.top, load=load, pairs=pairs),
+        }
+    )
     if args.slip:
         try:
             days = int(args.slip[1])
@@ -114,14 +132,18 @@ def _print_human(r: dict[str, Any]) -> None:
     print(f"方案:{';'.join(r['plans'])}")
     if r["predecessor_files"]:
         print(f"前置任务文件:{';'.join(r['predecessor_files'])}")
-    print(f"任务 {c['tasks']} 项(有完成日期 {c['dated_tasks']} 项),单位 {c['units']} 个,"
-          f"章节 {c['sections']} 个,前置关系 {c['predecessor_links']} 条")
+    print(
+        f"任务 {c['tasks']} 项(有完成日期 {c['dated_tasks']} 项),单位 {c['units']} 个,"
+        f"章节 {c['sections']} 个,前置关系 {c['predecessor_links']} 条"
+    )
     if r["excluded"]:
         print(f"长期/无时限任务(不参与日期分析):{'、'.join(r['excluded'])}")
     print("\n【时限倒挂】任务的完成时限早于其前置任务")
     for inv in r["inversions"] or []:
-        print(f"  任务{inv['task']}({inv['task_due']})早于前置任务{inv['predecessor']}"
-              f"({inv['predecessor_due']}){inv['days']}天")
+        print(
+            f"  任务{inv['task']}({inv['task_due']})早于前置任务{inv['predecessor']}"
+            f"({inv['predecessor_due']}){inv['days']}天"
+        )
     if not r["inversions"]:
         print("  无")
     print("\n【关键路径】最长的先后衔接任务链(同长取最紧的)")

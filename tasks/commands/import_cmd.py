@@ -8,6 +8,7 @@ name under ``data/import_profiles/``, a .toml/.json file, or a profile saved in
 the database); ``--confidence`` with ``--json`` writes the confidence summary as
 one JSON object on stderr (stdout stays the task array).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,9 @@ def summary_lines(plan: Plan) -> list[str]:
     used = plan.used or {}
     if used.get("layouts"):  # a policy document: which layouts were found where
         for lay in used["layouts"]:
-            lines.append(f"读取范围:{lay.get('label', lay.get('layout', ''))},{lay.get('where', '')},"
-                         f"{lay.get('tasks', '?')}项")
+            lines.append(
+                f"读取范围:{lay.get('label', lay.get('layout', ''))},{lay.get('where', '')},{lay.get('tasks', '?')}项"
+            )
     elif used.get("rows"):
         first, last = used["rows"]
         sheet = f"工作表“{used['sheet']}”" if used.get("sheet") else "文件"
@@ -53,8 +55,11 @@ def summary_lines(plan: Plan) -> list[str]:
             lines.append(section)
         lead = "、".join(t.lead_units) or "(无牵头单位)"
         resp = "、".join(t.responsible_units)
-        lines.append(f"  {t.id:>3}. {t.title[:30]} | 牵头:{lead}" + (f" | 责任:{resp}" if resp else "")
-                     + f" | 完成时限:{_deadline_label(t)}")
+        lines.append(
+            f"  {t.id:>3}. {t.title[:30]} | 牵头:{lead}"
+            + (f" | 责任:{resp}" if resp else "")
+            + f" | 完成时限:{_deadline_label(t)}"
+        )
     warnings = [w for w in plan.warnings if not w.startswith("读取了")]
     if warnings:
         lines.append("")
@@ -100,12 +105,17 @@ def run_import(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "import", help="导入任务分解表或政策文件(xlsx/xls/csv/docx/txt/html)",
-        description="导入任务分解表(xlsx/xls/csv)或政策文件(docx/txt/html),打印任务清单")
+        "import",
+        help="导入任务分解表或政策文件(xlsx/xls/csv/docx/txt/html)",
+        description="导入任务分解表(xlsx/xls/csv)或政策文件(docx/txt/html),打印任务清单",
+    )
     p.add_argument("path", help="要导入的文件")
     p.add_argument("--json", action="store_true", help="以 JSON 数组输出全部任务")
     p.add_argument("--aliases", metavar="CSV", help="单位别名表(两列:别名,标准名称)")
-    p.add_argument("--profile", metavar="NAME", help="导入方案:data/import_profiles/ 下的名称、TOML/JSON 文件,或库中保存的方案名")
-    p.add_argument("--confidence", action="store_true",
-                   help="与 --json 同用时,在标准错误输出上另写一行识别可信度摘要(JSON)")
+    p.add_argument(
+        "--profile", metavar="NAME", help="导入方案:data/import_profiles/ 下的名称、TOML/JSON 文件,或库中保存的方案名"
+    )
+    p.add_argument(
+        "--confidence", action="store_true", help="与 --json 同用时,在标准错误输出上另写一行识别可信度摘要(JSON)"
+    )
     p.set_defaults(func=run_import)

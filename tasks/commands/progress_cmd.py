@@ -11,6 +11,7 @@ and record the actor ``cli`` for every change.
     python -m tasks status --as-of 2021-09-30 --json
     python -m tasks report --kind quarter --period 2021-Q3 --out 通报.docx
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,11 +27,13 @@ ACTOR = "cli"
 def _store():
     """The store as the acting account: the office (``cli``), or ``python -m tasks --as NAME …``."""
     from ..accounts import acting_store
+
     return acting_store()
 
 
 def _date(text: str) -> date:
     from ..progress.upload import parse_date
+
     d = parse_date(text)
     if d is None:
         raise argparse.ArgumentTypeError(f"日期“{text}”无法识别,请写成 2021-09-30")
@@ -39,17 +42,28 @@ def _date(text: str) -> date:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from ..importers import load_plan
+
     plan = load_plan(args.path)
     store = _store()
-    res = store.load_plan_into_store(plan, ACTOR, key=args.plan, start=args.start, cycle=args.cycle,
-                                     due_day=args.due_day)
+    res = store.load_plan_into_store(
+        plan, ACTOR, key=args.plan, start=args.start, cycle=args.cycle, due_day=args.due_day
+    )
     from .notify_cmd import after_load
-    notice = after_load(store, res)   # 签收通知 for new tasks (issue 17), when a channel is on
+
+    notice = after_load(store, res)  # 签收通知 for new tasks (issue 17), when a channel is on
     if notice:
         plan.warnings.append(notice)
     if args.json:
-        print_json({"plan": res.plan, "added": res.added, "updated": res.updated, "archived": res.archived,
-                    "unchanged": res.unchanged, "warnings": plan.warnings + res.warnings})
+        print_json(
+            {
+                "plan": res.plan,
+                "added": res.added,
+                "updated": res.updated,
+                "archived": res.archived,
+                "unchanged": res.unchanged,
+                "warnings": plan.warnings + res.warnings,
+            }
+        )
     else:
         print(res.summary())
         for w in plan.warnings + res.warnings:
@@ -59,6 +73,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from ..progress import all_templates_zip, load_rules, template_bytes, template_filename
+
     store = _store()
     rules = load_rules()
     store.open_period(args.period, ACTOR, grace_days=rules.grace_days)
@@ -78,11 +93,21 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_upload(args: argparse.Namespace) -> int:
     from ..progress import load_rules, upload_files
+
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         raise WorkbenchError(f"文件不存在:{'、'.join(missing)}")
-    reports = upload_files(_store(), args.files, actor=ACTOR, save=args.yes, unit=args.unit, period=args.period,
-                           plan=args.plan, person=args.person, rules=load_rules())
+    reports = upload_files(
+        _store(),
+        args.files,
+        actor=ACTOR,
+        save=args.yes,
+        unit=args.unit,
+        period=args.period,
+        plan=args.plan,
+        person=args.person,
+        rules=load_rules(),
+    )
     bad = any(r.problems for r in reports)
     if args.json:
         print_json([r.to_dict() for r in reports])
@@ -96,11 +121,13 @@ def cmd_upload(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from ..progress import snapshot
+
     store = _store()
     snap = snapshot(store, args.as_of, plan=args.plan)
     if args.json:
-        print_json({"as_of": snap.as_of.isoformat(), "counts": snap.counts(),
-                    "tasks": [s.to_dict() for s in snap.statuses]})
+        print_json(
+            {"as_of": snap.as_of.isoformat(), "counts": snap.counts(), "tasks": [s.to_dict() for s in snap.statuses]}
+        )
         return 0
     print(f"截至 {snap.as_of.isoformat()} 的任务状态:")
     for s in snap.statuses:
@@ -109,7 +136,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print("合计:" + ",".join(f"{k} {v}" for k, v in snap.counts().items()))
     if args.ranking:
         print("单位排名:" + snap.rules.scoring_text())
-        for c in store.scorecards(snap.as_of, plan=args.plan, rules=snap.rules):   # a unit: its own row
+        for c in store.scorecards(snap.as_of, plan=args.plan, rules=snap.rules):  # a unit: its own row
             print(f"  {c.rank:>3}. {c.unit} {c.score:g} 分(逾期 {c.overdue},报送率 {c.compliance:.0%})")
     return 0
 
@@ -122,6 +149,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_periods(args: argparse.Namespace) -> int:
     from ..progress import load_rules
+
     store = _store()
     if args.open:
         store.open_period(args.open, ACTOR, grace_days=load_rules().grace_days)
@@ -129,8 +157,7 @@ def cmd_periods(args: argparse.Namespace) -> int:
         store.close_period(args.close, ACTOR)
     rows = store.periods()
     if args.json:
-        print_json([{"period": p.key, "start": p.start, "end": p.end, "due": p.due, "closed": p.closed}
-                    for p in rows])
+        print_json([{"period": p.key, "start": p.start, "end": p.end, "due": p.due, "closed": p.closed} for p in rows])
     else:
         for p in rows:
             print(f"{p.key} {p.start}~{p.end} 报送期限 {p.due} {'已关闭' if p.closed else '开放'}")
@@ -141,10 +168,12 @@ def cmd_periods(args: argparse.Namespace) -> int:
 
 def cmd_reminders(args: argparse.Namespace) -> int:
     from ..progress import load_rules
+
     as_of = args.as_of or date.today()
-    items = _store().reminders(as_of, args.period, plan=args.plan, rules=load_rules())   # a unit: its own
+    items = _store().reminders(as_of, args.period, plan=args.plan, rules=load_rules())  # a unit: its own
     if args.out:
         from ..progress import reminders_xlsx
+
         out = Path(args.out)
         if out.suffix.lower() != ".xlsx":
             raise WorkbenchError(f"催办名单文件名应以 .xlsx 结尾:{out.name}")
@@ -162,6 +191,7 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     from .supervision_cmd import one_line_errors
+
     p = one_line_errors(sub.add_parser("load", help="把任务分解表导入(或更新到)进度库"))
     p.add_argument("path")
     p.add_argument("--plan", help="计划名称(默认取文件中的标题);同名再次导入即更新")

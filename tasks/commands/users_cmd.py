@@ -10,6 +10,7 @@ A generated password is printed once and never again; hashes are never printed.
     python -m tasks users reset zwzx
     python -m tasks users audit --out 操作日志.xlsx
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,12 +23,12 @@ from ..errors import WorkbenchError
 
 def _guarded():
     from ..accounts import acting_store
+
     return acting_store()
 
 
 def _password_note(name: str, password: str) -> str:
-    return (f"账号“{name}”的密码:{password}\n"
-            f"(只显示这一次,请当面或通过安全渠道交给本人,首次登录后修改)")
+    return f"账号“{name}”的密码:{password}\n(只显示这一次,请当面或通过安全渠道交给本人,首次登录后修改)"
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -37,9 +38,11 @@ def cmd_add(args: argparse.Namespace) -> int:
         if not password:
             raise WorkbenchError("标准输入中没有密码")
     g = _guarded()
-    generated = g.add_account(args.name, args.role, unit=args.unit, password=password,
-                              display_name=args.display_name or "")
+    generated = g.add_account(
+        args.name, args.role, unit=args.unit, password=password, display_name=args.display_name or ""
+    )
     from ..accounts import ROLE_NAMES
+
     print(f"已创建账号“{args.name}”({ROLE_NAMES[args.role]}{'·' + args.unit if args.unit else ''})")
     if generated:
         print(_password_note(args.name, generated))
@@ -54,8 +57,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not rows:
         print("尚无账号")
     for r in rows:
-        state = "已停用" if r["disabled"] else (f"锁定至 {r['locked_until']:%Y-%m-%d %H:%M}" if r["locked_until"]
-                                                else "正常")
+        state = (
+            "已停用"
+            if r["disabled"]
+            else (f"锁定至 {r['locked_until']:%Y-%m-%d %H:%M}" if r["locked_until"] else "正常")
+        )
         last = f"{r['last_login_at']:%Y-%m-%d %H:%M}" if r["last_login_at"] else "从未登录"
         print(f"{r['name']:<16} {r['role_name']:<8} {r['unit'] or '':<16} {state}  最近登录 {last}")
     return 0
@@ -65,9 +71,12 @@ def cmd_set(args: argparse.Namespace) -> int:
     if args.role is None and args.unit is None and args.display_name is None:
         raise WorkbenchError("请指定要修改的内容:--role、--unit 或 --display-name")
     from ..accounts import ROLE_NAMES
+
     account = _guarded().update_account(args.name, role=args.role, unit=args.unit, display_name=args.display_name)
-    print(f"已修改账号“{account.name}”:{ROLE_NAMES[account.role]}{'·' + account.unit if account.unit else ''}"
-          f"(其登录会话已结束)")
+    print(
+        f"已修改账号“{account.name}”:{ROLE_NAMES[account.role]}{'·' + account.unit if account.unit else ''}"
+        f"(其登录会话已结束)"
+    )
     return 0
 
 
@@ -98,11 +107,12 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from ..accounts.audit import audit_rows, write_audit
+
     entries = _guarded().audit_log()
     if args.actor:
         entries = [a for a in entries if a["actor"] == args.actor]
     if args.limit:
-        entries = entries[-args.limit:]
+        entries = entries[-args.limit :]
     if args.out:
         print(f"已导出 {len(entries)} 条操作日志:{write_audit(entries, Path(args.out))}")
     elif args.json:
@@ -115,6 +125,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_roles(args: argparse.Namespace) -> int:
     from ..accounts import permission_table
+
     rows = permission_table()
     if args.json:
         print_json(rows)
@@ -128,13 +139,18 @@ def cmd_roles(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     from ..accounts import ROLES
+
     p = sub.add_parser("users", help="账号管理(新增、列出、停用、启用、解锁、重置密码、操作日志)")
     users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
 
     a = users.add_parser("add", help="新增账号(不给密码则生成随机密码并只显示一次)")
     a.add_argument("name")
-    a.add_argument("--role", required=True, choices=ROLES,
-                   help="office 领导小组办公室 / planner 规划人员 / unit 责任单位 / leader 领导(只读)")
+    a.add_argument(
+        "--role",
+        required=True,
+        choices=ROLES,
+        help="office 领导小组办公室 / planner 规划人员 / unit 责任单位 / leader 领导(只读)",
+    )
     a.add_argument("--unit", help="所属单位(单位账号必填,须与任务分解表中的单位全称一致)")
     a.add_argument("--display-name", help="姓名或说明")
     a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码(不出现在命令行历史中)")
@@ -151,9 +167,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_list)
 
-    for name, func, text in (("disable", cmd_disable, "停用账号并结束其登录"), ("enable", cmd_enable, "启用账号"),
-                             ("unlock", cmd_unlock, "解除登录失败锁定"),
-                             ("reset", cmd_reset, "重置密码(新随机密码只显示一次)")):
+    for name, func, text in (
+        ("disable", cmd_disable, "停用账号并结束其登录"),
+        ("enable", cmd_enable, "启用账号"),
+        ("unlock", cmd_unlock, "解除登录失败锁定"),
+        ("reset", cmd_reset, "重置密码(新随机密码只显示一次)"),
+    ):
         a = users.add_parser(name, help=text)
         a.add_argument("name")
         a.set_defaults(func=func)

@@ -40,6 +40,7 @@ Definitions (the tests compute them by hand the same way):
 >>> slip_impact(g, "1", 10)["affected_tasks"]
 ['2']
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -90,6 +91,7 @@ def dated_dag(g: nx.DiGraph) -> DatedDag:
     d.excluded.sort(key=id_key)
     # Kahn's algorithm, smallest id first, so results never depend on insertion order
     import heapq
+
     indeg = {t: len(p) for t, p in d.preds.items()}
     heap = [(id_key(t), t) for t, n in indeg.items() if n == 0]
     heapq.heapify(heap)
@@ -112,9 +114,16 @@ def deadline_inversions(g: nx.DiGraph, dag: DatedDag | None = None) -> list[dict
     """
     d = dag or dated_dag(g)
     out = [
-        {"task": t, "predecessor": p, "days": (d.due[p] - d.due[t]).days,
-         "task_due": d.due[t].isoformat(), "predecessor_due": d.due[p].isoformat()}
-        for t in d.order for p in d.preds[t] if d.due[t] < d.due[p]
+        {
+            "task": t,
+            "predecessor": p,
+            "days": (d.due[p] - d.due[t]).days,
+            "task_due": d.due[t].isoformat(),
+            "predecessor_due": d.due[p].isoformat(),
+        }
+        for t in d.order
+        for p in d.preds[t]
+        if d.due[t] < d.due[p]
     ]
     out.sort(key=lambda r: (-r["days"], id_key(r["task"]), id_key(r["predecessor"])))  # type: ignore[arg-type, operator]
     return out
@@ -173,16 +182,24 @@ def critical_path(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
     ends = [t for t, b in best.items() if b[0] == longest]
     tight = min(best[t][1] for t in ends)
     path = min((chain(t) for t in ends if best[t][1] == tight), key=lambda c: [id_key(x) for x in c])
-    steps = [{"task": t, "due": d.due[t].isoformat(),
-              "days_after_previous": None if i == 0 else (d.due[t] - d.due[path[i - 1]]).days}
-             for i, t in enumerate(path)]
+    steps = [
+        {
+            "task": t,
+            "due": d.due[t].isoformat(),
+            "days_after_previous": None if i == 0 else (d.due[t] - d.due[path[i - 1]]).days,
+        }
+        for i, t in enumerate(path)
+    ]
     return {"tasks": path, "steps": steps, "total_slack_days": tight, "length": longest}
 
 
 def _units_of(g: nx.DiGraph, task_id: str) -> list[tuple[str, str]]:
     n = task_node(task_id)
-    return [(g.nodes[u]["label"], dd["role"]) for u, _, dd in g.in_edges(n, data=True)
-            if dd.get("kind") == "unit" and not dd.get("via")]
+    return [
+        (g.nodes[u]["label"], dd["role"])
+        for u, _, dd in g.in_edges(n, data=True)
+        if dd.get("kind") == "unit" and not dd.get("via")
+    ]
 
 
 def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = None) -> dict[str, Any]:
@@ -195,8 +212,9 @@ def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = N
     d = dag or dated_dag(g)
     node = require_task(g, task_id)
     if task_id not in d.due:
-        raise GraphError(f"任务“{task_id}”为{g.nodes[node].get('deadline_text') or '无完成时限'}的任务,"
-                         "没有完成日期,无法计算延误影响")
+        raise GraphError(
+            f"任务“{task_id}”为{g.nodes[node].get('deadline_text') or '无完成时限'}的任务,没有完成日期,无法计算延误影响"
+        )
     if days < 0:
         raise GraphError("延误天数不能为负数")
     base = finishes(d)
@@ -225,19 +243,29 @@ def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = N
     details, units = [], {}  # type: ignore[var-annotated]
     for t in affected:
         us = _units_of(g, t)
-        details.append({"task": t, "title": g.nodes[task_node(t)].get("title", ""),
-                        "due": d.due[t].isoformat(), "finish": new[t].isoformat(),
-                        "days_late": (new[t] - d.due[t]).days,
-                        "lead_units": [u for u, r in us if r == LEAD],
-                        "responsible_units": [u for u, r in us if r != LEAD]})
+        details.append(
+            {
+                "task": t,
+                "title": g.nodes[task_node(t)].get("title", ""),
+                "due": d.due[t].isoformat(),
+                "finish": new[t].isoformat(),
+                "days_late": (new[t] - d.due[t]).days,
+                "lead_units": [u for u, r in us if r == LEAD],
+                "responsible_units": [u for u, r in us if r != LEAD],
+            }
+        )
         for u, r in us:
             entry = units.setdefault(u, {"unit": u, "roles": [], "tasks": []})
             if ROLE_WORDS[r] not in entry["roles"]:
                 entry["roles"].append(ROLE_WORDS[r])
             entry["tasks"].append(t)
     return {
-        "task": task_id, "days": days, "due": d.due[task_id].isoformat(),
-        "finish": new[task_id].isoformat(), "affected_tasks": affected, "details": details,
+        "task": task_id,
+        "days": days,
+        "due": d.due[task_id].isoformat(),
+        "finish": new[task_id].isoformat(),
+        "affected_tasks": affected,
+        "details": details,
         "affected_units": sorted(units.values(), key=lambda e: (-len(e["tasks"]), e["unit"])),
         "absorbed_by": absorbed,
     }
@@ -253,9 +281,14 @@ def analyse(g: nx.DiGraph) -> dict[str, Any]:
     sl = slack(g, d)
     tight = sorted(((t, s) for t, s in sl.items() if s is not None), key=lambda x: (x[1], id_key(x[0])))
     return {
-        "counts": {"tasks": kinds.get("task", 0), "units": kinds.get("unit", 0),
-                   "sections": kinds.get("section", 0), "predecessor_links": links,
-                   "dated_tasks": len(d.due), "excluded_tasks": len(d.excluded)},
+        "counts": {
+            "tasks": kinds.get("task", 0),
+            "units": kinds.get("unit", 0),
+            "sections": kinds.get("section", 0),
+            "predecessor_links": links,
+            "dated_tasks": len(d.due),
+            "excluded_tasks": len(d.excluded),
+        },
         "excluded": d.excluded,
         "inversions": deadline_inversions(g, d),
         "critical_path": critical_path(g, d),

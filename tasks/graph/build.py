@@ -25,6 +25,7 @@ with ``origin`` (where the link was written); ``collective → member``
 >>> sorted(g.predecessors("task:2"))
 ['task:1', 'unit:市审改办']
 """
+
 from __future__ import annotations
 
 import re
@@ -61,8 +62,10 @@ def require_task(g: nx.DiGraph, task_id: str) -> str:
     node = task_node(task_id)
     if node in g and g.nodes[node].get("kind") == "task":
         return node
-    like = sorted((a["task_id"] for _, a in g.nodes(data=True)
-                   if a.get("kind") == "task" and a.get("local_id") == task_id), key=id_key)
+    like = sorted(
+        (a["task_id"] for _, a in g.nodes(data=True) if a.get("kind") == "task" and a.get("local_id") == task_id),
+        key=id_key,
+    )
     hint = f";合并多个方案时任务编号要带方案名,如“{'”“'.join(like[:3])}”" if like else ""
     raise GraphError(f"任务“{task_id}”不存在{hint}")
 
@@ -95,10 +98,19 @@ def _add_plan(g: nx.DiGraph, plan: Plan, prefix: str, plan_key: str) -> None:
     for t in plan.tasks:
         tid = f"{prefix}{t.id}"
         g.add_node(
-            task_node(tid), kind="task", task_id=tid, plan=plan_key, local_id=t.id,
-            title=t.title, section=t.section, deadline=t.deadline, due=due_date(t),
-            deadline_kind=t.deadline_kind, deadline_text=t.deadline_text,
-            milestones=[(m.date, m.text) for m in t.milestones], source=t.source.label(),
+            task_node(tid),
+            kind="task",
+            task_id=tid,
+            plan=plan_key,
+            local_id=t.id,
+            title=t.title,
+            section=t.section,
+            deadline=t.deadline,
+            due=due_date(t),
+            deadline_kind=t.deadline_kind,
+            deadline_text=t.deadline_text,
+            milestones=[(m.date, m.text) for m in t.milestones],
+            source=t.source.label(),
             label=f"{tid} {t.title[:16]}".strip(),
         )
         if t.section:
@@ -158,7 +170,7 @@ def check_acyclic(g: nx.DiGraph) -> None:
     while walk[-1] not in seen:
         seen[walk[-1]] = len(walk) - 1
         walk.append(min((p for p in preds[walk[-1]] if p in left), key=lambda n: id_key(g.nodes[n]["task_id"])))
-    loop = walk[seen[walk[-1]]:][::-1]  # forward order, first node repeated at the end
+    loop = walk[seen[walk[-1]] :][::-1]  # forward order, first node repeated at the end
     edges = list(zip(loop, loop[1:]))
     ids = [g.nodes[u]["task_id"] for u, _ in edges]
     k = min(range(len(ids)), key=lambda i: id_key(ids[i]))  # start at the smallest id: same message every run
@@ -171,8 +183,14 @@ def id_key(task_id: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", task_id))
 
 
-def build_graph(plan: Plan, links: Iterable[PredecessorLink] = (), *, prefix: str = "",
-                plan_key: str = "", graph: nx.DiGraph | None = None) -> nx.DiGraph:
+def build_graph(
+    plan: Plan,
+    links: Iterable[PredecessorLink] = (),
+    *,
+    prefix: str = "",
+    plan_key: str = "",
+    graph: nx.DiGraph | None = None,
+) -> nx.DiGraph:
     """The graph of one plan; ``links`` add predecessor links (e.g. from a predecessors file).
 
     Links from ``Task.predecessors`` are always included.  Raises
@@ -187,8 +205,9 @@ def build_graph(plan: Plan, links: Iterable[PredecessorLink] = (), *, prefix: st
     return g
 
 
-def build_combined(plans: Mapping[str, Plan],
-                   links: Mapping[str, Iterable[PredecessorLink]] | None = None) -> nx.DiGraph:
+def build_combined(
+    plans: Mapping[str, Plan], links: Mapping[str, Iterable[PredecessorLink]] | None = None
+) -> nx.DiGraph:
     """One graph across several plans; task ids become ``<key>/<id>`` (``2021/5``).
 
     Units are shared: a unit in two programmes is one node, so its load and

@@ -14,6 +14,7 @@ keep them knowingly.
 >>> plan.task("5").predecessors
 []
 """
+
 from __future__ import annotations
 
 import copy
@@ -36,8 +37,11 @@ def check_predecessors(plan: Plan, task_id: str, predecessors: list[str] | str) 
     before that predecessor).  An empty list means it can be saved as is.
     """
     try:
-        ids = parse_predecessor_text(predecessors) if isinstance(predecessors, str) else \
-            [i for p in predecessors for i in parse_predecessor_text(p)]
+        ids = (
+            parse_predecessor_text(predecessors)
+            if isinstance(predecessors, str)
+            else [i for p in predecessors for i in parse_predecessor_text(p)]
+        )
     except BadPredecessorText as err:
         return [{"kind": "text", "message": str(err)}]
     trial = copy.deepcopy(plan)
@@ -52,13 +56,23 @@ def check_predecessors(plan: Plan, task_id: str, predecessors: list[str] | str) 
     except UnknownPredecessor as err:
         return [{"kind": "unknown", "task": err.task_id, "message": f"前置任务“{err.task_id}”不存在"}]
     except CycleError as err:
-        return [{"kind": "cycle", "loop": err.loop,
-                 "message": f"会形成循环依赖:{' → '.join(err.loop)},请去掉其中一条前置关系"}]
+        return [
+            {
+                "kind": "cycle",
+                "loop": err.loop,
+                "message": f"会形成循环依赖:{' → '.join(err.loop)},请去掉其中一条前置关系",
+            }
+        ]
     return [
-        {"kind": "inversion", "predecessor": inv["predecessor"], "days": inv["days"],
-         "message": f"任务{task_id}的完成时限({inv['task_due']})比前置任务{inv['predecessor']}"
-                    f"({inv['predecessor_due']})早{inv['days']}天"}
-        for inv in deadline_inversions(g) if inv["task"] == task_id
+        {
+            "kind": "inversion",
+            "predecessor": inv["predecessor"],
+            "days": inv["days"],
+            "message": f"任务{task_id}的完成时限({inv['task_due']})比前置任务{inv['predecessor']}"
+            f"({inv['predecessor_due']})早{inv['days']}天",
+        }
+        for inv in deadline_inversions(g)
+        if inv["task"] == task_id
     ]
 
 
@@ -69,8 +83,11 @@ def set_predecessors(plan: Plan, task_id: str, predecessors: list[str] | str) ->
     """
     problems = check_predecessors(plan, task_id, predecessors)
     if not any(p["kind"] in BLOCKING for p in problems):
-        ids = parse_predecessor_text(predecessors) if isinstance(predecessors, str) else \
-            [i for p in predecessors for i in parse_predecessor_text(p)]
+        ids = (
+            parse_predecessor_text(predecessors)
+            if isinstance(predecessors, str)
+            else [i for p in predecessors for i in parse_predecessor_text(p)]
+        )
         plan.task(task_id).predecessors = list(dict.fromkeys(ids))
     return problems
 

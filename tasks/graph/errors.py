@@ -6,6 +6,7 @@ so the CLI prints it as ``error: …`` and the dashboard shows it as is.
 >>> str(UnknownPredecessor("99", origin="predecessors.csv 第3行"))
 'predecessors.csv 第3行: 前置任务“99”不存在'
 """
+
 from __future__ import annotations
 
 from ..errors import WorkbenchError

@@ -10,6 +10,7 @@ picture is drawn by graphviz's ``dot`` (through pydot) with a CJK font.
 >>> edge_list(g)[0]["关系"]
 '牵头'
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -42,8 +43,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return ";".join(" ".join(str(_plain(x)) for x in v if x is not None) if isinstance(v, tuple)
-                        else str(_plain(v)) for v in value)
+        return ";".join(
+            " ".join(str(_plain(x)) for x in v if x is not None) if isinstance(v, tuple) else str(_plain(v))
+            for v in value
+        )
     return value
 
 
@@ -90,8 +93,15 @@ def _quoted(*lines: str) -> str:
 def to_dot(g: nx.DiGraph, title: str = "") -> str:
     """The DOT text of a picture: tasks as boxes with their due date, units as ellipses."""
     import pydot
-    dot = pydot.Dot(graph_type="digraph", rankdir="LR", charset="UTF-8", fontname=FONT,
-                    label=_quoted(title or g.graph.get("title", "")), labelloc="t")
+
+    dot = pydot.Dot(
+        graph_type="digraph",
+        rankdir="LR",
+        charset="UTF-8",
+        fontname=FONT,
+        label=_quoted(title or g.graph.get("title", "")),
+        labelloc="t",
+    )
     dot.set_node_defaults(fontname=FONT, fontsize="10")
     dot.set_edge_defaults(fontname=FONT, fontsize="8")
     ids = {n: f"n{i}" for i, n in enumerate(g.nodes)}
@@ -114,8 +124,11 @@ def to_dot(g: nx.DiGraph, title: str = "") -> str:
             if du and dv and dv < du:  # an inversion: the successor is due first
                 attrs.update(color="#d93025", fontcolor="#d93025", label=f'"倒挂{(du - dv).days}天"')
         elif k == "unit":
-            attrs = {"color": "#5f6368", "style": "solid" if a.get("role") == "lead" else "dashed",
-                     "label": _quoted(ROLE_WORDS.get(a.get("role"), ""))}
+            attrs = {
+                "color": "#5f6368",
+                "style": "solid" if a.get("role") == "lead" else "dashed",
+                "label": _quoted(ROLE_WORDS.get(a.get("role"), "")),
+            }
         else:
             attrs = {"color": "#9aa0a6", "style": "dotted"}
         dot.add_edge(pydot.Edge(ids[u], ids[v], **attrs))  # type: ignore[arg-type]
@@ -125,6 +138,7 @@ def to_dot(g: nx.DiGraph, title: str = "") -> str:
 def render(g: nx.DiGraph, path: str | Path, title: str = "") -> Path:
     """Draw the graph to ``path``; the format follows the suffix (svg, png, pdf, dot)."""
     import subprocess
+
     p = Path(path)
     fmt = p.suffix.lower().lstrip(".")
     text = to_dot(g, title)
@@ -134,8 +148,9 @@ def render(g: nx.DiGraph, path: str | Path, title: str = "") -> Path:
     if fmt not in ("svg", "png", "pdf"):
         raise ExportFailed(f"不支持的图片格式“{fmt}”,请用 svg、png、pdf 或 dot")
     try:
-        out = subprocess.run(["dot", f"-T{fmt}"], input=text.encode("utf-8"),
-                             capture_output=True, check=True, timeout=120)
+        out = subprocess.run(
+            ["dot", f"-T{fmt}"], input=text.encode("utf-8"), capture_output=True, check=True, timeout=120
+        )
     except FileNotFoundError:
         raise ExportFailed("未安装 graphviz(找不到 dot 命令),无法生成图片;GraphML/GEXF 导出不受影响") from None
     except subprocess.CalledProcessError as err:
@@ -149,15 +164,17 @@ def edge_list(g: nx.DiGraph) -> list[dict[str, Any]]:
     rows = []
     for u, v, a in g.edges(data=True):
         au, av = g.nodes[u], g.nodes[v]
-        rows.append({
-            "起点": au.get("task_id") or au.get("label", u),
-            "起点类型": KIND_WORDS.get(au.get("kind"), ""),
-            "终点": av.get("task_id") or av.get("label", v),
-            "终点类型": KIND_WORDS.get(av.get("kind"), ""),
-            "关系": ROLE_WORDS.get(a.get("role"), EDGE_WORDS.get(a.get("kind"), "")),
-            "经由集体单位": a.get("via", ""),
-            "来源": a.get("origin", ""),
-        })
+        rows.append(
+            {
+                "起点": au.get("task_id") or au.get("label", u),
+                "起点类型": KIND_WORDS.get(au.get("kind"), ""),
+                "终点": av.get("task_id") or av.get("label", v),
+                "终点类型": KIND_WORDS.get(av.get("kind"), ""),
+                "关系": ROLE_WORDS.get(a.get("role"), EDGE_WORDS.get(a.get("kind"), "")),
+                "经由集体单位": a.get("via", ""),
+                "来源": a.get("origin", ""),
+            }
+        )
     return rows
 
 
@@ -168,6 +185,7 @@ def write_edge_list(g: nx.DiGraph, path: str | Path) -> Path:
     header = ["起点", "起点类型", "终点", "终点类型", "关系", "经由集体单位", "来源"]
     if p.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
+
         wb = Workbook()
         ws = wb.active
         ws.title = "边列表"
@@ -181,16 +199,19 @@ def write_edge_list(g: nx.DiGraph, path: str | Path) -> Path:
     return p
 
 
-def export_all(g: nx.DiGraph, directory: str | Path, *, focus: str | None = None,
-               picture: bool = True) -> list[Path]:
+def export_all(g: nx.DiGraph, directory: str | Path, *, focus: str | None = None, picture: bool = True) -> list[Path]:
     """Write graph.graphml, graph.gexf, edges.csv, edges.xlsx and the picture (svg/png) into ``directory``.
 
     With ``focus`` (a task id) the picture shows only that task's neighbourhood.
     """
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
-    out = [write_graphml(g, d / "graph.graphml"), write_gexf(g, d / "graph.gexf"),
-           write_edge_list(g, d / "edges.csv"), write_edge_list(g, d / "edges.xlsx")]
+    out = [
+        write_graphml(g, d / "graph.graphml"),
+        write_gexf(g, d / "graph.gexf"),
+        write_edge_list(g, d / "edges.csv"),
+        write_edge_list(g, d / "edges.xlsx"),
+    ]
     if picture:
         pic = neighbourhood(g, focus) if focus else g
         stem = f"task-{focus.replace('/', '-')}" if focus else "graph"

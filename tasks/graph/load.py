@@ -15,6 +15,7 @@ their own unit and flagged, since one of them stands for many departments.
 >>> collaboration_pairs(g)[0]["units"]
 ['市审改办', '市财政局']
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -67,29 +68,33 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
             joined += role != LEAD
             open_ += a["task_id"] not in done
             ongoing += a.get("deadline_kind") == "ongoing"
-        rows.append({
-            "unit": name, "collective": bool(g.nodes[f"unit:{name}"].get("collective")),
-            "led": led, "joined": joined, "total": led + joined, "open": open_, "ongoing": ongoing,
-            "by_month": dict(sorted(by_month.items())),
-        })
+        rows.append(
+            {
+                "unit": name,
+                "collective": bool(g.nodes[f"unit:{name}"].get("collective")),
+                "led": led,
+                "joined": joined,
+                "total": led + joined,
+                "open": open_,
+                "ongoing": ongoing,
+                "by_month": dict(sorted(by_month.items())),
+            }
+        )
     rows.sort(key=lambda r: (-r["open"], -r["led"], r["unit"]))  # type: ignore[operator]
     return rows
 
 
-def load_table(g: nx.DiGraph, rows: list[dict[str, Any]] | None = None
-               ) -> tuple[list[str], dict[str, dict[str, int]]]:
+def load_table(g: nx.DiGraph, rows: list[dict[str, Any]] | None = None) -> tuple[list[str], dict[str, dict[str, int]]]:
     """Months (sorted, 长期/未定 last) and unit → month → tasks (led + joined): a heat-map's data.
 
     ``rows`` reuses a :func:`unit_load` result.
     """
     rows = unit_load(g) if rows is None else rows
-    months = sorted({m for r in rows for m in r["by_month"]},
-                    key=lambda m: (m in (ONGOING_KEY, UNDATED_KEY), m))
+    months = sorted({m for r in rows for m in r["by_month"]}, key=lambda m: (m in (ONGOING_KEY, UNDATED_KEY), m))
     return months, {r["unit"]: {m: c["led"] + c["joined"] for m, c in r["by_month"].items()} for r in rows}
 
 
-def collaboration_pairs(g: nx.DiGraph, min_tasks: int = 1,
-                        include_collective: bool = True) -> list[dict[str, Any]]:
+def collaboration_pairs(g: nx.DiGraph, min_tasks: int = 1, include_collective: bool = True) -> list[dict[str, Any]]:
     """Pairs of units that share tasks, most shared first: ``units``, ``tasks`` (count), ``task_ids``."""
     per_task: dict[str, list[str]] = defaultdict(list)
     for u, v, a in g.edges(data=True):
@@ -101,8 +106,7 @@ def collaboration_pairs(g: nx.DiGraph, min_tasks: int = 1,
     for tid, names in ordered:
         for a, b in combinations(sorted(set(names)), 2):
             shared[(a, b)].append(tid)
-    out = [{"units": [a, b], "tasks": len(ts), "task_ids": ts}
-           for (a, b), ts in shared.items() if len(ts) >= min_tasks]
+    out = [{"units": [a, b], "tasks": len(ts), "task_ids": ts} for (a, b), ts in shared.items() if len(ts) >= min_tasks]
     out.sort(key=lambda r: (-r["tasks"], r["units"]))  # type: ignore[operator]
     return out
 
@@ -121,9 +125,14 @@ def unit_projection(g: nx.DiGraph, pairs: list[dict[str, Any]] | None = None) ->
     return p
 
 
-def unit_centrality(g: nx.DiGraph, top: int | None = 10, seed: int = 0, *,
-                    load: list[dict[str, Any]] | None = None,
-                    pairs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def unit_centrality(
+    g: nx.DiGraph,
+    top: int | None = 10,
+    seed: int = 0,
+    *,
+    load: list[dict[str, Any]] | None = None,
+    pairs: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Which units are hubs and bottlenecks, with the reason in words.
 
     Betweenness is computed on the unit projection (units that share tasks),
@@ -154,7 +163,7 @@ def unit_centrality(g: nx.DiGraph, top: int | None = 10, seed: int = 0, *,
     waiting: dict[str, set[str]] = defaultdict(set)
     for u, v in unit_edges:
         if v in successors:
-            waiting[u[len("unit:"):]].update(successors[v])
+            waiting[u[len("unit:") :]].update(successors[v])
     dependants = Counter({u: len(s) for u, s in waiting.items()})
     ranked = sorted(p.nodes, key=lambda u: (-round(bc.get(u, 0.0), 9), -by_unit[u]["total"], -p.degree(u), u))
     out = []
@@ -170,7 +179,17 @@ def unit_centrality(g: nx.DiGraph, top: int | None = 10, seed: int = 0, *,
             words.append(f"其任务有{dependants[u]}项后续任务在等待,延误会向下游传递")
         if r["collective"]:
             words.append("注意:这是集体单位,代表多个部门")
-        out.append({"unit": u, "rank": rank, "betweenness": round(b, 4), "partners": p.degree(u),
-                    "led": r["led"], "joined": r["joined"], "dependants": dependants[u],
-                    "collective": r["collective"], "reason": ";".join(words)})
+        out.append(
+            {
+                "unit": u,
+                "rank": rank,
+                "betweenness": round(b, 4),
+                "partners": p.degree(u),
+                "led": r["led"],
+                "joined": r["joined"],
+                "dependants": dependants[u],
+                "collective": r["collective"],
+                "reason": ";".join(words),
+            }
+        )
     return {"method": method, "units": out}

@@ -11,6 +11,7 @@ Each link keeps where it was written (``origin``) so errors can name the row.
 >>> parse_predecessor_text("无")
 []
 """
+
 from __future__ import annotations
 
 import re
@@ -116,10 +117,7 @@ def parse_predecessor_text(text: object) -> list[str]:
 
 def links_from_plan(plan: Plan) -> list[PredecessorLink]:
     """The links the importer read from the table's 前置任务 column, with each task's source row."""
-    return [
-        PredecessorLink(t.id, p, t.source.label() or f"任务{t.id}")
-        for t in plan.tasks for p in t.predecessors
-    ]
+    return [PredecessorLink(t.id, p, t.source.label() or f"任务{t.id}") for t in plan.tasks for p in t.predecessors]
 
 
 def _rows(path: Path, name: str) -> list[list[object]]:
@@ -162,10 +160,10 @@ def read_predecessor_file(path: str | Path, display_name: str | None = None) -> 
         ti = next(header.index(h) for h in TASK_HEADERS if h in header and header.index(h) != pi)
     except StopIteration:
         raise PredecessorFileError(
-            "找不到表头:第一行应为“任务,前置任务”(或 task,predecessor)两列", file=name,
-            row=header_at + 1) from None
+            "找不到表头:第一行应为“任务,前置任务”(或 task,predecessor)两列", file=name, row=header_at + 1
+        ) from None
     links: list[PredecessorLink] = []
-    for i, r in enumerate(rows[header_at + 1:], start=header_at + 2):
+    for i, r in enumerate(rows[header_at + 1 :], start=header_at + 2):
         task_text = cell_text(r[ti]) if ti < len(r) else ""
         pred_text = r[pi] if pi < len(r) else None
         if not task_text and not cell_text(pred_text):

@@ -9,6 +9,7 @@ hands tables (xlsx/xls/csv) to :mod:`.tables` and policy documents
 >>> len(plan.tasks), plan.tasks[0].lead_units
 (4, ['市数字办', '市政务服务中心管委会'])
 """
+
 from __future__ import annotations
 
 import os
@@ -48,8 +49,7 @@ def _is_html_table(path: Path) -> bool:
     """An HTML page holding a <table> (what “export to Excel” of many web systems writes)."""
     with path.open("rb") as f:
         text = f.read(262144).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")) \
-        and b"<table" in text
+    return text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")) and b"<table" in text
 
 
 def sniff(path: Path, display_name: str | None = None) -> str:
@@ -84,7 +84,9 @@ def sniff(path: Path, display_name: str | None = None) -> str:
     if suffix in (".xlsx", ".xlsm", ".xls", ".docx"):
         raise ImportFailed(
             f"文件扩展名为 {suffix},但内容不是 Excel/Word 文件(可能是改了扩展名的文本文件),"
-            "请用 Excel/Word 另存为正确格式后上传", file=name)
+            "请用 Excel/Word 另存为正确格式后上传",
+            file=name,
+        )
     if suffix == ".csv":
         return "csv"
     text_head = head.lstrip().lower()
@@ -95,8 +97,13 @@ def sniff(path: Path, display_name: str | None = None) -> str:
     raise ImportFailed(f"不支持的文件类型 {suffix},请上传 xlsx、xls、csv、docx、txt 或 html 文件", file=name)
 
 
-def load_plan(path: str | Path, *, aliases: AliasTable | None = None,
-              display_name: str | None = None, profile: ImportProfile | None = None) -> Plan:
+def load_plan(
+    path: str | Path,
+    *,
+    aliases: AliasTable | None = None,
+    display_name: str | None = None,
+    profile: ImportProfile | None = None,
+) -> Plan:
     """Read any supported file into a :class:`Plan`; raise :class:`ImportFailed` on bad input.
 
     ``display_name`` is the name the user knows the file by (an upload's
@@ -124,8 +131,10 @@ def _load_plan(path: str | Path, *, aliases: AliasTable | None, display_name: st
     if size == 0:
         raise ImportFailed("文件是空的", file=name)
     if size > MAX_BYTES:
-        raise ImportFailed(f"文件过大({size / 1048576:.1f} MB),上限为 {MAX_BYTES // 1048576} MB,"
-                           "请删除无关工作表或图片后再上传", file=name)
+        raise ImportFailed(
+            f"文件过大({size / 1048576:.1f} MB),上限为 {MAX_BYTES // 1048576} MB,请删除无关工作表或图片后再上传",
+            file=name,
+        )
     kind = sniff(p, name)
     if kind == "docx":  # xlsx packages are checked by the reader itself
         limits.check_zip(p, name, ImportFailed, member_limit=limits.MAX_DOCX_XML_BYTES)
@@ -133,13 +142,14 @@ def _load_plan(path: str | Path, *, aliases: AliasTable | None, display_name: st
         limits.check_html_size(size, name, ImportFailed)
     if kind in ("xlsx", "xls", "csv", "html_table"):
         from .tables import read_table
+
         plan = read_table(p, kind=kind, display_name=name)
     else:
         from .documents import read_document
+
         plan = read_document(p, kind=kind, display_name=name)
     if not plan.tasks:
-        raise ImportFailed("没有找到任何任务(未识别到任务分解表或“牵头单位”等字样),"
-                           "请确认文件内容与编码", file=name)
+        raise ImportFailed("没有找到任何任务(未识别到任务分解表或“牵头单位”等字样),请确认文件内容与编码", file=name)
     table = aliases or AliasTable.load()
     for t in plan.tasks:
         apply_aliases(t, table)

@@ -1,4 +1,5 @@
 """Building a :class:`~tasks.model.Task` from raw cell text, shared by every importer."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,16 @@ from ..errors import ImportFailed
 from ..model import Plan, Source, Task
 from ..units import AliasTable, is_collective, split_units
 
-__all__ = ["MAX_TITLE", "MAX_DESCRIPTION", "clean_text", "make_task", "apply_aliases", "reread_rows",
-           "simplified", "traditional_share"]
+__all__ = [
+    "MAX_TITLE",
+    "MAX_DESCRIPTION",
+    "clean_text",
+    "make_task",
+    "apply_aliases",
+    "reread_rows",
+    "simplified",
+    "traditional_share",
+]
 
 #: longest task title / description an import accepts (characters); a spreadsheet cell holds 32,767
 MAX_TITLE = 1000
@@ -94,9 +103,15 @@ def make_task(
     for what, value, limit in (("任务名称", title, MAX_TITLE), ("具体内容", description, MAX_DESCRIPTION)):
         length = len(str(value)) if value is not None else 0
         if length > limit:
-            raise ImportFailed(f"{what}有{length:,}字,超过上限{limit:,}字(可能是误把整段或整篇文字放进了一格),"
-                               "请拆分或删减后再导入;未导入任何任务",
-                               file=src.file, sheet=src.sheet, row=src.row, column=what, task=str(task_id))
+            raise ImportFailed(
+                f"{what}有{length:,}字,超过上限{limit:,}字(可能是误把整段或整篇文字放进了一格),"
+                "请拆分或删减后再导入;未导入任何任务",
+                file=src.file,
+                sheet=src.sheet,
+                row=src.row,
+                column=what,
+                task=str(task_id),
+            )
     d = parse_deadline(deadline, plan_year)
     task = Task(
         id=str(task_id),
@@ -151,13 +166,20 @@ def reread_rows(plan: Plan, edits: dict[int, dict[str, object]], aliases: AliasT
     year = plan.date.year if plan.date else plan.used.get("plan_year")
     aliases = aliases or AliasTable.load()
     for i, row in edits.items():
-        t = make_task(str(row.get("id", "")).strip(), title=row.get("title", ""),
-                      description=row.get("description", ""), section=row.get("section") or "",  # type: ignore[arg-type]
-                      lead=row.get("lead", ""), responsible=row.get("responsible", ""),
-                      deadline=row.get("deadline") or None,
-                      predecessors=parse_predecessor_text(row.get("predecessors") or ""),
-                      source=fixed.tasks[i].source, plan_year=year)
+        t = make_task(
+            str(row.get("id", "")).strip(),
+            title=row.get("title", ""),
+            description=row.get("description", ""),
+            section=row.get("section") or "",  # type: ignore[arg-type]
+            lead=row.get("lead", ""),
+            responsible=row.get("responsible", ""),
+            deadline=row.get("deadline") or None,
+            predecessors=parse_predecessor_text(row.get("predecessors") or ""),
+            source=fixed.tasks[i].source,
+            plan_year=year,
+        )
         fixed.tasks[i] = apply_aliases(t, aliases)
-    fixed.warnings = [w for w in plan.warnings if not w.startswith("任务")] + \
-        [w for t in fixed.tasks for w in t.warnings]
+    fixed.warnings = [w for w in plan.warnings if not w.startswith("任务")] + [
+        w for t in fixed.tasks for w in t.warnings
+    ]
     return fixed

@@ -15,6 +15,7 @@ by the importer, and the import profile used.  The command line prints it
 >>> confidence_lines(plan)[0]
 '识别可信度:低(2项任务中需核对1项)'
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -41,11 +42,20 @@ def confidence(plan: Plan) -> dict[str, Any]:
         level = "medium"
     else:
         level = "high"
-    return {"file": plan.source_file, "tasks": n, "level": level, "to_check": to_check,
-            "no_lead": no_lead, "unlabelled": unlabelled, "unknown_labels": unknown,
-            "renumbered": renumbered, "first_leads_line": used.get("first_leads_line"),
-            "traditional": bool(used.get("traditional")), "profile": used.get("profile") or "",
-            "warnings": len(plan.warnings)}
+    return {
+        "file": plan.source_file,
+        "tasks": n,
+        "level": level,
+        "to_check": to_check,
+        "no_lead": no_lead,
+        "unlabelled": unlabelled,
+        "unknown_labels": unknown,
+        "renumbered": renumbered,
+        "first_leads_line": used.get("first_leads_line"),
+        "traditional": bool(used.get("traditional")),
+        "profile": used.get("profile") or "",
+        "warnings": len(plan.warnings),
+    }
 
 
 def _ids(ids: list[str]) -> str:
@@ -87,9 +97,13 @@ def source_segments(text: str, task: Any) -> list[tuple[str, str | None]]:
     [('1.', None), ('推行叫号', 'title'), ('。(', None), ('市数字办', 'lead')]
     """
     wanted: list[tuple[str, str]] = []
-    for field, values in (("lead", task.lead_units), ("responsible", task.responsible_units),
-                          ("persons", getattr(task, "persons", [])), ("deadline", [task.deadline_text]),
-                          ("title", [task.title])):
+    for field, values in (
+        ("lead", task.lead_units),
+        ("responsible", task.responsible_units),
+        ("persons", getattr(task, "persons", [])),
+        ("deadline", [task.deadline_text]),
+        ("title", [task.title]),
+    ):
         wanted += [(v, field) for v in values if v]
     tags: list[str | None] = [None] * len(text)
     for value, field in sorted(wanted, key=lambda x: -len(x[0])):

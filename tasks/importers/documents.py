@@ -14,6 +14,7 @@ Example (the sample plan beside the repository)::
                          display_name="block.txt")
     [t.id for t in plan.tasks], plan.date.isoformat()   # (['1', '2', '3', '4'], '2018-06-12')
 """
+
 from __future__ import annotations
 
 import re
@@ -61,8 +62,9 @@ def _docx_content(path: Path, name: str) -> tuple[list[Line], list[tuple[str, li
     try:
         doc = Document(str(path))
     except Exception as exc:  # python-docx raises many kinds on a damaged package
-        raise ImportFailed(f"Word 文档无法打开({type(exc).__name__}),请用 Word 另存为 .docx 后再上传",
-                           file=name) from None
+        raise ImportFailed(
+            f"Word 文档无法打开({type(exc).__name__}),请用 Word 另存为 .docx 后再上传", file=name
+        ) from None
     lines: list[Line] = []
     grids: list[tuple[str, list[list[str]]]] = []
     para_no = 0
@@ -98,15 +100,44 @@ def _docx_table_rows(table, name: str, sheet: str) -> list[list[str]]:
                 text = _Cell(tc, table).text
             cells += span
             if cells > MAX_TABLE_CELLS:
-                raise ImportFailed(f"Word 表格过大(合并单元格展开后超过 {MAX_TABLE_CELLS} 个单元格),"
-                                   "请检查表格或另存为 xlsx 后上传", file=name, sheet=sheet, row=r)
+                raise ImportFailed(
+                    f"Word 表格过大(合并单元格展开后超过 {MAX_TABLE_CELLS} 个单元格),请检查表格或另存为 xlsx 后上传",
+                    file=name,
+                    sheet=sheet,
+                    row=r,
+                )
             row.extend([text] * span)
         rows.append(row)
     return rows
 
 
-_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-               "article", "header", "footer", "blockquote", "pre", "td", "th", "dd", "dt", "center", "title"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "center",
+    "title",
+}
 
 
 def _html_text(node) -> str:
@@ -148,8 +179,7 @@ def _html_grid(table, name: str = "", sheet: str = "") -> list[list[str]]:
     if not grid.rows:
         return []
     width = grid.width
-    return [[_fill_text(grid.merged_value(r, c)) for c in range(1, width + 1)]
-            for r in range(1, len(grid.rows) + 1)]
+    return [[_fill_text(grid.merged_value(r, c)) for c in range(1, width + 1)] for r in range(1, len(grid.rows) + 1)]
 
 
 def _html_cell(cell) -> str:
@@ -200,19 +230,32 @@ def _build(raw: RawTask, name: str, year: int | None) -> Task:
 
     preds, warning = parse_predecessors(raw.predecessors) if raw.predecessors else ([], None)
     lead, responsible = _lead_marked(raw.lead, raw.responsible)
-    task = make_task(raw.id, title=raw.title, description=raw.description, section=raw.section,
-                     lead=lead, responsible=responsible, deadline=raw.deadline or None,
-                     predecessors=preds, source=Source(name, raw.sheet, raw.line), plan_year=year,
-                     persons=raw.persons)
+    task = make_task(
+        raw.id,
+        title=raw.title,
+        description=raw.description,
+        section=raw.section,
+        lead=lead,
+        responsible=responsible,
+        deadline=raw.deadline or None,
+        predecessors=preds,
+        source=Source(name, raw.sheet, raw.line),
+        plan_year=year,
+        persons=raw.persons,
+    )
     if warning:
         task.warnings.append(f"任务{task.id}:{warning}")
     for note in raw.notes:
         task.warnings.append(f"任务{task.id}:括号内“{note[:40]}”是说明文字,不是单位,未计入")
     if raw.unlabelled:
         task.warnings.append(
-            f"任务{task.id}:单位列表未写明牵头或责任" + (
-                ",已按文中“排在第一位的部门为牵头部门”的说明以第一个单位为牵头单位" if task.lead_units else
-                "(文中也没有“排在第一位的部门为牵头部门”一类说明),已全部列为责任单位,请核对牵头单位"))
+            f"任务{task.id}:单位列表未写明牵头或责任"
+            + (
+                ",已按文中“排在第一位的部门为牵头部门”的说明以第一个单位为牵头单位"
+                if task.lead_units
+                else "(文中也没有“排在第一位的部门为牵头部门”一类说明),已全部列为责任单位,请核对牵头单位"
+            )
+        )
     return task
 
 
@@ -232,7 +275,7 @@ class _AsWritten:
             return s
         if s not in self._cache:
             k = self.simple.find(s)
-            self._cache[s] = self.original[k:k + len(s)] if k >= 0 else s
+            self._cache[s] = self.original[k : k + len(s)] if k >= 0 else s
         return self._cache[s]
 
     def task(self, t: Task) -> None:
@@ -251,8 +294,9 @@ def _deadline_label(t: Task) -> str:
     return t.deadline_text or "(未写)"
 
 
-def reconcile(table: list[RawTask], body: list[RawTask], name: str,
-              year: int | None, built: dict[str, Task] | None = None) -> tuple[list[Task], list[str]]:
+def reconcile(
+    table: list[RawTask], body: list[RawTask], name: str, year: int | None, built: dict[str, Task] | None = None
+) -> tuple[list[Task], list[str]]:
     """Merge body tasks into the appendix table's; return tasks and warnings.
 
     The table is authoritative for every field; an empty table field is
@@ -286,30 +330,40 @@ def reconcile(table: list[RawTask], body: list[RawTask], name: str,
             merged.lead = b.lead
             msgs.append(f"附件表未写牵头单位,已采用正文中的“{_fmt(bt.lead_units)}”")
         elif not bt.lead_units and tt.lead_units and resp_b and resp_b == lead_t | resp_t:
-            msgs.append(f"正文未单列牵头单位(正文写“{_fmt(bt.responsible_units)}”按职责分工负责),"
-                        f"附件表牵头单位为“{_fmt(tt.lead_units)}”、责任单位为“{_fmt(tt.responsible_units)}”,"
-                        "已采用附件表")
+            msgs.append(
+                f"正文未单列牵头单位(正文写“{_fmt(bt.responsible_units)}”按职责分工负责),"
+                f"附件表牵头单位为“{_fmt(tt.lead_units)}”、责任单位为“{_fmt(tt.responsible_units)}”,"
+                "已采用附件表"
+            )
             resp_b = resp_t  # explained above
         elif lead_t != lead_b:
-            msgs.append(f"正文与附件表的牵头单位不一致:正文为“{_fmt(bt.lead_units)}”,"
-                        f"附件表为“{_fmt(tt.lead_units)}”,已采用附件表")
+            msgs.append(
+                f"正文与附件表的牵头单位不一致:正文为“{_fmt(bt.lead_units)}”,"
+                f"附件表为“{_fmt(tt.lead_units)}”,已采用附件表"
+            )
         if not tt.responsible_units and bt.responsible_units and resp_b != resp_t:
             merged.responsible = b.responsible
             msgs.append(f"附件表未写责任单位,已采用正文中的“{_fmt(bt.responsible_units)}”")
         elif resp_t != resp_b:
-            msgs.append(f"正文与附件表的责任单位不一致:正文为“{_fmt(bt.responsible_units)}”,"
-                        f"附件表为“{_fmt(tt.responsible_units)}”,已采用附件表")
+            msgs.append(
+                f"正文与附件表的责任单位不一致:正文为“{_fmt(bt.responsible_units)}”,"
+                f"附件表为“{_fmt(tt.responsible_units)}”,已采用附件表"
+            )
         t_has = tt.deadline is not None or tt.deadline_kind == "ongoing"
         b_has = bt.deadline is not None or bt.deadline_kind == "ongoing"
         if not t_has and b_has:
             merged.deadline = b.deadline
             msgs.append(f"附件表完成时限为“{_deadline_label(tt)}”,已采用正文中的“{_deadline_label(bt)}”")
         elif b_has and (tt.deadline, tt.deadline_kind) != (bt.deadline, bt.deadline_kind):
-            msgs.append(f"正文与附件表的完成时限不一致:正文为“{_deadline_label(bt)}”,"
-                        f"附件表为“{_deadline_label(tt)}”,已采用附件表")
+            msgs.append(
+                f"正文与附件表的完成时限不一致:正文为“{_deadline_label(bt)}”,"
+                f"附件表为“{_deadline_label(tt)}”,已采用附件表"
+            )
         elif b_has and [m.date for m in tt.milestones] != [m.date for m in bt.milestones]:
-            msgs.append(f"正文与附件表的时间节点不一致:正文为“{_deadline_label(bt)}”,"
-                        f"附件表为“{_deadline_label(tt)}”,已采用附件表")
+            msgs.append(
+                f"正文与附件表的时间节点不一致:正文为“{_deadline_label(bt)}”,"
+                f"附件表为“{_deadline_label(tt)}”,已采用附件表"
+            )
         elif not b_has and b.deadline:
             msgs.append(f"正文中的完成时限“{_deadline_label(bt)}”无法识别,已采用附件表的“{_deadline_label(tt)}”")
         task = _build(merged, name, year) if merged.__dict__ != raw.__dict__ else tt
@@ -339,11 +393,10 @@ def _unique_ids(raws: list[RawTask], what: str) -> tuple[list[RawTask], list[str
 
 def _used_entry(f: Found) -> dict:
     unit = "行" if f.sheet is None else "行(表格内)"
-    entry = {"layout": f.layout, "label": LAYOUT_LABELS[f.layout], "tasks": len(f.tasks),
-             "lines": [f.first, f.last]}
+    entry = {"layout": f.layout, "label": LAYOUT_LABELS[f.layout], "tasks": len(f.tasks), "lines": [f.first, f.last]}
     if f.sheet:
         entry["sheet"] = f.sheet
-    entry["where"] = (f"{f.sheet + ' ' if f.sheet else ''}第{f.first}至{f.last}{unit}")
+    entry["where"] = f"{f.sheet + ' ' if f.sheet else ''}第{f.first}至{f.last}{unit}"
     return entry
 
 
@@ -369,8 +422,11 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
             tsv = parse_tsv(text)
     all_text = [t for _, t in lines]
     if looks_garbled("".join(all_text)):
-        return Plan(source_file=name, used=used,
-                    warnings=["文本疑似乱码(编码识别失败或文件已损坏),未导入任何任务,请另存为 UTF-8 后重试"])
+        return Plan(
+            source_file=name,
+            used=used,
+            warnings=["文本疑似乱码(编码识别失败或文件已损坏),未导入任何任务,请另存为 UTF-8 后重试"],
+        )
     warnings: list[str] = []
     as_written = None
     if traditional_share("".join(all_text)) >= _TRADITIONAL_SHARE:
@@ -403,8 +459,9 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
     table = max(tables, key=lambda f: len(f.tasks)) if tables else None
     for f in tables:
         if f is not table:
-            warnings.append(f"文档中还有一个任务表({_used_entry(f)['where']},{len(f.tasks)}项),"
-                            "与采用的任务表重复或另成一表,未导入")
+            warnings.append(
+                f"文档中还有一个任务表({_used_entry(f)['where']},{len(f.tasks)}项),与采用的任务表重复或另成一表,未导入"
+            )
     body_raw, w = _unique_ids(list(body.tasks), "正文")
     warnings += w
     layouts = []
@@ -448,5 +505,12 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
     used["source_text"] = texts
     if table is not None and all(t.id.isdigit() for t in tasks):
         tasks.sort(key=lambda t: int(t.id))  # body-only tasks join the table's order
-    return Plan(title=clean_text(title), issuer=issuer, date=doc_date, source_file=name,
-                tasks=tasks, warnings=warnings, used=used)
+    return Plan(
+        title=clean_text(title),
+        issuer=issuer,
+        date=doc_date,
+        source_file=name,
+        tasks=tasks,
+        warnings=warnings,
+        used=used,
+    )

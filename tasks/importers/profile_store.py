@@ -11,6 +11,7 @@ or delete profiles, every role that may import reads them.
 >>> profile_names(store), get_profile(store, "某县").lead_labels
 (['某县'], ('主办单位',))
 """
+
 from __future__ import annotations
 
 import json

@@ -15,6 +15,7 @@ While a profile is active (:func:`using_profile`) every text and table reader of
 >>> profile_from_toml(profile_to_toml(p)) == p
 True
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,20 +30,55 @@ from typing import Any
 
 from core.errors import InputError
 
-__all__ = ["ImportProfile", "COLUMN_ROLES", "profile_from_dict", "profile_to_dict", "profile_from_toml",
-           "profile_to_toml", "profiles_dir", "load_profile_file", "save_profile_file", "list_profile_files",
-           "find_profile", "active_profile", "profile_column", "FIRST_LEADS_CHOICES", "profile_from_form",
-           "profile_form_values", "using_profile", "ROLE_CN"]
+__all__ = [
+    "ImportProfile",
+    "COLUMN_ROLES",
+    "profile_from_dict",
+    "profile_to_dict",
+    "profile_from_toml",
+    "profile_to_toml",
+    "profiles_dir",
+    "load_profile_file",
+    "save_profile_file",
+    "list_profile_files",
+    "find_profile",
+    "active_profile",
+    "profile_column",
+    "FIRST_LEADS_CHOICES",
+    "profile_from_form",
+    "profile_form_values",
+    "using_profile",
+    "ROLE_CN",
+]
 
 #: roles a table column (or a field label) can be given
-COLUMN_ROLES = ("id", "section", "title", "description", "lead", "responsible", "deadline",
-                "predecessors", "note", "persons")
-ROLE_CN = {"id": "序号", "section": "板块", "title": "任务名称", "description": "具体内容", "lead": "牵头单位",
-           "responsible": "责任单位", "deadline": "完成时限", "predecessors": "前置任务", "note": "备注",
-           "persons": "责任领导(人员)", "ignore": "忽略"}
+COLUMN_ROLES = (
+    "id",
+    "section",
+    "title",
+    "description",
+    "lead",
+    "responsible",
+    "deadline",
+    "predecessors",
+    "note",
+    "persons",
+)
+ROLE_CN = {
+    "id": "序号",
+    "section": "板块",
+    "title": "任务名称",
+    "description": "具体内容",
+    "lead": "牵头单位",
+    "responsible": "责任单位",
+    "deadline": "完成时限",
+    "predecessors": "前置任务",
+    "note": "备注",
+    "persons": "责任领导(人员)",
+    "ignore": "忽略",
+}
 _NAME = re.compile(r"^[\w\u4e00-\u9fff·()（）-]{1,40}$")
-_KEYS = {"name", "description", "lead_labels", "responsible_labels", "person_labels", "first_listed_leads",
-         "columns"}
+_KEYS = {"name", "description", "lead_labels", "responsible_labels", "person_labels", "first_listed_leads", "columns"}
 
 
 @dataclass(frozen=True)
@@ -103,31 +139,40 @@ def profile_from_dict(data: dict[str, Any], name: str | None = None) -> ImportPr
         raise InputError(f"导入方案“{pname}”中有无法识别的项:{'、'.join(unknown)}", file=pname)
     fl = data.get("first_listed_leads")
     if fl not in (None, True, False, "auto"):
-        raise InputError(f"导入方案“{pname}”的 first_listed_leads 只能是 true、false 或 \"auto\"", file=pname)
+        raise InputError(f'导入方案“{pname}”的 first_listed_leads 只能是 true、false 或 "auto"', file=pname)
     cols = data.get("columns") or {}
     if not isinstance(cols, dict):
         raise InputError(f"导入方案“{pname}”的 columns 应为“表头 = 角色”的表", file=pname)
     columns = []
     for header, role in cols.items():
         if role not in COLUMN_ROLES and role != "ignore":
-            raise InputError(f"导入方案“{pname}”中表头“{header}”的角色“{role}”无效,"
-                             f"应为 {'、'.join(COLUMN_ROLES)} 或 ignore", file=pname)
+            raise InputError(
+                f"导入方案“{pname}”中表头“{header}”的角色“{role}”无效,应为 {'、'.join(COLUMN_ROLES)} 或 ignore",
+                file=pname,
+            )
         columns.append((str(header).strip(), str(role)))
     return ImportProfile(
-        name=pname, description=str(data.get("description") or ""),
+        name=pname,
+        description=str(data.get("description") or ""),
         lead_labels=_labels(data.get("lead_labels"), "lead_labels", pname),
         responsible_labels=_labels(data.get("responsible_labels"), "responsible_labels", pname),
         person_labels=_labels(data.get("person_labels"), "person_labels", pname),
         first_listed_leads=None if fl in (None, "auto") else bool(fl),
-        columns=tuple(columns))
+        columns=tuple(columns),
+    )
 
 
 def profile_to_dict(p: ImportProfile) -> dict[str, Any]:
     """The JSON/TOML-ready dict of a profile (``first_listed_leads`` ``"auto"`` when it follows the document)."""
-    return {"name": p.name, "description": p.description, "lead_labels": list(p.lead_labels),
-            "responsible_labels": list(p.responsible_labels), "person_labels": list(p.person_labels),
-            "first_listed_leads": "auto" if p.first_listed_leads is None else p.first_listed_leads,
-            "columns": dict(p.columns)}
+    return {
+        "name": p.name,
+        "description": p.description,
+        "lead_labels": list(p.lead_labels),
+        "responsible_labels": list(p.responsible_labels),
+        "person_labels": list(p.person_labels),
+        "first_listed_leads": "auto" if p.first_listed_leads is None else p.first_listed_leads,
+        "columns": dict(p.columns),
+    }
 
 
 def _toml_str(s: str) -> str:
@@ -178,7 +223,7 @@ def load_profile_file(path: str | Path) -> ImportProfile:
         except json.JSONDecodeError as exc:
             raise InputError(f"导入方案不是有效的 JSON(第{exc.lineno}行)", file=p.name) from None
         if not isinstance(data, dict):
-            raise InputError("导入方案应为键值表(JSON 对象),例如 {\"lead_labels\": [\"主办单位\"]}", file=p.name)
+            raise InputError('导入方案应为键值表(JSON 对象),例如 {"lead_labels": ["主办单位"]}', file=p.name)
         data.setdefault("name", p.stem)
         return profile_from_dict(data)
     try:
@@ -255,8 +300,16 @@ def using_profile(p: ImportProfile | None) -> Iterator[None]:
 FIRST_LEADS_CHOICES = {"按文件说明": None, "第一个单位为牵头单位": True, "全部为责任单位": False}
 
 
-def profile_from_form(name: str, *, lead: str = "", responsible: str = "", persons: str = "",
-                      first: str = "按文件说明", columns: str = "", description: str = "") -> ImportProfile:
+def profile_from_form(
+    name: str,
+    *,
+    lead: str = "",
+    responsible: str = "",
+    persons: str = "",
+    first: str = "按文件说明",
+    columns: str = "",
+    description: str = "",
+) -> ImportProfile:
     """A profile from the import page's rule form (labels comma-separated; ``表头=角色`` lines,
     the role in Chinese or English).
 
@@ -273,14 +326,24 @@ def profile_from_form(name: str, *, lead: str = "", responsible: str = "", perso
         parts = re.split(r"\s*[=＝:：]\s*", line.strip(), maxsplit=1)
         header, role = (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "")
         if not header.strip() or role.strip() not in role_of:
-            raise InputError(f"列对应第{n}行“{line.strip()}”应写成“表头=角色”,角色为"
-                             f"{'、'.join(ROLE_CN.values())}之一", file=name or "导入方案")
+            raise InputError(
+                f"列对应第{n}行“{line.strip()}”应写成“表头=角色”,角色为{'、'.join(ROLE_CN.values())}之一",
+                file=name or "导入方案",
+            )
         cols[header.strip()] = role_of[role.strip()]
     if first not in FIRST_LEADS_CHOICES:
         raise InputError(f"“未标明的单位列表”只能选 {'、'.join(FIRST_LEADS_CHOICES)}", file=name or "导入方案")
-    return profile_from_dict({"name": name, "description": description, "lead_labels": lead,
-                              "responsible_labels": responsible, "person_labels": persons,
-                              "first_listed_leads": FIRST_LEADS_CHOICES[first], "columns": cols})
+    return profile_from_dict(
+        {
+            "name": name,
+            "description": description,
+            "lead_labels": lead,
+            "responsible_labels": responsible,
+            "person_labels": persons,
+            "first_listed_leads": FIRST_LEADS_CHOICES[first],
+            "columns": cols,
+        }
+    )
 
 
 def profile_form_values(p: ImportProfile | None) -> dict[str, str]:
@@ -288,6 +351,10 @@ def profile_form_values(p: ImportProfile | None) -> dict[str, str]:
     if p is None:
         return {"lead": "", "responsible": "", "persons": "", "first": "按文件说明", "columns": ""}
     first = next(k for k, v in FIRST_LEADS_CHOICES.items() if v == p.first_listed_leads)
-    return {"lead": "、".join(p.lead_labels), "responsible": "、".join(p.responsible_labels),
-            "persons": "、".join(p.person_labels), "first": first,
-            "columns": "\n".join(f"{h}={ROLE_CN.get(r, r)}" for h, r in p.columns)}
+    return {
+        "lead": "、".join(p.lead_labels),
+        "responsible": "、".join(p.responsible_labels),
+        "persons": "、".join(p.person_labels),
+        "first": first,
+        "columns": "\n".join(f"{h}={ROLE_CN.get(r, r)}" for h, r in p.columns),
+    }

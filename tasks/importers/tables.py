@@ -11,6 +11,7 @@ trailing ``注:`` row.  It says which sheet and rows it used.
 >>> plan.used["sheet"], len(plan.tasks)
 ('任务分解表', 32)
 """
+
 from __future__ import annotations
 
 import re
@@ -214,18 +215,19 @@ def parse_sheet(grid: Grid, header: Header, file_name: str) -> SheetResult:
         if not has_meta and not desc and len(distinct) == 1:
             text = distinct.pop()
             c0 = filled[0][0]
-            if (SECTION_RE.match(text) or _merged_width(grid, r, c0) >= 2 or c0 in text_cols) \
-                    and not (serial and not _CN_ONLY.match(cell_text(serial_cell))):
+            if (SECTION_RE.match(text) or _merged_width(grid, r, c0) >= 2 or c0 in text_cols) and not (
+                serial and not _CN_ONLY.match(cell_text(serial_cell))
+            ):
                 section = clean_text(text)
                 continue
-        if not has_meta and not desc and serial_cell is not None and title \
-                and _CN_ONLY.match(cell_text(serial_cell)):
+        if not has_meta and not desc and serial_cell is not None and title and _CN_ONLY.match(cell_text(serial_cell)):
             # 序号 "一" + 工作要点 "深入推进…" and nothing else: a section numbered in the 序号 column
             section = f"{_CN_ONLY.match(cell_text(serial_cell))[1]}、{clean_text(title[0])}"  # type: ignore[index]
             continue
         pending = pendings[-1] if pendings else None
-        continuation = pending is not None and serial is None and (
-            merged_cont or (not title and (desc or has_meta or preds)))
+        continuation = (
+            pending is not None and serial is None and (merged_cont or (not title and (desc or has_meta or preds)))
+        )
         if continuation:
             assert pending is not None
             if not _continues_above(grid, r, title_col):
@@ -250,17 +252,25 @@ def parse_sheet(grid: Grid, header: Header, file_name: str) -> SheetResult:
     title = _plan_title(grid, header)  # type: ignore[assignment]
     plan_year = _year_of(title, grid.name, file_name) or _deadline_year(pendings)  # type: ignore[arg-type]
     tasks = _build_tasks(pendings, grid, file_name, plan_year, warnings)
-    return SheetResult(grid, header, tasks, warnings, title,  # type: ignore[arg-type]
-                       pendings[0].row if pendings else None,
-                       max((p.last_row for p in pendings), default=None))
+    return SheetResult(
+        grid,
+        header,
+        tasks,
+        warnings,
+        title,  # type: ignore[arg-type]
+        pendings[0].row if pendings else None,
+        max((p.last_row for p in pendings), default=None),
+    )
 
 
 def _assign_ids(pendings: list[_Pending], warnings: list[str]) -> list[str]:
     serials = [p.serial for p in pendings if p.serial is not None]
     dupes = [s for s, n in Counter(serials).items() if n > 1]
     if dupes:
-        warnings.append(f"序号{'、'.join(map(str, dupes[:5]))}等重复出现(可能各部分分别编号),"
-                        f"已按出现顺序重新编号为1–{len(pendings)}")
+        warnings.append(
+            f"序号{'、'.join(map(str, dupes[:5]))}等重复出现(可能各部分分别编号),"
+            f"已按出现顺序重新编号为1–{len(pendings)}"
+        )
         return [str(i) for i in range(1, len(pendings) + 1)]
     ids, used, nxt = [], set(serials), 1
     for p in pendings:
@@ -276,8 +286,9 @@ def _assign_ids(pendings: list[_Pending], warnings: list[str]) -> list[str]:
     return ids
 
 
-def _build_tasks(pendings: list[_Pending], grid: Grid, file_name: str, plan_year: int | None,
-                 warnings: list[str]) -> list[Task]:
+def _build_tasks(
+    pendings: list[_Pending], grid: Grid, file_name: str, plan_year: int | None, warnings: list[str]
+) -> list[Task]:
     ids = _assign_ids(pendings, warnings)
     tasks = []
     for tid, p in zip(ids, pendings):
@@ -292,10 +303,17 @@ def _build_tasks(pendings: list[_Pending], grid: Grid, file_name: str, plan_year
         title = p.title[0] if p.title else ""
         desc = "\n".join(p.title[1:] + p.description) if p.title else "\n".join(p.description)
         task = make_task(
-            tid, title=title, description=desc, section=p.section,
-            lead="\n".join(p.lead), responsible="\n".join(p.responsible),
-            deadline=deadline if p.deadline else None, predecessors=preds,
-            source=Source(file_name, grid.name, p.row), plan_year=plan_year)
+            tid,
+            title=title,
+            description=desc,
+            section=p.section,
+            lead="\n".join(p.lead),
+            responsible="\n".join(p.responsible),
+            deadline=deadline if p.deadline else None,
+            predecessors=preds,
+            source=Source(file_name, grid.name, p.row),
+            plan_year=plan_year,
+        )
         task.warnings += pred_warnings
         tasks.append(task)
     known = {t.id for t in tasks}
@@ -337,11 +355,14 @@ def read_table(path: Path, *, kind: str, display_name: str | None = None) -> Pla
         raise ImportFailed(
             f"没有找到任务分解表的表头{'(已查看工作表' + where + ')' if where else ''}。"
             "表头一行应包含“序号”“工作要点/任务名称”“牵头单位”“责任单位”“完成时限”等列名"
-            "(至少要有任务名称列和其中两列),请补上表头后再上传", file=name)
+            "(至少要有任务名称列和其中两列),请补上表头后再上传",
+            file=name,
+        )
     best = _choose(results)
     if not best.tasks:
-        raise ImportFailed(f"第{best.header.row}行找到了表头,但表头下面没有任务行,请填写任务后再上传",
-                           file=name, sheet=best.grid.name)
+        raise ImportFailed(
+            f"第{best.header.row}行找到了表头,但表头下面没有任务行,请填写任务后再上传", file=name, sheet=best.grid.name
+        )
     where = f"工作表“{best.grid.name}”" if best.grid.name else "文件"
     plan = Plan(title=best.title or Path(name).stem, source_file=name, tasks=best.tasks)
     plan.used = {
@@ -350,8 +371,9 @@ def read_table(path: Path, *, kind: str, display_name: str | None = None) -> Pla
         "rows": [best.first_row, best.last_row],
         "columns": {best.header.labels.get(c, ""): f for f, cs in best.header.columns.items() for c in cs},
     }
-    plan.warnings.append(f"读取了{where}第{best.first_row}–{best.last_row}行"
-                         f"(表头在第{best.header.row}行),共{len(best.tasks)}项任务")
+    plan.warnings.append(
+        f"读取了{where}第{best.first_row}–{best.last_row}行(表头在第{best.header.row}行),共{len(best.tasks)}项任务"
+    )
     others = [g.name for g in grids if g is not best.grid and g.name]
     if others:
         plan.warnings.append(f"未使用的工作表:{'、'.join(others)}")

@@ -8,6 +8,7 @@ header text to one of the :data:`FIELDS`.
 >>> header_field("牵头 单位"), header_field("完成时限\\n(时间节点)"), header_field("配合单位")
 ('lead', 'deadline', 'responsible')
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,7 @@ from dataclasses import dataclass, field
 from .profiles import profile_column
 from .tables_read import Grid, cell_text, is_blank
 
-FIELDS = ("serial", "section", "title", "description", "lead", "responsible", "deadline",
-          "predecessors", "note")
+FIELDS = ("serial", "section", "title", "description", "lead", "responsible", "deadline", "predecessors", "note")
 #: fields that make a row look like the header of a task table
 _CORE = ("serial", "lead", "responsible", "deadline")
 HEADER_SCAN_ROWS = 40
@@ -26,21 +26,88 @@ HEADER_SCAN_ROWS = 40
 _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("lead", ("牵头",)),
     ("predecessors", ("前置", "依赖", "紧前", "前序")),
-    ("deadline", ("时限", "完成时间", "时间节点", "完成期限", "截止时间", "截止日期", "完成日期",
-                  "时间要求", "办结时间", "进度安排")),
+    (
+        "deadline",
+        (
+            "时限",
+            "完成时间",
+            "时间节点",
+            "完成期限",
+            "截止时间",
+            "截止日期",
+            "完成日期",
+            "时间要求",
+            "办结时间",
+            "进度安排",
+        ),
+    ),
     ("serial", ("序号", "编号")),
     ("note", ("备注",)),
-    ("description", ("主要任务", "工作内容", "具体措施", "工作措施", "主要内容", "任务内容", "具体内容",
-                     "工作举措", "主要措施", "具体任务", "实施内容", "目标任务")),
-    ("title", ("工作要点", "任务名称", "重点任务", "工作任务", "改革任务", "任务事项", "事项名称",
-               "项目名称", "工作事项", "改革事项", "重点工作")),
-    ("responsible", ("责任单位", "责任部门", "配合单位", "配合部门", "协办单位", "协办部门", "参与单位",
-                     "参与部门", "责任主体", "协同单位", "协作单位")),
+    (
+        "description",
+        (
+            "主要任务",
+            "工作内容",
+            "具体措施",
+            "工作措施",
+            "主要内容",
+            "任务内容",
+            "具体内容",
+            "工作举措",
+            "主要措施",
+            "具体任务",
+            "实施内容",
+            "目标任务",
+        ),
+    ),
+    (
+        "title",
+        (
+            "工作要点",
+            "任务名称",
+            "重点任务",
+            "工作任务",
+            "改革任务",
+            "任务事项",
+            "事项名称",
+            "项目名称",
+            "工作事项",
+            "改革事项",
+            "重点工作",
+        ),
+    ),
+    (
+        "responsible",
+        (
+            "责任单位",
+            "责任部门",
+            "配合单位",
+            "配合部门",
+            "协办单位",
+            "协办部门",
+            "参与单位",
+            "参与部门",
+            "责任主体",
+            "协同单位",
+            "协作单位",
+        ),
+    ),
     ("section", ("类别", "分类", "板块", "领域")),
 )
-_EXACT = {"序": "serial", "序号": "serial", "编号": "serial", "no": "serial", "任务": "title",
-          "措施": "description", "内容": "description", "时间": "deadline", "责任": "responsible",
-          "配合": "responsible", "协办": "responsible", "单位": "responsible"}
+_EXACT = {
+    "序": "serial",
+    "序号": "serial",
+    "编号": "serial",
+    "no": "serial",
+    "任务": "title",
+    "措施": "description",
+    "内容": "description",
+    "时间": "deadline",
+    "责任": "responsible",
+    "配合": "responsible",
+    "协办": "responsible",
+    "单位": "responsible",
+}
 _NORMALISE = re.compile(r"[\s\u3000:\uff1a()\uff08\uff09\[\]【】<>《》*※/／、,\uff0c.。]")
 
 

@@ -9,6 +9,7 @@ Every way a file can fail becomes one :class:`~tasks.errors.ImportFailed` with a
 >>> g.value(2, 2), g.span(1, 1)
 ('工作要点', (1, 1, 1, 2))
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,8 +19,18 @@ from core.sheets import Sheet, cell_text, decode_csv, is_blank, read_workbook
 
 from ..errors import ImportFailed
 
-__all__ = ["MAX_ROWS", "Grid", "cell_text", "decode_text", "is_blank", "read_csv", "read_grids",
-           "read_html_tables", "read_xls", "read_xlsx"]
+__all__ = [
+    "MAX_ROWS",
+    "Grid",
+    "cell_text",
+    "decode_text",
+    "is_blank",
+    "read_csv",
+    "read_grids",
+    "read_html_tables",
+    "read_xls",
+    "read_xlsx",
+]
 
 #: more rows than any task table has (a sheet formatted down to row 1,048,576 is refused)
 MAX_ROWS = limits.MAX_ROWS

@@ -11,6 +11,7 @@ body text's hints and collective units decide where the lead cell ends.
 >>> [(t.id, t.section, t.lead, t.responsible, t.deadline, t.line) for t in parse_appendix(lines).tasks]
 [('1', '一、甲', '市数字办', '市直各相关单位', '长期坚持', 7)]
 """
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,9 @@ def _find_header(lines: list[Line], start: int) -> tuple[int, int, list[str]] | 
     return None
 
 
-def _split_units_lines(unit_lines: list[str], roles: list[str], hint: tuple[set, set] | None,
-                       task_id: str) -> tuple[list[str], list[str], str | None]:
+def _split_units_lines(
+    unit_lines: list[str], roles: list[str], hint: tuple[set, set] | None, task_id: str
+) -> tuple[list[str], list[str], str | None]:
     """Share the unit lines of one row between the lead and the responsible cell."""
     has_lead, has_resp = "lead" in roles, "responsible" in roles
     n = len(unit_lines)
@@ -67,15 +69,14 @@ def _split_units_lines(unit_lines: list[str], roles: list[str], hint: tuple[set,
         best = max(s for s, _ in scored)
         ks = [k for s, k in scored if s == best]
         if len(ks) == 1:
-            return unit_lines[:ks[0]], unit_lines[ks[0]:], None
+            return unit_lines[: ks[0]], unit_lines[ks[0] :], None
     if n == 2:
         return unit_lines[:1], unit_lines[1:], None
     for k in range(1, n):
         if any(is_collective(u) for u in split_units(unit_lines[k])):
             return unit_lines[:k], unit_lines[k:], None
     k = n - 1
-    note = (f"任务{task_id}:附件表牵头单位与责任单位分在{n}行,无法确定分界,"
-            f"已按最后一行为责任单位处理,请核对")
+    note = f"任务{task_id}:附件表牵头单位与责任单位分在{n}行,无法确定分界,已按最后一行为责任单位处理,请核对"
     return unit_lines[:k], unit_lines[k:], note
 
 
@@ -86,12 +87,14 @@ def _unreadable_deadline_cell(texts: list[str]) -> bool:
     """The row ends with a short non-unit line after its unit lines: a 完成时限 the parser
     cannot read (``尽快``, ``2021年13月底前``), not part of the description."""
     last = texts[-1]
-    return len(texts) >= 3 and len(last) <= 20 and "。" not in last and not is_unit_line(last) \
-        and is_unit_line(texts[-2])
+    return (
+        len(texts) >= 3 and len(last) <= 20 and "。" not in last and not is_unit_line(last) and is_unit_line(texts[-2])
+    )
 
 
-def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
-                   hints: dict[str, tuple[set, set]] | None = None, start: int = 0) -> Found | None:
+def parse_appendix(
+    lines: list[Line], *, plan_year: int | None = None, hints: dict[str, tuple[set, set]] | None = None, start: int = 0
+) -> Found | None:
     """The flattened task-breakdown table (one cell per line), or None if there is none.
 
     ``hints`` maps task id → (lead units, responsible units) read from the body
@@ -108,8 +111,9 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
 
     def title_follows(i: int) -> bool:
         nxt = lines[i + 1][1].strip() if i + 1 < len(lines) else ""
-        return bool(nxt) and parse_serial(nxt) is None and not is_unit_line(nxt) \
-            and not is_deadline_text(nxt, plan_year)
+        return (
+            bool(nxt) and parse_serial(nxt) is None and not is_unit_line(nxt) and not is_deadline_text(nxt, plan_year)
+        )
 
     for i in range(h1, len(lines)):
         text = lines[i][1].strip()
@@ -145,6 +149,7 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
         # line after the title (what follows is the document's footer)
         k = end = None
         if "deadline" in roles:
+
             def dl_at(j: int, texts: list[str] = texts) -> bool:
                 return j >= 1 and is_deadline_text(texts[j], plan_year)
 
@@ -160,25 +165,37 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
             if k is None and not is_last and _unreadable_deadline_cell(texts):
                 k = end = len(texts) - 1  # kept as written; make_task warns that it is unreadable
             elif is_last:  # the line right after the unit lines, unless it is the footer
-                after = next((j for j in range(2, len(texts)) if is_unit_line(texts[j - 1])
-                              and not is_unit_line(texts[j])
-                              and not (j + 1 < len(texts) and is_unit_line(texts[j] + texts[j + 1]))),
-                             None)  # 市直各相关 / 单位 is a unit broken over two lines
-                if after is not None and (k is None or k > after) \
-                        and _unreadable_deadline_cell(texts[:after + 1]) and not _FOOTER_RE.match(texts[after]):
+                after = next(
+                    (
+                        j
+                        for j in range(2, len(texts))
+                        if is_unit_line(texts[j - 1])
+                        and not is_unit_line(texts[j])
+                        and not (j + 1 < len(texts) and is_unit_line(texts[j] + texts[j + 1]))
+                    ),
+                    None,
+                )  # 市直各相关 / 单位 is a unit broken over two lines
+                if (
+                    after is not None
+                    and (k is None or k > after)
+                    and _unreadable_deadline_cell(texts[: after + 1])
+                    and not _FOOTER_RE.match(texts[after])
+                ):
                     k = end = after
         if k is not None:
-            deadline = ",".join(t.rstrip(",，;；、") for t in texts[k:end + 1])  # type: ignore[operator]
+            deadline = ",".join(t.rstrip(",，;；、") for t in texts[k : end + 1])  # type: ignore[operator]
             middle = texts[1:k]
             last_used = idx[end]  # type: ignore[index]
             if end + 1 < len(texts) and not is_last:  # type: ignore[operator]
-                found.warnings.append(f"任务{tid}:完成时限之后还有内容“{''.join(texts[end + 1:])[:40]}”,未导入")  # type: ignore[operator]
+                found.warnings.append(f"任务{tid}:完成时限之后还有内容“{''.join(texts[end + 1 :])[:40]}”,未导入")  # type: ignore[operator]
         else:
             deadline = ""
             middle = texts[1:]
             if is_last:  # stop after the unit lines: the rest is the footer
-                cut = next((j for j in range(1, len(middle)) if is_unit_line(middle[j - 1])
-                            and not is_unit_line(middle[j])), len(middle))
+                cut = next(
+                    (j for j in range(1, len(middle)) if is_unit_line(middle[j - 1]) and not is_unit_line(middle[j])),
+                    len(middle),
+                )
                 middle = middle[:cut]
                 last_used = idx[cut] if cut < len(idx) else idx[-1]
             else:
@@ -199,9 +216,18 @@ def parse_appendix(lines: list[Line], *, plan_year: int | None = None,
         description = "".join(text_cells) if has_desc else ""
         if not has_desc and text_cells:
             title = title + "".join(text_cells)
-        found.tasks.append(RawTask(
-            id=tid, title=title, description=description, section=sec,
-            lead="\n".join(lead), responsible="\n".join(resp), deadline=deadline,
-            line=lines[serial_i][0], layout="appendix"))
+        found.tasks.append(
+            RawTask(
+                id=tid,
+                title=title,
+                description=description,
+                section=sec,
+                lead="\n".join(lead),
+                responsible="\n".join(resp),
+                deadline=deadline,
+                line=lines[serial_i][0],
+                layout="appendix",
+            )
+        )
     found.last = lines[last_used][0] if last_used >= 0 else found.first
     return found if found.tasks else None

@@ -12,6 +12,7 @@ Short numbered lines without fields are headings: ``一、…`` sections and
 >>> [(r.id, r.title, r.lead, r.deadline, r.section) for r in parse_body(lines).tasks]
 [('1', '推行叫号', '市数字办', '长期', '一、提升效率')]
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,20 @@ _NUMBERED = re.compile(
 #: the labels they contain (责任单位)
 FIELD_LABELS = {
     "lead": ("牵头责任单位", "牵头责任部门", "牵头单位", "牵头部门", "牵头领导单位"),
-    "responsible": ("协同责任单位", "协同责任部门", "责任单位", "责任部门", "配合单位", "配合部门", "协办单位",
-                    "协办部门", "参与单位", "参与部门", "协同单位", "协作单位"),
+    "responsible": (
+        "协同责任单位",
+        "协同责任部门",
+        "责任单位",
+        "责任部门",
+        "配合单位",
+        "配合部门",
+        "协办单位",
+        "协办部门",
+        "参与单位",
+        "参与部门",
+        "协同单位",
+        "协作单位",
+    ),
     "persons": ("牵头负责领导", "牵头责任领导", "责任领导", "分管领导", "牵头领导", "责任人"),
     "deadline": ("完成时限", "完成时间", "时间节点", "完成期限", "时限要求"),
 }
@@ -116,7 +129,7 @@ def _cut_note(value: str) -> tuple[str, str]:
         elif ch in _CLOSERS:
             depth = max(0, depth - 1)
         elif ch == "。" and depth == 0:
-            return value[:i], value[i + 1:].strip()
+            return value[:i], value[i + 1 :].strip()
     return value, ""
 
 
@@ -131,7 +144,7 @@ def parse_fields(text: str, notes: list[str] | None = None) -> dict[str, str]:
     ms = list(lab.regex.finditer(text))
     for i, m in enumerate(ms):
         end = ms[i + 1].start() if i + 1 < len(ms) else len(text)
-        value, note = _cut_note(text[m.end():end].strip())
+        value, note = _cut_note(text[m.end() : end].strip())
         if note and notes is not None:
             notes.append(note)
         value = value.strip().rstrip(";；,,。 ")
@@ -156,15 +169,18 @@ def trailing_paren(text: str) -> tuple[str, int] | None:
         elif s[i] in _OPENERS:
             depth -= 1
             if depth == 0:
-                return s[i + 1:-1], i
+                return s[i + 1 : -1], i
     return None
 
 
 def _units_and_deadline(content: str) -> bool:
     """``市人社局、市医保局,2021年底前``: a unit list and a deadline without any role word."""
     clauses = split_top_level(content, ",，;；")
-    return len(clauses) >= 2 and is_unit_line(clauses[0]) and \
-        any(parse_deadline(c, 2000).kind in (DATE, ONGOING) and not is_unit_line(c) for c in clauses[1:])
+    return (
+        len(clauses) >= 2
+        and is_unit_line(clauses[0])
+        and any(parse_deadline(c, 2000).kind in (DATE, ONGOING) and not is_unit_line(c) for c in clauses[1:])
+    )
 
 
 def parse_inline(content: str, first_leads: bool = False) -> dict[str, str] | None:
@@ -186,7 +202,7 @@ def parse_inline(content: str, first_leads: bool = False) -> dict[str, str] | No
     label = lab.regex.search(content)
     if label:
         fields = parse_fields(content)
-        before = content[:label.start()].strip(" ,，;；")
+        before = content[: label.start()].strip(" ,，;；")
         if before:  # 市X牵头;完成时限:2021年底前
             for k, v in (parse_inline(before, first_leads) or {}).items():
                 fields.setdefault(k, v)
@@ -208,8 +224,7 @@ def parse_inline(content: str, first_leads: bool = False) -> dict[str, str] | No
             pending = []
             continue
         d_text = re.sub(r"(?:前)?完成$", lambda m: "前" if m[0].startswith("前") else "", c)
-        if not is_unit_line(c) and parse_deadline(d_text, 2000).kind in (DATE, ONGOING) \
-                and not _RESP_MARK.search(c):
+        if not is_unit_line(c) and parse_deadline(d_text, 2000).kind in (DATE, ONGOING) and not _RESP_MARK.search(c):
             deadline.append(d_text)
             continue
         if _RESP_MARK.search(c):
@@ -248,8 +263,11 @@ def parse_inline(content: str, first_leads: bool = False) -> dict[str, str] | No
     if lead:
         out = {"lead": "、".join(lead), **out}
     if resp:
-        out = {**{k: v for k, v in out.items() if k == "lead"}, "responsible": "、".join(resp),
-               **{k: v for k, v in out.items() if k != "lead"}}
+        out = {
+            **{k: v for k, v in out.items() if k == "lead"},
+            "responsible": "、".join(resp),
+            **{k: v for k, v in out.items() if k != "lead"},
+        }
     if deadline:
         out["deadline"] = ",".join(deadline)
     if note:
@@ -289,8 +307,14 @@ def _attach_bracket_lines(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     for n, text in lines:
         paren = trailing_paren(text) if text.lstrip()[:1] in _OPENERS else None
-        if out and paren and paren[1] == len(text) - len(text.lstrip()) and parse_inline(paren[0]) \
-                and not _numbered(text) and not trailing_paren(out[-1][1]):
+        if (
+            out
+            and paren
+            and paren[1] == len(text) - len(text.lstrip())
+            and parse_inline(paren[0])
+            and not _numbered(text)
+            and not trailing_paren(out[-1][1])
+        ):
             out[-1] = (out[-1][0], out[-1][1] + text.strip())
         else:
             out.append((n, text))
@@ -327,7 +351,7 @@ def split_subitems(text: str) -> list[str]:
         i += 1
     if len(starts) < 2:
         return [text]
-    parts = [text[:starts[0]]] + [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+    parts = [text[: starts[0]]] + [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
     carrying = sum(1 for p in parts[1:] if (tp := trailing_paren(p)) and parse_inline(tp[0]))
     if carrying < 2:
         return [text]
@@ -351,12 +375,13 @@ def _unknown_labels(text: str, lab: Labels) -> list[str]:
         if m.start() and text[m.start() - 1] not in "(（〔[［【;；,,。 ":
             # 的牵头单位: / 各单位: inside prose — only count a word that starts a field
             continue
-        if lab.known(word) or any(word.endswith(k) and len(word) - len(k) <= 1 and word[0] in "各市县区"
-                                  for k in lab.role):
+        if lab.known(word) or any(
+            word.endswith(k) and len(word) - len(k) <= 1 and word[0] in "各市县区" for k in lab.role
+        ):
             continue
         if word in _NOT_FIELD_LABELS and word not in lab.role:
             continue
-        if not text[m.end():].strip() or is_collective(word) or re.match(r"^(?:各|[市县区]直)", word):
+        if not text[m.end() :].strip() or is_collective(word) or re.match(r"^(?:各|[市县区]直)", word):
             continue  # 各县(市、区)人民政府,市直有关单位: — the addressees of a notice, not a field
         out.append(word)
     return out
@@ -451,7 +476,7 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
             notes: list[str] = []
             fields = dict(own_fields)
             pos = lab.regex.search(rest)
-            body_text = rest[:pos.start()] if own_fields and pos else rest
+            body_text = rest[: pos.start()] if own_fields and pos else rest
             role = None
             for k in field_lines:
                 t = lines[k][1].strip()
@@ -467,28 +492,45 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
             more = "".join(lines[k][1].strip() for k in extra if (not field_lines or k < field_lines[0]))
             if kind == "a":
                 parent = None
-            raw = RawTask(id=task_id(kind, number),
-                          title=title, description=(desc + more).strip(), section=_section(kind, parent, sub, top),
-                          lead=fields.get("lead", ""), responsible=fields.get("responsible", ""),
-                          deadline=fields.get("deadline", ""), line=lineno, layout="block",
-                          persons=fields.get("persons", ""), notes=notes,
-                          text="\n".join(lines[k][1] for k in [i] + extra + field_lines))
+            raw = RawTask(
+                id=task_id(kind, number),
+                title=title,
+                description=(desc + more).strip(),
+                section=_section(kind, parent, sub, top),
+                lead=fields.get("lead", ""),
+                responsible=fields.get("responsible", ""),
+                deadline=fields.get("deadline", ""),
+                line=lineno,
+                layout="block",
+                persons=fields.get("persons", ""),
+                notes=notes,
+                text="\n".join(lines[k][1] for k in [i] + extra + field_lines),
+            )
             record(raw, lines[field_lines[-1]][0] if field_lines else lineno)
             i = (field_lines[-1] + 1) if field_lines else i + 1
             continue
         if inline is not None:
-            body_text = text[:paren[1]]  # type: ignore[index]
+            body_text = text[: paren[1]]  # type: ignore[index]
             if num:
                 body_text = rest[: max(0, len(rest) - (len(text) - paren[1]))]  # type: ignore[index]
             title, desc = _title_and_description(body_text)
             if kind == "a":
                 parent = None
-            raw = RawTask(id=task_id(kind, number),
-                          title=title, description=desc, section=_section(kind, parent, sub, top),
-                          lead=inline.get("lead", ""), responsible=inline.get("responsible", ""),
-                          deadline=inline.get("deadline", ""), line=lineno, layout="inline",
-                          persons=inline.get("persons", ""), unlabelled=bool(inline.get("unlabelled")),
-                          notes=[inline["note"]] if inline.get("note") else [], text=text)
+            raw = RawTask(
+                id=task_id(kind, number),
+                title=title,
+                description=desc,
+                section=_section(kind, parent, sub, top),
+                lead=inline.get("lead", ""),
+                responsible=inline.get("responsible", ""),
+                deadline=inline.get("deadline", ""),
+                line=lineno,
+                layout="inline",
+                persons=inline.get("persons", ""),
+                unlabelled=bool(inline.get("unlabelled")),
+                notes=[inline["note"]] if inline.get("note") else [],
+                text=text,
+            )
             record(raw, lineno)
             i += 1
             continue
@@ -507,8 +549,10 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
     result.found = [f for f in by_layout.values() if f.tasks]
     result.unknown_labels = list(unknown)
     if result.renumbered:
-        result.warnings.append(f"正文中有{len(result.renumbered)}项任务没有编号,已按出现顺序编号"
-                               f"(任务{'、'.join(result.renumbered[:10])}{'等' if len(result.renumbered) > 10 else ''})")
+        result.warnings.append(
+            f"正文中有{len(result.renumbered)}项任务没有编号,已按出现顺序编号"
+            f"(任务{'、'.join(result.renumbered[:10])}{'等' if len(result.renumbered) > 10 else ''})"
+        )
     return result
 
 
@@ -527,10 +571,14 @@ def _drop_truncated_tail(result: BodyResult, lines: list[Line]) -> None:
     tail = last_text.strip()
     opens = sum(tail.count(c) for c in _OPENERS)
     closes = sum(tail.count(c) for c in _CLOSERS)
-    if opens > closes and re.search(r"牵头|负责|单位|部门|完成", tail) \
-            and not (result.tasks and result.tasks[-1].line == last_no):
-        result.warnings.append(f"第{last_no}行:文档末尾的任务文字不完整(括号未闭合,疑似截断):"
-                               f"“{tail[-60:]}”,未导入,请核对原文")
+    if (
+        opens > closes
+        and re.search(r"牵头|负责|单位|部门|完成", tail)
+        and not (result.tasks and result.tasks[-1].line == last_no)
+    ):
+        result.warnings.append(
+            f"第{last_no}行:文档末尾的任务文字不完整(括号未闭合,疑似截断):“{tail[-60:]}”,未导入,请核对原文"
+        )
         return
     if not result.tasks:
         return
@@ -544,6 +592,8 @@ def _drop_truncated_tail(result: BodyResult, lines: list[Line]) -> None:
                 for f in result.found:
                     if raw in f.tasks:
                         f.tasks.remove(raw)
-                result.warnings.append(f"任务{raw.id}:文档末尾的任务文字不完整(疑似截断,最后一个单位"
-                                       f"“{split_units(value)[-1]}”不像单位名称):“{raw.text[-80:]}”,未导入,请核对原文")
+                result.warnings.append(
+                    f"任务{raw.id}:文档末尾的任务文字不完整(疑似截断,最后一个单位"
+                    f"“{split_units(value)[-1]}”不像单位名称):“{raw.text[-80:]}”,未导入,请核对原文"
+                )
             return

@@ -10,6 +10,7 @@ that decoded without error but is mojibake (GBK bytes shown as latin-1).
 >>> looks_garbled("Ç£Í·µ¥Î»:ÊÐÉó¸Ä°ì"), looks_garbled("牵头单位:市审改办")
 (True, False)
 """
+
 from __future__ import annotations
 
 import re

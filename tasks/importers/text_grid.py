@@ -11,6 +11,7 @@ returns :class:`~.text_layouts.RawTask` records.
 >>> [(t.id, t.section, t.responsible, t.line) for t in parse_grid(rows, sheet="表格1").tasks]
 [('1', '一、提升效率', '市直各相关单位', 3)]
 """
+
 from __future__ import annotations
 
 import csv
@@ -80,16 +81,21 @@ def parse_grid(rows: list[list[str]], *, sheet: str) -> Found:
         if serial is None and "id" in cols and not (title or _cell(row, cols.get("description"))):
             continue
         counter += 1
-        found.tasks.append(RawTask(
-            id=str(serial if serial is not None else counter),
-            title=title,
-            description=_cell(row, cols.get("description")) if cols.get("description") != cols.get("title") else "",
-            section=section,
-            lead=_units(_cell(row, cols.get("lead"))),
-            responsible=_units(_cell(row, cols.get("responsible"))),
-            deadline=_cell(row, cols.get("deadline")),
-            line=r + 1, sheet=sheet, layout="table",
-            predecessors=_cell(row, cols.get("predecessors"))))
+        found.tasks.append(
+            RawTask(
+                id=str(serial if serial is not None else counter),
+                title=title,
+                description=_cell(row, cols.get("description")) if cols.get("description") != cols.get("title") else "",
+                section=section,
+                lead=_units(_cell(row, cols.get("lead"))),
+                responsible=_units(_cell(row, cols.get("responsible"))),
+                deadline=_cell(row, cols.get("deadline")),
+                line=r + 1,
+                sheet=sheet,
+                layout="table",
+                predecessors=_cell(row, cols.get("predecessors")),
+            )
+        )
         found.last = r + 1
     return found
 
@@ -101,8 +107,10 @@ def parse_tsv(text: str) -> Found | None:
     between tabs); ``line`` of each task is its line in the file.
     """
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    start = next((i for i, ln in enumerate(raw) if "\t" in ln
-                  and len({header_role(c) for c in ln.split("\t")} - {None}) >= 3), None)
+    start = next(
+        (i for i, ln in enumerate(raw) if "\t" in ln and len({header_role(c) for c in ln.split("\t")} - {None}) >= 3),
+        None,
+    )
     if start is None:
         return None
     reader = csv.reader(io.StringIO("\n".join(raw[start:])), delimiter="\t")

@@ -111,6 +111,9 @@ def is_deadline_text(text: str, plan_year: int | None = None) -> bool:
     d = parse_deadline(s, plan_year or 2000)
     if d.kind not in (DATE, ONGOING):
         return False
-    residue = re.sub(r"[\d０-９年月日号底前末内之以完成止季度第上下半全-－/.~至到—–,，;；、\s]|长期|坚持|持续|推进|开展|常态化",
-                     "", s)
+    residue = re.sub(
+        r"[\d０-９年月日号底前末内之以完成止季度第上下半全-－/.~至到—–,，;；、\s]|长期|坚持|持续|推进|开展|常态化",
+        "",
+        s,
+    )
     return len(residue) <= 14

@@ -7,6 +7,7 @@ Official documents open with ``X关于印发《Y》的通知``, a signature line
 >>> read_meta(["耒阳市人民政府办公室关于印发《耒阳市2021年行动方案》的通知", "耒阳市人民政府办公室", "202189"])
 ('耒阳市2021年行动方案', '耒阳市人民政府办公室', datetime.date(2021, 8, 9))
 """
+
 from __future__ import annotations
 
 import re

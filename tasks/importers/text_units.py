@@ -11,6 +11,7 @@ whether a string is shaped like a unit name and glue such fragments back.
 >>> is_unit_line("市城管局、国网耒阳市供电公司等相关涉及部门")
 True
 """
+
 from __future__ import annotations
 
 import re

@@ -12,6 +12,7 @@ file back with :func:`tasks.importers.load_plan` gives the same tasks.
 ...             deadline_text="2021年底前")])
 >>> write_plan_workbook(plan, "/tmp/plan.xlsx")   # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,9 +38,15 @@ def _deadline_cell(task: Task) -> str:
     return task.deadline.isoformat() if task.deadline else ""
 
 
-def write_plan_workbook(plan: Plan, path: str | Path, *, sheet_title: str = "任务分解表",
-                        note: str | None = DEFAULT_NOTE, readme: list[str] | None = None,
-                        unit_separator: str = "、") -> Path:
+def write_plan_workbook(
+    plan: Plan,
+    path: str | Path,
+    *,
+    sheet_title: str = "任务分解表",
+    note: str | None = DEFAULT_NOTE,
+    readme: list[str] | None = None,
+    unit_separator: str = "、",
+) -> Path:
     """Write ``plan`` to ``path`` (xlsx) and return the path.
 
     ``readme`` adds a second sheet “说明” with one line per row (``None`` leaves it
@@ -82,9 +89,14 @@ def write_plan_workbook(plan: Plan, path: str | Path, *, sheet_title: str = "任
             ws.cell(r, 1).alignment = Alignment(vertical="center")
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
             r += 1
-        values = [int(t.id) if t.id.isdigit() else t.id, t.title, t.description,
-                  unit_separator.join(t.lead_units), unit_separator.join(t.responsible_units),
-                  _deadline_cell(t)]
+        values = [
+            int(t.id) if t.id.isdigit() else t.id,
+            t.title,
+            t.description,
+            unit_separator.join(t.lead_units),
+            unit_separator.join(t.responsible_units),
+            _deadline_cell(t),
+        ]
         if with_preds:
             values.append("、".join(t.predecessors))
         for c, v in enumerate(values, start=1):

@@ -3,32 +3,33 @@
 >>> from tasks.store import Store
 >>> from tasks.progress import snapshot, ranking, reminders, validate_upload, commit_upload
 """
+
 from .demo import load_demo
 from .reports import PeriodReport, build_report, reminders_xlsx, report_docx, report_xlsx, write_report
 from .rules import (
-                       RULES_FILE,
-                       STATUS_NAMES,
-                       BadRules,
-                       Level,
-                       Rules,
-                       default_rules,
-                       load_rules,
-                       rules_from_toml,
-                       save_rules,
+    RULES_FILE,
+    STATUS_NAMES,
+    BadRules,
+    Level,
+    Rules,
+    default_rules,
+    load_rules,
+    rules_from_toml,
+    save_rules,
 )
 from .safe import safe_text
 from .scorecard import Reminder, Scorecard, ranking, ranking_rule, reminders, scorecards
 from .status import Snapshot, TaskStatus, compute, snapshot, task_status
 from .template import (
-                       DATA_SHEET,
-                       FIRST_DATA_ROW,
-                       STATUS_CHOICES,
-                       all_templates_zip,
-                       build_template,
-                       fill_template,
-                       template_bytes,
-                       template_filename,
-                       write_template,
+    DATA_SHEET,
+    FIRST_DATA_ROW,
+    STATUS_CHOICES,
+    all_templates_zip,
+    build_template,
+    fill_template,
+    template_bytes,
+    template_filename,
+    write_template,
 )
 from .upload import Problem, UploadRejected, UploadReport, commit_upload, upload_files, validate_upload
 

@@ -16,6 +16,7 @@ reminder list and cards have content.
 >>> saved > 50, problems
 (True, [])
 """
+
 from __future__ import annotations
 
 import random
@@ -23,13 +24,17 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 MONTHS = ["2021-09", "2021-10", "2021-11", "2021-12"]
-PROGRESS_TEXT = {"已完成": "已按要求完成,相关材料已归档", "滞后": "受审批流程影响进度滞后",
-                 "推进中": "正在按计划推进", "未启动": "尚未启动"}
+PROGRESS_TEXT = {
+    "已完成": "已按要求完成,相关材料已归档",
+    "滞后": "受审批流程影响进度滞后",
+    "推进中": "正在按计划推进",
+    "未启动": "尚未启动",
+}
 
 
 def _month_end(key: str) -> date:
     y, m = map(int, key.split("-"))
-    return (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1))
+    return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
 
 
 def demo_files(store, plan_key: str, seed: int = 2021) -> list[tuple[str, bytes, str, date]]:
@@ -46,9 +51,9 @@ def demo_files(store, plan_key: str, seed: int = 2021) -> list[tuple[str, bytes,
     for month in MONTHS:
         end = _month_end(month)
         for unit in units:
-            if rng.random() < 0.12:           # this month's report is missing
+            if rng.random() < 0.12:  # this month's report is missing
                 continue
-            day = end + timedelta(days=rng.choice([1, 2, 3, 3, 4, 5, 5, 8]))   # due 5 days after the end
+            day = end + timedelta(days=rng.choice([1, 2, 3, 3, 4, 5, 5, 8]))  # due 5 days after the end
             template = template_bytes(store, unit, month, plan_key)
             values: dict[str, dict[str, object]] = {}
             for t in tasks.values():
@@ -80,8 +85,9 @@ def demo_files(store, plan_key: str, seed: int = 2021) -> list[tuple[str, bytes,
     return out
 
 
-def load_demo(store, plan_key: str, actor: str, seed: int = 2021,
-              progress: Callable[[int, int], None] | None = None) -> tuple[int, list[str]]:
+def load_demo(
+    store, plan_key: str, actor: str, seed: int = 2021, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, list[str]]:
     """Validate and save every demo file as of its report day: (files saved, problems seen).
 
     ``progress(done, total)`` is called after each file (the dashboard shows a bar).
@@ -91,7 +97,7 @@ def load_demo(store, plan_key: str, actor: str, seed: int = 2021,
     from .lifecycle import calendars, set_calendar
 
     saved, problems = 0, []
-    raw = getattr(store, "_store", store)   # a GuardedStore checks the office's right to set it below
+    raw = getattr(store, "_store", store)  # a GuardedStore checks the office's right to set it below
     if plan_key not in calendars(raw):
         # the demo reports from August 2021: the plan's calendar starts then, as an office would set it
         tasks = raw.tasks(plan_key)
@@ -114,8 +120,10 @@ def load_demo(store, plan_key: str, actor: str, seed: int = 2021,
 
 
 #: a one-page PDF used as the demo's 佐证材料
-DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def demo_lifecycle(store, plan_key: str, actor: str) -> int:
@@ -125,6 +133,7 @@ def demo_lifecycle(store, plan_key: str, actor: str) -> int:
     from datetime import datetime, time
 
     from .lifecycle import CLOSED, IN_PROGRESS, PENDING_SIGN, claim, lifecycles, review, sign
+
     raw = getattr(store, "_store", store)
     tasks = raw.tasks(plan_key)
     lcs = lifecycles(raw, plan_key, tasks=tasks)
@@ -139,13 +148,29 @@ def demo_lifecycle(store, plan_key: str, actor: str) -> int:
             if lu.state == CLOSED:
                 continue
             if lu.state == PENDING_SIGN:
-                sign(raw, plan_key, t.id, unit=unit, actor=actor, at=datetime.combine(start + timedelta(days=1), time(9)))
+                sign(
+                    raw, plan_key, t.id, unit=unit, actor=actor, at=datetime.combine(start + timedelta(days=1), time(9))
+                )
                 steps += 1
             day = done.get((t.pk, unit))
             if day is not None and lu.state in (PENDING_SIGN, IN_PROGRESS):
-                claim(raw, plan_key, t.id, unit=unit, actor=actor, evidence=[("办结佐证.pdf", DEMO_PDF)],
-                      at=datetime.combine(day, time(10)))
-                review(raw, plan_key, t.id, unit=unit, accept=True, actor=actor,
-                       at=datetime.combine(day + timedelta(days=2), time(10)))
+                claim(
+                    raw,
+                    plan_key,
+                    t.id,
+                    unit=unit,
+                    actor=actor,
+                    evidence=[("办结佐证.pdf", DEMO_PDF)],
+                    at=datetime.combine(day, time(10)),
+                )
+                review(
+                    raw,
+                    plan_key,
+                    t.id,
+                    unit=unit,
+                    accept=True,
+                    actor=actor,
+                    at=datetime.combine(day + timedelta(days=2), time(10)),
+                )
                 steps += 2
     return steps

@@ -5,6 +5,7 @@ overdue list, cards, units to remind) that the office edits before issuing.
 
 >>> write_report(store, "quarter", "2021-Q3", "通报.docx")   # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 import io
@@ -52,6 +53,7 @@ class PeriodReport:
     def doc_title(self) -> str:
         """The docx title in the usual form: ``关于……2021年第三季度任务推进情况的通报``."""
         return f"关于{self.subject}{self.period_label}任务推进情况的通报"
+
     #: quarterly and half-year reports: each plan compared with its baseline at load (see tasks.progress.baselines)
     baselines: list[dict] = field(default_factory=list)
 
@@ -60,8 +62,15 @@ class PeriodReport:
         return self.snap.counts()
 
 
-def build_report(store: Store, kind: str, period: str, *, plan: str | None = None,
-                 rules: Rules | None = None, as_of: date | None = None) -> PeriodReport:
+def build_report(
+    store: Store,
+    kind: str,
+    period: str,
+    *,
+    plan: str | None = None,
+    rules: Rules | None = None,
+    as_of: date | None = None,
+) -> PeriodReport:
     """Collect a period report; ``as_of`` defaults to the day after the due date of the period's last month.
 
     The day after: on the due day itself a missing report is not yet missed, so a
@@ -83,13 +92,23 @@ def build_report(store: Store, kind: str, period: str, *, plan: str | None = Non
         if m.key in registered:
             rem += reminders(snap, m.key)
     return PeriodReport(
-        kind=kind, title=join_words(plan_title + p.label(), name), period_label=p.label(), as_of=as_of, snap=snap,
-        ranking=ranking(snap, period=p.key), rule_text=ranking_rule(snap, p.key),
+        kind=kind,
+        title=join_words(plan_title + p.label(), name),
+        period_label=p.label(),
+        as_of=as_of,
+        snap=snap,
+        ranking=ranking(snap, period=p.key),
+        rule_text=ranking_rule(snap, p.key),
         overdue=[s for s in snap.statuses if s.status == "overdue"],
-        carded=sorted([s for s in snap.statuses if s.card],
-                      key=lambda s: (-[lv.key for lv in rules.levels].index(s.card), s.plan, _num(s.id))),  # type: ignore[arg-type]
-        reminders=rem, office=issuing_office((info or {}).get("issuer", "")), subject=report_subject(plan_title),
-        baselines=_baselines(store, snap) if kind in ("quarter", "half") else [])
+        carded=sorted(
+            [s for s in snap.statuses if s.card],
+            key=lambda s: (-[lv.key for lv in rules.levels].index(s.card), s.plan, _num(s.id)),  # type: ignore[arg-type]
+        ),  # type: ignore[arg-type]
+        reminders=rem,
+        office=issuing_office((info or {}).get("issuer", "")),
+        subject=report_subject(plan_title),
+        baselines=_baselines(store, snap) if kind in ("quarter", "half") else [],
+    )
 
 
 def issuing_office(issuer: str) -> str:
@@ -120,6 +139,7 @@ def _baselines(store: Store, snap: Snapshot) -> list[dict]:
     """Every plan of the report compared with its first baseline (plans without one are left out)."""
     from .baselines import compare
     from .lifecycle import LifecycleError
+
     raw = getattr(store, "_store", store)
     out = []
     for plan in dict.fromkeys(s.plan for s in snap.statuses):
@@ -135,15 +155,29 @@ def _num(task_id: str) -> tuple:
 
 
 # -- xlsx ----------------------------------------------------------------------
-def _table(ws, title: str, headers: list[str], rows: list[list[Any]], widths: list[int],
-           fills: list[str | None] | None = None, kinds: dict[str, str] | None = None,
-           notes: tuple[str, ...] = ()) -> None:
+def _table(
+    ws,
+    title: str,
+    headers: list[str],
+    rows: list[list[Any]],
+    widths: list[int],
+    fills: list[str | None] | None = None,
+    kinds: dict[str, str] | None = None,
+    notes: tuple[str, ...] = (),
+) -> None:
     """A styled table (:func:`core.xlsxout.write_table`: dates as dates, percentages as numbers, autofilter,
     A4 print set-up); ``kinds`` maps a header to its column kind; text is neutralised (level names come
     from the editable rules file)."""
     kinds = kinds or {}
-    write_table(ws, title, [Column(h, w, kinds.get(h, TEXT)) for h, w in zip(headers, widths)], rows,
-                fills=fills, notes=notes, clean=safe_text)
+    write_table(
+        ws,
+        title,
+        [Column(h, w, kinds.get(h, TEXT)) for h, w in zip(headers, widths)],
+        rows,
+        fills=fills,
+        notes=notes,
+        clean=safe_text,
+    )
 
 
 def _pct(value: float | None) -> float | None:
@@ -165,34 +199,138 @@ def report_xlsx(rep: PeriodReport) -> bytes:
     rows.append(["排名规则", rep.rule_text])
     _table(ws, rep.title, ["项目", "数值"], rows, [22, 90])  # type: ignore[arg-type]
     lv_names = [lv.name for lv in rep.snap.rules.levels]
-    _table(wb.create_sheet("单位排名"), f"{rep.title} 单位排名",
-           ["名次", "单位", "得分", "牵头任务", "参与任务", "已办结", "按期办结", "逾期", "有风险",
-            "应报次数", "已报", "按时报", "迟报", "未报", "报送率", *lv_names],
-           [[c.rank, c.unit, c.score, c.led, c.joined, c.done, c.done_on_time, c.overdue, c.at_risk, c.duties,
-             c.reported, c.on_time, c.late, c.missed, c.compliance,
-             *[c.cards.get(lv.key, 0) for lv in rep.snap.rules.levels]] for c in rep.ranking],
-           [6, 24, 8, 8, 8, 8, 8, 6, 6, 8, 6, 6, 6, 6, 8, *[6] * len(lv_names)],
-           kinds={"报送率": PERCENT}, notes=("排名规则:" + rep.rule_text,))
+    _table(
+        wb.create_sheet("单位排名"),
+        f"{rep.title} 单位排名",
+        [
+            "名次",
+            "单位",
+            "得分",
+            "牵头任务",
+            "参与任务",
+            "已办结",
+            "按期办结",
+            "逾期",
+            "有风险",
+            "应报次数",
+            "已报",
+            "按时报",
+            "迟报",
+            "未报",
+            "报送率",
+            *lv_names,
+        ],
+        [
+            [
+                c.rank,
+                c.unit,
+                c.score,
+                c.led,
+                c.joined,
+                c.done,
+                c.done_on_time,
+                c.overdue,
+                c.at_risk,
+                c.duties,
+                c.reported,
+                c.on_time,
+                c.late,
+                c.missed,
+                c.compliance,
+                *[c.cards.get(lv.key, 0) for lv in rep.snap.rules.levels],
+            ]
+            for c in rep.ranking
+        ],
+        [6, 24, 8, 8, 8, 8, 8, 6, 6, 8, 6, 6, 6, 6, 8, *[6] * len(lv_names)],
+        kinds={"报送率": PERCENT},
+        notes=("排名规则:" + rep.rule_text,),
+    )
     sts = rep.snap.statuses
-    _table(wb.create_sheet("任务状态"), f"{rep.title} 任务状态",
-           ["计划", "编号", "工作要点", "牵头单位", "完成时限", "状态", "完成进度", "时间进度", "最近填报",
-            "连续未报", "预警", "预警原因", "最新进展", "督办状态", "原定时限", "当前时限"],
-           [[s.plan, s.id, s.title, "、".join(s.lead_units), s.deadline or s.deadline_text, s.status_label,
-             _pct(s.percent), _pct(s.expected), s.last_report_date,
-             s.missed_reports, s.card_name, s.card_reason, s.last_progress, s.lifecycle_label,
-             s.original_deadline, s.deadline] for s in sts],
-           [18, 6, 30, 22, 12, 8, 8, 8, 11, 8, 6, 24, 40, 9, 11, 11], [s.card_color or None for s in sts],
-           kinds={"完成时限": DATE, "完成进度": PERCENT, "时间进度": PERCENT, "最近填报": DATE,
-                  "连续未报": INTEGER, "原定时限": DATE, "当前时限": DATE})
-    _table(wb.create_sheet("逾期任务"), f"{rep.title} 逾期任务",
-           ["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度", "存在问题", "计划"],
-           [[s.id, s.title, "、".join(s.lead_units), s.deadline or s.deadline_text, s.overdue_days, _pct(s.percent),
-             s.last_problems, s.plan] for s in rep.overdue], [6, 36, 24, 12, 8, 8, 40, 18],
-           kinds={"完成时限": DATE, "逾期天数": INTEGER, "完成进度": PERCENT})
-    _table(wb.create_sheet("红黄牌预警"), f"{rep.title} 预警",
-           ["预警", "编号", "工作要点", "牵头单位", "状态", "原因", "计划"],
-           [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.status_label, s.card_reason, s.plan]
-            for s in rep.carded], [8, 6, 36, 24, 10, 40, 18], [s.card_color for s in rep.carded])
+    _table(
+        wb.create_sheet("任务状态"),
+        f"{rep.title} 任务状态",
+        [
+            "计划",
+            "编号",
+            "工作要点",
+            "牵头单位",
+            "完成时限",
+            "状态",
+            "完成进度",
+            "时间进度",
+            "最近填报",
+            "连续未报",
+            "预警",
+            "预警原因",
+            "最新进展",
+            "督办状态",
+            "原定时限",
+            "当前时限",
+        ],
+        [
+            [
+                s.plan,
+                s.id,
+                s.title,
+                "、".join(s.lead_units),
+                s.deadline or s.deadline_text,
+                s.status_label,
+                _pct(s.percent),
+                _pct(s.expected),
+                s.last_report_date,
+                s.missed_reports,
+                s.card_name,
+                s.card_reason,
+                s.last_progress,
+                s.lifecycle_label,
+                s.original_deadline,
+                s.deadline,
+            ]
+            for s in sts
+        ],
+        [18, 6, 30, 22, 12, 8, 8, 8, 11, 8, 6, 24, 40, 9, 11, 11],
+        [s.card_color or None for s in sts],
+        kinds={
+            "完成时限": DATE,
+            "完成进度": PERCENT,
+            "时间进度": PERCENT,
+            "最近填报": DATE,
+            "连续未报": INTEGER,
+            "原定时限": DATE,
+            "当前时限": DATE,
+        },
+    )
+    _table(
+        wb.create_sheet("逾期任务"),
+        f"{rep.title} 逾期任务",
+        ["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度", "存在问题", "计划"],
+        [
+            [
+                s.id,
+                s.title,
+                "、".join(s.lead_units),
+                s.deadline or s.deadline_text,
+                s.overdue_days,
+                _pct(s.percent),
+                s.last_problems,
+                s.plan,
+            ]
+            for s in rep.overdue
+        ],
+        [6, 36, 24, 12, 8, 8, 40, 18],
+        kinds={"完成时限": DATE, "逾期天数": INTEGER, "完成进度": PERCENT},
+    )
+    _table(
+        wb.create_sheet("红黄牌预警"),
+        f"{rep.title} 预警",
+        ["预警", "编号", "工作要点", "牵头单位", "状态", "原因", "计划"],
+        [
+            [s.card_name, s.id, s.title, "、".join(s.lead_units), s.status_label, s.card_reason, s.plan]
+            for s in rep.carded
+        ],
+        [8, 6, 36, 24, 10, 40, 18],
+        [s.card_color for s in rep.carded],
+    )
     if rep.baselines:
         base_rows: list[list[Any]] = []
         for d in rep.baselines:
@@ -200,18 +338,47 @@ def report_xlsx(rep: PeriodReport) -> bytes:
             head = f"{b['label']}({b['at'][:10]})"
             base_rows += [[d["plan"], head, "新增任务", t, "", ""] for t in d["added"]]
             base_rows += [[d["plan"], head, "归档任务", t, "", ""] for t in d["archived"]]
-            base_rows += [[d["plan"], head, "调整时限", m["task"], f"{m['from'] or '—'} → {m['to'] or '—'}",
-                      f"延期申请 {m['extension']['id']}:{m['extension']['reason']}" if m["extension"] else ""]
-                     for m in d["deadline_moves"]]
-            base_rows += [[d["plan"], head, "完成偏差", v["task"], f"较原定时限 {v['original_deadline']} 晚 {v['days_late']} 天",
-                      "已办结" if v["closed"] else "未办结"] for v in d["variance"] if v["days_late"]]
-        _table(wb.create_sheet("基线对比"), f"{rep.title} 基线对比", ["计划", "基线", "变化", "编号", "内容", "依据/说明"],
-               base_rows, [18, 22, 10, 6, 36, 40])
-    _table(wb.create_sheet("催办名单"), f"{rep.title} 催办名单",
-           ["单位", "报告期", "报送期限", "情况", "未报任务"],
-           [[r.unit, r.period, r.due, "已逾期" if r.overdue else "未报送",
-             "、".join(_task_ref(t) for t in r.tasks)] for r in rep.reminders],
-           [24, 10, 12, 8, 70], kinds={"报送期限": DATE})
+            base_rows += [
+                [
+                    d["plan"],
+                    head,
+                    "调整时限",
+                    m["task"],
+                    f"{m['from'] or '—'} → {m['to'] or '—'}",
+                    f"延期申请 {m['extension']['id']}:{m['extension']['reason']}" if m["extension"] else "",
+                ]
+                for m in d["deadline_moves"]
+            ]
+            base_rows += [
+                [
+                    d["plan"],
+                    head,
+                    "完成偏差",
+                    v["task"],
+                    f"较原定时限 {v['original_deadline']} 晚 {v['days_late']} 天",
+                    "已办结" if v["closed"] else "未办结",
+                ]
+                for v in d["variance"]
+                if v["days_late"]
+            ]
+        _table(
+            wb.create_sheet("基线对比"),
+            f"{rep.title} 基线对比",
+            ["计划", "基线", "变化", "编号", "内容", "依据/说明"],
+            base_rows,
+            [18, 22, 10, 6, 36, 40],
+        )
+    _table(
+        wb.create_sheet("催办名单"),
+        f"{rep.title} 催办名单",
+        ["单位", "报告期", "报送期限", "情况", "未报任务"],
+        [
+            [r.unit, r.period, r.due, "已逾期" if r.overdue else "未报送", "、".join(_task_ref(t) for t in r.tasks)]
+            for r in rep.reminders
+        ],
+        [24, 10, 12, 8, 70],
+        kinds={"报送期限": DATE},
+    )
     buf = io.BytesIO()
     save_workbook(wb, buf)
     return buf.getvalue()
@@ -235,10 +402,24 @@ def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "催办名单"
-    _table(ws, title, ["单位", "报告期", "报送期限", "情况", "欠报任务", "催办内容"],
-           [[r.unit, r.period, r.due, "已超期" if r.overdue else "未超期",
-             "、".join(_task_ref(t) for t in r.tasks), r.text()] for r in items],
-           [24, 10, 12, 8, 50, 70], kinds={"报送期限": DATE})
+    _table(
+        ws,
+        title,
+        ["单位", "报告期", "报送期限", "情况", "欠报任务", "催办内容"],
+        [
+            [
+                r.unit,
+                r.period,
+                r.due,
+                "已超期" if r.overdue else "未超期",
+                "、".join(_task_ref(t) for t in r.tasks),
+                r.text(),
+            ]
+            for r in items
+        ],
+        [24, 10, 12, 8, 50, 70],
+        kinds={"报送期限": DATE},
+    )
     buf = io.BytesIO()
     save_workbook(wb, buf)
     return buf.getvalue()
@@ -252,54 +433,97 @@ def report_docx(rep: PeriodReport) -> bytes:
     total = sum(counts.values())
     levels = rep.snap.rules.levels
     n_cards = {lv.key: sum(1 for s in rep.snap.statuses if s.card == lv.key) for lv in levels}
-    doc.paragraph(f"根据“每月一检查、一季一评估、半年一通报”工作安排,现将{rep.period_label}各项任务推进情况"
-                  f"(统计截至{cn_date(rep.as_of)})通报如下。")
+    doc.paragraph(
+        f"根据“每月一检查、一季一评估、半年一通报”工作安排,现将{rep.period_label}各项任务推进情况"
+        f"(统计截至{cn_date(rep.as_of)})通报如下。"
+    )
     doc.heading("总体情况")
     cards_text = "、".join(f"{lv.name}{n_cards[lv.key]}项" for lv in levels)
-    doc.paragraph(f"纳入督查的任务共{total}项,其中已办结{counts['done']}项,正常推进{counts['on_track']}项,"
-                  f"长期推进{counts['ongoing']}项,有风险{counts['at_risk']}项,逾期{counts['overdue']}项,"
-                  f"未启动{counts['not_started']}项" + (f";亮牌预警{cards_text}。" if levels else "。"))
+    doc.paragraph(
+        f"纳入督查的任务共{total}项,其中已办结{counts['done']}项,正常推进{counts['on_track']}项,"
+        f"长期推进{counts['ongoing']}项,有风险{counts['at_risk']}项,逾期{counts['overdue']}项,"
+        f"未启动{counts['not_started']}项" + (f";亮牌预警{cards_text}。" if levels else "。")
+    )
     doc.heading("单位排名")
-    doc.table(["名次", "单位", "得分", "牵头任务", "按期办结", "逾期", "报送率", *[lv.name for lv in levels]],
-              [[c.rank, c.unit, f"{c.score:g}", c.led, c.done_on_time, c.overdue, f"{c.compliance:.0%}",
-                *[c.cards.get(lv.key, 0) for lv in levels]] for c in rep.ranking])
+    doc.table(
+        ["名次", "单位", "得分", "牵头任务", "按期办结", "逾期", "报送率", *[lv.name for lv in levels]],
+        [
+            [
+                c.rank,
+                c.unit,
+                f"{c.score:g}",
+                c.led,
+                c.done_on_time,
+                c.overdue,
+                f"{c.compliance:.0%}",
+                *[c.cards.get(lv.key, 0) for lv in levels],
+            ]
+            for c in rep.ranking
+        ],
+    )
     doc.paragraph("排名规则:" + rep.rule_text + "。", size_pt=12)
     doc.heading("逾期任务")
-    doc.table(["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度"],
-              [[s.id, s.title, "、".join(s.lead_units), s.deadline_text, s.overdue_days, f"{s.percent:g}%"]
-               for s in rep.overdue], empty="本期没有逾期任务。")
+    doc.table(
+        ["编号", "工作要点", "牵头单位", "完成时限", "逾期天数", "完成进度"],
+        [
+            [s.id, s.title, "、".join(s.lead_units), s.deadline_text, s.overdue_days, f"{s.percent:g}%"]
+            for s in rep.overdue
+        ],
+        empty="本期没有逾期任务。",
+    )
     doc.heading("预警情况")
-    doc.table(["预警", "编号", "工作要点", "牵头单位", "原因"],
-              [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.card_reason] for s in rep.carded],
-              empty="本期没有亮牌预警的任务。")
+    doc.table(
+        ["预警", "编号", "工作要点", "牵头单位", "原因"],
+        [[s.card_name, s.id, s.title, "、".join(s.lead_units), s.card_reason] for s in rep.carded],
+        empty="本期没有亮牌预警的任务。",
+    )
     doc.heading("未按时报送单位")
     if rep.reminders:
         for r in rep.reminders:
             ids = "、".join(t["id"] for t in r.tasks)
             state = "已超过报送期限仍未报送" if r.overdue else "尚未报送"
-            doc.paragraph(f"{r.unit}:{parse_period(r.period).label()}进展{state}(报送期限{cn_date(r.due)}),"
-                          f"涉及任务{ids}。", align="left")
+            doc.paragraph(
+                f"{r.unit}:{parse_period(r.period).label()}进展{state}(报送期限{cn_date(r.due)}),涉及任务{ids}。",
+                align="left",
+            )
     else:
         doc.paragraph("各单位均已按时报送。")
     if rep.baselines:
         doc.heading("与基线对比")
         for d in rep.baselines:
-            moves = "、".join(f"任务{m['task']}由{m['from'] or '无'}调整为{m['to'] or '无'}"
-                              + (f"(经批准的延期申请{m['extension']['id']})" if m["extension"] else "")
-                              for m in d["deadline_moves"]) or "无"
+            moves = (
+                "、".join(
+                    f"任务{m['task']}由{m['from'] or '无'}调整为{m['to'] or '无'}"
+                    + (f"(经批准的延期申请{m['extension']['id']})" if m["extension"] else "")
+                    for m in d["deadline_moves"]
+                )
+                or "无"
+            )
             late = [v for v in d["variance"] if v["days_late"]]
-            doc.paragraph(f"{d['plan']}:与{d['baseline']['label']}基线相比,新增任务{len(d['added'])}项,"
-                          f"归档任务{len(d['archived'])}项;调整完成时限:{moves};"
-                          f"较原定时限滞后的任务{len(late)}项。")
+            doc.paragraph(
+                f"{d['plan']}:与{d['baseline']['label']}基线相比,新增任务{len(d['added'])}项,"
+                f"归档任务{len(d['archived'])}项;调整完成时限:{moves};"
+                f"较原定时限滞后的任务{len(late)}项。"
+            )
     doc.heading("下步工作要求")
-    doc.paragraph("请亮牌单位对照问题认真整改,逾期任务的牵头单位于5个工作日内书面说明原因和整改措施;"
-                  "未按时报送的单位请立即补报。领导小组办公室将持续跟踪督办。")
+    doc.paragraph(
+        "请亮牌单位对照问题认真整改,逾期任务的牵头单位于5个工作日内书面说明原因和整改措施;"
+        "未按时报送的单位请立即补报。领导小组办公室将持续跟踪督办。"
+    )
     doc.signature(rep.office, rep.as_of)
     return doc.to_bytes()
 
 
-def write_report(store: Store, kind: str, period: str, out: str | Path, *, plan: str | None = None,
-                 rules: Rules | None = None, as_of: date | None = None) -> Path:
+def write_report(
+    store: Store,
+    kind: str,
+    period: str,
+    out: str | Path,
+    *,
+    plan: str | None = None,
+    rules: Rules | None = None,
+    as_of: date | None = None,
+) -> Path:
     """Write the report as xlsx or docx (by the file's suffix)."""
     out = Path(out)
     rep = build_report(store, kind, period, plan=plan, rules=rules, as_of=as_of)

@@ -11,6 +11,7 @@ conditions of each level, escalation and point deductions are all in the file.
 >>> r.card({"status": "on_track", "missed_reports": 0}) is None
 True
 """
+
 from __future__ import annotations
 
 import operator
@@ -27,15 +28,33 @@ from ..errors import WorkbenchError
 RULES_FILE = rules_file()  # WORKBENCH_RULES_FILE or data/rules.toml (core.config)
 STATUSES = ("done", "on_track", "at_risk", "overdue", "ongoing", "not_started")
 METRICS = ("status", "missed_reports", "late_reports", "overdue_days", "gap")
-_OPS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le,
-        ">": operator.gt, "<": operator.lt}
+_OPS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 _COND = re.compile(r"^\s*(\w+)\s*(==|!=|>=|<=|>|<)\s*([\w.]+)\s*$")
-METRIC_NAMES = {"status": "状态", "missed_reports": "连续未报送期数", "late_reports": "迟报次数",
-                "overdue_days": "逾期天数", "gap": "落后时间进度百分点"}
-DEFAULT_SYNONYMS = {"进行中": "推进中", "正在推进": "推进中", "推进": "推进中", "完成": "已完成",
-                    "已完结": "已完成", "办结": "已完成", "未开始": "未启动", "落后": "滞后"}
-STATUS_NAMES = {"done": "已办结", "on_track": "正常推进", "at_risk": "有风险", "overdue": "逾期",
-                "ongoing": "长期推进", "not_started": "未启动"}
+METRIC_NAMES = {
+    "status": "状态",
+    "missed_reports": "连续未报送期数",
+    "late_reports": "迟报次数",
+    "overdue_days": "逾期天数",
+    "gap": "落后时间进度百分点",
+}
+DEFAULT_SYNONYMS = {
+    "进行中": "推进中",
+    "正在推进": "推进中",
+    "推进": "推进中",
+    "完成": "已完成",
+    "已完结": "已完成",
+    "办结": "已完成",
+    "未开始": "未启动",
+    "落后": "滞后",
+}
+STATUS_NAMES = {
+    "done": "已办结",
+    "on_track": "正常推进",
+    "at_risk": "有风险",
+    "overdue": "逾期",
+    "ongoing": "长期推进",
+    "not_started": "未启动",
+}
 
 
 class BadRules(WorkbenchError):
@@ -157,23 +176,39 @@ class Rules:
             parts.append(f"− 未报送次数×{_n(self.missed_report)}")
         if self.done_on_time:
             parts.append(f"+ 按时完成任务数×{_n(self.done_on_time)}")
-        return ("得分 = " + " ".join(parts) + ";得分相同按按时完成数、报送率、单位名称排序。"
-                "预警规则:" + ";".join(lv.describe() for lv in self.levels))
+        return (
+            "得分 = " + " ".join(parts) + ";得分相同按按时完成数、报送率、单位名称排序。"
+            "预警规则:" + ";".join(lv.describe() for lv in self.levels)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "reporting": {"grace_days": self.grace_days},
             "status": {"at_risk_gap": self.at_risk_gap},
-            "levels": [{"key": lv.key, "name": lv.name, "color": lv.color, "points": lv.points,
-                        "when": [c.source() for c in lv.when]} for lv in self.levels],
+            "levels": [
+                {
+                    "key": lv.key,
+                    "name": lv.name,
+                    "color": lv.color,
+                    "points": lv.points,
+                    "when": [c.source() for c in lv.when],
+                }
+                for lv in self.levels
+            ],
             "escalation": {"after_periods": self.escalate_after},
-            "scoring": {"base": self.base, "late_report": self.late_report,
-                        "missed_report": self.missed_report, "done_on_time": self.done_on_time},
-            "supervision": {"sign_within_days": self.sign_within_days,
-                            "evidence_required": self.evidence_required,
-                            "completion_review": self.completion_review,
-                            "extended_deadline_counts": self.extended_deadline_counts,
-                            "recover_to": self.recover_to},
+            "scoring": {
+                "base": self.base,
+                "late_report": self.late_report,
+                "missed_report": self.missed_report,
+                "done_on_time": self.done_on_time,
+            },
+            "supervision": {
+                "sign_within_days": self.sign_within_days,
+                "evidence_required": self.evidence_required,
+                "completion_review": self.completion_review,
+                "extended_deadline_counts": self.extended_deadline_counts,
+                "recover_to": self.recover_to,
+            },
             "synonyms": dict(self.status_synonyms),
         }
 
@@ -187,6 +222,7 @@ def _n(x: float) -> str:
 
 def rules_from_dict(d: dict[str, Any], where: str = "规则") -> Rules:
     """Validate a parsed rules document; every mistake is a :class:`BadRules` naming the entry."""
+
     def num(section: str, key: str, default: float) -> float:
         v = (d.get(section) or {}).get(key, default)
         if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -210,8 +246,7 @@ def rules_from_dict(d: dict[str, Any], where: str = "规则") -> Rules:
         pts = lv.get("points", 0)
         if isinstance(pts, bool) or not isinstance(pts, (int, float)):
             raise BadRules(f"{w} 的 points 应为数字")
-        levels.append(Level(str(lv["key"]), str(lv["name"]), color, pts,
-                            [Condition.parse(c, w) for c in when]))
+        levels.append(Level(str(lv["key"]), str(lv["name"]), color, pts, [Condition.parse(c, w) for c in when]))
     if len({lv.key for lv in levels}) != len(levels):
         raise BadRules(f"{where}:预警等级的 key 重复")
     sup = d.get("supervision") or {}
@@ -221,23 +256,29 @@ def rules_from_dict(d: dict[str, Any], where: str = "规则") -> Rules:
         if not isinstance(v, bool):
             raise BadRules(f"{where}:[supervision] {key} 应为 true 或 false,而不是“{v}”")
         return v
+
     recover = str(sup.get("recover_to", levels[0].key if len(levels) > 1 else ""))
     if recover and recover not in {lv.key for lv in levels}:
         raise BadRules(f"{where}:[supervision] recover_to“{recover}”不是已定义的预警等级 key")
     syn = d.get("synonyms", DEFAULT_SYNONYMS)
     if not isinstance(syn, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in syn.items()):
-        raise BadRules(f"{where}:[synonyms] 应写成 进行中 = \"推进中\" 这样的对照")
+        raise BadRules(f'{where}:[synonyms] 应写成 进行中 = "推进中" 这样的对照')
     return Rules(
         sign_within_days=int(num("supervision", "sign_within_days", 3)),
-        evidence_required=flag("evidence_required", True), completion_review=flag("completion_review", True),
-        extended_deadline_counts=flag("extended_deadline_counts", False), recover_to=recover,
+        evidence_required=flag("evidence_required", True),
+        completion_review=flag("completion_review", True),
+        extended_deadline_counts=flag("extended_deadline_counts", False),
+        recover_to=recover,
         status_synonyms={k.strip(): v.strip() for k, v in syn.items()},
-grace_days=int(num("reporting", "grace_days", 5)),
-                 at_risk_gap=num("status", "at_risk_gap", 20), levels=levels,
-                 escalate_after=int(num("escalation", "after_periods", 0)),
-                 base=num("scoring", "base", 100), late_report=num("scoring", "late_report", 1),
-                 missed_report=num("scoring", "missed_report", 2),
-                 done_on_time=num("scoring", "done_on_time", 0))
+        grace_days=int(num("reporting", "grace_days", 5)),
+        at_risk_gap=num("status", "at_risk_gap", 20),
+        levels=levels,
+        escalate_after=int(num("escalation", "after_periods", 0)),
+        base=num("scoring", "base", 100),
+        late_report=num("scoring", "late_report", 1),
+        missed_report=num("scoring", "missed_report", 2),
+        done_on_time=num("scoring", "done_on_time", 0),
+    )
 
 
 def rules_from_toml(text: str, where: str = "规则") -> Rules:
@@ -275,15 +316,29 @@ def load_rules(path: str | Path | None = None) -> Rules:
 
 def default_rules() -> Rules:
     """The common yellow/red scheme (same as the shipped ``data/rules.toml``)."""
-    return rules_from_dict({"levels": [
-        {"key": "yellow", "name": "黄牌", "color": "FFC000", "points": 1,
-         "when": ["status == at_risk", "missed_reports >= 1"]},
-        {"key": "red", "name": "红牌", "color": "C00000", "points": 3,
-         "when": ["status == overdue", "missed_reports >= 2"]}]})
+    return rules_from_dict(
+        {
+            "levels": [
+                {
+                    "key": "yellow",
+                    "name": "黄牌",
+                    "color": "FFC000",
+                    "points": 1,
+                    "when": ["status == at_risk", "missed_reports >= 1"],
+                },
+                {
+                    "key": "red",
+                    "name": "红牌",
+                    "color": "C00000",
+                    "points": 3,
+                    "when": ["status == overdue", "missed_reports >= 2"],
+                },
+            ]
+        }
+    )
 
 
-def save_rules(rules: Rules | dict[str, Any], actor: str, store: Any = None,
-               path: str | Path | None = None) -> Rules:
+def save_rules(rules: Rules | dict[str, Any], actor: str, store: Any = None, path: str | Path | None = None) -> Rules:
     """Check and write the rules file; the change is audited in ``store`` when given."""
     if isinstance(rules, dict):
         rules = rules_from_dict(rules)

@@ -27,7 +27,15 @@ from typing import Any
 
 from .rules import BadRules, Rules, rules_from_dict
 
-__all__ = ["FIELDS", "LEVEL_COLUMNS", "STATUS_FLAGS", "THRESHOLDS", "form_from_rules", "representable", "rules_from_form"]
+__all__ = [
+    "FIELDS",
+    "LEVEL_COLUMNS",
+    "STATUS_FLAGS",
+    "THRESHOLDS",
+    "form_from_rules",
+    "representable",
+    "rules_from_form",
+]
 
 #: number fields: label → (rules attribute, minimum, maximum, whole number?)
 FIELDS: dict[str, tuple[str, float, float, bool]] = {

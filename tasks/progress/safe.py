@@ -3,6 +3,7 @@
 >>> safe_text("=HYPERLINK(\\"http://x\\")")
 '\\'=HYPERLINK("http://x")'
 """
+
 from __future__ import annotations
 
 from core.safe_export import DANGEROUS, safe_text, unsafe_text

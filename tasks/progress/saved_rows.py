@@ -11,6 +11,7 @@ reporting month, and texts within the length limit.  :class:`tasks.accounts.Guar
 Traceback (most recent call last):
 tasks.progress.upload.UploadRejected: 进度填报 第4行(任务3):状态“HACKED”无效,应为 未启动/推进中/已完成/滞后/暂缓 之一;整个文件未保存
 """
+
 from __future__ import annotations
 
 import math
@@ -42,8 +43,9 @@ def _row_problems(r: dict[str, Any], today: date) -> list[str]:
     if not isinstance(rdate, date):
         out.append(f"填报日期“{rdate}”不是日期")
     elif not EARLIEST_DATE <= rdate <= today:
-        out.append(f"填报日期 {rdate.isoformat()} 不合理,应在 {EARLIEST_DATE.isoformat()} 至今天"
-                   f"({today.isoformat()})之间")
+        out.append(
+            f"填报日期 {rdate.isoformat()} 不合理,应在 {EARLIEST_DATE.isoformat()} 至今天({today.isoformat()})之间"
+        )
     try:
         period = parse_period(str(r.get("period") or ""), "month")
     except Exception:

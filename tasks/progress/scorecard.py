@@ -4,6 +4,7 @@
 >>> [(c.rank, c.unit, c.score) for c in ranking(snap)][:3]   # doctest: +SKIP
 >>> reminders(snap, "2021-10")                               # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -101,8 +102,14 @@ def scorecards(snap: Snapshot, units: list[str] | None = None, *, period: str | 
     r = snap.rules
     points = {lv.key: lv.points for lv in r.levels}
     for c in cards.values():
-        c.score = round(r.base - sum(points[k] * n for k, n in c.cards.items())
-                        - r.late_report * c.late - r.missed_report * c.missed + r.done_on_time * c.done_on_time, 2)
+        c.score = round(
+            r.base
+            - sum(points[k] * n for k, n in c.cards.items())
+            - r.late_report * c.late
+            - r.missed_report * c.missed
+            + r.done_on_time * c.done_on_time,
+            2,
+        )
     out = [cards[u] for u in sorted(cards)]
     if units is not None:
         out = [c for c in out if c.unit in set(units)]
@@ -114,8 +121,10 @@ def ranking(snap: Snapshot, units: list[str] | None = None, *, period: str | Non
 
     Units that only join tasks (责任单位) owe no reports and are not ranked.
     """
-    cards = sorted((c for c in scorecards(snap, units, period=period) if c.led),
-                   key=lambda c: (-c.score, -c.done_on_time, -c.compliance, c.unit))
+    cards = sorted(
+        (c for c in scorecards(snap, units, period=period) if c.led),
+        key=lambda c: (-c.score, -c.done_on_time, -c.compliance, c.unit),
+    )
     prev, rank = None, 0
     for i, c in enumerate(cards, 1):
         key = (c.score, c.done_on_time, c.compliance)
@@ -178,9 +187,16 @@ def reminders(snap: Snapshot, period: str | None = None) -> list[Reminder]:
         due_of = d.due
         t = by_pk[d.task_pk]
         st = status[(t.plan, t.id)]
-        owed[d.unit].append({"plan": t.plan, "id": t.id, "title": t.title,
-                             "deadline": t.deadline.isoformat() if t.deadline else None,
-                             "status": st.status, "status_label": st.status_label})
+        owed[d.unit].append(
+            {
+                "plan": t.plan,
+                "id": t.id,
+                "title": t.title,
+                "deadline": t.deadline.isoformat() if t.deadline else None,
+                "status": st.status,
+                "status_label": st.status_label,
+            }
+        )
     pinfo = next((p for p in snap.periods if p.key == key), None)
     due_date = pinfo.due if pinfo else due_of
     return [Reminder(u, key, due_date, snap.as_of > due_date, owed[u]) for u in sorted(owed)]  # type: ignore[arg-type, operator]

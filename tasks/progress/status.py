@@ -21,6 +21,7 @@ Definitions (all dates inclusive):
 >>> [(s.id, s.status, s.card) for s in snap.statuses][:2]  # doctest: +SKIP
 [('1', 'on_track', None), ('2', 'overdue', 'red')]
 """
+
 from __future__ import annotations
 
 import gc
@@ -100,7 +101,7 @@ class UnitDuty:
     task_id: str
     period: str
     due: date
-    reported: date | None = None   # first report date for this period (≤ as_of)
+    reported: date | None = None  # first report date for this period (≤ as_of)
 
     @property
     def on_time(self) -> bool:
@@ -178,8 +179,9 @@ class Supervision:
 
     def at(self, as_of: date, tasks: list[StoredTask]) -> Supervision:
         """The same loop replayed as of an earlier date."""
-        return Supervision(self.calendars, replay(tasks, self.units, self.events, as_of, ordered=True), self.units,
-                           self.events)
+        return Supervision(
+            self.calendars, replay(tasks, self.units, self.events, as_of, ordered=True), self.units, self.events
+        )
 
 
 def _plan_start(t: StoredTask, periods: list[PeriodInfo], cal: PlanCalendar | None = None) -> date | None:
@@ -195,9 +197,17 @@ def _calendar_periods(cal: PlanCalendar, as_of: date, rules: Rules) -> list[Peri
     return [PeriodInfo(p.key, p.start, p.end, due, False) for p, due in cal.periods(as_of, rules.grace_days)]
 
 
-def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[PeriodInfo],
-            as_of: date, rules: Rules, *, escalate: bool = True, supervision: Supervision | None = None,
-            recover: bool = True) -> Snapshot:
+def compute(
+    tasks: list[StoredTask],
+    reports: list[ReportRecord],
+    periods: list[PeriodInfo],
+    as_of: date,
+    rules: Rules,
+    *,
+    escalate: bool = True,
+    supervision: Supervision | None = None,
+    recover: bool = True,
+) -> Snapshot:
     """Pure replay: statuses and duties from plain data (reports after ``as_of`` are ignored).
 
     With ``supervision``, a plan with its own calendar owes its own periods (from its start),
@@ -247,9 +257,13 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
                 except BadPeriod:
                     period_key[k] = r.period
             return period_key[k]
+
         # reporting periods this task owes: due by as_of, not before the plan, not after completion
-        owed = [p for p in task_periods if p.due < as_of and (start is None or p.end >= start)
-                and (done_date is None or done_date >= p.start)]
+        owed = [
+            p
+            for p in task_periods
+            if p.due < as_of and (start is None or p.end >= start) and (done_date is None or done_date >= p.start)
+        ]
         first_report: dict[str, date] = {}
         for r in reps:
             first_report.setdefault(pkey(r), r.report_date)
@@ -262,7 +276,7 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
         expected = gap = None
         if deadline and start:
             span = (deadline - start).days
-            if span <= 0:   # deadline on or before the plan's start: all the time is used up at the deadline
+            if span <= 0:  # deadline on or before the plan's start: all the time is used up at the deadline
                 share = 1.0 if as_of >= deadline else 0.0
             else:
                 share = min(1.0, max(0.0, (as_of - start).days / span))
@@ -283,15 +297,32 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
             status = "on_track"
         scored_deadline = deadline if rules.extended_deadline_counts else t.deadline
         ts = TaskStatus(
-            plan=t.plan, id=t.id, title=t.title, section=t.section, deadline=deadline,
-            deadline_text=t.deadline_text, lead_units=t.lead_units, responsible_units=t.responsible_units,
-            status=status, status_label=STATUS_NAMES[status], percent=percent, expected=expected, gap=gap,
-            last_report_date=last.report_date if last else None, last_status=last.status if last else "",
-            last_progress=last.progress if last else "", last_problems=last.problems if last else "",
-            reported_by=last.unit if last else "", missed_reports=streak, total_missed=total_missed,
-            late_reports=late, overdue_days=overdue_days, done_date=done_date,
+            plan=t.plan,
+            id=t.id,
+            title=t.title,
+            section=t.section,
+            deadline=deadline,
+            deadline_text=t.deadline_text,
+            lead_units=t.lead_units,
+            responsible_units=t.responsible_units,
+            status=status,
+            status_label=STATUS_NAMES[status],
+            percent=percent,
+            expected=expected,
+            gap=gap,
+            last_report_date=last.report_date if last else None,
+            last_status=last.status if last else "",
+            last_progress=last.progress if last else "",
+            last_problems=last.problems if last else "",
+            reported_by=last.unit if last else "",
+            missed_reports=streak,
+            total_missed=total_missed,
+            late_reports=late,
+            overdue_days=overdue_days,
+            done_date=done_date,
             done_on_time=bool(done_date and (scored_deadline is None or done_date <= scored_deadline)),
-            original_deadline=t.deadline)
+            original_deadline=t.deadline,
+        )
         if lc is not None:
             ts.lifecycle, ts.lifecycle_label = lc.state, lc.state_label
             ts.unit_lifecycle = {u: v.state for u, v in lc.units.items()}
@@ -304,8 +335,13 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
                 ts.sign_overdue = bool(ts.sign_due and as_of > ts.sign_due)
         elif done_date:
             ts.lifecycle, ts.lifecycle_label = CLOSED, STATE_NAMES[CLOSED]
-        metrics = {"status": status, "missed_reports": streak, "late_reports": late,
-                   "overdue_days": overdue_days, "gap": gap if gap is not None else 0}
+        metrics = {
+            "status": status,
+            "missed_reports": streak,
+            "late_reports": late,
+            "overdue_days": overdue_days,
+            "gap": gap if gap is not None else 0,
+        }
         level = rules.card(metrics)
         if level:
             ts.card, ts.card_name, ts.card_color = level.key, level.name, level.color
@@ -323,8 +359,9 @@ def compute(tasks: list[StoredTask], reports: list[ReportRecord], periods: list[
                 continue
             for u in t.lead_units:
                 duties.append(UnitDuty(u, t.pk, t.id, p.key, p.due, unit_first.get((u, p.key))))
-    snap = Snapshot(as_of=as_of, rules=rules, tasks=tasks, statuses=statuses, duties=duties,
-                    periods=periods, reports=reports)
+    snap = Snapshot(
+        as_of=as_of, rules=rules, tasks=tasks, statuses=statuses, duties=duties, periods=periods, reports=reports
+    )
     if escalate and rules.escalate_after > 0:
         _escalate(snap, (tasks, all_reports, periods), rules)
     if recover and rules.recover_to:
@@ -354,15 +391,26 @@ def _recover(snap: Snapshot, data: tuple, rules: Rules) -> None:
     to = rules.level(rules.recover_to)
     order = [lv.key for lv in rules.levels]
     # only a task now without a card, or with one below recover_to, can drop to it
-    idx = [i for i, s in enumerate(snap.statuses) if s.status != "done"
-           and (s.card is None or order.index(s.card) < order.index(to.key))]
+    idx = [
+        i
+        for i, s in enumerate(snap.statuses)
+        if s.status != "done" and (s.card is None or order.index(s.card) < order.index(to.key))
+    ]
     if not idx:
         return
     some = [tasks[i] for i in idx]
     wanted = {t.pk for t in some}
     prev_sup = sup.at(prev, some) if sup is not None else None
-    past = compute(some, [r for r in reports if r.task_pk in wanted], periods, prev, rules, escalate=False,
-                   supervision=prev_sup, recover=False)
+    past = compute(
+        some,
+        [r for r in reports if r.task_pk in wanted],
+        periods,
+        prev,
+        rules,
+        escalate=False,
+        supervision=prev_sup,
+        recover=False,
+    )
     for i, p in zip(idx, past.statuses):
         s = snap.statuses[i]
         if p.card != top:
@@ -394,8 +442,14 @@ def _card_list(ts: TaskStatus, lc: TaskLifecycle | None) -> None:
         ts.cards = []
         return
     appeals = [a for a in (lc.appeals if lc else []) if a.card == ts.card]
-    entry = {"level": ts.card, "name": ts.card_name, "color": ts.card_color, "reason": ts.card_reason,
-             "state": "active", "appeals": [a.to_dict() for a in appeals]}
+    entry = {
+        "level": ts.card,
+        "name": ts.card_name,
+        "color": ts.card_color,
+        "reason": ts.card_reason,
+        "state": "active",
+        "appeals": [a.to_dict() for a in appeals],
+    }
     if any(a.decision == "upheld" for a in appeals):
         entry["state"] = "withdrawn"
         ts.card, ts.card_name, ts.card_color = None, "", ""
@@ -406,19 +460,21 @@ def _card_list(ts: TaskStatus, lc: TaskLifecycle | None) -> None:
 def supervision_data(store: Store, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
     """Calendars and lifecycles (as of ``as_of``) for :func:`compute`."""
     from .lifecycle import calendars, events
-    raw = getattr(store, "_store", store)   # lifecycle reads are narrowed by the task list
+
+    raw = getattr(store, "_store", store)  # lifecycle reads are narrowed by the task list
     units = {t.pk: sorted(t.lead_units or t.responsible_units) for t in tasks}
     evs = events(raw, plan, as_of=as_of, all_plans=plan is None)
     return Supervision(calendars(raw), replay(tasks, units, evs, as_of, ordered=True), units, evs)
 
 
-def snapshot(store: Store, as_of: date | None = None, *, plan: str | None = None,
-             rules: Rules | None = None) -> Snapshot:
+def snapshot(
+    store: Store, as_of: date | None = None, *, plan: str | None = None, rules: Rules | None = None
+) -> Snapshot:
     """Replay the store's history up to ``as_of`` (default today) for one plan or all plans."""
     as_of = as_of or date.today()
     rules = rules or load_rules()
     collecting = gc.isenabled()
-    gc.disable()   # tens of thousands of short-lived records: the cyclic collector would double the time
+    gc.disable()  # tens of thousands of short-lived records: the cyclic collector would double the time
     try:
         tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
         reports = store.reports(as_of=as_of, plan=plan)
@@ -429,7 +485,8 @@ def snapshot(store: Store, as_of: date | None = None, *, plan: str | None = None
             gc.enable()
 
 
-def task_status(store: Store, as_of: date | None = None, *, plan: str | None = None,
-                rules: Rules | None = None) -> list[TaskStatus]:
+def task_status(
+    store: Store, as_of: date | None = None, *, plan: str | None = None, rules: Rules | None = None
+) -> list[TaskStatus]:
     """Every live task's :class:`TaskStatus` as of a date."""
     return snapshot(store, as_of, plan=plan, rules=rules).statuses

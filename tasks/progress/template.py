@@ -7,6 +7,7 @@ which template it is.
 >>> data = template_bytes(store, "市政务服务中心", "2021-09")   # doctest: +SKIP
 >>> zip_bytes = all_templates_zip(store, "2021-09")               # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 import io
@@ -31,9 +32,19 @@ DATA_SHEET, HELP_SHEET, META_SHEET = "进度填报", "填报说明", "_meta"
 STATUS_CHOICES = ("未启动", "推进中", "已完成", "滞后", "暂缓")
 ROLE_NAMES = {"lead": "牵头", "responsible": "责任"}
 #: template columns: (header, width, input?)
-COLUMNS = [("任务编号", 9, False), ("工作要点", 36, False), ("完成时限", 16, False), ("本单位角色", 10, False),
-           ("状态", 10, True), ("完成进度(%)", 11, True), ("进展情况", 40, True), ("存在问题", 28, True),
-           ("下步计划", 28, True), ("佐证材料", 20, True), ("填报日期", 12, True)]
+COLUMNS = [
+    ("任务编号", 9, False),
+    ("工作要点", 36, False),
+    ("完成时限", 16, False),
+    ("本单位角色", 10, False),
+    ("状态", 10, True),
+    ("完成进度(%)", 11, True),
+    ("进展情况", 40, True),
+    ("存在问题", 28, True),
+    ("下步计划", 28, True),
+    ("佐证材料", 20, True),
+    ("填报日期", 12, True),
+]
 HEADER_ROW, FIRST_DATA_ROW = 3, 4
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -54,6 +65,7 @@ def unit_tasks(store: Store, unit: str, plan: str | None = None, tasks: list | N
 def _open_rows(store: Store, unit: str, plan_key: str, rows: list[tuple]) -> tuple[list[tuple], dict[str, str]]:
     """基层减负: drop the tasks closed (已办结) for this unit; the office's reason for each returned claim."""
     from .lifecycle import CLOSED, IN_PROGRESS, lifecycles
+
     raw = getattr(store, "_store", store)
     lcs = lifecycles(raw, plan_key, tasks=[t for t, _r in rows])
     keep, notes = [], {}
@@ -68,8 +80,9 @@ def _open_rows(store: Store, unit: str, plan_key: str, rows: list[tuple]) -> tup
     return keep, notes
 
 
-def build_template(store: Store, unit: str, period: str, plan: str | None = None, *,
-                   tasks: list | None = None) -> Workbook:
+def build_template(
+    store: Store, unit: str, period: str, plan: str | None = None, *, tasks: list | None = None
+) -> Workbook:
     """The template workbook for one unit and reporting month (``tasks``: the plan's tasks, if already read)."""
     p = parse_period(period, "month")
     plan_key = plan if plan and tasks is not None else store.plan_key(plan, unit=unit)
@@ -89,8 +102,14 @@ def build_template(store: Store, unit: str, period: str, plan: str | None = None
     ws["A1"].font = Font(name="宋体", size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    header = [("A2", "填报单位:"), ("B2", safe_text(unit)), ("D2", "报告期:"), ("E2", p.key),
-              ("F2", "填报人:"), ("H2", "联系电话:")]
+    header = [
+        ("A2", "填报单位:"),
+        ("B2", safe_text(unit)),
+        ("D2", "报告期:"),
+        ("E2", p.key),
+        ("F2", "填报人:"),
+        ("H2", "联系电话:"),
+    ]
     for ref, v in header:
         ws[ref] = v
         ws[ref].font = Font(name="宋体", size=11, bold=ref in ("A2", "D2", "F2", "H2"))
@@ -122,24 +141,53 @@ def build_template(store: Store, unit: str, period: str, plan: str | None = None
     styles = [ws.cell(FIRST_DATA_ROW, j)._style for j in range(1, len(COLUMNS) + 1)]
     for i, (t, role) in enumerate(rows):
         r = FIRST_DATA_ROW + i
-        values = [t.id, t.title + (f"\n【办公室退回意见】{notes[t.id]}" if t.id in notes else ""), t.deadline_text or (t.deadline.isoformat() if t.deadline else ""),
-                  ROLE_NAMES[role]]
+        values = [
+            t.id,
+            t.title + (f"\n【办公室退回意见】{notes[t.id]}" if t.id in notes else ""),
+            t.deadline_text or (t.deadline.isoformat() if t.deadline else ""),
+            ROLE_NAMES[role],
+        ]
         for j in range(1, len(COLUMNS) + 1):
             c = ws.cell(r, j, safe_text(values[j - 1]) if j <= len(values) else None)
             if i:
                 c._style = copy(styles[j - 1])
     last_row = FIRST_DATA_ROW + len(rows) - 1
-    dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
-                        showErrorMessage=True, errorTitle="状态无效", error="请从下拉列表中选择状态",
-                        promptTitle="状态", prompt="未启动/推进中/已完成/滞后/暂缓")
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(STATUS_CHOICES) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="状态无效",
+        error="请从下拉列表中选择状态",
+        promptTitle="状态",
+        prompt="未启动/推进中/已完成/滞后/暂缓",
+    )
     dv.add(f"E{FIRST_DATA_ROW}:E{last_row}")
-    pct = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
-                         showErrorMessage=True, errorTitle="完成进度无效", error="请填写 0 到 100 之间的数字",
-                         promptTitle="完成进度", prompt="0–100,已完成须填 100")
+    pct = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2="100",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="完成进度无效",
+        error="请填写 0 到 100 之间的数字",
+        promptTitle="完成进度",
+        prompt="0–100,已完成须填 100",
+    )
     pct.add(f"F{FIRST_DATA_ROW}:F{last_row}")
-    dt = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
-                        allow_blank=True, showErrorMessage=True, errorTitle="日期无效",
-                        error="请填写日期,如 2021-09-30", promptTitle="填报日期", prompt="不填则按上传当天计")
+    dt = DataValidation(
+        type="date",
+        operator="between",
+        formula1="DATE(2000,1,1)",
+        formula2="DATE(2100,12,31)",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="日期无效",
+        error="请填写日期,如 2021-09-30",
+        promptTitle="填报日期",
+        prompt="不填则按上传当天计",
+    )
     dt.add(f"K{FIRST_DATA_ROW}:K{last_row}")
     for v in (dv, pct, dt):
         ws.add_data_validation(v)
@@ -182,9 +230,17 @@ def _help_sheet(wb: Workbook, unit: str, label: str, plan_key: str) -> None:
 
 def _meta_sheet(wb: Workbook, unit: str, period: str, plan_key: str) -> None:
     ws = wb.create_sheet(META_SHEET)
-    for r, (k, v) in enumerate([("mark", TEMPLATE_MARK), ("unit", unit), ("period", period),
-                                ("plan", plan_key), ("version", TEMPLATE_VERSION),
-                                ("generated", date.today().isoformat())], 1):
+    for r, (k, v) in enumerate(
+        [
+            ("mark", TEMPLATE_MARK),
+            ("unit", unit),
+            ("period", period),
+            ("plan", plan_key),
+            ("version", TEMPLATE_VERSION),
+            ("generated", date.today().isoformat()),
+        ],
+        1,
+    ):
         ws.cell(r, 1, k)
         ws.cell(r, 2, safe_text(v))
     ws.sheet_state = "veryHidden"
@@ -193,20 +249,27 @@ def _meta_sheet(wb: Workbook, unit: str, period: str, plan_key: str) -> None:
         wb.defined_names[name] = DefinedName(name, attr_text=f"'{META_SHEET}'!{ref}")
 
 
-def template_bytes(store: Store, unit: str, period: str, plan: str | None = None, *,
-                   tasks: list | None = None) -> bytes:
+def template_bytes(
+    store: Store, unit: str, period: str, plan: str | None = None, *, tasks: list | None = None
+) -> bytes:
     buf = io.BytesIO()
     save_workbook(build_template(store, unit, period, plan, tasks=tasks), buf)
     return buf.getvalue()
 
 
 #: ``fill_template`` field names → template column headers
-FIELDS = {"status": "状态", "percent": "完成进度(%)", "progress": "进展情况", "problems": "存在问题",
-          "next_steps": "下步计划", "evidence": "佐证材料", "date": "填报日期"}
+FIELDS = {
+    "status": "状态",
+    "percent": "完成进度(%)",
+    "progress": "进展情况",
+    "problems": "存在问题",
+    "next_steps": "下步计划",
+    "evidence": "佐证材料",
+    "date": "填报日期",
+}
 
 
-def fill_template(template: bytes, values: dict[str, dict[str, object]], *, person: str = "",
-                  phone: str = "") -> bytes:
+def fill_template(template: bytes, values: dict[str, dict[str, object]], *, person: str = "", phone: str = "") -> bytes:
     """Fill a downloaded template the way a unit does in Excel; returns the xlsx bytes.
 
     ``values[task_id]`` maps a field (``status``, ``percent``, ``progress``,
@@ -241,7 +304,7 @@ def fill_template(template: bytes, values: dict[str, dict[str, object]], *, pers
                 continue
             c = ws.cell(r, col[FIELDS.get(field, field)], v)
             if isinstance(v, str) and v[:1] in "=+-@":
-                c.data_type = "s"   # typed as text, not a formula
+                c.data_type = "s"  # typed as text, not a formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -251,8 +314,9 @@ def template_filename(unit: str, period: str) -> str:
     return safe_filename(f"{parse_period(period).key}_{unit}_进度填报表.xlsx")
 
 
-def write_template(store: Store, unit: str, period: str, out: str | Path | None = None,
-                   plan: str | None = None) -> Path:
+def write_template(
+    store: Store, unit: str, period: str, out: str | Path | None = None, plan: str | None = None
+) -> Path:
     """Write one unit's template; ``out`` may be a directory or a file name."""
     target = Path(out) if out else Path(template_filename(unit, period))
     if target.is_dir():

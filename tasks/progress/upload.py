@@ -12,6 +12,7 @@ matched by their header names.
 >>> commit_upload(store, report, actor="cli")                                       # doctest: +SKIP
 17
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -53,9 +54,17 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "report_date": ("填报日期", "报告日期", "日期", "填报时间"),
     "period": ("报告期", "填报期", "所属期", "月份"),
 }
-FIELD_NAMES = {"task_id": "任务编号", "status": "状态", "percent": "完成进度(%)", "progress": "进展情况",
-               "problems": "存在问题", "next_steps": "下步计划", "evidence": "佐证材料",
-               "report_date": "填报日期", "period": "报告期"}
+FIELD_NAMES = {
+    "task_id": "任务编号",
+    "status": "状态",
+    "percent": "完成进度(%)",
+    "progress": "进展情况",
+    "problems": "存在问题",
+    "next_steps": "下步计划",
+    "evidence": "佐证材料",
+    "report_date": "填报日期",
+    "period": "报告期",
+}
 REQUIRED = ("task_id", "status", "percent")
 INPUTS = ("status", "percent", "progress", "problems", "next_steps", "evidence", "report_date")
 
@@ -86,8 +95,14 @@ class Problem:
         return f"{' '.join(where)}:{self.reason}" if where else self.reason
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "task": self.task,
-                "reason": self.reason, "message": str(self)}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "task": self.task,
+            "reason": self.reason,
+            "message": str(self),
+        }
 
 
 @dataclass
@@ -147,13 +162,23 @@ class UploadReport:
         return f"{head}:{len(self.rows)} 行{state}" + blank
 
     def to_dict(self) -> dict[str, Any]:
-        return {"filename": self.filename, "sha256": self.sha256, "unit": self.unit, "person": self.person,
-                "period": self.period, "plan": self.plan, "template": self.is_template,
-                "outcome": self.outcome, "accepted_rows": len(self.rows) if not self.problems else 0,
-                "skipped_rows": self.skipped_rows, "not_filled": list(self.not_filled), "upload_id": self.upload_id,
-                "problems": [p.to_dict() for p in self.problems], "more_problems": self.more_problems,
-                "rows": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()}
-                         for r in self.rows]}
+        return {
+            "filename": self.filename,
+            "sha256": self.sha256,
+            "unit": self.unit,
+            "person": self.person,
+            "period": self.period,
+            "plan": self.plan,
+            "template": self.is_template,
+            "outcome": self.outcome,
+            "accepted_rows": len(self.rows) if not self.problems else 0,
+            "skipped_rows": self.skipped_rows,
+            "not_filled": list(self.not_filled),
+            "upload_id": self.upload_id,
+            "problems": [p.to_dict() for p in self.problems],
+            "more_problems": self.more_problems,
+            "rows": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()} for r in self.rows],
+        }
 
 
 # -- reading cells ----------------------------------------------------------
@@ -275,10 +300,10 @@ def _label_value(sheet: _Sheet, upto: int, labels: Iterable[str]) -> tuple[str, 
             t = cell_text(v)
             for lab in labels:
                 if t.startswith(lab):
-                    rest = t[len(lab):].lstrip(":: ")
+                    rest = t[len(lab) :].lstrip(":: ")
                     if rest:
                         return rest, rn
-                    nxt = next((cell_text(x) for x in vals[j + 1:] if cell_text(x)), "")
+                    nxt = next((cell_text(x) for x in vals[j + 1 :] if cell_text(x)), "")
                     if nxt:
                         return nxt, rn
     return None
@@ -289,7 +314,7 @@ def _is_workbook(data: bytes) -> bool:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return "xl/workbook.xml" in z.namelist()
     except zipfile.BadZipFile:
-        return True   # let the workbook reader report the damage
+        return True  # let the workbook reader report the damage
 
 
 def expand_files(files: Iterable[str | Path | tuple[str, bytes]]) -> list[tuple[str, bytes]]:
@@ -308,8 +333,10 @@ def expand_files(files: Iterable[str | Path | tuple[str, bytes]]) -> list[tuple[
         kind = sniff_kind(data[:8] if data[:2] != b"PK" else data, name)
         suffix = Path(name).suffix.lower()
         if kind == "docx" or suffix in (".docx", ".doc", ".pdf", ".txt", ".html", ".htm", ".json", ".xls"):
-            raise UploadRejected(f"{name}:不支持的文件类型({suffix or kind}),进度填报请上传填报模板 xlsx、"
-                                 "csv 表格或装有它们的 zip 压缩包")
+            raise UploadRejected(
+                f"{name}:不支持的文件类型({suffix or kind}),进度填报请上传填报模板 xlsx、"
+                "csv 表格或装有它们的 zip 压缩包"
+            )
         if kind == "zip":
             if len(data) > MAX_BYTES:
                 raise UploadRejected(f"{name}:文件超过 {MAX_BYTES // 1024 // 1024} MB,请分批上传")
@@ -321,7 +348,7 @@ def expand_files(files: Iterable[str | Path | tuple[str, bytes]]) -> list[tuple[
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 for info in z.infolist():
                     member = info.filename
-                    if info.flag_bits & 0x800 == 0:      # names from Windows zip tools are often GBK
+                    if info.flag_bits & 0x800 == 0:  # names from Windows zip tools are often GBK
                         with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
                             member = member.encode("cp437").decode("gbk")
                     base = member.rsplit("/", 1)[-1]
@@ -340,10 +367,18 @@ def sha256_of(data: bytes) -> str:
 
 
 # -- validation -----------------------------------------------------------------
-def validate_upload(store: Store, source: bytes | str | Path, filename: str | None = None, *,
-                    unit: str | None = None, period: str | None = None, plan: str | None = None,
-                    person: str | None = None, today: date | None = None,
-                    rules: Rules | None = None) -> UploadReport:
+def validate_upload(
+    store: Store,
+    source: bytes | str | Path,
+    filename: str | None = None,
+    *,
+    unit: str | None = None,
+    period: str | None = None,
+    plan: str | None = None,
+    person: str | None = None,
+    today: date | None = None,
+    rules: Rules | None = None,
+) -> UploadReport:
     """Read and check one file; nothing is written.  Every problem is listed in ``problems``.
 
     ``unit`` is the uploading unit (a template for another unit is refused);
@@ -369,8 +404,9 @@ def validate_upload(store: Store, source: bytes | str | Path, filename: str | No
         if filename.lower().endswith(".csv"):
             sheets = _read_csv(data, filename)
         elif data[:2] == b"PK" and not _is_workbook(data):
-            rep.problems.append(Problem("这是一个压缩包而不是 xlsx 工作簿:请解压后上传其中的填报表"
-                                        "(命令行和批量上传会自动展开 zip)"))
+            rep.problems.append(
+                Problem("这是一个压缩包而不是 xlsx 工作簿:请解压后上传其中的填报表(命令行和批量上传会自动展开 zip)")
+            )
             return rep
         elif data[:2] == b"PK":
             sheets, meta = _read_xlsx(data, filename)
@@ -387,8 +423,18 @@ def validate_upload(store: Store, source: bytes | str | Path, filename: str | No
         rep.problems.append(Problem(f"无法读取工作簿({type(err).__name__}),文件可能已损坏,请重新保存后上传"))
         return rep
     rep.is_template = bool(meta)
-    _check(store, rep, sheets, meta, unit=unit, period=period, plan=plan, person=person, today=today,
-           synonyms=rules.status_synonyms)
+    _check(
+        store,
+        rep,
+        sheets,
+        meta,
+        unit=unit,
+        period=period,
+        plan=plan,
+        person=person,
+        today=today,
+        synonyms=rules.status_synonyms,
+    )
     rep.problems, rep.more_problems = cap_problems(rep.problems)
     if rep.problems:
         rep.rows = []
@@ -397,9 +443,19 @@ def validate_upload(store: Store, source: bytes | str | Path, filename: str | No
     return rep
 
 
-def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str, str], *, unit: str | None,
-           period: str | None, plan: str | None, person: str | None, today: date,
-           synonyms: dict[str, str] | None = None) -> None:
+def _check(
+    store: Store,
+    rep: UploadReport,
+    sheets: list[_Sheet],
+    meta: dict[str, str],
+    *,
+    unit: str | None,
+    period: str | None,
+    plan: str | None,
+    person: str | None,
+    today: date,
+    synonyms: dict[str, str] | None = None,
+) -> None:
     found = None
     if meta:
         sheet = next((s for s in sheets if s.name == DATA_SHEET), None)
@@ -415,37 +471,49 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
                 found = (s, h)
                 break
         if found is None:
-            rep.problems.append(Problem(
-                "找不到表头:需要有“任务编号”(或序号)、“状态”、“完成进度”等列名的一行。"
-                "请使用下载的填报模板,或在表格第一行写上这些列名"))
+            rep.problems.append(
+                Problem(
+                    "找不到表头:需要有“任务编号”(或序号)、“状态”、“完成进度”等列名的一行。"
+                    "请使用下载的填报模板,或在表格第一行写上这些列名"
+                )
+            )
             return
     sheet, (hidx, cols) = found  # type: ignore[misc]
     header_rn = sheet.rows[hidx][0]
     missing = [FIELD_NAMES[f] for f in REQUIRED if f not in cols]
     if missing:
-        rep.problems.append(Problem(f"缺少必需的列:{'、'.join(missing)}(表头在第{header_rn}行)",
-                                    sheet.name, header_rn))
+        rep.problems.append(Problem(f"缺少必需的列:{'、'.join(missing)}(表头在第{header_rn}行)", sheet.name, header_rn))
         return
 
     # unit
     if meta:
         tpl_unit = meta.get("unit", "")
         if unit and unit != tpl_unit:
-            rep.problems.append(Problem(
-                f"这是“{tpl_unit}”的填报模板,不能作为“{unit}”的填报上传;请下载本单位的模板",
-                sheet.name, 2, "填报单位"))
+            rep.problems.append(
+                Problem(
+                    f"这是“{tpl_unit}”的填报模板,不能作为“{unit}”的填报上传;请下载本单位的模板",
+                    sheet.name,
+                    2,
+                    "填报单位",
+                )
+            )
             return
         rep.unit = tpl_unit
     else:
         lab = _label_value(sheet, hidx, ("填报单位", "单位名称", "报送单位"))
         if unit and lab and lab[0] != unit:
-            rep.problems.append(Problem(f"表中填报单位为“{lab[0]}”,与上传单位“{unit}”不一致",
-                                        sheet.name, lab[1], "填报单位"))
+            rep.problems.append(
+                Problem(f"表中填报单位为“{lab[0]}”,与上传单位“{unit}”不一致", sheet.name, lab[1], "填报单位")
+            )
             return
         rep.unit = unit or (lab[0] if lab else "")
         if not rep.unit:
-            rep.problems.append(Problem("无法确定填报单位:请使用本单位模板,或在表头写“填报单位:单位名称”,"
-                                        "或上传时指定单位(--unit)", sheet.name))
+            rep.problems.append(
+                Problem(
+                    "无法确定填报单位:请使用本单位模板,或在表头写“填报单位:单位名称”,或上传时指定单位(--unit)",
+                    sheet.name,
+                )
+            )
             return
     if not store.unit_exists(rep.unit):
         rep.problems.append(Problem(f"单位“{rep.unit}”不在任务分解表中,请核对单位全称", sheet.name))
@@ -463,8 +531,9 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
     if meta:
         file_period, period_row = meta.get("period"), 2
         if period and parse_period(period).key != parse_period(file_period).key:
-            rep.problems.append(Problem(f"模板的报告期为 {file_period},与指定的报告期 {period} 不一致",
-                                        sheet.name, 2, "报告期"))
+            rep.problems.append(
+                Problem(f"模板的报告期为 {file_period},与指定的报告期 {period} 不一致", sheet.name, 2, "报告期")
+            )
             return
     else:
         lab = _label_value(sheet, hidx, ("报告期", "填报期", "所属期"))
@@ -487,12 +556,13 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
     tasks = {t.id: t for t in store.tasks(rep.plan, include_archived=True, unit=rep.unit)}
     id_col = cols["task_id"]
     known = {t.id: t.archived for t in tasks.values()}
-    others = {cell_text(v[id_col]) for _, v, _ in sheet.rows[hidx + 1:] if id_col < len(v)} - set(known) - {""}
-    if others:   # ids outside the unit's tasks: in the plan at all?
+    others = {cell_text(v[id_col]) for _, v, _ in sheet.rows[hidx + 1 :] if id_col < len(v)} - set(known) - {""}
+    if others:  # ids outside the unit's tasks: in the plan at all?
         known.update(store.task_ids(rep.plan, sorted(others)))
     periods = {p.key: p for p in store.periods()}
     seen: dict[str, int] = {}
-    for rn, vals, fmts in sheet.rows[hidx + 1:]:
+    for rn, vals, fmts in sheet.rows[hidx + 1 :]:
+
         def get(f: str, vals: list[Any] = vals) -> Any:
             j = cols.get(f)
             return vals[j] if j is not None and j < len(vals) else None
@@ -575,8 +645,18 @@ def _check(store: Store, rep: UploadReport, sheets: list[_Sheet], meta: dict[str
             if len(t) > TEXT_LIMIT:
                 bad(f, f"内容超过 {TEXT_LIMIT} 字,请精简")
         if len(rep.problems) == before:
-            rep.rows.append({"task_id": tid, "status": status, "percent": pct, "report_date": rdate,
-                             "period": row_period, "source_sheet": sheet.name, "source_row": rn, **texts})
+            rep.rows.append(
+                {
+                    "task_id": tid,
+                    "status": status,
+                    "percent": pct,
+                    "report_date": rdate,
+                    "period": row_period,
+                    "source_sheet": sheet.name,
+                    "source_row": rn,
+                    **texts,
+                }
+            )
     if not rep.rows and not rep.problems:
         rep.problems.append(Problem("表中没有填写任何任务的进展(状态、完成进度等均为空)", sheet.name))
     if not rep.period and rep.rows:
@@ -597,9 +677,16 @@ def commit_upload(store: Store, report: UploadReport, actor: str) -> int | None:
     for key in sorted({r["period"] for r in report.rows}):
         store.open_period(key, actor, grace_days=report.grace_days)
     try:
-        upload_id = store.add_upload(sha256=report.sha256, filename=report.filename, unit=report.unit,
-                                     plan=report.plan, person=report.person, period=report.period,
-                                     rows=report.rows, actor=actor)
+        upload_id = store.add_upload(
+            sha256=report.sha256,
+            filename=report.filename,
+            unit=report.unit,
+            plan=report.plan,
+            person=report.person,
+            period=report.period,
+            rows=report.rows,
+            actor=actor,
+        )
     except StoreError as err:
         report.problems.append(Problem(str(err)))
         raise UploadRejected(report.summary()) from None
@@ -609,8 +696,9 @@ def commit_upload(store: Store, report: UploadReport, actor: str) -> int | None:
     return upload_id
 
 
-def upload_files(store: Store, files: Iterable[str | Path | tuple[str, bytes]], *, actor: str,
-                 save: bool = False, **kwargs: Any) -> list[UploadReport]:
+def upload_files(
+    store: Store, files: Iterable[str | Path | tuple[str, bytes]], *, actor: str, save: bool = False, **kwargs: Any
+) -> list[UploadReport]:
     """Validate many files (and save the clean ones when ``save``); one report per file.
 
     Zips are opened and each xlsx/csv inside is one file.  A file whose bytes
@@ -618,7 +706,7 @@ def upload_files(store: Store, files: Iterable[str | Path | tuple[str, bytes]], 
     """
     out: list[UploadReport] = []
     first: dict[str, str] = {}
-    for name, data in expand_files(files):   # every file is checked before any is saved
+    for name, data in expand_files(files):  # every file is checked before any is saved
         rep = validate_upload(store, data, name, **kwargs)
         if rep.sha256 in first and not rep.problems and not rep.duplicate:
             rep.duplicate, rep.duplicate_of = True, first[rep.sha256]
@@ -627,6 +715,6 @@ def upload_files(store: Store, files: Iterable[str | Path | tuple[str, bytes]], 
     if save:
         for rep in out:
             if rep.ok:
-                with contextlib.suppress(UploadRejected):   # a race with another upload: the report says so
+                with contextlib.suppress(UploadRejected):  # a race with another upload: the report says so
                     commit_upload(store, rep, actor)
     return out

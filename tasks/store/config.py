@@ -10,6 +10,7 @@ with ``BEGIN IMMEDIATE`` so concurrent uploads queue instead of failing with
 >>> default_url().endswith("workbench.db") or "WORKBENCH_DB_URL" in os.environ
 True
 """
+
 from __future__ import annotations
 
 import os  # noqa: F401  (the doctest above reads os.environ)
@@ -43,9 +44,11 @@ def make_engine(url: str | None = None) -> Engine:
         memory = not path or path == ":memory:"
         if not memory:
             _private_sqlite_file(Path(path))
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
-                                                  "check_same_thread": False},
-                               **({"poolclass": StaticPool} if memory else {"pool_size": 5, "max_overflow": 40}))
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            **({"poolclass": StaticPool} if memory else {"pool_size": 5, "max_overflow": 40}),
+        )
         _tune_sqlite(engine)
         return engine
     return create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=40)

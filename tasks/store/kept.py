@@ -10,6 +10,7 @@ kept table is checked against a replay by the tests.
 >>> data_version(store), latest_reports(store)
 (1, [])
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,8 +21,18 @@ from sqlalchemy.orm import Session
 from .schema import PlanRow, ProgressReportRow, TaskRow, UnitRow
 from .schema_province import DataVersionRow, ProgressLatestRow
 
-__all__ = ["GLOBAL", "plan_scope", "bump_version", "data_version", "plan_version", "keep_latest",
-           "latest_reports", "task_reports", "rebuild_latest", "LATEST_BACKFILL_SQL"]
+__all__ = [
+    "GLOBAL",
+    "plan_scope",
+    "bump_version",
+    "data_version",
+    "plan_version",
+    "keep_latest",
+    "latest_reports",
+    "task_reports",
+    "rebuild_latest",
+    "LATEST_BACKFILL_SQL",
+]
 
 #: the scope of the whole store's data version
 GLOBAL = ""
@@ -32,7 +43,8 @@ LATEST_BACKFILL_SQL = (
     "SELECT task_pk, unit_id, id, report_date, period, status, percent FROM ("
     " SELECT task_pk, unit_id, id, report_date, period, status, percent, row_number() OVER ("
     "  PARTITION BY task_pk, unit_id ORDER BY report_date DESC, id DESC) AS rn FROM progress_reports) t "
-    "WHERE rn = 1")
+    "WHERE rn = 1"
+)
 
 _BATCH = 500
 
@@ -48,9 +60,10 @@ def plan_scope(plan_id: int) -> str:
 
 def bump_version(s: Session, plan_id: int | None = None) -> None:
     """Add one to the store's data version (and the plan's, when given), in the caller's transaction."""
-    for scope in ([GLOBAL] if plan_id is None else [GLOBAL, plan_scope(plan_id)]):
-        res = s.execute(update(DataVersionRow).where(DataVersionRow.scope == scope)
-                        .values(version=DataVersionRow.version + 1))
+    for scope in [GLOBAL] if plan_id is None else [GLOBAL, plan_scope(plan_id)]:
+        res = s.execute(
+            update(DataVersionRow).where(DataVersionRow.scope == scope).values(version=DataVersionRow.version + 1)
+        )
         if not res.rowcount:  # type: ignore[attr-defined]
             s.execute(insert(DataVersionRow), [{"scope": scope, "version": 1}])
 
@@ -76,22 +89,41 @@ def plan_version(store, plan: str) -> int:
 def keep_latest(s: Session, upload_id: int, unit_id: int) -> int:
     """Fold one upload's rows into ``progress_latest`` (newest by report date, then id); rows changed."""
     best: dict[int, tuple] = {}
-    for row in s.execute(select(ProgressReportRow.task_pk, ProgressReportRow.report_date, ProgressReportRow.id,
-                                ProgressReportRow.period, ProgressReportRow.status, ProgressReportRow.percent)
-                         .where(ProgressReportRow.upload_id == upload_id)):
+    for row in s.execute(
+        select(
+            ProgressReportRow.task_pk,
+            ProgressReportRow.report_date,
+            ProgressReportRow.id,
+            ProgressReportRow.period,
+            ProgressReportRow.status,
+            ProgressReportRow.percent,
+        ).where(ProgressReportRow.upload_id == upload_id)
+    ):
         tpk = row[0]
         if tpk not in best or (row[1], row[2]) > (best[tpk][1], best[tpk][2]):
             best[tpk] = tuple(row)
     keys = sorted(best)
     have: dict[int, tuple[date, int]] = {}
     for i in range(0, len(keys), _BATCH):
-        have.update((t, (d, r)) for t, d, r in s.execute(
-            select(ProgressLatestRow.task_pk, ProgressLatestRow.report_date, ProgressLatestRow.report_id)
-            .where(ProgressLatestRow.unit_id == unit_id, ProgressLatestRow.task_pk.in_(keys[i:i + _BATCH]))))
+        have.update(
+            (t, (d, r))
+            for t, d, r in s.execute(
+                select(ProgressLatestRow.task_pk, ProgressLatestRow.report_date, ProgressLatestRow.report_id).where(
+                    ProgressLatestRow.unit_id == unit_id, ProgressLatestRow.task_pk.in_(keys[i : i + _BATCH])
+                )
+            )
+        )
     new, changed = [], []
     for tpk, (_t, d, rid, period, status, percent) in best.items():
-        values = {"task_pk": tpk, "unit_id": unit_id, "report_id": rid, "report_date": d, "period": period,
-                  "status": status, "percent": percent}
+        values = {
+            "task_pk": tpk,
+            "unit_id": unit_id,
+            "report_id": rid,
+            "report_date": d,
+            "period": period,
+            "status": status,
+            "percent": percent,
+        }
         if tpk not in have:
             new.append(values)
         elif (d, rid) > have[tpk]:
@@ -105,6 +137,7 @@ def keep_latest(s: Session, upload_id: int, unit_id: int) -> int:
 
 def _records(s: Session, q) -> list:
     from .repo import ReportRecord
+
     return [ReportRecord(*r) for r in s.execute(q)]
 
 
@@ -117,8 +150,22 @@ def latest_reports(store, *, as_of: date | None = None, plan: str | None = None)
     """
     store = getattr(store, "_store", store)
     R = ProgressReportRow
-    cols = (R.id, R.upload_id, R.task_pk, UnitRow.name, R.period, R.status, R.percent, R.report_date,
-            R.progress, R.problems, R.next_steps, R.evidence, TaskRow.task_id, PlanRow.key)
+    cols = (
+        R.id,
+        R.upload_id,
+        R.task_pk,
+        UnitRow.name,
+        R.period,
+        R.status,
+        R.percent,
+        R.report_date,
+        R.progress,
+        R.problems,
+        R.next_steps,
+        R.evidence,
+        TaskRow.task_id,
+        PlanRow.key,
+    )
     with store.session() as s:
         pid = store._plan_id(s, plan) if plan else None
         later = False
@@ -128,18 +175,23 @@ def latest_reports(store, *, as_of: date | None = None, plan: str | None = None)
                 cq = cq.join(TaskRow, TaskRow.id == ProgressLatestRow.task_pk).where(TaskRow.plan_id == pid)
             later = bool(s.scalar(cq))
         if not later:
-            q = (select(*cols).select_from(ProgressLatestRow)
-                 .join(R, R.id == ProgressLatestRow.report_id))
+            q = select(*cols).select_from(ProgressLatestRow).join(R, R.id == ProgressLatestRow.report_id)
         else:
-            ranked = (select(R.id.label("rid"), func.row_number().over(
-                partition_by=(R.task_pk, R.unit_id), order_by=(R.report_date.desc(), R.id.desc())).label("rn"))
-                .where(R.report_date <= as_of))
+            ranked = select(
+                R.id.label("rid"),
+                func.row_number()
+                .over(partition_by=(R.task_pk, R.unit_id), order_by=(R.report_date.desc(), R.id.desc()))
+                .label("rn"),
+            ).where(R.report_date <= as_of)
             if pid is not None:
                 ranked = ranked.where(R.task_pk.in_(select(TaskRow.id).where(TaskRow.plan_id == pid)))
             sub = ranked.subquery()
             q = select(*cols).select_from(sub).join(R, R.id == sub.c.rid).where(sub.c.rn == 1)
-        q = (q.join(UnitRow, UnitRow.id == R.unit_id).join(TaskRow, TaskRow.id == R.task_pk)
-             .join(PlanRow, PlanRow.id == TaskRow.plan_id))
+        q = (
+            q.join(UnitRow, UnitRow.id == R.unit_id)
+            .join(TaskRow, TaskRow.id == R.task_pk)
+            .join(PlanRow, PlanRow.id == TaskRow.plan_id)
+        )
         if pid is not None:
             q = q.where(TaskRow.plan_id == pid)
         return _records(s, q.order_by(R.report_date, R.id))
@@ -154,20 +206,39 @@ def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = 
     []
     """
     from .repo import StoreError
+
     store = getattr(store, "_store", store)
     R = ProgressReportRow
     with store.session() as s:
         try:
             pid = store._plan_id(s, plan)
-        except StoreError:   # no such plan (or none yet): no history to show
+        except StoreError:  # no such plan (or none yet): no history to show
             return []
         pk = s.scalar(select(TaskRow.id).where(TaskRow.plan_id == pid, TaskRow.task_id == task_id))
         if pk is None:
             return []
-        q = (select(R.id, R.upload_id, R.task_pk, UnitRow.name, R.period, R.status, R.percent, R.report_date,
-                    R.progress, R.problems, R.next_steps, R.evidence, TaskRow.task_id, PlanRow.key)
-             .join(UnitRow, UnitRow.id == R.unit_id).join(TaskRow, TaskRow.id == R.task_pk)
-             .join(PlanRow, PlanRow.id == TaskRow.plan_id).where(R.task_pk == pk))
+        q = (
+            select(
+                R.id,
+                R.upload_id,
+                R.task_pk,
+                UnitRow.name,
+                R.period,
+                R.status,
+                R.percent,
+                R.report_date,
+                R.progress,
+                R.problems,
+                R.next_steps,
+                R.evidence,
+                TaskRow.task_id,
+                PlanRow.key,
+            )
+            .join(UnitRow, UnitRow.id == R.unit_id)
+            .join(TaskRow, TaskRow.id == R.task_pk)
+            .join(PlanRow, PlanRow.id == TaskRow.plan_id)
+            .where(R.task_pk == pk)
+        )
         if as_of is not None:
             q = q.where(R.report_date <= as_of)
         return _records(s, q.order_by(R.report_date, R.id))
@@ -176,7 +247,6 @@ def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = 
 def rebuild_latest(s: Session) -> None:
     """Recompute ``progress_latest`` from the history (repair; the migration does the same)."""
     from sqlalchemy import delete, text
+
     s.execute(delete(ProgressLatestRow))
     s.execute(text(LATEST_BACKFILL_SQL))
-
-

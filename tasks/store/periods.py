@@ -7,6 +7,7 @@
 >>> parse_period("2021年9月").key
 '2021-09'
 """
+
 from __future__ import annotations
 
 import calendar
@@ -69,8 +70,12 @@ def period_of(d: date, kind: str) -> Period:
     >>> [period_of(date(2021, 8, 15), k).key for k in (MONTH, QUARTER, HALF, YEAR)]
     ['2021-08', '2021-Q3', '2021-H2', '2021']
     """
-    keys = {MONTH: f"{d.year}-{d.month:02d}", QUARTER: f"{d.year}-Q{(d.month - 1) // 3 + 1}",
-            HALF: f"{d.year}-H{1 if d.month <= 6 else 2}", YEAR: f"{d.year}"}
+    keys = {
+        MONTH: f"{d.year}-{d.month:02d}",
+        QUARTER: f"{d.year}-Q{(d.month - 1) // 3 + 1}",
+        HALF: f"{d.year}-H{1 if d.month <= 6 else 2}",
+        YEAR: f"{d.year}",
+    }
     return parse_period(keys[kind], kind)
 
 

@@ -7,6 +7,7 @@ layer can guard exactly these calls.
 >>> store = Store("sqlite://")                      # doctest: +SKIP
 >>> store.load_plan_into_store(plan, actor="cli")   # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -125,8 +126,10 @@ class LoadResult:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"计划“{self.plan}”:新增 {len(self.added)} 项,更新 {len(self.updated)} 项,"
-                f"归档 {len(self.archived)} 项,未变 {self.unchanged} 项")
+        return (
+            f"计划“{self.plan}”:新增 {len(self.added)} 项,更新 {len(self.updated)} 项,"
+            f"归档 {len(self.archived)} 项,未变 {self.unchanged} 项"
+        )
 
 
 def _now() -> datetime:
@@ -158,8 +161,7 @@ class Store:
     ``Store()`` uses ``WORKBENCH_DB_URL`` or ``var/workbench.db``.
     """
 
-    def __init__(self, url: str | None = None, *, engine: Engine | None = None,
-                 upgrade: bool = True):
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None, upgrade: bool = True):
         self.engine = engine or make_engine(url)
         self.url = self.engine.url.render_as_string(hide_password=True)
         if upgrade:
@@ -167,8 +169,9 @@ class Store:
                 migrate(self.engine)
             except (OperationalError, InterfaceError) as err:
                 reason = str(getattr(err, "orig", err)).strip().splitlines()[0][:200]
-                raise StoreError(f"无法打开进度数据库 {self.url}:{reason}。"
-                                 "请检查 WORKBENCH_DB_URL、数据库服务是否启动以及文件权限") from None
+                raise StoreError(
+                    f"无法打开进度数据库 {self.url}:{reason}。请检查 WORKBENCH_DB_URL、数据库服务是否启动以及文件权限"
+                ) from None
         self._write_engine = self.engine.execution_options(write=True)
 
     # -- sessions ----------------------------------------------------------
@@ -185,9 +188,11 @@ class Store:
     def _audit(s: Session, actor: str, action: str, target: str, detail: dict | None = None) -> None:
         if not actor or not str(actor).strip():
             raise StoreError("缺少操作人(actor),无法记录操作日志")
-        s.execute(insert(AuditRow), [{"at": _now(), "actor": str(actor), "action": action,
-                                      "target": target, "detail": detail or {}}])
-        bump_version(s)   # every store change moves the data version (account logins do not come here)
+        s.execute(
+            insert(AuditRow),
+            [{"at": _now(), "actor": str(actor), "action": action, "target": target, "detail": detail or {}}],
+        )
+        bump_version(s)  # every store change moves the data version (account logins do not come here)
 
     # -- plans and tasks ---------------------------------------------------
     def load_plan_into_store(self, plan: Plan, actor: str, key: str | None = None) -> LoadResult:
@@ -203,8 +208,15 @@ class Store:
         with self.session(write=True) as s:
             prow = s.scalar(select(PlanRow).where(PlanRow.key == key))
             if prow is None:
-                prow = PlanRow(key=key, title=plan.title, issuer=plan.issuer, issued=plan.date,
-                               source_file=plan.source_file, loaded_at=now, archived=False)
+                prow = PlanRow(
+                    key=key,
+                    title=plan.title,
+                    issuer=plan.issuer,
+                    issued=plan.date,
+                    source_file=plan.source_file,
+                    loaded_at=now,
+                    archived=False,
+                )
                 s.add(prow)
                 s.flush()
             else:
@@ -216,8 +228,10 @@ class Store:
             roles_of: dict[str, dict[tuple[str, str], str]] = {}
             for t in plan.tasks:
                 roles: dict[tuple[str, str], str] = {}
-                for role, names, canon in ((LEAD, t.lead_units, t.lead_units_canonical),
-                                           (RESPONSIBLE, t.responsible_units, t.responsible_units_canonical)):
+                for role, names, canon in (
+                    (LEAD, t.lead_units, t.lead_units_canonical),
+                    (RESPONSIBLE, t.responsible_units, t.responsible_units_canonical),
+                ):
                     for name, written in _canonical(names, canon):
                         if role == RESPONSIBLE and (name, LEAD) in roles:
                             continue
@@ -233,8 +247,16 @@ class Store:
                 data = t.to_dict()
                 row = existing.get(t.id)
                 if row is None:
-                    row = TaskRow(plan_id=prow.id, task_id=t.id, data=data, position=pos,
-                                  archived=False, created_at=now, updated_at=now, **values)
+                    row = TaskRow(
+                        plan_id=prow.id,
+                        task_id=t.id,
+                        data=data,
+                        position=pos,
+                        archived=False,
+                        created_at=now,
+                        updated_at=now,
+                        **values,
+                    )
                     s.add(row)
                     existing[t.id] = row
                     result.added.append(t.id)
@@ -256,10 +278,12 @@ class Store:
             pk = {tid: r.id for tid, r in existing.items()}
             plan_tasks = select(TaskRow.id).where(TaskRow.plan_id == prow.id)
             s.execute(delete(TaskUnitRow).where(TaskUnitRow.task_pk.in_(plan_tasks)).execution_options(**nosync))
-            s.execute(delete(PredecessorRow).where(PredecessorRow.task_pk.in_(plan_tasks))
-                      .execution_options(**nosync))
-            role_rows = [{"task_pk": pk[tid], "unit_id": units[name], "role": role, "name_as_written": w}
-                         for tid, roles in roles_of.items() for (name, role), w in roles.items()]
+            s.execute(delete(PredecessorRow).where(PredecessorRow.task_pk.in_(plan_tasks)).execution_options(**nosync))
+            role_rows = [
+                {"task_pk": pk[tid], "unit_id": units[name], "role": role, "name_as_written": w}
+                for tid, roles in roles_of.items()
+                for (name, role), w in roles.items()
+            ]
             if role_rows:
                 s.execute(insert(TaskUnitRow), role_rows)
             pred_rows = []
@@ -272,32 +296,45 @@ class Store:
             if pred_rows:
                 s.execute(insert(PredecessorRow), pred_rows)
             bump_version(s, prow.id)
-            self._audit(s, actor, "load_plan", key, {
-                "source_file": plan.source_file, "added": result.added, "updated": result.updated,
-                "archived": result.archived})
+            self._audit(
+                s,
+                actor,
+                "load_plan",
+                key,
+                {
+                    "source_file": plan.source_file,
+                    "added": result.added,
+                    "updated": result.updated,
+                    "archived": result.archived,
+                },
+            )
         return result
 
-    def set_predecessors(self, plan: str | None, task_id: str, predecessors: Sequence[str],
-                         actor: str) -> None:
+    def set_predecessors(self, plan: str | None, task_id: str, predecessors: Sequence[str], actor: str) -> None:
         """Replace a task's predecessor list (ids within the same plan)."""
         with self.session(write=True) as s:
             pid = self._plan_id(s, plan)
-            ids = {r.task_id: r.id for r in s.execute(
-                select(TaskRow.task_id, TaskRow.id).where(TaskRow.plan_id == pid))}
+            ids = {
+                r.task_id: r.id for r in s.execute(select(TaskRow.task_id, TaskRow.id).where(TaskRow.plan_id == pid))
+            }
             unknown = [t for t in [task_id, *predecessors] if t not in ids]
             if unknown:
                 raise StoreError(f"任务编号不存在:{'、'.join(unknown)}")
             s.execute(delete(PredecessorRow).where(PredecessorRow.task_pk == ids[task_id]))
             preds = [p for p in dict.fromkeys(predecessors) if p != task_id]
             if preds:
-                s.execute(insert(PredecessorRow), [{"task_pk": ids[task_id], "predecessor_pk": ids[p]}
-                                                   for p in preds])
+                s.execute(insert(PredecessorRow), [{"task_pk": ids[task_id], "predecessor_pk": ids[p]} for p in preds])
             bump_version(s, pid)
             self._audit(s, actor, "set_predecessors", f"{plan or ''}#{task_id}", {"predecessors": preds})
 
     def _plan_id(self, s: Session, plan: str | None) -> int:
-        rows = list(s.execute(select(PlanRow.id, PlanRow.key).where(PlanRow.archived.is_(False))
-                              .order_by(PlanRow.loaded_at.desc(), PlanRow.id.desc())))
+        rows = list(
+            s.execute(
+                select(PlanRow.id, PlanRow.key)
+                .where(PlanRow.archived.is_(False))
+                .order_by(PlanRow.loaded_at.desc(), PlanRow.id.desc())
+            )
+        )
         if plan:
             for pid, key in rows:
                 if key == plan:
@@ -317,11 +354,17 @@ class Store:
             except StoreError:
                 if plan or not unit:
                     raise
-                keys = sorted(set(s.scalars(
-                    select(PlanRow.key).join(TaskRow, TaskRow.plan_id == PlanRow.id)
-                    .join(TaskUnitRow, TaskUnitRow.task_pk == TaskRow.id)
-                    .join(UnitRow, UnitRow.id == TaskUnitRow.unit_id)
-                    .where(UnitRow.name == unit, TaskRow.archived.is_(False), PlanRow.archived.is_(False)))))
+                keys = sorted(
+                    set(
+                        s.scalars(
+                            select(PlanRow.key)
+                            .join(TaskRow, TaskRow.plan_id == PlanRow.id)
+                            .join(TaskUnitRow, TaskUnitRow.task_pk == TaskRow.id)
+                            .join(UnitRow, UnitRow.id == TaskUnitRow.unit_id)
+                            .where(UnitRow.name == unit, TaskRow.archived.is_(False), PlanRow.archived.is_(False))
+                        )
+                    )
+                )
                 if len(keys) != 1:
                     raise
                 return keys[0]
@@ -329,24 +372,52 @@ class Store:
 
     def plans(self) -> list[dict[str, Any]]:
         with self.session() as s:
-            counts = dict(s.execute(select(TaskRow.plan_id, func.count()).where(TaskRow.archived.is_(False))
-                                    .group_by(TaskRow.plan_id)).all())
-            return [{"key": p.key, "title": p.title, "issuer": p.issuer, "date": p.issued,
-                     "source_file": p.source_file, "loaded_at": p.loaded_at, "tasks": counts.get(p.id, 0)}
-                    for p in s.scalars(select(PlanRow).order_by(PlanRow.id))]
+            counts = dict(
+                s.execute(
+                    select(TaskRow.plan_id, func.count()).where(TaskRow.archived.is_(False)).group_by(TaskRow.plan_id)
+                ).all()
+            )
+            return [
+                {
+                    "key": p.key,
+                    "title": p.title,
+                    "issuer": p.issuer,
+                    "date": p.issued,
+                    "source_file": p.source_file,
+                    "loaded_at": p.loaded_at,
+                    "tasks": counts.get(p.id, 0),
+                }
+                for p in s.scalars(select(PlanRow).order_by(PlanRow.id))
+            ]
 
-    def tasks(self, plan: str | None = None, *, all_plans: bool = False,
-              include_archived: bool = False, unit: str | None = None) -> list[StoredTask]:
+    def tasks(
+        self,
+        plan: str | None = None,
+        *,
+        all_plans: bool = False,
+        include_archived: bool = False,
+        unit: str | None = None,
+    ) -> list[StoredTask]:
         """Tasks of one plan (or all plans), in plan order, with units and predecessors.
 
         ``unit`` keeps only the tasks that unit leads or joins (a cheap query
         for templates and uploads).
         """
         with self.session() as s:
-            q = (select(TaskRow.id, TaskRow.task_id, TaskRow.title, TaskRow.section, TaskRow.deadline,
-                        TaskRow.deadline_kind, TaskRow.deadline_text, TaskRow.archived,
-                        PlanRow.key, PlanRow.issued, TaskRow.created_at, TaskRow.plan_id)
-                 .join(PlanRow, PlanRow.id == TaskRow.plan_id))
+            q = select(
+                TaskRow.id,
+                TaskRow.task_id,
+                TaskRow.title,
+                TaskRow.section,
+                TaskRow.deadline,
+                TaskRow.deadline_kind,
+                TaskRow.deadline_text,
+                TaskRow.archived,
+                PlanRow.key,
+                PlanRow.issued,
+                TaskRow.created_at,
+                TaskRow.plan_id,
+            ).join(PlanRow, PlanRow.id == TaskRow.plan_id)
             if not all_plans:
                 q = q.where(TaskRow.plan_id == self._plan_id(s, plan))
             else:
@@ -354,18 +425,26 @@ class Store:
             if not include_archived:
                 q = q.where(TaskRow.archived.is_(False))
             if unit is not None:
-                q = q.where(TaskRow.id.in_(select(TaskUnitRow.task_pk).join(UnitRow, UnitRow.id == TaskUnitRow.unit_id)
-                                           .where(UnitRow.name == unit)))
+                q = q.where(
+                    TaskRow.id.in_(
+                        select(TaskUnitRow.task_pk)
+                        .join(UnitRow, UnitRow.id == TaskUnitRow.unit_id)
+                        .where(UnitRow.name == unit)
+                    )
+                )
             rows = s.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
             # a plan's first import: when its first task row was made (rows are never deleted)
-            first_load = {pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid)
-                                        .order_by(TaskRow.id).limit(1)) for pid in sorted({r[-1] for r in rows})}  # type: ignore[type-var]
+            first_load = {
+                pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid).order_by(TaskRow.id).limit(1))
+                for pid in sorted({r[-1] for r in rows})  # type: ignore[type-var]
+            }  # type: ignore[type-var]
             pks = [r[0] for r in rows]
             roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {LEAD: [], RESPONSIBLE: []})
             preds: dict[int, list[int]] = defaultdict(list)
             if pks:
                 rq = select(TaskUnitRow.task_pk, UnitRow.name, TaskUnitRow.role).join(
-                    UnitRow, UnitRow.id == TaskUnitRow.unit_id)
+                    UnitRow, UnitRow.id == TaskUnitRow.unit_id
+                )
                 pq = select(PredecessorRow.task_pk, PredecessorRow.predecessor_pk)
                 if unit is not None:
                     rq = rq.where(TaskUnitRow.task_pk.in_(pks))
@@ -379,35 +458,53 @@ class Store:
             several = [pk for pk, r in roles.items() if len(r[LEAD]) > 1 or len(r[RESPONSIBLE]) > 1]
             datas: dict[int, dict] = {}
             for i in range(0, len(several), 500):
-                datas.update(s.execute(select(TaskRow.id, TaskRow.data)
-                                       .where(TaskRow.id.in_(several[i:i + 500]))).all())
+                datas.update(
+                    s.execute(select(TaskRow.id, TaskRow.data).where(TaskRow.id.in_(several[i : i + 500]))).all()
+                )
         out = []
         for pk, tid, title, section, deadline, kind, dtext, archived, key, issued, created, plan_pk in rows:
             data = datas.get(pk, {})
             r = roles.get(pk) or {LEAD: [], RESPONSIBLE: []}
-            out.append(StoredTask(pk=pk, plan=key, id=tid, title=title, section=section, deadline=deadline,
-                                  deadline_kind=kind, deadline_text=dtext,
-                                  lead_units=_in_source_order(r[LEAD], data, "lead_units"),
-                                  responsible_units=_in_source_order(r[RESPONSIBLE], data, "responsible_units"),
-                                  predecessors=[id_of[p] for p in preds.get(pk, [])],
-                                  archived=archived, plan_issued=issued,
-                                  added_on=created.date() if created > first_load[plan_pk] else None,
-                                  assigned_on=created.date(), plan_loaded=(first_load[plan_pk] or created).date()))
+            out.append(
+                StoredTask(
+                    pk=pk,
+                    plan=key,
+                    id=tid,
+                    title=title,
+                    section=section,
+                    deadline=deadline,
+                    deadline_kind=kind,
+                    deadline_text=dtext,
+                    lead_units=_in_source_order(r[LEAD], data, "lead_units"),
+                    responsible_units=_in_source_order(r[RESPONSIBLE], data, "responsible_units"),
+                    predecessors=[id_of[p] for p in preds.get(pk, [])],
+                    archived=archived,
+                    plan_issued=issued,
+                    added_on=created.date() if created > first_load[plan_pk] else None,
+                    assigned_on=created.date(),
+                    plan_loaded=(first_load[plan_pk] or created).date(),
+                )
+            )
         return out
 
     def task_dicts(self, plan: str | None = None) -> list[Task]:
         """The stored tasks as :class:`tasks.model.Task` (as last imported)."""
         with self.session() as s:
             pid = self._plan_id(s, plan)
-            rows = s.scalars(select(TaskRow).where(TaskRow.plan_id == pid, TaskRow.archived.is_(False))
-                             .order_by(TaskRow.position))
+            rows = s.scalars(
+                select(TaskRow).where(TaskRow.plan_id == pid, TaskRow.archived.is_(False)).order_by(TaskRow.position)
+            )
             return [Task.from_dict(r.data) for r in rows]
 
     def units(self, *, include_collective: bool = False) -> list[str]:
         """Units that have a role in a live task, by name."""
         with self.session() as s:
-            q = (select(UnitRow.name).join(TaskUnitRow, TaskUnitRow.unit_id == UnitRow.id)
-                 .join(TaskRow, TaskRow.id == TaskUnitRow.task_pk).where(TaskRow.archived.is_(False)))
+            q = (
+                select(UnitRow.name)
+                .join(TaskUnitRow, TaskUnitRow.unit_id == UnitRow.id)
+                .join(TaskRow, TaskRow.id == TaskUnitRow.task_pk)
+                .where(TaskRow.archived.is_(False))
+            )
             if not include_collective:
                 q = q.where(UnitRow.collective.is_(False))
             return sorted(set(s.scalars(q)))
@@ -425,8 +522,9 @@ class Store:
             return s.scalar(select(UnitRow.id).where(UnitRow.name == name)) is not None
 
     # -- periods ------------------------------------------------------------
-    def open_period(self, period: str, actor: str, *, due: date | None = None,
-                    grace_days: int = DEFAULT_GRACE_DAYS) -> PeriodInfo:
+    def open_period(
+        self, period: str, actor: str, *, due: date | None = None, grace_days: int = DEFAULT_GRACE_DAYS
+    ) -> PeriodInfo:
         """Register a monthly reporting period (idempotent); its report is due ``grace_days`` after its end."""
         p = parse_period(period, "month")
         existing = self.period(p.key)
@@ -435,8 +533,10 @@ class Store:
         due = due or p.end + timedelta(days=grace_days)
         try:
             with self.session(write=True) as s:
-                s.execute(insert(PeriodRow), [{"key": p.key, "start": p.start, "end": p.end, "due": due,
-                                               "closed": False, "closed_at": None}])
+                s.execute(
+                    insert(PeriodRow),
+                    [{"key": p.key, "start": p.start, "end": p.end, "due": due, "closed": False, "closed_at": None}],
+                )
                 self._audit(s, actor, "open_period", p.key, {"due": due.isoformat()})
         except IntegrityError:  # opened by someone else meanwhile
             pass
@@ -458,16 +558,28 @@ class Store:
 
     def periods(self) -> list[PeriodInfo]:
         with self.session() as s:
-            return [PeriodInfo(r.key, r.start, r.end, r.due, r.closed)
-                    for r in s.scalars(select(PeriodRow).order_by(PeriodRow.start))]
+            return [
+                PeriodInfo(r.key, r.start, r.end, r.due, r.closed)
+                for r in s.scalars(select(PeriodRow).order_by(PeriodRow.start))
+            ]
 
     # -- uploads and history -------------------------------------------------
     def has_upload(self, sha256: str) -> bool:
         with self.session() as s:
             return s.scalar(select(UploadRow.id).where(UploadRow.sha256 == sha256)) is not None
 
-    def add_upload(self, *, sha256: str, filename: str, unit: str, plan: str, person: str, period: str,
-                   rows: list[dict[str, Any]], actor: str) -> int | None:
+    def add_upload(
+        self,
+        *,
+        sha256: str,
+        filename: str,
+        unit: str,
+        plan: str,
+        person: str,
+        period: str,
+        rows: list[dict[str, Any]],
+        actor: str,
+    ) -> int | None:
         """Write one file's rows in one transaction; None if the same file (hash) is already there.
 
         Each row dict has ``task_id, status, percent, progress, problems,
@@ -488,42 +600,90 @@ class Store:
                 if bad:
                     raise StoreError(f"报告期 {'、'.join(bad)} 已关闭,不再接收填报")
                 ids = sorted({r["task_id"] for r in rows})
-                pk = dict(s.execute(select(TaskRow.task_id, TaskRow.id)
-                                    .where(TaskRow.plan_id == pid, TaskRow.task_id.in_(ids))).all())
-                res = s.execute(insert(UploadRow).returning(UploadRow.id), [{
-                    "sha256": sha256, "filename": filename, "unit_id": uid, "plan_id": pid, "person": person,
-                    "period": period, "uploaded_at": _now(), "actor": actor, "row_count": len(rows)}])
+                pk = dict(
+                    s.execute(
+                        select(TaskRow.task_id, TaskRow.id).where(TaskRow.plan_id == pid, TaskRow.task_id.in_(ids))
+                    ).all()
+                )
+                res = s.execute(
+                    insert(UploadRow).returning(UploadRow.id),
+                    [
+                        {
+                            "sha256": sha256,
+                            "filename": filename,
+                            "unit_id": uid,
+                            "plan_id": pid,
+                            "person": person,
+                            "period": period,
+                            "uploaded_at": _now(),
+                            "actor": actor,
+                            "row_count": len(rows),
+                        }
+                    ],
+                )
                 upload_id = res.scalar_one()
-                s.execute(insert(ProgressReportRow), [{
-                    "upload_id": upload_id, "task_pk": pk[r["task_id"]], "unit_id": uid,
-                    "period": r["period"], "status": r["status"], "percent": float(r["percent"]),
-                    "progress": r.get("progress", ""), "problems": r.get("problems", ""),
-                    "next_steps": r.get("next_steps", ""), "evidence": r.get("evidence", ""),
-                    "report_date": r["report_date"], "source_sheet": r.get("source_sheet", ""),
-                    "source_row": int(r["source_row"])} for r in rows])
-                keep_latest(s, upload_id, uid)   # the kept current state, in the same transaction
+                s.execute(
+                    insert(ProgressReportRow),
+                    [
+                        {
+                            "upload_id": upload_id,
+                            "task_pk": pk[r["task_id"]],
+                            "unit_id": uid,
+                            "period": r["period"],
+                            "status": r["status"],
+                            "percent": float(r["percent"]),
+                            "progress": r.get("progress", ""),
+                            "problems": r.get("problems", ""),
+                            "next_steps": r.get("next_steps", ""),
+                            "evidence": r.get("evidence", ""),
+                            "report_date": r["report_date"],
+                            "source_sheet": r.get("source_sheet", ""),
+                            "source_row": int(r["source_row"]),
+                        }
+                        for r in rows
+                    ],
+                )
+                keep_latest(s, upload_id, uid)  # the kept current state, in the same transaction
                 bump_version(s, pid)
-                self._audit(s, actor, "upload", filename, {"upload_id": upload_id, "unit": unit,
-                                                           "period": period, "rows": len(rows),
-                                                           "sha256": sha256})
+                self._audit(
+                    s,
+                    actor,
+                    "upload",
+                    filename,
+                    {"upload_id": upload_id, "unit": unit, "period": period, "rows": len(rows), "sha256": sha256},
+                )
                 return upload_id
         except IntegrityError:
             if self.has_upload(sha256):
                 return None
             raise
 
-    def reports(self, *, as_of: date | None = None, plan: str | None = None,
-                all_plans: bool = True) -> list[ReportRecord]:
+    def reports(
+        self, *, as_of: date | None = None, plan: str | None = None, all_plans: bool = True
+    ) -> list[ReportRecord]:
         """Accepted progress rows with report date ≤ ``as_of``, oldest first (the replay input)."""
         with self.session() as s:
-            q = (select(ProgressReportRow.id, ProgressReportRow.upload_id, ProgressReportRow.task_pk,
-                        UnitRow.name, ProgressReportRow.period, ProgressReportRow.status,
-                        ProgressReportRow.percent, ProgressReportRow.report_date, ProgressReportRow.progress,
-                        ProgressReportRow.problems, ProgressReportRow.next_steps, ProgressReportRow.evidence,
-                        TaskRow.task_id, PlanRow.key)
-                 .join(UnitRow, UnitRow.id == ProgressReportRow.unit_id)
-                 .join(TaskRow, TaskRow.id == ProgressReportRow.task_pk)
-                 .join(PlanRow, PlanRow.id == TaskRow.plan_id))
+            q = (
+                select(
+                    ProgressReportRow.id,
+                    ProgressReportRow.upload_id,
+                    ProgressReportRow.task_pk,
+                    UnitRow.name,
+                    ProgressReportRow.period,
+                    ProgressReportRow.status,
+                    ProgressReportRow.percent,
+                    ProgressReportRow.report_date,
+                    ProgressReportRow.progress,
+                    ProgressReportRow.problems,
+                    ProgressReportRow.next_steps,
+                    ProgressReportRow.evidence,
+                    TaskRow.task_id,
+                    PlanRow.key,
+                )
+                .join(UnitRow, UnitRow.id == ProgressReportRow.unit_id)
+                .join(TaskRow, TaskRow.id == ProgressReportRow.task_pk)
+                .join(PlanRow, PlanRow.id == TaskRow.plan_id)
+            )
             if as_of:
                 q = q.where(ProgressReportRow.report_date <= as_of)
             if plan or not all_plans:
@@ -534,11 +694,21 @@ class Store:
 
     def uploads(self) -> list[dict[str, Any]]:
         with self.session() as s:
-            q = (select(UploadRow, UnitRow.name).join(UnitRow, UnitRow.id == UploadRow.unit_id)
-                 .order_by(UploadRow.id))
-            return [{"id": u.id, "unit": name, "person": u.person, "filename": u.filename, "sha256": u.sha256,
-                     "period": u.period, "uploaded_at": u.uploaded_at, "actor": u.actor, "rows": u.row_count}
-                    for u, name in s.execute(q)]
+            q = select(UploadRow, UnitRow.name).join(UnitRow, UnitRow.id == UploadRow.unit_id).order_by(UploadRow.id)
+            return [
+                {
+                    "id": u.id,
+                    "unit": name,
+                    "person": u.person,
+                    "filename": u.filename,
+                    "sha256": u.sha256,
+                    "period": u.period,
+                    "uploaded_at": u.uploaded_at,
+                    "actor": u.actor,
+                    "rows": u.row_count,
+                }
+                for u, name in s.execute(q)
+            ]
 
     def plan(self, key: str) -> Plan:
         """The live plan ``key`` with its current predecessors (:func:`tasks.store.views.plan_from_store`)."""
@@ -554,8 +724,10 @@ class Store:
 
     def audit_log(self) -> list[dict[str, Any]]:
         with self.session() as s:
-            return [{"at": a.at, "actor": a.actor, "action": a.action, "target": a.target, "detail": a.detail}
-                    for a in s.scalars(select(AuditRow).order_by(AuditRow.id))]
+            return [
+                {"at": a.at, "actor": a.actor, "action": a.action, "target": a.target, "detail": a.detail}
+                for a in s.scalars(select(AuditRow).order_by(AuditRow.id))
+            ]
 
     def record_action(self, actor: str, action: str, target: str, detail: dict | None = None) -> None:
         """Audit an action done outside the database (e.g. saving the rules file)."""
@@ -565,6 +737,9 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row count of every table (tests use it to prove nothing was written)."""
         from .schema import Base
+
         with self.session() as s:
-            return {name: s.scalar(select(func.count()).select_from(t))  # type: ignore[misc]
-                    for name, t in sorted(Base.metadata.tables.items())}
+            return {
+                name: s.scalar(select(func.count()).select_from(t))  # type: ignore[misc]
+                for name, t in sorted(Base.metadata.tables.items())
+            }

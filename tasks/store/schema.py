@@ -7,6 +7,7 @@ compares the two so they cannot drift apart.
 >>> {"plans", "tasks", "progress_reports", "audit_log"} <= set(Base.metadata.tables)
 True
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -6,6 +6,7 @@ A profile's rules are kept as the JSON of
 >>> "import_profiles" in Base.metadata.tables
 True
 """
+
 from __future__ import annotations
 
 from datetime import datetime

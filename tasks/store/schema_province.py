@@ -10,6 +10,7 @@
 >>> {"progress_latest", "data_versions"} <= set(Base.metadata.tables)
 True
 """
+
 from __future__ import annotations
 
 from datetime import date

@@ -11,6 +11,7 @@ migration would for an existing database.
 >>> sum(len(rows) for _unit, _period, rows in monthly_rows(plan, date(2024, 1, 1), 2, seed=1))
 29
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,9 @@ __all__ = ["synthetic_plan", "monthly_rows", "bulk_history", "STATUSES"]
 STATUSES = ("未启动", "推进中", "推进中", "推进中", "滞后", "已完成")
 
 
-def synthetic_plan(n_tasks: int, n_units: int, *, seed: int = 0, title: str = "全省测试方案",
-                   issued: date = date(2024, 1, 1)) -> Plan:
+def synthetic_plan(
+    n_tasks: int, n_units: int, *, seed: int = 0, title: str = "全省测试方案", issued: date = date(2024, 1, 1)
+) -> Plan:
     """A plan of ``n_tasks`` tasks; deadlines spread over three years; every 7th task is ongoing."""
     rng = random.Random(seed)
     tasks = []
@@ -46,9 +48,18 @@ def synthetic_plan(n_tasks: int, n_units: int, *, seed: int = 0, title: str = "�
         else:
             deadline = issued + timedelta(days=rng.randrange(60, 1100))
             text, kind = f"{deadline.year}年{deadline.month}月{deadline.day}日前", "date"
-        tasks.append(Task(id=str(i + 1), title=f"任务{i + 1}", section=f"第{i // 100 + 1}部分",
-                          lead_units=lead, responsible_units=resp, deadline=deadline, deadline_text=text,
-                          deadline_kind=kind))
+        tasks.append(
+            Task(
+                id=str(i + 1),
+                title=f"任务{i + 1}",
+                section=f"第{i // 100 + 1}部分",
+                lead_units=lead,
+                responsible_units=resp,
+                deadline=deadline,
+                deadline_text=text,
+                deadline_kind=kind,
+            )
+        )
     return Plan(title=title, issuer="测试", date=issued, source_file="synthetic", tasks=tasks)
 
 
@@ -57,8 +68,9 @@ def _month(start: date, k: int) -> date:
     return date(start.year + y, m + 1, 1)
 
 
-def monthly_rows(plan: Plan, start: date, months: int, *, seed: int = 0,
-                 first: int = 0) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+def monthly_rows(
+    plan: Plan, start: date, months: int, *, seed: int = 0, first: int = 0
+) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
     """(unit, period, rows) for each lead unit and month ``first`` … ``months - 1`` after ``start``:
     one row per task it leads (8% missed), report dates from the 11th to the next month's 9th,
     each task finished (已完成) from a month of its own, with some relapses.  Each month has its
@@ -76,7 +88,7 @@ def monthly_rows(plan: Plan, start: date, months: int, *, seed: int = 0,
         for unit in sorted(by_unit):
             rows = []
             for n, t in enumerate(by_unit[unit]):
-                if rng.random() < 0.08:   # missed this month
+                if rng.random() < 0.08:  # missed this month
                     continue
                 if k >= done_from[t.id] and rng.random() < 0.9:
                     status = "已完成"
@@ -84,15 +96,28 @@ def monthly_rows(plan: Plan, start: date, months: int, *, seed: int = 0,
                     status = rng.choice(STATUSES)
                 percent = 100.0 if status == "已完成" else float(rng.randrange(0, 100, 5))
                 rdate = month + timedelta(days=rng.randrange(10, 40))
-                rows.append({"task_id": t.id, "status": status, "percent": percent, "report_date": rdate,
-                             "period": period, "progress": f"第{k + 1}月进展", "problems": "",
-                             "next_steps": "", "evidence": "", "source_sheet": "进度", "source_row": n + 3})
+                rows.append(
+                    {
+                        "task_id": t.id,
+                        "status": status,
+                        "percent": percent,
+                        "report_date": rdate,
+                        "period": period,
+                        "progress": f"第{k + 1}月进展",
+                        "problems": "",
+                        "next_steps": "",
+                        "evidence": "",
+                        "source_sheet": "进度",
+                        "source_row": n + 3,
+                    }
+                )
             if rows:
                 yield unit, period, rows
 
 
-def bulk_history(store, plan_key: str, plan: Plan, start: date, months: int, *, seed: int = 0,
-                 first: int = 0, actor: str = "bench") -> int:
+def bulk_history(
+    store, plan_key: str, plan: Plan, start: date, months: int, *, seed: int = 0, first: int = 0, actor: str = "bench"
+) -> int:
     """Write the history of :func:`monthly_rows` with bulk inserts (linear); returns the row count."""
     total = 0
     with store.session(write=True) as s:
@@ -105,12 +130,21 @@ def bulk_history(store, plan_key: str, plan: Plan, start: date, months: int, *, 
             uid = next_upload
             next_upload += 1
             sha = hashlib.sha256(f"{plan_key}/{unit}/{period}/{seed}".encode()).hexdigest()
-            uploads.append({"id": uid, "sha256": sha, "filename": f"{unit}-{period}.xlsx", "unit_id": units[unit],
-                            "plan_id": pid, "person": "", "period": period,
-                            "uploaded_at": datetime.combine(max(r["report_date"] for r in rows), datetime.min.time()),
-                            "actor": actor, "row_count": len(rows)})
-            reports += [{**r, "upload_id": uid, "task_pk": pk[r.pop("task_id")], "unit_id": units[unit]}
-                        for r in rows]
+            uploads.append(
+                {
+                    "id": uid,
+                    "sha256": sha,
+                    "filename": f"{unit}-{period}.xlsx",
+                    "unit_id": units[unit],
+                    "plan_id": pid,
+                    "person": "",
+                    "period": period,
+                    "uploaded_at": datetime.combine(max(r["report_date"] for r in rows), datetime.min.time()),
+                    "actor": actor,
+                    "row_count": len(rows),
+                }
+            )
+            reports += [{**r, "upload_id": uid, "task_pk": pk[r.pop("task_id")], "unit_id": units[unit]} for r in rows]
             if len(reports) >= 20000:
                 total += _flush(s, uploads, reports)
         total += _flush(s, uploads, reports)

@@ -6,6 +6,7 @@
 For PostgreSQL give the server's URL (any database on it, e.g. ``.../postgres``);
 a database ``wbtest_<random>`` is created, migrated, and dropped afterwards.
 """
+
 from __future__ import annotations
 
 import uuid

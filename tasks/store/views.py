@@ -70,8 +70,13 @@ def plan_from_store(store: Store, key: str) -> Plan:
     for t in tasks:
         t.predecessors = list(preds.get(t.id, t.predecessors))
     row = info or {}
-    return Plan(title=row.get("title") or key, issuer=row.get("issuer", ""), date=row.get("date"),
-                source_file=row.get("source_file", ""), tasks=tasks)
+    return Plan(
+        title=row.get("title") or key,
+        issuer=row.get("issuer", ""),
+        date=row.get("date"),
+        source_file=row.get("source_file", ""),
+        tasks=tasks,
+    )
 
 
 def unit_task_counts(store: Store, key: str) -> dict[str, int]:

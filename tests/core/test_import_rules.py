@@ -9,6 +9,7 @@ Every import counts, also one inside a function or under ``if TYPE_CHECKING``, a
 named by a string literal to ``importlib.import_module``/``__import__``. The checker itself is tested
 on small made-up trees, so a rule that stopped working would show.
 """
+
 from __future__ import annotations
 
 import ast
@@ -55,8 +56,12 @@ def imports_of(root: Path, path: Path) -> list[tuple[str, int]]:
         elif isinstance(node, ast.Call):
             fn = node.func
             name = fn.attr if isinstance(fn, ast.Attribute) else fn.id if isinstance(fn, ast.Name) else ""
-            if name in ("import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant) \
-                    and isinstance(node.args[0].value, str):
+            if (
+                name in ("import_module", "__import__")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 out.append((node.args[0].value, node.lineno))
     return out
 
@@ -121,43 +126,58 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(("rel", "text", "expected"), [
-    ("tasks/a.py", "import sim\n", "tasks/a.py:1 imports sim"),
-    ("tasks/a.py", "def f():\n    from sim.hall import simulate\n", "tasks/a.py:2 imports sim.hall"),
-    ("sim/b.py", "from tasks.errors import WorkbenchError\n", "sim/b.py:1 imports tasks.errors"),
-    ("sim/x/c.py", "from ...tasks import model\n", "sim/x/c.py:1 imports tasks"),
-    ("core/c.py", "from sim import hall\n", "core/c.py:1 imports sim"),
-    ("core/c.py", "import tasks.cli\n", "core/c.py:1 imports tasks.cli"),
-    ("sim/d.py", "import streamlit as st\n", "sim/d.py:1 imports streamlit"),
-    ("tasks/e.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import streamlit\n",
-     "tasks/e.py:3 imports streamlit"),
-    ("tasks/f.py", "import importlib\nm = importlib.import_module('sim.commands')\n",
-     "tasks/f.py:2 imports sim.commands"),
-])
+@pytest.mark.parametrize(
+    ("rel", "text", "expected"),
+    [
+        ("tasks/a.py", "import sim\n", "tasks/a.py:1 imports sim"),
+        ("tasks/a.py", "def f():\n    from sim.hall import simulate\n", "tasks/a.py:2 imports sim.hall"),
+        ("sim/b.py", "from tasks.errors import WorkbenchError\n", "sim/b.py:1 imports tasks.errors"),
+        ("sim/x/c.py", "from ...tasks import model\n", "sim/x/c.py:1 imports tasks"),
+        ("core/c.py", "from sim import hall\n", "core/c.py:1 imports sim"),
+        ("core/c.py", "import tasks.cli\n", "core/c.py:1 imports tasks.cli"),
+        ("sim/d.py", "import streamlit as st\n", "sim/d.py:1 imports streamlit"),
+        (
+            "tasks/e.py",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import streamlit\n",
+            "tasks/e.py:3 imports streamlit",
+        ),
+        (
+            "tasks/f.py",
+            "import importlib\nm = importlib.import_module('sim.commands')\n",
+            "tasks/f.py:2 imports sim.commands",
+        ),
+    ],
+)
 def test_checker_flags_a_forbidden_import(tmp_path: Path, rel: str, text: str, expected: str) -> None:
     root = _tree(tmp_path, {rel: text})
     assert expected in layer_violations(root)
 
 
 def test_checker_allows_core_and_own_package(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {
-        "tasks/a.py": "from core.errors import InputError\nfrom . import b\nfrom .b import x\n",
-        "tasks/b.py": "x = 1\n",
-        "sim/s.py": "import core.cli\nfrom .t import y\nimport simpy\n",
-        "sim/t.py": "y = 2\n",
-        "core/k.py": "from .errors import Issue\n",
-        "core/errors.py": "Issue = None\n",
-    })
+    root = _tree(
+        tmp_path,
+        {
+            "tasks/a.py": "from core.errors import InputError\nfrom . import b\nfrom .b import x\n",
+            "tasks/b.py": "x = 1\n",
+            "sim/s.py": "import core.cli\nfrom .t import y\nimport simpy\n",
+            "sim/t.py": "y = 2\n",
+            "core/k.py": "from .errors import Issue\n",
+            "core/errors.py": "Issue = None\n",
+        },
+    )
     assert layer_violations(root) == []
 
 
 def test_checker_finds_a_ui_cycle(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {
-        "ui/a.py": "from ui.b import f\n",
-        "ui/b.py": "def f():\n    from ui import c\n",
-        "ui/c.py": "from .a import g\n",
-        "ui/d.py": "from ui.a import f\n",
-    })
+    root = _tree(
+        tmp_path,
+        {
+            "ui/a.py": "from ui.b import f\n",
+            "ui/b.py": "def f():\n    from ui import c\n",
+            "ui/c.py": "from .a import g\n",
+            "ui/d.py": "from ui.a import f\n",
+        },
+    )
     assert ui_cycles(root) == [["ui.a", "ui.b", "ui.c"]]
     (root / "ui" / "c.py").write_text("import json\n", encoding="utf-8")
     assert ui_cycles(root) == []

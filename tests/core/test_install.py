@@ -7,6 +7,7 @@ in the working tree. Everything then runs from a folder outside the repository w
 ``PYTHONPATH``: the packages imported must be the installed copies, and their data (the alias table,
 the collective-unit list, the database migrations) must come with them.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=300)
     py = venv / "bin" / "python"
-    site = Path(subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     (site / "_workbench_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "WORKBENCH_", "COVERAGE"))}
@@ -55,8 +62,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     work = base / "elsewhere"
     work.mkdir()
     env["WORKBENCH_DB_URL"] = f"sqlite:///{work / 'wb.db'}"
-    _run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index", str(src)],
-         cwd=work, env=env)
+    _run(
+        [str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index", str(src)],
+        cwd=work,
+        env=env,
+    )
     return {"py": py, "venv": venv, "work": work, "env": env, "src": src}
 
 
@@ -76,8 +86,14 @@ def test_import_command_runs_from_outside_the_repository(installed: dict[str, ob
     out = _run([str(py), "-m", "tasks", "import", str(SAMPLE), "--json"], cwd=work, env=env).stdout
     got = json.loads(out)
     # the same tasks as from the source tree (so the alias table shipped with the package was used)
-    here = subprocess.run([sys.executable, "-m", "tasks", "import", str(SAMPLE), "--json"], cwd=ROOT,
-                          capture_output=True, text=True, check=True, timeout=600).stdout
+    here = subprocess.run(
+        [sys.executable, "-m", "tasks", "import", str(SAMPLE), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    ).stdout
     assert got == json.loads(here)
     assert len(got) == 32 and {"id", "lead_units", "deadline", "source"} <= set(got[0])
 
@@ -86,9 +102,11 @@ def test_installed_package_carries_its_data(installed: dict[str, object]) -> Non
     """Migrations and the bundled tables are package data: a store opens, aliases and members load."""
     py, work, env = installed["py"], installed["work"], installed["env"]
     assert isinstance(work, Path) and isinstance(env, dict)
-    code = ("from tasks.store import Store; from tasks.units import AliasTable; "
-            "from tasks.graph.build import load_members; "
-            "s = Store(); print(len(s.plans()), len(AliasTable.load().aliases) > 0, len(load_members()) > 0)")
+    code = (
+        "from tasks.store import Store; from tasks.units import AliasTable; "
+        "from tasks.graph.build import load_members; "
+        "s = Store(); print(len(s.plans()), len(AliasTable.load().aliases) > 0, len(load_members()) > 0)"
+    )
     assert _run([str(py), "-c", code], cwd=work, env=env).stdout.split() == ["0", "True", "True"]
     assert (work / "wb.db").is_file()
 
@@ -98,7 +116,13 @@ def test_bad_file_is_one_error_line_outside_the_repository(installed: dict[str, 
     assert isinstance(work, Path) and isinstance(env, dict)
     bad = work / "坏文件.xlsx"
     bad.write_bytes(b"not a workbook")
-    proc = subprocess.run([str(py), "-m", "tasks", "import", str(bad), "--json"], cwd=work, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [str(py), "-m", "tasks", "import", str(bad), "--json"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("error: ") and "坏文件.xlsx" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,5 +1,6 @@
 """The public surface: every package lists its names in a sorted ``__all__``, each name resolves, the
 top-level packages stay cheap to import, and notebooks and pages import only public names."""
+
 from __future__ import annotations
 
 import ast
@@ -35,10 +36,13 @@ def test_package_has_a_sorted_resolvable_all(name: str) -> None:
 
 def test_top_level_packages_import_lazily() -> None:
     """``import tasks, sim`` loads neither the solver nor the simulation stack until a name is used."""
-    code = ("import sys, core, tasks, sim; heavy = ['ortools', 'simpy', 'scipy', 'sqlalchemy', 'openpyxl'];"
-            "print(','.join(m for m in heavy if m in sys.modules)); sim.simulate; print('simpy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                         timeout=300).stdout.split("\n")
+    code = (
+        "import sys, core, tasks, sim; heavy = ['ortools', 'simpy', 'scipy', 'sqlalchemy', 'openpyxl'];"
+        "print(','.join(m for m in heavy if m in sys.modules)); sim.simulate; print('simpy' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=300
+    ).stdout.split("\n")
     assert out[0] == "" and out[1] == "True", out
 
 
@@ -60,10 +64,17 @@ def private_imports(paths: list[Path], root: Path = ROOT) -> list[str]:
     out = []
     for path in paths:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
-                    and node.module.split(".")[0] in ("core", "tasks", "sim"):
-                out += [f"{path.relative_to(root)}:{node.lineno} {node.module}.{a.name}"
-                        for a in node.names if not _is_public(node.module, a.name)]
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.level == 0
+                and node.module
+                and node.module.split(".")[0] in ("core", "tasks", "sim")
+            ):
+                out += [
+                    f"{path.relative_to(root)}:{node.lineno} {node.module}.{a.name}"
+                    for a in node.names
+                    if not _is_public(node.module, a.name)
+                ]
     return out
 
 
@@ -76,6 +87,8 @@ def test_notebooks_and_pages_import_only_public_names() -> None:
 def test_private_import_is_seen(tmp_path: Path) -> None:
     """The check above can fail: a helper not in ``__all__`` is reported, a public name is not."""
     bad = tmp_path / "page_probe.py"
-    bad.write_text("from sim.hall import build_engine\nfrom sim import simulate\nfrom tasks.progress import rules\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "from sim.hall import build_engine\nfrom sim import simulate\nfrom tasks.progress import rules\n",
+        encoding="utf-8",
+    )
     assert private_imports([bad], tmp_path) == ["page_probe.py:1 sim.hall.build_engine"]

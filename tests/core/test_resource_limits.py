@@ -3,6 +3,7 @@
 in a child process whose peak RSS is measured; each refusal is one Chinese message, no traceback,
 and the peak stays under 500 MB.  On the code before the one reader, each of these took GBs (or hit
 the child's 3 GB cap), ran for minutes, or printed a traceback."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,11 +14,15 @@ import pytest
 LIMIT_MB = 500
 PLAN = "data/plans/leiyang-2021-tasks.xlsx"
 IMPORT = "import sys; from tasks.__main__ import main; sys.exit(main(['import', {path!r}, '--json']))"
-UPLOAD = ("import sys; from tasks.__main__ import main; "
-          "sys.exit(main(['upload', *{paths!r}, '--unit', '市审改办', '--period', '2021-09']))")
-DASHBOARD = ("import os; from tasks.store import Store; from tasks.progress import validate_upload; "
-             "rep = validate_upload(Store(os.environ['WORKBENCH_DB_URL']), open({path!r}, 'rb').read(), "
-             "{name!r}, unit='市审改办', period='2021-09'); print(rep.summary())")
+UPLOAD = (
+    "import sys; from tasks.__main__ import main; "
+    "sys.exit(main(['upload', *{paths!r}, '--unit', '市审改办', '--period', '2021-09']))"
+)
+DASHBOARD = (
+    "import os; from tasks.store import Store; from tasks.progress import validate_upload; "
+    "rep = validate_upload(Store(os.environ['WORKBENCH_DB_URL']), open({path!r}, 'rb').read(), "
+    "{name!r}, unit='市审改办', period='2021-09'); print(rep.summary())"
+)
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +69,11 @@ def test_html_colspan_300_million(bomb_dir):
 
 def test_html_table_saved_as_xls_with_a_huge_colspan(bomb_dir):
     path = bomb_dir / "导出.xls"
-    path.write_text('<html><head><meta charset="utf-8"></head><body><table><tr><td colspan="300000000">任务</td></tr>'
-                    '<tr><td rowspan="99999999">1</td><td>简政放权</td></tr></table></body></html>', encoding="utf-8")
+    path.write_text(
+        '<html><head><meta charset="utf-8"></head><body><table><tr><td colspan="300000000">任务</td></tr>'
+        '<tr><td rowspan="99999999">1</td><td>简政放权</td></tr></table></body></html>',
+        encoding="utf-8",
+    )
     r = bombs.run_child(IMPORT.format(path=str(path)))
     line = _one_error_line(r)
     assert line.startswith("error: 导出.xls")

@@ -1,5 +1,6 @@
 """The one spreadsheet/CSV reader (core.sheets): values, dates, merges, percent formats, hidden sheets,
 encodings, limits; the one upload limit; and the callers that go through it."""
+
 from __future__ import annotations
 
 import io
@@ -51,6 +52,7 @@ def test_values_dates_merges_and_row_numbers():
         ws.append([1, 2.5, date(2021, 8, 31), datetime(2021, 9, 1, 8, 30)])
         ws["E3"] = time(8, 30)
         ws["B5"] = True
+
     [s] = read_workbook(_xlsx(build), "a.xlsx")
     assert s.name == "任务分解表" and s.visible
     assert s.rows[0] == ("附件",) and s.rows[1] == ("任务分解表",)
@@ -65,6 +67,7 @@ def test_leading_empty_rows_and_columns_keep_their_place():
     def build(wb):
         wb.active["C3"] = "x"
         wb.active["D5"] = 7
+
     [s] = read_workbook(_xlsx(build), "a.xlsx")
     assert s.value(3, 3) == "x" and s.value(5, 4) == 7 and s.rows[0] == ()
 
@@ -77,11 +80,12 @@ def test_hidden_sheets_chosen_sheets_and_percent_formats():
         ws.append(["1", 0.8])
         ws["B2"].number_format = "0%"
         ws.append(["2", 80])
-        ws["B3"].number_format = "0.0\\%"   # a literal % sign, not a percent format
+        ws["B3"].number_format = "0.0\\%"  # a literal % sign, not a percent format
         hidden = wb.create_sheet("_meta")
         hidden.sheet_state = "hidden"
         hidden.append(["mark", "x"])
         wb.create_sheet("其他").append(["y"])
+
     sheets = read_workbook(_xlsx(build), "a.xlsx", percent=True)
     assert [(s.name, s.visible) for s in sheets] == [("进度", True), ("_meta", False), ("其他", True)]
     assert sheets[0].percent == frozenset({(2, 2)})
@@ -90,8 +94,11 @@ def test_hidden_sheets_chosen_sheets_and_percent_formats():
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
 def test_csv_encodings(encoding):
-    text = "序号,工作要点,牵头单位\n1,简政放权,市审改办\n2,𠀀字,市数据局\n" if encoding != "gbk" else \
-        "序号,工作要点,牵头单位\n1,简政放权,市审改办\n"
+    text = (
+        "序号,工作要点,牵头单位\n1,简政放权,市审改办\n2,𠀀字,市数据局\n"
+        if encoding != "gbk"
+        else "序号,工作要点,牵头单位\n1,简政放权,市审改办\n"
+    )
     s = read_csv(text.encode(encoding), "a.csv")
     assert s.rows[1] == ("1", "简政放权", "市审改办")
 
@@ -145,7 +152,7 @@ def test_xls_values_merges_and_encryption(tmp_path):
     data = buf.getvalue()
     at = data.find(b"\xe1\x00\x02\x00")
     with pytest.raises(InputError, match="已加密"):
-        read_workbook(data[:at] + b"\x2f\x00" + data[at + 2:], "a.xls")
+        read_workbook(data[:at] + b"\x2f\x00" + data[at + 2 :], "a.xls")
 
 
 def test_xls_with_a_far_cell_is_refused_before_it_is_allocated():
@@ -170,7 +177,7 @@ def test_zip_member_lying_about_its_size():
     for sig in (b"PK\x01\x02", b"PK\x03\x04"):
         at = data.find(sig)
         off = at + (24 if sig == b"PK\x01\x02" else 22)
-        data[off:off + 4] = (10).to_bytes(4, "little")
+        data[off : off + 4] = (10).to_bytes(4, "little")
     with pytest.raises(InputError, match="大小与压缩包记录的不符|无法解压"):
         limits.check_zip(bytes(data), "a.zip")
 
@@ -222,13 +229,19 @@ def _progress(rows: list[list[object]]) -> bytes:
         ws.append(["任务编号", "状态", "完成进度", "填报日期"])
         for r in rows:
             ws.append(r)
+
     return _xlsx(build)
 
 
 def _cli(*argv: str, env_db: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tasks", *argv], cwd=ROOT, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "WORKBENCH_DB_URL": env_db, "PYTHONPATH": str(ROOT)},
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "tasks", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "WORKBENCH_DB_URL": env_db, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+    )
 
 
 def test_problems_are_capped_at_200_and_counted(db):
@@ -254,8 +267,9 @@ def test_upload_refuses_a_docx_and_checks_a_batch_whole(db, tmp_path):
     d.save(word)
     r = _cli("upload", str(good), str(word), "--yes", "--unit", "市审改办", "--period", "2021-09", env_db=db)
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert r.stderr.strip() == ("error: 说明.docx:不支持的文件类型(.docx),进度填报请上传填报模板 xlsx、csv 表格"
-                                "或装有它们的 zip 压缩包")
+    assert r.stderr.strip() == (
+        "error: 说明.docx:不支持的文件类型(.docx),进度填报请上传填报模板 xlsx、csv 表格或装有它们的 zip 压缩包"
+    )
     from tasks.store import Store
 
     assert Store(db).counts()["uploads"] == 0
@@ -278,22 +292,28 @@ def test_broken_xml_in_a_batch_is_a_message_and_the_rest_are_checked(db, tmp_pat
     assert sorted(u["filename"] for u in Store(db).uploads()) == ["a.xlsx", "c.xlsx"]
 
 
-_ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
 
 
 def _ods(rows_xml: str) -> bytes:
     """A minimal OpenDocument spreadsheet with one table."""
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
-               f'<office:body><office:spreadsheet><table:table table:name="任务">{rows_xml}</table:table>'
-               "</office:spreadsheet></office:body></office:document-content>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                '<manifest:file-entry manifest:full-path="/" '
-                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                "</manifest:manifest>")
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="任务">{rows_xml}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
@@ -307,20 +327,26 @@ def _cell(v: str) -> str:
 
 
 def test_ods_values_and_trailing_repeats():
-    data = _ods("<table:table-row>" + _cell("序号") + _cell("工作要点") +
-                '<table:table-cell table:number-columns-repeated="16382"/></table:table-row>'
-                '<table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
-                "</table:table-cell>" + _cell("简政放权") + "</table:table-row>"
-                '<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
-                'table:number-columns-repeated="16384"/></table:table-row>')
+    data = _ods(
+        "<table:table-row>"
+        + _cell("序号")
+        + _cell("工作要点")
+        + '<table:table-cell table:number-columns-repeated="16382"/></table:table-row>'
+        '<table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+        "</table:table-cell>" + _cell("简政放权") + "</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row>'
+    )
     [s] = read_workbook(data, "a.ods")
     assert s.name == "任务" and s.rows[:2] == (("序号", "工作要点"), (1, "简政放权"))
 
 
 def test_ods_repeated_content_past_the_limits_is_refused():
-    wide = _ods('<table:table-row table:number-rows-repeated="50000"><table:table-cell '
-                'table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p>'
-                "</table:table-cell></table:table-row>")
+    wide = _ods(
+        '<table:table-row table:number-rows-repeated="50000"><table:table-cell '
+        'table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p>'
+        "</table:table-cell></table:table-row>"
+    )
     with pytest.raises(InputError, match="已用区域过大"):
         read_workbook(wide, "a.ods")
     tall = _ods('<table:table-row table:number-rows-repeated="1048576">' + _cell("x") + "</table:table-row>")
@@ -334,8 +360,9 @@ def test_html_over_5_mb_and_csv_over_a_million_cells_are_refused(tmp_path):
     from tasks.importers import load_plan
 
     page = tmp_path / "大.html"
-    page.write_text("<html><body><table>" + "<tr><td>任务</td></tr>" * 300_000 + "</table></body></html>",
-                    encoding="utf-8")
+    page.write_text(
+        "<html><body><table>" + "<tr><td>任务</td></tr>" * 300_000 + "</table></body></html>", encoding="utf-8"
+    )
     with pytest.raises(ImportFailed, match="网页文件过大"):
         load_plan(page)
     with pytest.raises(InputError, match="单元格超过 1000000 个"):

@@ -7,6 +7,7 @@ logs in and its 总览 page shows the upload (a reported 已完成 is a claim: �
 review).  The office also visits every page (screenshots go
 to ``test-artifacts/``, gitignored).
 """
+
 from __future__ import annotations
 
 import os
@@ -23,13 +24,24 @@ from ui_support import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 UNIT = "市政务服务中心"
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed "
-                                 "(make test installs it with scripts/install_system_deps.sh)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian chromium is not installed (make test installs it with scripts/install_system_deps.sh)",
+    ),
+]
 
 
 def _free_port() -> int:
@@ -62,10 +74,29 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "WORKBENCH_DB_URL": url, "PYTHONUNBUFFERED": "1"}
     log = open(tmp / "streamlit.log", "w")  # noqa: SIM115 (closed in the finally below, after the server stops)
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -99,12 +130,14 @@ def browser():
 def _settle(page, timeout: float = 60) -> None:
     """Wait until the app has drawn the page and no script run is in progress."""
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout * 1000)
-    page.wait_for_selector('h1', timeout=timeout * 1000)
+    page.wait_for_selector("h1", timeout=timeout * 1000)
     end = time.time() + timeout
     quiet = 0
     while time.time() < end:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0 or \
-            page.locator('[data-testid="stSkeleton"]').count() > 0
+        running = (
+            page.locator('[data-testid="stStatusWidget"]').count() > 0
+            or page.locator('[data-testid="stSkeleton"]').count() > 0
+        )
         quiet = 0 if running else quiet + 1
         if quiet >= 3:
             return
@@ -148,12 +181,15 @@ def _open(page, title: str) -> None:
     """Switch page through the sidebar navigation (a reload would start a new, logged-out session)."""
     nav = page.locator('[data-testid="stSidebarNav"]')
     more = nav.get_by_role("button", name=re.compile("View|more|更多", re.I))
-    if more.count() and nav.locator('[data-testid="stSidebarNavLink"]').filter(
-            has_text=re.compile(rf"{title}$")).count() == 0:
+    if (
+        more.count()
+        and nav.locator('[data-testid="stSidebarNavLink"]').filter(has_text=re.compile(rf"{title}$")).count() == 0
+    ):
         more.first.click()
     nav.locator('[data-testid="stSidebarNavLink"]').filter(has_text=re.compile(rf"{title}$")).first.click()
-    page.wait_for_function("t => [...document.querySelectorAll('h1')].some(h => h.innerText.includes(t))",
-                           arg=title, timeout=60_000)
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('h1')].some(h => h.innerText.includes(t))", arg=title, timeout=60_000
+    )
     _settle(page)
 
 
@@ -198,7 +234,7 @@ def test_unit_uploads_then_office_sees_the_change(server, browser):
     unit_box = page.locator('[data-testid="stSelectbox"]').filter(has_text="单位").first
     unit_box.click()
     page.get_by_role("option").first.wait_for(timeout=30_000)
-    assert [o.strip() for o in page.get_by_role("option").all_inner_texts()] == [UNIT]   # its own only
+    assert [o.strip() for o in page.get_by_role("option").all_inner_texts()] == [UNIT]  # its own only
     page.get_by_role("option", name=UNIT, exact=True).click()
     _settle(page)
     with page.expect_download(timeout=60_000) as dl:
@@ -210,8 +246,12 @@ def test_unit_uploads_then_office_sees_the_change(server, browser):
     ids = [str(r[0]) for r in load_workbook(template)["进度填报"].iter_rows(min_row=4, values_only=True) if r[0]]
     assert ids
     upload = server["tmp"] / f"{UNIT}-已填.xlsx"
-    upload.write_bytes(fill_template(template.read_bytes(), {
-        i: {"status": "已完成", "percent": 100, "progress": "已全部完成,材料已归档"} for i in ids}))
+    upload.write_bytes(
+        fill_template(
+            template.read_bytes(),
+            {i: {"status": "已完成", "percent": 100, "progress": "已全部完成,材料已归档"} for i in ids},
+        )
+    )
 
     page.get_by_role("tab", name="上传填报表").click()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(upload))
@@ -236,7 +276,7 @@ def test_unit_uploads_then_office_sees_the_change(server, browser):
     # a red/yellow card is one click away from its task's detail
     cards = page.locator('[data-testid="stDataFrame"]').nth(0)
     box = cards.bounding_box()
-    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)          # the first row's selection box
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # the first row's selection box
     go = page.get_by_role("button", name="的详情")
     go.first.wait_for(timeout=30_000)
     go.first.click()
@@ -249,5 +289,5 @@ def test_unit_uploads_then_office_sees_the_change(server, browser):
     from tasks.store import Store
 
     ups = Store(server["db_url"]).uploads()
-    assert [(u["unit"], u["actor"]) for u in ups] == [(UNIT, "zwzx")]      # recorded under the unit's account
+    assert [(u["unit"], u["actor"]) for u in ups] == [(UNIT, "zwzx")]  # recorded under the unit's account
     page.close()

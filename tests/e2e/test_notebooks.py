@@ -7,6 +7,7 @@ or points at an interpreter that is gone) with ``WORKBENCH_SMALL=1`` so the
 whole run stays short.  A failing cell fails that notebook's test and the
 message shows the cell's source and its error.
 """
+
 from __future__ import annotations
 
 import io
@@ -45,8 +46,12 @@ def kernel_name() -> str:
 def run_notebook(path: Path) -> nbformat.NotebookNode:  # type: ignore[name-defined]  # noqa: F821
     nb = jupytext.read(path)
     client = nbclient.NotebookClient(
-        nb, kernel_name=kernel_name(), timeout=CELL_TIMEOUT, allow_errors=False,
-        resources={"metadata": {"path": str(NOTEBOOKS)}})
+        nb,
+        kernel_name=kernel_name(),
+        timeout=CELL_TIMEOUT,
+        allow_errors=False,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
     client.execute()
     return nb
 
@@ -104,8 +109,23 @@ def test_hard_coded_number_check_itself():
 
 
 #: what notebook code may import: the workbench libraries, plotting/table glue and the standard library
-ALLOWED_IMPORTS = {"tasks", "sim", "core", "altair", "pandas", "openpyxl", "IPython", "os", "sys", "io", "random",
-                   "tempfile", "zipfile", "datetime", "pathlib"}
+ALLOWED_IMPORTS = {
+    "tasks",
+    "sim",
+    "core",
+    "altair",
+    "pandas",
+    "openpyxl",
+    "IPython",
+    "os",
+    "sys",
+    "io",
+    "random",
+    "tempfile",
+    "zipfile",
+    "datetime",
+    "pathlib",
+}
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])

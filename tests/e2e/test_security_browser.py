@@ -1,6 +1,7 @@
 """Issue 19 in a real browser: Streamlit's own "Download as CSV" on a table's toolbar is hidden by the
 page header's style (our neutralised ``table_download`` replaces it), while the rest of the toolbar
 still works."""
+
 from __future__ import annotations
 
 import os
@@ -15,13 +16,22 @@ import pytest
 from ui_support import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
 
-APP = '''
+APP = """
 import pandas as pd
 import streamlit as st
 
@@ -31,7 +41,7 @@ page_header("表格")
 df = pd.DataFrame({"任务": ["=HYPERLINK(\\"http://evil.example\\")", "普通"], "进度": [1, 2]})
 st.dataframe(df, key="t")
 table_download(df, "表.csv", "t_csv")
-'''
+"""
 
 
 def _free_port() -> int:
@@ -48,10 +58,29 @@ def test_builtin_table_csv_download_is_hidden(tmp_path):
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "WORKBENCH_DB_URL": f"sqlite:///{tmp_path / 'wb.db'}"}
     with open(tmp_path / "streamlit.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                                 "--server.headless", "true", "--server.address", "127.0.0.1",
-                                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(120):
@@ -71,11 +100,11 @@ def test_builtin_table_csv_download_is_hidden(tmp_path):
                 toolbar.wait_for(timeout=30_000)
                 buttons = toolbar.locator("button")
                 labels = [buttons.nth(i).get_attribute("aria-label") or "" for i in range(buttons.count())]
-                assert any(label.startswith("Download as CSV") for label in labels), labels   # it exists…
+                assert any(label.startswith("Download as CSV") for label in labels), labels  # it exists…
                 csv_button = toolbar.locator('button[aria-label^="Download as CSV"]').first
-                assert not csv_button.is_visible()                                            # …but is hidden
-                assert any(buttons.nth(i).is_visible() for i in range(buttons.count()))      # others still show
-                assert page.get_by_text("下载表格(csv)").first.is_visible()                   # ours is there
+                assert not csv_button.is_visible()  # …but is hidden
+                assert any(buttons.nth(i).is_visible() for i in range(buttons.count()))  # others still show
+                assert page.get_by_text("下载表格(csv)").first.is_visible()  # ours is there
                 browser.close()
         finally:
             proc.terminate()

@@ -1,4 +1,5 @@
 """Erlang C against the textbook formula in exact arithmetic and against published table values."""
+
 from __future__ import annotations
 
 import json
@@ -28,13 +29,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def exact_erlang_c(c: int, a: Fraction) -> Fraction:
     """Textbook: C = (a^c/c! · c/(c−a)) / (Σ_{k<c} a^k/k! + a^c/c! · c/(c−a)), all exact."""
-    top = a ** c / math.factorial(c) * Fraction(c) / (c - a)
-    return top / (sum(a ** k / math.factorial(k) for k in range(c)) + top)
+    top = a**c / math.factorial(c) * Fraction(c) / (c - a)
+    return top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
 
 
-@pytest.mark.parametrize("c,a", [(1, Fraction(1, 2)), (2, Fraction(1)), (5, Fraction(4)), (20, Fraction(19)),
-                                 (50, Fraction(499, 10)), (100, Fraction(95)), (100, Fraction(9999, 100)),
-                                 (200, Fraction(150))])
+@pytest.mark.parametrize(
+    "c,a",
+    [
+        (1, Fraction(1, 2)),
+        (2, Fraction(1)),
+        (5, Fraction(4)),
+        (20, Fraction(19)),
+        (50, Fraction(499, 10)),
+        (100, Fraction(95)),
+        (100, Fraction(9999, 100)),
+        (200, Fraction(150)),
+    ],
+)
 def test_erlang_c_matches_exact_fractions(c, a):
     exact = exact_erlang_c(c, a)
     assert erlang_c(c, float(a)) == pytest.approx(float(exact), rel=1e-9)
@@ -43,8 +54,9 @@ def test_erlang_c_matches_exact_fractions(c, a):
     lam = a * mu
     drain = c * mu - lam
     assert mean_wait(c, float(lam), float(mu)) == pytest.approx(float(exact / drain), rel=1e-9)
-    assert p_wait_gt(c, float(lam), float(mu), 15) == pytest.approx(float(exact) * math.exp(-float(drain) * 15),
-                                                                     rel=1e-9)
+    assert p_wait_gt(c, float(lam), float(mu), 15) == pytest.approx(
+        float(exact) * math.exp(-float(drain) * 15), rel=1e-9
+    )
 
 
 def test_published_table_values():
@@ -83,7 +95,7 @@ def test_min_servers_is_smallest_meeting_target():
 
 
 def test_square_root_rule_close_to_exact_for_large_load():
-    lam, mu = 10.0, 0.1            # a = 100
+    lam, mu = 10.0, 0.1  # a = 100
     beta = beta_for_p_wait(0.2)
     assert halfin_whitt_p_wait(beta) == pytest.approx(0.2, abs=1e-9)
     c_sqrt = sqrt_staffing(lam, mu, beta)
@@ -106,14 +118,39 @@ def test_targets_parse_and_define():
 
 @pytest.mark.slow
 def test_erlang_cli_json():
-    out = subprocess.run([sys.executable, "-m", "sim", "erlang", "--arrival-rate", "1", "--service-rate", "0.1",
-                          "--target", "90%<=15", "--json"], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "erlang",
+            "--arrival-rate",
+            "1",
+            "--service-rate",
+            "0.1",
+            "--target",
+            "90%<=15",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     data = json.loads(out.stdout)
     assert data["servers"] == min_servers(1.0, 0.1, within=15, percent=0.9)
     assert data["service_level"] >= 0.9 and 0 < data["p_wait"] < 1 and data["mean_wait"] > 0
-    bad = subprocess.run([sys.executable, "-m", "sim", "erlang", "--arrival-rate", "1", "--service-rate", "0.1",
-                          "--target", "soon"], cwd=ROOT, capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "sim", "erlang", "--arrival-rate", "1", "--service-rate", "0.1", "--target", "soon"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
-    huge = subprocess.run([sys.executable, "-m", "sim", "erlang", "--arrival-rate", "1e9", "--service-rate", "1",
-                           "--json"], cwd=ROOT, capture_output=True, text=True)
+    huge = subprocess.run(
+        [sys.executable, "-m", "sim", "erlang", "--arrival-rate", "1e9", "--service-rate", "1", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert huge.returncode == 2 and "窗口" in huge.stderr and "Traceback" not in huge.stderr

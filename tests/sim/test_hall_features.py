@@ -13,6 +13,7 @@
   so the mean time in hall = Σ (Erlang C wait + service) — within 5 %;
 * quotas, cut-off, weekend by appointment only: counts equal an independent loop.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,8 +30,13 @@ from sim.schedule import Change
 
 def _customers(arrival, service, appointment=None):
     n = len(arrival)
-    return Customers(np.asarray(arrival, float), np.zeros(n, np.int32), np.asarray(service, float),
-                     np.zeros(n, bool) if appointment is None else np.asarray(appointment, bool), np.full(n, np.inf))
+    return Customers(
+        np.asarray(arrival, float),
+        np.zeros(n, np.int32),
+        np.asarray(service, float),
+        np.zeros(n, bool) if appointment is None else np.asarray(appointment, bool),
+        np.full(n, np.inf),
+    )
 
 
 def _mm(n, lam, mean, seed):
@@ -98,8 +104,17 @@ def test_dedicated_priority_window_is_its_own_erlang_c_queue():
     prio = rng.random(len(arr)) < share
     n = len(arr)
     cust = Customers(arr, prio.astype(np.int32), svc, np.zeros(n, bool), np.full(n, np.inf))
-    eng = FeatureEngine(cust, [[0], [1]], [Change(0.0, 0, 2), Change(0.0, 1, 1)], n_types=2, n_base=1,
-                        n_primary=n, no_show=np.zeros(n, bool), next_step=np.full(n, -1), priority_first=False)
+    eng = FeatureEngine(
+        cust,
+        [[0], [1]],
+        [Change(0.0, 0, 2), Change(0.0, 1, 1)],
+        n_types=2,
+        n_base=1,
+        n_primary=n,
+        no_show=np.zeros(n, bool),
+        next_step=np.full(n, -1),
+        priority_first=False,
+    )
     run = eng.run()
     w = run.wait()
     assert (run.window_group[run.window[prio]] == 1).all() and (run.window_group[run.window[~prio]] == 0).all()
@@ -118,10 +133,24 @@ def test_route_tandem_time_in_hall_matches_burke():
     next_step = np.full(n, -1)
     next_step[routed] = n0 + np.arange(k)
     visit = np.concatenate([np.arange(n0), routed])
-    cust = Customers(np.concatenate([arr, np.full(k, np.inf)]), np.r_[np.zeros(n0), np.ones(k)].astype(np.int32),
-                     np.concatenate([svc, rng.exponential(1 / mu2, k)]), np.zeros(n, bool), np.full(n, np.inf))
-    eng = FeatureEngine(cust, [[0], [1]], [Change(0.0, 0, 2), Change(0.0, 1, 1)], n_types=2, n_base=2,
-                        n_primary=n0, no_show=np.zeros(n, bool), next_step=next_step, visit=visit)
+    cust = Customers(
+        np.concatenate([arr, np.full(k, np.inf)]),
+        np.r_[np.zeros(n0), np.ones(k)].astype(np.int32),
+        np.concatenate([svc, rng.exponential(1 / mu2, k)]),
+        np.zeros(n, bool),
+        np.full(n, np.inf),
+    )
+    eng = FeatureEngine(
+        cust,
+        [[0], [1]],
+        [Change(0.0, 0, 2), Change(0.0, 1, 1)],
+        n_types=2,
+        n_base=2,
+        n_primary=n0,
+        no_show=np.zeros(n, bool),
+        next_step=next_step,
+        visit=visit,
+    )
     fr = _as_feature_run(eng, eng.run(), visit, (np.arange(n) >= n0).astype(int), np.zeros(n, bool))
     v = fr.visits()
     assert (v["steps"] == 2).sum() == k and v["completed"].all()
@@ -232,10 +261,14 @@ def test_priority_first_agrees_with_the_same_setup_in_ciw():
 
     c, mu, lam, share, horizon = 3, 1.0, 2.4, 0.3, 40_000.0
     net = ciw.create_network(
-        arrival_distributions={"prio": [ciw.dists.Exponential(rate=lam * share)],
-                               "normal": [ciw.dists.Exponential(rate=lam * (1 - share))]},
+        arrival_distributions={
+            "prio": [ciw.dists.Exponential(rate=lam * share)],
+            "normal": [ciw.dists.Exponential(rate=lam * (1 - share))],
+        },
         service_distributions={"prio": [ciw.dists.Exponential(rate=mu)], "normal": [ciw.dists.Exponential(rate=mu)]},
-        number_of_servers=[c], priority_classes={"prio": 0, "normal": 1})
+        number_of_servers=[c],
+        priority_classes={"prio": 0, "normal": 1},
+    )
     ciw.seed(16)
     q = ciw.Simulation(net)
     q.simulate_until_max_time(horizon)

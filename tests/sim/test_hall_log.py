@@ -7,6 +7,7 @@ daily volume per business within 8 %; service mean within 8 %; no-show share wit
 (absolute); route share within 0.04; the route itself exactly. Ratings figures must equal
 counts made below by plain loops, exactly.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,9 +37,16 @@ FIX_LIMIT = 15
 
 @pytest.fixture(scope="module")
 def log_df():
-    return synthetic_log(20, seed=16, businesses=VOLUMES, service_mean=SERVICE, no_show=NO_SHOW,
-                         abandon=0.02, routes={"不动产登记": ROUTE},
-                         windows={"户籍": 3, "不动产登记": 3, "税务": 3, "缴费": 2})
+    return synthetic_log(
+        20,
+        seed=16,
+        businesses=VOLUMES,
+        service_mean=SERVICE,
+        no_show=NO_SHOW,
+        abandon=0.02,
+        routes={"不动产登记": ROUTE},
+        windows={"户籍": 3, "不动产登记": 3, "税务": 3, "缴费": 2},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -47,24 +55,47 @@ def ratings_df(log_df):
     rng = np.random.default_rng(7)
     served = log_df[log_df["状态"].isin(["正常", "转号"])]
     picked = served.iloc[np.sort(rng.choice(len(served), 900, replace=False))]
-    grades = rng.choice(["非常满意", "满意", "基本满意", "不满意", "非常不满意"], len(picked),
-                        p=[0.5, 0.25, 0.1, 0.1, 0.05])
+    grades = rng.choice(
+        ["非常满意", "满意", "基本满意", "不满意", "非常不满意"], len(picked), p=[0.5, 0.25, 0.1, 0.1, 0.05]
+    )
     rt = picked["办结时间"] + pd.to_timedelta(rng.uniform(0, 20, len(picked)), unit="min")
     bad = np.isin(grades, ["不满意", "非常不满意"])
     fix_days = rng.integers(0, 35, len(picked))
-    fixed = np.where(bad & (rng.random(len(picked)) < 0.9), (rt.dt.normalize() + pd.to_timedelta(fix_days, unit="D"))
-                     .dt.strftime("%Y-%m-%d"), "")
+    fixed = np.where(
+        bad & (rng.random(len(picked)) < 0.9),
+        (rt.dt.normalize() + pd.to_timedelta(fix_days, unit="D")).dt.strftime("%Y-%m-%d"),
+        "",
+    )
     revisit = np.where(bad & (rng.random(len(picked)) < 0.7), (rt + pd.Timedelta(days=2)).dt.strftime("%Y-%m-%d"), "")
     by_case = rng.random(len(picked)) < 0.6
-    df = pd.DataFrame({"评价时间": rt.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
-                       "办件编号": np.where(by_case, picked["办件编号"], ""), "票号": np.where(by_case, "", picked["票号"]),
-                       "窗口": picked["窗口"].to_numpy(), "工号": picked["工号"].to_numpy(), "评价等级": grades,
-                       "差评原因": np.where(bad, "等候时间长", ""), "整改完成时间": fixed, "回访时间": revisit})
+    df = pd.DataFrame(
+        {
+            "评价时间": rt.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
+            "办件编号": np.where(by_case, picked["办件编号"], ""),
+            "票号": np.where(by_case, "", picked["票号"]),
+            "窗口": picked["窗口"].to_numpy(),
+            "工号": picked["工号"].to_numpy(),
+            "评价等级": grades,
+            "差评原因": np.where(bad, "等候时间长", ""),
+            "整改完成时间": fixed,
+            "回访时间": revisit,
+        }
+    )
     df["_step"] = picked.index.to_numpy()
-    junk = pd.DataFrame({"评价时间": ["2026-11-03 10:00:00"] * 6, "办件编号": ["BJ99999999", "BJ99999998", "", "", "", ""],
-                         "票号": ["", "", "户999999", "", "", ""], "窗口": ["A01"] * 6, "工号": [""] * 6,
-                         "评价等级": ["满意"] * 6, "差评原因": [""] * 6, "整改完成时间": [""] * 6, "回访时间": [""] * 6,
-                         "_step": [-1] * 6})
+    junk = pd.DataFrame(
+        {
+            "评价时间": ["2026-11-03 10:00:00"] * 6,
+            "办件编号": ["BJ99999999", "BJ99999998", "", "", "", ""],
+            "票号": ["", "", "户999999", "", "", ""],
+            "窗口": ["A01"] * 6,
+            "工号": [""] * 6,
+            "评价等级": ["满意"] * 6,
+            "差评原因": [""] * 6,
+            "整改完成时间": [""] * 6,
+            "回访时间": [""] * 6,
+            "_step": [-1] * 6,
+        }
+    )
     return pd.concat([df, junk], ignore_index=True)
 
 
@@ -75,8 +106,16 @@ def files(log_df, ratings_df, tmp_path_factory):
     log_df.to_csv(csv, index=False, encoding="gbk")
     xlsx = d / "叫号记录.xlsx"
     # another system's export: a title row, other header spellings
-    renamed = log_df.rename(columns={"取号时间": "取号", "叫号时间": "呼叫时间", "办结时间": "完成时间",
-                                     "业务类型": "事项名称", "窗口": "窗口号", "票号": "排队号"})
+    renamed = log_df.rename(
+        columns={
+            "取号时间": "取号",
+            "叫号时间": "呼叫时间",
+            "办结时间": "完成时间",
+            "业务类型": "事项名称",
+            "窗口": "窗口号",
+            "票号": "排队号",
+        }
+    )
     with pd.ExcelWriter(xlsx, engine="openpyxl") as xw:
         renamed.astype(str).replace({"NaT": ""}).to_excel(xw, index=False, startrow=1)
         xw.sheets["Sheet1"]["A1"] = "某市政务服务中心叫号记录导出"
@@ -107,8 +146,12 @@ def test_bad_rows_are_listed_and_imported_only_after_confirmation(tmp_path, log_
     df.to_csv(p, index=False, encoding="gbk")
     log = read_ticket_log(p)
     got = [(q.row, q.column, q.ticket) for q in log.problems]
-    assert got == [(5, "取号时间", df.loc[3, "票号"]), (9, "状态", df.loc[7, "票号"]),
-                   (11, "叫号时间", df.loc[9, "票号"]), (14, "办结时间", df.loc[12, "票号"])]
+    assert got == [
+        (5, "取号时间", df.loc[3, "票号"]),
+        (9, "状态", df.loc[7, "票号"]),
+        (11, "叫号时间", df.loc[9, "票号"]),
+        (14, "办结时间", df.loc[12, "票号"]),
+    ]
     assert "无法识别" in log.problems[0].why and "早于取号时间" in log.problems[2].why
     assert len(log.frame) == 46
     with pytest.raises(InputError) as err:
@@ -120,11 +163,17 @@ def test_bad_rows_are_listed_and_imported_only_after_confirmation(tmp_path, log_
     assert calibrate(p, skip_bad_rows=True).report["tickets"].sum() > 0
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "文件是空的"),
-    ("票号,窗口\nA1,A01\n".encode(), "缺少“取号时间”"),
-    ("取号时间,叫号时间,办结时间,业务类型,窗口\n2026-11-02 09:00:00,x,,户籍,A01\n".encode("gbk"), "没有一行可以导入"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "文件是空的"),
+        ("票号,窗口\nA1,A01\n".encode(), "缺少“取号时间”"),
+        (
+            "取号时间,叫号时间,办结时间,业务类型,窗口\n2026-11-02 09:00:00,x,,户籍,A01\n".encode("gbk"),
+            "没有一行可以导入",
+        ),
+    ],
+)
 def test_unusable_files_give_one_chinese_error(tmp_path, content, message):
     p = tmp_path / "bad.csv"
     p.write_bytes(content)
@@ -205,9 +254,16 @@ def test_ratings_figures_equal_independent_counts(files, log_df, ratings_df):
 
 
 def test_bad_rating_rows_are_named_and_left_out():
-    r = ratings_from_frame(pd.DataFrame({"评价时间": ["2026-11-02 10:00:00", "昨天", "2026-11-02 11:00:00"],
-                                         "办件编号": ["BJ1", "BJ2", "BJ3"], "评价等级": ["满意", "满意", "很好"]}),
-                           file="评价.xlsx")
+    r = ratings_from_frame(
+        pd.DataFrame(
+            {
+                "评价时间": ["2026-11-02 10:00:00", "昨天", "2026-11-02 11:00:00"],
+                "办件编号": ["BJ1", "BJ2", "BJ3"],
+                "评价等级": ["满意", "满意", "很好"],
+            }
+        ),
+        file="评价.xlsx",
+    )
     assert [(p.row, p.column) for p in r.problems] == [(3, "评价时间"), (4, "评价等级")]
     assert len(r.frame) == 1
 
@@ -239,8 +295,9 @@ def test_hall_report_figures_match_the_log(files, log_df):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_hall_report_cli_json_contract_and_files(files, tmp_path, log_df):
@@ -277,11 +334,18 @@ def test_hall_report_cli_json_contract_and_files(files, tmp_path, log_df):
 
 def test_times_of_day_beside_a_date_column(tmp_path, log_df):
     df = log_df.head(40).copy()
-    out = pd.DataFrame({"日期": df["取号时间"].dt.strftime("%Y/%m/%d"), "排队号": df["票号"],
-                        "取号": df["取号时间"].dt.strftime("%H:%M:%S"),
-                        "叫号": df["叫号时间"].dt.strftime("%H:%M:%S").fillna(""),
-                        "完成时间": df["办结时间"].dt.strftime("%H:%M:%S").fillna(""),
-                        "业务名称": df["业务类型"], "窗口号": df["窗口"], "状态": df["状态"]})
+    out = pd.DataFrame(
+        {
+            "日期": df["取号时间"].dt.strftime("%Y/%m/%d"),
+            "排队号": df["票号"],
+            "取号": df["取号时间"].dt.strftime("%H:%M:%S"),
+            "叫号": df["叫号时间"].dt.strftime("%H:%M:%S").fillna(""),
+            "完成时间": df["办结时间"].dt.strftime("%H:%M:%S").fillna(""),
+            "业务名称": df["业务类型"],
+            "窗口号": df["窗口"],
+            "状态": df["状态"],
+        }
+    )
     p = tmp_path / "分列.csv"
     out.to_csv(p, index=False, encoding="gbk")
     log = read_ticket_log(p)

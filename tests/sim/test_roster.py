@@ -1,5 +1,6 @@
 """The sample roster (data/hall/staff.xlsx, sample hall, 4 weeks): every rule checked on the solved
 roster itself (not trusted from the solver), the exports, and the proof in simulation."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,7 @@ STAFF = ROOT / "data/hall/staff.xlsx"
 def solved():
     scenario = load_scenario(HALL)
     people, shifts = read_staff(STAFF, [g.name for g in scenario.groups])
-    result, plan, cal, rostered = roster_for_scenario(scenario, people, shifts, weeks=4, reps=20,
-                                                      time_limit=40)
+    result, plan, cal, rostered = roster_for_scenario(scenario, people, shifts, weeks=4, reps=20, time_limit=40)
     return scenario, people, shifts, result, plan, cal, rostered
 
 
@@ -53,9 +53,14 @@ def test_coverage_recomputed_from_assignments(solved):
     by_code = {s.code: s for s in shifts}
     cov = defaultdict(int)  # type: ignore[var-annotated]
     for _name, d, code, g in result.assignments:
-        for (rg, rd, slot) in result.requirement:
-            if rg == g and rd == d and by_code[code].start <= slot and slot + SLOT <= by_code[code].end and not (
-                    by_code[code].lunch and slot < by_code[code].lunch[1] and slot + SLOT > by_code[code].lunch[0]):
+        for rg, rd, slot in result.requirement:
+            if (
+                rg == g
+                and rd == d
+                and by_code[code].start <= slot
+                and slot + SLOT <= by_code[code].end
+                and not (by_code[code].lunch and slot < by_code[code].lunch[1] and slot + SLOT > by_code[code].lunch[0])
+            ):
                 cov[rg, rd, slot] += 1
     for key, need in result.requirement.items():
         assert cov[key] >= need, key
@@ -120,8 +125,14 @@ def _check_comp_rest(people, result) -> int:
         for day in days:
             if day.workday or day.date not in worked[p.name]:
                 continue
-            window = [d.date for d in days if day.date < d.date <= day.date + dt.timedelta(days=7) and d.workday
-                      and d.date not in worked[p.name] | p.unavailable and d.date not in used]
+            window = [
+                d.date
+                for d in days
+                if day.date < d.date <= day.date + dt.timedelta(days=7)
+                and d.workday
+                and d.date not in worked[p.name] | p.unavailable
+                and d.date not in used
+            ]
             if window:
                 used.add(window[0])
                 checked += 1
@@ -139,9 +150,15 @@ def test_compensatory_rest_after_weekend_duty(solved):
     _s, people, _sh, result, *_ = solved
     assert _check_comp_rest(people, result) > 20
     worked = _worked(result)
-    both = [(p.name, d.date) for p in people for d in result.days
-            if d.date.weekday() == 5 and not d.workday and d.date in worked[p.name]
-            and d.date + dt.timedelta(days=1) in worked[p.name]]
+    both = [
+        (p.name, d.date)
+        for p in people
+        for d in result.days
+        if d.date.weekday() == 5
+        and not d.workday
+        and d.date in worked[p.name]
+        and d.date + dt.timedelta(days=1) in worked[p.name]
+    ]
     assert both, "the sample has people on duty both weekend days: each day earns its own 调休"
 
 
@@ -161,8 +178,13 @@ def test_two_weekend_days_earn_two_rest_days():
     assert sorted(duty for (_n, duty) in r.comp_rest) == duties
     assert _check_comp_rest(people, r) == len(duties)
     # a day of leave is not 调休: on leave on Monday, 甲 can work only 4 of the 7 days
-    r2 = solve_roster([Person("甲", "户籍", ("户籍",), unavailable=frozenset({days[2].date}))],
-                      default_shifts(), days, req, time_limit=10)
+    r2 = solve_roster(
+        [Person("甲", "户籍", ("户籍",), unavailable=frozenset({days[2].date}))],
+        default_shifts(),
+        days,
+        req,
+        time_limit=10,
+    )
     assert len(_worked(r2)["甲"]) == 4 and days[2].date not in r2.comp_rest.values()
 
 
@@ -195,8 +217,12 @@ def test_roster_meets_target_in_fresh_simulation(solved):
     assert v["slots_meeting_target"] >= 0.95 * v["open_slots"]
     assert all(r["on_duty"] >= r["required"] for r in v["slots"])
     # a roster with nobody on Monday morning at 户籍 fails there: the check can fail
-    broken = type(result)(**{**result.__dict__, "coverage": {k: (0 if k[0] == "户籍" and k[1] == cal[0].date
-                                                                  else n) for k, n in result.coverage.items()}})
+    broken = type(result)(
+        **{
+            **result.__dict__,
+            "coverage": {k: (0 if k[0] == "户籍" and k[1] == cal[0].date else n) for k, n in result.coverage.items()},
+        }
+    )
     vb = verify_roster(scenario, broken, cal, "90%<=15", rostered, plan, reps=3, seed=777)
     assert vb["slots_meeting_target"] < v["slots_meeting_target"] - 5
 
@@ -232,10 +258,11 @@ def test_exports(solved, tmp_path):
     for row in ws.iter_rows(min_row=2, max_row=len(people) + 1):
         name = row[0].value
         assert row[len(head) - 2].value == result.weekend_duties[name]
-        coloured = [c for c in row[2:2 + len(result.days)] if c.value not in ("休", "假", "调")]
+        coloured = [c for c in row[2 : 2 + len(result.days)] if c.value not in ("休", "假", "调")]
         assert all(c.fill.fgColor.rgb.endswith(tuple(s.colour for s in shifts)) for c in coloured)
-    marked = sum(1 for row in ws.iter_rows(min_row=2, max_row=len(people) + 1, values_only=True)
-                 for v in row if v == "调")
+    marked = sum(
+        1 for row in ws.iter_rows(min_row=2, max_row=len(people) + 1, values_only=True) for v in row if v == "调"
+    )
     assert marked == len(result.comp_rest) > 0
     hm = wb["需求热力图"]
     assert hm.conditional_formatting and hm.max_row > 10
@@ -244,8 +271,11 @@ def test_exports(solved, tmp_path):
 def test_shortfall_is_reported_slot_by_slot():
     days = [Day(dt.date(2026, 11, 2), True), Day(dt.date(2026, 11, 3), True)]
     people = [Person("甲", "户籍", ("户籍",)), Person("乙", "交警", ("交警",))]
-    req = {("户籍", dt.date(2026, 11, 2), 540): 2, ("户籍", dt.date(2026, 11, 2), 570): 1,
-           ("交警", dt.date(2026, 11, 3), 900): 1}
+    req = {
+        ("户籍", dt.date(2026, 11, 2), 540): 2,
+        ("户籍", dt.date(2026, 11, 2), 570): 1,
+        ("交警", dt.date(2026, 11, 3), 900): 1,
+    }
     r = solve_roster(people, default_shifts(), days, req, time_limit=5)
     assert r.shortfall == {("户籍", dt.date(2026, 11, 2), 540): 1}
     # least paid time: a half-day shift covers it

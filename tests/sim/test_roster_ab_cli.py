@@ -1,5 +1,6 @@
 """``python -m sim roster --ab --hours-band --max-half-days --certify``: rules on the solved roster,
 the certificate in JSON and in plain Chinese on the notes sheet, and clean errors."""
+
 from __future__ import annotations
 
 import json
@@ -14,15 +15,44 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "sim", "roster", "data/hall/sample-hall.xlsx", "data/hall/staff.xlsx",
-                           "--weeks", "1", "--method", "erlang", "--time-limit", "20", *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "roster",
+            "data/hall/sample-hall.xlsx",
+            "data/hall/staff.xlsx",
+            "--weeks",
+            "1",
+            "--method",
+            "erlang",
+            "--time-limit",
+            "20",
+            *args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_roster_cli_with_ab_balance_and_certificate(tmp_path):
     out = tmp_path / "roster.xlsx"
-    p = _run("--ab", "--max-half-days", "1", "--certify", "--certify-reps", "4", "--leave-rate", "0.05",
-             "--out", str(out), "--json")
+    p = _run(
+        "--ab",
+        "--max-half-days",
+        "1",
+        "--certify",
+        "--certify-reps",
+        "4",
+        "--leave-rate",
+        "0.05",
+        "--out",
+        str(out),
+        "--json",
+    )
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
     assert data["status"] in ("OPTIMAL", "FEASIBLE") and data["ab_gaps"] == []

@@ -1,4 +1,5 @@
 """``python -m sim roster … --verify --json``: the contract keys, the xlsx, and clean errors."""
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,32 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.slow
 def test_roster_cli_verify_json(tmp_path):
     out = tmp_path / "roster.xlsx"
-    p = subprocess.run([sys.executable, "-m", "sim", "roster", "data/hall/sample-hall.xlsx", "data/hall/staff.xlsx",
-                        "--weeks", "2", "--method", "erlang", "--time-limit", "15", "--reps", "3",
-                        "--out", str(out), "--verify", "--json"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "roster",
+            "data/hall/sample-hall.xlsx",
+            "data/hall/staff.xlsx",
+            "--weeks",
+            "2",
+            "--method",
+            "erlang",
+            "--time-limit",
+            "15",
+            "--reps",
+            "3",
+            "--out",
+            str(out),
+            "--verify",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
     for key in ("status", "shortfall_slots", "open_slots", "slots_meeting_target", "weekend_duty_spread"):
@@ -36,7 +59,11 @@ def test_roster_cli_verify_json(tmp_path):
 def test_roster_cli_bad_staff_file(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_text("not a workbook")
-    p = subprocess.run([sys.executable, "-m", "sim", "roster", "data/hall/sample-hall.xlsx", str(bad), "--json"],
-                       cwd=ROOT, capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "sim", "roster", "data/hall/sample-hall.xlsx", str(bad), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and p.stderr.startswith("error:") and "bad.xlsx" in p.stderr
     assert "Traceback" not in p.stderr

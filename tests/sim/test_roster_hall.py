@@ -1,5 +1,6 @@
 """Whole-hall rosters by decomposition: every roster rule re-checked on the combined roster, and
 the cross-group repair really lends cross-trained people to a group that is short."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,9 @@ def _hall():
     出入境 opens at weekends too."""
     people = [Person(f"户{i}", "户籍", ("户籍",)) for i in range(2)]
     people += [Person(f"交{i}", "交警", ("交警", "户籍") if i < 3 else ("交警",)) for i in range(6)]
-    people += [Person(f"出{i}", "出入境", ("出入境",), unavailable=frozenset({START + dt.timedelta(days=2)}))
-               for i in range(4)]
+    people += [
+        Person(f"出{i}", "出入境", ("出入境",), unavailable=frozenset({START + dt.timedelta(days=2)})) for i in range(4)
+    ]
     req = {}
     for d in DAYS:
         for s in range(9 * 60, 17 * 60, SLOT):
@@ -42,9 +44,14 @@ def hall():
 @pytest.mark.slow
 def test_repair_lends_cross_trained_people(hall):
     people, req, h = hall
-    alone = solve_roster([p for p in people if p.home_group == "户籍"], default_shifts(), DAYS,
-                         {k: v for k, v in req.items() if k[0] == "户籍"}, time_limit=10)
-    assert alone.shortfall_total > 0           # the group cannot cover itself
+    alone = solve_roster(
+        [p for p in people if p.home_group == "户籍"],
+        default_shifts(),
+        DAYS,
+        {k: v for k, v in req.items() if k[0] == "户籍"},
+        time_limit=10,
+    )
+    assert alone.shortfall_total > 0  # the group cannot cover itself
     assert h.repairs_kept >= 1
     assert h.result.shortfall_total < alone.shortfall_total
     lent = {a[0] for a in h.result.assignments if a[3] == "户籍" and a[0].startswith("交")}
@@ -58,7 +65,7 @@ def test_every_rule_holds_on_the_combined_roster(hall):
     by_name = {p.name: p for p in people}
     shifts = {s.code: s for s in default_shifts()}
     per_day = Counter((a[0], a[1]) for a in r.assignments)
-    assert max(per_day.values()) == 1                                   # one shift a day
+    assert max(per_day.values()) == 1  # one shift a day
     for name, d, code, g in r.assignments:
         assert g in by_name[name].groups and d not in by_name[name].unavailable
         assert shifts[code].allowed_on(next(x for x in DAYS if x.date == d))
@@ -69,7 +76,7 @@ def test_every_rule_holds_on_the_combined_roster(hall):
     # coverage recomputed from the assignments equals what is reported, and so does the shortfall
     cov: Counter[tuple] = Counter()
     for _name, d, code, g in r.assignments:
-        for (g2, d2, s) in req:
+        for g2, d2, s in req:
             if g2 == g and d2 == d and shifts[code].covers(s):
                 cov[g, d, s] += 1
     assert dict(cov) == {k: v for k, v in r.coverage.items() if v}

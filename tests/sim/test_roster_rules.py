@@ -1,5 +1,6 @@
 """AB岗 cover, leave refused only where it breaks cover, balance rules and the fit-to-publish
 certificate — each checked on the solved roster by counting, not trusted from the solver."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -18,8 +19,7 @@ PAID = {s.code: s.paid_minutes for s in SHIFTS}
 
 
 def _req(group, days, slots=range(510, 1050, 30), n=1, weekdays_only=True):
-    return {(group, d.date, s): n for d in days if d.workday or not weekdays_only for s in slots
-            if not 720 <= s < 810}
+    return {(group, d.date, s): n for d in days if d.workday or not weekdays_only for s in slots if not 720 <= s < 810}
 
 
 def _on(r, name, d):
@@ -28,9 +28,11 @@ def _on(r, name, d):
 
 def test_ab_cover_holds_and_leave_is_refused_only_where_it_breaks_cover():
     wed, thu = WEEK[2].date, WEEK[3].date
-    people = [Person("甲", "户籍", ("户籍",), backups=("乙",), leave_requests=frozenset({wed})),
-              Person("乙", "户籍", ("户籍",), backups=("丙",), unavailable=frozenset({wed})),
-              Person("丙", "户籍", ("户籍",), backups=("甲",), leave_requests=frozenset({thu}))]
+    people = [
+        Person("甲", "户籍", ("户籍",), backups=("乙",), leave_requests=frozenset({wed})),
+        Person("乙", "户籍", ("户籍",), backups=("丙",), unavailable=frozenset({wed})),
+        Person("丙", "户籍", ("户籍",), backups=("甲",), leave_requests=frozenset({thu})),
+    ]
     r = solve_roster(people, SHIFTS, WEEK, _req("户籍", WEEK), time_limit=20, ab_cover=True)
     assert r.status in ("OPTIMAL", "FEASIBLE") and r.shortfall_total == 0
     # cover, counted on the roster: on each open day the person or a named backup is on duty
@@ -45,9 +47,11 @@ def test_ab_cover_holds_and_leave_is_refused_only_where_it_breaks_cover():
 
 def test_without_ab_cover_the_same_leave_is_granted():
     wed = WEEK[2].date
-    people = [Person("甲", "户籍", ("户籍",), backups=("乙",), leave_requests=frozenset({wed})),
-              Person("乙", "户籍", ("户籍",), backups=("甲",), unavailable=frozenset({wed})),
-              Person("丙", "户籍", ("户籍",), backups=("甲",))]
+    people = [
+        Person("甲", "户籍", ("户籍",), backups=("乙",), leave_requests=frozenset({wed})),
+        Person("乙", "户籍", ("户籍",), backups=("甲",), unavailable=frozenset({wed})),
+        Person("丙", "户籍", ("户籍",), backups=("甲",)),
+    ]
     r = solve_roster(people, SHIFTS, WEEK, _req("户籍", WEEK), time_limit=20, ab_cover=False)
     assert r.leave_granted == [] and r.leave_refused == []  # requests only matter under AB岗
 
@@ -56,7 +60,9 @@ def test_every_post_needs_a_named_backup_on_the_list():
     with pytest.raises(WorkbenchError, match="没有指定B岗.*乙"):
         check_backups([Person("甲", "户籍", ("户籍",), backups=("乙",)), Person("乙", "户籍", ("户籍",))])
     with pytest.raises(WorkbenchError, match="甲的备岗“丁”"):
-        check_backups([Person("甲", "户籍", ("户籍",), backups=("丁",)), Person("乙", "户籍", ("户籍",), backups=("甲",))])
+        check_backups(
+            [Person("甲", "户籍", ("户籍",), backups=("丁",)), Person("乙", "户籍", ("户籍",), backups=("甲",))]
+        )
     with pytest.raises(WorkbenchError):
         solve_roster([Person("甲", "户籍", ("户籍",))], SHIFTS, WEEK, _req("户籍", WEEK), ab_cover=True)
     paired = pair_backups([Person(n, "户籍", ("户籍",)) for n in "甲乙丙"] + [Person("丁", "交警", ("交警", "户籍"))])
@@ -85,8 +91,11 @@ def test_hours_band_half_day_and_lent_day_caps_hold_on_the_roster():
 
 
 def test_absences_are_covered_by_the_first_free_backup():
-    people = [Person("甲", "户籍", ("户籍",), backups=("乙", "丙")), Person("乙", "户籍", ("户籍",), backups=("甲",)),
-              Person("丙", "户籍", ("户籍",), backups=("甲",))]
+    people = [
+        Person("甲", "户籍", ("户籍",), backups=("乙", "丙")),
+        Person("乙", "户籍", ("户籍",), backups=("甲",)),
+        Person("丙", "户籍", ("户籍",), backups=("甲",)),
+    ]
     req = _req("户籍", WEEK[:1], n=2)
     r = solve_roster(people, SHIFTS, WEEK[:1], req, time_limit=10)
     on = {a[0] for a in r.assignments}
@@ -96,8 +105,12 @@ def test_absences_are_covered_by_the_first_free_backup():
     free = [p.name for p in people if p.name not in on]
     assert covered == 1 and uncovered == 1  # the free one covers one duty; the other backups are on duty
     assert {a[0] for a in res.assignments} <= set(free)
-    expected = sum(1 for _n, d, c, g in res.assignments for (gg, dd, slot) in req
-                   if gg == g and dd == d and SHIFTS_BY[c].covers(slot))
+    expected = sum(
+        1
+        for _n, d, c, g in res.assignments
+        for (gg, dd, slot) in req
+        if gg == g and dd == d and SHIFTS_BY[c].covers(slot)
+    )
     assert sum(res.coverage.values()) == expected > 0
 
 
@@ -116,12 +129,14 @@ def test_certificate_passes_a_sound_roster_and_fails_one_gutted_by_absences():
     req = requirement_from_plan(s, plan, cal, {"户籍"})
     r = solve_roster(people, SHIFTS, days, req, time_limit=20, ab_cover=True)
     assert r.shortfall_total == 0
-    ok = certify(s, r, people, SHIFTS, cal, "90%<=15", {"户籍"}, plan, leave_rate=0.0, reps=10, confidence=0.9,
-                 required=0.75)
+    ok = certify(
+        s, r, people, SHIFTS, cal, "90%<=15", {"户籍"}, plan, leave_rate=0.0, reps=10, confidence=0.9, required=0.75
+    )
     assert ok.holds == 10 and ok.fit and ok.missed_duties == 0
     assert "可以发布" in ok.text and "AB岗" in ok.text and "None" not in ok.text
-    bad = certify(s, r, people, SHIFTS, cal, "90%<=15", {"户籍"}, plan, leave_rate=0.6, reps=10,
-                  confidence=0.9, required=0.75)
+    bad = certify(
+        s, r, people, SHIFTS, cal, "90%<=15", {"户籍"}, plan, leave_rate=0.6, reps=10, confidence=0.9, required=0.75
+    )
     assert not bad.fit and bad.uncovered > 0 and bad.covered_by_backup > 0 and "暂不宜发布" in bad.text
     assert bad.lower_bound == pytest.approx(clopper_pearson_lower(bad.holds, 10, 0.9))
     assert SLOT == 30

@@ -5,6 +5,7 @@ mid-week volume per type within 12% (Poisson noise on ~30–300 visits a day) an
 within 5% on average; service mean within 6%; service CV within 15%; the weekday
 arrival profile within total-variation distance 0.06; window groups recovered.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -57,10 +58,15 @@ def test_calibrated_scenario_reproduces_the_waits_roughly(truth_and_log):
 
 def test_bad_log_rows_are_named(tmp_path):
     p = tmp_path / "log.xlsx"
-    df = pd.DataFrame({"取号时间": ["2026-11-02 09:00", "2026-11-02 09:05"],
-                       "叫号时间": ["2026-11-02 09:02", "2026-11-02 09:01"],
-                       "办结时间": ["2026-11-02 09:10", "2026-11-02 09:12"], "窗口": ["A1", "A1"],
-                       "业务类型": ["户籍", "户籍"]})
+    df = pd.DataFrame(
+        {
+            "取号时间": ["2026-11-02 09:00", "2026-11-02 09:05"],
+            "叫号时间": ["2026-11-02 09:02", "2026-11-02 09:01"],
+            "办结时间": ["2026-11-02 09:10", "2026-11-02 09:12"],
+            "窗口": ["A1", "A1"],
+            "业务类型": ["户籍", "户籍"],
+        }
+    )
     df.to_excel(p, index=False, engine="openpyxl")
     with pytest.raises(ImportFailed, match="log.xlsx / Sheet1 / 第3行 / “叫号时间”列: 叫号时间早于取号时间"):
         read_ticket_log(p)

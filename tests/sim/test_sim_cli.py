@@ -1,4 +1,5 @@
 """``python -m sim run | mmc | compare | calibrate`` end to end (in process)."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,25 @@ HALL = str(DATA / "hall" / "sample-hall.xlsx")
 
 
 def test_mmc_json_contract(capsys):
-    assert main(["mmc", "--servers", "3", "--arrival-rate", "0.25", "--service-rate", "0.1",
-                 "--customers", "20000", "--seed", "4", "--json"]) == 0
+    assert (
+        main(
+            [
+                "mmc",
+                "--servers",
+                "3",
+                "--arrival-rate",
+                "0.25",
+                "--service-rate",
+                "0.1",
+                "--customers",
+                "20000",
+                "--seed",
+                "4",
+                "--json",
+            ]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert list(out) == ["mean_wait", "p_wait", "p_wait_gt", "customers", "wall_seconds"]
     assert list(out["p_wait_gt"]) == ["5", "15"] and out["customers"] == 20000
@@ -33,7 +51,9 @@ def test_run_json_and_xlsx(capsys, tmp_path):
     x = tmp_path / "结果.xlsx"
     assert main(["run", HALL, "--days", "1", "--reps", "2", "--workers", "1", "--xlsx", str(x)]) == 0
     wb = load_workbook(x, read_only=True)
-    assert {"总体指标", "按业务", "按窗口组", "按星期", "按时段", "窗口调整记录", "顾客明细(第1次)"} <= set(wb.sheetnames)
+    assert {"总体指标", "按业务", "按窗口组", "按星期", "按时段", "窗口调整记录", "顾客明细(第1次)"} <= set(
+        wb.sheetnames
+    )
     header = [c.value for c in next(wb["顾客明细(第1次)"].iter_rows(max_row=1))]
     assert "等候(分钟)" in header and "窗口组" in header
 
@@ -70,8 +90,26 @@ def test_bad_scenario_is_one_error_line(capsys, tmp_path):
 
 
 def test_compare_builtin_variants(capsys):
-    assert main(["compare", HALL, "--variant", "rota:off", "--variant", "pooled:户籍,交警", "--days", "2",
-                 "--reps", "2", "--workers", "1", "--json"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                HALL,
+                "--variant",
+                "rota:off",
+                "--variant",
+                "pooled:户籍,交警",
+                "--days",
+                "2",
+                "--reps",
+                "2",
+                "--workers",
+                "1",
+                "--json",
+            ]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert len(out["scenarios"]) == 3 and "周末轮班关" in out["scenarios"][1]
     assert main(["compare", HALL, "--variant", "pooled:户籍,无此组"]) == 2

@@ -4,6 +4,7 @@ For c in {1, 5, 20} and rho in {0.5, 0.8, 0.95}: the analytic mean wait and
 P(wait > t) must lie in the simulated 95% confidence intervals (batch means:
 warm-up dropped, 20 batches; fixed seeds; more customers at higher load).
 """
+
 from __future__ import annotations
 
 import math
@@ -19,8 +20,8 @@ from sim.hall import simulate_arrays
 def erlang_c(c: int, lam: float, mu: float) -> tuple[float, float]:
     """(P(wait > 0), mean wait) — C(c, a) = (a^c/c! · c/(c−a)) / (Σ_{k<c} a^k/k! + a^c/c! · c/(c−a))."""
     a = lam / mu
-    top = a ** c / math.factorial(c) * c / (c - a)
-    p_wait = top / (sum(a ** k / math.factorial(k) for k in range(c)) + top)
+    top = a**c / math.factorial(c) * c / (c - a)
+    p_wait = top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
     return p_wait, p_wait / (c * mu - lam)
 
 
@@ -43,7 +44,7 @@ def test_mmc_matches_erlang_c(c, rho):
     rng = np.random.default_rng(1000 * c + int(rho * 100))
     arrival = np.cumsum(rng.exponential(1 / lam, n))
     service = rng.exponential(1 / mu, n)
-    w = simulate_arrays(arrival, service, c).wait()[n // 10:]  # drop the warm-up
+    w = simulate_arrays(arrival, service, c).wait()[n // 10 :]  # drop the warm-up
     p_wait, mean_wait = erlang_c(c, lam, mu)
     t = 1 / (c * mu - lam)  # the mean wait of those who wait: P(W > t) = C·e^-1
     p_gt = p_wait * math.exp(-(c * mu - lam) * t)

@@ -1,4 +1,5 @@
 """The hall model's queue discipline, checked exactly against independent recursions."""
+
 from __future__ import annotations
 
 import heapq
@@ -36,8 +37,13 @@ def test_mmc_waits_equal_heap_recursion_exactly():
 
 def _engine(arrival, types, service, group_types, windows, appointment=None):
     n = len(arrival)
-    cust = Customers(np.array(arrival, float), np.array(types, np.int32), np.array(service, float),
-                     np.zeros(n, bool) if appointment is None else np.array(appointment, bool), np.full(n, np.inf))
+    cust = Customers(
+        np.array(arrival, float),
+        np.array(types, np.int32),
+        np.array(service, float),
+        np.zeros(n, bool) if appointment is None else np.array(appointment, bool),
+        np.full(n, np.inf),
+    )
     changes = [Change(0.0, g, k) for g, k in enumerate(windows)]
     n_types = max(max(types), *(t for g in group_types for t in g)) + 1
     return HallEngine(cust, group_types, changes, n_types=n_types).run()

@@ -1,4 +1,5 @@
 """The sample hall and small halls: invariants, reproducibility, pooling, controller, closing rules."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -115,8 +116,7 @@ def _two_departments(pooled: bool) -> Scenario:
         groups = [WindowGroup("综合窗", ["甲", "乙"], regular=10, hours=["08:30-17:30"] * 7)]
     else:
         groups = [WindowGroup(n, [n], regular=5, hours=["08:30-17:30"] * 7) for n in ("甲", "乙")]
-    return Scenario("池化" if pooled else "专窗", types, groups, calendar=CalendarSpec(MONDAY, 5),
-                    weekday_profile={})
+    return Scenario("池化" if pooled else "专窗", types, groups, calendar=CalendarSpec(MONDAY, 5), weekday_profile={})
 
 
 def test_pooling_gives_shorter_waits_than_dedicated_windows_with_the_same_staff():
@@ -125,7 +125,8 @@ def test_pooling_gives_shorter_waits_than_dedicated_windows_with_the_same_staff(
     w_ded = simulate(ded, seed=4, customers=cust)
     w_pool = simulate(pool, seed=4, customers=cust)
     assert kpis(w_pool)["overall"]["open_window_hours"] == pytest.approx(
-        kpis(w_ded)["overall"]["open_window_hours"], rel=0.02)
+        kpis(w_ded)["overall"]["open_window_hours"], rel=0.02
+    )
     assert np.nanmean(w_pool.wait()) < 0.8 * np.nanmean(w_ded.wait())
 
 
@@ -144,9 +145,16 @@ def _surge(policy_on: bool) -> Scenario:
     prof.update({"10:00": 6.0, "10:30": 6.0})
     t = ServiceType("社保", daily_volume=[400.0] * 7, service_mean=8, service_cv=0.7)
     g = WindowGroup("社保窗口", ["社保"], regular=6, reserve=4, hours=["08:30-17:30"] * 7, lunch_mode="staggered")
-    return Scenario("突增", [t], [g], Policy(enabled=policy_on, open_per_window=3, open_longest_wait=20,
-                                          switch_delay=10, close_idle=15, check_every=5),
-                    CalendarSpec(MONDAY, 1), weekday_profile=prof)
+    return Scenario(
+        "突增",
+        [t],
+        [g],
+        Policy(
+            enabled=policy_on, open_per_window=3, open_longest_wait=20, switch_delay=10, close_idle=15, check_every=5
+        ),
+        CalendarSpec(MONDAY, 1),
+        weekday_profile=prof,
+    )
 
 
 def test_surge_makes_the_controller_open_windows_and_the_wait_falls():
@@ -202,8 +210,10 @@ def test_abandonment_is_optional_and_reported_apart():
     assert log.loc[log["abandoned"], "start"].isna().all()
     assert run.unserved() == 0
     t.patience_mean = None
-    assert kpis(simulate(Scenario("不离开", [t], [g], calendar=CalendarSpec(MONDAY, 1)), seed=2))[
-        "overall"]["abandoned"] == 0
+    assert (
+        kpis(simulate(Scenario("不离开", [t], [g], calendar=CalendarSpec(MONDAY, 1)), seed=2))["overall"]["abandoned"]
+        == 0
+    )
 
 
 def test_staffing_plan_override_sets_open_windows_per_slot(sample):
@@ -225,14 +235,16 @@ def test_staffing_plan_override_sets_open_windows_per_slot(sample):
 
 
 def test_calendar_holidays_overrides_and_weekend_shift_to_monday():
-    days = build_days(CalendarSpec(dt.date(2026, 9, 28), 14,
-                                   [DayOverride(dt.date(2026, 10, 9), "holiday", "本地调整")]))
+    days = build_days(
+        CalendarSpec(dt.date(2026, 9, 28), 14, [DayOverride(dt.date(2026, 10, 9), "holiday", "本地调整")])
+    )
     kinds = {d.date.isoformat(): d.kind for d in days}
     assert kinds["2026-10-01"] == "holiday" and kinds["2026-10-10"] == "swap_workday"
     assert kinds["2026-10-09"] == "holiday"  # the local override wins
     t = ServiceType("户籍", daily_volume=[200.0] * 5 + [100.0, 100.0], weekend_shift=0.6)
-    s = Scenario("节假日", [t], [WindowGroup("户籍", ["户籍"], regular=4)],
-                 calendar=CalendarSpec(dt.date(2026, 9, 28), 14))
+    s = Scenario(
+        "节假日", [t], [WindowGroup("户籍", ["户籍"], regular=4)], calendar=CalendarSpec(dt.date(2026, 9, 28), 14)
+    )
     c = generate(s, days, seed=1)
     per_day = np.bincount((c.arrival // 1440).astype(int), minlength=14)
     assert per_day[3:10].sum() == 0 and per_day[11] == 0  # Oct 1-7 closed, Oct 9 by the local override

@@ -1,4 +1,5 @@
 """Scenario workbooks and JSON: round trips and validation messages naming sheet/row/column."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,11 @@ def test_xlsx_round_trip_with_every_feature(tmp_path):
     s.types[1].patience_mean = 25.0
     s.types[2].weekday_profile = {"09:00": 2.0, "14:00": 1.0}
     s.groups[0].lunch_mode = "staggered"
-    s.calendar.overrides = [__import__("sim.scenario", fromlist=["DayOverride"]).DayOverride(
-        __import__("datetime").date(2026, 11, 6), "holiday", "本地停电")]
+    s.calendar.overrides = [
+        __import__("sim.scenario", fromlist=["DayOverride"]).DayOverride(
+            __import__("datetime").date(2026, 11, 6), "holiday", "本地停电"
+        )
+    ]
     s.policy.enabled = False
     p = tmp_path / "场景.xlsx"
     save_scenario(s, p)
@@ -57,9 +61,14 @@ def test_validation_lists_every_mistake_with_sheet_row_and_column(tmp_path):
         load_scenario(_broken(tmp_path))
     msg = str(err.value)
     assert msg.startswith("坏场景.xlsx 有")
-    for where in ("窗口组 第3行 “可办业务”列: 业务“不存在的业务”不在“业务类型”表中",
-                  "业务类型 第4行 “平均办理时长(分钟)”列", "业务类型 第5行 “预约比例”列",
-                  "窗口组 第6行 “周一营业时间”列", "到达曲线 第2行 “时段”列", "调整策略 第2行 “取值”列"):
+    for where in (
+        "窗口组 第3行 “可办业务”列: 业务“不存在的业务”不在“业务类型”表中",
+        "业务类型 第4行 “平均办理时长(分钟)”列",
+        "业务类型 第5行 “预约比例”列",
+        "窗口组 第6行 “周一营业时间”列",
+        "到达曲线 第2行 “时段”列",
+        "调整策略 第2行 “取值”列",
+    ):
         assert where in msg, where
     assert len(err.value.issues) == 6
 
@@ -96,7 +105,7 @@ def test_bad_json_and_non_workbook_are_clear_errors(tmp_path):
     j.write_text("{not json", encoding="utf-8")
     with pytest.raises(ScenarioInvalid, match="不是有效的 JSON.第1行第2列附近格式错误") as err:
         load_scenario(j)
-    assert "Error" not in str(err.value)            # what to fix, not an exception class
+    assert "Error" not in str(err.value)  # what to fix, not an exception class
     del d["types"][0]["name"]
     j.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(ScenarioInvalid, match="缺少必填项“name”"):

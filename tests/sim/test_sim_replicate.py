@@ -1,4 +1,5 @@
 """Replications: reproducible by seed, the same in parallel, progress reported, cancellable."""
+
 from __future__ import annotations
 
 import threading

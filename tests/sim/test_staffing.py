@@ -1,4 +1,5 @@
 """Staffing: SIPP from Erlang C, the simulation-corrected search on the hall model, the report and CLI."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,18 +20,44 @@ from sim.staffing import expected_demand, measure, representative_week, simulati
 from sim.targets import parse_target
 
 ROOT = Path(__file__).resolve().parents[2]
-PEAK = {"08:30": 1.0, "09:00": 3.0, "09:30": 3.5, "10:00": 3.0, "10:30": 1.5, "11:00": 1.0, "11:30": 0.6,
-        "13:30": 0.8, "14:00": 1.5, "14:30": 1.5, "15:00": 1.0, "15:30": 0.8, "16:00": 0.6, "16:30": 0.5,
-        "17:00": 0.3}
+PEAK = {
+    "08:30": 1.0,
+    "09:00": 3.0,
+    "09:30": 3.5,
+    "10:00": 3.0,
+    "10:30": 1.5,
+    "11:00": 1.0,
+    "11:30": 0.6,
+    "13:30": 0.8,
+    "14:00": 1.5,
+    "14:30": 1.5,
+    "15:00": 1.0,
+    "15:30": 0.8,
+    "16:00": 0.6,
+    "16:30": 0.5,
+    "17:00": 0.3,
+}
 
 
 def profile_scenario() -> Scenario:
     """A one-group test profile with a sharp morning peak and lognormal service (CV 0.8)."""
-    t = ServiceType("综合业务", daily_volume=[330, 300, 300, 300, 280, 0, 0], service_dist="lognormal",
-                    service_mean=12.0, service_cv=0.8, weekend_shift=0.0)
+    t = ServiceType(
+        "综合业务",
+        daily_volume=[330, 300, 300, 300, 280, 0, 0],
+        service_dist="lognormal",
+        service_mean=12.0,
+        service_cv=0.8,
+        weekend_shift=0.0,
+    )
     g = WindowGroup("综合窗口", ["综合业务"], regular=8, hours=["08:30-17:30"] * 5 + ["", ""])
-    return Scenario("测试时段曲线", [t], [g], calendar=CalendarSpec(dt.date(2026, 11, 2), 7),
-                    weekday_profile=dict(PEAK), weekend_profile={})
+    return Scenario(
+        "测试时段曲线",
+        [t],
+        [g],
+        calendar=CalendarSpec(dt.date(2026, 11, 2), 7),
+        weekday_profile=dict(PEAK),
+        weekend_profile={},
+    )
 
 
 def test_expected_demand_adds_up_to_daily_volume():
@@ -66,7 +93,7 @@ def test_correction_converges_and_beats_sipp_on_test_profile():
     s = profile_scenario()
     tg = parse_target("90%<=15")
     erl = sipp(s, tg)
-    fresh = rep_seeds(999, 100)     # fresh seeds, 100 simulated weeks per slot
+    fresh = rep_seeds(999, 100)  # fresh seeds, 100 simulated weeks per slot
     erl_stats = measure(s, erl, fresh, tg)
     erl_miss = [k for k in erl.windows if not tg.met(erl_stats.within[k], erl_stats.mean_wait[k])]
     assert len(erl_miss) >= 3, "the test profile should show per-slot Erlang C missing after the peak"
@@ -116,8 +143,9 @@ def test_sample_hall_corrected_meets_target_in_fresh_simulation(sample_report):
     # Erlang C is shown side by side, with its misses
     misses = [r for r in sample_report.slots if r["erlang_met"] is False]
     assert misses and e.slots_meeting_target == e.open_slots - len(misses)
-    assert all({"erlang_windows", "sim_windows", "erlang_sim_level", "sim_level"} <= set(r)
-               for r in sample_report.slots)
+    assert all(
+        {"erlang_windows", "sim_windows", "erlang_sim_level", "sim_level"} <= set(r) for r in sample_report.slots
+    )
     # weekend slots exist only for the rota groups
     weekend_groups = {r["group"] for r in sample_report.slots if r["weekday"] >= 5}
     assert weekend_groups == {g.name for g in sample_scenario().groups if g.hours[5]}
@@ -131,25 +159,68 @@ def test_sample_hall_corrected_meets_target_in_fresh_simulation(sample_report):
 @pytest.mark.slow
 def test_staff_cli_json_and_xlsx(tmp_path):
     out = tmp_path / "staff.xlsx"
-    p = subprocess.run([sys.executable, "-m", "sim", "staff", str(ROOT / "data/hall/sample-hall.json"),
-                        "--target", "90%<=15", "--method", "erlang", "--reps", "3", "--json", "--xlsx", str(out)],
-                       cwd=ROOT, capture_output=True, text=True, check=True)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "staff",
+            str(ROOT / "data/hall/sample-hall.json"),
+            "--target",
+            "90%<=15",
+            "--method",
+            "erlang",
+            "--reps",
+            "3",
+            "--json",
+            "--xlsx",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     data = json.loads(p.stdout)
     assert data["sim"] is None and data["erlang"]["open_slots"] == len(data["slots"])
     wb = load_workbook(out)
     assert wb.sheetnames == ["逐时段对比", "汇总"]
     assert wb["逐时段对比"].max_row == len(data["slots"]) + 1
-    pooled = subprocess.run([sys.executable, "-m", "sim", "staff", str(ROOT / "data/hall/sample-hall.json"),
-                             "--method", "erlang", "--reps", "2", "--check-reps", "2", "--scope", "day",
-                             "--counted", "served",
-                             "--json"], cwd=ROOT, capture_output=True, text=True, check=True)
+    pooled = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "staff",
+            str(ROOT / "data/hall/sample-hall.json"),
+            "--method",
+            "erlang",
+            "--reps",
+            "2",
+            "--check-reps",
+            "2",
+            "--scope",
+            "day",
+            "--counted",
+            "served",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     pd = json.loads(pooled.stdout)
     assert data["erlang"]["fresh_reps"] == 60 and all(r["erlang_ci95"] is not None for r in data["slots"])
     assert (pd["target"]["scope"], pd["target"]["counted"]) == ("day", "served")
     assert "全天" in pd["target"]["definition"] and "已办结" in pd["target"]["definition"]
     assert pd["erlang"]["group_days"] > 0 and "erlang_day_level" in pd["slots"][0]
-    bad = subprocess.run([sys.executable, "-m", "sim", "staff", str(ROOT / "data/hall/sample-hall.json"),
-                          "--target", "90%<=abc"], cwd=ROOT, capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "sim", "staff", str(ROOT / "data/hall/sample-hall.json"), "--target", "90%<=abc"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("error:")
 
 
@@ -176,8 +247,7 @@ def test_expected_demand_matches_the_hall_models_arrivals():
                 counts[key] = counts.get(key, 0) + 1
     total_exp = sum(n for n, _m in exp.values())
     total_sim = sum(counts.values()) / reps
-    walk_in = 1 - np.average([t.appointment_share for t in s.types],
-                             weights=[sum(t.daily_volume) for t in s.types])
+    walk_in = 1 - np.average([t.appointment_share for t in s.types], weights=[sum(t.daily_volume) for t in s.types])
     assert total_sim == pytest.approx(total_exp * walk_in, rel=0.03)
     # slot by slot for a walk-in-only group
     for key, (n, _m) in exp.items():
@@ -190,10 +260,10 @@ def test_counting_rule_and_scope_of_the_target():
     from sim.targets import Target, TargetError
 
     s = profile_scenario()
-    s.types[0].patience_mean = 10.0   # impatient customers leave: abandonment is reported apart
+    s.types[0].patience_mean = 10.0  # impatient customers leave: abandonment is reported apart
     plan = sipp(s, "90%<=15")
     for k in plan.windows:
-        plan.windows[k] = max(1, plan.windows[k] - 3)   # understaffed: queues and leavers
+        plan.windows[k] = max(1, plan.windows[k] - 3)  # understaffed: queues and leavers
     seeds = rep_seeds(5, 5)
     arrivals = measure(s, plan, seeds, Target(0.9, 15.0, counted="arrivals"))
     served = measure(s, plan, seeds, Target(0.9, 15.0, counted="served"))
@@ -213,13 +283,14 @@ def test_target_pooled_over_the_day():
     day = Target(0.9, 15.0, scope="day")
     plan = sipp(s, day)
     for k in plan.windows:
-        plan.windows[k] = max(1, plan.windows[k] - 1)     # a little understaffed
+        plan.windows[k] = max(1, plan.windows[k] - 1)  # a little understaffed
     st = measure(s, plan, rep_seeds(5, 4), day)
     for (g, wd), level in st.day_within.items():
         keys = [k for k in plan.windows if k[:2] == (g, wd)]
         n = sum(st.customers[k] for k in keys)
         assert level == pytest.approx(sum(st.within[k] * st.customers[k] for k in keys) / n)
     from sim.staffing import attach
+
     attach(plan, st)
     bad_slots = [k for k in plan.windows if not day.met(st.within[k], st.mean_wait[k])]
     good_day = [k for k in bad_slots if day.met(st.day_within[k[:2]], st.day_mean_wait[k[:2]])]
@@ -233,7 +304,7 @@ def test_target_pooled_over_the_day():
     met, total = cor.days_meeting()
     assert total == 5 and met == 5
     slot_cor = simulation_corrected(s, "90%<=15", reps=10, seed=3)
-    assert cor.staff_hours < slot_cor.staff_hours    # pooling over the day asks for less
+    assert cor.staff_hours < slot_cor.staff_hours  # pooling over the day asks for less
 
 
 def test_fresh_check_reports_how_tight_each_slot_is():
@@ -265,6 +336,8 @@ def test_staffing_report_reports_its_progress_in_order():
     from sim.staffing import staffing_report
 
     seen = []
-    staffing_report(sample_scenario(), "90%<=15", "erlang", reps=2, progress=lambda step, share: seen.append((step, share)))
+    staffing_report(
+        sample_scenario(), "90%<=15", "erlang", reps=2, progress=lambda step, share: seen.append((step, share))
+    )
     shares = [s for _step, s in seen]
     assert shares == sorted(shares) and shares[-1] == 1.0 and seen[0][0] == "逐时段 Erlang C 测算"

@@ -1,5 +1,6 @@
 """Studies on Dask: the same numbers in one process, on a local cluster and on a real
 scheduler with two worker processes started by the test; clear errors for bad sweep files."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,14 @@ scale = 2
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def _rows(table) -> list[dict]:
@@ -68,15 +75,18 @@ def test_scaled_hall_keeps_the_original():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("text, message", [
-    ("reps = 2\n", "至少要有一个"),
-    ("[[halls]]\nname = 'x'\n", "缺少 path"),
-    ("[[halls]]\npath = 'sample'\nscale = -1\n", "scale"),
-    ("reps = 0\n[[halls]]\npath = 'sample'\n", "“reps”应为"),
-    ("target = '九成'\n[[halls]]\npath = 'sample'\n", "九成"),
-    ("variants = 'weird:on'\n[[halls]]\npath = 'sample'\n", "方案 weird:on"),
-    ("halls = [", "无法读取研究方案"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("reps = 2\n", "至少要有一个"),
+        ("[[halls]]\nname = 'x'\n", "缺少 path"),
+        ("[[halls]]\npath = 'sample'\nscale = -1\n", "scale"),
+        ("reps = 0\n[[halls]]\npath = 'sample'\n", "“reps”应为"),
+        ("target = '九成'\n[[halls]]\npath = 'sample'\n", "九成"),
+        ("variants = 'weird:on'\n[[halls]]\npath = 'sample'\n", "方案 weird:on"),
+        ("halls = [", "无法读取研究方案"),
+    ],
+)
 def test_bad_sweep_files_get_one_clear_error(tmp_path, text, message):
     f = tmp_path / "bad.toml"
     f.write_text(text, encoding="utf-8")
@@ -145,9 +155,24 @@ def test_sweep_through_a_real_scheduler_and_two_worker_processes(tmp_path):
     port = _free_port()
     addr = f"tcp://127.0.0.1:{port}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                               "--port", str(port), "--no-dashboard"], cwd=tmp_path, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-dashboard",
+            ],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -156,10 +181,17 @@ def test_sweep_through_a_real_scheduler_and_two_worker_processes(tmp_path):
                     break
             time.sleep(0.2)
         for _ in range(2):
-            procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", addr,
-                                           "--nthreads", "1", "--no-dashboard"], cwd=ROOT, env=env,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "distributed.cli.dask_worker", addr, "--nthreads", "1", "--no-dashboard"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         from distributed import Client
+
         with Client(addr, timeout="30s") as c:
             c.wait_for_workers(2, timeout=120)
             assert len(c.scheduler_info()["workers"]) == 2

@@ -1,4 +1,5 @@
 """Accounts: argon2 hashes, lockout for its period, session expiry, logout, roles and permission matrix."""
+
 from __future__ import annotations
 
 import pytest
@@ -137,14 +138,14 @@ def test_expired_session_must_log_in_again(store, clock):
     login = book.login("ban", "Right-Pass-2021")
     assert "Right-Pass" not in repr(login) and login.token not in repr(login)
     clock.advance(minutes=29)
-    assert book.resume(login.token).name == "ban"      # activity keeps it alive…
+    assert book.resume(login.token).name == "ban"  # activity keeps it alive…
     clock.advance(minutes=29)
     assert book.resume(login.token).name == "ban"
-    clock.advance(minutes=31)                           # …inactivity ends it
+    clock.advance(minutes=31)  # …inactivity ends it
     with pytest.raises(SessionExpired, match="超过 30 分钟未操作"):
         book.resume(login.token)
     clock.advance(seconds=1)
-    with pytest.raises(SessionExpired, match="登录已失效"):   # stays ended
+    with pytest.raises(SessionExpired, match="登录已失效"):  # stays ended
         book.resume(login.token)
     again = book.login("ban", "Right-Pass-2021")
     assert book.resume(again.token).name == "ban"
@@ -220,8 +221,15 @@ def test_policy_from_env():
 # -- roles ------------------------------------------------------------------------------------
 def test_permission_matrix_shape():
     assert PERMISSIONS["office"] == frozenset(ACTIONS)
-    writes = {"load_plan", "set_predecessors", "upload_progress", "open_period", "close_period", "save_rules",
-              "manage_accounts"}
+    writes = {
+        "load_plan",
+        "set_predecessors",
+        "upload_progress",
+        "open_period",
+        "close_period",
+        "save_rules",
+        "manage_accounts",
+    }
     assert not writes & PERMISSIONS["planner"] and not writes & PERMISSIONS["leader"]
     assert writes & PERMISSIONS["unit"] == {"upload_progress"}
     assert {"view_hall", "view_staffing", "read_all"} <= PERMISSIONS["planner"]
@@ -247,21 +255,27 @@ def test_require_messages_are_chinese_and_specific():
 
 
 def test_oidc_mapping():
-    mapping = {"name_claim": "preferred_username", "role_claim": "groups", "unit_claim": "dept",
-               "roles": {"wb-office": "office", "wb-unit": "unit", "wb-leader": "leader"},
-               "units": {"zwzx": UNIT_A}}
+    mapping = {
+        "name_claim": "preferred_username",
+        "role_claim": "groups",
+        "unit_claim": "dept",
+        "roles": {"wb-office": "office", "wb-unit": "unit", "wb-leader": "leader"},
+        "units": {"zwzx": UNIT_A},
+    }
     a = account_from_oidc({"preferred_username": "wang", "name": "王五", "groups": "wb-unit,wb-leader"}, mapping)
     assert (a.name, a.role, a.unit, a.display_name) == ("oidc:wang", "leader", None, "王五")  # most privileged
-    a = account_from_oidc({"preferred_username": "li", "groups": ["wb-unit"], "dept": "zwzx"}, mapping,
-                          known_units=[UNIT_A])
+    a = account_from_oidc(
+        {"preferred_username": "li", "groups": ["wb-unit"], "dept": "zwzx"}, mapping, known_units=[UNIT_A]
+    )
     assert (a.role, a.unit) == ("unit", UNIT_A)
     with pytest.raises(PermissionDenied, match="未被授权"):
         account_from_oidc({"preferred_username": "x", "groups": ["staff"]}, mapping)
     with pytest.raises(PermissionDenied, match="没有所属单位"):
         account_from_oidc({"preferred_username": "x", "groups": ["wb-unit"]}, mapping)
     with pytest.raises(PermissionDenied, match="不在任务分解表中"):
-        account_from_oidc({"preferred_username": "x", "groups": ["wb-unit"], "dept": "公安"}, mapping,
-                          known_units=[UNIT_A])
+        account_from_oidc(
+            {"preferred_username": "x", "groups": ["wb-unit"], "dept": "公安"}, mapping, known_units=[UNIT_A]
+        )
     with pytest.raises(PermissionDenied, match="不是有效角色"):
         account_from_oidc({"preferred_username": "x", "groups": ["g"]}, {"roles": {"g": "root"}})
     assert set(ROLES) == {"office", "planner", "unit", "leader"}

@@ -1,4 +1,5 @@
 """``python -m tasks users …`` and ``--as``; no password or hash ever reaches output, logs or exports."""
+
 from __future__ import annotations
 
 import io
@@ -65,8 +66,17 @@ def test_add_list_reset_print_the_password_once_and_never_a_hash(db, capsys):
 
 
 def test_password_from_stdin_disable_enable_unlock(db, capsys, monkeypatch):
-    code, out, _ = run(capsys, "users", "add", "li", "--role", "leader", "--password-stdin",
-                       stdin="Wang-Dao-2021x\n", monkeypatch=monkeypatch)
+    code, out, _ = run(
+        capsys,
+        "users",
+        "add",
+        "li",
+        "--role",
+        "leader",
+        "--password-stdin",
+        stdin="Wang-Dao-2021x\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0 and "Wang-Dao-2021x" not in out and "密码" not in out
     assert run(capsys, "users", "disable", "li")[0] == 0
     assert "已停用" in run(capsys, "users", "list")[1]
@@ -80,14 +90,18 @@ def test_password_from_stdin_disable_enable_unlock(db, capsys, monkeypatch):
 def test_as_account_is_refused_what_its_role_may_not_do(db, capsys):
     _, out, _ = run(capsys, "users", "add", "zwzx", "--role", "unit", "--unit", UNIT_A)
     before = dump(db)
-    for args in (("users", "list"), ("users", "add", "x2", "--role", "office"), ("users", "reset", "zwzx"),
-                 ("users", "audit")):
+    for args in (
+        ("users", "list"),
+        ("users", "add", "x2", "--role", "office"),
+        ("users", "reset", "zwzx"),
+        ("users", "audit"),
+    ):
         code, out, err = run(capsys, "--as", "zwzx", *args)
         assert code == 2 and "责任单位账号“zwzx”无权" in err and "Traceback" not in err, err
     assert dump(db) == before
     code, _, err = run(capsys, "--as", "nobody", "users", "list")
     assert code == 2 and "--as 指定的账号“nobody”不存在" in err
-    code, out, _ = run(capsys, "users", "list")          # without --as: the office again
+    code, out, _ = run(capsys, "users", "list")  # without --as: the office again
     assert code == 0 and "zwzx" in out
 
 
@@ -111,7 +125,7 @@ def test_audit_export_files_have_no_secrets(db, capsys, tmp_path):
 @pytest.mark.slow
 def test_no_password_or_hash_in_logs(db, caplog, capsys):
     caplog.set_level(logging.DEBUG)
-    logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)    # SQL with parameters, as when debugging
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)  # SQL with parameters, as when debugging
     try:
         book = AccountBook(db)
         pw = book.add("zwzx", "unit", unit=UNIT_A, actor="ban")
@@ -125,21 +139,23 @@ def test_no_password_or_hash_in_logs(db, caplog, capsys):
     finally:
         logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "INSERT INTO accounts" in text                    # the SQL was logged…
+    assert "INSERT INTO accounts" in text  # the SQL was logged…
     for secret in (pw, new, "Zi-Ji-De-Mi-Ma-9", "Wrong-Password-1", login.token):
         assert secret not in text  # type: ignore[operator]
-    assert not HASH.search(text) and "[已隐藏]" in text        # …with the hashes blanked
+    assert not HASH.search(text) and "[已隐藏]" in text  # …with the hashes blanked
 
 
 @pytest.mark.slow
 def test_bootstrap_prints_a_random_office_password_once(tmp_path):
     env = {"WORKBENCH_DB_URL": f"sqlite:///{tmp_path / 'first.db'}", "PATH": "/usr/bin:/bin"}
-    first = subprocess.run([sys.executable, str(ROOT / "scripts" / "bootstrap.py")], capture_output=True,
-                           text=True, env=env, timeout=300)
+    first = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bootstrap.py")], capture_output=True, text=True, env=env, timeout=300
+    )
     assert first.returncode == 0, first.stderr
     pw = re.search(r"初始密码:(\S+)", first.stdout).group(1)  # type: ignore[union-attr]
-    second = subprocess.run([sys.executable, str(ROOT / "scripts" / "bootstrap.py")], capture_output=True,
-                            text=True, env=env, timeout=300)
+    second = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bootstrap.py")], capture_output=True, text=True, env=env, timeout=300
+    )
     assert "初始密码" not in second.stdout and pw not in second.stdout
     store = Store(env["WORKBENCH_DB_URL"])
     assert AccountBook(store).authenticate("office", pw).role == "office"
@@ -148,8 +164,12 @@ def test_bootstrap_prints_a_random_office_password_once(tmp_path):
 
 def test_no_default_password_anywhere():
     """No fixed password in the code or docs that could open a fresh install."""
-    files = [*ROOT.glob("tasks/accounts/*.py"), ROOT / "scripts" / "bootstrap.py", ROOT / "README.md",
-             ROOT / "tasks" / "commands" / "users_cmd.py"]
+    files = [
+        *ROOT.glob("tasks/accounts/*.py"),
+        ROOT / "scripts" / "bootstrap.py",
+        ROOT / "README.md",
+        ROOT / "tasks" / "commands" / "users_cmd.py",
+    ]
     text = "\n".join(f.read_text(encoding="utf-8") for f in files if f.exists())
     assert not re.search(r"(?i)(default|默认)[ _]?(password|密码)\s*[=:]", text)
     assert "admin123" not in text and "123456" not in text
@@ -159,6 +179,7 @@ def test_progress_commands_run_as_the_given_account(db, capsys, tmp_path):
     from datetime import date
 
     from progress_helpers import fill, plain_sheet
+
     run(capsys, "users", "add", "zwzx", "--role", "unit", "--unit", UNIT_A)
     other = tmp_path / "市审改办.xlsx"
     assert run(capsys, "template", "--unit", "市审改办", "--period", "2021-09", "--out", str(other))[0] == 0
@@ -166,20 +187,24 @@ def test_progress_commands_run_as_the_given_account(db, capsys, tmp_path):
     hand = tmp_path / "自制.xlsx"
     hand.write_bytes(plain_sheet([["任务编号", "状态", "完成进度", "填报日期"], ["2", "推进中", 30, "2021-09-28"]]))
     before = dump(db)
-    for args in (("template", "--unit", "市审改办", "--period", "2021-09", "--out", str(tmp_path / "x.xlsx")),
-                 ("upload", str(other), "--yes"),
-                 ("upload", str(hand), "--unit", "市审改办", "--period", "2021-09", "--yes"),
-                 ("upload", str(hand), "--period", "2021-09", "--yes"),
-                 ("periods", "--close", "2021-09"),
-                 ("load", str(tmp_path / "nothing.xlsx"))):
+    for args in (
+        ("template", "--unit", "市审改办", "--period", "2021-09", "--out", str(tmp_path / "x.xlsx")),
+        ("upload", str(other), "--yes"),
+        ("upload", str(hand), "--unit", "市审改办", "--period", "2021-09", "--yes"),
+        ("upload", str(hand), "--period", "2021-09", "--yes"),
+        ("periods", "--close", "2021-09"),
+        ("load", str(tmp_path / "nothing.xlsx")),
+    ):
         code, out, err = run(capsys, "--as", "zwzx", *args)
         assert code != 0, (args, out, err)
         assert "Traceback" not in err
     assert dump(db) == before
     assert not (tmp_path / "x.xlsx").exists()
     # "all templates" for a unit account holds its own template only
-    assert run(capsys, "--as", "zwzx", "template", "--all", "--period", "2021-09",
-               "--out", str(tmp_path / "all.zip"))[0] == 0
+    assert (
+        run(capsys, "--as", "zwzx", "template", "--all", "--period", "2021-09", "--out", str(tmp_path / "all.zip"))[0]
+        == 0
+    )
     with zipfile.ZipFile(tmp_path / "all.zip") as z:
         assert len(z.namelist()) == 1 and UNIT_A in z.namelist()[0]
     # its own template and upload work, recorded under its name

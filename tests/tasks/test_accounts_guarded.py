@@ -1,5 +1,6 @@
 """The guarded store: each role's forbidden changes are refused in the library and write nothing;
 a unit account reports only for itself and reads only its own data."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -31,9 +32,14 @@ def _env(kind, tmp_path):
     with temporary_store(kind, tmp_path, PG_URL) as store:
         store.load_plan_into_store(small_plan(), actor="cli")
         store.open_period("2021-09", "cli")
-        AccountBook(store).add("zwzx", "unit", unit=UNIT_A, actor="cli")   # the one the office manages
-        accounts = [Account("ban", "office"), Account("gh", "planner"), Account("ld", "leader"),
-                    Account("zwzx", "unit", unit=UNIT_A), Account("sgb", "unit", unit=UNIT_B)]
+        AccountBook(store).add("zwzx", "unit", unit=UNIT_A, actor="cli")  # the one the office manages
+        accounts = [
+            Account("ban", "office"),
+            Account("gh", "planner"),
+            Account("ld", "leader"),
+            Account("zwzx", "unit", unit=UNIT_A),
+            Account("sgb", "unit", unit=UNIT_B),
+        ]
         yield store, {a.name: GuardedStore(store, a) for a in accounts}, tmp_path
 
 
@@ -71,16 +77,32 @@ CHANGES = {
     "all_templates": lambda g, store, tmp: g.all_templates_zip("2021-09"),
     "template_of_b": lambda g, store, tmp: g.template_bytes(UNIT_B, "2021-09"),
     "upload_for_b": lambda g, store, tmp: g.commit_upload(
-        validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)),  # type: ignore[arg-type]
+        validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)  # type: ignore[arg-type]
+    ),  # type: ignore[arg-type]
     "add_upload_for_b": lambda g, store, tmp: g.add_upload(
-        sha256="f" * 64, filename="b.xlsx", unit=UNIT_B, plan="测试方案", person="", period="2021-09",
-        rows=[{"task_id": "2", "status": "推进中", "percent": 50, "report_date": date(2021, 9, 28),
-               "period": "2021-09", "source_sheet": "进度填报", "source_row": 4}]),
+        sha256="f" * 64,
+        filename="b.xlsx",
+        unit=UNIT_B,
+        plan="测试方案",
+        person="",
+        period="2021-09",
+        rows=[
+            {
+                "task_id": "2",
+                "status": "推进中",
+                "percent": 50,
+                "report_date": date(2021, 9, 28),
+                "period": "2021-09",
+                "source_sheet": "进度填报",
+                "source_row": 4,
+            }
+        ],
+    ),
 }
 FORBIDDEN = {
     "gh": list(CHANGES),
     "ld": list(CHANGES),
-    "zwzx": list(CHANGES),   # a unit: everything above concerns the office or another unit
+    "zwzx": list(CHANGES),  # a unit: everything above concerns the office or another unit
 }
 
 
@@ -103,7 +125,7 @@ def test_office_may_do_every_change_as_itself(env_sqlite, change):
     CHANGES[change](g["ban"], store, tmp)
     new = store.audit_log()[n:]
     if change in ("list_accounts", "audit_log", "all_templates", "template_of_b"):
-        assert new == []          # reads write nothing
+        assert new == []  # reads write nothing
     else:
         assert new and {a["actor"] for a in new} == {"ban"}, new
 
@@ -126,8 +148,13 @@ def test_unit_cannot_upload_hand_made_sheet_on_another_units_task(env):
     unit = g["zwzx"]
     before = dump(store)
     # no unit written in the sheet: checked as the account's own unit; task 2 is 市审改办/市司法局's
-    data = plain_sheet([["任务编号", "状态", "完成进度", "填报日期"], ["3", "推进中", 40, "2021-09-28"],
-                        ["2", "已完成", 100, "2021-09-28"]])
+    data = plain_sheet(
+        [
+            ["任务编号", "状态", "完成进度", "填报日期"],
+            ["3", "推进中", 40, "2021-09-28"],
+            ["2", "已完成", 100, "2021-09-28"],
+        ]
+    )
     rep = unit.validate_upload(data, "自制.xlsx", period="2021-09", **KW)
     assert not rep.ok
     assert [(p.row, p.column) for p in rep.problems] == [(3, "任务编号")]
@@ -155,7 +182,7 @@ def test_tampered_report_refused_at_commit(env):
     rep.unit = UNIT_B
     with pytest.raises(PermissionDenied, match="只能为本单位"):
         unit.commit_upload(rep)
-    with pytest.raises(PermissionDenied):          # the plain library call with the guarded store
+    with pytest.raises(PermissionDenied):  # the plain library call with the guarded store
         commit_upload(unit, rep, actor="cli")
     assert dump(store) == before
 
@@ -166,14 +193,14 @@ def test_refused_upload_for_a_new_month_registers_nothing(env):
     store, g, _ = env
     unit = g["zwzx"]
     before = dump(store)
-    info = unit.open_period("2020-01")                   # allowed to ask, but nothing is written
+    info = unit.open_period("2020-01")  # allowed to ask, but nothing is written
     assert info.key == "2020-01" and store.period("2020-01") is None
     data = fill(unit.template_bytes(None, "2021-10"), {"3": dict(GOOD, date=date(2021, 10, 2))})
     rep = unit.validate_upload(data, "十月.xlsx", **KW)
     assert rep.ok, rep.summary()
-    rep.rows.append(dict(rep.rows[0], task_id="2"))     # a row on another unit's task, added by hand
+    rep.rows.append(dict(rep.rows[0], task_id="2"))  # a row on another unit's task, added by hand
     with pytest.raises(PermissionDenied, match="不是任务2的牵头或责任单位"):
-        commit_upload(unit, rep, actor="cli")          # the plain library call (opens months first)
+        commit_upload(unit, rep, actor="cli")  # the plain library call (opens months first)
     with pytest.raises(PermissionDenied, match="不是任务2的牵头或责任单位"):
         unit.commit_upload(rep)
     assert dump(store) == before and store.period("2021-10") is None
@@ -202,7 +229,7 @@ def test_plain_library_calls_with_guarded_store_act_as_the_account(env):
     unit = g["sgb"]
     rep = validate_upload(unit, _template_for_b(store), "b.xlsx", **KW)  # type: ignore[arg-type]
     assert rep.ok
-    commit_upload(unit, rep, actor="cli")          # the passed actor is ignored
+    commit_upload(unit, rep, actor="cli")  # the passed actor is ignored
     assert store.uploads()[-1]["actor"] == "sgb"
     with pytest.raises(PermissionDenied):
         template_bytes(unit, UNIT_A, "2021-09")
@@ -218,7 +245,7 @@ def test_unit_reads_only_its_own(env):
     assert [t.id for t in unit.task_dicts()] == ["1", "3"]
     assert unit.units() == [UNIT_A]
     assert unit.uploads() == [] and len(office.uploads()) == 1
-    assert unit.reports() == []                     # 市审改办 reported on task 2 only
+    assert unit.reports() == []  # 市审改办 reported on task 2 only
     snap = unit.snapshot(date(2021, 10, 20), rules=RULES)
     assert sorted(s.id for s in snap.statuses) == ["1", "3"]
     cards = unit.scorecards(date(2021, 10, 20), rules=RULES)
@@ -226,7 +253,7 @@ def test_unit_reads_only_its_own(env):
     full = ranking(snapshot(store, date(2021, 10, 20), rules=RULES))
     assert [c.to_dict() for c in office.scorecards(date(2021, 10, 20), rules=RULES)] == [c.to_dict() for c in full]
     mine = next(c for c in full if c.unit == UNIT_A)
-    assert cards[0].to_dict() == mine.to_dict()      # the same card (rank included) the office sees
+    assert cards[0].to_dict() == mine.to_dict()  # the same card (rank included) the office sees
     rem = unit.reminders(date(2021, 10, 20), "2021-09", rules=RULES)
     everyone = reminders(snapshot(store, date(2021, 10, 20), rules=RULES), "2021-09")
     assert len(everyone) > 1 and UNIT_A in {r.unit for r in everyone}
@@ -250,18 +277,19 @@ def test_other_store_changes_are_office_only_and_transactions_hidden(env):
         _ = g["zwzx"].engine
     before = dump(store)
     with pytest.raises(PermissionDenied, match="无权修改进度库"):
-        g["ld"].record_action("cli", "note", "x")    # explicit wrapper: unknown action → office only
+        g["ld"].record_action("cli", "note", "x")  # explicit wrapper: unknown action → office only
     with pytest.raises(PermissionDenied, match="无权修改进度库"):
-        g["gh"].__getattr__("record_action")("cli", "note", "x")   # the generic wrapper of store changes
+        g["gh"].__getattr__("record_action")("cli", "note", "x")  # the generic wrapper of store changes
     assert dump(store) == before
     g["ban"].__getattr__("record_action")("cli", "note", "x")
     assert store.audit_log()[-1]["actor"] == "ban"
-    assert g["zwzx"].task_ids(None, ["1", "2"]) == {"1": False, "2": False}   # reads pass through
+    assert g["zwzx"].task_ids(None, ["1", "2"]) == {"1": False, "2": False}  # reads pass through
 
 
 def test_zip_of_sheets_from_a_unit_checked_file_by_file(env):
     import io
     import zipfile
+
     store, g, _ = env
     unit = g["zwzx"]
     buf = io.BytesIO()

@@ -1,4 +1,5 @@
 """Every kind of bad file gives one clear Chinese ImportFailed (library) and one `error:` line, exit 2 (CLI)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -77,7 +78,7 @@ def encrypted_xls(tmp: Path) -> Path:
     at = data.find(b"\xe1\x00\x02\x00")  # INTERFACEHDR, same length: retyped as FILEPASS
     assert at > 0
     p = tmp / "加密旧表.xls"
-    p.write_bytes(data[:at] + b"\x2f\x00" + data[at + 2:])
+    p.write_bytes(data[:at] + b"\x2f\x00" + data[at + 2 :])
     return p
 
 
@@ -190,8 +191,13 @@ def test_size_limit_is_configurable(tmp_path, monkeypatch):
 def test_cli_one_error_line_exit_2(tmp_path, case):
     maker, words = CASES[case]
     path = maker(tmp_path)
-    proc = subprocess.run([sys.executable, "-m", "tasks", "import", str(path), "--json"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tasks", "import", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
@@ -202,16 +208,25 @@ def test_cli_one_error_line_exit_2(tmp_path, case):
 
 
 def test_missing_file_cli(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "tasks", "import", str(tmp_path / "无.xlsx")],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tasks", "import", str(tmp_path / "无.xlsx")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 2 and proc.stderr.strip() == "error: 无.xlsx: 文件不存在"
-
 
 
 def test_folder_is_not_a_file_cli(tmp_path):
     folder = tmp_path / "任务表.xlsx"
     folder.mkdir()
-    proc = subprocess.run([sys.executable, "-m", "tasks", "import", str(folder), "--json"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tasks", "import", str(folder), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip() == "error: 任务表.xlsx: 这是一个文件夹,不是文件,请选择其中的任务分解表文件"

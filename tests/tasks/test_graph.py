@@ -5,6 +5,7 @@ Due dates: 10 08-31, 11 06-30, 12 08-31, 6 08-31, 7 12-31, 2 08-31, 5 09-30,
 13 09-30, 22 ongoing (长期坚持), 23 09-30.  The same numbers are checked on the
 real seed in test_graph_seed.py.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -52,11 +53,26 @@ def g(links):
 
 
 # ------------------------------------------------------------------ parsing
-@pytest.mark.parametrize("text, ids", [
-    ("3", ["3"]), ("3、5", ["3", "5"]), ("3-5", ["3", "4", "5"]), ("3~5,7", ["3", "4", "5", "7"]),
-    ("三至五", ["3", "4", "5"]), ("第十二项", ["12"]), ("任务3和任务4", ["3", "4"]), ("２；１０", ["2", "10"]),
-    (7.0, ["7"]), ("12.0", ["12"]), ("无", []), ("", []), (None, []), ("3.1", ["3.1"]), ("5、5", ["5"]),
-])
+@pytest.mark.parametrize(
+    "text, ids",
+    [
+        ("3", ["3"]),
+        ("3、5", ["3", "5"]),
+        ("3-5", ["3", "4", "5"]),
+        ("3~5,7", ["3", "4", "5", "7"]),
+        ("三至五", ["3", "4", "5"]),
+        ("第十二项", ["12"]),
+        ("任务3和任务4", ["3", "4"]),
+        ("２；１０", ["2", "10"]),
+        (7.0, ["7"]),
+        ("12.0", ["12"]),
+        ("无", []),
+        ("", []),
+        (None, []),
+        ("3.1", ["3.1"]),
+        ("5、5", ["5"]),
+    ],
+)
 def test_parse_predecessor_text(text, ids):
     assert parse_predecessor_text(text) == ids
 
@@ -72,19 +88,21 @@ def test_read_predecessor_file_keeps_rows_and_expands_ranges(tmp_path):
     p = tmp_path / "links.csv"
     p.write_bytes("任务,前置任务\n12,10-11\n\n7,六\n".encode("gbk"))  # GBK, as Excel on Chinese Windows saves
     got = [(ln.task, ln.predecessor, ln.origin) for ln in read_predecessor_file(p)]
-    assert got == [("12", "10", "links.csv 第2行"), ("12", "11", "links.csv 第2行"),
-                   ("7", "6", "links.csv 第4行")]
+    assert got == [("12", "10", "links.csv 第2行"), ("12", "11", "links.csv 第2行"), ("7", "6", "links.csv 第4行")]
 
 
 def test_read_predecessor_file_xlsx_english_headers(tmp_path):
     from openpyxl import Workbook
+
     wb = Workbook()
     wb.active.append(["task", "predecessor"])
     wb.active.append([11, 10])
     wb.active.append(["12", "11"])
     wb.save(tmp_path / "p.xlsx")
     assert [(ln.task, ln.predecessor, ln.origin) for ln in read_predecessor_file(tmp_path / "p.xlsx")] == [
-        ("11", "10", "p.xlsx 第2行"), ("12", "11", "p.xlsx 第3行")]
+        ("11", "10", "p.xlsx 第2行"),
+        ("12", "11", "p.xlsx 第3行"),
+    ]
 
 
 def test_predecessor_file_without_headers_or_with_bad_cell_names_the_row(tmp_path):
@@ -165,8 +183,8 @@ def test_inversions_by_hand(g):
     # 12 (08-31) after 11 (06-30), 7 (12-31) after 6 (08-31), 5 (09-30) after 2 (08-31): fine.
     # 13 and 5 are both 09-30: equal dates are not an inversion.  23 ← 22: 22 is ongoing, left out.
     assert deadline_inversions(g) == [
-        {"task": "11", "predecessor": "10", "days": 62, "task_due": "2021-06-30",
-         "predecessor_due": "2021-08-31"}]
+        {"task": "11", "predecessor": "10", "days": 62, "task_due": "2021-06-30", "predecessor_due": "2021-08-31"}
+    ]
 
 
 def test_critical_path_by_hand(g):
@@ -190,10 +208,10 @@ def test_critical_path_breaks_equal_tightness_by_ids():
 
 def test_slack_by_hand(g):
     s = slack(g)
-    assert s["10"] == -62   # 11 downstream is due 62 days earlier
-    assert s["11"] == 62    # 12 is due 08-31
-    assert s["6"] == 122    # 7 is due 12-31: Sep 30 + Oct 31 + Nov 30 + Dec 31
-    assert s["2"] == 30     # 5 and 13 are due 09-30
+    assert s["10"] == -62  # 11 downstream is due 62 days earlier
+    assert s["11"] == 62  # 12 is due 08-31
+    assert s["6"] == 122  # 7 is due 12-31: Sep 30 + Oct 31 + Nov 30 + Dec 31
+    assert s["2"] == 30  # 5 and 13 are due 09-30
     assert s["5"] == 0
     assert s["12"] is None and s["7"] is None and s["13"] is None
     assert "22" not in s and "23" in s  # ongoing left out; 23 kept, its ongoing predecessor dropped
@@ -204,7 +222,9 @@ def test_slip_10_by_30_days_by_hand(g):
     r = slip_impact(g, "10", 30)
     assert r["affected_tasks"] == ["11", "12"]
     assert [(d["task"], d["finish"], d["days_late"]) for d in r["details"]] == [
-        ("11", "2021-09-30", 92), ("12", "2021-09-30", 30)]
+        ("11", "2021-09-30", 92),
+        ("12", "2021-09-30", 30),
+    ]
     units = {u["unit"]: u for u in r["affected_units"]}
     assert units["市政务服务中心"]["tasks"] == ["11", "12"] and units["市政务服务中心"]["roles"] == ["牵头"]
     assert units["市直各相关单位"]["tasks"] == ["11"] and units["市发改局"]["roles"] == ["责任"]
@@ -237,18 +257,31 @@ def test_slip_errors(g):
 
 
 def test_milestones_use_the_last_date():
-    plan = Plan(tasks=[
-        Task("1", deadline=date(2017, 9, 30), deadline_kind="date",
-             milestones=[Milestone(date(2017, 9, 30), "上线试运行"), Milestone(date(2019, 12, 31), "扩容推广")]),
-        Task("2", deadline=date(2018, 6, 30), deadline_kind="date", predecessors=["1"])])
+    plan = Plan(
+        tasks=[
+            Task(
+                "1",
+                deadline=date(2017, 9, 30),
+                deadline_kind="date",
+                milestones=[Milestone(date(2017, 9, 30), "上线试运行"), Milestone(date(2019, 12, 31), "扩容推广")],
+            ),
+            Task("2", deadline=date(2018, 6, 30), deadline_kind="date", predecessors=["1"]),
+        ]
+    )
     inv = deadline_inversions(build_graph(plan))
     assert inv[0]["predecessor_due"] == "2019-12-31" and inv[0]["days"] == 549
 
 
 def test_analyse_summary(g):
     a = analyse(g)
-    assert a["counts"] == {"tasks": 32, "units": 6, "sections": 2, "predecessor_links": 6,
-                           "dated_tasks": 28, "excluded_tasks": 4}
+    assert a["counts"] == {
+        "tasks": 32,
+        "units": 6,
+        "sections": 2,
+        "predecessor_links": 6,
+        "dated_tasks": 28,
+        "excluded_tasks": 4,
+    }
     assert a["excluded"] == ["22", "24", "29", "30"]
     assert a["least_slack"][0] == {"task": "10", "slack_days": -62}
 
@@ -260,11 +293,18 @@ def test_unit_load_by_month(g):
     # leads all 32: 12-31 ×6, 08-31 ×7, 09-30 ×9, 06-30 ×6, ongoing ×4
     assert (hall["led"], hall["joined"], hall["ongoing"]) == (32, 0, 4)
     assert {m: c["led"] for m, c in hall["by_month"].items()} == {
-        "2021-06": 6, "2021-08": 7, "2021-09": 9, "2021-12": 6, "长期": 4}
+        "2021-06": 6,
+        "2021-08": 7,
+        "2021-09": 9,
+        "2021-12": 6,
+        "长期": 4,
+    }
     # 市审改办 co-leads 1 (12), 2 (08), 3 (12), 4 (08), 5 (09)
-    assert rows["市审改办"]["by_month"] == {"2021-08": {"led": 2, "joined": 0},
-                                            "2021-09": {"led": 1, "joined": 0},
-                                            "2021-12": {"led": 2, "joined": 0}}
+    assert rows["市审改办"]["by_month"] == {
+        "2021-08": {"led": 2, "joined": 0},
+        "2021-09": {"led": 1, "joined": 0},
+        "2021-12": {"led": 2, "joined": 0},
+    }
     assert rows["市直各相关单位"]["joined"] == 29
     assert unit_load(g)[0]["unit"] == "市政务服务中心"
     done = unit_load(g, done={"1", "2"})
@@ -315,10 +355,10 @@ def test_expand_collective_from_data_file(g):
     assert not g.has_node("unit:市财政局")  # the original is untouched
 
 
-
 def test_member_list_as_gbk_csv_or_xlsx_and_a_missing_file(tmp_path):
     # offices edit the list in Excel: GBK csv or xlsx must read the same as the bundled UTF-8 csv
     from openpyxl import Workbook
+
     text = "集体单位,成员单位,说明\n市直各相关单位,市财政局,\n市直各相关单位,市人社局,\n各乡镇(街道),城关镇,\n"
     (tmp_path / "m.csv").write_bytes(text.encode("gbk"))
     want = {"市直各相关单位": ["市财政局", "市人社局"], "各乡镇(街道)": ["城关镇"]}
@@ -334,6 +374,7 @@ def test_member_list_as_gbk_csv_or_xlsx_and_a_missing_file(tmp_path):
     with pytest.raises(WorkbenchError, match="m.csv 第2行: “成员单位”是空的"):
         load_members(tmp_path / "m.csv")
 
+
 def test_combined_graph_prefixes_ids_and_shares_units():
     a, b = seed_like_plan(), seed_like_plan()
     b.task("2").predecessors = ["1"]
@@ -342,8 +383,15 @@ def test_combined_graph_prefixes_ids_and_shares_units():
     assert g.has_edge("task:2022/1", "task:2022/2") and not g.has_edge("task:2021/1", "task:2021/2")
     rows = {r["unit"]: r for r in unit_load(g)}
     assert rows["市政务服务中心"]["led"] == 64
-    assert deadline_inversions(g) == [{"task": "2022/2", "predecessor": "2022/1", "days": 122,
-                                       "task_due": "2021-08-31", "predecessor_due": "2021-12-31"}]
+    assert deadline_inversions(g) == [
+        {
+            "task": "2022/2",
+            "predecessor": "2022/1",
+            "days": 122,
+            "task_due": "2021-08-31",
+            "predecessor_due": "2021-12-31",
+        }
+    ]
 
 
 # ------------------------------------------------------------------ dashboard edits
@@ -359,16 +407,25 @@ def test_check_and_set_predecessors_before_saving():
     assert check_predecessors(plan, "10", "见上")[0]["kind"] == "text"
     # an inversion is a warning: saved, and reported with its days (10 is 08-31, 1 is 12-31)
     problems = set_predecessors(plan, "10", "1、6")
-    assert problems == [{"kind": "inversion", "predecessor": "1", "days": 122,
-                         "message": "任务10的完成时限(2021-08-31)比前置任务1(2021-12-31)早122天"}]
+    assert problems == [
+        {
+            "kind": "inversion",
+            "predecessor": "1",
+            "days": 122,
+            "message": "任务10的完成时限(2021-08-31)比前置任务1(2021-12-31)早122天",
+        }
+    ]
     assert plan.task("10").predecessors == ["1", "6"]
     assert set_predecessors(plan, "12", ["11"]) == []
 
 
 def test_cycle_found_behind_a_long_chain():
     # 1 → 2 → … → 60, plus 60 → 30: the loop is 30 → 31 → … → 60 → 30; 1-29 lead into it but are not on it
-    plan = Plan(tasks=[Task(str(i), deadline=date(2021, 1, 1), predecessors=[str(i - 1)] if i > 1 else [])
-                       for i in range(1, 61)])
+    plan = Plan(
+        tasks=[
+            Task(str(i), deadline=date(2021, 1, 1), predecessors=[str(i - 1)] if i > 1 else []) for i in range(1, 61)
+        ]
+    )
     plan.task("30").predecessors.append("60")
     with pytest.raises(CycleError) as e:
         build_graph(plan)
@@ -378,6 +435,7 @@ def test_cycle_found_behind_a_long_chain():
 
 def test_with_links_keeps_file_links_on_a_copy(links, tmp_path):
     from tasks.graph import with_links
+
     plan = seed_like_plan()
     merged = with_links(plan, links)
     assert merged.task("12").predecessors == ["11"] and plan.task("12").predecessors == []

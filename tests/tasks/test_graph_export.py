@@ -1,4 +1,5 @@
 """Exports parse back: GraphML, GEXF, edge list csv/xlsx, DOT and the graphviz picture."""
+
 from __future__ import annotations
 
 import csv
@@ -49,8 +50,15 @@ def test_gexf_round_trip(g, tmp_path):
 
 def test_edge_list_csv_and_xlsx(g, tmp_path):
     rows = edge_list(g)
-    assert {"起点": "10", "起点类型": "任务", "终点": "11", "终点类型": "任务", "关系": "前置",
-            "经由集体单位": "", "来源": "predecessors.csv 第2行"} in rows
+    assert {
+        "起点": "10",
+        "起点类型": "任务",
+        "终点": "11",
+        "终点类型": "任务",
+        "关系": "前置",
+        "经由集体单位": "",
+        "来源": "predecessors.csv 第2行",
+    } in rows
     with write_edge_list(g, tmp_path / "e.csv").open(encoding="utf-8-sig") as f:
         back = list(csv.DictReader(f))
     assert len(back) == g.number_of_edges() and back[0].keys() == rows[0].keys()
@@ -76,8 +84,15 @@ def test_picture_svg_and_png(g, tmp_path):
     assert svg.lstrip().startswith("<?xml") and "市政务服务中心" in svg
     assert render(g, tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     files = export_all(g, tmp_path / "out", focus="11")
-    assert sorted(p.name for p in files) == ["edges.csv", "edges.xlsx", "graph.gexf", "graph.graphml",
-                                             "task-11.dot", "task-11.png", "task-11.svg"]
+    assert sorted(p.name for p in files) == [
+        "edges.csv",
+        "edges.xlsx",
+        "graph.gexf",
+        "graph.graphml",
+        "task-11.dot",
+        "task-11.png",
+        "task-11.svg",
+    ]
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is not installed")
@@ -86,8 +101,13 @@ def test_picture_with_ascii_quotes_and_backslashes_in_names(tmp_path):
     from datetime import date
 
     from tasks.model import Plan, Task
-    g = build_graph(Plan(title='方案"试行"', tasks=[
-        Task("1", title='推进"一件事"办\\理', lead_units=['单位"甲"'], deadline=date(2021, 8, 31))]))
+
+    g = build_graph(
+        Plan(
+            title='方案"试行"',
+            tasks=[Task("1", title='推进"一件事"办\\理', lead_units=['单位"甲"'], deadline=date(2021, 8, 31))],
+        )
+    )
     svg = render(g, tmp_path / "q.svg").read_text(encoding="utf-8")
     assert "推进&quot;一件事&quot;办\\理" in svg and "单位&quot;甲&quot;" in svg and "方案&quot;试行&quot;" in svg
 
@@ -96,7 +116,17 @@ def test_undated_milestone_is_written_without_none(tmp_path):
     from datetime import date
 
     from tasks.model import Milestone, Plan, Task
-    g = build_graph(Plan(tasks=[Task("1", deadline=date(2021, 6, 30), milestones=[
-        Milestone(date(2021, 6, 30), "完成试点"), Milestone(None, "逐步推开")])]))
+
+    g = build_graph(
+        Plan(
+            tasks=[
+                Task(
+                    "1",
+                    deadline=date(2021, 6, 30),
+                    milestones=[Milestone(date(2021, 6, 30), "完成试点"), Milestone(None, "逐步推开")],
+                )
+            ]
+        )
+    )
     back = nx.read_graphml(write_graphml(g, tmp_path / "m.graphml"))
     assert back.nodes["task:1"]["milestones"] == "2021-06-30 完成试点;逐步推开"

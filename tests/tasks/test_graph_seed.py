@@ -4,6 +4,7 @@ Appendix deadlines (2021): 1,3,7,16,21,32 → 12-31; 2,4,6,8,9,10,12 → 08-31;
 5,13,14,15,17,18,19,20,23 → 09-30; 11,25,26,27,28,31 → 06-30; 22,24,29,30 长期坚持.
 Predecessor file (task ← predecessor): 11←10, 12←11, 7←6, 5←2, 13←5, 23←22.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,6 +28,7 @@ from tasks.graph import (
 @pytest.fixture
 def seed_plan(seed_2021):
     from tasks.importers import load_plan
+
     return load_plan(seed_2021)
 
 
@@ -50,8 +52,8 @@ def test_seed_has_the_appendix_deadlines(seed_plan):
 def test_seed_inversions(g):
     # 11 (06-30) waits for 10 (08-31): 62 days; 13 and 5 share 09-30; 23 ← 22 (ongoing) left out
     assert deadline_inversions(g) == [
-        {"task": "11", "predecessor": "10", "days": 62, "task_due": "2021-06-30",
-         "predecessor_due": "2021-08-31"}]
+        {"task": "11", "predecessor": "10", "days": 62, "task_due": "2021-06-30", "predecessor_due": "2021-08-31"}
+    ]
 
 
 def test_seed_critical_path_and_slack(g):
@@ -82,10 +84,14 @@ def test_seed_unit_load_by_month(g):
     # 市政务服务中心 leads all 32 tasks of the appendix
     assert hall["led"] == 32
     assert {m: c["led"] for m, c in hall["by_month"].items()} == {
-        "2021-06": 6, "2021-08": 7, "2021-09": 9, "2021-12": 6, "长期": 4}
+        "2021-06": 6,
+        "2021-08": 7,
+        "2021-09": 9,
+        "2021-12": 6,
+        "长期": 4,
+    }
     # 市审改办 co-leads 1-5: 1 and 3 in December, 2 and 4 in August, 5 in September
-    assert {m: c["led"] for m, c in rows["市审改办"]["by_month"].items()} == {
-        "2021-08": 2, "2021-09": 1, "2021-12": 2}
+    assert {m: c["led"] for m, c in rows["市审改办"]["by_month"].items()} == {"2021-08": 2, "2021-09": 1, "2021-12": 2}
 
 
 def test_seed_collaboration(g):
@@ -94,8 +100,10 @@ def test_seed_collaboration(g):
 
 
 def test_seed_cli_json(seed_2021, links_file, capsys):
-    code = run(build_parser("tasks", "", "tasks.commands"),
-               ["graph", str(seed_2021), "--predecessors", str(links_file), "--json", "--slip", "10", "30"])
+    code = run(
+        build_parser("tasks", "", "tasks.commands"),
+        ["graph", str(seed_2021), "--predecessors", str(links_file), "--json", "--slip", "10", "30"],
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     r = json.loads(out)

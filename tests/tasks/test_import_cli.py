@@ -1,4 +1,5 @@
 """`python -m tasks import PATH [--json] [--aliases CSV]`: the DESIGN.md contract, driven as a user would."""
+
 from __future__ import annotations
 
 import json
@@ -11,13 +12,25 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "data" / "plans" / "leiyang-2021-tasks.xlsx"
-CONTRACT_KEYS = {"id", "section", "title", "description", "lead_units", "responsible_units", "deadline",
-                 "deadline_text", "milestones", "predecessors", "source"}
+CONTRACT_KEYS = {
+    "id",
+    "section",
+    "title",
+    "description",
+    "lead_units",
+    "responsible_units",
+    "deadline",
+    "deadline_text",
+    "milestones",
+    "predecessors",
+    "source",
+}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tasks", "import", *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tasks", "import", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 Also one test per deadline form and per unit-splitting rule of issue 2 (the
 parsers live in tasks/deadlines.py and tasks/units.py; documents use them).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -55,7 +56,9 @@ def test_block_sample_four_tasks(block_sample):
     assert (t3.id, t3.title, t3.section) == ("3", "推行周六上午轮班", "二、拓展错时延时服务")
     assert t3.responsible_units == ["市自然资源局", "市人社局", "市医保局", "市住房公积金中心"]
     assert [(_iso(m.date), m.text) for m in t3.milestones] == [
-        ("2018-09-30", "2018年9月底前试运行"), ("2019-12-31", "2019年全面推行")]
+        ("2018-09-30", "2018年9月底前试运行"),
+        ("2019-12-31", "2019年全面推行"),
+    ]
     assert _iso(t3.deadline) == "2018-09-30"
 
     assert (t4.id, t4.title, t4.description) == ("4", "开展窗口服务“好差评”月度通报", "")
@@ -94,8 +97,10 @@ def test_block_variants_plan_year_fields_on_one_line_and_continuations(tmp_path)
 
 
 def test_block_numbering_restarting_per_section_is_renumbered(tmp_path):
-    text = ("一、甲\n(一)任务甲。\n牵头单位:市财政局\n完成时限:2021年底前\n"
-            "二、乙\n(一)任务乙。\n牵头单位:市税务局\n完成时限:2021年底前\n")
+    text = (
+        "一、甲\n(一)任务甲。\n牵头单位:市财政局\n完成时限:2021年底前\n"
+        "二、乙\n(一)任务乙。\n牵头单位:市税务局\n完成时限:2021年底前\n"
+    )
     plan = load_plan(_write(tmp_path, "r.txt", text))
     assert [(t.id, t.title, t.section) for t in plan.tasks] == [("1", "任务甲", "一、甲"), ("2", "任务乙", "二、乙")]
     assert any("重新编号" in w for w in plan.warnings)
@@ -132,8 +137,7 @@ def test_inline_form_and_variants(tmp_path):
     # a single unit that 负责 (not 按职责分工负责) leads
     assert t3.lead_units == ["市政务服务中心"] and t3.deadline_kind == "ongoing"
     # labelled fields inside the brackets
-    assert (t4.lead_units, t4.responsible_units, _iso(t4.deadline)) == (
-        ["市司法局"], ["市直各相关单位"], "2021-06-30")
+    assert (t4.lead_units, t4.responsible_units, _iso(t4.deadline)) == (["市司法局"], ["市直各相关单位"], "2021-06-30")
     # a clause without a marker before the 负责 clause is responsible; 8月31日前 takes the plan year
     assert t5.responsible_units == ["各乡镇人民政府", "街道办事处", "市直各相关单位"]
     assert _iso(t5.deadline) == "2021-08-31"
@@ -207,7 +211,9 @@ def test_flattened_appendix_unit_lines(tmp_path):
     assert any(w.startswith("任务3:附件表牵头单位与责任单位分在3行") for w in plan.warnings)
     # a deadline cell on two lines gives two milestones
     assert [(_iso(m.date), m.text) for m in t3.milestones] == [
-        ("2021-09-30", "2021年9月底前试运行"), ("2022-12-31", "2022年全面推行")]
+        ("2021-09-30", "2021年9月底前试运行"),
+        ("2022-12-31", "2022年全面推行"),
+    ]
     assert t4.responsible_units == ["县城管局", "国网某县供电公司"]
     assert _iso(t4.deadline) == "2021-09-30"  # 三季度末 in the plan's year
     assert plan.used["layouts"][0]["lines"] == [3, 38]  # the footer 送:… is not read
@@ -265,7 +271,9 @@ def _docx_plan(path: Path, *, body_deadline_1: str = "2022年6月底前") -> Pat
     d.add_paragraph("某县人民政府办公室")
     d.add_paragraph("2022年3月1日")
     d.add_paragraph("一、主要任务")
-    d.add_paragraph(f"1.推行综合窗口。整合部门窗口。(县政务服务中心牵头,县直各相关单位按职责分工负责,{body_deadline_1}完成)")
+    d.add_paragraph(
+        f"1.推行综合窗口。整合部门窗口。(县政务服务中心牵头,县直各相关单位按职责分工负责,{body_deadline_1}完成)"
+    )
     d.add_paragraph("2.推行周末轮班。周六上午轮班。(县政务服务中心、县人社局牵头,各乡镇(街道)按职责分工负责,长期坚持)")
     d.add_paragraph("4.推行帮代办。(县发改局牵头,县直各相关单位按职责分工负责,2022年底前完成)")
     d.add_paragraph("附件:任务分解表")
@@ -273,9 +281,11 @@ def _docx_plan(path: Path, *, body_deadline_1: str = "2022年6月底前") -> Pat
     for i, h in enumerate(["序号", "工作要点", "牵头单位", "责任单位", "完成时限"]):
         t.cell(0, i).text = h
     t.cell(1, 0).merge(t.cell(1, 4)).text = "一、主要任务"
-    rows = [["1", "推行综合窗口", "县政务服务中心", "县直各相关\n单位", "2022年6月底前"],
-            ["2", "推行周末轮班", "", "各乡镇(街道)", "长期坚持"],
-            ["3", "建立帮代办", "", "县直各相关单位", "年底前"]]
+    rows = [
+        ["1", "推行综合窗口", "县政务服务中心", "县直各相关\n单位", "2022年6月底前"],
+        ["2", "推行周末轮班", "", "各乡镇(街道)", "长期坚持"],
+        ["3", "建立帮代办", "", "县直各相关单位", "年底前"],
+    ]
     for r, row in enumerate(rows, start=2):
         for c, v in enumerate(row):
             t.cell(r, c).text = v
@@ -286,7 +296,11 @@ def _docx_plan(path: Path, *, body_deadline_1: str = "2022年6月底前") -> Pat
 
 def test_docx_table_and_body_reconciled(tmp_path):
     plan = load_plan(_docx_plan(tmp_path / "plan.docx", body_deadline_1="2022年8月底前"))
-    assert (plan.title, plan.issuer, plan.date) == ("某县2022年政务服务提升方案", "某县人民政府办公室", date(2022, 3, 1))
+    assert (plan.title, plan.issuer, plan.date) == (
+        "某县2022年政务服务提升方案",
+        "某县人民政府办公室",
+        date(2022, 3, 1),
+    )
     assert {u["layout"] for u in plan.used["layouts"]} == {"table", "inline"}
     assert [t.id for t in plan.tasks] == ["1", "2", "3", "4"]
     t1, t2, t3, t4 = plan.tasks
@@ -312,8 +326,12 @@ def test_docx_block_layout(tmp_path, block_sample):
             d.add_paragraph(line)
     d.save(str(tmp_path / "block.docx"))
     plan = load_plan(tmp_path / "block.docx")
-    assert [t.title for t in plan.tasks] == ["推行叫号系统联网", "建立窗口等候时长预警", "推行周六上午轮班",
-                                             "开展窗口服务“好差评”月度通报"]
+    assert [t.title for t in plan.tasks] == [
+        "推行叫号系统联网",
+        "建立窗口等候时长预警",
+        "推行周六上午轮班",
+        "开展窗口服务“好差评”月度通报",
+    ]
     assert plan.task("3").responsible_units == ["市自然资源局", "市人社局", "市医保局", "市住房公积金中心"]
     assert plan.task("2").source.row == 12  # paragraph number (non-empty paragraphs)
     assert plan.date == date(2018, 6, 12)
@@ -358,11 +376,17 @@ def test_html_table_and_body(tmp_path, charset, encoding):
     assert {u["layout"] for u in plan.used["layouts"]} == {"table", "inline"}
     t1, t2 = plan.tasks
     assert (t1.section, t1.title, t1.lead_units, t1.responsible_units, _iso(t1.deadline)) == (
-        "一、主要任务", "推行一窗受理", ["市政务服务中心"], ["市直各相关单位"], "2021-12-31")
+        "一、主要任务",
+        "推行一窗受理",
+        ["市政务服务中心"],
+        ["市直各相关单位"],
+        "2021-12-31",
+    )
     assert (t2.lead_units, _iso(t2.deadline)) == (["市政务服务中心"], "2021-08-31")  # rowspan lead
     assert t1.source.sheet == "表格1" and t1.source.row == 3
     assert plan.warnings == [
-        "任务2:正文与附件表的责任单位不一致:正文为“各乡镇(街道)”,附件表为“市直各相关单位”,已采用附件表"]
+        "任务2:正文与附件表的责任单位不一致:正文为“各乡镇(街道)”,附件表为“市直各相关单位”,已采用附件表"
+    ]
 
 
 def test_html_block_layout(tmp_path, block_sample):
@@ -405,28 +429,31 @@ def test_text_without_tasks_is_refused(tmp_path):
 
 
 # ---------------------------------------------------------------- deadline forms (tasks/deadlines.py)
-@pytest.mark.parametrize("value,expected", [
-    ("2021年底前", "2021-12-31"),
-    ("2021年8月底前", "2021-08-31"),
-    ("20218月底前", "2021-08-31"),
-    ("2021年6月30日前", "2021-06-30"),
-    ("8月31日前", "2021-08-31"),
-    ("年底前", "2021-12-31"),
-    ("年内", "2021-12-31"),
-    ("上半年", "2021-06-30"),
-    ("三季度末", "2021-09-30"),
-    ("第四季度", "2021-12-31"),
-    ("2021-08-31", "2021-08-31"),
-    ("2021/8/31", "2021-08-31"),
-    (44439, "2021-08-31"),                 # Excel serial day
-    (datetime(2021, 8, 31), "2021-08-31"),  # Excel date cell
-    (date(2021, 8, 31), "2021-08-31"),
-    ("2021年9月上旬", "2021-09-10"),
-    ("2021年9月中旬", "2021-09-20"),
-    ("2021年9月下旬", "2021-09-30"),
-    ("2021年8月至9月", "2021-09-30"),        # a month range ends with its last month
-    ("2021年8-9月", "2021-09-30"),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("2021年底前", "2021-12-31"),
+        ("2021年8月底前", "2021-08-31"),
+        ("20218月底前", "2021-08-31"),
+        ("2021年6月30日前", "2021-06-30"),
+        ("8月31日前", "2021-08-31"),
+        ("年底前", "2021-12-31"),
+        ("年内", "2021-12-31"),
+        ("上半年", "2021-06-30"),
+        ("三季度末", "2021-09-30"),
+        ("第四季度", "2021-12-31"),
+        ("2021-08-31", "2021-08-31"),
+        ("2021/8/31", "2021-08-31"),
+        (44439, "2021-08-31"),  # Excel serial day
+        (datetime(2021, 8, 31), "2021-08-31"),  # Excel date cell
+        (date(2021, 8, 31), "2021-08-31"),
+        ("2021年9月上旬", "2021-09-10"),
+        ("2021年9月中旬", "2021-09-20"),
+        ("2021年9月下旬", "2021-09-30"),
+        ("2021年8月至9月", "2021-09-30"),  # a month range ends with its last month
+        ("2021年8-9月", "2021-09-30"),
+    ],
+)
 def test_deadline_forms(value, expected):
     d = parse_deadline(value, 2021)
     assert (_iso(d.deadline), d.kind, d.warning) == (expected, "date", None)
@@ -442,7 +469,9 @@ def test_deadline_milestones():
     d = parse_deadline("2017年9月底前上线试运行,2018-2019年扩容推广", 2017)
     assert _iso(d.deadline) == "2017-09-30"
     assert [(_iso(m.date), m.text) for m in d.milestones] == [
-        ("2017-09-30", "2017年9月底前上线试运行"), ("2019-12-31", "2018-2019年扩容推广")]
+        ("2017-09-30", "2017年9月底前上线试运行"),
+        ("2019-12-31", "2018-2019年扩容推广"),
+    ]
 
 
 @pytest.mark.parametrize("value", ["2021年13月底前", "2021年0月底前", "2021年32月", "2021年第五季度"])
@@ -463,17 +492,20 @@ def test_unit_separators(sep):
     assert split_units(f"市审改办{sep}市政务服务中心") == ["市审改办", "市政务服务中心"]
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("各县(市、区)人民政府,市直有关单位", ["各县(市、区)人民政府", "市直有关单位"]),   # brackets (full width)
-    ("各县(市、区)人民政府、各乡镇(街道)", ["各县(市、区)人民政府", "各乡镇(街道)"]),   # brackets (half width)
-    ("市城管局、国网耒阳市供电公司等相关涉及部门", ["市城管局", "国网耒阳市供电公司"]),    # 等…
-    ("市发改局、市财政局等", ["市发改局", "市财政局"]),
-    ("市直各相关单位按职责分工负责", ["市直各相关单位"]),                             # duty phrase
-    ("市城管局按照职责分工负责", ["市城管局"]),
-    ("市财政局。", ["市财政局"]),                                                   # trailing punctuation
-    ("市财政局、市税务局;", ["市财政局", "市税务局"]),
-    (" 市 财政局 ", ["市财政局"]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("各县(市、区)人民政府,市直有关单位", ["各县(市、区)人民政府", "市直有关单位"]),  # brackets (full width)
+        ("各县(市、区)人民政府、各乡镇(街道)", ["各县(市、区)人民政府", "各乡镇(街道)"]),  # brackets (half width)
+        ("市城管局、国网耒阳市供电公司等相关涉及部门", ["市城管局", "国网耒阳市供电公司"]),  # 等…
+        ("市发改局、市财政局等", ["市发改局", "市财政局"]),
+        ("市直各相关单位按职责分工负责", ["市直各相关单位"]),  # duty phrase
+        ("市城管局按照职责分工负责", ["市城管局"]),
+        ("市财政局。", ["市财政局"]),  # trailing punctuation
+        ("市财政局、市税务局;", ["市财政局", "市税务局"]),
+        (" 市 财政局 ", ["市财政局"]),
+    ],
+)
 def test_unit_splitting_rules(text, expected):
     assert split_units(text) == expected
 
@@ -489,12 +521,21 @@ def test_unit_aliases_and_collectives(tmp_path):
     assert not is_collective("市财政局")
 
 
-@pytest.mark.parametrize("name,collective", [
-    ("市直各相关单位", True), ("县直有关单位", True), ("市直单位", True), ("市直机关各单位", True),
-    ("各乡镇(街道)", True), ("各县(市、区)人民政府", True), ("领导小组成员单位", True),
-    ("市直机关工委", False),  # one real unit (scorecards rank it), not “all units under the city”
-    ("县直机关工委", False), ("市政务服务中心", False),
-])
+@pytest.mark.parametrize(
+    "name,collective",
+    [
+        ("市直各相关单位", True),
+        ("县直有关单位", True),
+        ("市直单位", True),
+        ("市直机关各单位", True),
+        ("各乡镇(街道)", True),
+        ("各县(市、区)人民政府", True),
+        ("领导小组成员单位", True),
+        ("市直机关工委", False),  # one real unit (scorecards rank it), not “all units under the city”
+        ("县直机关工委", False),
+        ("市政务服务中心", False),
+    ],
+)
 def test_collective_units(name, collective):
     assert is_collective(name) is collective
 
@@ -514,11 +555,13 @@ def test_aliases_apply_to_document_tasks_without_replacing_names(tmp_path, block
 
 
 def test_tab_separated_table_pasted_as_text(tmp_path):
-    text = ("某县2021年任务分解表\n"
-            "序号\t工作要点\t牵头单位\t责任单位\t完成时限\t前置任务\n"
-            "一、第一部分\t\t\t\t\t\n"
-            "1\t建设平台\t县数据局\t\"县直各相关\n单位\"\t2021年6月底前\t\n"
-            "2\t上线运行\t县政务服务中心\t县数据局\t年底前\t1\n")
+    text = (
+        "某县2021年任务分解表\n"
+        "序号\t工作要点\t牵头单位\t责任单位\t完成时限\t前置任务\n"
+        "一、第一部分\t\t\t\t\t\n"
+        '1\t建设平台\t县数据局\t"县直各相关\n单位"\t2021年6月底前\t\n'
+        "2\t上线运行\t县政务服务中心\t县数据局\t年底前\t1\n"
+    )
     plan = load_plan(_write(tmp_path, "pasted.txt", text))
     assert [u["layout"] for u in plan.used["layouts"]] == ["tsv"]
     t1, t2 = plan.tasks
@@ -529,20 +572,25 @@ def test_tab_separated_table_pasted_as_text(tmp_path):
 def test_grid_two_row_header():
     from tasks.importers.text_grid import parse_grid
 
-    rows = [["序号", "重点任务", "责任单位", "责任单位", "完成时限"],
-            ["", "", "牵头单位", "配合单位", ""],
-            ["1", "推行一窗受理", "市政务服务中心", "市直各相关单位", "2021年底前"],
-            ["注:各单位每月报送进展。", "", "", "", ""],
-            ["2", "不应读到", "市财政局", "", "2021年底前"]]
+    rows = [
+        ["序号", "重点任务", "责任单位", "责任单位", "完成时限"],
+        ["", "", "牵头单位", "配合单位", ""],
+        ["1", "推行一窗受理", "市政务服务中心", "市直各相关单位", "2021年底前"],
+        ["注:各单位每月报送进展。", "", "", "", ""],
+        ["2", "不应读到", "市财政局", "", "2021年底前"],
+    ]
     found = parse_grid(rows, sheet="表格1")
     assert [(t.id, t.lead, t.responsible, t.line) for t in found.tasks] == [
-        ("1", "市政务服务中心", "市直各相关单位", 3)]
+        ("1", "市政务服务中心", "市直各相关单位", 3)
+    ]
 
 
 def test_lead_marked_inside_responsible_list_and_mixed_inline(tmp_path):
-    text = ("某区2021年方案\n一、任务\n"
-            "(一)推行综合窗口。\n责任单位:区发改局(牵头)、区财政局\n完成时限:\n2021年底前\n"
-            "(二)推行帮代办。(区政务服务中心牵头;完成时限:2021年9月底前)\n")
+    text = (
+        "某区2021年方案\n一、任务\n"
+        "(一)推行综合窗口。\n责任单位:区发改局(牵头)、区财政局\n完成时限:\n2021年底前\n"
+        "(二)推行帮代办。(区政务服务中心牵头;完成时限:2021年9月底前)\n"
+    )
     plan = load_plan(_write(tmp_path, "marks.txt", text))
     t1, t2 = plan.tasks
     assert (t1.lead_units, t1.responsible_units, _iso(t1.deadline)) == (["区发改局"], ["区财政局"], "2021-12-31")
@@ -550,24 +598,31 @@ def test_lead_marked_inside_responsible_list_and_mixed_inline(tmp_path):
 
 
 def test_html_bracket_on_its_own_line_joins_its_paragraph(tmp_path):
-    html = ("<html><body><p>某市2021年方案</p><p>1.推行一窗受理。设置综合窗口。<br>"
-            "(市政务服务中心牵头,市妇联、市残联按职责分工负责,2021年底前完成)</p>"
-            "<p>2.推行预约服务。<br>(市政务服务中心牵头,长期坚持)</p></body></html>")
+    html = (
+        "<html><body><p>某市2021年方案</p><p>1.推行一窗受理。设置综合窗口。<br>"
+        "(市政务服务中心牵头,市妇联、市残联按职责分工负责,2021年底前完成)</p>"
+        "<p>2.推行预约服务。<br>(市政务服务中心牵头,长期坚持)</p></body></html>"
+    )
     plan = load_plan(_write(tmp_path, "br.html", html))
     assert [(t.id, t.title, t.lead_units, t.responsible_units) for t in plan.tasks] == [
         ("1", "推行一窗受理", ["市政务服务中心"], ["市妇联", "市残联"]),
-        ("2", "推行预约服务", ["市政务服务中心"], [])]
+        ("2", "推行预约服务", ["市政务服务中心"], []),
+    ]
 
 
 def test_flattened_appendix_numbering_restarts_and_gaps(tmp_path):
-    text = ("序号\n工作要点\n牵头单位\n责任单位\n完成时限\n"
-            "一、甲\n1\n任务甲一\n市财政局\n市直各相关单位\n2021年底前\n"
-            "二、乙\n1\n任务乙一\n市税务局\n市直各相关单位\n2021年6月底前\n"
-            "3\n任务乙三\n市人社局\n市直各相关单位\n长期坚持\n")
+    text = (
+        "序号\n工作要点\n牵头单位\n责任单位\n完成时限\n"
+        "一、甲\n1\n任务甲一\n市财政局\n市直各相关单位\n2021年底前\n"
+        "二、乙\n1\n任务乙一\n市税务局\n市直各相关单位\n2021年6月底前\n"
+        "3\n任务乙三\n市人社局\n市直各相关单位\n长期坚持\n"
+    )
     plan = load_plan(_write(tmp_path, "restart.txt", text))
     assert [(t.id, t.title, t.section, t.lead_units) for t in plan.tasks] == [
-        ("1", "任务甲一", "一、甲", ["市财政局"]), ("2", "任务乙一", "二、乙", ["市税务局"]),
-        ("3", "任务乙三", "二、乙", ["市人社局"])]
+        ("1", "任务甲一", "一、甲", ["市财政局"]),
+        ("2", "任务乙一", "二、乙", ["市税务局"]),
+        ("3", "任务乙三", "二、乙", ["市人社局"]),
+    ]
     assert [t.source.row for t in plan.tasks] == [7, 13, 18]
     assert "附件表序号不连续:第1项之后是第3项,请核对是否漏项" in plan.warnings
     assert any("重新编号" in w for w in plan.warnings)
@@ -585,12 +640,16 @@ def test_reconcile_reports_every_kind_of_difference():
     from tasks.importers.documents import reconcile
     from tasks.importers.text_layouts import RawTask
 
-    table = [RawTask("1", "甲", lead="市财政局", responsible="市税务局", deadline="2021年9月底前试运行,2022年全面推行"),
-             RawTask("2", "乙", lead="", responsible="市税务局", deadline="尽快"),
-             RawTask("3", "丙", lead="市人社局", responsible="", deadline="2021年底前")]
-    body = [RawTask("1", "甲", lead="市财政局", responsible="市税务局", deadline="2021年9月底前"),
-            RawTask("2", "乙", lead="市发改局", responsible="市税务局", deadline="2021年6月底前"),
-            RawTask("3", "丙", lead="市医保局", responsible="市直各相关单位", deadline="长期坚持")]
+    table = [
+        RawTask("1", "甲", lead="市财政局", responsible="市税务局", deadline="2021年9月底前试运行,2022年全面推行"),
+        RawTask("2", "乙", lead="", responsible="市税务局", deadline="尽快"),
+        RawTask("3", "丙", lead="市人社局", responsible="", deadline="2021年底前"),
+    ]
+    body = [
+        RawTask("1", "甲", lead="市财政局", responsible="市税务局", deadline="2021年9月底前"),
+        RawTask("2", "乙", lead="市发改局", responsible="市税务局", deadline="2021年6月底前"),
+        RawTask("3", "丙", lead="市医保局", responsible="市直各相关单位", deadline="长期坚持"),
+    ]
     tasks, warnings = reconcile(table, body, "p.txt", 2021)
     assert warnings == [
         "任务1:正文与附件表的时间节点不一致:正文为“2021年9月底前”,附件表为“2021年9月底前试运行,2022年全面推行”,已采用附件表",
@@ -605,4 +664,7 @@ def test_reconcile_reports_every_kind_of_difference():
     assert (t2.lead_units, t2.deadline.isoformat(), t2.deadline_kind) == (["市发改局"], "2021-06-30", "date")  # type: ignore[union-attr]
     assert not any("无法识别" in w or "没有牵头单位" in w for w in t2.warnings)
     assert (t3.lead_units, t3.responsible_units, t3.deadline.isoformat()) == (  # type: ignore[union-attr]
-        ["市人社局"], ["市直各相关单位"], "2021-12-31")
+        ["市人社局"],
+        ["市直各相关单位"],
+        "2021-12-31",
+    )

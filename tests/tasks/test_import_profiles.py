@@ -1,4 +1,5 @@
 """Issue 14: import profiles — one test per option, files and database, and the command-line round trip."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,18 @@ from tasks.importers.profiles import (
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
-    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[
+            pytest.mark.pg,
+            pytest.mark.skipif(
+                not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"
+            ),
+        ],
+    ),
+]
 
 ZHUBAN = """某区2022年重点工作安排
 1.推行证照分离。
@@ -64,8 +75,9 @@ def test_option_lead_labels(tmp_path):
 
 
 def test_option_responsible_labels(tmp_path):
-    plan = load_plan(_doc(tmp_path, ZHUBAN),
-                     profile=ImportProfile("p", lead_labels=("主办单位",), responsible_labels=("协办科室",)))
+    plan = load_plan(
+        _doc(tmp_path, ZHUBAN), profile=ImportProfile("p", lead_labels=("主办单位",), responsible_labels=("协办科室",))
+    )
     assert _rows(plan) == [("1", ["区市场监管局"], ["区司法局", "区商务局"]), ("2", ["区政务服务中心"], [])]
 
 
@@ -76,8 +88,12 @@ def test_option_responsible_label_overrides_a_default_lead_label(tmp_path):
 
 
 def test_option_person_labels(tmp_path):
-    plan = load_plan(_doc(tmp_path, ZHUBAN), profile=ImportProfile(
-        "p", lead_labels=("主办单位",), responsible_labels=("协办科室",), person_labels=("包联领导",)))
+    plan = load_plan(
+        _doc(tmp_path, ZHUBAN),
+        profile=ImportProfile(
+            "p", lead_labels=("主办单位",), responsible_labels=("协办科室",), person_labels=("包联领导",)
+        ),
+    )
     assert plan.tasks[0].persons == ["周某"] and "周某" not in plan.tasks[0].units
 
 
@@ -99,12 +115,18 @@ def test_option_columns_in_a_workbook(tmp_path):
     ws.append(["序号", "事项", "主办科室", "协办科室", "办结期限"])
     ws.append([1, "推行叫号", "市数字办", "市公安局", "2021年底前"])
     wb.save(tmp_path / "t.xlsx")
-    profile = ImportProfile("p", columns=(("事项", "title"), ("主办科室", "lead"), ("协办科室", "responsible"),
-                                          ("办结期限", "deadline")))
+    profile = ImportProfile(
+        "p", columns=(("事项", "title"), ("主办科室", "lead"), ("协办科室", "responsible"), ("办结期限", "deadline"))
+    )
     plan = load_plan(tmp_path / "t.xlsx", profile=profile)
     t = plan.tasks[0]
     assert (t.id, t.title, t.lead_units, t.responsible_units, t.deadline) == (
-        "1", "推行叫号", ["市数字办"], ["市公安局"], date(2021, 12, 31))
+        "1",
+        "推行叫号",
+        ["市数字办"],
+        ["市公安局"],
+        date(2021, 12, 31),
+    )
 
 
 def test_option_columns_reassign_a_known_header(tmp_path):
@@ -128,8 +150,13 @@ def test_option_columns_in_a_text_table(tmp_path):
 
 def test_profile_files_toml_and_json(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_IMPORT_PROFILES_DIR", str(tmp_path / "profiles"))
-    p = ImportProfile("主办协办", lead_labels=("主办单位",), responsible_labels=("协办科室",),
-                      first_listed_leads=True, columns=(("主办科室", "lead"),))
+    p = ImportProfile(
+        "主办协办",
+        lead_labels=("主办单位",),
+        responsible_labels=("协办科室",),
+        first_listed_leads=True,
+        columns=(("主办科室", "lead"),),
+    )
     path = save_profile_file(p)
     assert path == tmp_path / "profiles" / "主办协办.toml"
     assert load_profile_file(path) == p and find_profile("主办协办") == p
@@ -147,13 +174,16 @@ def test_bundled_profiles_are_valid():
         assert load_profile_file(path).name == path.stem
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"name": "a", "lead_label": ["x"]}, "无法识别的项:lead_label"),
-    ({"name": "a", "columns": {"主办": "boss"}}, "角色“boss”无效"),
-    ({"name": "a", "first_listed_leads": "yes"}, "first_listed_leads 只能是"),
-    ({"name": "../etc"}, "名称“../etc”无效"),
-    ({"name": "a", "lead_labels": ["很" * 21]}, "过长"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"name": "a", "lead_label": ["x"]}, "无法识别的项:lead_label"),
+        ({"name": "a", "columns": {"主办": "boss"}}, "角色“boss”无效"),
+        ({"name": "a", "first_listed_leads": "yes"}, "first_listed_leads 只能是"),
+        ({"name": "../etc"}, "名称“../etc”无效"),
+        ({"name": "a", "lead_labels": ["很" * 21]}, "过长"),
+    ],
+)
 def test_bad_profiles_are_refused_in_chinese(data, message):
     with pytest.raises(InputError, match=message):
         profile_from_dict(data)
@@ -204,8 +234,14 @@ def test_profiles_on_each_backend(backend, tmp_path):
 
 # ---------------------------------------------------------------- command line round trip
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tasks", "import", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "tasks", "import", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_cli_round_trip_with_a_profile_saved_in_the_database(tmp_path):
@@ -218,15 +254,22 @@ def test_cli_round_trip_with_a_profile_saved_in_the_database(tmp_path):
     plain = json.loads(_cli(str(doc), "--json", env=env).stdout)
     assert [t["lead_units"] for t in plain] == [[], []]
     store = Store(db)
-    save_profile(store, ImportProfile("主办协办", lead_labels=("主办单位",), responsible_labels=("协办科室",),
-                                      person_labels=("包联领导",)), actor="test")
+    save_profile(
+        store,
+        ImportProfile(
+            "主办协办", lead_labels=("主办单位",), responsible_labels=("协办科室",), person_labels=("包联领导",)
+        ),
+        actor="test",
+    )
     store.dispose()
     proc = _cli(str(doc), "--profile", "主办协办", "--json", "--confidence", env=env)
     assert proc.returncode == 0, proc.stderr
     tasks = json.loads(proc.stdout)
     assert isinstance(tasks, list)
     assert [(t["id"], t["lead_units"], t["responsible_units"], t["deadline"]) for t in tasks] == [
-        ("1", ["区市场监管局"], ["区司法局", "区商务局"], "2022-09-30"), ("2", ["区政务服务中心"], [], None)]
+        ("1", ["区市场监管局"], ["区司法局", "区商务局"], "2022-09-30"),
+        ("2", ["区政务服务中心"], [], None),
+    ]
     assert tasks[0]["persons"] == ["周某"]
     summary = json.loads(proc.stderr)
     assert summary["level"] == "high" and summary["profile"] == "主办协办" and summary["no_lead"] == []
@@ -242,8 +285,10 @@ def test_cli_profile_from_a_file_and_the_readable_summary(tmp_path):
 
 
 def test_cli_unknown_profile_is_one_error_line(tmp_path):
-    env = {"WORKBENCH_DB_URL": f"sqlite:///{tmp_path / 'wb.db'}",
-           "WORKBENCH_IMPORT_PROFILES_DIR": str(tmp_path / "none")}
+    env = {
+        "WORKBENCH_DB_URL": f"sqlite:///{tmp_path / 'wb.db'}",
+        "WORKBENCH_IMPORT_PROFILES_DIR": str(tmp_path / "none"),
+    }
     proc = _cli(str(_doc(tmp_path, ZHUBAN)), "--profile", "没有这个", "--json", env=env)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("error: ") and "找不到导入方案“没有这个”" in proc.stderr

@@ -1,4 +1,5 @@
 """Task-breakdown tables from xlsx, xls and csv, built here with every feature real tables have."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -37,24 +38,49 @@ def rich_workbook(path: Path) -> Path:
     ws = wb.create_sheet("任务分解表")
     ws["A1"] = "附件2"
     _merge(ws, "A2:G2", TITLE)
-    for ref, label in (("A3:A4", "编号"), ("B3:B4", "任务名称"), ("C3:C4", "具体措施"),
-                       ("F3:F4", "时间节点"), ("G3:G4", "前置任务")):
+    for ref, label in (
+        ("A3:A4", "编号"),
+        ("B3:B4", "任务名称"),
+        ("C3:C4", "具体措施"),
+        ("F3:F4", "时间节点"),
+        ("G3:G4", "前置任务"),
+    ):
         _merge(ws, ref, label)
     _merge(ws, "D3:E3", "责任单位")
     ws["D4"], ws["E4"] = "牵头单位", "配合单位"
     # row 5 blank
     _merge(ws, "A6:G6", "一、深化审批制度改革")
     rows = {
-        7: ["一", "推进简政放权", "按照应放尽放原则\uff1b\n继续下放审批事项。", "市审改办\n市政务服务中心",
-            "各县(市、区)人民政府、市直各相关单位", datetime(2022, 8, 31), None],
-        8: [2, "推进清单管理", "编制公布政务服务事项清单。", "市审改办", "市委编办、市司法局等",
-            "2022年底前", "1"],
+        7: [
+            "一",
+            "推进简政放权",
+            "按照应放尽放原则\uff1b\n继续下放审批事项。",
+            "市审改办\n市政务服务中心",
+            "各县(市、区)人民政府、市直各相关单位",
+            datetime(2022, 8, 31),
+            None,
+        ],
+        8: [2, "推进清单管理", "编制公布政务服务事项清单。", "市审改办", "市委编办、市司法局等", "2022年底前", "1"],
         # row 9 blank
-        11: ["三", "推行周末轮班", "高频事项窗口周末无休。", "市政务服务中心",
-             "市人社局\uff1b市医保局\n市公安局按职责分工负责", "长期坚持", "1、2"],
+        11: [
+            "三",
+            "推行周末轮班",
+            "高频事项窗口周末无休。",
+            "市政务服务中心",
+            "市人社局\uff1b市医保局\n市公安局按职责分工负责",
+            "长期坚持",
+            "1、2",
+        ],
         12: ["4", "推行延时服务", "窗口提供预约、延时服务。", "市政务服务中心", None, "8月底前", "1-3"],
-        13: ["(五)", "建设一网通办平台", "平台上线试运行。", "市数据局", "市政务服务中心",
-             "2022年9月底前上线试运行", "四"],
+        13: [
+            "(五)",
+            "建设一网通办平台",
+            "平台上线试运行。",
+            "市数据局",
+            "市政务服务中心",
+            "2022年9月底前上线试运行",
+            "四",
+        ],
         14: [None, None, "全市推广应用。", "市财政局", None, "2023年扩容推广", None],
         16: [6, "完善评价制度", "推行好差评。", "市政务服务中心", "市直各相关单位", "视情况而定", None],
     }
@@ -118,7 +144,9 @@ def test_rich_workbook_fields(rich_plan):
     assert t5.lead_units == ["市数据局", "市财政局"]
     assert t5.deadline == date(2022, 9, 30)
     assert [(m.date, m.text) for m in t5.milestones] == [
-        (date(2022, 9, 30), "2022年9月底前上线试运行"), (date(2023, 12, 31), "2023年扩容推广")]
+        (date(2022, 9, 30), "2022年9月底前上线试运行"),
+        (date(2023, 12, 31), "2023年扩容推广"),
+    ]
     assert t5.predecessors == ["4"]
     assert t6.deadline is None and t6.deadline_kind == "unknown" and t6.deadline_text == "视情况而定"
 
@@ -143,12 +171,23 @@ def test_workbook_with_only_the_table_and_header_on_first_row(tmp_path):
     wb.save(tmp_path / "t.xlsx")
     plan = load_plan(tmp_path / "t.xlsx")
     assert plan.title == "t"  # no title row: the file name
-    assert plan.used == {"sheet": "Sheet", "header_row": 1, "rows": [2, 3],
-                         "columns": {"序号": "serial", "重点任务": "title", "工作内容": "description",
-                                     "牵头部门": "lead", "责任部门": "responsible", "完成时间": "deadline"}}
+    assert plan.used == {
+        "sheet": "Sheet",
+        "header_row": 1,
+        "rows": [2, 3],
+        "columns": {
+            "序号": "serial",
+            "重点任务": "title",
+            "工作内容": "description",
+            "牵头部门": "lead",
+            "责任部门": "responsible",
+            "完成时间": "deadline",
+        },
+    }
     assert [(t.title, t.description, t.deadline) for t in plan.tasks] == [
         ("设立综合窗口", "一窗受理、集成服务", date(2021, 6, 30)),
-        ("自助服务", "", date(2021, 6, 30))]
+        ("自助服务", "", date(2021, 6, 30)),
+    ]
 
 
 def test_only_one_text_column_is_the_title(tmp_path):
@@ -173,7 +212,10 @@ def test_section_numbered_in_the_serial_column_and_renumbered_serials(tmp_path):
     wb.save(tmp_path / "t.xlsx")
     plan = load_plan(tmp_path / "t.xlsx")
     assert [(t.id, t.section, t.title) for t in plan.tasks] == [
-        ("1", "一、审批改革", "简政放权"), ("2", "一、审批改革", "清单管理"), ("3", "二、窗口服务", "延时服务")]
+        ("1", "一、审批改革", "简政放权"),
+        ("2", "一、审批改革", "清单管理"),
+        ("3", "二、窗口服务", "延时服务"),
+    ]
     assert any("重新编号" in w for w in plan.warnings)
 
 
@@ -200,27 +242,60 @@ def test_row_without_serial_gets_the_next_number(tmp_path):
     assert "第3行没有序号,已编为2号" in plan.warnings
 
 
-@pytest.mark.parametrize("label, field", [
-    ("序号", "serial"), ("编号", "serial"), ("序 号", "serial"),
-    ("工作要点", "title"), ("任务名称", "title"), ("重点任务", "title"),
-    ("主要任务", "description"), ("工作内容", "description"), ("具体措施", "description"),
-    ("牵头部门", "lead"), ("牵头单位", "lead"), ("牵头\n单位", "lead"),
-    ("责任部门", "responsible"), ("责任单位", "responsible"), ("配合单位", "responsible"),
-    ("协办单位", "responsible"),
-    ("完成时限", "deadline"), ("完成时间", "deadline"), ("时间节点", "deadline"),
-    ("完成时限(时间节点)", "deadline"), ("完成时限\uff08时间节点\uff09", "deadline"),
-    ("前置任务", "predecessors"), ("依赖", "predecessors"), ("备注", "note"),
-    ("耒阳市2021年优化营商环境政务服务便利化攻坚行动方案任务分解表", None), ("市审改办", None), (3, None),
-])
+@pytest.mark.parametrize(
+    "label, field",
+    [
+        ("序号", "serial"),
+        ("编号", "serial"),
+        ("序 号", "serial"),
+        ("工作要点", "title"),
+        ("任务名称", "title"),
+        ("重点任务", "title"),
+        ("主要任务", "description"),
+        ("工作内容", "description"),
+        ("具体措施", "description"),
+        ("牵头部门", "lead"),
+        ("牵头单位", "lead"),
+        ("牵头\n单位", "lead"),
+        ("责任部门", "responsible"),
+        ("责任单位", "responsible"),
+        ("配合单位", "responsible"),
+        ("协办单位", "responsible"),
+        ("完成时限", "deadline"),
+        ("完成时间", "deadline"),
+        ("时间节点", "deadline"),
+        ("完成时限(时间节点)", "deadline"),
+        ("完成时限\uff08时间节点\uff09", "deadline"),
+        ("前置任务", "predecessors"),
+        ("依赖", "predecessors"),
+        ("备注", "note"),
+        ("耒阳市2021年优化营商环境政务服务便利化攻坚行动方案任务分解表", None),
+        ("市审改办", None),
+        (3, None),
+    ],
+)
 def test_header_variants(label, field):
     assert header_field(label) == field
 
 
-@pytest.mark.parametrize("value, ids", [
-    ("3、5", ["3", "5"]), ("3\uff0c5", ["3", "5"]), ("3-5", ["3", "4", "5"]), ("3~5,8", ["3", "4", "5", "8"]),
-    ("三", ["3"]), ("二、十二", ["2", "12"]), ("任务3", ["3"]), ("第4项", ["4"]),
-    (7, ["7"]), (7.0, ["7"]), ("无", []), (None, []), ("—", []),
-])
+@pytest.mark.parametrize(
+    "value, ids",
+    [
+        ("3、5", ["3", "5"]),
+        ("3\uff0c5", ["3", "5"]),
+        ("3-5", ["3", "4", "5"]),
+        ("3~5,8", ["3", "4", "5", "8"]),
+        ("三", ["3"]),
+        ("二、十二", ["2", "12"]),
+        ("任务3", ["3"]),
+        ("第4项", ["4"]),
+        (7, ["7"]),
+        (7.0, ["7"]),
+        ("无", []),
+        (None, []),
+        ("—", []),
+    ],
+)
 def test_predecessor_forms(value, ids):
     assert parse_predecessors(value) == (ids, None)
 
@@ -242,8 +317,14 @@ def _table_rows() -> list[list[str]]:
         [TITLE, "", "", "", "", ""],
         ["序号", "工作要点", "主要任务", "牵头部门", "责任部门", "完成时限"],
         ["一、深化审批制度改革", "", "", "", "", ""],
-        ["1", "推进简政放权", "按照应放尽放原则\uff1b\n继续下放审批事项。", "市审改办\n市政务服务中心",
-         "各县(市、区)人民政府、市直各相关单位", "2022年8月底前"],
+        [
+            "1",
+            "推进简政放权",
+            "按照应放尽放原则\uff1b\n继续下放审批事项。",
+            "市审改办\n市政务服务中心",
+            "各县(市、区)人民政府、市直各相关单位",
+            "2022年8月底前",
+        ],
         ["", "", "", "", "", ""],
         ["二、优化窗口服务", "", "", "", "", ""],
         ["二", "推行周末轮班", "高频事项窗口周末无休。", "市政务服务中心", "市人社局\uff0c市医保局", "2022/6/30"],
@@ -324,8 +405,19 @@ def test_read_table_directly(tmp_path):
 
 # ---------------------------------------------------------------- the writer and the bundled workbook
 BUNDLED = Path(__file__).resolve().parents[2] / "data" / "plans" / "leiyang-2021-tasks.xlsx"
-_COMPARED = ("id", "section", "title", "description", "lead_units", "responsible_units", "deadline",
-             "deadline_text", "deadline_kind", "milestones", "predecessors")
+_COMPARED = (
+    "id",
+    "section",
+    "title",
+    "description",
+    "lead_units",
+    "responsible_units",
+    "deadline",
+    "deadline_text",
+    "deadline_kind",
+    "milestones",
+    "predecessors",
+)
 
 
 def _hand_plan():
@@ -333,15 +425,30 @@ def _hand_plan():
     from tasks.model import Plan
 
     sec1, sec2 = "一、深化审批制度改革", "二、优化窗口服务"
-    return Plan(title="示例市2023年任务分解表", tasks=[
-        make_task("1", title="推进简政放权", description="继续下放审批事项\uff1b开展回头看。", section=sec1,
-                  lead="市审改办\n市政务服务中心", responsible="各县(市、区)人民政府、市直各相关单位",
-                  deadline="2023年底前"),
-        make_task("2", title="推行周末轮班", section=sec2, lead="市政务服务中心",
-                  responsible="市人社局、市医保局", deadline="2023年9月底前上线试运行,2024年扩容推广",
-                  predecessors=["1"]),
-        make_task("3", title="延时服务", section=sec2, lead="市政务服务中心", deadline="长期坚持"),
-    ])
+    return Plan(
+        title="示例市2023年任务分解表",
+        tasks=[
+            make_task(
+                "1",
+                title="推进简政放权",
+                description="继续下放审批事项\uff1b开展回头看。",
+                section=sec1,
+                lead="市审改办\n市政务服务中心",
+                responsible="各县(市、区)人民政府、市直各相关单位",
+                deadline="2023年底前",
+            ),
+            make_task(
+                "2",
+                title="推行周末轮班",
+                section=sec2,
+                lead="市政务服务中心",
+                responsible="市人社局、市医保局",
+                deadline="2023年9月底前上线试运行,2024年扩容推广",
+                predecessors=["1"],
+            ),
+            make_task("3", title="延时服务", section=sec2, lead="市政务服务中心", deadline="长期坚持"),
+        ],
+    )
 
 
 def test_writer_round_trip_and_layout(tmp_path):
@@ -351,8 +458,9 @@ def test_writer_round_trip_and_layout(tmp_path):
     path = write_plan_workbook(plan, tmp_path / "out.xlsx", readme=DEFAULT_README)
     back = load_plan(path)
     assert back.title == plan.title
-    assert [{k: t.to_dict()[k] for k in _COMPARED} for t in back.tasks] == \
-        [{k: t.to_dict()[k] for k in _COMPARED} for t in plan.tasks]
+    assert [{k: t.to_dict()[k] for k in _COMPARED} for t in back.tasks] == [
+        {k: t.to_dict()[k] for k in _COMPARED} for t in plan.tasks
+    ]
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["任务分解表", "说明"]
     ws = wb["任务分解表"]
@@ -393,21 +501,24 @@ def test_bundled_workbook_rows(bundled):
 def test_bundled_workbook_matches_the_seed_text(bundled, seed_2021):
     seed = load_plan(seed_2021)
     assert len(seed.tasks) == 32
-    assert [{k: t.to_dict()[k] for k in _COMPARED} for t in bundled.tasks] == \
-        [{k: t.to_dict()[k] for k in _COMPARED} for t in seed.tasks]
+    assert [{k: t.to_dict()[k] for k in _COMPARED} for t in bundled.tasks] == [
+        {k: t.to_dict()[k] for k in _COMPARED} for t in seed.tasks
+    ]
 
 
 def test_regenerating_the_bundled_workbook_gives_the_same_tasks(tmp_path, seeds_dir, bundled):
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "make_sample_workbooks", BUNDLED.parent.parent.parent / "scripts" / "make_sample_workbooks.py")
+        "make_sample_workbooks", BUNDLED.parent.parent.parent / "scripts" / "make_sample_workbooks.py"
+    )
     mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(mod)  # type: ignore[union-attr]
     fresh = load_plan(mod.make_leiyang(seeds_dir, tmp_path))
     assert fresh.title == bundled.title
-    assert [t.to_dict() | {"source": None} for t in fresh.tasks] == \
-        [t.to_dict() | {"source": None} for t in bundled.tasks]
+    assert [t.to_dict() | {"source": None} for t in fresh.tasks] == [
+        t.to_dict() | {"source": None} for t in bundled.tasks
+    ]
 
 
 def test_html_table_saved_as_xls(tmp_path):
@@ -459,7 +570,9 @@ def test_table_without_serial_column_numbers_tasks_in_order(tmp_path):
     wb.save(tmp_path / "t.xlsx")
     plan = load_plan(tmp_path / "t.xlsx")
     assert [(t.id, t.title, t.description) for t in plan.tasks] == [
-        ("1", "简政放权", "下放事项开展回头看"), ("2", "清单管理", "编制清单")]
+        ("1", "简政放权", "下放事项开展回头看"),
+        ("2", "清单管理", "编制清单"),
+    ]
     assert not any("没有序号" in w for w in plan.warnings)
 
 
@@ -497,15 +610,20 @@ def test_merged_ranges_are_read_from_xlsx(tmp_path):
 
 
 def test_two_row_header_in_csv_without_merge_information(tmp_path):
-    text = ("序号,工作要点,责任单位,,完成时限,,\n"
-            ",,牵头单位,配合单位,,,\n"
-            "1,简政放权,市审改办,市直各相关单位,2021年底前,,\n")
+    text = (
+        "序号,工作要点,责任单位,,完成时限,,\n,,牵头单位,配合单位,,,\n1,简政放权,市审改办,市直各相关单位,2021年底前,,\n"
+    )
     path = tmp_path / "t.csv"
     path.write_text(text, encoding="utf-8")
     plan = load_plan(path)
     assert plan.used["header_row"] == 1 and plan.used["rows"] == [3, 3]
-    assert plan.used["columns"] == {"序号": "serial", "工作要点": "title", "责任单位/牵头单位": "lead",
-                                    "责任单位/配合单位": "responsible", "完成时限": "deadline"}
+    assert plan.used["columns"] == {
+        "序号": "serial",
+        "工作要点": "title",
+        "责任单位/牵头单位": "lead",
+        "责任单位/配合单位": "responsible",
+        "完成时限": "deadline",
+    }
     (t,) = plan.tasks
     assert (t.lead_units, t.responsible_units, t.deadline) == (["市审改办"], ["市直各相关单位"], date(2021, 12, 31))
 

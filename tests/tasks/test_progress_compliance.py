@@ -1,4 +1,5 @@
 """Reporting compliance (报送率) of a period, as the overview shows it."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,15 +15,19 @@ def test_compliance_counts_the_latest_period_past_its_due_date(tmp_path):
     store.load_plan_into_store(small_plan(), actor="test")
     store.open_period("2021-09", actor="test")
     # 市审改办 leads tasks 1 and 2 and reports both; 市政务服务中心 leads 1 and 3 and stays silent
-    data = fill_template(template_bytes(store, "市审改办", "2021-09"), {
-        "1": {"status": "推进中", "percent": 40, "date": date(2021, 10, 2)},
-        "2": {"status": "已完成", "percent": 100, "date": date(2021, 10, 2)}})
+    data = fill_template(
+        template_bytes(store, "市审改办", "2021-09"),
+        {
+            "1": {"status": "推进中", "percent": 40, "date": date(2021, 10, 2)},
+            "2": {"status": "已完成", "percent": 100, "date": date(2021, 10, 2)},
+        },
+    )
     report = validate_upload(store, data, "审改办.xlsx", unit="市审改办", today=date(2021, 10, 2))
     assert report.ok, report.summary()
     commit_upload(store, report, actor="test")
 
     before_due = snapshot(store, date(2021, 10, 3))
-    assert before_due.latest_due_period() is None and before_due.compliance() is None   # nothing owed yet
+    assert before_due.latest_due_period() is None and before_due.compliance() is None  # nothing owed yet
     after_due = snapshot(store, date(2021, 10, 20))
     period = after_due.latest_due_period()
     assert period == "2021-09"

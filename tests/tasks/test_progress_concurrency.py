@@ -1,4 +1,5 @@
 """20 uploads at once into one store: all rows land once, nothing fails with "database is locked"."""
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -21,17 +22,34 @@ TODAY = date(2021, 10, 3)
 
 
 def plan() -> Plan:
-    return Plan(title="并发测试方案", date=date(2021, 8, 1), tasks=[
-        Task(id=str(i + 1), title=f"任务{i + 1}", lead_units=[UNITS[i]], responsible_units=[UNITS[(i + 1) % N]],
-             deadline=date(2021, 12, 31), deadline_text="2021年底前", deadline_kind="date") for i in range(N)])
+    return Plan(
+        title="并发测试方案",
+        date=date(2021, 8, 1),
+        tasks=[
+            Task(
+                id=str(i + 1),
+                title=f"任务{i + 1}",
+                lead_units=[UNITS[i]],
+                responsible_units=[UNITS[(i + 1) % N]],
+                deadline=date(2021, 12, 31),
+                deadline_text="2021年底前",
+                deadline_kind="date",
+            )
+            for i in range(N)
+        ],
+    )
 
 
 def filled_files(store: Store) -> list[tuple[str, bytes]]:
     out = []
     for i, u in enumerate(UNITS):
-        data = fill(template_bytes(store, u, "2021-09"),
-                    {str(i + 1): {"status": "推进中", "percent": i, "date": date(2021, 9, 20)},
-                     str((i - 1) % N + 1): {"status": "推进中", "percent": 50, "date": date(2021, 9, 21)}})
+        data = fill(
+            template_bytes(store, u, "2021-09"),
+            {
+                str(i + 1): {"status": "推进中", "percent": i, "date": date(2021, 9, 20)},
+                str((i - 1) % N + 1): {"status": "推进中", "percent": 50, "date": date(2021, 9, 21)},
+            },
+        )
         out.append((u, data))
     return out
 
@@ -51,7 +69,7 @@ def check_store(store: Store, expected_uploads: int) -> None:
     assert counts["uploads"] == expected_uploads
     assert counts["progress_reports"] == 2 * expected_uploads
     rows = [(r.task_pk, r.unit, r.period) for r in store.reports()]
-    assert len(rows) == len(set(rows))                       # no row twice
+    assert len(rows) == len(set(rows))  # no row twice
     assert len({u["sha256"] for u in store.uploads()}) == expected_uploads
 
 
@@ -77,8 +95,21 @@ def test_twenty_processes_upload_into_sqlite_at_once(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
-    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])])
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[
+                pytest.mark.pg,
+                pytest.mark.skipif(
+                    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"
+                ),
+            ],
+        ),
+    ],
+)
 def test_twenty_threads_with_repeated_files(tmp_path, backend):
     """15 distinct files, 5 of them sent twice at the same moment: each saved exactly once."""
     with temporary_store(backend, tmp_path, PG_URL) as store:

@@ -1,4 +1,5 @@
 """Upload validation: every rejection reason, with sheet/row/column, and the database untouched."""
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,18 @@ from tasks.progress.reports import build_report
 from tasks.store.testing import temporary_store
 
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
-    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[
+            pytest.mark.pg,
+            pytest.mark.skipif(
+                not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"
+            ),
+        ],
+    ),
+]
 TODAY = date(2021, 10, 3)
 RULES = default_rules()
 
@@ -50,8 +61,9 @@ def assert_rejected(store, rep, column: str, words: str, row: int | None = 4):
     """Rejected with a located Chinese reason, and commit writes nothing."""
     before = store.counts()
     assert not rep.ok and rep.outcome == "rejected"
-    assert any(p.column == column and words in p.reason and (row is None or p.row == row)
-               for p in rep.problems), [str(p) for p in rep.problems]
+    assert any(p.column == column and words in p.reason and (row is None or p.row == row) for p in rep.problems), [
+        str(p) for p in rep.problems
+    ]
     assert all(p.sheet for p in rep.problems)
     with pytest.raises(UploadRejected):
         commit_upload(store, rep, actor="cli")
@@ -67,15 +79,15 @@ def test_clean_template_saved_with_source_rows(store):
     data = fill(tpl(store), {"1": good(), "2": good(status="已完成", percent=100)}, person="李四")
     before = store.counts()
     rep = check(store, data)
-    assert store.counts() == before                         # a clean file is not written until confirmed
+    assert store.counts() == before  # a clean file is not written until confirmed
     assert rep.ok and rep.is_template and (rep.unit, rep.period, rep.person) == ("市审改办", "2021-09", "李四")
     assert [(r["task_id"], r["source_row"]) for r in rep.rows] == [("1", 4), ("2", 5)]
-    assert store.counts()["progress_reports"] == 0          # validation writes nothing
+    assert store.counts()["progress_reports"] == 0  # validation writes nothing
     uid = commit_upload(store, rep, actor="cli")
     assert isinstance(uid, int) and store.counts()["progress_reports"] == 2
     up = store.uploads()[0]
     assert (up["unit"], up["person"], up["filename"], up["sha256"]) == ("市审改办", "李四", "填报.xlsx", rep.sha256)
-    again = check(store, data)                              # same bytes again
+    again = check(store, data)  # same bytes again
     assert again.duplicate and again.outcome == "duplicate" and commit_upload(store, again, "cli") is None
     assert store.counts()["uploads"] == 1
 
@@ -152,19 +164,26 @@ def test_empty_template(store):
 
 
 def test_foreign_sheet_matched_by_header_names(store):
-    data = plain_sheet([["填报单位:市审改办", None, None, "报告期:2021年9月"],
-                        [" 序号", "工作要点", "进展状态", "完成比例(%)", "工作进展", "填报时间"],
-                        [1, "推进简政放权", "推进中", "60%", "推进中", "2021/9/30"],
-                        [2, "清单管理", "已完成", 100, "完成", "2021年9月29日"]])
+    data = plain_sheet(
+        [
+            ["填报单位:市审改办", None, None, "报告期:2021年9月"],
+            [" 序号", "工作要点", "进展状态", "完成比例(%)", "工作进展", "填报时间"],
+            [1, "推进简政放权", "推进中", "60%", "推进中", "2021/9/30"],
+            [2, "清单管理", "已完成", 100, "完成", "2021年9月29日"],
+        ]
+    )
     rep = validate_upload(store, data, "自制表.xlsx", today=TODAY, rules=RULES)
     assert rep.ok and not rep.is_template, [str(p) for p in rep.problems]
     assert (rep.unit, rep.period) == ("市审改办", "2021-09")
     assert [(r["task_id"], r["percent"], r["report_date"]) for r in rep.rows] == [
-        ("1", 60.0, date(2021, 9, 30)), ("2", 100.0, date(2021, 9, 29))]
+        ("1", 60.0, date(2021, 9, 30)),
+        ("2", 100.0, date(2021, 9, 29)),
+    ]
 
 
 def test_foreign_percent_fraction_with_percent_format(store):
     from openpyxl import Workbook
+
     wb = Workbook()
     ws = wb.active
     ws.append(["任务编号", "状态", "完成进度"])
@@ -199,8 +218,18 @@ def test_template_is_locked_with_dropdowns_and_hidden_identity(store):
     assert ws.protection.sheet
     assert ws["B2"].value == "市审改办" and ws["E2"].value == "2021-09"
     assert [ws.cell(3, j).value for j in range(1, 12)] == [
-        "任务编号", "工作要点", "完成时限", "本单位角色", "状态", "完成进度(%)", "进展情况", "存在问题",
-        "下步计划", "佐证材料", "填报日期"]
+        "任务编号",
+        "工作要点",
+        "完成时限",
+        "本单位角色",
+        "状态",
+        "完成进度(%)",
+        "进展情况",
+        "存在问题",
+        "下步计划",
+        "佐证材料",
+        "填报日期",
+    ]
     assert [ws.cell(r, 1).value for r in (4, 5)] == ["1", "2"] and ws["D4"].value == "牵头"
     assert ws["A4"].protection.locked and ws["B4"].protection.locked
     assert not ws["E4"].protection.locked and not ws["F4"].protection.locked
@@ -213,15 +242,21 @@ def test_template_is_locked_with_dropdowns_and_hidden_identity(store):
 
 
 def test_formula_injection_neutralised_in_exports(store):
-    data = fill(tpl(store), {"1": good(progress="=HYPERLINK(\"http://evil\",\"点我\")"),
-                             "2": good(status="已完成", percent=100, progress="@SUM(A1)")})
+    data = fill(
+        tpl(store),
+        {
+            "1": good(progress='=HYPERLINK("http://evil","点我")'),
+            "2": good(status="已完成", percent=100, progress="@SUM(A1)"),
+        },
+    )
     rep = check(store, data)
-    assert rep.rows[0]["progress"].startswith("=HYPERLINK")   # stored as the unit wrote it
+    assert rep.rows[0]["progress"].startswith("=HYPERLINK")  # stored as the unit wrote it
     commit_upload(store, rep, "cli")
-    out = load_workbook(io.BytesIO(report_xlsx(build_report(store, "month", "2021-09", rules=RULES,
-                                                            as_of=date(2021, 10, 3)))))
+    out = load_workbook(
+        io.BytesIO(report_xlsx(build_report(store, "month", "2021-09", rules=RULES, as_of=date(2021, 10, 3))))
+    )
     cells = [c.value for row in out["任务状态"].iter_rows() for c in row if isinstance(c.value, str)]
-    assert "'=HYPERLINK(\"http://evil\",\"点我\")" in cells
+    assert '\'=HYPERLINK("http://evil","点我")' in cells
     values = [c.value for ws in out.worksheets for row in ws.iter_rows() for c in row]
     assert not any(v.startswith(("=", "+", "-", "@")) for v in values if isinstance(v, str))
     assert not any(c.data_type == "f" for ws in out.worksheets for row in ws.iter_rows() for c in row)
@@ -237,12 +272,24 @@ def test_reject_task_archived_after_reimport(store):
 
 
 def test_gbk_csv_matched_by_headers_and_upload_files(store):
-    text = "序号,状态,完成进度,进展情况,填报日期\n1,推进中,45,窗口已调整,2021-09-30\n2,已完成,100,清单已公布,2021-09-29\n"
-    reps = upload_files(store, [("审改办九月.csv", text.encode("gbk"))], actor="cli", save=True, unit="市审改办",
-                        period="2021-09", today=TODAY, rules=RULES)
+    text = (
+        "序号,状态,完成进度,进展情况,填报日期\n1,推进中,45,窗口已调整,2021-09-30\n2,已完成,100,清单已公布,2021-09-29\n"
+    )
+    reps = upload_files(
+        store,
+        [("审改办九月.csv", text.encode("gbk"))],
+        actor="cli",
+        save=True,
+        unit="市审改办",
+        period="2021-09",
+        today=TODAY,
+        rules=RULES,
+    )
     assert [r.outcome for r in reps] == ["saved"]
     assert [(r.task_id, r.unit, r.percent, r.progress) for r in sorted(store.reports(), key=lambda r: r.id)] == [
-        ("1", "市审改办", 45.0, "窗口已调整"), ("2", "市审改办", 100.0, "清单已公布")]
+        ("1", "市审改办", 45.0, "窗口已调整"),
+        ("2", "市审改办", 100.0, "清单已公布"),
+    ]
 
 
 def test_zip_given_as_one_file_is_explained(store):
@@ -284,12 +331,29 @@ def test_every_export_neutralises_formulas(tmp_path):
     from tasks.progress.rules import rules_from_dict
     from tasks.store import Store
 
-    evil = "=HYPERLINK(\"http://evil\",\"点我\")"
-    plan = Plan(title="+注入测试方案", date=date(2021, 8, 1), tasks=[
-        Task(id="1", title=evil, lead_units=["市审改办"], deadline=date(2021, 8, 31), deadline_text="-8月底前",
-             deadline_kind="date"),
-        Task(id="2", title="@SUM(A1)", lead_units=["市财政局"], deadline=date(2021, 12, 31),
-             deadline_text="2021年底前", deadline_kind="date")])
+    evil = '=HYPERLINK("http://evil","点我")'
+    plan = Plan(
+        title="+注入测试方案",
+        date=date(2021, 8, 1),
+        tasks=[
+            Task(
+                id="1",
+                title=evil,
+                lead_units=["市审改办"],
+                deadline=date(2021, 8, 31),
+                deadline_text="-8月底前",
+                deadline_kind="date",
+            ),
+            Task(
+                id="2",
+                title="@SUM(A1)",
+                lead_units=["市财政局"],
+                deadline=date(2021, 12, 31),
+                deadline_text="2021年底前",
+                deadline_kind="date",
+            ),
+        ],
+    )
     store = Store(f"sqlite:///{tmp_path / 'x.db'}")
     store.load_plan_into_store(plan, actor="cli")
     store.open_period("2021-09", "cli")
@@ -299,14 +363,29 @@ def test_every_export_neutralises_formulas(tmp_path):
     assert len(z.namelist()) == 2
     for name in z.namelist():
         _no_formula(z.read(name))
-    data = fill(template_bytes(store, "市审改办", "2021-09"),
-                {"1": {"status": "推进中", "percent": 50, "date": date(2021, 9, 20), "progress": "-已推进",
-                       "problems": "@人手不足"}})
+    data = fill(
+        template_bytes(store, "市审改办", "2021-09"),
+        {
+            "1": {
+                "status": "推进中",
+                "percent": 50,
+                "date": date(2021, 9, 20),
+                "progress": "-已推进",
+                "problems": "@人手不足",
+            }
+        },
+    )
     rep = check(store, data)
     assert rep.ok and rep.rows[0]["problems"] == "@人手不足"
     commit_upload(store, rep, "cli")
-    ladder = rules_from_dict({"levels": [{"key": "y", "name": "=黄牌", "when": ["missed_reports >= 1"]},
-                                         {"key": "r", "name": "+红牌", "when": ["status == overdue"]}]})
+    ladder = rules_from_dict(
+        {
+            "levels": [
+                {"key": "y", "name": "=黄牌", "when": ["missed_reports >= 1"]},
+                {"key": "r", "name": "+红牌", "when": ["status == overdue"]},
+            ]
+        }
+    )
     report = build_report(store, "quarter", "2021-Q3", rules=ladder, as_of=date(2021, 10, 10))
     texts = _no_formula(report_xlsx(report))
     assert "'" + evil in texts and "'=黄牌" in texts and "'@人手不足" in texts
@@ -316,13 +395,14 @@ def test_every_export_neutralises_formulas(tmp_path):
     items = reminders(snapshot(store, date(2021, 10, 10), rules=ladder), "2021-09")
     assert [r.unit for r in items] == ["市财政局"]
     texts = _no_formula(reminders_xlsx(items))
-    assert any(t.startswith("《") and "》2 @SUM(A1)" in t for t in texts)   # each task named with its plan
+    assert any(t.startswith("《") and "》2 @SUM(A1)" in t for t in texts)  # each task named with its plan
 
 
 def test_foreign_sheet_with_wrong_dimension_and_blank_top_rows_read_whole(store):
     """Some tools write a wrong <dimension>; every row is still read, with its real row number."""
     import re
     import zipfile
+
     data = plain_sheet([[], [], ["任务编号", "状态", "完成进度"], ["1", "推进中", 10], ["2", "推进中", 150]])
     zin, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
@@ -331,6 +411,5 @@ def test_foreign_sheet_with_wrong_dimension_and_blank_top_rows_read_whole(store)
             if n == "xl/worksheets/sheet1.xml":
                 body = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:C4"', body)
             z.writestr(n, body)
-    rep = validate_upload(store, out.getvalue(), "h.xlsx", unit="市审改办", period="2021-09", today=TODAY,
-                          rules=RULES)
+    rep = validate_upload(store, out.getvalue(), "h.xlsx", unit="市审改办", period="2021-09", today=TODAY, rules=RULES)
     assert [(p.row, p.column) for p in rep.problems] == [(5, "完成进度(%)")]

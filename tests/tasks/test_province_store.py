@@ -4,6 +4,7 @@ The kept ``progress_latest`` table must say exactly what a replay of the history
 uploads committed one by one (some re-reporting an older date), as of today and of past dates;
 data versions move with every data change and never with a login.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,18 @@ from tasks.store.synthetic import monthly_rows, synthetic_plan
 from tasks.store.testing import temporary_store
 
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
-    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[
+            pytest.mark.pg,
+            pytest.mark.skipif(
+                not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"
+            ),
+        ],
+    ),
+]
 START = date(2024, 1, 1)
 
 
@@ -42,8 +53,16 @@ def store(request, tmp_path):
 
 def _upload(store, key: str, unit: str, period: str, rows: list[dict], tag: str = "") -> int | None:
     sha = hashlib.sha256(f"{key}/{unit}/{period}/{tag}".encode()).hexdigest()
-    return store.add_upload(sha256=sha, filename=f"{unit}-{period}{tag}.xlsx", unit=unit, plan=key, person="",
-                            period=period, rows=[dict(r) for r in rows], actor="test")
+    return store.add_upload(
+        sha256=sha,
+        filename=f"{unit}-{period}{tag}.xlsx",
+        unit=unit,
+        plan=key,
+        person="",
+        period=period,
+        rows=[dict(r) for r in rows],
+        actor="test",
+    )
 
 
 def _year(store, key: str = "省方案", n_tasks: int = 60, seed: int = 3):
@@ -57,14 +76,16 @@ def _year(store, key: str = "省方案", n_tasks: int = 60, seed: int = 3):
 def _replayed_latest(store, as_of=None, plan=None) -> dict[tuple[int, str], tuple]:
     """The last report per (task, unit) from a full replay of the history."""
     out = {}
-    for r in store.reports(as_of=as_of, plan=plan):       # oldest first, by (report date, id)
+    for r in store.reports(as_of=as_of, plan=plan):  # oldest first, by (report date, id)
         out[(r.task_pk, r.unit)] = r
     return {k: (r.id, r.report_date, r.status, r.percent, r.progress, r.period) for k, r in out.items()}
 
 
 def _kept(store, as_of=None, plan=None):
-    return {(r.task_pk, r.unit): (r.id, r.report_date, r.status, r.percent, r.progress, r.period)
-            for r in latest_reports(store, as_of=as_of, plan=plan)}
+    return {
+        (r.task_pk, r.unit): (r.id, r.report_date, r.status, r.percent, r.progress, r.period)
+        for r in latest_reports(store, as_of=as_of, plan=plan)
+    }
 
 
 DATES = [None, date(2024, 2, 10), date(2024, 6, 30), date(2024, 9, 25), date(2025, 1, 15), date(2023, 12, 1)]
@@ -75,10 +96,23 @@ def test_kept_latest_equals_replay_after_a_year(store):
     # a late correction dated before the unit's newest report must not replace it; a newer one must
     plan_units = store.tasks("省方案")[0].lead_units
     unit = plan_units[0]
-    old = {"task_id": "1", "status": "滞后", "percent": 5.0, "report_date": date(2024, 3, 3), "period": "2024-03",
-           "progress": "补报", "source_row": 3}
-    new = {**old, "status": "推进中", "percent": 55.0, "report_date": date(2025, 1, 2), "period": "2024-12",
-           "progress": "最新"}
+    old = {
+        "task_id": "1",
+        "status": "滞后",
+        "percent": 5.0,
+        "report_date": date(2024, 3, 3),
+        "period": "2024-03",
+        "progress": "补报",
+        "source_row": 3,
+    }
+    new = {
+        **old,
+        "status": "推进中",
+        "percent": 55.0,
+        "report_date": date(2025, 1, 2),
+        "period": "2024-12",
+        "progress": "最新",
+    }
     _upload(store, "省方案", unit, "2024-03", [old], "fix")
     _upload(store, "省方案", unit, "2024-12", [new], "new")
     for as_of in DATES:
@@ -88,7 +122,7 @@ def test_kept_latest_equals_replay_after_a_year(store):
     latest = _kept(store)
     pk1 = next(t.pk for t in store.tasks("省方案") if t.id == "1")
     assert latest[(pk1, unit)][4] == "最新"
-    assert _kept(store, date(2023, 12, 1)) == {}          # before any report
+    assert _kept(store, date(2023, 12, 1)) == {}  # before any report
     # order matches the replay's (report date, id)
     rows = latest_reports(store)
     assert [(r.report_date, r.id) for r in rows] == sorted((r.report_date, r.id) for r in rows)
@@ -98,15 +132,35 @@ def test_rebuild_matches_what_uploads_kept(store):
     """The migration's backfill (the same SQL as ``rebuild_latest``) gives the table the uploads kept."""
     _year(store, n_tasks=30, seed=5)
     with store.session() as s:
-        kept = sorted(tuple(r) for r in s.execute(select(
-            ProgressLatestRow.task_pk, ProgressLatestRow.unit_id, ProgressLatestRow.report_id,
-            ProgressLatestRow.report_date, ProgressLatestRow.status, ProgressLatestRow.percent)))
+        kept = sorted(
+            tuple(r)
+            for r in s.execute(
+                select(
+                    ProgressLatestRow.task_pk,
+                    ProgressLatestRow.unit_id,
+                    ProgressLatestRow.report_id,
+                    ProgressLatestRow.report_date,
+                    ProgressLatestRow.status,
+                    ProgressLatestRow.percent,
+                )
+            )
+        )
     with store.session(write=True) as s:
         rebuild_latest(s)
     with store.session() as s:
-        rebuilt = sorted(tuple(r) for r in s.execute(select(
-            ProgressLatestRow.task_pk, ProgressLatestRow.unit_id, ProgressLatestRow.report_id,
-            ProgressLatestRow.report_date, ProgressLatestRow.status, ProgressLatestRow.percent)))
+        rebuilt = sorted(
+            tuple(r)
+            for r in s.execute(
+                select(
+                    ProgressLatestRow.task_pk,
+                    ProgressLatestRow.unit_id,
+                    ProgressLatestRow.report_id,
+                    ProgressLatestRow.report_date,
+                    ProgressLatestRow.status,
+                    ProgressLatestRow.percent,
+                )
+            )
+        )
     assert kept == rebuilt and len(kept) > 30
 
 
@@ -123,8 +177,12 @@ def test_snapshot_last_report_agrees_with_kept_state(store):
                 assert st.last_report_date is None
                 continue
             newest = max(mine, key=lambda r: (r.report_date, r.id))
-            assert (st.last_report_date, st.last_status, st.percent, st.reported_by) == \
-                (newest.report_date, newest.status, newest.percent, newest.unit)
+            assert (st.last_report_date, st.last_status, st.percent, st.reported_by) == (
+                newest.report_date,
+                newest.status,
+                newest.percent,
+                newest.unit,
+            )
 
 
 def test_versions_move_with_data_not_with_logins(store):
@@ -141,7 +199,7 @@ def test_versions_move_with_data_not_with_logins(store):
     unit, period, rows = next(iter(monthly_rows(plan, START, 1, seed=1)))
     _upload(store, "甲市方案", unit, period, rows)
     assert data_version(store) > v0 and data_version(store, "甲市方案") > a0
-    assert data_version(store, "乙市方案") == b0           # another plan's caches stay
+    assert data_version(store, "乙市方案") == b0  # another plan's caches stay
     a1, v1 = data_version(store, "甲市方案"), data_version(store)
     lifecycle.sign(store, "甲市方案", "2", actor="test")
     assert data_version(store, "甲市方案") > a1 and data_version(store) > v1
@@ -169,7 +227,7 @@ def test_migration_backfills_an_existing_database(store):
     expected = _replayed_latest(store)
     parents = ScriptDirectory.from_config(_alembic_config()).get_revision("0005_province").down_revision
     parents = [parents] if isinstance(parents, str) else list(parents or ())
-    with store.engine.begin() as conn:                 # the database as the revisions before left it
+    with store.engine.begin() as conn:  # the database as the revisions before left it
         conn.execute(sa.text("DROP TABLE progress_latest"))
         conn.execute(sa.text("DROP TABLE data_versions"))
         conn.execute(sa.text("DELETE FROM alembic_version"))
@@ -177,11 +235,11 @@ def test_migration_backfills_an_existing_database(store):
             conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:r)"), {"r": rev})
     assert "progress_latest" not in sa.inspect(store.engine).get_table_names()
     cfg = _alembic_config()
-    with store.engine.connect().execution_options(write=True) as conn:   # what migrate() runs
+    with store.engine.connect().execution_options(write=True) as conn:  # what migrate() runs
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.commit()
-    migrate(store.engine)                               # and then finds nothing left to do
+    migrate(store.engine)  # and then finds nothing left to do
     assert current_revision(store.engine) == "0005_province"
     assert _kept(store) == expected and len(expected) > 30
     assert data_version(store) == 1 and data_version(store, "省方案") == 1

@@ -1,6 +1,7 @@
 """Issue 19, secrets and sessions: whole argon2 hashes masked in logs, private files, sessions ended
 on a password change, the first password changed before anything else, weak passwords refused, one
 login message for every failure, and a backoff per account and source instead of a hard lock."""
+
 from __future__ import annotations
 
 import logging
@@ -101,9 +102,11 @@ def test_reset_disable_and_role_change_end_every_session(store, clock):
     book = make_book(store, clock)
     book.add("ban", "office", password=GOOD, actor="bootstrap")
     book.add("zwzx", "unit", unit=UNIT_A, password="Right-Pass-2022", actor="ban")
-    for change in (lambda: book.reset_password("zwzx", actor="ban"),
-                   lambda: book.update("zwzx", role="leader", actor="ban"),
-                   lambda: book.set_disabled("zwzx", True, actor="ban")):
+    for change in (
+        lambda: book.reset_password("zwzx", actor="ban"),
+        lambda: book.update("zwzx", role="leader", actor="ban"),
+        lambda: book.set_disabled("zwzx", True, actor="ban"),
+    ):
         book.set_disabled("zwzx", False, actor="ban")
         book.update("zwzx", role="unit", unit=UNIT_A, actor="ban")
         pw = book.reset_password("zwzx", actor="ban")
@@ -121,8 +124,12 @@ def test_first_office_password_must_be_changed_before_anything_else(store, clock
     session = book.login("office", pw)
     account = book.resume(session.token)
     assert account.must_change_password
-    for call in (lambda g: g.tasks(), lambda g: g.list_accounts(), lambda g: g.close_period("2021-09"),
-                 lambda g: g.add_account("x1", "leader")):
+    for call in (
+        lambda g: g.tasks(),
+        lambda g: g.list_accounts(),
+        lambda g: g.close_period("2021-09"),
+        lambda g: g.add_account("x1", "leader"),
+    ):
         with pytest.raises(PermissionDenied, match="请先修改初始密码"):
             call(GuardedStore(store, account))
     with pytest.raises(PermissionDenied, match="请先修改初始密码"):
@@ -133,8 +140,7 @@ def test_first_office_password_must_be_changed_before_anything_else(store, clock
 
 
 # -- passwords -------------------------------------------------------------------------------
-@pytest.mark.parametrize("weak", ["1234567890", "qwertyuiop", "password12", "abcdefghij", "admin12345",
-                                  "iloveyou12"])
+@pytest.mark.parametrize("weak", ["1234567890", "qwertyuiop", "password12", "abcdefghij", "admin12345", "iloveyou12"])
 def test_weak_passwords_are_refused(store, clock, weak):
     book = make_book(store, clock)
     with pytest.raises(AccountError, match="密码"):

@@ -1,5 +1,6 @@
 """Issue 19, injection into what others open: every export neutralises formulas, every generated
 file name and zip entry is a plain name (hostile unit names with ``../`` or ``\\..\\``)."""
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,7 @@ from progress_helpers import small_plan
 
 from tasks.model import Plan, Task
 
-EVIL = ["=HYPERLINK(\"http://evil.example/x\",\"点此\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)",
-        "\t=1+1", "\r=1+1"]
+EVIL = ['=HYPERLINK("http://evil.example/x","点此")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)", "\t=1+1", "\r=1+1"]
 
 
 def _live(value) -> bool:
@@ -36,10 +36,21 @@ def _xlsx_cells(data_or_path) -> list:
 
 
 def _evil_plan() -> Plan:
-    return Plan(title="测试", tasks=[
-        Task(id=str(i + 1), title=t, lead_units=[EVIL[(i + 1) % len(EVIL)]], responsible_units=["市审改办"],
-             deadline=dt.date(2021, 12, 31), deadline_text="2021年底前", deadline_kind="date")
-        for i, t in enumerate(EVIL)])
+    return Plan(
+        title="测试",
+        tasks=[
+            Task(
+                id=str(i + 1),
+                title=t,
+                lead_units=[EVIL[(i + 1) % len(EVIL)]],
+                responsible_units=["市审改办"],
+                deadline=dt.date(2021, 12, 31),
+                deadline_text="2021年底前",
+                deadline_kind="date",
+            )
+            for i, t in enumerate(EVIL)
+        ],
+    )
 
 
 def test_graph_edge_list_xlsx_and_csv_are_neutralised(tmp_path):
@@ -75,8 +86,13 @@ def test_roster_and_staff_xlsx_are_neutralised(tmp_path):
 
     days = [dt.date(2026, 11, 9) + dt.timedelta(days=k) for k in range(3)]
     people = [Person(EVIL[0], "户籍", ("户籍",)), Person("@cmd", "户籍", ("户籍",))]
-    result = solve_roster(people, default_shifts(), [Day(d, workday=True) for d in days],
-                          {("户籍", d, 600): 1 for d in days}, time_limit=10)
+    result = solve_roster(
+        people,
+        default_shifts(),
+        [Day(d, workday=True) for d in days],
+        {("户籍", d, 600): 1 for d in days},
+        time_limit=10,
+    )
     out = tmp_path / "roster.xlsx"
     export_roster(result, people, default_shifts(), out, definition="=1+1")
     cells = _xlsx_cells(out)

@@ -3,6 +3,7 @@
 Every expected row below was copied by hand from the seed's appendix
 (附件 任务分解表), not produced by the importer.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,14 @@ ONGOING = None  # 长期坚持
 EXPECTED = [
     ("1", S1, ["市审改办", C], EDZ, "2021-12-31", "2021年底前"),
     ("2", S1, ["市审改办", "市委编办", "市司法局", C], EDZ, "2021-08-31", "20218月底前"),
-    ("3", S1, ["市审改办", "市发改局", "市司法局", "市自然资源局", "市住建局", "市市场监督管理局", C], ALL,
-     "2021-12-31", "2021年底前"),
+    (
+        "3",
+        S1,
+        ["市审改办", "市发改局", "市司法局", "市自然资源局", "市住建局", "市市场监督管理局", C],
+        ALL,
+        "2021-12-31",
+        "2021年底前",
+    ),
     ("4", S1, ["市审改办", "市委优化办", C], ALL, "2021-08-31", "20218月底前"),
     ("5", S1, ["市审改办", C], ALL, "2021-09-30", "20219月底前"),
     ("6", S2, [C], ALL, "2021-08-31", "20218月底前"),
@@ -44,14 +51,33 @@ EXPECTED = [
     ("9", S2, [C], ALL, "2021-08-31", "20218月底前"),
     ("10", S2, [C], ALL, "2021-08-31", "20218月底前"),
     ("11", S3, [C], TOWNS, "2021-06-30", "20216月底前"),
-    ("12", S3, ["市市场监督管理局", C],
-     ["市发改局", "市公安局", "市人社局", "市医保局", "市税务局", "衡阳市住房公积金管理中心耒阳市管理部",
-      "人民银行耒阳支行"], "2021-08-31", "20218月底前"),
+    (
+        "12",
+        S3,
+        ["市市场监督管理局", C],
+        [
+            "市发改局",
+            "市公安局",
+            "市人社局",
+            "市医保局",
+            "市税务局",
+            "衡阳市住房公积金管理中心耒阳市管理部",
+            "人民银行耒阳支行",
+        ],
+        "2021-08-31",
+        "20218月底前",
+    ),
     ("13", S3, [C], ALL, "2021-09-30", "20219月底前"),
     ("14", S3, [C], ALL, "2021-09-30", "20219月底前"),
     ("15", S3, ["市人社局", "市财政局", C], ALL, "2021-09-30", "20219月底"),
-    ("16", S4, ["市发改局", "市自然资源局", "市住建局", C], ["市经济开发区", "市直各相关单位"],
-     "2021-12-31", "2021年底前"),
+    (
+        "16",
+        S4,
+        ["市发改局", "市自然资源局", "市住建局", C],
+        ["市经济开发区", "市直各相关单位"],
+        "2021-12-31",
+        "2021年底前",
+    ),
     ("17", S4, [C], ["市政公用服务单位"], "2021-09-30", "20219月底前"),
     # the cell reads 市城管局、国网耒阳市供电公司等相关涉及部门: 等相关涉及部门 is trimmed
     ("18", S4, [C], ["市城管局", "国网耒阳市供电公司"], "2021-09-30", "20219月底前"),
@@ -163,8 +189,8 @@ def test_seed_plan_metadata_and_layouts(seed_2021):
     layouts = {u["layout"]: u for u in plan.used["layouts"]}
     assert set(layouts) == {"appendix", "inline"}
     assert layouts["appendix"]["tasks"] == 32 and layouts["inline"]["tasks"] == 32
-    assert layouts["appendix"]["lines"] == [159, 591]   # header 序号 … last deadline 2021年底前
-    assert layouts["inline"]["lines"] == [56, 132]      # paragraphs 1. … 32.
+    assert layouts["appendix"]["lines"] == [159, 591]  # header 序号 … last deadline 2021年底前
+    assert layouts["inline"]["lines"] == [56, 132]  # paragraphs 1. … 32.
     assert plan.used["plan_year"] == 2021
 
 
@@ -223,8 +249,13 @@ def test_table_alone_needs_no_body(seed_2021, tmp_path):
 
 
 def test_cli_import_json(seed_2021):
-    out = subprocess.run([sys.executable, "-m", "tasks", "import", str(seed_2021), "--json"],
-                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "tasks", "import", str(seed_2021), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
     assert len(rows) == 32

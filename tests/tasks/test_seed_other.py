@@ -8,6 +8,7 @@
 
 Neither may come back as an empty success: :class:`ImportFailed` names the file.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -49,8 +50,17 @@ def test_hubei_metadata(seeds_dir):
 
 def test_cli_error_line_for_seed_without_tasks(seeds_dir):
     path = seeds_dir / "hubei-2009-service-system.txt"
-    out = subprocess.run([sys.executable, "-m", "tasks", "import", str(path), "--json"],
-                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "tasks", "import", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert out.returncode == 2 and out.stdout == ""
     lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: hubei-2009-service-system.txt") and "Traceback" not in out.stderr
+    assert (
+        len(lines) == 1
+        and lines[0].startswith("error: hubei-2009-service-system.txt")
+        and "Traceback" not in out.stderr
+    )

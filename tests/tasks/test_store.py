@@ -1,4 +1,5 @@
 """The progress store on SQLite and (when WORKBENCH_TEST_PG_URL is set) PostgreSQL."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,18 @@ from tasks.store.schema import Base
 from tasks.store.testing import temporary_store
 
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.skipif(
-    not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)")])]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[
+            pytest.mark.pg,
+            pytest.mark.skipif(
+                not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"
+            ),
+        ],
+    ),
+]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -27,16 +38,42 @@ def store(request, tmp_path):
 
 def small_plan(title: str = "测试方案", ids=("1", "2", "3")) -> Plan:
     base = {
-        "1": Task(id="1", title="推进简政放权", lead_units=["市审改办", "市行政服务中心"],
-                  lead_units_canonical=["市审改办", "市政务服务中心"], responsible_units=["市直各相关单位"],
-                  deadline=date(2021, 12, 31), deadline_text="2021年底前", deadline_kind="date"),
-        "2": Task(id="2", title="清单管理", lead_units=["市审改办"], responsible_units=["市司法局"],
-                  deadline=date(2021, 8, 31), deadline_text="2021年8月底前", deadline_kind="date",
-                  predecessors=["1"]),
-        "3": Task(id="3", title="窗口动态调整", lead_units=["市政务服务中心"], deadline_kind="ongoing",
-                  deadline_text="长期坚持"),
-        "4": Task(id="4", title="周末轮班", lead_units=["市政务服务中心"], responsible_units=["市公安局"],
-                  deadline=date(2021, 10, 31), deadline_text="2021年10月底前", deadline_kind="date"),
+        "1": Task(
+            id="1",
+            title="推进简政放权",
+            lead_units=["市审改办", "市行政服务中心"],
+            lead_units_canonical=["市审改办", "市政务服务中心"],
+            responsible_units=["市直各相关单位"],
+            deadline=date(2021, 12, 31),
+            deadline_text="2021年底前",
+            deadline_kind="date",
+        ),
+        "2": Task(
+            id="2",
+            title="清单管理",
+            lead_units=["市审改办"],
+            responsible_units=["市司法局"],
+            deadline=date(2021, 8, 31),
+            deadline_text="2021年8月底前",
+            deadline_kind="date",
+            predecessors=["1"],
+        ),
+        "3": Task(
+            id="3",
+            title="窗口动态调整",
+            lead_units=["市政务服务中心"],
+            deadline_kind="ongoing",
+            deadline_text="长期坚持",
+        ),
+        "4": Task(
+            id="4",
+            title="周末轮班",
+            lead_units=["市政务服务中心"],
+            responsible_units=["市公安局"],
+            deadline=date(2021, 10, 31),
+            deadline_text="2021年10月底前",
+            deadline_kind="date",
+        ),
     }
     return Plan(title=title, date=date(2021, 8, 9), source_file="plan.xlsx", tasks=[base[i] for i in ids])
 
@@ -53,10 +90,10 @@ def test_load_plan_roles_canonical_names_and_audit(store):
     res = store.load_plan_into_store(small_plan(), actor="张三")
     assert res.added == ["1", "2", "3"] and not res.updated
     t1 = store.tasks()[0]
-    assert t1.lead_units == ["市审改办", "市政务服务中心"]          # canonical, in source order
+    assert t1.lead_units == ["市审改办", "市政务服务中心"]  # canonical, in source order
     assert t1.responsible_units == ["市直各相关单位"]
     assert store.tasks()[1].predecessors == ["1"]
-    assert store.units() == ["市司法局", "市审改办", "市政务服务中心"]   # collective name left out
+    assert store.units() == ["市司法局", "市审改办", "市政务服务中心"]  # collective name left out
     assert "市直各相关单位" in store.units(include_collective=True)
     log = store.audit_log()
     assert [(a["actor"], a["action"]) for a in log] == [("张三", "load_plan")]
@@ -66,10 +103,26 @@ def test_load_plan_roles_canonical_names_and_audit(store):
 def test_reimport_updates_by_id_archives_removed_and_keeps_history(store):
     store.load_plan_into_store(small_plan(), actor="cli")
     store.open_period("2021-09", "cli")
-    store.add_upload(sha256="a" * 64, filename="a.xlsx", unit="市审改办", plan="测试方案", person="李四",
-                     period="2021-09", actor="cli", rows=[
-                         {"task_id": "2", "status": "推进中", "percent": 40, "report_date": date(2021, 9, 20),
-                          "period": "2021-09", "source_sheet": "进度填报", "source_row": 4}])
+    store.add_upload(
+        sha256="a" * 64,
+        filename="a.xlsx",
+        unit="市审改办",
+        plan="测试方案",
+        person="李四",
+        period="2021-09",
+        actor="cli",
+        rows=[
+            {
+                "task_id": "2",
+                "status": "推进中",
+                "percent": 40,
+                "report_date": date(2021, 9, 20),
+                "period": "2021-09",
+                "source_sheet": "进度填报",
+                "source_row": 4,
+            }
+        ],
+    )
     revised = small_plan(ids=("1", "3", "4"))
     revised.tasks[0].title = "大力推进简政放权"
     res = store.load_plan_into_store(revised, actor="cli")
@@ -78,8 +131,8 @@ def test_reimport_updates_by_id_archives_removed_and_keeps_history(store):
     assert store.tasks()[0].title == "大力推进简政放权"
     archived = [t for t in store.tasks(include_archived=True) if t.archived]
     assert [t.id for t in archived] == ["2"]
-    assert [r.percent for r in store.reports()] == [40.0]          # history of the archived task kept
-    res = store.load_plan_into_store(small_plan(), actor="cli")   # task 2 comes back
+    assert [r.percent for r in store.reports()] == [40.0]  # history of the archived task kept
+    res = store.load_plan_into_store(small_plan(), actor="cli")  # task 2 comes back
     assert "2" in res.updated and res.archived == ["4"]
     assert store.reports()[0].task_pk == [t for t in store.tasks() if t.id == "2"][0].pk
 
@@ -107,13 +160,27 @@ def test_periods_open_close_and_upload_dedupe(store):
     store.load_plan_into_store(small_plan(), actor="cli")
     p = store.open_period("2021-09", "cli")
     assert (p.start, p.end, p.due, p.closed) == (date(2021, 9, 1), date(2021, 9, 30), date(2021, 10, 5), False)
-    row = {"task_id": "1", "status": "推进中", "percent": 10, "report_date": date(2021, 9, 3),
-           "period": "2021-09", "source_row": 4}
-    kw = {"sha256": "b" * 64, "filename": "b.xlsx", "unit": "市审改办", "plan": None, "person": "",
-          "period": "2021-09", "actor": "cli", "rows": [row]}
+    row = {
+        "task_id": "1",
+        "status": "推进中",
+        "percent": 10,
+        "report_date": date(2021, 9, 3),
+        "period": "2021-09",
+        "source_row": 4,
+    }
+    kw = {
+        "sha256": "b" * 64,
+        "filename": "b.xlsx",
+        "unit": "市审改办",
+        "plan": None,
+        "person": "",
+        "period": "2021-09",
+        "actor": "cli",
+        "rows": [row],
+    }
     first = store.add_upload(**kw)
     assert isinstance(first, int)
-    assert store.add_upload(**kw) is None                         # same hash
+    assert store.add_upload(**kw) is None  # same hash
     assert store.counts()["progress_reports"] == 1
     store.close_period("2021-09", "cli")
     assert store.period("2021-09").closed
@@ -126,10 +193,25 @@ def test_periods_open_close_and_upload_dedupe(store):
 def test_reports_replay_filter(store):
     store.load_plan_into_store(small_plan(), actor="cli")
     for i, d in enumerate([date(2021, 9, 5), date(2021, 9, 25), date(2021, 10, 3)]):
-        store.add_upload(sha256=str(i) * 64, filename=f"{i}.xlsx", unit="市审改办", plan=None, person="",
-                         period=f"2021-{d.month:02d}", actor="cli",
-                         rows=[{"task_id": "1", "status": "推进中", "percent": 10 * (i + 1), "report_date": d,
-                                "period": f"2021-{d.month:02d}", "source_row": 4}])
+        store.add_upload(
+            sha256=str(i) * 64,
+            filename=f"{i}.xlsx",
+            unit="市审改办",
+            plan=None,
+            person="",
+            period=f"2021-{d.month:02d}",
+            actor="cli",
+            rows=[
+                {
+                    "task_id": "1",
+                    "status": "推进中",
+                    "percent": 10 * (i + 1),
+                    "report_date": d,
+                    "period": f"2021-{d.month:02d}",
+                    "source_row": 4,
+                }
+            ],
+        )
     assert [r.percent for r in store.reports(as_of=date(2021, 9, 30))] == [10.0, 20.0]
     assert len(store.reports()) == 3
 
@@ -140,7 +222,7 @@ def test_several_plans_need_a_name(store):
     with pytest.raises(StoreError, match="多个计划"):
         store.tasks()
     assert [t.id for t in store.tasks("乙方案")] == ["4"]
-    assert store.plan_key(unit="市公安局") == "乙方案"     # the only plan the unit works in
+    assert store.plan_key(unit="市公安局") == "乙方案"  # the only plan the unit works in
     assert len(store.tasks(all_plans=True)) == 4
 
 
@@ -185,9 +267,9 @@ def test_task_added_by_reimport_owes_reports_from_the_day_it_was_added(store, mo
     assert by_id["4"].added_on == date(2021, 10, 20) and by_id["1"].added_on is None
     snap = snapshot(store, date(2021, 11, 10), rules=default_rules())
     t1, t4 = snap.by_id("1"), snap.by_id("4")
-    assert t1.total_missed == 3 and t1.card == "red"                # Aug, Sep, Oct unreported
-    assert t4.total_missed == 1 and t4.missed_reports == 1          # only October is owed
-    assert t4.card == "red" and t4.status == "overdue"              # red for being overdue, not for misses
+    assert t1.total_missed == 3 and t1.card == "red"  # Aug, Sep, Oct unreported
+    assert t4.total_missed == 1 and t4.missed_reports == 1  # only October is owed
+    assert t4.card == "red" and t4.status == "overdue"  # red for being overdue, not for misses
     assert {d.period for d in snap.duties if d.task_id == "4"} == {"2021-10"}
     earlier = snapshot(store, date(2021, 10, 10), rules=default_rules()).by_id("4")
-    assert earlier.total_missed == 0 and earlier.card is None       # before it was added, nothing owed
+    assert earlier.total_missed == 0 and earlier.card is None  # before it was added, nothing owed

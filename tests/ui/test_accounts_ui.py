@@ -1,4 +1,5 @@
 """Dashboard login page and the office's 账号管理 page (AppTest), per role; session expiry."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ def store(tmp_path, monkeypatch):
 
 def page(script: str, token: str | None = None):
     from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_file(str(ROOT / script), default_timeout=120)
     if token:
         at.session_state["wb_session_token"] = token
@@ -41,8 +43,11 @@ def token_for(store, name: str) -> str:
 
 
 def texts(at) -> str:
-    parts = [e.value for kind in ("error", "warning", "info", "success", "caption", "markdown", "code")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("error", "warning", "info", "success", "caption", "markdown", "code")
+        for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts)
 
 
@@ -86,7 +91,7 @@ def test_accounts_page_office_adds_account_password_shown_once(store):
     assert len(at.code) == 1
     password = at.code[0].value
     assert AccountBook(store).authenticate("gh", password).role == "planner"
-    at.run()                                      # the next run no longer shows it
+    at.run()  # the next run no longer shows it
     assert len(at.code) == 0 and password not in texts(at)
     audit = at.dataframe[1].value
     assert ((audit["操作账号"] == "ban") & (audit["操作"] == "新增账号") & (audit["对象"] == "gh")).any()
@@ -119,6 +124,7 @@ def test_accounts_page_refused_to_other_roles(store, who):
 
 def test_expired_session_must_log_in_again(store, monkeypatch):
     import tasks.accounts.book as book_mod
+
     token = token_for(store, "ban")
     at = page("ui/accounts.py", token)
     assert at.tabs
@@ -132,13 +138,31 @@ def test_expired_session_must_log_in_again(store, monkeypatch):
 
 
 # -- the whole app: per-role navigation, logout, expiry ---------------------------------------------
-ALL_PAGES = ["ui/page_overview.py", "ui/page_tasks.py", "ui/page_graph.py", "ui/page_import.py",
-             "ui/page_progress.py", "ui/page_units.py", "ui/page_reports.py", "ui/page_hall.py",
-             "ui/page_hall_report.py", "ui/page_staffing.py", "ui/accounts.py"]
+ALL_PAGES = [
+    "ui/page_overview.py",
+    "ui/page_tasks.py",
+    "ui/page_graph.py",
+    "ui/page_import.py",
+    "ui/page_progress.py",
+    "ui/page_units.py",
+    "ui/page_reports.py",
+    "ui/page_hall.py",
+    "ui/page_hall_report.py",
+    "ui/page_staffing.py",
+    "ui/accounts.py",
+]
 ROLE_PAGES = {
     "office": ALL_PAGES,
-    "planner": ["ui/page_overview.py", "ui/page_tasks.py", "ui/page_graph.py", "ui/page_units.py",
-                "ui/page_reports.py", "ui/page_hall.py", "ui/page_hall_report.py", "ui/page_staffing.py"],
+    "planner": [
+        "ui/page_overview.py",
+        "ui/page_tasks.py",
+        "ui/page_graph.py",
+        "ui/page_units.py",
+        "ui/page_reports.py",
+        "ui/page_hall.py",
+        "ui/page_hall_report.py",
+        "ui/page_staffing.py",
+    ],
     "unit": ["ui/page_tasks.py", "ui/page_progress.py", "ui/page_units.py"],
     "leader": ["ui/page_overview.py", "ui/page_units.py", "ui/page_reports.py"],
 }
@@ -149,6 +173,7 @@ def app_env(tmp_path, monkeypatch):
     from ui_support import write_small_plan
 
     from tasks.importers import load_plan
+
     plans = tmp_path / "plans"
     write_small_plan(plans)
     url = f"sqlite:///{tmp_path / 'wb.db'}"
@@ -163,6 +188,7 @@ def app_env(tmp_path, monkeypatch):
 def app_as(role: str | None, unit: str | None = None):
     from streamlit.testing.v1 import AppTest
     from ui_support import APP, log_in
+
     at = AppTest.from_file(APP, default_timeout=120)
     if role:
         log_in(at, role, unit)
@@ -199,7 +225,7 @@ def test_login_then_logout_through_the_app(app_env):
     at.text_input(key="wb_login_name").input("ld")
     at.text_input(key="wb_login_password").input(PASSWORDS["ld"])
     at.button[0].click().run()
-    assert [t.value for t in at.title] == ["总览"]            # a leader lands on the overview
+    assert [t.value for t in at.title] == ["总览"]  # a leader lands on the overview
     token = at.session_state["wb_session_token"]
     assert any("ld" in c.value for c in at.sidebar.caption)
     at.sidebar.button(key="wb_logout").click().run()
@@ -212,6 +238,7 @@ def test_login_then_logout_through_the_app(app_env):
 
 def test_app_session_expires_after_inactivity(app_env, monkeypatch):
     import tasks.accounts.book as book_mod
+
     at = app_as("office")
     at.switch_page("ui/page_tasks.py").run()
     assert [t.value for t in at.title] == ["任务"]
@@ -227,14 +254,14 @@ def test_app_session_expires_after_inactivity(app_env, monkeypatch):
 def test_unit_account_sees_only_its_own_tasks_template_and_card(app_env):
     at = app_as("unit", UNIT_A)
     at.switch_page("ui/page_tasks.py").run()
-    assert sorted(at.dataframe[0].value["编号"]) == ["3", "4"]     # 市政务服务中心 leads 3 and 4 only
+    assert sorted(at.dataframe[0].value["编号"]) == ["3", "4"]  # 市政务服务中心 leads 3 and 4 only
     at.switch_page("ui/page_progress.py").run()
     assert at.selectbox(key="prog_unit").options == [UNIT_A]
     assert not [b for b in at.get("download_button") if "全部" in str(b.proto.label)]
     at.switch_page("ui/page_units.py").run()
     assert list(at.dataframe[0].value["单位"]) == [UNIT_A]
     assert at.selectbox(key="units_pick").options == [UNIT_A]
-    assert not [e for e in at.expander if "规则" in e.label]       # the rules form is the office's only
+    assert not [e for e in at.expander if "规则" in e.label]  # the rules form is the office's only
 
 
 def test_planner_cannot_edit_predecessors_in_the_page(app_env):
@@ -249,7 +276,8 @@ def test_initial_password_prompts_a_change_in_the_sidebar(app_env):
     """Issue 19: a generated password opens only the change page (the sidebar warns too)."""
     from streamlit.testing.v1 import AppTest
     from ui_support import APP
-    pw = AccountBook(app_env).add("gh", "planner", actor="cli")          # generated: must be changed
+
+    pw = AccountBook(app_env).add("gh", "planner", actor="cli")  # generated: must be changed
     at = AppTest.from_file(APP, default_timeout=120)
     token = AccountBook(app_env).login("gh", pw).token  # type: ignore[arg-type]
     at.session_state["wb_session_token"] = token
@@ -264,8 +292,13 @@ def test_initial_password_prompts_a_change_in_the_sidebar(app_env):
 def test_oidc_identity_gets_its_mapped_role_and_unit(app_env, monkeypatch):
     """With [workbench_oidc] configured, an st.login identity is mapped to a role and unit."""
     import ui.auth
-    mapping = {"role_claim": "groups", "unit_claim": "dept", "roles": {"wb-unit": "unit", "wb-office": "office"},
-               "units": {"zwzx": UNIT_A}}
+
+    mapping = {
+        "role_claim": "groups",
+        "unit_claim": "dept",
+        "roles": {"wb-unit": "unit", "wb-office": "office"},
+        "units": {"zwzx": UNIT_A},
+    }
     claims = {"preferred_username": "wang", "groups": ["wb-unit"], "dept": "zwzx"}
     monkeypatch.setattr(ui.auth, "oidc_mapping", lambda: mapping)
     monkeypatch.setattr(ui.auth, "_oidc_claims", lambda: claims)
@@ -275,7 +308,7 @@ def test_oidc_identity_gets_its_mapped_role_and_unit(app_env, monkeypatch):
     assert at.selectbox(key="prog_unit").options == [UNIT_A]
     with pytest.raises(ValueError):
         at.switch_page("ui/accounts.py")
-    claims["groups"] = ["staff"]                       # no mapped role: back to the login page, with the reason
+    claims["groups"] = ["staff"]  # no mapped role: back to the login page, with the reason
     at.run()
     assert [t.value for t in at.title] == ["政务服务改革工作台"]
     assert any("未被授权使用工作台" in w.value for w in at.warning)
@@ -289,6 +322,7 @@ def _html(at) -> str:
 def reload_with_cookie(monkeypatch, token: str | None):
     """A fresh browser session (what a reload is) whose request carries the ``wb_session`` cookie."""
     import ui.auth
+
     monkeypatch.setattr(ui.auth, "_cookie_token", lambda: token)
     return app_as(None)
 
@@ -302,11 +336,11 @@ def test_reload_keeps_the_login_through_the_session_cookie(app_env, monkeypatch)
     token = at.session_state["wb_session_token"]
     script = _html(at)
     assert f'encodeURIComponent("{token}")' in script and "SameSite=Strict" in script and "max-age" not in script
-    assert PASSWORDS["ld"] not in script and not at.query_params     # the token is not in the URL
+    assert PASSWORDS["ld"] not in script and not at.query_params  # the token is not in the URL
     again = reload_with_cookie(monkeypatch, token)
-    assert [t.value for t in again.title] == ["总览"]                 # still logged in after the reload
+    assert [t.value for t in again.title] == ["总览"]  # still logged in after the reload
     assert any("ld" in c.value for c in again.sidebar.caption)
-    assert not AccountBook(app_env).resume(token).disabled            # the same session, not a new login
+    assert not AccountBook(app_env).resume(token).disabled  # the same session, not a new login
     assert [a["action"] for a in app_env.audit_log()].count("login") == 1
 
 
@@ -317,15 +351,16 @@ def test_logout_revokes_the_cookie_token_and_deletes_the_cookie(app_env, monkeyp
     assert [t.value for t in at.title] == ["总览"]
     at.sidebar.button(key="wb_logout").click().run()
     assert [t.value for t in at.title] == ["政务服务改革工作台"]
-    assert any(i.value == "已退出登录" for i in at.info)            # the stale cookie of this tab is ignored
-    assert "max-age=0" in _html(at)                                   # the browser is told to forget it
-    again = reload_with_cookie(monkeypatch, token)                    # a cookie that survived anyway
+    assert any(i.value == "已退出登录" for i in at.info)  # the stale cookie of this tab is ignored
+    assert "max-age=0" in _html(at)  # the browser is told to forget it
+    again = reload_with_cookie(monkeypatch, token)  # a cookie that survived anyway
     assert [t.value for t in again.title] == ["政务服务改革工作台"]
     assert "wb_session_token" not in again.session_state
 
 
 def test_cookie_of_an_idle_session_must_log_in_again(app_env, monkeypatch):
     import tasks.accounts.book as book_mod
+
     AccountBook(app_env).add("ld", "leader", password=PASSWORDS["ld"], actor="cli")
     token = AccountBook(app_env).login("ld", PASSWORDS["ld"]).token
     later = datetime.now() + timedelta(minutes=31)

@@ -1,6 +1,7 @@
 """Issue 19 in the dashboard: pages check their role when run directly, user text is not rendered as
 Markdown, tables offer a neutralised csv instead of Streamlit's own, and a generated password must
 be changed before any page opens."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,13 +20,30 @@ EVIL_TITLE = "![x](http://evil.example/p.png) :red[紧急通知:请把密码发�
 def _plan() -> Plan:
     from datetime import date
 
-    return Plan(title="测试计划", tasks=[
-        Task(id="1", title=EVIL_TITLE, description="见 [链接](http://evil.example/a) **重要**",
-             lead_units=["市审改办"], responsible_units=["市司法局"], deadline=date(2021, 12, 31),
-             deadline_text="2021年底前", deadline_kind="date"),
-        Task(id="2", title="设立综合窗口", lead_units=[UNIT_A], responsible_units=["市住建局"],
-             deadline=date(2021, 12, 31), deadline_text="2021年底前", deadline_kind="date"),
-    ])
+    return Plan(
+        title="测试计划",
+        tasks=[
+            Task(
+                id="1",
+                title=EVIL_TITLE,
+                description="见 [链接](http://evil.example/a) **重要**",
+                lead_units=["市审改办"],
+                responsible_units=["市司法局"],
+                deadline=date(2021, 12, 31),
+                deadline_text="2021年底前",
+                deadline_kind="date",
+            ),
+            Task(
+                id="2",
+                title="设立综合窗口",
+                lead_units=[UNIT_A],
+                responsible_units=["市住建局"],
+                deadline=date(2021, 12, 31),
+                deadline_text="2021年底前",
+                deadline_kind="date",
+            ),
+        ],
+    )
 
 
 @pytest.fixture
@@ -54,12 +72,24 @@ def _page(script: str, token: str | None):
 
 
 def _texts(at) -> str:
-    return "\n".join(str(e.value) for kind in ("error", "warning", "info", "success", "caption", "markdown")
-                     for e in getattr(at, kind))
+    return "\n".join(
+        str(e.value)
+        for kind in ("error", "warning", "info", "success", "caption", "markdown")
+        for e in getattr(at, kind)
+    )
 
 
-@pytest.mark.parametrize("script", ["ui/page_overview.py", "ui/page_graph.py", "ui/page_import.py",
-                                    "ui/page_reports.py", "ui/page_hall.py", "ui/page_staffing.py"])
+@pytest.mark.parametrize(
+    "script",
+    [
+        "ui/page_overview.py",
+        "ui/page_graph.py",
+        "ui/page_import.py",
+        "ui/page_reports.py",
+        "ui/page_hall.py",
+        "ui/page_staffing.py",
+    ],
+)
 def test_page_run_directly_as_a_unit_is_refused(store, script):
     at = _page(script, AccountBook(store).login("zwzx", "Zheng-Wu-2021x").token).run()
     assert not at.exception
@@ -85,10 +115,10 @@ def test_task_titles_are_not_rendered_as_markdown(store):
     at.run()
     assert not at.exception
     shown = [str(m.value) for m in at.markdown] + [str(c.value) for c in at.caption]
-    assert any("紧急通知" in v for v in shown)                          # the title is there…
-    for v in shown:                                                    # …but inert
+    assert any("紧急通知" in v for v in shown)  # the title is there…
+    for v in shown:  # …but inert
         assert "](http" not in v and ":red[" not in v, v
-    assert any("[链接](http://evil.example/a)" in str(t.value) for t in at.text)   # description: plain text
+    assert any("[链接](http://evil.example/a)" in str(t.value) for t in at.text)  # description: plain text
 
 
 def test_builtin_csv_download_hidden_and_ours_neutralised(store):
@@ -100,10 +130,11 @@ def test_builtin_csv_download_hidden_and_ours_neutralised(store):
     at = _page("ui/page_tasks.py", AccountBook(store).login("ban", "Ban-Gong-Shi-01").token).run()
     assert not at.exception
     html = " ".join(str(getattr(h, "proto", h)) for h in at.get("html"))
-    assert "Download as CSV" in html                                  # the page hides the built-in one
-    text = table_csv(pd.DataFrame({"任务": ["=HYPERLINK(\"http://x\")", "+1", "-1", "@A1", "普通"]}))
+    assert "Download as CSV" in html  # the page hides the built-in one
+    text = table_csv(pd.DataFrame({"任务": ['=HYPERLINK("http://x")', "+1", "-1", "@A1", "普通"]}))
     import csv
     import io
+
     rows = [r[0] for r in csv.reader(io.StringIO(text.decode("utf-8-sig")))][1:]
     assert all(r.startswith("'") for r in rows[:4]) and rows[4] == "普通"
 
@@ -118,7 +149,7 @@ def test_generated_password_must_be_changed_before_any_page(store):
     at.run()
     assert not at.exception
     assert at.title[0].value == "修改初始密码" and not at.dataframe
-    with pytest.raises(ValueError, match="change_password"):   # no other page is registered at all
+    with pytest.raises(ValueError, match="change_password"):  # no other page is registered at all
         at.switch_page("ui/page_tasks.py")
     at.text_input[0].input(pw)
     at.text_input[1].input("Xin-Mi-Ma-2021")

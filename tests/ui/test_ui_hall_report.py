@@ -1,4 +1,5 @@
 """AppTest: 大厅运行报告 — a log with an unreadable row is shown only after confirming; ratings figures appear."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,9 +14,13 @@ def _files():
     df = log.astype(str).replace({"NaT": ""})
     df.loc[2, "办结时间"] = "下午"
     served = log[log["状态"] == "正常"].iloc[10:30]  # not the row made unreadable
-    ratings = pd.DataFrame({"评价时间": (served["办结时间"] + pd.Timedelta(minutes=2)).astype(str),
-                            "办件编号": list(served["办件编号"][:-1]) + ["BJ不存在"],
-                            "评价等级": np.where(np.arange(20) % 5 == 0, "不满意", "满意")})
+    ratings = pd.DataFrame(
+        {
+            "评价时间": (served["办结时间"] + pd.Timedelta(minutes=2)).astype(str),
+            "办件编号": list(served["办件编号"][:-1]) + ["BJ不存在"],
+            "评价等级": np.where(np.arange(20) % 5 == 0, "不满意", "满意"),
+        }
+    )
     return df.to_csv(index=False).encode("gbk"), ratings.to_csv(index=False).encode("utf-8-sig")
 
 

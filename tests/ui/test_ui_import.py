@@ -1,4 +1,5 @@
 """AppTest: the 导入 page previews an uploaded table, commits it as a plan, and refuses a bad file."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,7 +11,7 @@ from ui_support import APP, log_in, small_plan, write_small_plan
 def app(tmp_path, monkeypatch):
     plans = tmp_path / "plans"
     plans.mkdir()
-    monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(plans))   # an empty store: nothing bundled
+    monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(plans))  # an empty store: nothing bundled
     monkeypatch.setenv("WORKBENCH_DB_URL", f"sqlite:///{tmp_path / 'wb.db'}")
     at = AppTest.from_file(APP, default_timeout=60)
     log_in(at)
@@ -65,7 +66,7 @@ def test_reimport_as_update_changes_the_existing_plan(app, tmp_path):
     assert any("新增 4 项" in s.value for s in app.success)
 
     plan = small_plan()
-    plan.tasks[2].deadline_text = "2021年10月底前"      # task 3 moved, task 4 dropped
+    plan.tasks[2].deadline_text = "2021年10月底前"  # task 3 moved, task 4 dropped
     plan.tasks = plan.tasks[:3]
     (tmp_path / "v2").mkdir()
     second = write_plan_workbook(plan, tmp_path / "v2" / "v2.xlsx").read_bytes()
@@ -95,4 +96,4 @@ def test_policy_document_preview_lists_body_table_disagreements(app, seed_2021):
     assert len(app.data_editor[0].value) == 32
     warnings = next(d.value for d in app.dataframe if "提示" in d.value.columns)
     assert any("正文与附件表" in w for w in warnings["提示"])
-    assert any("附件任务分解表" in c.value for c in app.caption)     # which layout/lines were read
+    assert any("附件任务分解表" in c.value for c in app.caption)  # which layout/lines were read

@@ -1,5 +1,6 @@
 """AppTest: on the 导入 page the office sees each task's source text, changes the reading rules,
 re-parses, saves them as an import profile (database and file), and imports with it again."""
+
 from __future__ import annotations
 
 import pytest
@@ -72,8 +73,9 @@ def test_rules_reparse_save_profile_and_reuse(app, tmp_path):
     assert saved == ImportProfile("主办协办", lead_labels=("主办单位",), responsible_labels=("协办科室",))
     assert (tmp_path / "profiles" / "主办协办.toml").is_file()
     # a new upload read with the saved profile
-    app.file_uploader(key="imp_file_0").set_value(("安排2.txt", ZHUBAN.replace("2022", "2023").encode(),
-                                                   "text/plain")).run()
+    app.file_uploader(key="imp_file_0").set_value(
+        ("安排2.txt", ZHUBAN.replace("2022", "2023").encode(), "text/plain")
+    ).run()
     assert app.selectbox(key="imp_profile").value == "主办协办"
     df = _editor(app)
     assert list(df["牵头单位"]) == ["区市场监管局", "区政务服务中心"]

@@ -1,12 +1,25 @@
 """AppTest: every dashboard page renders on the bundled sample data without an exception or error."""
+
 from __future__ import annotations
 
 import pytest
 from ui_support import ROOT, app_on
 
-PAGES = ["ui/page_overview.py", "ui/page_tasks.py", "ui/page_graph.py", "ui/page_import.py",
-         "ui/page_progress.py", "ui/page_supervision.py", "ui/page_units.py", "ui/page_reports.py",
-         "ui/page_hall.py", "ui/page_staffing.py", "ui/accounts.py", "ui/page_hall_report.py", "ui/page_notify.py"]
+PAGES = [
+    "ui/page_overview.py",
+    "ui/page_tasks.py",
+    "ui/page_graph.py",
+    "ui/page_import.py",
+    "ui/page_progress.py",
+    "ui/page_supervision.py",
+    "ui/page_units.py",
+    "ui/page_reports.py",
+    "ui/page_hall.py",
+    "ui/page_staffing.py",
+    "ui/accounts.py",
+    "ui/page_hall_report.py",
+    "ui/page_notify.py",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)

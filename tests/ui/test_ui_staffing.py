@@ -1,4 +1,5 @@
 """AppTest: 排班 — a staffing run produces the requirement table; a bad target is a Chinese message."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,7 +22,7 @@ def test_staffing_run_produces_a_requirement_table(tmp_path, monkeypatch):
 
 def test_service_target_is_two_numbers_in_a_form(tmp_path, monkeypatch):
     at = app_on(tmp_path, monkeypatch, "ui/page_staffing.py")
-    assert not at.exception and not at.main.text_input          # no "90%<=15" to type
+    assert not at.exception and not at.main.text_input  # no "90%<=15" to type
     assert {n.label for n in at.number_input} >= {"达标比例(%)", "等候不超过(分钟)"}
     at.number_input(key="staff_target_pct").set_value(80.0).run()
     at.number_input(key="staff_target_min").set_value(20.0).run()
@@ -41,10 +42,10 @@ def test_roster_solve_gives_a_grid_and_a_verification(tmp_path, monkeypatch):
     grid = next(d.value for d in at.dataframe if "姓名" in d.value.columns)
     assert len(grid) == 40 and len(grid.columns) == 2 + 7 + 1
     day_cols = grid.columns[2:9]
-    assert grid[day_cols].isin(["休", "假"]).to_numpy().sum() < grid[day_cols].size   # people are on duty
+    assert grid[day_cols].isin(["休", "假"]).to_numpy().sum() < grid[day_cols].size  # people are on duty
     metrics = {m.label: m.value for m in at.metric}
     assert "仿真验证达标时段" in metrics and metrics["求解状态"] in ("最优", "可行")
-    assert at.get("vega_lite_chart")          # the pass/fail map of the verification
+    assert at.get("vega_lite_chart")  # the pass/fail map of the verification
     at.checkbox(key="roster_only_failed").uncheck().run()
     slots = next(d.value for d in at.dataframe if "在岗人数" in d.value.columns)
     assert set(slots["达标"]) <= {"是", "否"} and len(slots) > 50

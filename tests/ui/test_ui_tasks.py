@@ -1,4 +1,5 @@
 """AppTest: the 任务 page shows the plans' tasks and its filters narrow the table."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,6 +39,7 @@ def test_unit_filter_narrows_the_table(app):
 
 def test_deadline_range_and_search_narrow_the_table(app):
     from datetime import date
+
     app.checkbox(key="tasks_undated").uncheck().run()
     app.date_input(key="tasks_range").set_value((date(2021, 7, 1), date(2021, 12, 31))).run()
     assert sorted(app.dataframe[0].value["编号"]) == ["2", "3"]
@@ -85,7 +87,7 @@ def test_predecessor_edit_with_an_inversion_needs_confirmation(app, tmp_path):
 
     _open_predecessors(app)
     app.selectbox(key="pred_one_task").set_value("1").run()
-    app.text_input(key="pred_one_text").input("3").run()      # 3 is due 2021-12-31, task 1 on 2021-06-30
+    app.text_input(key="pred_one_text").input("3").run()  # 3 is due 2021-12-31, task 1 on 2021-06-30
     app.button(key="pred_one_check").click().run()
     assert not app.error
     assert any("早184天" in w.value for w in app.warning)

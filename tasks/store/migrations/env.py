@@ -1,4 +1,5 @@
 """Alembic environment: migrations run on the connection :func:`tasks.store.config.migrate` passes in."""
+
 from __future__ import annotations
 
 from alembic import context
