@@ -430,51 +430,26 @@ def _pct(v: Any) -> str:
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1%}"
 
 
-def hall_report_docx(rep: HallReport) -> bytes:
-    """A plain official-style document (title, numbered sections, tables)."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+def hall_report_docx(rep: HallReport, office: str = "政务服务中心") -> bytes:
+    """The report as an official document (GB/T 9704 layout, :mod:`core.officedoc`)."""
+    import datetime as _dt
 
-    doc = Document()
-
-    def para(text: str, size: float = 14, bold: bool = False, center: bool = False, font: str = "仿宋_GB2312") -> Any:
-        p = doc.add_paragraph()
-        run = p.add_run(text)
-        run.font.size, run.font.bold, run.font.name = Pt(size), bold, font
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-        if center:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        return p
-
-    def table(headers: list[str], rows: list[list[Any]]) -> None:
-        if not rows:
-            para("(无)", 12)
-            return
-        t = doc.add_table(rows=1, cols=len(headers))
-        t.style = "Table Grid"
-        for j, h in enumerate(headers):
-            t.rows[0].cells[j].text = h
-        for row in rows:
-            cells = t.add_row().cells
-            for j, val in enumerate(row):
-                cells[j].text = str(val)
+    from core.officedoc import OfficialDoc
 
     o = rep.overview
-    para("政务服务大厅运行情况统计报告", 20, True, True, "方正小标宋简体")
-    para(f"    统计范围:{o['first'][:10]} 至 {o['last'][:10]},共{o['days']}个办件日;数据来源:{o['file']}。", 14)
-    para("一、总体情况", 16, True, font="黑体")
-    para(
-        f"    共取号 {o['tickets']} 个,办理 {o['served']} 件,来访 {o['visits']} 人次;过号率 {_pct(o['no_show_rate'])};"
-        f"平均等候 {_fmt(o['mean_wait'])} 分钟,90% 的群众等候不超过 {_fmt(o['p90_wait'])} 分钟。"
-        + (f"另有 {o['unreadable_rows']} 行记录无法读取,未纳入统计。" if o["unreadable_rows"] else ""),
-        14,
+    doc = OfficialDoc("政务服务大厅运行情况统计报告", author=office)
+    doc.paragraph(f"统计范围:{o['first'][:10]} 至 {o['last'][:10]},共{o['days']}个办件日;数据来源:{o['file']}。")
+    doc.heading("总体情况")
+    doc.paragraph(
+        f"共取号{o['tickets']}个,办理{o['served']}件,来访{o['visits']}人次;过号率{_pct(o['no_show_rate'])};"
+        f"平均等候{_fmt(o['mean_wait'])}分钟,90%的群众等候不超过{_fmt(o['p90_wait'])}分钟。"
+        + (f"另有{o['unreadable_rows']}行记录无法读取,未纳入统计。" if o["unreadable_rows"] else "")
     )
     peaks = "、".join(f"{r['hour']}(日均{r['tickets_per_day']:.0f}个)" for r in rep.peak_hours.to_dict("records"))
-    para(f"    取号高峰时段为 {peaks}。", 14)
-    para("二、分业务情况", 16, True, font="黑体")
-    table(
+    if peaks:
+        doc.paragraph(f"取号高峰时段为{peaks}。")
+    doc.heading("分业务情况")
+    doc.table(
         ["业务类型", "取号数", "办理数", "过号率", "平均等候", "P90等候", "平均办理"],
         [
             [
@@ -489,18 +464,18 @@ def hall_report_docx(rep: HallReport) -> bytes:
             for r in rep.by_business.to_dict("records")
         ],
     )
-    para("    注:时间单位为分钟。", 12)
-    para("三、分窗口情况", 16, True, font="黑体")
-    table(
+    doc.paragraph("注:时间单位为分钟。", size_pt=12)
+    doc.heading("分窗口情况")
+    doc.table(
         ["窗口", "办理数", "平均等候", "平均办理", "窗口饱和度"],
         [
             [r["window"], r["served"], _fmt(r["mean_wait"]), _fmt(r["mean_service"]), _pct(r["saturation"])]
             for r in rep.by_window.to_dict("records")
         ],
     )
-    para("    窗口饱和度为办理时长占在岗时长(当日首次叫号至末次办结)的比例。", 12)
-    para("四、工作人员工作量", 16, True, font="黑体")
-    table(
+    doc.paragraph("窗口饱和度为办理时长占在岗时长(当日首次叫号至末次办结)的比例。", size_pt=12)
+    doc.heading("工作人员工作量")
+    doc.table(
         ["工号", "办理数", "工作天数", "日均办理", "办理时长(小时)"],
         [
             [r["clerk"], r["served"], r["days"], f"{r['per_day']:.1f}", f"{r['busy_hours']:.1f}"]
@@ -509,8 +484,8 @@ def hall_report_docx(rep: HallReport) -> bytes:
     )
     multi = rep.routes[rep.routes["route"].str.contains("→")]
     if len(multi):
-        para("五、多窗联办", 16, True, font="黑体")
-        table(
+        doc.heading("多窗联办")
+        doc.table(
             ["办理路线", "人次", "平均在厅时间", "P90在厅时间"],
             [
                 [r["route"], r["visits"], _fmt(r["mean_time_in_hall"]), _fmt(r["p90_time_in_hall"])]
@@ -518,14 +493,13 @@ def hall_report_docx(rep: HallReport) -> bytes:
             ],
         )
     if rep.join is not None:
-        para(("六" if len(multi) else "五") + "、好差评情况", 16, True, font="黑体")
+        doc.heading("好差评情况")
         j = rep.join
-        para(
-            f"    共收到评价 {len(j.matched) + len(j.unmatched)} 条,其中 {len(j.matched)} 条与办件对应,"
-            f"{len(j.unmatched)} 条未能对应(见附表)。差评整改时限按 {j.fix_limit} 个工作日计。",
-            14,
+        doc.paragraph(
+            f"共收到评价{len(j.matched) + len(j.unmatched)}条,其中{len(j.matched)}条与办件对应,"
+            f"{len(j.unmatched)}条未能对应(见统计表“未匹配的评价”)。差评整改时限按{j.fix_limit}个工作日计。"
         )
-        table(
+        doc.table(
             ["窗口", "评价数", "主动评价率", "差评率", "差评整改按时率", "回访率"],
             [
                 [
@@ -539,9 +513,12 @@ def hall_report_docx(rep: HallReport) -> bytes:
                 for r in rep.rating_tables["窗口"].to_dict("records")
             ],
         )
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    try:
+        when = _dt.date.fromisoformat(str(o["last"])[:10])
+    except ValueError:
+        when = _dt.date.today()
+    doc.signature(office, when)
+    return doc.to_bytes()
 
 
 def write_hall_report(rep: HallReport, out: str | Path) -> Path:
