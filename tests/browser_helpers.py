@@ -35,10 +35,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db_url: str, log_dir: Path) -> Iterator[str]:
-    """The dashboard on a free port against ``db_url``; yields its base address."""
+def streamlit_server(
+    db_url: str, log_dir: Path, *, script: str = "app.py", env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """``streamlit run script`` (the dashboard by default) on a free port against ``db_url``, file
+    watcher off, with ``env`` added to the environment; yields its base address."""
     port = free_port()
-    env = {**os.environ, "WORKBENCH_DB_URL": db_url, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "WORKBENCH_DB_URL": db_url, "PYTHONUNBUFFERED": "1", **(env or {})}
     log_path = log_dir / "streamlit.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
@@ -47,7 +50,7 @@ def streamlit_server(db_url: str, log_dir: Path) -> Iterator[str]:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                script,
                 "--server.port",
                 str(port),
                 "--server.headless",
@@ -56,6 +59,8 @@ def streamlit_server(db_url: str, log_dir: Path) -> Iterator[str]:
                 "127.0.0.1",
                 "--browser.gatherUsageStats",
                 "false",
+                "--server.fileWatcherType",
+                "none",
             ],
             cwd=ROOT,
             env=env,

@@ -10,16 +10,12 @@ to ``test-artifacts/``, gitignored).
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_helpers import streamlit_server
 from ui_support import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,12 +40,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _accounts(url: str) -> dict[str, tuple[str, str]]:
     """The sample plans and two accounts (office, and the unit UNIT) with fresh random passwords."""
     from tasks.accounts import AccountBook, random_password
@@ -71,50 +61,8 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
     url = f"sqlite:///{tmp / 'wb.db'}"
     accounts = _accounts(url)
-    port = _free_port()
-    env = {**os.environ, "WORKBENCH_DB_URL": url, "PYTHONUNBUFFERED": "1"}
-    log = open(tmp / "streamlit.log", "w")  # noqa: SIM115 (closed in the finally below, after the server stops)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("streamlit did not start:\n" + (tmp / "streamlit.log").read_text())
+    with streamlit_server(url, tmp) as base:
         yield {"base": base, "db_url": url, "tmp": tmp, "accounts": accounts}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

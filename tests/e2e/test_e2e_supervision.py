@@ -8,19 +8,15 @@ in the overview and in the period report downloaded from the 报告 page.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 
 import pytest
+from browser_helpers import streamlit_server
 from supervision_helpers import PDF, UNIT_A, loop_plan
 from test_e2e_browser import (
     ARGS,
     ARTIFACTS,
     CHROMIUM,
-    _free_port,
     _login,
     _logout,
     _metric,
@@ -28,7 +24,6 @@ from test_e2e_browser import (
     _open,
     _settle,
 )
-from ui_support import ROOT
 
 pytestmark = [
     pytest.mark.browser,
@@ -53,50 +48,8 @@ def server(tmp_path_factory):
     AccountBook(store).add("ban", "office", password=accounts["office"][1], actor="test")
     AccountBook(store).add("zwzx", "unit", unit=UNIT_A, password=accounts["unit"][1], actor="test")
     store.dispose()
-    port = _free_port()
-    env = {**os.environ, "WORKBENCH_DB_URL": url, "WORKBENCH_FILES_DIR": str(tmp / "files"), "PYTHONUNBUFFERED": "1"}
-    log = open(tmp / "streamlit.log", "w")  # noqa: SIM115 (closed after the server stops)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("streamlit did not start:\n" + (tmp / "streamlit.log").read_text())
+    with streamlit_server(url, tmp, env={"WORKBENCH_FILES_DIR": str(tmp / "files")}) as base:
         yield {"base": base, "db_url": url, "tmp": tmp, "accounts": accounts}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
