@@ -141,16 +141,10 @@ def _records(s: Session, q) -> list:
     return [ReportRecord(*r) for r in s.execute(q)]
 
 
-def latest_reports(store, *, as_of: date | None = None, plan: str | None = None) -> list:
-    """The newest report (≤ ``as_of``) of each unit on each task, oldest first, as
-    :class:`~tasks.store.ReportRecord`; the same rows a replay of :meth:`Store.reports` ends with.
-
-    Without ``as_of`` (or when no kept report is dated after it) the kept table answers; for an
-    earlier date one window query over the history's (task, report date) index does.
-    """
-    store = getattr(store, "_store", store)
+def _report_columns() -> tuple:
+    """The columns of a :class:`~tasks.store.ReportRecord`, in its field order (joined with unit, task, plan)."""
     R = ProgressReportRow
-    cols = (
+    return (
         R.id,
         R.upload_id,
         R.task_pk,
@@ -166,6 +160,18 @@ def latest_reports(store, *, as_of: date | None = None, plan: str | None = None)
         TaskRow.task_id,
         PlanRow.key,
     )
+
+
+def latest_reports(store, *, as_of: date | None = None, plan: str | None = None) -> list:
+    """The newest report (≤ ``as_of``) of each unit on each task, oldest first, as
+    :class:`~tasks.store.ReportRecord`; the same rows a replay of :meth:`Store.reports` ends with.
+
+    Without ``as_of`` (or when no kept report is dated after it) the kept table answers; for an
+    earlier date one window query over the history's (task, report date) index does.
+    """
+    store = getattr(store, "_store", store)
+    R = ProgressReportRow
+    cols = _report_columns()
     with store.session() as s:
         pid = store._plan_id(s, plan) if plan else None
         later = False
@@ -218,22 +224,7 @@ def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = 
         if pk is None:
             return []
         q = (
-            select(
-                R.id,
-                R.upload_id,
-                R.task_pk,
-                UnitRow.name,
-                R.period,
-                R.status,
-                R.percent,
-                R.report_date,
-                R.progress,
-                R.problems,
-                R.next_steps,
-                R.evidence,
-                TaskRow.task_id,
-                PlanRow.key,
-            )
+            select(*_report_columns())
             .join(UnitRow, UnitRow.id == R.unit_id)
             .join(TaskRow, TaskRow.id == R.task_pk)
             .join(PlanRow, PlanRow.id == TaskRow.plan_id)
