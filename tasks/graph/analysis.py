@@ -43,11 +43,14 @@ Definitions (the tests compute them by hand the same way):
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import networkx as nx
+
+from core.gcpause import paused_gc
 
 from .build import LEAD, ROLE_WORDS, id_key, require_task, task_node
 from .errors import GraphError
@@ -58,7 +61,11 @@ class DatedDag:
     """The predecessor links between dated tasks as plain dicts (fast to walk).
 
     ``order`` is a topological order (ties by natural id order), ``due`` maps
-    task id → due date; ``preds``/``succs`` map id → ids.
+    task id → due date; ``preds``/``succs`` map id → ids.  ``rank`` gives each
+    task's place in natural id order (equal ids such as ``01`` and ``1`` share
+    one), so sorting by it is sorting by :func:`~tasks.graph.build.id_key`.
+    Build it once per graph (:func:`dated_dag`) and pass it to the analyses;
+    it is not to be changed afterwards (the base finishes are kept in it).
     """
 
     due: dict[str, date] = field(default_factory=dict)
@@ -66,45 +73,89 @@ class DatedDag:
     succs: dict[str, list[str]] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
+    rank: dict[str, int] = field(default_factory=dict)
+    _finish: dict[str, date] | None = field(default=None, repr=False, compare=False)
+    _pos: dict[str, int] | None = field(default=None, repr=False, compare=False)
+
+    def base_finishes(self) -> dict[str, date]:
+        """:func:`finishes` without overrides, computed once."""
+        if self._finish is None:
+            self._finish = finishes(self)
+        return self._finish
+
+    def positions(self) -> dict[str, int]:
+        """Each task's place in ``order``, computed once."""
+        if self._pos is None:
+            self._pos = {t: i for i, t in enumerate(self.order)}
+        return self._pos
 
 
+def _ranks(ids: list[str]) -> dict[str, int]:
+    """Place of each id in natural order; ids with equal keys share a place."""
+    keyed = sorted((id_key(t), t) for t in ids)
+    rank: dict[str, int] = {}
+    prev: tuple | None = None
+    r = -1
+    for k, t in keyed:
+        if k != prev:
+            r, prev = r + 1, k
+        rank[t] = r
+    return rank
+
+
+@paused_gc
 def dated_dag(g: nx.DiGraph) -> DatedDag:
-    """Extract the dated task DAG from a plan graph (see the module doc for what is left out)."""
+    """Extract the dated task DAG from a plan graph (see the module doc for what is left out).
+
+    Linear in the graph's size plus a sort of the task ids: one pass over the
+    nodes, one over the dated tasks' outgoing links, Kahn's algorithm with a
+    heap on the id ranks.
+    """
     d = DatedDag()
-    for _n, a in g.nodes(data=True):
+    node_of: dict[str, str] = {}  # dated task node -> task id
+    excluded = []
+    for n, a in g._node.items():  # plain dict access: the public views cost more per item
         if a.get("kind") != "task":
             continue
-        if a.get("due") is None:
-            d.excluded.append(a["task_id"])
+        due = a.get("due")
+        if due is None:
+            excluded.append(a["task_id"])
         else:
-            d.due[a["task_id"]] = a["due"]
-    for tid in d.due:
-        d.preds[tid], d.succs[tid] = [], []
-    nodes = g.nodes
-    for u, v, k in g.edges(data="kind"):
-        if k != "precedes":
-            continue
-        pu, tv = nodes[u]["task_id"], nodes[v]["task_id"]
-        if pu in d.due and tv in d.due:
-            d.succs[pu].append(tv)
-            d.preds[tv].append(pu)
-    d.excluded.sort(key=id_key)
+            d.due[a["task_id"]] = due
+            node_of[n] = a["task_id"]
+    preds: dict[str, list[str]] = {t: [] for t in d.due}
+    succs: dict[str, list[str]] = {t: [] for t in d.due}
+    for u, pu in node_of.items():
+        for v, a in g._succ[u].items():
+            if a.get("kind") == "precedes":
+                tv = node_of.get(v)
+                if tv is not None:
+                    succs[pu].append(tv)
+                    preds[tv].append(pu)
+    d.preds, d.succs = preds, succs
+    d.excluded = sorted(excluded, key=id_key)
+    rank = d.rank = _ranks(list(d.due))
     # Kahn's algorithm, smallest id first, so results never depend on insertion order
-    import heapq
-
-    indeg = {t: len(p) for t, p in d.preds.items()}
-    heap = [(id_key(t), t) for t, n in indeg.items() if n == 0]
+    indeg = {t: len(p) for t, p in preds.items()}
+    heap = [(rank[t], t) for t, n in indeg.items() if n == 0]
     heapq.heapify(heap)
+    order = d.order
     while heap:
         _, t = heapq.heappop(heap)
-        d.order.append(t)
-        for s in d.succs[t]:
+        order.append(t)
+        for s in succs[t]:
             indeg[s] -= 1
             if indeg[s] == 0:
-                heapq.heappush(heap, (id_key(s), s))
-    if len(d.order) != len(d.due):  # build_graph refuses cycles; a hand-made graph may not
+                heapq.heappush(heap, (rank[s], s))
+    if len(order) != len(d.due):  # build_graph refuses cycles; a hand-made graph may not
         raise GraphError("前置任务出现循环依赖,无法排出先后顺序")
     return d
+
+
+def _rank(d: DatedDag) -> dict[str, int]:
+    if len(d.rank) != len(d.due):  # a DatedDag made by hand
+        d.rank = _ranks(list(d.due))
+    return d.rank
 
 
 def deadline_inversions(g: nx.DiGraph, dag: DatedDag | None = None) -> list[dict[str, Any]]:
@@ -113,63 +164,84 @@ def deadline_inversions(g: nx.DiGraph, dag: DatedDag | None = None) -> list[dict
     Each item: ``task``, ``predecessor``, ``days`` (> 0), ``task_due``, ``predecessor_due``.
     """
     d = dag or dated_dag(g)
-    out = [
+    due, rank = d.due, _rank(d)
+    found = []
+    for t in d.order:
+        dt = due[t]
+        for p in d.preds[t]:
+            dp = due[p]
+            if dt < dp:
+                found.append(((dp - dt).days, t, p))
+    found.sort(key=lambda r: (-r[0], rank[r[1]], rank[r[2]]))
+    return [
         {
             "task": t,
             "predecessor": p,
-            "days": (d.due[p] - d.due[t]).days,
-            "task_due": d.due[t].isoformat(),
-            "predecessor_due": d.due[p].isoformat(),
+            "days": days,
+            "task_due": due[t].isoformat(),
+            "predecessor_due": due[p].isoformat(),
         }
-        for t in d.order
-        for p in d.preds[t]
-        if d.due[t] < d.due[p]
+        for days, t, p in found
     ]
-    out.sort(key=lambda r: (-r["days"], id_key(r["task"]), id_key(r["predecessor"])))  # type: ignore[arg-type, operator]
-    return out
 
 
 def finishes(d: DatedDag, override: dict[str, date] | None = None) -> dict[str, date]:
     """``finish(t) = max(due(t), finish(preds))``; ``override`` replaces some tasks' own date."""
     override = override or {}
     f: dict[str, date] = {}
+    due, preds = d.due, d.preds
     for t in d.order:
-        own = override.get(t, d.due[t])
-        f[t] = max([own, *(f[p] for p in d.preds[t])])
+        own = override.get(t, due[t]) if override else due[t]
+        for p in preds[t]:
+            fp = f[p]
+            if fp > own:
+                own = fp
+        f[t] = own
     return f
 
 
 def slack(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, int | None]:
     """Days each dated task can slip before anything downstream is at risk (None: nothing depends on it)."""
     d = dag or dated_dag(g)
+    due, succs = d.due, d.succs
     min_down: dict[str, date | None] = {}
     for t in reversed(d.order):
         best = None
-        for s in d.succs[t]:
-            for cand in (d.due[s], min_down[s]):
+        for s in succs[t]:
+            for cand in (due[s], min_down[s]):
                 if cand is not None and (best is None or cand < best):
                     best = cand
         min_down[t] = best
-    return {t: (None if min_down[t] is None else (min_down[t] - d.due[t]).days) for t in d.order}  # type: ignore[operator]
+    return {t: (None if min_down[t] is None else (min_down[t] - due[t]).days) for t in d.order}  # type: ignore[operator]
 
 
 def critical_path(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
     """The longest chain of links between dated tasks, tightest first (module doc has the rule).
 
     Returns ``tasks`` (ids in order), ``steps`` (id, due, days after the
-    previous step), ``total_slack_days`` and ``length``.
+    previous step), ``total_slack_days`` and ``length``.  One pass in
+    topological order (dynamic programming over the DAG).
     """
     d = dag or dated_dag(g)
+    due, preds, rank = d.due, d.preds, _rank(d)
     best: dict[str, tuple[int, int, str | None]] = {}
     for t in d.order:
-        length, gap, via = 1, 0, None
-        for p in sorted(d.preds[t], key=id_key):
+        ps = preds[t]
+        if not ps:
+            best[t] = (1, 0, None)
+            continue
+        dt = due[t]
+        # the longest, then tightest, then first in id order (the first of equals in the list)
+        length, gap, via, r = 0, 0, None, 0
+        for p in ps:
             pl, pg, _ = best[p]
-            cand_gap = pg + (d.due[t] - d.due[p]).days
-            if pl + 1 > length or (pl + 1 == length and cand_gap < gap):
-                length, gap, via = pl + 1, cand_gap, p
+            cand_gap = pg + (dt - due[p]).days
+            rp = rank[p]
+            if via is None or pl + 1 > length or (pl + 1 == length and (cand_gap < gap or (cand_gap == gap and rp < r))):
+                length, gap, via, r = pl + 1, cand_gap, p, rp
         best[t] = (length, gap, via)
-    if not best or max(b[0] for b in best.values()) < 2:
+    longest = max((b[0] for b in best.values()), default=0)
+    if longest < 2:
         return {"tasks": [], "steps": [], "total_slack_days": 0, "length": 0}
 
     def chain(end: str) -> list[str]:
@@ -178,15 +250,14 @@ def critical_path(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
             out.append(best[out[-1]][2])  # type: ignore[arg-type]
         return out[::-1]
 
-    longest = max(b[0] for b in best.values())
     ends = [t for t, b in best.items() if b[0] == longest]
     tight = min(best[t][1] for t in ends)
     path = min((chain(t) for t in ends if best[t][1] == tight), key=lambda c: [id_key(x) for x in c])
     steps = [
         {
             "task": t,
-            "due": d.due[t].isoformat(),
-            "days_after_previous": None if i == 0 else (d.due[t] - d.due[path[i - 1]]).days,
+            "due": due[t].isoformat(),
+            "days_after_previous": None if i == 0 else (due[t] - due[path[i - 1]]).days,
         }
         for i, t in enumerate(path)
     ]
@@ -194,14 +265,15 @@ def critical_path(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
 
 
 def _units_of(g: nx.DiGraph, task_id: str) -> list[tuple[str, str]]:
-    n = task_node(task_id)
+    nodes = g._node
     return [
-        (g.nodes[u]["label"], dd["role"])
-        for u, _, dd in g.in_edges(n, data=True)
+        (nodes[u]["label"], dd["role"])
+        for u, dd in g._pred[task_node(task_id)].items()
         if dd.get("kind") == "unit" and not dd.get("via")
     ]
 
 
+@paused_gc
 def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = None) -> dict[str, Any]:
     """What a slip of ``task_id`` by ``days`` puts at risk downstream (module doc has the rule).
 
@@ -217,7 +289,7 @@ def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = N
         )
     if days < 0:
         raise GraphError("延误天数不能为负数")
-    base = finishes(d)
+    base = d.base_finishes()
     new_own = d.due[task_id] + timedelta(days=days)
     moved = {task_id}
     new: dict[str, date] = {task_id: max([new_own, *(base[p] for p in d.preds[task_id])])}
@@ -230,9 +302,8 @@ def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = N
             down.add(s)
             stack.extend(d.succs[s])
     affected, absorbed = [], []
-    for t in d.order:
-        if t not in down:
-            continue
+    pos = d.positions()
+    for t in sorted(down, key=pos.__getitem__):
         f = max([d.due[t], *(new.get(p, base[p]) for p in d.preds[t])])
         new[t] = f
         if f > base[t]:  # finish moved; base >= due, so it now passes the due date
@@ -271,15 +342,21 @@ def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = N
     }
 
 
-def analyse(g: nx.DiGraph) -> dict[str, Any]:
-    """Counts, inversions, critical path and the tightest tasks, in one pass over the DAG."""
-    d = dated_dag(g)
+@paused_gc
+def analyse(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
+    """Counts, inversions, critical path and the tightest tasks, in one pass over the DAG.
+
+    ``dag`` reuses a :func:`dated_dag` of ``g`` already at hand.
+    """
+    d = dag or dated_dag(g)
     kinds: dict[str, int] = {}
-    for _, k in g.nodes(data="kind"):
-        kinds[k] = kinds.get(k, 0) + 1
-    links = sum(1 for *_, k in g.edges(data="kind") if k == "precedes")
+    for a in g._node.values():
+        k = a.get("kind")
+        kinds[k] = kinds.get(k, 0) + 1  # type: ignore[index]
+    links = sum(1 for nbrs in g._succ.values() for a in nbrs.values() if a.get("kind") == "precedes")
     sl = slack(g, d)
-    tight = sorted(((t, s) for t, s in sl.items() if s is not None), key=lambda x: (x[1], id_key(x[0])))
+    rank = _rank(d)
+    tight = sorted(((t, s) for t, s in sl.items() if s is not None), key=lambda x: (x[1], rank[x[0]]))
     return {
         "counts": {
             "tasks": kinds.get("task", 0),
@@ -292,6 +369,6 @@ def analyse(g: nx.DiGraph) -> dict[str, Any]:
         "excluded": d.excluded,
         "inversions": deadline_inversions(g, d),
         "critical_path": critical_path(g, d),
-        "slack": dict(sorted(sl.items(), key=lambda x: id_key(x[0]))),
+        "slack": dict(sorted(sl.items(), key=lambda x: rank[x[0]])),
         "least_slack": [{"task": t, "slack_days": s} for t, s in tight[:10]],
     }

@@ -31,11 +31,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
 
 from core.config import package_file
+from core.gcpause import paused_gc
 from core.sheets import cell_text
 
 from ..model import ONGOING, Plan, Task
@@ -95,53 +97,127 @@ def _units(written: list[str], canonical: list[str]) -> list[str]:
 
 
 def _add_plan(g: nx.DiGraph, plan: Plan, prefix: str, plan_key: str) -> None:
+    # Nodes and edges are gathered first and added in two bulk calls (one networkx call per edge
+    # took most of the build at 50,000 tasks); the order is the one single calls would give.
+    nodes: list[tuple[str, dict]] = []
+    edges: list[tuple[str, str, dict]] = []
+    new_nodes: set[str] = set()
     for t in plan.tasks:
         tid = f"{prefix}{t.id}"
-        g.add_node(
-            task_node(tid),
-            kind="task",
-            task_id=tid,
-            plan=plan_key,
-            local_id=t.id,
-            title=t.title,
-            section=t.section,
-            deadline=t.deadline,
-            due=due_date(t),
-            deadline_kind=t.deadline_kind,
-            deadline_text=t.deadline_text,
-            milestones=[(m.date, m.text) for m in t.milestones],
-            source=t.source.label(),
-            label=f"{tid} {t.title[:16]}".strip(),
+        tn = f"task:{tid}"
+        nodes.append(
+            (
+                tn,
+                {
+                    "kind": "task",
+                    "task_id": tid,
+                    "plan": plan_key,
+                    "local_id": t.id,
+                    "title": t.title,
+                    "section": t.section,
+                    "deadline": t.deadline,
+                    "due": due_date(t),
+                    "deadline_kind": t.deadline_kind,
+                    "deadline_text": t.deadline_text,
+                    "milestones": [(m.date, m.text) for m in t.milestones],
+                    "source": t.source.label(),
+                    "label": f"{tid} {t.title[:16]}".strip(),
+                },
+            )
         )
         if t.section:
             sec = f"section:{plan_key}/{t.section}" if plan_key else f"section:{t.section}"
-            if sec not in g:
-                g.add_node(sec, kind="section", label=t.section, plan=plan_key)
-            g.add_edge(sec, task_node(tid), kind="section")
+            if sec not in new_nodes and sec not in g:
+                new_nodes.add(sec)
+                nodes.append((sec, {"kind": "section", "label": t.section, "plan": plan_key}))
+            edges.append((sec, tn, {"kind": "section"}))
         lead = _units(t.lead_units, t.lead_units_canonical)
         resp = [u for u in _units(t.responsible_units, t.responsible_units_canonical) if u not in lead]
         for role, names in ((LEAD, lead), (RESPONSIBLE, resp)):
             for name in names:
-                un = unit_node(name)
-                if un not in g:
-                    g.add_node(un, kind="unit", label=name, collective=is_collective(name))
-                g.add_edge(un, task_node(tid), kind="unit", role=role)
+                un = f"unit:{name}"
+                if un not in new_nodes and un not in g:
+                    new_nodes.add(un)
+                    nodes.append((un, {"kind": "unit", "label": name, "collective": is_collective(name)}))
+                edges.append((un, tn, {"kind": "unit", "role": role}))
+    _insert(g, nodes, edges)
 
 
-def _add_links(g: nx.DiGraph, links: Iterable[PredecessorLink], prefix: str) -> None:
+def _insert(g: nx.DiGraph, nodes: list[tuple[str, dict]], edges: list[tuple[str, str, dict]]) -> None:
+    """``g.add_nodes_from(nodes); g.add_edges_from(edges)`` for a plain DiGraph, written straight
+    into its dicts (the two calls spend more on checks and copies than on the work at 350,000
+    edges); the result is the same graph, same order.  Every edge's ends are in ``nodes`` or ``g``,
+    and the attribute dicts given are fresh (they become the graph's own)."""
+    if type(g) is not nx.DiGraph:  # a subclass may have its own dict factories
+        g.add_nodes_from(nodes)
+        g.add_edges_from(edges)
+        return
+    node, succ, pred = g._node, g._succ, g._pred
+    for n, a in nodes:
+        if n in node:
+            node[n].update(a)
+        else:
+            node[n] = a
+            succ[n] = {}
+            pred[n] = {}
+    for u, v, a in edges:
+        old = succ[u].get(v)
+        if old is None:
+            succ[u][v] = a
+            pred[v][u] = a
+        else:
+            old.update(a)
+    clear = getattr(nx, "_clear_cache", None)  # networkx ≥ 3.3 caches some views
+    if clear is not None:
+        clear(g)
+
+
+def _add_links(g: nx.DiGraph, links: Iterable[PredecessorLink], prefix: str) -> list[tuple[str, str]]:
+    """Add the predecessor links; returns the (predecessor, task) node pairs added."""
+    edges: list[tuple[str, str, dict]] = []
+    seen: set[tuple[str, str]] = set()
+    succ = g._succ  # plain dict access: the public views cost several times more per edge
     for link in links:
-        t, p = task_node(f"{prefix}{link.task}"), task_node(f"{prefix}{link.predecessor}")
+        t, p = f"task:{prefix}{link.task}", f"task:{prefix}{link.predecessor}"
         if t not in g:
+            g.add_edges_from(edges)  # as if added one by one up to the bad link
             raise UnknownPredecessor(link.task, origin=link.origin, role="任务")
         if p not in g:
+            g.add_edges_from(edges)
             raise UnknownPredecessor(link.predecessor, origin=link.origin)
         if p == t:
+            g.add_edges_from(edges)
             raise CycleError([link.task, link.task], [link.origin])
-        if g.has_edge(p, t):
+        if (p, t) in seen or t in succ[p]:
             continue
-        g.add_edge(p, t, kind="precedes", origin=link.origin)
+        seen.add((p, t))
+        edges.append((p, t, {"kind": "precedes", "origin": link.origin}))
+    _insert(g, [], edges)
+    return [(p, t) for p, t, _a in edges]
 
 
+def _links_acyclic(g: nx.DiGraph, added: list[tuple[str, str]]) -> None:
+    """:func:`check_acyclic` for a graph whose only predecessor links are ``added`` (a fresh build):
+    Kahn's algorithm on those links alone; on a loop, the full check names it."""
+    succs: dict[str, list[str]] = {}
+    indeg: dict[str, int] = {}
+    for p, t in added:
+        succs.setdefault(p, []).append(t)
+        indeg[t] = indeg.get(t, 0) + 1
+    ready = [n for n in succs if n not in indeg]
+    cleared = 0
+    while ready:
+        n = ready.pop()
+        for s in succs.get(n, ()):
+            cleared += 1
+            indeg[s] -= 1
+            if indeg[s] == 0:
+                ready.append(s)
+    if cleared != len(added):
+        check_acyclic(g)
+
+
+@paused_gc
 def check_acyclic(g: nx.DiGraph) -> None:
     """Raise :class:`CycleError` naming one loop (``5 → 7 → 5``) and the rows of its links.
 
@@ -151,10 +227,11 @@ def check_acyclic(g: nx.DiGraph) -> None:
     """
     preds: dict[str, list[str]] = {}
     succs: dict[str, list[str]] = {}
-    for u, v, k in g.edges(data="kind"):
-        if k == "precedes":
-            succs.setdefault(u, []).append(v)
-            preds.setdefault(v, []).append(u)
+    for u, nbrs in g._succ.items():  # g.edges(data=...) costs several times more per edge
+        for v, a in nbrs.items():
+            if a.get("kind") == "precedes":
+                succs.setdefault(u, []).append(v)
+                preds.setdefault(v, []).append(u)
     indeg = {n: len(p) for n, p in preds.items()}
     ready = [n for n in succs if n not in indeg]
     while ready:
@@ -179,10 +256,25 @@ def check_acyclic(g: nx.DiGraph) -> None:
 
 
 def id_key(task_id: str) -> tuple:
-    """Natural order of ids: ``2`` before ``10``, ``2021/3`` before ``2021/12``."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", task_id))
+    """Natural order of ids: ``2`` before ``10``, ``2021/3`` before ``2021/12``.
+
+    >>> id_key("12"), id_key("2021/3")
+    (('', 12, ''), ('', 2021, '/', 3, ''))
+    """
+    if task_id.isdecimal() and task_id.isascii():  # the common case, without the regex
+        return ("", int(task_id), "")
+    return _split_key(task_id)
 
 
+@lru_cache(maxsize=1 << 16)
+def _split_key(task_id: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(task_id))
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+@paused_gc
 def build_graph(
     plan: Plan,
     links: Iterable[PredecessorLink] = (),
@@ -200,11 +292,11 @@ def build_graph(
     """
     g = graph if graph is not None else nx.DiGraph(title=plan.title)
     _add_plan(g, plan, prefix, plan_key)
-    _add_links(g, [*links_from_plan(plan), *links], prefix)
-    check_acyclic(g)
+    _links_acyclic(g, _add_links(g, [*links_from_plan(plan), *links], prefix))
     return g
 
 
+@paused_gc
 def build_combined(
     plans: Mapping[str, Plan], links: Mapping[str, Iterable[PredecessorLink]] | None = None
 ) -> nx.DiGraph:

@@ -13,12 +13,14 @@ picture is drawn by graphviz's ``dot`` (through pydot) with a CJK font.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Container
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from core.gcpause import paused_gc
 from core.safe_export import save_workbook, write_csv
 
 from ..errors import WorkbenchError
@@ -73,11 +75,60 @@ def write_gexf(g: nx.DiGraph, path: str | Path) -> Path:
     return Path(path)
 
 
+def within(g: nx.DiGraph, start: str, radius: int, allowed: Container[str] | None = None) -> set[str]:
+    """Nodes at most ``radius`` links from ``start``, links followed either way (breadth first).
+
+    The node set of ``nx.ego_graph(g, start, radius, undirected=True)`` (of the subgraph on
+    ``allowed`` when given), without the undirected deep copy of the whole graph that
+    ``ego_graph`` makes: the cost is that of the nodes reached.
+
+    >>> g = nx.DiGraph([("a", "b"), ("c", "b"), ("c", "d")])
+    >>> sorted(within(g, "a", 2)), sorted(within(g, "a", 2, allowed={"a", "b", "d"}))
+    (['a', 'b', 'c'], ['a', 'b'])
+    """
+    seen = {start}
+    frontier = [start]
+    succ, pred = g._succ, g._pred  # plain dict access, no views
+    for _ in range(radius):
+        nxt = []
+        for n in frontier:
+            for nbrs in (succ[n], pred[n]):
+                for m in nbrs:
+                    if m not in seen and (allowed is None or m in allowed):
+                        seen.add(m)
+                        nxt.append(m)
+        if not nxt:
+            break
+        frontier = nxt
+    return seen
+
+
 def neighbourhood(g: nx.DiGraph, task_id: str, radius: int = 1) -> nx.DiGraph:
     """One task with its predecessors, successors and units up to ``radius`` steps (either direction)."""
     n = require_task(g, task_id)
-    keep = set(nx.ego_graph(g, n, radius=radius, undirected=True).nodes)
-    return g.subgraph(keep).copy()
+    return induced(g, within(g, n, radius))
+
+
+@paused_gc
+def induced(g: nx.DiGraph, keep: Collection[str]) -> nx.DiGraph:
+    """A copy of the subgraph on ``keep``, nodes and links in ``g``'s order (the picture does not
+    depend on how ``keep`` was gathered); attribute dicts are copied as ``subgraph(...).copy()`` does.
+
+    >>> g = nx.DiGraph([("a", "b"), ("b", "c")], title="t")
+    >>> h = induced(g, {"c", "b"})
+    >>> list(h.nodes), list(h.edges), h.graph["title"]
+    (['b', 'c'], [('b', 'c')], 't')
+    """
+    keep = keep if isinstance(keep, (set, frozenset, dict)) else set(keep)
+    h = g.__class__()
+    h.graph.update(g.graph)
+    nodes = g._node
+    order = [n for n in nodes if n in keep]  # one pass over the node dict: a few ms at 50,000 tasks
+    h.add_nodes_from((n, nodes[n].copy()) for n in order)
+    succ = g._succ
+    h.add_edges_from((u, v, a.copy()) for u in order for v, a in succ[u].items() if v in keep)
+    return h
+
 
 
 def _quoted(*lines: str) -> str:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection
-from itertools import combinations
 from typing import Any
 
 import networkx as nx
+
+from core.gcpause import paused_gc
 
 from .build import LEAD, id_key
 
@@ -41,37 +42,52 @@ def _month(attrs: dict) -> str:
 
 
 def _unit_tasks(g: nx.DiGraph) -> dict[str, list[tuple[str, str]]]:
-    """unit name → [(task node, role)], direct and via-collective edges alike."""
+    """unit name → [(task node, role)], direct and via-collective edges alike (in edge order)."""
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for u, v, a in g.edges(data=True):
-        if a.get("kind") == "unit":
-            out[g.nodes[u]["label"]].append((v, a["role"]))
+    nodes = g._node  # plain dict access: the public views cost several times more per edge
+    for u, nbrs in g._succ.items():
+        items = None
+        for v, a in nbrs.items():
+            if a.get("kind") == "unit":
+                if items is None:
+                    items = out[nodes[u]["label"]]
+                items.append((v, a["role"]))
     return out
 
 
+@paused_gc
 def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]:
     """Per unit: tasks led and joined, open (not in ``done``), ongoing, and both by month.
 
     Sorted by open work (led counts first), then name.
     """
     done = set(done)
+    nodes = g._node
+    facts: dict[str, tuple[str, bool, bool]] = {}  # task node -> (month, open, ongoing), once per task
     rows = []
     for name, items in _unit_tasks(g).items():
         by_month: dict[str, dict[str, int]] = {}
         led = joined = open_ = ongoing = 0
         for node, role in items:
-            a = g.nodes[node]
-            key = "led" if role == LEAD else "joined"
-            m = by_month.setdefault(_month(a), {"led": 0, "joined": 0})
-            m[key] += 1
-            led += role == LEAD
-            joined += role != LEAD
-            open_ += a["task_id"] not in done
-            ongoing += a.get("deadline_kind") == "ongoing"
+            f = facts.get(node)
+            if f is None:
+                a = nodes[node]
+                f = facts[node] = (_month(a), a["task_id"] not in done, a.get("deadline_kind") == "ongoing")
+            m = by_month.get(f[0])
+            if m is None:
+                m = by_month[f[0]] = {"led": 0, "joined": 0}
+            if role == LEAD:
+                m["led"] += 1
+                led += 1
+            else:
+                m["joined"] += 1
+                joined += 1
+            open_ += f[1]
+            ongoing += f[2]
         rows.append(
             {
                 "unit": name,
-                "collective": bool(g.nodes[f"unit:{name}"].get("collective")),
+                "collective": bool(nodes[f"unit:{name}"].get("collective")),
                 "led": led,
                 "joined": joined,
                 "total": led + joined,
@@ -94,21 +110,45 @@ def load_table(g: nx.DiGraph, rows: list[dict[str, Any]] | None = None) -> tuple
     return months, {r["unit"]: {m: c["led"] + c["joined"] for m, c in r["by_month"].items()} for r in rows}
 
 
+@paused_gc
 def collaboration_pairs(g: nx.DiGraph, min_tasks: int = 1, include_collective: bool = True) -> list[dict[str, Any]]:
-    """Pairs of units that share tasks, most shared first: ``units``, ``tasks`` (count), ``task_ids``."""
+    """Pairs of units that share tasks, most shared first: ``units``, ``tasks`` (count), ``task_ids``.
+
+    Units are numbered in name order and a pair is one integer while counting (cheap to hash);
+    tasks are visited in natural id order, so every ``task_ids`` list comes out sorted.
+    """
+    nodes = g._node
     per_task: dict[str, list[str]] = defaultdict(list)
-    for u, v, a in g.edges(data=True):
-        if a.get("kind") == "unit" and (include_collective or not g.nodes[u].get("collective")):
-            per_task[v].append(g.nodes[u]["label"])
-    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
-    ordered = sorted((g.nodes[node]["task_id"], names) for node, names in per_task.items())
-    ordered.sort(key=lambda x: id_key(x[0]))  # tasks in natural order: every task_ids list comes out sorted
-    for tid, names in ordered:
-        for a, b in combinations(sorted(set(names)), 2):
-            shared[(a, b)].append(tid)
-    out = [{"units": [a, b], "tasks": len(ts), "task_ids": ts} for (a, b), ts in shared.items() if len(ts) >= min_tasks]
-    out.sort(key=lambda r: (-r["tasks"], r["units"]))  # type: ignore[operator]
-    return out
+    for u, nbrs in g._succ.items():
+        label = None
+        for v, a in nbrs.items():
+            if a.get("kind") == "unit":
+                if label is None:
+                    au = nodes[u]
+                    if not include_collective and au.get("collective"):
+                        break
+                    label = au["label"]
+                per_task[v].append(label)
+    names = sorted({n for ns in per_task.values() for n in ns})
+    index = {n: i for i, n in enumerate(names)}
+    size = len(names)
+    ordered = sorted(((id_key(nodes[node]["task_id"]), nodes[node]["task_id"], ns) for node, ns in per_task.items()))
+    shared: dict[int, list[str]] = {}
+    for _key, tid, ns in ordered:
+        ids = sorted({index[n] for n in ns})
+        for k, a in enumerate(ids):
+            base = a * size
+            for b in ids[k + 1 :]:
+                lst = shared.get(base + b)
+                if lst is None:
+                    shared[base + b] = [tid]
+                else:
+                    lst.append(tid)
+    # most shared first, then by the two names: the pair number orders as the names do
+    kept = sorted((-len(ts), ab) for ab, ts in shared.items() if len(ts) >= min_tasks)
+    return [
+        {"units": [names[ab // size], names[ab % size]], "tasks": -neg, "task_ids": shared[ab]} for neg, ab in kept
+    ]
 
 
 def unit_projection(g: nx.DiGraph, pairs: list[dict[str, Any]] | None = None) -> nx.Graph:
@@ -117,14 +157,14 @@ def unit_projection(g: nx.DiGraph, pairs: list[dict[str, Any]] | None = None) ->
     ``pairs`` reuses a :func:`collaboration_pairs` result already at hand.
     """
     p = nx.Graph()
-    for _n, a in g.nodes(data=True):
-        if a.get("kind") == "unit":
-            p.add_node(a["label"])
-    for pair in collaboration_pairs(g) if pairs is None else pairs:
-        p.add_edge(*pair["units"], weight=pair["tasks"])
+    p.add_nodes_from(a["label"] for a in g._node.values() if a.get("kind") == "unit")
+    p.add_edges_from(
+        (*pair["units"], {"weight": pair["tasks"]}) for pair in (collaboration_pairs(g) if pairs is None else pairs)
+    )
     return p
 
 
+@paused_gc
 def unit_centrality(
     g: nx.DiGraph,
     top: int | None = 10,
@@ -155,11 +195,13 @@ def unit_centrality(
     by_unit = {r["unit"]: r for r in (load if load is not None else unit_load(g))}
     successors: dict[str, set[str]] = defaultdict(set)
     unit_edges = []
-    for u, v, k in g.edges(data="kind"):
-        if k == "precedes":
-            successors[u].add(v)
-        elif k == "unit":
-            unit_edges.append((u, v))
+    for u, nbrs in g._succ.items():
+        for v, a in nbrs.items():
+            k = a.get("kind")
+            if k == "precedes":
+                successors[u].add(v)
+            elif k == "unit":
+                unit_edges.append((u, v))
     waiting: dict[str, set[str]] = defaultdict(set)
     for u, v in unit_edges:
         if v in successors:

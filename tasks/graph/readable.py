@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from .export import FONT, _quoted
+from .export import FONT, _quoted, within
 
 __all__ = ["readable_nodes", "readable_dot", "wrap", "STATUS_FILL", "STATUS_WORDS"]
 
@@ -66,12 +66,22 @@ def wrap(text: str, width: int = 9) -> list[str]:
 
 def readable_nodes(g: nx.DiGraph, critical_path: Iterable[str], focus: str | None, radius: int = 1) -> set[str]:
     """Task nodes on the critical path, plus the ``focus`` task and its task neighbours within ``radius``."""
-    tasks = {a["task_id"]: n for n, a in g.nodes(data=True) if a.get("kind") == "task"}
+    tasks = {a["task_id"]: n for n, a in g._node.items() if a.get("kind") == "task"}
     keep = {tasks[t] for t in critical_path if t in tasks}
     if focus and focus in tasks:
-        only_tasks = g.subgraph(tasks.values())
-        keep |= set(nx.ego_graph(only_tasks, tasks[focus], radius=radius, undirected=True).nodes)
+        keep |= within(g, tasks[focus], radius, allowed=_TaskNodes(g))
     return keep
+
+
+class _TaskNodes:
+    """``node in _TaskNodes(g)``: is it a task node (a set view without building the set)."""
+
+    def __init__(self, g: nx.DiGraph):
+        self._nodes = g._node
+
+    def __contains__(self, n: object) -> bool:
+        a = self._nodes.get(n)
+        return a is not None and a.get("kind") == "task"
 
 
 def readable_dot(
