@@ -90,9 +90,7 @@ def run(n_tasks: int, n_units: int, n_links: int, seed: int) -> float:
     g = step("build (nodes, edges, cycle check)", lambda: build_graph(plan, links))
     dag = step("dated DAG + topological order", lambda: dated_dag(g))
     info = step("analyse (counts, inversions, path, slack)", lambda: analyse(g, dag))
-    inv = step("deadline inversions", lambda: deadline_inversions(g, dag))
-    cp = step("critical path", lambda: critical_path(g, dag))
-    sl = step("slack", lambda: slack(g, dag))
+    cp = info["critical_path"]
     root = min(dag.order[:50], key=lambda t: -len(dag.succs[t]))
     slip = step(f"slip impact (task {root}, 30 days)", lambda: slip_impact(g, root, 30, dag))
     step("another slip (task 100, 60 days)", lambda: slip_impact(g, "100", 60, dag))
@@ -101,10 +99,24 @@ def run(n_tasks: int, n_units: int, n_links: int, seed: int) -> float:
     step(f"readable view nodes (task {mid}, 2 steps)", lambda: readable_nodes(g, cp["tasks"], mid, 2))
     load = step("unit load by month", lambda: unit_load(g))
     step("load table (heat map)", lambda: load_table(g, load))
-    pairs = step("collaboration pairs", lambda: collaboration_pairs(g))
-    cen = step("unit centrality (reuses load and pairs)", lambda: unit_centrality(g, top=10, load=load, pairs=pairs))
+    page_steps = len(times)
+    pairs = step("collaboration pairs (CLI)", lambda: collaboration_pairs(g))
+    cen = step("unit centrality (CLI; reuses load and pairs)", lambda: unit_centrality(g, top=10, load=load, pairs=pairs))
     wall, cpu = sum(t[1] for t in times), sum(t[2] for t in times)
-    assert info["critical_path"] == cp and info["inversions"] == inv
+    page_cpu = sum(t[2] for t in times[:page_steps])
+    inside = [
+        ("deadline inversions", lambda: deadline_inversions(g, dag)),
+        ("critical path", lambda: critical_path(g, dag)),
+        ("slack", lambda: slack(g, dag)),
+    ]
+    parts = []
+    for name, fn in inside:
+        w, c = time.perf_counter(), time.process_time()
+        out = fn()
+        parts.append((name, time.perf_counter() - w, time.process_time() - c))
+        if name == "slack":
+            sl = out
+    inv = info["inversions"]
 
     print(
         f"\nprogramme: {n_tasks} tasks, {g.number_of_nodes()} nodes, {g.number_of_edges()} edges, "
@@ -113,6 +125,9 @@ def run(n_tasks: int, n_units: int, n_links: int, seed: int) -> float:
     print(f"  {'step':<44s}{'wall ms':>10s}{'CPU ms':>10s}")
     for name, w, c in times:
         print(f"  {name:<44s}{w * 1000:10.1f}{c * 1000:10.1f}")
+    for name, w, c in parts:
+        print(f"    {'(in analyse) ' + name:<42s}{w * 1000:10.1f}{c * 1000:10.1f}")
+    print(f"  {'TOTAL graph page (build … load table)':<44s}{'':>10s}{page_cpu * 1000:10.1f}")
     print(f"  {'TOTAL build + all analyses':<44s}{wall * 1000:10.1f}{cpu * 1000:10.1f}")
     print(
         f"results: {len(inv)} inversions, critical path {cp['length']} tasks, "
@@ -121,7 +136,7 @@ def run(n_tasks: int, n_units: int, n_links: int, seed: int) -> float:
         f"{len(pairs)} collaboration pairs"
     )
     print(f"centrality: {cen['method']}; top unit {cen['units'][0]['unit']}")
-    return cpu
+    return page_cpu, cpu
 
 
 def main() -> None:
@@ -134,17 +149,16 @@ def main() -> None:
     results = []
     for n in a.sizes:
         units = a.units or max(200, n // 25)
-        results.append((n, units, run(n, units, a.links or 2 * n, a.seed)))
-    print("\ngrowth (CPU seconds, build + all analyses):")
-    print(f"  {'tasks':>8s}{'units':>8s}{'CPU s':>9s}")
-    for n, units, cpu in results:
-        print(f"  {n:>8d}{units:>8d}{cpu:>9.2f}")
-    big = [cpu for n, _u, cpu in results if n >= 50000]
-    if big:
-        worst = max(big)
-        print(
-            f"target (≤ 2 s CPU at 50,000 tasks): {'target met' if worst <= 2 else 'NOT met'} ({worst:.2f} s)"
-        )
+        results.append((n, units, *run(n, units, a.links or 2 * n, a.seed)))
+    print("\ngrowth (CPU seconds):")
+    print(f"  {'tasks':>8s}{'units':>8s}{'graph page':>12s}{'all (CLI too)':>15s}")
+    for n, units, page, cpu in results:
+        print(f"  {n:>8d}{units:>8d}{page:>12.2f}{cpu:>15.2f}")
+    for n, _units, page, cpu in results:
+        if n >= 50000:
+            for what, v in (("graph page analyses", page), ("all analyses incl. CLI unit centrality", cpu)):
+                verdict = "target met" if v <= 2 else "NOT met"
+                print(f"target ≤ 2 s CPU at {n} tasks, {what}: {verdict} ({v:.2f} s)")
 
 
 if __name__ == "__main__":
