@@ -60,18 +60,21 @@ def export_bytes(_g, version_key: tuple, kind: str) -> bytes:
         return path.read_bytes()
 
 
-@st.cache_data(show_spinner="正在分析依赖图…", max_entries=16)
-def analysed(_g, version_key: tuple) -> dict:
-    from tasks.graph import analyse
+@st.cache_resource(show_spinner="正在分析依赖图…", max_entries=4)
+def analysed(_g, version_key: tuple) -> tuple:
+    """The dated DAG (computed once, kept for slips) and :func:`tasks.graph.analyse` of the plan's
+    graph, per plan data version; shared between sessions, not to be mutated (no copy per run)."""
+    from tasks.graph import analyse, dated_dag
 
-    return analyse(_g)
+    dag = dated_dag(_g)
+    return dag, analyse(_g, dag)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def slipped(_g, version_key: tuple, task_id: str, days: int) -> dict:
     from tasks.graph import slip_impact
 
-    return slip_impact(_g, task_id, days)
+    return slip_impact(_g, task_id, days, analysed(_g, version_key)[0])
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -85,7 +88,7 @@ def around(_g, version_key: tuple, task_id: str, radius: int, units: bool):
     return sub
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def loads(_g, version_key: tuple, done: frozenset) -> tuple[list, list, dict]:
     from tasks.graph import load_table, unit_load
 
@@ -105,7 +108,7 @@ with guard("构建依赖图"):
     plan = store_plans(store)[plan_key]
     g = plan_graph(store, plan_key)
     vkey = (plan_key, data_version(store, plan_key))
-    info = analysed(g, vkey)
+    info = analysed(g, vkey)[1]
     counts = info["counts"]
     m = st.columns(5)
     m[0].metric("任务", counts["tasks"], border=True)
