@@ -11,12 +11,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from ..model import Plan
-from .schema import AuditRow
+from core.gcpause import paused_gc
+
+from ..model import Plan, Task
+from .schema import AuditRow, PredecessorRow, TaskRow
 
 if TYPE_CHECKING:
     from .repo import Store
@@ -65,8 +68,7 @@ def plan_from_store(store: Store, key: str) -> Plan:
         ``key`` is not a plan of the store.
     """
     info = next((p for p in store.plans() if p["key"] == key), None)
-    tasks = store.task_dicts(key)
-    preds = {t.id: t.predecessors for t in store.tasks(key)}
+    tasks, preds = _tasks_and_predecessors(store, key)
     for t in tasks:
         t.predecessors = list(preds.get(t.id, t.predecessors))
     row = info or {}
@@ -77,6 +79,26 @@ def plan_from_store(store: Store, key: str) -> Plan:
         source_file=row.get("source_file", ""),
         tasks=tasks,
     )
+
+
+@paused_gc  # 50,000 task dicts and objects: the cyclic collector would walk them again and again
+def _tasks_and_predecessors(store: Store, key: str) -> tuple[list[Task], dict[str, list[str]]]:
+    """``store.task_dicts(key)`` and each live task's current predecessor ids, in one session of
+    three plain queries (the task data column, the links, the ids) instead of the two full task
+    reads (entities, units, sources) the two calls make: a 50,000-task plan in a fraction of the time."""
+    with store.session() as s:
+        pid = store._plan_id(s, key)
+        rows = s.execute(
+            select(TaskRow.id, TaskRow.task_id, TaskRow.data)
+            .where(TaskRow.plan_id == pid, TaskRow.archived.is_(False))
+            .order_by(TaskRow.position)
+        ).all()
+        links: dict[int, list[int]] = defaultdict(list)
+        for tpk, ppk in s.execute(select(PredecessorRow.task_pk, PredecessorRow.predecessor_pk)):
+            links[tpk].append(ppk)
+        id_of = dict(s.execute(select(TaskRow.id, TaskRow.task_id)).all()) if links else {}
+    preds = {tid: [id_of[p] for p in links.get(pk, [])] for pk, tid, _data in rows}
+    return [Task.from_dict(data) for _pk, _tid, data in rows], preds
 
 
 def unit_task_counts(store: Store, key: str) -> dict[str, int]:
