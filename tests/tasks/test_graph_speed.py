@@ -421,3 +421,35 @@ def test_gc_pause_is_shared_by_threads_and_restored():
         assert not gc.isenabled()  # it was off before: left off
     finally:
         gc.enable()
+
+
+def test_plan_from_store_reads_the_same_plan_in_fewer_queries():
+    """The graph page's plan (tasks.store.views.plan_from_store) equals what task_dicts + tasks gave:
+    tasks as last imported, predecessors as edited since, archived tasks left out, two plans apart."""
+    import copy
+
+    from tasks.store import Store
+
+    store = Store("sqlite://")
+    plan, _links = random_plan(21, 40)
+    store.load_plan_into_store(plan, actor="test", key="甲")
+    other, _ = random_plan(22, 10)
+    store.load_plan_into_store(other, actor="test", key="乙")
+    ids = [t.id for t in plan.tasks]
+    store.set_predecessors("甲", ids[30], [ids[3], ids[1]], actor="test")
+    store.set_predecessors("甲", ids[5], [], actor="test")
+    smaller = copy.deepcopy(plan)
+    smaller.tasks = [t for t in smaller.tasks if t.id not in (ids[7], ids[8])]  # removed → archived
+    for t in smaller.tasks:
+        t.predecessors = [p for p in t.predecessors if p not in (ids[7], ids[8])]
+    store.load_plan_into_store(smaller, actor="test", key="甲")
+    store.set_predecessors("甲", ids[30], [ids[3], ids[1]], actor="test")
+
+    tasks = store.task_dicts("甲")
+    preds = {t.id: t.predecessors for t in store.tasks("甲")}
+    for t in tasks:
+        t.predecessors = list(preds.get(t.id, t.predecessors))
+    got = store.plan("甲")
+    assert [t.to_dict() for t in got.tasks] == [t.to_dict() for t in tasks]
+    assert got.task(ids[30]).predecessors == [ids[3], ids[1]] and ids[7] not in [t.id for t in got.tasks]
+    assert [t.id for t in store.plan("乙").tasks] == [t.id for t in other.tasks]
