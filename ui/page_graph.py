@@ -89,9 +89,12 @@ def around(_g, version_key: tuple, task_id: str, radius: int, units: bool):
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def loads(_g, version_key: tuple, done: frozenset) -> tuple[list, list, dict]:
+def loads(_g, version_key: tuple, status_key: tuple, _snap) -> tuple[list, list, dict]:
+    """Unit load with open/done from the status snapshot ``_snap`` (identified by ``status_key``: as-of
+    date, store version, rules file; hashing 50,000 done ids on every run cost more than the load)."""
     from tasks.graph import load_table, unit_load
 
+    done = set() if _snap is None else {s.id for s in _snap.statuses if s.plan == version_key[0] and s.status == "done"}
     rows = unit_load(_g, done)
     months, table = load_table(_g, rows)
     return rows, months, table
@@ -260,12 +263,13 @@ with tab_slip, guard("计算延误影响"):
             st.caption(f"时限宽裕、可吸收此次延误的后续任务:{md('、'.join(res['absorbed_by']))}")
 
 with tab_load, guard("计算单位负荷"):
+    from ui.common import current_as_of, rules_stamp
+
     try:
         snap = get_snapshot(store)
-        done = {s.id for s in snap.statuses if s.plan == plan_key and s.status == "done"}
     except ImportError:
-        done = set()
-    rows, months, table = loads(g, vkey, frozenset(done))
+        snap = None
+    rows, months, table = loads(g, vkey, (current_as_of(), data_version(store), rules_stamp()), snap)
     include_collective = st.checkbox("含集合单位(如“市直各相关单位”)", value=False, key="graph_coll")
     top = st.slider("显示单位数", 5, max(5, len(rows)), min(25, max(5, len(rows))), key="graph_top")
     keep = [r for r in rows if include_collective or not r["collective"]][:top]
