@@ -151,6 +151,28 @@ def reread_rows(plan: Plan, edits: dict[int, dict[str, object]], aliases: AliasT
     a reviewer corrects them before committing: units are split, the deadline parsed,
     warnings collected again; the row keeps its source.  ``plan`` is not changed.
 
+    Parameters
+    ----------
+    plan
+        The plan as imported.
+    edits
+        Row index (position in ``plan.tasks``) → the row's corrected cells.
+    aliases
+        The unit alias table; default the shipped one.
+
+    Returns
+    -------
+    Plan
+        A deep copy with the edited rows rebuilt and the task warnings collected again.
+
+    Raises
+    ------
+    ImportFailed
+        An edited title or description is longer than the import accepts (naming the task and its
+        place in the file).
+
+    Examples
+    --------
     >>> plan = Plan(tasks=[make_task("1", title="甲", lead="市审改办", deadline="2021年底前")],
     ...             used={"plan_year": 2021})
     >>> fixed = reread_rows(plan, {0: {"id": "1", "title": "甲", "lead": "市审改办、市政务服务中心",

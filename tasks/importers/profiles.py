@@ -89,6 +89,26 @@ class ImportProfile:
     ``排在第一位的部门为牵头部门`` sentence), ``True`` always, ``False`` never.
     ``columns`` maps a table header text to a role in :data:`COLUMN_ROLES`
     (or ``ignore``).
+
+    Parameters
+    ----------
+    name
+        The profile's name (how the office chooses it).
+    description
+        What it is for, shown beside the name.
+    lead_labels, responsible_labels, person_labels
+        Extra labels that introduce lead units, responsible units and responsible persons in a
+        document (``主办单位:`` …), beside the built-in ones.
+    first_listed_leads
+        Whether the first unit of an unlabelled list leads (``None``: as the document says).
+    columns
+        ``(header text, role)`` pairs for tables whose headers the importer does not know.
+
+    Examples
+    --------
+    >>> p = ImportProfile(name="某县", columns=(("主 办 单 位", "lead"),))
+    >>> p.column_role("主办单位"), p.column_role("备注")
+    ('lead', None)
     """
 
     name: str = ""
@@ -288,7 +308,29 @@ def active_profile() -> ImportProfile | None:
 
 @contextlib.contextmanager
 def using_profile(p: ImportProfile | None) -> Iterator[None]:
-    """Run an import with ``p`` active."""
+    """Run an import with ``p`` active.
+
+    The profile is held in a context variable, so concurrent imports (dashboard sessions) do not
+    see each other's profile; the previous one is restored on leaving.
+
+    Parameters
+    ----------
+    p
+        The office's profile, or ``None`` for the importer's defaults.
+
+    Yields
+    ------
+    None
+        While the block runs, :func:`active_profile` returns ``p``.
+
+    Examples
+    --------
+    >>> with using_profile(ImportProfile(name="某县")):
+    ...     active_profile().name
+    '某县'
+    >>> active_profile() is None
+    True
+    """
     token = _ACTIVE.set(p)
     try:
         yield
