@@ -32,8 +32,23 @@ COVERED = (
     "core.xlsxout",
     "tasks",
     "tasks.importers",
+    "tasks.importers.common",
+    "tasks.importers.confidence",
+    "tasks.importers.profile_store",
+    "tasks.importers.profiles",
+    "tasks.importers.tables_read",
     "tasks.notify",
+    "tasks.notify.channels",
+    "tasks.notify.contacts",
+    "tasks.notify.hooks",
+    "tasks.notify.model",
+    "tasks.notify.outbox",
+    "tasks.notify.templates",
 )
+#: modules not covered yet: a covered module may re-export their names (tables_read re-exports
+#: core.sheets.cell_text and is_blank; tasks exports the records of tasks.model), which are then left
+#: to the module's own turn
+NOT_YET = ("core.sheets", "tasks.errors", "tasks.model")
 
 
 def _section(doc: str, name: str) -> bool:
@@ -56,18 +71,20 @@ def missing_sections(func: Callable[..., Any]) -> list[str]:
     return missing
 
 
-def _public_functions() -> list[tuple[str, Callable[..., Any]]]:
-    found: dict[str, tuple[str, Callable[..., Any]]] = {}
+def _public(kind: Callable[[object], bool]) -> list[tuple[str, Any]]:
+    """``(public name, object)`` for every object of ``kind`` in the covered ``__all__``, once each."""
+    found: dict[str, tuple[str, Any]] = {}
     for module_name in COVERED:
         module = importlib.import_module(module_name)
         for name in module.__all__:
-            func = inspect.unwrap(getattr(module, name))  # lru_cache and friends
-            if inspect.isfunction(func):
-                found.setdefault(f"{func.__module__}.{func.__qualname__}", (f"{module_name}.{name}", func))
+            obj = inspect.unwrap(getattr(module, name))  # lru_cache and friends
+            if kind(obj) and obj.__module__ not in NOT_YET:
+                found.setdefault(f"{obj.__module__}.{obj.__qualname__}", (f"{module_name}.{name}", obj))
     return sorted(found.values(), key=lambda item: item[0])
 
 
-PUBLIC = _public_functions()
+PUBLIC = _public(inspect.isfunction)
+CLASSES = _public(inspect.isclass)
 
 
 def test_every_covered_package_exports_functions() -> None:
@@ -79,6 +96,14 @@ def test_every_covered_package_exports_functions() -> None:
 @pytest.mark.parametrize("name, func", PUBLIC, ids=[name for name, _ in PUBLIC])
 def test_public_function_has_numpydoc_sections(name: str, func: Callable[..., Any]) -> None:
     assert not missing_sections(func), f"{name}: docstring lacks {missing_sections(func)}"
+
+
+@pytest.mark.parametrize("name, cls", CLASSES, ids=[name for name, _ in CLASSES])
+def test_public_class_documents_its_constructor(name: str, cls: type) -> None:
+    """A class's docstring has Parameters (what its constructor takes) and Examples."""
+    doc = inspect.getdoc(cls) or ""
+    missing = [s for s in ("Parameters", "Examples") if not _section(doc, s)]
+    assert not missing, f"{name}: class docstring lacks {missing}"
 
 
 def _undocumented(path: str, rows: int = 0) -> int:
