@@ -61,17 +61,18 @@ def report(store, unit_g, month: str, values: dict, day: date) -> None:
 
 def play_year(store, g) -> dict[str, int]:
     """Task 4 (ongoing, A): misses Aug and Sep, reports Oct and Nov.  Task 2 (B, due 09-30): never
-    reports, appeals its red card, upheld.  Task 1 (A): closed (已办结) in September.  Task 4's yellow
+    reports, appeals its red card, upheld.  Task 1 (A): misses Aug, reports Sep, closed (已办结) in September.  Task 4's yellow
     card is appealed and the appeal rejected."""
     unit_a, unit_b, office = g["zwzx"], g["sgb"], g["ban"]
     unit_a.sign_task(PLAN, "1", at=at(8, 10))
     rejected = unit_a.appeal_card(PLAN, "4", card="yellow", reason="8月已口头汇报", at=at(9, 7))
     office.decide_appeal(rejected.id, uphold=False, note="须按模板书面报送", at=at(9, 8))
+    v = {"status": "推进中", "percent": 50, "progress": "周末无休已落实"}
+    report(store, unit_a, "2021-09", {"1": dict(v, percent=90, date=date(2021, 9, 15))}, date(2021, 9, 15))
     unit_a.claim_done(PLAN, "1", evidence=[("验收.pdf", PDF)], at=at(9, 20), rules=RULES)
     office.review_claim(PLAN, "1", accept=True, at=at(9, 21))
     upheld = unit_b.appeal_card(PLAN, "2", card="red", reason="省级系统未开通,非本单位原因", at=at(10, 7))
     office.decide_appeal(upheld.id, uphold=True, note="情况属实,撤销红牌", at=at(10, 8))
-    v = {"status": "推进中", "percent": 50, "progress": "周末无休已落实"}
     report(store, unit_a, "2021-10", {"4": dict(v, date=date(2021, 10, 20))}, date(2021, 10, 20))
     report(store, unit_a, "2021-11", {"4": dict(v, date=date(2021, 11, 25))}, date(2021, 11, 25))
     return {"rejected": rejected.id, "upheld": upheld.id}
