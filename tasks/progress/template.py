@@ -208,8 +208,8 @@ def build_template(
     ws = wb.active
     ws.title = DATA_SHEET
     ncol = len(COLUMNS)
-    last = chr(ord("A") + ncol - 1)
-    ws.merge_cells(f"A1:{last}1")
+    last_col = chr(ord("A") + ncol - 1)
+    ws.merge_cells(f"A1:{last_col}1")
     ws["A1"] = safe_text(f"{plan_key} 任务进展填报表({p.label()})")
     ws["A1"].font = Font(name="宋体", size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
