@@ -59,6 +59,7 @@ __all__ = [
     "record_card_history",
     "record_all_card_history",
     "card_history",
+    "history_table",
 ]
 
 ISSUED, CHANGED, CLOSED_CARD, WITHDRAWN = "issued", "changed", "closed", "withdrawn"
@@ -525,3 +526,37 @@ def card_history(store: Store, plan: str | None, task: str | None = None) -> lis
         )
     return out
 
+
+
+def history_table(records: Sequence[CardRecord]) -> list[dict[str, str]]:
+    """Rows for a page's table of a task's card history (Chinese headers, no empty values shown).
+
+    >>> r = CardRecord(1, "p", "4", "period:2021-09", "2021-09", date(2021, 10, 6), CHANGED, "red", "红牌",
+    ...                "yellow", "黄牌", "red: missed_reports >= 2", "连续2期未报送", (), None,
+    ...                datetime(2021, 10, 6, 9), "ban")
+    >>> history_table([r])[0]["变化"], history_table([r])[0]["申诉"]
+    ('黄牌 → 红牌', '—')
+    """
+    out = []
+    for r in records:
+        change = {
+            ISSUED: f"发出{r.level_name}",
+            CHANGED: f"{r.previous_name} → {r.level_name}",
+            CLOSED_CARD: f"{r.previous_name}消除",
+            WITHDRAWN: f"{r.previous_name}经申诉撤销",
+        }.get(r.kind, r.kind)
+        appeals = ";".join(
+            f"{a.unit}申诉({a.filed_at:%Y-%m-%d}):{a.reason} → {a.decision_label}" + (f"({a.note})" if a.note else "")
+            for a in r.appeals
+        )
+        out.append(
+            {
+                "日期": r.checked_on.isoformat(),
+                "检查": f"{r.period}报告期" if r.period else "申诉处理",
+                "变化": change,
+                "原因": r.reason or "—",
+                "规则": r.rule or "—",
+                "申诉": appeals or "—",
+            }
+        )
+    return out
