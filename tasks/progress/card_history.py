@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from ..store import Store, StoreError
 from ..store.kept import bump_version
@@ -415,6 +416,17 @@ def record_card_history(
             {"plan_id": pid, "check_key": chk.key, "checked_on": chk.on, "changes": len(rows)}
             | {"recorded_at": now, "actor": str(actor)}
         )
+    try:
+        keys = _write(raw, pid, key, check_rows, new_rows, str(actor), as_of)
+    except IntegrityError:  # another writer recorded the same checks at the same moment: theirs stand
+        return []
+    return [r for r in card_history(raw, key) if r.check in keys]
+
+
+def _write(
+    raw: Store, pid: int, key: str, check_rows: list[dict], new_rows: list[dict], actor: str, as_of: date
+) -> list[str]:
+    """Append the checks and steps not recorded meanwhile, in one transaction; the check keys written."""
     with raw.session(write=True) as s:
         # another writer may have recorded some of these checks meanwhile: skip those, keep the rest
         taken = set(
@@ -434,13 +446,12 @@ def record_card_history(
         bump_version(s, pid)
         raw._audit(
             s,
-            str(actor),
+            actor,
             "record_card_history",
             key,
             {"checks": [c["check_key"] for c in check_rows], "changes": len(new_rows), "as_of": as_of.isoformat()},
         )
-        keys = [c["check_key"] for c in check_rows]
-    return [r for r in card_history(raw, key) if r.check in keys]
+        return [c["check_key"] for c in check_rows]
 
 
 def record_all_card_history(
@@ -484,12 +495,13 @@ def card_history(store: Store, plan: str | None, task: str | None = None) -> lis
         rows = s.execute(q.order_by(CardHistoryRow.checked_on, CardHistoryRow.id)).all()
     if not rows:
         return []
-    appeals = _appeals_of(events(raw, key, task))
+    evs = events(raw, key, task)
+    appeals = _appeals_of(evs)
     by_task: dict[str, list[tuple[Any, str]]] = {}
     for r, tid in rows:
         by_task.setdefault(tid, []).append((r, tid))
     linked: dict[int, list[AppealLink]] = {}
-    evs_task = {e.id: e.task for e in events(raw, key, task) if e.kind == APPEAL}
+    evs_task = {e.id: e.task for e in evs if e.kind == APPEAL}
     for a in appeals.values():
         steps = [r for r, _t in by_task.get(evs_task.get(a.id, ""), []) if r.level == a.card]
         if not steps:
