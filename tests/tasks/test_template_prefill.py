@@ -101,19 +101,19 @@ def test_untouched_prefilled_rows_are_not_reports(env):
     # task 4 edited (percent), task 1 left as prefilled: one report, task 1 listed back
     rep = check(store, fill(tpl, {"4": {"percent": 60}}))
     assert rep.ok, rep.summary()
-    assert [(r["task_id"], r["status"], r["percent"]) for r in rep.rows] == [("4", "推进中", 60.0)]
+    assert [(r.task_id, r.status, r.percent) for r in rep.rows] == [("4", "推进中", 60.0)]
     assert rep.unchanged == ["1"] and rep.not_filled == []
     assert "沿用上期未更新:任务1" in rep.summary() and rep.to_dict()["unchanged"] == ["1"]
     # re-confirming an unchanged state: a line in 进展情况, or a 填报日期, makes it a report
     rep = check(store, fill(tpl, {"4": {"progress": "本期无新进展"}, "1": {"date": date(2021, 10, 27)}}))
     assert rep.ok and rep.unchanged == []
-    assert {(r["task_id"], r["status"], r["percent"], r["progress"]) for r in rep.rows} == {
+    assert {(r.task_id, r.status, r.percent, r.progress) for r in rep.rows} == {
         ("4", "推进中", 50.0, "本期无新进展"),
         ("1", "推进中", 100.0, ""),
     }
     # a synonym for the same status is still the same state
     rep = check(store, fill(tpl, {"4": {"status": "进行中"}, "1": {"percent": 95}}))
-    assert rep.unchanged == ["4"] and [r["task_id"] for r in rep.rows] == ["1"]
+    assert rep.unchanged == ["4"] and [r.task_id for r in rep.rows] == ["1"]
     # nothing changed at all: the file is refused with the reason, and nothing is saved
     rep = check(store, tpl)
     assert not rep.ok and rep.rows == []
