@@ -50,8 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     new, wall, cpu = timed(lambda: record_card_history(store, PLAN, actor="bench", as_of=as_of, rules=rules))
     checks = len({r.check for r in new})
     kinds = Counter(r.kind for r in new)
-    print(f"first recording to {as_of}: {wall:.2f} s wall, {cpu:.2f} s CPU; {len(new)} steps {dict(kinds)} "
-          f"from {checks} checks with a change")
+    print(
+        f"first recording to {as_of}: {wall:.2f} s wall, {cpu:.2f} s CPU; {len(new)} steps {dict(kinds)} "
+        f"from {checks} checks with a change"
+    )
     again, wall, cpu = timed(lambda: record_card_history(store, PLAN, actor="bench", as_of=as_of, rules=rules))
     print(f"second run (idempotent, {len(again)} new steps): {wall:.3f} s wall, {cpu:.3f} s CPU")
     hist, wall, cpu = timed(lambda: card_history(store, PLAN))

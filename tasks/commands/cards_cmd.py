@@ -38,7 +38,9 @@ def cmd_cards(args: argparse.Namespace) -> int:
     for r in history:
         print(f"  任务 {r.task}  {r.text()}")
         for a in r.appeals:
-            print(f"      申诉 {a.id}({a.unit},{a.filed_at:%Y-%m-%d}):{a.reason} → {a.decision_label} {a.note}".rstrip())
+            print(
+                f"      申诉 {a.id}({a.unit},{a.filed_at:%Y-%m-%d}):{a.reason} → {a.decision_label} {a.note}".rstrip()
+            )
     return 0
 
 

@@ -262,7 +262,9 @@ def _appeals_of(evs: Sequence[LifecycleEvent]) -> dict[int, AppealLink]:
     out: dict[int, AppealLink] = {}
     for e in evs:
         if e.kind == APPEAL:
-            out[e.id] = AppealLink(e.id, e.unit, dict(e.data).get("card", ""), e.note, e.at, e.actor, "pending", trail=(e,))
+            out[e.id] = AppealLink(
+                e.id, e.unit, dict(e.data).get("card", ""), e.note, e.at, e.actor, "pending", trail=(e,)
+            )
         elif e.kind in (APPEAL_UPHELD, APPEAL_REJECTED) and e.ref_id in out:
             a = out[e.ref_id]
             out[e.ref_id] = AppealLink(
@@ -368,9 +370,7 @@ def record_card_history(
                 appeal_id = None
                 reason = ts.card_reason
                 if step == CLOSED_CARD:
-                    withdrawn = [
-                        a for e in ts.cards for a in e.get("appeals", []) if a.get("decision") == "upheld"
-                    ]
+                    withdrawn = [a for e in ts.cards for a in e.get("appeals", []) if a.get("decision") == "upheld"]
                     if withdrawn:
                         step, appeal_id = WITHDRAWN, int(withdrawn[-1]["id"])
                         reason = f"申诉成立,{before[1]}撤销:{withdrawn[-1].get('note', '')}"
@@ -537,7 +537,6 @@ def card_history(store: Store, plan: str | None, task: str | None = None) -> lis
             )
         )
     return out
-
 
 
 def history_table(records: Sequence[CardRecord]) -> list[dict[str, str]]:

@@ -119,7 +119,12 @@ def test_issued_changed_closed_withdrawn_over_several_periods_and_idempotent(env
     assert (h4[1].period, h4[1].level_name, h4[1].previous_name) == ("2021-09", "红牌", "黄牌")
     # the rejected appeal is linked to the yellow card it contested, with its decision and trail
     (linked,) = h4[0].appeals
-    assert (linked.id, linked.decision, linked.note, linked.decided_by) == (ids["rejected"], "rejected", "须按模板书面报送", "ban")
+    assert (linked.id, linked.decision, linked.note, linked.decided_by) == (
+        ids["rejected"],
+        "rejected",
+        "须按模板书面报送",
+        "ban",
+    )
     assert [e.kind for e in linked.trail] == ["appeal", "appeal_rejected"]
     assert all(not x.appeals for x in h4[1:])
     # task 2: yellow → red (overdue) → withdrawn the day the appeal was upheld; nothing after

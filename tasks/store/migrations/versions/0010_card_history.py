@@ -3,6 +3,7 @@
 Revision ID: 0010_card_history
 Revises: 0005_province
 """
+
 import sqlalchemy as sa
 from alembic import op
 
