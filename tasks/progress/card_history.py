@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from ..labels import CARD_HISTORY_KIND
 from ..store import Store, StoreError
 from ..store.kept import bump_version
 from ..store.periods import PlanCalendar
@@ -64,7 +65,7 @@ __all__ = [
 ]
 
 ISSUED, CHANGED, CLOSED_CARD, WITHDRAWN = "issued", "changed", "closed", "withdrawn"
-KIND_LABELS = {ISSUED: "发出", CHANGED: "变更", CLOSED_CARD: "消除", WITHDRAWN: "申诉撤销"}
+KIND_LABELS = CARD_HISTORY_KIND  # 发出 / 变更 / 消除 / 申诉撤销 (tasks.labels)
 _FIGURES = ("status", "missed_reports", "total_missed", "late_reports", "overdue_days", "gap", "lifecycle")
 
 
