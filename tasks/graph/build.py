@@ -29,7 +29,7 @@ with ``origin`` (where the link was written); ``collective → member``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -44,7 +44,7 @@ from .. import labels
 from ..model import ONGOING, Plan, Task
 from ..units import is_collective
 from .errors import CycleError, GraphError, UnknownPredecessor
-from .predecessors import PredecessorLink, _rows, links_from_plan
+from .predecessors import PredecessorLink, _rows
 
 LEAD, RESPONSIBLE = "lead", "responsible"
 ROLE_WORDS = labels.UNIT_ROLE
@@ -94,7 +94,7 @@ def due_date(task: Task) -> date | None:
 
 def _units(written: list[str], canonical: list[str]) -> list[str]:
     names = canonical if canonical and len(canonical) == len(written) else written
-    return list(dict.fromkeys(n for n in names if n))
+    return [n for n in dict.fromkeys(names) if n]
 
 
 def _add_plan(g: nx.DiGraph, plan: Plan, prefix: str, plan_key: str) -> None:
@@ -173,28 +173,41 @@ def _insert(g: nx.DiGraph, nodes: list[tuple[str, dict]], edges: list[tuple[str,
         clear(g)
 
 
-def _add_links(g: nx.DiGraph, links: Iterable[PredecessorLink], prefix: str) -> list[tuple[str, str]]:
-    """Add the predecessor links; returns the (predecessor, task) node pairs added."""
+def _add_links(g: nx.DiGraph, links: Iterable[tuple[str, str, str]], prefix: str) -> list[tuple[str, str]]:
+    """Add the predecessor links, given as (task, predecessor, origin); returns the (predecessor,
+    task) node pairs added."""
     edges: list[tuple[str, str, dict]] = []
     seen: set[tuple[str, str]] = set()
     succ = g._succ  # plain dict access: the public views cost several times more per edge
-    for link in links:
-        t, p = f"task:{prefix}{link.task}", f"task:{prefix}{link.predecessor}"
+    for task, predecessor, origin in links:
+        t, p = f"task:{prefix}{task}", f"task:{prefix}{predecessor}"
         if t not in g:
             g.add_edges_from(edges)  # as if added one by one up to the bad link
-            raise UnknownPredecessor(link.task, origin=link.origin, role="任务")
+            raise UnknownPredecessor(task, origin=origin, role="任务")
         if p not in g:
             g.add_edges_from(edges)
-            raise UnknownPredecessor(link.predecessor, origin=link.origin)
+            raise UnknownPredecessor(predecessor, origin=origin)
         if p == t:
             g.add_edges_from(edges)
-            raise CycleError([link.task, link.task], [link.origin])
+            raise CycleError([task, task], [origin])
         if (p, t) in seen or t in succ[p]:
             continue
         seen.add((p, t))
-        edges.append((p, t, {"kind": "precedes", "origin": link.origin}))
+        edges.append((p, t, {"kind": "precedes", "origin": origin}))
     _insert(g, [], edges)
     return [(p, t) for p, t, _a in edges]
+
+
+def _all_links(plan: Plan, links: Iterable[PredecessorLink]) -> Iterator[tuple[str, str, str]]:
+    """(task, predecessor, origin) of :func:`links_from_plan` then ``links``, without making a link
+    record per table link (each task's source label is worked out once)."""
+    for t in plan.tasks:
+        if t.predecessors:
+            origin = t.source.label() or f"任务{t.id}"
+            for p in t.predecessors:
+                yield t.id, p, origin
+    for link in links:
+        yield link.task, link.predecessor, link.origin
 
 
 def _links_acyclic(g: nx.DiGraph, added: list[tuple[str, str]]) -> None:
@@ -293,7 +306,7 @@ def build_graph(
     """
     g = graph if graph is not None else nx.DiGraph(title=plan.title)
     _add_plan(g, plan, prefix, plan_key)
-    _links_acyclic(g, _add_links(g, [*links_from_plan(plan), *links], prefix))
+    _links_acyclic(g, _add_links(g, _all_links(plan, links), prefix))
     return g
 
 
