@@ -162,11 +162,19 @@ def child(n_tasks: int, months: int, seed: int, pages: list[str]) -> dict:
         again = new_session()
         again.run()
         other = timed(again.switch_page(page).run)
-        out["pages"][page] = {"first": first, "later": later, "new_session": other, "problems": problems}
+        now, peak = rss_mib()
+        out["pages"][page] = {
+            "first": first,
+            "later": later,
+            "new_session": other,
+            "problems": problems,
+            "rss_now_mib": now,
+            "rss_peak_mib": peak,
+        }
         print(
             f"[{n_tasks}] {page:<26} first {first[0]:6.2f} s ({first[1]:5.2f} CPU)  later {later[0]:5.2f} s "
             f"({later[1]:5.2f} CPU)  new session {other[0]:5.2f} s ({other[1]:5.2f} CPU)  "
-            f"{'; '.join(problems) or ''}",
+            f"memory {now:.0f} MiB (peak {peak:.0f})  {'; '.join(problems) or ''}",
             flush=True,
         )
     out["rss_now_mib"], out["rss_peak_mib"] = rss_mib()

@@ -70,7 +70,7 @@ def analysed(_g, version_key: tuple) -> tuple:
     return dag, analyse(_g, dag)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=8)  # a slip of an early task can list most of the plan
 def slipped(_g, version_key: tuple, task_id: str, days: int) -> dict:
     from tasks.graph import slip_impact
 
