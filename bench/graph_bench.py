@@ -18,7 +18,9 @@ import argparse
 import gc
 import random
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from tasks.graph import (
     analyse,
@@ -75,12 +77,12 @@ def generate(n_tasks: int, n_units: int, n_links: int, seed: int) -> tuple[Plan,
     ]
 
 
-def run(n_tasks: int, n_units: int, n_links: int, seed: int) -> float:
+def run(n_tasks: int, n_units: int, n_links: int, seed: int) -> tuple[float, float]:
     """Generate, build and analyse one programme; print the steps; return the CPU seconds of all steps."""
     plan, links = generate(n_tasks, n_units, n_links, seed)
     times: list[tuple[str, float, float]] = []
 
-    def step(name: str, fn):
+    def step(name: str, fn: Callable[[], Any]) -> Any:
         gc.collect()
         w, c = time.perf_counter(), time.process_time()
         out = fn()
@@ -110,12 +112,13 @@ def run(n_tasks: int, n_units: int, n_links: int, seed: int) -> float:
         ("slack", lambda: slack(g, dag)),
     ]
     parts = []
+    sl: dict[str, int | None] = {}
     for name, fn in inside:
         w, c = time.perf_counter(), time.process_time()
         out = fn()
         parts.append((name, time.perf_counter() - w, time.process_time() - c))
         if name == "slack":
-            sl = out
+            sl = out  # type: ignore[assignment]
     inv = info["inversions"]
 
     print(
@@ -146,7 +149,7 @@ def main() -> None:
     ap.add_argument("--links", type=int, help="predecessor links (default 2 × tasks)")
     ap.add_argument("--seed", type=int, default=7)
     a = ap.parse_args()
-    results = []
+    results: list[tuple[int, int, float, float]] = []
     for n in a.sizes:
         units = a.units or max(200, n // 25)
         results.append((n, units, *run(n, units, a.links or 2 * n, a.seed)))
