@@ -92,9 +92,12 @@ class DatedDag:
 
 def _ranks(ids: list[str]) -> dict[str, int]:
     """Place of each id in natural order; ids with equal keys share a place."""
-    keyed = sorted((id_key(t), t) for t in ids)
+    if all(t.isdecimal() and t.isascii() for t in ids):  # plain numbers: id_key orders them as int does
+        keyed = sorted(((int(t), t) for t in ids), key=lambda kt: kt[0])
+    else:
+        keyed = sorted(((id_key(t), t) for t in ids), key=lambda kt: kt[0])
     rank: dict[str, int] = {}
-    prev: tuple | None = None
+    prev: object = None
     r = -1
     for k, t in keyed:
         if k != prev:

@@ -393,6 +393,11 @@ def test_id_key_fast_path_matches_the_split():
     for t in ["1", "10", "007", "2021/3", "A12", "", "任务3", "3-1", "٣"]:
         assert id_key(t) == split(t), t
     assert sorted(["10", "2", "2021/3", "2021/12", "A1"], key=id_key) == ["2", "10", "2021/3", "2021/12", "A1"]
+    from tasks.graph.analysis import _ranks
+
+    for ids in (["10", "01", "1", "2", "007"], ["10", "01", "1", "A1", "2021/3", "2"]):
+        rank = _ranks(ids)  # equal keys share a place; places follow id_key
+        assert all((rank[a] < rank[b]) == (id_key(a) < id_key(b)) for a in ids for b in ids), ids
 
 
 def test_gc_pause_is_shared_by_threads_and_restored():
