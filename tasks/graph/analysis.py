@@ -92,6 +92,7 @@ class DatedDag:
 
 def _ranks(ids: list[str]) -> dict[str, int]:
     """Place of each id in natural order; ids with equal keys share a place."""
+    keyed: list[tuple[Any, str]]
     if all(t.isdecimal() and t.isascii() for t in ids):  # plain numbers: id_key orders them as int does
         keyed = sorted(((int(t), t) for t in ids), key=lambda kt: kt[0])
     else:
