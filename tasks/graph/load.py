@@ -18,7 +18,8 @@ their own unit and flagged, since one of them stands for many departments.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import random
+from collections import Counter, defaultdict, deque
 from collections.abc import Collection
 from typing import Any
 
@@ -164,6 +165,66 @@ def unit_projection(g: nx.DiGraph, pairs: list[dict[str, Any]] | None = None) ->
     return p
 
 
+def _betweenness(p: nx.Graph, k: int | None, seed: int) -> dict[str, float]:
+    """``nx.betweenness_centrality(p, k=k, seed=seed, normalized=False)``, the same numbers to the last
+    bit (same sources, same breadth-first order, same sums in the same order, networkx's own
+    rescaling), on lists indexed by node number instead of dicts: about twice as fast.
+
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("c", "d"), ("b", "d"), ("d", "e")])
+    >>> _betweenness(g, None, 0) == nx.betweenness_centrality(g, normalized=False)
+    True
+    """
+    try:
+        from networkx.algorithms.centrality.betweenness import _rescale
+    except ImportError:  # another networkx: its own function
+        return nx.betweenness_centrality(p, k=k, seed=seed, normalized=False)
+    nodes = list(p)
+    n = len(nodes)
+    index = {u: i for i, u in enumerate(nodes)}
+    adj = [[index[w] for w in p._adj[u]] for u in nodes]
+    if k == n:
+        k = None
+    sources = nodes if k is None else random.Random(seed).sample(nodes, k)  # networkx's sample
+    bc = [0.0] * n
+    for src in sources:
+        s = index[src]
+        stack: list[int] = []
+        preds: list[list[int]] = [[] for _ in range(n)]
+        sigma = [0.0] * n
+        dist = [-1] * n
+        sigma[s] = 1.0
+        dist[s] = 0
+        queue = deque([s])
+        while queue:
+            v = queue.popleft()
+            stack.append(v)
+            dv1 = dist[v] + 1
+            sigmav = sigma[v]
+            for w in adj[v]:
+                if dist[w] < 0:
+                    queue.append(w)
+                    dist[w] = dv1
+                if dist[w] == dv1:
+                    sigma[w] += sigmav
+                    preds[w].append(v)
+        delta = [0.0] * n
+        while stack:
+            w = stack.pop()
+            coeff = (1 + delta[w]) / sigma[w]
+            for v in preds[w]:
+                delta[v] += sigma[v] * coeff
+            if w != s:
+                bc[w] += delta[w]
+    return _rescale(
+        dict(zip(nodes, bc)),
+        n,
+        normalized=False,
+        directed=False,
+        endpoints=False,
+        sampled_nodes=None if k is None else sources,
+    )
+
+
 @paused_gc
 def unit_centrality(
     g: nx.DiGraph,
@@ -185,13 +246,13 @@ def unit_centrality(
     p = unit_projection(g, pairs)
     n = p.number_of_nodes()
     if n > EXACT_BETWEENNESS_LIMIT:
-        raw = nx.betweenness_centrality(p, k=BETWEENNESS_SAMPLES, seed=seed, normalized=False)
+        raw = _betweenness(p, BETWEENNESS_SAMPLES, seed)
         method = f"单位协作网络的中介中心性,按{BETWEENNESS_SAMPLES}个抽样单位估算(共{n}个单位)"
     else:
-        raw = nx.betweenness_centrality(p, normalized=False) if n > 2 else dict.fromkeys(p, 0.0)
+        raw = _betweenness(p, None, seed) if n > 2 else dict.fromkeys(p, 0.0)
         method = f"单位协作网络的中介中心性,精确计算(共{n}个单位)"
-    pairs = (n - 1) * (n - 2) / 2 or 1  # type: ignore[assignment]
-    bc = {u: v / pairs for u, v in raw.items()}
+    n_pairs = (n - 1) * (n - 2) / 2 or 1
+    bc = {u: v / n_pairs for u, v in raw.items()}
     by_unit = {r["unit"]: r for r in (load if load is not None else unit_load(g))}
     successors: dict[str, set[str]] = defaultdict(set)
     unit_edges = []

@@ -458,3 +458,20 @@ def test_plan_from_store_reads_the_same_plan_in_fewer_queries():
     assert [t.to_dict() for t in got.tasks] == [t.to_dict() for t in tasks]
     assert got.task(ids[30]).predecessors == [ids[3], ids[1]] and ids[7] not in [t.id for t in got.tasks]
     assert [t.id for t in store.plan("乙").tasks] == [t.id for t in other.tasks]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_betweenness_is_networkx_to_the_last_bit(seed):
+    """unit_centrality's betweenness equals nx.betweenness_centrality exactly (float ==), sampled and
+    exact, on random unit projections and on disconnected graphs."""
+    from tasks.graph.load import _betweenness
+
+    rng = random.Random(seed)
+    g = nx.gnm_random_graph(150, 900, seed=seed)
+    g = nx.relabel_nodes(g, {i: f"单位{rng.randrange(10**6)}-{i}" for i in g})
+    g.add_nodes_from(["孤立单位甲", "孤立单位乙"])
+    for k in (None, 10, 60, g.number_of_nodes()):
+        assert _betweenness(g, k, seed) == nx.betweenness_centrality(g, k=k, seed=seed, normalized=False), k
+    plan, links = random_plan(seed, 80)
+    p = unit_projection(build_graph(plan, links))
+    assert _betweenness(p, None, 0) == nx.betweenness_centrality(p, normalized=False)
