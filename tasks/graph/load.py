@@ -67,24 +67,25 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
     facts: dict[str, tuple[str, bool, bool]] = {}  # task node -> (month, open, ongoing), once per task
     rows = []
     for name, items in _unit_tasks(g).items():
-        by_month: dict[str, dict[str, int]] = {}
-        led = joined = open_ = ongoing = 0
+        counts: dict[str, list[int]] = {}  # month -> [led, joined]
+        led = open_ = ongoing = 0
         for node, role in items:
             f = facts.get(node)
             if f is None:
                 a = nodes[node]
                 f = facts[node] = (_month(a), a["task_id"] not in done, a.get("deadline_kind") == "ongoing")
-            m = by_month.get(f[0])
-            if m is None:
-                m = by_month[f[0]] = {"led": 0, "joined": 0}
+            c = counts.get(f[0])
+            if c is None:
+                c = counts[f[0]] = [0, 0]
             if role == LEAD:
-                m["led"] += 1
+                c[0] += 1
                 led += 1
             else:
-                m["joined"] += 1
-                joined += 1
+                c[1] += 1
             open_ += f[1]
             ongoing += f[2]
+        joined = len(items) - led
+        by_month = {m: {"led": c[0], "joined": c[1]} for m, c in sorted(counts.items())}
         rows.append(
             {
                 "unit": name,
@@ -94,7 +95,7 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
                 "total": led + joined,
                 "open": open_,
                 "ongoing": ongoing,
-                "by_month": dict(sorted(by_month.items())),
+                "by_month": by_month,
             }
         )
     rows.sort(key=lambda r: (-r["open"], -r["led"], r["unit"]))  # type: ignore[operator]
