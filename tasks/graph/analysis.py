@@ -360,7 +360,8 @@ def analyse(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
     links = sum(1 for nbrs in g._succ.values() for a in nbrs.values() if a.get("kind") == "precedes")
     sl = slack(g, d)
     rank = _rank(d)
-    tight = sorted(((t, s) for t, s in sl.items() if s is not None), key=lambda x: (x[1], rank[x[0]]))
+    # the ten tightest (== sorted(...)[:10], ties kept in order, without sorting every task)
+    tight = heapq.nsmallest(10, ((t, s) for t, s in sl.items() if s is not None), key=lambda x: (x[1], rank[x[0]]))
     return {
         "counts": {
             "tasks": kinds.get("task", 0),
@@ -374,5 +375,5 @@ def analyse(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
         "inversions": deadline_inversions(g, d),
         "critical_path": critical_path(g, d),
         "slack": dict(sorted(sl.items(), key=lambda x: rank[x[0]])),
-        "least_slack": [{"task": t, "slack_days": s} for t, s in tight[:10]],
+        "least_slack": [{"task": t, "slack_days": s} for t, s in tight],
     }

@@ -331,6 +331,12 @@ def test_fast_analyses_equal_the_networkx_references(name, plan, links):
     assert critical_path(g, d) == critical_path(g) == ref_critical_path(g)
     a = analyse(g, d)
     assert a == analyse(g)
+    ref_sl = ref_slack(g)
+    assert a["slack"] == {t: ref_sl[t] for t in sorted(ref_sl, key=id_key)}
+    tightest = sorted(((t, v) for t, v in ref_sl.items() if v is not None), key=lambda x: (x[1], id_key(x[0])))[:10]
+    assert a["least_slack"] == [{"task": t, "slack_days": v} for t, v in tightest]
+    assert a["inversions"] == ref_inversions(g) and a["critical_path"] == ref_critical_path(g)
+    assert a["excluded"] == excluded and a["counts"]["dated_tasks"] == len(due)
     assert a["counts"]["predecessor_links"] == sum(1 for *_, k in g.edges(data="kind") if k == "precedes")
     for t in order[:: max(1, len(order) // 12)] + order[-3:]:
         for days in (0, 20, 400):
