@@ -70,6 +70,26 @@ def analysed(_g, version_key: tuple) -> tuple:
     return dag, analyse(_g, dag)
 
 
+SHOWN = 1000  # inversion rows shown (a province's plan can have tens of thousands)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def inversion_table(_info: dict, version_key: tuple) -> pd.DataFrame:
+    """The largest :data:`SHOWN` inversions as a table, built once per data version (shared, read-only)."""
+    return pd.DataFrame(
+        [
+            {
+                "任务": v["task"],
+                "完成时限": v["task_due"],
+                "前置任务": v["predecessor"],
+                "前置任务时限": v["predecessor_due"],
+                "早于前置(天)": v["days"],
+            }
+            for v in _info["inversions"][:SHOWN]
+        ]
+    )
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)  # a slip of an early task can list most of the plan
 def slipped(_g, version_key: tuple, task_id: str, days: int) -> dict:
     from tasks.graph import slip_impact
@@ -190,23 +210,9 @@ with tab_net, guard("绘制关系网络"):
     with right:
         st.markdown("**时限倒挂**")
         if info["inversions"]:
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "任务": v["task"],
-                            "完成时限": v["task_due"],
-                            "前置任务": v["predecessor"],
-                            "前置任务时限": v["predecessor_due"],
-                            "早于前置(天)": v["days"],
-                        }
-                        for v in info["inversions"]
-                    ]
-                ),
-                hide_index=True,
-                width="stretch",
-                key="graph_inv",
-            )
+            st.dataframe(inversion_table(info, vkey), hide_index=True, width="stretch", key="graph_inv")
+            if len(info["inversions"]) > SHOWN:
+                st.caption(f"共 {len(info['inversions'])} 处时限倒挂,表中列出相差天数最多的 {SHOWN} 处。")
         else:
             st.success("没有时限倒挂。")
 
