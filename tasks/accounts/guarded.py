@@ -95,6 +95,12 @@ class GuardedStore(NotifyMethods):
 
         return scope_of(self._store, self.account.region)
 
+    def _scope_words(self, scope: frozenset[str]) -> str:
+        """``甲市(含乙县、丁县)`` / ``乙县``: the account's regions in words."""
+        own = self.account.region or ""
+        rest = sorted(scope - {own})
+        return f"{own}(含{'、'.join(rest)})" if rest else own
+
     def _plan_regions(self) -> dict[str, str]:
         from ..regions import plan_regions
 
@@ -125,7 +131,7 @@ class GuardedStore(NotifyMethods):
                 return plan  # an unknown plan: the store's own error names the plans there are
             raise PermissionDenied(
                 f"{self.account.region}的账号“{self.account.name}”不能{what}计划“{plan}”:该计划属于{region},"
-                f"本账号只能{what}{'、'.join(sorted(scope))}的计划"
+                f"本账号只能{what}{self._scope_words(scope)}的计划"
             )
         from ..regions import plan_regions
 
@@ -359,7 +365,7 @@ class GuardedStore(NotifyMethods):
         scope = self._scope() or frozenset()
         if region is not None and region not in scope:
             raise PermissionDenied(
-                f"{self.account.region}的账号“{self.account.name}”只能把计划导入{'、'.join(sorted(scope))},"
+                f"{self.account.region}的账号“{self.account.name}”只能把计划导入{self._scope_words(scope)},"
                 f"不能导入{region}"
             )
         the_key = (key or plan.title or plan.source_file or "未命名计划").strip()
@@ -584,7 +590,7 @@ class GuardedStore(NotifyMethods):
         region = (region or "").strip() or self.account.region
         if region == PROVINCE or region not in scope:
             raise PermissionDenied(
-                f"{self.account.region}的账号“{self.account.name}”只能为{'、'.join(sorted(scope))}建立或调整账号,"
+                f"{self.account.region}的账号“{self.account.name}”只能为{self._scope_words(scope)}建立或调整账号,"
                 f"不能设为{region}"
             )
         return region
@@ -599,7 +605,7 @@ class GuardedStore(NotifyMethods):
             return  # the book's own error: 账号不存在
         if info.get("region") not in scope:
             raise PermissionDenied(
-                f"{self.account.region}的账号“{self.account.name}”不能{what}“{name}”:该账号不属于{'、'.join(sorted(scope))}"
+                f"{self.account.region}的账号“{self.account.name}”不能{what}“{name}”:该账号不属于{self._scope_words(scope)}"
             )
 
     def _unit_in_scope(self, unit: str | None) -> None:
