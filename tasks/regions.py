@@ -378,13 +378,17 @@ def facts_from_snapshot(
 
 
 def region_comparison(
-    store: Any, as_of: date | None = None, *, by: str = "city", rules: Any = None
+    store: Any, as_of: date | None = None, *, by: str = "city", rules: Any = None, snap: Any = None
 ) -> tuple[list[RegionFigures], str | None]:
-    """The comparison of every region as of a date (``store``: a guarded store, which checks the
-    account may compare regions), with the period whose 报送率 it shows."""
+    """The comparison of every region as of a date, with the period whose 报送率 it shows.
+
+    ``snap``: a snapshot of all plans already computed for that date (the dashboard's cached one);
+    callers acting for an account go through :meth:`tasks.accounts.GuardedStore.compare_regions`.
+    """
     from .progress import snapshot
 
-    snap = snapshot(store, as_of, rules=rules)
+    if snap is None:
+        snap = snapshot(store, as_of, rules=rules)
     plans = plan_regions(store, archived=False)
     parents: dict[str, str | None] = {r.name: r.parent for r in regions(store)}
     if DEFAULT_REGION in plans.values():

@@ -65,6 +65,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "ui/page_hall_report.py": "view_hall",
     "ui/page_staffing.py": "view_staffing",
     "ui/page_notify.py": "view_outbox",
+    "ui/page_regions.py": "compare_regions",
     ACCOUNTS_PAGE: "manage_accounts",
 }
 assert set(PAGE_ACTIONS.values()) <= set(ACTIONS)

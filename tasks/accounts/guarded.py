@@ -687,12 +687,13 @@ class GuardedStore(NotifyMethods):
         require(self.account, "manage_regions")
         return set_plan_region(self._store, plan, region, actor=self.actor)
 
-    def compare_regions(self, as_of: date | None = None, *, by: str = "city", rules=None):
-        """Figures per city (or per region) and the period of their 报送率 (unscoped accounts only)."""
+    def compare_regions(self, as_of: date | None = None, *, by: str = "city", rules=None, snap=None):
+        """Figures per city (or per region) and the period of their 报送率 (the unscoped office only);
+        ``snap``: an all-plans snapshot for ``as_of`` already at hand (the dashboard's cached one)."""
         from ..regions import region_comparison
 
         require(self.account, "compare_regions")
-        return region_comparison(self, as_of, by=by, rules=rules)
+        return region_comparison(self, as_of, by=by, rules=rules, snap=snap)
 
     # -- the supervision loop (督办) -------------------------------------------------------------------
     def _acting_unit(self, plan: str | None, task: str, unit: str | None, action: str) -> str | None:
