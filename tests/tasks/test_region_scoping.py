@@ -396,3 +396,24 @@ def test_counts_unchanged_for_one_city_deployment(tmp_path):
         rows, _ = g.compare_regions(TODAY, rules=RULES)
         assert [(r.region, r.tasks) for r in rows] == [(DEFAULT_REGION, 3)]
         assert Counter(a["action"] for a in store.audit_log())["plan_region"] == 0
+
+
+def test_uploads_of_another_regions_template_are_refused_whole(env_sqlite):
+    from progress_helpers import fill
+
+    from tasks.progress import template_bytes
+
+    store, g, _ = env_sqlite
+    good = {"status": "推进中", "percent": 50, "progress": "按计划推进", "date": date(2021, 9, 29)}
+    theirs = fill(template_bytes(store, "市审改办", "2021-09", BING), {"2": good})
+    mine = fill(template_bytes(store, "市审改办", "2021-09", YI), {"2": good})
+    before = dump(store)
+    for call in (
+        lambda: g["jia"].validate_upload(theirs, "丙市.xlsx", today=TODAY, rules=RULES),
+        lambda: g["jia"].upload_files([("甲.xlsx", mine), ("丙市.xlsx", theirs)], save=True, today=TODAY, rules=RULES),
+    ):
+        with pytest.raises(PermissionDenied, match="该计划属于丙市"):
+            call()
+        assert dump(store) == before  # the batch is checked before anything is saved
+    reports = g["jia"].upload_files([("乙县.xlsx", mine)], save=True, today=TODAY, rules=RULES)
+    assert [r.ok for r in reports] == [True] and len(store.uploads()) == 5
