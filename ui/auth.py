@@ -110,7 +110,10 @@ def _oidc_account(mapping: dict[str, Any]) -> Account | None:
     if claims is None:
         return None
     try:
-        return account_from_oidc(claims, mapping, known_units=raw_store().units())
+        from tasks.regions import regions
+
+        known_regions = [r.name for r in regions(raw_store())] if mapping.get("region_claim") else None
+        return account_from_oidc(claims, mapping, known_units=raw_store().units(), known_regions=known_regions)
     except PermissionDenied as err:
         st.session_state[NOTICE_KEY] = str(err)
         return None

@@ -417,3 +417,15 @@ def test_uploads_of_another_regions_template_are_refused_whole(env_sqlite):
         assert dump(store) == before  # the batch is checked before anything is saved
     reports = g["jia"].upload_files([("乙县.xlsx", mine)], save=True, today=TODAY, rules=RULES)
     assert [r.ok for r in reports] == [True] and len(store.uploads()) == 5
+
+
+def test_oidc_region_claim():
+    from tasks.accounts import account_from_oidc
+
+    m = {"roles": {"wb-office": "office"}, "region_claim": "region", "regions": {"js": "甲市"}}
+    assert account_from_oidc({"preferred_username": "w", "groups": "wb-office", "region": "js"}, m, known_regions=["甲市"]).region == "甲市"
+    with pytest.raises(PermissionDenied, match="没有所属地区"):  # never silently province-wide
+        account_from_oidc({"preferred_username": "w", "groups": "wb-office"}, m)
+    with pytest.raises(PermissionDenied, match="尚未登记"):
+        account_from_oidc({"preferred_username": "w", "groups": "wb-office", "region": "戊市"}, m, known_regions=["甲市"])
+    assert account_from_oidc({"preferred_username": "w", "groups": "wb-office"}, {"roles": {"wb-office": "office"}}).region is None
