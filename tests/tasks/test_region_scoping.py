@@ -429,3 +429,22 @@ def test_oidc_region_claim():
     with pytest.raises(PermissionDenied, match="尚未登记"):
         account_from_oidc({"preferred_username": "w", "groups": "wb-office", "region": "戊市"}, m, known_regions=["甲市"])
     assert account_from_oidc({"preferred_username": "w", "groups": "wb-office"}, {"roles": {"wb-office": "office"}}).region is None
+
+
+def test_city_office_queues_sign_notices_for_its_own_plans_only(env_sqlite, monkeypatch):
+    from tasks.notify.model import Contact, TaskEvent
+
+    store, g, _ = env_sqlite
+    g["prov"].save_contact(Contact("市审改办", "王五", email="wangwu@example.gov.cn"))
+    mine = [TaskEvent("sign", "jia-1", JIA, "1", "市审改办", "推进简政放权")]
+    theirs = [TaskEvent("sign", "bing-1", BING, "1", "市审改办", "推进简政放权")]
+    before = dump(store)
+    with pytest.raises(PermissionDenied, match="该计划属于丙市"):
+        g["jia"].notify_events(mine + theirs, channels=["mail"])
+    assert dump(store) == before
+    with pytest.raises(PermissionDenied, match="此项全省统一"):
+        g["jia"].run_notify(send=True)
+    with pytest.raises(PermissionDenied, match="无权"):
+        g["jia_leader"].notify_events(mine, channels=["mail"])
+    queued = g["jia"].notify_events(mine, channels=["mail"])  # its own plan: allowed
+    assert [(m.unit, m.channel) for m in queued] == [("市审改办", "mail")], queued
