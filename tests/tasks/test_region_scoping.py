@@ -135,6 +135,9 @@ def test_city_sees_its_own_and_its_counties_plans_province_sees_all(env):
     assert {e.plan for e in g["bing"].lifecycle_events()} == {BING}
     assert g["jia"].lifecycle_events() == []
     assert g["bing"].evidence_list(BING) and not g["jia"].evidence_list(YI)
+    report = g["jia"].build_report("month", "2021-09", rules=RULES)  # 月度检查 of 甲市 (with 乙县) only
+    assert {s.plan for s in report.snap.statuses} == {JIA, YI} and len(report.snap.statuses) == 6
+    assert {c.unit for c in g["jia_unit"].scorecards(TODAY, rules=RULES)} == {"市政务服务中心"}
 
 
 def test_audit_log_of_a_city_office(env_sqlite):
