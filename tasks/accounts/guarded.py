@@ -28,6 +28,7 @@ from typing import Any
 
 from ..model import Plan, Task
 from ..plan_views import unit_view
+from ..progress.card_guard import CardHistoryMethods
 from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, StoreError, parse_period
 from .book import AccountBook
 from .guarded_notify import NotifyMethods
@@ -37,7 +38,7 @@ from .roles import ACTIONS, PLANNER, UNIT, Account, PermissionDenied, require
 _HIDDEN = frozenset({"session", "engine", "dispose", "_write_engine"})
 
 
-class GuardedStore(NotifyMethods):
+class GuardedStore(NotifyMethods, CardHistoryMethods):
     """``store`` seen and changed as ``account``."""
 
     def __init__(self, store: Store, account: Account, *, book: AccountBook | None = None):
@@ -816,6 +817,14 @@ class GuardedStore(NotifyMethods):
         require(self.account, "decide_appeal")
         self._event_in_scope(appeal_id, "处理申诉")
         return decide_appeal(self._store, appeal_id, uphold=uphold, note=note, actor=self.actor, at=at)
+
+    def card_history(self, plan: str | None, task: str | None = None):
+        """A plan's card history (红黄牌履历), checked by role and, for a scoped account, by region."""
+        return super().card_history(self._plan(plan, "查看", unit=self.account.unit), task)
+
+    def record_card_history(self, plan: str | None, *, as_of: date | None = None, rules=None):
+        """Record a plan's card history (the provincial office; a city's office is refused by role)."""
+        return super().record_card_history(self._plan(plan, "记录预警牌履历"), as_of=as_of, rules=rules)
 
     def _event_in_scope(self, event_id: int, what: str) -> None:
         """Refuse a scoped office's decision on a request or appeal of another region's plan."""

@@ -135,6 +135,7 @@ def test_city_sees_its_own_and_its_counties_plans_province_sees_all(env):
     assert {e.plan for e in g["bing"].lifecycle_events()} == {BING}
     assert g["jia"].lifecycle_events() == []
     assert g["bing"].evidence_list(BING) and not g["jia"].evidence_list(YI)
+    assert g["jia"].card_history(JIA) == g["prov"].card_history(JIA)
     report = g["jia"].build_report("month", "2021-09", rules=RULES)  # 月度检查 of 甲市 (with 乙县) only
     assert {s.plan for s in report.snap.statuses} == {JIA, YI} and len(report.snap.statuses) == 6
     assert {c.unit for c in g["jia_unit"].scorecards(TODAY, rules=RULES)} == {"市政务服务中心"}
@@ -174,6 +175,8 @@ def _refusals(g, request_id):
         lambda: jia.calendar(BING),
         lambda: jia.office_queue(BING),
         lambda: jia.evidence_list(BING),
+        lambda: jia.card_history(BING),
+        lambda: jia.record_card_history(JIA),  # recording is the province's (it closes periods)
         lambda: jia.evidence_download(g["prov"].evidence_list(BING)[0].id),
         lambda: jia.template_bytes("市审改办", "2021-09", BING),
         lambda: jia.all_templates_zip("2021-09", BING),
