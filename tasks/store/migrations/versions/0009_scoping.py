@@ -4,7 +4,7 @@ Existing plans get no row (they belong to the deployment's own level) and existi
 unscoped, so a one-city deployment works unchanged.  (The integrator re-chains the revisions.)
 
 Revision ID: 0009_scoping
-Revises: 0005_province
+Revises: 0010_card_history
 """
 import sqlalchemy as sa
 from alembic import op
@@ -13,7 +13,7 @@ from alembic import op
 import tasks.store.schema_scoping  # noqa: F401
 
 revision = "0009_scoping"
-down_revision = "0005_province"
+down_revision = "0010_card_history"
 branch_labels = None
 depends_on = None
 
