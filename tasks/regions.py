@@ -131,9 +131,7 @@ def _region_id(s: Any, name: str) -> int:
     rid = s.scalar(select(RegionRow.id).where(RegionRow.name == name))
     if rid is None:
         known = "、".join(s.scalars(select(RegionRow.name).order_by(RegionRow.name))) or "无"
-        raise RegionError(
-            f"地区“{name}”尚未登记(已登记:{known});请先用 python -m tasks regions add {name} 登记"
-        )
+        raise RegionError(f"地区“{name}”尚未登记(已登记:{known});请先用 python -m tasks regions add {name} 登记")
     return rid
 
 
@@ -314,7 +312,9 @@ def compare_regions(
     out = []
     for g in sorted(acc, key=lambda x: (x == DEFAULT_REGION, parents.get(x) or x, parents.get(x) is not None, x)):
         a = acc[g]
-        kind = OWN if g == DEFAULT_REGION else (CITY if g.endswith(("市", "州", "盟")) and not parents.get(g) else COUNTY)
+        kind = (
+            OWN if g == DEFAULT_REGION else (CITY if g.endswith(("市", "州", "盟")) and not parents.get(g) else COUNTY)
+        )
         out.append(
             RegionFigures(
                 region=g,

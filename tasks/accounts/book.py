@@ -272,19 +272,19 @@ class AccountBook:
             if self._row(s, name) is not None:
                 raise AccountError(f"账号“{name}”已存在")
             row = AccountRow(
-                    name=name,
-                    display_name=display_name.strip(),
-                    role=role,
-                    unit=unit,
-                    password_hash=hash_password(password),  # type: ignore[arg-type]
-                    disabled=False,
-                    failed_logins=0,  # type: ignore[arg-type]
-                    locked_until=None,
-                    must_change_password=generated,
-                    created_at=now,
-                    updated_at=now,
-                    last_login_at=None,
-                )
+                name=name,
+                display_name=display_name.strip(),
+                role=role,
+                unit=unit,
+                password_hash=hash_password(password),  # type: ignore[arg-type]
+                disabled=False,
+                failed_logins=0,  # type: ignore[arg-type]
+                locked_until=None,
+                must_change_password=generated,
+                created_at=now,
+                updated_at=now,
+                last_login_at=None,
+            )
             s.add(row)
             s.flush()
             _set_region(s, row.id, region)

@@ -97,14 +97,10 @@ def account_from_oidc(
             )
     display = str(claims.get(mapping.get("display_claim", "name")) or "").strip()
     region = _region(claims, mapping, raw_name, known_regions)
-    return Account(
-        name=PREFIX + raw_name, role=role, unit=unit, display_name=display, source="oidc", region=region
-    )
+    return Account(name=PREFIX + raw_name, role=role, unit=unit, display_name=display, source="oidc", region=region)
 
 
-def _region(
-    claims: Mapping[str, Any], mapping: Mapping[str, Any], who: str, known: Iterable[str] | None
-) -> str | None:
+def _region(claims: Mapping[str, Any], mapping: Mapping[str, Any], who: str, known: Iterable[str] | None) -> str | None:
     """The region of an identity (None: not limited), when the mapping names a ``region_claim``."""
     from ..regions import PROVINCE
 

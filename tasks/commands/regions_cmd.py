@@ -43,7 +43,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(f"各地区比较({'按市,含所辖县' if args.by == 'city' else '按地区'};报送率按 {period or '—'} 期)")
     print("地区      计划  任务  已办结  逾期  报送率  红牌")
     for r in rows:
-        print(f"{r.region:<8} {r.plans:>4} {r.tasks:>5} {r.done:>6} {r.overdue:>5} {_pct(r.report_rate):>6} {r.red_cards:>4}")
+        print(
+            f"{r.region:<8} {r.plans:>4} {r.tasks:>5} {r.done:>6} {r.overdue:>5} {_pct(r.report_rate):>6} {r.red_cards:>4}"
+        )
     print(comparison_conclusion(rows))
     return 0
 
@@ -63,7 +65,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(
             [
-                {"name": r.name, "kind": r.kind, "parent": r.parent, "plans": sorted(k for k, v in plans.items() if v == r.name)}
+                {
+                    "name": r.name,
+                    "kind": r.kind,
+                    "parent": r.parent,
+                    "plans": sorted(k for k, v in plans.items() if v == r.name),
+                }
                 for r in regions
             ]
         )
@@ -90,7 +97,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = one_line_errors(sub.add_parser("regions", help="各市县比较;登记市县;调整计划所属地区(省级办公室)"))
     p.add_argument("--as-of", type=_date, help="比较的日期(默认今天)")
-    p.add_argument("--by", choices=["city", "region"], default="city", help="city:按市汇总(含所辖县);region:每个地区单列")
+    p.add_argument(
+        "--by", choices=["city", "region"], default="city", help="city:按市汇总(含所辖县);region:每个地区单列"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compare)
     actions = p.add_subparsers(dest="regions_command", required=False, metavar="ACTION")

@@ -63,15 +63,33 @@ def _env(kind, tmp_path, monkeypatch):
         # 甲市: task 1 reported by one of its two lead units; 丙市: tasks 1 and 2 reported (2 as done)
         for n, (plan, unit, rows) in enumerate(
             [
-                (JIA, "市审改办", [_row("1", "推进中", 50, date(2021, 9, 28)), _row("2", "滞后", 20, date(2021, 9, 28), 5)]),
-                (BING, "市审改办", [_row("1", "推进中", 60, date(2021, 9, 27)), _row("2", "已完成", 100, date(2021, 9, 27), 5)]),
-                (BING, "市政务服务中心", [_row("1", "推进中", 60, date(2021, 9, 29)), _row("3", "推进中", 10, date(2021, 9, 29), 5)]),
+                (
+                    JIA,
+                    "市审改办",
+                    [_row("1", "推进中", 50, date(2021, 9, 28)), _row("2", "滞后", 20, date(2021, 9, 28), 5)],
+                ),
+                (
+                    BING,
+                    "市审改办",
+                    [_row("1", "推进中", 60, date(2021, 9, 27)), _row("2", "已完成", 100, date(2021, 9, 27), 5)],
+                ),
+                (
+                    BING,
+                    "市政务服务中心",
+                    [_row("1", "推进中", 60, date(2021, 9, 29)), _row("3", "推进中", 10, date(2021, 9, 29), 5)],
+                ),
                 (YI, "市政务服务中心", [_row("3", "推进中", 30, date(2021, 9, 30))]),
             ]
         ):
             store.add_upload(
-                sha256=f"{n:064d}", filename=f"{n}.xlsx", unit=unit, plan=plan, person="张三", period="2021-09",
-                rows=rows, actor="cli",
+                sha256=f"{n:064d}",
+                filename=f"{n}.xlsx",
+                unit=unit,
+                plan=plan,
+                person="张三",
+                period="2021-09",
+                rows=rows,
+                actor="cli",
             )
         # 丙市 closes task 2 (已办结); 乙县 task 2 gets an extension request (left pending)
         prov.sign_task(BING, "2", unit="市审改办", at=at(9, 1))
@@ -181,7 +199,12 @@ def _refusals(g, request_id):
         lambda: jia.template_bytes("市审改办", "2021-09", BING),
         lambda: jia.all_templates_zip("2021-09", BING),
         lambda: jia.add_upload(
-            sha256="f" * 64, filename="x.xlsx", unit="市审改办", plan=BING, person="李四", period="2021-09",
+            sha256="f" * 64,
+            filename="x.xlsx",
+            unit="市审改办",
+            plan=BING,
+            person="李四",
+            period="2021-09",
             rows=[_row("1", "推进中", 70, date(2021, 9, 30))],
         ),
         lambda: jia.load_plan_into_store(small_plan(BING)),  # updating another city's plan
@@ -429,12 +452,22 @@ def test_oidc_region_claim():
     from tasks.accounts import account_from_oidc
 
     m = {"roles": {"wb-office": "office"}, "region_claim": "region", "regions": {"js": "甲市"}}
-    assert account_from_oidc({"preferred_username": "w", "groups": "wb-office", "region": "js"}, m, known_regions=["甲市"]).region == "甲市"
+    assert (
+        account_from_oidc(
+            {"preferred_username": "w", "groups": "wb-office", "region": "js"}, m, known_regions=["甲市"]
+        ).region
+        == "甲市"
+    )
     with pytest.raises(PermissionDenied, match="没有所属地区"):  # never silently province-wide
         account_from_oidc({"preferred_username": "w", "groups": "wb-office"}, m)
     with pytest.raises(PermissionDenied, match="尚未登记"):
-        account_from_oidc({"preferred_username": "w", "groups": "wb-office", "region": "戊市"}, m, known_regions=["甲市"])
-    assert account_from_oidc({"preferred_username": "w", "groups": "wb-office"}, {"roles": {"wb-office": "office"}}).region is None
+        account_from_oidc(
+            {"preferred_username": "w", "groups": "wb-office", "region": "戊市"}, m, known_regions=["甲市"]
+        )
+    assert (
+        account_from_oidc({"preferred_username": "w", "groups": "wb-office"}, {"roles": {"wb-office": "office"}}).region
+        is None
+    )
 
 
 def test_city_office_queues_sign_notices_for_its_own_plans_only(env_sqlite, monkeypatch):

@@ -6,6 +6,7 @@ unscoped, so a one-city deployment works unchanged.  (The integrator re-chains t
 Revision ID: 0009_scoping
 Revises: 0010_card_history
 """
+
 import sqlalchemy as sa
 from alembic import op
 
