@@ -28,6 +28,7 @@ record per city:
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -56,6 +57,7 @@ __all__ = [
     "check_region_name",
     "compare_regions",
     "comparison_conclusion",
+    "due_periods",
     "facts_from_snapshot",
     "plan_regions",
     "region_comparison",
@@ -359,28 +361,44 @@ def comparison_conclusion(rows: Iterable[RegionFigures]) -> str:
 def facts_from_snapshot(
     snap: Any, plans: Mapping[str, str], period: str | None = None
 ) -> tuple[list[TaskFact], list[DutyFact]]:
-    """The comparison's facts from a :class:`tasks.progress.Snapshot` (duties of ``period``, default
-    the latest period whose report is due) and the plan → region map."""
+    """The comparison's facts from a :class:`tasks.progress.Snapshot` and the plan → region map.
+
+    Duties are those of ``period``, or by default each plan's latest period whose report was due
+    before the snapshot's date (plans keep their own calendars: monthly, quarterly, from their start).
+    """
     from .progress.lifecycle import CLOSED
 
     facts = [
         TaskFact(plans.get(s.plan, DEFAULT_REGION), s.plan, s.status, s.lifecycle == CLOSED, s.card)
         for s in snap.statuses
     ]
-    period = period or snap.latest_due_period()
     plan_of = {t.pk: t.plan for t in snap.tasks}
+    wanted = due_periods(snap) if period is None else None
     duties = [
         DutyFact(plans.get(plan_of.get(d.task_pk, ""), DEFAULT_REGION), d.reported is not None)
         for d in snap.duties
-        if period is not None and d.period == period
+        if (d.period == period if wanted is None else wanted.get(plan_of.get(d.task_pk, "")) == d.period)
     ]
     return facts, duties
+
+
+def due_periods(snap: Any) -> dict[str, str]:
+    """Plan → its latest reporting period whose report was due before the snapshot's date."""
+    plan_of = {t.pk: t.plan for t in snap.tasks}
+    latest: dict[str, tuple[date, str]] = {}
+    for d in snap.duties:
+        if d.due < snap.as_of:
+            plan = plan_of.get(d.task_pk, "")
+            if plan not in latest or (d.due, d.period) > latest[plan]:
+                latest[plan] = (d.due, d.period)
+    return {plan: key for plan, (_due, key) in latest.items()}
 
 
 def region_comparison(
     store: Any, as_of: date | None = None, *, by: str = "city", rules: Any = None, snap: Any = None
 ) -> tuple[list[RegionFigures], str | None]:
-    """The comparison of every region as of a date, with the period whose 报送率 it shows.
+    """The comparison of every region as of a date, with the period(s) whose 报送率 it shows (each
+    plan's latest period due before the date; several keys joined with ``、`` when calendars differ).
 
     ``snap``: a snapshot of all plans already computed for that date (the dashboard's cached one);
     callers acting for an account go through :meth:`tasks.accounts.GuardedStore.compare_regions`.
@@ -393,6 +411,13 @@ def region_comparison(
     parents: dict[str, str | None] = {r.name: r.parent for r in regions(store)}
     if DEFAULT_REGION in plans.values():
         parents[DEFAULT_REGION] = None
-    period = snap.latest_due_period()
-    facts, duties = facts_from_snapshot(snap, plans, period)
-    return compare_regions(facts, duties, parents, plans=plans, by=by), period
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of small records on a large heap: the cyclic collector would dominate
+    try:
+        keys = sorted(set(due_periods(snap).values()))
+        facts, duties = facts_from_snapshot(snap, plans)
+        rows = compare_regions(facts, duties, parents, plans=plans, by=by)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows, "、".join(keys) or None

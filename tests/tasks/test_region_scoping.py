@@ -487,3 +487,31 @@ def test_city_office_queues_sign_notices_for_its_own_plans_only(env_sqlite, monk
         g["jia_leader"].notify_events(mine, channels=["mail"])
     queued = g["jia"].notify_events(mine, channels=["mail"])  # its own plan: allowed
     assert [(m.unit, m.channel) for m in queued] == [("市审改办", "mail")], queued
+
+
+def test_report_rate_follows_each_plans_own_calendar(tmp_path):
+    """No period registered by hand: each plan's latest period due before the date (monthly for one city,
+    quarterly for the other) is the one whose 报送率 is compared."""
+    with temporary_store("sqlite", tmp_path) as store:
+        add_region(store, "甲市", actor="cli")
+        add_region(store, "丙市", actor="cli")
+        prov = GuardedStore(store, Account("sheng", "office"))
+        prov.load_plan_into_store(small_plan(JIA), region="甲市", start=date(2021, 7, 1), cycle="monthly")
+        prov.load_plan_into_store(small_plan(BING), region="丙市", start=date(2021, 7, 1), cycle="quarterly")
+        store.add_upload(
+            sha256="1" * 64, filename="a.xlsx", unit="市审改办", plan=JIA, person="张三", period="2021-09",
+            rows=[_row("1", "推进中", 50, date(2021, 10, 2)), _row("2", "推进中", 50, date(2021, 10, 2), 5)],
+            actor="cli",
+        )  # fmt: skip
+        snap = snapshot(store, date(2021, 11, 10), rules=RULES)
+        expected = {}
+        for plan, region in ((JIA, "甲市"), (BING, "丙市")):
+            pks = {t.pk for t in snap.tasks if t.plan == plan}
+            mine = [d for d in snap.duties if d.task_pk in pks and d.due < snap.as_of]
+            last = max(d.due for d in mine)
+            owed = [d for d in mine if d.due == last]
+            expected[region] = (len(owed), sum(d.reported is not None for d in owed))
+        rows, period = prov.compare_regions(date(2021, 11, 10), rules=RULES)
+        assert {r.region: (r.duties, r.reported) for r in rows} == expected
+        assert expected["甲市"][0] > 0 and expected["丙市"][0] > 0
+        assert period is not None and "、" in period  # a month and a quarter
