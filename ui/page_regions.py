@@ -96,7 +96,7 @@ with guard("比较各地区"):
             table = table.drop(columns=["所辖县(区)"])
         st.dataframe(table, hide_index=True, width="stretch")
         st.caption(
-            f"截至 {as_of:%Y-%m-%d};报送率按 {period or '—'} 期(最近一个已过报送期限的报告期)计算;"
+            f"截至 {as_of:%Y-%m-%d};报送率按各计划最近一个已过报送期限的报告期({period or '尚无'})计算;"
             f"“{DEFAULT_REGION}”为未划归任何市县的计划。"
         )
         table_download(table, f"各地区比较_{as_of:%Y%m%d}.csv", key="regions_csv")
