@@ -26,14 +26,19 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
+
 from ..model import ONGOING
 from ..store import BadPeriod, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
+from ..store.kept import latest_reports, period_blobs, unpack_periods
 from ..store.periods import PlanCalendar
-from .lifecycle import CLOSED, PENDING_SIGN, STATE_NAMES, LifecycleEvent, TaskLifecycle, replay, sign_due
+from .lifecycle import CLOSED, PENDING_SIGN, STATE_NAMES, LifecycleEvent, TaskLifecycle, sign_due
+from .lifecycle import replay as replay_lifecycles
 from .rules import STATUS_NAMES, Rules, load_rules
 
 DONE_STATUS, LAGGING = "已完成", "滞后"
@@ -180,7 +185,10 @@ class Supervision:
     def at(self, as_of: date, tasks: list[StoredTask]) -> Supervision:
         """The same loop replayed as of an earlier date."""
         return Supervision(
-            self.calendars, replay(tasks, self.units, self.events, as_of, ordered=True), self.units, self.events
+            self.calendars,
+            replay_lifecycles(tasks, self.units, self.events, as_of, ordered=True),
+            self.units,
+            self.events,
         )
 
 
@@ -195,6 +203,98 @@ def _plan_start(t: StoredTask, periods: list[PeriodInfo], cal: PlanCalendar | No
 
 def _calendar_periods(cal: PlanCalendar, as_of: date, rules: Rules) -> list[PeriodInfo]:
     return [PeriodInfo(p.key, p.start, p.end, due, False) for p, due in cal.periods(as_of, rules.grace_days)]
+
+
+def _task_status(
+    t: StoredTask,
+    as_of: date,
+    rules: Rules,
+    start: date | None,
+    deadline: date | None,
+    done_date: date | None,
+    last: ReportRecord | None,
+    n_owed: int,
+    streak: int,
+    total_missed: int,
+    late: int,
+    lc: TaskLifecycle | None,
+) -> TaskStatus:
+    """One task's status from the figures a replay (or the kept tables) gives for it."""
+    percent = float(last.percent) if last else 0.0
+    expected = gap = None
+    if deadline and start:
+        span = (deadline - start).days
+        if span <= 0:  # deadline on or before the plan's start: all the time is used up at the deadline
+            share = 1.0 if as_of >= deadline else 0.0
+        else:
+            share = min(1.0, max(0.0, (as_of - start).days / span))
+        expected = round(share * 100, 1)
+        gap = round(expected - percent, 1)
+    overdue_days = (as_of - deadline).days if deadline and as_of > deadline and not done_date else 0
+    if done_date:
+        status = "done"
+    elif overdue_days > 0:
+        status = "overdue"
+    elif t.deadline_kind == ONGOING:
+        status = "ongoing" if streak == 0 and (last is not None or not n_owed) else "at_risk"
+    elif last and last.status == LAGGING or gap is not None and gap > rules.at_risk_gap:
+        status = "at_risk"
+    elif not last or (last.status == "未启动" and percent == 0):
+        status = "not_started"
+    else:
+        status = "on_track"
+    scored_deadline = deadline if rules.extended_deadline_counts else t.deadline
+    ts = TaskStatus(
+        plan=t.plan,
+        id=t.id,
+        title=t.title,
+        section=t.section,
+        deadline=deadline,
+        deadline_text=t.deadline_text,
+        lead_units=t.lead_units,
+        responsible_units=t.responsible_units,
+        status=status,
+        status_label=STATUS_NAMES[status],
+        percent=percent,
+        expected=expected,
+        gap=gap,
+        last_report_date=last.report_date if last else None,
+        last_status=last.status if last else "",
+        last_progress=last.progress if last else "",
+        last_problems=last.problems if last else "",
+        reported_by=last.unit if last else "",
+        missed_reports=streak,
+        total_missed=total_missed,
+        late_reports=late,
+        overdue_days=overdue_days,
+        done_date=done_date,
+        done_on_time=bool(done_date and (scored_deadline is None or done_date <= scored_deadline)),
+        original_deadline=t.deadline,
+    )
+    if lc is not None:
+        ts.lifecycle, ts.lifecycle_label = lc.state, lc.state_label
+        ts.unit_lifecycle = {u: v.state for u, v in lc.units.items()}
+        ts.extensions = [e.to_dict() for e in lc.extensions]
+        claims = [v.claim_date for v in lc.units.values() if v.claim_date]
+        ts.claim_date = max(claims) if claims else None
+        ts.returned_note = lc.returned_note
+        if lc.state == PENDING_SIGN:
+            ts.sign_due = sign_due(t.assigned_on, rules.sign_within_days)
+            ts.sign_overdue = bool(ts.sign_due and as_of > ts.sign_due)
+    elif done_date:
+        ts.lifecycle, ts.lifecycle_label = CLOSED, STATE_NAMES[CLOSED]
+    metrics = {
+        "status": status,
+        "missed_reports": streak,
+        "late_reports": late,
+        "overdue_days": overdue_days,
+        "gap": gap if gap is not None else 0,
+    }
+    level = rules.card(metrics)
+    if level:
+        ts.card, ts.card_name, ts.card_color = level.key, level.name, level.color
+        ts.card_reason = ";".join(dict.fromkeys(c.reason(metrics) for c in level.when if c.holds(metrics)))
+    return ts
 
 
 def compute(
@@ -272,80 +372,9 @@ def compute(
             streak = 0 if p.key in first_report else streak + 1
         total_missed = sum(1 for p in owed if p.key not in first_report)
         late = sum(1 for p in owed if p.key in first_report and first_report[p.key] > p.due)
-        percent = float(last.percent) if last else 0.0
-        expected = gap = None
-        if deadline and start:
-            span = (deadline - start).days
-            if span <= 0:  # deadline on or before the plan's start: all the time is used up at the deadline
-                share = 1.0 if as_of >= deadline else 0.0
-            else:
-                share = min(1.0, max(0.0, (as_of - start).days / span))
-            expected = round(share * 100, 1)
-            gap = round(expected - percent, 1)
-        overdue_days = (as_of - deadline).days if deadline and as_of > deadline and not done_date else 0
-        if done_date:
-            status = "done"
-        elif overdue_days > 0:
-            status = "overdue"
-        elif t.deadline_kind == ONGOING:
-            status = "ongoing" if streak == 0 and (chain or not owed) else "at_risk"
-        elif last and last.status == LAGGING or gap is not None and gap > rules.at_risk_gap:
-            status = "at_risk"
-        elif not last or (last.status == "未启动" and percent == 0):
-            status = "not_started"
-        else:
-            status = "on_track"
-        scored_deadline = deadline if rules.extended_deadline_counts else t.deadline
-        ts = TaskStatus(
-            plan=t.plan,
-            id=t.id,
-            title=t.title,
-            section=t.section,
-            deadline=deadline,
-            deadline_text=t.deadline_text,
-            lead_units=t.lead_units,
-            responsible_units=t.responsible_units,
-            status=status,
-            status_label=STATUS_NAMES[status],
-            percent=percent,
-            expected=expected,
-            gap=gap,
-            last_report_date=last.report_date if last else None,
-            last_status=last.status if last else "",
-            last_progress=last.progress if last else "",
-            last_problems=last.problems if last else "",
-            reported_by=last.unit if last else "",
-            missed_reports=streak,
-            total_missed=total_missed,
-            late_reports=late,
-            overdue_days=overdue_days,
-            done_date=done_date,
-            done_on_time=bool(done_date and (scored_deadline is None or done_date <= scored_deadline)),
-            original_deadline=t.deadline,
+        ts = _task_status(
+            t, as_of, rules, start, deadline, done_date, last, len(owed), streak, total_missed, late, lc
         )
-        if lc is not None:
-            ts.lifecycle, ts.lifecycle_label = lc.state, lc.state_label
-            ts.unit_lifecycle = {u: v.state for u, v in lc.units.items()}
-            ts.extensions = [e.to_dict() for e in lc.extensions]
-            claims = [v.claim_date for v in lc.units.values() if v.claim_date]
-            ts.claim_date = max(claims) if claims else None
-            ts.returned_note = lc.returned_note
-            if lc.state == PENDING_SIGN:
-                ts.sign_due = sign_due(t.assigned_on, rules.sign_within_days)
-                ts.sign_overdue = bool(ts.sign_due and as_of > ts.sign_due)
-        elif done_date:
-            ts.lifecycle, ts.lifecycle_label = CLOSED, STATE_NAMES[CLOSED]
-        metrics = {
-            "status": status,
-            "missed_reports": streak,
-            "late_reports": late,
-            "overdue_days": overdue_days,
-            "gap": gap if gap is not None else 0,
-        }
-        level = rules.card(metrics)
-        if level:
-            ts.card, ts.card_name, ts.card_color = level.key, level.name, level.color
-            ts.card_reason = ";".join(dict.fromkeys(c.reason(metrics) for c in level.when if c.holds(metrics)))
         statuses.append(ts)
         lifecycles_by_status.append(lc)
         # duties: each lead unit reports each owed period (plus the period containing as_of when due)
@@ -380,9 +409,12 @@ def _previous_check(snap: Snapshot, sup: Supervision | None) -> date | None:
     return max(dues) if dues else None
 
 
-def _recover(snap: Snapshot, data: tuple, rules: Rules) -> None:
+def _recover(snap: Snapshot, data: tuple, rules: Rules, past_of: Any = None) -> None:
     """A task that held the top card at the previous check and has caught up drops to ``recover_to``
-    (a red card turns yellow, not green) until the next check."""
+    (a red card turns yellow, not green) until the next check.
+
+    ``past_of(tasks, day, supervision)`` gives those tasks' snapshot as of the previous check
+    (default: a replay of ``data``'s reports)."""
     tasks, reports, periods, sup = data
     top = rules.levels[-1].key if rules.levels else None
     prev = _previous_check(snap, sup)
@@ -401,16 +433,19 @@ def _recover(snap: Snapshot, data: tuple, rules: Rules) -> None:
     some = [tasks[i] for i in idx]
     wanted = {t.pk for t in some}
     prev_sup = sup.at(prev, some) if sup is not None else None
-    past = compute(
-        some,
-        [r for r in reports if r.task_pk in wanted],
-        periods,
-        prev,
-        rules,
-        escalate=False,
-        supervision=prev_sup,
-        recover=False,
-    )
+    if past_of is not None:
+        past = past_of(some, prev, prev_sup)
+    else:
+        past = compute(
+            some,
+            [r for r in reports if r.task_pk in wanted],
+            periods,
+            prev,
+            rules,
+            escalate=False,
+            supervision=prev_sup,
+            recover=False,
+        )
     for i, p in zip(idx, past.statuses):
         s = snap.statuses[i]
         if p.card != top:
@@ -457,6 +492,273 @@ def _card_list(ts: TaskStatus, lc: TaskLifecycle | None) -> None:
     ts.cards = [entry]
 
 
+# -- the kept path: status from the kept tables instead of a replay of every report ---------------------
+
+
+class _Lazy(list):
+    """A list filled on first use (a snapshot's duties and reports: most callers never read them)."""
+
+    def __init__(self, load: Callable[[], list]) -> None:
+        super().__init__()
+        self._load: Callable[[], list] | None = load
+
+    def _fill(self) -> None:
+        if self._load is not None:
+            load, self._load = self._load, None
+            list.extend(self, load())
+
+
+def _filling(name: str) -> Callable:
+    method = getattr(list, name)
+
+    def call(self: _Lazy, *args: Any, **kwargs: Any) -> Any:
+        self._fill()
+        return method(self, *args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+for _name in (
+    "__iter__", "__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "__reversed__",
+    "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__iadd__", "__mul__", "__rmul__",
+    "__imul__", "__repr__", "append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse",
+    "copy", "clear",
+):  # fmt: skip
+    setattr(_Lazy, _name, _filling(_name))
+_Lazy.__bool__ = lambda self: len(self) > 0  # type: ignore[attr-defined]
+_Lazy.__hash__ = None  # type: ignore[assignment]
+
+
+def _month_table(plist: list[PeriodInfo], calendar: bool) -> tuple[int, np.ndarray]:
+    """(first month ordinal, month → period index table, -1 where none) for a period list.
+
+    With a plan calendar every month of a period maps to it (a report's period counts for the
+    calendar period holding its start); without one only a period's own month key does."""
+    months: dict[int, int] = {}
+    for i, p in enumerate(plist):
+        first = p.start.year * 12 + p.start.month - 1
+        if calendar:
+            last = p.end.year * 12 + p.end.month - 1
+            for m in range(first, last + 1):
+                months.setdefault(m, i)
+        elif p.key == f"{p.start.year:04d}-{p.start.month:02d}":
+            months.setdefault(first, i)
+    if not months:
+        return 0, np.full(0, -1, dtype=np.int64)
+    base = min(months)
+    table = np.full(max(months) - base + 1, -1, dtype=np.int64)
+    for m, i in months.items():
+        table[m - base] = i
+    return base, table
+
+
+def _period_stats(
+    blobs: list[bytes],
+    starts: list[date | None],
+    dones: list[date | None],
+    plist: list[PeriodInfo],
+    as_of: date,
+    calendar: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(periods owed, missed in a row, missed in all, late) per task, from the kept reported periods.
+
+    The same figures as the replay in :func:`compute`, vectorised: each task's owed periods are
+    those due before ``as_of`` between its start and its completion; a period counts as reported
+    when its first report is on or before ``as_of``, and late when that report is after its due date.
+    """
+    nt, m = len(blobs), len(plist)
+    zeros = np.zeros(nt, dtype=np.int64)
+    if m == 0 or nt == 0:
+        return zeros, zeros.copy(), zeros.copy(), zeros.copy()
+    p_start = np.array([p.start.toordinal() for p in plist], dtype=np.int64)
+    p_end = np.array([p.end.toordinal() for p in plist], dtype=np.int64)
+    p_due = np.array([p.due.toordinal() for p in plist], dtype=np.int64)
+    today = as_of.toordinal()
+    due_ok = p_due < today
+    cum = np.concatenate(([0], np.cumsum(due_ok)))
+    start_o = np.array([d.toordinal() if d else 0 for d in starts], dtype=np.int64)
+    done_o = np.array([d.toordinal() if d else 10**8 for d in dones], dtype=np.int64)
+    lo = np.searchsorted(p_end, start_o, side="left")  # first period ending on or after the start
+    hi = np.searchsorted(p_start, done_o, side="right") - 1  # last period starting by completion
+    hi1 = np.clip(hi + 1, 0, m)
+    lo_c = np.clip(lo, 0, m)
+    n_owed = np.maximum(cum[hi1] - cum[lo_c], 0)
+    base, table = _month_table(plist, calendar)
+    rec = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2).astype(np.int64)
+    ti = np.repeat(np.arange(nt), [len(b) // 8 for b in blobs])
+    code, first = rec[:, 0], rec[:, 1]
+    idx = (code >> 3) - base
+    ok = (idx >= 0) & (idx < len(table)) & (first <= today)
+    if not calendar:
+        ok &= (code & 7) == 0  # only a month key written as the period's own key matches it
+    ti, idx, first = ti[ok], idx[ok], first[ok]
+    pidx = table[idx]
+    ok = pidx >= 0
+    ti, pidx, first = ti[ok], pidx[ok], first[ok]
+    if len(ti):  # several report periods inside one calendar period: its first report counts
+        brk = np.flatnonzero(np.concatenate(([True], (ti[1:] != ti[:-1]) | (pidx[1:] != pidx[:-1]))))
+        first = np.minimum.reduceat(first, brk)
+        ti, pidx = ti[brk], pidx[brk]
+    owed = due_ok[pidx] & (pidx >= lo[ti]) & (pidx <= hi[ti])
+    t_o, p_o = ti[owed], pidx[owed]
+    reported = np.bincount(t_o, minlength=nt)
+    late = np.bincount(t_o[first[owed] > p_due[p_o]], minlength=nt)
+    last = np.full(nt, -1, dtype=np.int64)
+    if len(t_o):
+        is_last = np.concatenate((t_o[1:] != t_o[:-1], [True]))
+        last[t_o[is_last]] = p_o[is_last]
+    after = np.clip(np.maximum(last + 1, lo), 0, m)
+    streak = np.where(n_owed > 0, np.maximum(cum[hi1] - cum[np.minimum(after, hi1)], 0), 0)
+    return n_owed, streak, n_owed - reported, late
+
+
+def _latest_by_task(store: Any, tasks: list[StoredTask], as_of: date) -> dict[int, ReportRecord]:
+    """The report that speaks for each task as of ``as_of``: its lead units' newest, else anyone's."""
+    plans = {t.plan for t in tasks}
+    rows = latest_reports(store, as_of=as_of, plan=next(iter(plans)) if len(plans) == 1 else None)
+    by_task: dict[int, list[ReportRecord]] = defaultdict(list)
+    for r in rows:
+        by_task[r.task_pk].append(r)
+    out = {}
+    for t in tasks:
+        reps = by_task.get(t.pk)
+        if reps:
+            out[t.pk] = _pick_chain(t, reps)[-1]  # rows come oldest first, by (report date, id)
+    return out
+
+
+def _kept_duties(
+    store: Any, tasks: list[StoredTask], plans: list[tuple[list[int], list[PeriodInfo], bool]], starts: list,
+    dones: list, as_of: date,
+) -> list[UnitDuty]:  # fmt: skip
+    """The reporting duties (as :func:`compute` lists them) from the kept per-unit reported periods."""
+    blobs = period_blobs(store, [t.pk for t in tasks], units=True)
+    today = as_of.toordinal()
+    out: list[UnitDuty] = []
+    for members, plist, calendar in plans:
+        base, table = _month_table(plist, calendar)
+        key_of: dict[int, int] = {}
+
+        def pidx(
+            code: int, base: int = base, table: np.ndarray = table, calendar: bool = calendar, key_of: dict = key_of
+        ) -> int:
+            if code not in key_of:
+                i = (code >> 3) - base
+                ok = 0 <= i < len(table) and (calendar or code & 7 == 0)
+                key_of[code] = int(table[i]) if ok else -1
+            return key_of[code]
+
+        for j in members:
+            t, start, done = tasks[j], starts[j], dones[j]
+            firsts: dict[tuple[str, int], int] = {}
+            for u in t.lead_units:
+                for code, first in unpack_periods(blobs.get((t.pk, u))).items():  # type: ignore[call-overload]
+                    i = pidx(code)
+                    if i >= 0 and first <= today and first < firsts.get((u, i), 10**8):
+                        firsts[(u, i)] = first
+            for i, p in enumerate(plist):
+                if (start is not None and p.end < start) or p.start > as_of:
+                    continue
+                if done is not None and done < p.start:
+                    continue
+                for u in t.lead_units:
+                    f = firsts.get((u, i))
+                    out.append(UnitDuty(u, t.pk, t.id, p.key, p.due, date.fromordinal(f) if f else None))
+    return out
+
+
+def kept_compute(
+    store: Any,
+    tasks: list[StoredTask],
+    periods: list[PeriodInfo],
+    as_of: date,
+    rules: Rules,
+    supervision: Supervision,
+    *,
+    recover: bool = True,
+    reports: Callable[[], list[ReportRecord]] | None = None,
+) -> Snapshot:
+    """:func:`compute` from the kept tables: the latest report of each task and unit, the periods
+    each task reported with their first report dates, and the lifecycles of ``supervision``.
+
+    Reads one kept row per task (and per task and unit), whatever the length of the history;
+    the duties (and ``reports``, when given) are read only when a caller asks for them.  Needs
+    ``rules.completion_review`` (done means 已办结) and no escalation: :func:`snapshot` replays
+    otherwise.
+    """
+    sup = supervision
+    periods = sorted(periods, key=lambda p: p.start)
+    latest = _latest_by_task(store, tasks, as_of)
+    blobs = period_blobs(store, [t.pk for t in tasks])
+    groups: dict[str | None, list[int]] = defaultdict(list)
+    starts: list[date | None] = []
+    dones: list[date | None] = []
+    lcs: list[TaskLifecycle | None] = []
+    for j, t in enumerate(tasks):
+        cal = sup.calendars.get(t.plan)
+        lc = sup.lifecycles.get(t.pk)
+        lcs.append(lc)
+        starts.append(_plan_start(t, periods, cal))
+        dones.append(lc.closed_date if lc is not None else None)
+        groups[t.plan if cal is not None else None].append(j)
+    n = len(tasks)
+    n_owed = np.zeros(n, dtype=np.int64)
+    streak, missed, late = n_owed.copy(), n_owed.copy(), n_owed.copy()
+    plans: list[tuple[list[int], list[PeriodInfo], bool]] = []
+    for plan, members in groups.items():
+        plist = periods if plan is None else _calendar_periods(sup.calendars[plan], as_of, rules)
+        plans.append((members, plist, plan is not None))
+        got = _period_stats(
+            [blobs.get(tasks[j].pk, b"") for j in members],  # type: ignore[call-overload]
+            [starts[j] for j in members],
+            [dones[j] for j in members],
+            plist,
+            as_of,
+            plan is not None,
+        )
+        where = np.array(members, dtype=np.int64)
+        for whole, part in zip((n_owed, streak, missed, late), got):
+            whole[where] = part
+    statuses = []
+    for j, t in enumerate(tasks):
+        lc = lcs[j]
+        statuses.append(
+            _task_status(
+                t,
+                as_of,
+                rules,
+                starts[j],
+                lc.deadline if lc else t.deadline,
+                dones[j],
+                latest.get(t.pk),
+                int(n_owed[j]),
+                int(streak[j]),
+                int(missed[j]),
+                int(late[j]),
+                lc,
+            )
+        )
+    snap = Snapshot(
+        as_of=as_of,
+        rules=rules,
+        tasks=tasks,
+        statuses=statuses,
+        duties=_Lazy(lambda: _kept_duties(store, tasks, plans, starts, dones, as_of)),
+        periods=periods,
+        reports=_Lazy(reports) if reports is not None else [],
+    )
+    if recover and rules.recover_to:
+
+        def past_of(some: list[StoredTask], day: date, past_sup: Supervision | None) -> Snapshot:
+            return kept_compute(store, some, periods, day, rules, past_sup or Supervision(), recover=False)
+
+        _recover(snap, (tasks, [], periods, sup), rules, past_of)
+    for ts, lc in zip(snap.statuses, lcs):
+        _card_list(ts, lc)
+    return snap
+
+
 def supervision_data(store: Store, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
     """Calendars and lifecycles (as of ``as_of``) for :func:`compute`."""
     from .lifecycle import calendars, events
@@ -464,22 +766,39 @@ def supervision_data(store: Store, as_of: date, plan: str | None, tasks: list[St
     raw = getattr(store, "_store", store)  # lifecycle reads are narrowed by the task list
     units = {t.pk: sorted(t.lead_units or t.responsible_units) for t in tasks}
     evs = events(raw, plan, as_of=as_of, all_plans=plan is None)
-    return Supervision(calendars(raw), replay(tasks, units, evs, as_of, ordered=True), units, evs)
+    return Supervision(calendars(raw), replay_lifecycles(tasks, units, evs, as_of, ordered=True), units, evs)
 
 
 def snapshot(
-    store: Store, as_of: date | None = None, *, plan: str | None = None, rules: Rules | None = None
+    store: Store,
+    as_of: date | None = None,
+    *,
+    plan: str | None = None,
+    rules: Rules | None = None,
+    replay: bool = False,
 ) -> Snapshot:
-    """Replay the store's history up to ``as_of`` (default today) for one plan or all plans."""
+    """Status of one plan or all plans as of ``as_of`` (default today).
+
+    Read from the kept tables (:func:`kept_compute`): one row per task and per task and unit,
+    whatever the length of the history.  ``replay=True`` (and rules under which "done" is a
+    reported 已完成, or cards escalate) replays the whole history instead (:func:`compute`);
+    both give the same statuses.
+    """
     as_of = as_of or date.today()
     rules = rules or load_rules()
+    kept = not replay and rules.completion_review and rules.escalate_after <= 0
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of short-lived records: the cyclic collector would double the time
     try:
         tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
-        reports = store.reports(as_of=as_of, plan=plan)
         periods = store.periods()
-        return compute(tasks, reports, periods, as_of, rules, supervision=supervision_data(store, as_of, plan, tasks))
+        sup = supervision_data(store, as_of, plan, tasks)
+        if kept:
+            return kept_compute(
+                store, tasks, periods, as_of, rules, sup, reports=lambda: store.reports(as_of=as_of, plan=plan)
+            )
+        reports = store.reports(as_of=as_of, plan=plan)
+        return compute(tasks, reports, periods, as_of, rules, supervision=sup)
     finally:
         if collecting:
             gc.enable()

@@ -1,9 +1,11 @@
-"""Current state kept as data is committed: the latest report per task and unit, data versions.
+"""Current state kept as data is committed: the latest report per task and unit, the periods each
+task and unit reported (with the first report date of each), data versions.
 
 Everything here runs inside the writer's transaction (``bump_version``, ``keep_latest``) or is a
-cheap read (``latest_reports``, ``data_version``).  The append-only history stays the source of
-truth: :func:`latest_reports` as of a past date reads it with one indexed window query, and the
-kept table is checked against a replay by the tests.
+cheap read (``latest_reports``, ``period_blobs``, ``data_version``).  The append-only history stays
+the source of truth: :func:`latest_reports` as of a past date seeks the history's (task, unit,
+report date) index once per pair, :func:`rebuild_kept` recomputes every kept table from it, and the
+tests check the kept tables against a replay.
 
 >>> from tasks.store import Store
 >>> store = Store("sqlite://")
@@ -13,12 +15,17 @@ kept table is checked against a replay by the tests.
 
 from __future__ import annotations
 
+import struct
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, aliased
 
+from .periods import MONTH, BadPeriod, parse_period
 from .schema import PlanRow, ProgressReportRow, TaskRow, UnitRow
+from .schema_kept import StatusTaskPeriodsRow, StatusUnitPeriodsRow
 from .schema_province import DataVersionRow, ProgressLatestRow
 
 __all__ = [
@@ -31,6 +38,13 @@ __all__ = [
     "latest_reports",
     "task_reports",
     "rebuild_latest",
+    "rebuild_kept",
+    "keep_periods",
+    "fill_status_periods",
+    "period_code",
+    "pack_periods",
+    "unpack_periods",
+    "period_blobs",
     "LATEST_BACKFILL_SQL",
 ]
 
@@ -87,7 +101,8 @@ def plan_version(store, plan: str) -> int:
 
 
 def keep_latest(s: Session, upload_id: int, unit_id: int) -> int:
-    """Fold one upload's rows into ``progress_latest`` (newest by report date, then id); rows changed."""
+    """Fold one upload's rows into ``progress_latest`` (newest by report date, then id) and into the
+    reported periods (:func:`keep_periods`); returns the ``progress_latest`` rows changed."""
     best: dict[int, tuple] = {}
     for row in s.execute(
         select(
@@ -132,6 +147,7 @@ def keep_latest(s: Session, upload_id: int, unit_id: int) -> int:
         s.execute(insert(ProgressLatestRow), new)
     if changed:
         s.execute(update(ProgressLatestRow), changed)
+    keep_periods(s, upload_id, unit_id)  # and the periods each task and unit reported
     return len(new) + len(changed)
 
 
@@ -166,41 +182,46 @@ def latest_reports(store, *, as_of: date | None = None, plan: str | None = None)
     """The newest report (≤ ``as_of``) of each unit on each task, oldest first, as
     :class:`~tasks.store.ReportRecord`; the same rows a replay of :meth:`Store.reports` ends with.
 
-    Without ``as_of`` (or when no kept report is dated after it) the kept table answers; for an
-    earlier date one window query over the history's (task, report date) index does.
+    The kept table answers for every pair whose kept report is dated on or before ``as_of``;
+    for the others (a past date) one seek of the history's (task, unit, report date) index per
+    pair finds the report that was the newest then.  Neither depends on the history's length.
     """
     store = getattr(store, "_store", store)
     R = ProgressReportRow
+    L = ProgressLatestRow
     cols = _report_columns()
     with store.session() as s:
         pid = store._plan_id(s, plan) if plan else None
-        later = False
+
+        def joined(q):
+            q = (
+                q.join(UnitRow, UnitRow.id == R.unit_id)
+                .join(TaskRow, TaskRow.id == R.task_pk)
+                .join(PlanRow, PlanRow.id == TaskRow.plan_id)
+            )
+            return q.where(TaskRow.plan_id == pid) if pid is not None else q
+
+        q = joined(select(*cols).select_from(L).join(R, R.id == L.report_id))
         if as_of is not None:
-            cq = select(func.count()).select_from(ProgressLatestRow).where(ProgressLatestRow.report_date > as_of)
+            q = q.where(L.report_date <= as_of)
+        out = _records(s, q)
+        if as_of is not None:
+            R2 = aliased(ProgressReportRow)
+            rid = (
+                select(R2.id)
+                .where(R2.task_pk == L.task_pk, R2.unit_id == L.unit_id, R2.report_date <= as_of)
+                .order_by(R2.report_date.desc(), R2.id.desc())
+                .limit(1)
+                .correlate(L)
+                .scalar_subquery()
+            )
+            pairs = select(rid.label("rid")).select_from(L).where(L.report_date > as_of)
             if pid is not None:
-                cq = cq.join(TaskRow, TaskRow.id == ProgressLatestRow.task_pk).where(TaskRow.plan_id == pid)
-            later = bool(s.scalar(cq))
-        if not later:
-            q = select(*cols).select_from(ProgressLatestRow).join(R, R.id == ProgressLatestRow.report_id)
-        else:
-            ranked = select(
-                R.id.label("rid"),
-                func.row_number()
-                .over(partition_by=(R.task_pk, R.unit_id), order_by=(R.report_date.desc(), R.id.desc()))
-                .label("rn"),
-            ).where(R.report_date <= as_of)
-            if pid is not None:
-                ranked = ranked.where(R.task_pk.in_(select(TaskRow.id).where(TaskRow.plan_id == pid)))
-            sub = ranked.subquery()
-            q = select(*cols).select_from(sub).join(R, R.id == sub.c.rid).where(sub.c.rn == 1)
-        q = (
-            q.join(UnitRow, UnitRow.id == R.unit_id)
-            .join(TaskRow, TaskRow.id == R.task_pk)
-            .join(PlanRow, PlanRow.id == TaskRow.plan_id)
-        )
-        if pid is not None:
-            q = q.where(TaskRow.plan_id == pid)
-        return _records(s, q.order_by(R.report_date, R.id))
+                pairs = pairs.where(L.task_pk.in_(select(TaskRow.id).where(TaskRow.plan_id == pid)))
+            sub = pairs.subquery()
+            out += _records(s, joined(select(*cols).select_from(sub).join(R, R.id == sub.c.rid)))
+        out.sort(key=lambda r: (r.report_date, r.id))
+        return out
 
 
 def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = None) -> list:
@@ -236,8 +257,201 @@ def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = 
 
 
 def rebuild_latest(s: Session) -> None:
-    """Recompute ``progress_latest`` from the history (repair; the migration does the same)."""
-    from sqlalchemy import delete, text
+    """Recompute every kept table from the history (repair): ``progress_latest`` (as the 0005
+    migration does) and the reported periods (as the 0008 migration does)."""
+    from sqlalchemy import text
 
     s.execute(delete(ProgressLatestRow))
     s.execute(text(LATEST_BACKFILL_SQL))
+    s.execute(delete(StatusUnitPeriodsRow))
+    s.execute(delete(StatusTaskPeriodsRow))
+    fill_status_periods(s)
+
+
+def rebuild_kept(store) -> dict[str, int]:
+    """Rebuild the kept tables of ``store`` from its history in one transaction; row counts after.
+
+    >>> from tasks.store import Store
+    >>> rebuild_kept(Store("sqlite://"))
+    {'progress_latest': 0, 'status_task_periods': 0, 'status_unit_periods': 0}
+    """
+    store = getattr(store, "_store", store)
+    with store.session(write=True) as s:
+        rebuild_latest(s)
+        bump_version(s)
+        return {
+            t.__tablename__: int(s.scalar(select(func.count()).select_from(t)) or 0)
+            for t in (ProgressLatestRow, StatusTaskPeriodsRow, StatusUnitPeriodsRow)
+        }
+
+
+# -- reported periods ------------------------------------------------------------------------------
+
+_KIND_CODE = {MONTH: 0, "quarter": 1, "half": 2, "year": 3}
+_codes: dict[str, int | None] = {}
+
+
+def period_code(raw: str) -> int | None:
+    """A report period as a sortable code: ``month ordinal × 8 + kind`` (+4 when not written in the
+    canonical form); None when unreadable (such a row never counts for a period).
+
+    >>> period_code("2024-03") == (2024 * 12 + 2) * 8, period_code("2024-Q2") == (2024 * 12 + 3) * 8 + 1
+    (True, True)
+    >>> period_code("2024-3") - period_code("2024-03"), period_code("下个月")
+    (4, None)
+    """
+    if raw in _codes:
+        return _codes[raw]
+    try:
+        p = parse_period(raw)
+    except BadPeriod:
+        code = None
+    else:
+        code = (p.start.year * 12 + p.start.month - 1) * 8 + _KIND_CODE[p.kind] + (0 if p.key == raw else 4)
+    if len(_codes) < 10000:
+        _codes[raw] = code
+    return code
+
+
+def pack_periods(records: dict[int, int]) -> bytes:
+    """Period code → first report date (ordinal), packed in code order (little-endian int32 pairs).
+
+    >>> unpack_periods(pack_periods({16: 738000, 8: 737990}))
+    {8: 737990, 16: 738000}
+    """
+    flat: list[int] = []
+    for code in sorted(records):
+        flat += (code, records[code])
+    return struct.pack(f"<{len(flat)}i", *flat)
+
+
+def unpack_periods(blob: bytes | None) -> dict[int, int]:
+    """The inverse of :func:`pack_periods`."""
+    if not blob:
+        return {}
+    flat = struct.unpack(f"<{len(blob) // 4}i", blob)
+    return dict(zip(flat[::2], flat[1::2]))
+
+
+def _merge(target: dict[tuple, dict[int, int]], key: tuple, code: int, first: int) -> None:
+    rec = target.setdefault(key, {})
+    if code not in rec or first < rec[code]:
+        rec[code] = first
+
+
+def _write_blobs(s, model, keycols: tuple[str, ...], merged: dict[tuple, dict[int, int]], existing: set) -> None:
+    new, changed = [], []
+    for key, rec in merged.items():
+        values = dict(zip(keycols, key)) | {"periods": pack_periods(rec), "count": len(rec)}
+        (changed if key in existing else new).append(values)
+    for i in range(0, len(new), 5000):
+        s.execute(insert(model), new[i : i + 5000])
+    if changed:
+        s.execute(update(model), changed)
+
+
+def keep_periods(s: Session, upload_id: int, unit_id: int) -> int:
+    """Fold one upload's rows into the reported periods of its tasks (task level and unit level),
+    in the upload's transaction; returns the number of kept rows written."""
+    R = ProgressReportRow
+    fresh: dict[int, dict[int, int]] = {}
+    for tpk, period, first in s.execute(
+        select(R.task_pk, R.period, func.min(R.report_date)).where(R.upload_id == upload_id).group_by(R.task_pk, R.period)
+    ):
+        code = period_code(period)
+        if code is not None:
+            _merge(fresh, (tpk,), code, first.toordinal())  # type: ignore[arg-type]
+    if not fresh:
+        return 0
+    keys = sorted(k[0] for k in fresh)
+    written = 0
+    for model, extra in ((StatusUnitPeriodsRow, True), (StatusTaskPeriodsRow, False)):
+        have: dict[tuple, dict[int, int]] = {}
+        for i in range(0, len(keys), _BATCH):
+            q = select(model.task_pk, model.periods).where(model.task_pk.in_(keys[i : i + _BATCH]))
+            if extra:
+                q = q.where(StatusUnitPeriodsRow.unit_id == unit_id)
+            have.update(((tpk, unit_id) if extra else (tpk,), unpack_periods(b)) for tpk, b in s.execute(q))
+        merged: dict[tuple, dict[int, int]] = {}
+        for (tpk,), rec in fresh.items():
+            key = (tpk, unit_id) if extra else (tpk,)
+            old = have.get(key, {})
+            new = dict(old)
+            for code, first in rec.items():
+                if code not in new or first < new[code]:
+                    new[code] = first
+            if new != old:
+                merged[key] = new
+        cols = ("task_pk", "unit_id") if extra else ("task_pk",)
+        _write_blobs(s, model, cols, merged, set(have))
+        written += len(merged)
+    return written
+
+
+def fill_status_periods(conn: Session | Connection) -> int:
+    """Fill the (empty) reported-period tables from the whole history; the 0008 migration's data
+    step and :func:`rebuild_kept` run it.  Returns the number of (task, unit, period) records."""
+    R = ProgressReportRow
+    q = (
+        select(R.task_pk, R.unit_id, R.period, func.min(R.report_date))
+        .group_by(R.task_pk, R.unit_id, R.period)
+        .order_by(R.task_pk, R.unit_id)
+    )
+    unit_level: dict[tuple, dict[int, int]] = {}
+    task_level: dict[tuple, dict[int, int]] = {}
+    n = 0
+
+    def flush() -> None:
+        _write_blobs(conn, StatusUnitPeriodsRow, ("task_pk", "unit_id"), unit_level, set())
+        _write_blobs(conn, StatusTaskPeriodsRow, ("task_pk",), task_level, set())
+        unit_level.clear()
+        task_level.clear()
+
+    current = None
+    for tpk, uid, period, first in conn.execute(q):
+        if tpk != current and len(task_level) >= 20000:
+            flush()  # rows come task by task: a task's records are never split between flushes
+        current = tpk
+        code = period_code(period)
+        if code is None:
+            continue
+        if isinstance(first, str):  # a raw SQLite date
+            first = date.fromisoformat(first)
+        _merge(unit_level, (tpk, uid), code, first.toordinal())
+        _merge(task_level, (tpk,), code, first.toordinal())
+        n += 1
+    flush()
+    return n
+
+
+def period_blobs(
+    store, pks: Iterable[int], *, units: bool = False
+) -> dict[int, bytes] | dict[tuple[int, str], bytes]:
+    """The kept reported periods of the tasks ``pks`` (packed, see :func:`pack_periods`): per task,
+    or with ``units`` per (task, unit name)."""
+    store = getattr(store, "_store", store)
+    wanted = sorted(set(pks))
+    out: dict = {}
+    if not wanted:
+        return out
+    with store.session() as s:
+        conn = s.connection()
+        lo, hi = wanted[0], wanted[-1]
+        dense = len(wanted) > _BATCH
+        if units:
+            M = StatusUnitPeriodsRow
+            base = select(M.task_pk, UnitRow.name, M.periods).join(UnitRow, UnitRow.id == M.unit_id)
+        else:
+            base = select(StatusTaskPeriodsRow.task_pk, StatusTaskPeriodsRow.periods)
+        col = StatusUnitPeriodsRow.task_pk if units else StatusTaskPeriodsRow.task_pk
+        keep = set(wanted)
+        chunks = [None] if dense else [wanted[i : i + _BATCH] for i in range(0, len(wanted), _BATCH)]
+        for chunk in chunks:
+            q = base.where(col.between(lo, hi)) if chunk is None else base.where(col.in_(chunk))
+            for row in conn.execute(q):
+                if row[0] in keep:
+                    if units:
+                        out[(row[0], row[1])] = row[2]
+                    else:
+                        out[row[0]] = row[1]
+    return out
