@@ -218,6 +218,7 @@ def _task_status(
     total_missed: int,
     late: int,
     lc: TaskLifecycle | None,
+    memo: dict[tuple, Any] | None = None,
 ) -> TaskStatus:
     """One task's status from the figures a replay (or the kept tables) gives for it."""
     percent = float(last.percent) if last else 0.0
@@ -272,29 +273,49 @@ def _task_status(
         original_deadline=t.deadline,
     )
     if lc is not None:
-        ts.lifecycle, ts.lifecycle_label = lc.state, lc.state_label
+        state = lc.state
+        ts.lifecycle, ts.lifecycle_label = state, STATE_NAMES[state]
         ts.unit_lifecycle = {u: v.state for u, v in lc.units.items()}
-        ts.extensions = [e.to_dict() for e in lc.extensions]
+        if lc.extensions:
+            ts.extensions = [e.to_dict() for e in lc.extensions]
         claims = [v.claim_date for v in lc.units.values() if v.claim_date]
         ts.claim_date = max(claims) if claims else None
         ts.returned_note = lc.returned_note
-        if lc.state == PENDING_SIGN:
+        if state == PENDING_SIGN:
             ts.sign_due = sign_due(t.assigned_on, rules.sign_within_days)
             ts.sign_overdue = bool(ts.sign_due and as_of > ts.sign_due)
     elif done_date:
         ts.lifecycle, ts.lifecycle_label = CLOSED, STATE_NAMES[CLOSED]
+    card = _card_of(rules, (status, streak, late, overdue_days, gap if gap is not None else 0), memo)
+    if card is not None:
+        ts.card, ts.card_name, ts.card_color, ts.card_reason = card
+    return ts
+
+
+def _card_of(
+    rules: Rules, figures: tuple[str, int, int, int, float], memo: dict[tuple, Any] | None = None
+) -> tuple[str, str, str, str] | None:
+    """(key, name, colour, reason) of the card that ``figures`` (status, missed in a row, late,
+    overdue days, gap) earn under ``rules``, or None; ``memo`` (one per computation) words each
+    distinct set of figures once."""
+    if memo is not None and figures in memo:
+        return memo[figures]  # type: ignore[no-any-return]
+    status, streak, late, overdue_days, gap = figures
     metrics = {
         "status": status,
         "missed_reports": streak,
         "late_reports": late,
         "overdue_days": overdue_days,
-        "gap": gap if gap is not None else 0,
+        "gap": gap,
     }
     level = rules.card(metrics)
+    out = None
     if level:
-        ts.card, ts.card_name, ts.card_color = level.key, level.name, level.color
-        ts.card_reason = ";".join(dict.fromkeys(c.reason(metrics) for c in level.when if c.holds(metrics)))
-    return ts
+        reason = ";".join(dict.fromkeys(c.reason(metrics) for c in level.when if c.holds(metrics)))
+        out = (level.key, level.name, level.color, reason)
+    if memo is not None:
+        memo[figures] = out
+    return out
 
 
 def compute(
@@ -324,6 +345,7 @@ def compute(
     periods = sorted(periods, key=lambda p: p.start)
     statuses, duties = [], []
     lifecycles_by_status: list[TaskLifecycle | None] = []
+    memo: dict[tuple, Any] = {}
     for t in tasks:
         reps = by_task.get(t.pk, [])
         chain = _pick_chain(t, reps)
@@ -373,7 +395,7 @@ def compute(
         total_missed = sum(1 for p in owed if p.key not in first_report)
         late = sum(1 for p in owed if p.key in first_report and first_report[p.key] > p.due)
         ts = _task_status(
-            t, as_of, rules, start, deadline, done_date, last, len(owed), streak, total_missed, late, lc
+            t, as_of, rules, start, deadline, done_date, last, len(owed), streak, total_missed, late, lc, memo
         )
         statuses.append(ts)
         lifecycles_by_status.append(lc)
@@ -616,7 +638,9 @@ def _period_stats(
 def _latest_by_task(store: Any, tasks: list[StoredTask], as_of: date) -> dict[int, ReportRecord]:
     """The report that speaks for each task as of ``as_of``: its lead units' newest, else anyone's."""
     plans = {t.plan for t in tasks}
-    rows = latest_reports(store, as_of=as_of, plan=next(iter(plans)) if len(plans) == 1 else None)
+    rows = latest_reports(
+        store, as_of=as_of, plan=next(iter(plans)) if len(plans) == 1 else None, tasks=[t.pk for t in tasks]
+    )
     by_task: dict[int, list[ReportRecord]] = defaultdict(list)
     for r in rows:
         by_task[r.task_pk].append(r)
@@ -721,6 +745,7 @@ def kept_compute(
         for whole, part in zip((n_owed, streak, missed, late), got):
             whole[where] = part
     statuses = []
+    memo: dict[tuple, Any] = {}
     for j, t in enumerate(tasks):
         lc = lcs[j]
         statuses.append(
@@ -737,6 +762,7 @@ def kept_compute(
                 int(missed[j]),
                 int(late[j]),
                 lc,
+                memo,
             )
         )
     snap = Snapshot(

@@ -178,18 +178,26 @@ def _report_columns() -> tuple:
     )
 
 
-def latest_reports(store, *, as_of: date | None = None, plan: str | None = None) -> list:
+def latest_reports(
+    store, *, as_of: date | None = None, plan: str | None = None, tasks: Iterable[int] | None = None
+) -> list:
     """The newest report (≤ ``as_of``) of each unit on each task, oldest first, as
     :class:`~tasks.store.ReportRecord`; the same rows a replay of :meth:`Store.reports` ends with.
 
     The kept table answers for every pair whose kept report is dated on or before ``as_of``;
     for the others (a past date) one seek of the history's (task, unit, report date) index per
     pair finds the report that was the newest then.  Neither depends on the history's length.
+    ``tasks`` (task pks) narrows the answer to those tasks.
     """
     store = getattr(store, "_store", store)
     R = ProgressReportRow
     L = ProgressLatestRow
     cols = _report_columns()
+    wanted = sorted(set(tasks)) if tasks is not None else None
+    chunks: list = [None]
+    if wanted is not None and len(wanted) <= 4 * _BATCH:
+        chunks = [wanted[i : i + _BATCH] for i in range(0, len(wanted), _BATCH)]
+    out: list = []
     with store.session() as s:
         pid = store._plan_id(s, plan) if plan else None
 
@@ -201,11 +209,15 @@ def latest_reports(store, *, as_of: date | None = None, plan: str | None = None)
             )
             return q.where(TaskRow.plan_id == pid) if pid is not None else q
 
-        q = joined(select(*cols).select_from(L).join(R, R.id == L.report_id))
-        if as_of is not None:
-            q = q.where(L.report_date <= as_of)
-        out = _records(s, q)
-        if as_of is not None:
+        for chunk in chunks:
+            q = joined(select(*cols).select_from(L).join(R, R.id == L.report_id))
+            if chunk is not None:
+                q = q.where(L.task_pk.in_(chunk))
+            if as_of is not None:
+                q = q.where(L.report_date <= as_of)
+            out += _records(s, q)
+            if as_of is None:
+                continue
             R2 = aliased(ProgressReportRow)
             rid = (
                 select(R2.id)
@@ -216,12 +228,17 @@ def latest_reports(store, *, as_of: date | None = None, plan: str | None = None)
                 .scalar_subquery()
             )
             pairs = select(rid.label("rid")).select_from(L).where(L.report_date > as_of)
-            if pid is not None:
+            if chunk is not None:
+                pairs = pairs.where(L.task_pk.in_(chunk))
+            elif pid is not None:
                 pairs = pairs.where(L.task_pk.in_(select(TaskRow.id).where(TaskRow.plan_id == pid)))
             sub = pairs.subquery()
             out += _records(s, joined(select(*cols).select_from(sub).join(R, R.id == sub.c.rid)))
-        out.sort(key=lambda r: (r.report_date, r.id))
-        return out
+    if wanted is not None and chunks == [None]:
+        keep = set(wanted)
+        out = [r for r in out if r.task_pk in keep]
+    out.sort(key=lambda r: (r.report_date, r.id))
+    return out
 
 
 def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = None) -> list:

@@ -36,7 +36,9 @@ BACKENDS = [
         "postgresql",
         marks=[
             pytest.mark.pg,
-            pytest.mark.skipif(not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"),
+            pytest.mark.skipif(
+                not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"
+            ),
         ],
     ),
 ]
@@ -222,7 +224,9 @@ def test_kept_tables_hold_the_reported_periods(built):
         period_code("2021-11"): date(2021, 11, 26).toordinal(),
         period_code("2021-12"): date(2021, 12, 27).toordinal(),
     }
-    assert set(unpack_periods(blobs[pk[(A, "3")]])) == {period_code(p) for p in ("2021-08", "2021-8", "2021-10", "2021-12")}
+    assert set(unpack_periods(blobs[pk[(A, "3")]])) == {
+        period_code(p) for p in ("2021-08", "2021-8", "2021-10", "2021-12")
+    }
 
 
 def _kept_rows(store) -> dict[str, list]:

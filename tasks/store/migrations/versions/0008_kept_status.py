@@ -8,6 +8,7 @@ revisions at merge.)
 Revision ID: 0008_kept_status
 Revises: 0005_province
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -35,9 +36,7 @@ def upgrade() -> None:
         sa.Column("periods", sa.LargeBinary, nullable=False),
         sa.Column("count", sa.Integer, nullable=False),
     )
-    op.create_index(
-        "ix_progress_task_unit_date", "progress_reports", ["task_pk", "unit_id", "report_date", "id"]
-    )
+    op.create_index("ix_progress_task_unit_date", "progress_reports", ["task_pk", "unit_id", "report_date", "id"])
     fill_status_periods(op.get_bind())
 
 
