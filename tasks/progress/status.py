@@ -29,13 +29,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..model import ONGOING
 from ..store import BadPeriod, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
-from ..store.kept import latest_reports, period_blobs, unpack_periods
+from ..store.kept import latest_pairs, period_blobs, unit_names, unpack_periods
 from ..store.periods import PlanCalendar
 from .lifecycle import CLOSED, PENDING_SIGN, STATE_NAMES, LifecycleEvent, TaskLifecycle, sign_due
 from .lifecycle import replay as replay_lifecycles
@@ -205,22 +205,18 @@ def _calendar_periods(cal: PlanCalendar, as_of: date, rules: Rules) -> list[Peri
     return [PeriodInfo(p.key, p.start, p.end, due, False) for p, due in cal.periods(as_of, rules.grace_days)]
 
 
-def _task_status(
+def _figures(
     t: StoredTask,
     as_of: date,
     rules: Rules,
     start: date | None,
     deadline: date | None,
     done_date: date | None,
-    last: ReportRecord | None,
+    last: ReportRecord | _Last | None,
     n_owed: int,
     streak: int,
-    total_missed: int,
-    late: int,
-    lc: TaskLifecycle | None,
-    memo: dict[tuple, Any] | None = None,
-) -> TaskStatus:
-    """One task's status from the figures a replay (or the kept tables) gives for it."""
+) -> tuple[str, float, float | None, float | None, int]:
+    """(status, percent, expected percent, gap, overdue days) of one task."""
     percent = float(last.percent) if last else 0.0
     expected = gap = None
     if deadline and start:
@@ -244,6 +240,28 @@ def _task_status(
         status = "not_started"
     else:
         status = "on_track"
+    return status, percent, expected, gap, overdue_days
+
+
+def _task_status(
+    t: StoredTask,
+    as_of: date,
+    rules: Rules,
+    start: date | None,
+    deadline: date | None,
+    done_date: date | None,
+    last: ReportRecord | _Last | None,
+    n_owed: int,
+    streak: int,
+    total_missed: int,
+    late: int,
+    lc: TaskLifecycle | None,
+    memo: dict[tuple, Any] | None = None,
+) -> TaskStatus:
+    """One task's status from the figures a replay (or the kept tables) gives for it."""
+    status, percent, expected, gap, overdue_days = _figures(
+        t, as_of, rules, start, deadline, done_date, last, n_owed, streak
+    )
     scored_deadline = deadline if rules.extended_deadline_counts else t.deadline
     ts = TaskStatus(
         plan=t.plan,
@@ -282,7 +300,14 @@ def _task_status(
         ts.claim_date = max(claims) if claims else None
         ts.returned_note = lc.returned_note
         if state == PENDING_SIGN:
-            ts.sign_due = sign_due(t.assigned_on, rules.sign_within_days)
+            key = ("sign_due", t.assigned_on)
+            if memo is None or key not in memo:
+                due = sign_due(t.assigned_on, rules.sign_within_days)
+                if memo is None:
+                    ts.sign_due = due
+                else:
+                    memo[key] = due
+            ts.sign_due = memo[key] if memo is not None else ts.sign_due
             ts.sign_overdue = bool(ts.sign_due and as_of > ts.sign_due)
     elif done_date:
         ts.lifecycle, ts.lifecycle_label = CLOSED, STATE_NAMES[CLOSED]
@@ -635,20 +660,34 @@ def _period_stats(
     return n_owed, streak, n_owed - reported, late
 
 
-def _latest_by_task(store: Any, tasks: list[StoredTask], as_of: date) -> dict[int, ReportRecord]:
+class _Last(NamedTuple):
+    """The report that speaks for a task (the fields status shows of it)."""
+
+    report_date: date
+    id: int
+    unit: str
+    status: str
+    percent: float
+    progress: str
+    problems: str
+
+
+def _latest_by_task(store: Any, tasks: list[StoredTask], as_of: date) -> dict[int, _Last]:
     """The report that speaks for each task as of ``as_of``: its lead units' newest, else anyone's."""
     plans = {t.plan for t in tasks}
-    rows = latest_reports(
+    rows = latest_pairs(
         store, as_of=as_of, plan=next(iter(plans)) if len(plans) == 1 else None, tasks=[t.pk for t in tasks]
     )
-    by_task: dict[int, list[ReportRecord]] = defaultdict(list)
-    for r in rows:
-        by_task[r.task_pk].append(r)
+    names = unit_names(store)
+    by_task: dict[int, list[_Last]] = defaultdict(list)
+    for tpk, uid, rid, day, status, percent, progress, problems in rows:
+        by_task[tpk].append(_Last(day, rid, names[uid], status, percent, progress or "", problems or ""))
     out = {}
     for t in tasks:
         reps = by_task.get(t.pk)
         if reps:
-            out[t.pk] = _pick_chain(t, reps)[-1]  # rows come oldest first, by (report date, id)
+            lead = [r for r in reps if r.unit in t.lead_units] or reps
+            out[t.pk] = max(lead, key=lambda r: (r.report_date, r.id))  # the newest by (report date, id)
     return out
 
 
@@ -692,27 +731,24 @@ def _kept_duties(
     return out
 
 
-def kept_compute(
-    store: Any,
-    tasks: list[StoredTask],
-    periods: list[PeriodInfo],
-    as_of: date,
-    rules: Rules,
-    supervision: Supervision,
-    *,
-    recover: bool = True,
-    reports: Callable[[], list[ReportRecord]] | None = None,
-) -> Snapshot:
-    """:func:`compute` from the kept tables: the latest report of each task and unit, the periods
-    each task reported with their first report dates, and the lifecycles of ``supervision``.
+@dataclass
+class _Kept:
+    """Per task (in the order of ``tasks``): what the kept tables say as of a date."""
 
-    Reads one kept row per task (and per task and unit), whatever the length of the history;
-    the duties (and ``reports``, when given) are read only when a caller asks for them.  Needs
-    ``rules.completion_review`` (done means 已办结) and no escalation: :func:`snapshot` replays
-    otherwise.
-    """
-    sup = supervision
-    periods = sorted(periods, key=lambda p: p.start)
+    latest: dict[int, _Last]
+    starts: list[date | None]
+    dones: list[date | None]
+    lcs: list[TaskLifecycle | None]
+    n_owed: np.ndarray
+    streak: np.ndarray
+    missed: np.ndarray
+    late: np.ndarray
+    plans: list[tuple[list[int], list[PeriodInfo], bool]]
+
+
+def _kept_figures(
+    store: Any, tasks: list[StoredTask], periods: list[PeriodInfo], as_of: date, rules: Rules, sup: Supervision
+) -> _Kept:
     latest = _latest_by_task(store, tasks, as_of)
     blobs = period_blobs(store, [t.pk for t in tasks])
     groups: dict[str | None, list[int]] = defaultdict(list)
@@ -744,23 +780,79 @@ def kept_compute(
         where = np.array(members, dtype=np.int64)
         for whole, part in zip((n_owed, streak, missed, late), got):
             whole[where] = part
+    return _Kept(latest, starts, dones, lcs, n_owed, streak, missed, late, plans)
+
+
+class _PastCard(NamedTuple):
+    card: str | None
+    card_reason: str
+
+
+def _kept_cards(
+    store: Any, tasks: list[StoredTask], periods: list[PeriodInfo], as_of: date, rules: Rules, sup: Supervision
+) -> list[_PastCard]:
+    """Only the card each task carried as of ``as_of`` (what the recovery check compares), without
+    the rest of its status: the same figures, the same rules, the same withdrawal by an upheld appeal."""
+    k = _kept_figures(store, tasks, periods, as_of, rules, sup)
+    memo: dict[tuple, Any] = {}
+    out = []
+    for j, t in enumerate(tasks):
+        lc = k.lcs[j]
+        deadline = lc.deadline if lc else t.deadline
+        last = k.latest.get(t.pk)
+        streak = int(k.streak[j])
+        status, _percent, _expected, gap, overdue_days = _figures(
+            t, as_of, rules, k.starts[j], deadline, k.dones[j], last, int(k.n_owed[j]), streak
+        )
+        card = _card_of(rules, (status, streak, int(k.late[j]), overdue_days, gap if gap is not None else 0), memo)
+        if card is None:
+            out.append(_PastCard(None, ""))
+        elif lc is not None and any(a.card == card[0] and a.decision == "upheld" for a in lc.appeals):
+            out.append(_PastCard(None, "申诉成立,预警撤销"))
+        else:
+            out.append(_PastCard(card[0], card[3]))
+    return out
+
+
+def kept_compute(
+    store: Any,
+    tasks: list[StoredTask],
+    periods: list[PeriodInfo],
+    as_of: date,
+    rules: Rules,
+    supervision: Supervision,
+    *,
+    recover: bool = True,
+    reports: Callable[[], list[ReportRecord]] | None = None,
+) -> Snapshot:
+    """:func:`compute` from the kept tables: the latest report of each task and unit, the periods
+    each task reported with their first report dates, and the lifecycles of ``supervision``.
+
+    Reads one kept row per task (and per task and unit), whatever the length of the history;
+    the duties (and ``reports``, when given) are read only when a caller asks for them.  Needs
+    ``rules.completion_review`` (done means 已办结) and no escalation: :func:`snapshot` replays
+    otherwise.
+    """
+    sup = supervision
+    periods = sorted(periods, key=lambda p: p.start)
+    k = _kept_figures(store, tasks, periods, as_of, rules, sup)
     statuses = []
     memo: dict[tuple, Any] = {}
     for j, t in enumerate(tasks):
-        lc = lcs[j]
+        lc = k.lcs[j]
         statuses.append(
             _task_status(
                 t,
                 as_of,
                 rules,
-                starts[j],
+                k.starts[j],
                 lc.deadline if lc else t.deadline,
-                dones[j],
-                latest.get(t.pk),
-                int(n_owed[j]),
-                int(streak[j]),
-                int(missed[j]),
-                int(late[j]),
+                k.dones[j],
+                k.latest.get(t.pk),
+                int(k.n_owed[j]),
+                int(k.streak[j]),
+                int(k.missed[j]),
+                int(k.late[j]),
                 lc,
                 memo,
             )
@@ -770,17 +862,17 @@ def kept_compute(
         rules=rules,
         tasks=tasks,
         statuses=statuses,
-        duties=_Lazy(lambda: _kept_duties(store, tasks, plans, starts, dones, as_of)),
+        duties=_Lazy(lambda: _kept_duties(store, tasks, k.plans, k.starts, k.dones, as_of)),
         periods=periods,
         reports=_Lazy(reports) if reports is not None else [],
     )
     if recover and rules.recover_to:
 
-        def past_of(some: list[StoredTask], day: date, past_sup: Supervision | None) -> Snapshot:
-            return kept_compute(store, some, periods, day, rules, past_sup or Supervision(), recover=False)
+        def past_of(some: list[StoredTask], day: date, past_sup: Supervision | None) -> Any:
+            return Snapshot(day, rules, some, _kept_cards(store, some, periods, day, rules, past_sup or sup))  # type: ignore[arg-type]
 
         _recover(snap, (tasks, [], periods, sup), rules, past_of)
-    for ts, lc in zip(snap.statuses, lcs):
+    for ts, lc in zip(snap.statuses, k.lcs):
         _card_list(ts, lc)
     return snap
 

@@ -36,6 +36,8 @@ __all__ = [
     "plan_version",
     "keep_latest",
     "latest_reports",
+    "latest_pairs",
+    "unit_names",
     "task_reports",
     "rebuild_latest",
     "rebuild_kept",
@@ -239,6 +241,70 @@ def latest_reports(
         out = [r for r in out if r.task_pk in keep]
     out.sort(key=lambda r: (r.report_date, r.id))
     return out
+
+
+def latest_pairs(
+    store, *, as_of: date | None = None, plan: str | None = None, tasks: Iterable[int] | None = None
+) -> list[tuple]:
+    """The lean form of :func:`latest_reports` that status reads: one tuple per (task, unit),
+    ``(task_pk, unit_id, report_id, report_date, status, percent, progress, problems)``, unordered.
+
+    >>> from tasks.store import Store
+    >>> latest_pairs(Store("sqlite://"), as_of=date(2021, 9, 30))
+    []
+    """
+    store = getattr(store, "_store", store)
+    R = ProgressReportRow
+    L = ProgressLatestRow
+    wanted = sorted(set(tasks)) if tasks is not None else None
+    chunks: list = [None]
+    if wanted is not None and len(wanted) <= 4 * _BATCH:
+        chunks = [wanted[i : i + _BATCH] for i in range(0, len(wanted), _BATCH)]
+    out: list[tuple] = []
+    with store.session() as s:
+        conn = s.connection()
+        pid = store._plan_id(s, plan) if plan else None
+        of_plan = select(TaskRow.id).where(TaskRow.plan_id == pid) if pid is not None else None
+        for chunk in chunks:
+            q = select(L.task_pk, L.unit_id, L.report_id, L.report_date, L.status, L.percent, R.progress, R.problems)
+            q = q.join(R, R.id == L.report_id)
+            if chunk is not None:
+                q = q.where(L.task_pk.in_(chunk))
+            elif of_plan is not None:
+                q = q.where(L.task_pk.in_(of_plan))
+            if as_of is not None:
+                q = q.where(L.report_date <= as_of)
+            out += [tuple(r) for r in conn.execute(q)]
+            if as_of is None:
+                continue
+            R2 = aliased(ProgressReportRow)
+            rid = (
+                select(R2.id)
+                .where(R2.task_pk == L.task_pk, R2.unit_id == L.unit_id, R2.report_date <= as_of)
+                .order_by(R2.report_date.desc(), R2.id.desc())
+                .limit(1)
+                .correlate(L)
+                .scalar_subquery()
+            )
+            pairs = select(rid.label("rid")).select_from(L).where(L.report_date > as_of)
+            if chunk is not None:
+                pairs = pairs.where(L.task_pk.in_(chunk))
+            elif of_plan is not None:
+                pairs = pairs.where(L.task_pk.in_(of_plan))
+            sub = pairs.subquery()
+            q = select(R.task_pk, R.unit_id, R.id, R.report_date, R.status, R.percent, R.progress, R.problems)
+            out += [tuple(r) for r in conn.execute(q.select_from(sub).join(R, R.id == sub.c.rid))]
+    if wanted is not None and chunks == [None]:
+        keep = set(wanted)
+        out = [r for r in out if r[0] in keep]
+    return out
+
+
+def unit_names(store) -> dict[int, str]:
+    """Unit id → name."""
+    store = getattr(store, "_store", store)
+    with store.session() as s:
+        return dict(s.connection().execute(select(UnitRow.id, UnitRow.name)).all())  # type: ignore[arg-type]
 
 
 def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = None) -> list:
