@@ -679,15 +679,21 @@ def _latest_by_task(store: Any, tasks: list[StoredTask], as_of: date) -> dict[in
         store, as_of=as_of, plan=next(iter(plans)) if len(plans) == 1 else None, tasks=[t.pk for t in tasks]
     )
     names = unit_names(store)
-    by_task: dict[int, list[_Last]] = defaultdict(list)
-    for tpk, uid, rid, day, status, percent, progress, problems in rows:
-        by_task[tpk].append(_Last(day, rid, names[uid], status, percent, progress or "", problems or ""))
-    out = {}
-    for t in tasks:
-        reps = by_task.get(t.pk)
-        if reps:
-            lead = [r for r in reps if r.unit in t.lead_units] or reps
-            out[t.pk] = max(lead, key=lambda r: (r.report_date, r.id))  # the newest by (report date, id)
+    leads = {t.pk: t.lead_units for t in tasks}
+    best: dict[int, tuple] = {}
+    for row in rows:
+        lead_units = leads.get(row[0])
+        if lead_units is None:
+            continue
+        unit = names[row[1]]
+        key = (unit in lead_units, row[3], row[2])  # lead units first, then the newest by (date, id)
+        have = best.get(row[0])
+        if have is None or key > have[0]:
+            best[row[0]] = (key, unit, row)
+    out = {
+        tpk: _Last(row[3], row[2], unit, row[4], row[5], row[6] or "", row[7] or "")
+        for tpk, (_key, unit, row) in best.items()
+    }
     return out
 
 
@@ -755,12 +761,16 @@ def _kept_figures(
     starts: list[date | None] = []
     dones: list[date | None] = []
     lcs: list[TaskLifecycle | None] = []
+    known: dict[tuple, date | None] = {}
     for j, t in enumerate(tasks):
         cal = sup.calendars.get(t.plan)
         lc = sup.lifecycles.get(t.pk)
         lcs.append(lc)
-        starts.append(_plan_start(t, periods, cal))
-        dones.append(lc.closed_date if lc is not None else None)
+        key = (t.plan, t.plan_issued, t.plan_loaded, t.added_on)  # all that a task's start depends on
+        if key not in known:
+            known[key] = _plan_start(t, periods, cal)
+        starts.append(known[key])
+        dones.append(lc.closed_date if lc is not None and lc.units else None)
         groups[t.plan if cal is not None else None].append(j)
     n = len(tasks)
     n_owed = np.zeros(n, dtype=np.int64)

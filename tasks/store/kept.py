@@ -258,8 +258,8 @@ def latest_pairs(
     L = ProgressLatestRow
     wanted = sorted(set(tasks)) if tasks is not None else None
     chunks: list = [None]
-    if wanted is not None and len(wanted) <= 4 * _BATCH:
-        chunks = [wanted[i : i + _BATCH] for i in range(0, len(wanted), _BATCH)]
+    if wanted is not None and len(wanted) <= 20000:  # a few tasks: by task; many: read all, keep theirs
+        chunks = [wanted[i : i + 5000] for i in range(0, len(wanted), 5000)]
     out: list[tuple] = []
     with store.session() as s:
         conn = s.connection()
@@ -269,12 +269,12 @@ def latest_pairs(
             q = select(L.task_pk, L.unit_id, L.report_id, L.report_date, L.status, L.percent, R.progress, R.problems)
             q = q.join(R, R.id == L.report_id)
             if chunk is not None:
-                q = q.where(L.task_pk.in_(chunk))
+                q = q.where(L.task_pk.in_(chunk))  # at most 5,000 bound values (SQLite allows 32,766)
             elif of_plan is not None:
                 q = q.where(L.task_pk.in_(of_plan))
             if as_of is not None:
                 q = q.where(L.report_date <= as_of)
-            out += [tuple(r) for r in conn.execute(q)]
+            out += conn.execute(q).fetchall()
             if as_of is None:
                 continue
             R2 = aliased(ProgressReportRow)
@@ -293,7 +293,7 @@ def latest_pairs(
                 pairs = pairs.where(L.task_pk.in_(of_plan))
             sub = pairs.subquery()
             q = select(R.task_pk, R.unit_id, R.id, R.report_date, R.status, R.percent, R.progress, R.problems)
-            out += [tuple(r) for r in conn.execute(q.select_from(sub).join(R, R.id == sub.c.rid))]
+            out += conn.execute(q.select_from(sub).join(R, R.id == sub.c.rid)).fetchall()
     if wanted is not None and chunks == [None]:
         keep = set(wanted)
         out = [r for r in out if r[0] in keep]
@@ -531,7 +531,7 @@ def period_blobs(
         chunks = [None] if dense else [wanted[i : i + _BATCH] for i in range(0, len(wanted), _BATCH)]
         for chunk in chunks:
             q = base.where(col.between(lo, hi)) if chunk is None else base.where(col.in_(chunk))
-            for row in conn.execute(q):
+            for row in conn.execute(q).fetchall():
                 if row[0] in keep:
                     if units:
                         out[(row[0], row[1])] = row[2]
