@@ -39,7 +39,9 @@ def split_top_level(text: str, separators: str = SEPARATORS) -> list[str]:
     >>> split_top_level("各县(市、区)人民政府、市财政局")
     ['各县(市、区)人民政府', '市财政局']
     """
-    parts, buf, depth = [], [], 0  # type: ignore[var-annotated]
+    parts: list[str] = []
+    buf: list[str] = []
+    depth = 0
     for ch in text:
         if ch in _OPEN:
             depth += 1

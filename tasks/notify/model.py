@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from .. import labels
 from ..errors import WorkbenchError
 
 __all__ = [
@@ -49,15 +50,9 @@ EVENT_REASONS = ("sign", "extension", "returned", "card")
 #: where a message goes: ``mail`` (SMTP), a group robot (``dingtalk``/``wecom``), any JSON ``webhook``,
 #: or ``sms`` (the send list handed to another system)
 CHANNELS = ("mail", "dingtalk", "wecom", "webhook", "sms")
-CHANNEL_NAMES = {
-    "mail": "邮件",
-    "dingtalk": "钉钉群机器人",
-    "wecom": "企业微信群机器人",
-    "webhook": "通用 Webhook",
-    "sms": "短信发送清单",
-}
+CHANNEL_NAMES = labels.NOTIFY_CHANNEL
 STATUSES = ("pending", "sending", "sent", "failed", "skipped")
-STATUS_NAMES = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "发送失败", "skipped": "已跳过"}
+STATUS_NAMES = labels.DELIVERY_STATUS
 #: "at most one reminder per unit per reason per …"
 PERIODS = {"day": "每天", "week": "每周", "month": "每月"}
 

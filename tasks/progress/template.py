@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.safe_export import safe_filename, save_workbook
 
+from .. import labels
 from ..store import Store, StoreError, parse_period
 from .safe import safe_text
 
@@ -30,7 +31,7 @@ TEMPLATE_MARK = "workbench-progress-template"
 TEMPLATE_VERSION = 1
 DATA_SHEET, HELP_SHEET, META_SHEET = "进度填报", "填报说明", "_meta"
 STATUS_CHOICES = ("未启动", "推进中", "已完成", "滞后", "暂缓")
-ROLE_NAMES = {"lead": "牵头", "responsible": "责任"}
+ROLE_NAMES = labels.UNIT_ROLE
 #: template columns: (header, width, input?)
 COLUMNS = [
     ("任务编号", 9, False),
