@@ -1,10 +1,21 @@
-"""Status of every task as of a date, replayed from the append-only history.
+"""Status of every task as of a date, from the append-only history.
 
-Nothing here reads "current" columns: the state on any date is recomputed
-from the reports whose report date (填报日期) is on or before it, so
-``as_of=2021-09-30`` gives the state as reported for that day.  Statuses:
-``done, on_track, at_risk, overdue, ongoing, not_started``; cards come from
-the rules file.
+The state on any date is what the reports whose report date (填报日期) is on or
+before it say, so ``as_of=2021-09-30`` gives the state as reported for that day.
+Statuses: ``done, on_track, at_risk, overdue, ongoing, not_started``; cards come
+from the rules file.
+
+Two ways give the same statuses (a test compares them day by day):
+
+- :func:`kept_compute` (what :func:`snapshot` uses) reads the kept tables that each
+  upload maintains in its own transaction (:mod:`tasks.store.kept`): the latest
+  report of each task and unit (an index seek per pair for a past date) and the
+  periods each task reported with their first report dates (one row per task);
+  the owed, missed and late periods are counted with numpy.  Its cost grows with
+  the number of tasks, not with the length of the history.  Lifecycles are
+  replayed from their events (a handful per task).
+- :func:`compute` replays every report up to the date (``snapshot(..., replay=True)``;
+  also used when "done" is a reported 已完成 or cards escalate).
 
 Definitions (all dates inclusive):
 - a task's progress is its lead units' latest report (any unit's if no lead reported);

@@ -18,6 +18,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -423,7 +424,8 @@ def _merge(target: dict[tuple, dict[int, int]], key: tuple, code: int, first: in
 
 
 def _write_blobs(s, model, keycols: tuple[str, ...], merged: dict[tuple, dict[int, int]], existing: set) -> None:
-    new, changed = [], []
+    new: list[dict] = []
+    changed: list[dict] = []
     for key, rec in merged.items():
         values = dict(zip(keycols, key)) | {"periods": pack_periods(rec), "count": len(rec)}
         (changed if key in existing else new).append(values)
@@ -437,13 +439,13 @@ def keep_periods(s: Session, upload_id: int, unit_id: int) -> int:
     """Fold one upload's rows into the reported periods of its tasks (task level and unit level),
     in the upload's transaction; returns the number of kept rows written."""
     R = ProgressReportRow
-    fresh: dict[int, dict[int, int]] = {}
-    for tpk, period, first in s.execute(
+    fresh: dict[tuple, dict[int, int]] = {}
+    for tpk, period, day in s.execute(
         select(R.task_pk, R.period, func.min(R.report_date)).where(R.upload_id == upload_id).group_by(R.task_pk, R.period)
     ):
         code = period_code(period)
         if code is not None:
-            _merge(fresh, (tpk,), code, first.toordinal())  # type: ignore[arg-type]
+            _merge(fresh, (tpk,), code, day.toordinal())
     if not fresh:
         return 0
     keys = sorted(k[0] for k in fresh)
@@ -459,12 +461,12 @@ def keep_periods(s: Session, upload_id: int, unit_id: int) -> int:
         for (tpk,), rec in fresh.items():
             key = (tpk, unit_id) if extra else (tpk,)
             old = have.get(key, {})
-            new = dict(old)
+            both = dict(old)
             for code, first in rec.items():
-                if code not in new or first < new[code]:
-                    new[code] = first
-            if new != old:
-                merged[key] = new
+                if code not in both or first < both[code]:
+                    both[code] = first
+            if both != old:
+                merged[key] = both
         cols = ("task_pk", "unit_id") if extra else ("task_pk",)
         _write_blobs(s, model, cols, merged, set(have))
         written += len(merged)
@@ -521,6 +523,7 @@ def period_blobs(
         conn = s.connection()
         lo, hi = wanted[0], wanted[-1]
         dense = len(wanted) > _BATCH
+        base: Any
         if units:
             M = StatusUnitPeriodsRow
             base = select(M.task_pk, UnitRow.name, M.periods).join(UnitRow, UnitRow.id == M.unit_id)
