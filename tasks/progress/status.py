@@ -756,10 +756,10 @@ class _Kept:
     starts: list[date | None]
     dones: list[date | None]
     lcs: list[TaskLifecycle | None]
-    n_owed: np.ndarray
-    streak: np.ndarray
-    missed: np.ndarray
-    late: np.ndarray
+    n_owed: list[int]
+    streak: list[int]
+    missed: list[int]
+    late: list[int]
     plans: list[tuple[list[int], list[PeriodInfo], bool]]
 
 
@@ -801,7 +801,8 @@ def _kept_figures(
         where = np.array(members, dtype=np.int64)
         for whole, part in zip((n_owed, streak, missed, late), got):
             whole[where] = part
-    return _Kept(latest, starts, dones, lcs, n_owed, streak, missed, late, plans)
+    # plain ints: indexing a list is cheaper than a numpy array, task by task
+    return _Kept(latest, starts, dones, lcs, n_owed.tolist(), streak.tolist(), missed.tolist(), late.tolist(), plans)
 
 
 class _PastCard(NamedTuple):
@@ -821,11 +822,11 @@ def _kept_cards(
         lc = k.lcs[j]
         deadline = lc.deadline if lc else t.deadline
         last = k.latest.get(t.pk)
-        streak = int(k.streak[j])
+        streak = k.streak[j]
         status, _percent, _expected, gap, overdue_days = _figures(
-            t, as_of, rules, k.starts[j], deadline, k.dones[j], last, int(k.n_owed[j]), streak
+            t, as_of, rules, k.starts[j], deadline, k.dones[j], last, k.n_owed[j], streak
         )
-        card = _card_of(rules, (status, streak, int(k.late[j]), overdue_days, gap if gap is not None else 0), memo)
+        card = _card_of(rules, (status, streak, k.late[j], overdue_days, gap if gap is not None else 0), memo)
         if card is None:
             out.append(_PastCard(None, ""))
         elif lc is not None and any(a.card == card[0] and a.decision == "upheld" for a in lc.appeals):
@@ -870,10 +871,10 @@ def kept_compute(
                 lc.deadline if lc else t.deadline,
                 k.dones[j],
                 k.latest.get(t.pk),
-                int(k.n_owed[j]),
-                int(k.streak[j]),
-                int(k.missed[j]),
-                int(k.late[j]),
+                k.n_owed[j],
+                k.streak[j],
+                k.missed[j],
+                k.late[j],
                 lc,
                 memo,
             )
