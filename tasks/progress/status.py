@@ -764,9 +764,15 @@ class _Kept:
 
 
 def _kept_figures(
-    store: Any, tasks: list[StoredTask], periods: list[PeriodInfo], as_of: date, rules: Rules, sup: Supervision
+    store: Any,
+    tasks: list[StoredTask],
+    periods: list[PeriodInfo],
+    as_of: date,
+    rules: Rules,
+    sup: Supervision,
+    with_latest: bool = True,
 ) -> _Kept:
-    latest = _latest_by_task(store, tasks, as_of)
+    latest = _latest_by_task(store, tasks, as_of) if with_latest else {}
     blobs = period_blobs(store, [t.pk for t in tasks])
     groups: dict[str | None, list[int]] = defaultdict(list)
     starts: list[date | None] = []
@@ -813,9 +819,15 @@ class _PastCard(NamedTuple):
 def _kept_cards(
     store: Any, tasks: list[StoredTask], periods: list[PeriodInfo], as_of: date, rules: Rules, sup: Supervision
 ) -> list[_PastCard]:
-    """Only the card each task carried as of ``as_of`` (what the recovery check compares), without
-    the rest of its status: the same figures, the same rules, the same withdrawal by an upheld appeal."""
-    k = _kept_figures(store, tasks, periods, as_of, rules, sup)
+    """Only whether each task carried the top card as of ``as_of`` (what the recovery check
+    compares), with its reason: the same figures, the same rules, the same withdrawal by an upheld
+    appeal.  Any other card is reported as None.  When the top level's conditions do not depend on
+    the last report (missed or late reports, overdue days, status done or overdue), it is not read."""
+    top = rules.levels[-1]
+    blind = {"missed_reports", "late_reports", "overdue_days"}
+    needs_last = any(c.metric not in blind and not (c.metric == "status" and c.value in ("done", "overdue"))
+                     for c in top.when)  # fmt: skip
+    k = _kept_figures(store, tasks, periods, as_of, rules, sup, with_latest=needs_last)
     memo: dict[tuple, Any] = {}
     out = []
     for j, t in enumerate(tasks):
@@ -827,7 +839,7 @@ def _kept_cards(
             t, as_of, rules, k.starts[j], deadline, k.dones[j], last, k.n_owed[j], streak
         )
         card = _card_of(rules, (status, streak, k.late[j], overdue_days, gap if gap is not None else 0), memo)
-        if card is None:
+        if card is None or card[0] != top.key:
             out.append(_PastCard(None, ""))
         elif lc is not None and any(a.card == card[0] and a.decision == "upheld" for a in lc.appeals):
             out.append(_PastCard(None, "申诉成立,预警撤销"))

@@ -70,6 +70,7 @@ def _plan(title: str) -> Plan:
             _task("4", [BING], date(2022, 3, 31), [JIA]),
             _task("5", [BING], date(2021, 9, 30)),
             _task("6", [YI], date(2022, 1, 31)),
+            _task("7", [BING], date(2022, 6, 30)),  # silent two months (red), then catches up (yellow)
         ],
     )
 
@@ -132,6 +133,8 @@ def build(store, tmp_path) -> None:
         up(plan, JIA, "2021-10", [("1", "已完成", 100, date(2021, 10, 29)), ("2", "已完成", 100, date(2021, 10, 30))])
         up(plan, YI, "2021-8", [("3", "推进中", 8, date(2021, 9, 6), "2021-8")])
         up(plan, BING, "2021-10", [("5", "已完成", 100, date(2021, 11, 2))])
+        up(plan, BING, "2021-10", [("7", "推进中", 30, date(2021, 10, 28))])
+        up(plan, BING, "2021-11", [("7", "推进中", 45, date(2021, 11, 25))])
         up(plan, JIA, "2021-11", [("1", "已完成", 100, date(2021, 11, 26)), ("2", "已完成", 100, date(2021, 11, 26))])
         up(plan, YI, "2021-11", [("1", "推进中", 80, date(2021, 11, 27)), ("6", "滞后", 30, date(2021, 11, 27))])
         up(plan, BING, "2021-11", [("4", "推进中", 50, date(2021, 12, 12))])
@@ -195,19 +198,36 @@ def test_kept_status_equals_the_replay_on_every_day(built):
             "supervision": {"recover_to": "orange", "extended_deadline_counts": True},
         }
     )
-    seen = set()
+    # a top card that depends on the last report (its status and the gap), recovering to blue
+    by_report = rules_from_dict(
+        {
+            "levels": [
+                {"key": "blue", "name": "蓝牌", "when": ["missed_reports >= 1"]},
+                {"key": "red", "name": "红牌", "when": ["status == at_risk", "gap > 30", "status == not_started"]},
+            ],
+            "supervision": {"recover_to": "blue"},
+        }
+    )
+    seen: set = set()
+    recovered: set = set()
     for day in _days():
         for plan in (A, B, C, None):
             _same(store, day, plan, rules)
         _same(store, day, A, strict)
+        _same(store, day, B, by_report)
         snap = snapshot(store, day, rules=rules)
         seen |= {(s.status, s.lifecycle, s.card, s.missed_reports > 0, s.late_reports > 0) for s in snap.statuses}
+        recovered |= {s.plan for s in snap.statuses if "已整改" in s.card_reason}
+        recovered |= {
+            "by_report" for s in snapshot(store, day, plan=B, rules=by_report).statuses if "已整改" in s.card_reason
+        }
     # the history exercises what the comparison is about
     statuses = {x[0] for x in seen}
     assert {"done", "overdue", "at_risk", "on_track", "ongoing", "not_started"} <= statuses
     assert {"pending_sign", "in_progress", "claimed", "closed"} <= {x[1] for x in seen}
     assert {"yellow", "red"} <= {x[2] for x in seen}
     assert any(x[3] for x in seen) and any(x[4] for x in seen)
+    assert recovered == {A, C, "by_report"}  # a red card turned yellow (blue) after the unit caught up
 
 
 def test_kept_tables_hold_the_reported_periods(built):
