@@ -38,6 +38,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
@@ -124,6 +125,9 @@ class UnitDuty:
         return self.reported is not None and self.reported <= self.due
 
 
+_LAZY = frozenset({"duties", "reports"})
+
+
 @dataclass
 class Snapshot:
     """Everything derived for one date: task statuses and reporting duties."""
@@ -135,6 +139,23 @@ class Snapshot:
     duties: list[UnitDuty] = field(default_factory=list)
     periods: list[PeriodInfo] = field(default_factory=list)
     reports: list[ReportRecord] = field(default_factory=list)
+    #: ``duties``/``reports`` read on first use (:func:`kept_compute`: most callers never need them)
+    _loaders: dict[str, Callable[[], list]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _LAZY:
+            loaders = object.__getattribute__(self, "_loaders")
+            if name in loaders:
+                value = loaders.pop(name)()
+                object.__setattr__(self, name, value)
+                return value
+        return object.__getattribute__(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY:  # a value set by a caller replaces what would have been read
+            with suppress(AttributeError):  # not yet made (in __init__)
+                object.__getattribute__(self, "_loaders").pop(name, None)
+        object.__setattr__(self, name, value)
 
     def by_id(self, task_id: str, plan: str | None = None) -> TaskStatus:
         for s in self.statuses:
@@ -553,41 +574,6 @@ def _card_list(ts: TaskStatus, lc: TaskLifecycle | None) -> None:
 # -- the kept path: status from the kept tables instead of a replay of every report ---------------------
 
 
-class _Lazy(list):
-    """A list filled on first use (a snapshot's duties and reports: most callers never read them)."""
-
-    def __init__(self, load: Callable[[], list]) -> None:
-        super().__init__()
-        self._load: Callable[[], list] | None = load
-
-    def _fill(self) -> None:
-        if self._load is not None:
-            load, self._load = self._load, None
-            list.extend(self, load())
-
-
-def _filling(name: str) -> Callable:
-    method = getattr(list, name)
-
-    def call(self: _Lazy, *args: Any, **kwargs: Any) -> Any:
-        self._fill()
-        return method(self, *args, **kwargs)
-
-    call.__name__ = name
-    return call
-
-
-for _name in (
-    "__iter__", "__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "__reversed__",
-    "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__iadd__", "__mul__", "__rmul__",
-    "__imul__", "__repr__", "append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse",
-    "copy", "clear",
-):  # fmt: skip
-    setattr(_Lazy, _name, _filling(_name))
-_Lazy.__bool__ = lambda self: len(self) > 0  # type: ignore[attr-defined]
-_Lazy.__hash__ = None  # type: ignore[assignment]
-
-
 def _month_table(plist: list[PeriodInfo], calendar: bool) -> tuple[int, np.ndarray]:
     """(first month ordinal, month → period index table, -1 where none) for a period list.
 
@@ -896,10 +882,11 @@ def kept_compute(
         rules=rules,
         tasks=tasks,
         statuses=statuses,
-        duties=_Lazy(lambda: _kept_duties(store, tasks, k.plans, k.starts, k.dones, as_of)),
         periods=periods,
-        reports=_Lazy(reports) if reports is not None else [],
     )
+    snap._loaders["duties"] = lambda: _kept_duties(store, tasks, k.plans, k.starts, k.dones, as_of)
+    if reports is not None:
+        snap._loaders["reports"] = reports
     if recover and rules.recover_to:
 
         def past_of(some: list[StoredTask], day: date, past_sup: Supervision | None) -> Any:
