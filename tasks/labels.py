@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 __all__ = [
     "AUDIT_ACTION",
+    "CARD_HISTORY_KIND",
     "CYCLE",
     "DEADLINE_KIND",
     "DELIVERY_STATUS",
@@ -130,7 +131,11 @@ AUDIT_ACTION: dict[str, str] = {
     "login_refused_locked": "锁定期内尝试登录",
     "login_refused_disabled": "停用账号尝试登录",
     "session_expired": "登录超时",
+    "record_card_history": "记录预警牌履历",
 }
+
+#: steps of a task's card history (:mod:`tasks.progress.card_history`)
+CARD_HISTORY_KIND: dict[str, str] = {"issued": "发出", "changed": "变更", "closed": "消除", "withdrawn": "申诉撤销"}
 
 
 def label(table: Mapping[str, str], code: str | None) -> str:

@@ -35,7 +35,7 @@ from ..errors import InputError
 from ..store import BadPeriod, Store, StoreError, month_of, parse_period
 from .rules import Rules, load_rules
 from .safe import unsafe_text
-from .template import DATA_SHEET, META_SHEET, STATUS_CHOICES, TEMPLATE_MARK
+from .template import DATA_SHEET, META_SHEET, STATUS_CHOICES, TEMPLATE_MARK, is_unchanged, prefill_from_meta
 
 #: the one upload size limit (:data:`core.limits.MAX_UPLOAD_BYTES`)
 MAX_BYTES = MAX_UPLOAD_BYTES
@@ -154,6 +154,8 @@ class UploadReport:
     more_problems: int = 0
     #: task numbers of template rows left blank (reported back, not counted as reports)
     not_filled: list[str] = field(default_factory=list)
+    #: task numbers of prefilled template rows left exactly as prefilled (沿用上期未更新: not reports)
+    unchanged: list[str] = field(default_factory=list)
 
     def store_rows(self) -> list[dict[str, Any]]:
         """The rows as the plain mappings the store saves."""
@@ -187,8 +189,13 @@ class UploadReport:
         blank = ""
         if self.not_filled:
             blank = f";未填写:任务{'、'.join(self.not_filled)}(如本期确无进展也请填写状态和进度)"
-        elif self.skipped_rows:
+        elif self.skipped_rows and not self.unchanged:
             blank = f",{self.skipped_rows} 行空白未填"
+        if self.unchanged:
+            blank += (
+                f";沿用上期未更新:任务{'、'.join(self.unchanged)}(预填的状态和进度未作修改,不计为本期报送;"
+                "如确无新进展,请在“进展情况”中注明或填写填报日期后重新上传)"
+            )
         return f"{head}:{len(self.rows)} 行{state}" + blank
 
     def to_dict(self) -> dict[str, Any]:
@@ -204,6 +211,7 @@ class UploadReport:
             "accepted_rows": len(self.rows) if not self.problems else 0,
             "skipped_rows": self.skipped_rows,
             "not_filled": list(self.not_filled),
+            "unchanged": list(self.unchanged),
             "upload_id": self.upload_id,
             "problems": [p.to_dict() for p in self.problems],
             "more_problems": self.more_problems,
@@ -505,7 +513,15 @@ def _check(
         row = ctx.check(rn, vals, fmts)
         if row is not None:
             rep.rows.append(row)
-    if not rep.rows and not rep.problems:
+    if not rep.rows and not rep.problems and rep.unchanged:
+        rep.problems.append(
+            Problem(
+                f"表中各任务均沿用上期预填的状态和进度、未作更新(任务{'、'.join(rep.unchanged)}),不能作为本期报送;"
+                "请修改有变化的状态和进度,确无新进展的请在“进展情况”中注明或填写填报日期",
+                sheet.name,
+            )
+        )
+    elif not rep.rows and not rep.problems:
         rep.problems.append(Problem("表中没有填写任何任务的进展(状态、完成进度等均为空)", sheet.name))
     if not rep.period and rep.rows:
         rep.period = rep.rows[0].period
@@ -644,6 +660,8 @@ class _RowContext:
     known: dict[str, bool]
     periods: dict[str, Any]
     seen: dict[str, int] = field(default_factory=dict)
+    #: task id → the (status, percent) our template prefilled the row with (基层减负)
+    prefilled: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -664,7 +682,8 @@ class _RowContext:
         if others:  # ids outside the unit's tasks: in the plan at all?
             known.update(store.task_ids(rep.plan, sorted(others)))
         periods = {p.key: p for p in store.periods()}
-        return cls(rep, sheet, cols, meta, today, synonyms, tasks, known, periods)
+        prefilled = prefill_from_meta(meta) if meta else {}
+        return cls(rep, sheet, cols, meta, today, synonyms, tasks, known, periods, prefilled=prefilled)
 
     def check(self, rn: int, vals: list[Any], fmts: list[str]) -> UploadRow | None:
         """One row: an :class:`UploadRow` when it is clean, else None with its problems added to the report."""
@@ -684,6 +703,16 @@ class _RowContext:
             if self.meta and tid:
                 rep.not_filled.append(tid)
             return None
+        if tid in self.prefilled:  # left exactly as prefilled: 沿用上期未更新, not a report
+            st = cell_text(get("status"))
+            j = cols.get("percent")
+            fmt = fmts[j] if j is not None and j < len(fmts) else ""
+            pct_now = parse_percent(get("percent"), fmt) if cell_text(get("percent")) else None
+            typed = [cell_text(get(f)) for f in INPUTS if f not in ("status", "percent")]
+            if is_unchanged(self.prefilled[tid], self.synonyms.get(st, st), pct_now, typed):
+                rep.skipped_rows += 1
+                rep.unchanged.append(tid)
+                return None
         before = len(rep.problems)
         self._check_task(tid, rn, bad)
         status = cell_text(get("status"))
