@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import select
 
 from tasks.model import Plan, Task
@@ -309,7 +310,8 @@ def test_migration_fills_the_kept_tables_of_an_existing_database(built):
     store = built
     before = _kept_rows(store)
     cfg = _alembic_config()
-    for step, target in ((command.downgrade, "0005_province"), (command.upgrade, "head")):
+    before_kept = ScriptDirectory.from_config(cfg).get_revision("0008_kept_status").down_revision
+    for step, target in ((command.downgrade, before_kept), (command.upgrade, "head")):
         with store.engine.connect() as conn:
             cfg.attributes["connection"] = conn
             step(cfg, target)
