@@ -297,9 +297,15 @@ def test_rebuild_gives_the_same_kept_tables(built):
     # the command line does the same
     from tasks.__main__ import main
 
+    from accounts_helpers import make_book
+
+    make_book(store).add("ld1", "leader", actor="test", password="Lead-pass-2021!x")
     os.environ["WORKBENCH_DB_URL"] = store.engine.url.render_as_string(hide_password=False)
     try:
         assert main(["rebuild-kept", "--json"]) == 0
+        audit = len(store.audit_log())
+        assert main(["--as", "ld1", "rebuild-kept"]) == 2  # a leader only reads: refused, nothing written
+        assert len(store.audit_log()) == audit
     finally:
         del os.environ["WORKBENCH_DB_URL"]
     assert _kept_rows(store) == before
