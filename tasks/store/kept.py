@@ -435,13 +435,35 @@ def _write_blobs(s, model, keycols: tuple[str, ...], merged: dict[tuple, dict[in
         s.execute(update(model), changed)
 
 
+def _insert_missing(s: Session, model: Any, rows: list[dict]) -> None:
+    """Insert the rows whose primary key is not there yet (INSERT … ON CONFLICT DO NOTHING)."""
+    if not rows:
+        return
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    else:  # another database: the rows not seen in this transaction
+        keys = [c.name for c in model.__table__.primary_key.columns]
+        have = {tuple(r) for r in s.execute(select(*[getattr(model, k) for k in keys]))}
+        rows = [r for r in rows if tuple(r[k] for k in keys) not in have]
+        if rows:
+            s.execute(insert(model), rows)
+        return
+    for i in range(0, len(rows), 5000):
+        s.execute(upsert(model).on_conflict_do_nothing(), rows[i : i + 5000])
+
+
 def keep_periods(s: Session, upload_id: int, unit_id: int) -> int:
     """Fold one upload's rows into the reported periods of its tasks (task level and unit level),
     in the upload's transaction; returns the number of kept rows written."""
     R = ProgressReportRow
     fresh: dict[tuple, dict[int, int]] = {}
     for tpk, period, day in s.execute(
-        select(R.task_pk, R.period, func.min(R.report_date)).where(R.upload_id == upload_id).group_by(R.task_pk, R.period)
+        select(R.task_pk, R.period, func.min(R.report_date))
+        .where(R.upload_id == upload_id)
+        .group_by(R.task_pk, R.period)
     ):
         code = period_code(period)
         if code is not None:
@@ -451,11 +473,19 @@ def keep_periods(s: Session, upload_id: int, unit_id: int) -> int:
     keys = sorted(k[0] for k in fresh)
     written = 0
     for model, extra in ((StatusUnitPeriodsRow, True), (StatusTaskPeriodsRow, False)):
+        # every row made first (a concurrent upload on the same task waits here, not fails), then
+        # read and locked: the merge below starts from what the other upload committed
+        _insert_missing(
+            s,
+            model,
+            [{"task_pk": k, **({"unit_id": unit_id} if extra else {}), "periods": b"", "count": 0} for k in keys],
+        )
         have: dict[tuple, dict[int, int]] = {}
         for i in range(0, len(keys), _BATCH):
             q = select(model.task_pk, model.periods).where(model.task_pk.in_(keys[i : i + _BATCH]))
             if extra:
                 q = q.where(StatusUnitPeriodsRow.unit_id == unit_id)
+            q = q.order_by(model.task_pk).with_for_update()
             have.update(((tpk, unit_id) if extra else (tpk,), unpack_periods(b)) for tpk, b in s.execute(q))
         merged: dict[tuple, dict[int, int]] = {}
         for (tpk,), rec in fresh.items():
@@ -509,9 +539,7 @@ def fill_status_periods(conn: Session | Connection) -> int:
     return n
 
 
-def period_blobs(
-    store, pks: Iterable[int], *, units: bool = False
-) -> dict[int, bytes] | dict[tuple[int, str], bytes]:
+def period_blobs(store, pks: Iterable[int], *, units: bool = False) -> dict[int, bytes] | dict[tuple[int, str], bytes]:
     """The kept reported periods of the tasks ``pks`` (packed, see :func:`pack_periods`): per task,
     or with ``units`` per (task, unit name)."""
     store = getattr(store, "_store", store)
