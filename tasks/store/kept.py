@@ -120,20 +120,8 @@ def keep_latest(s: Session, upload_id: int, unit_id: int) -> int:
         tpk = row[0]
         if tpk not in best or (row[1], row[2]) > (best[tpk][1], best[tpk][2]):
             best[tpk] = tuple(row)
-    keys = sorted(best)
-    have: dict[int, tuple[date, int]] = {}
-    for i in range(0, len(keys), _BATCH):
-        have.update(
-            (t, (d, r))
-            for t, d, r in s.execute(
-                select(ProgressLatestRow.task_pk, ProgressLatestRow.report_date, ProgressLatestRow.report_id).where(
-                    ProgressLatestRow.unit_id == unit_id, ProgressLatestRow.task_pk.in_(keys[i : i + _BATCH])
-                )
-            )
-        )
-    new, changed = [], []
-    for tpk, (_t, d, rid, period, status, percent) in best.items():
-        values = {
+    values = {
+        tpk: {
             "task_pk": tpk,
             "unit_id": unit_id,
             "report_id": rid,
@@ -142,16 +130,27 @@ def keep_latest(s: Session, upload_id: int, unit_id: int) -> int:
             "status": status,
             "percent": percent,
         }
-        if tpk not in have:
-            new.append(values)
-        elif (d, rid) > have[tpk]:
-            changed.append(values)
-    if new:
-        s.execute(insert(ProgressLatestRow), new)
+        for tpk, (_t, d, rid, period, status, percent) in best.items()
+    }
+    keys = sorted(best)
+    # a task this unit never reported gets this upload's row; a row another upload of the same unit
+    # is writing meanwhile is waited for (not a failure), then read locked and compared
+    _insert_missing(s, ProgressLatestRow, [values[k] for k in keys])
+    have: dict[int, tuple[date, int]] = {}
+    for i in range(0, len(keys), _BATCH):
+        q = (
+            select(ProgressLatestRow.task_pk, ProgressLatestRow.report_date, ProgressLatestRow.report_id)
+            .where(ProgressLatestRow.unit_id == unit_id, ProgressLatestRow.task_pk.in_(keys[i : i + _BATCH]))
+            .order_by(ProgressLatestRow.task_pk)
+            .with_for_update()
+        )
+        have.update((t, (d, r)) for t, d, r in s.execute(q))
+    changed = [values[t] for t in keys if (values[t]["report_date"], values[t]["report_id"]) > have[t]]
     if changed:
         s.execute(update(ProgressLatestRow), changed)
+    mine = sum(1 for t in keys if (values[t]["report_date"], values[t]["report_id"]) == have[t])
     keep_periods(s, upload_id, unit_id)  # and the periods each task and unit reported
-    return len(new) + len(changed)
+    return mine + len(changed)
 
 
 def _records(s: Session, q) -> list:

@@ -295,9 +295,9 @@ def test_rebuild_gives_the_same_kept_tables(built):
     assert counts == {"progress_latest": len(before["latest"]), "status_task_periods": len(before["tasks"]),
                       "status_unit_periods": len(before["units"])}  # fmt: skip
     # the command line does the same
-    from tasks.__main__ import main
-
     from accounts_helpers import make_book
+
+    from tasks.__main__ import main
 
     make_book(store).add("ld1", "leader", actor="test", password="Lead-pass-2021!x")
     os.environ["WORKBENCH_DB_URL"] = store.engine.url.render_as_string(hide_password=False)
@@ -325,3 +325,46 @@ def test_migration_fills_the_kept_tables_of_an_existing_database(built):
     with store.session() as s:
         assert s.scalar(select(StatusTaskPeriodsRow.count).limit(1))
     assert _kept_rows(store) == before
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_concurrent_uploads_on_the_same_tasks_keep_every_period(tmp_path, backend):
+    """Units uploading at the same time for the same tasks (each unit several months at once): no
+    upload fails and no update of the shared kept rows is lost."""
+    import threading
+
+    with temporary_store(backend, tmp_path, PG_URL) as store:
+        units = [f"单位{i}" for i in range(6)]
+        plan = Plan(
+            title="并发",
+            date=date(2021, 8, 1),
+            tasks=[_task(str(i), units, date(2022, 6, 30)) for i in range(1, 21)],
+        )
+        store.load_plan_into_store(plan, actor="test", key="并发")
+        up = _Uploads(store)
+        lock = threading.Lock()
+        errors: list[str] = []
+
+        def send(unit: str, month: int) -> None:
+            rows = [(str(i), "推进中", 10 * month, date(2021, month, 10 + units.index(unit))) for i in range(1, 21)]
+            try:
+                with lock:
+                    up.n += 1  # distinct file hashes
+                up("并发", unit, f"2021-{month:02d}", rows)
+            except Exception as err:
+                errors.append(f"{type(err).__name__}: {err}"[:200])
+
+        threads = [threading.Thread(target=send, args=(u, m)) for m in (8, 9, 10) for u in units]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        kept = _kept_rows(store)
+        rebuild_kept(store)
+        assert _kept_rows(store) == kept
+        # every task: three periods, each first reported on the 10th (the first unit's day)
+        for blob in (r[1] for r in kept["tasks"]):
+            assert unpack_periods(blob) == {
+                period_code(f"2021-{m:02d}"): date(2021, m, 10).toordinal() for m in (8, 9, 10)
+            }
