@@ -6,7 +6,7 @@ to rebuild them (:func:`tasks.store.kept.fill_status_periods`).  (The integrator
 revisions at merge.)
 
 Revision ID: 0008_kept_status
-Revises: 0010_card_history
+Revises: 0009_scoping
 """
 
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ import tasks.store.schema_kept  # noqa: F401
 from tasks.store.kept import fill_status_periods
 
 revision = "0008_kept_status"
-down_revision = "0010_card_history"
+down_revision = "0009_scoping"
 branch_labels = None
 depends_on = None
 
