@@ -317,6 +317,7 @@ def test_migration_fills_the_kept_tables_of_an_existing_database(built):
     before = _kept_rows(store)
     cfg = _alembic_config()
     before_kept = ScriptDirectory.from_config(cfg).get_revision("0008_kept_status").down_revision
+    assert isinstance(before_kept, str)  # one parent: the chain has a single head
     for step, target in ((command.downgrade, before_kept), (command.upgrade, "head")):
         with store.engine.connect() as conn:
             cfg.attributes["connection"] = conn
