@@ -768,12 +768,12 @@ def validate(s: Scenario) -> list[tuple[str, int | None, str | None, str]]:
             iss.add(S_TYPES, i, "办理时长分布", "经验样本为空")
         if names.count(t.name) > 1:
             iss.add(S_TYPES, i, "业务名称", f"业务“{t.name}”重名")
-        for label, x in (("过号比例", t.no_show), ("转办比例", t.route_share), ("优先比例", t.priority_share)):
-            if not 0 <= x <= 1:
+        for label, share in (("过号比例", t.no_show), ("转办比例", t.route_share), ("优先比例", t.priority_share)):
+            if not 0 <= share <= 1:
                 iss.add(S_TYPES, i, label, "应在0~1之间")
-        for x in t.route:
-            if x not in names or x == t.name:
-                iss.add(S_TYPES, i, "转办后续业务", f"业务“{x}”不在“{S_TYPES}”中或就是本业务")
+        for step in t.route:
+            if step not in names or step == t.name:
+                iss.add(S_TYPES, i, "转办后续业务", f"业务“{step}”不在“{S_TYPES}”中或就是本业务")
     for i, g in enumerate(s.groups, start=2):
         for x in g.types:
             if x not in names:
