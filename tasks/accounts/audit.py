@@ -15,31 +15,11 @@ from typing import Any
 
 from core.safe_export import csv_bytes, save_workbook
 
+from .. import labels
 from ..errors import WorkbenchError
 
 HEADERS = ["时间", "操作账号", "操作", "对象", "详情"]
-ACTION_LABELS = {
-    "load_plan": "导入/更新计划",
-    "set_predecessors": "修改前置任务",
-    "open_period": "开启报告期",
-    "close_period": "关闭报告期",
-    "upload": "上传进展",
-    "save_rules": "修改预警规则",
-    "account_add": "新增账号",
-    "account_update": "修改账号",
-    "account_disable": "停用账号",
-    "account_enable": "启用账号",
-    "account_reset_password": "重置密码",
-    "account_change_password": "修改本人密码",
-    "account_unlock": "解除锁定",
-    "account_locked": "连续失败被锁定",
-    "login": "登录",
-    "logout": "退出登录",
-    "login_failed": "登录失败",
-    "login_refused_locked": "锁定期内尝试登录",
-    "login_refused_disabled": "停用账号尝试登录",
-    "session_expired": "登录超时",
-}
+ACTION_LABELS = labels.AUDIT_ACTION
 
 
 def action_label(action: str) -> str:

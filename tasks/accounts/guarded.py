@@ -25,6 +25,7 @@ from typing import Any
 
 from ..model import Plan, Task
 from ..plan_views import unit_view
+from ..progress.card_guard import CardHistoryMethods
 from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
 from .book import AccountBook
 from .guarded_notify import NotifyMethods
@@ -34,7 +35,7 @@ from .roles import ACTIONS, UNIT, Account, PermissionDenied, require
 _HIDDEN = frozenset({"session", "engine", "dispose", "_write_engine"})
 
 
-class GuardedStore(NotifyMethods):
+class GuardedStore(NotifyMethods, CardHistoryMethods):
     """``store`` seen and changed as ``account``."""
 
     def __init__(self, store: Store, account: Account, *, book: AccountBook | None = None):
@@ -328,7 +329,7 @@ class GuardedStore(NotifyMethods):
         # a report with problems is refused by commit_upload itself (UploadRejected, nothing written)
         require(self.account, "upload_progress", report.unit if report.ok or not self.is_unit else self.account.unit)
         if report.ok and report.rows:
-            self._check_rows(report.unit, report.plan, report.rows)
+            self._check_rows(report.unit, report.plan, report.store_rows())
         return commit_upload(self, report, self.actor)  # type: ignore[arg-type]
 
     def upload_files(
