@@ -392,10 +392,10 @@ def _greedy(
         for p in range(len(people)):
             if p in busy:
                 run[p] += 1
-                total[p] += 1
                 days_in_week[p, week_of[i]] += 1
                 k = next(c[2] for c in chosen if c[0] == p and c[1] == i)
                 mins_in_week[p, week_of[i]] += shifts[k].paid_minutes
+                total[p] += shifts[k].paid_minutes  # paid minutes so far: the least paid are chosen first
                 if not day.workday:
                     duties[p] += 1
                     window = comp_rest_window(days, i)
