@@ -393,9 +393,12 @@ def read_ticket_log(path: str | Path | bytes, name: str | None = None) -> Ticket
     File-level problems (missing, empty, unreadable, no header, no good row) raise
     :class:`~core.errors.InputError`.
     """
+    from core.columns import paused_gc
+
     fname = name or (Path(path).name if not isinstance(path, bytes) else "叫号记录")
-    raw, sheet = read_table(path, fname)
-    return _check(raw, fname, sheet)
+    with paused_gc():  # millions of cells, no cycles: a collection every few thousand objects costs more
+        raw, sheet = read_table(path, fname)
+        return _check(raw, fname, sheet)
 
 
 def _check(grid: pd.DataFrame, name: str, sheet: str | None) -> TicketLog:
