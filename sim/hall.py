@@ -1,10 +1,11 @@
-"""The service-hall model: tickets, windows that open and close, a dispatcher, SimPy clock.
+"""The service-hall model: tickets, windows that open and close, a dispatcher, SimPy's event loop.
 
 Why not ``simpy.Resource``: its capacity is read-only and must be > 0, so windows
 that open, close or stay shut all weekend cannot be expressed, and one SimPy
 process per customer is the dominant cost. Instead the model keeps its own state
-and lets SimPy's event queue drive a few callbacks (arrival, service end, renege,
-schedule change, controller check) — no process per customer.
+and an event queue with SimPy's ordering (:class:`_Loop`: time, priority, insertion) drives a
+few callbacks (arrival, service end, renege, schedule change, controller check) — no process
+per customer.
 
 Queue discipline (stated once, tested in ``tests/test_sim_exact.py``):
 
