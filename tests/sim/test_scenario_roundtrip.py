@@ -98,3 +98,15 @@ def test_mistakes_in_the_new_cells_are_named(tmp_path):
         "办理规则 第7行 “取值”列: “周八 12:00”无法识别",
     ):
         assert where in msg, (where, msg)
+
+
+def test_json_with_a_bad_route_or_share_is_refused(tmp_path):
+    s = _featured()
+    s.types[1].route, s.types[1].priority_share = ["不存在的业务"], 1.2
+    path = tmp_path / "bad.json"
+    write_json(s, path)
+    with pytest.raises(ScenarioInvalid) as err:
+        read_json(path)
+    msg = str(err.value)
+    assert "业务类型 第3行 “转办后续业务”列: 业务“不存在的业务”不在“业务类型”中或就是本业务" in msg
+    assert "业务类型 第3行 “优先比例”列: 应在0~1之间" in msg
