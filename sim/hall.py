@@ -3,7 +3,7 @@
 Why not ``simpy.Resource``: its capacity is read-only and must be > 0, so windows
 that open, close or stay shut all weekend cannot be expressed, and one SimPy
 process per customer is the dominant cost. Instead the model keeps its own state
-and an event queue with SimPy's ordering (:class:`_Loop`: time, priority, insertion) drives a
+SimPy's ``Environment`` (through its public ``schedule(event, priority, delay)``) drives a
 few callbacks (arrival, service end, renege, schedule change, controller check) — no process
 per customer.
 
@@ -41,15 +41,14 @@ Public entry points:
 
 from __future__ import annotations
 
-import itertools
 import math
 import time as _time
 from collections import deque
 from collections.abc import Callable
-from heapq import heappop, heappush
 from typing import Literal
 
 import numpy as np
+import simpy
 from simpy.events import NORMAL, URGENT
 
 from core.errors import WorkbenchError
@@ -86,39 +85,6 @@ class _Ev:
         self.callbacks = callbacks
         self.arg = arg
         self.t = t
-
-
-class _Loop:
-    """SimPy's event loop (``simpy.Environment``) reduced to what the engine uses: ``now``,
-    ``schedule(event, priority, delay)`` and ``run()`` until no event is left.
-
-    The heap keys are SimPy's own — ``(now + delay, priority, insertion count)`` — and each event's
-    callbacks run in order, so a run is event for event the one ``simpy.Environment`` gives; it
-    skips SimPy's per-event bookkeeping (``Environment.step``'s checks), a third of a bare run.
-
-    >>> loop, seen = _Loop(), []
-    >>> for t, pr in ((2.0, NORMAL), (1.0, NORMAL), (1.0, URGENT)):
-    ...     loop.schedule(_Ev((lambda ev: seen.append((ev.t, ev.arg)),), pr, t), pr, t)
-    >>> loop.run(); seen, loop.now
-    ([(1.0, 0), (1.0, 1), (2.0, 1)], 2.0)
-    """
-
-    __slots__ = ("_eid", "_queue", "now")
-
-    def __init__(self) -> None:
-        self.now: float = 0  # simpy.Environment's initial_time
-        self._queue: list[tuple[float, int, int, _Ev]] = []
-        self._eid = itertools.count()
-
-    def schedule(self, event: _Ev, priority: int = NORMAL, delay: float = 0) -> None:
-        heappush(self._queue, (self.now + delay, priority, next(self._eid), event))
-
-    def run(self) -> None:
-        queue, pop = self._queue, heappop
-        while queue:
-            self.now, _pr, _eid, event = pop(queue)
-            for callback in event.callbacks:
-                callback(event)
 
 
 class HallEngine:
@@ -196,9 +162,9 @@ class HallEngine:
         t0 = _time.perf_counter() if started is None else started
         c = self.c
         n = len(c.arrival)
-        env = _Loop()
+        env = simpy.Environment()
         self.env = env
-        # schedule(event, priority, delay) as simpy.Environment has it; our events are the bare _Ev
+        # SimPy's public API: schedule(event, priority, delay); our events are the bare _Ev
         self._schedule: Callable[..., None] = env.schedule
         self.arr = c.arrival.tolist()
         self.typ = c.type.tolist()

@@ -98,9 +98,9 @@ PRACTICE_KEYS = [
     ("weekend_cutoff", "周末预约截止"),
     ("weekend_appointment_only", "周末仅限预约"),
 ]
-NO_SHOW_CN = {"drop": "作废", "keep": "顺延"}
+NO_SHOW_CN = labels.NO_SHOW_POLICY
 NO_SHOW_FROM_CN = {v: k for k, v in NO_SHOW_CN.items()} | {k: k for k in NO_SHOW_CN} | {"过号作废": "drop"}
-PRIORITY_CN = {"first": "优先叫号", "dedicated": "爱心窗口专办"}
+PRIORITY_CN = labels.PRIORITY_LANE
 PRIORITY_FROM_CN = {v: k for k, v in PRIORITY_CN.items()} | {k: k for k in PRIORITY_CN} | {"专窗": "dedicated"}
 ALL_TYPES = "全部"
 DAYKIND = {"工作日": "weekday", "周末": "weekend"}

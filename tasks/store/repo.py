@@ -475,11 +475,15 @@ class Store:
             id_of: dict[int, str] = {}
             if preds:
                 id_of = dict(
-                    conn.execute(select(TaskRow.id, TaskRow.task_id).where(TaskRow.plan_id.in_(sorted(first_load)))).all()
+                    conn.execute(
+                        select(TaskRow.id, TaskRow.task_id).where(TaskRow.plan_id.in_(sorted(first_load)))
+                    ).all()
                 )
                 elsewhere = sorted({p for ps in preds.values() for p in ps} - id_of.keys())  # another plan's task
                 if elsewhere:
-                    id_of.update(conn.execute(select(TaskRow.id, TaskRow.task_id).where(TaskRow.id.in_(elsewhere))).all())
+                    id_of.update(
+                        conn.execute(select(TaskRow.id, TaskRow.task_id).where(TaskRow.id.in_(elsewhere))).all()
+                    )
             # the source order of units is only needed where a role has several units
             several = sorted({pk for by_task in roles.values() for pk, names in by_task.items() if len(names) > 1})
             datas: dict[int, dict] = {}
