@@ -94,9 +94,20 @@ def _tasks_and_predecessors(store: Store, key: str) -> tuple[list[Task], dict[st
             .order_by(TaskRow.position)
         ).all()
         links: dict[int, list[int]] = defaultdict(list)
-        for tpk, ppk in s.execute(select(PredecessorRow.task_pk, PredecessorRow.predecessor_pk)):
+        # the plan's own links, in the order Store.tasks reads them (the same statement)
+        pq = (
+            select(PredecessorRow.task_pk, PredecessorRow.predecessor_pk)
+            .join(TaskRow, TaskRow.id == PredecessorRow.task_pk)
+            .where(TaskRow.plan_id == pid)
+        )
+        for tpk, ppk in s.connection().execute(pq):
             links[tpk].append(ppk)
-        id_of = dict(s.execute(select(TaskRow.id, TaskRow.task_id)).all()) if links else {}
+        id_of: dict[int, str] = {}
+        if links:
+            id_of = dict(s.execute(select(TaskRow.id, TaskRow.task_id).where(TaskRow.plan_id == pid)).all())
+            elsewhere = sorted({p for ps in links.values() for p in ps} - id_of.keys())
+            if elsewhere:
+                id_of.update(s.execute(select(TaskRow.id, TaskRow.task_id).where(TaskRow.id.in_(elsewhere))).all())
     preds = {tid: [id_of[p] for p in links.get(pk, [])] for pk, tid, _data in rows}
     return [Task.from_dict(data) for _pk, _tid, data in rows], preds
 
