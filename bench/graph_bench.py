@@ -103,7 +103,9 @@ def run(n_tasks: int, n_units: int, n_links: int, seed: int) -> tuple[float, flo
     step("load table (heat map)", lambda: load_table(g, load))
     page_steps = len(times)
     pairs = step("collaboration pairs (CLI)", lambda: collaboration_pairs(g))
-    cen = step("unit centrality (CLI; reuses load and pairs)", lambda: unit_centrality(g, top=10, load=load, pairs=pairs))
+    cen = step(
+        "unit centrality (CLI; reuses load and pairs)", lambda: unit_centrality(g, top=10, load=load, pairs=pairs)
+    )
     wall, cpu = sum(t[1] for t in times), sum(t[2] for t in times)
     page_cpu = sum(t[2] for t in times[:page_steps])
     inside = [

@@ -150,8 +150,11 @@ def child(n_tasks: int, months: int, seed: int, pages: list[str]) -> dict:
     clear_caches()
     at = new_session()
     out["open_app"] = timed(at.run)
-    print(f"[{n_tasks}] opening the app (default page, cold caches): {out['open_app'][0]:.2f} s wall, "
-          f"{out['open_app'][1]:.2f} s CPU", flush=True)
+    print(
+        f"[{n_tasks}] opening the app (default page, cold caches): {out['open_app'][0]:.2f} s wall, "
+        f"{out['open_app'][1]:.2f} s CPU",
+        flush=True,
+    )
     for page in pages:
         at = new_session()
         at.run()  # logged in, on the default page (untimed)
@@ -205,8 +208,7 @@ def report(results: list[dict]) -> None:
             + ("target met" if not slow_first else "NOT met — " + ", ".join(slow_first))
         )
         print(
-            f"  later loads ≤ {LATER} s: "
-            + ("target met" if not slow_later else "NOT met — " + ", ".join(slow_later))
+            f"  later loads ≤ {LATER} s: " + ("target met" if not slow_later else "NOT met — " + ", ".join(slow_later))
         )
         verdict = "target met" if r["rss_peak_mib"] < MEMORY_MIB else "NOT met"
         print(f"  process memory < 1 GiB: peak {r['rss_peak_mib']:.0f} MiB — {verdict}")

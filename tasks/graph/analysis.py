@@ -241,7 +241,11 @@ def critical_path(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
             pl, pg, _ = best[p]
             cand_gap = pg + (dt - due[p]).days
             rp = rank[p]
-            if via is None or pl + 1 > length or (pl + 1 == length and (cand_gap < gap or (cand_gap == gap and rp < r))):
+            if (
+                via is None
+                or pl + 1 > length
+                or (pl + 1 == length and (cand_gap < gap or (cand_gap == gap and rp < r)))
+            ):
                 length, gap, via, r = pl + 1, cand_gap, p, rp
         best[t] = (length, gap, via)
     longest = max((b[0] for b in best.values()), default=0)

@@ -130,7 +130,6 @@ def induced(g: nx.DiGraph, keep: Collection[str]) -> nx.DiGraph:
     return h
 
 
-
 def _quoted(*lines: str) -> str:
     """A DOT string literal: quotes and backslashes escaped, lines joined by ``\\n``.
 

@@ -148,9 +148,7 @@ def collaboration_pairs(g: nx.DiGraph, min_tasks: int = 1, include_collective: b
                     lst.append(tid)
     # most shared first, then by the two names: the pair number orders as the names do
     kept = sorted((-len(ts), ab) for ab, ts in shared.items() if len(ts) >= min_tasks)
-    return [
-        {"units": [names[ab // size], names[ab % size]], "tasks": -neg, "task_ids": shared[ab]} for neg, ab in kept
-    ]
+    return [{"units": [names[ab // size], names[ab % size]], "tasks": -neg, "task_ids": shared[ab]} for neg, ab in kept]
 
 
 def unit_projection(g: nx.DiGraph, pairs: list[dict[str, Any]] | None = None) -> nx.Graph:

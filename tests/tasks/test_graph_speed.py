@@ -84,9 +84,9 @@ def ref_build(plan: Plan, links=(), prefix: str = "", plan_key: str = "", g: nx.
                     g.add_node(f"unit:{name}", kind="unit", label=name, collective=is_collective(name))
                 g.add_edge(f"unit:{name}", f"task:{tid}", kind="unit", role=role)
     for link in [*links_from_plan(plan), *links]:
-        p, t = f"task:{prefix}{link.predecessor}", f"task:{prefix}{link.task}"
-        if not g.has_edge(p, t):
-            g.add_edge(p, t, kind="precedes", origin=link.origin)
+        src, dst = f"task:{prefix}{link.predecessor}", f"task:{prefix}{link.task}"
+        if not g.has_edge(src, dst):
+            g.add_edge(src, dst, kind="precedes", origin=link.origin)
     return g
 
 
@@ -165,7 +165,11 @@ def ref_critical_path(g: nx.DiGraph) -> dict:
     tight = min(best[t][1] for t in ends)
     path = min((chain(t) for t in ends if best[t][1] == tight), key=lambda c: [id_key(x) for x in c])
     steps = [
-        {"task": t, "due": due[t].isoformat(), "days_after_previous": None if i == 0 else (due[t] - due[path[i - 1]]).days}
+        {
+            "task": t,
+            "due": due[t].isoformat(),
+            "days_after_previous": None if i == 0 else (due[t] - due[path[i - 1]]).days,
+        }
         for i, t in enumerate(path)
     ]
     return {"tasks": path, "steps": steps, "total_slack_days": tight, "length": longest}
@@ -179,7 +183,8 @@ def ref_slip(g: nx.DiGraph, task_id: str, days: int) -> dict:
     moved = {task_id} | {t for t in down if f[t] > base[t]}
     affected = [t for t in order if t in down and f[t] > base[t]]
     absorbed = [t for t in order if t in down and t not in moved and any(p in moved for p in h.predecessors(t))]
-    details, units = [], {}
+    details: list = []
+    units: dict = {}
     for t in affected:
         us = [
             (g.nodes[u]["label"], d["role"])
@@ -228,16 +233,29 @@ def ref_pairs(g: nx.DiGraph, min_tasks: int = 1, include_collective: bool = True
 
 
 def ref_load(g: nx.DiGraph, done=()) -> list[dict]:
-    rows = {}
+    rows: dict = {}
     for u, v, a in g.edges(data=True):
         if a.get("kind") != "unit":
             continue
         name, t = g.nodes[u]["label"], g.nodes[v]
-        r = rows.setdefault(name, {"unit": name, "collective": bool(g.nodes[u].get("collective")), "led": 0,
-                                   "joined": 0, "total": 0, "open": 0, "ongoing": 0, "by_month": {}})
+        r = rows.setdefault(
+            name,
+            {
+                "unit": name,
+                "collective": bool(g.nodes[u].get("collective")),
+                "led": 0,
+                "joined": 0,
+                "total": 0,
+                "open": 0,
+                "ongoing": 0,
+                "by_month": {},
+            },
+        )
         key = "led" if a["role"] == "lead" else "joined"
         month = (
-            f"{t['due'].year:04d}-{t['due'].month:02d}" if t["due"] else ("长期" if t["deadline_kind"] == "ongoing" else "未定")
+            f"{t['due'].year:04d}-{t['due'].month:02d}"
+            if t["due"]
+            else ("长期" if t["deadline_kind"] == "ongoing" else "未定")
         )
         r["by_month"].setdefault(month, {"led": 0, "joined": 0})[key] += 1
         r[key] += 1
@@ -263,8 +281,10 @@ def random_plan(seed: int, n: int = 60) -> tuple[Plan, list]:
 
     rng = random.Random(seed)
     units = [f"局{i}" for i in range(8)] + ["市直各相关单位", "各县(市、区)人民政府"]
-    ids = [rng.choice([str(i + 1), f"A{i + 1}", f"2021/{i + 1}", f"{i + 1}-1"]) if i % 4 == 3 else str(i + 1)
-           for i in range(n)]
+    ids = [
+        rng.choice([str(i + 1), f"A{i + 1}", f"2021/{i + 1}", f"{i + 1}-1"]) if i % 4 == 3 else str(i + 1)
+        for i in range(n)
+    ]
     tasks = []
     for i, tid in enumerate(ids):
         t = Task(
@@ -287,8 +307,12 @@ def random_plan(seed: int, n: int = 60) -> tuple[Plan, list]:
         if i and rng.random() < 0.5:
             t.predecessors = [ids[j] for j in rng.sample(range(max(0, i - 10), i), min(i, rng.randint(1, 3)))]
         tasks.append(t)
-    links = [PredecessorLink(ids[i], ids[j], f"前置表 第{k + 2}行")
-             for k, (i, j) in enumerate((i, rng.randrange(max(0, i - 15), i)) for i in [rng.randrange(1, n) for _ in range(n)])]
+    links = [
+        PredecessorLink(ids[i], ids[j], f"前置表 第{k + 2}行")
+        for k, (i, j) in enumerate(
+            (i, rng.randrange(max(0, i - 15), i)) for i in [rng.randrange(1, n) for _ in range(n)]
+        )
+    ]
     links += links[:5]  # duplicates are skipped
     return Plan(title=f"随机方案{seed}", tasks=tasks), links
 
@@ -306,7 +330,7 @@ def graph_facts(g: nx.DiGraph):
 def sample_plans() -> list[tuple[str, Plan, list]]:
     from tasks.samples import plan_files, read_plan_file
 
-    out = [("seed-like", seed_like_plan(), [])]
+    out: list[tuple] = [("seed-like", seed_like_plan(), [])]
     for path in plan_files():
         plan = read_plan_file(path)
         beside = predecessor_file_beside(path)
@@ -367,7 +391,9 @@ def test_fast_analyses_equal_the_networkx_references(name, plan, links):
                 small.add_nodes_from((n, a) for n, a in g.nodes(data=True) if n in keep)
                 small.add_edges_from((u, v, a) for u, v, a in g.edges(data=True) if u in keep and v in keep)
                 statuses = dict.fromkeys(list(due)[::2], "overdue")
-                assert readable_dot(g, keep, statuses, path, focus=t) == readable_dot(small, keep, statuses, path, focus=t)
+                assert readable_dot(g, keep, statuses, path, focus=t) == readable_dot(
+                    small, keep, statuses, path, focus=t
+                )
 
 
 def test_combined_graph_equals_the_reference():
@@ -469,7 +495,9 @@ def test_plan_from_store_reads_the_same_plan_in_fewer_queries():
         t.predecessors = list(preds.get(t.id, t.predecessors))
     got = store.plan("甲")
     assert [t.to_dict() for t in got.tasks] == [t.to_dict() for t in tasks]
-    assert sorted(got.task(ids[30]).predecessors) == sorted([ids[3], ids[1]]) and ids[7] not in [t.id for t in got.tasks]
+    assert sorted(got.task(ids[30]).predecessors) == sorted([ids[3], ids[1]]) and ids[7] not in [
+        t.id for t in got.tasks
+    ]
     assert [t.id for t in store.plan("乙").tasks] == [t.id for t in other.tasks]
 
 
