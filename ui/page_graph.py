@@ -277,7 +277,8 @@ with tab_load, guard("计算单位负荷"):
         snap = None
     rows, months, table = loads(g, vkey, (current_as_of(), data_version(store), rules_stamp()), snap)
     include_collective = st.checkbox("含集合单位(如“市直各相关单位”)", value=False, key="graph_coll")
-    top = st.slider("显示单位数", 5, max(5, len(rows)), min(25, max(5, len(rows))), key="graph_top")
+    # a slider needs a range: with 5 units or fewer every unit is shown
+    top = st.slider("显示单位数", 5, len(rows), min(25, len(rows)), key="graph_top") if len(rows) > 5 else len(rows)
     keep = [r for r in rows if include_collective or not r["collective"]][:top]
     heat = pd.DataFrame(
         [{"单位": r["unit"], "月份": mth, "任务数": table[r["unit"]].get(mth, 0)} for r in keep for mth in months]
