@@ -22,6 +22,7 @@ from tasks import Plan, Task, short_plan_names, unit_view
 from tasks.errors import WorkbenchError
 from ui.auth import acting_account
 from ui.store import ACTOR, get_raw_store, store_at
+from ui.tables import XLSX_MIME  # noqa: F401  (pages import it from here)
 from ui.text import md  # noqa: F401  (pages import it from here)
 
 log = logging.getLogger("workbench.ui")
@@ -393,38 +394,11 @@ CHINESE_WIDGETS_CSS = """<style>
 
 #: Streamlit's own "Download as CSV" on every table and editor writes formulas live: hidden (its button's
 #: aria-label is "Download as CSV" or "Download as CSV: <table>" in Streamlit 1.67); pages offer
-#: :func:`table_download` (neutralised by core.safe_export) instead.
+#: :func:`ui.tables.xlsx_download` (typed, neutralised by core.safe_export) instead.
 HIDE_TABLE_CSV_CSS = """<style>
 [data-testid="stElementToolbar"] [data-testid="stElementToolbarButton"]:has(button[aria-label^="Download as CSV"]),
 [data-testid="stElementToolbar"] button[aria-label^="Download as CSV"] { display: none !important; }
 </style>"""
-
-
-def table_csv(df: pd.DataFrame) -> bytes:
-    """A table as neutralised csv (UTF-8 with BOM): what :func:`table_download` offers.
-
-    >>> table_csv(pd.DataFrame({"任务": ["=1+1"]})).decode("utf-8-sig").splitlines()
-    ['任务', "'=1+1"]
-    """
-    from core.safe_export import csv_bytes
-
-    shown = visible(df)
-    return csv_bytes(shown.astype(object).where(shown.notna(), "").values.tolist(), [str(c) for c in shown.columns])
-
-
-def table_download(df: pd.DataFrame, file_name: str, key: str, where=None) -> None:
-    """Our own "download this table" (replaces Streamlit's hidden one): formulas neutralised."""
-    from core.safe_export import safe_filename
-
-    (where or st).download_button(
-        "下载表格(csv)",
-        data=table_csv(df),
-        file_name=safe_filename(file_name),
-        mime="text/csv",
-        key=key,
-        icon=":material/download:",
-        on_click="ignore",
-    )
 
 
 def page_header(title: str, caption: str = "") -> None:
@@ -473,29 +447,6 @@ def selected_row(event) -> int | None:
     return rows[0] if rows else None
 
 
-def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """A plain xlsx download of one or more tables (sheet name → table).
-
-    Text cells starting with ``= + - @`` are neutralised (:mod:`core.safe_export`),
-    so a task title cannot become a live formula in the user's Excel.
-    """
-    import io
-
-    from core.safe_export import safe_frame, safe_sheet_title
-
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        for name, df in sheets.items():
-            title = safe_sheet_title(name)
-            safe_frame(df).to_excel(xw, sheet_name=title, index=False)
-            ws = xw.sheets[title]
-            for col in ws.columns:
-                width = max(len(str(c.value or "")) for c in col)
-                ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width * 1.6))
-    return buf.getvalue()
-
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
