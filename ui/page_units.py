@@ -140,9 +140,8 @@ with guard("计算单位考评"):
                 ]
             )
             st.dataframe(rem_df, hide_index=True, width="stretch", key="units_rem")
-            xlsx_download(rem_df, f"{period}催办名单", "units_rem_xlsx", label="下载催办名单(Excel)")
             st.download_button(
-                "下载催办单(xlsx)",
+                "下载催办单(Excel)",
                 data=reminders_xlsx(rem, f"{period} 催办单"),
                 file_name=f"{period}_催办单.xlsx",
                 mime=XLSX_MIME,
