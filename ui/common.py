@@ -22,7 +22,7 @@ from tasks import Plan, Task, short_plan_names, unit_view
 from tasks.errors import WorkbenchError
 from ui.auth import acting_account
 from ui.store import ACTOR, get_raw_store, store_at
-from ui.tables import XLSX_MIME  # noqa: F401  (pages import it from here)
+from ui.tables import CHINESE_WIDGETS_CSS, HIDE_TABLE_CSV_CSS, XLSX_MIME  # noqa: F401  (pages import them from here)
 from ui.text import md  # noqa: F401  (pages import it from here)
 
 log = logging.getLogger("workbench.ui")
@@ -374,31 +374,6 @@ def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]
     for s in snap.statuses:
         out.setdefault(s.plan, {})[s.id] = s.status
     return out
-
-
-#: Streamlit's file uploader has English text built in; these rules show Chinese instead.  Streamlit's own
-#: English elsewhere is hidden: the main menu, the table/chart toolbar (tables are downloaded with our own
-#: Chinese xlsx buttons), the "Press Enter to apply" hints; the running indicator reads 正在计算….
-CHINESE_WIDGETS_CSS = """<style>
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
-  content: "选择文件"; font-size: 0.875rem; }
-[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
-[data-testid="stFileUploaderDropzoneInstructions"] span::before {
-  content: "或把文件拖到此处(单个文件不超过 20 MB)"; font-size: 0.8rem; }
-[data-testid="stMainMenu"], [data-testid="stElementToolbar"], [data-testid="InputInstructions"] { display: none; }
-[data-testid="stStatusWidget"] * { font-size: 0 !important; }
-[data-testid="stStatusWidget"]::after { content: "正在计算…"; font-size: 0.875rem; }
-</style>"""
-
-
-#: Streamlit's own "Download as CSV" on every table and editor writes formulas live: hidden (its button's
-#: aria-label is "Download as CSV" or "Download as CSV: <table>" in Streamlit 1.67); pages offer
-#: :func:`ui.tables.xlsx_download` (typed, neutralised by core.safe_export) instead.
-HIDE_TABLE_CSV_CSS = """<style>
-[data-testid="stElementToolbar"] [data-testid="stElementToolbarButton"]:has(button[aria-label^="Download as CSV"]),
-[data-testid="stElementToolbar"] button[aria-label^="Download as CSV"] { display: none !important; }
-</style>"""
 
 
 def page_header(title: str, caption: str = "") -> None:

@@ -35,8 +35,10 @@ import pandas as pd
 import streamlit as st
 
 __all__ = [
+    "CHINESE_WIDGETS_CSS",
     "DASH",
     "DETAIL_WORDS",
+    "HIDE_TABLE_CSV_CSS",
     "SELECT_PLACEHOLDER",
     "MULTI_PLACEHOLDER",
     "EMPTY_PLACEHOLDER",
@@ -46,6 +48,7 @@ __all__ = [
     "dash_nulls",
     "detail_text",
     "install",
+    "style",
     "table_xlsx",
     "xlsx_download",
 ]
@@ -129,6 +132,42 @@ def dash_nulls(df: pd.DataFrame, column_config: dict | None) -> tuple[pd.DataFra
                 cfg[col] = _untyped(conf)
             changed = True
     return (out if changed else df), (cfg if column_config is not None or cfg else column_config)
+
+
+#: Streamlit's file uploader has English text built in; these rules show Chinese instead.  Streamlit's own
+#: English elsewhere is hidden: the main menu, the table/chart toolbar (tables are downloaded with our own
+#: Chinese xlsx buttons), the "Press Enter to apply" hints; the running indicator reads 正在计算…; the
+#: sidebar's "View 3 more / View less" reads 展开或收起其余页面; the date-range picker's English quick
+#: select ("Date range / Select...") is hidden (the calendar itself follows the browser's Chinese locale).
+CHINESE_WIDGETS_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "选择文件"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::before {
+  content: "或把文件拖到此处(单个文件不超过 20 MB)"; font-size: 0.8rem; }
+[data-testid="stMainMenu"], [data-testid="stElementToolbar"], [data-testid="InputInstructions"] { display: none; }
+[data-testid="stStatusWidget"] * { font-size: 0 !important; }
+[data-testid="stStatusWidget"]::after { content: "正在计算…"; font-size: 0.875rem; }
+[data-testid="stSidebarNavViewButton"] { font-size: 0 !important; }
+[data-testid="stSidebarNavViewButton"]::after { content: "展开或收起其余页面"; font-size: 0.875rem; }
+[data-testid="stDateInputQuickSelect"] { display: none !important; }
+</style>"""
+
+
+#: Streamlit's own "Download as CSV" on every table and editor writes formulas live: hidden (its button's
+#: aria-label is "Download as CSV" or "Download as CSV: <table>" in Streamlit 1.67); pages offer
+#: :func:`ui.tables.xlsx_download` (typed, neutralised by core.safe_export) instead.
+HIDE_TABLE_CSV_CSS = """<style>
+[data-testid="stElementToolbar"] [data-testid="stElementToolbarButton"]:has(button[aria-label^="Download as CSV"]),
+[data-testid="stElementToolbar"] button[aria-label^="Download as CSV"] { display: none !important; }
+</style>"""
+
+
+def style() -> None:
+    """The Chinese widget texts and hidden English of :data:`CHINESE_WIDGETS_CSS` and
+    :data:`HIDE_TABLE_CSV_CSS`, for every page (``app.py`` calls it once per run, before the page)."""
+    st.html(CHINESE_WIDGETS_CSS + HIDE_TABLE_CSV_CSS)
 
 
 def _no_options(options: Any) -> bool:
@@ -362,7 +401,30 @@ DETAIL_WORDS = {
     "note": "说明",
     "to": "延期至",
     "plan": "计划",
+    "evidence": "佐证材料",
+    "event_id": "事项编号",
+    "ref_id": "关联事项",
+    "new_date": "新时限",
+    "start": "起始日",
+    "cycle": "报送周期",
+    "due_day": "报送截止日",
+    "label": "说明",
+    "kind": "类别",
+    "card": "预警牌",
+    "name": "名称",
+    "size": "大小(字节)",
+    "count": "数量",
+    "channel": "通道",
 }
+
+
+def _item_text(x: Any) -> str:
+    """One list item of an audit detail: a file by its name, another record by its fields in words."""
+    if isinstance(x, dict):
+        if "name" in x:
+            return str(x["name"])
+        return ",".join(f"{DETAIL_WORDS.get(k, k)}{v}" for k, v in x.items())
+    return str(x)
 
 
 def detail_text(detail: dict | None) -> str:
@@ -372,6 +434,8 @@ def detail_text(detail: dict | None) -> str:
     '角色:领导小组办公室;单位:—;行数:3;前置任务:1、2'
     >>> detail_text(None)
     '—'
+    >>> detail_text({"evidence": [{"name": "验收报告.pdf", "sha256": "ab", "size": 193}], "cycle": "month"})
+    '佐证材料:验收报告.pdf;报送周期:month'
     """
     from tasks.accounts import ROLE_NAMES
 
@@ -384,7 +448,7 @@ def detail_text(detail: dict | None) -> str:
         if isinstance(v, bool):
             v = "是" if v else "否"
         elif isinstance(v, list | tuple):
-            v = "、".join(str(x) for x in v) or DASH
+            v = "、".join(_item_text(x) for x in v) or DASH
         elif isinstance(v, dict):
             v = f"{len(v)}项设置"
         parts.append(f"{DETAIL_WORDS.get(k, k)}:{DASH if _missing(v) else v}")

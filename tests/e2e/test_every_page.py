@@ -106,10 +106,15 @@ SEEN_JS = """
   const out = [];
   const shown = el => {
     if (!el || !el.getClientRects().length) return false;
+    if (el.closest('[data-testid="stIconMaterial"], [data-testid="stIconEmoji"]')) return false;  // icon glyphs
     const cs = getComputedStyle(el);
+    if (cs.fontFamily.includes('Material')) return false;  // an icon named by a ligature
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) return false;  // text for screen readers only
     return cs.visibility !== 'hidden' && parseFloat(cs.fontSize) > 0 && cs.opacity !== '0';
   };
-  for (const sel of ['[data-testid="stMain"]', '[data-testid="stSidebar"]']) {
+  const roots = ['[data-testid="stMain"]', '[data-testid="stSidebar"]', '[data-testid="stDateInputCalendar"]'];
+  for (const sel of roots) {
     const root = document.querySelector(sel);
     if (!root) continue;
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -123,7 +128,6 @@ SEEN_JS = """
     });
     root.querySelectorAll('[title]').forEach(e => { if (shown(e) && e.title) out.push(e.title); });
   }
-  document.querySelectorAll('[data-testid="stDateInputCalendar"]').forEach(e => out.push(e.innerText));
   return out.join('\\n');
 }
 """
@@ -139,14 +143,14 @@ def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("every-page")
     url = f"sqlite:///{tmp / 'wb.db'}"
     store = Store(url)
-    load_bundled_plans(store, actor="test")
+    load_bundled_plans(store, actor="测试")
     plan = next(p["key"] for p in store.plans() if "耒阳" in p["key"])
-    load_demo(store, plan, actor="test")
+    load_demo(store, plan, actor="测试")
     book = AccountBook(store)
     accounts = {}
     for role, unit in ROLES.items():
         password = random_password()
-        book.add(f"e2e-{role}", role, unit=unit, password=password, actor="test")
+        book.add(f"e2e-{role}", role, unit=unit, password=password, actor="测试")
         accounts[role] = (f"e2e-{role}", password)
     store.dispose()
     with streamlit_server(url, tmp) as base:
@@ -219,10 +223,13 @@ def _open_everything(page) -> list[str]:
     return seen
 
 
-def _problems(where: str, text: str) -> list[str]:
+def _problems(where: str, text: str, seen: str = "") -> list[str]:
+    """Python's empty values and tracebacks anywhere in ``text`` (page text, icons included) or ``seen``;
+    English in ``seen`` (what is drawn as text: not icon names)."""
     out = []
-    for m in BAD.finditer(text):
+    for m in BAD.finditer(text + "\n" + seen):
         out.append(f"{where}: shows {m.group(0)!r} in …{text[max(0, m.start() - 60) : m.end() + 60]!r}")
+    text = seen
     for m in ENGLISH.finditer(text):
         out.append(f"{where}: Streamlit English {m.group(0)!r} in …{text[max(0, m.start() - 60) : m.end() + 60]!r}")
     for m in LATIN_WORD.finditer(text):
@@ -262,11 +269,63 @@ def test_every_page_of_the_role_is_clean(role, site, browser):
         read_cells += bool(_table_cells(page).strip())
         drawn = _drawn(page)
         canvas_read += bool(drawn.strip())
-        problems += _problems(f"{role} {script}", text + "\n" + page.evaluate(SEEN_JS) + "\n" + drawn)
+        problems += _problems(f"{role} {script}", text, page.evaluate(SEEN_JS) + "\n" + drawn)
         for k, seen in enumerate(_open_everything(page)):
-            problems += _problems(f"{role} {script} (opened {k})", seen)
+            problems += _problems(f"{role} {script} (opened {k})", "", seen)
     page.close()
     problems = list(dict.fromkeys(problems))
     assert not problems, "\n".join(problems[:60])
     assert read_cells, f"{role}: no table cell could be read on any page, the check would be blind"
     assert canvas_read, f"{role}: nothing drawn on a canvas was read, the check of grid cells would be blind"
+
+
+CONTROL = """
+import pandas as pd
+import streamlit as st
+
+if {ours}:
+    from ui import tables
+    from ui.common import page_header
+
+    tables.install()
+    page_header("对照")
+else:
+    st.title("对照")
+df = pd.DataFrame({{"窗口组": ["户籍", "税务"], "周末窗口": [2, None], "周六时间": ["09:00-12:00", None]}})
+st.data_editor(df, key="groups", num_rows="dynamic")
+st.selectbox("没有选项", [], key="empty")
+st.multiselect("多选", ["甲", "乙"], key="many")
+st.file_uploader("上传文件", type=["xlsx"], key="up")
+st.date_input("日期", key="day")
+"""
+
+
+@pytest.mark.parametrize("ours", [False, True])
+def test_the_sweep_sees_streamlit_none_and_english_and_our_wrappers_remove_them(ours, tmp_path, browser):
+    """A control: the same widgets drawn by Streamlit alone fail the sweep's checks (grey None in the
+    editor, "No options to select", "Choose options", the uploader's English); through ``ui.tables`` and the
+    page header's CSS they pass."""
+    from ui_support import ROOT
+
+    script = tmp_path / "control_app.py"
+    script.write_text(CONTROL.format(ours=ours), encoding="utf-8")
+    with streamlit_server(
+        f"sqlite:///{tmp_path / 'wb.db'}", tmp_path, script=str(script), env={"PYTHONPATH": str(ROOT)}
+    ) as base:
+        page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="zh-CN")
+        page.add_init_script(CANVAS_SPY)
+        page.goto(base)
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
+        settle(page)
+        page.wait_for_timeout(500)
+        seen = page.evaluate(SEEN_JS) + "\n" + _drawn(page)
+        page.screenshot(path=str(ARTIFACTS / f"every-page-control-{'ours' if ours else 'streamlit'}.png"))
+        page.close()
+    problems = _problems("control", "", seen)
+    if ours:
+        assert not problems, "\n".join(problems)
+        assert "—" in seen and "没有可选项" in seen  # the editor's empty cells and the empty select, in Chinese
+    else:
+        found = " ".join(problems)
+        for word in ("'None'", "No options to select", "Choose options", "per file"):
+            assert word in found, (word, problems)
