@@ -315,3 +315,20 @@ def test_tables_write_dates_one_way(page, demo_url, monkeypatch):
             assert not odd, (page, col, odd[:5])
             dated += any(ISO.match(v) for v in cells)
     assert dated, f"{page}: no date column was checked"
+
+
+@pytest.mark.parametrize(("role", "page"), [("office", "ui/accounts.py"), ("unit", "ui/page_tasks.py")])
+def test_every_page_gets_the_chinese_widget_css(role, page, demo_url, monkeypatch):
+    """app.py styles every page (also pages that draw no page header): the uploader's English replaced,
+    Streamlit's toolbar, "Press Enter", "View 3 more" and the date-range quick select dealt with."""
+    at = _app(monkeypatch, demo_url, role, page, UNIT if role == "unit" else None)
+    html = " ".join(str(h.proto) for h in at.get("html"))
+    for rule in (
+        "stFileUploaderDropzoneInstructions",
+        "stElementToolbar",
+        "InputInstructions",
+        "stSidebarNavViewButton",
+        "stDateInputQuickSelect",
+        'aria-label^=\\"Download as CSV\\"',
+    ):
+        assert rule in html, rule
