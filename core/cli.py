@@ -124,6 +124,14 @@ def _jsonable(value: Any) -> Any:
 def print_json(data: Any) -> None:
     """JSON on stdout, Chinese kept readable, dates as ISO strings, dataclass records as objects.
 
+    Parameters
+    ----------
+    data
+        Anything :mod:`json` can write, with dates and frozen dataclass records anywhere inside
+        (other unknown values are written as their ``str``).
+
+    Examples
+    --------
     >>> import datetime
     >>> from core.errors import Issue
     >>> print_json({"day": datetime.date(2021, 8, 31), "issue": Issue("应为日期", row=3)})

@@ -77,10 +77,31 @@ _SOURCE_ROOT = Path(__file__).resolve().parent.parent
 def setting(name: str, default: str = "", environ: Mapping[str, str] | None = None) -> str:
     """The stripped value of the environment variable ``name`` (one of :data:`VARIABLES`), or ``default``.
 
+    Parameters
+    ----------
+    name
+        A ``WORKBENCH_*`` variable listed in :data:`VARIABLES`.
+    default
+        Returned when the variable is unset or blank.
+    environ
+        Variables to read instead of :data:`os.environ` (tests pass a plain dict).
+
+    Returns
+    -------
+    str
+        The value without surrounding blanks, or ``default``.
+
     Raises
     ------
     KeyError
         ``name`` is not a variable the workbench knows (a typo would otherwise be silently ignored).
+
+    Examples
+    --------
+    >>> setting("WORKBENCH_SMTP_TLS", "starttls", environ={"WORKBENCH_SMTP_TLS": " ssl "})
+    'ssl'
+    >>> setting("WORKBENCH_SMTP_TLS", "starttls", environ={})
+    'starttls'
     """
     if name not in VARIABLES:
         raise KeyError(f"unknown workbench setting {name!r}; add it to core.config.VARIABLES")
@@ -91,6 +112,25 @@ def setting(name: str, default: str = "", environ: Mapping[str, str] | None = No
 def flag(name: str, environ: Mapping[str, str] | None = None) -> bool:
     """True when the variable ``name`` is set to ``1`` (``true``/``yes`` also count).
 
+    Parameters
+    ----------
+    name
+        A ``WORKBENCH_*`` variable listed in :data:`VARIABLES`.
+    environ
+        Variables to read instead of :data:`os.environ` (tests pass a plain dict).
+
+    Returns
+    -------
+    bool
+        Whether the flag is on.
+
+    Raises
+    ------
+    KeyError
+        ``name`` is not listed in :data:`VARIABLES`.
+
+    Examples
+    --------
     >>> flag("WORKBENCH_SMALL", environ={"WORKBENCH_SMALL": "1"}), flag("WORKBENCH_SMALL", environ={})
     (True, False)
     """
@@ -98,7 +138,25 @@ def flag(name: str, environ: Mapping[str, str] | None = None) -> bool:
 
 
 def home(environ: Mapping[str, str] | None = None) -> Path:
-    """``WORKBENCH_HOME``, else the source checkout holding these packages, else the current folder."""
+    """``WORKBENCH_HOME``, else the source checkout holding these packages, else the current folder.
+
+    Parameters
+    ----------
+    environ
+        Variables to read instead of :data:`os.environ` (tests pass a plain dict).
+
+    Returns
+    -------
+    Path
+        The home folder (not created).
+
+    Examples
+    --------
+    >>> home(environ={"WORKBENCH_HOME": "/srv/wb"})
+    PosixPath('/srv/wb')
+    >>> home(environ={}).is_absolute()
+    True
+    """
     explicit = setting("WORKBENCH_HOME", environ=environ)
     if explicit:
         return Path(explicit)
@@ -108,30 +166,112 @@ def home(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """User-facing data: ``WORKBENCH_DATA_DIR`` or ``<home>/data``."""
+    """User-facing data: ``WORKBENCH_DATA_DIR`` or ``<home>/data``.
+
+    Parameters
+    ----------
+    environ
+        Variables to read instead of :data:`os.environ` (tests pass a plain dict).
+
+    Returns
+    -------
+    Path
+        The data folder (not created).
+
+    Examples
+    --------
+    >>> data_dir(environ={"WORKBENCH_HOME": "/srv/wb"})
+    PosixPath('/srv/wb/data')
+    >>> data_dir(environ={"WORKBENCH_DATA_DIR": "/mnt/data"})
+    PosixPath('/mnt/data')
+    """
     explicit = setting("WORKBENCH_DATA_DIR", environ=environ)
     return Path(explicit) if explicit else home(environ) / "data"
 
 
 def var_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """Run-time state (SQLite store, evidence files): ``<home>/var`` (not versioned)."""
+    """Run-time state (SQLite store, evidence files): ``<home>/var`` (not versioned).
+
+    Parameters
+    ----------
+    environ
+        Variables to read instead of :data:`os.environ` (tests pass a plain dict).
+
+    Returns
+    -------
+    Path
+        The folder (not created).
+
+    Examples
+    --------
+    >>> var_dir(environ={"WORKBENCH_HOME": "/srv/wb"})
+    PosixPath('/srv/wb/var')
+    """
     return home(environ) / "var"
 
 
 def plans_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """The bundled sample plans: ``WORKBENCH_PLANS_DIR`` or ``<data dir>/plans``."""
+    """The bundled sample plans: ``WORKBENCH_PLANS_DIR`` or ``<data dir>/plans``.
+
+    Parameters
+    ----------
+    environ
+        Variables to read instead of :data:`os.environ` (tests pass a plain dict).
+
+    Returns
+    -------
+    Path
+        The folder (not created).
+
+    Examples
+    --------
+    >>> plans_dir(environ={"WORKBENCH_DATA_DIR": "/mnt/data"})
+    PosixPath('/mnt/data/plans')
+    """
     explicit = setting("WORKBENCH_PLANS_DIR", environ=environ)
     return Path(explicit) if explicit else data_dir(environ) / "plans"
 
 
 def rules_file(environ: Mapping[str, str] | None = None) -> Path:
-    """The office's rules file: ``WORKBENCH_RULES_FILE`` or ``<data dir>/rules.toml``."""
+    """The office's rules file: ``WORKBENCH_RULES_FILE`` or ``<data dir>/rules.toml``.
+
+    Parameters
+    ----------
+    environ
+        Variables to read instead of :data:`os.environ` (tests pass a plain dict).
+
+    Returns
+    -------
+    Path
+        The file's path (it may not exist).
+
+    Examples
+    --------
+    >>> rules_file(environ={"WORKBENCH_HOME": "/srv/wb"})
+    PosixPath('/srv/wb/data/rules.toml')
+    """
     explicit = setting("WORKBENCH_RULES_FILE", environ=environ)
     return Path(explicit) if explicit else data_dir(environ) / "rules.toml"
 
 
 def shared_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """The real seed documents: ``WORKBENCH_SHARED`` or ``shared/`` beside the home folder."""
+    """The real seed documents: ``WORKBENCH_SHARED`` or ``shared/`` beside the home folder.
+
+    Parameters
+    ----------
+    environ
+        Variables to read instead of :data:`os.environ` (tests pass a plain dict).
+
+    Returns
+    -------
+    Path
+        The folder (it may not exist).
+
+    Examples
+    --------
+    >>> shared_dir(environ={"WORKBENCH_HOME": "/srv/wb"})
+    PosixPath('/srv/shared')
+    """
     explicit = setting("WORKBENCH_SHARED", environ=environ)
     return Path(explicit) if explicit else home(environ).parent / "shared"
 
@@ -139,6 +279,18 @@ def shared_dir(environ: Mapping[str, str] | None = None) -> Path:
 def import_profiles_dir(environ: Mapping[str, str] | None = None) -> Path:
     """The office's import profiles: ``WORKBENCH_IMPORT_PROFILES_DIR`` or ``<data dir>/import_profiles``.
 
+    Parameters
+    ----------
+    environ
+        Variables to read instead of :data:`os.environ` (tests pass a plain dict).
+
+    Returns
+    -------
+    Path
+        The folder (not created).
+
+    Examples
+    --------
     >>> import_profiles_dir(environ={"WORKBENCH_HOME": "/srv/wb"})
     PosixPath('/srv/wb/data/import_profiles')
     """
@@ -147,13 +299,47 @@ def import_profiles_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def files_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """Evidence files: ``WORKBENCH_FILES_DIR`` or ``<home>/var/files``."""
+    """Evidence files: ``WORKBENCH_FILES_DIR`` or ``<home>/var/files``.
+
+    Parameters
+    ----------
+    environ
+        Variables to read instead of :data:`os.environ` (tests pass a plain dict).
+
+    Returns
+    -------
+    Path
+        The folder (not created).
+
+    Examples
+    --------
+    >>> files_dir(environ={"WORKBENCH_HOME": "/srv/wb"})
+    PosixPath('/srv/wb/var/files')
+    """
     explicit = setting("WORKBENCH_FILES_DIR", environ=environ)
     return Path(explicit) if explicit else var_dir(environ) / "files"
 
 
 def db_url(environ: Mapping[str, str] | None = None) -> str:
-    """``WORKBENCH_DB_URL``, else the SQLite file ``<home>/var/workbench.db``."""
+    """``WORKBENCH_DB_URL``, else the SQLite file ``<home>/var/workbench.db``.
+
+    Parameters
+    ----------
+    environ
+        Variables to read instead of :data:`os.environ` (tests pass a plain dict).
+
+    Returns
+    -------
+    str
+        A SQLAlchemy database URL.
+
+    Examples
+    --------
+    >>> db_url(environ={"WORKBENCH_HOME": "/srv/wb"})
+    'sqlite:////srv/wb/var/workbench.db'
+    >>> db_url(environ={"WORKBENCH_DB_URL": "postgresql://wb@db/wb"})
+    'postgresql://wb@db/wb'
+    """
     return setting("WORKBENCH_DB_URL", environ=environ) or f"sqlite:///{var_dir(environ) / 'workbench.db'}"
 
 
@@ -176,6 +362,11 @@ def package_file(package: str, *parts: str) -> Path:
     ------
     FileNotFoundError
         The package is installed in a form without files on disk (a zip).
+
+    Examples
+    --------
+    >>> package_file("core", "config.py").name
+    'config.py'
     """
     target = resources.files(package).joinpath(*parts)
     path = Path(str(target))

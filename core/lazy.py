@@ -34,7 +34,14 @@ def lazy_exports(package: str, names: Mapping[str, str]) -> tuple[Callable[[str]
     Returns
     -------
     tuple
-        ``(__getattr__, __dir__)``, to assign at the package's top level.
+        ``(__getattr__, __dir__)``, to assign at the package's top level. ``__getattr__`` raises
+        :class:`AttributeError` for a name not in ``names``, as a module does.
+
+    Examples
+    --------
+    >>> getattr_, dir_ = lazy_exports("core", {"Issue": "core.errors"})
+    >>> getattr_("Issue").__name__, "Issue" in dir_()
+    ('Issue', True)
     """
 
     def __getattr__(attr: str) -> object:

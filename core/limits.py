@@ -91,6 +91,23 @@ def _mb(n: int) -> str:
 def check_size(size: int, name: str, error: type[InputError] = InputError) -> None:
     """Refuse a file larger than :data:`MAX_UPLOAD_BYTES` (or an empty one).
 
+    Parameters
+    ----------
+    size
+        The file's size in bytes.
+    name
+        The file name the user knows, put in the message.
+    error
+        The :class:`~core.errors.InputError` subclass to raise (each library has its own).
+
+    Raises
+    ------
+    InputError
+        ``文件是空的`` for an empty file, ``文件过大…`` for one over the limit.
+
+    Examples
+    --------
+    >>> check_size(1024, "a.xlsx")  # fine: nothing happens
     >>> check_size(MAX_UPLOAD_BYTES + 1, "a.xlsx")
     Traceback (most recent call last):
     ...
@@ -107,6 +124,22 @@ def check_size(size: int, name: str, error: type[InputError] = InputError) -> No
 def check_html_size(size: int, name: str, error: type[InputError] = InputError) -> None:
     """Refuse an HTML file larger than :data:`MAX_HTML_BYTES` (its parsed tree would not fit).
 
+    Parameters
+    ----------
+    size
+        The file's size in bytes.
+    name
+        The file name the user knows, put in the message.
+    error
+        The :class:`~core.errors.InputError` subclass to raise.
+
+    Raises
+    ------
+    InputError
+        ``网页文件过大…`` when ``size`` is over :data:`MAX_HTML_BYTES`.
+
+    Examples
+    --------
     >>> check_html_size(6 * 1024 * 1024, "a.html")
     Traceback (most recent call last):
     ...
@@ -136,6 +169,27 @@ def check_zip(
     compressed more than :data:`MAX_RATIO` times (whitespace and repeated cells compress
     ~1000×; real sheets ~5–20×).
 
+    Parameters
+    ----------
+    source
+        The package's bytes, or its path.
+    name
+        The file name the user knows, put in the message.
+    error
+        The :class:`~core.errors.InputError` subclass to raise.
+    member_limit, total_limit
+        Inflated bytes allowed for one member and for all of them.
+
+    Raises
+    ------
+    InputError
+        The file is not a readable zip (``文件已损坏…``), has more than :data:`MAX_MEMBERS` members,
+        a member (declared or really) over ``member_limit`` or compressed over :data:`MAX_RATIO`
+        times, all members over ``total_limit``, or a member that cannot be inflated (damaged or
+        password-protected).
+
+    Examples
+    --------
     >>> buf = io.BytesIO()
     >>> with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
     ...     z.writestr("big.csv", b" " * (3 * 1024 * 1024))
@@ -218,13 +272,43 @@ def _check_members(
 
 
 def cap_problems(problems: Sequence[_T], limit: int = MAX_PROBLEMS) -> tuple[list[_T], int]:
-    """The first ``limit`` problems to list and how many more there are (only counted)."""
+    """The first ``limit`` problems to list and how many more there are (only counted).
+
+    Parameters
+    ----------
+    problems
+        Every problem found, in the order to show them.
+    limit
+        How many to list (default :data:`MAX_PROBLEMS`).
+
+    Returns
+    -------
+    tuple of (list, int)
+        The problems to list, and how many were left off.
+
+    Examples
+    --------
+    >>> cap_problems(["a", "b", "c"], limit=2)
+    (['a', 'b'], 1)
+    """
     return list(problems[:limit]), max(0, len(problems) - limit)
 
 
 def more_problems_line(more: int) -> str:
     """The line that stands for the problems not listed.
 
+    Parameters
+    ----------
+    more
+        How many problems were left off (the second value of :func:`cap_problems`).
+
+    Returns
+    -------
+    str
+        A Chinese line to append to the listed problems.
+
+    Examples
+    --------
     >>> more_problems_line(5)
     '另有 5 处问题未列出(只列出前 200 处),请先改正以上问题后重新检查'
     """

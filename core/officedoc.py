@@ -96,13 +96,43 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def cn_date(d: date) -> str:
-    """A date as official documents write it: ``2021年11月30日`` (no leading zeros)."""
+    """A date as official documents write it: ``2021年11月30日`` (no leading zeros).
+
+    Parameters
+    ----------
+    d
+        The date.
+
+    Returns
+    -------
+    str
+        Year, month and day with 年/月/日.
+
+    Examples
+    --------
+    >>> cn_date(date(2021, 8, 3))
+    '2021年8月3日'
+    """
     return f"{d.year}年{d.month}月{d.day}日"
 
 
 def join_words(head: str, tail: str, *, min_overlap: int = 2) -> str:
     """``head + tail`` without repeating the words where they meet (titles must not read "季度季度评估").
 
+    Parameters
+    ----------
+    head, tail
+        The two parts, e.g. a period name and a document kind.
+    min_overlap
+        The shortest overlap dropped (a one-character overlap such as ``月`` + ``月度`` is kept).
+
+    Returns
+    -------
+    str
+        The joined text, the longest overlap of at least ``min_overlap`` characters written once.
+
+    Examples
+    --------
     >>> join_words("2021年第三季度", "季度评估"), join_words("2021年下半年", "半年通报")
     ('2021年第三季度评估', '2021年下半年通报')
     >>> join_words("2021年9月", "月度检查")
@@ -117,6 +147,20 @@ def join_words(head: str, tail: str, *, min_overlap: int = 2) -> str:
 def doubled_words(text: str, *, min_len: int = 2) -> list[str]:
     """Words of at least ``min_len`` characters written twice in a row (``季度季度`` → ``['季度']``).
 
+    Parameters
+    ----------
+    text
+        A title or sentence to check.
+    min_len
+        The shortest word counted (numbers such as ``1111`` never count).
+
+    Returns
+    -------
+    list of str
+        Each doubled word once, shortest first; empty when the text reads well.
+
+    Examples
+    --------
     >>> doubled_words("测试方案2021年第三季度季度评估"), doubled_words("2021年第三季度评估")
     (['季度'], [])
     """
@@ -132,6 +176,18 @@ def doubled_words(text: str, *, min_len: int = 2) -> list[str]:
 def cn_number(n: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (for heading numbers up to 99).
 
+    Parameters
+    ----------
+    n
+        The number.
+
+    Returns
+    -------
+    str
+        The number in Chinese characters; outside 1–99 the Arabic digits.
+
+    Examples
+    --------
     >>> [cn_number(n) for n in (1, 10, 11, 20, 99)]
     ['一', '十', '十一', '二十', '九十九']
     """
@@ -142,7 +198,25 @@ def cn_number(n: int) -> str:
 
 
 def heading_number(n: int, level: int) -> str:
-    """The numbering GB/T 9704 uses: level 1 ``一、``, level 2 ``(一)``, level 3 ``1.``, level 4 ``(1)``."""
+    """The numbering GB/T 9704 uses: level 1 ``一、``, level 2 ``(一)``, level 3 ``1.``, level 4 ``(1)``.
+
+    Parameters
+    ----------
+    n
+        The heading's number within its level (1-based).
+    level
+        1 to 4 (anything above 3 is numbered as level 4).
+
+    Returns
+    -------
+    str
+        The number with its punctuation, to put before the heading's text.
+
+    Examples
+    --------
+    >>> [heading_number(3, level) for level in (1, 2, 3, 4)]
+    ['三、', '(三)', '3.', '(3)']
+    """
     if level == 1:
         return f"{cn_number(n)}、"
     if level == 2:
@@ -251,6 +325,28 @@ class OfficialDoc:
     Headings are numbered automatically (一、 … / (一) …, level 2 restarting under each level 1)
     unless ``numbered=False``.  ``landscape=True`` turns the page for wide tables (margins keep
     their places relative to the text).
+
+    Parameters
+    ----------
+    title
+        The document's title (方正小标宋简体 二号, centred); also the file's title property.
+    addressee
+        主送机关, e.g. ``各有关单位``; a full-width colon is added.
+    author
+        The file's author property (default 政务服务改革工作台).
+    landscape
+        Turn the page (for wide tables).
+    subtitle
+        A line under the title in 楷体, e.g. the period covered.
+
+    Examples
+    --------
+    >>> doc = OfficialDoc("关于测试的通知", addressee="各单位", subtitle="(2021年第三季度)")
+    >>> doc.paragraph("请按时报送。")
+    >>> [b.text for b in outline(doc.to_bytes())]
+    ['关于测试的通知', '(2021年第三季度)', '各单位:', '请按时报送。']
+    >>> round(OfficialDoc("宽表", landscape=True).text_width_mm)
+    243
     """
 
     def __init__(
@@ -422,11 +518,13 @@ class OfficialDoc:
 
     # -- output ------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
+        """The document as docx bytes (to download or attach)."""
         buf = io.BytesIO()
         self.doc.save(buf)
         return buf.getvalue()
 
     def save(self, path: str | Path) -> Path:
+        """Write the docx to ``path`` and return it as a :class:`~pathlib.Path`."""
         path = Path(path)
         path.write_bytes(self.to_bytes())
         return path
@@ -461,7 +559,22 @@ def _cell_text(v: Any) -> str:
 @dataclass(frozen=True)
 class Block:
     """One block of a document for an on-screen preview: ``kind`` is title, heading, paragraph, signature
-    or table; ``text`` the words, ``rows`` the cells of a table (header first)."""
+    or table; ``text`` the words, ``rows`` the cells of a table (header first).
+
+    Parameters
+    ----------
+    kind
+        ``title``, ``heading``, ``paragraph``, ``signature`` or ``table``.
+    text
+        The words of a paragraph (empty for a table).
+    rows
+        The cells of a table, header row first (empty for a paragraph).
+
+    Examples
+    --------
+    >>> Block("table", rows=(("编号",), ("1",))).rows[1]
+    ('1',)
+    """
 
     kind: str
     text: str = ""
@@ -471,6 +584,26 @@ class Block:
 def outline(data: bytes) -> list[Block]:
     """The blocks of a docx in reading order (paragraphs and tables), for showing it before download.
 
+    The first non-empty paragraph is the title; paragraphs in 黑体/楷体 are headings and right-aligned
+    ones the signature; empty paragraphs are skipped.
+
+    Parameters
+    ----------
+    data
+        The docx's bytes (e.g. :meth:`OfficialDoc.to_bytes`).
+
+    Returns
+    -------
+    list of Block
+        In the order they appear.
+
+    Raises
+    ------
+    ValueError
+        (from python-docx, or :class:`zipfile.BadZipFile`) ``data`` is not a docx.
+
+    Examples
+    --------
     >>> doc = OfficialDoc("关于测试的通知", addressee="各单位")
     >>> doc.heading("要求")
     >>> doc.table(["编号", "任务"], [["1", "清理"]])

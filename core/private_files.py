@@ -23,7 +23,32 @@ FILE_MODE = 0o600
 
 
 def private_dir(path: str | Path, *, tighten: bool = False) -> Path:
-    """Create ``path`` (and missing parents) as ``0700``; with ``tighten`` an existing ``path`` too."""
+    """Create ``path`` (and missing parents) as ``0700``; with ``tighten`` an existing ``path`` too.
+
+    Parameters
+    ----------
+    path
+        The directory.
+    tighten
+        Also set an already existing ``path`` to ``0700`` (its parents are never changed).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    OSError
+        A parent cannot be created (no permission, or a file in the way).
+
+    Examples
+    --------
+    >>> import tempfile, stat
+    >>> d = private_dir(Path(tempfile.mkdtemp()) / "a" / "b")
+    >>> oct(stat.S_IMODE(d.stat().st_mode)), oct(stat.S_IMODE(d.parent.stat().st_mode))
+    ('0o700', '0o700')
+    """
     p = Path(path)
     missing = []
     q = p
@@ -44,7 +69,30 @@ def private_dir(path: str | Path, *, tighten: bool = False) -> Path:
 
 
 def touch_private(path: str | Path) -> Path:
-    """Create an empty ``0600`` file when ``path`` does not exist (an existing file is not changed)."""
+    """Create an empty ``0600`` file when ``path`` does not exist (an existing file is not changed).
+
+    Parameters
+    ----------
+    path
+        The file; its directory is created ``0700`` when missing.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    OSError
+        The directory or the file cannot be created.
+
+    Examples
+    --------
+    >>> import tempfile, stat
+    >>> f = touch_private(Path(tempfile.mkdtemp()) / "db" / "workbench.db")
+    >>> f.stat().st_size, oct(stat.S_IMODE(f.stat().st_mode))
+    (0, '0o600')
+    """
     p = Path(path)
     private_dir(p.parent)
     try:
@@ -57,7 +105,31 @@ def touch_private(path: str | Path) -> Path:
 
 
 def write_private(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to a ``0600`` file (created or replaced), its directory created ``0700``."""
+    """Write ``data`` to a ``0600`` file (created or replaced), its directory created ``0700``.
+
+    Parameters
+    ----------
+    path
+        The file.
+    data
+        Its new content.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    OSError
+        The directory or the file cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> write_private(Path(tempfile.mkdtemp()) / "evidence.pdf", b"%PDF").read_bytes()
+    b'%PDF'
+    """
     p = Path(path)
     private_dir(p.parent)
     fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)

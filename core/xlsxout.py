@@ -66,7 +66,22 @@ LANDSCAPE_WIDTH = 110
 class Column:
     """One column: its header, width in characters, and kind (text, long, date, percent, number, integer).
 
-    ``percent`` values are fractions (0.83 shows as 83%)."""
+    ``percent`` values are fractions (0.83 shows as 83%).
+
+    Parameters
+    ----------
+    title
+        The header text.
+    width
+        The column width in characters.
+    kind
+        :data:`TEXT`, :data:`LONG`, :data:`DATE`, :data:`PERCENT`, :data:`NUMBER` or :data:`INTEGER`.
+
+    Examples
+    --------
+    >>> Column("进度", 8, PERCENT).kind
+    'percent'
+    """
 
     title: str
     width: float = 12
@@ -76,7 +91,28 @@ class Column:
 @dataclass(frozen=True)
 class Sheet:
     """One worksheet: its tab name, the title printed above the table, columns, rows, optional row fills
-    (hex colours, one per row or None) and notes written under the table."""
+    (hex colours, one per row or None) and notes written under the table.
+
+    Parameters
+    ----------
+    name
+        The tab name (cut to 31 characters when written).
+    title
+        The title printed above the table.
+    columns
+        The :class:`Column` of each position.
+    rows
+        The data, one sequence per row (missing trailing cells are empty).
+    fills
+        A hex fill colour per row, or ``None`` for no fill.
+    notes
+        Lines written under the table.
+
+    Examples
+    --------
+    >>> Sheet("任务", "任务清单", [Column("编号")], [["1"]], notes=["注:示例"]).notes
+    ['注:示例']
+    """
 
     name: str
     title: str
@@ -89,6 +125,22 @@ class Sheet:
 def cell_value(v: Any, kind: str = TEXT) -> Any:
     """What to store for ``v``: None/NaN/"" stay empty, dates as dates, numbers as numbers.
 
+    Parameters
+    ----------
+    v
+        The value (Python, numpy or pandas).
+    kind
+        The column's kind; a value that does not fit it (``"待定"`` in a date column) is kept as text.
+
+    Returns
+    -------
+    object
+        ``None``, a date, an int/float, or the value (numpy scalars as Python ones).
+
+    Examples
+    --------
+    >>> cell_value("待定", DATE), cell_value("7", INTEGER), cell_value(True, NUMBER)
+    ('待定', 7, 1)
     >>> cell_value(float("nan")), cell_value("2021-11-30", DATE), cell_value("0.5", PERCENT)
     (None, datetime.date(2021, 11, 30), 0.5)
     """
@@ -121,7 +173,25 @@ def cell_value(v: Any, kind: str = TEXT) -> Any:
 
 
 def print_setup(ws: Worksheet, *, header_rows: str, total_width: float) -> None:
-    """A4, landscape when wide, header rows repeated on every page, fitted to one page wide."""
+    """A4, landscape when wide, header rows repeated on every page, fitted to one page wide.
+
+    Parameters
+    ----------
+    ws
+        The worksheet (changed in place); its footer gets ``第 &P 页,共 &N 页``.
+    header_rows
+        The rows repeated on each printed page, e.g. ``"1:2"``.
+    total_width
+        The table's total column width in characters; above :data:`LANDSCAPE_WIDTH` it prints landscape.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> print_setup(ws, header_rows="1:2", total_width=150)
+    >>> ws.page_setup.orientation, ws.print_title_rows
+    ('landscape', '$1:$2')
+    """
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if total_width > LANDSCAPE_WIDTH else "portrait"
     setup = ws.sheet_properties.pageSetUpPr
@@ -149,7 +219,35 @@ def write_table(
     clean: Callable[[Any], Any] | None = None,
     empty: str = "(无)",
 ) -> None:
-    """Write a titled table into ``ws`` (title row 1, header row 2, data from row 3)."""
+    """Write a titled table into ``ws`` (title row 1, header row 2, data from row 3).
+
+    Parameters
+    ----------
+    ws
+        An empty worksheet.
+    title
+        Printed in row 1 across the table.
+    columns
+        The :class:`Column` of each position.
+    rows
+        The data; values are stored with :func:`cell_value`.
+    fills
+        A hex fill colour per row, or ``None``.
+    notes
+        Lines written (italic) under the table.
+    clean
+        Applied to every text cell, title and note (e.g. :func:`core.safe_export.safe_text`).
+    empty
+        Written in row 3 when there are no rows.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> write_table(ws, "任务清单", [Column("编号", 6), Column("任务", 40)], [])
+    >>> ws["A1"].value, ws["B2"].value, ws["A3"].value, ws.freeze_panes
+    ('任务清单', '任务', '(无)', 'A3')
+    """
     clean = clean or (lambda x: x)
     n = len(columns)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, n))
@@ -192,7 +290,31 @@ def write_table(
 
 
 def table_workbook(sheets: Sequence[Sheet], *, clean: Callable[[Any], Any] | None = None) -> bytes:
-    """A workbook of one styled table per sheet (see :func:`write_table`)."""
+    """A workbook of one styled table per sheet (see :func:`write_table`).
+
+    Every text cell is neutralised once more on saving (:func:`core.safe_export.save_workbook`).
+
+    Parameters
+    ----------
+    sheets
+        One :class:`Sheet` per worksheet, in tab order.
+    clean
+        Applied to every text cell, as in :func:`write_table`.
+
+    Returns
+    -------
+    bytes
+        The xlsx file.
+
+    Examples
+    --------
+    >>> import io
+    >>> from openpyxl import load_workbook
+    >>> data = table_workbook([Sheet("甲", "表甲", [Column("编号")], [["=1"]]), Sheet("乙", "表乙", [], [])])
+    >>> wb = load_workbook(io.BytesIO(data))
+    >>> wb.sheetnames, wb["甲"]["A3"].value
+    (['甲', '乙'], "'=1")
+    """
     wb = Workbook()
     for ws0 in list(wb.worksheets):
         wb.remove(ws0)

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from core.workdays import official_kind
 
+from . import labels
 from .scenario import CalendarSpec
 
-KINDS_CN = {"workday": "工作日", "weekend": "周末", "holiday": "节假日", "swap_workday": "调休上班"}
+KINDS_CN = labels.DAY_KIND
 
 
 @dataclass(frozen=True)

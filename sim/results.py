@@ -20,52 +20,19 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from . import labels
 from .scenario import SLOT_MINUTES, WEEKDAYS_CN, min_to_hm
 
 DAY_MINUTES = 24 * 60
 _HM = np.array([min_to_hm(m) for m in range(DAY_MINUTES + 1)], dtype=object)  # minute of day -> "HH:MM"
 
-KPI_LABELS_CN = {
-    "customers": "取号人次",
-    "served": "已办理",
-    "abandoned": "中途离开",
-    "mean_wait": "平均等候(分钟)",
-    "p50_wait": "等候中位数(分钟)",
-    "p90_wait": "P90等候(分钟)",
-    "p95_wait": "P95等候(分钟)",
-    "max_wait": "最长等候(分钟)",
-    "within_target": "目标内办理比例",
-    "utilisation": "窗口利用率",
-    "open_window_hours": "开窗时长(窗口·小时)",
-    "staff_hours": "人员工时(人·小时)",
-    "overtime_minutes": "延时服务(分钟)",
-    "adjustments": "窗口调整次数",
-    "mean_service": "平均办理时长(分钟)",
-}
+KPI_LABELS_CN = labels.KPI
 #: Chinese column names of the KPI tables (by_type, by_group …) and of the adjustment log,
 #: shared by the exported workbook and the dashboard
-TABLE_CN = {
-    "type": "业务类型",
-    "group": "窗口组",
-    "weekday": "星期",
-    "weekday_cn": "星期",
-    "slot": "时段序号",
-    "slot_start": "时段",
-    "busy_hours": "办理时长合计(小时)",
-    **KPI_LABELS_CN,
-}
-ADJ_CN = {
-    "day": "第几天",
-    "time": "时间",
-    "minute": "时刻(分钟)",
-    "group": "窗口组",
-    "action": "动作",
-    "reason": "原因",
-    "open_after": "调整后开放窗口数",
-    "requested": "发起时刻(分钟)",
-}
+TABLE_CN = labels.TABLE
+ADJ_CN = labels.ADJUSTMENT
 #: Chinese words of :attr:`Adjustment.action` for display and exports
-ACTION_CN = {"open": "开启", "close": "关闭"}
+ACTION_CN = labels.ADJUSTMENT_ACTION
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from core.errors import InputError, WorkbenchError
 from core.safe_export import save_workbook
 from core.sheets import Sheet, read_workbook, sniff_kind
 
+from . import labels
 from .scenario import (
     LUNCH_MODES,
     SERVICE_DISTS,
@@ -69,9 +70,9 @@ SAMPLE_COLS = ["业务名称", "办理时长(分钟)"]
 KV_COLS = ["参数", "取值"]
 CALADJ_COLS = ["日期", "类型", "说明"]
 
-DIST_CN = {"lognormal": "对数正态", "exponential": "指数", "empirical": "经验样本"}
+DIST_CN = labels.DISTRIBUTION
 DIST_FROM_CN = {v: k for k, v in DIST_CN.items()} | {k: k for k in DIST_CN}
-LUNCH_CN = {"closed": "午间闭厅", "staggered": "午间不打烊"}
+LUNCH_CN = labels.LUNCH
 LUNCH_FROM_CN = {v: k for k, v in LUNCH_CN.items()} | {k: k for k in LUNCH_CN} | {"闭厅": "closed", "错峰": "staggered"}
 POLICY_KEYS = [
     ("enabled", "启用动态调整"),
@@ -85,7 +86,7 @@ POLICY_KEYS = [
 ALL_TYPES = "全部"
 DAYKIND = {"工作日": "weekday", "周末": "weekend"}
 CALKIND = {"放假": "holiday", "节假日": "holiday", "调休上班": "workday", "上班": "workday"}
-CALKIND_CN = {"holiday": "放假", "workday": "调休上班"}
+CALKIND_CN = labels.CALENDAR_OVERRIDE
 YES = ("是", "启用", "开", "true", "True", "1", "yes", "Y", "y")
 NO = ("否", "不启用", "关", "false", "False", "0", "no", "N", "n")
 

@@ -92,7 +92,7 @@ def _parse_piece(piece: str, plan_year: int | None) -> date | None:
         if m:
             year, rest = int(m[1]), m[2] + s[m.end() :]
         elif re.fullmatch(r"(?:19|20)\d{4,6}(?:前|以前|之前|完成)?", s):
-            return _compact_digits(re.match(r"\d+", s)[0])  # type: ignore[index]
+            return _compact_digits(s.rstrip("前以之完成"))
     y = year or plan_year
     # month ranges: 8月至9月 / 8-9月 → the last month
     rest = re.sub(rf"{_N}{{1,2}}月?[-~至到—–]({_N}{{1,2}})月", r"\1月", rest, count=1)
@@ -105,7 +105,8 @@ def _parse_piece(piece: str, plan_year: int | None) -> date | None:
         if y is None:
             return None
         if m[2]:
-            return date(y, month, _num(m[2]))  # type: ignore[arg-type]
+            day = _num(m[2])
+            return date(y, month, day) if day else None
         if m[3] in ("上", "中"):
             return date(y, month, 10 if m[3] == "上" else 20)
         return month_end(y, month)
@@ -117,7 +118,8 @@ def _parse_piece(piece: str, plan_year: int | None) -> date | None:
         return date(y, 12, 31)
     if "季度" in rest:
         m = re.search(r"(?:第)?([一二三四1-4])季度", rest)
-        return month_end(y, 3 * _num(m[1])) if m else None  # type: ignore[operator]  # 第五季度: not a quarter
+        quarter = _num(m[1]) if m else None
+        return month_end(y, 3 * quarter) if quarter else None  # 第五季度: not a quarter
     if year is not None or re.search(r"年底|年末|年内|全年", rest):
         return date(y, 12, 31)  # 2021年底前, 2019年全面推行, 年内
     return None
@@ -131,14 +133,13 @@ def parse_deadline(value: object, plan_year: int | None = None) -> Deadline:
     if value is None or (isinstance(value, float) and value != value):
         return Deadline(None, NONE)
     if isinstance(value, datetime):
-        d = value.date()
-        return Deadline(d, DATE, [Milestone(d, d.isoformat())], text=d.isoformat())
+        value = value.date()
     if isinstance(value, date):
         return Deadline(value, DATE, [Milestone(value, value.isoformat())], text=value.isoformat())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 20000 < value < 80000:  # Excel serial day
-            d = _EXCEL_EPOCH + timedelta(days=int(value))
-            return Deadline(d, DATE, [Milestone(d, d.isoformat())], text=d.isoformat())
+            day = _EXCEL_EPOCH + timedelta(days=int(value))
+            return Deadline(day, DATE, [Milestone(day, day.isoformat())], text=day.isoformat())
         value = str(int(value)) if float(value).is_integer() else str(value)
     text = re.sub(r"\s+", " ", str(value)).strip()
     if not text:
@@ -150,9 +151,9 @@ def parse_deadline(value: object, plan_year: int | None = None) -> Deadline:
         if not piece:
             continue
         try:
-            d = _parse_piece(piece, plan_year)  # type: ignore[assignment]
+            d = _parse_piece(piece, plan_year)
         except (ValueError, TypeError):
-            d = None  # type: ignore[assignment]
+            d = None
         if d is not None:
             milestones.append(Milestone(d, piece))
         elif any(w in piece for w in ONGOING_WORDS):

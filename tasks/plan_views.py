@@ -33,6 +33,13 @@ def unit_tasks(tasks: list[Task], unit: str) -> list[Task]:
     -------
     list of Task
         Those of ``tasks`` that name ``unit`` as lead or responsible unit, in their order.
+
+    Examples
+    --------
+    >>> tasks = [Task(id="1", title="甲", lead_units=["市财政局"]),
+    ...          Task(id="2", title="乙", responsible_units=["市财政局", "市税务局"])]
+    >>> [t.id for t in unit_tasks(tasks, "市财政局")], [t.id for t in unit_tasks(tasks, "市公安局")]
+    (['1', '2'], [])
     """
 
     def mine(t: Task) -> bool:
@@ -57,6 +64,13 @@ def unit_view(plan: Plan, unit: str) -> Plan:
     -------
     Plan
         Same title, source and warnings; ``tasks`` filtered with :func:`unit_tasks`.
+
+    Examples
+    --------
+    >>> plan = Plan(title="示例", tasks=[Task(id="1", title="甲", lead_units=["市财政局"])])
+    >>> view = unit_view(plan, "市税务局")
+    >>> view.title, view.tasks, len(plan.tasks)
+    ('示例', [], 1)
     """
     out = copy.copy(plan)
     out.tasks = unit_tasks(plan.tasks, unit)

@@ -39,7 +39,9 @@ def split_top_level(text: str, separators: str = SEPARATORS) -> list[str]:
     >>> split_top_level("各县(市、区)人民政府、市财政局")
     ['各县(市、区)人民政府', '市财政局']
     """
-    parts, buf, depth = [], [], 0  # type: ignore[var-annotated]
+    parts: list[str] = []
+    buf: list[str] = []
+    depth = 0
     for ch in text:
         if ch in _OPEN:
             depth += 1
@@ -80,7 +82,23 @@ def clean_unit(name: str) -> str:
 
 
 def is_collective(name: str) -> bool:
-    """True for names that stand for many units (``市直各相关单位``, ``各乡镇(街道)``)."""
+    """True for names that stand for many units (``市直各相关单位``, ``各乡镇(街道)``).
+
+    Parameters
+    ----------
+    name
+        One unit name (as :func:`split_units` gives it).
+
+    Returns
+    -------
+    bool
+        Whether the name is a collective (no single unit can sign for it); ``市直机关工委`` is one unit.
+
+    Examples
+    --------
+    >>> is_collective("各乡镇(街道)"), is_collective("市直机关工委"), is_collective("市财政局")
+    (True, False, False)
+    """
     return bool(_COLLECTIVE.search(name))
 
 
@@ -90,6 +108,13 @@ class AliasTable:
 
     The CSV has two columns ``别名,标准名称`` (alias, canonical).
 
+    Parameters
+    ----------
+    aliases
+        Alias → canonical name (use :meth:`load` to read the CSV).
+
+    Examples
+    --------
     >>> t = AliasTable({"市行政服务中心管委会": "市政务服务中心"})
     >>> t.canonical("市行政服务中心管委会"), t.canonical("市财政局")
     ('市政务服务中心', '市财政局')
@@ -99,6 +124,30 @@ class AliasTable:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> AliasTable:
+        """Read an alias CSV (UTF-8 or GBK; a ``别名``/``alias`` header row is skipped).
+
+        Parameters
+        ----------
+        path
+            The CSV; default the table shipped with the workbench (:data:`DEFAULT_ALIASES`).
+
+        Returns
+        -------
+        AliasTable
+            Names cleaned as unit cells are (:func:`clean_unit`); empty when the file is missing or empty.
+
+        Raises
+        ------
+        core.errors.InputError
+            The file cannot be read as CSV (a Chinese message naming it).
+
+        Examples
+        --------
+        >>> AliasTable.load("no/such.csv").aliases
+        {}
+        >>> len(AliasTable.load().aliases) > 0
+        True
+        """
         p = Path(path) if path else DEFAULT_ALIASES
         if not p.exists() or p.stat().st_size == 0:
             return cls()
@@ -111,4 +160,5 @@ class AliasTable:
         return cls({clean_unit(a): clean_unit(c) for a, c, *_ in rows if a and c})
 
     def canonical(self, name: str) -> str:
+        """The canonical name for ``name`` (``name`` itself when it is no alias)."""
         return self.aliases.get(name, name)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tasks import Plan, Task, short_plan_names, unit_view
+from tasks import Plan, Task, labels, short_plan_names, unit_view
 from tasks.errors import WorkbenchError
 from ui.auth import acting_account
 from ui.store import ACTOR, get_raw_store, store_at
@@ -29,7 +29,7 @@ log = logging.getLogger("workbench.ui")
 
 GENERIC_ERROR = "操作未能完成:系统内部出错。请检查输入后重试;如仍失败,请联系系统管理员(详细信息已记入日志)。"
 
-DEADLINE_KIND_CN = {"date": "有期限", "ongoing": "长期", "unknown": "无法识别", "none": "未填写"}
+DEADLINE_KIND_CN = labels.DEADLINE_KIND
 STATUS_COLORS = {
     "已办结": "#2e7d32",
     "已完成": "#2e7d32",

@@ -131,12 +131,12 @@ with tab_up:
                         pd.DataFrame(
                             [
                                 {
-                                    "任务编号": r["task_id"],
-                                    "状态": r["status"],
-                                    "完成进度(%)": r["percent"],
-                                    "进展情况": r.get("progress", ""),
-                                    "填报日期": r["report_date"],
-                                    "报告期": r["period"],
+                                    "任务编号": r.task_id,
+                                    "状态": r.status,
+                                    "完成进度(%)": r.percent,
+                                    "进展情况": r.progress,
+                                    "填报日期": r.report_date,
+                                    "报告期": r.period,
                                 }
                                 for r in rep.rows
                             ]

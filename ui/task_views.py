@@ -161,6 +161,17 @@ def history_table(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
         f"**截至 {snap.as_of} 的状态:{s.status_label}**"
         + (f" · {md(s.card_name)}({md(s.card_reason)})" if s.card else "")
     )
+    from tasks.errors import WorkbenchError
+    from tasks.progress.card_guard import guarded_card_history
+    from tasks.progress.card_history import history_table as card_rows
+
+    try:  # 预警牌履历: issued, changed, closed, with the rule and any appeal (a unit sees its own tasks)
+        cards = guarded_card_history(store, plan_key, task_id)
+    except WorkbenchError:  # not this account's task: nothing to show
+        cards = []
+    if cards:
+        st.markdown("**预警牌履历**")
+        st.dataframe(pd.DataFrame(card_rows(cards)), hide_index=True, width="stretch")
     from tasks.store.kept import task_reports  # the task's own rows, not a whole history in memory
 
     hist = task_reports(store, plan_key, task_id, as_of=snap.as_of)

@@ -15,6 +15,7 @@ import pandas as pd
 from core.cli import print_json
 from core.safe_export import safe_frame
 
+from .. import labels
 from ..calibrate import calibrate
 from ..compare import compare
 from ..hall import simulate, simulate_arrays
@@ -23,24 +24,7 @@ from ..results import KPI_LABELS_CN, TABLE_CN, adjustments_frame, kpis
 from ..scenario_io import load_scenario, save_scenario
 from ..sweep import apply_variant
 
-LOG_CN = {
-    "customer": "顾客序号",
-    "day": "第几天",
-    "date": "日期",
-    "weekday": "星期(0=周一)",
-    "slot": "时段序号",
-    "type": "业务类型",
-    "appointment": "预约",
-    "arrival": "取号时刻(分钟)",
-    "ticket_time": "取号时间",
-    "start": "叫号时刻(分钟)",
-    "end": "办结时刻(分钟)",
-    "wait": "等候(分钟)",
-    "service": "办理时长(分钟)",
-    "group": "窗口组",
-    "window": "窗口",
-    "abandoned": "中途离开",
-}
+LOG_CN = labels.CUSTOMER_LOG
 
 
 def register(sub: argparse._SubParsersAction) -> None:

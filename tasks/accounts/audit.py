@@ -15,52 +15,11 @@ from typing import Any
 
 from core.safe_export import csv_bytes, save_workbook
 
+from .. import labels
 from ..errors import WorkbenchError
 
 HEADERS = ["时间", "操作账号", "操作", "对象", "详情"]
-ACTION_LABELS = {
-    "load_plan": "导入/更新计划",
-    "set_predecessors": "修改前置任务",
-    "open_period": "开启报告期",
-    "close_period": "关闭报告期",
-    "upload": "上传进展",
-    "save_rules": "修改预警规则",
-    "account_add": "新增账号",
-    "account_update": "修改账号",
-    "account_disable": "停用账号",
-    "account_enable": "启用账号",
-    "account_reset_password": "重置密码",
-    "account_change_password": "修改本人密码",
-    "account_unlock": "解除锁定",
-    "account_locked": "连续失败被锁定",
-    "login": "登录",
-    "logout": "退出登录",
-    "login_failed": "登录失败",
-    "login_refused_locked": "锁定期内尝试登录",
-    "login_refused_disabled": "停用账号尝试登录",
-    "session_expired": "登录超时",
-    # the supervision loop (督办) and its settings
-    "sign": "签收",
-    "extension_request": "延期申请",
-    "extension_approved": "延期批准",
-    "extension_rejected": "延期驳回",
-    "claim": "申请办结",
-    "claim_accepted": "办结审核通过(销号)",
-    "claim_returned": "退回办结申请",
-    "appeal": "申诉",
-    "appeal_upheld": "申诉成立",
-    "appeal_rejected": "申诉驳回",
-    "set_calendar": "设置报送日历",
-    "freeze_baseline": "冻结基线",
-    # reminders
-    "notify_contact_delete": "删除联系人",
-    "notify_contacts_import": "导入联系人",
-    "notify_queue": "提醒加入发件箱",
-    "notify_rules": "修改提醒规则",
-    "notify_send_list": "生成短信发送清单",
-    "notify_template": "修改通知模板",
-    "notify_template_reset": "恢复默认通知模板",
-}
+ACTION_LABELS = labels.AUDIT_ACTION
 
 
 def action_label(action: str) -> str:

@@ -328,7 +328,7 @@ class GuardedStore(NotifyMethods):
         # a report with problems is refused by commit_upload itself (UploadRejected, nothing written)
         require(self.account, "upload_progress", report.unit if report.ok or not self.is_unit else self.account.unit)
         if report.ok and report.rows:
-            self._check_rows(report.unit, report.plan, report.rows)
+            self._check_rows(report.unit, report.plan, report.store_rows())
         return commit_upload(self, report, self.actor)  # type: ignore[arg-type]
 
     def upload_files(

@@ -19,11 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .. import labels
 from ..errors import WorkbenchError
 
 OFFICE, PLANNER, UNIT, LEADER = "office", "planner", "unit", "leader"
 ROLES = (OFFICE, PLANNER, UNIT, LEADER)
-ROLE_NAMES = {OFFICE: "领导小组办公室", PLANNER: "规划人员", UNIT: "责任单位", LEADER: "领导(只读)"}
+ROLE_NAMES = labels.USER_ROLE
 
 #: every action the workbench guards, with the Chinese words used in refusals
 ACTIONS: dict[str, str] = {

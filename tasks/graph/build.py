@@ -38,13 +38,14 @@ import networkx as nx
 from core.config import package_file
 from core.sheets import cell_text
 
+from .. import labels
 from ..model import ONGOING, Plan, Task
 from ..units import is_collective
 from .errors import CycleError, GraphError, UnknownPredecessor
 from .predecessors import PredecessorLink, _rows, links_from_plan
 
 LEAD, RESPONSIBLE = "lead", "responsible"
-ROLE_WORDS = {LEAD: "牵头", RESPONSIBLE: "责任"}
+ROLE_WORDS = labels.UNIT_ROLE
 DEFAULT_MEMBERS = package_file("tasks", "data", "collective_units.csv")
 
 

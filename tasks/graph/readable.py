@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from .. import labels
 from .export import FONT, _quoted
 
 __all__ = ["readable_nodes", "readable_dot", "wrap", "STATUS_FILL", "STATUS_WORDS"]
@@ -44,14 +45,7 @@ STATUS_EDGE = {
     "ongoing": "#6a1b9a",
     "not_started": "#9e9e9e",
 }
-STATUS_WORDS = {
-    "done": "已完成",
-    "on_track": "正常推进",
-    "at_risk": "有风险",
-    "overdue": "逾期",
-    "ongoing": "长期推进",
-    "not_started": "未启动",
-}
+STATUS_WORDS = labels.STATUS
 
 
 def wrap(text: str, width: int = 9) -> list[str]:

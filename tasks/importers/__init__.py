@@ -58,6 +58,34 @@ def sniff(path: Path, display_name: str | None = None) -> str:
 
     Raises :class:`ImportFailed` for encrypted workbooks and files whose
     content does not match their extension (a text file renamed ``.xlsx``).
+
+    Parameters
+    ----------
+    path
+        The file to look at.
+    display_name
+        The name the user knows the file by (its extension counts, and it goes into messages);
+        default ``path.name``.
+
+    Returns
+    -------
+    str
+        One of ``xlsx``, ``xls``, ``csv``, ``html_table``, ``docx``, ``html``, ``txt``.
+
+    Raises
+    ------
+    ImportFailed
+        A damaged or unknown zip, an encrypted workbook, an old ``.doc``, an ``.xlsx``/``.xls``/``.docx``
+        whose content is not Office, or an unsupported extension.
+
+    Examples
+    --------
+    >>> sniff(Path("data/plans/leiyang-2021-tasks.xlsx")), sniff(Path("data/plans/sample-block-plan.txt"))
+    ('xlsx', 'txt')
+    >>> sniff(Path("data/plans/sample-block-plan.txt"), display_name="任务表.xlsx")
+    Traceback (most recent call last):
+    ...
+    tasks.errors.ImportFailed: 任务表.xlsx: 文件扩展名为 .xlsx,但内容不是 Excel/Word 文件(可能是改了扩展名的文本文件),请用 Excel/Word 另存为正确格式后上传
     """
     name, suffix = display_name or path.name, Path(display_name or path.name).suffix.lower()
     head = path.read_bytes()[:4096]
@@ -110,6 +138,39 @@ def load_plan(
     original name) and goes into messages and ``source.file``.  ``profile``
     is an office's import profile (extra labels, first-listed-leads, columns);
     :func:`tasks.importers.confidence.confidence` summarises what to check.
+
+    Parameters
+    ----------
+    path
+        The file: xlsx, xlsm, xls (or an HTML table saved as .xls), csv, docx, txt or html.
+    aliases
+        The unit alias table; default the shipped one (:meth:`AliasTable.load`).
+    display_name
+        The file's name as the user knows it; default the file's own name.
+    profile
+        The office's import profile; its name is recorded in ``plan.used["profile"]``.
+
+    Returns
+    -------
+    Plan
+        The tasks with units split and mapped to canonical names, deadlines parsed, and warnings.
+
+    Raises
+    ------
+    ImportFailed
+        The path is a folder, missing, unreadable, empty, larger than :data:`MAX_BYTES`, a zip bomb,
+        of the wrong kind (see :func:`sniff`), or holds no task table; or a cell cannot be read
+        (the message names the file, sheet, row and column). Nothing is imported then.
+
+    Examples
+    --------
+    >>> plan = load_plan("data/plans/leiyang-2021-tasks.xlsx", display_name="任务分解表.xlsx")
+    >>> len(plan.tasks), plan.source_file
+    (32, '任务分解表.xlsx')
+    >>> load_plan("data/plans")
+    Traceback (most recent call last):
+    ...
+    tasks.errors.ImportFailed: plans: 这是一个文件夹,不是文件,请选择其中的任务分解表文件
     """
     with using_profile(profile):
         plan = _load_plan(path, aliases=aliases, display_name=display_name)

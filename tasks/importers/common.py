@@ -43,6 +43,18 @@ def simplified(text: str) -> str:
     """``text`` with traditional characters replaced one for one by simplified ones (same length,
     so positions in both texts match).
 
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    str
+        Of the same length; characters with no one-character simplified form are kept.
+
+    Examples
+    --------
     >>> simplified("牽頭單位:市財政局;按職責分工負責,6月底完成")
     '牵头单位:市财政局;按职责分工负责,6月底完成'
     """
@@ -54,6 +66,20 @@ def simplified(text: str) -> str:
 def traditional_share(text: str, sample: int = 20000) -> float:
     """Share of the CJK characters of ``text`` (its first ``sample``) that are traditional forms.
 
+    Parameters
+    ----------
+    text
+        Any text.
+    sample
+        How many leading characters to look at.
+
+    Returns
+    -------
+    float
+        From 0 to 1; 0 when there are no CJK characters.
+
+    Examples
+    --------
     >>> traditional_share("牽頭單位") > 0.5, traditional_share("牵头单位")
     (True, 0.0)
     """
@@ -64,7 +90,23 @@ def traditional_share(text: str, sample: int = 20000) -> float:
 
 
 def clean_text(value: object) -> str:
-    """Cell text with line breaks and runs of spaces folded (Chinese text has no spaces)."""
+    """Cell text with line breaks and runs of spaces folded (Chinese text has no spaces).
+
+    Parameters
+    ----------
+    value
+        A cell's value (``None`` gives ``""``).
+
+    Returns
+    -------
+    str
+        One line: a break inside Chinese prose is dropped, any other becomes one space.
+
+    Examples
+    --------
+    >>> clean_text("推进\\n简政放权"), clean_text("  Step 1\\nStep 2 "), clean_text(None)
+    ('推进简政放权', 'Step 1 Step 2', '')
+    """
     if value is None:
         return ""
     s = str(value).replace("\r", "\n")
@@ -95,6 +137,39 @@ def make_task(
     :data:`MAX_DESCRIPTION` characters is refused with :class:`ImportFailed`
     naming the task and where it is (nothing is imported).
 
+    Parameters
+    ----------
+    task_id
+        The task's number.
+    title, description, section
+        The task's text cells.
+    lead, responsible
+        Unit cells (split with :func:`tasks.units.split_units`).
+    deadline
+        A deadline cell (text or date), parsed with :func:`tasks.deadlines.parse_deadline`.
+    predecessors
+        Predecessor task numbers.
+    source
+        Where the row is (file, sheet, row).
+    plan_year
+        The year a deadline without one falls in.
+    persons
+        Responsible persons, separated by ``、 , ;`` or line breaks.
+
+    Returns
+    -------
+    Task
+        With ``warnings`` for an unreadable deadline or a missing lead unit.
+
+    Raises
+    ------
+    ImportFailed
+        The title or description is over its limit.
+
+    Examples
+    --------
+    >>> make_task("2", title="清单管理", deadline="下周").warnings  # doctest: +ELLIPSIS
+    ['任务2:...', '任务2:没有牵头单位']
     >>> t = make_task("1", title="简政放权", lead="市审改办、市政务服务中心", deadline="2021年底前")
     >>> t.lead_units, t.deadline.isoformat()
     (['市审改办', '市政务服务中心'], '2021-12-31')
@@ -136,7 +211,27 @@ def make_task(
 
 
 def apply_aliases(task: Task, aliases: AliasTable) -> Task:
-    """Fill the canonical-name and collective-unit fields (names as written stay as they are)."""
+    """Fill the canonical-name and collective-unit fields (names as written stay as they are).
+
+    Parameters
+    ----------
+    task
+        The task (changed in place).
+    aliases
+        The unit alias table; names are simplified (traditional → simplified) before lookup.
+
+    Returns
+    -------
+    Task
+        ``task`` itself.
+
+    Examples
+    --------
+    >>> table = AliasTable({"市行政服务中心": "市政务服务中心"})
+    >>> t = apply_aliases(make_task("1", title="甲", lead="市行政服务中心、各乡镇"), table)
+    >>> t.lead_units, t.lead_units_canonical, t.collective_units
+    (['市行政服务中心', '各乡镇'], ['市政务服务中心', '各乡镇'], ['各乡镇'])
+    """
     task.lead_units_canonical = [aliases.canonical(simplified(u)) for u in task.lead_units]
     task.responsible_units_canonical = [aliases.canonical(simplified(u)) for u in task.responsible_units]
     task.collective_units = [u for u in task.units if is_collective(u)]
@@ -151,6 +246,28 @@ def reread_rows(plan: Plan, edits: dict[int, dict[str, object]], aliases: AliasT
     a reviewer corrects them before committing: units are split, the deadline parsed,
     warnings collected again; the row keeps its source.  ``plan`` is not changed.
 
+    Parameters
+    ----------
+    plan
+        The plan as imported.
+    edits
+        Row index (position in ``plan.tasks``) → the row's corrected cells.
+    aliases
+        The unit alias table; default the shipped one.
+
+    Returns
+    -------
+    Plan
+        A deep copy with the edited rows rebuilt and the task warnings collected again.
+
+    Raises
+    ------
+    ImportFailed
+        An edited title or description is longer than the import accepts (naming the task and its
+        place in the file).
+
+    Examples
+    --------
     >>> plan = Plan(tasks=[make_task("1", title="甲", lead="市审改办", deadline="2021年底前")],
     ...             used={"plan_year": 2021})
     >>> fixed = reread_rows(plan, {0: {"id": "1", "title": "甲", "lead": "市审改办、市政务服务中心",

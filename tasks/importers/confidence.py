@@ -28,7 +28,28 @@ LEVEL_CN = {"high": "高", "medium": "中", "low": "低"}
 
 
 def confidence(plan: Plan) -> dict[str, Any]:
-    """The per-document confidence summary (JSON-ready)."""
+    """The per-document confidence summary (JSON-ready).
+
+    ``level`` is ``low`` when there are unknown labels or more than a fifth of the tasks need
+    checking, ``medium`` when some do (or the importer numbered tasks), else ``high``.
+
+    Parameters
+    ----------
+    plan
+        An imported plan (its ``used`` notes what the importer did).
+
+    Returns
+    -------
+    dict
+        ``file, tasks, level, to_check, no_lead, unlabelled, unknown_labels, renumbered,
+        first_leads_line, traditional, profile, warnings``.
+
+    Examples
+    --------
+    >>> from tasks.model import Task
+    >>> confidence(Plan(tasks=[Task(id="1", lead_units=["市财政局"])]))["level"]
+    'high'
+    """
     used = plan.used or {}
     n = len(plan.tasks)
     no_lead = [t.id for t in plan.tasks if not t.lead_units]
@@ -63,7 +84,24 @@ def _ids(ids: list[str]) -> str:
 
 
 def confidence_lines(plan: Plan) -> list[str]:
-    """The summary as Chinese lines for the command line and the page."""
+    """The summary as Chinese lines for the command line and the page.
+
+    Parameters
+    ----------
+    plan
+        An imported plan.
+
+    Returns
+    -------
+    list of str
+        The level first, then one line per kind of thing to check.
+
+    Examples
+    --------
+    >>> from tasks.model import Task
+    >>> confidence_lines(Plan(tasks=[Task(id="1"), Task(id="2", lead_units=["市财政局"])], used={"profile": "某县"}))
+    ['识别可信度:低(2项任务中需核对1项)', '导入方案:某县', '没有牵头单位的任务:1']
+    """
     c = confidence(plan)
     out = [f"识别可信度:{LEVEL_CN[c['level']]}({c['tasks']}项任务中需核对{c['to_check']}项)"]
     if c["profile"]:
@@ -90,6 +128,22 @@ SEGMENT_FIELDS = ("title", "lead", "responsible", "persons", "deadline")
 def source_segments(text: str, task: Any) -> list[tuple[str, str | None]]:
     """``text`` cut into pieces, each tagged with the field it was read into (None: not used).
 
+    Longer values are placed first, each at its first free place in ``text``.
+
+    Parameters
+    ----------
+    text
+        The task's source text.
+    task
+        The task read from it (``title, lead_units, responsible_units, deadline_text``, optional ``persons``).
+
+    Returns
+    -------
+    list of (str, str or None)
+        Consecutive pieces covering ``text``, with a field of :data:`SEGMENT_FIELDS` or ``None``.
+
+    Examples
+    --------
     >>> from tasks.model import Task
     >>> t = Task(id="1", title="推行叫号", lead_units=["市数字办"], responsible_units=["各乡镇"],
     ...          deadline_text="2021年底前")

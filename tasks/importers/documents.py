@@ -449,8 +449,8 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
         hints[r.id] = (set(t.lead_units), set(t.responsible_units))
     appendix = parse_appendix(lines, plan_year=year, hints=hints)
     text_table = appendix or tsv
-    if text_table is not None:
-        body = parse_body(lines, skip=(text_table.first, text_table.last))  # type: ignore[arg-type]  # not the table's lines
+    if text_table is not None and text_table.first is not None and text_table.last is not None:
+        body = parse_body(lines, skip=(text_table.first, text_table.last))  # not the table's lines
     tables: list[Found] = [f for f in (parse_grid(rows, sheet=s) for s, rows in grids) if f.tasks]
     if tsv is not None:
         tables.insert(0, tsv)
@@ -487,9 +487,9 @@ def read_document(path: Path, *, kind: str, display_name: str) -> Plan:
             as_written.task(t)
         title, issuer = as_written(title), as_written(issuer)
     for t in tasks:
-        for w in t.warnings:  # type: ignore[assignment]
-            if w not in warnings:
-                warnings.append(w)  # type: ignore[arg-type]
+        for note in t.warnings:
+            if note not in warnings:
+                warnings.append(note)
     used["layouts"] = layouts
     used["plan_year"] = year
     used["unknown_labels"] = body.unknown_labels

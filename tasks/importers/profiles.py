@@ -89,6 +89,26 @@ class ImportProfile:
     ``排在第一位的部门为牵头部门`` sentence), ``True`` always, ``False`` never.
     ``columns`` maps a table header text to a role in :data:`COLUMN_ROLES`
     (or ``ignore``).
+
+    Parameters
+    ----------
+    name
+        The profile's name (how the office chooses it).
+    description
+        What it is for, shown beside the name.
+    lead_labels, responsible_labels, person_labels
+        Extra labels that introduce lead units, responsible units and responsible persons in a
+        document (``主办单位:`` …), beside the built-in ones.
+    first_listed_leads
+        Whether the first unit of an unlabelled list leads (``None``: as the document says).
+    columns
+        ``(header text, role)`` pairs for tables whose headers the importer does not know.
+
+    Examples
+    --------
+    >>> p = ImportProfile(name="某县", columns=(("主 办 单 位", "lead"),))
+    >>> p.column_role("主办单位"), p.column_role("备注")
+    ('lead', None)
     """
 
     name: str = ""
@@ -100,7 +120,11 @@ class ImportProfile:
     columns: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     def column_role(self, header: str) -> str | None:
-        """The role this profile gives a header cell (spaces ignored), or None."""
+        """The role this profile gives a header cell (spaces ignored), or None.
+
+        >>> ImportProfile(columns=(("主办单位", "lead"),)).column_role(" 主办 单位 ")
+        'lead'
+        """
         h = re.sub(r"\s+", "", header or "")
         for text, role in self.columns:
             if re.sub(r"\s+", "", text) == h:
@@ -128,7 +152,38 @@ def _labels(value: Any, key: str, name: str) -> tuple[str, ...]:
 
 
 def profile_from_dict(data: dict[str, Any], name: str | None = None) -> ImportProfile:
-    """A checked :class:`ImportProfile` from a dict (a parsed TOML/JSON file or a database row)."""
+    """A checked :class:`ImportProfile` from a dict (a parsed TOML/JSON file or a database row).
+
+    Parameters
+    ----------
+    data
+        Keys ``name, description, lead_labels, responsible_labels, person_labels, first_listed_leads,
+        columns``; labels may be a list or one string separated by ``、 , ;`` or blanks; colons and
+        blanks inside a label are dropped.
+    name
+        The profile's name (default ``data["name"]``).
+
+    Returns
+    -------
+    ImportProfile
+        The checked profile (``first_listed_leads`` ``"auto"`` becomes ``None``).
+
+    Raises
+    ------
+    InputError
+        ``data`` is not a dict, the name is missing or not 1–40 letters/digits, an unknown key, a
+        ``first_listed_leads`` other than true/false/"auto", ``columns`` not a table or naming an
+        unknown role, or a label longer than 20 characters.
+
+    Examples
+    --------
+    >>> profile_from_dict({"name": "某县", "lead_labels": "主办单位:、牵头科室"}).lead_labels
+    ('主办单位', '牵头科室')
+    >>> profile_from_dict({"name": "某县", "columns": {"主办": "boss"}})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    core.errors.InputError: 某县: 导入方案“某县”中表头“主办”的角色“boss”无效,应为 id、section、...或 ignore
+    """
     if not isinstance(data, dict):
         raise InputError("导入方案应为键值表", file=name or "")
     pname = str(name or data.get("name") or "").strip()
@@ -163,7 +218,24 @@ def profile_from_dict(data: dict[str, Any], name: str | None = None) -> ImportPr
 
 
 def profile_to_dict(p: ImportProfile) -> dict[str, Any]:
-    """The JSON/TOML-ready dict of a profile (``first_listed_leads`` ``"auto"`` when it follows the document)."""
+    """The JSON/TOML-ready dict of a profile (``first_listed_leads`` ``"auto"`` when it follows the document).
+
+    Parameters
+    ----------
+    p
+        The profile.
+
+    Returns
+    -------
+    dict
+        What :func:`profile_from_dict` reads back into an equal profile.
+
+    Examples
+    --------
+    >>> d = profile_to_dict(ImportProfile(name="某县", columns=(("主办", "lead"),)))
+    >>> d["first_listed_leads"], d["columns"], profile_from_dict(d) == ImportProfile(name="某县", columns=(("主办", "lead"),))
+    ('auto', {'主办': 'lead'}, True)
+    """
     return {
         "name": p.name,
         "description": p.description,
@@ -180,7 +252,23 @@ def _toml_str(s: str) -> str:
 
 
 def profile_to_toml(p: ImportProfile) -> str:
-    """TOML text of a profile (what is written under ``data/import_profiles/``)."""
+    """TOML text of a profile (what is written under ``data/import_profiles/``).
+
+    Parameters
+    ----------
+    p
+        The profile.
+
+    Returns
+    -------
+    str
+        TOML that :func:`profile_from_toml` reads back into an equal profile.
+
+    Examples
+    --------
+    >>> print(profile_to_toml(ImportProfile(name="某县", lead_labels=("主办单位",))).splitlines()[2])
+    lead_labels = ["主办单位"]
+    """
     d = profile_to_dict(p)
     out = []
     for k in ("name", "description"):
@@ -196,6 +284,34 @@ def profile_to_toml(p: ImportProfile) -> str:
 
 
 def profile_from_toml(text: str, name: str | None = None) -> ImportProfile:
+    """A checked profile from TOML text.
+
+    Parameters
+    ----------
+    text
+        The TOML.
+    name
+        The profile's name (default the ``name`` key).
+
+    Returns
+    -------
+    ImportProfile
+        As :func:`profile_from_dict` checks it.
+
+    Raises
+    ------
+    InputError
+        Not valid TOML, or a check of :func:`profile_from_dict` fails.
+
+    Examples
+    --------
+    >>> profile_from_toml('name = "某县"\\nfirst_listed_leads = true').first_listed_leads
+    True
+    >>> profile_from_toml("name = ", name="某县")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    core.errors.InputError: 某县: 导入方案不是有效的 TOML:...
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -204,14 +320,55 @@ def profile_from_toml(text: str, name: str | None = None) -> ImportProfile:
 
 
 def profiles_dir() -> Path:
-    """``WORKBENCH_IMPORT_PROFILES_DIR`` or the repository's ``data/import_profiles``."""
+    """``WORKBENCH_IMPORT_PROFILES_DIR`` or the repository's ``data/import_profiles``.
+
+    Returns
+    -------
+    Path
+        The folder (:func:`core.config.import_profiles_dir`; it may not exist).
+
+    Examples
+    --------
+    >>> profiles_dir().name
+    'import_profiles'
+    """
     from core.config import import_profiles_dir
 
     return import_profiles_dir()
 
 
 def load_profile_file(path: str | Path) -> ImportProfile:
-    """A profile from a ``.toml`` or ``.json`` file (name: the file's ``name`` or its stem)."""
+    """A profile from a ``.toml`` or ``.json`` file (name: the file's ``name`` or its stem).
+
+    Parameters
+    ----------
+    path
+        The file; ``.json`` is read as JSON, anything else as TOML.
+
+    Returns
+    -------
+    ImportProfile
+        The checked profile.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read as UTF-8, is not valid TOML/JSON, is not a table, or fails the checks
+        of :func:`profile_from_dict` (the message names the file).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "某县.json"
+    >>> _ = path.write_text('{"lead_labels": ["主办单位"]}', encoding="utf-8")
+    >>> load_profile_file(path).name, load_profile_file(path).lead_labels
+    ('某县', ('主办单位',))
+    >>> _ = path.write_text('["主办单位"]', encoding="utf-8")
+    >>> load_profile_file(path)
+    Traceback (most recent call last):
+    ...
+    core.errors.InputError: 某县.json: 导入方案应为键值表(JSON 对象),例如 {"lead_labels": ["主办单位"]}
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -235,7 +392,33 @@ def load_profile_file(path: str | Path) -> ImportProfile:
 
 
 def save_profile_file(p: ImportProfile, directory: str | Path | None = None) -> Path:
-    """Write ``<dir>/<name>.toml`` and return its path."""
+    """Write ``<dir>/<name>.toml`` and return its path.
+
+    Parameters
+    ----------
+    p
+        The profile.
+    directory
+        Default :func:`profiles_dir` (created when missing).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    OSError
+        The folder or file cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> path = save_profile_file(ImportProfile(name="某县", lead_labels=("主办单位",)), folder)
+    >>> path.name, load_profile_file(path).lead_labels
+    ('某县.toml', ('主办单位',))
+    """
     d = Path(directory) if directory else profiles_dir()
     d.mkdir(parents=True, exist_ok=True)
     path = d / f"{p.name}.toml"
@@ -244,7 +427,26 @@ def save_profile_file(p: ImportProfile, directory: str | Path | None = None) -> 
 
 
 def list_profile_files(directory: str | Path | None = None) -> dict[str, Path]:
-    """Profile name → file, for every ``.toml``/``.json`` in the profiles folder."""
+    """Profile name → file, for every ``.toml``/``.json`` in the profiles folder.
+
+    Parameters
+    ----------
+    directory
+        Default :func:`profiles_dir`.
+
+    Returns
+    -------
+    dict of str to Path
+        By file stem, sorted; empty when the folder is missing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = save_profile_file(ImportProfile(name="某县"), folder)
+    >>> list(list_profile_files(folder)), list_profile_files(folder / "missing")
+    (['某县'], {})
+    """
     d = Path(directory) if directory else profiles_dir()
     if not d.is_dir():
         return {}
@@ -252,7 +454,32 @@ def list_profile_files(directory: str | Path | None = None) -> dict[str, Path]:
 
 
 def find_profile(name_or_path: str, *, store: Any = None) -> ImportProfile:
-    """A profile by file path, by name in the profiles folder, or by name in the database of ``store``."""
+    """A profile by file path, by name in the profiles folder, or by name in the database of ``store``.
+
+    Parameters
+    ----------
+    name_or_path
+        A ``.toml``/``.json`` path, or a profile's name.
+    store
+        A task store whose saved profiles are searched last.
+
+    Returns
+    -------
+    ImportProfile
+        The first found.
+
+    Raises
+    ------
+    InputError
+        No such profile (the message lists the profiles there are), or its file is invalid.
+
+    Examples
+    --------
+    >>> find_profile("没有这个方案")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    core.errors.InputError: 没有这个方案: 找不到导入方案“没有这个方案”(...)
+    """
     p = Path(name_or_path)
     if p.suffix.lower() in (".toml", ".json") and p.is_file():
         return load_profile_file(p)
@@ -274,7 +501,26 @@ _ACTIVE: contextvars.ContextVar[ImportProfile | None] = contextvars.ContextVar("
 
 
 def profile_column(header: object) -> str | None:
-    """The role the active profile gives this header cell (None: no profile or not named there)."""
+    """The role the active profile gives this header cell (None: no profile or not named there).
+
+    Parameters
+    ----------
+    header
+        A header cell's value.
+
+    Returns
+    -------
+    str or None
+        A role of :data:`COLUMN_ROLES` or ``ignore``.
+
+    Examples
+    --------
+    >>> with using_profile(ImportProfile(name="某县", columns=(("主办", "lead"),))):
+    ...     profile_column("主办"), profile_column(3)
+    ('lead', None)
+    >>> profile_column("主办") is None
+    True
+    """
     p = _ACTIVE.get()
     if p is None or not p.columns or not isinstance(header, str):
         return None
@@ -282,13 +528,46 @@ def profile_column(header: object) -> str | None:
 
 
 def active_profile() -> ImportProfile | None:
-    """The profile the current import runs with (None: defaults)."""
+    """The profile the current import runs with (None: defaults).
+
+    Returns
+    -------
+    ImportProfile or None
+        Set by :func:`using_profile`.
+
+    Examples
+    --------
+    >>> active_profile() is None
+    True
+    """
     return _ACTIVE.get()
 
 
 @contextlib.contextmanager
 def using_profile(p: ImportProfile | None) -> Iterator[None]:
-    """Run an import with ``p`` active."""
+    """Run an import with ``p`` active.
+
+    The profile is held in a context variable, so concurrent imports (dashboard sessions) do not
+    see each other's profile; the previous one is restored on leaving.
+
+    Parameters
+    ----------
+    p
+        The office's profile, or ``None`` for the importer's defaults.
+
+    Yields
+    ------
+    None
+        While the block runs, :func:`active_profile` returns ``p``.
+
+    Examples
+    --------
+    >>> with using_profile(ImportProfile(name="某县")):
+    ...     active_profile().name
+    '某县'
+    >>> active_profile() is None
+    True
+    """
     token = _ACTIVE.set(p)
     try:
         yield
@@ -313,6 +592,32 @@ def profile_from_form(
     """A profile from the import page's rule form (labels comma-separated; ``表头=角色`` lines,
     the role in Chinese or English).
 
+    Parameters
+    ----------
+    name
+        The profile's name.
+    lead, responsible, persons
+        Extra labels, separated by ``、 , ;`` or blanks.
+    first
+        A key of :data:`FIRST_LEADS_CHOICES`.
+    columns
+        ``表头=角色`` lines (``=`` ``:`` or full-width forms), the role a :data:`ROLE_CN` name or a role key.
+    description
+        What the profile is for.
+
+    Returns
+    -------
+    ImportProfile
+        Checked by :func:`profile_from_dict`.
+
+    Raises
+    ------
+    InputError
+        A column line that is not ``表头=角色`` with a known role (naming the line), an unknown
+        ``first`` choice, or a check of :func:`profile_from_dict` failing.
+
+    Examples
+    --------
     >>> p = profile_from_form("临时", lead="主办单位", responsible="协办科室、配合科室",
     ...                       first="第一个单位为牵头单位", columns="主办科室=牵头单位\\n备注=ignore")
     >>> p.lead_labels, p.responsible_labels, p.first_listed_leads, p.columns
@@ -347,7 +652,23 @@ def profile_from_form(
 
 
 def profile_form_values(p: ImportProfile | None) -> dict[str, str]:
-    """The form fields showing ``p`` (empty form for the defaults)."""
+    """The form fields showing ``p`` (empty form for the defaults).
+
+    Parameters
+    ----------
+    p
+        The profile, or ``None``.
+
+    Returns
+    -------
+    dict of str to str
+        ``lead, responsible, persons, first, columns``, as :func:`profile_from_form` reads them.
+
+    Examples
+    --------
+    >>> profile_form_values(ImportProfile(name="某县", lead_labels=("主办单位", "牵头科室"), columns=(("备注", "ignore"),)))
+    {'lead': '主办单位、牵头科室', 'responsible': '', 'persons': '', 'first': '按文件说明', 'columns': '备注=忽略'}
+    """
     if p is None:
         return {"lead": "", "responsible": "", "persons": "", "first": "按文件说明", "columns": ""}
     first = next(k for k, v in FIRST_LEADS_CHOICES.items() if v == p.first_listed_leads)

@@ -220,9 +220,15 @@ def parse_sheet(grid: Grid, header: Header, file_name: str) -> SheetResult:
             ):
                 section = clean_text(text)
                 continue
-        if not has_meta and not desc and serial_cell is not None and title and _CN_ONLY.match(cell_text(serial_cell)):
+        if (
+            not has_meta
+            and not desc
+            and serial_cell is not None
+            and title
+            and (cn_serial := _CN_ONLY.match(cell_text(serial_cell)))
+        ):
             # 序号 "一" + 工作要点 "深入推进…" and nothing else: a section numbered in the 序号 column
-            section = f"{_CN_ONLY.match(cell_text(serial_cell))[1]}、{clean_text(title[0])}"  # type: ignore[index]
+            section = f"{cn_serial[1]}、{clean_text(title[0])}"
             continue
         pending = pendings[-1] if pendings else None
         continuation = (
@@ -249,15 +255,15 @@ def parse_sheet(grid: Grid, header: Header, file_name: str) -> SheetResult:
             continue
         if not after_note:
             warnings.append(f"第{r}行“{clean_text(first_text)[:30]}”不像任务行,已跳过")
-    title = _plan_title(grid, header)  # type: ignore[assignment]
-    plan_year = _year_of(title, grid.name, file_name) or _deadline_year(pendings)  # type: ignore[arg-type]
+    sheet_title = _plan_title(grid, header)
+    plan_year = _year_of(sheet_title, grid.name, file_name) or _deadline_year(pendings)
     tasks = _build_tasks(pendings, grid, file_name, plan_year, warnings)
     return SheetResult(
         grid,
         header,
         tasks,
         warnings,
-        title,  # type: ignore[arg-type]
+        sheet_title,
         pendings[0].row if pendings else None,
         max((p.last_row for p in pendings), default=None),
     )

@@ -107,7 +107,9 @@ def parse_appendix(
     found = Found("appendix", first=lines[h0][0])
     # rows: [serial, section, index of the serial line, [indices of the cell lines]]
     rows: list[tuple[int, str, int, list[int]]] = []
-    section, expected, cur = "", None, None  # type: ignore[var-annotated]
+    section = ""
+    expected: int | None = None
+    cur: tuple[int, str, int, list[int]] | None = None
 
     def title_follows(i: int) -> bool:
         nxt = lines[i + 1][1].strip() if i + 1 < len(lines) else ""
@@ -125,10 +127,10 @@ def parse_appendix(
             elif 0 < serial - expected <= 5 and is_deadline_text(lines[i - 1][1].strip(), plan_year):
                 found.warnings.append(f"附件表序号不连续:第{expected - 1}项之后是第{serial}项,请核对是否漏项")
                 starts = True
-        if starts:
+        if starts and serial is not None:
             cur = (serial, section, i, [])
-            rows.append(cur)  # type: ignore[arg-type]
-            expected = serial + 1  # type: ignore[operator]
+            rows.append(cur)
+            expected = serial + 1
             continue
         if is_header_word(text) and cur is not None and not cur[3]:
             continue
@@ -147,7 +149,8 @@ def parse_appendix(
             continue
         # deadline: the last line(s) of the row; in the last row, the first deadline-like
         # line after the title (what follows is the document's footer)
-        k = end = None
+        k: int | None = None
+        end: int | None = None
         if "deadline" in roles:
 
             def dl_at(j: int, texts: list[str] = texts) -> bool:
@@ -160,8 +163,8 @@ def parse_appendix(
             else:
                 k = next((j for j in range(1, len(texts)) if dl_at(j)), None)
                 end = k
-                while k is not None and end + 1 < len(texts) and dl_at(end + 1):  # type: ignore[operator]
-                    end += 1  # type: ignore[operator]
+                while end is not None and end + 1 < len(texts) and dl_at(end + 1):
+                    end += 1
             if k is None and not is_last and _unreadable_deadline_cell(texts):
                 k = end = len(texts) - 1  # kept as written; make_task warns that it is unreadable
             elif is_last:  # the line right after the unit lines, unless it is the footer
@@ -183,11 +186,12 @@ def parse_appendix(
                 ):
                     k = end = after
         if k is not None:
-            deadline = ",".join(t.rstrip(",，;；、") for t in texts[k : end + 1])  # type: ignore[operator]
+            end = k if end is None else end
+            deadline = ",".join(t.rstrip(",，;；、") for t in texts[k : end + 1])
             middle = texts[1:k]
-            last_used = idx[end]  # type: ignore[index]
-            if end + 1 < len(texts) and not is_last:  # type: ignore[operator]
-                found.warnings.append(f"任务{tid}:完成时限之后还有内容“{''.join(texts[end + 1 :])[:40]}”,未导入")  # type: ignore[operator]
+            last_used = idx[end]
+            if end + 1 < len(texts) and not is_last:
+                found.warnings.append(f"任务{tid}:完成时限之后还有内容“{''.join(texts[end + 1 :])[:40]}”,未导入")
         else:
             deadline = ""
             middle = texts[1:]

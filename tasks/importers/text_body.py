@@ -509,10 +509,10 @@ def parse_body(lines: list[Line], *, skip: tuple[int, int] | None = None) -> Bod
             record(raw, lines[field_lines[-1]][0] if field_lines else lineno)
             i = (field_lines[-1] + 1) if field_lines else i + 1
             continue
-        if inline is not None:
-            body_text = text[: paren[1]]  # type: ignore[index]
+        if inline is not None and paren is not None:  # an inline task always has its parenthesis
+            body_text = text[: paren[1]]
             if num:
-                body_text = rest[: max(0, len(rest) - (len(text) - paren[1]))]  # type: ignore[index]
+                body_text = rest[: max(0, len(rest) - (len(text) - paren[1]))]
             title, desc = _title_and_description(body_text)
             if kind == "a":
                 parent = None

@@ -33,12 +33,15 @@ def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
         if len(cols) >= 3 and ("lead" in cols or "responsible" in cols):
             # a two-row header: 责任单位 over 牵头单位 | 配合单位
             if r + 1 < len(rows):
-                sub = {c: header_role(cell) for c, cell in enumerate(rows[r + 1])}
-                sub = {c: role for c, role in sub.items() if role in ("lead", "responsible")}
+                sub = {
+                    c: role
+                    for c, cell in enumerate(rows[r + 1])
+                    if (role := header_role(cell)) in ("lead", "responsible")
+                }
                 if sub:
                     cols = {role: c for role, c in cols.items() if c not in sub}
                     for c, role in sorted(sub.items()):
-                        cols.setdefault(role, c)  # type: ignore[arg-type]
+                        cols.setdefault(role, c)
                     return r + 1, cols
             return r, cols
     return None
@@ -124,7 +127,8 @@ def parse_tsv(text: str) -> Found | None:
     if not found.tasks:
         return None
     for t in found.tasks:
-        t.line, t.sheet, t.layout = first_lines[t.line - 1], None, "tsv"  # type: ignore[operator]
-    found.first, found.last = first_lines[found.first - 1], first_lines[found.last - 1]  # type: ignore[operator]
+        t.line, t.sheet, t.layout = first_lines[t.line - 1] if t.line else None, None, "tsv"
+    if found.first is not None and found.last is not None:
+        found.first, found.last = first_lines[found.first - 1], first_lines[found.last - 1]
     found.layout, found.sheet = "tsv", None
     return found

@@ -32,9 +32,9 @@ def _title(lines: list[str]) -> str:
             if re.search(_PLAN_WORDS + r"(?:\(试行\)|（试行）)?$", m[1]):
                 return m[1].strip()
     for line in lines[:_HEAD_LINES]:
-        m = re.search(r"关于(?:印发)?(.{4,80}?(?:方案|意见|计划|规划|办法))(?:的通知)?$", line.strip())  # type: ignore[assignment]
-        if m:
-            return m[1] if "印发" in line else "关于" + m[1]
+        about = re.search(r"关于(?:印发)?(.{4,80}?(?:方案|意见|计划|规划|办法))(?:的通知)?$", line.strip())
+        if about:
+            return about[1] if "印发" in line else "关于" + about[1]
     for line in lines[:_HEAD_LINES]:
         s = line.strip()
         if 4 <= len(s) <= 60 and re.search(_PLAN_WORDS + "$", s):

@@ -51,6 +51,43 @@ def write_plan_workbook(
 
     ``readme`` adds a second sheet “说明” with one line per row (``None`` leaves it
     out; pass :data:`DEFAULT_README` for the standard text).
+
+    Parameters
+    ----------
+    plan
+        The plan to write; tasks are grouped under their ``section`` rows.
+    path
+        The xlsx file (created or replaced).
+    sheet_title
+        The table sheet's tab name.
+    note
+        The closing ``注:`` row (``None`` leaves it out).
+    readme
+        Lines of a second sheet “说明”.
+    unit_separator
+        Joins several units in one cell.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    OSError
+        The file cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from tasks.importers import load_plan
+    >>> from tasks.model import Plan, Task
+    >>> plan = Plan(title="示例任务分解表", tasks=[Task(id="1", title="简政放权", lead_units=["市审改办"],
+    ...             deadline_text="2021年底前")])
+    >>> path = write_plan_workbook(plan, Path(tempfile.mkdtemp()) / "plan.xlsx", readme=DEFAULT_README)
+    >>> back = load_plan(path)
+    >>> [(t.id, t.title, t.lead_units, t.deadline.isoformat()) for t in back.tasks]
+    [('1', '简政放权', ['市审改办'], '2021-12-31')]
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side

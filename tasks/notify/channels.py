@@ -58,7 +58,18 @@ __all__ = [
 
 
 def secrets_file() -> Path:
-    """``.streamlit/secrets.toml`` under the workbench home (where Streamlit reads it too)."""
+    """``.streamlit/secrets.toml`` under the workbench home (where Streamlit reads it too).
+
+    Returns
+    -------
+    Path
+        The file's path (it may not exist).
+
+    Examples
+    --------
+    >>> secrets_file().parts[-2:]
+    ('.streamlit', 'secrets.toml')
+    """
     return home() / ".streamlit" / "secrets.toml"
 
 
@@ -69,12 +80,41 @@ _SWITCHES = {"mail": ("mail",), "webhook": ("dingtalk", "wecom", "webhook"), "sm
 
 
 class ChannelError(Exception):
-    """One delivery failed (the text goes to the message's ``last_error``; the message is retried)."""
+    """One delivery failed (the text goes to the message's ``last_error``; the message is retried).
+
+    Parameters
+    ----------
+    *args
+        As for :class:`Exception`; the first is the Chinese reason.
+
+    Examples
+    --------
+    >>> str(ChannelError("连接超时"))
+    '连接超时'
+    """
 
 
 @dataclass(frozen=True)
 class MailSettings:
-    """Where mail goes; ``password`` is never shown (``repr`` leaves it out)."""
+    """Where mail goes; ``password`` is never shown (``repr`` leaves it out).
+
+    Parameters
+    ----------
+    host, port
+        The SMTP server.
+    user, password
+        The login (empty ``user``: no login).
+    sender
+        The From address, ``a@b`` or ``名称 <a@b>``.
+    tls
+        ``none``, ``starttls`` or ``ssl``.
+
+    Examples
+    --------
+    >>> s = MailSettings("smtp.example.cn", 465, "ban", "secret", "ban@example.cn", "ssl")
+    >>> "secret" in repr(s), s.describe()
+    (False, 'smtp.example.cn:465(SSL,账号 ban)')
+    """
 
     host: str
     port: int
@@ -84,6 +124,7 @@ class MailSettings:
     tls: str = "starttls"
 
     def describe(self) -> str:
+        """Server, port, encryption and login in Chinese words, for the settings page (no password)."""
         who = f",账号 {self.user}" if self.user else ""
         return f"{self.host}:{self.port}({ {'none': '不加密', 'starttls': 'STARTTLS', 'ssl': 'SSL'}[self.tls] }{who})"
 
@@ -101,6 +142,29 @@ def _secrets(path: Path | None) -> Mapping[str, Any]:
 def mail_settings(env: Mapping[str, str] | None = None, secrets_path: Path | None = None) -> MailSettings | None:
     """The SMTP settings (environment first, then secrets.toml), or None when no host is set.
 
+    Parameters
+    ----------
+    env
+        Variables to read instead of :data:`os.environ`.
+    secrets_path
+        The secrets file; default :func:`secrets_file`.
+
+    Returns
+    -------
+    MailSettings or None
+        ``None`` when ``WORKBENCH_SMTP_HOST`` is set nowhere (mail is off). The port defaults by
+        ``tls``: 25 (none), 587 (starttls), 465 (ssl).
+
+    Raises
+    ------
+    NotifyError
+        The secrets file is not valid TOML, ``WORKBENCH_SMTP_TLS`` is not none/starttls/ssl, the port
+        is not 1–65535, or there is no sender address.
+
+    Examples
+    --------
+    >>> mail_settings({}, Path("/nonexistent")) is None
+    True
     >>> mail_settings({"WORKBENCH_SMTP_HOST": "smtp.example.cn", "WORKBENCH_SMTP_TLS": "ssl",
     ...                "WORKBENCH_SMTP_FROM": "ban@example.cn"}, Path("/nonexistent")).port
     465
@@ -130,6 +194,23 @@ def mail_settings(env: Mapping[str, str] | None = None, secrets_path: Path | Non
 def enabled_channels(env: Mapping[str, str] | None = None) -> frozenset[str]:
     """Outbox channels turned on by ``WORKBENCH_NOTIFY_CHANNELS`` (empty: nothing leaves).
 
+    Parameters
+    ----------
+    env
+        Variables to read instead of :data:`os.environ`.
+
+    Returns
+    -------
+    frozenset of str
+        Outbox channels: ``mail``, ``dingtalk``/``wecom``/``webhook`` (all three for ``webhook``), ``sms``.
+
+    Raises
+    ------
+    NotifyError
+        A word other than mail, webhook or sms.
+
+    Examples
+    --------
     >>> sorted(enabled_channels({"WORKBENCH_NOTIFY_CHANNELS": "mail, webhook"}))
     ['dingtalk', 'mail', 'webhook', 'wecom']
     >>> enabled_channels({"WORKBENCH_NOTIFY_CHANNELS": "fax"})
@@ -150,6 +231,23 @@ def enabled_channels(env: Mapping[str, str] | None = None) -> frozenset[str]:
 def check_webhook_url(url: str) -> str:
     """The trimmed address if it is an http(s) URL with a host, else :class:`NotifyError`.
 
+    Parameters
+    ----------
+    url
+        A robot address as typed.
+
+    Returns
+    -------
+    str
+        The address without surrounding blanks.
+
+    Raises
+    ------
+    NotifyError
+        Not ``http``/``https``, no host, or blanks inside.
+
+    Examples
+    --------
     >>> check_webhook_url(" https://oapi.dingtalk.com/robot/send?access_token=x ")[:8]
     'https://'
     >>> check_webhook_url("file:///etc/passwd")
@@ -164,7 +262,23 @@ def check_webhook_url(url: str) -> str:
 
 
 def mask_url(url: str) -> str:
-    """A robot address fit to show: query values (tokens, keys) cut to 3 characters."""
+    """A robot address fit to show: query values (tokens, keys) cut to 3 characters.
+
+    Parameters
+    ----------
+    url
+        A robot address (may be empty).
+
+    Returns
+    -------
+    str
+        The address with each query value cut to 3 characters and ``…``; the fragment dropped.
+
+    Examples
+    --------
+    >>> mask_url("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx"), mask_url("")
+    ('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693…', '')
+    """
     if not url:
         return ""
     parts = urllib.parse.urlsplit(url)
@@ -178,6 +292,18 @@ def mask_url(url: str) -> str:
 def net_reason(err: object) -> str:
     """A network failure in Chinese words (no English exception names for users).
 
+    Parameters
+    ----------
+    err
+        The exception (or a URLError's ``reason``).
+
+    Returns
+    -------
+    str
+        A short Chinese reason; ``发送失败`` for anything that is not a network error.
+
+    Examples
+    --------
     >>> net_reason(ConnectionRefusedError(111, "Connection refused"))
     '对方拒绝连接(服务未启动或端口不对)'
     """
@@ -199,13 +325,53 @@ def net_reason(err: object) -> str:
 
 
 def sign_dingtalk(secret: str, timestamp_ms: int) -> str:
-    """钉钉's 加签: base64(HMAC-SHA256(secret, "timestamp\\nsecret")), url-encoded."""
+    """钉钉's 加签: base64(HMAC-SHA256(secret, "timestamp\\nsecret")), url-encoded.
+
+    Parameters
+    ----------
+    secret
+        The robot's ``SEC…`` secret.
+    timestamp_ms
+        Milliseconds since the epoch (钉钉 refuses signatures over an hour old).
+
+    Returns
+    -------
+    str
+        The ``sign`` query value.
+
+    Examples
+    --------
+    >>> sign_dingtalk("SEC000", 1700000000000)
+    'ltBBey5eZrWKh1cPzFIdz3v3xpkc4Tjx4lLsPSHqdtA%3D'
+    """
     digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
     return urllib.parse.quote_plus(base64.b64encode(digest))
 
 
 def dingtalk_url(url: str, secret: str, timestamp_ms: int) -> str:
-    """The robot address with ``timestamp`` and ``sign`` added (unchanged without a secret)."""
+    """The robot address with ``timestamp`` and ``sign`` added (unchanged without a secret).
+
+    Parameters
+    ----------
+    url
+        The robot address.
+    secret
+        The robot's signing secret (empty: the robot does not sign).
+    timestamp_ms
+        Milliseconds since the epoch.
+
+    Returns
+    -------
+    str
+        The address to POST to.
+
+    Examples
+    --------
+    >>> dingtalk_url("https://oapi.dingtalk.com/robot/send?access_token=t", "SEC000", 1700000000000)
+    'https://oapi.dingtalk.com/robot/send?access_token=t&timestamp=1700000000000&sign=ltBBey5eZrWKh1cPzFIdz3v3xpkc4Tjx4lLsPSHqdtA%3D'
+    >>> dingtalk_url("https://example.cn/hook", "", 1)
+    'https://example.cn/hook'
+    """
     if not secret:
         return url
     sep = "&" if urllib.parse.urlsplit(url).query else "?"
@@ -215,6 +381,24 @@ def dingtalk_url(url: str, secret: str, timestamp_ms: int) -> str:
 def robot_payload(kind: str, subject: str, body: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The JSON a robot expects: 钉钉/企业微信 markdown messages, or a plain object for other webhooks.
 
+    Parameters
+    ----------
+    kind
+        ``dingtalk``, ``wecom``, or anything else for a plain JSON webhook.
+    subject, body
+        The message.
+    extra
+        Further fields of the plain webhook object (ignored by the robots).
+
+    Returns
+    -------
+    dict
+        The payload for :func:`post_webhook`.
+
+    Examples
+    --------
+    >>> robot_payload("webhook", "催办", "请报送", {"task": "5"})
+    {'subject': '催办', 'body': '请报送', 'task': '5'}
     >>> robot_payload("dingtalk", "催办", "请报送")["msgtype"]
     'markdown'
     >>> robot_payload("wecom", "催办", "请报送")["markdown"]["content"]
@@ -242,7 +426,51 @@ def post_webhook(
     opener: Opener | None = None,
 ) -> None:
     """POST ``payload`` as JSON; raise :class:`ChannelError` on a network error, a timeout, a non-2xx
-    answer or a robot's ``errcode`` other than 0."""
+    answer or a robot's ``errcode`` other than 0.
+
+    Parameters
+    ----------
+    kind
+        ``dingtalk`` (the address is signed with ``secret``), ``wecom`` (the answer's ``errcode`` is
+        checked, as for 钉钉) or ``webhook``.
+    url
+        The robot address (checked with :func:`check_webhook_url`).
+    payload
+        The JSON body, e.g. from :func:`robot_payload`.
+    secret
+        钉钉's signing secret.
+    timeout
+        Seconds to wait for the answer.
+    now_ms
+        The clock for the signature (tests fix it).
+    opener
+        Replaces :func:`urllib.request.urlopen`.
+
+    Raises
+    ------
+    NotifyError
+        ``url`` is not an http(s) address.
+    ChannelError
+        The request failed, timed out, got a non-2xx answer, or the robot refused it (its Chinese
+        reason names the cause; no URL or token in it).
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> sent = []
+    >>> def opener(req, timeout):  # stands in for urlopen: records the request, answers like 钉钉
+    ...     sent.append(req.full_url)
+    ...     return contextlib.nullcontext(io.BytesIO(b'{"errcode": 0}'))
+    >>> post_webhook("dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=t",
+    ...              robot_payload("dingtalk", "催办", "请报送"), secret="SEC000",
+    ...              now_ms=lambda: 1700000000000, opener=opener)
+    >>> sent[0].endswith("sign=ltBBey5eZrWKh1cPzFIdz3v3xpkc4Tjx4lLsPSHqdtA%3D")
+    True
+    >>> post_webhook("webhook", "http://127.0.0.1:1/hook", {"subject": "催办"}, timeout=5)
+    Traceback (most recent call last):
+    ...
+    tasks.notify.channels.ChannelError: 无法连接机器人接口:对方拒绝连接(服务未启动或端口不对)
+    """
     check_webhook_url(url)
     if kind == "dingtalk":
         url = dingtalk_url(url, secret, (now_ms or (lambda: int(_time.time() * 1000)))())
@@ -292,6 +520,35 @@ def send_mail(
     """Send one UTF-8 text mail; raise :class:`ChannelError` (no password in it) when it fails.
 
     The server's certificate is verified against the system's trusted CAs (``context`` replaces them).
+
+    Parameters
+    ----------
+    settings
+        From :func:`mail_settings`.
+    to
+        Recipient addresses.
+    subject, body
+        The mail (plain text, UTF-8).
+    timeout
+        Seconds for each step of the SMTP conversation.
+    to_name
+        The recipient's name in the ``To`` header (used when there is one recipient).
+    context
+        The TLS context for ``ssl``/``starttls``.
+
+    Raises
+    ------
+    ChannelError
+        The server cannot be reached, has no STARTTLS when asked for it, refuses the login or a
+        recipient, or answers with an error code.
+
+    Examples
+    --------
+    >>> send_mail(MailSettings("127.0.0.1", 1, sender="ban@example.cn", tls="none"),
+    ...           ["a@example.cn"], "催办", "请报送", timeout=5)
+    Traceback (most recent call last):
+    ...
+    tasks.notify.channels.ChannelError: 无法通过 127.0.0.1:1 发信:对方拒绝连接(服务未启动或端口不对)
     """
     msg = EmailMessage()
     msg["Subject"] = subject
@@ -341,6 +598,27 @@ def send_list_bytes(rows: Sequence[Mapping[str, str]], fmt: str = "xlsx") -> byt
     """The send list (单位, 联系人, 手机, 短信内容) as xlsx or UTF-8-with-BOM csv (opens right in Excel);
     written by :mod:`core.safe_export`, so text from users' files cannot become a live formula.
 
+    Parameters
+    ----------
+    rows
+        One mapping per message with the keys 单位, 联系人, 手机, 短信内容 (missing keys: empty).
+    fmt
+        ``xlsx`` or ``csv``.
+
+    Returns
+    -------
+    bytes
+        The file; phone numbers and texts are stored as text in the xlsx.
+
+    Raises
+    ------
+    NotifyError
+        ``fmt`` is neither xlsx nor csv.
+
+    Examples
+    --------
+    >>> send_list_bytes([], "xlsx")[:2]
+    b'PK'
     >>> send_list_bytes([{"单位": "=HYPERLINK(1)", "短信内容": "请报送"}], "csv").decode("utf-8-sig").splitlines()[1]
     "'=HYPERLINK(1),,,请报送"
     """

@@ -47,12 +47,44 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
 
 
 def is_mobile(phone: str) -> bool:
-    """True for an 11-digit mainland mobile number (the send list is for SMS)."""
+    """True for an 11-digit mainland mobile number (the send list is for SMS).
+
+    Parameters
+    ----------
+    phone
+        A cleaned phone number (as :func:`check_contact` leaves it).
+
+    Returns
+    -------
+    bool
+        Whether an SMS can be sent to it (a landline cannot).
+
+    Examples
+    --------
+    >>> is_mobile("13800000000"), is_mobile("0734-1234567")
+    (True, False)
+    """
     return bool(_MOBILE.fullmatch(phone))
 
 
 def split_emails(text: str) -> list[str]:
-    """``a@b.cn;c@d.cn`` → two addresses (separators ; , 、 ; , and spaces)."""
+    """``a@b.cn;c@d.cn`` → two addresses (separators ; , 、 ; , and spaces).
+
+    Parameters
+    ----------
+    text
+        An e-mail cell (may be empty).
+
+    Returns
+    -------
+    list of str
+        The addresses, unchecked, in order.
+
+    Examples
+    --------
+    >>> split_emails("a@b.cn;c@d.cn、 e@f.cn"), split_emails("")
+    (['a@b.cn', 'c@d.cn', 'e@f.cn'], [])
+    """
     return [e for e in re.split(r"[;,、;,\s]+", text or "") if e]
 
 
@@ -71,7 +103,36 @@ def _phone(text: str) -> str:
 
 
 def check_contact(c: Contact, known_units: Iterable[str] | None = None) -> Contact:
-    """A cleaned contact, or :class:`NotifyError` naming the bad field."""
+    """A cleaned contact, or :class:`NotifyError` naming the bad field.
+
+    Parameters
+    ----------
+    c
+        The contact as typed or read.
+    known_units
+        The units of the task tables; when given, ``c.unit`` must be one of them.
+
+    Returns
+    -------
+    Contact
+        Fields stripped; the phone without blanks (a ``+86`` dropped), e-mail addresses joined by
+        ``,``, the robot address trimmed.
+
+    Raises
+    ------
+    NotifyError
+        No unit, a unit not in ``known_units``, a bad phone number, e-mail address or robot address,
+        a signing secret without a robot address, or none of phone, e-mail and robot address.
+
+    Examples
+    --------
+    >>> check_contact(Contact("市审改办", email="a@b.cn;c@d.cn")).email
+    'a@b.cn,c@d.cn'
+    >>> check_contact(Contact("市财政局", phone="13800000000"), known_units=["市审改办"])
+    Traceback (most recent call last):
+    ...
+    tasks.notify.model.NotifyError: 单位“市财政局”不在任务分解表中,请使用任务分解表中的单位全称
+    """
     unit = (c.unit or "").strip()
     if not unit:
         raise NotifyError("单位名称不能为空")
@@ -100,7 +161,25 @@ def check_contact(c: Contact, known_units: Iterable[str] | None = None) -> Conta
 
 @dataclass(frozen=True)
 class ContactSheet:
-    """What a contact list holds: the clean contacts, or the problems (then nothing is imported)."""
+    """What a contact list holds: the clean contacts, or the problems (then nothing is imported).
+
+    Parameters
+    ----------
+    file
+        The file name the user knows.
+    contacts
+        The checked contacts (empty when there is any issue).
+    issues
+        Every problem, located by file, sheet, row and column.
+    has_secret_column
+        Whether the list has the optional 加签密钥 column.
+
+    Examples
+    --------
+    >>> sheet = ContactSheet("联系人.csv", issues=(Issue("表中没有联系人", file="联系人.csv"),))
+    >>> sheet.ok, sheet.summary()
+    (False, '联系人.csv:发现 1 处问题,未导入任何联系人')
+    """
 
     file: str
     contacts: tuple[Contact, ...] = ()
@@ -109,9 +188,11 @@ class ContactSheet:
 
     @property
     def ok(self) -> bool:
+        """True when there are contacts and no issues (the list may be imported)."""
         return not self.issues and bool(self.contacts)
 
     def summary(self) -> str:
+        """One Chinese line: how many contacts, or how many problems."""
         if self.issues:
             return f"{self.file}:发现 {len(self.issues)} 处问题,未导入任何联系人"
         return f"{self.file}:{len(self.contacts)} 个单位的联系方式"
@@ -133,7 +214,42 @@ def _find_header(rows: Sequence[tuple[Any, ...]]) -> tuple[int, dict[str, int]] 
 
 
 def read_contacts(path: str | Path, known_units: Iterable[str], name: str | None = None) -> ContactSheet:
-    """Read a contact list (xlsx or csv); every row checked, every problem located."""
+    """Read a contact list (xlsx or csv); every row checked, every problem located.
+
+    Parameters
+    ----------
+    path
+        The xlsx or csv file.
+    known_units
+        The units of the task tables; every row's unit must be one of them, and appear once.
+    name
+        The file name the user knows (an upload's name); default ``path.name``.
+
+    Returns
+    -------
+    ContactSheet
+        The contacts, or every problem found (wrong file type, missing file, no header, missing
+        columns, empty/unknown/repeated units, bad phone/e-mail/robot address, no contacts) with
+        file, sheet, row and column; problems are returned, not raised.
+
+    Raises
+    ------
+    core.errors.InputError
+        The file itself cannot be read as a spreadsheet (damaged, too large, encrypted).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "联系人.csv"
+    >>> _ = path.write_text("单位,联系人,手机,邮箱,群机器人地址\\n市审改办,张三,13800000000,,\\n市财政局,李四,123,,\\n",
+    ...                     encoding="utf-8")
+    >>> sheet = read_contacts(path, known_units=["市审改办", "市财政局"])
+    >>> sheet.ok, [str(i) for i in sheet.issues]
+    (False, ['联系人.csv / 第3行 / “手机”列: 手机号“123”无效:应为 11 位手机号或带区号的固定电话'])
+    >>> _ = path.write_text("单位,联系人,手机,邮箱,群机器人地址\\n市审改办,张三,13800000000,,\\n", encoding="utf-8")
+    >>> read_contacts(path, known_units=["市审改办"]).summary()
+    '联系人.csv:1 个单位的联系方式'
+    """
     from ..importers.tables_read import cell_text, is_blank, read_grids
 
     path = Path(path)

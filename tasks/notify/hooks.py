@@ -34,6 +34,22 @@ def sign_events(tasks: Iterable[Any], added: Iterable[str], at: datetime) -> lis
     deadline, lead_units``): one notice per plan and lead unit listing its new tasks; the event id
     names the plan, unit, day and tasks, so loading the same tasks again the same day queues nothing new.
 
+    Parameters
+    ----------
+    tasks
+        The plan's tasks (objects with ``plan, id, title, deadline, lead_units``).
+    added
+        Ids of the tasks just added (``LoadResult.added``).
+    at
+        When they were loaded.
+
+    Returns
+    -------
+    list of TaskEvent
+        ``sign`` events, one per plan and lead unit (collective names such as ``各县市区`` get none).
+
+    Examples
+    --------
     >>> from types import SimpleNamespace as R
     >>> t = R(plan="测试方案", id="4", title="周末轮班", deadline=date(2021, 10, 31), lead_units=["市政务服务中心", "各县市区"])
     >>> [(e.unit, e.event_id, e.items) for e in sign_events([t], ["4"], datetime(2021, 9, 1, 8, 0))]
@@ -70,6 +86,21 @@ def sign_events(tasks: Iterable[Any], added: Iterable[str], at: datetime) -> lis
 
 @dataclass(frozen=True)
 class CardChange:
+    """One task's card before and after a look at the status (card keys, empty for none).
+
+    Parameters
+    ----------
+    plan, task
+        The task.
+    before, after
+        Its card key at the previous look and now.
+
+    Examples
+    --------
+    >>> CardChange("测试方案", "2", "yellow", "red").after
+    'red'
+    """
+
     plan: str
     task: str
     before: str
@@ -85,6 +116,24 @@ def card_events(
     and the new map to keep for next time.  ``statuses``: objects with ``plan, id, title, deadline,
     lead_units, card, status``; ``names``: card key → name (红牌, 黄牌…).
 
+    Parameters
+    ----------
+    before
+        ``"plan#task"`` → card key at the previous look.
+    statuses
+        The tasks' current status records.
+    names
+        Card key → its Chinese name.
+    at
+        The moment of this look.
+
+    Returns
+    -------
+    tuple of (list of TaskEvent, dict)
+        ``card`` events for each non-collective lead unit, and ``"plan#task"`` → card key now.
+
+    Examples
+    --------
     >>> from types import SimpleNamespace as R
     >>> s = R(plan="p", id="2", title="清单管理", deadline=None, lead_units=["市审改办"], card="red", status="overdue")
     >>> evs, now = card_events({"p#2": "yellow"}, [s], {"red": "红牌", "yellow": "黄牌"}, datetime(2021, 10, 8))
@@ -129,7 +178,30 @@ _LIFECYCLE = {"extension_approved": "extension", "extension_rejected": "extensio
 
 
 def lifecycle_events(evs: Iterable[Any], tasks: Mapping[tuple[str, str], tuple[str, date | None]]) -> list[TaskEvent]:
-    """Events of the supervision loop the units hear about; ``tasks`` maps (plan, task) → (title, deadline)."""
+    """Events of the supervision loop the units hear about; ``tasks`` maps (plan, task) → (title, deadline).
+
+    Parameters
+    ----------
+    evs
+        Stored steps (objects with ``id, plan, task, unit, kind, at, note, new_date``); kinds other than
+        ``extension_approved``, ``extension_rejected`` and ``claim_returned`` are left out.
+    tasks
+        (plan, task id) → (title, deadline), for the wording.
+
+    Returns
+    -------
+    list of TaskEvent
+        ``extension`` or ``returned`` events, event id ``lifecycle-<step id>``; an approved extension
+        carries the new deadline.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as R
+    >>> step = R(id=8, plan="测试方案", task="3", unit="市审改办", kind="claim_returned",
+    ...          at=datetime(2021, 10, 9, 9, 0), note="缺少佐证材料", new_date=None)
+    >>> [(e.kind, e.detail) for e in lifecycle_events([step], {})]
+    [('returned', '缺少佐证材料')]
+    """
     out = []
     for ev in evs:
         kind = _LIFECYCLE.get(ev.kind)

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from .. import labels
 from ..errors import WorkbenchError
 
 __all__ = [
@@ -49,26 +50,53 @@ EVENT_REASONS = ("sign", "extension", "returned", "card")
 #: where a message goes: ``mail`` (SMTP), a group robot (``dingtalk``/``wecom``), any JSON ``webhook``,
 #: or ``sms`` (the send list handed to another system)
 CHANNELS = ("mail", "dingtalk", "wecom", "webhook", "sms")
-CHANNEL_NAMES = {
-    "mail": "邮件",
-    "dingtalk": "钉钉群机器人",
-    "wecom": "企业微信群机器人",
-    "webhook": "通用 Webhook",
-    "sms": "短信发送清单",
-}
+CHANNEL_NAMES = labels.NOTIFY_CHANNEL
 STATUSES = ("pending", "sending", "sent", "failed", "skipped")
-STATUS_NAMES = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "发送失败", "skipped": "已跳过"}
+STATUS_NAMES = labels.DELIVERY_STATUS
 #: "at most one reminder per unit per reason per …"
 PERIODS = {"day": "每天", "week": "每周", "month": "每月"}
 
 
 class NotifyError(WorkbenchError):
-    """A bad contact, template, rule or channel setting (Chinese message)."""
+    """A bad contact, template, rule or channel setting (Chinese message).
+
+    Parameters
+    ----------
+    *args
+        As for :class:`Exception`; the first is the Chinese message.
+
+    Examples
+    --------
+    >>> isinstance(NotifyError("单位名称不能为空"), WorkbenchError)
+    True
+    """
 
 
 @dataclass(frozen=True)
 class Contact:
-    """How a unit is reached.  ``webhook_secret`` is 钉钉's 加签 secret (never shown back in full)."""
+    """How a unit is reached.  ``webhook_secret`` is 钉钉's 加签 secret (never shown back in full).
+
+    Parameters
+    ----------
+    unit
+        The unit's name as in the task tables.
+    person
+        The contact person.
+    phone
+        A mobile or landline number.
+    email
+        One or more addresses, comma-separated.
+    webhook
+        A group robot's address (钉钉, 企业微信 or a plain JSON webhook).
+    webhook_secret
+        The robot's signing secret.
+
+    Examples
+    --------
+    >>> c = Contact("市审改办", webhook="https://oapi.dingtalk.com/robot/send?access_token=abcdef", webhook_secret="SEC1")
+    >>> c.to_dict()["webhook"], c.to_dict()["webhook_secret"]
+    ('https://oapi.dingtalk.com/robot/send?access_token=abc…', '已设置')
+    """
 
     unit: str
     person: str = ""
@@ -128,6 +156,39 @@ class NotifyRules:
     ``quiet_start``/``quiet_end`` (HH:MM, may wrap midnight; equal means no quiet hours);
     ``daily_cap`` messages per day in all (0: no cap) and ``unit_daily_cap`` per unit;
     ``max_attempts`` tries per message, ``backoff_minutes`` before the 2nd try, doubling after.
+
+    Parameters
+    ----------
+    reasons
+        The reasons turned on (keys of :data:`REASONS`).
+    days_ahead
+        Days before a deadline that the deadline reminder goes (0–365).
+    period
+        ``day``, ``week`` or ``month``: at most one reminder per unit and reason in each.
+    quiet_start, quiet_end
+        The quiet hours, ``HH:MM``.
+    daily_cap, unit_daily_cap
+        Messages a day in all (0–100000) and per unit (0–1000); 0 means no cap.
+    max_attempts
+        Tries per message (1–20).
+    backoff_minutes
+        Minutes before the second try (0–1440).
+    timeout_seconds
+        Seconds a mail server or robot may take to answer (0.1–120).
+
+    Raises
+    ------
+    NotifyError
+        An unknown reason or period, a number out of its range, or a time not written ``HH:MM``.
+
+    Examples
+    --------
+    >>> NotifyRules(quiet_start="22:00", quiet_end="22:00").quiet(datetime(2021, 10, 8, 23, 0))
+    False
+    >>> NotifyRules(max_attempts=0)
+    Traceback (most recent call last):
+    ...
+    tasks.notify.model.NotifyError: 最多尝试次数应为 1 到 20 之间的整数,现为“0”
     """
 
     reasons: tuple[str, ...] = tuple(REASONS)
@@ -162,6 +223,7 @@ class NotifyRules:
         _hm(self.quiet_end, "免打扰结束时间")
 
     def on(self, reason: str) -> bool:
+        """True when messages for ``reason`` are turned on."""
         return reason in self.reasons
 
     def quiet(self, now: datetime) -> bool:
@@ -192,10 +254,15 @@ class NotifyRules:
         return f"{y}-W{w:02d}"
 
     def backoff(self, attempts: int) -> timedelta:
-        """Wait after the ``attempts``-th failed try: base, 2×base, 4×base…"""
+        """Wait after the ``attempts``-th failed try: base, 2×base, 4×base…
+
+        >>> [NotifyRules(backoff_minutes=5).backoff(n).seconds // 60 for n in (1, 2, 3)]
+        [5, 10, 20]
+        """
         return timedelta(minutes=self.backoff_minutes * 2 ** max(0, attempts - 1))
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON (what :func:`rules_from_dict` reads back)."""
         d = asdict(self)
         d["reasons"] = list(self.reasons)
         return d
@@ -219,6 +286,31 @@ class NotifyRules:
 def rules_from_dict(d: dict[str, Any]) -> NotifyRules:
     """Checked rules from a dict (stored JSON or the page's form); unknown keys are refused.
 
+    Parameters
+    ----------
+    d
+        Some of :class:`NotifyRules`' fields, as text or numbers; ``reasons`` may be a comma-separated
+        string. Missing fields keep their defaults.
+
+    Returns
+    -------
+    NotifyRules
+        The checked rules.
+
+    Raises
+    ------
+    NotifyError
+        An unknown key, a value that is not a number where one is needed, or any check of
+        :class:`NotifyRules` failing.
+
+    Examples
+    --------
+    >>> rules_from_dict({"reasons": "urge,sign", "period": " day "}).reasons
+    ('urge', 'sign')
+    >>> rules_from_dict({"colour": "red"})
+    Traceback (most recent call last):
+    ...
+    tasks.notify.model.NotifyError: 未知的提醒规则项:colour
     >>> rules_from_dict({"days_ahead": "3"}).days_ahead
     3
     >>> rules_from_dict({"days_ahead": "三"})
@@ -267,6 +359,41 @@ class TaskEvent:
     (claim returned) or ``card`` (card issued or changed).  ``event_id`` is unique per event
     (request id, history row id…): the same event is never queued twice.  ``detail`` is the
     decision or note in words (``同意延期至2021-12-31``, the return note, ``黄牌→红牌``).
+
+    Parameters
+    ----------
+    kind
+        ``sign``, ``extension``, ``returned`` or ``card``.
+    event_id
+        Unique per event (the queue's key).
+    plan, task_id, unit
+        Whose task, and the unit to tell.
+    task_title
+        The task's name, for the message.
+    at
+        When it happened.
+    deadline
+        The task's (new) deadline.
+    detail
+        The decision or note in words.
+    task_closed
+        The task is done (no deadline reminders follow).
+    items
+        Several tasks in one notice, one line each.
+
+    Raises
+    ------
+    NotifyError
+        An unknown ``kind``, or an empty ``event_id`` or ``unit``.
+
+    Examples
+    --------
+    >>> TaskEvent("extension", "r7", "测试方案", "5", "市审改办", detail="同意延期至2021-12-31").detail
+    '同意延期至2021-12-31'
+    >>> TaskEvent("fax", "1", "测试方案", "5", "市审改办")
+    Traceback (most recent call last):
+    ...
+    tasks.notify.model.NotifyError: 未知的事件类型“fax”,应为 sign、extension、returned、card 之一
     """
 
     kind: str
@@ -291,7 +418,43 @@ class TaskEvent:
 
 @dataclass(frozen=True)
 class Message:
-    """One outbox message (a row of ``notify_outbox``)."""
+    """One outbox message (a row of ``notify_outbox``).
+
+    Parameters
+    ----------
+    key
+        Unique per message (the same reminder is never queued twice).
+    reason
+        A key of :data:`REASONS`.
+    unit, person
+        Who it is for.
+    channel
+        One of :data:`CHANNELS`.
+    address
+        The e-mail address, robot address or phone number.
+    subject, body
+        The rendered wording.
+    plan, task_id, period
+        What it is about (``period``: the bucket of :meth:`NotifyRules.bucket`).
+    id
+        The row id once stored.
+    status
+        One of :data:`STATUSES`.
+    attempts, last_error
+        Tries so far and the last failure's Chinese reason.
+    created_at, next_at, sent_at
+        When it was queued, when it may be tried next, when it left.
+    tasks
+        The task lines the message lists.
+
+    Examples
+    --------
+    >>> m = Message("k1", "urge", "市审改办", "dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=abcdef",
+    ...             "催办", "请报送")
+    >>> d = m.to_dict()
+    >>> d["address"], d["reason_name"], d["status_name"]
+    ('https://oapi.dingtalk.com/robot/send?access_token=abc…', '催办', '待发送')
+    """
 
     key: str
     reason: str
@@ -314,6 +477,7 @@ class Message:
     tasks: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON for pages and the command line: robot addresses masked, Chinese names added."""
         from .channels import mask_url
 
         d = asdict(self)

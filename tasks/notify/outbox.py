@@ -106,12 +106,55 @@ def _contact(r: ContactRow) -> Contact:
 
 
 def contacts(store: Store) -> list[Contact]:
-    """Every unit's contact, by unit name."""
+    """Every unit's contact, by unit name.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+
+    Returns
+    -------
+    list of Contact
+        Sorted by unit name.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", person="张三", phone="13800000000"), actor="admin")
+    >>> [(c.unit, c.person) for c in contacts(store)]
+    [('市公安局', '张三')]
+    """
     with store.session() as s:
         return [_contact(r) for r in s.scalars(select(ContactRow).order_by(ContactRow.unit))]
 
 
 def contact(store: Store, unit: str) -> Contact | None:
+    """One unit's contact.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    unit
+        The unit's name.
+
+    Returns
+    -------
+    Contact or None
+        ``None`` when the unit has no contact.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", email="ga@example.cn"), actor="admin")
+    >>> contact(store, "市公安局").email, contact(store, "市财政局")
+    ('ga@example.cn', None)
+    """
     with store.session() as s:
         r = s.scalar(select(ContactRow).where(ContactRow.unit == unit))
         return _contact(r) if r else None
@@ -144,7 +187,42 @@ def _upsert(s: Any, c: Contact, actor: str, now: datetime) -> None:
 def save_contact(store: Store, c: Contact, actor: str, *, keep_secret: bool = False) -> Contact:
     """Add or change one unit's contact (checked; the unit must be in a task-breakdown table).
 
-    ``keep_secret``: an empty ``webhook_secret`` keeps the stored one (forms never show it back)."""
+    ``keep_secret``: an empty ``webhook_secret`` keeps the stored one (forms never show it back).
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    c
+        The contact as typed.
+    actor
+        Who makes the change (audited).
+    keep_secret
+        Keep the stored signing secret when ``c`` has none.
+
+    Returns
+    -------
+    Contact
+        The contact as stored (cleaned by :func:`~tasks.notify.check_contact`).
+
+    Raises
+    ------
+    NotifyError
+        The unit is not in a loaded task table, or a field is wrong (see :func:`~tasks.notify.check_contact`);
+        nothing is written then.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> save_contact(store, Contact("市公安局", phone="138 0000 0000"), actor="admin").phone
+    '13800000000'
+    >>> save_contact(store, Contact("市气象局", phone="13800000000"), actor="admin")
+    Traceback (most recent call last):
+    ...
+    tasks.notify.model.NotifyError: 单位“市气象局”不在任务分解表中,请使用任务分解表中的单位全称
+    """
     if keep_secret and not c.webhook_secret and c.webhook:
         old = contact(store, c.unit)
         if old and old.webhook_secret:
@@ -167,6 +245,31 @@ def apply_contact_edits(store: Store, edited: Sequence[Contact], actor: str) -> 
     that unit's contact; an empty 加签密钥 keeps the stored one.  One bad row does not stop the others.
 
     Returns how many units changed and one Chinese message per refused row.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    edited
+        Every row of the table as the office left it.
+    actor
+        Who makes the change (audited).
+
+    Returns
+    -------
+    tuple of (int, list of str)
+        Units added, changed or removed; and ``单位:原因`` for each refused row.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> apply_contact_edits(store, [Contact("市公安局", phone="13800000000"), Contact("市住建局", phone="123")],
+    ...                     actor="admin")
+    (1, ['市住建局:手机号“123”无效:应为 11 位手机号或带区号的固定电话'])
+    >>> apply_contact_edits(store, [Contact("市公安局")], actor="admin"), contacts(store)
+    ((1, []), [])
     """
     current = {c.unit: c for c in contacts(store)}
     changed, errors = 0, []
@@ -195,6 +298,34 @@ def apply_contact_edits(store: Store, edited: Sequence[Contact], actor: str) -> 
 
 
 def delete_contact(store: Store, unit: str, actor: str) -> None:
+    """Remove one unit's contact (audited).
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    unit
+        The unit's name.
+    actor
+        Who makes the change (audited).
+
+    Raises
+    ------
+    NotifyError
+        The unit has no contact.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", phone="13800000000"), actor="admin")
+    >>> delete_contact(store, "市公安局", actor="admin")
+    >>> delete_contact(store, "市公安局", actor="admin")
+    Traceback (most recent call last):
+    ...
+    tasks.notify.model.NotifyError: 单位“市公安局”没有联系方式可删除
+    """
     with store.session(write=True) as s:
         row = s.scalar(select(ContactRow).where(ContactRow.unit == unit))
         if row is None:
@@ -207,7 +338,44 @@ def import_contacts(
     store: Store, path: str | Path, actor: str, *, name: str | None = None, save: bool = True
 ) -> ContactSheet:
     """Read a contact list; when it is clean and ``save``, add or replace those units' contacts in one
-    transaction.  A list with any problem writes nothing (its ``issues`` say where)."""
+    transaction.  A list with any problem writes nothing (its ``issues`` say where).
+
+    Without a 加签密钥 column, a unit's stored signing secret is kept.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    path
+        The xlsx or csv contact list.
+    actor
+        Who makes the change (audited).
+    name
+        The file name the user knows; default the file's own.
+    save
+        ``False`` only checks the list.
+
+    Returns
+    -------
+    ContactSheet
+        The contacts read, or the problems found (then nothing was written).
+
+    Raises
+    ------
+    core.errors.InputError
+        The file cannot be read as a spreadsheet at all.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "联系人.csv"
+    >>> _ = path.write_text("单位,联系人,手机,邮箱,群机器人地址\\n市公安局,张三,13800000000,,\\n", encoding="utf-8")
+    >>> import_contacts(store, path, actor="admin").summary(), contact(store, "市公安局").person
+    ('联系人.csv:1 个单位的联系方式', '张三')
+    """
     sheet = read_contacts(path, _known_units(store), name)
     if not sheet.ok or not save:
         return sheet
@@ -224,7 +392,24 @@ def import_contacts(
 
 # -- templates and rules -----------------------------------------------------------------------------------------
 def templates(store: Store) -> dict[str, Template]:
-    """The wording per reason: the office's where saved, else the defaults."""
+    """The wording per reason: the office's where saved, else the defaults.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+
+    Returns
+    -------
+    dict of str to Template
+        Reason → template, for every reason.
+
+    Examples
+    --------
+    >>> store = Store("sqlite://")
+    >>> templates(store) == DEFAULT_TEMPLATES
+    True
+    """
     out = dict(DEFAULT_TEMPLATES)
     with store.session() as s:
         for r in s.scalars(select(TemplateRow)):
@@ -234,6 +419,36 @@ def templates(store: Store) -> dict[str, Template]:
 
 
 def save_template(store: Store, reason: str, subject: str, body: str, actor: str) -> Template:
+    """Keep the office's wording for ``reason`` (checked; audited).
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    reason
+        One of :data:`~tasks.notify.REASONS`.
+    subject, body
+        The wording, with placeholders from :data:`~tasks.notify.PLACEHOLDERS`.
+    actor
+        Who makes the change (audited).
+
+    Returns
+    -------
+    Template
+        As stored.
+
+    Raises
+    ------
+    NotifyError
+        See :func:`~tasks.notify.check_template`; nothing is written then.
+
+    Examples
+    --------
+    >>> store = Store("sqlite://")
+    >>> _ = save_template(store, "urge", "请报送{报告期}进展", "{联系人}:请报送。", actor="admin")
+    >>> templates(store)["urge"].subject
+    '请报送{报告期}进展'
+    """
     t = check_template(reason, subject, body)
     now = _now()
     with store.session(write=True) as s:
@@ -247,7 +462,34 @@ def save_template(store: Store, reason: str, subject: str, body: str, actor: str
 
 
 def reset_template(store: Store, reason: str, actor: str) -> Template:
-    """Back to the default wording."""
+    """Back to the default wording.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    reason
+        One of :data:`~tasks.notify.REASONS`.
+    actor
+        Who makes the change (audited).
+
+    Returns
+    -------
+    Template
+        The default template.
+
+    Raises
+    ------
+    NotifyError
+        An unknown reason.
+
+    Examples
+    --------
+    >>> store = Store("sqlite://")
+    >>> _ = save_template(store, "urge", "请报送", "请报送。", actor="admin")
+    >>> reset_template(store, "urge", actor="admin") == templates(store)["urge"] == DEFAULT_TEMPLATES["urge"]
+    True
+    """
     if reason not in REASONS:
         raise NotifyError(f"未知的提醒类型“{reason}”")
     with store.session(write=True) as s:
@@ -259,12 +501,57 @@ def reset_template(store: Store, reason: str, actor: str) -> Template:
 
 
 def load_notify_rules(store: Store) -> NotifyRules:
+    """The office's reminder rules (the defaults until saved).
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+
+    Returns
+    -------
+    NotifyRules
+        As saved with :func:`save_notify_rules`.
+
+    Examples
+    --------
+    >>> load_notify_rules(Store("sqlite://")) == NotifyRules()
+    True
+    """
     with store.session() as s:
         row = s.get(SettingRow, _RULES_KEY)
         return rules_from_dict(row.value) if row is not None else NotifyRules()
 
 
 def save_notify_rules(store: Store, rules: NotifyRules | dict[str, Any], actor: str) -> NotifyRules:
+    """Keep the office's reminder rules (audited).
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    rules
+        The rules, or a dict of their fields as :func:`~tasks.notify.rules_from_dict` reads it.
+    actor
+        Who makes the change (audited).
+
+    Returns
+    -------
+    NotifyRules
+        As stored.
+
+    Raises
+    ------
+    NotifyError
+        A dict with an unknown key or a bad value; nothing is written then.
+
+    Examples
+    --------
+    >>> store = Store("sqlite://")
+    >>> _ = save_notify_rules(store, {"days_ahead": "3", "period": "day"}, actor="admin")
+    >>> load_notify_rules(store).days_ahead
+    3
+    """
     rules = rules if isinstance(rules, NotifyRules) else rules_from_dict(rules)
     now = _now()
     with store.session(write=True) as s:
@@ -368,6 +655,39 @@ def plan_scheduled(
 
     ``closed_tasks``: (plan, task id) pairs whose lifecycle is closed (销号): nobody is reminded of them;
     (plan, task id, unit) triples: that lead unit's part is closed, so that unit is not reminded.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    now
+        The moment planned for (rule period, deadlines, reporting periods).
+    rules
+        Default the stored ones.
+    channels
+        The channels to plan messages on.
+    closed_tasks
+        Closed tasks, and closed lead units' parts.
+    snap
+        A progress snapshot for ``now``'s date (read from the store when not given).
+
+    Returns
+    -------
+    Planned
+        ``messages`` (keys ``<reason>|<period or ahead>|<unit>|<channel>|<rule period>``),
+        ``unreached`` (reason, unit) pairs with no contact on ``channels``, and ``wanted_units``.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", person="张三", email="zs@example.cn"), actor="admin")
+    >>> planned = plan_scheduled(store, datetime(2021, 8, 27, 9, 0), channels=["mail"])
+    >>> [(m.reason, m.unit, m.subject) for m in planned.messages]
+    [('deadline', '市公安局', '【到期提醒】市公安局有 1 项任务即将到期')]
+    >>> print(planned.messages[0].body.splitlines()[2])
+    12 推进企业开办全流程一件事一次办便利化改革(完成时限 2021-08-31,剩 4 天)
     """
     from ..progress import reminders, snapshot
 
@@ -481,6 +801,34 @@ def plan_events(
 
     One message per event, unit and channel (key ``<kind>|<event_id>|<unit>|<channel>``); nothing for
     a reason that is off, a closed task (except the return of its claim), or a collective unit name.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    events
+        What happened.
+    now
+        The date used when an event has no ``at``.
+    rules
+        Default the stored ones.
+    channels
+        The channels to plan messages on.
+
+    Returns
+    -------
+    Planned
+        The messages (nothing written) and the units no channel reaches.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", phone="13800000000", email="zs@example.cn"), actor="admin")
+    >>> event = TaskEvent("sign", "42", "测试方案", "1", "市公安局", task_title="清理证明事项")
+    >>> [m.key for m in plan_events(store, [event], datetime(2021, 10, 8, 9, 0), channels=["mail", "sms"]).messages]
+    ['sign|42|市公安局|mail', 'sign|42|市公安局|sms']
     """
     rules = rules or load_notify_rules(store)
     people = {c.unit: c for c in contacts(store)}
@@ -527,7 +875,37 @@ def plan_events(
 def queue_messages(store: Store, messages: Sequence[Message], now: datetime, actor: str) -> list[Message]:
     """Put new messages in the outbox; those whose key is already there (in any state) are left out.
 
-    Returns the messages actually queued (with their ids)."""
+    Returns the messages actually queued (with their ids).
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    messages
+        Planned messages.
+    now
+        Their creation time and first send time.
+    actor
+        Who makes the change (audited).
+
+    Returns
+    -------
+    list of Message
+        The messages queued, with ``id``, ``created_at`` and ``next_at`` set.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", email="zs@example.cn"), actor="admin")
+    >>> event = TaskEvent("sign", "42", "测试方案", "1", "市公安局")
+    >>> planned = plan_events(store, [event], datetime(2021, 10, 8, 9, 0), channels=["mail"])
+    >>> [m.id for m in queue_messages(store, planned.messages, datetime(2021, 10, 8, 9, 0), "admin")]
+    [1]
+    >>> queue_messages(store, planned.messages, datetime(2021, 10, 8, 9, 0), "admin")  # already queued
+    []
+    """
     if not messages:
         return []
     keys = [m.key for m in messages]
@@ -587,6 +965,39 @@ def notify_events(
     """Queue the messages for lifecycle events (the one call each lifecycle change makes).
 
     Only enabled channels (``WORKBENCH_NOTIFY_CHANNELS``) get messages; they leave on the next send.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    events
+        What happened.
+    actor
+        Who makes the change (audited).
+    now
+        Default the current time.
+    channels
+        Default the enabled channels.
+
+    Returns
+    -------
+    list of Message
+        The messages queued (an event already queued gives none).
+
+    Raises
+    ------
+    NotifyError
+        ``WORKBENCH_NOTIFY_CHANNELS`` names an unknown channel (when ``channels`` is not given).
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", email="zs@example.cn"), actor="admin")
+    >>> queued = notify_events(store, [TaskEvent("sign", "42", "测试方案", "1", "市公安局")], "admin", channels=["mail"])
+    >>> [(m.channel, m.status, m.subject) for m in queued]
+    [('mail', 'pending', '【签收通知】请签收 1 项交办任务')]
     """
     now = now or _now()
     chans = enabled_channels() if channels is None else frozenset(channels)
@@ -620,7 +1031,26 @@ def _msg(r: OutboxRow) -> Message:
 
 @dataclass
 class SendReport:
-    """What one sending pass did."""
+    """What one sending pass did.
+
+    Parameters
+    ----------
+    sent, retrying, failed
+        Message ids sent, failed and to be retried, failed for good (or left mid-send by a dead process).
+    deferred
+        Messages held back by the daily caps.
+    quiet
+        Nothing was sent: quiet hours.
+    capped
+        The daily cap in all was reached.
+    warnings
+        Chinese lines for the office (e.g. mail is on but no server is set).
+
+    Examples
+    --------
+    >>> SendReport(sent=[1, 2]).sent, SendReport().quiet
+    ([1, 2], False)
+    """
 
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
@@ -692,7 +1122,54 @@ def send_due(
     deliver: Deliver | None = None,
     opener: Any = None,
 ) -> SendReport:
-    """Send the pending messages that are due at ``now`` on enabled channels (not ``sms``: that is the send list)."""
+    """Send the pending messages that are due at ``now`` on enabled channels (not ``sms``: that is the send list).
+
+    Each message goes to the unit's current address on its channel; a failure is retried after
+    :meth:`~tasks.notify.NotifyRules.backoff`, then marked failed with its Chinese reason. A message
+    left ``sending`` for :data:`STALE_SENDING` is marked failed, never resent blindly. Nothing is
+    sent in quiet hours; the daily caps defer the rest.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    now
+        The current time (tests pass a fake clock).
+    actor
+        Who makes the change (audited).
+    channels
+        The enabled channels.
+    rules
+        Default the stored ones.
+    mail
+        Mail settings; default :func:`~tasks.notify.mail_settings` when mail is on.
+    deliver
+        Replaces the real delivery: ``deliver(message, contact)`` raising
+        :class:`~tasks.notify.ChannelError` on failure.
+    opener
+        Replaces :func:`urllib.request.urlopen` for robots.
+
+    Returns
+    -------
+    SendReport
+        What was sent, retried, failed and deferred.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", email="zs@example.cn"), actor="admin")
+    >>> _ = notify_events(store, [TaskEvent("sign", "42", "测试方案", "1", "市公安局")], "admin", channels=["mail"],
+    ...                   now=datetime(2021, 10, 8, 9, 0))
+    >>> sent = []
+    >>> report = send_due(store, datetime(2021, 10, 8, 9, 5), "admin", channels=["mail"],
+    ...                   deliver=lambda m, c: sent.append((m.address, m.subject)))
+    >>> report.sent, sent
+    ([1], [('zs@example.cn', '【签收通知】请签收 1 项交办任务')])
+    >>> send_due(store, datetime(2021, 10, 8, 23, 0), "admin", channels=["mail"]).quiet
+    True
+    """
     rules = rules or load_notify_rules(store)
     chans = set(channels) - {"sms"}
     rep = SendReport()
@@ -885,7 +1362,37 @@ def _save_setting(store: Store, key: str, value: dict[str, Any], actor: str, now
 
 @dataclass
 class RunReport:
-    """What ``notify`` did (or, in a dry run, would do)."""
+    """What ``notify`` did (or, in a dry run, would do).
+
+    Parameters
+    ----------
+    now
+        When it ran.
+    dry_run
+        Nothing was written (no ``send``, or no channel on).
+    channels
+        The enabled channels.
+    rules
+        The rules applied.
+    planned, queued
+        Messages planned, and those newly queued.
+    unreached
+        (reason, unit) pairs no channel reaches.
+    skipped
+        Ids of pending messages no longer wanted.
+    send
+        The sending pass.
+    pending_due
+        In a dry run: messages in the outbox due now.
+    warnings
+        Chinese lines for the office.
+
+    Examples
+    --------
+    >>> report = RunReport(datetime(2021, 10, 8, 9, 0), False, ("mail",), NotifyRules(), send=SendReport(sent=[1]))
+    >>> report.summary()
+    '新加入发件箱 0 条;发送成功 1 条'
+    """
 
     now: datetime
     dry_run: bool
@@ -900,6 +1407,7 @@ class RunReport:
     warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
+        """One Chinese line: what was planned, queued, sent, skipped, deferred."""
         if self.dry_run:
             head = (
                 "未开启任何发送通道(WORKBENCH_NOTIFY_CHANNELS),只预览不发送"
@@ -927,6 +1435,7 @@ class RunReport:
         return ";".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON for the command line (robot addresses masked)."""
         send = self.send
         return {
             "now": self.now.isoformat(sep=" "),
@@ -973,6 +1482,50 @@ def run_notify(
     延期审批结果/办结申请退回 notices (the first run only records where it stands).  Tasks closed in the
     loop (销号, whole or one lead unit's part) get no 催办 or deadline reminder; ``closed_tasks`` adds
     more (see :func:`plan_scheduled`).
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    now
+        The current time; default the clock.
+    send
+        Queue and send (else only preview).
+    actor
+        Who makes the change (audited).
+    channels
+        Default the enabled channels (``WORKBENCH_NOTIFY_CHANNELS``).
+    rules
+        Default the stored ones.
+    mail, deliver, opener
+        As for :func:`send_due`.
+    closed_tasks
+        More closed tasks (see :func:`plan_scheduled`).
+    events
+        Lifecycle events to notify as well.
+    steps
+        The supervision loop's steps (default read from the store).
+
+    Returns
+    -------
+    RunReport
+        What was (or would be) planned, queued, skipped and sent.
+
+    Raises
+    ------
+    NotifyError
+        ``WORKBENCH_NOTIFY_CHANNELS`` names an unknown channel, or mail settings are wrong.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", person="张三", email="zs@example.cn"), actor="admin")
+    >>> run_notify(store, datetime(2021, 8, 27, 9, 0), channels=["mail"]).summary()  # a preview: nothing written
+    '预览(未写入、未发送);计划 1 条;13 个单位没有可用的联系方式'
+    >>> run_notify(store, datetime(2021, 8, 27, 9, 0), send=True, channels=["mail"], deliver=lambda m, c: None).summary()
+    '新加入发件箱 1 条;发送成功 1 条;13 个单位没有可用的联系方式'
     """
     from ..progress import snapshot
 
@@ -1026,7 +1579,34 @@ def run_notify(
 
 # -- the outbox for the office -------------------------------------------------------------------------------------
 def outbox(store: Store, *, status: str | None = None, unit: str | None = None, limit: int = 1000) -> list[Message]:
-    """Messages, newest first."""
+    """Messages, newest first.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    status
+        Only messages in this state (one of :data:`~tasks.notify.STATUSES`).
+    unit
+        Only messages for this unit.
+    limit
+        At most this many.
+
+    Returns
+    -------
+    list of Message
+        Newest first.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", phone="13800000000", email="zs@example.cn"), actor="admin")
+    >>> _ = notify_events(store, [TaskEvent("sign", "42", "测试方案", "1", "市公安局")], "admin", channels=["mail", "sms"])
+    >>> [(m.id, m.channel, m.status) for m in outbox(store)], len(outbox(store, status="sent"))
+    ([(2, 'sms', 'pending'), (1, 'mail', 'pending')], 0)
+    """
     with store.session() as s:
         q = select(OutboxRow)
         if status:
@@ -1069,7 +1649,41 @@ def _change(
 
 
 def retry_messages(store: Store, ids: Sequence[int], actor: str, *, now: datetime | None = None) -> list[int]:
-    """Failed messages go back to pending with a fresh count of attempts (sent on the next run)."""
+    """Failed messages go back to pending with a fresh count of attempts (sent on the next run).
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    ids
+        The messages' ids.
+    actor
+        Who makes the change (audited).
+    now
+        Default the clock.
+
+    Returns
+    -------
+    list of int
+        The ids, sorted.
+
+    Raises
+    ------
+    NotifyError
+        No ids, an id not in the outbox, or a message that has not failed; nothing changes then.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", email="zs@example.cn"), actor="admin")
+    >>> _ = notify_events(store, [TaskEvent("sign", "42", "测试方案", "1", "市公安局")], "admin", channels=["mail"])
+    >>> retry_messages(store, [1], "admin")
+    Traceback (most recent call last):
+    ...
+    tasks.notify.model.NotifyError: 消息 1 的状态不能重试(只有发送失败的消息可以)
+    """
     now = now or _now()
     return _change(
         store,
@@ -1084,7 +1698,43 @@ def retry_messages(store: Store, ids: Sequence[int], actor: str, *, now: datetim
 
 
 def cancel_messages(store: Store, ids: Sequence[int], actor: str, *, now: datetime | None = None) -> list[int]:
-    """Failed or pending messages are not sent (status skipped, who cancelled noted)."""
+    """Failed or pending messages are not sent (status skipped, who cancelled noted).
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    ids
+        The messages' ids.
+    actor
+        Who makes the change (audited).
+    now
+        Default the clock.
+
+    Returns
+    -------
+    list of int
+        The ids, sorted.
+
+    Raises
+    ------
+    NotifyError
+        No ids, an id not in the outbox, or a message already sent or skipped; nothing changes then.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", email="zs@example.cn"), actor="admin")
+    >>> _ = notify_events(store, [TaskEvent("sign", "42", "测试方案", "1", "市公安局")], "admin", channels=["mail"])
+    >>> cancel_messages(store, [1], "admin"), outbox(store)[0].last_error
+    ([1], '已由 admin 取消')
+    >>> cancel_messages(store, [], "admin")
+    Traceback (most recent call last):
+    ...
+    tasks.notify.model.NotifyError: 请先选择要取消的消息
+    """
     now = now or _now()
     return _change(
         store,
@@ -1100,7 +1750,40 @@ def cancel_messages(store: Store, ids: Sequence[int], actor: str, *, now: dateti
 
 def export_send_list(store: Store, actor: str, *, fmt: str = "xlsx", now: datetime | None = None) -> tuple[bytes, int]:
     """The pending SMS messages as a send list (单位, 联系人, 手机, 短信内容); they are marked sent
-    (handed over to the SMS system).  Returns the file and how many messages it holds."""
+    (handed over to the SMS system).  Returns the file and how many messages it holds.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    actor
+        Who makes the change (audited).
+    fmt
+        ``xlsx`` or ``csv``.
+    now
+        Default the clock.
+
+    Returns
+    -------
+    tuple of (bytes, int)
+        The file, and how many messages it holds.
+
+    Raises
+    ------
+    NotifyError
+        ``fmt`` is neither xlsx nor csv; nothing is marked sent then.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", person="张三", phone="13800000000"), actor="admin")
+    >>> _ = notify_events(store, [TaskEvent("sign", "42", "测试方案", "1", "市公安局")], "admin", channels=["sms"])
+    >>> data, n = export_send_list(store, "admin", fmt="csv")
+    >>> n, data.decode("utf-8-sig").splitlines()[1].split(",")[:3], outbox(store)[0].status
+    (1, ['市公安局', '张三', '13800000000'], 'sent')
+    """
     now = now or _now()
     with store.session(write=True) as s:
         rows = list(

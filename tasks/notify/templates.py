@@ -40,6 +40,21 @@ PLACEHOLDERS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Template:
+    """One reason's wording: a one-line subject and a body, with ``{占位符}`` from :data:`PLACEHOLDERS`.
+
+    Parameters
+    ----------
+    reason
+        One of :data:`tasks.notify.REASONS` (``urge``, ``deadline``, ``sign`` …).
+    subject, body
+        The wording (check an edited one with :func:`check_template`).
+
+    Examples
+    --------
+    >>> DEFAULT_TEMPLATES["sign"].subject
+    '【签收通知】请签收 {任务数} 项交办任务'
+    """
+
     reason: str
     subject: str
     body: str
@@ -96,7 +111,35 @@ def _fields(text: str, what: str) -> list[str]:
 
 
 def check_template(reason: str, subject: str, body: str) -> Template:
-    """A checked template: known reason, non-empty subject/body, only known placeholders."""
+    """A checked template: known reason, non-empty subject/body, only known placeholders.
+
+    Parameters
+    ----------
+    reason
+        One of :data:`tasks.notify.REASONS`.
+    subject, body
+        The office's wording.
+
+    Returns
+    -------
+    Template
+        With subject and body stripped.
+
+    Raises
+    ------
+    NotifyError
+        An unknown reason, an empty subject or body, a subject of several lines, unpaired braces, or
+        a placeholder not in :data:`PLACEHOLDERS` (the message lists the allowed ones).
+
+    Examples
+    --------
+    >>> check_template("urge", " 请报送{报告期}进展 ", "{单位}:请报送。").subject
+    '请报送{报告期}进展'
+    >>> check_template("urge", "请报送", "{部门}:请报送。")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    tasks.notify.model.NotifyError: “催办”模板的正文中有未知占位符 {部门};可用:{单位}、...
+    """
     if reason not in REASONS:
         raise NotifyError(f"未知的提醒类型“{reason}”")
     name = REASONS[reason]
@@ -116,6 +159,24 @@ def check_template(reason: str, subject: str, body: str) -> Template:
 
 
 def render(template: Template, values: Mapping[str, Any]) -> tuple[str, str]:
-    """(subject, body) with the placeholders filled (missing ones empty)."""
+    """(subject, body) with the placeholders filled (missing ones empty).
+
+    Parameters
+    ----------
+    template
+        A checked template.
+    values
+        Placeholder → value (``None`` and missing placeholders render empty).
+
+    Returns
+    -------
+    tuple of (str, str)
+        The subject and body, stripped.
+
+    Examples
+    --------
+    >>> render(Template("urge", "{单位}请报送", "{联系人}您好"), {"单位": "市审改办", "联系人": None})
+    ('市审改办请报送', '您好')
+    """
     filled = {k: ("" if values.get(k) is None else str(values.get(k))) for k in PLACEHOLDERS}
     return (template.subject.format_map(filled).strip(), template.body.format_map(filled).strip())

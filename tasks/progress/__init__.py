@@ -31,7 +31,7 @@ from .template import (
     template_filename,
     write_template,
 )
-from .upload import Problem, UploadRejected, UploadReport, commit_upload, upload_files, validate_upload
+from .upload import Problem, UploadRejected, UploadReport, UploadRow, commit_upload, upload_files, validate_upload
 
 __all__ = [
     "BadRules",
@@ -50,6 +50,7 @@ __all__ = [
     "TaskStatus",
     "UploadRejected",
     "UploadReport",
+    "UploadRow",
     "all_templates_zip",
     "build_report",
     "build_template",

@@ -96,9 +96,15 @@ def freeze_all(store: Store, *, kind: str, label: str, actor: str) -> list[dict[
 
 
 def close_period_and_freeze(store: Store, period: str, actor: str):
-    """Close a reporting period and freeze a baseline of every plan."""
+    """Close a reporting period, freeze a baseline of every plan and record every plan's card
+    history up to that period (:func:`tasks.progress.card_history.record_all_card_history`)."""
+    from .card_history import record_all_card_history
+    from .rules import load_rules
+
+    rules = load_rules()  # a broken rules file refuses the close before anything is written
     info = store.close_period(period, actor)
     freeze_all(store, kind="period_close", label=f"{info.key} 报告期关闭", actor=actor)
+    record_all_card_history(store, actor=actor, through=info.end, rules=rules)
     return info
 
 

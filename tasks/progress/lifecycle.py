@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from core.workdays import add_working_days
 
+from .. import labels
 from ..errors import WorkbenchError
 from ..store import Store, StoreError
 from ..store.kept import bump_version
@@ -86,23 +87,12 @@ __all__ = [
 
 PENDING_SIGN, IN_PROGRESS, CLAIMED, CLOSED = "pending_sign", "in_progress", "claimed", "closed"
 STATES = (PENDING_SIGN, IN_PROGRESS, CLAIMED, CLOSED)
-STATE_NAMES = {PENDING_SIGN: "待签收", IN_PROGRESS: "办理中", CLAIMED: "申请办结", CLOSED: "已办结"}
+STATE_NAMES = labels.LIFECYCLE_STATE
 
 SIGN, EXT_REQUEST, EXT_APPROVED, EXT_REJECTED = "sign", "extension_request", "extension_approved", "extension_rejected"
 CLAIM, ACCEPTED, RETURNED = "claim", "claim_accepted", "claim_returned"
 APPEAL, APPEAL_UPHELD, APPEAL_REJECTED = "appeal", "appeal_upheld", "appeal_rejected"
-KIND_NAMES = {
-    SIGN: "签收",
-    EXT_REQUEST: "延期申请",
-    EXT_APPROVED: "延期批准",
-    EXT_REJECTED: "延期驳回",
-    CLAIM: "申请办结",
-    ACCEPTED: "办结审核通过(销号)",
-    RETURNED: "退回",
-    APPEAL: "申诉",
-    APPEAL_UPHELD: "申诉成立",
-    APPEAL_REJECTED: "申诉驳回",
-}
+KIND_NAMES = labels.LIFECYCLE_EVENT
 
 
 class LifecycleError(WorkbenchError):

@@ -23,6 +23,7 @@ from typing import Any
 
 from core.config import rules_file
 
+from .. import labels
 from ..errors import WorkbenchError
 
 RULES_FILE = rules_file()  # WORKBENCH_RULES_FILE or data/rules.toml (core.config)
@@ -30,13 +31,7 @@ STATUSES = ("done", "on_track", "at_risk", "overdue", "ongoing", "not_started")
 METRICS = ("status", "missed_reports", "late_reports", "overdue_days", "gap")
 _OPS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 _COND = re.compile(r"^\s*(\w+)\s*(==|!=|>=|<=|>|<)\s*([\w.]+)\s*$")
-METRIC_NAMES = {
-    "status": "状态",
-    "missed_reports": "连续未报送期数",
-    "late_reports": "迟报次数",
-    "overdue_days": "逾期天数",
-    "gap": "落后时间进度百分点",
-}
+METRIC_NAMES = labels.METRIC
 DEFAULT_SYNONYMS = {
     "进行中": "推进中",
     "正在推进": "推进中",
@@ -47,14 +42,7 @@ DEFAULT_SYNONYMS = {
     "未开始": "未启动",
     "落后": "滞后",
 }
-STATUS_NAMES = {
-    "done": "已办结",
-    "on_track": "正常推进",
-    "at_risk": "有风险",
-    "overdue": "逾期",
-    "ongoing": "长期推进",
-    "not_started": "未启动",
-}
+STATUS_NAMES = labels.STATUS
 
 
 class BadRules(WorkbenchError):

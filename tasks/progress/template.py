@@ -4,6 +4,16 @@ The unit, period and plan are in the header and in a hidden sheet ``_meta``
 (named cells ``WB_UNIT``, ``WB_PERIOD``, ``WB_PLAN``) so an upload knows
 which template it is.
 
+基层减负: the template lists only the tasks still open for the unit (closed ones are left out), a
+returned claim shows the office's reason, and each row is **prefilled** with the unit's last
+status and percent (from the kept latest report).  The prefilled values are also written to the
+hidden ``_meta`` sheet (``prefill:<task>``), so an upload can tell a row the unit left as it was
+from one it edited: a row still showing exactly the prefilled status and percent, with no
+progress text, problems, next steps, evidence or report date typed in, is *not* a report for the
+period — it is listed back as 沿用上期未更新 (like a blank row is listed as 未填写), and the unit
+re-confirms an unchanged state by writing a line in 进展情况 (e.g. 本期无新进展) or a 填报日期.
+The rule is explained to the unit in the 填报说明 sheet.
+
 >>> data = template_bytes(store, "市政务服务中心", "2021-09")   # doctest: +SKIP
 >>> zip_bytes = all_templates_zip(store, "2021-09")               # doctest: +SKIP
 """
@@ -23,14 +33,40 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.safe_export import safe_filename, save_workbook
 
+from .. import labels
 from ..store import Store, StoreError, parse_period
 from .safe import safe_text
 
+__all__ = [
+    "TEMPLATE_MARK",
+    "TEMPLATE_VERSION",
+    "PREFILL_PREFIX",
+    "DATA_SHEET",
+    "HELP_SHEET",
+    "META_SHEET",
+    "STATUS_CHOICES",
+    "COLUMNS",
+    "FIRST_DATA_ROW",
+    "FIELDS",
+    "unit_tasks",
+    "last_reports",
+    "prefill_values",
+    "prefill_from_meta",
+    "is_unchanged",
+    "build_template",
+    "template_bytes",
+    "fill_template",
+    "template_filename",
+    "write_template",
+    "all_templates_zip",
+]
+
 TEMPLATE_MARK = "workbench-progress-template"
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2  # 2: rows prefilled with the last status and percent (``prefill:`` rows in _meta)
+PREFILL_PREFIX = "prefill:"
 DATA_SHEET, HELP_SHEET, META_SHEET = "进度填报", "填报说明", "_meta"
 STATUS_CHOICES = ("未启动", "推进中", "已完成", "滞后", "暂缓")
-ROLE_NAMES = {"lead": "牵头", "responsible": "责任"}
+ROLE_NAMES = labels.UNIT_ROLE
 #: template columns: (header, width, input?)
 COLUMNS = [
     ("任务编号", 9, False),
@@ -80,10 +116,84 @@ def _open_rows(store: Store, unit: str, plan_key: str, rows: list[tuple]) -> tup
     return keep, notes
 
 
+#: a unit's last (status, percent) per task pk, from the kept latest reports
+Prefill = dict[int, tuple[str, float]]
+
+
+def last_reports(store: Store, plan_key: str, unit: str | None = None) -> dict[str, Prefill]:
+    """unit → task pk → its last reported (status, percent) in the plan (``unit``: only that unit's).
+
+    Read from the kept latest report of each unit on each task (:func:`tasks.store.kept.latest_reports`).
+    """
+    from ..store.kept import latest_reports
+
+    out: dict[str, Prefill] = {}
+    for r in latest_reports(store, plan=plan_key):
+        if unit is None or r.unit == unit:
+            out.setdefault(r.unit, {})[r.task_pk] = (r.status, float(r.percent))
+    return out
+
+
+def prefill_values(last: tuple[str, float] | None, returned: bool = False) -> tuple[str, float] | None:
+    """What a row is prefilled with: the last status and percent; a claim the office returned is not
+    done, so a last 已完成 shows as 推进中 (the percent is kept).
+
+    >>> prefill_values(("推进中", 40.0)), prefill_values(("已完成", 100.0), returned=True), prefill_values(None)
+    (('推进中', 40.0), ('推进中', 100.0), None)
+    """
+    if last is None:
+        return None
+    status, percent = last
+    if returned and status == "已完成":
+        status = "推进中"
+    return status, float(percent)
+
+
+def prefill_from_meta(meta: dict[str, str]) -> dict[str, tuple[str, float]]:
+    """task id → the (status, percent) a template row was prefilled with, read back from ``_meta``.
+
+    >>> prefill_from_meta({"unit": "甲", "prefill:3": "推进中|40", "prefill:x": "坏"})
+    {'3': ('推进中', 40.0)}
+    """
+    out = {}
+    for k, v in meta.items():
+        if not k.startswith(PREFILL_PREFIX) or "|" not in str(v):
+            continue
+        status, _sep, pct = str(v).rpartition("|")
+        try:
+            out[k[len(PREFILL_PREFIX) :]] = (status, float(pct))
+        except ValueError:
+            continue
+    return out
+
+
+def is_unchanged(prefill: tuple[str, float] | None, status: str, percent: float | None, typed: list[str]) -> bool:
+    """A prefilled row the unit left as it was: same status and percent and nothing else typed in
+    (no progress, problems, next steps, evidence or report date).  Such a row is not a report.
+
+    >>> is_unchanged(("推进中", 40.0), "推进中", 40.0, ["", ""])
+    True
+    >>> is_unchanged(("推进中", 40.0), "推进中", 40.0, ["本期无新进展"])  # re-confirmed in 进展情况
+    False
+    >>> is_unchanged(("推进中", 40.0), "推进中", 60.0, []), is_unchanged(None, "推进中", 40.0, [])
+    (False, False)
+    """
+    if prefill is None or any(str(t).strip() for t in typed):
+        return False
+    return status == prefill[0] and percent is not None and abs(percent - prefill[1]) < 1e-9
+
+
 def build_template(
-    store: Store, unit: str, period: str, plan: str | None = None, *, tasks: list | None = None
+    store: Store,
+    unit: str,
+    period: str,
+    plan: str | None = None,
+    *,
+    tasks: list | None = None,
+    last: Prefill | None = None,
 ) -> Workbook:
-    """The template workbook for one unit and reporting month (``tasks``: the plan's tasks, if already read)."""
+    """The template workbook for one unit and reporting month (``tasks``: the plan's tasks, if already
+    read; ``last``: the unit's :func:`last_reports`, if already read)."""
     p = parse_period(period, "month")
     plan_key = plan if plan and tasks is not None else store.plan_key(plan, unit=unit)
     rows = unit_tasks(store, unit, plan_key, tasks)
@@ -92,12 +202,15 @@ def build_template(
     rows, notes = _open_rows(store, unit, plan_key, rows)
     if not rows:
         raise StoreError(f"单位“{unit}”在计划“{plan_key}”中的任务均已办结(销号),本期无需填报")
+    if last is None:
+        last = last_reports(store, plan_key, unit).get(unit, {})
+    prefill = {t.id: prefill_values(last.get(t.pk), t.id in notes) for t, _r in rows}
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
     ncol = len(COLUMNS)
-    last = chr(ord("A") + ncol - 1)
-    ws.merge_cells(f"A1:{last}1")
+    last_col = chr(ord("A") + ncol - 1)
+    ws.merge_cells(f"A1:{last_col}1")
     ws["A1"] = safe_text(f"{plan_key} 任务进展填报表({p.label()})")
     ws["A1"].font = Font(name="宋体", size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
@@ -147,6 +260,9 @@ def build_template(
             t.deadline_text or (t.deadline.isoformat() if t.deadline else ""),
             ROLE_NAMES[role],
         ]
+        pre = prefill[t.id]
+        if pre is not None:
+            values += [pre[0], int(pre[1]) if float(pre[1]).is_integer() else pre[1]]
         for j in range(1, len(COLUMNS) + 1):
             c = ws.cell(r, j, safe_text(values[j - 1]) if j <= len(values) else None)
             if i:
@@ -201,7 +317,7 @@ def build_template(
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     _help_sheet(wb, unit, p.label(), plan_key)
-    _meta_sheet(wb, unit, p.key, plan_key)
+    _meta_sheet(wb, unit, p.key, plan_key, {tid: v for tid, v in prefill.items() if v is not None})
     wb.active = 0
     return wb
 
@@ -216,7 +332,10 @@ def _help_sheet(wb: Workbook, unit: str, label: str, plan_key: str) -> None:
         "3. 完成进度:填 0–100 的数字(百分比,不带%号);状态为“已完成”时须填 100。",
         "4. 进展情况、存在问题、下步计划:简要文字;佐证材料:文件名或链接。",
         "5. 填报日期:不填则按上传当天计;不得晚于上传当天,不得早于报告期开始。",
-        "6. 本单位没有进展的任务也请选择状态并填写进度;整行空白视为未填报。",
+        "6. 状态和完成进度已按本单位上次填报预填(已办结销号的任务不再列出);有变化的请直接修改。"
+        "本期确无新进展的任务,请在“进展情况”中写明(如“本期无新进展”)或填写填报日期,以确认沿用上期状态;"
+        "预填内容未作任何修改、也未填写进展情况和填报日期的行,视为“沿用上期未更新”,不计为本期报送,"
+        "上传后会按任务编号列出。从未填报过的任务没有预填内容,请选择状态并填写进度;整行空白视为未填报。",
         "7. 报送期限:报告期结束后 5 日内(以领导小组办公室通知为准);报告期关闭后不再接收。",
         "8. 系统逐行检查,发现问题会一次列出所在工作表、行、列和原因,修改后整表重新上传。",
         "9. 同一文件重复上传会被识别并忽略;修改内容后再上传即为新的一次填报,以最新填报日期为准。",
@@ -228,19 +347,20 @@ def _help_sheet(wb: Workbook, unit: str, label: str, plan_key: str) -> None:
     ws.column_dimensions["A"].width = 100
 
 
-def _meta_sheet(wb: Workbook, unit: str, period: str, plan_key: str) -> None:
+def _meta_sheet(
+    wb: Workbook, unit: str, period: str, plan_key: str, prefill: dict[str, tuple[str, float]] | None = None
+) -> None:
     ws = wb.create_sheet(META_SHEET)
-    for r, (k, v) in enumerate(
-        [
-            ("mark", TEMPLATE_MARK),
-            ("unit", unit),
-            ("period", period),
-            ("plan", plan_key),
-            ("version", TEMPLATE_VERSION),
-            ("generated", date.today().isoformat()),
-        ],
-        1,
-    ):
+    pairs: list[tuple[str, object]] = [
+        ("mark", TEMPLATE_MARK),
+        ("unit", unit),
+        ("period", period),
+        ("plan", plan_key),
+        ("version", TEMPLATE_VERSION),
+        ("generated", date.today().isoformat()),
+    ]
+    pairs += [(f"{PREFILL_PREFIX}{tid}", f"{st}|{pct:g}") for tid, (st, pct) in (prefill or {}).items()]
+    for r, (k, v) in enumerate(pairs, 1):
         ws.cell(r, 1, k)
         ws.cell(r, 2, safe_text(v))
     ws.sheet_state = "veryHidden"
@@ -250,10 +370,16 @@ def _meta_sheet(wb: Workbook, unit: str, period: str, plan_key: str) -> None:
 
 
 def template_bytes(
-    store: Store, unit: str, period: str, plan: str | None = None, *, tasks: list | None = None
+    store: Store,
+    unit: str,
+    period: str,
+    plan: str | None = None,
+    *,
+    tasks: list | None = None,
+    last: Prefill | None = None,
 ) -> bytes:
     buf = io.BytesIO()
-    save_workbook(build_template(store, unit, period, plan, tasks=tasks), buf)
+    save_workbook(build_template(store, unit, period, plan, tasks=tasks, last=last), buf)
     return buf.getvalue()
 
 
@@ -330,8 +456,13 @@ def all_templates_zip(store: Store, period: str, plan: str | None = None) -> byt
     plan_key = store.plan_key(plan)
     tasks = store.tasks(plan_key)
     units = sorted({u for t in tasks for u in t.units} & set(store.units()))
+    last = last_reports(store, plan_key)  # one read for every unit's prefill
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for u in units:
-            z.writestr(template_filename(u, period), template_bytes(store, u, period, plan_key, tasks=tasks))
+            try:
+                data = template_bytes(store, u, period, plan_key, tasks=tasks, last=last.get(u, {}))
+            except StoreError:  # every task of this unit is closed (销号): nothing to report
+                continue
+            z.writestr(template_filename(u, period), data)
     return buf.getvalue()

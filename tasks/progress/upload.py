@@ -21,8 +21,8 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from ..errors import InputError
 from ..store import BadPeriod, Store, StoreError, month_of, parse_period
 from .rules import Rules, load_rules
 from .safe import unsafe_text
-from .template import DATA_SHEET, META_SHEET, STATUS_CHOICES, TEMPLATE_MARK
+from .template import DATA_SHEET, META_SHEET, STATUS_CHOICES, TEMPLATE_MARK, is_unchanged, prefill_from_meta
 
 #: the one upload size limit (:data:`core.limits.MAX_UPLOAD_BYTES`)
 MAX_BYTES = MAX_UPLOAD_BYTES
@@ -105,6 +105,32 @@ class Problem:
         }
 
 
+@dataclass(frozen=True)
+class UploadRow:
+    """One checked row of a progress sheet, ready to be saved (a frozen record: ``pd.DataFrame(rows)`` works).
+
+    >>> row = UploadRow("3", "推进中", 50.0, date(2021, 9, 28), "2021-09", "进度填报", 4, progress="已完成选址")
+    >>> row.to_store()["percent"], row.to_store()["progress"]
+    (50.0, '已完成选址')
+    """
+
+    task_id: str
+    status: str
+    percent: float | None
+    report_date: date | None
+    period: str
+    source_sheet: str
+    source_row: int
+    progress: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    evidence: str = ""
+
+    def to_store(self) -> dict[str, Any]:
+        """The plain mapping :meth:`tasks.store.Store.add_upload` and :func:`check_saved_rows` take."""
+        return asdict(self)
+
+
 @dataclass
 class UploadReport:
     """What :func:`validate_upload` found; ``ok`` means the file can be saved."""
@@ -116,7 +142,7 @@ class UploadReport:
     period: str = ""
     plan: str = ""
     is_template: bool = False
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[UploadRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     duplicate: bool = False
     skipped_rows: int = 0
@@ -128,6 +154,12 @@ class UploadReport:
     more_problems: int = 0
     #: task numbers of template rows left blank (reported back, not counted as reports)
     not_filled: list[str] = field(default_factory=list)
+    #: task numbers of prefilled template rows left exactly as prefilled (沿用上期未更新: not reports)
+    unchanged: list[str] = field(default_factory=list)
+
+    def store_rows(self) -> list[dict[str, Any]]:
+        """The rows as the plain mappings the store saves."""
+        return [r.to_store() for r in self.rows]
 
     @property
     def ok(self) -> bool:
@@ -157,8 +189,13 @@ class UploadReport:
         blank = ""
         if self.not_filled:
             blank = f";未填写:任务{'、'.join(self.not_filled)}(如本期确无进展也请填写状态和进度)"
-        elif self.skipped_rows:
+        elif self.skipped_rows and not self.unchanged:
             blank = f",{self.skipped_rows} 行空白未填"
+        if self.unchanged:
+            blank += (
+                f";沿用上期未更新:任务{'、'.join(self.unchanged)}(预填的状态和进度未作修改,不计为本期报送;"
+                "如确无新进展,请在“进展情况”中注明或填写填报日期后重新上传)"
+            )
         return f"{head}:{len(self.rows)} 行{state}" + blank
 
     def to_dict(self) -> dict[str, Any]:
@@ -174,10 +211,13 @@ class UploadReport:
             "accepted_rows": len(self.rows) if not self.problems else 0,
             "skipped_rows": self.skipped_rows,
             "not_filled": list(self.not_filled),
+            "unchanged": list(self.unchanged),
             "upload_id": self.upload_id,
             "problems": [p.to_dict() for p in self.problems],
             "more_problems": self.more_problems,
-            "rows": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()} for r in self.rows],
+            "rows": [
+                {k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()} for r in self.store_rows()
+            ],
         }
 
 
@@ -456,20 +496,51 @@ def _check(
     today: date,
     synonyms: dict[str, str] | None = None,
 ) -> None:
-    found = None
+    """Check a read workbook in named steps; each step stops the check at the first problem it cannot pass."""
+    located = _locate_table(rep, sheets, meta)
+    if located is None:
+        return
+    sheet, hidx, cols = located
+    if not (
+        _resolve_unit(store, rep, sheet, hidx, meta, unit)
+        and _resolve_plan(store, rep, sheet, meta, plan)
+        and _resolve_period(rep, sheet, hidx, meta, period)
+    ):
+        return
+    _resolve_person(rep, sheet, hidx, person)
+    ctx = _RowContext.build(store, rep, sheet, hidx, cols, meta, today, synonyms or {})
+    for rn, vals, fmts in sheet.rows[hidx + 1 :]:
+        row = ctx.check(rn, vals, fmts)
+        if row is not None:
+            rep.rows.append(row)
+    if not rep.rows and not rep.problems and rep.unchanged:
+        rep.problems.append(
+            Problem(
+                f"表中各任务均沿用上期预填的状态和进度、未作更新(任务{'、'.join(rep.unchanged)}),不能作为本期报送;"
+                "请修改有变化的状态和进度,确无新进展的请在“进展情况”中注明或填写填报日期",
+                sheet.name,
+            )
+        )
+    elif not rep.rows and not rep.problems:
+        rep.problems.append(Problem("表中没有填写任何任务的进展(状态、完成进度等均为空)", sheet.name))
+    if not rep.period and rep.rows:
+        rep.period = rep.rows[0].period
+
+
+def _locate_table(
+    rep: UploadReport, sheets: list[_Sheet], meta: dict[str, str]
+) -> tuple[_Sheet, int, dict[str, int]] | None:
+    """Step 1: the sheet and header row to read (our template's data sheet, else the first sheet with a header)."""
+    found: tuple[_Sheet, tuple[int, dict[str, int]]] | None = None
     if meta:
         sheet = next((s for s in sheets if s.name == DATA_SHEET), None)
-        if sheet is not None:
-            found = (sheet, _find_header(sheet))
-        if found is None or found[1] is None:
+        header = _find_header(sheet) if sheet is not None else None
+        if sheet is None or header is None:
             rep.problems.append(Problem(f"找不到“{DATA_SHEET}”工作表或其表头,请使用下载的模板原样填写"))
-            return
+            return None
+        found = (sheet, header)
     else:
-        for s in sheets:
-            h = _find_header(s)
-            if h:
-                found = (s, h)
-                break
+        found = next(((s, h) for s in sheets if (h := _find_header(s))), None)
         if found is None:
             rep.problems.append(
                 Problem(
@@ -477,15 +548,20 @@ def _check(
                     "请使用下载的填报模板,或在表格第一行写上这些列名"
                 )
             )
-            return
-    sheet, (hidx, cols) = found  # type: ignore[misc]
+            return None
+    sheet, (hidx, cols) = found
     header_rn = sheet.rows[hidx][0]
     missing = [FIELD_NAMES[f] for f in REQUIRED if f not in cols]
     if missing:
         rep.problems.append(Problem(f"缺少必需的列:{'、'.join(missing)}(表头在第{header_rn}行)", sheet.name, header_rn))
-        return
+        return None
+    return sheet, hidx, cols
 
-    # unit
+
+def _resolve_unit(
+    store: Store, rep: UploadReport, sheet: _Sheet, hidx: int, meta: dict[str, str], unit: str | None
+) -> bool:
+    """Step 2: the reporting unit, from the template, the sheet's label or the uploader; it must be in the plan."""
     if meta:
         tpl_unit = meta.get("unit", "")
         if unit and unit != tpl_unit:
@@ -497,7 +573,7 @@ def _check(
                     "填报单位",
                 )
             )
-            return
+            return False
         rep.unit = tpl_unit
     else:
         lab = _label_value(sheet, hidx, ("填报单位", "单位名称", "报送单位"))
@@ -505,7 +581,7 @@ def _check(
             rep.problems.append(
                 Problem(f"表中填报单位为“{lab[0]}”,与上传单位“{unit}”不一致", sheet.name, lab[1], "填报单位")
             )
-            return
+            return False
         rep.unit = unit or (lab[0] if lab else "")
         if not rep.unit:
             rep.problems.append(
@@ -514,153 +590,209 @@ def _check(
                     sheet.name,
                 )
             )
-            return
+            return False
     if not store.unit_exists(rep.unit):
         rep.problems.append(Problem(f"单位“{rep.unit}”不在任务分解表中,请核对单位全称", sheet.name))
-        return
+        return False
+    return True
 
-    # plan
+
+def _resolve_plan(store: Store, rep: UploadReport, sheet: _Sheet, meta: dict[str, str], plan: str | None) -> bool:
+    """Step 3: the plan, from the template or the uploader (a unit in one plan needs no choice)."""
     try:
         rep.plan = store.plan_key(meta.get("plan") or plan, unit=rep.unit)
     except StoreError as err:
         rep.problems.append(Problem(str(err), sheet.name))
-        return
+        return False
+    return True
 
-    # period
-    file_period, period_row = None, None
+
+def _resolve_period(rep: UploadReport, sheet: _Sheet, hidx: int, meta: dict[str, str], period: str | None) -> bool:
+    """Step 4: the reporting month, from the template, the uploader or the sheet's label (rows may carry their own)."""
+    file_period: str | None
+    period_row: int | None
     if meta:
         file_period, period_row = meta.get("period"), 2
-        if period and parse_period(period).key != parse_period(file_period).key:
+        if period and file_period and parse_period(period).key != parse_period(file_period).key:
             rep.problems.append(
                 Problem(f"模板的报告期为 {file_period},与指定的报告期 {period} 不一致", sheet.name, 2, "报告期")
             )
-            return
+            return False
+    elif period:
+        file_period, period_row = period, None
     else:
         lab = _label_value(sheet, hidx, ("报告期", "填报期", "所属期"))
-        file_period, period_row = (period, None) if period else (lab if lab else (None, None))
+        file_period, period_row = lab if lab else (None, None)
     if file_period:
         try:
             file_period = parse_period(file_period, "month").key
         except BadPeriod as err:
             rep.problems.append(Problem(str(err), sheet.name, period_row, "报告期"))
-            return
+            return False
     rep.period = file_period or ""
+    return True
 
-    # person
+
+def _resolve_person(rep: UploadReport, sheet: _Sheet, hidx: int, person: str | None) -> None:
+    """Step 5: who filled it in (the uploader's word, else the sheet's 填报人 label)."""
     if person:
         rep.person = person
-    else:
-        lab = _label_value(sheet, hidx, ("填报人", "联系人"))
-        rep.person = lab[0] if lab and not lab[0].startswith("联系电话") else ""
+        return
+    lab = _label_value(sheet, hidx, ("填报人", "联系人"))
+    rep.person = lab[0] if lab and not lab[0].startswith("联系电话") else ""
 
-    tasks = {t.id: t for t in store.tasks(rep.plan, include_archived=True, unit=rep.unit)}
-    id_col = cols["task_id"]
-    known = {t.id: t.archived for t in tasks.values()}
-    others = {cell_text(v[id_col]) for _, v, _ in sheet.rows[hidx + 1 :] if id_col < len(v)} - set(known) - {""}
-    if others:  # ids outside the unit's tasks: in the plan at all?
-        known.update(store.task_ids(rep.plan, sorted(others)))
-    periods = {p.key: p for p in store.periods()}
-    seen: dict[str, int] = {}
-    for rn, vals, fmts in sheet.rows[hidx + 1 :]:
 
-        def get(f: str, vals: list[Any] = vals) -> Any:
+#: reports one problem of the current row: (field, reason)
+_Bad = Callable[[str, str], None]
+
+
+@dataclass
+class _RowContext:
+    """Step 6: what every row is checked against (the unit's tasks, the plan's numbers, the periods)."""
+
+    rep: UploadReport
+    sheet: _Sheet
+    cols: dict[str, int]
+    meta: dict[str, str]
+    today: date
+    synonyms: dict[str, str]
+    tasks: dict[str, Any]
+    known: dict[str, bool]
+    periods: dict[str, Any]
+    seen: dict[str, int] = field(default_factory=dict)
+    #: task id → the (status, percent) our template prefilled the row with (基层减负)
+    prefilled: dict[str, tuple[str, float]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        store: Store,
+        rep: UploadReport,
+        sheet: _Sheet,
+        hidx: int,
+        cols: dict[str, int],
+        meta: dict[str, str],
+        today: date,
+        synonyms: dict[str, str],
+    ) -> _RowContext:
+        tasks = {t.id: t for t in store.tasks(rep.plan, include_archived=True, unit=rep.unit)}
+        id_col = cols["task_id"]
+        known = {t.id: t.archived for t in tasks.values()}
+        others = {cell_text(v[id_col]) for _, v, _ in sheet.rows[hidx + 1 :] if id_col < len(v)} - set(known) - {""}
+        if others:  # ids outside the unit's tasks: in the plan at all?
+            known.update(store.task_ids(rep.plan, sorted(others)))
+        periods = {p.key: p for p in store.periods()}
+        prefilled = prefill_from_meta(meta) if meta else {}
+        return cls(rep, sheet, cols, meta, today, synonyms, tasks, known, periods, prefilled=prefilled)
+
+    def check(self, rn: int, vals: list[Any], fmts: list[str]) -> UploadRow | None:
+        """One row: an :class:`UploadRow` when it is clean, else None with its problems added to the report."""
+        rep, cols = self.rep, self.cols
+
+        def get(f: str) -> Any:
             j = cols.get(f)
             return vals[j] if j is not None and j < len(vals) else None
 
-        def fmt(f: str, fmts: list[str] = fmts) -> str:
-            j = cols.get(f)
-            return fmts[j] if j is not None and j < len(fmts) else ""
-
         tid = cell_text(get("task_id"))
 
-        def bad(f: str, reason: str, rn: int = rn, tid: str = tid) -> None:
-            rep.problems.append(Problem(reason, sheet.name, rn, FIELD_NAMES[f], tid))
+        def bad(f: str, reason: str) -> None:
+            rep.problems.append(Problem(reason, self.sheet.name, rn, FIELD_NAMES[f], tid))
 
         if not any(cell_text(get(f)) for f in INPUTS):
             rep.skipped_rows += 1
-            if meta and tid:
+            if self.meta and tid:
                 rep.not_filled.append(tid)
-            continue
+            return None
+        if tid in self.prefilled:  # left exactly as prefilled: 沿用上期未更新, not a report
+            st = cell_text(get("status"))
+            j = cols.get("percent")
+            fmt = fmts[j] if j is not None and j < len(fmts) else ""
+            pct_now = parse_percent(get("percent"), fmt) if cell_text(get("percent")) else None
+            typed = [cell_text(get(f)) for f in INPUTS if f not in ("status", "percent")]
+            if is_unchanged(self.prefilled[tid], self.synonyms.get(st, st), pct_now, typed):
+                rep.skipped_rows += 1
+                rep.unchanged.append(tid)
+                return None
         before = len(rep.problems)
-        task = tasks.get(tid)
-        if not tid:
-            bad("task_id", "任务编号为空,请勿删除或修改模板中的任务编号")
-        elif tid not in known:
-            bad("task_id", f"任务编号“{tid}”不在计划“{rep.plan}”中,请核对编号")
-        elif known[tid]:
-            bad("task_id", f"任务{tid}已从计划中撤销(归档),无需再填报")
-        elif task is None or task.role_of(rep.unit) is None:
-            bad("task_id", f"“{rep.unit}”不是任务{tid}的牵头或责任单位,不能填报该任务")
-        elif tid in seen:
-            bad("task_id", f"任务{tid}在本表中重复填报(第{seen[tid]}行已填),每项任务只填一行")
-        if tid and tid not in seen:
-            seen[tid] = rn
+        self._check_task(tid, rn, bad)
         status = cell_text(get("status"))
-        status = (synonyms or {}).get(status, status)
+        status = self.synonyms.get(status, status)
         if not status:
             bad("status", "状态为空,请从下拉列表选择 " + "/".join(STATUS_CHOICES))
         elif status not in STATUS_CHOICES:
             bad("status", f"状态“{status}”无效,应为 " + "/".join(STATUS_CHOICES) + " 之一")
-        raw_pct = get("percent")
-        pct = None
-        if cell_text(raw_pct) == "":
-            if status == "未启动":
-                pct = 0.0
-            else:
-                bad("percent", "完成进度为空,请填写 0–100 的数字")
-        else:
-            pct = parse_percent(raw_pct, fmt("percent"))
-            if pct is None:
-                bad("percent", f"完成进度“{cell_text(raw_pct)}”不是数字,请填写 0–100 的数字")
-                pct = None
-            elif not 0 <= pct <= 100:
-                bad("percent", f"完成进度 {cell_text(raw_pct)} 超出 0–100 的范围")
-                pct = None
-        if status == "已完成" and pct is not None and pct < 100:
-            bad("percent", f"状态为“已完成”但完成进度为 {pct:g}%,已完成的任务完成进度须为 100")
-        raw_date = get("report_date")
-        rdate = today
-        if cell_text(raw_date):
-            rdate = parse_date(raw_date)  # type: ignore[assignment]
-            if rdate is None:
-                bad("report_date", f"填报日期“{cell_text(raw_date)}”无法识别,请写成 2021-09-30")
-            elif rdate > today:
-                bad("report_date", f"填报日期 {rdate.isoformat()} 晚于今天({today.isoformat()}),不能预填将来的日期")
-        row_period = rep.period
-        raw_period = cell_text(get("period"))
-        if raw_period and not meta:
-            try:
-                row_period = parse_period(raw_period, "month").key
-            except BadPeriod as err:
-                bad("period", str(err))
-        if not row_period and rdate:
-            row_period = month_of(rdate).key
-        pinfo = periods.get(row_period)
-        if row_period and pinfo and pinfo.closed:
-            bad("period", f"报告期 {row_period} 已关闭,不再接收填报;如需补报请联系领导小组办公室")
-        if rdate and row_period and rdate < parse_period(row_period).start:
-            bad("report_date", f"填报日期 {rdate.isoformat()} 早于报告期 {row_period} 的开始日期")
+        j = cols.get("percent")
+        pct = _check_percent(get("percent"), fmts[j] if j is not None and j < len(fmts) else "", status, bad)
+        rdate = self._check_date(get("report_date"), bad)
+        row_period = self._check_period(cell_text(get("period")), rdate, bad)
         texts = {f: cell_text(get(f)) for f in ("progress", "problems", "next_steps", "evidence")}
         for f, t in texts.items():
             if len(t) > TEXT_LIMIT:
                 bad(f, f"内容超过 {TEXT_LIMIT} 字,请精简")
-        if len(rep.problems) == before:
-            rep.rows.append(
-                {
-                    "task_id": tid,
-                    "status": status,
-                    "percent": pct,
-                    "report_date": rdate,
-                    "period": row_period,
-                    "source_sheet": sheet.name,
-                    "source_row": rn,
-                    **texts,
-                }
-            )
-    if not rep.rows and not rep.problems:
-        rep.problems.append(Problem("表中没有填写任何任务的进展(状态、完成进度等均为空)", sheet.name))
-    if not rep.period and rep.rows:
-        rep.period = rep.rows[0]["period"]
+        if len(rep.problems) != before:
+            return None
+        return UploadRow(tid, status, pct, rdate, row_period, self.sheet.name, rn, **texts)
+
+    def _check_task(self, tid: str, rn: int, bad: _Bad) -> None:
+        task = self.tasks.get(tid)
+        if not tid:
+            bad("task_id", "任务编号为空,请勿删除或修改模板中的任务编号")
+        elif tid not in self.known:
+            bad("task_id", f"任务编号“{tid}”不在计划“{self.rep.plan}”中,请核对编号")
+        elif self.known[tid]:
+            bad("task_id", f"任务{tid}已从计划中撤销(归档),无需再填报")
+        elif task is None or task.role_of(self.rep.unit) is None:
+            bad("task_id", f"“{self.rep.unit}”不是任务{tid}的牵头或责任单位,不能填报该任务")
+        elif tid in self.seen:
+            bad("task_id", f"任务{tid}在本表中重复填报(第{self.seen[tid]}行已填),每项任务只填一行")
+        if tid and tid not in self.seen:
+            self.seen[tid] = rn
+
+    def _check_date(self, raw: Any, bad: _Bad) -> date | None:
+        if not cell_text(raw):
+            return self.today
+        rdate = parse_date(raw)
+        if rdate is None:
+            bad("report_date", f"填报日期“{cell_text(raw)}”无法识别,请写成 2021-09-30")
+        elif rdate > self.today:
+            bad("report_date", f"填报日期 {rdate.isoformat()} 晚于今天({self.today.isoformat()}),不能预填将来的日期")
+        return rdate
+
+    def _check_period(self, raw: str, rdate: date | None, bad: _Bad) -> str:
+        row_period = self.rep.period
+        if raw and not self.meta:
+            try:
+                row_period = parse_period(raw, "month").key
+            except BadPeriod as err:
+                bad("period", str(err))
+        if not row_period and rdate:
+            row_period = month_of(rdate).key
+        pinfo = self.periods.get(row_period)
+        if row_period and pinfo and pinfo.closed:
+            bad("period", f"报告期 {row_period} 已关闭,不再接收填报;如需补报请联系领导小组办公室")
+        if rdate and row_period and rdate < parse_period(row_period).start:
+            bad("report_date", f"填报日期 {rdate.isoformat()} 早于报告期 {row_period} 的开始日期")
+        return row_period
+
+
+def _check_percent(raw: Any, number_format: str, status: str, bad: _Bad) -> float | None:
+    """完成进度: a number 0–100 (blank means 0 for 未启动); 已完成 needs 100."""
+    pct = None
+    if cell_text(raw) == "":
+        if status == "未启动":
+            pct = 0.0
+        else:
+            bad("percent", "完成进度为空,请填写 0–100 的数字")
+    else:
+        pct = parse_percent(raw, number_format)
+        if pct is None:
+            bad("percent", f"完成进度“{cell_text(raw)}”不是数字,请填写 0–100 的数字")
+        elif not 0 <= pct <= 100:
+            bad("percent", f"完成进度 {cell_text(raw)} 超出 0–100 的范围")
+            pct = None
+    if status == "已完成" and pct is not None and pct < 100:
+        bad("percent", f"状态为“已完成”但完成进度为 {pct:g}%,已完成的任务完成进度须为 100")
+    return pct
 
 
 def commit_upload(store: Store, report: UploadReport, actor: str) -> int | None:
@@ -674,7 +806,7 @@ def commit_upload(store: Store, report: UploadReport, actor: str) -> int | None:
         return None
     if not report.rows:
         raise UploadRejected(report.summary())
-    for key in sorted({r["period"] for r in report.rows}):
+    for key in sorted({r.period for r in report.rows}):
         store.open_period(key, actor, grace_days=report.grace_days)
     try:
         upload_id = store.add_upload(
@@ -684,7 +816,7 @@ def commit_upload(store: Store, report: UploadReport, actor: str) -> int | None:
             plan=report.plan,
             person=report.person,
             period=report.period,
-            rows=report.rows,
+            rows=report.store_rows(),
             actor=actor,
         )
     except StoreError as err:

@@ -24,23 +24,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import labels
+
 __all__ = ["condition_phrase", "reason_phrase", "OP_WORDS"]
 
-STATUS_NAMES = {
-    "done": "已完成",
-    "on_track": "正常推进",
-    "at_risk": "有风险",
-    "overdue": "逾期",
-    "ongoing": "长期推进",
-    "not_started": "未启动",
-}
-METRIC_NAMES = {
-    "status": "状态",
-    "missed_reports": "连续未报送期数",
-    "late_reports": "迟报次数",
-    "overdue_days": "逾期天数",
-    "gap": "落后时间进度百分点",
-}
+STATUS_NAMES = labels.STATUS
+METRIC_NAMES = labels.METRIC
 #: comparison → words (≥ is 不少于, > is 超过 …)
 OP_WORDS = {">=": "不少于", ">": "超过", "<=": "不超过", "<": "少于", "==": "为", "!=": "不为"}
 #: metric → (phrase for "≥ v", phrase for "> v") with {v} for the number

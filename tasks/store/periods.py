@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .. import labels
 from ..errors import WorkbenchError
 
 MONTH, QUARTER, HALF, YEAR = "month", "quarter", "half", "year"
-KIND_NAMES = {MONTH: "月度", QUARTER: "季度", HALF: "半年", YEAR: "年度"}
+KIND_NAMES = labels.PERIOD_KIND
 
 
 class BadPeriod(WorkbenchError):
@@ -111,7 +112,7 @@ def parse_period(text: object, kind: str | None = None) -> Period:
 
 
 CYCLES = {"monthly": MONTH, "month": MONTH, "quarterly": QUARTER, "quarter": QUARTER}
-CYCLE_NAMES = {MONTH: "按月", QUARTER: "按季度"}
+CYCLE_NAMES = labels.CYCLE
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,9 @@ class StoredTask:
     plan_issued: date | None = None
     #: the day a later re-import added this task (None for tasks of the plan's first import)
     added_on: date | None = None
-    #: the day the task was first stored (its 交办 day: the signing clock starts here)
+    #: its 交办 day, where the signing clock (签收) starts: the plan's start (its calendar start, else
+    #: its issue date, else the day it was first loaded), or the day a later re-import added the task
+    #: if that is later — from stored data only, so a replay as of any date sees the same day
     assigned_on: date | None = None
     #: the day the plan was first loaded (its start when the document has no date)
     plan_loaded: date | None = None
@@ -438,6 +440,14 @@ class Store:
                 pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid).order_by(TaskRow.id).limit(1))
                 for pid in sorted({r[-1] for r in rows})  # type: ignore[type-var]
             }  # type: ignore[type-var]
+            # 交办: a task is assigned on its plan's start (calendar start, else issue date, else first load)
+            cal_start = dict(
+                s.execute(
+                    select(schema_supervision.PlanCalendarRow.plan_id, schema_supervision.PlanCalendarRow.start).where(
+                        schema_supervision.PlanCalendarRow.plan_id.in_(sorted(first_load))
+                    )
+                ).all()
+            )
             pks = [r[0] for r in rows]
             roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {LEAD: [], RESPONSIBLE: []})
             preds: dict[int, list[int]] = defaultdict(list)
@@ -464,6 +474,9 @@ class Store:
         out = []
         for pk, tid, title, section, deadline, kind, dtext, archived, key, issued, created, plan_pk in rows:
             data = datas.get(pk, {})
+            loaded = (first_load[plan_pk] or created).date()
+            added = created.date() if created > first_load[plan_pk] else None
+            start = cal_start.get(plan_pk) or issued or loaded
             r = roles.get(pk) or {LEAD: [], RESPONSIBLE: []}
             out.append(
                 StoredTask(
@@ -480,9 +493,9 @@ class Store:
                     predecessors=[id_of[p] for p in preds.get(pk, [])],
                     archived=archived,
                     plan_issued=issued,
-                    added_on=created.date() if created > first_load[plan_pk] else None,
-                    assigned_on=created.date(),
-                    plan_loaded=(first_load[plan_pk] or created).date(),
+                    added_on=added,
+                    assigned_on=added if added and added > start else start,
+                    plan_loaded=loaded,
                 )
             )
         return out

@@ -3,6 +3,7 @@ a unit account reports only for itself and reads only its own data."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -174,7 +175,7 @@ def test_tampered_report_refused_at_commit(env):
     rep = unit.validate_upload(fill(template_bytes(store, UNIT_A, "2021-09"), {"3": GOOD}), "a.xlsx", **KW)
     assert rep.ok
     before = dump(store)
-    bad = dict(rep.rows[0], task_id="2")
+    bad = replace(rep.rows[0], task_id="2")
     rep.rows.append(bad)
     with pytest.raises(PermissionDenied, match="不是任务2的牵头或责任单位"):
         unit.commit_upload(rep)
@@ -198,7 +199,7 @@ def test_refused_upload_for_a_new_month_registers_nothing(env):
     data = fill(unit.template_bytes(None, "2021-10"), {"3": dict(GOOD, date=date(2021, 10, 2))})
     rep = unit.validate_upload(data, "十月.xlsx", **KW)
     assert rep.ok, rep.summary()
-    rep.rows.append(dict(rep.rows[0], task_id="2"))  # a row on another unit's task, added by hand
+    rep.rows.append(replace(rep.rows[0], task_id="2"))  # a row on another unit's task, added by hand
     with pytest.raises(PermissionDenied, match="不是任务2的牵头或责任单位"):
         commit_upload(unit, rep, actor="cli")  # the plain library call (opens months first)
     with pytest.raises(PermissionDenied, match="不是任务2的牵头或责任单位"):

@@ -81,7 +81,7 @@ def test_clean_template_saved_with_source_rows(store):
     rep = check(store, data)
     assert store.counts() == before  # a clean file is not written until confirmed
     assert rep.ok and rep.is_template and (rep.unit, rep.period, rep.person) == ("市审改办", "2021-09", "李四")
-    assert [(r["task_id"], r["source_row"]) for r in rep.rows] == [("1", 4), ("2", 5)]
+    assert [(r.task_id, r.source_row) for r in rep.rows] == [("1", 4), ("2", 5)]
     assert store.counts()["progress_reports"] == 0  # validation writes nothing
     uid = commit_upload(store, rep, actor="cli")
     assert isinstance(uid, int) and store.counts()["progress_reports"] == 2
@@ -175,7 +175,7 @@ def test_foreign_sheet_matched_by_header_names(store):
     rep = validate_upload(store, data, "自制表.xlsx", today=TODAY, rules=RULES)
     assert rep.ok and not rep.is_template, [str(p) for p in rep.problems]
     assert (rep.unit, rep.period) == ("市审改办", "2021-09")
-    assert [(r["task_id"], r["percent"], r["report_date"]) for r in rep.rows] == [
+    assert [(r.task_id, r.percent, r.report_date) for r in rep.rows] == [
         ("1", 60.0, date(2021, 9, 30)),
         ("2", 100.0, date(2021, 9, 29)),
     ]
@@ -192,7 +192,7 @@ def test_foreign_percent_fraction_with_percent_format(store):
     buf = io.BytesIO()
     wb.save(buf)
     rep = validate_upload(store, buf.getvalue(), "b.xlsx", unit="市审改办", period="2021-09", today=TODAY, rules=RULES)
-    assert rep.ok and rep.rows[0]["percent"] == 100.0
+    assert rep.ok and rep.rows[0].percent == 100.0
 
 
 def test_foreign_sheet_missing_columns_rejected(store):
@@ -250,7 +250,7 @@ def test_formula_injection_neutralised_in_exports(store):
         },
     )
     rep = check(store, data)
-    assert rep.rows[0]["progress"].startswith("=HYPERLINK")  # stored as the unit wrote it
+    assert rep.rows[0].progress.startswith("=HYPERLINK")  # stored as the unit wrote it
     commit_upload(store, rep, "cli")
     out = load_workbook(
         io.BytesIO(report_xlsx(build_report(store, "month", "2021-09", rules=RULES, as_of=date(2021, 10, 3))))
@@ -376,7 +376,7 @@ def test_every_export_neutralises_formulas(tmp_path):
         },
     )
     rep = check(store, data)
-    assert rep.ok and rep.rows[0]["problems"] == "@人手不足"
+    assert rep.ok and rep.rows[0].problems == "@人手不足"
     commit_upload(store, rep, "cli")
     ladder = rules_from_dict(
         {

@@ -93,7 +93,7 @@ def _clean_report(store):
 def test_commit_upload_checks_a_hand_built_report(db, field, value, words):
     g = GuardedStore(db, Account("zwzx", "unit", unit=UNIT_A))
     rep = _clean_report(db)
-    rep.rows = [{**r, field: value} for r in rep.rows]
+    rep.rows = [dataclasses.replace(r, **{field: value}) for r in rep.rows]
     before = dump(db)
     with pytest.raises(WorkbenchError) as err:
         g.commit_upload(rep)
@@ -101,7 +101,7 @@ def test_commit_upload_checks_a_hand_built_report(db, field, value, words):
     assert dump(db) == before
     with pytest.raises(WorkbenchError):  # the lower-level call is checked the same way
         g.add_upload(
-            sha256="e" * 64, filename="a.xlsx", unit=UNIT_A, plan=rep.plan, person="", period="2021-09", rows=rep.rows
+            sha256="e" * 64, filename="a.xlsx", unit=UNIT_A, plan=rep.plan, person="", period="2021-09", rows=rep.store_rows()
         )
     assert dump(db) == before
 

@@ -272,12 +272,13 @@ def test_sign_rule_counts_working_days_with_the_holiday_calendar(env):
     assert sign_due(date(2026, 9, 29), 3) == date(2026, 10, 9)  # over the National Day holidays
     assert sign_due(date(2021, 8, 6), 3) == date(2021, 8, 11)  # Friday → Wednesday
     t = store.tasks(PLAN)[0]
+    assert t.assigned_on == date(2021, 8, 9)  # 交办 on the plan's start, not on the day it was loaded
     due = sign_due(t.assigned_on, 3)
-    assert due is not None
+    assert due == date(2021, 8, 12)
     late = status_of(store, date.fromordinal(due.toordinal() + 1))
     assert late.lifecycle == "pending_sign" and late.sign_overdue and late.sign_due == due
     assert not status_of(store, due).sign_overdue
-    g["zwzx"].sign_task(PLAN, "1")
+    g["zwzx"].sign_task(PLAN, "1", at=at(8, 12))
     assert not status_of(store, date.fromordinal(due.toordinal() + 1)).sign_overdue
 
 

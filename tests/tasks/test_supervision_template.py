@@ -48,7 +48,7 @@ def test_template_open_tasks_returned_reason_blank_rows_synonyms(tmp_path, monke
         # synonyms: 进行中 → 推进中; a blank row is reported by its task number
         data = fill(tpl, {"4": {"status": "进行中", "percent": 50, "date": date(2021, 9, 28)}})
         rep = validate_upload(store, data, "a.xlsx", unit=UNIT_A, today=date(2021, 9, 30), rules=default_rules())
-        assert rep.ok and rep.rows[0]["status"] == "推进中" and rep.not_filled == ["3"]
+        assert rep.ok and rep.rows[0].status == "推进中" and rep.not_filled == ["3"]
         assert "未填写:任务3" in rep.summary()
         # every row error names the task number
         data = fill(tpl, {"4": {"status": "差不多", "percent": 50, "date": date(2021, 9, 28)}})
@@ -57,4 +57,4 @@ def test_template_open_tasks_returned_reason_blank_rows_synonyms(tmp_path, monke
         rules = default_rules()
         rules.status_synonyms = {"差不多": "推进中"}  # the office's own list
         rep = validate_upload(store, data, "b.xlsx", unit=UNIT_A, today=date(2021, 9, 30), rules=rules)
-        assert rep.ok and rep.rows[0]["status"] == "推进中"
+        assert rep.ok and rep.rows[0].status == "推进中"
