@@ -178,25 +178,25 @@ def history_table(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
     if not hist:
         st.caption("尚无填报记录。")
         return
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "填报日期": r.report_date,
-                    "报告期": r.period,
-                    "单位": r.unit,
-                    "状态": r.status,
-                    "完成进度(%)": r.percent,
-                    "进展情况": r.progress,
-                    "存在问题": r.problems,
-                    "下步计划": r.next_steps,
-                }
-                for r in reversed(hist)
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
+    reports = pd.DataFrame(
+        [
+            {
+                "填报日期": r.report_date,
+                "报告期": r.period,
+                "单位": r.unit,
+                "状态": r.status,
+                "完成进度(%)": r.percent,
+                "进展情况": r.progress,
+                "存在问题": r.problems,
+                "下步计划": r.next_steps,
+            }
+            for r in reversed(hist)
+        ]
     )
+    st.dataframe(reports, hide_index=True, width="stretch")
+    from ui.tables import xlsx_download
+
+    xlsx_download(reports, f"任务{task_id}填报记录", "tasks_history_xlsx", title=f"任务 {task_id} 填报记录")
 
 
 def predecessor_editor(store, plan_key: str, plan: Plan, shown: pd.DataFrame) -> None:

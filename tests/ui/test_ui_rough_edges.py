@@ -332,3 +332,19 @@ def test_every_page_gets_the_chinese_widget_css(role, page, demo_url, monkeypatc
         'aria-label^=\\"Download as CSV\\"',
     ):
         assert rule in html, rule
+
+
+def test_every_action_in_the_operation_log_reads_in_chinese(demo_url):
+    """The 操作日志 (accounts page) names each action and its details in words, never a code like ``claim``."""
+    from tasks.accounts.audit import action_label
+    from tasks.store import Store
+    from ui.tables import detail_text
+
+    store = Store(demo_url)
+    entries = store.audit_log()
+    store.dispose()
+    assert {"sign", "claim", "claim_accepted"} <= {a["action"] for a in entries}  # the demo runs the loop
+    for a in entries:
+        assert not LATIN.search(action_label(a["action"])), a["action"]
+        text = detail_text(a.get("detail"))
+        assert "{" not in text and "sha256" not in text, text
