@@ -148,7 +148,7 @@ def test_table_xlsx_is_typed_filtered_and_printable():
     df = pd.DataFrame(
         {
             "单位": ['=HYPERLINK("http://x")', "乙", "丙"],
-            "完成时限": pd.to_datetime(["2021-11-30", None, "2022-01-05"]),
+            "完成时限": pd.to_datetime(pd.Series(["2021-11-30", None, "2022-01-05"])),
             "填报日期": [date(2021, 9, 1), None, date(2021, 10, 2)],
             "进度": ["50%", "—", "100%"],
             "报送率": [0.83, None, 1.0],
