@@ -63,7 +63,8 @@ def timeline_chart(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
     y = alt.Y("任务:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
     base = alt.Chart(df).encode(y=y)
     bars = base.mark_bar(opacity=0.35).encode(
-        x=alt.X("开始:T", title="日期", scale=x_scale),
+        # the axis in numbers (Vega's default names months in English: "April", "Jul")
+        x=alt.X("开始:T", title="日期", scale=x_scale, axis=alt.Axis(format="%Y-%m", labelOverlap=True)),
         x2="完成时限:T",
         color=alt.Color("状态:N", scale=colors),
         tooltip=[

@@ -192,7 +192,8 @@ def _drawn(page) -> str:
 
 
 def _open_everything(page) -> list[str]:
-    """Open every expander and, one after another, every tab; open (and close) the first date picker.
+    """Open every expander and, one after another, every tab and every option of a segmented control; open
+    (and close) the first date picker.
     Returns what was seen on the way (tabs hide each other's text)."""
     seen = []
     for summary in page.locator('[data-testid="stExpander"] details:not([open]) > summary').all():
@@ -209,6 +210,15 @@ def _open_everything(page) -> list[str]:
             continue
         settle(page)
         page.wait_for_timeout(300)  # tables of the tab draw on their canvas
+        seen.append(page.evaluate(SEEN_JS) + "\n" + _table_cells(page) + "\n" + _drawn(page))
+    views = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"] button')
+    for i in range(views.count()):  # segmented controls: the 任务 page's 时间轴/任务详情, the graph's views
+        try:
+            views.nth(i).click(timeout=5_000)
+        except Exception:
+            continue
+        settle(page)
+        page.wait_for_timeout(500)  # charts draw after the script run
         seen.append(page.evaluate(SEEN_JS) + "\n" + _table_cells(page) + "\n" + _drawn(page))
     date_field = page.locator('[data-testid="stMain"] [data-testid="stDateInputField"]')
     if date_field.count() and date_field.first.is_visible():
