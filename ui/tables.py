@@ -207,6 +207,8 @@ def install() -> None:
         options = kwargs.get("options", args[0] if args else ())
         if kwargs.get("placeholder") is None:
             kwargs["placeholder"] = EMPTY_PLACEHOLDER if _no_options(options) else default
+        if _no_options(options) and not kwargs.get("accept_new_options"):
+            kwargs.setdefault("disabled", True)  # as Streamlit's own "No options to select": nothing to open
 
     def selectbox(self: DeltaGenerator, label: str, *args: Any, **kwargs: Any) -> Any:
         _placeholder(kwargs, args, SELECT_PLACEHOLDER)

@@ -127,7 +127,7 @@ def test_a_select_without_options_says_so_in_chinese():
         "st.date_input('己', value=None, key='d')\n"
     ).run()
     assert not probe.exception
-    assert probe.selectbox(key="a").proto.placeholder == "没有可选项"
+    assert probe.selectbox(key="a").proto.placeholder == "没有可选项" and probe.selectbox(key="a").disabled
     assert probe.multiselect(key="b").proto.placeholder == "没有可选项"
     assert probe.selectbox(key="c").proto.placeholder == "请选择"
     assert probe.multiselect(key="e").proto.placeholder == "请选择(可多选)"
