@@ -47,7 +47,8 @@ ENGLISH = re.compile(
     r"View (\d+ )?more|View less|Show/hide|January|February|March|April|June|July|August|September|October|"
     r"November|December|Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
 )
-LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_.@/-])[A-Za-z]{3,}(?![A-Za-z0-9_])")
+#: a Latin word standing alone (not part of a file name, address or account name such as e2e-office)
+LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_.@/-])[A-Za-z]{3,}(?![A-Za-z0-9_./-])")
 #: names, formats and units that are not English sentences (in lower case)
 NAMES = {
     "erlang",
@@ -89,6 +90,7 @@ NAMES = {
     "sms",
     "gbk",
     "utf",
+    "ukey",  # in the bundled plan's text (税务Ukey)
 }
 #: records every string drawn on a canvas (tables, editors, charts)
 CANVAS_SPY = """
