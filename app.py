@@ -31,4 +31,4 @@ elif account.must_change_password:  # a generated password: nothing else until i
     ).run()
 else:
     auth.sidebar(account)
-    st.navigation(build_pages(account.role)).run()
+    st.navigation(build_pages(account.role, account=account)).run()

@@ -66,6 +66,7 @@ PAGE_ACTIONS: dict[str, str | tuple[str, ...]] = {
     "ui/page_hall_report.py": "view_hall",
     "ui/page_staffing.py": "view_staffing",
     "ui/page_notify.py": "view_outbox",
+    "ui/page_regions.py": "compare_regions",
     ACCOUNTS_PAGE: "manage_accounts",
 }
 
@@ -118,7 +119,10 @@ def _oidc_account(mapping: dict[str, Any]) -> Account | None:
     if claims is None:
         return None
     try:
-        return account_from_oidc(claims, mapping, known_units=raw_store().units())
+        from tasks.regions import regions
+
+        known_regions = [r.name for r in regions(raw_store())] if mapping.get("region_claim") else None
+        return account_from_oidc(claims, mapping, known_units=raw_store().units(), known_regions=known_regions)
     except PermissionDenied as err:
         st.session_state[NOTICE_KEY] = str(err)
         return None

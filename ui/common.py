@@ -334,10 +334,15 @@ def current_as_of() -> date:
 
 
 @st.cache_resource(show_spinner="正在计算任务状态…", max_entries=4)
-def _snapshot(url: str, as_of: date, version: int, rules_stamp: tuple):
+def _snapshot(url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None = None):
     from tasks.progress import snapshot
 
-    snap = snapshot(store_at(url), as_of)
+    source = store_at(url)
+    if region:  # a city's or county's account: its regions' plans only (tasks.accounts checks it)
+        from tasks.accounts import Account, GuardedStore
+
+        source = GuardedStore(source, Account("(地区视图)", "planner", region=region))  # type: ignore[assignment]
+    snap = snapshot(source, as_of)
     snap.reports = []  # bounded memory: pages read one task's history with tasks.store.kept.task_reports
     return snap
 
@@ -359,7 +364,8 @@ def get_snapshot(store=None, as_of: date | None = None):
     from tasks.store import default_url
 
     store = store or get_store()
-    return _snapshot(default_url(), as_of or current_as_of(), data_version(store), rules_stamp())
+    region = getattr(getattr(store, "account", None), "region", None)
+    return _snapshot(default_url(), as_of or current_as_of(), data_version(store), rules_stamp(), region)
 
 
 def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]:

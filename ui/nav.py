@@ -23,6 +23,7 @@ PAGE_SPECS_BY_GROUP: dict[str, list[tuple[str, str, str]]] = {
         ("ui/page_supervision.py", "督办", ":material/assignment_turned_in:"),
         ("ui/page_units.py", "单位考评", ":material/leaderboard:"),
         ("ui/page_reports.py", "报告", ":material/description:"),
+        ("ui/page_regions.py", "各地区比较", ":material/map:"),
         ("ui/page_notify.py", "提醒与发件箱", ":material/notifications:"),
     ],
     "窗口与排班": [
@@ -46,20 +47,27 @@ def url_path(script: str) -> str:
     return script.rsplit("/", 1)[-1].removeprefix("page_").removesuffix(".py")
 
 
-def pages_for(role: str | None) -> list[str]:
-    """The page scripts ``role`` may see, in sidebar order (``None``: every page, for tools and benches)."""
-    from ui.auth import role_may_see
+def pages_for(role: str | None, account=None) -> list[str]:
+    """The page scripts ``role`` may see, in sidebar order (``None``: every page, for tools and benches);
+    with ``account``, an account limited to a region does not get the province-wide pages."""
+    from tasks.accounts import PROVINCE_ONLY
+    from ui.auth import PAGE_ACTIONS, role_may_see
 
-    return [s for s, _t, _i in PAGE_SPECS if role is None or role_may_see(role, s)]
+    scoped = account is not None and bool(getattr(account, "region", None))
+    return [
+        s
+        for s, _t, _i in PAGE_SPECS
+        if (role is None or role_may_see(role, s)) and not (scoped and PAGE_ACTIONS.get(s) in PROVINCE_ONLY)
+    ]
 
 
-def build_pages(role: str | None = None, *, root=None) -> dict[str, list[st.Page]]:
-    """Grouped ``st.Page`` objects for ``st.navigation``, only those ``role`` may see; pages whose
-    file is missing are skipped.  The app always passes the logged-in account's role."""
+def build_pages(role: str | None = None, *, root=None, account=None) -> dict[str, list[st.Page]]:
+    """Grouped ``st.Page`` objects for ``st.navigation``, only those ``role`` (and ``account``'s region
+    scope) may see; pages whose file is missing are skipped.  The app passes the logged-in account."""
     from pathlib import Path
 
     base = Path(root) if root else Path(__file__).resolve().parent.parent
-    allowed = set(pages_for(role))
+    allowed = set(pages_for(role, account))
     default = DEFAULT_PAGE if DEFAULT_PAGE in allowed else ROLE_DEFAULT.get(role or "", DEFAULT_PAGE)
     groups: dict[str, list[st.Page]] = {}
     for group, specs in PAGE_SPECS_BY_GROUP.items():

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..store.schema import AuditRow
+from ..store.schema_scoping import AccountRegionRow, RegionRow
 from .errors import AccountError, AccountLocked, LoginFailed, SessionExpired
 from .passwords import burn_time, check_strength, hash_password, needs_rehash, random_password, verify_password
 from .policy import AccountPolicy
@@ -64,7 +65,7 @@ class LoginSession:
         return f"LoginSession(account={self.account.name!r})"
 
 
-def _account(row: AccountRow) -> Account:
+def _account(row: AccountRow, region: str | None = None) -> Account:
     return Account(
         name=row.name,
         role=row.role,
@@ -73,7 +74,35 @@ def _account(row: AccountRow) -> Account:
         disabled=bool(row.disabled),
         source="local",
         must_change_password=bool(row.must_change_password),
+        region=region,
     )
+
+
+def _region_of(s: Session, account_id: int) -> str | None:
+    """The region an account is scoped to (None: unscoped)."""
+    return s.scalar(
+        select(RegionRow.name)
+        .join(AccountRegionRow, AccountRegionRow.region_id == RegionRow.id)
+        .where(AccountRegionRow.account_id == account_id)
+    )
+
+
+def _set_region(s: Session, account_id: int, region: str | None) -> None:
+    """Scope an account to ``region`` (None: unscoped); the region must be registered."""
+    from ..regions import _region_id
+
+    rid = _region_id(s, region) if region else None
+    s.execute(delete(AccountRegionRow).where(AccountRegionRow.account_id == account_id))
+    if rid is not None:
+        s.execute(insert(AccountRegionRow), [{"account_id": account_id, "region_id": rid}])
+
+
+def _region_arg(region: str | None) -> str | None:
+    """A region as typed: blank or ``全省`` means unscoped."""
+    from ..regions import PROVINCE
+
+    region = (region or "").strip()
+    return None if region in ("", PROVINCE) else region
 
 
 #: one message for every failed login, whether the account exists or not
@@ -172,13 +201,20 @@ class AccountBook:
     def get(self, name: str) -> Account | None:
         with self.store.session() as s:
             row = self._row(s, name)
-            return _account(row) if row else None
+            return _account(row, _region_of(s, row.id)) if row else None
 
     def list(self) -> list[dict[str, Any]]:
         """Every account as a plain dict — never with its hash."""
         now = self.clock()
         with self.store.session() as s:
             rows = list(s.scalars(select(AccountRow).order_by(AccountRow.role, AccountRow.name)))
+            region_of = dict(
+                s.execute(
+                    select(AccountRegionRow.account_id, RegionRow.name).join(
+                        RegionRow, RegionRow.id == AccountRegionRow.region_id
+                    )
+                ).all()
+            )
             waits: dict[str, tuple[datetime | None, int]] = {}
             for t in s.scalars(select(LoginThrottleRow).where(LoginThrottleRow.name_hash != "")):
                 until, n = waits.get(t.name_hash, (None, 0))
@@ -192,6 +228,7 @@ class AccountBook:
                 "role": r.role,
                 "role_name": ROLE_NAMES.get(r.role, r.role),
                 "unit": r.unit,
+                "region": region_of.get(r.id),
                 "disabled": bool(r.disabled),
                 "locked_until": waits.get(_name_hash(r.name), (None, 0))[0],
                 "failed_logins": waits.get(_name_hash(r.name), (None, 0))[1],
@@ -216,12 +253,15 @@ class AccountBook:
         unit: str | None = None,
         password: str | None = None,
         display_name: str = "",
+        region: str | None = None,
     ) -> str | None:
-        """Create an account; returns the generated password when none is given (show it once)."""
+        """Create an account (``region``: limited to that city or county); returns the generated
+        password when none is given (show it once)."""
         name = (name or "").strip()
         if not _NAME.match(name):
             raise AccountError(f"账号名“{name}”无效:2–100 位,可用汉字、字母、数字和 . - _ @,不能有空格")
         unit = self._check_role(role, unit)
+        region = _region_arg(region)
         generated = password is None
         if generated:
             password = random_password()
@@ -231,23 +271,27 @@ class AccountBook:
         with self.store.session(write=True) as s:
             if self._row(s, name) is not None:
                 raise AccountError(f"账号“{name}”已存在")
-            s.add(
-                AccountRow(
-                    name=name,
-                    display_name=display_name.strip(),
-                    role=role,
-                    unit=unit,
-                    password_hash=hash_password(password),  # type: ignore[arg-type]
-                    disabled=False,
-                    failed_logins=0,  # type: ignore[arg-type]
-                    locked_until=None,
-                    must_change_password=generated,
-                    created_at=now,
-                    updated_at=now,
-                    last_login_at=None,
-                )
+            row = AccountRow(
+                name=name,
+                display_name=display_name.strip(),
+                role=role,
+                unit=unit,
+                password_hash=hash_password(password),  # type: ignore[arg-type]
+                disabled=False,
+                failed_logins=0,  # type: ignore[arg-type]
+                locked_until=None,
+                must_change_password=generated,
+                created_at=now,
+                updated_at=now,
+                last_login_at=None,
             )
-            self._audit(s, actor, "account_add", name, {"role": role, "unit": unit})
+            s.add(row)
+            s.flush()
+            _set_region(s, row.id, region)
+            detail: dict[str, Any] = {"role": role, "unit": unit}
+            if region:
+                detail["region"] = region
+            self._audit(s, actor, "account_add", name, detail)
         return password if generated else None
 
     def update(
@@ -258,8 +302,10 @@ class AccountBook:
         role: str | None = None,
         unit: str | None = None,
         display_name: str | None = None,
+        region: str | None = None,
     ) -> Account:
-        """Change an account's role/unit/display name (the last active office account keeps its role)."""
+        """Change an account's role/unit/display name/region (``region``: None keeps it, ``""`` or
+        ``全省`` removes the scope); the last active office account keeps its role."""
         with self.store.session(write=True) as s:
             row = self._must(s, name)
             new_role = role or row.role
@@ -269,10 +315,17 @@ class AccountBook:
             row.role, row.unit = new_role, new_unit
             if display_name is not None:
                 row.display_name = display_name.strip()
+            old_region = _region_of(s, row.id)
+            new_region = old_region if region is None else _region_arg(region)
+            if new_region != old_region:
+                _set_region(s, row.id, new_region)
             row.updated_at = self.clock()
             self._end_sessions(s, row.id, row.updated_at)
-            self._audit(s, actor, "account_update", name, {"role": new_role, "unit": new_unit})
-            return _account(row)
+            detail: dict[str, Any] = {"role": new_role, "unit": new_unit}
+            if new_region != old_region:
+                detail["region"] = new_region or "全省"
+            self._audit(s, actor, "account_update", name, detail)
+            return _account(row, new_region)
 
     def set_disabled(self, name: str, disabled: bool, *, actor: str) -> None:
         """Disable (ending its sessions) or enable an account; the last active office account stays."""
@@ -392,7 +445,7 @@ class AccountBook:
                     s.delete(pair)
                 if needs_rehash(row.password_hash):
                     row.password_hash = hash_password(password)
-                account = _account(row)
+                account = _account(row, _region_of(s, row.id))
         return account, error
 
     def _buckets(self, s: Session, name: str, source: str, now: datetime) -> _Buckets:
@@ -458,6 +511,7 @@ class AccountBook:
         with self.store.session() as s:
             sess = s.scalar(select(AccountSessionRow).where(AccountSessionRow.token_hash == digest))
             row = s.get(AccountRow, sess.account_id) if sess else None
+            region = _region_of(s, row.id) if row is not None else None
         reason = None
         if sess is None or row is None or sess.ended_at is not None:
             raise SessionExpired("登录已失效,请重新登录")
@@ -484,7 +538,7 @@ class AccountBook:
                     .where(AccountSessionRow.id == sess.id, AccountSessionRow.ended_at.is_(None))
                     .values(last_seen=now)
                 )
-        return _account(row)
+        return _account(row, region)
 
     def logout(self, token: str | None) -> None:
         """End the session (no error when it already ended)."""

@@ -7,7 +7,10 @@ higher-level calls the dashboard and the command line use.  For a unit
 account the reads are narrowed to its own tasks, uploads, scorecard and
 reminders, uploads are forced to its own unit, and a file reporting on a task
 where the unit has no role is refused — in the library, whatever the UI shows.
-The raw store's transactions are not exposed.
+An account with a region scope (``Account.region``: a city or county) sees only
+the plans of its region (a city's include its counties'): listings are
+filtered, and every call naming another region's plan is refused before
+anything is written.  The raw store's transactions are not exposed.
 
 >>> g = GuardedStore(store, Account("zwzx", "unit", unit="市政务服务中心"))   # doctest: +SKIP
 >>> g.close_period("2021-09")                                               # doctest: +SKIP
@@ -25,16 +28,17 @@ from typing import Any
 
 from ..model import Plan, Task
 from ..plan_views import unit_view
-from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
+from ..progress.card_guard import CardHistoryMethods
+from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, StoreError, parse_period
 from .book import AccountBook
 from .guarded_notify import NotifyMethods
-from .roles import ACTIONS, UNIT, Account, PermissionDenied, require
+from .roles import ACTIONS, PLANNER, UNIT, Account, PermissionDenied, require
 
 #: never handed out: with them any role could write around the checks
 _HIDDEN = frozenset({"session", "engine", "dispose", "_write_engine"})
 
 
-class GuardedStore(NotifyMethods):
+class GuardedStore(NotifyMethods, CardHistoryMethods):
     """``store`` seen and changed as ``account``."""
 
     def __init__(self, store: Store, account: Account, *, book: AccountBook | None = None):
@@ -75,7 +79,78 @@ class GuardedStore(NotifyMethods):
         return self._book
 
     def _own_task_pks(self) -> set[int]:
-        return {t.pk for t in self._store.tasks(all_plans=True, include_archived=True, unit=self.account.unit)}
+        rows = self._store.tasks(all_plans=True, include_archived=True, unit=self.account.unit)
+        return {t.pk for t in self._in_scope(rows)}
+
+    # -- region scope (a city or county) ------------------------------------------------------
+    @property
+    def region(self) -> str | None:
+        """The city or county the account is limited to (None: every region)."""
+        return self.account.region
+
+    def _scope(self) -> frozenset[str] | None:
+        """The regions the account sees (its own and, for a city, its counties); None: all."""
+        if not self.account.region:
+            return None
+        from ..regions import scope_of
+
+        return scope_of(self._store, self.account.region)
+
+    def _scope_words(self, scope: frozenset[str]) -> str:
+        """``甲市(含乙县、丁县)`` / ``乙县``: the account's regions in words."""
+        own = self.account.region or ""
+        rest = sorted(scope - {own})
+        return f"{own}(含{'、'.join(rest)})" if rest else own
+
+    def _plan_regions(self) -> dict[str, str]:
+        from ..regions import plan_regions
+
+        return plan_regions(self._store)
+
+    def _my_plans(self) -> set[str] | None:
+        """Keys of the plans (archived ones too) in the account's regions; None when unscoped."""
+        scope = self._scope()
+        if scope is None:
+            return None
+        return {k for k, r in self._plan_regions().items() if r in scope}
+
+    def _in_scope(self, rows: list, attr: str = "plan") -> list:
+        """``rows`` (with a plan key in ``attr``) of the account's regions only."""
+        mine = self._my_plans()
+        return rows if mine is None else [r for r in rows if getattr(r, attr) in mine]
+
+    def _plan(self, plan: str | None, what: str = "查看或办理", *, unit: str | None = None) -> str | None:
+        """``plan`` unchanged for an unscoped account; for a scoped one the plan's key (the only plan
+        of its regions when None) or a refusal when the plan belongs to another region."""
+        if not self.account.region:
+            return plan
+        regions = self._plan_regions()
+        scope = self._scope() or frozenset()
+        if plan:
+            region = regions.get(plan)
+            if region is None or region in scope:
+                return plan  # an unknown plan: the store's own error names the plans there are
+            raise PermissionDenied(
+                f"{self.account.region}的账号“{self.account.name}”不能{what}计划“{plan}”:该计划属于{region},"
+                f"本账号只能{what}{self._scope_words(scope)}的计划"
+            )
+        from ..regions import plan_regions
+
+        mine = [k for k, r in plan_regions(self._store, archived=False).items() if r in scope]
+        if unit and len(mine) > 1:
+            with_unit = {t.plan for t in self._store.tasks(all_plans=True, unit=unit)}
+            mine = [k for k in mine if k in with_unit] or mine
+        if len(mine) == 1:
+            return mine[0]
+        if not mine:
+            raise StoreError(f"{self.account.region}还没有计划,请先导入本地区的任务分解表")
+        raise StoreError(f"{self.account.region}有多个计划({'、'.join(mine)}),请用 --plan 指定其一")
+
+    def _reader(self) -> GuardedStore:
+        """A read-everything view limited to the account's regions (ranks a unit among its region's units)."""
+        import dataclasses
+
+        return GuardedStore(self._store, dataclasses.replace(self.account, role=PLANNER, unit=None))
 
     # -- anything else the store offers -------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
@@ -87,24 +162,36 @@ class GuardedStore(NotifyMethods):
         if not callable(attr):
             return attr
         sig = inspect.signature(attr)
-        if "actor" not in sig.parameters:
+        scoped = bool(self.account.region) and ("plan" in sig.parameters or "all_plans" in sig.parameters)
+        if "actor" not in sig.parameters and not scoped:
             return attr
 
-        def change(*args: Any, **kwargs: Any) -> Any:
-            require(self.account, "change_store")
+        def call(*args: Any, **kwargs: Any) -> Any:
             bound = sig.bind_partial(*args, **kwargs)
-            bound.arguments["actor"] = self.actor
+            if "actor" in sig.parameters:
+                require(self.account, "change_store")
+                bound.arguments["actor"] = self.actor
+            if scoped:  # a region's account: only its own plans, never all plans at once
+                if bound.arguments.get("all_plans"):
+                    raise PermissionDenied(
+                        f"{self.account.region}的账号“{self.account.name}”只能读取本地区的计划,不能一次读取全部计划"
+                    )
+                if "plan" in sig.parameters:
+                    bound.arguments["plan"] = self._plan(bound.arguments.get("plan"))
             return attr(*bound.args, **bound.kwargs)
 
-        return change
+        return call
 
     # -- reads (Store-compatible) ---------------------------------------------------------
     def plans(self) -> list[dict[str, Any]]:
-        return self._store.plans()
+        """Every plan; for a scoped account those of its regions."""
+        rows = self._store.plans()
+        mine = self._my_plans()
+        return rows if mine is None else [p for p in rows if p["key"] in mine]
 
     def plan(self, key: str) -> Plan:
         """The plan ``key`` (:meth:`tasks.store.Store.plan`); for a unit account only its own unit's tasks."""
-        plan = self._store.plan(key)
+        plan = self._store.plan(self._plan(key, "查看"))  # type: ignore[arg-type]
         if not self.is_unit:
             return plan
         require(self.account, "view_tasks", self.account.unit)
@@ -116,7 +203,7 @@ class GuardedStore(NotifyMethods):
                 f"单位账号“{self.account.name}”只能查看和填报本单位“{self.account.unit}”的任务,"
                 f"不能使用“{unit}”的填报模板或任务"
             )
-        return self._store.plan_key(plan, unit=unit)
+        return self._store.plan_key(self._plan(plan, "查看", unit=unit), unit=unit)
 
     def tasks(
         self,
@@ -126,14 +213,21 @@ class GuardedStore(NotifyMethods):
         include_archived: bool = False,
         unit: str | None = None,
     ) -> list[StoredTask]:
-        """All tasks (or ``unit``'s); for a unit account only those where its own unit leads or takes part."""
+        """All tasks (or ``unit``'s); for a unit account only those where its own unit leads or takes part;
+        for a scoped account only its regions' plans."""
+        if not all_plans:
+            plan = self._plan(plan, "查看")
         if not self.is_unit:
-            return self._store.tasks(plan, all_plans=all_plans, include_archived=include_archived, unit=unit)
+            rows = self._store.tasks(plan, all_plans=all_plans, include_archived=include_archived, unit=unit)
+            return self._in_scope(rows) if all_plans else rows
         require(self.account, "view_tasks", self.account.unit)
         rows = self._store.tasks(plan, all_plans=all_plans, include_archived=include_archived, unit=self.account.unit)
+        if all_plans:
+            rows = self._in_scope(rows)
         return [t for t in rows if unit is None or t.role_of(unit)]
 
     def task_dicts(self, plan: str | None = None) -> list[Task]:
+        plan = self._plan(plan, "查看")
         rows = self._store.task_dicts(plan)
         if self.is_unit:
             mine = {t.id for t in self.tasks(plan)}
@@ -143,6 +237,11 @@ class GuardedStore(NotifyMethods):
     def units(self, *, include_collective: bool = False) -> list[str]:
         if self.is_unit:
             return [self.account.unit]  # type: ignore[list-item]
+        if self.account.region:  # the units with a role in a live task of the account's regions
+            from ..units import is_collective
+
+            names = {u for t in self.tasks(all_plans=True) for u in t.units}
+            return sorted(u for u in names if include_collective or not is_collective(u))
         return self._store.units(include_collective=include_collective)
 
     def unit_exists(self, name: str) -> bool:
@@ -160,8 +259,13 @@ class GuardedStore(NotifyMethods):
     def reports(
         self, *, as_of: date | None = None, plan: str | None = None, all_plans: bool = True
     ) -> list[ReportRecord]:
-        """Accepted rows; a unit account sees those on its own tasks (co-units' rows included)."""
+        """Accepted rows; a unit account sees those on its own tasks (co-units' rows included);
+        a scoped account those on its regions' plans."""
+        if plan or not all_plans:
+            plan = self._plan(plan, "查看")
         rows = self._store.reports(as_of=as_of, plan=plan, all_plans=all_plans)
+        if not plan and all_plans:
+            rows = self._in_scope(rows)
         if self.is_unit:
             mine = self._own_task_pks()
             rows = [r for r in rows if r.task_pk in mine]
@@ -171,12 +275,36 @@ class GuardedStore(NotifyMethods):
         rows = self._store.uploads()
         if self.is_unit:
             rows = [u for u in rows if u["unit"] == self.account.unit]
+        mine = self._my_plans()
+        if mine is not None:
+            ids = self._upload_ids(mine)
+            rows = [u for u in rows if u["id"] in ids]
         return rows
 
+    def _upload_ids(self, plans: set[str]) -> set[int]:
+        from sqlalchemy import select
+
+        from ..store.schema import PlanRow, UploadRow
+
+        with self._store.session() as s:
+            q = select(UploadRow.id).join(PlanRow, PlanRow.id == UploadRow.plan_id).where(PlanRow.key.in_(plans))
+            return set(s.scalars(q))
+
     def audit_log(self) -> list[dict[str, Any]]:
-        """The audit trail (office only)."""
+        """The audit trail (office only); a scoped office sees the rows on its regions' plans and
+        those written by its regions' accounts."""
         require(self.account, "read_audit")
-        return self._store.audit_log()
+        rows = self._store.audit_log()
+        mine = self._my_plans()
+        if mine is None:
+            return rows
+        scope = self._scope() or frozenset()
+        people = {a["name"] for a in self._book_().list() if a.get("region") in scope}
+        return [
+            a
+            for a in rows
+            if a["actor"] in people or str(a["target"]).split("#", 1)[0] in mine or a["target"] in people
+        ]
 
     def counts(self) -> dict[str, int]:
         return self._store.counts()
@@ -191,8 +319,13 @@ class GuardedStore(NotifyMethods):
         start: date | None = None,
         cycle: str | None = None,
         due_day: int | None = None,
+        region: str | None = None,
     ):
-        """Load (or update) a plan and freeze a baseline; ``start``/``cycle``/``due_day`` set its calendar."""
+        """Load (or update) a plan and freeze a baseline; ``start``/``cycle``/``due_day`` set its calendar.
+
+        ``region`` puts the plan in a city or county (registered first).  A scoped account's new
+        plans go to its own region by default, and it may load only into its regions and update
+        only its regions' plans; without ``region`` an existing plan keeps its region."""
         from ..progress.baselines import freeze_baseline
         from ..progress.lifecycle import calendar_of, set_calendar
 
@@ -201,7 +334,12 @@ class GuardedStore(NotifyMethods):
             from ..progress.lifecycle import LifecycleError
 
             raise LifecycleError(f"报送截止日“{due_day}”应为 1–31 之间的整数(如 5 表示次月5日前,25 表示当月25日前)")
+        region = self._load_region(plan, key, region)
         res = self._store.load_plan_into_store(plan, self.actor, key=key)
+        if region is not None:
+            from ..regions import set_plan_region
+
+            set_plan_region(self._store, res.plan, region, actor=self.actor)
         if start is not None or cycle is not None or due_day is not None:
             cal = calendar_of(self._store, res.plan)
             set_calendar(
@@ -215,11 +353,34 @@ class GuardedStore(NotifyMethods):
         freeze_baseline(self._store, res.plan, kind="load", label="导入时", actor=self.actor)
         return res
 
+    def _load_region(self, plan: Plan, key: str | None, region: str | None) -> str | None:
+        """The region to put a plan being loaded in (None: leave it), checked before anything is written."""
+        from ..regions import DEFAULT_REGION, check_region_name, scope_of
+
+        region = (region or "").strip() or None
+        if region is not None and region != DEFAULT_REGION:
+            check_region_name(region)
+            scope_of(self._store, region)  # registered? (names the known regions if not)
+        if not self.account.region:
+            return region
+        scope = self._scope() or frozenset()
+        if region is not None and region not in scope:
+            raise PermissionDenied(
+                f"{self.account.region}的账号“{self.account.name}”只能把计划导入{self._scope_words(scope)},"
+                f"不能导入{region}"
+            )
+        the_key = (key or plan.title or plan.source_file or "未命名计划").strip()
+        current = self._plan_regions().get(the_key)
+        if current is not None:
+            self._plan(the_key, "更新")
+            return region
+        return region or self.account.region
+
     def set_predecessors(
         self, plan: str | None, task_id: str, predecessors: Sequence[str], actor: str | None = None
     ) -> None:
         require(self.account, "set_predecessors")
-        self._store.set_predecessors(plan, task_id, predecessors, self.actor)
+        self._store.set_predecessors(self._plan(plan, "修改"), task_id, predecessors, self.actor)
 
     def open_period(
         self, period: str, actor: str | None = None, *, due: date | None = None, grace_days: int = DEFAULT_GRACE_DAYS
@@ -228,8 +389,9 @@ class GuardedStore(NotifyMethods):
         due date (it happens when they upload for a month nobody opened yet); for them nothing is
         written here — the month is registered by :meth:`add_upload` once their rows pass every
         check, so a refused upload (or a bare call) leaves the database unchanged."""
-        require(self.account, "open_period" if due is not None or not self.is_unit else "register_period")
-        if not self.is_unit:
+        province = not self.is_unit and not self.account.region
+        require(self.account, "open_period" if due is not None or province else "register_period")
+        if not self.is_unit:  # a city's office registers the month with the default due date only
             return self._store.open_period(period, self.actor, due=due, grace_days=grace_days)
         p = parse_period(period, "month")
         existing = self._store.period(p.key)
@@ -275,6 +437,7 @@ class GuardedStore(NotifyMethods):
     def _check_rows(self, unit: str, plan: str, rows: list[dict[str, Any]]) -> None:
         """Refuse (before anything is written) rows the account may not save for ``unit``."""
         require(self.account, "upload_progress", unit)
+        plan = self._plan(plan, "填报")  # type: ignore[assignment]
         roles = {
             t.id: t.role_of(unit)
             for t in self._store.tasks(self._store.plan_key(plan), include_archived=True, unit=unit)
@@ -302,13 +465,14 @@ class GuardedStore(NotifyMethods):
 
         unit = self._own(unit, "download_template")
         require(self.account, "download_template", unit)
+        plan = self._plan(plan, "下载填报模板", unit=unit)
         return template_bytes(self._store, unit, period, plan)  # type: ignore[arg-type]
 
     def all_templates_zip(self, period: str, plan: str | None = None) -> bytes:
         from ..progress import all_templates_zip
 
         require(self.account, "download_template")  # unit accounts: refused (all units)
-        return all_templates_zip(self._store, period, plan)
+        return all_templates_zip(self._store, period, self._plan(plan, "下载填报模板"))
 
     def validate_upload(
         self, source: bytes | str | Path, filename: str | None = None, *, unit: str | None = None, **kwargs: Any
@@ -319,7 +483,12 @@ class GuardedStore(NotifyMethods):
 
         unit = self._own(unit, "upload_progress")
         require(self.account, "upload_progress", unit)
-        return validate_upload(self._store, source, filename, unit=unit, **kwargs)
+        if kwargs.get("plan"):
+            kwargs["plan"] = self._plan(kwargs["plan"], "填报")
+        report = validate_upload(self._store, source, filename, unit=unit, **kwargs)
+        if self.account.region and getattr(report, "plan", None):
+            self._plan(report.plan, "填报")
+        return report
 
     def commit_upload(self, report) -> int | None:
         """Save a clean report as this account (checks unit and every row's task again)."""
@@ -352,6 +521,8 @@ class GuardedStore(NotifyMethods):
 
         if not self.is_unit:
             require(self.account, "read_all")
+        if plan:
+            plan = self._plan(plan, "查看")
         return snapshot(self, as_of, plan=plan, rules=rules)  # type: ignore[arg-type]
 
     def scorecards(self, as_of: date | None = None, *, plan: str | None = None, rules=None) -> list:
@@ -360,6 +531,9 @@ class GuardedStore(NotifyMethods):
 
         if self.is_unit:  # its rank is among all units, so rank on everything, then keep its own card
             require(self.account, "view_units", self.account.unit)
+            if self.account.region:  # … of its regions
+                cards = ranking(self._reader().snapshot(as_of, plan=plan, rules=rules))
+                return [c for c in cards if c.unit == self.account.unit]
             cards = ranking(snapshot(self._store, as_of, plan=plan, rules=rules))
             return [c for c in cards if c.unit == self.account.unit]
         require(self.account, "view_units")
@@ -381,12 +555,16 @@ class GuardedStore(NotifyMethods):
         from ..progress import build_report
 
         require(self.account, "view_reports")
+        if kwargs.get("plan"):
+            kwargs["plan"] = self._plan(kwargs["plan"], "查看")
         return build_report(self, kind, period, **kwargs)  # type: ignore[arg-type]
 
     def write_report(self, kind: str, period: str, out: str | Path, **kwargs: Any) -> Path:
         from ..progress import write_report
 
         require(self.account, "view_reports")
+        if kwargs.get("plan"):
+            kwargs["plan"] = self._plan(kwargs["plan"], "查看")
         return write_report(self, kind, period, out, **kwargs)  # type: ignore[arg-type]
 
     def save_rules(self, rules, path: str | Path | None = None):
@@ -396,36 +574,127 @@ class GuardedStore(NotifyMethods):
         require(self.account, "save_rules")
         return save_rules(rules, self.actor, store=self, path=path)
 
-    # -- accounts (office) ------------------------------------------------------------------------
+    # -- accounts (office; a scoped office: the accounts of its regions) --------------------------------
     def list_accounts(self) -> list[dict[str, Any]]:
         require(self.account, "manage_accounts")
-        return self._book_().list()
+        rows = self._book_().list()
+        scope = self._scope()
+        return rows if scope is None else [a for a in rows if a.get("region") in scope]
+
+    def _new_region(self, region: str | None) -> str | None:
+        """The region a new or changed account of a scoped office gets: its own by default, else one of its regions."""
+        from ..regions import PROVINCE
+
+        if not self.account.region:
+            return region
+        scope = self._scope() or frozenset()
+        region = (region or "").strip() or self.account.region
+        if region == PROVINCE or region not in scope:
+            raise PermissionDenied(
+                f"{self.account.region}的账号“{self.account.name}”只能为{self._scope_words(scope)}建立或调整账号,"
+                f"不能设为{region}"
+            )
+        return region
+
+    def _account_in_scope(self, name: str, what: str) -> None:
+        """Refuse a scoped office's change to an account outside its regions (unscoped ones included)."""
+        scope = self._scope()
+        if scope is None:
+            return
+        info = self._book_().info(name)
+        if info is None:
+            return  # the book's own error: 账号不存在
+        if info.get("region") not in scope:
+            raise PermissionDenied(
+                f"{self.account.region}的账号“{self.account.name}”不能{what}“{name}”:该账号不属于{self._scope_words(scope)}"
+            )
+
+    def _unit_in_scope(self, unit: str | None) -> None:
+        if self.account.region and unit and unit.strip() not in self.units(include_collective=True):
+            raise PermissionDenied(f"单位“{unit}”在{self.account.region}的计划中没有任务,不能为其建立单位账号")
 
     def add_account(
-        self, name: str, role: str, *, unit: str | None = None, password: str | None = None, display_name: str = ""
+        self,
+        name: str,
+        role: str,
+        *,
+        unit: str | None = None,
+        password: str | None = None,
+        display_name: str = "",
+        region: str | None = None,
     ) -> str | None:
+        """New account; a scoped office's accounts belong to its regions (its own by default)."""
         require(self.account, "manage_accounts")
-        return self._book_().add(name, role, unit=unit, password=password, display_name=display_name, actor=self.actor)
+        region = self._new_region(region)
+        self._unit_in_scope(unit)
+        return self._book_().add(
+            name, role, unit=unit, password=password, display_name=display_name, actor=self.actor, region=region
+        )
 
     def update_account(self, name: str, **changes: Any):
         require(self.account, "manage_accounts")
+        self._account_in_scope(name, "修改账号")
+        if self.account.region and changes.get("region") is not None:
+            changes["region"] = self._new_region(changes["region"])
+        self._unit_in_scope(changes.get("unit"))
         return self._book_().update(name, actor=self.actor, **changes)
 
     def disable_account(self, name: str) -> None:
         require(self.account, "manage_accounts")
+        self._account_in_scope(name, "停用账号")
         self._book_().set_disabled(name, True, actor=self.actor)
 
     def enable_account(self, name: str) -> None:
         require(self.account, "manage_accounts")
+        self._account_in_scope(name, "启用账号")
         self._book_().set_disabled(name, False, actor=self.actor)
 
     def reset_password(self, name: str) -> str:
         require(self.account, "manage_accounts")
+        self._account_in_scope(name, "重置密码")
         return self._book_().reset_password(name, actor=self.actor)
 
     def unlock_account(self, name: str) -> None:
         require(self.account, "manage_accounts")
+        self._account_in_scope(name, "解锁账号")
         self._book_().unlock(name, actor=self.actor)
+
+    # -- regions (a province on one deployment) ----------------------------------------------------------
+    def regions(self) -> list:
+        """The registered cities and counties (:class:`tasks.regions.Region`); a scoped account's own."""
+        from ..regions import regions
+
+        rows = regions(self._store)
+        scope = self._scope()
+        return rows if scope is None else [r for r in rows if r.name in scope]
+
+    def plan_regions(self) -> dict[str, str]:
+        """Plan key → region for the plans the account sees."""
+        rows = self._plan_regions()
+        mine = self._my_plans()
+        return rows if mine is None else {k: r for k, r in rows.items() if k in mine}
+
+    def add_region(self, name: str, *, parent: str | None = None):
+        """Register a city or county (the provincial office)."""
+        from ..regions import add_region
+
+        require(self.account, "manage_regions")
+        return add_region(self._store, name, parent=parent, actor=self.actor)
+
+    def set_plan_region(self, plan: str, region: str) -> str | None:
+        """Move a plan to another region (the provincial office); returns its former region."""
+        from ..regions import set_plan_region
+
+        require(self.account, "manage_regions")
+        return set_plan_region(self._store, plan, region, actor=self.actor)
+
+    def compare_regions(self, as_of: date | None = None, *, by: str = "city", rules=None, snap=None):
+        """Figures per city (or per region) and the period of their 报送率 (the unscoped office only);
+        ``snap``: an all-plans snapshot for ``as_of`` already at hand (the dashboard's cached one)."""
+        from ..regions import region_comparison
+
+        require(self.account, "compare_regions")
+        return region_comparison(self, as_of, by=by, rules=rules, snap=snap)
 
     # -- the supervision loop (督办) -------------------------------------------------------------------
     def _acting_unit(self, plan: str | None, task: str, unit: str | None, action: str) -> str | None:
@@ -437,7 +706,7 @@ class GuardedStore(NotifyMethods):
             return unit
         unit = self._own(unit, action)
         require(self.account, action, unit)
-        key = self._store.plan_key(plan)
+        key = self._store.plan_key(self._plan(plan, ACTIONS[action], unit=unit))
         ids = {t.id: t.pk for t in self._store.tasks(key, include_archived=True, unit=unit)}
         pk = ids.get(str(task))
         if pk is None or unit not in task_units(self._store, key).get(pk, []):
@@ -453,6 +722,7 @@ class GuardedStore(NotifyMethods):
         """签收 (a lead unit, or the office for it)."""
         from ..progress.lifecycle import sign
 
+        plan = self._plan(plan, "签收", unit=unit or self.account.unit)
         unit = self._acting_unit(plan, task, unit, "sign_task")
         return sign(self._store, plan, task, unit=unit, actor=self.actor, note=note, at=at)
 
@@ -462,6 +732,7 @@ class GuardedStore(NotifyMethods):
         """延期申请; the returned event's id is the request id."""
         from ..progress.lifecycle import request_extension
 
+        plan = self._plan(plan, "申请延期", unit=unit or self.account.unit)
         unit = self._acting_unit(plan, task, unit, "request_extension")
         return request_extension(self._store, plan, task, to=to, reason=reason, unit=unit, actor=self.actor, at=at)
 
@@ -472,6 +743,7 @@ class GuardedStore(NotifyMethods):
         from ..progress.lifecycle import decide_extension
 
         require(self.account, "decide_extension")
+        self._event_in_scope(request_id, "审批")
         return decide_extension(self._store, request_id, approve=approve, to=to, note=note, actor=self.actor, at=at)
 
     def claim_done(
@@ -489,6 +761,7 @@ class GuardedStore(NotifyMethods):
         from ..progress import load_rules
         from ..progress.lifecycle import claim
 
+        plan = self._plan(plan, "申请办结", unit=unit or self.account.unit)
         unit = self._acting_unit(plan, task, unit, "claim_done")
         rules = rules or load_rules()
         return claim(
@@ -517,6 +790,7 @@ class GuardedStore(NotifyMethods):
         from ..progress.lifecycle import review
 
         require(self.account, "review_claim")
+        plan = self._plan(plan, "审核")
         return review(self._store, plan, task, accept=accept, note=note, unit=unit, actor=self.actor, at=at)
 
     def appeal_card(
@@ -532,6 +806,7 @@ class GuardedStore(NotifyMethods):
         """申诉 against a task's card (its lead unit)."""
         from ..progress.lifecycle import appeal
 
+        plan = self._plan(plan, "申诉", unit=unit or self.account.unit)
         unit = self._acting_unit(plan, task, unit, "appeal_card")
         return appeal(self._store, plan, task, card=card, reason=reason, unit=unit, actor=self.actor, at=at)
 
@@ -540,13 +815,33 @@ class GuardedStore(NotifyMethods):
         from ..progress.lifecycle import decide_appeal
 
         require(self.account, "decide_appeal")
+        self._event_in_scope(appeal_id, "处理申诉")
         return decide_appeal(self._store, appeal_id, uphold=uphold, note=note, actor=self.actor, at=at)
+
+    def card_history(self, plan: str | None, task: str | None = None):
+        """A plan's card history (红黄牌履历), checked by role and, for a scoped account, by region."""
+        return super().card_history(self._plan(plan, "查看", unit=self.account.unit), task)
+
+    def record_card_history(self, plan: str | None, *, as_of: date | None = None, rules=None):
+        """Record a plan's card history (the provincial office; a city's office is refused by role)."""
+        return super().record_card_history(self._plan(plan, "记录预警牌履历"), as_of=as_of, rules=rules)
+
+    def _event_in_scope(self, event_id: int, what: str) -> None:
+        """Refuse a scoped office's decision on a request or appeal of another region's plan."""
+        if not self.account.region:
+            return
+        from ..progress.lifecycle import unit_of_event
+
+        plan = unit_of_event(self._store, event_id)[0]
+        self._plan(plan, what)
 
     def lifecycle_events(self, plan: str | None = None, task: str | None = None, *, as_of: date | None = None):
         """The stored steps; a unit account sees those on its own tasks."""
         from ..progress.lifecycle import events
 
-        rows = events(self._store, plan, task, as_of=as_of, all_plans=plan is None)
+        if plan:
+            plan = self._plan(plan, "查看")
+        rows = self._in_scope(events(self._store, plan, task, as_of=as_of, all_plans=plan is None))
         if self.is_unit:
             require(self.account, "view_tasks", self.account.unit)
             mine = {
@@ -561,7 +856,7 @@ class GuardedStore(NotifyMethods):
         """Evidence descriptions of a plan (or task); a unit account sees its own unit's."""
         from ..progress.lifecycle import evidence_list
 
-        rows = evidence_list(self._store, plan, task)
+        rows = evidence_list(self._store, self._plan(plan, "查看"), task)
         if self.is_unit:
             rows = [r for r in rows if r.unit == self.account.unit]
         else:
@@ -575,6 +870,8 @@ class GuardedStore(NotifyMethods):
         found = evidence_list(self._store, ids=[evidence_id])
         owner = found[0].unit if found else None
         require(self.account, "download_evidence", owner if self.is_unit else None)
+        if found:
+            self._plan(found[0].plan, "下载佐证材料")
         return evidence_bytes(self._store, evidence_id)
 
     def set_calendar(self, plan: str | None, *, start: date, cycle: str = "month", due_day: int | None = None):
@@ -582,6 +879,7 @@ class GuardedStore(NotifyMethods):
         from ..progress.lifecycle import set_calendar
 
         require(self.account, "set_calendar")
+        plan = self._plan(plan, "设置报送日历")
         return set_calendar(self._store, plan, start=start, cycle=cycle, due_day=due_day, actor=self.actor)
 
     def office_queue(self, plan: str | None):
@@ -589,7 +887,7 @@ class GuardedStore(NotifyMethods):
         from ..progress.lifecycle import office_queue
 
         require(self.account, "review_claim")
-        return office_queue(self._store, plan)
+        return office_queue(self._store, self._plan(plan, "查看"))
 
     def calendar(self, plan: str | None):
         """A plan's reporting calendar (anyone who may see the plan)."""
@@ -602,6 +900,7 @@ class GuardedStore(NotifyMethods):
         from ..progress.baselines import freeze_baseline
 
         require(self.account, "freeze_baseline")
+        plan = self._plan(plan, "冻结基线")
         return freeze_baseline(self._store, plan, kind="manual", label=label, actor=self.actor)
 
     def compare_baseline(self, plan: str | None, against: date | int | None = None):
@@ -609,10 +908,10 @@ class GuardedStore(NotifyMethods):
         from ..progress.baselines import compare
 
         require(self.account, "read_all")
-        return compare(self._store, plan, against)
+        return compare(self._store, self._plan(plan, "查看"), against)
 
     def baselines(self, plan: str | None):
         from ..progress.baselines import baselines
 
         require(self.account, "read_all")
-        return baselines(self._store, plan)
+        return baselines(self._store, self._plan(plan, "查看"))

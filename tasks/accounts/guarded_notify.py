@@ -119,10 +119,18 @@ class NotifyMethods:
         self, events: Sequence[TaskEvent], *, now: datetime | None = None, channels: Iterable[str] | None = None
     ) -> list[Message]:
         """Queue lifecycle-event messages (office: the steps that notify units — loading tasks, deciding an
-        extension, returning a claim — are the office's; a unit could otherwise message other units)."""
+        extension, returning a claim — are the office's; a unit could otherwise message other units).
+        A city's office queues them for its own regions' plans only (sending stays with the province)."""
+        import dataclasses
+
         from ..notify import notify_events
 
-        require(self.account, "send_notify")
+        if self.account.region:  # a city's office: messages on its own regions' tasks only
+            require(dataclasses.replace(self.account, region=None), "send_notify")
+            for plan in sorted({e.plan for e in events}):
+                self._plan(plan, "发送通知")  # type: ignore[attr-defined]
+        else:
+            require(self.account, "send_notify")
         return notify_events(self._store, events, self.actor, now=now, channels=channels)
 
     def retry_messages(self, ids: Sequence[int]) -> list[int]:

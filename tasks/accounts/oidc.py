@@ -16,6 +16,10 @@ claims (``st.user``) with this mapping, read from ``.streamlit/secrets.toml``
     "wb-unit" = "unit"
     [workbench_oidc.units]               # optional: claim value -> unit name in the task table
     "zwzx" = "市政务服务中心"
+    # a province on one deployment (optional): the city or county a user is limited to
+    region_claim = "region"              # once set, every user needs it; "全省" = not limited
+    [workbench_oidc.regions]             # optional: claim value -> registered region name
+    "jiashi" = "甲市"
 
 When several claim values map to roles, the most privileged wins
 (office > planner > leader > unit).  No mapped role: access is refused.
@@ -24,6 +28,11 @@ When several claim values map to roles, the most privileged wins
 >>> a = account_from_oidc({"preferred_username": "li", "groups": ["x", "wb-unit"], "dept": "zw"}, m)
 >>> (a.name, a.role, a.unit, a.source)
 ('oidc:li', 'unit', '市政务服务中心', 'oidc')
+>>> m = {"roles": {"wb-office": "office"}, "region_claim": "region", "regions": {"js": "甲市"}}
+>>> account_from_oidc({"preferred_username": "wang", "groups": "wb-office", "region": "js"}, m).region
+'甲市'
+>>> account_from_oidc({"preferred_username": "zhao", "groups": "wb-office", "region": "全省"}, m).region is None
+True
 """
 
 from __future__ import annotations
@@ -49,11 +58,16 @@ def _values(v: Any) -> list[str]:
 
 
 def account_from_oidc(
-    claims: Mapping[str, Any], mapping: Mapping[str, Any], known_units: Iterable[str] | None = None
+    claims: Mapping[str, Any],
+    mapping: Mapping[str, Any],
+    known_units: Iterable[str] | None = None,
+    known_regions: Iterable[str] | None = None,
 ) -> Account:
     """The :class:`Account` for an identity-token's ``claims``; :class:`PermissionDenied` if unmapped.
 
-    ``known_units`` (the store's units) rejects a unit the task table does not know.
+    ``known_units`` (the store's units) rejects a unit the task table does not know;
+    ``known_regions`` (the registered regions) a region nobody registered.  With a
+    ``region_claim`` configured a token without it is refused (never silently province-wide).
     """
     name_claim = mapping.get("name_claim", "preferred_username")
     raw_name = str(claims.get(name_claim) or claims.get("email") or claims.get("sub") or "").strip()
@@ -82,4 +96,25 @@ def account_from_oidc(
                 f"单位“{unit}”不在任务分解表中,请在 secrets.toml 的 [workbench_oidc.units] 中把它映射为表中的单位全称"
             )
     display = str(claims.get(mapping.get("display_claim", "name")) or "").strip()
-    return Account(name=PREFIX + raw_name, role=role, unit=unit, display_name=display, source="oidc")
+    region = _region(claims, mapping, raw_name, known_regions)
+    return Account(name=PREFIX + raw_name, role=role, unit=unit, display_name=display, source="oidc", region=region)
+
+
+def _region(claims: Mapping[str, Any], mapping: Mapping[str, Any], who: str, known: Iterable[str] | None) -> str | None:
+    """The region of an identity (None: not limited), when the mapping names a ``region_claim``."""
+    from ..regions import PROVINCE
+
+    claim = mapping.get("region_claim")
+    if not claim:
+        return None
+    raw = next(iter(_values(claims.get(claim))), "")
+    region = str((mapping.get("regions") or {}).get(raw, raw)).strip()
+    if not region:
+        raise PermissionDenied(f"用户“{who}”的身份令牌中没有所属地区(“{claim}”),请联系系统管理员")
+    if region == PROVINCE:
+        return None
+    if known is not None and region not in set(known):
+        raise PermissionDenied(
+            f"地区“{region}”尚未登记,请先登记,或在 secrets.toml 的 [workbench_oidc.regions] 中把它映射为已登记的地区"
+        )
+    return region

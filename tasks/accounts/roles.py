@@ -12,6 +12,14 @@ a unit account may do them only for its own unit.
 >>> require(unit, "upload_progress", unit="市政务服务中心")
 >>> allowed(unit, "upload_progress", unit="市公安局")
 False
+
+Any account may also carry a ``region`` (a city or county, :mod:`tasks.regions`): it then
+sees and manages only that region's plans (a city's include its counties'), and what the whole
+province shares — reporting periods, rules, reminders, the comparison of regions — is left to
+the unscoped (provincial) office:
+
+>>> allowed(Account("sz", "office", region="甲市"), "close_period")
+False
 """
 
 from __future__ import annotations
@@ -66,6 +74,9 @@ ACTIONS: dict[str, str] = {
     "manage_notify": "维护联系人、通知模板与提醒规则",
     "view_outbox": "查看发件箱",
     "send_notify": "发送提醒",
+    # a province on one deployment (issue 18)
+    "manage_regions": "登记地区、调整计划所属地区",
+    "compare_regions": "比较各地区",
 }
 #: actions a unit account may do only for its own unit
 SCOPED = frozenset(
@@ -80,6 +91,20 @@ SCOPED = frozenset(
         "claim_done",
         "appeal_card",
         "download_evidence",
+    }
+)
+
+#: actions on what the whole deployment shares: an account with a region scope may not do them
+PROVINCE_ONLY = frozenset(
+    {
+        "manage_regions",
+        "compare_regions",
+        "open_period",
+        "close_period",
+        "save_rules",
+        "manage_notify",
+        "view_outbox",
+        "send_notify",
     }
 )
 
@@ -114,7 +139,8 @@ class PermissionDenied(WorkbenchError):
 class Account:
     """Who is acting: a local account, an OpenID Connect identity, or the server's command line.
 
-    ``unit`` is set for (and only for) unit accounts.
+    ``unit`` is set for (and only for) unit accounts; ``region`` (any role) limits the account to
+    one city's or county's plans (None: unscoped, e.g. the provincial office).
     """
 
     name: str
@@ -125,12 +151,15 @@ class Account:
     source: str = "local"  # local | oidc | cli
     #: a generated (first or reset) password still in use: nothing is allowed until it is changed
     must_change_password: bool = False
+    #: the city or county the account is limited to (None: all regions)
+    region: str | None = None
 
     @property
     def label(self) -> str:
-        """``张三(市政务服务中心)`` / ``ban(领导小组办公室)`` for page headers."""
+        """``张三(市政务服务中心)`` / ``ban(领导小组办公室)`` / ``sz(甲市·领导小组办公室)`` for page headers."""
         who = self.display_name or self.name
-        return f"{who}({self.unit if self.role == UNIT and self.unit else ROLE_NAMES.get(self.role, self.role)})"
+        what = self.unit if self.role == UNIT and self.unit else ROLE_NAMES.get(self.role, self.role)
+        return f"{who}({self.region + '·' if self.region else ''}{what})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -141,6 +170,7 @@ class Account:
             "display_name": self.display_name,
             "disabled": self.disabled,
             "source": self.source,
+            "region": self.region,
         }
 
 
@@ -173,6 +203,10 @@ def require(account: Account | None, action: str, unit: str | None = None) -> No
         raise PermissionDenied(f"账号“{account.name}”的角色“{account.role}”无效,请联系领导小组办公室")
     if action not in PERMISSIONS[account.role]:
         raise PermissionDenied(f"{role_name}账号“{account.name}”无权{what};如确需办理,请联系领导小组办公室")
+    if account.region and action in PROVINCE_ONLY:
+        raise PermissionDenied(
+            f"{account.region}的账号“{account.name}”不能{what}:此项全省统一,由省级领导小组办公室办理"
+        )
     if account.role == UNIT and action in SCOPED:
         if not account.unit:
             raise PermissionDenied(f"单位账号“{account.name}”未绑定单位,不能{what},请联系领导小组办公室")
@@ -187,12 +221,14 @@ def actions_of(role: str) -> list[str]:
 
 
 def permission_table() -> list[dict[str, str]]:
-    """The matrix as rows (action × role → ✓/本单位/—) for the accounts page and the README."""
+    """The matrix as rows (action × role → ✓/本单位/省级/—) for the accounts page and the README
+    (``省级``: only an account without a region scope)."""
     rows = []
     for action, words in ACTIONS.items():
         row = {"操作": words}
         for role in ROLES:
             ok = action in PERMISSIONS[role]
-            row[ROLE_NAMES[role]] = ("本单位" if role == UNIT and action in SCOPED else "✓") if ok else "—"
+            mark = "本单位" if role == UNIT and action in SCOPED else ("省级" if action in PROVINCE_ONLY else "✓")
+            row[ROLE_NAMES[role]] = mark if ok else "—"
         rows.append(row)
     return rows

@@ -5,8 +5,11 @@ They live in the progress store's database and on its declarative ``Base``
 "migrations match models" check covers them too.  Only password *hashes* and
 session-token *hashes* are kept, never the secrets themselves.
 
->>> sorted(t for t in Base.metadata.tables if t.startswith("account"))
-['account_sessions', 'accounts']
+>>> {"account_sessions", "accounts"} <= set(Base.metadata.tables)
+True
+
+An account's region scope (a city or county) is kept beside it in ``account_regions``
+(:mod:`tasks.store.schema_scoping`).
 """
 
 from __future__ import annotations

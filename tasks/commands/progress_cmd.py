@@ -46,7 +46,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     plan = load_plan(args.path)
     store = _store()
     res = store.load_plan_into_store(
-        plan, ACTOR, key=args.plan, start=args.start, cycle=args.cycle, due_day=args.due_day
+        plan, ACTOR, key=args.plan, start=args.start, cycle=args.cycle, due_day=args.due_day, region=args.region
     )
     from .notify_cmd import after_load
 
@@ -198,6 +198,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--start", type=_date, help="计划起始日 YYYY-MM-DD(此前的报告期不计未报)")
     p.add_argument("--cycle", choices=["monthly", "quarterly"], help="报送周期(默认按月)")
     p.add_argument("--due-day", type=int, help="报送截止日:1–15 为次期N日前,16–31 为当期N日前")
+    p.add_argument("--region", help="计划所属的市或县(须先用 regions add 登记;默认:本级,或地区账号的本地区)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_load)
 

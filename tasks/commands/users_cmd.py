@@ -6,6 +6,7 @@ A generated password is printed once and never again; hashes are never printed.
 
     python -m tasks users add zwzx --role unit --unit 市政务服务中心
     python -m tasks users add li --role leader --password-stdin < pw.txt
+    python -m tasks users add jsban --role office --region 甲市     # 甲市的办公室(只管甲市及其所辖县)
     python -m tasks users list --json
     python -m tasks users reset zwzx
     python -m tasks users audit --out 操作日志.xlsx
@@ -39,11 +40,13 @@ def cmd_add(args: argparse.Namespace) -> int:
             raise WorkbenchError("标准输入中没有密码")
     g = _guarded()
     generated = g.add_account(
-        args.name, args.role, unit=args.unit, password=password, display_name=args.display_name or ""
+        args.name, args.role, unit=args.unit, password=password, display_name=args.display_name or "", region=args.region
     )
     from ..accounts import ROLE_NAMES
 
-    print(f"已创建账号“{args.name}”({ROLE_NAMES[args.role]}{'·' + args.unit if args.unit else ''})")
+    region = (g.account.region or "") if args.region is None else args.region
+    where = f"{region}·" if region and region != "全省" else ""
+    print(f"已创建账号“{args.name}”({where}{ROLE_NAMES[args.role]}{'·' + args.unit if args.unit else ''})")
     if generated:
         print(_password_note(args.name, generated))
     return 0
@@ -63,18 +66,23 @@ def cmd_list(args: argparse.Namespace) -> int:
             else (f"锁定至 {r['locked_until']:%Y-%m-%d %H:%M}" if r["locked_until"] else "正常")
         )
         last = f"{r['last_login_at']:%Y-%m-%d %H:%M}" if r["last_login_at"] else "从未登录"
-        print(f"{r['name']:<16} {r['role_name']:<8} {r['unit'] or '':<16} {state}  最近登录 {last}")
+        where = f"{r.get('region') or '全省':<8} " if any(x.get("region") for x in rows) else ""
+        print(f"{r['name']:<16} {r['role_name']:<8} {where}{r['unit'] or '':<16} {state}  最近登录 {last}")
     return 0
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    if args.role is None and args.unit is None and args.display_name is None:
-        raise WorkbenchError("请指定要修改的内容:--role、--unit 或 --display-name")
+    if args.role is None and args.unit is None and args.display_name is None and args.region is None:
+        raise WorkbenchError("请指定要修改的内容:--role、--unit、--display-name 或 --region")
     from ..accounts import ROLE_NAMES
 
-    account = _guarded().update_account(args.name, role=args.role, unit=args.unit, display_name=args.display_name)
+    changes = {"role": args.role, "unit": args.unit, "display_name": args.display_name}
+    if args.region is not None:
+        changes["region"] = args.region
+    account = _guarded().update_account(args.name, **changes)
+    where = f"{account.region}·" if account.region else ""
     print(
-        f"已修改账号“{account.name}”:{ROLE_NAMES[account.role]}{'·' + account.unit if account.unit else ''}"
+        f"已修改账号“{account.name}”:{where}{ROLE_NAMES[account.role]}{'·' + account.unit if account.unit else ''}"
         f"(其登录会话已结束)"
     )
     return 0
@@ -153,6 +161,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     a.add_argument("--unit", help="所属单位(单位账号必填,须与任务分解表中的单位全称一致)")
     a.add_argument("--display-name", help="姓名或说明")
+    a.add_argument("--region", help="所属市或县:只能查看和办理该地区(市含所辖县)的计划;不给则为全省(省级)")
     a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码(不出现在命令行历史中)")
     a.set_defaults(func=cmd_add)
 
@@ -161,6 +170,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--role", choices=ROLES)
     a.add_argument("--unit")
     a.add_argument("--display-name")
+    a.add_argument("--region", help="所属市或县;“全省”取消地区限制")
     a.set_defaults(func=cmd_set)
 
     a = users.add_parser("list", help="列出账号(不含密码)")

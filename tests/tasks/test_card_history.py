@@ -171,10 +171,8 @@ def test_period_close_records_up_to_that_period_and_roles(env):
     with pytest.raises(PermissionDenied, match="任务 2 不是本单位"):
         guarded_card_history(unit_a, PLAN, "2")
 
-    class Mixed(CardHistoryMethods, GuardedStore):  # how GuardedStore is meant to take it
-        pass
-
-    m = Mixed(store, Account("ban", "office"))
+    assert issubclass(GuardedStore, CardHistoryMethods)  # the guarded store offers the methods
+    m = GuardedStore(store, Account("ban", "office"))
     more = m.record_card_history(PLAN, as_of=date(2021, 12, 10), rules=RULES)
     assert {r.check for r in more} >= {"period:2021-10", "period:2021-11"}
     assert all(r.actor == "ban" for r in more)

@@ -101,7 +101,13 @@ def test_commit_upload_checks_a_hand_built_report(db, field, value, words):
     assert dump(db) == before
     with pytest.raises(WorkbenchError):  # the lower-level call is checked the same way
         g.add_upload(
-            sha256="e" * 64, filename="a.xlsx", unit=UNIT_A, plan=rep.plan, person="", period="2021-09", rows=rep.store_rows()
+            sha256="e" * 64,
+            filename="a.xlsx",
+            unit=UNIT_A,
+            plan=rep.plan,
+            person="",
+            period="2021-09",
+            rows=rep.store_rows(),
         )
     assert dump(db) == before
 

@@ -12,7 +12,7 @@ from supervision_helpers import UNIT_A, UNIT_B, loop_plan
 
 from tasks.accounts import Account, GuardedStore
 from tasks.model import Task
-from tasks.progress import default_rules, snapshot
+from tasks.progress import TaskStatus, default_rules, snapshot
 from tasks.progress.lifecycle import sign_due
 from tasks.store.testing import temporary_store
 
@@ -20,7 +20,7 @@ RULES = default_rules()
 LOADED = datetime(2021, 8, 20, 10)  # the day the office typed the plan in (after its start)
 
 
-def statuses(store, plan: str, day: date) -> dict[str, object]:
+def statuses(store, plan: str, day: date) -> dict[str, TaskStatus]:
     return {s.id: s for s in snapshot(store, day, plan=plan, rules=RULES).statuses}
 
 
@@ -86,6 +86,7 @@ def test_a_task_added_by_a_re_import_is_assigned_that_day(env):
     assert by_id["5"].added_on == date(2021, 9, 15) and by_id["5"].assigned_on == date(2021, 9, 15)
     assert by_id["1"].assigned_on == date(2021, 8, 2)  # unchanged by the re-import
     due = sign_due(date(2021, 9, 15), 3)
+    assert due is not None
     s = statuses(store, "计划", due)["5"]
     assert s.sign_due == due and not s.sign_overdue
     assert statuses(store, "计划", date.fromordinal(due.toordinal() + 1))["5"].sign_overdue

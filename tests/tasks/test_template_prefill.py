@@ -57,9 +57,9 @@ def env(request, tmp_path, monkeypatch):
                 "4": {"status": "推进中", "percent": 50, "progress": "已排班", "date": date(2021, 9, 25)},
             },
         )
-        rep = validate_upload(unit, sept, "9月.xlsx", today=date(2021, 9, 26), rules=RULES)
+        rep = unit.validate_upload(sept, "9月.xlsx", today=date(2021, 9, 26), rules=RULES)
         assert rep.ok, rep.summary()
-        commit_upload(unit, rep, "zwzx")
+        unit.commit_upload(rep)
         # task 1: claim returned by the office; task 3: A's part accepted (closed for A)
         for tid in ("1", "3"):
             unit.sign_task(PLAN, tid, at=datetime(2021, 8, 10, 9))

@@ -19,6 +19,7 @@ PAGES = [
     "ui/accounts.py",
     "ui/page_hall_report.py",
     "ui/page_notify.py",
+    "ui/page_regions.py",
 ]
 
 

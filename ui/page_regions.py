@@ -1,0 +1,126 @@
+"""各地区比较 — the provincial (unscoped) office: plans, tasks, 已办结, 逾期, 报送率 and red cards per city
+(counties counted for their city, or each region alone), a chart with a one-line conclusion; and
+the register of cities and counties and which plan belongs where.  Everything is computed and
+checked in the library (:meth:`tasks.accounts.GuardedStore.compare_regions`)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from tasks.regions import DEFAULT_REGION, KIND_NAMES, PROVINCE, comparison_conclusion
+from ui.auth import page_guard
+from ui.common import as_of_control, flash, get_snapshot, get_store, guard, page_header, table_download
+
+page_guard(__file__)  # the unscoped office only (a city's account is refused here and in the library)
+page_header("各地区比较", "各市(含所辖县)或各市县的计划、任务、已办结、逾期、报送率和红牌;全省统一口径。")
+as_of = as_of_control()
+store = get_store()
+
+by = st.radio(
+    "比较口径",
+    ["city", "region"],
+    format_func=lambda x: "按市汇总(县计入所属市)" if x == "city" else "各市县单列",
+    horizontal=True,
+    key="regions_by",
+)
+
+with guard("比较各地区"):
+    rows, period = store.compare_regions(as_of, by=by, snap=get_snapshot(store, as_of))
+    if not any(r.tasks or r.plans for r in rows):
+        st.info("还没有计划。请先在“导入”页面导入各地的任务分解表,并在下方登记市县。")
+    else:
+        st.markdown(f"**{comparison_conclusion(rows)}**")
+        shown = [r for r in rows if r.plans or r.tasks]
+        order = [r.region for r in shown]
+        counts = pd.DataFrame(
+            [
+                {"地区": r.region, "指标": name, "数量": v}
+                for r in shown
+                for name, v in (("已办结", r.done), ("逾期", r.overdue), ("红牌", r.red_cards))
+            ]
+        )
+        bars = (
+            alt.Chart(counts)
+            .mark_bar()
+            .encode(
+                x=alt.X("地区:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+                xOffset=alt.XOffset("指标:N", sort=["已办结", "逾期", "红牌"]),
+                y=alt.Y("数量:Q", title="任务数(项)/红牌(张)"),
+                color=alt.Color(
+                    "指标:N",
+                    scale=alt.Scale(domain=["已办结", "逾期", "红牌"], range=["#2e7d32", "#ef6c00", "#c62828"]),
+                    legend=alt.Legend(title=None, orient="top"),
+                ),
+                tooltip=["地区", "指标", "数量"],
+            )
+            .properties(height=260, title="已办结、逾期任务与红牌")
+        )
+        rates = pd.DataFrame([{"地区": r.region, "报送率": r.report_rate} for r in shown if r.report_rate is not None])
+        c1, c2 = st.columns(2)
+        c1.altair_chart(bars, width="stretch")
+        if rates.empty:
+            c2.info("尚无已到报送期限的报告期,报送率暂不计算。")
+        else:
+            c2.altair_chart(
+                alt.Chart(rates)
+                .mark_bar(color="#1565c0")
+                .encode(
+                    x=alt.X("地区:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+                    y=alt.Y("报送率:Q", title="报送率", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+                    tooltip=["地区", alt.Tooltip("报送率:Q", format=".0%")],
+                )
+                .properties(height=260, title=f"报送率({period}期)"),
+                width="stretch",
+            )
+        table = pd.DataFrame(
+            [
+                {
+                    "地区": r.region,
+                    "级别": KIND_NAMES.get(r.kind, r.kind),
+                    "所辖县(区)": "、".join(r.counties),
+                    "计划": r.plans,
+                    "任务": r.tasks,
+                    "已办结": r.done,
+                    "逾期": r.overdue,
+                    "应报": r.duties,
+                    "已报": r.reported,
+                    "报送率": f"{r.report_rate:.0%}" if r.report_rate is not None else "未到报送期",
+                    "红牌": r.red_cards,
+                }
+                for r in rows
+            ]
+        )
+        if by == "region":
+            table = table.drop(columns=["所辖县(区)"])
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(
+            f"截至 {as_of:%Y-%m-%d};报送率按各计划最近一个已过报送期限的报告期({period or '尚无'})计算;"
+            f"“{DEFAULT_REGION}”为未划归任何市县的计划。"
+        )
+        table_download(table, f"各地区比较_{as_of:%Y%m%d}.csv", key="regions_csv")
+
+with st.expander("登记市县、调整计划所属地区"):
+    known = store.regions()
+    st.caption("已登记:" + ("、".join(r.label for r in known) if known else "暂无"))
+    with st.form("regions_add", clear_on_submit=True):
+        name = st.text_input("市或县(区)的全称", placeholder="如:某某市、某某县")
+        cities = [r.name for r in known if r.kind == "city"]
+        parent = st.selectbox("所属市(县、区可选)", ["(无)", *cities])
+        if st.form_submit_button("登记"):
+            with guard("登记地区"):
+                made = store.add_region(name, parent=None if parent == "(无)" else parent)
+                flash(f"已登记{made.label}")
+                st.rerun()
+    plans = store.plan_regions()
+    if plans:
+        with st.form("regions_plan"):
+            plan = st.selectbox("计划", list(plans), key="regions_plan_pick")
+            target = st.selectbox("所属地区", [DEFAULT_REGION, *[r.name for r in known]], key="regions_plan_target")
+            if st.form_submit_button("调整所属地区"):
+                with guard("调整计划所属地区"):
+                    before = store.set_plan_region(plan, target)
+                    flash(f"计划“{plan}”已由{before}调整为{target}" if before else f"计划“{plan}”已属于{target}")
+                    st.rerun()
+    st.caption(f"账号的所属地区在“账号管理”中设置;不设地区(“{PROVINCE}”)的办公室账号即省级办公室,可见全部市县。")
