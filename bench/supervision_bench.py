@@ -1,7 +1,10 @@
 """Supervision loop benchmark: 5,000 tasks × 200 units with a year of lifecycle events and monthly reports.
 
 Targets (issue 13): status (with lifecycle, deadlines, cards) as of a date ≤ 1 s; the 总览 page ≤ 2 s
-after its first load.  Prints seconds; asserts nothing.
+after its first load.  Prints wall and CPU seconds (the machine is shared: judged on CPU, which on
+PostgreSQL adds the database server's processes) and "target met" only where it is; asserts nothing.
+Status is read from the kept tables (:func:`tasks.progress.snapshot`); the full replay
+(``replay=True``) is timed beside it for comparison.
 
 The year of history is written in bulk (a bench measures reading it, not 20,000 single clicks):
 every lead unit signs within days of assignment, about a third ask for an extension (most approved),
@@ -9,6 +12,7 @@ about two thirds claim completion with one evidence file, one claim in seven is 
 again, the office accepts the rest; 12 months of progress rows (fixed seed).
 
     .venv/bin/python bench/supervision_bench.py
+    WORKBENCH_TEST_PG_URL=postgresql+psycopg://... .venv/bin/python bench/supervision_bench.py --pg
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import insert, select  # noqa: E402
 
@@ -33,6 +38,7 @@ from tasks.model import Plan, Task  # noqa: E402
 from tasks.progress import default_rules, snapshot  # noqa: E402
 from tasks.progress.evidence import check_evidence, store_file  # noqa: E402
 from tasks.store import Store  # noqa: E402
+from tasks.store.kept import rebuild_kept  # noqa: E402
 from tasks.store.schema import PlanRow, ProgressReportRow, TaskRow, UnitRow, UploadRow  # noqa: E402
 from tasks.store.schema_supervision import EvidenceFileRow, SupervisionEventRow  # noqa: E402
 
@@ -184,40 +190,41 @@ def fill(store: Store, seed: int) -> dict[str, int]:
                     )
         s.execute(insert(UploadRow), uploads)
         s.execute(insert(ProgressReportRow), reports)
+    rebuild_kept(store)  # written around the uploads: the kept tables are filled as the migration would
     return {"events": len(events), "evidence": len(evidence), "reports": len(reports)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seed", type=int, default=13)
-    args = ap.parse_args(argv)
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
-    tmp = Path(tempfile.mkdtemp(prefix="sup-bench-"))
-    url = f"sqlite:///{tmp / 'wb.db'}"
-    os.environ["WORKBENCH_DB_URL"] = url
-    os.environ["WORKBENCH_PLANS_DIR"] = str(tmp / "no-plans")
-    os.environ["WORKBENCH_FILES_DIR"] = str(tmp / "files")
-    store = Store(url)
-    t0 = time.perf_counter()
-    n = fill(store, args.seed)
-    print(
-        f"store: {UNITS * PER_UNIT} tasks × {UNITS} units, {n['events']} lifecycle events, {n['evidence']} evidence "
-        f"files, {n['reports']} progress rows; written in {time.perf_counter() - t0:.1f} s ({url})"
-    )
-    rules = default_rules()
-    for as_of in (date(2021, 3, 15), date(2021, 7, 10), date(2021, 12, 31)):
-        t0 = time.perf_counter()
-        snap = snapshot(store, as_of, plan="督办基准计划", rules=rules)
-        took = time.perf_counter() - t0
-        states: dict[str, int] = {}
-        for s in snap.statuses:
-            states[s.lifecycle] = states.get(s.lifecycle, 0) + 1
-        cards = sum(1 for s in snap.statuses if s.card)
-        print(
-            f"status of {len(snap.statuses)} tasks as of {as_of}: {took:.2f} s (target ≤ 1 s)  "
-            f"lifecycle {states}  cards {cards}"
-        )
+def statuses(store: Store, backend: str) -> None:
+    """Status of the plan as of three dates, from the kept tables and by a full replay."""
+    from province_bench import _server_cpu, timed
 
+    rules = default_rules()
+    server = _server_cpu(store)
+    for as_of in (date(2021, 3, 15), date(2021, 7, 10), date(2021, 12, 31)):
+        for how, replay in (("status", False), ("replay", True)):
+            got: list = []
+
+            def run(as_of: date = as_of, replay: bool = replay, got: list = got) -> None:
+                got.append(snapshot(store, as_of, plan="督办基准计划", rules=rules, replay=replay))
+
+            wall, cpu = timed(run, server)
+            snap = got[0]
+            states: dict[str, int] = {}
+            for s in snap.statuses:
+                states[s.lifecycle] = states.get(s.lifecycle, 0) + 1
+            cards = sum(1 for s in snap.statuses if s.card)
+            verdict = "target met" if cpu <= 1.0 else "over the 1 s target"
+            if replay:
+                verdict = "(full replay, for comparison)"
+            print(
+                f"[{backend}] {how:<6} of {len(snap.statuses)} tasks as of {as_of}: {wall:.2f} s (CPU {cpu:.2f} s)  "
+                f"{verdict}  lifecycle {states}  cards {cards}",
+                flush=True,
+            )
+
+
+def pages(store: Store) -> None:
+    """The 总览 and 督办 pages with AppTest: first load and a later run (wall seconds)."""
     from streamlit.testing.v1 import AppTest
 
     from tasks.accounts import AccountBook, random_password
@@ -238,8 +245,42 @@ def main(argv: list[str] | None = None) -> int:
         at.run()
         again = time.perf_counter() - t0
         problems = [str(e.value)[:80] for e in list(at.exception) + list(at.error)]
-        print(f"{page}: first load {first:.2f} s, again {again:.2f} s (target ≤ 2 s)  {'; '.join(problems) or ''}")
+        verdict = "target met" if again <= 2.0 else "over the 2 s target"
+        print(f"{page}: first load {first:.2f} s, again {again:.2f} s ({verdict}, wall)  {'; '.join(problems) or ''}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--pg", action="store_true", help="also on PostgreSQL (WORKBENCH_TEST_PG_URL)")
+    ap.add_argument("--no-pages", action="store_true", help="status only: skip the dashboard pages")
+    args = ap.parse_args(argv)
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    tmp = Path(tempfile.mkdtemp(prefix="sup-bench-"))
+    url = f"sqlite:///{tmp / 'wb.db'}"
+    os.environ["WORKBENCH_DB_URL"] = url
+    os.environ["WORKBENCH_PLANS_DIR"] = str(tmp / "no-plans")
+    os.environ["WORKBENCH_FILES_DIR"] = str(tmp / "files")
+    store = Store(url)
+    t0 = time.perf_counter()
+    n = fill(store, args.seed)
+    print(
+        f"store: {UNITS * PER_UNIT} tasks × {UNITS} units, {n['events']} lifecycle events, {n['evidence']} evidence "
+        f"files, {n['reports']} progress rows; written in {time.perf_counter() - t0:.1f} s ({url})"
+    )
+    statuses(store, "sqlite")
+    if not args.no_pages:
+        pages(store)
     store.dispose()
+    pg = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
+    if args.pg and pg:
+        from tasks.store.testing import temporary_store
+
+        with temporary_store("postgresql", tmp, pg) as pstore:
+            t0 = time.perf_counter()
+            fill(pstore, args.seed)
+            print(f"[postgresql] written in {time.perf_counter() - t0:.1f} s", flush=True)
+            statuses(pstore, "postgresql")
     return 0
 
 

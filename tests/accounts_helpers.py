@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import select
 
 from tasks.accounts import AccountBook, AccountPolicy
 from tasks.store.schema import Base
+
+T = TypeVar("T")
 
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
 BACKENDS = [
@@ -38,6 +41,12 @@ class FakeClock:
 
     def advance(self, **kw) -> None:
         self.now += timedelta(**kw)
+
+
+def must(value: T | None) -> T:
+    """``value``, which the test knows is there (an account, a record): fails the test if it is None."""
+    assert value is not None
+    return value
 
 
 def dump(store) -> dict[str, list[tuple]]:

@@ -40,7 +40,12 @@ def cmd_add(args: argparse.Namespace) -> int:
             raise WorkbenchError("标准输入中没有密码")
     g = _guarded()
     generated = g.add_account(
-        args.name, args.role, unit=args.unit, password=password, display_name=args.display_name or "", region=args.region
+        args.name,
+        args.role,
+        unit=args.unit,
+        password=password,
+        display_name=args.display_name or "",
+        region=args.region,
     )
     from ..accounts import ROLE_NAMES
 

@@ -1,10 +1,21 @@
-"""Status of every task as of a date, replayed from the append-only history.
+"""Status of every task as of a date, from the append-only history.
 
-Nothing here reads "current" columns: the state on any date is recomputed
-from the reports whose report date (填报日期) is on or before it, so
-``as_of=2021-09-30`` gives the state as reported for that day.  Statuses:
-``done, on_track, at_risk, overdue, ongoing, not_started``; cards come from
-the rules file.
+The state on any date is what the reports whose report date (填报日期) is on or
+before it say, so ``as_of=2021-09-30`` gives the state as reported for that day.
+Statuses: ``done, on_track, at_risk, overdue, ongoing, not_started``; cards come
+from the rules file.
+
+Two ways give the same statuses (a test compares them day by day):
+
+- :func:`kept_compute` (what :func:`snapshot` uses) reads the kept tables that each
+  upload maintains in its own transaction (:mod:`tasks.store.kept`): the latest
+  report of each task and unit (an index seek per pair for a past date) and the
+  periods each task reported with their first report dates (one row per task);
+  the owed, missed and late periods are counted with numpy.  Its cost grows with
+  the number of tasks, not with the length of the history.  Lifecycles are
+  replayed from their events (a handful per task).
+- :func:`compute` replays every report up to the date (``snapshot(..., replay=True)``;
+  also used when "done" is a reported 已完成 or cards escalate).
 
 Definitions (all dates inclusive):
 - a task's progress is its lead units' latest report (any unit's if no lead reported);
@@ -26,14 +37,20 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from ..model import ONGOING
 from ..store import BadPeriod, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
+from ..store.kept import latest_pairs, period_blobs, unit_names, unpack_periods
 from ..store.periods import PlanCalendar
-from .lifecycle import CLOSED, PENDING_SIGN, STATE_NAMES, LifecycleEvent, TaskLifecycle, replay, sign_due
+from .lifecycle import CLOSED, PENDING_SIGN, STATE_NAMES, LifecycleEvent, TaskLifecycle, sign_due
+from .lifecycle import replay as replay_lifecycles
 from .rules import STATUS_NAMES, Rules, load_rules
 
 DONE_STATUS, LAGGING = "已完成", "滞后"
@@ -108,6 +125,9 @@ class UnitDuty:
         return self.reported is not None and self.reported <= self.due
 
 
+_LAZY = frozenset({"duties", "reports"})
+
+
 @dataclass
 class Snapshot:
     """Everything derived for one date: task statuses and reporting duties."""
@@ -119,6 +139,23 @@ class Snapshot:
     duties: list[UnitDuty] = field(default_factory=list)
     periods: list[PeriodInfo] = field(default_factory=list)
     reports: list[ReportRecord] = field(default_factory=list)
+    #: ``duties``/``reports`` read on first use (:func:`kept_compute`: most callers never need them)
+    _loaders: dict[str, Callable[[], list]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _LAZY:
+            loaders = object.__getattribute__(self, "_loaders")
+            if name in loaders:
+                value = loaders.pop(name)()
+                object.__setattr__(self, name, value)
+                return value
+        return object.__getattribute__(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY:  # a value set by a caller replaces what would have been read
+            with suppress(AttributeError):  # not yet made (in __init__)
+                object.__getattribute__(self, "_loaders").pop(name, None)
+        object.__setattr__(self, name, value)
 
     def by_id(self, task_id: str, plan: str | None = None) -> TaskStatus:
         for s in self.statuses:
@@ -180,7 +217,10 @@ class Supervision:
     def at(self, as_of: date, tasks: list[StoredTask]) -> Supervision:
         """The same loop replayed as of an earlier date."""
         return Supervision(
-            self.calendars, replay(tasks, self.units, self.events, as_of, ordered=True), self.units, self.events
+            self.calendars,
+            replay_lifecycles(tasks, self.units, self.events, as_of, ordered=True),
+            self.units,
+            self.events,
         )
 
 
@@ -195,6 +235,144 @@ def _plan_start(t: StoredTask, periods: list[PeriodInfo], cal: PlanCalendar | No
 
 def _calendar_periods(cal: PlanCalendar, as_of: date, rules: Rules) -> list[PeriodInfo]:
     return [PeriodInfo(p.key, p.start, p.end, due, False) for p, due in cal.periods(as_of, rules.grace_days)]
+
+
+def _figures(
+    t: StoredTask,
+    as_of: date,
+    rules: Rules,
+    start: date | None,
+    deadline: date | None,
+    done_date: date | None,
+    last: ReportRecord | _Last | None,
+    n_owed: int,
+    streak: int,
+) -> tuple[str, float, float | None, float | None, int]:
+    """(status, percent, expected percent, gap, overdue days) of one task."""
+    percent = float(last.percent) if last else 0.0
+    expected = gap = None
+    if deadline and start:
+        span = (deadline - start).days
+        if span <= 0:  # deadline on or before the plan's start: all the time is used up at the deadline
+            share = 1.0 if as_of >= deadline else 0.0
+        else:
+            share = min(1.0, max(0.0, (as_of - start).days / span))
+        expected = round(share * 100, 1)
+        gap = round(expected - percent, 1)
+    overdue_days = (as_of - deadline).days if deadline and as_of > deadline and not done_date else 0
+    if done_date:
+        status = "done"
+    elif overdue_days > 0:
+        status = "overdue"
+    elif t.deadline_kind == ONGOING:
+        status = "ongoing" if streak == 0 and (last is not None or not n_owed) else "at_risk"
+    elif last and last.status == LAGGING or gap is not None and gap > rules.at_risk_gap:
+        status = "at_risk"
+    elif not last or (last.status == "未启动" and percent == 0):
+        status = "not_started"
+    else:
+        status = "on_track"
+    return status, percent, expected, gap, overdue_days
+
+
+def _task_status(
+    t: StoredTask,
+    as_of: date,
+    rules: Rules,
+    start: date | None,
+    deadline: date | None,
+    done_date: date | None,
+    last: ReportRecord | _Last | None,
+    n_owed: int,
+    streak: int,
+    total_missed: int,
+    late: int,
+    lc: TaskLifecycle | None,
+    memo: dict[tuple, Any] | None = None,
+) -> TaskStatus:
+    """One task's status from the figures a replay (or the kept tables) gives for it."""
+    status, percent, expected, gap, overdue_days = _figures(
+        t, as_of, rules, start, deadline, done_date, last, n_owed, streak
+    )
+    scored_deadline = deadline if rules.extended_deadline_counts else t.deadline
+    ts = TaskStatus(
+        plan=t.plan,
+        id=t.id,
+        title=t.title,
+        section=t.section,
+        deadline=deadline,
+        deadline_text=t.deadline_text,
+        lead_units=t.lead_units,
+        responsible_units=t.responsible_units,
+        status=status,
+        status_label=STATUS_NAMES[status],
+        percent=percent,
+        expected=expected,
+        gap=gap,
+        last_report_date=last.report_date if last else None,
+        last_status=last.status if last else "",
+        last_progress=last.progress if last else "",
+        last_problems=last.problems if last else "",
+        reported_by=last.unit if last else "",
+        missed_reports=streak,
+        total_missed=total_missed,
+        late_reports=late,
+        overdue_days=overdue_days,
+        done_date=done_date,
+        done_on_time=bool(done_date and (scored_deadline is None or done_date <= scored_deadline)),
+        original_deadline=t.deadline,
+    )
+    if lc is not None:
+        state = lc.state
+        ts.lifecycle, ts.lifecycle_label = state, STATE_NAMES[state]
+        ts.unit_lifecycle = {u: v.state for u, v in lc.units.items()}
+        if lc.extensions:
+            ts.extensions = [e.to_dict() for e in lc.extensions]
+        claims = [v.claim_date for v in lc.units.values() if v.claim_date]
+        ts.claim_date = max(claims) if claims else None
+        ts.returned_note = lc.returned_note
+        if state == PENDING_SIGN:
+            key = ("sign_due", t.assigned_on)
+            if memo is None or key not in memo:
+                due = sign_due(t.assigned_on, rules.sign_within_days)
+                if memo is None:
+                    ts.sign_due = due
+                else:
+                    memo[key] = due
+            ts.sign_due = memo[key] if memo is not None else ts.sign_due
+            ts.sign_overdue = bool(ts.sign_due and as_of > ts.sign_due)
+    elif done_date:
+        ts.lifecycle, ts.lifecycle_label = CLOSED, STATE_NAMES[CLOSED]
+    card = _card_of(rules, (status, streak, late, overdue_days, gap if gap is not None else 0), memo)
+    if card is not None:
+        ts.card, ts.card_name, ts.card_color, ts.card_reason = card
+    return ts
+
+
+def _card_of(
+    rules: Rules, figures: tuple[str, int, int, int, float], memo: dict[tuple, Any] | None = None
+) -> tuple[str, str, str, str] | None:
+    """(key, name, colour, reason) of the card that ``figures`` (status, missed in a row, late,
+    overdue days, gap) earn under ``rules``, or None; ``memo`` (one per computation) words each
+    distinct set of figures once."""
+    if memo is not None and figures in memo:
+        return memo[figures]  # type: ignore[no-any-return]
+    status, streak, late, overdue_days, gap = figures
+    metrics = {
+        "status": status,
+        "missed_reports": streak,
+        "late_reports": late,
+        "overdue_days": overdue_days,
+        "gap": gap,
+    }
+    level = rules.card(metrics)
+    out = None
+    if level:
+        reason = ";".join(dict.fromkeys(c.reason(metrics) for c in level.when if c.holds(metrics)))
+        out = (level.key, level.name, level.color, reason)
+    if memo is not None:
+        memo[figures] = out
+    return out
 
 
 def compute(
@@ -224,6 +402,7 @@ def compute(
     periods = sorted(periods, key=lambda p: p.start)
     statuses, duties = [], []
     lifecycles_by_status: list[TaskLifecycle | None] = []
+    memo: dict[tuple, Any] = {}
     for t in tasks:
         reps = by_task.get(t.pk, [])
         chain = _pick_chain(t, reps)
@@ -272,80 +451,9 @@ def compute(
             streak = 0 if p.key in first_report else streak + 1
         total_missed = sum(1 for p in owed if p.key not in first_report)
         late = sum(1 for p in owed if p.key in first_report and first_report[p.key] > p.due)
-        percent = float(last.percent) if last else 0.0
-        expected = gap = None
-        if deadline and start:
-            span = (deadline - start).days
-            if span <= 0:  # deadline on or before the plan's start: all the time is used up at the deadline
-                share = 1.0 if as_of >= deadline else 0.0
-            else:
-                share = min(1.0, max(0.0, (as_of - start).days / span))
-            expected = round(share * 100, 1)
-            gap = round(expected - percent, 1)
-        overdue_days = (as_of - deadline).days if deadline and as_of > deadline and not done_date else 0
-        if done_date:
-            status = "done"
-        elif overdue_days > 0:
-            status = "overdue"
-        elif t.deadline_kind == ONGOING:
-            status = "ongoing" if streak == 0 and (chain or not owed) else "at_risk"
-        elif last and last.status == LAGGING or gap is not None and gap > rules.at_risk_gap:
-            status = "at_risk"
-        elif not last or (last.status == "未启动" and percent == 0):
-            status = "not_started"
-        else:
-            status = "on_track"
-        scored_deadline = deadline if rules.extended_deadline_counts else t.deadline
-        ts = TaskStatus(
-            plan=t.plan,
-            id=t.id,
-            title=t.title,
-            section=t.section,
-            deadline=deadline,
-            deadline_text=t.deadline_text,
-            lead_units=t.lead_units,
-            responsible_units=t.responsible_units,
-            status=status,
-            status_label=STATUS_NAMES[status],
-            percent=percent,
-            expected=expected,
-            gap=gap,
-            last_report_date=last.report_date if last else None,
-            last_status=last.status if last else "",
-            last_progress=last.progress if last else "",
-            last_problems=last.problems if last else "",
-            reported_by=last.unit if last else "",
-            missed_reports=streak,
-            total_missed=total_missed,
-            late_reports=late,
-            overdue_days=overdue_days,
-            done_date=done_date,
-            done_on_time=bool(done_date and (scored_deadline is None or done_date <= scored_deadline)),
-            original_deadline=t.deadline,
+        ts = _task_status(
+            t, as_of, rules, start, deadline, done_date, last, len(owed), streak, total_missed, late, lc, memo
         )
-        if lc is not None:
-            ts.lifecycle, ts.lifecycle_label = lc.state, lc.state_label
-            ts.unit_lifecycle = {u: v.state for u, v in lc.units.items()}
-            ts.extensions = [e.to_dict() for e in lc.extensions]
-            claims = [v.claim_date for v in lc.units.values() if v.claim_date]
-            ts.claim_date = max(claims) if claims else None
-            ts.returned_note = lc.returned_note
-            if lc.state == PENDING_SIGN:
-                ts.sign_due = sign_due(t.assigned_on, rules.sign_within_days)
-                ts.sign_overdue = bool(ts.sign_due and as_of > ts.sign_due)
-        elif done_date:
-            ts.lifecycle, ts.lifecycle_label = CLOSED, STATE_NAMES[CLOSED]
-        metrics = {
-            "status": status,
-            "missed_reports": streak,
-            "late_reports": late,
-            "overdue_days": overdue_days,
-            "gap": gap if gap is not None else 0,
-        }
-        level = rules.card(metrics)
-        if level:
-            ts.card, ts.card_name, ts.card_color = level.key, level.name, level.color
-            ts.card_reason = ";".join(dict.fromkeys(c.reason(metrics) for c in level.when if c.holds(metrics)))
         statuses.append(ts)
         lifecycles_by_status.append(lc)
         # duties: each lead unit reports each owed period (plus the period containing as_of when due)
@@ -380,9 +488,12 @@ def _previous_check(snap: Snapshot, sup: Supervision | None) -> date | None:
     return max(dues) if dues else None
 
 
-def _recover(snap: Snapshot, data: tuple, rules: Rules) -> None:
+def _recover(snap: Snapshot, data: tuple, rules: Rules, past_of: Any = None) -> None:
     """A task that held the top card at the previous check and has caught up drops to ``recover_to``
-    (a red card turns yellow, not green) until the next check."""
+    (a red card turns yellow, not green) until the next check.
+
+    ``past_of(tasks, day, supervision)`` gives those tasks' snapshot as of the previous check
+    (default: a replay of ``data``'s reports)."""
     tasks, reports, periods, sup = data
     top = rules.levels[-1].key if rules.levels else None
     prev = _previous_check(snap, sup)
@@ -401,16 +512,19 @@ def _recover(snap: Snapshot, data: tuple, rules: Rules) -> None:
     some = [tasks[i] for i in idx]
     wanted = {t.pk for t in some}
     prev_sup = sup.at(prev, some) if sup is not None else None
-    past = compute(
-        some,
-        [r for r in reports if r.task_pk in wanted],
-        periods,
-        prev,
-        rules,
-        escalate=False,
-        supervision=prev_sup,
-        recover=False,
-    )
+    if past_of is not None:
+        past = past_of(some, prev, prev_sup)
+    else:
+        past = compute(
+            some,
+            [r for r in reports if r.task_pk in wanted],
+            periods,
+            prev,
+            rules,
+            escalate=False,
+            supervision=prev_sup,
+            recover=False,
+        )
     for i, p in zip(idx, past.statuses):
         s = snap.statuses[i]
         if p.card != top:
@@ -457,6 +571,333 @@ def _card_list(ts: TaskStatus, lc: TaskLifecycle | None) -> None:
     ts.cards = [entry]
 
 
+# -- the kept path: status from the kept tables instead of a replay of every report ---------------------
+
+
+def _month_table(plist: list[PeriodInfo], calendar: bool) -> tuple[int, np.ndarray]:
+    """(first month ordinal, month → period index table, -1 where none) for a period list.
+
+    With a plan calendar every month of a period maps to it (a report's period counts for the
+    calendar period holding its start); without one only a period's own month key does."""
+    months: dict[int, int] = {}
+    for i, p in enumerate(plist):
+        first = p.start.year * 12 + p.start.month - 1
+        if calendar:
+            last = p.end.year * 12 + p.end.month - 1
+            for m in range(first, last + 1):
+                months.setdefault(m, i)
+        elif p.key == f"{p.start.year:04d}-{p.start.month:02d}":
+            months.setdefault(first, i)
+    if not months:
+        return 0, np.full(0, -1, dtype=np.int64)
+    base = min(months)
+    table = np.full(max(months) - base + 1, -1, dtype=np.int64)
+    for m, i in months.items():
+        table[m - base] = i
+    return base, table
+
+
+def _period_stats(
+    blobs: list[bytes],
+    starts: list[date | None],
+    dones: list[date | None],
+    plist: list[PeriodInfo],
+    as_of: date,
+    calendar: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(periods owed, missed in a row, missed in all, late) per task, from the kept reported periods.
+
+    The same figures as the replay in :func:`compute`, vectorised: each task's owed periods are
+    those due before ``as_of`` between its start and its completion; a period counts as reported
+    when its first report is on or before ``as_of``, and late when that report is after its due date.
+    """
+    nt, m = len(blobs), len(plist)
+    zeros = np.zeros(nt, dtype=np.int64)
+    if m == 0 or nt == 0:
+        return zeros, zeros.copy(), zeros.copy(), zeros.copy()
+    p_start = np.array([p.start.toordinal() for p in plist], dtype=np.int64)
+    p_end = np.array([p.end.toordinal() for p in plist], dtype=np.int64)
+    p_due = np.array([p.due.toordinal() for p in plist], dtype=np.int64)
+    today = as_of.toordinal()
+    due_ok = p_due < today
+    cum = np.concatenate(([0], np.cumsum(due_ok)))
+    start_o = np.array([d.toordinal() if d else 0 for d in starts], dtype=np.int64)
+    done_o = np.array([d.toordinal() if d else 10**8 for d in dones], dtype=np.int64)
+    lo = np.searchsorted(p_end, start_o, side="left")  # first period ending on or after the start
+    hi = np.searchsorted(p_start, done_o, side="right") - 1  # last period starting by completion
+    hi1 = np.clip(hi + 1, 0, m)
+    lo_c = np.clip(lo, 0, m)
+    n_owed = np.maximum(cum[hi1] - cum[lo_c], 0)
+    base, table = _month_table(plist, calendar)
+    rec = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2).astype(np.int64)
+    ti = np.repeat(np.arange(nt), [len(b) // 8 for b in blobs])
+    code, first = rec[:, 0], rec[:, 1]
+    idx = (code >> 3) - base
+    ok = (idx >= 0) & (idx < len(table)) & (first <= today)
+    if not calendar:
+        ok &= (code & 7) == 0  # only a month key written as the period's own key matches it
+    ti, idx, first = ti[ok], idx[ok], first[ok]
+    pidx = table[idx]
+    ok = pidx >= 0
+    ti, pidx, first = ti[ok], pidx[ok], first[ok]
+    if len(ti):  # several report periods inside one calendar period: its first report counts
+        brk = np.flatnonzero(np.concatenate(([True], (ti[1:] != ti[:-1]) | (pidx[1:] != pidx[:-1]))))
+        first = np.minimum.reduceat(first, brk)
+        ti, pidx = ti[brk], pidx[brk]
+    owed = due_ok[pidx] & (pidx >= lo[ti]) & (pidx <= hi[ti])
+    t_o, p_o = ti[owed], pidx[owed]
+    reported = np.bincount(t_o, minlength=nt)
+    late = np.bincount(t_o[first[owed] > p_due[p_o]], minlength=nt)
+    last = np.full(nt, -1, dtype=np.int64)
+    if len(t_o):
+        is_last = np.concatenate((t_o[1:] != t_o[:-1], [True]))
+        last[t_o[is_last]] = p_o[is_last]
+    after = np.clip(np.maximum(last + 1, lo), 0, m)
+    streak = np.where(n_owed > 0, np.maximum(cum[hi1] - cum[np.minimum(after, hi1)], 0), 0)
+    return n_owed, streak, n_owed - reported, late
+
+
+class _Last(NamedTuple):
+    """The report that speaks for a task (the fields status shows of it)."""
+
+    report_date: date
+    id: int
+    unit: str
+    status: str
+    percent: float
+    progress: str
+    problems: str
+
+
+def _latest_by_task(store: Any, tasks: list[StoredTask], as_of: date) -> dict[int, _Last]:
+    """The report that speaks for each task as of ``as_of``: its lead units' newest, else anyone's."""
+    plans = {t.plan for t in tasks}
+    rows = latest_pairs(
+        store, as_of=as_of, plan=next(iter(plans)) if len(plans) == 1 else None, tasks=[t.pk for t in tasks]
+    )
+    names = unit_names(store)
+    leads = {t.pk: t.lead_units for t in tasks}
+    best: dict[int, tuple] = {}
+    for row in rows:
+        lead_units = leads.get(row[0])
+        if lead_units is None:
+            continue
+        unit = names[row[1]]
+        key = (unit in lead_units, row[3], row[2])  # lead units first, then the newest by (date, id)
+        have = best.get(row[0])
+        if have is None or key > have[0]:
+            best[row[0]] = (key, unit, row)
+    out = {
+        tpk: _Last(row[3], row[2], unit, row[4], row[5], row[6] or "", row[7] or "")
+        for tpk, (_key, unit, row) in best.items()
+    }
+    return out
+
+
+def _kept_duties(
+    store: Any, tasks: list[StoredTask], plans: list[tuple[list[int], list[PeriodInfo], bool]], starts: list,
+    dones: list, as_of: date,
+) -> list[UnitDuty]:  # fmt: skip
+    """The reporting duties (as :func:`compute` lists them) from the kept per-unit reported periods."""
+    blobs = period_blobs(store, [t.pk for t in tasks], units=True)
+    today = as_of.toordinal()
+    out: list[UnitDuty] = []
+    for members, plist, calendar in plans:
+        base, table = _month_table(plist, calendar)
+        key_of: dict[int, int] = {}
+
+        def pidx(
+            code: int, base: int = base, table: np.ndarray = table, calendar: bool = calendar, key_of: dict = key_of
+        ) -> int:
+            if code not in key_of:
+                i = (code >> 3) - base
+                ok = 0 <= i < len(table) and (calendar or code & 7 == 0)
+                key_of[code] = int(table[i]) if ok else -1
+            return key_of[code]
+
+        for j in members:
+            t, start, done = tasks[j], starts[j], dones[j]
+            firsts: dict[tuple[str, int], int] = {}
+            for u in t.lead_units:
+                for code, first in unpack_periods(blobs.get((t.pk, u))).items():  # type: ignore[call-overload]
+                    i = pidx(code)
+                    if i >= 0 and first <= today and first < firsts.get((u, i), 10**8):
+                        firsts[(u, i)] = first
+            for i, p in enumerate(plist):
+                if (start is not None and p.end < start) or p.start > as_of:
+                    continue
+                if done is not None and done < p.start:
+                    continue
+                for u in t.lead_units:
+                    f = firsts.get((u, i))
+                    out.append(UnitDuty(u, t.pk, t.id, p.key, p.due, date.fromordinal(f) if f else None))
+    return out
+
+
+@dataclass
+class _Kept:
+    """Per task (in the order of ``tasks``): what the kept tables say as of a date."""
+
+    latest: dict[int, _Last]
+    starts: list[date | None]
+    dones: list[date | None]
+    lcs: list[TaskLifecycle | None]
+    n_owed: list[int]
+    streak: list[int]
+    missed: list[int]
+    late: list[int]
+    plans: list[tuple[list[int], list[PeriodInfo], bool]]
+
+
+def _kept_figures(
+    store: Any,
+    tasks: list[StoredTask],
+    periods: list[PeriodInfo],
+    as_of: date,
+    rules: Rules,
+    sup: Supervision,
+    with_latest: bool = True,
+) -> _Kept:
+    latest = _latest_by_task(store, tasks, as_of) if with_latest else {}
+    blobs = period_blobs(store, [t.pk for t in tasks])
+    groups: dict[str | None, list[int]] = defaultdict(list)
+    starts: list[date | None] = []
+    dones: list[date | None] = []
+    lcs: list[TaskLifecycle | None] = []
+    known: dict[tuple, date | None] = {}
+    for j, t in enumerate(tasks):
+        cal = sup.calendars.get(t.plan)
+        lc = sup.lifecycles.get(t.pk)
+        lcs.append(lc)
+        key = (t.plan, t.plan_issued, t.plan_loaded, t.added_on)  # all that a task's start depends on
+        if key not in known:
+            known[key] = _plan_start(t, periods, cal)
+        starts.append(known[key])
+        dones.append(lc.closed_date if lc is not None and lc.units else None)
+        groups[t.plan if cal is not None else None].append(j)
+    n = len(tasks)
+    n_owed = np.zeros(n, dtype=np.int64)
+    streak, missed, late = n_owed.copy(), n_owed.copy(), n_owed.copy()
+    plans: list[tuple[list[int], list[PeriodInfo], bool]] = []
+    for plan, members in groups.items():
+        plist = periods if plan is None else _calendar_periods(sup.calendars[plan], as_of, rules)
+        plans.append((members, plist, plan is not None))
+        got = _period_stats(
+            [blobs.get(tasks[j].pk, b"") for j in members],  # type: ignore[call-overload]
+            [starts[j] for j in members],
+            [dones[j] for j in members],
+            plist,
+            as_of,
+            plan is not None,
+        )
+        where = np.array(members, dtype=np.int64)
+        for whole, part in zip((n_owed, streak, missed, late), got):
+            whole[where] = part
+    # plain ints: indexing a list is cheaper than a numpy array, task by task
+    return _Kept(latest, starts, dones, lcs, n_owed.tolist(), streak.tolist(), missed.tolist(), late.tolist(), plans)
+
+
+class _PastCard(NamedTuple):
+    card: str | None
+    card_reason: str
+
+
+def _kept_cards(
+    store: Any, tasks: list[StoredTask], periods: list[PeriodInfo], as_of: date, rules: Rules, sup: Supervision
+) -> list[_PastCard]:
+    """Only whether each task carried the top card as of ``as_of`` (what the recovery check
+    compares), with its reason: the same figures, the same rules, the same withdrawal by an upheld
+    appeal.  Any other card is reported as None.  When the top level's conditions do not depend on
+    the last report (missed or late reports, overdue days, status done or overdue), it is not read."""
+    top = rules.levels[-1]
+    blind = {"missed_reports", "late_reports", "overdue_days"}
+    needs_last = any(c.metric not in blind and not (c.metric == "status" and c.value in ("done", "overdue"))
+                     for c in top.when)  # fmt: skip
+    k = _kept_figures(store, tasks, periods, as_of, rules, sup, with_latest=needs_last)
+    memo: dict[tuple, Any] = {}
+    out = []
+    for j, t in enumerate(tasks):
+        lc = k.lcs[j]
+        deadline = lc.deadline if lc else t.deadline
+        last = k.latest.get(t.pk)
+        streak = k.streak[j]
+        status, _percent, _expected, gap, overdue_days = _figures(
+            t, as_of, rules, k.starts[j], deadline, k.dones[j], last, k.n_owed[j], streak
+        )
+        card = _card_of(rules, (status, streak, k.late[j], overdue_days, gap if gap is not None else 0), memo)
+        if card is None or card[0] != top.key:
+            out.append(_PastCard(None, ""))
+        elif lc is not None and any(a.card == card[0] and a.decision == "upheld" for a in lc.appeals):
+            out.append(_PastCard(None, "申诉成立,预警撤销"))
+        else:
+            out.append(_PastCard(card[0], card[3]))
+    return out
+
+
+def kept_compute(
+    store: Any,
+    tasks: list[StoredTask],
+    periods: list[PeriodInfo],
+    as_of: date,
+    rules: Rules,
+    supervision: Supervision,
+    *,
+    recover: bool = True,
+    reports: Callable[[], list[ReportRecord]] | None = None,
+) -> Snapshot:
+    """:func:`compute` from the kept tables: the latest report of each task and unit, the periods
+    each task reported with their first report dates, and the lifecycles of ``supervision``.
+
+    Reads one kept row per task (and per task and unit), whatever the length of the history;
+    the duties (and ``reports``, when given) are read only when a caller asks for them.  Needs
+    ``rules.completion_review`` (done means 已办结) and no escalation: :func:`snapshot` replays
+    otherwise.
+    """
+    sup = supervision
+    periods = sorted(periods, key=lambda p: p.start)
+    k = _kept_figures(store, tasks, periods, as_of, rules, sup)
+    statuses = []
+    memo: dict[tuple, Any] = {}
+    for j, t in enumerate(tasks):
+        lc = k.lcs[j]
+        statuses.append(
+            _task_status(
+                t,
+                as_of,
+                rules,
+                k.starts[j],
+                lc.deadline if lc else t.deadline,
+                k.dones[j],
+                k.latest.get(t.pk),
+                k.n_owed[j],
+                k.streak[j],
+                k.missed[j],
+                k.late[j],
+                lc,
+                memo,
+            )
+        )
+    snap = Snapshot(
+        as_of=as_of,
+        rules=rules,
+        tasks=tasks,
+        statuses=statuses,
+        periods=periods,
+    )
+    snap._loaders["duties"] = lambda: _kept_duties(store, tasks, k.plans, k.starts, k.dones, as_of)
+    if reports is not None:
+        snap._loaders["reports"] = reports
+    if recover and rules.recover_to:
+
+        def past_of(some: list[StoredTask], day: date, past_sup: Supervision | None) -> Any:
+            return Snapshot(day, rules, some, _kept_cards(store, some, periods, day, rules, past_sup or sup))  # type: ignore[arg-type]
+
+        _recover(snap, (tasks, [], periods, sup), rules, past_of)
+    for ts, lc in zip(snap.statuses, k.lcs):
+        _card_list(ts, lc)
+    return snap
+
+
 def supervision_data(store: Store, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
     """Calendars and lifecycles (as of ``as_of``) for :func:`compute`."""
     from .lifecycle import calendars, events
@@ -464,22 +905,39 @@ def supervision_data(store: Store, as_of: date, plan: str | None, tasks: list[St
     raw = getattr(store, "_store", store)  # lifecycle reads are narrowed by the task list
     units = {t.pk: sorted(t.lead_units or t.responsible_units) for t in tasks}
     evs = events(raw, plan, as_of=as_of, all_plans=plan is None)
-    return Supervision(calendars(raw), replay(tasks, units, evs, as_of, ordered=True), units, evs)
+    return Supervision(calendars(raw), replay_lifecycles(tasks, units, evs, as_of, ordered=True), units, evs)
 
 
 def snapshot(
-    store: Store, as_of: date | None = None, *, plan: str | None = None, rules: Rules | None = None
+    store: Store,
+    as_of: date | None = None,
+    *,
+    plan: str | None = None,
+    rules: Rules | None = None,
+    replay: bool = False,
 ) -> Snapshot:
-    """Replay the store's history up to ``as_of`` (default today) for one plan or all plans."""
+    """Status of one plan or all plans as of ``as_of`` (default today).
+
+    Read from the kept tables (:func:`kept_compute`): one row per task and per task and unit,
+    whatever the length of the history.  ``replay=True`` (and rules under which "done" is a
+    reported 已完成, or cards escalate) replays the whole history instead (:func:`compute`);
+    both give the same statuses.
+    """
     as_of = as_of or date.today()
     rules = rules or load_rules()
+    kept = not replay and rules.completion_review and rules.escalate_after <= 0
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of short-lived records: the cyclic collector would double the time
     try:
         tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
-        reports = store.reports(as_of=as_of, plan=plan)
         periods = store.periods()
-        return compute(tasks, reports, periods, as_of, rules, supervision=supervision_data(store, as_of, plan, tasks))
+        sup = supervision_data(store, as_of, plan, tasks)
+        if kept:
+            return kept_compute(
+                store, tasks, periods, as_of, rules, sup, reports=lambda: store.reports(as_of=as_of, plan=plan)
+            )
+        reports = store.reports(as_of=as_of, plan=plan)
+        return compute(tasks, reports, periods, as_of, rules, supervision=sup)
     finally:
         if collecting:
             gc.enable()

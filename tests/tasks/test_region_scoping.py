@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import date, datetime
 
 import pytest
-from accounts_helpers import BACKENDS, PG_URL, dump
+from accounts_helpers import BACKENDS, PG_URL, dump, must
 from progress_helpers import small_plan
 from supervision_helpers import xlsx_bytes
 
@@ -270,16 +270,16 @@ def test_city_office_manages_only_its_regions_accounts(env_sqlite):
     jia.add_account("jzwzx", "unit", unit="市政务服务中心", password=PW)
     jia.add_account("yiban", "office", region="乙县", password=PW)
     book = AccountBook(store)
-    assert book.get("jzwzx").region == "甲市" and book.get("yiban").region == "乙县"
+    assert must(book.get("jzwzx")).region == "甲市" and must(book.get("yiban")).region == "乙县"
     assert {a["name"] for a in jia.list_accounts()} == {"jia", "jzwzx", "yiban"}
-    assert book.authenticate("yiban", PW).region == "乙县"  # the scope survives login
+    assert must(book.authenticate("yiban", PW)).region == "乙县"  # the scope survives login
     jia.update_account("yiban", region="甲市")
-    assert book.get("yiban").region == "甲市"
+    assert must(book.get("yiban")).region == "甲市"
     # the province: unscoped; it may lift a scope ("全省") or set any region
     g["prov"].update_account("yiban", region="全省")
-    assert book.get("yiban").region is None
+    assert must(book.get("yiban")).region is None
     g["prov"].update_account("yiban", region="丙市")
-    assert book.get("yiban").region == "丙市"
+    assert must(book.get("yiban")).region == "丙市"
     before = dump(store)
     with pytest.raises(RegionError, match="尚未登记"):
         g["prov"].add_account("zz", "office", region="戊市", password=PW)
@@ -410,7 +410,7 @@ def test_regions_cli(env_sqlite, monkeypatch, capsys):
     assert dump(store) == before
     assert run("tasks", ["users", "add", "yiban", "--role", "office", "--region", "乙县"]) == 0
     assert "乙县·领导小组办公室" in capsys.readouterr().out
-    assert AccountBook(store).get("yiban").region == "乙县"
+    assert must(AccountBook(store).get("yiban")).region == "乙县"
     assert run("tasks", ["regions", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert {r["name"]: r["plans"] for r in listed} == {"丙市": [BING], "甲市": [JIA], "乙县": [YI]}

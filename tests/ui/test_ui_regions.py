@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from accounts_helpers import dump
+from accounts_helpers import dump, must
 from progress_helpers import small_plan
 
 from tasks.accounts import Account, AccountBook, GuardedStore
@@ -90,7 +90,7 @@ def test_province_registers_a_county_and_moves_a_plan(store):
 def test_page_not_offered_and_refused_to_city_office_and_leader(store, name):
     from ui.nav import pages_for
 
-    account = AccountBook(store).get(name)
+    account = must(AccountBook(store).get(name))
     assert "ui/page_regions.py" not in pages_for(account.role, account)
     assert "ui/page_notify.py" not in pages_for(account.role, account)  # province-wide: reminders
     assert "ui/page_regions.py" in pages_for("office", AccountBook(store).get("sheng"))
@@ -115,13 +115,13 @@ def test_accounts_page_with_regions(store):
     assert "全省" not in at.selectbox[4].options
     [b for b in at.button if b.label == "新增账号"][0].click().run()
     assert not at.exception
-    assert AccountBook(store).get("yiban").region == "乙县"
+    assert must(AccountBook(store).get("yiban")).region == "乙县"
     prov = page(store, "ui/accounts.py", "sheng")
     assert set(prov.dataframe[0].value["账号"]) >= {"sheng", "jia", "bing", "ld", "yiban"}
     prov.selectbox(key="wb_accounts_pick").set_value("yiban")
     prov.selectbox(key="wb_acc_region").set_value("全省")
     prov.button(key="wb_acc_set_region").click().run()
-    assert AccountBook(store).get("yiban").region is None
+    assert must(AccountBook(store).get("yiban")).region is None
 
 
 @pytest.mark.slow
@@ -131,7 +131,7 @@ def test_every_page_a_city_office_may_open_shows_only_its_regions_plans(store):
 
     from ui.nav import pages_for
 
-    account = AccountBook(store).get("jia")
+    account = must(AccountBook(store).get("jia"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.session_state["wb_session_token"] = AccountBook(store).login("jia", PW).token
     at.session_state["_as_of"] = AS_OF
