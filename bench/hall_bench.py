@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim.hall_features import simulate_features  # noqa: E402
 from sim.hall_report import build_hall_report, hall_report_docx, hall_report_json, hall_report_xlsx  # noqa: E402
+from sim.roster import default_shifts  # noqa: E402
 from sim.sample_hall import sample_scenario  # noqa: E402
 from sim.ticketlog import read_ticket_log, synthetic_log  # noqa: E402
 
@@ -111,11 +112,20 @@ def bench_roster() -> None:
     t, c = time.perf_counter(), time.process_time()
     res, people = bench_case(60, 28)
     wall, cpu = time.perf_counter() - t, time.process_time() - c
+    hours: dict[str, float] = {}
+    paid = {sh.code: sh.paid_minutes / 60 for sh in default_shifts()}
+    for name, _d, code, _g in res.assignments:
+        hours[name] = hours.get(name, 0.0) + paid[code]
+    h = sorted(hours.get(p.name, 0.0) for p in people)
+    gap = "n/a" if res.gap is None else f"{res.gap:.3f}"
     print(
-        f"(d) roster {len(people)} people x 28 days with AB岗 and balance: {res.status} in {wall:.1f} s wall "
-        f"({cpu:.1f} s CPU, load average {os.getloadavg()[0]:.1f}), shortfall {res.shortfall_total} window-slots "
+        f"(d) roster {len(people)} people x 28 days with AB岗 and balance: {res.status} (phase 1 {res.phase1_status} "
+        f"at {res.phase1_seconds:.1f} s) in {wall:.1f} s wall ({cpu:.1f} s CPU, load average "
+        f"{os.getloadavg()[0]:.1f}), shortfall {res.shortfall_total} of {sum(res.requirement.values())} window-slots "
         f"(greedy start {res.greedy_shortfall}), AB岗 gaps {len(res.ab_gaps)}, leave granted "
-        f"{len(res.leave_granted)} / refused {len(res.leave_refused)}  [<= 60 s]"
+        f"{len(res.leave_granted)} / refused {len(res.leave_refused)}, weekend spread {res.weekend_duty_spread}, "
+        f"paid {res.paid_hours:.0f} h for {res.required_window_hours:.0f} required window-hours, hours per person "
+        f"{h[0]:.1f}-{h[-1]:.1f}, gap {gap}  [<= 60 s]"
     )
 
 

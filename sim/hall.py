@@ -1,10 +1,11 @@
-"""The service-hall model: tickets, windows that open and close, a dispatcher, SimPy clock.
+"""The service-hall model: tickets, windows that open and close, a dispatcher, SimPy's event loop.
 
 Why not ``simpy.Resource``: its capacity is read-only and must be > 0, so windows
 that open, close or stay shut all weekend cannot be expressed, and one SimPy
 process per customer is the dominant cost. Instead the model keeps its own state
-and lets SimPy's event queue drive a few callbacks (arrival, service end, renege,
-schedule change, controller check) — no process per customer.
+SimPy's ``Environment`` (through its public ``schedule(event, priority, delay)``) drives a
+few callbacks (arrival, service end, renege, schedule change, controller check) — no process
+per customer.
 
 Queue discipline (stated once, tested in ``tests/test_sim_exact.py``):
 
@@ -282,6 +283,17 @@ class HallEngine:
     def _pick(self, g: int, limit: float = INF) -> int:
         """The ticket window group ``g`` calls next, or -1 (see module docstring)."""
         arr = self.arr
+        types = self.group_types[g]
+        if len(types) == 1:  # one type (M/M/c, 专窗): the head of its appointment queue, else of its walk-ins
+            t = types[0]
+            for dq in (self.appt_q[t], self.walk_q[t]):
+                if self.has_patience:
+                    while dq and self.abandoned[dq[0]]:
+                        dq.popleft()
+                if dq and arr[dq[0]] < limit:
+                    self.nwait[t] -= 1
+                    return dq.popleft()
+            return -1
         for queues in (self.appt_q, self.walk_q):
             best, bt = -1, limit
             for t in self.group_types[g]:

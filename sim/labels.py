@@ -24,6 +24,8 @@ __all__ = [
     "EMPTY",
     "KPI",
     "LUNCH",
+    "NO_SHOW_POLICY",
+    "PRIORITY_LANE",
     "TABLE",
     "label",
 ]
@@ -102,6 +104,9 @@ CALENDAR_OVERRIDE: dict[str, str] = {"holiday": "放假", "workday": "调休上�
 #: service-time distributions and lunch-time practice in the scenario workbook
 DISTRIBUTION: dict[str, str] = {"lognormal": "对数正态", "exponential": "指数", "empirical": "经验样本"}
 LUNCH: dict[str, str] = {"closed": "午间闭厅", "staggered": "午间不打烊"}
+#: what happens to a no-show's ticket, and how priority tickets are served (:class:`sim.scenario.Practice`)
+NO_SHOW_POLICY: dict[str, str] = {"drop": "作废", "keep": "顺延"}
+PRIORITY_LANE: dict[str, str] = {"first": "优先叫号", "dedicated": "爱心窗口专办"}
 
 
 def label(table: Mapping[str, str], code: str | None) -> str:

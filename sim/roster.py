@@ -260,8 +260,21 @@ def _greedy(
     useful: dict,
     max_days_per_week: int,
     max_consecutive: int,
+    balance: Balance | None = None,
+    grant_leave: bool = False,
+    ab_cover: bool = False,
+    fair_spread: int = 1,
 ) -> set[tuple[int, int, int, str]]:
-    """A quick day-by-day roster used as the solver's starting hint (it may leave gaps)."""
+    """A quick day-by-day roster used as the solver's starting hint (it may leave gaps).
+
+    It keeps every hard rule (so the solver starts from a feasible roster): one shift a day,
+    weekly days and hours, consecutive days, 调休 owed, the caps on half days and days lent out
+    of ``balance``; with ``grant_leave`` requested leave is treated as a day off; with ``ab_cover``
+    each open post gets its person or a backup on duty (refusing leave only when no one else can)."""
+    max_half = balance.max_half_days if balance is not None and balance.max_half_days is not None else 10**9
+    max_lent = balance.max_lent_days if balance is not None and balance.max_lent_days is not None else 10**9
+    halves = [0] * len(people)
+    lent = [0] * len(people)
     week_of = {i: n for n, week in enumerate(weeks_of(days)) for i in week}
     days_in_week: dict[tuple[int, int], int] = defaultdict(int)
     mins_in_week: dict[tuple[int, int], int] = defaultdict(int)
@@ -290,39 +303,99 @@ def _greedy(
         cands = {g: [p for p, pr in enumerate(people) if g in pr.groups] for g, _ in demands}
         demands.sort(key=lambda d: len(cands[d[0]]))
         busy: set[int] = set()
-        for g, k in demands:
-            ok = []
-            for p in cands[g]:
-                pr = people[p]
-                if p in busy or day.date in pr.unavailable or run[p] >= max_consecutive:
-                    continue
-                if days_in_week[p, week_of[i]] >= max_days_per_week:
-                    continue
-                if mins_in_week[p, week_of[i]] + shifts[k].paid_minutes > pr.weekly_hours * 60:
-                    continue
-                if day.workday and any(due <= i for due in owed[p]):
-                    continue
-                ok.append(p)
-            if not ok:
-                continue
-            p = min(
-                ok,
-                key=lambda q: (
-                    (duties[q] if not day.workday else 0),
-                    days_in_week[q, week_of[i]],
-                    total[q],
-                    len(people[q].groups),
-                ),
+
+        def fits(
+            p: int, k: int, g: str, leave_ok: bool = True, i: int = i, day: Day = day, busy: set[int] = busy
+        ) -> bool:
+            pr = people[p]
+            if p in busy or day.date in pr.unavailable or run[p] >= max_consecutive:
+                return False
+            if leave_ok and grant_leave and day.date in pr.leave_requests:
+                return False
+            if shifts[k].paid_minutes < HALF_DAY_MINUTES and halves[p] >= max_half:
+                return False
+            if g != pr.home_group and lent[p] >= max_lent:
+                return False
+            if days_in_week[p, week_of[i]] >= max_days_per_week:
+                return False
+            if mins_in_week[p, week_of[i]] + shifts[k].paid_minutes > pr.weekly_hours * 60:
+                return False
+            return not (day.workday and any(due <= i for due in owed[p]))
+
+        def room(p: int, k: int, i: int = i) -> bool:
+            """Room left in the week for a weekend duty after shift ``k`` (for the extra assignments:
+            a substituted full day, an AB岗 cover), so weekend fairness (a hard rule) stays reachable."""
+            return (
+                days_in_week[p, week_of[i]] + 1 < max_days_per_week
+                and mins_in_week[p, week_of[i]] + shifts[k].paid_minutes + 480 <= people[p].weekly_hours * 60
             )
+
+        def take(p: int, k: int, g: str, i: int = i, busy: set[int] = busy) -> None:
             busy.add(p)
             chosen.add((p, i, k, g))
+            halves[p] += shifts[k].paid_minutes < HALF_DAY_MINUTES
+            lent[p] += g != people[p].home_group
+
+        for g, k in demands:
+            # the shift itself, else one covering at least its slots (a full day when half days run out)
+            slots_k = {s for s in need_by_day[i][g] if shifts[k].covers(s)}
+            options = [k] + sorted(
+                (
+                    k2
+                    for k2 in useful.get((i, g), [])
+                    if k2 != k and slots_k <= {s for s in need_by_day[i][g] if shifts[k2].covers(s)}
+                ),
+                key=lambda k2: shifts[k2].paid_minutes,
+            )
+            for kk in options:
+                ok = [p for p in cands[g] if fits(p, kk, g) and (kk == k or room(p, kk))]
+                if ok:
+                    p = min(
+                        ok,
+                        key=lambda q: (
+                            (duties[q] if not day.workday else 0),
+                            g != people[q].home_group,
+                            days_in_week[q, week_of[i]],
+                            total[q],
+                            len(people[q].groups),
+                        ),
+                    )
+                    take(p, kk, g)
+                    break
+        if ab_cover and day.workday:  # AB岗: the post or one of its backups on duty wherever the group is open
+            index = {pr.name: q for q, pr in enumerate(people)}
+            for p, pr in enumerate(people):
+                home = pr.home_group
+                if home not in need_by_day.get(i, {}):
+                    continue
+                team = [p] + [index[x] for x in pr.backups if x in index and x != pr.name]
+                if any(q in busy for q in team):
+                    continue
+                order = sorted(useful.get((i, home), []), key=lambda k: -shifts[k].paid_minutes)
+                done = False
+                for leave_ok in (True, False):  # refuse the leave only when no one else can cover
+                    for q in team:
+                        k = next(
+                            (
+                                k
+                                for k in order
+                                if home in people[q].groups and fits(q, k, home, leave_ok) and room(q, k)
+                            ),
+                            None,
+                        )
+                        if k is not None:
+                            take(q, k, home)
+                            done = True
+                            break
+                    if done:
+                        break
         for p in range(len(people)):
             if p in busy:
                 run[p] += 1
-                total[p] += 1
                 days_in_week[p, week_of[i]] += 1
                 k = next(c[2] for c in chosen if c[0] == p and c[1] == i)
                 mins_in_week[p, week_of[i]] += shifts[k].paid_minutes
+                total[p] += shifts[k].paid_minutes  # paid minutes so far: the least paid are chosen first
                 if not day.workday:
                     duties[p] += 1
                     window = comp_rest_window(days, i)
@@ -332,7 +405,42 @@ def _greedy(
                 run[p] = 0
                 if day.workday and owed[p]:
                     owed[p].pop(0)
-    return chosen
+    return _fair_weekends(chosen, people, days, need_by_day, fair_spread)
+
+
+def _fair_weekends(
+    chosen: set[tuple[int, int, int, str]],
+    people: list[Person],
+    days: list[Day],
+    need_by_day: dict,
+    fair_spread: int,
+) -> set[tuple[int, int, int, str]]:
+    """Drop the latest rest-day duties of the busiest people until weekend duties differ by at most
+    ``fair_spread`` among the eligible (as :func:`_add_weekend_fairness` counts them).  Dropping a
+    duty never breaks another rule (fewer days, hours and 调休 owed), so the roster stays feasible."""
+    rest = [i for i, d in enumerate(days) if not d.workday and i in need_by_day]
+    rest_groups = {g for i in rest for g in need_by_day[i]}
+    eligible = [
+        p
+        for p, person in enumerate(people)
+        if set(person.groups) & rest_groups and any(days[i].date not in person.unavailable for i in rest)
+    ]
+    if not eligible:
+        return chosen
+    rest_set = set(rest)
+    duties: dict[int, list[tuple[int, int, int, str]]] = {p: [] for p in eligible}
+    for c in chosen:
+        if c[1] in rest_set and c[0] in duties:
+            duties[c[0]].append(c)
+    out = set(chosen)
+    while True:
+        hi = max(eligible, key=lambda p: (len(duties[p]), p))
+        lo = min(len(duties[p]) for p in eligible)
+        if len(duties[hi]) - lo <= fair_spread:
+            return out
+        last = max(duties[hi], key=lambda c: c[1])
+        duties[hi].remove(last)
+        out.discard(last)
 
 
 @dataclass(frozen=True)
@@ -621,6 +729,8 @@ def _solve_phases(
     max_days_per_week: int,
     max_consecutive: int,
     t0: float,
+    balance: Balance | None = None,
+    fair_spread: int = 1,
 ) -> tuple[cp_model.CpSolver, Any, str, str, float, int]:
     """Two phases, lexicographic: (1) AB岗 gaps, refused leave, shortfall, hours outside the band
     (weights W_*); (2) with phase 1's value held, least paid minutes (= excess staff-hours over the
@@ -639,11 +749,43 @@ def _solve_phases(
         + W_BAND * sum(b.band_dev)
     )
     m.minimize(phase1_obj)
-    start = _greedy(b.people, b.shifts, b.days, b.req, b.need_by_day, b.useful, max_days_per_week, max_consecutive)
+    start = _greedy(
+        b.people,
+        b.shifts,
+        b.days,
+        b.req,
+        b.need_by_day,
+        b.useful,
+        max_days_per_week,
+        max_consecutive,
+        balance,
+        grant_leave=bool(b.leave),
+        ab_cover=bool(b.ab_gap),
+        fair_spread=fair_spread,
+    )
+    # complete the greedy roster (feasible by construction) into values for every variable, so phase 1
+    # starts from a whole solution instead of repairing a partial hint (which can fail on a busy machine)
+    first = m.clone()
     for key, v in b.y.items():
-        m.add_hint(v, 1 if key in start else 0)
+        first.add(first.get_bool_var_from_proto_index(v.index) == (1 if key in start else 0))
+    completion = cp_model.CpSolver()
+    completion.parameters.num_workers = int(workers)
+    completion.parameters.random_seed = int(seed)
+    completion.parameters.max_time_in_seconds = max(1.0, 0.25 * float(time_limit) * phase1_share)
+    c0 = completion.solve(first)
+    completed = c0 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if completed:
+        for idx in range(len(m.proto.variables)):
+            var = m.get_int_var_from_proto_index(idx)
+            m.add_hint(var, completion.value(var))
+    else:
+        for key, v in b.y.items():
+            m.add_hint(v, 1 if key in start else 0)
+    solver.parameters.max_time_in_seconds = max(1.0, float(time_limit) * phase1_share - (time.perf_counter() - t0))
     code = solver.solve(m)
     phase1 = solver.status_name(code)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and completed:
+        solver, code, phase1 = completion, cp_model.FEASIBLE, "FEASIBLE"  # the completed greedy roster
     greedy_cov: dict = defaultdict(int)
     for _p, i, k, g in start:
         for s in b.need_by_day[i][g]:
@@ -654,18 +796,24 @@ def _solve_phases(
         return solver, code, phase1, phase1, 0.0, greedy_short
     best = int(round(solver.objective_value))
     phase1_seconds = time.perf_counter() - t0
-    hint_vars = list(b.y.values()) + list(b.short_vars.values())
-    hints = [solver.value(v) for v in hint_vars]
+    every = [m.get_int_var_from_proto_index(idx) for idx in range(len(m.proto.variables))]
+    hints = [solver.value(v) for v in every]
     m.add(phase1_obj <= best)
     m.clear_objective()
     m.clear_hints()
     paid = [c * v for lst in b.minutes.values() for c, v in lst]
     m.minimize(sum(paid) + b.spread)
-    for v, h in zip(hint_vars, hints):
+    for v, h in zip(every, hints, strict=True):
         m.add_hint(v, h)
     remaining = float(time_limit) - (time.perf_counter() - t0)
-    solver.parameters.max_time_in_seconds = max(1.0, remaining)
-    code = solver.solve(m)
+    phase2 = cp_model.CpSolver()
+    phase2.parameters.num_workers = int(workers)
+    phase2.parameters.random_seed = int(seed)
+    phase2.parameters.max_time_in_seconds = max(1.0, remaining)
+    code2 = phase2.solve(m)
+    if code2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # phase 2 found nothing in time: keep phase 1's roster
+        return solver, cp_model.FEASIBLE, "FEASIBLE", phase1, phase1_seconds, greedy_short
+    solver, code = phase2, code2
     status = solver.status_name(code)
     if status == "OPTIMAL" and phase1 != "OPTIMAL":
         status = "FEASIBLE"
@@ -785,6 +933,8 @@ def solve_roster(
         max_days_per_week=max_days_per_week,
         max_consecutive=max_consecutive,
         t0=t0,
+        balance=balance,
+        fair_spread=fair_spread,
     )
     wall = time.perf_counter() - t0
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

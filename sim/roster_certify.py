@@ -222,7 +222,7 @@ def _target_cn(tg: Target) -> str:
 
 
 def bench_case(
-    n_people: int = 60, days: int = 28, *, time_limit: float = 60.0, seed: int = 3
+    n_people: int = 60, days: int = 28, *, time_limit: float = 60.0, seed: int = 3, phase1_share: float = 0.8
 ) -> tuple[RosterResult, list[Person]]:
     """The benchmark roster: ``n_people`` staff (five public-facing groups of the sample hall, as in
     ``bench/staffing_bench.py``) over ``days`` days with AB岗 (two named backups each, two leave
@@ -253,6 +253,7 @@ def bench_case(
         hdays,
         req,
         time_limit=time_limit,
+        phase1_share=phase1_share,
         ab_cover=True,
         balance=Balance(hours_band=(0.75 * mean_h, 1.25 * mean_h), max_half_days=6, max_lent_days=8),
     )

@@ -5,7 +5,9 @@ column before anything is solved.  The exports are what clerks and managers read
 (person × day, shifts coloured, weekend duties counted), the requirement heat-map, the
 slot-by-slot shortfall and each person's own schedule.
 
-Staff workbook: sheet ``人员`` (姓名, 所属窗口组, 可办理窗口组, 每周工时, 不可排班日期) and an
+Staff workbook: sheet ``人员`` (姓名, 所属窗口组, 可办理窗口组, 每周工时, 不可排班日期, and optionally
+AB岗备岗 — the post's B-post colleagues — and 请假日期 — days asked off; headers may be spelled as in
+:data:`STAFF_VARIANTS`) and an
 optional sheet ``班次`` (班次代码, 班次名称, 开始, 结束, 午休开始, 午休结束, 适用日, 颜色).
 
 >>> people = sample_staff({"户籍": 2, "交警": 1}, 3)
@@ -35,7 +37,17 @@ from .roster import SLOT, Day, Person, RosterResult, Shift, default_shifts
 from .scenario import WEEKDAYS_CN, hm_to_min, min_to_hm
 
 STAFF_SHEET, SHIFT_SHEET = "人员", "班次"
-STAFF_COLS = ["姓名", "所属窗口组", "可办理窗口组", "每周工时", "不可排班日期"]
+STAFF_COLS = ["姓名", "所属窗口组", "可办理窗口组", "每周工时", "不可排班日期", "AB岗备岗", "请假日期"]
+#: other spellings of the staff sheet's headers (compared without spaces); the first match wins
+STAFF_VARIANTS: dict[str, tuple[str, ...]] = {
+    "姓名": ("姓名", "人员姓名", "工作人员"),
+    "所属窗口组": ("所属窗口组", "所属组", "所在窗口组", "本岗窗口组"),
+    "可办理窗口组": ("可办理窗口组", "可办窗口组", "可办理业务组", "可顶岗窗口组"),
+    "每周工时": ("每周工时", "周工时", "每周工作小时"),
+    "不可排班日期": ("不可排班日期", "不可排班", "已批假期", "培训日期"),
+    "AB岗备岗": ("AB岗备岗", "备岗人员", "B岗人员", "B岗", "备岗", "AB岗", "B角"),
+    "请假日期": ("请假日期", "请假申请", "申请请假日期", "拟请假日期", "请假"),
+}
 SHIFT_COLS = ["班次代码", "班次名称", "开始", "结束", "午休开始", "午休结束", "适用日", "颜色"]
 DAYS_CN = {"工作日": "workday", "休息日": "restday", "周末": "restday", "全部": "all", "": "all"}
 HEAD = Font(bold=True)
@@ -91,9 +103,16 @@ def _parse_dates(v, problems, row, col) -> list[dt.date]:
     return out
 
 
-def _header(ws: Sheet, cols: list[str], required: list[str], problems) -> dict[str, int] | None:
-    head = [_text(c) for c in ws.rows[0]] if ws.rows else []
-    idx = {name: head.index(name) for name in cols if name in head}
+def _header(
+    ws: Sheet, cols: list[str], required: list[str], problems, variants: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, int] | None:
+    head = ["".join(_text(c).split()) for c in ws.rows[0]] if ws.rows else []
+    idx: dict[str, int] = {}
+    for name in cols:
+        for v in (variants or {}).get(name, (name,)):
+            if v in head and head.index(v) not in idx.values():
+                idx[name] = head.index(v)
+                break
     missing = [c for c in required if c not in idx]
     if missing:
         problems.append((ws.name, 1, None, f"缺少列:{'、'.join(missing)}(表头应为:{'、'.join(cols)})"))
@@ -125,8 +144,9 @@ def read_staff(
         raise StaffInvalid(name, [("", None, None, f"缺少工作表“{STAFF_SHEET}”(现有:{'、'.join(map(str, wb))})")])
     ws = wb[STAFF_SHEET]
     people: list[Person] = []
-    idx = _header(ws, STAFF_COLS, STAFF_COLS[:3], problems)
+    idx = _header(ws, STAFF_COLS, STAFF_COLS[:3], problems, STAFF_VARIANTS)
     seen: dict[str, int] = {}
+    backups_at: dict[str, tuple[int, list[str]]] = {}  # person → (row, backups as written)
     if idx is not None:
         for r, row in enumerate(ws.rows[1:], start=2):
             get = lambda c, row=row: row[idx[c]] if c in idx and idx[c] < len(row) else None
@@ -162,15 +182,50 @@ def read_staff(
                     if not 0 < hours <= 60:
                         problems.append((STAFF_SHEET, r, "每周工时", f"每周工时{hours:g}应在0到60之间"))
             off = _parse_dates(get("不可排班日期"), problems, r, "不可排班日期")
-            people.append(Person(pname, home, tuple(dict.fromkeys(can)), hours, frozenset(off)))
+            leave = _parse_dates(get("请假日期"), problems, r, "请假日期")
+            backs = list(dict.fromkeys(_split(get("AB岗备岗"))))
+            backups_at[pname] = (r, backs)
+            people.append(
+                Person(
+                    pname,
+                    home,
+                    tuple(dict.fromkeys(can)),
+                    hours,
+                    frozenset(off),
+                    tuple(backs),
+                    frozenset(leave) - frozenset(off),
+                )
+            )
         if not people and not problems:
             problems.append((STAFF_SHEET, 2, None, "人员名单为空"))
+        problems += _backup_problems(people, backups_at)
     shifts = default_shifts()
     if SHIFT_SHEET in wb:
         shifts = _read_shifts(wb[SHIFT_SHEET], problems) or shifts
     if problems:
         raise StaffInvalid(name, problems)
     return people, shifts
+
+
+def _backup_problems(
+    people: list[Person], backups_at: dict[str, tuple[int, list[str]]]
+) -> list[tuple[str, int | None, str | None, str]]:
+    """AB岗 backups: on the list, not the person, trained for the person's home group."""
+    by_name = {p.name: p for p in people}
+    out: list[tuple[str, int | None, str | None, str]] = []
+    for p in people:
+        row, backs = backups_at.get(p.name, (None, []))
+        for b in backs:
+            where: tuple[str, int | None, str | None] = (STAFF_SHEET, row, "AB岗备岗")
+            if b == p.name:
+                out.append((*where, f"备岗人员不能是本人“{b}”"))
+            elif b not in by_name:
+                out.append((*where, f"备岗人员“{b}”不在“{STAFF_SHEET}”表中(请写人员表中的姓名,多人用顿号分隔)"))
+            elif p.home_group and p.home_group not in by_name[b].groups:
+                out.append(
+                    (*where, f"备岗人员“{b}”不能办理“{p.home_group}”窗口组(请在其“可办理窗口组”中加上,或换一位备岗)")
+                )
+    return out
 
 
 def _read_shifts(ws: Sheet, problems) -> list[Shift]:
@@ -260,10 +315,12 @@ def write_staff(people: list[Person], path: str | Path, shifts: list[Shift] | No
                 "、".join(p.groups),
                 p.weekly_hours,
                 ",".join(d.isoformat() for d in sorted(p.unavailable)),
+                "、".join(p.backups),
+                ",".join(d.isoformat() for d in sorted(p.leave_requests)),
             ]
         )
     _style_head(ws)
-    for col, w in zip("ABCDE", (10, 14, 36, 10, 28)):
+    for col, w in zip("ABCDEFG", (10, 14, 36, 10, 28, 18, 28)):
         ws.column_dimensions[col].width = w
     ws2 = wb.create_sheet(SHIFT_SHEET)
     ws2.append(SHIFT_COLS)
@@ -286,6 +343,8 @@ def write_staff(people: list[Person], path: str | Path, shifts: list[Shift] | No
     for line in (
         NOTE,
         "“可办理窗口组”用顿号分隔;“不可排班日期”写成 2026-11-03 或 2026-11-03至2026-11-05,多个用逗号分隔。",
+        "“AB岗备岗”写本岗的B岗人员姓名(须在人员表中、能办理本岗的窗口组),多人用顿号分隔;"
+        "“请假日期”是申请的假期,排班时若批准会使本岗和B岗都不在岗则不予批准(写法同“不可排班日期”)。",
         "“班次”表:适用日为 工作日(法定工作日,含调休上班)、休息日(周末和节假日)或 全部。",
     ):
         ws3.append([line])

@@ -36,6 +36,7 @@ from .scenario import (
     CalendarSpec,
     DayOverride,
     Policy,
+    Practice,
     Scenario,
     ServiceType,
     WindowGroup,
@@ -44,7 +45,7 @@ from .scenario import (
     parse_hours,
 )
 
-S_INFO, S_TYPES, S_GROUPS, S_PROFILE, S_SAMPLE, S_POLICY, S_CAL, S_CALADJ = (
+S_INFO, S_TYPES, S_GROUPS, S_PROFILE, S_SAMPLE, S_POLICY, S_CAL, S_CALADJ, S_PRACTICE = (
     "说明",
     "业务类型",
     "窗口组",
@@ -53,18 +54,22 @@ S_INFO, S_TYPES, S_GROUPS, S_PROFILE, S_SAMPLE, S_POLICY, S_CAL, S_CALADJ = (
     "调整策略",
     "日历",
     "日历调整",
+    "办理规则",
 )
 
 TYPE_COLS = (
     ["业务名称", "所属部门"]
     + [f"{d}到达量" for d in WEEKDAYS_CN]
     + ["办理时长分布", "平均办理时长(分钟)", "变异系数", "预约比例", "平均耐心(分钟)", "周末转次日比例"]
+    + ["过号比例", "转办后续业务", "转办比例", "优先比例", "每时段预约上限"]
 )
 GROUP_COLS = (
     ["窗口组", "类别", "可办业务", "常设窗口数", "后备窗口数"]
     + [f"{d}营业时间" for d in WEEKDAYS_CN]
-    + ["午休开始", "午休结束", "午休方式", "周末窗口数"]
+    + ["午休开始", "午休结束", "午休方式", "周末窗口数", "爱心窗口"]
 )
+#: columns added with no-shows, routes, priority and quotas: optional (older workbooks lack them)
+OPTIONAL_COLS = ("过号比例", "转办后续业务", "转办比例", "优先比例", "每时段预约上限", "爱心窗口")
 PROFILE_COLS = ["业务名称", "日类型", "时段", "权重"]
 SAMPLE_COLS = ["业务名称", "办理时长(分钟)"]
 KV_COLS = ["参数", "取值"]
@@ -83,6 +88,20 @@ POLICY_KEYS = [
     ("check_every", "检查间隔(分钟)"),
     ("target_wait", "服务目标(分钟)"),
 ]
+#: the 办理规则 sheet (:class:`~sim.scenario.Practice`): key, label
+PRACTICE_KEYS = [
+    ("recall_minutes", "过号呼叫时长(分钟)"),
+    ("no_show_policy", "过号处理"),
+    ("keep_calls", "顺延叫号次数"),
+    ("priority_mode", "优先方式"),
+    ("booking_lead_days", "平均提前预约天数"),
+    ("weekend_cutoff", "周末预约截止"),
+    ("weekend_appointment_only", "周末仅限预约"),
+]
+NO_SHOW_CN = labels.NO_SHOW_POLICY
+NO_SHOW_FROM_CN = {v: k for k, v in NO_SHOW_CN.items()} | {k: k for k in NO_SHOW_CN} | {"过号作废": "drop"}
+PRIORITY_CN = labels.PRIORITY_LANE
+PRIORITY_FROM_CN = {v: k for k, v in PRIORITY_CN.items()} | {k: k for k in PRIORITY_CN} | {"专窗": "dedicated"}
 ALL_TYPES = "全部"
 DAYKIND = {"工作日": "weekday", "周末": "weekend"}
 CALKIND = {"放假": "holiday", "节假日": "holiday", "调休上班": "workday", "上班": "workday"}
@@ -230,7 +249,7 @@ def _rows(
     for c in cols:
         if c in header:
             pos[c] = header.index(c)
-        elif required:
+        elif required and c not in OPTIONAL_COLS:
             iss.add(name, 1, c, f"缺少列“{c}”(表头应为:{'、'.join(cols)})")
     out = []
     for r, values in enumerate(rows[1:], start=2):
@@ -316,6 +335,14 @@ def _type_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int]) -> Servi
     appt = _num(iss, w("预约比例"), d.get("预约比例"), lo=0, hi=1, default=0.0)
     pat = _num(iss, w("平均耐心(分钟)"), d.get("平均耐心(分钟)"), lo=0.01, default=-1.0)
     shift = _num(iss, w("周末转次日比例"), d.get("周末转次日比例"), lo=0, hi=1, default=0.5)
+    no_show = _num(iss, w("过号比例"), d.get("过号比例"), lo=0, hi=1, default=0.0)
+    route = split_names(_text(d.get("转办后续业务")).replace("->", "、").replace("→", "、"))
+    route_share = _num(iss, w("转办比例"), d.get("转办比例"), lo=0, hi=1, default=0.0)
+    if route_share and not route:
+        iss.add(S_TYPES, r, "转办后续业务", "填写了转办比例,但没有写转办后续业务(如“税务→缴费”)")
+    if tname in route:
+        iss.add(S_TYPES, r, "转办后续业务", f"转办后续业务不能包含本业务“{tname}”")
+    prio = _num(iss, w("优先比例"), d.get("优先比例"), lo=0, hi=1, default=0.0)
     return ServiceType(
         tname,
         _text(d.get("所属部门")),
@@ -327,7 +354,24 @@ def _type_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int]) -> Servi
         appt,  # type: ignore[arg-type]
         None if pat is None or pat < 0 else pat,
         shift,  # type: ignore[arg-type]
-    )  # type: ignore[arg-type]
+        no_show=float(no_show or 0.0),
+        route=route,
+        route_share=float(route_share or 0.0),
+        priority_share=float(prio or 0.0),
+    )
+
+
+def _quota_row(iss: _Issues, r: int, d: dict) -> int | None:
+    """每时段预约上限 of one 业务类型 row (None: no cap)."""
+    quota = _num(iss, (S_TYPES, r, "每时段预约上限"), d.get("每时段预约上限"), lo=0, integer=True, default=-1)
+    return None if quota is None or quota < 0 else int(quota)
+
+
+def _check_routes(iss: _Issues, type_rows: dict[str, int], types: list[ServiceType]) -> None:
+    for t in types:
+        for x in t.route:
+            if x not in type_rows:
+                iss.add(S_TYPES, type_rows.get(t.name), "转办后续业务", f"业务“{x}”不在“{S_TYPES}”表中")
 
 
 def _group_row(
@@ -358,6 +402,7 @@ def _group_row(
         iss.add(S_GROUPS, r, "午休结束", "午休结束应晚于午休开始")
     wk = d.get("周末窗口数")
     wkn = None if _blank(wk) else int(_num(iss, w("周末窗口数"), wk, lo=0, integer=True, default=0) or 0)
+    lane = _bool(iss, w("爱心窗口"), d.get("爱心窗口"), False)
     return WindowGroup(
         gname,
         served,
@@ -369,6 +414,7 @@ def _group_row(
         le,
         mode,
         wkn,
+        lane,
     )
 
 
@@ -458,6 +504,58 @@ def _read_policy(book: dict[str, Sheet], iss: _Issues) -> Policy:
     return policy
 
 
+def _cutoff(iss: _Issues, where: tuple, v: Any) -> str:
+    """周末预约截止 as ``"weekday HH:MM"`` (0 = Monday): 周五 12:00, 星期五12:00 or 4 12:00."""
+    s = _text(v).replace("星期", "周").replace("礼拜", "周")
+    if not s:
+        return ""
+    m = re.fullmatch(r"(周[一二三四五六日天]|[0-6])\s*(\d{1,2}:\d{2})", s)
+    if m:
+        day = m[1]
+        wd = int(day) if day.isdigit() else "一二三四五六日".find(day[1].replace("天", "日"))
+        try:
+            return f"{wd} {min_to_hm(hm_to_min(m[2]))}"
+        except (ValueError, IndexError):
+            pass
+    iss.add(*where, f"“{_text(v)}”无法识别,应写成 周五 12:00(该时刻后不再接受周末预约;不限制则留空)")  # type: ignore[call-arg]
+    return ""
+
+
+def _cutoff_text(cutoff: str) -> str:
+    """``"4 12:00"`` → ``"周五 12:00"``."""
+    wd, _, hm = cutoff.partition(" ")
+    return f"周{'一二三四五六日'[int(wd)]} {hm}" if wd.isdigit() and 0 <= int(wd) <= 6 else cutoff
+
+
+def _read_practice(book: dict[str, Sheet], iss: _Issues, quotas: dict[str, int]) -> Practice:
+    kv = _kv(_rows(book, S_PRACTICE, KV_COLS, iss, required=False))
+    p = Practice(appointment_quota=dict(quotas))
+    for key, label in PRACTICE_KEYS:
+        if label not in kv:
+            continue
+        r, v = kv[label]
+        where = (S_PRACTICE, r, "取值")
+        if key == "no_show_policy":
+            p.no_show_policy = NO_SHOW_FROM_CN.get(_text(v), "") or p.no_show_policy
+            if _text(v) and _text(v) not in NO_SHOW_FROM_CN:
+                iss.add(*where, f"“{_text(v)}”应为“作废”或“顺延”")
+        elif key == "priority_mode":
+            p.priority_mode = PRIORITY_FROM_CN.get(_text(v), "") or p.priority_mode
+            if _text(v) and _text(v) not in PRIORITY_FROM_CN:
+                iss.add(*where, f"“{_text(v)}”应为“优先叫号”或“爱心窗口专办”")
+        elif key == "weekend_cutoff":
+            p.weekend_cutoff = _cutoff(iss, where, v)
+        elif key == "weekend_appointment_only":
+            p.weekend_appointment_only = _bool(iss, where, v, False)
+        elif key == "keep_calls":
+            p.keep_calls = int(_num(iss, where, v, lo=0, hi=100, integer=True, default=p.keep_calls) or 0)
+        elif key == "booking_lead_days":
+            p.booking_lead_days = float(_num(iss, where, v, lo=0.01, default=p.booking_lead_days) or 0)
+        else:
+            p.recall_minutes = float(_num(iss, where, v, lo=0, hi=60, default=p.recall_minutes) or 0)
+    return p
+
+
 def _read_calendar(book: dict[str, Sheet], iss: _Issues) -> CalendarSpec:
     cal = _kv(_rows(book, S_CAL, KV_COLS, iss, required=False))
     spec = CalendarSpec()
@@ -487,7 +585,14 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     iss = _Issues()
     info = _kv(_rows(book, S_INFO, KV_COLS, iss, required=False))
     type_rows: dict[str, int] = {}
-    types = [t for r, d in _rows(book, S_TYPES, TYPE_COLS, iss) if (t := _type_row(iss, r, d, type_rows))]
+    types: list[ServiceType] = []
+    quotas: dict[str, int] = {}
+    for r, d in _rows(book, S_TYPES, TYPE_COLS, iss):
+        if (t := _type_row(iss, r, d, type_rows)) is not None:
+            types.append(t)
+            if (q := _quota_row(iss, r, d)) is not None:
+                quotas[t.name] = q
+    _check_routes(iss, type_rows, types)
     group_rows: dict[str, int] = {}
     groups = [
         g for r, d in _rows(book, S_GROUPS, GROUP_COLS, iss) if (g := _group_row(iss, r, d, type_rows, group_rows))
@@ -497,14 +602,25 @@ def read_xlsx(path: str | Path, display_name: str | None = None) -> Scenario:
     _attach_samples(book, iss, types, type_rows, per_type)
     policy = _read_policy(book, iss)
     spec = _read_calendar(book, iss)
+    practice = _read_practice(book, iss, quotas)
     if iss.items:
         raise ScenarioInvalid(name, iss.items)
     sname = _text(info.get("场景名称", (0, ""))[1]) or Path(name).stem
-    return Scenario(sname, types, groups, policy, spec, weekday_prof, weekend_prof, _text(info.get("说明", (0, ""))[1]))
+    return Scenario(
+        sname,
+        types,
+        groups,
+        policy,
+        spec,
+        weekday_prof,
+        weekend_prof,
+        _text(info.get("说明", (0, ""))[1]),
+        practice,
+    )
 
 
 # ----------------------------------------------------------------- tables (the dashboard's editor)
-def _type_cells(t: ServiceType) -> list[Any]:
+def _type_cells(t: ServiceType, quota: int | None = None) -> list[Any]:
     return [
         t.name,
         t.department,
@@ -515,6 +631,11 @@ def _type_cells(t: ServiceType) -> list[Any]:
         t.appointment_share,
         t.patience_mean if t.patience_mean else None,
         t.weekend_shift,
+        t.no_show,
+        "→".join(t.route),
+        t.route_share,
+        t.priority_share,
+        quota,
     ]
 
 
@@ -530,6 +651,7 @@ def _group_cells(g: WindowGroup) -> list[Any]:
         g.lunch_end,
         LUNCH_CN[g.lunch_mode],
         g.weekend_windows,
+        "是" if g.priority_lane else "否",
     ]
 
 
@@ -540,7 +662,8 @@ def types_table(s: Scenario) -> list[dict[str, Any]]:
     >>> types_table(sample_scenario())[0]["业务名称"]
     '不动产登记'
     """
-    return [dict(zip(TYPE_COLS, _type_cells(t), strict=True)) for t in s.types]
+    quota = s.practice.appointment_quota
+    return [dict(zip(TYPE_COLS, _type_cells(t, quota.get(t.name)), strict=True)) for t in s.types]
 
 
 def groups_table(s: Scenario) -> list[dict[str, Any]]:
@@ -569,6 +692,7 @@ def scenario_from_tables(
     old_groups = {r["窗口组"]: r for r in groups_table(base)}
     type_rows: dict[str, int] = {}
     new_types: list[ServiceType] = []
+    quotas: dict[str, int] = {}
     for r, row in enumerate(types, start=2):
         if all(_blank(v) for v in row.values()):
             continue
@@ -576,6 +700,9 @@ def scenario_from_tables(
         t = _type_row(iss, r, full, type_rows)
         if t is not None:
             new_types.append(t)
+            if (q := _quota_row(iss, r, full)) is not None:
+                quotas[t.name] = q
+    _check_routes(iss, type_rows, new_types)
     group_rows: dict[str, int] = {}
     new_groups: list[WindowGroup] = []
     for r, row in enumerate(groups, start=2):
@@ -596,6 +723,7 @@ def scenario_from_tables(
             t.service_sample = list(old.service_sample)
     out = base.copy()
     out.types, out.groups = new_types, new_groups
+    out.practice.appointment_quota = quotas
     return out
 
 
@@ -641,6 +769,12 @@ def validate(s: Scenario) -> list[tuple[str, int | None, str | None, str]]:
             iss.add(S_TYPES, i, "办理时长分布", "经验样本为空")
         if names.count(t.name) > 1:
             iss.add(S_TYPES, i, "业务名称", f"业务“{t.name}”重名")
+        for label, share in (("过号比例", t.no_show), ("转办比例", t.route_share), ("优先比例", t.priority_share)):
+            if not 0 <= share <= 1:
+                iss.add(S_TYPES, i, label, "应在0~1之间")
+        for step in t.route:
+            if step not in names or step == t.name:
+                iss.add(S_TYPES, i, "转办后续业务", f"业务“{step}”不在“{S_TYPES}”中或就是本业务")
     for i, g in enumerate(s.groups, start=2):
         for x in g.types:
             if x not in names:
@@ -745,20 +879,7 @@ def write_xlsx(s: Scenario, path: str | Path) -> None:
         wb,
         S_TYPES,
         TYPE_COLS,
-        [
-            [
-                t.name,
-                t.department,
-                *t.daily_volume,
-                DIST_CN[t.service_dist],
-                t.service_mean,
-                t.service_cv,
-                t.appointment_share,
-                t.patience_mean if t.patience_mean else None,
-                t.weekend_shift,
-            ]
-            for t in s.types
-        ],
+        [_type_cells(t, s.practice.appointment_quota.get(t.name)) for t in s.types],
         widths={1: 20, 2: 30},
         validations=[("J2:J500", '"对数正态,指数,经验样本"')],
     )
@@ -766,23 +887,9 @@ def write_xlsx(s: Scenario, path: str | Path) -> None:
         wb,
         S_GROUPS,
         GROUP_COLS,
-        [
-            [
-                g.name,
-                g.kind,
-                "、".join(g.types),
-                g.regular,
-                g.reserve,
-                *[h or "休" for h in g.hours],
-                g.lunch_start,
-                g.lunch_end,
-                LUNCH_CN[g.lunch_mode],
-                g.weekend_windows,
-            ]
-            for g in s.groups
-        ],
+        [_group_cells(g) for g in s.groups],
         widths={1: 18, 3: 40},
-        validations=[("O2:O200", '"午间闭厅,午间不打烊"'), ("B2:B200", '"专窗,综合窗"')],
+        validations=[("O2:O200", '"午间闭厅,午间不打烊"'), ("B2:B200", '"专窗,综合窗"'), ("Q2:Q200", '"是,否"')],
     )
     prof_rows = [[ALL_TYPES, "工作日", k, v] for k, v in s.weekday_profile.items()]
     prof_rows += [[ALL_TYPES, "周末", k, v] for k, v in s.weekend_profile.items()]
@@ -817,6 +924,24 @@ def write_xlsx(s: Scenario, path: str | Path) -> None:
         [[o.date, CALKIND_CN.get(o.kind, o.kind), o.note] for o in s.calendar.overrides],
         widths={1: 14, 3: 30},
         validations=[("B2:B500", '"放假,调休上班"')],
+    )
+    pr = s.practice
+    values: dict[str, Any] = {
+        "recall_minutes": pr.recall_minutes,
+        "no_show_policy": NO_SHOW_CN.get(pr.no_show_policy, pr.no_show_policy),
+        "keep_calls": pr.keep_calls,
+        "priority_mode": PRIORITY_CN.get(pr.priority_mode, pr.priority_mode),
+        "booking_lead_days": pr.booking_lead_days,
+        "weekend_cutoff": _cutoff_text(pr.weekend_cutoff),
+        "weekend_appointment_only": "是" if pr.weekend_appointment_only else "否",
+    }
+    _sheet(
+        wb,
+        S_PRACTICE,
+        KV_COLS,
+        [[label, values[key]] for key, label in PRACTICE_KEYS],
+        widths={1: 22, 2: 16},
+        validations=[("B3", '"作废,顺延"'), ("B5", '"优先叫号,爱心窗口专办"'), ("B8", '"是,否"')],
     )
     for ws in (wb[S_CAL], wb[S_CALADJ]):
         for row in ws.iter_rows(min_row=2):

@@ -102,6 +102,8 @@ _TIME_COLS = ("取号时间", "叫号时间", "办结时间")
 _EMPTY = {"", "nan", "NaN", "NaT", "None", "none", "null", "NULL", "-"}
 HEADER_SCAN_ROWS = 15
 _DATELIKE = r"^(19|20)\d{2}[-/]\d{1,2}[-/]\d{1,2}"
+_READY = "[已读]"  # stands for a time cell already read (never shown)
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default text dtype
 
 
 @dataclass(frozen=True)
@@ -179,38 +181,33 @@ def accept(log: TicketLog, confirmed: bool) -> TicketLog:
 
 # ----------------------------------------------------------------- reading
 def read_table(path: str | Path | bytes, name: str, what: str = "叫号记录") -> tuple[pd.DataFrame, str | None]:
-    """A sheet or csv as strings/values with no header interpretation (``header=None``).
+    """A sheet or csv as cell values with no header interpretation (``header=None``).
 
-    xlsx/xlsm/xls via python-calamine (first sheet), csv as UTF-8 (BOM or not), else GBK/GB18030.
+    xlsx/xlsm/xls/ods through :func:`core.columns.read_columns` (python-calamine, column by
+    column, first sheet); csv decoded by :func:`core.sheets.decode_csv` (UTF-8 with or without
+    BOM, UTF-16, GBK/GB18030) and split by Arrow's CSV reader.
     """
-    data = path if isinstance(path, bytes) else None
-    suffix = Path(name).suffix.lower()
+    from core.columns import read_columns
+    from core.sheets import decode_csv, sniff_kind
+
     try:
-        if data is None:
-            p = Path(path)  # type: ignore[arg-type]
+        if isinstance(path, bytes):
+            data = path
+        else:
+            p = Path(path)
             if not p.is_file():
                 raise InputError("文件不存在", file=name)
             data = p.read_bytes()
         if not data:
             raise InputError("文件是空的", file=name)
-        if suffix in (".xlsx", ".xlsm", ".xls") or data[:2] == b"PK":
-            import python_calamine
-
-            wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = wb.sheet_names[0]
-            rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-            return pd.DataFrame(rows), sheet
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise InputError(f"无法识别{what}的编码,请另存为“CSV UTF-8(逗号分隔)”后再导入", file=name)
-        if "\x00" in text[:4096]:
-            raise InputError("文件不是文本格式的 CSV(含有二进制内容),请另存为 CSV 或 xlsx 后再导入", file=name)
-        return _read_csv_text(text), None
+        kind = sniff_kind(data, name)
+        if kind in ("xlsx", "xls", "ods"):
+            table = read_columns(data, name)
+            frame = pd.DataFrame({j: pd.Series(c, dtype=object) for j, c in enumerate(table.columns)}, dtype=object)
+            return frame, table.name
+        if kind != "csv" or Path(name).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".docx"):
+            raise InputError(f"无法读取{what}(不是 xlsx 或 csv 文件),请确认是 xlsx 或 csv 文件", file=name)
+        return _read_csv_text(decode_csv(data, name)), None
     except InputError:
         raise
     except Exception as err:
@@ -293,8 +290,54 @@ def find_columns(
 
 
 def _text(col: pd.Series) -> pd.Series:
-    s = col.astype(str).fillna("").str.strip()  # pandas 3: astype(str) keeps missing values missing
+    """Cells as stripped text, ``""`` where blank (None, NaN, "nan", "-" …).
+
+    All-text columns go through Arrow in one step; other values as the user sees them
+    (whole numbers without ``.0``, dates as ``2026-11-02``, times of day as ``09:30``).
+
+    >>> _text(pd.Series([" A01 ", None, 1012.0, "nan"], dtype=object)).tolist()
+    ['A01', '', '1012', '']
+    """
+    import pyarrow as pa
+
+    if isinstance(col.dtype, pd.StringDtype):  # csv columns: text already
+        s = col.fillna("").str.strip()
+        return s.mask(s.isin(list(_EMPTY)), "")
+    values = col.to_numpy(dtype=object)
+    try:
+        arr = pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        from core.sheets import cell_text
+
+        arr = pa.array([v if type(v) is str else cell_text(v) for v in values], type=pa.string())
+    s = pd.Series(arr, index=col.index, dtype=_STR).fillna("").str.strip()
     return s.mask(s.isin(list(_EMPTY)), "")
+
+
+def _marked(ok: np.ndarray, col: pd.Series) -> pd.Series:
+    """Text of a time column: :data:`_READY` where the cell was read already, else the cell's text."""
+    import pyarrow as pa
+
+    out = pd.Series(pa.repeat(pa.scalar(_READY), len(col)), index=col.index, dtype=_STR)
+    if not ok.all():
+        out[~ok] = _text(col[~ok]).to_numpy()
+    return out
+
+
+def _time_cells(col: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """A time column's cells already readable as they are (datetime cells, 2026-11-02 09:30:00
+    text) as datetime64, and the mask of those cells; the others are left to :func:`parse_times`."""
+    values = col if isinstance(col.dtype, pd.StringDtype) else col.to_numpy(dtype=object)
+    try:
+        t = pd.to_datetime(values, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    except (TypeError, ValueError, OverflowError):
+        t = pd.to_datetime(
+            pd.Series(values, dtype=object).map(lambda v: v if isinstance(v, str) else None),
+            format="%Y-%m-%d %H:%M:%S",
+            errors="coerce",
+        )
+    out = pd.Series(np.asarray(t, dtype="datetime64[ns]"), index=col.index)
+    return out, out.notna().to_numpy()
 
 
 def parse_times(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -350,9 +393,12 @@ def read_ticket_log(path: str | Path | bytes, name: str | None = None) -> Ticket
     File-level problems (missing, empty, unreadable, no header, no good row) raise
     :class:`~core.errors.InputError`.
     """
+    from core.columns import paused_gc
+
     fname = name or (Path(path).name if not isinstance(path, bytes) else "叫号记录")
-    raw, sheet = read_table(path, fname)
-    return _check(raw, fname, sheet)
+    with paused_gc():  # millions of cells, no cycles: a collection every few thousand objects costs more
+        raw, sheet = read_table(path, fname)
+        return _check(raw, fname, sheet)
 
 
 def _check(grid: pd.DataFrame, name: str, sheet: str | None) -> TicketLog:
@@ -360,7 +406,17 @@ def _check(grid: pd.DataFrame, name: str, sheet: str | None) -> TicketLog:
         raise InputError("文件中没有数据", file=name, sheet=sheet)
     hrow, cols = find_columns(grid, FIELDS, REQUIRED, name, sheet)
     body = grid.iloc[hrow + 1 :]
-    text = {c: _text(body.iloc[:, pos]) for c, pos in cols.items()}
+    ready: dict[str, tuple[pd.Series, np.ndarray]] = {}  # time cells readable as they are
+    text: dict[str, pd.Series] = {}
+    for c, pos in cols.items():
+        cells = body.iloc[:, pos]
+        if c in _TIME_COLS:
+            t0, ok = _time_cells(cells)
+            ready[c] = (t0, ok)
+            if ok.any():  # present; its text is not needed
+                text[c] = _marked(ok, cells)
+                continue
+        text[c] = _text(cells)
     n = len(body)
     rows = np.arange(hrow + 2, hrow + 2 + n)
     blank = np.ones(n, bool)
@@ -377,7 +433,13 @@ def _check(grid: pd.DataFrame, name: str, sheet: str | None) -> TicketLog:
                     text[c] = text[c].mask(only_time, day + " " + text[c])
     for c in _TIME_COLS:
         if c in text:
-            t, unreadable = parse_times(text[c])
+            t, ok = ready[c]
+            unreadable = np.zeros(n, bool)
+            if not ok.all():
+                rest = text[c][~ok]
+                t_rest, unreadable[~ok] = parse_times(rest)
+                t = t.copy()
+                t[~ok] = t_rest.to_numpy()
             out[c] = t
             flags.append((unreadable, c, "时间“{v}”无法识别,应为 2026-11-02 09:30:00 这样的日期时间"))
         else:
@@ -419,9 +481,11 @@ def _check(grid: pd.DataFrame, name: str, sheet: str | None) -> TicketLog:
         for i in np.flatnonzero(mask):
             v = str(text[col].iat[int(i)]) if col in text else ""
             problems.append((int(rows[i]), order, col, reason.replace("{v}", v)))
-    tickets = text["票号"].to_numpy() if "票号" in text else np.full(n, "")
+    tickets = text.get("票号")
     problems.sort()
-    probs = tuple(RowProblem(r, c, w, str(tickets[r - hrow - 2])) for r, _o, c, w in problems)
+    probs = tuple(
+        RowProblem(r, c, w, str(tickets.iat[r - hrow - 2]) if tickets is not None else "") for r, _o, c, w in problems
+    )
     keep = ~any_bad & ~blank
     frame = out[keep].copy()
     frame["row"] = rows[keep]

@@ -119,6 +119,37 @@ def solve(
     return cache[key]
 
 
+def _days_text(days) -> str:
+    """Dates as 11月3日、11月5日 (empty when none)."""
+    return "、".join(f"{d.month}月{d.day}日" for d in sorted(days))
+
+
+def staff_table(people) -> pd.DataFrame:
+    """The staff list as the page shows it: the staff workbook's columns, AB岗 backups and leave included.
+
+    >>> from datetime import date
+    >>> from sim.roster import Person
+    >>> t = staff_table([Person("张三", "户籍", ("户籍", "交警"), 40.0, frozenset(), ("李四",), frozenset({date(2026, 11, 5)}))])
+    >>> t.iloc[0].astype(str).tolist()
+    ['张三', '户籍', '户籍、交警', '40.0', '', '李四', '11月5日']
+    """
+    return pd.DataFrame(
+        [
+            {
+                "姓名": p.name,
+                "所属窗口组": p.home_group,
+                "可办理窗口组": "、".join(p.groups),
+                "每周工时": float(p.weekly_hours),
+                "不可排班日期": _days_text(p.unavailable),
+                "AB岗备岗": "、".join(p.backups),
+                "请假日期": _days_text(p.leave_requests),
+            }
+            for p in people
+        ],
+        columns=["姓名", "所属窗口组", "可办理窗口组", "每周工时", "不可排班日期", "AB岗备岗", "请假日期"],
+    )
+
+
 def grid(result, people) -> pd.DataFrame:
     """Person × date table of what each day shows (:func:`sim.roster_io.roster_marks`)."""
     from sim import WEEKDAYS_CN, roster_marks
@@ -171,6 +202,10 @@ def roster_section(scenario, requirement) -> None:
         f"{'上传的' if up else '示例'}人员名单:{len(people)} 人,班次 {len(shifts)} 种;"
         f"排班的窗口组:{'、'.join(covered) or '无'}(其余窗口组按开窗需求计)。"
     )
+    with st.expander(f"人员名单({len(people)} 人;AB岗备岗 {sum(1 for p in people if p.backups)} 人已指定)"):
+        st.dataframe(staff_table(people), hide_index=True, width="stretch", key="roster_staff_table")
+        if not any(p.backups for p in people):
+            st.caption("人员名单未填写“AB岗备岗”:勾选AB岗时按同组顺序自动指定两名备岗人员。")
     c1, c2, c3, c4 = st.columns(4)
     weeks = c1.number_input("排班周数", 1, 8, 2, key="roster_weeks")
     start = c2.date_input("起始日期(取其后第一个周一)", value=scenario.calendar.start, key="roster_start")

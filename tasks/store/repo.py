@@ -10,7 +10,7 @@ layer can guard exactly these calls.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -449,8 +449,9 @@ class Store:
                 ).all()
             )
             pks = [r[0] for r in rows]
-            roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {LEAD: [], RESPONSIBLE: []})
-            preds: dict[int, list[int]] = defaultdict(list)
+            conn = s.connection()  # plain rows: no ORM bookkeeping for 100,000s of unit links
+            roles: dict[str, dict[int, list[str]]] = {LEAD: {}, RESPONSIBLE: {}}
+            preds: dict[int, list[int]] = {}
             if pks:
                 rq = select(TaskUnitRow.task_pk, UnitRow.name, TaskUnitRow.role).join(
                     UnitRow, UnitRow.id == TaskUnitRow.unit_id
@@ -459,25 +460,48 @@ class Store:
                 if unit is not None:
                     rq = rq.where(TaskUnitRow.task_pk.in_(pks))
                     pq = pq.where(PredecessorRow.task_pk.in_(pks))
-                for tpk, name, role in s.execute(rq):
-                    roles[tpk][role].append(name)
-                for tpk, ppk in s.execute(pq):
-                    preds[tpk].append(ppk)
-            id_of = dict(s.execute(select(TaskRow.id, TaskRow.task_id)).all()) if preds else {}
+                elif not all_plans:  # one plan: its own links only
+                    one = TaskRow.plan_id == rows[0][-1]
+                    rq = rq.join(TaskRow, TaskRow.id == TaskUnitRow.task_pk).where(one)
+                    pq = pq.join(TaskRow, TaskRow.id == PredecessorRow.task_pk).where(one)
+                for tpk, name, role in conn.execute(rq):
+                    by_task = roles[role]
+                    if tpk in by_task:
+                        by_task[tpk].append(name)
+                    else:
+                        by_task[tpk] = [name]
+                for tpk, ppk in conn.execute(pq):
+                    preds.setdefault(tpk, []).append(ppk)
+            id_of: dict[int, str] = {}
+            if preds:
+                id_of = dict(
+                    conn.execute(
+                        select(TaskRow.id, TaskRow.task_id).where(TaskRow.plan_id.in_(sorted(first_load)))
+                    ).all()
+                )
+                elsewhere = sorted({p for ps in preds.values() for p in ps} - id_of.keys())  # another plan's task
+                if elsewhere:
+                    id_of.update(
+                        conn.execute(select(TaskRow.id, TaskRow.task_id).where(TaskRow.id.in_(elsewhere))).all()
+                    )
             # the source order of units is only needed where a role has several units
-            several = [pk for pk, r in roles.items() if len(r[LEAD]) > 1 or len(r[RESPONSIBLE]) > 1]
+            several = sorted({pk for by_task in roles.values() for pk, names in by_task.items() if len(names) > 1})
             datas: dict[int, dict] = {}
             for i in range(0, len(several), 500):
                 datas.update(
                     s.execute(select(TaskRow.id, TaskRow.data).where(TaskRow.id.in_(several[i : i + 500]))).all()
                 )
         out = []
+        leads, resps = roles[LEAD], roles[RESPONSIBLE]
+        none_: list[str] = []
         for pk, tid, title, section, deadline, kind, dtext, archived, key, issued, created, plan_pk in rows:
-            data = datas.get(pk, {})
             loaded = (first_load[plan_pk] or created).date()
             added = created.date() if created > first_load[plan_pk] else None
             start = cal_start.get(plan_pk) or issued or loaded
-            r = roles.get(pk) or {LEAD: [], RESPONSIBLE: []}
+            lead, resp = leads.get(pk, none_), resps.get(pk, none_)
+            if pk in datas:
+                lead = _in_source_order(lead, datas[pk], "lead_units")
+                resp = _in_source_order(resp, datas[pk], "responsible_units")
             out.append(
                 StoredTask(
                     pk=pk,
@@ -488,9 +512,9 @@ class Store:
                     deadline=deadline,
                     deadline_kind=kind,
                     deadline_text=dtext,
-                    lead_units=_in_source_order(r[LEAD], data, "lead_units"),
-                    responsible_units=_in_source_order(r[RESPONSIBLE], data, "responsible_units"),
-                    predecessors=[id_of[p] for p in preds.get(pk, [])],
+                    lead_units=list(lead),
+                    responsible_units=list(resp),
+                    predecessors=[id_of[p] for p in preds[pk]] if pk in preds else [],
                     archived=archived,
                     plan_issued=issued,
                     added_on=added,

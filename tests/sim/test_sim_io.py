@@ -35,7 +35,17 @@ def test_xlsx_round_trip_with_every_feature(tmp_path):
     p = tmp_path / "场景.xlsx"
     save_scenario(s, p)
     wb = load_workbook(p)
-    assert wb.sheetnames == ["说明", "业务类型", "窗口组", "到达曲线", "经验办理时长", "调整策略", "日历", "日历调整"]
+    assert wb.sheetnames == [
+        "说明",
+        "业务类型",
+        "窗口组",
+        "到达曲线",
+        "经验办理时长",
+        "调整策略",
+        "日历",
+        "日历调整",
+        "办理规则",
+    ]
     assert load_scenario(p) == s
     j = tmp_path / "场景.json"
     save_scenario(s, j)

@@ -13,6 +13,7 @@ def test_module_tables_are_the_shared_ones():
     assert sim_cmd.LOG_CN is labels.CUSTOMER_LOG and calendar.KINDS_CN is labels.DAY_KIND
     assert scenario_io.DIST_CN is labels.DISTRIBUTION and scenario_io.LUNCH_CN is labels.LUNCH
     assert scenario_io.CALKIND_CN is labels.CALENDAR_OVERRIDE
+    assert scenario_io.NO_SHOW_CN is labels.NO_SHOW_POLICY and scenario_io.PRIORITY_CN is labels.PRIORITY_LANE
 
 
 def test_every_kpi_and_choice_has_words():
