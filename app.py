@@ -12,6 +12,7 @@ from ui.nav import build_pages, login_pages
 tables.install()  # every table draws — for a missing value, never "None"
 
 st.set_page_config(page_title="政务服务改革工作台", page_icon=":material/account_balance:", layout="wide")
+tables.style()  # Chinese widget texts, Streamlit's English hidden: on every page, the login page too
 account = auth.current_account()
 if account is None:
     st.navigation(login_pages()).run()

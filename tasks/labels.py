@@ -132,6 +132,19 @@ AUDIT_ACTION: dict[str, str] = {
     "login_refused_disabled": "停用账号尝试登录",
     "session_expired": "登录超时",
     "record_card_history": "记录预警牌履历",
+    # the supervision loop (督办): its steps, calendar and baselines
+    **LIFECYCLE_EVENT,
+    "claim_returned": "退回办结申请",
+    "set_calendar": "设置报送日历",
+    "freeze_baseline": "冻结基线",
+    # reminders
+    "notify_contact_delete": "删除联系人",
+    "notify_contacts_import": "导入联系人",
+    "notify_queue": "提醒加入发件箱",
+    "notify_rules": "修改提醒规则",
+    "notify_send_list": "生成短信发送清单",
+    "notify_template": "修改通知模板",
+    "notify_template_reset": "恢复默认通知模板",
 }
 
 #: steps of a task's card history (:mod:`tasks.progress.card_history`)

@@ -51,14 +51,15 @@ LOGIN_PAGE = "ui/login.py"
 CHANGE_PASSWORD_PAGE = "ui/change_password.py"
 ACCOUNTS_PAGE = "ui/accounts.py"
 
-#: the action a role needs to see each page (tasks.accounts.roles.PERMISSIONS decides)
-PAGE_ACTIONS: dict[str, str] = {
+#: the action a role needs to see each page (tasks.accounts.roles.PERMISSIONS decides); a tuple: any of them
+PAGE_ACTIONS: dict[str, str | tuple[str, ...]] = {
     "ui/page_overview.py": "view_overview",
     "ui/page_tasks.py": "view_tasks",
     "ui/page_graph.py": "view_graph",
     "ui/page_import.py": "view_import",
     "ui/page_progress.py": "view_progress",
-    "ui/page_supervision.py": "view_progress",
+    # units act on their own tasks; the office decides; leaders (and planners) read every plan's state
+    "ui/page_supervision.py": ("view_progress", "read_all"),
     "ui/page_units.py": "view_units",
     "ui/page_reports.py": "view_reports",
     "ui/page_hall.py": "view_hall",
@@ -68,14 +69,22 @@ PAGE_ACTIONS: dict[str, str] = {
     "ui/page_regions.py": "compare_regions",
     ACCOUNTS_PAGE: "manage_accounts",
 }
-assert set(PAGE_ACTIONS.values()) <= set(ACTIONS)
+
+
+def page_actions(script: str) -> tuple[str, ...]:
+    """The actions of which a role needs one to open ``script`` (unknown pages: ``change_store``, the office)."""
+    need = PAGE_ACTIONS.get(script, "change_store")
+    return (need,) if isinstance(need, str) else need
+
+
+assert {a for s in PAGE_ACTIONS for a in page_actions(s)} <= set(ACTIONS)
 
 
 def role_may_see(role: str | None, script: str) -> bool:
     """True when ``role`` may open the page ``script`` (unknown pages: office only)."""
     if role is None:
         return script == LOGIN_PAGE
-    return PAGE_ACTIONS.get(script, "change_store") in PERMISSIONS.get(role, ())
+    return any(a in PERMISSIONS.get(role, ()) for a in page_actions(script))
 
 
 # -- the account book of the dashboard's store ------------------------------------------
@@ -217,11 +226,12 @@ def guarded_store(account: Account | None = None) -> GuardedStore:
     return GuardedStore(raw_store(), account)
 
 
-def require_page(action: str) -> Account:
-    """Top of a page: the account, or a Chinese refusal and ``st.stop()`` (defence behind the navigation)."""
+def require_page(action: str | tuple[str, ...]) -> Account:
+    """Top of a page: the account, or a Chinese refusal and ``st.stop()`` (defence behind the navigation);
+    a tuple of actions: any one of them will do."""
     account = current_account()
     scope = account.unit if account is not None and account.role == UNIT else None
-    if not allowed(account, action, scope):
+    if not any(allowed(account, a, scope) for a in ((action,) if isinstance(action, str) else action)):
         st.error("您的账号无权查看此页面。" if account else "请先登录。", icon=":material/lock:")
         st.stop()
     return account  # type: ignore[return-value]
@@ -233,7 +243,7 @@ def page_guard(script_file: str) -> Account:
     not see; the page then reads through the guarded store, so a unit sees only its own data."""
     from pathlib import Path
 
-    return require_page(PAGE_ACTIONS.get(f"ui/{Path(script_file).name}", "change_store"))
+    return require_page(page_actions(f"ui/{Path(script_file).name}"))
 
 
 def sidebar(account: Account) -> None:

@@ -14,6 +14,7 @@ import streamlit as st
 
 from tasks.board import BoardRow, LaggingUnit, TrendPoint
 from ui.common import md, selected_row, short_plan_names
+from ui.tables import xlsx_download
 
 DASH = "—"
 TASKS_PAGE, UNITS_PAGE = "ui/page_tasks.py", "ui/page_units.py"
@@ -54,8 +55,10 @@ def rows_frame(rows: list[BoardRow], plans_shown: int, *, days: str = "overdue")
     return pd.DataFrame(out)
 
 
-def pick_task(rows: list[BoardRow], plans_shown: int, key: str, *, days: str = "overdue") -> BoardRow | None:
-    """A selectable table of ``rows``; returns the picked row (or None)."""
+def pick_task(
+    rows: list[BoardRow], plans_shown: int, key: str, *, days: str = "overdue", title: str = ""
+) -> BoardRow | None:
+    """A selectable table of ``rows`` with its Excel download (named ``title``); returns the picked row (or None)."""
     df = rows_frame(rows, plans_shown, days=days)
     ev = st.dataframe(
         df,
@@ -69,6 +72,7 @@ def pick_task(rows: list[BoardRow], plans_shown: int, key: str, *, days: str = "
             "原因": st.column_config.TextColumn(width="medium"),
         },
     )
+    xlsx_download(df, title or "任务清单", f"{key}_xlsx")
     i = selected_row(ev)
     return rows[i] if i is not None and i < len(rows) else None
 
@@ -93,6 +97,7 @@ def lagging_table(units: list[LaggingUnit], key: str) -> str | None:
         ]
     )
     ev = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=key)
+    xlsx_download(df, "落后单位", f"{key}_xlsx")
     i = selected_row(ev)
     return units[i].unit if i is not None and i < len(units) else None
 

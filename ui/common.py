@@ -22,6 +22,7 @@ from tasks import Plan, Task, labels, short_plan_names, unit_view
 from tasks.errors import WorkbenchError
 from ui.auth import acting_account
 from ui.store import ACTOR, get_raw_store, store_at
+from ui.tables import CHINESE_WIDGETS_CSS, HIDE_TABLE_CSV_CSS, XLSX_MIME  # noqa: F401  (pages import them from here)
 from ui.text import md  # noqa: F401  (pages import it from here)
 
 log = logging.getLogger("workbench.ui")
@@ -381,58 +382,6 @@ def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]
     return out
 
 
-#: Streamlit's file uploader has English text built in; these rules show Chinese instead.  Streamlit's own
-#: English elsewhere is hidden: the main menu, the table/chart toolbar (tables are downloaded with our own
-#: Chinese xlsx buttons), the "Press Enter to apply" hints; the running indicator reads 正在计算….
-CHINESE_WIDGETS_CSS = """<style>
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
-  content: "选择文件"; font-size: 0.875rem; }
-[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
-[data-testid="stFileUploaderDropzoneInstructions"] span::before {
-  content: "或把文件拖到此处(单个文件不超过 20 MB)"; font-size: 0.8rem; }
-[data-testid="stMainMenu"], [data-testid="stElementToolbar"], [data-testid="InputInstructions"] { display: none; }
-[data-testid="stStatusWidget"] * { font-size: 0 !important; }
-[data-testid="stStatusWidget"]::after { content: "正在计算…"; font-size: 0.875rem; }
-</style>"""
-
-
-#: Streamlit's own "Download as CSV" on every table and editor writes formulas live: hidden (its button's
-#: aria-label is "Download as CSV" or "Download as CSV: <table>" in Streamlit 1.67); pages offer
-#: :func:`table_download` (neutralised by core.safe_export) instead.
-HIDE_TABLE_CSV_CSS = """<style>
-[data-testid="stElementToolbar"] [data-testid="stElementToolbarButton"]:has(button[aria-label^="Download as CSV"]),
-[data-testid="stElementToolbar"] button[aria-label^="Download as CSV"] { display: none !important; }
-</style>"""
-
-
-def table_csv(df: pd.DataFrame) -> bytes:
-    """A table as neutralised csv (UTF-8 with BOM): what :func:`table_download` offers.
-
-    >>> table_csv(pd.DataFrame({"任务": ["=1+1"]})).decode("utf-8-sig").splitlines()
-    ['任务', "'=1+1"]
-    """
-    from core.safe_export import csv_bytes
-
-    shown = visible(df)
-    return csv_bytes(shown.astype(object).where(shown.notna(), "").values.tolist(), [str(c) for c in shown.columns])
-
-
-def table_download(df: pd.DataFrame, file_name: str, key: str, where=None) -> None:
-    """Our own "download this table" (replaces Streamlit's hidden one): formulas neutralised."""
-    from core.safe_export import safe_filename
-
-    (where or st).download_button(
-        "下载表格(csv)",
-        data=table_csv(df),
-        file_name=safe_filename(file_name),
-        mime="text/csv",
-        key=key,
-        icon=":material/download:",
-        on_click="ignore",
-    )
-
-
 def page_header(title: str, caption: str = "") -> None:
     """The page title, an optional caption, any pending success notes, and the Chinese widget texts."""
     st.html(CHINESE_WIDGETS_CSS)
@@ -479,29 +428,6 @@ def selected_row(event) -> int | None:
     return rows[0] if rows else None
 
 
-def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """A plain xlsx download of one or more tables (sheet name → table).
-
-    Text cells starting with ``= + - @`` are neutralised (:mod:`core.safe_export`),
-    so a task title cannot become a live formula in the user's Excel.
-    """
-    import io
-
-    from core.safe_export import safe_frame, safe_sheet_title
-
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        for name, df in sheets.items():
-            title = safe_sheet_title(name)
-            safe_frame(df).to_excel(xw, sheet_name=title, index=False)
-            ws = xw.sheets[title]
-            for col in ws.columns:
-                width = max(len(str(c.value or "")) for c in col)
-                ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width * 1.6))
-    return buf.getvalue()
-
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

@@ -51,13 +51,13 @@ def pages_for(role: str | None, account=None) -> list[str]:
     """The page scripts ``role`` may see, in sidebar order (``None``: every page, for tools and benches);
     with ``account``, an account limited to a region does not get the province-wide pages."""
     from tasks.accounts import PROVINCE_ONLY
-    from ui.auth import PAGE_ACTIONS, role_may_see
+    from ui.auth import page_actions, role_may_see
 
     scoped = account is not None and bool(getattr(account, "region", None))
     return [
         s
         for s, _t, _i in PAGE_SPECS
-        if (role is None or role_may_see(role, s)) and not (scoped and PAGE_ACTIONS.get(s) in PROVINCE_ONLY)
+        if (role is None or role_may_see(role, s)) and not (scoped and any(a in PROVINCE_ONLY for a in page_actions(s)))
     ]
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 from core.safe_export import safe_filename
 from ui.auth import page_guard
 from ui.common import XLSX_MIME, get_snapshot, get_store, guard, md, page_header, plan_graph, plan_picker, store_plans
+from ui.tables import xlsx_download
 
 page_guard(__file__)  # the page checks its role itself (also when run directly)
 page_header("依赖图", "任务、单位之间的关系网络;关键路径、时限倒挂、延误影响和单位负荷。")
@@ -188,25 +189,26 @@ with tab_net, guard("绘制关系网络"):
     with left:
         st.markdown("**关键路径**(前后衔接最长、最紧的一串任务)")
         if path:
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "序": i + 1,
-                            "编号": s["task"],
-                            "任务": titles.get(s["task"], ""),
-                            "完成时限": s["due"],
-                            "距前一步(天)": s["days_after_previous"],
-                        }
-                        for i, s in enumerate(info["critical_path"]["steps"])
-                    ]
-                ),
-                hide_index=True,
-                width="stretch",
-                key="graph_cp",
+            cp = pd.DataFrame(
+                [
+                    {
+                        "序": i + 1,
+                        "编号": s["task"],
+                        "任务": titles.get(s["task"], ""),
+                        "完成时限": s["due"],
+                        "距前一步(天)": s["days_after_previous"],
+                    }
+                    for i, s in enumerate(info["critical_path"]["steps"])
+                ]
             )
+            st.dataframe(cp, hide_index=True, width="stretch", key="graph_cp")
+            xlsx_download(cp, f"{plan_key[:40]}关键路径", "graph_cp_xlsx")
         else:
-            st.info("还没有前置关系,无法确定关键路径。可在“任务”页编辑前置任务。")
+            from tasks.accounts import allowed
+            from ui.auth import acting_account
+
+            hint = "可在“任务”页编辑前置任务。" if allowed(acting_account(), "set_predecessors") else ""
+            st.info("还没有前置关系,无法确定关键路径。" + hint)
     with right:
         st.markdown("**时限倒挂**")
         if info["inversions"]:
@@ -263,6 +265,26 @@ with tab_slip, guard("计算延误影响"):
                 width="stretch",
                 key="graph_slip_units",
             )
+            xlsx_download(
+                {
+                    "受影响任务": pd.DataFrame(
+                        [
+                            {
+                                "编号": d["task"],
+                                "任务": d["title"],
+                                "完成时限": d["due"],
+                                "预计完成": d["finish"],
+                                "超期(天)": d["days_late"],
+                                "牵头单位": "、".join(d["lead_units"]),
+                                "责任单位": "、".join(d["responsible_units"]),
+                            }
+                            for d in res["details"]
+                        ]
+                    )
+                },
+                f"任务{tid}延误{days}天的影响",
+                "graph_slip_xlsx",
+            )
         else:
             st.success("没有后续任务会因此超期。")
         if res["absorbed_by"]:
@@ -303,23 +325,21 @@ with tab_load, guard("计算单位负荷"):
             .properties(height=max(200, 22 * len(keep))),
             width="stretch",
         )
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "单位": r["unit"],
-                        "牵头": r["led"],
-                        "参与": r["joined"],
-                        "未完成": r["open"],
-                        "长期任务": r["ongoing"],
-                    }
-                    for r in keep
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-            key="graph_load_tbl",
+        load_df = pd.DataFrame(
+            [
+                {
+                    "单位": r["unit"],
+                    "牵头": r["led"],
+                    "参与": r["joined"],
+                    "未完成": r["open"],
+                    "长期任务": r["ongoing"],
+                    **{m: table[r["unit"]].get(m, 0) for m in months},
+                }
+                for r in keep
+            ]
         )
+        st.dataframe(load_df, hide_index=True, width="stretch", key="graph_load_tbl")
+        xlsx_download(load_df, f"{plan_key[:40]}单位负荷", "graph_load_xlsx", title="单位负荷(按完成时限所在月份)")
 
 with tab_exp, guard("导出依赖图"):
     st.caption("GraphML/GEXF 可用 Gephi、yEd 打开;边列表可用 Excel 打开;图片为 SVG。")

@@ -210,6 +210,14 @@ def show(rep, log) -> None:
         st.dataframe(_cn(rep.tables["by_type"]), hide_index=True, width="stretch", key="hall_by_type")
     with tabs[5]:
         st.dataframe(_cn(rep.tables["by_group"]), hide_index=True, width="stretch", key="hall_by_group")
+    from ui.tables import xlsx_download
+
+    xlsx_download(
+        {"分业务": _cn(rep.tables["by_type"]), "分窗口组": _cn(rep.tables["by_group"])},
+        "仿真结果",
+        "hall_results_xlsx",
+        label="下载分业务、分窗口组结果(Excel)",
+    )
 
 
 def _cn(df: pd.DataFrame) -> pd.DataFrame:

@@ -119,6 +119,9 @@ with tab_out:
                 ]
             )
             st.dataframe(df, hide_index=True, width="stretch", key="nt_outbox")
+            from ui.tables import xlsx_download
+
+            xlsx_download(df, "发件箱", "nt_outbox_xlsx")
             actionable = [m.id for m in msgs if m.status in ("failed", "pending")]
             picked = st.multiselect("选择消息(发送失败或待发送)", actionable, key="nt_pick")
             b1, b2 = st.columns(2)

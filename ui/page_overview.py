@@ -81,7 +81,7 @@ with guard("计算总览"):
 
     st.subheader(f"逾期与红牌任务({len(board.late)} 项,逾期最久的在前)")
     if board.late:
-        detail_below(pick_task(board.late, shown, "ov_late"), "ov_late")
+        detail_below(pick_task(board.late, shown, "ov_late", title="逾期与红牌任务"), "ov_late")
     else:
         st.success("没有逾期或亮红牌的任务。")
 
@@ -96,7 +96,7 @@ with guard("计算总览"):
 
     st.subheader(f"30 天内到期({len(board.due_soon)} 项)")
     if board.due_soon:
-        detail_below(pick_task(board.due_soon, shown, "ov_soon", days="left"), "ov_soon")
+        detail_below(pick_task(board.due_soon, shown, "ov_soon", days="left", title="30天内到期任务"), "ov_soon")
     else:
         st.info("未来 30 天内没有到期的未完成任务。")
 
@@ -126,6 +126,9 @@ with st.expander("待催办单位"), guard("列出待催办单位"):
         ev = st.dataframe(
             df_rem, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="ov_rem"
         )
+        from ui.tables import xlsx_download
+
+        xlsx_download(df_rem, "待催办单位", "ov_rem_xlsx")
         i = selected_row(ev)
         if (
             i is not None

@@ -112,12 +112,17 @@ with tab_up:
                     "整个文件不会保存,请按下表修改后重新上传。",
                     icon=":material/error:",
                 )
-                st.dataframe(
-                    pd.DataFrame(
-                        [{"工作表": p.sheet, "行": p.row, "列": p.column, "问题": p.reason} for p in rep.problems]
-                    ),
-                    hide_index=True,
-                    width="stretch",
+                problems = pd.DataFrame(
+                    [{"工作表": p.sheet, "行": p.row, "列": p.column, "问题": p.reason} for p in rep.problems]
+                )
+                st.dataframe(problems, hide_index=True, width="stretch")
+                from ui.tables import xlsx_download
+
+                xlsx_download(
+                    problems,
+                    f"{rep.filename}问题清单",
+                    f"prog_problems_xlsx_{len(reports)}",
+                    label="下载问题清单(Excel,按此修改)",
                 )
             else:
                 st.success(md(rep.summary()), icon=":material/task_alt:")
@@ -170,13 +175,13 @@ with tab_hist, guard("读取上传记录"):
         unit_f = st.selectbox("单位", ["全部"] + sorted(df["单位"].unique()), key="prog_hist_unit")
         if unit_f != "全部":
             df = df[df["单位"] == unit_f]
-        st.dataframe(
-            df[["上传时间", "单位", "报告期", "文件", "行数", "填报人", "操作人"]].sort_values(
-                "上传时间", ascending=False
-            ),
-            hide_index=True,
-            width="stretch",
+        history = df[["上传时间", "单位", "报告期", "文件", "行数", "填报人", "操作人"]].sort_values(
+            "上传时间", ascending=False
         )
+        st.dataframe(history, hide_index=True, width="stretch")
+        from ui.tables import xlsx_download
+
+        xlsx_download(history, "上传记录", "prog_hist_xlsx")
 
 if allowed(acting_account(), "load_plan"):  # demo uploads for many units: the office only
     with st.expander("演示数据(示例)"):

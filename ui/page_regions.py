@@ -11,7 +11,8 @@ import streamlit as st
 
 from tasks.regions import DEFAULT_REGION, KIND_NAMES, PROVINCE, comparison_conclusion
 from ui.auth import page_guard
-from ui.common import as_of_control, flash, get_snapshot, get_store, guard, page_header, table_download
+from ui.common import as_of_control, flash, get_snapshot, get_store, guard, page_header
+from ui.tables import xlsx_download
 
 page_guard(__file__)  # the unscoped office only (a city's account is refused here and in the library)
 page_header("各地区比较", "各市(含所辖县)或各市县的计划、任务、已办结、逾期、报送率和红牌;全省统一口径。")
@@ -99,7 +100,7 @@ with guard("比较各地区"):
             f"截至 {as_of:%Y-%m-%d};报送率按各计划最近一个已过报送期限的报告期({period or '尚无'})计算;"
             f"“{DEFAULT_REGION}”为未划归任何市县的计划。"
         )
-        table_download(table, f"各地区比较_{as_of:%Y%m%d}.csv", key="regions_csv")
+        xlsx_download(table, f"各地区比较_{as_of:%Y%m%d}", "regions_xlsx", title=f"各地区比较(截至{as_of:%Y-%m-%d})")
 
 with st.expander("登记市县、调整计划所属地区"):
     known = store.regions()

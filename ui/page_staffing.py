@@ -10,7 +10,7 @@ import streamlit as st
 from core import config
 from sim import StaffingReport
 from ui.auth import page_guard
-from ui.common import XLSX_MIME, RecentResults, guard, md, page_header, xlsx_bytes
+from ui.common import RecentResults, guard, md, page_header
 from ui.hall_views import scenario_key
 
 page_guard(__file__)  # the page checks its role itself (also when run directly)
@@ -165,15 +165,9 @@ if last and last[0] == scenario_key(scenario):
         table = slots.drop(columns=["weekday", "slot"]).rename(columns=SLOT_COLS)
         st.markdown("**开窗需求表**(每个窗口组、星期、半小时时段)")
         st.dataframe(table, hide_index=True, width="stretch", key="staff_table")
-        st.download_button(
-            "下载开窗需求(xlsx)",
-            data=xlsx_bytes({"开窗需求": table}),
-            file_name="开窗需求.xlsx",
-            mime=XLSX_MIME,
-            key="staff_dl_req",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+        from ui.tables import xlsx_download
+
+        xlsx_download({"开窗需求": table}, "开窗需求", "staff_dl_req", title="开窗需求表", label="下载开窗需求(Excel)")
         st.session_state["staff_requirement"] = (last, rep)
 elif last:
     st.info("场景或目标已修改,请重新测算。")

@@ -1,6 +1,8 @@
 """督办 page: units sign, ask for extensions, claim completion with evidence and appeal cards; the office
 decides requests, reviews claims, sets each plan's reporting calendar, opens and closes periods, and
-compares baselines.  Every step is a :class:`tasks.accounts.GuardedStore` call (the library checks roles)."""
+compares baselines; leaders (and planners) read it all — state, calendar, periods, baselines, the record —
+with no button they could not use.  Every step is a :class:`tasks.accounts.GuardedStore` call (the library
+checks roles); the page offers only what :func:`tasks.accounts.allowed` grants the viewer."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ import streamlit as st
 
 from tasks.accounts import allowed
 from tasks.progress.lifecycle import STATE_NAMES
-from ui.auth import acting_account
+from ui.auth import acting_account, page_guard
 from ui.common import flash, get_store, guard, page_header, plan_picker, unit_scope
+from ui.tables import xlsx_download
 
 #: queue items shown at once (each has its own buttons)
 QUEUE_PAGE = 20
 
+page_guard(__file__)  # the page checks its role itself (also when run directly)
 page_header("督办", "签收 → 办理 → 延期申请/审批 → 申请办结(附佐证材料)→ 办结审核(销号或退回),每一步留痕。")
 
 store = get_store()
@@ -67,8 +71,11 @@ table = pd.DataFrame(
 
 tabs = ["我的任务" if scope else "任务督办状态"]
 office = allowed(account, "review_claim")
+reader = scope is None and allowed(account, "read_all")  # the office, leaders and planners
 if office:
-    tabs += ["待办审批", "报送日历与报告期", "基线对比"]
+    tabs.append("待办审批")
+if reader:
+    tabs += ["报送日历与报告期", "基线对比"]
 tabs.append("督办记录")
 views = dict(zip(tabs, st.tabs(tabs)))
 
@@ -77,6 +84,7 @@ with views[tabs[0]]:
         st.info("本计划中没有需要本单位牵头办理的任务。" if scope else "本计划还没有任务。")
     else:
         st.dataframe(table, hide_index=True, width="stretch", height=420)
+        xlsx_download(table, f"{plan_key}督办状态", "sup_table_xlsx", title=f"{plan_key} 督办状态({date.today()})")
     mine = [s for s in rows if scope is None or scope in s.unit_lifecycle]
     if scope and mine:
         by_id = {t.id: t for t in mine}
@@ -208,60 +216,71 @@ if office:
                             store.decide_appeal(q.id, uphold=False, note=note)
                             st.rerun()
 
-    with views["报送日历与报告期"], guard("设置报送日历"):
+if reader:
+    CYCLES = {"month": "按月", "quarter": "按季度"}
+    with views["报送日历与报告期"], guard("设置报送日历" if office else "读取报送日历"):
         cal = store.calendar(plan_key)
-        c1, c2, c3 = st.columns(3)
-        start = c1.date_input("计划起始日(此前的报告期不计未报)", value=cal.start, key="sup_cal_start")
-        cycle = c2.selectbox(
-            "报送周期",
-            ["month", "quarter"],
-            index=0 if cal.cycle == "month" else 1,
-            format_func=lambda c: {"month": "按月", "quarter": "按季度"}[c],
-            key="sup_cal_cycle",
-        )
-        due = c3.number_input(
-            "报送截止日(0=期末后宽限期;1–15 次期N日前;16–31 当期N日前)",
-            min_value=0,
-            max_value=31,
-            value=cal.due_day or 0,
-            key="sup_cal_due",
-        )
-        if st.button("保存报送日历", key="sup_cal_save"):
-            store.set_calendar(plan_key, start=start, cycle=cycle, due_day=int(due) or None)
-            flash("报送日历已保存")
-            st.rerun()
+        if allowed(account, "set_calendar"):
+            c1, c2, c3 = st.columns(3)
+            start = c1.date_input("计划起始日(此前的报告期不计未报)", value=cal.start, key="sup_cal_start")
+            cycle = c2.selectbox(
+                "报送周期",
+                list(CYCLES),
+                index=0 if cal.cycle == "month" else 1,
+                format_func=lambda c: CYCLES[c],
+                key="sup_cal_cycle",
+            )
+            due = c3.number_input(
+                "报送截止日(0=期末后宽限期;1–15 次期N日前;16–31 当期N日前)",
+                min_value=0,
+                max_value=31,
+                value=cal.due_day or 0,
+                key="sup_cal_due",
+            )
+            if st.button("保存报送日历", key="sup_cal_save"):
+                store.set_calendar(plan_key, start=start, cycle=cycle, due_day=int(due) or None)
+                flash("报送日历已保存")
+                st.rerun()
+        else:  # leaders and planners read the calendar; the office sets it
+            st.markdown(
+                f"**计划起始日** {_d(cal.start)} · **报送周期** {CYCLES.get(cal.cycle, cal.cycle)} · "
+                f"**报送截止日** {f'每期 {cal.due_day} 日' if cal.due_day else '期末后宽限期内'}"
+            )
         st.divider()
         periods = store.periods()
         if periods:
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "报告期": p.key,
-                            "起止": f"{p.start}~{p.end}",
-                            "报送期限": p.due.isoformat(),
-                            "状态": "已关闭" if p.closed else "开放",
-                        }
-                        for p in periods
-                    ]
-                ),
-                hide_index=True,
-                width="stretch",
+            period_table = pd.DataFrame(
+                [
+                    {
+                        "报告期": p.key,
+                        "起始": p.start,
+                        "截止": p.end,
+                        "报送期限": p.due,
+                        "状态": "已关闭" if p.closed else "开放",
+                    }
+                    for p in periods
+                ]
             )
+            st.dataframe(period_table, hide_index=True, width="stretch")
+            xlsx_download(period_table, "报告期", "sup_periods_xlsx")
+        else:
+            st.info("还没有登记的报告期。")
         c1, c2 = st.columns(2)
-        new = c1.text_input("开启报告期(如 2021-09)", key="sup_open")
-        if c1.button("开启", key="sup_open_btn") and new:
-            from tasks.progress import load_rules
+        if allowed(account, "open_period"):
+            new = c1.text_input("开启报告期(如 2021-09)", key="sup_open", placeholder="如 2021-09")
+            if c1.button("开启", key="sup_open_btn") and new:
+                from tasks.progress import load_rules
 
-            store.open_period(new, grace_days=load_rules().grace_days)
-            flash(f"已开启报告期 {new}")
-            st.rerun()
+                store.open_period(new, grace_days=load_rules().grace_days)
+                flash(f"已开启报告期 {new}")
+                st.rerun()
         open_ones = [p.key for p in periods if not p.closed]
-        shut = c2.selectbox("关闭报告期(关闭时自动冻结基线)", open_ones, key="sup_close") if open_ones else None
-        if shut and c2.button("关闭", key="sup_close_btn"):
-            store.close_period(shut)
-            flash(f"已关闭报告期 {shut},并冻结了各计划的基线")
-            st.rerun()
+        if allowed(account, "close_period") and open_ones:
+            shut = c2.selectbox("关闭报告期(关闭时自动冻结基线)", open_ones, key="sup_close")
+            if shut and c2.button("关闭", key="sup_close_btn"):
+                store.close_period(shut)
+                flash(f"已关闭报告期 {shut},并冻结了各计划的基线")
+                st.rerun()
 
     with views["基线对比"], guard("基线对比"):
         bases = store.baselines(plan_key)
@@ -280,43 +299,39 @@ if office:
             c2.metric("归档任务", len(d["archived"]))
             c3.metric("调整时限", len(d["deadline_moves"]))
             if d["deadline_moves"]:
-                st.dataframe(
-                    pd.DataFrame(
-                        [
-                            {
-                                "任务编号": m["task"],
-                                "原时限": m["from"] or "—",
-                                "现时限": m["to"] or "—",
-                                "天数": m["days"],
-                                "依据": f"延期申请 {m['extension']['id']}:{m['extension']['reason']}"
-                                if m["extension"]
-                                else "—",
-                            }
-                            for m in d["deadline_moves"]
-                        ]
-                    ),
-                    hide_index=True,
-                    width="stretch",
+                moves = pd.DataFrame(
+                    [
+                        {
+                            "任务编号": m["task"],
+                            "原时限": m["from"] or "—",
+                            "现时限": m["to"] or "—",
+                            "天数": m["days"],
+                            "依据": f"延期申请 {m['extension']['id']}:{m['extension']['reason']}"
+                            if m["extension"]
+                            else "—",
+                        }
+                        for m in d["deadline_moves"]
+                    ]
                 )
+                st.dataframe(moves, hide_index=True, width="stretch")
+                xlsx_download(moves, f"{plan_key}时限调整", "sup_moves_xlsx")
             late = [v for v in d["variance"] if v["days_late"]]
             if late:
                 st.markdown("**完成偏差(较原定时限)**")
-                st.dataframe(
-                    pd.DataFrame(
-                        [
-                            {
-                                "任务编号": v["task"],
-                                "原定时限": v["original_deadline"],
-                                "办结日期": v["closed_date"] or "未办结",
-                                "晚(天)": v["days_late"],
-                            }
-                            for v in late
-                        ]
-                    ),
-                    hide_index=True,
-                    width="stretch",
+                variance = pd.DataFrame(
+                    [
+                        {
+                            "任务编号": v["task"],
+                            "原定时限": v["original_deadline"],
+                            "办结日期": v["closed_date"] or "未办结",
+                            "晚(天)": v["days_late"],
+                        }
+                        for v in late
+                    ]
                 )
-        if st.button("现在冻结一条基线", key="sup_freeze"):
+                st.dataframe(variance, hide_index=True, width="stretch")
+                xlsx_download(variance, f"{plan_key}完成偏差", "sup_variance_xlsx")
+        if allowed(account, "freeze_baseline") and st.button("现在冻结一条基线", key="sup_freeze"):
             store.freeze_baseline(plan_key, "手动冻结")
             flash("已冻结基线")
             st.rerun()
@@ -328,21 +343,19 @@ with views["督办记录"], guard("读取督办记录"):
     else:
         if len(evs) > 1000:
             st.caption(f"共 {len(evs)} 条记录,显示最近 1000 条(完整记录可用 python -m tasks events 导出)。")
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "时间": e.at,
-                        "任务编号": e.task,
-                        "单位": e.unit,
-                        "事项": e.label,
-                        "日期": _d(e.new_date),
-                        "操作人": e.actor,
-                        "说明": e.note or "—",
-                    }
-                    for e in reversed(evs[-1000:])
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
+        record = pd.DataFrame(
+            [
+                {
+                    "时间": f"{e.at:%Y-%m-%d %H:%M}",
+                    "任务编号": e.task,
+                    "单位": e.unit,
+                    "事项": e.label,
+                    "日期": _d(e.new_date),
+                    "操作人": e.actor,
+                    "说明": e.note or "—",
+                }
+                for e in reversed(evs[-1000:])
+            ]
         )
+        st.dataframe(record, hide_index=True, width="stretch")
+        xlsx_download(record, f"{plan_key}督办记录", "sup_record_xlsx")

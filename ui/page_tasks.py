@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.auth import page_guard
+from tasks.accounts import allowed
+from ui.auth import acting_account, page_guard
 from ui.common import (
     TASK_COLUMN_CONFIG,
     as_of_control,
@@ -16,7 +17,6 @@ from ui.common import (
     page_header,
     plan_statuses,
     store_plans,
-    table_download,
     table_for_display,
     tasks_frame,
 )
@@ -77,10 +77,13 @@ with guard("显示任务表"):
     )
     st.caption(f"共 {len(df)} 项任务,筛选后 {len(shown)} 项")
 
+may_edit = allowed(acting_account(), "set_predecessors")  # the 前置任务 editor is offered to the office only
+if not may_edit and st.session_state.get("tasks_view") == "前置任务":
+    del st.session_state["tasks_view"]
 view = (
     st.segmented_control(
         "视图",
-        ["任务表", "时间轴", "任务详情", "前置任务"],
+        ["任务表", "时间轴", "任务详情"] + (["前置任务"] if may_edit else []),
         default=None if "tasks_view" in st.session_state else "任务表",
         key="tasks_view",
         label_visibility="collapsed",
@@ -100,7 +103,6 @@ if view == "任务表":
         from ui.exports import task_list_button
 
         task_list_button(shown, get_snapshot(store, as_of), as_of)
-        table_download(table_for_display(shown, len(chosen)), "任务表.csv", "tasks_table_csv")
         warn = shown[shown["提示"] != ""]
         if len(warn):
             with st.expander(f"需要核对的任务({len(warn)} 项)"):
@@ -115,12 +117,7 @@ elif view == "任务详情":
         history_table(store, plans, shown)
 else:
     with guard("编辑前置任务"):
-        from tasks.accounts import allowed
-        from ui.auth import acting_account
-
-        if not allowed(acting_account(), "set_predecessors"):
-            st.info("只有领导小组办公室账号可以编辑前置任务。", icon=":material/lock:")
-        elif len(chosen) != 1:
+        if len(chosen) != 1:
             st.info("编辑前置任务时请只选择一个计划。")
         else:
             predecessor_editor(store, chosen[0], plans[chosen[0]], shown)

@@ -14,9 +14,9 @@ from ui.common import (
     get_store,
     guard,
     page_header,
-    table_download,
     unit_scope,
 )
+from ui.tables import xlsx_download
 
 page_guard(__file__)  # the page checks its role itself (also when run directly)
 page_header("单位考评", "按规则计分排名;红黄牌、报送情况一目了然;可下载催办单。")
@@ -67,7 +67,9 @@ with guard("计算单位考评"):
             key="units_rank",
             column_config={"报送率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
         )
-        table_download(rank_df, "单位排名.csv", "units_rank_csv")
+        xlsx_download(
+            rank_df, f"单位排名_{as_of.isoformat()}", "units_rank_xlsx", title=f"单位排名(截至{as_of.isoformat()})"
+        )
 
         st.subheader("单位考评卡")
         units = list(rank_df["单位"])
@@ -83,26 +85,35 @@ with guard("计算单位考评"):
         m[4].metric("红黄牌", sum(c.cards.values()), border=True)
         m[5].metric("报送率", f"{c.compliance:.0%}" if c.duties else "—", border=True)
         mine = [s for s in snap.statuses if unit in s.lead_units or unit in s.responsible_units]
+        unit_tasks = pd.DataFrame(
+            [
+                {
+                    "计划": s.plan,
+                    "编号": s.id,
+                    "状态": s.status_label,
+                    "进度": s.percent / 100,
+                    "完成时限": s.deadline,
+                    "预警": s.card_name,
+                    "角色": "牵头" if unit in s.lead_units else "责任",
+                    "最近填报": s.last_report_date,
+                    "任务": s.title,
+                }
+                for s in mine
+            ]
+        )
         st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "计划": s.plan,
-                        "编号": s.id,
-                        "任务": s.title,
-                        "角色": "牵头" if unit in s.lead_units else "责任",
-                        "状态": s.status_label,
-                        "完成时限": s.deadline,
-                        "进度(%)": s.percent,
-                        "预警": s.card_name,
-                        "最近填报": s.last_report_date,
-                    }
-                    for s in mine
-                ]
-            ),
+            unit_tasks,
             hide_index=True,
             width="stretch",
             key="units_tasks",
+            column_config={"进度": st.column_config.NumberColumn(format="percent")},
+        )
+        xlsx_download(
+            unit_tasks,
+            f"{unit}考评卡任务",
+            "units_tasks_xlsx",
+            title=f"{unit}任务情况(截至{as_of.isoformat()})",
+            percent=["进度"],
         )
 
     st.subheader("催办名单")
@@ -130,7 +141,7 @@ with guard("计算单位考评"):
             )
             st.dataframe(rem_df, hide_index=True, width="stretch", key="units_rem")
             st.download_button(
-                "下载催办单(xlsx)",
+                "下载催办单(Excel)",
                 data=reminders_xlsx(rem, f"{period} 催办单"),
                 file_name=f"{period}_催办单.xlsx",
                 mime=XLSX_MIME,

@@ -63,7 +63,8 @@ def timeline_chart(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
     y = alt.Y("任务:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
     base = alt.Chart(df).encode(y=y)
     bars = base.mark_bar(opacity=0.35).encode(
-        x=alt.X("开始:T", title="日期", scale=x_scale),
+        # the axis in numbers (Vega's default names months in English: "April", "Jul")
+        x=alt.X("开始:T", title="日期", scale=x_scale, axis=alt.Axis(format="%Y-%m", labelOverlap=True)),
         x2="完成时限:T",
         color=alt.Color("状态:N", scale=colors),
         tooltip=[
@@ -178,25 +179,25 @@ def history_table(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
     if not hist:
         st.caption("尚无填报记录。")
         return
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "填报日期": r.report_date,
-                    "报告期": r.period,
-                    "单位": r.unit,
-                    "状态": r.status,
-                    "完成进度(%)": r.percent,
-                    "进展情况": r.progress,
-                    "存在问题": r.problems,
-                    "下步计划": r.next_steps,
-                }
-                for r in reversed(hist)
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
+    reports = pd.DataFrame(
+        [
+            {
+                "填报日期": r.report_date,
+                "报告期": r.period,
+                "单位": r.unit,
+                "状态": r.status,
+                "完成进度(%)": r.percent,
+                "进展情况": r.progress,
+                "存在问题": r.problems,
+                "下步计划": r.next_steps,
+            }
+            for r in reversed(hist)
+        ]
     )
+    st.dataframe(reports, hide_index=True, width="stretch")
+    from ui.tables import xlsx_download
+
+    xlsx_download(reports, f"任务{task_id}填报记录", "tasks_history_xlsx", title=f"任务 {task_id} 填报记录")
 
 
 def predecessor_editor(store, plan_key: str, plan: Plan, shown: pd.DataFrame) -> None:

@@ -1,5 +1,5 @@
 """Issue 19 in a real browser: Streamlit's own "Download as CSV" on a table's toolbar is hidden by the
-page header's style (our neutralised ``table_download`` replaces it)."""
+page header's style (our neutralised, typed ``ui.tables.xlsx_download`` replaces it)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,13 @@ APP = """
 import pandas as pd
 import streamlit as st
 
-from ui.common import page_header, table_download
+from ui.common import page_header
+from ui.tables import xlsx_download
 
 page_header("表格")
 df = pd.DataFrame({"任务": ["=HYPERLINK(\\"http://evil.example\\")", "普通"], "进度": [1, 2]})
 st.dataframe(df, key="t")
-table_download(df, "表.csv", "t_csv")
+xlsx_download(df, "表", "t_xlsx")
 """
 
 
@@ -49,5 +50,5 @@ def test_builtin_table_csv_download_is_hidden(tmp_path):
         # is there in the page but never visible
         assert not toolbar.is_visible()
         assert all(not csv_button.nth(i).is_visible() for i in range(csv_button.count()))
-        assert page.get_by_text("下载表格(csv)").first.is_visible()  # ours is there
+        assert page.get_by_text("下载表格(Excel)").first.is_visible()  # ours is there
         browser.close()

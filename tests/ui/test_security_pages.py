@@ -123,19 +123,21 @@ def test_task_titles_are_not_rendered_as_markdown(store):
 
 def test_builtin_csv_download_hidden_and_ours_neutralised(store):
     import pandas as pd
+    from openpyxl import load_workbook
 
-    from ui.common import HIDE_TABLE_CSV_CSS, table_csv
+    from ui.common import HIDE_TABLE_CSV_CSS
+    from ui.tables import table_xlsx
 
     assert 'aria-label^="Download as CSV"' in HIDE_TABLE_CSV_CSS and "display: none" in HIDE_TABLE_CSV_CSS
     at = _page("ui/page_tasks.py", AccountBook(store).login("ban", "Ban-Gong-Shi-01").token).run()
     assert not at.exception
     html = " ".join(str(getattr(h, "proto", h)) for h in at.get("html"))
     assert "Download as CSV" in html  # the page hides the built-in one
-    text = table_csv(pd.DataFrame({"任务": ['=HYPERLINK("http://x")', "+1", "-1", "@A1", "普通"]}))
-    import csv
+    data = table_xlsx(pd.DataFrame({"任务": ['=HYPERLINK("http://x")', "+1", "-1", "@A1", "普通"]}))
     import io
 
-    rows = [r[0] for r in csv.reader(io.StringIO(text.decode("utf-8-sig")))][1:]
+    ws = load_workbook(io.BytesIO(data)).active
+    rows = [ws.cell(r, 1).value for r in range(3, 8)]
     assert all(r.startswith("'") for r in rows[:4]) and rows[4] == "普通"
 
 
