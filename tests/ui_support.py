@@ -129,3 +129,12 @@ def filled_template(
         for t, _role in unit_tasks(store, unit, plan)
     }
     return fill_template(template_bytes(store, unit, period, plan), values)
+
+
+def downloaded(at, deferred: dict, key: str) -> bytes:
+    """What the download button ``key`` of the AppTest hands the user when clicked."""
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith(key))
+    assert button.proto.deferred_file_id, key  # written only when clicked
+    data = deferred[button.proto.deferred_file_id]()  # type: ignore[operator]
+    assert isinstance(data, bytes)
+    return data

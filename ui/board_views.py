@@ -220,7 +220,7 @@ def unit_printouts(snap, units: list[str], key: str) -> None:
     c1, c2 = st.columns(2)
     c1.download_button(
         "下载打印版(网页,可直接打印或另存为 PDF)",
-        data=unit_list_html(unit, rows, as_of, plan_names=names).encode("utf-8"),
+        data=lambda: unit_list_html(unit, rows, as_of, plan_names=names).encode("utf-8"),  # written on click
         file_name=f"{unit}任务清单.html",
         mime="text/html",
         key=f"{key}_html",
@@ -229,7 +229,7 @@ def unit_printouts(snap, units: list[str], key: str) -> None:
     )
     c2.download_button(
         "下载 Word 版(公文格式)",
-        data=unit_list_docx(unit, rows, as_of, plan_names=names),
+        data=lambda: unit_list_docx(unit, rows, as_of, plan_names=names),
         file_name=f"{unit}任务清单.docx",
         mime=DOCX_MIME,
         key=f"{key}_docx",

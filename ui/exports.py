@@ -36,7 +36,7 @@ def task_list_button(shown: pd.DataFrame, snap, as_of: date, key: str = "tasks_e
     title = f"任务清单(截至{as_of.isoformat()},{len(shown)}项)"
     st.download_button(
         "导出筛选结果(Excel)",
-        data=task_list_xlsx(task_rows(shown, snap), title),
+        data=lambda: task_list_xlsx(task_rows(shown, snap), title),  # written on click, not on every run
         file_name=f"任务清单_{as_of.isoformat()}.xlsx",
         mime=XLSX_MIME,
         key=key,

@@ -142,7 +142,7 @@ with guard("计算单位考评"):
             st.dataframe(rem_df, hide_index=True, width="stretch", key="units_rem")
             st.download_button(
                 "下载催办单(Excel)",
-                data=reminders_xlsx(rem, f"{period} 催办单"),
+                data=lambda: reminders_xlsx(rem, f"{period} 催办单"),  # written on click
                 file_name=f"{period}_催办单.xlsx",
                 mime=XLSX_MIME,
                 key="units_rem_dl",

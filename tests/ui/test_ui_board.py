@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from ui_support import APP, ROOT, log_in
+from ui_support import APP, ROOT, downloaded, log_in
 
 AS_OF = date(2021, 11, 30)
 
@@ -115,16 +115,15 @@ def test_office_detail_links_to_the_task_page(demo_db):
     assert at.session_state["tasks_detail_pick"] == f"{first.plan}|{first.id}"
 
 
-def test_export_button_writes_the_filtered_rows(demo_db, downloads):
+def test_export_button_writes_the_filtered_rows(demo_db, deferred):
     at = _board_app("office", "ui/page_tasks.py")
     _clean(at)
     at.multiselect(key="tasks_status").select("逾期").run()
     _clean(at)
-    button = next(b for b in at.get("download_button") if "导出筛选结果" in b.proto.label)
     from tasks.progress import snapshot
 
     expected = sorted((s.plan, s.id) for s in snapshot(demo_db, AS_OF).statuses if s.status == "overdue")
-    blob = downloads[button.proto.url.rsplit("/", 1)[-1].split(".")[0]]
+    blob = downloaded(at, deferred, "tasks_export")  # written when clicked, not on every run
     ws = load_workbook(io.BytesIO(blob))["任务清单"]
     header = [c.value for c in ws[2]]
     assert header[:5] == ["计划", "编号", "状态", "完成进度", "完成时限"]
@@ -134,23 +133,6 @@ def test_export_button_writes_the_filtered_rows(demo_db, downloads):
     assert ws.auto_filter.ref == f"A2:L{2 + len(rows)}"
     assert ws["E3"].is_date and ws["D3"].number_format == "0%" and isinstance(ws["D3"].value, (int, float))
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$2"
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes handed to every download button, by media file id (AppTest drops its media store after a run)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    seen: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        seen[file_id] = path_or_data
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return seen
 
 
 def test_reports_page_previews_the_document_before_download(demo_db):

@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from ui_support import APP, ROOT, log_in
+from ui_support import APP, ROOT, downloaded, log_in
 
 AS_OF = date(2021, 11, 30)
 UNIT = "市政务服务中心"
@@ -190,32 +190,6 @@ def test_tables_have_our_chinese_xlsx_button(role, page, keys, demo_url, monkeyp
         assert any(i.endswith(k) for i in found), (k, sorted(found))
     assert not any("csv" in lab.lower() for lab in labels), labels  # the old csv buttons are gone
     assert not any("Download" in lab for lab in labels), labels
-
-
-@pytest.fixture
-def deferred(monkeypatch) -> dict[str, object]:
-    """The callables of deferred download buttons, by placeholder id (AppTest drops its media store after a run)."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    seen: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, *args, **kwargs):
-        file_id = original(self, data_callable, *args, **kwargs)
-        seen[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return seen
-
-
-def downloaded(at, deferred: dict, key: str) -> bytes:
-    """What the download button ``key`` of the AppTest hands the user when clicked."""
-    button = next(b for b in at.get("download_button") if b.proto.id.endswith(key))
-    assert button.proto.deferred_file_id, key  # written only when clicked
-    data = deferred[button.proto.deferred_file_id]()  # type: ignore[operator]
-    assert isinstance(data, bytes)
-    return data
 
 
 def test_the_ranking_download_holds_the_table_typed(demo_url, monkeypatch, deferred):
