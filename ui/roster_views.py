@@ -120,8 +120,8 @@ def solve(
 
 
 def _days_text(days) -> str:
-    """Dates as 11月3日、11月5日 (empty when none)."""
-    return "、".join(f"{d.month}月{d.day}日" for d in sorted(days))
+    """Dates as tables show them everywhere, 2026-11-03、2026-11-05 (empty when none)."""
+    return "、".join(d.isoformat() for d in sorted(days))
 
 
 def staff_table(people) -> pd.DataFrame:
@@ -131,7 +131,7 @@ def staff_table(people) -> pd.DataFrame:
     >>> from sim.roster import Person
     >>> t = staff_table([Person("张三", "户籍", ("户籍", "交警"), 40.0, frozenset(), ("李四",), frozenset({date(2026, 11, 5)}))])
     >>> t.iloc[0].astype(str).tolist()
-    ['张三', '户籍', '户籍、交警', '40.0', '', '李四', '11月5日']
+    ['张三', '户籍', '户籍、交警', '40.0', '', '李四', '2026-11-05']
     """
     return pd.DataFrame(
         [

@@ -294,6 +294,8 @@ def _task_status(
     status, percent, expected, gap, overdue_days = _figures(
         t, as_of, rules, start, deadline, done_date, last, n_owed, streak
     )
+    if status == "done":  # 已办结 (销号): nothing is owed any more, so no run of missed reports and no card for it
+        streak = 0
     scored_deadline = deadline if rules.extended_deadline_counts else t.deadline
     ts = TaskStatus(
         plan=t.plan,

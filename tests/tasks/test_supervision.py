@@ -455,3 +455,20 @@ def test_quarter_report_has_the_lifecycle_columns_and_the_baseline_section(env, 
     assert base and base[0][3] == "1" and f"延期申请 {req.id}" in base[0][5]
     text = "\n".join(p.text for p in Document(io.BytesIO(report_docx(rep))).paragraphs)
     assert "与基线对比" in text and f"经批准的延期申请{req.id}" in text and "已办结1项" in text
+
+
+def test_a_closed_task_carries_no_card_for_reports_missed_while_open(env):
+    """Task 4's twin: task 1 misses August and September (red), then is claimed and accepted (已办结):
+    nothing is owed any more, so it shows no run of missed reports and no card; the history keeps them."""
+    store, g, _files = env
+    red = status_of(store, date(2021, 10, 6), "1")
+    assert red.card == "red" and red.missed_reports == 2
+    g["zwzx"].sign_task(PLAN, "1", at=at(8, 10))
+    g["zwzx"].claim_done(PLAN, "1", evidence=[("验收报告.pdf", PDF)], at=at(10, 8), rules=RULES)
+    g["ban"].review_claim(PLAN, "1", accept=True, at=at(10, 9))
+    closed = status_of(store, date(2021, 10, 10), "1")
+    assert closed.status == "done" and closed.lifecycle == "closed"
+    assert closed.card is None and closed.missed_reports == 0 and closed.total_missed == 2
+    replayed = snapshot(store, date(2021, 10, 10), plan=PLAN, rules=RULES, replay=True).by_id("1")
+    assert (replayed.card, replayed.missed_reports) == (None, 0)  # the kept path and the replay agree
+    assert status_of(store, date(2021, 10, 6), "1").card == "red"  # as of before the closure: still red

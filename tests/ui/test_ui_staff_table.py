@@ -28,7 +28,7 @@ def test_staff_table_shows_backups_and_leave(tmp_path):
     table = staff_table(read)
     assert list(table.columns)[-2:] == ["AB岗备岗", "请假日期"]
     assert table.astype(str).values.tolist() == [
-        ["张三", "户籍", "户籍、交警", "40.0", "11月3日", "李四", "11月5日、11月6日"],
+        ["张三", "户籍", "户籍、交警", "40.0", "2026-11-03", "李四", "2026-11-05、2026-11-06"],
         ["李四", "户籍", "户籍", "36.0", "", "", ""],
     ]
     text = table.to_string()
