@@ -359,13 +359,88 @@ def rules_stamp() -> tuple:
         return (str(p), 0, 0)
 
 
-def get_snapshot(store=None, as_of: date | None = None):
-    """:func:`tasks.progress.snapshot` of all plans, cached until the store changes (shared, do not mutate)."""
+def _snapshot_key(store, as_of: date | None) -> tuple:
+    """What a snapshot of all plans depends on: (url, as of, store data version, rules stamp, region)."""
     from tasks.store import default_url
 
-    store = store or get_store()
     region = getattr(getattr(store, "account", None), "region", None)
-    return _snapshot(default_url(), as_of or current_as_of(), data_version(store), rules_stamp(), region)
+    return (default_url(), as_of or current_as_of(), data_version(store), rules_stamp(), region)
+
+
+def get_snapshot(store=None, as_of: date | None = None):
+    """:func:`tasks.progress.snapshot` of all plans, cached until the store changes (shared, do not mutate)."""
+    return _snapshot(*_snapshot_key(store or get_store(), as_of))
+
+
+@st.cache_resource(show_spinner="正在汇总总览…", max_entries=2)
+def _board(url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None = None):
+    from tasks.board import build_board
+
+    return build_board(_snapshot(url, as_of, version, rules_stamp, region))
+
+
+def get_board(store=None, as_of: date | None = None):
+    """:func:`tasks.board.build_board` of :func:`get_snapshot`, cached with it (shared, do not mutate)."""
+    return _board(*_snapshot_key(store or get_store(), as_of))
+
+
+@st.cache_resource(show_spinner="正在计算单位排名…", max_entries=2)
+def _ranking(url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None = None):
+    from tasks.progress import ranking
+
+    return ranking(_snapshot(url, as_of, version, rules_stamp, region))
+
+
+def get_ranking(store=None, as_of: date | None = None):
+    """:func:`tasks.progress.ranking` of :func:`get_snapshot`, cached with it (shared, do not mutate)."""
+    return _ranking(*_snapshot_key(store or get_store(), as_of))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _reminders(url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None, period: str | None):
+    from tasks.progress import reminders
+
+    return reminders(_snapshot(url, as_of, version, rules_stamp, region), period)
+
+
+def get_reminders(store=None, as_of: date | None = None, period: str | None = None):
+    """:func:`tasks.progress.reminders` of :func:`get_snapshot` for ``period`` (default: the latest due),
+    cached with it (shared, do not mutate)."""
+    return _reminders(*_snapshot_key(store or get_store(), as_of), period)
+
+
+@st.cache_resource(show_spinner="正在计算督办状态…", max_entries=2)
+def _plan_snapshot(_store, url: str, today: date, plan: str, version: int, rules_stamp: tuple, who: tuple):
+    from tasks.progress import snapshot
+
+    snap = snapshot(_store, today, plan=plan)
+    snap.reports = []  # bounded memory, as in _snapshot
+    return snap
+
+
+def plan_snapshot(store, plan: str, today: date | None = None):
+    """:func:`tasks.progress.snapshot` of one plan as of ``today`` read through ``store`` (the guarded
+    store: what its account may see), cached until the store changes (shared, do not mutate)."""
+    from tasks.store import default_url
+
+    account = getattr(store, "account", None)
+    who = (getattr(account, "role", None), getattr(account, "region", None), getattr(account, "unit", None))
+    return _plan_snapshot(store, default_url(), today or date.today(), plan, data_version(store), rules_stamp(), who)
+
+
+@st.cache_resource(show_spinner="正在读取待办…", max_entries=2)
+def _office_queue(_store, url: str, today: date, plan: str, version: int, who: tuple):
+    return _store.office_queue(plan)
+
+
+def office_queue(store, plan: str) -> list:
+    """The office's pending decisions in a plan (``store.office_queue``, checked by the library on the
+    first read of each data version), cached until the store changes (shared, do not mutate)."""
+    from tasks.store import default_url
+
+    account = getattr(store, "account", None)
+    who = (getattr(account, "role", None), getattr(account, "region", None), getattr(account, "unit", None))
+    return _office_queue(store, default_url(), date.today(), plan, data_version(store), who)
 
 
 def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]:
@@ -380,6 +455,43 @@ def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]
     for s in snap.statuses:
         out.setdefault(s.plan, {})[s.id] = s.status
     return out
+
+
+@dataclass(frozen=True)
+class TaskTable:
+    """The task table of some plans (:func:`tasks_frame` rows, statuses as of a date) and its filter
+    choices; shared between runs, do not mutate ``frame``."""
+
+    frame: pd.DataFrame
+    units: list[str]
+    sections: list[str]
+    statuses: list[str]
+
+
+@st.cache_resource(show_spinner="正在整理任务表…", max_entries=2)
+def _task_table(_plans: dict, url: str, chosen: tuple, snapshot_key: tuple, scope: str | None) -> TaskTable:
+    by_plan: dict[str, dict[str, str]] = {}
+    wanted = set(chosen)
+    for s in _snapshot(*snapshot_key).statuses:
+        if s.plan in wanted:
+            by_plan.setdefault(s.plan, {})[s.id] = s.status
+    frames = [tasks_frame(_plans[k].tasks, k, by_plan.get(k, {})) for k in chosen]
+    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames else tasks_frame([], "")
+    return TaskTable(
+        df,
+        sorted({u for col in ("_lead", "_resp") for v in df[col] for u in v}),
+        sorted({s for s in df["板块"] if s}),
+        sorted({s for s in df["状态"] if s}),
+    )
+
+
+def task_table(store, plans: dict[str, Plan], chosen: list[str], as_of: date | None = None) -> TaskTable:
+    """The task table of the ``chosen`` plans (from :func:`store_plans`) with statuses as of the date,
+    cached until the store changes."""
+    from tasks.store import default_url
+
+    key = _snapshot_key(store, as_of)
+    return _task_table(plans, default_url(), tuple(chosen), key, unit_scope())
 
 
 def page_header(title: str, caption: str = "") -> None:

@@ -23,6 +23,8 @@ from ui.board_views import (
 from ui.common import (
     STATUS_COLORS,
     as_of_control,
+    get_board,
+    get_reminders,
     get_snapshot,
     get_store,
     go_to_task,
@@ -49,12 +51,10 @@ def detail_below(row, key: str) -> None:
 
 
 with guard("计算总览"):
-    from tasks.board import build_board
-
     store = get_store()
     snap = get_snapshot(store, as_of)
     plans = store_plans(store)
-    board = build_board(snap)
+    board = get_board(store, as_of)
     shown = len(board.plans)
 
     st.info(board.headline, icon=":material/campaign:")
@@ -104,9 +104,7 @@ with guard("计算总览"):
     trend_chart(board.trend, board.trend_sentence)
 
 with st.expander("待催办单位"), guard("列出待催办单位"):
-    from tasks.progress import reminders
-
-    rem = reminders(snap)
+    rem = get_reminders(store, as_of)
     if not rem:
         st.info("没有需要催办的单位(或尚无已到报送期限的报告期)。")
     else:

@@ -15,7 +15,7 @@ import streamlit as st
 from tasks.accounts import allowed
 from tasks.progress.lifecycle import STATE_NAMES
 from ui.auth import acting_account, page_guard
-from ui.common import flash, get_store, guard, page_header, plan_picker, unit_scope
+from ui.common import flash, get_store, guard, office_queue, page_header, plan_picker, plan_snapshot, unit_scope
 from ui.tables import xlsx_download
 
 #: queue items shown at once (each has its own buttons)
@@ -32,9 +32,7 @@ if not plan_key:
     st.stop()
 
 with guard("计算督办状态"):
-    from tasks.progress import snapshot
-
-    snap = snapshot(store, date.today(), plan=plan_key)  # fresh: each step below changes it
+    snap = plan_snapshot(store, plan_key, date.today())  # recomputed after each step below (it changes the data)
 rows = [s for s in snap.statuses if s.plan == plan_key and (scope is None or scope in s.unit_lifecycle)]
 
 
@@ -148,7 +146,7 @@ with views[tabs[0]]:
 
 if office:
     with views["待办审批"], guard("读取待办"):
-        queue = store.office_queue(plan_key)
+        queue = office_queue(store, plan_key)
         if not queue:
             st.info("没有待审批的延期申请、办结申请或申诉。")
         elif len(queue) > QUEUE_PAGE:

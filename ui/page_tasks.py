@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from tasks.accounts import allowed
@@ -15,10 +14,9 @@ from ui.common import (
     get_store,
     guard,
     page_header,
-    plan_statuses,
     store_plans,
     table_for_display,
-    tasks_frame,
+    task_table,
 )
 from ui.task_views import history_table, predecessor_editor, timeline_chart
 
@@ -40,13 +38,8 @@ with guard("显示任务表"):
     chosen = st.multiselect(
         "计划", keys, default=None if "tasks_plans" in st.session_state else keys, key="tasks_plans"
     )
-    statuses_by_plan = plan_statuses(store, as_of)
-    frames = [tasks_frame(plans[k].tasks, k, statuses_by_plan.get(k, {})) for k in chosen]
-    df = pd.concat(frames, ignore_index=True) if frames else tasks_frame([], "")
-
-    all_units = sorted({u for col in ("_lead", "_resp") for v in df[col] for u in v})
-    sections = sorted({s for s in df["板块"] if s})
-    statuses = sorted({s for s in df["状态"] if s})
+    table = task_table(store, plans, chosen, as_of)  # cached until the data changes: do not mutate
+    df, all_units, sections, statuses = table.frame, table.units, table.sections, table.statuses
     dated = df["完成时限"].dropna()
 
     c1, c2, c3, c4 = st.columns([3, 1.3, 2, 2])

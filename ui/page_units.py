@@ -10,6 +10,8 @@ from ui.auth import acting_account, page_guard
 from ui.common import (
     XLSX_MIME,
     as_of_control,
+    get_ranking,
+    get_reminders,
     get_snapshot,
     get_store,
     guard,
@@ -23,11 +25,11 @@ page_header("单位考评", "按规则计分排名;红黄牌、报送情况一�
 as_of = as_of_control()
 
 with guard("计算单位考评"):
-    from tasks.progress import ranking, ranking_rule, reminders, reminders_xlsx
+    from tasks.progress import ranking_rule, reminders_xlsx
 
     store = get_store()
     snap = get_snapshot(store, as_of)
-    cards = ranking(snap)
+    cards = get_ranking(store, as_of)
     total = len(cards)
     scope = unit_scope()
     if scope:  # a unit account sees its own card (its rank among all units) and its own reminders
@@ -122,7 +124,7 @@ with guard("计算单位考评"):
         st.info("截至该日期还没有已过报送期限的报告期。")
     else:
         period = st.selectbox("报告期", list(reversed(due)), key="units_rem_period")
-        rem = [r for r in reminders(snap, period) if not scope or r.unit == scope]
+        rem = [r for r in get_reminders(store, as_of, period) if not scope or r.unit == scope]
         if not rem:
             st.success(f"{period} 各单位均已报送。")
         else:
