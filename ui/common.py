@@ -423,9 +423,9 @@ def plan_snapshot(store, plan: str, today: date | None = None):
     store: what its account may see), cached until the store changes (shared, do not mutate)."""
     from tasks.store import default_url
 
-    account = getattr(store, "account", None)
-    who = (getattr(account, "role", None), getattr(account, "region", None), getattr(account, "unit", None))
-    return _plan_snapshot(store, default_url(), today or date.today(), plan, data_version(store), rules_stamp(), who)
+    return _plan_snapshot(
+        store, default_url(), today or date.today(), plan, data_version(store), rules_stamp(), _who(store)
+    )
 
 
 @st.cache_resource(show_spinner="正在读取待办…", max_entries=2)
@@ -438,9 +438,7 @@ def office_queue(store, plan: str) -> list:
     first read of each data version), cached until the store changes (shared, do not mutate)."""
     from tasks.store import default_url
 
-    account = getattr(store, "account", None)
-    who = (getattr(account, "role", None), getattr(account, "region", None), getattr(account, "unit", None))
-    return _office_queue(store, default_url(), date.today(), plan, data_version(store), who)
+    return _office_queue(store, default_url(), date.today(), plan, data_version(store), _who(store))
 
 
 def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]:
@@ -455,6 +453,25 @@ def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]
     for s in snap.statuses:
         out.setdefault(s.plan, {})[s.id] = s.status
     return out
+
+
+@st.cache_resource(show_spinner="正在读取上传记录…", max_entries=2)
+def _uploads(_store, url: str, version: int, who: tuple) -> list[dict]:
+    return _store.uploads()
+
+
+def uploads(store) -> list[dict]:
+    """``store.uploads()`` (what the account may see), cached until the store changes (shared, do not
+    mutate)."""
+    from tasks.store import default_url
+
+    return _uploads(store, default_url(), data_version(store), _who(store))
+
+
+def _who(store) -> tuple:
+    """What a guarded store's reads depend on: its account's (role, region, unit)."""
+    account = getattr(store, "account", None)
+    return (getattr(account, "role", None), getattr(account, "region", None), getattr(account, "unit", None))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from ui.common import (
     plan_units,
     show_error,
     unit_scope,
+    uploads,
 )
 
 page_guard(__file__)  # the page checks its role itself (also when run directly)
@@ -157,7 +158,7 @@ with tab_up:
                 st.rerun()
 
 with tab_hist, guard("读取上传记录"):
-    ups = store.uploads()
+    ups = uploads(store)  # cached until the data changes
     if not ups:
         st.info("还没有上传记录。")
     else:

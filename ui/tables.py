@@ -99,6 +99,21 @@ def _untyped(conf: Any) -> Any:
     return conf
 
 
+def _needs_text(s: pd.Series) -> bool:
+    """Whether a text column holds a missing value or a date (drawn as ``—`` / ``YYYY-MM-DD``).
+
+    A column of plain strings (the usual case, tens of thousands of rows) is checked for blanks
+    alone, without :func:`_missing`'s per-cell type tests.
+
+    >>> _needs_text(pd.Series(["甲", "乙"])), _needs_text(pd.Series(["甲", " "])), _needs_text(pd.Series(["甲", None]))
+    (False, True, True)
+    """
+    values = s.tolist()
+    if set(map(type, values)) <= {str}:
+        return any(not v.strip() for v in values)
+    return any(_missing(v) or isinstance(v, date) for v in values)
+
+
 def dash_nulls(df: pd.DataFrame, column_config: dict | None) -> tuple[pd.DataFrame, dict | None]:
     """``df`` as drawn (missing → ``—``, dates as ``YYYY-MM-DD``) and the column config adjusted to it."""
     out = df.copy()
@@ -121,9 +136,7 @@ def dash_nulls(df: pd.DataFrame, column_config: dict | None) -> tuple[pd.DataFra
                 if conf is not None:
                     cfg[col] = _untyped(conf)
                 changed = True
-        elif (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)) and any(
-            _missing(v) or isinstance(v, date) for v in s
-        ):
+        elif (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)) and _needs_text(s):
             kind = conf.get("type_config", {}).get("type") if isinstance(conf, dict) else None
             if typed and kind not in ("date", "datetime"):
                 continue  # e.g. a list or link column: leave it to its own type

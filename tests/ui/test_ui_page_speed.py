@@ -1,4 +1,4 @@
-"""Pages do not recompute status, board, ranking, reminders, office queue or task table on a later run
+"""Pages do not recompute status, board, ranking, reminders, office queue, task table or upload list on a later run
 without a data change (issue 18: later loads ≤ 0.5 s at province size), and do after a change."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import tasks.board
 import tasks.progress
 import tasks.progress.lifecycle
 import ui.common
+from tasks.store import Store
 
 
 @pytest.fixture
@@ -36,13 +37,14 @@ def calls(monkeypatch) -> Counter:
     spy(tasks.board, "build_board")
     spy(tasks.progress.lifecycle, "office_queue")
     spy(ui.common, "tasks_frame")
+    spy(Store, "uploads")
     return seen
 
 
 def _change_data() -> None:
     """A real data change (a lifecycle step: a unit signs a task) in the dashboard's store."""
     from tasks.progress.lifecycle import sign
-    from tasks.store import Store, default_url
+    from tasks.store import default_url
 
     store = Store(default_url())
     try:
@@ -59,6 +61,7 @@ def _change_data() -> None:
         ("ui/page_overview.py", {"snapshot", "build_board", "reminders"}),
         ("ui/page_units.py", {"snapshot", "ranking"}),
         ("ui/page_tasks.py", {"snapshot", "tasks_frame"}),
+        ("ui/page_progress.py", {"uploads"}),
     ],
 )
 def test_later_runs_reuse_what_the_first_computed(tmp_path, monkeypatch, calls, page, expected):
@@ -82,7 +85,6 @@ def test_later_runs_reuse_what_the_first_computed(tmp_path, monkeypatch, calls, 
 def test_supervision_page_reuses_status_and_queue_until_a_step(tmp_path, monkeypatch, calls):
     from tasks.accounts import Account, GuardedStore
     from tasks.progress.baselines import baselines
-    from tasks.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'wb.db'}")
     GuardedStore(store, Account("ban", "office")).load_plan_into_store(
