@@ -288,9 +288,49 @@ def data_version(store, plan: str | None = None) -> int:
     return kept_version(store, plan)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+class NewestVersions:
+    """Values kept per key for their newest data version only: when a plan's version moves (a report
+    upload moves it too), its old plan and graph are freed at once instead of lingering among a cache's
+    ``max_entries`` (a 50,000-task graph is about 160 MiB).
+
+    >>> kept = NewestVersions()
+    >>> kept.get("甲", 1, lambda: "v1"), kept.get("甲", 1, lambda: "again"), kept.get("甲", 2, lambda: "v2")
+    ('v1', 'v1', 'v2')
+    >>> len(kept)
+    1
+    """
+
+    def __init__(self) -> None:
+        from threading import Lock
+
+        self._items: dict = {}
+        self._lock = Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key, version: int, make):
+        """The value of ``key`` at ``version``, made by ``make()`` when not kept (replacing older ones)."""
+        with self._lock:
+            hit = self._items.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = make()
+        with self._lock:
+            current = self._items.get(key)
+            if current is None or current[0] <= version:
+                self._items[key] = (version, value)
+        return value
+
+
+@st.cache_resource(show_spinner=False)
+def _newest() -> NewestVersions:
+    """The process-wide plan and graph store (emptied with ``st.cache_resource.clear()``)."""
+    return NewestVersions()
+
+
 def _plan_from_store(url: str, key: str, version: int) -> Plan:
-    return store_at(url).plan(key)
+    return _newest().get(("plan", url, key), version, lambda: store_at(url).plan(key))
 
 
 def store_plans(store=None) -> dict[str, Plan]:
@@ -560,12 +600,14 @@ def selected_row(event) -> int | None:
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@st.cache_resource(show_spinner="正在构建依赖图…", max_entries=8)
 def _graph(url: str, key: str, version: int):
-    from tasks.graph import build_graph
+    def make():
+        from tasks.graph import build_graph
 
-    plan = _plan_from_store(url, key, version)
-    return build_graph(plan)
+        with st.spinner("正在构建依赖图…"):
+            return build_graph(_plan_from_store(url, key, version))
+
+    return _newest().get(("graph", url, key), version, make)
 
 
 def plan_graph(store, plan_key: str):

@@ -108,3 +108,31 @@ def test_supervision_page_reuses_status_and_queue_until_a_step(tmp_path, monkeyp
     assert [b["kind"] for b in baselines(store, "督办页面计划")] == ["load", "manual"]
     assert calls["snapshot"] >= 1 and calls["office_queue"] >= 1  # … so the next run reads afresh
     store.dispose()
+
+
+def test_a_plans_old_graph_and_plan_are_freed_when_its_data_moves(tmp_path, monkeypatch):
+    """Only the newest version of a plan and its graph stays in memory (a 50,000-task graph is ~160 MiB)."""
+    import gc
+    import weakref
+
+    from tasks.progress.lifecycle import sign
+    from tasks.store.synthetic import synthetic_plan
+    from ui.store import store_at
+
+    url = f"sqlite:///{tmp_path / 'mem.db'}"
+    monkeypatch.setenv("WORKBENCH_DB_URL", url)
+    store = store_at(url)
+    store.load_plan_into_store(synthetic_plan(12, 3, seed=5, title="乙市方案"), actor="test", key="乙市方案")
+    graph = ui.common.plan_graph(store, "乙市方案")
+    plan = ui.common.store_plans(store)["乙市方案"]
+    assert ui.common.plan_graph(store, "乙市方案") is graph  # kept while nothing changes
+    old_graph, old_plan = weakref.ref(graph), weakref.ref(plan)
+    nodes = set(graph.nodes)
+    del graph, plan
+
+    first = store.tasks("乙市方案")[0]
+    sign(store, "乙市方案", first.id, unit=first.lead_units[0], actor="test")  # the plan's data version moves
+    fresh = ui.common.plan_graph(store, "乙市方案")
+    assert set(fresh.nodes) == nodes and ui.common.store_plans(store)["乙市方案"].tasks
+    gc.collect()
+    assert old_graph() is None and old_plan() is None  # the old versions are gone, not cached
