@@ -24,6 +24,8 @@ DAY_MINUTES = 24 * 60
 
 @dataclass(frozen=True)
 class Change:
+    """A new open-window target for one window group at one moment of a run."""
+
     time: float  # absolute minutes since the start of day 0
     group: int
     windows: int

@@ -310,6 +310,7 @@ def _se(s1: float, s2: float, r: float) -> float:
 
 
 def attach(plan: StaffingPlan, stats: SlotStats) -> StaffingPlan:
+    """Store what simulation measured (``stats``) on ``plan``, in place."""
     plan.sim_level, plan.sim_mean_wait, plan.sim_customers = stats.within, stats.mean_wait, stats.customers
     plan.day_level, plan.day_mean_wait = stats.day_within, stats.day_mean_wait
     plan.sim_level_se, plan.sim_reps = stats.within_se, stats.reps
