@@ -118,8 +118,10 @@ class HallRun:
         Per customer: service start minute, window, whether they left, group and window index.
     group_names, type_names : list of str
         Names of the groups and types, by index.
-    open_log, overtime : list of tuple
-        ``(group, from, to)`` open-window and overtime intervals.
+    open_log : list of tuple
+        ``(window, from, to)``: each interval a window was open.
+    overtime : list of tuple
+        ``(group, closing time, end)``: minutes served past closing.
     adjustments : list of Adjustment
         The controller's log.
     switch_minutes, lunch_relief_minutes : list of float
