@@ -45,6 +45,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from core.gcpause import paused_gc
+
 from ..model import ONGOING
 from ..store import BadPeriod, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
 from ..store.kept import latest_pairs, period_blobs, unit_names, unpack_periods
@@ -109,7 +111,7 @@ class TaskStatus:
         return d
 
 
-@dataclass
+@dataclass(slots=True)  # millions of them at province size: no per-object __dict__
 class UnitDuty:
     """A unit's obligation to report one task for one period, and what it did."""
 
@@ -886,7 +888,9 @@ def kept_compute(
         statuses=statuses,
         periods=periods,
     )
-    snap._loaders["duties"] = lambda: _kept_duties(store, tasks, k.plans, k.starts, k.dones, as_of)
+    snap._loaders["duties"] = paused_gc(  # read lazily, outside snapshot()'s pause: millions of records at 50,000
+        lambda: _kept_duties(store, tasks, k.plans, k.starts, k.dones, as_of)
+    )
     if reports is not None:
         snap._loaders["reports"] = reports
     if recover and rules.recover_to:
