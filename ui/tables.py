@@ -99,6 +99,18 @@ def _untyped(conf: Any) -> Any:
     return conf
 
 
+def _date_texts(s: pd.Series) -> pd.Series:
+    """A datetime column as :func:`_text` writes each cell (``YYYY-MM-DD``, with ``HH:MM`` unless the
+    time is midnight, ``—`` when missing), column-wise.
+
+    >>> _date_texts(pd.Series(pd.to_datetime(["2021-11-30 00:00", "2021-11-30 08:05", None]))).tolist()
+    ['2021-11-30', '2021-11-30 08:05', '—']
+    """
+    midnight = (s.dt.hour == 0) & (s.dt.minute == 0) & (s.dt.second == 0)
+    text = s.dt.strftime("%Y-%m-%d").where(midnight, s.dt.strftime("%Y-%m-%d %H:%M"))
+    return text.astype(object).where(s.notna(), DASH)
+
+
 def _needs_text(s: pd.Series) -> bool:
     """Whether a text column holds a missing value or a date (drawn as ``—`` / ``YYYY-MM-DD``).
 
@@ -124,7 +136,7 @@ def dash_nulls(df: pd.DataFrame, column_config: dict | None) -> tuple[pd.DataFra
         conf = cfg.get(col)
         typed = isinstance(conf, dict) and conf.get("type_config", {}).get("type") not in (None, "text")
         if pd.api.types.is_datetime64_any_dtype(s):
-            out[col] = s.map(_text).astype(object)
+            out[col] = _date_texts(s)
             if conf is not None:
                 cfg[col] = _untyped(conf)
             changed = True
