@@ -31,6 +31,7 @@ COVERED = (
     "core.workdays",
     "core.xlsxout",
     "tasks",
+    "tasks.accounts",
     "tasks.importers",
     "tasks.importers.common",
     "tasks.importers.confidence",
