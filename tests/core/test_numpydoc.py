@@ -32,6 +32,7 @@ COVERED = (
     "core.xlsxout",
     "tasks",
     "tasks.accounts",
+    "tasks.graph",
     "tasks.importers",
     "tasks.importers.common",
     "tasks.importers.confidence",
