@@ -88,7 +88,35 @@ def p_wait_gt(c: int, lam: float, mu: float, t: float) -> float:
 
 
 def evaluate(c: int, lam: float, mu: float, within: float = 15.0) -> ErlangResult:
-    """All KPIs of M/M/c with ``c`` servers."""
+    """All KPIs of M/M/c with ``c`` servers.
+
+    Parameters
+    ----------
+    c : int
+        Number of servers (open windows).
+    lam : float
+        Arrival rate (customers per minute).
+    mu : float
+        Service rate of one server (1 / mean service minutes).
+    within : float, default 15.0
+        Wait limit in minutes for ``service_level``.
+
+    Returns
+    -------
+    ErlangResult
+        ``servers``, ``p_wait``, ``mean_wait``, ``service_level`` and ``utilisation``.
+
+    Raises
+    ------
+    ValueError
+        When ``mu`` is not positive.
+
+    Examples
+    --------
+    >>> r = evaluate(2, lam=0.1, mu=0.1)
+    >>> r.servers, round(r.utilisation, 2), round(r.p_wait, 3)
+    (2, 0.5, 0.333)
+    """
     if mu <= 0:
         raise ValueError("service rate must be positive")
     return _kpis(c, lam, mu, within, erlang_c(c, lam / mu) if lam > 0 else 0.0)
@@ -108,6 +136,40 @@ def min_servers(
 
     ``percent`` of customers wait at most ``within`` minutes, and/or the mean wait is at most
     ``max_mean_wait`` minutes.  ``minimum`` is a floor (e.g. 1 window whenever a group is open).
+
+    Parameters
+    ----------
+    lam : float
+        Arrival rate (customers per minute).
+    mu : float
+        Service rate of one server (1 / mean service minutes).
+    within : float or None, default 15.0
+        Wait limit in minutes of the percentile part of the target.
+    percent : float or None, default 0.9
+        Share of customers that must wait at most ``within`` minutes (None: no such part).
+    max_mean_wait : float or None, default None
+        Largest allowed mean wait in minutes (None: no such part).
+    minimum : int, default 0
+        Fewest servers returned.
+    limit : int, default 100000
+        Largest ``c`` tried.
+
+    Returns
+    -------
+    int
+        The smallest number of servers meeting the target.
+
+    Raises
+    ------
+    ValueError
+        When a rate is not positive, or no ``c`` up to ``limit`` meets the target.
+
+    Examples
+    --------
+    >>> min_servers(1.0, 0.1, within=15, percent=0.9)
+    12
+    >>> min_servers(0.0, 0.1, minimum=1)
+    1
     """
     return staff_for(
         lam, mu, within=within, percent=percent, max_mean_wait=max_mean_wait, minimum=minimum, limit=limit
@@ -150,6 +212,22 @@ def staff_for(
 def sqrt_staffing(lam: float, mu: float, beta: float) -> int:
     """Square-root staffing rule c = ⌈a + β√a⌉ (Halfin–Whitt), to compare with exact Erlang C.
 
+    Parameters
+    ----------
+    lam : float
+        Arrival rate (customers per minute).
+    mu : float
+        Service rate of one server.
+    beta : float
+        Quality-of-service parameter β of the rule.
+
+    Returns
+    -------
+    int
+        Number of servers, never below 0.
+
+    Examples
+    --------
     >>> sqrt_staffing(10.0, 0.1, 1.0)   # a = 100
     110
     """

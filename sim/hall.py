@@ -64,7 +64,23 @@ INF = math.inf
 
 
 class Cancelled(WorkbenchError):
-    """Raised inside a run when the caller's cancel flag is set (see :mod:`sim.replicate`)."""
+    """Raised inside a run when the caller's cancel flag is set (see :mod:`sim.replicate`).
+
+    Parameters
+    ----------
+    message : str, default "仿真已按要求取消,未产生结果"
+        The Chinese message shown to users.
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 7)], [WindowGroup("户籍", ["户籍"])])
+    >>> try:
+    ...     simulate(s, days=1, cancel=lambda: True)
+    ... except Cancelled as err:
+    ...     print(err)
+    仿真已按要求取消,未产生结果
+    """
 
     def __init__(self, message: str = "仿真已按要求取消,未产生结果"):
         super().__init__(message)
@@ -93,6 +109,44 @@ class HallEngine:
     ``group_types[g]`` lists the type indices group ``g`` serves; ``changes`` are
     the open-window targets over time (:class:`sim.schedule.Change`);
     ``reserve[g]`` the reserve windows the controller may open under ``policy``.
+
+    Parameters
+    ----------
+    customers : Customers
+        The run's customers (:func:`sim.arrivals.generate`).
+    group_types : list of list of int
+        Type indices each group serves.
+    changes : list of Change
+        Open-window targets over time.
+    n_types : int
+        Number of service types.
+    reserve : list of int or None
+        Reserve windows per group.
+    policy : Policy or None
+        The window controller (None: off).
+    group_names, type_names : list of str or None
+        Names for the result.
+    policy_windows : list of tuple or None
+        Intervals in which the controller may act.
+    day_starts : list of float or None
+        Minute each day of the run starts.
+    lunch_relief : list of float or None
+        Lunch relief minutes per group.
+    on_day : callable or None
+        Called with each day index as the run reaches it.
+    cancel : callable or None
+        Polled; when it returns True the run raises :class:`Cancelled`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sim.arrivals import Customers
+    >>> from sim.schedule import Change
+    >>> c = Customers(np.array([540.0, 541.0]), np.array([0, 0]), np.array([10.0, 10.0]),
+    ...               np.array([False, False]), np.array([np.inf, np.inf]))
+    >>> eng = HallEngine(c, [[0]], [Change(540.0, 0, 1), Change(600.0, 0, 0, drain=True)], n_types=1)
+    >>> eng.run().start.tolist()
+    [540.0, 550.0]
     """
 
     def __init__(
@@ -570,6 +624,40 @@ def simulate(
     :meth:`~sim.results.HallRun.log` is the per-customer DataFrame and
     :func:`slot_service_levels` gives per (group, day, slot) service levels.
 
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall.
+    days : int or None, default None
+        Days to run (default: the scenario's calendar).
+    seed : int, default 0
+        Random seed of arrivals and service times.
+    windows_by_slot : dict or None, default None
+        Fixed open windows per ``(group name, day index, slot)``.
+    customers : Customers or None, default None
+        Customers to replay instead of drawing new ones.
+    policy : Policy or None, default None
+        Overrides the scenario's controller.
+    on_day : callable or None
+        Called with each day index as the run reaches it (progress).
+    cancel : callable or None
+        Polled during the run; True stops it.
+
+    Returns
+    -------
+    HallRun
+        The run's raw outcome.
+
+    Raises
+    ------
+    Cancelled
+        When ``cancel`` returns True (仿真已按要求取消,未产生结果).
+    WorkbenchError
+        When ``windows_by_slot`` names a group the scenario lacks
+        (人员配置方案中的窗口组不在场景中).
+
+    Examples
+    --------
     >>> from sim.scenario_io import load_scenario
     >>> from sim.results import slot_service_levels
     >>> s = load_scenario("data/hall/sample-hall.json")

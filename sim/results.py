@@ -43,6 +43,27 @@ class Adjustment:
     minute of the change; ``requested`` the minute the controller asked for it (later than
     ``minute`` by the switch delay when opening). ``reason`` is the Chinese explanation shown to users.
 
+    Parameters
+    ----------
+    day : int
+        Day index from 0.
+    time : str
+        Clock time of the change, ``HH:MM``.
+    minute : float
+        Simulation minute of the change.
+    group : str
+        Window group name.
+    action : {"open", "close"}
+        Whether a window opened or closed.
+    reason : str
+        Chinese explanation.
+    open_after : int
+        Open windows after the change.
+    requested : float
+        Simulation minute the controller asked for the change.
+
+    Examples
+    --------
     >>> a = Adjustment(day=0, time="09:30", minute=570.0, group="户籍", action="open", reason="排队过长",
     ...                open_after=4, requested=565.0)
     >>> adjustments_frame([a]).loc[0, "动作"]
@@ -61,7 +82,24 @@ class Adjustment:
 
 def adjustments_frame(adjustments: list[Adjustment] | pd.DataFrame) -> pd.DataFrame:
     """The adjustment log with Chinese column names and actions (:data:`ADJ_CN`, :data:`ACTION_CN`),
-    for display and exports."""
+    for display and exports.
+
+    Parameters
+    ----------
+    adjustments : list of Adjustment or DataFrame
+        The log (:attr:`HallRun.adjustments`, or a frame of it).
+
+    Returns
+    -------
+    DataFrame
+        The same rows with Chinese column names and actions (开启/关闭).
+
+    Examples
+    --------
+    >>> a = Adjustment(0, "10:00", 600.0, "户籍", "close", "空闲", 2, 600.0)
+    >>> adjustments_frame([a])[["窗口组", "动作"]].values.tolist()
+    [['户籍', '关闭']]
+    """
     df = adjustments if isinstance(adjustments, pd.DataFrame) else pd.DataFrame(adjustments)
     if "action" in df.columns:
         df = df.assign(action=df["action"].map(ACTION_CN).fillna(df["action"]))
@@ -70,7 +108,46 @@ def adjustments_frame(adjustments: list[Adjustment] | pd.DataFrame) -> pd.DataFr
 
 @dataclass(frozen=True)
 class HallRun:
-    """Raw outcome of :class:`sim.hall.HallEngine`; arrays indexed by customer. Built once, not changed."""
+    """Raw outcome of :class:`sim.hall.HallEngine`; arrays indexed by customer. Built once, not changed.
+
+    Parameters
+    ----------
+    customers : Customers
+        The run's customers (:class:`sim.arrivals.Customers`).
+    start, window, abandoned, window_group, window_index : ndarray
+        Per customer: service start minute, window, whether they left, group and window index.
+    group_names, type_names : list of str
+        Names of the groups and types, by index.
+    open_log : list of tuple
+        ``(window, from, to)``: each interval a window was open.
+    overtime : list of tuple
+        ``(group, closing time, end)``: minutes served past closing.
+    adjustments : list of Adjustment
+        The controller's log.
+    switch_minutes, lunch_relief_minutes : list of float
+        Per group: minutes lost switching windows, and lunch relief minutes.
+    end_time : float
+        Simulation minute the run ended.
+    days : list
+        The run's calendar days.
+    scenario_name : str
+        Name of the scenario run.
+    target_wait : float, default 15.0
+        Default wait target for the KPI tables.
+    wall_seconds : float
+        Wall-clock seconds the run took.
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> from sim.hall import simulate
+    >>> run = simulate(s, days=1, seed=1)
+    >>> run.group_names, len(run.log()) == len(run.customers.arrival)
+    (['户籍'], True)
+    """
 
     customers: Any
     start: np.ndarray
@@ -217,6 +294,32 @@ def kpis(run: HallRun, target: float | None = None, weekday_slot: bool = True) -
 
     ``weekday_slot=False`` skips ``by_weekday_slot`` (left empty), the dearest table, which
     replications do not average.
+
+    Parameters
+    ----------
+    run : HallRun
+        The run.
+    target : float or None, default None
+        Wait target in minutes (default: ``run.target_wait``).
+    weekday_slot : bool, default True
+        Whether to build ``by_weekday_slot``.
+
+    Returns
+    -------
+    dict
+        ``overall`` (dict), ``by_type``, ``by_group``, ``by_weekday``, ``by_slot``,
+        ``by_weekday_slot``, ``adjustments`` and ``log`` (DataFrames).
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> from sim.hall import simulate
+    >>> k = kpis(simulate(s, days=1, seed=1), target=15)
+    >>> k["overall"]["customers"], round(k["overall"]["within_target"], 2), list(k["by_group"]["group"])
+    (28, 0.89, ['户籍'])
     """
     target = run.target_wait if target is None else target
     df = run.log()
@@ -259,6 +362,29 @@ def weekday_slot_table(log: pd.DataFrame, target: float) -> pd.DataFrame:
 
     Columns: ``weekday``, ``weekday_cn``, ``slot``, ``slot_start`` and those of
     the other KPI tables (``customers``, ``mean_wait``, ``p90_wait``, ``within_target`` …).
+
+    Parameters
+    ----------
+    log : DataFrame
+        A run's per-customer log (:meth:`HallRun.log`).
+    target : float
+        Wait target in minutes.
+
+    Returns
+    -------
+    DataFrame
+        One row per (weekday, slot) with customers.
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> from sim.hall import simulate
+    >>> t = weekday_slot_table(simulate(s, days=1, seed=1).log(), 15)
+    >>> t[["weekday_cn", "slot_start", "customers"]].astype(str).iloc[0].tolist()
+    ['周一', '09:00', '2']
     """
     t = _table(log, ["weekday", "slot"], target)
     if len(t):
@@ -272,6 +398,20 @@ def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
 
     Columns: ``day``, ``weekday``, ``minute`` (of the day), ``time`` (HH:MM), ``waiting``.
 
+    Parameters
+    ----------
+    log : DataFrame
+        A per-customer log with ``day``, ``weekday``, ``arrival`` and ``start`` (minutes of the day).
+    step : float, default 5.0
+        Minutes between samples.
+
+    Returns
+    -------
+    DataFrame
+        One row per sample time.
+
+    Examples
+    --------
     >>> log = pd.DataFrame({"day": 0, "weekday": 0, "arrival": [540.0, 541, 542], "start": [550.0, 543, 560]})
     >>> queue_length(log).set_index("time")["waiting"].loc[["09:00", "09:05", "09:15", "09:20"]].tolist()
     [1, 2, 1, 0]
@@ -335,6 +475,31 @@ def slot_service_levels(run: HallRun, target: float | None = None, by: str = "gr
     (share waiting ≤ target, leavers count as misses), ``mean_wait``, ``p90_wait``.
     Customers who left before being called have no group: with ``by="group"`` they are
     attributed to nobody and dropped (the default scenario has no abandonment).
+
+    Parameters
+    ----------
+    run : HallRun
+        The run.
+    target : float or None, default None
+        Wait target in minutes (default: ``run.target_wait``).
+    by : str, default "group"
+        ``"group"`` or ``"type"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per (group or type, day, slot) with customers.
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> from sim.hall import simulate
+    >>> sl = slot_service_levels(simulate(s, days=1, seed=1), target=15, by="type")
+    >>> sl[["type", "day", "slot", "customers"]].astype(str).iloc[0].tolist()
+    ['户籍', '0', '18', '2']
     """
     target = run.target_wait if target is None else target
     df = run.log()

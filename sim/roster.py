@@ -111,7 +111,18 @@ class Day:
 
 
 def default_shifts() -> list[Shift]:
-    """Full day with lunch closed, two staggered lunch-cover full days (午间不打烊), half days, weekend."""
+    """Full day with lunch closed, two staggered lunch-cover full days (午间不打烊), half days, weekend.
+
+    Returns
+    -------
+    list of Shift
+        Codes ``D``, ``D1``, ``D2``, ``AM``, ``PM`` and ``W`` (weekend duty).
+
+    Examples
+    --------
+    >>> [(s.code, s.paid_minutes) for s in default_shifts()][:2]
+    [('D', 450), ('D1', 480)]
+    """
     return [
         Shift(
             "D",
@@ -452,6 +463,20 @@ class Balance:
     after shortfall); ``max_half_days``: at most this many half-day shifts (under 5 paid hours)
     per person; ``max_lent_days``: at most this many days per person at a group other than
     their home group (lent out).
+
+    Parameters
+    ----------
+    hours_band : tuple of (float, float) or None, default None
+        Low and high paid hours per person over the horizon (soft).
+    max_half_days : int or None, default None
+        Most half-day shifts per person.
+    max_lent_days : int or None, default None
+        Most days per person away from the home group.
+
+    Examples
+    --------
+    >>> Balance(hours_band=(30.0, 40.0), max_half_days=2)
+    Balance(hours_band=(30.0, 40.0), max_half_days=2, max_lent_days=None)
     """
 
     hours_band: tuple[float, float] | None = None
@@ -908,6 +933,57 @@ def solve_roster(
 
     ``ab_cover``: AB岗 (every person names backups, :func:`check_backups`; cover on every open
     day; leave requests refused only where they would break it); ``balance``: :class:`Balance`.
+
+    Parameters
+    ----------
+    people : list of Person
+        The staff.
+    shifts : list of Shift
+        The shifts.
+    days : list of Day
+        Consecutive dates of the horizon.
+    requirement : Requirement
+        ``(group, date, slot start minute) → windows`` to staff.
+    max_days_per_week : int, default 5
+        Most working days per person and week.
+    max_consecutive : int, default 6
+        Most consecutive working days.
+    fair_spread : int, default 1
+        Largest difference in weekend duties between eligible people.
+    time_limit : float, default 30.0
+        CP-SAT seconds.
+    workers : int, default 2
+        CP-SAT search workers.
+    seed : int, default 0
+        CP-SAT random seed.
+    phase1_share : float, default 0.5
+        Share of ``time_limit`` for the shortfall phase.
+    ab_cover : bool, default False
+        Enforce AB岗 cover.
+    balance : Balance or None, default None
+        Balance rules.
+
+    Returns
+    -------
+    RosterResult
+        Assignments, coverage, shortfall, weekend duties, 调休 and solver figures.
+
+    Raises
+    ------
+    WorkbenchError
+        With ``ab_cover``, when someone names no backup (AB岗:以下人员没有指定B岗…) or an unknown one.
+    ValueError
+        When ``days`` are not consecutive dates.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> d = dt.date(2026, 11, 2)
+    >>> people = [Person("甲", "户籍", ("户籍",)), Person("乙", "户籍", ("户籍",))]
+    >>> req = {("户籍", d, 540): 2, ("户籍", d, 840): 1}
+    >>> r = solve_roster(people, default_shifts(), [Day(d, True)], req, time_limit=5)
+    >>> r.status, sum(r.shortfall.values()), sorted(p for p, *_ in r.assignments)
+    ('OPTIMAL', 0, ['乙', '甲'])
     """
     t0 = time.perf_counter()
     req, day_index, need_by_day = _index_requirement(requirement, days)

@@ -123,7 +123,38 @@ def _header(
 def read_staff(
     path: str | Path, groups: list[str] | None = None, display_name: str | None = None
 ) -> tuple[list[Person], list[Shift]]:
-    """People and shifts from the staff workbook; ``groups`` (the scenario's) are checked when given."""
+    """People and shifts from the staff workbook; ``groups`` (the scenario's) are checked when given.
+
+    Parameters
+    ----------
+    path : str or Path
+        The staff workbook (sheet 人员).
+    groups : list of str or None, default None
+        The scenario's window groups; people's groups must be among them.
+    display_name : str or None, default None
+        The name used in error messages (default: the file name).
+
+    Returns
+    -------
+    tuple of (list of Person, list of Shift)
+        The people and the shifts (the workbook's, else :func:`sim.roster.default_shifts`).
+
+    Raises
+    ------
+    StaffInvalid
+        When the file does not exist (文件不存在), is not a readable workbook, lacks the 人员 sheet,
+        or has bad cells (each named by sheet, row and column, in Chinese).
+
+    Examples
+    --------
+    >>> people, shifts = read_staff("data/hall/staff.xlsx")
+    >>> len(people) > 0, all(p.home_group in p.groups for p in people)
+    (True, True)
+    >>> read_staff("no/such.xlsx", display_name="人员.xlsx")
+    Traceback (most recent call last):
+    ...
+    sim.roster_io.StaffInvalid: 人员.xlsx: 文件不存在
+    """
     name = display_name or Path(path).name
     if not Path(path).is_file():
         raise StaffInvalid(name, [("", None, None, "文件不存在")])
@@ -358,6 +389,26 @@ def sample_staff(headcount: dict[str, int], n: int | None = None, seed: int = 7)
 
     Names are generated (示例数据).  Cross-training follows departments: 户籍/出入境/交警 are all
     public-security windows.
+
+    Parameters
+    ----------
+    headcount : dict of str to int
+        People per home group.
+    n : int or None, default None
+        Keep only the first ``n`` people.
+    seed : int, default 7
+        Seed of names, cross-training and leave.
+
+    Returns
+    -------
+    list of Person
+        The staff list, the same for the same arguments.
+
+    Examples
+    --------
+    >>> people = sample_staff({"户籍": 2, "出入境": 1})
+    >>> [p.home_group for p in people], people == sample_staff({"户籍": 2, "出入境": 1})
+    (['户籍', '户籍', '出入境'], True)
     """
     rng = random.Random(seed)
     surnames = (
@@ -388,6 +439,20 @@ def roster_marks(result: RosterResult, people: list[Person]) -> dict[tuple[str, 
     (``code·组名`` when serving away from the home group), 假 (unavailable), 调 (调休 earned by a
     rest-day duty) or 休.
 
+    Parameters
+    ----------
+    result : RosterResult
+        The roster.
+    people : list of Person
+        The staff list.
+
+    Returns
+    -------
+    dict
+        ``(person, date) → mark`` for every person and day of the horizon.
+
+    Examples
+    --------
     >>> from sim.roster import Day
     >>> d1, d2, d3, d4 = (dt.date(2026, 3, k) for k in (7, 9, 10, 11))
     >>> r = RosterResult("OPTIMAL", [("甲", d1, "W", "户籍"), ("甲", d2, "D", "社会服务")], {}, {}, {}, {},
@@ -429,6 +494,37 @@ def export_roster(
 
     ``certificate`` (:class:`sim.roster_certify.Certificate`) adds the fit-to-publish verdict
     to the notes sheet in plain Chinese.
+
+    Parameters
+    ----------
+    result : RosterResult
+        The roster.
+    people : list of Person
+        The staff list.
+    shifts : list of Shift
+        The shifts.
+    path : str or Path
+        The workbook to write.
+    verification : dict or None, default None
+        :func:`sim.verify.verify_roster`'s result, for the 仿真验证 sheet.
+    definition : str, default ""
+        The target's definition in words, for the notes.
+    certificate : Certificate or None, default None
+        The fit-to-publish verdict.
+
+    Examples
+    --------
+    >>> import datetime as dt, tempfile, pathlib
+    >>> from openpyxl import load_workbook
+    >>> from sim.roster import Day, Person, default_shifts, solve_roster
+    >>> d = dt.date(2026, 11, 2)
+    >>> people = [Person("甲", "户籍", ("户籍",))]
+    >>> r = solve_roster(people, default_shifts(), [Day(d, True)], {("户籍", d, 540): 1}, time_limit=5)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "排班.xlsx"
+    ...     export_roster(r, people, default_shifts(), path)
+    ...     load_workbook(path).sheetnames[0]
+    '排班表'
     """
     wb = Workbook()
     shift_by = {s.code: s for s in shifts}

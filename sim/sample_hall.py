@@ -111,6 +111,19 @@ def _weekend_windows(volume: float, mean: float) -> int:
 
 
 def sample_scenario() -> Scenario:
+    """The illustrative county hall (示例数据): dedicated windows, comprehensive windows and a weekend rota.
+
+    Returns
+    -------
+    Scenario
+        A fresh copy each call (callers may change it).
+
+    Examples
+    --------
+    >>> s = sample_scenario()
+    >>> s.calendar.days, s.group("户籍").kind
+    (7, '专窗')
+    """
     types: list[ServiceType] = []
     groups: list[WindowGroup] = []
     for name, dept, vol, mean, cv, appt, rota in DEDICATED:
@@ -172,7 +185,29 @@ def sample_scenario() -> Scenario:
 
 
 def pooled_variant(scenario: Scenario, groups: list[str], name: str = "综合窗口") -> Scenario:
-    """Merge dedicated groups into one comprehensive group with the same staff (一窗受理)."""
+    """Merge dedicated groups into one comprehensive group with the same staff (一窗受理).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall; not changed.
+    groups : list of str
+        Names of the groups to merge.
+    name : str, default "综合窗口"
+        Name of the merged group.
+
+    Returns
+    -------
+    Scenario
+        A copy with the merged group last, its windows the sum of the merged groups'.
+
+    Examples
+    --------
+    >>> s = pooled_variant(sample_scenario(), ["户籍", "出入境"], name="公安综合窗")
+    >>> g = s.group("公安综合窗")
+    >>> g.types, g.regular == sum(sample_scenario().group(n).regular for n in ("户籍", "出入境"))
+    (['户籍', '出入境'], True)
+    """
     s = scenario.copy()
     chosen = [g for g in s.groups if g.name in groups]
     merged = WindowGroup(
@@ -193,7 +228,26 @@ def pooled_variant(scenario: Scenario, groups: list[str], name: str = "综合窗
 
 
 def weekend_rota_variant(scenario: Scenario, on: bool) -> Scenario:
-    """Weekend rota on (rota groups open Sat/Sun) or off (closed; demand shifts to Monday)."""
+    """Weekend rota on (rota groups open Sat/Sun) or off (closed; demand shifts to Monday).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall; not changed.
+    on : bool
+        Keep the weekend hours (True) or close every group on Saturday and Sunday (False).
+
+    Returns
+    -------
+    Scenario
+        A copy, its name marked 周末轮班开/关.
+
+    Examples
+    --------
+    >>> s = weekend_rota_variant(sample_scenario(), on=False)
+    >>> any(g.hours[5] or g.hours[6] for g in s.groups), s.name.endswith("周末轮班关")
+    (False, True)
+    """
     s = scenario.copy()
     for g in s.groups:
         if not on:
@@ -203,6 +257,25 @@ def weekend_rota_variant(scenario: Scenario, on: bool) -> Scenario:
 
 
 def policy_variant(scenario: Scenario, on: bool) -> Scenario:
+    """Dynamic window adjustment (动态调整) on or off.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall; not changed.
+    on : bool
+        Whether the controller opens and closes reserve windows.
+
+    Returns
+    -------
+    Scenario
+        A copy, its name marked 动态调整开/关.
+
+    Examples
+    --------
+    >>> policy_variant(sample_scenario(), on=False).policy.enabled
+    False
+    """
     s = scenario.copy()
     s.policy.enabled = on
     s.name = f"{scenario.name}-动态调整{'开' if on else '关'}"

@@ -41,6 +41,18 @@ def hm_to_min(text: str) -> int:
 def min_to_hm(minutes: float) -> str:
     """510 → ``"08:30"``.
 
+    Parameters
+    ----------
+    minutes : float
+        Minutes since midnight (rounded to the nearest minute).
+
+    Returns
+    -------
+    str
+        The clock time ``HH:MM``.
+
+    Examples
+    --------
     >>> min_to_hm(810)
     '13:30'
     """
@@ -87,6 +99,37 @@ class ServiceType:
     types of the later steps a share ``route_share`` of visits go on to without a new ticket
     (多窗联办, e.g. 不动产登记 → 税务 → 缴费); ``priority_share`` the share of visitors with
     priority (老年人、孕妇、残疾人 …) — the three are estimated by :mod:`sim.calibrate`.
+
+    Parameters
+    ----------
+    name : str
+        Business name (业务名称), unique in a scenario.
+    department : str, default ""
+        Department that runs it.
+    daily_volume : list of float
+        Expected visits Monday..Sunday.
+    service_dist : str, default "lognormal"
+        Service-time distribution (``lognormal``, ``exponential``, ``empirical`` …).
+    service_mean, service_cv : float
+        Mean service minutes and coefficient of variation.
+    service_sample : list of float
+        Observed service minutes for ``service_dist="empirical"``.
+    appointment_share : float, default 0.0
+        Share of visits booked ahead (预约).
+    patience_mean : float or None, default None
+        Mean minutes before a waiting visitor leaves (None: nobody leaves).
+    weekend_shift : float, default 0.5
+        Share of a closed day's demand arriving on the next open day.
+    weekday_profile, weekend_profile : dict or None
+        The type's own arrival profile (slot start → weight); None uses the scenario's.
+    no_show, route, route_share, priority_share
+        See above.
+
+    Examples
+    --------
+    >>> t = ServiceType("户籍", "公安", [100.0] * 5 + [0.0, 0.0], service_mean=8.0)
+    >>> t.name, t.service_mean, t.daily_volume[0]
+    ('户籍', 8.0, 100.0)
     """
 
     name: str
@@ -117,6 +160,35 @@ class WindowGroup:
     ``weekend_windows`` is the Saturday/Sunday rota size (default: ``regular``).
     ``priority_lane`` marks a dedicated priority window group (爱心窗口): with
     ``Practice.priority_mode == "dedicated"`` it serves only priority visitors of its types.
+
+    Parameters
+    ----------
+    name : str
+        Group name (窗口组名称), unique in a scenario.
+    types : list of str
+        Names of the service types the group serves.
+    regular : int, default 1
+        Windows open as a rule (常设窗口数).
+    reserve : int, default 0
+        Extra windows the controller may open (备用窗口数).
+    kind : str, default "专窗"
+        ``专窗`` or ``综合窗``.
+    hours : list of str
+        Opening hours per weekday, e.g. ``"08:30-17:30"``; ``""`` when closed.
+    lunch_start, lunch_end : str
+        The lunch interval (``HH:MM``).
+    lunch_mode : str, default "closed"
+        ``closed`` or ``staggered``.
+    weekend_windows : int or None, default None
+        Saturday/Sunday rota size.
+    priority_lane : bool, default False
+        A dedicated priority window group.
+
+    Examples
+    --------
+    >>> g = WindowGroup("户籍", ["户籍"], regular=3, hours=["08:30-17:30"] * 5 + ["", ""])
+    >>> g.regular, g.kind, g.hours[5]
+    (3, '专窗', '')
     """
 
     name: str
@@ -190,7 +262,34 @@ class CalendarSpec:
 
 @dataclass
 class Scenario:
-    """A whole hall. ``weekday_profile``/``weekend_profile`` map slot start → weight."""
+    """A whole hall. ``weekday_profile``/``weekend_profile`` map slot start → weight.
+
+    Parameters
+    ----------
+    name : str
+        Scenario name shown to users.
+    types : list of ServiceType
+        The kinds of business.
+    groups : list of WindowGroup
+        The window groups serving them.
+    policy : Policy
+        The dynamic window-adjustment controller (动态调整).
+    calendar : CalendarSpec
+        First day, number of days and calendar overrides of a run.
+    weekday_profile, weekend_profile : dict of str to float
+        Arrival weight per slot start (``HH:MM``).
+    description : str, default ""
+        Free text shown with the scenario.
+    practice : Practice
+        Service practices (no-shows, priority lanes, appointment quotas …).
+
+    Examples
+    --------
+    >>> t = ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0, 0.0])
+    >>> s = Scenario("小厅", [t], [WindowGroup("户籍", ["户籍"], hours=["09:00-12:00"] * 5 + ["", ""])])
+    >>> s.group("户籍").types
+    ['户籍']
+    """
 
     name: str
     types: list[ServiceType]

@@ -113,6 +113,16 @@ NO = ("否", "不启用", "关", "false", "False", "0", "no", "N", "n")
 class ScenarioInvalid(WorkbenchError):
     """All problems of a scenario file; each names sheet, row and column.
 
+    Parameters
+    ----------
+    file : str
+        The file as the user named it.
+    issues : list of tuple
+        ``(sheet, row, column, message)`` per problem; ``row``/``column`` may be None, and a
+        single problem with no sheet is about the whole file.
+
+    Examples
+    --------
     >>> str(ScenarioInvalid("a.xlsx", [("窗口组", 3, "可办业务", "业务“X”不存在")]))
     'a.xlsx 有1处错误:\\n  窗口组 第3行 “可办业务”列: 业务“X”不存在'
     """
@@ -152,6 +162,18 @@ def _text(v: Any) -> str:
 def split_names(v: Any) -> list[str]:
     """Names in a 可办业务 cell: separated by 、 , , ; or line breaks, blanks dropped.
 
+    Parameters
+    ----------
+    v : Any
+        The cell value (None and blanks give an empty list).
+
+    Returns
+    -------
+    list of str
+        The names, in order.
+
+    Examples
+    --------
     >>> split_names("户籍、婚姻登记, 社保")
     ['户籍', '婚姻登记', '社保']
     """
@@ -658,6 +680,18 @@ def _group_cells(g: WindowGroup) -> list[Any]:
 def types_table(s: Scenario) -> list[dict[str, Any]]:
     """The 业务类型 sheet as rows keyed by the workbook's column names (:data:`TYPE_COLS`).
 
+    Parameters
+    ----------
+    s : Scenario
+        The scenario.
+
+    Returns
+    -------
+    list of dict
+        One row per service type, in order.
+
+    Examples
+    --------
     >>> from sim.sample_hall import sample_scenario
     >>> types_table(sample_scenario())[0]["业务名称"]
     '不动产登记'
@@ -667,7 +701,25 @@ def types_table(s: Scenario) -> list[dict[str, Any]]:
 
 
 def groups_table(s: Scenario) -> list[dict[str, Any]]:
-    """The 窗口组 sheet as rows keyed by the workbook's column names (:data:`GROUP_COLS`)."""
+    """The 窗口组 sheet as rows keyed by the workbook's column names (:data:`GROUP_COLS`).
+
+    Parameters
+    ----------
+    s : Scenario
+        The scenario.
+
+    Returns
+    -------
+    list of dict
+        One row per window group, in order.
+
+    Examples
+    --------
+    >>> from sim.sample_hall import sample_scenario
+    >>> row = groups_table(sample_scenario())[0]
+    >>> row["窗口组"], row["常设窗口数"] == sample_scenario().groups[0].regular
+    ('不动产登记', True)
+    """
     return [dict(zip(GROUP_COLS, _group_cells(g), strict=True)) for g in s.groups]
 
 
@@ -681,6 +733,29 @@ def scenario_from_tables(
     from ``base``); rows with every cell blank are ignored.  Raises :class:`ScenarioInvalid`
     listing every problem (row numbers as in the workbook: the first row below the header is 2).
 
+    Parameters
+    ----------
+    base : Scenario
+        The scenario being edited; not changed.
+    types : list of dict
+        业务类型 rows (as :func:`types_table` gives them).
+    groups : list of dict
+        窗口组 rows (as :func:`groups_table` gives them).
+    name : str, default "编辑后的场景"
+        Name of the result, also the file name in error messages.
+
+    Returns
+    -------
+    Scenario
+        The edited scenario.
+
+    Raises
+    ------
+    ScenarioInvalid
+        Listing every bad cell with sheet (业务类型/窗口组), row and column, in Chinese.
+
+    Examples
+    --------
     >>> from sim.sample_hall import sample_scenario
     >>> s = sample_scenario()
     >>> rows = groups_table(s); rows[0]["常设窗口数"] += 1
@@ -753,7 +828,27 @@ def read_json(path: str | Path, display_name: str | None = None) -> Scenario:
 
 
 def validate(s: Scenario) -> list[tuple[str, int | None, str | None, str]]:
-    """Semantic checks of a scenario built in code or JSON (rows = item number + 1, as in the workbook)."""
+    """Semantic checks of a scenario built in code or JSON (rows = item number + 1, as in the workbook).
+
+    Parameters
+    ----------
+    s : Scenario
+        The scenario to check.
+
+    Returns
+    -------
+    list of tuple
+        ``(sheet, row, column, Chinese message)`` per problem; empty when the scenario is sound.
+
+    Examples
+    --------
+    >>> from sim.sample_hall import sample_scenario
+    >>> validate(sample_scenario())
+    []
+    >>> s = sample_scenario(); s.groups[0].types.append("无此业务")
+    >>> validate(s)
+    [('窗口组', 2, '可办业务', '业务“无此业务”不在“业务类型”中')]
+    """
     iss = _Issues()
     names = [t.name for t in s.types]
     for i, t in enumerate(s.types, start=2):
@@ -798,7 +893,35 @@ def validate(s: Scenario) -> list[tuple[str, int | None, str | None, str]]:
 
 
 def load_scenario(path: str | Path, display_name: str | None = None) -> Scenario:
-    """xlsx or JSON by extension."""
+    """xlsx or JSON by extension.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.json`` file, or a workbook (any other extension).
+    display_name : str or None, default None
+        The name used in error messages (default: the path).
+
+    Returns
+    -------
+    Scenario
+        The scenario read.
+
+    Raises
+    ------
+    ScenarioInvalid
+        When the file does not exist (文件不存在), is not a readable workbook or JSON, or has bad
+        cells (each named by sheet, row and column, in Chinese).
+
+    Examples
+    --------
+    >>> load_scenario("data/hall/sample-hall.json").groups[0].name
+    '不动产登记'
+    >>> load_scenario("no/such.xlsx", display_name="大厅.xlsx")
+    Traceback (most recent call last):
+    ...
+    sim.scenario_io.ScenarioInvalid: 大厅.xlsx: 文件不存在
+    """
     p = Path(path)
     if not p.exists():
         raise ScenarioInvalid(display_name or str(path), [("", None, None, "文件不存在")])
@@ -812,6 +935,25 @@ def scenario_from_bytes(name: str, data: bytes) -> Scenario:
 
     Errors name the file as the user called it, not a temporary path.
 
+    Parameters
+    ----------
+    name : str
+        The uploaded file's name (its extension picks the reader).
+    data : bytes
+        The file's content.
+
+    Returns
+    -------
+    Scenario
+        The scenario read.
+
+    Raises
+    ------
+    ScenarioInvalid
+        As :func:`load_scenario`, naming the file ``name``.
+
+    Examples
+    --------
     >>> import json
     >>> from sim.sample_hall import sample_scenario
     >>> raw = json.dumps(sample_scenario().to_dict(), ensure_ascii=False, default=str).encode()
@@ -857,7 +999,25 @@ def _sheet(
 
 
 def write_xlsx(s: Scenario, path: str | Path) -> None:
-    """Write a workbook :func:`read_xlsx` reads back to an equal scenario."""
+    """Write a workbook :func:`read_xlsx` reads back to an equal scenario.
+
+    Parameters
+    ----------
+    s : Scenario
+        The scenario to write.
+    path : str or Path
+        The workbook to create (overwritten when it exists).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sim.sample_hall import sample_scenario
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = pathlib.Path(d) / "hall.xlsx"
+    ...     write_xlsx(sample_scenario(), p)
+    ...     load_scenario(p).groups == sample_scenario().groups
+    True
+    """
     wb = Workbook()
     wb.remove(wb.active)
     _sheet(

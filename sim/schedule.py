@@ -24,6 +24,25 @@ DAY_MINUTES = 24 * 60
 
 @dataclass(frozen=True)
 class Change:
+    """A new open-window target for one window group at one moment of a run.
+
+    Parameters
+    ----------
+    time : float
+        Absolute minutes since the start of day 0.
+    group : int
+        Window group index.
+    windows : int
+        Windows to have open from ``time`` on.
+    drain : bool, default False
+        Closing windows finish their current customer but call nobody new (end of hours).
+
+    Examples
+    --------
+    >>> Change(540.0, 0, 2).windows
+    2
+    """
+
     time: float  # absolute minutes since the start of day 0
     group: int
     windows: int

@@ -171,7 +171,37 @@ def _slot_target(target: str | Target) -> Target:
 
 
 def sipp(scenario: Scenario, target: str | Target = "90%<=15", minimum: int = 1) -> StaffingPlan:
-    """Stationary independent period-by-period staffing: Erlang C per group, weekday and slot."""
+    """Stationary independent period-by-period staffing: Erlang C per group, weekday and slot.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall.
+    target : str or Target, default "90%<=15"
+        The service target.
+    minimum : int, default 1
+        Fewest windows in an open slot.
+
+    Returns
+    -------
+    StaffingPlan
+        Windows per (group, weekday, slot), method ``"erlang"``, with the predicted levels.
+
+    Raises
+    ------
+    TargetError
+        When ``target`` cannot be read (Chinese message, see :func:`sim.targets.parse_target`).
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> plan = sipp(s, "90%<=15")
+    >>> plan.method, plan.windows["户籍", 0, 18], len(plan.windows)
+    ('erlang', 4, 30)
+    """
     t0 = time.perf_counter()
     tg = _slot_target(target)
     days = representative_week(scenario)
@@ -218,6 +248,37 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
 
     Customers count in the slot they took their ticket, for the group that served them
     (all arrivals are served: 不限号).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall.
+    plan : StaffingPlan
+        The windows to simulate.
+    seeds : list of int
+        One seed per simulated week.
+    target : Target or None, default None
+        The target judged (default: the plan's).
+
+    Returns
+    -------
+    SlotStats
+        Pooled levels, mean waits and standard errors per slot and per group day.
+
+    Raises
+    ------
+    TargetError
+        When ``target`` cannot be read (Chinese message, see :func:`sim.targets.parse_target`).
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> stats = measure(s, sipp(s), [1, 2])
+    >>> stats.reps, stats.customers["户籍", 0, 18] > 0, 0 <= stats.within["户籍", 0, 18] <= 1
+    (2, True, True)
     """
     tg = _slot_target(target or plan.target)
     within_t = tg.within if tg.within is not None else 15.0
@@ -310,6 +371,30 @@ def _se(s1: float, s2: float, r: float) -> float:
 
 
 def attach(plan: StaffingPlan, stats: SlotStats) -> StaffingPlan:
+    """Store what simulation measured (``stats``) on ``plan``, in place.
+
+    Parameters
+    ----------
+    plan : StaffingPlan
+        The plan measured.
+    stats : SlotStats
+        What :func:`measure` found.
+
+    Returns
+    -------
+    StaffingPlan
+        ``plan`` itself, with its ``sim_*`` and ``day_*`` fields set.
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> plan = sipp(s)
+    >>> attach(plan, measure(s, plan, [1, 2])) is plan, plan.sim_reps
+    (True, 2)
+    """
     plan.sim_level, plan.sim_mean_wait, plan.sim_customers = stats.within, stats.mean_wait, stats.customers
     plan.day_level, plan.day_mean_wait = stats.day_within, stats.day_mean_wait
     plan.sim_level_se, plan.sim_reps = stats.within_se, stats.reps
@@ -339,6 +424,51 @@ def simulation_corrected(
     shifts; so it is off by default.  Repeat until
     nothing misses and nothing can be trimmed, a plan repeats (cycle) or ``max_iter`` iterations;
     the cheapest plan seen with no miss is returned.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall.
+    target : str or Target, default "90%<=15"
+        The service target.
+    reps : int, default 30
+        Simulated weeks per iteration.
+    seed : int, default 1
+        Seed of the replications.
+    max_iter : int, default 20
+        Most iterations.
+    z : float, default 1.645
+        Standard errors subtracted from a slot's measured level before judging it.
+    margin : float, default 0.0
+        Extra margin added to the target when judging.
+    trim : bool, default False
+        Whether slots with ``slack`` to spare lose a window.
+    slack : float, default 0.05
+        Spare level needed before trimming.
+    start : StaffingPlan or None, default None
+        The first plan (default: :func:`sipp`).
+    progress : callable or None
+        Called with ``(iteration, max_iter)``.
+
+    Returns
+    -------
+    StaffingPlan
+        Method ``"sim"``; ``iterations`` and the Chinese ``stop_reason`` tell how it ended.
+
+    Raises
+    ------
+    TargetError
+        When ``target`` cannot be read (Chinese message, see :func:`sim.targets.parse_target`).
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> plan = simulation_corrected(s, "90%<=15", reps=2, max_iter=2)
+    >>> plan.method, sum(plan.windows.values()) >= sum(sipp(s).windows.values())
+    ('sim', True)
     """
     t0 = time.perf_counter()
     tg = _slot_target(target)
@@ -436,7 +566,32 @@ def _day_moves(
 
 def compare_rows(erlang: StaffingPlan, corrected: StaffingPlan | None, with_ci: bool = False) -> list[dict]:
     """Per-slot rows side by side, for tables and exports; ``with_ci`` adds each slot's 95%
-    half-width (``erlang_ci95``, ``sim_ci95``)."""
+    half-width (``erlang_ci95``, ``sim_ci95``).
+
+    Parameters
+    ----------
+    erlang : StaffingPlan
+        The Erlang C plan (:func:`sipp`), ideally measured (:func:`attach`).
+    corrected : StaffingPlan or None
+        The simulation-corrected plan, or None.
+    with_ci : bool, default False
+        Whether to add the 95% half-widths.
+
+    Returns
+    -------
+    list of dict
+        One row per (group, weekday, slot), sorted.
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> row = compare_rows(sipp(s), None)[0]
+    >>> row["group"], row["weekday_cn"], row["slot_start"], row["erlang_windows"]
+    ('户籍', '周一', '09:00', 4)
+    """
     rows = []
     for key in sorted(erlang.windows, key=lambda k: (k[0], k[1], k[2])):
         g, wd, s = key
@@ -489,6 +644,39 @@ class PlanSummary:
     ``ci95_halfwidth_*`` are the 95% confidence half-widths of the slots' measured levels across the
     ``fresh_reps`` simulated weeks; ``iterations`` and ``stop_reason`` (Chinese) tell how the
     simulation correction ended.
+
+    Parameters
+    ----------
+    method : str
+        ``"erlang"`` or ``"sim"``.
+    staff_hours_per_week : float
+        Window hours of the plan over a week.
+    open_slots, slots_meeting_target : int
+        Slots judged, and those meeting the target in the fresh check.
+    share_meeting_target : float or None
+        Their ratio.
+    group_days, group_days_meeting_target : int
+        The same per group day.
+    fresh_reps : int
+        Weeks simulated in the fresh check.
+    ci95_halfwidth_mean, ci95_halfwidth_max : float or None
+        Mean and largest 95% half-width of the slots' levels.
+    iterations : list of dict
+        The correction's iterations.
+    stop_reason : str
+        Why the correction stopped (Chinese).
+    wall_seconds : float
+        Seconds the method took.
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> summary = staffing_report(s, method="erlang", reps=2).erlang
+    >>> summary.method, summary.open_slots
+    ('erlang', 30)
     """
 
     method: str
@@ -514,6 +702,29 @@ class StaffingReport:
     was asked for) summarise each method; ``slots`` holds one row per (group, weekday, slot), ready
     for :class:`pandas.DataFrame` (columns named in English; ``sim.commands.staffing_cmd.STAFF_HEAD``
     gives their Chinese headings).
+
+    Parameters
+    ----------
+    target : dict
+        The target as :meth:`sim.targets.Target.to_dict`.
+    method : str
+        ``"erlang"`` or ``"sim"``.
+    erlang : PlanSummary
+        The Erlang C plan's summary.
+    sim : PlanSummary or None
+        The simulation-corrected plan's, when asked for.
+    slots : list of dict
+        Per-slot rows (:func:`compare_rows`).
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> report = staffing_report(s, method="erlang", reps=2)
+    >>> report.sim is None, len(report.slots), report.to_dict()["method"]
+    (True, 30, 'erlang')
     """
 
     target: dict[str, Any]
@@ -546,6 +757,49 @@ def staffing_report(
     weeks, slots truly at 92% fall below 90% by chance, for either method.
 
     ``progress(step, share)`` reports the stage (Chinese text) and the share done, for a bar.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall.
+    target : str or Target, default "90%<=15"
+        The service target.
+    method : str, default "sim"
+        ``"sim"`` adds the simulation-corrected plan; any other value gives Erlang C only.
+    reps : int, default 30
+        Simulated weeks per correction iteration.
+    seed : int, default 1
+        Seed of the correction.
+    check_seed : int, default 99
+        Seed of the fresh check.
+    trim : bool, default False
+        Passed to :func:`simulation_corrected`.
+    check_reps : int or None, default None
+        Weeks of the fresh check (default ``reps``).
+    with_ci : bool, default False
+        Add per-slot 95% half-widths to ``slots``.
+    progress : callable or None
+        Called with ``(stage, share)``.
+
+    Returns
+    -------
+    StaffingReport
+        Both plans' summaries and the per-slot rows.
+
+    Raises
+    ------
+    TargetError
+        When ``target`` cannot be read (Chinese message, see :func:`sim.targets.parse_target`).
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> report = staffing_report(s, "90%<=15", method="sim", reps=2, check_reps=2)
+    >>> report.erlang.method, report.sim.method, report.sim.fresh_reps
+    ('erlang', 'sim', 2)
     """
     say = progress or (lambda step, share: None)
     tg = _slot_target(target)

@@ -89,7 +89,39 @@ _MEAN = re.compile(r"^(?:mean|平均)\s*(?:<=|≤|<)\s*(\d+(?:\.\d+)?)\s*(?:min|
 
 
 def parse_target(text: str | Target, *, scope: str = "slot", counted: str = "arrivals") -> Target:
-    """Parse "90%<=15", "mean<=10", or both joined by ``,`` ``;`` ``&`` ``和`` ``且``."""
+    """Parse "90%<=15", "mean<=10", or both joined by ``,`` ``;`` ``&`` ``和`` ``且``.
+
+    Parameters
+    ----------
+    text : str or Target
+        The target as typed; a :class:`Target` is returned unchanged.
+    scope : str, default "slot"
+        ``"slot"`` (judged per 30-minute slot) or ``"day"`` (pooled over the day).
+    counted : str, default "arrivals"
+        ``"arrivals"`` or ``"served"``.
+
+    Returns
+    -------
+    Target
+        The parsed target.
+
+    Raises
+    ------
+    TargetError
+        With a Chinese message when ``text`` is empty (服务目标为空), a part cannot be read
+        (无法识别的服务目标), the percentage is outside 0..100, or ``scope``/``counted`` is unknown
+        (统计口径无效).
+
+    Examples
+    --------
+    >>> t = parse_target("90%<=15 且 mean<=10")
+    >>> t.percent, t.within, t.max_mean_wait
+    (0.9, 15.0, 10.0)
+    >>> parse_target("快一点")
+    Traceback (most recent call last):
+    ...
+    sim.targets.TargetError: 无法识别的服务目标“快一点”:请写成“90%<=15”“mean<=10”或两者用逗号连接
+    """
     if isinstance(text, Target):
         return text
     if scope not in SCOPES or counted not in COUNTED:

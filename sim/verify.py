@@ -32,7 +32,30 @@ from .targets import Target, TargetError, parse_target
 
 def horizon(scenario: Scenario, start: dt.date | None = None, weeks: int = 4) -> tuple[list[CalDay], list[Day]]:
     """The roster horizon from the first Monday on or after ``start`` (default: the scenario's start),
-    with the scenario's calendar (public holidays, 调休上班, local overrides)."""
+    with the scenario's calendar (public holidays, 调休上班, local overrides).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall (its calendar overrides apply).
+    start : date or None, default None
+        Earliest first day.
+    weeks : int, default 4
+        Length of the horizon.
+
+    Returns
+    -------
+    tuple of (list of CalDay, list of Day)
+        The calendar days (for simulation) and the roster's days (``workday`` set).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from sim.sample_hall import sample_scenario
+    >>> cal, days = horizon(sample_scenario(), start=dt.date(2026, 11, 4), weeks=1)
+    >>> len(cal), days[0].date, days[0].workday, days[5].workday
+    (7, datetime.date(2026, 11, 9), True, False)
+    """
     start = start or scenario.calendar.start
     start = start + dt.timedelta(days=(7 - start.weekday()) % 7)
     spec = CalendarSpec(start, weeks * 7, scenario.calendar.overrides, scenario.calendar.use_official)
@@ -43,7 +66,36 @@ def horizon(scenario: Scenario, start: dt.date | None = None, weeks: int = 4) ->
 def requirement_from_plan(
     scenario: Scenario, plan: StaffingPlan, cal: list[CalDay], groups: set[str] | None = None
 ) -> dict[tuple[str, dt.date, int], int]:
-    """Windows needed per (group, date, slot start minute) over the horizon, for ``groups``."""
+    """Windows needed per (group, date, slot start minute) over the horizon, for ``groups``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall.
+    plan : StaffingPlan
+        Windows per (group, weekday, slot).
+    cal : list of CalDay
+        The horizon's calendar days (:func:`horizon`).
+    groups : set of str or None, default None
+        The groups wanted (default: all).
+
+    Returns
+    -------
+    dict
+        ``(group, date, slot start minute) → windows``, positive entries only.
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> from sim.staffing import sipp
+    >>> cal, _ = horizon(s, weeks=1)
+    >>> req = requirement_from_plan(s, sipp(s), cal, {"户籍"})
+    >>> len(req), req["户籍", cal[0].date, 540]
+    (30, 4)
+    """
     req = {}
     for d in cal:
         for g, slots in open_slots(scenario, d).items():
@@ -86,7 +138,52 @@ def verify_roster(
     """Simulate the horizon ``reps`` times with fresh seeds; pass/fail per (group, date, slot)
     of the rostered groups, pooled over the replications.  With a target defined over the whole
     day (``scope="day"``) a slot passes when its group's day, pooled, passes; the per-day rows
-    are in ``group_day_results`` either way."""
+    are in ``group_day_results`` either way.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall.
+    result : RosterResult
+        The roster.
+    cal : list of CalDay
+        The horizon's calendar days.
+    target : str or Target
+        The service target.
+    rostered : set of str
+        The groups the roster staffs (the others keep the plan's windows).
+    plan : StaffingPlan or None, default None
+        The plan for the groups not rostered.
+    reps : int, default 10
+        Simulated replications of the horizon.
+    seed : int, default 20260101
+        Seed of the replications.
+
+    Returns
+    -------
+    dict
+        ``status``, shortfall counts, ``slots_meeting_target``/``open_slots``,
+        ``share_meeting_target``, per-slot ``slots`` and per-day ``group_day_results`` …
+
+    Raises
+    ------
+    TargetError
+        When ``target`` cannot be read or its scope is unknown (统计口径无效).
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> from sim.roster import default_shifts
+    >>> from sim.roster_io import sample_staff
+    >>> people = sample_staff({"户籍": 3})
+    >>> result, plan, cal, rostered = roster_for_scenario(s, people, default_shifts(), weeks=1, method="erlang")
+    >>> v = verify_roster(s, result, cal, "90%<=15", rostered, plan, reps=2)
+    >>> v["status"], v["open_slots"]
+    ('OPTIMAL', 30)
+    """
     tg = parse_target(target)
     if tg.scope not in ("slot", "day"):
         raise TargetError(f"统计口径无效:scope={tg.scope}")
@@ -203,6 +300,60 @@ def roster_for_scenario(
     :data:`DECOMPOSE_FROM` people or 6 groups up. ``solve_options`` (AB岗 ``ab_cover``,
     ``balance``) go to :func:`sim.roster.solve_roster` and need the single model: with them
     ``"auto"`` solves one model.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The hall.
+    people : list of Person
+        The staff list.
+    shifts : list of Shift
+        The shifts people may work.
+    weeks : int, default 4
+        Length of the horizon.
+    start : date or None, default None
+        Earliest first day (:func:`horizon`).
+    target : str or Target, default "90%<=15"
+        The service target.
+    method : str, default "sim"
+        ``"sim"`` (simulation-corrected plan) or ``"erlang"``.
+    plan : StaffingPlan or None, default None
+        A plan to use instead of computing one.
+    time_limit : float, default 30.0
+        CP-SAT seconds.
+    reps : int, default 20
+        Simulated weeks per correction iteration.
+    seed : int, default 1
+        Seed of the correction.
+    solver : str, default "auto"
+        ``"single"``, ``"decompose"`` or ``"auto"``.
+    **solve_options
+        ``ab_cover``, ``balance`` … for :func:`sim.roster.solve_roster`.
+
+    Returns
+    -------
+    tuple
+        ``(roster, plan, calendar days, rostered groups)``.
+
+    Raises
+    ------
+    TargetError
+        When ``target`` cannot be read (Chinese message).
+    WorkbenchError
+        With ``ab_cover``, when someone names no backup or an unknown one (AB岗: …).
+
+    Examples
+    --------
+    >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+    >>> week = ["09:00-12:00"] * 5 + ["", ""]
+    >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+    ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+    >>> from sim.roster import default_shifts
+    >>> from sim.roster_io import sample_staff
+    >>> result, plan, cal, rostered = roster_for_scenario(
+    ...     s, sample_staff({"户籍": 4}), default_shifts(), weeks=1, method="erlang", time_limit=5)
+    >>> result.status, rostered, sum(result.shortfall.values())
+    ('OPTIMAL', {'户籍'}, 0)
     """
     from .roster import solve_roster
     from .roster_hall import solve_hall_roster

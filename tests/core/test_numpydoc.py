@@ -30,6 +30,7 @@ COVERED = (
     "core.safe_export",
     "core.workdays",
     "core.xlsxout",
+    "sim",
     "tasks",
     "tasks.accounts",
     "tasks.errors",
