@@ -21,7 +21,22 @@ DATE, ONGOING, UNKNOWN, NONE = "date", "ongoing", "unknown", "none"
 
 @dataclass
 class Source:
-    """Where a task was read: file name, sheet (None for text) and 1-based row or line."""
+    """Where a task was read: file name, sheet (None for text) and 1-based row or line.
+
+    Parameters
+    ----------
+    file : str, optional
+        The file's name.
+    sheet : str, optional
+        The sheet (None for a text document).
+    row : int, optional
+        The 1-based row or line.
+
+    Examples
+    --------
+    >>> Source("plan.xlsx", "任务表", 5).label()
+    'plan.xlsx / 任务表 / 第5行'
+    """
 
     file: str = ""
     sheet: str | None = None
@@ -39,7 +54,20 @@ class Source:
 
 @dataclass
 class Milestone:
-    """One dated step of a task (``2017年9月底前上线试运行``)."""
+    """One dated step of a task (``2017年9月底前上线试运行``).
+
+    Parameters
+    ----------
+    date : date or None
+        The step's date (None when the text names none).
+    text : str
+        What is to be done by then.
+
+    Examples
+    --------
+    >>> Milestone(date(2017, 9, 30), "上线试运行")
+    Milestone(date=datetime.date(2017, 9, 30), text='上线试运行')
+    """
 
     date: date | None
     text: str
@@ -54,6 +82,43 @@ class Task:
     the same order.  ``deadline`` is the first dated milestone, ``None`` for an
     ongoing task (``deadline_kind == "ongoing"``) or unreadable text
     (``deadline_kind == "unknown"``, with a warning).
+
+    Parameters
+    ----------
+    id : str
+        The task number (``1``, ``3.2``).
+    title, section, description : str, optional
+        Its title (工作要点), section heading and fuller text.
+    lead_units, responsible_units : list of str, optional
+        Lead (牵头) and responsible (责任) units as written.
+    deadline : date, optional
+        The first dated milestone.
+    deadline_text : str, optional
+        The deadline as written.
+    deadline_kind : str, optional
+        ``date``, ``ongoing``, ``unknown`` or ``none``.
+    milestones : list of Milestone, optional
+        The dated steps of the deadline text.
+    predecessors : list of str, optional
+        Numbers of the tasks it waits for.
+    source : Source, optional
+        Where it was read.
+    lead_units_canonical, responsible_units_canonical : list of str, optional
+        The alias-table names, in the same order.
+    collective_units : list of str, optional
+        Names standing for many units (``市直各相关单位``).
+    persons : list of str, optional
+        People named by 牵头负责领导/责任领导.
+    warnings : list of str, optional
+        Messages a user should see.
+
+    Examples
+    --------
+    >>> t = Task("1", "推进简政放权", lead_units=["市审改办"], responsible_units=["市财政局", "市审改办"])
+    >>> t.units
+    ['市审改办', '市财政局']
+    >>> Task.from_dict(t.to_dict()) == t
+    True
     """
 
     id: str
@@ -107,6 +172,31 @@ class Plan:
 
     ``used`` says what the importer read (sheet and row range, or the text
     layouts found); ``warnings`` are messages a user should see.
+
+    Parameters
+    ----------
+    title, issuer : str, optional
+        The programme's title and issuing body.
+    date : date, optional
+        Its date.
+    source_file : str, optional
+        The file it was read from.
+    tasks : list of Task, optional
+        Its tasks, in table order.
+    warnings : list of str, optional
+        Messages a user should see.
+    used : dict, optional
+        What the importer read.
+
+    Examples
+    --------
+    >>> plan = Plan("示例方案", tasks=[Task("1", "推进简政放权")])
+    >>> plan.task("1").title
+    '推进简政放权'
+    >>> plan.task("9")
+    Traceback (most recent call last):
+    ...
+    KeyError: '9'
     """
 
     title: str = ""

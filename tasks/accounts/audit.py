@@ -23,6 +23,23 @@ ACTION_LABELS = labels.AUDIT_ACTION
 
 
 def action_label(action: str) -> str:
+    """The Chinese name of an audited action (the key itself when it has none).
+
+    Parameters
+    ----------
+    action : str
+        The action key of an audit row.
+
+    Returns
+    -------
+    str
+        Its Chinese name.
+
+    Examples
+    --------
+    >>> action_label("close_period"), action_label("unknown_action")
+    ('关闭报告期', 'unknown_action')
+    """
     return ACTION_LABELS.get(action, action)
 
 
@@ -39,6 +56,27 @@ def audit_rows(entries: list[dict[str, Any]]) -> list[list[str]]:
 
 
 def audit_xlsx(entries: list[dict[str, Any]]) -> bytes:
+    """The audit entries as an xlsx sheet ``操作日志`` (time, account, action, target, details).
+
+    Parameters
+    ----------
+    entries : list of dict
+        Audit entries (``at``, ``actor``, ``action``, ``target``, ``detail``), as the store lists them.
+
+    Returns
+    -------
+    bytes
+        The xlsx file; text a spreadsheet would run as a formula is kept as text.
+
+    Examples
+    --------
+    >>> from openpyxl import load_workbook
+    >>> from datetime import datetime
+    >>> entries = [{"at": datetime(2021, 9, 28, 9, 0), "actor": "ban", "action": "close_period",
+    ...             "target": "2021-09", "detail": {"grace_days": 5}}]
+    >>> [c.value for c in load_workbook(io.BytesIO(audit_xlsx(entries))).active[2]]
+    ['2021-09-28 09:00:00', 'ban', '关闭报告期', '2021-09', 'grace_days=5']
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -59,7 +97,26 @@ def audit_xlsx(entries: list[dict[str, Any]]) -> bytes:
 
 
 def audit_csv(entries: list[dict[str, Any]]) -> bytes:
-    """UTF-8 with BOM so Excel shows the Chinese."""
+    """The audit entries as CSV: UTF-8 with BOM so Excel shows the Chinese.
+
+    Parameters
+    ----------
+    entries : list of dict
+        Audit entries (``at``, ``actor``, ``action``, ``target``, ``detail``).
+
+    Returns
+    -------
+    bytes
+        The CSV file, a header row first.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> entries = [{"at": datetime(2021, 9, 28, 9, 0), "actor": "ban", "action": "close_period",
+    ...             "target": "2021-09", "detail": {"grace_days": 5}}]
+    >>> audit_csv(entries).decode("utf-8-sig").splitlines()[1]
+    '2021-09-28 09:00:00,ban,关闭报告期,2021-09,grace_days=5'
+    """
     return csv_bytes(audit_rows(entries), HEADERS)
 
 

@@ -56,7 +56,20 @@ def token_hash(token: str) -> str:
 
 @dataclass(frozen=True)
 class LoginSession:
-    """A successful login: the token to keep (e.g. in the browser session) and the account."""
+    """A successful login: the token to keep (e.g. in the browser session) and the account.
+
+    Parameters
+    ----------
+    token : str
+        The session token (only its hash is stored; :meth:`AccountBook.resume` takes it back).
+    account : Account
+        Who logged in.
+
+    Examples
+    --------
+    >>> LoginSession("secret-token", Account("ban", "office"))  # the token is never printed
+    LoginSession(account='ban')
+    """
 
     token: str
     account: Account
@@ -125,7 +138,37 @@ def _key_hash(name: str | None, source: str) -> str:
 
 
 class AccountBook:
-    """Accounts of one :class:`tasks.store.Store`."""
+    """Accounts of one :class:`tasks.store.Store`.
+
+    Parameters
+    ----------
+    store : Store
+        The store the accounts live in.
+    policy : AccountPolicy, optional
+        Lockout and session limits; default :meth:`AccountPolicy.from_env`.
+    clock : callable, optional
+        Returns the current time (tests inject a fake one).
+
+    Raises
+    ------
+    AccountError
+        From its methods: an unknown name, a bad role, a weak password (the message says which);
+        :class:`LoginFailed` / :class:`AccountLocked` from :meth:`login`, :class:`SessionExpired`
+        from :meth:`resume`.
+
+    Examples
+    --------
+    >>> from tasks.store import Store
+    >>> book = AccountBook(Store("sqlite://"))
+    >>> book.add("ban", "office", password="Xq7-tomato-harbour", actor="admin")
+    >>> login = book.login("ban", "Xq7-tomato-harbour")
+    >>> book.resume(login.token).role
+    'office'
+    >>> book.login("ban", "wrong")
+    Traceback (most recent call last):
+    ...
+    tasks.accounts.errors.LoginFailed: 账号或密码错误
+    """
 
     def __init__(self, store: Any, policy: AccountPolicy | None = None, clock: Callable[[], datetime] | None = None):
         self.store = store

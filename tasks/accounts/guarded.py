@@ -39,7 +39,38 @@ _HIDDEN = frozenset({"session", "engine", "dispose", "_write_engine"})
 
 
 class GuardedStore(NotifyMethods, CardHistoryMethods):
-    """``store`` seen and changed as ``account``."""
+    """``store`` seen and changed as ``account``.
+
+    Every method checks :func:`~tasks.accounts.require` first; a unit account reads only its own
+    unit's tasks, and a region-scoped account only its region's plans.
+
+    Parameters
+    ----------
+    store : Store
+        The store (a GuardedStore is unwrapped).
+    account : Account
+        Who acts.
+    book : AccountBook, optional
+        The account book, for account management through the guarded store.
+
+    Raises
+    ------
+    PermissionDenied
+        When ``account`` still has its generated password (nothing is allowed until it is changed),
+        and from every method the account may not call.
+
+    Examples
+    --------
+    >>> from tasks.store import Store
+    >>> from tasks.accounts import Account
+    >>> store = Store("sqlite://")
+    >>> GuardedStore(store, Account("ban", "office")).plans()
+    []
+    >>> GuardedStore(store, Account("czj", "unit", unit="市财政局")).close_period("2021-09")
+    Traceback (most recent call last):
+    ...
+    tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权关闭报告期;如确需办理,请联系领导小组办公室
+    """
 
     def __init__(self, store: Store, account: Account, *, book: AccountBook | None = None):
         if isinstance(store, GuardedStore):

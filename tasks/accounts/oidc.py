@@ -68,6 +68,39 @@ def account_from_oidc(
     ``known_units`` (the store's units) rejects a unit the task table does not know;
     ``known_regions`` (the registered regions) a region nobody registered.  With a
     ``region_claim`` configured a token without it is refused (never silently province-wide).
+
+    Parameters
+    ----------
+    claims : mapping
+        The identity token's claims (``st.user``).
+    mapping : mapping
+        The ``[workbench_oidc]`` table of the secrets (see the module's text).
+    known_units : iterable of str, optional
+        The units of the task table; default: any unit is accepted.
+    known_regions : iterable of str, optional
+        The registered regions; default: any region is accepted.
+
+    Returns
+    -------
+    Account
+        Named ``oidc:<name>``, with the most privileged mapped role.
+
+    Raises
+    ------
+    PermissionDenied
+        When the token has no user name, the role mapping names an invalid role, no claim value maps
+        to a role (``用户“…”未被授权使用工作台…``), a unit user has no or an unknown unit, or a
+        configured region claim is missing or names an unregistered region.
+
+    Examples
+    --------
+    >>> m = {"roles": {"wb-leader": "leader"}}
+    >>> account_from_oidc({"preferred_username": "liu", "groups": "wb-leader"}, m).label
+    'oidc:liu(领导(只读))'
+    >>> account_from_oidc({"preferred_username": "liu", "groups": "others"}, m)
+    Traceback (most recent call last):
+    ...
+    tasks.accounts.roles.PermissionDenied: 用户“liu”未被授权使用工作台(身份令牌“groups”中没有已映射的角色),请联系领导小组办公室
     """
     name_claim = mapping.get("name_claim", "preferred_username")
     raw_name = str(claims.get(name_claim) or claims.get("email") or claims.get("sub") or "").strip()

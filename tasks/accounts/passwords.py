@@ -33,11 +33,48 @@ _DUMMY_HASH = _HASHER.hash(secrets.token_hex(16))
 
 
 def hash_password(password: str) -> str:
+    """The argon2id hash of ``password`` (salted: two hashes of one password differ).
+
+    Parameters
+    ----------
+    password : str
+        The clear password.
+
+    Returns
+    -------
+    str
+        The hash in PHC form (``$argon2id$…``), the only thing stored.
+
+    Examples
+    --------
+    >>> h = hash_password("correct horse battery")
+    >>> h.startswith("$argon2id$"), h == hash_password("correct horse battery")
+    (True, False)
+    """
     return _HASHER.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    """True when ``password`` matches; a damaged hash counts as a mismatch."""
+    """True when ``password`` matches; a damaged hash counts as a mismatch.
+
+    Parameters
+    ----------
+    password_hash : str
+        A hash from :func:`hash_password`.
+    password : str
+        The clear password typed.
+
+    Returns
+    -------
+    bool
+        Whether they match.
+
+    Examples
+    --------
+    >>> h = hash_password("correct horse battery")
+    >>> verify_password(h, "correct horse battery"), verify_password(h, "wrong"), verify_password("damaged", "x")
+    (True, False, False)
+    """
     try:
         return _HASHER.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -54,7 +91,24 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def random_password(length: int = 16) -> str:
-    """A random password from :data:`ALPHABET` with at least one digit, lower and upper case letter."""
+    """A random password from :data:`ALPHABET` with at least one digit, lower and upper case letter.
+
+    Parameters
+    ----------
+    length : int, optional
+        Its length (default 16; at least 3).
+
+    Returns
+    -------
+    str
+        The password, free of look-alike characters.
+
+    Examples
+    --------
+    >>> pw = random_password(12)
+    >>> len(pw), set(pw) <= set(ALPHABET), any(c.isdigit() for c in pw)
+    (12, True, True)
+    """
     while True:
         pw = "".join(secrets.choice(ALPHABET) for _ in range(length))
         if any(c.isdigit() for c in pw) and any(c.islower() for c in pw) and any(c.isupper() for c in pw):

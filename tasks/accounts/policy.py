@@ -28,6 +28,37 @@ ENV = {
 
 @dataclass(frozen=True)
 class AccountPolicy:
+    """How strict logins are (see the module's text for the environment variables).
+
+    Parameters
+    ----------
+    max_failures : int, optional
+        Failed logins before a lockout (default 5).
+    lockout_minutes : float, optional
+        How long a lockout lasts (default 15).
+    session_idle_minutes : float, optional
+        Inactivity that ends a session (default 30).
+    session_max_hours : float, optional
+        The longest a session lasts (default 12).
+    backoff_seconds : float, optional
+        First wait after ``max_failures`` failures from one source, doubled after each further one.
+
+    Raises
+    ------
+    AccountError
+        From :meth:`from_env`, when a variable is not a number or not above 0
+        (``环境变量 … 的值“…”不是数字``).
+
+    Examples
+    --------
+    >>> AccountPolicy.from_env({"WORKBENCH_SESSION_IDLE_MINUTES": "10"}).session_idle
+    datetime.timedelta(seconds=600)
+    >>> AccountPolicy.from_env({"WORKBENCH_LOCKOUT_MINUTES": "一刻钟"})
+    Traceback (most recent call last):
+    ...
+    tasks.accounts.errors.AccountError: 环境变量 WORKBENCH_LOCKOUT_MINUTES 的值“一刻钟”不是数字
+    """
+
     max_failures: int = 5
     lockout_minutes: float = 15
     session_idle_minutes: float = 30

@@ -132,7 +132,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 class PermissionDenied(WorkbenchError):
-    """The acting account may not do this; ``str()`` says who, what, and whom to ask."""
+    """The acting account may not do this; ``str()`` says who, what, and whom to ask.
+
+    Parameters
+    ----------
+    *args
+        The Chinese message, as for :class:`~core.errors.WorkbenchError`.
+
+    Examples
+    --------
+    >>> require(None, "close_period")
+    Traceback (most recent call last):
+    ...
+    tasks.accounts.roles.PermissionDenied: 请先登录后再关闭报告期
+    """
 
 
 @dataclass(frozen=True)
@@ -141,6 +154,30 @@ class Account:
 
     ``unit`` is set for (and only for) unit accounts; ``region`` (any role) limits the account to
     one city's or county's plans (None: unscoped, e.g. the provincial office).
+
+    Parameters
+    ----------
+    name : str
+        The login name.
+    role : str
+        ``office``, ``planner``, ``unit`` or ``leader``.
+    unit : str, optional
+        The unit of a unit account.
+    display_name : str, optional
+        The name shown (default the login name).
+    disabled : bool, optional
+        A disabled account may do nothing.
+    source : str, optional
+        ``local``, ``oidc`` or ``cli``.
+    must_change_password : bool, optional
+        A generated password is still in use: nothing is allowed until it is changed.
+    region : str, optional
+        The city or county the account is limited to.
+
+    Examples
+    --------
+    >>> Account("zwzx", "unit", unit="市政务服务中心", display_name="张三").label
+    '张三(市政务服务中心)'
     """
 
     name: str
@@ -175,7 +212,33 @@ class Account:
 
 
 def allowed(account: Account | None, action: str, unit: str | None = None) -> bool:
-    """True when :func:`require` would pass."""
+    """True when :func:`require` would pass.
+
+    Parameters
+    ----------
+    account : Account or None
+        The acting account (None: nobody logged in).
+    action : str
+        A key of :data:`ACTIONS`.
+    unit : str, optional
+        The unit the action is for (scoped actions).
+
+    Returns
+    -------
+    bool
+        Whether ``account`` may do ``action`` for ``unit``.
+
+    Raises
+    ------
+    ValueError
+        When ``action`` is not a key of :data:`ACTIONS` (a programming error).
+
+    Examples
+    --------
+    >>> unit = Account("zwzx", "unit", unit="市政务服务中心")
+    >>> allowed(unit, "upload_progress", unit="市政务服务中心"), allowed(unit, "close_period")
+    (True, False)
+    """
     try:
         require(account, action, unit)
     except PermissionDenied:
@@ -188,6 +251,33 @@ def require(account: Account | None, action: str, unit: str | None = None) -> No
 
     For a unit account a scoped action needs ``unit`` equal to its own unit
     (``unit=None`` means "for all units" and is refused).
+
+    Parameters
+    ----------
+    account : Account or None
+        The acting account (None: nobody logged in).
+    action : str
+        A key of :data:`ACTIONS`.
+    unit : str, optional
+        The unit the action is for (scoped actions).
+
+    Raises
+    ------
+    PermissionDenied
+        When nobody is logged in (``请先登录后再…``), the account is disabled or still has its initial
+        password, its role lacks the action, a region-scoped account asks for a province-wide action,
+        or a unit account acts for another unit (``单位账号“…”只能为本单位“…”…``).
+    ValueError
+        When ``action`` is not a key of :data:`ACTIONS` (a programming error).
+
+    Examples
+    --------
+    >>> unit = Account("zwzx", "unit", unit="市政务服务中心")
+    >>> require(unit, "upload_progress", unit="市政务服务中心")
+    >>> require(unit, "upload_progress", unit="市公安局")
+    Traceback (most recent call last):
+    ...
+    tasks.accounts.roles.PermissionDenied: 单位账号“zwzx”只能为本单位“市政务服务中心”上传进展填报,不能为“市公安局”上传进展填报
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
@@ -216,13 +306,40 @@ def require(account: Account | None, action: str, unit: str | None = None) -> No
 
 
 def actions_of(role: str) -> list[str]:
-    """The actions of a role, in :data:`ACTIONS` order (for the permission table)."""
+    """The actions of a role, in :data:`ACTIONS` order (for the permission table).
+
+    Parameters
+    ----------
+    role : str
+        ``office``, ``planner``, ``unit`` or ``leader``.
+
+    Returns
+    -------
+    list of str
+        Its actions; empty for an unknown role.
+
+    Examples
+    --------
+    >>> actions_of("leader")
+    ['view_overview', 'view_units', 'view_reports', 'read_all']
+    """
     return [a for a in ACTIONS if a in PERMISSIONS.get(role, ())]
 
 
 def permission_table() -> list[dict[str, str]]:
     """The matrix as rows (action × role → ✓/本单位/省级/—) for the accounts page and the README
-    (``省级``: only an account without a region scope)."""
+    (``省级``: only an account without a region scope).
+
+    Returns
+    -------
+    list of dict
+        One row per action: ``操作`` (its words) and one column per role's Chinese name.
+
+    Examples
+    --------
+    >>> permission_table()[0]
+    {'操作': '查看总览', '领导小组办公室': '✓', '规划人员': '✓', '责任单位': '—', '领导(只读)': '✓'}
+    """
     rows = []
     for action, words in ACTIONS.items():
         row = {"操作": words}

@@ -114,6 +114,40 @@ def dated_dag(g: nx.DiGraph) -> DatedDag:
     Linear in the graph's size plus a sort of the task ids: one pass over the
     nodes, one over the dated tasks' outgoing links, Kahn's algorithm with a
     heap on the id ranks.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph (:func:`~tasks.graph.build_graph`).
+
+    Returns
+    -------
+    DatedDag
+        The dated tasks, their links, a topological order and the undated ids (``excluded``).
+
+    Raises
+    ------
+    GraphError
+        When the links loop (``前置任务出现循环依赖,无法排出先后顺序``; only a hand-made graph can:
+        :func:`~tasks.graph.build_graph` refuses loops).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[Task("1", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], deadline=date(2021, 6, 30), predecessors=["1"]),
+    ...     Task("3", lead_units=["市财政局"], deadline=date(2021, 12, 31), predecessors=["2"]),
+    ...     Task("4", deadline_kind=ONGOING)]))
+    >>> d = dated_dag(g)
+    >>> d.order, d.excluded, d.preds["3"]
+    (['1', '2', '3'], ['4'], ['2'])
+    >>> g.add_edge("task:3", "task:1", kind="precedes")
+    >>> dated_dag(g)
+    Traceback (most recent call last):
+    ...
+    tasks.graph.errors.GraphError: 前置任务出现循环依赖,无法排出先后顺序
     """
     d = DatedDag()
     node_of: dict[str, str] = {}  # dated task node -> task id
@@ -166,6 +200,35 @@ def deadline_inversions(g: nx.DiGraph, dag: DatedDag | None = None) -> list[dict
     """Links where the task is due before its predecessor, largest gap first.
 
     Each item: ``task``, ``predecessor``, ``days`` (> 0), ``task_due``, ``predecessor_due``.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph (:func:`~tasks.graph.build_graph`).
+    dag : DatedDag, optional
+        :func:`dated_dag` of ``g``, if already at hand.
+
+    Returns
+    -------
+    list of dict
+        The inversions, largest gap first (ties in id order).
+
+    Raises
+    ------
+    GraphError
+        When the links loop (:func:`dated_dag`).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[Task("1", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], deadline=date(2021, 6, 30), predecessors=["1"]),
+    ...     Task("3", lead_units=["市财政局"], deadline=date(2021, 12, 31), predecessors=["2"]),
+    ...     Task("4", deadline_kind=ONGOING)]))
+    >>> deadline_inversions(g)
+    [{'task': '2', 'predecessor': '1', 'days': 62, 'task_due': '2021-06-30', 'predecessor_due': '2021-08-31'}]
     """
     d = dag or dated_dag(g)
     due, rank = d.due, _rank(d)
@@ -190,7 +253,34 @@ def deadline_inversions(g: nx.DiGraph, dag: DatedDag | None = None) -> list[dict
 
 
 def finishes(d: DatedDag, override: dict[str, date] | None = None) -> dict[str, date]:
-    """``finish(t) = max(due(t), finish(preds))``; ``override`` replaces some tasks' own date."""
+    """``finish(t) = max(due(t), finish(preds))``; ``override`` replaces some tasks' own date.
+
+    Parameters
+    ----------
+    d : DatedDag
+        The dated DAG (:func:`dated_dag`).
+    override : dict of str to date, optional
+        Task id → the date to use instead of its due date (a slip).
+
+    Returns
+    -------
+    dict of str to date
+        Task id → its earliest finish, in topological order.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[Task("1", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], deadline=date(2021, 6, 30), predecessors=["1"]),
+    ...     Task("3", lead_units=["市财政局"], deadline=date(2021, 12, 31), predecessors=["2"]),
+    ...     Task("4", deadline_kind=ONGOING)]))
+    >>> [f.isoformat() for f in finishes(dated_dag(g)).values()]
+    ['2021-08-31', '2021-08-31', '2021-12-31']
+    >>> finishes(dated_dag(g), {"1": date(2021, 9, 30)})["2"].isoformat()
+    '2021-09-30'
+    """
     override = override or {}
     f: dict[str, date] = {}
     due, preds = d.due, d.preds
@@ -205,7 +295,38 @@ def finishes(d: DatedDag, override: dict[str, date] | None = None) -> dict[str, 
 
 
 def slack(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, int | None]:
-    """Days each dated task can slip before anything downstream is at risk (None: nothing depends on it)."""
+    """Days each dated task can slip before anything downstream is at risk (None: nothing depends on it).
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph (:func:`~tasks.graph.build_graph`).
+    dag : DatedDag, optional
+        :func:`dated_dag` of ``g``, if already at hand.
+
+    Returns
+    -------
+    dict of str to int or None
+        Task id → its slack in days (negative: something downstream is due before it), in
+        topological order.
+
+    Raises
+    ------
+    GraphError
+        When the links loop (:func:`dated_dag`).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[Task("1", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], deadline=date(2021, 6, 30), predecessors=["1"]),
+    ...     Task("3", lead_units=["市财政局"], deadline=date(2021, 12, 31), predecessors=["2"]),
+    ...     Task("4", deadline_kind=ONGOING)]))
+    >>> slack(g)
+    {'1': -62, '2': 184, '3': None}
+    """
     d = dag or dated_dag(g)
     due, succs = d.due, d.succs
     min_down: dict[str, date | None] = {}
@@ -225,6 +346,37 @@ def critical_path(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
     Returns ``tasks`` (ids in order), ``steps`` (id, due, days after the
     previous step), ``total_slack_days`` and ``length``.  One pass in
     topological order (dynamic programming over the DAG).
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph (:func:`~tasks.graph.build_graph`).
+    dag : DatedDag, optional
+        :func:`dated_dag` of ``g``, if already at hand.
+
+    Returns
+    -------
+    dict
+        ``tasks``, ``steps``, ``total_slack_days`` and ``length`` (empty path, length 0, when there
+        are no links between dated tasks).
+
+    Raises
+    ------
+    GraphError
+        When the links loop (:func:`dated_dag`).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[Task("1", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], deadline=date(2021, 6, 30), predecessors=["1"]),
+    ...     Task("3", lead_units=["市财政局"], deadline=date(2021, 12, 31), predecessors=["2"]),
+    ...     Task("4", deadline_kind=ONGOING)]))
+    >>> path = critical_path(g)
+    >>> path["tasks"], path["total_slack_days"], [s["days_after_previous"] for s in path["steps"]]
+    (['1', '2', '3'], 122, [None, -62, 184])
     """
     d = dag or dated_dag(g)
     due, preds, rank = d.due, d.preds, _rank(d)
@@ -288,6 +440,47 @@ def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = N
     Returns ``affected_tasks`` (ids, topological order), ``details`` (per task:
     due, new finish, days late, units), ``affected_units`` (unit, roles, tasks),
     ``absorbed_by`` (successors whose due date leaves room: the slip stops there).
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph (:func:`~tasks.graph.build_graph`).
+    task_id : str
+        The task that slips.
+    days : int
+        By how many days (≥ 0).
+    dag : DatedDag, optional
+        :func:`dated_dag` of ``g``, if already at hand.
+
+    Returns
+    -------
+    dict
+        ``task``, ``days``, ``due``, ``finish`` and the keys above.
+
+    Raises
+    ------
+    GraphError
+        When the task does not exist (``任务“…”不存在``), has no due date (``任务“…”为…的任务,没有完成日期,
+        无法计算延误影响``) or ``days`` is negative (``延误天数不能为负数``).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[Task("1", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], deadline=date(2021, 6, 30), predecessors=["1"]),
+    ...     Task("3", lead_units=["市财政局"], deadline=date(2021, 12, 31), predecessors=["2"]),
+    ...     Task("4", deadline_kind=ONGOING)]))
+    >>> impact = slip_impact(g, "1", 10)
+    >>> impact["affected_tasks"], impact["absorbed_by"], impact["details"][0]["days_late"]
+    (['2'], ['3'], 72)
+    >>> impact["affected_units"]
+    [{'unit': '市财政局', 'roles': ['牵头'], 'tasks': ['2']}]
+    >>> slip_impact(g, "4", 10)
+    Traceback (most recent call last):
+    ...
+    tasks.graph.errors.GraphError: 任务“4”为无完成时限的任务,没有完成日期,无法计算延误影响
     """
     d = dag or dated_dag(g)
     node = require_task(g, task_id)
@@ -355,6 +548,39 @@ def analyse(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
     """Counts, inversions, critical path and the tightest tasks, in one pass over the DAG.
 
     ``dag`` reuses a :func:`dated_dag` of ``g`` already at hand.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph (:func:`~tasks.graph.build_graph`).
+    dag : DatedDag, optional
+        :func:`dated_dag` of ``g``, if already at hand.
+
+    Returns
+    -------
+    dict
+        ``counts`` (tasks, units, sections, links, dated and excluded tasks), ``excluded``,
+        ``inversions``, ``critical_path``, ``slack`` (in id order) and ``least_slack`` (the ten tightest).
+
+    Raises
+    ------
+    GraphError
+        When the links loop (:func:`dated_dag`).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[Task("1", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], deadline=date(2021, 6, 30), predecessors=["1"]),
+    ...     Task("3", lead_units=["市财政局"], deadline=date(2021, 12, 31), predecessors=["2"]),
+    ...     Task("4", deadline_kind=ONGOING)]))
+    >>> report = analyse(g)
+    >>> report["counts"]
+    {'tasks': 4, 'units': 2, 'sections': 0, 'predecessor_links': 2, 'dated_tasks': 3, 'excluded_tasks': 1}
+    >>> report["least_slack"][0]
+    {'task': '1', 'slack_days': -62}
     """
     d = dag or dated_dag(g)
     kinds: dict[str, int] = {}

@@ -52,7 +52,23 @@ DEFAULT_MEMBERS = package_file("tasks", "data", "collective_units.csv")
 
 
 def task_node(task_id: str) -> str:
-    """Node id of a task (its display id, plan-prefixed in a combined graph)."""
+    """Node id of a task (its display id, plan-prefixed in a combined graph).
+
+    Parameters
+    ----------
+    task_id : str
+        The task's id (``5``, or ``2021/5`` in a combined graph).
+
+    Returns
+    -------
+    str
+        ``task:<id>``.
+
+    Examples
+    --------
+    >>> task_node("5"), task_node("2021/5")
+    ('task:5', 'task:2021/5')
+    """
     return f"task:{task_id}"
 
 
@@ -61,6 +77,35 @@ def require_task(g: nx.DiGraph, task_id: str) -> str:
 
     In a combined graph ids carry the plan (``2021/5``); a bare ``5`` names
     the ids it could mean.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph (:func:`build_graph` or :func:`build_combined`).
+    task_id : str
+        The task's id.
+
+    Returns
+    -------
+    str
+        Its node id.
+
+    Raises
+    ------
+    GraphError
+        When the graph has no such task (``任务“…”不存在``, with the plan-prefixed ids a bare number
+        could mean).
+
+    Examples
+    --------
+    >>> plan = Plan(tasks=[Task("1", lead_units=["市审改办"]),
+    ...                    Task("2", lead_units=["市直各相关单位"], predecessors=["1"])])
+    >>> require_task(build_graph(plan), "2")
+    'task:2'
+    >>> require_task(build_combined({"A": plan, "B": plan}), "1")
+    Traceback (most recent call last):
+    ...
+    tasks.graph.errors.GraphError: 任务“1”不存在;合并多个方案时任务编号要带方案名,如“A/1”“B/1”
     """
     node = task_node(task_id)
     if node in g and g.nodes[node].get("kind") == "task":
@@ -74,6 +119,23 @@ def require_task(g: nx.DiGraph, task_id: str) -> str:
 
 
 def unit_node(name: str) -> str:
+    """Node id of a unit.
+
+    Parameters
+    ----------
+    name : str
+        The unit's canonical name.
+
+    Returns
+    -------
+    str
+        ``unit:<name>``.
+
+    Examples
+    --------
+    >>> unit_node("市财政局")
+    'unit:市财政局'
+    """
     return f"unit:{name}"
 
 
@@ -83,6 +145,24 @@ def due_date(task: Task) -> date | None:
     A task written ``2017年9月底前上线试运行,2018-2019年扩容推广`` is done at
     its last milestone (2019-12-31); ``Task.deadline`` keeps the first.
     Ongoing (长期坚持) and undated tasks have no due date.
+
+    Parameters
+    ----------
+    task : Task
+        An imported task.
+
+    Returns
+    -------
+    date or None
+        Its due date.
+
+    Examples
+    --------
+    >>> from tasks.model import Milestone
+    >>> task = Task("1", deadline=date(2017, 9, 30),
+    ...             milestones=[Milestone(date(2017, 9, 30), "上线试运行"), Milestone(date(2019, 12, 31), "扩容推广")])
+    >>> due_date(task), due_date(Task("2", deadline_kind=ONGOING))
+    (datetime.date(2019, 12, 31), None)
     """
     if task.deadline_kind == ONGOING:
         return None
@@ -238,6 +318,29 @@ def check_acyclic(g: nx.DiGraph) -> None:
     Kahn's algorithm removes every task not on or behind a loop (linear time;
     ``nx.find_cycle`` is far slower on thousands of links); from what is left,
     walking back along predecessors must come round to a node seen before.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph; only its ``precedes`` edges count.
+
+    Raises
+    ------
+    CycleError
+        When the links loop (``前置任务出现循环依赖:1 → 2 → 1(见 …),请删除其中一条前置关系``), starting at
+        the smallest id so the message is the same every run.
+
+    Examples
+    --------
+    >>> plan = Plan(tasks=[Task("1", lead_units=["市审改办"]),
+    ...                    Task("2", lead_units=["市直各相关单位"], predecessors=["1"])])
+    >>> g = build_graph(plan)
+    >>> check_acyclic(g)
+    >>> g.add_edge("task:2", "task:1", kind="precedes", origin="界面")
+    >>> check_acyclic(g)
+    Traceback (most recent call last):
+    ...
+    tasks.graph.errors.CycleError: 前置任务出现循环依赖:1 → 2 → 1(见 任务2、界面),请删除其中一条前置关系
     """
     preds: dict[str, list[str]] = {}
     succs: dict[str, list[str]] = {}
@@ -303,6 +406,44 @@ def build_graph(
     :class:`UnknownPredecessor` for an id the plan lacks and :class:`CycleError`
     for a loop, both naming the row the link came from.  ``prefix``/``plan_key``
     are used by :func:`build_combined`.
+
+    Parameters
+    ----------
+    plan : Plan
+        An imported plan.
+    links : iterable of PredecessorLink, optional
+        More predecessor links (a predecessors file, the dashboard's edits).
+    prefix : str, optional
+        Prepended to task ids (``2021/``).
+    plan_key : str, optional
+        The plan's key in a combined graph.
+    graph : networkx.DiGraph, optional
+        A graph to add to; default a new one titled with the plan's title.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Task, unit and section nodes and their edges (see the module's text).
+
+    Raises
+    ------
+    UnknownPredecessor
+        When a link names a task the plan lacks (``p.csv 第2行: 前置任务“9”不存在``).
+    CycleError
+        When the links loop.
+
+    Examples
+    --------
+    >>> plan = Plan(tasks=[Task("1", lead_units=["市审改办"]),
+    ...                    Task("2", lead_units=["市直各相关单位"], predecessors=["1"])])
+    >>> g = build_graph(plan)
+    >>> g.edges["task:1", "task:2"]
+    {'kind': 'precedes', 'origin': '任务2'}
+    >>> from tasks.graph import PredecessorLink
+    >>> build_graph(plan, [PredecessorLink("1", "9", "p.csv 第2行")])
+    Traceback (most recent call last):
+    ...
+    tasks.graph.errors.UnknownPredecessor: p.csv 第2行: 前置任务“9”不存在
     """
     g = graph if graph is not None else nx.DiGraph(title=plan.title)
     _add_plan(g, plan, prefix, plan_key)
@@ -319,6 +460,27 @@ def build_combined(
     Units are shared: a unit in two programmes is one node, so its load and
     collaborations add up across them.
 
+    Parameters
+    ----------
+    plans : mapping of str to Plan
+        Plan key (no ``/``) → plan.
+    links : mapping of str to iterable of PredecessorLink, optional
+        Plan key → its extra predecessor links (ids without the key).
+
+    Returns
+    -------
+    networkx.DiGraph
+        One graph, titled with the keys joined by `` + ``.
+
+    Raises
+    ------
+    GraphError
+        When a key contains ``/`` (``方案代号“…”不能含“/”``).
+    UnknownPredecessor, CycleError
+        As :func:`build_graph`, for any plan.
+
+    Examples
+    --------
     >>> from tasks.model import Plan, Task
     >>> g = build_combined({"A": Plan(tasks=[Task("1", lead_units=["市财政局"])]),
     ...                     "B": Plan(tasks=[Task("1", lead_units=["市财政局"])])})
@@ -340,6 +502,33 @@ def load_members(path: str | Path | None = None) -> dict[str, list[str]]:
     official one; offices replace it with their own (saved by Excel as xlsx,
     or as csv in UTF-8 or GBK).  A file named but missing is an error; the
     bundled one missing just means no member lists.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The members file; default the bundled one.
+
+    Returns
+    -------
+    dict of str to list of str
+        Collective unit → its members, in file order, each once.
+
+    Raises
+    ------
+    GraphError
+        When the file named does not exist (``…: 集体单位成员表文件不存在``) or a row's member is empty
+        (``… 第N行: “成员单位”是空的``).
+    PredecessorFileError
+        When the file cannot be read as a table.
+
+    Examples
+    --------
+    >>> load_members()["市直各相关单位"][:2]
+    ['市发改局', '市财政局']
+    >>> load_members("/nonexistent/members.csv")
+    Traceback (most recent call last):
+    ...
+    tasks.graph.errors.GraphError: members.csv: 集体单位成员表文件不存在
     """
     if path is not None and not Path(path).is_file():
         raise GraphError(f"{Path(path).name}: 集体单位成员表文件不存在")
@@ -365,6 +554,28 @@ def expand_collectives(g: nx.DiGraph, members: Mapping[str, list[str]]) -> nx.Di
     The collective node stays (``collective → member``, ``kind="member"``) and
     each member also gets the collective's task edges, marked ``via=<collective>``,
     so load and collaboration count them.  Direct edges win over ``via`` ones.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph (left unchanged).
+    members : mapping of str to list of str
+        Collective unit → its members (:func:`load_members`).
+
+    Returns
+    -------
+    networkx.DiGraph
+        The copy.
+
+    Examples
+    --------
+    >>> plan = Plan(tasks=[Task("1", lead_units=["市审改办"]),
+    ...                    Task("2", lead_units=["市直各相关单位"], predecessors=["1"])])
+    >>> h = expand_collectives(build_graph(plan), {"市直各相关单位": ["市财政局", "市公安局"]})
+    >>> sorted(h.successors("unit:市直各相关单位"))
+    ['task:2', 'unit:市公安局', 'unit:市财政局']
+    >>> h.edges["unit:市财政局", "task:2"]
+    {'kind': 'unit', 'role': 'lead', 'via': '市直各相关单位'}
     """
     h = g.copy()
     for name, names in members.items():

@@ -35,6 +35,30 @@ def check_predecessors(plan: Plan, task_id: str, predecessors: list[str] | str) 
     ``kind`` is ``text`` (unreadable), ``unknown`` (no such task), ``cycle``
     (``loop`` holds the ids) or ``inversion`` (``days`` the task would be due
     before that predecessor).  An empty list means it can be saved as is.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan (left unchanged).
+    task_id : str
+        The task edited.
+    predecessors : list of str or str
+        Its new predecessors: ids, or 前置任务 text (``3-5、7``).
+
+    Returns
+    -------
+    list of dict
+        The problems; unreadable text, unknown ids and loops are reported here, not raised.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.model import Task
+    >>> plan = Plan(tasks=[Task("5", deadline=date(2021, 9, 30)), Task("7", deadline=date(2021, 8, 31))])
+    >>> [p["message"] for p in check_predecessors(plan, "7", "5")]
+    ['任务7的完成时限(2021-08-31)比前置任务5(2021-09-30)早30天']
+    >>> [p["kind"] for p in check_predecessors(plan, "7", "见上")]
+    ['text']
     """
     try:
         ids = (
@@ -80,6 +104,30 @@ def set_predecessors(plan: Plan, task_id: str, predecessors: list[str] | str) ->
     """Check, then save into ``plan`` unless a problem blocks; returns the problems either way.
 
     The plan is changed only when no problem has a kind in :data:`BLOCKING`.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan, changed in place when nothing blocks.
+    task_id : str
+        The task edited.
+    predecessors : list of str or str
+        Its new predecessors: ids, or 前置任务 text.
+
+    Returns
+    -------
+    list of dict
+        The problems, as :func:`check_predecessors` gives them.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.model import Task
+    >>> plan = Plan(tasks=[Task("5", deadline=date(2021, 9, 30)), Task("7", deadline=date(2021, 8, 31))])
+    >>> [p["kind"] for p in set_predecessors(plan, "7", ["5"])], plan.task("7").predecessors
+    (['inversion'], ['5'])
+    >>> [p["message"] for p in set_predecessors(plan, "7", "9")], plan.task("7").predecessors
+    (['前置任务“9”不存在'], ['5'])
     """
     problems = check_predecessors(plan, task_id, predecessors)
     if not any(p["kind"] in BLOCKING for p in problems):
@@ -99,6 +147,20 @@ def review_changes(plan: Plan, changes: dict[str, str]) -> tuple[Plan, list[str]
     text) and the warnings (deadline inversions), each prefixed with its task,
     so an editor can show them all before saving.  ``plan`` is never touched.
 
+    Parameters
+    ----------
+    plan : Plan
+        The plan (left unchanged).
+    changes : dict of str to str
+        Task id → its new 前置任务 text.
+
+    Returns
+    -------
+    tuple of (Plan, list of str, list of str)
+        The trial plan, the blocking messages and the warnings.
+
+    Examples
+    --------
     >>> from tasks.model import Plan, Task
     >>> plan = Plan(tasks=[Task("1"), Task("2", predecessors=["1"])])
     >>> trial, blocking, warnings = review_changes(plan, {"1": "2"})
@@ -122,6 +184,36 @@ def with_links(plan: Plan, links: list[PredecessorLink]) -> Plan:
     Checked first: an unknown id or a loop raises the same errors as
     :func:`~tasks.graph.build.build_graph`, naming the row, and nothing is
     returned.  Use it to keep file links with the plan (store, workbook export).
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan (left unchanged).
+    links : list of PredecessorLink
+        The links to add.
+
+    Returns
+    -------
+    Plan
+        The copy with the links.
+
+    Raises
+    ------
+    UnknownPredecessor
+        When a link names a task the plan lacks (``p.csv 第2行: 前置任务“9”不存在``).
+    CycleError
+        When the links loop.
+
+    Examples
+    --------
+    >>> from tasks.model import Task
+    >>> plan = Plan(tasks=[Task("1"), Task("2")])
+    >>> with_links(plan, [PredecessorLink("2", "1", "p.csv 第2行")]).task("2").predecessors, plan.task("2").predecessors
+    (['1'], [])
+    >>> with_links(plan, [PredecessorLink("2", "9", "p.csv 第2行")])
+    Traceback (most recent call last):
+    ...
+    tasks.graph.errors.UnknownPredecessor: p.csv 第2行: 前置任务“9”不存在
     """
     build_graph(plan, links)
     merged = copy.deepcopy(plan)

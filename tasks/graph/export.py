@@ -66,11 +66,63 @@ def plain_graph(g: nx.DiGraph) -> nx.DiGraph:
 
 
 def write_graphml(g: nx.DiGraph, path: str | Path) -> Path:
+    """Write the graph as GraphML (yEd, Gephi); dates as ISO text, lists joined by ``;``.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+    path : str or Path
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import Plan, Task
+    >>> g = build_graph(Plan("示例", tasks=[Task("1", "建成平台", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...                                  Task("2", "推广", lead_units=["市财政局"], predecessors=["1"])]))
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> nx.read_graphml(write_graphml(g, folder / "graph.graphml")).nodes["task:1"]["due"]
+    '2021-08-31'
+    """
     nx.write_graphml(plain_graph(g), path)
     return Path(path)
 
 
 def write_gexf(g: nx.DiGraph, path: str | Path) -> Path:
+    """Write the graph as GEXF (Gephi); dates as ISO text, lists joined by ``;``.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+    path : str or Path
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import Plan, Task
+    >>> g = build_graph(Plan("示例", tasks=[Task("1", "建成平台", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...                                  Task("2", "推广", lead_units=["市财政局"], predecessors=["1"])]))
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> sorted(nx.read_gexf(write_gexf(g, folder / "graph.gexf")).nodes)
+    ['task:1', 'task:2', 'unit:市审改办', 'unit:市财政局']
+    """
     nx.write_gexf(plain_graph(g), path)
     return Path(path)
 
@@ -104,7 +156,39 @@ def within(g: nx.DiGraph, start: str, radius: int, allowed: Container[str] | Non
 
 
 def neighbourhood(g: nx.DiGraph, task_id: str, radius: int = 1) -> nx.DiGraph:
-    """One task with its predecessors, successors and units up to ``radius`` steps (either direction)."""
+    """One task with its predecessors, successors and units up to ``radius`` steps (either direction).
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+    task_id : str
+        The task in the middle.
+    radius : int, optional
+        How many links away (default 1).
+
+    Returns
+    -------
+    networkx.DiGraph
+        A copy of that part of ``g``.
+
+    Raises
+    ------
+    GraphError
+        When the graph has no such task (``任务“…”不存在``).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import Plan, Task
+    >>> g = build_graph(Plan("示例", tasks=[Task("1", "建成平台", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...                                  Task("2", "推广", lead_units=["市财政局"], predecessors=["1"])]))
+    >>> sorted(neighbourhood(g, "1"))
+    ['task:1', 'task:2', 'unit:市审改办']
+    >>> sorted(neighbourhood(g, "1", radius=2))
+    ['task:1', 'task:2', 'unit:市审改办', 'unit:市财政局']
+    """
     n = require_task(g, task_id)
     return induced(g, within(g, n, radius))
 
@@ -141,7 +225,34 @@ def _quoted(*lines: str) -> str:
 
 
 def to_dot(g: nx.DiGraph, title: str = "") -> str:
-    """The DOT text of a picture: tasks as boxes with their due date, units as ellipses."""
+    """The DOT text of a picture: tasks as boxes with their due date, units as ellipses.
+
+    Predecessor links are blue, inversions red with their days; lead units' links solid,
+    responsible units' dashed.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+    title : str, optional
+        The picture's title (default the graph's title).
+
+    Returns
+    -------
+    str
+        The DOT text (UTF-8, a CJK font).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import Plan, Task
+    >>> g = build_graph(Plan("示例", tasks=[Task("1", "建成平台", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...                                  Task("2", "推广", lead_units=["市财政局"], predecessors=["1"])]))
+    >>> text = to_dot(g)
+    >>> text.splitlines()[0], "建成平台" in text, 'label="示例"' in text
+    ('digraph G {', True, True)
+    """
     import pydot
 
     dot = pydot.Dot(
@@ -186,7 +297,44 @@ def to_dot(g: nx.DiGraph, title: str = "") -> str:
 
 
 def render(g: nx.DiGraph, path: str | Path, title: str = "") -> Path:
-    """Draw the graph to ``path``; the format follows the suffix (svg, png, pdf, dot)."""
+    """Draw the graph to ``path``; the format follows the suffix (svg, png, pdf, dot).
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+    path : str or Path
+        The file to write; ``.dot``/``.gv`` writes :func:`to_dot`'s text, the others run graphviz.
+    title : str, optional
+        The picture's title (default the graph's title).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ExportFailed
+        When the suffix is not a supported format (``不支持的图片格式“…”,请用 svg、png、pdf 或 dot``),
+        graphviz is not installed, or it fails.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import Plan, Task
+    >>> g = build_graph(Plan("示例", tasks=[Task("1", "建成平台", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...                                  Task("2", "推广", lead_units=["市财政局"], predecessors=["1"])]))
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> render(g, folder / "graph.dot").read_text(encoding="utf-8") == to_dot(g)
+    True
+    >>> render(g, folder / "graph.bmp")
+    Traceback (most recent call last):
+    ...
+    tasks.graph.export.ExportFailed: 不支持的图片格式“bmp”,请用 svg、png、pdf 或 dot
+    """
     import subprocess
 
     p = Path(path)
@@ -210,7 +358,28 @@ def render(g: nx.DiGraph, path: str | Path, title: str = "") -> Path:
 
 
 def edge_list(g: nx.DiGraph) -> list[dict[str, Any]]:
-    """One row per edge with Chinese column names, ready for Excel."""
+    """One row per edge with Chinese column names, ready for Excel.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+
+    Returns
+    -------
+    list of dict
+        ``起点``, ``起点类型``, ``终点``, ``终点类型``, ``关系``, ``经由集体单位`` and ``来源`` per edge.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import Plan, Task
+    >>> g = build_graph(Plan("示例", tasks=[Task("1", "建成平台", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...                                  Task("2", "推广", lead_units=["市财政局"], predecessors=["1"])]))
+    >>> edge_list(g)[0]
+    {'起点': '1', '起点类型': '任务', '终点': '2', '终点类型': '任务', '关系': '前置', '经由集体单位': '', '来源': '任务2'}
+    """
     rows = []
     for u, v, a in g.edges(data=True):
         au, av = g.nodes[u], g.nodes[v]
@@ -229,7 +398,32 @@ def edge_list(g: nx.DiGraph) -> list[dict[str, Any]]:
 
 
 def write_edge_list(g: nx.DiGraph, path: str | Path) -> Path:
-    """The edge list as csv (UTF-8 with BOM, opens in Excel) or xlsx, by suffix."""
+    """The edge list as csv (UTF-8 with BOM, opens in Excel) or xlsx, by suffix.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+    path : str or Path
+        The file to write: ``.xlsx`` for a workbook, anything else csv.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import Plan, Task
+    >>> g = build_graph(Plan("示例", tasks=[Task("1", "建成平台", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...                                  Task("2", "推广", lead_units=["市财政局"], predecessors=["1"])]))
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_edge_list(g, folder / "edges.csv").read_text(encoding="utf-8-sig").splitlines()[1]
+    '1,任务,2,任务,前置,,任务2'
+    """
     p = Path(path)
     rows = edge_list(g)
     header = ["起点", "起点类型", "终点", "终点类型", "关系", "经由集体单位", "来源"]
@@ -253,6 +447,41 @@ def export_all(g: nx.DiGraph, directory: str | Path, *, focus: str | None = None
     """Write graph.graphml, graph.gexf, edges.csv, edges.xlsx and the picture (svg/png) into ``directory``.
 
     With ``focus`` (a task id) the picture shows only that task's neighbourhood.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+    directory : str or Path
+        Where to write (created when missing).
+    focus : str, optional
+        A task id: the picture shows its :func:`neighbourhood` only.
+    picture : bool, optional
+        Also draw the picture (``.dot``, ``.svg``, ``.png``; needs graphviz).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    GraphError
+        When ``focus`` is not a task of the graph.
+    ExportFailed
+        When graphviz is missing or fails.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import Plan, Task
+    >>> g = build_graph(Plan("示例", tasks=[Task("1", "建成平台", lead_units=["市审改办"], deadline=date(2021, 8, 31)),
+    ...                                  Task("2", "推广", lead_units=["市财政局"], predecessors=["1"])]))
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> [p.name for p in export_all(g, folder, picture=False)]
+    ['graph.graphml', 'graph.gexf', 'edges.csv', 'edges.xlsx']
     """
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)

@@ -61,6 +61,34 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
     """Per unit: tasks led and joined, open (not in ``done``), ongoing, and both by month.
 
     Sorted by open work (led counts first), then name.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph (:func:`~tasks.graph.build_graph`).
+    done : collection of str, optional
+        Ids of the tasks already done (not open).
+
+    Returns
+    -------
+    list of dict
+        Per unit: ``unit``, ``collective``, ``led``, ``joined``, ``total``, ``open``, ``ongoing`` and
+        ``by_month`` (month → led and joined; ``长期`` and ``未定`` for tasks without a due date).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[
+    ...     Task("1", lead_units=["市审改办"], responsible_units=["市财政局"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], responsible_units=["市公安局"], deadline=date(2021, 9, 30),
+    ...          predecessors=["1"]),
+    ...     Task("3", lead_units=["市公安局"], deadline_kind=ONGOING)]))
+    >>> [(r["unit"], r["led"], r["joined"], r["open"]) for r in unit_load(g, done=["1"])]
+    [('市公安局', 1, 1, 2), ('市财政局', 1, 1, 1), ('市审改办', 1, 0, 0)]
+    >>> unit_load(g)[0]["by_month"]
+    {'2021-09': {'led': 0, 'joined': 1}, '长期': {'led': 1, 'joined': 0}}
     """
     done = set(done)
     nodes = g._node
@@ -106,6 +134,32 @@ def load_table(g: nx.DiGraph, rows: list[dict[str, Any]] | None = None) -> tuple
     """Months (sorted, 长期/未定 last) and unit → month → tasks (led + joined): a heat-map's data.
 
     ``rows`` reuses a :func:`unit_load` result.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+    rows : list of dict, optional
+        :func:`unit_load` of ``g``, if already at hand.
+
+    Returns
+    -------
+    tuple of (list of str, dict)
+        The months, and unit → month → number of tasks.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[
+    ...     Task("1", lead_units=["市审改办"], responsible_units=["市财政局"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], responsible_units=["市公安局"], deadline=date(2021, 9, 30),
+    ...          predecessors=["1"]),
+    ...     Task("3", lead_units=["市公安局"], deadline_kind=ONGOING)]))
+    >>> months, table = load_table(g)
+    >>> months, table["市财政局"]
+    (['2021-08', '2021-09', '长期'], {'2021-08': 1, '2021-09': 1})
     """
     rows = unit_load(g) if rows is None else rows
     months = sorted({m for r in rows for m in r["by_month"]}, key=lambda m: (m in (ONGOING_KEY, UNDATED_KEY), m))
@@ -118,6 +172,35 @@ def collaboration_pairs(g: nx.DiGraph, min_tasks: int = 1, include_collective: b
 
     Units are numbered in name order and a pair is one integer while counting (cheap to hash);
     tasks are visited in natural id order, so every ``task_ids`` list comes out sorted.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+    min_tasks : int, optional
+        Keep pairs sharing at least this many tasks (default 1).
+    include_collective : bool, optional
+        Count collective units (``市直各相关单位``) too (default True).
+
+    Returns
+    -------
+    list of dict
+        ``units`` (the two names, sorted), ``tasks`` and ``task_ids``; most shared first, then by name.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[
+    ...     Task("1", lead_units=["市审改办"], responsible_units=["市财政局"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], responsible_units=["市公安局"], deadline=date(2021, 9, 30),
+    ...          predecessors=["1"]),
+    ...     Task("3", lead_units=["市公安局"], deadline_kind=ONGOING)]))
+    >>> collaboration_pairs(g)
+    [{'units': ['市公安局', '市财政局'], 'tasks': 1, 'task_ids': ['2']}, {'units': ['市审改办', '市财政局'], 'tasks': 1, 'task_ids': ['1']}]
+    >>> collaboration_pairs(g, min_tasks=2)
+    []
     """
     nodes = g._node
     per_task: dict[str, list[str]] = defaultdict(list)
@@ -155,6 +238,31 @@ def unit_projection(g: nx.DiGraph, pairs: list[dict[str, Any]] | None = None) ->
     """Units joined when they share a task; ``weight`` = shared tasks (the bipartite projection).
 
     ``pairs`` reuses a :func:`collaboration_pairs` result already at hand.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+    pairs : list of dict, optional
+        :func:`collaboration_pairs` of ``g`` (all pairs), if already at hand.
+
+    Returns
+    -------
+    networkx.Graph
+        Every unit as a node; an edge with ``weight`` between units sharing tasks.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[
+    ...     Task("1", lead_units=["市审改办"], responsible_units=["市财政局"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], responsible_units=["市公安局"], deadline=date(2021, 9, 30),
+    ...          predecessors=["1"]),
+    ...     Task("3", lead_units=["市公安局"], deadline_kind=ONGOING)]))
+    >>> sorted(unit_projection(g).edges(data="weight"))
+    [('市审改办', '市财政局', 1), ('市财政局', '市公安局', 1)]
     """
     p = nx.Graph()
     p.add_nodes_from(a["label"] for a in g._node.values() if a.get("kind") == "unit")
@@ -241,6 +349,41 @@ def unit_centrality(
     ``dependants`` counts the tasks that wait on one of the unit's tasks.
     Ranked by betweenness, then tasks, then partners.  ``load``/``pairs``
     reuse :func:`unit_load`/:func:`collaboration_pairs` results (all pairs).
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A plan graph.
+    top : int or None, optional
+        How many units to list (default 10; None: all).
+    seed : int, optional
+        The seed of the sampled estimate (large graphs), so results repeat.
+    load : list of dict, optional
+        :func:`unit_load` of ``g``, if already at hand.
+    pairs : list of dict, optional
+        :func:`collaboration_pairs` of ``g`` (all pairs), if already at hand.
+
+    Returns
+    -------
+    dict
+        ``method`` (how betweenness was computed, in words) and ``units``: per unit ``unit``, ``rank``,
+        ``betweenness``, ``partners``, ``led``, ``joined``, ``dependants``, ``collective`` and ``reason``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.graph import build_graph
+    >>> from tasks.model import ONGOING, Plan, Task
+    >>> g = build_graph(Plan(tasks=[
+    ...     Task("1", lead_units=["市审改办"], responsible_units=["市财政局"], deadline=date(2021, 8, 31)),
+    ...     Task("2", lead_units=["市财政局"], responsible_units=["市公安局"], deadline=date(2021, 9, 30),
+    ...          predecessors=["1"]),
+    ...     Task("3", lead_units=["市公安局"], deadline_kind=ONGOING)]))
+    >>> hub = unit_centrality(g, top=1)["units"][0]
+    >>> hub["unit"], hub["betweenness"], hub["dependants"]
+    ('市财政局', 1.0, 1)
+    >>> print(hub["reason"].split(";")[2])
+    中介中心性1.000:约1对不直接协作的单位要经过它才能联系,是协作枢纽
     """
     p = unit_projection(g, pairs)
     n = p.number_of_nodes()

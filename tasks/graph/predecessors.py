@@ -40,7 +40,22 @@ PREDECESSOR_HEADERS = ("predecessor", "前置任务", "前置任务编号", "前
 
 @dataclass(frozen=True)
 class PredecessorLink:
-    """``task`` cannot finish before ``predecessor``; ``origin`` says where this was written."""
+    """``task`` cannot finish before ``predecessor``; ``origin`` says where this was written.
+
+    Parameters
+    ----------
+    task : str
+        The task number.
+    predecessor : str
+        The number of the task it waits for.
+    origin : str, optional
+        Where the link was written (``predecessors.csv 第3行``).
+
+    Examples
+    --------
+    >>> PredecessorLink("11", "10", "predecessors.csv 第2行")
+    PredecessorLink(task='11', predecessor='10', origin='predecessors.csv 第2行')
+    """
 
     task: str
     predecessor: str
@@ -103,10 +118,31 @@ def parse_predecessor_text(text: object) -> list[str]:
     Raises :class:`BadPredecessorText` (no location; the caller adds it) for
     text that is not a list of numbers.
 
+    Parameters
+    ----------
+    text : object
+        The cell's value (text, a number, or None).
+
+    Returns
+    -------
+    list of str
+        The task numbers, each once, in the order written; empty for ``无``, ``—`` or a blank cell.
+
+    Raises
+    ------
+    BadPredecessorText
+        When part of the text is not a task number or range (``无法识别的前置任务“…”:请填写任务序号…``).
+
+    Examples
+    --------
     >>> parse_predecessor_text("第2项、任务4至6")
     ['2', '4', '5', '6']
     >>> parse_predecessor_text(12.0)
     ['12']
+    >>> parse_predecessor_text("3、见上")
+    Traceback (most recent call last):
+    ...
+    tasks.graph.errors.BadPredecessorText: 无法识别的前置任务“见上”:请填写任务序号,多个用顿号分隔,连续的可写成 3-5
     """
     ids, bad = split_predecessor_text(text)
     if bad:
@@ -116,7 +152,24 @@ def parse_predecessor_text(text: object) -> list[str]:
 
 
 def links_from_plan(plan: Plan) -> list[PredecessorLink]:
-    """The links the importer read from the table's 前置任务 column, with each task's source row."""
+    """The links the importer read from the table's 前置任务 column, with each task's source row.
+
+    Parameters
+    ----------
+    plan : Plan
+        An imported plan.
+
+    Returns
+    -------
+    list of PredecessorLink
+        One per (task, predecessor), in plan order; ``origin`` is the task's source row (else ``任务N``).
+
+    Examples
+    --------
+    >>> from tasks.model import Task
+    >>> links_from_plan(Plan("示例", tasks=[Task("1"), Task("2", predecessors=["1"])]))
+    [PredecessorLink(task='2', predecessor='1', origin='任务2')]
+    """
     return [PredecessorLink(t.id, p, t.source.label() or f"任务{t.id}") for t in plan.tasks for p in t.predecessors]
 
 
@@ -140,11 +193,39 @@ def read_predecessor_file(path: str | Path, display_name: str | None = None) -> 
     predecessor cell may hold several ids or a range (``3-5``).  Ids are not
     checked here: the graph does that against the plan and names the row.
 
+    Parameters
+    ----------
+    path : str or Path
+        The csv, xlsx or xls file.
+    display_name : str, optional
+        The name used in messages and origins (default the file's name).
+
+    Returns
+    -------
+    list of PredecessorLink
+        One per (task, predecessor), in file order.
+
+    Raises
+    ------
+    PredecessorFileError
+        When the file does not exist (``前置任务文件不存在``), is empty, cannot be read, has no
+        ``任务,前置任务`` header, or a row's task cell is not one number or its predecessor cell is empty
+        (the message names the file and row).
+    BadPredecessorText
+        When a predecessor cell is not a list of numbers (the message names the row).
+
+    Examples
+    --------
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "predecessors.csv")
     >>> _ = open(p, "w", encoding="utf-8").write("任务,前置任务\\n11,10\\n12,10-11\\n")
     >>> [(l.task, l.predecessor, l.origin) for l in read_predecessor_file(p)][:2]
     [('11', '10', 'predecessors.csv 第2行'), ('12', '10', 'predecessors.csv 第3行')]
+    >>> _ = open(p, "w", encoding="utf-8").write("任务,前置任务\\n11,\\n")
+    >>> read_predecessor_file(p)
+    Traceback (most recent call last):
+    ...
+    tasks.graph.errors.PredecessorFileError: predecessors.csv 第2行: “前置任务”列是空的,请填写前置任务序号或删除该行
     """
     p = Path(path)
     name = display_name or p.name
@@ -187,6 +268,26 @@ def predecessor_file_beside(plan_path: str | Path) -> Path | None:
 
     Looked for as ``<plan>.predecessors.csv|xlsx`` or ``<plan>.前置任务.csv|xlsx``
     (``plan.xlsx`` → ``plan.predecessors.csv``).
+
+    Parameters
+    ----------
+    plan_path : str or Path
+        The plan's file.
+
+    Returns
+    -------
+    Path or None
+        The first of those files that exists, or None.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> predecessor_file_beside(folder / "plan.xlsx") is None
+    True
+    >>> _ = (folder / "plan.predecessors.csv").write_text("任务,前置任务\\n", encoding="utf-8")
+    >>> predecessor_file_beside(folder / "plan.xlsx").name
+    'plan.predecessors.csv'
     """
     p = Path(plan_path)
     for stem in ("predecessors", "前置任务"):

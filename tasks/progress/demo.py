@@ -91,6 +91,43 @@ def load_demo(
     """Validate and save every demo file as of its report day: (files saved, problems seen).
 
     ``progress(done, total)`` is called after each file (the dashboard shows a bar).
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the plan (or a GuardedStore of the office).
+    plan_key : str
+        The plan to report on.
+    actor : str
+        Who saves the files.
+    seed : int, optional
+        The random seed of the invented values (default 2021: the same reports every time).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each file.
+
+    Returns
+    -------
+    tuple of (int, list of str)
+        The number of files saved, and the summary of each file refused (none for the demo).
+
+    Raises
+    ------
+    StoreError
+        When the plan is not in the store (``库中没有计划“…”``).
+
+    Examples
+    --------
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31))]), actor="doc")
+    >>> load_demo(store, "示例", actor="office")
+    (4, [])
+    >>> load_demo(store, "没有", actor="office")
+    Traceback (most recent call last):
+    ...
+    tasks.store.repo.StoreError: 库中没有计划“没有”,可用的计划:示例
     """
     from tasks.progress import commit_upload, validate_upload
 

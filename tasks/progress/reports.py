@@ -32,7 +32,51 @@ KINDS = {"month": ("月度检查", "month"), "quarter": ("季度评估", "quarte
 
 @dataclass
 class PeriodReport:
-    """The figures of one period report (shared by the xlsx and the docx)."""
+    """The figures of one period report (shared by the xlsx and the docx).
+
+    Parameters
+    ----------
+    kind : str
+        ``month``, ``quarter`` or ``half``.
+    title : str
+        The report's title (``示例2021年9月月度检查``).
+    period_label : str
+        The period in words (``2021年9月``).
+    as_of : date
+        The date the figures are as of.
+    snap : Snapshot
+        The statuses and duties as of that date.
+    ranking : list of Scorecard
+        The units' ranking for the period.
+    rule_text : str
+        The scoring rule in words.
+    overdue, carded : list of TaskStatus
+        The overdue tasks, and the tasks carrying a card (highest level first).
+    reminders : list of Reminder
+        The units to remind, for each month of the period.
+    office : str, optional
+        The issuing office (落款).
+    subject : str, optional
+        What the report is about (the plan, without its document-type suffix).
+    baselines : list of dict, optional
+        Quarterly and half-year reports: each plan against its baseline.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> rep = build_report(store, "month", "2021-09")
+    >>> rep.title, rep.as_of, rep.doc_title
+    ('示例2021年9月月度检查', datetime.date(2021, 10, 6), '关于示例2021年9月任务推进情况的通报')
+    """
 
     kind: str
     title: str
@@ -75,6 +119,53 @@ def build_report(
 
     The day after: on the due day itself a missing report is not yet missed, so a
     report dated then could not judge the period's reporting.
+
+    Parameters
+    ----------
+    store : Store
+        The store.
+    kind : str
+        ``month`` (月度检查), ``quarter`` (季度评估) or ``half`` (半年通报).
+    period : str
+        The period of that kind (``2021-09``, ``2021-Q3``, ``2021-H2``).
+    plan : str, optional
+        One plan's key; default all plans.
+    rules : Rules, optional
+        The rules (default :func:`load_rules`).
+    as_of : date, optional
+        The date the figures are as of.
+
+    Returns
+    -------
+    PeriodReport
+        The ranking, overdue and carded tasks, and the units to remind.
+
+    Raises
+    ------
+    WorkbenchError
+        When ``kind`` is unknown (``报告类型“…”无效,应为 month(月度)、quarter(季度)或 half(半年)``).
+    BadPeriod
+        When ``period`` is not a period of that kind.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> rep = build_report(store, "month", "2021-09")
+    >>> [c.unit for c in rep.ranking], [s.id for s in rep.overdue], [r.unit for r in rep.reminders]
+    (['市财政局', '市公安局'], ['2'], ['市公安局'])
+    >>> build_report(store, "year", "2021")
+    Traceback (most recent call last):
+    ...
+    core.errors.WorkbenchError: 报告类型“year”无效,应为 month(月度)、quarter(季度)或 half(半年)
     """
     if kind not in KINDS:
         raise WorkbenchError(f"报告类型“{kind}”无效,应为 month(月度)、quarter(季度)或 half(半年)")
@@ -186,6 +277,34 @@ def _pct(value: float | None) -> float | None:
 
 
 def report_xlsx(rep: PeriodReport) -> bytes:
+    """The report as a styled Chinese workbook: overview, ranking, task states, overdue, cards, reminders.
+
+    Parameters
+    ----------
+    rep : PeriodReport
+        The report (:func:`build_report`).
+
+    Returns
+    -------
+    bytes
+        The xlsx file.
+
+    Examples
+    --------
+    >>> from openpyxl import load_workbook
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> load_workbook(io.BytesIO(report_xlsx(build_report(store, "month", "2021-09")))).sheetnames
+    ['概况', '单位排名', '任务状态', '逾期任务', '红黄牌预警', '催办名单']
+    """
     wb = Workbook()
     ws = wb.active
     ws.title = "概况"
@@ -392,6 +511,20 @@ def _task_ref(t: dict) -> str:
 def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
     """The reminder list (催办单) as a styled xlsx: one row per unit and period, text neutralised.
 
+    Parameters
+    ----------
+    items : list of Reminder
+        The reminders (:func:`~tasks.progress.reminders`).
+    title : str, optional
+        The title row (default ``催办名单``).
+
+    Returns
+    -------
+    bytes
+        The xlsx file; text that a spreadsheet would read as a formula is kept as text.
+
+    Examples
+    --------
     >>> from datetime import date
     >>> data = reminders_xlsx([Reminder("=市财政局", "2021-10", date(2021, 11, 5), True,
     ...                                  [{"id": "32", "title": "+健全机制"}])])
@@ -427,7 +560,35 @@ def reminders_xlsx(items: list[Reminder], title: str = "催办名单") -> bytes:
 
 # -- docx ----------------------------------------------------------------------
 def report_docx(rep: PeriodReport) -> bytes:
-    """The report as an official document (GB/T 9704 layout, :mod:`core.officedoc`), ready to send."""
+    """The report as an official document (GB/T 9704 layout, :mod:`core.officedoc`), ready to send.
+
+    Parameters
+    ----------
+    rep : PeriodReport
+        The report (:func:`build_report`).
+
+    Returns
+    -------
+    bytes
+        The docx file.
+
+    Examples
+    --------
+    >>> from docx import Document
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> doc = Document(io.BytesIO(report_docx(build_report(store, "month", "2021-09"))))
+    >>> doc.paragraphs[0].text
+    '关于示例2021年9月任务推进情况的通报'
+    """
     doc = OfficialDoc(rep.doc_title, addressee="各有关单位", author=rep.office)
     counts = rep.counts
     total = sum(counts.values())
@@ -524,7 +685,58 @@ def write_report(
     rules: Rules | None = None,
     as_of: date | None = None,
 ) -> Path:
-    """Write the report as xlsx or docx (by the file's suffix)."""
+    """Write the report as xlsx or docx (by the file's suffix).
+
+    Parameters
+    ----------
+    store : Store
+        The store.
+    kind : str
+        ``month``, ``quarter`` or ``half``.
+    period : str
+        The period of that kind.
+    out : str or Path
+        The file to write, ending in ``.xlsx`` or ``.docx``.
+    plan : str, optional
+        One plan's key; default all plans.
+    rules : Rules, optional
+        The rules (default :func:`load_rules`).
+    as_of : date, optional
+        The date the figures are as of.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    WorkbenchError
+        When ``out`` ends otherwise (``报告文件名应以 .xlsx 或 .docx 结尾:…``; nothing is written) or
+        ``kind`` is unknown.
+    BadPeriod
+        When ``period`` is not a period of that kind.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> write_report(store, "month", "2021-09", Path(tempfile.mkdtemp()) / "通报.docx").name
+    '通报.docx'
+    >>> write_report(store, "month", "2021-09", "通报.pdf")
+    Traceback (most recent call last):
+    ...
+    core.errors.WorkbenchError: 报告文件名应以 .xlsx 或 .docx 结尾:通报.pdf
+    """
     out = Path(out)
     rep = build_report(store, kind, period, plan=plan, rules=rules, as_of=as_of)
     suffix = out.suffix.lower()

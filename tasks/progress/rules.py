@@ -46,7 +46,18 @@ STATUS_NAMES = labels.STATUS
 
 
 class BadRules(WorkbenchError):
-    """The rules file has an error; the message names the entry to fix."""
+    """The rules file has an error; the message names the entry to fix.
+
+    Parameters
+    ----------
+    *args
+        The Chinese message, as for :class:`~core.errors.WorkbenchError`.
+
+    Examples
+    --------
+    >>> str(BadRules("规则:至少需要一个 [[levels]] 预警等级"))
+    '规则:至少需要一个 [[levels]] 预警等级'
+    """
 
 
 @dataclass
@@ -100,6 +111,28 @@ class Condition:
 
 @dataclass
 class Level:
+    """One warning level (a card colour) and the conditions that give it.
+
+    Parameters
+    ----------
+    key : str
+        The level's key in the rules file (``yellow``, ``red``).
+    name : str
+        Its Chinese name (``黄牌``).
+    color : str
+        Six hex digits (``FFC000``).
+    points : float
+        Points deducted from a unit's score per card of this level.
+    when : list of Condition
+        The conditions; any one of them gives the level.
+
+    Examples
+    --------
+    >>> red = default_rules().level("red")
+    >>> red.name, red.color, red.points
+    ('红牌', 'C00000', 3)
+    """
+
     key: str
     name: str
     color: str
@@ -112,6 +145,42 @@ class Level:
 
 @dataclass
 class Rules:
+    """The warning and scoring rules (what ``data/rules.toml`` holds).
+
+    Parameters
+    ----------
+    grace_days : int
+        Days after a period ends before a missing report counts as missed.
+    at_risk_gap : float
+        Percentage points behind schedule at which a task is at risk.
+    levels : list of Level
+        The warning levels, lowest first.
+    escalate_after : int
+        Periods a card may stand before it escalates to the next level (0: never).
+    base, late_report, missed_report, done_on_time : float
+        The score's base and its deductions/bonus per late report, missed report and task done on time.
+    sign_within_days : int
+        Working days a lead unit has to sign a newly assigned task.
+    evidence_required : bool
+        Whether a completion claim needs an evidence file.
+    completion_review : bool
+        Whether "done" means accepted by the office (else a reported 已完成 counts).
+    extended_deadline_counts : bool
+        Score on-time completion against the extended deadline.
+    recover_to : str
+        The level key a card drops to when the unit catches up ("" for none).
+    status_synonyms : dict of str to str
+        Words units type in the status column and the status they mean.
+    path : str
+        The file the rules were read from ("" when built in code).
+
+    Examples
+    --------
+    >>> r = Rules(levels=default_rules().levels)
+    >>> r.grace_days, r.card({"status": "at_risk"}).name
+    (5, '黄牌')
+    """
+
     grace_days: int = 5
     at_risk_gap: float = 20
     levels: list[Level] = field(default_factory=list)
@@ -272,6 +341,26 @@ def rules_from_dict(d: dict[str, Any], where: str = "规则") -> Rules:
 def rules_from_toml(text: str, where: str = "规则") -> Rules:
     """Read and check rules typed as TOML (the dashboard's rules editor); a syntax error says what to check.
 
+    Parameters
+    ----------
+    text : str
+        The TOML document.
+    where : str, optional
+        What to call the document in error messages (default ``规则``).
+
+    Returns
+    -------
+    Rules
+        The checked rules.
+
+    Raises
+    ------
+    BadRules
+        When the text is not valid TOML (``规则格式错误(…),请检查引号、方括号和等号``) or an entry is
+        wrong (the message names the entry, e.g. ``第1个 [[levels]] 缺少 key 或 name``).
+
+    Examples
+    --------
     >>> lines = ['[[levels]]', 'key = "red"', 'name = "红牌"', 'color = "C00000"', 'points = 3',
     ...          'when = ["status == overdue"]']
     >>> rules_from_toml(chr(10).join(lines)).levels[0].name
@@ -289,7 +378,33 @@ def rules_from_toml(text: str, where: str = "规则") -> Rules:
 
 
 def load_rules(path: str | Path | None = None) -> Rules:
-    """Read and check the rules file (default ``data/rules.toml``)."""
+    """Read and check the rules file (default ``data/rules.toml``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The rules file; default :data:`RULES_FILE` (``WORKBENCH_RULES_FILE`` or ``data/rules.toml``).
+
+    Returns
+    -------
+    Rules
+        The checked rules, with ``path`` set to the file read.
+
+    Raises
+    ------
+    BadRules
+        When the file does not exist (``找不到规则文件 …``), is not valid TOML
+        (``…:格式错误(…),请检查引号和方括号``) or has a wrong entry (the message names it).
+
+    Examples
+    --------
+    >>> [lv.key for lv in load_rules().levels]
+    ['yellow', 'red']
+    >>> load_rules("/nonexistent/rules.toml")
+    Traceback (most recent call last):
+    ...
+    tasks.progress.rules.BadRules: 找不到规则文件 /nonexistent/rules.toml
+    """
     p = Path(path) if path else RULES_FILE
     if not p.exists():
         raise BadRules(f"找不到规则文件 {p}")
@@ -303,7 +418,18 @@ def load_rules(path: str | Path | None = None) -> Rules:
 
 
 def default_rules() -> Rules:
-    """The common yellow/red scheme (same as the shipped ``data/rules.toml``)."""
+    """The common yellow/red scheme (same as the shipped ``data/rules.toml``).
+
+    Returns
+    -------
+    Rules
+        Yellow (at risk, or one missed report) and red (overdue, or two missed reports).
+
+    Examples
+    --------
+    >>> print(default_rules().level("yellow").describe())
+    黄牌:状态为有风险;或连续1期及以上未报送
+    """
     return rules_from_dict(
         {
             "levels": [
@@ -327,7 +453,42 @@ def default_rules() -> Rules:
 
 
 def save_rules(rules: Rules | dict[str, Any], actor: str, store: Any = None, path: str | Path | None = None) -> Rules:
-    """Check and write the rules file; the change is audited in ``store`` when given."""
+    """Check and write the rules file; the change is audited in ``store`` when given.
+
+    Parameters
+    ----------
+    rules : Rules or dict
+        The rules, or a rules document as :meth:`Rules.to_dict` writes it.
+    actor : str
+        Who saves them (recorded in the audit log).
+    store : Store, optional
+        Where to record the change; nothing is recorded when omitted.
+    path : str or Path, optional
+        The file to write; default :data:`RULES_FILE`.
+
+    Returns
+    -------
+    Rules
+        The rules saved, with ``path`` set to the file written.
+
+    Raises
+    ------
+    BadRules
+        When a rules document has a wrong entry; nothing is written then.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> target = Path(tempfile.mkdtemp()) / "rules.toml"
+    >>> saved = save_rules(default_rules(), actor="admin", path=target)
+    >>> [lv.name for lv in load_rules(target).levels]
+    ['黄牌', '红牌']
+    >>> save_rules({"levels": []}, actor="admin", path=target)
+    Traceback (most recent call last):
+    ...
+    tasks.progress.rules.BadRules: 规则:至少需要一个 [[levels]] 预警等级
+    """
     if isinstance(rules, dict):
         rules = rules_from_dict(rules)
     text = "# 红黄牌预警与考核规则(由工作台保存)\n" + rules.to_toml()

@@ -21,7 +21,31 @@ from .status import Snapshot
 
 @dataclass
 class Scorecard:
-    """A unit's record as of a date; ``score`` follows ``rules.scoring_text()``."""
+    """A unit's record as of a date; ``score`` follows ``rules.scoring_text()``.
+
+    Parameters
+    ----------
+    unit : str
+        The unit.
+    led, joined : int, optional
+        Tasks it leads, and tasks it joins as a responsible unit.
+    done, done_on_time, overdue, at_risk : int, optional
+        Its led tasks by state.
+    duties, reported, on_time, late, missed : int, optional
+        Reports it owed, and how many were sent, on time, late or not at all.
+    cards : dict of str to int, optional
+        Cards per level key on its led tasks.
+    score : float, optional
+        Its score.
+    rank : int, optional
+        Its place in :func:`ranking` (0 when not ranked).
+
+    Examples
+    --------
+    >>> card = Scorecard("市财政局", led=2, duties=4, reported=3, on_time=2, late=1, missed=1)
+    >>> card.compliance, card.on_time_rate
+    (0.75, 0.5)
+    """
 
     unit: str
     led: int = 0
@@ -61,6 +85,42 @@ def scorecards(snap: Snapshot, units: list[str] | None = None, *, period: str | 
     (reported, late, missed) only for the months of that period, so a period
     report ranks units on that period; task states and cards are as of the
     snapshot date.  Without it every duty since the plan started counts.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The statuses and duties as of a date (:func:`~tasks.progress.snapshot`).
+    units : list of str, optional
+        Only these units; default all.
+    period : str, optional
+        Count reporting duties only within this period.
+
+    Returns
+    -------
+    list of Scorecard
+        Sorted by unit name.
+
+    Raises
+    ------
+    BadPeriod
+        When ``period`` is not a period (``无法识别的报告期“…”``).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> from tasks.progress import snapshot
+    >>> snap = snapshot(store, date(2021, 10, 20))
+    >>> [(c.unit, c.reported, c.missed, c.score) for c in scorecards(snap)]
+    [('市公安局', 0, 1, 95), ('市财政局', 1, 0, 100)]
     """
     from ..units import is_collective as collective
 
@@ -124,6 +184,42 @@ def ranking(snap: Snapshot, units: list[str] | None = None, *, period: str | Non
     """Scorecards of units that lead tasks, best first; equal (score, on-time completions, compliance) share a rank.
 
     Units that only join tasks (责任单位) owe no reports and are not ranked.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The statuses and duties as of a date.
+    units : list of str, optional
+        Only these units; default all.
+    period : str, optional
+        Count reporting duties only within this period (as :func:`scorecards`).
+
+    Returns
+    -------
+    list of Scorecard
+        Best first, with ``rank`` set.
+
+    Raises
+    ------
+    BadPeriod
+        When ``period`` is not a period.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> from tasks.progress import snapshot
+    >>> snap = snapshot(store, date(2021, 10, 20))
+    >>> [(c.rank, c.unit, c.score) for c in ranking(snap)]
+    [(1, '市财政局', 100), (2, '市公安局', 95)]
     """
     cards = sorted(
         (c for c in scorecards(snap, units, period=period) if c.led),
@@ -139,7 +235,42 @@ def ranking(snap: Snapshot, units: list[str] | None = None, *, period: str | Non
 
 
 def ranking_rule(snap: Snapshot, period: str | None = None) -> str:
-    """The scoring rule in words, to print beside every ranking (``period`` as given to :func:`ranking`)."""
+    """The scoring rule in words, to print beside every ranking (``period`` as given to :func:`ranking`).
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The snapshot ranked (its rules and date).
+    period : str, optional
+        The period the ranking counted duties in.
+
+    Returns
+    -------
+    str
+        The rule in Chinese.
+
+    Raises
+    ------
+    BadPeriod
+        When ``period`` is not a period.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> from tasks.progress import snapshot
+    >>> snap = snapshot(store, date(2021, 10, 20))
+    >>> ranking_rule(snap, "2021-09").endswith("只计2021年9月内各月,任务状态和预警截至2021年10月20日")
+    True
+    """
     text = snap.rules.scoring_text()
     if period:
         text += f"。报送情况(应报、迟报、未报送)只计{parse_period(period).label()}内各月,任务状态和预警截至{cn_date(snap.as_of)}"
@@ -148,7 +279,26 @@ def ranking_rule(snap: Snapshot, period: str | None = None) -> str:
 
 @dataclass
 class Reminder:
-    """A unit that has not reported for a period, and the tasks it still owes."""
+    """A unit that has not reported for a period, and the tasks it still owes.
+
+    Parameters
+    ----------
+    unit : str
+        The unit.
+    period : str
+        The period key (``2021-09``).
+    due : date
+        The period's due date.
+    overdue : bool
+        Whether the due date has passed.
+    tasks : list of dict
+        The tasks owed (``plan``, ``id``, ``title``, ``deadline``, ``status``, ``status_label``).
+
+    Examples
+    --------
+    >>> Reminder("市公安局", "2021-09", date(2021, 10, 5), True, [{"id": "2"}]).text()
+    '市公安局:2021-09 进展已超过报送期限(期限 2021-10-05),涉及任务 2'
+    """
 
     unit: str
     period: str
@@ -172,6 +322,40 @@ def reminders(snap: Snapshot, period: str | None = None) -> list[Reminder]:
 
     A unit is listed with every task it leads that has no report from it for
     the period as of the snapshot date.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The statuses and duties as of a date.
+    period : str, optional
+        The month (``2021-09``); default the latest period due by the snapshot date.
+
+    Returns
+    -------
+    list of Reminder
+        Sorted by unit; empty when no period is due yet.
+
+    Raises
+    ------
+    BadPeriod
+        When ``period`` is not a month.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> from tasks.progress import snapshot
+    >>> snap = snapshot(store, date(2021, 10, 20))
+    >>> [r.text() for r in reminders(snap)]
+    ['市公安局:2021-09 进展已超过报送期限(期限 2021-10-05),涉及任务 2']
     """
     from ..units import is_collective as collective
 

@@ -60,7 +60,32 @@ DONE_STATUS, LAGGING = "已完成", "滞后"
 
 @dataclass
 class TaskStatus:
-    """One task's state as of a date, with the figures behind it."""
+    """One task's state as of a date, with the figures behind it.
+
+    Parameters
+    ----------
+    plan, id, title, section : str
+        The task's plan key, number, title and section.
+    deadline : date or None
+        The current deadline (after approved extensions).
+    deadline_text : str
+        The deadline as the plan wrote it.
+    lead_units, responsible_units : list of str
+        The lead (牵头) and responsible (责任) units.
+    status : str
+        ``done``, ``on_track``, ``at_risk``, ``overdue``, ``ongoing`` or ``not_started``.
+    status_label : str
+        Its Chinese label.
+    **figures
+        The remaining fields (progress, reports missed and late, overdue days, the card and its
+        reason, the supervision lifecycle) default to "nothing known".
+
+    Examples
+    --------
+    >>> ts = TaskStatus("示例", "2", "任务二", "", date(2021, 9, 30), "9月底前", ["市公安局"], [], "overdue", "逾期")
+    >>> ts.to_dict()["deadline"], ts.missed_reports, ts.card
+    ('2021-09-30', 0, None)
+    """
 
     plan: str
     id: str
@@ -132,7 +157,33 @@ _LAZY = frozenset({"duties", "reports"})
 
 @dataclass
 class Snapshot:
-    """Everything derived for one date: task statuses and reporting duties."""
+    """Everything derived for one date: task statuses and reporting duties.
+
+    Parameters
+    ----------
+    as_of : date
+        The date.
+    rules : Rules
+        The rules the statuses and cards follow.
+    tasks : list of StoredTask
+        The live tasks.
+    statuses : list of TaskStatus
+        One per task.
+    duties : list of UnitDuty, optional
+        Every unit's reporting duty per task and period, and what it did.
+    periods : list of PeriodInfo, optional
+        The reporting periods.
+    reports : list of ReportRecord, optional
+        The reports up to ``as_of``.
+
+    Examples
+    --------
+    >>> from tasks.progress.rules import default_rules
+    >>> ts = TaskStatus("示例", "1", "任务一", "", None, "", ["市财政局"], [], "on_track", "正常推进")
+    >>> snap = Snapshot(date(2021, 10, 20), default_rules(), [], [ts])
+    >>> snap.by_id("1").status, snap.counts()["on_track"], snap.compliance()
+    ('on_track', 1, None)
+    """
 
     as_of: date
     rules: Rules
@@ -394,6 +445,47 @@ def compute(
 
     With ``supervision``, a plan with its own calendar owes its own periods (from its start),
     "done" means 已办结 when ``rules.completion_review``, and deadlines follow approved extensions.
+
+    Parameters
+    ----------
+    tasks : list of StoredTask
+        The live tasks.
+    reports : list of ReportRecord
+        The reports (those after ``as_of`` are ignored).
+    periods : list of PeriodInfo
+        The reporting periods.
+    as_of : date
+        The date.
+    rules : Rules
+        The warning and scoring rules.
+    escalate : bool, optional
+        Escalate cards held over ``rules.escalate_after`` period ends (default True).
+    supervision : Supervision, optional
+        Plan calendars and task lifecycles (:func:`supervision_data`).
+    recover : bool, optional
+        Let a top card drop to ``rules.recover_to`` once the unit has caught up (default True).
+
+    Returns
+    -------
+    Snapshot
+        The statuses and duties as of ``as_of``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> from tasks.progress import default_rules
+    >>> snap = compute(store.tasks("示例"), store.reports(), store.periods(), date(2021, 10, 20), default_rules())
+    >>> [(s.id, s.status, s.card) for s in snap.statuses]
+    [('1', 'on_track', None), ('2', 'overdue', 'red')]
     """
     all_reports = reports
     sup = supervision
@@ -928,6 +1020,42 @@ def snapshot(
     whatever the length of the history.  ``replay=True`` (and rules under which "done" is a
     reported 已完成, or cards escalate) replays the whole history instead (:func:`compute`);
     both give the same statuses.
+
+    Parameters
+    ----------
+    store : Store
+        The store (or a :class:`~tasks.accounts.GuardedStore`, narrowed to what its user may see).
+    as_of : date, optional
+        The date (default today); reports dated later are ignored.
+    plan : str, optional
+        One plan's key; default all plans.
+    rules : Rules, optional
+        The rules (default :func:`load_rules`).
+    replay : bool, optional
+        Replay the whole history instead of reading the kept tables.
+
+    Returns
+    -------
+    Snapshot
+        The statuses and duties as of ``as_of``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> snap = snapshot(store, date(2021, 10, 20))
+    >>> [(s.id, s.status, s.card) for s in snap.statuses]
+    [('1', 'on_track', None), ('2', 'overdue', 'red')]
+    >>> snapshot(store, date(2021, 10, 20), replay=True).counts() == snap.counts()
+    True
     """
     as_of = as_of or date.today()
     rules = rules or load_rules()
@@ -952,5 +1080,37 @@ def snapshot(
 def task_status(
     store: Store, as_of: date | None = None, *, plan: str | None = None, rules: Rules | None = None
 ) -> list[TaskStatus]:
-    """Every live task's :class:`TaskStatus` as of a date."""
+    """Every live task's :class:`TaskStatus` as of a date.
+
+    Parameters
+    ----------
+    store : Store
+        The store.
+    as_of : date, optional
+        The date (default today).
+    plan : str, optional
+        One plan's key; default all plans.
+    rules : Rules, optional
+        The rules (default :func:`load_rules`).
+
+    Returns
+    -------
+    list of TaskStatus
+        In plan order (:attr:`Snapshot.statuses` of :func:`snapshot`).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", date=date(2021, 8, 1), tasks=[
+    ...     Task("1", "任务一", lead_units=["市财政局"], deadline=date(2021, 12, 31)),
+    ...     Task("2", "任务二", lead_units=["市公安局"], deadline=date(2021, 9, 30))]), actor="doc")
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> _ = commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    >>> [(s.id, s.status_label) for s in task_status(store, date(2021, 10, 20), plan="示例")]
+    [('1', '正常推进'), ('2', '逾期')]
+    """
     return snapshot(store, as_of, plan=plan, rules=rules).statuses

@@ -193,7 +193,50 @@ def build_template(
     last: Prefill | None = None,
 ) -> Workbook:
     """The template workbook for one unit and reporting month (``tasks``: the plan's tasks, if already
-    read; ``last``: the unit's :func:`last_reports`, if already read)."""
+    read; ``last``: the unit's :func:`last_reports`, if already read).
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the plan.
+    unit : str
+        The reporting unit.
+    period : str
+        The reporting month (``2021-09``).
+    plan : str, optional
+        The plan key; default the unit's only plan.
+    tasks : list of StoredTask, optional
+        The plan's tasks, if already read (``plan`` must then be given).
+    last : dict, optional
+        The unit's :func:`last_reports` (task pk → status and percent), if already read.
+
+    Returns
+    -------
+    openpyxl.Workbook
+        The data sheet (one row per open task of the unit, locked columns grey), the help sheet and
+        the hidden ``_meta`` sheet.
+
+    Raises
+    ------
+    StoreError
+        When the plan is not in the store (``库中没有计划“…”``), the unit has no lead or responsible task
+        in it (``单位“…”在计划“…”中没有牵头或责任任务,无法生成填报模板``) or all its tasks are closed.
+    BadPeriod
+        When ``period`` is not a month (``无法识别的报告期“…”``).
+
+    Examples
+    --------
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
+    >>> build_template(store, "市财政局", "2021-09").sheetnames
+    ['进度填报', '填报说明', '_meta']
+    >>> build_template(store, "市气象局", "2021-09")
+    Traceback (most recent call last):
+    ...
+    tasks.store.repo.StoreError: 单位“市气象局”在计划“示例”中没有牵头或责任任务,无法生成填报模板
+    """
     p = parse_period(period, "month")
     plan_key = plan if plan and tasks is not None else store.plan_key(plan, unit=unit)
     rows = unit_tasks(store, unit, plan_key, tasks)
@@ -378,6 +421,44 @@ def template_bytes(
     tasks: list | None = None,
     last: Prefill | None = None,
 ) -> bytes:
+    """One unit's template for a month as xlsx bytes (:func:`build_template`, saved).
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the plan.
+    unit : str
+        The reporting unit.
+    period : str
+        The reporting month (``2021-09``).
+    plan : str, optional
+        The plan key; default the unit's only plan.
+    tasks : list of StoredTask, optional
+        The plan's tasks, if already read.
+    last : dict, optional
+        The unit's :func:`last_reports`, if already read.
+
+    Returns
+    -------
+    bytes
+        The xlsx file.
+
+    Raises
+    ------
+    StoreError
+        As :func:`build_template`: unknown plan, or no open task of the unit in it.
+    BadPeriod
+        When ``period`` is not a month.
+
+    Examples
+    --------
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
+    >>> template_bytes(store, "市财政局", "2021-09")[:2]
+    b'PK'
+    """
     buf = io.BytesIO()
     save_workbook(build_template(store, unit, period, plan, tasks=tasks, last=last), buf)
     return buf.getvalue()
@@ -398,11 +479,31 @@ FIELDS = {
 def fill_template(template: bytes, values: dict[str, dict[str, object]], *, person: str = "", phone: str = "") -> bytes:
     """Fill a downloaded template the way a unit does in Excel; returns the xlsx bytes.
 
+    Parameters
+    ----------
+    template : bytes
+        A template as :func:`template_bytes` gives it.
+    values : dict
+        Task id → field → the value typed in (see below).
+    person, phone : str, optional
+        The contact person and phone typed in the header row.
+
+    Returns
+    -------
+    bytes
+        The filled xlsx file.
+
+    Notes
+    -----
+
     ``values[task_id]`` maps a field (``status``, ``percent``, ``progress``,
     ``problems``, ``next_steps``, ``evidence``, ``date`` — or the Chinese column
     header) to the value typed in; ``id`` overwrites the locked task-id cell (as
     a careless unit might).  Demo data, notebooks and tests make uploads this way,
     so they go through exactly the validation real files do.
+
+    Examples
+    --------
 
     >>> from tasks.store import Store
     >>> from tasks.model import Plan, Task
@@ -437,13 +538,74 @@ def fill_template(template: bytes, values: dict[str, dict[str, object]], *, pers
 
 
 def template_filename(unit: str, period: str) -> str:
+    """The file name of a unit's template for a period (safe on every system).
+
+    Parameters
+    ----------
+    unit : str
+        The reporting unit.
+    period : str
+        The reporting period (``2021-09``).
+
+    Returns
+    -------
+    str
+        ``<period>_<unit>_进度填报表.xlsx``.
+
+    Raises
+    ------
+    BadPeriod
+        When ``period`` is not a period (``无法识别的报告期“…”``).
+
+    Examples
+    --------
+    >>> template_filename("市财政局", "2021-09")
+    '2021-09_市财政局_进度填报表.xlsx'
+    """
     return safe_filename(f"{parse_period(period).key}_{unit}_进度填报表.xlsx")
 
 
 def write_template(
     store: Store, unit: str, period: str, out: str | Path | None = None, plan: str | None = None
 ) -> Path:
-    """Write one unit's template; ``out`` may be a directory or a file name."""
+    """Write one unit's template; ``out`` may be a directory or a file name.
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the plan.
+    unit : str
+        The reporting unit.
+    period : str
+        The reporting month (``2021-09``).
+    out : str or Path, optional
+        A directory (the file gets :func:`template_filename`) or a file; default that name in the
+        current directory.
+    plan : str, optional
+        The plan key; default the unit's only plan.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    StoreError
+        As :func:`build_template`: unknown plan, or no open task of the unit in it.
+    BadPeriod
+        When ``period`` is not a month.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
+    >>> write_template(store, "市财政局", "2021-09", tempfile.mkdtemp()).name
+    '2021-09_市财政局_进度填报表.xlsx'
+    """
     target = Path(out) if out else Path(template_filename(unit, period))
     if target.is_dir():
         target = target / template_filename(unit, period)
@@ -452,7 +614,39 @@ def write_template(
 
 
 def all_templates_zip(store: Store, period: str, plan: str | None = None) -> bytes:
-    """A zip with the template of every (non-collective) unit that has tasks."""
+    """A zip with the template of every (non-collective) unit that has tasks.
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the plan.
+    period : str
+        The reporting month (``2021-09``).
+    plan : str, optional
+        The plan key; default the store's only plan.
+
+    Returns
+    -------
+    bytes
+        The zip file: one :func:`template_filename` per unit with open tasks.
+
+    Raises
+    ------
+    StoreError
+        When the plan is not in the store, or no plan is named and the store holds several.
+    BadPeriod
+        When ``period`` is not a month.
+
+    Examples
+    --------
+    >>> import io, zipfile
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
+    >>> zipfile.ZipFile(io.BytesIO(all_templates_zip(store, "2021-09"))).namelist()
+    ['2021-09_市财政局_进度填报表.xlsx']
+    """
     plan_key = store.plan_key(plan)
     tasks = store.tasks(plan_key)
     units = sorted({u for t in tasks for u in t.units} & set(store.units()))

@@ -70,12 +70,45 @@ INPUTS = ("status", "percent", "progress", "problems", "next_steps", "evidence",
 
 
 class UploadRejected(InputError):
-    """A file with problems was asked to be saved (or could not be read: then ``sheet``/``row``/``column`` say where)."""
+    """A file with problems was asked to be saved (or could not be read: then ``sheet``/``row``/``column`` say where).
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in Chinese.
+    file, sheet, row, column, task
+        Where, as for :class:`~core.errors.InputError`.
+
+    Examples
+    --------
+    >>> err = UploadRejected("完成进度 140 超出 0–100 的范围", file="财政局.xlsx", sheet="进度填报", row=4)
+    >>> err.sheet, err.row
+    ('进度填报', 4)
+    """
 
 
 @dataclass
 class Problem:
-    """One reason a file is refused, located so the unit can find it."""
+    """One reason a file is refused, located so the unit can find it.
+
+    Parameters
+    ----------
+    reason : str
+        What is wrong, in Chinese.
+    sheet : str, optional
+        The sheet.
+    row : int, optional
+        The spreadsheet row (1-based, as Excel shows it).
+    column : str, optional
+        The column header.
+    task : str, optional
+        The task number of the row.
+
+    Examples
+    --------
+    >>> str(Problem("进度应为 0–100 的数字", "进度填报", 4, "完成进度(%)", task="1"))
+    '进度填报 任务1 第4行 “完成进度(%)”列:进度应为 0–100 的数字'
+    """
 
     reason: str
     sheet: str = ""
@@ -109,6 +142,27 @@ class Problem:
 class UploadRow:
     """One checked row of a progress sheet, ready to be saved (a frozen record: ``pd.DataFrame(rows)`` works).
 
+    Parameters
+    ----------
+    task_id : str
+        The task number.
+    status : str
+        The reported status (``推进中``, ``已完成``, ``滞后``, …).
+    percent : float or None
+        The reported progress, 0–100.
+    report_date : date or None
+        The date typed in 填报日期 (None: the upload day).
+    period : str
+        The reporting period (``2021-09``).
+    source_sheet : str
+        The sheet the row came from.
+    source_row : int
+        Its spreadsheet row.
+    progress, problems, next_steps, evidence : str, optional
+        The free-text columns.
+
+    Examples
+    --------
     >>> row = UploadRow("3", "推进中", 50.0, date(2021, 9, 28), "2021-09", "进度填报", 4, progress="已完成选址")
     >>> row.to_store()["percent"], row.to_store()["progress"]
     (50.0, '已完成选址')
@@ -133,7 +187,43 @@ class UploadRow:
 
 @dataclass
 class UploadReport:
-    """What :func:`validate_upload` found; ``ok`` means the file can be saved."""
+    """What :func:`validate_upload` found; ``ok`` means the file can be saved.
+
+    Parameters
+    ----------
+    filename : str
+        The uploaded file's name.
+    sha256 : str
+        Its content hash (a file saved before is a duplicate).
+    unit, person, period, plan : str, optional
+        The reporting unit, contact person, period and plan the file was read as.
+    is_template : bool, optional
+        Whether it is our template (recognised by its ``_meta`` sheet).
+    rows : list of UploadRow, optional
+        The checked rows (empty when there are problems).
+    problems : list of Problem, optional
+        Every problem found.
+    duplicate : bool, optional
+        The same bytes were saved before.
+    skipped_rows : int, optional
+        Blank rows skipped.
+    grace_days : int, optional
+        The rules' grace days, used when the period is opened on saving.
+    upload_id : int, optional
+        Set by :func:`commit_upload` once saved.
+    duplicate_of : str, optional
+        An earlier file of the same batch with the same bytes.
+    more_problems : int, optional
+        Problems beyond those listed.
+    not_filled, unchanged : list of str, optional
+        Template rows left blank, and prefilled rows left as prefilled.
+
+    Examples
+    --------
+    >>> rep = UploadReport("财政局.xlsx", "00", unit="市财政局", period="2021-09", problems=[Problem("找不到表头")])
+    >>> rep.ok, rep.outcome
+    (False, 'rejected')
+    """
 
     filename: str
     sha256: str
@@ -423,6 +513,51 @@ def validate_upload(
 
     ``unit`` is the uploading unit (a template for another unit is refused);
     ``period``/``plan`` are needed only for sheets that are not our template.
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the plan (read only).
+    source : bytes, str or Path
+        The file's bytes, or its path.
+    filename : str, optional
+        The file's name (default the path's name, or ``上传文件.xlsx`` for bytes).
+    unit : str, optional
+        The uploading unit.
+    period, plan : str, optional
+        The period and plan of a sheet that is not our template.
+    person : str, optional
+        The contact person, when the sheet does not name one.
+    today : date, optional
+        The upload day (default today): report dates may not be later.
+    rules : Rules, optional
+        The rules (default :func:`load_rules`): their status synonyms and grace days.
+
+    Returns
+    -------
+    UploadReport
+        The rows and every problem (sheet, row, column and a Chinese reason); ``ok`` when clean.
+
+    Raises
+    ------
+    UploadRejected
+        When ``source`` is a path that does not exist (``…:文件不存在``); every other problem of the
+        file is listed in the report instead.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
+    >>> from tasks.progress import fill_template, template_bytes
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)).summary()
+    '财政局.xlsx(市财政局,2021-09):1 行检查通过(尚未保存,确认后保存)'
+    >>> bad = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 140}})
+    >>> [str(p) for p in validate_upload(store, bad, "财政局.xlsx", today=date(2021, 9, 28)).problems]
+    ['进度填报 任务1 第4行 “完成进度(%)”列:完成进度 140 超出 0–100 的范围']
     """
     if isinstance(source, (str, Path)):
         path = Path(source)
@@ -799,6 +934,45 @@ def commit_upload(store: Store, report: UploadReport, actor: str) -> int | None:
     """Save a clean report in one transaction; None when the same file was saved before.
 
     Raises :class:`UploadRejected` for a report with problems (nothing is written).
+
+    Parameters
+    ----------
+    store : Store
+        Where to save the rows (the report's periods are opened when new).
+    report : UploadReport
+        A report from :func:`validate_upload`.
+    actor : str
+        Who saves it (recorded with the upload).
+
+    Returns
+    -------
+    int or None
+        The new upload's id, or None when the same bytes were saved before.
+
+    Raises
+    ------
+    UploadRejected
+        When the report has problems or no rows (its :meth:`UploadReport.summary` is the message), or
+        the store refuses the rows; nothing is written.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
+    >>> from tasks.progress import fill_template, template_bytes
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc")
+    1
+    >>> commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="doc") is None
+    True
+    >>> commit_upload(store, UploadReport("空.xlsx", "00", problems=[Problem("找不到表头")]), actor="doc")
+    Traceback (most recent call last):
+    ...
+    tasks.progress.upload.UploadRejected: 空.xlsx(单位未知,报告期未知):发现 1 处问题,整个文件未保存,请修改后重新上传:
+      - 找不到表头
     """
     if report.problems or not report.rows and not report.duplicate:
         raise UploadRejected(report.summary())
@@ -835,6 +1009,43 @@ def upload_files(
 
     Zips are opened and each xlsx/csv inside is one file.  A file whose bytes
     repeat an earlier one of the batch is a duplicate (checked or saved once).
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the plan.
+    files : iterable of str, Path or (name, bytes)
+        The files (zips are expanded).
+    actor : str
+        Who saves them.
+    save : bool, optional
+        Save the clean files (default: only check).
+    **kwargs
+        Passed to :func:`validate_upload` (``unit``, ``period``, ``plan``, ``today``, …).
+
+    Returns
+    -------
+    list of UploadReport
+        One report per file, in order; a saved one has ``upload_id`` set.
+
+    Raises
+    ------
+    UploadRejected
+        When a named file does not exist or a zip cannot be opened.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
+    >>> from tasks.progress import fill_template, template_bytes
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 40}})
+    >>> reports = upload_files(store, [("a.xlsx", data), ("b.xlsx", data)], actor="doc", save=True,
+    ...                        today=date(2021, 9, 28))
+    >>> [(r.filename, r.outcome) for r in reports]
+    [('a.xlsx', 'saved'), ('b.xlsx', 'duplicate')]
     """
     out: list[UploadReport] = []
     first: dict[str, str] = {}

@@ -32,12 +32,42 @@ BUSY_TIMEOUT_MS = 60_000
 
 
 def default_url() -> str:
-    """``WORKBENCH_DB_URL`` or the SQLite file under ``var/`` (:func:`core.config.db_url`)."""
+    """``WORKBENCH_DB_URL`` or the SQLite file under ``var/`` (:func:`core.config.db_url`).
+
+    Returns
+    -------
+    str
+        The SQLAlchemy URL of the store.
+
+    Examples
+    --------
+    >>> default_url().startswith("sqlite") or "WORKBENCH_DB_URL" in os.environ
+    True
+    """
     return config.db_url()
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default :func:`default_url`), SQLite tuned for many writers."""
+    """An engine for ``url`` (default :func:`default_url`), SQLite tuned for many writers.
+
+    A SQLite file is created private (``0600`` in a ``0700`` directory) before SQLite opens it.
+
+    Parameters
+    ----------
+    url : str, optional
+        A SQLAlchemy URL (``sqlite://`` is in memory); default :func:`default_url`.
+
+    Returns
+    -------
+    sqlalchemy.Engine
+        The engine (SQLite: WAL mode, a long busy timeout, foreign keys on).
+
+    Examples
+    --------
+    >>> engine = make_engine("sqlite://")
+    >>> engine.dialect.name, engine.pool.__class__.__name__
+    ('sqlite', 'StaticPool')
+    """
     url = url or default_url()
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
@@ -99,7 +129,25 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (no-op when it is there already)."""
+    """Bring the schema to the newest migration (no-op when it is there already).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        The database to migrate.
+
+    Raises
+    ------
+    sqlalchemy.exc.SQLAlchemyError
+        When a migration fails and no other process has migrated the database meanwhile.
+
+    Examples
+    --------
+    >>> engine = make_engine("sqlite://")
+    >>> migrate(engine)
+    >>> current_revision(engine) == head_revision()
+    True
+    """
     if current_revision(engine) == head_revision():
         return
     cfg = _alembic_config()

@@ -23,11 +23,42 @@ KIND_NAMES = labels.PERIOD_KIND
 
 
 class BadPeriod(WorkbenchError):
-    """A period text that cannot be read."""
+    """A period text that cannot be read.
+
+    Parameters
+    ----------
+    *args
+        The Chinese message, as for :class:`~core.errors.WorkbenchError`.
+
+    Examples
+    --------
+    >>> parse_period("2021-13")
+    Traceback (most recent call last):
+    ...
+    tasks.store.periods.BadPeriod: 无法识别的报告期“2021-13”,请写成 2021-09(月)、2021-Q3(季度)或 2021-H2(半年)
+    """
 
 
 @dataclass(frozen=True)
 class Period:
+    """A reporting period: a month, quarter, half-year or year.
+
+    Parameters
+    ----------
+    key : str
+        ``2021-09``, ``2021-Q3``, ``2021-H2`` or ``2021``.
+    kind : str
+        ``month``, ``quarter``, ``half`` or ``year``.
+    start, end : date
+        Its first and last day.
+
+    Examples
+    --------
+    >>> q3 = Period("2021-Q3", QUARTER, date(2021, 7, 1), date(2021, 9, 30))
+    >>> q3.label(), [m.key for m in q3.months()]
+    ('2021年第三季度', ['2021-07', '2021-08', '2021-09'])
+    """
+
     key: str
     kind: str
     start: date
@@ -57,17 +88,77 @@ class Period:
 
 
 def month_period(year: int, month: int) -> Period:
+    """The month ``year``-``month`` as a :class:`Period`.
+
+    Parameters
+    ----------
+    year : int
+        The year.
+    month : int
+        The month, 1–12.
+
+    Returns
+    -------
+    Period
+        From the month's first to its last day.
+
+    Raises
+    ------
+    ValueError
+        When ``month`` is not 1–12 (a programming error: user text goes through :func:`parse_period`).
+
+    Examples
+    --------
+    >>> month_period(2021, 2)
+    Period(key='2021-02', kind='month', start=datetime.date(2021, 2, 1), end=datetime.date(2021, 2, 28))
+    """
     last = calendar.monthrange(year, month)[1]
     return Period(f"{year:04d}-{month:02d}", MONTH, date(year, month, 1), date(year, month, last))
 
 
 def month_of(d: date) -> Period:
+    """The month that holds ``d``.
+
+    Parameters
+    ----------
+    d : date
+        A day.
+
+    Returns
+    -------
+    Period
+        Its month.
+
+    Examples
+    --------
+    >>> month_of(date(2021, 9, 28)).key
+    '2021-09'
+    """
     return month_period(d.year, d.month)
 
 
 def period_of(d: date, kind: str) -> Period:
     """The ``kind`` period (month, quarter, half, year) that holds ``d``: the default a report form offers.
 
+    Parameters
+    ----------
+    d : date
+        A day.
+    kind : str
+        ``month``, ``quarter``, ``half`` or ``year``.
+
+    Returns
+    -------
+    Period
+        The period of that kind holding ``d``.
+
+    Raises
+    ------
+    KeyError
+        When ``kind`` is none of those (a programming error).
+
+    Examples
+    --------
     >>> [period_of(date(2021, 8, 15), k).key for k in (MONTH, QUARTER, HALF, YEAR)]
     ['2021-08', '2021-Q3', '2021-H2', '2021']
     """
@@ -86,7 +177,35 @@ _HALF = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:H([12])|([上下])半年)$")
 
 
 def parse_period(text: object, kind: str | None = None) -> Period:
-    """Read a period key or its Chinese spelling; ``kind`` checks what was expected."""
+    """Read a period key or its Chinese spelling; ``kind`` checks what was expected.
+
+    Parameters
+    ----------
+    text : object
+        ``2021-09``, ``2021年9月``, ``2021-Q3``, ``2021年第三季度``, ``2021-H2``, ``2021年下半年``, ``2021``, ….
+    kind : str, optional
+        The kind expected (``month``, ``quarter``, ``half``, ``year``); default any.
+
+    Returns
+    -------
+    Period
+        The period.
+
+    Raises
+    ------
+    BadPeriod
+        When the text is not a period (``无法识别的报告期“…”,请写成 2021-09(月)、2021-Q3(季度)或
+        2021-H2(半年)``) or not of ``kind`` (``报告期“…”不是…报告期``).
+
+    Examples
+    --------
+    >>> parse_period("2021年第三季度").key, parse_period("2021年9月", "month").label()
+    ('2021-Q3', '2021年9月')
+    >>> parse_period("2021-Q3", "month")
+    Traceback (most recent call last):
+    ...
+    tasks.store.periods.BadPeriod: 报告期“2021-Q3”不是月度报告期
+    """
     s = str(text or "").strip()
     p: Period | None = None
     if m := _MONTH.match(s):

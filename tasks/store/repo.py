@@ -47,12 +47,55 @@ DEFAULT_GRACE_DAYS = 5
 
 
 class StoreError(WorkbenchError):
-    """A store request that cannot be done (unknown plan, closed period...)."""
+    """A store request that cannot be done (unknown plan, closed period...).
+
+    Parameters
+    ----------
+    *args
+        The Chinese message, as for :class:`~core.errors.WorkbenchError`.
+
+    Examples
+    --------
+    >>> Store("sqlite://").plan_key("没有")
+    Traceback (most recent call last):
+    ...
+    tasks.store.repo.StoreError: 库中没有计划“没有”,可用的计划:无
+    """
 
 
 @dataclass
 class StoredTask:
-    """A task as the store holds it, with canonical unit names."""
+    """A task as the store holds it, with canonical unit names.
+
+    Parameters
+    ----------
+    pk : int
+        Its row id.
+    plan, id, title, section : str
+        Its plan key, number, title and section.
+    deadline : date or None
+        Its deadline.
+    deadline_kind, deadline_text : str
+        The kind of deadline (``date``, ``ongoing``, ``none``, …) and the deadline as written.
+    lead_units, responsible_units : list of str, optional
+        Lead (牵头) and responsible (责任) units, canonical names in the plan's order.
+    predecessors : list of str, optional
+        Numbers of the tasks it waits for.
+    archived : bool, optional
+        Dropped by a later import of the plan.
+    plan_issued, added_on, assigned_on, plan_loaded : date, optional
+        The plan's date, the day a re-import added the task, its 交办 day and the plan's first load.
+
+    Examples
+    --------
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"],
+    ...                                                      responsible_units=["市公安局"])]), actor="doc")
+    >>> task = store.tasks("示例")[0]
+    >>> task.units, task.role_of("市公安局"), task.role_of("市气象局")
+    (['市财政局', '市公安局'], 'responsible', None)
+    """
 
     pk: int
     plan: str
@@ -91,6 +134,27 @@ class StoredTask:
 
 @dataclass
 class PeriodInfo:
+    """A reporting period opened in the store, with its due date.
+
+    Parameters
+    ----------
+    key : str
+        The period key (``2021-09``).
+    start, end : date
+        Its first and last day.
+    due : date
+        The day its reports are due (the end plus the grace days).
+    closed : bool
+        Whether the office has closed it.
+
+    Examples
+    --------
+    >>> store = Store("sqlite://")
+    >>> _ = store.open_period("2021-09", "doc", grace_days=5)
+    >>> store.periods()
+    [PeriodInfo(key='2021-09', start=datetime.date(2021, 9, 1), end=datetime.date(2021, 9, 30), due=datetime.date(2021, 10, 5), closed=False)]
+    """
+
     key: str
     start: date
     end: date
@@ -100,7 +164,33 @@ class PeriodInfo:
 
 @dataclass
 class ReportRecord:
-    """One accepted progress row, as replay needs it."""
+    """One accepted progress row, as replay needs it.
+
+    Parameters
+    ----------
+    id, upload_id, task_pk : int
+        The row's id, its upload's and its task's.
+    unit : str
+        The reporting unit.
+    period : str
+        The period key.
+    status : str
+        The reported status (``推进中``, ``已完成``, …).
+    percent : float
+        The reported progress.
+    report_date : date
+        The report's date.
+    progress, problems, next_steps, evidence : str, optional
+        The free-text columns.
+    task_id, plan : str, optional
+        The task's number and plan key.
+
+    Examples
+    --------
+    >>> r = ReportRecord(1, 1, 1, "市财政局", "2021-09", "推进中", 40.0, date(2021, 9, 28), task_id="1")
+    >>> r.unit, r.percent, r.report_date.isoformat()
+    ('市财政局', 40.0, '2021-09-28')
+    """
 
     id: int
     upload_id: int
@@ -120,6 +210,27 @@ class ReportRecord:
 
 @dataclass
 class LoadResult:
+    """What loading a plan into the store changed.
+
+    Parameters
+    ----------
+    plan : str
+        The plan key.
+    added, updated, archived : list of str, optional
+        Task numbers added, changed and archived (dropped from the new version).
+    unchanged : int, optional
+        Tasks left as they were.
+    warnings : list of str, optional
+        Messages a user should see.
+
+    Examples
+    --------
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务")]), actor="doc").summary()
+    '计划“示例”:新增 1 项,更新 0 项,归档 0 项,未变 0 项'
+    """
+
     plan: str
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -161,6 +272,28 @@ class Store:
     """Handle on one database; creates/upgrades the schema on open.
 
     ``Store()`` uses ``WORKBENCH_DB_URL`` or ``var/workbench.db``.
+
+    Parameters
+    ----------
+    url : str, optional
+        A SQLAlchemy URL (``sqlite://`` is in memory, ``postgresql+psycopg://…``); default
+        :func:`~tasks.store.default_url`.
+    engine : sqlalchemy.Engine, optional
+        An engine to use instead of ``url``.
+    upgrade : bool, optional
+        Migrate the schema to the newest revision on open (default True).
+
+    Raises
+    ------
+    StoreError
+        When the database cannot be opened (``无法打开进度数据库 …:…。请检查 WORKBENCH_DB_URL、数据库服务是否
+        启动以及文件权限``).
+
+    Examples
+    --------
+    >>> store = Store("sqlite://")
+    >>> store.url, store.plans()
+    ('sqlite://', [])
     """
 
     def __init__(self, url: str | None = None, *, engine: Engine | None = None, upgrade: bool = True):

@@ -37,7 +37,35 @@ def temporary_database(server_url: str) -> Iterator[str]:
 
 @contextmanager
 def temporary_store(kind: str, directory: str | Path, pg_url: str | None = None) -> Iterator[Store]:
-    """A migrated, empty :class:`Store`: ``kind`` is ``sqlite`` (file in ``directory``) or ``postgresql``."""
+    """A migrated, empty :class:`Store`: ``kind`` is ``sqlite`` (file in ``directory``) or ``postgresql``.
+
+    Parameters
+    ----------
+    kind : str
+        ``sqlite`` or ``postgresql``.
+    directory : str or Path
+        Where the SQLite file goes (``workbench-test.db``).
+    pg_url : str, optional
+        The PostgreSQL server's URL (needed for ``postgresql``); a database ``wbtest_<random>`` is
+        created on it and dropped afterwards.
+
+    Yields
+    ------
+    Store
+        The store, disposed of when the block ends.
+
+    Raises
+    ------
+    ValueError
+        When ``kind`` is ``postgresql`` and no ``pg_url`` is given.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with temporary_store("sqlite", tempfile.mkdtemp()) as store:
+    ...     store.plans()
+    []
+    """
     if kind == "sqlite":
         store = Store(f"sqlite:///{Path(directory) / 'workbench-test.db'}")
         try:

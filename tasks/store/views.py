@@ -41,6 +41,17 @@ def data_version(store: Store) -> int:
     -------
     int
         0 for an empty store.
+
+    Examples
+    --------
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> data_version(store)
+    0
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
+    >>> data_version(store) > 0
+    True
     """
     with store.session() as s:
         return int(s.scalar(select(func.max(AuditRow.id))) or 0)
@@ -65,7 +76,20 @@ def plan_from_store(store: Store, key: str) -> Plan:
     Raises
     ------
     tasks.store.StoreError
-        ``key`` is not a plan of the store.
+        ``key`` is not a plan of the store (``库中没有计划“…”,可用的计划:…``).
+
+    Examples
+    --------
+    >>> from tasks.store import Store
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
+    >>> plan = plan_from_store(store, "示例")
+    >>> plan.title, [(t.id, t.lead_units) for t in plan.tasks]
+    ('示例', [('1', ['市财政局'])])
+    >>> plan_from_store(store, "没有")
+    Traceback (most recent call last):
+    ...
+    tasks.store.repo.StoreError: 库中没有计划“没有”,可用的计划:示例
     """
     info = next((p for p in store.plans() if p["key"] == key), None)
     tasks, preds = _tasks_and_predecessors(store, key)
