@@ -446,7 +446,8 @@ def _reminders(url: str, as_of: date, version: int, rules_stamp: tuple, region: 
 def get_reminders(store=None, as_of: date | None = None, period: str | None = None):
     """:func:`tasks.progress.reminders` of :func:`get_snapshot` for ``period`` (default: the latest due),
     cached with it (shared, do not mutate)."""
-    return _reminders(*_snapshot_key(store or get_store(), as_of), period)
+    url, day, version, stamp, region = _snapshot_key(store or get_store(), as_of)
+    return _reminders(url, day, version, stamp, region, period)
 
 
 @st.cache_resource(show_spinner="正在计算督办状态…", max_entries=2)
