@@ -497,16 +497,16 @@ def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]
 
 
 @st.cache_resource(show_spinner="正在读取上传记录…", max_entries=2)
-def _uploads(_store, url: str, version: int, who: tuple) -> list[dict]:
-    return _store.uploads()
+def _uploads_frame(_store, url: str, version: int, who: tuple) -> pd.DataFrame:
+    return pd.DataFrame(_store.uploads())
 
 
-def uploads(store) -> list[dict]:
-    """``store.uploads()`` (what the account may see), cached until the store changes (shared, do not
-    mutate)."""
+def uploads_frame(store) -> pd.DataFrame:
+    """``store.uploads()`` (what the account may see) as a table, one row per upload with the store's
+    field names; cached until the store changes (shared, do not mutate)."""
     from tasks.store import default_url
 
-    return _uploads(store, default_url(), data_version(store), _who(store))
+    return _uploads_frame(store, default_url(), data_version(store), _who(store))
 
 
 def _who(store) -> tuple:

@@ -22,7 +22,7 @@ from ui.common import (
     plan_units,
     show_error,
     unit_scope,
-    uploads,
+    uploads_frame,
 )
 
 page_guard(__file__)  # the page checks its role itself (also when run directly)
@@ -158,11 +158,11 @@ with tab_up:
                 st.rerun()
 
 with tab_hist, guard("读取上传记录"):
-    ups = uploads(store)  # cached until the data changes
-    if not ups:
+    ups = uploads_frame(store)  # cached until the data changes
+    if ups.empty:
         st.info("还没有上传记录。")
     else:
-        df = pd.DataFrame(ups).rename(
+        df = ups.rename(
             columns={
                 "unit": "单位",
                 "person": "填报人",
