@@ -80,7 +80,7 @@ with guard("比较各地区"):
                 {
                     "地区": r.region,
                     "级别": KIND_NAMES.get(r.kind, r.kind),
-                    "所辖县(区)": "、".join(r.counties),
+                    "所辖县(区)": "、".join(r.counties) or "—",
                     "计划": r.plans,
                     "任务": r.tasks,
                     "已办结": r.done,

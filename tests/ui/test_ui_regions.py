@@ -43,9 +43,6 @@ def store(tmp_path, monkeypatch):
 def page(store, script: str, name: str, token: str | None = None):
     from streamlit.testing.v1 import AppTest
 
-    from ui.tables import install
-
-    install()  # as app.py does on every run: tables draw "—" for nothing, whichever test ran first
     at = AppTest.from_file(str(ROOT / script), default_timeout=120)
     at.session_state["wb_session_token"] = token or AccountBook(store).login(name, PW).token
     at.session_state["_as_of"] = AS_OF
@@ -66,7 +63,7 @@ def test_province_compares_cities_with_the_librarys_figures(store):
     assert list(table["任务"]) == [r.tasks for r in rows] == [3, 6]
     assert list(table["逾期"]) == [r.overdue for r in rows]
     assert list(table["红牌"]) == [r.red_cards for r in rows]
-    assert list(table["所辖县(区)"]) == ["—", "乙县"]
+    assert list(table["所辖县(区)"]) == ["—", "乙县"]  # an empty cell reads —
     assert not table.isna().any().any() and "None" not in table.astype(str).to_numpy().ravel()
     assert len(at.get("vega_lite_chart")) >= 1
     from tasks.regions import comparison_conclusion
