@@ -300,6 +300,7 @@ def _cli(*args):
     )
 
 
+@pytest.mark.slow  # a real process per output kind
 def test_hall_report_cli_json_contract_and_files(files, tmp_path, log_df):
     csv, _xlsx, rcsv = files
     bad = tmp_path / "带坏行.csv"

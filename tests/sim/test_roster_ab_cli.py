@@ -9,6 +9,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,7 @@ def _run(*args):
     )
 
 
+@pytest.mark.slow  # CP-SAT runs to its time limit (~20 s)
 def test_roster_cli_with_ab_balance_and_certificate(tmp_path):
     out = tmp_path / "roster.xlsx"
     p = _run(

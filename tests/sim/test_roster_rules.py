@@ -70,6 +70,7 @@ def test_every_post_needs_a_named_backup_on_the_list():
     assert paired[3].backups == ("甲", "乙")  # alone in 交警: colleagues from elsewhere
 
 
+@pytest.mark.slow  # CP-SAT runs to its time limit (~20 s)
 def test_hours_band_half_day_and_lent_day_caps_hold_on_the_roster():
     days = WEEK + [Day(WEEK[-1].date + timedelta(days=k + 1), workday=k < 5) for k in range(7)]
     people = [Person(f"员{k}", "户籍", ("户籍", "交警")) for k in range(5)]
