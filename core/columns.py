@@ -31,17 +31,15 @@ trigger a collection every few thousand allocations, which costs more than the r
 
 from __future__ import annotations
 
-import gc
 import io
 import re
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .gcpause import pause_gc
 from .limits import MAX_RATIO, RATIO_FLOOR
 from .sheets import (
     _R_ATTR,
@@ -61,7 +59,6 @@ __all__ = [
     "MAX_LARGE_CELLS",
     "MAX_LARGE_ROWS",
     "Columns",
-    "paused_gc",
     "read_columns",
 ]
 
@@ -92,18 +89,6 @@ class Columns:
     def height(self) -> int:
         """Rows (the sheet's used range, from row 1)."""
         return len(self.columns[0]) if self.columns else 0
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building millions of acyclic objects."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _large_bytes(source: bytes | str | Path, name: str, max_bytes: int, error: type[InputError]) -> bytes:
@@ -250,7 +235,7 @@ def read_columns(
         _scan_xls(data, name, max_rows, error)
     book = _open_calamine(data, kind, name, error)
     try:
-        with paused_gc():
+        with pause_gc():
             try:
                 ws = book.get_sheet_by_name(sheet) if sheet is not None else book.get_sheet_by_index(0)
                 sheet = ws.name

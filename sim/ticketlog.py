@@ -393,10 +393,10 @@ def read_ticket_log(path: str | Path | bytes, name: str | None = None) -> Ticket
     File-level problems (missing, empty, unreadable, no header, no good row) raise
     :class:`~core.errors.InputError`.
     """
-    from core.columns import paused_gc
+    from core.gcpause import pause_gc
 
     fname = name or (Path(path).name if not isinstance(path, bytes) else "叫号记录")
-    with paused_gc():  # millions of cells, no cycles: a collection every few thousand objects costs more
+    with pause_gc():  # millions of cells, no cycles: a collection every few thousand objects costs more
         raw, sheet = read_table(path, fname)
         return _check(raw, fname, sheet)
 

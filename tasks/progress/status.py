@@ -35,7 +35,6 @@ Definitions (all dates inclusive):
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import suppress
@@ -45,7 +44,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from core.gcpause import paused_gc
+from core.gcpause import pause_gc, paused_gc
 
 from ..model import ONGOING
 from ..store import BadPeriod, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
@@ -1060,9 +1059,7 @@ def snapshot(
     as_of = as_of or date.today()
     rules = rules or load_rules()
     kept = not replay and rules.completion_review and rules.escalate_after <= 0
-    collecting = gc.isenabled()
-    gc.disable()  # tens of thousands of short-lived records: the cyclic collector would double the time
-    try:
+    with pause_gc():  # tens of thousands of short-lived records: the cyclic collector would double the time
         tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
         periods = store.periods()
         sup = supervision_data(store, as_of, plan, tasks)
@@ -1072,9 +1069,6 @@ def snapshot(
             )
         reports = store.reports(as_of=as_of, plan=plan)
         return compute(tasks, reports, periods, as_of, rules, supervision=sup)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def task_status(
