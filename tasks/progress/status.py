@@ -1054,13 +1054,18 @@ class _KeptDuties:
             seen[seen] = pair[pos[seen]] == np.flatnonzero(seen)
             flag = np.zeros(n_pairs, dtype=bool)
             flag[seen] = flags[pos[seen]]
+            newest = np.full(n_pairs, -1, dtype=np.int64)  # each unit's last report day so far
+            newest[seen] = rec[pos[seen], 0]
             leads_seen = np.bincount(pt_a, weights=seen & lead_a, minlength=nt) > 0
             use = seen & (lead_a | ~leads_seen[pt_a])
+            top = np.full(nt, -1, dtype=np.int64)
+            np.maximum.at(top, pt_a[use], newest[use])
+            use &= newest == top[pt_a]  # the units that reported last speak
             n_use = np.bincount(pt_a, weights=use, minlength=nt)
             n_done = np.bincount(pt_a, weights=use & flag, minlength=nt)
             done = (n_use > 0) & (n_done == n_use)
             mixed = np.flatnonzero((n_done > 0) & (n_done < n_use))
-            if len(mixed):  # the units disagree: the newest of their reports speaks (one seek per pair)
+            if len(mixed):  # units that last reported on the same day disagree: the newer report (by id) speaks
                 some = [tasks[j] for j in mixed.tolist()]
                 latest = _latest_by_task(self.store, some, day)
                 for j, t in zip(mixed.tolist(), some):

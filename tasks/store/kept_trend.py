@@ -1,14 +1,13 @@
 """The kept done-state history (``status_unit_done``): when each unit's newest report on each task
 said 已完成, so "which tasks were done at the end of each month" needs no replay of the history.
 
-Per (task, unit) the records are the days on which the unit's newest report (by report date, then
-id) changed between 已完成 and anything else, the first record being its first report: as of any
-day, the last record on or before it tells whether the unit had reported and whether its newest
-report said 已完成.  :func:`keep_done` folds an upload in (in its transaction), :func:`fill_done`
+Per (task, unit) the records are the days the unit reported, each with whether its last report of
+that day (by id) said 已完成: as of any day, the last record on or before it tells whether the unit
+had reported, when it last reported and whether its newest report said 已完成 (8 bytes a day).  :func:`keep_done` folds an upload in (in its transaction), :func:`fill_done`
 rebuilds the table from the history, :func:`done_changes` reads it.
 
->>> changes([(date(2024, 1, 12), 1, "推进中"), (date(2024, 2, 12), 2, "已完成"), (date(2024, 3, 12), 3, "已完成")])
-[(738897, 0), (738928, 1)]
+>>> changes([(date(2024, 1, 12), 1, "推进中"), (date(2024, 2, 12), 2, "已完成"), (date(2024, 2, 12), 3, "滞后")])
+[(738897, 0), (738928, 0)]
 >>> unpack_changes(pack_changes([(738897, 0), (738928, 1)]))
 [(738897, 0), (738928, 1)]
 """
@@ -37,8 +36,8 @@ _BATCH = 500
 
 def changes(rows: Iterable[tuple[Any, int, str]]) -> list[tuple[int, int]]:
     """(day ordinal, done flag) records of one unit's reports on one task, given as (report date,
-    id, status) in (date, id) order: the first report, then each day the newest report's flag changed
-    (several reports on one day: the last of them counts)."""
+    id, status) in (date, id) order: one per day it reported, with the flag of that day's last report
+    (so the newest report as of any day is known, and which of two units reported last)."""
     days: list[list[int]] = []
     for day, _id, status in rows:
         if isinstance(day, str):  # a raw SQLite date
@@ -48,11 +47,7 @@ def changes(rows: Iterable[tuple[Any, int, str]]) -> list[tuple[int, int]]:
             days[-1][1] = flag
         else:
             days.append([o, flag])
-    out: list[tuple[int, int]] = []
-    for o, flag in days:
-        if not out or out[-1][1] != flag:
-            out.append((o, flag))
-    return out
+    return [(o, flag) for o, flag in days]
 
 
 def pack_changes(records: list[tuple[int, int]]) -> bytes:

@@ -136,7 +136,11 @@ def test_done_history_kept_by_uploads_equals_the_rebuild(built):
         again = {(t, u): unpack_changes(b) for t, u, b in s.execute(select(
             StatusUnitDoneRow.task_pk, StatusUnitDoneRow.unit_id, StatusUnitDoneRow.changes))}  # fmt: skip
     assert rows == again
-    assert [(date.fromordinal(o), f) for o, f in max(rows.values(), key=len)][:1]  # non-empty
+    # two lead units reporting the same day, one 已完成 and one not: the newer report (by id) speaks
+    up(A, "市审改办", "2021-11", [("1", "推进中", 85, date(2021, 11, 26))])
+    for day in (date(2021, 12, 20), date(2022, 1, 20)):
+        _same_counts(store, day, A, default_rules())
+        _same_counts(store, day, None, default_rules())
 
 
 def test_changes_records():
@@ -144,9 +148,10 @@ def test_changes_records():
     o = d.toordinal()
     assert changes([]) == []
     assert changes([(d, 1, "推进中"), (d, 2, "已完成")]) == [(o, 1)]  # same day: the later report counts
-    assert changes([(d, 1, "已完成"), (d, 2, "推进中"), (date(2024, 1, 3), 3, "推进中")]) == [(o, 0)]
+    assert changes([(d, 1, "已完成"), (d, 2, "推进中"), (date(2024, 1, 3), 3, "推进中")]) == [(o, 0), (o + 2, 0)]
     assert changes([(d, 1, "已完成"), (date(2024, 1, 2), 2, "已完成"), (date(2024, 1, 5), 3, "滞后")]) == [
         (o, 1),
+        (o + 1, 1),
         (o + 4, 0),
     ]
     assert changes([("2024-01-01", 1, "推进中")]) == [(o, 0)]  # a raw SQLite date
