@@ -57,7 +57,7 @@ from .rules import STATUS_NAMES, Rules, load_rules
 DONE_STATUS, LAGGING = "已完成", "滞后"
 
 
-@dataclass
+@dataclass(slots=True)  # 50,000 of them in a cached snapshot: no per-object __dict__ for the collector to walk
 class TaskStatus:
     """One task's state as of a date, with the figures behind it.
 
@@ -1226,10 +1226,11 @@ def kept_compute(
         statuses=statuses,
         periods=periods,
     )
+    plans, starts, dones = k.plans, k.starts, k.dones  # what the lazy reads need (not the lifecycles)
     snap._loaders["duties"] = paused_gc(  # read lazily, outside snapshot()'s pause: millions of records at 50,000
-        lambda: _kept_duties(store, tasks, k.plans, k.starts, k.dones, as_of)
+        lambda: _kept_duties(store, tasks, plans, starts, dones, as_of)
     )
-    snap._kept = _KeptDuties(store, tasks, k.plans, k.starts, k.dones, as_of)  # counts without that list
+    snap._kept = _KeptDuties(store, tasks, plans, starts, dones, as_of)  # counts without that list
     if reports is not None:
         snap._loaders["reports"] = reports
     if recover and rules.recover_to:
@@ -1308,15 +1309,21 @@ def snapshot(
     rules = rules or load_rules()
     kept = not replay and rules.completion_review and rules.escalate_after <= 0
     with pause_gc():  # tens of thousands of short-lived records: the cyclic collector would double the time
-        tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
-        periods = store.periods()
-        sup = supervision_data(store, as_of, plan, tasks)
-        if kept:
-            return kept_compute(
-                store, tasks, periods, as_of, rules, sup, reports=lambda: store.reports(as_of=as_of, plan=plan)
-            )
-        reports = store.reports(as_of=as_of, plan=plan)
-        return compute(tasks, reports, periods, as_of, rules, supervision=sup)
+        # computed in a function of its own: its intermediate records (lifecycles, replays) are freed
+        # before the collector resumes, so its first pass walks only what the snapshot keeps
+        return _snapshot(store, as_of, plan, rules, kept)
+
+
+def _snapshot(store: Store, as_of: date, plan: str | None, rules: Rules, kept: bool) -> Snapshot:
+    tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
+    periods = store.periods()
+    sup = supervision_data(store, as_of, plan, tasks)
+    if kept:
+        return kept_compute(
+            store, tasks, periods, as_of, rules, sup, reports=lambda: store.reports(as_of=as_of, plan=plan)
+        )
+    reports = store.reports(as_of=as_of, plan=plan)
+    return compute(tasks, reports, periods, as_of, rules, supervision=sup)
 
 
 def task_status(

@@ -63,7 +63,7 @@ class StoreError(WorkbenchError):
     """
 
 
-@dataclass
+@dataclass(slots=True)  # 50,000 of them per snapshot at province size: no per-object __dict__
 class StoredTask:
     """A task as the store holds it, with canonical unit names.
 
