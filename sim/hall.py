@@ -251,8 +251,8 @@ class HallEngine:
         self.pending = [0] * ng
         self.draining = [False] * ng
         self.close_time = [0.0] * ng
-        self.appt_q = [deque() for _ in range(self.n_types)]  # type: ignore[var-annotated]
-        self.walk_q = [deque() for _ in range(self.n_types)]  # type: ignore[var-annotated]
+        self.appt_q: list[deque[int]] = [deque() for _ in range(self.n_types)]
+        self.walk_q: list[deque[int]] = [deque() for _ in range(self.n_types)]
         self.nwait = [0] * self.n_types
         self._cb_arrival = (self._on_arrival,)
         self._cb_complete = (self._on_complete,)
@@ -494,15 +494,17 @@ class HallEngine:
     # ---------------------------------------------------------- controller
     def _on_check(self, ev) -> None:
         p, now = self.policy, ev.t
+        if p is None:  # checks are scheduled only when a controller is on
+            return
         for g in range(self.n_groups):
             if not self.reserve[g] or self.draining[g] or self.target[g] <= 0:
                 continue
             waiting, first = self._waiting(g)
             idle = self.idle[g]
             d = decide(
-                p,  # type: ignore[arg-type]
+                p,
                 waiting=waiting,
-                open_windows=self.n_open[g],  # type: ignore[arg-type]
+                open_windows=self.n_open[g],
                 longest_wait=now - first if first < INF else 0.0,
                 reserve_free=self.reserve[g] - self.reserve_active[g] - self.pending[g],
                 longest_idle=now - self.idle_since[idle[0]] if idle else None,
@@ -514,8 +516,8 @@ class HallEngine:
             action, reason = d
             if action == "open":
                 self.pending[g] += 1
-                self.switch_minutes[g] += p.switch_delay  # type: ignore[union-attr]
-                self._at(now + p.switch_delay, self._cb_activate, (g, reason, now), NORMAL, now)  # type: ignore[union-attr]
+                self.switch_minutes[g] += p.switch_delay
+                self._at(now + p.switch_delay, self._cb_activate, (g, reason, now), NORMAL, now)
             else:
                 self.reserve_active[g] -= 1
                 self._close(idle.pop(0), now)
@@ -589,9 +591,8 @@ def build_engine(
                 lo, hi = min(lo, ch[0].time), max(hi, ch[-1].time)
         if lo < hi:
             windows.append((lo, hi))
-    pol = policy if policy is not None else scenario.policy
-    if windows_by_slot is not None:
-        pol = None  # type: ignore[assignment]  # a staffing plan fixes the windows: no controller on top
+    # a staffing plan fixes the windows: no controller on top
+    pol: Policy | None = None if windows_by_slot is not None else policy if policy is not None else scenario.policy
     eng = HallEngine(
         cust,
         group_types,
