@@ -155,3 +155,34 @@ def test_changes_records():
         (o + 4, 0),
     ]
     assert changes([("2024-01-01", 1, "推进中")]) == [(o, 0)]  # a raw SQLite date
+
+
+def test_office_queue_replays_only_the_tasks_with_steps(built, tmp_path):
+    """The office's queue reads only the tasks with stored steps: the same items as a replay of the
+    whole plan (pending extension, claim and appeal, beside decided ones)."""
+    from datetime import datetime
+
+    from tasks.progress import lifecycle as lc
+
+    store = built
+    when = datetime(2022, 1, 5, 10)
+    lc.sign(store, B, "6", unit="市审改办", actor="t", at=datetime(2022, 1, 4, 9))
+    lc.request_extension(store, B, "6", to=date(2022, 3, 31), reason="资金未到位", actor="t", at=when)
+    lc.claim(store, B, "4", evidence=[("p.pdf", b"%PDF-1.4\n%%EOF\n")], actor="t", at=when, root=tmp_path)
+    lc.appeal(store, B, "7", card="red", reason="已报送", unit="市数据局", actor="t", at=when)
+
+    def replayed(plan):  # the whole plan's lifecycles, as before
+        out = []
+        for one in lc.lifecycles(store, plan).values():
+            out += [("extension", e.id) for e in one.extensions if e.decision == "pending"]
+            out += [("claim", u.claim_id) for u in one.units.values() if u.state == lc.CLAIMED and u.claim_id]
+            out += [("appeal", a.id) for a in one.appeals if a.decision == "pending"]
+        return sorted(out)
+
+    seen = 0
+    for plan in (A, B, C):
+        got = lc.office_queue(store, plan)
+        assert sorted((q.kind, q.id) for q in got) == replayed(plan), plan
+        seen += len(got)
+    assert {q.kind for q in lc.office_queue(store, B)} == {"extension", "claim", "appeal"}
+    assert seen >= 3
