@@ -807,8 +807,8 @@ def _period_stats(
     lo_c = np.clip(lo, 0, m)
     n_owed = np.maximum(cum[hi1] - cum[lo_c], 0)
     base, table = _month_table(plist, calendar)
-    rec = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2).astype(np.int64)
-    ti = np.repeat(np.arange(nt), [len(b) // 8 for b in blobs])
+    rec = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)  # int32 views: half the memory
+    ti = np.repeat(np.arange(nt, dtype=np.int32), [len(b) // 8 for b in blobs])
     code, first = rec[:, 0], rec[:, 1]
     idx = (code >> 3) - base
     ok = (idx >= 0) & (idx < len(table)) & (first <= today)
@@ -962,8 +962,8 @@ class _KeptDuties:
             pm_a = np.array(pm, dtype=np.int64)
             lo, hi = lo_t[pm_a], hi_t[pm_a]
             base, table = _month_table(plist, calendar)
-            rec = np.frombuffer(b"".join(chunks), dtype="<i4").reshape(-1, 2).astype(np.int64)
-            pi = np.repeat(np.arange(np_), [len(b) // 8 for b in chunks])
+            rec = np.frombuffer(b"".join(chunks), dtype="<i4").reshape(-1, 2)  # int32 views: half the memory
+            pi = np.repeat(np.arange(np_, dtype=np.int32), [len(b) // 8 for b in chunks])
             code, first = rec[:, 0], rec[:, 1]
             idx = (code >> 3) - base
             ok = (idx >= 0) & (idx < len(table)) & (first <= today)
@@ -1055,8 +1055,8 @@ class _KeptDuties:
         nt, n_pairs = len(tasks), len(pt)
         pt_a = np.array(pt, dtype=np.int64)
         lead_a = np.array(lead, dtype=bool)
-        rec = np.frombuffer(b"".join(chunks), dtype="<i4").reshape(-1, 2).astype(np.int64)
-        pair = np.repeat(np.arange(n_pairs), [len(b) // 8 for b in chunks])
+        rec = np.frombuffer(b"".join(chunks), dtype="<i4").reshape(-1, 2)
+        pair = np.repeat(np.arange(n_pairs, dtype=np.int64), [len(b) // 8 for b in chunks])
         keys = pair * (1 << 22) + rec[:, 0]  # sorted: pairs in order, days ascending within a pair
         flags = rec[:, 1].astype(bool)
         dl = np.array([t.deadline.toordinal() if t.deadline else 10**8 for t in tasks], dtype=np.int64)

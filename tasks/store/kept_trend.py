@@ -155,7 +155,7 @@ def done_changes(store: Any, pks: Iterable[int]) -> dict[tuple[int, str], bytes]
         else:
             qs = [base.where(M.task_pk.in_(wanted))]
         for q in qs:
-            for tpk, name, blob in conn.execute(q):
+            for tpk, name, blob in conn.execute(q).all():
                 if tpk in keep:
                     out[(tpk, name)] = blob
     return out

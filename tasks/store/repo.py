@@ -567,7 +567,8 @@ class Store:
                         .where(UnitRow.name == unit)
                     )
                 )
-            rows = s.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
+            conn = s.connection()  # plain rows (Core, fetched at once): no ORM bookkeeping for 100,000s of rows
+            rows = conn.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
             # a plan's first import: when its first task row was made (rows are never deleted)
             first_load = {
                 pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid).order_by(TaskRow.id).limit(1))
@@ -582,7 +583,6 @@ class Store:
                 ).all()
             )
             pks = [r[0] for r in rows]
-            conn = s.connection()  # plain rows: no ORM bookkeeping for 100,000s of unit links
             roles: dict[str, dict[int, list[str]]] = {LEAD: {}, RESPONSIBLE: {}}
             preds: dict[int, list[int]] = {}
             if pks:
@@ -597,13 +597,13 @@ class Store:
                     one = TaskRow.plan_id == rows[0][-1]
                     rq = rq.join(TaskRow, TaskRow.id == TaskUnitRow.task_pk).where(one)
                     pq = pq.join(TaskRow, TaskRow.id == PredecessorRow.task_pk).where(one)
-                for tpk, name, role in conn.execute(rq):
+                for tpk, name, role in conn.execute(rq).all():
                     by_task = roles[role]
                     if tpk in by_task:
                         by_task[tpk].append(name)
                     else:
                         by_task[tpk] = [name]
-                for tpk, ppk in conn.execute(pq):
+                for tpk, ppk in conn.execute(pq).all():
                     preds.setdefault(tpk, []).append(ppk)
             id_of: dict[int, str] = {}
             if preds:
@@ -622,7 +622,7 @@ class Store:
             datas: dict[int, dict] = {}
             for i in range(0, len(several), 500):
                 datas.update(
-                    s.execute(select(TaskRow.id, TaskRow.data).where(TaskRow.id.in_(several[i : i + 500]))).all()
+                    conn.execute(select(TaskRow.id, TaskRow.data).where(TaskRow.id.in_(several[i : i + 500]))).all()
                 )
         out = []
         leads, resps = roles[LEAD], roles[RESPONSIBLE]
