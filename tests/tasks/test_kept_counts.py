@@ -9,9 +9,10 @@ SQLite and PostgreSQL.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from test_kept_status import BACKENDS, PG_URL, A, B, C, _days, _Uploads, build
 
 from tasks.board import build_board, trend
@@ -112,7 +113,7 @@ def test_the_trend_reads_the_kept_done_history(built):
     before = trend(snapshot(store, day, plan=A, rules=default_rules()), 12)
     assert any(p.done for p in before)
     with store.session(write=True) as s:
-        s.execute(StatusUnitDoneRow.__table__.delete())
+        s.execute(delete(StatusUnitDoneRow))
     emptied = trend(snapshot(store, day, plan=A, rules=default_rules()), 12)
     assert [p.done for p in emptied[:-1]] == [0] * (len(emptied) - 1)
     assert rebuild_kept(store)["status_unit_done"] > 0
@@ -186,3 +187,34 @@ def test_office_queue_replays_only_the_tasks_with_steps(built, tmp_path):
         seen += len(got)
     assert {q.kind for q in lc.office_queue(store, B)} == {"extension", "claim", "appeal"}
     assert seen >= 3
+
+
+def test_unit_task_counts_by_one_query_equal_the_task_list(tmp_path):
+    """Tasks per unit (the 进展填报 page) come from one aggregate query: the same counts as going
+    through every task — collective names left out, a unit in both roles of a task counted once,
+    archived tasks and other plans not counted."""
+    from tasks.model import Plan, Task
+    from tasks.store import Store, unit_task_counts
+
+    def plan(n: int) -> Plan:
+        tasks = [
+            Task("1", "甲", lead_units=["市审改办"], responsible_units=["市审改办", "市直各相关单位"]),
+            Task("2", "乙", lead_units=["市数据局", "市审改办"], responsible_units=["市公安局"]),
+            Task("3", "丙", lead_units=["市公安局"]),
+            Task("4", "丁", lead_units=["市民政局"]),
+        ]
+        return Plan("计数", tasks=tasks[:n])
+
+    store = Store(f"sqlite:///{tmp_path / 'c.db'}")
+    store.load_plan_into_store(plan(4), actor="t", key="计数")
+    store.load_plan_into_store(plan(3), actor="t", key="计数")  # task 4 archived
+    store.load_plan_into_store(Plan("别的", tasks=[Task("1", "戊", lead_units=["市审改办"])]), actor="t", key="别的")
+
+    class View:  # a store-like view: counted through its task list
+        def __init__(self, raw):
+            self.units, self.tasks = raw.units, raw.tasks
+
+    for key in ("计数", "别的"):
+        view: Any = View(store)
+        assert unit_task_counts(store, key) == unit_task_counts(view, key)
+    assert unit_task_counts(store, "计数") == {"市公安局": 2, "市审改办": 2, "市数据局": 1}
