@@ -340,7 +340,7 @@ def store_plans(store=None) -> dict[str, Plan]:
     store = store or get_store()
     url = default_url()
     plans = {
-        p["key"]: _plan_from_store(url, p["key"], data_version(store, p["key"])) for p in store.plans() if p["tasks"]
+        p.key: _plan_from_store(url, p.key, data_version(store, p.key)) for p in store.plans() if p.tasks
     }
     unit = unit_scope()
     if unit:  # a unit account sees only the tasks its unit leads or joins
@@ -565,7 +565,7 @@ def page_header(title: str, caption: str = "") -> None:
 def plan_picker(store, key: str, label: str = "计划", where=None) -> str | None:
     """A select box of the store's plans (by key); None when the store has none."""
     where = where or st
-    keys = [p["key"] for p in store.plans() if p["tasks"]]
+    keys = [p.key for p in store.plans() if p.tasks]
     if not keys:
         where.info("库中还没有计划。请到“导入”页上传任务分解表。")
         return None

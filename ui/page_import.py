@@ -317,7 +317,7 @@ with guard("显示识别结果"):
         st.success("没有需要核对的问题。", icon=":material/task_alt:")
 
     st.subheader("导入到库")
-    existing = [p["key"] for p in store.plans()]
+    existing = [p.key for p in store.plans()]
     mode = st.radio(
         "方式",
         ["作为新计划", "更新已有计划"],

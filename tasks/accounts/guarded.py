@@ -29,7 +29,18 @@ from typing import Any
 from ..model import Plan, Task
 from ..plan_views import unit_view
 from ..progress.card_guard import CardHistoryMethods
-from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, StoreError, parse_period
+from ..store import (
+    DEFAULT_GRACE_DAYS,
+    AuditEntry,
+    PeriodInfo,
+    ReportRecord,
+    Store,
+    StoredPlan,
+    StoredTask,
+    StoredUpload,
+    StoreError,
+    parse_period,
+)
 from .book import AccountBook
 from .guarded_notify import NotifyMethods
 from .roles import ACTIONS, PLANNER, UNIT, Account, PermissionDenied, require
@@ -214,11 +225,11 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return call
 
     # -- reads (Store-compatible) ---------------------------------------------------------
-    def plans(self) -> list[dict[str, Any]]:
+    def plans(self) -> list[StoredPlan]:
         """Every plan; for a scoped account those of its regions."""
         rows = self._store.plans()
         mine = self._my_plans()
-        return rows if mine is None else [p for p in rows if p["key"] in mine]
+        return rows if mine is None else [p for p in rows if p.key in mine]
 
     def plan(self, key: str) -> Plan:
         """The plan ``key`` (:meth:`tasks.store.Store.plan`); for a unit account only its own unit's tasks."""
@@ -302,14 +313,14 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
             rows = [r for r in rows if r.task_pk in mine]
         return rows
 
-    def uploads(self) -> list[dict[str, Any]]:
+    def uploads(self) -> list[StoredUpload]:
         rows = self._store.uploads()
         if self.is_unit:
-            rows = [u for u in rows if u["unit"] == self.account.unit]
+            rows = [u for u in rows if u.unit == self.account.unit]
         mine = self._my_plans()
         if mine is not None:
             ids = self._upload_ids(mine)
-            rows = [u for u in rows if u["id"] in ids]
+            rows = [u for u in rows if u.id in ids]
         return rows
 
     def _upload_ids(self, plans: set[str]) -> set[int]:
@@ -321,7 +332,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
             q = select(UploadRow.id).join(PlanRow, PlanRow.id == UploadRow.plan_id).where(PlanRow.key.in_(plans))
             return set(s.scalars(q))
 
-    def audit_log(self) -> list[dict[str, Any]]:
+    def audit_log(self) -> list[AuditEntry]:
         """The audit trail (office only); a scoped office sees the rows on its regions' plans and
         those written by its regions' accounts."""
         require(self.account, "read_audit")
@@ -334,7 +345,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return [
             a
             for a in rows
-            if a["actor"] in people or str(a["target"]).split("#", 1)[0] in mine or a["target"] in people
+            if a.actor in people or str(a.target).split("#", 1)[0] in mine or a.target in people
         ]
 
     def counts(self) -> dict[str, int]:

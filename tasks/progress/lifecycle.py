@@ -289,8 +289,8 @@ def calendar_of(store: Store, plan: str | None) -> PlanCalendar:
     cal = calendars(store).get(key)
     if cal:
         return cal
-    p = next(p for p in store.plans() if p["key"] == key)
-    return PlanCalendar(key, p["date"] or p["loaded_at"].date(), MONTH, None)
+    p = next(p for p in store.plans() if p.key == key)
+    return PlanCalendar(key, p.date or p.loaded_at.date(), MONTH, None)
 
 
 # -- reading and replaying --------------------------------------------------------------------------------

@@ -175,8 +175,8 @@ def build_report(
     as_of = as_of or min(p.end + timedelta(days=rules.grace_days + 1), date.today())
     snap = snapshot(store, as_of, plan=plan, rules=rules)
     plans = store.plans()
-    plan_title = plan or (plans[0]["key"] if len(plans) == 1 else "各项改革任务")
-    info = next((x for x in plans if x["key"] == plan_title), None)
+    plan_title = plan or (plans[0].key if len(plans) == 1 else "各项改革任务")
+    info = next((x for x in plans if x.key == plan_title), None)
     rem: list[Reminder] = []
     registered = {x.key for x in snap.periods}
     for m in p.months():
@@ -196,7 +196,7 @@ def build_report(
             key=lambda s: (-[lv.key for lv in rules.levels].index(s.card), s.plan, _num(s.id)),  # type: ignore[arg-type]
         ),  # type: ignore[arg-type]
         reminders=rem,
-        office=issuing_office((info or {}).get("issuer", "")),
+        office=issuing_office(info.issuer if info else ""),
         subject=report_subject(plan_title),
         baselines=_baselines(store, snap) if kind in ("quarter", "half") else [],
     )

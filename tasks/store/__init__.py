@@ -8,12 +8,14 @@
 
 from .config import default_url, make_engine, migrate
 from .periods import BadPeriod, Period, month_of, month_period, parse_period, period_of
+from .records import AuditEntry, StoredPlan, StoredUpload
 from .repo import DEFAULT_GRACE_DAYS, LoadResult, PeriodInfo, ReportRecord, Store, StoredTask, StoreError
 from .schema import LEAD, RESPONSIBLE
 from .testing import temporary_store
 from .views import data_version, plan_from_store, unit_task_counts
 
 __all__ = [
+    "AuditEntry",
     "BadPeriod",
     "DEFAULT_GRACE_DAYS",
     "LEAD",
@@ -24,7 +26,9 @@ __all__ = [
     "ReportRecord",
     "Store",
     "StoreError",
+    "StoredPlan",
     "StoredTask",
+    "StoredUpload",
     "data_version",
     "default_url",
     "make_engine",

@@ -28,6 +28,7 @@ from . import schema_province, schema_supervision  # noqa: F401  (registers the 
 from .config import make_engine, migrate
 from .kept import bump_version, keep_latest
 from .periods import parse_period
+from .records import AuditEntry, StoredPlan, StoredUpload
 from .schema import (
     LEAD,
     RESPONSIBLE,
@@ -505,7 +506,8 @@ class Store:
                 return keys[0]
             return s.scalar(select(PlanRow.key).where(PlanRow.id == pid))  # type: ignore[return-value]
 
-    def plans(self) -> list[dict[str, Any]]:
+    def plans(self) -> list[StoredPlan]:
+        """Every plan of the store (archived ones too), oldest first, with its live task count."""
         with self.session() as s:
             counts = dict(
                 s.execute(
@@ -513,15 +515,15 @@ class Store:
                 ).all()
             )
             return [
-                {
-                    "key": p.key,
-                    "title": p.title,
-                    "issuer": p.issuer,
-                    "date": p.issued,
-                    "source_file": p.source_file,
-                    "loaded_at": p.loaded_at,
-                    "tasks": counts.get(p.id, 0),
-                }
+                StoredPlan(
+                    key=p.key,
+                    title=p.title,
+                    issuer=p.issuer,
+                    date=p.issued,
+                    source_file=p.source_file,
+                    loaded_at=p.loaded_at,
+                    tasks=counts.get(p.id, 0),
+                )
                 for p in s.scalars(select(PlanRow).order_by(PlanRow.id))
             ]
 
@@ -862,21 +864,22 @@ class Store:
             # plain columns through the connection: no ORM row processing for tens of thousands of rows
             return [ReportRecord(*r) for r in s.connection().execute(q)]
 
-    def uploads(self) -> list[dict[str, Any]]:
+    def uploads(self) -> list[StoredUpload]:
+        """Every accepted upload, oldest first."""
         with self.session() as s:
             q = select(UploadRow, UnitRow.name).join(UnitRow, UnitRow.id == UploadRow.unit_id).order_by(UploadRow.id)
             return [
-                {
-                    "id": u.id,
-                    "unit": name,
-                    "person": u.person,
-                    "filename": u.filename,
-                    "sha256": u.sha256,
-                    "period": u.period,
-                    "uploaded_at": u.uploaded_at,
-                    "actor": u.actor,
-                    "rows": u.row_count,
-                }
+                StoredUpload(
+                    id=u.id,
+                    unit=name,
+                    person=u.person,
+                    filename=u.filename,
+                    sha256=u.sha256,
+                    period=u.period,
+                    uploaded_at=u.uploaded_at,
+                    actor=u.actor,
+                    rows=u.row_count,
+                )
                 for u, name in s.execute(q)
             ]
 
@@ -892,10 +895,11 @@ class Store:
 
         return data_version(self)
 
-    def audit_log(self) -> list[dict[str, Any]]:
+    def audit_log(self) -> list[AuditEntry]:
+        """The audit trail, oldest first."""
         with self.session() as s:
             return [
-                {"at": a.at, "actor": a.actor, "action": a.action, "target": a.target, "detail": a.detail}
+                AuditEntry(at=a.at, actor=a.actor, action=a.action, target=a.target, detail=dict(a.detail or {}))
                 for a in s.scalars(select(AuditRow).order_by(AuditRow.id))
             ]
 

@@ -91,16 +91,15 @@ def plan_from_store(store: Store, key: str) -> Plan:
     ...
     tasks.store.repo.StoreError: 库中没有计划“没有”,可用的计划:示例
     """
-    info = next((p for p in store.plans() if p["key"] == key), None)
+    info = next((p for p in store.plans() if p.key == key), None)
     tasks, preds = _tasks_and_predecessors(store, key)
     for t in tasks:
         t.predecessors = list(preds.get(t.id, t.predecessors))
-    row = info or {}
     return Plan(
-        title=row.get("title") or key,
-        issuer=row.get("issuer", ""),
-        date=row.get("date"),
-        source_file=row.get("source_file", ""),
+        title=(info.title if info else "") or key,
+        issuer=info.issuer if info else "",
+        date=info.date if info else None,
+        source_file=info.source_file if info else "",
         tasks=tasks,
     )
 
