@@ -351,6 +351,13 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     def counts(self) -> dict[str, int]:
         return self._store.counts()
 
+    def data_version(self, plan: str | None = None) -> int:
+        """The store's data version, or plan ``plan``'s (:meth:`tasks.store.Store.data_version`); a
+        region-scoped account may ask only for its regions' plans."""
+        if plan is not None:
+            plan = self._plan(plan, "查看")
+        return self._store.data_version(plan)
+
     # -- changes (Store-compatible; ``actor`` is always the account) ------------------------------
     def load_plan_into_store(
         self,

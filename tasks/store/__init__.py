@@ -12,7 +12,7 @@ from .records import AuditEntry, StoredPlan, StoredUpload
 from .repo import DEFAULT_GRACE_DAYS, LoadResult, PeriodInfo, ReportRecord, Store, StoredTask, StoreError
 from .schema import LEAD, RESPONSIBLE
 from .testing import temporary_store
-from .views import data_version, plan_from_store, unit_task_counts
+from .views import plan_from_store, unit_task_counts
 
 __all__ = [
     "AuditEntry",
@@ -29,7 +29,6 @@ __all__ = [
     "StoredPlan",
     "StoredTask",
     "StoredUpload",
-    "data_version",
     "default_url",
     "make_engine",
     "migrate",

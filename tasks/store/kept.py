@@ -2,14 +2,14 @@
 task and unit reported (with the first report date of each), data versions.
 
 Everything here runs inside the writer's transaction (``bump_version``, ``keep_latest``) or is a
-cheap read (``latest_reports``, ``period_blobs``, ``data_version``).  The append-only history stays
+cheap read (``latest_reports``, ``period_blobs``; the versions through :meth:`Store.data_version`).  The append-only history stays
 the source of truth: :func:`latest_reports` as of a past date seeks the history's (task, unit,
 report date) index once per pair, :func:`rebuild_kept` recomputes every kept table from it, and the
 tests check the kept tables against a replay.
 
 >>> from tasks.store import Store
 >>> store = Store("sqlite://")
->>> data_version(store), latest_reports(store)
+>>> store.data_version(), latest_reports(store)
 (1, [])
 """
 
@@ -33,8 +33,6 @@ __all__ = [
     "GLOBAL",
     "plan_scope",
     "bump_version",
-    "data_version",
-    "plan_version",
     "keep_latest",
     "latest_reports",
     "latest_pairs",
@@ -83,24 +81,6 @@ def bump_version(s: Session, plan_id: int | None = None) -> None:
         )
         if not res.rowcount:  # type: ignore[attr-defined]
             s.execute(insert(DataVersionRow), [{"scope": scope, "version": 1}])
-
-
-def data_version(store, plan: str | None = None) -> int:
-    """The store's data version (``plan``: that plan's); 0 before any change."""
-    store = getattr(store, "_store", store)
-    with store.session() as s:
-        scope = GLOBAL
-        if plan is not None:
-            pid = s.scalar(select(PlanRow.id).where(PlanRow.key == plan))
-            if pid is None:
-                return 0
-            scope = plan_scope(pid)
-        return int(s.scalar(select(DataVersionRow.version).where(DataVersionRow.scope == scope)) or 0)
-
-
-def plan_version(store, plan: str) -> int:
-    """Shorthand for ``data_version(store, plan)``."""
-    return data_version(store, plan)
 
 
 def keep_latest(s: Session, upload_id: int, unit_id: int) -> int:

@@ -26,7 +26,7 @@ from ..model import Plan, Task
 from ..units import is_collective
 from . import schema_province, schema_supervision  # noqa: F401  (registers the supervision/kept-state tables)
 from .config import make_engine, migrate
-from .kept import bump_version, keep_latest
+from .kept import GLOBAL, bump_version, keep_latest, plan_scope
 from .periods import parse_period
 from .records import AuditEntry, StoredPlan, StoredUpload
 from .schema import (
@@ -42,6 +42,7 @@ from .schema import (
     UnitRow,
     UploadRow,
 )
+from .schema_province import DataVersionRow
 
 #: default days after a period's end by which its report is due
 DEFAULT_GRACE_DAYS = 5
@@ -889,11 +890,40 @@ class Store:
 
         return plan_from_store(self, key)
 
-    def data_version(self) -> int:
-        """Grows with every write (newest audit row): a cache key (:func:`tasks.store.views.data_version`)."""
-        from .views import data_version
+    def data_version(self, plan: str | None = None) -> int:
+        """The store's data version, or plan ``plan``'s: the cache key for reads.
 
-        return data_version(self)
+        A counter bumped in the same transaction as every change of data (tasks, predecessors,
+        reports, lifecycle steps, cards, baselines, rules, regions…); an account's login, a failed
+        login or a read never moves it.  A plan's version moves only with changes of that plan.
+
+        Parameters
+        ----------
+        plan : str, optional
+            A plan key; None for the whole store's version.
+
+        Returns
+        -------
+        int
+            0 before any change (and for a plan the store does not have).
+
+        Examples
+        --------
+        >>> from tasks.model import Plan, Task
+        >>> store = Store("sqlite://")
+        >>> before = store.data_version()
+        >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务")]), actor="doc")
+        >>> store.data_version() > before, store.data_version("示例"), store.data_version("没有")
+        (True, 1, 0)
+        """
+        with self.session() as s:
+            scope = GLOBAL
+            if plan is not None:
+                pid = s.scalar(select(PlanRow.id).where(PlanRow.key == plan))
+                if pid is None:
+                    return 0
+                scope = plan_scope(pid)
+            return int(s.scalar(select(DataVersionRow.version).where(DataVersionRow.scope == scope)) or 0)
 
     def audit_log(self) -> list[AuditEntry]:
         """The audit trail, oldest first."""

@@ -14,47 +14,17 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.gcpause import paused_gc
 
 from ..model import Plan, Task
-from .schema import AuditRow, PredecessorRow, TaskRow
+from .schema import PredecessorRow, TaskRow
 
 if TYPE_CHECKING:
     from .repo import Store
 
-__all__ = ["data_version", "plan_from_store", "unit_task_counts"]
-
-
-def data_version(store: Store) -> int:
-    """A number that grows whenever anything is written to ``store`` (the newest audit row's id).
-
-    Every change the store makes is audited, so this is a cheap cache key for reads.
-
-    Parameters
-    ----------
-    store
-        The store.
-
-    Returns
-    -------
-    int
-        0 for an empty store.
-
-    Examples
-    --------
-    >>> from tasks.store import Store
-    >>> from tasks.model import Plan, Task
-    >>> store = Store("sqlite://")
-    >>> data_version(store)
-    0
-    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
-    >>> data_version(store) > 0
-    True
-    """
-    with store.session() as s:
-        return int(s.scalar(select(func.max(AuditRow.id))) or 0)
+__all__ = ["plan_from_store", "unit_task_counts"]
 
 
 def plan_from_store(store: Store, key: str) -> Plan:
