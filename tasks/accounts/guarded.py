@@ -233,7 +233,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
 
     def plan(self, key: str) -> Plan:
         """The plan ``key`` (:meth:`tasks.store.Store.plan`); for a unit account only its own unit's tasks."""
-        plan = self._store.plan(self._plan(key, "查看"))  # type: ignore[arg-type]
+        plan = self._store.plan(self._plan(key, "查看") or key)
         if not self.is_unit:
             return plan
         require(self.account, "view_tasks", self.account.unit)
@@ -276,9 +276,13 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
             rows = [t for t in rows if t.id in mine]
         return rows
 
+    def task_ids(self, plan: str | None = None, ids: Sequence[str] | None = None) -> dict[str, bool]:
+        """Task id → archived flag (:meth:`tasks.store.Store.task_ids`); a scoped account's own plans only."""
+        return self._store.task_ids(self._plan(plan), ids)
+
     def units(self, *, include_collective: bool = False) -> list[str]:
         if self.is_unit:
-            return [self.account.unit]  # type: ignore[list-item]
+            return [self.account.unit] if self.account.unit else []
         if self.account.region:  # the units with a role in a live task of the account's regions
             from ..units import is_collective
 
@@ -486,11 +490,8 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     def _check_rows(self, unit: str, plan: str, rows: list[dict[str, Any]]) -> None:
         """Refuse (before anything is written) rows the account may not save for ``unit``."""
         require(self.account, "upload_progress", unit)
-        plan = self._plan(plan, "填报")  # type: ignore[assignment]
-        roles = {
-            t.id: t.role_of(unit)
-            for t in self._store.tasks(self._store.plan_key(plan), include_archived=True, unit=unit)
-        }
+        key = self._store.plan_key(self._plan(plan, "填报"))
+        roles = {t.id: t.role_of(unit) for t in self._store.tasks(key, include_archived=True, unit=unit)}
         foreign = sorted(
             {str(r["task_id"]) for r in rows if not roles.get(str(r["task_id"]))}, key=lambda x: (len(x), x)
         )
@@ -514,8 +515,10 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
 
         unit = self._own(unit, "download_template")
         require(self.account, "download_template", unit)
+        if unit is None:
+            raise StoreError("请指定要生成填报模板的单位")
         plan = self._plan(plan, "下载填报模板", unit=unit)
-        return template_bytes(self._store, unit, period, plan)  # type: ignore[arg-type]
+        return template_bytes(self._store, unit, period, plan)
 
     def all_templates_zip(self, period: str, plan: str | None = None) -> bytes:
         from ..progress import all_templates_zip

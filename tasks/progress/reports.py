@@ -21,7 +21,7 @@ from core.safe_export import save_workbook
 from core.xlsxout import DATE, INTEGER, PERCENT, TEXT, Column, write_table
 
 from ..errors import WorkbenchError
-from ..store import Store, parse_period
+from ..store import StoreLike, parse_period, raw_store
 from .rules import STATUS_NAMES, Rules, load_rules
 from .safe import safe_text
 from .scorecard import Reminder, Scorecard, ranking, ranking_rule, reminders
@@ -107,7 +107,7 @@ class PeriodReport:
 
 
 def build_report(
-    store: Store,
+    store: StoreLike,
     kind: str,
     period: str,
     *,
@@ -122,7 +122,7 @@ def build_report(
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store.
     kind : str
         ``month`` (月度检查), ``quarter`` (季度评估) or ``half`` (半年通报).
@@ -226,12 +226,12 @@ def report_subject(plan_title: str) -> str:
     return plan_title
 
 
-def _baselines(store: Store, snap: Snapshot) -> list[dict]:
+def _baselines(store: StoreLike, snap: Snapshot) -> list[dict]:
     """Every plan of the report compared with its first baseline (plans without one are left out)."""
     from .baselines import compare
     from .lifecycle import LifecycleError
 
-    raw = getattr(store, "_store", store)
+    raw = raw_store(store)
     out = []
     for plan in dict.fromkeys(s.plan for s in snap.statuses):
         try:
@@ -676,7 +676,7 @@ def report_docx(rep: PeriodReport) -> bytes:
 
 
 def write_report(
-    store: Store,
+    store: StoreLike,
     kind: str,
     period: str,
     out: str | Path,
@@ -689,7 +689,7 @@ def write_report(
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store.
     kind : str
         ``month``, ``quarter`` or ``half``.

@@ -47,7 +47,7 @@ import numpy as np
 from core.gcpause import pause_gc, paused_gc
 
 from ..model import ONGOING
-from ..store import BadPeriod, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
+from ..store import BadPeriod, PeriodInfo, ReportRecord, StoredTask, StoreLike, parse_period, raw_store
 from ..store.kept import latest_pairs, period_blobs, unit_names, unpack_periods
 from ..store.periods import PlanCalendar
 from .lifecycle import CLOSED, PENDING_SIGN, STATE_NAMES, LifecycleEvent, TaskLifecycle, sign_due
@@ -995,18 +995,18 @@ def kept_compute(
     return snap
 
 
-def supervision_data(store: Store, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
+def supervision_data(store: StoreLike, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
     """Calendars and lifecycles (as of ``as_of``) for :func:`compute`."""
     from .lifecycle import calendars, events
 
-    raw = getattr(store, "_store", store)  # lifecycle reads are narrowed by the task list
+    raw = raw_store(store)  # lifecycle reads are narrowed by the task list
     units = {t.pk: sorted(t.lead_units or t.responsible_units) for t in tasks}
     evs = events(raw, plan, as_of=as_of, all_plans=plan is None)
     return Supervision(calendars(raw), replay_lifecycles(tasks, units, evs, as_of, ordered=True), units, evs)
 
 
 def snapshot(
-    store: Store,
+    store: StoreLike,
     as_of: date | None = None,
     *,
     plan: str | None = None,
@@ -1022,7 +1022,7 @@ def snapshot(
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store (or a :class:`~tasks.accounts.GuardedStore`, narrowed to what its user may see).
     as_of : date, optional
         The date (default today); reports dated later are ignored.
@@ -1072,13 +1072,13 @@ def snapshot(
 
 
 def task_status(
-    store: Store, as_of: date | None = None, *, plan: str | None = None, rules: Rules | None = None
+    store: StoreLike, as_of: date | None = None, *, plan: str | None = None, rules: Rules | None = None
 ) -> list[TaskStatus]:
     """Every live task's :class:`TaskStatus` as of a date.
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store.
     as_of : date, optional
         The date (default today).

@@ -8,6 +8,7 @@
 
 from .config import default_url, make_engine, migrate
 from .periods import BadPeriod, Period, month_of, month_period, parse_period, period_of
+from .protocol import StoreLike, raw_store
 from .records import AuditEntry, StoredPlan, StoredUpload
 from .repo import DEFAULT_GRACE_DAYS, LoadResult, PeriodInfo, ReportRecord, Store, StoredTask, StoreError
 from .schema import LEAD, RESPONSIBLE
@@ -26,6 +27,7 @@ __all__ = [
     "ReportRecord",
     "Store",
     "StoreError",
+    "StoreLike",
     "StoredPlan",
     "StoredTask",
     "StoredUpload",
@@ -37,6 +39,7 @@ __all__ = [
     "parse_period",
     "period_of",
     "plan_from_store",
+    "raw_store",
     "temporary_store",
     "unit_task_counts",
 ]
