@@ -9,11 +9,12 @@ traceback on the page).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -368,12 +369,14 @@ def current_as_of() -> date:
 @st.cache_resource(show_spinner="正在计算任务状态…", max_entries=4)
 def _snapshot(url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None = None):
     from tasks.progress import snapshot
+    from tasks.store import StoreLike
 
-    source = store_at(url)
+    raw = store_at(url)
+    source: StoreLike = raw
     if region:  # a city's or county's account: its regions' plans only (tasks.accounts checks it)
         from tasks.accounts import Account, GuardedStore
 
-        source = GuardedStore(source, Account("(地区视图)", "planner", region=region))  # type: ignore[assignment]
+        source = GuardedStore(raw, Account("(地区视图)", "planner", region=region))
     snap = snapshot(source, as_of)
     snap.reports = []  # bounded memory: pages read one task's history with tasks.store.kept.task_reports
     return snap
@@ -635,7 +638,8 @@ class RecentResults:
         from collections import OrderedDict
         from threading import Lock
 
-        self.size, self._items, self._lock = size, OrderedDict(), Lock()  # type: ignore[var-annotated]
+        self.size, self._lock = size, Lock()
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
 
     def __contains__(self, key) -> bool:
         with self._lock:

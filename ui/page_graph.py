@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import altair as alt
@@ -354,7 +355,7 @@ with tab_exp, guard("导出依赖图"):
     ):
         col.download_button(
             label,
-            data=lambda kind=kind: export_bytes(g, vkey, kind),  # type: ignore[misc]
+            data=partial(export_bytes, g, vkey, kind),
             file_name=safe_filename(f"{plan_key[:40]}.{kind}"),
             mime=mime,
             key=f"graph_dl_{kind}",

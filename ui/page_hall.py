@@ -155,14 +155,18 @@ def run(s, reps: int, days: int, seed: int):
     cache = _results()
     if key not in cache:
         bar = st.progress(0.0, text="正在仿真…")
+
+        def step(d: int, n: int) -> None:
+            bar.progress(d / n, text=f"已完成 {d}/{n} 次重复")
+
         rep = replicate(
             s,
             reps=reps,
             days=days,
             seed=seed,
             workers=1,
-            progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次重复"),  # type: ignore[arg-type]
-        )  # type: ignore[arg-type]
+            progress=step,
+        )
         bar.progress(1.0, text="正在整理代表性运行…")
         log = simulate(s, days=days, seed=rep.seeds[0]).log()  # replication 1 in full, for the day views
         bar.empty()
@@ -283,14 +287,18 @@ with guard("方案比较"):
         from sim.compare import compare
 
         bar = st.progress(0.0, text="正在比较…")
+
+        def step_run(d: int, n: int) -> None:
+            bar.progress(d / n, text=f"已完成 {d}/{n} 次运行")
+
         c = compare(
             variants,
             reps=int(cmp_reps),
             days=int(days),
             seed=int(seed),
             workers=1,
-            progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次运行"),  # type: ignore[arg-type]
-        )  # type: ignore[arg-type]
+            progress=step_run,
+        )
         bar.empty()
         st.session_state["hall_cmp"] = (choice, c.table, c.diff)
     res = st.session_state.get("hall_cmp")

@@ -81,7 +81,7 @@ def apply_fixes(plan: Plan, before: pd.DataFrame, after: pd.DataFrame) -> Plan:
     from tasks.importers import reread_rows
 
     edits = {
-        i: {EDIT_FIELDS[c]: v for c, v in a.items()}  # type: ignore[index]
+        i: {EDIT_FIELDS[str(c)]: v for c, v in a.items()}
         for i, (b, a) in enumerate(zip(before.to_dict("records"), after.to_dict("records")))
         if b != a
     }

@@ -75,16 +75,17 @@ def solve(
     if key in cache:
         return cache[key]
     bar = st.progress(0.0, text="第 1/3 步:测算开窗需求…")
+
+    def step(i: int, n: int) -> None:
+        bar.progress(min(0.3, 0.3 * i / n), text=f"第 1/3 步:仿真修正第 {i} 轮")
+
     if method == "sim":
         plan = simulation_corrected(
             scenario,
             target,
             reps=10,
             seed=seed,
-            progress=lambda i, n: bar.progress(
-                min(0.3, 0.3 * i / n),  # type: ignore[arg-type]
-                text=f"第 1/3 步:仿真修正第 {i} 轮",
-            ),
+            progress=step,
         )
     else:
         plan = sipp(scenario, target)

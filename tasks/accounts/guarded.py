@@ -550,7 +550,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         require(self.account, "upload_progress", report.unit if report.ok or not self.is_unit else self.account.unit)
         if report.ok and report.rows:
             self._check_rows(report.unit, report.plan, report.store_rows())
-        return commit_upload(self, report, self.actor)  # type: ignore[arg-type]
+        return commit_upload(self, report, self.actor)
 
     def upload_files(
         self,
@@ -565,7 +565,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
 
         unit = self._own(unit, "upload_progress")
         require(self.account, "upload_progress", unit)
-        return upload_files(self, files, actor=self.actor, save=save, unit=unit, **kwargs)  # type: ignore[arg-type]
+        return upload_files(self, files, actor=self.actor, save=save, unit=unit, **kwargs)
 
     def snapshot(self, as_of: date | None = None, *, plan: str | None = None, rules=None):
         """Status replay; a unit account's covers only its own tasks."""
@@ -575,7 +575,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
             require(self.account, "read_all")
         if plan:
             plan = self._plan(plan, "查看")
-        return snapshot(self, as_of, plan=plan, rules=rules)  # type: ignore[arg-type]
+        return snapshot(self, as_of, plan=plan, rules=rules)
 
     def scorecards(self, as_of: date | None = None, *, plan: str | None = None, rules=None) -> list:
         """Scorecards with rank; a unit account gets only its own card."""
@@ -609,7 +609,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         require(self.account, "view_reports")
         if kwargs.get("plan"):
             kwargs["plan"] = self._plan(kwargs["plan"], "查看")
-        return build_report(self, kind, period, **kwargs)  # type: ignore[arg-type]
+        return build_report(self, kind, period, **kwargs)
 
     def write_report(self, kind: str, period: str, out: str | Path, **kwargs: Any) -> Path:
         from ..progress import write_report
@@ -617,7 +617,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         require(self.account, "view_reports")
         if kwargs.get("plan"):
             kwargs["plan"] = self._plan(kwargs["plan"], "查看")
-        return write_report(self, kind, period, out, **kwargs)  # type: ignore[arg-type]
+        return write_report(self, kind, period, out, **kwargs)
 
     def save_rules(self, rules, path: str | Path | None = None):
         """Write the warning/scoring rules (office only; audited)."""

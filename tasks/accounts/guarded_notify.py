@@ -33,6 +33,11 @@ class NotifyMethods:
     _store: Store
     account: Account
 
+    def _plan(self, plan: str | None, what: str = "查看或办理", *, unit: str | None = None) -> str | None:
+        """The plan a region-scoped account may use (:meth:`GuardedStore._plan <tasks.accounts.GuardedStore>`
+        checks it; without a region scope the plan unchanged)."""
+        return plan
+
     @property
     def actor(self) -> str:
         return self.account.name
@@ -128,7 +133,7 @@ class NotifyMethods:
         if self.account.region:  # a city's office: messages on its own regions' tasks only
             require(dataclasses.replace(self.account, region=None), "send_notify")
             for plan in sorted({e.plan for e in events}):
-                self._plan(plan, "发送通知")  # type: ignore[attr-defined]
+                self._plan(plan, "发送通知")
         else:
             require(self.account, "send_notify")
         return notify_events(self._store, events, self.actor, now=now, channels=channels)

@@ -178,6 +178,7 @@ def build_report(
     plan_title = plan or (plans[0].key if len(plans) == 1 else "各项改革任务")
     info = next((x for x in plans if x.key == plan_title), None)
     rem: list[Reminder] = []
+    level_rank: dict[str | None, int] = {lv.key: i for i, lv in enumerate(rules.levels)}
     registered = {x.key for x in snap.periods}
     for m in p.months():
         if m.key in registered:
@@ -193,8 +194,8 @@ def build_report(
         overdue=[s for s in snap.statuses if s.status == "overdue"],
         carded=sorted(
             [s for s in snap.statuses if s.card],
-            key=lambda s: (-[lv.key for lv in rules.levels].index(s.card), s.plan, _num(s.id)),  # type: ignore[arg-type]
-        ),  # type: ignore[arg-type]
+            key=lambda s: (-level_rank[s.card], s.plan, _num(s.id)),
+        ),
         reminders=rem,
         office=issuing_office(info.issuer if info else ""),
         subject=report_subject(plan_title),
@@ -316,7 +317,7 @@ def report_xlsx(rep: PeriodReport) -> bytes:
         rows.append([lv.name, sum(1 for s in rep.snap.statuses if s.card == lv.key)])
     rows.append(["未按期报送单位(次)", len(rep.reminders)])
     rows.append(["排名规则", rep.rule_text])
-    _table(ws, rep.title, ["项目", "数值"], rows, [22, 90])  # type: ignore[arg-type]
+    _table(ws, rep.title, ["项目", "数值"], rows, [22, 90])
     lv_names = [lv.name for lv in rep.snap.rules.levels]
     _table(
         wb.create_sheet("单位排名"),

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -233,7 +234,7 @@ class Snapshot:
         """
         end = self.as_of + timedelta(days=days)
         soon = [s for s in self.statuses if s.deadline and self.as_of <= s.deadline <= end and s.status != "done"]
-        return sorted(soon, key=lambda s: s.deadline)  # type: ignore[arg-type, return-value]
+        return sorted(soon, key=lambda s: s.deadline or self.as_of)  # every one has a deadline
 
     def latest_due_period(self) -> str | None:
         """The most recent reporting period whose deadline has passed by ``as_of`` (the one to check)."""
@@ -410,7 +411,7 @@ def _card_of(
     overdue days, gap) earn under ``rules``, or None; ``memo`` (one per computation) words each
     distinct set of figures once."""
     if memo is not None and figures in memo:
-        return memo[figures]  # type: ignore[no-any-return]
+        return memo[figures]
     status, streak, late, overdue_days, gap = figures
     metrics = {
         "status": status,
@@ -814,7 +815,7 @@ def _kept_duties(
             t, start, done = tasks[j], starts[j], dones[j]
             firsts: dict[tuple[str, int], int] = {}
             for u in t.lead_units:
-                for code, first in unpack_periods(blobs.get((t.pk, u))).items():  # type: ignore[call-overload]
+                for code, first in unpack_periods(blobs.get((t.pk, u))).items():
                     i = pidx(code)
                     if i >= 0 and first <= today and first < firsts.get((u, i), 10**8):
                         firsts[(u, i)] = first
@@ -878,7 +879,7 @@ def _kept_figures(
         plist = periods if plan is None else _calendar_periods(sup.calendars[plan], as_of, rules)
         plans.append((members, plist, plan is not None))
         got = _period_stats(
-            [blobs.get(tasks[j].pk, b"") for j in members],  # type: ignore[call-overload]
+            [blobs.get(tasks[j].pk, b"") for j in members],
             [starts[j] for j in members],
             [dones[j] for j in members],
             plist,
@@ -987,7 +988,7 @@ def kept_compute(
     if recover and rules.recover_to:
 
         def past_of(some: list[StoredTask], day: date, past_sup: Supervision | None) -> Any:
-            return Snapshot(day, rules, some, _kept_cards(store, some, periods, day, rules, past_sup or sup))  # type: ignore[arg-type]
+            return SimpleNamespace(statuses=_kept_cards(store, some, periods, day, rules, past_sup or sup))
 
         _recover(snap, (tasks, [], periods, sup), rules, past_of)
     for ts, lc in zip(snap.statuses, k.lcs):

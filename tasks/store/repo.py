@@ -505,7 +505,7 @@ class Store:
                 if len(keys) != 1:
                     raise
                 return keys[0]
-            return s.scalar(select(PlanRow.key).where(PlanRow.id == pid))  # type: ignore[return-value]
+            return s.scalars(select(PlanRow.key).where(PlanRow.id == pid)).one()
 
     def plans(self) -> list[StoredPlan]:
         """Every plan of the store (archived ones too), oldest first, with its live task count."""
@@ -574,8 +574,8 @@ class Store:
             # a plan's first import: when its first task row was made (rows are never deleted)
             first_load = {
                 pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid).order_by(TaskRow.id).limit(1))
-                for pid in sorted({r[-1] for r in rows})  # type: ignore[type-var]
-            }  # type: ignore[type-var]
+                for pid in sorted({r.plan_id for r in rows})
+            }
             # 交办: a task is assigned on its plan's start (calendar start, else issue date, else first load)
             cal_start = dict(
                 s.execute(
@@ -713,7 +713,7 @@ class Store:
                 self._audit(s, actor, "open_period", p.key, {"due": due.isoformat()})
         except IntegrityError:  # opened by someone else meanwhile
             pass
-        return self.period(p.key)  # type: ignore[return-value]
+        return self._opened(p.key)
 
     def close_period(self, period: str, actor: str) -> PeriodInfo:
         """Close a period: later uploads for it are refused."""
@@ -722,7 +722,14 @@ class Store:
         with self.session(write=True) as s:
             s.execute(update(PeriodRow).where(PeriodRow.key == p.key).values(closed=True, closed_at=_now()))
             self._audit(s, actor, "close_period", p.key)
-        return self.period(p.key)  # type: ignore[return-value]
+        return self._opened(p.key)
+
+    def _opened(self, key: str) -> PeriodInfo:
+        """The period ``key``, which the caller has just opened."""
+        info = self.period(key)
+        if info is None:  # removed meanwhile by hand
+            raise StoreError(f"报告期 {key} 不在库中,请重新开启")
+        return info
 
     def period(self, key: str) -> PeriodInfo | None:
         with self.session() as s:
@@ -944,6 +951,6 @@ class Store:
 
         with self.session() as s:
             return {
-                name: s.scalar(select(func.count()).select_from(t))  # type: ignore[misc]
+                name: int(s.scalar(select(func.count()).select_from(t)) or 0)
                 for name, t in sorted(Base.metadata.tables.items())
             }

@@ -78,8 +78,8 @@ CHANGES = {
     "all_templates": lambda g, store, tmp: g.all_templates_zip("2021-09"),
     "template_of_b": lambda g, store, tmp: g.template_bytes(UNIT_B, "2021-09"),
     "upload_for_b": lambda g, store, tmp: g.commit_upload(
-        validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)  # type: ignore[arg-type]
-    ),  # type: ignore[arg-type]
+        validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)
+    ),
     "add_upload_for_b": lambda g, store, tmp: g.add_upload(
         sha256="f" * 64,
         filename="b.xlsx",
