@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from accounts_helpers import BACKENDS, PG_URL, UNIT_A, UNIT_B, dump
@@ -25,7 +26,7 @@ from tasks.store.testing import temporary_store
 
 TODAY = date(2021, 10, 3)
 RULES = default_rules()
-KW = {"today": TODAY, "rules": RULES}
+KW: dict[str, Any] = {"today": TODAY, "rules": RULES}
 GOOD = {"status": "推进中", "percent": 50, "progress": "按计划推进", "date": date(2021, 9, 28)}
 
 
