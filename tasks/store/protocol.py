@@ -32,6 +32,12 @@ class StoreLike(Protocol):
     Every change takes ``actor`` (a guarded store ignores it and acts as its account); reads of a
     guarded store are narrowed to what its account may see.
 
+    Parameters
+    ----------
+    None
+        A protocol is not built: any object with these methods and the ``url`` property has it
+        (``isinstance`` checks their presence, a type checker their signatures).
+
     Examples
     --------
     >>> from tasks.store import Store

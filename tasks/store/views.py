@@ -22,6 +22,7 @@ from ..model import Plan, Task
 from .schema import PredecessorRow, TaskRow
 
 if TYPE_CHECKING:
+    from .protocol import StoreLike
     from .repo import Store
 
 __all__ = ["plan_from_store", "unit_task_counts"]
@@ -105,7 +106,7 @@ def _tasks_and_predecessors(store: Store, key: str) -> tuple[list[Task], dict[st
     return [Task.from_dict(data) for _pk, _tid, data in rows], preds
 
 
-def unit_task_counts(store: Store, key: str) -> dict[str, int]:
+def unit_task_counts(store: StoreLike, key: str) -> dict[str, int]:
     """Units with a lead or responsible role in plan ``key`` → their number of tasks, by name.
 
     Collective names (``市直各相关单位``) are left out: they are not units that report.
