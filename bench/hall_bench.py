@@ -117,6 +117,8 @@ def bench_roster() -> None:
     for name, _d, code, _g in res.assignments:
         hours[name] = hours.get(name, 0.0) + paid[code]
     h = sorted(hours.get(p.name, 0.0) for p in people)
+    lows = [lo for lo, _hi in res.person_band.values()]
+    highs = [hi for _lo, hi in res.person_band.values()]
     gap = "n/a" if res.gap is None else f"{res.gap:.3f}"
     print(
         f"(d) roster {len(people)} people x 28 days with AB岗 and balance: {res.status} (phase 1 {res.phase1_status} "
@@ -124,8 +126,12 @@ def bench_roster() -> None:
         f"{os.getloadavg()[0]:.1f}), shortfall {res.shortfall_total} of {sum(res.requirement.values())} window-slots "
         f"(greedy start {res.greedy_shortfall}), AB岗 gaps {len(res.ab_gaps)}, leave granted "
         f"{len(res.leave_granted)} / refused {len(res.leave_refused)}, weekend spread {res.weekend_duty_spread}, "
-        f"paid {res.paid_hours:.0f} h for {res.required_window_hours:.0f} required window-hours, hours per person "
-        f"{h[0]:.1f}-{h[-1]:.1f}, gap {gap}  [<= 60 s]"
+        f"paid {res.paid_hours:.0f} h for {res.required_window_hours:.0f} required window-hours, gap {gap}  [<= 60 s]"
+    )
+    print(
+        f"    hours per person {h[0]:.1f}-{h[-1]:.1f} h; band per person low {min(lows):.1f}-{max(lows):.1f} h "
+        f"(lowered by granted leave), high {min(highs):.1f}-{max(highs):.1f} h; outside the band: "
+        f"{len(res.band_misses)} people"
     )
 
 

@@ -417,8 +417,10 @@ def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
     [1, 2, 1, 0]
     """
     frames = []
-    for day, d in log.groupby("day"):
-        base = day * 24 * 60  # type: ignore[operator]
+    for day_key, d in log.groupby("day"):
+        assert isinstance(day_key, int | np.integer)  # the simulation's day numbers
+        day = int(day_key)
+        base = day * 24 * 60
         arr = d["arrival"].to_numpy(float) - base
         start = d["start"].to_numpy(float)
         called = np.where(np.isnan(start), np.inf, start - base)  # leavers never get called
@@ -430,9 +432,9 @@ def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
         frames.append(
             pd.DataFrame(
                 {
-                    "day": int(day),  # type: ignore[arg-type]
+                    "day": day,
                     "weekday": int(d["weekday"].iloc[0]),
-                    "minute": grid,  # type: ignore[arg-type]
+                    "minute": pd.Series(grid),
                     "time": [min_to_hm(int(m)) for m in grid],
                     "waiting": waiting,
                 }
