@@ -1112,7 +1112,7 @@ def _extract(
     for p, (lo, hi) in b.band_minutes.items():
         free_days = max(1, sum(1 for d in days if d.date not in people[p].unavailable))
         on_leave = sum(1 for (q, _i), g in b.leave.items() if q == p and solver.value(g))
-        band[people[p].name] = (max(0, lo - (lo // free_days) * on_leave) / 60, hi / 60)
+        band[people[p].name] = (round(max(0, lo - (lo // free_days) * on_leave) / 60, 1), round(hi / 60, 1))
     return RosterResult(
         status,
         assignments,

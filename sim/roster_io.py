@@ -674,6 +674,7 @@ def _sheet_notes(
                 f"按全天汇总:{verification['group_days_meeting_target']}/{verification['group_days']} 个窗口组·日达标"
             )
     lines += _ab_lines(result)
+    lines += _band_lines(result)
     if certificate is not None:
         lines.append(certificate.text)
     for line in lines:
@@ -699,6 +700,39 @@ def _ab_lines(result: RosterResult) -> list[str]:
             "AB岗缺岗(本人和备岗人员都不在岗):" + "、".join(f"{p}({d.month}月{d.day}日)" for p, d in result.ab_gaps)
         )
     return out
+
+
+def _band_lines(result: RosterResult) -> list[str]:
+    """The paid-hours band in plain Chinese (nothing when the roster was made without one).
+
+    >>> from sim.roster import RosterResult
+    >>> r = RosterResult("FEASIBLE", [], {}, {}, {}, {}, [], [], None, None, 0.0, 0.0, 0.0,
+    ...                  person_hours={"甲": 30.0, "乙": 40.0}, person_band={"甲": (32.0, 48.0), "乙": (32.0, 48.0)})
+    >>> print(_band_lines(r)[0])
+    工时区间:每人排班工时应在 32–48 小时之间(按可排班天数折算,获批请假相应降低下限);实际每人 30–40 小时。以下人员不在区间内:甲(30 小时,区间 32–48 小时)。
+    """
+    if not result.person_band:
+        return []
+    lows = [lo for lo, _hi in result.person_band.values()]
+    highs = [hi for _lo, hi in result.person_band.values()]
+    hours = [result.person_hours.get(n, 0.0) for n in result.person_band]
+
+    def span(a: list[float]) -> str:
+        return f"{min(a):g}" if min(a) == max(a) else f"{min(a):g}–{max(a):g}"
+
+    head = (
+        f"工时区间:每人排班工时应在 {span(lows)}–{span(highs)} 小时之间(按可排班天数折算,获批请假相应降低下限);"
+        f"实际每人 {min(hours):g}–{max(hours):g} 小时。"
+    )
+    misses = result.band_misses
+    if not misses:
+        return [head + "全部人员都在区间内。"]
+    return [
+        head
+        + "以下人员不在区间内:"
+        + "、".join(f"{n}({h:g} 小时,区间 {lo:g}–{hi:g} 小时)" for n, h, lo, hi in misses)
+        + "。"
+    ]
 
 
 def _sheet_verification(wb: Workbook, verification: dict) -> None:
