@@ -559,7 +559,17 @@ def _cutoff_text(cutoff: str) -> str:
 
 
 def _read_practice(book: dict[str, Sheet], iss: _Issues, quotas: dict[str, int]) -> Practice:
-    kv = _kv(_rows(book, S_PRACTICE, KV_COLS, iss, required=False))
+    return _practice_from_rows(_rows(book, S_PRACTICE, KV_COLS, iss, required=False), iss, quotas)
+
+
+def _practice_from_rows(rows: list[tuple[int, dict]], iss: _Issues, quotas: dict[str, int]) -> Practice:
+    """The 办理规则 sheet's (row number, {参数, 取值}) rows as :class:`Practice`; a parameter left
+    out keeps its default, an unknown one is named."""
+    kv = _kv(rows)
+    known = {label for _key, label in PRACTICE_KEYS}
+    for name, (r, _v) in kv.items():
+        if name not in known:
+            iss.add(S_PRACTICE, r, "参数", f"“{name}”不是办理规则参数(可选:{'、'.join(sorted(known))})")
     p = Practice(appointment_quota=dict(quotas))
     for key, label in PRACTICE_KEYS:
         if label not in kv:
@@ -732,8 +742,34 @@ def groups_table(s: Scenario) -> list[dict[str, Any]]:
     return [dict(zip(GROUP_COLS, _group_cells(g), strict=True)) for g in s.groups]
 
 
+def practice_table(s: Scenario) -> list[dict[str, Any]]:
+    """The 办理规则 sheet as rows ``{"参数": …, "取值": …}`` (:data:`PRACTICE_KEYS` order, workbook values).
+
+    Examples
+    --------
+    >>> from sim.sample_hall import sample_scenario
+    >>> [r["取值"] for r in practice_table(sample_scenario())][:2]
+    [1.0, '作废']
+    """
+    pr = s.practice
+    values: dict[str, Any] = {
+        "recall_minutes": pr.recall_minutes,
+        "no_show_policy": NO_SHOW_CN.get(pr.no_show_policy, pr.no_show_policy),
+        "keep_calls": pr.keep_calls,
+        "priority_mode": PRIORITY_CN.get(pr.priority_mode, pr.priority_mode),
+        "booking_lead_days": pr.booking_lead_days,
+        "weekend_cutoff": _cutoff_text(pr.weekend_cutoff),
+        "weekend_appointment_only": "是" if pr.weekend_appointment_only else "否",
+    }
+    return [{"参数": label, "取值": values[key]} for key, label in PRACTICE_KEYS]
+
+
 def scenario_from_tables(
-    base: Scenario, types: list[dict[str, Any]], groups: list[dict[str, Any]], name: str = "编辑后的场景"
+    base: Scenario,
+    types: list[dict[str, Any]],
+    groups: list[dict[str, Any]],
+    name: str = "编辑后的场景",
+    practice: list[dict[str, Any]] | None = None,
 ) -> Scenario:
     """``base`` with its types and window groups replaced by edited table rows, checked as the workbook is.
 
@@ -752,6 +788,8 @@ def scenario_from_tables(
         窗口组 rows (as :func:`groups_table` gives them).
     name : str, default "编辑后的场景"
         Name of the result, also the file name in error messages.
+    practice : list of dict or None, default None
+        办理规则 rows (as :func:`practice_table` gives them); None keeps ``base``'s rules.
 
     Returns
     -------
@@ -797,6 +835,10 @@ def scenario_from_tables(
         if g is not None:
             new_groups.append(g)
     _check_served(iss, type_rows, new_groups)
+    rules = None
+    if practice is not None:
+        rows = [(r, row) for r, row in enumerate(practice, start=2) if not all(_blank(v) for v in row.values())]
+        rules = _practice_from_rows(rows, iss, quotas)
     if iss.items:
         raise ScenarioInvalid(name, iss.items)
     by_name = {t.name: t for t in base.types}
@@ -807,6 +849,8 @@ def scenario_from_tables(
             t.service_sample = list(old.service_sample)
     out = base.copy()
     out.types, out.groups = new_types, new_groups
+    if rules is not None:
+        out.practice = rules
     out.practice.appointment_quota = quotas
     return out
 
@@ -1094,21 +1138,11 @@ def write_xlsx(s: Scenario, path: str | Path) -> None:
         widths={1: 14, 3: 30},
         validations=[("B2:B500", '"放假,调休上班"')],
     )
-    pr = s.practice
-    values: dict[str, Any] = {
-        "recall_minutes": pr.recall_minutes,
-        "no_show_policy": NO_SHOW_CN.get(pr.no_show_policy, pr.no_show_policy),
-        "keep_calls": pr.keep_calls,
-        "priority_mode": PRIORITY_CN.get(pr.priority_mode, pr.priority_mode),
-        "booking_lead_days": pr.booking_lead_days,
-        "weekend_cutoff": _cutoff_text(pr.weekend_cutoff),
-        "weekend_appointment_only": "是" if pr.weekend_appointment_only else "否",
-    }
     _sheet(
         wb,
         S_PRACTICE,
         KV_COLS,
-        [[label, values[key]] for key, label in PRACTICE_KEYS],
+        [[r["参数"], r["取值"]] for r in practice_table(s)],
         widths={1: 22, 2: 16},
         validations=[("B3", '"作废,顺延"'), ("B5", '"优先叫号,爱心窗口专办"'), ("B8", '"是,否"')],
     )
