@@ -42,7 +42,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -488,29 +488,34 @@ class Balance:
     """Balance rules over the horizon (``None`` = no rule).
 
     ``hours_band``: paid hours per person within (low, high) — scaled down for a person by the
-    share of the horizon's days they are available — as a soft rule (every hour outside costs,
-    after shortfall); ``max_half_days``: at most this many half-day shifts (under 5 paid hours)
+    share of the horizon's days they are available: the upper limit is hard, the lower limit is
+    soft but outweighs any shortfall and drops by a day's share for each granted leave day; a
+    band no roster can hold is refused before solving (:func:`check_hours_band`); ``max_half_days``: at most this many half-day shifts (under 5 paid hours)
     per person; ``max_lent_days``: at most this many days per person at a group other than
     their home group (lent out).
 
     Parameters
     ----------
     hours_band : tuple of (float, float) or None, default None
-        Low and high paid hours per person over the horizon (soft).
+        Low and high paid hours per person over the horizon.
     max_half_days : int or None, default None
         Most half-day shifts per person.
     max_lent_days : int or None, default None
         Most days per person away from the home group.
+    auto_band : bool, default False
+        With no ``hours_band``: derive one from demand and contracted hours
+        (:func:`default_hours_band`) when the roster is solved.
 
     Examples
     --------
     >>> Balance(hours_band=(30.0, 40.0), max_half_days=2)
-    Balance(hours_band=(30.0, 40.0), max_half_days=2, max_lent_days=None)
+    Balance(hours_band=(30.0, 40.0), max_half_days=2, max_lent_days=None, auto_band=False)
     """
 
     hours_band: tuple[float, float] | None = None
     max_half_days: int | None = None
     max_lent_days: int | None = None
+    auto_band: bool = False
 
 
 def available_share(person: Person, days: list[Day]) -> float:
@@ -1217,6 +1222,8 @@ def solve_roster(
     req, day_index, need_by_day = _index_requirement(requirement, days)
     if ab_cover:
         check_backups(people)
+    if balance is not None and balance.hours_band is None and balance.auto_band:
+        balance = replace(balance, hours_band=default_hours_band(people, shifts, days, req))
     if balance is not None and balance.hours_band is not None:
         check_hours_band(balance.hours_band, people, shifts, days, req, max_days_per_week=max_days_per_week)
     b = _Build(people, shifts, days, req, day_index, need_by_day)

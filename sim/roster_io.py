@@ -674,7 +674,7 @@ def _sheet_notes(
                 f"按全天汇总:{verification['group_days_meeting_target']}/{verification['group_days']} 个窗口组·日达标"
             )
     lines += _ab_lines(result)
-    lines += _band_lines(result)
+    lines += band_lines(result)
     if certificate is not None:
         lines.append(certificate.text)
     for line in lines:
@@ -702,13 +702,13 @@ def _ab_lines(result: RosterResult) -> list[str]:
     return out
 
 
-def _band_lines(result: RosterResult) -> list[str]:
+def band_lines(result: RosterResult) -> list[str]:
     """The paid-hours band in plain Chinese (nothing when the roster was made without one).
 
     >>> from sim.roster import RosterResult
     >>> r = RosterResult("FEASIBLE", [], {}, {}, {}, {}, [], [], None, None, 0.0, 0.0, 0.0,
     ...                  person_hours={"甲": 30.0, "乙": 40.0}, person_band={"甲": (32.0, 48.0), "乙": (32.0, 48.0)})
-    >>> print(_band_lines(r)[0])
+    >>> print(band_lines(r)[0])
     工时区间:每人排班工时应在 32–48 小时之间(按可排班天数折算,获批请假相应降低下限);实际每人 30–40 小时。以下人员不在区间内:甲(30 小时,区间 32–48 小时)。
     """
     if not result.person_band:

@@ -156,3 +156,16 @@ def test_sixty_people_with_ab_cover_hold_the_band():
         if not p.unavailable:
             assert hi == top
     assert r.band_misses == [] and top < 119  # the old free roster ranged 76.5–119 h
+
+
+def test_auto_band_is_derived_from_demand_when_solving():
+    people = [Person(n, "户籍", ("户籍",)) for n in "甲乙丙"]
+    req = _req("户籍", WEEK, n=2)
+    r = solve_roster(people, SHIFTS, WEEK, req, time_limit=10, balance=Balance(auto_band=True))
+    band = R.default_hours_band(people, SHIFTS, WEEK, req)
+    assert all(r.person_band[p.name] == band for p in people)
+    assert r.band_misses == [] and r.shortfall_total == 0
+    from sim.roster_io import band_lines
+
+    line = band_lines(r)[0]
+    assert line.startswith(f"工时区间:每人排班工时应在 {band[0]:g}–{band[1]:g} 小时之间") and "全部人员都在区间内" in line
