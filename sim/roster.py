@@ -529,20 +529,38 @@ def available_share(person: Person, days: list[Day]) -> float:
 
 
 def min_paid_hours(shifts: list[Shift], days: list[Day], requirement: Requirement, *, time_limit: float = 10.0) -> float:
-    """The fewest paid hours any roster needs to cover ``requirement`` without shortfall.
-
-    Each group and day is covered on its own by whole shifts (as many of each as needed, only
-    shifts allowed that day), ignoring who works them: a lower bound on every roster's paid hours,
-    tighter than the required window-hours because shifts come in blocks (a full day covers the
-    quiet afternoon too). Solved exactly with CP-SAT (its proven bound if the time runs out).
+    """The fewest paid hours any roster needs to cover ``requirement`` without shortfall
+    (the sum of :func:`min_paid_by_group`).
 
     >>> d = [Day(date(2026, 3, 2), True)]
     >>> min_paid_hours(default_shifts(), d, {("户籍", date(2026, 3, 2), 510): 2})  # two mornings
     7.0
     """
+    return sum(min_paid_by_group(shifts, days, requirement, time_limit=time_limit).values())
+
+
+def min_paid_by_group(
+    shifts: list[Shift], days: list[Day], requirement: Requirement, *, time_limit: float = 10.0
+) -> dict[str, float]:
+    """Per window group, the fewest paid hours any roster needs to cover its requirement.
+
+    Each group and day is covered on its own by whole shifts (as many of each as needed, only
+    shifts allowed that day), ignoring who works them: a lower bound on every roster's paid hours,
+    tighter than the required window-hours because shifts come in blocks (a full day covers the
+    quiet afternoon too). Solved exactly with CP-SAT; should it not prove the optimum in
+    ``time_limit`` (or a slot no shift covers), a group's required window-hours stand in (a
+    weaker bound, still a bound).
+
+    >>> d = [Day(date(2026, 3, 2), True)]
+    >>> min_paid_by_group(default_shifts(), d, {("户籍", date(2026, 3, 2), 510): 2, ("交警", date(2026, 3, 2), 900): 1})
+    {'户籍': 7.0, '交警': 4.0}
+    """
     req, _day_index, need_by_day = _index_requirement(requirement, days)
+    window_hours: dict[str, float] = defaultdict(float)
+    for (g, _d, _s), n in req.items():
+        window_hours[g] += n * SLOT / 60
     m = cp_model.CpModel()
-    paid = []
+    paid: dict[str, list] = defaultdict(list)
     for i, by_group in need_by_day.items():
         for g, slots in by_group.items():
             terms: dict[int, list] = defaultdict(list)
@@ -551,24 +569,21 @@ def min_paid_hours(shifts: list[Shift], days: list[Day], requirement: Requiremen
                 if not sh.allowed_on(days[i]) or not any(sh.covers(s) for s in slots):
                     continue
                 n = m.new_int_var(0, top, f"n_{i}_{g}_{k}")
-                paid.append(sh.paid_minutes * n)
+                paid[g].append((sh.paid_minutes, n))
                 for s in slots:
                     if sh.covers(s):
                         terms[s].append(n)
             for s in slots:
                 m.add(sum(terms[s]) >= req[g, days[i].date, s])
     if not paid:
-        return 0.0
-    m.minimize(sum(paid))
+        return dict(window_hours)
+    m.minimize(sum(c * n for terms_g in paid.values() for c, n in terms_g))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = float(time_limit)
-    code = solver.solve(m)
-    if code == cp_model.OPTIMAL:
-        return float(solver.objective_value) / 60
-    if code == cp_model.FEASIBLE:
-        return float(solver.best_objective_bound) / 60
-    return sum(req.values()) * SLOT / 60  # a slot nobody can cover: fall back to window-hours
+    if solver.solve(m) != cp_model.OPTIMAL:
+        return dict(window_hours)
+    return {g: sum(c * solver.value(n) for c, n in paid[g]) / 60 if g in paid else h for g, h in window_hours.items()}
 
 
 def _capacity_minutes(person: Person, shifts: list[Shift], days: list[Day], groups_open: dict[int, set[str]], max_days_per_week: int) -> int:
@@ -626,7 +641,8 @@ def check_hours_band(
     if not 0 <= lo <= hi:
         raise WorkbenchError(f"工时区间 {lo:g}–{hi:g} 小时无效:下限应不小于0且不大于上限")
     req = {k: int(v) for k, v in requirement.items() if v and v > 0}
-    need = min_paid_hours(shifts, days, req)
+    by_group = min_paid_by_group(shifts, days, req)
+    need = sum(by_group.values())
     shares = [available_share(p, days) for p in people]
     top = hi * sum(shares)
     if top + 1e-6 < need:
@@ -636,6 +652,16 @@ def check_hours_band(
             f"工时区间 {lo:g}–{hi:g} 小时无法满足需求:{len(people)} 人按出勤天数折算后工时上限合计 {top:.0f} 小时,"
             f"而需求({len(req)} 个窗口时段、{window_hours:g} 个窗口小时)按整班次排至少需要 {need:.0f} 小时。"
             f"请提高上限(全员平均至少约 {math.ceil(mean):.0f} 小时)或增加人员。"
+        )
+    groups_short = []
+    for g, need_g in by_group.items():
+        able = [share for p, share in zip(people, shares, strict=True) if g in p.groups]
+        if hi * sum(able) + 1e-6 < need_g:
+            groups_short.append(f"{g}(可上岗 {len(able)} 人,上限合计 {hi * sum(able):.0f} 小时,至少需要 {need_g:.0f} 小时)")
+    if groups_short:
+        raise WorkbenchError(
+            f"工时区间 {lo:g}–{hi:g} 小时无法满足以下窗口组的需求:" + "、".join(groups_short)
+            + "。请提高上限,或让更多人员可办理这些窗口组的业务。"
         )
     day_index = {d.date: i for i, d in enumerate(days)}
     groups_open: dict[int, set[str]] = defaultdict(set)

@@ -169,3 +169,13 @@ def test_auto_band_is_derived_from_demand_when_solving():
 
     line = band_lines(r)[0]
     assert line.startswith(f"工时区间:每人排班工时应在 {band[0]:g}–{band[1]:g} 小时之间") and "全部人员都在区间内" in line
+
+
+def test_a_band_too_low_for_one_group_is_refused_naming_the_group():
+    # enough hours in total, but only 乙 can serve 交警 (7.5 h a day for 5 days = 37.5 h > 30 h)
+    people = [Person("甲", "户籍", ("户籍",)), Person("乙", "交警", ("交警",)), Person("丙", "户籍", ("户籍",))]
+    req = {**_req("户籍", WEEK), **_req("交警", WEEK)}
+    with pytest.raises(WorkbenchError) as e:
+        R.check_hours_band((0, 30), people, SHIFTS, WEEK, req)
+    assert "无法满足以下窗口组的需求:交警(可上岗 1 人,上限合计 30 小时,至少需要 38 小时)" in str(e.value)
+    assert R.min_paid_by_group(SHIFTS, WEEK, req) == {"户籍": 37.5, "交警": 37.5}
