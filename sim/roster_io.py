@@ -722,7 +722,7 @@ def band_lines(result: RosterResult) -> list[str]:
 
     head = (
         f"工时区间:每人排班工时应在 {span(lows)}–{span(highs)} 小时之间(按可排班天数折算,获批请假相应降低下限);"
-        f"实际每人 {min(hours):g}–{max(hours):g} 小时。"
+        f"实际每人 {span(hours)} 小时。"
     )
     misses = result.band_misses
     if not misses:

@@ -179,3 +179,19 @@ def test_a_band_too_low_for_one_group_is_refused_naming_the_group():
         R.check_hours_band((0, 30), people, SHIFTS, WEEK, req)
     assert "无法满足以下窗口组的需求:交警(可上岗 1 人,上限合计 30 小时,至少需要 38 小时)" in str(e.value)
     assert R.min_paid_by_group(SHIFTS, WEEK, req) == {"户籍": 37.5, "交警": 37.5}
+
+
+def test_notes_sheet_says_the_band_in_plain_chinese(tmp_path):
+    from openpyxl import load_workbook
+
+    from sim.roster_io import export_roster
+
+    people = [Person("甲", "户籍", ("户籍",)), Person("乙", "户籍", ("户籍",))]
+    req = _req("户籍", WEEK, n=2)
+    r = solve_roster(people, SHIFTS, WEEK, req, time_limit=10, balance=Balance(hours_band=(36, 40)))
+    path = tmp_path / "roster.xlsx"
+    export_roster(r, people, SHIFTS, path)
+    notes = [str(row[0]) for row in load_workbook(path)["说明"].iter_rows(values_only=True) if row[0]]
+    line = next(n for n in notes if n.startswith("工时区间"))
+    assert "每人排班工时应在 36–40 小时之间" in line and "实际每人 37.5 小时" in line and "全部人员都在区间内" in line
+    assert "None" not in " ".join(notes)
