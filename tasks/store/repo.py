@@ -121,10 +121,28 @@ class StoredTask:
 
     @property
     def units(self) -> list[str]:
+        """Every unit of the task, lead units first, each once."""
         return list(dict.fromkeys(self.lead_units + self.responsible_units))
 
     def role_of(self, unit: str) -> str | None:
-        """``lead``, ``responsible`` or None."""
+        """``lead``, ``responsible`` or None.
+
+        Parameters
+        ----------
+        unit : str
+            A unit's name.
+
+        Returns
+        -------
+        str or None
+            ``lead`` when ``unit`` leads the task, ``responsible`` when it shares it, else None.
+
+        Examples
+        --------
+        >>> t = store.tasks("demo")[0]
+        >>> t.units, t.role_of("市财政局"), t.role_of("市司法局"), t.role_of("市公安局")
+        (['市财政局', '市司法局'], 'lead', 'responsible', None)
+        """
         if unit in self.lead_units:
             return LEAD
         if unit in self.responsible_units:
@@ -239,6 +257,18 @@ class LoadResult:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """One Chinese line: tasks added, updated, archived and unchanged.
+
+        Returns
+        -------
+        str
+            ``计划“…”:新增 N 项,更新 N 项,归档 N 项,未变 N 项``.
+
+        Examples
+        --------
+        >>> LoadResult("demo", added=["1", "2"], unchanged=1).summary()
+        '计划“demo”:新增 2 项,更新 0 项,归档 0 项,未变 1 项'
+        """
         return (
             f"计划“{self.plan}”:新增 {len(self.added)} 项,更新 {len(self.updated)} 项,"
             f"归档 {len(self.archived)} 项,未变 {self.unchanged} 项"
