@@ -17,6 +17,8 @@ text mentions them (each doctest gets fresh copies, so one example's changes nev
 ``unit``
     ``GuardedStore(store, book.get("czj"), book=book)``: 市财政局's unit account.
 
+Evidence files such examples save go to a temporary ``WORKBENCH_FILES_DIR``.
+
 The class docstrings of ``Store``, ``GuardedStore`` and ``AccountBook`` show this set-up written out.
 The database is built once per test session and copied for each doctest that uses it.
 """
@@ -121,7 +123,9 @@ def _doctest_objects(request: pytest.FixtureRequest, doctest_namespace: dict[str
     from tasks.accounts import AccountBook, GuardedStore
     from tasks.store import Store
 
-    copy = request.getfixturevalue("tmp_path") / "doctest.db"
+    tmp = request.getfixturevalue("tmp_path")
+    request.getfixturevalue("monkeypatch").setenv("WORKBENCH_FILES_DIR", str(tmp / "files"))  # evidence files
+    copy = tmp / "doctest.db"
     shutil.copyfile(request.getfixturevalue("_doctest_database"), copy)
     store = Store(f"sqlite:///{copy}")
     book = AccountBook(store, clock=lambda: DOCTEST_NOW)
