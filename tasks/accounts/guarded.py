@@ -1729,7 +1729,43 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     def sign_task(
         self, plan: str | None, task: str, *, unit: str | None = None, note: str = "", at: datetime | None = None
     ):
-        """签收 (a lead unit, or the office for it)."""
+        """签收 (a lead unit, or the office for it).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str
+            The task's number.
+        unit : str, optional
+            The lead unit signing (a unit account: its own).
+        note : str, optional
+            A note kept with the step.
+        at : datetime, optional
+            When it happened (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The stored step.
+
+        Raises
+        ------
+        PermissionDenied
+            When a unit account does not lead the task.
+        LifecycleError
+            When the task is not waiting to be signed.
+
+        Examples
+        --------
+        >>> ev = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> ev.kind, ev.label, ev.unit, ev.actor
+        ('sign', '签收', '市财政局', 'czj')
+        >>> unit.sign_task("demo", "2")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 单位账号“czj”(市财政局)不是计划“demo”任务 2 的牵头单位,不能签收任务;只能办理本单位牵头的任务
+        """
         from ..progress.lifecycle import sign
 
         plan = self._plan(plan, "签收", unit=unit or self.account.unit)
@@ -1739,7 +1775,43 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     def request_extension(
         self, plan: str | None, task: str, *, to: date, reason: str, unit: str | None = None, at: datetime | None = None
     ):
-        """延期申请; the returned event's id is the request id."""
+        """延期申请; the returned event's id is the request id.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str
+            The task's number.
+        to : date
+            The deadline asked for.
+        reason : str
+            Why.
+        unit : str, optional
+            The lead unit asking (a unit account: its own).
+        at : datetime, optional
+            When (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The request (its ``id`` is what :meth:`decide_extension` takes).
+
+        Raises
+        ------
+        PermissionDenied
+            When a unit account does not lead the task.
+        LifecycleError
+            When the task is not in a state that allows a request, or the date is not later.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> req = unit.request_extension("demo", "1", to=date(2022, 3, 31), reason="需省级系统对接",
+        ...                              at=datetime(2021, 10, 8, 9, 0))
+        >>> req.kind, req.new_date
+        ('extension_request', datetime.date(2022, 3, 31))
+        """
         from ..progress.lifecycle import request_extension
 
         plan = self._plan(plan, "申请延期", unit=unit or self.account.unit)
@@ -1749,7 +1821,40 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     def decide_extension(
         self, request_id: int, *, approve: bool, to: date | None = None, note: str = "", at: datetime | None = None
     ):
-        """延期审批 (office)."""
+        """延期审批 (office).
+
+        Parameters
+        ----------
+        request_id : int
+            The request's id (:meth:`request_extension`, :meth:`office_queue`).
+        approve : bool
+            Approve or refuse.
+        to : date, optional
+            The deadline granted (default: the one asked for).
+        note : str, optional
+            The office's note.
+        at : datetime, optional
+            When (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The decision.
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> req = unit.request_extension("demo", "1", to=date(2022, 3, 31), reason="需省级系统对接",
+        ...                              at=datetime(2021, 10, 8, 9, 0))
+        >>> ok = office.decide_extension(req.id, approve=True, note="同意", at=datetime(2021, 10, 9, 9, 0))
+        >>> ok.kind, ok.new_date
+        ('extension_approved', datetime.date(2022, 3, 31))
+        """
         from ..progress.lifecycle import decide_extension
 
         require(self.account, "decide_extension")
@@ -1767,7 +1872,45 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         at: datetime | None = None,
         rules=None,
     ):
-        """申请办结 with evidence files."""
+        """申请办结 with evidence files.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str
+            The task's number.
+        evidence : sequence of (str, bytes), optional
+            The evidence files, as ``(file name, content)`` (required when the rules say so).
+        unit : str, optional
+            The lead unit claiming (a unit account: its own).
+        note : str, optional
+            What was done.
+        at : datetime, optional
+            When (default: now).
+        rules : Rules, optional
+            The rules (default: :func:`tasks.progress.load_rules`).
+
+        Returns
+        -------
+        LifecycleEvent
+            The claim (its ``evidence`` holds the stored files' ids).
+
+        Raises
+        ------
+        PermissionDenied
+            When a unit account does not lead the task.
+        LifecycleError
+            No evidence where it is required, a refused file, or a task not in a state to claim.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> claim = unit.claim_done("demo", "1", evidence=[("清单.pdf", b"%PDF-1.4 demo")], note="已完成",
+        ...                         at=datetime(2021, 12, 20, 9, 0))
+        >>> claim.kind, claim.evidence
+        ('claim', (1,))
+        """
         from ..progress import load_rules
         from ..progress.lifecycle import claim
 
@@ -1796,7 +1939,40 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         unit: str | None = None,
         at: datetime | None = None,
     ):
-        """办结审核 (office): accept → 已办结, or return with a reason."""
+        """办结审核 (office): accept → 已办结, or return with a reason.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str
+            The task's number.
+        accept : bool
+            Accept the claim (the task is closed) or return it.
+        note : str, optional
+            The office's note (the reason, when returned).
+        unit : str, optional
+            The unit whose claim it is (when several units claimed).
+        at : datetime, optional
+            When (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The decision.
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> _ = unit.claim_done("demo", "1", evidence=[("清单.pdf", b"%PDF-1.4 demo")], at=datetime(2021, 12, 20, 9, 0))
+        >>> office.review_claim("demo", "1", accept=True, note="材料齐全", at=datetime(2021, 12, 22, 9, 0)).label
+        '办结审核通过(销号)'
+        """
         from ..progress.lifecycle import review
 
         require(self.account, "review_claim")
@@ -1813,7 +1989,44 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         unit: str | None = None,
         at: datetime | None = None,
     ):
-        """申诉 against a task's card (its lead unit)."""
+        """申诉 against a task's card (its lead unit).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str
+            The task's number.
+        card : str
+            The card appealed against (``yellow``, ``red``).
+        reason : str
+            Why.
+        unit : str, optional
+            The lead unit appealing (a unit account: its own).
+        at : datetime, optional
+            When (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The appeal (its ``id`` is what :meth:`decide_appeal` takes).
+
+        Raises
+        ------
+        PermissionDenied
+            When a unit account does not lead the task.
+
+        Examples
+        --------
+        >>> ap = office.appeal_card("demo", "2", card="red", reason="清单已于8月底报送", unit="市司法局",
+        ...                         at=datetime(2021, 10, 21, 9, 0))
+        >>> ap.kind, ap.unit
+        ('appeal', '市司法局')
+        >>> unit.appeal_card("demo", "2", card="red", reason="x")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 单位账号“czj”(市财政局)不是计划“demo”任务 2 的牵头单位,不能对预警牌提出申诉;只能办理本单位牵头的任务
+        """
         from ..progress.lifecycle import appeal
 
         plan = self._plan(plan, "申诉", unit=unit or self.account.unit)
@@ -1821,7 +2034,38 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return appeal(self._store, plan, task, card=card, reason=reason, unit=unit, actor=self.actor, at=at)
 
     def decide_appeal(self, appeal_id: int, *, uphold: bool, note: str, at: datetime | None = None):
-        """申诉处理 (office)."""
+        """申诉处理 (office).
+
+        Parameters
+        ----------
+        appeal_id : int
+            The appeal's id.
+        uphold : bool
+            Uphold the appeal (the card is withdrawn) or reject it.
+        note : str
+            The office's reasons (required).
+        at : datetime, optional
+            When (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The decision.
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+        LifecycleError
+            An empty note, or an appeal already decided.
+
+        Examples
+        --------
+        >>> ap = office.appeal_card("demo", "2", card="red", reason="清单已于8月底报送", unit="市司法局",
+        ...                         at=datetime(2021, 10, 21, 9, 0))
+        >>> office.decide_appeal(ap.id, uphold=True, note="情况属实,撤销红牌", at=datetime(2021, 10, 22, 9, 0)).kind
+        'appeal_upheld'
+        """
         from ..progress.lifecycle import decide_appeal
 
         require(self.account, "decide_appeal")
@@ -1829,11 +2073,52 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return decide_appeal(self._store, appeal_id, uphold=uphold, note=note, actor=self.actor, at=at)
 
     def card_history(self, plan: str | None, task: str | None = None):
-        """A plan's card history (红黄牌履历), checked by role and, for a scoped account, by region."""
+        """A plan's card history (红黄牌履历), checked by role and, for a scoped account, by region.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str, optional
+            Only this task's.
+
+        Returns
+        -------
+        list of CardRecord
+            The recorded cards (a unit account: its own tasks').
+
+        Examples
+        --------
+        >>> _ = office.record_card_history("demo", as_of=date(2021, 10, 20))
+        >>> [(r.task, r.kind, r.level_name) for r in office.card_history("demo")]
+        [('2', 'issued', '红牌'), ('3', 'issued', '黄牌')]
+        >>> unit.card_history("demo")
+        []
+        """
         return super().card_history(self._plan(plan, "查看", unit=self.account.unit), task)
 
     def record_card_history(self, plan: str | None, *, as_of: date | None = None, rules=None):
-        """Record a plan's card history (the provincial office; a city's office is refused by role)."""
+        """Record a plan's card history (the provincial office; a city's office is refused by role).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        as_of : date, optional
+            The day to record up to (default: today).
+        rules : Rules, optional
+            The rules.
+
+        Returns
+        -------
+        list of CardRecord
+            The records written now.
+
+        Examples
+        --------
+        >>> [(r.task, r.period, r.reason) for r in office.record_card_history("demo", as_of=date(2021, 10, 20))]
+        [('2', '2021-09', '已逾期36天'), ('3', '2021-09', '状态为有风险;连续1期未报送')]
+        """
         return super().record_card_history(self._plan(plan, "记录预警牌履历"), as_of=as_of, rules=rules)
 
     def _event_in_scope(self, event_id: int, what: str) -> None:
@@ -1846,7 +2131,28 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         self._plan(plan, what)
 
     def lifecycle_events(self, plan: str | None = None, task: str | None = None, *, as_of: date | None = None):
-        """The stored steps; a unit account sees those on its own tasks."""
+        """The stored steps; a unit account sees those on its own tasks.
+
+        Parameters
+        ----------
+        plan : str, optional
+            The plan's key (None: every plan the account sees).
+        task : str, optional
+            Only this task's.
+        as_of : date, optional
+            Only the steps up to this day.
+
+        Returns
+        -------
+        list of LifecycleEvent
+            Oldest first.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> [(e.task, e.label) for e in unit.lifecycle_events("demo")]
+        [('1', '签收')]
+        """
         from ..progress.lifecycle import events
 
         if plan:
@@ -1863,7 +2169,27 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return rows
 
     def evidence_list(self, plan: str | None, task: str | None = None):
-        """Evidence descriptions of a plan (or task); a unit account sees its own unit's."""
+        """Evidence descriptions of a plan (or task); a unit account sees its own unit's.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str, optional
+            Only this task's.
+
+        Returns
+        -------
+        list of EvidenceInfo
+            File name, size, type, hash, who stored it and when.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> _ = unit.claim_done("demo", "1", evidence=[("清单.pdf", b"%PDF-1.4 demo")], at=datetime(2021, 12, 20, 9, 0))
+        >>> [(e.filename, e.unit, e.size) for e in unit.evidence_list("demo", "1")]
+        [('清单.pdf', '市财政局', 13)]
+        """
         from ..progress.lifecycle import evidence_list
 
         rows = evidence_list(self._store, self._plan(plan, "查看"), task)
@@ -1874,7 +2200,33 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return rows
 
     def evidence_download(self, evidence_id: int):
-        """(description, bytes) of an evidence file: the office and the owning unit only."""
+        """(description, bytes) of an evidence file: the office and the owning unit only.
+
+        Parameters
+        ----------
+        evidence_id : int
+            The file's id (:meth:`evidence_list`).
+
+        Returns
+        -------
+        tuple of (EvidenceInfo, bytes)
+            The description and the content.
+
+        Raises
+        ------
+        PermissionDenied
+            For another unit's file.
+        LifecycleError
+            When there is no such file.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> claim = unit.claim_done("demo", "1", evidence=[("清单.pdf", b"%PDF-1.4 demo")], at=datetime(2021, 12, 20, 9, 0))
+        >>> info, data = office.evidence_download(claim.evidence[0])
+        >>> info.filename, data
+        ('清单.pdf', b'%PDF-1.4 demo')
+        """
         from ..progress.lifecycle import evidence_bytes, evidence_list
 
         found = evidence_list(self._store, ids=[evidence_id])
@@ -1885,7 +2237,34 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return evidence_bytes(self._store, evidence_id)
 
     def set_calendar(self, plan: str | None, *, start: date, cycle: str = "month", due_day: int | None = None):
-        """A plan's reporting calendar (office)."""
+        """A plan's reporting calendar (office).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        start : date
+            When reporting starts.
+        cycle : str, optional
+            ``month`` (default), ``quarter``…
+        due_day : int, optional
+            The day reports are due (None: the default grace days).
+
+        Returns
+        -------
+        PlanCalendar
+            The calendar.
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+
+        Examples
+        --------
+        >>> office.set_calendar("demo", start=date(2021, 8, 9), cycle="quarter", due_day=10)
+        PlanCalendar(plan='demo', start=datetime.date(2021, 8, 9), cycle='quarter', due_day=10)
+        """
         from ..progress.lifecycle import set_calendar
 
         require(self.account, "set_calendar")
@@ -1893,20 +2272,84 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return set_calendar(self._store, plan, start=start, cycle=cycle, due_day=due_day, actor=self.actor)
 
     def office_queue(self, plan: str | None):
-        """Pending extension requests, claims and appeals (office)."""
+        """Pending extension requests, claims and appeals (office).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+
+        Returns
+        -------
+        list of QueueItem
+            What waits for a decision, oldest first.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not review claims.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> _ = unit.request_extension("demo", "1", to=date(2022, 3, 31), reason="需省级系统对接",
+        ...                            at=datetime(2021, 10, 8, 9, 0))
+        >>> [(q.kind, q.unit, q.text) for q in office.office_queue("demo")]
+        [('extension', '市财政局', '需省级系统对接')]
+        """
         from ..progress.lifecycle import office_queue
 
         require(self.account, "review_claim")
         return office_queue(self._store, self._plan(plan, "查看"))
 
     def calendar(self, plan: str | None):
-        """A plan's reporting calendar (anyone who may see the plan)."""
+        """A plan's reporting calendar (anyone who may see the plan).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+
+        Returns
+        -------
+        PlanCalendar
+            Its start, cycle and due day (defaults when never set).
+
+        Examples
+        --------
+        >>> unit.calendar("demo")
+        PlanCalendar(plan='demo', start=datetime.date(2021, 8, 9), cycle='month', due_day=None)
+        """
         from ..progress.lifecycle import calendar_of
 
         return calendar_of(self._store, self.plan_key(plan))
 
     def freeze_baseline(self, plan: str | None, label: str = ""):
-        """Freeze a baseline on demand (office)."""
+        """Freeze a baseline on demand (office).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        label : str, optional
+            The baseline's name.
+
+        Returns
+        -------
+        dict
+            ``id``, ``plan``, ``kind``, ``label``, ``at`` and ``tasks``.
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+
+        Examples
+        --------
+        >>> b = office.freeze_baseline("demo", "九月底")
+        >>> b["kind"], b["label"], b["tasks"]
+        ('manual', '九月底', 3)
+        """
         from ..progress.baselines import freeze_baseline
 
         require(self.account, "freeze_baseline")
@@ -1914,13 +2357,62 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return freeze_baseline(self._store, plan, kind="manual", label=label, actor=self.actor)
 
     def compare_baseline(self, plan: str | None, against: date | int | None = None):
-        """Now against a baseline (office, leaders, planners: readers of all data)."""
+        """Now against a baseline (office, leaders, planners: readers of all data).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        against : date or int, optional
+            The baseline: its id, the last one frozen by a day, or None for the latest.
+
+        Returns
+        -------
+        dict
+            ``plan``, ``baseline``, tasks ``added`` and ``archived`` since, ``deadline_moves`` and ``variance``.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not read all data.
+
+        Examples
+        --------
+        >>> _ = office.freeze_baseline("demo", "九月底")
+        >>> office.set_predecessors("demo", "1", ["2"])
+        >>> cmp = office.compare_baseline("demo")
+        >>> cmp["baseline"]["label"], cmp["added"], cmp["deadline_moves"]
+        ('九月底', [], [])
+        """
         from ..progress.baselines import compare
 
         require(self.account, "read_all")
         return compare(self._store, self._plan(plan, "查看"), against)
 
     def baselines(self, plan: str | None):
+        """The baselines frozen for a plan (readers of all data).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+
+        Returns
+        -------
+        list of dict
+            ``id``, ``kind``, ``label``, ``at`` and ``tasks`` of each, oldest first.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not read all data.
+
+        Examples
+        --------
+        >>> _ = office.freeze_baseline("demo", "九月底")
+        >>> [(b["kind"], b["label"]) for b in office.baselines("demo")]
+        [('manual', '九月底')]
+        """
         from ..progress.baselines import baselines
 
         require(self.account, "read_all")
