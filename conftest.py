@@ -69,7 +69,13 @@ def doctest_plan() -> Any:
                 deadline_text="2021年8月底前",
                 deadline_kind="date",
             ),
-            Task(id="3", title="窗口动态调整", lead_units=["市政务服务中心"], deadline_kind="ongoing", deadline_text="长期坚持"),
+            Task(
+                id="3",
+                title="窗口动态调整",
+                lead_units=["市政务服务中心"],
+                deadline_kind="ongoing",
+                deadline_text="长期坚持",
+            ),
         ],
     )
 
