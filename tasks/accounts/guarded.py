@@ -2364,7 +2364,8 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         plan : str or None
             The plan's key (None: the only plan).
         against : date or int, optional
-            The baseline: its id, the last one frozen by a day, or None for the latest.
+            The baseline: its id (int), the latest frozen on or before a date, or None for the first
+            one (frozen at load).
 
         Returns
         -------

@@ -497,7 +497,7 @@ class NotifyMethods:
         return retry_messages(self._store, ids, self.actor)
 
     def cancel_messages(self, ids: Sequence[int]) -> list[int]:
-        """Withdraw messages not yet sent (accounts that may send).
+        """Failed or pending messages are not sent (status ``skipped``; accounts that may send).
 
         Parameters
         ----------
@@ -531,7 +531,8 @@ class NotifyMethods:
         return cancel_messages(self._store, ids, self.actor)
 
     def export_send_list(self, fmt: str = "xlsx") -> tuple[bytes, int]:
-        """The pending messages as a list to send by hand (accounts that may send).
+        """The pending SMS messages as a send list (单位, 联系人, 手机, 短信内容), marked sent (handed over to
+        the SMS system); accounts that may send.
 
         Parameters
         ----------

@@ -980,8 +980,8 @@ class Store:
 
         Raises
         ------
-        StoreError
-            When ``period`` is not a month.
+        BadPeriod
+            When ``period`` is not a month (``报告期“2021-Q3”不是月度报告期``).
 
         Examples
         --------
