@@ -604,9 +604,10 @@ class OfficialDoc:
         Examples
         --------
         >>> doc = OfficialDoc("通报")
+        >>> before = doc.doc.element.xml.count('w:type="page"')
         >>> doc.page_break()
-        >>> 'w:br w:type="page"' in doc.doc.paragraphs[-1]._p.xml
-        True
+        >>> doc.doc.element.xml.count('w:type="page"') - before
+        1
         """
         from docx.enum.text import WD_BREAK
 
