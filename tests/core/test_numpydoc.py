@@ -15,7 +15,8 @@ project's own bases and mixins (any class defined in ``core``, ``tasks`` or ``si
 comes from the standard library or third-party bases (``object``, ``Enum``, ``NamedTuple``,
 ``Exception``, dataclass machinery) does not. A property is read like an attribute, so it needs only
 a one-line summary (a ``Returns`` section is allowed, not required; its examples usually live in the
-class docstring). Store-backed examples use ready objects (``store``, ``office``, ``unit``, ``book``)
+class docstring). A ``typing.Protocol`` only declares methods: they are documented where they are
+implemented, and it has no constructor to document (its docstring needs Examples). Store-backed examples use ready objects (``store``, ``office``, ``unit``, ``book``)
 that the root ``conftest.py`` puts in the doctest namespace; each such class's docstring shows how
 they are built.
 """
@@ -27,7 +28,7 @@ import inspect
 import re
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -120,6 +121,10 @@ def _own(cls: type) -> bool:
     return cls.__module__.split(".")[0] in PROJECT
 
 
+def _is_protocol(cls: type) -> bool:
+    return bool(getattr(cls, "_is_protocol", False))
+
+
 def methods_of(cls: type, own: Callable[[type], bool] = _own) -> list[str]:
     """The public methods and properties of ``cls`` that are checked, in MRO order.
 
@@ -146,7 +151,7 @@ def _methods() -> list[tuple[str, type, str]]:
     return [
         (f"{public_name}.{name}", cls, name)
         for public_name, cls in CLASSES
-        if _own(cls) and f"{cls.__module__}.{cls.__qualname__}" not in NOT_YET_CLASSES
+        if _own(cls) and not _is_protocol(cls) and f"{cls.__module__}.{cls.__qualname__}" not in NOT_YET_CLASSES
         for name in methods_of(cls)
     ]
 
@@ -180,7 +185,8 @@ def test_public_function_has_numpydoc_sections(name: str, func: Callable[..., An
 def test_public_class_documents_its_constructor(name: str, cls: type) -> None:
     """A class's docstring has Parameters (what its constructor takes) and Examples."""
     doc = inspect.getdoc(cls) or ""
-    missing = [s for s in ("Parameters", "Examples") if not _section(doc, s)]
+    wanted = ("Examples",) if _is_protocol(cls) else ("Parameters", "Examples")
+    missing = [s for s in wanted if not _section(doc, s)]
     assert not missing, f"{name}: class docstring lacks {missing}"
 
 
@@ -210,6 +216,16 @@ class _Record(_Mixin, OrderedDict[str, int]):
 
     def _private(self) -> None:
         """Not public."""
+
+
+class _Readable(Protocol):
+    """Anything with rows."""
+
+    def rows(self) -> int: ...
+
+
+def test_protocols_are_declarations() -> None:
+    assert _is_protocol(_Readable) and not _is_protocol(_Record) and not _is_protocol(_Sample)
 
 
 def test_methods_of_keeps_mixins_and_overrides_and_drops_foreign_bases() -> None:
