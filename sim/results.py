@@ -169,16 +169,58 @@ class HallRun:
     wall_seconds: float = 0.0
 
     def wait(self) -> np.ndarray:
-        """Minutes waited by each customer (NaN for those who left)."""
+        """Minutes waited by each customer (NaN for those who left).
+
+        Returns
+        -------
+        numpy.ndarray
+            One float per customer: start minus arrival, NaN where the customer was never served.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sim.hall import simulate_arrays
+        >>> simulate_arrays(np.array([0.0, 1.0]), np.array([3.0, 3.0]), servers=1).wait().tolist()
+        [0.0, 2.0]
+        """
         w = self.start - self.customers.arrival
         return np.where(self.start >= 0, w, np.nan)
 
     def unserved(self) -> int:
-        """Customers with a ticket who were neither served nor left of their own accord."""
+        """Customers with a ticket who were neither served nor left of their own accord.
+
+        Returns
+        -------
+        int
+            How many were still waiting when the windows closed.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sim.hall import simulate_arrays
+        >>> simulate_arrays(np.array([0.0, 1.0]), np.array([3.0, 3.0]), servers=1).unserved()
+        0
+        """
         return int(((self.start < 0) & ~self.abandoned).sum())
 
     def log(self) -> pd.DataFrame:
-        """Per-customer log: one row per ticket."""
+        """Per-customer log: one row per ticket.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``customer``, ``day``, ``date``, ``weekday``, ``slot``, ``type``, ``appointment``,
+            ``arrival``, ``ticket_time``, ``start``, ``end``, ``wait``, ``service``, ``group``, ``window``
+            and ``abandoned`` (English names; :mod:`sim.labels` gives the Chinese headings).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sim.hall import simulate_arrays
+        >>> log = simulate_arrays(np.array([0.0, 1.0]), np.array([3.0, 3.0]), servers=1).log()
+        >>> log[["customer", "start", "end", "wait", "window"]].values.tolist()
+        [[0, 0.0, 3.0, 0.0, '窗口-1'], [1, 3.0, 6.0, 2.0, '窗口-1']]
+        """
         c = self.customers
         arr = c.arrival
         day = (arr // DAY_MINUTES).astype(int)

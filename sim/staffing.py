@@ -734,7 +734,23 @@ class StaffingReport:
     slots: list[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dicts and lists, for JSON."""
+        """Plain dicts and lists, for JSON.
+
+        Returns
+        -------
+        dict
+            The report's fields (``target``, ``method``, ``erlang``, ``sim``, ``slots``) as plain values.
+
+        Examples
+        --------
+        >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+        >>> week = ["09:00-12:00"] * 5 + ["", ""]
+        >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+        ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+        >>> d = staffing_report(s, method="erlang", reps=2).to_dict()
+        >>> sorted(d), d["sim"], len(d["slots"])
+        (['erlang', 'method', 'sim', 'slots', 'target'], None, 30)
+        """
         return asdict(self)
 
 
