@@ -745,6 +745,17 @@ def groups_table(s: Scenario) -> list[dict[str, Any]]:
 def practice_table(s: Scenario) -> list[dict[str, Any]]:
     """The 办理规则 sheet as rows ``{"参数": …, "取值": …}`` (:data:`PRACTICE_KEYS` order, workbook values).
 
+    Parameters
+    ----------
+    s : Scenario
+        The scenario whose :class:`~sim.scenario.Practice` is shown.
+
+    Returns
+    -------
+    list of dict
+        One row per rule, with the Chinese parameter name and the value as the workbook writes it
+        (e.g. 过号处理 作废, 周末仅预约 是/否).
+
     Examples
     --------
     >>> from sim.sample_hall import sample_scenario
