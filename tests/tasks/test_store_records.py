@@ -58,7 +58,10 @@ def test_records_are_frozen_slotted_and_go_into_pandas(store):
     plans, uploads, audit = store.plans(), store.uploads(), store.audit_log()
     assert [type(x) for x in (plans[0], uploads[0], audit[0])] == [StoredPlan, StoredUpload, AuditEntry]
     assert (plans[0].key, plans[0].tasks, plans[0].source_file) == ("测试方案", 3, "plan.xlsx")
-    assert [(u.unit, u.rows, u.person, u.actor) for u in uploads] == [(UNIT_A, 1, "王五", "cli"), (UNIT_B, 1, "王五", "cli")]
+    assert [(u.unit, u.rows, u.person, u.actor) for u in uploads] == [
+        (UNIT_A, 1, "王五", "cli"),
+        (UNIT_B, 1, "王五", "cli"),
+    ]
     assert [a.action for a in audit] == ["load_plan", "upload", "upload"]
     assert audit[1].detail["unit"] == UNIT_A and isinstance(audit[1].at, datetime)
     for record in (plans[0], uploads[0], audit[0]):
