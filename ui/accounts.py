@@ -124,8 +124,7 @@ with tab_audit:
     shown = [
         a
         for a in entries
-        if (not pick_actor or a.actor in pick_actor)
-        and (not pick_action or action_label(a.action) in pick_action)
+        if (not pick_actor or a.actor in pick_actor) and (not pick_action or action_label(a.action) in pick_action)
     ]
     st.dataframe(
         pd.DataFrame(

@@ -332,9 +332,7 @@ def store_plans(store=None) -> dict[str, Plan]:
 
     store = store or get_store()
     url = default_url()
-    plans = {
-        p.key: _plan_from_store(url, p.key, store.data_version(p.key)) for p in store.plans() if p.tasks
-    }
+    plans = {p.key: _plan_from_store(url, p.key, store.data_version(p.key)) for p in store.plans() if p.tasks}
     unit = unit_scope()
     if unit:  # a unit account sees only the tasks its unit leads or joins
         plans = {k: unit_view(p, unit) for k, p in plans.items()}

@@ -107,7 +107,9 @@ def edit(base):
                 width="stretch",
                 column_config={
                     "过号比例": st.column_config.NumberColumn(help="叫号时已离开的取号人比例(0~1)"),
-                    "转办后续业务": st.column_config.TextColumn(help="多窗联办:办完本业务后依次到这些业务的窗口,如 税务→缴费"),
+                    "转办后续业务": st.column_config.TextColumn(
+                        help="多窗联办:办完本业务后依次到这些业务的窗口,如 税务→缴费"
+                    ),
                     "转办比例": st.column_config.NumberColumn(help="需要转办后续业务的比例(0~1)"),
                     "优先比例": st.column_config.NumberColumn(help="老年人、孕妇、残疾人等优先办理的比例(0~1)"),
                     "每时段预约上限": st.column_config.NumberColumn(help="每半小时可预约的人数上限;留空不限", step=1),
@@ -125,7 +127,8 @@ def edit(base):
                     "午休方式": st.column_config.SelectboxColumn(options=list(LUNCH_CN.values())),
                     "类型": st.column_config.SelectboxColumn(options=["专窗", "综合窗"]),
                     "爱心窗口": st.column_config.SelectboxColumn(
-                        options=["是", "否"], help="是否为爱心窗口(优先通道);办理规则“优先方式”为爱心窗口专办时专办优先人员"
+                        options=["是", "否"],
+                        help="是否为爱心窗口(优先通道);办理规则“优先方式”为爱心窗口专办时专办优先人员",
                     ),
                 },
             )

@@ -231,8 +231,12 @@ def roster_section(scenario, requirement) -> None:
             "上限必须遵守;下限尽量满足(获批请假相应降低)。区间装不下需求时求解前即提示。",
         )
         use_band = band_mode == "自定"
-        band_lo = r2.number_input("工时下限(小时)", 0, 400, 30 * int(weeks), key="roster_band_lo", disabled=not use_band)
-        band_hi = r2.number_input("工时上限(小时)", 0, 400, 40 * int(weeks), key="roster_band_hi", disabled=not use_band)
+        band_lo = r2.number_input(
+            "工时下限(小时)", 0, 400, 30 * int(weeks), key="roster_band_lo", disabled=not use_band
+        )
+        band_hi = r2.number_input(
+            "工时上限(小时)", 0, 400, 40 * int(weeks), key="roster_band_hi", disabled=not use_band
+        )
         half = r3.number_input("每人半天班上限(-1 为不限)", -1, 60, -1, key="roster_half")
         lent = r3.number_input("每人支援其他组天数上限(-1 为不限)", -1, 60, -1, key="roster_lent")
         certify_on = r1.checkbox("可靠性检验:随机缺勤后仿真,判定是否可以发布", key="roster_certify")

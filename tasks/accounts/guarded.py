@@ -615,11 +615,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
             return rows
         scope = self._scope() or frozenset()
         people = {a["name"] for a in self._book_().list() if a.get("region") in scope}
-        return [
-            a
-            for a in rows
-            if a.actor in people or str(a.target).split("#", 1)[0] in mine or a.target in people
-        ]
+        return [a for a in rows if a.actor in people or str(a.target).split("#", 1)[0] in mine or a.target in people]
 
     def counts(self) -> dict[str, int]:
         """Row count of every table (:meth:`tasks.store.Store.counts`).

@@ -532,7 +532,9 @@ def period_blobs(store: Any, pks: Iterable[int], *, units: Literal[False] = Fals
 def period_blobs(store: Any, pks: Iterable[int], *, units: Literal[True]) -> dict[tuple[int, str], bytes]: ...
 
 
-def period_blobs(store: Any, pks: Iterable[int], *, units: bool = False) -> dict[int, bytes] | dict[tuple[int, str], bytes]:
+def period_blobs(
+    store: Any, pks: Iterable[int], *, units: bool = False
+) -> dict[int, bytes] | dict[tuple[int, str], bytes]:
     """The kept reported periods of the tasks ``pks`` (packed, see :func:`pack_periods`): per task,
     or with ``units`` per (task, unit name)."""
     store = getattr(store, "_store", store)
