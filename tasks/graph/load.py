@@ -93,7 +93,7 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
     done = set(done)
     nodes = g._node
     facts: dict[str, tuple[str, bool, bool]] = {}  # task node -> (month, open, ongoing), once per task
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, items in _unit_tasks(g).items():
         counts: dict[str, list[int]] = {}  # month -> [led, joined]
         led = open_ = ongoing = 0
@@ -126,7 +126,7 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
                 "by_month": by_month,
             }
         )
-    rows.sort(key=lambda r: (-r["open"], -r["led"], r["unit"]))  # type: ignore[operator]
+    rows.sort(key=lambda r: (-r["open"], -r["led"], r["unit"]))
     return rows
 
 

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -47,7 +48,7 @@ import numpy as np
 from core.gcpause import pause_gc, paused_gc
 
 from ..model import ONGOING
-from ..store import BadPeriod, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
+from ..store import BadPeriod, PeriodInfo, ReportRecord, StoredTask, StoreLike, parse_period, raw_store
 from ..store.kept import latest_pairs, period_blobs, unit_names, unpack_periods
 from ..store.periods import PlanCalendar
 from .lifecycle import (
@@ -139,6 +140,21 @@ class TaskStatus:
     cards: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The status as JSON (dates as ISO text).
+
+        Returns
+        -------
+        dict
+            Every field; ``deadline``, ``last_report_date``, ``done_date``, ``original_deadline``,
+            ``claim_date`` and ``sign_due`` as ISO text or None.
+
+        Examples
+        --------
+        >>> ts = TaskStatus("示例", "2", "任务二", "", date(2021, 9, 30), "9月底前", ["市公安局"], [], "overdue", "逾期")
+        >>> d = ts.to_dict()
+        >>> d["id"], d["deadline"], d["status"], d["done_date"]
+        ('2', '2021-09-30', 'overdue', None)
+        """
         d = asdict(self)
         for k in ("deadline", "last_report_date", "done_date", "original_deadline", "claim_date", "sign_due"):
             d[k] = d[k].isoformat() if d[k] else None
@@ -263,12 +279,53 @@ class Snapshot:
         object.__setattr__(self, name, value)
 
     def by_id(self, task_id: str, plan: str | None = None) -> TaskStatus:
+        """The status of task ``task_id`` (of ``plan`` when given).
+
+        Parameters
+        ----------
+        task_id : str
+            The task's number in its plan.
+        plan : str, optional
+            The plan's key (needed when several plans have a task with that number).
+
+        Returns
+        -------
+        TaskStatus
+            The first matching status.
+
+        Raises
+        ------
+        KeyError
+            When the snapshot has no such task.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> snap = snapshot(store, date(2021, 10, 20))
+        >>> s = snap.by_id("2", plan="demo")
+        >>> s.title, s.status, s.card
+        ('清单管理', 'overdue', 'red')
+        """
         for s in self.statuses:
             if s.id == task_id and (plan is None or s.plan == plan):
                 return s
         raise KeyError(task_id)
 
     def counts(self) -> dict[str, int]:
+        """How many tasks are in each status.
+
+        Returns
+        -------
+        dict
+            Every key of ``STATUS_NAMES`` (``done``, ``on_track``, ``at_risk``, ``overdue``, ``ongoing``,
+            ``not_started``), with 0 for the statuses no task has.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> snapshot(store, date(2021, 10, 20)).counts()
+        {'done': 0, 'on_track': 1, 'at_risk': 1, 'overdue': 1, 'ongoing': 0, 'not_started': 0}
+        """
         out = dict.fromkeys(STATUS_NAMES, 0)
         for s in self.statuses:
             out[s.status] += 1
@@ -277,6 +334,18 @@ class Snapshot:
     def due_within(self, days: int) -> list[TaskStatus]:
         """Unfinished tasks whose deadline falls in the next ``days`` days (from ``as_of``), soonest first.
 
+        Parameters
+        ----------
+        days : int
+            How far ahead to look.
+
+        Returns
+        -------
+        list of TaskStatus
+            Tasks not done with a deadline from ``as_of`` to ``as_of + days``, by deadline.
+
+        Examples
+        --------
         >>> from tasks.progress.rules import default_rules
         >>> def ts(i, d, status="on_track"): return TaskStatus("p", i, "", "", d, "", [], [], status, "")
         >>> snap = Snapshot(date(2021, 9, 1), default_rules(), [], [ts("1", date(2021, 9, 20)),
@@ -286,10 +355,22 @@ class Snapshot:
         """
         end = self.as_of + timedelta(days=days)
         soon = [s for s in self.statuses if s.deadline and self.as_of <= s.deadline <= end and s.status != "done"]
-        return sorted(soon, key=lambda s: s.deadline)  # type: ignore[arg-type, return-value]
+        return sorted(soon, key=lambda s: s.deadline or self.as_of)  # every one has a deadline
 
     def latest_due_period(self) -> str | None:
-        """The most recent reporting period whose deadline has passed by ``as_of`` (the one to check)."""
+        """The most recent reporting period whose deadline has passed by ``as_of`` (the one to check).
+
+        Returns
+        -------
+        str or None
+            The period's key, or None when no period is due yet.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> snapshot(store, date(2021, 10, 20)).latest_due_period(), snapshot(store, date(2021, 10, 1)).latest_due_period()
+        ('2021-09', None)
+        """
         due = [p for p in self.periods if p.due < self.as_of]
         return due[-1].key if due else None
 
@@ -297,6 +378,23 @@ class Snapshot:
         """Share of ``period``'s reporting duties that were met (default: :meth:`latest_due_period`).
 
         None when nothing was due: a rate of 100% would claim reports nobody owed.
+
+        Parameters
+        ----------
+        period : str, optional
+            The period's key (default: the latest period that is due).
+
+        Returns
+        -------
+        float or None
+            Duties reported over duties owed; None when none were owed.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> snap = snapshot(store, date(2021, 10, 20))   # of three lead units, only 市财政局 reported
+        >>> round(snap.compliance(), 3), snap.compliance("2021-10")
+        (0.333, None)
         """
         period = period or self.latest_due_period()
         n, reported = self.duty_counts().period(period) if period else (0, 0)
@@ -493,7 +591,7 @@ def _card_of(
     overdue days, gap) earn under ``rules``, or None; ``memo`` (one per computation) words each
     distinct set of figures once."""
     if memo is not None and figures in memo:
-        return memo[figures]  # type: ignore[no-any-return]
+        return memo[figures]
     status, streak, late, overdue_days, gap = figures
     metrics = {
         "status": status,
@@ -897,7 +995,7 @@ def _kept_duties(
             t, start, done = tasks[j], starts[j], dones[j]
             firsts: dict[tuple[str, int], int] = {}
             for u in t.lead_units:
-                for code, first in unpack_periods(blobs.get((t.pk, u))).items():  # type: ignore[call-overload]
+                for code, first in unpack_periods(blobs.get((t.pk, u))).items():
                     i = pidx(code)
                     if i >= 0 and first <= today and first < firsts.get((u, i), 10**8):
                         firsts[(u, i)] = first
@@ -1138,7 +1236,7 @@ def _kept_figures(
         plist = periods if plan is None else _calendar_periods(sup.calendars[plan], as_of, rules)
         plans.append((members, plist, plan is not None))
         got = _period_stats(
-            [blobs.get(tasks[j].pk, b"") for j in members],  # type: ignore[call-overload]
+            [blobs.get(tasks[j].pk, b"") for j in members],
             [starts[j] for j in members],
             [dones[j] for j in members],
             plist,
@@ -1249,7 +1347,7 @@ def kept_compute(
     if recover and rules.recover_to:
 
         def past_of(some: list[StoredTask], day: date, past_sup: Supervision | None) -> Any:
-            return Snapshot(day, rules, some, _kept_cards(store, some, periods, day, rules, past_sup or sup))  # type: ignore[arg-type]
+            return SimpleNamespace(statuses=_kept_cards(store, some, periods, day, rules, past_sup or sup))
 
         _recover(snap, (tasks, [], periods, sup), rules, past_of)
     for ts, lc in zip(snap.statuses, k.lcs):
@@ -1257,18 +1355,18 @@ def kept_compute(
     return snap
 
 
-def supervision_data(store: Store, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
+def supervision_data(store: StoreLike, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
     """Calendars and lifecycles (as of ``as_of``) for :func:`compute`."""
     from .lifecycle import calendars, events
 
-    raw = getattr(store, "_store", store)  # lifecycle reads are narrowed by the task list
+    raw = raw_store(store)  # lifecycle reads are narrowed by the task list
     units = {t.pk: sorted(t.lead_units or t.responsible_units) for t in tasks}
     evs = events(raw, plan, as_of=as_of, all_plans=plan is None)
     return Supervision(calendars(raw), replay_lifecycles(tasks, units, evs, as_of, ordered=True), units, evs)
 
 
 def snapshot(
-    store: Store,
+    store: StoreLike,
     as_of: date | None = None,
     *,
     plan: str | None = None,
@@ -1284,7 +1382,7 @@ def snapshot(
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store (or a :class:`~tasks.accounts.GuardedStore`, narrowed to what its user may see).
     as_of : date, optional
         The date (default today); reports dated later are ignored.
@@ -1340,13 +1438,13 @@ def _snapshot(store: Store, as_of: date, plan: str | None, rules: Rules, kept: b
 
 
 def task_status(
-    store: Store, as_of: date | None = None, *, plan: str | None = None, rules: Rules | None = None
+    store: StoreLike, as_of: date | None = None, *, plan: str | None = None, rules: Rules | None = None
 ) -> list[TaskStatus]:
     """Every live task's :class:`TaskStatus` as of a date.
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store.
     as_of : date, optional
         The date (default today).
