@@ -1425,7 +1425,7 @@ def snapshot(
         return _snapshot(store, as_of, plan, rules, kept)
 
 
-def _snapshot(store: Store, as_of: date, plan: str | None, rules: Rules, kept: bool) -> Snapshot:
+def _snapshot(store: StoreLike, as_of: date, plan: str | None, rules: Rules, kept: bool) -> Snapshot:
     tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
     periods = store.periods()
     sup = supervision_data(store, as_of, plan, tasks)
