@@ -145,7 +145,9 @@ def child(n_tasks: int, months: int, seed: int, pages: list[str], keep: str | No
     else:
         db.parent.mkdir(parents=True, exist_ok=True)
         key, n_rows, fill_s = fill_store(url, n_tasks, months, seed)
-        print(f"[{n_tasks}] store: {n_tasks} tasks, {n_rows} report rows ({months} months) in {fill_s:.0f} s", flush=True)
+        print(
+            f"[{n_tasks}] store: {n_tasks} tasks, {n_rows} report rows ({months} months) in {fill_s:.0f} s", flush=True
+        )
     print(f"[{n_tasks}] memory before the dashboard: {rss_mib()[0]:.0f} MiB", flush=True)
 
     from streamlit.testing.v1 import AppTest

@@ -203,8 +203,10 @@ class DutyCounts:
         for d in duties:
             key = (plan_of.get(d.task_pk, ""), d.unit, d.period, d.due)
             n, r, o = acc.get(key, (0, 0, 0))
-            done = d.reported is not None
-            acc[key] = (n + 1, r + done, o + (done and d.reported <= d.due))  # type: ignore[operator]
+            if d.reported is None:
+                acc[key] = (n + 1, r, o)
+            else:
+                acc[key] = (n + 1, r + 1, o + (d.reported <= d.due))
         return cls(acc)
 
     def period(self, key: str) -> tuple[int, int]:
@@ -402,7 +404,20 @@ class Snapshot:
 
     def duty_counts(self) -> DutyCounts:
         """The duties counted per plan, unit and period (:class:`DutyCounts`); the kept path counts
-        them from the kept tables without listing them (computed once per snapshot)."""
+        them from the kept tables without listing them (computed once per snapshot).
+
+        Returns
+        -------
+        DutyCounts
+            (duties, reported, reported on time) per (plan, unit, period key, due date).
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> counts = snapshot(store, date(2021, 10, 20)).duty_counts()   # three lead units owe 2021-09
+        >>> counts.period("2021-09"), counts.period("2021-10")
+        ((3, 1), (0, 0))
+        """
         counts = object.__getattribute__(self, "_counts")
         if counts is None:
             if self._kept is not None and "duties" in object.__getattribute__(self, "_loaders"):
@@ -410,21 +425,55 @@ class Snapshot:
             else:
                 counts = DutyCounts.of(self.duties, {t.pk: t.plan for t in self.tasks})
             object.__setattr__(self, "_counts", counts)
-        return counts  # type: ignore[no-any-return]
+        return counts
 
     def past_done_overdue(self, days: list[date]) -> dict[date, tuple[int, int]] | None:
         """(done, overdue) as of each of ``days`` (on or before ``as_of``) as :func:`compute` from the
         reports alone counts them, read from the kept tables; None when this snapshot is not kept
-        (replay its ``reports`` then)."""
+        (replay its ``reports`` then).
+
+        Parameters
+        ----------
+        days : list of date
+            The days to count at (e.g. month ends), none after the snapshot's date.
+
+        Returns
+        -------
+        dict or None
+            ``{day: (done tasks, overdue tasks)}``; None for a replayed snapshot.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> snapshot(store, date(2021, 10, 20)).past_done_overdue([date(2021, 9, 30), date(2021, 10, 20)])
+        {datetime.date(2021, 9, 30): (0, 1), datetime.date(2021, 10, 20): (0, 1)}
+        """
         if self._kept is None:
             return None
-        return self._kept.done_overdue(days)  # type: ignore[no-any-return]
+        return self._kept.done_overdue(days)
 
     def unreported(self, period: str) -> list[UnitDuty]:
         """The duties of period key ``period`` not reported by the snapshot's date, in task order
-        (then lead-unit order): what :func:`~tasks.progress.reminders` lists."""
+        (then lead-unit order): what :func:`~tasks.progress.reminders` lists.
+
+        Parameters
+        ----------
+        period : str
+            The period key, e.g. ``"2021-09"``.
+
+        Returns
+        -------
+        list of UnitDuty
+            One per lead unit and task that owed the period and has not reported it.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> [(d.unit, d.task_id, d.due) for d in snapshot(store, date(2021, 10, 20)).unreported("2021-09")]
+        [('市司法局', '2', datetime.date(2021, 10, 5)), ('市政务服务中心', '3', datetime.date(2021, 10, 5))]
+        """
         if self._kept is not None and "duties" in object.__getattribute__(self, "_loaders"):
-            return self._kept.unreported(period)  # type: ignore[no-any-return]
+            return self._kept.unreported(period)
         return [d for d in self.duties if d.period == period and d.reported is None]
 
 
@@ -1045,7 +1094,7 @@ class _KeptDuties:
                     pj.append(j)
                     pu.append(u)
                     pm.append(k)
-                    chunks.append(blobs.get((t.pk, u), b""))  # type: ignore[call-overload]
+                    chunks.append(blobs.get((t.pk, u), b""))
             np_ = len(pj)
             if m == 0 or np_ == 0:
                 continue
@@ -1125,7 +1174,6 @@ class _KeptDuties:
             found += [(int(pj[q]), q, pu[q], due) for q in np.flatnonzero(owe).tolist()]
         found.sort(key=lambda x: (x[0], x[1]))
         return [UnitDuty(u, self.tasks[j].pk, self.tasks[j].id, period, due) for j, _q, u, due in found]
-
 
     def done_overdue(self, days: list[date]) -> dict[date, tuple[int, int]]:
         """(done, overdue) task counts as of each of ``days`` as a replay without the supervision

@@ -82,7 +82,9 @@ def keep_done(s: Session, upload_id: int, unit_id: int) -> int:
         return 0
     # every row made first, then locked: a concurrent upload of the same unit and task waits here
     # and then reads the history the other one committed
-    _insert_missing(s, StatusUnitDoneRow, [{"task_pk": k, "unit_id": unit_id, "changes": b"", "count": 0} for k in keys])
+    _insert_missing(
+        s, StatusUnitDoneRow, [{"task_pk": k, "unit_id": unit_id, "changes": b"", "count": 0} for k in keys]
+    )
     hist: dict[tuple[int, int], list] = {}
     for i in range(0, len(keys), _BATCH):
         chunk = keys[i : i + _BATCH]
@@ -159,4 +161,3 @@ def done_changes(store: Any, pks: Iterable[int]) -> dict[tuple[int, str], bytes]
                 if tpk in keep:
                     out[(tpk, name)] = blob
     return out
-

@@ -1232,6 +1232,35 @@ class Store:
                 return None
             raise
 
+    def task_reports(self, plan: str | None, task_id: str, *, as_of: date | None = None) -> list[ReportRecord]:
+        """One task's accepted rows with report date ≤ ``as_of``, oldest first, read through the
+        (task, report date) index: what a task's detail shows, without a whole history in memory.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task_id : str
+            The task's number in the plan.
+        as_of : date, optional
+            Leave out rows reported after this day (default: all).
+
+        Returns
+        -------
+        list of ReportRecord
+            The rows (empty for an unknown plan or task).
+
+        Examples
+        --------
+        >>> [(r.unit, r.period, r.percent) for r in store.task_reports("demo", "1")]
+        [('市财政局', '2021-09', 50.0)]
+        >>> store.task_reports("demo", "2"), store.task_reports("demo", "1", as_of=date(2021, 9, 27))
+        ([], [])
+        """
+        from .kept import task_reports
+
+        return task_reports(self, plan, task_id, as_of=as_of)
+
     def reports(
         self, *, as_of: date | None = None, plan: str | None = None, all_plans: bool = True
     ) -> list[ReportRecord]:
