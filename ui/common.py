@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.gcpause import pause_gc
 from tasks import Plan, Task, labels, short_plan_names, unit_view
 from tasks.errors import WorkbenchError
 from ui.auth import acting_account
@@ -221,6 +222,34 @@ def table_for_display(df: pd.DataFrame, plans_chosen: int) -> pd.DataFrame:
 def visible(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` without the hidden helper columns."""
     return df[[c for c in df.columns if not c.startswith("_")]]
+
+
+#: rows per page of a long table (a province's plan has 50,000 tasks; the export keeps them all)
+TABLE_PAGE_ROWS = 500
+
+
+def page_of(df: pd.DataFrame, size: int = TABLE_PAGE_ROWS, *, key: str, where=None) -> pd.DataFrame:
+    """The rows of ``df`` on the page picked in a 页码 box (shown only when ``df`` has more than ``size``
+    rows), in ``df``'s order; a page beyond the last (the filter narrowed meanwhile) shows the last.
+
+    >>> import pandas as pd
+    >>> [len(part) for part in (page_of(pd.DataFrame({"a": range(3)}), 5, key="doc"),)]
+    [3]
+    """
+    where = where or st
+    pages = max(1, -(-len(df) // size))
+    if pages == 1:
+        return df
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = pages
+    c1, c2 = where.columns([1, 4])
+    page = int(c1.number_input("页码", min_value=1, max_value=pages, step=1, key=key) or 1)
+    first = (page - 1) * size
+    c2.caption(
+        f"第 {page}/{pages} 页:第 {first + 1}–{min(first + size, len(df))} 项,共 {len(df)} 项"
+        f"(每页 {size} 项;“导出筛选结果”包含全部筛选结果)"
+    )
+    return df.iloc[first : first + size]
 
 
 TASK_COLUMN_CONFIG = {
@@ -470,7 +499,14 @@ def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]
 
 @st.cache_resource(show_spinner="正在读取上传记录…", max_entries=2)
 def _uploads_frame(_store, url: str, version: int, who: tuple) -> pd.DataFrame:
-    return pd.DataFrame(_store.uploads())
+    from dataclasses import fields
+
+    from tasks.store import StoredUpload
+
+    names = [f.name for f in fields(StoredUpload)]
+    with pause_gc():  # 72,000 uploads: column by column (a frame of dataclasses deep-copies each one)
+        rows = _store.uploads()
+        return pd.DataFrame({n: [getattr(u, n) for u in rows] for n in names}, columns=names)
 
 
 def uploads_frame(store) -> pd.DataFrame:
@@ -505,8 +541,9 @@ def _task_table(_plans: dict, url: str, chosen: tuple, snapshot_key: tuple, scop
     for s in _snapshot(*snapshot_key).statuses:
         if s.plan in wanted:
             by_plan.setdefault(s.plan, {})[s.id] = s.status
-    frames = [tasks_frame(_plans[k].tasks, k, by_plan.get(k, {})) for k in chosen]
-    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames else tasks_frame([], "")
+    with pause_gc():  # 50,000 rows of lists and strings: the collector would walk the cached plans again and again
+        frames = [tasks_frame(_plans[k].tasks, k, by_plan.get(k, {})) for k in chosen]
+        df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames else tasks_frame([], "")
     return TaskTable(
         df,
         sorted({u for col in ("_lead", "_resp") for v in df[col] for u in v}),

@@ -9,6 +9,7 @@ import streamlit as st
 from tasks.accounts import allowed
 from ui.auth import acting_account, page_guard
 from ui.common import (
+    TABLE_PAGE_ROWS,
     TASK_COLUMN_CONFIG,
     as_of_control,
     filter_tasks,
@@ -16,6 +17,7 @@ from ui.common import (
     get_store,
     guard,
     page_header,
+    page_of,
     store_plans,
     table_for_display,
     task_table,
@@ -89,8 +91,9 @@ view = (
 
 if view == "任务表":
     with guard("显示任务表"):
+        page_rows = page_of(shown, TABLE_PAGE_ROWS, key="tasks_page")  # 50,000 rows at once: slow to send and to read
         st.dataframe(
-            table_for_display(shown, len(chosen)),
+            table_for_display(page_rows, len(chosen)),
             hide_index=True,
             width="stretch",
             column_config=TASK_COLUMN_CONFIG,
@@ -98,12 +101,16 @@ if view == "任务表":
         )
         from ui.exports import task_list_button
 
-        task_list_button(shown, get_snapshot(store, as_of), as_of)
+        task_list_button(shown, get_snapshot(store, as_of), as_of)  # the export: every filtered row
         warn = shown[shown["提示"] != ""]
         if len(warn):
             with st.expander(f"需要核对的任务({len(warn)} 项)"):
+                if len(warn) > TABLE_PAGE_ROWS:
+                    st.caption(f"只显示前 {TABLE_PAGE_ROWS} 项;可用上方筛选缩小范围。")
                 st.dataframe(
-                    warn[["计划", "编号", "任务", "时限原文", "提示", "出处"]], hide_index=True, width="stretch"
+                    warn[["计划", "编号", "任务", "时限原文", "提示", "出处"]].head(TABLE_PAGE_ROWS),
+                    hide_index=True,
+                    width="stretch",
                 )
 elif view == "时间轴":
     with guard("绘制时间轴"):

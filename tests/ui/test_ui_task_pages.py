@@ -1,0 +1,50 @@
+"""AppTest: the 任务 page's table is paged (a province's 50,000 tasks are not sent at once), the pages
+hold the filtered rows in table order, and the export still has every filtered row."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+from ui_support import app_on, downloaded
+
+import ui.common
+
+
+def _ids(at) -> list[str]:
+    return list(at.dataframe[0].value["编号"])
+
+
+def test_task_table_pages_keep_the_order_and_the_export_keeps_every_row(tmp_path, monkeypatch, deferred):
+    monkeypatch.setattr(ui.common, "TABLE_PAGE_ROWS", 3)  # the small plan's 4 tasks: two pages
+    at = app_on(tmp_path, monkeypatch, "ui/page_tasks.py")
+    assert not at.exception and not at.error
+    assert _ids(at) == ["1", "2", "3"]
+    assert at.number_input(key="tasks_page").value == 1
+    assert any("第 1/2 页:第 1–3 项,共 4 项" in c.value for c in at.caption)
+    at.number_input(key="tasks_page").set_value(2).run()
+    assert _ids(at) == ["4"]
+    assert any("第 2/2 页:第 4–4 项,共 4 项" in c.value for c in at.caption)
+
+    ws = load_workbook(io.BytesIO(downloaded(at, deferred, "tasks_export")))["任务清单"]
+    exported = [r[1] for r in ws.iter_rows(min_row=3, values_only=True) if r[1] is not None]
+    assert exported == ["1", "2", "3", "4"]  # every filtered row, not only the page shown
+
+
+def test_narrowing_the_filter_moves_a_page_beyond_the_last_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(ui.common, "TABLE_PAGE_ROWS", 1)
+    at = app_on(tmp_path, monkeypatch, "ui/page_tasks.py")
+    at.number_input(key="tasks_page").set_value(4).run()
+    assert _ids(at) == ["4"]
+    at.multiselect(key="tasks_units").set_value(["市政务服务中心"]).run()  # tasks 3 and 4: two pages
+    assert not at.exception and not at.error
+    assert at.number_input(key="tasks_page").value == 2
+    assert _ids(at) == ["4"]
+    at.number_input(key="tasks_page").set_value(1).run()
+    assert _ids(at) == ["3"]
+
+
+def test_one_page_shows_no_page_box(tmp_path, monkeypatch):
+    at = app_on(tmp_path, monkeypatch, "ui/page_tasks.py")
+    assert _ids(at) == ["1", "2", "3", "4"]
+    assert not [n for n in at.number_input if n.key == "tasks_page"]
