@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 
 from core.gcpause import paused_gc
 
@@ -82,8 +83,9 @@ def _tasks_and_predecessors(store: Store, key: str) -> tuple[list[Task], dict[st
     reads (entities, units, sources) the two calls make: a 50,000-task plan in a fraction of the time."""
     with store.session() as s:
         pid = store._plan_id(s, key)
+        # the JSON column as its text, decoded below in one call (50,000 json.loads calls cost more)
         rows = s.execute(
-            select(TaskRow.id, TaskRow.task_id, TaskRow.data)
+            select(TaskRow.id, TaskRow.task_id, cast(TaskRow.data, Text))
             .where(TaskRow.plan_id == pid, TaskRow.archived.is_(False))
             .order_by(TaskRow.position)
         ).all()
@@ -94,7 +96,7 @@ def _tasks_and_predecessors(store: Store, key: str) -> tuple[list[Task], dict[st
             .join(TaskRow, TaskRow.id == PredecessorRow.task_pk)
             .where(TaskRow.plan_id == pid)
         )
-        for tpk, ppk in s.connection().execute(pq):
+        for tpk, ppk in s.connection().execute(pq).all():  # one fetch, not a fetch per link
             links[tpk].append(ppk)
         id_of: dict[int, str] = {}
         if links:
@@ -103,7 +105,8 @@ def _tasks_and_predecessors(store: Store, key: str) -> tuple[list[Task], dict[st
             if elsewhere:
                 id_of.update(s.execute(select(TaskRow.id, TaskRow.task_id).where(TaskRow.id.in_(elsewhere))).all())
     preds = {tid: [id_of[p] for p in links.get(pk, [])] for pk, tid, _data in rows}
-    return [Task.from_dict(data) for _pk, _tid, data in rows], preds
+    texts = [data or "{}" for _pk, _tid, data in rows]
+    return [Task.from_dict(data) for data in json.loads("[" + ",".join(texts) + "]")], preds
 
 
 def unit_task_counts(store: StoreLike, key: str) -> dict[str, int]:
