@@ -4,9 +4,10 @@ hold the filtered rows in table order, and the export still has every filtered r
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from openpyxl import load_workbook
-from ui_support import app_on, downloaded
+from ui_support import app_on, downloaded, filled_template
 
 import ui.common
 
@@ -48,3 +49,30 @@ def test_one_page_shows_no_page_box(tmp_path, monkeypatch):
     at = app_on(tmp_path, monkeypatch, "ui/page_tasks.py")
     assert _ids(at) == ["1", "2", "3", "4"]
     assert not [n for n in at.number_input if n.key == "tasks_page"]
+
+
+def test_upload_history_is_paged_and_its_download_keeps_every_upload(tmp_path, monkeypatch, deferred):
+    from tasks.progress import commit_upload, validate_upload
+    from tasks.store import Store
+
+    monkeypatch.setattr(ui.common, "TABLE_PAGE_ROWS", 2)
+    at = app_on(tmp_path, monkeypatch, "ui/page_progress.py")
+    store = Store(f"sqlite:///{tmp_path / 'wb.db'}")
+    unit = "市政务服务中心"
+    for month in (7, 8, 9):
+        period = f"2021-{month:02d}"
+        data = filled_template(store, unit, period, "测试计划", report_date=date(2021, month, 20))
+        report = validate_upload(store, data, f"{period}.xlsx", today=date(2021, month, 25))
+        assert commit_upload(store, report, actor="test") is not None
+    store.dispose()
+    at.run()
+    assert not at.exception and not at.error
+    assert at.number_input(key="prog_hist_page").value == 1
+    first = list(at.dataframe[0].value["报告期"])
+    at.number_input(key="prog_hist_page").set_value(2).run()
+    second = list(at.dataframe[0].value["报告期"])
+    assert (len(first), len(second)) == (2, 1)
+    assert sorted(first + second) == ["2021-07", "2021-08", "2021-09"]
+    ws = load_workbook(io.BytesIO(downloaded(at, deferred, "prog_hist_xlsx"))).active
+    periods = sorted(v for row in ws.iter_rows(values_only=True) for v in row if v in {"2021-07", "2021-08", "2021-09"})
+    assert periods == ["2021-07", "2021-08", "2021-09"]  # the download: every upload, not one page
