@@ -517,6 +517,19 @@ def uploads_frame(store) -> pd.DataFrame:
     return _uploads_frame(store, default_url(), store.data_version(), _who(store))
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _store_units(_store, url: str, version: int, who: tuple) -> list[str]:
+    return list(_store.units())
+
+
+def store_units(store) -> list[str]:
+    """``store.units()`` (what the account may see), cached until the store changes (a province's
+    2,000 units took 0.2 s on every run of a page listing them)."""
+    from tasks.store import default_url
+
+    return _store_units(store, default_url(), store.data_version(), _who(store))
+
+
 def _who(store) -> tuple:
     """What a guarded store's reads depend on: its account's (role, region, unit)."""
     account = getattr(store, "account", None)

@@ -23,6 +23,7 @@ from ui.common import (
     plan_picker,
     plan_units,
     show_error,
+    store_units,
     unit_scope,
     uploads_frame,
 )
@@ -84,7 +85,7 @@ with tab_up:
     )
     with st.expander("非模板表格的补充信息(使用本系统模板时不必填写)"):
         c1, c2, c3 = st.columns(3)
-        extra_unit = c1.selectbox("填报单位", [""] + store.units(), key="prog_extra_unit")
+        extra_unit = c1.selectbox("填报单位", [""] + store_units(store), key="prog_extra_unit")
         extra_period = c2.text_input("报告期", key="prog_extra_period", placeholder="如 2021-09")
         extra_plan = c3.selectbox("计划", [""] + [p.key for p in store.plans()], key="prog_extra_plan")
     if files:
