@@ -58,8 +58,16 @@ def rows_frame(rows: list[BoardRow], plans_shown: int, *, days: str = "overdue")
 def pick_task(
     rows: list[BoardRow], plans_shown: int, key: str, *, days: str = "overdue", title: str = ""
 ) -> BoardRow | None:
-    """A selectable table of ``rows`` with its Excel download (named ``title``); returns the picked row (or None)."""
-    df = rows_frame(rows, plans_shown, days=days)
+    """A selectable table of ``rows`` with its Excel download (named ``title``); returns the picked row (or None).
+    Long lists (a province's tens of thousands of overdue tasks) are shown a page at a time; the download
+    has every row."""
+    from ui import common
+
+    first, size = 0, common.TABLE_PAGE_ROWS
+    if len(rows) > size:  # page_of picks the range of row numbers; the frame is built for that page only
+        first = int(common.page_of(pd.DataFrame(index=range(len(rows))), size, key=f"{key}_page").index[0])
+    shown_rows = rows[first : first + size]
+    df = rows_frame(shown_rows, plans_shown, days=days)
     ev = st.dataframe(
         df,
         hide_index=True,
@@ -72,9 +80,9 @@ def pick_task(
             "原因": st.column_config.TextColumn(width="medium"),
         },
     )
-    xlsx_download(df, title or "任务清单", f"{key}_xlsx")
+    xlsx_download(lambda: rows_frame(rows, plans_shown, days=days), title or "任务清单", f"{key}_xlsx")
     i = selected_row(ev)
-    return rows[i] if i is not None and i < len(rows) else None
+    return shown_rows[i] if i is not None and i < len(shown_rows) else None
 
 
 def lagging_table(units: list[LaggingUnit], key: str) -> str | None:

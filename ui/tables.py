@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -375,7 +376,7 @@ def table_xlsx(
 
 
 def xlsx_download(
-    sheets: pd.DataFrame | dict[str, pd.DataFrame],
+    sheets: pd.DataFrame | dict[str, pd.DataFrame] | Callable[[], pd.DataFrame],
     file_name: str,
     key: str,
     *,
@@ -385,16 +386,22 @@ def xlsx_download(
     where: Any = None,
 ) -> None:
     """Our own Chinese "download this table" button (Streamlit's English toolbar is hidden): the
-    table(s) as :func:`table_xlsx`; the workbook is written only when the button is clicked."""
-    from functools import partial
-
+    table(s) as :func:`table_xlsx`; the workbook is written only when the button is clicked.  ``sheets``
+    may be a function giving the table (a long table shown a page at a time: built only on click)."""
     from core.safe_export import safe_filename
 
     stem = file_name[:-5] if file_name.endswith(".xlsx") else file_name
-    empty = sheets.empty if isinstance(sheets, pd.DataFrame) else all(df.empty for df in sheets.values())
+    if callable(sheets):
+        empty = False
+    else:
+        empty = sheets.empty if isinstance(sheets, pd.DataFrame) else all(df.empty for df in sheets.values())
+
+    def written() -> bytes:
+        return table_xlsx(sheets() if callable(sheets) else sheets, title or stem, percent=percent)
+
     (where or st).download_button(
         label,
-        data=partial(table_xlsx, sheets, title or stem, percent=percent),
+        data=written,
         file_name=safe_filename(f"{stem}.xlsx"),
         mime=XLSX_MIME,
         key=key,

@@ -76,3 +76,51 @@ def test_upload_history_is_paged_and_its_download_keeps_every_upload(tmp_path, m
     ws = load_workbook(io.BytesIO(downloaded(at, deferred, "prog_hist_xlsx"))).active
     periods = sorted(v for row in ws.iter_rows(values_only=True) for v in row if v in {"2021-07", "2021-08", "2021-09"})
     assert periods == ["2021-07", "2021-08", "2021-09"]  # the download: every upload, not one page
+
+
+def test_overview_late_list_is_paged_picks_the_row_of_its_page_and_downloads_all(tmp_path, monkeypatch, deferred):
+    """总览's overdue list a page at a time (a province has tens of thousands): a row picked on page 2 is
+    that page's task, and the download has every late task in the board's order."""
+    from streamlit.testing.v1 import AppTest
+    from ui_support import APP, ROOT, log_in
+
+    from tasks.board import build_board
+    from tasks.progress import snapshot
+    from tasks.progress.demo import load_demo
+    from tasks.samples import load_bundled_plans
+    from tasks.store import Store
+
+    as_of = date(2021, 11, 30)
+    url = f"sqlite:///{tmp_path / 'wb.db'}"
+    monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(ROOT / "data" / "plans"))
+    monkeypatch.setenv("WORKBENCH_DB_URL", url)
+    store = Store(url)
+    load_bundled_plans(store, actor="test")
+    plan = next(p.key for p in store.plans() if "耒阳" in p.key)
+    assert load_demo(store, plan, actor="office")[0]
+    late = build_board(snapshot(store, as_of)).late
+    store.dispose()
+    assert len(late) >= 3
+    monkeypatch.setattr(ui.common, "TABLE_PAGE_ROWS", 2)
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    log_in(at, "office")
+    at.session_state["_as_of"] = as_of
+    at.run()
+    at.switch_page("ui/page_overview.py").run()
+    assert not at.exception and not at.error
+    table = next(d.value for d in at.dataframe if "逾期天数" in d.value.columns)
+    assert list(table["编号"]) == [r.id for r in late[:2]]
+    at.number_input(key="ov_late_page").set_value(2).run()
+    table = next(d.value for d in at.dataframe if "逾期天数" in d.value.columns)
+    assert list(table["编号"]) == [r.id for r in late[2:4]]
+    at.session_state["ov_late"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception and not at.error
+    assert any(m.value.startswith("##### 任务详情") and f"{late[2].id}." in m.value for m in at.markdown)
+
+    ws = load_workbook(io.BytesIO(downloaded(at, deferred, "ov_late_xlsx"))).active
+    header_row = next(i for i, row in enumerate(ws.iter_rows(values_only=True)) if "编号" in row)
+    rows = list(ws.iter_rows(min_row=header_row + 2, values_only=True))
+    col = list(next(ws.iter_rows(min_row=header_row + 1, max_row=header_row + 1, values_only=True))).index("编号")
+    assert [str(r[col]) for r in rows if r[col] is not None] == [r.id for r in late]
