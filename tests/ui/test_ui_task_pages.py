@@ -124,3 +124,17 @@ def test_overview_late_list_is_paged_picks_the_row_of_its_page_and_downloads_all
     rows = list(ws.iter_rows(min_row=header_row + 2, values_only=True))
     col = list(next(ws.iter_rows(min_row=header_row + 1, max_row=header_row + 1, values_only=True))).index("编号")
     assert [str(r[col]) for r in rows if r[col] is not None] == [r.id for r in late]
+
+
+def test_supervision_table_is_paged_and_its_download_has_every_task(tmp_path, monkeypatch, deferred):
+    monkeypatch.setattr(ui.common, "TABLE_PAGE_ROWS", 3)
+    at = app_on(tmp_path, monkeypatch, "ui/page_supervision.py")
+    assert not at.exception and not at.error
+    frame = next(d.value for d in at.dataframe if "督办状态" in d.value.columns)
+    assert list(frame["任务编号"]) == ["1", "2", "3"]
+    at.number_input(key="sup_table_page").set_value(2).run()
+    frame = next(d.value for d in at.dataframe if "督办状态" in d.value.columns)
+    assert list(frame["任务编号"]) == ["4"]
+    ws = load_workbook(io.BytesIO(downloaded(at, deferred, "sup_table_xlsx"))).active
+    ids = [str(row[0]) for row in ws.iter_rows(values_only=True) if row[0] is not None]
+    assert [i for i in ids if i in {"1", "2", "3", "4"}] == ["1", "2", "3", "4"]
