@@ -254,7 +254,7 @@ def deadline_inversions(g: nx.DiGraph, dag: DatedDag | None = None) -> list[dict
     due, rank = d.due, _rank(d)
     # one int orders the inversions as (-days, rank of the task, rank of the predecessor) would
     size = len(rank) + 1
-    found = []
+    found: list[tuple[int, int, int, str, str]] = []
     for t in d.order:
         dt = due[t]
         rt = None
