@@ -15,11 +15,14 @@ False
 
 Any account may also carry a ``region`` (a city or county, :mod:`tasks.regions`): it then
 sees and manages only that region's plans (a city's include its counties'), and what the whole
-province shares — reporting periods, rules, reminders, the comparison of regions — is left to
-the unscoped (provincial) office:
+province shares — reporting periods, rules, the register of regions — is left to the unscoped
+(provincial) office.  The comparison of regions is read by offices, leaders and planners alike,
+each over the regions it sees (the province: every city; a city: itself and its counties):
 
 >>> allowed(Account("sz", "office", region="甲市"), "close_period")
 False
+>>> allowed(Account("ld", "leader", region="甲市"), "compare_regions"), allowed(unit, "compare_regions")
+(True, False)
 """
 
 from __future__ import annotations
@@ -98,7 +101,6 @@ SCOPED = frozenset(
 PROVINCE_ONLY = frozenset(
     {
         "manage_regions",
-        "compare_regions",
         "open_period",
         "close_period",
         "save_rules",
@@ -111,7 +113,7 @@ PROVINCE_ONLY = frozenset(
 _READ_ALL = {"view_overview", "view_tasks", "view_graph", "view_units", "view_reports", "read_all"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     OFFICE: frozenset(ACTIONS),
-    PLANNER: frozenset(_READ_ALL | {"view_hall", "view_staffing"}),
+    PLANNER: frozenset(_READ_ALL | {"view_hall", "view_staffing", "compare_regions"}),
     UNIT: frozenset(
         {
             "view_tasks",
@@ -127,7 +129,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "download_evidence",
         }
     ),
-    LEADER: frozenset({"view_overview", "view_units", "view_reports", "read_all"}),
+    LEADER: frozenset({"view_overview", "view_units", "view_reports", "read_all", "compare_regions"}),
 }
 
 
@@ -321,7 +323,7 @@ def actions_of(role: str) -> list[str]:
     Examples
     --------
     >>> actions_of("leader")
-    ['view_overview', 'view_units', 'view_reports', 'read_all']
+    ['view_overview', 'view_units', 'view_reports', 'read_all', 'compare_regions']
     """
     return [a for a in ACTIONS if a in PERMISSIONS.get(role, ())]
 

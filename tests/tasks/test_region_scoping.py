@@ -211,7 +211,6 @@ def _refusals(g, request_id):
         lambda: jia.load_plan_into_store(small_plan("新方案"), region="丙市"),
         lambda: jia.set_plan_region(JIA, "丙市"),
         lambda: jia.add_region("丁市"),
-        lambda: jia.compare_regions(TODAY, rules=RULES),
         lambda: jia.close_period("2021-09"),
         lambda: jia.open_period("2021-10", due=date(2021, 11, 3)),
         lambda: jia.notify_contacts(),
@@ -236,7 +235,7 @@ def test_every_refusal_of_another_regions_plan_leaves_the_database_unchanged(env
         assert "甲市" in text or "乙县" in text, (i, text)
         assert dump(store) == before, i
     assert "计划“丙市方案”:该计划属于丙市,本账号只能查看甲市(含乙县)的计划" in _message(lambda: g["jia"].tasks(BING))
-    assert "此项全省统一" in _message(lambda: g["jia"].compare_regions(TODAY))
+    assert "此项全省统一" in _message(lambda: g["jia"].add_region("丁市"))
 
 
 def _message(call) -> str:
@@ -293,10 +292,12 @@ def test_city_office_manages_only_its_regions_accounts(env_sqlite):
 def test_scoped_rights_and_unscoped_unchanged():
     city = Account("jia", "office", region="甲市")
     assert allowed(city, "load_plan") and allowed(city, "review_claim") and allowed(city, "manage_accounts")
-    for action in ("compare_regions", "manage_regions", "close_period", "save_rules", "send_notify", "view_outbox"):
+    for action in ("manage_regions", "close_period", "save_rules", "send_notify", "view_outbox"):
         assert not allowed(city, action)
         assert allowed(Account("sheng", "office"), action)
-    assert not allowed(Account("ld", "leader"), "compare_regions")
+    # the comparison: every reading role, over the regions it sees (tests/tasks/test_region_compare_roles.py)
+    assert allowed(city, "compare_regions") and allowed(Account("ld", "leader"), "compare_regions")
+    assert not allowed(Account("zw", "unit", unit="市政务服务中心"), "compare_regions")
     assert city.label == "jia(甲市·领导小组办公室)"
 
 
@@ -401,12 +402,13 @@ def test_regions_cli(env_sqlite, monkeypatch, capsys):
     ]
     assert out["conclusion"] == comparison_conclusion(rows)
     before = dump(store)
-    assert run("tasks", ["--as", "jia", "regions", "--json"]) == 2
-    assert "此项全省统一" in capsys.readouterr().err
+    assert run("tasks", ["--as", "jia", "regions", "--as-of", TODAY.isoformat(), "--json"]) == 0
+    mine = json.loads(capsys.readouterr().out)  # a city compares itself with its county, nothing else
+    assert [(r["region"], r["tasks"], r["counties"]) for r in mine["regions"]] == [("甲市", 6, ["乙县"])]
     assert run("tasks", ["--as", "jia", "regions", "plan", JIA, "丙市"]) == 2
     assert run("tasks", ["--as", "jia", "status", "--plan", BING, "--json"]) == 2
     err = capsys.readouterr().err
-    assert err.count("error:") == 2 and "该计划属于丙市" in err and "Traceback" not in err
+    assert err.count("error:") == 2 and "该计划属于丙市" in err and "此项全省统一" in err and "Traceback" not in err
     assert dump(store) == before
     assert run("tasks", ["users", "add", "yiban", "--role", "office", "--region", "乙县"]) == 0
     assert "乙县·领导小组办公室" in capsys.readouterr().out
