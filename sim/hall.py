@@ -185,6 +185,8 @@ class HallEngine:
             for t in group_types[g]:
                 tg[t].append(g)
         self.type_groups = tg
+        #: the one type group ``g`` serves, or -1 when it serves several (:meth:`_pick`'s fast path)
+        self.single_type = [types[0] if len(types) == 1 else -1 for types in group_types]
         # window ids per group: enough for the largest target plus reserve plus a drain window
         cap = [1] * self.n_groups
         for ch in self.changes:
@@ -221,6 +223,7 @@ class HallEngine:
         # SimPy's public API: schedule(event, priority, delay); our events are the bare _Ev
         self._schedule: Callable[..., None] = env.schedule
         self.arr = c.arrival.tolist()
+        self.n_customers = n
         self.typ = c.type.tolist()
         self.svc = c.service.tolist()
         self.appt = c.appointment.tolist()
@@ -248,8 +251,8 @@ class HallEngine:
         self.pending = [0] * ng
         self.draining = [False] * ng
         self.close_time = [0.0] * ng
-        self.appt_q = [deque() for _ in range(self.n_types)]  # type: ignore[var-annotated]
-        self.walk_q = [deque() for _ in range(self.n_types)]  # type: ignore[var-annotated]
+        self.appt_q: list[deque[int]] = [deque() for _ in range(self.n_types)]
+        self.walk_q: list[deque[int]] = [deque() for _ in range(self.n_types)]
         self.nwait = [0] * self.n_types
         self._cb_arrival = (self._on_arrival,)
         self._cb_complete = (self._on_complete,)
@@ -314,8 +317,9 @@ class HallEngine:
         i = ev.arg
         now = ev.t
         t = self.typ[i]
+        idle_of = self.idle
         for g in self.type_groups[t]:
-            idle = self.idle[g]
+            idle = idle_of[g]
             if idle:
                 w = idle.pop()
                 self.start[i] = now
@@ -330,24 +334,27 @@ class HallEngine:
             if self.has_patience and self.pat[i] < INF:
                 self._at(now + self.pat[i], self._cb_renege, i, NORMAL, now)
         j = i + 1
-        if j < len(self.arr):
+        if j < self.n_customers:
             t_next = self.arr[j]
             self._schedule(_Ev(self._cb_arrival, j, t_next), NORMAL, t_next - now)
 
     def _pick(self, g: int, limit: float = INF) -> int:
         """The ticket window group ``g`` calls next, or -1 (see module docstring)."""
         arr = self.arr
-        types = self.group_types[g]
-        if len(types) == 1:  # one type (M/M/c, 专窗): the head of its appointment queue, else of its walk-ins
-            t = types[0]
-            for dq in (self.appt_q[t], self.walk_q[t]):
-                if self.has_patience:
-                    while dq and self.abandoned[dq[0]]:
+        t = self.single_type[g]
+        if t >= 0:  # one type (M/M/c, 专窗): the head of its appointment queue, else of its walk-ins
+            if self.has_patience:
+                abandoned = self.abandoned
+                for dq in (self.appt_q[t], self.walk_q[t]):
+                    while dq and abandoned[dq[0]]:
                         dq.popleft()
-                if dq and arr[dq[0]] < limit:
-                    self.nwait[t] -= 1
-                    return dq.popleft()
-            return -1
+            dq = self.appt_q[t]
+            if not dq or arr[dq[0]] >= limit:
+                dq = self.walk_q[t]
+                if not dq or arr[dq[0]] >= limit:
+                    return -1
+            self.nwait[t] -= 1
+            return dq.popleft()
         for queues in (self.appt_q, self.walk_q):
             best, bt = -1, limit
             for t in self.group_types[g]:
@@ -487,15 +494,17 @@ class HallEngine:
     # ---------------------------------------------------------- controller
     def _on_check(self, ev) -> None:
         p, now = self.policy, ev.t
+        if p is None:  # checks are scheduled only when a controller is on
+            return
         for g in range(self.n_groups):
             if not self.reserve[g] or self.draining[g] or self.target[g] <= 0:
                 continue
             waiting, first = self._waiting(g)
             idle = self.idle[g]
             d = decide(
-                p,  # type: ignore[arg-type]
+                p,
                 waiting=waiting,
-                open_windows=self.n_open[g],  # type: ignore[arg-type]
+                open_windows=self.n_open[g],
                 longest_wait=now - first if first < INF else 0.0,
                 reserve_free=self.reserve[g] - self.reserve_active[g] - self.pending[g],
                 longest_idle=now - self.idle_since[idle[0]] if idle else None,
@@ -507,8 +516,8 @@ class HallEngine:
             action, reason = d
             if action == "open":
                 self.pending[g] += 1
-                self.switch_minutes[g] += p.switch_delay  # type: ignore[union-attr]
-                self._at(now + p.switch_delay, self._cb_activate, (g, reason, now), NORMAL, now)  # type: ignore[union-attr]
+                self.switch_minutes[g] += p.switch_delay
+                self._at(now + p.switch_delay, self._cb_activate, (g, reason, now), NORMAL, now)
             else:
                 self.reserve_active[g] -= 1
                 self._close(idle.pop(0), now)
@@ -582,9 +591,8 @@ def build_engine(
                 lo, hi = min(lo, ch[0].time), max(hi, ch[-1].time)
         if lo < hi:
             windows.append((lo, hi))
-    pol = policy if policy is not None else scenario.policy
-    if windows_by_slot is not None:
-        pol = None  # type: ignore[assignment]  # a staffing plan fixes the windows: no controller on top
+    # a staffing plan fixes the windows: no controller on top
+    pol: Policy | None = None if windows_by_slot is not None else policy if policy is not None else scenario.policy
     eng = HallEngine(
         cust,
         group_types,
