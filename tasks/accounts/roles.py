@@ -14,9 +14,9 @@ a unit account may do them only for its own unit.
 False
 
 Any account may also carry a ``region`` (a city or county, :mod:`tasks.regions`): it then
-sees and manages only that region's plans (a city's include its counties'), and what the whole
-province shares — reporting periods, rules, the register of regions — is left to the unscoped
-(provincial) office.  The comparison of regions is read by offices, leaders and planners alike,
+sees and manages only that region's plans (a city's include its counties'), its units' contacts
+and its region's reminders; what the whole province shares — reporting periods, rules, message
+templates, the register of regions — is left to the unscoped (provincial) office.  The comparison of regions is read by offices, leaders and planners alike,
 each over the regions it sees (the province: every city; a city: itself and its counties):
 
 >>> allowed(Account("sz", "office", region="甲市"), "close_period")
@@ -74,7 +74,8 @@ ACTIONS: dict[str, str] = {
     "set_calendar": "设置计划的报送日历",
     "freeze_baseline": "冻结基线",
     # reminders (issue 17)
-    "manage_notify": "维护联系人、通知模板与提醒规则",
+    "manage_notify": "维护通知模板与提醒规则",
+    "manage_contacts": "维护单位联系人",
     "view_outbox": "查看发件箱",
     "send_notify": "发送提醒",
     # a province on one deployment (issue 18)
@@ -105,8 +106,6 @@ PROVINCE_ONLY = frozenset(
         "close_period",
         "save_rules",
         "manage_notify",
-        "view_outbox",
-        "send_notify",
     }
 )
 

@@ -13,6 +13,7 @@ from progress_helpers import small_plan
 from supervision_helpers import xlsx_bytes
 
 from tasks.accounts import Account, AccountBook, AccountError, GuardedStore, PermissionDenied, allowed, use_cli_account
+from tasks.notify.model import Contact
 from tasks.progress import default_rules, snapshot
 from tasks.regions import (
     DEFAULT_REGION,
@@ -213,7 +214,8 @@ def _refusals(g, request_id):
         lambda: jia.add_region("丁市"),
         lambda: jia.close_period("2021-09"),
         lambda: jia.open_period("2021-10", due=date(2021, 11, 3)),
-        lambda: jia.notify_contacts(),
+        lambda: jia.notify_rules(),  # the province's rules and templates
+        lambda: jia.save_contact(Contact("市审改办", email="x@example.gov.cn"), region="丙市"),
         lambda: jia.add_account("x1", "office", region="丙市", password=PW),
         lambda: jia.add_account("x2", "office", region="全省", password=PW),
         lambda: jia.reset_password("bing"),
@@ -292,9 +294,11 @@ def test_city_office_manages_only_its_regions_accounts(env_sqlite):
 def test_scoped_rights_and_unscoped_unchanged():
     city = Account("jia", "office", region="甲市")
     assert allowed(city, "load_plan") and allowed(city, "review_claim") and allowed(city, "manage_accounts")
-    for action in ("manage_regions", "close_period", "save_rules", "send_notify", "view_outbox"):
+    for action in ("manage_regions", "close_period", "save_rules", "manage_notify"):
         assert not allowed(city, action)
         assert allowed(Account("sheng", "office"), action)
+    # its own units' contacts and its own region's reminders (tests/tasks/test_notify_regions.py)
+    assert allowed(city, "manage_contacts") and allowed(city, "send_notify") and allowed(city, "view_outbox")
     # the comparison: every reading role, over the regions it sees (tests/tasks/test_region_compare_roles.py)
     assert allowed(city, "compare_regions") and allowed(Account("ld", "leader"), "compare_regions")
     assert not allowed(Account("zw", "unit", unit="市政务服务中心"), "compare_regions")
@@ -476,7 +480,7 @@ def test_city_office_queues_sign_notices_for_its_own_plans_only(env_sqlite, monk
     from tasks.notify.model import Contact, TaskEvent
 
     store, g, _ = env_sqlite
-    g["prov"].save_contact(Contact("市审改办", "王五", email="wangwu@example.gov.cn"))
+    g["jia"].save_contact(Contact("市审改办", "王五", email="wangwu@example.gov.cn"))  # 甲市's own unit
     mine = [TaskEvent("sign", "jia-1", JIA, "1", "市审改办", "推进简政放权")]
     theirs = [TaskEvent("sign", "bing-1", BING, "1", "市审改办", "推进简政放权")]
     before = dump(store)
@@ -484,7 +488,7 @@ def test_city_office_queues_sign_notices_for_its_own_plans_only(env_sqlite, monk
         g["jia"].notify_events(mine + theirs, channels=["mail"])
     assert dump(store) == before
     with pytest.raises(PermissionDenied, match="此项全省统一"):
-        g["jia"].run_notify(send=True)
+        g["jia"].save_notify_rules({})
     with pytest.raises(PermissionDenied, match="无权"):
         g["jia_leader"].notify_events(mine, channels=["mail"])
     queued = g["jia"].notify_events(mine, channels=["mail"])  # its own plan: allowed
