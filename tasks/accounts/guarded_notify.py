@@ -92,6 +92,24 @@ class NotifyMethods:
         return sorted({u for k in keys for t in self._store.tasks(k) for u in t.units if not is_collective(u)})
 
     # -- contacts ------------------------------------------------------------------------------------------
+    def contact_regions(self) -> list[str]:
+        """The regions whose contacts the account keeps, its own first (``""``: the province's, for plans of
+        no region — the provincial office's only)."""
+        require(self.account, "manage_contacts")
+        mine = self.notify_regions()
+        if mine is None:
+            from ..regions import regions
+
+            return ["", *(r.name for r in regions(self._store))]
+        own = self.account.region or ""
+        return [own, *sorted(mine - {own})]
+
+    def contact_units(self, region: str | None = None) -> list[str]:
+        """The units a contact of ``region`` may name (its plans' units; the province's: every unit)."""
+        require(self.account, "manage_contacts")
+        units = self._region_units(self._contact_region(region))
+        return self._store.units() if units is None else units
+
     def notify_contacts(self) -> list[Contact]:
         """The contacts the account keeps (a scoped office: its regions'; the province: all)."""
         from ..notify import contacts
@@ -164,9 +182,10 @@ class NotifyMethods:
         return reset_template(self._store, reason, self.actor)
 
     def notify_rules(self) -> NotifyRules:
+        """The province's reminder rules: read by every office that sends (changed by the province only)."""
         from ..notify import load_notify_rules
 
-        require(self.account, "manage_notify")
+        require(self.account, "view_outbox")
         return load_notify_rules(self._store)
 
     def save_notify_rules(self, rules: NotifyRules | dict[str, Any]) -> NotifyRules:

@@ -214,7 +214,7 @@ def _refusals(g, request_id):
         lambda: jia.add_region("丁市"),
         lambda: jia.close_period("2021-09"),
         lambda: jia.open_period("2021-10", due=date(2021, 11, 3)),
-        lambda: jia.notify_rules(),  # the province's rules and templates
+        lambda: jia.notify_templates(),  # the province's templates and rules
         lambda: jia.save_contact(Contact("市审改办", email="x@example.gov.cn"), region="丙市"),
         lambda: jia.add_account("x1", "office", region="丙市", password=PW),
         lambda: jia.add_account("x2", "office", region="全省", password=PW),
