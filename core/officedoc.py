@@ -416,11 +416,41 @@ class OfficialDoc:
 
     # -- content -----------------------------------------------------------------------------
     def blank(self) -> None:
-        """An empty line of body text."""
+        """An empty line of body text.
+
+        Examples
+        --------
+        >>> doc = OfficialDoc("通报")
+        >>> doc.blank()
+        >>> doc.doc.paragraphs[-1].text
+        ''
+        """
         self._spacing(self.doc.add_paragraph())
 
     def heading(self, text: str, level: int = 1, *, numbered: bool = True) -> None:
-        """A first-level (黑体, ``一、``) or second-level (楷体, ``(一)``) heading, indented two characters."""
+        """A first-level (黑体, ``一、``) or second-level (楷体, ``(一)``) heading, indented two characters.
+
+        Parameters
+        ----------
+        text : str
+            The heading's words.
+        level : int, optional
+            1 or 2 (default 1); a new first-level heading restarts the second-level numbers.
+        numbered : bool, optional
+            Put the number in front (default True).
+
+        Raises
+        ------
+        ValueError
+            When ``level`` is not 1 or 2.
+
+        Examples
+        --------
+        >>> doc = OfficialDoc("通报")
+        >>> doc.heading("总体情况"); doc.heading("进展", level=2); doc.heading("附则", numbered=False)
+        >>> [p.text for p in doc.doc.paragraphs[-3:]]
+        ['一、总体情况', '(一)进展', '附则']
+        """
         if level not in (1, 2):
             raise ValueError("level must be 1 or 2")
         if numbered:
@@ -436,7 +466,26 @@ class OfficialDoc:
         _set_run_font(p.add_run(text), HEADING1_FONT if level == 1 else HEADING2_FONT, BODY_PT)
 
     def paragraph(self, text: str, *, indent: bool = True, size_pt: float = BODY_PT, align: str = "justify") -> None:
-        """Body text in 仿宋 三号 with a two-character first-line indent (leading spaces are dropped)."""
+        """Body text in 仿宋 三号 with a two-character first-line indent (leading spaces are dropped).
+
+        Parameters
+        ----------
+        text : str
+            The paragraph's words.
+        indent : bool, optional
+            Indent the first line by two characters (default True).
+        size_pt : float, optional
+            Font size in points (default 三号, 16 pt).
+        align : str, optional
+            ``justify`` (default), ``left``, ``center`` or ``right``.
+
+        Examples
+        --------
+        >>> doc = OfficialDoc("通报")
+        >>> doc.paragraph("  纳入督查的任务共36项。")
+        >>> doc.doc.paragraphs[-1].text
+        '纳入督查的任务共36项。'
+        """
         p = self.doc.add_paragraph()
         self._spacing(p, LINE_PT if size_pt >= BODY_PT else size_pt * 1.6)
         p.alignment = {
@@ -459,7 +508,31 @@ class OfficialDoc:
         size_pt: float = TABLE_PT,
     ) -> None:
         """A bordered table: header row in 黑体, cells in 仿宋 (``None`` shows as ``—``), header repeated on
-        every page.  No rows: one body paragraph saying ``empty``."""
+        every page.  No rows: one body paragraph saying ``empty``.
+
+        Parameters
+        ----------
+        headers : sequence of str
+            The column headings.
+        rows : sequence of sequence
+            The cells, row by row (neutralised like every export, so no cell starts a formula).
+        empty : str, optional
+            What to write instead of a table without rows (default ``(无)``).
+        widths_mm : sequence of float, optional
+            Column widths in millimetres (default: shared out by content over the type area).
+        size_pt : float, optional
+            Font size in points (default 四号 for tables).
+
+        Examples
+        --------
+        >>> doc = OfficialDoc("通报")
+        >>> doc.table(["编号", "任务"], [["1", "清理证明事项"], ["2", None]])
+        >>> [[c.text for c in r.cells] for r in doc.doc.tables[0].rows]
+        [['编号', '任务'], ['1', '清理证明事项'], ['2', '—']]
+        >>> doc.table(["编号"], [], empty="本期无逾期任务。")
+        >>> doc.doc.paragraphs[-1].text
+        '本期无逾期任务。'
+        """
         if not rows:
             self.paragraph(empty)
             return
@@ -496,7 +569,22 @@ class OfficialDoc:
         _set_run_font(p.add_run(text), font, size_pt)
 
     def signature(self, office: str, when: date) -> None:
-        """落款: the issuing office over the date, the date four characters in from the right margin."""
+        """落款: the issuing office over the date, the date four characters in from the right margin.
+
+        Parameters
+        ----------
+        office : str
+            The issuing office's name.
+        when : date
+            The date, written out in Chinese (:func:`cn_date`).
+
+        Examples
+        --------
+        >>> doc = OfficialDoc("通报")
+        >>> doc.signature("市优化营商环境工作领导小组办公室", date(2021, 11, 30))
+        >>> [p.text for p in doc.doc.paragraphs[-2:]]
+        ['市优化营商环境工作领导小组办公室', '2021年11月30日']
+        """
         self.blank()
         self.blank()
         when_text = cn_date(when)
@@ -511,20 +599,59 @@ class OfficialDoc:
             _set_run_font(p.add_run(text), BODY_FONT, BODY_PT)
 
     def page_break(self) -> None:
-        """Start a new page (e.g. before an annex)."""
+        """Start a new page (e.g. before an annex).
+
+        Examples
+        --------
+        >>> doc = OfficialDoc("通报")
+        >>> before = doc.doc.element.xml.count('w:type="page"')
+        >>> doc.page_break()
+        >>> doc.doc.element.xml.count('w:type="page"') - before
+        1
+        """
         from docx.enum.text import WD_BREAK
 
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     # -- output ------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
-        """The document as docx bytes (to download or attach)."""
+        """The document as docx bytes (to download or attach).
+
+        Returns
+        -------
+        bytes
+            The .docx file.
+
+        Examples
+        --------
+        >>> data = OfficialDoc("通报").to_bytes()
+        >>> data[:2], len(data) > 5000
+        (b'PK', True)
+        """
         buf = io.BytesIO()
         self.doc.save(buf)
         return buf.getvalue()
 
     def save(self, path: str | Path) -> Path:
-        """Write the docx to ``path`` and return it as a :class:`~pathlib.Path`."""
+        """Write the docx to ``path`` and return it as a :class:`~pathlib.Path`.
+
+        Parameters
+        ----------
+        path : str or Path
+            Where to write (an existing file is replaced).
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> path = OfficialDoc("通报").save(Path(tempfile.mkdtemp()) / "通报.docx")
+        >>> path.name, path.read_bytes()[:2]
+        ('通报.docx', b'PK')
+        """
         path = Path(path)
         path.write_bytes(self.to_bytes())
         return path

@@ -85,10 +85,22 @@ _MAX_COVER = 200_000
 class Sheet:
     """One sheet's values: sheet row ``i + 1`` is ``rows[i]`` (so row numbers users see stay true).
 
-    ``merges`` are merged ranges ``(r1, c1, r2, c2)``, 1-based and inclusive; ``percent``
-    the 1-based ``(row, column)`` of cells with a percent number format (only when asked
-    for); ``visible`` is False for hidden sheets.
+    Parameters
+    ----------
+    name : str or None
+        The sheet's name (None for a CSV read without one).
+    rows : tuple of tuple
+        The values, row by row (trailing blank cells cut; blank cells None).
+    merges : tuple of (int, int, int, int), optional
+        Merged ranges ``(r1, c1, r2, c2)``, 1-based and inclusive.
+    visible : bool, optional
+        False for hidden sheets.
+    percent : frozenset of (int, int), optional
+        The 1-based ``(row, column)`` of cells with a percent number format (only when
+        :func:`read_workbook` is asked for them).
 
+    Examples
+    --------
     >>> s = Sheet("Sheet1", [("标题", None), ("序号", "工作要点")], [(1, 1, 1, 2)])
     >>> s.value(2, 2), s.span(1, 2), s.merged_value(1, 2), s.width
     ('工作要点', (1, 1, 1, 2), '标题', 2)
@@ -106,7 +118,24 @@ class Sheet:
         return max((len(r) for r in self.rows), default=0)
 
     def value(self, row: int, col: int) -> Any:
-        """The value at 1-based ``row``/``col`` (None outside the data)."""
+        """The value at 1-based ``row``/``col`` (None outside the data).
+
+        Parameters
+        ----------
+        row, col : int
+            The cell's 1-based row and column numbers, as the user sees them.
+
+        Returns
+        -------
+        object
+            The cell's value; None for a blank cell or one outside the data.
+
+        Examples
+        --------
+        >>> s = Sheet("任务", [("序号", "工作要点"), (1, "简政放权")])
+        >>> s.value(2, 2), s.value(2, 9), s.value(0, 1)
+        ('简政放权', None, None)
+        """
         if 1 <= row <= len(self.rows):
             r = self.rows[row - 1]
             if 1 <= col <= len(r):
@@ -126,11 +155,45 @@ class Sheet:
         return cover
 
     def span(self, row: int, col: int) -> Merge | None:
-        """The merged range covering this cell, if any."""
+        """The merged range covering this cell, if any.
+
+        Parameters
+        ----------
+        row, col : int
+            The cell's 1-based row and column numbers.
+
+        Returns
+        -------
+        tuple of int or None
+            ``(r1, c1, r2, c2)`` of the merged range the cell is in; None when it is in none.
+
+        Examples
+        --------
+        >>> s = Sheet("任务", [("任务分解表",), ("序号", "工作要点")], [(1, 1, 1, 2)])
+        >>> s.span(1, 2), s.span(2, 2)
+        ((1, 1, 1, 2), None)
+        """
         return self._cover.get((row, col))
 
     def merged_value(self, row: int, col: int) -> Any:
-        """The value shown in this cell: a merged range shows its top-left value everywhere."""
+        """The value shown in this cell: a merged range shows its top-left value everywhere.
+
+        Parameters
+        ----------
+        row, col : int
+            The cell's 1-based row and column numbers.
+
+        Returns
+        -------
+        object
+            The top-left value of the merged range covering the cell, else the cell's own value.
+
+        Examples
+        --------
+        >>> s = Sheet("任务", [("任务分解表",), ("序号", "工作要点")], [(1, 1, 1, 2)])
+        >>> s.value(1, 2), s.merged_value(1, 2)
+        (None, '任务分解表')
+        """
         m = self.span(row, col)
         return self.value(m[0], m[1]) if m else self.value(row, col)
 
@@ -139,6 +202,18 @@ class Sheet:
 def is_blank(value: Any) -> bool:
     """None, NaN or text of only spaces.
 
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    bool
+        True for None, NaN and whitespace-only text; False for anything else (0 and False included).
+
+    Examples
+    --------
     >>> is_blank(" "), is_blank(float("nan")), is_blank(0)
     (True, True, False)
     """
@@ -150,6 +225,19 @@ def is_blank(value: Any) -> bool:
 def cell_text(value: Any) -> str:
     """A cell as the text a user sees: ``3.0`` → ``3``, dates as ISO, strings stripped, blanks empty.
 
+    Parameters
+    ----------
+    value : object
+        A cell value as :func:`read_workbook` gives it.
+
+    Returns
+    -------
+    str
+        Whole floats without ``.0``; a datetime as its ISO date; a time as ``HH:MM`` (with seconds
+        when it has them); None and NaN as ``""``; anything else ``str()`` stripped.
+
+    Examples
+    --------
     >>> cell_text(3.0), cell_text(datetime(2021, 9, 30, 0, 0)), cell_text(None), cell_text(" a ")
     ('3', '2021-09-30', '', 'a')
     >>> cell_text(time(8, 30)), cell_text(float("nan")), cell_text(True)
@@ -172,6 +260,18 @@ def cell_text(value: Any) -> str:
 def column_letter(col: int) -> str:
     """1 → ``A``, 28 → ``AB``.
 
+    Parameters
+    ----------
+    col : int
+        A 1-based column number.
+
+    Returns
+    -------
+    str
+        The column's letters as Excel shows them (empty for 0 or less).
+
+    Examples
+    --------
     >>> column_letter(1), column_letter(28), column_letter(16384)
     ('A', 'AB', 'XFD')
     """
@@ -227,10 +327,25 @@ def _clean_row(raw: Iterable[Any], r: int, name: str, sheet: str | None, error: 
 
 # ---------------------------------------------------------------- kinds
 def sniff_kind(data: bytes, name: str = "") -> str:
-    """``xlsx``, ``ods``, ``xls``, ``docx``, ``zip`` or ``csv`` from the first bytes (and zip member names).
+    r"""``xlsx``, ``ods``, ``xls``, ``docx``, ``zip`` or ``csv`` from the first bytes (and zip member names).
 
-    >>> sniff_kind(b"a,b\\n"), sniff_kind(_OLE2 + b"...")
-    ('csv', 'xls')
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    name : str, optional
+        The file's name (not used to decide: a renamed file is still recognised).
+
+    Returns
+    -------
+    str
+        ``xls`` for an OLE2 file, ``xlsx``/``docx``/``ods`` for a zip with their parts, ``zip`` for
+        any other (or a broken) zip, else ``csv``.
+
+    Examples
+    --------
+    >>> sniff_kind(b"a,b\n"), sniff_kind(_OLE2 + b"..."), sniff_kind(b"PK\x03\x04broken")
+    ('csv', 'xls', 'zip')
     """
     if data.startswith(_OLE2):
         return "xls"
@@ -263,12 +378,38 @@ def _source_bytes(source: bytes | str | Path, name: str, error: type[InputError]
 
 # ---------------------------------------------------------------- CSV
 def decode_csv(data: bytes, name: str, error: type[InputError] = InputError) -> str:
-    """CSV bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (⊃ GBK), else a guess.
+    r"""CSV bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (⊃ GBK), else a guess.
 
-    >>> decode_csv("任务".encode("gbk"), "a.csv"), decode_csv("\\ufeff任务".encode("utf-8"), "a.csv")
+    Parameters
+    ----------
+    data : bytes
+        The CSV file's bytes.
+    name : str
+        The file's name, for the error message.
+    error : type, optional
+        The :class:`~core.errors.InputError` subclass to raise (default ``InputError``).
+
+    Returns
+    -------
+    str
+        The decoded text (without a BOM).
+
+    Raises
+    ------
+    InputError
+        (or ``error``) when the bytes are binary, or no encoding fits
+        (``无法识别 CSV 文件的编码…``).
+
+    Examples
+    --------
+    >>> decode_csv("任务".encode("gbk"), "a.csv"), decode_csv("\ufeff任务".encode("utf-8"), "a.csv")
     ('任务', '任务')
     >>> decode_csv("任务".encode("utf-16"), "a.csv")
     '任务'
+    >>> decode_csv(b"PK\x00\x00", "a.csv")
+    Traceback (most recent call last):
+    ...
+    core.errors.InputError: a.csv: 文件不是文本格式的 CSV(含有二进制内容),请在 Excel 中另存为“CSV UTF-8”后上传
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -294,11 +435,23 @@ def decode_csv(data: bytes, name: str, error: type[InputError] = InputError) -> 
 
 
 def guess_delimiter(sample: str) -> str:
-    """The delimiter giving the most records of one width ≥ 3 (Chinese prose is full of commas,
+    r"""The delimiter giving the most records of one width ≥ 3 (Chinese prose is full of commas,
     so ``csv.Sniffer`` guesses wrong too often).
 
-    >>> guess_delimiter("a\\tb\\tc\\n1\\t2,3\\t4\\n")
-    '\\t'
+    Parameters
+    ----------
+    sample : str
+        The start of the CSV text (:func:`read_csv` passes its first 16 KB).
+
+    Returns
+    -------
+    str
+        ``,``, a tab or ``;`` (``,`` when none gives three or more columns).
+
+    Examples
+    --------
+    >>> guess_delimiter("a\tb\tc\n1\t2,3\t4\n"), guess_delimiter("a;b;c\n1;2;3\n"), guess_delimiter("甲\n")
+    ('\t', ';', ',')
     """
     best, best_score = ",", -1
     for d in (",", "\t", ";"):
@@ -326,9 +479,49 @@ def read_csv(
     trim: bool = True,
     error: type[InputError] = InputError,
 ) -> Sheet:
-    """A CSV as one :class:`Sheet` of text cells (blank cells None); the delimiter is guessed when not given.
+    r"""A CSV as one :class:`Sheet` of text cells (blank cells None); the delimiter is guessed when not given.
 
     ``trim=False`` keeps each record's trailing empty cells (``a,`` is two cells).
+
+    Parameters
+    ----------
+    source : bytes, str or Path
+        The file's bytes or its path.
+    name : str, optional
+        The file's name for messages (default: the path's name, or ``上传文件.csv``).
+    sheet : str, optional
+        The sheet name to give the result and messages (default None).
+    max_rows : int, optional
+        Rows allowed (default :data:`~core.limits.MAX_ROWS`).
+    delimiter : str, optional
+        The delimiter (default: :func:`guess_delimiter`).
+    trim : bool, optional
+        Drop each record's trailing empty cells (default True).
+    error : type, optional
+        The :class:`~core.errors.InputError` subclass to raise.
+
+    Returns
+    -------
+    Sheet
+        Every record as a row of text cells (blank cells None).
+
+    Raises
+    ------
+    InputError
+        (or ``error``) for a file too large, too many rows or cells, a cell longer than
+        :data:`~core.limits.MAX_CELL_CHARS`, an unknown encoding or a broken quote, naming the row.
+
+    Examples
+    --------
+    >>> s = read_csv("序号,工作要点\n1,简政放权\n".encode("gbk"), "a.csv")
+    >>> s.rows
+    (('序号', '工作要点'), ('1', '简政放权'))
+    >>> read_csv(b"a,\n", "a.csv", trim=False).rows
+    (('a', None),)
+    >>> read_csv(b"a\nb\nc\n", "a.csv", max_rows=2)
+    Traceback (most recent call last):
+    ...
+    core.errors.InputError: a.csv: 工作表行数超过 2 行,请删除多余的空行或无关内容后再上传
     """
     name = name or (Path(source).name if not isinstance(source, bytes) else "上传文件.csv")
     text = decode_csv(_source_bytes(source, name, error), name, error)
@@ -808,8 +1001,35 @@ def html_table(
 
     Spans are capped at :data:`~core.limits.MAX_SPAN` (HTML itself caps colspan at 1000) and
     the table at :data:`~core.limits.MAX_TABLE_CELLS` cells, so ``colspan="300000000"`` costs nothing.
-    ``text`` turns a cell into its text (default: its text with ``<br>`` as line breaks).
 
+    Parameters
+    ----------
+    table : bs4.element.Tag
+        The ``<table>`` element (rows of nested tables are not its rows).
+    name : str
+        The file's name, for messages.
+    sheet : str
+        The name the sheet gets (e.g. ``表格1``).
+    max_rows : int, optional
+        Rows allowed (default :data:`~core.limits.MAX_ROWS`).
+    text : callable, optional
+        Turns a cell into its text or None (default: its text with ``<br>`` as line breaks).
+    error : type, optional
+        The :class:`~core.errors.InputError` subclass to raise.
+
+    Returns
+    -------
+    Sheet
+        The table's cells, a spanned cell's value at its top-left and its span in ``merges``.
+
+    Raises
+    ------
+    InputError
+        (or ``error``) for too many rows, a table too large once spans are expanded, or a cell
+        that is too long.
+
+    Examples
+    --------
     >>> from bs4 import BeautifulSoup
     >>> t = BeautifulSoup('<table><tr><td colspan="300000000">a</td></tr><tr><td>b</td></tr></table>',
     ...                   "html.parser").table
@@ -895,13 +1115,55 @@ def read_workbook(
     percent: bool = False,
     error: type[InputError] = InputError,
 ) -> list[Sheet]:
-    """Every sheet (or only those named in ``sheets``) of an xlsx/xlsm, xls, ods or csv file.
+    r"""Every sheet (or only those named in ``sheets``) of an xlsx/xlsm, xls, ods or csv file.
 
     ``kind`` is sniffed from the bytes when not given (``html_table`` — an HTML page saved
     as .xls — must be asked for).  ``percent`` also collects which xlsx cells have a percent
     number format (0.8 shown as 80%).  Chart sheets are skipped; hidden sheets are read with
-    ``visible=False``.  Raises ``error`` (an :class:`InputError`) naming the file, sheet,
-    row and column, with a Chinese message saying what to do.
+    ``visible=False``.
+
+    Parameters
+    ----------
+    source : bytes, str or Path
+        The file's bytes or its path.
+    name : str, optional
+        The file's name for messages (default: the path's name, or ``上传文件``).
+    kind : str, optional
+        ``xlsx``/``xlsm``, ``xls``, ``ods``, ``csv`` or ``html_table`` (default: :func:`sniff_kind`).
+    sheets : collection of str, optional
+        Read only these sheets (default: all).
+    max_rows : int, optional
+        Rows allowed per sheet (default :data:`~core.limits.MAX_ROWS`).
+    percent : bool, optional
+        Collect the percent-formatted cells of an xlsx (default False).
+    error : type, optional
+        The :class:`~core.errors.InputError` subclass to raise.
+
+    Returns
+    -------
+    list of Sheet
+        The sheets in workbook order.
+
+    Raises
+    ------
+    InputError
+        (or ``error``) naming the file, sheet, row and column, with a Chinese message saying what
+        to do: a missing, too large, encrypted or broken file, an unsupported kind, a used area or a
+        cell past the limits of :mod:`core.limits`.
+
+    Examples
+    --------
+    >>> import io, openpyxl
+    >>> wb = openpyxl.Workbook(); ws = wb.active; ws.title = "任务"
+    >>> ws.append(["任务分解表"]); ws.merge_cells("A1:C1"); ws.append([1, 2.5, "x"])
+    >>> buf = io.BytesIO(); wb.save(buf)
+    >>> [s] = read_workbook(buf.getvalue(), "a.xlsx")
+    >>> s.name, s.rows, s.merges, s.merged_value(1, 3)
+    ('任务', (('任务分解表',), (1, 2.5, 'x')), ((1, 1, 1, 3),), '任务分解表')
+    >>> read_workbook(b"PK\x03\x04", "b.xlsx")
+    Traceback (most recent call last):
+    ...
+    core.errors.InputError: b.xlsx: 不支持的表格类型 zip,请上传 xlsx、xls、ods 或 csv 文件
     """
     name = name or (Path(source).name if not isinstance(source, bytes) else "上传文件")
     data = _source_bytes(source, name, error)
@@ -918,7 +1180,23 @@ def read_workbook(
 
 
 def iter_values(sheet: Sheet) -> Iterator[tuple[int, Row]]:
-    """``(row number, values)`` of the rows that hold anything."""
+    """``(row number, values)`` of the rows that hold anything.
+
+    Parameters
+    ----------
+    sheet : Sheet
+        The sheet.
+
+    Yields
+    ------
+    tuple of (int, tuple)
+        The 1-based row number and the row's values, for every row with a non-blank cell.
+
+    Examples
+    --------
+    >>> list(iter_values(Sheet("任务", [("序号",), (None, " "), (1,)])))
+    [(1, ('序号',)), (3, (1,))]
+    """
     for r, values in enumerate(sheet.rows, start=1):
         if any(not is_blank(v) for v in values):
             yield r, values

@@ -109,20 +109,27 @@ def _weights(profile: dict[str, float] | None, fallback: dict[str, float]) -> di
 def _segments(intervals: list[tuple[int, int]], weights: dict[str, float]) -> tuple[np.ndarray, ...]:
     """Split open intervals at slot boundaries: start, end, weight, and the bounds of
     the open interval each piece belongs to."""
-    starts, ends, ws, lo, hi = [], [], [], [], []
+    starts: list[float] = []
+    ends: list[float] = []
+    ws: list[float] = []
+    lo: list[float] = []
+    hi: list[float] = []
     for a, b in intervals:
         x = a
         while x < b:
             slot_start = (x // SLOT_MINUTES) * SLOT_MINUTES
             y = min(b, slot_start + SLOT_MINUTES)
             w = weights.get(min_to_hm(slot_start), 0.0) if weights else 1.0
-            starts.append(x), ends.append(y), ws.append(float(w) * (y - x) / SLOT_MINUTES)  # type: ignore[func-returns-value]
-            lo.append(a), hi.append(b)  # type: ignore[func-returns-value]
+            starts.append(x)
+            ends.append(y)
+            ws.append(float(w) * (y - x) / SLOT_MINUTES)
+            lo.append(a)
+            hi.append(b)
             x = y
-    s, e, w = np.array(starts, float), np.array(ends, float), np.array(ws, float)  # type: ignore[assignment]
-    if len(w) and w.sum() <= 0:  # type: ignore[arg-type, attr-defined]  # profile silent on these hours: spread evenly
-        w = (e - s) / SLOT_MINUTES
-    return s, e, w, np.array(lo, float), np.array(hi, float)  # type: ignore[return-value]
+    s_arr, e_arr, w_arr = np.array(starts, float), np.array(ends, float), np.array(ws, float)
+    if len(w_arr) and w_arr.sum() <= 0:  # profile silent on these hours: spread evenly
+        w_arr = (e_arr - s_arr) / SLOT_MINUTES
+    return s_arr, e_arr, w_arr, np.array(lo, float), np.array(hi, float)
 
 
 def _volume(t: ServiceType, day: Day) -> float:

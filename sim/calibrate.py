@@ -103,7 +103,7 @@ def _profile(minutes: pd.Series, days: int) -> dict[str, float]:
     slots = (minutes // SLOT_MINUTES).astype(int).value_counts().sort_index()
     w = slots / days
     w = w / w.mean()
-    return {min_to_hm(s * SLOT_MINUTES): round(float(v), 4) for s, v in w.items()}  # type: ignore[operator]
+    return {min_to_hm(int(s) * SLOT_MINUTES): round(float(v), 4) for s, v in zip(w.index, w.to_numpy(float), strict=True)}
 
 
 def _hours(day_minutes: pd.DataFrame) -> tuple[list[str], bool]:
@@ -115,7 +115,8 @@ def _hours(day_minutes: pd.DataFrame) -> tuple[list[str], bool]:
         m = part["minute"]
         a = int(np.floor(m.quantile(0.001) / SLOT_MINUTES) * SLOT_MINUTES)
         b = int(np.ceil(m.max() / SLOT_MINUTES) * SLOT_MINUTES)
-        hours[int(wd)] = f"{min_to_hm(a)}-{min_to_hm(min(b, 24 * 60))}"  # type: ignore[arg-type]
+        assert isinstance(wd, int | np.integer)  # weekday numbers 0–6
+        hours[int(wd)] = f"{min_to_hm(a)}-{min_to_hm(min(b, 24 * 60))}"
         lunch_tickets += int(((m >= lo_l) & (m < hi_l)).sum())
     return hours, lunch_tickets == 0
 

@@ -78,9 +78,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
 def _stopper(cancel: Any) -> Callable[[], bool] | None:
     if cancel is None:
         return None
-    if hasattr(cancel, "is_set"):
-        return cancel.is_set  # type: ignore[no-any-return]
-    return cancel  # type: ignore[no-any-return]
+    stop = cancel.is_set if hasattr(cancel, "is_set") else cancel
+    if not callable(stop):
+        raise TypeError("cancel must be a threading.Event or a callable returning bool")
+    return lambda: bool(stop())
 
 
 def map_jobs(

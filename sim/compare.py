@@ -114,8 +114,9 @@ def compare(
         row: dict[str, Any] = {"指标": _label(m), "metric": m}
         for n, r in zip(names, runs):
             ci = r.ci.set_index("metric")
-            row[n] = float(ci.loc[m, "mean"]) if m in ci.index else np.nan  # type: ignore[arg-type]
-            row[f"{n} ±"] = float(ci.loc[m, "half_width"]) if m in ci.index else np.nan  # type: ignore[arg-type]
+            means, halves = ci["mean"].to_dict(), ci["half_width"].to_dict()
+            row[n] = float(means[m]) if m in means else np.nan
+            row[f"{n} ±"] = float(halves[m]) if m in halves else np.nan
         rows.append(row)
         base = runs[0].summaries[m].to_numpy(float)
         for n, r in zip(names[1:], runs[1:]):

@@ -214,6 +214,38 @@ class HallEngine:
         ``days`` (the calendar days simulated), ``scenario_name`` and ``target_wait`` are recorded in
         the result; ``started`` (a :func:`time.perf_counter` reading) makes ``wall_seconds`` count
         from then (default: from this call).
+
+        Parameters
+        ----------
+        days : list of Day, optional
+            The calendar days the run covers (recorded in the result; the log's dates come from them).
+        scenario_name : str, optional
+            The scenario's name, recorded in the result.
+        target_wait : float, optional
+            The waiting-time target in minutes, recorded in the result (default 15).
+        started : float, optional
+            A :func:`time.perf_counter` reading ``wall_seconds`` counts from (default: this call).
+
+        Returns
+        -------
+        HallRun
+            Each customer's start and window, the windows' open times and the controller's adjustments.
+
+        Raises
+        ------
+        Cancelled
+            When the engine's ``cancel`` callable returns True during the run.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sim.arrivals import Customers
+        >>> from sim.schedule import Change
+        >>> c = Customers(np.array([540.0, 541.0]), np.array([0, 0]), np.array([10.0, 10.0]),
+        ...               np.array([False, False]), np.array([np.inf, np.inf]))
+        >>> run = HallEngine(c, [[0]], [Change(540.0, 0, 1)], n_types=1).run(scenario_name="示例", target_wait=10)
+        >>> run.start.tolist(), run.scenario_name, run.target_wait
+        ([540.0, 550.0], '示例', 10)
         """
         t0 = _time.perf_counter() if started is None else started
         c = self.c

@@ -169,16 +169,58 @@ class HallRun:
     wall_seconds: float = 0.0
 
     def wait(self) -> np.ndarray:
-        """Minutes waited by each customer (NaN for those who left)."""
+        """Minutes waited by each customer (NaN for those who left).
+
+        Returns
+        -------
+        numpy.ndarray
+            One float per customer: start minus arrival, NaN where the customer was never served.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sim.hall import simulate_arrays
+        >>> simulate_arrays(np.array([0.0, 1.0]), np.array([3.0, 3.0]), servers=1).wait().tolist()
+        [0.0, 2.0]
+        """
         w = self.start - self.customers.arrival
         return np.where(self.start >= 0, w, np.nan)
 
     def unserved(self) -> int:
-        """Customers with a ticket who were neither served nor left of their own accord."""
+        """Customers with a ticket who were neither served nor left of their own accord.
+
+        Returns
+        -------
+        int
+            How many were still waiting when the windows closed.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sim.hall import simulate_arrays
+        >>> simulate_arrays(np.array([0.0, 1.0]), np.array([3.0, 3.0]), servers=1).unserved()
+        0
+        """
         return int(((self.start < 0) & ~self.abandoned).sum())
 
     def log(self) -> pd.DataFrame:
-        """Per-customer log: one row per ticket."""
+        """Per-customer log: one row per ticket.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``customer``, ``day``, ``date``, ``weekday``, ``slot``, ``type``, ``appointment``,
+            ``arrival``, ``ticket_time``, ``start``, ``end``, ``wait``, ``service``, ``group``, ``window``
+            and ``abandoned`` (English names; :mod:`sim.labels` gives the Chinese headings).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sim.hall import simulate_arrays
+        >>> log = simulate_arrays(np.array([0.0, 1.0]), np.array([3.0, 3.0]), servers=1).log()
+        >>> log[["customer", "start", "end", "wait", "window"]].values.tolist()
+        [[0, 0.0, 3.0, 0.0, '窗口-1'], [1, 3.0, 6.0, 2.0, '窗口-1']]
+        """
         c = self.customers
         arr = c.arrival
         day = (arr // DAY_MINUTES).astype(int)
@@ -417,8 +459,10 @@ def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
     [1, 2, 1, 0]
     """
     frames = []
-    for day, d in log.groupby("day"):
-        base = day * 24 * 60  # type: ignore[operator]
+    for day_key, d in log.groupby("day"):
+        assert isinstance(day_key, int | np.integer)  # the simulation's day numbers
+        day = int(day_key)
+        base = day * 24 * 60
         arr = d["arrival"].to_numpy(float) - base
         start = d["start"].to_numpy(float)
         called = np.where(np.isnan(start), np.inf, start - base)  # leavers never get called
@@ -430,9 +474,9 @@ def queue_length(log: pd.DataFrame, step: float = 5.0) -> pd.DataFrame:
         frames.append(
             pd.DataFrame(
                 {
-                    "day": int(day),  # type: ignore[arg-type]
+                    "day": day,
                     "weekday": int(d["weekday"].iloc[0]),
-                    "minute": grid,  # type: ignore[arg-type]
+                    "minute": pd.Series(grid),
                     "time": [min_to_hm(int(m)) for m in grid],
                     "waiting": waiting,
                 }

@@ -18,10 +18,12 @@ Rules (each is checked again on the solved roster by the tests, not trusted from
 - AB岗 (``ab_cover=True``): every person names backups (:func:`check_backups`); on each working
   day their home group is open, the person or one of the backups is on duty; a leave request
   (``Person.leave_requests``) is granted unless granting it would break that cover;
-- balance (``balance=Balance(...)``): paid hours per person within a band over the horizon,
-  at most so many half-day shifts and so many days lent to other groups per person.
-Objective (lexicographic): phase 1 — AB岗 gaps, then refused leave, then shortfall, then hours
-outside the band (weights ``W_*``); phase 2 — with that held, paid staff-hours (= excess over the
+- balance (``balance=Balance(...)``): paid hours per person within a band over the horizon
+  (upper limit hard; lower limit soft but outweighing any shortfall; a band no roster can hold
+  is refused before solving, :func:`check_hours_band`; :func:`default_hours_band` derives one
+  from demand), at most so many half-day shifts and so many days lent to other groups per person.
+Objective (lexicographic): phase 1 — AB岗 gaps, then refused leave, then hours under the band,
+then shortfall (weights ``W_*``); phase 2 — with that held, paid staff-hours (= excess over the
 requirement), then unfairness (spread of weekend duties). The steps that build the model are
 named functions (``_add_coverage``, ``_add_work_limits``, ``_add_comp_rest`` …).
 
@@ -36,10 +38,11 @@ named functions (``_add_coverage``, ``_add_work_limits``, ``_add_comp_rest`` …
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -190,6 +193,23 @@ class RosterResult:
     leave_granted: list[tuple[str, date]] = field(default_factory=list)
     leave_refused: list[tuple[str, date]] = field(default_factory=list)  # would have broken AB岗 cover
     ab_gaps: list[tuple[str, date]] = field(default_factory=list)  # post open, neither A nor a B on duty
+    person_hours: dict[str, float] = field(default_factory=dict)  # paid hours per person over the horizon
+    person_band: dict[str, tuple[float, float]] = field(default_factory=dict)  # hours band per person (scaled)
+
+    @property
+    def band_misses(self) -> list[tuple[str, float, float, float]]:
+        """People whose paid hours are outside their band: (name, hours, low, high).
+
+        >>> r = RosterResult("FEASIBLE", [], {}, {}, {}, {}, [], [], None, None, 0.0, 0.0, 0.0,
+        ...                  person_hours={"甲": 30.0, "乙": 40.0}, person_band={"甲": (32.0, 48.0), "乙": (32.0, 48.0)})
+        >>> r.band_misses
+        [('甲', 30.0, 32.0, 48.0)]
+        """
+        return [
+            (n, self.person_hours.get(n, 0.0), lo, hi)
+            for n, (lo, hi) in self.person_band.items()
+            if not lo - 1e-6 <= self.person_hours.get(n, 0.0) <= hi + 1e-6
+        ]
 
     @property
     def shortfall_total(self) -> int:
@@ -241,6 +261,9 @@ class RosterResult:
             "leave_granted": len(self.leave_granted),
             "leave_refused": [[p, d.isoformat()] for p, d in self.leave_refused],
             "ab_gaps": [[p, d.isoformat()] for p, d in self.ab_gaps],
+            "hours_min": min(self.person_hours.values(), default=0.0),
+            "hours_max": max(self.person_hours.values(), default=0.0),
+            "band_misses": [[n, h, lo, hi] for n, h, lo, hi in self.band_misses],
             "pending_comp_rest": [[p, d.isoformat()] for p, d in self.pending_comp_rest],
         }
 
@@ -249,7 +272,8 @@ def weeks_of(days: list[Day]) -> list[list[int]]:
     """Indices of ``days`` grouped by calendar week (Monday–Sunday)."""
     out: dict[tuple[int, int], list[int]] = defaultdict(list)
     for i, d in enumerate(days):
-        out[tuple(d.date.isocalendar())[:2]].append(i)  # type: ignore[index]
+        iso = d.date.isocalendar()
+        out[iso.year, iso.week].append(i)
     return list(out.values())
 
 
@@ -280,10 +304,13 @@ def _greedy(
 
     It keeps every hard rule (so the solver starts from a feasible roster): one shift a day,
     weekly days and hours, consecutive days, 调休 owed, the caps on half days and days lent out
-    of ``balance``; with ``grant_leave`` requested leave is treated as a day off; with ``ab_cover``
+    and the upper limit of the hours band of ``balance`` (the least paid are chosen first, which
+    brings people towards the lower limit); with ``grant_leave`` requested leave is treated as a day off; with ``ab_cover``
     each open post gets its person or a backup on duty (refusing leave only when no one else can)."""
     max_half = balance.max_half_days if balance is not None and balance.max_half_days is not None else 10**9
     max_lent = balance.max_lent_days if balance is not None and balance.max_lent_days is not None else 10**9
+    band = balance.hours_band if balance is not None else None
+    cap = [person_band_minutes(pr, days, band)[1] if band is not None else 10**9 for pr in people]
     halves = [0] * len(people)
     lent = [0] * len(people)
     week_of = {i: n for n, week in enumerate(weeks_of(days)) for i in week}
@@ -330,6 +357,8 @@ def _greedy(
             if days_in_week[p, week_of[i]] >= max_days_per_week:
                 return False
             if mins_in_week[p, week_of[i]] + shifts[k].paid_minutes > pr.weekly_hours * 60:
+                return False
+            if total[p] + shifts[k].paid_minutes > cap[p]:  # the band's upper limit
                 return False
             return not (day.workday and any(due <= i for due in owed[p]))
 
@@ -459,34 +488,237 @@ class Balance:
     """Balance rules over the horizon (``None`` = no rule).
 
     ``hours_band``: paid hours per person within (low, high) — scaled down for a person by the
-    share of the horizon's days they are available — as a soft rule (every hour outside costs,
-    after shortfall); ``max_half_days``: at most this many half-day shifts (under 5 paid hours)
+    share of the horizon's days they are available: the upper limit is hard, the lower limit is
+    soft but outweighs any shortfall and drops by a day's share for each granted leave day; a
+    band no roster can hold is refused before solving (:func:`check_hours_band`); ``max_half_days``: at most this many half-day shifts (under 5 paid hours)
     per person; ``max_lent_days``: at most this many days per person at a group other than
     their home group (lent out).
 
     Parameters
     ----------
     hours_band : tuple of (float, float) or None, default None
-        Low and high paid hours per person over the horizon (soft).
+        Low and high paid hours per person over the horizon.
     max_half_days : int or None, default None
         Most half-day shifts per person.
     max_lent_days : int or None, default None
         Most days per person away from the home group.
+    auto_band : bool, default False
+        With no ``hours_band``: derive one from demand and contracted hours
+        (:func:`default_hours_band`) when the roster is solved.
 
     Examples
     --------
     >>> Balance(hours_band=(30.0, 40.0), max_half_days=2)
-    Balance(hours_band=(30.0, 40.0), max_half_days=2, max_lent_days=None)
+    Balance(hours_band=(30.0, 40.0), max_half_days=2, max_lent_days=None, auto_band=False)
     """
 
     hours_band: tuple[float, float] | None = None
     max_half_days: int | None = None
     max_lent_days: int | None = None
+    auto_band: bool = False
 
 
-#: phase-1 weights (per minute of the balance band): AB岗 cover first, then granted leave, then
-#: the requirement, then the band; phase 2 keeps phase 1's value and minimises paid time + spread
-W_AB, W_LEAVE, W_SHORT, W_BAND = 3_000_000, 30_000, 300, 1
+def available_share(person: Person, days: list[Day]) -> float:
+    """Share of the horizon's days the person is not unavailable (the band is scaled by it).
+
+    >>> d = [Day(date(2026, 3, 2), True), Day(date(2026, 3, 3), True)]
+    >>> available_share(Person("甲", "户籍", ("户籍",), unavailable=frozenset({date(2026, 3, 2)})), d)
+    0.5
+    """
+    return sum(1 for d in days if d.date not in person.unavailable) / max(1, len(days))
+
+
+def min_paid_hours(shifts: list[Shift], days: list[Day], requirement: Requirement, *, time_limit: float = 10.0) -> float:
+    """The fewest paid hours any roster needs to cover ``requirement`` without shortfall
+    (the sum of :func:`min_paid_by_group`).
+
+    >>> d = [Day(date(2026, 3, 2), True)]
+    >>> min_paid_hours(default_shifts(), d, {("户籍", date(2026, 3, 2), 510): 2})  # two mornings
+    7.0
+    """
+    return sum(min_paid_by_group(shifts, days, requirement, time_limit=time_limit).values())
+
+
+def min_paid_by_group(
+    shifts: list[Shift], days: list[Day], requirement: Requirement, *, time_limit: float = 10.0
+) -> dict[str, float]:
+    """Per window group, the fewest paid hours any roster needs to cover its requirement.
+
+    Each group and day is covered on its own by whole shifts (as many of each as needed, only
+    shifts allowed that day), ignoring who works them: a lower bound on every roster's paid hours,
+    tighter than the required window-hours because shifts come in blocks (a full day covers the
+    quiet afternoon too). Solved exactly with CP-SAT; should it not prove the optimum in
+    ``time_limit`` (or a slot no shift covers), a group's required window-hours stand in (a
+    weaker bound, still a bound).
+
+    >>> d = [Day(date(2026, 3, 2), True)]
+    >>> min_paid_by_group(default_shifts(), d, {("户籍", date(2026, 3, 2), 510): 2, ("交警", date(2026, 3, 2), 900): 1})
+    {'户籍': 7.0, '交警': 4.0}
+    """
+    req, _day_index, need_by_day = _index_requirement(requirement, days)
+    window_hours: dict[str, float] = defaultdict(float)
+    for (g, _d, _s), n in req.items():
+        window_hours[g] += n * SLOT / 60
+    m = cp_model.CpModel()
+    paid: dict[str, list] = defaultdict(list)
+    for i, by_group in need_by_day.items():
+        for g, slots in by_group.items():
+            terms: dict[int, list] = defaultdict(list)
+            top = max(req[g, days[i].date, s] for s in slots)
+            for k, sh in enumerate(shifts):
+                if not sh.allowed_on(days[i]) or not any(sh.covers(s) for s in slots):
+                    continue
+                n = m.new_int_var(0, top, f"n_{i}_{g}_{k}")
+                paid[g].append((sh.paid_minutes, n))
+                for s in slots:
+                    if sh.covers(s):
+                        terms[s].append(n)
+            for s in slots:
+                m.add(sum(terms[s]) >= req[g, days[i].date, s])
+    if not paid:
+        return dict(window_hours)
+    m.minimize(sum(c * n for terms_g in paid.values() for c, n in terms_g))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = float(time_limit)
+    if solver.solve(m) != cp_model.OPTIMAL:
+        return dict(window_hours)
+    return {g: sum(c * solver.value(n) for c, n in paid[g]) / 60 if g in paid else h for g, h in window_hours.items()}
+
+
+def _capacity_minutes(person: Person, shifts: list[Shift], days: list[Day], groups_open: dict[int, set[str]], max_days_per_week: int) -> int:
+    """Most paid minutes the person can work over the horizon: per calendar week, the longest
+    shifts on at most ``max_days_per_week`` of the days their groups are open and they are
+    available, within their weekly hours."""
+    total = 0
+    for week in weeks_of(days):
+        best = sorted(
+            (
+                max((sh.paid_minutes for sh in shifts if sh.allowed_on(days[i])), default=0)
+                for i in week
+                if days[i].date not in person.unavailable and groups_open.get(i, set()) & set(person.groups)
+            ),
+            reverse=True,
+        )[:max_days_per_week]
+        total += min(sum(best), int(round(person.weekly_hours * 60)))
+    return total
+
+
+def check_hours_band(
+    band: tuple[float, float],
+    people: list[Person],
+    shifts: list[Shift],
+    days: list[Day],
+    requirement: Requirement,
+    *,
+    max_days_per_week: int = 5,
+) -> float:
+    """Refuse, in Chinese, a paid-hours band that no roster can hold; return the demand's fewest paid hours.
+
+    The band (per person over the horizon, scaled by each person's available share) must be
+    ordered and not negative; its upper limits added over the staff must reach the fewest paid
+    hours the demand needs (:func:`min_paid_hours`); and each person's lower limit must be
+    within what their weekly limits and their groups' open days allow.
+
+    Raises
+    ------
+    WorkbenchError
+        Naming the band, the demand and the people concerned.
+
+    Examples
+    --------
+    >>> d = [Day(date(2026, 3, 2), True)]
+    >>> ps = [Person("甲", "户籍", ("户籍",))]
+    >>> check_hours_band((0, 8), ps, default_shifts(), d, {("户籍", date(2026, 3, 2), 510): 1})
+    3.5
+    >>> check_hours_band((0, 3), ps, default_shifts(), d, {("户籍", date(2026, 3, 2), 510): 2})
+    Traceback (most recent call last):
+    core.errors.WorkbenchError: 工时区间 0–3 小时无法满足需求:1 人按出勤天数折算后工时上限合计 3 小时,而需求(1 个窗口时段、1 个窗口小时)按整班次排至少需要 7 小时。请提高上限(全员平均至少约 7 小时)或增加人员。
+    """
+    from core.errors import WorkbenchError
+
+    lo, hi = band
+    if not 0 <= lo <= hi:
+        raise WorkbenchError(f"工时区间 {lo:g}–{hi:g} 小时无效:下限应不小于0且不大于上限")
+    req = {k: int(v) for k, v in requirement.items() if v and v > 0}
+    by_group = min_paid_by_group(shifts, days, req)
+    need = sum(by_group.values())
+    shares = [available_share(p, days) for p in people]
+    top = hi * sum(shares)
+    if top + 1e-6 < need:
+        window_hours = sum(req.values()) * SLOT / 60
+        mean = need / max(sum(shares), 1e-9)
+        raise WorkbenchError(
+            f"工时区间 {lo:g}–{hi:g} 小时无法满足需求:{len(people)} 人按出勤天数折算后工时上限合计 {top:.0f} 小时,"
+            f"而需求({len(req)} 个窗口时段、{window_hours:g} 个窗口小时)按整班次排至少需要 {need:.0f} 小时。"
+            f"请提高上限(全员平均至少约 {math.ceil(mean):.0f} 小时)或增加人员。"
+        )
+    groups_short = []
+    for g, need_g in by_group.items():
+        able = [share for p, share in zip(people, shares, strict=True) if g in p.groups]
+        if hi * sum(able) + 1e-6 < need_g:
+            groups_short.append(f"{g}(可上岗 {len(able)} 人,上限合计 {hi * sum(able):.0f} 小时,至少需要 {need_g:.0f} 小时)")
+    if groups_short:
+        raise WorkbenchError(
+            f"工时区间 {lo:g}–{hi:g} 小时无法满足以下窗口组的需求:" + "、".join(groups_short)
+            + "。请提高上限,或让更多人员可办理这些窗口组的业务。"
+        )
+    day_index = {d.date: i for i, d in enumerate(days)}
+    groups_open: dict[int, set[str]] = defaultdict(set)
+    for g, d, _s in req:
+        if d in day_index:
+            groups_open[day_index[d]].add(g)
+    short = [
+        (p.name, lo * share, cap / 60)
+        for p, share in zip(people, shares, strict=True)
+        if (cap := _capacity_minutes(p, shifts, days, groups_open, max_days_per_week)) + 1e-6 < lo * share * 60
+    ]
+    if short:
+        listed = "、".join(f"{n}(下限 {want:.0f} 小时,最多可排 {cap:.0f} 小时)" for n, want, cap in short[:10])
+        more = f"等 {len(short)} 人" if len(short) > 10 else ""
+        raise WorkbenchError(
+            f"工时区间 {lo:g}–{hi:g} 小时的下限达不到:{listed}{more}受每周工作天数、每周工时和所在窗口组开放日的限制。"
+            "请降低下限或调整这些人员的可办理业务和不可排班日期。"
+        )
+    return need
+
+
+def default_hours_band(
+    people: list[Person],
+    shifts: list[Shift],
+    days: list[Day],
+    requirement: Requirement,
+    *,
+    below: float = 0.1,
+    above: float = 0.25,
+) -> tuple[float, float]:
+    """A paid-hours band derived from demand and contracted hours.
+
+    The centre is the demand's fewest paid hours (:func:`min_paid_hours`) shared over the
+    staff's available days; the band runs ``below`` under it and ``above`` over it (rosters
+    need some paid time beyond the bare demand: AB岗 cover, weekly limits, 调休), and never
+    above the contracted hours (``weekly_hours`` per week of the horizon, the largest of the staff).
+
+    >>> d = [Day(date(2026, 3, 2) + timedelta(days=k), True) for k in range(5)]
+    >>> ps = [Person("甲", "户籍", ("户籍",)), Person("乙", "户籍", ("户籍",))]
+    >>> req = {("户籍", x.date, s): 1 for x in d for s in range(510, 1050, 30) if not 720 <= s < 810}
+    >>> default_hours_band(ps, default_shifts(), d, req)
+    (16.8, 23.5)
+    """
+    need = min_paid_hours(shifts, days, requirement)
+    staff = sum(available_share(p, days) for p in people)
+    mean = need / max(staff, 1e-9)
+    contracted = max((p.weekly_hours for p in people), default=40.0) * len(days) / 7
+    hi = min(contracted, mean * (1 + above))
+    lo = min(hi, mean * (1 - below))
+    return (math.floor(lo * 10) / 10, math.ceil(hi * 10) / 10)
+
+
+#: phase-1 weights: AB岗 cover first, then granted leave, then the band's lower limit (per minute
+#: under it: 30 minutes under cost more than a refused leave day, one minute more than a window-slot
+#: short), then the requirement; the band's upper limit is hard. Phase 2 keeps phase 1's value and
+#: minimises paid time + spread
+W_AB, W_LEAVE, W_BAND, W_SHORT = 3_000_000, 30_000, 1_200, 300
 HALF_DAY_MINUTES = 300
 
 
@@ -507,7 +739,7 @@ class _Build:
     minutes: dict[tuple[int, int], list] = field(default_factory=lambda: defaultdict(list))
     w: dict[tuple[int, int], cp_model.IntVar | int] = field(default_factory=dict)
     short_vars: dict[tuple[str, date, int], cp_model.IntVar] = field(default_factory=dict)
-    comp: dict[tuple[int, int], list] = field(default_factory=lambda: defaultdict(list))
+    comp: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
     comp_of: dict[tuple[int, int], list] = field(default_factory=dict)
     pending_windows: dict[int, None] = field(default_factory=dict)
     eligible: list[int] = field(default_factory=list)
@@ -516,6 +748,7 @@ class _Build:
     ab_gap: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     leave: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     band_dev: list = field(default_factory=list)
+    band_minutes: dict[int, tuple[int, int]] = field(default_factory=dict)  # person -> (low, high) paid minutes
 
     def works(self, p: int, i: int) -> Any:
         return self.w.get((p, i), 0)
@@ -653,9 +886,9 @@ def _add_comp_rest(b: _Build) -> None:
                 m.add(sum(zs) <= b.w[p, i])
             else:
                 m.add(sum(zs) == b.w[p, i])
-    for zs in b.comp.values():
-        if len(zs) > 1:
-            m.add_at_most_one(z for _i, z in zs)  # type: ignore[has-type, misc]
+    for matched in b.comp.values():
+        if len(matched) > 1:
+            m.add_at_most_one([z for _i, z in matched])
 
 
 def _add_weekend_fairness(b: _Build, fair_spread: int) -> None:
@@ -724,8 +957,21 @@ def _add_ab_cover(b: _Build) -> None:
             m.add(b.w[p, li] == 0).only_enforce_if(g)
 
 
+def person_band_minutes(person: Person, days: list[Day], band: tuple[float, float]) -> tuple[int, int]:
+    """The person's band in paid minutes: ``band`` scaled by their available share of the horizon.
+
+    >>> d = [Day(date(2026, 3, 2), True), Day(date(2026, 3, 3), True)]
+    >>> person_band_minutes(Person("甲", "户籍", ("户籍",), unavailable=frozenset({date(2026, 3, 3)})), d, (10, 16))
+    (300, 480)
+    """
+    share = available_share(person, days)
+    return int(round(band[0] * 60 * share)), int(round(band[1] * 60 * share))
+
+
 def _add_balance(b: _Build, bal: Balance) -> None:
-    """Paid hours in the band (soft), half-day shifts and days lent out capped (hard)."""
+    """Half-day shifts and days lent out capped (hard); paid hours at most the band's upper limit
+    (hard) and at least its lower limit (soft at weight ``W_BAND`` a minute, which outweighs any
+    shortfall); each granted leave day lowers the person's lower limit by one day's share."""
     m, people, days = b.m, b.people, b.days
     for p, person in enumerate(people):
         ys = [(k, g, v) for (q, _i, k, g), v in b.y.items() if q == p]
@@ -734,14 +980,16 @@ def _add_balance(b: _Build, bal: Balance) -> None:
         if bal.max_lent_days is not None:
             m.add(sum(v for _k, g, v in ys if g != person.home_group) <= bal.max_lent_days)
         if bal.hours_band is not None:
-            avail = sum(1 for d in days if d.date not in person.unavailable) / max(1, len(days))
-            lo, hi = (int(round(h * 60 * avail)) for h in bal.hours_band)
+            lo, hi = person_band_minutes(person, days, bal.hours_band)
+            b.band_minutes[p] = (lo, hi)
             total = sum(c * v for i in range(len(days)) for c, v in b.minutes[p, i])
+            m.add(total <= hi)
+            free_days = max(1, sum(1 for d in days if d.date not in person.unavailable))
+            per_leave = lo // free_days
+            leave = [g for (q, _i), g in b.leave.items() if q == p]
             under = m.new_int_var(0, max(lo, 0), f"under_{p}")
-            over = m.new_int_var(0, 60 * 24 * len(days), f"over_{p}")
-            m.add(total + under >= lo)
-            m.add(total - over <= hi)
-            b.band_dev += [under, over]
+            m.add(total + under + per_leave * sum(leave) >= lo)
+            b.band_dev.append(under)
 
 
 def _solve_phases(
@@ -757,7 +1005,7 @@ def _solve_phases(
     balance: Balance | None = None,
     fair_spread: int = 1,
 ) -> tuple[cp_model.CpSolver, Any, str, str, float, int]:
-    """Two phases, lexicographic: (1) AB岗 gaps, refused leave, shortfall, hours outside the band
+    """Two phases, lexicographic: (1) AB岗 gaps, refused leave, hours under the band, shortfall
     (weights W_*); (2) with phase 1's value held, least paid minutes (= excess staff-hours over the
     requirement), then the weekend-duty spread (minutes are multiples of 30, so one unit of spread
     weighs less than any paid time). Phase 2 starts from phase 1's roster as a hint; the greedy
@@ -888,6 +1136,14 @@ def _extract(
     granted = sorted((people[p].name, days[i].date) for (p, i), g in b.leave.items() if solver.value(g))
     refused = sorted((people[p].name, days[i].date) for (p, i), g in b.leave.items() if not solver.value(g))
     gaps = sorted((people[p].name, days[i].date) for (p, i), g in b.ab_gap.items() if solver.value(g))
+    hours = {p.name: 0.0 for p in people}
+    for name, _d, code, _g in assignments:
+        hours[name] += next(sh.paid_minutes for sh in shifts if sh.code == code) / 60
+    band: dict[str, tuple[float, float]] = {}
+    for p, (lo, hi) in b.band_minutes.items():
+        free_days = max(1, sum(1 for d in days if d.date not in people[p].unavailable))
+        on_leave = sum(1 for (q, _i), g in b.leave.items() if q == p and solver.value(g))
+        band[people[p].name] = (round(max(0, lo - (lo // free_days) * on_leave) / 60, 1), round(hi / 60, 1))
     return RosterResult(
         status,
         assignments,
@@ -910,6 +1166,8 @@ def _extract(
         granted,
         refused,
         gaps,
+        hours,
+        band,
     )
 
 
@@ -971,7 +1229,8 @@ def solve_roster(
     Raises
     ------
     WorkbenchError
-        With ``ab_cover``, when someone names no backup (AB岗:以下人员没有指定B岗…) or an unknown one.
+        With ``ab_cover``, when someone names no backup (AB岗:以下人员没有指定B岗…) or an unknown one;
+        with an hours band no roster can hold (:func:`check_hours_band`: 工时区间…无法满足需求…).
     ValueError
         When ``days`` are not consecutive dates.
 
@@ -989,6 +1248,10 @@ def solve_roster(
     req, day_index, need_by_day = _index_requirement(requirement, days)
     if ab_cover:
         check_backups(people)
+    if balance is not None and balance.hours_band is None and balance.auto_band:
+        balance = replace(balance, hours_band=default_hours_band(people, shifts, days, req))
+    if balance is not None and balance.hours_band is not None:
+        check_hours_band(balance.hours_band, people, shifts, days, req, max_days_per_week=max_days_per_week)
     b = _Build(people, shifts, days, req, day_index, need_by_day)
     _useful_shifts(b, balance is not None and balance.max_half_days is not None)
     _add_assignments(b)

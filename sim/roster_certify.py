@@ -226,9 +226,9 @@ def bench_case(
 ) -> tuple[RosterResult, list[Person]]:
     """The benchmark roster: ``n_people`` staff (five public-facing groups of the sample hall, as in
     ``bench/staffing_bench.py``) over ``days`` days with AB岗 (two named backups each, two leave
-    requests each) and balance (paid hours within ±25 % of the mean, at most 6 half days and 8
-    days lent out per person)."""
-    from .roster import Balance, default_shifts, solve_roster
+    requests each) and balance (paid hours within the band :func:`sim.roster.default_hours_band`
+    derives from demand, at most 6 half days and 8 days lent out per person)."""
+    from .roster import Balance, default_hours_band, default_shifts, solve_roster
     from .roster_io import sample_staff
     from .sample_hall import sample_scenario
     from .staffing import sipp
@@ -246,7 +246,7 @@ def bench_case(
         for p in pair_backups(people)
     ]
     req = requirement_from_plan(s, plan, cal, set(share))
-    mean_h = sum(req.values()) * 0.5 / len(people)
+    band = default_hours_band(people, default_shifts(), hdays, req)
     res = solve_roster(
         people,
         default_shifts(),
@@ -255,6 +255,6 @@ def bench_case(
         time_limit=time_limit,
         phase1_share=phase1_share,
         ab_cover=True,
-        balance=Balance(hours_band=(0.75 * mean_h, 1.25 * mean_h), max_half_days=6, max_lent_days=8),
+        balance=Balance(hours_band=band, max_half_days=6, max_lent_days=8),
     )
     return res, people

@@ -206,7 +206,7 @@ def read_staff(
             hours = 40.0
             if _text(hours_raw):
                 try:
-                    hours = float(hours_raw)  # type: ignore[arg-type]
+                    hours = float(_text(hours_raw))
                 except (TypeError, ValueError):
                     problems.append((STAFF_SHEET, r, "每周工时", f"“{hours_raw}”不是数字"))
                 else:
@@ -281,17 +281,17 @@ def _read_shifts(ws: Sheet, problems) -> list[Shift]:
         except (ValueError, IndexError):
             problems.append((SHIFT_SHEET, r, None, "时刻应写成 08:30 这样的格式"))
             continue
-        if times["开始"] is None or times["结束"] is None or times["结束"] <= times["开始"]:
+        start, end = times["开始"], times["结束"]
+        if start is None or end is None or end <= start:
             problems.append((SHIFT_SHEET, r, "结束", "结束时刻应晚于开始时刻"))
             continue
         lunch = None
-        if times["午休开始"] is not None or times["午休结束"] is not None:
-            if None in (times["午休开始"], times["午休结束"]) or not (
-                times["开始"] < times["午休开始"] < times["午休结束"] < times["结束"]  # type: ignore[operator]
-            ):  # type: ignore[operator]
+        l0, l1 = times["午休开始"], times["午休结束"]
+        if l0 is not None or l1 is not None:
+            if l0 is None or l1 is None or not (start < l0 < l1 < end):
                 problems.append((SHIFT_SHEET, r, "午休开始", "午休应在班次之内,且开始早于结束"))
                 continue
-            lunch = (times["午休开始"], times["午休结束"])
+            lunch = (l0, l1)
         days = DAYS_CN.get(_text(get("适用日")))
         if days is None:
             problems.append((SHIFT_SHEET, r, "适用日", "适用日应为 工作日、休息日 或 全部"))
@@ -304,10 +304,10 @@ def _read_shifts(ws: Sheet, problems) -> list[Shift]:
             Shift(
                 code,
                 _text(get("班次名称")) or code,
-                times["开始"],
-                times["结束"],
-                lunch,  # type: ignore[arg-type]
-                days,  # type: ignore[arg-type]
+                start,
+                end,
+                lunch,
+                days,
                 colour.upper(),
             )
         )
@@ -555,14 +555,14 @@ def _sheet_roster(
         if not d.workday:
             ws.cell(1, j).fill = WEEKEND_HEAD
     for p in people:
-        row = [p.name, p.home_group]
+        row: list[str | int | float] = [p.name, p.home_group]
         worked, hours = 0, 0.0
         for d in days:
             row.append(marks[p.name, d.date])
             if (p.name, d.date) in cell_of:
                 worked += 1
                 hours += shift_by[cell_of[p.name, d.date][0]].paid_minutes / 60
-        row += [worked, result.weekend_duties.get(p.name, 0), hours]  # type: ignore[list-item]
+        row += [worked, result.weekend_duties.get(p.name, 0), hours]
         ws.append(row)
         r = ws.max_row
         for j, d in enumerate(days, start=3):
@@ -622,15 +622,15 @@ def _sheet_shortfall(wb: Workbook, result: RosterResult) -> None:
     sf = wb.create_sheet("缺口明细")
     sf.append(["窗口组", "日期", "星期", "时段", "需求窗口", "在岗人数", "缺口"])
     _style_head(sf)
-    for g, d, s, short in result.shortfall_list():  # type: ignore[assignment]
-        need = result.requirement[(g, d, s)]  # type: ignore[index]
+    for g, d, slot, short in result.shortfall_list():
+        need = result.requirement[(g, d, slot)]
         sf.append(
             [
                 g,
                 d.isoformat(),
                 WEEKDAYS_CN[d.weekday()],
-                _fmt(s) + "-" + _fmt(s + SLOT),
-                need,  # type: ignore[attr-defined]
+                _fmt(slot) + "-" + _fmt(slot + SLOT),
+                need,
                 need - short,
                 short,
             ]
@@ -674,6 +674,7 @@ def _sheet_notes(
                 f"按全天汇总:{verification['group_days_meeting_target']}/{verification['group_days']} 个窗口组·日达标"
             )
     lines += _ab_lines(result)
+    lines += band_lines(result)
     if certificate is not None:
         lines.append(certificate.text)
     for line in lines:
@@ -699,6 +700,39 @@ def _ab_lines(result: RosterResult) -> list[str]:
             "AB岗缺岗(本人和备岗人员都不在岗):" + "、".join(f"{p}({d.month}月{d.day}日)" for p, d in result.ab_gaps)
         )
     return out
+
+
+def band_lines(result: RosterResult) -> list[str]:
+    """The paid-hours band in plain Chinese (nothing when the roster was made without one).
+
+    >>> from sim.roster import RosterResult
+    >>> r = RosterResult("FEASIBLE", [], {}, {}, {}, {}, [], [], None, None, 0.0, 0.0, 0.0,
+    ...                  person_hours={"甲": 30.0, "乙": 40.0}, person_band={"甲": (32.0, 48.0), "乙": (32.0, 48.0)})
+    >>> print(band_lines(r)[0])
+    工时区间:每人排班工时应在 32–48 小时之间(按可排班天数折算,获批请假相应降低下限);实际每人 30–40 小时。以下人员不在区间内:甲(30 小时,区间 32–48 小时)。
+    """
+    if not result.person_band:
+        return []
+    lows = [lo for lo, _hi in result.person_band.values()]
+    highs = [hi for _lo, hi in result.person_band.values()]
+    hours = [result.person_hours.get(n, 0.0) for n in result.person_band]
+
+    def span(a: list[float]) -> str:
+        return f"{min(a):g}" if min(a) == max(a) else f"{min(a):g}–{max(a):g}"
+
+    head = (
+        f"工时区间:每人排班工时应在 {span(lows)}–{span(highs)} 小时之间(按可排班天数折算,获批请假相应降低下限);"
+        f"实际每人 {span(hours)} 小时。"
+    )
+    misses = result.band_misses
+    if not misses:
+        return [head + "全部人员都在区间内。"]
+    return [
+        head
+        + "以下人员不在区间内:"
+        + "、".join(f"{n}({h:g} 小时,区间 {lo:g}–{hi:g} 小时)" for n, h, lo, hi in misses)
+        + "。"
+    ]
 
 
 def _sheet_verification(wb: Workbook, verification: dict) -> None:
@@ -745,19 +779,19 @@ def _sheet_shifts(wb: Workbook, shifts: list[Shift]) -> None:
     shifts_ws = wb.create_sheet("班次")
     shifts_ws.append(["代码", "名称", "开始", "结束", "午休", "计薪小时", "适用日"])
     _style_head(shifts_ws)
-    for s in shifts:  # type: ignore[assignment]
+    for sh in shifts:
         shifts_ws.append(
             [
-                s.code,
-                s.name,
-                _fmt(s.start),
-                _fmt(s.end),  # type: ignore[attr-defined]
-                f"{_fmt(s.lunch[0])}-{_fmt(s.lunch[1])}" if s.lunch else "无(午间值守)",  # type: ignore[attr-defined]
-                s.paid_minutes / 60,
-                {"workday": "工作日", "restday": "休息日", "all": "全部"}[s.days],
+                sh.code,
+                sh.name,
+                _fmt(sh.start),
+                _fmt(sh.end),
+                f"{_fmt(sh.lunch[0])}-{_fmt(sh.lunch[1])}" if sh.lunch else "无(午间值守)",
+                sh.paid_minutes / 60,
+                {"workday": "工作日", "restday": "休息日", "all": "全部"}[sh.days],
             ]
-        )  # type: ignore[attr-defined]
-        shifts_ws.cell(shifts_ws.max_row, 1).fill = PatternFill("solid", fgColor=s.colour)  # type: ignore[attr-defined]
+        )
+        shifts_ws.cell(shifts_ws.max_row, 1).fill = PatternFill("solid", fgColor=sh.colour)
 
 
 def _sheets_personal(wb: Workbook, result: RosterResult, people: list[Person], shift_by: dict[str, Shift]) -> None:

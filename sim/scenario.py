@@ -302,21 +302,96 @@ class Scenario:
     practice: Practice = field(default_factory=Practice)
 
     def type(self, name: str) -> ServiceType:
+        """The service type called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            The type's name.
+
+        Returns
+        -------
+        ServiceType
+            The first type of :attr:`types` with that name.
+
+        Raises
+        ------
+        KeyError
+            When the scenario has no such type.
+
+        Examples
+        --------
+        >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)], [WindowGroup("户籍", ["户籍"])])
+        >>> s.type("户籍").daily_volume[0]
+        40.0
+        """
         for t in self.types:
             if t.name == name:
                 return t
         raise KeyError(name)
 
     def group(self, name: str) -> WindowGroup:
+        """The window group called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            The group's name.
+
+        Returns
+        -------
+        WindowGroup
+            The first group of :attr:`groups` with that name.
+
+        Raises
+        ------
+        KeyError
+            When the scenario has no such group.
+
+        Examples
+        --------
+        >>> s = Scenario("小厅", [ServiceType("户籍")], [WindowGroup("户籍窗口", ["户籍"], regular=2)])
+        >>> s.group("户籍窗口").regular
+        2
+        """
         for g in self.groups:
             if g.name == name:
                 return g
         raise KeyError(name)
 
     def copy(self) -> Scenario:
+        """A deep copy, to change without touching this scenario.
+
+        Returns
+        -------
+        Scenario
+            An independent copy (its types and groups are copies too).
+
+        Examples
+        --------
+        >>> s = Scenario("小厅", [ServiceType("户籍")], [WindowGroup("户籍", ["户籍"], regular=2)])
+        >>> t = s.copy()
+        >>> t.groups[0].regular = 5
+        >>> s.groups[0].regular, t.groups[0].regular
+        (2, 5)
+        """
         return copy.deepcopy(self)
 
     def to_dict(self) -> dict[str, Any]:
+        """The scenario as plain dicts and lists, for JSON (dates as ISO strings).
+
+        Returns
+        -------
+        dict
+            What :meth:`from_dict` reads back.
+
+        Examples
+        --------
+        >>> s = Scenario("小厅", [ServiceType("户籍")], [WindowGroup("户籍", ["户籍"], regular=2)])
+        >>> d = s.to_dict()
+        >>> d["name"], d["groups"][0]["regular"], Scenario.from_dict(d) == s
+        ('小厅', 2, True)
+        """
         d = asdict(self)
         d["calendar"]["start"] = self.calendar.start.isoformat()
         for o in d["calendar"]["overrides"]:
@@ -325,6 +400,31 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Scenario:
+        """A scenario from :meth:`to_dict`'s plain dicts (e.g. read back from JSON).
+
+        Parameters
+        ----------
+        d : dict
+            ``name``, ``types`` and ``groups`` are required; ``policy``, ``calendar`` (dates as ISO
+            strings), the profiles, ``description`` and ``practice`` take their defaults when absent.
+
+        Returns
+        -------
+        Scenario
+            The scenario.
+
+        Raises
+        ------
+        KeyError
+            When ``name``, ``types`` or ``groups`` is missing.
+
+        Examples
+        --------
+        >>> s = Scenario.from_dict({"name": "小厅", "types": [{"name": "户籍"}],
+        ...                         "groups": [{"name": "户籍", "types": ["户籍"]}]})
+        >>> s.name, s.type("户籍").name, s.group("户籍").types
+        ('小厅', '户籍', ['户籍'])
+        """
         cal = dict(d.get("calendar") or {})
         if "start" in cal:
             cal["start"] = dt.date.fromisoformat(str(cal["start"]))

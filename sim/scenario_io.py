@@ -147,6 +147,15 @@ class _Issues:
         self.items.append((sheet, row, col, msg))
 
 
+#: where a cell is: (sheet, row, column) for :meth:`_Issues.add`
+Where = tuple[str, int | None, str | None]
+
+
+def _value(x: float | None) -> float:
+    """A number read with a default (so never missing) as a float."""
+    return 0.0 if x is None else float(x)
+
+
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
 
@@ -186,7 +195,7 @@ def split_names(v: Any) -> list[str]:
 
 def _num(
     iss: _Issues,
-    where: tuple,
+    where: Where,
     v: Any,
     *,
     lo: float | None = None,
@@ -215,18 +224,18 @@ def _num(
     return int(x) if integer else x
 
 
-def _hours(iss: _Issues, where: tuple, v: Any) -> str:
+def _hours(iss: _Issues, where: Where, v: Any) -> str:
     s = _text(v)
     try:
         if not parse_hours(s):
             return ""
     except (ValueError, IndexError):
-        iss.add(*where, f"营业时间“{s}”无法识别,应写成 08:30-17:30 或 08:30-12:00,13:30-17:30,不开放填“休”")  # type: ignore[call-arg]
+        iss.add(*where, f"营业时间“{s}”无法识别,应写成 08:30-17:30 或 08:30-12:00,13:30-17:30,不开放填“休”")
         return ""
     return s
 
 
-def _hm(iss: _Issues, where: tuple, v: Any, default: str) -> str:
+def _hm(iss: _Issues, where: Where, v: Any, default: str) -> str:
     if _blank(v):
         return default
     if isinstance(v, dt.time):
@@ -234,7 +243,7 @@ def _hm(iss: _Issues, where: tuple, v: Any, default: str) -> str:
     try:
         return min_to_hm(hm_to_min(_text(v)))
     except (ValueError, IndexError):
-        iss.add(*where, f"时刻“{v}”无法识别,应写成 12:00")  # type: ignore[call-arg]
+        iss.add(*where, f"时刻“{v}”无法识别,应写成 12:00")
         return default
 
 
@@ -285,7 +294,7 @@ def _kv(rows: list[tuple[int, dict]]) -> dict[str, tuple[int, Any]]:
     return {_text(d.get("参数")): (r, d.get("取值")) for r, d in rows if _text(d.get("参数"))}
 
 
-def _bool(iss: _Issues, where: tuple, v: Any, default: bool) -> bool:
+def _bool(iss: _Issues, where: Where, v: Any, default: bool) -> bool:
     s = _text(v)
     if not s:
         return default
@@ -293,11 +302,11 @@ def _bool(iss: _Issues, where: tuple, v: Any, default: bool) -> bool:
         return True
     if s in NO:
         return False
-    iss.add(*where, f"“{s}”应填“是”或“否”")  # type: ignore[call-arg]
+    iss.add(*where, f"“{s}”应填“是”或“否”")
     return default
 
 
-def _date(iss: _Issues, where: tuple, v: Any) -> dt.date | None:
+def _date(iss: _Issues, where: Where, v: Any) -> dt.date | None:
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, dt.date):
@@ -307,7 +316,7 @@ def _date(iss: _Issues, where: tuple, v: Any) -> dt.date | None:
         y, m, d = (int(x) for x in s.split("-"))
         return dt.date(y, m, d)
     except (ValueError, TypeError):
-        iss.add(*where, f"日期“{_text(v)}”无法识别,应写成 2026-11-02")  # type: ignore[call-arg]
+        iss.add(*where, f"日期“{_text(v)}”无法识别,应写成 2026-11-02")
         return None
 
 
@@ -334,7 +343,7 @@ def _type_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int]) -> Servi
     if not tname:
         return None
     vols = [
-        _num(iss, w(f"{day}到达量"), d.get(f"{day}到达量"), lo=0, default=0.0, what="日均到达人次")
+        _value(_num(iss, w(f"{day}到达量"), d.get(f"{day}到达量"), lo=0, default=0.0, what="日均到达人次"))
         for day in WEEKDAYS_CN
     ]
     dist_cn = _text(d.get("办理时长分布")) or "对数正态"
@@ -353,10 +362,10 @@ def _type_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int]) -> Servi
         )
         or 10.0
     )
-    cv = _num(iss, w("变异系数"), d.get("变异系数"), lo=0, hi=5, default=1.0 if dist == "exponential" else 0.6)
-    appt = _num(iss, w("预约比例"), d.get("预约比例"), lo=0, hi=1, default=0.0)
+    cv = _value(_num(iss, w("变异系数"), d.get("变异系数"), lo=0, hi=5, default=1.0 if dist == "exponential" else 0.6))
+    appt = _value(_num(iss, w("预约比例"), d.get("预约比例"), lo=0, hi=1, default=0.0))
     pat = _num(iss, w("平均耐心(分钟)"), d.get("平均耐心(分钟)"), lo=0.01, default=-1.0)
-    shift = _num(iss, w("周末转次日比例"), d.get("周末转次日比例"), lo=0, hi=1, default=0.5)
+    shift = _value(_num(iss, w("周末转次日比例"), d.get("周末转次日比例"), lo=0, hi=1, default=0.5))
     no_show = _num(iss, w("过号比例"), d.get("过号比例"), lo=0, hi=1, default=0.0)
     route = split_names(_text(d.get("转办后续业务")).replace("->", "、").replace("→", "、"))
     route_share = _num(iss, w("转办比例"), d.get("转办比例"), lo=0, hi=1, default=0.0)
@@ -368,14 +377,14 @@ def _type_row(iss: _Issues, r: int, d: dict, type_rows: dict[str, int]) -> Servi
     return ServiceType(
         tname,
         _text(d.get("所属部门")),
-        vols,  # type: ignore[arg-type]
+        vols,
         dist,
         mean,
-        cv,  # type: ignore[arg-type]
+        cv,
         [],
-        appt,  # type: ignore[arg-type]
+        appt,
         None if pat is None or pat < 0 else pat,
-        shift,  # type: ignore[arg-type]
+        shift,
         no_show=float(no_show or 0.0),
         route=route,
         route_share=float(route_share or 0.0),
@@ -494,9 +503,9 @@ def _attach_samples(
         if tname not in type_rows:
             iss.add(S_SAMPLE, r, "业务名称", f"业务“{tname}”不在“{S_TYPES}”表中")
             continue
-        x = _num(iss, (S_SAMPLE, r, "办理时长(分钟)"), d.get("办理时长(分钟)"), lo=0.01, what="办理时长")  # type: ignore[assignment]
+        x = _num(iss, (S_SAMPLE, r, "办理时长(分钟)"), d.get("办理时长(分钟)"), lo=0.01, what="办理时长")
         if x is not None:
-            samples.setdefault(tname, []).append(x)  # type: ignore[arg-type]
+            samples.setdefault(tname, []).append(x)
     for t in types:
         t.weekday_profile = per_type.get((t.name, "weekday"))
         t.weekend_profile = per_type.get((t.name, "weekend"))
@@ -526,7 +535,7 @@ def _read_policy(book: dict[str, Sheet], iss: _Issues) -> Policy:
     return policy
 
 
-def _cutoff(iss: _Issues, where: tuple, v: Any) -> str:
+def _cutoff(iss: _Issues, where: Where, v: Any) -> str:
     """周末预约截止 as ``"weekday HH:MM"`` (0 = Monday): 周五 12:00, 星期五12:00 or 4 12:00."""
     s = _text(v).replace("星期", "周").replace("礼拜", "周")
     if not s:
@@ -539,7 +548,7 @@ def _cutoff(iss: _Issues, where: tuple, v: Any) -> str:
             return f"{wd} {min_to_hm(hm_to_min(m[2]))}"
         except (ValueError, IndexError):
             pass
-    iss.add(*where, f"“{_text(v)}”无法识别,应写成 周五 12:00(该时刻后不再接受周末预约;不限制则留空)")  # type: ignore[call-arg]
+    iss.add(*where, f"“{_text(v)}”无法识别,应写成 周五 12:00(该时刻后不再接受周末预约;不限制则留空)")
     return ""
 
 
@@ -550,7 +559,17 @@ def _cutoff_text(cutoff: str) -> str:
 
 
 def _read_practice(book: dict[str, Sheet], iss: _Issues, quotas: dict[str, int]) -> Practice:
-    kv = _kv(_rows(book, S_PRACTICE, KV_COLS, iss, required=False))
+    return _practice_from_rows(_rows(book, S_PRACTICE, KV_COLS, iss, required=False), iss, quotas)
+
+
+def _practice_from_rows(rows: list[tuple[int, dict]], iss: _Issues, quotas: dict[str, int]) -> Practice:
+    """The 办理规则 sheet's (row number, {参数, 取值}) rows as :class:`Practice`; a parameter left
+    out keeps its default, an unknown one is named."""
+    kv = _kv(rows)
+    known = {label for _key, label in PRACTICE_KEYS}
+    for name, (r, _v) in kv.items():
+        if name not in known:
+            iss.add(S_PRACTICE, r, "参数", f"“{name}”不是办理规则参数(可选:{'、'.join(sorted(known))})")
     p = Practice(appointment_quota=dict(quotas))
     for key, label in PRACTICE_KEYS:
         if label not in kv:
@@ -586,7 +605,7 @@ def _read_calendar(book: dict[str, Sheet], iss: _Issues) -> CalendarSpec:
         spec.start = _date(iss, (S_CAL, r, "取值"), v) or spec.start
     if "天数" in cal:
         r, v = cal["天数"]
-        spec.days = int(_num(iss, (S_CAL, r, "取值"), v, lo=1, hi=3660, integer=True, default=7))  # type: ignore[arg-type]
+        spec.days = int(_value(_num(iss, (S_CAL, r, "取值"), v, lo=1, hi=3660, integer=True, default=7)))
     if "使用法定节假日" in cal:
         r, v = cal["使用法定节假日"]
         spec.use_official = _bool(iss, (S_CAL, r, "取值"), v, True)
@@ -723,8 +742,45 @@ def groups_table(s: Scenario) -> list[dict[str, Any]]:
     return [dict(zip(GROUP_COLS, _group_cells(g), strict=True)) for g in s.groups]
 
 
+def practice_table(s: Scenario) -> list[dict[str, Any]]:
+    """The 办理规则 sheet as rows ``{"参数": …, "取值": …}`` (:data:`PRACTICE_KEYS` order, workbook values).
+
+    Parameters
+    ----------
+    s : Scenario
+        The scenario whose :class:`~sim.scenario.Practice` is shown.
+
+    Returns
+    -------
+    list of dict
+        One row per rule, with the Chinese parameter name and the value as the workbook writes it
+        (e.g. 过号处理 作废, 周末仅预约 是/否).
+
+    Examples
+    --------
+    >>> from sim.sample_hall import sample_scenario
+    >>> [r["取值"] for r in practice_table(sample_scenario())][:2]
+    [1.0, '作废']
+    """
+    pr = s.practice
+    values: dict[str, Any] = {
+        "recall_minutes": pr.recall_minutes,
+        "no_show_policy": NO_SHOW_CN.get(pr.no_show_policy, pr.no_show_policy),
+        "keep_calls": pr.keep_calls,
+        "priority_mode": PRIORITY_CN.get(pr.priority_mode, pr.priority_mode),
+        "booking_lead_days": pr.booking_lead_days,
+        "weekend_cutoff": _cutoff_text(pr.weekend_cutoff),
+        "weekend_appointment_only": "是" if pr.weekend_appointment_only else "否",
+    }
+    return [{"参数": label, "取值": values[key]} for key, label in PRACTICE_KEYS]
+
+
 def scenario_from_tables(
-    base: Scenario, types: list[dict[str, Any]], groups: list[dict[str, Any]], name: str = "编辑后的场景"
+    base: Scenario,
+    types: list[dict[str, Any]],
+    groups: list[dict[str, Any]],
+    name: str = "编辑后的场景",
+    practice: list[dict[str, Any]] | None = None,
 ) -> Scenario:
     """``base`` with its types and window groups replaced by edited table rows, checked as the workbook is.
 
@@ -743,6 +799,8 @@ def scenario_from_tables(
         窗口组 rows (as :func:`groups_table` gives them).
     name : str, default "编辑后的场景"
         Name of the result, also the file name in error messages.
+    practice : list of dict or None, default None
+        办理规则 rows (as :func:`practice_table` gives them); None keeps ``base``'s rules.
 
     Returns
     -------
@@ -788,6 +846,10 @@ def scenario_from_tables(
         if g is not None:
             new_groups.append(g)
     _check_served(iss, type_rows, new_groups)
+    rules = None
+    if practice is not None:
+        rows = [(r, row) for r, row in enumerate(practice, start=2) if not all(_blank(v) for v in row.values())]
+        rules = _practice_from_rows(rows, iss, quotas)
     if iss.items:
         raise ScenarioInvalid(name, iss.items)
     by_name = {t.name: t for t in base.types}
@@ -798,6 +860,8 @@ def scenario_from_tables(
             t.service_sample = list(old.service_sample)
     out = base.copy()
     out.types, out.groups = new_types, new_groups
+    if rules is not None:
+        out.practice = rules
     out.practice.appointment_quota = quotas
     return out
 
@@ -1085,21 +1149,11 @@ def write_xlsx(s: Scenario, path: str | Path) -> None:
         widths={1: 14, 3: 30},
         validations=[("B2:B500", '"放假,调休上班"')],
     )
-    pr = s.practice
-    values: dict[str, Any] = {
-        "recall_minutes": pr.recall_minutes,
-        "no_show_policy": NO_SHOW_CN.get(pr.no_show_policy, pr.no_show_policy),
-        "keep_calls": pr.keep_calls,
-        "priority_mode": PRIORITY_CN.get(pr.priority_mode, pr.priority_mode),
-        "booking_lead_days": pr.booking_lead_days,
-        "weekend_cutoff": _cutoff_text(pr.weekend_cutoff),
-        "weekend_appointment_only": "是" if pr.weekend_appointment_only else "否",
-    }
     _sheet(
         wb,
         S_PRACTICE,
         KV_COLS,
-        [[label, values[key]] for key, label in PRACTICE_KEYS],
+        [[r["参数"], r["取值"]] for r in practice_table(s)],
         widths={1: 22, 2: 16},
         validations=[("B3", '"作废,顺延"'), ("B5", '"优先叫号,爱心窗口专办"'), ("B8", '"是,否"')],
     )

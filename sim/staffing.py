@@ -70,7 +70,7 @@ def open_slots(scenario: Scenario, day: Day) -> dict[str, list[int]]:
     """Slots (minute // 30) during which each group is open on ``day``."""
     out = {}
     for g in scenario.groups:
-        slots = set()  # type: ignore[var-annotated]
+        slots: set[int] = set()
         for a, b in sessions(g, day):
             slots.update(range(a // SLOT_MINUTES, (b - 1) // SLOT_MINUTES + 1))
         out[g.name] = sorted(slots)
@@ -354,12 +354,12 @@ def measure(scenario: Scenario, plan: StaffingPlan, seeds: list[int], target: Ta
         mse[key] = _se(m1[ix], m2[ix], r)
     dlvl, dmw, dlse, dmse = {}, {}, {}, {}
     for g, wd in {k[:2] for k in plan.windows}:
-        ix = (gi[g], wd)  # type: ignore[assignment]
-        c, cs = n[ix].sum(), nserved[ix].sum()
-        dlvl[g, wd] = float(ok[ix].sum() / c) if c else 1.0
-        dmw[g, wd] = float(wsum[ix].sum() / cs) if cs else 0.0
-        dlse[g, wd] = _se(dl1[ix], dl2[ix], dreps[ix])
-        dmse[g, wd] = _se(dm1[ix], dm2[ix], dreps[ix])
+        dx = (gi[g], wd)
+        c, cs = n[dx].sum(), nserved[dx].sum()
+        dlvl[g, wd] = float(ok[dx].sum() / c) if c else 1.0
+        dmw[g, wd] = float(wsum[dx].sum() / cs) if cs else 0.0
+        dlse[g, wd] = _se(dl1[dx], dl2[dx], dreps[dx])
+        dmse[g, wd] = _se(dm1[dx], dm2[dx], dreps[dx])
     return SlotStats(cust, lvl, mw, lse, mse, dlvl, dmw, dlse, dmse, len(seeds))
 
 
@@ -734,7 +734,23 @@ class StaffingReport:
     slots: list[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dicts and lists, for JSON."""
+        """Plain dicts and lists, for JSON.
+
+        Returns
+        -------
+        dict
+            The report's fields (``target``, ``method``, ``erlang``, ``sim``, ``slots``) as plain values.
+
+        Examples
+        --------
+        >>> from sim.scenario import Scenario, ServiceType, WindowGroup
+        >>> week = ["09:00-12:00"] * 5 + ["", ""]
+        >>> s = Scenario("小厅", [ServiceType("户籍", daily_volume=[40.0] * 5 + [0.0] * 2)],
+        ...              [WindowGroup("户籍", ["户籍"], regular=2, hours=week)])
+        >>> d = staffing_report(s, method="erlang", reps=2).to_dict()
+        >>> sorted(d), d["sim"], len(d["slots"])
+        (['erlang', 'method', 'sim', 'slots', 'target'], None, 30)
+        """
         return asdict(self)
 
 

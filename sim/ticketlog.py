@@ -36,6 +36,7 @@ user confirmed importing the good rows only.
 from __future__ import annotations
 
 import io
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -361,11 +362,15 @@ def parse_times(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if todo.any():  # other spellings (2026年11月2日 9:05, 2026.11.02 …): only what looks like a date
         cand = text[todo].str.replace(r"[年月.]", "-", regex=True).str.replace("日", " ", regex=False).str.strip()
         cand = cand[cand.str.match(datelike)]
+        fixed: dict[Hashable, pd.Timestamp] = {}
         for i, v in cand.items():
             try:
-                out.loc[i] = pd.Timestamp(v)  # type: ignore[call-overload]
+                fixed[i] = pd.Timestamp(str(v))
             except (ValueError, OverflowError):
                 continue
+        if fixed:
+            parsed = pd.Series(fixed).astype("datetime64[ns]")
+            out.loc[parsed.index] = parsed
         todo = out.isna() & (text != "")
     return out.astype("datetime64[ns]"), todo.to_numpy()
 

@@ -23,7 +23,7 @@ from .calendar import Day as CalDay
 from .calendar import build_days
 from .hall import simulate
 from .replicate import rep_seeds
-from .roster import SLOT, Day, RosterResult
+from .roster import SLOT, Balance, Day, RosterResult
 from .scenario import SLOT_MINUTES, WEEKDAYS_CN, CalendarSpec, Scenario, min_to_hm
 from .schedule import DAY_MINUTES
 from .staffing import StaffingPlan, open_slots
@@ -291,14 +291,14 @@ def roster_for_scenario(
     reps: int = 20,
     seed: int = 1,
     solver: str = "auto",
-    **solve_options: object,
+    ab_cover: bool = False,
+    balance: Balance | None = None,
 ) -> tuple[RosterResult, StaffingPlan, list[CalDay], set[str]]:
     """Staffing plan → dated requirement for the groups the staff list covers → CP-SAT roster.
 
     ``solver``: ``"single"`` one CP-SAT model; ``"decompose"`` by window group with repair across
     groups (:mod:`sim.roster_hall`, for whole halls); ``"auto"`` decomposes from
-    :data:`DECOMPOSE_FROM` people or 6 groups up. ``solve_options`` (AB岗 ``ab_cover``,
-    ``balance``) go to :func:`sim.roster.solve_roster` and need the single model: with them
+    :data:`DECOMPOSE_FROM` people or 6 groups up. AB岗 ``ab_cover`` and ``balance`` go to :func:`sim.roster.solve_roster` and need the single model: with them
     ``"auto"`` solves one model.
 
     Parameters
@@ -327,8 +327,10 @@ def roster_for_scenario(
         Seed of the correction.
     solver : str, default "auto"
         ``"single"``, ``"decompose"`` or ``"auto"``.
-    **solve_options
-        ``ab_cover``, ``balance`` … for :func:`sim.roster.solve_roster`.
+    ab_cover : bool, default False
+        AB岗 cover, for :func:`sim.roster.solve_roster`.
+    balance : Balance or None, default None
+        Balance rules (hours band, caps), for :func:`sim.roster.solve_roster`.
 
     Returns
     -------
@@ -365,10 +367,10 @@ def roster_for_scenario(
     cal, days = horizon(scenario, start, weeks)
     rostered = {g for p in people for g in p.groups} & {g.name for g in scenario.groups}
     req = requirement_from_plan(scenario, plan, cal, rostered)
-    rules = {k: v for k, v in solve_options.items() if v}
+    rules = ab_cover or balance is not None
     big = len(people) >= DECOMPOSE_FROM or len({p.home_group for p in people}) >= 6
     if solver == "decompose" or (solver == "auto" and big and not rules):
         result = solve_hall_roster(people, shifts, days, req, time_limit=time_limit).result
     else:
-        result = solve_roster(people, shifts, days, req, time_limit=time_limit, **rules)  # type: ignore[arg-type]
+        result = solve_roster(people, shifts, days, req, time_limit=time_limit, ab_cover=ab_cover, balance=balance)
     return result, plan, cal, rostered

@@ -43,7 +43,18 @@ class Source:
     row: int | None = None
 
     def label(self) -> str:
-        """Human readable location, e.g. ``plan.xlsx / 任务表 / 第5行``."""
+        """Human readable location, e.g. ``plan.xlsx / 任务表 / 第5行``.
+
+        Returns
+        -------
+        str
+            File, sheet and row joined by `` / `` (the parts that are known).
+
+        Examples
+        --------
+        >>> Source("plan.xlsx", "任务表", 5).label(), Source("plan.docx").label()
+        ('plan.xlsx / 任务表 / 第5行', 'plan.docx')
+        """
         parts = [self.file] if self.file else []
         if self.sheet:
             parts.append(self.sheet)
@@ -146,7 +157,20 @@ class Task:
         return list(dict.fromkeys(self.lead_units + self.responsible_units))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (dates as ISO strings)."""
+        """JSON-ready dict (dates as ISO strings).
+
+        Returns
+        -------
+        dict
+            Every field of the task; ``deadline`` and the milestones' dates as ISO strings.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> d = Task("1", "推进简政放权", lead_units=["市财政局"], deadline=date(2021, 12, 31)).to_dict()
+        >>> d["id"], d["lead_units"], d["deadline"]
+        ('1', ['市财政局'], '2021-12-31')
+        """
         d = asdict(self)
         d["deadline"] = self.deadline.isoformat() if self.deadline else None
         d["milestones"] = [{"date": m.date.isoformat() if m.date else None, "text": m.text} for m in self.milestones]
@@ -154,7 +178,25 @@ class Task:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Task:
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of :meth:`to_dict`.
+
+        Parameters
+        ----------
+        d : dict
+            A task as :meth:`to_dict` gives it (keys that are no field are ignored).
+
+        Returns
+        -------
+        Task
+            The task, with its dates, milestones and source rebuilt.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> t = Task("1", "推进简政放权", deadline=date(2021, 12, 31))
+        >>> Task.from_dict(t.to_dict()) == t, Task.from_dict({"id": "2", "title": "清单", "extra": 1}).title
+        (True, '清单')
+        """
         d = dict(d)
         d["deadline"] = date.fromisoformat(d["deadline"]) if d.get("deadline") else None
         d["milestones"] = [
@@ -208,13 +250,49 @@ class Plan:
     used: dict[str, Any] = field(default_factory=dict)
 
     def task(self, task_id: str) -> Task:
-        """The task with this id (KeyError if absent)."""
+        """The task with this id (KeyError if absent).
+
+        Parameters
+        ----------
+        task_id : str
+            The task's number as in the plan (e.g. ``"11"``).
+
+        Returns
+        -------
+        Task
+            The first task with that id.
+
+        Raises
+        ------
+        KeyError
+            When the plan has no such task.
+
+        Examples
+        --------
+        >>> plan = Plan("示例方案", tasks=[Task("1", "推进简政放权")])
+        >>> plan.task("1").title
+        '推进简政放权'
+        """
         for t in self.tasks:
             if t.id == task_id:
                 return t
         raise KeyError(task_id)
 
     def to_dict(self) -> dict[str, Any]:
+        """The plan as a JSON-ready dict (dates as ISO strings, each task by :meth:`Task.to_dict`).
+
+        Returns
+        -------
+        dict
+            ``title``, ``issuer``, ``date``, ``source_file``, ``used``, ``warnings`` and ``tasks``.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> d = Plan("示例方案", date=date(2021, 8, 9), tasks=[Task("1", "推进简政放权")]).to_dict()
+        >>> d["title"], d["date"], [t["id"] for t in d["tasks"]]
+        ('示例方案', '2021-08-09', ['1'])
+        """
         return {
             "title": self.title,
             "issuer": self.issuer,

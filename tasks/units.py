@@ -160,5 +160,22 @@ class AliasTable:
         return cls({clean_unit(a): clean_unit(c) for a, c, *_ in rows if a and c})
 
     def canonical(self, name: str) -> str:
-        """The canonical name for ``name`` (``name`` itself when it is no alias)."""
+        """The canonical name for ``name`` (``name`` itself when it is no alias).
+
+        Parameters
+        ----------
+        name : str
+            A unit's name as written.
+
+        Returns
+        -------
+        str
+            The name the alias table maps it to, or ``name``.
+
+        Examples
+        --------
+        >>> t = AliasTable({"市行政服务中心管委会": "市政务服务中心"})
+        >>> t.canonical("市行政服务中心管委会"), t.canonical("市财政局")
+        ('市政务服务中心', '市财政局')
+        """
         return self.aliases.get(name, name)

@@ -19,6 +19,7 @@ from sim import (
     WEEKDAYS_CN,
     Scenario,
     groups_table,
+    practice_table,
     queue_length,
     scenario_from_tables,
     types_table,
@@ -28,9 +29,11 @@ from sim import (
 __all__ = [
     "GROUP_COLS",
     "LUNCH_CN",
+    "PRACTICE_COLS",
     "TYPE_COLS",
     "groups_frame",
     "heatmap",
+    "practice_frame",
     "queue_chart",
     "queue_frame",
     "scenario_from_frames",
@@ -40,7 +43,20 @@ __all__ = [
     "wait_by_weekday_slot",
 ]
 
-TYPE_COLS = ["业务名称", "部门", *WEEKDAYS_CN, "平均办理时长(分钟)", "办理时长变异系数", "预约比例"]
+#: the practice columns keep the workbook's names (过号比例 … 每时段预约上限, 爱心窗口, 办理规则)
+PRACTICE_TYPE_COLS = ["过号比例", "转办后续业务", "转办比例", "优先比例", "每时段预约上限"]
+TYPE_COLS = [
+    "业务名称",
+    "部门",
+    *WEEKDAYS_CN,
+    "平均办理时长(分钟)",
+    "办理时长变异系数",
+    "预约比例",
+    *PRACTICE_TYPE_COLS,
+]
+_TYPE_NUMBERS = {*WEEKDAYS_CN, "平均办理时长(分钟)", "办理时长变异系数", "预约比例", "过号比例", "转办比例", "优先比例"}
+#: the 办理规则 sheet: one row per rule (参数, 取值), as in the workbook
+PRACTICE_COLS = ["参数", "取值"]
 GROUP_COLS = [
     "窗口组",
     "类型",
@@ -52,6 +68,7 @@ GROUP_COLS = [
     "周六时间",
     "周日时间",
     "午休方式",
+    "爱心窗口",
 ]
 #: the page's short column labels → the workbook's column names (:mod:`sim.scenario_io` reads the rows)
 TYPE_LABELS = {
@@ -61,6 +78,7 @@ TYPE_LABELS = {
     "平均办理时长(分钟)": "平均办理时长(分钟)",
     "办理时长变异系数": "变异系数",
     "预约比例": "预约比例",
+    **{c: c for c in PRACTICE_TYPE_COLS},
 }
 GROUP_LABELS = {
     "窗口组": "窗口组",
@@ -72,6 +90,7 @@ GROUP_LABELS = {
     "周六时间": "周六营业时间",
     "周日时间": "周日营业时间",
     "午休方式": "午休方式",
+    "爱心窗口": "爱心窗口",
 }
 _WORKDAYS = WEEKDAYS_CN[:5]
 
@@ -84,17 +103,26 @@ def scenario_key(s: Scenario) -> str:
 
 
 def types_frame(s: Scenario) -> pd.DataFrame:
-    """:func:`sim.scenario_io.types_table` under the page's short labels."""
+    """:func:`sim.scenario_io.types_table` under the page's short labels (每时段预约上限 blank when unlimited)."""
     rows = types_table(s)
-    return pd.DataFrame(
-        [
-            [
-                float(r[TYPE_LABELS[c]]) if c in WEEKDAYS_CN or c in TYPE_COLS[-3:] else r[TYPE_LABELS[c]]
-                for c in TYPE_COLS
-            ]
-            for r in rows
-        ],
+    frame = pd.DataFrame(
+        [[float(r[TYPE_LABELS[c]]) if c in _TYPE_NUMBERS else r[TYPE_LABELS[c]] for c in TYPE_COLS] for r in rows],
         columns=TYPE_COLS,
+    )
+    frame["每时段预约上限"] = frame["每时段预约上限"].astype("Int64")
+    return frame
+
+
+def practice_frame(s: Scenario) -> pd.DataFrame:
+    """:func:`sim.scenario_io.practice_table` as text (the 取值 column mixes numbers and words).
+
+    >>> from sim.sample_hall import sample_scenario
+    >>> practice_frame(sample_scenario()).iloc[0].tolist()
+    ['过号呼叫时长(分钟)', '1']
+    """
+    return pd.DataFrame(
+        [[r["参数"], f"{r['取值']:g}" if isinstance(r["取值"], float) else str(r["取值"])] for r in practice_table(s)],
+        columns=PRACTICE_COLS,
     )
 
 
@@ -109,23 +137,33 @@ def groups_frame(s: Scenario) -> pd.DataFrame:
     return pd.DataFrame(out, columns=GROUP_COLS)
 
 
+def _cell(v: object) -> object:
+    """An edited cell as the workbook reader takes it: NaN, NA and NaT → None."""
+    missing = v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float | np.floating) and np.isnan(v))
+    return None if missing else v
+
+
 def _rows(frame: pd.DataFrame, labels: dict[str, str]) -> list[dict]:
     """The edited table's rows under the workbook's column names (NaN → None)."""
     rows = []
     for r in frame.to_dict("records"):
-        row = {labels[c]: (None if isinstance(v, float) and np.isnan(v) else v) for c, v in r.items() if c in labels}
+        row = {labels[str(c)]: _cell(v) for c, v in r.items() if c in labels}
         if "工作日时间" in r:
-            v = r["工作日时间"]
+            v = _cell(r["工作日时间"])
             for d in _WORKDAYS:
-                row[f"{d}营业时间"] = None if isinstance(v, float) and np.isnan(v) else v
+                row[f"{d}营业时间"] = v
         rows.append(row)
     return rows
 
 
-def scenario_from_frames(base: Scenario, types: pd.DataFrame, groups: pd.DataFrame) -> Scenario:
-    """``base`` with its types and window groups replaced by the edited tables, checked by
-    :func:`sim.scenario_io.scenario_from_tables` (raises :class:`~sim.scenario_io.ScenarioInvalid`)."""
-    return scenario_from_tables(base, _rows(types, TYPE_LABELS), _rows(groups, GROUP_LABELS))
+def scenario_from_frames(
+    base: Scenario, types: pd.DataFrame, groups: pd.DataFrame, practice: pd.DataFrame | None = None
+) -> Scenario:
+    """``base`` with its types, window groups and (given ``practice``) 办理规则 replaced by the
+    edited tables, checked by :func:`sim.scenario_io.scenario_from_tables` (raises
+    :class:`~sim.scenario_io.ScenarioInvalid`; ``base`` is never changed)."""
+    rules = None if practice is None else _rows(practice, {c: c for c in PRACTICE_COLS})
+    return scenario_from_tables(base, _rows(types, TYPE_LABELS), _rows(groups, GROUP_LABELS), practice=rules)
 
 
 def wait_by_weekday_slot(log: pd.DataFrame, target: float = 15.0) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from ui.hall_views import (
     LUNCH_CN,
     groups_frame,
     heatmap,
+    practice_frame,
     queue_chart,
     queue_frame,
     scenario_from_frames,
@@ -91,12 +92,26 @@ def edit(base):
     from sim import validate
 
     bkey = scenario_key(base)
-    with st.expander("编辑场景(业务类型、窗口组、调整策略、日历)", expanded=False):
-        t1, t2, t3 = st.tabs(["业务类型", "窗口组", "调整策略与日历"])
+    with st.expander("编辑场景(业务类型、窗口组、办理规则、调整策略、日历)", expanded=False):
+        t1, t2, t4, t3 = st.tabs(["业务类型", "窗口组", "办理规则", "调整策略与日历"])
         with t1:
-            st.caption("每天到达量(人次)按周一至周日填写;周末的数值是“若当天开放”时的需求。")
+            st.caption(
+                "每天到达量(人次)按周一至周日填写;周末的数值是“若当天开放”时的需求。过号比例、转办比例、优先比例填 0~1 的小数;"
+                "转办后续业务如“税务→缴费”;每时段预约上限留空为不限。"
+            )
             types = st.data_editor(
-                types_frame(base), key=f"hall_types_{bkey}", num_rows="dynamic", hide_index=True, width="stretch"
+                types_frame(base),
+                key=f"hall_types_{bkey}",
+                num_rows="dynamic",
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "过号比例": st.column_config.NumberColumn(help="叫号时已离开的取号人比例(0~1)"),
+                    "转办后续业务": st.column_config.TextColumn(help="多窗联办:办完本业务后依次到这些业务的窗口,如 税务→缴费"),
+                    "转办比例": st.column_config.NumberColumn(help="需要转办后续业务的比例(0~1)"),
+                    "优先比例": st.column_config.NumberColumn(help="老年人、孕妇、残疾人等优先办理的比例(0~1)"),
+                    "每时段预约上限": st.column_config.NumberColumn(help="每半小时可预约的人数上限;留空不限", step=1),
+                },
             )
         with t2:
             st.caption("可办业务用顿号分隔;营业时间如 08:30-17:30,不开放留空;周末窗口为周末轮班的窗口数。")
@@ -109,7 +124,20 @@ def edit(base):
                 column_config={
                     "午休方式": st.column_config.SelectboxColumn(options=list(LUNCH_CN.values())),
                     "类型": st.column_config.SelectboxColumn(options=["专窗", "综合窗"]),
+                    "爱心窗口": st.column_config.SelectboxColumn(
+                        options=["是", "否"], help="是否为爱心窗口(优先通道);办理规则“优先方式”为爱心窗口专办时专办优先人员"
+                    ),
                 },
+            )
+        with t4:
+            st.caption("过号处理:作废或顺延(保留号码,在其后若干次叫号中再叫);优先方式:优先叫号或爱心窗口专办。")
+            practice = st.data_editor(
+                practice_frame(base),
+                key=f"hall_practice_{bkey}",
+                num_rows="fixed",
+                hide_index=True,
+                width="stretch",
+                disabled=["参数"],
             )
         with t3:
             p = base.policy
@@ -129,7 +157,7 @@ def edit(base):
     from sim import ScenarioInvalid
 
     try:
-        s = scenario_from_frames(base, types, groups)
+        s = scenario_from_frames(base, types, groups, practice)
     except ScenarioInvalid as err:
         st.error(str(err).replace("\n", "  \n") + "  \n请按提示修改表格后再运行。", icon=":material/error:")
         return None

@@ -60,7 +60,8 @@ def solve(
     seed: int,
     rules: tuple = (),
 ):
-    """``rules`` = (AB岗 on, hours band or None, half-day cap or None, lent-day cap or None, leave rate or None)."""
+    """``rules`` = (AB岗 on, hours band, "auto" (from demand) or None, half-day cap or None, lent-day cap or
+    None, leave rate or None)."""
     from sim import Balance, roster_for_scenario, simulation_corrected, sipp, verify_roster
     from sim.roster_certify import certify, pair_backups
 
@@ -70,7 +71,8 @@ def solve(
         people = pair_backups(people)
     options: dict = {"ab_cover": bool(ab)}
     if band or half is not None or lent is not None:
-        options["balance"] = Balance(band, half, lent)
+        auto = band == "auto"
+        options["balance"] = Balance(None if auto else band, half, lent, auto_band=auto)
     cache = _rosters()
     if key in cache:
         return cache[key]
@@ -220,9 +222,16 @@ def roster_section(scenario, requirement) -> None:
             key="roster_ab",
             help="人员名单未指定备岗人员时,按同组顺序自动指定两名。",
         )
-        use_band = r2.checkbox("每人工时在范围内", key="roster_use_band")
-        band_lo = r2.number_input("工时下限(小时)", 0, 400, 60, key="roster_band_lo", disabled=not use_band)
-        band_hi = r2.number_input("工时上限(小时)", 0, 400, 120, key="roster_band_hi", disabled=not use_band)
+        band_mode = r2.radio(
+            "每人工时区间(排班期内)",
+            ["不限", "按需求自动确定", "自定"],
+            key="roster_band_mode",
+            help="按需求自动确定:以需求按整班次至少需要的工时平均到每人为中心,下浮10%、上浮25%,不超过合同工时。"
+            "上限必须遵守;下限尽量满足(获批请假相应降低)。区间装不下需求时求解前即提示。",
+        )
+        use_band = band_mode == "自定"
+        band_lo = r2.number_input("工时下限(小时)", 0, 400, 30 * int(weeks), key="roster_band_lo", disabled=not use_band)
+        band_hi = r2.number_input("工时上限(小时)", 0, 400, 40 * int(weeks), key="roster_band_hi", disabled=not use_band)
         half = r3.number_input("每人半天班上限(-1 为不限)", -1, 60, -1, key="roster_half")
         lent = r3.number_input("每人支援其他组天数上限(-1 为不限)", -1, 60, -1, key="roster_lent")
         certify_on = r1.checkbox("可靠性检验:随机缺勤后仿真,判定是否可以发布", key="roster_certify")
@@ -234,7 +243,7 @@ def roster_section(scenario, requirement) -> None:
         return
     rules = (
         bool(ab),
-        (float(band_lo), float(band_hi)) if use_band else None,
+        (float(band_lo), float(band_hi)) if use_band else ("auto" if band_mode == "按需求自动确定" else None),
         None if half < 0 else int(half),
         None if lent < 0 else int(lent),
         float(leave_rate) if certify_on else None,

@@ -269,6 +269,10 @@ def _roster(args: argparse.Namespace) -> int:
         f"用时 {result.wall_seconds:.1f} 秒;缺口时段 {len(result.shortfall)} 个;"
         f"周末值班极差 {result.weekend_duty_spread};工时比 {out['paid_to_required'] or 0:.2f}"
     )
+    if result.person_band:
+        from sim.roster_io import band_lines
+
+        print(*band_lines(result), sep="\n")
     if ver:
         print(
             f"仿真验证:{ver['slots_meeting_target']}/{ver['open_slots']} 个开放时段达标;按全天汇总 "
@@ -286,7 +290,8 @@ def _roster_rules(args: argparse.Namespace) -> dict:
     from sim.roster import Balance
 
     band = None
-    if args.hours_band:
+    auto = (args.hours_band or "").strip().lower() in ("auto", "自动")
+    if args.hours_band and not auto:
         try:
             lo, hi = (float(x) for x in args.hours_band.replace("~", "-").split("-"))
         except ValueError:
@@ -299,8 +304,8 @@ def _roster_rules(args: argparse.Namespace) -> dict:
         if v is not None and v < 0:
             raise WorkbenchError(f"--{name.replace('_', '-')} 应为不小于0的天数")
     out: dict = {"ab_cover": bool(args.ab)}
-    if band or args.max_half_days is not None or args.max_lent_days is not None:
-        out["balance"] = Balance(band, args.max_half_days, args.max_lent_days)
+    if band or auto or args.max_half_days is not None or args.max_lent_days is not None:
+        out["balance"] = Balance(band, args.max_half_days, args.max_lent_days, auto_band=auto)
     return out
 
 
@@ -363,7 +368,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="AB岗:每人须有备岗人员(名单未指定时按同组顺序自动指定两名),请假会使岗位无人时不予批准",
     )
-    p.add_argument("--hours-band", metavar="LO-HI", help="排班期内每人计薪工时范围(小时),如 120-160")
+    p.add_argument(
+        "--hours-band",
+        metavar="LO-HI|auto",
+        help="排班期内每人计薪工时范围(小时),如 120-160;auto 为按需求和合同工时自动确定",
+    )
     p.add_argument("--max-half-days", type=int, default=None, help="每人半天班次上限")
     p.add_argument("--max-lent-days", type=int, default=None, help="每人支援其他窗口组的天数上限")
     p.add_argument("--certify", action="store_true", help="随机缺勤、AB岗顶岗后重复仿真,判定排班是否可以发布")

@@ -168,6 +168,21 @@ class AccountBook:
     Traceback (most recent call last):
     ...
     tasks.accounts.errors.LoginFailed: 账号或密码错误
+
+    The examples of the methods use a ``book`` (given to every docstring example by the repository's
+    ``conftest.py``) on the doctest ``store`` (see :class:`tasks.store.Store`), with a fixed clock and
+    two accounts, made so (a one-task plan stands in for the doctest store's here):
+
+    >>> from datetime import datetime
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例方案", tasks=[Task("1", "推进简政放权", lead_units=["市财政局"])]),
+    ...                                actor="ban", key="demo")
+    >>> book = AccountBook(store, clock=lambda: datetime(2021, 9, 28, 9, 0))
+    >>> book.add("ban", "office", password="Xq7-tomato-harbour", actor="admin")
+    >>> book.add("czj", "unit", unit="市财政局", password="Lm4-river-lantern-9", actor="ban")
+    >>> [(a["name"], a["role_name"], a["unit"]) for a in book.list()]
+    [('ban', '领导小组办公室', None), ('czj', '责任单位', '市财政局')]
     """
 
     def __init__(self, store: Any, policy: AccountPolicy | None = None, clock: Callable[[], datetime] | None = None):
@@ -176,7 +191,18 @@ class AccountBook:
         self._clock = clock
 
     def clock(self) -> datetime:
-        """Now: the injected clock, else the module's ``_now`` (looked up each time, so tests can patch it)."""
+        """Now: the injected clock, else the module's ``_now`` (looked up each time, so tests can patch it).
+
+        Returns
+        -------
+        datetime
+            The current time, to the second.
+
+        Examples
+        --------
+        >>> book.clock()
+        datetime.datetime(2021, 9, 28, 9, 0)
+        """
         return self._clock() if self._clock else _now()
 
     # -- helpers -------------------------------------------------------------
@@ -238,16 +264,58 @@ class AccountBook:
 
     # -- reading ---------------------------------------------------------------
     def count(self) -> int:
+        """How many accounts there are (disabled ones included).
+
+        Returns
+        -------
+        int
+            The number of accounts.
+
+        Examples
+        --------
+        >>> book.count()
+        2
+        """
         with self.store.session() as s:
             return s.scalar(select(func.count()).select_from(AccountRow)) or 0
 
     def get(self, name: str) -> Account | None:
+        """The account called ``name``, or None.
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+
+        Returns
+        -------
+        Account or None
+            The account (with its region scope), None when there is no such account.
+
+        Examples
+        --------
+        >>> book.get("czj").unit, book.get("nobody")
+        ('市财政局', None)
+        """
         with self.store.session() as s:
             row = self._row(s, name)
             return _account(row, _region_of(s, row.id)) if row else None
 
     def list(self) -> list[dict[str, Any]]:
-        """Every account as a plain dict — never with its hash."""
+        """Every account as a plain dict — never with its hash.
+
+        Returns
+        -------
+        list of dict
+            By role, then name: ``name``, ``display_name``, ``role``, ``role_name``, ``unit``, ``region``,
+            ``disabled``, ``locked_until``, ``failed_logins``, ``must_change_password``,
+            ``last_login_at`` and ``created_at``.
+
+        Examples
+        --------
+        >>> [(a["name"], a["role"], a["disabled"]) for a in book.list()]
+        [('ban', 'office', False), ('czj', 'unit', False)]
+        """
         now = self.clock()
         with self.store.session() as s:
             rows = list(s.scalars(select(AccountRow).order_by(AccountRow.role, AccountRow.name)))
@@ -283,7 +351,23 @@ class AccountBook:
         ]
 
     def info(self, name: str) -> dict[str, Any] | None:
-        """One account as :meth:`list` gives it (no hash), or None."""
+        """One account as :meth:`list` gives it (no hash), or None.
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+
+        Returns
+        -------
+        dict or None
+            The account's row of :meth:`list`.
+
+        Examples
+        --------
+        >>> book.info("czj")["created_at"], book.info("nobody")
+        (datetime.datetime(2021, 9, 28, 9, 0), None)
+        """
         return next((a for a in self.list() if a["name"] == name), None)
 
     # -- managing ----------------------------------------------------------------
@@ -299,7 +383,45 @@ class AccountBook:
         region: str | None = None,
     ) -> str | None:
         """Create an account (``region``: limited to that city or county); returns the generated
-        password when none is given (show it once)."""
+        password when none is given (show it once).
+
+        Parameters
+        ----------
+        name : str
+            The login name: 2–100 characters (汉字, letters, digits, ``. - _ @``), no spaces.
+        role : str
+            ``office``, ``planner``, ``unit`` or ``leader`` (see :data:`tasks.accounts.ROLES`).
+        actor : str
+            Who creates it (audited).
+        unit : str, optional
+            The unit a ``unit`` account reports for (required for that role, refused for others).
+        password : str, optional
+            The password (checked for strength); default: a generated one the user must change.
+        display_name : str, optional
+            The name shown on pages.
+        region : str, optional
+            Limit the account to this registered city or county (``全省`` or empty: unscoped).
+
+        Returns
+        -------
+        str or None
+            The generated password, or None when ``password`` was given.
+
+        Raises
+        ------
+        AccountError
+            A bad name, an existing name, a bad role or unit, a weak password, an unknown region.
+
+        Examples
+        --------
+        >>> generated = book.add("sfj", "unit", unit="市司法局", actor="ban")
+        >>> len(generated) >= 12, book.get("sfj").must_change_password
+        (True, True)
+        >>> book.add("czj", "unit", unit="市财政局", actor="ban")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.errors.AccountError: 账号“czj”已存在
+        """
         name = (name or "").strip()
         if not _NAME.match(name):
             raise AccountError(f"账号名“{name}”无效:2–100 位,可用汉字、字母、数字和 . - _ @,不能有空格")
@@ -348,7 +470,38 @@ class AccountBook:
         region: str | None = None,
     ) -> Account:
         """Change an account's role/unit/display name/region (``region``: None keeps it, ``""`` or
-        ``全省`` removes the scope); the last active office account keeps its role."""
+        ``全省`` removes the scope); the last active office account keeps its role.
+
+        Its sessions end (the new rights apply from the next login).
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+        actor : str
+            Who changes it (audited).
+        role, unit, display_name, region : str, optional
+            The new values (None keeps each).
+
+        Returns
+        -------
+        Account
+            The account as it is now.
+
+        Raises
+        ------
+        AccountError
+            An unknown name, a bad role or unit, or the last active office account losing its role.
+
+        Examples
+        --------
+        >>> book.update("czj", display_name="财政局王敏", actor="ban").display_name
+        '财政局王敏'
+        >>> book.update("ban", role="leader", actor="ban")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.errors.AccountError: 这是唯一在用的办公室账号,不能改为其他角色;请先另建一个办公室账号
+        """
         with self.store.session(write=True) as s:
             row = self._must(s, name)
             new_role = role or row.role
@@ -371,7 +524,32 @@ class AccountBook:
             return _account(row, new_region)
 
     def set_disabled(self, name: str, disabled: bool, *, actor: str) -> None:
-        """Disable (ending its sessions) or enable an account; the last active office account stays."""
+        """Disable (ending its sessions) or enable an account; the last active office account stays.
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+        disabled : bool
+            True to disable, False to enable again.
+        actor : str
+            Who does it (audited).
+
+        Raises
+        ------
+        AccountError
+            An unknown name, or disabling the last active office account.
+
+        Examples
+        --------
+        >>> book.set_disabled("czj", True, actor="ban")
+        >>> book.get("czj").disabled
+        True
+        >>> book.login("czj", "Lm4-river-lantern-9")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.errors.LoginFailed: 账号“czj”已停用,请联系领导小组办公室
+        """
         with self.store.session(write=True) as s:
             row = self._must(s, name)
             if disabled and row.role == OFFICE and not row.disabled and self._active_offices(s) <= 1:
@@ -382,7 +560,33 @@ class AccountBook:
             self._audit(s, actor, "account_disable" if disabled else "account_enable", name)
 
     def reset_password(self, name: str, *, actor: str) -> str:
-        """A new random password (returned once); clears the lockout and ends the account's sessions."""
+        """A new random password (returned once); clears the lockout and ends the account's sessions.
+
+        The user must change it at the next login.
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+        actor : str
+            Who resets it (audited; the password is not).
+
+        Returns
+        -------
+        str
+            The new password.
+
+        Raises
+        ------
+        AccountError
+            When there is no such account.
+
+        Examples
+        --------
+        >>> new = book.reset_password("czj", actor="ban")
+        >>> book.login("czj", new).account.must_change_password
+        True
+        """
         password = random_password()
         with self.store.session(write=True) as s:
             row = self._must(s, name)
@@ -398,7 +602,34 @@ class AccountBook:
         self, name: str, old: str, new: str, *, keep_token: str | None = None, source: str = ""
     ) -> None:
         """The user changes their own password (the old one must be right); every other session of
-        the account ends (``keep_token``: the session the change was made in stays)."""
+        the account ends (``keep_token``: the session the change was made in stays).
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+        old : str
+            The current password.
+        new : str
+            The new password (checked for strength; must differ from ``old``).
+        keep_token : str, optional
+            The token of the session to keep.
+        source : str, optional
+            The client's address (failures are counted per name and source).
+
+        Raises
+        ------
+        LoginFailed
+            When ``old`` is wrong (:class:`AccountLocked` after too many failures).
+        AccountError
+            When ``new`` is weak or equals ``old``.
+
+        Examples
+        --------
+        >>> book.change_password("czj", "Lm4-river-lantern-9", "Pk8-orchard-violin")
+        >>> book.authenticate("czj", "Pk8-orchard-violin").name
+        'czj'
+        """
         self.authenticate(name, old, source=source)
         check_strength(new, name)
         if new == old:
@@ -416,6 +647,33 @@ class AccountBook:
             self._audit(s, name, "account_change_password", name)
 
     def unlock(self, name: str, *, actor: str) -> None:
+        """Clear an account's failed-login counts, so it may try again at once.
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+        actor : str
+            Who unlocks it (audited).
+
+        Raises
+        ------
+        AccountError
+            When there is no such account.
+
+        Examples
+        --------
+        >>> for _ in range(5):
+        ...     try:
+        ...         book.login("czj", "wrong")
+        ...     except LoginFailed:
+        ...         pass
+        >>> book.info("czj")["locked_until"]
+        datetime.datetime(2021, 9, 28, 9, 1)
+        >>> book.unlock("czj", actor="ban")
+        >>> book.info("czj")["locked_until"], book.login("czj", "Lm4-river-lantern-9").account.name
+        (None, 'czj')
+        """
         with self.store.session(write=True) as s:
             row = self._must(s, name)
             row.failed_logins, row.locked_until, row.updated_at = 0, None, self.clock()
@@ -434,6 +692,36 @@ class AccountBook:
         on many names waits as well.  Others (the real user at another
         computer) are not locked out.  The counts are committed before the
         error is raised.
+
+        Parameters
+        ----------
+        name : str
+            The typed account name.
+        password : str
+            The typed password.
+        source : str, optional
+            The client's address.
+
+        Returns
+        -------
+        Account
+            The account (no session is opened: see :meth:`login`).
+
+        Raises
+        ------
+        LoginFailed
+            A wrong name or password (``账号或密码错误``), or a disabled account.
+        AccountLocked
+            When the name and source must wait after too many failures.
+
+        Examples
+        --------
+        >>> book.authenticate("czj", "Lm4-river-lantern-9").unit
+        '市财政局'
+        >>> book.authenticate("nobody", "Lm4-river-lantern-9")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.errors.LoginFailed: 账号或密码错误
         """
         name = (name or "").strip()
         source = (source or "").strip()[:200]
@@ -527,7 +815,33 @@ class AccountBook:
         return f"登录失败次数过多,请于 {until:%Y-%m-%d %H:%M:%S} 后再试;忘记密码请联系领导小组办公室重置"
 
     def login(self, name: str, password: str, *, source: str = "") -> LoginSession:
-        """Check the password and open a session; keep ``.token`` and pass it to :meth:`resume`."""
+        """Check the password and open a session; keep ``.token`` and pass it to :meth:`resume`.
+
+        Parameters
+        ----------
+        name : str
+            The typed account name.
+        password : str
+            The typed password.
+        source : str, optional
+            The client's address.
+
+        Returns
+        -------
+        LoginSession
+            The session's token (only its hash is stored) and the account.
+
+        Raises
+        ------
+        LoginFailed, AccountLocked
+            As :meth:`authenticate`.
+
+        Examples
+        --------
+        >>> login = book.login("czj", "Lm4-river-lantern-9")
+        >>> login, login.account.unit
+        (LoginSession(account='czj'), '市财政局')
+        """
         account = self.authenticate(name, password, source=source)
         token = secrets.token_urlsafe(32)
         now = self.clock()
@@ -546,6 +860,31 @@ class AccountBook:
 
         Called on every page run, so it only reads, except every :data:`TOUCH_SECONDS` (to mark
         activity) and when it ends a session.
+
+        Parameters
+        ----------
+        token : str or None
+            The token :meth:`login` gave.
+
+        Returns
+        -------
+        Account
+            The session's account.
+
+        Raises
+        ------
+        SessionExpired
+            No token, an unknown or ended session, one idle or open too long, or a disabled account.
+
+        Examples
+        --------
+        >>> token = book.login("czj", "Lm4-river-lantern-9").token
+        >>> book.resume(token).name
+        'czj'
+        >>> book.resume(None)
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.errors.SessionExpired: 请先登录
         """
         if not token:
             raise SessionExpired("请先登录")
@@ -584,7 +923,22 @@ class AccountBook:
         return _account(row, region)
 
     def logout(self, token: str | None) -> None:
-        """End the session (no error when it already ended)."""
+        """End the session (no error when it already ended).
+
+        Parameters
+        ----------
+        token : str or None
+            The token :meth:`login` gave (None: nothing to do).
+
+        Examples
+        --------
+        >>> token = book.login("czj", "Lm4-river-lantern-9").token
+        >>> book.logout(token)
+        >>> book.resume(token)
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.errors.SessionExpired: 登录已失效,请重新登录
+        """
         if not token:
             return
         with self.store.session(write=True) as s:

@@ -63,13 +63,23 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     --------
     >>> from tasks.store import Store
     >>> from tasks.accounts import Account
-    >>> store = Store("sqlite://")
-    >>> GuardedStore(store, Account("ban", "office")).plans()
+    >>> empty = Store("sqlite://")
+    >>> GuardedStore(empty, Account("ban", "office")).plans()
     []
-    >>> GuardedStore(store, Account("czj", "unit", unit="市财政局")).close_period("2021-09")
+    >>> GuardedStore(empty, Account("czj", "unit", unit="市财政局")).close_period("2021-09")
     Traceback (most recent call last):
     ...
     tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权关闭报告期;如确需办理,请联系领导小组办公室
+
+    The examples of the methods use two guarded stores (given to every docstring example by the
+    repository's ``conftest.py``) on the doctest ``store`` and ``book`` (see :class:`tasks.store.Store`
+    and :class:`~tasks.accounts.AccountBook`): ``office``, the office account ``ban``, and ``unit``, the
+    unit account ``czj`` of 市财政局, which leads task 1 of the plan ``demo``:
+
+    >>> office = GuardedStore(store, book.get("ban"), book=book)
+    >>> unit = GuardedStore(store, book.get("czj"), book=book)
+    >>> [t.id for t in office.tasks("demo")], [t.id for t in unit.tasks("demo")]
+    (['1', '2', '3'], ['1'])
     """
 
     def __init__(self, store: Store, account: Account, *, book: AccountBook | None = None):
@@ -86,14 +96,17 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     # -- who ------------------------------------------------------------------------
     @property
     def actor(self) -> str:
+        """The acting account's name: every change is recorded under it."""
         return self.account.name
 
     @property
     def url(self) -> str:
+        """The store's database URL (password hidden)."""
         return self._store.url
 
     @property
     def is_unit(self) -> bool:
+        """True for a unit account (its reads are narrowed to its own unit)."""
         return self.account.role == UNIT
 
     def _own(self, unit: str | None, action: str) -> str | None:
@@ -215,13 +228,47 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
 
     # -- reads (Store-compatible) ---------------------------------------------------------
     def plans(self) -> list[dict[str, Any]]:
-        """Every plan; for a scoped account those of its regions."""
+        """Every plan; for a scoped account those of its regions.
+
+        Returns
+        -------
+        list of dict
+            As :meth:`tasks.store.Store.plans`.
+
+        Examples
+        --------
+        >>> [p["key"] for p in office.plans()]
+        ['demo']
+        """
         rows = self._store.plans()
         mine = self._my_plans()
         return rows if mine is None else [p for p in rows if p["key"] in mine]
 
     def plan(self, key: str) -> Plan:
-        """The plan ``key`` (:meth:`tasks.store.Store.plan`); for a unit account only its own unit's tasks."""
+        """The plan ``key`` (:meth:`tasks.store.Store.plan`); for a unit account only its own unit's tasks.
+
+        Parameters
+        ----------
+        key : str
+            The plan's key.
+
+        Returns
+        -------
+        Plan
+            The live plan (a unit account's view keeps the tasks its unit leads or shares).
+
+        Raises
+        ------
+        PermissionDenied
+            For a plan of another region (scoped accounts).
+        StoreError
+            When there is no such plan.
+
+        Examples
+        --------
+        >>> [t.id for t in office.plan("demo").tasks], [t.id for t in unit.plan("demo").tasks]
+        (['1', '2', '3'], ['1'])
+        """
         plan = self._store.plan(self._plan(key, "查看"))  # type: ignore[arg-type]
         if not self.is_unit:
             return plan
@@ -229,6 +276,34 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return unit_view(plan, self.account.unit or "")
 
     def plan_key(self, plan: str | None = None, unit: str | None = None) -> str:
+        """Resolve ``plan`` to its key (:meth:`tasks.store.Store.plan_key`); a unit account may name only its own unit.
+
+        Parameters
+        ----------
+        plan : str, optional
+            A plan's key (None: the only plan, or the only one where ``unit`` has tasks).
+        unit : str, optional
+            The unit whose plan is meant.
+
+        Returns
+        -------
+        str
+            The plan's key.
+
+        Raises
+        ------
+        PermissionDenied
+            When a unit account names another unit, or a scoped account another region's plan.
+
+        Examples
+        --------
+        >>> unit.plan_key(unit="市财政局")
+        'demo'
+        >>> unit.plan_key(unit="市司法局")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 单位账号“czj”只能查看和填报本单位“市财政局”的任务,不能使用“市司法局”的填报模板或任务
+        """
         if self.is_unit and unit and unit != self.account.unit:
             raise PermissionDenied(
                 f"单位账号“{self.account.name}”只能查看和填报本单位“{self.account.unit}”的任务,"
@@ -245,7 +320,29 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         unit: str | None = None,
     ) -> list[StoredTask]:
         """All tasks (or ``unit``'s); for a unit account only those where its own unit leads or takes part;
-        for a scoped account only its regions' plans."""
+        for a scoped account only its regions' plans.
+
+        Parameters
+        ----------
+        plan : str, optional
+            The plan's key (None: the only plan).
+        all_plans : bool, optional
+            Tasks of every live plan the account sees.
+        include_archived : bool, optional
+            Include archived tasks.
+        unit : str, optional
+            Only the tasks this unit leads or shares.
+
+        Returns
+        -------
+        list of StoredTask
+            As :meth:`tasks.store.Store.tasks`.
+
+        Examples
+        --------
+        >>> [t.id for t in office.tasks("demo", unit="市司法局")], [t.id for t in unit.tasks(all_plans=True)]
+        (['1', '2'], ['1'])
+        """
         if not all_plans:
             plan = self._plan(plan, "查看")
         if not self.is_unit:
@@ -258,6 +355,23 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return [t for t in rows if unit is None or t.role_of(unit)]
 
     def task_dicts(self, plan: str | None = None) -> list[Task]:
+        """The plan's tasks as imported (:meth:`tasks.store.Store.task_dicts`); a unit account's own only.
+
+        Parameters
+        ----------
+        plan : str, optional
+            The plan's key (None: the only plan).
+
+        Returns
+        -------
+        list of Task
+            The live tasks.
+
+        Examples
+        --------
+        >>> [t.title for t in unit.task_dicts("demo")]
+        ['推进简政放权']
+        """
         plan = self._plan(plan, "查看")
         rows = self._store.task_dicts(plan)
         if self.is_unit:
@@ -266,6 +380,23 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return rows
 
     def units(self, *, include_collective: bool = False) -> list[str]:
+        """The units with a role in a live task; a unit account's own, a scoped account's regions'.
+
+        Parameters
+        ----------
+        include_collective : bool, optional
+            Also list collective names such as ``市直各相关单位``.
+
+        Returns
+        -------
+        list of str
+            The units' names, sorted.
+
+        Examples
+        --------
+        >>> office.units(), unit.units()
+        (['市司法局', '市政务服务中心', '市财政局'], ['市财政局'])
+        """
         if self.is_unit:
             return [self.account.unit]  # type: ignore[list-item]
         if self.account.region:  # the units with a role in a live task of the account's regions
@@ -276,22 +407,105 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return self._store.units(include_collective=include_collective)
 
     def unit_exists(self, name: str) -> bool:
+        """Whether the store knows a unit of this name (:meth:`tasks.store.Store.unit_exists`).
+
+        Parameters
+        ----------
+        name : str
+            The unit's name.
+
+        Returns
+        -------
+        bool
+            True when a loaded plan named the unit.
+
+        Examples
+        --------
+        >>> unit.unit_exists("市司法局"), unit.unit_exists("市公安局")
+        (True, False)
+        """
         return self._store.unit_exists(name)
 
     def period(self, key: str) -> PeriodInfo | None:
+        """The reporting period ``key`` (:meth:`tasks.store.Store.period`).
+
+        Parameters
+        ----------
+        key : str
+            The month's key, ``2021-09``.
+
+        Returns
+        -------
+        PeriodInfo or None
+            The period, or None when it was never opened.
+
+        Examples
+        --------
+        >>> unit.period("2021-09").due
+        datetime.date(2021, 10, 5)
+        """
         return self._store.period(key)
 
     def periods(self) -> list[PeriodInfo]:
+        """Every reporting period opened (:meth:`tasks.store.Store.periods`).
+
+        Returns
+        -------
+        list of PeriodInfo
+            Oldest first.
+
+        Examples
+        --------
+        >>> [p.key for p in unit.periods()]
+        ['2021-09']
+        """
         return self._store.periods()
 
     def has_upload(self, sha256: str) -> bool:
+        """Whether a file with this content was saved before (:meth:`tasks.store.Store.has_upload`).
+
+        Parameters
+        ----------
+        sha256 : str
+            The file's SHA-256.
+
+        Returns
+        -------
+        bool
+            True when an upload with that hash is stored.
+
+        Examples
+        --------
+        >>> unit.has_upload("0" * 64)
+        False
+        """
         return self._store.has_upload(sha256)
 
     def reports(
         self, *, as_of: date | None = None, plan: str | None = None, all_plans: bool = True
     ) -> list[ReportRecord]:
         """Accepted rows; a unit account sees those on its own tasks (co-units' rows included);
-        a scoped account those on its regions' plans."""
+        a scoped account those on its regions' plans.
+
+        Parameters
+        ----------
+        as_of : date, optional
+            Leave out rows reported after this day.
+        plan : str, optional
+            Only this plan's rows.
+        all_plans : bool, optional
+            False with no ``plan``: only the only plan's rows (default True).
+
+        Returns
+        -------
+        list of ReportRecord
+            As :meth:`tasks.store.Store.reports`.
+
+        Examples
+        --------
+        >>> [(r.unit, r.task_id, r.percent) for r in unit.reports()]
+        [('市财政局', '1', 50.0)]
+        """
         if plan or not all_plans:
             plan = self._plan(plan, "查看")
         rows = self._store.reports(as_of=as_of, plan=plan, all_plans=all_plans)
@@ -303,6 +517,18 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return rows
 
     def uploads(self) -> list[dict[str, Any]]:
+        """The saved uploads; a unit account's own, a scoped account's regions'.
+
+        Returns
+        -------
+        list of dict
+            As :meth:`tasks.store.Store.uploads`.
+
+        Examples
+        --------
+        >>> [(u["unit"], u["filename"]) for u in unit.uploads()]
+        [('市财政局', '财政局.xlsx')]
+        """
         rows = self._store.uploads()
         if self.is_unit:
             rows = [u for u in rows if u["unit"] == self.account.unit]
@@ -323,7 +549,27 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
 
     def audit_log(self) -> list[dict[str, Any]]:
         """The audit trail (office only); a scoped office sees the rows on its regions' plans and
-        those written by its regions' accounts."""
+        those written by its regions' accounts.
+
+        Returns
+        -------
+        list of dict
+            As :meth:`tasks.store.Store.audit_log`.
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+
+        Examples
+        --------
+        >>> [a["action"] for a in office.audit_log()][:3]
+        ['load_plan', 'open_period', 'upload']
+        >>> unit.audit_log()
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权查看操作日志;如确需办理,请联系领导小组办公室
+        """
         require(self.account, "read_audit")
         rows = self._store.audit_log()
         mine = self._my_plans()
@@ -338,6 +584,18 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         ]
 
     def counts(self) -> dict[str, int]:
+        """Row count of every table (:meth:`tasks.store.Store.counts`).
+
+        Returns
+        -------
+        dict of str to int
+            Table name → rows.
+
+        Examples
+        --------
+        >>> office.counts()["tasks"]
+        3
+        """
         return self._store.counts()
 
     # -- changes (Store-compatible; ``actor`` is always the account) ------------------------------
@@ -356,7 +614,48 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
 
         ``region`` puts the plan in a city or county (registered first).  A scoped account's new
         plans go to its own region by default, and it may load only into its regions and update
-        only its regions' plans; without ``region`` an existing plan keeps its region."""
+        only its regions' plans; without ``region`` an existing plan keeps its region.
+
+        Parameters
+        ----------
+        plan : Plan
+            The plan as an importer read it.
+        actor : str, optional
+            Ignored: the account is the actor.
+        key : str, optional
+            The plan's key (default: its title, else its file name).
+        start : date, optional
+            The reporting calendar's start.
+        cycle : str, optional
+            The reporting cycle (``month``, ``quarter``…).
+        due_day : int, optional
+            The day of the month reports are due (1–31).
+        region : str, optional
+            The city or county the plan belongs to.
+
+        Returns
+        -------
+        LoadResult
+            As :meth:`tasks.store.Store.load_plan_into_store`.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not load plans, or a region outside a scoped account's.
+        LifecycleError
+            When ``due_day`` is not 1–31.
+
+        Examples
+        --------
+        >>> import dataclasses
+        >>> plan = office.plan("demo")
+        >>> office.load_plan_into_store(dataclasses.replace(plan, tasks=plan.tasks[:2]), key="demo").summary()
+        '计划“demo”:新增 0 项,更新 0 项,归档 1 项,未变 2 项'
+        >>> unit.load_plan_into_store(plan, key="demo")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权导入或更新计划;如确需办理,请联系领导小组办公室
+        """
         from ..progress.baselines import freeze_baseline
         from ..progress.lifecycle import calendar_of, set_calendar
 
@@ -410,6 +709,34 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     def set_predecessors(
         self, plan: str | None, task_id: str, predecessors: Sequence[str], actor: str | None = None
     ) -> None:
+        """Replace a task's predecessors (:meth:`tasks.store.Store.set_predecessors`), as the account.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task_id : str
+            The task whose predecessors change.
+        predecessors : sequence of str
+            The new predecessors' ids.
+        actor : str, optional
+            Ignored: the account is the actor.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not edit predecessors.
+
+        Examples
+        --------
+        >>> office.set_predecessors("demo", "1", ["2"])
+        >>> office.plan("demo").task("1").predecessors
+        ['2']
+        >>> unit.set_predecessors("demo", "1", [])
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权编辑前置任务;如确需办理,请联系领导小组办公室
+        """
         require(self.account, "set_predecessors")
         self._store.set_predecessors(self._plan(plan, "修改"), task_id, predecessors, self.actor)
 
@@ -419,7 +746,31 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         """Office: open with any due date.  Units may only register a month with the default
         due date (it happens when they upload for a month nobody opened yet); for them nothing is
         written here — the month is registered by :meth:`add_upload` once their rows pass every
-        check, so a refused upload (or a bare call) leaves the database unchanged."""
+        check, so a refused upload (or a bare call) leaves the database unchanged.
+
+        Parameters
+        ----------
+        period : str
+            The month, ``2021-10``.
+        actor : str, optional
+            Ignored: the account is the actor.
+        due : date, optional
+            The report's due date (office only).
+        grace_days : int, optional
+            Days after the month's end the report is due.
+
+        Returns
+        -------
+        PeriodInfo
+            The period (for a unit account, as it will be once registered).
+
+        Examples
+        --------
+        >>> office.open_period("2021-11", due=date(2021, 12, 10)).due
+        datetime.date(2021, 12, 10)
+        >>> unit.open_period("2021-10").due, unit.period("2021-10")
+        (datetime.date(2021, 11, 5), None)
+        """
         province = not self.is_unit and not self.account.region
         require(self.account, "open_period" if due is not None or province else "register_period")
         if not self.is_unit:  # a city's office registers the month with the default due date only
@@ -432,7 +783,34 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return PeriodInfo(p.key, p.start, p.end, p.end + timedelta(days=grace_days), False)
 
     def close_period(self, period: str, actor: str | None = None) -> PeriodInfo:
-        """Close a period (office) and freeze a baseline of every plan."""
+        """Close a period (office) and freeze a baseline of every plan.
+
+        Parameters
+        ----------
+        period : str
+            The month, ``2021-09``.
+        actor : str, optional
+            Ignored: the account is the actor.
+
+        Returns
+        -------
+        PeriodInfo
+            The closed period.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not close periods.
+
+        Examples
+        --------
+        >>> office.close_period("2021-09").closed
+        True
+        >>> unit.close_period("2021-09")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权关闭报告期;如确需办理,请联系领导小组办公室
+        """
         from ..progress.baselines import close_period_and_freeze
 
         require(self.account, "close_period")
@@ -450,7 +828,40 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         rows: list[dict[str, Any]],
         actor: str | None = None,
     ) -> int | None:
-        """Refused unless the account may upload for ``unit`` and ``unit`` has a role in every row's task."""
+        """Refused unless the account may upload for ``unit`` and ``unit`` has a role in every row's task.
+
+        Parameters
+        ----------
+        sha256, filename, unit, plan, person, period, rows
+            As :meth:`tasks.store.Store.add_upload` (the rows are checked again: status, percent,
+            dates, texts).
+        actor : str, optional
+            Ignored: the account is the actor.
+
+        Returns
+        -------
+        int or None
+            The new upload's id; None when the same file was saved before.
+
+        Raises
+        ------
+        PermissionDenied
+            When the account may not upload for ``unit``, or ``unit`` has no role in a row's task
+            (nothing is saved).
+
+        Examples
+        --------
+        >>> row = {"task_id": "2", "status": "已完成", "percent": 100, "report_date": date(2021, 9, 29),
+        ...        "period": "2021-09", "source_row": 4}
+        >>> office.add_upload(sha256="ab" * 32, filename="司法局.xlsx", unit="市司法局", plan="demo", person="李强",
+        ...                   period="2021-09", rows=[row])
+        2
+        >>> unit.add_upload(sha256="cd" * 32, filename="x.xlsx", unit="市财政局", plan="demo", person="王敏",
+        ...                 period="2021-09", rows=[row])
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: “市财政局”不是任务2的牵头或责任单位,不能填报这些任务;整个文件未保存
+        """
         self._check_rows(unit, plan, rows)
         for key in sorted({str(r["period"]) for r in rows} & set(self._pending_periods)):
             self._store.open_period(key, self.actor, grace_days=self._pending_periods.pop(key))
@@ -485,13 +896,69 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         check_saved_rows(rows)  # status, percent, dates, texts: checked here, whoever built the rows
 
     def record_action(self, actor: str | None, action: str, target: str, detail: dict | None = None) -> None:
-        """Audit a change made outside the database; the action itself must be allowed (office otherwise)."""
+        """Audit a change made outside the database; the action itself must be allowed (office otherwise).
+
+        Parameters
+        ----------
+        actor : str or None
+            Ignored: the account is the actor.
+        action : str
+            What was done (an action name of :data:`tasks.accounts.ACTIONS` is checked as such).
+        target : str
+            What it was done to.
+        detail : dict, optional
+            More about it.
+
+        Raises
+        ------
+        PermissionDenied
+            When the account may not do ``action``.
+
+        Examples
+        --------
+        >>> office.record_action(None, "save_rules", "rules.toml")
+        >>> office.audit_log()[-1]["actor"], office.audit_log()[-1]["action"]
+        ('ban', 'save_rules')
+        >>> unit.record_action(None, "save_rules", "rules.toml")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权修改预警与考核规则;如确需办理,请联系领导小组办公室
+        """
         require(self.account, action if action in ACTIONS else "change_store")
         self._store.record_action(self.actor, action, target, detail)
 
     # -- progress, the way the dashboard and CLI call it ----------------------------------------------
     def template_bytes(self, unit: str | None, period: str, plan: str | None = None) -> bytes:
-        """A unit's xlsx template; a unit account gets only its own."""
+        """A unit's xlsx template; a unit account gets only its own.
+
+        Parameters
+        ----------
+        unit : str or None
+            The unit (None: a unit account's own).
+        period : str
+            The month the template reports on.
+        plan : str, optional
+            The plan's key (None: the only plan with the unit's tasks).
+
+        Returns
+        -------
+        bytes
+            The xlsx template (:func:`tasks.progress.template_bytes`).
+
+        Raises
+        ------
+        PermissionDenied
+            When a unit account asks for another unit's template.
+
+        Examples
+        --------
+        >>> unit.template_bytes(None, "2021-10")[:2]
+        b'PK'
+        >>> unit.template_bytes("市司法局", "2021-10")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 单位账号“czj”只能为本单位“市财政局”下载进展填报模板,不能为“市司法局”下载进展填报模板
+        """
         from ..progress import template_bytes
 
         unit = self._own(unit, "download_template")
@@ -500,6 +967,30 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return template_bytes(self._store, unit, period, plan)  # type: ignore[arg-type]
 
     def all_templates_zip(self, period: str, plan: str | None = None) -> bytes:
+        """Every unit's template in one zip (:func:`tasks.progress.all_templates_zip`); not for unit accounts.
+
+        Parameters
+        ----------
+        period : str
+            The month the templates report on.
+        plan : str, optional
+            The plan's key (None: the only plan).
+
+        Returns
+        -------
+        bytes
+            The zip file.
+
+        Raises
+        ------
+        PermissionDenied
+            For unit accounts.
+
+        Examples
+        --------
+        >>> office.all_templates_zip("2021-10")[:2]
+        b'PK'
+        """
         from ..progress import all_templates_zip
 
         require(self.account, "download_template")  # unit accounts: refused (all units)
@@ -509,7 +1000,37 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         self, source: bytes | str | Path, filename: str | None = None, *, unit: str | None = None, **kwargs: Any
     ):
         """Check a file (nothing written); a unit account's files are checked as its own unit's,
-        so another unit's template or rows for another unit's tasks are reported as problems."""
+        so another unit's template or rows for another unit's tasks are reported as problems.
+
+        Parameters
+        ----------
+        source : bytes, str or Path
+            The file.
+        filename : str, optional
+            Its name as uploaded.
+        unit : str, optional
+            The reporting unit (a unit account: its own; naming another is refused).
+        **kwargs
+            ``period``, ``plan``, ``person``, ``today``, ``rules`` as :func:`tasks.progress.validate_upload`.
+
+        Returns
+        -------
+        UploadReport
+            The checked rows or the problems.
+
+        Raises
+        ------
+        PermissionDenied
+            When the account may not upload for ``unit``.
+
+        Examples
+        --------
+        >>> from tasks.progress import fill_template
+        >>> data = fill_template(unit.template_bytes(None, "2021-10"),
+        ...                      {"1": {"status": "推进中", "percent": 70, "date": date(2021, 10, 27)}})
+        >>> unit.validate_upload(data, "财政局10月.xlsx", today=date(2021, 10, 27)).summary()
+        '财政局10月.xlsx(市财政局,2021-10):1 行检查通过(尚未保存,确认后保存)'
+        """
         from ..progress import validate_upload
 
         unit = self._own(unit, "upload_progress")
@@ -522,7 +1043,33 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return report
 
     def commit_upload(self, report) -> int | None:
-        """Save a clean report as this account (checks unit and every row's task again)."""
+        """Save a clean report as this account (checks unit and every row's task again).
+
+        Parameters
+        ----------
+        report : UploadReport
+            A report from :meth:`validate_upload`.
+
+        Returns
+        -------
+        int or None
+            The new upload's id; None for a duplicate file.
+
+        Raises
+        ------
+        UploadRejected
+            For a report with problems (nothing is written).
+        PermissionDenied
+            When the account may not save for the report's unit or tasks.
+
+        Examples
+        --------
+        >>> from tasks.progress import fill_template
+        >>> data = fill_template(unit.template_bytes(None, "2021-10"),
+        ...                      {"1": {"status": "推进中", "percent": 70, "date": date(2021, 10, 27)}})
+        >>> unit.commit_upload(unit.validate_upload(data, "财政局10月.xlsx", today=date(2021, 10, 27)))
+        2
+        """
         from ..progress import commit_upload
 
         # a report with problems is refused by commit_upload itself (UploadRejected, nothing written)
@@ -539,7 +1086,32 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         unit: str | None = None,
         **kwargs: Any,
     ) -> list:
-        """Validate many files (zips opened), saving the clean ones when ``save``; a unit's as its own."""
+        """Validate many files (zips opened), saving the clean ones when ``save``; a unit's as its own.
+
+        Parameters
+        ----------
+        files : iterable
+            Paths or ``(name, bytes)`` pairs (:func:`tasks.progress.upload_files`).
+        save : bool, optional
+            Save every clean file (default False: check only).
+        unit : str, optional
+            The reporting unit (a unit account: its own).
+        **kwargs
+            ``period``, ``plan``, ``today``… as :func:`tasks.progress.upload_files`.
+
+        Returns
+        -------
+        list of UploadReport
+            One report per file.
+
+        Examples
+        --------
+        >>> from tasks.progress import fill_template
+        >>> data = fill_template(unit.template_bytes(None, "2021-11"),
+        ...                      {"1": {"status": "推进中", "percent": 80, "date": date(2021, 11, 27)}})
+        >>> [r.summary() for r in unit.upload_files([("财政局11月.xlsx", data)], save=True, today=date(2021, 11, 27))]
+        ['财政局11月.xlsx(市财政局,2021-11):1 行已保存']
+        """
         from ..progress import upload_files
 
         unit = self._own(unit, "upload_progress")
@@ -547,7 +1119,29 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return upload_files(self, files, actor=self.actor, save=save, unit=unit, **kwargs)  # type: ignore[arg-type]
 
     def snapshot(self, as_of: date | None = None, *, plan: str | None = None, rules=None):
-        """Status replay; a unit account's covers only its own tasks."""
+        """Status replay; a unit account's covers only its own tasks.
+
+        Parameters
+        ----------
+        as_of : date, optional
+            The day to replay to (default: today).
+        plan : str, optional
+            Only this plan.
+        rules : Rules, optional
+            The warning rules (default: :func:`tasks.progress.load_rules`).
+
+        Returns
+        -------
+        Snapshot
+            Every visible task's status (:func:`tasks.progress.snapshot`).
+
+        Examples
+        --------
+        >>> [(s.id, s.status) for s in office.snapshot(date(2021, 10, 20)).statuses]
+        [('1', 'on_track'), ('2', 'overdue'), ('3', 'at_risk')]
+        >>> [(s.id, s.status) for s in unit.snapshot(date(2021, 10, 20)).statuses]
+        [('1', 'on_track')]
+        """
         from ..progress import snapshot
 
         if not self.is_unit:
@@ -557,7 +1151,29 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return snapshot(self, as_of, plan=plan, rules=rules)  # type: ignore[arg-type]
 
     def scorecards(self, as_of: date | None = None, *, plan: str | None = None, rules=None) -> list:
-        """Scorecards with rank; a unit account gets only its own card."""
+        """Scorecards with rank; a unit account gets only its own card.
+
+        Parameters
+        ----------
+        as_of : date, optional
+            The day to replay to (default: today).
+        plan : str, optional
+            Only this plan.
+        rules : Rules, optional
+            The scoring rules.
+
+        Returns
+        -------
+        list of Scorecard
+            Ranked (:func:`tasks.progress.ranking`); a unit's card keeps its rank among all units.
+
+        Examples
+        --------
+        >>> [(c.rank, c.unit, c.score) for c in office.scorecards(date(2021, 10, 20))]
+        [(1, '市财政局', 100), (2, '市政务服务中心', 97), (3, '市司法局', 95)]
+        >>> [(c.rank, c.unit) for c in unit.scorecards(date(2021, 10, 20))]
+        [(1, '市财政局')]
+        """
         from ..progress import ranking, snapshot
 
         if self.is_unit:  # its rank is among all units, so rank on everything, then keep its own card
@@ -573,7 +1189,31 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     def reminders(
         self, as_of: date | None = None, period: str | None = None, *, plan: str | None = None, rules=None
     ) -> list:
-        """催办名单; a unit account gets only its own reminder."""
+        """催办名单; a unit account gets only its own reminder.
+
+        Parameters
+        ----------
+        as_of : date, optional
+            The day to replay to (default: today).
+        period : str, optional
+            The period to check (default: the latest one due).
+        plan : str, optional
+            Only this plan.
+        rules : Rules, optional
+            The rules.
+
+        Returns
+        -------
+        list of Reminder
+            The units that have not reported.
+
+        Examples
+        --------
+        >>> [r.text() for r in office.reminders(date(2021, 10, 20))][0]
+        '市司法局:2021-09 进展已超过报送期限(期限 2021-10-05),涉及任务 2'
+        >>> unit.reminders(date(2021, 10, 20))
+        []
+        """
         from ..progress import reminders
 
         items = reminders(self.snapshot(as_of, plan=plan, rules=rules), period)
@@ -582,7 +1222,36 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return items
 
     def build_report(self, kind: str, period: str, **kwargs: Any):
-        """A period report (office, planners, leaders; units lack ``view_reports``)."""
+        """A period report (office, planners, leaders; units lack ``view_reports``).
+
+        Parameters
+        ----------
+        kind : str
+            ``month``, ``quarter``, ``half`` or ``year``.
+        period : str
+            The period's key (``2021-09``, ``2021-Q3``…).
+        **kwargs
+            As :func:`tasks.progress.build_report` (``plan``, ``as_of``, ``rules``…).
+
+        Returns
+        -------
+        PeriodReport
+            The report.
+
+        Raises
+        ------
+        PermissionDenied
+            For unit accounts.
+
+        Examples
+        --------
+        >>> office.build_report("month", "2021-09").doc_title
+        '关于demo2021年9月任务推进情况的通报'
+        >>> unit.build_report("month", "2021-09")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权查看和下载报告;如确需办理,请联系领导小组办公室
+        """
         from ..progress import build_report
 
         require(self.account, "view_reports")
@@ -591,6 +1260,35 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return build_report(self, kind, period, **kwargs)  # type: ignore[arg-type]
 
     def write_report(self, kind: str, period: str, out: str | Path, **kwargs: Any) -> Path:
+        """Write a period report as a docx (:func:`tasks.progress.write_report`); not for unit accounts.
+
+        Parameters
+        ----------
+        kind : str
+            ``month``, ``quarter``, ``half`` or ``year``.
+        period : str
+            The period's key.
+        out : str or Path
+            The file to write.
+        **kwargs
+            As :func:`tasks.progress.write_report`.
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        PermissionDenied
+            For unit accounts.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> office.write_report("month", "2021-09", Path(tempfile.mkdtemp()) / "通报.docx").name
+        '通报.docx'
+        """
         from ..progress import write_report
 
         require(self.account, "view_reports")
@@ -599,7 +1297,32 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return write_report(self, kind, period, out, **kwargs)  # type: ignore[arg-type]
 
     def save_rules(self, rules, path: str | Path | None = None):
-        """Write the warning/scoring rules (office only; audited)."""
+        """Write the warning/scoring rules (office only; audited).
+
+        Parameters
+        ----------
+        rules : Rules
+            The rules.
+        path : str or Path, optional
+            The rules file (default: the configured one).
+
+        Returns
+        -------
+        Rules
+            The rules as saved (with their path).
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from tasks.progress import default_rules
+        >>> office.save_rules(default_rules(), Path(tempfile.mkdtemp()) / "rules.toml").path.endswith("rules.toml")
+        True
+        """
         from ..progress import save_rules
 
         require(self.account, "save_rules")
@@ -607,6 +1330,27 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
 
     # -- accounts (office; a scoped office: the accounts of its regions) --------------------------------
     def list_accounts(self) -> list[dict[str, Any]]:
+        """Every account (:meth:`AccountBook.list`; office only; a scoped office: its regions').
+
+        Returns
+        -------
+        list of dict
+            The accounts, never with a password hash.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not manage accounts.
+
+        Examples
+        --------
+        >>> [(a["name"], a["role"]) for a in office.list_accounts()]
+        [('ban', 'office'), ('czj', 'unit')]
+        >>> unit.list_accounts()
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权管理账号;如确需办理,请联系领导小组办公室
+        """
         require(self.account, "manage_accounts")
         rows = self._book_().list()
         scope = self._scope()
@@ -654,7 +1398,33 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         display_name: str = "",
         region: str | None = None,
     ) -> str | None:
-        """New account; a scoped office's accounts belong to its regions (its own by default)."""
+        """New account; a scoped office's accounts belong to its regions (its own by default).
+
+        Parameters
+        ----------
+        name, role : str
+            As :meth:`AccountBook.add`.
+        unit, password, display_name, region : str, optional
+            As :meth:`AccountBook.add` (a scoped office: a unit with tasks in its regions, one of its regions).
+
+        Returns
+        -------
+        str or None
+            The generated password, or None when ``password`` was given.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not manage accounts, or outside a scoped office's regions.
+        AccountError
+            As :meth:`AccountBook.add`.
+
+        Examples
+        --------
+        >>> generated = office.add_account("sfj", "unit", unit="市司法局")
+        >>> len(generated) >= 12, book.get("sfj").unit
+        (True, '市司法局')
+        """
         require(self.account, "manage_accounts")
         region = self._new_region(region)
         self._unit_in_scope(unit)
@@ -663,6 +1433,30 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         )
 
     def update_account(self, name: str, **changes: Any):
+        """Change an account (:meth:`AccountBook.update`; office only, a scoped office within its regions).
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+        **changes
+            ``role``, ``unit``, ``display_name``, ``region``.
+
+        Returns
+        -------
+        Account
+            The account as it is now.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not manage accounts, or an account outside a scoped office's regions.
+
+        Examples
+        --------
+        >>> office.update_account("czj", display_name="王敏").display_name
+        '王敏'
+        """
         require(self.account, "manage_accounts")
         self._account_in_scope(name, "修改账号")
         if self.account.region and changes.get("region") is not None:
@@ -671,28 +1465,122 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return self._book_().update(name, actor=self.actor, **changes)
 
     def disable_account(self, name: str) -> None:
+        """Disable an account, ending its sessions (:meth:`AccountBook.set_disabled`; office only).
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not manage accounts.
+        AccountError
+            For an unknown name, or the last active office account.
+
+        Examples
+        --------
+        >>> office.disable_account("czj")
+        >>> book.get("czj").disabled
+        True
+        """
         require(self.account, "manage_accounts")
         self._account_in_scope(name, "停用账号")
         self._book_().set_disabled(name, True, actor=self.actor)
 
     def enable_account(self, name: str) -> None:
+        """Enable a disabled account again (office only).
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not manage accounts.
+
+        Examples
+        --------
+        >>> office.disable_account("czj"); office.enable_account("czj")
+        >>> book.get("czj").disabled
+        False
+        """
         require(self.account, "manage_accounts")
         self._account_in_scope(name, "启用账号")
         self._book_().set_disabled(name, False, actor=self.actor)
 
     def reset_password(self, name: str) -> str:
+        """A new random password for ``name`` (:meth:`AccountBook.reset_password`; office only).
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+
+        Returns
+        -------
+        str
+            The new password (show it once); the user must change it at the next login.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not manage accounts.
+
+        Examples
+        --------
+        >>> new = office.reset_password("czj")
+        >>> book.get("czj").must_change_password
+        True
+        """
         require(self.account, "manage_accounts")
         self._account_in_scope(name, "重置密码")
         return self._book_().reset_password(name, actor=self.actor)
 
     def unlock_account(self, name: str) -> None:
+        """Clear an account's failed-login counts (:meth:`AccountBook.unlock`; office only).
+
+        Parameters
+        ----------
+        name : str
+            The account's name.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not manage accounts.
+
+        Examples
+        --------
+        >>> office.unlock_account("czj")
+        >>> book.info("czj")["failed_logins"]
+        0
+        """
         require(self.account, "manage_accounts")
         self._account_in_scope(name, "解锁账号")
         self._book_().unlock(name, actor=self.actor)
 
     # -- regions (a province on one deployment) ----------------------------------------------------------
     def regions(self) -> list:
-        """The registered cities and counties (:class:`tasks.regions.Region`); a scoped account's own."""
+        """The registered cities and counties (:class:`tasks.regions.Region`); a scoped account's own.
+
+        Returns
+        -------
+        list of Region
+            The regions.
+
+        Examples
+        --------
+        >>> office.regions()
+        []
+        >>> office.add_region("示例市")
+        Region(name='示例市', kind='city', parent=None)
+        >>> [r.name for r in office.regions()]
+        ['示例市']
+        """
         from ..regions import regions
 
         rows = regions(self._store)
@@ -700,20 +1588,82 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return rows if scope is None else [r for r in rows if r.name in scope]
 
     def plan_regions(self) -> dict[str, str]:
-        """Plan key → region for the plans the account sees."""
+        """Plan key → region for the plans the account sees.
+
+        Returns
+        -------
+        dict of str to str
+            Each plan's region (``本级`` for a plan in none).
+
+        Examples
+        --------
+        >>> office.plan_regions()
+        {'demo': '本级'}
+        """
         rows = self._plan_regions()
         mine = self._my_plans()
         return rows if mine is None else {k: r for k, r in rows.items() if k in mine}
 
     def add_region(self, name: str, *, parent: str | None = None):
-        """Register a city or county (the provincial office)."""
+        """Register a city or county (the provincial office).
+
+        Parameters
+        ----------
+        name : str
+            The region's name.
+        parent : str, optional
+            The city a county belongs to (None: a city).
+
+        Returns
+        -------
+        Region
+            The region registered.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not manage regions.
+
+        Examples
+        --------
+        >>> office.add_region("示例市"), office.add_region("示例县", parent="示例市").kind
+        (Region(name='示例市', kind='city', parent=None), 'county')
+        >>> unit.add_region("某县")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权登记地区、调整计划所属地区;如确需办理,请联系领导小组办公室
+        """
         from ..regions import add_region
 
         require(self.account, "manage_regions")
         return add_region(self._store, name, parent=parent, actor=self.actor)
 
     def set_plan_region(self, plan: str, region: str) -> str | None:
-        """Move a plan to another region (the provincial office); returns its former region."""
+        """Move a plan to another region (the provincial office); returns its former region.
+
+        Parameters
+        ----------
+        plan : str
+            The plan's key.
+        region : str
+            A registered region.
+
+        Returns
+        -------
+        str or None
+            The region the plan was in.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not manage regions.
+
+        Examples
+        --------
+        >>> _ = office.add_region("示例市")
+        >>> office.set_plan_region("demo", "示例市"), office.plan_regions()
+        ('本级', {'demo': '示例市'})
+        """
         from ..regions import set_plan_region
 
         require(self.account, "manage_regions")
@@ -726,6 +1676,34 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         the city's own plans with each of its counties' (a county's: its own figures), and only
         those plans count whatever ``snap`` holds.  ``snap``: a snapshot for ``as_of`` already at
         hand (the dashboard's cached one).  Unit accounts are refused.
+
+        Parameters
+        ----------
+        as_of : date, optional
+            The day to replay to (default: today).
+        by : str, optional
+            ``city`` (a city with its counties) or ``region`` (each region alone).
+        rules : Rules, optional
+            The rules.
+        snap : Snapshot, optional
+            A snapshot of all plans for ``as_of`` to reuse.
+
+        Returns
+        -------
+        tuple of (list of RegionFigures, str or None)
+            The figures and the period the report rate is for (:func:`tasks.regions.region_comparison`).
+
+        Raises
+        ------
+        PermissionDenied
+            For a unit account (or one whose role lacks ``compare_regions``).
+
+        Examples
+        --------
+        >>> _ = office.add_region("示例市"); _ = office.set_plan_region("demo", "示例市")
+        >>> figures, period = office.compare_regions(date(2021, 10, 20))
+        >>> [(f.region, f.tasks, f.overdue, f.reported) for f in figures], period
+        ([('示例市', 3, 1, 1)], '2021-09')
         """
         from ..regions import region_comparison
 
@@ -755,7 +1733,43 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     def sign_task(
         self, plan: str | None, task: str, *, unit: str | None = None, note: str = "", at: datetime | None = None
     ):
-        """签收 (a lead unit, or the office for it)."""
+        """签收 (a lead unit, or the office for it).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str
+            The task's number.
+        unit : str, optional
+            The lead unit signing (a unit account: its own).
+        note : str, optional
+            A note kept with the step.
+        at : datetime, optional
+            When it happened (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The stored step.
+
+        Raises
+        ------
+        PermissionDenied
+            When a unit account does not lead the task.
+        LifecycleError
+            When the task is not waiting to be signed.
+
+        Examples
+        --------
+        >>> ev = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> ev.kind, ev.label, ev.unit, ev.actor
+        ('sign', '签收', '市财政局', 'czj')
+        >>> unit.sign_task("demo", "2")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 单位账号“czj”(市财政局)不是计划“demo”任务 2 的牵头单位,不能签收任务;只能办理本单位牵头的任务
+        """
         from ..progress.lifecycle import sign
 
         plan = self._plan(plan, "签收", unit=unit or self.account.unit)
@@ -765,7 +1779,43 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     def request_extension(
         self, plan: str | None, task: str, *, to: date, reason: str, unit: str | None = None, at: datetime | None = None
     ):
-        """延期申请; the returned event's id is the request id."""
+        """延期申请; the returned event's id is the request id.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str
+            The task's number.
+        to : date
+            The deadline asked for.
+        reason : str
+            Why.
+        unit : str, optional
+            The lead unit asking (a unit account: its own).
+        at : datetime, optional
+            When (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The request (its ``id`` is what :meth:`decide_extension` takes).
+
+        Raises
+        ------
+        PermissionDenied
+            When a unit account does not lead the task.
+        LifecycleError
+            When the task is not in a state that allows a request, or the date is not later.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> req = unit.request_extension("demo", "1", to=date(2022, 3, 31), reason="需省级系统对接",
+        ...                              at=datetime(2021, 10, 8, 9, 0))
+        >>> req.kind, req.new_date
+        ('extension_request', datetime.date(2022, 3, 31))
+        """
         from ..progress.lifecycle import request_extension
 
         plan = self._plan(plan, "申请延期", unit=unit or self.account.unit)
@@ -775,7 +1825,40 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     def decide_extension(
         self, request_id: int, *, approve: bool, to: date | None = None, note: str = "", at: datetime | None = None
     ):
-        """延期审批 (office)."""
+        """延期审批 (office).
+
+        Parameters
+        ----------
+        request_id : int
+            The request's id (:meth:`request_extension`, :meth:`office_queue`).
+        approve : bool
+            Approve or refuse.
+        to : date, optional
+            The deadline granted (default: the one asked for).
+        note : str, optional
+            The office's note.
+        at : datetime, optional
+            When (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The decision.
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> req = unit.request_extension("demo", "1", to=date(2022, 3, 31), reason="需省级系统对接",
+        ...                              at=datetime(2021, 10, 8, 9, 0))
+        >>> ok = office.decide_extension(req.id, approve=True, note="同意", at=datetime(2021, 10, 9, 9, 0))
+        >>> ok.kind, ok.new_date
+        ('extension_approved', datetime.date(2022, 3, 31))
+        """
         from ..progress.lifecycle import decide_extension
 
         require(self.account, "decide_extension")
@@ -793,7 +1876,45 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         at: datetime | None = None,
         rules=None,
     ):
-        """申请办结 with evidence files."""
+        """申请办结 with evidence files.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str
+            The task's number.
+        evidence : sequence of (str, bytes), optional
+            The evidence files, as ``(file name, content)`` (required when the rules say so).
+        unit : str, optional
+            The lead unit claiming (a unit account: its own).
+        note : str, optional
+            What was done.
+        at : datetime, optional
+            When (default: now).
+        rules : Rules, optional
+            The rules (default: :func:`tasks.progress.load_rules`).
+
+        Returns
+        -------
+        LifecycleEvent
+            The claim (its ``evidence`` holds the stored files' ids).
+
+        Raises
+        ------
+        PermissionDenied
+            When a unit account does not lead the task.
+        LifecycleError
+            No evidence where it is required, a refused file, or a task not in a state to claim.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> claim = unit.claim_done("demo", "1", evidence=[("清单.pdf", b"%PDF-1.4 demo")], note="已完成",
+        ...                         at=datetime(2021, 12, 20, 9, 0))
+        >>> claim.kind, claim.evidence
+        ('claim', (1,))
+        """
         from ..progress import load_rules
         from ..progress.lifecycle import claim
 
@@ -822,7 +1943,40 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         unit: str | None = None,
         at: datetime | None = None,
     ):
-        """办结审核 (office): accept → 已办结, or return with a reason."""
+        """办结审核 (office): accept → 已办结, or return with a reason.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str
+            The task's number.
+        accept : bool
+            Accept the claim (the task is closed) or return it.
+        note : str, optional
+            The office's note (the reason, when returned).
+        unit : str, optional
+            The unit whose claim it is (when several units claimed).
+        at : datetime, optional
+            When (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The decision.
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> _ = unit.claim_done("demo", "1", evidence=[("清单.pdf", b"%PDF-1.4 demo")], at=datetime(2021, 12, 20, 9, 0))
+        >>> office.review_claim("demo", "1", accept=True, note="材料齐全", at=datetime(2021, 12, 22, 9, 0)).label
+        '办结审核通过(销号)'
+        """
         from ..progress.lifecycle import review
 
         require(self.account, "review_claim")
@@ -839,7 +1993,44 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         unit: str | None = None,
         at: datetime | None = None,
     ):
-        """申诉 against a task's card (its lead unit)."""
+        """申诉 against a task's card (its lead unit).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str
+            The task's number.
+        card : str
+            The card appealed against (``yellow``, ``red``).
+        reason : str
+            Why.
+        unit : str, optional
+            The lead unit appealing (a unit account: its own).
+        at : datetime, optional
+            When (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The appeal (its ``id`` is what :meth:`decide_appeal` takes).
+
+        Raises
+        ------
+        PermissionDenied
+            When a unit account does not lead the task.
+
+        Examples
+        --------
+        >>> ap = office.appeal_card("demo", "2", card="red", reason="清单已于8月底报送", unit="市司法局",
+        ...                         at=datetime(2021, 10, 21, 9, 0))
+        >>> ap.kind, ap.unit
+        ('appeal', '市司法局')
+        >>> unit.appeal_card("demo", "2", card="red", reason="x")
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.roles.PermissionDenied: 单位账号“czj”(市财政局)不是计划“demo”任务 2 的牵头单位,不能对预警牌提出申诉;只能办理本单位牵头的任务
+        """
         from ..progress.lifecycle import appeal
 
         plan = self._plan(plan, "申诉", unit=unit or self.account.unit)
@@ -847,7 +2038,38 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return appeal(self._store, plan, task, card=card, reason=reason, unit=unit, actor=self.actor, at=at)
 
     def decide_appeal(self, appeal_id: int, *, uphold: bool, note: str, at: datetime | None = None):
-        """申诉处理 (office)."""
+        """申诉处理 (office).
+
+        Parameters
+        ----------
+        appeal_id : int
+            The appeal's id.
+        uphold : bool
+            Uphold the appeal (the card is withdrawn) or reject it.
+        note : str
+            The office's reasons (required).
+        at : datetime, optional
+            When (default: now).
+
+        Returns
+        -------
+        LifecycleEvent
+            The decision.
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+        LifecycleError
+            An empty note, or an appeal already decided.
+
+        Examples
+        --------
+        >>> ap = office.appeal_card("demo", "2", card="red", reason="清单已于8月底报送", unit="市司法局",
+        ...                         at=datetime(2021, 10, 21, 9, 0))
+        >>> office.decide_appeal(ap.id, uphold=True, note="情况属实,撤销红牌", at=datetime(2021, 10, 22, 9, 0)).kind
+        'appeal_upheld'
+        """
         from ..progress.lifecycle import decide_appeal
 
         require(self.account, "decide_appeal")
@@ -855,11 +2077,52 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return decide_appeal(self._store, appeal_id, uphold=uphold, note=note, actor=self.actor, at=at)
 
     def card_history(self, plan: str | None, task: str | None = None):
-        """A plan's card history (红黄牌履历), checked by role and, for a scoped account, by region."""
+        """A plan's card history (红黄牌履历), checked by role and, for a scoped account, by region.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str, optional
+            Only this task's.
+
+        Returns
+        -------
+        list of CardRecord
+            The recorded cards (a unit account: its own tasks').
+
+        Examples
+        --------
+        >>> _ = office.record_card_history("demo", as_of=date(2021, 10, 20))
+        >>> [(r.task, r.kind, r.level_name) for r in office.card_history("demo")]
+        [('2', 'issued', '红牌'), ('3', 'issued', '黄牌')]
+        >>> unit.card_history("demo")
+        []
+        """
         return super().card_history(self._plan(plan, "查看", unit=self.account.unit), task)
 
     def record_card_history(self, plan: str | None, *, as_of: date | None = None, rules=None):
-        """Record a plan's card history (the provincial office; a city's office is refused by role)."""
+        """Record a plan's card history (the provincial office; a city's office is refused by role).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        as_of : date, optional
+            The day to record up to (default: today).
+        rules : Rules, optional
+            The rules.
+
+        Returns
+        -------
+        list of CardRecord
+            The records written now.
+
+        Examples
+        --------
+        >>> [(r.task, r.period, r.reason) for r in office.record_card_history("demo", as_of=date(2021, 10, 20))]
+        [('2', '2021-09', '已逾期36天'), ('3', '2021-09', '状态为有风险;连续1期未报送')]
+        """
         return super().record_card_history(self._plan(plan, "记录预警牌履历"), as_of=as_of, rules=rules)
 
     def _event_in_scope(self, event_id: int, what: str) -> None:
@@ -872,7 +2135,28 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         self._plan(plan, what)
 
     def lifecycle_events(self, plan: str | None = None, task: str | None = None, *, as_of: date | None = None):
-        """The stored steps; a unit account sees those on its own tasks."""
+        """The stored steps; a unit account sees those on its own tasks.
+
+        Parameters
+        ----------
+        plan : str, optional
+            The plan's key (None: every plan the account sees).
+        task : str, optional
+            Only this task's.
+        as_of : date, optional
+            Only the steps up to this day.
+
+        Returns
+        -------
+        list of LifecycleEvent
+            Oldest first.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> [(e.task, e.label) for e in unit.lifecycle_events("demo")]
+        [('1', '签收')]
+        """
         from ..progress.lifecycle import events
 
         if plan:
@@ -889,7 +2173,27 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return rows
 
     def evidence_list(self, plan: str | None, task: str | None = None):
-        """Evidence descriptions of a plan (or task); a unit account sees its own unit's."""
+        """Evidence descriptions of a plan (or task); a unit account sees its own unit's.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task : str, optional
+            Only this task's.
+
+        Returns
+        -------
+        list of EvidenceInfo
+            File name, size, type, hash, who stored it and when.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> _ = unit.claim_done("demo", "1", evidence=[("清单.pdf", b"%PDF-1.4 demo")], at=datetime(2021, 12, 20, 9, 0))
+        >>> [(e.filename, e.unit, e.size) for e in unit.evidence_list("demo", "1")]
+        [('清单.pdf', '市财政局', 13)]
+        """
         from ..progress.lifecycle import evidence_list
 
         rows = evidence_list(self._store, self._plan(plan, "查看"), task)
@@ -900,7 +2204,33 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return rows
 
     def evidence_download(self, evidence_id: int):
-        """(description, bytes) of an evidence file: the office and the owning unit only."""
+        """(description, bytes) of an evidence file: the office and the owning unit only.
+
+        Parameters
+        ----------
+        evidence_id : int
+            The file's id (:meth:`evidence_list`).
+
+        Returns
+        -------
+        tuple of (EvidenceInfo, bytes)
+            The description and the content.
+
+        Raises
+        ------
+        PermissionDenied
+            For another unit's file.
+        LifecycleError
+            When there is no such file.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> claim = unit.claim_done("demo", "1", evidence=[("清单.pdf", b"%PDF-1.4 demo")], at=datetime(2021, 12, 20, 9, 0))
+        >>> info, data = office.evidence_download(claim.evidence[0])
+        >>> info.filename, data
+        ('清单.pdf', b'%PDF-1.4 demo')
+        """
         from ..progress.lifecycle import evidence_bytes, evidence_list
 
         found = evidence_list(self._store, ids=[evidence_id])
@@ -911,7 +2241,34 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return evidence_bytes(self._store, evidence_id)
 
     def set_calendar(self, plan: str | None, *, start: date, cycle: str = "month", due_day: int | None = None):
-        """A plan's reporting calendar (office)."""
+        """A plan's reporting calendar (office).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        start : date
+            When reporting starts.
+        cycle : str, optional
+            ``month`` (default), ``quarter``…
+        due_day : int, optional
+            The day reports are due (None: the default grace days).
+
+        Returns
+        -------
+        PlanCalendar
+            The calendar.
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+
+        Examples
+        --------
+        >>> office.set_calendar("demo", start=date(2021, 8, 9), cycle="quarter", due_day=10)
+        PlanCalendar(plan='demo', start=datetime.date(2021, 8, 9), cycle='quarter', due_day=10)
+        """
         from ..progress.lifecycle import set_calendar
 
         require(self.account, "set_calendar")
@@ -919,20 +2276,84 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return set_calendar(self._store, plan, start=start, cycle=cycle, due_day=due_day, actor=self.actor)
 
     def office_queue(self, plan: str | None):
-        """Pending extension requests, claims and appeals (office)."""
+        """Pending extension requests, claims and appeals (office).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+
+        Returns
+        -------
+        list of QueueItem
+            What waits for a decision, oldest first.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not review claims.
+
+        Examples
+        --------
+        >>> _ = unit.sign_task("demo", "1", at=datetime(2021, 8, 10, 9, 0))
+        >>> _ = unit.request_extension("demo", "1", to=date(2022, 3, 31), reason="需省级系统对接",
+        ...                            at=datetime(2021, 10, 8, 9, 0))
+        >>> [(q.kind, q.unit, q.text) for q in office.office_queue("demo")]
+        [('extension', '市财政局', '需省级系统对接')]
+        """
         from ..progress.lifecycle import office_queue
 
         require(self.account, "review_claim")
         return office_queue(self._store, self._plan(plan, "查看"))
 
     def calendar(self, plan: str | None):
-        """A plan's reporting calendar (anyone who may see the plan)."""
+        """A plan's reporting calendar (anyone who may see the plan).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+
+        Returns
+        -------
+        PlanCalendar
+            Its start, cycle and due day (defaults when never set).
+
+        Examples
+        --------
+        >>> unit.calendar("demo")
+        PlanCalendar(plan='demo', start=datetime.date(2021, 8, 9), cycle='month', due_day=None)
+        """
         from ..progress.lifecycle import calendar_of
 
         return calendar_of(self._store, self.plan_key(plan))
 
     def freeze_baseline(self, plan: str | None, label: str = ""):
-        """Freeze a baseline on demand (office)."""
+        """Freeze a baseline on demand (office).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        label : str, optional
+            The baseline's name.
+
+        Returns
+        -------
+        dict
+            ``id``, ``plan``, ``kind``, ``label``, ``at`` and ``tasks``.
+
+        Raises
+        ------
+        PermissionDenied
+            For any account but the office's.
+
+        Examples
+        --------
+        >>> b = office.freeze_baseline("demo", "九月底")
+        >>> b["kind"], b["label"], b["tasks"]
+        ('manual', '九月底', 3)
+        """
         from ..progress.baselines import freeze_baseline
 
         require(self.account, "freeze_baseline")
@@ -940,13 +2361,63 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return freeze_baseline(self._store, plan, kind="manual", label=label, actor=self.actor)
 
     def compare_baseline(self, plan: str | None, against: date | int | None = None):
-        """Now against a baseline (office, leaders, planners: readers of all data)."""
+        """Now against a baseline (office, leaders, planners: readers of all data).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        against : date or int, optional
+            The baseline: its id (int), the latest frozen on or before a date, or None for the first
+            one (frozen at load).
+
+        Returns
+        -------
+        dict
+            ``plan``, ``baseline``, tasks ``added`` and ``archived`` since, ``deadline_moves`` and ``variance``.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not read all data.
+
+        Examples
+        --------
+        >>> _ = office.freeze_baseline("demo", "九月底")
+        >>> office.set_predecessors("demo", "1", ["2"])
+        >>> cmp = office.compare_baseline("demo")
+        >>> cmp["baseline"]["label"], cmp["added"], cmp["deadline_moves"]
+        ('九月底', [], [])
+        """
         from ..progress.baselines import compare
 
         require(self.account, "read_all")
         return compare(self._store, self._plan(plan, "查看"), against)
 
     def baselines(self, plan: str | None):
+        """The baselines frozen for a plan (readers of all data).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+
+        Returns
+        -------
+        list of dict
+            ``id``, ``kind``, ``label``, ``at`` and ``tasks`` of each, oldest first.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not read all data.
+
+        Examples
+        --------
+        >>> _ = office.freeze_baseline("demo", "九月底")
+        >>> [(b["kind"], b["label"]) for b in office.baselines("demo")]
+        [('manual', '九月底')]
+        """
         from ..progress.baselines import baselines
 
         require(self.account, "read_all")

@@ -68,22 +68,52 @@ class AccountPolicy:
 
     @property
     def lockout(self) -> timedelta:
+        """The longest a name-and-source pair must wait after failed logins (``lockout_minutes``)."""
         return timedelta(minutes=self.lockout_minutes)
 
     @property
     def backoff(self) -> timedelta:
+        """The first wait after ``max_failures`` failed logins (``backoff_seconds``)."""
         return timedelta(seconds=self.backoff_seconds)
 
     @property
     def session_idle(self) -> timedelta:
+        """Inactivity that ends a session (``session_idle_minutes``)."""
         return timedelta(minutes=self.session_idle_minutes)
 
     @property
     def session_max(self) -> timedelta:
+        """The longest a session lasts, active or not (``session_max_hours``)."""
         return timedelta(hours=self.session_max_hours)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> AccountPolicy:
+        """The policy the ``WORKBENCH_*`` login variables set (each unset one keeps its default).
+
+        Parameters
+        ----------
+        environ : dict, optional
+            The variables to read (default: the process environment, through :func:`core.config.setting`).
+
+        Returns
+        -------
+        AccountPolicy
+            The policy.
+
+        Raises
+        ------
+        AccountError
+            When a variable is not a number (``环境变量 … 的值“…”不是数字``) or not above 0.
+
+        Examples
+        --------
+        >>> AccountPolicy.from_env({"WORKBENCH_LOGIN_MAX_FAILURES": "3"}).max_failures
+        3
+        >>> AccountPolicy.from_env({"WORKBENCH_SESSION_MAX_HOURS": "0"})
+        Traceback (most recent call last):
+        ...
+        tasks.accounts.errors.AccountError: 环境变量 WORKBENCH_SESSION_MAX_HOURS 须大于 0
+        """
         values = {}
         for field, var in ENV.items():
             raw = setting(var, environ=environ)

@@ -200,6 +200,20 @@ class Account:
         return f"{who}({self.region + '·' if self.region else ''}{what})"
 
     def to_dict(self) -> dict[str, Any]:
+        """The account as a plain dict for display and JSON (never a password).
+
+        Returns
+        -------
+        dict
+            ``name``, ``role``, ``role_name`` (Chinese), ``unit``, ``display_name``, ``disabled``,
+            ``source`` and ``region``.
+
+        Examples
+        --------
+        >>> d = Account("czj", "unit", unit="市财政局").to_dict()
+        >>> d["name"], d["role_name"], d["unit"], d["region"]
+        ('czj', '责任单位', '市财政局', None)
+        """
         return {
             "name": self.name,
             "role": self.role,

@@ -122,6 +122,18 @@ class ImportProfile:
     def column_role(self, header: str) -> str | None:
         """The role this profile gives a header cell (spaces ignored), or None.
 
+        Parameters
+        ----------
+        header : str
+            A header cell's text.
+
+        Returns
+        -------
+        str or None
+            The role (``lead``, ``deadline``…) of the profile's column with that text, else None.
+
+        Examples
+        --------
         >>> ImportProfile(columns=(("主办单位", "lead"),)).column_role(" 主办 单位 ")
         'lead'
         """

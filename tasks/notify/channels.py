@@ -124,7 +124,18 @@ class MailSettings:
     tls: str = "starttls"
 
     def describe(self) -> str:
-        """Server, port, encryption and login in Chinese words, for the settings page (no password)."""
+        """Server, port, encryption and login in Chinese words, for the settings page (no password).
+
+        Returns
+        -------
+        str
+            ``host:port(encryption,账号 user)``.
+
+        Examples
+        --------
+        >>> MailSettings("smtp.example.cn", 25, tls="none").describe()
+        'smtp.example.cn:25(不加密)'
+        """
         who = f",账号 {self.user}" if self.user else ""
         return f"{self.host}:{self.port}({ {'none': '不加密', 'starttls': 'STARTTLS', 'ssl': 'SSL'}[self.tls] }{who})"
 

@@ -193,7 +193,18 @@ class ContactSheet:
         return not self.issues and bool(self.contacts)
 
     def summary(self) -> str:
-        """One Chinese line: how many contacts, or how many problems."""
+        """One Chinese line: how many contacts, or how many problems.
+
+        Returns
+        -------
+        str
+            ``<file>:N 个单位的联系方式``, or ``<file>:发现 N 处问题,未导入任何联系人``.
+
+        Examples
+        --------
+        >>> ContactSheet("联系人.csv", contacts=(Contact("市财政局", phone="13800000000"),)).summary()
+        '联系人.csv:1 个单位的联系方式'
+        """
         if self.issues:
             return f"{self.file}:发现 {len(self.issues)} 处问题,未导入任何联系人"
         return f"{self.file}:{len(self.contacts)} 个单位的联系方式"

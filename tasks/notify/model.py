@@ -133,7 +133,24 @@ class Contact:
         return "webhook"
 
     def to_dict(self, *, reveal: bool = False) -> dict[str, Any]:
-        """As JSON: the robot address's token and the signing secret are masked unless ``reveal``."""
+        """As JSON: the robot address's token and the signing secret are masked unless ``reveal``.
+
+        Parameters
+        ----------
+        reveal : bool, optional
+            Give the address and secret in full (for the owner's edit form; default False).
+
+        Returns
+        -------
+        dict
+            Every field plus ``webhook_kind``.
+
+        Examples
+        --------
+        >>> c = Contact("市审改办", webhook="https://oapi.dingtalk.com/robot/send?access_token=abcdef", webhook_secret="SEC1")
+        >>> c.to_dict()["webhook"], c.to_dict()["webhook_secret"], c.to_dict(reveal=True)["webhook_secret"]
+        ('https://oapi.dingtalk.com/robot/send?access_token=abc…', '已设置', 'SEC1')
+        """
         from .channels import mask_url
 
         d = asdict(self)
@@ -226,11 +243,46 @@ class NotifyRules:
         _hm(self.quiet_end, "免打扰结束时间")
 
     def on(self, reason: str) -> bool:
-        """True when messages for ``reason`` are turned on."""
+        """True when messages for ``reason`` are turned on.
+
+        Parameters
+        ----------
+        reason : str
+            A key of :data:`REASONS` (``urge``, ``deadline``…).
+
+        Returns
+        -------
+        bool
+            Whether ``reason`` is among :attr:`reasons`.
+
+        Examples
+        --------
+        >>> r = NotifyRules(reasons=("urge",))
+        >>> r.on("urge"), r.on("deadline")
+        (True, False)
+        """
         return reason in self.reasons
 
     def quiet(self, now: datetime) -> bool:
-        """True inside the quiet hours (nothing is sent then)."""
+        """True inside the quiet hours (nothing is sent then).
+
+        Parameters
+        ----------
+        now : datetime
+            The moment to test.
+
+        Returns
+        -------
+        bool
+            Whether ``now`` falls in ``quiet_start``–``quiet_end`` (which may run past midnight); never
+            when the two are equal.
+
+        Examples
+        --------
+        >>> r = NotifyRules()
+        >>> r.quiet(datetime(2021, 10, 8, 23, 0)), r.quiet(datetime(2021, 10, 8, 9, 0))
+        (True, False)
+        """
         start, end, t = _hm(self.quiet_start, ""), _hm(self.quiet_end, ""), now.time()
         if start == end:
             return False
@@ -239,8 +291,22 @@ class NotifyRules:
     def quiet_until(self, now: datetime) -> datetime:
         """When the quiet hours that contain ``now`` end (``now`` itself outside them).
 
+        Parameters
+        ----------
+        now : datetime
+            The moment to test.
+
+        Returns
+        -------
+        datetime
+            The end of the quiet hours ``now`` is in (the next morning for a late evening), else ``now``.
+
+        Examples
+        --------
         >>> NotifyRules().quiet_until(datetime(2021, 10, 8, 23, 30))
         datetime.datetime(2021, 10, 9, 8, 0)
+        >>> NotifyRules().quiet_until(datetime(2021, 10, 8, 10, 0))
+        datetime.datetime(2021, 10, 8, 10, 0)
         """
         if not self.quiet(now):
             return now
@@ -248,7 +314,25 @@ class NotifyRules:
         return end if end > now else end + timedelta(days=1)
 
     def bucket(self, now: datetime) -> str:
-        """The period ``now`` falls in (``2021-10-08`` / ``2021-W40`` / ``2021-10``)."""
+        """The period ``now`` falls in (``2021-10-08`` / ``2021-W40`` / ``2021-10``).
+
+        Parameters
+        ----------
+        now : datetime
+            The moment.
+
+        Returns
+        -------
+        str
+            The day, ISO week or month of ``now``, as :attr:`period` says; a unit gets one message of a
+            kind per bucket.
+
+        Examples
+        --------
+        >>> now = datetime(2021, 10, 8, 9, 0)
+        >>> NotifyRules().bucket(now), NotifyRules(period="day").bucket(now), NotifyRules(period="month").bucket(now)
+        ('2021-W40', '2021-10-08', '2021-10')
+        """
         if self.period == "day":
             return now.date().isoformat()
         if self.period == "month":
@@ -259,13 +343,37 @@ class NotifyRules:
     def backoff(self, attempts: int) -> timedelta:
         """Wait after the ``attempts``-th failed try: base, 2×base, 4×base…
 
+        Parameters
+        ----------
+        attempts : int
+            Failed tries so far (1 for the first failure).
+
+        Returns
+        -------
+        timedelta
+            ``backoff_minutes`` doubled for each failure after the first.
+
+        Examples
+        --------
         >>> [NotifyRules(backoff_minutes=5).backoff(n).seconds // 60 for n in (1, 2, 3)]
         [5, 10, 20]
         """
         return timedelta(minutes=self.backoff_minutes * 2 ** max(0, attempts - 1))
 
     def to_dict(self) -> dict[str, Any]:
-        """As JSON (what :func:`rules_from_dict` reads back)."""
+        """As JSON (what :func:`rules_from_dict` reads back).
+
+        Returns
+        -------
+        dict
+            Every field; ``reasons`` as a list.
+
+        Examples
+        --------
+        >>> d = NotifyRules(reasons=("urge",), period="day").to_dict()
+        >>> d["reasons"], d["period"], rules_from_dict(d) == NotifyRules(reasons=("urge",), period="day")
+        (['urge'], 'day', True)
+        """
         d = asdict(self)
         d["reasons"] = list(self.reasons)
         return d
@@ -273,6 +381,13 @@ class NotifyRules:
     def describe(self) -> str:
         """One Chinese line for pages and the command line.
 
+        Returns
+        -------
+        str
+            The reasons turned on, the days ahead, the period, the quiet hours, the caps and the retries.
+
+        Examples
+        --------
         >>> NotifyRules(reasons=("urge",), period="day").describe()[:26]
         '开启:催办;到期前 7 天提醒;同一单位同类提醒每天'
         """
@@ -483,7 +598,21 @@ class Message:
     region: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """As JSON for pages and the command line: robot addresses masked, Chinese names added."""
+        """As JSON for pages and the command line: robot addresses masked, Chinese names added.
+
+        Returns
+        -------
+        dict
+            Every field (times as ISO text) plus ``reason_name``, ``status_name`` and ``channel_name``.
+
+        Examples
+        --------
+        >>> m = Message("k1", "urge", "市审改办", "dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=abcdef",
+        ...             "催办", "请报送", created_at=datetime(2021, 10, 8, 9, 0))
+        >>> d = m.to_dict()
+        >>> d["address"], d["channel_name"], d["created_at"]
+        ('https://oapi.dingtalk.com/robot/send?access_token=abc…', '钉钉群机器人', '2021-10-08 09:00:00')
+        """
         from .channels import mask_url
 
         d = asdict(self)

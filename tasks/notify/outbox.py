@@ -1541,7 +1541,21 @@ class RunReport:
     warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        """One Chinese line: what was planned, queued, sent, skipped, deferred."""
+        """One Chinese line: what was planned, queued, sent, skipped, deferred.
+
+        Returns
+        -------
+        str
+            The counts joined by ``;`` (a preview says so and counts what would be planned).
+
+        Examples
+        --------
+        >>> report = RunReport(datetime(2021, 10, 8, 9, 0), False, ("mail",), NotifyRules(), send=SendReport(sent=[1]))
+        >>> report.summary()
+        '新加入发件箱 0 条;发送成功 1 条'
+        >>> RunReport(datetime(2021, 10, 8, 9, 0), True, ("mail",), NotifyRules()).summary()
+        '预览(未写入、未发送);计划 0 条'
+        """
         if self.dry_run:
             head = (
                 "未开启任何发送通道(WORKBENCH_NOTIFY_CHANNELS),只预览不发送"
@@ -1569,7 +1583,20 @@ class RunReport:
         return ";".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        """As JSON for the command line (robot addresses masked)."""
+        """As JSON for the command line (robot addresses masked).
+
+        Returns
+        -------
+        dict
+            The run's time, mode, channels, rules, messages planned/queued/skipped, the send counts,
+            the units not reached, warnings and :meth:`summary`.
+
+        Examples
+        --------
+        >>> d = RunReport(datetime(2021, 10, 8, 9, 0), False, ("mail",), NotifyRules(), send=SendReport(sent=[1])).to_dict()
+        >>> d["now"], d["sent"], d["summary"]
+        ('2021-10-08 09:00:00', [1], '新加入发件箱 0 条;发送成功 1 条')
+        """
         send = self.send
         return {
             "now": self.now.isoformat(sep=" "),

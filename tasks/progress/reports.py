@@ -103,6 +103,7 @@ class PeriodReport:
 
     @property
     def counts(self) -> dict[str, int]:
+        """How many tasks are in each status as of the report's date (:meth:`Snapshot.counts`)."""
         return self.snap.counts()
 
 

@@ -140,6 +140,18 @@ class Level:
     when: list[Condition]
 
     def describe(self) -> str:
+        """The level's conditions in Chinese words, ``名称:条件;或条件``.
+
+        Returns
+        -------
+        str
+            The level's name and each of its conditions' text, joined by ``;或``.
+
+        Examples
+        --------
+        >>> print(default_rules().level("yellow").describe())
+        黄牌:状态为有风险;或连续1期及以上未报送
+        """
         return f"{self.name}:" + ";或".join(c.text() for c in self.when)
 
 
@@ -204,7 +216,24 @@ class Rules:
     path: str = ""
 
     def card(self, metrics: dict[str, Any]) -> Level | None:
-        """The highest level whose conditions hold (any of them), or None."""
+        """The highest level whose conditions hold (any of them), or None.
+
+        Parameters
+        ----------
+        metrics : dict
+            A task's figures the conditions read (``status``, ``missed_reports``…).
+
+        Returns
+        -------
+        Level or None
+            The last of :attr:`levels` (they go from mild to severe) with a condition that holds.
+
+        Examples
+        --------
+        >>> r = default_rules()
+        >>> r.card({"status": "overdue", "missed_reports": 0}).name, r.card({"status": "on_track", "missed_reports": 0})
+        ('红牌', None)
+        """
         hit = None
         for lv in self.levels:
             if any(c.holds(metrics) for c in lv.when):
@@ -212,19 +241,70 @@ class Rules:
         return hit
 
     def escalate(self, level: Level | None) -> Level | None:
+        """The level one step above ``level`` (the top level stays), for a card held too long.
+
+        Parameters
+        ----------
+        level : Level or None
+            The card a task holds now.
+
+        Returns
+        -------
+        Level or None
+            The next level of :attr:`levels`, the same level when it is the top one, None for None.
+
+        Examples
+        --------
+        >>> r = default_rules()
+        >>> r.escalate(r.level("yellow")).name, r.escalate(r.level("red")).name, r.escalate(None)
+        ('红牌', '红牌', None)
+        """
         if level is None:
             return None
         i = self.levels.index(level)
         return self.levels[min(i + 1, len(self.levels) - 1)]
 
     def level(self, key: str) -> Level:
+        """The level with this key.
+
+        Parameters
+        ----------
+        key : str
+            The level's key (``yellow``, ``red``).
+
+        Returns
+        -------
+        Level
+            The first level of :attr:`levels` with that key.
+
+        Raises
+        ------
+        KeyError
+            When no level has that key.
+
+        Examples
+        --------
+        >>> default_rules().level("red").name
+        '红牌'
+        """
         for lv in self.levels:
             if lv.key == key:
                 return lv
         raise KeyError(key)
 
     def scoring_text(self) -> str:
-        """The ranking rule in words, shown beside every ranking."""
+        """The ranking rule in words, shown beside every ranking.
+
+        Returns
+        -------
+        str
+            The score formula, the tie-breaks and every level's conditions.
+
+        Examples
+        --------
+        >>> default_rules().scoring_text().split(";")[0][:19]
+        '得分 = 基础分100 − 黄牌数×1'
+        """
         parts = [f"基础分{_n(self.base)}"]
         parts += [f"− {lv.name}数×{_n(lv.points)}" for lv in self.levels if lv.points]
         if self.late_report:
@@ -239,6 +319,20 @@ class Rules:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """The rules as the plain tables of a rules file (what :func:`rules_from_toml` reads back).
+
+        Returns
+        -------
+        dict
+            ``reporting``, ``status``, ``levels``, ``escalation``, ``scoring``, ``supervision`` and
+            ``synonyms``; each level's conditions as their source text.
+
+        Examples
+        --------
+        >>> d = default_rules().to_dict()
+        >>> d["reporting"], [lv["key"] for lv in d["levels"]], d["levels"][1]["when"]
+        ({'grace_days': 5}, ['yellow', 'red'], ['status == overdue', 'missed_reports >= 2'])
+        """
         return {
             "reporting": {"grace_days": self.grace_days},
             "status": {"at_risk_gap": self.at_risk_gap},
@@ -270,6 +364,19 @@ class Rules:
         }
 
     def to_toml(self) -> str:
+        """The rules as a TOML rules file (what :func:`rules_from_toml` reads back).
+
+        Returns
+        -------
+        str
+            :meth:`to_dict` written as TOML.
+
+        Examples
+        --------
+        >>> text = default_rules().to_toml()
+        >>> text.splitlines()[0], rules_from_toml(text) == default_rules()
+        ('[reporting]', True)
+        """
         return dumps_toml(self.to_dict())
 
 

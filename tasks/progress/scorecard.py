@@ -70,9 +70,23 @@ class Scorecard:
 
     @property
     def on_time_rate(self) -> float:
+        """Share of the unit's reporting duties met on time (1.0 when it had none), rounded to 4 places."""
         return 1.0 if self.duties == 0 else round(self.on_time / self.duties, 4)
 
     def to_dict(self) -> dict[str, Any]:
+        """The scorecard as JSON, with :attr:`compliance` and :attr:`on_time_rate` added.
+
+        Returns
+        -------
+        dict
+            Every field plus ``compliance`` and ``on_time_rate``.
+
+        Examples
+        --------
+        >>> d = Scorecard("市财政局", led=2, duties=4, reported=3, on_time=2, late=1, missed=1).to_dict()
+        >>> d["unit"], d["compliance"], d["on_time_rate"]
+        ('市财政局', 0.75, 0.5)
+        """
         d = asdict(self)
         d["compliance"], d["on_time_rate"] = self.compliance, self.on_time_rate
         return d
@@ -307,11 +321,35 @@ class Reminder:
     tasks: list[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
+        """The reminder as JSON (the due date as ISO text).
+
+        Returns
+        -------
+        dict
+            ``unit``, ``period``, ``due``, ``overdue`` and ``tasks``.
+
+        Examples
+        --------
+        >>> Reminder("市公安局", "2021-09", date(2021, 10, 5), True, [{"id": "2"}]).to_dict()["due"]
+        '2021-10-05'
+        """
         d = asdict(self)
         d["due"] = self.due.isoformat()
         return d
 
     def text(self) -> str:
+        """One Chinese line for the unit: which period is missing, by when, for which tasks.
+
+        Returns
+        -------
+        str
+            ``单位:期 进展尚未报送(期限 …),涉及任务 …`` (``已超过报送期限`` once overdue).
+
+        Examples
+        --------
+        >>> Reminder("市公安局", "2021-09", date(2021, 10, 5), False, [{"id": "2"}, {"id": "5"}]).text()
+        '市公安局:2021-09 进展尚未报送(期限 2021-10-05),涉及任务 2、5'
+        """
         ids = "、".join(t["id"] for t in self.tasks)
         state = "已超过报送期限" if self.overdue else "尚未报送"
         return f"{self.unit}:{self.period} 进展{state}(期限 {self.due.isoformat()}),涉及任务 {ids}"

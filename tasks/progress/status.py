@@ -129,6 +129,21 @@ class TaskStatus:
     cards: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The status as JSON (dates as ISO text).
+
+        Returns
+        -------
+        dict
+            Every field; ``deadline``, ``last_report_date``, ``done_date``, ``original_deadline``,
+            ``claim_date`` and ``sign_due`` as ISO text or None.
+
+        Examples
+        --------
+        >>> ts = TaskStatus("示例", "2", "任务二", "", date(2021, 9, 30), "9月底前", ["市公安局"], [], "overdue", "逾期")
+        >>> d = ts.to_dict()
+        >>> d["id"], d["deadline"], d["status"], d["done_date"]
+        ('2', '2021-09-30', 'overdue', None)
+        """
         d = asdict(self)
         for k in ("deadline", "last_report_date", "done_date", "original_deadline", "claim_date", "sign_due"):
             d[k] = d[k].isoformat() if d[k] else None
@@ -210,12 +225,53 @@ class Snapshot:
         object.__setattr__(self, name, value)
 
     def by_id(self, task_id: str, plan: str | None = None) -> TaskStatus:
+        """The status of task ``task_id`` (of ``plan`` when given).
+
+        Parameters
+        ----------
+        task_id : str
+            The task's number in its plan.
+        plan : str, optional
+            The plan's key (needed when several plans have a task with that number).
+
+        Returns
+        -------
+        TaskStatus
+            The first matching status.
+
+        Raises
+        ------
+        KeyError
+            When the snapshot has no such task.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> snap = snapshot(store, date(2021, 10, 20))
+        >>> s = snap.by_id("2", plan="demo")
+        >>> s.title, s.status, s.card
+        ('清单管理', 'overdue', 'red')
+        """
         for s in self.statuses:
             if s.id == task_id and (plan is None or s.plan == plan):
                 return s
         raise KeyError(task_id)
 
     def counts(self) -> dict[str, int]:
+        """How many tasks are in each status.
+
+        Returns
+        -------
+        dict
+            Every key of ``STATUS_NAMES`` (``done``, ``on_track``, ``at_risk``, ``overdue``, ``ongoing``,
+            ``not_started``), with 0 for the statuses no task has.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> snapshot(store, date(2021, 10, 20)).counts()
+        {'done': 0, 'on_track': 1, 'at_risk': 1, 'overdue': 1, 'ongoing': 0, 'not_started': 0}
+        """
         out = dict.fromkeys(STATUS_NAMES, 0)
         for s in self.statuses:
             out[s.status] += 1
@@ -224,6 +280,18 @@ class Snapshot:
     def due_within(self, days: int) -> list[TaskStatus]:
         """Unfinished tasks whose deadline falls in the next ``days`` days (from ``as_of``), soonest first.
 
+        Parameters
+        ----------
+        days : int
+            How far ahead to look.
+
+        Returns
+        -------
+        list of TaskStatus
+            Tasks not done with a deadline from ``as_of`` to ``as_of + days``, by deadline.
+
+        Examples
+        --------
         >>> from tasks.progress.rules import default_rules
         >>> def ts(i, d, status="on_track"): return TaskStatus("p", i, "", "", d, "", [], [], status, "")
         >>> snap = Snapshot(date(2021, 9, 1), default_rules(), [], [ts("1", date(2021, 9, 20)),
@@ -236,7 +304,19 @@ class Snapshot:
         return sorted(soon, key=lambda s: s.deadline)  # type: ignore[arg-type, return-value]
 
     def latest_due_period(self) -> str | None:
-        """The most recent reporting period whose deadline has passed by ``as_of`` (the one to check)."""
+        """The most recent reporting period whose deadline has passed by ``as_of`` (the one to check).
+
+        Returns
+        -------
+        str or None
+            The period's key, or None when no period is due yet.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> snapshot(store, date(2021, 10, 20)).latest_due_period(), snapshot(store, date(2021, 10, 1)).latest_due_period()
+        ('2021-09', None)
+        """
         due = [p for p in self.periods if p.due < self.as_of]
         return due[-1].key if due else None
 
@@ -244,6 +324,23 @@ class Snapshot:
         """Share of ``period``'s reporting duties that were met (default: :meth:`latest_due_period`).
 
         None when nothing was due: a rate of 100% would claim reports nobody owed.
+
+        Parameters
+        ----------
+        period : str, optional
+            The period's key (default: the latest period that is due).
+
+        Returns
+        -------
+        float or None
+            Duties reported over duties owed; None when none were owed.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> snap = snapshot(store, date(2021, 10, 20))   # of three lead units, only 市财政局 reported
+        >>> round(snap.compliance(), 3), snap.compliance("2021-10")
+        (0.333, None)
         """
         period = period or self.latest_due_period()
         duties = [d for d in self.duties if d.period == period] if period else []

@@ -128,6 +128,18 @@ class Problem:
         return f"{' '.join(where)}:{self.reason}" if where else self.reason
 
     def to_dict(self) -> dict[str, Any]:
+        """The problem as JSON, with the whole located message.
+
+        Returns
+        -------
+        dict
+            ``sheet``, ``row``, ``column``, ``task``, ``reason`` and ``message`` (what ``str()`` gives).
+
+        Examples
+        --------
+        >>> Problem("进度应为 0–100 的数字", "进度填报", 4, "完成进度(%)", task="1").to_dict()["message"]
+        '进度填报 任务1 第4行 “完成进度(%)”列:进度应为 0–100 的数字'
+        """
         return {
             "sheet": self.sheet,
             "row": self.row,
@@ -181,7 +193,19 @@ class UploadRow:
     evidence: str = ""
 
     def to_store(self) -> dict[str, Any]:
-        """The plain mapping :meth:`tasks.store.Store.add_upload` and :func:`check_saved_rows` take."""
+        """The plain mapping :meth:`tasks.store.Store.add_upload` and :func:`check_saved_rows` take.
+
+        Returns
+        -------
+        dict
+            Every field of the row.
+
+        Examples
+        --------
+        >>> row = UploadRow("3", "推进中", 50.0, date(2021, 9, 28), "2021-09", "进度填报", 4, progress="已完成选址")
+        >>> row.to_store()["percent"], row.to_store()["progress"]
+        (50.0, '已完成选址')
+        """
         return asdict(self)
 
 
@@ -248,11 +272,25 @@ class UploadReport:
     unchanged: list[str] = field(default_factory=list)
 
     def store_rows(self) -> list[dict[str, Any]]:
-        """The rows as the plain mappings the store saves."""
+        """The rows as the plain mappings the store saves.
+
+        Returns
+        -------
+        list of dict
+            :meth:`UploadRow.to_store` of each accepted row.
+
+        Examples
+        --------
+        >>> row = UploadRow("1", "推进中", 40.0, date(2021, 9, 28), "2021-09", "进度填报", 4)
+        >>> rep = UploadReport("财政局.xlsx", "00", unit="市财政局", period="2021-09", rows=[row])
+        >>> [(r["task_id"], r["percent"]) for r in rep.store_rows()]
+        [('1', 40.0)]
+        """
         return [r.to_store() for r in self.rows]
 
     @property
     def ok(self) -> bool:
+        """True when the file may be saved: rows were read, no problems, not a duplicate."""
         return not self.problems and not self.duplicate and bool(self.rows)
 
     @property
@@ -265,7 +303,21 @@ class UploadReport:
         return "duplicate" if self.duplicate else "accepted"
 
     def summary(self) -> str:
-        """Chinese summary lines for the CLI and the dashboard."""
+        """Chinese summary lines for the CLI and the dashboard.
+
+        Returns
+        -------
+        str
+            One line for an accepted, saved or duplicate file; for a refused one, a head line and one
+            ``  - `` line per problem.
+
+        Examples
+        --------
+        >>> rep = UploadReport("财政局.xlsx", "00", unit="市财政局", period="2021-09", problems=[Problem("找不到表头")])
+        >>> print(rep.summary())
+        财政局.xlsx(市财政局,2021-09):发现 1 处问题,整个文件未保存,请修改后重新上传:
+          - 找不到表头
+        """
         head = f"{self.filename}({self.unit or '单位未知'},{self.period or '报告期未知'})"
         if self.duplicate and not self.problems:
             if self.duplicate_of:
@@ -289,6 +341,20 @@ class UploadReport:
         return f"{head}:{len(self.rows)} 行{state}" + blank
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON for the command line (dates as ISO text).
+
+        Returns
+        -------
+        dict
+            The file, unit, period, plan, outcome, counts, problems and rows.
+
+        Examples
+        --------
+        >>> row = UploadRow("1", "推进中", 40.0, date(2021, 9, 28), "2021-09", "进度填报", 4)
+        >>> d = UploadReport("财政局.xlsx", "00", unit="市财政局", period="2021-09", rows=[row]).to_dict()
+        >>> d["outcome"], d["accepted_rows"], d["rows"][0]["report_date"]
+        ('accepted', 1, '2021-09-28')
+        """
         return {
             "filename": self.filename,
             "sha256": self.sha256,

@@ -65,7 +65,19 @@ class Period:
     end: date
 
     def months(self) -> list[Period]:
-        """The months inside this period, in order."""
+        """The months inside this period, in order.
+
+        Returns
+        -------
+        list of Period
+            One month period per calendar month from :attr:`start` to :attr:`end`.
+
+        Examples
+        --------
+        >>> q3 = Period("2021-Q3", QUARTER, date(2021, 7, 1), date(2021, 9, 30))
+        >>> [m.key for m in q3.months()]
+        ['2021-07', '2021-08', '2021-09']
+        """
         out, d = [], self.start
         while d <= self.end:
             out.append(month_period(d.year, d.month))
@@ -73,7 +85,18 @@ class Period:
         return out
 
     def label(self) -> str:
-        """Chinese label, e.g. ``2021年9月``, ``2021年第三季度``, ``2021年下半年``."""
+        """Chinese label, e.g. ``2021年9月``, ``2021年第三季度``, ``2021年下半年``.
+
+        Returns
+        -------
+        str
+            The period in words (a year is ``2021年``).
+
+        Examples
+        --------
+        >>> Period("2021-Q3", QUARTER, date(2021, 7, 1), date(2021, 9, 30)).label()
+        '2021年第三季度'
+        """
         y = self.start.year
         if self.kind == MONTH:
             return f"{y}年{self.start.month}月"
@@ -84,6 +107,24 @@ class Period:
         return f"{y}年"
 
     def contains(self, d: date) -> bool:
+        """Whether ``d`` lies in the period (both ends included).
+
+        Parameters
+        ----------
+        d : date
+            The day.
+
+        Returns
+        -------
+        bool
+            ``start <= d <= end``.
+
+        Examples
+        --------
+        >>> q3 = Period("2021-Q3", QUARTER, date(2021, 7, 1), date(2021, 9, 30))
+        >>> q3.contains(date(2021, 9, 30)), q3.contains(date(2021, 10, 1))
+        (True, False)
+        """
         return self.start <= d <= self.end
 
 

@@ -121,10 +121,28 @@ class StoredTask:
 
     @property
     def units(self) -> list[str]:
+        """Every unit of the task, lead units first, each once."""
         return list(dict.fromkeys(self.lead_units + self.responsible_units))
 
     def role_of(self, unit: str) -> str | None:
-        """``lead``, ``responsible`` or None."""
+        """``lead``, ``responsible`` or None.
+
+        Parameters
+        ----------
+        unit : str
+            A unit's name.
+
+        Returns
+        -------
+        str or None
+            ``lead`` when ``unit`` leads the task, ``responsible`` when it shares it, else None.
+
+        Examples
+        --------
+        >>> t = store.tasks("demo")[0]
+        >>> t.units, t.role_of("市财政局"), t.role_of("市司法局"), t.role_of("市公安局")
+        (['市财政局', '市司法局'], 'lead', 'responsible', None)
+        """
         if unit in self.lead_units:
             return LEAD
         if unit in self.responsible_units:
@@ -239,6 +257,18 @@ class LoadResult:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """One Chinese line: tasks added, updated, archived and unchanged.
+
+        Returns
+        -------
+        str
+            ``计划“…”:新增 N 项,更新 N 项,归档 N 项,未变 N 项``.
+
+        Examples
+        --------
+        >>> LoadResult("demo", added=["1", "2"], unchanged=1).summary()
+        '计划“demo”:新增 2 项,更新 0 项,归档 0 项,未变 1 项'
+        """
         return (
             f"计划“{self.plan}”:新增 {len(self.added)} 项,更新 {len(self.updated)} 项,"
             f"归档 {len(self.archived)} 项,未变 {self.unchanged} 项"
@@ -294,6 +324,25 @@ class Store:
     >>> store = Store("sqlite://")
     >>> store.url, store.plans()
     ('sqlite://', [])
+
+    The examples of the methods use a ``store`` (given to every docstring example by the repository's
+    ``conftest.py``) holding a three-task plan ``demo`` and one report for September 2021, made so:
+
+    >>> from datetime import date
+    >>> from tasks.model import Plan, Task
+    >>> from tasks.progress import commit_upload, fill_template, template_bytes, validate_upload
+    >>> plan = Plan("示例方案", issuer="示例市人民政府办公室", date=date(2021, 8, 9), source_file="示例方案.xlsx", tasks=[
+    ...     Task("1", "推进简政放权", lead_units=["市财政局"], responsible_units=["市司法局"],
+    ...          deadline=date(2021, 12, 31), deadline_text="2021年底前", deadline_kind="date"),
+    ...     Task("2", "清单管理", lead_units=["市司法局"], deadline=date(2021, 8, 31), deadline_text="2021年8月底前",
+    ...          deadline_kind="date"),
+    ...     Task("3", "窗口动态调整", lead_units=["市政务服务中心"], deadline_kind="ongoing", deadline_text="长期坚持")])
+    >>> store.load_plan_into_store(plan, actor="ban", key="demo").summary()
+    '计划“demo”:新增 3 项,更新 0 项,归档 0 项,未变 0 项'
+    >>> data = fill_template(template_bytes(store, "市财政局", "2021-09"), {"1": {"status": "推进中", "percent": 50,
+    ...     "progress": "已梳理事项清单", "date": date(2021, 9, 28)}}, person="王敏")
+    >>> commit_upload(store, validate_upload(store, data, "财政局.xlsx", today=date(2021, 9, 28)), actor="ban")
+    1
     """
 
     def __init__(self, url: str | None = None, *, engine: Engine | None = None, upgrade: bool = True):
@@ -312,11 +361,37 @@ class Store:
     # -- sessions ----------------------------------------------------------
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
-        """A transaction: committed on success, rolled back on error."""
+        """A transaction: committed on success, rolled back on error.
+
+        Parameters
+        ----------
+        write : bool, optional
+            A write transaction (on SQLite it takes the write lock at once; default False).
+
+        Yields
+        ------
+        sqlalchemy.orm.Session
+            The session; the transaction commits when the block ends, or rolls back on an exception.
+
+        Examples
+        --------
+        >>> from sqlalchemy import func, select
+        >>> from tasks.store.schema import TaskRow
+        >>> with store.session() as s:
+        ...     s.scalar(select(func.count()).select_from(TaskRow))
+        3
+        """
         with Session(self._write_engine if write else self.engine, expire_on_commit=False) as s, s.begin():
             yield s
 
     def dispose(self) -> None:
+        """Close the engine's pooled connections (the store must not be used afterwards).
+
+        Examples
+        --------
+        >>> s = Store("sqlite://")
+        >>> s.dispose()
+        """
         self.engine.dispose()
 
     @staticmethod
@@ -331,7 +406,35 @@ class Store:
 
     # -- plans and tasks ---------------------------------------------------
     def load_plan_into_store(self, plan: Plan, actor: str, key: str | None = None) -> LoadResult:
-        """Insert or update a plan: tasks by id, removed ones archived, history kept."""
+        """Insert or update a plan: tasks by id, removed ones archived, history kept.
+
+        Parameters
+        ----------
+        plan : Plan
+            The plan as an importer read it.
+        actor : str
+            Who loads it (audited).
+        key : str, optional
+            The plan's key in the store (default: its title, else its file name); loading under an
+            existing key updates that plan.
+
+        Returns
+        -------
+        LoadResult
+            The task ids added, updated and archived, the number unchanged and any warnings.
+
+        Raises
+        ------
+        StoreError
+            When two tasks share an id (``计划“…”中任务编号重复:…``) or ``actor`` is empty; nothing is written.
+
+        Examples
+        --------
+        >>> import dataclasses
+        >>> plan = store.plan("demo")
+        >>> store.load_plan_into_store(dataclasses.replace(plan, tasks=plan.tasks[:2]), actor="ban", key="demo").summary()
+        '计划“demo”:新增 0 项,更新 0 项,归档 1 项,未变 2 项'
+        """
         key = (key or plan.title or plan.source_file or "未命名计划").strip()
         now = _now()
         result = LoadResult(plan=key)
@@ -446,7 +549,34 @@ class Store:
         return result
 
     def set_predecessors(self, plan: str | None, task_id: str, predecessors: Sequence[str], actor: str) -> None:
-        """Replace a task's predecessor list (ids within the same plan)."""
+        """Replace a task's predecessor list (ids within the same plan).
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task_id : str
+            The task whose predecessors change.
+        predecessors : sequence of str
+            The new predecessors' ids (repeats and the task itself are dropped).
+        actor : str
+            Who changes them (audited).
+
+        Raises
+        ------
+        StoreError
+            When a task id is not in the plan (``任务编号不存在:…``), or the plan is unknown.
+
+        Examples
+        --------
+        >>> store.set_predecessors("demo", "1", ["2"], actor="ban")
+        >>> store.plan("demo").task("1").predecessors
+        ['2']
+        >>> store.set_predecessors("demo", "1", ["9"], actor="ban")
+        Traceback (most recent call last):
+        ...
+        tasks.store.repo.StoreError: 任务编号不存在:9
+        """
         with self.session(write=True) as s:
             pid = self._plan_id(s, plan)
             ids = {
@@ -482,7 +612,35 @@ class Store:
         return rows[0][0]
 
     def plan_key(self, plan: str | None = None, unit: str | None = None) -> str:
-        """Resolve ``plan`` to its key: the only plan, or the only one where ``unit`` has tasks."""
+        """Resolve ``plan`` to its key: the only plan, or the only one where ``unit`` has tasks.
+
+        Parameters
+        ----------
+        plan : str, optional
+            A plan's key (checked to exist).
+        unit : str, optional
+            With no ``plan``: pick the only live plan where this unit has tasks.
+
+        Returns
+        -------
+        str
+            The plan's key.
+
+        Raises
+        ------
+        StoreError
+            When ``plan`` is unknown, or none is given and the choice is not unique
+            (``库中有多个计划(…),请用 --plan 指定其一``).
+
+        Examples
+        --------
+        >>> store.plan_key(), store.plan_key(unit="市财政局")
+        ('demo', 'demo')
+        >>> store.plan_key("2020")
+        Traceback (most recent call last):
+        ...
+        tasks.store.repo.StoreError: 库中没有计划“2020”,可用的计划:demo
+        """
         with self.session() as s:
             try:
                 pid = self._plan_id(s, plan)
@@ -506,6 +664,18 @@ class Store:
             return s.scalar(select(PlanRow.key).where(PlanRow.id == pid))  # type: ignore[return-value]
 
     def plans(self) -> list[dict[str, Any]]:
+        """Every plan in the store (archived ones too), oldest first.
+
+        Returns
+        -------
+        list of dict
+            ``key``, ``title``, ``issuer``, ``date``, ``source_file``, ``loaded_at`` and ``tasks`` (live tasks).
+
+        Examples
+        --------
+        >>> [(p["key"], p["title"], p["tasks"]) for p in store.plans()]
+        [('demo', '示例方案', 3)]
+        """
         with self.session() as s:
             counts = dict(
                 s.execute(
@@ -537,6 +707,34 @@ class Store:
 
         ``unit`` keeps only the tasks that unit leads or joins (a cheap query
         for templates and uploads).
+
+        Parameters
+        ----------
+        plan : str, optional
+            The plan's key (None: the only plan).
+        all_plans : bool, optional
+            Tasks of every live plan instead (``plan`` is ignored).
+        include_archived : bool, optional
+            Include tasks archived by a later import.
+        unit : str, optional
+            Only the tasks this unit leads or shares.
+
+        Returns
+        -------
+        list of StoredTask
+            The tasks.
+
+        Raises
+        ------
+        StoreError
+            When ``plan`` is unknown or, with none given, the store has no plan or several.
+
+        Examples
+        --------
+        >>> [(t.id, t.title, t.lead_units) for t in store.tasks("demo")]
+        [('1', '推进简政放权', ['市财政局']), ('2', '清单管理', ['市司法局']), ('3', '窗口动态调整', ['市政务服务中心'])]
+        >>> [t.id for t in store.tasks(unit="市司法局")]
+        ['1', '2']
         """
         with self.session() as s:
             q = select(
@@ -658,7 +856,23 @@ class Store:
         return out
 
     def task_dicts(self, plan: str | None = None) -> list[Task]:
-        """The stored tasks as :class:`tasks.model.Task` (as last imported)."""
+        """The stored tasks as :class:`tasks.model.Task` (as last imported).
+
+        Parameters
+        ----------
+        plan : str, optional
+            The plan's key (None: the only plan).
+
+        Returns
+        -------
+        list of Task
+            The live tasks in plan order, as the importer gave them (predecessors as imported).
+
+        Examples
+        --------
+        >>> [(t.id, t.deadline_text) for t in store.task_dicts("demo")]
+        [('1', '2021年底前'), ('2', '2021年8月底前'), ('3', '长期坚持')]
+        """
         with self.session() as s:
             pid = self._plan_id(s, plan)
             rows = s.scalars(
@@ -667,7 +881,23 @@ class Store:
             return [Task.from_dict(r.data) for r in rows]
 
     def units(self, *, include_collective: bool = False) -> list[str]:
-        """Units that have a role in a live task, by name."""
+        """Units that have a role in a live task, by name.
+
+        Parameters
+        ----------
+        include_collective : bool, optional
+            Also list collective names such as ``市直各相关单位`` (default False).
+
+        Returns
+        -------
+        list of str
+            The units' names, sorted.
+
+        Examples
+        --------
+        >>> store.units()
+        ['市司法局', '市政务服务中心', '市财政局']
+        """
         with self.session() as s:
             q = (
                 select(UnitRow.name)
@@ -680,7 +910,25 @@ class Store:
             return sorted(set(s.scalars(q)))
 
     def task_ids(self, plan: str | None = None, ids: Sequence[str] | None = None) -> dict[str, bool]:
-        """Task id → archived flag for a plan (only ``ids`` when given): for checking uploaded ids."""
+        """Task id → archived flag for a plan (only ``ids`` when given): for checking uploaded ids.
+
+        Parameters
+        ----------
+        plan : str, optional
+            The plan's key (None: the only plan).
+        ids : sequence of str, optional
+            Look up only these ids (those not in the plan are left out).
+
+        Returns
+        -------
+        dict of str to bool
+            Each task id and whether it is archived.
+
+        Examples
+        --------
+        >>> store.task_ids("demo"), store.task_ids("demo", ids=["1", "9"])
+        ({'1': False, '2': False, '3': False}, {'1': False})
+        """
         with self.session() as s:
             q = select(TaskRow.task_id, TaskRow.archived).where(TaskRow.plan_id == self._plan_id(s, plan))
             if ids is not None:
@@ -688,6 +936,23 @@ class Store:
             return dict(s.execute(q).all())
 
     def unit_exists(self, name: str) -> bool:
+        """Whether a unit of this name was ever in a loaded plan.
+
+        Parameters
+        ----------
+        name : str
+            The unit's name.
+
+        Returns
+        -------
+        bool
+            True when the store knows the unit (even if its tasks are archived).
+
+        Examples
+        --------
+        >>> store.unit_exists("市财政局"), store.unit_exists("市公安局")
+        (True, False)
+        """
         with self.session() as s:
             return s.scalar(select(UnitRow.id).where(UnitRow.name == name)) is not None
 
@@ -695,7 +960,34 @@ class Store:
     def open_period(
         self, period: str, actor: str, *, due: date | None = None, grace_days: int = DEFAULT_GRACE_DAYS
     ) -> PeriodInfo:
-        """Register a monthly reporting period (idempotent); its report is due ``grace_days`` after its end."""
+        """Register a monthly reporting period (idempotent); its report is due ``grace_days`` after its end.
+
+        Parameters
+        ----------
+        period : str
+            The month, ``2021-10`` (or as :func:`parse_period` reads it).
+        actor : str
+            Who opens it (audited).
+        due : date, optional
+            The report's due date (default: the month's end plus ``grace_days``).
+        grace_days : int, optional
+            Days after the month's end the report is due (default :data:`DEFAULT_GRACE_DAYS`).
+
+        Returns
+        -------
+        PeriodInfo
+            The period (the existing one, unchanged, when it was opened before).
+
+        Raises
+        ------
+        BadPeriod
+            When ``period`` is not a month (``报告期“2021-Q3”不是月度报告期``).
+
+        Examples
+        --------
+        >>> store.open_period("2021-10", actor="ban")
+        PeriodInfo(key='2021-10', start=datetime.date(2021, 10, 1), end=datetime.date(2021, 10, 31), due=datetime.date(2021, 11, 5), closed=False)
+        """
         p = parse_period(period, "month")
         existing = self.period(p.key)
         if existing:
@@ -713,7 +1005,25 @@ class Store:
         return self.period(p.key)  # type: ignore[return-value]
 
     def close_period(self, period: str, actor: str) -> PeriodInfo:
-        """Close a period: later uploads for it are refused."""
+        """Close a period: later uploads for it are refused.
+
+        Parameters
+        ----------
+        period : str
+            The month, ``2021-09`` (opened first when new).
+        actor : str
+            Who closes it (audited).
+
+        Returns
+        -------
+        PeriodInfo
+            The closed period.
+
+        Examples
+        --------
+        >>> store.close_period("2021-09", actor="ban").closed
+        True
+        """
         p = parse_period(period, "month")
         self.open_period(p.key, actor)
         with self.session(write=True) as s:
@@ -722,11 +1032,40 @@ class Store:
         return self.period(p.key)  # type: ignore[return-value]
 
     def period(self, key: str) -> PeriodInfo | None:
+        """The reporting period ``key``, or None when it was never opened.
+
+        Parameters
+        ----------
+        key : str
+            The month's key, ``2021-09``.
+
+        Returns
+        -------
+        PeriodInfo or None
+            Its start, end, due date and whether it is closed.
+
+        Examples
+        --------
+        >>> store.period("2021-09").due, store.period("2021-10")
+        (datetime.date(2021, 10, 5), None)
+        """
         with self.session() as s:
             r = s.scalar(select(PeriodRow).where(PeriodRow.key == key))
             return PeriodInfo(r.key, r.start, r.end, r.due, r.closed) if r else None
 
     def periods(self) -> list[PeriodInfo]:
+        """Every reporting period opened, oldest first.
+
+        Returns
+        -------
+        list of PeriodInfo
+            The periods.
+
+        Examples
+        --------
+        >>> [(p.key, p.closed) for p in store.periods()]
+        [('2021-09', False)]
+        """
         with self.session() as s:
             return [
                 PeriodInfo(r.key, r.start, r.end, r.due, r.closed)
@@ -735,6 +1074,23 @@ class Store:
 
     # -- uploads and history -------------------------------------------------
     def has_upload(self, sha256: str) -> bool:
+        """Whether a file with this content was saved before.
+
+        Parameters
+        ----------
+        sha256 : str
+            The file's SHA-256 (:func:`tasks.progress.sha256_of`).
+
+        Returns
+        -------
+        bool
+            True when an upload with that hash is stored.
+
+        Examples
+        --------
+        >>> store.has_upload(store.uploads()[0]["sha256"]), store.has_upload("0" * 64)
+        (True, False)
+        """
         with self.session() as s:
             return s.scalar(select(UploadRow.id).where(UploadRow.sha256 == sha256)) is not None
 
@@ -754,8 +1110,47 @@ class Store:
 
         Each row dict has ``task_id, status, percent, progress, problems,
         next_steps, evidence, report_date, period, source_sheet, source_row``.
-        Raises :class:`StoreError` when a row's period is closed (checked
-        again inside the transaction).
+        Uploads normally come through :func:`tasks.progress.commit_upload`, which checks them first.
+
+        Parameters
+        ----------
+        sha256 : str
+            The file's hash (a second file with the same hash is not saved).
+        filename : str
+            The file's name as uploaded.
+        unit : str
+            The reporting unit.
+        plan : str
+            The plan's key.
+        person : str
+            The contact person the file names.
+        period : str
+            The month reported on.
+        rows : list of dict
+            The checked rows (:meth:`tasks.progress.UploadRow.to_store`).
+        actor : str
+            Who saves it (audited).
+
+        Returns
+        -------
+        int or None
+            The new upload's id; None when the same file was saved before.
+
+        Raises
+        ------
+        StoreError
+            When a row's period is closed (checked again inside the transaction) or the unit is unknown.
+
+        Examples
+        --------
+        >>> row = {"task_id": "2", "status": "已完成", "percent": 100, "report_date": date(2021, 9, 29),
+        ...        "period": "2021-09", "source_row": 4}
+        >>> store.add_upload(sha256="ab" * 32, filename="司法局.xlsx", unit="市司法局", plan="demo", person="李强",
+        ...                  period="2021-09", rows=[row], actor="ban")
+        2
+        >>> store.add_upload(sha256="ab" * 32, filename="again.xlsx", unit="市司法局", plan="demo", person="李强",
+        ...                  period="2021-09", rows=[row], actor="ban") is None
+        True
         """
         try:
             with self.session(write=True) as s:
@@ -831,7 +1226,29 @@ class Store:
     def reports(
         self, *, as_of: date | None = None, plan: str | None = None, all_plans: bool = True
     ) -> list[ReportRecord]:
-        """Accepted progress rows with report date ≤ ``as_of``, oldest first (the replay input)."""
+        """Accepted progress rows with report date ≤ ``as_of``, oldest first (the replay input).
+
+        Parameters
+        ----------
+        as_of : date, optional
+            Leave out rows reported after this day (default: all).
+        plan : str, optional
+            Only this plan's rows.
+        all_plans : bool, optional
+            False with no ``plan``: only the only plan's rows (default True: every plan).
+
+        Returns
+        -------
+        list of ReportRecord
+            The rows.
+
+        Examples
+        --------
+        >>> [(r.unit, r.task_id, r.status, r.percent) for r in store.reports()]
+        [('市财政局', '1', '推进中', 50.0)]
+        >>> store.reports(as_of=date(2021, 9, 27))
+        []
+        """
         with self.session() as s:
             q = (
                 select(
@@ -863,6 +1280,18 @@ class Store:
             return [ReportRecord(*r) for r in s.connection().execute(q)]
 
     def uploads(self) -> list[dict[str, Any]]:
+        """Every saved upload, oldest first.
+
+        Returns
+        -------
+        list of dict
+            ``id``, ``unit``, ``person``, ``filename``, ``sha256``, ``period``, ``uploaded_at``, ``actor`` and ``rows``.
+
+        Examples
+        --------
+        >>> [(u["unit"], u["filename"], u["rows"]) for u in store.uploads()]
+        [('市财政局', '财政局.xlsx', 1)]
+        """
         with self.session() as s:
             q = select(UploadRow, UnitRow.name).join(UnitRow, UnitRow.id == UploadRow.unit_id).order_by(UploadRow.id)
             return [
@@ -881,18 +1310,65 @@ class Store:
             ]
 
     def plan(self, key: str) -> Plan:
-        """The live plan ``key`` with its current predecessors (:func:`tasks.store.views.plan_from_store`)."""
+        """The live plan ``key`` with its current predecessors (:func:`tasks.store.views.plan_from_store`).
+
+        Parameters
+        ----------
+        key : str
+            The plan's key.
+
+        Returns
+        -------
+        Plan
+            Title, issuer, date, source file and the live tasks.
+
+        Raises
+        ------
+        StoreError
+            When ``key`` is not a plan of the store.
+
+        Examples
+        --------
+        >>> p = store.plan("demo")
+        >>> p.title, p.date, [t.id for t in p.tasks]
+        ('示例方案', datetime.date(2021, 8, 9), ['1', '2', '3'])
+        """
         from .views import plan_from_store
 
         return plan_from_store(self, key)
 
     def data_version(self) -> int:
-        """Grows with every write (newest audit row): a cache key (:func:`tasks.store.views.data_version`)."""
+        """Grows with every write (newest audit row): a cache key (:func:`tasks.store.views.data_version`).
+
+        Returns
+        -------
+        int
+            0 for an empty store.
+
+        Examples
+        --------
+        >>> before = store.data_version()
+        >>> _ = store.open_period("2021-10", actor="ban")
+        >>> store.data_version() > before
+        True
+        """
         from .views import data_version
 
         return data_version(self)
 
     def audit_log(self) -> list[dict[str, Any]]:
+        """Every audited change, oldest first.
+
+        Returns
+        -------
+        list of dict
+            ``at``, ``actor``, ``action``, ``target`` and ``detail``.
+
+        Examples
+        --------
+        >>> [(a["actor"], a["action"], a["target"]) for a in store.audit_log()][:2]
+        [('ban', 'load_plan', 'demo'), ('ban', 'open_period', '2021-09')]
+        """
         with self.session() as s:
             return [
                 {"at": a.at, "actor": a.actor, "action": a.action, "target": a.target, "detail": a.detail}
@@ -900,12 +1376,47 @@ class Store:
             ]
 
     def record_action(self, actor: str, action: str, target: str, detail: dict | None = None) -> None:
-        """Audit an action done outside the database (e.g. saving the rules file)."""
+        """Audit an action done outside the database (e.g. saving the rules file).
+
+        Parameters
+        ----------
+        actor : str
+            Who did it.
+        action : str
+            What was done (e.g. ``save_rules``).
+        target : str
+            What it was done to.
+        detail : dict, optional
+            More about it (stored as JSON).
+
+        Raises
+        ------
+        StoreError
+            When ``actor`` is empty (``缺少操作人(actor),无法记录操作日志``).
+
+        Examples
+        --------
+        >>> store.record_action("ban", "save_rules", "rules.toml", {"levels": 2})
+        >>> store.audit_log()[-1]["action"], store.audit_log()[-1]["detail"]
+        ('save_rules', {'levels': 2})
+        """
         with self.session(write=True) as s:
             self._audit(s, actor, action, target, detail)
 
     def counts(self) -> dict[str, int]:
-        """Row count of every table (tests use it to prove nothing was written)."""
+        """Row count of every table (tests use it to prove nothing was written).
+
+        Returns
+        -------
+        dict of str to int
+            Table name → rows, by name.
+
+        Examples
+        --------
+        >>> c = store.counts()
+        >>> c["plans"], c["tasks"], c["uploads"], c["progress_reports"]
+        (1, 3, 1, 1)
+        """
         from .schema import Base
 
         with self.session() as s:
