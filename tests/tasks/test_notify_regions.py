@@ -164,3 +164,37 @@ def test_refusals_write_nothing(world):
             call()
         assert store.counts() == counts and dump(store) == before, i
     assert smtp.mails == [] and http.hits == []
+
+
+def test_cli_as_a_city_office(world, monkeypatch, capsys, tmp_path):
+    """``--as`` a city's office: the contact list goes into its own region, another region's is refused
+    with a Chinese message and nothing written, and ``notify --send`` touches its own messages only."""
+    import json
+
+    from tasks.__main__ import main
+    from tasks.accounts import AccountBook, use_cli_account
+
+    store, g, smtp, http, mail = world
+    monkeypatch.setenv("WORKBENCH_DB_URL", store.url)
+    AccountBook(store).add("jia", "office", region="甲市", password="Vq8#Lm2x-Rt6pZw", actor="cli")
+    sheet = tmp_path / "联系人.csv"
+    sheet.write_text("单位,联系人,手机,邮箱,群机器人地址\n市司法局,甲周,13800000000,sfj@example.gov.cn,\n", encoding="utf-8")
+
+    def cli(*argv: str) -> int:
+        use_cli_account(None)
+        try:
+            return main(list(argv))
+        finally:
+            use_cli_account(None)
+
+    assert cli("--as", "jia", "contacts", "import", str(sheet), "--json") == 0
+    assert json.loads(capsys.readouterr().out)["saved"]
+    assert ("甲市", "市司法局") in {(c.region, c.unit) for c in g["prov"].notify_contacts()}
+    before = dump(store)
+    assert cli("--as", "jia", "contacts", "import", str(sheet), "--region", "丙市") == 2
+    err = capsys.readouterr().err
+    assert "不能维护丙市" in err and "Traceback" not in err
+    assert dump(store) == before
+    assert cli("--as", "jia", "contacts", "list") == 0
+    listed = capsys.readouterr().out
+    assert "[甲市] 市司法局" in listed and "丙" not in listed
