@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from tasks.accounts import allowed
 from tasks.notify import (
     CHANNEL_NAMES,
     PERIODS,
@@ -18,7 +19,6 @@ from tasks.notify import (
     enabled_channels,
     mail_settings,
 )
-from tasks.accounts import allowed
 from tasks.regions import DEFAULT_REGION
 from ui.auth import require_page
 from ui.common import XLSX_MIME, flash, get_store, guard, md, page_header

@@ -127,8 +127,13 @@ def test_link_count_and_inversion_order_with_undated_and_equal_ids():
     pos = {t: i for i, t in enumerate(d.order)}
     expected = sorted(
         ref_inversions(g),
-        key=lambda r: (-r["days"], id_key(r["task"]), id_key(r["predecessor"]), pos[r["task"]],
-                       d.preds[r["task"]].index(r["predecessor"])),
+        key=lambda r: (
+            -r["days"],
+            id_key(r["task"]),
+            id_key(r["predecessor"]),
+            pos[r["task"]],
+            d.preds[r["task"]].index(r["predecessor"]),
+        ),
     )
     assert a["inversions"] == deadline_inversions(g) == expected
     assert len(expected) == 5 and [v["task"] for v in expected[:4]] == ["02", "02", "2", "2"]

@@ -96,7 +96,8 @@ def test_a_city_office_sends_its_own_messages_and_the_province_the_rest(world):
     assert queued.send.quiet and not queued.send.sent and not queued.unreached[:0]
     by_region = sorted((m.region, m.unit, m.channel) for m in g["prov"].outbox())
     assert by_region == sorted(
-        [(r, SGB, "mail") for r in ("", "甲市", "乙县", "丙市")] + [(r, ZW, "webhook") for r in ("", "甲市", "乙县", "丙市")]
+        [(r, SGB, "mail") for r in ("", "甲市", "乙县", "丙市")]
+        + [(r, ZW, "webhook") for r in ("", "甲市", "乙县", "丙市")]
     )
     assert ("urge", "市气象局(丙市)") in queued.unreached  # 丙市 keeps no contact for it; nobody else's is used
     assert smtp.mails == [] and http.hits == []
@@ -141,7 +142,11 @@ def refusals(g):
     return [
         (lambda: jia.cancel_messages(bing_msg), PermissionDenied, "不能取消消息"),
         (lambda: jia.retry_messages(bing_msg), PermissionDenied, "不能重试消息"),
-        (lambda: jia.save_contact(Contact(SGB, email="x@example.gov.cn"), region="丙市"), PermissionDenied, "不能维护丙市"),
+        (
+            lambda: jia.save_contact(Contact(SGB, email="x@example.gov.cn"), region="丙市"),
+            PermissionDenied,
+            "不能维护丙市",
+        ),
         (lambda: jia.delete_contact(SGB, region="丙市"), PermissionDenied, "不能维护丙市"),
         (lambda: jia.import_contacts("联系人.csv", region="丙市"), PermissionDenied, "不能维护丙市"),
         (lambda: jia.save_contact(Contact("市气象局", email="x@example.gov.cn")), NotifyError, "不在任务分解表中"),
@@ -178,7 +183,9 @@ def test_cli_as_a_city_office(world, monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("WORKBENCH_DB_URL", store.url)
     AccountBook(store).add("jia", "office", region="甲市", password="Vq8#Lm2x-Rt6pZw", actor="cli")
     sheet = tmp_path / "联系人.csv"
-    sheet.write_text("单位,联系人,手机,邮箱,群机器人地址\n市司法局,甲周,13800000000,sfj@example.gov.cn,\n", encoding="utf-8")
+    sheet.write_text(
+        "单位,联系人,手机,邮箱,群机器人地址\n市司法局,甲周,13800000000,sfj@example.gov.cn,\n", encoding="utf-8"
+    )
 
     def cli(*argv: str) -> int:
         use_cli_account(None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from accounts_helpers import dump
-from test_region_scoping import _env, REGION_OF, RULES, TODAY
+from test_region_scoping import REGION_OF, RULES, TODAY, _env
 
 from tasks.accounts import Account, GuardedStore, PermissionDenied
 from tasks.accounts.roles import LEADER, OFFICE, PLANNER
