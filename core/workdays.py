@@ -56,7 +56,7 @@ def official_kind(day: dt.date) -> str:
         pass
     import holidays
 
-    if day in holidays.China(years=day.year):  # type: ignore[no-untyped-call]
+    if day in holidays.country_holidays("CN", years=day.year):
         return "holiday"
     return "weekend" if weekend else "workday"
 

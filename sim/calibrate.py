@@ -103,7 +103,9 @@ def _profile(minutes: pd.Series, days: int) -> dict[str, float]:
     slots = (minutes // SLOT_MINUTES).astype(int).value_counts().sort_index()
     w = slots / days
     w = w / w.mean()
-    return {min_to_hm(int(s) * SLOT_MINUTES): round(float(v), 4) for s, v in zip(w.index, w.to_numpy(float), strict=True)}
+    return {
+        min_to_hm(int(s) * SLOT_MINUTES): round(float(v), 4) for s, v in zip(w.index, w.to_numpy(float), strict=True)
+    }
 
 
 def _hours(day_minutes: pd.DataFrame) -> tuple[list[str], bool]:

@@ -528,7 +528,9 @@ def available_share(person: Person, days: list[Day]) -> float:
     return sum(1 for d in days if d.date not in person.unavailable) / max(1, len(days))
 
 
-def min_paid_hours(shifts: list[Shift], days: list[Day], requirement: Requirement, *, time_limit: float = 10.0) -> float:
+def min_paid_hours(
+    shifts: list[Shift], days: list[Day], requirement: Requirement, *, time_limit: float = 10.0
+) -> float:
     """The fewest paid hours any roster needs to cover ``requirement`` without shortfall
     (the sum of :func:`min_paid_by_group`).
 
@@ -586,7 +588,9 @@ def min_paid_by_group(
     return {g: sum(c * solver.value(n) for c, n in paid[g]) / 60 if g in paid else h for g, h in window_hours.items()}
 
 
-def _capacity_minutes(person: Person, shifts: list[Shift], days: list[Day], groups_open: dict[int, set[str]], max_days_per_week: int) -> int:
+def _capacity_minutes(
+    person: Person, shifts: list[Shift], days: list[Day], groups_open: dict[int, set[str]], max_days_per_week: int
+) -> int:
     """Most paid minutes the person can work over the horizon: per calendar week, the longest
     shifts on at most ``max_days_per_week`` of the days their groups are open and they are
     available, within their weekly hours."""
@@ -657,10 +661,13 @@ def check_hours_band(
     for g, need_g in by_group.items():
         able = [share for p, share in zip(people, shares, strict=True) if g in p.groups]
         if hi * sum(able) + 1e-6 < need_g:
-            groups_short.append(f"{g}(可上岗 {len(able)} 人,上限合计 {hi * sum(able):.0f} 小时,至少需要 {need_g:.0f} 小时)")
+            groups_short.append(
+                f"{g}(可上岗 {len(able)} 人,上限合计 {hi * sum(able):.0f} 小时,至少需要 {need_g:.0f} 小时)"
+            )
     if groups_short:
         raise WorkbenchError(
-            f"工时区间 {lo:g}–{hi:g} 小时无法满足以下窗口组的需求:" + "、".join(groups_short)
+            f"工时区间 {lo:g}–{hi:g} 小时无法满足以下窗口组的需求:"
+            + "、".join(groups_short)
             + "。请提高上限,或让更多人员可办理这些窗口组的业务。"
         )
     day_index = {d.date: i for i, d in enumerate(days)}

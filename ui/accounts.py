@@ -116,26 +116,25 @@ with tab_add:
 
 with tab_audit:
     entries = list(reversed(store.audit_log()))
-    actors = sorted({a["actor"] for a in entries})
+    actors = sorted({a.actor for a in entries})
     f1, f2 = st.columns(2)
     pick_actor = f1.multiselect("操作账号", actors, key="wb_audit_actor")
-    labels = sorted({action_label(a["action"]) for a in entries})
+    labels = sorted({action_label(a.action) for a in entries})
     pick_action = f2.multiselect("操作", labels, key="wb_audit_action")
     shown = [
         a
         for a in entries
-        if (not pick_actor or a["actor"] in pick_actor)
-        and (not pick_action or action_label(a["action"]) in pick_action)
+        if (not pick_actor or a.actor in pick_actor) and (not pick_action or action_label(a.action) in pick_action)
     ]
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "时间": a["at"],
-                    "操作账号": a["actor"],
-                    "操作": action_label(a["action"]),
-                    "对象": a["target"],
-                    "详情": detail_text(a.get("detail")),
+                    "时间": a.at,
+                    "操作账号": a.actor,
+                    "操作": action_label(a.action),
+                    "对象": a.target,
+                    "详情": detail_text(a.detail),
                 }
                 for a in shown
             ],

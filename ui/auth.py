@@ -231,10 +231,12 @@ def require_page(action: str | tuple[str, ...]) -> Account:
     a tuple of actions: any one of them will do."""
     account = current_account()
     scope = account.unit if account is not None and account.role == UNIT else None
-    if not any(allowed(account, a, scope) for a in ((action,) if isinstance(action, str) else action)):
+    if account is None or not any(
+        allowed(account, a, scope) for a in ((action,) if isinstance(action, str) else action)
+    ):
         st.error("您的账号无权查看此页面。" if account else "请先登录。", icon=":material/lock:")
         st.stop()
-    return account  # type: ignore[return-value]
+    return account
 
 
 def page_guard(script_file: str) -> Account:

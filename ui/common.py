@@ -9,11 +9,12 @@ traceback on the page).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -280,14 +281,6 @@ def unit_scope() -> str | None:
     return account.unit if account is not None and account.role == "unit" else None
 
 
-def data_version(store, plan: str | None = None) -> int:
-    """The store's data version (``plan``: that plan's): bumped in the same transaction as any change
-    of tasks, reports or lifecycle, never by logins; the cache key for reads."""
-    from tasks.store.kept import data_version as kept_version
-
-    return kept_version(store, plan)
-
-
 class NewestVersions:
     """Values kept per key for their newest data version only: when a plan's version moves (a report
     upload moves it too), its old plan and graph are freed at once instead of lingering among a cache's
@@ -339,9 +332,7 @@ def store_plans(store=None) -> dict[str, Plan]:
 
     store = store or get_store()
     url = default_url()
-    plans = {
-        p["key"]: _plan_from_store(url, p["key"], data_version(store, p["key"])) for p in store.plans() if p["tasks"]
-    }
+    plans = {p.key: _plan_from_store(url, p.key, store.data_version(p.key)) for p in store.plans() if p.tasks}
     unit = unit_scope()
     if unit:  # a unit account sees only the tasks its unit leads or joins
         plans = {k: unit_view(p, unit) for k, p in plans.items()}
@@ -376,12 +367,14 @@ def current_as_of() -> date:
 @st.cache_resource(show_spinner="正在计算任务状态…", max_entries=4)
 def _snapshot(url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None = None):
     from tasks.progress import snapshot
+    from tasks.store import StoreLike
 
-    source = store_at(url)
+    raw = store_at(url)
+    source: StoreLike = raw
     if region:  # a city's or county's account: its regions' plans only (tasks.accounts checks it)
         from tasks.accounts import Account, GuardedStore
 
-        source = GuardedStore(source, Account("(地区视图)", "planner", region=region))  # type: ignore[assignment]
+        source = GuardedStore(raw, Account("(地区视图)", "planner", region=region))
     snap = snapshot(source, as_of)
     snap.reports = []  # bounded memory: pages read one task's history with tasks.store.kept.task_reports
     return snap
@@ -404,7 +397,7 @@ def _snapshot_key(store, as_of: date | None) -> tuple:
     from tasks.store import default_url
 
     region = getattr(getattr(store, "account", None), "region", None)
-    return (default_url(), as_of or current_as_of(), data_version(store), rules_stamp(), region)
+    return (default_url(), as_of or current_as_of(), store.data_version(), rules_stamp(), region)
 
 
 def get_snapshot(store=None, as_of: date | None = None):
@@ -465,7 +458,7 @@ def plan_snapshot(store, plan: str, today: date | None = None):
     from tasks.store import default_url
 
     return _plan_snapshot(
-        store, default_url(), today or date.today(), plan, data_version(store), rules_stamp(), _who(store)
+        store, default_url(), today or date.today(), plan, store.data_version(), rules_stamp(), _who(store)
     )
 
 
@@ -479,7 +472,7 @@ def office_queue(store, plan: str) -> list:
     first read of each data version), cached until the store changes (shared, do not mutate)."""
     from tasks.store import default_url
 
-    return _office_queue(store, default_url(), date.today(), plan, data_version(store), _who(store))
+    return _office_queue(store, default_url(), date.today(), plan, store.data_version(), _who(store))
 
 
 def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]:
@@ -506,7 +499,7 @@ def uploads_frame(store) -> pd.DataFrame:
     field names; cached until the store changes (shared, do not mutate)."""
     from tasks.store import default_url
 
-    return _uploads_frame(store, default_url(), data_version(store), _who(store))
+    return _uploads_frame(store, default_url(), store.data_version(), _who(store))
 
 
 def _who(store) -> tuple:
@@ -565,7 +558,7 @@ def page_header(title: str, caption: str = "") -> None:
 def plan_picker(store, key: str, label: str = "计划", where=None) -> str | None:
     """A select box of the store's plans (by key); None when the store has none."""
     where = where or st
-    keys = [p["key"] for p in store.plans() if p["tasks"]]
+    keys = [p.key for p in store.plans() if p.tasks]
     if not keys:
         where.info("库中还没有计划。请到“导入”页上传任务分解表。")
         return None
@@ -615,7 +608,7 @@ def plan_graph(store, plan_key: str):
     """The dependency graph (networkx) of a stored plan, cached until the store changes. Do not mutate."""
     from tasks.store import default_url
 
-    return _graph(default_url(), plan_key, data_version(store, plan_key))
+    return _graph(default_url(), plan_key, store.data_version(plan_key))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -629,7 +622,7 @@ def plan_units(store, plan_key: str) -> dict[str, int]:
     """Units with a lead or responsible role in the plan → their number of tasks (cached)."""
     from tasks.store import default_url
 
-    return _plan_units(default_url(), plan_key, data_version(store, plan_key))
+    return _plan_units(default_url(), plan_key, store.data_version(plan_key))
 
 
 class RecentResults:
@@ -643,7 +636,8 @@ class RecentResults:
         from collections import OrderedDict
         from threading import Lock
 
-        self.size, self._items, self._lock = size, OrderedDict(), Lock()  # type: ignore[var-annotated]
+        self.size, self._lock = size, Lock()
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
 
     def __contains__(self, key) -> bool:
         with self._lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import altair as alt
@@ -123,7 +124,6 @@ def loads(_g, version_key: tuple, status_key: tuple, _snap) -> tuple[list, list,
 
 with guard("构建依赖图"):
     from tasks.graph import to_dot
-    from ui.common import data_version
 
     store = get_store()
     plan_key = plan_picker(store, key="graph_plan")
@@ -131,7 +131,7 @@ with guard("构建依赖图"):
         st.stop()
     plan = store_plans(store)[plan_key]
     g = plan_graph(store, plan_key)
-    vkey = (plan_key, data_version(store, plan_key))
+    vkey = (plan_key, store.data_version(plan_key))
     info = analysed(g, vkey)[1]
     counts = info["counts"]
     m = st.columns(5)
@@ -297,7 +297,7 @@ with tab_load, guard("计算单位负荷"):
         snap = get_snapshot(store)
     except ImportError:
         snap = None
-    rows, months, table = loads(g, vkey, (current_as_of(), data_version(store), rules_stamp()), snap)
+    rows, months, table = loads(g, vkey, (current_as_of(), store.data_version(), rules_stamp()), snap)
     include_collective = st.checkbox("含集合单位(如“市直各相关单位”)", value=False, key="graph_coll")
     # a slider needs a range: with 5 units or fewer every unit is shown
     top = st.slider("显示单位数", 5, len(rows), min(25, len(rows)), key="graph_top") if len(rows) > 5 else len(rows)
@@ -355,7 +355,7 @@ with tab_exp, guard("导出依赖图"):
     ):
         col.download_button(
             label,
-            data=lambda kind=kind: export_bytes(g, vkey, kind),  # type: ignore[misc]
+            data=partial(export_bytes, g, vkey, kind),
             file_name=safe_filename(f"{plan_key[:40]}.{kind}"),
             mime=mime,
             key=f"graph_dl_{kind}",

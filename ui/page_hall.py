@@ -107,7 +107,9 @@ def edit(base):
                 width="stretch",
                 column_config={
                     "过号比例": st.column_config.NumberColumn(help="叫号时已离开的取号人比例(0~1)"),
-                    "转办后续业务": st.column_config.TextColumn(help="多窗联办:办完本业务后依次到这些业务的窗口,如 税务→缴费"),
+                    "转办后续业务": st.column_config.TextColumn(
+                        help="多窗联办:办完本业务后依次到这些业务的窗口,如 税务→缴费"
+                    ),
                     "转办比例": st.column_config.NumberColumn(help="需要转办后续业务的比例(0~1)"),
                     "优先比例": st.column_config.NumberColumn(help="老年人、孕妇、残疾人等优先办理的比例(0~1)"),
                     "每时段预约上限": st.column_config.NumberColumn(help="每半小时可预约的人数上限;留空不限", step=1),
@@ -125,7 +127,8 @@ def edit(base):
                     "午休方式": st.column_config.SelectboxColumn(options=list(LUNCH_CN.values())),
                     "类型": st.column_config.SelectboxColumn(options=["专窗", "综合窗"]),
                     "爱心窗口": st.column_config.SelectboxColumn(
-                        options=["是", "否"], help="是否为爱心窗口(优先通道);办理规则“优先方式”为爱心窗口专办时专办优先人员"
+                        options=["是", "否"],
+                        help="是否为爱心窗口(优先通道);办理规则“优先方式”为爱心窗口专办时专办优先人员",
                     ),
                 },
             )
@@ -183,14 +186,18 @@ def run(s, reps: int, days: int, seed: int):
     cache = _results()
     if key not in cache:
         bar = st.progress(0.0, text="正在仿真…")
+
+        def step(d: int, n: int) -> None:
+            bar.progress(d / n, text=f"已完成 {d}/{n} 次重复")
+
         rep = replicate(
             s,
             reps=reps,
             days=days,
             seed=seed,
             workers=1,
-            progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次重复"),  # type: ignore[arg-type]
-        )  # type: ignore[arg-type]
+            progress=step,
+        )
         bar.progress(1.0, text="正在整理代表性运行…")
         log = simulate(s, days=days, seed=rep.seeds[0]).log()  # replication 1 in full, for the day views
         bar.empty()
@@ -311,14 +318,18 @@ with guard("方案比较"):
         from sim.compare import compare
 
         bar = st.progress(0.0, text="正在比较…")
+
+        def step_run(d: int, n: int) -> None:
+            bar.progress(d / n, text=f"已完成 {d}/{n} 次运行")
+
         c = compare(
             variants,
             reps=int(cmp_reps),
             days=int(days),
             seed=int(seed),
             workers=1,
-            progress=lambda d, n: bar.progress(d / n, text=f"已完成 {d}/{n} 次运行"),  # type: ignore[arg-type]
-        )  # type: ignore[arg-type]
+            progress=step_run,
+        )
         bar.empty()
         st.session_state["hall_cmp"] = (choice, c.table, c.diff)
     res = st.session_state.get("hall_cmp")

@@ -81,7 +81,7 @@ def apply_fixes(plan: Plan, before: pd.DataFrame, after: pd.DataFrame) -> Plan:
     from tasks.importers import reread_rows
 
     edits = {
-        i: {EDIT_FIELDS[c]: v for c, v in a.items()}  # type: ignore[index]
+        i: {EDIT_FIELDS[str(c)]: v for c, v in a.items()}
         for i, (b, a) in enumerate(zip(before.to_dict("records"), after.to_dict("records")))
         if b != a
     }
@@ -317,7 +317,7 @@ with guard("显示识别结果"):
         st.success("没有需要核对的问题。", icon=":material/task_alt:")
 
     st.subheader("导入到库")
-    existing = [p["key"] for p in store.plans()]
+    existing = [p.key for p in store.plans()]
     mode = st.radio(
         "方式",
         ["作为新计划", "更新已有计划"],

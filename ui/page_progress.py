@@ -84,7 +84,7 @@ with tab_up:
         c1, c2, c3 = st.columns(3)
         extra_unit = c1.selectbox("填报单位", [""] + store.units(), key="prog_extra_unit")
         extra_period = c2.text_input("报告期", key="prog_extra_period", placeholder="如 2021-09")
-        extra_plan = c3.selectbox("计划", [""] + [p["key"] for p in store.plans()], key="prog_extra_plan")
+        extra_plan = c3.selectbox("计划", [""] + [p.key for p in store.plans()], key="prog_extra_plan")
     if files:
         from tasks.progress import commit_upload, validate_upload
 
@@ -193,15 +193,14 @@ if allowed(acting_account(), "load_plan"):  # demo uploads for many units: the o
         with guard("载入演示数据"):
             from tasks.progress import load_demo
 
-            demo_plan = next((p["key"] for p in store.plans() if "耒阳" in p["key"] and p["tasks"]), None)
+            demo_plan = next((p.key for p in store.plans() if "耒阳" in p.key and p.tasks), None)
             has_reports = bool(demo_plan) and bool(store.reports(plan=demo_plan))
-            if st.button("载入演示填报数据", key="prog_demo", disabled=not demo_plan or has_reports):
+            if st.button("载入演示填报数据", key="prog_demo", disabled=not demo_plan or has_reports) and demo_plan:
                 bar = st.progress(0.0, text="正在载入演示数据…")
-                saved, _problems = load_demo(  # type: ignore[assignment]
-                    store,
-                    demo_plan,  # type: ignore[arg-type]
-                    actor=current_actor(),  # type: ignore[arg-type]
-                    progress=lambda i, n: bar.progress(i / n, text=f"已处理 {i}/{n} 份"),  # type: ignore[arg-type]
-                )  # type: ignore[arg-type]
-                flash(f"已载入 {saved} 份演示填报(2021年9–12月)。可在“总览”把截至日期设为 2021-12-10 查看。")
+
+                def step(i: int, n: int) -> None:
+                    bar.progress(i / n, text=f"已处理 {i}/{n} 份")
+
+                n_saved, _problems = load_demo(store, demo_plan, actor=current_actor(), progress=step)
+                flash(f"已载入 {n_saved} 份演示填报(2021年9–12月)。可在“总览”把截至日期设为 2021-12-10 查看。")
                 st.rerun()

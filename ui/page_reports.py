@@ -20,7 +20,7 @@ with guard("生成报告"):
     from tasks.store import parse_period, period_of
 
     store = get_store()
-    plans = [p["key"] for p in store.plans() if p["tasks"]]
+    plans = [p.key for p in store.plans() if p.tasks]
     c1, c2, c3 = st.columns(3)
     kind_name = c1.radio("报告类型", list(KINDS), horizontal=True, key="rep_kind")
     kind = KINDS[kind_name]

@@ -65,6 +65,10 @@ def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -
     cache = _results()
     if key not in cache:
         bar = st.progress(0.0, text="正在测算开窗需求…")
+
+        def show(step: str, share: float) -> None:
+            bar.progress(min(share, 1.0), text=step)
+
         cache[key] = staffing_report(
             scenario,
             target_text,
@@ -72,8 +76,8 @@ def requirement(scenario, target_text: str, method: str, reps: int, seed: int) -
             reps=reps,
             seed=seed,
             check_reps=max(reps, CHECK_REPS),
-            progress=lambda step, share: bar.progress(min(share, 1.0), text=step),  # type: ignore[arg-type]
-        )  # type: ignore[arg-type]
+            progress=show,
+        )
         bar.empty()
     return cache[key]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from tasks.accounts import allowed
@@ -51,7 +53,8 @@ with guard("显示任务表"):
     c5, c6, c7 = st.columns([2, 1, 3])
     lo = dated.min().date() if len(dated) else None
     hi = dated.max().date() if len(dated) else None
-    rng = c5.date_input("完成时限范围", value=(lo, hi) if lo else (), key="tasks_range", format="YYYY-MM-DD")  # type: ignore[arg-type]
+    span: list[Any] = [lo, hi] if lo else []  # a range widget, empty when no task has a date
+    rng = c5.date_input("完成时限范围", value=span, key="tasks_range", format="YYYY-MM-DD")
     include_undated = c6.checkbox("含长期/无期限", value=True, key="tasks_undated")
     text = c7.text_input("全文搜索", key="tasks_text", placeholder="任务名称、内容、单位…")
 

@@ -77,16 +77,17 @@ def solve(
     if key in cache:
         return cache[key]
     bar = st.progress(0.0, text="第 1/3 步:测算开窗需求…")
+
+    def step(i: int, n: int) -> None:
+        bar.progress(min(0.3, 0.3 * i / n), text=f"第 1/3 步:仿真修正第 {i} 轮")
+
     if method == "sim":
         plan = simulation_corrected(
             scenario,
             target,
             reps=10,
             seed=seed,
-            progress=lambda i, n: bar.progress(
-                min(0.3, 0.3 * i / n),  # type: ignore[arg-type]
-                text=f"第 1/3 步:仿真修正第 {i} 轮",
-            ),
+            progress=step,
         )
     else:
         plan = sipp(scenario, target)
@@ -230,8 +231,12 @@ def roster_section(scenario, requirement) -> None:
             "上限必须遵守;下限尽量满足(获批请假相应降低)。区间装不下需求时求解前即提示。",
         )
         use_band = band_mode == "自定"
-        band_lo = r2.number_input("工时下限(小时)", 0, 400, 30 * int(weeks), key="roster_band_lo", disabled=not use_band)
-        band_hi = r2.number_input("工时上限(小时)", 0, 400, 40 * int(weeks), key="roster_band_hi", disabled=not use_band)
+        band_lo = r2.number_input(
+            "工时下限(小时)", 0, 400, 30 * int(weeks), key="roster_band_lo", disabled=not use_band
+        )
+        band_hi = r2.number_input(
+            "工时上限(小时)", 0, 400, 40 * int(weeks), key="roster_band_hi", disabled=not use_band
+        )
         half = r3.number_input("每人半天班上限(-1 为不限)", -1, 60, -1, key="roster_half")
         lent = r3.number_input("每人支援其他组天数上限(-1 为不限)", -1, 60, -1, key="roster_lent")
         certify_on = r1.checkbox("可靠性检验:随机缺勤后仿真,判定是否可以发布", key="roster_certify")

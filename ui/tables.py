@@ -251,7 +251,7 @@ def install() -> None:
         setattr(fn, _MARK, True)
         fn.__doc__ = originals[fn.__name__].__doc__
         setattr(DeltaGenerator, fn.__name__, fn)
-        setattr(st, fn.__name__, getattr(st._main, fn.__name__))  # type: ignore[attr-defined]
+        setattr(st, fn.__name__, getattr(st._main, fn.__name__))
 
 
 # -- our own table download ------------------------------------------------------------------

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.safe_export import csv_bytes, save_workbook
 
 from .. import labels
 from ..errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from ..store.records import AuditEntry
 
 HEADERS = ["时间", "操作账号", "操作", "对象", "详情"]
 ACTION_LABELS = labels.AUDIT_ACTION
@@ -43,25 +46,25 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
-def audit_rows(entries: list[dict[str, Any]]) -> list[list[str]]:
+def audit_rows(entries: list[AuditEntry]) -> list[list[str]]:
     """Entries as text rows (details flattened ``key=value``), safe for spreadsheets."""
     from ..progress import safe_text
 
     out = []
     for a in entries:
-        detail = ";".join(f"{k}={v}" for k, v in (a.get("detail") or {}).items())
-        at = a["at"].strftime("%Y-%m-%d %H:%M:%S") if hasattr(a["at"], "strftime") else str(a["at"])
-        out.append([at, *(safe_text(str(x)) for x in (a["actor"], action_label(a["action"]), a["target"], detail))])
+        detail = ";".join(f"{k}={v}" for k, v in (a.detail or {}).items())
+        at = a.at.strftime("%Y-%m-%d %H:%M:%S") if hasattr(a.at, "strftime") else str(a.at)
+        out.append([at, *(safe_text(str(x)) for x in (a.actor, action_label(a.action), a.target, detail))])
     return out
 
 
-def audit_xlsx(entries: list[dict[str, Any]]) -> bytes:
+def audit_xlsx(entries: list[AuditEntry]) -> bytes:
     """The audit entries as an xlsx sheet ``操作日志`` (time, account, action, target, details).
 
     Parameters
     ----------
-    entries : list of dict
-        Audit entries (``at``, ``actor``, ``action``, ``target``, ``detail``), as the store lists them.
+    entries : list of AuditEntry
+        Audit entries (:class:`tasks.store.AuditEntry`), as the store lists them.
 
     Returns
     -------
@@ -72,8 +75,8 @@ def audit_xlsx(entries: list[dict[str, Any]]) -> bytes:
     --------
     >>> from openpyxl import load_workbook
     >>> from datetime import datetime
-    >>> entries = [{"at": datetime(2021, 9, 28, 9, 0), "actor": "ban", "action": "close_period",
-    ...             "target": "2021-09", "detail": {"grace_days": 5}}]
+    >>> from tasks.store import AuditEntry
+    >>> entries = [AuditEntry(datetime(2021, 9, 28, 9, 0), "ban", "close_period", "2021-09", {"grace_days": 5})]
     >>> [c.value for c in load_workbook(io.BytesIO(audit_xlsx(entries))).active[2]]
     ['2021-09-28 09:00:00', 'ban', '关闭报告期', '2021-09', 'grace_days=5']
     """
@@ -96,13 +99,13 @@ def audit_xlsx(entries: list[dict[str, Any]]) -> bytes:
     return buf.getvalue()
 
 
-def audit_csv(entries: list[dict[str, Any]]) -> bytes:
+def audit_csv(entries: list[AuditEntry]) -> bytes:
     """The audit entries as CSV: UTF-8 with BOM so Excel shows the Chinese.
 
     Parameters
     ----------
-    entries : list of dict
-        Audit entries (``at``, ``actor``, ``action``, ``target``, ``detail``).
+    entries : list of AuditEntry
+        Audit entries (:class:`tasks.store.AuditEntry`).
 
     Returns
     -------
@@ -112,15 +115,15 @@ def audit_csv(entries: list[dict[str, Any]]) -> bytes:
     Examples
     --------
     >>> from datetime import datetime
-    >>> entries = [{"at": datetime(2021, 9, 28, 9, 0), "actor": "ban", "action": "close_period",
-    ...             "target": "2021-09", "detail": {"grace_days": 5}}]
+    >>> from tasks.store import AuditEntry
+    >>> entries = [AuditEntry(datetime(2021, 9, 28, 9, 0), "ban", "close_period", "2021-09", {"grace_days": 5})]
     >>> audit_csv(entries).decode("utf-8-sig").splitlines()[1]
     '2021-09-28 09:00:00,ban,关闭报告期,2021-09,grace_days=5'
     """
     return csv_bytes(audit_rows(entries), HEADERS)
 
 
-def write_audit(entries: list[dict[str, Any]], out: str | Path) -> Path:
+def write_audit(entries: list[AuditEntry], out: str | Path) -> Path:
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):

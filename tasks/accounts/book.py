@@ -428,10 +428,10 @@ class AccountBook:
         unit = self._check_role(role, unit)
         region = _region_arg(region)
         generated = password is None
-        if generated:
+        if password is None:
             password = random_password()
         else:
-            check_strength(password, name)  # type: ignore[arg-type]
+            check_strength(password, name)
         now = self.clock()
         with self.store.session(write=True) as s:
             if self._row(s, name) is not None:
@@ -441,9 +441,9 @@ class AccountBook:
                 display_name=display_name.strip(),
                 role=role,
                 unit=unit,
-                password_hash=hash_password(password),  # type: ignore[arg-type]
+                password_hash=hash_password(password),
                 disabled=False,
-                failed_logins=0,  # type: ignore[arg-type]
+                failed_logins=0,
                 locked_until=None,
                 must_change_password=generated,
                 created_at=now,

@@ -29,7 +29,18 @@ from typing import Any
 from ..model import Plan, Task
 from ..plan_views import unit_view
 from ..progress.card_guard import CardHistoryMethods
-from ..store import DEFAULT_GRACE_DAYS, PeriodInfo, ReportRecord, Store, StoredTask, StoreError, parse_period
+from ..store import (
+    DEFAULT_GRACE_DAYS,
+    AuditEntry,
+    PeriodInfo,
+    ReportRecord,
+    Store,
+    StoredPlan,
+    StoredTask,
+    StoredUpload,
+    StoreError,
+    parse_period,
+)
 from .book import AccountBook
 from .guarded_notify import NotifyMethods
 from .roles import ACTIONS, PLANNER, UNIT, Account, PermissionDenied, require
@@ -227,22 +238,22 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return call
 
     # -- reads (Store-compatible) ---------------------------------------------------------
-    def plans(self) -> list[dict[str, Any]]:
+    def plans(self) -> list[StoredPlan]:
         """Every plan; for a scoped account those of its regions.
 
         Returns
         -------
-        list of dict
+        list of StoredPlan
             As :meth:`tasks.store.Store.plans`.
 
         Examples
         --------
-        >>> [p["key"] for p in office.plans()]
+        >>> [p.key for p in office.plans()]
         ['demo']
         """
         rows = self._store.plans()
         mine = self._my_plans()
-        return rows if mine is None else [p for p in rows if p["key"] in mine]
+        return rows if mine is None else [p for p in rows if p.key in mine]
 
     def plan(self, key: str) -> Plan:
         """The plan ``key`` (:meth:`tasks.store.Store.plan`); for a unit account only its own unit's tasks.
@@ -269,7 +280,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         >>> [t.id for t in office.plan("demo").tasks], [t.id for t in unit.plan("demo").tasks]
         (['1', '2', '3'], ['1'])
         """
-        plan = self._store.plan(self._plan(key, "查看"))  # type: ignore[arg-type]
+        plan = self._store.plan(self._plan(key, "查看") or key)
         if not self.is_unit:
             return plan
         require(self.account, "view_tasks", self.account.unit)
@@ -379,6 +390,33 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
             rows = [t for t in rows if t.id in mine]
         return rows
 
+    def task_ids(self, plan: str | None = None, ids: Sequence[str] | None = None) -> dict[str, bool]:
+        """Task id → archived flag (:meth:`tasks.store.Store.task_ids`); a scoped account's own plans only.
+
+        Parameters
+        ----------
+        plan : str, optional
+            The plan's key (None: the only plan the account sees).
+        ids : sequence of str, optional
+            Only these task numbers.
+
+        Returns
+        -------
+        dict
+            Task number → whether it is archived.
+
+        Raises
+        ------
+        PermissionDenied
+            For a plan of another region (scoped accounts).
+
+        Examples
+        --------
+        >>> unit.task_ids("demo", ["1", "9"])
+        {'1': False}
+        """
+        return self._store.task_ids(self._plan(plan), ids)
+
     def units(self, *, include_collective: bool = False) -> list[str]:
         """The units with a role in a live task; a unit account's own, a scoped account's regions'.
 
@@ -398,7 +436,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         (['市司法局', '市政务服务中心', '市财政局'], ['市财政局'])
         """
         if self.is_unit:
-            return [self.account.unit]  # type: ignore[list-item]
+            return [self.account.unit] if self.account.unit else []
         if self.account.region:  # the units with a role in a live task of the account's regions
             from ..units import is_collective
 
@@ -516,26 +554,26 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
             rows = [r for r in rows if r.task_pk in mine]
         return rows
 
-    def uploads(self) -> list[dict[str, Any]]:
+    def uploads(self) -> list[StoredUpload]:
         """The saved uploads; a unit account's own, a scoped account's regions'.
 
         Returns
         -------
-        list of dict
+        list of StoredUpload
             As :meth:`tasks.store.Store.uploads`.
 
         Examples
         --------
-        >>> [(u["unit"], u["filename"]) for u in unit.uploads()]
+        >>> [(u.unit, u.filename) for u in unit.uploads()]
         [('市财政局', '财政局.xlsx')]
         """
         rows = self._store.uploads()
         if self.is_unit:
-            rows = [u for u in rows if u["unit"] == self.account.unit]
+            rows = [u for u in rows if u.unit == self.account.unit]
         mine = self._my_plans()
         if mine is not None:
             ids = self._upload_ids(mine)
-            rows = [u for u in rows if u["id"] in ids]
+            rows = [u for u in rows if u.id in ids]
         return rows
 
     def _upload_ids(self, plans: set[str]) -> set[int]:
@@ -547,7 +585,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
             q = select(UploadRow.id).join(PlanRow, PlanRow.id == UploadRow.plan_id).where(PlanRow.key.in_(plans))
             return set(s.scalars(q))
 
-    def audit_log(self) -> list[dict[str, Any]]:
+    def audit_log(self) -> list[AuditEntry]:
         """The audit trail (office only); a scoped office sees the rows on its regions' plans and
         those written by its regions' accounts.
 
@@ -563,7 +601,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
 
         Examples
         --------
-        >>> [a["action"] for a in office.audit_log()][:3]
+        >>> [a.action for a in office.audit_log()][:3]
         ['load_plan', 'open_period', 'upload']
         >>> unit.audit_log()
         Traceback (most recent call last):
@@ -577,11 +615,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
             return rows
         scope = self._scope() or frozenset()
         people = {a["name"] for a in self._book_().list() if a.get("region") in scope}
-        return [
-            a
-            for a in rows
-            if a["actor"] in people or str(a["target"]).split("#", 1)[0] in mine or a["target"] in people
-        ]
+        return [a for a in rows if a.actor in people or str(a.target).split("#", 1)[0] in mine or a.target in people]
 
     def counts(self) -> dict[str, int]:
         """Row count of every table (:meth:`tasks.store.Store.counts`).
@@ -597,6 +631,36 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         3
         """
         return self._store.counts()
+
+    def data_version(self, plan: str | None = None) -> int:
+        """The store's data version, or plan ``plan``'s (:meth:`tasks.store.Store.data_version`); a
+        region-scoped account may ask only for its regions' plans.
+
+        Parameters
+        ----------
+        plan : str, optional
+            A plan key; None for the whole store's version.
+
+        Returns
+        -------
+        int
+            The version: it moves with every change of data, never with a login or a read.
+
+        Raises
+        ------
+        PermissionDenied
+            For a plan of another region (scoped accounts).
+
+        Examples
+        --------
+        >>> before = office.data_version("demo")
+        >>> _ = office.tasks("demo"), office.audit_log()
+        >>> office.data_version("demo") == before == store.data_version("demo")
+        True
+        """
+        if plan is not None:
+            plan = self._plan(plan, "查看")
+        return self._store.data_version(plan)
 
     # -- changes (Store-compatible; ``actor`` is always the account) ------------------------------
     def load_plan_into_store(
@@ -879,11 +943,8 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
     def _check_rows(self, unit: str, plan: str, rows: list[dict[str, Any]]) -> None:
         """Refuse (before anything is written) rows the account may not save for ``unit``."""
         require(self.account, "upload_progress", unit)
-        plan = self._plan(plan, "填报")  # type: ignore[assignment]
-        roles = {
-            t.id: t.role_of(unit)
-            for t in self._store.tasks(self._store.plan_key(plan), include_archived=True, unit=unit)
-        }
+        key = self._store.plan_key(self._plan(plan, "填报"))
+        roles = {t.id: t.role_of(unit) for t in self._store.tasks(key, include_archived=True, unit=unit)}
         foreign = sorted(
             {str(r["task_id"]) for r in rows if not roles.get(str(r["task_id"]))}, key=lambda x: (len(x), x)
         )
@@ -917,7 +978,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         Examples
         --------
         >>> office.record_action(None, "save_rules", "rules.toml")
-        >>> office.audit_log()[-1]["actor"], office.audit_log()[-1]["action"]
+        >>> office.audit_log()[-1].actor, office.audit_log()[-1].action
         ('ban', 'save_rules')
         >>> unit.record_action(None, "save_rules", "rules.toml")
         Traceback (most recent call last):
@@ -963,8 +1024,10 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
 
         unit = self._own(unit, "download_template")
         require(self.account, "download_template", unit)
+        if unit is None:
+            raise StoreError("请指定要生成填报模板的单位")
         plan = self._plan(plan, "下载填报模板", unit=unit)
-        return template_bytes(self._store, unit, period, plan)  # type: ignore[arg-type]
+        return template_bytes(self._store, unit, period, plan)
 
     def all_templates_zip(self, period: str, plan: str | None = None) -> bytes:
         """Every unit's template in one zip (:func:`tasks.progress.all_templates_zip`); not for unit accounts.
@@ -1076,7 +1139,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         require(self.account, "upload_progress", report.unit if report.ok or not self.is_unit else self.account.unit)
         if report.ok and report.rows:
             self._check_rows(report.unit, report.plan, report.store_rows())
-        return commit_upload(self, report, self.actor)  # type: ignore[arg-type]
+        return commit_upload(self, report, self.actor)
 
     def upload_files(
         self,
@@ -1116,7 +1179,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
 
         unit = self._own(unit, "upload_progress")
         require(self.account, "upload_progress", unit)
-        return upload_files(self, files, actor=self.actor, save=save, unit=unit, **kwargs)  # type: ignore[arg-type]
+        return upload_files(self, files, actor=self.actor, save=save, unit=unit, **kwargs)
 
     def snapshot(self, as_of: date | None = None, *, plan: str | None = None, rules=None):
         """Status replay; a unit account's covers only its own tasks.
@@ -1148,7 +1211,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
             require(self.account, "read_all")
         if plan:
             plan = self._plan(plan, "查看")
-        return snapshot(self, as_of, plan=plan, rules=rules)  # type: ignore[arg-type]
+        return snapshot(self, as_of, plan=plan, rules=rules)
 
     def scorecards(self, as_of: date | None = None, *, plan: str | None = None, rules=None) -> list:
         """Scorecards with rank; a unit account gets only its own card.
@@ -1257,7 +1320,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         require(self.account, "view_reports")
         if kwargs.get("plan"):
             kwargs["plan"] = self._plan(kwargs["plan"], "查看")
-        return build_report(self, kind, period, **kwargs)  # type: ignore[arg-type]
+        return build_report(self, kind, period, **kwargs)
 
     def write_report(self, kind: str, period: str, out: str | Path, **kwargs: Any) -> Path:
         """Write a period report as a docx (:func:`tasks.progress.write_report`); not for unit accounts.
@@ -1294,7 +1357,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         require(self.account, "view_reports")
         if kwargs.get("plan"):
             kwargs["plan"] = self._plan(kwargs["plan"], "查看")
-        return write_report(self, kind, period, out, **kwargs)  # type: ignore[arg-type]
+        return write_report(self, kind, period, out, **kwargs)
 
     def save_rules(self, rules, path: str | Path | None = None):
         """Write the warning/scoring rules (office only; audited).

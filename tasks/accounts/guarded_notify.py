@@ -48,7 +48,10 @@ class NotifyMethods:
 
         def _scope_words(self, scope: frozenset[str]) -> str: ...
 
-        def _plan(self, plan: str | None, what: str = ..., *, unit: str | None = None) -> str | None: ...
+    def _plan(self, plan: str | None, what: str = "查看或办理", *, unit: str | None = None) -> str | None:
+        """The plan a region-scoped account may use (:meth:`GuardedStore._plan <tasks.accounts.GuardedStore>`
+        checks it; without a region scope the plan unchanged)."""
+        return plan
 
     @property
     def actor(self) -> str:
@@ -57,7 +60,18 @@ class NotifyMethods:
 
     # -- the regions an office sends for --------------------------------------------------------------------
     def notify_regions(self) -> frozenset[str] | None:
-        """The regions whose contacts and messages the account handles (None: every region, the province)."""
+        """The regions whose contacts and messages the account handles (None: every region, the province).
+
+        Returns
+        -------
+        frozenset of str or None
+            A scoped account's regions (a city's include its counties); None for an unscoped one.
+
+        Examples
+        --------
+        >>> office.notify_regions() is None
+        True
+        """
         if not self.account.region:
             return None
         return frozenset(self._scope() or ())
@@ -99,7 +113,23 @@ class NotifyMethods:
     # -- contacts ------------------------------------------------------------------------------------------
     def contact_regions(self) -> list[str]:
         """The regions whose contacts the account keeps, its own first (``""``: the province's, for plans of
-        no region — the provincial office's only)."""
+        no region — the provincial office's only).
+
+        Returns
+        -------
+        list of str
+            The regions, the account's own first.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not keep contacts.
+
+        Examples
+        --------
+        >>> office.contact_regions()
+        ['']
+        """
         require(self.account, "manage_contacts")
         mine = self.notify_regions()
         if mine is None:
@@ -110,7 +140,28 @@ class NotifyMethods:
         return [own, *sorted(mine - {own})]
 
     def contact_units(self, region: str | None = None) -> list[str]:
-        """The units a contact of ``region`` may name (its plans' units; the province's: every unit)."""
+        """The units a contact of ``region`` may name (its plans' units; the province's: every unit).
+
+        Parameters
+        ----------
+        region : str, optional
+            The region (as for :meth:`save_contact`).
+
+        Returns
+        -------
+        list of str
+            The unit names.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not keep contacts, or a region outside a scoped office's.
+
+        Examples
+        --------
+        >>> office.contact_units()
+        ['市司法局', '市政务服务中心', '市财政局']
+        """
         require(self.account, "manage_contacts")
         units = self._region_units(self._contact_region(region))
         return self._store.units() if units is None else units

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from core.config import setting
 
@@ -114,7 +115,7 @@ class AccountPolicy:
         ...
         tasks.accounts.errors.AccountError: 环境变量 WORKBENCH_SESSION_MAX_HOURS 须大于 0
         """
-        values = {}
+        values: dict[str, Any] = {}  # int or float per field, checked below
         for field, var in ENV.items():
             raw = setting(var, environ=environ)
             if not raw:
@@ -126,4 +127,4 @@ class AccountPolicy:
             if value <= 0:
                 raise AccountError(f"环境变量 {var} 须大于 0")
             values[field] = int(value) if field == "max_failures" else value
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)

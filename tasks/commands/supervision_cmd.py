@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from ..cli import print_json
 from ..errors import WorkbenchError
@@ -217,14 +218,17 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     return 0
 
 
-def one_line_errors(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Usage mistakes print one ``error:`` line and exit 2, like every other refusal."""
+class _OneLineErrors(argparse.ArgumentParser):
+    """A parser whose usage mistakes print one ``error:`` line and exit 2."""
 
-    def error(message: str):
+    def error(self, message: str) -> NoReturn:
         print(f"error: 参数错误:{message}(用 --help 查看用法)", file=sys.stderr)
         sys.exit(2)
 
-    p.error = error  # type: ignore[method-assign]
+
+def one_line_errors(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Usage mistakes print one ``error:`` line and exit 2, like every other refusal."""
+    p.__class__ = _OneLineErrors  # made by ``add_parser``, which takes no parser class of its own
     p.add_argument(
         "--as",
         dest="as_account",

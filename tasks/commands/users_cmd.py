@@ -15,6 +15,7 @@ A generated password is printed once and never again; hashes are never printed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -123,13 +124,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     entries = _guarded().audit_log()
     if args.actor:
-        entries = [a for a in entries if a["actor"] == args.actor]
+        entries = [a for a in entries if a.actor == args.actor]
     if args.limit:
         entries = entries[-args.limit :]
     if args.out:
         print(f"已导出 {len(entries)} 条操作日志:{write_audit(entries, Path(args.out))}")
     elif args.json:
-        print_json(entries)
+        print_json([dataclasses.asdict(a) for a in entries])
     else:
         for row in audit_rows(entries):
             print("  ".join(x for x in row if x))

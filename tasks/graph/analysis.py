@@ -364,7 +364,7 @@ def slack(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, int | None]:
                 if cand is not None and (best is None or cand < best):
                     best = cand
         min_down[t] = best
-    return {t: (None if min_down[t] is None else (min_down[t] - due[t]).days) for t in d.order}  # type: ignore[operator]
+    return {t: (None if (m := min_down[t]) is None else (m - due[t]).days) for t in d.order}
 
 
 def critical_path(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
@@ -433,8 +433,8 @@ def critical_path(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
 
     def chain(end: str) -> list[str]:
         out = [end]
-        while best[out[-1]][2] is not None:
-            out.append(best[out[-1]][2])  # type: ignore[arg-type]
+        while (prev := best[out[-1]][2]) is not None:
+            out.append(prev)
         return out[::-1]
 
     ends = [t for t, b in best.items() if b[0] == longest]
@@ -549,7 +549,8 @@ def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = N
                     heapq.heappush(heap, (pos[s], s))
         else:  # queued only because a predecessor moved: it absorbs the slip
             absorbed.append(t)
-    details, units = [], {}  # type: ignore[var-annotated]
+    details: list[dict[str, Any]] = []
+    units: dict[str, dict[str, Any]] = {}
     for t in affected:
         us = _units_of(g, t)
         details.append(

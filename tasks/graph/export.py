@@ -29,7 +29,7 @@ from .build import ROLE_WORDS, require_task
 FONT = "Noto Sans CJK SC"
 KIND_WORDS = {"task": "任务", "unit": "单位", "section": "章节"}
 EDGE_WORDS = {"precedes": "前置", "section": "包含", "member": "成员"}
-_STYLE = {
+_STYLE: dict[str, dict[str, Any]] = {
     "task": {"shape": "box", "style": "rounded,filled", "fillcolor": "#e8f0fe"},
     "unit": {"shape": "ellipse", "style": "filled", "fillcolor": "#fef7e0"},
     "collective": {"shape": "doubleoctagon", "style": "filled", "fillcolor": "#fce8e6"},
@@ -275,10 +275,10 @@ def to_dot(g: nx.DiGraph, title: str = "") -> str:
             label = _quoted(f"{a['task_id']}. {a.get('title', '')[:14]}", when)
         else:
             label = _quoted(a.get("label", n))
-        dot.add_node(pydot.Node(ids[n], label=label, **style))  # type: ignore[arg-type]
+        dot.add_node(pydot.Node(ids[n], label=label, **style))
     for u, v, a in g.edges(data=True):
         k = a.get("kind")
-        attrs: dict[str, str] = {}
+        attrs: dict[str, Any] = {}
         if k == "precedes":
             attrs = {"color": "#1a73e8", "penwidth": "2"}
             du, dv = g.nodes[u].get("due"), g.nodes[v].get("due")
@@ -292,7 +292,7 @@ def to_dot(g: nx.DiGraph, title: str = "") -> str:
             }
         else:
             attrs = {"color": "#9aa0a6", "style": "dotted"}
-        dot.add_edge(pydot.Edge(ids[u], ids[v], **attrs))  # type: ignore[arg-type]
+        dot.add_edge(pydot.Edge(ids[u], ids[v], **attrs))
     return dot.to_string()
 
 

@@ -125,7 +125,7 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
                     closed.add(node)
                 if a.get("deadline_kind") == "ongoing":
                     ongoing_nodes.add(node)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, (targets, roles) in per_unit.items():
         # every count below runs in C: map/compress/Counter over the unit's edges
         months = list(map(month.__getitem__, targets))
@@ -149,7 +149,7 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
                 "by_month": by_month,
             }
         )
-    rows.sort(key=lambda r: (-r["open"], -r["led"], r["unit"]))  # type: ignore[operator]
+    rows.sort(key=lambda r: (-r["open"], -r["led"], r["unit"]))
     return rows
 
 

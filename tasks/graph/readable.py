@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -113,20 +114,22 @@ def readable_dot(
         lines = [f"{tid}. " + wrap(a.get("title", ""))[0], *wrap(a.get("title", ""))[1:3], when]
         if status:
             lines.append(STATUS_WORDS.get(status, status))
-        attrs = {
+        attrs: dict[str, Any] = {
             "label": _quoted(*lines),
             "fillcolor": STATUS_FILL.get(status, "#ffffff"),
             "color": STATUS_EDGE.get(status, "#5f6368"),
         }
         if tid == focus:
             attrs["penwidth"] = "3"
-        dot.add_node(pydot.Node(ids[n], **attrs))  # type: ignore[arg-type]
+        dot.add_node(pydot.Node(ids[n], **attrs))
     succ = g._succ  # only the chosen nodes' links, in the graph's edge order (not all 350,000 edges)
     chosen_links = ((x, y, a) for x in g._node if x in nodes for y, a in succ[x].items())
     for u, v, a in chosen_links:
         if v not in nodes or a.get("kind") != "precedes":
             continue
         pair = (g.nodes[u].get("task_id"), g.nodes[v].get("task_id"))
-        attrs = {"color": "#d93025", "penwidth": "3"} if pair in on_path else {"color": "#1a73e8", "penwidth": "1.5"}
-        dot.add_edge(pydot.Edge(ids[u], ids[v], **attrs))  # type: ignore[arg-type]
+        edge: dict[str, Any] = (
+            {"color": "#d93025", "penwidth": "3"} if pair in on_path else {"color": "#1a73e8", "penwidth": "1.5"}
+        )
+        dot.add_edge(pydot.Edge(ids[u], ids[v], **edge))
     return str(dot.to_string())

@@ -287,7 +287,7 @@ def reread_rows(plan: Plan, edits: dict[int, dict[str, object]], aliases: AliasT
             str(row.get("id", "")).strip(),
             title=row.get("title", ""),
             description=row.get("description", ""),
-            section=row.get("section") or "",  # type: ignore[arg-type]
+            section=str(row.get("section") or ""),
             lead=row.get("lead", ""),
             responsible=row.get("responsible", ""),
             deadline=row.get("deadline") or None,

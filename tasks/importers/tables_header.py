@@ -232,5 +232,5 @@ def find_header(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> Header | None:
 
 def is_header_repeat(row: tuple, header: Header) -> bool:
     """A header printed again inside the table (tables that ran over several pages)."""
-    fields = {header_field(v) for v in row} - {None}
-    return len(fields) >= 3 and _is_table_header(fields)  # type: ignore[arg-type]
+    fields = {f for f in map(header_field, row) if f is not None}
+    return len(fields) >= 3 and _is_table_header(fields)

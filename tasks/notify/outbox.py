@@ -171,7 +171,30 @@ def contact(store: Store, unit: str, region: str = "") -> Contact | None:
 
 
 def plan_regions_of(store: Store) -> dict[str, str]:
-    """Plan key → the region its messages belong to (``""`` for plans of no region)."""
+    """Plan key → the region its messages belong to (``""`` for plans of no region).
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`).
+
+    Returns
+    -------
+    dict of str to str
+        Every plan's region, in load order.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> from tasks.regions import add_region, set_plan_region
+    >>> store = Store("sqlite://")
+    >>> key = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin").plan
+    >>> plan_regions_of(store) == {key: ""}
+    True
+    >>> _ = add_region(store, "甲市", actor="admin"); _ = set_plan_region(store, key, "甲市", actor="admin")
+    >>> plan_regions_of(store) == {key: "甲市"}
+    True
+    """
     from ..regions import DEFAULT_REGION, plan_regions
 
     return {k: ("" if r == DEFAULT_REGION else r) for k, r in plan_regions(store).items()}
@@ -180,7 +203,30 @@ def plan_regions_of(store: Store) -> dict[str, str]:
 def contact_book(store: Store) -> Callable[[str, str], Contact | None]:
     """``find(region, unit)``: the contact a message of ``region`` for ``unit`` goes to — the region's
     own, else (a county) its city's; the province's contacts serve the plans of no region only, so a
-    message of one city never reaches another city's unit of the same name."""
+    message of one city never reaches another city's unit of the same name.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`).
+
+    Returns
+    -------
+    callable
+        ``find(region, unit)`` → the :class:`~tasks.notify.Contact`, or None when nobody is kept for it.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> from tasks.regions import add_region
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = add_region(store, "甲市", actor="admin"); _ = add_region(store, "乙县", parent="甲市", actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", email="jia@example.cn", region="甲市"), actor="admin")
+    >>> find = contact_book(store)
+    >>> find("乙县", "市公安局").email, find("", "市公安局")  # the county uses its city's; 本级 has none
+    ('jia@example.cn', None)
+    """
     from ..regions import regions as all_regions
 
     people = {(c.region, c.unit): c for c in contacts(store)}
@@ -1796,7 +1842,30 @@ def outbox(
 
 
 def message_regions(store: Store, ids: Iterable[int]) -> dict[int, str]:
-    """Message id → the region it belongs to (``""``: plans of no region), for the ids in the outbox."""
+    """Message id → the region it belongs to (``""``: plans of no region), for the ids in the outbox.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`).
+    ids
+        Message ids (those not in the outbox are left out).
+
+    Returns
+    -------
+    dict of int to str
+        Each message's region.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", email="zs@example.cn"), actor="admin")
+    >>> _ = notify_events(store, [TaskEvent("sign", "42", "测试方案", "1", "市公安局")], "admin", channels=["mail"])
+    >>> message_regions(store, [1, 99])
+    {1: ''}
+    """
     wanted = sorted({int(i) for i in ids})
     with store.session() as s:
         return {i: r or "" for i, r in s.execute(select(OutboxRow.id, OutboxRow.region).where(OutboxRow.id.in_(wanted)))}

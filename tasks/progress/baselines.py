@@ -92,7 +92,7 @@ def freeze_baseline(
 
 def freeze_all(store: Store, *, kind: str, label: str, actor: str) -> list[dict[str, Any]]:
     """Freeze every live plan (at a period close)."""
-    return [freeze_baseline(store, p["key"], kind=kind, label=label, actor=actor) for p in store.plans()]
+    return [freeze_baseline(store, p.key, kind=kind, label=label, actor=actor) for p in store.plans()]
 
 
 def close_period_and_freeze(store: Store, period: str, actor: str):

@@ -218,10 +218,10 @@ def check_points(
     if cal is not None:
         items = [(p.key, p.end, due) for p, due in cal.periods(as_of, rules.grace_days)]
     else:
-        info = next((p for p in raw.plans() if p["key"] == plan), None)
+        info = next((p for p in raw.plans() if p.key == plan), None)
         if info is None:
             raise StoreError(f"库中没有计划“{plan}”")
-        start = info["date"] or info["loaded_at"].date()
+        start = info.date or info.loaded_at.date()
         items = [(p.key, p.end, p.due) for p in raw.periods() if p.end >= start]
     out = []
     for key, end, due in items:
@@ -463,7 +463,7 @@ def record_all_card_history(
     rules = rules or load_rules()
     out: list[CardRecord] = []
     for p in raw.plans():
-        out += record_card_history(raw, p["key"], actor=actor, as_of=as_of, through=through, rules=rules)
+        out += record_card_history(raw, p.key, actor=actor, as_of=as_of, through=through, rules=rules)
     return out
 
 

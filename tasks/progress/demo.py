@@ -11,7 +11,7 @@ reminder list and cards have content.
 >>> from tasks.samples import load_bundled_plans
 >>> store = Store("sqlite://")
 >>> _ = load_bundled_plans(store, actor="doc")
->>> plan_key = next(p["key"] for p in store.plans() if "耒阳" in p["key"])
+>>> plan_key = next(p.key for p in store.plans() if "耒阳" in p.key)
 >>> saved, problems = load_demo(store, plan_key, actor="office")
 >>> saved > 50, problems
 (True, [])

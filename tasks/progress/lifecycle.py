@@ -32,6 +32,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -289,8 +290,8 @@ def calendar_of(store: Store, plan: str | None) -> PlanCalendar:
     cal = calendars(store).get(key)
     if cal:
         return cal
-    p = next(p for p in store.plans() if p["key"] == key)
-    return PlanCalendar(key, p["date"] or p["loaded_at"].date(), MONTH, None)
+    p = next(p for p in store.plans() if p.key == key)
+    return PlanCalendar(key, p.date or p.loaded_at.date(), MONTH, None)
 
 
 # -- reading and replaying --------------------------------------------------------------------------------
@@ -528,11 +529,7 @@ def _context(store: Store, s: Session, plan: str | None, task: str) -> _Ctx:
         )
     ]
 
-    class _T:
-        pass
-
-    t = _T()
-    t.pk, t.plan, t.id, t.deadline = pk, key, str(task), deadline  # type: ignore[attr-defined]
+    t = SimpleNamespace(pk=pk, plan=key, id=str(task), deadline=deadline)  # StoredTask-like, for replay
     lc = replay([t], {pk: sorted(units)}, evs)[pk]
     return _Ctx(pid, key, pk, str(task), deadline, archived, units, lc)
 

@@ -21,7 +21,7 @@ from core.safe_export import save_workbook
 from core.xlsxout import DATE, INTEGER, PERCENT, TEXT, Column, write_table
 
 from ..errors import WorkbenchError
-from ..store import Store, parse_period
+from ..store import StoreLike, parse_period, raw_store
 from .rules import STATUS_NAMES, Rules, load_rules
 from .safe import safe_text
 from .scorecard import Reminder, Scorecard, ranking, ranking_rule, reminders
@@ -108,7 +108,7 @@ class PeriodReport:
 
 
 def build_report(
-    store: Store,
+    store: StoreLike,
     kind: str,
     period: str,
     *,
@@ -123,7 +123,7 @@ def build_report(
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store.
     kind : str
         ``month`` (月度检查), ``quarter`` (季度评估) or ``half`` (半年通报).
@@ -176,9 +176,10 @@ def build_report(
     as_of = as_of or min(p.end + timedelta(days=rules.grace_days + 1), date.today())
     snap = snapshot(store, as_of, plan=plan, rules=rules)
     plans = store.plans()
-    plan_title = plan or (plans[0]["key"] if len(plans) == 1 else "各项改革任务")
-    info = next((x for x in plans if x["key"] == plan_title), None)
+    plan_title = plan or (plans[0].key if len(plans) == 1 else "各项改革任务")
+    info = next((x for x in plans if x.key == plan_title), None)
     rem: list[Reminder] = []
+    level_rank: dict[str | None, int] = {lv.key: i for i, lv in enumerate(rules.levels)}
     registered = {x.key for x in snap.periods}
     for m in p.months():
         if m.key in registered:
@@ -194,10 +195,10 @@ def build_report(
         overdue=[s for s in snap.statuses if s.status == "overdue"],
         carded=sorted(
             [s for s in snap.statuses if s.card],
-            key=lambda s: (-[lv.key for lv in rules.levels].index(s.card), s.plan, _num(s.id)),  # type: ignore[arg-type]
-        ),  # type: ignore[arg-type]
+            key=lambda s: (-level_rank[s.card], s.plan, _num(s.id)),
+        ),
         reminders=rem,
-        office=issuing_office((info or {}).get("issuer", "")),
+        office=issuing_office(info.issuer if info else ""),
         subject=report_subject(plan_title),
         baselines=_baselines(store, snap) if kind in ("quarter", "half") else [],
     )
@@ -227,12 +228,12 @@ def report_subject(plan_title: str) -> str:
     return plan_title
 
 
-def _baselines(store: Store, snap: Snapshot) -> list[dict]:
+def _baselines(store: StoreLike, snap: Snapshot) -> list[dict]:
     """Every plan of the report compared with its first baseline (plans without one are left out)."""
     from .baselines import compare
     from .lifecycle import LifecycleError
 
-    raw = getattr(store, "_store", store)
+    raw = raw_store(store)
     out = []
     for plan in dict.fromkeys(s.plan for s in snap.statuses):
         try:
@@ -317,7 +318,7 @@ def report_xlsx(rep: PeriodReport) -> bytes:
         rows.append([lv.name, sum(1 for s in rep.snap.statuses if s.card == lv.key)])
     rows.append(["未按期报送单位(次)", len(rep.reminders)])
     rows.append(["排名规则", rep.rule_text])
-    _table(ws, rep.title, ["项目", "数值"], rows, [22, 90])  # type: ignore[arg-type]
+    _table(ws, rep.title, ["项目", "数值"], rows, [22, 90])
     lv_names = [lv.name for lv in rep.snap.rules.levels]
     _table(
         wb.create_sheet("单位排名"),
@@ -677,7 +678,7 @@ def report_docx(rep: PeriodReport) -> bytes:
 
 
 def write_report(
-    store: Store,
+    store: StoreLike,
     kind: str,
     period: str,
     out: str | Path,
@@ -690,7 +691,7 @@ def write_report(
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store.
     kind : str
         ``month``, ``quarter`` or ``half``.

@@ -408,7 +408,7 @@ def reminders(snap: Snapshot, period: str | None = None) -> list[Reminder]:
     by_pk = {t.pk: t for t in snap.tasks}
     status = {(s.plan, s.id): s for s in snap.statuses}
     owed: dict[str, list] = defaultdict(list)
-    due_of = None
+    due_of: date | None = None
     for d in snap.duties:
         if d.period != key or d.reported is not None or is_collective(d.unit):
             continue
@@ -427,4 +427,6 @@ def reminders(snap: Snapshot, period: str | None = None) -> list[Reminder]:
         )
     pinfo = next((p for p in snap.periods if p.key == key), None)
     due_date = pinfo.due if pinfo else due_of
-    return [Reminder(u, key, due_date, snap.as_of > due_date, owed[u]) for u in sorted(owed)]  # type: ignore[arg-type, operator]
+    if due_date is None:  # no report was owed for the period
+        return []
+    return [Reminder(u, key, due_date, snap.as_of > due_date, owed[u]) for u in sorted(owed)]

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -47,7 +48,7 @@ import numpy as np
 from core.gcpause import pause_gc, paused_gc
 
 from ..model import ONGOING
-from ..store import BadPeriod, PeriodInfo, ReportRecord, Store, StoredTask, parse_period
+from ..store import BadPeriod, PeriodInfo, ReportRecord, StoredTask, StoreLike, parse_period, raw_store
 from ..store.kept import latest_pairs, period_blobs, unit_names, unpack_periods
 from ..store.periods import PlanCalendar
 from .lifecycle import CLOSED, PENDING_SIGN, STATE_NAMES, LifecycleEvent, TaskLifecycle, sign_due
@@ -301,7 +302,7 @@ class Snapshot:
         """
         end = self.as_of + timedelta(days=days)
         soon = [s for s in self.statuses if s.deadline and self.as_of <= s.deadline <= end and s.status != "done"]
-        return sorted(soon, key=lambda s: s.deadline)  # type: ignore[arg-type, return-value]
+        return sorted(soon, key=lambda s: s.deadline or self.as_of)  # every one has a deadline
 
     def latest_due_period(self) -> str | None:
         """The most recent reporting period whose deadline has passed by ``as_of`` (the one to check).
@@ -507,7 +508,7 @@ def _card_of(
     overdue days, gap) earn under ``rules``, or None; ``memo`` (one per computation) words each
     distinct set of figures once."""
     if memo is not None and figures in memo:
-        return memo[figures]  # type: ignore[no-any-return]
+        return memo[figures]
     status, streak, late, overdue_days, gap = figures
     metrics = {
         "status": status,
@@ -911,7 +912,7 @@ def _kept_duties(
             t, start, done = tasks[j], starts[j], dones[j]
             firsts: dict[tuple[str, int], int] = {}
             for u in t.lead_units:
-                for code, first in unpack_periods(blobs.get((t.pk, u))).items():  # type: ignore[call-overload]
+                for code, first in unpack_periods(blobs.get((t.pk, u))).items():
                     i = pidx(code)
                     if i >= 0 and first <= today and first < firsts.get((u, i), 10**8):
                         firsts[(u, i)] = first
@@ -975,7 +976,7 @@ def _kept_figures(
         plist = periods if plan is None else _calendar_periods(sup.calendars[plan], as_of, rules)
         plans.append((members, plist, plan is not None))
         got = _period_stats(
-            [blobs.get(tasks[j].pk, b"") for j in members],  # type: ignore[call-overload]
+            [blobs.get(tasks[j].pk, b"") for j in members],
             [starts[j] for j in members],
             [dones[j] for j in members],
             plist,
@@ -1084,7 +1085,7 @@ def kept_compute(
     if recover and rules.recover_to:
 
         def past_of(some: list[StoredTask], day: date, past_sup: Supervision | None) -> Any:
-            return Snapshot(day, rules, some, _kept_cards(store, some, periods, day, rules, past_sup or sup))  # type: ignore[arg-type]
+            return SimpleNamespace(statuses=_kept_cards(store, some, periods, day, rules, past_sup or sup))
 
         _recover(snap, (tasks, [], periods, sup), rules, past_of)
     for ts, lc in zip(snap.statuses, k.lcs):
@@ -1092,18 +1093,18 @@ def kept_compute(
     return snap
 
 
-def supervision_data(store: Store, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
+def supervision_data(store: StoreLike, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
     """Calendars and lifecycles (as of ``as_of``) for :func:`compute`."""
     from .lifecycle import calendars, events
 
-    raw = getattr(store, "_store", store)  # lifecycle reads are narrowed by the task list
+    raw = raw_store(store)  # lifecycle reads are narrowed by the task list
     units = {t.pk: sorted(t.lead_units or t.responsible_units) for t in tasks}
     evs = events(raw, plan, as_of=as_of, all_plans=plan is None)
     return Supervision(calendars(raw), replay_lifecycles(tasks, units, evs, as_of, ordered=True), units, evs)
 
 
 def snapshot(
-    store: Store,
+    store: StoreLike,
     as_of: date | None = None,
     *,
     plan: str | None = None,
@@ -1119,7 +1120,7 @@ def snapshot(
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store (or a :class:`~tasks.accounts.GuardedStore`, narrowed to what its user may see).
     as_of : date, optional
         The date (default today); reports dated later are ignored.
@@ -1169,13 +1170,13 @@ def snapshot(
 
 
 def task_status(
-    store: Store, as_of: date | None = None, *, plan: str | None = None, rules: Rules | None = None
+    store: StoreLike, as_of: date | None = None, *, plan: str | None = None, rules: Rules | None = None
 ) -> list[TaskStatus]:
     """Every live task's :class:`TaskStatus` as of a date.
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store.
     as_of : date, optional
         The date (default today).

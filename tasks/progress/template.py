@@ -34,7 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from core.safe_export import safe_filename, save_workbook
 
 from .. import labels
-from ..store import Store, StoreError, parse_period
+from ..store import StoreError, StoreLike, parse_period, raw_store
 from .safe import safe_text
 
 __all__ = [
@@ -92,18 +92,17 @@ _DATA_FONT = Font(name="宋体", size=10)
 _UNLOCKED = Protection(locked=False)
 
 
-def unit_tasks(store: Store, unit: str, plan: str | None = None, tasks: list | None = None) -> list[tuple]:
+def unit_tasks(store: StoreLike, unit: str, plan: str | None = None, tasks: list | None = None) -> list[tuple]:
     """(task, role) pairs of a unit's live tasks in plan order (``tasks``: the plan's tasks, already read)."""
     out = [(t, t.role_of(unit)) for t in (store.tasks(plan, unit=unit) if tasks is None else tasks)]
     return [(t, r) for t, r in out if r]
 
 
-def _open_rows(store: Store, unit: str, plan_key: str, rows: list[tuple]) -> tuple[list[tuple], dict[str, str]]:
+def _open_rows(store: StoreLike, unit: str, plan_key: str, rows: list[tuple]) -> tuple[list[tuple], dict[str, str]]:
     """基层减负: drop the tasks closed (已办结) for this unit; the office's reason for each returned claim."""
     from .lifecycle import CLOSED, IN_PROGRESS, lifecycles
 
-    raw = getattr(store, "_store", store)
-    lcs = lifecycles(raw, plan_key, tasks=[t for t, _r in rows])
+    lcs = lifecycles(raw_store(store), plan_key, tasks=[t for t, _r in rows])
     keep, notes = [], {}
     for t, role in rows:
         lc = lcs[t.pk]
@@ -120,7 +119,7 @@ def _open_rows(store: Store, unit: str, plan_key: str, rows: list[tuple]) -> tup
 Prefill = dict[int, tuple[str, float]]
 
 
-def last_reports(store: Store, plan_key: str, unit: str | None = None) -> dict[str, Prefill]:
+def last_reports(store: StoreLike, plan_key: str, unit: str | None = None) -> dict[str, Prefill]:
     """unit → task pk → its last reported (status, percent) in the plan (``unit``: only that unit's).
 
     Read from the kept latest report of each unit on each task (:func:`tasks.store.kept.latest_reports`).
@@ -184,7 +183,7 @@ def is_unchanged(prefill: tuple[str, float] | None, status: str, percent: float 
 
 
 def build_template(
-    store: Store,
+    store: StoreLike,
     unit: str,
     period: str,
     plan: str | None = None,
@@ -197,7 +196,7 @@ def build_template(
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store holding the plan.
     unit : str
         The reporting unit.
@@ -413,7 +412,7 @@ def _meta_sheet(
 
 
 def template_bytes(
-    store: Store,
+    store: StoreLike,
     unit: str,
     period: str,
     plan: str | None = None,
@@ -425,7 +424,7 @@ def template_bytes(
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store holding the plan.
     unit : str
         The reporting unit.
@@ -566,13 +565,13 @@ def template_filename(unit: str, period: str) -> str:
 
 
 def write_template(
-    store: Store, unit: str, period: str, out: str | Path | None = None, plan: str | None = None
+    store: StoreLike, unit: str, period: str, out: str | Path | None = None, plan: str | None = None
 ) -> Path:
     """Write one unit's template; ``out`` may be a directory or a file name.
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store holding the plan.
     unit : str
         The reporting unit.
@@ -613,12 +612,12 @@ def write_template(
     return target
 
 
-def all_templates_zip(store: Store, period: str, plan: str | None = None) -> bytes:
+def all_templates_zip(store: StoreLike, period: str, plan: str | None = None) -> bytes:
     """A zip with the template of every (non-collective) unit that has tasks.
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store holding the plan.
     period : str
         The reporting month (``2021-09``).

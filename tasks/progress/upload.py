@@ -32,7 +32,7 @@ from core.sheets import Sheet, read_csv, read_workbook, sniff_kind
 from core.sheets import cell_text as core_cell_text
 
 from ..errors import InputError
-from ..store import BadPeriod, Store, StoreError, month_of, parse_period
+from ..store import BadPeriod, StoreError, StoreLike, month_of, parse_period
 from .rules import Rules, load_rules
 from .safe import unsafe_text
 from .template import DATA_SHEET, META_SHEET, STATUS_CHOICES, TEMPLATE_MARK, is_unchanged, prefill_from_meta
@@ -564,7 +564,7 @@ def sha256_of(data: bytes) -> str:
 
 # -- validation -----------------------------------------------------------------
 def validate_upload(
-    store: Store,
+    store: StoreLike,
     source: bytes | str | Path,
     filename: str | None = None,
     *,
@@ -582,7 +582,7 @@ def validate_upload(
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store holding the plan (read only).
     source : bytes, str or Path
         The file's bytes, or its path.
@@ -685,7 +685,7 @@ def validate_upload(
 
 
 def _check(
-    store: Store,
+    store: StoreLike,
     rep: UploadReport,
     sheets: list[_Sheet],
     meta: dict[str, str],
@@ -760,7 +760,7 @@ def _locate_table(
 
 
 def _resolve_unit(
-    store: Store, rep: UploadReport, sheet: _Sheet, hidx: int, meta: dict[str, str], unit: str | None
+    store: StoreLike, rep: UploadReport, sheet: _Sheet, hidx: int, meta: dict[str, str], unit: str | None
 ) -> bool:
     """Step 2: the reporting unit, from the template, the sheet's label or the uploader; it must be in the plan."""
     if meta:
@@ -798,7 +798,7 @@ def _resolve_unit(
     return True
 
 
-def _resolve_plan(store: Store, rep: UploadReport, sheet: _Sheet, meta: dict[str, str], plan: str | None) -> bool:
+def _resolve_plan(store: StoreLike, rep: UploadReport, sheet: _Sheet, meta: dict[str, str], plan: str | None) -> bool:
     """Step 3: the plan, from the template or the uploader (a unit in one plan needs no choice)."""
     try:
         rep.plan = store.plan_key(meta.get("plan") or plan, unit=rep.unit)
@@ -867,7 +867,7 @@ class _RowContext:
     @classmethod
     def build(
         cls,
-        store: Store,
+        store: StoreLike,
         rep: UploadReport,
         sheet: _Sheet,
         hidx: int,
@@ -996,14 +996,14 @@ def _check_percent(raw: Any, number_format: str, status: str, bad: _Bad) -> floa
     return pct
 
 
-def commit_upload(store: Store, report: UploadReport, actor: str) -> int | None:
+def commit_upload(store: StoreLike, report: UploadReport, actor: str) -> int | None:
     """Save a clean report in one transaction; None when the same file was saved before.
 
     Raises :class:`UploadRejected` for a report with problems (nothing is written).
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         Where to save the rows (the report's periods are opened when new).
     report : UploadReport
         A report from :func:`validate_upload`.
@@ -1069,7 +1069,7 @@ def commit_upload(store: Store, report: UploadReport, actor: str) -> int | None:
 
 
 def upload_files(
-    store: Store, files: Iterable[str | Path | tuple[str, bytes]], *, actor: str, save: bool = False, **kwargs: Any
+    store: StoreLike, files: Iterable[str | Path | tuple[str, bytes]], *, actor: str, save: bool = False, **kwargs: Any
 ) -> list[UploadReport]:
     """Validate many files (and save the clean ones when ``save``); one report per file.
 
@@ -1078,7 +1078,7 @@ def upload_files(
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
         The store holding the plan.
     files : iterable of str, Path or (name, bytes)
         The files (zips are expanded).

@@ -8,12 +8,15 @@
 
 from .config import default_url, make_engine, migrate
 from .periods import BadPeriod, Period, month_of, month_period, parse_period, period_of
+from .protocol import StoreLike, raw_store
+from .records import AuditEntry, StoredPlan, StoredUpload
 from .repo import DEFAULT_GRACE_DAYS, LoadResult, PeriodInfo, ReportRecord, Store, StoredTask, StoreError
 from .schema import LEAD, RESPONSIBLE
 from .testing import temporary_store
-from .views import data_version, plan_from_store, unit_task_counts
+from .views import plan_from_store, unit_task_counts
 
 __all__ = [
+    "AuditEntry",
     "BadPeriod",
     "DEFAULT_GRACE_DAYS",
     "LEAD",
@@ -24,8 +27,10 @@ __all__ = [
     "ReportRecord",
     "Store",
     "StoreError",
+    "StoreLike",
+    "StoredPlan",
     "StoredTask",
-    "data_version",
+    "StoredUpload",
     "default_url",
     "make_engine",
     "migrate",
@@ -34,6 +39,7 @@ __all__ = [
     "parse_period",
     "period_of",
     "plan_from_store",
+    "raw_store",
     "temporary_store",
     "unit_task_counts",
 ]

@@ -120,7 +120,10 @@ def _alembic_config() -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()  # type: ignore[return-value]
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    if head is None:  # the package's migrations are missing
+        raise RuntimeError(f"no Alembic migrations found in {MIGRATIONS}")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

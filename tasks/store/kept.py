@@ -2,14 +2,14 @@
 task and unit reported (with the first report date of each), data versions.
 
 Everything here runs inside the writer's transaction (``bump_version``, ``keep_latest``) or is a
-cheap read (``latest_reports``, ``period_blobs``, ``data_version``).  The append-only history stays
+cheap read (``latest_reports``, ``period_blobs``; the versions through :meth:`Store.data_version`).  The append-only history stays
 the source of truth: :func:`latest_reports` as of a past date seeks the history's (task, unit,
 report date) index once per pair, :func:`rebuild_kept` recomputes every kept table from it, and the
 tests check the kept tables against a replay.
 
 >>> from tasks.store import Store
 >>> store = Store("sqlite://")
->>> data_version(store), latest_reports(store)
+>>> store.data_version(), latest_reports(store)
 (1, [])
 """
 
@@ -18,11 +18,12 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Literal, overload
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Executable
 
 from .periods import MONTH, BadPeriod, parse_period
 from .schema import PlanRow, ProgressReportRow, TaskRow, UnitRow
@@ -33,8 +34,6 @@ __all__ = [
     "GLOBAL",
     "plan_scope",
     "bump_version",
-    "data_version",
-    "plan_version",
     "keep_latest",
     "latest_reports",
     "latest_pairs",
@@ -81,26 +80,8 @@ def bump_version(s: Session, plan_id: int | None = None) -> None:
         res = s.execute(
             update(DataVersionRow).where(DataVersionRow.scope == scope).values(version=DataVersionRow.version + 1)
         )
-        if not res.rowcount:  # type: ignore[attr-defined]
+        if not (isinstance(res, CursorResult) and res.rowcount):
             s.execute(insert(DataVersionRow), [{"scope": scope, "version": 1}])
-
-
-def data_version(store, plan: str | None = None) -> int:
-    """The store's data version (``plan``: that plan's); 0 before any change."""
-    store = getattr(store, "_store", store)
-    with store.session() as s:
-        scope = GLOBAL
-        if plan is not None:
-            pid = s.scalar(select(PlanRow.id).where(PlanRow.key == plan))
-            if pid is None:
-                return 0
-            scope = plan_scope(pid)
-        return int(s.scalar(select(DataVersionRow.version).where(DataVersionRow.scope == scope)) or 0)
-
-
-def plan_version(store, plan: str) -> int:
-    """Shorthand for ``data_version(store, plan)``."""
-    return data_version(store, plan)
 
 
 def keep_latest(s: Session, upload_id: int, unit_id: int) -> int:
@@ -304,7 +285,7 @@ def unit_names(store) -> dict[int, str]:
     """Unit id → name."""
     store = getattr(store, "_store", store)
     with store.session() as s:
-        return dict(s.connection().execute(select(UnitRow.id, UnitRow.name)).all())  # type: ignore[arg-type]
+        return dict(s.connection().execute(select(UnitRow.id, UnitRow.name)).all())
 
 
 def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = None) -> list:
@@ -439,10 +420,15 @@ def _insert_missing(s: Session, model: Any, rows: list[dict]) -> None:
     if not rows:
         return
     dialect = s.get_bind().dialect.name
+    upsert: Executable
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        upsert = pg_insert(model).on_conflict_do_nothing()
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        upsert = sqlite_insert(model).on_conflict_do_nothing()
     else:  # another database: the rows not seen in this transaction
         keys = [c.name for c in model.__table__.primary_key.columns]
         have = {tuple(r) for r in s.execute(select(*[getattr(model, k) for k in keys]))}
@@ -451,7 +437,7 @@ def _insert_missing(s: Session, model: Any, rows: list[dict]) -> None:
             s.execute(insert(model), rows)
         return
     for i in range(0, len(rows), 5000):
-        s.execute(upsert(model).on_conflict_do_nothing(), rows[i : i + 5000])
+        s.execute(upsert, rows[i : i + 5000])
 
 
 def keep_periods(s: Session, upload_id: int, unit_id: int) -> int:
@@ -538,7 +524,17 @@ def fill_status_periods(conn: Session | Connection) -> int:
     return n
 
 
-def period_blobs(store, pks: Iterable[int], *, units: bool = False) -> dict[int, bytes] | dict[tuple[int, str], bytes]:
+@overload
+def period_blobs(store: Any, pks: Iterable[int], *, units: Literal[False] = False) -> dict[int, bytes]: ...
+
+
+@overload
+def period_blobs(store: Any, pks: Iterable[int], *, units: Literal[True]) -> dict[tuple[int, str], bytes]: ...
+
+
+def period_blobs(
+    store: Any, pks: Iterable[int], *, units: bool = False
+) -> dict[int, bytes] | dict[tuple[int, str], bytes]:
     """The kept reported periods of the tasks ``pks`` (packed, see :func:`pack_periods`): per task,
     or with ``units`` per (task, unit name)."""
     store = getattr(store, "_store", store)

@@ -26,8 +26,9 @@ from ..model import Plan, Task
 from ..units import is_collective
 from . import schema_province, schema_supervision  # noqa: F401  (registers the supervision/kept-state tables)
 from .config import make_engine, migrate
-from .kept import bump_version, keep_latest
+from .kept import GLOBAL, bump_version, keep_latest, plan_scope
 from .periods import parse_period
+from .records import AuditEntry, StoredPlan, StoredUpload
 from .schema import (
     LEAD,
     RESPONSIBLE,
@@ -41,6 +42,7 @@ from .schema import (
     UnitRow,
     UploadRow,
 )
+from .schema_province import DataVersionRow
 
 #: default days after a period's end by which its report is due
 DEFAULT_GRACE_DAYS = 5
@@ -661,19 +663,19 @@ class Store:
                 if len(keys) != 1:
                     raise
                 return keys[0]
-            return s.scalar(select(PlanRow.key).where(PlanRow.id == pid))  # type: ignore[return-value]
+            return s.scalars(select(PlanRow.key).where(PlanRow.id == pid)).one()
 
-    def plans(self) -> list[dict[str, Any]]:
+    def plans(self) -> list[StoredPlan]:
         """Every plan in the store (archived ones too), oldest first.
 
         Returns
         -------
-        list of dict
+        list of StoredPlan
             ``key``, ``title``, ``issuer``, ``date``, ``source_file``, ``loaded_at`` and ``tasks`` (live tasks).
 
         Examples
         --------
-        >>> [(p["key"], p["title"], p["tasks"]) for p in store.plans()]
+        >>> [(p.key, p.title, p.tasks) for p in store.plans()]
         [('demo', '示例方案', 3)]
         """
         with self.session() as s:
@@ -683,15 +685,15 @@ class Store:
                 ).all()
             )
             return [
-                {
-                    "key": p.key,
-                    "title": p.title,
-                    "issuer": p.issuer,
-                    "date": p.issued,
-                    "source_file": p.source_file,
-                    "loaded_at": p.loaded_at,
-                    "tasks": counts.get(p.id, 0),
-                }
+                StoredPlan(
+                    key=p.key,
+                    title=p.title,
+                    issuer=p.issuer,
+                    date=p.issued,
+                    source_file=p.source_file,
+                    loaded_at=p.loaded_at,
+                    tasks=counts.get(p.id, 0),
+                )
                 for p in s.scalars(select(PlanRow).order_by(PlanRow.id))
             ]
 
@@ -769,8 +771,8 @@ class Store:
             # a plan's first import: when its first task row was made (rows are never deleted)
             first_load = {
                 pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid).order_by(TaskRow.id).limit(1))
-                for pid in sorted({r[-1] for r in rows})  # type: ignore[type-var]
-            }  # type: ignore[type-var]
+                for pid in sorted({r.plan_id for r in rows})
+            }
             # 交办: a task is assigned on its plan's start (calendar start, else issue date, else first load)
             cal_start = dict(
                 s.execute(
@@ -1002,7 +1004,7 @@ class Store:
                 self._audit(s, actor, "open_period", p.key, {"due": due.isoformat()})
         except IntegrityError:  # opened by someone else meanwhile
             pass
-        return self.period(p.key)  # type: ignore[return-value]
+        return self._opened(p.key)
 
     def close_period(self, period: str, actor: str) -> PeriodInfo:
         """Close a period: later uploads for it are refused.
@@ -1029,7 +1031,14 @@ class Store:
         with self.session(write=True) as s:
             s.execute(update(PeriodRow).where(PeriodRow.key == p.key).values(closed=True, closed_at=_now()))
             self._audit(s, actor, "close_period", p.key)
-        return self.period(p.key)  # type: ignore[return-value]
+        return self._opened(p.key)
+
+    def _opened(self, key: str) -> PeriodInfo:
+        """The period ``key``, which the caller has just opened."""
+        info = self.period(key)
+        if info is None:  # removed meanwhile by hand
+            raise StoreError(f"报告期 {key} 不在库中,请重新开启")
+        return info
 
     def period(self, key: str) -> PeriodInfo | None:
         """The reporting period ``key``, or None when it was never opened.
@@ -1088,7 +1097,7 @@ class Store:
 
         Examples
         --------
-        >>> store.has_upload(store.uploads()[0]["sha256"]), store.has_upload("0" * 64)
+        >>> store.has_upload(store.uploads()[0].sha256), store.has_upload("0" * 64)
         (True, False)
         """
         with self.session() as s:
@@ -1279,33 +1288,33 @@ class Store:
             # plain columns through the connection: no ORM row processing for tens of thousands of rows
             return [ReportRecord(*r) for r in s.connection().execute(q)]
 
-    def uploads(self) -> list[dict[str, Any]]:
+    def uploads(self) -> list[StoredUpload]:
         """Every saved upload, oldest first.
 
         Returns
         -------
-        list of dict
+        list of StoredUpload
             ``id``, ``unit``, ``person``, ``filename``, ``sha256``, ``period``, ``uploaded_at``, ``actor`` and ``rows``.
 
         Examples
         --------
-        >>> [(u["unit"], u["filename"], u["rows"]) for u in store.uploads()]
+        >>> [(u.unit, u.filename, u.rows) for u in store.uploads()]
         [('市财政局', '财政局.xlsx', 1)]
         """
         with self.session() as s:
             q = select(UploadRow, UnitRow.name).join(UnitRow, UnitRow.id == UploadRow.unit_id).order_by(UploadRow.id)
             return [
-                {
-                    "id": u.id,
-                    "unit": name,
-                    "person": u.person,
-                    "filename": u.filename,
-                    "sha256": u.sha256,
-                    "period": u.period,
-                    "uploaded_at": u.uploaded_at,
-                    "actor": u.actor,
-                    "rows": u.row_count,
-                }
+                StoredUpload(
+                    id=u.id,
+                    unit=name,
+                    person=u.person,
+                    filename=u.filename,
+                    sha256=u.sha256,
+                    period=u.period,
+                    uploaded_at=u.uploaded_at,
+                    actor=u.actor,
+                    rows=u.row_count,
+                )
                 for u, name in s.execute(q)
             ]
 
@@ -1337,41 +1346,55 @@ class Store:
 
         return plan_from_store(self, key)
 
-    def data_version(self) -> int:
-        """Grows with every write (newest audit row): a cache key (:func:`tasks.store.views.data_version`).
+    def data_version(self, plan: str | None = None) -> int:
+        """The store's data version, or plan ``plan``'s: the cache key for reads.
+
+        A counter bumped in the same transaction as every change of data (tasks, predecessors,
+        reports, lifecycle steps, cards, baselines, rules, regions…); an account's login, a failed
+        login or a read never moves it.  A plan's version moves only with changes of that plan.
+
+        Parameters
+        ----------
+        plan : str, optional
+            A plan key; None for the whole store's version.
 
         Returns
         -------
         int
-            0 for an empty store.
+            0 before any change (and for a plan the store does not have).
 
         Examples
         --------
-        >>> before = store.data_version()
-        >>> _ = store.open_period("2021-10", actor="ban")
-        >>> store.data_version() > before
-        True
+        >>> before, plan_before = store.data_version(), store.data_version("demo")
+        >>> store.set_predecessors("demo", "2", ["1"], actor="ban")
+        >>> store.data_version() > before, store.data_version("demo") > plan_before, store.data_version("没有")
+        (True, True, 0)
         """
-        from .views import data_version
+        with self.session() as s:
+            scope = GLOBAL
+            if plan is not None:
+                pid = s.scalar(select(PlanRow.id).where(PlanRow.key == plan))
+                if pid is None:
+                    return 0
+                scope = plan_scope(pid)
+            return int(s.scalar(select(DataVersionRow.version).where(DataVersionRow.scope == scope)) or 0)
 
-        return data_version(self)
-
-    def audit_log(self) -> list[dict[str, Any]]:
+    def audit_log(self) -> list[AuditEntry]:
         """Every audited change, oldest first.
 
         Returns
         -------
-        list of dict
+        list of AuditEntry
             ``at``, ``actor``, ``action``, ``target`` and ``detail``.
 
         Examples
         --------
-        >>> [(a["actor"], a["action"], a["target"]) for a in store.audit_log()][:2]
+        >>> [(a.actor, a.action, a.target) for a in store.audit_log()][:2]
         [('ban', 'load_plan', 'demo'), ('ban', 'open_period', '2021-09')]
         """
         with self.session() as s:
             return [
-                {"at": a.at, "actor": a.actor, "action": a.action, "target": a.target, "detail": a.detail}
+                AuditEntry(at=a.at, actor=a.actor, action=a.action, target=a.target, detail=dict(a.detail or {}))
                 for a in s.scalars(select(AuditRow).order_by(AuditRow.id))
             ]
 
@@ -1397,7 +1420,7 @@ class Store:
         Examples
         --------
         >>> store.record_action("ban", "save_rules", "rules.toml", {"levels": 2})
-        >>> store.audit_log()[-1]["action"], store.audit_log()[-1]["detail"]
+        >>> store.audit_log()[-1].action, store.audit_log()[-1].detail
         ('save_rules', {'levels': 2})
         """
         with self.session(write=True) as s:
@@ -1421,6 +1444,6 @@ class Store:
 
         with self.session() as s:
             return {
-                name: s.scalar(select(func.count()).select_from(t))  # type: ignore[misc]
+                name: int(s.scalar(select(func.count()).select_from(t)) or 0)
                 for name, t in sorted(Base.metadata.tables.items())
             }

@@ -14,47 +14,18 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.gcpause import paused_gc
 
 from ..model import Plan, Task
-from .schema import AuditRow, PredecessorRow, TaskRow
+from .schema import PredecessorRow, TaskRow
 
 if TYPE_CHECKING:
+    from .protocol import StoreLike
     from .repo import Store
 
-__all__ = ["data_version", "plan_from_store", "unit_task_counts"]
-
-
-def data_version(store: Store) -> int:
-    """A number that grows whenever anything is written to ``store`` (the newest audit row's id).
-
-    Every change the store makes is audited, so this is a cheap cache key for reads.
-
-    Parameters
-    ----------
-    store
-        The store.
-
-    Returns
-    -------
-    int
-        0 for an empty store.
-
-    Examples
-    --------
-    >>> from tasks.store import Store
-    >>> from tasks.model import Plan, Task
-    >>> store = Store("sqlite://")
-    >>> data_version(store)
-    0
-    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", "任务", lead_units=["市财政局"])]), actor="doc")
-    >>> data_version(store) > 0
-    True
-    """
-    with store.session() as s:
-        return int(s.scalar(select(func.max(AuditRow.id))) or 0)
+__all__ = ["plan_from_store", "unit_task_counts"]
 
 
 def plan_from_store(store: Store, key: str) -> Plan:
@@ -91,16 +62,15 @@ def plan_from_store(store: Store, key: str) -> Plan:
     ...
     tasks.store.repo.StoreError: 库中没有计划“没有”,可用的计划:示例
     """
-    info = next((p for p in store.plans() if p["key"] == key), None)
+    info = next((p for p in store.plans() if p.key == key), None)
     tasks, preds = _tasks_and_predecessors(store, key)
     for t in tasks:
         t.predecessors = list(preds.get(t.id, t.predecessors))
-    row = info or {}
     return Plan(
-        title=row.get("title") or key,
-        issuer=row.get("issuer", ""),
-        date=row.get("date"),
-        source_file=row.get("source_file", ""),
+        title=(info.title if info else "") or key,
+        issuer=info.issuer if info else "",
+        date=info.date if info else None,
+        source_file=info.source_file if info else "",
         tasks=tasks,
     )
 
@@ -136,7 +106,7 @@ def _tasks_and_predecessors(store: Store, key: str) -> tuple[list[Task], dict[st
     return [Task.from_dict(data) for _pk, _tid, data in rows], preds
 
 
-def unit_task_counts(store: Store, key: str) -> dict[str, int]:
+def unit_task_counts(store: StoreLike, key: str) -> dict[str, int]:
     """Units with a lead or responsible role in plan ``key`` → their number of tasks, by name.
 
     Collective names (``市直各相关单位``) are left out: they are not units that report.

@@ -289,7 +289,7 @@ def test_broken_xml_in_a_batch_is_a_message_and_the_rest_are_checked(db, tmp_pat
     assert "b.xlsx" in r.stdout and "无法读取 Excel 工作簿" in r.stdout and "c.xlsx" in r.stdout
     from tasks.store import Store
 
-    assert sorted(u["filename"] for u in Store(db).uploads()) == ["a.xlsx", "c.xlsx"]
+    assert sorted(u.filename for u in Store(db).uploads()) == ["a.xlsx", "c.xlsx"]
 
 
 _ODS_NS = (

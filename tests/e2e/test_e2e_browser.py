@@ -237,5 +237,5 @@ def test_unit_uploads_then_office_sees_the_change(server, browser):
     from tasks.store import Store
 
     ups = Store(server["db_url"]).uploads()
-    assert [(u["unit"], u["actor"]) for u in ups] == [(UNIT, "zwzx")]  # recorded under the unit's account
+    assert [(u.unit, u.actor) for u in ups] == [(UNIT, "zwzx")]  # recorded under the unit's account
     page.close()

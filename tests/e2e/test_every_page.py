@@ -146,7 +146,7 @@ def site(tmp_path_factory):
     url = f"sqlite:///{tmp / 'wb.db'}"
     store = Store(url)
     load_bundled_plans(store, actor="测试")
-    plan = next(p["key"] for p in store.plans() if "耒阳" in p["key"])
+    plan = next(p.key for p in store.plans() if "耒阳" in p.key)
     load_demo(store, plan, actor="测试")
     book = AccountBook(store)
     accounts = {}

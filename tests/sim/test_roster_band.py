@@ -79,7 +79,10 @@ def test_band_upper_limit_is_hard_and_the_lower_limit_outweighs_shortfall():
     people to their weekly limit; with it everyone is inside, and the demand is still met."""
     days = WEEK + [Day(WEEK[-1].date + timedelta(days=k + 1), workday=k < 5) for k in range(7)]
     people = [Person(n, "户籍", ("户籍",)) for n in "甲乙丙丁"]
-    req = {**_req("户籍", days, n=2), **{("户籍", d.date, s): 3 for d in days if d.workday for s in range(540, 690, 30)}}
+    req = {
+        **_req("户籍", days, n=2),
+        **{("户籍", d.date, s): 3 for d in days if d.workday for s in range(540, 690, 30)},
+    }
     band = R.default_hours_band(people, SHIFTS, days, req)
     r = solve_roster(people, SHIFTS, days, req, time_limit=20, balance=Balance(hours_band=band))
     assert r.shortfall_total == 0
@@ -168,7 +171,9 @@ def test_auto_band_is_derived_from_demand_when_solving():
     from sim.roster_io import band_lines
 
     line = band_lines(r)[0]
-    assert line.startswith(f"工时区间:每人排班工时应在 {band[0]:g}–{band[1]:g} 小时之间") and "全部人员都在区间内" in line
+    assert (
+        line.startswith(f"工时区间:每人排班工时应在 {band[0]:g}–{band[1]:g} 小时之间") and "全部人员都在区间内" in line
+    )
 
 
 def test_a_band_too_low_for_one_group_is_refused_naming_the_group():

@@ -11,6 +11,10 @@ from sim.ticketlog import parse_times
 def test_other_spellings_of_a_time_are_read_and_junk_is_marked():
     cells = ["2026年11月2日 9:05", "2026.11.02 10:30", "2026-11-02 08:00:00", "", "abc"]
     t, bad = parse_times(pd.Series(cells, dtype="string"))
-    assert t.tolist()[:3] == [pd.Timestamp("2026-11-02 09:05"), pd.Timestamp("2026-11-02 10:30"), pd.Timestamp("2026-11-02 08:00")]
+    assert t.tolist()[:3] == [
+        pd.Timestamp("2026-11-02 09:05"),
+        pd.Timestamp("2026-11-02 10:30"),
+        pd.Timestamp("2026-11-02 08:00"),
+    ]
     assert t.isna().tolist() == [False, False, False, True, True]
     assert bad.tolist() == [False, False, False, False, True]

@@ -103,7 +103,7 @@ def test_locked_account_stays_locked_for_its_period(store, clock):
     clock.now = clock.now.replace(minute=1, second=0)
     assert book.authenticate("zwzx", "Right-Pass-2021").name == "zwzx"
     assert book.list()[0]["locked_until"] is None and book.list()[0]["failed_logins"] == 0
-    actions = [a["action"] for a in store.audit_log()]
+    actions = [a.action for a in store.audit_log()]
     assert actions.count("account_locked") == 1 and actions.count("login_refused_locked") == 3
 
 

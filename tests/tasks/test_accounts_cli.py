@@ -213,7 +213,7 @@ def test_progress_commands_run_as_the_given_account(db, capsys, tmp_path):
     mine.write_bytes(fill(mine.read_bytes(), {"3": {"status": "推进中", "percent": 30, "date": date(2021, 9, 28)}}))
     code, out, err = run(capsys, "--as", "zwzx", "upload", str(mine), "--yes")
     assert code == 0 and "已保存" in out, out + err
-    assert db.uploads()[-1]["actor"] == "zwzx"
+    assert db.uploads()[-1].actor == "zwzx"
     code, out, _ = run(capsys, "--as", "zwzx", "status", "--as-of", "2021-10-20", "--json")
     assert sorted(t["id"] for t in json.loads(out)["tasks"]) == ["1", "3"]
     code, out, _ = run(capsys, "status", "--as-of", "2021-10-20", "--json")

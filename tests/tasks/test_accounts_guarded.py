@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from accounts_helpers import BACKENDS, PG_URL, UNIT_A, UNIT_B, dump
@@ -25,7 +26,7 @@ from tasks.store.testing import temporary_store
 
 TODAY = date(2021, 10, 3)
 RULES = default_rules()
-KW = {"today": TODAY, "rules": RULES}
+KW: dict[str, Any] = {"today": TODAY, "rules": RULES}
 GOOD = {"status": "推进中", "percent": 50, "progress": "按计划推进", "date": date(2021, 9, 28)}
 
 
@@ -78,8 +79,8 @@ CHANGES = {
     "all_templates": lambda g, store, tmp: g.all_templates_zip("2021-09"),
     "template_of_b": lambda g, store, tmp: g.template_bytes(UNIT_B, "2021-09"),
     "upload_for_b": lambda g, store, tmp: g.commit_upload(
-        validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)  # type: ignore[arg-type]
-    ),  # type: ignore[arg-type]
+        validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)
+    ),
     "add_upload_for_b": lambda g, store, tmp: g.add_upload(
         sha256="f" * 64,
         filename="b.xlsx",
@@ -128,7 +129,7 @@ def test_office_may_do_every_change_as_itself(env_sqlite, change):
     if change in ("list_accounts", "audit_log", "all_templates", "template_of_b"):
         assert new == []  # reads write nothing
     else:
-        assert new and {a["actor"] for a in new} == {"ban"}, new
+        assert new and {a.actor for a in new} == {"ban"}, new
 
 
 def test_unit_cannot_upload_another_units_template(env):
@@ -216,13 +217,13 @@ def test_unit_uploads_for_itself_recorded_under_its_account(env):
     reps = unit.upload_files([("政务中心.xlsx", data)], save=True, **KW)
     assert reps[0].upload_id is not None, reps[0].summary()
     up = store.uploads()[-1]
-    assert (up["unit"], up["actor"], up["person"], up["rows"]) == (UNIT_A, "zwzx", "王五", 2)
-    assert store.audit_log()[-1]["actor"] == "zwzx" and store.audit_log()[-1]["action"] == "upload"
+    assert (up.unit, up.actor, up.person, up.rows) == (UNIT_A, "zwzx", "王五", 2)
+    assert store.audit_log()[-1].actor == "zwzx" and store.audit_log()[-1].action == "upload"
     # a month nobody opened yet is registered by the upload, under the unit's name
     data = fill(unit.template_bytes(None, "2021-10"), {"3": dict(GOOD, date=date(2021, 10, 2))})
     rep = unit.validate_upload(data, "十月.xlsx", **KW)
     assert unit.commit_upload(rep) is not None
-    assert [a["actor"] for a in store.audit_log() if a["action"] == "open_period"][-1] == "zwzx"
+    assert [a.actor for a in store.audit_log() if a.action == "open_period"][-1] == "zwzx"
 
 
 def test_plain_library_calls_with_guarded_store_act_as_the_account(env):
@@ -231,7 +232,7 @@ def test_plain_library_calls_with_guarded_store_act_as_the_account(env):
     rep = validate_upload(unit, _template_for_b(store), "b.xlsx", **KW)  # type: ignore[arg-type]
     assert rep.ok
     commit_upload(unit, rep, actor="cli")  # the passed actor is ignored
-    assert store.uploads()[-1]["actor"] == "sgb"
+    assert store.uploads()[-1].actor == "sgb"
     with pytest.raises(PermissionDenied):
         template_bytes(unit, UNIT_A, "2021-09")
 
@@ -283,7 +284,7 @@ def test_other_store_changes_are_office_only_and_transactions_hidden(env):
         g["gh"].__getattr__("record_action")("cli", "note", "x")  # the generic wrapper of store changes
     assert dump(store) == before
     g["ban"].__getattr__("record_action")("cli", "note", "x")
-    assert store.audit_log()[-1]["actor"] == "ban"
+    assert store.audit_log()[-1].actor == "ban"
     assert g["zwzx"].task_ids(None, ["1", "2"]) == {"1": False, "2": False}  # reads pass through
 
 
@@ -301,4 +302,4 @@ def test_zip_of_sheets_from_a_unit_checked_file_by_file(env):
     by = {r.filename.split("/")[-1]: r for r in reps}
     assert by["own.xlsx"].upload_id is not None
     assert by["other.xlsx"].upload_id is None and "这是“市审改办”的填报模板" in by["other.xlsx"].problems[0].reason
-    assert [u["unit"] for u in store.uploads()] == [UNIT_A]
+    assert [u.unit for u in store.uploads()] == [UNIT_A]

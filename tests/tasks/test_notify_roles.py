@@ -72,7 +72,7 @@ def test_office_may_and_is_audited(store, tmp_path):
     g.save_notify_rules({"daily_cap": 10})
     assert g.notify_rules().daily_cap == 10 and g.notify_templates()["urge"].subject == "催办:{单位}"
     assert g.import_contacts(contact_sheet(tmp_path / "c.xlsx")).ok
-    actions = [(a["actor"], a["action"]) for a in store.audit_log()]
+    actions = [(a.actor, a.action) for a in store.audit_log()]
     assert ("ban", "notify_contact") in actions and ("ban", "notify_template") in actions
     assert ("ban", "notify_rules") in actions and ("ban", "notify_contacts_import") in actions
 

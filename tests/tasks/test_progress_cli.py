@@ -107,7 +107,7 @@ def test_cli_round_trip(db, tmp_path, capsys):
     late.write_bytes(fill(tpl.read_bytes(), {"3": {"status": "推进中", "percent": 10, "date": date(2021, 9, 29)}}))
     code, out, _ = run(capsys, "upload", str(late), "--yes")
     assert code == 1 and "已关闭" in out
-    assert [a["actor"] for a in Store(db).audit_log()] == ["cli"] * len(Store(db).audit_log())
+    assert [a.actor for a in Store(db).audit_log()] == ["cli"] * len(Store(db).audit_log())
 
 
 @pytest.mark.slow
@@ -161,7 +161,7 @@ def test_upload_a_zip_of_filled_templates(db, tmp_path, capsys):
     (tmp_path / "filled.zip").write_bytes(filled.getvalue())
     code, out, _ = run(capsys, "upload", str(tmp_path / "filled.zip"), "--yes")
     assert code == 0 and out.count("1 行已保存") == 2 and "filled.zip/2021-09_市财政局_进度填报表.xlsx" in out
-    assert sorted(u["unit"] for u in Store(db).uploads()) == ["市审改办", "市财政局"]
+    assert sorted(u.unit for u in Store(db).uploads()) == ["市审改办", "市财政局"]
     code, _, err = run(capsys, "upload", str(tmp_path / "nothere.xlsx"))
     assert code == 2 and "文件不存在" in err
 
@@ -200,7 +200,7 @@ def test_many_files_at_once_bad_one_and_same_file_twice(db, tmp_path, capsys):
         "duplicate",
     ]
     assert data["市财政局-填报.xlsx"]["problems"][0]["row"] == 4
-    assert sorted(u["unit"] for u in Store(db).uploads()) == ["市审改办", "市政务服务中心"]
+    assert sorted(u.unit for u in Store(db).uploads()) == ["市审改办", "市政务服务中心"]
     code, out, _ = run(
         capsys, "reminders", "--period", "2021-09", "--as-of", "2021-10-10", "--out", str(tmp_path / "催办.xlsx")
     )

@@ -70,7 +70,7 @@ def check_store(store: Store, expected_uploads: int) -> None:
     assert counts["progress_reports"] == 2 * expected_uploads
     rows = [(r.task_pk, r.unit, r.period) for r in store.reports()]
     assert len(rows) == len(set(rows))  # no row twice
-    assert len({u["sha256"] for u in store.uploads()}) == expected_uploads
+    assert len({u.sha256 for u in store.uploads()}) == expected_uploads
 
 
 @pytest.mark.slow

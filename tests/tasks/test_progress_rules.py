@@ -163,7 +163,7 @@ def test_save_rules_round_trip_and_audit(tmp_path):
     saved = save_rules(rules, actor="办公室", store=store, path=tmp_path / "rules.toml")
     again = load_rules(tmp_path / "rules.toml")
     assert again.to_dict() == rules.to_dict() and saved.path == str(tmp_path / "rules.toml")
-    assert [(a["actor"], a["action"]) for a in store.audit_log()] == [("办公室", "save_rules")]
+    assert [(a.actor, a.action) for a in store.audit_log()] == [("办公室", "save_rules")]
     with pytest.raises(BadRules):
         save_rules({"levels": []}, actor="办公室", store=store, path=tmp_path / "rules.toml")
     assert load_rules(tmp_path / "rules.toml").to_dict() == rules.to_dict()  # bad rules not written

@@ -86,7 +86,7 @@ def test_clean_template_saved_with_source_rows(store):
     uid = commit_upload(store, rep, actor="cli")
     assert isinstance(uid, int) and store.counts()["progress_reports"] == 2
     up = store.uploads()[0]
-    assert (up["unit"], up["person"], up["filename"], up["sha256"]) == ("市审改办", "李四", "填报.xlsx", rep.sha256)
+    assert (up.unit, up.person, up.filename, up.sha256) == ("市审改办", "李四", "填报.xlsx", rep.sha256)
     again = check(store, data)  # same bytes again
     assert again.duplicate and again.outcome == "duplicate" and commit_upload(store, again, "cli") is None
     assert store.counts()["uploads"] == 1

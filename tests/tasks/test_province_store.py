@@ -23,7 +23,7 @@ from tasks.progress import lifecycle
 from tasks.progress.status import snapshot
 from tasks.store import StoreError
 from tasks.store.config import _alembic_config, current_revision, migrate
-from tasks.store.kept import data_version, latest_reports, rebuild_latest, task_reports
+from tasks.store.kept import latest_reports, rebuild_latest, task_reports
 from tasks.store.schema import PeriodRow
 from tasks.store.schema_province import ProgressLatestRow
 from tasks.store.synthetic import monthly_rows, synthetic_plan
@@ -191,19 +191,19 @@ def test_versions_move_with_data_not_with_logins(store):
     store.load_plan_into_store(synthetic_plan(10, 3, seed=2, title="乙市方案"), actor="test", key="乙市方案")
     book = make_book(store)
     book.add("office1", "office", actor="test", password="Secret-pass-123")
-    v0, a0, b0 = data_version(store), data_version(store, "甲市方案"), data_version(store, "乙市方案")
+    v0, a0, b0 = store.data_version(), store.data_version("甲市方案"), store.data_version("乙市方案")
     book.login("office1", "Secret-pass-123")
     with pytest.raises(LoginFailed):
         book.login("office1", "wrong-password")
-    assert (data_version(store), data_version(store, "甲市方案"), data_version(store, "乙市方案")) == (v0, a0, b0)
+    assert (store.data_version(), store.data_version("甲市方案"), store.data_version("乙市方案")) == (v0, a0, b0)
     unit, period, rows = next(iter(monthly_rows(plan, START, 1, seed=1)))
     _upload(store, "甲市方案", unit, period, rows)
-    assert data_version(store) > v0 and data_version(store, "甲市方案") > a0
-    assert data_version(store, "乙市方案") == b0  # another plan's caches stay
-    a1, v1 = data_version(store, "甲市方案"), data_version(store)
+    assert store.data_version() > v0 and store.data_version("甲市方案") > a0
+    assert store.data_version("乙市方案") == b0  # another plan's caches stay
+    a1, v1 = store.data_version("甲市方案"), store.data_version()
     lifecycle.sign(store, "甲市方案", "2", actor="test")
-    assert data_version(store, "甲市方案") > a1 and data_version(store) > v1
-    assert data_version(store, "没有的方案") == 0
+    assert store.data_version("甲市方案") > a1 and store.data_version() > v1
+    assert store.data_version("没有的方案") == 0
 
 
 def test_refused_upload_keeps_state_and_versions(store):
@@ -211,10 +211,10 @@ def test_refused_upload_keeps_state_and_versions(store):
     store.load_plan_into_store(plan, actor="test", key="甲市方案")
     unit, period, rows = next(iter(monthly_rows(plan, START, 1, seed=1)))
     store.close_period(period, actor="test")
-    before = (store.counts(), data_version(store), data_version(store, "甲市方案"))
+    before = (store.counts(), store.data_version(), store.data_version("甲市方案"))
     with pytest.raises(StoreError, match="已关闭"):
         _upload(store, "甲市方案", unit, period, rows)
-    assert (store.counts(), data_version(store), data_version(store, "甲市方案")) == before
+    assert (store.counts(), store.data_version(), store.data_version("甲市方案")) == before
     with store.session(write=True) as s:
         s.execute(update(PeriodRow).values(closed=False))
     assert _upload(store, "甲市方案", unit, period, rows)
@@ -239,7 +239,7 @@ def test_migration_backfills_an_existing_database(store):
     migrate(store.engine)  # and then finds nothing left to do
     assert current_revision(store.engine) == head
     assert _kept(store) == expected and len(expected) > 30
-    assert data_version(store) == 1 and data_version(store, "省方案") == 1
+    assert store.data_version() == 1 and store.data_version("省方案") == 1
 
 
 def test_task_reports_are_the_replays_rows_of_that_task(store):

@@ -128,7 +128,7 @@ def env_sqlite(tmp_path, monkeypatch):
 # -- who sees what -----------------------------------------------------------------------------------
 def test_city_sees_its_own_and_its_counties_plans_province_sees_all(env):
     store, g, _ = env
-    keys = {name: {p["key"] for p in s.plans()} for name, s in g.items() if name != "jia_unit"}
+    keys = {name: {p.key for p in s.plans()} for name, s in g.items() if name != "jia_unit"}
     assert keys["prov"] == set(REGION_OF)
     assert keys["jia"] == keys["jia_leader"] == {JIA, YI}  # a city sees its county
     assert keys["yi"] == {YI}  # a county only itself
@@ -141,7 +141,7 @@ def test_city_sees_its_own_and_its_counties_plans_province_sees_all(env):
     assert {s.plan for s in g["jia"].snapshot(TODAY, rules=RULES).statuses} == {JIA, YI}
     assert [(r.name, r.parent) for r in g["jia"].regions()] == [("甲市", None), ("乙县", "甲市")]
     assert g["jia"].plan_regions() == {JIA: "甲市", YI: "乙县"}
-    assert {u["unit"] for u in g["bing"].uploads()} == {"市审改办", "市政务服务中心"} and len(g["bing"].uploads()) == 2
+    assert {u.unit for u in g["bing"].uploads()} == {"市审改办", "市政务服务中心"} and len(g["bing"].uploads()) == 2
     assert len(g["jia"].uploads()) == 2 and len(g["prov"].uploads()) == 4
     # the only plan of a county is its default; a city with two plans must name one
     assert g["yi"].plan_key() == YI and [t.plan for t in g["yi"].tasks()] == [YI] * 3
@@ -162,7 +162,7 @@ def test_city_sees_its_own_and_its_counties_plans_province_sees_all(env):
 
 def test_audit_log_of_a_city_office(env_sqlite):
     store, g, _ = env_sqlite
-    targets = {a["target"] for a in g["jia"].audit_log()}
+    targets = {a.target for a in g["jia"].audit_log()}
     assert JIA in targets and YI in targets and "jia" in targets
     assert not {BING, OWN, "bing", "sheng2"} & targets
     assert len(g["prov"].audit_log()) == len(store.audit_log())
@@ -332,10 +332,10 @@ def test_region_registry_and_bad_names(env_sqlite):
     ]
     assert g["prov"].set_plan_region(OWN, "丙市") == DEFAULT_REGION
     assert g["prov"].set_plan_region(OWN, "丙市") is None  # unchanged
-    assert {p["key"] for p in g["bing"].plans()} == {BING, OWN}
+    assert {p.key for p in g["bing"].plans()} == {BING, OWN}
     assert g["prov"].set_plan_region(OWN, DEFAULT_REGION) == "丙市"
     assert plan_regions(store)[OWN] == DEFAULT_REGION
-    assert [a["action"] for a in store.audit_log()[-2:]] == ["plan_region", "plan_region"]
+    assert [a.action for a in store.audit_log()[-2:]] == ["plan_region", "plan_region"]
 
 
 # -- the comparison -----------------------------------------------------------------------------------------
@@ -430,7 +430,7 @@ def test_counts_unchanged_for_one_city_deployment(tmp_path):
         assert plan_regions(store) == {"测试方案": DEFAULT_REGION}
         rows, _ = g.compare_regions(TODAY, rules=RULES)
         assert [(r.region, r.tasks) for r in rows] == [(DEFAULT_REGION, 3)]
-        assert Counter(a["action"] for a in store.audit_log())["plan_region"] == 0
+        assert Counter(a.action for a in store.audit_log())["plan_region"] == 0
 
 
 def test_uploads_of_another_regions_template_are_refused_whole(env_sqlite):

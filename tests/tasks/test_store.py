@@ -96,7 +96,7 @@ def test_load_plan_roles_canonical_names_and_audit(store):
     assert store.units() == ["市司法局", "市审改办", "市政务服务中心"]  # collective name left out
     assert "市直各相关单位" in store.units(include_collective=True)
     log = store.audit_log()
-    assert [(a["actor"], a["action"]) for a in log] == [("张三", "load_plan")]
+    assert [(a.actor, a.action) for a in log] == [("张三", "load_plan")]
     assert store.task_dicts()[0].lead_units == ["市审改办", "市行政服务中心"]  # as written kept
 
 
@@ -151,7 +151,7 @@ def test_set_predecessors_and_unknown_ids(store):
     assert store.tasks()[2].predecessors == ["1", "2"]
     with pytest.raises(StoreError, match="9"):
         store.set_predecessors(None, "3", ["9"], actor="王五")
-    assert store.audit_log()[-1]["actor"] == "王五"
+    assert store.audit_log()[-1].actor == "王五"
     with pytest.raises(StoreError, match="操作人"):
         store.set_predecessors(None, "3", [], actor="")
 

@@ -91,7 +91,7 @@ def test_whole_loop_every_transition_and_replay(env):
     # as of 2021-11-01 (before the deadline moved? no: after) the task is not overdue; with the original it would be
     assert status_of(store, date(2021, 11, 2)).status != "overdue"
     # every step has its audit row, actor and note
-    audit = [(a["action"], a["actor"]) for a in office.audit_log() if a["target"] == f"{PLAN}/1"]
+    audit = [(a.action, a.actor) for a in office.audit_log() if a.target == f"{PLAN}/1"]
     assert audit == [
         ("sign", "zwzx"),
         ("extension_request", "zwzx"),

@@ -235,7 +235,7 @@ def test_login_then_logout_through_the_app(app_env):
     assert "wb_session_token" not in at.session_state
     with pytest.raises(SessionExpired):
         AccountBook(app_env).resume(token)
-    assert [a["action"] for a in app_env.audit_log()][-2:] == ["login", "logout"]
+    assert [a.action for a in app_env.audit_log()][-2:] == ["login", "logout"]
 
 
 def test_app_session_expires_after_inactivity(app_env, monkeypatch):
@@ -342,7 +342,7 @@ def test_reload_keeps_the_login_through_the_session_cookie(app_env, monkeypatch)
     assert [t.value for t in again.title] == ["总览"]  # still logged in after the reload
     assert any("ld" in c.value for c in again.sidebar.caption)
     assert not AccountBook(app_env).resume(token).disabled  # the same session, not a new login
-    assert [a["action"] for a in app_env.audit_log()].count("login") == 1
+    assert [a.action for a in app_env.audit_log()].count("login") == 1
 
 
 def test_logout_revokes_the_cookie_token_and_deletes_the_cookie(app_env, monkeypatch):

@@ -24,7 +24,7 @@ def demo_db(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_DB_URL", url)
     store = Store(url)
     load_bundled_plans(store, actor="test")
-    plan = next(p["key"] for p in store.plans() if "耒阳" in p["key"])
+    plan = next(p.key for p in store.plans() if "耒阳" in p.key)
     saved, problems = load_demo(store, plan, actor="office")
     assert saved and not problems
     yield store

@@ -19,7 +19,7 @@ def test_login_keeps_caches_a_report_renews_them(tmp_path, monkeypatch):
     store = store_at(url)  # seeded with the bundled sample plans
     plan = synthetic_plan(20, 4, seed=2, title="甲市方案")
     store.load_plan_into_store(plan, actor="test", key="甲市方案")
-    other = next(p["key"] for p in store.plans() if p["key"] != "甲市方案")
+    other = next(p.key for p in store.plans() if p.key != "甲市方案")
     book = make_book(store)
     book.add("office1", "office", actor="test", password="Secret-pass-123")
     as_of = date(2024, 3, 1)

@@ -47,7 +47,7 @@ def test_graph_analyses_once_per_data_version(tmp_path, monkeypatch):
     from tasks.store import Store, default_url
 
     store = Store(default_url())
-    plan = store.plans()[0]["key"]
+    plan = store.plans()[0].key
     store.set_predecessors(plan, "3", ["2"], actor="test")  # the plan's data changes
     store.dispose()
     at.run()

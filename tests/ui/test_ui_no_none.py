@@ -22,7 +22,7 @@ def demo_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('no-none') / 'wb.db'}"
     store = Store(url)
     load_bundled_plans(store, actor="test")
-    load_demo(store, next(p["key"] for p in store.plans() if "耒阳" in p["key"]), actor="office")
+    load_demo(store, next(p.key for p in store.plans() if "耒阳" in p.key), actor="office")
     store.dispose()
     return url
 

@@ -48,7 +48,7 @@ def _change_data() -> None:
 
     store = Store(default_url())
     try:
-        key = next(p["key"] for p in store.plans() if p["tasks"])
+        key = next(p.key for p in store.plans() if p.tasks)
         task = store.tasks(key)[0]
         sign(store, key, task.id, unit=task.lead_units[0], actor="test")
     finally:

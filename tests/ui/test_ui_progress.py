@@ -62,7 +62,7 @@ def test_filled_template_is_checked_saved_and_changes_the_status(tmp_path, monke
     at.button(key="prog_confirm").click().run()
     assert not at.exception
     assert any("已保存" in s.value for s in at.success)
-    assert [u["unit"] for u in store.uploads()] == ["市政务服务中心"]
+    assert [u.unit for u in store.uploads()] == ["市政务服务中心"]
 
     # a reported 已完成 is a claim: done (已办结) only once the office accepts it
     from datetime import datetime

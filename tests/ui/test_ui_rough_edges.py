@@ -33,7 +33,7 @@ def demo_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('rough') / 'wb.db'}"
     store = Store(url)
     load_bundled_plans(store, actor="test")
-    load_demo(store, next(p["key"] for p in store.plans() if "耒阳" in p["key"]), actor="office")
+    load_demo(store, next(p.key for p in store.plans() if "耒阳" in p.key), actor="office")
     store.dispose()
     return url
 
@@ -317,8 +317,8 @@ def test_every_action_in_the_operation_log_reads_in_chinese(demo_url):
     store = Store(demo_url)
     entries = store.audit_log()
     store.dispose()
-    assert {"sign", "claim", "claim_accepted"} <= {a["action"] for a in entries}  # the demo runs the loop
+    assert {"sign", "claim", "claim_accepted"} <= {a.action for a in entries}  # the demo runs the loop
     for a in entries:
-        assert not LATIN.search(action_label(a["action"])), a["action"]
-        text = detail_text(a.get("detail"))
+        assert not LATIN.search(action_label(a.action)), a.action
+        text = detail_text(a.detail)
         assert "{" not in text and "sha256" not in text, text
