@@ -94,13 +94,16 @@ class DatedDag:
         return self._pos
 
 
-def _ranks(ids: list[str]) -> dict[str, int]:
-    """Place of each id in natural order; ids with equal keys share a place."""
+def _ranks(ids: list[str], order: list[str] | None = None) -> dict[str, int]:
+    """Place of each id in natural order; ids with equal keys share a place.  ``order`` (a list) gets
+    the ids sorted by (natural order, text): the order of (rank, id) pairs."""
     keyed: list[tuple[Any, str]]
     if all(t.isdecimal() and t.isascii() for t in ids):  # plain numbers: id_key orders them as int does
-        keyed = sorted(((int(t), t) for t in ids), key=lambda kt: kt[0])
+        keyed = sorted((int(t), t) for t in ids)
     else:
-        keyed = sorted(((id_key(t), t) for t in ids), key=lambda kt: kt[0])
+        keyed = sorted((id_key(t), t) for t in ids)
+    if order is not None:
+        order.extend(t for _k, t in keyed)
     rank: dict[str, int] = {}
     prev: object = None
     r = -1
@@ -182,19 +185,21 @@ def dated_dag(g: nx.DiGraph) -> DatedDag:
                     preds[tv].append(pu)
     d.preds, d.succs, d.links = preds, succs, links
     d.excluded = sorted(excluded, key=id_key)
-    rank = d.rank = _ranks(list(d.due))
+    by_key: list[str] = []
+    d.rank = _ranks(list(d.due), by_key)
+    place = {t: i for i, t in enumerate(by_key)}  # one int orders tasks as (rank, id) pairs would
     # Kahn's algorithm, smallest id first, so results never depend on insertion order
     indeg = {t: len(p) for t, p in preds.items()}
-    heap = [(rank[t], t) for t, n in indeg.items() if n == 0]
+    heap = [place[t] for t, n in indeg.items() if n == 0]
     heapq.heapify(heap)
     order = d.order
     while heap:
-        _, t = heapq.heappop(heap)
+        t = by_key[heapq.heappop(heap)]
         order.append(t)
         for s in succs[t]:
             indeg[s] -= 1
             if indeg[s] == 0:
-                heapq.heappush(heap, (rank[s], s))
+                heapq.heappush(heap, place[s])
     if len(order) != len(d.due):  # build_graph refuses cycles; a hand-made graph may not
         raise GraphError("前置任务出现循环依赖,无法排出先后顺序")
     return d

@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Collection
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import eq
 from typing import Any
 
@@ -116,15 +116,13 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
     month: dict[str, str] = {}  # task node -> month key, once per task
     closed: set[str] = set()  # task nodes of done tasks
     ongoing_nodes: set[str] = set()
-    for targets, _roles in per_unit.values():
-        for node in targets:
-            if node not in month:
-                a = nodes[node]
-                month[node] = _month(a)
-                if a["task_id"] in done:
-                    closed.add(node)
-                if a.get("deadline_kind") == "ongoing":
-                    ongoing_nodes.add(node)
+    for node in set(chain.from_iterable(targets for targets, _roles in per_unit.values())):  # each task once
+        a = nodes[node]
+        month[node] = _month(a)
+        if a["task_id"] in done:
+            closed.add(node)
+        if a.get("deadline_kind") == "ongoing":
+            ongoing_nodes.add(node)
     rows: list[dict[str, Any]] = []
     for name, (targets, roles) in per_unit.items():
         # every count below runs in C: map/compress/Counter over the unit's edges
