@@ -116,10 +116,17 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
     month: dict[str, str] = {}  # task node -> month key, once per task
     closed: set[str] = set()  # task nodes of done tasks
     ongoing_nodes: set[str] = set()
+    by_due: dict[Any, str] = {}  # due date -> month key: a plan has a few hundred distinct dates
     for node in set(chain.from_iterable(targets for targets, _roles in per_unit.values())):  # each task once
         a = nodes[node]
-        month[node] = _month(a)
-        if a["task_id"] in done:
+        due = a.get("due")
+        key = by_due.get(due) if due is not None else None
+        if key is None:
+            key = _month(a)
+            if due is not None:
+                by_due[due] = key
+        month[node] = key
+        if done and a["task_id"] in done:
             closed.add(node)
         if a.get("deadline_kind") == "ongoing":
             ongoing_nodes.add(node)
