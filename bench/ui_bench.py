@@ -19,6 +19,10 @@ first load ≤ 2 s, later loads ≤ 0.5 s, and the process under 1 GiB (peak RSS
 50,000 tasks and 1.8 million report rows.  "target met" is printed only where it is.
 
     .venv/bin/python bench/ui_bench.py [--sizes 5000 50000] [--months 36] [--seed 7] [--pages graph tasks]
+        [--keep-db DIR]
+
+``--keep-db DIR`` keeps each generated store in ``DIR`` (``ui-bench-N-Mm-sS.db``) and reuses it on the
+next run instead of generating it again (the 50,000 × 36 months store takes minutes to write).
 """
 
 from __future__ import annotations
@@ -85,8 +89,9 @@ def office_token(url: str) -> str:
 
     book = AccountBook(Store(url))
     password = random_password()
-    book.add("bench-office", "office", password=password, actor="bench")
-    return book.login("bench-office", password).token
+    name = f"bench-office-{os.getpid()}"  # a kept store already has the accounts of earlier runs
+    book.add(name, "office", password=password, actor="bench")
+    return book.login(name, password).token
 
 
 def quiet_bare_mode_warnings() -> None:
@@ -124,15 +129,25 @@ def rss_mib() -> tuple[float, float]:
     return now, peak
 
 
-def child(n_tasks: int, months: int, seed: int, pages: list[str]) -> dict:
+def child(n_tasks: int, months: int, seed: int, pages: list[str], keep: str | None = None) -> dict:
     """Measure one size in this process; prints as it goes and returns the figures."""
     quiet_bare_mode_warnings()
     tmp = Path(tempfile.mkdtemp(prefix="ui-bench-"))
-    url = f"sqlite:///{tmp / 'wb.db'}"
+    db = Path(keep) / f"ui-bench-{n_tasks}-{months}m-s{seed}.db" if keep else tmp / "wb.db"
+    url = f"sqlite:///{db}"
     os.environ["WORKBENCH_DB_URL"] = url
     os.environ["WORKBENCH_PLANS_DIR"] = str(tmp / "no-plans")  # nothing bundled: only the generated plan
-    key, n_rows, fill_s = fill_store(url, n_tasks, months, seed)
-    print(f"[{n_tasks}] store: {n_tasks} tasks, {n_rows} report rows ({months} months) in {fill_s:.0f} s", flush=True)
+    if keep and db.exists():
+        from tasks.store import Store
+
+        n_rows = Store(url).counts()["progress_reports"]
+        print(f"[{n_tasks}] store: {n_tasks} tasks, {n_rows} report rows ({months} months), reused {db}", flush=True)
+    else:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        key, n_rows, fill_s = fill_store(url, n_tasks, months, seed)
+        print(
+            f"[{n_tasks}] store: {n_tasks} tasks, {n_rows} report rows ({months} months) in {fill_s:.0f} s", flush=True
+        )
     print(f"[{n_tasks}] memory before the dashboard: {rss_mib()[0]:.0f} MiB", flush=True)
 
     from streamlit.testing.v1 import AppTest
@@ -223,12 +238,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--months", type=int, default=36, help="months of reports (36: 1.8 million rows at 50,000)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--pages", nargs="+", help="page names (graph tasks …) instead of all")
+    ap.add_argument("--keep-db", help="keep the generated stores in this folder and reuse them")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--json-out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     pages = [f"ui/page_{p}.py" for p in args.pages] if args.pages else PAGES
     if args.child:
-        res = child(args.child, args.months, args.seed, pages)
+        res = child(args.child, args.months, args.seed, pages, args.keep_db)
         Path(args.json_out).write_text(json.dumps(res), encoding="utf-8")
         return 0
     results = []
@@ -237,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             out = Path(f.name)
         cmd = [sys.executable, __file__, "--child", str(n), "--months", str(args.months), "--seed", str(args.seed)]
         cmd += ["--json-out", str(out)] + (["--pages", *args.pages] if args.pages else [])
+        cmd += ["--keep-db", args.keep_db] if args.keep_db else []
         subprocess.run(cmd, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         results.append(json.loads(out.read_text(encoding="utf-8")))
         out.unlink()

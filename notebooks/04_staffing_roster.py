@@ -86,7 +86,7 @@ calc = pd.DataFrame(
         for c in range(c_min - 1, c_min + 3)
         for r in [evaluate(c, lam, mu, within=target.within)]  # type: ignore[arg-type]
     ]
-)  # type: ignore[arg-type]
+)
 print(f"满足目标的最少窗口数:{c_min};平方根法则(β=1)给出 {sqrt_staffing(lam, mu, 1.0)}")
 calc.round(3)
 

@@ -10,8 +10,9 @@ out); the page only shows it.
 - ``lagging``: the five lowest units by the ranking rule (:func:`tasks.progress.ranking`), worst
   first, only units that lost points or have late tasks;
 - ``due_soon``: unfinished tasks due in the next 30 days;
-- ``trend``: done, overdue and 报送率 at the end of each month (replayed as of that day), with one
-  sentence comparing the last two months.
+- ``trend``: done, overdue and 报送率 at the end of each month (as a replay of the reports as of that
+  day counts them, read from the kept done-state history), with one sentence comparing the last two
+  months.
 
 报送率 of a month is the share of that month's reporting duties (each lead unit, each open task)
 that had been reported by the board's date.
@@ -217,13 +218,17 @@ def trend(snap: Snapshot, months: int = 12) -> list[TrendPoint]:
     out = []
     ends = _month_ends(snap, months)
     one_year = len({key[:4] for key, _day in ends}) <= 1
+    # earlier month ends: from the kept done-state history when the snapshot was read from the kept
+    # tables, else replayed from its reports (the same counts: a test compares them)
+    kept = snap.past_done_overdue([day for _key, day in ends if day != snap.as_of])
     for key, day in ends:
-        past = (
-            snap
-            if day == snap.as_of
-            else compute(snap.tasks, snap.reports, snap.periods, day, snap.rules, escalate=False)
-        )
-        counts = past.counts() if past.statuses else {}
+        if day == snap.as_of:
+            counts = snap.counts() if snap.statuses else {}
+        elif kept is not None:
+            counts = dict(zip(("done", "overdue"), kept[day])) if snap.statuses else {}
+        else:
+            past = compute(snap.tasks, snap.reports, snap.periods, day, snap.rules, escalate=False)
+            counts = past.counts() if past.statuses else {}
         m = int(key[5:])
         out.append(
             TrendPoint(

@@ -375,26 +375,23 @@ def facts_from_snapshot(
         for s in snap.statuses
         if not only_listed or s.plan in plans
     ]
-    plan_of = {t.pk: t.plan for t in snap.tasks}
     wanted = due_periods(snap) if period is None else None
-    duties = [
-        DutyFact(plans.get(plan_of.get(d.task_pk, ""), DEFAULT_REGION), d.reported is not None)
-        for d in snap.duties
-        if (d.period == period if wanted is None else wanted.get(plan_of.get(d.task_pk, "")) == d.period)
-        and (not only_listed or plan_of.get(d.task_pk, "") in plans)
-    ]
+    duties: list[DutyFact] = []
+    for (plan, _unit, key, _due), (n, sent, _on_time) in snap.duty_counts().cells.items():
+        if only_listed and plan not in plans:
+            continue
+        if key == period if wanted is None else wanted.get(plan) == key:
+            region = plans.get(plan, DEFAULT_REGION)
+            duties += [DutyFact(region, True)] * sent + [DutyFact(region, False)] * (n - sent)  # frozen: shared
     return facts, duties
 
 
 def due_periods(snap: Any) -> dict[str, str]:
     """Plan → its latest reporting period whose report was due before the snapshot's date."""
-    plan_of = {t.pk: t.plan for t in snap.tasks}
     latest: dict[str, tuple[date, str]] = {}
-    for d in snap.duties:
-        if d.due < snap.as_of:
-            plan = plan_of.get(d.task_pk, "")
-            if plan not in latest or (d.due, d.period) > latest[plan]:
-                latest[plan] = (d.due, d.period)
+    for plan, _unit, key, due in snap.duty_counts().cells:
+        if due < snap.as_of and (plan not in latest or (due, key) > latest[plan]):
+            latest[plan] = (due, key)
     return {plan: key for plan, (_due, key) in latest.items()}
 
 

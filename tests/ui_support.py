@@ -135,6 +135,6 @@ def downloaded(at, deferred: dict, key: str) -> bytes:
     """What the download button ``key`` of the AppTest hands the user when clicked."""
     button = next(b for b in at.get("download_button") if b.proto.id.endswith(key))
     assert button.proto.deferred_file_id, key  # written only when clicked
-    data = deferred[button.proto.deferred_file_id]()  # type: ignore[operator]
+    data = deferred[button.proto.deferred_file_id]()
     assert isinstance(data, bytes)
     return data

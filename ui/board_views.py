@@ -152,7 +152,7 @@ def trend_chart(points: list[TrendPoint], sentence: str) -> None:
     st.markdown(f"**{sentence}**")
 
 
-def task_detail(snap, plans: dict, row: BoardRow) -> None:
+def task_detail(store, snap, plans: dict, row: BoardRow) -> None:
     """One task's fields, state and every progress report on it — read-only, for every role that sees the board."""
     s = next((x for x in snap.statuses if x.plan == row.plan and x.id == row.id), None)
     if s is None:
@@ -179,8 +179,8 @@ def task_detail(snap, plans: dict, row: BoardRow) -> None:
         )
         if task is not None and task.description:
             st.caption(md(task.description))
-        pk = next((t.pk for t in snap.tasks if t.plan == row.plan and t.id == row.id), None)
-        hist = [r for r in snap.reports if r.task_pk == pk]
+        # the task's own rows through the index (the cached snapshot keeps no report history)
+        hist = store.task_reports(row.plan, row.id, as_of=snap.as_of)
         if not hist:
             st.caption("尚无填报记录。")
         else:

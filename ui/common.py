@@ -131,49 +131,28 @@ def tasks_frame(tasks: list[Task], plan_title: str = "", status: dict[str, str] 
     """
     from tasks.progress import STATUS_NAMES
 
-    rows = []
-    for t in tasks:
-        rows.append(
-            {
-                "计划": plan_title,
-                "编号": t.id,
-                "板块": t.section,
-                "任务": t.title,
-                "具体内容": t.description,
-                "牵头单位": units_text(t.lead_units),
-                "责任单位": units_text(t.responsible_units),
-                "完成时限": t.deadline,
-                "时限原文": t.deadline_text,
-                "时限类型": DEADLINE_KIND_CN.get(t.deadline_kind, t.deadline_kind),
-                "状态": STATUS_NAMES.get((status or {}).get(t.id, ""), (status or {}).get(t.id, "")),
-                "前置任务": "、".join(t.predecessors),
-                "出处": t.source.label(),
-                "提示": ";".join(t.warnings),
-                "_lead": list(t.lead_units_canonical or t.lead_units),
-                "_resp": list(t.responsible_units_canonical or t.responsible_units),
-            }
-        )
-    df = pd.DataFrame(
-        rows,
-        columns=[
-            "计划",
-            "编号",
-            "板块",
-            "任务",
-            "具体内容",
-            "牵头单位",
-            "责任单位",
-            "完成时限",
-            "时限原文",
-            "时限类型",
-            "状态",
-            "前置任务",
-            "出处",
-            "提示",
-            "_lead",
-            "_resp",
-        ],
-    )
+    status = status or {}
+    kinds = DEADLINE_KIND_CN
+    # built column by column (50,000 tasks: a frame from row dicts costs several times more)
+    columns = {
+        "计划": [plan_title] * len(tasks),
+        "编号": [t.id for t in tasks],
+        "板块": [t.section for t in tasks],
+        "任务": [t.title for t in tasks],
+        "具体内容": [t.description for t in tasks],
+        "牵头单位": ["、".join(t.lead_units) for t in tasks],
+        "责任单位": ["、".join(t.responsible_units) for t in tasks],
+        "完成时限": [t.deadline for t in tasks],
+        "时限原文": [t.deadline_text for t in tasks],
+        "时限类型": [kinds.get(t.deadline_kind, t.deadline_kind) for t in tasks],
+        "状态": [STATUS_NAMES.get(status.get(t.id, ""), status.get(t.id, "")) for t in tasks],
+        "前置任务": ["、".join(t.predecessors) for t in tasks],
+        "出处": [t.source.label() for t in tasks],
+        "提示": [";".join(t.warnings) for t in tasks],
+        "_lead": [list(t.lead_units_canonical or t.lead_units) for t in tasks],
+        "_resp": [list(t.responsible_units_canonical or t.responsible_units) for t in tasks],
+    }
+    df = pd.DataFrame(columns, columns=list(columns))
     df["完成时限"] = pd.to_datetime(df["完成时限"], errors="coerce")
     return df
 

@@ -45,7 +45,7 @@ def detail_below(row, key: str) -> None:
     """The picked task's read-only detail, and (for roles that may open it) a link to the 任务 page."""
     if row is None:
         return
-    task_detail(snap, plans, row)
+    task_detail(store, snap, store_plans(store), row)  # the plans (for the task's text) only once a task is picked
     if may_open(TASKS_PAGE) and st.button(f"在任务页查看任务 {row.id} 的详情", key=f"{key}_go"):
         go_to_task(row.plan, row.id)
 
@@ -53,7 +53,6 @@ def detail_below(row, key: str) -> None:
 with guard("计算总览"):
     store = get_store()
     snap = get_snapshot(store, as_of)
-    plans = store_plans(store)
     board = get_board(store, as_of)
     shown = len(board.plans)
 

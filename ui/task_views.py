@@ -173,9 +173,7 @@ def history_table(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
     if cards:
         st.markdown("**预警牌履历**")
         st.dataframe(pd.DataFrame(card_rows(cards)), hide_index=True, width="stretch")
-    from tasks.store.kept import task_reports  # the task's own rows, not a whole history in memory
-
-    hist = task_reports(store, plan_key, task_id, as_of=snap.as_of)
+    hist = store.task_reports(plan_key, task_id, as_of=snap.as_of)  # the task's own rows, not a whole history
     if not hist:
         st.caption("尚无填报记录。")
         return

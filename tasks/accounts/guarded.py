@@ -519,6 +519,38 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         """
         return self._store.has_upload(sha256)
 
+    def task_reports(self, plan: str | None, task_id: str, *, as_of: date | None = None) -> list[ReportRecord]:
+        """One task's accepted rows (:meth:`tasks.store.Store.task_reports`); a unit account sees them only
+        on its own tasks, a scoped account only on its regions' plans.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task_id : str
+            The task's number in the plan.
+        as_of : date, optional
+            Leave out rows reported after this day.
+
+        Returns
+        -------
+        list of ReportRecord
+            The rows, oldest first; empty for a task the account may not see.
+
+        Examples
+        --------
+        >>> [(r.unit, r.percent) for r in office.task_reports("demo", "1")]
+        [('市财政局', 50.0)]
+        >>> [(r.unit, r.percent) for r in unit.task_reports("demo", "1")]
+        [('市财政局', 50.0)]
+        """
+        plan = self._plan(plan, "查看")
+        rows = self._store.task_reports(plan, task_id, as_of=as_of)
+        if self.is_unit and rows:
+            mine = self._own_task_pks()
+            rows = [r for r in rows if r.task_pk in mine]
+        return rows
+
     def reports(
         self, *, as_of: date | None = None, plan: str | None = None, all_plans: bool = True
     ) -> list[ReportRecord]:

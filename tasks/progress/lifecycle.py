@@ -369,8 +369,11 @@ def events(
         return [_to_event(r, r.key, r.task_id, r.name) for r in s.connection().execute(q)]
 
 
-def task_units(store: Store, plan: str | None = None, *, all_plans: bool = False) -> dict[int, list[str]]:
-    """task pk → the units that carry its lifecycle: its lead units (else its responsible units)."""
+def task_units(
+    store: Store, plan: str | None = None, *, all_plans: bool = False, pks: Sequence[int] | None = None
+) -> dict[int, list[str]]:
+    """task pk → the units that carry its lifecycle: its lead units (else its responsible units);
+    ``pks``: only those tasks."""
     with store.session() as s:
         q = (
             select(TaskUnitRow.task_pk, UnitRow.name, TaskUnitRow.role)
@@ -379,6 +382,8 @@ def task_units(store: Store, plan: str | None = None, *, all_plans: bool = False
         )
         if not all_plans or plan:
             q = q.where(TaskRow.plan_id == store._plan_id(s, plan))
+        if pks is not None:
+            q = q.where(TaskUnitRow.task_pk.in_(sorted(set(pks))))
         lead: dict[int, list[str]] = {}
         resp: dict[int, list[str]] = {}
         for pk, name, role in s.execute(q):
@@ -1013,6 +1018,16 @@ class QueueItem:
     evidence: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class _QueueTask:
+    """What :func:`replay` reads of a task."""
+
+    pk: int
+    plan: str
+    id: str
+    deadline: date | None
+
+
 def office_queue(store: Store, plan: str | None) -> list[QueueItem]:
     """What waits for the office's decision in a plan (oldest first).
 
@@ -1022,7 +1037,21 @@ def office_queue(store: Store, plan: str | None) -> list[QueueItem]:
     tasks.store.repo.StoreError: ...
     """
     out = []
-    for lc in lifecycles(store, plan).values():
+    # only tasks with stored steps can wait for a decision: replay those, not the whole plan
+    evs = events(store, plan)
+    wanted = sorted({e.task for e in evs})
+    live: list[Any] = []
+    with store.session() as s:
+        pid = store._plan_id(s, plan)
+        for i in range(0, len(wanted), 500):
+            q = (
+                select(TaskRow.id, PlanRow.key, TaskRow.task_id, TaskRow.deadline)
+                .join(PlanRow, PlanRow.id == TaskRow.plan_id)
+                .where(TaskRow.plan_id == pid, TaskRow.archived.is_(False), TaskRow.task_id.in_(wanted[i : i + 500]))
+            )
+            live += [_QueueTask(*r) for r in s.execute(q)]
+    done = replay(live, task_units(store, plan, pks=[t.pk for t in live]), evs) if live else {}
+    for lc in done.values():
         for e in lc.extensions:
             if e.decision == "pending":
                 out.append(

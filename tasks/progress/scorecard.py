@@ -138,7 +138,7 @@ def scorecards(snap: Snapshot, units: list[str] | None = None, *, period: str | 
     """
     from ..units import is_collective as collective
 
-    is_collective = lru_cache(maxsize=None)(collective)  # asked once per duty: millions of times at 50,000 tasks
+    is_collective = lru_cache(maxsize=None)(collective)  # asked once per task, unit and period
 
     months = {m.key for m in parse_period(period).months()} if period else None
     cards: dict[str, Scorecard] = {}
@@ -164,19 +164,20 @@ def scorecards(snap: Snapshot, units: list[str] | None = None, *, period: str | 
             if not is_collective(u) and u not in s.lead_units:
                 card(u).joined += 1
     as_of = snap.as_of  # read once: a Snapshot attribute goes through its lazy-loading __getattribute__
-    for d in snap.duties:
-        if is_collective(d.unit) or d.due >= as_of and d.reported is None:
+    # counted per unit and period (Snapshot.duty_counts), not duty by duty: a duty not due yet and not
+    # sent brings no merit and no fault
+    for (_plan, unit, key, due), (n, sent, on_time) in snap.duty_counts().cells.items():
+        if is_collective(unit) or (months is not None and key not in months):
             continue
-        if months is not None and d.period not in months:
-            continue  # not due yet and not sent: no merit, no fault
-        c = card(d.unit)
-        c.duties += 1
-        if d.reported is None:
-            c.missed += 1
-        else:
-            c.reported += 1
-            c.on_time += d.on_time
-            c.late += not d.on_time
+        counted = n if due < as_of else sent
+        if not counted:
+            continue
+        c = card(unit)
+        c.duties += counted
+        c.missed += counted - sent
+        c.reported += sent
+        c.on_time += on_time
+        c.late += sent - on_time
     r = snap.rules
     points = {lv.key: lv.points for lv in r.levels}
     for c in cards.values():
@@ -409,8 +410,8 @@ def reminders(snap: Snapshot, period: str | None = None) -> list[Reminder]:
     status = {(s.plan, s.id): s for s in snap.statuses}
     owed: dict[str, list] = defaultdict(list)
     due_of: date | None = None
-    for d in snap.duties:
-        if d.period != key or d.reported is not None or is_collective(d.unit):
+    for d in snap.unreported(key):  # the kept path lists only these, not every duty
+        if is_collective(d.unit):
             continue
         due_of = d.due
         t = by_pk[d.task_pk]

@@ -51,14 +51,24 @@ from ..model import ONGOING
 from ..store import BadPeriod, PeriodInfo, ReportRecord, StoredTask, StoreLike, parse_period, raw_store
 from ..store.kept import latest_pairs, period_blobs, unit_names, unpack_periods
 from ..store.periods import PlanCalendar
-from .lifecycle import CLOSED, PENDING_SIGN, STATE_NAMES, LifecycleEvent, TaskLifecycle, sign_due
+from .lifecycle import (
+    CLOSED,
+    IN_PROGRESS,
+    PENDING_SIGN,
+    STATE_NAMES,
+    STATES,
+    LifecycleEvent,
+    TaskLifecycle,
+    sign_due,
+)
 from .lifecycle import replay as replay_lifecycles
 from .rules import STATUS_NAMES, Rules, load_rules
 
 DONE_STATUS, LAGGING = "已完成", "滞后"
+_STATE_RANK = {s: i for i, s in enumerate(STATES)}
 
 
-@dataclass
+@dataclass(slots=True)  # 50,000 of them in a cached snapshot: no per-object __dict__ for the collector to walk
 class TaskStatus:
     """One task's state as of a date, with the figures behind it.
 
@@ -167,6 +177,48 @@ class UnitDuty:
         return self.reported is not None and self.reported <= self.due
 
 
+@dataclass(frozen=True)
+class DutyCounts:
+    """A snapshot's reporting duties counted per (plan, unit, period key, due date): how many were
+    owed, how many reported by the snapshot's date, and how many of those on time.
+
+    What the scorecards, the 报送率 and the region comparison read: one cell per unit and period
+    instead of one :class:`UnitDuty` per task, unit and period (two million at 50,000 tasks after
+    36 months).
+
+    >>> d = [UnitDuty("甲", 1, "1", "2021-09", date(2021, 10, 5), date(2021, 10, 7)),
+    ...      UnitDuty("甲", 2, "2", "2021-09", date(2021, 10, 5))]
+    >>> c = DutyCounts.of(d, {1: "p", 2: "p"})
+    >>> c.cells, c.period("2021-09"), c.period("2021-10")
+    ({('p', '甲', '2021-09', datetime.date(2021, 10, 5)): (2, 1, 0)}, (2, 1), (0, 0))
+    """
+
+    #: (plan, unit, period key, due) → (duties, reported, reported on time)
+    cells: dict[tuple[str, str, str, date], tuple[int, int, int]]
+
+    @classmethod
+    def of(cls, duties: list[UnitDuty], plan_of: dict[int, str]) -> DutyCounts:
+        """Count a list of duties (``plan_of``: task pk → plan key)."""
+        acc: dict[tuple[str, str, str, date], tuple[int, int, int]] = {}
+        for d in duties:
+            key = (plan_of.get(d.task_pk, ""), d.unit, d.period, d.due)
+            n, r, o = acc.get(key, (0, 0, 0))
+            if d.reported is None:
+                acc[key] = (n + 1, r, o)
+            else:
+                acc[key] = (n + 1, r + 1, o + (d.reported <= d.due))
+        return cls(acc)
+
+    def period(self, key: str) -> tuple[int, int]:
+        """(duties, reported) of one period key, over every plan and unit."""
+        n = r = 0
+        for (_plan, _unit, period, _due), (dn, dr, _do) in self.cells.items():
+            if period == key:
+                n += dn
+                r += dr
+        return n, r
+
+
 _LAZY = frozenset({"duties", "reports"})
 
 
@@ -209,6 +261,9 @@ class Snapshot:
     reports: list[ReportRecord] = field(default_factory=list)
     #: ``duties``/``reports`` read on first use (:func:`kept_compute`: most callers never need them)
     _loaders: dict[str, Callable[[], list]] = field(default_factory=dict, repr=False, compare=False)
+    #: the kept path's duty counter (:class:`_KeptDuties`): counts without listing every duty
+    _kept: Any = field(default=None, repr=False, compare=False)
+    _counts: Any = field(default=None, repr=False, compare=False)
 
     def __getattribute__(self, name: str) -> Any:
         if name in _LAZY:
@@ -344,8 +399,82 @@ class Snapshot:
         (0.333, None)
         """
         period = period or self.latest_due_period()
-        duties = [d for d in self.duties if d.period == period] if period else []
-        return sum(1 for d in duties if d.reported) / len(duties) if duties else None
+        n, reported = self.duty_counts().period(period) if period else (0, 0)
+        return reported / n if n else None
+
+    def duty_counts(self) -> DutyCounts:
+        """The duties counted per plan, unit and period (:class:`DutyCounts`); the kept path counts
+        them from the kept tables without listing them (computed once per snapshot).
+
+        Returns
+        -------
+        DutyCounts
+            (duties, reported, reported on time) per (plan, unit, period key, due date).
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> counts = snapshot(store, date(2021, 10, 20)).duty_counts()   # three lead units owe 2021-09
+        >>> counts.period("2021-09"), counts.period("2021-10")
+        ((3, 1), (0, 0))
+        """
+        counts = object.__getattribute__(self, "_counts")
+        if counts is None:
+            if self._kept is not None and "duties" in object.__getattribute__(self, "_loaders"):
+                counts = self._kept.counts()
+            else:
+                counts = DutyCounts.of(self.duties, {t.pk: t.plan for t in self.tasks})
+            object.__setattr__(self, "_counts", counts)
+        return counts
+
+    def past_done_overdue(self, days: list[date]) -> dict[date, tuple[int, int]] | None:
+        """(done, overdue) as of each of ``days`` (on or before ``as_of``) as :func:`compute` from the
+        reports alone counts them, read from the kept tables; None when this snapshot is not kept
+        (replay its ``reports`` then).
+
+        Parameters
+        ----------
+        days : list of date
+            The days to count at (e.g. month ends), none after the snapshot's date.
+
+        Returns
+        -------
+        dict or None
+            ``{day: (done tasks, overdue tasks)}``; None for a replayed snapshot.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> snapshot(store, date(2021, 10, 20)).past_done_overdue([date(2021, 9, 30), date(2021, 10, 20)])
+        {datetime.date(2021, 9, 30): (0, 1), datetime.date(2021, 10, 20): (0, 1)}
+        """
+        if self._kept is None:
+            return None
+        return self._kept.done_overdue(days)
+
+    def unreported(self, period: str) -> list[UnitDuty]:
+        """The duties of period key ``period`` not reported by the snapshot's date, in task order
+        (then lead-unit order): what :func:`~tasks.progress.reminders` lists.
+
+        Parameters
+        ----------
+        period : str
+            The period key, e.g. ``"2021-09"``.
+
+        Returns
+        -------
+        list of UnitDuty
+            One per lead unit and task that owed the period and has not reported it.
+
+        Examples
+        --------
+        >>> from tasks.progress import snapshot
+        >>> [(d.unit, d.task_id, d.due) for d in snapshot(store, date(2021, 10, 20)).unreported("2021-09")]
+        [('市司法局', '2', datetime.date(2021, 10, 5)), ('市政务服务中心', '3', datetime.date(2021, 10, 5))]
+        """
+        if self._kept is not None and "duties" in object.__getattribute__(self, "_loaders"):
+            return self._kept.unreported(period)
+        return [d for d in self.duties if d.period == period and d.reported is None]
 
 
 def _pick_chain(t: StoredTask, reps: list[ReportRecord]) -> list[ReportRecord]:
@@ -475,14 +604,17 @@ def _task_status(
         original_deadline=t.deadline,
     )
     if lc is not None:
-        state = lc.state
+        # TaskLifecycle.state / .returned_note, read in one pass over the units (50,000 tasks)
+        units = lc.units
+        ts.unit_lifecycle = {u: v.state for u, v in units.items()}
+        state = min(ts.unit_lifecycle.values(), key=_STATE_RANK.__getitem__) if units else IN_PROGRESS
         ts.lifecycle, ts.lifecycle_label = state, STATE_NAMES[state]
-        ts.unit_lifecycle = {u: v.state for u, v in lc.units.items()}
         if lc.extensions:
             ts.extensions = [e.to_dict() for e in lc.extensions]
-        claims = [v.claim_date for v in lc.units.values() if v.claim_date]
+        claims = [v.claim_date for v in units.values() if v.claim_date]
         ts.claim_date = max(claims) if claims else None
-        ts.returned_note = lc.returned_note
+        notes = [v.returned_note for v in units.values() if v.returned_note and v.state == IN_PROGRESS]
+        ts.returned_note = ";".join(notes) if notes else ""
         if state == PENDING_SIGN:
             key = ("sign_due", t.assigned_on)
             if memo is None or key not in memo:
@@ -822,8 +954,8 @@ def _period_stats(
     lo_c = np.clip(lo, 0, m)
     n_owed = np.maximum(cum[hi1] - cum[lo_c], 0)
     base, table = _month_table(plist, calendar)
-    rec = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2).astype(np.int64)
-    ti = np.repeat(np.arange(nt), [len(b) // 8 for b in blobs])
+    rec = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)  # int32 views: half the memory
+    ti = np.repeat(np.arange(nt, dtype=np.int32), [len(b) // 8 for b in blobs])
     code, first = rec[:, 0], rec[:, 1]
     idx = (code >> 3) - base
     ok = (idx >= 0) & (idx < len(table)) & (first <= today)
@@ -925,6 +1057,182 @@ def _kept_duties(
                     f = firsts.get((u, i))
                     out.append(UnitDuty(u, t.pk, t.id, p.key, p.due, date.fromordinal(f) if f else None))
     return out
+
+
+class _KeptDuties:
+    """The reporting duties of a kept snapshot, counted (or the unreported ones of one period listed)
+    with numpy from the kept per-unit reported periods, without a record per duty: the same duties
+    :func:`_kept_duties` lists (and :func:`compute` replays)."""
+
+    def __init__(
+        self,
+        store: Any,
+        tasks: list[StoredTask],
+        plans: list[tuple[list[int], list[PeriodInfo], bool]],
+        starts: list,
+        dones: list,
+        as_of: date,
+    ) -> None:
+        self.store, self.tasks, self.plans, self.starts, self.dones, self.as_of = (
+            store, tasks, plans, starts, dones, as_of
+        )  # fmt: skip
+
+    def _groups(self) -> Any:
+        """Per plan group: (plist, pair task index, pair unit, pair lo, pair hi, reported records
+        (pair, period index, first report ordinal) inside each pair's range)."""
+        tasks, today = self.tasks, self.as_of.toordinal()
+        blobs = period_blobs(self.store, [t.pk for t in tasks], units=True)
+        for members, plist, calendar in self.plans:
+            m = len(plist)
+            pj: list[int] = []
+            pu: list[str] = []
+            pm: list[int] = []
+            chunks: list[bytes] = []
+            for k, j in enumerate(members):
+                t = tasks[j]
+                for u in t.lead_units:
+                    pj.append(j)
+                    pu.append(u)
+                    pm.append(k)
+                    chunks.append(blobs.get((t.pk, u), b""))
+            np_ = len(pj)
+            if m == 0 or np_ == 0:
+                continue
+            p_start = np.array([p.start.toordinal() for p in plist], dtype=np.int64)
+            p_end = np.array([p.end.toordinal() for p in plist], dtype=np.int64)
+            start_o = np.array([d.toordinal() if d else 0 for d in (self.starts[j] for j in members)], dtype=np.int64)
+            done_o = np.array([d.toordinal() if d else 10**8 for d in (self.dones[j] for j in members)], dtype=np.int64)
+            lo_t = np.searchsorted(p_end, start_o, side="left")  # first period ending on or after the start
+            hi_t = np.minimum(  # last period starting by the date and by completion
+                np.searchsorted(p_start, today, side="right") - 1, np.searchsorted(p_start, done_o, side="right") - 1
+            )
+            pm_a = np.array(pm, dtype=np.int64)
+            lo, hi = lo_t[pm_a], hi_t[pm_a]
+            base, table = _month_table(plist, calendar)
+            rec = np.frombuffer(b"".join(chunks), dtype="<i4").reshape(-1, 2)  # int32 views: half the memory
+            pi = np.repeat(np.arange(np_, dtype=np.int32), [len(b) // 8 for b in chunks])
+            code, first = rec[:, 0], rec[:, 1]
+            idx = (code >> 3) - base
+            ok = (idx >= 0) & (idx < len(table)) & (first <= today)
+            if not calendar:
+                ok &= (code & 7) == 0
+            pi, idx, first = pi[ok], idx[ok], first[ok]
+            pidx = table[idx]
+            ok = pidx >= 0
+            pi, pidx, first = pi[ok], pidx[ok], first[ok]
+            if len(pi):  # several report periods inside one calendar period: its first report counts
+                brk = np.flatnonzero(np.concatenate(([True], (pi[1:] != pi[:-1]) | (pidx[1:] != pidx[:-1]))))
+                first = np.minimum.reduceat(first, brk)
+                pi, pidx = pi[brk], pidx[brk]
+            inside = (pidx >= lo[pi]) & (pidx <= hi[pi])
+            yield plist, np.array(pj, dtype=np.int64), pu, lo, hi, (pi[inside], pidx[inside], first[inside])
+
+    def counts(self) -> DutyCounts:
+        """Every duty counted per (plan, unit, period key, due)."""
+        cells: dict[tuple[str, str, str, date], tuple[int, int, int]] = {}
+        with pause_gc():
+            for plist, pj, pu, lo, hi, (pi, pidx, first) in self._groups():
+                m = len(plist)
+                owners: dict[tuple[str, str], int] = {}
+                po = np.array(
+                    [owners.setdefault((self.tasks[j].plan, u), len(owners)) for j, u in zip(pj.tolist(), pu)],
+                    dtype=np.int64,
+                )
+                n_own = len(owners)
+                has = lo <= hi
+                diff = np.zeros((n_own, m + 1), dtype=np.int64)
+                np.add.at(diff, (po[has], lo[has]), 1)
+                np.add.at(diff, (po[has], hi[has] + 1), -1)
+                owed = np.cumsum(diff, axis=1)[:, :m]
+                p_due = np.array([p.due.toordinal() for p in plist], dtype=np.int64)
+                reported = np.zeros((n_own, m), dtype=np.int64)
+                on_time = np.zeros((n_own, m), dtype=np.int64)
+                np.add.at(reported, (po[pi], pidx), 1)
+                np.add.at(on_time, (po[pi], pidx), (first <= p_due[pidx]).astype(np.int64))
+                names = list(owners)
+                oi, ii = np.nonzero(owed)
+                for o, i, n, r, t in zip(
+                    oi.tolist(), ii.tolist(), owed[oi, ii].tolist(), reported[oi, ii].tolist(), on_time[oi, ii].tolist()
+                ):
+                    plan, unit = names[o]
+                    p = plist[i]
+                    key = (plan, unit, p.key, p.due)
+                    had = cells.get(key)
+                    cells[key] = (n, r, t) if had is None else (had[0] + n, had[1] + r, had[2] + t)
+        return DutyCounts(cells)
+
+    def unreported(self, period: str) -> list[UnitDuty]:
+        """The duties of period key ``period`` with no report by the date, in task then lead-unit order."""
+        found: list[tuple[int, int, str, date]] = []
+        for plist, pj, pu, lo, hi, (pi, pidx, _first) in self._groups():
+            i = next((k for k, p in enumerate(plist) if p.key == period), None)
+            if i is None:
+                continue
+            owe = (lo <= i) & (hi >= i)
+            owe[pi[pidx == i]] = False
+            due = plist[i].due
+            found += [(int(pj[q]), q, pu[q], due) for q in np.flatnonzero(owe).tolist()]
+        found.sort(key=lambda x: (x[0], x[1]))
+        return [UnitDuty(u, self.tasks[j].pk, self.tasks[j].id, period, due) for j, _q, u, due in found]
+
+    def done_overdue(self, days: list[date]) -> dict[date, tuple[int, int]]:
+        """(done, overdue) task counts as of each of ``days`` as a replay without the supervision
+        loop counts them (:func:`compute` with the reports only: done when the report that speaks
+        for the task — its lead units' newest, else anyone's — says 已完成; overdue when past the
+        plan's deadline and not done), from the kept done-state history."""
+        from ..store.kept_trend import done_changes
+
+        tasks = self.tasks
+        out: dict[date, tuple[int, int]] = {}
+        if not days:
+            return out
+        blobs = done_changes(self.store, [t.pk for t in tasks])
+        j_of = {t.pk: j for j, t in enumerate(tasks)}
+        pt: list[int] = []
+        lead: list[bool] = []
+        chunks: list[bytes] = []
+        for (tpk, unit), blob in blobs.items():
+            j = j_of.get(tpk)
+            if j is None:
+                continue
+            pt.append(j)
+            lead.append(unit in tasks[j].lead_units)
+            chunks.append(blob)
+        nt, n_pairs = len(tasks), len(pt)
+        pt_a = np.array(pt, dtype=np.int64)
+        lead_a = np.array(lead, dtype=bool)
+        rec = np.frombuffer(b"".join(chunks), dtype="<i4").reshape(-1, 2)
+        pair = np.repeat(np.arange(n_pairs, dtype=np.int64), [len(b) // 8 for b in chunks])
+        keys = pair * (1 << 22) + rec[:, 0]  # sorted: pairs in order, days ascending within a pair
+        flags = rec[:, 1].astype(bool)
+        dl = np.array([t.deadline.toordinal() if t.deadline else 10**8 for t in tasks], dtype=np.int64)
+        for day in days:
+            d = day.toordinal()
+            pos = np.searchsorted(keys, np.arange(n_pairs) * (1 << 22) + d, side="right") - 1
+            seen = pos >= 0
+            seen[seen] = pair[pos[seen]] == np.flatnonzero(seen)
+            flag = np.zeros(n_pairs, dtype=bool)
+            flag[seen] = flags[pos[seen]]
+            newest = np.full(n_pairs, -1, dtype=np.int64)  # each unit's last report day so far
+            newest[seen] = rec[pos[seen], 0]
+            leads_seen = np.bincount(pt_a, weights=seen & lead_a, minlength=nt) > 0
+            use = seen & (lead_a | ~leads_seen[pt_a])
+            top = np.full(nt, -1, dtype=np.int64)
+            np.maximum.at(top, pt_a[use], newest[use])
+            use &= newest == top[pt_a]  # the units that reported last speak
+            n_use = np.bincount(pt_a, weights=use, minlength=nt)
+            n_done = np.bincount(pt_a, weights=use & flag, minlength=nt)
+            done = (n_use > 0) & (n_done == n_use)
+            mixed = np.flatnonzero((n_done > 0) & (n_done < n_use))
+            if len(mixed):  # units that last reported on the same day disagree: the newer report (by id) speaks
+                some = [tasks[j] for j in mixed.tolist()]
+                latest = _latest_by_task(self.store, some, day)
+                for j, t in zip(mixed.tolist(), some):
+                    last = latest.get(t.pk)
+                    done[j] = last is not None and last.status == DONE_STATUS
+            overdue = ~done & (d > dl)
+            out[day] = (int(done.sum()), int(overdue.sum()))
+        return out
 
 
 @dataclass
@@ -1077,9 +1385,11 @@ def kept_compute(
         statuses=statuses,
         periods=periods,
     )
+    plans, starts, dones = k.plans, k.starts, k.dones  # what the lazy reads need (not the lifecycles)
     snap._loaders["duties"] = paused_gc(  # read lazily, outside snapshot()'s pause: millions of records at 50,000
-        lambda: _kept_duties(store, tasks, k.plans, k.starts, k.dones, as_of)
+        lambda: _kept_duties(store, tasks, plans, starts, dones, as_of)
     )
+    snap._kept = _KeptDuties(store, tasks, plans, starts, dones, as_of)  # counts without that list
     if reports is not None:
         snap._loaders["reports"] = reports
     if recover and rules.recover_to:
@@ -1158,15 +1468,21 @@ def snapshot(
     rules = rules or load_rules()
     kept = not replay and rules.completion_review and rules.escalate_after <= 0
     with pause_gc():  # tens of thousands of short-lived records: the cyclic collector would double the time
-        tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
-        periods = store.periods()
-        sup = supervision_data(store, as_of, plan, tasks)
-        if kept:
-            return kept_compute(
-                store, tasks, periods, as_of, rules, sup, reports=lambda: store.reports(as_of=as_of, plan=plan)
-            )
-        reports = store.reports(as_of=as_of, plan=plan)
-        return compute(tasks, reports, periods, as_of, rules, supervision=sup)
+        # computed in a function of its own: its intermediate records (lifecycles, replays) are freed
+        # before the collector resumes, so its first pass walks only what the snapshot keeps
+        return _snapshot(store, as_of, plan, rules, kept)
+
+
+def _snapshot(store: StoreLike, as_of: date, plan: str | None, rules: Rules, kept: bool) -> Snapshot:
+    tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
+    periods = store.periods()
+    sup = supervision_data(store, as_of, plan, tasks)
+    if kept:
+        return kept_compute(
+            store, tasks, periods, as_of, rules, sup, reports=lambda: store.reports(as_of=as_of, plan=plan)
+        )
+    reports = store.reports(as_of=as_of, plan=plan)
+    return compute(tasks, reports, periods, as_of, rules, supervision=sup)
 
 
 def task_status(

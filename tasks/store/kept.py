@@ -29,6 +29,7 @@ from .periods import MONTH, BadPeriod, parse_period
 from .schema import PlanRow, ProgressReportRow, TaskRow, UnitRow
 from .schema_kept import StatusTaskPeriodsRow, StatusUnitPeriodsRow
 from .schema_province import DataVersionRow, ProgressLatestRow
+from .schema_trend import StatusUnitDoneRow
 
 __all__ = [
     "GLOBAL",
@@ -131,6 +132,9 @@ def keep_latest(s: Session, upload_id: int, unit_id: int) -> int:
         s.execute(update(ProgressLatestRow), changed)
     mine = sum(1 for t in keys if (values[t]["report_date"], values[t]["report_id"]) == have[t])
     keep_periods(s, upload_id, unit_id)  # and the periods each task and unit reported
+    from .kept_trend import keep_done
+
+    keep_done(s, upload_id, unit_id)  # and when each unit's newest report said 已完成
     return mine + len(changed)
 
 
@@ -322,7 +326,8 @@ def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = 
 
 def rebuild_latest(s: Session) -> None:
     """Recompute every kept table from the history (repair): ``progress_latest`` (as the 0005
-    migration does) and the reported periods (as the 0008 migration does)."""
+    migration does), the reported periods (as the 0008 migration does) and the done-state history
+    (as the 0011 migration does)."""
     from sqlalchemy import text
 
     s.execute(delete(ProgressLatestRow))
@@ -330,6 +335,10 @@ def rebuild_latest(s: Session) -> None:
     s.execute(delete(StatusUnitPeriodsRow))
     s.execute(delete(StatusTaskPeriodsRow))
     fill_status_periods(s)
+    from .kept_trend import fill_done
+
+    s.execute(delete(StatusUnitDoneRow))
+    fill_done(s)
 
 
 def rebuild_kept(store) -> dict[str, int]:
@@ -337,7 +346,7 @@ def rebuild_kept(store) -> dict[str, int]:
 
     >>> from tasks.store import Store
     >>> rebuild_kept(Store("sqlite://"))
-    {'progress_latest': 0, 'status_task_periods': 0, 'status_unit_periods': 0}
+    {'progress_latest': 0, 'status_task_periods': 0, 'status_unit_periods': 0, 'status_unit_done': 0}
     """
     store = getattr(store, "_store", store)
     with store.session(write=True) as s:
@@ -345,7 +354,7 @@ def rebuild_kept(store) -> dict[str, int]:
         bump_version(s)
         return {
             t.__tablename__: int(s.scalar(select(func.count()).select_from(t)) or 0)
-            for t in (ProgressLatestRow, StatusTaskPeriodsRow, StatusUnitPeriodsRow)
+            for t in (ProgressLatestRow, StatusTaskPeriodsRow, StatusUnitPeriodsRow, StatusUnitDoneRow)
         }
 
 

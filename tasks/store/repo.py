@@ -65,7 +65,7 @@ class StoreError(WorkbenchError):
     """
 
 
-@dataclass
+@dataclass(slots=True)  # 50,000 of them per snapshot at province size: no per-object __dict__
 class StoredTask:
     """A task as the store holds it, with canonical unit names.
 
@@ -767,7 +767,8 @@ class Store:
                         .where(UnitRow.name == unit)
                     )
                 )
-            rows = s.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
+            conn = s.connection()  # plain rows (Core, fetched at once): no ORM bookkeeping for 100,000s of rows
+            rows = conn.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
             # a plan's first import: when its first task row was made (rows are never deleted)
             first_load = {
                 pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid).order_by(TaskRow.id).limit(1))
@@ -782,7 +783,6 @@ class Store:
                 ).all()
             )
             pks = [r[0] for r in rows]
-            conn = s.connection()  # plain rows: no ORM bookkeeping for 100,000s of unit links
             roles: dict[str, dict[int, list[str]]] = {LEAD: {}, RESPONSIBLE: {}}
             preds: dict[int, list[int]] = {}
             if pks:
@@ -797,13 +797,13 @@ class Store:
                     one = TaskRow.plan_id == rows[0][-1]
                     rq = rq.join(TaskRow, TaskRow.id == TaskUnitRow.task_pk).where(one)
                     pq = pq.join(TaskRow, TaskRow.id == PredecessorRow.task_pk).where(one)
-                for tpk, name, role in conn.execute(rq):
+                for tpk, name, role in conn.execute(rq).all():
                     by_task = roles[role]
                     if tpk in by_task:
                         by_task[tpk].append(name)
                     else:
                         by_task[tpk] = [name]
-                for tpk, ppk in conn.execute(pq):
+                for tpk, ppk in conn.execute(pq).all():
                     preds.setdefault(tpk, []).append(ppk)
             id_of: dict[int, str] = {}
             if preds:
@@ -822,7 +822,7 @@ class Store:
             datas: dict[int, dict] = {}
             for i in range(0, len(several), 500):
                 datas.update(
-                    s.execute(select(TaskRow.id, TaskRow.data).where(TaskRow.id.in_(several[i : i + 500]))).all()
+                    conn.execute(select(TaskRow.id, TaskRow.data).where(TaskRow.id.in_(several[i : i + 500]))).all()
                 )
         out = []
         leads, resps = roles[LEAD], roles[RESPONSIBLE]
@@ -1231,6 +1231,35 @@ class Store:
             if self.has_upload(sha256):
                 return None
             raise
+
+    def task_reports(self, plan: str | None, task_id: str, *, as_of: date | None = None) -> list[ReportRecord]:
+        """One task's accepted rows with report date ≤ ``as_of``, oldest first, read through the
+        (task, report date) index: what a task's detail shows, without a whole history in memory.
+
+        Parameters
+        ----------
+        plan : str or None
+            The plan's key (None: the only plan).
+        task_id : str
+            The task's number in the plan.
+        as_of : date, optional
+            Leave out rows reported after this day (default: all).
+
+        Returns
+        -------
+        list of ReportRecord
+            The rows (empty for an unknown plan or task).
+
+        Examples
+        --------
+        >>> [(r.unit, r.period, r.percent) for r in store.task_reports("demo", "1")]
+        [('市财政局', '2021-09', 50.0)]
+        >>> store.task_reports("demo", "2"), store.task_reports("demo", "1", as_of=date(2021, 9, 27))
+        ([], [])
+        """
+        from .kept import task_reports
+
+        return task_reports(self, plan, task_id, as_of=as_of)
 
     def reports(
         self, *, as_of: date | None = None, plan: str | None = None, all_plans: bool = True

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.gcpause import paused_gc
 
@@ -133,10 +133,25 @@ def unit_task_counts(store: StoreLike, key: str) -> dict[str, int]:
     >>> counts["市政务服务中心"] > 0, "市直各相关单位" in counts
     (True, False)
     """
-    named = set(store.units())
-    counts: dict[str, int] = {}
-    for t in store.tasks(key):
-        for u in t.units:
-            if u in named:
-                counts[u] = counts.get(u, 0) + 1
-    return dict(sorted(counts.items()))
+    from .repo import Store
+    from .schema import TaskUnitRow, UnitRow
+
+    if not isinstance(store, Store):  # a store-like view (narrowed tasks): count what it shows
+        named = set(store.units())
+        counts: dict[str, int] = {}
+        for t in store.tasks(key):
+            for u in t.units:
+                if u in named:
+                    counts[u] = counts.get(u, 0) + 1
+        return dict(sorted(counts.items()))
+    # one aggregate query: a unit counts once per live task naming it (lead or responsible)
+    with store.session() as s:
+        pid = store._plan_id(s, key)
+        q = (
+            select(UnitRow.name, func.count(func.distinct(TaskUnitRow.task_pk)))
+            .join(TaskUnitRow, TaskUnitRow.unit_id == UnitRow.id)
+            .join(TaskRow, TaskRow.id == TaskUnitRow.task_pk)
+            .where(TaskRow.plan_id == pid, TaskRow.archived.is_(False), UnitRow.collective.is_(False))
+            .group_by(UnitRow.name)
+        )
+        return dict(sorted((str(u), int(n)) for u, n in s.execute(q).all()))

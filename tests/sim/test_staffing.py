@@ -153,7 +153,7 @@ def test_sample_hall_corrected_meets_target_in_fresh_simulation(sample_report):
     # the records are frozen and turn into plain JSON-able dicts
     assert sample_report.to_dict()["erlang"]["open_slots"] == e.open_slots
     with pytest.raises(dataclasses.FrozenInstanceError):
-        e.open_slots = 0  # type: ignore[misc]
+        e.open_slots = 0
 
 
 @pytest.mark.slow

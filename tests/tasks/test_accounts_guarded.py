@@ -229,7 +229,7 @@ def test_unit_uploads_for_itself_recorded_under_its_account(env):
 def test_plain_library_calls_with_guarded_store_act_as_the_account(env):
     store, g, _ = env
     unit = g["sgb"]
-    rep = validate_upload(unit, _template_for_b(store), "b.xlsx", **KW)  # type: ignore[arg-type]
+    rep = validate_upload(unit, _template_for_b(store), "b.xlsx", **KW)
     assert rep.ok
     commit_upload(unit, rep, actor="cli")  # the passed actor is ignored
     assert store.uploads()[-1].actor == "sgb"
@@ -240,7 +240,7 @@ def test_plain_library_calls_with_guarded_store_act_as_the_account(env):
 def test_unit_reads_only_its_own(env):
     store, g, _ = env
     office, unit = g["ban"], g["zwzx"]
-    b_rep = validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)  # type: ignore[arg-type]
+    b_rep = validate_upload(store, _template_for_b(store), "b.xlsx", unit=UNIT_B, **KW)
     office.commit_upload(b_rep)
     assert [t.id for t in office.tasks()] == ["1", "2", "3"]
     assert [t.id for t in unit.tasks()] == ["1", "3"]

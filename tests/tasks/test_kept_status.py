@@ -28,6 +28,7 @@ from tasks.store.config import _alembic_config
 from tasks.store.kept import period_code, rebuild_kept, unpack_periods
 from tasks.store.schema_kept import StatusTaskPeriodsRow, StatusUnitPeriodsRow
 from tasks.store.schema_province import ProgressLatestRow
+from tasks.store.schema_trend import StatusUnitDoneRow
 from tasks.store.testing import temporary_store
 
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
@@ -256,6 +257,7 @@ def _kept_rows(store) -> dict[str, list]:
             "latest": sorted(tuple(r) for r in s.execute(select(ProgressLatestRow.__table__))),
             "tasks": sorted(tuple(r) for r in s.execute(select(StatusTaskPeriodsRow.__table__))),
             "units": sorted(tuple(r) for r in s.execute(select(StatusUnitPeriodsRow.__table__))),
+            "units_done": sorted(tuple(r) for r in s.execute(select(StatusUnitDoneRow.__table__))),
         }
 
 
@@ -293,7 +295,8 @@ def test_rebuild_gives_the_same_kept_tables(built):
     counts = rebuild_kept(store)
     assert _kept_rows(store) == before
     assert counts == {"progress_latest": len(before["latest"]), "status_task_periods": len(before["tasks"]),
-                      "status_unit_periods": len(before["units"])}  # fmt: skip
+                      "status_unit_periods": len(before["units"]),
+                      "status_unit_done": len(before["units_done"])}  # fmt: skip
     # the command line does the same
     from accounts_helpers import make_book
 

@@ -521,3 +521,32 @@ def test_report_rate_follows_each_plans_own_calendar(tmp_path):
         assert {r.region: (r.duties, r.reported) for r in rows} == expected
         assert expected["甲市"][0] > 0 and expected["丙市"][0] > 0
         assert period is not None and "、" in period  # a month and a quarter
+
+
+def test_task_history_is_read_within_the_accounts_scope(env):
+    """A task's own history (what the detail shows): a city reads its own plans' tasks, not another
+    city's; a unit reads only the tasks it is on; the province reads every plan's."""
+    store, g, _ = env
+    every = store.reports()
+    pks = {(t.plan, t.id): t.pk for t in store.tasks(all_plans=True)}
+
+    def expected(plan: str, task: str) -> list[tuple]:
+        return [(r.unit, r.percent, r.report_date) for r in every if r.task_pk == pks[plan, task]]
+
+    def read(who: str, plan: str, task: str) -> list[tuple]:
+        return [(r.unit, r.percent, r.report_date) for r in g[who].task_reports(plan, task)]
+
+    assert read("prov", BING, "1") == expected(BING, "1") and len(expected(BING, "1")) == 2
+    assert read("jia", JIA, "1") == expected(JIA, "1") == [("市审改办", 50.0, date(2021, 9, 28))]
+    assert read("jia", YI, "3") == expected(YI, "3")  # its county's plan
+    assert read("jia_leader", JIA, "2") == expected(JIA, "2")
+    assert read("prov", JIA, "1") == read("jia", JIA, "1")
+    assert g["prov"].task_reports(BING, "1", as_of=date(2021, 9, 28)) == [
+        r for r in store.task_reports(BING, "1") if r.report_date <= date(2021, 9, 28)
+    ]
+    assert "该计划属于丙市" in _message(lambda: g["jia"].task_reports(BING, "1"))
+    assert "该计划属于甲市" in _message(lambda: g["bing"].task_reports(JIA, "1"))
+    # 市政务服务中心 co-leads task 1 of 甲市's plan (it reads 市审改办's row there) and is not on task 2
+    assert read("jia_unit", JIA, "1") == expected(JIA, "1") != []
+    assert read("jia_unit", JIA, "2") == [] != expected(JIA, "2")
+    assert store.task_reports("没有的计划", "1") == [] and store.task_reports(JIA, "99") == []

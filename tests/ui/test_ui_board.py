@@ -103,6 +103,28 @@ def test_leader_opens_a_task_detail_read_only_without_links_it_cannot_follow(dem
     assert any("的考评" in b.label for b in at.button)  # 单位考评 is a leader's page
 
 
+@pytest.mark.parametrize("role", ["office", "leader"])
+def test_task_detail_lists_the_tasks_reports(role, demo_db):
+    """The detail reads the picked task's history through the index (the cached snapshot keeps none):
+    its rows are the store's own rows on that task, newest first."""
+    late = _expected(demo_db).late
+    plans = {p.key: p for p in demo_db.plans()}
+    reports = demo_db.reports(as_of=AS_OF)
+    pk = {(t.plan, t.id): t.pk for t in demo_db.tasks(all_plans=True)}
+    index, row = next((i, r) for i, r in enumerate(late) if any(x.task_pk == pk[r.plan, r.id] for x in reports))
+    expected = [x for x in reports if x.task_pk == pk[row.plan, row.id]]
+    at = _board_app(role)
+    at.session_state["ov_late"] = {"selection": {"rows": [index], "columns": [], "cells": []}}
+    at.run()
+    _clean(at)
+    assert row.plan in plans
+    assert not any(c.value == "尚无填报记录。" for c in at.caption)
+    history = _frame(at, "报告期")
+    assert len(history) == len(expected) >= 1
+    assert list(history["单位"]) == [x.unit for x in reversed(expected)]
+    assert list(history["填报日期"]) == [x.report_date.isoformat() for x in reversed(expected)]
+
+
 def test_office_detail_links_to_the_task_page(demo_db):
     at = _board_app("office")
     at.session_state["ov_late"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
