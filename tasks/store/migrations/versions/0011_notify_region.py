@@ -2,7 +2,7 @@
 contacts and sends its own region's messages.  Existing rows get ``""``: the province's.
 
 Revision ID: 0011_notify_region
-Revises: 0008_kept_status (re-chained after main's migrations when merging)
+Revises: 0011_i18_counts (main's head when this branch was last merged with main)
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import tasks.store.schema_notify  # noqa: F401  (the models compared with the migrated database)
 
 revision = "0011_notify_region"
-down_revision = "0008_kept_status"
+down_revision = "0011_i18_counts"
 branch_labels = None
 depends_on = None
 
