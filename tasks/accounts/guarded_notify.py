@@ -273,9 +273,7 @@ class NotifyMethods:
 
         require(self.account, "manage_contacts")
         where = self._contact_region(region)
-        return apply_contact_edits(
-            self._store, edited, self.actor, region=where, known_units=self._region_units(where)
-        )
+        return apply_contact_edits(self._store, edited, self.actor, region=where, known_units=self._region_units(where))
 
     def delete_contact(self, unit: str, *, region: str | None = None) -> None:
         """Remove a unit's contact kept by one region (offices; a scoped office: its own regions).

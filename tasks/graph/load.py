@@ -139,9 +139,7 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
         led_by_month = Counter(compress(months, is_lead))
         led = sum(is_lead)
         joined = len(targets) - led
-        by_month = {
-            m: {"led": led_by_month[m], "joined": c - led_by_month[m]} for m, c in sorted(all_by_month.items())
-        }
+        by_month = {m: {"led": led_by_month[m], "joined": c - led_by_month[m]} for m, c in sorted(all_by_month.items())}
         rows.append(
             {
                 "unit": name,

@@ -1358,7 +1358,9 @@ def send_due(
         q = select(OutboxRow).where(
             OutboxRow.status == "pending", OutboxRow.next_at <= now, OutboxRow.channel.in_(sorted(chans))
         )
-        due = [_msg(r) for r in s.scalars((q if mine is None else q.where(mine)).order_by(OutboxRow.next_at, OutboxRow.id))]
+        due = [
+            _msg(r) for r in s.scalars((q if mine is None else q.where(mine)).order_by(OutboxRow.next_at, OutboxRow.id))
+        ]
         sent_today: Counter[tuple[str, str]] = Counter()
         for region, unit, n in s.execute(
             select(OutboxRow.region, OutboxRow.unit, func.count())
@@ -1771,7 +1773,11 @@ def run_notify(
     if dry:
         with store.session() as s:
             have = set(s.scalars(select(OutboxRow.key).where(OutboxRow.key.in_([m.key for m in planned.messages]))))
-            q = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "pending", OutboxRow.next_at <= now)
+            q = (
+                select(func.count())
+                .select_from(OutboxRow)
+                .where(OutboxRow.status == "pending", OutboxRow.next_at <= now)
+            )
             if regions is not None:
                 q = q.where(OutboxRow.region.in_(sorted(regions)))
             pending = s.scalar(q) or 0
@@ -1868,7 +1874,9 @@ def message_regions(store: Store, ids: Iterable[int]) -> dict[int, str]:
     """
     wanted = sorted({int(i) for i in ids})
     with store.session() as s:
-        return {i: r or "" for i, r in s.execute(select(OutboxRow.id, OutboxRow.region).where(OutboxRow.id.in_(wanted)))}
+        return {
+            i: r or "" for i, r in s.execute(select(OutboxRow.id, OutboxRow.region).where(OutboxRow.id.in_(wanted)))
+        }
 
 
 def _change(
