@@ -62,7 +62,7 @@ from .lifecycle import (
     sign_due,
 )
 from .lifecycle import replay as replay_lifecycles
-from .rules import STATUS_NAMES, Rules, load_rules
+from .rules import _OPS, STATUS_NAMES, Rules, load_rules
 
 DONE_STATUS, LAGGING = "已完成", "滞后"
 _STATE_RANK = {s: i for i, s in enumerate(STATES)}
@@ -639,8 +639,10 @@ def _card_of(
     """(key, name, colour, reason) of the card that ``figures`` (status, missed in a row, late,
     overdue days, gap) earn under ``rules``, or None; ``memo`` (one per computation) words each
     distinct set of figures once."""
-    if memo is not None and figures in memo:
-        return memo[figures]
+    if memo is not None:
+        key = _card_key(rules, figures, memo)
+        if key in memo:
+            return memo[key]
     status, streak, late, overdue_days, gap = figures
     metrics = {
         "status": status,
@@ -655,8 +657,42 @@ def _card_of(
         reason = ";".join(dict.fromkeys(c.reason(metrics) for c in level.when if c.holds(metrics)))
         out = (level.key, level.name, level.color, reason)
     if memo is not None:
-        memo[figures] = out
+        memo[key] = out
     return out
+
+
+_FIGURES = ("missed_reports", "late_reports", "overdue_days", "gap")  # figures[1:] of _card_of
+
+
+def _card_key(rules: Rules, figures: tuple[str, int, int, int, float], memo: dict[tuple, Any]) -> tuple:
+    """The part of ``figures`` that decides the card and its wording under ``rules``: a number no
+    condition reads, or that meets none of the conditions on it, stands as None (it changes neither
+    the level nor the reason), so tasks differing only there share one memo entry.  The overdue days
+    stay whenever the status is read (the reason for "status == overdue" quotes them).
+
+    >>> from tasks.progress.rules import default_rules
+    >>> rules = default_rules()
+    >>> memo = {}
+    >>> _card_key(rules, ("on_track", 0, 0, 0, 3.25), memo) == _card_key(rules, ("on_track", 0, 0, 0, 4.5), memo)
+    True
+    >>> _card_of(rules, ("overdue", 0, 0, 12, 3.25), memo)[3], _card_of(rules, ("overdue", 0, 0, 13, 3.25), memo)[3]
+    ('已逾期12天', '已逾期13天')
+    """
+    plan = memo.get(_CARD_PLAN)
+    if plan is None or plan[0] is not rules:
+        conds = [c for lv in rules.levels for c in lv.when]
+        by_metric = tuple(tuple((_OPS[c.op], c.value) for c in conds if c.metric == m) for m in _FIGURES)
+        plan = memo[_CARD_PLAN] = (rules, by_metric, any(c.metric == "status" for c in conds))
+    _rules, by_metric, status_read = plan
+    out = [figures[0]]
+    for i, tests in enumerate(by_metric, 1):
+        v = figures[i]
+        keep = any(op(v, value) for op, value in tests) or (i == 3 and status_read)
+        out.append(v if keep else None)
+    return tuple(out)
+
+
+_CARD_PLAN = ("card conditions",)  # the memo's entry for the rules' conditions by figure
 
 
 def compute(
@@ -1399,7 +1435,8 @@ def kept_compute(
 
         _recover(snap, (tasks, [], periods, sup), rules, past_of)
     for ts, lc in zip(snap.statuses, k.lcs):
-        _card_list(ts, lc)
+        if ts.card:  # a task without a card keeps its fresh empty list
+            _card_list(ts, lc)
     return snap
 
 
