@@ -857,9 +857,13 @@ class Store:
         out = []
         leads, resps = roles[LEAD], roles[RESPONSIBLE]
         none_: list[str] = []
+        # per plan, once: its first load (a datetime; None only for a plan without task rows) and its day
+        plan_first = {pid: (fl, fl.date() if fl else None) for pid, fl in first_load.items()}
         for pk, tid, title, section, deadline, kind, dtext, archived, key, issued, created, plan_pk in rows:
-            loaded = (first_load[plan_pk] or created).date()
-            added = created.date() if created > first_load[plan_pk] else None
+            first, loaded = plan_first[plan_pk]
+            if first is None:
+                first, loaded = created, created.date()
+            added = created.date() if created > first else None
             start = cal_start.get(plan_pk) or issued or loaded
             lead, resp = leads.get(pk, none_), resps.get(pk, none_)
             if pk in datas:
