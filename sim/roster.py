@@ -1085,7 +1085,9 @@ def _solve_phases(
     m.minimize(sum(paid) + b.spread)
     for v, h in zip(every, hints, strict=True):
         m.add_hint(v, h)
-    remaining = float(time_limit) - (time.perf_counter() - t0)
+    # keep a little of the budget for reading the roster out, so the whole call ends within time_limit
+    # (CP-SAT stops a fraction of a second after its own limit)
+    remaining = float(time_limit) * 0.98 - (time.perf_counter() - t0)
     phase2 = cp_model.CpSolver()
     phase2.parameters.num_workers = int(workers)
     phase2.parameters.random_seed = int(seed)
