@@ -837,15 +837,13 @@ class Store:
                     preds.setdefault(tpk, []).append(ppk)
             id_of: dict[int, str] = {}
             if preds:
-                id_of = dict(
-                    conn.execute(
-                        select(TaskRow.id, TaskRow.task_id).where(TaskRow.plan_id.in_(sorted(first_load)))
-                    ).all()
-                )
-                elsewhere = sorted({p for ps in preds.values() for p in ps} - id_of.keys())  # another plan's task
-                if elsewhere:
+                id_of = {r[0]: r[1] for r in rows}  # the numbers read above; then archived or other plans' tasks
+                elsewhere = sorted({p for ps in preds.values() for p in ps} - id_of.keys())
+                for i in range(0, len(elsewhere), 5000):
                     id_of.update(
-                        conn.execute(select(TaskRow.id, TaskRow.task_id).where(TaskRow.id.in_(elsewhere))).all()
+                        conn.execute(
+                            select(TaskRow.id, TaskRow.task_id).where(TaskRow.id.in_(elsewhere[i : i + 5000]))
+                        ).all()
                     )
             # the source order of units is only needed where a role has several units
             several = sorted({pk for by_task in roles.values() for pk, names in by_task.items() if len(names) > 1})
