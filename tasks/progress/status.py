@@ -689,19 +689,19 @@ def _card_key(rules: Rules, figures: tuple[str, int, int, int, float], memo: dic
     if plan is None or plan[0] is not rules:
         conds = [c for lv in rules.levels for c in lv.when]
         status_read = any(c.metric == "status" for c in conds)
-        tests = [
+        by_figure = [
             (i, tuple((_OPS[c.op], c.value) for c in conds if c.metric == m))
             for i, m in enumerate(_FIGURES, 1)
             if not (m == "overdue_days" and status_read)
         ]
-        plan = memo[_CARD_PLAN] = (rules, [(i, t) for i, t in tests if t], [i for i, t in tests if not t])
+        plan = memo[_CARD_PLAN] = (rules, [(i, t) for i, t in by_figure if t], [i for i, t in by_figure if not t])
     _rules, read, unread = plan
-    out = list(figures)
+    out: list[Any] = list(figures)
     for i in unread:
         out[i] = None
-    for i, conds in read:
+    for i, tests in read:
         v = out[i]
-        for op, value in conds:
+        for op, value in tests:
             if op(v, value):
                 break
         else:

@@ -84,13 +84,10 @@ def test_tasks_are_read_once_per_data_version(store):
         ("3", False),
     ]
     assert store.tasks("p")[0].predecessors == []  # the re-imported list (without predecessors) replaced it
-    for args in [{"plan": "p"}, {"all_plans": True}, {"plan": "p", "include_archived": True}, {"unit": "市财政局"}]:
-        assert store.tasks(**args) == store._read_tasks(
-            args.get("plan"),
-            all_plans=args.get("all_plans", False),
-            include_archived=args.get("include_archived", False),
-            unit=args.get("unit"),
-        )
+    for key, all_plans, archived, unit in [("p", False, False, None), (None, True, False, None),
+                                            ("p", False, True, None), (None, False, False, "市财政局")]:  # fmt: skip
+        kw = {"all_plans": all_plans, "include_archived": archived, "unit": unit}
+        assert store.tasks(key, **kw) == store._read_tasks(key, **kw)
 
 
 def test_another_store_on_the_same_database_moves_the_version(tmp_path):
