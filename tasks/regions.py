@@ -359,22 +359,27 @@ def comparison_conclusion(rows: Iterable[RegionFigures]) -> str:
 
 
 def facts_from_snapshot(
-    snap: Any, plans: Mapping[str, str], period: str | None = None
+    snap: Any, plans: Mapping[str, str], period: str | None = None, *, only_listed: bool = False
 ) -> tuple[list[TaskFact], list[DutyFact]]:
     """The comparison's facts from a :class:`tasks.progress.Snapshot` and the plan → region map.
 
     Duties are those of ``period``, or by default each plan's latest period whose report was due
     before the snapshot's date (plans keep their own calendars: monthly, quarterly, from their start).
+    A plan missing from ``plans`` counts as :data:`DEFAULT_REGION`'s, or with ``only_listed`` is left
+    out (a comparison limited to some regions).
     """
     from .progress.lifecycle import CLOSED
 
     facts = [
         TaskFact(plans.get(s.plan, DEFAULT_REGION), s.plan, s.status, s.lifecycle == CLOSED, s.card)
         for s in snap.statuses
+        if not only_listed or s.plan in plans
     ]
     wanted = due_periods(snap) if period is None else None
     duties: list[DutyFact] = []
     for (plan, _unit, key, _due), (n, sent, _on_time) in snap.duty_counts().cells.items():
+        if only_listed and plan not in plans:
+            continue
         if key == period if wanted is None else wanted.get(plan) == key:
             region = plans.get(plan, DEFAULT_REGION)
             duties += [DutyFact(region, True)] * sent + [DutyFact(region, False)] * (n - sent)  # frozen: shared
@@ -391,13 +396,21 @@ def due_periods(snap: Any) -> dict[str, str]:
 
 
 def region_comparison(
-    store: Any, as_of: date | None = None, *, by: str = "city", rules: Any = None, snap: Any = None
+    store: Any,
+    as_of: date | None = None,
+    *,
+    by: str = "city",
+    rules: Any = None,
+    snap: Any = None,
+    scope: frozenset[str] | None = None,
 ) -> tuple[list[RegionFigures], str | None]:
     """The comparison of every region as of a date, with the period(s) whose 报送率 it shows (each
     plan's latest period due before the date; several keys joined with ``、`` when calendars differ).
 
     ``snap``: a snapshot of all plans already computed for that date (the dashboard's cached one);
-    callers acting for an account go through :meth:`tasks.accounts.GuardedStore.compare_regions`.
+    ``scope``: compare only these regions (a city and its counties) and only their plans, whatever
+    ``snap`` holds — a county whose city is outside the scope then stands alone, also ``by="city"``.
+    Callers acting for an account go through :meth:`tasks.accounts.GuardedStore.compare_regions`.
     """
     from .progress import snapshot
 
@@ -405,13 +418,17 @@ def region_comparison(
         snap = snapshot(store, as_of, rules=rules)
     plans = plan_regions(store, archived=False)
     parents: dict[str, str | None] = {r.name: r.parent for r in regions(store)}
+    if scope is not None:
+        plans = {k: r for k, r in plans.items() if r in scope}
+        parents = {r: (p if p in scope else None) for r, p in parents.items() if r in scope}
     if DEFAULT_REGION in plans.values():
         parents[DEFAULT_REGION] = None
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of small records on a large heap: the cyclic collector would dominate
     try:
-        keys = sorted(set(due_periods(snap).values()))
-        facts, duties = facts_from_snapshot(snap, plans)
+        periods = due_periods(snap)
+        keys = sorted({p for k, p in periods.items() if scope is None or k in plans})
+        facts, duties = facts_from_snapshot(snap, plans, only_listed=scope is not None)
         rows = compare_regions(facts, duties, parents, plans=plans, by=by)
     finally:
         if collecting:

@@ -1,11 +1,14 @@
-"""提醒与发件箱 page (office only): the outbox with retry/cancel, a send button, unit contacts,
-reminder rules and templates.  Everything goes through the guarded store (tasks.notify does the work)."""
+"""提醒与发件箱 page (offices): the outbox with retry/cancel, a send button, unit contacts, reminder
+rules and templates.  Everything goes through the guarded store (tasks.notify does the work): an
+office limited to a city sees and sends its own regions' messages and keeps its own units' contacts;
+the rules and templates are the province's (shown to a city office, changed by the province)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from tasks.accounts import allowed
 from tasks.notify import (
     CHANNEL_NAMES,
     PERIODS,
@@ -16,10 +19,11 @@ from tasks.notify import (
     enabled_channels,
     mail_settings,
 )
+from tasks.regions import DEFAULT_REGION
 from ui.auth import require_page
 from ui.common import XLSX_MIME, flash, get_store, guard, md, page_header
 
-require_page("view_outbox")
+account = require_page("view_outbox")
 page_header(
     "提醒与发件箱", "催办、到期提醒和签收、延期、退回、预警通知:先预览,开启通道后由系统发送;失败的消息可重试或取消。"
 )
@@ -47,8 +51,12 @@ with guard("读取发送设置"):
         mail = mail_settings()
         st.caption(f"邮件服务器:{md(mail.describe()) if mail else '未设置(WORKBENCH_SMTP_HOST 等)'}")
     st.caption("规则:" + rules.describe())
+    if account.region:
+        st.caption(f"本页只列出和发送{account.region}(含所辖县区)的消息;提醒规则和消息模板由省级办公室统一设置。")
 
-tab_out, tab_contacts, tab_rules = st.tabs(["发件箱", "单位联系人", "规则与模板"])
+province = allowed(account, "manage_notify")  # the rules and templates: the provincial office's
+tabs = st.tabs(["发件箱", "单位联系人", "规则与模板"] if province else ["发件箱", "单位联系人"])
+tab_out, tab_contacts = tabs[0], tabs[1]
 
 with tab_out:
     c1, c2, c3 = st.columns(3)
@@ -103,6 +111,7 @@ with tab_out:
                 [
                     {
                         "编号": m.id,
+                        "地区": m.region or DEFAULT_REGION,
                         "状态": STATUS_NAMES[m.status],
                         "类型": REASONS[m.reason],
                         "通道": CHANNEL_NAMES.get(m.channel, m.channel),
@@ -144,8 +153,16 @@ with tab_contacts:
         "(已保存的密钥不再显示,留空表示不变)。"
     )
     with guard("读取联系人"):
-        people = {c.unit: c for c in store.notify_contacts()}
-        units = store.units()
+        kept = store.contact_regions()
+        where = st.selectbox(
+            "联系人所属地区",
+            kept,
+            format_func=lambda r: r or f"全省({DEFAULT_REGION}计划)",
+            key="nt_contacts_region",
+            help="各市县办公室维护本地区单位的联系人;县(区)没有的,使用所属市的联系人。",
+        )
+        people = {c.unit: c for c in store.notify_contacts() if c.region == where}
+        units = store.contact_units(where)
         base = pd.DataFrame(
             [
                 {
@@ -172,7 +189,7 @@ with tab_contacts:
                 Contact(str(r["单位"]), *(_cell(r[k]) for k in ("联系人", "手机", "邮箱", "群机器人地址", "加签密钥")))
                 for _, r in edited.iterrows()
             ]
-            changed, errors = store.apply_contact_edits(rows)
+            changed, errors = store.apply_contact_edits(rows, region=where)
             for e in errors:
                 st.error(md(e), icon=":material/error:")
             if not errors:
@@ -191,7 +208,7 @@ with tab_contacts:
             with tempfile.TemporaryDirectory() as d:
                 path = Path(d) / Path(up.name).name
                 path.write_bytes(up.getvalue())
-                sheet = store.import_contacts(path, name=up.name)
+                sheet = store.import_contacts(path, name=up.name, region=where)
             if sheet.issues:
                 st.error(md(sheet.summary()), icon=":material/error:")
                 st.dataframe(
@@ -209,7 +226,10 @@ with tab_contacts:
                 flash("已导入:" + md(sheet.summary()))
                 st.rerun()
 
-with tab_rules:
+if not province:
+    st.stop()
+
+with tabs[2]:
     with st.form("nt_rules_form"):
         reasons = st.multiselect(
             "开启的提醒", list(REASONS), default=list(rules.reasons), format_func=lambda r: REASONS[r], key="nt_reasons"

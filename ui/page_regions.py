@@ -1,7 +1,11 @@
-"""各地区比较 — the provincial (unscoped) office: plans, tasks, 已办结, 逾期, 报送率 and red cards per city
-(counties counted for their city, or each region alone), a chart with a one-line conclusion; and
-the register of cities and counties and which plan belongs where.  Everything is computed and
-checked in the library (:meth:`tasks.accounts.GuardedStore.compare_regions`)."""
+"""各地区比较 — plans, tasks, 已办结, 逾期, 报送率 and red cards per city (counties counted for their
+city, or each region alone), a chart with a one-line conclusion; for the provincial office also the
+register of cities and counties and which plan belongs where.
+
+Offices, leaders and planners read it: the provincial (unscoped) accounts compare every city, an
+account of a city compares the city's own plans with each of its counties'.  Everything is computed
+and checked in the library (:meth:`tasks.accounts.GuardedStore.compare_regions`); the register is
+offered only to those the library lets manage it."""
 
 from __future__ import annotations
 
@@ -9,28 +13,40 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from tasks.accounts import allowed
 from tasks.regions import DEFAULT_REGION, KIND_NAMES, PROVINCE, comparison_conclusion
 from ui.auth import page_guard
 from ui.common import as_of_control, flash, get_snapshot, get_store, guard, page_header
 from ui.tables import xlsx_download
 
-page_guard(__file__)  # the unscoped office only (a city's account is refused here and in the library)
-page_header("各地区比较", "各市(含所辖县)或各市县的计划、任务、已办结、逾期、报送率和红牌;全省统一口径。")
-as_of = as_of_control()
+account = page_guard(__file__)  # offices, leaders and planners (units are refused here and in the library)
 store = get_store()
+home = account.region  # a city's or county's account compares within its region
+manages = allowed(account, "manage_regions")
+if home:
+    page_header("各地区比较", f"{home}及所辖县(区)的计划、任务、已办结、逾期、报送率和红牌,各地区单列;全省统一口径。")
+else:
+    page_header("各地区比较", "各市(含所辖县)或各市县的计划、任务、已办结、逾期、报送率和红牌;全省统一口径。")
+as_of = as_of_control()
 
-by = st.radio(
-    "比较口径",
-    ["city", "region"],
-    format_func=lambda x: "按市汇总(县计入所属市)" if x == "city" else "各市县单列",
-    horizontal=True,
-    key="regions_by",
-)
+if home:
+    by = "region"  # one city summed up is one row: its own plans and each county side by side instead
+else:
+    by = st.radio(
+        "比较口径",
+        ["city", "region"],
+        format_func=lambda x: "按市汇总(县计入所属市)" if x == "city" else "各市县单列",
+        horizontal=True,
+        key="regions_by",
+    )
 
 with guard("比较各地区"):
     rows, period = store.compare_regions(as_of, by=by, snap=get_snapshot(store, as_of))
     if not any(r.tasks or r.plans for r in rows):
-        st.info("还没有计划。请先在“导入”页面导入各地的任务分解表,并在下方登记市县。")
+        if manages:
+            st.info("还没有计划。请先在“导入”页面导入各地的任务分解表,并在下方登记市县。")
+        else:
+            st.info(f"{home or '各地区'}还没有计划;计划导入后,这里将列出各地区的比较。")
     else:
         st.markdown(f"**{comparison_conclusion(rows)}**")
         shown = [r for r in rows if r.plans or r.tasks]
@@ -101,6 +117,9 @@ with guard("比较各地区"):
             f"“{DEFAULT_REGION}”为未划归任何市县的计划。"
         )
         xlsx_download(table, f"各地区比较_{as_of:%Y%m%d}", "regions_xlsx", title=f"各地区比较(截至{as_of:%Y-%m-%d})")
+
+if not manages:  # the register belongs to the provincial office: nothing to offer anyone else
+    st.stop()
 
 with st.expander("登记市县、调整计划所属地区"):
     known = store.regions()

@@ -1765,8 +1765,12 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         return set_plan_region(self._store, plan, region, actor=self.actor)
 
     def compare_regions(self, as_of: date | None = None, *, by: str = "city", rules=None, snap=None):
-        """Figures per city (or per region) and the period of their 报送率 (the unscoped office only);
-        ``snap``: an all-plans snapshot for ``as_of`` already at hand (the dashboard's cached one).
+        """Figures per city (or per region) and the period of their 报送率: offices, leaders and planners.
+
+        The provincial (unscoped) accounts compare every city; an account limited to a city compares
+        the city's own plans with each of its counties' (a county's: its own figures), and only
+        those plans count whatever ``snap`` holds.  ``snap``: a snapshot for ``as_of`` already at
+        hand (the dashboard's cached one).  Unit accounts are refused.
 
         Parameters
         ----------
@@ -1787,7 +1791,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         Raises
         ------
         PermissionDenied
-            For any account but the unscoped office.
+            For a unit account (or one whose role lacks ``compare_regions``).
 
         Examples
         --------
@@ -1799,7 +1803,7 @@ class GuardedStore(NotifyMethods, CardHistoryMethods):
         from ..regions import region_comparison
 
         require(self.account, "compare_regions")
-        return region_comparison(self, as_of, by=by, rules=rules, snap=snap)
+        return region_comparison(self, as_of, by=by, rules=rules, snap=snap, scope=self._scope())
 
     # -- the supervision loop (督办) -------------------------------------------------------------------
     def _acting_unit(self, plan: str | None, task: str, unit: str | None, action: str) -> str | None:

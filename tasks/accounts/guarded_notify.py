@@ -1,14 +1,19 @@
-"""The reminder calls of :class:`tasks.accounts.GuardedStore`: contacts, templates, rules, sending — office only.
+"""The reminder calls of :class:`tasks.accounts.GuardedStore`: contacts, templates, rules, sending — offices only.
 
 Units and leaders may not read or change contacts (phone numbers, robot addresses), templates or
 rules, nor send: every method checks the role first, in the library, whatever a page shows.
+
+An office limited to a city (or county) keeps the contacts of its own regions' units and sees,
+queues, sends, retries and cancels only its own regions' messages (a message belongs to the region
+of the plan it is about); templates and rules stay the province's.  The provincial office sees and
+sends everything.  Every refusal is raised before anything is written.
 
 >>> from tasks.store import Store
 >>> from tasks.accounts import Account, GuardedStore
 >>> g = GuardedStore(Store("sqlite://"), Account("ld", "leader"))
 >>> g.notify_contacts()
 Traceback (most recent call last):
-tasks.accounts.roles.PermissionDenied: 领导(只读)账号“ld”无权维护联系人、通知模板与提醒规则;如确需办理,请联系领导小组办公室
+tasks.accounts.roles.PermissionDenied: 领导(只读)账号“ld”无权维护单位联系人;如确需办理,请联系领导小组办公室
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .roles import Account, require
+from .roles import Account, PermissionDenied, require
 
 if TYPE_CHECKING:
     from ..notify import Contact, ContactSheet, Message, NotifyRules, RunReport, TaskEvent, Template
@@ -37,6 +42,12 @@ class NotifyMethods:
     _store: Store
     account: Account
 
+    if TYPE_CHECKING:  # provided by GuardedStore (tasks/accounts/guarded.py)
+
+        def _scope(self) -> frozenset[str] | None: ...
+
+        def _scope_words(self, scope: frozenset[str]) -> str: ...
+
     def _plan(self, plan: str | None, what: str = "查看或办理", *, unit: str | None = None) -> str | None:
         """The plan a region-scoped account may use (:meth:`GuardedStore._plan <tasks.accounts.GuardedStore>`
         checks it; without a region scope the plan unchanged)."""
@@ -47,19 +58,126 @@ class NotifyMethods:
         """The acting account's name."""
         return self.account.name
 
-    # -- contacts ------------------------------------------------------------------------------------------
-    def notify_contacts(self) -> list[Contact]:
-        """Every unit's contact (office only).
+    # -- the regions an office sends for --------------------------------------------------------------------
+    def notify_regions(self) -> frozenset[str] | None:
+        """The regions whose contacts and messages the account handles (None: every region, the province).
 
         Returns
         -------
-        list of Contact
-            By unit (:func:`tasks.notify.contacts`).
+        frozenset of str or None
+            A scoped account's regions (a city's include its counties); None for an unscoped one.
+
+        Examples
+        --------
+        >>> office.notify_regions() is None
+        True
+        """
+        if not self.account.region:
+            return None
+        return frozenset(self._scope() or ())
+
+    def _contact_region(self, region: str | None) -> str:
+        """The region a contact is kept for: a scoped office's own by default, and only one of its regions;
+        the province's contacts (``""``) by default for the provincial office, or any registered region."""
+        from ..regions import DEFAULT_REGION, PROVINCE, scope_of
+
+        region = (region or "").strip()
+        if region in (DEFAULT_REGION, PROVINCE):
+            region = ""
+        mine = self.notify_regions()
+        if mine is None:
+            if region:
+                scope_of(self._store, region)  # registered? (names the known regions if not)
+            return region
+        if not region:
+            return self.account.region or ""
+        if region not in mine:
+            raise PermissionDenied(
+                f"{self.account.region}的账号“{self.account.name}”只能维护"
+                f"{self._scope_words(mine)}单位的联系人,不能维护{region}的"
+            )
+        return region
+
+    def _region_units(self, region: str) -> list[str] | None:
+        """The units a contact of ``region`` may name: those of the region's plans (a city's include its
+        counties'); None (every unit of the task tables) for the province's own contacts."""
+        if not region:
+            return None
+        from ..regions import plan_regions, scope_of
+        from ..units import is_collective
+
+        seen = scope_of(self._store, region)
+        keys = [k for k, r in plan_regions(self._store, archived=False).items() if r in seen]
+        return sorted({u for k in keys for t in self._store.tasks(k) for u in t.units if not is_collective(u)})
+
+    # -- contacts ------------------------------------------------------------------------------------------
+    def contact_regions(self) -> list[str]:
+        """The regions whose contacts the account keeps, its own first (``""``: the province's, for plans of
+        no region — the provincial office's only).
+
+        Returns
+        -------
+        list of str
+            The regions, the account's own first.
 
         Raises
         ------
         PermissionDenied
-            For accounts that may not manage reminders.
+            For accounts that may not keep contacts.
+
+        Examples
+        --------
+        >>> office.contact_regions()
+        ['']
+        """
+        require(self.account, "manage_contacts")
+        mine = self.notify_regions()
+        if mine is None:
+            from ..regions import regions
+
+            return ["", *(r.name for r in regions(self._store))]
+        own = self.account.region or ""
+        return [own, *sorted(mine - {own})]
+
+    def contact_units(self, region: str | None = None) -> list[str]:
+        """The units a contact of ``region`` may name (its plans' units; the province's: every unit).
+
+        Parameters
+        ----------
+        region : str, optional
+            The region (as for :meth:`save_contact`).
+
+        Returns
+        -------
+        list of str
+            The unit names.
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not keep contacts, or a region outside a scoped office's.
+
+        Examples
+        --------
+        >>> office.contact_units()
+        ['市司法局', '市政务服务中心', '市财政局']
+        """
+        require(self.account, "manage_contacts")
+        units = self._region_units(self._contact_region(region))
+        return self._store.units() if units is None else units
+
+    def notify_contacts(self) -> list[Contact]:
+        """The contacts the account keeps: a scoped office its own regions', the province every region's.
+
+        Returns
+        -------
+        list of Contact
+            By unit, then region (:func:`tasks.notify.contacts`).
+
+        Raises
+        ------
+        PermissionDenied
+            For accounts that may not keep contacts (units, leaders, planners).
 
         Examples
         --------
@@ -70,15 +188,16 @@ class NotifyMethods:
         >>> unit.notify_contacts()
         Traceback (most recent call last):
         ...
-        tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权维护联系人、通知模板与提醒规则;如确需办理,请联系领导小组办公室
+        tasks.accounts.roles.PermissionDenied: 责任单位账号“czj”无权维护单位联系人;如确需办理,请联系领导小组办公室
         """
         from ..notify import contacts
 
-        require(self.account, "manage_notify")
-        return contacts(self._store)
+        require(self.account, "manage_contacts")
+        return contacts(self._store, self.notify_regions())
 
-    def save_contact(self, contact: Contact, *, keep_secret: bool = False) -> Contact:
-        """Set a unit's contact, robot address included (office only).
+    def save_contact(self, contact: Contact, *, keep_secret: bool = False, region: str | None = None) -> Contact:
+        """Set a unit's contact, robot address included, for one region (offices; a scoped office: its own
+        regions' units only).
 
         Parameters
         ----------
@@ -87,6 +206,9 @@ class NotifyMethods:
         keep_secret : bool, optional
             Keep the stored robot signing secret when ``contact`` has none (an edit form that does not
             show it).
+        region : str, optional
+            The region whose contact it is (default ``contact.region``; empty: a scoped office's own
+            region, the province's own contacts for the provincial office).
 
         Returns
         -------
@@ -96,28 +218,39 @@ class NotifyMethods:
         Raises
         ------
         PermissionDenied
-            For accounts that may not manage reminders.
+            For accounts that may not keep contacts, or a region outside a scoped office's.
         NotifyError
-            For a bad phone, mail or robot address.
+            For a bad phone, mail or robot address, or a unit not in the region's task tables.
 
         Examples
         --------
         >>> from tasks.notify import Contact
         >>> office.save_contact(Contact("市财政局", person="王敏", phone="13800000000"))
-        Contact(unit='市财政局', person='王敏', phone='13800000000', email='', webhook='', webhook_secret='')
+        Contact(unit='市财政局', person='王敏', phone='13800000000', email='', webhook='', webhook_secret='', region='')
         """
+        import dataclasses
+
         from ..notify import save_contact
 
-        require(self.account, "manage_notify")
-        return save_contact(self._store, contact, self.actor, keep_secret=keep_secret)
+        require(self.account, "manage_contacts")
+        where = self._contact_region(region if region is not None else contact.region)
+        return save_contact(
+            self._store,
+            dataclasses.replace(contact, region=where),
+            self.actor,
+            keep_secret=keep_secret,
+            known_units=self._region_units(where),
+        )
 
-    def apply_contact_edits(self, edited: Sequence[Contact]) -> tuple[int, list[str]]:
-        """Save the changed rows of the contact table (office only).
+    def apply_contact_edits(self, edited: Sequence[Contact], *, region: str | None = None) -> tuple[int, list[str]]:
+        """Save the changed rows of one region's contact table (offices; a scoped office: its own regions).
 
         Parameters
         ----------
         edited : sequence of Contact
             The table's rows after editing.
+        region : str, optional
+            The region whose table it is (as for :meth:`save_contact`).
 
         Returns
         -------
@@ -127,7 +260,7 @@ class NotifyMethods:
         Raises
         ------
         PermissionDenied
-            For accounts that may not manage reminders.
+            For accounts that may not keep contacts, or a region outside a scoped office's.
 
         Examples
         --------
@@ -138,21 +271,24 @@ class NotifyMethods:
         """
         from ..notify import apply_contact_edits
 
-        require(self.account, "manage_notify")
-        return apply_contact_edits(self._store, edited, self.actor)
+        require(self.account, "manage_contacts")
+        where = self._contact_region(region)
+        return apply_contact_edits(self._store, edited, self.actor, region=where, known_units=self._region_units(where))
 
-    def delete_contact(self, unit: str) -> None:
-        """Remove a unit's contact (office only).
+    def delete_contact(self, unit: str, *, region: str | None = None) -> None:
+        """Remove a unit's contact kept by one region (offices; a scoped office: its own regions).
 
         Parameters
         ----------
         unit : str
             The unit.
+        region : str, optional
+            The region whose contact it is (as for :meth:`save_contact`).
 
         Raises
         ------
         PermissionDenied
-            For accounts that may not manage reminders.
+            For accounts that may not keep contacts, or a region outside a scoped office's.
 
         Examples
         --------
@@ -164,11 +300,14 @@ class NotifyMethods:
         """
         from ..notify import delete_contact
 
-        require(self.account, "manage_notify")
-        delete_contact(self._store, unit, self.actor)
+        require(self.account, "manage_contacts")
+        delete_contact(self._store, unit, self.actor, region=self._contact_region(region))
 
-    def import_contacts(self, path: str | Path, *, name: str | None = None, save: bool = True) -> ContactSheet:
-        r"""Read a contact list (xlsx or csv) and, when it is clean and ``save``, store it (office only).
+    def import_contacts(
+        self, path: str | Path, *, name: str | None = None, save: bool = True, region: str | None = None
+    ) -> ContactSheet:
+        r"""Read a contact list (xlsx or csv) and, when it is clean and ``save``, store it as one region's
+        contacts (offices; a scoped office: its own regions' units only).
 
         Parameters
         ----------
@@ -178,6 +317,8 @@ class NotifyMethods:
             The file's name for messages (default: the path's name).
         save : bool, optional
             Store the contacts when the list has no problems (default True).
+        region : str, optional
+            The region whose contacts they become (as for :meth:`save_contact`).
 
         Returns
         -------
@@ -187,7 +328,7 @@ class NotifyMethods:
         Raises
         ------
         PermissionDenied
-            For accounts that may not manage reminders.
+            For accounts that may not keep contacts, or a region outside a scoped office's.
 
         Examples
         --------
@@ -200,12 +341,15 @@ class NotifyMethods:
         """
         from ..notify import import_contacts
 
-        require(self.account, "manage_notify")
-        return import_contacts(self._store, path, self.actor, name=name, save=save)
+        require(self.account, "manage_contacts")
+        where = self._contact_region(region)
+        return import_contacts(
+            self._store, path, self.actor, name=name, save=save, region=where, known_units=self._region_units(where)
+        )
 
-    # -- templates and rules ----------------------------------------------------------------------------------
+    # -- templates and rules (the province's) ---------------------------------------------------------------
     def notify_templates(self) -> dict[str, Template]:
-        """The message template of every reason (office only).
+        """The message template of every reason (the provincial office).
 
         Returns
         -------
@@ -215,7 +359,7 @@ class NotifyMethods:
         Raises
         ------
         PermissionDenied
-            For accounts that may not manage reminders.
+            For accounts other than the provincial office (templates and rules are the province's).
 
         Examples
         --------
@@ -230,7 +374,7 @@ class NotifyMethods:
         return templates(self._store)
 
     def save_template(self, reason: str, subject: str, body: str) -> Template:
-        """Change the template of one reason (office only).
+        """Change the template of one reason (the provincial office).
 
         Parameters
         ----------
@@ -249,7 +393,7 @@ class NotifyMethods:
         Raises
         ------
         PermissionDenied
-            For accounts that may not manage reminders.
+            For accounts other than the provincial office (templates and rules are the province's).
         NotifyError
             For an unknown placeholder (the message lists the known ones).
 
@@ -264,7 +408,7 @@ class NotifyMethods:
         return save_template(self._store, reason, subject, body, self.actor)
 
     def reset_template(self, reason: str) -> Template:
-        """Go back to the default template of one reason (office only).
+        """Go back to the default template of one reason (the provincial office).
 
         Parameters
         ----------
@@ -279,7 +423,7 @@ class NotifyMethods:
         Raises
         ------
         PermissionDenied
-            For accounts that may not manage reminders.
+            For accounts other than the provincial office (templates and rules are the province's).
 
         Examples
         --------
@@ -293,7 +437,7 @@ class NotifyMethods:
         return reset_template(self._store, reason, self.actor)
 
     def notify_rules(self) -> NotifyRules:
-        """The reminder rules (office only).
+        """The province's reminder rules (every office that sends reads them; the province changes them).
 
         Returns
         -------
@@ -303,7 +447,7 @@ class NotifyMethods:
         Raises
         ------
         PermissionDenied
-            For accounts that may not manage reminders.
+            For accounts that may not view the outbox.
 
         Examples
         --------
@@ -313,11 +457,11 @@ class NotifyMethods:
         """
         from ..notify import load_notify_rules
 
-        require(self.account, "manage_notify")
+        require(self.account, "view_outbox")
         return load_notify_rules(self._store)
 
     def save_notify_rules(self, rules: NotifyRules | dict[str, Any]) -> NotifyRules:
-        """Store the reminder rules (office only).
+        """Store the reminder rules (the provincial office).
 
         Parameters
         ----------
@@ -332,7 +476,7 @@ class NotifyMethods:
         Raises
         ------
         PermissionDenied
-            For accounts that may not manage reminders.
+            For accounts other than the provincial office (templates and rules are the province's).
         NotifyError
             For a bad value.
 
@@ -348,7 +492,8 @@ class NotifyMethods:
 
     # -- the outbox -------------------------------------------------------------------------------------------
     def outbox(self, *, status: str | None = None, unit: str | None = None, limit: int = 1000) -> list[Message]:
-        """The messages in the outbox, newest first (accounts that may view it).
+        """The messages in the outbox, newest first (accounts that may view it; a scoped office: its own
+        regions' messages only).
 
         Parameters
         ----------
@@ -381,10 +526,13 @@ class NotifyMethods:
         from ..notify import outbox
 
         require(self.account, "view_outbox")
-        return outbox(self._store, status=status, unit=unit, limit=limit)
+        return outbox(self._store, status=status, unit=unit, limit=limit, regions=self.notify_regions())
 
     def run_notify(self, now: datetime | None = None, *, send: bool = False, **kwargs: Any) -> RunReport:
         """Plan (and with ``send``: queue and send) reminders; a preview needs ``view_outbox``, sending ``send_notify``.
+
+        A scoped office's run plans, queues, re-checks and sends only its own regions' messages; other
+        regions' outbox rows are not touched.
 
         Parameters
         ----------
@@ -420,14 +568,15 @@ class NotifyMethods:
         from ..notify import run_notify
 
         require(self.account, "send_notify" if send else "view_outbox")
-        return run_notify(self._store, now, send=send, actor=self.actor, **kwargs)
+        kwargs.pop("regions", None)  # the scope is the account's, never the caller's
+        return run_notify(self._store, now, send=send, actor=self.actor, regions=self.notify_regions(), **kwargs)
 
     def notify_events(
         self, events: Sequence[TaskEvent], *, now: datetime | None = None, channels: Iterable[str] | None = None
     ) -> list[Message]:
         """Queue lifecycle-event messages (office: the steps that notify units — loading tasks, deciding an
         extension, returning a claim — are the office's; a unit could otherwise message other units).
-        A city's office queues them for its own regions' plans only (sending stays with the province).
+        A city's office queues them for its own regions' plans only (and sends them with :meth:`run_notify`).
 
         Parameters
         ----------
@@ -457,17 +606,27 @@ class NotifyMethods:
         ...                                                                 channels=["mail"])]
         [('市财政局', 'extension', 'mail')]
         """
-        import dataclasses
-
         from ..notify import notify_events
 
+        require(self.account, "send_notify")
         if self.account.region:  # a city's office: messages on its own regions' tasks only
-            require(dataclasses.replace(self.account, region=None), "send_notify")
             for plan in sorted({e.plan for e in events}):
                 self._plan(plan, "发送通知")
-        else:
-            require(self.account, "send_notify")
         return notify_events(self._store, events, self.actor, now=now, channels=channels)
+
+    def _own_messages(self, ids: Sequence[int], what: str) -> None:
+        """Refuse (before anything changes) when a scoped office names another region's message."""
+        mine = self.notify_regions()
+        if mine is None:
+            return
+        from ..notify import message_regions
+
+        theirs = sorted(i for i, r in message_regions(self._store, ids).items() if r not in mine)
+        if theirs:
+            raise PermissionDenied(
+                f"{self.account.region}的账号“{self.account.name}”不能{what}消息 {'、'.join(map(str, theirs))}:"
+                f"只能{what}{self._scope_words(mine)}的消息"
+            )
 
     def retry_messages(self, ids: Sequence[int]) -> list[int]:
         """Send failed messages again (accounts that may send).
@@ -499,6 +658,7 @@ class NotifyMethods:
         from ..notify import retry_messages
 
         require(self.account, "send_notify")
+        self._own_messages(ids, "重试")
         return retry_messages(self._store, ids, self.actor)
 
     def cancel_messages(self, ids: Sequence[int]) -> list[int]:
@@ -533,6 +693,7 @@ class NotifyMethods:
         from ..notify import cancel_messages
 
         require(self.account, "send_notify")
+        self._own_messages(ids, "取消")
         return cancel_messages(self._store, ids, self.actor)
 
     def export_send_list(self, fmt: str = "xlsx") -> tuple[bytes, int]:
@@ -563,4 +724,4 @@ class NotifyMethods:
         from ..notify import export_send_list
 
         require(self.account, "send_notify")
-        return export_send_list(self._store, self.actor, fmt=fmt)
+        return export_send_list(self._store, self.actor, fmt=fmt, regions=self.notify_regions())

@@ -14,12 +14,15 @@ a unit account may do them only for its own unit.
 False
 
 Any account may also carry a ``region`` (a city or county, :mod:`tasks.regions`): it then
-sees and manages only that region's plans (a city's include its counties'), and what the whole
-province shares — reporting periods, rules, reminders, the comparison of regions — is left to
-the unscoped (provincial) office:
+sees and manages only that region's plans (a city's include its counties'), its units' contacts
+and its region's reminders; what the whole province shares — reporting periods, rules, message
+templates, the register of regions — is left to the unscoped (provincial) office.  The comparison of regions is read by offices, leaders and planners alike,
+each over the regions it sees (the province: every city; a city: itself and its counties):
 
 >>> allowed(Account("sz", "office", region="甲市"), "close_period")
 False
+>>> allowed(Account("ld", "leader", region="甲市"), "compare_regions"), allowed(unit, "compare_regions")
+(True, False)
 """
 
 from __future__ import annotations
@@ -71,7 +74,8 @@ ACTIONS: dict[str, str] = {
     "set_calendar": "设置计划的报送日历",
     "freeze_baseline": "冻结基线",
     # reminders (issue 17)
-    "manage_notify": "维护联系人、通知模板与提醒规则",
+    "manage_notify": "维护通知模板与提醒规则",
+    "manage_contacts": "维护单位联系人",
     "view_outbox": "查看发件箱",
     "send_notify": "发送提醒",
     # a province on one deployment (issue 18)
@@ -98,20 +102,17 @@ SCOPED = frozenset(
 PROVINCE_ONLY = frozenset(
     {
         "manage_regions",
-        "compare_regions",
         "open_period",
         "close_period",
         "save_rules",
         "manage_notify",
-        "view_outbox",
-        "send_notify",
     }
 )
 
 _READ_ALL = {"view_overview", "view_tasks", "view_graph", "view_units", "view_reports", "read_all"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     OFFICE: frozenset(ACTIONS),
-    PLANNER: frozenset(_READ_ALL | {"view_hall", "view_staffing"}),
+    PLANNER: frozenset(_READ_ALL | {"view_hall", "view_staffing", "compare_regions"}),
     UNIT: frozenset(
         {
             "view_tasks",
@@ -127,7 +128,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "download_evidence",
         }
     ),
-    LEADER: frozenset({"view_overview", "view_units", "view_reports", "read_all"}),
+    LEADER: frozenset({"view_overview", "view_units", "view_reports", "read_all", "compare_regions"}),
 }
 
 
@@ -335,7 +336,7 @@ def actions_of(role: str) -> list[str]:
     Examples
     --------
     >>> actions_of("leader")
-    ['view_overview', 'view_units', 'view_reports', 'read_all']
+    ['view_overview', 'view_units', 'view_reports', 'read_all', 'compare_regions']
     """
     return [a for a in ACTIONS if a in PERMISSIONS.get(role, ())]
 

@@ -64,7 +64,7 @@ def cmd_contacts_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise WorkbenchError(f"文件不存在:{args.file}")
-    sheet = _store().import_contacts(path, save=not args.check)
+    sheet = _store().import_contacts(path, save=not args.check, region=args.region)
     if args.json:
         print_json(
             {
@@ -103,7 +103,8 @@ def cmd_contacts_list(args: argparse.Namespace) -> int:
         return 0
     for c in rows:
         ways = [w for w in (c.phone, c.email, c.to_dict()["webhook"]) if w]
-        print(f"{c.unit}:{c.person or '(未填联系人)'} {' '.join(ways)}")
+        where = f"[{c.region}] " if c.region else ""
+        print(f"{where}{c.unit}:{c.person or '(未填联系人)'} {' '.join(ways)}")
     if not rows:
         print("尚未登记任何单位的联系方式(python -m tasks contacts import 联系人.xlsx)")
     return 0
@@ -168,6 +169,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q = csub.add_parser("import", help="导入联系人表(xlsx/csv:单位、联系人、手机、邮箱、群机器人地址)")
     q.add_argument("file", metavar="FILE")
     q.add_argument("--check", action="store_true", help="只检查,不保存")
+    q.add_argument(
+        "--region",
+        help="联系人所属的市县(默认:限定地区账号为本地区,省级办公室为“本级”计划的联系人)",
+    )
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_contacts_import)
     q = csub.add_parser("list", help="列出各单位联系方式(机器人地址和密钥已遮盖)")

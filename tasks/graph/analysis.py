@@ -44,8 +44,10 @@ Definitions (the tests compute them by hand the same way):
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import repeat
 from typing import Any
 
 import networkx as nx
@@ -61,7 +63,8 @@ class DatedDag:
     """The predecessor links between dated tasks as plain dicts (fast to walk).
 
     ``order`` is a topological order (ties by natural id order), ``due`` maps
-    task id → due date; ``preds``/``succs`` map id → ids.  ``rank`` gives each
+    task id → due date; ``preds``/``succs`` map id → ids; ``links`` counts every
+    predecessor link, undated tasks' too (None in a DatedDag made by hand).  ``rank`` gives each
     task's place in natural id order (equal ids such as ``01`` and ``1`` share
     one), so sorting by it is sorting by :func:`~tasks.graph.build.id_key`.
     Build it once per graph (:func:`dated_dag`) and pass it to the analyses;
@@ -74,6 +77,7 @@ class DatedDag:
     order: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
     rank: dict[str, int] = field(default_factory=dict)
+    links: int | None = None  # predecessor links leaving task nodes (dated or not); None: not counted
     _finish: dict[str, date] | None = field(default=None, repr=False, compare=False)
     _pos: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
@@ -90,13 +94,16 @@ class DatedDag:
         return self._pos
 
 
-def _ranks(ids: list[str]) -> dict[str, int]:
-    """Place of each id in natural order; ids with equal keys share a place."""
+def _ranks(ids: list[str], order: list[str] | None = None) -> dict[str, int]:
+    """Place of each id in natural order; ids with equal keys share a place.  ``order`` (a list) gets
+    the ids sorted by (natural order, text): the order of (rank, id) pairs."""
     keyed: list[tuple[Any, str]]
     if all(t.isdecimal() and t.isascii() for t in ids):  # plain numbers: id_key orders them as int does
-        keyed = sorted(((int(t), t) for t in ids), key=lambda kt: kt[0])
+        keyed = sorted((int(t), t) for t in ids)
     else:
-        keyed = sorted(((id_key(t), t) for t in ids), key=lambda kt: kt[0])
+        keyed = sorted((id_key(t), t) for t in ids)
+    if order is not None:
+        order.extend(t for _k, t in keyed)
     rank: dict[str, int] = {}
     prev: object = None
     r = -1
@@ -151,10 +158,12 @@ def dated_dag(g: nx.DiGraph) -> DatedDag:
     """
     d = DatedDag()
     node_of: dict[str, str] = {}  # dated task node -> task id
+    task_nodes: list[str] = []
     excluded = []
     for n, a in g._node.items():  # plain dict access: the public views cost more per item
         if a.get("kind") != "task":
             continue
+        task_nodes.append(n)
         due = a.get("due")
         if due is None:
             excluded.append(a["task_id"])
@@ -163,31 +172,47 @@ def dated_dag(g: nx.DiGraph) -> DatedDag:
             node_of[n] = a["task_id"]
     preds: dict[str, list[str]] = {t: [] for t in d.due}
     succs: dict[str, list[str]] = {t: [] for t in d.due}
-    for u, pu in node_of.items():
-        for v, a in g._succ[u].items():
+    links = 0
+    succ_of = g._succ
+    for u in task_nodes:
+        pu = node_of.get(u)
+        for v, a in succ_of[u].items():
             if a.get("kind") == "precedes":
+                links += 1
                 tv = node_of.get(v)
-                if tv is not None:
+                if tv is not None and pu is not None:
                     succs[pu].append(tv)
                     preds[tv].append(pu)
-    d.preds, d.succs = preds, succs
+    d.preds, d.succs, d.links = preds, succs, links
     d.excluded = sorted(excluded, key=id_key)
-    rank = d.rank = _ranks(list(d.due))
+    by_key: list[str] = []
+    d.rank = _ranks(list(d.due), by_key)
+    place = {t: i for i, t in enumerate(by_key)}  # one int orders tasks as (rank, id) pairs would
     # Kahn's algorithm, smallest id first, so results never depend on insertion order
     indeg = {t: len(p) for t, p in preds.items()}
-    heap = [(rank[t], t) for t, n in indeg.items() if n == 0]
+    heap = [place[t] for t, n in indeg.items() if n == 0]
     heapq.heapify(heap)
     order = d.order
     while heap:
-        _, t = heapq.heappop(heap)
+        t = by_key[heapq.heappop(heap)]
         order.append(t)
         for s in succs[t]:
             indeg[s] -= 1
             if indeg[s] == 0:
-                heapq.heappush(heap, (rank[s], s))
+                heapq.heappush(heap, place[s])
     if len(order) != len(d.due):  # build_graph refuses cycles; a hand-made graph may not
         raise GraphError("前置任务出现循环依赖,无法排出先后顺序")
     return d
+
+
+def _count_links(g: nx.DiGraph) -> int:
+    """Predecessor links (``precedes`` edges) leaving task nodes, as :func:`dated_dag` counts them."""
+    nodes, get = g._node, dict.get
+    return sum(
+        list(map(get, nbrs.values(), repeat("kind"))).count("precedes")
+        for n, nbrs in g._succ.items()
+        if nbrs and nodes[n].get("kind") == "task"
+    )
 
 
 def _rank(d: DatedDag) -> dict[str, int]:
@@ -232,23 +257,30 @@ def deadline_inversions(g: nx.DiGraph, dag: DatedDag | None = None) -> list[dict
     """
     d = dag or dated_dag(g)
     due, rank = d.due, _rank(d)
-    found = []
+    # one int orders the inversions as (-days, rank of the task, rank of the predecessor) would
+    size = len(rank) + 1
+    found: list[tuple[int, int, int, str, str]] = []
     for t in d.order:
         dt = due[t]
+        rt = None
         for p in d.preds[t]:
             dp = due[p]
             if dt < dp:
-                found.append(((dp - dt).days, t, p))
-    found.sort(key=lambda r: (-r[0], rank[r[1]], rank[r[2]]))
+                if rt is None:
+                    rt = rank[t] * size
+                days = (dp - dt).days
+                found.append((rt + rank[p] - days * size * size, len(found), days, t, p))  # ties: as found
+    found.sort()
+    iso = {d: d.isoformat() for d in set(due.values())} if found else {}  # few distinct dates: write each once
     return [
         {
             "task": t,
             "predecessor": p,
             "days": days,
-            "task_due": due[t].isoformat(),
-            "predecessor_due": due[p].isoformat(),
+            "task_due": iso[due[t]],
+            "predecessor_due": iso[due[p]],
         }
-        for days, t, p in found
+        for _key, _n, days, t, p in found
     ]
 
 
@@ -494,23 +526,33 @@ def slip_impact(g: nx.DiGraph, task_id: str, days: int, dag: DatedDag | None = N
     new_own = d.due[task_id] + timedelta(days=days)
     moved = {task_id}
     new: dict[str, date] = {task_id: max([new_own, *(base[p] for p in d.preds[task_id])])}
-    # walk only the descendants, in topological order
-    down: set[str] = set()
-    stack = list(d.succs[task_id])
-    while stack:
-        s = stack.pop()
-        if s not in down:
-            down.add(s)
-            stack.extend(d.succs[s])
-    affected, absorbed = [], []
+    # Finishes only ever grow, so a task whose predecessors all kept their finish keeps its own:
+    # walk in topological order from the slipped task's successors, and go on past a task only
+    # when its finish moved (the tasks that absorb the slip end the walk there).
     pos = d.positions()
-    for t in sorted(down, key=pos.__getitem__):
-        f = max([d.due[t], *(new.get(p, base[p]) for p in d.preds[t])])
-        new[t] = f
+    preds, succs, due = d.preds, d.succs, d.due
+    heap = [(pos[s], s) for s in set(succs[task_id])]
+    heapq.heapify(heap)
+    queued = {s for _, s in heap}
+    affected, absorbed = [], []
+    while heap:
+        _, t = heapq.heappop(heap)
+        f = due[t]
+        for p in preds[t]:
+            fp = new.get(p)
+            if fp is None:
+                fp = base[p]
+            if fp > f:
+                f = fp
         if f > base[t]:  # finish moved; base >= due, so it now passes the due date
+            new[t] = f
             moved.add(t)
             affected.append(t)
-        elif any(p in moved for p in d.preds[t]):
+            for s in succs[t]:
+                if s not in queued:
+                    queued.add(s)
+                    heapq.heappush(heap, (pos[s], s))
+        else:  # queued only because a predecessor moved: it absorbs the slip
             absorbed.append(t)
     details: list[dict[str, Any]] = []
     units: dict[str, dict[str, Any]] = {}
@@ -584,11 +626,8 @@ def analyse(g: nx.DiGraph, dag: DatedDag | None = None) -> dict[str, Any]:
     {'task': '1', 'slack_days': -62}
     """
     d = dag or dated_dag(g)
-    kinds: dict[str, int] = {}
-    for a in g._node.values():
-        k = a.get("kind")
-        kinds[k] = kinds.get(k, 0) + 1
-    links = sum(1 for nbrs in g._succ.values() for a in nbrs.values() if a.get("kind") == "precedes")
+    kinds = Counter(map(dict.get, g._node.values(), repeat("kind")))  # counted in C, not a Python step per node
+    links = d.links if d.links is not None else _count_links(g)
     sl = slack(g, d)
     rank = _rank(d)
     # the ten tightest (== sorted(...)[:10], ties kept in order, without sorting every task)

@@ -177,15 +177,23 @@ def _units(written: list[str], canonical: list[str]) -> list[str]:
     return [n for n in dict.fromkeys(names) if n]
 
 
-def _add_plan(g: nx.DiGraph, plan: Plan, prefix: str, plan_key: str) -> None:
+def _add_plan(g: nx.DiGraph, plan: Plan, prefix: str, plan_key: str) -> dict[str, int]:
+    """Add the plan's task, section and unit nodes and their edges; returns task node → row (first)."""
     # Nodes and edges are gathered first and added in two bulk calls (one networkx call per edge
     # took most of the build at 50,000 tasks); the order is the one single calls would give.
     nodes: list[tuple[str, dict]] = []
     edges: list[tuple[str, str, dict]] = []
     new_nodes: set[str] = set()
-    for t in plan.tasks:
+    have = g._node  # ``n in g`` is a Python call per test; the node dict answers the same in C
+    rows: dict[str, int] = {}
+    unit_keys: dict[str, str] = {}  # unit name -> its node, made (and added) once
+    section_keys: dict[str, str] = {}
+    for i, t in enumerate(plan.tasks):
         tid = f"{prefix}{t.id}"
         tn = f"task:{tid}"
+        if tn not in rows:
+            rows[tn] = i
+        ms = t.milestones
         nodes.append(
             (
                 tn,
@@ -197,31 +205,40 @@ def _add_plan(g: nx.DiGraph, plan: Plan, prefix: str, plan_key: str) -> None:
                     "title": t.title,
                     "section": t.section,
                     "deadline": t.deadline,
-                    "due": due_date(t),
+                    "due": due_date(t) if ms else (None if t.deadline_kind == ONGOING else t.deadline),
                     "deadline_kind": t.deadline_kind,
                     "deadline_text": t.deadline_text,
-                    "milestones": [(m.date, m.text) for m in t.milestones],
+                    "milestones": [(m.date, m.text) for m in ms] if ms else [],
                     "source": t.source.label(),
                     "label": f"{tid} {t.title[:16]}".strip(),
                 },
             )
         )
         if t.section:
-            sec = f"section:{plan_key}/{t.section}" if plan_key else f"section:{t.section}"
-            if sec not in new_nodes and sec not in g:
-                new_nodes.add(sec)
-                nodes.append((sec, {"kind": "section", "label": t.section, "plan": plan_key}))
+            sec = section_keys.get(t.section)
+            if sec is None:
+                sec = section_keys[t.section] = (
+                    f"section:{plan_key}/{t.section}" if plan_key else f"section:{t.section}"
+                )
+                if sec not in new_nodes and sec not in have:
+                    new_nodes.add(sec)
+                    nodes.append((sec, {"kind": "section", "label": t.section, "plan": plan_key}))
             edges.append((sec, tn, {"kind": "section"}))
         lead = _units(t.lead_units, t.lead_units_canonical)
-        resp = [u for u in _units(t.responsible_units, t.responsible_units_canonical) if u not in lead]
+        resp = _units(t.responsible_units, t.responsible_units_canonical)
+        if lead and resp:
+            resp = [u for u in resp if u not in lead]
         for role, names in ((LEAD, lead), (RESPONSIBLE, resp)):
             for name in names:
-                un = f"unit:{name}"
-                if un not in new_nodes and un not in g:
-                    new_nodes.add(un)
-                    nodes.append((un, {"kind": "unit", "label": name, "collective": is_collective(name)}))
+                un = unit_keys.get(name)
+                if un is None:
+                    un = unit_keys[name] = f"unit:{name}"
+                    if un not in new_nodes and un not in have:
+                        new_nodes.add(un)
+                        nodes.append((un, {"kind": "unit", "label": name, "collective": is_collective(name)}))
                 edges.append((un, tn, {"kind": "unit", "role": role}))
     _insert(g, nodes, edges)
+    return rows
 
 
 def _insert(g: nx.DiGraph, nodes: list[tuple[str, dict]], edges: list[tuple[str, str, dict]]) -> None:
@@ -253,18 +270,23 @@ def _insert(g: nx.DiGraph, nodes: list[tuple[str, dict]], edges: list[tuple[str,
         clear(g)
 
 
-def _add_links(g: nx.DiGraph, links: Iterable[tuple[str, str, str]], prefix: str) -> list[tuple[str, str]]:
+def _add_links(
+    g: nx.DiGraph, links: Iterable[tuple[str, str, str]], prefix: str, rows: dict[str, int] | None = None
+) -> tuple[list[tuple[str, str]], bool]:
     """Add the predecessor links, given as (task, predecessor, origin); returns the (predecessor,
-    task) node pairs added."""
+    task) node pairs added, and whether every one points back to an earlier row of ``rows`` (task
+    node → row): links that all do cannot loop, so the cycle check can be skipped."""
+    forward = rows is not None
+    row = rows if rows is not None else {}
     edges: list[tuple[str, str, dict]] = []
     seen: set[tuple[str, str]] = set()
     succ = g._succ  # plain dict access: the public views cost several times more per edge
     for task, predecessor, origin in links:
         t, p = f"task:{prefix}{task}", f"task:{prefix}{predecessor}"
-        if t not in g:
+        if t not in succ:
             g.add_edges_from(edges)  # as if added one by one up to the bad link
             raise UnknownPredecessor(task, origin=origin, role="任务")
-        if p not in g:
+        if p not in succ:
             g.add_edges_from(edges)
             raise UnknownPredecessor(predecessor, origin=origin)
         if p == t:
@@ -272,10 +294,13 @@ def _add_links(g: nx.DiGraph, links: Iterable[tuple[str, str, str]], prefix: str
             raise CycleError([task, task], [origin])
         if (p, t) in seen or t in succ[p]:
             continue
+        if forward:
+            rp, rt = row.get(p), row.get(t)
+            forward = rp is not None and rt is not None and rp < rt
         seen.add((p, t))
         edges.append((p, t, {"kind": "precedes", "origin": origin}))
     _insert(g, [], edges)
-    return [(p, t) for p, t, _a in edges]
+    return [(p, t) for p, t, _a in edges], forward
 
 
 def _all_links(plan: Plan, links: Iterable[PredecessorLink]) -> Iterator[tuple[str, str, str]]:
@@ -446,8 +471,10 @@ def build_graph(
     tasks.graph.errors.UnknownPredecessor: p.csv 第2行: 前置任务“9”不存在
     """
     g = graph if graph is not None else nx.DiGraph(title=plan.title)
-    _add_plan(g, plan, prefix, plan_key)
-    _links_acyclic(g, _add_links(g, _all_links(plan, links), prefix))
+    rows = _add_plan(g, plan, prefix, plan_key)
+    added, forward = _add_links(g, _all_links(plan, links), prefix, rows)
+    if not forward:  # links that all point back to earlier rows cannot loop
+        _links_acyclic(g, added)
     return g
 
 

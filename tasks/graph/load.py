@@ -21,6 +21,8 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Collection
+from itertools import chain, compress, repeat
+from operator import eq
 from typing import Any
 
 import networkx as nx
@@ -42,17 +44,35 @@ def _month(attrs: dict) -> str:
     return ONGOING_KEY if attrs.get("deadline_kind") == "ongoing" else UNDATED_KEY
 
 
-def _unit_tasks(g: nx.DiGraph) -> dict[str, list[tuple[str, str]]]:
-    """unit name → [(task node, role)], direct and via-collective edges alike (in edge order)."""
-    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+def _unit_tasks(g: nx.DiGraph) -> dict[str, tuple[list[str], list[str]]]:
+    """unit name → (task nodes, roles), direct and via-collective edges alike (in edge order).
+
+    The edges' kinds and roles are read with ``map`` (in C), not one Python step per edge.
+    """
+    out: dict[str, tuple[list[str], list[str]]] = {}
     nodes = g._node  # plain dict access: the public views cost several times more per edge
+    get = dict.get
     for u, nbrs in g._succ.items():
-        items = None
-        for v, a in nbrs.items():
-            if a.get("kind") == "unit":
-                if items is None:
-                    items = out[nodes[u]["label"]]
-                items.append((v, a["role"]))
+        if not nbrs:
+            continue
+        attrs = nbrs.values()
+        kinds = list(map(get, attrs, repeat("kind")))
+        n_unit = kinds.count("unit")
+        if not n_unit:
+            continue
+        if n_unit == len(kinds):  # a unit node: every edge is a unit edge
+            targets, roles = list(nbrs), [a["role"] for a in attrs]
+        else:
+            is_unit = [k == "unit" for k in kinds]
+            targets = list(compress(nbrs, is_unit))
+            roles = [a["role"] for a in compress(attrs, is_unit)]
+        label = nodes[u]["label"]
+        have = out.get(label)
+        if have is None:
+            out[label] = (targets, roles)
+        else:
+            have[0].extend(targets)
+            have[1].extend(roles)
     return out
 
 
@@ -92,28 +112,34 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
     """
     done = set(done)
     nodes = g._node
-    facts: dict[str, tuple[str, bool, bool]] = {}  # task node -> (month, open, ongoing), once per task
+    per_unit = _unit_tasks(g)
+    month: dict[str, str] = {}  # task node -> month key, once per task
+    closed: set[str] = set()  # task nodes of done tasks
+    ongoing_nodes: set[str] = set()
+    by_due: dict[Any, str] = {}  # due date -> month key: a plan has a few hundred distinct dates
+    for node in set(chain.from_iterable(targets for targets, _roles in per_unit.values())):  # each task once
+        a = nodes[node]
+        due = a.get("due")
+        key = by_due.get(due) if due is not None else None
+        if key is None:
+            key = _month(a)
+            if due is not None:
+                by_due[due] = key
+        month[node] = key
+        if done and a["task_id"] in done:
+            closed.add(node)
+        if a.get("deadline_kind") == "ongoing":
+            ongoing_nodes.add(node)
     rows: list[dict[str, Any]] = []
-    for name, items in _unit_tasks(g).items():
-        counts: dict[str, list[int]] = {}  # month -> [led, joined]
-        led = open_ = ongoing = 0
-        for node, role in items:
-            f = facts.get(node)
-            if f is None:
-                a = nodes[node]
-                f = facts[node] = (_month(a), a["task_id"] not in done, a.get("deadline_kind") == "ongoing")
-            c = counts.get(f[0])
-            if c is None:
-                c = counts[f[0]] = [0, 0]
-            if role == LEAD:
-                c[0] += 1
-                led += 1
-            else:
-                c[1] += 1
-            open_ += f[1]
-            ongoing += f[2]
-        joined = len(items) - led
-        by_month = {m: {"led": c[0], "joined": c[1]} for m, c in sorted(counts.items())}
+    for name, (targets, roles) in per_unit.items():
+        # every count below runs in C: map/compress/Counter over the unit's edges
+        months = list(map(month.__getitem__, targets))
+        is_lead = list(map(eq, roles, repeat(LEAD)))
+        all_by_month = Counter(months)
+        led_by_month = Counter(compress(months, is_lead))
+        led = sum(is_lead)
+        joined = len(targets) - led
+        by_month = {m: {"led": led_by_month[m], "joined": c - led_by_month[m]} for m, c in sorted(all_by_month.items())}
         rows.append(
             {
                 "unit": name,
@@ -121,8 +147,8 @@ def unit_load(g: nx.DiGraph, done: Collection[str] = ()) -> list[dict[str, Any]]
                 "led": led,
                 "joined": joined,
                 "total": led + joined,
-                "open": open_,
-                "ongoing": ongoing,
+                "open": len(targets) - sum(map(closed.__contains__, targets)),
+                "ongoing": sum(map(ongoing_nodes.__contains__, targets)),
                 "by_month": by_month,
             }
         )

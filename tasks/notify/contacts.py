@@ -156,6 +156,7 @@ def check_contact(c: Contact, known_units: Iterable[str] | None = None) -> Conta
         email=",".join(emails),
         webhook=webhook,
         webhook_secret=secret,
+        region=(c.region or "").strip(),
     )
 
 

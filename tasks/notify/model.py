@@ -90,6 +90,8 @@ class Contact:
         A group robot's address (钉钉, 企业微信 or a plain JSON webhook).
     webhook_secret
         The robot's signing secret.
+    region
+        The city or county whose office keeps this contact (``""``: the province's, for plans of no region).
 
     Examples
     --------
@@ -104,6 +106,7 @@ class Contact:
     email: str = ""
     webhook: str = ""
     webhook_secret: str = ""
+    region: str = ""
 
     @property
     def webhook_kind(self) -> str:
@@ -561,6 +564,8 @@ class Message:
         When it was queued, when it may be tried next, when it left.
     tasks
         The task lines the message lists.
+    region
+        The region of the plan it is about (``""``: plans of no region); that region's office sends it.
 
     Examples
     --------
@@ -590,6 +595,7 @@ class Message:
     next_at: datetime | None = None
     sent_at: datetime | None = None
     tasks: tuple[str, ...] = field(default=(), compare=False)
+    region: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """As JSON for pages and the command line: robot addresses masked, Chinese names added.

@@ -83,6 +83,9 @@ __all__ = [
     "retry_messages",
     "cancel_messages",
     "export_send_list",
+    "contact_book",
+    "message_regions",
+    "plan_regions_of",
     "RunReport",
     "SendReport",
     "STALE_SENDING",
@@ -102,21 +105,23 @@ def _now() -> datetime:
 
 # -- contacts ---------------------------------------------------------------------------------------------------
 def _contact(r: ContactRow) -> Contact:
-    return Contact(r.unit, r.person, r.phone, r.email, r.webhook, r.webhook_secret)
+    return Contact(r.unit, r.person, r.phone, r.email, r.webhook, r.webhook_secret, r.region or "")
 
 
-def contacts(store: Store) -> list[Contact]:
-    """Every unit's contact, by unit name.
+def contacts(store: Store, regions: Iterable[str] | None = None) -> list[Contact]:
+    """Every unit's contact, by unit name (then region).
 
     Parameters
     ----------
     store
         The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
+    regions
+        Only the contacts kept by these regions (``""``: the province's); default all.
 
     Returns
     -------
     list of Contact
-        Sorted by unit name.
+        Sorted by unit name, then region.
 
     Examples
     --------
@@ -128,11 +133,14 @@ def contacts(store: Store) -> list[Contact]:
     [('市公安局', '张三')]
     """
     with store.session() as s:
-        return [_contact(r) for r in s.scalars(select(ContactRow).order_by(ContactRow.unit))]
+        q = select(ContactRow).order_by(ContactRow.unit, ContactRow.region)
+        if regions is not None:
+            q = q.where(ContactRow.region.in_(sorted(set(regions))))
+        return [_contact(r) for r in s.scalars(q)]
 
 
-def contact(store: Store, unit: str) -> Contact | None:
-    """One unit's contact.
+def contact(store: Store, unit: str, region: str = "") -> Contact | None:
+    """One unit's contact, as kept by one region's office.
 
     Parameters
     ----------
@@ -140,6 +148,8 @@ def contact(store: Store, unit: str) -> Contact | None:
         The task store (the raw :class:`tasks.store.Store`; the guarded store checks roles first).
     unit
         The unit's name.
+    region
+        The region whose contact it is (``""``: the province's).
 
     Returns
     -------
@@ -156,8 +166,79 @@ def contact(store: Store, unit: str) -> Contact | None:
     ('ga@example.cn', None)
     """
     with store.session() as s:
-        r = s.scalar(select(ContactRow).where(ContactRow.unit == unit))
+        r = s.scalar(select(ContactRow).where(ContactRow.unit == unit, ContactRow.region == (region or "")))
         return _contact(r) if r else None
+
+
+def plan_regions_of(store: Store) -> dict[str, str]:
+    """Plan key → the region its messages belong to (``""`` for plans of no region).
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`).
+
+    Returns
+    -------
+    dict of str to str
+        Every plan's region, in load order.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> from tasks.regions import add_region, set_plan_region
+    >>> store = Store("sqlite://")
+    >>> key = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin").plan
+    >>> plan_regions_of(store) == {key: ""}
+    True
+    >>> _ = add_region(store, "甲市", actor="admin"); _ = set_plan_region(store, key, "甲市", actor="admin")
+    >>> plan_regions_of(store) == {key: "甲市"}
+    True
+    """
+    from ..regions import DEFAULT_REGION, plan_regions
+
+    return {k: ("" if r == DEFAULT_REGION else r) for k, r in plan_regions(store).items()}
+
+
+def contact_book(store: Store) -> Callable[[str, str], Contact | None]:
+    """``find(region, unit)``: the contact a message of ``region`` for ``unit`` goes to — the region's
+    own, else (a county) its city's; the province's contacts serve the plans of no region only, so a
+    message of one city never reaches another city's unit of the same name.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`).
+
+    Returns
+    -------
+    callable
+        ``find(region, unit)`` → the :class:`~tasks.notify.Contact`, or None when nobody is kept for it.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> from tasks.regions import add_region
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = add_region(store, "甲市", actor="admin"); _ = add_region(store, "乙县", parent="甲市", actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", email="jia@example.cn", region="甲市"), actor="admin")
+    >>> find = contact_book(store)
+    >>> find("乙县", "市公安局").email, find("", "市公安局")  # the county uses its city's; 本级 has none
+    ('jia@example.cn', None)
+    """
+    from ..regions import regions as all_regions
+
+    people = {(c.region, c.unit): c for c in contacts(store)}
+    parent = {r.name: r.parent for r in all_regions(store)}
+
+    def find(region: str, unit: str) -> Contact | None:
+        c = people.get((region or "", unit))
+        if c is None and region and parent.get(region):
+            c = people.get((parent[region] or "", unit))
+        return c
+
+    return find
 
 
 def _known_units(store: Store) -> list[str]:
@@ -165,10 +246,11 @@ def _known_units(store: Store) -> list[str]:
 
 
 def _upsert(s: Any, c: Contact, actor: str, now: datetime) -> None:
-    row = s.scalar(select(ContactRow).where(ContactRow.unit == c.unit))
+    row = s.scalar(select(ContactRow).where(ContactRow.unit == c.unit, ContactRow.region == c.region))
     if row is None:
         s.add(
             ContactRow(
+                region=c.region,
                 unit=c.unit,
                 person=c.person,
                 phone=c.phone,
@@ -184,7 +266,9 @@ def _upsert(s: Any, c: Contact, actor: str, now: datetime) -> None:
         row.webhook_secret, row.updated_at, row.updated_by = c.webhook_secret, now, actor
 
 
-def save_contact(store: Store, c: Contact, actor: str, *, keep_secret: bool = False) -> Contact:
+def save_contact(
+    store: Store, c: Contact, actor: str, *, keep_secret: bool = False, known_units: Iterable[str] | None = None
+) -> Contact:
     """Add or change one unit's contact (checked; the unit must be in a task-breakdown table).
 
     ``keep_secret``: an empty ``webhook_secret`` keeps the stored one (forms never show it back).
@@ -199,6 +283,8 @@ def save_contact(store: Store, c: Contact, actor: str, *, keep_secret: bool = Fa
         Who makes the change (audited).
     keep_secret
         Keep the stored signing secret when ``c`` has none.
+    known_units
+        The units ``c.unit`` must be one of (default: every unit of the task tables).
 
     Returns
     -------
@@ -224,23 +310,27 @@ def save_contact(store: Store, c: Contact, actor: str, *, keep_secret: bool = Fa
     tasks.notify.model.NotifyError: 单位“市气象局”不在任务分解表中,请使用任务分解表中的单位全称
     """
     if keep_secret and not c.webhook_secret and c.webhook:
-        old = contact(store, c.unit)
+        old = contact(store, c.unit, c.region)
         if old and old.webhook_secret:
             c = replace(c, webhook_secret=old.webhook_secret)
-    c = check_contact(c, _known_units(store))
+    c = check_contact(c, _known_units(store) if known_units is None else known_units)
     with store.session(write=True) as s:
         _upsert(s, c, actor, _now())
-        store._audit(
-            s,
-            actor,
-            "notify_contact",
-            c.unit,
-            {"webhook": bool(c.webhook), "email": bool(c.email), "phone": bool(c.phone)},
-        )
+        details: dict[str, Any] = {"webhook": bool(c.webhook), "email": bool(c.email), "phone": bool(c.phone)}
+        if c.region:
+            details["region"] = c.region
+        store._audit(s, actor, "notify_contact", c.unit, details)
     return c
 
 
-def apply_contact_edits(store: Store, edited: Sequence[Contact], actor: str) -> tuple[int, list[str]]:
+def apply_contact_edits(
+    store: Store,
+    edited: Sequence[Contact],
+    actor: str,
+    *,
+    region: str = "",
+    known_units: Iterable[str] | None = None,
+) -> tuple[int, list[str]]:
     """Save the rows of the dashboard's contact table that changed: a row with every field empty removes
     that unit's contact; an empty 加签密钥 keeps the stored one.  One bad row does not stop the others.
 
@@ -254,6 +344,10 @@ def apply_contact_edits(store: Store, edited: Sequence[Contact], actor: str) -> 
         Every row of the table as the office left it.
     actor
         Who makes the change (audited).
+    region
+        The region whose contact table it is (``""``: the province's).
+    known_units
+        As for :func:`save_contact`.
 
     Returns
     -------
@@ -271,14 +365,16 @@ def apply_contact_edits(store: Store, edited: Sequence[Contact], actor: str) -> 
     >>> apply_contact_edits(store, [Contact("市公安局")], actor="admin"), contacts(store)
     ((1, []), [])
     """
-    current = {c.unit: c for c in contacts(store)}
+    region = region or ""
+    current = {c.unit: c for c in contacts(store, [region])}
     changed, errors = 0, []
     for c in edited:
+        c = replace(c, region=region)
         old = current.get(c.unit)
         empty = not any((c.person.strip(), c.phone.strip(), c.email.strip(), c.webhook.strip()))
         if empty:
             if old is not None:
-                delete_contact(store, c.unit, actor)
+                delete_contact(store, c.unit, actor, region=region)
                 changed += 1
             continue
         same = (
@@ -290,14 +386,14 @@ def apply_contact_edits(store: Store, edited: Sequence[Contact], actor: str) -> 
         if same:
             continue
         try:
-            save_contact(store, c, actor, keep_secret=True)
+            save_contact(store, c, actor, keep_secret=True, known_units=known_units)
             changed += 1
         except NotifyError as err:
             errors.append(f"{c.unit}:{err}")
     return changed, errors
 
 
-def delete_contact(store: Store, unit: str, actor: str) -> None:
+def delete_contact(store: Store, unit: str, actor: str, *, region: str = "") -> None:
     """Remove one unit's contact (audited).
 
     Parameters
@@ -308,6 +404,8 @@ def delete_contact(store: Store, unit: str, actor: str) -> None:
         The unit's name.
     actor
         Who makes the change (audited).
+    region
+        The region whose contact it is (``""``: the province's).
 
     Raises
     ------
@@ -327,15 +425,22 @@ def delete_contact(store: Store, unit: str, actor: str) -> None:
     tasks.notify.model.NotifyError: 单位“市公安局”没有联系方式可删除
     """
     with store.session(write=True) as s:
-        row = s.scalar(select(ContactRow).where(ContactRow.unit == unit))
+        row = s.scalar(select(ContactRow).where(ContactRow.unit == unit, ContactRow.region == (region or "")))
         if row is None:
             raise NotifyError(f"单位“{unit}”没有联系方式可删除")
         s.delete(row)
-        store._audit(s, actor, "notify_contact_delete", unit)
+        store._audit(s, actor, "notify_contact_delete", unit, {"region": region} if region else None)
 
 
 def import_contacts(
-    store: Store, path: str | Path, actor: str, *, name: str | None = None, save: bool = True
+    store: Store,
+    path: str | Path,
+    actor: str,
+    *,
+    name: str | None = None,
+    save: bool = True,
+    region: str = "",
+    known_units: Iterable[str] | None = None,
 ) -> ContactSheet:
     """Read a contact list; when it is clean and ``save``, add or replace those units' contacts in one
     transaction.  A list with any problem writes nothing (its ``issues`` say where).
@@ -354,6 +459,10 @@ def import_contacts(
         The file name the user knows; default the file's own.
     save
         ``False`` only checks the list.
+    region
+        The region whose contacts they become (``""``: the province's).
+    known_units
+        The units a row may name (default: every unit of the task tables).
 
     Returns
     -------
@@ -376,17 +485,22 @@ def import_contacts(
     >>> import_contacts(store, path, actor="admin").summary(), contact(store, "市公安局").person
     ('联系人.csv:1 个单位的联系方式', '张三')
     """
-    sheet = read_contacts(path, _known_units(store), name)
+    region = region or ""
+    sheet = read_contacts(path, _known_units(store) if known_units is None else known_units, name)
     if not sheet.ok or not save:
         return sheet
     now = _now()
     with store.session(write=True) as s:
-        old = {r.unit: r.webhook_secret for r in s.scalars(select(ContactRow))}
+        old = {r.unit: r.webhook_secret for r in s.scalars(select(ContactRow).where(ContactRow.region == region))}
         for c in sheet.contacts:
+            c = replace(c, region=region)
             if not sheet.has_secret_column and c.webhook and old.get(c.unit):
                 c = replace(c, webhook_secret=old[c.unit])
             _upsert(s, c, actor, now)
-        store._audit(s, actor, "notify_contacts_import", sheet.file, {"units": [c.unit for c in sheet.contacts]})
+        detail: dict[str, Any] = {"units": [c.unit for c in sheet.contacts]}
+        if region:
+            detail["region"] = region
+        store._audit(s, actor, "notify_contacts_import", sheet.file, detail)
     return sheet
 
 
@@ -604,8 +718,21 @@ class Planned:
     """What the rules want now: messages (all channels the contacts allow) and units no channel reaches."""
 
     messages: tuple[Message, ...] = ()
-    unreached: tuple[tuple[str, str], ...] = ()  # (reason, unit)
-    wanted_units: frozenset[tuple[str, str]] = frozenset()  # (reason, unit) still owed a reminder
+    unreached: tuple[tuple[str, str], ...] = ()  # (reason, unit; ``unit(region)`` for a region's)
+    wanted_units: frozenset[tuple[str, ...]] = frozenset()  # (reason, region, unit) still owed a reminder
+
+
+def _in(region: str, regions: frozenset[str] | None) -> bool:
+    return regions is None or region in regions
+
+
+def _region_key(region: str, key: str) -> str:
+    """Keys of a region's messages start with the region (two cities' units may share a name)."""
+    return f"{region}|{key}" if region else key
+
+
+def _who(unit: str, region: str) -> str:
+    return f"{unit}({region})" if region else unit
 
 
 def _key(text: str) -> str:
@@ -650,8 +777,12 @@ def plan_scheduled(
     channels: Iterable[str] = ("mail", "dingtalk", "wecom", "webhook", "sms"),
     closed_tasks: Iterable[tuple[str, ...]] = (),
     snap: Any = None,
+    regions: frozenset[str] | None = None,
 ) -> Planned:
     """催办 and deadline reminders wanted at ``now`` (nothing written).
+
+    One message per unit, reason and channel *within each region*: a unit's tasks in two regions'
+    plans make two messages, each belonging to (and sent by) its region, each to that region's contact.
 
     ``closed_tasks``: (plan, task id) pairs whose lifecycle is closed (销号): nobody is reminded of them;
     (plan, task id, unit) triples: that lead unit's part is closed, so that unit is not reminded.
@@ -670,11 +801,14 @@ def plan_scheduled(
         Closed tasks, and closed lead units' parts.
     snap
         A progress snapshot for ``now``'s date (read from the store when not given).
+    regions
+        Only the messages of these regions (``""``: plans of no region); default all.
 
     Returns
     -------
     Planned
-        ``messages`` (keys ``<reason>|<period or ahead>|<unit>|<channel>|<rule period>``),
+        ``messages`` (keys ``<reason>|<period or ahead>|<unit>|<channel>|<rule period>``, led by
+        ``<region>|`` for a region's),
         ``unreached`` (reason, unit) pairs with no contact on ``channels``, and ``wanted_units``.
 
     Examples
@@ -694,75 +828,89 @@ def plan_scheduled(
     rules = rules or load_notify_rules(store)
     snap = snap if snap is not None else snapshot(store, now.date())
     closed = set(closed_tasks)
-    people = {c.unit: c for c in contacts(store)}
+    find = contact_book(store)
+    region_of = plan_regions_of(store)
     tpls = templates(store)
     bucket = rules.bucket(now)
     plans_many = len({s.plan for s in snap.statuses}) > 1
     messages: list[Message] = []
     unreached: list[tuple[str, str]] = []
-    wanted: set[tuple[str, str]] = set()
+    wanted: set[tuple[str, ...]] = set()
     base = {"日期": now.date().isoformat()}
 
     def emit(
-        reason: str, unit: str, values: dict[str, Any], keypart: str, tasks: list[dict[str, Any]], period: str
+        reason: str,
+        region: str,
+        unit: str,
+        values: dict[str, Any],
+        keypart: str,
+        tasks: list[dict[str, Any]],
+        period: str,
     ) -> None:
-        wanted.add((reason, unit))
-        routes = _routes(people.get(unit), channels)
+        wanted.add((reason, region, unit))
+        c = find(region, unit)
+        routes = _routes(c, channels)
         if not routes:
-            unreached.append((reason, unit))
+            unreached.append((reason, _who(unit, region)))
         plans = sorted({t["plan"] for t in tasks})
         for channel, address in routes:
             messages.append(
                 _message(
                     reason,
                     unit,
-                    people.get(unit),
+                    c,
                     channel,
                     address,
                     tpls[reason],
                     {**base, **values},
-                    f"{reason}|{keypart}|{unit}|{channel}|{bucket}",
+                    _region_key(region, f"{reason}|{keypart}|{unit}|{channel}|{bucket}"),
                     plan="、".join(plans),
                     task_id="、".join(t["id"] for t in tasks),
                     period=period,
                     tasks=tuple(f"{t['plan']}#{t['id']}" for t in tasks),
+                    region=region,
                 )
             )
 
     if rules.on("urge"):
         for r in reminders(snap):
-            tasks = [
-                dict(t, plan_shown=plans_many)
-                for t in r.tasks
-                if (t["plan"], t["id"]) not in closed and (t["plan"], t["id"], r.unit) not in closed
-            ]
-            if not tasks:
-                continue
-            emit(
-                "urge",
-                r.unit,
-                {
-                    "报告期": r.period,
-                    "报送期限": r.due.isoformat(),
-                    "任务数": len(tasks),
-                    "任务清单": "\n".join(_task_line(t) for t in tasks),
-                    "计划": "、".join(sorted({t["plan"] for t in tasks})),
-                },
-                r.period,
-                tasks,
-                r.period,
-            )
+            by_region: dict[str, list[dict[str, Any]]] = {}
+            for t in r.tasks:
+                if (t["plan"], t["id"]) in closed or (t["plan"], t["id"], r.unit) in closed:
+                    continue
+                region = region_of.get(t["plan"], "")
+                if _in(region, regions):
+                    by_region.setdefault(region, []).append(dict(t, plan_shown=plans_many))
+            for region, tasks in sorted(by_region.items()):
+                emit(
+                    "urge",
+                    region,
+                    r.unit,
+                    {
+                        "报告期": r.period,
+                        "报送期限": r.due.isoformat(),
+                        "任务数": len(tasks),
+                        "任务清单": "\n".join(_task_line(t) for t in tasks),
+                        "计划": "、".join(sorted({t["plan"] for t in tasks})),
+                    },
+                    r.period,
+                    tasks,
+                    r.period,
+                )
     if rules.on("deadline"):
         end = now.date() + timedelta(days=rules.days_ahead)
-        per_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        per_unit: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for st in snap.statuses:
             if not st.deadline or not now.date() <= st.deadline <= end or st.status == "done":
                 continue
             if (st.plan, st.id) in closed:
                 continue
+            region = region_of.get(st.plan, "")
+            if not _in(region, regions):
+                continue
             for u in dict.fromkeys(st.lead_units + st.responsible_units):
                 if not is_collective(u) and (st.plan, st.id, u) not in closed:
-                    per_unit[u].append(
+                    per_unit[(region, u)].append(
                         {
                             "plan": st.plan,
                             "id": st.id,
@@ -771,10 +919,11 @@ def plan_scheduled(
                             "plan_shown": plans_many,
                         }
                     )
-        for unit in sorted(per_unit):
-            tasks = per_unit[unit]
+        for region, unit in sorted(per_unit, key=lambda ru: (ru[1], ru[0])):
+            tasks = per_unit[(region, unit)]
             emit(
                 "deadline",
+                region,
                 unit,
                 {
                     "天数": rules.days_ahead,
@@ -796,6 +945,7 @@ def plan_events(
     *,
     rules: NotifyRules | None = None,
     channels: Iterable[str] = ("mail", "dingtalk", "wecom", "webhook", "sms"),
+    regions: frozenset[str] | None = None,
 ) -> Planned:
     """Messages for lifecycle events (new task to sign, extension decided, claim returned, card changed).
 
@@ -814,11 +964,14 @@ def plan_events(
         Default the stored ones.
     channels
         The channels to plan messages on.
+    regions
+        Only the events on plans of these regions (``""``: plans of no region); default all.
 
     Returns
     -------
     Planned
-        The messages (nothing written) and the units no channel reaches.
+        The messages (nothing written; each belongs to its plan's region and goes to that region's
+        contact) and the units no channel reaches.
 
     Examples
     --------
@@ -831,16 +984,21 @@ def plan_events(
     ['sign|42|市公安局|mail', 'sign|42|市公安局|sms']
     """
     rules = rules or load_notify_rules(store)
-    people = {c.unit: c for c in contacts(store)}
+    find = contact_book(store)
+    region_of = plan_regions_of(store)
     tpls = templates(store)
     messages: list[Message] = []
     unreached: list[tuple[str, str]] = []
     for e in events:
         if not rules.on(e.kind) or is_collective(e.unit) or (e.task_closed and e.kind != "returned"):
             continue
-        routes = _routes(people.get(e.unit), channels)
+        region = region_of.get(e.plan, "")
+        if not _in(region, regions):
+            continue
+        c = find(region, e.unit)
+        routes = _routes(c, channels)
         if not routes:
-            unreached.append((e.kind, e.unit))
+            unreached.append((e.kind, _who(e.unit, region)))
         values = {
             "日期": (e.at or now).date().isoformat(),
             "计划": e.plan,
@@ -857,16 +1015,17 @@ def plan_events(
                 _message(
                     e.kind,
                     e.unit,
-                    people.get(e.unit),
+                    c,
                     channel,
                     address,
                     tpls[e.kind],
                     values,
-                    f"{e.kind}|{e.event_id}|{e.unit}|{channel}",
+                    _region_key(region, f"{e.kind}|{e.event_id}|{e.unit}|{channel}"),
                     plan=e.plan,
                     task_id=e.task_id,
                     period=(e.at or now).date().isoformat(),
                     tasks=(f"{e.plan}#{e.task_id}",),
+                    region=region,
                 )
             )
     return Planned(tuple(messages), tuple(unreached))
@@ -917,6 +1076,7 @@ def queue_messages(store: Store, messages: Sequence[Message], now: datetime, act
             new = [m for m in {m.key: m for m in messages}.values() if m.key not in have]
             rows = [
                 OutboxRow(
+                    region=m.region,
                     key=m.key,
                     reason=m.reason,
                     unit=m.unit,
@@ -1026,6 +1186,7 @@ def _msg(r: OutboxRow) -> Message:
         created_at=r.created_at,
         next_at=r.next_at,
         sent_at=r.sent_at,
+        region=r.region or "",
     )
 
 
@@ -1121,8 +1282,12 @@ def send_due(
     mail: MailSettings | None = None,
     deliver: Deliver | None = None,
     opener: Any = None,
+    regions: frozenset[str] | None = None,
 ) -> SendReport:
     """Send the pending messages that are due at ``now`` on enabled channels (not ``sms``: that is the send list).
+
+    With ``regions``, only those regions' messages are touched (a city's office sends its own); the
+    daily caps count each region's sending apart, so one city's batch never uses up another's.
 
     Each message goes to the unit's current address on its channel; a failure is retried after
     :meth:`~tasks.notify.NotifyRules.backoff`, then marked failed with its Chinese reason. A message
@@ -1148,6 +1313,8 @@ def send_due(
         :class:`~tasks.notify.ChannelError` on failure.
     opener
         Replaces :func:`urllib.request.urlopen` for robots.
+    regions
+        Only these regions' messages (``""``: plans of no region); default all.
 
     Returns
     -------
@@ -1173,12 +1340,10 @@ def send_due(
     rules = rules or load_notify_rules(store)
     chans = set(channels) - {"sms"}
     rep = SendReport()
+    mine = OutboxRow.region.in_(sorted(regions)) if regions is not None else None
     with store.session(write=True) as s:  # a send that died mid-way: its result is unknown, so never resend blindly
-        stale = list(
-            s.scalars(
-                select(OutboxRow).where(OutboxRow.status == "sending", OutboxRow.updated_at < now - STALE_SENDING)
-            )
-        )
+        q = select(OutboxRow).where(OutboxRow.status == "sending", OutboxRow.updated_at < now - STALE_SENDING)
+        stale = list(s.scalars(q if mine is None else q.where(mine)))
         for r in stale:
             r.status, r.updated_at = "failed", now
             r.last_error = "发送过程中断,是否送达未知;请核实后在发件箱中重试或取消"
@@ -1190,37 +1355,35 @@ def send_due(
         return rep
     day = datetime.combine(now.date(), datetime.min.time())
     with store.session() as s:
-        due = [
-            _msg(r)
-            for r in s.scalars(
-                select(OutboxRow)
-                .where(OutboxRow.status == "pending", OutboxRow.next_at <= now, OutboxRow.channel.in_(sorted(chans)))
-                .order_by(OutboxRow.next_at, OutboxRow.id)
-            )
-        ]
-        sent_today = Counter(
-            dict(
-                s.execute(
-                    select(OutboxRow.unit, func.count())
-                    .where(OutboxRow.sent_at >= day, OutboxRow.channel != "sms")
-                    .group_by(OutboxRow.unit)
-                ).all()
-            )
+        q = select(OutboxRow).where(
+            OutboxRow.status == "pending", OutboxRow.next_at <= now, OutboxRow.channel.in_(sorted(chans))
         )
+        due = [
+            _msg(r) for r in s.scalars((q if mine is None else q.where(mine)).order_by(OutboxRow.next_at, OutboxRow.id))
+        ]
+        sent_today: Counter[tuple[str, str]] = Counter()
+        for region, unit, n in s.execute(
+            select(OutboxRow.region, OutboxRow.unit, func.count())
+            .where(OutboxRow.sent_at >= day, OutboxRow.channel != "sms")
+            .group_by(OutboxRow.region, OutboxRow.unit)
+        ):
+            sent_today[(region or "", unit)] += n
     if "mail" in chans and mail is None and deliver is None:
         mail = mail_settings()
         if mail is None and any(m.channel == "mail" for m in due):
             rep.warnings.append("邮件通道已开启,但未设置邮件服务器(WORKBENCH_SMTP_HOST),邮件暂不发送")
             due = [m for m in due if m.channel != "mail"]
     deliver = deliver or _deliverer(mail, rules.timeout_seconds, opener)
-    people = {c.unit: c for c in contacts(store)}
-    total = sum(sent_today.values())
+    find = contact_book(store)
+    total: Counter[str] = Counter()  # sent today per region: each region has the daily cap
+    for (region, _unit), n in sent_today.items():
+        total[region] += n
     for m in due:
-        if rules.daily_cap and total >= rules.daily_cap:
+        if rules.daily_cap and total[m.region] >= rules.daily_cap:
             rep.capped = True
             rep.deferred += 1
             continue
-        if rules.unit_daily_cap and sent_today[m.unit] >= rules.unit_daily_cap:
+        if rules.unit_daily_cap and sent_today[(m.region, m.unit)] >= rules.unit_daily_cap:
             rep.deferred += 1
             continue
         with store.session(write=True) as s:  # claim it: a parallel run that claimed it first wins
@@ -1236,7 +1399,7 @@ def send_due(
         if not got:
             continue
         try:
-            deliver(m, people.get(m.unit))
+            deliver(m, find(m.region, m.unit))
             error = ""
         except ChannelError as err:
             error = str(err)
@@ -1251,8 +1414,8 @@ def send_due(
             if not error:
                 row.status, row.sent_at, row.last_error = "sent", now, ""
                 rep.sent.append(mid)
-                total += 1
-                sent_today[m.unit] += 1
+                total[m.region] += 1
+                sent_today[(m.region, m.unit)] += 1
             elif attempts >= rules.max_attempts:
                 row.status, row.last_error = "failed", f"第 {attempts} 次发送失败,不再重试:{error}"
                 rep.failed.append(mid)
@@ -1261,35 +1424,40 @@ def send_due(
                 row.next_at = now + rules.backoff(attempts)
                 rep.retrying.append(mid)
     if rep.sent or rep.failed or rep.retrying:
-        store.record_action(
-            actor,
-            "notify_send",
-            f"{len(rep.sent)} 条",
-            {"sent": rep.sent, "failed": rep.failed, "retrying": rep.retrying},
-        )
+        detail: dict[str, Any] = {"sent": rep.sent, "failed": rep.failed, "retrying": rep.retrying}
+        if regions is not None:
+            detail["regions"] = sorted(regions)
+        store.record_action(actor, "notify_send", f"{len(rep.sent)} 条", detail)
     return rep
 
 
-def _recheck(store: Store, planned: Planned, rules: NotifyRules, channels: Iterable[str], now: datetime) -> list[int]:
-    """Skip pending scheduled messages the rules no longer want; returns their ids."""
+def _recheck(
+    store: Store,
+    planned: Planned,
+    rules: NotifyRules,
+    channels: Iterable[str],
+    now: datetime,
+    regions: frozenset[str] | None = None,
+) -> list[int]:
+    """Skip pending scheduled messages the rules no longer want (only ``regions``' when given); returns their ids."""
     wanted_keys = {m.key for m in planned.messages}
-    wanted_routes = {(m.reason, m.unit, m.channel) for m in planned.messages}
+    wanted_routes = {(m.reason, m.region, m.unit, m.channel) for m in planned.messages}
     chans = set(channels)
     skipped = []
     with store.session(write=True) as s:
-        rows = s.scalars(
-            select(OutboxRow).where(
-                OutboxRow.status == "pending", OutboxRow.reason.in_(SCHEDULED), OutboxRow.channel.in_(sorted(chans))
-            )
+        q = select(OutboxRow).where(
+            OutboxRow.status == "pending", OutboxRow.reason.in_(SCHEDULED), OutboxRow.channel.in_(sorted(chans))
         )
+        rows = s.scalars(q if regions is None else q.where(OutboxRow.region.in_(sorted(regions))))
         for r in rows:
             if r.key in wanted_keys:
                 continue
+            region = r.region or ""
             if not rules.on(r.reason):
                 why = f"“{REASONS[r.reason]}”已关闭,不再发送"
-            elif (r.reason, r.unit, r.channel) in wanted_routes:
+            elif (r.reason, region, r.unit, r.channel) in wanted_routes:
                 why = "已由新一期的提醒取代"
-            elif (r.reason, r.unit) in planned.wanted_units:
+            elif (r.reason, region, r.unit) in planned.wanted_units:
                 why = f"单位已没有{CHANNEL_NAMES.get(r.channel, r.channel)}联系方式,未发送"
             elif r.reason == "urge":
                 why = "单位已报送(或任务已完成、已办结),不再催办"
@@ -1303,12 +1471,24 @@ def _recheck(store: Store, planned: Planned, rules: NotifyRules, channels: Itera
 _CARDS_KEY = "cards"
 
 
-def _card_changes(store: Store, snap: Any, now: datetime) -> tuple[list[TaskEvent], dict[str, str]]:
+def _marker(base: str, regions: frozenset[str] | None) -> str:
+    """The settings key of what a run last saw: the province's own, or one per set of regions (a city's
+    runs keep theirs apart, so they never hide a change from the province's run or from another city's)."""
+    if regions is None:
+        return base
+    import hashlib
+
+    return f"{base}|" + hashlib.sha256("\n".join(sorted(regions)).encode("utf-8")).hexdigest()[:32]
+
+
+def _card_changes(
+    store: Store, snap: Any, now: datetime, key: str = _CARDS_KEY
+) -> tuple[list[TaskEvent], dict[str, str]]:
     """预警通知 events since the cards last seen (kept in the settings); the first look only records them."""
     from .hooks import card_events
 
     with store.session() as s:
-        row = s.get(SettingRow, _CARDS_KEY)
+        row = s.get(SettingRow, key)
         before = dict(row.value) if row is not None else None
     names = {lv.key: lv.name for lv in snap.rules.levels}
     evs, after = card_events(before or {}, snap.statuses, names, now)
@@ -1328,12 +1508,14 @@ def _closed_in_lifecycle(snap: Any) -> set[tuple[str, ...]]:
     return out
 
 
-def _new_steps(store: Store, steps: Sequence[Any], snap: Any) -> tuple[list[TaskEvent], dict[str, int]]:
+def _new_steps(
+    store: Store, steps: Sequence[Any], snap: Any, key: str = _STEPS_KEY
+) -> tuple[list[TaskEvent], dict[str, int]]:
     """Notices for the lifecycle steps after the last one seen; the first look only records it."""
     from .hooks import lifecycle_events
 
     with store.session() as s:
-        row = s.get(SettingRow, _STEPS_KEY)
+        row = s.get(SettingRow, key)
         last = int(row.value.get("last_id", 0)) if row is not None else None
     top = max((int(st.id) for st in steps), default=last or 0)
     if last is None:
@@ -1498,8 +1680,12 @@ def run_notify(
     closed_tasks: Iterable[tuple[str, ...]] = (),
     events: Sequence[TaskEvent] = (),
     steps: Sequence[Any] | None = None,
+    regions: frozenset[str] | None = None,
 ) -> RunReport:
     """Plan, then (with ``send`` and at least one channel on) queue, re-check and send what is due.
+
+    ``regions``: a city's office's run — only the messages of those regions' plans are planned,
+    queued, re-checked and sent; every other region's outbox rows are left as they are.
 
     Without ``send`` — or with no channel turned on — nothing is written: the report shows what
     would be queued, for every channel the contacts have.
@@ -1532,6 +1718,8 @@ def run_notify(
         Lifecycle events to notify as well.
     steps
         The supervision loop's steps (default read from the store).
+    regions
+        Only these regions' messages (``""``: plans of no region); default all.
 
     Returns
     -------
@@ -1567,45 +1755,57 @@ def run_notify(
         from ..progress.lifecycle import events as lifecycle_steps
 
         steps = lifecycle_steps(store, all_plans=True)
-    planned = plan_scheduled(store, now, rules=rules, channels=plan_channels, closed_tasks=closed, snap=snap)
+    planned = plan_scheduled(
+        store, now, rules=rules, channels=plan_channels, closed_tasks=closed, snap=snap, regions=regions
+    )
+    cards_key, steps_key = _marker(_CARDS_KEY, regions), _marker(_STEPS_KEY, regions)
     cards_after = None
     if rules.on("card"):
-        card_evs, cards_after = _card_changes(store, snap, now)
+        card_evs, cards_after = _card_changes(store, snap, now, cards_key)
         events = [*events, *card_evs]
     seen_after = None
     if steps is not None:
-        step_evs, seen_after = _new_steps(store, steps, snap)
+        step_evs, seen_after = _new_steps(store, steps, snap, steps_key)
         events = [*events, *step_evs]
     if events:
-        ev = plan_events(store, events, now, rules=rules, channels=plan_channels)
+        ev = plan_events(store, events, now, rules=rules, channels=plan_channels, regions=regions)
         planned = Planned(planned.messages + ev.messages, planned.unreached + ev.unreached, planned.wanted_units)
     if dry:
         with store.session() as s:
             have = set(s.scalars(select(OutboxRow.key).where(OutboxRow.key.in_([m.key for m in planned.messages]))))
-            pending = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(OutboxRow)
-                    .where(OutboxRow.status == "pending", OutboxRow.next_at <= now)
-                )
-                or 0
+            q = (
+                select(func.count())
+                .select_from(OutboxRow)
+                .where(OutboxRow.status == "pending", OutboxRow.next_at <= now)
             )
+            if regions is not None:
+                q = q.where(OutboxRow.region.in_(sorted(regions)))
+            pending = s.scalar(q) or 0
         fresh = tuple(m for m in planned.messages if m.key not in have)
         return RunReport(now, True, tuple(sorted(chans)), rules, fresh, (), planned.unreached, pending_due=pending)
     queued = queue_messages(store, planned.messages, now, actor)
     if cards_after is not None:
-        _save_setting(store, _CARDS_KEY, cards_after, actor, now)
+        _save_setting(store, cards_key, cards_after, actor, now)
     if seen_after is not None:
-        _save_setting(store, _STEPS_KEY, seen_after, actor, now)
-    skipped = _recheck(store, planned, rules, chans, now)
-    rep = send_due(store, now, actor, channels=chans, rules=rules, mail=mail, deliver=deliver, opener=opener)
+        _save_setting(store, steps_key, seen_after, actor, now)
+    skipped = _recheck(store, planned, rules, chans, now, regions)
+    rep = send_due(
+        store, now, actor, channels=chans, rules=rules, mail=mail, deliver=deliver, opener=opener, regions=regions
+    )
     return RunReport(
         now, False, tuple(sorted(chans)), rules, planned.messages, tuple(queued), planned.unreached, tuple(skipped), rep
     )
 
 
 # -- the outbox for the office -------------------------------------------------------------------------------------
-def outbox(store: Store, *, status: str | None = None, unit: str | None = None, limit: int = 1000) -> list[Message]:
+def outbox(
+    store: Store,
+    *,
+    status: str | None = None,
+    unit: str | None = None,
+    limit: int = 1000,
+    regions: frozenset[str] | None = None,
+) -> list[Message]:
     """Messages, newest first.
 
     Parameters
@@ -1618,6 +1818,8 @@ def outbox(store: Store, *, status: str | None = None, unit: str | None = None, 
         Only messages for this unit.
     limit
         At most this many.
+    regions
+        Only these regions' messages (``""``: plans of no region); default all.
 
     Returns
     -------
@@ -1640,7 +1842,41 @@ def outbox(store: Store, *, status: str | None = None, unit: str | None = None, 
             q = q.where(OutboxRow.status == status)
         if unit:
             q = q.where(OutboxRow.unit == unit)
+        if regions is not None:
+            q = q.where(OutboxRow.region.in_(sorted(regions)))
         return [_msg(r) for r in s.scalars(q.order_by(OutboxRow.id.desc()).limit(limit))]
+
+
+def message_regions(store: Store, ids: Iterable[int]) -> dict[int, str]:
+    """Message id → the region it belongs to (``""``: plans of no region), for the ids in the outbox.
+
+    Parameters
+    ----------
+    store
+        The task store (the raw :class:`tasks.store.Store`).
+    ids
+        Message ids (those not in the outbox are left out).
+
+    Returns
+    -------
+    dict of int to str
+        Each message's region.
+
+    Examples
+    --------
+    >>> from tasks import plan_files, read_plan_file
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(read_plan_file(plan_files()[0]), actor="admin")
+    >>> _ = save_contact(store, Contact("市公安局", email="zs@example.cn"), actor="admin")
+    >>> _ = notify_events(store, [TaskEvent("sign", "42", "测试方案", "1", "市公安局")], "admin", channels=["mail"])
+    >>> message_regions(store, [1, 99])
+    {1: ''}
+    """
+    wanted = sorted({int(i) for i in ids})
+    with store.session() as s:
+        return {
+            i: r or "" for i, r in s.execute(select(OutboxRow.id, OutboxRow.region).where(OutboxRow.id.in_(wanted)))
+        }
 
 
 def _change(
@@ -1775,7 +2011,14 @@ def cancel_messages(store: Store, ids: Sequence[int], actor: str, *, now: dateti
     )
 
 
-def export_send_list(store: Store, actor: str, *, fmt: str = "xlsx", now: datetime | None = None) -> tuple[bytes, int]:
+def export_send_list(
+    store: Store,
+    actor: str,
+    *,
+    fmt: str = "xlsx",
+    now: datetime | None = None,
+    regions: frozenset[str] | None = None,
+) -> tuple[bytes, int]:
     """The pending SMS messages as a send list (单位, 联系人, 手机, 短信内容); they are marked sent
     (handed over to the SMS system).  Returns the file and how many messages it holds.
 
@@ -1789,6 +2032,8 @@ def export_send_list(store: Store, actor: str, *, fmt: str = "xlsx", now: dateti
         ``xlsx`` or ``csv``.
     now
         Default the clock.
+    regions
+        Only these regions' messages (``""``: plans of no region); default all.
 
     Returns
     -------
@@ -1813,13 +2058,10 @@ def export_send_list(store: Store, actor: str, *, fmt: str = "xlsx", now: dateti
     """
     now = now or _now()
     with store.session(write=True) as s:
-        rows = list(
-            s.scalars(
-                select(OutboxRow)
-                .where(OutboxRow.status == "pending", OutboxRow.channel == "sms")
-                .order_by(OutboxRow.id)
-            )
-        )
+        q = select(OutboxRow).where(OutboxRow.status == "pending", OutboxRow.channel == "sms")
+        if regions is not None:
+            q = q.where(OutboxRow.region.in_(sorted(regions)))
+        rows = list(s.scalars(q.order_by(OutboxRow.id)))
         data = send_list_bytes(
             [
                 {"单位": r.unit, "联系人": r.person, "手机": r.address, "短信内容": f"{r.subject}\n{r.body}"}

@@ -23,11 +23,16 @@ __all__ = ["ContactRow", "TemplateRow", "SettingRow", "OutboxRow"]
 
 
 class ContactRow(Base):
-    """Where a unit is reached: contact person, mobile, e-mail, group-robot webhook (set by the office)."""
+    """Where a unit is reached: contact person, mobile, e-mail, group-robot webhook (set by an office).
+
+    ``region`` is the city or county whose office keeps the contact (``""``: the province's, for the
+    plans of no region — every contact written before regions existed); one contact per unit and region.
+    """
 
     __tablename__ = "notify_contacts"
-    __table_args__ = (UniqueConstraint("unit", name="uq_notify_contacts_unit"),)
+    __table_args__ = (UniqueConstraint("region", "unit", name="uq_notify_contacts_region_unit"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(100), default="", server_default="")
     unit: Mapped[str] = mapped_column(String(200))
     person: Mapped[str] = mapped_column(Text, default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
@@ -69,6 +74,8 @@ class OutboxRow(Base):
         Index("ix_notify_outbox_status_next", "status", "next_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the region of the plan the message is about (``""``: plans of no region); its office sends it
+    region: Mapped[str] = mapped_column(String(100), default="", server_default="", index=True)
     key: Mapped[str] = mapped_column(String(300))
     reason: Mapped[str] = mapped_column(String(30))
     unit: Mapped[str] = mapped_column(String(200), index=True)

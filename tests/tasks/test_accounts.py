@@ -232,8 +232,8 @@ def test_permission_matrix_shape():
     }
     assert not writes & PERMISSIONS["planner"] and not writes & PERMISSIONS["leader"]
     assert writes & PERMISSIONS["unit"] == {"upload_progress"}
-    assert {"view_hall", "view_staffing", "read_all"} <= PERMISSIONS["planner"]
-    assert PERMISSIONS["leader"] == {"view_overview", "view_units", "view_reports", "read_all"}
+    assert {"view_hall", "view_staffing", "read_all", "compare_regions"} <= PERMISSIONS["planner"]
+    assert PERMISSIONS["leader"] == {"view_overview", "view_units", "view_reports", "read_all", "compare_regions"}
 
 
 def test_require_messages_are_chinese_and_specific():

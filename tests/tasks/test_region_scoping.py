@@ -13,6 +13,7 @@ from progress_helpers import small_plan
 from supervision_helpers import xlsx_bytes
 
 from tasks.accounts import Account, AccountBook, AccountError, GuardedStore, PermissionDenied, allowed, use_cli_account
+from tasks.notify.model import Contact
 from tasks.progress import default_rules, snapshot
 from tasks.regions import (
     DEFAULT_REGION,
@@ -211,10 +212,10 @@ def _refusals(g, request_id):
         lambda: jia.load_plan_into_store(small_plan("新方案"), region="丙市"),
         lambda: jia.set_plan_region(JIA, "丙市"),
         lambda: jia.add_region("丁市"),
-        lambda: jia.compare_regions(TODAY, rules=RULES),
         lambda: jia.close_period("2021-09"),
         lambda: jia.open_period("2021-10", due=date(2021, 11, 3)),
-        lambda: jia.notify_contacts(),
+        lambda: jia.notify_templates(),  # the province's templates and rules
+        lambda: jia.save_contact(Contact("市审改办", email="x@example.gov.cn"), region="丙市"),
         lambda: jia.add_account("x1", "office", region="丙市", password=PW),
         lambda: jia.add_account("x2", "office", region="全省", password=PW),
         lambda: jia.reset_password("bing"),
@@ -236,7 +237,7 @@ def test_every_refusal_of_another_regions_plan_leaves_the_database_unchanged(env
         assert "甲市" in text or "乙县" in text, (i, text)
         assert dump(store) == before, i
     assert "计划“丙市方案”:该计划属于丙市,本账号只能查看甲市(含乙县)的计划" in _message(lambda: g["jia"].tasks(BING))
-    assert "此项全省统一" in _message(lambda: g["jia"].compare_regions(TODAY))
+    assert "此项全省统一" in _message(lambda: g["jia"].add_region("丁市"))
 
 
 def _message(call) -> str:
@@ -293,10 +294,14 @@ def test_city_office_manages_only_its_regions_accounts(env_sqlite):
 def test_scoped_rights_and_unscoped_unchanged():
     city = Account("jia", "office", region="甲市")
     assert allowed(city, "load_plan") and allowed(city, "review_claim") and allowed(city, "manage_accounts")
-    for action in ("compare_regions", "manage_regions", "close_period", "save_rules", "send_notify", "view_outbox"):
+    for action in ("manage_regions", "close_period", "save_rules", "manage_notify"):
         assert not allowed(city, action)
         assert allowed(Account("sheng", "office"), action)
-    assert not allowed(Account("ld", "leader"), "compare_regions")
+    # its own units' contacts and its own region's reminders (tests/tasks/test_notify_regions.py)
+    assert allowed(city, "manage_contacts") and allowed(city, "send_notify") and allowed(city, "view_outbox")
+    # the comparison: every reading role, over the regions it sees (tests/tasks/test_region_compare_roles.py)
+    assert allowed(city, "compare_regions") and allowed(Account("ld", "leader"), "compare_regions")
+    assert not allowed(Account("zw", "unit", unit="市政务服务中心"), "compare_regions")
     assert city.label == "jia(甲市·领导小组办公室)"
 
 
@@ -401,12 +406,13 @@ def test_regions_cli(env_sqlite, monkeypatch, capsys):
     ]
     assert out["conclusion"] == comparison_conclusion(rows)
     before = dump(store)
-    assert run("tasks", ["--as", "jia", "regions", "--json"]) == 2
-    assert "此项全省统一" in capsys.readouterr().err
+    assert run("tasks", ["--as", "jia", "regions", "--as-of", TODAY.isoformat(), "--json"]) == 0
+    mine = json.loads(capsys.readouterr().out)  # a city compares itself with its county, nothing else
+    assert [(r["region"], r["tasks"], r["counties"]) for r in mine["regions"]] == [("甲市", 6, ["乙县"])]
     assert run("tasks", ["--as", "jia", "regions", "plan", JIA, "丙市"]) == 2
     assert run("tasks", ["--as", "jia", "status", "--plan", BING, "--json"]) == 2
     err = capsys.readouterr().err
-    assert err.count("error:") == 2 and "该计划属于丙市" in err and "Traceback" not in err
+    assert err.count("error:") == 2 and "该计划属于丙市" in err and "此项全省统一" in err and "Traceback" not in err
     assert dump(store) == before
     assert run("tasks", ["users", "add", "yiban", "--role", "office", "--region", "乙县"]) == 0
     assert "乙县·领导小组办公室" in capsys.readouterr().out
@@ -474,7 +480,7 @@ def test_city_office_queues_sign_notices_for_its_own_plans_only(env_sqlite, monk
     from tasks.notify.model import Contact, TaskEvent
 
     store, g, _ = env_sqlite
-    g["prov"].save_contact(Contact("市审改办", "王五", email="wangwu@example.gov.cn"))
+    g["jia"].save_contact(Contact("市审改办", "王五", email="wangwu@example.gov.cn"))  # 甲市's own unit
     mine = [TaskEvent("sign", "jia-1", JIA, "1", "市审改办", "推进简政放权")]
     theirs = [TaskEvent("sign", "bing-1", BING, "1", "市审改办", "推进简政放权")]
     before = dump(store)
@@ -482,7 +488,7 @@ def test_city_office_queues_sign_notices_for_its_own_plans_only(env_sqlite, monk
         g["jia"].notify_events(mine + theirs, channels=["mail"])
     assert dump(store) == before
     with pytest.raises(PermissionDenied, match="此项全省统一"):
-        g["jia"].run_notify(send=True)
+        g["jia"].save_notify_rules({})
     with pytest.raises(PermissionDenied, match="无权"):
         g["jia_leader"].notify_events(mine, channels=["mail"])
     queued = g["jia"].notify_events(mine, channels=["mail"])  # its own plan: allowed

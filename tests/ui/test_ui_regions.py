@@ -1,6 +1,7 @@
 """各地区比较 page and region fields of 账号管理 (AppTest): the provincial office compares cities with the
-library's figures; a city's office is not offered the page, is refused when it opens it anyway, and
-manages only its own region's accounts."""
+library's figures; leaders and planners read the same page without the register; a city's leader
+compares its city with its counties; a unit is not offered the page and is refused when it opens it
+anyway; a city's office manages only its own region's accounts."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ def store(tmp_path, monkeypatch):
     book.add("jia", "office", region="甲市", password=PW, actor="cli")
     book.add("bing", "office", region="丙市", password=PW, actor="cli")
     book.add("ld", "leader", password=PW, actor="cli")
+    book.add("gh", "planner", password=PW, actor="cli")
+    book.add("jld", "leader", region="甲市", password=PW, actor="cli")
+    book.add("zw", "unit", unit="市政务服务中心", password=PW, actor="cli")
     yield s
     s.dispose()
 
@@ -86,28 +90,77 @@ def test_province_registers_a_county_and_moves_a_plan(store):
     assert plan_regions(store)["甲市方案"] == "丁县"
 
 
-@pytest.mark.parametrize("name", ["jia", "ld"])
-def test_page_not_offered_and_refused_to_city_office_and_leader(store, name):
+@pytest.mark.parametrize("name", ["ld", "gh"])
+def test_leader_and_planner_read_the_comparison_without_the_register(store, name):
     from ui.nav import pages_for
 
     account = must(AccountBook(store).get(name))
-    assert "ui/page_regions.py" not in pages_for(account.role, account)
-    assert "ui/page_notify.py" not in pages_for(account.role, account)  # province-wide: reminders
-    assert "ui/page_regions.py" in pages_for("office", AccountBook(store).get("sheng"))
-    assert "ui/page_tasks.py" in pages_for("office", AccountBook(store).get("jia"))
+    assert "ui/page_regions.py" in pages_for(account.role, account)
     token = AccountBook(store).login(name, PW).token
     before = dump(store)
     at = page(store, "ui/page_regions.py", name, token)
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    rows, _period = GuardedStore(store, account).compare_regions(AS_OF)
+    table = at.dataframe[0].value
+    assert list(table["地区"]) == [r.region for r in rows] == ["丙市", "甲市"]
+    assert list(table["任务"]) == [r.tasks for r in rows] == [3, 6]
+    assert list(table["逾期"]) == [r.overdue for r in rows] and list(table["红牌"]) == [r.red_cards for r in rows]
+    assert len(at.get("vega_lite_chart")) >= 1
+    # the register of regions is the provincial office's: neither offered nor hinted at
+    assert not at.text_input and not [b for b in at.button if b.label in ("登记", "调整所属地区")]
+    assert "登记市县" not in texts(at) and "账号管理" not in texts(at)
+    assert dump(store) == before  # reading writes nothing
+    at.radio(key="regions_by").set_value("region").run()
+    assert list(at.dataframe[0].value["地区"]) == ["丙市", "甲市", "乙县"]
+
+
+def test_city_leader_compares_its_city_with_its_counties(store):
+    account = must(AccountBook(store).get("jld"))
+    at = page(store, "ui/page_regions.py", "jld")
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    rows, _period = GuardedStore(store, account).compare_regions(AS_OF, by="region")
+    table = at.dataframe[0].value
+    assert list(table["地区"]) == [r.region for r in rows] == ["甲市", "乙县"]
+    assert list(table["任务"]) == [3, 3]
+    assert not at.radio  # its own city summed up would be one row: the regions are shown side by side
+    shown = texts(at) + table.astype(str).to_csv()
+    assert "丙市" not in shown and "甲市及所辖县(区)" in shown
+
+
+def test_page_not_offered_and_refused_to_a_unit(store):
+    from ui.nav import pages_for
+
+    account = must(AccountBook(store).get("zw"))
+    assert "ui/page_regions.py" not in pages_for(account.role, account)
+    assert "ui/page_regions.py" in pages_for("office", AccountBook(store).get("sheng"))
+    assert "ui/page_regions.py" in pages_for("office", AccountBook(store).get("jia"))
+    token = AccountBook(store).login("zw", PW).token
+    before = dump(store)
+    at = page(store, "ui/page_regions.py", "zw", token)
     assert not at.exception and "无权查看此页面" in texts(at)
     assert not at.dataframe
     assert dump(store) == before
 
 
+def test_no_page_offers_a_link_its_viewer_cannot_open(store):
+    """Every role and scope: each page in its navigation is one the library lets it open, and the
+    comparison is in the navigation exactly when the library lets it compare."""
+    from tasks.accounts import allowed
+    from ui.auth import role_may_see
+    from ui.nav import pages_for
+
+    for name in ("sheng", "jia", "ld", "gh", "jld", "zw"):
+        account = must(AccountBook(store).get(name))
+        offered = pages_for(account.role, account)
+        assert all(role_may_see(account.role, p) for p in offered), name
+        assert ("ui/page_regions.py" in offered) == allowed(account, "compare_regions"), name
+
+
 def test_accounts_page_with_regions(store):
     at = page(store, "ui/accounts.py", "jia")
     assert not at.exception
-    assert set(at.dataframe[0].value["账号"]) == {"jia"}  # a city office: its own region's accounts
-    assert list(at.dataframe[0].value["所属地区"]) == ["甲市"]
+    assert set(at.dataframe[0].value["账号"]) == {"jia", "jld"}  # a city office: its own region's accounts
+    assert list(at.dataframe[0].value["所属地区"]) == ["甲市", "甲市"]
     at.text_input[0].input("yiban")
     assert at.selectbox[1].options == ["甲市", "乙县"]  # the list tab's region picker: its own regions only
     at.selectbox[2].set_value("office")
