@@ -11,7 +11,11 @@ Measured, as of the end of the history ("now") and as of a date half-way back ("
   and unit, reported periods per task), with lifecycles, cards and the red→yellow recovery check;
 - ``replay`` (with ``--replay``): the same statuses by a full replay of the history
   (``snapshot(..., replay=True)``), for comparison;
-- ``latest``: :func:`tasks.store.kept.latest_reports` alone.
+- ``latest``: :func:`tasks.store.kept.latest_reports` alone;
+- ``status again``: the same status as of "now" a second time, with nothing changed in between:
+  the task list is then read from :meth:`Store.tasks`'s cache (per data version), as a dashboard
+  process reads it between two uploads.  "status now" is the first call after the history was
+  written (the task list read from the database).
 
 Targets (issue 18): status ≤ 1 s now and ≤ 2 s as of a past date, the same after 36 months as
 after 3.  Prints wall and CPU seconds and "target met" only where the CPU figure is within the
@@ -46,7 +50,7 @@ from tasks.store.synthetic import bulk_history, synthetic_plan
 from tasks.store.testing import temporary_store
 
 START = date(2024, 1, 1)
-TARGET = {"now": 1.0, "past": 2.0}
+TARGET = {"now": 1.0, "again": 1.0, "past": 2.0}
 
 
 def _month(k: int) -> date:
@@ -116,6 +120,8 @@ def measure(store: Store, months: int, replay: bool) -> dict[str, tuple[float, f
             return latest_reports(store, as_of=day)
 
         out[f"status {label}"] = timed(status, server)
+        if label == "now":
+            out["status again"] = timed(status, server)
         if replay:
             out[f"replay {label}"] = timed(full, server)
         out[f"latest {label}"] = timed(latest, server)

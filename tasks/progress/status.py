@@ -62,7 +62,7 @@ from .lifecycle import (
     sign_due,
 )
 from .lifecycle import replay as replay_lifecycles
-from .rules import STATUS_NAMES, Rules, load_rules
+from .rules import _OPS, STATUS_NAMES, Rules, load_rules
 
 DONE_STATUS, LAGGING = "已完成", "滞后"
 _STATE_RANK = {s: i for i, s in enumerate(STATES)}
@@ -606,15 +606,22 @@ def _task_status(
     if lc is not None:
         # TaskLifecycle.state / .returned_note, read in one pass over the units (50,000 tasks)
         units = lc.units
-        ts.unit_lifecycle = {u: v.state for u, v in units.items()}
-        state = min(ts.unit_lifecycle.values(), key=_STATE_RANK.__getitem__) if units else IN_PROGRESS
+        if len(units) == 1:  # most tasks have one lead unit: the same figures without the passes
+            ((u, v),) = units.items()
+            state = v.state
+            ts.unit_lifecycle = {u: state}
+            ts.claim_date = v.claim_date or None
+            ts.returned_note = v.returned_note if v.returned_note and state == IN_PROGRESS else ""
+        else:
+            ts.unit_lifecycle = {u: v.state for u, v in units.items()}
+            state = min(ts.unit_lifecycle.values(), key=_STATE_RANK.__getitem__) if units else IN_PROGRESS
+            claims = [v.claim_date for v in units.values() if v.claim_date]
+            ts.claim_date = max(claims) if claims else None
+            notes = [v.returned_note for v in units.values() if v.returned_note and v.state == IN_PROGRESS]
+            ts.returned_note = ";".join(notes) if notes else ""
         ts.lifecycle, ts.lifecycle_label = state, STATE_NAMES[state]
         if lc.extensions:
             ts.extensions = [e.to_dict() for e in lc.extensions]
-        claims = [v.claim_date for v in units.values() if v.claim_date]
-        ts.claim_date = max(claims) if claims else None
-        notes = [v.returned_note for v in units.values() if v.returned_note and v.state == IN_PROGRESS]
-        ts.returned_note = ";".join(notes) if notes else ""
         if state == PENDING_SIGN:
             key = ("sign_due", t.assigned_on)
             if memo is None or key not in memo:
@@ -639,8 +646,10 @@ def _card_of(
     """(key, name, colour, reason) of the card that ``figures`` (status, missed in a row, late,
     overdue days, gap) earn under ``rules``, or None; ``memo`` (one per computation) words each
     distinct set of figures once."""
-    if memo is not None and figures in memo:
-        return memo[figures]
+    if memo is not None:
+        key = _card_key(rules, figures, memo)
+        if key in memo:
+            return memo[key]
     status, streak, late, overdue_days, gap = figures
     metrics = {
         "status": status,
@@ -655,8 +664,52 @@ def _card_of(
         reason = ";".join(dict.fromkeys(c.reason(metrics) for c in level.when if c.holds(metrics)))
         out = (level.key, level.name, level.color, reason)
     if memo is not None:
-        memo[figures] = out
+        memo[key] = out
     return out
+
+
+_FIGURES = ("missed_reports", "late_reports", "overdue_days", "gap")  # figures[1:] of _card_of
+
+
+def _card_key(rules: Rules, figures: tuple[str, int, int, int, float], memo: dict[tuple, Any]) -> tuple:
+    """The part of ``figures`` that decides the card and its wording under ``rules``: a number no
+    condition reads, or that meets none of the conditions on it, stands as None (it changes neither
+    the level nor the reason), so tasks differing only there share one memo entry.  The overdue days
+    stay whenever the status is read (the reason for "status == overdue" quotes them).
+
+    >>> from tasks.progress.rules import default_rules
+    >>> rules = default_rules()
+    >>> memo = {}
+    >>> _card_key(rules, ("on_track", 0, 0, 0, 3.25), memo) == _card_key(rules, ("on_track", 0, 0, 0, 4.5), memo)
+    True
+    >>> _card_of(rules, ("overdue", 0, 0, 12, 3.25), memo)[3], _card_of(rules, ("overdue", 0, 0, 13, 3.25), memo)[3]
+    ('已逾期12天', '已逾期13天')
+    """
+    plan = memo.get(_CARD_PLAN)
+    if plan is None or plan[0] is not rules:
+        conds = [c for lv in rules.levels for c in lv.when]
+        status_read = any(c.metric == "status" for c in conds)
+        by_figure = [
+            (i, tuple((_OPS[c.op], c.value) for c in conds if c.metric == m))
+            for i, m in enumerate(_FIGURES, 1)
+            if not (m == "overdue_days" and status_read)
+        ]
+        plan = memo[_CARD_PLAN] = (rules, [(i, t) for i, t in by_figure if t], [i for i, t in by_figure if not t])
+    _rules, read, unread = plan
+    out: list[Any] = list(figures)
+    for i in unread:
+        out[i] = None
+    for i, tests in read:
+        v = out[i]
+        for op, value in tests:
+            if op(v, value):
+                break
+        else:
+            out[i] = None
+    return tuple(out)
+
+
+_CARD_PLAN = ("card conditions",)  # the memo's entry for the rules' conditions by figure
 
 
 def compute(
@@ -880,7 +933,7 @@ def _card_list(ts: TaskStatus, lc: TaskLifecycle | None) -> None:
     if not ts.card:
         ts.cards = []
         return
-    appeals = [a for a in (lc.appeals if lc else []) if a.card == ts.card]
+    appeals = [a for a in lc.appeals if a.card == ts.card] if lc is not None and lc.appeals else []
     entry = {
         "level": ts.card,
         "name": ts.card_name,
@@ -889,7 +942,7 @@ def _card_list(ts: TaskStatus, lc: TaskLifecycle | None) -> None:
         "state": "active",
         "appeals": [a.to_dict() for a in appeals],
     }
-    if any(a.decision == "upheld" for a in appeals):
+    if appeals and any(a.decision == "upheld" for a in appeals):
         entry["state"] = "withdrawn"
         ts.card, ts.card_name, ts.card_color = None, "", ""
         ts.card_reason = "申诉成立,预警撤销"
@@ -1004,17 +1057,19 @@ def _latest_by_task(store: Any, tasks: list[StoredTask], as_of: date) -> dict[in
     leads = {t.pk: t.lead_units for t in tasks}
     best: dict[int, tuple] = {}
     for row in rows:
-        lead_units = leads.get(row[0])
-        if lead_units is None:
+        tpk = row[0]
+        have = best.get(tpk)
+        if have is None:  # the first row of a task (most have one): compared only when another comes
+            if tpk in leads:
+                best[tpk] = row
             continue
-        unit = names[row[1]]
-        key = (unit in lead_units, row[3], row[2])  # lead units first, then the newest by (date, id)
-        have = best.get(row[0])
-        if have is None or key > have[0]:
-            best[row[0]] = (key, unit, row)
+        lead_units = leads[tpk]
+        # lead units first, then the newest by (date, id)
+        if (names[row[1]] in lead_units, row[3], row[2]) > (names[have[1]] in lead_units, have[3], have[2]):
+            best[tpk] = row
     out = {
-        tpk: _Last(row[3], row[2], unit, row[4], row[5], row[6] or "", row[7] or "")
-        for tpk, (_key, unit, row) in best.items()
+        tpk: _Last(row[3], row[2], names[row[1]], row[4], row[5], row[6] or "", row[7] or "")
+        for tpk, row in best.items()
     }
     return out
 
@@ -1399,7 +1454,8 @@ def kept_compute(
 
         _recover(snap, (tasks, [], periods, sup), rules, past_of)
     for ts, lc in zip(snap.statuses, k.lcs):
-        _card_list(ts, lc)
+        if ts.card:  # a task without a card keeps its fresh empty list
+            _card_list(ts, lc)
     return snap
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal, overload
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, true, update
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
@@ -263,22 +263,36 @@ def latest_pairs(
             if as_of is None:
                 continue
             R2 = aliased(ProgressReportRow)
-            rid = (
-                select(R2.id)
+            newest = (
+                select(R2.task_pk, R2.unit_id, R2.id, R2.report_date, R2.status, R2.percent, R2.progress, R2.problems)
                 .where(R2.task_pk == L.task_pk, R2.unit_id == L.unit_id, R2.report_date <= as_of)
                 .order_by(R2.report_date.desc(), R2.id.desc())
                 .limit(1)
-                .correlate(L)
-                .scalar_subquery()
             )
-            pairs = select(rid.label("rid")).select_from(L).where(L.report_date > as_of)
+            if conn.dialect.name == "postgresql":
+                # a lateral join: one index probe per pair (joined on a scalar subquery instead,
+                # PostgreSQL hashes the whole report table — 2 million rows at 36 months — and probes
+                # twice a pair)
+                lat = newest.lateral()
+                q = select(lat).select_from(L).join(lat, true())
+            else:
+                rid = newest.with_only_columns(R2.id).correlate(L).scalar_subquery()
+                sub = select(rid.label("rid")).select_from(L)
+                sub = sub.where(L.report_date > as_of)
+                if chunk is not None:
+                    sub = sub.where(L.task_pk.in_(chunk))
+                elif of_plan is not None:
+                    sub = sub.where(L.task_pk.in_(of_plan))
+                joined = sub.subquery()
+                q = select(R.task_pk, R.unit_id, R.id, R.report_date, R.status, R.percent, R.progress, R.problems)
+                out += conn.execute(q.select_from(joined).join(R, R.id == joined.c.rid)).fetchall()
+                continue
+            q = q.where(L.report_date > as_of)
             if chunk is not None:
-                pairs = pairs.where(L.task_pk.in_(chunk))
+                q = q.where(L.task_pk.in_(chunk))
             elif of_plan is not None:
-                pairs = pairs.where(L.task_pk.in_(of_plan))
-            sub = pairs.subquery()
-            q = select(R.task_pk, R.unit_id, R.id, R.report_date, R.status, R.percent, R.progress, R.problems)
-            out += conn.execute(q.select_from(sub).join(R, R.id == sub.c.rid)).fetchall()
+                q = q.where(L.task_pk.in_(of_plan))
+            out += conn.execute(q).fetchall()
     if wanted is not None and chunks == [None]:
         keep = set(wanted)
         out = [r for r in out if r[0] in keep]

@@ -10,7 +10,8 @@ layer can guard exactly these calls.
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -298,6 +299,8 @@ def _in_source_order(names: list[str], data: dict, field: str) -> list[str]:
 
 
 _TASK_FIELDS = ("title", "section", "description", "deadline", "deadline_text", "deadline_kind")
+#: task lists kept by Store.tasks (per arguments and data version)
+_TASKS_CACHED = 4
 
 
 class Store:
@@ -359,6 +362,10 @@ class Store:
                     f"无法打开进度数据库 {self.url}:{reason}。请检查 WORKBENCH_DB_URL、数据库服务是否启动以及文件权限"
                 ) from None
         self._write_engine = self.engine.execution_options(write=True)
+        # Store.tasks per (arguments, data version): the task list does not depend on a date, and a
+        # snapshot, a page and a template all read it; a few entries (50,000 tasks ≈ 40 MiB each)
+        self._tasks_cache: OrderedDict[tuple, list[StoredTask]] = OrderedDict()
+        self._tasks_lock = threading.Lock()
 
     # -- sessions ----------------------------------------------------------
     @contextmanager
@@ -737,7 +744,30 @@ class Store:
         [('1', '推进简政放权', ['市财政局']), ('2', '清单管理', ['市司法局']), ('3', '窗口动态调整', ['市政务服务中心'])]
         >>> [t.id for t in store.tasks(unit="市司法局")]
         ['1', '2']
+
+        Read once per data version (:meth:`data_version`): a later call with the same arguments
+        returns the same records (a new list) until some change of data moves the version.
+
+        >>> store.tasks("demo")[0] is store.tasks("demo")[0]
+        True
         """
+        key = (plan, all_plans, include_archived, unit, self.data_version())  # the version first: never older data
+        with self._tasks_lock:
+            hit = self._tasks_cache.get(key)
+            if hit is not None:
+                self._tasks_cache.move_to_end(key)
+                return list(hit)
+        out = self._read_tasks(plan, all_plans=all_plans, include_archived=include_archived, unit=unit)
+        with self._tasks_lock:
+            self._tasks_cache[key] = out
+            while len(self._tasks_cache) > _TASKS_CACHED:
+                self._tasks_cache.popitem(last=False)
+        return list(out)
+
+    def _read_tasks(
+        self, plan: str | None, *, all_plans: bool, include_archived: bool, unit: str | None
+    ) -> list[StoredTask]:
+        """The tasks :meth:`tasks` returns, read from the database."""
         with self.session() as s:
             q = select(
                 TaskRow.id,
@@ -807,15 +837,13 @@ class Store:
                     preds.setdefault(tpk, []).append(ppk)
             id_of: dict[int, str] = {}
             if preds:
-                id_of = dict(
-                    conn.execute(
-                        select(TaskRow.id, TaskRow.task_id).where(TaskRow.plan_id.in_(sorted(first_load)))
-                    ).all()
-                )
-                elsewhere = sorted({p for ps in preds.values() for p in ps} - id_of.keys())  # another plan's task
-                if elsewhere:
+                id_of = {r[0]: r[1] for r in rows}  # the numbers read above; then archived or other plans' tasks
+                elsewhere = sorted({p for ps in preds.values() for p in ps} - id_of.keys())
+                for i in range(0, len(elsewhere), 5000):
                     id_of.update(
-                        conn.execute(select(TaskRow.id, TaskRow.task_id).where(TaskRow.id.in_(elsewhere))).all()
+                        conn.execute(
+                            select(TaskRow.id, TaskRow.task_id).where(TaskRow.id.in_(elsewhere[i : i + 5000]))
+                        ).all()
                     )
             # the source order of units is only needed where a role has several units
             several = sorted({pk for by_task in roles.values() for pk, names in by_task.items() if len(names) > 1})
@@ -827,9 +855,13 @@ class Store:
         out = []
         leads, resps = roles[LEAD], roles[RESPONSIBLE]
         none_: list[str] = []
+        # per plan, once: its first load (a datetime; None only for a plan without task rows) and its day
+        plan_first = {pid: (fl, fl.date() if fl else None) for pid, fl in first_load.items()}
         for pk, tid, title, section, deadline, kind, dtext, archived, key, issued, created, plan_pk in rows:
-            loaded = (first_load[plan_pk] or created).date()
-            added = created.date() if created > first_load[plan_pk] else None
+            first, loaded = plan_first[plan_pk]
+            if first is None:
+                first, loaded = created, created.date()
+            added = created.date() if created > first else None
             start = cal_start.get(plan_pk) or issued or loaded
             lead, resp = leads.get(pk, none_), resps.get(pk, none_)
             if pk in datas:
