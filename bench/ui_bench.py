@@ -170,7 +170,14 @@ def child(n_tasks: int, months: int, seed: int, pages: list[str], keep: str | No
         f"{out['open_app'][1]:.2f} s CPU",
         flush=True,
     )
+    again: AppTest | None = None
     for page in pages:
+        # the previous page's two sessions are finished script runs: a server drops their frames, but
+        # AppTest keeps them in reference cycles with the page's plan, graph and snapshot, which would
+        # then sit beside this page's rebuild; release them, as the collector does in a server
+        del at
+        again = None
+        gc.collect()
         at = new_session()
         at.run()  # logged in, on the default page (untimed)
         clear_caches()
