@@ -52,6 +52,7 @@ PAGES = [
     "ui/page_progress.py",
     "ui/page_supervision.py",
     "ui/page_units.py",
+    "ui/page_regions.py",
     "ui/page_reports.py",
     "ui/page_notify.py",
     "ui/page_hall.py",
