@@ -975,6 +975,32 @@ def _month_table(plist: list[PeriodInfo], calendar: bool) -> tuple[int, np.ndarr
     return base, table
 
 
+def _first_reports(
+    blobs: list[bytes], plist: list[PeriodInfo], calendar: bool, today: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Decode packed reported periods (:func:`tasks.store.kept.pack_periods`, one blob per row of a
+    task or a task and unit) into ``(row, calendar period index, first report day)``, one entry per row
+    and reported period, with the first report on or before the ordinal ``today``: several report
+    periods inside one calendar period count once, by their first report."""
+    base, table = _month_table(plist, calendar)
+    rec = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)  # int32 views: half the memory
+    row = np.repeat(np.arange(len(blobs), dtype=np.int32), [len(b) // 8 for b in blobs])
+    code, first = rec[:, 0], rec[:, 1]
+    idx = (code >> 3) - base
+    ok = (idx >= 0) & (idx < len(table)) & (first <= today)
+    if not calendar:
+        ok &= (code & 7) == 0  # only a month key written as the period's own key matches it
+    row, idx, first = row[ok], idx[ok], first[ok]
+    pidx = table[idx]
+    ok = pidx >= 0
+    row, pidx, first = row[ok], pidx[ok], first[ok]
+    if len(row):
+        brk = np.flatnonzero(np.concatenate(([True], (row[1:] != row[:-1]) | (pidx[1:] != pidx[:-1]))))
+        first = np.minimum.reduceat(first, brk)
+        row, pidx = row[brk], pidx[brk]
+    return row, pidx, first
+
+
 def _period_stats(
     blobs: list[bytes],
     starts: list[date | None],
@@ -1006,22 +1032,7 @@ def _period_stats(
     hi1 = np.clip(hi + 1, 0, m)
     lo_c = np.clip(lo, 0, m)
     n_owed = np.maximum(cum[hi1] - cum[lo_c], 0)
-    base, table = _month_table(plist, calendar)
-    rec = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)  # int32 views: half the memory
-    ti = np.repeat(np.arange(nt, dtype=np.int32), [len(b) // 8 for b in blobs])
-    code, first = rec[:, 0], rec[:, 1]
-    idx = (code >> 3) - base
-    ok = (idx >= 0) & (idx < len(table)) & (first <= today)
-    if not calendar:
-        ok &= (code & 7) == 0  # only a month key written as the period's own key matches it
-    ti, idx, first = ti[ok], idx[ok], first[ok]
-    pidx = table[idx]
-    ok = pidx >= 0
-    ti, pidx, first = ti[ok], pidx[ok], first[ok]
-    if len(ti):  # several report periods inside one calendar period: its first report counts
-        brk = np.flatnonzero(np.concatenate(([True], (ti[1:] != ti[:-1]) | (pidx[1:] != pidx[:-1]))))
-        first = np.minimum.reduceat(first, brk)
-        ti, pidx = ti[brk], pidx[brk]
+    ti, pidx, first = _first_reports(blobs, plist, calendar, today)
     owed = due_ok[pidx] & (pidx >= lo[ti]) & (pidx <= hi[ti])
     t_o, p_o = ti[owed], pidx[owed]
     reported = np.bincount(t_o, minlength=nt)
@@ -1163,22 +1174,7 @@ class _KeptDuties:
             )
             pm_a = np.array(pm, dtype=np.int64)
             lo, hi = lo_t[pm_a], hi_t[pm_a]
-            base, table = _month_table(plist, calendar)
-            rec = np.frombuffer(b"".join(chunks), dtype="<i4").reshape(-1, 2)  # int32 views: half the memory
-            pi = np.repeat(np.arange(np_, dtype=np.int32), [len(b) // 8 for b in chunks])
-            code, first = rec[:, 0], rec[:, 1]
-            idx = (code >> 3) - base
-            ok = (idx >= 0) & (idx < len(table)) & (first <= today)
-            if not calendar:
-                ok &= (code & 7) == 0
-            pi, idx, first = pi[ok], idx[ok], first[ok]
-            pidx = table[idx]
-            ok = pidx >= 0
-            pi, pidx, first = pi[ok], pidx[ok], first[ok]
-            if len(pi):  # several report periods inside one calendar period: its first report counts
-                brk = np.flatnonzero(np.concatenate(([True], (pi[1:] != pi[:-1]) | (pidx[1:] != pidx[:-1]))))
-                first = np.minimum.reduceat(first, brk)
-                pi, pidx = pi[brk], pidx[brk]
+            pi, pidx, first = _first_reports(chunks, plist, calendar, today)
             inside = (pidx >= lo[pi]) & (pidx <= hi[pi])
             yield plist, np.array(pj, dtype=np.int64), pu, lo, hi, (pi[inside], pidx[inside], first[inside])
 

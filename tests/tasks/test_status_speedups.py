@@ -8,11 +8,11 @@
 
 from __future__ import annotations
 
-import os
 import random
 from datetime import date
 
 import pytest
+from accounts_helpers import BACKENDS, PG_URL
 
 from tasks.model import Plan, Task
 from tasks.progress import default_rules
@@ -22,20 +22,6 @@ from tasks.progress.status import _card_of
 from tasks.store import Store
 from tasks.store.repo import _TASKS_CACHED
 from tasks.store.testing import temporary_store
-
-PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
-BACKENDS = [
-    "sqlite",
-    pytest.param(
-        "postgresql",
-        marks=[
-            pytest.mark.pg,
-            pytest.mark.skipif(
-                not PG_URL, reason="WORKBENCH_TEST_PG_URL not set (make test starts a local PostgreSQL)"
-            ),
-        ],
-    ),
-]
 
 
 def _plan(*extra: Task) -> Plan:
