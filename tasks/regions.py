@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from .errors import WorkbenchError
+from .store.protocol import raw_store
 from .store.schema import PlanRow
 from .store.schema_scoping import PlanRegionRow, RegionRow
 
@@ -100,7 +101,7 @@ def _now() -> datetime:
 
 
 def _raw(store: Any) -> Any:
-    return getattr(store, "_store", store)
+    return raw_store(store)
 
 
 def check_region_name(name: str | None) -> str:

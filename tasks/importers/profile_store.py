@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..store.protocol import raw_store
 from ..store.schema_import_profiles import ImportProfileRow
 from .profiles import ImportProfile, profile_from_dict, profile_to_dict
 
@@ -33,7 +34,7 @@ def _engine(store: Any, action: str | None) -> tuple[Any, str]:
         from ..accounts import require
 
         require(account, action)
-    raw = getattr(store, "_store", store)
+    raw = raw_store(store)
     return raw.engine, getattr(store, "actor", "")
 
 

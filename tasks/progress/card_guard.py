@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..store.protocol import raw_store
 from .card_history import CardRecord, card_history, record_card_history
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def guarded_card_history(store: Any, plan: str | None, task: str | None = None) 
     from ..accounts.roles import UNIT, PermissionDenied, require
 
     account = _account(store)
-    raw = getattr(store, "_store", store)
+    raw = raw_store(store)
     if account is None:
         return card_history(raw, plan, task)
     if account.role != UNIT:
@@ -72,7 +73,7 @@ def guarded_record_card_history(
     from ..accounts.roles import require
 
     account = _account(store)
-    raw = getattr(store, "_store", store)
+    raw = raw_store(store)
     if account is None:
         return record_card_history(raw, plan, actor="system", as_of=as_of, rules=rules)
     require(account, "close_period")

@@ -23,6 +23,8 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from ..store.protocol import raw_store
+
 MONTHS = ["2021-09", "2021-10", "2021-11", "2021-12"]
 PROGRESS_TEXT = {
     "已完成": "已按要求完成,相关材料已归档",
@@ -134,7 +136,7 @@ def load_demo(
     from .lifecycle import calendars, set_calendar
 
     saved, problems = 0, []
-    raw = getattr(store, "_store", store)  # a GuardedStore checks the office's right to set it below
+    raw = raw_store(store)  # a GuardedStore checks the office's right to set it below
     if plan_key not in calendars(raw):
         # the demo reports from August 2021: the plan's calendar starts then, as an office would set it
         tasks = raw.tasks(plan_key)
@@ -171,7 +173,7 @@ def demo_lifecycle(store, plan_key: str, actor: str) -> int:
 
     from .lifecycle import CLOSED, IN_PROGRESS, PENDING_SIGN, claim, lifecycles, review, sign
 
-    raw = getattr(store, "_store", store)
+    raw = raw_store(store)
     tasks = raw.tasks(plan_key)
     lcs = lifecycles(raw, plan_key, tasks=tasks)
     done: dict[tuple[int, str], date] = {}

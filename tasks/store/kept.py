@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 
 from .periods import MONTH, BadPeriod, parse_period
+from .protocol import raw_store
 from .schema import PlanRow, ProgressReportRow, TaskRow, UnitRow
 from .schema_kept import StatusTaskPeriodsRow, StatusUnitPeriodsRow
 from .schema_province import DataVersionRow, ProgressLatestRow
@@ -176,7 +177,7 @@ def latest_reports(
     pair finds the report that was the newest then.  Neither depends on the history's length.
     ``tasks`` (task pks) narrows the answer to those tasks.
     """
-    store = getattr(store, "_store", store)
+    store = raw_store(store)
     R = ProgressReportRow
     L = ProgressLatestRow
     cols = _report_columns()
@@ -238,7 +239,7 @@ def latest_pairs(
     >>> latest_pairs(Store("sqlite://"), as_of=date(2021, 9, 30))
     []
     """
-    store = getattr(store, "_store", store)
+    store = raw_store(store)
     R = ProgressReportRow
     L = ProgressLatestRow
     wanted = sorted(set(tasks)) if tasks is not None else None
@@ -301,7 +302,7 @@ def latest_pairs(
 
 def unit_names(store) -> dict[int, str]:
     """Unit id → name."""
-    store = getattr(store, "_store", store)
+    store = raw_store(store)
     with store.session() as s:
         return dict(s.connection().execute(select(UnitRow.id, UnitRow.name)).all())
 
@@ -316,7 +317,7 @@ def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = 
     """
     from .repo import StoreError
 
-    store = getattr(store, "_store", store)
+    store = raw_store(store)
     R = ProgressReportRow
     with store.session() as s:
         try:
@@ -362,7 +363,7 @@ def rebuild_kept(store) -> dict[str, int]:
     >>> rebuild_kept(Store("sqlite://"))
     {'progress_latest': 0, 'status_task_periods': 0, 'status_unit_periods': 0, 'status_unit_done': 0}
     """
-    store = getattr(store, "_store", store)
+    store = raw_store(store)
     with store.session(write=True) as s:
         rebuild_latest(s)
         bump_version(s)
@@ -560,7 +561,7 @@ def period_blobs(
 ) -> dict[int, bytes] | dict[tuple[int, str], bytes]:
     """The kept reported periods of the tasks ``pks`` (packed, see :func:`pack_periods`): per task,
     or with ``units`` per (task, unit name)."""
-    store = getattr(store, "_store", store)
+    store = raw_store(store)
     wanted = sorted(set(pks))
     out: dict = {}
     if not wanted:

@@ -23,6 +23,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from .protocol import raw_store
 from .schema import ProgressReportRow, UnitRow
 from .schema_trend import StatusUnitDoneRow
 
@@ -142,7 +143,7 @@ def done_changes(store: Any, pks: Iterable[int]) -> dict[tuple[int, str], bytes]
     >>> done_changes(Store("sqlite://"), [1, 2])
     {}
     """
-    store = getattr(store, "_store", store)
+    store = raw_store(store)
     wanted = sorted(set(pks))
     out: dict[tuple[int, str], bytes] = {}
     if not wanted:
