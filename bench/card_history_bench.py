@@ -18,15 +18,11 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from supervision_bench import fill
 
-from supervision_bench import fill  # noqa: E402
-
-from tasks.progress import default_rules  # noqa: E402
-from tasks.progress.card_history import card_history, record_card_history  # noqa: E402
-from tasks.store import Store  # noqa: E402
+from tasks.progress import default_rules
+from tasks.progress.card_history import card_history, record_card_history
+from tasks.store import Store
 
 PLAN = "督办基准计划"
 

@@ -14,21 +14,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import pandas as pd
 
-import pandas as pd  # noqa: E402
-
-from sim.hall_features import simulate_features  # noqa: E402
-from sim.hall_report import build_hall_report, hall_report_docx, hall_report_json, hall_report_xlsx  # noqa: E402
-from sim.roster import default_shifts  # noqa: E402
-from sim.sample_hall import sample_scenario  # noqa: E402
-from sim.ticketlog import read_ticket_log, synthetic_log  # noqa: E402
+from sim.hall_features import simulate_features
+from sim.hall_report import build_hall_report, hall_report_docx, hall_report_json, hall_report_xlsx
+from sim.roster import default_shifts
+from sim.sample_hall import sample_scenario
+from sim.ticketlog import read_ticket_log, synthetic_log
 
 
 def bench_log(n: int, xlsx: bool) -> None:

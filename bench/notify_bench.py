@@ -8,15 +8,12 @@ Prints seconds and counts; asserts nothing.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import threading
 import time
 from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tasks.model import Plan, Task
 from tasks.notify import Contact, NotifyRules, run_notify, save_contact

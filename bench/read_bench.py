@@ -29,8 +29,6 @@ from pathlib import Path
 from typing import TypeVar
 
 _T = TypeVar("_T")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 UNITS = [
     "市审改办",

@@ -20,14 +20,10 @@ from __future__ import annotations
 
 import argparse
 import gc
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tasks.accounts import Account, GuardedStore
 from tasks.progress import default_rules

@@ -27,20 +27,18 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import insert, select
+
+from tasks.accounts import Account, GuardedStore
+from tasks.model import Plan, Task
+from tasks.progress import default_rules, snapshot
+from tasks.progress.evidence import check_evidence, store_file
+from tasks.store import Store
+from tasks.store.kept import rebuild_kept
+from tasks.store.schema import PlanRow, ProgressReportRow, TaskRow, UnitRow, UploadRow
+from tasks.store.schema_supervision import EvidenceFileRow, SupervisionEventRow
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from sqlalchemy import insert, select  # noqa: E402
-
-from tasks.accounts import Account, GuardedStore  # noqa: E402
-from tasks.model import Plan, Task  # noqa: E402
-from tasks.progress import default_rules, snapshot  # noqa: E402
-from tasks.progress.evidence import check_evidence, store_file  # noqa: E402
-from tasks.store import Store  # noqa: E402
-from tasks.store.kept import rebuild_kept  # noqa: E402
-from tasks.store.schema import PlanRow, ProgressReportRow, TaskRow, UnitRow, UploadRow  # noqa: E402
-from tasks.store.schema_supervision import EvidenceFileRow, SupervisionEventRow  # noqa: E402
 
 UNITS, PER_UNIT = 200, 25
 START = date(2021, 1, 1)
