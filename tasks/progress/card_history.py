@@ -39,7 +39,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..labels import CARD_HISTORY_KIND
-from ..store import Store, StoreError
+from ..store import Store, StoreError, raw_store
 from ..store.kept import bump_version
 from ..store.periods import PlanCalendar
 from ..store.schema import PlanRow, TaskRow
@@ -212,7 +212,7 @@ def check_points(
     The check of a period is the day after its due date: from then on its report counts as missed,
     exactly as :func:`tasks.progress.status.compute` counts it.
     """
-    raw = getattr(store, "_store", store)
+    raw = raw_store(store)
     cals = calendars(raw) if cals is None else cals
     cal = cals.get(plan)
     if cal is not None:
@@ -298,7 +298,7 @@ def record_card_history(
     periods ending by that day (a period close records up to the closed period)."""
     from .status import snapshot
 
-    raw = getattr(store, "_store", store)
+    raw = raw_store(store)
     if not str(actor or "").strip():
         raise StoreError("缺少操作人(actor),无法记录预警牌履历")
     as_of = as_of or date.today()
@@ -308,12 +308,12 @@ def record_card_history(
         pid = raw._plan_id(s, key)
         done = set(s.scalars(select(CardCheckRow.check_key).where(CardCheckRow.plan_id == pid)))
         current: dict[int, tuple[str, str]] = {}
-        for tpk, level, name in s.execute(
+        for held_pk, level, name in s.execute(
             select(CardHistoryRow.task_pk, CardHistoryRow.level, CardHistoryRow.level_name)
             .where(CardHistoryRow.plan_id == pid)
             .order_by(CardHistoryRow.checked_on, CardHistoryRow.id)
         ):
-            current[tpk] = (level, name)
+            current[held_pk] = (level, name)
     evs = events(raw, key, as_of=as_of)
     appeals = _appeals_of(evs)
     checks = [c for c in check_points(raw, key, as_of, rules, through=through) if c.key not in done]
@@ -459,7 +459,7 @@ def record_all_card_history(
     store: Store, *, actor: str, as_of: date | None = None, through: date | None = None, rules: Rules | None = None
 ) -> list[CardRecord]:
     """:func:`record_card_history` for every live plan (what a period close runs)."""
-    raw = getattr(store, "_store", store)
+    raw = raw_store(store)
     rules = rules or load_rules()
     out: list[CardRecord] = []
     for p in raw.plans():
@@ -482,7 +482,7 @@ def card_history(store: Store, plan: str | None, task: str | None = None) -> lis
     ...
     tasks.store.repo.StoreError: ...
     """
-    raw = getattr(store, "_store", store)
+    raw = raw_store(store)
     with raw.session() as s:
         pid = raw._plan_id(s, plan)
         key = str(s.scalar(select(PlanRow.key).where(PlanRow.id == pid)))
