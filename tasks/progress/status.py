@@ -1310,6 +1310,8 @@ class _Kept:
     missed: list[int]
     late: list[int]
     plans: list[tuple[list[int], list[PeriodInfo], bool]]
+    #: the kept reported periods read (task pk → packed periods): the same whatever the date
+    blobs: dict[int, bytes]
 
 
 def _kept_figures(
@@ -1320,9 +1322,11 @@ def _kept_figures(
     rules: Rules,
     sup: Supervision,
     with_latest: bool = True,
+    blobs: dict[int, bytes] | None = None,
 ) -> _Kept:
     latest = _latest_by_task(store, tasks, as_of) if with_latest else {}
-    blobs = period_blobs(store, [t.pk for t in tasks])
+    if blobs is None:  # else read for a superset of ``tasks`` (the same rows: they do not depend on the date)
+        blobs = period_blobs(store, [t.pk for t in tasks])
     groups: dict[str | None, list[int]] = defaultdict(list)
     starts: list[date | None] = []
     dones: list[date | None] = []
@@ -1357,7 +1361,9 @@ def _kept_figures(
         for whole, part in zip((n_owed, streak, missed, late), got):
             whole[where] = part
     # plain ints: indexing a list is cheaper than a numpy array, task by task
-    return _Kept(latest, starts, dones, lcs, n_owed.tolist(), streak.tolist(), missed.tolist(), late.tolist(), plans)
+    return _Kept(
+        latest, starts, dones, lcs, n_owed.tolist(), streak.tolist(), missed.tolist(), late.tolist(), plans, blobs
+    )
 
 
 _MISSING = object()
@@ -1569,7 +1575,13 @@ class _PastCard(NamedTuple):
 
 
 def _kept_cards(
-    store: Any, tasks: list[StoredTask], periods: list[PeriodInfo], as_of: date, rules: Rules, sup: Supervision
+    store: Any,
+    tasks: list[StoredTask],
+    periods: list[PeriodInfo],
+    as_of: date,
+    rules: Rules,
+    sup: Supervision,
+    blobs: dict[int, bytes] | None = None,
 ) -> list[_PastCard]:
     """Only whether each task carried the top card as of ``as_of`` (what the recovery check
     compares), with its reason: the same figures, the same rules, the same withdrawal by an upheld
@@ -1579,7 +1591,7 @@ def _kept_cards(
     blind = {"missed_reports", "late_reports", "overdue_days"}
     needs_last = any(c.metric not in blind and not (c.metric == "status" and c.value in ("done", "overdue"))
                      for c in top.when)  # fmt: skip
-    k = _kept_figures(store, tasks, periods, as_of, rules, sup, with_latest=needs_last)
+    k = _kept_figures(store, tasks, periods, as_of, rules, sup, with_latest=needs_last, blobs=blobs)
     lasts = [k.latest.get(t.pk) for t in tasks]
     cols = _figure_columns(tasks, as_of, rules, k, lasts, done_clears_streak=False, memo={})
     out = []
@@ -1633,7 +1645,7 @@ def kept_compute(
     if recover and rules.recover_to:
 
         def past_of(some: list[StoredTask], day: date, past_sup: Supervision | None) -> Any:
-            return SimpleNamespace(statuses=_kept_cards(store, some, periods, day, rules, past_sup or sup))
+            return SimpleNamespace(statuses=_kept_cards(store, some, periods, day, rules, past_sup or sup, k.blobs))
 
         _recover(snap, (tasks, [], periods, sup), rules, past_of)
     for ts, lc in zip(snap.statuses, k.lcs):
