@@ -1286,6 +1286,17 @@ class _KeptDuties:
         return out
 
 
+def _closed_date(lc: TaskLifecycle | None) -> date | None:
+    """``lc.closed_date`` (None without a lifecycle or lead units), with a cheap look first: most
+    tasks have a unit not closed."""
+    if lc is None or not lc.units:
+        return None
+    for u in lc.units.values():
+        if u.state != CLOSED:
+            return None
+    return lc.closed_date
+
+
 @dataclass
 class _Kept:
     """Per task (in the order of ``tasks``): what the kept tables say as of a date."""
@@ -1299,6 +1310,8 @@ class _Kept:
     missed: list[int]
     late: list[int]
     plans: list[tuple[list[int], list[PeriodInfo], bool]]
+    #: the kept reported periods read (task pk → packed periods): the same whatever the date
+    blobs: dict[int, bytes]
 
 
 def _kept_figures(
@@ -1309,9 +1322,11 @@ def _kept_figures(
     rules: Rules,
     sup: Supervision,
     with_latest: bool = True,
+    blobs: dict[int, bytes] | None = None,
 ) -> _Kept:
     latest = _latest_by_task(store, tasks, as_of) if with_latest else {}
-    blobs = period_blobs(store, [t.pk for t in tasks])
+    if blobs is None:  # else read for a superset of ``tasks`` (the same rows: they do not depend on the date)
+        blobs = period_blobs(store, [t.pk for t in tasks])
     groups: dict[str | None, list[int]] = defaultdict(list)
     starts: list[date | None] = []
     dones: list[date | None] = []
@@ -1325,7 +1340,7 @@ def _kept_figures(
         if key not in known:
             known[key] = _plan_start(t, periods, cal)
         starts.append(known[key])
-        dones.append(lc.closed_date if lc is not None and lc.units else None)
+        dones.append(_closed_date(lc))
         groups[t.plan if cal is not None else None].append(j)
     n = len(tasks)
     n_owed = np.zeros(n, dtype=np.int64)
@@ -1346,7 +1361,212 @@ def _kept_figures(
         for whole, part in zip((n_owed, streak, missed, late), got):
             whole[where] = part
     # plain ints: indexing a list is cheaper than a numpy array, task by task
-    return _Kept(latest, starts, dones, lcs, n_owed.tolist(), streak.tolist(), missed.tolist(), late.tolist(), plans)
+    return _Kept(
+        latest, starts, dones, lcs, n_owed.tolist(), streak.tolist(), missed.tolist(), late.tolist(), plans, blobs
+    )
+
+
+_MISSING = object()
+
+
+def _py_round(values: np.ndarray) -> np.ndarray:
+    """``round(v, 1)`` of each value as Python rounds it (numpy's round can differ in the last
+    digit), computed once per distinct value."""
+    if not len(values):
+        return values.astype(np.float64)
+    uniq, inv = np.unique(values, return_inverse=True)
+    return np.array([round(v, 1) for v in uniq.tolist()], dtype=np.float64)[inv.reshape(-1)]
+
+
+def _nones(values: np.ndarray, keep: np.ndarray) -> list[Any]:
+    """The values as Python numbers, None where ``keep`` is False."""
+    return [v if k else None for v, k in zip(values.tolist(), keep.tolist())]
+
+
+class _Columns(NamedTuple):
+    """:func:`_figures` of every task at once (Python lists, in task order) and the card each earns."""
+
+    deadlines: list[date | None]
+    status: list[str]
+    percent: list[float]
+    expected: list[float | None]
+    gap: list[float | None]
+    overdue_days: list[int]
+    streak: list[int]
+    cards: list[tuple[str, str, str, str] | None]
+
+
+def _figure_columns(
+    tasks: list[StoredTask], as_of: date, rules: Rules, k: _Kept, lasts: list[_Last | None], *,
+    done_clears_streak: bool, memo: dict[tuple, Any],
+) -> _Columns:  # fmt: skip
+    """:func:`_figures` and :func:`_card_of` for every task with numpy: the same values, the same
+    Python rounding (``round`` once per distinct value), the card worded once per distinct key
+    (the memo of :func:`_card_of`, filled in task order as a loop over the tasks fills it).
+    ``done_clears_streak``: a done task's run of missed reports is 0 for its card (what
+    :func:`_task_status` does; the recovery check's past cards keep it)."""
+    n = len(tasks)
+    today = as_of.toordinal()
+    deadlines = [lc.deadline if lc is not None else t.deadline for t, lc in zip(tasks, k.lcs)]
+    dl = np.array([d.toordinal() if d else 0 for d in deadlines], dtype=np.int64)
+    st = np.array([d.toordinal() if d else 0 for d in k.starts], dtype=np.int64)
+    done = np.array([d is not None for d in k.dones], dtype=bool)
+    has_last = np.array([x is not None for x in lasts], dtype=bool)
+    pct = np.array([float(x.percent) if x is not None else 0.0 for x in lasts], dtype=np.float64)
+    last_status = [x.status if x is not None else "" for x in lasts]
+    lagging = np.array([s == LAGGING for s in last_status], dtype=bool)
+    unstarted = np.array([s == "未启动" for s in last_status], dtype=bool)
+    ongoing = np.array([t.deadline_kind == ONGOING for t in tasks], dtype=bool)
+    streak = np.array(k.streak, dtype=np.int64)
+    n_owed = np.array(k.n_owed, dtype=np.int64)
+    has_gap = (dl > 0) & (st > 0)
+    span = dl - st
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(
+            span <= 0, (today >= dl).astype(np.float64), np.minimum(1.0, np.maximum(0.0, (today - st) / span))
+        )
+    expected = np.zeros(n, dtype=np.float64)
+    expected[has_gap] = _py_round(share[has_gap] * 100)
+    gap = np.zeros(n, dtype=np.float64)
+    gap[has_gap] = _py_round(expected[has_gap] - pct[has_gap])
+    overdue = np.where((dl > 0) & (today > dl) & ~done, today - dl, 0)
+    at_risk = (has_last & lagging) | (has_gap & (gap > rules.at_risk_gap))
+    codes = np.select(
+        [done, overdue > 0, ongoing & (streak == 0) & (has_last | (n_owed == 0)), ongoing, at_risk,
+         ~has_last | (unstarted & (pct == 0))],
+        [0, 1, 2, 3, 3, 4],
+        5,
+    )  # fmt: skip
+    names = ("done", "overdue", "ongoing", "at_risk", "not_started", "on_track")
+    status = [names[c] for c in codes.tolist()]
+    card_streak = np.where(done, 0, streak) if done_clears_streak else streak
+    late = np.array(k.late, dtype=np.int64)
+    figures = (card_streak, late, overdue, np.where(has_gap, gap, 0.0))
+    # _card_key: a figure no condition reads, or that meets none of the conditions on it, stands as None
+    _card_key(rules, ("on_track", 0, 0, 0, 0.0), memo)  # the memo's plan of the conditions
+    _rules, read, unread = memo[_CARD_PLAN]
+    masked: list[list[Any]] = [f.tolist() for f in figures]  # overdue days stay when the status is read
+    for i in unread:
+        masked[i - 1] = [None] * n
+    for i, tests in read:
+        holds = np.zeros(n, dtype=bool)
+        for op, value in tests:
+            holds |= op(figures[i - 1], value)
+        masked[i - 1] = _nones(figures[i - 1], holds)
+    streak_l, late_l, overdue_l = card_streak.tolist(), late.tolist(), overdue.tolist()
+    gap_l = _nones(gap, has_gap)
+    cards: list[tuple[str, str, str, str] | None] = []
+    for j, key in enumerate(zip(status, *masked)):
+        card = memo.get(key, _MISSING)
+        if card is _MISSING:  # worded from this task's own figures, as the loop over the tasks would
+            g = gap_l[j]
+            card = _card_of(rules, (status[j], streak_l[j], late_l[j], overdue_l[j], g if g is not None else 0), memo)
+        cards.append(card)
+    return _Columns(deadlines, status, pct.tolist(), _nones(expected, has_gap), gap_l, overdue_l, streak_l, cards)
+
+
+def _kept_statuses(
+    tasks: list[StoredTask], as_of: date, rules: Rules, k: _Kept, memo: dict[tuple, Any]
+) -> list[TaskStatus]:
+    """:func:`_task_status` of every task from the kept figures: the figures and cards by
+    :func:`_figure_columns`, then one positional constructor call per task."""
+    latest = k.latest
+    lasts = [latest.get(t.pk) for t in tasks]
+    cols = _figure_columns(tasks, as_of, rules, k, lasts, done_clears_streak=True, memo=memo)
+    scored_extended = rules.extended_deadline_counts
+    names = STATUS_NAMES
+    out: list[TaskStatus] = []
+    append = out.append
+    for t, lc, last, done, deadline, status, percent, expected, gap, overdue, streak, missed, late, card in zip(
+        tasks, k.lcs, lasts, k.dones, cols.deadlines, cols.status, cols.percent, cols.expected, cols.gap,
+        cols.overdue_days, cols.streak, k.missed, k.late, cols.cards,
+    ):  # fmt: skip
+        scored_deadline = deadline if scored_extended else t.deadline
+        done_on_time = bool(done and (scored_deadline is None or done <= scored_deadline))
+        claim = sign = None
+        note = ""
+        sign_late = False
+        extensions: list[dict[str, Any]] = []
+        if lc is not None:
+            units = lc.units
+            if len(units) == 1:  # most tasks have one lead unit
+                ((u, v),) = units.items()
+                state = v.state
+                unit_lc = {u: state}
+                claim = v.claim_date or None
+                note = v.returned_note if v.returned_note and state == IN_PROGRESS else ""
+            else:
+                unit_lc = {u: v.state for u, v in units.items()}
+                state = min(unit_lc.values(), key=_STATE_RANK.__getitem__) if units else IN_PROGRESS
+                claims = [v.claim_date for v in units.values() if v.claim_date]
+                claim = max(claims) if claims else None
+                notes = [v.returned_note for v in units.values() if v.returned_note and v.state == IN_PROGRESS]
+                note = ";".join(notes) if notes else ""
+            if lc.extensions:
+                extensions = [e.to_dict() for e in lc.extensions]
+            if state == PENDING_SIGN:
+                key = ("sign_due", t.assigned_on)
+                sign = memo.get(key, _MISSING)
+                if sign is _MISSING:
+                    sign = memo[key] = sign_due(t.assigned_on, rules.sign_within_days)
+                sign_late = bool(sign and as_of > sign)
+        else:
+            unit_lc = {}
+            state = CLOSED if done else IN_PROGRESS
+        if card is None:
+            card_key = None
+            card_name = card_color = card_reason = ""
+        else:
+            card_key, card_name, card_color, card_reason = card
+        if last is None:
+            last_date, last_status, last_progress, last_problems, reported_by = None, "", "", "", ""
+        else:
+            last_date, last_status, last_progress, last_problems, reported_by = (
+                last.report_date, last.status, last.progress, last.problems, last.unit
+            )  # fmt: skip
+        append(
+            TaskStatus(
+                t.plan,
+                t.id,
+                t.title,
+                t.section,
+                deadline,
+                t.deadline_text,
+                t.lead_units,
+                t.responsible_units,
+                status,
+                names[status],
+                percent,
+                expected,
+                gap,
+                last_date,
+                last_status,
+                last_progress,
+                last_problems,
+                reported_by,
+                streak,
+                missed,
+                late,
+                overdue,
+                done,
+                done_on_time,
+                card_key,
+                card_name,
+                card_color,
+                card_reason,
+                state,
+                STATE_NAMES[state],
+                unit_lc,
+                t.deadline,
+                extensions,
+                claim,
+                note,
+                sign,
+                sign_late,
+                [],
+            )  # fmt: skip
+        )
+    return out
 
 
 class _PastCard(NamedTuple):
@@ -1355,7 +1575,13 @@ class _PastCard(NamedTuple):
 
 
 def _kept_cards(
-    store: Any, tasks: list[StoredTask], periods: list[PeriodInfo], as_of: date, rules: Rules, sup: Supervision
+    store: Any,
+    tasks: list[StoredTask],
+    periods: list[PeriodInfo],
+    as_of: date,
+    rules: Rules,
+    sup: Supervision,
+    blobs: dict[int, bytes] | None = None,
 ) -> list[_PastCard]:
     """Only whether each task carried the top card as of ``as_of`` (what the recovery check
     compares), with its reason: the same figures, the same rules, the same withdrawal by an upheld
@@ -1365,18 +1591,11 @@ def _kept_cards(
     blind = {"missed_reports", "late_reports", "overdue_days"}
     needs_last = any(c.metric not in blind and not (c.metric == "status" and c.value in ("done", "overdue"))
                      for c in top.when)  # fmt: skip
-    k = _kept_figures(store, tasks, periods, as_of, rules, sup, with_latest=needs_last)
-    memo: dict[tuple, Any] = {}
+    k = _kept_figures(store, tasks, periods, as_of, rules, sup, with_latest=needs_last, blobs=blobs)
+    lasts = [k.latest.get(t.pk) for t in tasks]
+    cols = _figure_columns(tasks, as_of, rules, k, lasts, done_clears_streak=False, memo={})
     out = []
-    for j, t in enumerate(tasks):
-        lc = k.lcs[j]
-        deadline = lc.deadline if lc else t.deadline
-        last = k.latest.get(t.pk)
-        streak = k.streak[j]
-        status, _percent, _expected, gap, overdue_days = _figures(
-            t, as_of, rules, k.starts[j], deadline, k.dones[j], last, k.n_owed[j], streak
-        )
-        card = _card_of(rules, (status, streak, k.late[j], overdue_days, gap if gap is not None else 0), memo)
+    for lc, card in zip(k.lcs, cols.cards):
         if card is None or card[0] != top.key:
             out.append(_PastCard(None, ""))
         elif lc is not None and any(a.card == card[0] and a.decision == "upheld" for a in lc.appeals):
@@ -1408,27 +1627,7 @@ def kept_compute(
     sup = supervision
     periods = sorted(periods, key=lambda p: p.start)
     k = _kept_figures(store, tasks, periods, as_of, rules, sup)
-    statuses = []
-    memo: dict[tuple, Any] = {}
-    for j, t in enumerate(tasks):
-        lc = k.lcs[j]
-        statuses.append(
-            _task_status(
-                t,
-                as_of,
-                rules,
-                k.starts[j],
-                lc.deadline if lc else t.deadline,
-                k.dones[j],
-                k.latest.get(t.pk),
-                k.n_owed[j],
-                k.streak[j],
-                k.missed[j],
-                k.late[j],
-                lc,
-                memo,
-            )
-        )
+    statuses = _kept_statuses(tasks, as_of, rules, k, {})
     snap = Snapshot(
         as_of=as_of,
         rules=rules,
@@ -1446,7 +1645,7 @@ def kept_compute(
     if recover and rules.recover_to:
 
         def past_of(some: list[StoredTask], day: date, past_sup: Supervision | None) -> Any:
-            return SimpleNamespace(statuses=_kept_cards(store, some, periods, day, rules, past_sup or sup))
+            return SimpleNamespace(statuses=_kept_cards(store, some, periods, day, rules, past_sup or sup, k.blobs))
 
         _recover(snap, (tasks, [], periods, sup), rules, past_of)
     for ts, lc in zip(snap.statuses, k.lcs):
@@ -1519,7 +1718,9 @@ def snapshot(
     as_of = as_of or date.today()
     rules = rules or load_rules()
     kept = not replay and rules.completion_review and rules.escalate_after <= 0
-    with pause_gc():  # tens of thousands of short-lived records: the cyclic collector would double the time
+    # tens of thousands of short-lived records: the cyclic collector would double the time; the
+    # statuses kept go straight to the oldest generation (keep=True): no young collection walks them
+    with pause_gc(keep=True):
         # computed in a function of its own: its intermediate records (lifecycles, replays) are freed
         # before the collector resumes, so its first pass walks only what the snapshot keeps
         return _snapshot(store, as_of, plan, rules, kept)
