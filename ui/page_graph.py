@@ -14,7 +14,21 @@ import streamlit as st
 
 from core.safe_export import safe_filename
 from ui.auth import page_guard
-from ui.common import XLSX_MIME, get_snapshot, get_store, guard, md, page_header, plan_graph, plan_picker, store_plans
+from ui.common import (
+    XLSX_MIME,
+    current_as_of,
+    get_snapshot,
+    get_store,
+    guard,
+    md,
+    page_header,
+    plan_graph,
+    plan_picker,
+    rules_stamp,
+    store_plans,
+    unit_scope,
+)
+from ui.graph_readable import task_picker
 from ui.tables import xlsx_download
 
 page_guard(__file__)  # the page checks its role itself (also when run directly)
@@ -111,15 +125,33 @@ def around(_g, version_key: tuple, task_id: str, radius: int, units: bool):
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def loads(_g, version_key: tuple, status_key: tuple, _snap) -> tuple[list, list, dict]:
-    """Unit load with open/done from the status snapshot ``_snap`` (identified by ``status_key``: as-of
-    date, store version, rules file; hashing 50,000 done ids on every run cost more than the load)."""
+def plan_statuses(version_key: tuple, status_key: tuple, _snap) -> dict[str, str]:
+    """Task id → status of the plan in the status snapshot ``_snap`` (identified by ``status_key``:
+    as-of date, store version, rules file), for the readable view's colours and the open/done load;
+    one pass over the snapshot per data version, shared, not to be mutated."""
+    if _snap is None:
+        return {}
+    return {s.id: s.status for s in _snap.statuses if s.plan == version_key[0]}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def loads(_g, version_key: tuple, status_key: tuple, _statuses: dict) -> tuple[list, list, dict]:
+    """Unit load with open/done from :func:`plan_statuses` (identified by ``status_key``; hashing
+    50,000 done ids on every run cost more than the load)."""
     from tasks.graph import load_table, unit_load
 
-    done = set() if _snap is None else {s.id for s in _snap.statuses if s.plan == version_key[0] and s.status == "done"}
-    rows = unit_load(_g, done)
+    rows = unit_load(_g, {t for t, s in _statuses.items() if s == "done"})
     months, table = load_table(_g, rows)
     return rows, months, table
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def task_lists(_plan, plan_key: tuple, _excluded: list) -> tuple[list[str], dict[str, str], list[str]]:
+    """The plan's task ids, id → title, and the ids of the dated tasks (not in ``_excluded``), once
+    per plan data version and unit scope (``plan_key``; shared, not to be mutated)."""
+    ids = [t.id for t in _plan.tasks]
+    excluded = set(_excluded)
+    return ids, {t.id: t.title for t in _plan.tasks}, [i for i in ids if i not in excluded]
 
 
 with guard("构建依赖图"):
@@ -132,7 +164,18 @@ with guard("构建依赖图"):
     plan = store_plans(store)[plan_key]
     g = plan_graph(store, plan_key)
     vkey = (plan_key, store.data_version(plan_key))
+    status_key = (current_as_of(), store.data_version(), rules_stamp())
+
+    def statuses() -> dict[str, str]:
+        """The plan's statuses (the snapshot is read only when a tab needs them; cached)."""
+        try:
+            snap = get_snapshot(store)
+        except ImportError:
+            snap = None
+        return plan_statuses(vkey, status_key, snap)
+
     info = analysed(g, vkey)[1]
+    ids, titles, dated = task_lists(plan, (*vkey, unit_scope()), info["excluded"])  # a unit sees its own tasks
     counts = info["counts"]
     m = st.columns(5)
     m[0].metric("任务", counts["tasks"], border=True)
@@ -144,8 +187,6 @@ with guard("构建依赖图"):
 tab_net, tab_slip, tab_load, tab_exp = st.tabs(["关系网络", "延误影响", "单位负荷", "导出"])
 
 with tab_net, guard("绘制关系网络"):
-    ids = [t.id for t in plan.tasks]
-    titles = {t.id: t.title for t in plan.tasks}
     view = st.segmented_control(
         "视图",
         ["易读视图", "整个计划"],
@@ -157,16 +198,19 @@ with tab_net, guard("绘制关系网络"):
     if (view or "易读视图") == "易读视图":
         from ui.graph_readable import readable_view
 
-        readable_view(g, plan_key, ids, titles, path, get_snapshot(store))
+        readable_view(g, plan_key, ids, titles, path, statuses())
     else:
         c1, c2, c3 = st.columns([2, 1, 1])
         whole = "(整个计划)"
         default = whole if len(ids) <= BIG else ids[0]
-        focus = c1.selectbox(
+        focus = task_picker(
+            c1,
             "范围",
-            [whole] + ids,
-            index=([whole] + ids).index(default),
-            key="graph_focus",
+            ids,
+            titles,
+            "graph_focus",
+            default=default,
+            first=[whole],
             format_func=lambda i: i if i == whole else f"任务 {i} 的邻域:{titles.get(i, '')[:24]}",
         )
         radius = c2.number_input("邻域层数", 1, 4, 1, key="graph_radius", disabled=focus == whole)
@@ -219,15 +263,12 @@ with tab_net, guard("绘制关系网络"):
             st.success("没有时限倒挂。")
 
 with tab_slip, guard("计算延误影响"):
-    excluded = set(info["excluded"])
-    titles = {t.id: t.title for t in plan.tasks}
-    dated = [t.id for t in plan.tasks if t.id not in excluded]
     if not dated:
         st.info("没有带完成日期的任务。")
     else:
         c1, c2 = st.columns([3, 1])
-        tid = c1.selectbox(
-            "延误的任务", dated, key="graph_slip_task", format_func=lambda i: f"{i} {titles.get(i, '')[:30]}"
+        tid = task_picker(
+            c1, "延误的任务", dated, titles, "graph_slip_task", format_func=lambda i: f"{i} {titles.get(i, '')[:30]}"
         )
         days = c2.number_input("延误天数", 0, 3650, 30, step=5, key="graph_slip_days")
         res = slipped(g, vkey, tid, int(days))
@@ -291,13 +332,7 @@ with tab_slip, guard("计算延误影响"):
             st.caption(f"时限宽裕、可吸收此次延误的后续任务:{md('、'.join(res['absorbed_by']))}")
 
 with tab_load, guard("计算单位负荷"):
-    from ui.common import current_as_of, rules_stamp
-
-    try:
-        snap = get_snapshot(store)
-    except ImportError:
-        snap = None
-    rows, months, table = loads(g, vkey, (current_as_of(), store.data_version(), rules_stamp()), snap)
+    rows, months, table = loads(g, vkey, status_key, statuses())
     include_collective = st.checkbox("含集合单位(如“市直各相关单位”)", value=False, key="graph_coll")
     # a slider needs a range: with 5 units or fewer every unit is shown
     top = st.slider("显示单位数", 5, len(rows), min(25, len(rows)), key="graph_top") if len(rows) > 5 else len(rows)
