@@ -1408,7 +1408,8 @@ class Store:
                 .join(UnitRow, UnitRow.id == UploadRow.unit_id)
                 .order_by(UploadRow.id)
             )
-            return [StoredUpload(*row) for row in s.execute(q)]
+            rows = _driver_rows(s.connection(), q)  # the driver's tuples; the time converted here
+            return [StoredUpload(i, u, p, f, h, per, _moment(at), a, n) for i, u, p, f, h, per, at, a, n in rows]
 
     def plan(self, key: str) -> Plan:
         """The live plan ``key`` with its current predecessors (:func:`tasks.store.views.plan_from_store`).
