@@ -19,8 +19,10 @@ first load ≤ 2 s, later loads ≤ 0.5 s, and the process under 1 GiB (peak RSS
 50,000 tasks and 1.8 million report rows.  "target met" is printed only where it is.
 
     .venv/bin/python bench/ui_bench.py [--sizes 5000 50000] [--months 36] [--seed 7] [--pages graph tasks]
-        [--keep-db DIR]
+        [--keep-db DIR] [--profile DIR]
 
+``--profile DIR`` writes a cProfile of each page's first load (the script run in AppTest's thread) to
+``DIR/<page>-first.prof`` and ``DIR/open_app.prof`` (read them with ``python -m pstats``).
 ``--keep-db DIR`` keeps each generated store in ``DIR`` (``ui-bench-N-Mm-sS.db``) and reuses it on the
 next run instead of generating it again (the 50,000 × 36 months store takes minutes to write).
 """
@@ -112,10 +114,50 @@ def clear_caches() -> None:
     gc.collect()
 
 
-def timed(fn) -> tuple[float, float]:
+class ScriptProfiler:
+    """cProfile of the page scripts run during one timed load (AppTest runs them in its own thread,
+    which a profiler enabled in this thread would not see)."""
+
+    def __init__(self) -> None:
+        import cProfile
+
+        self.prof: cProfile.Profile | None = None
+
+    def install(self) -> None:
+        from streamlit.runtime.scriptrunner import script_runner
+
+        original = script_runner.ScriptRunner._run_script
+        me = self
+
+        def run_script(runner, rerun_data):
+            prof = me.prof
+            if prof is None:
+                return original(runner, rerun_data)
+            prof.enable()
+            try:
+                return original(runner, rerun_data)
+            finally:
+                prof.disable()
+
+        setattr(script_runner.ScriptRunner, "_run_script", run_script)  # noqa: B010  (a bench's patch)
+
+
+PROFILER = ScriptProfiler()
+
+
+def timed(fn, profile: Path | None = None) -> tuple[float, float]:
+    import cProfile
+
+    PROFILER.prof = cProfile.Profile() if profile else None
     w, c = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - w, time.process_time() - c
+    try:
+        fn()
+    finally:
+        prof, PROFILER.prof = PROFILER.prof, None
+    spent = time.perf_counter() - w, time.process_time() - c
+    if prof is not None and profile is not None:
+        prof.dump_stats(str(profile))
+    return spent
 
 
 def rss_mib() -> tuple[float, float]:
@@ -130,9 +172,15 @@ def rss_mib() -> tuple[float, float]:
     return now, peak
 
 
-def child(n_tasks: int, months: int, seed: int, pages: list[str], keep: str | None = None) -> dict:
+def child(
+    n_tasks: int, months: int, seed: int, pages: list[str], keep: str | None = None, profile: str | None = None
+) -> dict:
     """Measure one size in this process; prints as it goes and returns the figures."""
     quiet_bare_mode_warnings()
+    prof_dir = Path(profile) if profile else None
+    if prof_dir:
+        prof_dir.mkdir(parents=True, exist_ok=True)
+        PROFILER.install()
     tmp = Path(tempfile.mkdtemp(prefix="ui-bench-"))
     db = Path(keep) / f"ui-bench-{n_tasks}-{months}m-s{seed}.db" if keep else tmp / "wb.db"
     url = f"sqlite:///{db}"
@@ -165,7 +213,7 @@ def child(n_tasks: int, months: int, seed: int, pages: list[str], keep: str | No
     out: dict = {"tasks": n_tasks, "rows": n_rows, "months": months, "pages": {}}
     clear_caches()
     at = new_session()
-    out["open_app"] = timed(at.run)
+    out["open_app"] = timed(at.run, prof_dir / "open_app.prof" if prof_dir else None)
     print(
         f"[{n_tasks}] opening the app (default page, cold caches): {out['open_app'][0]:.2f} s wall, "
         f"{out['open_app'][1]:.2f} s CPU",
@@ -182,7 +230,7 @@ def child(n_tasks: int, months: int, seed: int, pages: list[str], keep: str | No
         at = new_session()
         at.run()  # logged in, on the default page (untimed)
         clear_caches()
-        first = timed(at.switch_page(page).run)
+        first = timed(at.switch_page(page).run, prof_dir / f"{Path(page).stem}-first.prof" if prof_dir else None)
         problems = [str(e.value)[:80] for e in (*at.exception, *at.error)]
         later = timed(at.run)
         again = new_session()
@@ -247,12 +295,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--pages", nargs="+", help="page names (graph tasks …) instead of all")
     ap.add_argument("--keep-db", help="keep the generated stores in this folder and reuse them")
+    ap.add_argument("--profile", help="write a cProfile of each first load to this folder")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--json-out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     pages = [f"ui/page_{p}.py" for p in args.pages] if args.pages else PAGES
     if args.child:
-        res = child(args.child, args.months, args.seed, pages, args.keep_db)
+        res = child(args.child, args.months, args.seed, pages, args.keep_db, args.profile)
         Path(args.json_out).write_text(json.dumps(res), encoding="utf-8")
         return 0
     results = []
@@ -262,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [sys.executable, __file__, "--child", str(n), "--months", str(args.months), "--seed", str(args.seed)]
         cmd += ["--json-out", str(out)] + (["--pages", *args.pages] if args.pages else [])
         cmd += ["--keep-db", args.keep_db] if args.keep_db else []
+        cmd += ["--profile", args.profile] if args.profile else []
         subprocess.run(cmd, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         results.append(json.loads(out.read_text(encoding="utf-8")))
         out.unlink()

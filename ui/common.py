@@ -125,18 +125,37 @@ def units_text(units: list[str]) -> str:
     return "、".join(units)
 
 
-def tasks_frame(tasks: list[Task], plan_title: str = "", status: dict[str, str] | None = None) -> pd.DataFrame:
+def tasks_frame(
+    tasks: list[Task] | list[dict], plan_title: str = "", status: dict[str, str] | None = None
+) -> pd.DataFrame:
     """A Chinese-labelled table of tasks (one row per task) for display and filtering.
 
+    ``tasks``: :class:`~tasks.model.Task` objects, or the same tasks as stored dicts
+    (:func:`tasks.store.plan_task_dicts`: a whole plan's table without building its Task objects).
     Hidden helper columns (``_lead``, ``_resp``) keep unit lists for filters.
     """
     from tasks.progress import STATUS_NAMES
 
     status = status or {}
-    kinds = DEADLINE_KIND_CN
     # built column by column (50,000 tasks: a frame from row dicts costs several times more)
+    columns = _dict_columns(tasks) if tasks and isinstance(tasks[0], dict) else _task_columns(tasks)
+    states = [status.get(i, "") for i in columns["编号"]]
     columns = {
-        "计划": [plan_title] * len(tasks),
+        "计划": [plan_title] * len(states),
+        **{k: columns[k] for k in ("编号", "板块", "任务", "具体内容", "牵头单位", "责任单位", "完成时限", "时限原文")},
+        "时限类型": columns["时限类型"],
+        "状态": [STATUS_NAMES.get(v, v) for v in states],
+        **{k: columns[k] for k in ("前置任务", "出处", "提示", "_lead", "_resp")},
+    }
+    df = pd.DataFrame(columns, columns=list(columns))
+    df["完成时限"] = pd.to_datetime(df["完成时限"], errors="coerce")
+    return df
+
+
+def _task_columns(tasks: list) -> dict[str, list]:
+    """:func:`tasks_frame`'s columns (but 计划 and 状态) from Task objects."""
+    kinds = DEADLINE_KIND_CN
+    return {
         "编号": [t.id for t in tasks],
         "板块": [t.section for t in tasks],
         "任务": [t.title for t in tasks],
@@ -146,16 +165,38 @@ def tasks_frame(tasks: list[Task], plan_title: str = "", status: dict[str, str] 
         "完成时限": [t.deadline for t in tasks],
         "时限原文": [t.deadline_text for t in tasks],
         "时限类型": [kinds.get(t.deadline_kind, t.deadline_kind) for t in tasks],
-        "状态": [STATUS_NAMES.get(status.get(t.id, ""), status.get(t.id, "")) for t in tasks],
         "前置任务": ["、".join(t.predecessors) for t in tasks],
         "出处": [t.source.label() for t in tasks],
         "提示": [";".join(t.warnings) for t in tasks],
         "_lead": [list(t.lead_units_canonical or t.lead_units) for t in tasks],
         "_resp": [list(t.responsible_units_canonical or t.responsible_units) for t in tasks],
     }
-    df = pd.DataFrame(columns, columns=list(columns))
-    df["完成时限"] = pd.to_datetime(df["完成时限"], errors="coerce")
-    return df
+
+
+def _dict_columns(tasks: list) -> dict[str, list]:
+    """The same columns from stored task dicts, each value as :meth:`tasks.model.Task.from_dict` would
+    give it (a missing key: the field's default)."""
+    from tasks import Source
+
+    kinds = DEADLINE_KIND_CN
+    none: list[str] = []
+    deadline_kinds = [d.get("deadline_kind", Task.deadline_kind) for d in tasks]  # the field's default
+    return {
+        "编号": [d["id"] for d in tasks],
+        "板块": [d.get("section", "") for d in tasks],
+        "任务": [d.get("title", "") for d in tasks],
+        "具体内容": [d.get("description", "") for d in tasks],
+        "牵头单位": ["、".join(d.get("lead_units", none)) for d in tasks],
+        "责任单位": ["、".join(d.get("responsible_units", none)) for d in tasks],
+        "完成时限": [date.fromisoformat(x) if (x := d.get("deadline")) else None for d in tasks],
+        "时限原文": [d.get("deadline_text", "") for d in tasks],
+        "时限类型": [kinds.get(k, k) for k in deadline_kinds],
+        "前置任务": ["、".join(d.get("predecessors", none)) for d in tasks],
+        "出处": [Source(**x).label() if (x := d.get("source")) else "" for d in tasks],
+        "提示": [";".join(d.get("warnings", none)) for d in tasks],
+        "_lead": [list(d.get("lead_units_canonical") or d.get("lead_units", none)) for d in tasks],
+        "_resp": [list(d.get("responsible_units_canonical") or d.get("responsible_units", none)) for d in tasks],
+    }
 
 
 def filter_tasks(
@@ -290,17 +331,23 @@ def unit_scope() -> str | None:
 
 
 def settled(value: Any) -> Any:
-    """``value`` (a large cached result just built), after one pass of the collector over the young
-    objects: a build with the collector paused (:mod:`core.gcpause`) leaves its hundreds of thousands of
-    objects in the youngest generation, and the collector would otherwise walk them twice on the page's
-    NEXT run (0.4 s of a later load at 50,000 tasks); this pass moves them to the oldest generation once.
+    """``value`` (a large cached result just built), with the objects made since the last collection
+    moved to the collector's oldest generation: a build with the collector paused (:mod:`core.gcpause`)
+    leaves its hundreds of thousands of objects in the youngest generation, and the collector would
+    otherwise walk them twice on the page's NEXT run (0.4 s of a later load at 50,000 tasks).
 
-    >>> settled([1, 2])
-    [1, 2]
+    The move walks nothing (``gc.freeze`` then ``gc.unfreeze``: two list splices, microseconds), where
+    a collection of the young generations (``gc.collect(1)``) walked every new object once, 0.2–0.3 s
+    of each first load at 50,000 tasks; cyclic garbage among them waits for the next full collection.
+
+    >>> import gc
+    >>> settled([1, 2]), gc.get_freeze_count()  # nothing stays frozen
+    ([1, 2], 0)
     """
     import gc
 
-    gc.collect(1)
+    gc.freeze()  # every tracked object to the permanent generation …
+    gc.unfreeze()  # … and back, into the oldest one
     return value
 
 
@@ -452,6 +499,41 @@ def get_ranking(store=None, as_of: date | None = None):
     return _ranking(*_snapshot_key(store or get_store(), as_of))
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _snapshot_units(url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None) -> list[str]:
+    from tasks import is_collective
+
+    snap = _snapshot(url, as_of, version, rules_stamp, region)
+    named = {u for s in snap.statuses for units in (s.lead_units, s.responsible_units) for u in units}
+    return sorted(u for u in named if not is_collective(u))
+
+
+def snapshot_units(store=None, as_of: date | None = None) -> list[str]:
+    """The units (collective names left out) with a lead or responsible role in a task of
+    :func:`get_snapshot`, sorted; cached with it (a province's 50,000 tasks name 2,000 units).
+
+    >>> snapshot_units.__name__
+    'snapshot_units'
+    """
+    return _snapshot_units(*_snapshot_key(store or get_store(), as_of))
+
+
+@st.cache_resource(show_spinner="正在比较各地区…", max_entries=4)
+def _regions(_store, url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None, by: str, who: tuple):
+    return _store.compare_regions(as_of, by=by, snap=_snapshot(url, as_of, version, rules_stamp, region))
+
+
+def region_figures(store, as_of: date | None = None, by: str = "city") -> tuple[list, str | None]:
+    """``store.compare_regions`` (the guarded store: the library checks the account and limits the scope)
+    on :func:`get_snapshot`, cached with it per comparison (``by``) and account (shared, do not mutate).
+
+    >>> region_figures.__name__
+    'region_figures'
+    """
+    url, day, version, stamp, region = _snapshot_key(store, as_of)
+    return _regions(store, url, day, version, stamp, region, by, _who(store))
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _reminders(url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None, period: str | None):
     from tasks.progress import reminders
@@ -564,14 +646,23 @@ class TaskTable:
 
 
 @st.cache_resource(show_spinner="正在整理任务表…", max_entries=2)
-def _task_table(_plans: dict, url: str, chosen: tuple, snapshot_key: tuple, scope: str | None) -> TaskTable:
+def _task_table(url: str, chosen: tuple, snapshot_key: tuple, scope: str | None) -> TaskTable:
+    from tasks.store import plan_task_dicts
+
     by_plan: dict[str, dict[str, str]] = {}
     wanted = set(chosen)
     for s in _snapshot(*snapshot_key).statuses:
         if s.plan in wanted:
             by_plan.setdefault(s.plan, {})[s.id] = s.status
+    raw = store_at(url)
     with pause_gc():  # 50,000 rows of lists and strings: the collector would walk the cached plans again and again
-        frames = [tasks_frame(_plans[k].tasks, k, by_plan.get(k, {})) for k in chosen]
+        if scope:  # a unit account's share of each plan (unit_view): from the cached plans
+            rows: dict[str, list] = {
+                k: unit_view(_plan_from_store(url, k, raw.data_version(k)), scope).tasks for k in chosen
+            }
+        else:  # the whole plans: their stored task dicts, without building (and caching) the plans' Task objects
+            rows = {k: plan_task_dicts(raw, k) for k in chosen}
+        frames = [tasks_frame(rows[k], k, by_plan.get(k, {})) for k in chosen]
         df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames else tasks_frame([], "")
     return settled(
         TaskTable(
@@ -583,13 +674,26 @@ def _task_table(_plans: dict, url: str, chosen: tuple, snapshot_key: tuple, scop
     )
 
 
-def task_table(store, plans: dict[str, Plan], chosen: list[str], as_of: date | None = None) -> TaskTable:
-    """The task table of the ``chosen`` plans (from :func:`store_plans`) with statuses as of the date,
-    cached until the store changes."""
+def task_table(store, chosen: list[str], as_of: date | None = None) -> TaskTable:
+    """The task table of the ``chosen`` plans (keys from :func:`plan_keys`) with statuses as of the date,
+    cached until the store changes; a unit account's table holds its own tasks only (as :func:`store_plans`)."""
     from tasks.store import default_url
 
     key = _snapshot_key(store, as_of)
-    return _task_table(plans, default_url(), tuple(chosen), key, unit_scope())
+    return _task_table(default_url(), tuple(chosen), key, unit_scope())
+
+
+def plan_keys(store=None) -> list[str]:
+    """The keys of :func:`store_plans` (live plans with tasks; for a unit account, those holding its
+    tasks), in the store's order, without reading the plans where that is not needed.
+
+    >>> plan_keys.__name__
+    'plan_keys'
+    """
+    store = store or get_store()
+    if unit_scope():
+        return list(store_plans(store))
+    return [p.key for p in store.plans() if p.tasks]
 
 
 def page_header(title: str, caption: str = "") -> None:

@@ -16,7 +16,7 @@ import streamlit as st
 from tasks.accounts import allowed
 from tasks.regions import DEFAULT_REGION, KIND_NAMES, PROVINCE, comparison_conclusion
 from ui.auth import page_guard
-from ui.common import as_of_control, flash, get_snapshot, get_store, guard, page_header
+from ui.common import as_of_control, flash, get_store, guard, page_header, region_figures
 from ui.tables import xlsx_download
 
 account = page_guard(__file__)  # offices, leaders and planners (units are refused here and in the library)
@@ -41,7 +41,7 @@ else:
     )
 
 with guard("比较各地区"):
-    rows, period = store.compare_regions(as_of, by=by, snap=get_snapshot(store, as_of))
+    rows, period = region_figures(store, as_of, by)  # cached until the data changes
     if not any(r.tasks or r.plans for r in rows):
         if manages:
             st.info("还没有计划。请先在“导入”页面导入各地的任务分解表,并在下方登记市县。")

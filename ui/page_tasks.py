@@ -18,6 +18,7 @@ from ui.common import (
     guard,
     page_header,
     page_of,
+    plan_keys,
     store_plans,
     table_for_display,
     task_table,
@@ -30,19 +31,18 @@ page_header("任务", "按计划、板块、单位、状态和时限筛选任务
 as_of = as_of_control()
 with guard("读取任务"):
     store = get_store()
-    plans = store_plans(store)
-if not locals().get("plans"):
+    keys = plan_keys(store)  # the plans themselves only for the views that need their tasks (not the table)
+if not locals().get("keys"):
     st.info("库中还没有计划。请到“导入”页上传任务分解表。")
     st.stop()
 
 with guard("显示任务表"):
-    keys = list(plans)
     if [k for k in st.session_state.get("tasks_plans", []) if k not in keys]:
         del st.session_state["tasks_plans"]  # a plan was removed meanwhile
     chosen = st.multiselect(
         "计划", keys, default=None if "tasks_plans" in st.session_state else keys, key="tasks_plans"
     )
-    table = task_table(store, plans, chosen, as_of)  # cached until the data changes: do not mutate
+    table = task_table(store, chosen, as_of)  # cached until the data changes: do not mutate
     df, all_units, sections, statuses = table.frame, table.units, table.sections, table.statuses
     dated = df["完成时限"].dropna()
 
@@ -114,13 +114,13 @@ if view == "任务表":
                 )
 elif view == "时间轴":
     with guard("绘制时间轴"):
-        timeline_chart(store, plans, shown)
+        timeline_chart(store, store_plans(store), shown)
 elif view == "任务详情":
     with guard("显示任务详情"):
-        history_table(store, plans, shown)
+        history_table(store, store_plans(store), shown)
 else:
     with guard("编辑前置任务"):
         if len(chosen) != 1:
             st.info("编辑前置任务时请只选择一个计划。")
         else:
-            predecessor_editor(store, chosen[0], plans[chosen[0]], shown)
+            predecessor_editor(store, chosen[0], store_plans(store)[chosen[0]], shown)

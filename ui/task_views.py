@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from tasks import Plan
-from tasks.graph import review_changes
 from ui.common import STATUS_COLORS, current_actor, current_as_of, flash, get_snapshot, log, md, short_plan_names
 
 TIMELINE_LIMIT = 300
@@ -15,6 +13,8 @@ TIMELINE_LIMIT = 300
 
 def timeline_chart(store, plans: dict[str, Plan], shown: pd.DataFrame) -> None:
     """Gantt-like view: a bar from the plan date to each deadline, milestones as ticks, reported %."""
+    import altair as alt  # the chart library only when the view is opened (it costs a first load)
+
     dated = shown.dropna(subset=["完成时限"])
     if dated.empty:
         st.info("筛选结果中没有带完成日期的任务(长期任务不在时间轴上显示)。")
@@ -240,6 +240,8 @@ def predecessor_editor(store, plan_key: str, plan: Plan, shown: pd.DataFrame) ->
             changes = dict(pending)
     if not changes:
         return
+    from tasks.graph import review_changes  # networkx only once there is a change to check
+
     trial, blocking, warnings = review_changes(plan, changes)
     st.write(f"待保存的修改:{len(changes)} 项任务")
     for msg in blocking:

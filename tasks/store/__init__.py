@@ -13,7 +13,7 @@ from .records import AuditEntry, StoredPlan, StoredUpload
 from .repo import DEFAULT_GRACE_DAYS, LoadResult, PeriodInfo, ReportRecord, Store, StoredTask, StoreError
 from .schema import LEAD, RESPONSIBLE
 from .testing import temporary_store
-from .views import plan_from_store, unit_task_counts
+from .views import plan_from_store, plan_task_dicts, unit_task_counts
 
 __all__ = [
     "AuditEntry",
@@ -39,6 +39,7 @@ __all__ = [
     "parse_period",
     "period_of",
     "plan_from_store",
+    "plan_task_dicts",
     "raw_store",
     "temporary_store",
     "unit_task_counts",

@@ -10,6 +10,7 @@ layer can guard exactly these calls.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, Text, cast, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -287,6 +288,30 @@ def _canonical(names: list[str], canonical: list[str]) -> list[tuple[str, str]]:
     if canonical and len(canonical) == len(names):
         return list(zip(canonical, names))
     return [(n, n) for n in names]
+
+
+def _driver_rows(conn: Any, statement: Any) -> list[tuple]:
+    """The rows of a Core ``statement`` as the database driver returns them: tuples, without
+    SQLAlchemy's per-value result processing (half the time for the 100,000s of rows of
+    :meth:`Store.tasks`). Dates and booleans come as the driver gives them (SQLite: text and 0/1):
+    convert them with :func:`_day` and :func:`_moment`."""
+    result = conn.execute(statement)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def _day(value: Any) -> date | None:
+    """A ``Date`` column's value from :func:`_driver_rows` (a date, SQLite's ISO text, or None) as a date."""
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _moment(value: Any) -> datetime:
+    """A ``DateTime`` column's value from :func:`_driver_rows` (a datetime or SQLite's ISO text)."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _in_source_order(names: list[str], data: dict, field: str) -> list[str]:
@@ -798,11 +823,11 @@ class Store:
                     )
                 )
             conn = s.connection()  # plain rows (Core, fetched at once): no ORM bookkeeping for 100,000s of rows
-            rows = conn.execute(q.order_by(TaskRow.plan_id, TaskRow.position)).all()
+            rows = _driver_rows(conn, q.order_by(TaskRow.plan_id, TaskRow.position))  # dates converted below
             # a plan's first import: when its first task row was made (rows are never deleted)
             first_load = {
                 pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid).order_by(TaskRow.id).limit(1))
-                for pid in sorted({r.plan_id for r in rows})
+                for pid in sorted({r[-1] for r in rows})
             }
             # 交办: a task is assigned on its plan's start (calendar start, else issue date, else first load)
             cal_start = dict(
@@ -827,7 +852,7 @@ class Store:
                     one = TaskRow.plan_id == rows[0][-1]
                     rq = rq.join(TaskRow, TaskRow.id == TaskUnitRow.task_pk).where(one)
                     pq = pq.join(TaskRow, TaskRow.id == PredecessorRow.task_pk).where(one)
-                for tpk, name, role in conn.execute(rq).all():
+                for tpk, name, role in _driver_rows(conn, rq):
                     by_task = roles[role]
                     if tpk in by_task:
                         by_task[tpk].append(name)
@@ -848,18 +873,23 @@ class Store:
             # the source order of units is only needed where a role has several units
             several = sorted({pk for by_task in roles.values() for pk, names in by_task.items() if len(names) > 1})
             datas: dict[int, dict] = {}
-            for i in range(0, len(several), 500):
-                datas.update(
-                    conn.execute(select(TaskRow.id, TaskRow.data).where(TaskRow.id.in_(several[i : i + 500]))).all()
-                )
+            if several:  # the JSON column as its text, decoded in one call (10,000s of json.loads calls cost more)
+                texts: list[tuple[int, str | None]] = []
+                for i in range(0, len(several), 5000):
+                    texts += conn.execute(
+                        select(TaskRow.id, cast(TaskRow.data, Text)).where(TaskRow.id.in_(several[i : i + 5000]))
+                    ).all()
+                decoded = json.loads("[" + ",".join(text or "{}" for _pk, text in texts) + "]")
+                datas = {pk: data for (pk, _text), data in zip(texts, decoded)}
         out = []
         leads, resps = roles[LEAD], roles[RESPONSIBLE]
         none_: list[str] = []
         # per plan, once: its first load (a datetime; None only for a plan without task rows) and its day
         plan_first = {pid: (fl, fl.date() if fl else None) for pid, fl in first_load.items()}
         for pk, tid, title, section, deadline, kind, dtext, archived, key, issued, created, plan_pk in rows:
+            deadline, issued, created = _day(deadline), _day(issued), _moment(created)
             first, loaded = plan_first[plan_pk]
-            if first is None:
+            if first is None or loaded is None:  # (loaded is None only with first)
                 first, loaded = created, created.date()
             added = created.date() if created > first else None
             start = cal_start.get(plan_pk) or issued or loaded
@@ -880,7 +910,7 @@ class Store:
                     lead_units=list(lead),
                     responsible_units=list(resp),
                     predecessors=[id_of[p] for p in preds[pk]] if pk in preds else [],
-                    archived=archived,
+                    archived=bool(archived),
                     plan_issued=issued,
                     added_on=added,
                     assigned_on=added if added and added > start else start,
@@ -941,7 +971,7 @@ class Store:
             )
             if not include_collective:
                 q = q.where(UnitRow.collective.is_(False))
-            return sorted(set(s.scalars(q)))
+            return sorted(set(s.scalars(q.distinct())))  # each name once from the database (100,000s of roles)
 
     def task_ids(self, plan: str | None = None, ids: Sequence[str] | None = None) -> dict[str, bool]:
         """Task id → archived flag for a plan (only ``ids`` when given): for checking uploaded ids.
@@ -1378,7 +1408,8 @@ class Store:
                 .join(UnitRow, UnitRow.id == UploadRow.unit_id)
                 .order_by(UploadRow.id)
             )
-            return [StoredUpload(*row) for row in s.execute(q)]
+            rows = _driver_rows(s.connection(), q)  # the driver's tuples; the time converted here
+            return [StoredUpload(i, u, p, f, h, per, _moment(at), a, n) for i, u, p, f, h, per, at, a, n in rows]
 
     def plan(self, key: str) -> Plan:
         """The live plan ``key`` with its current predecessors (:func:`tasks.store.views.plan_from_store`).
