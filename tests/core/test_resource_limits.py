@@ -103,6 +103,9 @@ def test_two_cells_at_a1_and_xfd50000(bomb_dir):
     _cheap(r)
 
 
+# ------------------------------------------------------------------ bombs that take seconds to build
+# (or to read: a child process parsing 5 million or 300,000 rows; `make test` runs them)
+@pytest.mark.slow
 def test_five_million_row_sheet(bomb_dir, db_env):
     path = bombs.many_rows_xlsx(bomb_dir / "五百万行.xlsx")
     assert path.stat().st_size < 2 * bombs.MB
@@ -115,6 +118,7 @@ def test_five_million_row_sheet(bomb_dir, db_env):
     _cheap(r)
 
 
+@pytest.mark.slow
 def test_300000_row_progress_sheet(bomb_dir, db_env):
     path = bombs.progress_rows_xlsx(bomb_dir / "三十万行.xlsx")
     for code in (UPLOAD.format(paths=[str(path)]), DASHBOARD.format(path=str(path), name=path.name)):
@@ -124,7 +128,6 @@ def test_300000_row_progress_sheet(bomb_dir, db_env):
         _cheap(r)
 
 
-# ------------------------------------------------------------------ bombs that take seconds to build
 @pytest.mark.slow
 def test_one_mb_xlsx_with_a_one_gb_cell(bomb_dir, db_env):
     path = bombs.huge_cell_xlsx(bomb_dir / "巨型单元格.xlsx")

@@ -3,6 +3,7 @@ a unit account reports only for itself and reads only its own data."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -30,11 +31,28 @@ KW: dict[str, Any] = {"today": TODAY, "rules": RULES}
 GOOD = {"status": "推进中", "percent": 50, "progress": "按计划推进", "date": date(2021, 9, 28)}
 
 
-def _env(kind, tmp_path):
+def _fill(store) -> None:
+    store.load_plan_into_store(small_plan(), actor="cli")
+    store.open_period("2021-09", "cli")
+    AccountBook(store).add("zwzx", "unit", unit=UNIT_A, actor="cli")  # the one the office manages
+
+
+@pytest.fixture(scope="module")
+def sqlite_template(tmp_path_factory):
+    """The SQLite database :func:`_fill` writes, built once per module (hashing the account's password
+    is most of it); each test opens its own copy."""
+    folder = tmp_path_factory.mktemp("guarded")
+    with temporary_store("sqlite", folder) as store:
+        _fill(store)
+    return folder / "workbench-test.db"
+
+
+def _env(kind, tmp_path, request):
+    if kind == "sqlite":  # temporary_store opens the copy at the path it would have created
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "workbench-test.db")
     with temporary_store(kind, tmp_path, PG_URL) as store:
-        store.load_plan_into_store(small_plan(), actor="cli")
-        store.open_period("2021-09", "cli")
-        AccountBook(store).add("zwzx", "unit", unit=UNIT_A, actor="cli")  # the one the office manages
+        if kind != "sqlite":
+            _fill(store)
         accounts = [
             Account("ban", "office"),
             Account("gh", "planner"),
@@ -47,13 +65,13 @@ def _env(kind, tmp_path):
 
 @pytest.fixture(params=BACKENDS)
 def env(request, tmp_path):
-    yield from _env(request.param, tmp_path)
+    yield from _env(request.param, tmp_path, request)
 
 
 @pytest.fixture
-def env_sqlite(tmp_path):
+def env_sqlite(request, tmp_path):
     """The role × change matrix: the guard does not depend on the backend (the upload tests run on both)."""
-    yield from _env("sqlite", tmp_path)
+    yield from _env("sqlite", tmp_path, request)
 
 
 def _template_for_b(store):

@@ -92,6 +92,7 @@ def _same_counts(store, day: date, plan: str | None, rules) -> set:
     return {(p.done, p.overdue) for p in trend(kept, 12)}
 
 
+@pytest.mark.slow
 def test_counts_from_the_kept_tables_equal_the_replay_on_every_day(built):
     store = built
     rules, strict, by_report = default_rules(), rules_from_dict(STRICT), rules_from_dict(BY_REPORT)

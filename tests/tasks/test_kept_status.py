@@ -185,6 +185,7 @@ def built(request, tmp_path):
         yield store
 
 
+@pytest.mark.slow
 def test_kept_status_equals_the_replay_on_every_day(built):
     store = built
     rules = default_rules()

@@ -218,6 +218,7 @@ def test_the_loop_on_the_command_line(cli, capsys):
     ]
 
 
+@pytest.mark.slow
 def test_errors_are_one_line_in_a_real_process(cli):
     """Run as outside checks do: a child process, its stderr one ``error:`` line, exit 2."""
     store, path, tmp = cli

@@ -13,20 +13,14 @@ AS_OF = date(2021, 11, 30)
 
 
 @pytest.fixture
-def demo_db(tmp_path, monkeypatch):
-    """The bundled plans with four months of demo reports, as the dashboard's store."""
-    from tasks.progress.demo import load_demo
-    from tasks.samples import load_bundled_plans
+def demo_db(demo_db_url, monkeypatch):
+    """The bundled plans with four months of demo reports (this test's copy of the shared demo store,
+    see tests/conftest.py), as the dashboard's store."""
     from tasks.store import Store
 
-    url = f"sqlite:///{tmp_path / 'wb.db'}"
     monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(ROOT / "data" / "plans"))
-    monkeypatch.setenv("WORKBENCH_DB_URL", url)
-    store = Store(url)
-    load_bundled_plans(store, actor="test")
-    plan = next(p.key for p in store.plans() if "耒阳" in p.key)
-    saved, problems = load_demo(store, plan, actor="office")
-    assert saved and not problems
+    monkeypatch.setenv("WORKBENCH_DB_URL", demo_db_url)
+    store = Store(demo_db_url)
     yield store
     store.dispose()
 

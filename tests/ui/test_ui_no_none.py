@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from conftest import demo_copy
 from ui_support import APP, ROOT, log_in
 
 BAD = re.compile(r"(?<![A-Za-z])(None|nan|NaN|NaT)(?![A-Za-z])|Traceback")
@@ -14,17 +15,10 @@ ROLES = {"office": None, "planner": None, "leader": None, "unit": "市政务服�
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    from tasks.progress.demo import load_demo
-    from tasks.samples import load_bundled_plans
-    from tasks.store import Store
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('no-none') / 'wb.db'}"
-    store = Store(url)
-    load_bundled_plans(store, actor="test")
-    load_demo(store, next(p.key for p in store.plans() if "耒阳" in p.key), actor="office")
-    store.dispose()
-    return url
+def demo_url(demo_template, tmp_path_factory):
+    """The bundled plans with four months of demo reports (the same data the browser sweep uses): this
+    module's copy of the shared demo store (tests/conftest.py)."""
+    return demo_copy(demo_template, tmp_path_factory.mktemp("no-none"))
 
 
 def _texts(at) -> list[str]:

@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from conftest import demo_copy
 from openpyxl import load_workbook
 from ui_support import APP, ROOT, downloaded, log_in
 
@@ -24,18 +25,10 @@ LATIN = re.compile(r"[A-Za-z]")
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    """The bundled plans with four months of demo reports (the same data the browser sweep uses)."""
-    from tasks.progress.demo import load_demo
-    from tasks.samples import load_bundled_plans
-    from tasks.store import Store
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('rough') / 'wb.db'}"
-    store = Store(url)
-    load_bundled_plans(store, actor="test")
-    load_demo(store, next(p.key for p in store.plans() if "耒阳" in p.key), actor="office")
-    store.dispose()
-    return url
+def demo_url(demo_template, tmp_path_factory):
+    """The bundled plans with four months of demo reports (the same data the browser sweep uses): this
+    module's copy of the shared demo store (tests/conftest.py)."""
+    return demo_copy(demo_template, tmp_path_factory.mktemp("rough"))
 
 
 def _app(monkeypatch, url: str, role: str, page: str, unit: str | None = None):

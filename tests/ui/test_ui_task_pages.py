@@ -78,26 +78,22 @@ def test_upload_history_is_paged_and_its_download_keeps_every_upload(tmp_path, m
     assert periods == ["2021-07", "2021-08", "2021-09"]  # the download: every upload, not one page
 
 
-def test_overview_late_list_is_paged_picks_the_row_of_its_page_and_downloads_all(tmp_path, monkeypatch, deferred):
+def test_overview_late_list_is_paged_picks_the_row_of_its_page_and_downloads_all(monkeypatch, deferred, demo_db_url):
     """总览's overdue list a page at a time (a province has tens of thousands): a row picked on page 2 is
-    that page's task, and the download has every late task in the board's order."""
+    that page's task, and the download has every late task in the board's order. The store: a copy of the
+    bundled plans with four months of demo reports (tests/conftest.py)."""
     from streamlit.testing.v1 import AppTest
     from ui_support import APP, ROOT, log_in
 
     from tasks.board import build_board
     from tasks.progress import snapshot
-    from tasks.progress.demo import load_demo
-    from tasks.samples import load_bundled_plans
     from tasks.store import Store
 
     as_of = date(2021, 11, 30)
-    url = f"sqlite:///{tmp_path / 'wb.db'}"
+    url = demo_db_url
     monkeypatch.setenv("WORKBENCH_PLANS_DIR", str(ROOT / "data" / "plans"))
     monkeypatch.setenv("WORKBENCH_DB_URL", url)
     store = Store(url)
-    load_bundled_plans(store, actor="test")
-    plan = next(p.key for p in store.plans() if "耒阳" in p.key)
-    assert load_demo(store, plan, actor="office")[0]
     late = build_board(snapshot(store, as_of)).late
     store.dispose()
     assert len(late) >= 3
