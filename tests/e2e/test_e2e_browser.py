@@ -228,6 +228,12 @@ def test_unit_uploads_then_office_sees_the_change(server, browser):
     go = page.get_by_role("button", name="的详情")
     go.first.wait_for(timeout=30_000)
     go.first.click()
+    # the overview's own read-only detail also says "的状态": wait for the 任务 page itself to be drawn
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMain] h1')].some(h => h.innerText.includes('任务'))"
+        " && document.body.innerText.includes('任务详情')",
+        timeout=60_000,
+    )
     page.get_by_text("的状态").first.wait_for(timeout=60_000)
     _settle(page)
     _no_traceback(page)
