@@ -108,6 +108,18 @@ def _account(book: Any, name: str) -> Any:
     return account
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Passwords hashed at argon2's cheapest cost in tests, as argon2-cffi advises (0.1 s → 0.1 ms each).
+
+    The workbench's own cost is checked in a fresh process by ``tests/tasks/test_password_cost.py``.
+    """
+    from argon2 import profiles
+
+    from tasks.accounts import passwords
+
+    passwords.use_parameters(profiles.CHEAPEST)
+
+
 @pytest.fixture(scope="session")
 def _doctest_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("doctest-store") / "template.db"
