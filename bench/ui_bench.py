@@ -23,7 +23,8 @@ first load ≤ 2 s, later loads ≤ 0.5 s, and the process under 1 GiB (peak RSS
 
 ``--profile DIR`` writes a cProfile of each page's first load (the script run in AppTest's thread) to
 ``DIR/<page>-first.prof`` and ``DIR/open_app.prof`` (read them with ``python -m pstats``).
-``--keep-db DIR`` keeps each generated store in ``DIR`` (``ui-bench-N-Mm-sS.db``) and reuses it on the
+Each store is written by a process of its own before the measuring one starts, so the memory peak is
+the dashboard's, not the generator's.  ``--keep-db DIR`` keeps each generated store in ``DIR`` (``ui-bench-N-Mm-sS.db``) and reuses it on the
 next run instead of generating it again (the 50,000 × 36 months store takes minutes to write).
 """
 
@@ -36,6 +37,7 @@ import logging
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -172,31 +174,37 @@ def rss_mib() -> tuple[float, float]:
     return now, peak
 
 
-def child(
-    n_tasks: int, months: int, seed: int, pages: list[str], keep: str | None = None, profile: str | None = None
-) -> dict:
-    """Measure one size in this process; prints as it goes and returns the figures."""
+def store_path(keep: str, n_tasks: int, months: int, seed: int) -> Path:
+    """Where the store of one size is kept (``--keep-db``, else the run's temporary folder)."""
+    return Path(keep) / f"ui-bench-{n_tasks}-{months}m-s{seed}.db"
+
+
+def fill(n_tasks: int, months: int, seed: int, keep: str) -> None:
+    """Write the store of one size unless it is there (run in a process of its own: see :func:`main`)."""
+    db = store_path(keep, n_tasks, months, seed)
+    if db.exists():
+        return
+    db.parent.mkdir(parents=True, exist_ok=True)
+    _key, n_rows, fill_s = fill_store(f"sqlite:///{db}", n_tasks, months, seed)
+    print(f"[{n_tasks}] store: {n_tasks} tasks, {n_rows} report rows ({months} months) written in {fill_s:.0f} s")
+
+
+def child(n_tasks: int, months: int, seed: int, pages: list[str], keep: str, profile: str | None = None) -> dict:
+    """Measure one size in this process (its store already written); prints as it goes, returns the figures."""
     quiet_bare_mode_warnings()
     prof_dir = Path(profile) if profile else None
     if prof_dir:
         prof_dir.mkdir(parents=True, exist_ok=True)
         PROFILER.install()
     tmp = Path(tempfile.mkdtemp(prefix="ui-bench-"))
-    db = Path(keep) / f"ui-bench-{n_tasks}-{months}m-s{seed}.db" if keep else tmp / "wb.db"
+    db = store_path(keep, n_tasks, months, seed)
     url = f"sqlite:///{db}"
     os.environ["WORKBENCH_DB_URL"] = url
     os.environ["WORKBENCH_PLANS_DIR"] = str(tmp / "no-plans")  # nothing bundled: only the generated plan
-    if keep and db.exists():
-        from tasks.store import Store
+    from tasks.store import Store
 
-        n_rows = Store(url).counts()["progress_reports"]
-        print(f"[{n_tasks}] store: {n_tasks} tasks, {n_rows} report rows ({months} months), reused {db}", flush=True)
-    else:
-        db.parent.mkdir(parents=True, exist_ok=True)
-        key, n_rows, fill_s = fill_store(url, n_tasks, months, seed)
-        print(
-            f"[{n_tasks}] store: {n_tasks} tasks, {n_rows} report rows ({months} months) in {fill_s:.0f} s", flush=True
-        )
+    n_rows = Store(url).counts()["progress_reports"]
+    print(f"[{n_tasks}] store: {n_tasks} tasks, {n_rows} report rows ({months} months) in {db}", flush=True)
     print(f"[{n_tasks}] memory before the dashboard: {rss_mib()[0]:.0f} MiB", flush=True)
 
     from streamlit.testing.v1 import AppTest
@@ -297,24 +305,36 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep-db", help="keep the generated stores in this folder and reuse them")
     ap.add_argument("--profile", help="write a cProfile of each first load to this folder")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--fill-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--json-out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     pages = [f"ui/page_{p}.py" for p in args.pages] if args.pages else PAGES
+    if args.child and args.fill_only:
+        fill(args.child, args.months, args.seed, args.keep_db)
+        return 0
     if args.child:
         res = child(args.child, args.months, args.seed, pages, args.keep_db, args.profile)
         Path(args.json_out).write_text(json.dumps(res), encoding="utf-8")
         return 0
+    keep = args.keep_db or tempfile.mkdtemp(prefix="ui-bench-stores-")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     results = []
-    for n in args.sizes:  # a fresh process per size: cold imports aside, nothing shared, a clean memory peak
-        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
-            out = Path(f.name)
-        cmd = [sys.executable, __file__, "--child", str(n), "--months", str(args.months), "--seed", str(args.seed)]
-        cmd += ["--json-out", str(out)] + (["--pages", *args.pages] if args.pages else [])
-        cmd += ["--keep-db", args.keep_db] if args.keep_db else []
-        cmd += ["--profile", args.profile] if args.profile else []
-        subprocess.run(cmd, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        results.append(json.loads(out.read_text(encoding="utf-8")))
-        out.unlink()
+    try:
+        for n in args.sizes:  # a fresh process per size: cold imports aside, nothing shared, a clean memory peak
+            base = [sys.executable, __file__, "--child", str(n), "--months", str(args.months), "--seed", str(args.seed)]
+            base += ["--keep-db", keep]
+            # the store is written by a process of its own: the measured process's peak is the dashboard's only
+            subprocess.run([*base, "--fill-only"], check=True, env=env)
+            with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+                out = Path(f.name)
+            cmd = [*base, "--json-out", str(out)] + (["--pages", *args.pages] if args.pages else [])
+            cmd += ["--profile", args.profile] if args.profile else []
+            subprocess.run(cmd, check=True, env=env)
+            results.append(json.loads(out.read_text(encoding="utf-8")))
+            out.unlink()
+    finally:
+        if not args.keep_db:
+            shutil.rmtree(keep, ignore_errors=True)
     report(results)
     return 0
 
