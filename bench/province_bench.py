@@ -59,8 +59,8 @@ def _month(k: int) -> date:
 
 
 def _server_cpu(store: Store) -> Callable[[], float] | None:
-    """CPU seconds used so far by the PostgreSQL server of ``store`` (postmaster and its children),
-    when it runs on this machine; None otherwise (SQLite: everything is in this process)."""
+    """CPU seconds used so far by the PostgreSQL server of ``store`` (postmaster and its children, those
+    that exited included, so the figure never falls), when it runs on this machine; None otherwise (SQLite: everything is in this process)."""
     if store.engine.dialect.name != "postgresql":
         return None
     tick = os.sysconf("SC_CLK_TCK")
@@ -85,7 +85,9 @@ def _server_cpu(store: Store) -> Callable[[], float] | None:
                 st = stat(pid)
             except OSError:
                 continue
-            if int(pid) == master or int(st[1]) == master:
+            if int(pid) == master:  # with its exited children's (cutime, cstime): backends come and go
+                total += int(st[11]) + int(st[12]) + int(st[13]) + int(st[14])
+            elif int(st[1]) == master:
                 total += int(st[11]) + int(st[12])
         return total / tick
 
