@@ -782,41 +782,12 @@ class Store:
             if hit is not None:
                 self._tasks_cache.move_to_end(key)
                 return list(hit)
-        out = self._tasks_from_cached(plan, all_plans, include_archived, unit, key[-1])
-        if out is None:
-            out = self._read_tasks(plan, all_plans=all_plans, include_archived=include_archived, unit=unit)
+        out = self._read_tasks(plan, all_plans=all_plans, include_archived=include_archived, unit=unit)
         with self._tasks_lock:
             self._tasks_cache[key] = out
             while len(self._tasks_cache) > _TASKS_CACHED:
                 self._tasks_cache.popitem(last=False)
         return list(out)
-
-    def _tasks_from_cached(
-        self, plan: str | None, all_plans: bool, include_archived: bool, unit: str | None, version: int
-    ) -> list[StoredTask] | None:
-        """The live tasks :meth:`tasks` is asked for, taken from another call's cached list when one holds them.
-
-        One live plan's tasks are its rows of every live plan's (same rows, same order); every live
-        plan's tasks are the only live plan's. The dashboard asks for both (its status snapshot for
-        every plan, its 依赖图 for one), which at a province's size read the same 50,000 rows twice.
-        None when no cached list answers (the caller reads the database).
-        """
-        if include_archived or unit is not None or (not all_plans and plan is None):
-            return None
-        with self._tasks_lock:
-            live = {
-                (k[1], k[0]): v for k, v in self._tasks_cache.items() if k[4] == version and not k[2] and k[3] is None
-            }
-        every = next((v for (everything, _), v in live.items() if everything), None)
-        if not all_plans:
-            mine = [t for t in every if t.plan == plan] if every is not None else []
-            return mine or None  # none: the plan may be archived (or have no live task): ask the database
-        one = {name: v for (everything, name), v in live.items() if not everything}
-        if not one:
-            return None
-        with self.session() as s:
-            keys = s.scalars(select(PlanRow.key).where(PlanRow.archived.is_(False)).limit(2)).all()
-        return list(one[keys[0]]) if len(keys) == 1 and keys[0] in one else None
 
     def _read_tasks(
         self, plan: str | None, *, all_plans: bool, include_archived: bool, unit: str | None
