@@ -59,8 +59,9 @@ def _month(k: int) -> date:
 
 
 def _server_cpu(store: Store) -> Callable[[], float] | None:
-    """CPU seconds used so far by the PostgreSQL server of ``store`` (postmaster and its children, those
-    that exited included, so the figure never falls), when it runs on this machine; None otherwise (SQLite: everything is in this process)."""
+    """CPU seconds used so far by the PostgreSQL server of ``store`` (postmaster and its children,
+    those that exited included, so the figure never falls), when it runs on this machine; None
+    otherwise (SQLite: everything is in this process)."""
     if store.engine.dialect.name != "postgresql":
         return None
     tick = os.sysconf("SC_CLK_TCK")
