@@ -54,6 +54,9 @@ __all__ = [
 
 #: the scope of the whole store's data version
 GLOBAL = ""
+#: the scope that moves when what :meth:`tasks.store.Store.tasks` returns may change (every change
+#: but those that only add reports or open and close periods)
+TASKS = "tasks"
 
 #: fills ``progress_latest`` from the history (the migration and :func:`rebuild_latest` run it)
 LATEST_BACKFILL_SQL = (
@@ -76,9 +79,14 @@ def plan_scope(plan_id: int) -> str:
     return f"plan:{int(plan_id)}"
 
 
-def bump_version(s: Session, plan_id: int | None = None) -> None:
-    """Add one to the store's data version (and the plan's, when given), in the caller's transaction."""
-    for scope in [GLOBAL] if plan_id is None else [GLOBAL, plan_scope(plan_id)]:
+def bump_version(s: Session, plan_id: int | None = None, *, tasks: bool = True) -> None:
+    """Add one to the store's data version (and the plan's, when given), in the caller's transaction.
+
+    ``tasks=False`` says the change leaves every task, unit, link and calendar as it was (it only
+    adds reports): the :data:`TASKS` version then stays, and so do the task lists kept by the store.
+    """
+    scopes = [GLOBAL] if plan_id is None else [GLOBAL, plan_scope(plan_id)]
+    for scope in scopes + [TASKS] if tasks else scopes:
         res = s.execute(
             update(DataVersionRow).where(DataVersionRow.scope == scope).values(version=DataVersionRow.version + 1)
         )

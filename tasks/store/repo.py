@@ -28,7 +28,7 @@ from ..model import Plan, Task
 from ..units import is_collective
 from . import schema_province, schema_supervision  # noqa: F401  (registers the supervision/kept-state tables)
 from .config import make_engine, migrate
-from .kept import GLOBAL, bump_version, keep_latest, plan_scope
+from .kept import GLOBAL, TASKS, bump_version, keep_latest, plan_scope
 from .periods import parse_period
 from .records import AuditEntry, StoredPlan, StoredUpload
 from .schema import (
@@ -324,8 +324,11 @@ def _in_source_order(names: list[str], data: dict, field: str) -> list[str]:
 
 
 _TASK_FIELDS = ("title", "section", "description", "deadline", "deadline_text", "deadline_kind")
-#: task lists kept by Store.tasks (per arguments and data version)
+#: task lists kept by Store.tasks (per arguments and tasks version)
 _TASKS_CACHED = 4
+#: audited actions that change no task, unit, link or calendar: the task lists stay (uploads come
+#: dozens a day, and at a province's size a list is 50,000 tasks read again)
+_KEEPS_TASKS = frozenset({"upload", "open_period", "close_period"})
 
 
 class Store:
@@ -436,7 +439,8 @@ class Store:
             insert(AuditRow),
             [{"at": _now(), "actor": str(actor), "action": action, "target": target, "detail": detail or {}}],
         )
-        bump_version(s)  # every store change moves the data version (account logins do not come here)
+        # every store change moves the data version (account logins do not come here)
+        bump_version(s, tasks=action not in _KEEPS_TASKS)
 
     # -- plans and tasks ---------------------------------------------------
     def load_plan_into_store(self, plan: Plan, actor: str, key: str | None = None) -> LoadResult:
@@ -770,13 +774,14 @@ class Store:
         >>> [t.id for t in store.tasks(unit="市司法局")]
         ['1', '2']
 
-        Read once per data version (:meth:`data_version`): a later call with the same arguments
-        returns the same records (a new list) until some change of data moves the version.
+        Read once per tasks version: a later call with the same arguments returns the same records
+        (a new list) until a change that may touch tasks, units, links or calendars (anything but
+        an upload or opening and closing a period) moves that version.
 
         >>> store.tasks("demo")[0] is store.tasks("demo")[0]
         True
         """
-        key = (plan, all_plans, include_archived, unit, self.data_version())  # the version first: never older data
+        key = (plan, all_plans, include_archived, unit, self._version(TASKS))  # the version first: never older data
         with self._tasks_lock:
             hit = self._tasks_cache.get(key)
             if hit is not None:
@@ -1280,7 +1285,7 @@ class Store:
                     ],
                 )
                 keep_latest(s, upload_id, uid)  # the kept current state, in the same transaction
-                bump_version(s, pid)
+                bump_version(s, pid, tasks=False)
                 self._audit(
                     s,
                     actor,
@@ -1470,6 +1475,11 @@ class Store:
                 if pid is None:
                     return 0
                 scope = plan_scope(pid)
+        return self._version(scope)
+
+    def _version(self, scope: str) -> int:
+        """The version of one scope (:data:`tasks.store.kept.GLOBAL`, a plan's, ``TASKS``); 0 before any change."""
+        with self.session() as s:
             return int(s.scalar(select(DataVersionRow.version).where(DataVersionRow.scope == scope)) or 0)
 
     def audit_log(self) -> list[AuditEntry]:

@@ -149,7 +149,7 @@ def bulk_history(
                 total += _flush(s, uploads, reports)
         total += _flush(s, uploads, reports)
         rebuild_latest(s)
-        bump_version(s, pid)
+        bump_version(s, pid, tasks=False)  # reports only
     return total
 
 

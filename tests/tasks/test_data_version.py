@@ -158,3 +158,36 @@ def test_a_region_account_reads_only_its_plans_version(store):
     assert jia.data_version() == store.data_version()
     with pytest.raises(PermissionDenied, match="属于丙市"):
         jia.data_version(OTHER)
+
+
+def test_task_lists_stay_through_uploads_and_periods_and_are_read_again_after_any_other_write(store, tmp_path):
+    """``Store.tasks`` keeps its lists through uploads and period changes (dozens a day) and reads them
+    again after every other write, so they are never stale (compared with a store that keeps nothing)."""
+    import dataclasses
+
+    from sqlalchemy import event
+
+    from tasks.store import Store
+
+    task_reads = []
+    event.listen(
+        store.engine,
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *rest: task_reads.append(1) if "FROM tasks" in statement else None,
+    )
+    fresh = Store(engine=store.engine, upgrade=False)
+    rows = lambda tasks: [dataclasses.astuple(t) for t in tasks]
+    kept = {"upload", "close period"}  # an upload opens its period first
+    seen = []
+    for what, write, _ in _writes(store, tmp_path):
+        store.tasks(PLAN), store.tasks(all_plans=True)  # both lists kept before the write
+        write()
+        task_reads.clear()
+        mine, every = store.tasks(PLAN), store.tasks(all_plans=True)
+        assert bool(task_reads) == (what not in kept), what
+        fresh._tasks_cache.clear()
+        assert rows(mine) == rows(fresh.tasks(PLAN)) and rows(every) == rows(fresh.tasks(all_plans=True)), what
+        seen.append(what)
+    assert len(seen) == 20 and kept <= set(seen)
+    # the write that changes tasks is seen: the reload's new title is in the kept list
+    assert store.tasks(PLAN)[0].title == "设立综合窗口(修订)"
