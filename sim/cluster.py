@@ -8,7 +8,10 @@ one process, on a local cluster of worker processes, or on an existing Dask sche
 every job carries its own seed, and nothing depends on which worker ran it or when.
 
 Progress is reported as ``progress(done, total)``; ``cancel`` (a ``threading.Event`` or a
-callable returning True) stops the study between jobs and cancels what is still queued.
+callable returning True) stops the study between jobs and cancels what is still queued.  On Dask,
+consecutive jobs travel in batches (about :data:`BATCHES_PER_THREAD` per worker thread: fewer
+tasks to schedule and results to hand over, which matter on a small machine where the client
+shares the cores with the workers); progress then moves a batch at a time.
 
 >>> map_jobs(pow, [(2, 3), (3, 2)], workers=1)
 [8, 9]
@@ -26,10 +29,12 @@ from core.errors import WorkbenchError
 
 from .hall import Cancelled
 
-__all__ = ["Cancelled", "SCHEDULER_ENV", "dask_client", "map_jobs", "scheduler_address"]
+__all__ = ["BATCHES_PER_THREAD", "Cancelled", "SCHEDULER_ENV", "dask_client", "map_jobs", "scheduler_address"]
 
 #: environment variable naming an existing Dask scheduler (``tcp://host:8786``)
 SCHEDULER_ENV = "WORKBENCH_DASK_SCHEDULER"
+#: batches of jobs per worker thread on Dask (enough to even out jobs of different lengths)
+BATCHES_PER_THREAD = 4
 
 
 def scheduler_address(scheduler: str | None = None) -> str | None:
@@ -84,6 +89,24 @@ def _stopper(cancel: Any) -> Callable[[], bool] | None:
     return lambda: bool(stop())
 
 
+def _run_batch(fn: Callable[..., Any], batch: Sequence[tuple[Any, ...]], /, **shared: Any) -> list[Any]:
+    """The jobs of one batch in order: one Dask task.
+
+    >>> _run_batch(divmod, [(7, 2), (9, 4)])
+    [(3, 1), (2, 1)]
+    """
+    return [fn(*job, **shared) for job in batch]
+
+
+def _scatter_worthy(value: Any) -> bool:
+    """Whether a shared argument is sent to the workers once (a scenario) rather than with each task (a number).
+
+    >>> _scatter_worthy(None), _scatter_worthy(7), _scatter_worthy({"windows": [1, 2]})
+    (False, False, True)
+    """
+    return not (value is None or isinstance(value, (bool, int, float, str)))
+
+
 def map_jobs(
     fn: Callable[..., Any],
     jobs: Sequence[tuple[Any, ...]],
@@ -110,7 +133,7 @@ def map_jobs(
     shared : dict
         Keyword arguments common to every call, sent to each worker once (e.g. a scenario).
     progress, cancel
-        ``progress(done, total)`` after each job; ``cancel`` stops the study.
+        ``progress(done, total)`` after each job (on Dask, each batch); ``cancel`` stops the study.
 
     Returns
     -------
@@ -143,15 +166,20 @@ def map_jobs(
     from distributed import as_completed
 
     with dask_client(addr, workers if workers is not None else None) as client:
-        scattered = {k: client.scatter(v, broadcast=True) for k, v in shared.items()}
-        futures = [client.submit(fn, *job, **scattered, pure=False) for job in jobs]
-        index = {f.key: i for i, f in enumerate(futures)}
+        sent = {k: client.scatter(v, broadcast=True) if _scatter_worthy(v) else v for k, v in shared.items()}
+        threads = sum(client.nthreads().values()) or 1
+        size = max(1, -(-total // (BATCHES_PER_THREAD * threads)))  # jobs per batch, rounded up
+        futures = [
+            client.submit(_run_batch, fn, list(jobs[i : i + size]), **sent, pure=False) for i in range(0, total, size)
+        ]
+        first = {f.key: i * size for i, f in enumerate(futures)}  # each batch's first job
         results: list[Any] = [None] * total
         done = 0
         try:
             for fut in as_completed(futures):
-                results[index[fut.key]] = fut.result()
-                done += 1
+                out = fut.result()
+                results[first[fut.key] : first[fut.key] + len(out)] = out
+                done += len(out)
                 if progress:
                     progress(done, total)
                 if stop and stop() and done < total:

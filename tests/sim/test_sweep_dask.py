@@ -135,6 +135,19 @@ def test_local_cluster_gives_identical_numbers():
 
 
 @pytest.mark.slow
+def test_jobs_in_batches_come_back_in_order_with_progress_per_batch():
+    """Ten jobs on two single-thread workers go as five batches of two (four batches per thread, rounded
+    up); the results are in input order, the same as in one process, and progress climbs to (10, 10)."""
+    jobs = [({"b": x, "a": x % 3},) for x in range(10)]
+    shared = {"sort_keys": True, "separators": (",", ":")}  # a flag goes with each task, the tuple is scattered
+    seen: list[tuple[int, int]] = []
+    here = map_jobs(json.dumps, jobs, workers=1, shared=shared)
+    there = map_jobs(json.dumps, jobs, workers=2, shared=shared, progress=lambda d, n: seen.append((d, n)))
+    assert there == here == [f'{{"a":{x % 3},"b":{x}}}' for x in range(10)]
+    assert [d for d, _ in seen] == [2, 4, 6, 8, 10] and {n for _, n in seen} == {10}
+
+
+@pytest.mark.slow
 def test_cancel_on_a_local_cluster():
     stop = threading.Event()
     stop.set()
