@@ -24,8 +24,9 @@ first load ≤ 2 s, later loads ≤ 0.5 s, and the process under 1 GiB (peak RSS
 ``--profile DIR`` writes a cProfile of each page's first load (the script run in AppTest's thread) to
 ``DIR/<page>-first.prof`` and ``DIR/open_app.prof`` (read them with ``python -m pstats``).
 Each store is written by a process of its own before the measuring one starts, so the memory peak is
-the dashboard's, not the generator's.  ``--keep-db DIR`` keeps each generated store in ``DIR`` (``ui-bench-N-Mm-sS.db``) and reuses it on the
-next run instead of generating it again (the 50,000 × 36 months store takes minutes to write).
+the dashboard's, not the generator's.  ``--keep-db DIR`` keeps each generated store in ``DIR``
+(``ui-bench-N-Mm-sS.db``) and reuses it on the next run instead of generating it again (the
+50,000 × 36 months store takes minutes to write).
 """
 
 from __future__ import annotations

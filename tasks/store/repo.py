@@ -326,9 +326,11 @@ def _in_source_order(names: list[str], data: dict, field: str) -> list[str]:
 _TASK_FIELDS = ("title", "section", "description", "deadline", "deadline_text", "deadline_kind")
 #: task lists kept by Store.tasks (per arguments and tasks version)
 _TASKS_CACHED = 4
-#: audited actions that change no task, unit, link or calendar: the task lists stay (uploads come
-#: dozens a day, and at a province's size a list is 50,000 tasks read again)
-_KEEPS_TASKS = frozenset({"upload", "open_period", "close_period"})
+
+
+def _scope_version(s: Session, scope: str) -> int:
+    """The data version of one scope (``GLOBAL``, a plan's, ``TASKS``); 0 before any change."""
+    return int(s.scalar(select(DataVersionRow.version).where(DataVersionRow.scope == scope)) or 0)
 
 
 class Store:
@@ -432,15 +434,22 @@ class Store:
         self.engine.dispose()
 
     @staticmethod
-    def _audit(s: Session, actor: str, action: str, target: str, detail: dict | None = None) -> None:
+    def _audit(
+        s: Session, actor: str, action: str, target: str, detail: dict | None = None, *, tasks: bool = True
+    ) -> None:
+        """Write the audit row and move the data version, in the caller's transaction.
+
+        ``tasks=False`` for an action that changes no task, unit, link or calendar (an upload, opening
+        or closing a period): the task lists :meth:`tasks` keeps then stay (uploads come dozens a day,
+        and at a province's size a list is 50,000 tasks read again).
+        """
         if not actor or not str(actor).strip():
             raise StoreError("缺少操作人(actor),无法记录操作日志")
         s.execute(
             insert(AuditRow),
             [{"at": _now(), "actor": str(actor), "action": action, "target": target, "detail": detail or {}}],
         )
-        # every store change moves the data version (account logins do not come here)
-        bump_version(s, tasks=action not in _KEEPS_TASKS)
+        bump_version(s, tasks=tasks)  # every store change moves the data version (account logins do not come here)
 
     # -- plans and tasks ---------------------------------------------------
     def load_plan_into_store(self, plan: Plan, actor: str, key: str | None = None) -> LoadResult:
@@ -781,7 +790,9 @@ class Store:
         >>> store.tasks("demo")[0] is store.tasks("demo")[0]
         True
         """
-        key = (plan, all_plans, include_archived, unit, self._version(TASKS))  # the version first: never older data
+        with self.session() as s:  # the version first: never older data
+            version = _scope_version(s, TASKS)
+        key = (plan, all_plans, include_archived, unit, version)
         with self._tasks_lock:
             hit = self._tasks_cache.get(key)
             if hit is not None:
@@ -1068,7 +1079,7 @@ class Store:
                     insert(PeriodRow),
                     [{"key": p.key, "start": p.start, "end": p.end, "due": due, "closed": False, "closed_at": None}],
                 )
-                self._audit(s, actor, "open_period", p.key, {"due": due.isoformat()})
+                self._audit(s, actor, "open_period", p.key, {"due": due.isoformat()}, tasks=False)
         except IntegrityError:  # opened by someone else meanwhile
             pass
         return self._opened(p.key)
@@ -1097,7 +1108,7 @@ class Store:
         self.open_period(p.key, actor)
         with self.session(write=True) as s:
             s.execute(update(PeriodRow).where(PeriodRow.key == p.key).values(closed=True, closed_at=_now()))
-            self._audit(s, actor, "close_period", p.key)
+            self._audit(s, actor, "close_period", p.key, tasks=False)
         return self._opened(p.key)
 
     def _opened(self, key: str) -> PeriodInfo:
@@ -1292,6 +1303,7 @@ class Store:
                     "upload",
                     filename,
                     {"upload_id": upload_id, "unit": unit, "period": period, "rows": len(rows), "sha256": sha256},
+                    tasks=False,
                 )
                 return upload_id
         except IntegrityError:
@@ -1475,12 +1487,7 @@ class Store:
                 if pid is None:
                     return 0
                 scope = plan_scope(pid)
-        return self._version(scope)
-
-    def _version(self, scope: str) -> int:
-        """The version of one scope (:data:`tasks.store.kept.GLOBAL`, a plan's, ``TASKS``); 0 before any change."""
-        with self.session() as s:
-            return int(s.scalar(select(DataVersionRow.version).where(DataVersionRow.scope == scope)) or 0)
+            return _scope_version(s, scope)
 
     def audit_log(self) -> list[AuditEntry]:
         """Every audited change, oldest first.
