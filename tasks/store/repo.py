@@ -810,7 +810,7 @@ class Store:
     ) -> list[StoredTask]:
         """The tasks :meth:`tasks` returns, read from the database."""
         with self.session() as s:
-            q = select(
+            q = select(  # the plan's key and date are read once per plan (below), not once per task
                 TaskRow.id,
                 TaskRow.task_id,
                 TaskRow.title,
@@ -819,8 +819,6 @@ class Store:
                 TaskRow.deadline_kind,
                 TaskRow.deadline_text,
                 TaskRow.archived,
-                PlanRow.key,
-                PlanRow.issued,
                 TaskRow.created_at,
                 TaskRow.plan_id,
             ).join(PlanRow, PlanRow.id == TaskRow.plan_id)
@@ -845,6 +843,9 @@ class Store:
                 pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid).order_by(TaskRow.id).limit(1))
                 for pid in sorted({r[-1] for r in rows})
             }
+            plan_of = {pid: (key, _day(issued)) for pid, key, issued in s.execute(
+                select(PlanRow.id, PlanRow.key, PlanRow.issued).where(PlanRow.id.in_(sorted(first_load)))
+            )}  # fmt: skip
             # 交办: a task is assigned on its plan's start (calendar start, else issue date, else first load)
             cal_start = dict(
                 s.execute(
@@ -857,9 +858,9 @@ class Store:
             roles: dict[str, dict[int, list[str]]] = {LEAD: {}, RESPONSIBLE: {}}
             preds: dict[int, list[int]] = {}
             if pks:
-                rq = select(TaskUnitRow.task_pk, UnitRow.name, TaskUnitRow.role).join(
-                    UnitRow, UnitRow.id == TaskUnitRow.unit_id
-                )
+                # unit ids, named from one read of the units: one string object per unit, not per row
+                unit_name = dict(s.execute(select(UnitRow.id, UnitRow.name)).all())
+                rq = select(TaskUnitRow.task_pk, TaskUnitRow.unit_id, TaskUnitRow.role)
                 pq = select(PredecessorRow.task_pk, PredecessorRow.predecessor_pk)
                 if unit is not None:
                     rq = rq.where(TaskUnitRow.task_pk.in_(pks))
@@ -868,12 +869,12 @@ class Store:
                     one = TaskRow.plan_id == rows[0][-1]
                     rq = rq.join(TaskRow, TaskRow.id == TaskUnitRow.task_pk).where(one)
                     pq = pq.join(TaskRow, TaskRow.id == PredecessorRow.task_pk).where(one)
-                for tpk, name, role in _driver_rows(conn, rq):
+                for tpk, uid, role in _driver_rows(conn, rq):
                     by_task = roles[role]
                     if tpk in by_task:
-                        by_task[tpk].append(name)
+                        by_task[tpk].append(unit_name[uid])
                     else:
-                        by_task[tpk] = [name]
+                        by_task[tpk] = [unit_name[uid]]
                 for tpk, ppk in conn.execute(pq).all():
                     preds.setdefault(tpk, []).append(ppk)
             id_of: dict[int, str] = {}
@@ -902,35 +903,45 @@ class Store:
         none_: list[str] = []
         # per plan, once: its first load (a datetime; None only for a plan without task rows) and its day
         plan_first = {pid: (fl, fl.date() if fl else None) for pid, fl in first_load.items()}
-        for pk, tid, title, section, deadline, kind, dtext, archived, key, issued, created, plan_pk in rows:
-            deadline, issued, created = _day(deadline), _day(issued), _moment(created)
+        # a province's tasks share a few hundred deadlines and import times: each text is parsed once
+        days: dict[Any, date | None] = {}
+        moments: dict[Any, datetime] = {}
+        for pk, tid, title, section, deadline, kind, dtext, archived, created, plan_pk in rows:
+            if deadline in days:
+                day = days[deadline]
+            else:
+                day = days[deadline] = _day(deadline)
+            moment = moments.get(created)
+            if moment is None:
+                moment = moments[created] = _moment(created)
+            key, issued = plan_of[plan_pk]
             first, loaded = plan_first[plan_pk]
             if first is None or loaded is None:  # (loaded is None only with first)
-                first, loaded = created, created.date()
-            added = created.date() if created > first else None
+                first, loaded = moment, moment.date()
+            added = moment.date() if moment > first else None
             start = cal_start.get(plan_pk) or issued or loaded
             lead, resp = leads.get(pk, none_), resps.get(pk, none_)
             if pk in datas:
                 lead = _in_source_order(lead, datas[pk], "lead_units")
                 resp = _in_source_order(resp, datas[pk], "responsible_units")
             out.append(
-                StoredTask(
-                    pk=pk,
-                    plan=key,
-                    id=tid,
-                    title=title,
-                    section=section,
-                    deadline=deadline,
-                    deadline_kind=kind,
-                    deadline_text=dtext,
-                    lead_units=list(lead),
-                    responsible_units=list(resp),
-                    predecessors=[id_of[p] for p in preds[pk]] if pk in preds else [],
-                    archived=bool(archived),
-                    plan_issued=issued,
-                    added_on=added,
-                    assigned_on=added if added and added > start else start,
-                    plan_loaded=loaded,
+                StoredTask(  # positional, in field order (a keyword call costs more at 50,000 tasks)
+                    pk,
+                    key,
+                    tid,
+                    title,
+                    section,
+                    day,
+                    kind,
+                    dtext,
+                    list(lead),
+                    list(resp),
+                    [id_of[p] for p in preds[pk]] if pk in preds else [],
+                    bool(archived),
+                    issued,
+                    added,
+                    added if added and added > start else start,
+                    loaded,
                 )
             )
         return out
