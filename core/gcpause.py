@@ -34,6 +34,12 @@ server): those are left frozen, and the young objects are then collected as usua
 ...     still_paused = gc.isenabled()
 >>> inner, still_paused, gc.isenabled()
 (False, False, True)
+
+>>> @paused_gc(keep=True)
+... def cached_build():
+...     return [[i] for i in range(1000)]
+>>> len(cached_build()), gc.isenabled(), gc.get_count()[0] < 1000
+(1000, True, True)
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ import gc
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, overload
 
 __all__ = ["pause_gc", "paused_gc"]
 
@@ -81,12 +87,26 @@ def pause_gc(keep: bool = False) -> Iterator[None]:
                     gc.enable()
 
 
-def paused_gc(fn: Callable[P, R]) -> Callable[P, R]:
-    """Decorator: run ``fn`` inside :func:`pause_gc`."""
+@overload
+def paused_gc(fn: Callable[P, R], /) -> Callable[P, R]: ...
 
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with pause_gc():
-            return fn(*args, **kwargs)
 
-    return wrapper
+@overload
+def paused_gc(*, keep: bool = False) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
+
+
+def paused_gc(
+    fn: Callable[P, R] | None = None, /, *, keep: bool = False
+) -> Callable[P, R] | Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorator: run ``fn`` inside :func:`pause_gc` (``@paused_gc``, or ``@paused_gc(keep=True)`` for a
+    function whose result is kept, as a cache keeps it)."""
+
+    def decorate(f: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(f)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            with pause_gc(keep):
+                return f(*args, **kwargs)
+
+        return wrapper
+
+    return decorate(fn) if fn is not None else decorate

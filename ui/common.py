@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.gcpause import pause_gc
+from core.gcpause import pause_gc, paused_gc
 from tasks import Plan, Task, labels, short_plan_names, unit_view
 from tasks.errors import WorkbenchError
 from ui.auth import acting_account
@@ -330,27 +330,6 @@ def unit_scope() -> str | None:
     return account.unit if account is not None and account.role == "unit" else None
 
 
-def settled(value: Any) -> Any:
-    """``value`` (a large cached result just built), with the objects made since the last collection
-    moved to the collector's oldest generation: a build with the collector paused (:mod:`core.gcpause`)
-    leaves its hundreds of thousands of objects in the youngest generation, and the collector would
-    otherwise walk them twice on the page's NEXT run (0.4 s of a later load at 50,000 tasks).
-
-    The move walks nothing (``gc.freeze`` then ``gc.unfreeze``: two list splices, microseconds), where
-    a collection of the young generations (``gc.collect(1)``) walked every new object once, 0.2–0.3 s
-    of each first load at 50,000 tasks; cyclic garbage among them waits for the next full collection.
-
-    >>> import gc
-    >>> settled([1, 2]), gc.get_freeze_count()  # nothing stays frozen
-    ([1, 2], 0)
-    """
-    import gc
-
-    gc.freeze()  # every tracked object to the permanent generation …
-    gc.unfreeze()  # … and back, into the oldest one
-    return value
-
-
 class NewestVersions:
     """Values kept per key for their newest data version only: when a plan's version moves (a report
     upload moves it too), its old plan and graph are freed at once instead of lingering among a cache's
@@ -378,7 +357,11 @@ class NewestVersions:
             hit = self._items.get(key)
         if hit is not None and hit[0] == version:
             return hit[1]
-        value = settled(make())
+        # a large build the cache keeps (a 50,000-task plan or graph): built with the collector paused and
+        # moved to its oldest generation as the pause ends (core.gcpause, keep=True); built paused and moved
+        # afterwards, its objects were walked by a young collection on the way (0.4 s at 50,000 tasks)
+        with pause_gc(keep=True):
+            value = make()
         with self._lock:
             current = self._items.get(key)
             if current is None or current[0] <= version:
@@ -435,6 +418,7 @@ def current_as_of() -> date:
 
 
 @st.cache_resource(show_spinner="正在计算任务状态…", max_entries=4)
+@paused_gc(keep=True)  # kept by the cache: see NewestVersions.get
 def _snapshot(url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None = None):
     from tasks.progress import snapshot
     from tasks.store import StoreLike
@@ -447,7 +431,7 @@ def _snapshot(url: str, as_of: date, version: int, rules_stamp: tuple, region: s
         source = GuardedStore(raw, Account("(地区视图)", "planner", region=region))
     snap = snapshot(source, as_of)
     snap.reports = []  # bounded memory: pages read one task's history with tasks.store.kept.task_reports
-    return settled(snap)
+    return snap
 
 
 def rules_stamp() -> tuple:
@@ -476,10 +460,11 @@ def get_snapshot(store=None, as_of: date | None = None):
 
 
 @st.cache_resource(show_spinner="正在汇总总览…", max_entries=2)
+@paused_gc(keep=True)  # kept by the cache: see NewestVersions.get
 def _board(url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None = None):
     from tasks.board import build_board
 
-    return settled(build_board(_snapshot(url, as_of, version, rules_stamp, region)))
+    return build_board(_snapshot(url, as_of, version, rules_stamp, region))
 
 
 def get_board(store=None, as_of: date | None = None):
@@ -488,10 +473,11 @@ def get_board(store=None, as_of: date | None = None):
 
 
 @st.cache_resource(show_spinner="正在计算单位排名…", max_entries=2)
+@paused_gc(keep=True)  # kept by the cache: see NewestVersions.get
 def _ranking(url: str, as_of: date, version: int, rules_stamp: tuple, region: str | None = None):
     from tasks.progress import ranking
 
-    return settled(ranking(_snapshot(url, as_of, version, rules_stamp, region)))
+    return ranking(_snapshot(url, as_of, version, rules_stamp, region))
 
 
 def get_ranking(store=None, as_of: date | None = None):
@@ -549,12 +535,13 @@ def get_reminders(store=None, as_of: date | None = None, period: str | None = No
 
 
 @st.cache_resource(show_spinner="正在计算督办状态…", max_entries=2)
+@paused_gc(keep=True)  # kept by the cache: see NewestVersions.get
 def _plan_snapshot(_store, url: str, today: date, plan: str, version: int, rules_stamp: tuple, who: tuple):
     from tasks.progress import snapshot
 
     snap = snapshot(_store, today, plan=plan)
     snap.reports = []  # bounded memory, as in _snapshot
-    return settled(snap)
+    return snap
 
 
 def plan_snapshot(store, plan: str, today: date | None = None):
@@ -595,16 +582,15 @@ def plan_statuses(store, as_of: date | None = None) -> dict[str, dict[str, str]]
 
 
 @st.cache_resource(show_spinner="正在读取上传记录…", max_entries=2)
+@paused_gc(keep=True)  # kept by the cache: see NewestVersions.get
 def _uploads_frame(_store, url: str, version: int, who: tuple) -> pd.DataFrame:
     from dataclasses import fields
 
     from tasks.store import StoredUpload
 
     names = [f.name for f in fields(StoredUpload)]
-    with pause_gc():  # 72,000 uploads: column by column (a frame of dataclasses deep-copies each one)
-        rows = _store.uploads()
-        frame = pd.DataFrame({n: [getattr(u, n) for u in rows] for n in names}, columns=names)
-    return settled(frame)
+    rows = _store.uploads()  # 72,000 uploads: column by column (a frame of dataclasses deep-copies each one)
+    return pd.DataFrame({n: [getattr(u, n) for u in rows] for n in names}, columns=names)
 
 
 def uploads_frame(store) -> pd.DataFrame:
@@ -646,6 +632,7 @@ class TaskTable:
 
 
 @st.cache_resource(show_spinner="正在整理任务表…", max_entries=2)
+@paused_gc(keep=True)  # kept by the cache: see NewestVersions.get
 def _task_table(url: str, chosen: tuple, snapshot_key: tuple, scope: str | None) -> TaskTable:
     from tasks.store import plan_task_dicts
 
@@ -655,22 +642,19 @@ def _task_table(url: str, chosen: tuple, snapshot_key: tuple, scope: str | None)
         if s.plan in wanted:
             by_plan.setdefault(s.plan, {})[s.id] = s.status
     raw = store_at(url)
-    with pause_gc():  # 50,000 rows of lists and strings: the collector would walk the cached plans again and again
-        if scope:  # a unit account's share of each plan (unit_view): from the cached plans
-            rows: dict[str, list] = {
-                k: unit_view(_plan_from_store(url, k, raw.data_version(k)), scope).tasks for k in chosen
-            }
-        else:  # the whole plans: their stored task dicts, without building (and caching) the plans' Task objects
-            rows = {k: plan_task_dicts(raw, k) for k in chosen}
-        frames = [tasks_frame(rows[k], k, by_plan.get(k, {})) for k in chosen]
-        df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames else tasks_frame([], "")
-    return settled(
-        TaskTable(
-            df,
-            sorted({u for col in ("_lead", "_resp") for v in df[col] for u in v}),
-            sorted({s for s in df["板块"] if s}),
-            sorted({s for s in df["状态"] if s}),
-        )
+    if scope:  # a unit account's share of each plan (unit_view): from the cached plans
+        rows: dict[str, list] = {
+            k: unit_view(_plan_from_store(url, k, raw.data_version(k)), scope).tasks for k in chosen
+        }
+    else:  # the whole plans: their stored task dicts, without building (and caching) the plans' Task objects
+        rows = {k: plan_task_dicts(raw, k) for k in chosen}
+    frames = [tasks_frame(rows[k], k, by_plan.get(k, {})) for k in chosen]
+    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames else tasks_frame([], "")
+    return TaskTable(
+        df,
+        sorted({u for col in ("_lead", "_resp") for v in df[col] for u in v}),
+        sorted({s for s in df["板块"] if s}),
+        sorted({s for s in df["状态"] if s}),
     )
 
 

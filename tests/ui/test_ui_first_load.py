@@ -86,3 +86,40 @@ def test_the_overview_lists_the_units_of_the_snapshot(tmp_path, monkeypatch):
     snap = ui.common.get_snapshot(ui.common.get_raw_store())
     expected = sorted({u for s in snap.statuses for u in s.lead_units + s.responsible_units if not is_collective(u)})
     assert at.selectbox(key="ov_print_unit").options == expected
+
+
+def test_a_kept_build_runs_paused_and_lands_in_the_oldest_generation():
+    """What a cache keeps is built with the collector off and moved to its oldest generation as the
+    pause ends: no young collection walks a 50,000-task plan or graph on its way into the cache."""
+    import gc
+
+    seen: dict[str, bool] = {}
+
+    def make() -> list[list[int]]:
+        seen["collector on"] = gc.isenabled()
+        return [[i] for i in range(5000)]
+
+    collections = gc.get_stats()[0]["collections"]
+    value = ui.common.NewestVersions().get("plan", 1, make)
+    assert seen == {"collector on": False} and gc.isenabled()
+    assert gc.get_stats()[0]["collections"] == collections  # no young collection on the way
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(value) in oldest and id(value[-1]) in oldest
+
+
+def test_the_overview_builds_its_cached_board_with_the_collector_paused(tmp_path, monkeypatch):
+    import gc
+
+    import tasks.board
+
+    real = tasks.board.build_board
+    seen: list[bool] = []
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.board, "build_board", spy)
+    at = app_on(tmp_path, monkeypatch, "ui/page_overview.py")
+    assert not at.exception and not at.error
+    assert seen == [False] and gc.isenabled()
