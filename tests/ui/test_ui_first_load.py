@@ -93,16 +93,16 @@ def test_a_kept_build_runs_paused_and_lands_in_the_oldest_generation():
     pause ends: no young collection walks a 50,000-task plan or graph on its way into the cache."""
     import gc
 
-    seen: dict[str, bool] = {}
+    seen: dict[str, object] = {}
 
     def make() -> list[list[int]]:
         seen["collector on"] = gc.isenabled()
+        seen["collections"] = gc.get_stats()[0]["collections"]  # read inside: nothing else allocates between
         return [[i] for i in range(5000)]
 
-    collections = gc.get_stats()[0]["collections"]
     value = ui.common.NewestVersions().get("plan", 1, make)
-    assert seen == {"collector on": False} and gc.isenabled()
-    assert gc.get_stats()[0]["collections"] == collections  # no young collection on the way
+    assert seen["collector on"] is False and gc.isenabled()
+    assert gc.get_stats()[0]["collections"] == seen["collections"]  # no young collection on the way
     oldest = {id(o) for o in gc.get_objects(generation=2)}
     assert id(value) in oldest and id(value[-1]) in oldest
 
