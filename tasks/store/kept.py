@@ -58,11 +58,14 @@ GLOBAL = ""
 #: but those that only add reports or open and close periods)
 TASKS = "tasks"
 
-#: fills ``progress_latest`` from the history (the migration and :func:`rebuild_latest` run it)
+#: fills ``progress_latest`` from the history (:func:`rebuild_latest` runs it; the 0005 migration keeps its
+#: own copy, of the columns of its day)
 LATEST_BACKFILL_SQL = (
-    "INSERT INTO progress_latest (task_pk, unit_id, report_id, report_date, period, status, percent) "
-    "SELECT task_pk, unit_id, id, report_date, period, status, percent FROM ("
-    " SELECT task_pk, unit_id, id, report_date, period, status, percent, row_number() OVER ("
+    "INSERT INTO progress_latest (task_pk, unit_id, report_id, report_date, period, status, percent, "
+    "progress, problems) "
+    "SELECT task_pk, unit_id, id, report_date, period, status, percent, "
+    "COALESCE(progress, ''), COALESCE(problems, '') FROM ("
+    " SELECT task_pk, unit_id, id, report_date, period, status, percent, progress, problems, row_number() OVER ("
     "  PARTITION BY task_pk, unit_id ORDER BY report_date DESC, id DESC) AS rn FROM progress_reports) t "
     "WHERE rn = 1"
 )
@@ -106,6 +109,8 @@ def keep_latest(s: Session, upload_id: int, unit_id: int) -> int:
             ProgressReportRow.period,
             ProgressReportRow.status,
             ProgressReportRow.percent,
+            ProgressReportRow.progress,
+            ProgressReportRow.problems,
         ).where(ProgressReportRow.upload_id == upload_id)
     ):
         tpk = row[0]
@@ -120,8 +125,10 @@ def keep_latest(s: Session, upload_id: int, unit_id: int) -> int:
             "period": period,
             "status": status,
             "percent": percent,
+            "progress": progress or "",
+            "problems": problems or "",
         }
-        for tpk, (_t, d, rid, period, status, percent) in best.items()
+        for tpk, (_t, d, rid, period, status, percent, progress, problems) in best.items()
     }
     keys = sorted(best)
     # a task this unit never reported gets this upload's row; a row another upload of the same unit
@@ -260,8 +267,8 @@ def latest_pairs(
         pid = store._plan_id(s, plan) if plan else None
         of_plan = select(TaskRow.id).where(TaskRow.plan_id == pid) if pid is not None else None
         for chunk in chunks:
-            q = select(L.task_pk, L.unit_id, L.report_id, L.report_date, L.status, L.percent, R.progress, R.problems)
-            q = q.join(R, R.id == L.report_id)
+            # the kept row holds the report's texts: no join to the history
+            q = select(L.task_pk, L.unit_id, L.report_id, L.report_date, L.status, L.percent, L.progress, L.problems)
             if chunk is not None:
                 q = q.where(L.task_pk.in_(chunk))  # at most 5,000 bound values (SQLite allows 32,766)
             elif of_plan is not None:
@@ -349,7 +356,7 @@ def task_reports(store, plan: str | None, task_id: str, *, as_of: date | None = 
 
 def rebuild_latest(s: Session) -> None:
     """Recompute every kept table from the history (repair): ``progress_latest`` (as the 0005
-    migration does), the reported periods (as the 0008 migration does) and the done-state history
+    and 0012 migrations fill it), the reported periods (as the 0008 migration does) and the done-state history
     (as the 0011 migration does)."""
     from sqlalchemy import text
 

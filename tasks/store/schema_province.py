@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .schema import Base
@@ -34,6 +34,9 @@ class ProgressLatestRow(Base):
     period: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     percent: Mapped[float] = mapped_column(Float)
+    #: the report's texts, kept beside it: status reads them without a join to the whole history
+    progress: Mapped[str] = mapped_column(Text, default="", server_default="")
+    problems: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class DataVersionRow(Base):

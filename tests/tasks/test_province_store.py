@@ -142,6 +142,8 @@ def test_rebuild_matches_what_uploads_kept(store):
                     ProgressLatestRow.report_date,
                     ProgressLatestRow.status,
                     ProgressLatestRow.percent,
+                    ProgressLatestRow.progress,
+                    ProgressLatestRow.problems,
                 )
             )
         )
@@ -158,10 +160,26 @@ def test_rebuild_matches_what_uploads_kept(store):
                     ProgressLatestRow.report_date,
                     ProgressLatestRow.status,
                     ProgressLatestRow.percent,
+                    ProgressLatestRow.progress,
+                    ProgressLatestRow.problems,
                 )
             )
         )
     assert kept == rebuilt and len(kept) > 30
+    assert _texts_of_their_reports(store) == len(kept)
+
+
+def _texts_of_their_reports(store) -> int:
+    """Every kept row's texts are its report's (what status reads instead of joining the history);
+    returns the rows checked."""
+    from tasks.store.schema import ProgressReportRow as R
+
+    L = ProgressLatestRow
+    with store.session() as s:
+        rows = s.execute(select(L.progress, L.problems, R.progress, R.problems).join(R, R.id == L.report_id)).all()
+    assert [(a, b) for a, b, _c, _d in rows] == [(c or "", d or "") for _a, _b, c, d in rows]
+    assert any(a for a, _b, _c, _d in rows)  # texts there to compare
+    return len(rows)
 
 
 def test_snapshot_last_report_agrees_with_kept_state(store):
@@ -239,6 +257,7 @@ def test_migration_backfills_an_existing_database(store):
     migrate(store.engine)  # and then finds nothing left to do
     assert current_revision(store.engine) == head
     assert _kept(store) == expected and len(expected) > 30
+    assert _texts_of_their_reports(store) == len(expected)  # 0012 filled the texts of the rows 0005 made
     assert store.data_version() == 1 and store.data_version("省方案") == 1
 
 

@@ -11,12 +11,20 @@ from alembic import op
 
 # Registers the models on the store's metadata (for the schema comparison test).
 import tasks.store.schema_province  # noqa: F401
-from tasks.store.kept import LATEST_BACKFILL_SQL
 
 revision = "0005_province"
 down_revision = "0004_outbox"
 branch_labels = None
 depends_on = None
+
+# the columns of this revision (0012 adds the report texts and fills them)
+LATEST_BACKFILL_SQL = (
+    "INSERT INTO progress_latest (task_pk, unit_id, report_id, report_date, period, status, percent) "
+    "SELECT task_pk, unit_id, id, report_date, period, status, percent FROM ("
+    " SELECT task_pk, unit_id, id, report_date, period, status, percent, row_number() OVER ("
+    "  PARTITION BY task_pk, unit_id ORDER BY report_date DESC, id DESC) AS rn FROM progress_reports) t "
+    "WHERE rn = 1"
+)
 
 
 def upgrade() -> None:
