@@ -43,6 +43,7 @@ from core.workdays import add_working_days
 from .. import labels
 from ..errors import WorkbenchError
 from ..store import Store, StoreError
+from ..store.driver import as_day, as_json, as_moment, driver_rows
 from ..store.kept import bump_version
 from ..store.periods import MONTH, PlanCalendar, parse_cycle
 from ..store.schema import LEAD, RESPONSIBLE, PlanRow, TaskRow, TaskUnitRow, UnitRow
@@ -310,19 +311,23 @@ def _event_query():
     )
 
 
-def _to_event(row: Any, plan: str, task: str, unit: str) -> LifecycleEvent:
-    data = row.data or {}
+def _event(
+    id: int, plan: str, task: str, unit: str, kind: str, actor: str, at: datetime, note: str | None,
+    ref_id: int | None, new_date: date | None, data: dict | None,
+) -> LifecycleEvent:  # fmt: skip
+    """A :class:`LifecycleEvent` from a stored step's values (``data``: its JSON, decoded)."""
+    data = data or {}
     return LifecycleEvent(
-        row.id,
+        id,
         plan,
         task,
         unit,
-        row.kind,
-        row.actor,
-        row.at,
-        row.note or "",
-        row.ref_id,
-        row.new_date,
+        kind,
+        actor,
+        at,
+        note or "",
+        ref_id,
+        new_date,
         tuple(data.get("evidence") or ()),
         tuple(sorted((k, v) for k, v in data.items() if k != "evidence"))
         if len(data) > 1 or (data and "evidence" not in data)
@@ -330,16 +335,8 @@ def _to_event(row: Any, plan: str, task: str, unit: str) -> LifecycleEvent:
     )
 
 
-_EVENT_COLUMNS = (
-    SupervisionEventRow.id,
-    SupervisionEventRow.kind,
-    SupervisionEventRow.actor,
-    SupervisionEventRow.at,
-    SupervisionEventRow.note,
-    SupervisionEventRow.ref_id,
-    SupervisionEventRow.new_date,
-    SupervisionEventRow.data,
-)
+def _to_event(row: Any, plan: str, task: str, unit: str) -> LifecycleEvent:
+    return _event(row.id, plan, task, unit, row.kind, row.actor, row.at, row.note, row.ref_id, row.new_date, row.data)
 
 
 def events(
@@ -350,23 +347,40 @@ def events(
     as_of: date | None = None,
     all_plans: bool = False,
 ) -> list[LifecycleEvent]:
-    """Stored steps (up to the end of ``as_of``), oldest first."""
+    """Stored steps (up to the end of ``as_of``), oldest first.
+
+    A province's year holds 100,000s of steps (a signature per task and unit, then requests,
+    claims and reviews), and status reads them all: the rows are taken as the driver gives them
+    (:func:`~tasks.store.driver.driver_rows`), plan keys and unit names looked up in their small
+    tables instead of joined on every row.
+    """
+    E = SupervisionEventRow
     with store.session() as s:
-        q = (
-            select(*_EVENT_COLUMNS, PlanRow.key, TaskRow.task_id, UnitRow.name)
-            .join(PlanRow, PlanRow.id == SupervisionEventRow.plan_id)
-            .join(TaskRow, TaskRow.id == SupervisionEventRow.task_pk)
-            .join(UnitRow, UnitRow.id == SupervisionEventRow.unit_id)
-        )
+        conn = s.connection()
+        q = select(E.id, E.kind, E.actor, E.at, E.note, E.ref_id, E.new_date, E.data, E.plan_id, E.task_pk, E.unit_id)
+        ids = select(TaskRow.id, TaskRow.task_id)
         if not all_plans or plan:
             pid = store._plan_id(s, plan)
-            q = q.where(SupervisionEventRow.plan_id == pid)
+            q = q.where(E.plan_id == pid)
+            ids = ids.where(TaskRow.plan_id == pid)
             if task is not None:
-                q = q.where(TaskRow.task_id == str(task))
+                ids = ids.where(TaskRow.task_id == str(task))
+                q = q.where(E.task_pk.in_(ids.with_only_columns(TaskRow.id).scalar_subquery()))
         if as_of is not None:
-            q = q.where(SupervisionEventRow.at < datetime.combine(as_of, datetime.max.time()))
-        q = q.order_by(SupervisionEventRow.at, SupervisionEventRow.id)
-        return [_to_event(r, r.key, r.task_id, r.name) for r in s.connection().execute(q)]
+            q = q.where(E.at < datetime.combine(as_of, datetime.max.time()))
+        rows = driver_rows(conn, q.order_by(E.at, E.id))
+        if not rows:
+            return []
+        # ids, keys and names from their tables: a join per step cost as much as reading the steps
+        task_ids = dict(conn.execute(ids).all())
+        keys = dict(conn.execute(select(PlanRow.id, PlanRow.key)).all())
+        names = dict(conn.execute(select(UnitRow.id, UnitRow.name)).all())
+    return [
+        _event(
+            i, keys[pid], task_ids[tpk], names[uid], kind, actor, as_moment(at), note, ref, as_day(new), as_json(data)
+        )
+        for i, kind, actor, at, note, ref, new, data, pid, tpk, uid in rows
+    ]
 
 
 def task_units(

@@ -28,6 +28,7 @@ from ..model import Plan, Task
 from ..units import is_collective
 from . import schema_province, schema_supervision  # noqa: F401  (registers the supervision/kept-state tables)
 from .config import make_engine, migrate
+from .driver import as_day, as_moment, driver_rows
 from .kept import GLOBAL, TASKS, bump_version, keep_latest, plan_scope
 from .periods import parse_period
 from .records import AuditEntry, StoredPlan, StoredUpload
@@ -288,30 +289,6 @@ def _canonical(names: list[str], canonical: list[str]) -> list[tuple[str, str]]:
     if canonical and len(canonical) == len(names):
         return list(zip(canonical, names))
     return [(n, n) for n in names]
-
-
-def _driver_rows(conn: Any, statement: Any) -> list[tuple]:
-    """The rows of a Core ``statement`` as the database driver returns them: tuples, without
-    SQLAlchemy's per-value result processing (half the time for the 100,000s of rows of
-    :meth:`Store.tasks`). Dates and booleans come as the driver gives them (SQLite: text and 0/1):
-    convert them with :func:`_day` and :func:`_moment`."""
-    result = conn.execute(statement)
-    try:
-        return list(result.cursor.fetchall())
-    finally:
-        result.close()
-
-
-def _day(value: Any) -> date | None:
-    """A ``Date`` column's value from :func:`_driver_rows` (a date, SQLite's ISO text, or None) as a date."""
-    if value is None or isinstance(value, date):
-        return value.date() if isinstance(value, datetime) else value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _moment(value: Any) -> datetime:
-    """A ``DateTime`` column's value from :func:`_driver_rows` (a datetime or SQLite's ISO text)."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _in_source_order(names: list[str], data: dict, field: str) -> list[str]:
@@ -837,13 +814,13 @@ class Store:
                     )
                 )
             conn = s.connection()  # plain rows (Core, fetched at once): no ORM bookkeeping for 100,000s of rows
-            rows = _driver_rows(conn, q.order_by(TaskRow.plan_id, TaskRow.position))  # dates converted below
+            rows = driver_rows(conn, q.order_by(TaskRow.plan_id, TaskRow.position))  # dates converted below
             # a plan's first import: when its first task row was made (rows are never deleted)
             first_load = {
                 pid: s.scalar(select(TaskRow.created_at).where(TaskRow.plan_id == pid).order_by(TaskRow.id).limit(1))
                 for pid in sorted({r[-1] for r in rows})
             }
-            plan_of = {pid: (key, _day(issued)) for pid, key, issued in s.execute(
+            plan_of = {pid: (key, as_day(issued)) for pid, key, issued in s.execute(
                 select(PlanRow.id, PlanRow.key, PlanRow.issued).where(PlanRow.id.in_(sorted(first_load)))
             )}  # fmt: skip
             # 交办: a task is assigned on its plan's start (calendar start, else issue date, else first load)
@@ -869,7 +846,7 @@ class Store:
                     one = TaskRow.plan_id == rows[0][-1]
                     rq = rq.join(TaskRow, TaskRow.id == TaskUnitRow.task_pk).where(one)
                     pq = pq.join(TaskRow, TaskRow.id == PredecessorRow.task_pk).where(one)
-                for tpk, uid, role in _driver_rows(conn, rq):
+                for tpk, uid, role in driver_rows(conn, rq):
                     by_task = roles[role]
                     if tpk in by_task:
                         by_task[tpk].append(unit_name[uid])
@@ -910,10 +887,10 @@ class Store:
             if deadline in days:
                 day = days[deadline]
             else:
-                day = days[deadline] = _day(deadline)
+                day = days[deadline] = as_day(deadline)
             moment = moments.get(created)
             if moment is None:
-                moment = moments[created] = _moment(created)
+                moment = moments[created] = as_moment(created)
             key, issued = plan_of[plan_pk]
             first, loaded = plan_first[plan_pk]
             if first is None or loaded is None:  # (loaded is None only with first)
@@ -1436,8 +1413,8 @@ class Store:
                 .join(UnitRow, UnitRow.id == UploadRow.unit_id)
                 .order_by(UploadRow.id)
             )
-            rows = _driver_rows(s.connection(), q)  # the driver's tuples; the time converted here
-            return [StoredUpload(i, u, p, f, h, per, _moment(at), a, n) for i, u, p, f, h, per, at, a, n in rows]
+            rows = driver_rows(s.connection(), q)  # the driver's tuples; the time converted here
+            return [StoredUpload(i, u, p, f, h, per, as_moment(at), a, n) for i, u, p, f, h, per, at, a, n in rows]
 
     def plan(self, key: str) -> Plan:
         """The live plan ``key`` with its current predecessors (:func:`tasks.store.views.plan_from_store`).

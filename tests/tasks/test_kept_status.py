@@ -26,8 +26,10 @@ from tasks.progress.status import snapshot
 from tasks.store import StoreError
 from tasks.store.config import _alembic_config
 from tasks.store.kept import period_code, rebuild_kept, unpack_periods
+from tasks.store.schema import PlanRow, TaskRow
 from tasks.store.schema_kept import StatusTaskPeriodsRow, StatusUnitPeriodsRow
 from tasks.store.schema_province import ProgressLatestRow
+from tasks.store.schema_supervision import SupervisionEventRow
 from tasks.store.schema_trend import StatusUnitDoneRow
 from tasks.store.testing import temporary_store
 
@@ -250,6 +252,39 @@ def test_kept_tables_hold_the_reported_periods(built):
     assert set(unpack_periods(blobs[pk[(A, "3")]])) == {
         period_code(p) for p in ("2021-08", "2021-8", "2021-10", "2021-12")
     }
+
+
+def _events_by_sqlalchemy(store, plan: str | None, task: str | None = None, as_of: date | None = None) -> list:
+    """The steps as SQLAlchemy's own result processing reads them (joined names, parsed dates, JSON)."""
+    E = SupervisionEventRow
+    q = lc._event_query().order_by(E.at, E.id)
+    if plan is not None:
+        q = q.where(PlanRow.key == plan)
+    if task is not None:
+        q = q.where(TaskRow.task_id == task)
+    if as_of is not None:
+        q = q.where(E.at < datetime.combine(as_of, datetime.max.time()))
+    with store.session() as s:
+        return [lc._to_event(*r) for r in s.execute(q)]
+
+
+def test_steps_read_from_the_driver_equal_sqlalchemys_reading(built):
+    """``events`` takes the driver's rows (dates as SQLite text, JSON undecoded) and looks names up
+    instead of joining: every field of every step equals the ORM's reading, on both databases."""
+    store = built
+    every = lc.events(store, all_plans=True)
+    assert every == _events_by_sqlalchemy(store, None)
+    kinds = {e.kind for e in every}
+    assert {lc.SIGN, lc.EXT_REQUEST, lc.EXT_APPROVED, lc.EXT_REJECTED, lc.CLAIM, lc.ACCEPTED, lc.RETURNED,
+            lc.APPEAL, lc.APPEAL_UPHELD} <= kinds  # fmt: skip
+    assert any(e.evidence for e in every) and any(e.data for e in every) and any(e.new_date for e in every)
+    assert all(isinstance(e.at, datetime) for e in every)
+    for plan in (A, B, C):
+        assert lc.events(store, plan) == _events_by_sqlalchemy(store, plan)
+        assert lc.events(store, plan, "2") == _events_by_sqlalchemy(store, plan, "2") != []
+        for day in (date(2021, 9, 20), date(2021, 11, 1), date(2021, 11, 15)):
+            assert lc.events(store, plan, as_of=day) == _events_by_sqlalchemy(store, plan, as_of=day)
+    assert lc.events(store, A, "99") == []
 
 
 def _kept_rows(store) -> dict[str, list]:

@@ -268,3 +268,43 @@ def test_task_reports_are_the_replays_rows_of_that_task(store):
         for task_id in ("1", "6", "20"):
             assert task_reports(store, "省方案", task_id, as_of=as_of) == [r for r in every if r.task_id == task_id]
     assert task_reports(store, "省方案", "999") == [] and task_reports(store, "没有的方案", "1") == []
+
+
+def test_bulk_lifecycle_writes_a_years_steps_the_loop_reads(store):
+    """The benches' lifecycle generator: steps in time order, each answer after the step it answers
+    (same task and unit), every lead unit signed, claimed-and-accepted tasks closed; and kept
+    status equals the full replay over that history (with the recovery check), day after day."""
+    from tasks.progress import default_rules
+    from tasks.store.synthetic import bulk_history, bulk_lifecycle
+
+    plan = synthetic_plan(120, 9, seed=5, title="省方案", issued=START)
+    store.load_plan_into_store(plan, actor="test", key="省方案")
+    bulk_history(store, "省方案", plan, START, 15, seed=5)
+    n = bulk_lifecycle(store, "省方案", plan, START, 15, seed=5)
+    steps = lifecycle.events(store, "省方案")
+    assert len(steps) == n > 2 * len(plan.tasks)
+    assert [e.id for e in steps] == sorted(e.id for e in steps)  # ids follow time, as a live store's do
+    by_id = {e.id: e for e in steps}
+    answers = {
+        lifecycle.EXT_APPROVED: lifecycle.EXT_REQUEST,
+        lifecycle.EXT_REJECTED: lifecycle.EXT_REQUEST,
+        lifecycle.ACCEPTED: lifecycle.CLAIM,
+        lifecycle.RETURNED: lifecycle.CLAIM,
+    }
+    for e in steps:
+        if e.kind in answers:
+            asked = by_id[e.ref_id]
+            assert (asked.kind, asked.task, asked.unit) == (answers[e.kind], e.task, e.unit) and asked.at < e.at
+    assert {e.kind for e in steps} == {lifecycle.SIGN, *answers, *answers.values()}
+    signed = {(e.task, e.unit) for e in steps if e.kind == lifecycle.SIGN}
+    assert signed == {(t.id, u) for t in plan.tasks for u in t.lead_units}
+    lcs = lifecycle.lifecycles(store, "省方案", date(2025, 4, 1))
+    accepted = {(e.task, e.unit) for e in steps if e.kind == lifecycle.ACCEPTED}
+    closed = {(t.id, u) for t in store.tasks("省方案") for u, v in lcs[t.pk].units.items() if v.state == "closed"}
+    assert closed == accepted != set()
+    rules = default_rules()
+    for day in (date(2024, 3, 10), date(2024, 9, 5), date(2025, 1, 20), date(2025, 4, 1)):
+        kept = snapshot(store, day, plan="省方案", rules=rules)
+        full = snapshot(store, day, plan="省方案", rules=rules, replay=True)
+        assert [s.to_dict() for s in kept.statuses] == [s.to_dict() for s in full.statuses], day
+    assert {"closed", "in_progress"} <= {s.lifecycle for s in kept.statuses}
