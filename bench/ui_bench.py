@@ -5,7 +5,8 @@ Each size runs in a fresh child process.  A temporary SQLite store gets one prov
 (``tasks.store.synthetic``: ``n`` tasks, ``n // 25`` units, monthly calendar from 2024-01) with
 predecessor links to earlier tasks (about one per task, so the 依赖图 page has a critical path),
 and ``--months`` of monthly reports for every lead unit (36 months of 50,000 tasks ≈ 1.8 million
-rows) written by the linear bulk generator.  Then every page is rendered by
+rows) and the supervision loop's steps of those months (signatures, extensions, claims and
+reviews: about 163,000) written by the linear bulk generator.  Then every page is rendered by
 ``streamlit.testing.v1.AppTest`` as an office account:
 
 - **first load**: ``st.cache_data`` and ``st.cache_resource`` cleared just before (what the first
@@ -29,7 +30,7 @@ where one run's first loads scatter by a second.
 ``DIR/<page>-first.prof`` and ``DIR/open_app.prof`` (read them with ``python -m pstats``).
 Each store is written by a process of its own before the measuring one starts, so the memory peak is
 the dashboard's, not the generator's.  ``--keep-db DIR`` keeps each generated store in ``DIR``
-(``ui-bench-N-Mm-sS.db``) and reuses it on the next run instead of generating it again (the
+(``ui-bench-N-Mm-sS-lc.db``) and reuses it on the next run instead of generating it again (the
 50,000 × 36 months store takes minutes to write).
 """
 
@@ -76,7 +77,7 @@ def fill_store(url: str, n_tasks: int, months: int, seed: int) -> tuple[str, int
     """One plan of ``n_tasks`` with predecessor links and ``months`` of reports; (key, rows, seconds)."""
     from tasks.progress.lifecycle import set_calendar
     from tasks.store import Store
-    from tasks.store.synthetic import bulk_history, synthetic_plan
+    from tasks.store.synthetic import bulk_history, bulk_lifecycle, synthetic_plan
 
     t0 = time.perf_counter()
     key = f"全省方案{n_tasks}"
@@ -89,6 +90,8 @@ def fill_store(url: str, n_tasks: int, months: int, seed: int) -> tuple[str, int
     store.load_plan_into_store(plan, actor="bench", key=key)
     set_calendar(store, key, start=START, cycle="monthly", actor="bench")
     rows = bulk_history(store, key, plan, START, months, seed=seed) if months else 0
+    if months:  # the supervision loop's steps of those months: signatures, extensions, claims, reviews
+        bulk_lifecycle(store, key, plan, START, months, seed=seed)
     return key, rows, time.perf_counter() - t0
 
 
@@ -181,7 +184,7 @@ def rss_mib() -> tuple[float, float]:
 
 def store_path(keep: str, n_tasks: int, months: int, seed: int) -> Path:
     """Where the store of one size is kept (``--keep-db``, else the run's temporary folder)."""
-    return Path(keep) / f"ui-bench-{n_tasks}-{months}m-s{seed}.db"
+    return Path(keep) / f"ui-bench-{n_tasks}-{months}m-s{seed}-lc.db"  # -lc: with lifecycle steps
 
 
 def fill(n_tasks: int, months: int, seed: int, keep: str) -> None:

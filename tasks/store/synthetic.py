@@ -229,14 +229,19 @@ def lifecycle_rows(plan: Plan, start: date, months: int, *, seed: int = 0) -> li
     return out
 
 
-def bulk_lifecycle(store, plan_key: str, plan: Plan, start: date, months: int, *, seed: int = 0) -> int:
-    """Write :func:`lifecycle_rows` with bulk inserts (ids in time order); returns the step count."""
+def bulk_lifecycle(store, plan_key: str, plan: Plan, start: date, months: int, *, seed: int = 0, first: int = 0) -> int:
+    """Write :func:`lifecycle_rows` with bulk inserts (ids in time order); returns the step count.
+
+    ``first``: only the steps from that month on, after an earlier call wrote the months before
+    (and nothing else wrote steps since): ids and references continue that call's."""
     with store.session(write=True) as s:
         pid = s.scalar(select(PlanRow.id).where(PlanRow.key == plan_key))
         pk = dict(s.execute(select(TaskRow.task_id, TaskRow.id).where(TaskRow.plan_id == pid)).all())
         units = dict(s.execute(select(UnitRow.name, UnitRow.id)).all())
-        base = int(s.scalar(select(func.max(SupervisionEventRow.id))) or 0) + 1
         steps = lifecycle_rows(plan, start, months, seed=seed)
+        cut = datetime.combine(_month(start, first), datetime.min.time())
+        done = sum(1 for v in steps if v["at"] < cut) if first else 0  # written by the earlier call
+        base = int(s.scalar(select(func.max(SupervisionEventRow.id))) or 0) + 1 - done
         rows = [
             {
                 "id": base + i,
@@ -252,6 +257,7 @@ def bulk_lifecycle(store, plan_key: str, plan: Plan, start: date, months: int, *
                 "data": v.get("data", {}),
             }
             for i, v in enumerate(steps)
+            if i >= done
         ]
         for i in range(0, len(rows), 20000):
             s.execute(insert(SupervisionEventRow), rows[i : i + 20000])

@@ -275,14 +275,18 @@ def test_bulk_lifecycle_writes_a_years_steps_the_loop_reads(store):
     (same task and unit), every lead unit signed, claimed-and-accepted tasks closed; and kept
     status equals the full replay over that history (with the recovery check), day after day."""
     from tasks.progress import default_rules
-    from tasks.store.synthetic import bulk_history, bulk_lifecycle
+    from tasks.store.synthetic import bulk_history, bulk_lifecycle, lifecycle_rows
 
     plan = synthetic_plan(120, 9, seed=5, title="省方案", issued=START)
     store.load_plan_into_store(plan, actor="test", key="省方案")
     bulk_history(store, "省方案", plan, START, 15, seed=5)
-    n = bulk_lifecycle(store, "省方案", plan, START, 15, seed=5)
+    n = bulk_lifecycle(store, "省方案", plan, START, 6, seed=5)  # in two parts, as the province bench writes
+    n += bulk_lifecycle(store, "省方案", plan, START, 15, seed=5, first=6)
     steps = lifecycle.events(store, "省方案")
     assert len(steps) == n > 2 * len(plan.tasks)
+    assert [(e.task, e.unit, e.kind, e.at) for e in steps] == [
+        (v["task_id"], v["unit"], v["kind"], v["at"]) for v in lifecycle_rows(plan, START, 15, seed=5)
+    ]
     assert [e.id for e in steps] == sorted(e.id for e in steps)  # ids follow time, as a live store's do
     by_id = {e.id: e for e in steps}
     answers = {
