@@ -29,6 +29,9 @@ tasks.store.repo.StoreError: ...
 from __future__ import annotations
 
 import os
+import threading
+import weakref
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -352,8 +355,58 @@ def events(
     A province's year holds 100,000s of steps (a signature per task and unit, then requests,
     claims and reviews), and status reads them all: the rows are taken as the driver gives them
     (:func:`~tasks.store.driver.driver_rows`), plan keys and unit names looked up in their small
-    tables instead of joined on every row.
+    tables instead of joined on every row.  The steps of whole plans are read once per tasks
+    version of the store (:meth:`~tasks.store.Store.tasks_version`, moved by every step written
+    and by every change of a task, unit or plan, not by uploads) and kept with it: the status
+    after each upload does not read them again.
+
+    >>> from tasks.store import Store
+    >>> from tasks.model import Plan, Task
+    >>> store = Store("sqlite://")
+    >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", lead_units=["市财政局"])]), actor="doc")
+    >>> _ = sign(store, "示例", "1", actor="财政局", at=datetime(2021, 9, 1, 9))
+    >>> [(e.task, e.unit, e.kind) for e in events(store, "示例")]
+    [('1', '市财政局', 'sign')]
+    >>> events(store, "示例")[0] is events(store, "示例")[0], events(store, "示例", as_of=date(2021, 8, 31))
+    (True, [])
     """
+    if task is not None or not isinstance(store, Store):
+        return _read_steps(store, plan, task, as_of, all_plans)
+    steps = _every_step(store)
+    if not all_plans or plan:
+        with store.session() as s:
+            key = s.scalar(select(PlanRow.key).where(PlanRow.id == store._plan_id(s, plan)))
+        steps = [e for e in steps if e.plan == key]
+    if as_of is not None:
+        steps = steps[: bisect_left(steps, datetime.combine(as_of, datetime.max.time()), key=_at)]
+    return list(steps)
+
+
+def _at(e: LifecycleEvent) -> datetime:
+    return e.at
+
+
+_STEPS: weakref.WeakKeyDictionary[Store, tuple[int, list[LifecycleEvent]]] = weakref.WeakKeyDictionary()
+_STEPS_LOCK = threading.Lock()
+
+
+def _every_step(store: Store) -> list[LifecycleEvent]:
+    """Every stored step, oldest first (shared, not to be changed): read once per tasks version."""
+    version = store.tasks_version()  # the version first: never older steps under a newer version
+    with _STEPS_LOCK:
+        hit = _STEPS.get(store)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    steps = _read_steps(store, None, None, None, True)
+    with _STEPS_LOCK:
+        _STEPS[store] = (version, steps)
+    return steps
+
+
+def _read_steps(
+    store: Store, plan: str | None, task: str | None, as_of: date | None, all_plans: bool
+) -> list[LifecycleEvent]:
+    """:func:`events` read from the database."""
     E = SupervisionEventRow
     with store.session() as s:
         conn = s.connection()

@@ -1477,6 +1477,21 @@ class Store:
                 scope = plan_scope(pid)
             return _scope_version(s, scope)
 
+    def tasks_version(self) -> int:
+        """The store's tasks version: moved by every change but uploads and opening or closing a
+        period (tasks, units, links, calendars, lifecycle steps…); the key of what is read once per
+        such change (:meth:`tasks`, the lifecycle steps).
+
+        Examples
+        --------
+        >>> before = store.tasks_version()
+        >>> store.set_predecessors("demo", "2", ["1"], actor="ban")
+        >>> store.tasks_version() > before
+        True
+        """
+        with self.session() as s:
+            return _scope_version(s, TASKS)
+
     def audit_log(self) -> list[AuditEntry]:
         """Every audited change, oldest first.
 

@@ -287,6 +287,31 @@ def test_steps_read_from_the_driver_equal_sqlalchemys_reading(built):
     assert lc.events(store, A, "99") == []
 
 
+def test_steps_are_read_once_per_tasks_version(built):
+    """The steps are kept with the store until a step (or any change but an upload) is written,
+    here or by another process on the same database; what is read is what the database holds."""
+    from tasks.store import Store
+
+    store = built
+    first = lc.events(store, A)
+    assert lc.events(store, A)[0] is first[0]  # kept
+    version = store.tasks_version()
+    _Uploads(store)(A, BING, "2022-01", [("7", "推进中", 60, date(2022, 1, 20))])
+    assert store.tasks_version() == version and lc.events(store, A)[0] is first[0]  # an upload: still kept
+    lc.sign(store, A, "3", unit=YI, actor="t", at=at(1, 21, 2022))
+    after = lc.events(store, A)
+    assert after[0] is not first[0] and after == first + [after[-1]] and after[-1].kind == lc.SIGN
+    assert after == _events_by_sqlalchemy(store, A)
+    other = Store(store.engine.url.render_as_string(hide_password=False))  # another dashboard process
+    try:
+        lc.sign(other, A, "6", unit=YI, actor="t", at=at(8, 20))  # dated back: it sorts before later steps
+    finally:
+        other.dispose()
+    again = lc.events(store, A)
+    assert len(again) == len(after) + 1 and again == _events_by_sqlalchemy(store, A)
+    assert lc.events(store, all_plans=True) == _events_by_sqlalchemy(store, None)
+
+
 def _kept_rows(store) -> dict[str, list]:
     with store.session() as s:
         return {
