@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -481,51 +481,61 @@ def replay(
     'pending_sign'
     """
     out: dict[int, TaskLifecycle] = {}
-    index: dict[tuple[str, str], int] = dict(pks or {})
+    by_key: dict[tuple[str, str], TaskLifecycle] = {}  # (plan, task) → its lifecycle: one look-up a step
     for t in tasks:
-        out[t.pk] = TaskLifecycle(
+        made = out[t.pk] = TaskLifecycle(
             t.pk, t.plan, t.id, t.deadline, t.deadline, {u: UnitLifecycle(u) for u in units.get(t.pk, [])}
         )
-        index[(t.plan, t.id)] = t.pk
-    limit = datetime.combine(as_of, datetime.max.time()) if as_of else None
+        by_key[(t.plan, t.id)] = made
+    for key, pk in (pks or {}).items():  # other names of these tasks; their own names come first
+        if key not in by_key and pk in out:
+            by_key[key] = out[pk]
+    seq = evs if ordered else sorted(evs, key=lambda e: (e.at, e.id))
+    if as_of:  # the steps up to the end of that day: a cut, not a test a step
+        seq = seq[: bisect_right(seq, datetime.combine(as_of, datetime.max.time()), key=_at)]
     requests: dict[int, Extension] = {}
     appeals: dict[int, Appeal] = {}
-    for e in evs if ordered else sorted(evs, key=lambda e: (e.at, e.id)):
-        if limit and e.at > limit:
-            break
-        pk = index.get((e.plan, e.task))
-        lc = out.get(pk) if pk is not None else None
+    find = by_key.get
+    for e in seq:
+        lc = find((e.plan, e.task))
         if lc is None:
             continue
+        kind = e.kind
         u = lc.units.get(e.unit)
         if u is None:
             u = lc.units[e.unit] = UnitLifecycle(e.unit)
-        if e.kind == SIGN and u.state == PENDING_SIGN:
-            u.state, u.signed_at = IN_PROGRESS, e.at
-        elif e.kind == EXT_REQUEST and e.new_date:
-            ext = Extension(e.id, e.unit, e.new_date, e.note, e.at, lc.deadline)
-            requests[e.id] = ext
-            lc.extensions.append(ext)
-        elif e.kind in (EXT_APPROVED, EXT_REJECTED) and e.ref_id in requests:
-            ext = requests[e.ref_id]
-            ext.decision = "approved" if e.kind == EXT_APPROVED else "rejected"
-            ext.decided_to, ext.note, ext.decided_at, ext.decided_by = e.new_date, e.note, e.at, e.actor
-            if e.kind == EXT_APPROVED and e.new_date:
-                lc.deadline = e.new_date
-        elif e.kind == CLAIM:
+        # the kinds in the order of how often they come (signatures, then claims and reviews)
+        if kind == SIGN:
+            if u.state == PENDING_SIGN:
+                u.state, u.signed_at = IN_PROGRESS, e.at
+        elif kind == CLAIM:
             u.state, u.claim_id, u.claim_date = CLAIMED, e.id, e.new_date or e.at.date()
             u.evidence = list(e.evidence)
-        elif e.kind == ACCEPTED and u.state == CLAIMED:
-            u.state, u.closed_date, u.returned_note = CLOSED, u.claim_date, ""
-        elif e.kind == RETURNED and u.state == CLAIMED:
-            u.state, u.returned_note, u.claim_id, u.claim_date = IN_PROGRESS, e.note, None, None
-        elif e.kind == APPEAL:
+        elif kind == ACCEPTED:
+            if u.state == CLAIMED:
+                u.state, u.closed_date, u.returned_note = CLOSED, u.claim_date, ""
+        elif kind == RETURNED:
+            if u.state == CLAIMED:
+                u.state, u.returned_note, u.claim_id, u.claim_date = IN_PROGRESS, e.note, None, None
+        elif kind == EXT_REQUEST:
+            if e.new_date:
+                ext = Extension(e.id, e.unit, e.new_date, e.note, e.at, lc.deadline)
+                requests[e.id] = ext
+                lc.extensions.append(ext)
+        elif kind in (EXT_APPROVED, EXT_REJECTED):
+            if e.ref_id in requests:
+                ext = requests[e.ref_id]
+                ext.decision = "approved" if kind == EXT_APPROVED else "rejected"
+                ext.decided_to, ext.note, ext.decided_at, ext.decided_by = e.new_date, e.note, e.at, e.actor
+                if kind == EXT_APPROVED and e.new_date:
+                    lc.deadline = e.new_date
+        elif kind == APPEAL:
             ap = Appeal(e.id, e.unit, dict(e.data).get("card", ""), e.note, e.at)
             appeals[e.id] = ap
             lc.appeals.append(ap)
-        elif e.kind in (APPEAL_UPHELD, APPEAL_REJECTED) and e.ref_id in appeals:
+        elif kind in (APPEAL_UPHELD, APPEAL_REJECTED) and e.ref_id in appeals:
             ap = appeals[e.ref_id]
-            ap.decision = "upheld" if e.kind == APPEAL_UPHELD else "rejected"
+            ap.decision = "upheld" if kind == APPEAL_UPHELD else "rejected"
             ap.note, ap.decided_at, ap.decided_by = e.note, e.at, e.actor
     return out
 
