@@ -680,21 +680,7 @@ def _write(
             "new_date": new_date.isoformat() if new_date else None,
         },
     )
-    data = data or {}
-    return LifecycleEvent(
-        eid,
-        ctx.plan,
-        ctx.task,
-        unit,
-        kind,
-        actor,
-        at,
-        note or "",
-        ref_id,
-        new_date,
-        tuple(data.get("evidence") or ()),
-        tuple(sorted((k, v) for k, v in data.items() if k != "evidence")),
-    )
+    return _event(eid, ctx.plan, ctx.task, unit, kind, actor, at, note, ref_id, new_date, data)
 
 
 def _state_error(ctx: _Ctx, unit: str, what: str) -> LifecycleError:
