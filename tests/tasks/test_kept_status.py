@@ -312,6 +312,37 @@ def test_steps_are_read_once_per_tasks_version(built):
     assert lc.events(store, all_plans=True) == _events_by_sqlalchemy(store, None)
 
 
+def test_lifecycles_are_replayed_once_per_tasks_version(built):
+    """The last replay is kept with the store: an upload reuses it (and the status still equals the
+    full replay), a step or a change of tasks replays again, another date or plan is its own replay."""
+    from tasks.progress.status import supervision_data
+
+    store = built
+    day = date(2022, 1, 25)
+
+    def lifecycles(plan: str | None = None, as_of: date = day) -> dict:
+        tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
+        return supervision_data(store, as_of, plan, tasks).lifecycles
+
+    first = lifecycles()
+    assert lifecycles() is first
+    _Uploads(store)(A, BING, "2022-01", [("7", "推进中", 60, date(2022, 1, 20))])
+    assert lifecycles() is first  # reports do not change a lifecycle
+    _same(store, day, None, default_rules())
+    pk3 = next(t.pk for t in store.tasks(A) if t.id == "3")
+    assert first[pk3].state == lc.PENDING_SIGN
+    lc.sign(store, A, "3", unit=YI, actor="t", at=at(1, 21, 2022))
+    after = lifecycles()
+    assert after is not first and after[pk3].state == lc.IN_PROGRESS
+    assert lifecycles(as_of=date(2022, 1, 10)) is not after and lifecycles(A) is not after
+    assert lifecycles(A)[pk3].state == lc.IN_PROGRESS
+    before = lifecycles(A)
+    assert lifecycles(A) is before
+    store.set_predecessors(A, "2", ["1"], actor="t")  # any change of tasks: replayed again
+    assert lifecycles(A) is not before
+    _same(store, day, None, default_rules())
+
+
 def _kept_rows(store) -> dict[str, list]:
     with store.session() as s:
         return {
