@@ -1482,6 +1482,11 @@ class Store:
         period (tasks, units, links, calendars, lifecycle steps…); the key of what is read once per
         such change (:meth:`tasks`, the lifecycle steps).
 
+        Returns
+        -------
+        int
+            0 before any such change.
+
         Examples
         --------
         >>> before = store.tasks_version()

@@ -297,6 +297,7 @@ def test_bulk_lifecycle_writes_a_years_steps_the_loop_reads(store):
     }
     for e in steps:
         if e.kind in answers:
+            assert e.ref_id is not None
             asked = by_id[e.ref_id]
             assert (asked.kind, asked.task, asked.unit) == (answers[e.kind], e.task, e.unit) and asked.at < e.at
     assert {e.kind for e in steps} == {lifecycle.SIGN, *answers, *answers.values()}
