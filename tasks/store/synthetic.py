@@ -191,7 +191,7 @@ def lifecycle_rows(plan: Plan, start: date, months: int, *, seed: int = 0) -> li
     done_from = _done_from(plan, seed)
     end = datetime.combine(_month(start, months), datetime.min.time())
     opening = datetime.combine(start, datetime.min.time()) + timedelta(hours=9)
-    steps: list[tuple[datetime, int, dict[str, Any]]] = []  # (at, order within the task, values)
+    steps: list[tuple[datetime, int, dict[str, Any]]] = []  # (at, order made, values)
 
     def step(task: Task, unit: str, kind: str, at: datetime, **more: Any) -> int:
         steps.append((at, len(steps), {"task_id": task.id, "unit": unit, "kind": kind, "at": at, **more}))
