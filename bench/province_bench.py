@@ -6,7 +6,9 @@ linear generator :mod:`tasks.store.synthetic` (one row per lead unit, task and m
 which then rebuilds the kept tables as the 0008 migration does for an existing database, and the
 supervision loop's steps of the same months (:func:`~tasks.store.synthetic.bulk_lifecycle`: every
 lead unit signs, one task in 20 asks for more time, each finished task is claimed and reviewed:
-about 163,000 steps for 50,000 tasks over 36 months), which status replays with the reports.
+about 163,000 steps for 50,000 tasks over 36 months), folded into the kept lifecycle state
+(:func:`~tasks.progress.lifecycle_state.rebuild_lifecycle_state`, as the 0013 migration does).
+Status as of "now" reads that state; as of "past" (before the newest steps) it replays them.
 
 Measured, as of the end of the history ("now") and as of a date half-way back ("past"):
 
@@ -47,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tasks.progress import default_rules, snapshot
 from tasks.progress.lifecycle import set_calendar
+from tasks.progress.lifecycle_state import rebuild_lifecycle_state
 from tasks.store import Store
 from tasks.store.kept import latest_reports
 from tasks.store.synthetic import bulk_history, bulk_lifecycle, synthetic_plan
@@ -147,6 +150,7 @@ def run(store: Store, backend: str, n: int, table: list[tuple], replay: bool) ->
         t = time.perf_counter()
         rows = bulk_history(store, key, plan, START, months, seed=n, first=done)
         steps = bulk_lifecycle(store, key, plan, START, months, seed=n, first=done)
+        rebuild_lifecycle_state(store)  # written past the workbench: fold them into the kept state
         done = months
         print(
             f"[{backend}] +{rows} report rows, +{steps} lifecycle steps ({months} months) written in "

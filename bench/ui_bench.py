@@ -76,6 +76,7 @@ FIRST, LATER, MEMORY_MIB = 2.0, 0.5, 1024
 def fill_store(url: str, n_tasks: int, months: int, seed: int) -> tuple[str, int, float]:
     """One plan of ``n_tasks`` with predecessor links and ``months`` of reports; (key, rows, seconds)."""
     from tasks.progress.lifecycle import set_calendar
+    from tasks.progress.lifecycle_state import rebuild_lifecycle_state
     from tasks.store import Store
     from tasks.store.synthetic import bulk_history, bulk_lifecycle, synthetic_plan
 
@@ -92,6 +93,7 @@ def fill_store(url: str, n_tasks: int, months: int, seed: int) -> tuple[str, int
     rows = bulk_history(store, key, plan, START, months, seed=seed) if months else 0
     if months:  # the supervision loop's steps of those months: signatures, extensions, claims, reviews
         bulk_lifecycle(store, key, plan, START, months, seed=seed)
+        rebuild_lifecycle_state(store)  # written past the workbench: fold them into the kept state
     return key, rows, time.perf_counter() - t0
 
 

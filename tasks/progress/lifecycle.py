@@ -77,6 +77,7 @@ __all__ = [
     "events",
     "lifecycles",
     "replay",
+    "lifecycle_as_of",
     "set_calendar",
     "calendars",
     "calendar_of",
@@ -214,6 +215,8 @@ class UnitLifecycle:
     closed_date: date | None = None
     returned_note: str = ""
     evidence: list[int] = field(default_factory=list)
+    #: when the office accepted the claim (the lifecycle as of an earlier date reads it)
+    closed_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -404,9 +407,14 @@ def _every_step(store: Store) -> list[LifecycleEvent]:
 
 
 def _read_steps(
-    store: Store, plan: str | None, task: str | None, as_of: date | None, all_plans: bool
+    store: Store,
+    plan: str | None,
+    task: str | None,
+    as_of: date | None,
+    all_plans: bool,
+    kinds: Sequence[str] | None = None,
 ) -> list[LifecycleEvent]:
-    """:func:`events` read from the database."""
+    """:func:`events` read from the database (``kinds``: only steps of those kinds)."""
     E = SupervisionEventRow
     with store.session() as s:
         conn = s.connection()
@@ -421,6 +429,8 @@ def _read_steps(
                 q = q.where(E.task_pk.in_(ids.with_only_columns(TaskRow.id).scalar_subquery()))
         if as_of is not None:
             q = q.where(E.at < datetime.combine(as_of, datetime.max.time()))
+        if kinds is not None:
+            q = q.where(E.kind.in_(list(kinds)))
         rows = driver_rows(conn, q.order_by(E.at, E.id))
         if not rows:
             return []
@@ -525,7 +535,7 @@ def replay(
             u.evidence = list(e.evidence)
         elif kind == ACCEPTED:
             if u.state == CLAIMED:
-                u.state, u.closed_date, u.returned_note = CLOSED, u.claim_date, ""
+                u.state, u.closed_date, u.returned_note, u.closed_at = CLOSED, u.claim_date, "", e.at
         elif kind == RETURNED:
             if u.state == CLAIMED:
                 u.state, u.returned_note, u.claim_id, u.claim_date = IN_PROGRESS, e.note, None, None
@@ -550,6 +560,55 @@ def replay(
             ap.decision = "upheld" if kind == APPEAL_UPHELD else "rejected"
             ap.note, ap.decided_at, ap.decided_by = e.note, e.at, e.actor
     return out
+
+
+def lifecycle_as_of(lc: TaskLifecycle, day: date) -> TaskLifecycle:
+    """What ``lc`` (a later state) was at the end of ``day``, from the times it carries.
+
+    Exact for what the cards read: the completion date (claims accepted by then), the deadline
+    (extensions approved by then), the extensions and appeals filed by then with the decisions taken
+    by then.  A unit not closed by then is 办理中 if it had signed, else 待签收: a claim still
+    waiting then, and the note of a return, are not known from the later state.  Unchanged records
+    are shared with ``lc``.
+
+    >>> u = UnitLifecycle("甲", CLOSED, datetime(2021, 9, 1), 5, date(2021, 10, 8), date(2021, 10, 8),
+    ...                   closed_at=datetime(2021, 10, 12, 9))
+    >>> ext = Extension(3, "甲", date(2021, 11, 30), "忙", datetime(2021, 9, 20), date(2021, 10, 31),
+    ...                 "approved", date(2021, 11, 30), "", datetime(2021, 9, 25), "办")
+    >>> lc = TaskLifecycle(1, "p", "1", date(2021, 10, 31), date(2021, 11, 30), {"甲": u}, [ext])
+    >>> [(v.state, v.deadline, v.extensions[0].decision) for v in
+    ...  (lifecycle_as_of(lc, d) for d in (date(2021, 9, 22), date(2021, 10, 11), date(2021, 10, 12)))]
+    ...  # doctest: +NORMALIZE_WHITESPACE
+    [('in_progress', datetime.date(2021, 10, 31), 'pending'),
+     ('in_progress', datetime.date(2021, 11, 30), 'approved'),
+     ('closed', datetime.date(2021, 11, 30), 'approved')]
+    """
+    end = datetime.combine(day, datetime.max.time())
+    units: dict[str, UnitLifecycle] = {}
+    for name, u in lc.units.items():
+        if u.closed_at is not None and u.closed_at <= end:
+            units[name] = u
+        elif u.signed_at is not None and u.signed_at <= end:
+            units[name] = UnitLifecycle(name, IN_PROGRESS, u.signed_at)
+        else:
+            units[name] = UnitLifecycle(name)
+    deadline = lc.original_deadline
+    extensions: list[Extension] = []
+    for e in sorted(lc.extensions, key=lambda e: (e.requested_at, e.id)):
+        if e.requested_at > end:
+            continue
+        if e.decided_at is not None and e.decided_at > end:
+            e = Extension(e.id, e.unit, e.requested_to, e.reason, e.requested_at, e.deadline_before)
+        extensions.append(e)
+    for e in sorted((e for e in extensions if e.decision == "approved"), key=lambda e: (e.decided_at, e.id)):
+        if e.decided_to is not None:
+            deadline = e.decided_to
+    appeals = [
+        a if a.decided_at is None or a.decided_at <= end else Appeal(a.id, a.unit, a.card, a.reason, a.filed_at)
+        for a in lc.appeals
+        if a.filed_at <= end
+    ]
+    return TaskLifecycle(lc.task_pk, lc.plan, lc.task, lc.original_deadline, deadline, units, extensions, appeals)
 
 
 def lifecycles(
@@ -678,6 +737,9 @@ def _write(
         ],
     )
     eid = res.scalar_one()
+    from .lifecycle_state import keep_unit_state  # it replays with this module's records
+
+    keep_unit_state(s, ctx.task_pk, ctx.units[unit], eid)
     bump_version(s, ctx.plan_id)
     store._audit(
         s,
@@ -914,6 +976,9 @@ def claim(
                 )
                 ids.append(r.scalar_one())
             s.execute(update(SupervisionEventRow).where(SupervisionEventRow.id == eid).values(data={"evidence": ids}))
+            from .lifecycle_state import keep_unit_state  # it replays with this module's records
+
+            keep_unit_state(s, ctx.task_pk, ctx.units[u], eid)
             bump_version(s, ctx.plan_id)
             store._audit(
                 s,

@@ -61,6 +61,7 @@ from .lifecycle import (
     STATES,
     LifecycleEvent,
     TaskLifecycle,
+    lifecycle_as_of,
     sign_due,
 )
 from .lifecycle import replay as replay_lifecycles
@@ -493,16 +494,18 @@ class Supervision:
     lifecycles: dict[int, TaskLifecycle] = field(default_factory=dict)
     #: the inputs of the replay, to see the loop as of an earlier date
     units: dict[int, list[str]] = field(default_factory=dict)
-    events: list[LifecycleEvent] = field(default_factory=list)
+    #: the steps replayed; None: the lifecycles came from the kept state
+    events: list[LifecycleEvent] | None = field(default_factory=list)
 
     def at(self, as_of: date, tasks: list[StoredTask]) -> Supervision:
-        """The same loop replayed as of an earlier date."""
-        return Supervision(
-            self.calendars,
-            replay_lifecycles(tasks, self.units, self.events, as_of, ordered=True),
-            self.units,
-            self.events,
-        )
+        """The same loop as of an earlier date, for ``tasks``: replayed from the steps, or (kept
+        state) derived from the times the lifecycles carry (:func:`~tasks.progress.lifecycle.lifecycle_as_of`:
+        exact for what cards read)."""
+        if self.events is None:
+            lcs = {t.pk: lifecycle_as_of(self.lifecycles[t.pk], as_of) for t in tasks if t.pk in self.lifecycles}
+        else:
+            lcs = replay_lifecycles(tasks, self.units, self.events, as_of, ordered=True)
+        return Supervision(self.calendars, lcs, self.units, self.events)
 
 
 def _plan_start(t: StoredTask, periods: list[PeriodInfo], cal: PlanCalendar | None = None) -> date | None:
@@ -1656,36 +1659,48 @@ def kept_compute(
     return snap
 
 
-#: store → (its tasks version, date, plan, task pks) and the lifecycles replayed for them: the last one
-#: only (30 MiB at 50,000 tasks), shared by the snapshots computed until a step or a change of tasks
-_REPLAYED: weakref.WeakKeyDictionary[Any, tuple[tuple, dict[int, TaskLifecycle]]] = weakref.WeakKeyDictionary()
+#: store → (its tasks version, kept or replayed, date, plan, task pks) and the lifecycles (and the
+#: steps replayed, if any) for them: the last one only (30 MiB at 50,000 tasks), shared by the
+#: snapshots computed until a step or a change of tasks
+_REPLAYED: weakref.WeakKeyDictionary[
+    Any, tuple[tuple, tuple[dict[int, TaskLifecycle], list[LifecycleEvent] | None]]
+] = weakref.WeakKeyDictionary()
 _REPLAYED_LOCK = threading.Lock()
 
 
-def supervision_data(store: StoreLike, as_of: date, plan: str | None, tasks: list[StoredTask]) -> Supervision:
+def supervision_data(
+    store: StoreLike, as_of: date, plan: str | None, tasks: list[StoredTask], *, kept: bool = True
+) -> Supervision:
     """Calendars and lifecycles (as of ``as_of``) for :func:`compute`.
 
-    The lifecycles depend on the steps, the tasks and their units, all of which move the store's
-    tasks version, and not on reports: the last replay is kept with the store, so the status after
-    an upload does not replay every step again.  They are shared between snapshots: read, never
-    changed."""
+    ``kept``: from the kept state (:func:`~tasks.progress.lifecycle_state.kept_lifecycles`: one
+    row per task and unit) when it can say, else replayed from the steps; ``kept=False`` always
+    replays (the reference the tests compare with).  The lifecycles depend on the steps, the tasks
+    and their units, all of which move the store's tasks version, and not on reports: the last ones
+    are kept with the store, so the status after an upload neither reads nor replays them again.
+    They are shared between snapshots: read, never changed."""
     from .lifecycle import calendars, events
+    from .lifecycle_state import kept_lifecycles
 
     raw = raw_store(store)  # lifecycle reads are narrowed by the task list
     version = raw.tasks_version() if isinstance(raw, Store) else None  # first: never older lifecycles
     units = {t.pk: sorted(t.lead_units or t.responsible_units) for t in tasks}
-    evs = events(raw, plan, as_of=as_of, all_plans=plan is None)
-    key = (version, as_of, plan, tuple(t.pk for t in tasks))
+    key = (version, kept, as_of, plan, tuple(t.pk for t in tasks))
     with _REPLAYED_LOCK:
         hit = _REPLAYED.get(raw) if version is not None else None
     if hit is not None and hit[0] == key:
-        lcs = hit[1]
+        lcs, evs = hit[1]
     else:
-        lcs = replay_lifecycles(tasks, units, evs, as_of, ordered=True)
+        evs = None
+        found = kept_lifecycles(raw, tasks, units, plan, as_of) if kept and isinstance(raw, Store) else None
+        if found is None:
+            evs = events(raw, plan, as_of=as_of, all_plans=plan is None)
+            found = replay_lifecycles(tasks, units, evs, as_of, ordered=True)
+        lcs = found
         if version is not None:
             with _REPLAYED_LOCK:
-                _REPLAYED[raw] = (key, lcs)
-    return Supervision(calendars(raw), lcs, units, evs)
+                _REPLAYED[raw] = (key, (lcs, evs))
+    return Supervision(calendars(raw), lcs, units, None if kept else evs)
 
 
 def snapshot(
@@ -1753,7 +1768,7 @@ def snapshot(
 def _snapshot(store: StoreLike, as_of: date, plan: str | None, rules: Rules, kept: bool) -> Snapshot:
     tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
     periods = store.periods()
-    sup = supervision_data(store, as_of, plan, tasks)
+    sup = supervision_data(store, as_of, plan, tasks, kept=kept)
     if kept:
         return kept_compute(
             store, tasks, periods, as_of, rules, sup, reports=lambda: store.reports(as_of=as_of, plan=plan)

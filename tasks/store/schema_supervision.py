@@ -2,9 +2,13 @@
 
 ``supervision_events`` is append-only: every 签收, 延期申请/审批, 申请办结, 办结审核 and
 申诉 is one row with actor, time and note; the state on any date is replayed
-from the rows up to that date (:mod:`tasks.progress.lifecycle`).
+from the rows up to that date (:mod:`tasks.progress.lifecycle`).  ``supervision_state`` keeps
+each task and unit's state after all its steps, written in each step's transaction
+(:mod:`tasks.progress.lifecycle_state`), so that status as of today reads one row per pair
+instead of replaying every step.
 
->>> {"plan_calendars", "supervision_events", "evidence_files", "baselines"} <= set(Base.metadata.tables)
+>>> {"plan_calendars", "supervision_events", "evidence_files", "baselines", "supervision_state"} <= set(
+...     Base.metadata.tables)
 True
 """
 
@@ -17,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .schema import Base
 
-__all__ = ["PlanCalendarRow", "SupervisionEventRow", "EvidenceFileRow", "BaselineRow"]
+__all__ = ["PlanCalendarRow", "SupervisionEventRow", "LifecycleStateRow", "EvidenceFileRow", "BaselineRow"]
 
 
 class PlanCalendarRow(Base):
@@ -50,6 +54,31 @@ class SupervisionEventRow(Base):
     #: a date the event carries: requested/approved deadline, claimed completion date
     new_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class LifecycleStateRow(Base):
+    """One unit's lifecycle on one task after all its steps (a row for every pair with a step).
+
+    Kept, not a source: :func:`tasks.progress.lifecycle_state.rebuild_lifecycle_state` rebuilds it
+    from ``supervision_events``.  The times (signed, accepted) let status see the loop as of an
+    earlier date without replaying it (:func:`tasks.progress.lifecycle.lifecycle_as_of`).
+    """
+
+    __tablename__ = "supervision_state"
+    task_pk: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    #: pending_sign | in_progress | claimed | closed
+    state: Mapped[str] = mapped_column(String(20))
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: the pending or accepted claim (its step id) and the completion date it claims
+    claim_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    claim_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    closed_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: when the office accepted the claim
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    returned_note: Mapped[str] = mapped_column(Text, default="")
+    #: the evidence file ids of the latest claim
+    evidence: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class EvidenceFileRow(Base):

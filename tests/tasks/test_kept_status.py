@@ -16,20 +16,21 @@ from datetime import date, datetime, timedelta
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import select
+from sqlalchemy import delete, func, insert, select
 
 from tasks.model import Plan, Task
 from tasks.progress import default_rules
 from tasks.progress import lifecycle as lc
+from tasks.progress.lifecycle_state import kept_lifecycles, rebuild_lifecycle_state
 from tasks.progress.rules import rules_from_dict
 from tasks.progress.status import snapshot
 from tasks.store import StoreError
 from tasks.store.config import _alembic_config
 from tasks.store.kept import period_code, rebuild_kept, unpack_periods
-from tasks.store.schema import PlanRow, TaskRow
+from tasks.store.schema import PlanRow, TaskRow, UnitRow
 from tasks.store.schema_kept import StatusTaskPeriodsRow, StatusUnitPeriodsRow
 from tasks.store.schema_province import ProgressLatestRow
-from tasks.store.schema_supervision import SupervisionEventRow
+from tasks.store.schema_supervision import LifecycleStateRow, SupervisionEventRow
 from tasks.store.schema_trend import StatusUnitDoneRow
 from tasks.store.testing import temporary_store
 
@@ -343,6 +344,106 @@ def test_lifecycles_are_replayed_once_per_tasks_version(built):
     _same(store, day, None, default_rules())
 
 
+def _replayed(store, plan: str | None, day: date) -> tuple[list, dict]:
+    """The tasks of ``plan`` (None: all) and their lifecycles replayed from every step up to ``day``."""
+    tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
+    units = {t.pk: sorted(t.lead_units or t.responsible_units) for t in tasks}
+    return tasks, lc.replay(tasks, units, lc.events(store, plan, all_plans=plan is None, as_of=day), day)
+
+
+def _kept_lifecycles(store, plan: str | None, day: date):
+    tasks = store.tasks(plan) if plan else store.tasks(all_plans=True)
+    units = {t.pk: sorted(t.lead_units or t.responsible_units) for t in tasks}
+    return kept_lifecycles(store, tasks, units, plan, day)
+
+
+def test_kept_lifecycle_state_equals_the_replay(built, tmp_path):
+    """The state kept with each step is what a replay of every step gives, after steps of every
+    kind, a step dated back by another process, and steps written past the workbench (then the
+    kept state steps aside until it is rebuilt); a step dated after the day asked for is replayed."""
+    from tasks.store import Store
+    from tasks.store.kept import bump_version
+
+    store = built
+    day = date(2022, 1, 25)
+    lc.claim(store, A, "4", evidence=[("p.pdf", PDF)], actor="t", at=at(12, 20), root=tmp_path)  # waits
+    lc.request_extension(store, B, "4", to=date(2022, 6, 30), reason="待批", actor="t", at=at(12, 21))
+
+    def check(day: date = day) -> None:
+        for plan in (A, B, C, None):
+            kept = _kept_lifecycles(store, plan, day)
+            assert kept is not None and kept == _replayed(store, plan, day)[1], plan
+            assert supervision_data(store, day, plan, store.tasks(plan) if plan else store.tasks(all_plans=True)
+                                    ).lifecycles == kept  # fmt: skip
+
+    from tasks.progress.status import supervision_data
+
+    check()
+    states = {(v.task, u.unit): u.state for v in _kept_lifecycles(store, A, day).values() for u in v.units.values()}
+    assert states[("4", BING)] == lc.CLAIMED and states[("2", JIA)] == lc.CLOSED
+    assert states[("1", YI)] == lc.IN_PROGRESS and states[("3", YI)] == lc.PENDING_SIGN
+    with store.session() as s:  # one row per task and unit with a step (task 6: an appeal, not signed)
+        assert s.scalar(select(func.count()).select_from(LifecycleStateRow)) == len(
+            {(e.plan, e.task, e.unit) for e in lc.events(store, all_plans=True)}
+        )
+    other = Store(store.engine.url.render_as_string(hide_password=False))  # another dashboard process
+    try:
+        lc.sign(other, A, "6", unit=YI, actor="t", at=at(8, 20))  # before that unit's appeal
+    finally:
+        other.dispose()
+    check()
+    # a step dated after the day asked for: the kept state cannot say, status replays
+    lc.sign(store, C, "3", unit=YI, actor="t", at=at(2, 2, 2022))
+    assert _kept_lifecycles(store, C, day) is None and _kept_lifecycles(store, C, date(2022, 2, 2)) is not None
+    tasks = store.tasks(C)
+    assert supervision_data(store, day, C, tasks).lifecycles == _replayed(store, C, day)[1]
+    _same(store, day, C, default_rules())
+    # a step written straight into the table (as a bulk import would): replayed until rebuilt
+    pk = next(t.pk for t in store.tasks(B) if t.id == "3")
+    with store.session(write=True) as s:
+        s.execute(
+            insert(SupervisionEventRow),
+            [{"plan_id": s.scalar(select(PlanRow.id).where(PlanRow.key == B)), "task_pk": pk,
+              "unit_id": s.scalar(select(UnitRow.id).where(UnitRow.name == YI)), "kind": lc.SIGN,
+              "at": at(12, 30), "actor": "import", "note": "", "data": {}}],
+        )  # fmt: skip
+        bump_version(s)
+    assert _kept_lifecycles(store, B, day) is None
+    assert supervision_data(store, day, B, store.tasks(B)).lifecycles[pk].state == lc.IN_PROGRESS
+    assert rebuild_lifecycle_state(store) == {"supervision_state": len(
+        {(e.plan, e.task, e.unit) for e in lc.events(store, all_plans=True)})}  # fmt: skip
+    check(date(2022, 2, 2))
+
+
+def test_the_loop_as_of_an_earlier_date_is_derived_for_what_cards_read(built):
+    """``lifecycle_as_of`` (the recovery check's view of the previous check, from the kept state)
+    equals a replay up to that day in every completion date, deadline, extension and appeal."""
+    store = built
+    lc.sign(store, A, "6", unit=YI, actor="t", at=at(9, 1))  # two extensions approved, one after the other
+    for asked, on, to in ((date(2022, 3, 31), 11, date(2022, 3, 31)), (date(2022, 6, 30), 12, date(2022, 5, 31))):
+        req = lc.request_extension(store, A, "6", to=asked, reason="分步推进", actor="t", at=at(on, 10))
+        lc.decide_extension(store, req.id, approve=True, to=to, actor="office", at=at(on, 12))
+    tasks, final = _replayed(store, None, date(2026, 1, 1))
+    seen: set[object] = set()
+    for day in _days():
+        past = _replayed(store, None, day)[1]
+        for t in tasks:
+            got, want = lc.lifecycle_as_of(final[t.pk], day), past[t.pk]
+            assert (got.deadline, got.closed_date) == (want.deadline, want.closed_date), (day, t.plan, t.id)
+            assert [e.to_dict() for e in got.extensions] == [e.to_dict() for e in want.extensions]
+            assert [(a.id, a.card, a.decision, a.note) for a in got.appeals] == [
+                (a.id, a.card, a.decision, a.note) for a in want.appeals
+            ]
+            waiting = {lc.CLAIMED: lc.IN_PROGRESS}  # a claim waiting then is not known from the later state
+            assert {u: (v.state, v.signed_at) for u, v in got.units.items()} == {
+                u: (waiting.get(v.state, v.state), v.signed_at) for u, v in want.units.items()
+            }
+            seen |= {(got.deadline != got.original_deadline), got.closed_date is not None}
+            seen |= {"moved twice"} if got.deadline == date(2022, 3, 31) and t.id == "6" else set()
+            seen |= {e.decision for e in got.extensions} | {a.decision for a in got.appeals}
+    assert {True, False, "pending", "approved", "rejected", "upheld", "moved twice"} <= seen
+
+
 def _kept_rows(store) -> dict[str, list]:
     with store.session() as s:
         return {
@@ -350,6 +451,7 @@ def _kept_rows(store) -> dict[str, list]:
             "tasks": sorted(tuple(r) for r in s.execute(select(StatusTaskPeriodsRow.__table__))),
             "units": sorted(tuple(r) for r in s.execute(select(StatusUnitPeriodsRow.__table__))),
             "units_done": sorted(tuple(r) for r in s.execute(select(StatusUnitDoneRow.__table__))),
+            "lifecycle": sorted(tuple(r) for r in s.execute(select(LifecycleStateRow.__table__))),
         }
 
 
@@ -389,7 +491,11 @@ def test_rebuild_gives_the_same_kept_tables(built):
     assert counts == {"progress_latest": len(before["latest"]), "status_task_periods": len(before["tasks"]),
                       "status_unit_periods": len(before["units"]),
                       "status_unit_done": len(before["units_done"])}  # fmt: skip
-    # the command line does the same
+    assert rebuild_lifecycle_state(store) == {"supervision_state": len(before["lifecycle"])}
+    assert _kept_rows(store) == before
+    with store.session(write=True) as s:  # lost (say, a table restored from an old backup)
+        s.execute(delete(LifecycleStateRow))
+    # the command line rebuilds them all
     from accounts_helpers import make_book
 
     from tasks.__main__ import main

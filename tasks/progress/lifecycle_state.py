@@ -1,0 +1,198 @@
+"""The supervision loop's current state, kept as each step is committed (issue 18).
+
+:mod:`~tasks.progress.lifecycle` stores steps; replaying a province's year of them (a signature
+per task and lead unit, then requests, claims and reviews: 160,000 steps at 50,000 tasks) cost
+more than the rest of a status.  ``supervision_state`` keeps, for every task and unit with a step,
+that unit's :class:`~tasks.progress.lifecycle.UnitLifecycle` after all its steps:
+
+- :func:`keep_unit_state` rewrites the pair's row in the step's own transaction (``sign``,
+  ``claim``, ``review``… call it), replaying that pair's few steps, so the row is what a replay
+  gives whatever the order in which steps were dated;
+- :func:`fill_lifecycle_state` fills the table from every step (the 0013 migration and
+  :func:`rebuild_lifecycle_state` run it);
+- :func:`kept_lifecycles` reads one row per pair and replays only the rare steps that act on the
+  task itself (extensions and appeals); it answers only when the kept rows hold every stored step
+  and no step is dated after the date asked for, else the caller replays.
+
+The id of the last step folded in is kept beside the table (the ``lifecycle_state`` scope of
+``data_versions``): steps written past this module (a bulk import, the bench generator) leave it
+behind, and status then replays until :func:`rebuild_lifecycle_state` runs.
+
+>>> from tasks.store import Store
+>>> from tasks.model import Plan, Task
+>>> from tasks.progress import lifecycle as lc
+>>> store = Store("sqlite://")
+>>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", lead_units=["市财政局"])]), actor="doc")
+>>> _ = lc.sign(store, "示例", "1", actor="财政局", at=datetime(2021, 9, 1, 9))
+>>> kept = kept_lifecycles(store, store.tasks("示例"), {t.pk: list(t.lead_units) for t in store.tasks("示例")},
+...                        "示例", date(2021, 9, 30))
+>>> [(v.task, v.state) for v in kept.values()], kept_lifecycles(store, store.tasks("示例"), {}, "示例",
+...                                                             date(2021, 8, 31))
+([('1', 'in_progress')], None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.orm import Session
+
+from ..store import Store, StoreLike, raw_store
+from ..store.driver import as_day, as_json, as_moment, driver_rows
+from ..store.schema import TaskRow, UnitRow
+from ..store.schema_province import DataVersionRow
+from ..store.schema_supervision import LifecycleStateRow, SupervisionEventRow
+from .lifecycle import (
+    APPEAL,
+    APPEAL_REJECTED,
+    APPEAL_UPHELD,
+    EXT_APPROVED,
+    EXT_REJECTED,
+    EXT_REQUEST,
+    LifecycleEvent,
+    TaskLifecycle,
+    UnitLifecycle,
+    _event,
+    _read_steps,
+    replay,
+)
+
+__all__ = ["STATE_SCOPE", "keep_unit_state", "fill_lifecycle_state", "rebuild_lifecycle_state", "kept_lifecycles"]
+
+#: the ``data_versions`` scope that holds the id of the last step folded into ``supervision_state``
+STATE_SCOPE = "lifecycle_state"
+#: the steps that act on a task rather than on one unit's state: few, replayed on each read
+TASK_KINDS = (EXT_REQUEST, EXT_APPROVED, EXT_REJECTED, APPEAL, APPEAL_UPHELD, APPEAL_REJECTED)
+
+_E = SupervisionEventRow
+_S = LifecycleStateRow
+_STEP_COLUMNS = (_E.id, _E.kind, _E.actor, _E.at, _E.note, _E.ref_id, _E.new_date, _E.data, _E.task_pk, _E.unit_id)
+_BATCH = 5000
+
+
+def _steps(rows: list[tuple]) -> list[LifecycleEvent]:
+    """Driver rows of :data:`_STEP_COLUMNS` as steps of task ``str(task_pk)`` and unit ``str(unit_id)``."""
+    return [
+        _event(i, "", str(tpk), str(uid), kind, actor, as_moment(at), note, ref, as_day(new), as_json(data))
+        for i, kind, actor, at, note, ref, new, data, tpk, uid in rows
+    ]
+
+
+def _state_rows(evs: list[LifecycleEvent]) -> list[dict[str, Any]]:
+    """One ``supervision_state`` row per (task, unit) of ``evs`` (oldest first): its replayed state."""
+    tasks = [SimpleNamespace(pk=int(t), plan="", id=t, deadline=None) for t in dict.fromkeys(e.task for e in evs)]
+    out = []
+    for pk, lc in replay(tasks, {}, evs, ordered=True).items():
+        for uid, u in lc.units.items():
+            out.append(_row(pk, int(uid), u))
+    return out
+
+
+def _row(task_pk: int, unit_id: int, u: UnitLifecycle) -> dict[str, Any]:
+    return {
+        "task_pk": task_pk,
+        "unit_id": unit_id,
+        "state": u.state,
+        "signed_at": u.signed_at,
+        "claim_id": u.claim_id,
+        "claim_date": u.claim_date,
+        "closed_date": u.closed_date,
+        "closed_at": u.closed_at,
+        "returned_note": u.returned_note,
+        "evidence": list(u.evidence),
+    }
+
+
+def _mark(s: Session | Connection, step_id: int, *, exact: bool = False) -> None:
+    """Record that steps up to ``step_id`` are folded in (never lowered, unless ``exact``)."""
+    v = DataVersionRow.version
+    value = step_id if exact else case((v < step_id, step_id), else_=v)
+    res = s.execute(update(DataVersionRow).where(DataVersionRow.scope == STATE_SCOPE).values(version=value))
+    if not (isinstance(res, CursorResult) and res.rowcount):
+        s.execute(insert(DataVersionRow), [{"scope": STATE_SCOPE, "version": step_id}])
+
+
+def keep_unit_state(s: Session, task_pk: int, unit_id: int, step_id: int) -> None:
+    """Rewrite one task and unit's kept state from its steps, in the caller's transaction, after
+    it wrote step ``step_id`` (the steps of one pair: a handful, read through the task's index)."""
+    rows = driver_rows(
+        s.connection(),
+        select(*_STEP_COLUMNS).where(_E.task_pk == task_pk, _E.unit_id == unit_id).order_by(_E.at, _E.id),
+    )
+    s.execute(delete(_S).where(_S.task_pk == task_pk, _S.unit_id == unit_id))
+    s.execute(insert(_S), _state_rows(_steps(rows)))
+    _mark(s, step_id)
+
+
+def fill_lifecycle_state(conn: Session | Connection) -> int:
+    """Fill ``supervision_state`` (empty) from every stored step; returns the rows written."""
+    c = conn.connection() if isinstance(conn, Session) else conn
+    rows = _state_rows(_steps(driver_rows(c, select(*_STEP_COLUMNS).order_by(_E.at, _E.id))))
+    for i in range(0, len(rows), _BATCH):
+        conn.execute(insert(_S), rows[i : i + _BATCH])
+    _mark(conn, int(c.scalar(select(func.max(_E.id))) or 0), exact=True)
+    return len(rows)
+
+
+def rebuild_lifecycle_state(store: StoreLike) -> dict[str, int]:
+    """Rebuild ``supervision_state`` from the steps in one transaction (after steps were written
+    past the workbench, or a repair); its row count after.
+
+    >>> rebuild_lifecycle_state(Store("sqlite://"))
+    {'supervision_state': 0}
+    """
+    with raw_store(store).session(write=True) as s:
+        s.execute(delete(_S))
+        return {"supervision_state": fill_lifecycle_state(s)}
+
+
+def kept_lifecycles(
+    store: Store,
+    tasks: Sequence[Any],
+    units: dict[int, list[str]],
+    plan: str | None,
+    as_of: date,
+) -> dict[int, TaskLifecycle] | None:
+    """The lifecycles of ``tasks`` (StoredTask-like; ``units``: their lead units) from the kept
+    state, as :func:`~tasks.progress.lifecycle.replay` gives them as of ``as_of``; None when the
+    kept state cannot say (a step dated after ``as_of``, or steps not folded in): replay then.
+
+    ``plan=None``: the tasks may come from every plan."""
+    with store.session() as s:
+        conn = s.connection()
+        last_id, last_at = conn.execute(select(func.max(_E.id), func.max(_E.at))).one()
+        if last_id is not None:
+            folded = conn.scalar(select(DataVersionRow.version).where(DataVersionRow.scope == STATE_SCOPE))
+            if folded != last_id or as_moment(last_at) > datetime.combine(as_of, datetime.max.time()):
+                return None
+        q = select(_S.task_pk, _S.unit_id, _S.state, _S.signed_at, _S.claim_id, _S.claim_date, _S.closed_date,
+                   _S.closed_at, _S.returned_note, _S.evidence)  # fmt: skip
+        if plan is not None:
+            q = q.join(TaskRow, TaskRow.id == _S.task_pk).where(TaskRow.plan_id == store._plan_id(s, plan))
+        rows = driver_rows(conn, q) if last_id is not None else []
+        names = dict(conn.execute(select(UnitRow.id, UnitRow.name)).all()) if rows else {}
+    lcs = replay(tasks, units, _read_steps(store, plan, None, None, plan is None, TASK_KINDS), ordered=True)
+    words: dict[str, str] = {}
+    one = words.setdefault
+    for pk, uid, state, signed, claim_id, claim_date, closed, closed_at, note, evidence in rows:
+        lc = lcs.get(pk)
+        if lc is None:
+            continue
+        name = names[uid]
+        lc.units[name] = UnitLifecycle(
+            name,
+            one(state, state),
+            as_moment(signed) if signed is not None else None,
+            claim_id,
+            as_day(claim_date),
+            as_day(closed),
+            note or "",
+            list(as_json(evidence) or ()),
+            as_moment(closed_at) if closed_at is not None else None,
+        )
+    return lcs
