@@ -50,7 +50,7 @@ from ..store.driver import as_day, as_json, as_moment, driver_rows
 from ..store.kept import bump_version
 from ..store.periods import MONTH, PlanCalendar, parse_cycle
 from ..store.schema import LEAD, RESPONSIBLE, PlanRow, TaskRow, TaskUnitRow, UnitRow
-from ..store.schema_supervision import EvidenceFileRow, PlanCalendarRow, SupervisionEventRow
+from ..store.schema_supervision import EvidenceFileRow, LifecycleStateRow, PlanCalendarRow, SupervisionEventRow
 from .evidence import BadEvidence, EvidenceFile, check_evidence, files_dir, store_file
 
 __all__ = [
@@ -1168,6 +1168,17 @@ class _QueueTask:
     deadline: date | None
 
 
+def _queue_tasks(s: Session, plan_id: int, pks: Any = None, ids: Sequence[str] | None = None) -> list[_QueueTask]:
+    """The plan's live tasks among ``pks`` (a subquery) or with the task ids ``ids``."""
+    q = (
+        select(TaskRow.id, PlanRow.key, TaskRow.task_id, TaskRow.deadline)
+        .join(PlanRow, PlanRow.id == TaskRow.plan_id)
+        .where(TaskRow.plan_id == plan_id, TaskRow.archived.is_(False))
+    )
+    q = q.where(TaskRow.id.in_(pks)) if pks is not None else q.where(TaskRow.task_id.in_(list(ids or ())))
+    return [_QueueTask(*r) for r in s.execute(q.order_by(TaskRow.id))]
+
+
 def office_queue(store: Store, plan: str | None) -> list[QueueItem]:
     """What waits for the office's decision in a plan (oldest first).
 
@@ -1176,21 +1187,24 @@ def office_queue(store: Store, plan: str | None) -> list[QueueItem]:
     ...
     tasks.store.repo.StoreError: ...
     """
+    from .lifecycle_state import kept_lifecycles  # it reads this module's records
+
     out = []
-    # only tasks with stored steps can wait for a decision: replay those, not the whole plan
-    evs = events(store, plan)
-    wanted = sorted({e.task for e in evs})
-    live: list[Any] = []
+    # only tasks with stored steps can wait for a decision: those with a kept state row (one for every
+    # task and unit with a step), read from the kept state; else replay the steps of those tasks
     with store.session() as s:
         pid = store._plan_id(s, plan)
-        for i in range(0, len(wanted), 500):
-            q = (
-                select(TaskRow.id, PlanRow.key, TaskRow.task_id, TaskRow.deadline)
-                .join(PlanRow, PlanRow.id == TaskRow.plan_id)
-                .where(TaskRow.plan_id == pid, TaskRow.archived.is_(False), TaskRow.task_id.in_(wanted[i : i + 500]))
-            )
-            live += [_QueueTask(*r) for r in s.execute(q)]
-    done = replay(live, task_units(store, plan, pks=[t.pk for t in live]), evs) if live else {}
+        live = _queue_tasks(s, pid, select(LifecycleStateRow.task_pk).distinct())
+    done = kept_lifecycles(store, live, task_units(store, plan, pks=[t.pk for t in live]), plan, date.max)
+    if done is None:
+        evs = events(store, plan)
+        wanted = sorted({e.task for e in evs})
+        with store.session() as s:
+            live = [
+                t for i in range(0, len(wanted), 500)
+                for t in _queue_tasks(s, pid, None, wanted[i : i + 500])
+            ]  # fmt: skip
+        done = replay(live, task_units(store, plan, pks=[t.pk for t in live]), evs) if live else {}
     for lc in done.values():
         for e in lc.extensions:
             if e.decision == "pending":

@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import delete, func, insert, select
 
 from tasks.model import Plan, Task
-from tasks.progress import default_rules
+from tasks.progress import default_rules, lifecycle_state
 from tasks.progress import lifecycle as lc
 from tasks.progress.lifecycle_state import kept_lifecycles, rebuild_lifecycle_state
 from tasks.progress.rules import rules_from_dict
@@ -357,7 +357,7 @@ def _kept_lifecycles(store, plan: str | None, day: date):
     return kept_lifecycles(store, tasks, units, plan, day)
 
 
-def test_kept_lifecycle_state_equals_the_replay(built, tmp_path):
+def test_kept_lifecycle_state_equals_the_replay(built, tmp_path, monkeypatch):
     """The state kept with each step is what a replay of every step gives, after steps of every
     kind, a step dated back by another process, and steps written past the workbench (then the
     kept state steps aside until it is rebuilt); a step dated after the day asked for is replayed."""
@@ -368,6 +368,8 @@ def test_kept_lifecycle_state_equals_the_replay(built, tmp_path):
     day = date(2022, 1, 25)
     lc.claim(store, A, "4", evidence=[("p.pdf", PDF)], actor="t", at=at(12, 20), root=tmp_path)  # waits
     lc.request_extension(store, B, "4", to=date(2022, 6, 30), reason="待批", actor="t", at=at(12, 21))
+    lc.appeal(store, C, "5", card="red", reason="已办结", actor="t", at=at(12, 22))
+    queued = set()
 
     def check(day: date = day) -> None:
         for plan in (A, B, C, None):
@@ -375,6 +377,12 @@ def test_kept_lifecycle_state_equals_the_replay(built, tmp_path):
             assert kept is not None and kept == _replayed(store, plan, day)[1], plan
             assert supervision_data(store, day, plan, store.tasks(plan) if plan else store.tasks(all_plans=True)
                                     ).lifecycles == kept  # fmt: skip
+        for plan in (A, B, C):  # the office's queue, read from the kept state, is the replay's
+            queue = lc.office_queue(store, plan)
+            with monkeypatch.context() as m:
+                m.setattr(lifecycle_state, "kept_lifecycles", lambda *a: None)
+                assert lc.office_queue(store, plan) == queue, plan
+            queued.update((plan, q.kind) for q in queue)
 
     from tasks.progress.status import supervision_data
 
@@ -413,6 +421,7 @@ def test_kept_lifecycle_state_equals_the_replay(built, tmp_path):
     assert rebuild_lifecycle_state(store) == {"supervision_state": len(
         {(e.plan, e.task, e.unit) for e in lc.events(store, all_plans=True)})}  # fmt: skip
     check(date(2022, 2, 2))
+    assert queued == {(A, "claim"), (B, "extension"), (C, "appeal")}
 
 
 def test_the_loop_as_of_an_earlier_date_is_derived_for_what_cards_read(built):
