@@ -11,8 +11,9 @@ that unit's :class:`~tasks.progress.lifecycle.UnitLifecycle` after all its steps
 - :func:`fill_lifecycle_state` fills the table from every step (the 0013 migration and
   :func:`rebuild_lifecycle_state` run it);
 - :func:`kept_lifecycles` reads one row per pair and replays only the rare steps that act on the
-  task itself (extensions and appeals); it answers only when the kept rows hold every stored step
-  and no step is dated after the date asked for, else the caller replays.
+  task itself (extensions and appeals), as of today or any earlier date: the rows carry the times
+  of signing, claiming and acceptance, and only a pair with a returned claim and steps after that
+  date replays its own steps.
 
 The id of the last step folded in is kept beside the table (the ``lifecycle_state`` scope of
 ``data_versions``): steps written past this module (a bulk import, the bench generator) leave it
@@ -24,11 +25,11 @@ behind, and status then replays until :func:`rebuild_lifecycle_state` runs.
 >>> store = Store("sqlite://")
 >>> _ = store.load_plan_into_store(Plan("示例", tasks=[Task("1", lead_units=["市财政局"])]), actor="doc")
 >>> _ = lc.sign(store, "示例", "1", actor="财政局", at=datetime(2021, 9, 1, 9))
->>> kept = kept_lifecycles(store, store.tasks("示例"), {t.pk: list(t.lead_units) for t in store.tasks("示例")},
-...                        "示例", date(2021, 9, 30))
->>> [(v.task, v.state) for v in kept.values()], kept_lifecycles(store, store.tasks("示例"), {}, "示例",
-...                                                             date(2021, 8, 31))
-([('1', 'in_progress')], None)
+>>> tasks = store.tasks("示例")
+>>> units = {t.pk: list(t.lead_units) for t in tasks}
+>>> [[(v.task, v.state) for v in kept_lifecycles(store, tasks, units, "示例", day).values()]
+...  for day in (date(2021, 9, 30), date(2021, 8, 31))]
+[[('1', 'in_progress')], [('1', 'pending_sign')]]
 """
 
 from __future__ import annotations
@@ -51,9 +52,15 @@ from .lifecycle import (
     APPEAL,
     APPEAL_REJECTED,
     APPEAL_UPHELD,
+    CLAIM,
+    CLAIMED,
+    CLOSED,
     EXT_APPROVED,
     EXT_REJECTED,
     EXT_REQUEST,
+    IN_PROGRESS,
+    PENDING_SIGN,
+    RETURNED,
     LifecycleEvent,
     TaskLifecycle,
     UnitLifecycle,
@@ -86,10 +93,31 @@ def _steps(rows: list[tuple]) -> list[LifecycleEvent]:
 def _state_rows(evs: list[LifecycleEvent]) -> list[dict[str, Any]]:
     """One ``supervision_state`` row per (task, unit) of ``evs`` (oldest first): its replayed state."""
     tasks = [SimpleNamespace(pk=int(t), plan="", id=t, deadline=None) for t in dict.fromkeys(e.task for e in evs)]
+    first: dict[tuple[str, str], datetime] = {}
+    last: dict[tuple[str, str], datetime] = {}
+    returns: dict[tuple[str, str], int] = {}
+    claimed: dict[int, datetime] = {}
+    for e in evs:
+        pair = (e.task, e.unit)
+        first.setdefault(pair, e.at)
+        last[pair] = e.at
+        if e.kind == CLAIM:
+            claimed[e.id] = e.at
+        elif e.kind == RETURNED:
+            returns[pair] = returns.get(pair, 0) + 1
     out = []
     for pk, lc in replay(tasks, {}, evs, ordered=True).items():
         for uid, u in lc.units.items():
-            out.append(_row(pk, int(uid), u))
+            pair = (lc.task, uid)
+            out.append(
+                _row(pk, int(uid), u)
+                | {
+                    "claimed_at": claimed.get(u.claim_id) if u.claim_id is not None else None,
+                    "first_at": first[pair],
+                    "last_at": last[pair],
+                    "returns": returns.get(pair, 0),
+                }
+            )
     return out
 
 
@@ -158,41 +186,97 @@ def kept_lifecycles(
     plan: str | None,
     as_of: date,
 ) -> dict[int, TaskLifecycle] | None:
-    """The lifecycles of ``tasks`` (StoredTask-like; ``units``: their lead units) from the kept
-    state, as :func:`~tasks.progress.lifecycle.replay` gives them as of ``as_of``; None when the
-    kept state cannot say (a step dated after ``as_of``, or steps not folded in): replay then.
+    """The lifecycles of ``tasks`` (StoredTask-like; ``units``: their lead units) as of ``as_of``,
+    as :func:`~tasks.progress.lifecycle.replay` gives them, from the kept state; None when steps
+    were written past it (replay then).
 
-    ``plan=None``: the tasks may come from every plan."""
+    A pair whose newest step is not later than ``as_of`` is its row.  One with later steps and no
+    claim ever returned went pending → signed → claimed → closed, and its row's times say how far
+    by then.  Only the pairs with a returned claim and later steps replay their own steps, and the
+    steps that act on the task (extensions, appeals) are replayed up to that date.  ``plan=None``:
+    the tasks may come from every plan."""
+    end = datetime.combine(as_of, datetime.max.time())
     with store.session() as s:
         conn = s.connection()
-        last_id, last_at = conn.execute(select(func.max(_E.id), func.max(_E.at))).one()
+        last_id = conn.scalar(select(func.max(_E.id)))
         if last_id is not None:
             folded = conn.scalar(select(DataVersionRow.version).where(DataVersionRow.scope == STATE_SCOPE))
-            if folded != last_id or as_moment(last_at) > datetime.combine(as_of, datetime.max.time()):
+            if folded != last_id:
                 return None
         q = select(_S.task_pk, _S.unit_id, _S.state, _S.signed_at, _S.claim_id, _S.claim_date, _S.closed_date,
-                   _S.closed_at, _S.returned_note, _S.evidence)  # fmt: skip
+                   _S.closed_at, _S.returned_note, _S.evidence, _S.claimed_at, _S.first_at, _S.last_at,
+                   _S.returns)  # fmt: skip
         if plan is not None:
             q = q.join(TaskRow, TaskRow.id == _S.task_pk).where(TaskRow.plan_id == store._plan_id(s, plan))
         rows = driver_rows(conn, q) if last_id is not None else []
         names = dict(conn.execute(select(UnitRow.id, UnitRow.name)).all()) if rows else {}
-    lcs = replay(tasks, units, _read_steps(store, plan, None, None, plan is None, TASK_KINDS), ordered=True)
+    lcs = replay(tasks, units, _read_steps(store, plan, None, as_of, plan is None, TASK_KINDS), as_of, ordered=True)
     words: dict[str, str] = {}
     one = words.setdefault
-    for pk, uid, state, signed, claim_id, claim_date, closed, closed_at, note, evidence in rows:
+    again: set[tuple[int, int]] = set()  # pairs to replay: a claim returned, and steps after the date
+    for pk, uid, state, signed, claim_id, claim_date, closed, closed_at, note, evidence, claimed_at, \
+            first_at, last_at, returns in rows:  # fmt: skip
         lc = lcs.get(pk)
         if lc is None:
             continue
         name = names[uid]
-        lc.units[name] = UnitLifecycle(
-            name,
-            one(state, state),
-            as_moment(signed) if signed is not None else None,
-            claim_id,
-            as_day(claim_date),
-            as_day(closed),
-            note or "",
-            list(as_json(evidence) or ()),
-            as_moment(closed_at) if closed_at is not None else None,
-        )
+        if as_moment(last_at) <= end:
+            lc.units[name] = UnitLifecycle(
+                name,
+                one(state, state),
+                as_moment(signed) if signed is not None else None,
+                claim_id,
+                as_day(claim_date),
+                as_day(closed),
+                note or "",
+                list(as_json(evidence) or ()),
+                as_moment(closed_at) if closed_at is not None else None,
+            )
+        elif (
+            as_moment(first_at) > end
+        ):  # no step yet then: a lead unit waits to sign (as replayed), another is not there
+            continue
+        elif returns:
+            again.add((pk, uid))
+        else:
+            lc.units[name] = _unit_then(
+                name, end, signed, claim_id, claim_date, closed, closed_at, evidence, claimed_at
+            )
+    if again:
+        for (pk, uid), u in _replay_pairs(store, again, end).items():
+            u.unit = names[uid]  # replayed under its id
+            lcs[pk].units[u.unit] = u
     return lcs
+
+
+def _unit_then(
+    name: str, end: datetime, signed: Any, claim_id: int | None, claim_date: Any, closed: Any, closed_at: Any,
+    evidence: Any, claimed_at: Any,
+) -> UnitLifecycle:  # fmt: skip
+    """A unit whose claims were never returned, at ``end``, from its kept row's times."""
+    signed_at = as_moment(signed) if signed is not None else None
+    if signed_at is not None and signed_at > end:
+        signed_at = None
+    if claimed_at is None or as_moment(claimed_at) > end:
+        return UnitLifecycle(name, IN_PROGRESS if signed_at else PENDING_SIGN, signed_at)
+    accepted = as_moment(closed_at) if closed_at is not None else None
+    if accepted is not None and accepted <= end:
+        return UnitLifecycle(name, CLOSED, signed_at, claim_id, as_day(claim_date), as_day(closed), "",
+                             list(as_json(evidence) or ()), accepted)  # fmt: skip
+    return UnitLifecycle(
+        name, CLAIMED, signed_at, claim_id, as_day(claim_date), None, "", list(as_json(evidence) or ())
+    )
+
+
+def _replay_pairs(store: Store, pairs: set[tuple[int, int]], end: datetime) -> dict[tuple[int, int], UnitLifecycle]:
+    """Each (task pk, unit id) of ``pairs`` replayed from its own steps up to ``end``."""
+    pks = sorted({pk for pk, _ in pairs})
+    rows: list[tuple] = []
+    with store.session() as s:
+        for i in range(0, len(pks), 500):
+            q = select(*_STEP_COLUMNS).where(_E.task_pk.in_(pks[i : i + 500]), _E.at <= end)
+            rows += [r for r in driver_rows(s.connection(), q.order_by(_E.at, _E.id)) if (r[8], r[9]) in pairs]
+    rows.sort(key=lambda r: (as_moment(r[3]), r[0]))
+    evs = _steps(rows)
+    tasks = [SimpleNamespace(pk=int(t), plan="", id=t, deadline=None) for t in dict.fromkeys(e.task for e in evs)]
+    return {(pk, int(uid)): u for pk, lc in replay(tasks, {}, evs, ordered=True).items() for uid, u in lc.units.items()}

@@ -60,8 +60,8 @@ class LifecycleStateRow(Base):
     """One unit's lifecycle on one task after all its steps (a row for every pair with a step).
 
     Kept, not a source: :func:`tasks.progress.lifecycle_state.rebuild_lifecycle_state` rebuilds it
-    from ``supervision_events``.  The times (signed, accepted) let status see the loop as of an
-    earlier date without replaying it (:func:`tasks.progress.lifecycle.lifecycle_as_of`).
+    from ``supervision_events``.  The times (signed, claimed, accepted, first and newest step) let
+    status see the loop as of an earlier date without replaying it.
     """
 
     __tablename__ = "supervision_state"
@@ -79,6 +79,13 @@ class LifecycleStateRow(Base):
     returned_note: Mapped[str] = mapped_column(Text, default="")
     #: the evidence file ids of the latest claim
     evidence: Mapped[list] = mapped_column(JSON, default=list)
+    #: when the pending or accepted claim was made
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: the pair's first and newest step, and how many of its claims were returned: with them the
+    #: state as of an earlier date is read from this row, or (after a return) replayed from the pair's steps
+    first_at: Mapped[datetime] = mapped_column(DateTime)
+    last_at: Mapped[datetime] = mapped_column(DateTime)
+    returns: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class EvidenceFileRow(Base):

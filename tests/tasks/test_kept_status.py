@@ -358,9 +358,11 @@ def _kept_lifecycles(store, plan: str | None, day: date):
 
 
 def test_kept_lifecycle_state_equals_the_replay(built, tmp_path, monkeypatch):
-    """The state kept with each step is what a replay of every step gives, after steps of every
-    kind, a step dated back by another process, and steps written past the workbench (then the
-    kept state steps aside until it is rebuilt); a step dated after the day asked for is replayed."""
+    """The state kept with each step is what a replay of the steps gives, as of the end and of
+    every earlier day (claims returned, accepted, waiting; extensions; appeals), after a step dated
+    back by another process, and after steps written past the workbench (then the kept state steps
+    aside until it is rebuilt)."""
+    from tasks.progress.status import supervision_data
     from tasks.store import Store
     from tasks.store.kept import bump_version
 
@@ -368,15 +370,18 @@ def test_kept_lifecycle_state_equals_the_replay(built, tmp_path, monkeypatch):
     day = date(2022, 1, 25)
     lc.claim(store, A, "4", evidence=[("p.pdf", PDF)], actor="t", at=at(12, 20), root=tmp_path)  # waits
     lc.request_extension(store, B, "4", to=date(2022, 6, 30), reason="待批", actor="t", at=at(12, 21))
-    lc.appeal(store, C, "5", card="red", reason="已办结", actor="t", at=at(12, 22))
+    lc.appeal(store, C, "5", card="red", reason="已办结", actor="t", at=at(12, 22))  # after its closure
     queued = set()
+    seen: set[str] = set()
 
-    def check(day: date = day) -> None:
-        for plan in (A, B, C, None):
-            kept = _kept_lifecycles(store, plan, day)
-            assert kept is not None and kept == _replayed(store, plan, day)[1], plan
-            assert supervision_data(store, day, plan, store.tasks(plan) if plan else store.tasks(all_plans=True)
-                                    ).lifecycles == kept  # fmt: skip
+    def check(days: list[date]) -> None:
+        for d in days:
+            for plan in (A, B, C, None):
+                kept = _kept_lifecycles(store, plan, d)
+                assert kept is not None and kept == _replayed(store, plan, d)[1], (d, plan)
+                seen.update(u.state for v in kept.values() for u in v.units.values())
+        tasks = store.tasks(all_plans=True)
+        assert supervision_data(store, day, None, tasks).lifecycles == _replayed(store, None, day)[1]
         for plan in (A, B, C):  # the office's queue, read from the kept state, is the replay's
             queue = lc.office_queue(store, plan)
             with monkeypatch.context() as m:
@@ -384,9 +389,8 @@ def test_kept_lifecycle_state_equals_the_replay(built, tmp_path, monkeypatch):
                 assert lc.office_queue(store, plan) == queue, plan
             queued.update((plan, q.kind) for q in queue)
 
-    from tasks.progress.status import supervision_data
-
-    check()
+    check(_days())
+    assert seen == set(lc.STATES)
     states = {(v.task, u.unit): u.state for v in _kept_lifecycles(store, A, day).values() for u in v.units.values()}
     assert states[("4", BING)] == lc.CLAIMED and states[("2", JIA)] == lc.CLOSED
     assert states[("1", YI)] == lc.IN_PROGRESS and states[("3", YI)] == lc.PENDING_SIGN
@@ -399,12 +403,8 @@ def test_kept_lifecycle_state_equals_the_replay(built, tmp_path, monkeypatch):
         lc.sign(other, A, "6", unit=YI, actor="t", at=at(8, 20))  # before that unit's appeal
     finally:
         other.dispose()
-    check()
-    # a step dated after the day asked for: the kept state cannot say, status replays
-    lc.sign(store, C, "3", unit=YI, actor="t", at=at(2, 2, 2022))
-    assert _kept_lifecycles(store, C, day) is None and _kept_lifecycles(store, C, date(2022, 2, 2)) is not None
-    tasks = store.tasks(C)
-    assert supervision_data(store, day, C, tasks).lifecycles == _replayed(store, C, day)[1]
+    lc.sign(store, C, "3", unit=YI, actor="t", at=at(2, 2, 2022))  # after the day status is asked for
+    check([date(2021, 8, 19), date(2021, 8, 20), date(2021, 12, 1), day, date(2022, 2, 2)])
     _same(store, day, C, default_rules())
     # a step written straight into the table (as a bulk import would): replayed until rebuilt
     pk = next(t.pk for t in store.tasks(B) if t.id == "3")
@@ -420,7 +420,7 @@ def test_kept_lifecycle_state_equals_the_replay(built, tmp_path, monkeypatch):
     assert supervision_data(store, day, B, store.tasks(B)).lifecycles[pk].state == lc.IN_PROGRESS
     assert rebuild_lifecycle_state(store) == {"supervision_state": len(
         {(e.plan, e.task, e.unit) for e in lc.events(store, all_plans=True)})}  # fmt: skip
-    check(date(2022, 2, 2))
+    check([date(2021, 12, 29), date(2021, 12, 30), date(2022, 2, 2)])
     assert queued == {(A, "claim"), (B, "extension"), (C, "appeal")}
 
 

@@ -32,6 +32,10 @@ def upgrade() -> None:
         sa.Column("closed_at", sa.DateTime, nullable=True),
         sa.Column("returned_note", sa.Text, nullable=False),
         sa.Column("evidence", sa.JSON, nullable=False),
+        sa.Column("claimed_at", sa.DateTime, nullable=True),
+        sa.Column("first_at", sa.DateTime, nullable=False),
+        sa.Column("last_at", sa.DateTime, nullable=False),
+        sa.Column("returns", sa.Integer, nullable=False),
     )
     fill_lifecycle_state(op.get_bind())
 
