@@ -34,10 +34,12 @@ behind, and status then replays until :func:`rebuild_lifecycle_state` runs.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
 from datetime import date, datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, CursorResult
@@ -45,7 +47,8 @@ from sqlalchemy.orm import Session
 
 from ..store import Store, StoreLike, raw_store
 from ..store.driver import as_day, as_json, as_moment, driver_rows
-from ..store.schema import TaskRow, UnitRow
+from ..store.kept import bump_version
+from ..store.schema import UnitRow
 from ..store.schema_province import DataVersionRow
 from ..store.schema_supervision import LifecycleStateRow, SupervisionEventRow
 from .lifecycle import (
@@ -176,7 +179,80 @@ def rebuild_lifecycle_state(store: StoreLike) -> dict[str, int]:
     """
     with raw_store(store).session(write=True) as s:
         s.execute(delete(_S))
-        return {"supervision_state": fill_lifecycle_state(s)}
+        n = fill_lifecycle_state(s)
+        bump_version(s)  # what was read of the state before is not read again
+        return {"supervision_state": n}
+
+
+class _Kept(NamedTuple):
+    """A ``supervision_state`` row, decoded (the unit by name)."""
+
+    task_pk: int
+    unit: str
+    state: str
+    signed_at: datetime | None
+    claim_id: int | None
+    claim_date: date | None
+    closed_date: date | None
+    closed_at: datetime | None
+    returned_note: str
+    evidence: tuple[int, ...]
+    claimed_at: datetime | None
+    first_at: datetime
+    last_at: datetime
+    returns: int
+    unit_id: int
+
+
+#: store → (its tasks version, every kept state row decoded): read once per version, as the steps are
+_ROWS: weakref.WeakKeyDictionary[Store, tuple[int, list[_Kept]]] = weakref.WeakKeyDictionary()
+_ROWS_LOCK = threading.Lock()
+
+
+def _kept_rows(store: Store) -> list[_Kept] | None:
+    """Every kept state row (shared, not to be changed), or None when steps were written past it."""
+    version = store.tasks_version()  # the version first: never older rows under a newer version
+    with store.session() as s:
+        conn = s.connection()
+        last_id = conn.scalar(select(func.max(_E.id)))
+        folded = conn.scalar(select(DataVersionRow.version).where(DataVersionRow.scope == STATE_SCOPE))
+        if last_id is not None and folded != last_id:
+            return None
+        with _ROWS_LOCK:
+            hit = _ROWS.get(store)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        q = select(_S.task_pk, _S.unit_id, _S.state, _S.signed_at, _S.claim_id, _S.claim_date, _S.closed_date,
+                   _S.closed_at, _S.returned_note, _S.evidence, _S.claimed_at, _S.first_at, _S.last_at,
+                   _S.returns)  # fmt: skip
+        raw = driver_rows(conn, q) if last_id is not None else []
+        names = dict(conn.execute(select(UnitRow.id, UnitRow.name)).all()) if raw else {}
+    words: dict[str, str] = {}
+    one = words.setdefault
+    rows = [
+        _Kept(
+            pk,
+            names[uid],
+            one(state, state),
+            as_moment(signed) if signed is not None else None,
+            claim_id,
+            as_day(claim_date),
+            as_day(closed),
+            as_moment(closed_at) if closed_at is not None else None,
+            note or "",
+            tuple(as_json(evidence) or ()) if evidence not in (None, "[]") else (),  # kept after a return too
+            as_moment(claimed_at) if claimed_at is not None else None,
+            as_moment(first_at),
+            as_moment(last_at),
+            returns,
+            uid,
+        )
+        for pk, uid, state, signed, claim_id, claim_date, closed, closed_at, note, evidence, claimed_at, first_at,
+        last_at, returns in raw
+    ]  # fmt: skip
+    with _ROWS_LOCK:
+        _ROWS[store] = (version, rows)
+    return rows
 
 
 def kept_lifecycles(
@@ -193,79 +269,43 @@ def kept_lifecycles(
     A pair whose newest step is not later than ``as_of`` is its row.  One with later steps and no
     claim ever returned went pending → signed → claimed → closed, and its row's times say how far
     by then.  Only the pairs with a returned claim and later steps replay their own steps, and the
-    steps that act on the task (extensions, appeals) are replayed up to that date.  ``plan=None``:
-    the tasks may come from every plan."""
+    steps that act on the task (extensions, appeals) are replayed up to that date.  The rows are
+    read once per tasks version of the store.  ``plan=None``: the tasks may come from every plan."""
+    rows = _kept_rows(store)
+    if rows is None:
+        return None
     end = datetime.combine(as_of, datetime.max.time())
-    with store.session() as s:
-        conn = s.connection()
-        last_id = conn.scalar(select(func.max(_E.id)))
-        if last_id is not None:
-            folded = conn.scalar(select(DataVersionRow.version).where(DataVersionRow.scope == STATE_SCOPE))
-            if folded != last_id:
-                return None
-        q = select(_S.task_pk, _S.unit_id, _S.state, _S.signed_at, _S.claim_id, _S.claim_date, _S.closed_date,
-                   _S.closed_at, _S.returned_note, _S.evidence, _S.claimed_at, _S.first_at, _S.last_at,
-                   _S.returns)  # fmt: skip
-        if plan is not None:
-            q = q.join(TaskRow, TaskRow.id == _S.task_pk).where(TaskRow.plan_id == store._plan_id(s, plan))
-        rows = driver_rows(conn, q) if last_id is not None else []
-        names = dict(conn.execute(select(UnitRow.id, UnitRow.name)).all()) if rows else {}
     lcs = replay(tasks, units, _read_steps(store, plan, None, as_of, plan is None, TASK_KINDS), as_of, ordered=True)
-    words: dict[str, str] = {}
-    one = words.setdefault
-    again: set[tuple[int, int]] = set()  # pairs to replay: a claim returned, and steps after the date
-    for pk, uid, state, signed, claim_id, claim_date, closed, closed_at, note, evidence, claimed_at, \
-            first_at, last_at, returns in rows:  # fmt: skip
-        lc = lcs.get(pk)
-        if lc is None:
+    again: dict[tuple[int, int], str] = {}  # pairs to replay (a claim returned, and steps after the date)
+    for r in rows:
+        lc = lcs.get(r.task_pk)
+        if lc is None or r.first_at > end:  # no step yet then: a lead unit waits to sign (as replayed)
             continue
-        name = names[uid]
-        if as_moment(last_at) <= end:
-            lc.units[name] = UnitLifecycle(
-                name,
-                one(state, state),
-                as_moment(signed) if signed is not None else None,
-                claim_id,
-                as_day(claim_date),
-                as_day(closed),
-                note or "",
-                list(as_json(evidence) or ()),
-                as_moment(closed_at) if closed_at is not None else None,
-            )
-        elif (
-            as_moment(first_at) > end
-        ):  # no step yet then: a lead unit waits to sign (as replayed), another is not there
+        if r.last_at <= end:
+            u = UnitLifecycle(r.unit, r.state, r.signed_at, r.claim_id, r.claim_date, r.closed_date,
+                              r.returned_note, list(r.evidence), r.closed_at)  # fmt: skip
+        elif r.returns:
+            again[(r.task_pk, r.unit_id)] = r.unit
             continue
-        elif returns:
-            again.add((pk, uid))
         else:
-            lc.units[name] = _unit_then(
-                name, end, signed, claim_id, claim_date, closed, closed_at, evidence, claimed_at
-            )
+            u = _unit_then(r, end)
+        lc.units[r.unit] = u
     if again:
-        for (pk, uid), u in _replay_pairs(store, again, end).items():
-            u.unit = names[uid]  # replayed under its id
+        for (pk, uid), u in _replay_pairs(store, set(again), end).items():
+            u.unit = again[(pk, uid)]  # replayed under its id
             lcs[pk].units[u.unit] = u
     return lcs
 
 
-def _unit_then(
-    name: str, end: datetime, signed: Any, claim_id: int | None, claim_date: Any, closed: Any, closed_at: Any,
-    evidence: Any, claimed_at: Any,
-) -> UnitLifecycle:  # fmt: skip
+def _unit_then(r: _Kept, end: datetime) -> UnitLifecycle:
     """A unit whose claims were never returned, at ``end``, from its kept row's times."""
-    signed_at = as_moment(signed) if signed is not None else None
-    if signed_at is not None and signed_at > end:
-        signed_at = None
-    if claimed_at is None or as_moment(claimed_at) > end:
-        return UnitLifecycle(name, IN_PROGRESS if signed_at else PENDING_SIGN, signed_at)
-    accepted = as_moment(closed_at) if closed_at is not None else None
-    if accepted is not None and accepted <= end:
-        return UnitLifecycle(name, CLOSED, signed_at, claim_id, as_day(claim_date), as_day(closed), "",
-                             list(as_json(evidence) or ()), accepted)  # fmt: skip
-    return UnitLifecycle(
-        name, CLAIMED, signed_at, claim_id, as_day(claim_date), None, "", list(as_json(evidence) or ())
-    )
+    signed_at = r.signed_at if r.signed_at is not None and r.signed_at <= end else None
+    if r.claimed_at is None or r.claimed_at > end:
+        return UnitLifecycle(r.unit, IN_PROGRESS if signed_at else PENDING_SIGN, signed_at)
+    if r.closed_at is not None and r.closed_at <= end:
+        return UnitLifecycle(r.unit, CLOSED, signed_at, r.claim_id, r.claim_date, r.closed_date, "",
+                             list(r.evidence), r.closed_at)  # fmt: skip
+    return UnitLifecycle(r.unit, CLAIMED, signed_at, r.claim_id, r.claim_date, None, "", list(r.evidence))
 
 
 def _replay_pairs(store: Store, pairs: set[tuple[int, int]], end: datetime) -> dict[tuple[int, int], UnitLifecycle]:

@@ -371,6 +371,8 @@ def test_kept_lifecycle_state_equals_the_replay(built, tmp_path, monkeypatch):
     lc.claim(store, A, "4", evidence=[("p.pdf", PDF)], actor="t", at=at(12, 20), root=tmp_path)  # waits
     lc.request_extension(store, B, "4", to=date(2022, 6, 30), reason="待批", actor="t", at=at(12, 21))
     lc.appeal(store, C, "5", card="red", reason="已办结", actor="t", at=at(12, 22))  # after its closure
+    lc.claim(store, C, "4", evidence=[("p.pdf", PDF)], actor="t", at=at(12, 18), root=tmp_path)
+    lc.review(store, C, "4", accept=False, note="补材料", actor="office", at=at(12, 19))  # returned, not claimed again
     queued: set[tuple[str, str]] = set()
     seen: set[str] = set()
 
